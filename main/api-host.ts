@@ -1,0 +1,39 @@
+import { ErrorCode, IpcRequests, LarmorError, describeIssues, type IpcRequestName } from '../protocol/index.js';
+import type { WorkstationCore } from './core/workstation-core.js';
+
+export interface ApiError {
+  code: string;
+  message: string;
+}
+
+export function isRequestName(channel: unknown): channel is IpcRequestName {
+  return typeof channel === 'string' && Object.hasOwn(IpcRequests, channel);
+}
+
+/**
+ * The one gate every renderer request passes, in Electron (ipcMain) and in the browser shell
+ * (WebSocket bridge) alike: a known channel, a payload that matches its schema, then the core.
+ * The caller has already checked who sent it.
+ */
+export async function handleApiRequest(core: WorkstationCore, channel: unknown, payload: unknown): Promise<unknown> {
+  if (!isRequestName(channel)) throw new LarmorError(ErrorCode.IPC_INVALID_PAYLOAD, `unknown API request ${JSON.stringify(channel)}`);
+  const parsed = IpcRequests[channel].safeParse(payload);
+  if (!parsed.success) throw new LarmorError(ErrorCode.IPC_INVALID_PAYLOAD, `${channel}: ${describeIssues(parsed.error.issues)}`);
+  switch (channel) {
+    case 'link.connect':
+      await core.connect(parsed.data);
+      return undefined;
+    case 'link.disconnect':
+      core.disconnect();
+      return undefined;
+    case 'state.current':
+      return core.view();
+    case 'commands.send':
+      return core.sendCommand(parsed.data as Parameters<WorkstationCore['sendCommand']>[0]);
+  }
+}
+
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof LarmorError) return { code: err.code, message: err.message };
+  return { code: ErrorCode.INTERNAL, message: err instanceof Error ? err.message : String(err) };
+}

@@ -1,0 +1,30 @@
+import { ErrorCode, IpcRequests } from '../../protocol/index.js';
+import { handleApiRequest, toApiError } from '../api-host.js';
+import type { WorkstationCore } from '../core/workstation-core.js';
+import type { ElectronMain, IpcMainInvokeEvent } from './electron-api.js';
+
+/**
+ * The only place ipcMain is used (house style: VS Code's validated ipcMain wrapper). A request
+ * runs only when it comes from the main frame of our own window, showing our own page; then
+ * its payload is schema-checked by handleApiRequest.
+ */
+export function isTrustedSender(event: IpcMainInvokeEvent, appPageUrl: string): boolean {
+  const frame = event.senderFrame;
+  if (!frame || frame !== event.sender.mainFrame) return false;
+  return frame.url.split(/[?#]/)[0] === appPageUrl;
+}
+
+export function registerIpcGate(ipcMain: ElectronMain['ipcMain'], core: WorkstationCore, appPageUrl: string): void {
+  for (const channel of Object.keys(IpcRequests)) {
+    ipcMain.handle(`larmor:${channel}`, async (event, payload) => {
+      if (!isTrustedSender(event, appPageUrl)) {
+        return { ok: false, error: { code: ErrorCode.IPC_SENDER_REJECTED, message: 'request from an untrusted frame' } };
+      }
+      try {
+        return { ok: true, value: await handleApiRequest(core, channel, payload) };
+      } catch (err) {
+        return { ok: false, error: toApiError(err) };
+      }
+    });
+  }
+}

@@ -1,0 +1,71 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { RENDERER_CSP } from '../browser-shell/browser-shell.js';
+import { WorkstationCore } from '../core/workstation-core.js';
+import type { ElectronMain, WebContents } from './electron-api.js';
+import { registerIpcGate } from './ipc-gate.js';
+
+/**
+ * Electron shell: a window around the workstation core. Everything with logic lives in the core;
+ * this file only wires Electron's objects to it, with every security default on.
+ */
+const electron = createRequire(import.meta.url)('electron') as ElectronMain;
+const { app, BrowserWindow, ipcMain, session } = electron;
+const here = dirname(fileURLToPath(import.meta.url));
+const rendererIndex = join(here, '..', '..', 'renderer', 'index.html');
+const appPageUrl = pathToFileURL(rendererIndex).href;
+
+/** Camera and microphone (the video panes) and nothing else, and only for our own page. */
+const ALLOWED_PERMISSIONS = new Set(['media']);
+
+app.enableSandbox();
+app.on('web-contents-created', (_event, contents: WebContents) => {
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.on('will-navigate', (event, url) => {
+    if (url.split(/[?#]/)[0] !== appPageUrl) event.preventDefault();
+  });
+});
+
+await app.whenReady();
+const core = new WorkstationCore();
+const ses = session.defaultSession;
+ses.setPermissionRequestHandler((_wc, permission, callback, details) => {
+  const fromUs = (details.requestingUrl ?? '').split(/[?#]/)[0] === appPageUrl;
+  callback(fromUs && ALLOWED_PERMISSIONS.has(permission));
+});
+ses.setPermissionCheckHandler((_wc, permission, origin) => ALLOWED_PERMISSIONS.has(permission) && (origin === 'file://' || appPageUrl.startsWith(origin)));
+ses.webRequest.onHeadersReceived((details, callback) => {
+  callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [RENDERER_CSP] } });
+});
+registerIpcGate(ipcMain, core, appPageUrl);
+
+const win = new BrowserWindow({
+  width: 1600,
+  height: 1000,
+  backgroundColor: '#0b0f14',
+  title: 'Larmor',
+  show: false,
+  webPreferences: {
+    preload: join(here, '..', '..', 'preload', 'preload.cjs'),
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    webviewTag: false,
+  },
+});
+const forward = (channel: string) => (value: unknown) => {
+  if (!win.webContents.isDestroyed()) win.webContents.send(`larmor:push:${channel}`, value);
+};
+core.on('state', forward('state'));
+core.on('log', forward('log'));
+core.on('image', forward('image'));
+win.once('ready-to-show', () => win.show());
+const gateway = process.env.LARMOR_GATEWAY_URL;
+await win.loadFile(rendererIndex, gateway ? { search: `gateway=${encodeURIComponent(gateway)}` } : undefined);
+app.on('window-all-closed', () => {
+  core.disconnect();
+  app.quit();
+});

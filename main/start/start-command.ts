@@ -1,0 +1,73 @@
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startBrowserShell } from '../browser-shell/browser-shell.js';
+import { WorkstationCore } from '../core/workstation-core.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const distRoot = join(here, '..', '..');
+const larmorBin = join(distRoot, '..', 'bin', 'larmor.js');
+
+/**
+ * `npm start`: a gateway with the scanner simulator in a child process (a real, separate
+ * service, as at a site), then the workstation: Electron when its binary is installed,
+ * otherwise the browser shell on 127.0.0.1.
+ */
+export async function runStart(argv: string[]): Promise<number> {
+  const gatewayArgs = ['gateway', '--port', process.env.LARMOR_GATEWAY_PORT ?? '0', ...argv];
+  const gateway = fork(larmorBin, gatewayArgs, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const gatewayUrl = await waitForGateway(gateway);
+  console.log(`gateway: ${gatewayUrl}`);
+
+  const electronBinary = findElectron();
+  if (electronBinary) {
+    const child = spawn(electronBinary, [join(distRoot, 'main', 'electron', 'main.js')], {
+      stdio: 'inherit',
+      env: { ...process.env, LARMOR_GATEWAY_URL: gatewayUrl },
+    });
+    const code = await new Promise<number>((resolve) => child.once('exit', (c) => resolve(c ?? 0)));
+    gateway.kill('SIGTERM');
+    return code;
+  }
+
+  const core = new WorkstationCore();
+  const shell = await startBrowserShell({
+    core,
+    rendererDir: join(distRoot, 'renderer'),
+    port: Number(process.env.LARMOR_PORT ?? 0),
+    defaultGatewayUrl: gatewayUrl,
+  });
+  console.log('No Electron binary installed: serving the workstation in the browser shell.');
+  console.log(`Larmor workstation: ${shell.url}`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+    gateway.once('exit', () => resolve());
+  });
+  core.disconnect();
+  await shell.close();
+  gateway.kill('SIGTERM');
+  return 0;
+}
+
+function waitForGateway(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    child.on('message', (message: { type?: string; url?: string }) => {
+      if (message.type === 'gateway-ready' && message.url) resolve(message.url);
+    });
+    child.once('exit', (code) => reject(new Error(`gateway exited with code ${code} before it was ready`)));
+  });
+}
+
+/** The electron package exports the path of its binary, when the binary was downloaded. */
+function findElectron(): string | null {
+  if (process.env.LARMOR_NO_ELECTRON === '1') return null;
+  try {
+    const path = createRequire(import.meta.url)('electron') as unknown;
+    return typeof path === 'string' && existsSync(path) ? path : null;
+  } catch {
+    return null;
+  }
+}

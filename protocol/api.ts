@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { ScannerCommand } from './commands.js';
+import { Role, LinkPolicy } from './messages.js';
+import type { ScannerSnapshot } from './scanner.js';
+
+/**
+ * The renderer's whole view of the world: `window.larmor`, exposed by the preload (Electron) or
+ * by the browser-shell shim. Task-shaped functions only; no generic invoke(channel).
+ */
+export interface LarmorApi {
+  link: {
+    connect(request: ConnectRequest): Promise<void>;
+    disconnect(): Promise<void>;
+  };
+  commands: {
+    /** Resolves with the final outcome; never rejects for a refused command. */
+    send(command: ScannerCommand): Promise<CommandView>;
+  };
+  /** Full workstation view, pushed on every change (and once on subscribe). */
+  state: { subscribe(listener: (view: WorkstationView) => void): Unsubscribe };
+  log: { subscribe(listener: (entry: LogEntry) => void): Unsubscribe };
+  /** Decoded live images, each once, in arrival order. */
+  images: { subscribe(listener: (image: PreviewImage) => void): Unsubscribe };
+}
+export type Unsubscribe = () => void;
+
+export const ConnectRequest = z.object({
+  url: z.string().regex(/^wss?:\/\/[^\s]+$/, 'gateway URL must start with ws:// or wss://').max(512),
+  role: Role,
+  name: z.string().min(1).max(64),
+  token: z.string().max(512).optional(),
+});
+export type ConnectRequest = z.infer<typeof ConnectRequest>;
+
+export type LinkStatus = 'disconnected' | 'connecting' | 'connected' | 'refused' | 'lost';
+
+export interface LinkView {
+  status: LinkStatus;
+  url: string | null;
+  role: z.infer<typeof Role> | null;
+  name: string | null;
+  sessionId: string | null;
+  /** Why the link is not connected, when it is not by the user's choice. */
+  error: { code: string; message: string } | null;
+  policy: z.infer<typeof LinkPolicy> | null;
+}
+
+export type CommandState = 'pending' | 'done' | 'rejected';
+
+export interface CommandView {
+  id: string;
+  command: ScannerCommand;
+  state: CommandState;
+  code: string | null;
+  reason: string | null;
+  sentAt: string;
+  settledAt: string | null;
+}
+
+export interface WorkstationView {
+  link: LinkView;
+  snapshot: ScannerSnapshot | null;
+  /** Most recent commands, newest last. */
+  commands: CommandView[];
+}
+
+export type LogKind = 'link' | 'command' | 'ack' | 'scanner' | 'notice' | 'health' | 'image' | 'error';
+
+export interface LogEntry {
+  at: string;
+  kind: LogKind;
+  level: 'info' | 'warning' | 'alarm';
+  text: string;
+}
+
+/**
+ * IPC channel names and the schema of each request payload. The Electron IPC gate and the
+ * browser-shell bridge both validate against these before any handler runs.
+ */
+export const IpcRequests = {
+  'link.connect': ConnectRequest,
+  'link.disconnect': z.undefined(),
+  'state.current': z.undefined(),
+  'commands.send': ScannerCommand,
+} as const;
+export type IpcRequestName = keyof typeof IpcRequests;
+
+/** Push channels from core to renderer. */
+export const IpcPushes = ['state', 'log', 'image'] as const;
+export type IpcPushName = (typeof IpcPushes)[number];
+
+/**
+ * One decoded preview image as the renderer receives it. `pixels` holds the stored values,
+ * little-endian, one sample per pixel, Rows x Columns; it arrives as a transferable buffer.
+ */
+export interface PreviewImage {
+  seriesUid: string;
+  seriesNumber: number | null;
+  seriesDescription: string;
+  sopInstanceUid: string;
+  instanceNumber: number | null;
+  /** Images expected in the series (from the acquisition), when known. */
+  imagesInSeries: number | null;
+  rows: number;
+  columns: number;
+  bitsAllocated: 8 | 16;
+  /** 0 unsigned, 1 two's complement (PS3.3 C.7.6.3.1.4). */
+  pixelRepresentation: 0 | 1;
+  photometricInterpretation: 'MONOCHROME1' | 'MONOCHROME2';
+  rescaleSlope: number;
+  rescaleIntercept: number;
+  windowCenter: number | null;
+  windowWidth: number | null;
+  pixelSpacingMm: [number, number] | null;
+  sliceLocationMm: number | null;
+  sliceThicknessMm: number | null;
+  patientName: string;
+  patientId: string;
+  studyDescription: string;
+  /** ISO time the gateway held the complete image (for latency measurement). */
+  gatewayAt: string;
+  pixels: ArrayBuffer;
+}

@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { ScannerCommand, CommandOutcome } from './commands.js';
+import { ScannerSnapshot } from './scanner.js';
+
+export const Role = z.enum(['operator', 'observer', 'onsite']);
+export type Role = z.infer<typeof Role>;
+
+/** Client-made command id: unique per workstation, reused verbatim when a command is resent. */
+export const CommandId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/);
+
+// ---------------------------------------------------------------- client -> gateway
+
+export const HelloMessage = z.object({
+  type: z.literal('hello'),
+  version: z.number().int(),
+  role: Role,
+  credentials: z.object({
+    name: z.string().min(1).max(64),
+    /** Site access token, when the gateway requires one. */
+    token: z.string().max(512).optional(),
+  }),
+  /** Last event sequence number this client saw; the gateway replays what follows. */
+  resumeFrom: z.number().int().min(0).optional(),
+});
+export type HelloMessage = z.infer<typeof HelloMessage>;
+
+export const CommandMessage = z.object({
+  type: z.literal('command'),
+  id: CommandId,
+  command: ScannerCommand,
+});
+export type CommandMessage = z.infer<typeof CommandMessage>;
+
+/** Application-level heartbeat; the gateway echoes `t` in a pong at once. */
+export const PingMessage = z.object({ type: z.literal('ping'), t: z.number() });
+export type PingMessage = z.infer<typeof PingMessage>;
+
+export const ClientMessage = z.discriminatedUnion('type', [HelloMessage, CommandMessage, PingMessage]);
+export type ClientMessage = z.infer<typeof ClientMessage>;
+export const CLIENT_MESSAGE_TYPES: readonly string[] = ['hello', 'command', 'ping'];
+
+// ---------------------------------------------------------------- gateway -> client
+
+export const LinkPolicy = z.object({
+  /** What the gateway does when an operator link is lost, in words for the failover banner. */
+  onOperatorLoss: z.string(),
+  /** Site fallback instructions (phone number, who to call). */
+  fallbackInstructions: z.string(),
+  /** Seconds before control returns to onsite staff after an operator link loss. */
+  controlGraceS: z.number(),
+});
+export type LinkPolicy = z.infer<typeof LinkPolicy>;
+
+export const WelcomeMessage = z.object({
+  type: z.literal('welcome'),
+  version: z.number().int(),
+  session: z.object({ id: z.string(), role: Role, name: z.string() }),
+  heartbeat: z.object({ intervalMs: z.number().int().positive() }),
+  policy: LinkPolicy,
+  snapshot: ScannerSnapshot,
+  /** Sequence number of the last event included in `snapshot`. */
+  lastSeq: z.number().int().min(0),
+});
+export type WelcomeMessage = z.infer<typeof WelcomeMessage>;
+
+export const RefusedMessage = z.object({ type: z.literal('refused'), code: z.string(), reason: z.string() });
+export type RefusedMessage = z.infer<typeof RefusedMessage>;
+
+export const AckMessage = z.object({
+  type: z.literal('ack'),
+  id: z.string(),
+  outcome: CommandOutcome,
+  code: z.string().nullable(),
+  reason: z.string().nullable(),
+});
+export type AckMessage = z.infer<typeof AckMessage>;
+
+export const NoticeLevel = z.enum(['info', 'warning', 'alarm']);
+export type NoticeLevel = z.infer<typeof NoticeLevel>;
+
+export const GatewayEventBody = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('scanner'), snapshot: ScannerSnapshot }),
+  z.object({ kind: z.literal('notice'), level: NoticeLevel, text: z.string() }),
+]);
+export type GatewayEventBody = z.infer<typeof GatewayEventBody>;
+
+/** Sequenced gateway event; `seq` grows by one per event for the life of the gateway. */
+export const EventMessage = z.object({
+  type: z.literal('event'),
+  seq: z.number().int().positive(),
+  at: z.string(),
+  body: GatewayEventBody,
+});
+export type EventMessage = z.infer<typeof EventMessage>;
+
+export const PongMessage = z.object({ type: z.literal('pong'), t: z.number() });
+export type PongMessage = z.infer<typeof PongMessage>;
+
+export const ErrorMessage = z.object({
+  type: z.literal('error'),
+  code: z.string(),
+  message: z.string(),
+});
+export type ErrorMessage = z.infer<typeof ErrorMessage>;
+
+export const GatewayMessage = z.discriminatedUnion('type', [
+  WelcomeMessage,
+  RefusedMessage,
+  AckMessage,
+  EventMessage,
+  PongMessage,
+  ErrorMessage,
+]);
+export type GatewayMessage = z.infer<typeof GatewayMessage>;

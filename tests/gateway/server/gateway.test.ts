@@ -1,0 +1,207 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ErrorCode, PROTOCOL_VERSION, type AckMessage, type EventMessage, type WelcomeMessage } from '../../../protocol/index.js';
+import { MAX_CONTROL_FRAME_BYTES, type Gateway } from '../../../gateway/server/gateway.js';
+import { OPEN_EXAM, RawClient, startTestGateway } from '../../helpers/gateway.js';
+
+let gateway: Gateway;
+const clients: RawClient[] = [];
+
+async function client(role: 'operator' | 'observer' = 'operator', name = 'Test Tech'): Promise<RawClient> {
+  const c = await RawClient.greeted(gateway.url, role, name);
+  clients.push(c);
+  return c;
+}
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  await gateway?.close();
+});
+
+describe('gateway handshake', () => {
+  it('welcomes an operator with a snapshot, heartbeat interval and the site policy', async () => {
+    gateway = await startTestGateway();
+    const c = await client();
+    const welcome = c.messages.find((m) => m.type === 'welcome') as WelcomeMessage;
+    expect(welcome.session.role).toBe('operator');
+    expect(welcome.snapshot.state).toBe('idle');
+    expect(welcome.snapshot.library.map((t) => t.id)).toContain('t2-tse-ax');
+    expect(welcome.heartbeat.intervalMs).toBeGreaterThan(0);
+    expect(welcome.policy.onOperatorLoss).toMatch(/completes/);
+    expect(welcome.snapshot.control.holderName).toBe('Test Tech');
+  });
+
+  it('refuses a wrong protocol version with a code and closes', async () => {
+    gateway = await startTestGateway();
+    const c = await RawClient.connect(gateway.url);
+    clients.push(c);
+    c.sendJson({ type: 'hello', version: PROTOCOL_VERSION + 1, role: 'operator', credentials: { name: 'X' } });
+    const refused = await c.next((m) => m.type === 'refused');
+    expect(refused).toMatchObject({ code: ErrorCode.VERSION_MISMATCH });
+    expect((await c.closed).code).toBe(1008);
+  });
+
+  it('refuses a client that speaks another subprotocol version', async () => {
+    gateway = await startTestGateway();
+    const c = await RawClient.connect(gateway.url, 'larmor.v0');
+    clients.push(c);
+    expect(await c.next((m) => m.type === 'refused')).toMatchObject({ code: ErrorCode.VERSION_MISMATCH });
+  });
+
+  it('refuses a hello without the site token when one is set', async () => {
+    gateway = await startTestGateway({ token: 's3cret' });
+    const c = await RawClient.connect(gateway.url);
+    clients.push(c);
+    c.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'operator', credentials: { name: 'X', token: 'guess' } });
+    expect(await c.next((m) => m.type === 'refused')).toMatchObject({ code: ErrorCode.UNAUTHENTICATED });
+  });
+
+  it('answers commands before hello with an error and keeps the link', async () => {
+    gateway = await startTestGateway();
+    const c = await RawClient.connect(gateway.url);
+    clients.push(c);
+    c.sendJson({ type: 'command', id: 'abcdefgh1', command: { name: 'scan.stop' } });
+    expect(await c.next((m) => m.type === 'error')).toMatchObject({ code: ErrorCode.HELLO_REQUIRED });
+    c.sendJson({ type: 'ping', t: 1 });
+    expect(await c.next((m) => m.type === 'pong')).toMatchObject({ t: 1 });
+  });
+});
+
+describe('gateway bad input', () => {
+  it.each([
+    ['malformed JSON', '{"type": "comm', ErrorCode.MALFORMED_JSON],
+    ['an unknown message type', '{"type":"reboot"}', ErrorCode.UNKNOWN_MESSAGE_TYPE],
+    ['a schema violation', '{"type":"ping","t":"soon"}', ErrorCode.INVALID_MESSAGE],
+    ['an out-of-range command parameter', JSON.stringify({ type: 'command', id: 'abcdefgh2', command: { name: 'sequence.queue', protocolId: 'x', position: -1 } }), ErrorCode.INVALID_PARAMETER],
+  ])('answers %s with a stable code, and the link and gateway stay up', async (_name, frame, code) => {
+    gateway = await startTestGateway();
+    const c = await client();
+    const from = c.messages.length;
+    c.ws.send(frame);
+    expect(await c.next((m) => m.type === 'error', from)).toMatchObject({ code });
+    const ack = await c.command('after-bad-1', OPEN_EXAM);
+    expect(ack.outcome).toBe('done');
+  });
+
+  it('refuses a control frame over the control limit but keeps the link', async () => {
+    gateway = await startTestGateway();
+    const c = await client();
+    c.sendJson({ type: 'ping', t: 1, padding: 'x'.repeat(MAX_CONTROL_FRAME_BYTES) });
+    expect(await c.next((m) => m.type === 'error')).toMatchObject({ code: ErrorCode.FRAME_TOO_LARGE });
+    expect((await c.command('after-big-1', OPEN_EXAM)).outcome).toBe('done');
+  });
+
+  it('closes only the offending socket (1009) for a frame over the transport limit', async () => {
+    gateway = await startTestGateway();
+    const bystander = await client('observer', 'Trainer');
+    const c = await client();
+    c.ws.send(Buffer.alloc(17 * 1024 * 1024));
+    expect((await c.closed).code).toBe(1009);
+    bystander.sendJson({ type: 'ping', t: 5 });
+    expect(await bystander.next((m) => m.type === 'pong' && m.t === 5)).toBeTruthy();
+  });
+
+  it('leaves the scanner unchanged when a command is refused', async () => {
+    gateway = await startTestGateway();
+    const c = await client();
+    await c.command('exam-0001', OPEN_EXAM);
+    await c.command('queue-0001', { name: 'sequence.queue', protocolId: 't1-se-ax' });
+    const seqId = gateway.snapshot().queue[0]!.id;
+    const before = JSON.stringify(gateway.snapshot().queue);
+    const ack = await c.command('edit-0001', { name: 'sequence.edit', sequenceId: seqId, changes: { averages: 1, trMs: 20_000 } });
+    expect(ack).toMatchObject({ outcome: 'rejected', code: ErrorCode.INVALID_PARAMETER });
+    expect(JSON.stringify(gateway.snapshot().queue)).toBe(before);
+  });
+});
+
+describe('gateway commands and roles', () => {
+  it('runs an exam: open, queue, start, and the sequence completes with events to every client', async () => {
+    gateway = await startTestGateway({ timeScale: 500 });
+    const op = await client();
+    const observer = await client('observer', 'Trainer');
+    expect((await op.command('c-open-01', OPEN_EXAM)).outcome).toBe('done');
+    expect((await op.command('c-queue-01', { name: 'sequence.queue', protocolId: 'localizer' })).outcome).toBe('done');
+    expect((await op.command('c-start-01', { name: 'scan.start' })).outcome).toBe('done');
+    const completed = (m: { type: string }) => m.type === 'event' && (m as EventMessage).body.kind === 'scanner' && ((m as EventMessage).body as { snapshot: { state: string } }).snapshot.state === 'completed';
+    await op.next(completed);
+    await observer.next(completed);
+    const seqs = op.messages.filter((m): m is EventMessage => m.type === 'event').map((m) => m.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+  });
+
+  it('refuses every scanner command from an observer, and audits it', async () => {
+    gateway = await startTestGateway();
+    const observer = await client('observer', 'Trainer');
+    const ack = await observer.command('obs-00001', OPEN_EXAM);
+    expect(ack).toMatchObject({ outcome: 'rejected', code: ErrorCode.ROLE_FORBIDDEN });
+    expect(gateway.snapshot().exam).toBeNull();
+    expect(gateway.store.auditTrail().some((r) => r.action === 'command exam.open' && r.decision === 'rejected' && r.role === 'observer')).toBe(true);
+  });
+
+  it('lets only the control holder command the scanner', async () => {
+    gateway = await startTestGateway();
+    await client('operator', 'First');
+    const second = await client('operator', 'Second');
+    const ack = await second.command('second-01', OPEN_EXAM);
+    expect(ack).toMatchObject({ outcome: 'rejected', code: ErrorCode.NOT_CONTROL_HOLDER });
+    expect(ack.reason).toMatch(/First/);
+  });
+
+  it('applies a command resent with the same id once, and answers with the first outcome', async () => {
+    gateway = await startTestGateway();
+    const c = await client();
+    await c.command('open-once-1', OPEN_EXAM);
+    const first = await c.command('queue-once-1', { name: 'sequence.queue', protocolId: 'localizer' });
+    const again = await c.command('queue-once-1', { name: 'sequence.queue', protocolId: 'localizer' });
+    expect(again).toEqual(first);
+    expect(gateway.snapshot().queue).toHaveLength(1);
+  });
+
+  it('remembers command outcomes across a gateway restart', async () => {
+    gateway = await startTestGateway();
+    const dataFile = (gateway as unknown as { options: { dataFile: string } }).options.dataFile;
+    const c = await client();
+    const first: AckMessage = await c.command('persist-01', OPEN_EXAM);
+    c.close();
+    clients.length = 0;
+    await gateway.close();
+    gateway = await startTestGateway({ dataFile });
+    const again = await (await client()).command('persist-01', OPEN_EXAM);
+    expect(again).toEqual(first);
+    expect(gateway.snapshot().exam).toBeNull();
+  });
+
+  it('logs every command and decision in the audit trail', async () => {
+    gateway = await startTestGateway();
+    const c = await client();
+    await c.command('audit-0001', OPEN_EXAM);
+    await c.command('audit-0002', { name: 'scan.start' });
+    const trail = gateway.store.auditTrail();
+    expect(trail.map((r) => `${r.action}:${r.decision}:${r.code ?? ''}`)).toEqual(
+      expect.arrayContaining(['hello:accepted:', 'command exam.open:done:', `command scan.start:rejected:${ErrorCode.INVALID_STATE}`]),
+    );
+  });
+});
+
+describe('gateway resume', () => {
+  it('replays the events after resumeFrom, and sends fresh state when asked for none', async () => {
+    gateway = await startTestGateway();
+    const c = await client();
+    await c.command('resume-01', OPEN_EXAM);
+    const lastSeen = gateway.events.lastSeq;
+    await c.command('resume-02', { name: 'sequence.queue', protocolId: 'localizer' });
+    const late = await RawClient.connect(gateway.url);
+    clients.push(late);
+    late.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'observer', credentials: { name: 'Late' }, resumeFrom: lastSeen });
+    const welcome = await late.next<WelcomeMessage>((m) => m.type === 'welcome');
+    expect(welcome.lastSeq).toBe(lastSeen);
+    const replayed = await late.next<EventMessage>((m) => m.type === 'event');
+    expect(replayed.seq).toBe(lastSeen + 1);
+  });
+});
+
+describe('gateway security', () => {
+  it('will not listen beyond loopback without TLS', async () => {
+    await expect(startTestGateway({ host: '0.0.0.0' })).rejects.toMatchObject({ code: 'LARMOR_E_TLS_REQUIRED' });
+    gateway = await startTestGateway();
+  });
+});

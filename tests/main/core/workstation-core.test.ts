@@ -1,0 +1,136 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
+import { ErrorCode, SUBPROTOCOL } from '../../../protocol/index.js';
+import type { Gateway } from '../../../gateway/server/gateway.js';
+import { WorkstationCore } from '../../../main/core/workstation-core.js';
+import { checkLinkUrl } from '../../../main/core/gateway-link.js';
+import type { Activity } from '../../../main/core/activity.js';
+import { OPEN_EXAM, startTestGateway } from '../../helpers/gateway.js';
+
+let gateway: Gateway | undefined;
+const cores: WorkstationCore[] = [];
+
+function core(): WorkstationCore {
+  const c = new WorkstationCore();
+  cores.push(c);
+  return c;
+}
+
+afterEach(async () => {
+  for (const c of cores.splice(0)) c.disconnect();
+  await gateway?.close();
+  gateway = undefined;
+});
+
+function until(c: WorkstationCore, predicate: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    if (predicate()) return resolve();
+    const check = () => {
+      if (predicate()) {
+        c.off('state', check);
+        resolve();
+      }
+    };
+    c.on('state', check);
+  });
+}
+
+describe('WorkstationCore', () => {
+  it('connects, mirrors the scanner and relays commands to their outcome', async () => {
+    gateway = await startTestGateway({ timeScale: 500 });
+    const c = core();
+    await c.connect({ url: gateway.url, role: 'operator', name: 'Remote Tech' });
+    expect(c.view().link.status).toBe('connected');
+    expect((await c.sendCommand(OPEN_EXAM)).state).toBe('done');
+    expect((await c.sendCommand({ name: 'sequence.queue', protocolId: 'localizer' })).state).toBe('done');
+    const started = await c.sendCommand({ name: 'scan.start' });
+    expect(started).toMatchObject({ state: 'done', code: null });
+    await until(c, () => c.view().snapshot?.state === 'completed');
+    expect(c.view().commands.map((v) => v.state)).toEqual(['done', 'done', 'done']);
+  });
+
+  it('gives a refused command its code and reason, exactly once', async () => {
+    gateway = await startTestGateway();
+    const c = core();
+    const activity: Activity[] = [];
+    c.on('activity', (a) => activity.push(a));
+    await c.connect({ url: gateway.url, role: 'observer', name: 'Trainer' });
+    const view = await c.sendCommand(OPEN_EXAM);
+    expect(view).toMatchObject({ state: 'rejected', code: ErrorCode.ROLE_FORBIDDEN });
+    expect(activity.filter((a) => a.type === 'ack' && a.id === view.id)).toHaveLength(1);
+  });
+
+  it('refuses to send while disconnected, saying why', async () => {
+    const view = await core().sendCommand({ name: 'scan.stop' });
+    expect(view).toMatchObject({ state: 'rejected', code: ErrorCode.LINK_DOWN });
+  });
+
+  it('reports a refused handshake with the gateway code', async () => {
+    gateway = await startTestGateway({ token: 'right' });
+    const c = core();
+    await expect(c.connect({ url: gateway.url, role: 'operator', name: 'X', token: 'wrong' })).rejects.toMatchObject({ code: ErrorCode.UNAUTHENTICATED });
+    expect(c.view().link).toMatchObject({ status: 'refused', error: { code: ErrorCode.UNAUTHENTICATED } });
+  });
+
+  it('reports an unreachable gateway as a link error', async () => {
+    const wss = new WebSocketServer({ port: 0 });
+    const port = (wss.address() as { port: number }).port;
+    await new Promise<void>((r) => wss.close(() => r()));
+    await expect(core().connect({ url: `ws://127.0.0.1:${port}/`, role: 'operator', name: 'X' })).rejects.toMatchObject({ code: ErrorCode.LINK_DOWN });
+  });
+
+  it('settles an in-flight command when the link drops, and shows the link lost', async () => {
+    // A gateway that welcomes, then swallows the command and dies.
+    const wss = new WebSocketServer({ port: 0, handleProtocols: () => SUBPROTOCOL });
+    wss.on('connection', (ws) =>
+      ws.on('message', (data) => {
+        const m = JSON.parse(data.toString());
+        if (m.type === 'hello') ws.send(JSON.stringify(fakeWelcome()));
+        if (m.type === 'command') ws.terminate();
+      }),
+    );
+    const port = (wss.address() as { port: number }).port;
+    const c = core();
+    await c.connect({ url: `ws://127.0.0.1:${port}/`, role: 'operator', name: 'X' });
+    const view = await c.sendCommand({ name: 'scan.stop' });
+    expect(view).toMatchObject({ state: 'rejected', code: ErrorCode.LINK_DOWN });
+    expect(c.view().link.status).toBe('lost');
+    await new Promise<void>((r) => wss.close(() => r()));
+  });
+
+  it('validates the connect request', async () => {
+    await expect(core().connect({ url: 'http://x', role: 'operator', name: 'X' })).rejects.toMatchObject({ code: ErrorCode.INVALID_PARAMETER });
+  });
+});
+
+describe('checkLinkUrl', () => {
+  it('allows cleartext on loopback only', () => {
+    expect(checkLinkUrl('ws://127.0.0.1:9000/')).toBeNull();
+    expect(checkLinkUrl('ws://[::1]:9000/')).toBeNull();
+    expect(checkLinkUrl('ws://scanner.hospital.example/')).toMatchObject({ code: 'LARMOR_E_INSECURE_LINK' });
+    expect(checkLinkUrl('wss://scanner.hospital.example/')).toBeNull();
+  });
+});
+
+function fakeWelcome() {
+  return {
+    type: 'welcome',
+    version: 1,
+    session: { id: 's', role: 'operator', name: 'X' },
+    heartbeat: { intervalMs: 1000 },
+    policy: { onOperatorLoss: 'x', fallbackInstructions: 'y', controlGraceS: 1 },
+    snapshot: {
+      site: { name: 's', scanner: 's', fieldStrengthT: 1.5 },
+      state: 'idle',
+      exam: null,
+      queue: [],
+      activeSequenceId: null,
+      control: { holderSessionId: 's', holderName: 'X' },
+      participants: [],
+      library: [],
+      limits: {},
+      timeScale: 1,
+    },
+    lastSeq: 0,
+  };
+}

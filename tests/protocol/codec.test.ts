@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ErrorCode,
+  PROTOCOL_VERSION,
+  ScannerCommand,
+  decodeClientMessage,
+  decodeImageFrame,
+  encodeImageFrame,
+  decodePreviewFrame,
+  encodePreviewFrame,
+  type PreviewImage,
+} from '../../protocol/index.js';
+
+const hello = { type: 'hello', version: PROTOCOL_VERSION, role: 'operator', credentials: { name: 'A' } };
+
+describe('decodeClientMessage', () => {
+  it('accepts a valid hello', () => {
+    expect(decodeClientMessage(JSON.stringify(hello))).toEqual({ ok: true, message: hello });
+  });
+
+  it.each([
+    ['malformed JSON', '{"type":', ErrorCode.MALFORMED_JSON],
+    ['a JSON array', '[1,2]', ErrorCode.INVALID_MESSAGE],
+    ['an unknown type', '{"type":"launch"}', ErrorCode.UNKNOWN_MESSAGE_TYPE],
+    ['a missing type', '{"id":1}', ErrorCode.UNKNOWN_MESSAGE_TYPE],
+    ['another protocol version', JSON.stringify({ ...hello, version: 99 }), ErrorCode.VERSION_MISMATCH],
+    ['an unknown role', JSON.stringify({ ...hello, role: 'admin' }), ErrorCode.INVALID_MESSAGE],
+    ['a command with a bad id', JSON.stringify({ type: 'command', id: 'x', command: { name: 'scan.stop' } }), ErrorCode.INVALID_PARAMETER],
+    ['an unknown command', JSON.stringify({ type: 'command', id: 'abcdefgh', command: { name: 'scan.warp' } }), ErrorCode.INVALID_PARAMETER],
+  ])('rejects %s with a stable code', (_name, text, code) => {
+    const result = decodeClientMessage(text);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.code).toBe(code);
+  });
+});
+
+describe('ScannerCommand schema', () => {
+  it('rejects a patient without an id', () => {
+    const parsed = ScannerCommand.safeParse({ name: 'exam.open', patient: { name: 'X', id: '', birthDate: null, sex: null, weightKg: null }, description: '', accessionNumber: null });
+    expect(parsed.success).toBe(false);
+  });
+
+  it('accepts a partial parameter edit', () => {
+    expect(ScannerCommand.safeParse({ name: 'sequence.edit', sequenceId: 's1', changes: { trMs: 500 } }).success).toBe(true);
+  });
+});
+
+describe('image frames', () => {
+  it('round-trips header and DICOM bytes without copying the payload on decode', () => {
+    const part10 = new Uint8Array([1, 2, 3, 4, 5]);
+    const header = { seq: 7, at: '2026-01-01T00:00:00.000Z', source: 'simulator' as const, transferSyntaxUid: '1.2.840.10008.1.2.5', sopInstanceUid: '1.2.3', seriesUid: '1.2', imagesInSeries: 20 };
+    const frame = encodeImageFrame(header, part10);
+    const decoded = decodeImageFrame(frame);
+    expect(decoded.header).toEqual(header);
+    expect([...decoded.part10]).toEqual([1, 2, 3, 4, 5]);
+    expect(decoded.part10.buffer).toBe(frame.buffer);
+  });
+
+  it('rejects a frame whose header length points past its end', () => {
+    const frame = new Uint8Array(8);
+    new DataView(frame.buffer).setUint32(0, 1000, true);
+    expect(() => decodeImageFrame(frame)).toThrow(expect.objectContaining({ code: ErrorCode.INVALID_MESSAGE }));
+  });
+
+  it('aligns preview pixels so they can be viewed as 16-bit samples', () => {
+    const pixels = new Uint16Array([0, 1, 65535, 1234]).buffer;
+    const image = { seriesUid: 's', sopInstanceUid: 'i', rows: 2, columns: 2, pixels } as unknown as PreviewImage;
+    const decoded = decodePreviewFrame(encodePreviewFrame(image).buffer as ArrayBuffer);
+    expect([...new Uint16Array(decoded.pixels)]).toEqual([0, 1, 65535, 1234]);
+    expect(decoded.seriesUid).toBe('s');
+  });
+});
