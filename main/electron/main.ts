@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { RENDERER_CSP } from '../browser-shell/browser-shell.js';
 import { WorkstationCore } from '../core/workstation-core.js';
+import { startEmbeddedGateway } from '../start/embedded-gateway.js';
 import type { ElectronMain, WebContents } from './electron-api.js';
 import { registerIpcGate } from './ipc-gate.js';
 
@@ -63,9 +64,12 @@ core.on('state', forward('state'));
 core.on('log', forward('log'));
 core.on('image', forward('image'));
 win.once('ready-to-show', () => win.show());
-const gateway = process.env.LARMOR_GATEWAY_URL;
+// `npm start` passes the gateway it started; a packaged app starts its own embedded one.
+const embedded = process.env.LARMOR_GATEWAY_URL ? null : await startEmbeddedGateway([]);
+const gateway = process.env.LARMOR_GATEWAY_URL ?? embedded?.url;
 await win.loadFile(rendererIndex, gateway ? { search: `gateway=${encodeURIComponent(gateway)}` } : undefined);
 app.on('window-all-closed', () => {
   core.disconnect();
+  embedded?.stop();
   app.quit();
 });

@@ -1,14 +1,14 @@
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBrowserShell } from '../browser-shell/browser-shell.js';
 import { WorkstationCore } from '../core/workstation-core.js';
+import { startEmbeddedGateway } from './embedded-gateway.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const distRoot = join(here, '..', '..');
-const larmorBin = join(distRoot, '..', 'bin', 'larmor.js');
 
 /**
  * `npm start`: a gateway with the scanner simulator in a child process (a real, separate
@@ -16,9 +16,8 @@ const larmorBin = join(distRoot, '..', 'bin', 'larmor.js');
  * otherwise the browser shell on 127.0.0.1.
  */
 export async function runStart(argv: string[]): Promise<number> {
-  const gatewayArgs = ['gateway', '--port', process.env.LARMOR_GATEWAY_PORT ?? '0', ...argv];
-  const gateway = fork(larmorBin, gatewayArgs, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const gatewayUrl = await waitForGateway(gateway);
+  const gateway = await startEmbeddedGateway(argv);
+  const gatewayUrl = gateway.url;
   console.log(`gateway: ${gatewayUrl}`);
 
   const electronBinary = findElectron();
@@ -28,7 +27,7 @@ export async function runStart(argv: string[]): Promise<number> {
       env: { ...process.env, LARMOR_GATEWAY_URL: gatewayUrl },
     });
     const code = await new Promise<number>((resolve) => child.once('exit', (c) => resolve(c ?? 0)));
-    gateway.kill('SIGTERM');
+    gateway.stop();
     return code;
   }
 
@@ -44,21 +43,12 @@ export async function runStart(argv: string[]): Promise<number> {
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
-    gateway.once('exit', () => resolve());
+    gateway.child.once('exit', () => resolve());
   });
   core.disconnect();
   await shell.close();
-  gateway.kill('SIGTERM');
+  gateway.stop();
   return 0;
-}
-
-function waitForGateway(child: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    child.on('message', (message: { type?: string; url?: string }) => {
-      if (message.type === 'gateway-ready' && message.url) resolve(message.url);
-    });
-    child.once('exit', (code) => reject(new Error(`gateway exited with code ${code} before it was ready`)));
-  });
 }
 
 /** The electron package exports the path of its binary, when the binary was downloaded. */

@@ -1,0 +1,26 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const gatewayEntry = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'gateway', 'main.js');
+
+export interface EmbeddedGateway {
+  url: string;
+  child: ChildProcess;
+  stop(): void;
+}
+
+/**
+ * Start the gateway and its simulator as a separate process, as it runs at a site: the
+ * workstation talks to it only over the wire. (Under Electron, fork runs the bundled Node.)
+ * The child reports its address over the IPC channel.
+ */
+export function startEmbeddedGateway(args: string[]): Promise<EmbeddedGateway> {
+  const child = fork(gatewayEntry, ['--port', process.env.LARMOR_GATEWAY_PORT ?? '0', ...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.on('message', (message: { type?: string; url?: string }) => {
+      if (message.type === 'gateway-ready' && message.url) resolve({ url: message.url, child, stop: () => child.kill('SIGTERM') });
+    });
+    child.once('exit', (code) => reject(new Error(`gateway exited with code ${code} before it was ready`)));
+  });
+}

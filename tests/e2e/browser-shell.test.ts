@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startWorkstation } from '../helpers/shell.js';
+
+let ws: Awaited<ReturnType<typeof startWorkstation>>;
+
+beforeAll(async () => {
+  ws = await startWorkstation();
+});
+afterAll(() => ws.close());
+
+function tryBridge(url: string, origin: string): Promise<number | 'open'> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(url, { origin });
+    socket.on('open', () => {
+      socket.close();
+      resolve('open');
+    });
+    socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    socket.on('error', () => resolve(0));
+  });
+}
+
+describe('browser shell', () => {
+  it('serves the renderer with a strict CSP and the shim injected', async () => {
+    const res = await fetch(ws.shell.url);
+    expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+    expect(res.headers.get('content-security-policy')).not.toMatch(/unsafe-eval/);
+    const html = await res.text();
+    expect(html).toMatch(/larmor-shim\.js/);
+    expect(html).toMatch(/name="larmor-bridge-token"/);
+  });
+
+  it('does not serve files outside the renderer folder', async () => {
+    const res = await fetch(new URL('/..%2f..%2fpackage.json', ws.shell.url));
+    expect(res.status).toBe(404);
+  });
+
+  it('admits to the bridge only its own page holding the launch token', async () => {
+    const html = await (await fetch(ws.shell.url)).text();
+    const token = /name="larmor-bridge-token" content="([^"]+)"/.exec(html)![1]!;
+    const base = ws.shell.url.replace('http', 'ws');
+    const origin = ws.shell.url.replace(/\/$/, '');
+    expect(await tryBridge(`${base}bridge?token=${token}`, origin)).toBe('open');
+    expect(await tryBridge(`${base}bridge?token=wrong`, origin)).toBe(403);
+    expect(await tryBridge(`${base}bridge?token=${token}`, 'http://evil.example')).toBe(403);
+  });
+});

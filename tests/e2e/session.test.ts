@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { ErrorCode } from '../../protocol/index.js';
+import type { Gateway } from '../../gateway/server/gateway.js';
+import { launchChromium } from '../helpers/browser.js';
+import { startTestGateway } from '../helpers/gateway.js';
+import { startWorkstation } from '../helpers/shell.js';
+
+let gateway: Gateway;
+let browser: Browser;
+const cleanups: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  gateway = await startTestGateway({ timeScale: 100 });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  for (const c of cleanups) await c();
+  await browser?.close();
+  await gateway?.close();
+});
+
+async function openWorkstation(role: 'operator' | 'observer', name: string): Promise<Page> {
+  const ws = await startWorkstation(gateway.url);
+  cleanups.push(ws.close);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.error(`[${role} page error]`, err));
+  await page.goto(ws.shell.url);
+  await page.getByTestId('connect-url').fill(gateway.url);
+  await page.getByTestId('connect-role').selectOption(role);
+  await page.getByTestId('connect-name').fill(name);
+  await page.getByTestId('connect-submit').click();
+  await expect.poll(() => page.getByTestId('link-status').textContent()).toMatch(/connected/i);
+  return page;
+}
+
+describe('workstation in the browser shell', () => {
+  let operator: Page;
+  let observer: Page;
+
+  it('connects as operator, opens an exam, queues a sequence, starts it and watches it complete', async () => {
+    operator = await openWorkstation('operator', 'Remote Tech');
+    observer = await openWorkstation('observer', 'Trainer');
+
+    await operator.getByTestId('exam-patient-name').fill('DOE^JANE');
+    await operator.getByTestId('exam-patient-id').fill('PID-42');
+    await operator.getByTestId('exam-submit').click();
+    await expect.poll(() => operator.getByTestId('scanner-state').textContent()).toMatch(/exam open/i);
+
+    await operator.getByTestId('library-select').selectOption('localizer');
+    await operator.getByTestId('queue-add').click();
+    await expect.poll(() => operator.getByTestId('queue-item').count()).toBe(1);
+
+    await operator.getByTestId('btn-start').click();
+    await expect.poll(() => operator.getByTestId('queue-item').first().getAttribute('data-status'), { timeout: 30_000 }).toBe('completed');
+    await expect.poll(() => operator.getByTestId('scanner-state').textContent()).toMatch(/completed/i);
+    await expect.poll(() => operator.getByTestId('event-log').textContent()).toMatch(/scan\.start done/);
+  });
+
+  it('shows the observer the same session, without command controls', async () => {
+    await expect.poll(() => observer.getByTestId('queue-item').first().getAttribute('data-status')).toBe('completed');
+    await expect.poll(() => observer.getByTestId('observing-badge').isVisible()).toBe(true);
+    expect(await observer.getByTestId('btn-start').count()).toBe(0);
+  });
+
+  it('refuses an observer command sent through the API, at the gateway', async () => {
+    const outcome = await observer.evaluate(() => window.larmor.commands.send({ name: 'sequence.queue', protocolId: 'localizer' }));
+    expect(outcome).toMatchObject({ state: 'rejected', code: ErrorCode.ROLE_FORBIDDEN });
+  });
+
+  it('exposes no Node to the page', async () => {
+    expect(await operator.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined');
+    expect(await operator.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
+  });
+});

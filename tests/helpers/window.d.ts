@@ -1,0 +1,7 @@
+import type { LarmorApi } from '../../protocol/index.js';
+
+declare global {
+  interface Window {
+    larmor: LarmorApi;
+  }
+}
