@@ -1,0 +1,135 @@
+import { useId, useState, type FormEvent } from 'react';
+import { ConnectRequest } from '../../../protocol/api.js';
+import { useApp } from '../store/store.js';
+import { presentLinkStatus } from '../logic/link.js';
+import {
+  loadConnectDefaults,
+  rememberConnectValues,
+  type KeyValueStore,
+  type WorkstationRole,
+} from '../logic/connect-defaults.js';
+import { StatusTag } from './StatusTag.js';
+
+function browserStorage(): KeyValueStore | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+export function ConnectScreen() {
+  const link = useApp((s) => s.link);
+  const callError = useApp((s) => s.linkCallError);
+  const pending = useApp((s) => s.linkCallPending);
+  const connect = useApp((s) => s.connect);
+  const [defaults] = useState(() => loadConnectDefaults(window.location.search, browserStorage()));
+  const [url, setUrl] = useState(defaults.url);
+  const [role, setRole] = useState<WorkstationRole>(defaults.role);
+  const [name, setName] = useState(defaults.name);
+  const [token, setToken] = useState('');
+  const [formErrors, setFormErrors] = useState<string[]>([]);
+  const ids = { url: useId(), role: useId(), name: useId(), token: useId() };
+
+  const connecting = pending || link.status === 'connecting';
+  const linkError = link.status === 'refused' || link.status === 'lost' || link.status === 'disconnected' ? link.error : null;
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const parsed = ConnectRequest.safeParse({
+      url: url.trim(),
+      role,
+      name: name.trim(),
+      ...(token !== '' ? { token } : {}),
+    });
+    if (!parsed.success) {
+      setFormErrors(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'form'}: ${issue.message}`));
+      return;
+    }
+    setFormErrors([]);
+    rememberConnectValues(browserStorage(), { url: parsed.data.url, role, name: parsed.data.name });
+    void connect(parsed.data);
+  }
+
+  return (
+    <main className="connect-screen">
+      <form className="connect-card panel" onSubmit={submit} aria-labelledby="connect-title" noValidate>
+        <header className="connect-head">
+          <h1 id="connect-title">
+            <span className="brand">Larmor</span> remote scanning workstation
+          </h1>
+          <StatusTag presentation={presentLinkStatus(link.status)} testId="link-status" />
+        </header>
+        <label htmlFor={ids.url}>Gateway URL</label>
+        <input
+          id={ids.url}
+          data-testid="connect-url"
+          type="text"
+          inputMode="url"
+          spellCheck={false}
+          autoComplete="off"
+          placeholder="wss://scanner-gateway.hospital.example:8443/larmor"
+          value={url}
+          onChange={(e) => setUrl(e.target.value)}
+        />
+        <div className="form-row">
+          <div className="form-field">
+            <label htmlFor={ids.role}>Role</label>
+            <select
+              id={ids.role}
+              data-testid="connect-role"
+              value={role}
+              onChange={(e) => setRole(e.target.value as WorkstationRole)}
+            >
+              <option value="operator">Operator (remote technologist)</option>
+              <option value="observer">Observer (trainer / trainee)</option>
+            </select>
+          </div>
+          <div className="form-field grow">
+            <label htmlFor={ids.name}>Your name</label>
+            <input
+              id={ids.name}
+              data-testid="connect-name"
+              type="text"
+              autoComplete="name"
+              maxLength={64}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+            />
+          </div>
+        </div>
+        <label htmlFor={ids.token}>Site access token (if the site requires one)</label>
+        <input
+          id={ids.token}
+          data-testid="connect-token"
+          type="password"
+          autoComplete="off"
+          value={token}
+          onChange={(e) => setToken(e.target.value)}
+        />
+        {formErrors.length > 0 ? (
+          <ul className="form-errors" role="alert">
+            {formErrors.map((message) => (
+              <li key={message}>{message}</li>
+            ))}
+          </ul>
+        ) : null}
+        {linkError || callError ? (
+          <p className="error-line" role="alert" data-testid="connect-error">
+            <span className="status-icon" aria-hidden="true">
+              ✕
+            </span>
+            <span className="code">{(linkError ?? callError)!.code}</span>
+            <span>{(linkError ?? callError)!.message}</span>
+          </p>
+        ) : null}
+        <div className="connect-actions">
+          <button type="submit" className="primary" data-testid="connect-submit" disabled={connecting}>
+            {connecting ? 'Connecting…' : 'Connect'}
+          </button>
+          {connecting ? <span className="muted">Waiting for the gateway to answer the handshake</span> : null}
+        </div>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,46 @@
+import { useApp } from '../store/store.js';
+import { formatClock } from '../logic/format.js';
+
+const ROLE_WORDS = { operator: 'Operator', observer: 'Observer', onsite: 'Onsite' } as const;
+
+/** Who is in the session and who holds control, from the gateway's snapshot. */
+export function ParticipantsPanel() {
+  const participants = useApp((s) => s.snapshot?.participants ?? null);
+  const control = useApp((s) => s.snapshot?.control ?? null);
+  const me = useApp((s) => s.link.sessionId);
+  const onsite = participants?.filter((p) => p.role === 'onsite') ?? [];
+  return (
+    <div className="panel people-panel" aria-labelledby="people-title">
+      <div className="panel-head">
+        <h2 className="panel-title" id="people-title">
+          People
+        </h2>
+      </div>
+      <p className="control-line">
+        Control:{' '}
+        {control?.holderSessionId ? (
+          <strong className={control.holderSessionId === me ? 'tone-ok' : undefined}>
+            {control.holderSessionId === me ? '● You' : control.holderName ?? control.holderSessionId}
+          </strong>
+        ) : (
+          <span className="tone-warn">▲ nobody holds control</span>
+        )}
+      </p>
+      {onsite.length === 0 ? (
+        <p className="tone-warn">▲ No onsite technologist connected</p>
+      ) : null}
+      <ul className="people-list">
+        {(participants ?? []).map((p) => (
+          <li key={p.sessionId} title={`${ROLE_WORDS[p.role]} ${p.name}, connected since ${formatClock(p.connectedAt)}`}>
+            <span className={`role-badge role-${p.role}`}>{ROLE_WORDS[p.role]}</span>
+            <span className="person-name">
+              {p.name}
+              {p.sessionId === me ? <span className="muted"> (you)</span> : null}
+            </span>
+            {control?.holderSessionId === p.sessionId ? <span className="tone-ok" title="Holds control">● control</span> : null}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,79 @@
+import { useApp } from '../store/store.js';
+import { presentLinkStatus } from '../logic/link.js';
+import { presentScannerState } from '../logic/scanner-state.js';
+import { StatusTag } from './StatusTag.js';
+
+export function SessionHeader() {
+  const link = useApp((s) => s.link);
+  const site = useApp((s) => s.snapshot?.site ?? null);
+  const state = useApp((s) => s.snapshot?.state ?? null);
+  const exam = useApp((s) => s.snapshot?.exam ?? null);
+  const timeScale = useApp((s) => s.snapshot?.timeScale ?? 1);
+  const disconnect = useApp((s) => s.disconnect);
+  const pending = useApp((s) => s.linkCallPending);
+  const linkPresentation = presentLinkStatus(link.status);
+
+  return (
+    <header className="session-header">
+      <span className="brand">Larmor</span>
+      <span className="header-site" title="Site and scanner">
+        {site ? (
+          <>
+            <strong>{site.name}</strong>
+            <span className="sep">/</span>
+            {site.scanner}
+            <span className="muted"> {site.fieldStrengthT} T</span>
+          </>
+        ) : (
+          <span className="muted">No scanner</span>
+        )}
+      </span>
+      {state ? <StatusTag presentation={presentScannerState(state)} testId="scanner-state" title="Scanner state" /> : null}
+      {timeScale !== 1 ? (
+        <span className="status-tag tone-info" title="The gateway runs acquisitions faster than real time">
+          <span className="status-icon" aria-hidden="true">
+            »
+          </span>
+          <span className="status-word">Simulated ×{timeScale}</span>
+        </span>
+      ) : null}
+      <span
+        className="header-exam"
+        title={exam ? `Exam: ${exam.patient.name}, ${exam.patient.id}${exam.description ? `, ${exam.description}` : ''}` : 'No exam open'}
+      >
+        {exam ? (
+          <>
+            <span className="muted">Exam</span> <strong>{exam.patient.name}</strong>
+            <span className="sep">·</span>
+            <span className="mono">{exam.patient.id}</span>
+            {exam.description ? (
+              <>
+                <span className="sep">·</span>
+                {exam.description}
+              </>
+            ) : null}
+          </>
+        ) : (
+          <span className="muted">No exam open</span>
+        )}
+      </span>
+      <span className="header-right">
+        <span className="link-indicator" title={link.url ?? undefined}>
+          <span className="muted">Link</span>
+          <StatusTag presentation={linkPresentation} testId="link-status" />
+        </span>
+        {link.role ? (
+          <span className={`role-badge role-${link.role}`} data-testid="role-badge">
+            {link.role === 'operator' ? 'Operator' : link.role === 'observer' ? 'Observer' : 'Onsite'}
+          </span>
+        ) : null}
+        <span className="user-name" title="Signed in as">
+          <span className="muted">as</span> {link.name ?? '—'}
+        </span>
+        <button type="button" className="small" onClick={() => void disconnect()} disabled={pending} data-testid="disconnect">
+          Disconnect
+        </button>
+      </span>
+    </header>
+  );
+}

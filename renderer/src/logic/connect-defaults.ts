@@ -1,0 +1,57 @@
+import type { Role } from '../../../protocol/messages.js';
+
+/** Roles this window can take. Onsite staff use the onsite console served by the gateway. */
+export type WorkstationRole = Extract<Role, 'operator' | 'observer'>;
+
+export interface ConnectDefaults {
+  url: string;
+  role: WorkstationRole;
+  name: string;
+}
+
+export const CONNECT_STORAGE_KEY = 'larmor.connect.last';
+
+/** The part of Web Storage we use, so tests can pass a plain object. */
+export interface KeyValueStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+/**
+ * Initial values of the connect form: the gateway URL the shell passes in `?gateway=` wins
+ * (it knows where the gateway is), then what this user typed last time, then empty.
+ */
+export function loadConnectDefaults(search: string, storage: KeyValueStore | null): ConnectDefaults {
+  const remembered = readRemembered(storage);
+  const fromShell = new URLSearchParams(search).get('gateway');
+  return {
+    url: fromShell && fromShell.trim() !== '' ? fromShell.trim() : remembered.url ?? '',
+    role: remembered.role ?? 'operator',
+    name: remembered.name ?? '',
+  };
+}
+
+export function rememberConnectValues(storage: KeyValueStore | null, values: ConnectDefaults): void {
+  try {
+    storage?.setItem(CONNECT_STORAGE_KEY, JSON.stringify(values));
+  } catch {
+    // Storage full or disabled: remembering is a convenience, never a reason to fail a connect.
+  }
+}
+
+function readRemembered(storage: KeyValueStore | null): Partial<ConnectDefaults> {
+  try {
+    const raw = storage?.getItem(CONNECT_STORAGE_KEY);
+    if (!raw) return {};
+    const parsed: unknown = JSON.parse(raw);
+    if (typeof parsed !== 'object' || parsed === null) return {};
+    const record = parsed as Record<string, unknown>;
+    return {
+      url: typeof record.url === 'string' ? record.url : undefined,
+      role: record.role === 'operator' || record.role === 'observer' ? record.role : undefined,
+      name: typeof record.name === 'string' ? record.name : undefined,
+    };
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,58 @@
+/** Placeholder shown when a duration is unknown, so a blank never reads as "zero". */
+export const UNKNOWN_DURATION = '-:--';
+
+/**
+ * Seconds as m:ss, the way MR consoles show acquisition time (minutes are not wrapped into
+ * hours: a 75-minute exam reads 75:00). Rounds to the nearest second.
+ */
+export function formatMinSec(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return UNKNOWN_DURATION;
+  return minSec(Math.round(seconds));
+}
+
+/**
+ * Time remaining as m:ss, rounded up: a sequence with 0.4 s left still shows 0:01, so 0:00
+ * means finished rather than "almost".
+ */
+export function formatRemaining(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return UNKNOWN_DURATION;
+  return minSec(Math.ceil(seconds));
+}
+
+function minSec(total: number): string {
+  const minutes = Math.floor(total / 60);
+  const secs = total % 60;
+  return `${minutes}:${secs.toString().padStart(2, '0')}`;
+}
+
+/** Local wall-clock time hh:mm:ss of an ISO timestamp (for the event log). */
+export function formatClock(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '--:--:--';
+  const pad = (n: number) => n.toString().padStart(2, '0');
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
+
+/** 0..1 as a whole percentage, clamped. */
+export function formatPercent(fraction: number): string {
+  if (!Number.isFinite(fraction)) return '0%';
+  return `${Math.round(Math.min(1, Math.max(0, fraction)) * 100)}%`;
+}
+
+/** DICOM DA (YYYYMMDD, PS3.5 Table 6.2-1) as YYYY-MM-DD for display and date inputs. */
+export function dicomDateToIso(da: string | null): string {
+  if (!da || !/^\d{8}$/.test(da)) return '';
+  return `${da.slice(0, 4)}-${da.slice(4, 6)}-${da.slice(6, 8)}`;
+}
+
+/** YYYY-MM-DD (a date input's value) as DICOM DA, or null when empty. */
+export function isoDateToDicom(iso: string): string | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso.trim());
+  return match ? `${match[1]}${match[2]}${match[3]}` : null;
+}
+
+/** Numbers in parameter fields: no float noise (4.800000001), no needless trailing zeros. */
+export function formatParamValue(value: number | null): string {
+  if (value === null || !Number.isFinite(value)) return '';
+  return String(Number(value.toFixed(3)));
+}

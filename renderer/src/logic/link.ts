@@ -1,0 +1,43 @@
+import type { LinkStatus, LinkView } from '../../../protocol/api.js';
+
+export type Tone = 'ok' | 'warn' | 'bad' | 'info' | 'neutral';
+
+export interface StatusPresentation {
+  /** The word; colour never carries the state alone. */
+  word: string;
+  /** A glyph that differs in shape between states (for colour-blind users). */
+  icon: string;
+  tone: Tone;
+}
+
+const LINK_PRESENTATION: Record<LinkStatus, StatusPresentation> = {
+  connected: { word: 'Connected', icon: '●', tone: 'ok' },
+  connecting: { word: 'Connecting', icon: '◌', tone: 'info' },
+  lost: { word: 'Link lost', icon: '▲', tone: 'bad' },
+  refused: { word: 'Refused', icon: '✕', tone: 'bad' },
+  disconnected: { word: 'Disconnected', icon: '○', tone: 'neutral' },
+};
+
+export function presentLinkStatus(status: LinkStatus): StatusPresentation {
+  return LINK_PRESENTATION[status];
+}
+
+export type Screen = 'connect' | 'session';
+
+/**
+ * Which screen the window shows. Once a session has a scanner snapshot it stays on the session
+ * screen through a lost link or a reconnect, so the technologist keeps the queue and progress in
+ * view; only a user disconnect or a refusal goes back to the connect screen.
+ */
+export function screenFor(link: Pick<LinkView, 'status'>, hasSnapshot: boolean): Screen {
+  switch (link.status) {
+    case 'connected':
+      return 'session';
+    case 'lost':
+    case 'connecting':
+      return hasSnapshot ? 'session' : 'connect';
+    case 'refused':
+    case 'disconnected':
+      return 'connect';
+  }
+}

@@ -1,0 +1,63 @@
+import type { CommandView } from '../../../protocol/api.js';
+import type { ScannerCommand } from '../../../protocol/commands.js';
+import type { StatusPresentation } from './link.js';
+
+/**
+ * What a control shows about the last command it gave. While `commands.send` is in flight the
+ * command has no id yet on this side, so the outcome is "pending" with the command alone; once
+ * the promise settles it carries the CommandView the core returned.
+ */
+export type CommandOutcome =
+  | { state: 'pending'; command: ScannerCommand; sentAt: string }
+  | { state: 'done' | 'rejected'; command: ScannerCommand; view: CommandView | null; code: string | null; reason: string | null };
+
+export function outcomeFromView(view: CommandView): CommandOutcome {
+  if (view.state === 'pending') return { state: 'pending', command: view.command, sentAt: view.sentAt };
+  return { state: view.state, command: view.command, view, code: view.code, reason: view.reason };
+}
+
+/**
+ * `commands.send` never rejects for a refused command; a rejection means the call itself
+ * failed (IPC gate, invalid payload). Shown as refused with whatever code the error carries.
+ */
+export function outcomeFromError(command: ScannerCommand, error: unknown): CommandOutcome {
+  const code = errorCode(error) ?? 'LARMOR_E_INTERNAL';
+  const reason = error instanceof Error ? error.message : String(error);
+  return { state: 'rejected', command, view: null, code, reason };
+}
+
+export function errorCode(error: unknown): string | null {
+  if (typeof error === 'object' && error !== null && 'code' in error) {
+    const code = (error as { code: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return null;
+}
+
+const COMMAND_WORDS: Record<ScannerCommand['name'], string> = {
+  'exam.open': 'Open exam',
+  'exam.close': 'Close exam',
+  'sequence.queue': 'Add sequence',
+  'sequence.remove': 'Remove sequence',
+  'sequence.reorder': 'Move sequence',
+  'sequence.edit': 'Edit parameters',
+  'scan.start': 'Start',
+  'scan.pause': 'Pause',
+  'scan.resume': 'Resume',
+  'scan.stop': 'Stop',
+};
+
+export function describeCommand(command: ScannerCommand): string {
+  return COMMAND_WORDS[command.name];
+}
+
+export function presentOutcome(outcome: CommandOutcome): StatusPresentation {
+  switch (outcome.state) {
+    case 'pending':
+      return { word: 'Pending', icon: '…', tone: 'info' };
+    case 'done':
+      return { word: 'Done', icon: '✓', tone: 'ok' };
+    case 'rejected':
+      return { word: 'Refused', icon: '✕', tone: 'bad' };
+  }
+}

@@ -1,0 +1,28 @@
+import type { ScannerState, SequenceStatus } from '../../../protocol/scanner.js';
+import type { StatusPresentation } from './link.js';
+
+const SCANNER_STATE: Record<ScannerState, StatusPresentation> = {
+  idle: { word: 'Idle', icon: '○', tone: 'neutral' },
+  'exam-open': { word: 'Exam open', icon: '◇', tone: 'neutral' },
+  'sequence-queued': { word: 'Ready', icon: '◆', tone: 'neutral' },
+  acquiring: { word: 'Acquiring', icon: '▶', tone: 'info' },
+  paused: { word: 'Paused', icon: '❚❚', tone: 'warn' },
+  completed: { word: 'Completed', icon: '✓', tone: 'ok' },
+  aborted: { word: 'Aborted', icon: '■', tone: 'warn' },
+};
+
+export function presentScannerState(state: ScannerState): StatusPresentation {
+  return SCANNER_STATE[state];
+}
+
+const SEQUENCE_STATUS: Record<SequenceStatus, StatusPresentation> = {
+  queued: { word: 'queued', icon: '○', tone: 'neutral' },
+  acquiring: { word: 'running', icon: '▶', tone: 'info' },
+  paused: { word: 'paused', icon: '❚❚', tone: 'warn' },
+  completed: { word: 'done', icon: '✓', tone: 'ok' },
+  aborted: { word: 'aborted', icon: '■', tone: 'warn' },
+};
+
+export function presentSequenceStatus(status: SequenceStatus): StatusPresentation {
+  return SEQUENCE_STATUS[status];
+}

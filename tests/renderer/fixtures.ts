@@ -1,0 +1,114 @@
+import type { CommandView, LarmorApi, LinkView, LogEntry, WorkstationView } from '../../protocol/api.js';
+import type { ScannerCommand } from '../../protocol/commands.js';
+import type { QueuedSequence, ScannerSnapshot, SequenceParams } from '../../protocol/scanner.js';
+
+export const T2_PARAMS: SequenceParams = {
+  trMs: 4000, teMs: 98, tiMs: null, flipAngleDeg: 150, matrixRows: 256, matrixCols: 256, fovMm: 230,
+  slices: 20, sliceThicknessMm: 5, averages: 2, echoTrainLength: 11, bValues: [],
+};
+
+export const FLAIR_PARAMS: SequenceParams = { ...T2_PARAMS, trMs: 9000, teMs: 100, tiMs: 2500, echoTrainLength: 15, averages: 1 };
+
+export const LIMITS: ScannerSnapshot['limits'] = {
+  trMs: { min: 2, max: 15000, step: 0.1 },
+  teMs: { min: 1, max: 300, step: 0.1 },
+  tiMs: { min: 20, max: 4000, step: 1 },
+  flipAngleDeg: { min: 1, max: 180, step: 1 },
+  matrixRows: { min: 64, max: 512, step: 16 },
+  matrixCols: { min: 64, max: 512, step: 16 },
+  fovMm: { min: 100, max: 500, step: 1 },
+  slices: { min: 1, max: 128, step: 1 },
+  sliceThicknessMm: { min: 0.5, max: 10, step: 0.1 },
+  averages: { min: 1, max: 8, step: 1 },
+  echoTrainLength: { min: 1, max: 64, step: 1 },
+};
+
+export function sequence(id: string, status: QueuedSequence['status'], extra: Partial<QueuedSequence> = {}): QueuedSequence {
+  return {
+    id, protocolId: 't2-tse-ax', name: `Sequence ${id}`, kind: 'TSE', params: T2_PARAMS, acquisitionTimeS: 192,
+    status, progress: status === 'completed' ? 1 : 0, remainingS: status === 'completed' ? 0 : 192,
+    endReason: null, seriesUid: null, seriesNumber: null, ...extra,
+  };
+}
+
+export const ME = 'session-me';
+
+export function snapshot(extra: Partial<ScannerSnapshot> = {}): ScannerSnapshot {
+  return {
+    site: { name: 'Test site', scanner: 'Simulator', fieldStrengthT: 1.5 },
+    state: 'sequence-queued',
+    exam: {
+      patient: { name: 'DOE^JANE', id: 'P1', birthDate: null, sex: null, weightKg: null },
+      description: 'Brain', accessionNumber: null, studyUid: '1.2.3', openedAt: '2026-01-01T10:00:00.000Z',
+    },
+    queue: [sequence('a', 'queued'), sequence('b', 'queued')],
+    activeSequenceId: null,
+    control: { holderSessionId: ME, holderName: 'Me' },
+    participants: [],
+    library: [{ id: 't2-tse-ax', name: 'T2 TSE axial', kind: 'TSE', params: T2_PARAMS, acquisitionTimeS: 192 }],
+    limits: LIMITS,
+    timeScale: 1,
+    ...extra,
+  };
+}
+
+export function link(extra: Partial<LinkView> = {}): LinkView {
+  return { status: 'connected', url: 'ws://127.0.0.1:1/', role: 'operator', name: 'Me', sessionId: ME, error: null, policy: null, ...extra };
+}
+
+export function view(extra: Partial<WorkstationView> = {}): WorkstationView {
+  return { link: link(), snapshot: snapshot(), commands: [], ...extra };
+}
+
+export function commandView(command: ScannerCommand, state: CommandView['state'], code: string | null = null, reason: string | null = null): CommandView {
+  return { id: 'cmd-00000001', command, state, code, reason, sentAt: '2026-01-01T10:00:00.000Z', settledAt: state === 'pending' ? null : '2026-01-01T10:00:01.000Z' };
+}
+
+/** A controllable window.larmor: tests push views and log entries and settle commands by hand. */
+export function fakeApi() {
+  const stateListeners = new Set<(v: WorkstationView) => void>();
+  const logListeners = new Set<(e: LogEntry) => void>();
+  const sent: { command: ScannerCommand; resolve(view: CommandView): void; reject(error: unknown): void }[] = [];
+  const connects: unknown[] = [];
+  let connectBehaviour: () => Promise<void> = async () => undefined;
+  const api: LarmorApi = {
+    link: {
+      connect: (request) => {
+        connects.push(request);
+        return connectBehaviour();
+      },
+      disconnect: async () => undefined,
+    },
+    commands: {
+      send: (command) => new Promise<CommandView>((resolve, reject) => sent.push({ command, resolve, reject })),
+    },
+    state: {
+      subscribe: (listener) => {
+        stateListeners.add(listener);
+        return () => stateListeners.delete(listener);
+      },
+    },
+    log: {
+      subscribe: (listener) => {
+        logListeners.add(listener);
+        return () => logListeners.delete(listener);
+      },
+    },
+    images: { subscribe: () => () => undefined },
+  };
+  return {
+    api,
+    sent,
+    connects,
+    stateListeners,
+    logListeners,
+    pushView: (v: WorkstationView) => stateListeners.forEach((l) => l(v)),
+    pushLog: (e: LogEntry) => logListeners.forEach((l) => l(e)),
+    failConnectWith: (error: unknown) => {
+      connectBehaviour = () => Promise.reject(error);
+    },
+  };
+}
+
+/** Let pending promise callbacks run. */
+export const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
