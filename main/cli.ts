@@ -1,6 +1,3 @@
-import { parseArgs } from 'node:util';
-import { runRecord } from './record/record-command.js';
-import { runStart } from './start/start-command.js';
 
 const USAGE = `usage: larmor <command> [options]
 
@@ -15,8 +12,8 @@ type Command = (argv: string[]) => Promise<number>;
 
 /** Subcommands load lazily so `larmor decode` does not pay for the UI server's imports. */
 const COMMANDS: Record<string, () => Promise<Command>> = {
-  start: async () => runStart,
-  record: async () => runRecord,
+  start: async () => (await import('./start/start-command.js')).runStart,
+  record: async () => (await import('./record/record-command.js')).runRecord,
   decode: async () => (await import('./cli/decode-command.js')).run,
   'encode-rle': async () => (await import('./cli/encode-rle-command.js')).run,
 };
@@ -34,5 +31,3 @@ export async function main(argv: string[]): Promise<number> {
   }
   return (await load())(rest);
 }
-
-export { parseArgs };

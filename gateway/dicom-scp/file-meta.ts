@@ -1,0 +1,77 @@
+/**
+ * Wraps a data set received over DIMSE into a Part 10 file without touching its bytes:
+ * 128-byte preamble, "DICM", File Meta Information (PS3.10 7.1), then the data set exactly as
+ * the peer encoded it in the negotiated transfer syntax (PS3.7 annex: the C-STORE data set
+ * travels in the presentation context's transfer syntax, without group 0002).
+ *
+ * Why not native-bridge's writePart10: it re-encodes the data set and only produces Explicit
+ * VR Little Endian, while the receiver must hand on exactly what the peer sent, Implicit VR
+ * included. Only group 0002 is encoded here (always Explicit VR Little Endian, PS3.10 7.1);
+ * everything else is passed through and then checked by native-bridge's readPart10.
+ */
+import { IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME } from '../../native-bridge/dicom/index.js';
+
+export interface FileMetaFields {
+  transferSyntaxUid: string;
+  sopClassUid: string;
+  sopInstanceUid: string;
+  /** (0002,0016) Source Application Entity Title: the peer's calling AE title. */
+  sourceAeTitle: string;
+}
+
+const ascii = new TextEncoder();
+
+/** One Explicit VR Little Endian element with a 2-byte length (PS3.5 7.1.2), padded to even length. */
+function shortElement(element: number, vr: 'UI' | 'SH' | 'AE', text: string): Uint8Array {
+  const value = ascii.encode(text);
+  const padded = value.length + (value.length % 2);
+  const out = new Uint8Array(8 + padded);
+  const view = new DataView(out.buffer);
+  view.setUint16(0, 0x0002, true);
+  view.setUint16(2, element, true);
+  out[4] = vr.charCodeAt(0);
+  out[5] = vr.charCodeAt(1);
+  view.setUint16(6, padded, true);
+  out.set(value, 8);
+  // PS3.5 6.2: UI is padded with NUL, SH and AE with a space.
+  if (padded > value.length) out[8 + value.length] = vr === 'UI' ? 0x00 : 0x20;
+  return out;
+}
+
+function fileMetaInformation(f: FileMetaFields): Uint8Array {
+  const version = new Uint8Array([0x02, 0x00, 0x01, 0x00, 0x4f, 0x42, 0, 0, 2, 0, 0, 0, 0x00, 0x01]); // (0002,0001) OB 00\01
+  const body = [
+    version,
+    shortElement(0x0002, 'UI', f.sopClassUid),
+    shortElement(0x0003, 'UI', f.sopInstanceUid),
+    shortElement(0x0010, 'UI', f.transferSyntaxUid),
+    shortElement(0x0012, 'UI', IMPLEMENTATION_CLASS_UID),
+    shortElement(0x0013, 'SH', IMPLEMENTATION_VERSION_NAME),
+    ...(f.sourceAeTitle !== '' ? [shortElement(0x0016, 'AE', f.sourceAeTitle)] : []),
+  ];
+  const bodyLength = body.reduce((n, b) => n + b.length, 0);
+  const out = new Uint8Array(12 + bodyLength);
+  const view = new DataView(out.buffer);
+  // (0002,0000) UL File Meta Information Group Length: the bytes that follow it in group 0002.
+  view.setUint16(0, 0x0002, true);
+  view.setUint16(2, 0x0000, true);
+  out[4] = 0x55; // 'U'
+  out[5] = 0x4c; // 'L'
+  view.setUint16(6, 4, true);
+  view.setUint32(8, bodyLength, true);
+  let pos = 12;
+  for (const b of body) {
+    out.set(b, pos);
+    pos += b.length;
+  }
+  return out;
+}
+
+export function wrapAsPart10(dataset: Uint8Array, fields: FileMetaFields): Uint8Array {
+  const meta = fileMetaInformation(fields);
+  const out = new Uint8Array(132 + meta.length + dataset.length);
+  out.set([0x44, 0x49, 0x43, 0x4d], 128); // preamble of zeros, then "DICM"
+  out.set(meta, 132);
+  out.set(dataset, 132 + meta.length);
+  return out;
+}

@@ -1,0 +1,124 @@
+/**
+ * Decides what to do with one object received by C-STORE, independent of the network code:
+ * wrap it as Part 10 (bytes untouched), parse it fully with native-bridge's reader (which
+ * checks every length, so truncation is caught here), check it against the C-STORE command,
+ * and keep only images. Each refusal carries a stable code and the DIMSE status the peer gets.
+ *
+ * Stable codes: the reader's own (LARMOR_E_DICOM_TRUNCATED, _MALFORMED, ... from
+ * protocol/rle-errors.ts) for unreadable data, else ImageErrorCode from protocol/image-errors.ts.
+ */
+import { readPart10, imageInfo, Tag, type DicomFile } from '../../native-bridge/dicom/index.js';
+import { ImageErrorCode } from '../../protocol/image-errors.js';
+import { isValidUid } from '../imaging/uids.js';
+import { wrapAsPart10 } from './file-meta.js';
+
+/** C-STORE response statuses (PS3.4 B.2.3 and PS3.7 Annex C). */
+export const StoreStatus = {
+  Success: 0x0000,
+  /** Refused: Out of Resources. */
+  OutOfResources: 0xa700,
+  /** Error: Data Set does not match SOP Class. */
+  DataSetDoesNotMatchSopClass: 0xa900,
+  /** Error: Cannot understand. */
+  CannotUnderstand: 0xc000,
+  /** Refused: SOP Class not supported. */
+  SopClassNotSupported: 0x0122,
+  /**
+   * Refused: Out of Resources, used when our own image handler failed (A7xx is the C-STORE
+   * failure class a sender treats as "try again later"; 0110H is not a C-STORE status).
+   */
+  HandlerFailed: 0xa701,
+} as const;
+
+export interface ReceivedObject {
+  /** The data set bytes as they arrived, in the negotiated transfer syntax. */
+  dataset: Uint8Array;
+  transferSyntaxUid: string;
+  /** Affected SOP Class / Instance UID of the C-STORE-RQ command. */
+  sopClassUid: string;
+  sopInstanceUid: string;
+  callingAeTitle: string;
+}
+
+export interface ReceivedImage {
+  /** Complete Part 10 file; the data set is byte-for-byte what the peer sent. */
+  part10: Uint8Array;
+  transferSyntaxUid: string;
+  sopClassUid: string;
+  sopInstanceUid: string;
+  callingAeTitle: string;
+}
+
+export type Verdict =
+  | { ok: true; image: ReceivedImage }
+  | { ok: false; code: string; message: string; status: number };
+
+function refuse(code: string, message: string, status: number): Verdict {
+  return { ok: false, code, message, status };
+}
+
+/** AE titles are at most 16 characters of the default repertoire, no backslash (PS3.5 6.2). */
+export function cleanAeTitle(title: string): string {
+  return title.replace(/[^\x20-\x5b\x5d-\x7e]/g, '').trim().slice(0, 16);
+}
+
+export function examineReceivedObject(obj: ReceivedObject): Verdict {
+  for (const [name, uid] of [['SOP Class UID', obj.sopClassUid], ['SOP Instance UID', obj.sopInstanceUid]] as const) {
+    if (!isValidUid(uid)) {
+      return refuse(ImageErrorCode.DICOM_INVALID_UID, `the C-STORE command's ${name} "${uid.slice(0, 80)}" is not a valid UID`, StoreStatus.CannotUnderstand);
+    }
+  }
+  const part10 = wrapAsPart10(obj.dataset, {
+    transferSyntaxUid: obj.transferSyntaxUid,
+    sopClassUid: obj.sopClassUid,
+    sopInstanceUid: obj.sopInstanceUid,
+    sourceAeTitle: cleanAeTitle(obj.callingAeTitle),
+  });
+  let file: DicomFile;
+  try {
+    file = readPart10(part10);
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    return refuse(
+      typeof code === 'string' && code.startsWith('LARMOR_E_') ? code : ImageErrorCode.DICOM_UNREADABLE,
+      `data set of ${obj.sopInstanceUid} cannot be read: ${(err as Error).message}`,
+      StoreStatus.CannotUnderstand,
+    );
+  }
+  const datasetClass = file.dataset.string(Tag.SOPClassUID);
+  const datasetInstance = file.dataset.string(Tag.SOPInstanceUID);
+  if (datasetClass !== obj.sopClassUid || datasetInstance !== obj.sopInstanceUid) {
+    return refuse(
+      ImageErrorCode.DICOM_UID_MISMATCH,
+      `data set says SOP Class ${datasetClass ?? '(none)'} / Instance ${datasetInstance ?? '(none)'}, the command ${obj.sopClassUid} / ${obj.sopInstanceUid}`,
+      StoreStatus.DataSetDoesNotMatchSopClass,
+    );
+  }
+  if (!file.dataset.has(Tag.PixelData)) {
+    return refuse(ImageErrorCode.DICOM_NOT_AN_IMAGE, `${obj.sopClassUid} object ${obj.sopInstanceUid} has no Pixel Data`, StoreStatus.SopClassNotSupported);
+  }
+  try {
+    const info = imageInfo(file.dataset);
+    // 1-bit pixel data (segmentations, bitonal captures) is a label map, not a grey-level preview.
+    if (info.bitsAllocated < 8) {
+      return refuse(
+        ImageErrorCode.DICOM_NOT_AN_IMAGE,
+        `${obj.sopClassUid} object ${obj.sopInstanceUid} has ${info.bitsAllocated}-bit pixel data (a label map, not an image)`,
+        StoreStatus.SopClassNotSupported,
+      );
+    }
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    return refuse(typeof code === 'string' ? code : ImageErrorCode.DICOM_NOT_AN_IMAGE, (err as Error).message, StoreStatus.CannotUnderstand);
+  }
+  return {
+    ok: true,
+    image: {
+      part10,
+      transferSyntaxUid: obj.transferSyntaxUid,
+      sopClassUid: obj.sopClassUid,
+      sopInstanceUid: obj.sopInstanceUid,
+      callingAeTitle: obj.callingAeTitle,
+    },
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * `larmor decode IN.dcm OUT.raw`: writes all frames' pixel data, decoded, little-endian, frames
+ * concatenated: the bytes dcmdrle would put in Pixel Data (an uncompressed input is copied
+ * through). Errors go to stderr with their code; the exit status is non-zero.
+ */
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { rle, streamDecodedPixelData } from '../../native-bridge/index.js';
+import { readPart10 } from '../../native-bridge/dicom/index.js';
+import { ErrorCode } from '../../protocol/errors.js';
+
+const USAGE = 'larmor decode IN.dcm OUT.raw';
+
+/** Failures go to stderr as `larmor <command>: CODE message`; exit status 1 (2 for usage). */
+function fail(error: unknown): number {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  const stable = typeof code === 'string' && code.startsWith('LARMOR_E_') ? code
+    : (error as NodeJS.ErrnoException | null)?.syscall !== undefined ? ErrorCode.INVALID_PARAMETER // fs errors: ENOENT, EACCES...
+    : ErrorCode.INTERNAL;
+  process.stderr.write(`larmor decode: ${stable} ${message}\n`);
+  return 1;
+}
+
+function usage(): number {
+  process.stderr.write(`larmor decode: ${ErrorCode.INVALID_PARAMETER} usage: ${USAGE}\n`);
+  return 2;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  if (argv.length !== 2) return usage();
+  const [input, output] = argv;
+  try {
+    const file = readPart10(readFileSync(input));
+    const fd = openSync(output, 'w');
+    try {
+      // Frame by frame through one reused buffer: no 100 MB of fresh pages for a 100 MB series.
+      streamDecodedPixelData(file, rle, (chunk) => {
+        let written = 0;
+        while (written < chunk.length) written += writeSync(fd, chunk, written, chunk.length - written);
+      });
+    } finally {
+      closeSync(fd);
+    }
+    return 0;
+  } catch (error) {
+    return fail(error);
+  }
+}

@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { RleError, RleErrorCode } from '../../native-bridge/index.js';
+import { frameWith } from './support/malformed.js';
+import { implementations, nativeCodec, nativeFailure, nativeRequired } from './support/implementations.js';
+import { typescriptRle } from '../../native-bridge/index.js';
+import { makePixels, type TestImage } from './support/images.js';
+
+const mono16 = { rows: 4, columns: 4, samplesPerPixel: 1, bitsAllocated: 16 };
+const mono8 = { rows: 2, columns: 3, samplesPerPixel: 1, bitsAllocated: 8 };
+
+function codeOf(action: () => unknown): string {
+  try {
+    action();
+  } catch (error) {
+    expect(error).toBeInstanceOf(RleError);
+    return (error as RleError).code;
+  }
+  throw new Error('expected a typed RleError, nothing was thrown');
+}
+
+describe('native addon', () => {
+  it.runIf(nativeRequired)('is built and loads (npm install builds it)', () => {
+    expect(nativeFailure).toBeUndefined();
+  });
+
+  it.runIf(nativeCodec !== undefined)('encodes byte for byte like the TypeScript encoder', () => {
+    for (const bitsAllocated of [8, 16, 32] as const) {
+      for (const samplesPerPixel of [1, 3] as const) {
+        const image = { rows: 31, columns: 130, samplesPerPixel, bitsAllocated, planarConfiguration: 1, frames: 1, content: 'mr', seed: bitsAllocated } as const;
+        const pixels = makePixels(image);
+        expect(nativeCodec!.encode(pixels, image)).toEqual(typescriptRle.encode(pixels, image));
+      }
+    }
+  });
+});
+
+describe.each(implementations)('RLE codec (%s)', (_name, codec) => {
+  it('decodes literal, replicate and no-op runs of one 8-bit segment', () => {
+    // 0x02 = literal of 3, 0xfe = replicate 3 times, 0x80 = no-op (PS3.5 G.3.2).
+    const frame = frameWith([new Uint8Array([0x02, 1, 2, 3, 0x80, 0xfe, 9])]);
+    expect([...codec.decode(frame, mono8)]).toEqual([1, 2, 3, 9, 9, 9]);
+  });
+
+  it('writes 16-bit samples little-endian from most-significant-first segments', () => {
+    const high = new Uint8Array([0xf1, 0x12]); // replicate 0x12 x16
+    const low = new Uint8Array([0xf1, 0x34]);
+    const out = codec.decode(frameWith([high, low]), mono16);
+    expect(out.length).toBe(32);
+    expect([...out.subarray(0, 4)]).toEqual([0x34, 0x12, 0x34, 0x12]);
+  });
+
+  it('tolerates odd-length segments and trailing padding after a full segment', () => {
+    const padded = new Uint8Array([0x05, 1, 2, 3, 4, 5, 6, 0x00]); // full after 6 bytes, then a pad byte
+    const odd = new Uint8Array([0x05, 1, 2, 3, 4, 5, 6]); // 7 bytes: the next segment starts at an odd offset
+    const last = new Uint8Array([0xfb, 7]);
+    const rgbPlanar = { rows: 2, columns: 3, samplesPerPixel: 3, bitsAllocated: 8, planarConfiguration: 1 };
+    const out = codec.decode(frameWith([padded, odd, last]), rgbPlanar);
+    expect([...out]).toEqual([1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5, 6, 7, 7, 7, 7, 7, 7]);
+  });
+
+  it('interleaves RGB per Planar Configuration 0 and keeps planes for 1', () => {
+    const segments = [new Uint8Array([0xff, 10]), new Uint8Array([0xff, 20]), new Uint8Array([0xff, 30])];
+    const info = { rows: 1, columns: 2, samplesPerPixel: 3, bitsAllocated: 8 };
+    expect([...codec.decode(frameWith(segments), { ...info, planarConfiguration: 0 })]).toEqual([10, 20, 30, 10, 20, 30]);
+    expect([...codec.decode(frameWith(segments), { ...info, planarConfiguration: 1 })]).toEqual([10, 10, 20, 20, 30, 30]);
+  });
+
+  it('decodes into a caller buffer the same bytes decode() returns', () => {
+    const image = { rows: 9, columns: 11, samplesPerPixel: 3, bitsAllocated: 16, planarConfiguration: 0, frames: 1, content: 'noisy', seed: 8 } as const;
+    const encoded = codec.encode(makePixels(image), image);
+    const target = new Uint8Array(9 * 11 * 3 * 2);
+    codec.decodeInto(encoded, image, target);
+    expect(target).toEqual(codec.decode(encoded, image));
+    expect(codeOf(() => codec.decodeInto(encoded, image, new Uint8Array(target.length - 1)))).toBe(RleErrorCode.OUTPUT_SIZE_MISMATCH);
+  });
+
+  it('decodes a frame given as several fragments', () => {
+    const frame = frameWith([new Uint8Array([0x05, 1, 2, 3, 4, 5, 6])]);
+    expect([...codec.decode([frame.subarray(0, 40), frame.subarray(40, 66), frame.subarray(66)], mono8)]).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  const images: TestImage[] = [
+    { rows: 255, columns: 257, samplesPerPixel: 1, bitsAllocated: 8, planarConfiguration: 0, frames: 1, content: 'mr', seed: 1 },
+    { rows: 17, columns: 33, samplesPerPixel: 1, bitsAllocated: 16, planarConfiguration: 0, frames: 1, content: 'noisy', seed: 2 },
+    { rows: 9, columns: 300, samplesPerPixel: 3, bitsAllocated: 8, planarConfiguration: 0, frames: 1, content: 'noisy', seed: 3 },
+    { rows: 9, columns: 7, samplesPerPixel: 3, bitsAllocated: 16, planarConfiguration: 1, frames: 1, content: 'mr', seed: 4 },
+    { rows: 5, columns: 3, samplesPerPixel: 3, bitsAllocated: 32, planarConfiguration: 0, frames: 1, content: 'noisy', seed: 5 },
+    { rows: 64, columns: 64, samplesPerPixel: 1, bitsAllocated: 32, planarConfiguration: 0, frames: 1, content: 'flat', seed: 6 },
+  ];
+  it.each(images)('round-trips its own encoding: $rows x $columns, $samplesPerPixel x $bitsAllocated bits, planar $planarConfiguration, $content', (image) => {
+    const pixels = makePixels(image);
+    const encoded = codec.encode(pixels, image);
+    expect(encoded.length % 2).toBe(0);
+    expect(codec.decode(encoded, image)).toEqual(pixels);
+  });
+
+  it('round-trips a 1-bit packed bitmap (segmentation)', () => {
+    const info = { rows: 10, columns: 13, samplesPerPixel: 1, bitsAllocated: 1 };
+    const pixels = makePixels({ ...info, samplesPerPixel: 1, bitsAllocated: 8, planarConfiguration: 0, frames: 1, content: 'noisy', seed: 9 }).subarray(0, 17);
+    expect(codec.decode(codec.encode(pixels, info), info)).toEqual(pixels);
+  });
+
+  describe('rejects malformed frames with a typed error', () => {
+    const good = new Uint8Array([0x05, 1, 2, 3, 4, 5, 6]);
+    it.each([
+      ['a frame shorter than the header', () => new Uint8Array(63), RleErrorCode.HEADER_TRUNCATED],
+      ['zero segments', () => frameWith([good], { count: 0 }), RleErrorCode.BAD_SEGMENT_COUNT],
+      ['16 segments', () => frameWith([good], { count: 16 }), RleErrorCode.BAD_SEGMENT_COUNT],
+      ['more segments than the image has', () => frameWith([good, good]), RleErrorCode.SEGMENT_COUNT_MISMATCH],
+      ['a first offset other than 64', () => frameWith([good], { offsets: [60] }), RleErrorCode.BAD_FIRST_OFFSET],
+      ['a literal run past the segment end', () => frameWith([new Uint8Array([0x05, 1, 2])]), RleErrorCode.RUN_EXCEEDS_SEGMENT],
+      ['a replicate run without its byte', () => frameWith([new Uint8Array([0x02, 1, 2, 3, 0xfe])]), RleErrorCode.RUN_EXCEEDS_SEGMENT],
+      ['a run past Rows x Columns', () => frameWith([new Uint8Array([0x06, 1, 2, 3, 4, 5, 6, 7])]), RleErrorCode.RUN_EXCEEDS_OUTPUT],
+      ['a replicate run past Rows x Columns', () => frameWith([new Uint8Array([0x80, 0x81, 7])]), RleErrorCode.RUN_EXCEEDS_OUTPUT],
+      ['a segment that ends early', () => frameWith([new Uint8Array([0x02, 1, 2, 3])]), RleErrorCode.SEGMENT_TOO_SHORT],
+    ])('%s', (_what, build, code) => {
+      expect(codeOf(() => codec.decode(build(), mono8))).toBe(code);
+    });
+
+    it('offsets that decrease or point past the fragment', () => {
+      const info = { rows: 2, columns: 3, samplesPerPixel: 3, bitsAllocated: 8 };
+      expect(codeOf(() => codec.decode(frameWith([good, good, good], { offsets: [64, 71, 70] }), info))).toBe(RleErrorCode.BAD_SEGMENT_OFFSET);
+      expect(codeOf(() => codec.decode(frameWith([good, good, good], { offsets: [64, 71, 999] }), info))).toBe(RleErrorCode.BAD_SEGMENT_OFFSET);
+    });
+
+    it('a header whose segments cannot fill Rows x Columns, before allocating it', () => {
+      const huge = { rows: 40000, columns: 40000, samplesPerPixel: 1, bitsAllocated: 8 }; // 1.6 GB if allocated
+      expect(codeOf(() => codec.decode(frameWith([new Uint8Array([0x81, 0])]), huge))).toBe(RleErrorCode.SEGMENT_TOO_SHORT);
+    });
+
+    it('frame attributes RLE cannot describe', () => {
+      const frame = frameWith([good]);
+      expect(codeOf(() => codec.decode(frame, { ...mono8, rows: 0 }))).toBe(RleErrorCode.INVALID_FRAME_INFO);
+      expect(codeOf(() => codec.decode(frame, { ...mono8, samplesPerPixel: 2 }))).toBe(RleErrorCode.INVALID_FRAME_INFO);
+      expect(codeOf(() => codec.decode(frame, { ...mono8, bitsAllocated: 12 }))).toBe(RleErrorCode.INVALID_FRAME_INFO);
+      expect(codeOf(() => codec.decode(frame, { ...mono8, planarConfiguration: 2 }))).toBe(RleErrorCode.INVALID_FRAME_INFO);
+      expect(codeOf(() => codec.decode(frame, { rows: 65535, columns: 65535, samplesPerPixel: 3, bitsAllocated: 32 }))).toBe(RleErrorCode.FRAME_TOO_LARGE);
+    });
+
+    it('a pixel buffer of the wrong size given to encode', () => {
+      expect(codeOf(() => codec.encode(new Uint8Array(5), mono8))).toBe(RleErrorCode.INPUT_SIZE_MISMATCH);
+    });
+  });
+});
