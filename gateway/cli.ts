@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { LarmorError } from '../protocol/index.js';
+import { IceServer, LarmorError, describeIssues } from '../protocol/index.js';
 import { Gateway } from './server/gateway.js';
 
 const USAGE = `usage: larmor gateway [--port N] [--host ADDR] [--time-scale X] [--data-dir DIR]
                       [--tls-cert FILE --tls-key FILE] [--token TOKEN]
-                      [--site NAME] [--fallback TEXT]`;
+                      [--site NAME] [--fallback TEXT] [--dicom-port M [--ae-title T]]
+                      [--ice-servers JSON] [--operator-loss finish|pause|stop] [--control-grace S]`;
 
 /**
  * `larmor gateway`: the scanner-side service. When started by the workstation (`npm start`)
@@ -27,6 +28,12 @@ export async function run(argv: string[]): Promise<number> {
       token: { type: 'string', default: process.env.LARMOR_GATEWAY_TOKEN },
       site: { type: 'string' },
       fallback: { type: 'string' },
+      // WebRTC for real networks: e.g. '[{"urls":"stun:stun.example.org"},{"urls":"turn:t.example.org","username":"u","credential":"p"}]'
+      'ice-servers': { type: 'string', default: process.env.LARMOR_ICE_SERVERS },
+      'operator-loss': { type: 'string', default: process.env.LARMOR_OPERATOR_LOSS ?? 'finish' },
+      'control-grace': { type: 'string', default: process.env.LARMOR_CONTROL_GRACE_S },
+      'dicom-port': { type: 'string', default: process.env.LARMOR_DICOM_PORT },
+      'ae-title': { type: 'string', default: process.env.LARMOR_AE_TITLE ?? 'LARMOR' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -39,6 +46,16 @@ export async function run(argv: string[]): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) return usageError(`--port ${values.port} is not a port number`);
   if (!(timeScale > 0 && timeScale <= 1000)) return usageError(`--time-scale ${values['time-scale']} must be in (0, 1000]`);
   if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) return usageError('--tls-cert and --tls-key go together');
+  const dicomPort = values['dicom-port'] === undefined ? undefined : Number(values['dicom-port']);
+  if (dicomPort !== undefined && !(Number.isInteger(dicomPort) && dicomPort >= 0 && dicomPort <= 65535)) return usageError(`--dicom-port ${values['dicom-port']} is not a port number`);
+  // PS3.8 9.3.1.1: AE titles are 1-16 characters of the default repertoire, no backslash.
+  if (!/^[\x20-\x5b\x5d-\x7e]{1,16}$/.test(values['ae-title']) || values['ae-title'].trim() === '') return usageError('--ae-title must be 1-16 printable characters');
+  const iceServers = parseIceServers(values['ice-servers']);
+  if (iceServers instanceof Error) return usageError(iceServers.message);
+  const operatorLoss = values['operator-loss'];
+  if (operatorLoss !== 'finish' && operatorLoss !== 'pause' && operatorLoss !== 'stop') return usageError(`--operator-loss ${operatorLoss} must be finish, pause or stop`);
+  const graceS = values['control-grace'] === undefined ? undefined : Number(values['control-grace']);
+  if (graceS !== undefined && !(graceS >= 0 && graceS <= 3600)) return usageError(`--control-grace ${values['control-grace']} must be 0..3600 seconds`);
   let gateway: Gateway;
   try {
     gateway = await Gateway.start({
@@ -49,7 +66,10 @@ export async function run(argv: string[]): Promise<number> {
       tls: values['tls-cert'] ? { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']!) } : undefined,
       token: values.token,
       site: values.site ? { name: values.site, scanner: 'Simulated 1.5 T', fieldStrengthT: 1.5 } : undefined,
-      policy: values.fallback ? { fallbackInstructions: values.fallback } : undefined,
+      policy: { ...(values.fallback ? { fallbackInstructions: values.fallback } : {}), ...(graceS !== undefined ? { controlGraceS: graceS } : {}), ...LOSS_WORDS[operatorLoss] },
+      operatorLossAction: operatorLoss,
+      iceServers,
+      dicom: dicomPort === undefined ? undefined : { port: dicomPort, host: values.host, aeTitle: values['ae-title'] },
       log: (line) => console.log(`[gateway] ${line}`),
     });
   } catch (err) {
@@ -57,7 +77,10 @@ export async function run(argv: string[]): Promise<number> {
     console.error(`larmor gateway: ${code}: ${(err as Error).message}`);
     return 1;
   }
-  process.send?.({ type: 'gateway-ready', url: gateway.url, port: gateway.port });
+  if (gateway.imaging?.dicomPort != null) console.log(`DICOM receiver: ${values['ae-title']}@${values.host}:${gateway.imaging.dicomPort}`);
+  // Under `npm start` the parent prints it (from the ready message) next to the workstation's address.
+  if (!process.send) console.log(`onsite console: ${gateway.onsiteUrl}`);
+  process.send?.({ type: 'gateway-ready', url: gateway.url, port: gateway.port, dicomPort: gateway.imaging?.dicomPort ?? null, onsiteUrl: gateway.onsiteUrl });
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
@@ -66,6 +89,25 @@ export async function run(argv: string[]): Promise<number> {
   });
   await gateway.close();
   return 0;
+}
+
+/** The failover banner's words for each site policy (LinkPolicy.onOperatorLoss). */
+const LOSS_WORDS = {
+  finish: {},
+  pause: { onOperatorLoss: 'The running sequence pauses; nothing new starts; onsite staff have been alerted.' },
+  stop: { onOperatorLoss: 'The running sequence stops; nothing new starts; onsite staff have been alerted.' },
+} as const;
+
+function parseIceServers(text: string | undefined): IceServer[] | undefined | Error {
+  if (text === undefined || text.trim() === '') return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return new Error('--ice-servers must be JSON: [{"urls":"stun:host:3478"}, ...]');
+  }
+  const parsed = IceServer.array().max(8).safeParse(raw);
+  return parsed.success ? parsed.data : new Error(`--ice-servers: ${describeIssues(parsed.error.issues)}`);
 }
 
 function usageError(message: string): number {

@@ -30,6 +30,9 @@ export async function handleApiRequest(core: WorkstationCore, channel: unknown, 
       return core.view();
     case 'commands.send':
       return core.sendCommand(parsed.data as Parameters<WorkstationCore['sendCommand']>[0]);
+    case 'media.send':
+      core.sendMedia(parsed.data as Parameters<WorkstationCore['sendMedia']>[0]);
+      return undefined;
   }
 }
 

@@ -2,8 +2,9 @@
 const USAGE = `usage: larmor <command> [options]
 
   start                     workstation with an embedded gateway and scanner simulator
-  record --gateway URL --out DIR [--role operator|observer] [--name NAME]
-                            headless client: writes DIR/events.jsonl (and DIR/images/)
+  record --gateway URL --out DIR [--secondary URL] [--journal FILE]
+         [--role operator|observer] [--name NAME] [--token T]
+                            headless client: writes DIR/events.jsonl and DIR/images/
   decode IN.dcm OUT.raw     decoded pixel data of every frame (RLE Lossless or uncompressed)
   encode-rle IN.dcm OUT.dcm re-encode a file as RLE Lossless
   gateway [--port N] ...    standalone scanner-side gateway (larmor gateway --help)`;

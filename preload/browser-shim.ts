@@ -3,7 +3,7 @@
  * carried over a WebSocket to the workstation core that served this page. Loaded before the
  * renderer's own script; the renderer cannot tell the two apart.
  */
-import type { CommandView, ConnectRequest, LarmorApi, LogEntry, PreviewImage, ScannerCommand, Unsubscribe, WorkstationView } from '../protocol/index.js';
+import type { CommandView, ConnectRequest, LarmorApi, LogEntry, MediaClientMessage, MediaGatewayMessage, PreviewImage, ScannerCommand, Unsubscribe, WorkstationView } from '../protocol/index.js';
 import { decodePreviewFrame } from '../protocol/preview-frame.js';
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
@@ -17,7 +17,7 @@ class BridgeError extends Error {
 function createBridge(): LarmorApi {
   const token = document.querySelector('meta[name="larmor-bridge-token"]')?.getAttribute('content') ?? '';
   const pending = new Map<number, Pending>();
-  const listeners = { state: new Set<(v: WorkstationView) => void>(), log: new Set<(v: LogEntry) => void>(), image: new Set<(v: PreviewImage) => void>() };
+  const listeners = { state: new Set<(v: WorkstationView) => void>(), log: new Set<(v: LogEntry) => void>(), image: new Set<(v: PreviewImage) => void>(), media: new Set<(v: MediaGatewayMessage) => void>() };
   let lastState: WorkstationView | null = null;
   let nextId = 1;
   const ws = new WebSocket(`ws://${location.host}/bridge?token=${encodeURIComponent(token)}`);
@@ -30,7 +30,8 @@ function createBridge(): LarmorApi {
 
   ws.addEventListener('message', (event: MessageEvent<ArrayBuffer | string>) => {
     if (typeof event.data !== 'string') {
-      const image = decodePreviewFrame(event.data);
+      // The page owns this buffer: the image keeps it as its pixels, with no copy (protocol/preview-frame.ts).
+      const image = decodePreviewFrame(event.data, { shareBuffer: true });
       for (const l of listeners.image) l(image);
       return;
     }
@@ -40,6 +41,8 @@ function createBridge(): LarmorApi {
       for (const l of listeners.state) l(lastState);
     } else if (message.push === 'log') {
       for (const l of listeners.log) l(message.value as LogEntry);
+    } else if (message.push === 'media') {
+      for (const l of listeners.media) l(message.value as MediaGatewayMessage);
     } else if (typeof message.id === 'number') {
       const p = pending.get(message.id);
       pending.delete(message.id);
@@ -76,6 +79,10 @@ function createBridge(): LarmorApi {
     state: { subscribe: (l) => subscribe(listeners.state, l, lastState) },
     log: { subscribe: (l) => subscribe(listeners.log, l) },
     images: { subscribe: (l) => subscribe(listeners.image, l) },
+    media: {
+      send: (message: MediaClientMessage) => request<void>('media.send', message),
+      subscribe: (l) => subscribe(listeners.media, l),
+    },
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import electron = require('electron');
 const { contextBridge, ipcRenderer } = electron;
-import type { CommandView, ConnectRequest, LarmorApi, LogEntry, PreviewImage, ScannerCommand, WorkstationView } from '../protocol/index.js' with { 'resolution-mode': 'import' };
+import type { CommandView, ConnectRequest, LarmorApi, LogEntry, MediaClientMessage, MediaGatewayMessage, PreviewImage, ScannerCommand, WorkstationView } from '../protocol/index.js' with { 'resolution-mode': 'import' };
 
 type Result = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
 
@@ -31,6 +31,10 @@ const api: LarmorApi = {
   state: { subscribe: (l: (v: WorkstationView) => void) => subscribe('state', l) },
   log: { subscribe: (l: (v: LogEntry) => void) => subscribe('log', l) },
   images: { subscribe: (l: (v: PreviewImage) => void) => subscribe('image', l) },
+  media: {
+    send: (message: MediaClientMessage) => call<void>('media.send', message),
+    subscribe: (l: (v: MediaGatewayMessage) => void) => subscribe('media', l),
+  },
 };
 
 contextBridge.exposeInMainWorld('larmor', api);

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { ScannerCommand } from './commands.js';
 import { Role, LinkPolicy } from './messages.js';
 import type { ScannerSnapshot } from './scanner.js';
+import type { HealthView } from './health.js';
+import { MediaClientMessage, type MediaGatewayMessage } from './signaling.js';
 
 /**
  * The renderer's whole view of the world: `window.larmor`, exposed by the preload (Electron) or
@@ -21,6 +23,14 @@ export interface LarmorApi {
   log: { subscribe(listener: (entry: LogEntry) => void): Unsubscribe };
   /** Decoded live images, each once, in arrival order. */
   images: { subscribe(listener: (image: PreviewImage) => void): Unsubscribe };
+  /**
+   * WebRTC signaling with the site (issue 6): join/leave the call, publish this side's media
+   * state, send descriptions and candidates; receive the room and the peers' signals.
+   */
+  media: {
+    send(message: MediaClientMessage): Promise<void>;
+    subscribe(listener: (message: MediaGatewayMessage) => void): Unsubscribe;
+  };
 }
 export type Unsubscribe = () => void;
 
@@ -29,6 +39,8 @@ export const ConnectRequest = z.object({
   role: Role,
   name: z.string().min(1).max(64),
   token: z.string().max(512).optional(),
+  /** Another route to the same site (e.g. a backup line), tried when the primary fails. */
+  secondaryUrl: z.string().regex(/^wss?:\/\/[^\s]+$/, 'secondary URL must start with ws:// or wss://').max(512).optional(),
 });
 export type ConnectRequest = z.infer<typeof ConnectRequest>;
 
@@ -62,6 +74,8 @@ export interface WorkstationView {
   snapshot: ScannerSnapshot | null;
   /** Most recent commands, newest last. */
   commands: CommandView[];
+  /** Link health: heartbeat figures, outage and reconnect progress (protocol/health.ts). */
+  health: HealthView;
 }
 
 export type LogKind = 'link' | 'command' | 'ack' | 'scanner' | 'notice' | 'health' | 'image' | 'error';
@@ -82,11 +96,12 @@ export const IpcRequests = {
   'link.disconnect': z.undefined(),
   'state.current': z.undefined(),
   'commands.send': ScannerCommand,
+  'media.send': MediaClientMessage,
 } as const;
 export type IpcRequestName = keyof typeof IpcRequests;
 
 /** Push channels from core to renderer. */
-export const IpcPushes = ['state', 'log', 'image'] as const;
+export const IpcPushes = ['state', 'log', 'image', 'media'] as const;
 export type IpcPushName = (typeof IpcPushes)[number];
 
 /**

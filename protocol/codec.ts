@@ -34,7 +34,7 @@ export function decodeClientMessage(text: string): Decoded<ClientMessage> {
   }
   const parsed = ClientMessage.safeParse(raw);
   if (!parsed.success) {
-    const code = type === 'command' ? ErrorCode.INVALID_PARAMETER : ErrorCode.INVALID_MESSAGE;
+    const code = type === 'command' || type === 'onsite' ? ErrorCode.INVALID_PARAMETER : ErrorCode.INVALID_MESSAGE;
     return fail(code, describeIssues(parsed.error.issues));
   }
   return { ok: true, message: parsed.data };

@@ -11,3 +11,4 @@ export * from './rle-errors.js';
 export * from './image-errors.js';
 export * from './onsite.js';
 export * from './signaling.js';
+export * from './health.js';

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ScannerCommand, CommandOutcome } from './commands.js';
 import { ScannerSnapshot } from './scanner.js';
+import { OnsiteMessage } from './onsite.js';
+import { MediaJoinMessage, MediaLeaveMessage, MediaStateMessage, MediaRoomMessage, SignalMessage, SignalRelayMessage } from './signaling.js';
 
 export const Role = z.enum(['operator', 'observer', 'onsite']);
 export type Role = z.infer<typeof Role>;
@@ -35,9 +37,19 @@ export type CommandMessage = z.infer<typeof CommandMessage>;
 export const PingMessage = z.object({ type: z.literal('ping'), t: z.number() });
 export type PingMessage = z.infer<typeof PingMessage>;
 
-export const ClientMessage = z.discriminatedUnion('type', [HelloMessage, CommandMessage, PingMessage]);
+export const ClientMessage = z.discriminatedUnion('type', [
+  HelloMessage,
+  CommandMessage,
+  PingMessage,
+  // issue 6: onsite console actions and WebRTC signaling (protocol/onsite.ts, protocol/signaling.ts)
+  OnsiteMessage,
+  MediaJoinMessage,
+  MediaLeaveMessage,
+  MediaStateMessage,
+  SignalMessage,
+]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
-export const CLIENT_MESSAGE_TYPES: readonly string[] = ['hello', 'command', 'ping'];
+export const CLIENT_MESSAGE_TYPES: readonly string[] = ['hello', 'command', 'ping', 'onsite', 'media.join', 'media.leave', 'media.state', 'signal'];
 
 // ---------------------------------------------------------------- gateway -> client
 
@@ -110,5 +122,7 @@ export const GatewayMessage = z.discriminatedUnion('type', [
   EventMessage,
   PongMessage,
   ErrorMessage,
+  MediaRoomMessage,
+  SignalRelayMessage,
 ]);
 export type GatewayMessage = z.infer<typeof GatewayMessage>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OnsiteStatus } from './onsite.js';
 
 /**
  * Pulse-sequence families the simulator knows. The family decides the signal equation
@@ -128,5 +129,7 @@ export const ScannerSnapshot = z.object({
   limits: z.record(z.string(), ParamRange),
   /** Acquisition speed-up used by this gateway (1 = real time); shown so nobody is misled. */
   timeScale: z.number(),
+  /** Onsite presence, checklist, emergency and operator-loss state (issue 6); optional for older gateways. */
+  onsite: OnsiteStatus.optional(),
 });
 export type ScannerSnapshot = z.infer<typeof ScannerSnapshot>;

@@ -13,12 +13,23 @@ import {
   type CommandMessage,
   type GatewayMessage,
   type HelloMessage,
+  type IceServer,
   type LinkPolicy,
+  type MediaClientMessage,
+  type OnsiteMessage,
   type Participant,
   type Role,
   type ScannerSnapshot,
+  SafetyErrorCode,
   decodeClientMessage,
 } from '../../protocol/index.js';
+import { applyOnsiteAction, type ControlHolder } from '../safety/onsite-actions.js';
+import { OnsitePresenceBook } from '../safety/onsite-presence.js';
+import { OperatorLossWatch, type LostOperator } from '../safety/operator-loss.js';
+import { refuseSignal } from '../safety/signal-rules.js';
+import { refuseAcquisitionStart, type Refusal } from '../safety/start-gate.js';
+import { MediaRoom } from './media-room.js';
+import { ONSITE_PATH, defaultOnsiteDir, serveOnsitePage } from './onsite-page.js';
 import { PARAM_LIMITS } from '../simulator/parameter-limits.js';
 import { PROTOCOL_LIBRARY } from '../simulator/protocol-library.js';
 import { ScannerSimulator } from '../simulator/scanner-simulator.js';
@@ -26,6 +37,7 @@ import { GatewayStore } from '../storage/gateway-store.js';
 import { applyCommand } from './command-dispatch.js';
 import { EventBuffer, type BufferedEvent } from './event-buffer.js';
 import { newDicomUid } from './uids.js';
+import { attachImaging, type DicomReceiverOptions, type Imaging } from '../images/index.js';
 
 export interface GatewayOptions {
   port?: number;
@@ -42,7 +54,22 @@ export interface GatewayOptions {
   /** Shared site token; when set, every hello must carry it. */
   token?: string;
   log?: (line: string) => void;
-  /** Extra HTTP routes (the onsite console page). Return true when handled. */
+  /** DICOM C-STORE receiver (a scanner or PACS pushes images here). */
+  dicom?: DicomReceiverOptions;
+  /**
+   * Give control to the first operator who connects (the old single-person demo). Off by
+   * default: the checked-in onsite person grants control (DESIGN.md safety rule 2).
+   */
+  autoGrantControl?: boolean;
+  /** Refuse scan.start until the onsite checklist is confirmed for the exam (default true). */
+  requireChecklist?: boolean;
+  /** What happens to a running sequence when the control holder's link is lost (default finish). */
+  operatorLossAction?: 'finish' | 'pause' | 'stop';
+  /** STUN/TURN servers handed to WebRTC peers; none needed on a LAN (host candidates). */
+  iceServers?: IceServer[];
+  /** Folder of the built onsite console (default dist/onsite). */
+  onsiteDir?: string;
+  /** Extra HTTP routes. Return true when handled. */
   httpRoutes?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
@@ -50,6 +77,12 @@ export interface GatewayOptions {
 export const MAX_CONTROL_FRAME_BYTES = 64 * 1024;
 /** A client silent for this many heartbeat intervals is considered gone. */
 const DEAD_AFTER_INTERVALS = 8;
+/**
+ * The onsite console counts as alive while heard from within this many heartbeat intervals
+ * (safety rule 1): stricter than the drop threshold, so a stalled console blocks a start before
+ * its socket is even closed.
+ */
+const ALIVE_WITHIN_INTERVALS = 4;
 const EVENT_BUFFER_EVENTS = 5000;
 const EVENT_BUFFER_BYTES = 256 * 1024 * 1024;
 
@@ -83,10 +116,18 @@ export class Gateway {
   private readonly sessions = new Map<string, ClientSession>();
   private readonly http: Server;
   private readonly wss: WebSocketServer;
-  private controlHolder: string | null = null;
+  /** Scanner control (safety rule 2): granted by onsite, revoked by onsite or by an emergency stop. */
+  private control: ControlHolder | null = null;
+  private readonly presence = new OnsitePresenceBook();
+  private readonly lossWatch = new OperatorLossWatch((lost) => this.controlReturnedToOnsite(lost));
+  private readonly room = new MediaRoom();
+  /** Operator who started the running acquisition (safety rule 3). */
+  private activeStartedBy: string | null = null;
+  private onsiteAlive = false;
   private liveness: NodeJS.Timeout | null = null;
   private readonly log: (line: string) => void;
-  private readonly site: ScannerSnapshot['site'];
+  readonly site: ScannerSnapshot['site'];
+  imaging: Imaging | null = null;
 
   private constructor(private readonly options: GatewayOptions) {
     const host = options.host ?? '127.0.0.1';
@@ -119,6 +160,7 @@ export class Gateway {
       gateway.http.once('error', reject);
       gateway.http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
     });
+    gateway.imaging = await attachImaging(gateway, options.dicom, gateway.log);
     gateway.scanner.startClock();
     gateway.liveness = setInterval(() => gateway.dropSilentClients(), gateway.heartbeatIntervalMs);
     gateway.liveness.unref();
@@ -136,15 +178,16 @@ export class Gateway {
   }
 
   snapshot(): ScannerSnapshot {
-    const holder = this.controlHolder ? this.sessions.get(this.controlHolder) : undefined;
+    const holder = this.control;
     return {
       site: this.site,
       ...this.scanner.core(),
-      control: { holderSessionId: holder?.id ?? null, holderName: holder?.name ?? null },
+      control: { holderSessionId: holder?.sessionId ?? null, holderName: holder?.name ?? null },
       participants: this.participants(),
       library: [...PROTOCOL_LIBRARY],
       limits: PARAM_LIMITS,
       timeScale: this.scanner.timeScale,
+      onsite: this.presence.status(this.onsiteConsoleAlive(), this.lossWatch.status()),
     };
   }
 
@@ -159,6 +202,8 @@ export class Gateway {
 
   async close(): Promise<void> {
     this.scanner.stopClock();
+    this.lossWatch.clear();
+    await this.imaging?.close();
     if (this.liveness) clearInterval(this.liveness);
     for (const s of this.sessions.values()) s.ws.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
@@ -168,6 +213,12 @@ export class Gateway {
 
   private handleHttp(req: IncomingMessage, res: ServerResponse): void {
     if (this.options.httpRoutes?.(req, res)) return;
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (path === ONSITE_PATH || path.startsWith(`${ONSITE_PATH}/`)) {
+      const wsOrigin = this.url.replace(/\/$/, '');
+      void serveOnsitePage(req, res, this.options.onsiteDir ?? defaultOnsiteDir(), wsOrigin);
+      return;
+    }
     if (req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ ok: true, version: PROTOCOL_VERSION, clients: this.sessions.size }));
@@ -212,6 +263,15 @@ export class Gateway {
       case 'command':
         if (session.role === null) return this.sendError(session, ErrorCode.HELLO_REQUIRED, 'send hello before commands');
         return this.command(session, message);
+      case 'onsite':
+        if (session.role === null) return this.sendError(session, ErrorCode.HELLO_REQUIRED, 'send hello before onsite actions');
+        return this.onsiteAction(session, message);
+      case 'media.join':
+      case 'media.leave':
+      case 'media.state':
+      case 'signal':
+        if (session.role === null) return this.sendError(session, ErrorCode.HELLO_REQUIRED, 'send hello before joining media');
+        return this.media(session, message);
     }
   }
 
@@ -223,8 +283,8 @@ export class Gateway {
     }
     session.role = hello.role;
     session.name = hello.credentials.name;
-    if (hello.role === 'operator' && this.controlHolder === null) this.controlHolder = session.id;
     this.audit(session, 'hello', 'accepted', null, { resumeFrom: hello.resumeFrom ?? null });
+    if (hello.role === 'operator') this.operatorArrived(session);
     const replay = hello.resumeFrom === undefined ? undefined : this.events.since(hello.resumeFrom);
     this.send(session, {
       type: 'welcome',
@@ -248,14 +308,18 @@ export class Gateway {
       return this.send(session, { type: 'ack', id, ...known });
     }
     let ack: AckMessage;
+    let refusal: Refusal | null;
     if (session.role !== 'operator') {
       ack = rejected(id, ErrorCode.ROLE_FORBIDDEN, `the ${session.role} role cannot command the scanner`);
-    } else if (this.controlHolder !== session.id) {
-      const holder = this.controlHolder ? this.sessions.get(this.controlHolder)?.name : null;
-      ack = rejected(id, ErrorCode.NOT_CONTROL_HOLDER, holder ? `${holder} holds scanner control` : 'nobody has granted you scanner control');
+    } else if (this.control?.sessionId !== session.id) {
+      const holder = this.control?.name ?? null;
+      ack = rejected(id, ErrorCode.NOT_CONTROL_HOLDER, holder ? `${holder} holds scanner control` : 'the onsite technologist has not granted you scanner control');
+    } else if ((refusal = this.refuseCommand(command, actor))) {
+      ack = rejected(id, refusal.code, refusal.reason);
     } else {
       try {
         applyCommand(this.scanner, command, actor);
+        if (command.name === 'scan.start') this.activeStartedBy = actor;
         ack = { type: 'ack', id, outcome: 'done', code: null, reason: null };
       } catch (err) {
         if (!(err instanceof LarmorError)) throw err;
@@ -272,17 +336,191 @@ export class Gateway {
     this.sessions.delete(session.id);
     if (session.role === null) return;
     this.audit(session, 'disconnect', 'observed', null);
-    if (this.controlHolder === session.id) this.controlHolder = null;
+    if (this.room.leave(session.id)) this.sendRoom();
+    if (this.control?.sessionId === session.id) this.operatorLost(session);
+    if (session.role === 'onsite' && this.presence.checkOut(session.id)) {
+      this.audit(session, 'onsite presence', 'lost', null);
+      this.notice('alarm', `Onsite console of ${session.name} lost: nobody is checked in, no acquisition can start`);
+    }
+    this.checkOnsiteAlive();
     this.publish({ kind: 'scanner', snapshot: this.snapshot() });
   }
 
   private dropSilentClients(): void {
+    this.checkOnsiteAlive();
     const deadline = Date.now() - DEAD_AFTER_INTERVALS * this.heartbeatIntervalMs;
     for (const session of this.sessions.values()) {
       if (session.lastSeen < deadline) {
         this.audit(session, 'heartbeat', 'lost', null, { silentMs: Date.now() - session.lastSeen });
         session.ws.terminate();
       }
+    }
+  }
+
+  get onsiteUrl(): string {
+    return `${this.url.replace(/^ws/, 'http').replace(/\/$/, '')}${ONSITE_PATH}`;
+  }
+
+  // ------------------------------------------------------------ safety rules (gateway/safety/)
+
+  /** Safety rules a control holder's command must still pass: starting (or resuming) an acquisition. */
+  private refuseCommand(command: CommandMessage['command'], operator: string): Refusal | null {
+    if (command.name !== 'scan.start' && command.name !== 'scan.resume') return null;
+    return this.refuseStart(operator, command.name === 'scan.resume');
+  }
+
+  /** Rule 1 (onsite present, console alive, checklist) and rule 3 (one acquisition per operator). */
+  private refuseStart(operator: string, resuming: boolean): Refusal | null {
+    const exam = this.scanner.core().exam;
+    return refuseAcquisitionStart({
+      operator,
+      onsiteCheckedIn: this.presence.current !== null,
+      onsiteConsoleAlive: this.onsiteConsoleAlive(),
+      checklistRequired: this.options.requireChecklist ?? true,
+      checklistConfirmed: this.presence.checklistConfirmedFor(exam?.studyUid ?? null),
+      activeStartedBy: this.scanner.core().activeSequenceId ? this.activeStartedBy : null,
+      resuming,
+    });
+  }
+
+  private onsiteConsoleAlive(): boolean {
+    const present = this.presence.current;
+    const session = present ? this.sessions.get(present.sessionId) : undefined;
+    return session !== undefined && session.lastSeen >= Date.now() - ALIVE_WITHIN_INTERVALS * this.heartbeatIntervalMs;
+  }
+
+  /** Health transitions of the onsite console are published and audited (rule 6). */
+  private checkOnsiteAlive(): void {
+    const alive = this.onsiteConsoleAlive();
+    if (alive === this.onsiteAlive) return;
+    this.onsiteAlive = alive;
+    const present = this.presence.current;
+    this.store.audit({ sessionId: present?.sessionId ?? null, actor: present?.name ?? null, role: 'onsite', action: 'onsite console', decision: alive ? 'alive' : 'silent', code: null });
+    if (!alive && present) this.notice('alarm', `Onsite console of ${present.name} is not responding: no acquisition can start`);
+    this.publish({ kind: 'scanner', snapshot: this.snapshot() });
+  }
+
+  private setControl(holder: ControlHolder | null, by: ClientSession | null, why: string): void {
+    const before = this.control;
+    this.control = holder;
+    this.store.audit({ sessionId: by?.id ?? null, actor: by?.name ?? 'gateway', role: by?.role ?? null, action: 'control', decision: holder ? `granted to ${holder.name}` : 'onsite', code: null, detail: { from: before?.name ?? null, why } });
+  }
+
+  /** An operator said hello: give back control reserved after a link loss, or the demo's auto-grant. */
+  private operatorArrived(session: ClientSession): void {
+    const name = session.name!;
+    if (this.lossWatch.reclaim(name)) {
+      this.setControl({ sessionId: session.id, name }, session, 'reconnected within the grace period');
+      this.notice('info', `${name} is back: scanner control restored`);
+    } else if (this.options.autoGrantControl && this.control === null && this.lossWatch.status() === null) {
+      this.setControl({ sessionId: session.id, name }, session, 'autoGrantControl');
+    }
+  }
+
+  /** Rule 5: the control holder's link is gone. */
+  private operatorLost(session: ClientSession): void {
+    const name = session.name!;
+    const action = this.options.operatorLossAction ?? 'finish';
+    this.setControl(null, session, 'operator link lost');
+    const lost = this.lossWatch.begin(name, this.policy.controlGraceS);
+    const core = this.scanner.core();
+    const running = core.queue.find((s) => s.id === core.activeSequenceId);
+    let fate = 'nothing was running';
+    if (running && action === 'stop') {
+      this.scanner.stop(`operator ${name} link lost (site policy: stop)`);
+      fate = `${running.name} stopped`;
+    } else if (running && action === 'pause' && running.status === 'acquiring') {
+      this.scanner.pause();
+      fate = `${running.name} paused`;
+    } else if (running) {
+      fate = `${running.name} ${running.status === 'paused' ? 'stays paused' : 'runs to completion'}`;
+    }
+    this.audit(session, 'operator link', 'lost', null, { policy: action, running: running?.name ?? null, controlReturnsAt: lost.controlReturnsAt.toISOString() });
+    this.notice('alarm', `Operator ${name}: link lost. ${fate}; nothing new starts. Control returns to onsite in ${this.policy.controlGraceS} s unless ${name} reconnects.`);
+  }
+
+  private controlReturnedToOnsite(lost: LostOperator): void {
+    this.store.audit({ sessionId: null, actor: 'gateway', role: null, action: 'control', decision: 'returned to onsite', code: null, detail: { operator: lost.name, graceS: this.policy.controlGraceS } });
+    this.notice('warning', `${lost.name} did not reconnect within ${this.policy.controlGraceS} s: scanner control is with onsite staff`);
+    this.publish({ kind: 'scanner', snapshot: this.snapshot() });
+  }
+
+  private onsiteAction(session: ClientSession, message: OnsiteMessage): void {
+    const { id, action } = message;
+    let ack: AckMessage;
+    if (session.role !== 'onsite') {
+      ack = rejected(id, ErrorCode.ROLE_FORBIDDEN, `the ${session.role} role has no onsite console powers`);
+    } else {
+      const refusal = applyOnsiteAction(
+        {
+          actor: { sessionId: session.id, name: session.name! },
+          presence: this.presence,
+          scanner: this.scanner,
+          lossWatch: this.lossWatch,
+          operator: (sessionId) => {
+            const s = this.sessions.get(sessionId);
+            return s?.role === 'operator' ? { sessionId: s.id, name: s.name! } : undefined;
+          },
+          control: () => this.control,
+          setControl: (holder) => this.setControl(holder, session, action.name),
+          notice: (level, text) => this.notice(level, text),
+        },
+        action,
+      );
+      ack = refusal ? rejected(id, refusal.code, refusal.reason) : { type: 'ack', id, outcome: 'done', code: null, reason: null };
+    }
+    this.audit(session, `onsite ${action.name}`, ack.outcome, ack.code, { id, action, reason: ack.reason });
+    this.send(session, ack);
+    if (ack.outcome === 'done') {
+      this.checkOnsiteAlive();
+      this.publish({ kind: 'scanner', snapshot: this.snapshot() });
+    }
+  }
+
+  // ------------------------------------------------------------ WebRTC signaling relay
+
+  private media(session: ClientSession, message: MediaClientMessage): void {
+    switch (message.type) {
+      case 'media.join':
+        this.room.join(session.id, session.role!, session.name!, message.state);
+        this.audit(session, 'media', 'joined', null, { state: message.state });
+        return this.sendRoom();
+      case 'media.leave':
+        if (this.room.leave(session.id)) {
+          this.audit(session, 'media', 'left', null);
+          this.sendRoom();
+        }
+        return;
+      case 'media.state': {
+        const before = this.room.update(session.id, message.state);
+        if (!before) return this.sendError(session, SafetyErrorCode.SIGNAL_REFUSED, 'join the media room first');
+        if (before.health !== message.state.health) {
+          this.audit(session, 'media health', message.state.health, null, { reason: message.state.healthReason });
+        }
+        return this.sendRoom();
+      }
+      case 'signal': {
+        const target = this.sessions.get(message.to);
+        const refusal = refuseSignal(
+          { role: session.role!, inRoom: this.room.has(session.id) },
+          target?.role ? { role: target.role, inRoom: this.room.has(target.id) } : undefined,
+          message.description,
+        );
+        if (refusal) {
+          this.audit(session, 'signal', 'rejected', refusal.code, { to: message.to, reason: refusal.reason });
+          return this.sendError(session, refusal.code, refusal.reason);
+        }
+        return this.send(target!, { type: 'signal', from: session.id, description: message.description, candidate: message.candidate });
+      }
+    }
+  }
+
+  private sendRoom(): void {
+    const members = this.room.list();
+    const iceServers = this.options.iceServers ?? [];
+    for (const member of members) {
+      const session = this.sessions.get(member.sessionId);
+      if (session) this.send(session, { type: 'media.room', self: member.sessionId, iceServers, members });
     }
   }
 

@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { encodePreviewFrame } from '../../protocol/index.js';
+import { previewFrameParts, type PreviewImage } from '../../protocol/index.js';
 import { handleApiRequest, toApiError } from '../api-host.js';
 import type { WorkstationCore } from '../core/workstation-core.js';
 import { readStatic } from './static-files.js';
@@ -99,7 +99,9 @@ function injectShim(html: string, token: string, gatewayUrl: string | undefined)
   const meta =
     `<meta name="larmor-bridge-token" content="${token}">` +
     (gatewayUrl ? `<meta name="larmor-default-gateway" content="${escapeAttr(gatewayUrl)}">` : '') +
-    `<script src="./larmor-shim.js"></script>`;
+    // A module script, like the app's: modules run in document order, so window.larmor exists
+    // before the app's first line, and the shim may share chunks with the app.
+    `<script type="module" src="./larmor-shim.js"></script>`;
   return html.replace(/<head>/i, `<head>${meta}`);
 }
 
@@ -114,11 +116,18 @@ function bridge(ws: WebSocket, core: WorkstationCore): void {
   };
   const onState = push('state');
   const onLog = push('log');
-  const onImage = (image: Parameters<typeof encodePreviewFrame>[0]) => {
-    if (ws.readyState === ws.OPEN) ws.send(encodePreviewFrame(image));
+  const onMedia = push('media');
+  const onImage = (image: PreviewImage) => {
+    if (ws.readyState !== ws.OPEN) return;
+    // One message in two fragments, sent together so nothing comes between them: the pixels go
+    // out from the image's own buffer instead of being copied into a frame first.
+    const { pixels, trailer } = previewFrameParts(image);
+    ws.send(pixels, { binary: true, fin: false });
+    ws.send(trailer, { binary: true, fin: true });
   };
   core.on('state', onState);
   core.on('log', onLog);
+  core.on('media', onMedia);
   core.on('image', onImage);
   onState(core.view());
   ws.on('message', async (data, isBinary) => {
@@ -141,6 +150,7 @@ function bridge(ws: WebSocket, core: WorkstationCore): void {
   ws.on('close', () => {
     core.off('state', onState);
     core.off('log', onLog);
+    core.off('media', onMedia);
     core.off('image', onImage);
   });
 }

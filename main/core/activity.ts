@@ -1,4 +1,5 @@
 import type { LogEntry } from '../../protocol/index.js';
+import type { HealthTransition } from './link-supervisor.js';
 
 /**
  * What happened on the workstation, one record per fact. The event log in the UI, the headless
@@ -8,14 +9,20 @@ export type Activity =
   | { type: 'link'; at: string; status: string; url: string | null; code: string | null; reason: string | null }
   | { type: 'scanner'; at: string; state: string; seq: number; activeSequence: string | null }
   | { type: 'command'; at: string; id: string; name: string }
-  | { type: 'ack'; at: string; id: string; name: string; outcome: string; code: string | null; reason: string | null }
+  /** Sent again with the same id after a reconnect or a restart; `sends` counts every send. */
+  | { type: 'resend'; at: string; id: string; name: string; sends: number }
+  /** `recovered`: the outcome arrived after the promise gave up, or after a restart. */
+  | { type: 'ack'; at: string; id: string; name: string; outcome: string; code: string | null; reason: string | null; recovered?: boolean }
+  | HealthTransition
+  /** How the event stream continued after a reconnect. */
+  | { type: 'resume'; at: string; mode: 'replay' | 'snapshot' | 'restarted'; fromSeq: number; gatewaySeq: number }
   | { type: 'notice'; at: string; level: 'info' | 'warning' | 'alarm'; text: string; seq: number }
   | { type: 'image'; at: string; seq: number; sopInstanceUid: string; seriesUid: string; transferSyntaxUid: string; bytes: number; source: string }
   | { type: 'image-error'; at: string; seq: number | null; code: string; message: string }
   | { type: 'protocol-error'; at: string; code: string; message: string };
 
 /** The event-log line the technologist reads for one activity record. */
-export function toLogEntry(a: Activity): LogEntry {
+export function toLogEntry(a: Activity): LogEntry | null {
   switch (a.type) {
     case 'link':
       return { at: a.at, kind: 'link', level: a.status === 'connected' ? 'info' : a.code ? 'alarm' : 'info', text: `link ${a.status}${a.url ? ` ${a.url}` : ''}${a.code ? ` (${a.code}: ${a.reason})` : ''}` };
@@ -23,12 +30,36 @@ export function toLogEntry(a: Activity): LogEntry {
       return { at: a.at, kind: 'scanner', level: a.state === 'aborted' ? 'warning' : 'info', text: `scanner ${a.state}${a.activeSequence ? `: ${a.activeSequence}` : ''}` };
     case 'command':
       return { at: a.at, kind: 'command', level: 'info', text: `sent ${a.name}` };
-    case 'ack':
-      return { at: a.at, kind: 'ack', level: a.outcome === 'done' ? 'info' : 'warning', text: a.outcome === 'done' ? `${a.name} done` : `${a.name} refused: ${a.code} ${a.reason ?? ''}`.trim() };
+    case 'resend':
+      return { at: a.at, kind: 'command', level: 'info', text: `resent ${a.name} (same id, send ${a.sends})` };
+    case 'ack': {
+      const text = a.outcome === 'done' ? `${a.name} done` : `${a.name} refused: ${a.code} ${a.reason ?? ''}`.trim();
+      return { at: a.at, kind: 'ack', level: a.outcome === 'done' ? 'info' : 'warning', text: a.recovered ? `${text} (outcome recovered from the gateway)` : text };
+    }
+    case 'health':
+      return {
+        at: a.at,
+        kind: 'health',
+        level: a.state === 'lost' || a.state === 'failed' ? 'alarm' : a.state === 'degraded' || a.state === 'reconnecting' ? 'warning' : 'info',
+        text: `link ${a.state}${a.route ? ` (${a.route} route)` : ''}: ${a.reason}`,
+      };
+    case 'resume':
+      return {
+        at: a.at,
+        kind: 'link',
+        level: a.mode === 'replay' ? 'info' : 'warning',
+        text:
+          a.mode === 'replay'
+            ? `resumed after event ${a.fromSeq}: missed events replayed`
+            : a.mode === 'snapshot'
+              ? `events after ${a.fromSeq} are no longer kept by the gateway: fresh scanner snapshot`
+              : 'the gateway restarted: fresh scanner snapshot',
+      };
     case 'notice':
       return { at: a.at, kind: 'notice', level: a.level, text: a.text };
     case 'image':
-      return { at: a.at, kind: 'image', level: 'info', text: `image received (${a.source}, ${Math.round(a.bytes / 1024)} KiB)` };
+      // Arrivals show in the series strip; one log line per slice would bury everything else.
+      return null;
     case 'image-error':
       return { at: a.at, kind: 'image', level: 'warning', text: `image refused: ${a.code} ${a.message}` };
     case 'protocol-error':

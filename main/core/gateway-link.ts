@@ -24,8 +24,13 @@ export interface GatewayLinkEvents {
   message: [GatewayMessage];
   /** A binary frame (an image); a view of the received bytes. */
   binary: [Uint8Array];
-  /** Link closed. `code` is a LARMOR_E_* code or null after a deliberate close. */
-  closed: [{ code: string | null; reason: string }];
+  /**
+   * Link closed. `code` is a LARMOR_E_* code or null after a deliberate close; `refused` when
+   * the gateway answered the hello with a refusal (retrying the same hello is pointless).
+   */
+  closed: [{ code: string | null; reason: string; refused: boolean }];
+  /** Any frame arrived (a sign of life for the health monitor), monotonic ms. */
+  rx: [number];
   /** A frame from the gateway that did not parse: reported, the link stays up. */
   'protocol-error': [{ code: string; message: string }];
   /** Round trip of one heartbeat, in ms. */
@@ -61,10 +66,20 @@ export function checkLinkUrl(url: string): { code: string; message: string } | n
 export class GatewayLink extends EventEmitter<GatewayLinkEvents> {
   private ws: WebSocket | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
+  private welcomeTimer: NodeJS.Timeout | null = null;
   private closedReported = false;
   welcome: WelcomeMessage | null = null;
 
-  constructor(readonly target: LinkTarget, private readonly options: { resumeFrom?: number; heartbeatMs?: number } = {}) {
+  constructor(
+    readonly target: LinkTarget,
+    private readonly options: {
+      resumeFrom?: number;
+      /** Heartbeat period; the gateway's own period is used when it asks for a shorter one. */
+      heartbeatMs?: number;
+      /** Give up on this attempt when no welcome arrives within this time (a black-holed route). */
+      welcomeTimeoutMs?: number;
+    } = {},
+  ) {
     super();
   }
 
@@ -74,7 +89,10 @@ export class GatewayLink extends EventEmitter<GatewayLinkEvents> {
       queueMicrotask(() => this.reportClosed(problem.code, problem.message));
       return;
     }
-    const ws = new WebSocket(this.target.url, SUBPROTOCOL, { maxPayload: MAX_FRAME_BYTES, handshakeTimeout: 5000 });
+    const welcomeTimeoutMs = this.options.welcomeTimeoutMs ?? 5000;
+    const ws = new WebSocket(this.target.url, SUBPROTOCOL, { maxPayload: MAX_FRAME_BYTES, handshakeTimeout: welcomeTimeoutMs });
+    this.welcomeTimer = setTimeout(() => this.abandon(ErrorCode.LINK_DOWN, `no welcome from ${this.target.url} within ${welcomeTimeoutMs} ms`), welcomeTimeoutMs);
+    this.welcomeTimer.unref();
     ws.binaryType = 'nodebuffer';
     this.ws = ws;
     ws.on('open', () => {
@@ -87,7 +105,12 @@ export class GatewayLink extends EventEmitter<GatewayLinkEvents> {
       });
     });
     ws.on('message', (data: Buffer, isBinary) => {
+      if (this.closedReported) return;
+      this.emit('rx', performance.now());
       if (isBinary) {
+        // Sequenced frames before the welcome are ignored: the gateway appended them before it
+        // computed the welcome, so they are in its replay or covered by its snapshot.
+        if (!this.welcome) return;
         this.emit('binary', new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
         return;
       }
@@ -133,16 +156,18 @@ export class GatewayLink extends EventEmitter<GatewayLinkEvents> {
 
   private handle(message: GatewayMessage): void {
     if (message.type === 'welcome') {
+      if (this.welcomeTimer) clearTimeout(this.welcomeTimer);
       this.welcome = message;
-      this.startHeartbeat(this.options.heartbeatMs ?? message.heartbeat.intervalMs);
+      this.startHeartbeat(Math.min(this.options.heartbeatMs ?? Infinity, message.heartbeat.intervalMs));
       this.emit('welcome', message);
       return;
     }
     if (message.type === 'refused') {
-      this.reportClosed(message.code, message.reason);
+      this.reportClosed(message.code, message.reason, true);
       this.ws?.close(1000, 'refused');
       return;
     }
+    if (message.type === 'event' && !this.welcome) return; // see the binary case above
     if (message.type === 'pong') {
       this.emit('pong', { rttMs: performance.now() - message.t, sentAt: message.t });
       return;
@@ -158,11 +183,12 @@ export class GatewayLink extends EventEmitter<GatewayLinkEvents> {
     this.heartbeat.unref();
   }
 
-  private reportClosed(code: string | null, reason: string): void {
+  private reportClosed(code: string | null, reason: string, refused = false): void {
     if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.welcomeTimer) clearTimeout(this.welcomeTimer);
     this.heartbeat = null;
     if (this.closedReported) return;
     this.closedReported = true;
-    this.emit('closed', { code, reason });
+    this.emit('closed', { code, reason, refused });
   }
 }

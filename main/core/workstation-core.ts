@@ -8,15 +8,22 @@ import {
   type GatewayMessage,
   type LinkView,
   type LogEntry,
+  type MediaClientMessage,
+  type MediaGatewayMessage,
   type PreviewImage,
   type ScannerCommand,
   type ScannerSnapshot,
   type WelcomeMessage,
   type WorkstationView,
 } from '../../protocol/index.js';
+import { HealthErrorCode, type HealthThresholds, type HealthView, type ReconnectPolicy } from '../../protocol/health.js';
+import type { Random } from '../health/backoff.js';
+import type { Journal } from '../journal/journal.js';
 import { toLogEntry, type Activity } from './activity.js';
-import { CommandRelay } from './command-relay.js';
-import { GatewayLink } from './gateway-link.js';
+import { CommandRelay, type RelayChange } from './command-relay.js';
+import { LinkSupervisor } from './link-supervisor.js';
+import { JournalOutbox } from './outbox.js';
+import { isMediaGatewayMessage, relayMediaMessage } from './media-signaling.js';
 
 export interface WorkstationCoreEvents {
   state: [WorkstationView];
@@ -25,31 +32,64 @@ export interface WorkstationCoreEvents {
   image: [PreviewImage];
   /** Raw image frame as received, for the recorder (header already validated). */
   'image-frame': [Uint8Array];
+  /** WebRTC room and signals from the gateway, for the renderer's peer connections (issue 6). */
+  media: [MediaGatewayMessage];
+  /** The renderer's judgement of the call (no frames, ICE failed), for the link-health model. */
+  'media-health': [{ health: 'ok' | 'degraded' | 'failed'; reason: string | null }];
 }
 
 export type ImageHandler = (frame: Uint8Array) => void;
 
+export interface WorkstationCoreOptions {
+  /** Outbox and audit record; without it commands are still relayed, but not across a restart. */
+  journal?: Journal | null;
+  thresholds?: HealthThresholds;
+  reconnect?: Partial<ReconnectPolicy>;
+  /** Backoff jitter source (seeded in tests). */
+  random?: Random;
+}
+
 const DISCONNECTED: LinkView = { status: 'disconnected', url: null, role: null, name: null, sessionId: null, error: null, policy: null };
 
 /**
- * The workstation's core, in plain Node: link to one gateway, command relay, scanner-state
- * mirror and the activity stream. The Electron shell, the browser shell and the headless
- * recorder are all thin adapters around it.
+ * The workstation's core, in plain Node: a supervised link to one site (primary and secondary
+ * routes), the command relay with its outbox, the scanner-state mirror with resume, and the
+ * activity stream. The Electron shell, the browser shell and the headless recorder are all thin
+ * adapters around it.
  */
 export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
-  private link: GatewayLink | null = null;
+  private readonly supervisor: LinkSupervisor;
+  private readonly journal: Journal | null;
   private linkView: LinkView = DISCONNECTED;
+  private health: HealthView;
   private snapshot: ScannerSnapshot | null = null;
   private lastSeq = 0;
+  /** resumeFrom of the current link: a sequenced item at or below it means the gateway restarted. */
+  private linkResumeFrom: number | null = null;
   private imageHandler: ImageHandler | null = null;
+  private connectAttempt = 0;
   readonly relay: CommandRelay;
 
-  constructor() {
+  constructor(options: WorkstationCoreOptions = {}) {
     super();
+    this.journal = options.journal ?? null;
+    this.supervisor = new LinkSupervisor({
+      thresholds: options.thresholds,
+      reconnect: options.reconnect,
+      random: options.random,
+      resumeFrom: () => (this.snapshot ? this.lastSeq : undefined),
+    });
+    this.health = this.supervisor.view();
     this.relay = new CommandRelay(
-      { send: (id, command) => this.link?.isOpen === true && this.link.send({ type: 'command', id, command }) },
-      (view) => this.commandChanged(view),
+      {
+        refusal: () => this.refusal(),
+        target: () => this.supervisor.siteUrl,
+        send: (id, command) => this.supervisor.send({ type: 'command', id, command }),
+      },
+      (change) => this.commandChanged(change),
+      this.journal ? new JournalOutbox(this.journal) : undefined,
     );
+    this.wireSupervisor();
   }
 
   /** Installed by the image intake (issue 4): turns binary frames into preview images. */
@@ -58,7 +98,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   }
 
   view(): WorkstationView {
-    return { link: { ...this.linkView }, snapshot: this.snapshot, commands: this.relay.recent().map((c) => ({ ...c })) };
+    return { link: { ...this.linkView }, snapshot: this.snapshot, commands: this.relay.recent().map((c) => ({ ...c })), health: this.health };
   }
 
   get lastEventSeq(): number {
@@ -69,65 +109,177 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   connect(request: unknown): Promise<WelcomeMessage> {
     const parsed = ConnectRequest.safeParse(request);
     if (!parsed.success) return Promise.reject(new LarmorError(ErrorCode.INVALID_PARAMETER, describeIssues(parsed.error.issues)));
-    const target = parsed.data;
-    this.link?.close();
+    const { secondaryUrl, ...target } = parsed.data;
     this.snapshot = null;
     this.lastSeq = 0;
-    const link = new GatewayLink(target);
-    this.link = link;
+    this.linkResumeFrom = null;
     this.setLink({ status: 'connecting', url: target.url, role: target.role, name: target.name, sessionId: null, error: null, policy: null });
-    return new Promise((resolve, reject) => {
-      link.on('welcome', (welcome) => {
-        this.snapshot = welcome.snapshot;
-        this.lastSeq = welcome.lastSeq;
-        this.setLink({ ...this.linkView, status: 'connected', sessionId: welcome.session.id, policy: welcome.policy });
-        this.record({ type: 'scanner', at: now(), state: welcome.snapshot.state, seq: welcome.lastSeq, activeSequence: activeName(welcome.snapshot) });
-        resolve(welcome);
-      });
-      link.on('message', (message) => this.receive(message));
-      link.on('binary', (frame) => this.receiveImage(frame));
-      link.on('protocol-error', (e) => this.record({ type: 'protocol-error', at: now(), ...e }));
-      link.on('closed', ({ code, reason }) => {
-        if (this.link !== link) return;
-        this.relay.failInFlight('link lost before the gateway answered: check the scanner state for the outcome');
-        const status = code === null ? 'disconnected' : link.welcome ? 'lost' : 'refused';
-        this.setLink({ ...this.linkView, status, error: code ? { code, message: reason } : null });
-        reject(new LarmorError(code ?? ErrorCode.LINK_DOWN, reason));
-      });
-      link.open();
+    const attempt = ++this.connectAttempt;
+    return this.supervisor.start(target, secondaryUrl).catch((err: LarmorError) => {
+      // A connect superseded by a newer one (or a disconnect) must not overwrite its link view.
+      if (attempt === this.connectAttempt && this.linkView.status === 'connecting') this.setLink({ ...this.linkView, status: 'refused', error: { code: err.code, message: err.message } });
+      throw err;
     });
   }
 
   disconnect(): void {
-    const link = this.link;
-    this.link = null;
-    link?.close();
-    this.relay.failInFlight('disconnected by user before the gateway answered');
+    this.connectAttempt++;
+    this.supervisor.stop(null);
+    this.relay.giveUp(HealthErrorCode.OUTCOME_UNKNOWN, 'disconnected by the user before the gateway answered: the outcome is asked for again at the next connection');
     this.setLink({ ...DISCONNECTED });
   }
 
+  /** Resolves with the final outcome; refused at once (LINK_DOWN, with why) while the link is down. */
   sendCommand(command: ScannerCommand): Promise<CommandView> {
     return this.relay.send(command);
   }
 
-  private commandChanged(view: CommandView): void {
-    const name = view.command.name;
-    if (view.state === 'pending') this.record({ type: 'command', at: view.sentAt, id: view.id, name });
-    else this.record({ type: 'ack', at: view.settledAt ?? now(), id: view.id, name, outcome: view.state, code: view.code, reason: view.reason });
+  /** Called by the image intake after an image frame's sequence number is known. */
+  noteImageSeq(seq: number): boolean {
+    return this.acceptSeq(seq);
+  }
+
+  /**
+   * One activity: journalled, then told. `journalled` is false when the outbox row written by
+   * the relay already is the durable record (a sent command, a gateway ack): one fsync, not two.
+   */
+  record(activity: Activity, journalled = false): void {
+    if (!journalled) this.journal?.record(activity);
+    this.emit('activity', activity);
+    const entry = toLogEntry(activity);
+    if (entry) this.emit('log', entry);
+  }
+
+  // ------------------------------------------------------------------ link
+
+  private wireSupervisor(): void {
+    const s = this.supervisor;
+    s.on('welcome', ({ welcome, route, resumeFrom, reconnect }) => this.welcomed(welcome, route, resumeFrom, reconnect));
+    s.on('message', (message) => this.receive(message));
+    s.on('binary', (frame) => this.receiveImage(frame));
+    s.on('protocol-error', (e) => this.record({ type: 'protocol-error', at: now(), ...e }));
+    s.on('transition', (t) => this.record(t));
+    s.on('health', (view) => {
+      this.health = view;
+      this.publishState();
+    });
+    s.on('down', ({ code, reason }) => {
+      // In-flight commands stay in flight: they are resent after the reconnect.
+      this.setLink({ ...this.linkView, status: 'lost', error: { code, message: reason } });
+    });
+    s.on('failed', ({ code, reason }) => {
+      this.relay.giveUp(HealthErrorCode.RECONNECT_EXHAUSTED, `the link could not be restored (${code}: ${reason}); the outcome is asked for again at the next connection`);
+      this.setLink({ ...this.linkView, status: 'lost', error: { code, message: reason } });
+    });
+  }
+
+  private welcomed(welcome: WelcomeMessage, route: string, resumeFrom: number | undefined, reconnect: boolean): void {
+    if (resumeFrom === undefined) {
+      this.snapshot = welcome.snapshot;
+      this.lastSeq = welcome.lastSeq;
+      this.linkResumeFrom = null;
+      this.record({ type: 'scanner', at: now(), state: welcome.snapshot.state, seq: welcome.lastSeq, activeSequence: activeName(welcome.snapshot) });
+    } else if (welcome.lastSeq === resumeFrom) {
+      // The gateway replays what we missed right after the welcome.
+      this.linkResumeFrom = resumeFrom;
+      this.record({ type: 'resume', at: now(), mode: 'replay', fromSeq: resumeFrom, gatewaySeq: welcome.lastSeq });
+    } else {
+      // Gap older than the gateway keeps (lastSeq ahead), or a restarted gateway (lastSeq behind).
+      this.snapshot = welcome.snapshot;
+      this.lastSeq = welcome.lastSeq;
+      this.linkResumeFrom = null;
+      this.record({ type: 'resume', at: now(), mode: welcome.lastSeq > resumeFrom ? 'snapshot' : 'restarted', fromSeq: resumeFrom, gatewaySeq: welcome.lastSeq });
+    }
+    this.setLink({ ...this.linkView, status: 'connected', url: route === 'secondary' ? (this.health.url ?? this.linkView.url) : this.linkView.url, sessionId: welcome.session.id, policy: welcome.policy, error: null });
+    // Commands whose outcome is unknown go again, oldest first, before anything new can be sent.
+    this.relay.resendUnsettled();
+    void reconnect;
+  }
+
+  private refusal(): { code: string; reason: string } | null {
+    const phase = this.supervisor.currentPhase;
+    if (phase === 'live') return null;
+    const h = this.health;
+    switch (phase) {
+      case 'reconnecting':
+        return {
+          code: ErrorCode.LINK_DOWN,
+          reason: `link lost${h.outageSince ? ` since ${h.outageSince.slice(11, 19)}` : ''}, reconnecting (attempt ${h.reconnect?.attempt ?? 0}): scanner commands are not queued while the link is down; send it again once the link is back`,
+        };
+      case 'failed':
+        return { code: ErrorCode.LINK_DOWN, reason: `link lost and not restored (${h.cause?.code ?? 'unknown'}): reconnect, or follow the site fallback instructions` };
+      case 'connecting':
+        return { code: ErrorCode.LINK_DOWN, reason: 'still connecting to the gateway: the command was not sent' };
+      default:
+        return { code: ErrorCode.LINK_DOWN, reason: 'not connected to the gateway: the command was not sent' };
+    }
+  }
+
+  private commandChanged(change: RelayChange): void {
+    const v = change.view;
+    const name = v.command.name;
+    // The outbox row is the journal record of a sent command and of the gateway's answer.
+    const inOutbox = this.journal !== null;
+    switch (change.kind) {
+      case 'sent':
+        this.record({ type: 'command', at: v.sentAt, id: v.id, name }, inOutbox);
+        break;
+      case 'resent':
+        this.record({ type: 'resend', at: now(), id: v.id, name, sends: change.sends }, inOutbox);
+        break;
+      case 'refused':
+      case 'settled':
+      case 'recovered': {
+        const fromGateway = change.kind === 'recovered' || (change.kind === 'settled' && change.by === 'gateway');
+        this.record({ type: 'ack', at: v.settledAt ?? now(), id: v.id, name, outcome: v.state, code: v.code, reason: v.reason, ...(change.kind === 'recovered' ? { recovered: true } : {}) }, inOutbox && fromGateway);
+        break;
+      }
+    }
     this.publishState();
   }
 
+  // ------------------------------------------------------------------ events and images
+
+  /**
+   * Decide whether a sequenced item (event or image) is new. Below the link's resume point it
+   * can only come from a gateway whose numbering restarted (the gateway never replays at or
+   * below resumeFrom); between resume point and lastSeq it is a duplicate.
+   */
+  private acceptSeq(seq: number): boolean {
+    if (this.linkResumeFrom !== null && seq <= this.linkResumeFrom) {
+      this.record({ type: 'resume', at: now(), mode: 'restarted', fromSeq: this.linkResumeFrom, gatewaySeq: seq });
+      this.linkResumeFrom = null;
+      this.lastSeq = seq;
+      return true;
+    }
+    if (seq <= this.lastSeq) return false;
+    this.lastSeq = seq;
+    return true;
+  }
+
+  /** Sends the renderer's WebRTC signaling on the current link (issue 6). */
+  sendMedia(message: MediaClientMessage): void {
+    if (message.type === 'media.state' || message.type === 'media.join') this.emit('media-health', { health: message.state.health, reason: message.state.healthReason });
+    relayMediaMessage((m) => this.supervisor.send(m), message);
+  }
+
   private receive(message: GatewayMessage): void {
+    if (isMediaGatewayMessage(message)) {
+      this.emit('media', message);
+      return;
+    }
     switch (message.type) {
       case 'ack':
         this.relay.acknowledge(message);
         return;
       case 'event': {
-        if (message.seq <= this.lastSeq) return; // replayed after a resume: already seen
-        this.lastSeq = message.seq;
         const body = message.body;
+        const before = this.snapshot;
+        if (!this.acceptSeq(message.seq)) return; // replayed after a resume: already seen
+        const detail = body.kind === 'scanner' ? { state: body.snapshot.state } : { level: body.level, text: body.text };
+        const eventRecord = { type: 'event', at: message.at, seq: message.seq, kind: body.kind, ...detail };
+        this.journal?.record(eventRecord);
         if (body.kind === 'scanner') {
-          const before = this.snapshot;
           this.snapshot = body.snapshot;
           if (before?.state !== body.snapshot.state || before?.activeSequenceId !== body.snapshot.activeSequenceId) {
             this.record({ type: 'scanner', at: message.at, state: body.snapshot.state, seq: message.seq, activeSequence: activeName(body.snapshot) });
@@ -149,18 +301,6 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   private receiveImage(frame: Uint8Array): void {
     this.emit('image-frame', frame);
     this.imageHandler?.(frame);
-  }
-
-  /** Called by the image intake after an image frame's sequence number is known. */
-  noteImageSeq(seq: number): boolean {
-    if (seq <= this.lastSeq) return false;
-    this.lastSeq = seq;
-    return true;
-  }
-
-  record(activity: Activity): void {
-    this.emit('activity', activity);
-    this.emit('log', toLogEntry(activity));
   }
 
   private setLink(view: LinkView): void {

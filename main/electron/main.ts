@@ -3,6 +3,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { RENDERER_CSP } from '../browser-shell/browser-shell.js';
 import { WorkstationCore } from '../core/workstation-core.js';
+import { Journal, defaultJournalFile } from '../journal/journal.js';
+import { attachImageIntake } from '../images/image-intake.js';
 import { startEmbeddedGateway } from '../start/embedded-gateway.js';
 import type { ElectronMain, WebContents } from './electron-api.js';
 import { registerIpcGate } from './ipc-gate.js';
@@ -29,7 +31,8 @@ app.on('web-contents-created', (_event, contents: WebContents) => {
 });
 
 await app.whenReady();
-const core = new WorkstationCore();
+const core = new WorkstationCore({ journal: Journal.open(defaultJournalFile()) }); // issue 5: command outbox + audit journal
+attachImageIntake(core);
 const ses = session.defaultSession;
 ses.setPermissionRequestHandler((_wc, permission, callback, details) => {
   const fromUs = (details.requestingUrl ?? '').split(/[?#]/)[0] === appPageUrl;
@@ -63,6 +66,7 @@ const forward = (channel: string) => (value: unknown) => {
 core.on('state', forward('state'));
 core.on('log', forward('log'));
 core.on('image', forward('image'));
+core.on('media', forward('media'));
 win.once('ready-to-show', () => win.show());
 // `npm start` passes the gateway it started; a packaged app starts its own embedded one.
 const embedded = process.env.LARMOR_GATEWAY_URL ? null : await startEmbeddedGateway([]);

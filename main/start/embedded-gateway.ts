@@ -6,6 +6,8 @@ const gatewayEntry = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '
 
 export interface EmbeddedGateway {
   url: string;
+  /** The onsite console page (issue 6), served by the same gateway. */
+  onsiteUrl: string | null;
   child: ChildProcess;
   stop(): void;
 }
@@ -18,8 +20,8 @@ export interface EmbeddedGateway {
 export function startEmbeddedGateway(args: string[]): Promise<EmbeddedGateway> {
   const child = fork(gatewayEntry, ['--port', process.env.LARMOR_GATEWAY_PORT ?? '0', ...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
-    child.on('message', (message: { type?: string; url?: string }) => {
-      if (message.type === 'gateway-ready' && message.url) resolve({ url: message.url, child, stop: () => child.kill('SIGTERM') });
+    child.on('message', (message: { type?: string; url?: string; onsiteUrl?: string }) => {
+      if (message.type === 'gateway-ready' && message.url) resolve({ url: message.url, onsiteUrl: message.onsiteUrl ?? null, child, stop: () => child.kill('SIGTERM') });
     });
     child.once('exit', (code) => reject(new Error(`gateway exited with code ${code} before it was ready`)));
   });

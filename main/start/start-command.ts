@@ -5,6 +5,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBrowserShell } from '../browser-shell/browser-shell.js';
 import { WorkstationCore } from '../core/workstation-core.js';
+import { Journal, defaultJournalFile } from '../journal/journal.js';
+import { attachImageIntake } from '../images/image-intake.js';
 import { startEmbeddedGateway } from './embedded-gateway.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -19,6 +21,7 @@ export async function runStart(argv: string[]): Promise<number> {
   const gateway = await startEmbeddedGateway(argv);
   const gatewayUrl = gateway.url;
   console.log(`gateway: ${gatewayUrl}`);
+  if (gateway.onsiteUrl) console.log(`onsite console: ${gateway.onsiteUrl}`);
 
   const electronBinary = findElectron();
   if (electronBinary) {
@@ -31,7 +34,8 @@ export async function runStart(argv: string[]): Promise<number> {
     return code;
   }
 
-  const core = new WorkstationCore();
+  const core = new WorkstationCore({ journal: Journal.open(defaultJournalFile()) }); // issue 5: command outbox + audit journal
+  attachImageIntake(core);
   const shell = await startBrowserShell({
     core,
     rendererDir: join(distRoot, 'renderer'),

@@ -3,7 +3,8 @@
  * into the page by Playwright and never imported by renderer/src, so it cannot reach the bundle.
  * The function is serialized into the page: it must not close over anything outside itself.
  */
-import type { CommandView, LarmorApi, LogEntry, WorkstationView } from '../../protocol/api.js';
+import { offlineHealth } from '../../protocol/health.js';
+import type { CommandView, LarmorApi, LogEntry, PreviewImage, WorkstationView } from '../../protocol/api.js';
 import type { ScannerSnapshot } from '../../protocol/scanner.js';
 
 export interface FakeScenario {
@@ -71,6 +72,7 @@ export function installFakeLarmor(scenario: FakeScenario): void {
         },
     snapshot: scenario.disconnected ? null : snapshot,
     commands,
+    health: offlineHealth(),
   };
   if (scenario.lost) {
     view = {
@@ -101,9 +103,84 @@ export function installFakeLarmor(scenario: FakeScenario): void {
     { at: iso(-78), kind: 'ack', level: 'info', text: 'scan.start done' },
     { at: iso(-77), kind: 'scanner', level: 'info', text: 'T2 TSE axial acquiring (series 2)' },
   ];
+  if (scenario.role === 'observer') {
+    // One screenshot shows how a refused image looks (the core logs refusals as kind 'image').
+    log.push({ at: iso(-40), kind: 'image', level: 'warning', text: 'image refused: LARMOR_E_DICOM_NOT_AN_IMAGE SOP 1.2.826.0.1.3680043.10.543.99.7 has no Pixel Data (7FE0,0010)' });
+  }
+
+  // Live images: an analytic head phantom (ellipses, T2-like contrast: CSF bright, white matter
+  // darker than grey), 16-bit unsigned, MONOCHROME2, drawn here so the screenshot shows a real viewer.
+  type Ellipse = [x0: number, y0: number, a: number, b: number, thetaDeg: number, value: number, zExtent: number];
+  const head: Ellipse[] = [
+    [0, 0, 0.74, 0.94, 0, 760, 1.2], // scalp and subcutaneous fat
+    [0, 0, 0.69, 0.89, 0, 40, 1.15], // skull (dark on MR)
+    [0, 0, 0.66, 0.86, 0, 1250, 1.1], // CSF over the convexity
+    [0, 0, 0.63, 0.83, 0, 560, 1.05], // grey matter
+    [0, 0.02, 0.5, 0.7, 0, 410, 0.9], // white matter
+    [-0.12, -0.08, 0.07, 0.3, 18, 1400, 0.45], // lateral ventricles
+    [0.12, -0.08, 0.07, 0.3, -18, 1400, 0.45],
+    [0, 0.3, 0.05, 0.05, 0, 1300, 0.3], // third ventricle
+    [-0.25, 0.25, 0.08, 0.06, 30, 620, 0.6], // basal ganglia
+    [0.25, 0.25, 0.08, 0.06, -30, 620, 0.6],
+    [0.3, -0.35, 0.045, 0.035, 0, 980, 0.35], // a bright focal lesion
+  ];
+  const phantom = (size: number, z: number, seed: number): Uint16Array => {
+    const out = new Uint16Array(size * size);
+    let state = seed >>> 0;
+    const noise = () => {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      return state / 4294967296;
+    };
+    for (let row = 0; row < size; row++) {
+      const y = (2 * (row + 0.5)) / size - 1;
+      for (let col = 0; col < size; col++) {
+        const x = (2 * (col + 0.5)) / size - 1;
+        let value = 0;
+        for (const [x0, y0, a, b, thetaDeg, v, zExtent] of head) {
+          const shrink = 1 - (z / zExtent) ** 2;
+          if (shrink <= 0) continue;
+          const k = Math.sqrt(shrink);
+          const t = (thetaDeg * Math.PI) / 180;
+          const dx = x - x0;
+          const dy = y - y0;
+          const u = (dx * Math.cos(t) + dy * Math.sin(t)) / (a * k);
+          const w = (-dx * Math.sin(t) + dy * Math.cos(t)) / (b * k);
+          if (u * u + w * w <= 1) value = v;
+        }
+        // Coil sensitivity falls off towards the centre a little; noise is everywhere, as on a scanner.
+        const shading = 1 - 0.15 * (1 - Math.min(1, x * x + y * y));
+        out[row * size + col] = Math.max(0, Math.round(value * shading + 18 * noise()));
+      }
+    }
+    return out;
+  };
+  const images: PreviewImage[] = [];
+  const addSeries = (seq: ScannerSnapshot['queue'][number], size: number, count: number, expected: number, windowCenter: number, windowWidth: number) => {
+    const params = seq.params;
+    for (let i = 0; i < count; i++) {
+      const z = ((i + 0.5) / expected) * 2 - 1;
+      images.push({
+        seriesUid: seq.seriesUid ?? 'none', seriesNumber: seq.seriesNumber, seriesDescription: seq.name,
+        sopInstanceUid: `${seq.seriesUid}.${i + 1}`, instanceNumber: i + 1, imagesInSeries: expected,
+        rows: size, columns: size, bitsAllocated: 16, pixelRepresentation: 0, photometricInterpretation: 'MONOCHROME2',
+        rescaleSlope: 1, rescaleIntercept: 0, windowCenter, windowWidth,
+        pixelSpacingMm: [params.fovMm / size, params.fovMm / size],
+        sliceLocationMm: (i - (expected - 1) / 2) * params.sliceThicknessMm, sliceThicknessMm: params.sliceThicknessMm,
+        patientName: snapshot.exam?.patient.name ?? '', patientId: snapshot.exam?.patient.id ?? '', studyDescription: snapshot.exam?.description ?? '',
+        gatewayAt: iso(-60 + i * 9), pixels: phantom(size, z * 0.95, 7 + i).buffer as ArrayBuffer,
+      });
+    }
+  };
+  const [localizerSeq, t2Seq] = snapshot.queue;
+  addSeries(localizerSeq, 256, 9, 9, 600, 1300);
+  // The running T2 is at 40 %: 8 of its 20 slices have arrived.
+  addSeries(t2Seq, 512, 8, 20, 650, 1400);
+
   const stateListeners = new Set<(v: WorkstationView) => void>();
   let counter = 1;
   const api: LarmorApi = {
+    // No call in the fake: the video panes show that nobody has joined.
+    media: { send: async () => undefined, subscribe: () => () => undefined },
     link: {
       async connect(request) {
         view = { ...view, link: { ...view.link, status: 'connected', url: request.url, role: request.role, name: request.name, sessionId: me }, snapshot };
@@ -148,7 +225,12 @@ export function installFakeLarmor(scenario: FakeScenario): void {
         return () => undefined;
       },
     },
-    images: { subscribe: () => () => undefined },
+    images: {
+      subscribe(listener) {
+        if (!scenario.disconnected) images.forEach(listener);
+        return () => undefined;
+      },
+    },
   };
   (window as unknown as { larmor: LarmorApi }).larmor = api;
 }

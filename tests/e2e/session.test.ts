@@ -4,11 +4,13 @@ import { ErrorCode } from '../../protocol/index.js';
 import type { Gateway } from '../../gateway/server/gateway.js';
 import { launchChromium } from '../helpers/browser.js';
 import { startTestGateway } from '../helpers/gateway.js';
+import { onsiteGrants, type OnsiteClient } from '../helpers/onsite.js';
 import { startWorkstation } from '../helpers/shell.js';
 
 let gateway: Gateway;
 let browser: Browser;
 const cleanups: (() => Promise<void>)[] = [];
+let onsite: OnsiteClient;
 
 beforeAll(async () => {
   gateway = await startTestGateway({ timeScale: 100 });
@@ -16,6 +18,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  onsite?.close();
   for (const c of cleanups) await c();
   await browser?.close();
   await gateway?.close();
@@ -43,6 +46,8 @@ describe('workstation in the browser shell', () => {
   it('connects as operator, opens an exam, queues a sequence, starts it and watches it complete', async () => {
     operator = await openWorkstation('operator', 'Remote Tech');
     observer = await openWorkstation('observer', 'Trainer');
+    // Safety rules 1 and 2: the onsite technologist checks in and grants control.
+    onsite = await onsiteGrants(gateway, 'Remote Tech');
 
     await operator.getByTestId('exam-patient-name').fill('DOE^JANE');
     await operator.getByTestId('exam-patient-id').fill('PID-42');
@@ -52,6 +57,7 @@ describe('workstation in the browser shell', () => {
     await operator.getByTestId('library-select').selectOption('localizer');
     await operator.getByTestId('queue-add').click();
     await expect.poll(() => operator.getByTestId('queue-item').count()).toBe(1);
+    expect((await onsite.confirmChecklist()).outcome).toBe('done');
 
     await operator.getByTestId('btn-start').click();
     await expect.poll(() => operator.getByTestId('queue-item').first().getAttribute('data-status'), { timeout: 30_000 }).toBe('completed');
@@ -66,7 +72,7 @@ describe('workstation in the browser shell', () => {
   });
 
   it('refuses an observer command sent through the API, at the gateway', async () => {
-    const outcome = await observer.evaluate(() => window.larmor.commands.send({ name: 'sequence.queue', protocolId: 'localizer' }));
+    const outcome = await observer.evaluate(() => window.larmor!.commands.send({ name: 'sequence.queue', protocolId: 'localizer' }));
     expect(outcome).toMatchObject({ state: 'rejected', code: ErrorCode.ROLE_FORBIDDEN });
   });
 

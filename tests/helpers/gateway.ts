@@ -71,4 +71,4 @@ export class RawClient {
 }
 
 export const PATIENT = { name: 'DOE^JANE', id: 'PID-0001', birthDate: '19800101', sex: 'F' as const, weightKg: 70 };
-export const OPEN_EXAM = { name: 'exam.open', patient: PATIENT, description: 'MRI BRAIN', accessionNumber: 'ACC1' };
+export const OPEN_EXAM = { name: 'exam.open' as const, patient: PATIENT, description: 'MRI BRAIN', accessionNumber: 'ACC1' };

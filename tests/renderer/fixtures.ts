@@ -1,3 +1,4 @@
+import { offlineHealth } from '../../protocol/health.js';
 import type { CommandView, LarmorApi, LinkView, LogEntry, WorkstationView } from '../../protocol/api.js';
 import type { ScannerCommand } from '../../protocol/commands.js';
 import type { QueuedSequence, ScannerSnapshot, SequenceParams } from '../../protocol/scanner.js';
@@ -57,7 +58,7 @@ export function link(extra: Partial<LinkView> = {}): LinkView {
 }
 
 export function view(extra: Partial<WorkstationView> = {}): WorkstationView {
-  return { link: link(), snapshot: snapshot(), commands: [], ...extra };
+  return { link: link(), snapshot: snapshot(), commands: [], health: offlineHealth(), ...extra };
 }
 
 export function commandView(command: ScannerCommand, state: CommandView['state'], code: string | null = null, reason: string | null = null): CommandView {
@@ -79,6 +80,7 @@ export function fakeApi() {
       },
       disconnect: async () => undefined,
     },
+    media: { send: async () => undefined, subscribe: () => () => undefined },
     commands: {
       send: (command) => new Promise<CommandView>((resolve, reject) => sent.push({ command, resolve, reject })),
     },

@@ -1,5 +1,6 @@
 import { useApp } from '../store/store.js';
 import { presentLinkStatus } from '../logic/link.js';
+import { FailoverBanner, useLinkHealth } from './FailoverBanner.js';
 
 /**
  * Place of the failover banner (its full design is another issue). Until then it states, from
@@ -8,6 +9,9 @@ import { presentLinkStatus } from '../logic/link.js';
  */
 export function FailoverSlot() {
   const link = useApp((s) => s.link);
+  // issue 5: the failover banner, a pure function of the core's link health (FailoverBanner.tsx).
+  const health = useLinkHealth();
+  if (health) return <FailoverBanner health={health} />;
   if (link.status === 'connected') return <div className="failover-slot" data-region="failover-banner" hidden />;
   const p = presentLinkStatus(link.status);
   return (

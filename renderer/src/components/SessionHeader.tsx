@@ -2,6 +2,8 @@ import { useApp } from '../store/store.js';
 import { presentLinkStatus } from '../logic/link.js';
 import { presentScannerState } from '../logic/scanner-state.js';
 import { StatusTag } from './StatusTag.js';
+import { useLinkHealth } from './FailoverBanner.js';
+import { LinkHealthGraph } from './LinkHealthGraph.js';
 
 export function SessionHeader() {
   const link = useApp((s) => s.link);
@@ -12,6 +14,7 @@ export function SessionHeader() {
   const disconnect = useApp((s) => s.disconnect);
   const pending = useApp((s) => s.linkCallPending);
   const linkPresentation = presentLinkStatus(link.status);
+  const health = useLinkHealth(); // issue 5: live RTT/loss graph next to the link indicator
 
   return (
     <header className="session-header">
@@ -61,6 +64,7 @@ export function SessionHeader() {
         <span className="link-indicator" title={link.url ?? undefined}>
           <span className="muted">Link</span>
           <StatusTag presentation={linkPresentation} testId="link-status" />
+          {health ? <LinkHealthGraph health={health} /> : null}
         </span>
         {link.role ? (
           <span className={`role-badge role-${link.role}`} data-testid="role-badge">

@@ -7,7 +7,9 @@ import { ScanControls } from './ScanControls.js';
 import { ProgressPanel } from './ProgressPanel.js';
 import { EventLog } from './EventLog.js';
 import { ParticipantsPanel } from './ParticipantsPanel.js';
-import { ReservedRegion } from './ReservedRegion.js';
+import { Viewport } from './Viewport.js';
+import { SeriesStrip } from './SeriesStrip.js';
+import { VideoPanes } from './VideoPanes.js';
 import { useApp } from '../store/store.js';
 
 /** One window for the whole session, laid out as in shared/UI.md. */
@@ -29,18 +31,12 @@ export function SessionScreen() {
             <ScanControls />
           </section>
           <section className="column column-center" aria-label="Images">
-            <ReservedRegion
-              className="viewport-region"
-              region="viewport"
-              title="Viewport"
-              note="Live images appear here once the viewer is part of this build."
-              watermark="Not for diagnostic use"
-            />
-            <ReservedRegion className="series-region" region="series-strip" title="Series strip" note="Series thumbnails, newest last." />
+            <Viewport />
+            <SeriesStrip />
           </section>
           <section className="column column-right" aria-label="Scanner room and people">
-            <ReservedRegion className="video-region" region="video-room" title="Scanner-room video" note="Onsite camera: not part of this build." />
-            <ReservedRegion className="video-self" region="video-self" title="My camera" note="Not part of this build." />
+            {/* issue 6: scanner-room video, my camera, call controls (components/VideoPanes.tsx) */}
+            <VideoPanes />
             <ParticipantsPanel />
           </section>
         </div>

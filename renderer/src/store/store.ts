@@ -6,6 +6,7 @@ import { createScannerSlice } from './scanner-slice.js';
 import { createCommandSlice } from './command-slice.js';
 import { createLogSlice } from './log-slice.js';
 import { createUiSlice } from './ui-slice.js';
+import { createImagesSlice } from './images-slice.js';
 import type { AppState, StoreDeps } from './types.js';
 
 declare global {
@@ -24,6 +25,7 @@ export function createAppStore(deps: StoreDeps): AppStore {
     ...createCommandSlice(deps)(...a),
     ...createLogSlice(...a),
     ...createUiSlice(...a),
+    ...createImagesSlice(deps)(...a),
   }));
 }
 

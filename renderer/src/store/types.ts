@@ -5,6 +5,7 @@ import type { ScannerSlice } from './scanner-slice.js';
 import type { CommandSlice } from './command-slice.js';
 import type { LogSlice } from './log-slice.js';
 import type { UiSlice } from './ui-slice.js';
+import type { ImagesSlice } from './images-slice.js';
 
 /** What the store needs from outside: the window.larmor API (absent outside a shell) and a clock. */
 export interface StoreDeps {
@@ -12,7 +13,7 @@ export interface StoreDeps {
   now(): string;
 }
 
-export type AppState = LinkSlice & ScannerSlice & CommandSlice & LogSlice & UiSlice;
+export type AppState = LinkSlice & ScannerSlice & CommandSlice & LogSlice & UiSlice & ImagesSlice;
 
 /** zustand slices pattern: every slice sees (and may set) the whole state. */
 export type SliceCreator<T> = StateCreator<AppState, [], [], T>;

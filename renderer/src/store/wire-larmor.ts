@@ -3,13 +3,18 @@ import type { AppStore } from './store.js';
 
 /**
  * Feed the store from window.larmor: the workstation view (pushed whole on every change and
- * once on subscribe) and the event log. Returns one function that undoes every subscription.
- * Live images are subscribed by the viewport, which owns their pixel buffers.
+ * once on subscribe), the event log and the live images (each kept once, by reference, in the
+ * images slice). Returns one function that undoes every subscription.
  */
 export function wireLarmor(api: LarmorApi, store: AppStore): Unsubscribe {
   const unsubscribers = [
     api.state.subscribe((view) => store.getState().receiveView(view)),
-    api.log.subscribe((entry) => store.getState().appendLog(entry)),
+    api.log.subscribe((entry) => {
+      store.getState().appendLog(entry);
+      // The core logs images it refused; the viewport shows the latest one too.
+      store.getState().noteImageLog(entry);
+    }),
+    api.images.subscribe((image) => store.getState().receiveImage(image)),
   ];
   return () => {
     for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();

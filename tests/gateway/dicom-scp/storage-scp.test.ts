@@ -7,7 +7,7 @@ import { pixelDataFrames, readPart10 } from '../../../native-bridge/dicom/index.
 import { startStorageScp, type RejectedObject, type StorageScp, type StoredImage } from '../../../gateway/dicom-scp/index.js';
 import { createSeriesImager } from '../../../gateway/imaging/index.js';
 import { sequence, STUDY } from '../imaging/fixtures.js';
-import { sendRawDataset } from './raw-store-client.js';
+import { sendRawDataset } from '../../helpers/raw-store-client.js';
 import { datasetBytesOf, dcmtk, readSample, samplePath, storescu } from './support.js';
 
 const EXPLICIT = '1.2.840.10008.1.2.1';

@@ -2,9 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode, PROTOCOL_VERSION, type AckMessage, type EventMessage, type WelcomeMessage } from '../../../protocol/index.js';
 import { MAX_CONTROL_FRAME_BYTES, type Gateway } from '../../../gateway/server/gateway.js';
 import { OPEN_EXAM, RawClient, startTestGateway } from '../../helpers/gateway.js';
+import { onsiteGrants, type OnsiteClient } from '../../helpers/onsite.js';
 
 let gateway: Gateway;
 const clients: RawClient[] = [];
+const onsites: OnsiteClient[] = [];
 
 async function client(role: 'operator' | 'observer' = 'operator', name = 'Test Tech'): Promise<RawClient> {
   const c = await RawClient.greeted(gateway.url, role, name);
@@ -12,8 +14,16 @@ async function client(role: 'operator' | 'observer' = 'operator', name = 'Test T
   return c;
 }
 
+/** An operator who holds control: the onsite technologist checked in and granted it (safety rule 2). */
+async function operator(name = 'Test Tech'): Promise<RawClient> {
+  const c = await client('operator', name);
+  onsites.push(await onsiteGrants(gateway, name));
+  return c;
+}
+
 afterEach(async () => {
   for (const c of clients.splice(0)) c.close();
+  for (const o of onsites.splice(0)) o.close();
   await gateway?.close();
 });
 
@@ -27,7 +37,8 @@ describe('gateway handshake', () => {
     expect(welcome.snapshot.library.map((t) => t.id)).toContain('t2-tse-ax');
     expect(welcome.heartbeat.intervalMs).toBeGreaterThan(0);
     expect(welcome.policy.onOperatorLoss).toMatch(/completes/);
-    expect(welcome.snapshot.control.holderName).toBe('Test Tech');
+    // Nobody holds control until the onsite technologist grants it.
+    expect(welcome.snapshot.control.holderName).toBeNull();
   });
 
   it('refuses a wrong protocol version with a code and closes', async () => {
@@ -74,7 +85,7 @@ describe('gateway bad input', () => {
     ['an out-of-range command parameter', JSON.stringify({ type: 'command', id: 'abcdefgh2', command: { name: 'sequence.queue', protocolId: 'x', position: -1 } }), ErrorCode.INVALID_PARAMETER],
   ])('answers %s with a stable code, and the link and gateway stay up', async (_name, frame, code) => {
     gateway = await startTestGateway();
-    const c = await client();
+    const c = await operator();
     const from = c.messages.length;
     c.ws.send(frame);
     expect(await c.next((m) => m.type === 'error', from)).toMatchObject({ code });
@@ -84,7 +95,7 @@ describe('gateway bad input', () => {
 
   it('refuses a control frame over the control limit but keeps the link', async () => {
     gateway = await startTestGateway();
-    const c = await client();
+    const c = await operator();
     c.sendJson({ type: 'ping', t: 1, padding: 'x'.repeat(MAX_CONTROL_FRAME_BYTES) });
     expect(await c.next((m) => m.type === 'error')).toMatchObject({ code: ErrorCode.FRAME_TOO_LARGE });
     expect((await c.command('after-big-1', OPEN_EXAM)).outcome).toBe('done');
@@ -93,7 +104,7 @@ describe('gateway bad input', () => {
   it('closes only the offending socket (1009) for a frame over the transport limit', async () => {
     gateway = await startTestGateway();
     const bystander = await client('observer', 'Trainer');
-    const c = await client();
+    const c = await operator();
     c.ws.send(Buffer.alloc(17 * 1024 * 1024));
     expect((await c.closed).code).toBe(1009);
     bystander.sendJson({ type: 'ping', t: 5 });
@@ -102,7 +113,7 @@ describe('gateway bad input', () => {
 
   it('leaves the scanner unchanged when a command is refused', async () => {
     gateway = await startTestGateway();
-    const c = await client();
+    const c = await operator();
     await c.command('exam-0001', OPEN_EXAM);
     await c.command('queue-0001', { name: 'sequence.queue', protocolId: 't1-se-ax' });
     const seqId = gateway.snapshot().queue[0]!.id;
@@ -116,9 +127,10 @@ describe('gateway bad input', () => {
 describe('gateway commands and roles', () => {
   it('runs an exam: open, queue, start, and the sequence completes with events to every client', async () => {
     gateway = await startTestGateway({ timeScale: 500 });
-    const op = await client();
+    const op = await operator();
     const observer = await client('observer', 'Trainer');
     expect((await op.command('c-open-01', OPEN_EXAM)).outcome).toBe('done');
+    expect((await onsites[0]!.confirmChecklist()).outcome).toBe('done');
     expect((await op.command('c-queue-01', { name: 'sequence.queue', protocolId: 'localizer' })).outcome).toBe('done');
     expect((await op.command('c-start-01', { name: 'scan.start' })).outcome).toBe('done');
     const completed = (m: { type: string }) => m.type === 'event' && (m as EventMessage).body.kind === 'scanner' && ((m as EventMessage).body as { snapshot: { state: string } }).snapshot.state === 'completed';
@@ -139,7 +151,7 @@ describe('gateway commands and roles', () => {
 
   it('lets only the control holder command the scanner', async () => {
     gateway = await startTestGateway();
-    await client('operator', 'First');
+    await operator('First');
     const second = await client('operator', 'Second');
     const ack = await second.command('second-01', OPEN_EXAM);
     expect(ack).toMatchObject({ outcome: 'rejected', code: ErrorCode.NOT_CONTROL_HOLDER });
@@ -148,7 +160,7 @@ describe('gateway commands and roles', () => {
 
   it('applies a command resent with the same id once, and answers with the first outcome', async () => {
     gateway = await startTestGateway();
-    const c = await client();
+    const c = await operator();
     await c.command('open-once-1', OPEN_EXAM);
     const first = await c.command('queue-once-1', { name: 'sequence.queue', protocolId: 'localizer' });
     const again = await c.command('queue-once-1', { name: 'sequence.queue', protocolId: 'localizer' });
@@ -159,10 +171,11 @@ describe('gateway commands and roles', () => {
   it('remembers command outcomes across a gateway restart', async () => {
     gateway = await startTestGateway();
     const dataFile = (gateway as unknown as { options: { dataFile: string } }).options.dataFile;
-    const c = await client();
+    const c = await operator();
     const first: AckMessage = await c.command('persist-01', OPEN_EXAM);
     c.close();
     clients.length = 0;
+    for (const o of onsites.splice(0)) o.close();
     await gateway.close();
     gateway = await startTestGateway({ dataFile });
     const again = await (await client()).command('persist-01', OPEN_EXAM);
@@ -172,8 +185,9 @@ describe('gateway commands and roles', () => {
 
   it('logs every command and decision in the audit trail', async () => {
     gateway = await startTestGateway();
-    const c = await client();
+    const c = await operator();
     await c.command('audit-0001', OPEN_EXAM);
+    await onsites[0]!.confirmChecklist();
     await c.command('audit-0002', { name: 'scan.start' });
     const trail = gateway.store.auditTrail();
     expect(trail.map((r) => `${r.action}:${r.decision}:${r.code ?? ''}`)).toEqual(
@@ -185,7 +199,7 @@ describe('gateway commands and roles', () => {
 describe('gateway resume', () => {
   it('replays the events after resumeFrom, and sends fresh state when asked for none', async () => {
     gateway = await startTestGateway();
-    const c = await client();
+    const c = await operator();
     await c.command('resume-01', OPEN_EXAM);
     const lastSeen = gateway.events.lastSeq;
     await c.command('resume-02', { name: 'sequence.queue', protocolId: 'localizer' });

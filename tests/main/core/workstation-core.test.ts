@@ -1,14 +1,21 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { ErrorCode, SUBPROTOCOL } from '../../../protocol/index.js';
+import { HealthErrorCode } from '../../../protocol/health.js';
 import type { Gateway } from '../../../gateway/server/gateway.js';
 import { WorkstationCore } from '../../../main/core/workstation-core.js';
 import { checkLinkUrl } from '../../../main/core/gateway-link.js';
 import type { Activity } from '../../../main/core/activity.js';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Journal } from '../../../main/journal/journal.js';
 import { OPEN_EXAM, startTestGateway } from '../../helpers/gateway.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+import { onsiteGrants, type OnsiteClient } from '../../helpers/onsite.js';
 
 let gateway: Gateway | undefined;
 const cores: WorkstationCore[] = [];
+const onsites: OnsiteClient[] = [];
 
 function core(): WorkstationCore {
   const c = new WorkstationCore();
@@ -18,6 +25,7 @@ function core(): WorkstationCore {
 
 afterEach(async () => {
   for (const c of cores.splice(0)) c.disconnect();
+  for (const o of onsites.splice(0)) o.close();
   await gateway?.close();
   gateway = undefined;
 });
@@ -37,9 +45,10 @@ function until(c: WorkstationCore, predicate: () => boolean): Promise<void> {
 
 describe('WorkstationCore', () => {
   it('connects, mirrors the scanner and relays commands to their outcome', async () => {
-    gateway = await startTestGateway({ timeScale: 500 });
+    gateway = await startTestGateway({ timeScale: 500, requireChecklist: false });
     const c = core();
     await c.connect({ url: gateway.url, role: 'operator', name: 'Remote Tech' });
+    onsites.push(await onsiteGrants(gateway, 'Remote Tech'));
     expect(c.view().link.status).toBe('connected');
     expect((await c.sendCommand(OPEN_EXAM)).state).toBe('done');
     expect((await c.sendCommand({ name: 'sequence.queue', protocolId: 'localizer' })).state).toBe('done');
@@ -79,23 +88,55 @@ describe('WorkstationCore', () => {
     await expect(core().connect({ url: `ws://127.0.0.1:${port}/`, role: 'operator', name: 'X' })).rejects.toMatchObject({ code: ErrorCode.LINK_DOWN });
   });
 
-  it('settles an in-flight command when the link drops, and shows the link lost', async () => {
-    // A gateway that welcomes, then swallows the command and dies.
+  it('keeps an in-flight command through a lost link and gives up with a clear code when the reconnect budget is spent', async () => {
+    // A gateway that welcomes, then swallows the command and goes away for good.
     const wss = new WebSocketServer({ port: 0, handleProtocols: () => SUBPROTOCOL });
     wss.on('connection', (ws) =>
       ws.on('message', (data) => {
         const m = JSON.parse(data.toString());
         if (m.type === 'hello') ws.send(JSON.stringify(fakeWelcome()));
-        if (m.type === 'command') ws.terminate();
+        if (m.type === 'command') {
+          ws.terminate();
+          wss.close();
+        }
       }),
     );
     const port = (wss.address() as { port: number }).port;
-    const c = core();
+    const c = new WorkstationCore({ reconnect: { budgetMs: 600, baseDelayMs: 50 } });
+    cores.push(c);
     await c.connect({ url: `ws://127.0.0.1:${port}/`, role: 'operator', name: 'X' });
     const view = await c.sendCommand({ name: 'scan.stop' });
-    expect(view).toMatchObject({ state: 'rejected', code: ErrorCode.LINK_DOWN });
+    expect(view).toMatchObject({ state: 'rejected', code: HealthErrorCode.RECONNECT_EXHAUSTED });
     expect(c.view().link.status).toBe('lost');
-    await new Promise<void>((r) => wss.close(() => r()));
+    expect(c.view().health.state).toBe('failed');
+  });
+
+  it('never resends a command journalled for another site', async () => {
+    gateway = await startTestGateway({ autoGrantControl: true });
+    const journal = Journal.open(join(tempDir(), 'journal.sqlite'));
+    journal.enqueue('cmd-elsewhere-1', { name: 'scan.stop' }, new Date().toISOString(), 'wss://another-site.example/');
+    const c = new WorkstationCore({ journal });
+    cores.push(c);
+    const activity: Activity[] = [];
+    c.on('activity', (a) => activity.push(a));
+    await c.connect({ url: gateway.url, role: 'operator', name: 'Remote Tech' });
+    expect(activity.filter((a) => a.type === 'resend')).toEqual([]);
+    expect(journal.unsettled().map((e) => e.id)).toEqual(['cmd-elsewhere-1']);
+    c.disconnect();
+    journal.close();
+  });
+
+  it('lets a newer connect supersede one still in progress', async () => {
+    gateway = await startTestGateway();
+    const silent = createServer(() => {}); // accepts TCP, never answers the upgrade
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    const c = core();
+    const first = c.connect({ url: `ws://127.0.0.1:${(silent.address() as AddressInfo).port}/`, role: 'operator', name: 'X' });
+    const second = c.connect({ url: gateway.url, role: 'operator', name: 'X' });
+    await expect(first).rejects.toMatchObject({ code: ErrorCode.LINK_DOWN });
+    await second;
+    expect(c.view().link).toMatchObject({ status: 'connected', url: gateway.url });
+    silent.close();
   });
 
   it('validates the connect request', async () => {

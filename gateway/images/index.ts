@@ -1,0 +1,50 @@
+import type { Gateway } from '../server/gateway.js';
+import { startStorageScp } from '../dicom-scp/index.js';
+import { ImagePipeline } from './image-pipeline.js';
+import { streamSimulatorImages } from './simulator-images.js';
+
+export interface DicomReceiverOptions {
+  port: number;
+  host?: string;
+  aeTitle?: string;
+}
+
+export interface Imaging {
+  pipeline: ImagePipeline;
+  /** Port of the C-STORE receiver, when one was asked for. */
+  dicomPort: number | null;
+  close(): Promise<void>;
+}
+
+/**
+ * Images into the gateway: the simulator's slices and, when asked for, a DICOM Storage SCP for
+ * a real scanner (or DCMTK storescu), both through one pipeline to every workstation.
+ */
+export async function attachImaging(gateway: Gateway, dicom: DicomReceiverOptions | undefined, log: (line: string) => void): Promise<Imaging> {
+  const pipeline = new ImagePipeline(gateway);
+  const stopSimulator = streamSimulatorImages(gateway.scanner, pipeline, gateway.site);
+  const scp = dicom
+    ? await startStorageScp({
+        port: dicom.port,
+        host: dicom.host ?? '127.0.0.1',
+        aeTitle: dicom.aeTitle ?? 'LARMOR',
+        onImage: (image) => {
+          const result = pipeline.accept(image.part10, 'c-store');
+          log(`C-STORE from ${image.callingAeTitle}: ${image.sopInstanceUid} ${result.ok ? `forwarded (${result.transferSyntaxUid})` : `refused ${result.code}`}`);
+        },
+        onReject: (error) => {
+          gateway.notice('warning', `DICOM object from ${error.callingAeTitle} refused: ${error.code}: ${error.message}`);
+          log(`C-STORE from ${error.callingAeTitle} refused: ${error.code} ${error.message}`);
+        },
+      })
+    : null;
+  if (scp) log(`DICOM C-STORE receiver listening on port ${scp.port} (AE title ${dicom?.aeTitle ?? 'LARMOR'})`);
+  return {
+    pipeline,
+    dicomPort: scp?.port ?? null,
+    close: async () => {
+      stopSimulator();
+      await scp?.close();
+    },
+  };
+}

@@ -1,0 +1,310 @@
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import {
+  CHECKLIST_ITEMS,
+  CHECKLIST_WORDS,
+  CREDENTIAL_WORDS,
+  CredentialLevel,
+  type AckMessage,
+  type OnsiteAction,
+  type ScannerSnapshot,
+} from '../../../protocol/index.js';
+import { CallView } from '../../../renderer/src/media/CallView.js';
+import { listDevices } from '../../../renderer/src/media/local-media.js';
+import type { SignalingPort } from '../../../renderer/src/media/signaling-port.js';
+import { useCall } from '../../../renderer/src/media/use-call.js';
+import { OnsiteLink, gatewayUrlOfPage, type OnsiteLinkView } from './onsite-link.js';
+
+type Outcome = { action: string; state: 'pending' | 'done' | 'rejected'; text: string } | null;
+
+function useLink(link: OnsiteLink | null): OnsiteLinkView | null {
+  const [view, setView] = useState<OnsiteLinkView | null>(null);
+  useEffect(() => (link ? link.subscribe(setView) : undefined), [link]);
+  return view;
+}
+
+/** The onsite console: presence, checklist, control, emergency stop, and the call with the remote technologist. */
+export function OnsiteApp() {
+  const [link, setLink] = useState<OnsiteLink | null>(null);
+  const view = useLink(link);
+  if (!link || !view) return <SignIn onOpen={(name) => {
+    const l = new OnsiteLink(gatewayUrlOfPage(), name);
+    l.open();
+    setLink(l);
+  }} />;
+  return <Console link={link} view={view} />;
+}
+
+function SignIn({ onOpen }: { onOpen: (name: string) => void }) {
+  const [name, setName] = useState('');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (name.trim()) onOpen(name.trim());
+  };
+  return (
+    <main className="connect-screen onsite-signin">
+      <form className="panel onsite-signin-form" onSubmit={submit}>
+        <h1>Larmor onsite console</h1>
+        <p className="muted">For the technologist with the patient. You own positioning, contrast, screening and emergencies.</p>
+        <label>
+          Your name
+          <input data-testid="onsite-name" value={name} onChange={(e) => setName(e.target.value)} autoFocus maxLength={64} />
+        </label>
+        <button type="submit" className="primary" data-testid="onsite-connect" disabled={!name.trim()}>
+          Open console
+        </button>
+      </form>
+    </main>
+  );
+}
+
+function Console({ link, view }: { link: OnsiteLink; view: OnsiteLinkView }) {
+  const snapshot = view.snapshot;
+  const onsite = snapshot?.onsite;
+  const me = view.sessionId;
+  const checkedIn = onsite?.presence?.sessionId === me && me !== null;
+  const [outcome, setOutcome] = useState<Outcome>(null);
+  const act = async (action: OnsiteAction, label: string) => {
+    setOutcome({ action: action.name, state: 'pending', text: `${label}…` });
+    const ack: AckMessage = await link.act(action);
+    setOutcome({ action: action.name, state: ack.outcome, text: ack.outcome === 'done' ? `${label}: done` : `${label} refused: ${ack.code} ${ack.reason ?? ''}` });
+  };
+  const port = useMemo<SignalingPort>(() => ({ send: (m) => link.sendMedia(m), subscribe: (l) => link.subscribeMedia(l) }), [link]);
+  const call = useCall(port, view.status === 'connected' ? view.sessionId : null, true);
+  const [intercomSink, setIntercomSink] = useState<string | null>(null);
+  const lastAlarm = [...view.notices].reverse().find((n) => n.level === 'alarm');
+  return (
+    <div className="session onsite-console">
+      <header className="session-header">
+        <strong className="brand">Larmor onsite</strong>
+        <span>{snapshot ? `${snapshot.site.name} · ${snapshot.site.scanner}` : ''}</span>
+        <span data-testid="onsite-exam">{snapshot?.exam ? `${snapshot.exam.patient.name} · ${snapshot.exam.patient.id} · ${snapshot.exam.description}` : 'no exam open'}</span>
+        <span className={`status-tag tone-${view.status === 'connected' ? 'ok' : 'bad'}`} data-testid="onsite-link-status">
+          <span aria-hidden="true">{view.status === 'connected' ? '●' : '✕'}</span> {view.status}
+        </span>
+        <EmergencyStop onStop={(reason) => void act({ name: 'emergency.stop', ...(reason ? { reason } : {}) }, 'Emergency stop')} />
+      </header>
+      {view.error ? <p className="failover-banner tone-bad" role="alert">{view.error}</p> : null}
+      {lastAlarm ? <p className="failover-banner tone-bad" role="alert" data-testid="onsite-alarm">▲ {lastAlarm.text}</p> : null}
+      <div className="session-body">
+        <section className="column column-left" aria-label="Presence and checklist">
+          <Presence snapshot={snapshot} checkedIn={checkedIn} act={act} />
+          <Checklist snapshot={snapshot} checkedIn={checkedIn} act={act} />
+          {outcome ? (
+            <p className={`panel outcome-${outcome.state} ${outcome.state === 'rejected' ? 'tone-bad' : outcome.state === 'done' ? 'tone-ok' : 'tone-info'}`} data-testid="onsite-outcome" role="status">
+              {outcome.text}
+            </p>
+          ) : null}
+        </section>
+        <section className="column column-center" aria-label="Scanner">
+          <ScannerPanel snapshot={snapshot} />
+          <NoticeLog notices={view.notices} />
+        </section>
+        <section className="column column-right" aria-label="Call and control">
+          <CallView call={call} role="onsite" intercomSinkId={intercomSink} remoteTitle="Remote technologist" selfTitle="Scanner-room camera" />
+          <IntercomOutput onPick={setIntercomSink} />
+          <ControlPanel snapshot={snapshot} me={me} checkedIn={checkedIn} act={act} />
+        </section>
+      </div>
+    </div>
+  );
+}
+
+function EmergencyStop({ onStop }: { onStop: (reason: string) => void }) {
+  const [arming, setArming] = useState(false);
+  const [reason, setReason] = useState('');
+  useEffect(() => {
+    if (!arming) return;
+    const t = setTimeout(() => setArming(false), 8000);
+    return () => clearTimeout(t);
+  }, [arming]);
+  if (!arming) {
+    return (
+      <button type="button" className="danger estop" data-testid="estop" onClick={() => setArming(true)}>
+        ■ EMERGENCY STOP
+      </button>
+    );
+  }
+  return (
+    <div className="estop-confirm" role="alertdialog" aria-label="Confirm emergency stop">
+      <input placeholder="reason (optional)" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={200} data-testid="estop-reason" />
+      <button type="button" className="danger estop" data-testid="estop-confirm" autoFocus onClick={() => { setArming(false); onStop(reason.trim()); }}>
+        ■ CONFIRM STOP
+      </button>
+      <button type="button" className="small" onClick={() => setArming(false)}>Cancel</button>
+    </div>
+  );
+}
+
+type Act = (action: OnsiteAction, label: string) => Promise<void>;
+
+function Presence({ snapshot, checkedIn, act }: { snapshot: ScannerSnapshot | null; checkedIn: boolean; act: Act }) {
+  const [credential, setCredential] = useState<CredentialLevel>('registered-technologist');
+  const presence = snapshot?.onsite?.presence ?? null;
+  return (
+    <div className="panel" aria-labelledby="presence-title">
+      <h2 className="panel-title" id="presence-title">Presence</h2>
+      <p data-testid="presence-status" className={presence ? 'tone-ok' : 'tone-warn'}>
+        {presence ? `● ${presence.name} checked in · ${CREDENTIAL_WORDS[presence.credential]}` : '▲ Nobody is checked in: no acquisition can start'}
+      </p>
+      {!checkedIn ? (
+        <div className="onsite-row">
+          <select data-testid="onsite-credential" value={credential} onChange={(e) => setCredential(CredentialLevel.parse(e.target.value))}>
+            {CredentialLevel.options.map((c) => (
+              <option key={c} value={c}>{CREDENTIAL_WORDS[c]}</option>
+            ))}
+          </select>
+          <button type="button" className="primary" data-testid="onsite-check-in" disabled={presence !== null} title={presence ? `${presence.name} is checked in` : undefined} onClick={() => void act({ name: 'presence.check-in', credential }, 'Check in')}>
+            Check in
+          </button>
+        </div>
+      ) : (
+        <button type="button" data-testid="onsite-check-out" onClick={() => void act({ name: 'presence.check-out' }, 'Check out')}>
+          Check out
+        </button>
+      )}
+    </div>
+  );
+}
+
+function Checklist({ snapshot, checkedIn, act }: { snapshot: ScannerSnapshot | null; checkedIn: boolean; act: Act }) {
+  const [ticked, setTicked] = useState<Set<string>>(new Set());
+  const exam = snapshot?.exam ?? null;
+  const confirmed = exam !== null && snapshot?.onsite?.checklist.studyUid === exam.studyUid;
+  useEffect(() => setTicked(new Set()), [exam?.studyUid]);
+  const all = CHECKLIST_ITEMS.every((i) => ticked.has(i));
+  const why = !checkedIn ? 'check in first' : !exam ? 'no exam is open' : !all ? 'tick every item' : undefined;
+  return (
+    <div className="panel" aria-labelledby="checklist-title">
+      <h2 className="panel-title" id="checklist-title">Screening and positioning</h2>
+      <p data-testid="checklist-status" className={confirmed ? 'tone-ok' : 'tone-warn'}>
+        {confirmed ? `● Confirmed by ${snapshot?.onsite?.checklist.confirmedBy}` : exam ? '▲ Not confirmed for this exam' : 'No exam open'}
+      </p>
+      {!confirmed ? (
+        <>
+          <ul className="checklist">
+            {CHECKLIST_ITEMS.map((item) => (
+              <li key={item}>
+                <label>
+                  <input
+                    type="checkbox"
+                    data-testid={`checklist-${item}`}
+                    checked={ticked.has(item)}
+                    disabled={!checkedIn || !exam}
+                    onChange={(e) => setTicked((t) => {
+                      const next = new Set(t);
+                      if (e.target.checked) next.add(item);
+                      else next.delete(item);
+                      return next;
+                    })}
+                  />{' '}
+                  {CHECKLIST_WORDS[item]}
+                </label>
+              </li>
+            ))}
+          </ul>
+          <button type="button" className="primary" data-testid="checklist-confirm" disabled={why !== undefined} title={why} onClick={() => void act({ name: 'checklist.confirm', items: [...CHECKLIST_ITEMS] }, 'Checklist')}>
+            Confirm checklist
+          </button>
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+function ScannerPanel({ snapshot }: { snapshot: ScannerSnapshot | null }) {
+  const active = snapshot?.queue.find((s) => s.id === snapshot.activeSequenceId) ?? null;
+  const emergency = snapshot?.onsite?.lastEmergency ?? null;
+  const loss = snapshot?.onsite?.operatorLoss ?? null;
+  return (
+    <div className="panel" aria-labelledby="scanner-title">
+      <h2 className="panel-title" id="scanner-title">Scanner</h2>
+      <p>
+        State: <strong data-testid="onsite-scanner-state">{snapshot?.state ?? '—'}</strong>
+        {active ? ` · ${active.name} ${Math.round(active.progress * 100)} % · ${Math.ceil(active.remainingS)} s left` : ''}
+      </p>
+      {active ? <progress className="onsite-progress" max={1} value={active.progress} aria-label="Acquisition progress" /> : null}
+      {loss ? <p className="tone-bad" data-testid="operator-loss">✕ {loss.name}: link lost since {loss.since.slice(11, 19)}; control returns to onsite at {loss.controlReturnsAt.slice(11, 19)}</p> : null}
+      {emergency ? <p className="tone-bad" data-testid="last-emergency">■ Last emergency stop {emergency.at.slice(11, 19)}: {emergency.reason}</p> : null}
+      <ol className="onsite-queue">
+        {(snapshot?.queue ?? []).map((s) => (
+          <li key={s.id} data-testid="onsite-queue-item" data-status={s.status}>
+            {s.name} <span className="muted">{s.status}{s.endReason ? ` (${s.endReason})` : ''}</span>
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+function NoticeLog({ notices }: { notices: OnsiteLinkView['notices'] }) {
+  return (
+    <div className="panel onsite-log" aria-labelledby="log-title">
+      <h2 className="panel-title" id="log-title">Events</h2>
+      <ol data-testid="onsite-log">
+        {[...notices].reverse().map((n) => (
+          <li key={n.seq} className={n.level === 'alarm' ? 'tone-bad' : n.level === 'warning' ? 'tone-warn' : undefined}>
+            <span className="mono muted">{n.at.slice(11, 19)}</span> {n.level === 'alarm' ? '▲ ' : ''}{n.text}
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+function ControlPanel({ snapshot, me, checkedIn, act }: { snapshot: ScannerSnapshot | null; me: string | null; checkedIn: boolean; act: Act }) {
+  const holder = snapshot?.control ?? null;
+  const operators = snapshot?.participants.filter((p) => p.role === 'operator') ?? [];
+  const others = snapshot?.participants.filter((p) => p.role !== 'operator' && p.sessionId !== me) ?? [];
+  return (
+    <div className="panel" aria-labelledby="control-title">
+      <h2 className="panel-title" id="control-title">Remote control</h2>
+      <p data-testid="control-holder">
+        {holder?.holderSessionId ? <span className="tone-info">● {holder.holderName} has control</span> : <span>Control is onsite (nobody remote)</span>}
+      </p>
+      <ul className="people-list">
+        {operators.map((op) => (
+          <li key={op.sessionId}>
+            <span className="role-badge role-operator">Operator</span>
+            <span className="person-name">{op.name}</span>
+            {holder?.holderSessionId === op.sessionId ? (
+              <button type="button" className="small danger" data-testid="control-revoke" onClick={() => void act({ name: 'control.revoke' }, 'Revoke control')}>
+                Revoke
+              </button>
+            ) : (
+              <button type="button" className="small primary" data-testid="control-grant" data-operator={op.name} disabled={!checkedIn} title={checkedIn ? undefined : 'check in first'} onClick={() => void act({ name: 'control.grant', sessionId: op.sessionId }, `Grant control to ${op.name}`)}>
+                Grant control
+              </button>
+            )}
+          </li>
+        ))}
+        {others.map((p) => (
+          <li key={p.sessionId}>
+            <span className={`role-badge role-${p.role}`}>{p.role === 'observer' ? 'Observer' : 'Onsite'}</span>
+            <span className="person-name">{p.name}</span>
+          </li>
+        ))}
+      </ul>
+      {operators.length === 0 ? <p className="muted">No remote technologist connected.</p> : null}
+    </div>
+  );
+}
+
+/** Which audio output feeds the patient intercom: the operator's push-to-talk plays there. */
+function IntercomOutput({ onPick }: { onPick: (id: string | null) => void }) {
+  const [speakers, setSpeakers] = useState<MediaDeviceInfo[]>([]);
+  useEffect(() => {
+    void listDevices().then((d) => setSpeakers(d.speakers)).catch(() => undefined);
+  }, []);
+  if (speakers.length === 0) return null;
+  return (
+    <label className="panel media-device">
+      <span>Patient intercom output</span>
+      <select data-testid="intercom-output" onChange={(e) => onPick(e.target.value || null)} defaultValue="">
+        <option value="">Same as my speakers</option>
+        {speakers.map((s, i) => (
+          <option key={s.deviceId || i} value={s.deviceId}>{s.label || `Output ${i + 1}`}</option>
+        ))}
+      </select>
+    </label>
+  );
+}

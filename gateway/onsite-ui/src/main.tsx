@@ -1,0 +1,13 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import '../../../renderer/src/styles.css';
+import './onsite.css';
+import { OnsiteApp } from './OnsiteApp.js';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+createRoot(root).render(
+  <StrictMode>
+    <OnsiteApp />
+  </StrictMode>,
+);

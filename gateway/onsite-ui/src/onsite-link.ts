@@ -1,0 +1,166 @@
+import {
+  PROTOCOL_VERSION,
+  SUBPROTOCOL,
+  decodeGatewayMessage,
+  type AckMessage,
+  type CredentialLevel,
+  type GatewayMessage,
+  type LinkPolicy,
+  type OnsiteAction,
+  type ScannerSnapshot,
+} from '../../../protocol/index.js';
+import type { MediaClientMessage, MediaGatewayMessage } from '../../../protocol/signaling.js';
+
+export type OnsiteLinkStatus = 'connecting' | 'connected' | 'lost' | 'refused';
+
+export interface Notice {
+  seq: number;
+  at: string;
+  level: 'info' | 'warning' | 'alarm';
+  text: string;
+}
+
+export interface OnsiteLinkView {
+  status: OnsiteLinkStatus;
+  error: string | null;
+  sessionId: string | null;
+  snapshot: ScannerSnapshot | null;
+  policy: LinkPolicy | null;
+  notices: Notice[];
+}
+
+const KEEP_NOTICES = 200;
+const RECONNECT_MS = [250, 500, 1000, 2000, 4000];
+
+/**
+ * The onsite console's own gateway link: it is a web page at the site, so it speaks the wire
+ * protocol itself (role onsite). It heartbeats like the workstation's link, because the gateway
+ * treats a silent console as absent (safety rule 1), and reconnects on its own.
+ */
+export class OnsiteLink {
+  private ws: WebSocket | null = null;
+  private heartbeat: ReturnType<typeof setInterval> | null = null;
+  private attempts = 0;
+  private stopped = false;
+  private nextId = 1;
+  private readonly pending = new Map<string, (ack: AckMessage) => void>();
+  private readonly viewListeners = new Set<(view: OnsiteLinkView) => void>();
+  private readonly mediaListeners = new Set<(message: MediaGatewayMessage) => void>();
+  view: OnsiteLinkView = { status: 'connecting', error: null, sessionId: null, snapshot: null, policy: null, notices: [] };
+
+  constructor(private readonly url: string, private readonly name: string, private readonly token?: string) {}
+
+  open(): void {
+    this.stopped = false;
+    const ws = new WebSocket(this.url, SUBPROTOCOL);
+    this.ws = ws;
+    ws.addEventListener('open', () => {
+      this.attempts = 0;
+      this.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'onsite', credentials: { name: this.name, ...(this.token ? { token: this.token } : {}) } });
+    });
+    ws.addEventListener('message', (event: MessageEvent) => {
+      if (typeof event.data !== 'string') return; // images are for the workstation viewer
+      const decoded = decodeGatewayMessage(event.data);
+      if (decoded.ok) this.receive(decoded.message);
+    });
+    ws.addEventListener('close', () => this.closed());
+  }
+
+  close(): void {
+    this.stopped = true;
+    this.stopHeartbeat();
+    this.ws?.close(1000, 'bye');
+  }
+
+  subscribe(listener: (view: OnsiteLinkView) => void): () => void {
+    this.viewListeners.add(listener);
+    listener(this.view);
+    return () => this.viewListeners.delete(listener);
+  }
+
+  act(action: OnsiteAction): Promise<AckMessage> {
+    const id = `onsite_${Date.now().toString(36)}_${this.nextId++}`;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      if (!this.sendJson({ type: 'onsite', id, action })) {
+        this.pending.delete(id);
+        resolve({ type: 'ack', id, outcome: 'rejected', code: 'LARMOR_E_LINK_DOWN', reason: 'the onsite console is not connected to the gateway' });
+      }
+    });
+  }
+
+  checkIn(credential: CredentialLevel): Promise<AckMessage> {
+    return this.act({ name: 'presence.check-in', credential });
+  }
+
+  sendMedia(message: MediaClientMessage): void {
+    this.sendJson(message);
+  }
+
+  subscribeMedia(listener: (message: MediaGatewayMessage) => void): () => void {
+    this.mediaListeners.add(listener);
+    return () => this.mediaListeners.delete(listener);
+  }
+
+  private receive(message: GatewayMessage): void {
+    switch (message.type) {
+      case 'welcome':
+        this.startHeartbeat(message.heartbeat.intervalMs);
+        return this.update({ status: 'connected', error: null, sessionId: message.session.id, snapshot: message.snapshot, policy: message.policy });
+      case 'refused':
+        this.stopped = true;
+        return this.update({ status: 'refused', error: `${message.code}: ${message.reason}` });
+      case 'ack': {
+        const resolve = this.pending.get(message.id);
+        this.pending.delete(message.id);
+        resolve?.(message);
+        return;
+      }
+      case 'event':
+        if (message.body.kind === 'scanner') return this.update({ snapshot: message.body.snapshot });
+        return this.update({ notices: [...this.view.notices, { seq: message.seq, at: message.at, level: message.body.level, text: message.body.text }].slice(-KEEP_NOTICES) });
+      case 'media.room':
+      case 'signal':
+        for (const l of this.mediaListeners) l(message);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private closed(): void {
+    this.stopHeartbeat();
+    for (const [id, resolve] of this.pending) resolve({ type: 'ack', id, outcome: 'rejected', code: 'LARMOR_E_LINK_DOWN', reason: 'link lost before the gateway answered' });
+    this.pending.clear();
+    if (this.stopped) return;
+    this.update({ status: 'lost', sessionId: null, error: 'link to the gateway lost: reconnecting' });
+    const delay = RECONNECT_MS[Math.min(this.attempts++, RECONNECT_MS.length - 1)]!;
+    setTimeout(() => !this.stopped && this.open(), delay);
+  }
+
+  private startHeartbeat(intervalMs: number): void {
+    this.stopHeartbeat();
+    this.heartbeat = setInterval(() => this.sendJson({ type: 'ping', t: performance.now() }), intervalMs);
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+  }
+
+  private sendJson(message: unknown): boolean {
+    if (this.ws?.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(JSON.stringify(message));
+    return true;
+  }
+
+  private update(change: Partial<OnsiteLinkView>): void {
+    this.view = { ...this.view, ...change };
+    for (const l of this.viewListeners) l(this.view);
+  }
+}
+
+/** The gateway that served this page. */
+export function gatewayUrlOfPage(): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/`;
+}

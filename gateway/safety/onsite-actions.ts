@@ -1,0 +1,91 @@
+import { CREDENTIAL_WORDS, ErrorCode, SafetyErrorCode, type NoticeLevel, type OnsiteAction } from '../../protocol/index.js';
+import type { ScannerSimulator } from '../simulator/scanner-simulator.js';
+import type { OnsitePresenceBook } from './onsite-presence.js';
+import { OnsitePresenceBook as Book } from './onsite-presence.js';
+import type { OperatorLossWatch } from './operator-loss.js';
+import type { Refusal } from './start-gate.js';
+
+export interface ControlHolder {
+  sessionId: string;
+  name: string;
+}
+
+/** What an onsite action may touch; the gateway provides it. */
+export interface OnsiteActionContext {
+  actor: { sessionId: string; name: string };
+  presence: OnsitePresenceBook;
+  scanner: ScannerSimulator;
+  lossWatch: OperatorLossWatch;
+  /** Connected operator sessions, by id. */
+  operator(sessionId: string): ControlHolder | undefined;
+  control(): ControlHolder | null;
+  setControl(holder: ControlHolder | null): void;
+  notice(level: NoticeLevel, text: string): void;
+}
+
+/**
+ * The onsite console's powers (DESIGN.md "Roles", safety rules 2 and 4). Presence, checklist
+ * and granting control belong to the checked-in person; revoking control and the emergency stop
+ * are open to any onsite console, because stopping must never wait on paperwork.
+ */
+export function applyOnsiteAction(ctx: OnsiteActionContext, action: OnsiteAction): Refusal | null {
+  const { actor, presence } = ctx;
+  switch (action.name) {
+    case 'presence.check-in': {
+      const present = presence.current;
+      if (present && present.sessionId !== actor.sessionId) {
+        return { code: SafetyErrorCode.ONSITE_ALREADY_PRESENT, reason: `${present.name} is checked in: they check out first` };
+      }
+      presence.checkIn(actor.sessionId, actor.name, action.credential);
+      ctx.notice('info', `${actor.name} (${CREDENTIAL_WORDS[action.credential]}) checked in at the scanner`);
+      return null;
+    }
+    case 'presence.check-out': {
+      if (!presence.checkOut(actor.sessionId)) return notCheckedIn('check out');
+      ctx.notice('warning', `${actor.name} checked out: no acquisition can start until someone checks in`);
+      return null;
+    }
+    case 'checklist.confirm': {
+      if (!presence.isCheckedIn(actor.sessionId)) return notCheckedIn('confirm the checklist');
+      const exam = ctx.scanner.core().exam;
+      if (!exam) return { code: ErrorCode.NO_EXAM, reason: 'no exam is open: the checklist belongs to an exam' };
+      const missing = Book.missingItems(action.items);
+      if (missing.length > 0) return { code: SafetyErrorCode.CHECKLIST_INCOMPLETE, reason: `not confirmed: ${missing.join(', ')}` };
+      presence.confirmChecklist(exam.studyUid, actor.name);
+      ctx.notice('info', `${actor.name} confirmed screening and positioning for ${exam.patient.name}`);
+      return null;
+    }
+    case 'control.grant': {
+      if (!presence.isCheckedIn(actor.sessionId)) return notCheckedIn('grant control');
+      const operator = ctx.operator(action.sessionId);
+      if (!operator) return { code: SafetyErrorCode.NO_SUCH_OPERATOR, reason: 'control goes only to a connected remote operator' };
+      ctx.lossWatch.clear();
+      ctx.setControl(operator);
+      ctx.notice('info', `${actor.name} granted scanner control to ${operator.name}`);
+      return null;
+    }
+    case 'control.revoke': {
+      const holder = ctx.control();
+      const reserved = ctx.lossWatch.status();
+      ctx.lossWatch.clear();
+      ctx.setControl(null);
+      if (holder || reserved) ctx.notice('warning', `${actor.name} revoked remote control${holder ? ` from ${holder.name}` : ''}: control is onsite`);
+      return null;
+    }
+    case 'emergency.stop': {
+      const reason = `emergency stop by ${actor.name} (onsite)${action.reason ? `: ${action.reason}` : ''}`;
+      const running = ctx.scanner.core().activeSequenceId !== null;
+      if (running) ctx.scanner.stop(reason);
+      ctx.lossWatch.clear();
+      const holder = ctx.control();
+      ctx.setControl(null);
+      presence.recordEmergency(actor.name, reason);
+      ctx.notice('alarm', `EMERGENCY STOP by ${actor.name}: ${running ? 'acquisition stopped' : 'nothing was running'}; remote control revoked${holder ? ` from ${holder.name}` : ''}${action.reason ? ` (${action.reason})` : ''}`);
+      return null;
+    }
+  }
+}
+
+function notCheckedIn(verb: string): Refusal {
+  return { code: SafetyErrorCode.NOT_CHECKED_IN, reason: `only the checked-in onsite person may ${verb}: check in first` };
+}

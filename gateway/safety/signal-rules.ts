@@ -1,0 +1,22 @@
+import { SafetyErrorCode, exchangesMedia, sdpIsReceiveOnly, type Role, type SessionDescription } from '../../protocol/index.js';
+import type { Refusal } from './start-gate.js';
+
+export interface SignalParty {
+  role: Role;
+  inRoom: boolean;
+}
+
+/**
+ * What the gateway relays (issue 6): signals only between room members whose roles exchange
+ * media, and from an observer only receive-only descriptions, so a trainer can see and hear
+ * but never put a camera or microphone into the session.
+ */
+export function refuseSignal(from: SignalParty, to: SignalParty | undefined, description: SessionDescription | undefined): Refusal | null {
+  if (!from.inRoom) return { code: SafetyErrorCode.SIGNAL_REFUSED, reason: 'join the media room before signaling' };
+  if (!to || !to.inRoom) return { code: SafetyErrorCode.SIGNAL_REFUSED, reason: 'the addressee is not in the media room' };
+  if (!exchangesMedia(from.role, to.role)) return { code: SafetyErrorCode.SIGNAL_REFUSED, reason: `${from.role} and ${to.role} do not exchange media` };
+  if (from.role === 'observer' && description && !sdpIsReceiveOnly(description.sdp)) {
+    return { code: SafetyErrorCode.SIGNAL_REFUSED, reason: 'observers receive only: every media section must be recvonly' };
+  }
+  return null;
+}

@@ -1,0 +1,37 @@
+import type { MediaMember, MediaState, Role } from '../../protocol/index.js';
+
+/**
+ * The site's one media room: who takes part in the call, in join order (the later of a pair
+ * makes the offer), and what each publishes about its own media. Pure bookkeeping; the gateway
+ * sends the room to every member after each change.
+ */
+export class MediaRoom {
+  private readonly members = new Map<string, MediaMember>();
+
+  has(sessionId: string): boolean {
+    return this.members.has(sessionId);
+  }
+
+  /** Joining again moves the member to the end: it makes fresh offers to everyone. */
+  join(sessionId: string, role: Role, name: string, state: MediaState): void {
+    this.members.delete(sessionId);
+    this.members.set(sessionId, { sessionId, role, name, state });
+  }
+
+  leave(sessionId: string): boolean {
+    return this.members.delete(sessionId);
+  }
+
+  /** Returns the previous state, or undefined when not a member. */
+  update(sessionId: string, state: MediaState): MediaState | undefined {
+    const member = this.members.get(sessionId);
+    if (!member) return undefined;
+    const before = member.state;
+    member.state = state;
+    return before;
+  }
+
+  list(): MediaMember[] {
+    return [...this.members.values()].map((m) => ({ ...m, state: { ...m.state } }));
+  }
+}

@@ -1,0 +1,107 @@
+import { ErrorCode, LarmorError, type PreviewImage } from '../../protocol/index.js';
+import { Tag, TransferSyntax, imageInfo, isNativeTransferSyntax, pixelDataFrames, readPart10, swapToLittleEndian, type DataSet } from '../../native-bridge/dicom/index.js';
+import type { RleCodec } from '../../native-bridge/index.js';
+
+const T = {
+  PatientName: 0x00100010,
+  PatientID: 0x00100020,
+  StudyDescription: 0x00081030,
+  SeriesDescription: 0x0008103e,
+  SeriesInstanceUID: 0x0020000e,
+  SeriesNumber: 0x00200011,
+  InstanceNumber: 0x00200013,
+  SliceLocation: 0x00201041,
+  SliceThickness: 0x00180050,
+  PixelSpacing: 0x00280030,
+  WindowCenter: 0x00281050,
+  WindowWidth: 0x00281051,
+  RescaleIntercept: 0x00281052,
+  RescaleSlope: 0x00281053,
+} as const;
+
+export interface PreviewSource {
+  part10: Uint8Array;
+  gatewayAt: string;
+  imagesInSeries: number | null;
+}
+
+/**
+ * Decode one DICOM Part 10 image into preview images (one per frame): stored pixel values,
+ * little-endian, plus what the viewer needs to display them (PS3.3 C.7.6.3 Image Pixel,
+ * C.11.2 VOI LUT, C.7.6.16 / C.8.3.1 rescale). Anything the viewer cannot show faithfully is
+ * refused with a code instead of being shown wrong.
+ */
+export function toPreviewImages(source: PreviewSource, rle: RleCodec): PreviewImage[] {
+  const file = readPart10(source.part10);
+  const ds = file.dataset;
+  const info = imageInfo(ds);
+  const photometric = ds.string(Tag.PhotometricInterpretation);
+  if (info.samplesPerPixel !== 1 || (photometric !== 'MONOCHROME1' && photometric !== 'MONOCHROME2')) {
+    throw new LarmorError(ErrorCode.UNSUPPORTED_IMAGE, `${photometric ?? 'unknown'} with ${info.samplesPerPixel} samples per pixel is not a greyscale MR image`);
+  }
+  if (info.bitsAllocated !== 8 && info.bitsAllocated !== 16) {
+    throw new LarmorError(ErrorCode.UNSUPPORTED_IMAGE, `${info.bitsAllocated}-bit pixels are not supported by the viewer`);
+  }
+  const ts = file.transferSyntaxUid;
+  if (ts !== TransferSyntax.RLELossless && !isNativeTransferSyntax(ts)) {
+    throw new LarmorError(ErrorCode.UNSUPPORTED_TRANSFER_SYNTAX, `transfer syntax ${ts} cannot be previewed`);
+  }
+  const frameInfo = { rows: info.rows, columns: info.columns, samplesPerPixel: 1, bitsAllocated: info.bitsAllocated };
+  const frames = pixelDataFrames(file);
+  const decoded = frames.encapsulated
+    ? frames.frames.map((fragments) => rle.decode(fragments, frameInfo))
+    : frames.frames.map((f) => (ts === TransferSyntax.ExplicitVRBigEndian ? swapToLittleEndian(f, info.bitsAllocated / 8) : f));
+
+  const sopInstanceUid = ds.string(Tag.SOPInstanceUID) ?? '';
+  const seriesUid = ds.string(T.SeriesInstanceUID) ?? '';
+  const instanceNumber = integer(ds, T.InstanceNumber);
+  const spacing = ds.strings(T.PixelSpacing)?.map(Number);
+  const base = {
+    seriesUid,
+    seriesNumber: integer(ds, T.SeriesNumber),
+    seriesDescription: ds.string(T.SeriesDescription) ?? '',
+    imagesInSeries: source.imagesInSeries,
+    rows: info.rows,
+    columns: info.columns,
+    bitsAllocated: info.bitsAllocated as 8 | 16,
+    pixelRepresentation: (ds.number(Tag.PixelRepresentation) === 1 ? 1 : 0) as 0 | 1,
+    photometricInterpretation: photometric as 'MONOCHROME1' | 'MONOCHROME2',
+    rescaleSlope: decimal(ds, T.RescaleSlope) ?? 1,
+    rescaleIntercept: decimal(ds, T.RescaleIntercept) ?? 0,
+    windowCenter: decimal(ds, T.WindowCenter),
+    windowWidth: decimal(ds, T.WindowWidth),
+    pixelSpacingMm: spacing && spacing.length === 2 && spacing.every(Number.isFinite) ? ([spacing[0], spacing[1]] as [number, number]) : null,
+    sliceLocationMm: decimal(ds, T.SliceLocation),
+    sliceThicknessMm: decimal(ds, T.SliceThickness),
+    patientName: ds.string(T.PatientName) ?? '',
+    patientId: ds.string(T.PatientID) ?? '',
+    studyDescription: ds.string(T.StudyDescription) ?? '',
+    gatewayAt: source.gatewayAt,
+  };
+  return decoded.map((pixels, frame) => ({
+    ...base,
+    // Frames of a multi-frame object are shown as images of their own.
+    sopInstanceUid: decoded.length === 1 ? sopInstanceUid : `${sopInstanceUid}#${frame + 1}`,
+    instanceNumber: decoded.length === 1 ? instanceNumber : frame + 1,
+    imagesInSeries: decoded.length === 1 ? source.imagesInSeries : decoded.length,
+    pixels: ownBuffer(pixels),
+  }));
+}
+
+/** An ArrayBuffer holding exactly these bytes: the decoder's own output is handed over as is. */
+function ownBuffer(bytes: Uint8Array): ArrayBuffer {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
+  return bytes.slice().buffer as ArrayBuffer;
+}
+
+function decimal(ds: DataSet, tag: number): number | null {
+  const first = ds.strings(tag)?.[0];
+  if (first === undefined || first === '') return null;
+  const value = Number(first);
+  return Number.isFinite(value) ? value : null;
+}
+
+function integer(ds: DataSet, tag: number): number | null {
+  const value = decimal(ds, tag);
+  return value === null ? null : Math.trunc(value);
+}

@@ -1,0 +1,167 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { LarmorError, type CommandOutcome, type ScannerCommand } from '../../protocol/index.js';
+import { HealthErrorCode } from '../../protocol/health.js';
+import { JOURNAL_MIGRATIONS } from './migrations/index.js';
+
+export interface OutboxEntry {
+  id: string;
+  command: ScannerCommand;
+  /** The session's primary gateway URL: the site the command was meant for. */
+  target: string;
+  queuedAt: string;
+  sends: number;
+}
+
+export interface SettledEntry extends OutboxEntry {
+  outcome: CommandOutcome;
+  code: string | null;
+  reason: string | null;
+  settledAt: string;
+  settledBy: 'gateway' | 'local';
+}
+
+/** Where the app keeps its journal: $LARMOR_DATA_DIR/journal.sqlite or ~/.larmor/workstation/journal.sqlite. */
+export function defaultJournalFile(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.LARMOR_DATA_DIR ?? join(homedir(), '.larmor', 'workstation'), 'journal.sqlite');
+}
+
+/**
+ * The workstation's durable memory, behind this one module (Signal-Desktop ts/sql pattern):
+ * the command outbox and the activity record. WAL with synchronous=FULL: a row is on disk before
+ * the call returns, so a command is journalled before its frame leaves and an ack is journalled
+ * before anyone is told of it; kill -9 loses nothing that was reported.
+ */
+export class Journal {
+  private readonly db: Database.Database;
+  private readonly insertOutbox: Database.Statement;
+  private readonly settleOutbox: Database.Statement;
+  private readonly countSend: Database.Statement;
+  private readonly selectUnsettled: Database.Statement;
+  private readonly selectOne: Database.Statement;
+  private readonly insertActivity: Database.Statement;
+
+  private constructor(db: Database.Database, readonly file: string) {
+    this.db = db;
+    this.insertOutbox = db.prepare('INSERT INTO outbox (id, name, command, target, queued_at) VALUES (?, ?, ?, ?, ?)');
+    // First answer wins: a late duplicate ack never rewrites a recorded outcome.
+    this.settleOutbox = db.prepare('UPDATE outbox SET outcome = ?, code = ?, reason = ?, settled_at = ?, settled_by = ? WHERE id = ? AND outcome IS NULL');
+    this.countSend = db.prepare('UPDATE outbox SET sends = sends + 1 WHERE id = ?');
+    this.selectUnsettled = db.prepare('SELECT id, command, target, queued_at, sends FROM outbox WHERE outcome IS NULL ORDER BY pos');
+    this.selectOne = db.prepare('SELECT id, command, target, queued_at, sends, outcome, code, reason, settled_at, settled_by FROM outbox WHERE id = ?');
+    this.insertActivity = db.prepare('INSERT INTO activity (at, type, record) VALUES (?, ?, ?)');
+  }
+
+  /** Open (creating and migrating) a journal file; errors are classified with stable codes. */
+  static open(file: string): Journal {
+    try {
+      if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+      const db = new Database(file);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      migrate(db);
+      return new Journal(db, file);
+    } catch (err) {
+      throw classify(err, file);
+    }
+  }
+
+  /** Durable before the command is sent. */
+  enqueue(id: string, command: ScannerCommand, queuedAt: string, target: string): void {
+    this.guard(() => this.insertOutbox.run(id, command.name, JSON.stringify(command), target, queuedAt));
+  }
+
+  noteResend(id: string): void {
+    this.guard(() => this.countSend.run(id));
+  }
+
+  /** Record the outcome; false when it was already recorded (a duplicate ack). */
+  settle(id: string, outcome: CommandOutcome, code: string | null, reason: string | null, settledAt: string, settledBy: 'gateway' | 'local'): boolean {
+    return this.guard(() => this.settleOutbox.run(outcome, code, reason, settledAt, settledBy, id).changes === 1);
+  }
+
+  /** Commands sent (or about to be) whose outcome is not known yet, oldest first; of one site when `target` is given. */
+  unsettled(target?: string): OutboxEntry[] {
+    const rows = this.selectUnsettled.all() as { id: string; command: string; target: string; queued_at: string; sends: number }[];
+    return rows.filter((r) => target === undefined || r.target === target).map((r) => ({
+      id: r.id,
+      command: JSON.parse(r.command) as ScannerCommand,
+      target: r.target,
+      queuedAt: r.queued_at,
+      sends: r.sends,
+    }));
+  }
+
+  entry(id: string): (OutboxEntry & Partial<SettledEntry>) | undefined {
+    const r = this.selectOne.get(id) as Record<string, string | number | null> | undefined;
+    if (!r) return undefined;
+    return {
+      id: r.id as string,
+      command: JSON.parse(r.command as string) as ScannerCommand,
+      target: r.target as string,
+      queuedAt: r.queued_at as string,
+      sends: r.sends as number,
+      ...(r.outcome !== null
+        ? { outcome: r.outcome as CommandOutcome, code: r.code as string | null, reason: r.reason as string | null, settledAt: r.settled_at as string, settledBy: r.settled_by as 'gateway' | 'local' }
+        : {}),
+    };
+  }
+
+  /** One activity record (command, ack, event, health transition...), durable on return. */
+  record(activity: { type: string; at: string } & object): void {
+    this.guard(() => this.insertActivity.run(activity.at, activity.type, JSON.stringify(activity)));
+  }
+
+  activities(type?: string): ({ type: string; at: string } & Record<string, unknown>)[] {
+    const rows = (type
+      ? this.db.prepare('SELECT record FROM activity WHERE type = ? ORDER BY id').all(type)
+      : this.db.prepare('SELECT record FROM activity ORDER BY id').all()) as { record: string }[];
+    return rows.map((r) => JSON.parse(r.record));
+  }
+
+  /** PRAGMA integrity_check: 'ok' or the problems found. */
+  integrityCheck(): string {
+    return (this.db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('; ');
+  }
+
+  get schemaVersion(): number {
+    return this.db.pragma('user_version', { simple: true }) as number;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private guard<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (err) {
+      throw classify(err, this.file);
+    }
+  }
+}
+
+export function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (const migration of JOURNAL_MIGRATIONS) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      migration.up(db);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+}
+
+/** SQLite result codes (sqlite.org/rescode.html) grouped into what the user can act on. */
+function classify(err: unknown, file: string): LarmorError {
+  if (err instanceof LarmorError) return err;
+  const code = (err as { code?: string }).code ?? '';
+  const message = `journal ${file}: ${(err as Error).message}`;
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return new LarmorError(HealthErrorCode.JOURNAL_CORRUPT, message);
+  if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_PERM' || code === 'EACCES') {
+    return new LarmorError(HealthErrorCode.JOURNAL_READONLY, message);
+  }
+  return new LarmorError(HealthErrorCode.JOURNAL_FAILED, message);
+}

@@ -1,0 +1,123 @@
+import { z } from 'zod';
+
+/**
+ * WebRTC signaling carried over the gateway link (no separate signaling server). The gateway
+ * keeps a media room per site: the remote operator, the onsite console and observers. It relays
+ * session descriptions and ICE candidates only between members whose roles may exchange media,
+ * and accepts from observers only receive-only descriptions (they see and hear, never send).
+ */
+
+const SessionId = z.string().min(1).max(64);
+const MediaRole = z.enum(['operator', 'observer', 'onsite']);
+
+/** An RTCIceServer as the gateway hands it out (STUN/TURN for real networks; none on a LAN). */
+export const IceServer = z.object({
+  urls: z.union([z.string().max(256), z.array(z.string().max(256)).max(8)]),
+  username: z.string().max(256).optional(),
+  credential: z.string().max(256).optional(),
+});
+export type IceServer = z.infer<typeof IceServer>;
+
+/** What a member publishes about its own media, for the "who hears whom" indicator. */
+export const MediaState = z.object({
+  /** Microphone sending (not muted). */
+  audio: z.boolean(),
+  video: z.boolean(),
+  /** Push-to-talk to the patient intercom is held: the patient hears the operator. */
+  intercom: z.boolean(),
+  /** The member's own judgement of its incoming media (no frames, ICE failed). */
+  health: z.enum(['ok', 'degraded', 'failed']),
+  healthReason: z.string().max(200).nullable(),
+});
+export type MediaState = z.infer<typeof MediaState>;
+
+export const SessionDescription = z.object({
+  type: z.enum(['offer', 'answer']),
+  sdp: z.string().max(48 * 1024),
+});
+export type SessionDescription = z.infer<typeof SessionDescription>;
+
+export const IceCandidate = z.object({
+  candidate: z.string().max(1024),
+  sdpMid: z.string().max(64).nullable().optional(),
+  sdpMLineIndex: z.number().int().min(0).max(64).nullable().optional(),
+});
+export type IceCandidate = z.infer<typeof IceCandidate>;
+
+// ---------------------------------------------------------------- client -> gateway
+
+export const MediaJoinMessage = z.object({ type: z.literal('media.join'), state: MediaState });
+export const MediaLeaveMessage = z.object({ type: z.literal('media.leave') });
+export const MediaStateMessage = z.object({ type: z.literal('media.state'), state: MediaState });
+export const SignalMessage = z
+  .object({
+    type: z.literal('signal'),
+    to: SessionId,
+    description: SessionDescription.optional(),
+    candidate: IceCandidate.optional(),
+  })
+  .refine((m) => (m.description === undefined) !== (m.candidate === undefined), 'a signal carries a description or a candidate');
+
+export const MediaClientMessage = z.union([MediaJoinMessage, MediaLeaveMessage, MediaStateMessage, SignalMessage]);
+export type MediaClientMessage = z.infer<typeof MediaClientMessage>;
+export const MEDIA_CLIENT_MESSAGE_TYPES: readonly string[] = ['media.join', 'media.leave', 'media.state', 'signal'];
+
+// ---------------------------------------------------------------- gateway -> client
+
+export const MediaMember = z.object({
+  sessionId: SessionId,
+  role: MediaRole,
+  name: z.string(),
+  state: MediaState,
+});
+export type MediaMember = z.infer<typeof MediaMember>;
+
+/**
+ * The room as it is now, sent to every member on each change. Members are in join order; for a
+ * pair, the one that joined later makes the offer, so both sides agree without glare.
+ */
+export const MediaRoomMessage = z.object({
+  type: z.literal('media.room'),
+  self: SessionId,
+  iceServers: z.array(IceServer),
+  members: z.array(MediaMember),
+});
+export type MediaRoomMessage = z.infer<typeof MediaRoomMessage>;
+
+export const SignalRelayMessage = z.object({
+  type: z.literal('signal'),
+  from: SessionId,
+  description: SessionDescription.optional(),
+  candidate: IceCandidate.optional(),
+});
+export type SignalRelayMessage = z.infer<typeof SignalRelayMessage>;
+
+export const MediaGatewayMessage = z.discriminatedUnion('type', [MediaRoomMessage, SignalRelayMessage]);
+export type MediaGatewayMessage = z.infer<typeof MediaGatewayMessage>;
+
+/** Roles that send media; observers only receive. */
+export function sendsMedia(role: z.infer<typeof MediaRole>): boolean {
+  return role !== 'observer';
+}
+
+/** Two members exchange media when their roles differ (operator-onsite, and either with an observer). */
+export function exchangesMedia(a: z.infer<typeof MediaRole>, b: z.infer<typeof MediaRole>): boolean {
+  return a !== b && (sendsMedia(a) || sendsMedia(b));
+}
+
+/** Of two members (in room order), the later one offers. */
+export function offersTo(members: readonly MediaMember[], self: string, peer: string): boolean {
+  return members.findIndex((m) => m.sessionId === self) > members.findIndex((m) => m.sessionId === peer);
+}
+
+/**
+ * True when every audio/video section of an SDP only receives (a=recvonly or a=inactive). RFC
+ * 4566 section 6: a media section without a direction attribute is sendrecv.
+ */
+export function sdpIsReceiveOnly(sdp: string): boolean {
+  const sections = sdp.split(/\r?\nm=/).slice(1);
+  return sections.every((section) => {
+    if (!/^(audio|video)\b/.test(section)) return true;
+    return /\r?\na=(recvonly|inactive)\s*(\r?\n|$)/.test(section);
+  });
+}

@@ -1,0 +1,126 @@
+import { memo, useLayoutEffect, useRef } from 'react';
+import { appStore, useApp } from '../store/store.js';
+import { storedDomain } from '../viewer/pixels.js';
+import { cachedVoiLut, isInverted } from '../viewer/voi-lut.js';
+import { renderThumbnail } from '../viewer/render.js';
+import { imageWindow } from '../viewer/window-level.js';
+import { seriesTotal, thumbnailImage } from '../viewer/series.js';
+import './viewer.css';
+
+/** Thumbnail edge in canvas pixels. */
+const THUMB_SIZE = 64;
+
+/** Series thumbnails in series order, newest last; the newest is followed unless the user picked another. */
+export function SeriesStrip() {
+  const order = useApp((s) => s.seriesOrder);
+  const follow = useApp((s) => s.followLatest);
+  const hasSeries = order.length > 0;
+  return (
+    <div className="panel series-region series-strip" role="region" aria-label="Series strip" data-region="series-strip">
+      <div className="strip-head">
+        <h2 className="panel-title">Series</h2>
+        <button
+          type="button"
+          className={`small follow-toggle${follow ? ' on' : ''}`}
+          aria-pressed={follow}
+          data-testid="follow-latest"
+          disabled={!hasSeries}
+          title={
+            hasSeries
+              ? follow
+                ? 'The viewer moves to each new series as it starts. Pick another series to stop.'
+                : 'Show the newest series and keep following new ones'
+              : 'No series received yet'
+          }
+          onClick={() => appStore.getState().followNewestSeries()}
+        >
+          <span aria-hidden="true">{follow ? '● ' : '○ '}</span>
+          {follow ? 'Following newest' : 'Follow newest'}
+        </button>
+      </div>
+      {hasSeries ? (
+        <ol className="strip-list">
+          {order.map((uid) => (
+            <SeriesThumb key={uid} uid={uid} />
+          ))}
+        </ol>
+      ) : (
+        <p className="empty-note strip-empty">No series yet.</p>
+      )}
+    </div>
+  );
+}
+
+/** Re-renders only for its own series: an image arriving in one series leaves the other thumbnails alone. */
+const SeriesThumb = memo(function SeriesThumb({ uid }: { uid: string }) {
+  const record = useApp((s) => s.series[uid]);
+  const selected = useApp((s) => s.selectedSeriesUid === uid);
+  const newest = useApp((s) => s.newestSeriesUid === uid);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const representative = record ? thumbnailImage(record) : null;
+
+  // Drawn once per change of representative image (the middle of what has arrived), at its own window.
+  useLayoutEffect(() => {
+    const el = canvas.current;
+    const context = el?.getContext('2d');
+    if (!representative || !el || !context) return;
+    const { meta, pixels } = representative;
+    // The same whole-domain table the viewport uses: while both show the image's own window, it is built once.
+    const { minStored, maxStored } = storedDomain(pixels);
+    const lut = cachedVoiLut({
+      minStored,
+      maxStored,
+      rescaleSlope: meta.rescaleSlope,
+      rescaleIntercept: meta.rescaleIntercept,
+      window: imageWindow(representative),
+      inverted: isInverted(meta.photometricInterpretation, false),
+    });
+    const thumb = renderThumbnail(pixels, meta.rows, meta.columns, lut, minStored, THUMB_SIZE);
+    context.clearRect(0, 0, el.width, el.height);
+    const data = context.createImageData(thumb.width, thumb.height);
+    data.data.set(thumb.rgba);
+    context.putImageData(data, Math.floor((THUMB_SIZE - thumb.width) / 2), Math.floor((THUMB_SIZE - thumb.height) / 2));
+  }, [representative]);
+
+  // Keep the selected thumbnail in view when it becomes selected or moves in the strip; not on every
+  // image it receives: scrollIntoView forces a layout, once per live image on the critical path.
+  const position = useApp((s) => s.seriesOrder.indexOf(uid));
+  useLayoutEffect(() => {
+    if (selected) button.current?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+  }, [selected, position]);
+
+  if (!record) return null;
+  const total = seriesTotal(record);
+  const receiving = record.expected !== null && record.images.length < record.expected;
+  return (
+    <li>
+      <button
+        type="button"
+        ref={button}
+        className={`series-thumb${selected ? ' selected' : ''}`}
+        data-testid="series-thumb"
+        data-series-uid={uid}
+        data-images={record.images.length}
+        aria-pressed={selected}
+        title={`Series ${record.number ?? '—'} ${record.description}: ${record.images.length} of ${total} images`}
+        onClick={() => appStore.getState().selectSeries(uid)}
+      >
+        <canvas ref={canvas} className="thumb-canvas" width={THUMB_SIZE} height={THUMB_SIZE} aria-hidden="true" />
+        <span className="thumb-text">
+          <span className="thumb-title">
+            <span className="mono">{record.number ?? '—'}</span> {record.description || 'Unnamed series'}
+          </span>
+          <span className="thumb-count mono">
+            {record.images.length}/{total}
+            {receiving ? <span className="tone-info"> ● receiving</span> : null}
+          </span>
+          <span className="thumb-state">
+            {selected ? <span className="tone-info">▶ Viewing</span> : null}
+            {newest && !selected ? <span className="muted">newest</span> : null}
+          </span>
+        </span>
+      </button>
+    </li>
+  );
+});

@@ -1,0 +1,50 @@
+import type { ImageMeta } from './pixels.js';
+import type { WindowLevel } from './voi-lut.js';
+
+/** Corner texts of the viewport (UI.md "Overlays"), one array of lines per corner. */
+export interface OverlayText {
+  topLeft: string[];
+  topRight: string[];
+  bottomLeft: string[];
+  bottomRight: string[];
+}
+
+/** DICOM PN (PS3.5 6.2): "FAMILY^GIVEN^MIDDLE^PREFIX^SUFFIX" shown as "FAMILY, GIVEN MIDDLE". */
+export function formatPersonName(pn: string): string {
+  const alphabetic = pn.split('=')[0] ?? '';
+  const [family = '', given = '', middle = '', prefix = '', suffix = ''] = alphabetic.split('^').map((p) => p.trim());
+  const rest = [prefix, given, middle, suffix].filter(Boolean).join(' ');
+  if (!family) return rest;
+  return rest ? `${family}, ${rest}` : family;
+}
+
+/** Window values as whole numbers unless the image's units are finer than that. */
+export function formatWindowValue(value: number): string {
+  return Number.isInteger(value) || Math.abs(value) >= 100 ? String(Math.round(value)) : value.toFixed(1);
+}
+
+function formatMm(value: number | null): string {
+  return value === null ? '—' : `${value.toFixed(1)} mm`;
+}
+
+export function overlayText(input: {
+  meta: ImageMeta;
+  position: number;
+  total: number;
+  received: number;
+  window: WindowLevel;
+  windowIsImages: boolean;
+  inverted: boolean;
+  zoom: number;
+}): OverlayText {
+  const { meta } = input;
+  const series = [meta.seriesNumber !== null ? `Se ${meta.seriesNumber}` : 'Se —', meta.seriesDescription].filter(Boolean).join('  ');
+  const instance = `Im ${input.position}/${input.total}` + (input.received < input.total ? `  (${input.received} received)` : '');
+  const windowLine = `W ${formatWindowValue(input.window.width)}  L ${formatWindowValue(input.window.center)}` + (input.windowIsImages ? '' : '  (adjusted)');
+  return {
+    topLeft: [formatPersonName(meta.patientName) || 'No patient name', meta.patientId ? `ID ${meta.patientId}` : '', meta.studyDescription].filter(Boolean),
+    topRight: [series, instance, meta.instanceNumber !== null ? `Instance ${meta.instanceNumber}` : ''].filter(Boolean),
+    bottomLeft: [windowLine, `Zoom ${Math.round(input.zoom * 100)} %` + (input.inverted ? '  Inverted' : '')],
+    bottomRight: [`Loc ${formatMm(meta.sliceLocationMm)}`, `Thk ${formatMm(meta.sliceThicknessMm)}`, `${meta.columns} x ${meta.rows}`],
+  };
+}

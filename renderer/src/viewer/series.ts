@@ -1,0 +1,111 @@
+import type { ViewerImage } from './pixels.js';
+
+/** One series as received so far. */
+export interface SeriesRecord {
+  uid: string;
+  number: number | null;
+  description: string;
+  /** Images the acquisition will produce, when the sender said so. */
+  expected: number | null;
+  /** Arrival number of the series' first image: the newest series is the one that began last. */
+  firstArrival: number;
+  /** Sorted by instance number (images without one last), then by arrival. */
+  images: readonly ViewerImage[];
+}
+
+/** Instance Number order (PS3.3 C.7.6.1), the scanner's slice order; arrival order breaks ties. */
+export function compareImages(a: ViewerImage, b: ViewerImage): number {
+  const an = a.meta.instanceNumber;
+  const bn = b.meta.instanceNumber;
+  if (an !== bn) {
+    if (an === null) return 1;
+    if (bn === null) return -1;
+    return an - bn;
+  }
+  return a.arrival - b.arrival;
+}
+
+/**
+ * The series with the image added in its place, or null when the SOP Instance UID is already
+ * there (a resent image is shown once). The series' labels follow the latest image.
+ */
+export function addImage(series: SeriesRecord | undefined, image: ViewerImage): SeriesRecord | null {
+  if (!series) {
+    return {
+      uid: image.meta.seriesUid,
+      number: image.meta.seriesNumber,
+      description: image.meta.seriesDescription,
+      expected: image.meta.imagesInSeries,
+      firstArrival: image.arrival,
+      images: [image],
+    };
+  }
+  if (series.images.some((existing) => existing.meta.sopInstanceUid === image.meta.sopInstanceUid)) return null;
+  // Binary search for the insertion point: images mostly arrive in order, so this is usually the end.
+  let low = 0;
+  let high = series.images.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (compareImages(series.images[mid], image) <= 0) low = mid + 1;
+    else high = mid;
+  }
+  const images = series.images.slice();
+  images.splice(low, 0, image);
+  return {
+    ...series,
+    number: image.meta.seriesNumber ?? series.number,
+    description: image.meta.seriesDescription || series.description,
+    expected: image.meta.imagesInSeries ?? series.expected,
+    images,
+  };
+}
+
+/** Strip order: by Series Number (PS3.3 C.7.3.1), series without one after those with, then by first arrival. */
+export function compareSeries(a: SeriesRecord, b: SeriesRecord): number {
+  if (a.number !== b.number) {
+    if (a.number === null) return 1;
+    if (b.number === null) return -1;
+    return a.number - b.number;
+  }
+  return a.firstArrival - b.firstArrival;
+}
+
+export function orderSeries(all: Iterable<SeriesRecord>): string[] {
+  return [...all].sort(compareSeries).map((s) => s.uid);
+}
+
+/** The series that began arriving last. */
+export function newestSeries(all: Iterable<SeriesRecord>): string | null {
+  let newest: SeriesRecord | null = null;
+  for (const s of all) if (!newest || s.firstArrival > newest.firstArrival) newest = s;
+  return newest?.uid ?? null;
+}
+
+export interface SeriesSelection {
+  selectedUid: string | null;
+  followLatest: boolean;
+}
+
+/**
+ * Follow-latest rule: while following, the viewer shows the newest series; a user's pick of any
+ * other series stops following, and picking the newest one again resumes it.
+ */
+export function afterArrival(selection: SeriesSelection, newestUid: string | null): SeriesSelection {
+  if (selection.followLatest || selection.selectedUid === null) return { selectedUid: newestUid, followLatest: selection.followLatest };
+  return selection;
+}
+
+export function afterUserPick(pickedUid: string, newestUid: string | null): SeriesSelection {
+  return { selectedUid: pickedUid, followLatest: pickedUid === newestUid };
+}
+
+/** Total shown as "n of N": the expected count when the sender gave one (and it is not exceeded). */
+export function seriesTotal(series: SeriesRecord): number {
+  return Math.max(series.images.length, series.expected ?? 0);
+}
+
+/** Representative image for a thumbnail: the middle of what has arrived (the first while only one). */
+export function thumbnailImage(series: SeriesRecord): ViewerImage | null {
+  if (series.images.length === 0) return null;
+  return series.images[Math.floor((series.images.length - 1) / 2)];
+}

@@ -1,0 +1,100 @@
+import { pixelStats, rescaledRange, type StoredPixels, type ViewerImage } from './pixels.js';
+import type { WindowLevel } from './voi-lut.js';
+
+/**
+ * Window that covers a rescaled range exactly: with the linear function of PS3.3 C.11.2.1.2.1,
+ * centre (min + max + 1) / 2 and width max - min + 1 map min to 0 and max to 255.
+ */
+export function windowForRange(min: number, max: number): WindowLevel {
+  return { center: (min + max + 1) / 2, width: Math.max(1, max - min + 1) };
+}
+
+/** The window the image carries (Window Center/Width, PS3.3 C.11.2), else its full value range. */
+export function imageWindow(image: ViewerImage): WindowLevel {
+  const { windowCenter, windowWidth } = image.meta;
+  if (windowCenter !== null && windowWidth !== null && Number.isFinite(windowCenter) && Number.isFinite(windowWidth) && windowWidth >= 1) {
+    return { center: windowCenter, width: windowWidth };
+  }
+  return fullRangeWindow(image);
+}
+
+export function fullRangeWindow(image: ViewerImage): WindowLevel {
+  const range = rescaledRange(pixelStats(image.pixels), image.meta.rescaleSlope, image.meta.rescaleIntercept);
+  return windowForRange(range.min, range.max);
+}
+
+const histogramCache = new WeakMap<StoredPixels, Uint32Array>();
+
+function histogram(pixels: StoredPixels): Uint32Array {
+  const cached = histogramCache.get(pixels);
+  if (cached) return cached;
+  const { minStored, maxStored } = pixelStats(pixels);
+  const counts = new Uint32Array(maxStored - minStored + 1);
+  for (let i = 0; i < pixels.length; i++) counts[pixels[i] - minStored]++;
+  histogramCache.set(pixels, counts);
+  return counts;
+}
+
+/** Stored value below which `fraction` of the pixels lie (nearest rank). */
+export function storedPercentile(pixels: StoredPixels, fraction: number): number {
+  const counts = histogram(pixels);
+  const { minStored } = pixelStats(pixels);
+  const rank = Math.min(pixels.length, Math.max(1, Math.ceil(fraction * pixels.length)));
+  let seen = 0;
+  for (let i = 0; i < counts.length; i++) {
+    seen += counts[i];
+    if (seen >= rank) return minStored + i;
+  }
+  return minStored + counts.length - 1;
+}
+
+/**
+ * MR values have no absolute scale (unlike CT Hounsfield units), so a robust automatic window
+ * spans the 1st to 99th percentile: a few very bright pixels (fat, flow) no longer flatten the rest.
+ */
+export function autoWindow(image: ViewerImage, low = 0.01, high = 0.99): WindowLevel {
+  const { rescaleSlope: slope, rescaleIntercept: intercept } = image.meta;
+  const a = storedPercentile(image.pixels, low) * slope + intercept;
+  const b = storedPercentile(image.pixels, high) * slope + intercept;
+  return windowForRange(Math.min(a, b), Math.max(a, b));
+}
+
+export interface WindowPreset {
+  key: '1' | '2' | '3' | '4' | '5';
+  label: string;
+  /** null means "the image's own window" (the same as reset). */
+  window(image: ViewerImage): WindowLevel | null;
+}
+
+/** Keys 1-5. Relative to each image, because MR intensities differ per scanner, coil and sequence. */
+export const WINDOW_PRESETS: readonly WindowPreset[] = [
+  { key: '1', label: 'Image window', window: () => null },
+  { key: '2', label: 'Auto (1-99 %)', window: (image) => autoWindow(image) },
+  { key: '3', label: 'Full range', window: (image) => fullRangeWindow(image) },
+  { key: '4', label: 'High contrast', window: (image) => scaleWidth(imageWindow(image), 0.5) },
+  { key: '5', label: 'Low contrast', window: (image) => scaleWidth(imageWindow(image), 2) },
+];
+
+function scaleWidth(window: WindowLevel, factor: number): WindowLevel {
+  return { center: window.center, width: Math.max(1, window.width * factor) };
+}
+
+/** What the viewport shows: the user's window for the series when set, else each image's own. */
+export function effectiveWindow(image: ViewerImage, userWindow: WindowLevel | null): WindowLevel {
+  return userWindow ?? imageWindow(image);
+}
+
+/**
+ * Left drag (UI.md, the Cornerstone default): right widens, down raises the level, both measured
+ * from where the drag began. One screen pixel moves the window by 1/1024 of the image's range
+ * (at least one unit), so a drag across the viewport spans the whole range whatever the scale.
+ */
+export function dragWindow(start: WindowLevel, dx: number, dy: number, rescaledSpan: number): WindowLevel {
+  const perPixel = Math.max(1, rescaledSpan / 1024);
+  return { center: start.center + dy * perPixel, width: Math.max(1, start.width + dx * perPixel) };
+}
+
+export function rescaledSpan(image: ViewerImage): number {
+  const range = rescaledRange(pixelStats(image.pixels), image.meta.rescaleSlope, image.meta.rescaleIntercept);
+  return range.max - range.min;
+}

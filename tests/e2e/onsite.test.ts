@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { SafetyErrorCode } from '../../protocol/index.js';
+import type { Gateway } from '../../gateway/server/gateway.js';
+import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
+import { startTestGateway } from '../helpers/gateway.js';
+import { openOnsiteConsole, openWorkstationPage } from '../helpers/onsite-page.js';
+
+let gateway: Gateway;
+let browser: Browser;
+const cleanups: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  gateway = await startTestGateway();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  for (const c of cleanups) await c();
+  await browser?.close();
+  await gateway?.close();
+});
+
+describe('onsite console page', () => {
+  it('is served by the gateway at /onsite with a strict CSP', async () => {
+    const res = await fetch(gateway.onsiteUrl);
+    expect(res.status).toBe(200);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/script-src 'self'/);
+    expect(csp).toMatch(/frame-ancestors 'none'/);
+    expect(csp).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline/);
+    expect(await res.text()).toMatch(/<div id="root">/);
+  });
+
+  it('serves nothing outside its own folder', async () => {
+    const res = await fetch(`${gateway.onsiteUrl}/..%2f..%2fpackage.json`);
+    expect(res.status).toBe(404);
+  });
+});
+
+describe.skipIf(!chromiumAvailable())('onsite console and workstation through a real gateway', () => {
+  let onsite: Page;
+  let operator: Page;
+
+  it('lets the checked-in onsite technologist grant control to the remote operator', async () => {
+    onsite = await openOnsiteConsole(browser, gateway);
+    operator = await openWorkstationPage(browser, gateway, 'operator', 'Remote Tech', cleanups);
+    await onsite.locator('[data-testid="control-grant"][data-operator="Remote Tech"]').click();
+    await expect.poll(() => onsite.getByTestId('control-holder').textContent()).toMatch(/Remote Tech has control/);
+    await operator.getByTestId('exam-patient-name').fill('DOE^JANE');
+    await operator.getByTestId('exam-patient-id').fill('PID-42');
+    await operator.getByTestId('exam-submit').click();
+    await expect.poll(() => operator.getByTestId('scanner-state').textContent()).toMatch(/exam open/i);
+    await operator.getByTestId('library-select').selectOption('localizer');
+    await operator.getByTestId('queue-add').click();
+    await expect.poll(() => operator.getByTestId('queue-item').count()).toBe(1);
+  });
+
+  it('confirms the screening and positioning checklist for the exam', async () => {
+    for (const box of await onsite.locator('[data-testid^="checklist-"][type="checkbox"]').all()) await box.check();
+    await onsite.getByTestId('checklist-confirm').click();
+    await expect.poll(() => onsite.getByTestId('checklist-status').textContent()).toMatch(/Confirmed by Onsite Tech/);
+  });
+
+  it('refuses an acquisition while nobody is checked in onsite, and allows it after check-in', async () => {
+    await onsite.getByTestId('onsite-check-out').click();
+    await expect.poll(() => onsite.getByTestId('presence-status').textContent()).toMatch(/Nobody is checked in/);
+    const refused = await operator.evaluate(() => window.larmor!.commands.send({ name: 'scan.start' }));
+    expect(refused).toMatchObject({ state: 'rejected', code: SafetyErrorCode.ONSITE_NOT_PRESENT });
+    expect(gateway.snapshot().activeSequenceId).toBeNull();
+
+    await onsite.getByTestId('onsite-check-in').click();
+    await expect.poll(() => onsite.getByTestId('presence-status').textContent()).toMatch(/Onsite Tech checked in/);
+    await operator.getByTestId('btn-start').click();
+    await expect.poll(() => operator.getByTestId('queue-item').first().getAttribute('data-status')).toBe('acquiring');
+    await expect.poll(() => onsite.getByTestId('onsite-scanner-state').textContent()).toBe('acquiring');
+  });
+
+  it('stops the acquisition and revokes control on an emergency stop from the onsite console, and the operator sees why', async () => {
+    await onsite.getByTestId('estop').click();
+    await onsite.getByTestId('estop-reason').fill('patient pressed the call button');
+    await onsite.getByTestId('estop-confirm').click();
+    await expect.poll(() => operator.getByTestId('queue-item').first().getAttribute('data-status')).toBe('aborted');
+    await expect.poll(() => operator.getByTestId('event-log').textContent()).toMatch(/EMERGENCY STOP by Onsite Tech: acquisition stopped; remote control revoked from Remote Tech/);
+    expect(gateway.snapshot().control.holderSessionId).toBeNull();
+    await expect.poll(() => onsite.getByTestId('control-holder').textContent()).toMatch(/Control is onsite/);
+    await expect.poll(() => onsite.getByTestId('onsite-alarm').textContent()).toMatch(/EMERGENCY STOP/);
+    const again = await operator.evaluate(() => window.larmor!.commands.send({ name: 'scan.start' }));
+    expect(again).toMatchObject({ state: 'rejected', code: 'LARMOR_E_NOT_CONTROL_HOLDER' });
+  });
+});

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { ErrorCode } from '../../../protocol/index.js';
+import { isNotice } from './support.js';
+import { safetyFixture } from './support.js';
+
+const f = safetyFixture();
+
+describe('safety rule 4: the onsite emergency stop is always honoured', () => {
+  it('ends the running acquisition, revokes remote control and tells everyone why', async () => {
+    await f.start();
+    const { operator, onsite } = await f.readyToScan();
+    const observer = await f.client('observer', 'Trainer');
+    await operator.command(f.id('start'), { name: 'scan.start' });
+    const ack = await onsite.act({ name: 'emergency.stop', reason: 'patient pressed the call button' });
+    expect(ack.outcome).toBe('done');
+    const snapshot = f.gateway.snapshot();
+    expect(snapshot.activeSequenceId).toBeNull();
+    expect(snapshot.queue[0]).toMatchObject({ status: 'aborted', endReason: expect.stringMatching(/emergency stop by Onsite Tech/) });
+    expect(snapshot.control.holderSessionId).toBeNull();
+    expect(snapshot.onsite?.lastEmergency).toMatchObject({ by: 'Onsite Tech', reason: expect.stringMatching(/call button/) });
+    for (const c of [operator, observer, onsite.raw]) await c.next(isNotice('alarm', /EMERGENCY STOP by Onsite Tech: acquisition stopped; remote control revoked from Remote Tech/));
+    expect(await operator.command(f.id('start2'), { name: 'scan.start' })).toMatchObject({ outcome: 'rejected', code: ErrorCode.NOT_CONTROL_HOLDER });
+  });
+
+  it('is honoured from an onsite console that has not checked in', async () => {
+    await f.start();
+    const { operator } = await f.readyToScan();
+    await operator.command(f.id('start'), { name: 'scan.start' });
+    const bystander = await f.onsite('Second Onsite');
+    expect((await bystander.act({ name: 'emergency.stop' })).outcome).toBe('done');
+    expect(f.gateway.snapshot().state).toBe('aborted');
+  });
+
+  it('is audited with who pressed it', async () => {
+    await f.start();
+    const { onsite } = await f.readyToScan();
+    await onsite.act({ name: 'emergency.stop' });
+    expect(f.gateway.store.auditTrail().some((r) => r.action === 'onsite emergency.stop' && r.decision === 'done' && r.actor === 'Onsite Tech')).toBe(true);
+  });
+});

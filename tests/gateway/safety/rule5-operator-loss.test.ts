@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { ErrorCode } from '../../../protocol/index.js';
+import { RawClient } from '../../helpers/gateway.js';
+import { isNotice, scannerState } from './support.js';
+import { safetyFixture } from './support.js';
+
+const f = safetyFixture();
+
+describe('safety rule 5: operator link lost', () => {
+  it('alerts onsite at once and lets the running sequence finish (default policy)', async () => {
+    await f.start({ timeScale: 20 });
+    const { operator, onsite } = await f.readyToScan();
+    await operator.command(f.id('start'), { name: 'scan.start' });
+    operator.ws.terminate();
+    await onsite.raw.next(isNotice('alarm', /Operator Remote Tech: link lost\. .+ runs to completion; nothing new starts/));
+    expect(f.gateway.snapshot().onsite?.operatorLoss).toMatchObject({ name: 'Remote Tech' });
+    await onsite.raw.next(scannerState('completed'));
+    expect(f.gateway.snapshot().queue[0]!.status).toBe('completed');
+  });
+
+  it('stops the running sequence when the site policy says stop', async () => {
+    await f.start({ operatorLossAction: 'stop' });
+    const { operator, onsite } = await f.readyToScan();
+    await operator.command(f.id('start'), { name: 'scan.start' });
+    operator.ws.terminate();
+    await onsite.raw.next(scannerState('aborted'));
+    expect(f.gateway.snapshot().queue[0]!.endReason).toMatch(/link lost/);
+  });
+
+  it('detects a silent operator by heartbeat and alerts onsite', async () => {
+    await f.start({ heartbeatIntervalMs: 30 });
+    const { onsite } = await f.readyToScan();
+    // The operator's RawClient never pings: after the heartbeat deadline the gateway drops it.
+    await onsite.raw.next(isNotice('alarm', /Operator Remote Tech: link lost/));
+    expect(f.gateway.store.auditTrail().some((r) => r.action === 'heartbeat' && r.decision === 'lost' && r.actor === 'Remote Tech')).toBe(true);
+  });
+
+  it('returns control to onsite after the grace period', async () => {
+    await f.start({ policy: { controlGraceS: 0.2 } });
+    const { operator, onsite } = await f.readyToScan();
+    operator.ws.terminate();
+    await onsite.raw.next(isNotice('warning', /did not reconnect within 0\.2 s: scanner control is with onsite staff/));
+    expect(f.gateway.snapshot().onsite?.operatorLoss).toBeNull();
+    const back = await f.client('operator', 'Remote Tech');
+    expect(await back.command(f.id('queue'), { name: 'sequence.queue', protocolId: 'localizer' })).toMatchObject({ outcome: 'rejected', code: ErrorCode.NOT_CONTROL_HOLDER });
+    expect(f.gateway.store.auditTrail().some((r) => r.action === 'control' && r.decision === 'returned to onsite')).toBe(true);
+  });
+
+  it('gives control back to the same operator reconnecting within the grace period', async () => {
+    await f.start({ policy: { controlGraceS: 30 } });
+    const { operator, onsite } = await f.readyToScan();
+    operator.ws.terminate();
+    await onsite.raw.next(isNotice('alarm', /link lost/));
+    const other = await RawClient.greeted(f.gateway.url, 'operator', 'Someone Else');
+    expect(await other.command(f.id('q0'), { name: 'sequence.queue', protocolId: 'localizer' })).toMatchObject({ code: ErrorCode.NOT_CONTROL_HOLDER });
+    other.close();
+    const back = await f.client('operator', 'Remote Tech');
+    expect(f.gateway.snapshot().control.holderName).toBe('Remote Tech');
+    expect((await back.command(f.id('start'), { name: 'scan.start' })).outcome).toBe('done');
+    expect(f.gateway.store.auditTrail().some((r) => r.action === 'control' && JSON.stringify(r.detail).includes('reconnected within the grace period'))).toBe(true);
+  });
+});

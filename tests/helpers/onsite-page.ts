@@ -1,0 +1,45 @@
+import type { Browser, Page } from 'playwright-core';
+import type { Gateway } from '../../gateway/server/gateway.js';
+import { startWorkstation } from './shell.js';
+
+/** The onsite console page served by the gateway, signed in (and checked in unless told not to). */
+export async function openOnsiteConsole(browser: Browser, gateway: Gateway, name = 'Onsite Tech', options: { checkIn?: boolean } = {}): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.error('[onsite page error]', err));
+  await page.goto(gateway.onsiteUrl);
+  await page.getByTestId('onsite-name').fill(name);
+  await page.getByTestId('onsite-connect').click();
+  await page.getByTestId('onsite-link-status').filter({ hasText: /connected/ }).waitFor({ timeout: 15_000 });
+  if (options.checkIn !== false) {
+    await page.getByTestId('onsite-check-in').click();
+    await page.getByTestId('presence-status').filter({ hasText: `${name} checked in` }).waitFor({ timeout: 15_000 });
+  }
+  return page;
+}
+
+/** A workstation (core + browser shell) with its page connected to `gateway` in `role`. */
+export async function openWorkstationPage(browser: Browser, gateway: Gateway, role: 'operator' | 'observer', name: string, cleanups: (() => Promise<void>)[]): Promise<Page> {
+  const ws = await startWorkstation(gateway.url);
+  cleanups.push(ws.close);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.error(`[${role} page error]`, err));
+  await page.goto(ws.shell.url);
+  await page.getByTestId('connect-url').fill(gateway.url);
+  await page.getByTestId('connect-role').selectOption(role);
+  await page.getByTestId('connect-name').fill(name);
+  await page.getByTestId('connect-submit').click();
+  await page.getByTestId('link-status').filter({ hasText: /connected/i }).waitFor({ timeout: 15_000 });
+  return page;
+}
+
+/** Numbers a remote pane exposes from getStats() (data attributes), per peer role. */
+export async function paneStats(page: Page, peerRole: 'operator' | 'onsite'): Promise<{ frames: number; audioPower: number | null; videoWidth: number; health: string | null }> {
+  const pane = page.locator(`[data-testid="remote-pane"][data-peer-role="${peerRole}"]`);
+  if ((await pane.count()) === 0) return { frames: 0, audioPower: null, videoWidth: 0, health: null };
+  const frames = Number((await pane.getAttribute('data-frames-decoded')) ?? 0);
+  const power = await pane.getAttribute('data-audio-power');
+  const videoWidth = await pane.locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth);
+  return { frames, audioPower: power ? Number(power) : null, videoWidth, health: await pane.getAttribute('data-health') };
+}

@@ -1,0 +1,86 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ErrorCode } from '../../protocol/index.js';
+import { Tag, TransferSyntax, pixelDataFrames, readPart10, writePart10 } from '../../native-bridge/dicom/index.js';
+import { rle } from '../../native-bridge/index.js';
+import { ImagePipeline, type ImageSink } from '../../gateway/images/image-pipeline.js';
+import { SAMPLES_DIR, sample } from '../helpers/dicom-samples.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+function recordingSink() {
+  const published: { header: Parameters<ImageSink['publishImage']>[0]; part10: Uint8Array }[] = [];
+  const notices: string[] = [];
+  const sink: ImageSink = {
+    publishImage: (header, part10) => published.push({ header, part10 }),
+    notice: (_level, text) => notices.push(text),
+  };
+  return { sink, published, notices };
+}
+
+function nativePixels(bytes: Uint8Array): Uint8Array {
+  const file = readPart10(bytes);
+  const frames = pixelDataFrames(file);
+  if (!frames.encapsulated) return frames.frames[0]!;
+  return rle.decode(frames.frames[0]!, { rows: file.dataset.number(Tag.Rows)!, columns: file.dataset.number(Tag.Columns)!, samplesPerPixel: 1, bitsAllocated: 16 });
+}
+
+describe('ImagePipeline', () => {
+  it('RLE-encodes an uncompressed MR image when smaller, pixels unchanged', () => {
+    const { sink, published } = recordingSink();
+    const input = sample('MR_small.dcm');
+    const result = new ImagePipeline(sink).accept(input, 'c-store');
+    expect(result).toMatchObject({ ok: true, transferSyntaxUid: TransferSyntax.RLELossless });
+    expect(published).toHaveLength(1);
+    const out = readPart10(published[0]!.part10);
+    expect(out.transferSyntaxUid).toBe(TransferSyntax.RLELossless);
+    expect(Buffer.from(nativePixels(published[0]!.part10)).equals(Buffer.from(nativePixels(input)))).toBe(true);
+    expect(out.dataset.string(0x00100010)).toBe(readPart10(input).dataset.string(0x00100010));
+  });
+
+  it('passes RLE Lossless through untouched', () => {
+    const { sink, published } = recordingSink();
+    const input = sample('MR_small_RLE.dcm');
+    new ImagePipeline(sink).accept(input, 'c-store');
+    expect(published[0]!.part10).toBe(input);
+  });
+
+  it('turns big-endian pixel data into the same little-endian pixels', () => {
+    const { sink, published } = recordingSink();
+    new ImagePipeline(sink).accept(sample('MR_small_bigendian.dcm'), 'c-store');
+    expect(Buffer.from(nativePixels(published[0]!.part10)).equals(Buffer.from(nativePixels(sample('MR_small.dcm'))))).toBe(true);
+  });
+
+  it('refuses a truncated file with a code and a notice, and keeps working', () => {
+    const { sink, published, notices } = recordingSink();
+    const pipeline = new ImagePipeline(sink);
+    const result = pipeline.accept(sample('MR_truncated.dcm'), 'c-store');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.code).toMatch(/^LARMOR_E_DICOM_/);
+    expect(notices[0]).toMatch(/refused: LARMOR_E_DICOM_/);
+    expect(pipeline.accept(sample('MR_small.dcm'), 'c-store').ok).toBe(true);
+    expect(published).toHaveLength(1);
+  });
+
+  it('refuses an object without pixel data as not an image', () => {
+    const { sink } = recordingSink();
+    const noImage = writePart10({
+      transferSyntaxUid: TransferSyntax.ExplicitVRLittleEndian,
+      elements: [
+        { tag: Tag.SOPClassUID, vr: 'UI', value: '1.2.840.10008.5.1.4.1.1.88.11' },
+        { tag: Tag.SOPInstanceUID, vr: 'UI', value: '2.25.1' },
+        { tag: 0x0020000e, vr: 'UI', value: '2.25.2' },
+      ],
+    });
+    expect(new ImagePipeline(sink).accept(noImage, 'c-store')).toMatchObject({ ok: false, code: ErrorCode.UNSUPPORTED_IMAGE });
+  });
+
+  it('refuses JPEG (made by DCMTK dcmcjpeg) as an unsupported transfer syntax', () => {
+    const dir = tempDir();
+    const jpeg = join(dir, 'jpeg.dcm');
+    execFileSync('dcmcjpeg', [join(SAMPLES_DIR, 'MR_small.dcm'), jpeg]);
+    const { sink } = recordingSink();
+    expect(new ImagePipeline(sink).accept(new Uint8Array(readFileSync(jpeg)), 'c-store')).toMatchObject({ ok: false, code: ErrorCode.UNSUPPORTED_TRANSFER_SYNTAX });
+  });
+});

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { RECONNECT_POLICY } from '../../../protocol/health.js';
+import { backoffDelayMs, seededRandom } from '../../../main/health/backoff.js';
+
+describe('backoffDelayMs', () => {
+  it('tries the first reconnect at once', () => {
+    expect(backoffDelayMs(1, RECONNECT_POLICY, () => 0.99)).toBe(0);
+  });
+
+  it('draws later delays uniformly below an exponentially growing, capped ceiling', () => {
+    const p = RECONNECT_POLICY;
+    expect(backoffDelayMs(2, p, () => 0.999)).toBeCloseTo(p.baseDelayMs * 0.999);
+    expect(backoffDelayMs(4, p, () => 0.5)).toBeCloseTo(p.baseDelayMs * 4 * 0.5);
+    expect(backoffDelayMs(40, p, () => 0.999)).toBeLessThanOrEqual(p.capDelayMs);
+    expect(backoffDelayMs(5, p, () => 0)).toBe(0);
+  });
+
+  it('spreads delays over the whole range (full jitter)', () => {
+    const random = seededRandom(42);
+    const delays = Array.from({ length: 1000 }, () => backoffDelayMs(3, RECONNECT_POLICY, random));
+    const ceiling = RECONNECT_POLICY.baseDelayMs * 2;
+    expect(Math.min(...delays)).toBeLessThan(ceiling * 0.05);
+    expect(Math.max(...delays)).toBeGreaterThan(ceiling * 0.95);
+  });
+});
+
+describe('seededRandom', () => {
+  it('repeats its sequence for the same seed', () => {
+    const a = seededRandom(1);
+    const b = seededRandom(1);
+    expect([a(), a(), a()]).toEqual([b(), b(), b()]);
+  });
+});

@@ -1,0 +1,80 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { HealthErrorCode } from '../../../protocol/health.js';
+import { Journal, defaultJournalFile } from '../../../main/journal/journal.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+
+const STOP = { name: 'scan.stop' } as const;
+const SITE = 'wss://site-a.example/';
+
+describe('Journal', () => {
+  it('opens in WAL mode with synchronous=FULL', () => {
+    const file = join(tempDir(), 'j.sqlite');
+    const journal = Journal.open(file);
+    journal.close();
+    const db = new Database(file);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+    // synchronous is per connection: check the journal's own connection.
+    const again = Journal.open(file) as unknown as { db: Database.Database };
+    expect(again.db.pragma('synchronous', { simple: true })).toBe(2); // 2 = FULL
+  });
+
+  it('keeps commands without an outcome in the outbox, oldest first, until settled', () => {
+    const journal = Journal.open(join(tempDir(), 'j.sqlite'));
+    journal.enqueue('cmd-aaaaaaaa', STOP, '2026-01-01T00:00:00Z', SITE);
+    journal.enqueue('cmd-bbbbbbbb', { name: 'scan.pause' }, '2026-01-01T00:00:01Z', SITE);
+    expect(journal.unsettled().map((e) => e.id)).toEqual(['cmd-aaaaaaaa', 'cmd-bbbbbbbb']);
+    expect(journal.settle('cmd-aaaaaaaa', 'done', null, null, '2026-01-01T00:00:02Z', 'gateway')).toBe(true);
+    expect(journal.unsettled().map((e) => e.id)).toEqual(['cmd-bbbbbbbb']);
+    expect(journal.entry('cmd-aaaaaaaa')).toMatchObject({ outcome: 'done', settledBy: 'gateway' });
+  });
+
+  it('never rewrites a recorded outcome with a later duplicate ack', () => {
+    const journal = Journal.open(join(tempDir(), 'j.sqlite'));
+    journal.enqueue('cmd-aaaaaaaa', STOP, '2026-01-01T00:00:00Z', SITE);
+    journal.settle('cmd-aaaaaaaa', 'done', null, null, 't1', 'gateway');
+    expect(journal.settle('cmd-aaaaaaaa', 'rejected', 'LARMOR_E_X', 'late', 't2', 'gateway')).toBe(false);
+    expect(journal.entry('cmd-aaaaaaaa')).toMatchObject({ outcome: 'done', code: null });
+  });
+
+  it('hands back unsettled commands of one site only, when asked by site', () => {
+    const journal = Journal.open(join(tempDir(), 'j.sqlite'));
+    journal.enqueue('cmd-aaaaaaaa', STOP, 't0', SITE);
+    journal.enqueue('cmd-bbbbbbbb', STOP, 't1', 'wss://site-b.example/');
+    expect(journal.unsettled(SITE).map((e) => e.id)).toEqual(['cmd-aaaaaaaa']);
+    expect(journal.unsettled()).toHaveLength(2);
+  });
+
+  it('counts resends', () => {
+    const journal = Journal.open(join(tempDir(), 'j.sqlite'));
+    journal.enqueue('cmd-aaaaaaaa', STOP, 't0', SITE);
+    journal.noteResend('cmd-aaaaaaaa');
+    expect(journal.unsettled()[0].sends).toBe(2);
+  });
+
+  it('survives a reopen with everything recorded', () => {
+    const file = join(tempDir(), 'j.sqlite');
+    const journal = Journal.open(file);
+    journal.enqueue('cmd-aaaaaaaa', STOP, 't0', SITE);
+    journal.record({ type: 'health', at: 't1', state: 'lost' });
+    journal.close();
+    const reopened = Journal.open(file);
+    expect(reopened.unsettled()).toHaveLength(1);
+    expect(reopened.activities('health')).toEqual([{ type: 'health', at: 't1', state: 'lost' }]);
+    expect(reopened.integrityCheck()).toBe('ok');
+  });
+
+  it('refuses a file that is not a database with a stable code', () => {
+    const file = join(tempDir(), 'j.sqlite');
+    writeFileSync(file, 'this is not sqlite, just text that is long enough to have a header '.repeat(20));
+    expect(() => Journal.open(file)).toThrow(expect.objectContaining({ code: HealthErrorCode.JOURNAL_CORRUPT }));
+  });
+
+  it('lives in LARMOR_DATA_DIR when set, else under ~/.larmor/workstation', () => {
+    expect(defaultJournalFile({ LARMOR_DATA_DIR: '/data/x' })).toBe('/data/x/journal.sqlite');
+    expect(defaultJournalFile({})).toMatch(/\.larmor\/workstation\/journal\.sqlite$/);
+  });
+});

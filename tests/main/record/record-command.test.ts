@@ -1,0 +1,61 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Gateway } from '../../../gateway/server/gateway.js';
+import { runRecord } from '../../../main/record/record-command.js';
+import { Journal } from '../../../main/journal/journal.js';
+import { startTestGateway } from '../../helpers/gateway.js';
+import { FaultProxy } from '../../helpers/fault-proxy.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+
+let gateway: Gateway | undefined;
+const proxies: FaultProxy[] = [];
+
+afterEach(async () => {
+  for (const p of proxies.splice(0)) await p.close();
+  await gateway?.close();
+  gateway = undefined;
+});
+
+function lines(file: string): Record<string, unknown>[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((r) => setTimeout(r, 20));
+}
+
+describe('larmor record', () => {
+  it('writes each health transition with its figures, fails over to --secondary and journals to --journal', async () => {
+    gateway = await startTestGateway();
+    const primary = await FaultProxy.start(gateway.port);
+    const secondary = await FaultProxy.start(gateway.port);
+    proxies.push(primary, secondary);
+    const out = tempDir();
+    const journalFile = join(out, 'journal.sqlite');
+    const events = join(out, 'events.jsonl');
+    const done = runRecord(['--gateway', primary.url, '--secondary', secondary.url, '--journal', journalFile, '--out', out]);
+    const health = () => lines(events).filter((l) => l.type === 'health');
+    await until(() => health().some((h) => h.state === 'healthy'));
+    await new Promise((r) => setTimeout(r, 600));
+    primary.blackhole();
+    await until(() => health().some((h) => h.state === 'healthy' && h.route === 'secondary'));
+    process.emit('SIGINT');
+    expect(await done).toBe(0);
+
+    const lost = health().find((h) => h.state === 'lost')!;
+    expect(lost).toMatchObject({ type: 'health', code: 'LARMOR_E_HEARTBEAT_LOST', route: 'primary' });
+    expect(typeof lost.at).toBe('string');
+    for (const figure of ['rttMs', 'jitterMs', 'lossPct', 'silenceMs', 'lostAfterMs']) expect(lost).toHaveProperty(figure);
+    expect(health().map((h) => h.state)).toEqual(expect.arrayContaining(['connecting', 'healthy', 'lost', 'reconnecting', 'offline']));
+
+    const journal = Journal.open(journalFile);
+    expect(journal.activities('health').map((h) => h.state)).toEqual(health().map((h) => h.state));
+    journal.close();
+  });
+
+  it('refuses an unknown flag with usage', async () => {
+    expect(await runRecord(['--gateway', 'ws://127.0.0.1:1/', '--out', tempDir(), '--bogus'])).toBe(2);
+  });
+});

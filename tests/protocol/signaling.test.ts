@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { ErrorCode, decodeClientMessage, exchangesMedia, offersTo, sdpIsReceiveOnly, type MediaMember } from '../../protocol/index.js';
+
+const state = { audio: true, video: true, intercom: false, health: 'ok' as const, healthReason: null };
+const member = (sessionId: string, role: MediaMember['role']): MediaMember => ({ sessionId, role, name: sessionId, state });
+
+describe('signaling contract', () => {
+  it('pairs operator with onsite, and each with an observer, but never two of a kind', () => {
+    expect(exchangesMedia('operator', 'onsite')).toBe(true);
+    expect(exchangesMedia('observer', 'onsite')).toBe(true);
+    expect(exchangesMedia('observer', 'operator')).toBe(true);
+    expect(exchangesMedia('observer', 'observer')).toBe(false);
+    expect(exchangesMedia('operator', 'operator')).toBe(false);
+  });
+
+  it('lets the later of a pair make the offer, so both sides agree', () => {
+    const members = [member('a', 'onsite'), member('b', 'operator')];
+    expect(offersTo(members, 'b', 'a')).toBe(true);
+    expect(offersTo(members, 'a', 'b')).toBe(false);
+  });
+
+  it.each([
+    ['recvonly', 'm=audio 9 X 0\r\na=recvonly\r\nm=video 9 X 96\r\na=recvonly\r\n', true],
+    ['inactive', 'm=video 9 X 96\r\na=inactive\r\n', true],
+    ['sendrecv', 'm=audio 9 X 0\r\na=recvonly\r\nm=video 9 X 96\r\na=sendrecv\r\n', false],
+    ['sendonly', 'm=audio 9 X 0\r\na=sendonly\r\n', false],
+    ['no direction (RFC 4566: sendrecv)', 'm=audio 9 X 0\r\na=mid:0\r\n', false],
+  ])('judges an SDP with %s media as receive-only: %s', (_name, media, expected) => {
+    expect(sdpIsReceiveOnly(`v=0\r\ns=-\r\nt=0 0\r\n${media}`)).toBe(expected);
+  });
+
+  it('refuses a signal carrying both a description and a candidate', () => {
+    const decoded = decodeClientMessage(JSON.stringify({ type: 'signal', to: 'x', description: { type: 'offer', sdp: 'v=0' }, candidate: { candidate: 'c' } }));
+    expect(decoded).toMatchObject({ ok: false, code: ErrorCode.INVALID_MESSAGE });
+  });
+
+  it('answers a malformed onsite action with the parameter code', () => {
+    const decoded = decodeClientMessage(JSON.stringify({ type: 'onsite', id: 'abcdefgh', action: { name: 'presence.check-in', credential: 'janitor' } }));
+    expect(decoded).toMatchObject({ ok: false, code: ErrorCode.INVALID_PARAMETER });
+  });
+});

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { formatPersonName, formatWindowValue, overlayText } from '../../../renderer/src/viewer/overlay.js';
+import { viewerImage } from './images.js';
+
+describe('formatPersonName (PS3.5 6.2 PN)', () => {
+  it('shows family, then given and middle names', () => {
+    expect(formatPersonName('NORDMANN^KARI')).toBe('NORDMANN, KARI');
+    expect(formatPersonName('DOE^JOHN^Q^DR^JR')).toBe('DOE, DR JOHN Q JR');
+    expect(formatPersonName('ANON')).toBe('ANON');
+    expect(formatPersonName('Yamada^Tarou=山田^太郎')).toBe('Yamada, Tarou');
+    expect(formatPersonName('')).toBe('');
+  });
+});
+
+describe('overlayText', () => {
+  const meta = viewerImage({ seriesNumber: 2, seriesDescription: 'T2 TSE axial', instanceNumber: 7, sliceLocationMm: -12.5, sliceThicknessMm: 5 }).meta;
+  const text = overlayText({ meta, position: 7, total: 20, received: 8, window: { center: 650, width: 1400 }, windowIsImages: true, inverted: false, zoom: 1.5 });
+  it('puts patient and exam top left', () => {
+    expect(text.topLeft).toEqual(['DOE, JANE', 'ID P1', 'Brain']);
+  });
+  it('puts series and instance n of N top right, saying how many have arrived', () => {
+    expect(text.topRight[0]).toBe('Se 2  T2 TSE axial');
+    expect(text.topRight[1]).toBe('Im 7/20  (8 received)');
+  });
+  it('puts W/L and zoom bottom left, slice location and thickness bottom right', () => {
+    expect(text.bottomLeft).toEqual(['W 1400  L 650', 'Zoom 150 %']);
+    expect(text.bottomRight.slice(0, 2)).toEqual(['Loc -12.5 mm', 'Thk 5.0 mm']);
+  });
+  it('marks a window the user changed and an inverted display', () => {
+    const adjusted = overlayText({ meta, position: 1, total: 1, received: 1, window: { center: 40.25, width: 400 }, windowIsImages: false, inverted: true, zoom: 1 });
+    expect(adjusted.bottomLeft).toEqual(['W 400  L 40.3  (adjusted)', 'Zoom 100 %  Inverted']);
+    expect(adjusted.topRight[1]).toBe('Im 1/1');
+  });
+  it('rounds large window values', () => {
+    expect(formatWindowValue(1234.56)).toBe('1235');
+    expect(formatWindowValue(-3.25)).toBe('-3.3');
+  });
+});
