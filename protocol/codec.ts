@@ -34,6 +34,7 @@ export function decodeClientMessage(text: string): Decoded<ClientMessage> {
   }
   const parsed = ClientMessage.safeParse(raw);
   if (!parsed.success) {
+    // command.status is a lookup: a bad id list is a malformed message, not a bad scanner parameter.
     const code = type === 'command' || type === 'onsite' ? ErrorCode.INVALID_PARAMETER : ErrorCode.INVALID_MESSAGE;
     return fail(code, describeIssues(parsed.error.issues));
   }

@@ -22,6 +22,8 @@ export const ErrorCode = {
   UNKNOWN_SEQUENCE: 'LARMOR_E_UNKNOWN_SEQUENCE',
   UNKNOWN_PROTOCOL: 'LARMOR_E_UNKNOWN_PROTOCOL',
   NO_EXAM: 'LARMOR_E_NO_EXAM',
+  /** Asked for with command.status: the gateway never received the command; it was not applied (and never will be). */
+  NOT_APPLIED: 'LARMOR_E_NOT_APPLIED',
   // images
   UNSUPPORTED_TRANSFER_SYNTAX: 'LARMOR_E_IMAGE_UNSUPPORTED_TRANSFER_SYNTAX',
   UNSUPPORTED_IMAGE: 'LARMOR_E_IMAGE_UNSUPPORTED',

@@ -82,6 +82,14 @@ export const RECONNECT_POLICY: ReconnectPolicy = {
   budgetMs: 120_000,
 };
 
+/**
+ * A command whose outcome is unknown after a reconnect is resent (same id, applied once) only
+ * while it is younger than this; an older one is looked up with `command.status` instead, since a
+ * scanner command that first arrives this late (a scan.start minutes on) is not what the user
+ * meant. Commands left by an earlier run of the workstation are always looked up, never resent.
+ */
+export const COMMAND_RESEND_MAX_AGE_MS = 30_000;
+
 /** One heartbeat for the live graph: `rttMs` null = lost (no pong within the timeout). */
 export interface HealthSample {
   /** Epoch ms the ping was sent. */

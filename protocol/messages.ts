@@ -23,6 +23,11 @@ export const HelloMessage = z.object({
   }),
   /** Last event sequence number this client saw; the gateway replays what follows. */
   resumeFrom: z.number().int().min(0).optional(),
+  /**
+   * The gateway boot `resumeFrom` counts in (the welcome's `bootId`). Sequence numbers restart
+   * with every gateway process: a resume point of another boot gets a fresh snapshot, no replay.
+   */
+  resumeBootId: z.string().min(1).max(64).optional(),
 });
 export type HelloMessage = z.infer<typeof HelloMessage>;
 
@@ -33,6 +38,20 @@ export const CommandMessage = z.object({
 });
 export type CommandMessage = z.infer<typeof CommandMessage>;
 
+/** Most command ids one `command.status` may ask about. */
+export const MAX_STATUS_IDS = 100;
+
+/**
+ * Lookup only: what did the gateway decide for these command ids? Answered from its durable
+ * command outcomes; nothing is applied. The workstation asks this, instead of resending, for
+ * commands whose outcome it lost (a crash, or a send too old to repeat).
+ */
+export const CommandStatusMessage = z.object({
+  type: z.literal('command.status'),
+  ids: z.array(CommandId).min(1).max(MAX_STATUS_IDS),
+});
+export type CommandStatusMessage = z.infer<typeof CommandStatusMessage>;
+
 /** Application-level heartbeat; the gateway echoes `t` in a pong at once. */
 export const PingMessage = z.object({ type: z.literal('ping'), t: z.number() });
 export type PingMessage = z.infer<typeof PingMessage>;
@@ -40,6 +59,7 @@ export type PingMessage = z.infer<typeof PingMessage>;
 export const ClientMessage = z.discriminatedUnion('type', [
   HelloMessage,
   CommandMessage,
+  CommandStatusMessage,
   PingMessage,
   // issue 6: onsite console actions and WebRTC signaling (protocol/onsite.ts, protocol/signaling.ts)
   OnsiteMessage,
@@ -49,7 +69,7 @@ export const ClientMessage = z.discriminatedUnion('type', [
   SignalMessage,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
-export const CLIENT_MESSAGE_TYPES: readonly string[] = ['hello', 'command', 'ping', 'onsite', 'media.join', 'media.leave', 'media.state', 'signal'];
+export const CLIENT_MESSAGE_TYPES: readonly string[] = ['hello', 'command', 'command.status', 'ping', 'onsite', 'media.join', 'media.leave', 'media.state', 'signal'];
 
 // ---------------------------------------------------------------- gateway -> client
 
@@ -67,6 +87,8 @@ export const WelcomeMessage = z.object({
   type: z.literal('welcome'),
   version: z.number().int(),
   session: z.object({ id: z.string(), role: Role, name: z.string() }),
+  /** Random per gateway process: sequence numbers count within one boot (see hello.resumeBootId). */
+  bootId: z.string().min(1).max(64),
   heartbeat: z.object({ intervalMs: z.number().int().positive() }),
   policy: LinkPolicy,
   snapshot: ScannerSnapshot,
@@ -86,6 +108,22 @@ export const AckMessage = z.object({
   reason: z.string().nullable(),
 });
 export type AckMessage = z.infer<typeof AckMessage>;
+
+/** One id of a `command.status`: `known` false = the gateway never received it, it was not applied. */
+export const CommandStatus = z.object({
+  id: z.string(),
+  known: z.boolean(),
+  outcome: CommandOutcome.optional(),
+  code: z.string().nullable().optional(),
+  reason: z.string().nullable().optional(),
+});
+export type CommandStatus = z.infer<typeof CommandStatus>;
+
+export const CommandStatusResultMessage = z.object({
+  type: z.literal('command.status.result'),
+  results: z.array(CommandStatus).max(MAX_STATUS_IDS),
+});
+export type CommandStatusResultMessage = z.infer<typeof CommandStatusResultMessage>;
 
 export const NoticeLevel = z.enum(['info', 'warning', 'alarm']);
 export type NoticeLevel = z.infer<typeof NoticeLevel>;
@@ -119,6 +157,7 @@ export const GatewayMessage = z.discriminatedUnion('type', [
   WelcomeMessage,
   RefusedMessage,
   AckMessage,
+  CommandStatusResultMessage,
   EventMessage,
   PongMessage,
   ErrorMessage,

@@ -129,7 +129,8 @@ function journalWrites(n: number): number[] {
   const times: number[] = [];
   for (let i = 0; i < n; i++) {
     const t = performance.now();
-    journal.record({ type: 'bench', at: new Date().toISOString(), i });
+    const record = { type: 'bench', at: new Date().toISOString(), i };
+    journal.record(record);
     times.push(performance.now() - t);
   }
   journal.close();

@@ -11,6 +11,8 @@ import {
   SUBPROTOCOL,
   type AckMessage,
   type CommandMessage,
+  type CommandStatus,
+  type CommandStatusMessage,
   type GatewayMessage,
   type HelloMessage,
   type IceServer,
@@ -97,6 +99,8 @@ interface ClientSession {
   ws: WebSocket;
   role: Role | null;
   name: string | null;
+  /** The credential token of its hello: a reconnect must present the same one to take over. */
+  token: string | null;
   connectedAt: string;
   lastSeen: number;
 }
@@ -113,6 +117,8 @@ export class Gateway {
   readonly events = new EventBuffer(EVENT_BUFFER_EVENTS, EVENT_BUFFER_BYTES);
   readonly policy: LinkPolicy;
   readonly heartbeatIntervalMs: number;
+  /** Random per process: event numbers restart with every boot, so a resume names its boot. */
+  readonly bootId = randomUUID();
   private readonly sessions = new Map<string, ClientSession>();
   private readonly http: Server;
   private readonly wss: WebSocketServer;
@@ -229,7 +235,7 @@ export class Gateway {
   }
 
   private accept(ws: WebSocket): void {
-    const session: ClientSession = { id: randomUUID(), ws, role: null, name: null, connectedAt: new Date().toISOString(), lastSeen: Date.now() };
+    const session: ClientSession = { id: randomUUID(), ws, role: null, name: null, token: null, connectedAt: new Date().toISOString(), lastSeen: Date.now() };
     this.sessions.set(session.id, session);
     if (ws.protocol !== SUBPROTOCOL) {
       this.refuse(session, ErrorCode.VERSION_MISMATCH, `subprotocol ${JSON.stringify(ws.protocol)} not supported; this gateway speaks ${SUBPROTOCOL}`);
@@ -263,6 +269,9 @@ export class Gateway {
       case 'command':
         if (session.role === null) return this.sendError(session, ErrorCode.HELLO_REQUIRED, 'send hello before commands');
         return this.command(session, message);
+      case 'command.status':
+        if (session.role === null) return this.sendError(session, ErrorCode.HELLO_REQUIRED, 'send hello before asking for command outcomes');
+        return this.commandStatus(session, message);
       case 'onsite':
         if (session.role === null) return this.sendError(session, ErrorCode.HELLO_REQUIRED, 'send hello before onsite actions');
         return this.onsiteAction(session, message);
@@ -283,20 +292,37 @@ export class Gateway {
     }
     session.role = hello.role;
     session.name = hello.credentials.name;
-    this.audit(session, 'hello', 'accepted', null, { resumeFrom: hello.resumeFrom ?? null });
-    if (hello.role === 'operator') this.operatorArrived(session);
-    const replay = hello.resumeFrom === undefined ? undefined : this.events.since(hello.resumeFrom);
+    session.token = hello.credentials.token ?? null;
+    this.audit(session, 'hello', 'accepted', null, { resumeFrom: hello.resumeFrom ?? null, resumeBootId: hello.resumeBootId ?? null });
+    // Control changes now, so the welcome's snapshot shows it; what is said about it waits until
+    // after the welcome and the replay, or a client that drops pre-welcome events would miss it.
+    const arrival = hello.role === 'operator' ? this.operatorArrived(session) : [];
+    const replay = this.replayFor(hello);
     this.send(session, {
       type: 'welcome',
       version: PROTOCOL_VERSION,
       session: { id: session.id, role: hello.role, name: hello.credentials.name },
+      bootId: this.bootId,
       heartbeat: { intervalMs: this.heartbeatIntervalMs },
       policy: this.policy,
       snapshot: this.snapshot(),
       lastSeq: replay ? (hello.resumeFrom as number) : this.events.lastSeq,
     });
     for (const event of replay ?? []) session.ws.send(event.frame);
+    for (const say of arrival) this.notice(say.level, say.text);
     this.publish({ kind: 'scanner', snapshot: this.snapshot() });
+  }
+
+  /**
+   * The events a resuming client missed, or undefined for a fresh snapshot: none asked for, a
+   * gap older than the buffer keeps, or a resume point of another boot (or beyond this boot's
+   * numbering), whose numbers mean nothing here.
+   */
+  private replayFor(hello: HelloMessage): BufferedEvent[] | undefined {
+    if (hello.resumeFrom === undefined) return undefined;
+    if (hello.resumeBootId !== undefined && hello.resumeBootId !== this.bootId) return undefined;
+    if (hello.resumeFrom > this.events.lastSeq) return undefined;
+    return this.events.since(hello.resumeFrom);
   }
 
   private command(session: ClientSession, message: CommandMessage): void {
@@ -330,6 +356,28 @@ export class Gateway {
     this.store.rememberOutcome(ack, actor, command.name);
     this.audit(session, `command ${command.name}`, ack.outcome, ack.code, { id, command, reason: ack.reason });
     this.send(session, ack);
+  }
+
+  /**
+   * Lookup only (never applies anything): the stored outcome of each id. An id never received
+   * is sealed as not applied, so a copy of the command still on its way (a half-dead route)
+   * cannot run after the workstation was told it did not.
+   */
+  private commandStatus(session: ClientSession, message: CommandStatusMessage): void {
+    const results: CommandStatus[] = [];
+    let unknown = 0;
+    for (const id of new Set(message.ids)) {
+      const known = this.store.outcomeOf(id);
+      if (known) {
+        results.push({ id, known: true, outcome: known.outcome, code: known.code, reason: known.reason });
+        continue;
+      }
+      unknown++;
+      this.store.rememberOutcome(rejected(id, ErrorCode.NOT_APPLIED, 'looked up before it arrived: the gateway never received it; it was not applied'), session.name ?? 'unknown', 'command.status');
+      results.push({ id, known: false });
+    }
+    this.audit(session, 'command.status', 'answered', null, { ids: results.map((r) => r.id), unknown });
+    this.send(session, { type: 'command.status.result', results });
   }
 
   private leave(session: ClientSession): void {
@@ -406,15 +454,43 @@ export class Gateway {
     this.store.audit({ sessionId: by?.id ?? null, actor: by?.name ?? 'gateway', role: by?.role ?? null, action: 'control', decision: holder ? `granted to ${holder.name}` : 'onsite', code: null, detail: { from: before?.name ?? null, why } });
   }
 
-  /** An operator said hello: give back control reserved after a link loss, or the demo's auto-grant. */
-  private operatorArrived(session: ClientSession): void {
+  /**
+   * An operator said hello: give back control reserved after a link loss, take it over from a
+   * stale session of the same operator, or the demo's auto-grant. Returns what to announce once
+   * the operator has its welcome.
+   */
+  private operatorArrived(session: ClientSession): { level: 'info'; text: string }[] {
     const name = session.name!;
     if (this.lossWatch.reclaim(name)) {
       this.setControl({ sessionId: session.id, name }, session, 'reconnected within the grace period');
-      this.notice('info', `${name} is back: scanner control restored`);
-    } else if (this.options.autoGrantControl && this.control === null && this.lossWatch.status() === null) {
+      return [{ level: 'info', text: `${name} is back: scanner control restored` }];
+    }
+    const stale = this.staleHolderOf(session);
+    if (stale) {
+      // A cut the gateway cannot see yet (no FIN, heartbeat deadline not reached): the holder's
+      // old session still looks alive. The same operator (same name, same token) reconnecting is
+      // proof enough that it is dead; without this the operator would never get control back.
+      this.audit(stale, 'session', 'terminated', null, { reason: 'superseded by reconnect', by: session.id });
+      this.setControl({ sessionId: session.id, name }, session, 'superseded by reconnect');
+      stale.ws.terminate();
+      return [{ level: 'info', text: `${name} reconnected: scanner control moved to the new link` }];
+    }
+    if (this.options.autoGrantControl && this.control === null && this.lossWatch.status() === null) {
       this.setControl({ sessionId: session.id, name }, session, 'autoGrantControl');
     }
+    return [];
+  }
+
+  /**
+   * The control holder's earlier session when `session` is that operator again: role operator on
+   * both, the same name, the same token. An observer or another name never inherits control.
+   */
+  private staleHolderOf(session: ClientSession): ClientSession | undefined {
+    const holder = this.control;
+    if (!holder || holder.sessionId === session.id || holder.name !== session.name) return undefined;
+    const previous = this.sessions.get(holder.sessionId);
+    if (!previous || previous.role !== 'operator' || session.role !== 'operator') return undefined;
+    return previous.token === session.token ? previous : undefined;
   }
 
   /** Rule 5: the control holder's link is gone. */

@@ -28,11 +28,12 @@ export interface BrowserShellOptions {
   core: WorkstationCore;
   rendererDir: string;
   port?: number;
-  /** Gateway URL the connect screen offers by default. */
+  /** Gateway URL the connect screen offers by default (passed as ?gateway=, as in Electron). */
   defaultGatewayUrl?: string;
 }
 
 export interface BrowserShell {
+  /** The page to open: carries the default gateway in ?gateway= when one was given. */
   url: string;
   port: number;
   close(): Promise<void>;
@@ -64,7 +65,7 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
       return;
     }
     let body: Buffer | string = file.body;
-    if (path === '/' || path === '/index.html') body = injectShim(file.body.toString('utf8'), token, options.defaultGatewayUrl);
+    if (path === '/' || path === '/index.html') body = injectShim(file.body.toString('utf8'), token);
     res.writeHead(200, { ...headers, 'content-type': file.type }).end(body);
   }
 
@@ -86,7 +87,7 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
   const port = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
   return {
-    url: `${origin}/`,
+    url: `${origin}/${options.defaultGatewayUrl ? `?gateway=${encodeURIComponent(options.defaultGatewayUrl)}` : ''}`,
     port,
     close: async () => {
       for (const ws of wss.clients) ws.terminate();
@@ -95,19 +96,15 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
   };
 }
 
-function injectShim(html: string, token: string, gatewayUrl: string | undefined): string {
+function injectShim(html: string, token: string): string {
   const meta =
     `<meta name="larmor-bridge-token" content="${token}">` +
-    (gatewayUrl ? `<meta name="larmor-default-gateway" content="${escapeAttr(gatewayUrl)}">` : '') +
     // A module script, like the app's: modules run in document order, so window.larmor exists
     // before the app's first line, and the shim may share chunks with the app.
     `<script type="module" src="./larmor-shim.js"></script>`;
   return html.replace(/<head>/i, `<head>${meta}`);
 }
 
-function escapeAttr(value: string): string {
-  return value.replace(/[&"<>]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 /** One page's bridge: requests in, responses and pushes out. */
 function bridge(ws: WebSocket, core: WorkstationCore): void {

@@ -11,6 +11,8 @@ export type Activity =
   | { type: 'command'; at: string; id: string; name: string }
   /** Sent again with the same id after a reconnect or a restart; `sends` counts every send. */
   | { type: 'resend'; at: string; id: string; name: string; sends: number }
+  /** Not resent: its outcome is asked of the gateway (command.status); left by an earlier run, or too old. */
+  | { type: 'lookup'; at: string; id: string; name: string; why: 'earlier-run' | 'too-old' }
   /** `recovered`: the outcome arrived after the promise gave up, or after a restart. */
   | { type: 'ack'; at: string; id: string; name: string; outcome: string; code: string | null; reason: string | null; recovered?: boolean }
   | HealthTransition
@@ -32,6 +34,8 @@ export function toLogEntry(a: Activity): LogEntry | null {
       return { at: a.at, kind: 'command', level: 'info', text: `sent ${a.name}` };
     case 'resend':
       return { at: a.at, kind: 'command', level: 'info', text: `resent ${a.name} (same id, send ${a.sends})` };
+    case 'lookup':
+      return { at: a.at, kind: 'command', level: 'info', text: `asking the gateway whether ${a.name} was applied (${a.why === 'earlier-run' ? 'sent before the workstation restarted' : 'too old to send again'}); it is not resent` };
     case 'ack': {
       const text = a.outcome === 'done' ? `${a.name} done` : `${a.name} refused: ${a.code} ${a.reason ?? ''}`.trim();
       return { at: a.at, kind: 'ack', level: a.outcome === 'done' ? 'info' : 'warning', text: a.recovered ? `${text} (outcome recovered from the gateway)` : text };

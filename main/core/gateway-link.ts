@@ -12,6 +12,12 @@ import {
   type WelcomeMessage,
 } from '../../protocol/index.js';
 
+/** Where a reconnecting client resumes: the last event number it saw, in that gateway boot. */
+export interface ResumePoint {
+  seq: number;
+  bootId: string;
+}
+
 export interface LinkTarget {
   url: string;
   role: Role;
@@ -73,7 +79,7 @@ export class GatewayLink extends EventEmitter<GatewayLinkEvents> {
   constructor(
     readonly target: LinkTarget,
     private readonly options: {
-      resumeFrom?: number;
+      resume?: ResumePoint;
       /** Heartbeat period; the gateway's own period is used when it asks for a shorter one. */
       heartbeatMs?: number;
       /** Give up on this attempt when no welcome arrives within this time (a black-holed route). */
@@ -101,7 +107,7 @@ export class GatewayLink extends EventEmitter<GatewayLinkEvents> {
         version: PROTOCOL_VERSION,
         role: this.target.role,
         credentials: { name: this.target.name, ...(this.target.token ? { token: this.target.token } : {}) },
-        ...(this.options.resumeFrom !== undefined ? { resumeFrom: this.options.resumeFrom } : {}),
+        ...(this.options.resume ? { resumeFrom: this.options.resume.seq, resumeBootId: this.options.resume.bootId } : {}),
       });
     });
     ws.on('message', (data: Buffer, isBinary) => {

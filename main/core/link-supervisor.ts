@@ -14,7 +14,7 @@ import {
 } from '../../protocol/health.js';
 import { backoffDelayMs, type Random } from '../health/backoff.js';
 import { LinkHealthMonitor } from '../health/link-health-monitor.js';
-import { GatewayLink, type LinkTarget } from './gateway-link.js';
+import { GatewayLink, type LinkTarget, type ResumePoint } from './gateway-link.js';
 
 /** One health state change with the figures that drove it (journal, events.jsonl, log). */
 export interface HealthTransition {
@@ -37,8 +37,8 @@ export interface HealthTransition {
 }
 
 export interface SupervisorEvents {
-  /** A link was welcomed. `resumeFrom` is what the hello asked for (undefined on a first connect). */
-  welcome: [{ welcome: WelcomeMessage; route: LinkRoute; resumeFrom: number | undefined; reconnect: boolean }];
+  /** A link was welcomed. `resume` is what the hello asked for (undefined on a first connect). */
+  welcome: [{ welcome: WelcomeMessage; route: LinkRoute; resume: ResumePoint | undefined; reconnect: boolean }];
   message: [GatewayMessage];
   binary: [Uint8Array];
   'protocol-error': [{ code: string; message: string }];
@@ -55,8 +55,8 @@ export interface SupervisorOptions {
   thresholds?: HealthThresholds;
   reconnect?: Partial<ReconnectPolicy>;
   random?: Random;
-  /** The last event sequence number seen, asked for on every reconnect. */
-  resumeFrom: () => number | undefined;
+  /** The last event sequence number seen (and its gateway boot), asked for on every reconnect. */
+  resumeFrom: () => ResumePoint | undefined;
 }
 
 /** How often a live link is judged; the granularity of silent-cut detection. */
@@ -213,12 +213,12 @@ export class LinkSupervisor extends EventEmitter<SupervisorEvents> {
 
   private attemptRoute(
     route: LinkRoute,
-    resumeFrom: number | undefined,
+    resume: ResumePoint | undefined,
     reconnect: boolean,
   ): Promise<{ ok: true; welcome: WelcomeMessage } | { ok: false; code: string; reason: string; refused: boolean }> {
     const primary = this.primary!;
     const target: LinkTarget = { ...primary, url: route === 'secondary' ? this.secondaryUrl! : primary.url };
-    const link = new GatewayLink(target, { resumeFrom, heartbeatMs: this.thresholds.heartbeatMs, welcomeTimeoutMs: this.policy.attemptTimeoutMs });
+    const link = new GatewayLink(target, { resume, heartbeatMs: this.thresholds.heartbeatMs, welcomeTimeoutMs: this.policy.attemptTimeoutMs });
     this.link = link;
     this.route = route;
     return new Promise((resolve) => {
@@ -227,7 +227,7 @@ export class LinkSupervisor extends EventEmitter<SupervisorEvents> {
         if (this.link !== link) return;
         welcomed = true;
         this.goLive(link, route);
-        this.emit('welcome', { welcome, route, resumeFrom, reconnect });
+        this.emit('welcome', { welcome, route, resume, reconnect });
         resolve({ ok: true, welcome });
       });
       link.on('message', (m) => this.link === link && this.emit('message', m));

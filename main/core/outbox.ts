@@ -3,7 +3,8 @@ import type { Journal, OutboxEntry } from '../journal/journal.js';
 
 /**
  * Commands sent (or about to be) whose outcome is not known yet. Backed by the journal in the
- * app, so a command in flight at a crash is resent with its id after the restart; in memory
+ * app, so the outcome of a command in flight at a crash is asked of the gateway after the
+ * restart (command.status); in memory
  * when no journal is given (tests, `larmor record` without --journal).
  */
 export interface Outbox {

@@ -19,6 +19,7 @@ import {
 import { HealthErrorCode, type HealthThresholds, type HealthView, type ReconnectPolicy } from '../../protocol/health.js';
 import type { Random } from '../health/backoff.js';
 import type { Journal } from '../journal/journal.js';
+import type { ResumePoint } from './gateway-link.js';
 import { toLogEntry, type Activity } from './activity.js';
 import { CommandRelay, type RelayChange } from './command-relay.js';
 import { LinkSupervisor } from './link-supervisor.js';
@@ -47,6 +48,8 @@ export interface WorkstationCoreOptions {
   reconnect?: Partial<ReconnectPolicy>;
   /** Backoff jitter source (seeded in tests). */
   random?: Random;
+  /** Resend an in-flight command after a reconnect only while younger than this (default COMMAND_RESEND_MAX_AGE_MS). */
+  resendMaxAgeMs?: number;
 }
 
 const DISCONNECTED: LinkView = { status: 'disconnected', url: null, role: null, name: null, sessionId: null, error: null, policy: null };
@@ -64,8 +67,8 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   private health: HealthView;
   private snapshot: ScannerSnapshot | null = null;
   private lastSeq = 0;
-  /** resumeFrom of the current link: a sequenced item at or below it means the gateway restarted. */
-  private linkResumeFrom: number | null = null;
+  /** The gateway boot `lastSeq` counts in (from its welcome): numbering restarts with each boot. */
+  private bootId: string | null = null;
   private imageHandler: ImageHandler | null = null;
   private connectAttempt = 0;
   readonly relay: CommandRelay;
@@ -77,7 +80,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
       thresholds: options.thresholds,
       reconnect: options.reconnect,
       random: options.random,
-      resumeFrom: () => (this.snapshot ? this.lastSeq : undefined),
+      resumeFrom: (): ResumePoint | undefined => (this.snapshot && this.bootId !== null ? { seq: this.lastSeq, bootId: this.bootId } : undefined),
     });
     this.health = this.supervisor.view();
     this.relay = new CommandRelay(
@@ -85,9 +88,11 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
         refusal: () => this.refusal(),
         target: () => this.supervisor.siteUrl,
         send: (id, command) => this.supervisor.send({ type: 'command', id, command }),
+        lookup: (ids) => this.supervisor.send({ type: 'command.status', ids }),
       },
       (change) => this.commandChanged(change),
       this.journal ? new JournalOutbox(this.journal) : undefined,
+      { resendMaxAgeMs: options.resendMaxAgeMs },
     );
     this.wireSupervisor();
   }
@@ -112,7 +117,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     const { secondaryUrl, ...target } = parsed.data;
     this.snapshot = null;
     this.lastSeq = 0;
-    this.linkResumeFrom = null;
+    this.bootId = null;
     this.setLink({ status: 'connecting', url: target.url, role: target.role, name: target.name, sessionId: null, error: null, policy: null });
     const attempt = ++this.connectAttempt;
     return this.supervisor.start(target, secondaryUrl).catch((err: LarmorError) => {
@@ -154,7 +159,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
 
   private wireSupervisor(): void {
     const s = this.supervisor;
-    s.on('welcome', ({ welcome, route, resumeFrom, reconnect }) => this.welcomed(welcome, route, resumeFrom, reconnect));
+    s.on('welcome', ({ welcome, route, resume }) => this.welcomed(welcome, route, resume));
     s.on('message', (message) => this.receive(message));
     s.on('binary', (frame) => this.receiveImage(frame));
     s.on('protocol-error', (e) => this.record({ type: 'protocol-error', at: now(), ...e }));
@@ -164,7 +169,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
       this.publishState();
     });
     s.on('down', ({ code, reason }) => {
-      // In-flight commands stay in flight: they are resent after the reconnect.
+      // In-flight commands stay in flight: resent (or looked up, when too old) after the reconnect.
       this.setLink({ ...this.linkView, status: 'lost', error: { code, message: reason } });
     });
     s.on('failed', ({ code, reason }) => {
@@ -173,27 +178,32 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     });
   }
 
-  private welcomed(welcome: WelcomeMessage, route: string, resumeFrom: number | undefined, reconnect: boolean): void {
-    if (resumeFrom === undefined) {
-      this.snapshot = welcome.snapshot;
-      this.lastSeq = welcome.lastSeq;
-      this.linkResumeFrom = null;
+  private welcomed(welcome: WelcomeMessage, route: string, resume: ResumePoint | undefined): void {
+    if (resume === undefined) {
+      this.takeSnapshot(welcome);
       this.record({ type: 'scanner', at: now(), state: welcome.snapshot.state, seq: welcome.lastSeq, activeSequence: activeName(welcome.snapshot) });
-    } else if (welcome.lastSeq === resumeFrom) {
+    } else if (welcome.bootId !== resume.bootId) {
+      // Another gateway process: its numbers are not ours to compare; it sent a fresh snapshot.
+      this.takeSnapshot(welcome);
+      this.record({ type: 'resume', at: now(), mode: 'restarted', fromSeq: resume.seq, gatewaySeq: welcome.lastSeq });
+    } else if (welcome.lastSeq === resume.seq) {
       // The gateway replays what we missed right after the welcome.
-      this.linkResumeFrom = resumeFrom;
-      this.record({ type: 'resume', at: now(), mode: 'replay', fromSeq: resumeFrom, gatewaySeq: welcome.lastSeq });
+      this.record({ type: 'resume', at: now(), mode: 'replay', fromSeq: resume.seq, gatewaySeq: welcome.lastSeq });
     } else {
-      // Gap older than the gateway keeps (lastSeq ahead), or a restarted gateway (lastSeq behind).
-      this.snapshot = welcome.snapshot;
-      this.lastSeq = welcome.lastSeq;
-      this.linkResumeFrom = null;
-      this.record({ type: 'resume', at: now(), mode: welcome.lastSeq > resumeFrom ? 'snapshot' : 'restarted', fromSeq: resumeFrom, gatewaySeq: welcome.lastSeq });
+      // A gap older than the gateway keeps: a fresh snapshot instead of a replay.
+      this.takeSnapshot(welcome);
+      this.record({ type: 'resume', at: now(), mode: 'snapshot', fromSeq: resume.seq, gatewaySeq: welcome.lastSeq });
     }
     this.setLink({ ...this.linkView, status: 'connected', url: route === 'secondary' ? (this.health.url ?? this.linkView.url) : this.linkView.url, sessionId: welcome.session.id, policy: welcome.policy, error: null });
-    // Commands whose outcome is unknown go again, oldest first, before anything new can be sent.
-    this.relay.resendUnsettled();
-    void reconnect;
+    // Commands whose outcome is unknown: young ones go again, the rest are asked about, oldest
+    // first, before anything new can be sent.
+    this.relay.recoverUnsettled();
+  }
+
+  private takeSnapshot(welcome: WelcomeMessage): void {
+    this.snapshot = welcome.snapshot;
+    this.lastSeq = welcome.lastSeq;
+    this.bootId = welcome.bootId;
   }
 
   private refusal(): { code: string; reason: string } | null {
@@ -227,6 +237,9 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
       case 'resent':
         this.record({ type: 'resend', at: now(), id: v.id, name, sends: change.sends }, inOutbox);
         break;
+      case 'lookup':
+        this.record({ type: 'lookup', at: now(), id: v.id, name, why: change.why });
+        break;
       case 'refused':
       case 'settled':
       case 'recovered': {
@@ -241,17 +254,11 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   // ------------------------------------------------------------------ events and images
 
   /**
-   * Decide whether a sequenced item (event or image) is new. Below the link's resume point it
-   * can only come from a gateway whose numbering restarted (the gateway never replays at or
-   * below resumeFrom); between resume point and lastSeq it is a duplicate.
+   * Decide whether a sequenced item (event or image) is new: numbers at or below lastSeq were
+   * seen already (a replay overlapping what arrived before the cut). A restarted gateway is told
+   * apart by its welcome's bootId, never by its numbers.
    */
   private acceptSeq(seq: number): boolean {
-    if (this.linkResumeFrom !== null && seq <= this.linkResumeFrom) {
-      this.record({ type: 'resume', at: now(), mode: 'restarted', fromSeq: this.linkResumeFrom, gatewaySeq: seq });
-      this.linkResumeFrom = null;
-      this.lastSeq = seq;
-      return true;
-    }
     if (seq <= this.lastSeq) return false;
     this.lastSeq = seq;
     return true;
@@ -271,6 +278,9 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     switch (message.type) {
       case 'ack':
         this.relay.acknowledge(message);
+        return;
+      case 'command.status.result':
+        this.relay.applyStatus(message);
         return;
       case 'event': {
         const body = message.body;

@@ -18,6 +18,13 @@ describe('decodeClientMessage', () => {
     expect(decodeClientMessage(JSON.stringify(hello))).toEqual({ ok: true, message: hello });
   });
 
+  it('accepts a resume point with its gateway boot, and a command.status lookup', () => {
+    const resume = { ...hello, resumeFrom: 7, resumeBootId: 'boot-1' };
+    expect(decodeClientMessage(JSON.stringify(resume))).toEqual({ ok: true, message: resume });
+    const lookup = { type: 'command.status', ids: ['cmd-aaaaaaaa', 'cmd-bbbbbbbb'] };
+    expect(decodeClientMessage(JSON.stringify(lookup))).toEqual({ ok: true, message: lookup });
+  });
+
   it.each([
     ['malformed JSON', '{"type":', ErrorCode.MALFORMED_JSON],
     ['a JSON array', '[1,2]', ErrorCode.INVALID_MESSAGE],
@@ -27,6 +34,9 @@ describe('decodeClientMessage', () => {
     ['an unknown role', JSON.stringify({ ...hello, role: 'admin' }), ErrorCode.INVALID_MESSAGE],
     ['a command with a bad id', JSON.stringify({ type: 'command', id: 'x', command: { name: 'scan.stop' } }), ErrorCode.INVALID_PARAMETER],
     ['an unknown command', JSON.stringify({ type: 'command', id: 'abcdefgh', command: { name: 'scan.warp' } }), ErrorCode.INVALID_PARAMETER],
+    ['a command.status with no ids', JSON.stringify({ type: 'command.status', ids: [] }), ErrorCode.INVALID_MESSAGE],
+    ['a command.status with over 100 ids', JSON.stringify({ type: 'command.status', ids: Array.from({ length: 101 }, (_, i) => `cmd-id-${i}`) }), ErrorCode.INVALID_MESSAGE],
+    ['a command.status with a bad id', JSON.stringify({ type: 'command.status', ids: ['x'] }), ErrorCode.INVALID_MESSAGE],
   ])('rejects %s with a stable code', (_name, text, code) => {
     const result = decodeClientMessage(text);
     expect(result.ok).toBe(false);

@@ -1,6 +1,6 @@
 import { memo, useLayoutEffect, useRef } from 'react';
 import { appStore, useApp } from '../store/store.js';
-import { storedDomain } from '../viewer/pixels.js';
+import { lutRange } from '../viewer/pixels.js';
 import { cachedVoiLut, isInverted } from '../viewer/voi-lut.js';
 import { renderThumbnail } from '../viewer/render.js';
 import { imageWindow } from '../viewer/window-level.js';
@@ -66,8 +66,8 @@ const SeriesThumb = memo(function SeriesThumb({ uid }: { uid: string }) {
     const context = el?.getContext('2d');
     if (!representative || !el || !context) return;
     const { meta, pixels } = representative;
-    // The same whole-domain table the viewport uses: while both show the image's own window, it is built once.
-    const { minStored, maxStored } = storedDomain(pixels);
+    // The table the viewport uses too (see lutRange): while both show the image's own window, it is built once.
+    const { minStored, maxStored } = lutRange(pixels);
     const lut = cachedVoiLut({
       minStored,
       maxStored,

@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import { appStore, useApp } from '../store/store.js';
 import { currentImage, INITIAL_SERIES_VIEW, type SeriesView } from '../store/images-slice.js';
-import { storedDomain } from '../viewer/pixels.js';
+import { lutRange } from '../viewer/pixels.js';
 import { cachedVoiLut, isInverted, type WindowLevel } from '../viewer/voi-lut.js';
 import { renderGrey } from '../viewer/render.js';
 import { dragWindow, effectiveWindow, rescaledSpan, WINDOW_PRESETS } from '../viewer/window-level.js';
@@ -64,13 +64,13 @@ export function Viewport() {
   const frameBuffer = useRef<ImageData | null>(null);
 
   // Redraw only when the image or its presentation changes, in the same commit as the canvas's
-  // data attributes. The LUT spans every value of the pixel type, so it is built once per window
-  // (not once per image) and no image is scanned for its range; the pixels are not decoded again.
+  // data attributes. While the series shares one window the LUT is built once, not per image
+  // (see lutRange), and the pixels are not decoded again.
   useLayoutEffect(() => {
     const el = canvas.current;
     const context = el?.getContext('2d');
     if (!image || !voi || !context) return;
-    const { minStored, maxStored } = storedDomain(image.pixels);
+    const { minStored, maxStored } = lutRange(image.pixels);
     const lut = cachedVoiLut({
       minStored,
       maxStored,

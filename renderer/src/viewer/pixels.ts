@@ -94,6 +94,16 @@ export function pixelStats(pixels: StoredPixels): PixelStats {
   return stats;
 }
 
+/**
+ * The stored-value range a LUT for these pixels covers: their actual range when it is already
+ * known (the image has no window of its own, or the user dragged one: small tables, rebuilt as
+ * the window changes), else every value of their type (one table then serves a whole series
+ * that shares its window, and no image is scanned for its range).
+ */
+export function lutRange(pixels: StoredPixels): { minStored: number; maxStored: number } {
+  return statsCache.get(pixels) ?? storedDomain(pixels);
+}
+
 /** Modality LUT (PS3.3 C.11.1): the linear rescale from stored value to output units. */
 export function rescale(stored: number, slope: number, intercept: number): number {
   return stored * slope + intercept;

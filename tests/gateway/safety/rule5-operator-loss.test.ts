@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../../protocol/index.js';
+import { ErrorCode, PROTOCOL_VERSION, type EventMessage, type GatewayMessage, type WelcomeMessage } from '../../../protocol/index.js';
 import { RawClient } from '../../helpers/gateway.js';
 import { isNotice, scannerState } from './support.js';
 import { safetyFixture } from './support.js';
@@ -58,5 +58,44 @@ describe('safety rule 5: operator link lost', () => {
     expect(f.gateway.snapshot().control.holderName).toBe('Remote Tech');
     expect((await back.command(f.id('start'), { name: 'scan.start' })).outcome).toBe('done');
     expect(f.gateway.store.auditTrail().some((r) => r.action === 'control' && JSON.stringify(r.detail).includes('reconnected within the grace period'))).toBe(true);
+  });
+
+  it('tells the returning operator it is back only after its welcome, where it cannot be missed', async () => {
+    await f.start({ policy: { controlGraceS: 30 } });
+    const { operator, onsite } = await f.readyToScan();
+    operator.ws.terminate();
+    await onsite.raw.next(isNotice('alarm', /link lost/));
+    const back = await f.client('operator', 'Remote Tech');
+    const welcomeAt = back.messages.findIndex((m) => m.type === 'welcome');
+    const welcome = back.messages[welcomeAt] as WelcomeMessage;
+    const notice = await back.next<EventMessage>(isNotice('info', /Remote Tech is back/));
+    expect(back.messages.indexOf(notice)).toBeGreaterThan(welcomeAt);
+    expect(notice.seq).toBeGreaterThan(welcome.lastSeq);
+    expect(welcome.snapshot.control.holderName).toBe('Remote Tech');
+  });
+
+  it('orders a resuming operator\'s frames: welcome, the replayed events, then the news of its return', async () => {
+    await f.start({ policy: { controlGraceS: 30 } });
+    const { operator, onsite } = await f.readyToScan();
+    const bootId = operator.messages.find((m): m is WelcomeMessage => m.type === 'welcome')!.bootId;
+    const seen = Math.max(...operator.messages.filter((m): m is EventMessage => m.type === 'event').map((m) => m.seq));
+    operator.ws.terminate();
+    await onsite.raw.next(isNotice('alarm', /link lost/));
+    f.gateway.notice('info', 'while you were away');
+    const back = await RawClient.connect(f.gateway.url);
+    back.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'operator', credentials: { name: 'Remote Tech' }, resumeFrom: seen, resumeBootId: bootId });
+    await back.next(isNotice('info', /Remote Tech is back/));
+    const at = (match: (m: GatewayMessage) => boolean) => back.messages.findIndex(match);
+    const welcome = at((m) => m.type === 'welcome');
+    const replayed = at(isNotice('info', /while you were away/));
+    const news = at(isNotice('info', /Remote Tech is back/));
+    expect(welcome).toBe(0);
+    expect(replayed).toBeGreaterThan(welcome);
+    expect(news).toBeGreaterThan(replayed);
+    expect(back.messages.filter(isNotice('info', /Remote Tech is back/))).toHaveLength(1);
+    const seqs = back.messages.filter((m): m is EventMessage => m.type === 'event').map((m) => m.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(seqs[0]).toBe(seen + 1);
+    back.close();
   });
 });

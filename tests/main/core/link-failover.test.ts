@@ -7,6 +7,7 @@ import { WorkstationCore } from '../../../main/core/workstation-core.js';
 import { seededRandom } from '../../../main/health/backoff.js';
 import { OPEN_EXAM, startTestGateway } from '../../helpers/gateway.js';
 import { FaultProxy } from '../../helpers/fault-proxy.js';
+import { onsiteGrants, type OnsiteClient } from '../../helpers/onsite.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { ActivityLog, sleep } from './core-harness.js';
 
@@ -18,9 +19,11 @@ const CLEAN_CLOSE_DETECTION_BOUND_MS = 500;
 let gateway: Gateway | undefined;
 const proxies: FaultProxy[] = [];
 const cores: WorkstationCore[] = [];
+const onsites: OnsiteClient[] = [];
 
 afterEach(async () => {
   for (const c of cores.splice(0)) c.disconnect();
+  for (const o of onsites.splice(0)) o.close();
   for (const p of proxies.splice(0)) await p.close();
   await gateway?.close();
   gateway = undefined;
@@ -102,12 +105,35 @@ describe('link health: reconnect and failover', () => {
     const { primary, core, log } = await setup({ secondary: true });
     await sleep(300);
     const from = log.length;
-    // The gateway sees this cut at once (a middlebox reset its side), so it frees the
-    // operator's control for the reconnect; a cut the gateway cannot see is its loss policy.
-    primary.blackholeClientSide();
+    primary.blackhole(); // silent: the gateway still sees the old session as the control holder
     await log.health('healthy', from);
     expect(core.view().health.route).toBe('secondary');
     expect(await core.sendCommand(OPEN_EXAM)).toMatchObject({ state: 'done' });
+  });
+
+  it('gets control back after a silent cut the gateway cannot see yet, and the operator commands again', async () => {
+    // A long gateway heartbeat: the old session would be dropped only after 16 s of silence.
+    gateway = await startTestGateway({ requireChecklist: false, heartbeatIntervalMs: 2000 });
+    const primary = await FaultProxy.start(gateway.port);
+    const secondary = await FaultProxy.start(gateway.port);
+    proxies.push(primary, secondary);
+    const core = new WorkstationCore({ random: seededRandom(7) });
+    cores.push(core);
+    const log = new ActivityLog(core);
+    await core.connect({ url: primary.url, secondaryUrl: secondary.url, role: 'operator', name: 'Remote Tech' });
+    onsites.push(await onsiteGrants(gateway, 'Remote Tech'));
+    await sleep(300);
+    const holder = gateway.snapshot().control.holderSessionId;
+    const from = log.length;
+    primary.blackhole(); // stays dark: no FIN, no RST ever reaches the gateway
+    await log.health('lost', from);
+    expect(gateway.snapshot().control.holderSessionId).toBe(holder); // the gateway has not noticed
+    await log.health('healthy', from);
+    expect(await core.sendCommand(OPEN_EXAM)).toMatchObject({ state: 'done' });
+    expect(gateway.snapshot().control.holderSessionId).toBe(core.view().link.sessionId);
+    expect(gateway.snapshot().onsite?.operatorLoss).toBeNull();
+    const superseded = gateway.store.auditTrail().filter((r) => r.action === 'session' && r.decision === 'terminated');
+    expect(superseded).toMatchObject([{ sessionId: holder, detail: { reason: 'superseded by reconnect' } }]);
   });
 
   it('reconnects to the primary after the gateway closes, with backoff', async () => {
@@ -137,7 +163,7 @@ describe('link health: reconnect and failover', () => {
     const { primary, core, log } = await setup();
     await sleep(300);
     const from = log.length;
-    primary.blackholeClientSide(); // the command vanishes on the way
+    primary.blackhole(); // the command vanishes on the way; the gateway sees nothing
     const pending = core.sendCommand(OPEN_EXAM);
     await log.health('lost', from);
     primary.heal();
@@ -229,6 +255,50 @@ describe('link health: resume', () => {
     gateway.notice('info', 'after-restart');
     expect(await log.next((a) => a.type === 'notice' && a.text === 'after-restart', from)).toBeTruthy();
     expect(core.view().snapshot?.participants.map((p) => p.name)).toContain('Remote Tech');
+  });
+
+  it('after a gateway restart on the same data file, takes its fresh snapshot and misses no image or event that follows', async () => {
+    const dataFile = join(tempDir(), 'gateway.sqlite');
+    const options = { port: 0, dataFile, autoGrantControl: true, requireChecklist: false };
+    gateway = await Gateway.start(options);
+    const proxy = await FaultProxy.start(gateway.port);
+    proxies.push(proxy);
+    const core = new WorkstationCore({ random: seededRandom(3), reconnect: { baseDelayMs: 50 } });
+    cores.push(core);
+    const log = new ActivityLog(core);
+    const images: string[] = [];
+    core.setImageHandler((frame) => {
+      const { header } = decodeImageFrame(frame);
+      if (core.noteImageSeq(header.seq)) images.push(header.sopInstanceUid);
+    });
+    await core.connect({ url: proxy.url, role: 'operator', name: 'Remote Tech' });
+    expect(await core.sendCommand(OPEN_EXAM)).toMatchObject({ state: 'done' });
+    for (let i = 0; i < 30; i++) gateway.notice('info', `before-${i}`);
+    await log.next((a) => a.type === 'notice' && a.text === 'before-29');
+    const resumePoint = core.lastEventSeq;
+    const from = log.length;
+    await gateway.close();
+    await log.health('lost', from);
+    gateway = await Gateway.start(options);
+    // The new boot numbers past the old resume point before the workstation is back: its
+    // numbers must not be taken for the old boot's.
+    for (let i = 0; gateway.events.lastSeq <= resumePoint + 10; i++) gateway.notice('info', `between-${i}`);
+    proxy.retarget(gateway.port);
+    await log.health('healthy', from);
+    expect(await log.next((a) => a.type === 'resume', from)).toMatchObject({ mode: 'restarted', fromSeq: resumePoint });
+    expect(core.view().snapshot?.exam).toBeNull(); // the new boot's scanner
+    const TOTAL = 60;
+    for (let n = 0; n < TOTAL; n++) {
+      if (n % 3 === 0) gateway.publishImage({ source: 'simulator', transferSyntaxUid: '1.2.840.10008.1.2.1', sopInstanceUid: `1.2.9.${n}`, seriesUid: '1.2.9', imagesInSeries: null }, new Uint8Array(64));
+      else gateway.notice('info', `after-${n}`);
+    }
+    gateway.notice('info', 'the-end');
+    await log.next((a) => a.type === 'notice' && a.text === 'the-end', from);
+    const after = log.all.slice(from).filter((a) => a.type === 'notice' && a.text.startsWith('after-')).map((a) => (a as { text: string }).text);
+    expect(after).toEqual(Array.from({ length: TOTAL }, (_, n) => n).filter((n) => n % 3 !== 0).map((n) => `after-${n}`));
+    expect(images).toEqual(Array.from({ length: TOTAL }, (_, n) => n).filter((n) => n % 3 === 0).map((n) => `1.2.9.${n}`));
+    // Nothing of the new boot from before the reconnect is replayed as if it followed the old one.
+    expect(log.all.slice(from).some((a) => a.type === 'notice' && a.text.startsWith('between-'))).toBe(false);
   });
 
   it('takes a fresh snapshot when the gap is older than the gateway keeps', async () => {

@@ -158,6 +158,7 @@ function fakeWelcome() {
     type: 'welcome',
     version: 1,
     session: { id: 's', role: 'operator', name: 'X' },
+    bootId: 'fake-boot',
     heartbeat: { intervalMs: 1000 },
     policy: { onOperatorLoss: 'x', fallbackInstructions: 'y', controlGraceS: 1 },
     snapshot: {

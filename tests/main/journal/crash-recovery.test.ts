@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ErrorCode } from '../../../protocol/index.js';
 import type { Gateway } from '../../../gateway/server/gateway.js';
 import { Journal } from '../../../main/journal/journal.js';
 import { startTestGateway } from '../../helpers/gateway.js';
@@ -21,8 +22,8 @@ afterEach(async () => {
 });
 
 /** Spawn the child workstation; `lines` collects its stdout lines as they come. */
-function workstation(mode: 'run' | 'recover', url: string, file: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, mode, url, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+function workstation(mode: 'run' | 'one' | 'recover', url: string, file: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, mode, url, file], { stdio: ['pipe', 'pipe', 'inherit'] });
   children.push(child);
   const lines: string[] = [];
   let buffered = '';
@@ -36,46 +37,99 @@ function workstation(mode: 'run' | 'recover', url: string, file: string) {
   return { child, lines, exited };
 }
 
-async function until(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((r) => setTimeout(r, 10));
+async function until(check: () => boolean, everyMs = 10): Promise<void> {
+  while (!check()) await new Promise((r) => setTimeout(r, everyMs));
 }
 
+const field = (lines: string[], tag: string, i: number) => lines.filter((l) => l.startsWith(`${tag} `)).map((l) => l.split(' ')[i]!);
+
 describe('journal across kill -9', () => {
-  it('keeps every acknowledged record, passes integrity_check, and recovers in-flight outcomes from the gateway', async () => {
+  it('keeps every acknowledged record, passes integrity_check, and recovers in-flight outcomes from the gateway with command.status', async () => {
     const dir = tempDir();
     const file = join(dir, 'journal.sqlite');
     gateway = await startTestGateway({ autoGrantControl: true, requireChecklist: false });
-    proxy = await FaultProxy.start(gateway.port);
+    const gw = gateway;
+    proxy = await FaultProxy.start(gw.port);
     // A slow route keeps several commands in flight at any moment.
     proxy.setConditions({ delayMs: 40 });
+    const route = proxy;
 
     const first = workstation('run', proxy.url, file);
-    await until(() => first.lines.filter((l) => l.startsWith('ACK ')).length >= 40);
+    // Once enough is acknowledged, cut the route silently right after the gateway decided a
+    // command and before its ack leaves: the workstation is killed with that command in flight.
+    let cutAfter: string | null = null;
+    const remember = gw.store.rememberOutcome.bind(gw.store);
+    gw.store.rememberOutcome = (ack, actor, name) => {
+      remember(ack, actor, name);
+      if (cutAfter === null && field(first.lines, 'ACK', 1).length >= 40) {
+        cutAfter = ack.id;
+        route.blackhole();
+      }
+    };
+    await until(() => cutAfter !== null);
+    await new Promise((r) => setTimeout(r, 100)); // whatever else was on its way vanishes too
     first.child.kill('SIGKILL');
     expect(await first.exited).toBe(-1);
+    route.heal();
     const acked = first.lines.filter((l) => l.startsWith('ACK ')).map((l) => l.split(' ')) as [string, string, string][];
 
     const journal = Journal.open(file);
     expect(journal.integrityCheck()).toBe('ok');
     for (const [, id, state] of acked) expect(journal.entry(id), `acknowledged ${id}`).toMatchObject({ outcome: state, settledBy: 'gateway' });
     const inFlight = journal.unsettled().map((e) => e.id);
-    expect(inFlight.length).toBeGreaterThanOrEqual(1);
     journal.close();
+    const decidedBeforeRecovery = new Map(inFlight.map((id) => [id, gw.store.outcomeOf(id)]));
+    const known = inFlight.filter((id) => decidedBeforeRecovery.get(id) !== undefined);
+    expect(known).toContain(cutAfter);
 
     const second = workstation('recover', proxy.url, file);
     expect(await second.exited).toBe(0);
     expect(second.lines).toContain('UNSETTLED 0');
-    const recovered = second.lines.filter((l) => l.startsWith('RECOVERED ')).map((l) => l.split(' ')[1]);
-    expect(recovered.sort()).toEqual([...inFlight].sort());
+    expect(field(second.lines, 'RESEND', 1)).toEqual([]);
+    expect(field(second.lines, 'LOOKUP', 1).sort()).toEqual([...inFlight].sort());
+    const recovered = new Map(second.lines.filter((l) => l.startsWith('RECOVERED ')).map((l) => [l.split(' ')[1]!, l.split(' ').slice(2).join(' ')]));
+    expect([...recovered.keys()].sort()).toEqual([...inFlight].sort());
+    for (const id of inFlight) {
+      const stored = decidedBeforeRecovery.get(id);
+      // Decided at the gateway: its stored outcome. Never received: not applied, and not sent again.
+      expect(recovered.get(id), id).toBe(stored ? `${stored.outcome} ${stored.code ?? '-'}` : `rejected ${ErrorCode.NOT_APPLIED}`);
+    }
+    expect(gw.store.auditTrail(1_000_000).some((r) => r.action === 'command.status' && r.actor === 'Crash Tech')).toBe(true);
 
     const after = Journal.open(file);
     expect(after.integrityCheck()).toBe('ok');
     for (const id of inFlight) expect(after.entry(id)).toMatchObject({ settledBy: 'gateway' });
     after.close();
-    // Applied once each at the gateway, whether the first send reached it or only the resend.
-    const decisions = gateway.store.auditTrail(1_000_000).filter((r) => r.action.startsWith('command ') && r.decision !== 'duplicate');
+    // Applied once each at the gateway; what it never received was never applied.
+    const decisions = gw.store.auditTrail(1_000_000).filter((r) => r.action.startsWith('command ') && r.decision !== 'duplicate');
     const ids = decisions.map((r) => (r.detail as { id: string }).id);
     expect(new Set(ids).size).toBe(ids.length);
-    for (const id of inFlight) expect(ids).toContain(id);
+    for (const id of inFlight) expect(ids.includes(id)).toBe(known.includes(id));
+  }, 60_000);
+
+  it('never applies, after the restart, a command journalled but never delivered', async () => {
+    const file = join(tempDir(), 'journal.sqlite');
+    gateway = await startTestGateway({ autoGrantControl: true, requireChecklist: false });
+    proxy = await FaultProxy.start(gateway.port);
+
+    const first = workstation('one', proxy.url, file);
+    await until(() => first.lines.includes('READY'));
+    proxy.blackhole();
+    first.child.stdin!.write('go\n');
+    await until(() => first.lines.some((l) => l.startsWith('SENT ')));
+    const [id] = field(first.lines, 'SENT', 1);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const journal = Journal.open(file);
+    expect(journal.unsettled().map((e) => e.id)).toEqual([id]);
+    journal.close();
+
+    proxy.heal();
+    const second = workstation('recover', proxy.url, file);
+    expect(await second.exited).toBe(0);
+    expect(second.lines).toContain(`RECOVERED ${id} rejected ${ErrorCode.NOT_APPLIED}`);
+    expect(field(second.lines, 'RESEND', 1)).toEqual([]);
+    expect(gateway.snapshot().exam).toBeNull();
+    expect(gateway.store.auditTrail().some((r) => r.action === 'command exam.open')).toBe(false);
   }, 60_000);
 });

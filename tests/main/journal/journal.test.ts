@@ -59,7 +59,8 @@ describe('Journal', () => {
     const file = join(tempDir(), 'j.sqlite');
     const journal = Journal.open(file);
     journal.enqueue('cmd-aaaaaaaa', STOP, 't0', SITE);
-    journal.record({ type: 'health', at: 't1', state: 'lost' });
+    const lost = { type: 'health', at: 't1', state: 'lost' };
+    journal.record(lost);
     journal.close();
     const reopened = Journal.open(file);
     expect(reopened.unsettled()).toHaveLength(1);
