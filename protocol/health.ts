@@ -121,6 +121,18 @@ export interface HealthView {
   /** Recent heartbeats, oldest first, for the RTT/loss graph. */
   samples: HealthSample[];
   thresholds: HealthThresholds;
+  /**
+   * The call's own health as this workstation's media panes judge it (no frames for a while,
+   * ICE failed), folded into the link-health model; absent while there is no call.
+   */
+  media?: MediaHealthView | null;
+}
+
+export interface MediaHealthView {
+  health: 'ok' | 'degraded' | 'failed';
+  reason: string | null;
+  /** ISO time this media health began. */
+  since: string;
 }
 
 /** Error codes of link health and recovery (kept here so this feature's codes live together). */

@@ -16,6 +16,8 @@ export type Activity =
   /** `recovered`: the outcome arrived after the promise gave up, or after a restart. */
   | { type: 'ack'; at: string; id: string; name: string; outcome: string; code: string | null; reason: string | null; recovered?: boolean }
   | HealthTransition
+  /** The call's health changed, as the renderer's media panes judge it. */
+  | { type: 'media-health'; at: string; health: 'ok' | 'degraded' | 'failed'; reason: string | null }
   /** How the event stream continued after a reconnect. */
   | { type: 'resume'; at: string; mode: 'replay' | 'snapshot' | 'restarted'; fromSeq: number; gatewaySeq: number }
   | { type: 'notice'; at: string; level: 'info' | 'warning' | 'alarm'; text: string; seq: number }
@@ -64,6 +66,8 @@ export function toLogEntry(a: Activity): LogEntry | null {
     case 'image':
       // Arrivals show in the series strip; one log line per slice would bury everything else.
       return null;
+    case 'media-health':
+      return { at: a.at, kind: 'health', level: a.health === 'ok' ? 'info' : 'warning', text: `audio/video ${a.health}${a.reason ? `: ${a.reason}` : ''}` };
     case 'image-error':
       return { at: a.at, kind: 'image', level: 'warning', text: `image refused: ${a.code} ${a.message}` };
     case 'protocol-error':

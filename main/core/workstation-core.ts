@@ -16,7 +16,7 @@ import {
   type WelcomeMessage,
   type WorkstationView,
 } from '../../protocol/index.js';
-import { HealthErrorCode, type HealthThresholds, type HealthView, type ReconnectPolicy } from '../../protocol/health.js';
+import { HealthErrorCode, type HealthThresholds, type HealthView, type MediaHealthView, type ReconnectPolicy } from '../../protocol/health.js';
 import type { Random } from '../health/backoff.js';
 import type { Journal } from '../journal/journal.js';
 import type { ResumePoint } from './gateway-link.js';
@@ -65,6 +65,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   private readonly journal: Journal | null;
   private linkView: LinkView = DISCONNECTED;
   private health: HealthView;
+  private mediaHealth: MediaHealthView | null = null;
   private snapshot: ScannerSnapshot | null = null;
   private lastSeq = 0;
   /** The gateway boot `lastSeq` counts in (from its welcome): numbering restarts with each boot. */
@@ -103,7 +104,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   }
 
   view(): WorkstationView {
-    return { link: { ...this.linkView }, snapshot: this.snapshot, commands: this.relay.recent().map((c) => ({ ...c })), health: this.health };
+    return { link: { ...this.linkView }, snapshot: this.snapshot, commands: this.relay.recent().map((c) => ({ ...c })), health: { ...this.health, media: this.mediaHealth } };
   }
 
   get lastEventSeq(): number {
@@ -266,8 +267,19 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
 
   /** Sends the renderer's WebRTC signaling on the current link (issue 6). */
   sendMedia(message: MediaClientMessage): void {
-    if (message.type === 'media.state' || message.type === 'media.join') this.emit('media-health', { health: message.state.health, reason: message.state.healthReason });
+    if (message.type === 'media.state' || message.type === 'media.join') this.noteMediaHealth(message.state.health, message.state.healthReason);
+    if (message.type === 'media.leave') this.noteMediaHealth(null, null);
     relayMediaMessage((m) => this.supervisor.send(m), message);
+  }
+
+  /** Fold the call's health (as the panes judge it) into the link-health view and the log. */
+  private noteMediaHealth(health: MediaHealthView['health'] | null, reason: string | null): void {
+    if (health === (this.mediaHealth?.health ?? null) && reason === (this.mediaHealth?.reason ?? null)) return;
+    const at = now();
+    this.mediaHealth = health === null ? null : { health, reason, since: health === this.mediaHealth?.health ? this.mediaHealth.since : at };
+    this.emit('media-health', { health: health ?? 'ok', reason });
+    if (health !== null) this.record({ type: 'media-health', at, health, reason });
+    this.publishState();
   }
 
   private receive(message: GatewayMessage): void {

@@ -18,6 +18,24 @@ const lost = health({
 });
 
 describe('presentFailoverBanner', () => {
+  it('warns when the call failed while scanner control is healthy, and says control is unaffected', () => {
+    const b = presentFailoverBanner({
+      health: health({ state: 'healthy', media: { health: 'failed', reason: 'no video frames for 5 s', since: '2026-01-01T10:00:00.000Z' } }),
+      policy: POLICY,
+      now: T0 + 7_000,
+    })!;
+    expect(b.tone).toBe('warn');
+    expect(b.headline).toBe('Audio/video with the scanner room failed');
+    expect(b.duration).toBe('for 7 s');
+    expect(b.cause).toBe('no video frames for 5 s');
+    expect(b.commands).toMatch(/unaffected/);
+  });
+
+  it('shows nothing for a healthy call on a healthy link', () => {
+    const ok = health({ state: 'healthy', media: { health: 'ok', reason: null, since: '2026-01-01T10:00:00.000Z' } });
+    expect(presentFailoverBanner({ health: ok, policy: POLICY, now: T0 })).toBeNull();
+  });
+
   it('shows nothing while healthy on the primary route, offline or connecting', () => {
     for (const state of ['healthy', 'offline', 'connecting'] as const) {
       expect(presentFailoverBanner({ health: health({ state }), policy: POLICY, now: T0 })).toBeNull();

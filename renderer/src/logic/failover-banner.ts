@@ -47,6 +47,7 @@ export function presentFailoverBanner({ health, policy, now }: BannerInput): Fai
     case 'connecting':
       return null;
     case 'healthy':
+      if (health.media && health.media.health !== 'ok') return mediaBanner(health, now, figures);
       if (!health.failedOver) return null;
       return {
         ...EMPTY,
@@ -91,6 +92,22 @@ export function presentFailoverBanner({ health, policy, now }: BannerInput): Fai
       };
     }
   }
+}
+
+/** The control link is fine but the call is not: say so, without alarming about scanner control. */
+function mediaBanner(health: HealthView, now: number, figures: string | null): FailoverBannerContent {
+  const media = health.media!;
+  return {
+    ...EMPTY,
+    tone: 'warn',
+    icon: '◆',
+    headline: media.health === 'failed' ? 'Audio/video with the scanner room failed' : 'Audio/video with the scanner room degraded',
+    duration: since(media.since, now),
+    cause: media.reason,
+    reconnect: 'The call reconnects on its own (ICE restart). Use the site phone to reach onsite staff meanwhile.',
+    commands: 'Scanner control is unaffected: commands work normally.',
+    figures,
+  };
 }
 
 const EMPTY: Omit<FailoverBannerContent, 'tone' | 'icon' | 'headline'> = {
