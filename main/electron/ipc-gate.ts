@@ -2,6 +2,7 @@ import { ErrorCode, IpcRequests } from '../../protocol/index.js';
 import { handleApiRequest, toApiError } from '../api-host.js';
 import type { WorkstationCore } from '../core/workstation-core.js';
 import type { ElectronMain, IpcMainInvokeEvent } from './electron-api.js';
+import { pageOf } from './security-policy.js';
 
 /**
  * The only place ipcMain is used (house style: VS Code's validated ipcMain wrapper). A request
@@ -11,7 +12,7 @@ import type { ElectronMain, IpcMainInvokeEvent } from './electron-api.js';
 export function isTrustedSender(event: IpcMainInvokeEvent, appPageUrl: string): boolean {
   const frame = event.senderFrame;
   if (!frame || frame !== event.sender.mainFrame) return false;
-  return frame.url.split(/[?#]/)[0] === appPageUrl;
+  return pageOf(frame.url) === appPageUrl;
 }
 
 export function registerIpcGate(ipcMain: ElectronMain['ipcMain'], core: WorkstationCore, appPageUrl: string): void {

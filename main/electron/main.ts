@@ -8,6 +8,7 @@ import { attachImageIntake } from '../images/image-intake.js';
 import { startEmbeddedGateway } from '../start/embedded-gateway.js';
 import type { ElectronMain, WebContents } from './electron-api.js';
 import { registerIpcGate } from './ipc-gate.js';
+import { allowNavigation, allowPermissionCheck, allowPermissionRequest } from './security-policy.js';
 
 /**
  * Electron shell: a window around the workstation core. Everything with logic lives in the core;
@@ -19,14 +20,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 const rendererIndex = join(here, '..', '..', 'renderer', 'index.html');
 const appPageUrl = pathToFileURL(rendererIndex).href;
 
-/** Camera and microphone (the video panes) and nothing else, and only for our own page. */
-const ALLOWED_PERMISSIONS = new Set(['media']);
-
 app.enableSandbox();
 app.on('web-contents-created', (_event, contents: WebContents) => {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   contents.on('will-navigate', (event, url) => {
-    if (url.split(/[?#]/)[0] !== appPageUrl) event.preventDefault();
+    if (!allowNavigation(url, appPageUrl)) event.preventDefault();
   });
 });
 
@@ -34,11 +32,8 @@ await app.whenReady();
 const core = new WorkstationCore({ journal: Journal.open(defaultJournalFile()) }); // issue 5: command outbox + audit journal
 attachImageIntake(core);
 const ses = session.defaultSession;
-ses.setPermissionRequestHandler((_wc, permission, callback, details) => {
-  const fromUs = (details.requestingUrl ?? '').split(/[?#]/)[0] === appPageUrl;
-  callback(fromUs && ALLOWED_PERMISSIONS.has(permission));
-});
-ses.setPermissionCheckHandler((_wc, permission, origin) => ALLOWED_PERMISSIONS.has(permission) && (origin === 'file://' || appPageUrl.startsWith(origin)));
+ses.setPermissionRequestHandler((_wc, permission, callback, details) => callback(allowPermissionRequest(permission, details, appPageUrl)));
+ses.setPermissionCheckHandler((_wc, permission, origin) => allowPermissionCheck(permission, origin, appPageUrl));
 ses.webRequest.onHeadersReceived((details, callback) => {
   callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [RENDERER_CSP] } });
 });
