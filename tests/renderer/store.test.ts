@@ -4,6 +4,7 @@ import { wireLarmor } from '../../renderer/src/store/wire-larmor.js';
 import { LOG_CAPACITY } from '../../renderer/src/store/log-slice.js';
 import { API_MISSING } from '../../renderer/src/store/types.js';
 import { commandView, fakeApi, sequence, settle, snapshot, view } from './fixtures.js';
+import { preview } from './viewer/images.js';
 import type { LogEntry } from '../../protocol/api.js';
 
 const NOW = '2026-01-01T10:00:00.000Z';
@@ -29,6 +30,18 @@ describe('wireLarmor', () => {
     fake.pushLog(entry('first'));
     fake.pushLog(entry('second'));
     expect(store.getState().log.map((e) => e.text)).toEqual(['first', 'second']);
+  });
+  it("empties the viewer when a new exam opens, so one patient's images never sit beside the next's", () => {
+    wireLarmor(fake.api, store);
+    const exam = snapshot().exam!;
+    fake.pushView(view({ snapshot: snapshot({ exam: { ...exam, studyUid: '2.25.1' } }) }));
+    store.getState().receiveImage(preview());
+    fake.pushView(view({ snapshot: snapshot({ exam: { ...exam, studyUid: '2.25.1' } }) }));
+    expect(store.getState().seriesOrder).toHaveLength(1);
+    fake.pushView(view({ snapshot: snapshot({ exam: null }) }));
+    expect(store.getState().seriesOrder).toHaveLength(1);
+    fake.pushView(view({ snapshot: snapshot({ exam: { ...exam, studyUid: '2.25.2' } }) }));
+    expect(store.getState().seriesOrder).toEqual([]);
   });
   it('unsubscribes from everything it subscribed to', () => {
     const unwire = wireLarmor(fake.api, store);

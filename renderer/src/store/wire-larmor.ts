@@ -7,8 +7,16 @@ import type { AppStore } from './store.js';
  * images slice). Returns one function that undoes every subscription.
  */
 export function wireLarmor(api: LarmorApi, store: AppStore): Unsubscribe {
+  let studyUid: string | null = null;
   const unsubscribers = [
-    api.state.subscribe((view) => store.getState().receiveView(view)),
+    api.state.subscribe((view) => {
+      // A new exam starts with an empty viewer: the previous patient's images never sit beside
+      // the next patient's, and their memory is released.
+      const next = view.snapshot?.exam?.studyUid ?? null;
+      if (next !== null && studyUid !== null && next !== studyUid) store.getState().clearImages();
+      if (next !== null) studyUid = next;
+      store.getState().receiveView(view);
+    }),
     api.log.subscribe((entry) => {
       store.getState().appendLog(entry);
       // The core logs images it refused; the viewport shows the latest one too.
