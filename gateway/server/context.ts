@@ -1,0 +1,21 @@
+import type { LinkPolicy } from '../../protocol/index.js';
+import type { ScannerSimulator } from '../simulator/scanner-simulator.js';
+import type { GatewayStore } from '../storage/gateway-store.js';
+import type { ClientSession, SessionRegistry } from './sessions.js';
+
+/**
+ * What the gateway's handlers share, handed to each by the Gateway (the composition root) so
+ * that no handler imports another's owner.
+ */
+export interface GatewayContext {
+  readonly sessions: SessionRegistry;
+  readonly store: GatewayStore;
+  readonly scanner: ScannerSimulator;
+  readonly policy: LinkPolicy;
+  readonly heartbeatIntervalMs: number;
+  /** Audit trail entry for what a session did, also written to the log. */
+  audit(session: ClientSession, action: string, decision: string, code: string | null, detail?: unknown): void;
+  notice(level: 'info' | 'warning' | 'alarm', text: string): void;
+  /** Send every greeted client a fresh scanner snapshot event. */
+  publishSnapshot(): void;
+}
