@@ -165,6 +165,11 @@ export class Gateway {
     return (this.http.address() as AddressInfo).port;
   }
 
+  /** The SQLite file of the audit trail and command outcomes (a restart on it remembers both). */
+  get dataFile(): string {
+    return this.options.dataFile;
+  }
+
   get url(): string {
     const host = this.options.host ?? '127.0.0.1';
     return `${this.options.tls ? 'wss' : 'ws'}://${host.includes(':') ? `[${host}]` : host}:${this.port}/`;

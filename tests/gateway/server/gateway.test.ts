@@ -170,7 +170,7 @@ describe('gateway commands and roles', () => {
 
   it('remembers command outcomes across a gateway restart', async () => {
     gateway = await startTestGateway();
-    const dataFile = (gateway as unknown as { options: { dataFile: string } }).options.dataFile;
+    const dataFile = gateway.dataFile;
     const c = await operator();
     const first: AckMessage = await c.command('persist-01', OPEN_EXAM);
     c.close();

@@ -1,0 +1,40 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { PROTOCOL_VERSION, SUBPROTOCOL } from '../../protocol/index.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const LARMOR = join(import.meta.dirname, '..', '..', 'bin', 'larmor.js');
+
+describe('larmor start (what npm start runs), as a process', () => {
+  it('starts the embedded gateway and the browser shell, prints both addresses, serves both pages, and stops cleanly on SIGINT', async () => {
+    const child = spawn(process.execPath, [LARMOR, 'start'], {
+      env: { ...process.env, LARMOR_PORT: '0', LARMOR_NO_ELECTRON: '1', LARMOR_DATA_DIR: tempDir() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    await expect.poll(() => /Larmor workstation: (\S+)/.test(out) && /onsite console: (\S+)/.test(out), { timeout: 30_000 }).toBe(true);
+    const workstation = /Larmor workstation: (\S+)/.exec(out)![1]!;
+    const onsite = /onsite console: (\S+)/.exec(out)![1]!;
+    const gateway = decodeURIComponent(/[?&]gateway=([^&\s]+)/.exec(workstation)![1]!);
+
+    expect((await fetch(workstation)).status).toBe(200);
+    expect(await (await fetch(onsite)).text()).toMatch(/<div id="root">/);
+
+    // The embedded gateway is a real, separate service speaking the wire protocol.
+    const ws = new WebSocket(gateway, SUBPROTOCOL);
+    const welcome = await new Promise<{ type: string; snapshot: { state: string } }>((resolve, reject) => {
+      ws.once('open', () => ws.send(JSON.stringify({ type: 'hello', version: PROTOCOL_VERSION, role: 'observer', credentials: { name: 'smoke' } })));
+      ws.once('message', (data) => resolve(JSON.parse(data.toString())));
+      ws.once('error', reject);
+    });
+    ws.close();
+    expect(welcome).toMatchObject({ type: 'welcome', snapshot: { state: 'idle' } });
+
+    child.kill('SIGINT');
+    expect(await new Promise((resolve) => child.once('exit', (code) => resolve(code)))).toBe(0);
+  });
+});
