@@ -1,0 +1,49 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Gateway } from '../../gateway/server/gateway.js';
+import { startTestGateway } from '../helpers/gateway.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const LARMOR = join(import.meta.dirname, '..', '..', 'bin', 'larmor.js');
+
+let gateway: Gateway | undefined;
+afterEach(async () => gateway?.close());
+
+/** A site certificate from a private CA, as a hospital would issue one (openssl, for real). */
+function siteCertificate(dir: string): { cert: string; key: string } {
+  const cert = join(dir, 'site.pem');
+  const key = join(dir, 'site.key');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=larmor-test-site', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  return { cert, key };
+}
+
+async function record(url: string, extraEnv: Record<string, string>): Promise<{ type: string; status?: string; code?: string | null; reason?: string | null }[]> {
+  const out = tempDir();
+  const child = spawn(process.execPath, [LARMOR, 'record', '--gateway', url, '--out', out], { env: { ...process.env, ...extraEnv }, stdio: 'ignore' });
+  const file = join(out, 'events.jsonl');
+  const events = () => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
+  await expect.poll(() => events().some((e) => e.type === 'link' && e.status !== 'connecting'), { timeout: 20_000 }).toBe(true);
+  child.kill('SIGINT');
+  await new Promise((resolve) => child.once('exit', resolve));
+  return events();
+}
+
+describe('wss:// between workstation and gateway', () => {
+  it('connects over TLS when the workstation trusts the site CA (NODE_EXTRA_CA_CERTS)', async () => {
+    const { cert, key } = siteCertificate(tempDir());
+    gateway = await startTestGateway({ tls: { cert: readFileSync(cert), key: readFileSync(key) } });
+    expect(gateway.url).toMatch(/^wss:\/\//);
+    const events = await record(gateway.url, { NODE_EXTRA_CA_CERTS: cert });
+    expect(events.find((e) => e.type === 'link' && e.status === 'connected')).toBeTruthy();
+  });
+
+  it('refuses a gateway whose certificate it does not trust, and says why', async () => {
+    const { cert, key } = siteCertificate(tempDir());
+    gateway = await startTestGateway({ tls: { cert: readFileSync(cert), key: readFileSync(key) } });
+    const events = await record(gateway.url, {});
+    expect(events.some((e) => e.type === 'link' && e.status === 'connected')).toBe(false);
+    expect(JSON.stringify(events)).toMatch(/SELF_SIGNED|self.signed|certificate/i);
+  });
+});
