@@ -4,18 +4,23 @@ import type { Gateway } from '../../gateway/server/gateway.js';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { openOnsiteConsole, openWorkstationPage, paneStats } from '../helpers/onsite-page.js';
+import { FaultProxy } from '../helpers/fault-proxy.js';
 
 let gateway: Gateway;
 let browser: Browser;
 let operator: Page;
 let onsite: Page;
+/** The workstation reaches the gateway through this proxy, so the test can cut its network. */
+let route: FaultProxy;
 const cleanups: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
   gateway = await startTestGateway();
   browser = await launchChromium();
   onsite = await openOnsiteConsole(browser, gateway);
-  operator = await openWorkstationPage(browser, gateway, 'operator', 'Remote Tech', cleanups);
+  route = await FaultProxy.start(gateway.port);
+  cleanups.push(() => route.close());
+  operator = await openWorkstationPage(browser, gateway, 'operator', 'Remote Tech', cleanups, route.url);
 });
 
 afterAll(async () => {
@@ -78,9 +83,8 @@ describe.skipIf(!chromiumAvailable())('two-way audio and video between the works
   it('rebuilds the call on its own when the workstation’s gateway link drops and comes back', async () => {
     const pane = onsite.locator('[data-testid="remote-pane"][data-peer-role="operator"]');
     const oldSession = await pane.getAttribute('data-peer-session');
-    // Drop the operator's socket at the gateway, as a network change would.
-    const sessions = (gateway as unknown as { sessions: Map<string, { role: string | null; ws: { terminate(): void } }> }).sessions;
-    for (const s of sessions.values()) if (s.role === 'operator') s.ws.terminate();
+    // The operator's network drops (connection reset), as on a network change.
+    route.reset();
     await expect.poll(() => pane.getAttribute('data-peer-session'), { timeout: 30_000 }).not.toBe(oldSession);
     await expect.poll(async () => (await paneStats(onsite, 'operator')).frames, { timeout: 20_000 }).toBeGreaterThan(5);
     await expect.poll(async () => (await paneStats(operator, 'onsite')).frames, { timeout: 20_000 }).toBeGreaterThan(5);

@@ -19,14 +19,14 @@ export async function openOnsiteConsole(browser: Browser, gateway: Gateway, name
 }
 
 /** A workstation (core + browser shell) with its page connected to `gateway` in `role`. */
-export async function openWorkstationPage(browser: Browser, gateway: Gateway, role: 'operator' | 'observer', name: string, cleanups: (() => Promise<void>)[]): Promise<Page> {
+export async function openWorkstationPage(browser: Browser, gateway: Gateway, role: 'operator' | 'observer', name: string, cleanups: (() => Promise<void>)[], url = gateway.url): Promise<Page> {
   const ws = await startWorkstation(gateway.url);
   cleanups.push(ws.close);
   const context = await browser.newContext();
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error(`[${role} page error]`, err));
   await page.goto(ws.shell.url);
-  await page.getByTestId('connect-url').fill(gateway.url);
+  await page.getByTestId('connect-url').fill(url);
   await page.getByTestId('connect-role').selectOption(role);
   await page.getByTestId('connect-name').fill(name);
   await page.getByTestId('connect-submit').click();
