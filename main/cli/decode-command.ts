@@ -6,25 +6,12 @@
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { rle, streamDecodedPixelData } from '../../native-bridge/index.js';
 import { readPart10 } from '../../native-bridge/dicom/index.js';
-import { ErrorCode } from '../../protocol/errors.js';
+import { reportFailure, reportUsage } from './cli-errors.js';
 
 const USAGE = 'larmor decode IN.dcm OUT.raw';
 
-/** Failures go to stderr as `larmor <command>: CODE message`; exit status 1 (2 for usage). */
-function fail(error: unknown): number {
-  const code = (error as { code?: unknown } | null)?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  const stable = typeof code === 'string' && code.startsWith('LARMOR_E_') ? code
-    : (error as NodeJS.ErrnoException | null)?.syscall !== undefined ? ErrorCode.INVALID_PARAMETER // fs errors: ENOENT, EACCES...
-    : ErrorCode.INTERNAL;
-  process.stderr.write(`larmor decode: ${stable} ${message}\n`);
-  return 1;
-}
-
-function usage(): number {
-  process.stderr.write(`larmor decode: ${ErrorCode.INVALID_PARAMETER} usage: ${USAGE}\n`);
-  return 2;
-}
+const fail = (error: unknown): number => reportFailure('decode', error);
+const usage = (): number => reportUsage('decode', USAGE);
 
 export async function run(argv: string[]): Promise<number> {
   if (argv.length !== 2) return usage();

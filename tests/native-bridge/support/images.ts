@@ -1,4 +1,6 @@
 /** Deterministic test images: flat, noisy and MR-like content from a seeded PRNG. */
+import { seededRandom } from '../../../main/health/backoff.js';
+
 export type Content = 'flat' | 'noisy' | 'mr';
 
 export interface TestImage {
@@ -12,17 +14,8 @@ export interface TestImage {
   seed: number;
 }
 
-/** mulberry32: tiny, seedable, good enough for test content. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, the seeded PRNG the workstation uses for backoff jitter: reproducible test content. */
+export const prng = seededRandom;
 
 /** Native little-endian pixel bytes of all frames, laid out per planarConfiguration. */
 export function makePixels(image: TestImage): Uint8Array {
