@@ -7,6 +7,9 @@ export default defineConfig({
     // Real sockets, real processes, real Chromium: generous, but never a test's pass criterion.
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // How long expect.poll waits for real processes and a real browser to get there: a budget
+    // against a busy machine, not a speed requirement (the default, 1 s, is tight on 2 cores).
+    expect: { poll: { timeout: 15_000, interval: 50 } },
     // Two cores: browser and DCMTK tests run in parallel files, but not too many at once.
     maxWorkers: 2,
     pool: 'forks',
