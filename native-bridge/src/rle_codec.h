@@ -38,6 +38,20 @@ struct RleFailure {
 
 bool ComputeLayout(const RleFrameInfo& info, FrameLayout* layout, RleFailure* failure);
 
+// Where segment `segment`'s bytes sit in the native frame (PS3.5 G.2: segments are ordered by
+// sample, most significant byte first): the first byte's offset and the step between pixels.
+// One definition for the decoder and the encoder, like segmentPlacement() in frame-layout.ts.
+struct SegmentPlacement {
+  size_t start;
+  size_t stride;
+};
+inline SegmentPlacement PlaceSegment(const FrameLayout& layout, size_t segment) {
+  const size_t sample = segment / layout.bytes_per_sample;
+  const size_t byte_in_sample = layout.bytes_per_sample - 1 - (segment % layout.bytes_per_sample);
+  if (layout.planar) return {sample * layout.pixels * layout.bytes_per_sample + byte_in_sample, layout.bytes_per_sample};
+  return {sample * layout.bytes_per_sample + byte_in_sample, layout.samples * layout.bytes_per_sample};
+}
+
 // Validates the 64-byte header (PS3.5 G.5) and fills `bounds` with [start, end) per segment.
 bool ReadSegmentTable(const uint8_t* frame, size_t length, const FrameLayout& layout,
                       std::vector<uint32_t>* bounds, RleFailure* failure);

@@ -100,16 +100,7 @@ bool DecodeFrame(const uint8_t* frame, const std::vector<uint32_t>& bounds, cons
   uint8_t* plane = planes.data();
   for (size_t s = 0; s < count; s++) {
     if (!DecodeSegment(frame, bounds[2 * s], bounds[2 * s + 1], plane, length, s, failure)) return false;
-    const size_t sample = s / layout.bytes_per_sample;
-    const size_t byte_in_sample = layout.bytes_per_sample - 1 - (s % layout.bytes_per_sample);
-    size_t start, stride;
-    if (layout.planar) {
-      start = sample * layout.pixels * layout.bytes_per_sample + byte_in_sample;
-      stride = layout.bytes_per_sample;
-    } else {
-      start = sample * layout.bytes_per_sample + byte_in_sample;
-      stride = layout.samples * layout.bytes_per_sample;
-    }
+    const auto [start, stride] = PlaceSegment(layout, s);
     uint8_t* dst = out + start;
     for (size_t p = 0; p < length; p++) dst[p * stride] = plane[p];
   }

@@ -72,16 +72,7 @@ size_t EncodeFrame(const uint8_t* pixels, const RleFrameInfo& info, const FrameL
   uint8_t* pos = out + kHeaderLength;
   for (size_t s = 0; s < layout.segment_count; s++) {
     WriteUint32LE(out + 4 + 4 * s, static_cast<uint32_t>(pos - out));
-    const size_t sample = s / layout.bytes_per_sample;
-    const size_t byte_in_sample = layout.bytes_per_sample - 1 - (s % layout.bytes_per_sample);
-    size_t start, stride;
-    if (layout.planar) {
-      start = sample * layout.pixels * layout.bytes_per_sample + byte_in_sample;
-      stride = layout.bytes_per_sample;
-    } else {
-      start = sample * layout.bytes_per_sample + byte_in_sample;
-      stride = layout.samples * layout.bytes_per_sample;
-    }
+    const auto [start, stride] = PlaceSegment(layout, s);
     for (size_t r = 0; r < rows; r++) {
       const uint8_t* source = pixels + start + r * row_length * stride;
       const uint8_t* row_data = source;
