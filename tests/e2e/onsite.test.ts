@@ -4,7 +4,7 @@ import { SafetyErrorCode } from '../../protocol/index.js';
 import type { Gateway } from '../../gateway/server/gateway.js';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
 import { startTestGateway } from '../helpers/gateway.js';
-import { openOnsiteConsole, openWorkstationPage } from '../helpers/onsite-page.js';
+import { openExamAndQueue, openOnsiteConsole, openWorkstationPage } from '../helpers/onsite-page.js';
 
 let gateway: Gateway;
 let browser: Browser;
@@ -47,12 +47,7 @@ describe.skipIf(!chromiumAvailable())('onsite console and workstation through a 
     operator = await openWorkstationPage(browser, gateway, 'operator', 'Remote Tech', cleanups);
     await onsite.locator('[data-testid="control-grant"][data-operator="Remote Tech"]').click();
     await expect.poll(() => onsite.getByTestId('control-holder').textContent()).toMatch(/Remote Tech has control/);
-    await operator.getByTestId('exam-patient-name').fill('DOE^JANE');
-    await operator.getByTestId('exam-patient-id').fill('PID-42');
-    await operator.getByTestId('exam-submit').click();
-    await expect.poll(() => operator.getByTestId('scanner-state').textContent()).toMatch(/exam open/i);
-    await operator.getByTestId('library-select').selectOption('localizer');
-    await operator.getByTestId('queue-add').click();
+    await openExamAndQueue(operator, 'localizer');
     await expect.poll(() => operator.getByTestId('queue-item').count()).toBe(1);
   });
 

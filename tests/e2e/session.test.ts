@@ -5,7 +5,7 @@ import type { Gateway } from '../../gateway/server/gateway.js';
 import { launchChromium } from '../helpers/browser.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { onsiteGrants, type OnsiteClient } from '../helpers/onsite.js';
-import { startWorkstation } from '../helpers/shell.js';
+import { openExamAndQueue, openWorkstationPage } from '../helpers/onsite-page.js';
 
 let gateway: Gateway;
 let browser: Browser;
@@ -24,20 +24,8 @@ afterAll(async () => {
   await gateway?.close();
 });
 
-async function openWorkstation(role: 'operator' | 'observer', name: string): Promise<Page> {
-  const ws = await startWorkstation(gateway.url);
-  cleanups.push(ws.close);
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  page.on('pageerror', (err) => console.error(`[${role} page error]`, err));
-  await page.goto(ws.shell.url);
-  // The shell passes the gateway it knows in ?gateway=, so the form starts filled in.
-  expect(await page.getByTestId('connect-url').inputValue()).toBe(gateway.url);
-  await page.getByTestId('connect-role').selectOption(role);
-  await page.getByTestId('connect-name').fill(name);
-  await page.getByTestId('connect-submit').click();
-  await expect.poll(() => page.getByTestId('link-status').textContent()).toMatch(/connected/i);
-  return page;
+function openWorkstation(role: 'operator' | 'observer', name: string): Promise<Page> {
+  return openWorkstationPage(browser, gateway, role, name, cleanups);
 }
 
 describe('workstation in the browser shell', () => {
@@ -50,13 +38,7 @@ describe('workstation in the browser shell', () => {
     // Safety rules 1 and 2: the onsite technologist checks in and grants control.
     onsite = await onsiteGrants(gateway, 'Remote Tech');
 
-    await operator.getByTestId('exam-patient-name').fill('DOE^JANE');
-    await operator.getByTestId('exam-patient-id').fill('PID-42');
-    await operator.getByTestId('exam-submit').click();
-    await expect.poll(() => operator.getByTestId('scanner-state').textContent()).toMatch(/exam open/i);
-
-    await operator.getByTestId('library-select').selectOption('localizer');
-    await operator.getByTestId('queue-add').click();
+    await openExamAndQueue(operator, 'localizer');
     await expect.poll(() => operator.getByTestId('queue-item').count()).toBe(1);
     expect((await onsite.confirmChecklist()).outcome).toBe('done');
 

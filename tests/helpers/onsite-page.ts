@@ -26,12 +26,26 @@ export async function openWorkstationPage(browser: Browser, gateway: Gateway, ro
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error(`[${role} page error]`, err));
   await page.goto(ws.shell.url);
+  // The shell passes the gateway it knows in ?gateway=, so the form starts filled in.
+  const prefilled = await page.getByTestId('connect-url').inputValue();
+  if (prefilled !== gateway.url) throw new Error(`connect form starts with ${JSON.stringify(prefilled)}, not ${gateway.url}`);
   await page.getByTestId('connect-url').fill(url);
   await page.getByTestId('connect-role').selectOption(role);
   await page.getByTestId('connect-name').fill(name);
   await page.getByTestId('connect-submit').click();
   await page.getByTestId('link-status').filter({ hasText: /connected/i }).waitFor({ timeout: 15_000 });
   return page;
+}
+
+/** Through the workstation's UI: register a patient, then queue one protocol from the library. */
+export async function openExamAndQueue(page: Page, protocolId: string): Promise<void> {
+  await page.getByTestId('exam-patient-name').fill('DOE^JANE');
+  await page.getByTestId('exam-patient-id').fill('PID-42');
+  await page.getByTestId('exam-submit').click();
+  await page.getByTestId('scanner-state').filter({ hasText: /exam open/i }).waitFor({ timeout: 15_000 });
+  await page.getByTestId('library-select').selectOption(protocolId);
+  await page.getByTestId('queue-add').click();
+  await page.getByTestId('queue-item').first().waitFor({ timeout: 15_000 });
 }
 
 /** Numbers a remote pane exposes from getStats() (data attributes), per peer role. */

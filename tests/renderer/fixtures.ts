@@ -1,3 +1,4 @@
+import { PARAM_LIMITS } from '../../gateway/simulator/parameter-limits.js';
 import { offlineHealth } from '../../protocol/health.js';
 import type { CommandView, LarmorApi, LinkView, LogEntry, WorkstationView } from '../../protocol/api.js';
 import type { ScannerCommand } from '../../protocol/commands.js';
@@ -10,19 +11,8 @@ export const T2_PARAMS: SequenceParams = {
 
 export const FLAIR_PARAMS: SequenceParams = { ...T2_PARAMS, trMs: 9000, teMs: 100, tiMs: 2500, echoTrainLength: 15, averages: 1 };
 
-export const LIMITS: ScannerSnapshot['limits'] = {
-  trMs: { min: 2, max: 15000, step: 0.1 },
-  teMs: { min: 1, max: 300, step: 0.1 },
-  tiMs: { min: 20, max: 4000, step: 1 },
-  flipAngleDeg: { min: 1, max: 180, step: 1 },
-  matrixRows: { min: 64, max: 512, step: 16 },
-  matrixCols: { min: 64, max: 512, step: 16 },
-  fovMm: { min: 100, max: 500, step: 1 },
-  slices: { min: 1, max: 128, step: 1 },
-  sliceThicknessMm: { min: 0.5, max: 10, step: 0.1 },
-  averages: { min: 1, max: 8, step: 1 },
-  echoTrainLength: { min: 1, max: 64, step: 1 },
-};
+/** The gateway's own editable ranges, as its snapshot carries them. */
+export const LIMITS: ScannerSnapshot['limits'] = PARAM_LIMITS;
 
 export function sequence(id: string, status: QueuedSequence['status'], extra: Partial<QueuedSequence> = {}): QueuedSequence {
   return {
