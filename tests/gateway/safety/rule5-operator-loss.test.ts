@@ -28,7 +28,7 @@ describe('safety rule 5: operator link lost', () => {
   });
 
   it('detects a silent operator by heartbeat and alerts onsite', async () => {
-    await f.start({ heartbeatIntervalMs: 30 });
+    await f.start({ heartbeatIntervalMs: 100 });
     const { onsite } = await f.readyToScan();
     // The operator's RawClient never pings: after the heartbeat deadline the gateway drops it.
     await onsite.raw.next(isNotice('alarm', /Operator Remote Tech: link lost/));

@@ -39,12 +39,25 @@ export function safetyFixture() {
     async readyToScan(options: { checklist?: boolean; operatorName?: string } = {}) {
       const name = options.operatorName ?? 'Remote Tech';
       const operator = await fixture.client('operator', name);
+      // The operator heartbeats while the scene is set up, as a live workstation would, and goes
+      // silent once it is ready: a test with a short heartbeat must not lose it half-way.
+      const interval = Math.max(20, state.gateway!.heartbeatIntervalMs / 2);
+      const heartbeat = setInterval(() => {
+        if (operator.ws.readyState === operator.ws.OPEN) operator.sendJson({ type: 'ping', t: Date.now() });
+      }, interval);
+      try {
+        return await fixture.setUpExam(operator, name, options.checklist !== false);
+      } finally {
+        clearInterval(heartbeat);
+      }
+    },
+    async setUpExam(operator: RawClient, name: string, checklist: boolean) {
       const onsite = await fixture.onsite();
       await onsite.checkIn();
       await onsite.grantTo(state.gateway!, name);
       await operator.command(fixture.id('open'), OPEN_EXAM);
       await operator.command(fixture.id('queue'), { name: 'sequence.queue', protocolId: 'localizer' });
-      if (options.checklist !== false) await onsite.confirmChecklist();
+      if (checklist) await onsite.confirmChecklist();
       return { operator, onsite };
     },
   };
