@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { IceServer, LarmorError, describeIssues } from '../protocol/index.js';
 import { Gateway } from './server/gateway.js';
+import { runPlans } from './collaboration/plans-command.js';
 
 const USAGE = `usage: larmor gateway [--port N] [--host ADDR] [--time-scale X] [--data-dir DIR]
                       [--tls-cert FILE --tls-key FILE] [--token TOKEN]
@@ -16,6 +17,7 @@ const USAGE = `usage: larmor gateway [--port N] [--host ADDR] [--time-scale X] [
  * parse stdout.
  */
 export async function run(argv: string[]): Promise<number> {
+  if (argv[0] === 'plans') return runPlans(argv.slice(1));
   const { values } = parseArgs({
     args: argv,
     options: {

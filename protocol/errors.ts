@@ -16,6 +16,16 @@ export const ErrorCode = {
   // roles and control
   ROLE_FORBIDDEN: 'LARMOR_E_ROLE_FORBIDDEN',
   NOT_CONTROL_HOLDER: 'LARMOR_E_NOT_CONTROL_HOLDER',
+  // collaboration (protocol/collaboration.ts)
+  /** Observers are receive-only: no chat, marks, proposals or handovers. */
+  OBSERVER_RECEIVE_ONLY: 'LARMOR_E_OBSERVER_RECEIVE_ONLY',
+  /** A mark for an image this gateway never sent, or too many marks on one image. */
+  MARK_UNKNOWN_IMAGE: 'LARMOR_E_MARK_UNKNOWN_IMAGE',
+  MARK_LIMIT: 'LARMOR_E_MARK_LIMIT',
+  /** A proposal or handover needs a control holder, and there is none. */
+  NO_CONTROL_HOLDER: 'LARMOR_E_NO_CONTROL_HOLDER',
+  UNKNOWN_PROPOSAL: 'LARMOR_E_UNKNOWN_PROPOSAL',
+  UNKNOWN_HANDOVER: 'LARMOR_E_UNKNOWN_HANDOVER',
   // scanner commands
   INVALID_PARAMETER: 'LARMOR_E_INVALID_PARAMETER',
   INVALID_STATE: 'LARMOR_E_INVALID_STATE',

@@ -3,6 +3,7 @@ export * from './errors.js';
 export * from './scanner.js';
 export * from './commands.js';
 export * from './messages.js';
+export * from './collaboration.js';
 export * from './codec.js';
 export * from './api.js';
 export * from './image-frame.js';

@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { ScannerCommand, CommandOutcome } from './commands.js';
 import { ScannerSnapshot } from './scanner.js';
 import { OnsiteMessage } from './onsite.js';
+import { Role } from './roles.js';
+import { CollabEventBodies, CollabMessage, CollabStateMessage } from './collaboration.js';
 import { MediaJoinMessage, MediaLeaveMessage, MediaStateMessage, MediaRoomMessage, SignalMessage, SignalRelayMessage } from './signaling.js';
 
-export const Role = z.enum(['operator', 'observer', 'onsite']);
-export type Role = z.infer<typeof Role>;
+export { Role } from './roles.js';
 
 /** Client-made command id: unique per workstation, reused verbatim when a command is resent. */
 export const CommandId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/);
@@ -67,9 +68,10 @@ export const ClientMessage = z.discriminatedUnion('type', [
   MediaLeaveMessage,
   MediaStateMessage,
   SignalMessage,
+  CollabMessage,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
-export const CLIENT_MESSAGE_TYPES: readonly string[] = ['hello', 'command', 'command.status', 'ping', 'onsite', 'media.join', 'media.leave', 'media.state', 'signal'];
+export const CLIENT_MESSAGE_TYPES: readonly string[] = ['hello', 'command', 'command.status', 'ping', 'onsite', 'media.join', 'media.leave', 'media.state', 'signal', 'collab'];
 
 // ---------------------------------------------------------------- gateway -> client
 
@@ -131,6 +133,7 @@ export type NoticeLevel = z.infer<typeof NoticeLevel>;
 export const GatewayEventBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('scanner'), snapshot: ScannerSnapshot }),
   z.object({ kind: z.literal('notice'), level: NoticeLevel, text: z.string() }),
+  ...CollabEventBodies,
 ]);
 export type GatewayEventBody = z.infer<typeof GatewayEventBody>;
 
@@ -163,5 +166,6 @@ export const GatewayMessage = z.discriminatedUnion('type', [
   ErrorMessage,
   MediaRoomMessage,
   SignalRelayMessage,
+  CollabStateMessage,
 ]);
 export type GatewayMessage = z.infer<typeof GatewayMessage>;

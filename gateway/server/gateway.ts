@@ -29,6 +29,7 @@ import { OnsiteHandler } from './onsite-handler.js';
 import { SessionRegistry, type ClientSession } from './sessions.js';
 import { newDicomUid } from './uids.js';
 import { attachImaging, type DicomReceiverOptions, type Imaging } from '../images/index.js';
+import { CollaborationDesk } from '../collaboration/collaboration-desk.js';
 
 export interface GatewayOptions {
   port?: number;
@@ -69,6 +70,8 @@ export const MAX_CONTROL_FRAME_BYTES = 64 * 1024;
 /** A client silent for this many heartbeat intervals is considered gone. */
 const DEAD_AFTER_INTERVALS = 8;
 const EVENT_BUFFER_EVENTS = 5000;
+/** How often the contingency plans are checked for a new version written by another process. */
+const PLANS_POLL_MS = 2000;
 const EVENT_BUFFER_BYTES = 256 * 1024 * 1024;
 
 const DEFAULT_POLICY: LinkPolicy = {
@@ -102,7 +105,9 @@ export class Gateway {
   private readonly commands: CommandHandler;
   private readonly media: MediaRelay;
   private readonly handshake: Handshake;
+  private readonly collaboration: CollaborationDesk;
   private liveness: NodeJS.Timeout | null = null;
+  private plansWatch: NodeJS.Timeout | null = null;
   private readonly log: (line: string) => void;
   readonly site: ScannerSnapshot['site'];
   imaging: Imaging | null = null;
@@ -133,6 +138,16 @@ export class Gateway {
     this.commands = new CommandHandler(ctx, this.control, this.onsite, options);
     this.media = new MediaRelay(ctx, options.iceServers ?? []);
     this.handshake = new Handshake(ctx, { control: this.control, events: this.events, bootId: this.bootId, token: options.token, snapshot: () => this.snapshot() });
+    this.collaboration = new CollaborationDesk(ctx, {
+      control: this.control,
+      checkedInOnsite: () => this.onsite.presence.current?.sessionId ?? null,
+      applyAs: (holder, id, command) => {
+        this.commands.command(holder, { type: 'command', id, command });
+        const outcome = this.store.outcomeOf(id);
+        return outcome ? { type: 'ack', id, ...outcome } : undefined;
+      },
+      publish: (body) => this.publish(body),
+    });
     this.scanner.on('change', () => this.publishSnapshot());
     const handler = (req: IncomingMessage, res: ServerResponse) => this.handleHttp(req, res);
     this.http = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(handler);
@@ -156,6 +171,9 @@ export class Gateway {
     gateway.imaging = await attachImaging(gateway, options.dicom, gateway.log);
     gateway.scanner.startClock();
     gateway.liveness = setInterval(() => gateway.dropSilentClients(), gateway.heartbeatIntervalMs);
+    // Plans are edited by `larmor gateway plans` in another process: notice a new version.
+    gateway.plansWatch = setInterval(() => gateway.collaboration.publishPlansIfChanged(), PLANS_POLL_MS);
+    gateway.plansWatch.unref();
     gateway.liveness.unref();
     gateway.log(`gateway listening on ${gateway.url}`);
     return gateway;
@@ -195,6 +213,7 @@ export class Gateway {
 
   /** Send one image (DICOM Part 10 bytes) to every greeted client, numbered with the events. */
   publishImage(header: Parameters<EventBuffer['appendImage']>[0], part10: Uint8Array): void {
+    this.collaboration.sentImages.add(header.sopInstanceUid);
     this.sessions.broadcast(this.events.appendImage(header, part10));
   }
 
@@ -207,6 +226,7 @@ export class Gateway {
     this.control.clear();
     await this.imaging?.close();
     if (this.liveness) clearInterval(this.liveness);
+    if (this.plansWatch) clearInterval(this.plansWatch);
     for (const s of this.sessions.values()) s.ws.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
@@ -262,7 +282,13 @@ export class Gateway {
       case 'ping':
         return this.sessions.send(session, { type: 'pong', t: message.t });
       case 'hello':
-        return this.handshake.greet(session, message);
+        this.handshake.greet(session, message);
+        // After the welcome (and any replay): chat, marks, proposals and plans to catch up on.
+        if (session.role !== null) this.sessions.send(session, { type: 'collab.state', state: this.collaboration.state() });
+        return;
+      case 'collab':
+        if (session.role === null) return this.sessions.sendError(session, ErrorCode.HELLO_REQUIRED, 'send hello before chat, marks or proposals');
+        return this.collaboration.handle(session, message);
       case 'command':
         if (session.role === null) return this.sessions.sendError(session, ErrorCode.HELLO_REQUIRED, 'send hello before commands');
         return this.commands.command(session, message);
@@ -307,6 +333,8 @@ export class Gateway {
   }
 
   private publishSnapshot(): void {
+    this.collaboration.scannerChanged();
+    this.collaboration.controlMayHaveChanged();
     this.publish({ kind: 'scanner', snapshot: this.snapshot() });
   }
 

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AckMessage, CommandOutcome } from '../../protocol/index.js';
 import { GATEWAY_MIGRATIONS } from './migrations/index.js';
+import { CollaborationStore } from './collaboration-store.js';
 
 export interface AuditRecord {
   sessionId: string | null;
@@ -30,6 +31,8 @@ export class GatewayStore {
   private readonly insertAudit: Database.Statement;
   private readonly insertOutcome: Database.Statement;
   private readonly selectOutcome: Database.Statement;
+  /** Chat and contingency plans, in the same file. */
+  readonly collaboration: CollaborationStore;
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -44,6 +47,7 @@ export class GatewayStore {
       'INSERT OR IGNORE INTO command_outcome (id, at, actor, name, outcome, code, reason) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     this.selectOutcome = this.db.prepare('SELECT outcome, code, reason FROM command_outcome WHERE id = ?');
+    this.collaboration = new CollaborationStore(this.db);
   }
 
   audit(record: AuditRecord): void {

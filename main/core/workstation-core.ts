@@ -4,6 +4,8 @@ import {
   ErrorCode,
   LarmorError,
   describeIssues,
+  type CollabEventBody,
+  type CollabState,
   type CommandView,
   type GatewayMessage,
   type LinkView,
@@ -35,6 +37,10 @@ export interface WorkstationCoreEvents {
   'image-frame': [Uint8Array];
   /** WebRTC room and signals from the gateway, for the renderer's peer connections (issue 6). */
   media: [MediaGatewayMessage];
+  /** Chat, marks, proposals, handover and contingency plans as they change. */
+  collab: [CollabEventBody];
+  /** What to catch up on after a welcome. */
+  'collab-state': [CollabState];
   /** The renderer's judgement of the call (no frames, ICE failed), for the link-health model. */
   'media-health': [{ health: 'ok' | 'degraded' | 'failed'; reason: string | null }];
 }
@@ -298,7 +304,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
         const body = message.body;
         const before = this.snapshot;
         if (!this.acceptSeq(message.seq)) return; // replayed after a resume: already seen
-        const detail = body.kind === 'scanner' ? { state: body.snapshot.state } : { level: body.level, text: body.text };
+        const detail = body.kind === 'scanner' ? { state: body.snapshot.state } : body.kind === 'notice' ? { level: body.level, text: body.text } : {};
         const eventRecord = { type: 'event', at: message.at, seq: message.seq, kind: body.kind, ...detail };
         this.journal?.record(eventRecord);
         if (body.kind === 'scanner') {
@@ -307,11 +313,17 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
             this.record({ type: 'scanner', at: message.at, state: body.snapshot.state, seq: message.seq, activeSequence: activeName(body.snapshot) });
           }
           this.publishState();
-        } else {
+        } else if (body.kind === 'notice') {
           this.record({ type: 'notice', at: message.at, level: body.level, text: body.text, seq: message.seq });
+        } else {
+          // Chat, marks, proposals, handover and plans: the collaboration view keeps them.
+          this.emit('collab', body);
         }
         return;
       }
+      case 'collab.state':
+        this.emit('collab-state', message.state);
+        return;
       case 'error':
         this.record({ type: 'protocol-error', at: now(), code: message.code, message: message.message });
         return;

@@ -118,6 +118,7 @@ export class OnsiteLink {
       }
       case 'event':
         if (message.body.kind === 'scanner') return this.update({ snapshot: message.body.snapshot });
+        if (message.body.kind !== 'notice') return;
         return this.update({ notices: [...this.view.notices, { seq: message.seq, at: message.at, level: message.body.level, text: message.body.text }].slice(-KEEP_NOTICES) });
       case 'media.room':
       case 'signal':

@@ -1,0 +1,270 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ErrorCode,
+  MAX_MARKS_PER_IMAGE,
+  SafetyErrorCode,
+  type AckMessage,
+  type ChatEntry,
+  type CollabAction,
+  type CollabMessage,
+  type CollabState,
+  type ContingencyPlan,
+  type GatewayEventBody,
+  type Handover,
+  type Mark,
+  type Proposal,
+} from '../../protocol/index.js';
+import { rejected } from '../server/acks.js';
+import type { GatewayContext } from '../server/context.js';
+import type { ControlDesk } from '../server/control.js';
+import type { ClientSession } from '../server/sessions.js';
+import { SentImages } from './sent-images.js';
+
+export interface CollaborationDeps {
+  control: ControlDesk;
+  /** The checked-in onsite person's session id, or null. */
+  checkedInOnsite(): string | null;
+  /** Apply a scanner command as `holder` (the command handler: control, safety rules, exactly once). */
+  applyAs(holder: ClientSession, id: string, command: Proposal['command']): AckMessage | undefined;
+  /** Publish one sequenced event to every greeted client. */
+  publish(body: GatewayEventBody): void;
+}
+
+type Refusal = { code: string; reason: string };
+
+/**
+ * "Scanning with you" at the gateway (docs/architecture.md "Collaboration"): chat, marks on
+ * images, proposals, handover of control and the contingency plans. Every action is answered
+ * with exactly one ack and audited; observers are receive-only; handover, like every change of
+ * control, takes effect only when the checked-in onsite person confirms (safety rule 2).
+ */
+export class CollaborationDesk {
+  readonly sentImages = new SentImages();
+  private readonly marks = new Map<string, Mark[]>();
+  private readonly proposals = new Map<string, Proposal>();
+  private handover: Handover | null = null;
+  private studyUid: string | null = null;
+  private plansVersion = -1;
+  private plansCache: ContingencyPlan[] = [];
+
+  constructor(private readonly ctx: GatewayContext, private readonly deps: CollaborationDeps) {
+    this.studyUid = ctx.scanner.core().exam?.studyUid ?? null;
+    this.refreshPlans();
+  }
+
+  /** What a client that joins or resumes needs to catch up (sent after its welcome). */
+  state(): CollabState {
+    return {
+      chat: this.ctx.store.collaboration.chatOf(this.studyUid),
+      marks: [...this.marks.values()].flat(),
+      proposals: [...this.proposals.values()].filter((p) => p.status === 'pending'),
+      handover: this.handover,
+      plans: this.plansCache,
+    };
+  }
+
+  plans(): ContingencyPlan[] {
+    return this.plansCache;
+  }
+
+  /**
+   * The scanner changed: a new exam starts with no marks and no pending proposals (they were
+   * about the previous patient's images and queue).
+   */
+  scannerChanged(): void {
+    const studyUid = this.ctx.scanner.core().exam?.studyUid ?? null;
+    if (studyUid === this.studyUid) return;
+    this.studyUid = studyUid;
+    this.marks.clear();
+    for (const proposal of this.proposals.values()) {
+      if (proposal.status === 'pending') this.settle(proposal, 'withdrawn', 'gateway', 'the exam changed');
+    }
+    this.proposals.clear();
+  }
+
+  /** Another process (the `plans` command) may have written a plan: publish the new set. */
+  refreshPlans(): boolean {
+    const version = this.ctx.store.collaboration.plansVersion();
+    if (version === this.plansVersion) return false;
+    this.plansVersion = version;
+    this.plansCache = this.ctx.store.collaboration.plans();
+    const comms = this.plansCache.find((p) => p.kind === 'communication-failure');
+    // The failover banner's fallback text is the site's written communication-failure plan.
+    if (comms?.text) this.ctx.policy.fallbackInstructions = comms.text;
+    return true;
+  }
+
+  publishPlansIfChanged(): void {
+    if (this.refreshPlans()) this.deps.publish({ kind: 'plans', plans: this.plansCache });
+  }
+
+  /** Control changed hands or a session left: a pending handover that no longer fits is cancelled. */
+  controlMayHaveChanged(): void {
+    const h = this.handover;
+    if (h?.status !== 'awaiting-onsite') return;
+    const holder = this.deps.control.holder;
+    if (holder?.sessionId !== h.from.sessionId) return this.endHandover('cancelled', `${h.from.name} no longer holds control`);
+    if (this.ctx.sessions.get(h.to.sessionId)?.role !== 'operator') this.endHandover('cancelled', `${h.to.name} left`);
+  }
+
+  handle(session: ClientSession, message: CollabMessage): void {
+    const { id, action } = message;
+    const refusal = session.role === 'observer' ? { code: ErrorCode.OBSERVER_RECEIVE_ONLY, reason: 'observers are receive-only: chat, marks and proposals are for the operator and onsite staff' } : this.apply(session, action);
+    const ack: AckMessage = refusal ? rejected(id, refusal.code, refusal.reason) : { type: 'ack', id, outcome: 'done', code: null, reason: null };
+    this.ctx.audit(session, `collab ${action.name}`, ack.outcome, ack.code, { id, action: auditable(action), reason: ack.reason });
+    this.ctx.sessions.send(session, ack);
+  }
+
+  private apply(session: ClientSession, action: CollabAction): Refusal | null {
+    switch (action.name) {
+      case 'chat.send':
+        return this.chat(session, action.text);
+      case 'mark.add':
+        return this.addMark(session, action);
+      case 'mark.clear':
+        return this.clearMarks(action.sopInstanceUid);
+      case 'proposal.make':
+        return this.propose(session, action.command);
+      case 'proposal.answer':
+        return this.answer(session, action.proposalId, action.accept);
+      case 'proposal.withdraw':
+        return this.withdraw(session, action.proposalId);
+      case 'handover.offer':
+        return this.offerHandover(session, action.toSessionId);
+      case 'handover.confirm':
+        return this.confirmHandover(session, action.handoverId);
+      case 'handover.cancel':
+        return this.cancelHandover(session, action.handoverId);
+    }
+  }
+
+  private chat(session: ClientSession, text: string): null {
+    const entry: ChatEntry = { id: randomUUID(), at: new Date().toISOString(), studyUid: this.studyUid, from: { name: session.name!, role: session.role! }, text };
+    this.ctx.store.collaboration.addChat(entry);
+    this.deps.publish({ kind: 'chat', entry });
+    return null;
+  }
+
+  private addMark(session: ClientSession, action: Extract<CollabAction, { name: 'mark.add' }>): Refusal | null {
+    if (!this.sentImages.has(action.sopInstanceUid)) {
+      return { code: ErrorCode.MARK_UNKNOWN_IMAGE, reason: `image ${action.sopInstanceUid} was never sent by this gateway` };
+    }
+    const marks = this.marks.get(action.sopInstanceUid) ?? [];
+    if (marks.length >= MAX_MARKS_PER_IMAGE) return { code: ErrorCode.MARK_LIMIT, reason: `an image holds at most ${MAX_MARKS_PER_IMAGE} marks: clear some first` };
+    const mark: Mark = { id: randomUUID(), at: new Date().toISOString(), sopInstanceUid: action.sopInstanceUid, shape: action.shape, points: action.points, by: { name: session.name!, role: session.role! } };
+    this.marks.set(action.sopInstanceUid, [...marks, mark]);
+    this.deps.publish({ kind: 'marks', sopInstanceUid: action.sopInstanceUid, marks: this.marks.get(action.sopInstanceUid)! });
+    return null;
+  }
+
+  private clearMarks(sopInstanceUid: string): Refusal | null {
+    if (!this.sentImages.has(sopInstanceUid)) return { code: ErrorCode.MARK_UNKNOWN_IMAGE, reason: `image ${sopInstanceUid} was never sent by this gateway` };
+    this.marks.delete(sopInstanceUid);
+    this.deps.publish({ kind: 'marks', sopInstanceUid, marks: [] });
+    return null;
+  }
+
+  private propose(session: ClientSession, command: Proposal['command']): Refusal | null {
+    const holder = this.deps.control.holder;
+    if (!holder) return { code: ErrorCode.NO_CONTROL_HOLDER, reason: 'nobody holds scanner control: there is no one to accept a proposal' };
+    if (holder.sessionId === session.id) return { code: ErrorCode.INVALID_STATE, reason: 'you hold control: send the command itself' };
+    const proposal: Proposal = {
+      id: randomUUID(),
+      at: new Date().toISOString(),
+      by: { sessionId: session.id, name: session.name!, role: session.role! },
+      command,
+      status: 'pending',
+      answer: null,
+    };
+    this.proposals.set(proposal.id, proposal);
+    this.deps.publish({ kind: 'proposal', proposal });
+    return null;
+  }
+
+  private answer(session: ClientSession, proposalId: string, accept: boolean): Refusal | null {
+    const proposal = this.proposals.get(proposalId);
+    if (!proposal || proposal.status !== 'pending') return { code: ErrorCode.UNKNOWN_PROPOSAL, reason: 'no such pending proposal' };
+    const holder = this.deps.control.holder;
+    if (holder?.sessionId !== session.id) return { code: ErrorCode.NOT_CONTROL_HOLDER, reason: 'only the control holder accepts or declines proposals' };
+    if (!accept) {
+      this.settle(proposal, 'declined', session.name!, `declined by ${session.name}`);
+      return null;
+    }
+    // Applied as the holder's own command: control, the safety rules and exactly-once all apply.
+    const ack = this.deps.applyAs(session, `proposal-${proposal.id}`.slice(0, 64), proposal.command);
+    const note = ack?.outcome === 'done' ? `accepted by ${session.name}` : `accepted by ${session.name}, but the scanner refused it: ${ack?.reason ?? 'no outcome'}`;
+    this.settle(proposal, 'accepted', session.name!, note);
+    return null;
+  }
+
+  private withdraw(session: ClientSession, proposalId: string): Refusal | null {
+    const proposal = this.proposals.get(proposalId);
+    if (!proposal || proposal.status !== 'pending' || proposal.by.sessionId !== session.id) return { code: ErrorCode.UNKNOWN_PROPOSAL, reason: 'no pending proposal of yours with that id' };
+    this.settle(proposal, 'withdrawn', session.name!, `withdrawn by ${session.name}`);
+    return null;
+  }
+
+  private settle(proposal: Proposal, status: Proposal['status'], by: string, note: string): void {
+    const settled: Proposal = { ...proposal, status, answer: { by, at: new Date().toISOString(), note } };
+    this.proposals.set(proposal.id, settled);
+    this.deps.publish({ kind: 'proposal', proposal: settled });
+    this.proposals.delete(proposal.id);
+  }
+
+  private offerHandover(session: ClientSession, toSessionId: string): Refusal | null {
+    const holder = this.deps.control.holder;
+    if (!holder) return { code: ErrorCode.NO_CONTROL_HOLDER, reason: 'nobody holds scanner control' };
+    if (holder.sessionId !== session.id) return { code: ErrorCode.NOT_CONTROL_HOLDER, reason: 'only the control holder hands control over' };
+    const target = this.ctx.sessions.get(toSessionId);
+    if (target?.role !== 'operator' || target.id === session.id) return { code: SafetyErrorCode.NO_SUCH_OPERATOR, reason: 'control goes only to another connected remote operator' };
+    if (this.handover?.status === 'awaiting-onsite') this.endHandover('cancelled', 'replaced by a new handover');
+    this.handover = {
+      id: randomUUID(),
+      at: new Date().toISOString(),
+      from: { sessionId: session.id, name: session.name!, role: 'operator' },
+      to: { sessionId: target.id, name: target.name!, role: 'operator' },
+      status: 'awaiting-onsite',
+      note: null,
+    };
+    this.deps.publish({ kind: 'handover', handover: this.handover });
+    this.ctx.notice('info', `${session.name} offers scanner control to ${target.name}: onsite staff, please confirm`);
+    return null;
+  }
+
+  private confirmHandover(session: ClientSession, handoverId: string): Refusal | null {
+    const h = this.handover;
+    if (!h || h.id !== handoverId || h.status !== 'awaiting-onsite') return { code: ErrorCode.UNKNOWN_HANDOVER, reason: 'no handover awaiting confirmation with that id' };
+    if (session.role !== 'onsite' || this.deps.checkedInOnsite() !== session.id) {
+      return { code: SafetyErrorCode.NOT_CHECKED_IN, reason: 'only the checked-in onsite person confirms a handover (onsite grants control)' };
+    }
+    this.controlMayHaveChanged();
+    if (this.handover?.status !== 'awaiting-onsite') return { code: ErrorCode.UNKNOWN_HANDOVER, reason: this.handover?.note ?? 'the handover was cancelled' };
+    this.deps.control.setControl({ sessionId: h.to.sessionId, name: h.to.name }, session, `handover from ${h.from.name} confirmed onsite`);
+    this.endHandover('done', `confirmed by ${session.name}`);
+    this.ctx.notice('info', `${session.name} confirmed the handover: ${h.to.name} now holds scanner control`);
+    this.ctx.publishSnapshot();
+    return null;
+  }
+
+  private cancelHandover(session: ClientSession, handoverId: string): Refusal | null {
+    const h = this.handover;
+    if (!h || h.id !== handoverId || h.status !== 'awaiting-onsite') return { code: ErrorCode.UNKNOWN_HANDOVER, reason: 'no handover awaiting confirmation with that id' };
+    const involved = session.id === h.from.sessionId || session.id === h.to.sessionId || session.role === 'onsite';
+    if (!involved) return { code: ErrorCode.ROLE_FORBIDDEN, reason: 'only the two operators or onsite staff cancel a handover' };
+    this.endHandover('cancelled', `cancelled by ${session.name}`);
+    return null;
+  }
+
+  private endHandover(status: 'done' | 'cancelled', note: string): void {
+    if (!this.handover) return;
+    this.handover = { ...this.handover, status, note };
+    this.deps.publish({ kind: 'handover', handover: this.handover });
+  }
+}
+
+/** Chat text and mark paths are content, not decisions: the audit keeps their size, not the text. */
+function auditable(action: CollabAction): unknown {
+  if (action.name === 'chat.send') return { name: action.name, chars: action.text.length };
+  if (action.name === 'mark.add') return { name: action.name, sopInstanceUid: action.sopInstanceUid, shape: action.shape, points: action.points.length };
+  return action;
+}

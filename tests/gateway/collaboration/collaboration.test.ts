@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ErrorCode,
+  SafetyErrorCode,
+  decodeImageFrame,
+  type AckMessage,
+  type CollabAction,
+  type CollabStateMessage,
+  type EventMessage,
+  type GatewayMessage,
+} from '../../../protocol/index.js';
+import type { RawClient } from '../../helpers/gateway.js';
+import { safetyFixture } from '../safety/support.js';
+
+const f = safetyFixture();
+let ids = 0;
+
+function act(client: RawClient, action: CollabAction): Promise<AckMessage> {
+  const id = `collab-${process.pid}-${++ids}`;
+  const from = client.messages.length;
+  client.sendJson({ type: 'collab', id, action });
+  return client.next<AckMessage>((m) => m.type === 'ack' && m.id === id, from);
+}
+
+function collabEvent(kind: string, match: (body: Record<string, unknown>) => boolean = () => true) {
+  return (m: GatewayMessage): boolean => m.type === 'event' && m.body.kind === kind && match(m.body as unknown as Record<string, unknown>);
+}
+
+/** Runs the queued localizer until its first image arrives at `client`; returns that image's SOP Instance UID. */
+async function firstImageUid(operator: RawClient, client: RawClient): Promise<string> {
+  expect((await operator.command(f.id('start'), { name: 'scan.start' })).outcome).toBe('done');
+  while (client.binary.length === 0) await new Promise((r) => setTimeout(r, 20));
+  return decodeImageFrame(client.binary[0]!).header.sopInstanceUid;
+}
+
+describe('collaboration: chat', () => {
+  it('delivers a message from the operator to onsite and observers, and keeps it for whoever joins later', async () => {
+    await f.start();
+    const { operator, onsite } = await f.readyToScan();
+    const observer = await f.client('observer', 'Trainee');
+    expect(await act(operator, { name: 'chat.send', text: 'Please check the coil cable' })).toMatchObject({ outcome: 'done' });
+    const atOnsite = await onsite.raw.next<EventMessage>(collabEvent('chat'));
+    expect(atOnsite.body).toMatchObject({ entry: { from: { name: 'Remote Tech', role: 'operator' }, text: 'Please check the coil cable' } });
+    await observer.next(collabEvent('chat'));
+
+    const late = await f.client('observer', 'Late Trainee');
+    const state = await late.next<CollabStateMessage>((m) => m.type === 'collab.state');
+    expect(state.state.chat.map((c) => c.text)).toEqual(['Please check the coil cable']);
+  });
+
+  it('refuses chat from an observer (receive-only) and audits the refusal', async () => {
+    await f.start();
+    const observer = await f.client('observer', 'Trainee');
+    expect(await act(observer, { name: 'chat.send', text: 'hello' })).toMatchObject({ outcome: 'rejected', code: ErrorCode.OBSERVER_RECEIVE_ONLY });
+    expect(f.gateway.store.auditTrail().some((r) => r.action === 'collab chat.send' && r.decision === 'rejected' && r.code === ErrorCode.OBSERVER_RECEIVE_ONLY)).toBe(true);
+  });
+
+  it('keeps chat across a gateway restart on the same data file', async () => {
+    const gateway = await f.start();
+    const { operator } = await f.readyToScan();
+    await act(operator, { name: 'chat.send', text: 'Patient moved at slice 12' });
+    const studyUid = gateway.snapshot().exam!.studyUid;
+    expect(gateway.store.collaboration.chatOf(studyUid).map((c) => c.text)).toEqual(['Patient moved at slice 12']);
+  });
+});
+
+describe('collaboration: marks on images', () => {
+  it('shows a mark drawn on a live image to onsite and observers, anchored to image coordinates', async () => {
+    await f.start({ timeScale: 50 });
+    const { operator, onsite } = await f.readyToScan();
+    const observer = await f.client('observer', 'Trainee');
+    const uid = await firstImageUid(operator, observer);
+    const ack = await act(operator, { name: 'mark.add', sopInstanceUid: uid, shape: 'arrow', points: [[10, 20], [64.5, 80.25]] });
+    expect(ack).toMatchObject({ outcome: 'done' });
+    const seen = await observer.next<EventMessage>(collabEvent('marks', (b) => b.sopInstanceUid === uid));
+    expect(seen.body).toMatchObject({ marks: [{ shape: 'arrow', points: [[10, 20], [64.5, 80.25]], by: { name: 'Remote Tech' } }] });
+    await onsite.raw.next(collabEvent('marks', (b) => b.sopInstanceUid === uid));
+
+    expect(await act(onsite.raw, { name: 'mark.clear', sopInstanceUid: uid })).toMatchObject({ outcome: 'done' });
+    await observer.next(collabEvent('marks', (b) => b.sopInstanceUid === uid && (b.marks as unknown[]).length === 0));
+  });
+
+  it('refuses a mark for an image the gateway never sent, and any mark from an observer', async () => {
+    await f.start();
+    const { operator } = await f.readyToScan();
+    const observer = await f.client('observer', 'Trainee');
+    expect(await act(operator, { name: 'mark.add', sopInstanceUid: '1.2.3.4.5', shape: 'circle', points: [[1, 1], [5, 5]] })).toMatchObject({ code: ErrorCode.MARK_UNKNOWN_IMAGE });
+    expect(await act(observer, { name: 'mark.add', sopInstanceUid: '1.2.3.4.5', shape: 'circle', points: [[1, 1], [5, 5]] })).toMatchObject({ code: ErrorCode.OBSERVER_RECEIVE_ONLY });
+  });
+
+  it('refuses a malformed mark (one point) as an invalid message', async () => {
+    await f.start();
+    const { operator } = await f.readyToScan();
+    operator.sendJson({ type: 'collab', id: 'bad-mark-0001', action: { name: 'mark.add', sopInstanceUid: 'x', shape: 'arrow', points: [[1, 1]] } });
+    expect(await operator.next((m) => m.type === 'error')).toMatchObject({ code: ErrorCode.INVALID_MESSAGE });
+  });
+});
+
+describe('collaboration: proposals', () => {
+  it('applies a queue change proposed onsite once the control holder accepts it', async () => {
+    await f.start();
+    const { operator, onsite } = await f.readyToScan();
+    expect(await act(onsite.raw, { name: 'proposal.make', command: { name: 'sequence.queue', protocolId: 't2-tse-ax' } })).toMatchObject({ outcome: 'done' });
+    const proposed = await operator.next<EventMessage>(collabEvent('proposal', (b) => (b.proposal as { status: string }).status === 'pending'));
+    const proposalId = (proposed.body as unknown as { proposal: { id: string } }).proposal.id;
+    expect(await act(operator, { name: 'proposal.answer', proposalId, accept: true })).toMatchObject({ outcome: 'done' });
+    await onsite.raw.next(collabEvent('proposal', (b) => (b.proposal as { status: string }).status === 'accepted'));
+    expect(f.gateway.snapshot().queue.map((s) => s.protocolId)).toEqual(['localizer', 't2-tse-ax']);
+  });
+
+  it('leaves the queue alone when the holder declines', async () => {
+    await f.start();
+    const { operator, onsite } = await f.readyToScan();
+    await act(onsite.raw, { name: 'proposal.make', command: { name: 'sequence.queue', protocolId: 't2-tse-ax' } });
+    const proposed = await operator.next<EventMessage>(collabEvent('proposal'));
+    const proposalId = (proposed.body as unknown as { proposal: { id: string } }).proposal.id;
+    expect(await act(onsite.raw, { name: 'proposal.answer', proposalId, accept: true })).toMatchObject({ code: ErrorCode.NOT_CONTROL_HOLDER });
+    expect(await act(operator, { name: 'proposal.answer', proposalId, accept: false })).toMatchObject({ outcome: 'done' });
+    expect(f.gateway.snapshot().queue.map((s) => s.protocolId)).toEqual(['localizer']);
+  });
+
+  it('refuses a proposal when nobody holds control, with the reason', async () => {
+    await f.start();
+    const operator = await f.client('operator', 'Second Tech');
+    const ack = await act(operator, { name: 'proposal.make', command: { name: 'sequence.queue', protocolId: 'localizer' } });
+    expect(ack).toMatchObject({ outcome: 'rejected', code: ErrorCode.NO_CONTROL_HOLDER });
+    expect(ack.reason).toMatch(/nobody holds scanner control/);
+  });
+
+  it('refuses a proposal to start a scan (only queue and parameter changes may be proposed)', async () => {
+    await f.start();
+    const { onsite } = await f.readyToScan();
+    onsite.raw.sendJson({ type: 'collab', id: 'propose-start-01', action: { name: 'proposal.make', command: { name: 'scan.start' } } });
+    expect(await onsite.raw.next((m) => m.type === 'error')).toMatchObject({ code: ErrorCode.INVALID_MESSAGE });
+  });
+});
+
+describe('collaboration: handover of control', () => {
+  it('takes effect only when the checked-in onsite person confirms', async () => {
+    await f.start();
+    const { operator, onsite } = await f.readyToScan();
+    const second = await f.client('operator', 'Second Tech');
+    const secondId = f.gateway.snapshot().participants.find((p) => p.name === 'Second Tech')!.sessionId;
+    expect(await act(operator, { name: 'handover.offer', toSessionId: secondId })).toMatchObject({ outcome: 'done' });
+    const offered = await onsite.raw.next<EventMessage>(collabEvent('handover'));
+    const handoverId = (offered.body as unknown as { handover: { id: string } }).handover.id;
+    expect(f.gateway.snapshot().control.holderName).toBe('Remote Tech');
+
+    expect(await act(second, { name: 'handover.confirm', handoverId })).toMatchObject({ code: SafetyErrorCode.NOT_CHECKED_IN });
+    expect(await act(onsite.raw, { name: 'handover.confirm', handoverId })).toMatchObject({ outcome: 'done' });
+    expect(f.gateway.snapshot().control.holderName).toBe('Second Tech');
+    expect((await second.command(f.id('q'), { name: 'sequence.queue', protocolId: 'localizer' })).outcome).toBe('done');
+    expect((await operator.command(f.id('q'), { name: 'sequence.queue', protocolId: 'localizer' })).code).toBe(ErrorCode.NOT_CONTROL_HOLDER);
+  });
+
+  it('is offered only by the control holder, and only to another connected operator', async () => {
+    await f.start();
+    const { operator, onsite } = await f.readyToScan();
+    const second = await f.client('operator', 'Second Tech');
+    const onsiteId = f.gateway.snapshot().participants.find((p) => p.role === 'onsite')!.sessionId;
+    const operatorId = f.gateway.snapshot().participants.find((p) => p.name === 'Remote Tech')!.sessionId;
+    expect(await act(second, { name: 'handover.offer', toSessionId: operatorId })).toMatchObject({ code: ErrorCode.NOT_CONTROL_HOLDER });
+    expect(await act(operator, { name: 'handover.offer', toSessionId: onsiteId })).toMatchObject({ code: SafetyErrorCode.NO_SUCH_OPERATOR });
+    void onsite;
+  });
+});
+
+describe('collaboration: contingency plans', () => {
+  it('sends the plans to every client that joins, with the communication-failure plan as the failover text', async () => {
+    const gateway = await f.start();
+    gateway.store.collaboration.setPlan('communication-failure', 'Call the MR control room on 4410. Onsite staff finish the exam.', 'Site Admin');
+    gateway.store.collaboration.setPlan('power-outage', 'Follow the scanner room power-loss card by the door.', 'Site Admin');
+    // A running gateway notices plans written by another process within its poll interval.
+    const observer = await f.client('observer', 'Trainee');
+    await observer.next(collabEvent('plans'));
+    const late = await f.client('observer', 'Late Trainee');
+    const welcome = await late.next<Extract<GatewayMessage, { type: 'welcome' }>>((m) => m.type === 'welcome');
+    expect(welcome.policy.fallbackInstructions).toBe('Call the MR control room on 4410. Onsite staff finish the exam.');
+    const state = await late.next<CollabStateMessage>((m) => m.type === 'collab.state');
+    expect(state.state.plans.find((p) => p.kind === 'power-outage')).toMatchObject({ version: 1, updatedBy: 'Site Admin' });
+  });
+});
