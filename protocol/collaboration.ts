@@ -116,6 +116,8 @@ export const CollabAction = z.discriminatedUnion('name', [
   z.object({ name: z.literal('handover.offer'), toSessionId: z.string().min(1).max(64) }),
   z.object({ name: z.literal('handover.confirm'), handoverId: z.string().min(1).max(64) }),
   z.object({ name: z.literal('handover.cancel'), handoverId: z.string().min(1).max(64) }),
+  /** Someone saw an alarm (a notice event of level alarm, by its sequence number): recorded at this gateway. */
+  z.object({ name: z.literal('alarm.acknowledge'), seq: z.number().int().positive() }),
 ]);
 export type CollabAction = z.infer<typeof CollabAction>;
 export type CollabActionName = CollabAction['name'];

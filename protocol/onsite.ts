@@ -47,6 +47,8 @@ export const OnsiteAction = z.discriminatedUnion('name', [
   z.object({ name: z.literal('control.revoke') }),
   /** Always honoured, from any onsite console, checked in or not. */
   z.object({ name: z.literal('emergency.stop'), reason: z.string().max(200).optional() }),
+  /** Onsite staff need the remote technologist now (no scan is stopped): an alarm on every workstation. */
+  z.object({ name: z.literal('help.call'), reason: z.string().max(200).optional() }),
 ]);
 export type OnsiteAction = z.infer<typeof OnsiteAction>;
 export type OnsiteActionName = OnsiteAction['name'];

@@ -26,6 +26,8 @@ export interface CollaborationDeps {
   checkedInOnsite(): string | null;
   /** Apply a scanner command as `holder` (the command handler: control, safety rules, exactly once). */
   applyAs(holder: ClientSession, id: string, command: Proposal['command']): AckMessage | undefined;
+  /** The newest event sequence number. */
+  lastSeq(): number;
   /** Publish one sequenced event to every greeted client. */
   publish(body: GatewayEventBody): void;
 }
@@ -135,6 +137,9 @@ export class CollaborationDesk {
         return this.confirmHandover(session, action.handoverId);
       case 'handover.cancel':
         return this.cancelHandover(session, action.handoverId);
+      case 'alarm.acknowledge':
+        // The ack and its audit row (written by handle) are the record: who saw which alarm, when.
+        return action.seq <= this.deps.lastSeq() ? null : { code: ErrorCode.INVALID_PARAMETER, reason: `event ${action.seq} has not happened yet` };
     }
   }
 

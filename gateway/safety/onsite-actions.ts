@@ -83,6 +83,11 @@ export function applyOnsiteAction(ctx: OnsiteActionContext, action: OnsiteAction
       ctx.notice('alarm', `EMERGENCY STOP by ${actor.name}: ${running ? 'acquisition stopped' : 'nothing was running'}; remote control revoked${holder ? ` from ${holder.name}` : ''}${action.reason ? ` (${action.reason})` : ''}`);
       return null;
     }
+    case 'help.call': {
+      // Like the emergency stop, open to any onsite console: asking for help needs no check-in.
+      ctx.notice('alarm', `HELP CALLED by ${actor.name} (onsite)${action.reason ? `: ${action.reason}` : ''}`);
+      return null;
+    }
   }
 }
 

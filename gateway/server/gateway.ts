@@ -147,6 +147,7 @@ export class Gateway {
         return outcome ? { type: 'ack', id, ...outcome } : undefined;
       },
       publish: (body) => this.publish(body),
+      lastSeq: () => this.events.lastSeq,
     });
     this.scanner.on('change', () => this.publishSnapshot());
     const handler = (req: IncomingMessage, res: ServerResponse) => this.handleHttp(req, res);

@@ -2,9 +2,11 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import {
   CHECKLIST_ITEMS,
   CHECKLIST_WORDS,
+  CONTINGENCY_WORDS,
   CREDENTIAL_WORDS,
   CredentialLevel,
   type AckMessage,
+  type ContingencyPlan,
   type OnsiteAction,
   type ScannerSnapshot,
 } from '../../../protocol/index.js';
@@ -81,6 +83,9 @@ function Console({ link, view }: { link: OnsiteLink; view: OnsiteLinkView }) {
         <span className={`status-tag tone-${view.status === 'connected' ? 'ok' : 'bad'}`} data-testid="onsite-link-status">
           <span aria-hidden="true">{view.status === 'connected' ? '●' : '✕'}</span> {view.status}
         </span>
+        <button type="button" className="warn-action" data-testid="call-help" onClick={() => void act({ name: 'help.call' }, 'Call for help')}>
+          ▲ Call remote technologist
+        </button>
         <EmergencyStop onStop={(reason) => void act({ name: 'emergency.stop', ...(reason ? { reason } : {}) }, 'Emergency stop')} />
       </header>
       {view.error ? <p className="failover-banner tone-bad" role="alert">{view.error}</p> : null}
@@ -98,6 +103,7 @@ function Console({ link, view }: { link: OnsiteLink; view: OnsiteLinkView }) {
         <section className="column column-center" aria-label="Scanner">
           <ScannerPanel snapshot={snapshot} />
           <NoticeLog notices={view.notices} />
+          <ContingencyPlans plans={view.plans} />
         </section>
         <section className="column column-right" aria-label="Call and control">
           <CallView call={call} role="onsite" intercomSinkId={intercomSink} remoteTitle="Remote technologist" selfTitle="Scanner-room camera" />
@@ -106,6 +112,25 @@ function Console({ link, view }: { link: OnsiteLink; view: OnsiteLinkView }) {
         </section>
       </div>
     </div>
+  );
+}
+
+/** The site's written plans (IAC: communication failure, internet instability, power outage, emergency). */
+function ContingencyPlans({ plans }: { plans: ContingencyPlan[] }) {
+  const written = plans.filter((p) => p.text.trim() !== '');
+  return (
+    <section className="panel" aria-label="Contingency plans" data-testid="onsite-plans">
+      <h2>Contingency plans</h2>
+      {written.length === 0 ? <p className="muted">No written plans for this scanner yet (the site administrator adds them).</p> : null}
+      {written.map((plan) => (
+        <details key={plan.kind}>
+          <summary>
+            {CONTINGENCY_WORDS[plan.kind]} <span className="muted">version {plan.version}</span>
+          </summary>
+          <p className="plan-text">{plan.text}</p>
+        </details>
+      ))}
+    </section>
   );
 }
 

@@ -3,6 +3,7 @@ import {
   SUBPROTOCOL,
   decodeGatewayMessage,
   type AckMessage,
+  type ContingencyPlan,
   type CredentialLevel,
   type GatewayMessage,
   type LinkPolicy,
@@ -27,6 +28,8 @@ export interface OnsiteLinkView {
   snapshot: ScannerSnapshot | null;
   policy: LinkPolicy | null;
   notices: Notice[];
+  /** The site's written contingency plans for this scanner. */
+  plans: ContingencyPlan[];
 }
 
 const KEEP_NOTICES = 200;
@@ -46,7 +49,7 @@ export class OnsiteLink {
   private readonly pending = new Map<string, (ack: AckMessage) => void>();
   private readonly viewListeners = new Set<(view: OnsiteLinkView) => void>();
   private readonly mediaListeners = new Set<(message: MediaGatewayMessage) => void>();
-  view: OnsiteLinkView = { status: 'connecting', error: null, sessionId: null, snapshot: null, policy: null, notices: [] };
+  view: OnsiteLinkView = { status: 'connecting', error: null, sessionId: null, snapshot: null, policy: null, notices: [], plans: [] };
 
   constructor(private readonly url: string, private readonly name: string, private readonly token?: string) {}
 
@@ -118,8 +121,11 @@ export class OnsiteLink {
       }
       case 'event':
         if (message.body.kind === 'scanner') return this.update({ snapshot: message.body.snapshot });
+        if (message.body.kind === 'plans') return this.update({ plans: message.body.plans });
         if (message.body.kind !== 'notice') return;
         return this.update({ notices: [...this.view.notices, { seq: message.seq, at: message.at, level: message.body.level, text: message.body.text }].slice(-KEEP_NOTICES) });
+      case 'collab.state':
+        return this.update({ plans: message.state.plans });
       case 'media.room':
       case 'signal':
         for (const l of this.mediaListeners) l(message);

@@ -180,3 +180,20 @@ describe('collaboration: contingency plans', () => {
     expect(state.state.plans.find((p) => p.kind === 'power-outage')).toMatchObject({ version: 1, updatedBy: 'Site Admin' });
   });
 });
+
+describe('collaboration: alarms', () => {
+  it('raises an alarm on every client when onsite staff call for help, and records who acknowledged it', async () => {
+    await f.start();
+    const { operator, onsite } = await f.readyToScan();
+    const observer = await f.client('observer', 'Trainee');
+    expect(await onsite.act({ name: 'help.call', reason: 'patient anxious' })).toMatchObject({ outcome: 'done' });
+    const isHelp = (m: GatewayMessage) => m.type === 'event' && m.body.kind === 'notice' && m.body.level === 'alarm' && /HELP CALLED by Onsite Tech \(onsite\): patient anxious/.test(m.body.text);
+    const alarm = await operator.next<EventMessage>(isHelp);
+    await observer.next(isHelp);
+    expect(f.gateway.snapshot().state).not.toBe('aborted');
+
+    expect(await act(operator, { name: 'alarm.acknowledge', seq: alarm.seq })).toMatchObject({ outcome: 'done' });
+    expect(f.gateway.store.auditTrail().some((r) => r.action === 'collab alarm.acknowledge' && r.actor === 'Remote Tech' && JSON.stringify(r.detail).includes(`"seq":${alarm.seq}`))).toBe(true);
+    expect(await act(operator, { name: 'alarm.acknowledge', seq: alarm.seq + 1000 })).toMatchObject({ code: ErrorCode.INVALID_PARAMETER });
+  });
+});

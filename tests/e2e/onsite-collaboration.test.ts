@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import type { Gateway } from '../../gateway/server/gateway.js';
+import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
+import { RawClient, startTestGateway } from '../helpers/gateway.js';
+import { openOnsiteConsole } from '../helpers/onsite-page.js';
+
+let gateway: Gateway;
+let browser: Browser;
+
+beforeAll(async () => {
+  gateway = await startTestGateway();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await gateway?.close();
+});
+
+describe.skipIf(!chromiumAvailable())('onsite console: contingency plans and calling for help', () => {
+  it('shows the site’s written plans, and a new version as soon as it is written', async () => {
+    gateway.store.collaboration.setPlan('power-outage', 'Stay with the patient. Use the manual table release.', 'Site Admin');
+    const page = await openOnsiteConsole(browser, gateway, 'Onsite Tech', { checkIn: false });
+    const plans = page.getByTestId('onsite-plans');
+    await expect.poll(() => plans.textContent()).toMatch(/Power outage\s*version 1/);
+    gateway.store.collaboration.setPlan('communication-failure', 'Call the remote technologist on 555-0100.', 'Site Admin');
+    await expect.poll(() => plans.textContent(), { timeout: 15_000 }).toMatch(/Communication failure\s*version 1/);
+    await plans.getByText('Communication failure').click();
+    await expect.poll(() => plans.textContent()).toMatch(/Call the remote technologist on 555-0100\./);
+    await page.context().close();
+  });
+
+  it('raises an alarm for the remote technologist when onsite staff call for help', async () => {
+    const operator = await RawClient.greeted(gateway.url, 'operator', 'Remote Tech');
+    const page = await openOnsiteConsole(browser, gateway, 'Olivia Onsite', { checkIn: false });
+    await page.getByTestId('call-help').click();
+    await operator.next((m) => m.type === 'event' && m.body.kind === 'notice' && m.body.level === 'alarm' && /HELP CALLED by Olivia Onsite/.test(m.body.text));
+    await expect.poll(() => page.getByTestId('onsite-alarm').textContent()).toMatch(/HELP CALLED by Olivia Onsite/);
+    operator.close();
+    await page.context().close();
+  });
+});
