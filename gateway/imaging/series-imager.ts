@@ -8,7 +8,7 @@
  * slices of a series compare like those of a real scanner's series.
  */
 import { LarmorError } from '../../protocol/errors.js';
-import { ImageErrorCode } from '../../protocol/image-errors.js';
+import { ErrorCode } from '../../protocol/errors.js';
 import type { QueuedSequence } from '../../protocol/scanner.js';
 import { buildMrImage } from './mr-dataset.js';
 import { addRicianNoise, createRandom, hashSeed, noiseSigma } from './noise.js';
@@ -69,7 +69,7 @@ const TARGET_PEAK = 3000;
 const SLICE_GAP_FRACTION = 0.1;
 
 function invalid(message: string): LarmorError {
-  return new LarmorError(ImageErrorCode.INVALID_SEQUENCE, message);
+  return new LarmorError(ErrorCode.IMAGE_INVALID_SEQUENCE, message);
 }
 
 function validate(seq: QueuedSequence): void {
@@ -138,7 +138,7 @@ export function createSeriesImager(opts: SeriesImagerOptions): SeriesImager {
   function sliceInfo(index: number): SliceInfo {
     if (!Number.isInteger(index) || index < 0 || index >= imagesInSeries) {
       throw new LarmorError(
-        ImageErrorCode.SLICE_OUT_OF_RANGE,
+        ErrorCode.IMAGE_SLICE_OUT_OF_RANGE,
         `image index ${index} is outside 0..${imagesInSeries - 1}`,
       );
     }

@@ -110,7 +110,7 @@ export class Gateway {
   private constructor(private readonly options: GatewayOptions) {
     const host = options.host ?? '127.0.0.1';
     if (!LOOPBACK.test(host) && !options.tls) {
-      throw new LarmorError('LARMOR_E_TLS_REQUIRED', `listening on ${host} needs a TLS certificate and key: links outside loopback are always encrypted`);
+      throw new LarmorError(ErrorCode.TLS_REQUIRED, `listening on ${host} needs a TLS certificate and key: links outside loopback are always encrypted`);
     }
     this.log = options.log ?? (() => {});
     this.site = options.site ?? { name: 'Larmor demo site', scanner: 'Simulated 1.5 T', fieldStrengthT: 1.5 };

@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { previewFrameParts, type PreviewImage } from '../../protocol/index.js';
+import { ErrorCode, previewFrameParts, type PreviewImage } from '../../protocol/index.js';
 import { handleApiRequest, toApiError } from '../api-host.js';
 import type { WorkstationCore } from '../core/workstation-core.js';
 import { readStatic } from './static-files.js';
@@ -133,7 +133,7 @@ function bridge(ws: WebSocket, core: WorkstationCore): void {
       if (isBinary) throw new Error('binary');
       request = JSON.parse(data.toString());
     } catch {
-      ws.send(JSON.stringify({ id: null, ok: false, error: { code: 'LARMOR_E_IPC_INVALID_PAYLOAD', message: 'bridge frames are JSON requests' } }));
+      ws.send(JSON.stringify({ id: null, ok: false, error: { code: ErrorCode.IPC_INVALID_PAYLOAD, message: 'bridge frames are JSON requests' } }));
       return;
     }
     const id = typeof request.id === 'number' ? request.id : null;

@@ -60,7 +60,7 @@ export function checkLinkUrl(url: string): { code: string; message: string } | n
   }
   if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') return { code: ErrorCode.INVALID_PARAMETER, message: 'gateway URL must be ws:// or wss://' };
   if (parsed.protocol === 'ws:' && !LOOPBACK_HOST.test(parsed.hostname)) {
-    return { code: 'LARMOR_E_INSECURE_LINK', message: `cleartext ws:// is allowed only on loopback; use wss:// for ${parsed.hostname}` };
+    return { code: ErrorCode.INSECURE_LINK, message: `cleartext ws:// is allowed only on loopback; use wss:// for ${parsed.hostname}` };
   }
   return null;
 }

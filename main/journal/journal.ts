@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { LarmorError, type CommandOutcome, type ScannerCommand } from '../../protocol/index.js';
-import { HealthErrorCode } from '../../protocol/health.js';
+import { ErrorCode } from '../../protocol/errors.js';
 import { JOURNAL_MIGRATIONS } from './migrations/index.js';
 
 export interface OutboxEntry {
@@ -159,9 +159,9 @@ function classify(err: unknown, file: string): LarmorError {
   if (err instanceof LarmorError) return err;
   const code = (err as { code?: string }).code ?? '';
   const message = `journal ${file}: ${(err as Error).message}`;
-  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return new LarmorError(HealthErrorCode.JOURNAL_CORRUPT, message);
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return new LarmorError(ErrorCode.JOURNAL_CORRUPT, message);
   if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_PERM' || code === 'EACCES') {
-    return new LarmorError(HealthErrorCode.JOURNAL_READONLY, message);
+    return new LarmorError(ErrorCode.JOURNAL_READONLY, message);
   }
-  return new LarmorError(HealthErrorCode.JOURNAL_FAILED, message);
+  return new LarmorError(ErrorCode.JOURNAL_FAILED, message);
 }
