@@ -9,7 +9,7 @@
  */
 import { readPart10, imageInfo, Tag, type DicomFile } from '../../native-bridge/dicom/index.js';
 import { codeOf, ErrorCode } from '../../protocol/errors.js';
-import { isValidUid } from '../imaging/uids.js';
+import { isValidUid } from '../../base/node/uids.js';
 import { wrapAsPart10 } from './file-meta.js';
 
 /** C-STORE response statuses (PS3.4 B.2.3 and PS3.7 Annex C). */

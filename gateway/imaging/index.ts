@@ -24,5 +24,5 @@
  */
 export { createSeriesImager, type SeriesImager, type SeriesImagerOptions, type SliceInfo, type StudyInfo } from './series-imager.js';
 export { MR_IMAGE_STORAGE } from './mr-dataset.js';
-export { newUid, uidFromName, isValidUid } from './uids.js';
+export { newUid, uidFromName, isValidUid } from '../../base/node/uids.js';
 export { clearPhantomCache } from './phantom.js';

@@ -11,11 +11,12 @@ import { LarmorError } from '../../protocol/errors.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { QueuedSequence } from '../../protocol/scanner.js';
 import { buildMrImage } from './mr-dataset.js';
-import { addRicianNoise, createRandom, hashSeed, noiseSigma } from './noise.js';
+import { hashSeed, seededRandom } from '../../base/common/random.js';
+import { addRicianNoise, noiseSigma } from './noise.js';
 import { PHANTOM_SLAB_CENTRE_Z_MM, phantomSlice, type SliceGeometry } from './phantom.js';
 import { tissueSignalTable } from './signal.js';
 import { Tissue } from './tissues.js';
-import { uidFromName } from './uids.js';
+import { uidFromName } from '../../base/node/uids.js';
 
 export interface StudyInfo {
   studyUid: string;
@@ -173,7 +174,7 @@ export function createSeriesImager(opts: SeriesImagerOptions): SeriesImager {
       const sa = table[tissueA[i]];
       signal[i] = sa + ((table[tissueB[i]] - sa) * fractionB[i]) / 255;
     }
-    addRicianNoise(signal, sigma, createRandom(hashSeed(`${seed}/${info.index}`)));
+    addRicianNoise(signal, sigma, seededRandom(hashSeed(`${seed}/${info.index}`)));
     const pixels = new Uint16Array(n);
     for (let i = 0; i < n; i++) {
       const v = Math.round(signal[i] * scale);

@@ -5,24 +5,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { ErrorCode, previewFrameParts, type PreviewImage } from '../../protocol/index.js';
 import { handleApiRequest, toApiError } from '../api-host.js';
 import type { WorkstationCore } from '../core/workstation-core.js';
-import { readStatic } from './static-files.js';
-
-/**
- * Content Security Policy of the workstation page: only our own scripts, no inline script,
- * no eval, no framing; connections only back to this origin (the bridge).
- */
-export const RENDERER_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob: mediastream:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+import { RENDERER_CSP } from '../../base/node/csp.js';
+import { readStatic } from '../../base/node/static-files.js';
 
 export interface BrowserShellOptions {
   core: WorkstationCore;

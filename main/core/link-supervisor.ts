@@ -11,7 +11,8 @@ import {
   type LinkRoute,
   type ReconnectPolicy,
 } from '../../protocol/health.js';
-import { backoffDelayMs, type Random } from '../health/backoff.js';
+import type { Random } from '../../base/common/random.js';
+import { backoffDelayMs } from '../health/backoff.js';
 import { LinkHealthMonitor } from '../health/link-health-monitor.js';
 import { GatewayLink, type LinkTarget, type ResumePoint } from './gateway-link.js';
 

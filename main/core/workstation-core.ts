@@ -17,7 +17,7 @@ import {
   type WorkstationView,
 } from '../../protocol/index.js';
 import { type HealthThresholds, type HealthView, type MediaHealthView, type ReconnectPolicy } from '../../protocol/health.js';
-import type { Random } from '../health/backoff.js';
+import type { Random } from '../../base/common/random.js';
 import type { Journal } from '../journal/journal.js';
 import type { ResumePoint } from './gateway-link.js';
 import { toLogEntry, type Activity } from './activity.js';

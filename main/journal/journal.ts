@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { LarmorError, type CommandOutcome, type ScannerCommand } from '../../protocol/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
+import { migrate } from '../../base/node/sqlite-migrate.js';
 import { JOURNAL_MIGRATIONS } from './migrations/index.js';
 
 export interface OutboxEntry {
@@ -61,7 +62,7 @@ export class Journal {
       const db = new Database(file);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
-      migrate(db);
+      migrate(db, JOURNAL_MIGRATIONS);
       return new Journal(db, file);
     } catch (err) {
       throw classify(err, file);
@@ -140,17 +141,6 @@ export class Journal {
     } catch (err) {
       throw classify(err, this.file);
     }
-  }
-}
-
-export function migrate(db: Database.Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  for (const migration of JOURNAL_MIGRATIONS) {
-    if (migration.version <= current) continue;
-    db.transaction(() => {
-      migration.up(db);
-      db.pragma(`user_version = ${migration.version}`);
-    })();
   }
 }
 

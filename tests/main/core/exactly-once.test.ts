@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode, type CommandView, type ScannerCommand } from '../../../protocol/index.js';
 import { Gateway } from '../../../gateway/server/gateway.js';
 import { WorkstationCore } from '../../../main/core/workstation-core.js';
-import { seededRandom } from '../../../main/health/backoff.js';
+import { seededRandom } from '../../../base/common/random.js';
 import { Journal } from '../../../main/journal/journal.js';
 import { PATIENT } from '../../helpers/gateway.js';
 import { FaultProxy } from '../../helpers/fault-proxy.js';

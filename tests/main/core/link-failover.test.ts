@@ -3,7 +3,7 @@ import { ErrorCode, decodeImageFrame } from '../../../protocol/index.js';
 import { join } from 'node:path';
 import { Gateway } from '../../../gateway/server/gateway.js';
 import { WorkstationCore } from '../../../main/core/workstation-core.js';
-import { seededRandom } from '../../../main/health/backoff.js';
+import { seededRandom } from '../../../base/common/random.js';
 import { OPEN_EXAM, startTestGateway } from '../../helpers/gateway.js';
 import { FaultProxy } from '../../helpers/fault-proxy.js';
 import { onsiteGrants, type OnsiteClient } from '../../helpers/onsite.js';
