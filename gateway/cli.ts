@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { IceServer, LarmorError, describeIssues } from '../protocol/index.js';
+import { IceServer, codeOf, describeIssues } from '../protocol/index.js';
 import { Gateway } from './server/gateway.js';
 import { runPlans } from './collaboration/plans-command.js';
 
@@ -75,7 +75,7 @@ export async function run(argv: string[]): Promise<number> {
       log: (line) => console.log(`[gateway] ${line}`),
     });
   } catch (err) {
-    const code = err instanceof LarmorError ? err.code : ((err as { code?: string }).code ?? 'LARMOR_E_INTERNAL');
+    const code = codeOf(err);
     console.error(`larmor gateway: ${code}: ${(err as Error).message}`);
     return 1;
   }

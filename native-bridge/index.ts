@@ -23,7 +23,7 @@ import { typescriptRle } from './rle/typescript-codec.js';
 
 export type { RleCodec } from './rle/codec.js';
 export type { RleFrameInfo } from './rle/frame-layout.js';
-export { RleError, RleErrorCode } from './rle/errors.js';
+export { RleError } from './rle/errors.js';
 export { typescriptRle } from './rle/typescript-codec.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

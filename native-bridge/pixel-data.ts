@@ -4,7 +4,8 @@
  * (`larmor decode`, `larmor encode-rle`), the workstation and the gateway.
  */
 import { datasetToElements, encapsulateFrames, imageInfo, nativeFrameLength, pixelDataFrames, swapToLittleEndian, writePart10 } from './dicom/index.js';
-import { DicomError, DicomErrorCode, Tag, TransferSyntax, type DicomFile, type ImageInfo } from './dicom/index.js';
+import { ErrorCode } from '../protocol/errors.js';
+import { DicomError, Tag, TransferSyntax, type DicomFile, type ImageInfo } from './dicom/index.js';
 import type { RleCodec } from './rle/codec.js';
 import type { RleFrameInfo } from './rle/frame-layout.js';
 
@@ -26,13 +27,13 @@ export function decodeFrames(file: DicomFile, codec: RleCodec): Uint8Array[] {
   const info = imageInfo(file.dataset);
   if (file.transferSyntaxUid === TransferSyntax.RLELossless) {
     const frames = pixelDataFrames(file);
-    if (!frames.encapsulated) throw new DicomError(DicomErrorCode.PIXEL_DATA, 'RLE Lossless Pixel Data is not encapsulated');
+    if (!frames.encapsulated) throw new DicomError(ErrorCode.DICOM_PIXEL_DATA, 'RLE Lossless Pixel Data is not encapsulated');
     const rleInfo = frameInfo(info);
     return frames.frames.map((fragments) => codec.decode(fragments, rleInfo));
   }
   const frames = pixelDataFrames(file);
   if (frames.encapsulated) {
-    throw new DicomError(DicomErrorCode.UNSUPPORTED_TRANSFER_SYNTAX, `cannot decode transfer syntax ${file.transferSyntaxUid}`);
+    throw new DicomError(ErrorCode.UNSUPPORTED_TRANSFER_SYNTAX, `cannot decode transfer syntax ${file.transferSyntaxUid}`);
   }
   if (file.transferSyntaxUid === TransferSyntax.ExplicitVRBigEndian && info.bitsAllocated > 8) {
     return frames.frames.map((frame) => swapToLittleEndian(frame, info.bitsAllocated / 8));
@@ -58,7 +59,7 @@ export function streamDecodedPixelData(file: DicomFile, codec: RleCodec, sink: (
   let total = 0;
   if (file.transferSyntaxUid === TransferSyntax.RLELossless) {
     const frames = pixelDataFrames(file);
-    if (!frames.encapsulated) throw new DicomError(DicomErrorCode.PIXEL_DATA, 'RLE Lossless Pixel Data is not encapsulated');
+    if (!frames.encapsulated) throw new DicomError(ErrorCode.DICOM_PIXEL_DATA, 'RLE Lossless Pixel Data is not encapsulated');
     const rleInfo = frameInfo(info);
     const scratch = new Uint8Array(nativeFrameLength(info));
     for (const fragments of frames.frames) {

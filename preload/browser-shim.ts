@@ -5,6 +5,7 @@
  */
 import type { CommandView, ConnectRequest, LarmorApi, LogEntry, MediaClientMessage, MediaGatewayMessage, PreviewImage, ScannerCommand, Unsubscribe, WorkstationView } from '../protocol/index.js';
 import { decodePreviewFrame } from '../protocol/preview-frame.js';
+import { codeOf, ErrorCode } from '../protocol/errors.js';
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 
@@ -24,7 +25,7 @@ function createBridge(): LarmorApi {
   ws.binaryType = 'arraybuffer';
   const opened = new Promise<void>((resolve, reject) => {
     ws.addEventListener('open', () => resolve());
-    ws.addEventListener('error', () => reject(new BridgeError('LARMOR_E_LINK_DOWN', 'the workstation core is not reachable')));
+    ws.addEventListener('error', () => reject(new BridgeError(ErrorCode.LINK_DOWN, 'the workstation core is not reachable')));
   });
   opened.catch(() => undefined);
 
@@ -47,11 +48,11 @@ function createBridge(): LarmorApi {
       const p = pending.get(message.id);
       pending.delete(message.id);
       if (message.ok) p?.resolve(message.value);
-      else p?.reject(new BridgeError(message.error?.code ?? 'LARMOR_E_INTERNAL', message.error?.message ?? 'request failed'));
+      else p?.reject(new BridgeError(codeOf(message.error), message.error?.message ?? 'request failed'));
     }
   });
   ws.addEventListener('close', () => {
-    for (const p of pending.values()) p.reject(new BridgeError('LARMOR_E_LINK_DOWN', 'the workstation core closed the bridge'));
+    for (const p of pending.values()) p.reject(new BridgeError(ErrorCode.LINK_DOWN, 'the workstation core closed the bridge'));
     pending.clear();
   });
 

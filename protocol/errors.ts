@@ -1,7 +1,12 @@
 /**
- * Stable error codes. Every refusal or failure that crosses a process boundary (wire, IPC, CLI)
- * carries one of these strings; tests and UIs key on the code, never on the message text.
- * Defined once here (house style: ws's WS_ERR_* codes).
+ * The one registry of stable error codes. Every refusal or failure that crosses a process
+ * boundary (wire, IPC, CLI, the native addon) carries one of these strings; tests and UIs key on
+ * the code, never on the message text (house style: ws's WS_ERR_* codes). One code per meaning.
+ *
+ * To add a code, append one line to the group it belongs to. The key is how code refers to it;
+ * the value is the string that travels. tests/protocol/error-registry.test.ts checks that values
+ * are unique and that the C++ addon throws only codes listed here; tests/architecture checks that
+ * no `'LARMOR_E_...'` literal is written outside protocol/.
  */
 export const ErrorCode = {
   // wire / handshake
@@ -13,6 +18,10 @@ export const ErrorCode = {
   HELLO_REQUIRED: 'LARMOR_E_HELLO_REQUIRED',
   ALREADY_GREETED: 'LARMOR_E_ALREADY_GREETED',
   UNAUTHENTICATED: 'LARMOR_E_UNAUTHENTICATED',
+  /** The gateway was asked to listen beyond loopback without a certificate and key. */
+  TLS_REQUIRED: 'LARMOR_E_TLS_REQUIRED',
+  /** The workstation was given a cleartext ws:// URL for a host that is not loopback. */
+  INSECURE_LINK: 'LARMOR_E_INSECURE_LINK',
   // roles and control
   ROLE_FORBIDDEN: 'LARMOR_E_ROLE_FORBIDDEN',
   NOT_CONTROL_HOLDER: 'LARMOR_E_NOT_CONTROL_HOLDER',
@@ -34,23 +43,137 @@ export const ErrorCode = {
   NO_EXAM: 'LARMOR_E_NO_EXAM',
   /** Asked for with command.status: the gateway never received the command; it was not applied (and never will be). */
   NOT_APPLIED: 'LARMOR_E_NOT_APPLIED',
-  // images
-  UNSUPPORTED_TRANSFER_SYNTAX: 'LARMOR_E_IMAGE_UNSUPPORTED_TRANSFER_SYNTAX',
+  // safety rules (docs/architecture.md "Safety rules")
+  /** Rule 1: nobody is checked in onsite, or their console's link is not alive. */
+  ONSITE_NOT_PRESENT: 'LARMOR_E_ONSITE_NOT_PRESENT',
+  /** Rule 1: the onsite screening and positioning checklist is not confirmed for this exam. */
+  CHECKLIST_INCOMPLETE: 'LARMOR_E_CHECKLIST_INCOMPLETE',
+  /** Rule 3: this operator already has an acquisition running. */
+  ACQUISITION_ACTIVE: 'LARMOR_E_ACQUISITION_ACTIVE',
+  /** Another onsite person is already checked in. */
+  ONSITE_ALREADY_PRESENT: 'LARMOR_E_ONSITE_ALREADY_PRESENT',
+  /** This onsite action needs the checked-in person (grant, checklist, check-out). */
+  NOT_CHECKED_IN: 'LARMOR_E_NOT_CHECKED_IN',
+  /** Control can only be granted to a connected operator. */
+  NO_SUCH_OPERATOR: 'LARMOR_E_NO_SUCH_OPERATOR',
+  /** A signal the gateway will not relay (not in the room, pair may not exchange media, observer sending). */
+  SIGNAL_REFUSED: 'LARMOR_E_SIGNAL_REFUSED',
+  // images: the simulator's image builder
+  /** The sequence cannot be imaged (e.g. inversion recovery without TI, matrix out of range). */
+  IMAGE_INVALID_SEQUENCE: 'LARMOR_E_IMAGE_INVALID_SEQUENCE',
+  /** renderSlice() asked for an index outside 0..imagesInSeries-1. */
+  IMAGE_SLICE_OUT_OF_RANGE: 'LARMOR_E_IMAGE_SLICE_OUT_OF_RANGE',
+  // images: preview and the DICOM objects behind it
+  /** The transfer syntax is not one this reader, writer or preview handles. */
+  UNSUPPORTED_TRANSFER_SYNTAX: 'LARMOR_E_DICOM_UNSUPPORTED_TRANSFER_SYNTAX',
   UNSUPPORTED_IMAGE: 'LARMOR_E_IMAGE_UNSUPPORTED',
-  // workstation side
+  // DICOM C-STORE receiver
+  /** The received data set could not be parsed (truncated, corrupt, wrong transfer syntax). */
+  DICOM_UNREADABLE: 'LARMOR_E_DICOM_UNREADABLE',
+  /** The received object is not an image (no Pixel Data, or a non-image SOP class). */
+  DICOM_NOT_AN_IMAGE: 'LARMOR_E_DICOM_NOT_AN_IMAGE',
+  /** The C-STORE command and the data set disagree (SOP Class / SOP Instance UID). */
+  DICOM_UID_MISMATCH: 'LARMOR_E_DICOM_UID_MISMATCH',
+  /** A UID in the data set is not a valid UID (PS3.5 9.1): empty, too long, bad characters. */
+  DICOM_INVALID_UID: 'LARMOR_E_DICOM_INVALID_UID',
+  /** The object exceeds the receiver's size limit. */
+  DICOM_TOO_LARGE: 'LARMOR_E_DICOM_TOO_LARGE',
+  /** The receiver's onImage handler threw; the peer is told the store failed. */
+  DICOM_HANDLER_FAILED: 'LARMOR_E_DICOM_HANDLER_FAILED',
+  // DICOM Part 10 reader/writer (native-bridge/dicom)
+  /** Not a Part 10 file: no "DICM" prefix at byte 128, or no File Meta Information. */
+  DICOM_NOT_PART10: 'LARMOR_E_DICOM_NOT_PART10',
+  /** An element header or value runs past the end of the file. */
+  DICOM_TRUNCATED: 'LARMOR_E_DICOM_TRUNCATED',
+  /** A structure that violates PS3.5 (bad item tag, missing delimiter, odd value). */
+  DICOM_MALFORMED: 'LARMOR_E_DICOM_MALFORMED',
+  /** A required attribute is missing or has an invalid value. */
+  DICOM_MISSING_ATTRIBUTE: 'LARMOR_E_DICOM_MISSING_ATTRIBUTE',
+  /** The writer was given a value it cannot encode for the element's VR. */
+  DICOM_INVALID_VALUE: 'LARMOR_E_DICOM_INVALID_VALUE',
+  /** Pixel Data is absent or its length does not match the image attributes. */
+  DICOM_PIXEL_DATA: 'LARMOR_E_DICOM_PIXEL_DATA',
+  // RLE Lossless codec (PS3.5 Annex G), thrown identically by the native addon and the TypeScript fallback
+  /** Rows, Columns, Samples per Pixel or Bits Allocated outside what RLE Lossless supports. */
+  RLE_INVALID_FRAME_INFO: 'LARMOR_E_RLE_INVALID_FRAME_INFO',
+  /** The decoded frame would exceed the codec's size limit (2^31 - 1 bytes). */
+  RLE_FRAME_TOO_LARGE: 'LARMOR_E_RLE_FRAME_TOO_LARGE',
+  /** The fragment is shorter than the 64-byte RLE header (PS3.5 G.5). */
+  RLE_HEADER_TRUNCATED: 'LARMOR_E_RLE_HEADER_TRUNCATED',
+  /** Number of segments is not in 1..15 (PS3.5 G.5). */
+  RLE_BAD_SEGMENT_COUNT: 'LARMOR_E_RLE_BAD_SEGMENT_COUNT',
+  /** Number of segments differs from Samples per Pixel x bytes per sample (PS3.5 G.2). */
+  RLE_SEGMENT_COUNT_MISMATCH: 'LARMOR_E_RLE_SEGMENT_COUNT_MISMATCH',
+  /** The first segment offset is not 64 (PS3.5 G.5). */
+  RLE_BAD_FIRST_OFFSET: 'LARMOR_E_RLE_BAD_FIRST_OFFSET',
+  /** A segment offset does not increase or points outside the fragment. */
+  RLE_BAD_SEGMENT_OFFSET: 'LARMOR_E_RLE_BAD_SEGMENT_OFFSET',
+  /** A run header asks for more bytes than are left in its segment. */
+  RLE_RUN_EXCEEDS_SEGMENT: 'LARMOR_E_RLE_RUN_EXCEEDS_SEGMENT',
+  /** A run would write past the expected decoded size (Rows x Columns per segment). */
+  RLE_RUN_EXCEEDS_OUTPUT: 'LARMOR_E_RLE_RUN_EXCEEDS_OUTPUT',
+  /** A segment ended before it produced Rows x Columns bytes. */
+  RLE_SEGMENT_TOO_SHORT: 'LARMOR_E_RLE_SEGMENT_TOO_SHORT',
+  /** encode(): the pixel buffer's length differs from Rows x Columns x Samples x bytes per sample. */
+  RLE_INPUT_SIZE_MISMATCH: 'LARMOR_E_RLE_INPUT_SIZE_MISMATCH',
+  /** decodeInto(): the target buffer's length differs from the decoded frame size. */
+  RLE_OUTPUT_SIZE_MISMATCH: 'LARMOR_E_RLE_OUTPUT_SIZE_MISMATCH',
+  // link health and recovery (workstation side)
   LINK_DOWN: 'LARMOR_E_LINK_DOWN',
   COMMAND_TIMEOUT: 'LARMOR_E_COMMAND_TIMEOUT',
+  /** The heartbeat went unanswered past the loss threshold (silent cut). */
+  HEARTBEAT_LOST: 'LARMOR_E_HEARTBEAT_LOST',
+  /** The reconnect budget ran out before the gateway confirmed an in-flight command. */
+  RECONNECT_EXHAUSTED: 'LARMOR_E_RECONNECT_EXHAUSTED',
+  /** The user disconnected before the gateway confirmed an in-flight command. */
+  OUTCOME_UNKNOWN: 'LARMOR_E_OUTCOME_UNKNOWN',
+  // workstation journal (main/journal), classified as Signal-Desktop does
+  /** The workstation journal could not be opened or written. */
+  JOURNAL_CORRUPT: 'LARMOR_E_JOURNAL_CORRUPT',
+  JOURNAL_READONLY: 'LARMOR_E_JOURNAL_READONLY',
+  JOURNAL_FAILED: 'LARMOR_E_JOURNAL_FAILED',
+  // the renderer bridge (IPC gate, browser shell)
   IPC_SENDER_REJECTED: 'LARMOR_E_IPC_SENDER_REJECTED',
   IPC_INVALID_PAYLOAD: 'LARMOR_E_IPC_INVALID_PAYLOAD',
+  /** The renderer runs without window.larmor (opened outside the workstation and its browser shell). */
+  API_UNAVAILABLE: 'LARMOR_E_API_UNAVAILABLE',
+  // anything else
   INTERNAL: 'LARMOR_E_INTERNAL',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+const KNOWN: ReadonlySet<string> = new Set(Object.values(ErrorCode));
+
+/** True for a string that is one of the registry's codes. */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && KNOWN.has(value);
+}
+
+/**
+ * The stable code an error carries, or `fallback` when it carries none of ours (a Node errno
+ * error, a plain Error, a thrown string). The one place that digs a code out of an unknown error.
+ */
+export function codeOf(error: unknown, fallback: ErrorCode = ErrorCode.INTERNAL): ErrorCode {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return isErrorCode(code) ? code : fallback;
+}
+
+/** A refusal or failure as it travels to a UI: structured, never parsed back out of text. */
+export interface CodedError {
+  code: ErrorCode;
+  message: string;
+}
+
+/** The `{code, message}` of any thrown value. */
+export function toCodedError(error: unknown, fallback: ErrorCode = ErrorCode.INTERNAL): CodedError {
+  return { code: codeOf(error, fallback), message: error instanceof Error ? error.message : String(error) };
+}
+
 /** An error that carries a stable code across process boundaries. */
 export class LarmorError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
     super(message);
     this.name = 'LarmorError';
     this.code = code;

@@ -135,19 +135,6 @@ export interface MediaHealthView {
   since: string;
 }
 
-/** Error codes of link health and recovery (kept here so this feature's codes live together). */
-export const HealthErrorCode = {
-  /** The heartbeat went unanswered past the loss threshold (silent cut). */
-  HEARTBEAT_LOST: 'LARMOR_E_HEARTBEAT_LOST',
-  /** The reconnect budget ran out before the gateway confirmed an in-flight command. */
-  RECONNECT_EXHAUSTED: 'LARMOR_E_RECONNECT_EXHAUSTED',
-  /** The user disconnected before the gateway confirmed an in-flight command. */
-  OUTCOME_UNKNOWN: 'LARMOR_E_OUTCOME_UNKNOWN',
-  /** The workstation journal could not be opened or written. */
-  JOURNAL_CORRUPT: 'LARMOR_E_JOURNAL_CORRUPT',
-  JOURNAL_READONLY: 'LARMOR_E_JOURNAL_READONLY',
-  JOURNAL_FAILED: 'LARMOR_E_JOURNAL_FAILED',
-} as const;
 
 export function offlineHealth(thresholds: HealthThresholds = HEALTH_THRESHOLDS): HealthView {
   return {

@@ -8,8 +8,6 @@ export * from './codec.js';
 export * from './api.js';
 export * from './image-frame.js';
 export * from './preview-frame.js';
-export * from './rle-errors.js';
-export * from './image-errors.js';
 export * from './onsite.js';
 export * from './signaling.js';
 export * from './health.js';

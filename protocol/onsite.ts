@@ -86,21 +86,3 @@ export const OnsiteStatus = z.object({
 });
 export type OnsiteStatus = z.infer<typeof OnsiteStatus>;
 
-/** Stable codes of the gateway's safety rules (DESIGN.md "Safety rules"). Re-exported by protocol/index.ts. */
-export const SafetyErrorCode = {
-  /** Rule 1: nobody is checked in onsite, or their console's link is not alive. */
-  ONSITE_NOT_PRESENT: 'LARMOR_E_ONSITE_NOT_PRESENT',
-  /** Rule 1: the onsite screening and positioning checklist is not confirmed for this exam. */
-  CHECKLIST_INCOMPLETE: 'LARMOR_E_CHECKLIST_INCOMPLETE',
-  /** Rule 3: this operator already has an acquisition running. */
-  ACQUISITION_ACTIVE: 'LARMOR_E_ACQUISITION_ACTIVE',
-  /** Another onsite person is already checked in. */
-  ONSITE_ALREADY_PRESENT: 'LARMOR_E_ONSITE_ALREADY_PRESENT',
-  /** This onsite action needs the checked-in person (grant, checklist, check-out). */
-  NOT_CHECKED_IN: 'LARMOR_E_NOT_CHECKED_IN',
-  /** Control can only be granted to a connected operator. */
-  NO_SUCH_OPERATOR: 'LARMOR_E_NO_SUCH_OPERATOR',
-  /** A signal the gateway will not relay (not in the room, pair may not exchange media, observer sending). */
-  SIGNAL_REFUSED: 'LARMOR_E_SIGNAL_REFUSED',
-} as const;
-export type SafetyErrorCode = (typeof SafetyErrorCode)[keyof typeof SafetyErrorCode];

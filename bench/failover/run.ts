@@ -20,7 +20,7 @@ import { Gateway } from '../../gateway/server/gateway.js';
 import { HEALTH_THRESHOLDS } from '../../protocol/health.js';
 import type { HealthTransition } from '../../main/core/link-supervisor.js';
 import { WorkstationCore } from '../../main/core/workstation-core.js';
-import { seededRandom } from '../../main/health/backoff.js';
+import { seededRandom } from '../../base/common/random.js';
 import { Journal } from '../../main/journal/journal.js';
 import { FaultProxy } from '../../tests/helpers/fault-proxy.js';
 import { RawClient } from '../../tests/helpers/gateway.js';

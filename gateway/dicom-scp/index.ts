@@ -22,7 +22,7 @@
  *   sent, in the peer's transfer syntax (RLE stays encapsulated). Big endian is not negotiated
  *   (retired, PS3.5 A.3); peers such as storescu then convert to little endian themselves.
  * - Bad objects (truncated, malformed, UID mismatch, too large, non-image) go to onReject with a
- *   stable code (protocol/image-errors.ts, or the Part 10 reader's LARMOR_E_DICOM_... code) and
+ *   stable code from protocol/errors.ts (the receiver's or the Part 10 reader's LARMOR_E_DICOM_...) and
  *   the peer gets a C-STORE failure status; the association and the SCP carry on.
  * - onImage may return a promise; the peer's C-STORE response waits for it, and a throw or
  *   rejection answers A701H (refused: out of resources) and reports LARMOR_E_DICOM_HANDLER_FAILED.

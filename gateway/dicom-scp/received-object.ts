@@ -5,11 +5,11 @@
  * and keep only images. Each refusal carries a stable code and the DIMSE status the peer gets.
  *
  * Stable codes: the reader's own (LARMOR_E_DICOM_TRUNCATED, _MALFORMED, ... from
- * protocol/rle-errors.ts) for unreadable data, else ImageErrorCode from protocol/image-errors.ts.
+ * protocol/errors.ts) for unreadable data, else the receiver's LARMOR_E_DICOM_... codes there.
  */
 import { readPart10, imageInfo, Tag, type DicomFile } from '../../native-bridge/dicom/index.js';
-import { ImageErrorCode } from '../../protocol/image-errors.js';
-import { isValidUid } from '../imaging/uids.js';
+import { codeOf, ErrorCode } from '../../protocol/errors.js';
+import { isValidUid } from '../../base/node/uids.js';
 import { wrapAsPart10 } from './file-meta.js';
 
 /** C-STORE response statuses (PS3.4 B.2.3 and PS3.7 Annex C). */
@@ -65,7 +65,7 @@ export function cleanAeTitle(title: string): string {
 export function examineReceivedObject(obj: ReceivedObject): Verdict {
   for (const [name, uid] of [['SOP Class UID', obj.sopClassUid], ['SOP Instance UID', obj.sopInstanceUid]] as const) {
     if (!isValidUid(uid)) {
-      return refuse(ImageErrorCode.DICOM_INVALID_UID, `the C-STORE command's ${name} "${uid.slice(0, 80)}" is not a valid UID`, StoreStatus.CannotUnderstand);
+      return refuse(ErrorCode.DICOM_INVALID_UID, `the C-STORE command's ${name} "${uid.slice(0, 80)}" is not a valid UID`, StoreStatus.CannotUnderstand);
     }
   }
   const part10 = wrapAsPart10(obj.dataset, {
@@ -78,9 +78,8 @@ export function examineReceivedObject(obj: ReceivedObject): Verdict {
   try {
     file = readPart10(part10);
   } catch (err) {
-    const code = (err as { code?: unknown }).code;
     return refuse(
-      typeof code === 'string' && code.startsWith('LARMOR_E_') ? code : ImageErrorCode.DICOM_UNREADABLE,
+      codeOf(err, ErrorCode.DICOM_UNREADABLE),
       `data set of ${obj.sopInstanceUid} cannot be read: ${(err as Error).message}`,
       StoreStatus.CannotUnderstand,
     );
@@ -89,27 +88,26 @@ export function examineReceivedObject(obj: ReceivedObject): Verdict {
   const datasetInstance = file.dataset.string(Tag.SOPInstanceUID);
   if (datasetClass !== obj.sopClassUid || datasetInstance !== obj.sopInstanceUid) {
     return refuse(
-      ImageErrorCode.DICOM_UID_MISMATCH,
+      ErrorCode.DICOM_UID_MISMATCH,
       `data set says SOP Class ${datasetClass ?? '(none)'} / Instance ${datasetInstance ?? '(none)'}, the command ${obj.sopClassUid} / ${obj.sopInstanceUid}`,
       StoreStatus.DataSetDoesNotMatchSopClass,
     );
   }
   if (!file.dataset.has(Tag.PixelData)) {
-    return refuse(ImageErrorCode.DICOM_NOT_AN_IMAGE, `${obj.sopClassUid} object ${obj.sopInstanceUid} has no Pixel Data`, StoreStatus.SopClassNotSupported);
+    return refuse(ErrorCode.DICOM_NOT_AN_IMAGE, `${obj.sopClassUid} object ${obj.sopInstanceUid} has no Pixel Data`, StoreStatus.SopClassNotSupported);
   }
   try {
     const info = imageInfo(file.dataset);
     // 1-bit pixel data (segmentations, bitonal captures) is a label map, not a grey-level preview.
     if (info.bitsAllocated < 8) {
       return refuse(
-        ImageErrorCode.DICOM_NOT_AN_IMAGE,
+        ErrorCode.DICOM_NOT_AN_IMAGE,
         `${obj.sopClassUid} object ${obj.sopInstanceUid} has ${info.bitsAllocated}-bit pixel data (a label map, not an image)`,
         StoreStatus.SopClassNotSupported,
       );
     }
   } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    return refuse(typeof code === 'string' ? code : ImageErrorCode.DICOM_NOT_AN_IMAGE, (err as Error).message, StoreStatus.CannotUnderstand);
+    return refuse(codeOf(err, ErrorCode.DICOM_NOT_AN_IMAGE), (err as Error).message, StoreStatus.CannotUnderstand);
   }
   return {
     ok: true,

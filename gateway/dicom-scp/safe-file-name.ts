@@ -6,7 +6,7 @@
  * with a dot and fits every file system.
  */
 import { createHash } from 'node:crypto';
-import { isValidUid } from '../imaging/uids.js';
+import { isValidUid } from '../../base/node/uids.js';
 
 export function safeFileName(sopInstanceUid: string, extension = '.dcm'): string {
   const stem = isValidUid(sopInstanceUid)

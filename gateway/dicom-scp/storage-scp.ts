@@ -20,7 +20,7 @@ import { Writable } from 'node:stream';
 import type { Socket } from 'node:net';
 import dcmjsDimse from 'dcmjs-dimse';
 import { examineReceivedObject, StoreStatus, type ReceivedImage, type Verdict } from './received-object.js';
-import { ImageErrorCode } from '../../protocol/image-errors.js';
+import { ErrorCode } from '../../protocol/errors.js';
 
 const { Scp, Dataset, constants, responses, log } = dcmjsDimse;
 const { PresentationContextResult, RejectResult, RejectSource, RejectReason, SopClass, Status, TransferSyntax } = constants;
@@ -166,12 +166,12 @@ export function createScpConnection(socket: Socket, ctx: ScpContext): InstanceTy
       const dataset = request.getDataset();
       const reception = dataset ? receptions.get(dataset) : undefined;
       if (!reception) {
-        refuse(ImageErrorCode.DICOM_UNREADABLE, 'C-STORE request without a data set', StoreStatus.CannotUnderstand);
+        refuse(ErrorCode.DICOM_UNREADABLE, 'C-STORE request without a data set', StoreStatus.CannotUnderstand);
         return;
       }
       if (reception.collector.overflow) {
         refuse(
-          ImageErrorCode.DICOM_TOO_LARGE,
+          ErrorCode.DICOM_TOO_LARGE,
           `object of ${reception.collector.bytes} bytes exceeds the ${ctx.maxObjectBytes}-byte limit`,
           StoreStatus.OutOfResources,
         );
@@ -187,7 +187,7 @@ export function createScpConnection(socket: Socket, ctx: ScpContext): InstanceTy
           callingAeTitle,
         });
       } catch (err) {
-        refuse(ImageErrorCode.DICOM_UNREADABLE, (err as Error).message, StoreStatus.CannotUnderstand);
+        refuse(ErrorCode.DICOM_UNREADABLE, (err as Error).message, StoreStatus.CannotUnderstand);
         return;
       }
       if (!verdict.ok) {
@@ -197,7 +197,7 @@ export function createScpConnection(socket: Socket, ctx: ScpContext): InstanceTy
       ctx.deliver(verdict.image).then(
         () => respond(StoreStatus.Success),
         (err: unknown) =>
-          refuse(ImageErrorCode.DICOM_HANDLER_FAILED, `image handler failed: ${(err as Error)?.message ?? String(err)}`, StoreStatus.HandlerFailed),
+          refuse(ErrorCode.DICOM_HANDLER_FAILED, `image handler failed: ${(err as Error)?.message ?? String(err)}`, StoreStatus.HandlerFailed),
       );
     }
   }

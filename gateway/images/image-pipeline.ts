@@ -1,4 +1,4 @@
-import { ErrorCode, LarmorError } from '../../protocol/index.js';
+import { codeOf, ErrorCode, LarmorError } from '../../protocol/index.js';
 import {
   Tag,
   TransferSyntax,
@@ -43,8 +43,7 @@ export class ImagePipeline {
     try {
       result = this.forward(part10, source, imagesInSeries);
     } catch (err) {
-      const code = (err as { code?: string }).code ?? ErrorCode.INTERNAL;
-      result = { ok: false, code, message: (err as Error).message };
+      result = { ok: false, code: codeOf(err), message: (err as Error).message };
     }
     if (!result.ok) this.sink.notice('warning', `image from ${source === 'c-store' ? 'DICOM peer' : 'scanner'} refused: ${result.code}: ${result.message}`);
     return result;

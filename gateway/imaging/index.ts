@@ -12,7 +12,7 @@
  *   imager.sliceInfo(i)         // { instanceNumber, sopInstanceUid, sliceLocationMm, bValue } without rendering
  *   imager.renderSlice(i)       // Uint8Array: MR Image Storage Part 10 file, Explicit VR Little Endian
  *
- * Throws LarmorError with ImageErrorCode.INVALID_SEQUENCE (bad parameters, IR without TI) or
+ * Throws LarmorError with ErrorCode.IMAGE_INVALID_SEQUENCE (bad parameters, IR without TI) or
  * SLICE_OUT_OF_RANGE. SOP Instance UIDs are name-based (series UID + instance number), so a
  * re-rendered slice is the same instance. Images are 16-bit words with 12 stored bits; the matrix
  * is the sequence's own (rows = phase, columns = frequency), covering the full FOV both ways,
@@ -24,5 +24,5 @@
  */
 export { createSeriesImager, type SeriesImager, type SeriesImagerOptions, type SliceInfo, type StudyInfo } from './series-imager.js';
 export { MR_IMAGE_STORAGE } from './mr-dataset.js';
-export { newUid, uidFromName, isValidUid } from './uids.js';
+export { newUid, uidFromName, isValidUid } from '../../base/node/uids.js';
 export { clearPhantomCache } from './phantom.js';

@@ -7,34 +7,13 @@
  * shows Rayleigh noise of mean sigma*sqrt(pi/2), and low signals are biased upwards, as on a
  * real scanner.
  */
-
-/** mulberry32: a tiny, fast 32-bit PRNG; good enough for image noise, fully reproducible. */
-export function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** 32-bit FNV-1a of a string: turns (seed, series, slice) into a PRNG seed. */
-export function hashSeed(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
+import type { Random } from '../../base/common/random.js';
 
 /**
  * Replaces each value of `signal` in place by a Rician sample around it, with per-channel
  * standard deviation `sigma`. Box-Muller gives the two Gaussian channels from two uniforms.
  */
-export function addRicianNoise(signal: Float32Array, sigma: number, random: () => number): void {
+export function addRicianNoise(signal: Float32Array, sigma: number, random: Random): void {
   if (sigma <= 0) return;
   const twoPi = 2 * Math.PI;
   for (let i = 0; i < signal.length; i++) {

@@ -8,14 +8,15 @@
  * slices of a series compare like those of a real scanner's series.
  */
 import { LarmorError } from '../../protocol/errors.js';
-import { ImageErrorCode } from '../../protocol/image-errors.js';
+import { ErrorCode } from '../../protocol/errors.js';
 import type { QueuedSequence } from '../../protocol/scanner.js';
 import { buildMrImage } from './mr-dataset.js';
-import { addRicianNoise, createRandom, hashSeed, noiseSigma } from './noise.js';
+import { hashSeed, seededRandom } from '../../base/common/random.js';
+import { addRicianNoise, noiseSigma } from './noise.js';
 import { PHANTOM_SLAB_CENTRE_Z_MM, phantomSlice, type SliceGeometry } from './phantom.js';
 import { tissueSignalTable } from './signal.js';
 import { Tissue } from './tissues.js';
-import { uidFromName } from './uids.js';
+import { uidFromName } from '../../base/node/uids.js';
 
 export interface StudyInfo {
   studyUid: string;
@@ -69,7 +70,7 @@ const TARGET_PEAK = 3000;
 const SLICE_GAP_FRACTION = 0.1;
 
 function invalid(message: string): LarmorError {
-  return new LarmorError(ImageErrorCode.INVALID_SEQUENCE, message);
+  return new LarmorError(ErrorCode.IMAGE_INVALID_SEQUENCE, message);
 }
 
 function validate(seq: QueuedSequence): void {
@@ -138,7 +139,7 @@ export function createSeriesImager(opts: SeriesImagerOptions): SeriesImager {
   function sliceInfo(index: number): SliceInfo {
     if (!Number.isInteger(index) || index < 0 || index >= imagesInSeries) {
       throw new LarmorError(
-        ImageErrorCode.SLICE_OUT_OF_RANGE,
+        ErrorCode.IMAGE_SLICE_OUT_OF_RANGE,
         `image index ${index} is outside 0..${imagesInSeries - 1}`,
       );
     }
@@ -173,7 +174,7 @@ export function createSeriesImager(opts: SeriesImagerOptions): SeriesImager {
       const sa = table[tissueA[i]];
       signal[i] = sa + ((table[tissueB[i]] - sa) * fractionB[i]) / 255;
     }
-    addRicianNoise(signal, sigma, createRandom(hashSeed(`${seed}/${info.index}`)));
+    addRicianNoise(signal, sigma, seededRandom(hashSeed(`${seed}/${info.index}`)));
     const pixels = new Uint16Array(n);
     for (let i = 0; i < n; i++) {
       const v = Math.round(signal[i] * scale);

@@ -16,7 +16,7 @@
  *      S = PD * (1 - e^{-TR/T1}) * e^{-TE/T2} * e^{-b ADC}
  */
 import { LarmorError } from '../../protocol/errors.js';
-import { ImageErrorCode } from '../../protocol/image-errors.js';
+import { ErrorCode } from '../../protocol/errors.js';
 import type { SequenceKind, SequenceParams } from '../../protocol/scanner.js';
 import { TISSUES_1_5T, type TissueProperties } from './tissues.js';
 
@@ -49,7 +49,7 @@ export function tissueSignal(tissue: TissueProperties, w: Weighting): number {
     case 'IR-TSE': {
       if (tiMs === null || !(tiMs > 0)) {
         throw new LarmorError(
-          ImageErrorCode.INVALID_SEQUENCE,
+          ErrorCode.IMAGE_INVALID_SEQUENCE,
           `inversion recovery needs a positive inversion time, got ${String(tiMs)}`,
         );
       }
@@ -64,7 +64,7 @@ export function tissueSignal(tissue: TissueProperties, w: Weighting): number {
     }
     default: {
       const unknown: never = w.kind;
-      throw new LarmorError(ImageErrorCode.INVALID_SEQUENCE, `unknown sequence kind ${String(unknown)}`);
+      throw new LarmorError(ErrorCode.IMAGE_INVALID_SEQUENCE, `unknown sequence kind ${String(unknown)}`);
     }
   }
 }

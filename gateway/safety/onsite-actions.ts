@@ -1,4 +1,4 @@
-import { CREDENTIAL_WORDS, ErrorCode, SafetyErrorCode, type NoticeLevel, type OnsiteAction } from '../../protocol/index.js';
+import { CREDENTIAL_WORDS, ErrorCode, type NoticeLevel, type OnsiteAction } from '../../protocol/index.js';
 import type { ScannerSimulator } from '../simulator/scanner-simulator.js';
 import type { OnsitePresenceBook } from './onsite-presence.js';
 import { OnsitePresenceBook as Book } from './onsite-presence.js';
@@ -34,7 +34,7 @@ export function applyOnsiteAction(ctx: OnsiteActionContext, action: OnsiteAction
     case 'presence.check-in': {
       const present = presence.current;
       if (present && present.sessionId !== actor.sessionId) {
-        return { code: SafetyErrorCode.ONSITE_ALREADY_PRESENT, reason: `${present.name} is checked in: they check out first` };
+        return { code: ErrorCode.ONSITE_ALREADY_PRESENT, reason: `${present.name} is checked in: they check out first` };
       }
       presence.checkIn(actor.sessionId, actor.name, action.credential);
       ctx.notice('info', `${actor.name} (${CREDENTIAL_WORDS[action.credential]}) checked in at the scanner`);
@@ -50,7 +50,7 @@ export function applyOnsiteAction(ctx: OnsiteActionContext, action: OnsiteAction
       const exam = ctx.scanner.core().exam;
       if (!exam) return { code: ErrorCode.NO_EXAM, reason: 'no exam is open: the checklist belongs to an exam' };
       const missing = Book.missingItems(action.items);
-      if (missing.length > 0) return { code: SafetyErrorCode.CHECKLIST_INCOMPLETE, reason: `not confirmed: ${missing.join(', ')}` };
+      if (missing.length > 0) return { code: ErrorCode.CHECKLIST_INCOMPLETE, reason: `not confirmed: ${missing.join(', ')}` };
       presence.confirmChecklist(exam.studyUid, actor.name);
       ctx.notice('info', `${actor.name} confirmed screening and positioning for ${exam.patient.name}`);
       return null;
@@ -58,7 +58,7 @@ export function applyOnsiteAction(ctx: OnsiteActionContext, action: OnsiteAction
     case 'control.grant': {
       if (!presence.isCheckedIn(actor.sessionId)) return notCheckedIn('grant control');
       const operator = ctx.operator(action.sessionId);
-      if (!operator) return { code: SafetyErrorCode.NO_SUCH_OPERATOR, reason: 'control goes only to a connected remote operator' };
+      if (!operator) return { code: ErrorCode.NO_SUCH_OPERATOR, reason: 'control goes only to a connected remote operator' };
       ctx.lossWatch.clear();
       ctx.setControl(operator);
       ctx.notice('info', `${actor.name} granted scanner control to ${operator.name}`);
@@ -92,5 +92,5 @@ export function applyOnsiteAction(ctx: OnsiteActionContext, action: OnsiteAction
 }
 
 function notCheckedIn(verb: string): Refusal {
-  return { code: SafetyErrorCode.NOT_CHECKED_IN, reason: `only the checked-in onsite person may ${verb}: check in first` };
+  return { code: ErrorCode.NOT_CHECKED_IN, reason: `only the checked-in onsite person may ${verb}: check in first` };
 }

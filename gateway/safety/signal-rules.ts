@@ -1,4 +1,4 @@
-import { SafetyErrorCode, exchangesMedia, sdpIsReceiveOnly, type Role, type SessionDescription } from '../../protocol/index.js';
+import { ErrorCode, exchangesMedia, sdpIsReceiveOnly, type Role, type SessionDescription } from '../../protocol/index.js';
 import type { Refusal } from './start-gate.js';
 
 export interface SignalParty {
@@ -12,11 +12,11 @@ export interface SignalParty {
  * but never put a camera or microphone into the session.
  */
 export function refuseSignal(from: SignalParty, to: SignalParty | undefined, description: SessionDescription | undefined): Refusal | null {
-  if (!from.inRoom) return { code: SafetyErrorCode.SIGNAL_REFUSED, reason: 'join the media room before signaling' };
-  if (!to || !to.inRoom) return { code: SafetyErrorCode.SIGNAL_REFUSED, reason: 'the addressee is not in the media room' };
-  if (!exchangesMedia(from.role, to.role)) return { code: SafetyErrorCode.SIGNAL_REFUSED, reason: `${from.role} and ${to.role} do not exchange media` };
+  if (!from.inRoom) return { code: ErrorCode.SIGNAL_REFUSED, reason: 'join the media room before signaling' };
+  if (!to || !to.inRoom) return { code: ErrorCode.SIGNAL_REFUSED, reason: 'the addressee is not in the media room' };
+  if (!exchangesMedia(from.role, to.role)) return { code: ErrorCode.SIGNAL_REFUSED, reason: `${from.role} and ${to.role} do not exchange media` };
   if (from.role === 'observer' && description && !sdpIsReceiveOnly(description.sdp)) {
-    return { code: SafetyErrorCode.SIGNAL_REFUSED, reason: 'observers receive only: every media section must be recvonly' };
+    return { code: ErrorCode.SIGNAL_REFUSED, reason: 'observers receive only: every media section must be recvonly' };
   }
   return null;
 }

@@ -1,4 +1,4 @@
-import { SafetyErrorCode } from '../../protocol/index.js';
+import { ErrorCode } from '../../protocol/errors.js';
 
 export interface StartContext {
   /** Name of the operator asking to start (or resume). */
@@ -25,16 +25,16 @@ export interface Refusal {
  */
 export function refuseAcquisitionStart(ctx: StartContext): Refusal | null {
   if (!ctx.onsiteCheckedIn) {
-    return { code: SafetyErrorCode.ONSITE_NOT_PRESENT, reason: 'no onsite technologist is checked in: an acquisition needs someone with the patient' };
+    return { code: ErrorCode.ONSITE_NOT_PRESENT, reason: 'no onsite technologist is checked in: an acquisition needs someone with the patient' };
   }
   if (!ctx.onsiteConsoleAlive) {
-    return { code: SafetyErrorCode.ONSITE_NOT_PRESENT, reason: 'the onsite console is not responding: nothing starts until its link is back' };
+    return { code: ErrorCode.ONSITE_NOT_PRESENT, reason: 'the onsite console is not responding: nothing starts until its link is back' };
   }
   if (!ctx.resuming && ctx.checklistRequired && !ctx.checklistConfirmed) {
-    return { code: SafetyErrorCode.CHECKLIST_INCOMPLETE, reason: 'the onsite screening and positioning checklist is not confirmed for this exam' };
+    return { code: ErrorCode.CHECKLIST_INCOMPLETE, reason: 'the onsite screening and positioning checklist is not confirmed for this exam' };
   }
   if (!ctx.resuming && ctx.activeStartedBy === ctx.operator) {
-    return { code: SafetyErrorCode.ACQUISITION_ACTIVE, reason: `${ctx.operator} already has an acquisition running: one at a time per remote operator` };
+    return { code: ErrorCode.ACQUISITION_ACTIVE, reason: `${ctx.operator} already has an acquisition running: one at a time per remote operator` };
   }
   return null;
 }

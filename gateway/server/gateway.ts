@@ -27,7 +27,8 @@ import { Handshake } from './handshake.js';
 import { MediaRelay } from './media-relay.js';
 import { OnsiteHandler } from './onsite-handler.js';
 import { SessionRegistry, type ClientSession } from './sessions.js';
-import { newDicomUid } from './uids.js';
+import { newUid } from '../../base/node/uids.js';
+import { isLoopbackHost } from '../../base/common/loopback.js';
 import { attachImaging, type DicomReceiverOptions, type Imaging } from '../images/index.js';
 import { CollaborationDesk } from '../collaboration/collaboration-desk.js';
 
@@ -80,7 +81,6 @@ const DEFAULT_POLICY: LinkPolicy = {
   controlGraceS: 60,
 };
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
 /**
  * The scanner-side gateway: one WebSocket endpoint per site, sessions with roles, the scanner
@@ -114,15 +114,15 @@ export class Gateway {
 
   private constructor(private readonly options: GatewayOptions) {
     const host = options.host ?? '127.0.0.1';
-    if (!LOOPBACK.test(host) && !options.tls) {
-      throw new LarmorError('LARMOR_E_TLS_REQUIRED', `listening on ${host} needs a TLS certificate and key: links outside loopback are always encrypted`);
+    if (!isLoopbackHost(host) && !options.tls) {
+      throw new LarmorError(ErrorCode.TLS_REQUIRED, `listening on ${host} needs a TLS certificate and key: links outside loopback are always encrypted`);
     }
     this.log = options.log ?? (() => {});
     this.site = options.site ?? { name: 'Larmor demo site', scanner: 'Simulated 1.5 T', fieldStrengthT: 1.5 };
     this.policy = { ...DEFAULT_POLICY, ...options.policy };
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 250;
     this.store = new GatewayStore(options.dataFile);
-    this.scanner = new ScannerSimulator({ timeScale: options.timeScale ?? 1, newUid: newDicomUid });
+    this.scanner = new ScannerSimulator({ timeScale: options.timeScale ?? 1, newUid });
     const ctx: GatewayContext = {
       sessions: this.sessions,
       store: this.store,

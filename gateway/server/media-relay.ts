@@ -1,4 +1,4 @@
-import { SafetyErrorCode, type IceServer, type MediaClientMessage } from '../../protocol/index.js';
+import { ErrorCode, type IceServer, type MediaClientMessage } from '../../protocol/index.js';
 import { refuseSignal } from '../safety/signal-rules.js';
 import type { GatewayContext } from './context.js';
 import { MediaRoom } from './media-room.js';
@@ -30,7 +30,7 @@ export class MediaRelay {
         return;
       case 'media.state': {
         const before = this.room.update(session.id, message.state);
-        if (!before) return sessions.sendError(session, SafetyErrorCode.SIGNAL_REFUSED, 'join the media room first');
+        if (!before) return sessions.sendError(session, ErrorCode.SIGNAL_REFUSED, 'join the media room first');
         if (before.health !== message.state.health) {
           this.ctx.audit(session, 'media health', message.state.health, null, { reason: message.state.healthReason });
         }

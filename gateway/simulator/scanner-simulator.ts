@@ -44,7 +44,7 @@ export interface ScannerCore {
   activeSequenceId: string | null;
 }
 
-function refuse(code: string, message: string): never {
+function refuse(code: ErrorCode, message: string): never {
   throw new LarmorError(code, message);
 }
 

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AckMessage, CommandOutcome } from '../../protocol/index.js';
+import { migrate } from '../../base/node/sqlite-migrate.js';
 import { GATEWAY_MIGRATIONS } from './migrations/index.js';
 import { CollaborationStore } from './collaboration-store.js';
 
@@ -39,7 +40,7 @@ export class GatewayStore {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
-    migrate(this.db);
+    migrate(this.db, GATEWAY_MIGRATIONS);
     this.insertAudit = this.db.prepare(
       'INSERT INTO audit (at, session_id, actor, role, action, decision, code, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
@@ -89,16 +90,5 @@ export class GatewayStore {
 
   close(): void {
     this.db.close();
-  }
-}
-
-export function migrate(db: Database.Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  for (const migration of GATEWAY_MIGRATIONS) {
-    if (migration.version <= current) continue;
-    db.transaction(() => {
-      migration.up(db);
-      db.pragma(`user_version = ${migration.version}`);
-    })();
   }
 }

@@ -2,27 +2,11 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { previewFrameParts, type PreviewImage } from '../../protocol/index.js';
+import { ErrorCode, previewFrameParts, type PreviewImage } from '../../protocol/index.js';
 import { handleApiRequest, toApiError } from '../api-host.js';
 import type { WorkstationCore } from '../core/workstation-core.js';
-import { readStatic } from './static-files.js';
-
-/**
- * Content Security Policy of the workstation page: only our own scripts, no inline script,
- * no eval, no framing; connections only back to this origin (the bridge).
- */
-export const RENDERER_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob: mediastream:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+import { RENDERER_CSP } from '../../base/node/csp.js';
+import { readStatic } from '../../base/node/static-files.js';
 
 export interface BrowserShellOptions {
   core: WorkstationCore;
@@ -133,7 +117,7 @@ function bridge(ws: WebSocket, core: WorkstationCore): void {
       if (isBinary) throw new Error('binary');
       request = JSON.parse(data.toString());
     } catch {
-      ws.send(JSON.stringify({ id: null, ok: false, error: { code: 'LARMOR_E_IPC_INVALID_PAYLOAD', message: 'bridge frames are JSON requests' } }));
+      ws.send(JSON.stringify({ id: null, ok: false, error: { code: ErrorCode.IPC_INVALID_PAYLOAD, message: 'bridge frames are JSON requests' } }));
       return;
     }
     const id = typeof request.id === 'number' ? request.id : null;

@@ -1,15 +1,13 @@
-import { ErrorCode } from '../../protocol/errors.js';
+import { codeOf, ErrorCode } from '../../protocol/errors.js';
 
 /**
  * How the file commands report failure: one line on stderr, `larmor <command>: CODE message`,
  * with a stable LARMOR_E_ code; exit status 1 (2 for wrong usage).
  */
 export function reportFailure(command: string, error: unknown): number {
-  const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
-  const stable = typeof code === 'string' && code.startsWith('LARMOR_E_') ? code
-    : (error as NodeJS.ErrnoException | null)?.syscall !== undefined ? ErrorCode.INVALID_PARAMETER // fs errors: ENOENT, EACCES...
-    : ErrorCode.INTERNAL;
+  // fs errors (ENOENT, EACCES...) mean the user named a file that cannot be used.
+  const stable = codeOf(error, (error as NodeJS.ErrnoException | null)?.syscall !== undefined ? ErrorCode.INVALID_PARAMETER : ErrorCode.INTERNAL);
   process.stderr.write(`larmor ${command}: ${stable} ${message}\n`);
   return 1;
 }

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
+import { isLoopbackHost } from '../../base/common/loopback.js';
 import {
   ErrorCode,
   MAX_FRAME_BYTES,
@@ -45,8 +46,6 @@ export interface GatewayLinkEvents {
   ping: [{ sentAt: number }];
 }
 
-const LOOPBACK_HOST = /^(127\.\d+\.\d+\.\d+|\[::1\]|localhost)$/;
-
 /**
  * Refuse cleartext outside loopback before a single byte leaves: every link beyond this machine
  * is wss:// (DESIGN.md security defaults).
@@ -59,8 +58,8 @@ export function checkLinkUrl(url: string): { code: string; message: string } | n
     return { code: ErrorCode.INVALID_PARAMETER, message: `${url} is not a URL` };
   }
   if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') return { code: ErrorCode.INVALID_PARAMETER, message: 'gateway URL must be ws:// or wss://' };
-  if (parsed.protocol === 'ws:' && !LOOPBACK_HOST.test(parsed.hostname)) {
-    return { code: 'LARMOR_E_INSECURE_LINK', message: `cleartext ws:// is allowed only on loopback; use wss:// for ${parsed.hostname}` };
+  if (parsed.protocol === 'ws:' && !isLoopbackHost(parsed.hostname)) {
+    return { code: ErrorCode.INSECURE_LINK, message: `cleartext ws:// is allowed only on loopback; use wss:// for ${parsed.hostname}` };
   }
   return null;
 }

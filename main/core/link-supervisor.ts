@@ -1,8 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { ErrorCode, LarmorError, type GatewayMessage, type WelcomeMessage } from '../../protocol/index.js';
+import { codeOf, ErrorCode, LarmorError, type GatewayMessage, type WelcomeMessage } from '../../protocol/index.js';
 import {
   HEALTH_THRESHOLDS,
-  HealthErrorCode,
   RECONNECT_POLICY,
   offlineHealth,
   type HealthSample,
@@ -12,7 +11,8 @@ import {
   type LinkRoute,
   type ReconnectPolicy,
 } from '../../protocol/health.js';
-import { backoffDelayMs, type Random } from '../health/backoff.js';
+import type { Random } from '../../base/common/random.js';
+import { backoffDelayMs } from '../health/backoff.js';
 import { LinkHealthMonitor } from '../health/link-health-monitor.js';
 import { GatewayLink, type LinkTarget, type ResumePoint } from './gateway-link.js';
 
@@ -152,7 +152,7 @@ export class LinkSupervisor extends EventEmitter<SupervisorEvents> {
       this.route = null;
       this.transition('offline', last.code, last.reason);
     }
-    throw new LarmorError(last.code, last.reason);
+    throw new LarmorError(codeOf(last, ErrorCode.LINK_DOWN), last.reason);
   }
 
   /** User disconnect (code null) or teardown: no reconnecting. */
@@ -282,7 +282,7 @@ export class LinkSupervisor extends EventEmitter<SupervisorEvents> {
     if (this.phase !== 'live' || !this.monitor || !this.link) return;
     const assessment = this.monitor.assess(performance.now());
     if (assessment.verdict === 'lost') {
-      this.link.abandon(HealthErrorCode.HEARTBEAT_LOST, assessment.reason);
+      this.link.abandon(ErrorCode.HEARTBEAT_LOST, assessment.reason);
       return;
     }
     this.lastVerdictReason = assessment.reason;
@@ -314,7 +314,7 @@ export class LinkSupervisor extends EventEmitter<SupervisorEvents> {
     const delay = backoffDelayMs(this.attempt, this.policy, this.random);
     const at = performance.now() + delay;
     if (this.outageStart !== null && at - this.outageStart > this.policy.budgetMs) {
-      this.fail(HealthErrorCode.RECONNECT_EXHAUSTED, `no route answered within the reconnect budget of ${(this.policy.budgetMs / 1000).toFixed(1)} s (${this.attempt - 1} attempt(s))`);
+      this.fail(ErrorCode.RECONNECT_EXHAUSTED, `no route answered within the reconnect budget of ${(this.policy.budgetMs / 1000).toFixed(1)} s (${this.attempt - 1} attempt(s))`);
       return;
     }
     const route = this.routeForAttempt(this.attempt);

@@ -18,8 +18,8 @@ import {
   type WelcomeMessage,
   type WorkstationView,
 } from '../../protocol/index.js';
-import { HealthErrorCode, type HealthThresholds, type HealthView, type MediaHealthView, type ReconnectPolicy } from '../../protocol/health.js';
-import type { Random } from '../health/backoff.js';
+import { type HealthThresholds, type HealthView, type MediaHealthView, type ReconnectPolicy } from '../../protocol/health.js';
+import type { Random } from '../../base/common/random.js';
 import type { Journal } from '../journal/journal.js';
 import type { ResumePoint } from './gateway-link.js';
 import { toLogEntry, type Activity } from './activity.js';
@@ -137,7 +137,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   disconnect(): void {
     this.connectAttempt++;
     this.supervisor.stop(null);
-    this.relay.giveUp(HealthErrorCode.OUTCOME_UNKNOWN, 'disconnected by the user before the gateway answered: the outcome is asked for again at the next connection');
+    this.relay.giveUp(ErrorCode.OUTCOME_UNKNOWN, 'disconnected by the user before the gateway answered: the outcome is asked for again at the next connection');
     this.setLink({ ...DISCONNECTED });
   }
 
@@ -180,7 +180,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
       this.setLink({ ...this.linkView, status: 'lost', error: { code, message: reason } });
     });
     s.on('failed', ({ code, reason }) => {
-      this.relay.giveUp(HealthErrorCode.RECONNECT_EXHAUSTED, `the link could not be restored (${code}: ${reason}); the outcome is asked for again at the next connection`);
+      this.relay.giveUp(ErrorCode.RECONNECT_EXHAUSTED, `the link could not be restored (${code}: ${reason}); the outcome is asked for again at the next connection`);
       this.setLink({ ...this.linkView, status: 'lost', error: { code, message: reason } });
     });
   }

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { RENDERER_CSP } from '../browser-shell/browser-shell.js';
+import { RENDERER_CSP } from '../../base/node/csp.js';
 import { WorkstationCore } from '../core/workstation-core.js';
 import { Journal, defaultJournalFile } from '../journal/journal.js';
 import { attachImageIntake } from '../images/image-intake.js';

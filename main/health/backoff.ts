@@ -1,7 +1,5 @@
 import type { ReconnectPolicy } from '../../protocol/health.js';
-
-/** A source of uniform numbers in [0, 1); seeded in tests and benchmarks. */
-export type Random = () => number;
+import type { Random } from '../../base/common/random.js';
 
 /**
  * Delay before reconnect attempt `attempt` (1-based): the first is immediate (the other route
@@ -13,16 +11,4 @@ export function backoffDelayMs(attempt: number, policy: ReconnectPolicy, random:
   if (attempt <= 1) return 0;
   const ceiling = Math.min(policy.capDelayMs, policy.baseDelayMs * 2 ** Math.min(attempt - 2, 30));
   return random() * ceiling;
-}
-
-/** mulberry32: a tiny seeded PRNG, good enough for jitter and fault schedules. */
-export function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -1,4 +1,4 @@
-import { decodeImageFrame, type ImageFrameHeader } from '../../protocol/index.js';
+import { codeOf, decodeImageFrame, type ImageFrameHeader } from '../../protocol/index.js';
 import { rle as defaultRle, type RleCodec } from '../../native-bridge/index.js';
 import type { WorkstationCore } from '../core/workstation-core.js';
 import { toPreviewImages } from './preview-image.js';
@@ -41,8 +41,4 @@ export function attachImageIntake(core: WorkstationCore, options: { rle?: RleCod
       core.record({ type: 'image-error', at: new Date().toISOString(), seq: header.seq, code: codeOf(err), message: (err as Error).message });
     }
   });
-}
-
-function codeOf(err: unknown): string {
-  return (err as { code?: string }).code ?? 'LARMOR_E_INTERNAL';
 }

@@ -3,7 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { LarmorError, type CommandOutcome, type ScannerCommand } from '../../protocol/index.js';
-import { HealthErrorCode } from '../../protocol/health.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import { migrate } from '../../base/node/sqlite-migrate.js';
 import { JOURNAL_MIGRATIONS } from './migrations/index.js';
 
 export interface OutboxEntry {
@@ -61,7 +62,7 @@ export class Journal {
       const db = new Database(file);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
-      migrate(db);
+      migrate(db, JOURNAL_MIGRATIONS);
       return new Journal(db, file);
     } catch (err) {
       throw classify(err, file);
@@ -143,25 +144,14 @@ export class Journal {
   }
 }
 
-export function migrate(db: Database.Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  for (const migration of JOURNAL_MIGRATIONS) {
-    if (migration.version <= current) continue;
-    db.transaction(() => {
-      migration.up(db);
-      db.pragma(`user_version = ${migration.version}`);
-    })();
-  }
-}
-
 /** SQLite result codes (sqlite.org/rescode.html) grouped into what the user can act on. */
 function classify(err: unknown, file: string): LarmorError {
   if (err instanceof LarmorError) return err;
   const code = (err as { code?: string }).code ?? '';
   const message = `journal ${file}: ${(err as Error).message}`;
-  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return new LarmorError(HealthErrorCode.JOURNAL_CORRUPT, message);
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return new LarmorError(ErrorCode.JOURNAL_CORRUPT, message);
   if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_PERM' || code === 'EACCES') {
-    return new LarmorError(HealthErrorCode.JOURNAL_READONLY, message);
+    return new LarmorError(ErrorCode.JOURNAL_READONLY, message);
   }
-  return new LarmorError(HealthErrorCode.JOURNAL_FAILED, message);
+  return new LarmorError(ErrorCode.JOURNAL_FAILED, message);
 }

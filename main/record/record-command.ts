@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { LarmorError } from '../../protocol/index.js';
+import { codeOf, LarmorError } from '../../protocol/index.js';
 import { WorkstationCore } from '../core/workstation-core.js';
 import { Journal } from '../journal/journal.js';
 import { EventRecorder } from './recorder.js';
@@ -48,7 +48,7 @@ export async function runRecord(argv: string[]): Promise<number> {
     try {
       journal = Journal.open(values.journal);
     } catch (err) {
-      console.error(`larmor record: ${(err as LarmorError).code}: ${(err as Error).message}`);
+      console.error(`larmor record: ${codeOf(err)}: ${(err as Error).message}`);
       return 1;
     }
   }

@@ -3,7 +3,8 @@
  * (PS3.5 A.1-A.3, 8.1.1) and encapsulated (PS3.5 A.4) transfer syntaxes.
  */
 import type { DataSet } from './dataset.js';
-import { DicomError, DicomErrorCode } from './errors.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import { DicomError } from './errors.js';
 import type { DicomFile } from './reader.js';
 import { isNativeTransferSyntax } from './uids.js';
 
@@ -37,7 +38,7 @@ export interface ImageInfo {
 function required(dataset: DataSet, tag: number, name: string): number {
   const value = dataset.number(tag);
   if (value === undefined || !Number.isInteger(value) || value <= 0) {
-    throw new DicomError(DicomErrorCode.MISSING_ATTRIBUTE, `${name} is missing or invalid`);
+    throw new DicomError(ErrorCode.DICOM_MISSING_ATTRIBUTE, `${name} is missing or invalid`);
   }
   return value;
 }
@@ -46,7 +47,7 @@ function required(dataset: DataSet, tag: number, name: string): number {
 export function imageInfo(dataset: DataSet): ImageInfo {
   const numberOfFrames = dataset.has(Tag.NumberOfFrames) ? dataset.number(Tag.NumberOfFrames) ?? 1 : 1;
   if (!Number.isInteger(numberOfFrames) || numberOfFrames < 1) {
-    throw new DicomError(DicomErrorCode.MISSING_ATTRIBUTE, `Number of Frames "${numberOfFrames}" is invalid`);
+    throw new DicomError(ErrorCode.DICOM_MISSING_ATTRIBUTE, `Number of Frames "${numberOfFrames}" is invalid`);
   }
   return {
     rows: required(dataset, Tag.Rows, 'Rows (0028,0010)'),
@@ -79,19 +80,19 @@ export function pixelDataFrames(file: DicomFile): PixelFrames {
   const info = imageInfo(dataset);
   const pixelData = dataset.get(Tag.PixelData);
   if (pixelData === undefined) {
-    throw new DicomError(DicomErrorCode.PIXEL_DATA, 'the dataset has no Pixel Data (7FE0,0010)');
+    throw new DicomError(ErrorCode.DICOM_PIXEL_DATA, 'the dataset has no Pixel Data (7FE0,0010)');
   }
   if (pixelData.encapsulated === undefined) {
     if (!isNativeTransferSyntax(file.transferSyntaxUid)) {
-      throw new DicomError(DicomErrorCode.PIXEL_DATA, `Pixel Data is not encapsulated although ${file.transferSyntaxUid} requires it`);
+      throw new DicomError(ErrorCode.DICOM_PIXEL_DATA, `Pixel Data is not encapsulated although ${file.transferSyntaxUid} requires it`);
     }
     const frameLength = nativeFrameLength(info);
     if (info.bitsAllocated === 1 && (info.rows * info.columns * info.samplesPerPixel) % 8 !== 0 && info.numberOfFrames > 1) {
-      throw new DicomError(DicomErrorCode.PIXEL_DATA, '1-bit frames that do not end on a byte boundary are not supported');
+      throw new DicomError(ErrorCode.DICOM_PIXEL_DATA, '1-bit frames that do not end on a byte boundary are not supported');
     }
     if (pixelData.bytes.length < frameLength * info.numberOfFrames) {
       throw new DicomError(
-        DicomErrorCode.PIXEL_DATA,
+        ErrorCode.DICOM_PIXEL_DATA,
         `Pixel Data has ${pixelData.bytes.length} bytes, ${info.numberOfFrames} frame(s) need ${frameLength * info.numberOfFrames}`,
       );
     }
@@ -116,18 +117,18 @@ export function pixelDataFrames(file: DicomFile): PixelFrames {
 
   if (starts !== undefined) {
     if (starts.length !== frameCount) {
-      throw new DicomError(DicomErrorCode.PIXEL_DATA, `offset table has ${starts.length} entries for ${frameCount} frame(s)`);
+      throw new DicomError(ErrorCode.DICOM_PIXEL_DATA, `offset table has ${starts.length} entries for ${frameCount} frame(s)`);
     }
     const firstFragmentIndex = starts.map((offset) => {
       const index = fragmentOffsets.indexOf(offset);
-      if (index < 0) throw new DicomError(DicomErrorCode.PIXEL_DATA, `offset table entry ${offset} points at no fragment`);
+      if (index < 0) throw new DicomError(ErrorCode.DICOM_PIXEL_DATA, `offset table entry ${offset} points at no fragment`);
       return index;
     });
     return {
       encapsulated: true,
       frames: firstFragmentIndex.map((first, i) => {
         const next = i + 1 < frameCount ? firstFragmentIndex[i + 1] : fragments.length;
-        if (next <= first) throw new DicomError(DicomErrorCode.PIXEL_DATA, 'offset table entries are not increasing');
+        if (next <= first) throw new DicomError(ErrorCode.DICOM_PIXEL_DATA, 'offset table entries are not increasing');
         return fragments.slice(first, next);
       }),
     };
@@ -135,7 +136,7 @@ export function pixelDataFrames(file: DicomFile): PixelFrames {
   if (fragments.length === frameCount) return { encapsulated: true, frames: fragments.map((fragment) => [fragment]) };
   if (frameCount === 1 && fragments.length > 0) return { encapsulated: true, frames: [fragments] };
   throw new DicomError(
-    DicomErrorCode.PIXEL_DATA,
+    ErrorCode.DICOM_PIXEL_DATA,
     `${fragments.length} fragment(s) for ${frameCount} frame(s) and no offset table to tell them apart`,
   );
 }

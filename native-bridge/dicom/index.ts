@@ -37,4 +37,4 @@ export { writePart10, encapsulateFrames, type DicomElement, type ElementValue, t
 export { imageInfo, nativeFrameLength, pixelDataFrames, Tag, type ImageInfo, type PixelFrames } from './image.js';
 export { datasetToElements, swapToLittleEndian } from './convert.js';
 export { TransferSyntax, isNativeTransferSyntax, IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME } from './uids.js';
-export { DicomError, DicomErrorCode } from './errors.js';
+export { DicomError } from './errors.js';

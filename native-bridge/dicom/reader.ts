@@ -5,7 +5,8 @@
  * is used, so a truncated or lying file raises a DicomError instead of reading out of bounds.
  */
 import { DataSet, type EncapsulatedPixelData, type ParsedElement } from './dataset.js';
-import { DicomError, DicomErrorCode } from './errors.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import { DicomError } from './errors.js';
 import { TransferSyntax } from './uids.js';
 import { IMPLICIT_VR_DICTIONARY, hasLongLength, isKnownVr } from './vr.js';
 
@@ -39,7 +40,7 @@ class Cursor {
   }
   need(count: number, end: number): void {
     if (this.pos + count > end) {
-      throw new DicomError(DicomErrorCode.TRUNCATED, `unexpected end of data at byte ${this.pos} (need ${count} more)`);
+      throw new DicomError(ErrorCode.DICOM_TRUNCATED, `unexpected end of data at byte ${this.pos} (need ${count} more)`);
     }
   }
   uint16(): number {
@@ -79,7 +80,7 @@ function hex(tag: number): string {
 export function readPart10(bytes: Uint8Array): DicomFile {
   // PS3.10 7.1: 128-byte preamble, then the "DICM" prefix.
   if (bytes.length < 132 || bytes[128] !== 0x44 || bytes[129] !== 0x49 || bytes[130] !== 0x43 || bytes[131] !== 0x4d) {
-    throw new DicomError(DicomErrorCode.NOT_PART10, 'not a DICOM Part 10 file (no "DICM" prefix at byte 128)');
+    throw new DicomError(ErrorCode.DICOM_NOT_PART10, 'not a DICOM Part 10 file (no "DICM" prefix at byte 128)');
   }
   // File Meta Information is always Explicit VR Little Endian (PS3.10 7.1).
   const metaCursor = new Cursor(bytes, 132, true);
@@ -91,10 +92,10 @@ export function readPart10(bytes: Uint8Array): DicomFile {
   }
   const transferSyntaxUid = meta.string(TRANSFER_SYNTAX_UID);
   if (transferSyntaxUid === undefined || transferSyntaxUid === '') {
-    throw new DicomError(DicomErrorCode.NOT_PART10, 'File Meta Information has no Transfer Syntax UID (0002,0010)');
+    throw new DicomError(ErrorCode.DICOM_NOT_PART10, 'File Meta Information has no Transfer Syntax UID (0002,0010)');
   }
   if (transferSyntaxUid === TransferSyntax.DeflatedExplicitVRLittleEndian) {
-    throw new DicomError(DicomErrorCode.UNSUPPORTED_TRANSFER_SYNTAX, 'Deflated Explicit VR Little Endian is not supported');
+    throw new DicomError(ErrorCode.UNSUPPORTED_TRANSFER_SYNTAX, 'Deflated Explicit VR Little Endian is not supported');
   }
   const encoding: Encoding = {
     explicitVr: transferSyntaxUid !== TransferSyntax.ImplicitVRLittleEndian,
@@ -122,7 +123,7 @@ function readDataSet(cursor: Cursor, end: number, encoding: Encoding, depth: num
     dataset.elements.set(element.tag, element);
   }
   if (untilDelimiter) {
-    throw new DicomError(DicomErrorCode.TRUNCATED, 'item of undefined length has no Item Delimitation Item');
+    throw new DicomError(ErrorCode.DICOM_TRUNCATED, 'item of undefined length has no Item Delimitation Item');
   }
   return dataset;
 }
@@ -135,7 +136,7 @@ function readElement(cursor: Cursor, end: number, encoding: Encoding, depth: num
   if (encoding.explicitVr) {
     vr = cursor.vr();
     if (!isKnownVr(vr)) {
-      throw new DicomError(DicomErrorCode.MALFORMED, `element ${hex(tag)} has an invalid VR "${vr}"`);
+      throw new DicomError(ErrorCode.DICOM_MALFORMED, `element ${hex(tag)} has an invalid VR "${vr}"`);
     }
     if (hasLongLength(vr)) {
       cursor.need(6, end);
@@ -154,7 +155,7 @@ function readElement(cursor: Cursor, end: number, encoding: Encoding, depth: num
       return { tag, vr, bytes: new Uint8Array(0), littleEndian: encoding.littleEndian, encapsulated: readEncapsulated(cursor, end) };
     }
     if (encoding.explicitVr && vr !== 'SQ' && vr !== 'UN') {
-      throw new DicomError(DicomErrorCode.MALFORMED, `element ${hex(tag)} (${vr}) has undefined length`);
+      throw new DicomError(ErrorCode.DICOM_MALFORMED, `element ${hex(tag)} (${vr}) has undefined length`);
     }
     // PS3.5 6.2.2: a UN of undefined length is a sequence encoded in Implicit VR Little Endian.
     const itemEncoding = vr === 'UN' && encoding.explicitVr ? { explicitVr: false, littleEndian: true } : encoding;
@@ -175,7 +176,7 @@ function readElement(cursor: Cursor, end: number, encoding: Encoding, depth: num
 /** Items of a sequence (PS3.5 7.5): defined length ends at `definedEnd`, else at a Sequence Delimitation Item. */
 function readSequence(cursor: Cursor, end: number, encoding: Encoding, depth: number, definedEnd: number | undefined): DataSet[] {
   if (depth > MAX_SEQUENCE_DEPTH) {
-    throw new DicomError(DicomErrorCode.MALFORMED, `sequences nested deeper than ${MAX_SEQUENCE_DEPTH}`);
+    throw new DicomError(ErrorCode.DICOM_MALFORMED, `sequences nested deeper than ${MAX_SEQUENCE_DEPTH}`);
   }
   const limit = definedEnd ?? end;
   const items: DataSet[] = [];
@@ -188,12 +189,12 @@ function readSequence(cursor: Cursor, end: number, encoding: Encoding, depth: nu
     const length = itemCursor.uint32();
     if (tag === SEQUENCE_DELIMITATION) {
       if (definedEnd !== undefined) {
-        throw new DicomError(DicomErrorCode.MALFORMED, 'Sequence Delimitation Item inside a sequence of defined length');
+        throw new DicomError(ErrorCode.DICOM_MALFORMED, 'Sequence Delimitation Item inside a sequence of defined length');
       }
       break;
     }
     if (tag !== ITEM) {
-      throw new DicomError(DicomErrorCode.MALFORMED, `expected an Item (FFFE,E000) in a sequence, found ${hex(tag)}`);
+      throw new DicomError(ErrorCode.DICOM_MALFORMED, `expected an Item (FFFE,E000) in a sequence, found ${hex(tag)}`);
     }
     if (length === UNDEFINED_LENGTH) {
       items.push(readDataSet(itemCursor, limit, encoding, depth, true));
@@ -219,10 +220,10 @@ function readEncapsulated(cursor: Cursor, end: number): EncapsulatedPixelData {
     const length = cursor.uint32();
     if (tag === SEQUENCE_DELIMITATION) break;
     if (tag !== ITEM) {
-      throw new DicomError(DicomErrorCode.MALFORMED, `expected an Item (FFFE,E000) in encapsulated Pixel Data, found ${hex(tag)}`);
+      throw new DicomError(ErrorCode.DICOM_MALFORMED, `expected an Item (FFFE,E000) in encapsulated Pixel Data, found ${hex(tag)}`);
     }
     if (length === UNDEFINED_LENGTH) {
-      throw new DicomError(DicomErrorCode.MALFORMED, 'encapsulated Pixel Data item of undefined length');
+      throw new DicomError(ErrorCode.DICOM_MALFORMED, 'encapsulated Pixel Data item of undefined length');
     }
     cursor.need(length, end);
     items.push(cursor.bytes.subarray(cursor.pos, cursor.pos + length));
@@ -230,11 +231,11 @@ function readEncapsulated(cursor: Cursor, end: number): EncapsulatedPixelData {
     cursor.pos += length;
   }
   if (items.length === 0) {
-    throw new DicomError(DicomErrorCode.MALFORMED, 'encapsulated Pixel Data has no Basic Offset Table item');
+    throw new DicomError(ErrorCode.DICOM_MALFORMED, 'encapsulated Pixel Data has no Basic Offset Table item');
   }
   const table = items[0];
   if (table.length % 4 !== 0) {
-    throw new DicomError(DicomErrorCode.MALFORMED, `Basic Offset Table length ${table.length} is not a multiple of 4`);
+    throw new DicomError(ErrorCode.DICOM_MALFORMED, `Basic Offset Table length ${table.length} is not a multiple of 4`);
   }
   const tableView = new DataView(table.buffer, table.byteOffset, table.byteLength);
   const basicOffsetTable: number[] = [];

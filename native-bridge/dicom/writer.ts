@@ -5,7 +5,8 @@
  * written with undefined length, a Basic Offset Table item, one item per fragment and a Sequence
  * Delimitation Item. Environment-neutral: Uint8Array and DataView only.
  */
-import { DicomError, DicomErrorCode } from './errors.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import { DicomError } from './errors.js';
 import { IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME, TransferSyntax } from './uids.js';
 import { hasLongLength, isKnownVr, isTextVr, numericWidth } from './vr.js';
 
@@ -93,14 +94,14 @@ function encodeText(tag: number, vr: string, value: ElementValue): Uint8Array {
   if (typeof value === 'string') text = value;
   else if (typeof value === 'number') text = String(value);
   else if (Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')) text = value.join('\\');
-  else throw new DicomError(DicomErrorCode.INVALID_VALUE, `element ${hex(tag)} (${vr}) needs a string value`);
+  else throw new DicomError(ErrorCode.DICOM_INVALID_VALUE, `element ${hex(tag)} (${vr}) needs a string value`);
   return utf8.encode(text);
 }
 
 function encodeNumbers(tag: number, vr: string, width: number, value: ElementValue): Uint8Array {
   const numbers = typeof value === 'number' ? [value] : value;
   if (!Array.isArray(numbers) || !numbers.every((v) => typeof v === 'number')) {
-    throw new DicomError(DicomErrorCode.INVALID_VALUE, `element ${hex(tag)} (${vr}) needs numeric value(s)`);
+    throw new DicomError(ErrorCode.DICOM_INVALID_VALUE, `element ${hex(tag)} (${vr}) needs numeric value(s)`);
   }
   const out = new Uint8Array(numbers.length * width);
   const view = new DataView(out.buffer);
@@ -128,7 +129,7 @@ function encodeValue(element: DicomElement): Uint8Array {
   if (isTextVr(vr)) return encodeText(tag, vr, value);
   const width = numericWidth(vr);
   if (width !== undefined) return encodeNumbers(tag, vr, width, value);
-  throw new DicomError(DicomErrorCode.INVALID_VALUE, `element ${hex(tag)} (${vr}) needs a byte array value`);
+  throw new DicomError(ErrorCode.DICOM_INVALID_VALUE, `element ${hex(tag)} (${vr}) needs a byte array value`);
 }
 
 function header(tag: number, vr: string, length: number): Uint8Array {
@@ -158,14 +159,14 @@ const PAD_SPACE = new Uint8Array([0x20]);
 
 function writeElement(sink: ByteSink, element: DicomElement): void {
   const { tag, vr, value } = element;
-  if (!isKnownVr(vr)) throw new DicomError(DicomErrorCode.INVALID_VALUE, `element ${hex(tag)} has an unknown VR "${vr}"`);
+  if (!isKnownVr(vr)) throw new DicomError(ErrorCode.DICOM_INVALID_VALUE, `element ${hex(tag)} has an unknown VR "${vr}"`);
   if (isEncapsulated(value)) {
-    if (tag !== PIXEL_DATA) throw new DicomError(DicomErrorCode.INVALID_VALUE, `only Pixel Data may be encapsulated, not ${hex(tag)}`);
+    if (tag !== PIXEL_DATA) throw new DicomError(ErrorCode.DICOM_INVALID_VALUE, `only Pixel Data may be encapsulated, not ${hex(tag)}`);
     writeEncapsulated(sink, value);
     return;
   }
   if (vr === 'SQ') {
-    if (!Array.isArray(value)) throw new DicomError(DicomErrorCode.INVALID_VALUE, `sequence ${hex(tag)} needs an array of items`);
+    if (!Array.isArray(value)) throw new DicomError(ErrorCode.DICOM_INVALID_VALUE, `sequence ${hex(tag)} needs an array of items`);
     const body = new ByteSink();
     for (const item of value as ReadonlyArray<ReadonlyArray<DicomElement>>) {
       const itemBody = new ByteSink();
@@ -181,7 +182,7 @@ function writeElement(sink: ByteSink, element: DicomElement): void {
   const odd = bytes.length % 2 === 1;
   const paddedLength = bytes.length + (odd ? 1 : 0);
   if (!hasLongLength(vr) && paddedLength > 0xffff) {
-    throw new DicomError(DicomErrorCode.INVALID_VALUE, `element ${hex(tag)} (${vr}) is longer than 65534 bytes`);
+    throw new DicomError(ErrorCode.DICOM_INVALID_VALUE, `element ${hex(tag)} (${vr}) is longer than 65534 bytes`);
   }
   sink.push(header(tag, vr, paddedLength));
   sink.push(bytes);
@@ -210,7 +211,7 @@ function writeElements(sink: ByteSink, elements: ReadonlyArray<DicomElement>): v
   const sorted = [...elements].sort((a, b) => (a.tag >>> 0) - (b.tag >>> 0));
   for (let i = 1; i < sorted.length; i++) {
     if (sorted[i].tag >>> 0 === sorted[i - 1].tag >>> 0) {
-      throw new DicomError(DicomErrorCode.INVALID_VALUE, `element ${hex(sorted[i].tag)} appears twice`);
+      throw new DicomError(ErrorCode.DICOM_INVALID_VALUE, `element ${hex(sorted[i].tag)} appears twice`);
     }
   }
   for (const element of sorted) writeElement(sink, element);
@@ -232,12 +233,12 @@ export function encapsulateFrames(frames: ReadonlyArray<Uint8Array>): Encapsulat
 
 function uidOf(elements: ReadonlyArray<DicomElement>, tag: number, name: string): string {
   const element = elements.find((e) => e.tag >>> 0 === tag);
-  if (element === undefined) throw new DicomError(DicomErrorCode.MISSING_ATTRIBUTE, `${name} is required for the File Meta Information`);
+  if (element === undefined) throw new DicomError(ErrorCode.DICOM_MISSING_ATTRIBUTE, `${name} is required for the File Meta Information`);
   if (typeof element.value === 'string') return element.value;
   if (ArrayBuffer.isView(element.value)) {
     return new TextDecoder('latin1').decode(littleEndianBytes(element.value)).replace(/[\0 ]+$/, '');
   }
-  throw new DicomError(DicomErrorCode.INVALID_VALUE, `${name} must be a string`);
+  throw new DicomError(ErrorCode.DICOM_INVALID_VALUE, `${name} must be a string`);
 }
 
 /** Build a complete Part 10 file. */
@@ -245,12 +246,12 @@ export function writePart10(input: Part10Input): Uint8Array {
   const { transferSyntaxUid, elements } = input;
   if (transferSyntaxUid === TransferSyntax.ImplicitVRLittleEndian || transferSyntaxUid === TransferSyntax.ExplicitVRBigEndian) {
     throw new DicomError(
-      DicomErrorCode.UNSUPPORTED_TRANSFER_SYNTAX,
+      ErrorCode.UNSUPPORTED_TRANSFER_SYNTAX,
       `the writer produces Explicit VR Little Endian datasets, not ${transferSyntaxUid}`,
     );
   }
   if (elements.some((e) => e.tag >>> 16 === 0x0002)) {
-    throw new DicomError(DicomErrorCode.INVALID_VALUE, 'group 0002 is built by the writer; pass dataset elements only');
+    throw new DicomError(ErrorCode.DICOM_INVALID_VALUE, 'group 0002 is built by the writer; pass dataset elements only');
   }
   const metaBody = new ByteSink();
   writeElements(metaBody, [

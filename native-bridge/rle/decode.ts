@@ -5,7 +5,8 @@
  * consumes at least one input byte, so it cannot hang. Mirrors native-bridge/src/rle_decode.cc
  * check for check, so both throw the same code for the same input.
  */
-import { RleError, RleErrorCode } from './errors.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import { RleError } from './errors.js';
 import { frameLayout, segmentPlacement, type FrameLayout, type RleFrameInfo } from './frame-layout.js';
 
 const HEADER_LENGTH = 64;
@@ -15,29 +16,29 @@ const MAX_EXPANSION = 64;
 /** Segment [start, end) byte ranges after validating the header (PS3.5 G.5). */
 export function readSegmentTable(frame: Uint8Array, layout: FrameLayout): Uint32Array {
   if (frame.length < HEADER_LENGTH) {
-    throw new RleError(RleErrorCode.HEADER_TRUNCATED, `RLE frame of ${frame.length} bytes is shorter than its 64-byte header`);
+    throw new RleError(ErrorCode.RLE_HEADER_TRUNCATED, `RLE frame of ${frame.length} bytes is shorter than its 64-byte header`);
   }
   const view = new DataView(frame.buffer, frame.byteOffset, HEADER_LENGTH);
   const count = view.getUint32(0, true);
   if (count < 1 || count > 15) {
-    throw new RleError(RleErrorCode.BAD_SEGMENT_COUNT, `RLE header declares ${count} segments (allowed 1..15)`);
+    throw new RleError(ErrorCode.RLE_BAD_SEGMENT_COUNT, `RLE header declares ${count} segments (allowed 1..15)`);
   }
   if (count !== layout.segmentCount) {
     throw new RleError(
-      RleErrorCode.SEGMENT_COUNT_MISMATCH,
+      ErrorCode.RLE_SEGMENT_COUNT_MISMATCH,
       `RLE header declares ${count} segments, the image needs ${layout.segmentCount} (samples x bytes per sample)`,
     );
   }
   const bounds = new Uint32Array(count * 2);
   const first = view.getUint32(4, true);
   if (first !== HEADER_LENGTH) {
-    throw new RleError(RleErrorCode.BAD_FIRST_OFFSET, `first RLE segment offset is ${first}, must be 64`);
+    throw new RleError(ErrorCode.RLE_BAD_FIRST_OFFSET, `first RLE segment offset is ${first}, must be 64`);
   }
   bounds[0] = first;
   for (let i = 1; i < count; i++) {
     const offset = view.getUint32(4 + i * 4, true);
     if (offset <= bounds[(i - 1) * 2] || offset >= frame.length) {
-      throw new RleError(RleErrorCode.BAD_SEGMENT_OFFSET, `RLE segment ${i} offset ${offset} is not increasing or outside the ${frame.length}-byte frame`);
+      throw new RleError(ErrorCode.RLE_BAD_SEGMENT_OFFSET, `RLE segment ${i} offset ${offset} is not increasing or outside the ${frame.length}-byte frame`);
     }
     bounds[i * 2] = offset;
     bounds[(i - 1) * 2 + 1] = offset;
@@ -47,7 +48,7 @@ export function readSegmentTable(frame: Uint8Array, layout: FrameLayout): Uint32
   for (let i = 0; i < count; i++) {
     const available = bounds[i * 2 + 1] - bounds[i * 2];
     if (available * MAX_EXPANSION < layout.segmentLength) {
-      throw new RleError(RleErrorCode.SEGMENT_TOO_SHORT, `RLE segment ${i} has ${available} bytes, too few to decode ${layout.segmentLength}`);
+      throw new RleError(ErrorCode.RLE_SEGMENT_TOO_SHORT, `RLE segment ${i} has ${available} bytes, too few to decode ${layout.segmentLength}`);
     }
   }
   return bounds;
@@ -70,8 +71,8 @@ function decodeSegment(
     if (header < 128) {
       // Literal run: header + 1 bytes follow.
       const n = header + 1;
-      if (i + n > end) throw new RleError(RleErrorCode.RUN_EXCEEDS_SEGMENT, `literal run of ${n} bytes overruns RLE segment ${segment}`);
-      if (n > remaining) throw new RleError(RleErrorCode.RUN_EXCEEDS_OUTPUT, `literal run of ${n} bytes overruns the decoded size of segment ${segment}`);
+      if (i + n > end) throw new RleError(ErrorCode.RLE_RUN_EXCEEDS_SEGMENT, `literal run of ${n} bytes overruns RLE segment ${segment}`);
+      if (n > remaining) throw new RleError(ErrorCode.RLE_RUN_EXCEEDS_OUTPUT, `literal run of ${n} bytes overruns the decoded size of segment ${segment}`);
       // Unrolled by four: noisy low bytes of MR images are mostly long literal runs.
       let k = n;
       while (k >= 4) {
@@ -92,8 +93,8 @@ function decodeSegment(
     } else if (header > 128) {
       // Replicate run: the next byte, 257 - header times.
       const n = 257 - header;
-      if (i >= end) throw new RleError(RleErrorCode.RUN_EXCEEDS_SEGMENT, `replicate run lacks its byte at the end of RLE segment ${segment}`);
-      if (n > remaining) throw new RleError(RleErrorCode.RUN_EXCEEDS_OUTPUT, `replicate run of ${n} bytes overruns the decoded size of segment ${segment}`);
+      if (i >= end) throw new RleError(ErrorCode.RLE_RUN_EXCEEDS_SEGMENT, `replicate run lacks its byte at the end of RLE segment ${segment}`);
+      if (n > remaining) throw new RleError(ErrorCode.RLE_RUN_EXCEEDS_OUTPUT, `replicate run of ${n} bytes overruns the decoded size of segment ${segment}`);
       const value = src[i++];
       for (let k = 0; k < n; k++) {
         dst[o] = value;
@@ -104,7 +105,7 @@ function decodeSegment(
     // header === 128 is a no-op (PS3.5 G.3.2).
   }
   if (remaining > 0) {
-    throw new RleError(RleErrorCode.SEGMENT_TOO_SHORT, `RLE segment ${segment} ended after ${count - remaining} of ${count} bytes`);
+    throw new RleError(ErrorCode.RLE_SEGMENT_TOO_SHORT, `RLE segment ${segment} ended after ${count - remaining} of ${count} bytes`);
   }
   // Bytes left after the segment is full are padding (PS3.5 G.3.1) and are ignored.
 }
@@ -127,7 +128,7 @@ export function decodeRle(frame: Uint8Array | ReadonlyArray<Uint8Array>, info: R
 export function decodeRleInto(frame: Uint8Array | ReadonlyArray<Uint8Array>, info: RleFrameInfo, target: Uint8Array): void {
   const layout = frameLayout(info);
   if (target.length !== layout.frameLength) {
-    throw new RleError(RleErrorCode.OUTPUT_SIZE_MISMATCH, `target has ${target.length} bytes, the decoded frame has ${layout.frameLength}`);
+    throw new RleError(ErrorCode.RLE_OUTPUT_SIZE_MISMATCH, `target has ${target.length} bytes, the decoded frame has ${layout.frameLength}`);
   }
   const src = joinFragments(frame);
   decodeSegments(src, readSegmentTable(src, layout), layout, target);

@@ -5,7 +5,8 @@
  * runs of 3 or more equal bytes become replicate runs, everything else literal runs of up to 128
  * bytes; each segment is padded to even length with a zero byte.
  */
-import { RleError, RleErrorCode } from './errors.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import { RleError } from './errors.js';
 import { frameLayout, segmentPlacement, type RleFrameInfo } from './frame-layout.js';
 
 const HEADER_LENGTH = 64;
@@ -53,7 +54,7 @@ function flushLiteral(row: Uint8Array, start: number, end: number, out: Uint8Arr
 export function encodeRle(pixels: Uint8Array, info: RleFrameInfo): Uint8Array {
   const layout = frameLayout(info);
   if (pixels.length !== layout.frameLength) {
-    throw new RleError(RleErrorCode.INPUT_SIZE_MISMATCH, `pixel buffer has ${pixels.length} bytes, the frame needs ${layout.frameLength}`);
+    throw new RleError(ErrorCode.RLE_INPUT_SIZE_MISMATCH, `pixel buffer has ${pixels.length} bytes, the frame needs ${layout.frameLength}`);
   }
   const { segmentCount, segmentLength } = layout;
   // 1-bit data has no byte rows; its packed stream is encoded as one "row".

@@ -3,7 +3,8 @@
  * the decoder and the encoder. Sizes come from the dataset (Rows, Columns, ...), never from the
  * compressed stream.
  */
-import { RleError, RleErrorCode } from './errors.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import { RleError } from './errors.js';
 
 export interface RleFrameInfo {
   rows: number;
@@ -44,16 +45,16 @@ export function frameLayout(info: RleFrameInfo): FrameLayout {
   const { rows, columns, samplesPerPixel, bitsAllocated } = info;
   const planarConfiguration = info.planarConfiguration ?? 0;
   if (!isUint16(rows) || !isUint16(columns)) {
-    throw new RleError(RleErrorCode.INVALID_FRAME_INFO, `Rows ${rows} and Columns ${columns} must be integers in 1..65535`);
+    throw new RleError(ErrorCode.RLE_INVALID_FRAME_INFO, `Rows ${rows} and Columns ${columns} must be integers in 1..65535`);
   }
   if (samplesPerPixel !== 1 && samplesPerPixel !== 3) {
-    throw new RleError(RleErrorCode.INVALID_FRAME_INFO, `Samples per Pixel ${samplesPerPixel} is not 1 or 3`);
+    throw new RleError(ErrorCode.RLE_INVALID_FRAME_INFO, `Samples per Pixel ${samplesPerPixel} is not 1 or 3`);
   }
   if (bitsAllocated !== 8 && bitsAllocated !== 16 && bitsAllocated !== 32 && !(bitsAllocated === 1 && samplesPerPixel === 1)) {
-    throw new RleError(RleErrorCode.INVALID_FRAME_INFO, `Bits Allocated ${bitsAllocated} is not 8, 16 or 32 (or 1 for one sample)`);
+    throw new RleError(ErrorCode.RLE_INVALID_FRAME_INFO, `Bits Allocated ${bitsAllocated} is not 8, 16 or 32 (or 1 for one sample)`);
   }
   if (planarConfiguration !== 0 && planarConfiguration !== 1) {
-    throw new RleError(RleErrorCode.INVALID_FRAME_INFO, `Planar Configuration ${planarConfiguration} is not 0 or 1`);
+    throw new RleError(ErrorCode.RLE_INVALID_FRAME_INFO, `Planar Configuration ${planarConfiguration} is not 0 or 1`);
   }
   const pixels = rows * columns;
   const bytesPerSample = bitsAllocated === 1 ? 1 : bitsAllocated / 8;
@@ -62,7 +63,7 @@ export function frameLayout(info: RleFrameInfo): FrameLayout {
   const segmentCount = samplesPerPixel * bytesPerSample;
   const frameLength = segmentLength * segmentCount;
   if (frameLength > MAX_FRAME_LENGTH) {
-    throw new RleError(RleErrorCode.FRAME_TOO_LARGE, `a decoded frame of ${frameLength} bytes exceeds ${MAX_FRAME_LENGTH}`);
+    throw new RleError(ErrorCode.RLE_FRAME_TOO_LARGE, `a decoded frame of ${frameLength} bytes exceeds ${MAX_FRAME_LENGTH}`);
   }
   return {
     samples: samplesPerPixel,

@@ -5,7 +5,8 @@
  */
 import type { RleCodec } from './codec.js';
 import { joinFragments } from './decode.js';
-import { RleError, RleErrorCode } from './errors.js';
+import { codeOf, ErrorCode } from '../../protocol/errors.js';
+import { RleError } from './errors.js';
 import { frameLayout, type RleFrameInfo } from './frame-layout.js';
 
 /** What build/Release/larmor_rle.node exports (native-bridge/src/addon.cc). */
@@ -16,10 +17,8 @@ export interface RleAddon {
 }
 
 function rethrow(error: unknown): never {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && code.startsWith('LARMOR_E_RLE_')) {
-    throw new RleError(code as RleErrorCode, (error as Error).message);
-  }
+  const code = codeOf(error, ErrorCode.INTERNAL);
+  if (code !== ErrorCode.INTERNAL) throw new RleError(code, (error as Error).message);
   throw error;
 }
 
@@ -42,7 +41,7 @@ export function wrapAddon(addon: RleAddon): RleCodec {
     decodeInto(frame: Uint8Array | ReadonlyArray<Uint8Array>, info: RleFrameInfo, target: Uint8Array): void {
       const layout = frameLayout(info);
       if (target.length !== layout.frameLength) {
-        throw new RleError(RleErrorCode.OUTPUT_SIZE_MISMATCH, `target has ${target.length} bytes, the decoded frame has ${layout.frameLength}`);
+        throw new RleError(ErrorCode.RLE_OUTPUT_SIZE_MISMATCH, `target has ${target.length} bytes, the decoded frame has ${layout.frameLength}`);
       }
       try {
         addon.decodeInto(joinFragments(frame), info.rows, info.columns, info.samplesPerPixel, info.bitsAllocated, info.planarConfiguration ?? 0, target);

@@ -3,6 +3,7 @@
  * into the page by Playwright and never imported by renderer/src, so it cannot reach the bundle.
  * The function is serialized into the page: it must not close over anything outside itself.
  */
+import { ErrorCode } from '../../protocol/errors.js';
 import { offlineHealth } from '../../protocol/health.js';
 import type { CommandView, LarmorApi, LogEntry, PreviewImage, WorkstationView } from '../../protocol/api.js';
 import type { ScannerSnapshot } from '../../protocol/scanner.js';
@@ -77,7 +78,7 @@ export function installFakeLarmor(scenario: FakeScenario): void {
   if (scenario.lost) {
     view = {
       ...view,
-      link: { ...view.link, status: 'lost', error: { code: 'LARMOR_E_LINK_DOWN', message: 'no heartbeat from the gateway for 6 s; reconnecting' } },
+      link: { ...view.link, status: 'lost', error: { code: ErrorCode.LINK_DOWN, message: 'no heartbeat from the gateway for 6 s; reconnecting' } },
     };
   }
   const publish = () => stateListeners.forEach((l) => l(view));
@@ -105,7 +106,7 @@ export function installFakeLarmor(scenario: FakeScenario): void {
   ];
   if (scenario.role === 'observer') {
     // One screenshot shows how a refused image looks (the core logs refusals as kind 'image').
-    log.push({ at: iso(-40), kind: 'image', level: 'warning', text: 'image refused: LARMOR_E_DICOM_NOT_AN_IMAGE SOP 1.2.826.0.1.3680043.10.543.99.7 has no Pixel Data (7FE0,0010)' });
+    log.push({ at: iso(-40), kind: 'image', level: 'warning', text: `image refused: ${ErrorCode.DICOM_NOT_AN_IMAGE} SOP 1.2.826.0.1.3680043.10.543.99.7 has no Pixel Data (7FE0,0010)` });
   }
 
   // Live images: an analytic head phantom (ellipses, T2-like contrast: CSF bright, white matter
@@ -197,7 +198,7 @@ export function installFakeLarmor(scenario: FakeScenario): void {
         await new Promise((resolve) => setTimeout(resolve, 150));
         if (command.name === 'sequence.remove') {
           return {
-            id: `cmd-${String(++counter).padStart(6, '0')}`, command, state: 'rejected', code: 'LARMOR_E_INVALID_STATE',
+            id: `cmd-${String(++counter).padStart(6, '0')}`, command, state: 'rejected', code: ErrorCode.INVALID_STATE,
             reason: 'the gateway is preparing this sequence as the next one', sentAt: new Date().toISOString(), settledAt: new Date().toISOString(),
           };
         }
@@ -207,7 +208,7 @@ export function installFakeLarmor(scenario: FakeScenario): void {
         const refused = scenario.role === 'observer';
         return {
           id: `cmd-${String(++counter).padStart(6, '0')}`, command, state: refused ? 'rejected' : 'done',
-          code: refused ? 'LARMOR_E_ROLE_FORBIDDEN' : null, reason: refused ? 'observers cannot command the scanner' : null,
+          code: refused ? ErrorCode.ROLE_FORBIDDEN : null, reason: refused ? 'observers cannot command the scanner' : null,
           sentAt: new Date().toISOString(), settledAt: new Date().toISOString(),
         };
       },

@@ -14,6 +14,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { ErrorCode } from '../../protocol/errors.js';
 import { installFakeLarmor, type FakeScenario } from './fake-larmor.js';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../dist/renderer');
@@ -115,7 +116,7 @@ async function exerciseCommands(page: Page): Promise<void> {
   await expectText('[data-testid="command-outcome"][data-origin="scan"][data-state="done"]', /Pause:\s*Done/);
   await expectText('[data-testid="scanner-state"]', /Paused/);
   await page.click('[data-sequence-id="seq-4"] [aria-label^="Remove"]');
-  await expectText('[data-testid="command-outcome"][data-origin="queue:seq-4"][data-state="rejected"]', /LARMOR_E_INVALID_STATE/);
+  await expectText('[data-testid="command-outcome"][data-origin="queue:seq-4"][data-state="rejected"]', new RegExp(ErrorCode.INVALID_STATE));
   await page.click('[data-sequence-id="seq-3"] .queue-select');
   await page.fill('[data-testid="param-averages"]', '9');
   await page.fill('[data-testid="param-slices"]', '24');

@@ -12,12 +12,14 @@ const root = resolve(import.meta.dirname, '..', '..');
 
 const RULES: Record<string, { layers: string[]; packages: (spec: string) => boolean; skip?: string[] }> = {
   protocol: { layers: ['protocol'], packages: (s) => s === 'zod' },
+  'base/common': { layers: ['base/common'], packages: () => false },
+  'base/node': { layers: ['base/node', 'base/common'], packages: (s) => isNode(s) || s === 'better-sqlite3' },
   'native-bridge': { layers: ['native-bridge', 'protocol'], packages: (s) => !isReactOrElectron(s) },
-  gateway: { layers: ['gateway', 'protocol', 'native-bridge'], packages: (s) => !isReactOrElectron(s), skip: ['gateway/onsite-ui'] },
+  gateway: { layers: ['gateway', 'protocol', 'base/common', 'base/node', 'native-bridge'], packages: (s) => !isReactOrElectron(s), skip: ['gateway/onsite-ui'] },
   // The onsite console is a web page the gateway serves: browser code like the renderer, and it
   // shares the renderer's WebRTC call module (browser-only code, no process of either side).
   'gateway/onsite-ui': { layers: ['gateway/onsite-ui', 'protocol', 'renderer/src/media'], packages: (s) => !isNode(s) && s !== 'electron' },
-  main: { layers: ['main', 'protocol', 'native-bridge'], packages: (s) => !s.startsWith('react') },
+  main: { layers: ['main', 'protocol', 'base/common', 'base/node', 'native-bridge'], packages: (s) => !s.startsWith('react') },
   preload: { layers: ['preload', 'protocol'], packages: (s) => s === 'electron' || s === 'zod' },
   renderer: { layers: ['renderer', 'protocol'], packages: (s) => !isNode(s) && s !== 'electron' },
 };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { SafetyErrorCode } from '../../protocol/index.js';
+import { ErrorCode } from '../../protocol/errors.js';
 import type { Gateway } from '../../gateway/server/gateway.js';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
 import { startTestGateway } from '../helpers/gateway.js';
@@ -61,7 +61,7 @@ describe.skipIf(!chromiumAvailable())('onsite console and workstation through a 
     await onsite.getByTestId('onsite-check-out').click();
     await expect.poll(() => onsite.getByTestId('presence-status').textContent()).toMatch(/Nobody is checked in/);
     const refused = await operator.evaluate(() => window.larmor!.commands.send({ name: 'scan.start' }));
-    expect(refused).toMatchObject({ state: 'rejected', code: SafetyErrorCode.ONSITE_NOT_PRESENT });
+    expect(refused).toMatchObject({ state: 'rejected', code: ErrorCode.ONSITE_NOT_PRESENT });
     expect(gateway.snapshot().activeSequenceId).toBeNull();
 
     await onsite.getByTestId('onsite-check-in').click();

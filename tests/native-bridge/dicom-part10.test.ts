@@ -2,9 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ErrorCode } from '../../protocol/errors.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  DicomError, DicomErrorCode, datasetToElements, encapsulateFrames, imageInfo, pixelDataFrames, readPart10, Tag, TransferSyntax, writePart10,
+  DicomError, datasetToElements, encapsulateFrames, imageInfo, pixelDataFrames, readPart10, Tag, TransferSyntax, writePart10,
   type DicomElement,
 } from '../../native-bridge/dicom/index.js';
 
@@ -57,12 +58,12 @@ describe('Part 10 reader', () => {
   });
 
   it('rejects a file whose pixel data is cut short with a typed error', () => {
-    expect(() => sample('MR_truncated.dcm')).toThrow(expect.objectContaining({ code: DicomErrorCode.TRUNCATED }));
+    expect(() => sample('MR_truncated.dcm')).toThrow(expect.objectContaining({ code: ErrorCode.DICOM_TRUNCATED }));
   });
 
   it('rejects bytes that are not Part 10', () => {
     expect(() => readPart10(new Uint8Array(200))).toThrow(DicomError);
-    expect(() => readPart10(new Uint8Array(200))).toThrow(expect.objectContaining({ code: DicomErrorCode.NOT_PART10 }));
+    expect(() => readPart10(new Uint8Array(200))).toThrow(expect.objectContaining({ code: ErrorCode.DICOM_NOT_PART10 }));
   });
 
   it('never throws anything but a DicomError on truncated copies of a real file', () => {
@@ -121,7 +122,7 @@ describe('Part 10 writer', () => {
 
   it('refuses a dataset without SOP Class UID, which the meta header needs', () => {
     expect(() => writePart10({ transferSyntaxUid: TransferSyntax.ExplicitVRLittleEndian, elements: [] })).toThrow(
-      expect.objectContaining({ code: DicomErrorCode.MISSING_ATTRIBUTE }),
+      expect.objectContaining({ code: ErrorCode.DICOM_MISSING_ATTRIBUTE }),
     );
   });
 });

@@ -1,5 +1,6 @@
+import { ErrorCode } from '../../protocol/errors.js';
 import { describe, expect, it } from 'vitest';
-import { RleError, RleErrorCode } from '../../native-bridge/index.js';
+import { RleError } from '../../native-bridge/index.js';
 import { frameWith } from './support/malformed.js';
 import { implementations, nativeCodec, nativeFailure, nativeRequired } from './support/implementations.js';
 import { typescriptRle } from '../../native-bridge/index.js';
@@ -71,7 +72,7 @@ describe.each(implementations)('RLE codec (%s)', (_name, codec) => {
     const target = new Uint8Array(9 * 11 * 3 * 2);
     codec.decodeInto(encoded, image, target);
     expect(target).toEqual(codec.decode(encoded, image));
-    expect(codeOf(() => codec.decodeInto(encoded, image, new Uint8Array(target.length - 1)))).toBe(RleErrorCode.OUTPUT_SIZE_MISMATCH);
+    expect(codeOf(() => codec.decodeInto(encoded, image, new Uint8Array(target.length - 1)))).toBe(ErrorCode.RLE_OUTPUT_SIZE_MISMATCH);
   });
 
   it('decodes a frame given as several fragments', () => {
@@ -103,42 +104,42 @@ describe.each(implementations)('RLE codec (%s)', (_name, codec) => {
   describe('rejects malformed frames with a typed error', () => {
     const good = new Uint8Array([0x05, 1, 2, 3, 4, 5, 6]);
     it.each([
-      ['a frame shorter than the header', () => new Uint8Array(63), RleErrorCode.HEADER_TRUNCATED],
-      ['zero segments', () => frameWith([good], { count: 0 }), RleErrorCode.BAD_SEGMENT_COUNT],
-      ['16 segments', () => frameWith([good], { count: 16 }), RleErrorCode.BAD_SEGMENT_COUNT],
-      ['more segments than the image has', () => frameWith([good, good]), RleErrorCode.SEGMENT_COUNT_MISMATCH],
-      ['a first offset other than 64', () => frameWith([good], { offsets: [60] }), RleErrorCode.BAD_FIRST_OFFSET],
-      ['a literal run past the segment end', () => frameWith([new Uint8Array([0x05, 1, 2])]), RleErrorCode.RUN_EXCEEDS_SEGMENT],
-      ['a replicate run without its byte', () => frameWith([new Uint8Array([0x02, 1, 2, 3, 0xfe])]), RleErrorCode.RUN_EXCEEDS_SEGMENT],
-      ['a run past Rows x Columns', () => frameWith([new Uint8Array([0x06, 1, 2, 3, 4, 5, 6, 7])]), RleErrorCode.RUN_EXCEEDS_OUTPUT],
-      ['a replicate run past Rows x Columns', () => frameWith([new Uint8Array([0x80, 0x81, 7])]), RleErrorCode.RUN_EXCEEDS_OUTPUT],
-      ['a segment that ends early', () => frameWith([new Uint8Array([0x02, 1, 2, 3])]), RleErrorCode.SEGMENT_TOO_SHORT],
+      ['a frame shorter than the header', () => new Uint8Array(63), ErrorCode.RLE_HEADER_TRUNCATED],
+      ['zero segments', () => frameWith([good], { count: 0 }), ErrorCode.RLE_BAD_SEGMENT_COUNT],
+      ['16 segments', () => frameWith([good], { count: 16 }), ErrorCode.RLE_BAD_SEGMENT_COUNT],
+      ['more segments than the image has', () => frameWith([good, good]), ErrorCode.RLE_SEGMENT_COUNT_MISMATCH],
+      ['a first offset other than 64', () => frameWith([good], { offsets: [60] }), ErrorCode.RLE_BAD_FIRST_OFFSET],
+      ['a literal run past the segment end', () => frameWith([new Uint8Array([0x05, 1, 2])]), ErrorCode.RLE_RUN_EXCEEDS_SEGMENT],
+      ['a replicate run without its byte', () => frameWith([new Uint8Array([0x02, 1, 2, 3, 0xfe])]), ErrorCode.RLE_RUN_EXCEEDS_SEGMENT],
+      ['a run past Rows x Columns', () => frameWith([new Uint8Array([0x06, 1, 2, 3, 4, 5, 6, 7])]), ErrorCode.RLE_RUN_EXCEEDS_OUTPUT],
+      ['a replicate run past Rows x Columns', () => frameWith([new Uint8Array([0x80, 0x81, 7])]), ErrorCode.RLE_RUN_EXCEEDS_OUTPUT],
+      ['a segment that ends early', () => frameWith([new Uint8Array([0x02, 1, 2, 3])]), ErrorCode.RLE_SEGMENT_TOO_SHORT],
     ])('%s', (_what, build, code) => {
       expect(codeOf(() => codec.decode(build(), mono8))).toBe(code);
     });
 
     it('offsets that decrease or point past the fragment', () => {
       const info = { rows: 2, columns: 3, samplesPerPixel: 3, bitsAllocated: 8 };
-      expect(codeOf(() => codec.decode(frameWith([good, good, good], { offsets: [64, 71, 70] }), info))).toBe(RleErrorCode.BAD_SEGMENT_OFFSET);
-      expect(codeOf(() => codec.decode(frameWith([good, good, good], { offsets: [64, 71, 999] }), info))).toBe(RleErrorCode.BAD_SEGMENT_OFFSET);
+      expect(codeOf(() => codec.decode(frameWith([good, good, good], { offsets: [64, 71, 70] }), info))).toBe(ErrorCode.RLE_BAD_SEGMENT_OFFSET);
+      expect(codeOf(() => codec.decode(frameWith([good, good, good], { offsets: [64, 71, 999] }), info))).toBe(ErrorCode.RLE_BAD_SEGMENT_OFFSET);
     });
 
     it('a header whose segments cannot fill Rows x Columns, before allocating it', () => {
       const huge = { rows: 40000, columns: 40000, samplesPerPixel: 1, bitsAllocated: 8 }; // 1.6 GB if allocated
-      expect(codeOf(() => codec.decode(frameWith([new Uint8Array([0x81, 0])]), huge))).toBe(RleErrorCode.SEGMENT_TOO_SHORT);
+      expect(codeOf(() => codec.decode(frameWith([new Uint8Array([0x81, 0])]), huge))).toBe(ErrorCode.RLE_SEGMENT_TOO_SHORT);
     });
 
     it('frame attributes RLE cannot describe', () => {
       const frame = frameWith([good]);
-      expect(codeOf(() => codec.decode(frame, { ...mono8, rows: 0 }))).toBe(RleErrorCode.INVALID_FRAME_INFO);
-      expect(codeOf(() => codec.decode(frame, { ...mono8, samplesPerPixel: 2 }))).toBe(RleErrorCode.INVALID_FRAME_INFO);
-      expect(codeOf(() => codec.decode(frame, { ...mono8, bitsAllocated: 12 }))).toBe(RleErrorCode.INVALID_FRAME_INFO);
-      expect(codeOf(() => codec.decode(frame, { ...mono8, planarConfiguration: 2 }))).toBe(RleErrorCode.INVALID_FRAME_INFO);
-      expect(codeOf(() => codec.decode(frame, { rows: 65535, columns: 65535, samplesPerPixel: 3, bitsAllocated: 32 }))).toBe(RleErrorCode.FRAME_TOO_LARGE);
+      expect(codeOf(() => codec.decode(frame, { ...mono8, rows: 0 }))).toBe(ErrorCode.RLE_INVALID_FRAME_INFO);
+      expect(codeOf(() => codec.decode(frame, { ...mono8, samplesPerPixel: 2 }))).toBe(ErrorCode.RLE_INVALID_FRAME_INFO);
+      expect(codeOf(() => codec.decode(frame, { ...mono8, bitsAllocated: 12 }))).toBe(ErrorCode.RLE_INVALID_FRAME_INFO);
+      expect(codeOf(() => codec.decode(frame, { ...mono8, planarConfiguration: 2 }))).toBe(ErrorCode.RLE_INVALID_FRAME_INFO);
+      expect(codeOf(() => codec.decode(frame, { rows: 65535, columns: 65535, samplesPerPixel: 3, bitsAllocated: 32 }))).toBe(ErrorCode.RLE_FRAME_TOO_LARGE);
     });
 
     it('a pixel buffer of the wrong size given to encode', () => {
-      expect(codeOf(() => codec.encode(new Uint8Array(5), mono8))).toBe(RleErrorCode.INPUT_SIZE_MISMATCH);
+      expect(codeOf(() => codec.encode(new Uint8Array(5), mono8))).toBe(ErrorCode.RLE_INPUT_SIZE_MISMATCH);
     });
   });
 });

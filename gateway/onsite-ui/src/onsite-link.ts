@@ -1,4 +1,5 @@
 import {
+  ErrorCode,
   PROTOCOL_VERSION,
   SUBPROTOCOL,
   decodeGatewayMessage,
@@ -87,7 +88,7 @@ export class OnsiteLink {
       this.pending.set(id, resolve);
       if (!this.sendJson({ type: 'onsite', id, action })) {
         this.pending.delete(id);
-        resolve({ type: 'ack', id, outcome: 'rejected', code: 'LARMOR_E_LINK_DOWN', reason: 'the onsite console is not connected to the gateway' });
+        resolve({ type: 'ack', id, outcome: 'rejected', code: ErrorCode.LINK_DOWN, reason: 'the onsite console is not connected to the gateway' });
       }
     });
   }
@@ -137,7 +138,7 @@ export class OnsiteLink {
 
   private closed(): void {
     this.stopHeartbeat();
-    for (const [id, resolve] of this.pending) resolve({ type: 'ack', id, outcome: 'rejected', code: 'LARMOR_E_LINK_DOWN', reason: 'link lost before the gateway answered' });
+    for (const [id, resolve] of this.pending) resolve({ type: 'ack', id, outcome: 'rejected', code: ErrorCode.LINK_DOWN, reason: 'link lost before the gateway answered' });
     this.pending.clear();
     if (this.stopped) return;
     this.update({ status: 'lost', sessionId: null, error: 'link to the gateway lost: reconnecting' });

@@ -1,5 +1,5 @@
-import type { Database } from 'better-sqlite3';
+import type { Migration } from '../../../base/node/sqlite-migrate.js';
 import * as m0001 from './0001-init.js';
 
 /** Numbered migrations, applied in order; `user_version` records the last one applied. */
-export const JOURNAL_MIGRATIONS: readonly { version: number; up: (db: Database) => void }[] = [{ version: 1, up: m0001.up }];
+export const JOURNAL_MIGRATIONS: readonly Migration[] = [{ version: 1, up: m0001.up }];

@@ -1,4 +1,5 @@
 import type { CommandView } from '../../../protocol/api.js';
+import { codeOf } from '../../../protocol/errors.js';
 import type { ScannerCommand } from '../../../protocol/commands.js';
 import type { StatusPresentation } from './link.js';
 
@@ -21,17 +22,9 @@ export function outcomeFromView(view: CommandView): CommandOutcome {
  * failed (IPC gate, invalid payload). Shown as refused with whatever code the error carries.
  */
 export function outcomeFromError(command: ScannerCommand, error: unknown): CommandOutcome {
-  const code = errorCode(error) ?? 'LARMOR_E_INTERNAL';
+  const code = codeOf(error);
   const reason = error instanceof Error ? error.message : String(error);
   return { state: 'rejected', command, view: null, code, reason };
-}
-
-export function errorCode(error: unknown): string | null {
-  if (typeof error === 'object' && error !== null && 'code' in error) {
-    const code = (error as { code: unknown }).code;
-    if (typeof code === 'string') return code;
-  }
-  return null;
 }
 
 const COMMAND_WORDS: Record<ScannerCommand['name'], string> = {

@@ -1,5 +1,5 @@
 import type { ConnectRequest, LinkView } from '../../../protocol/api.js';
-import { errorCode } from '../logic/outcome.js';
+import { codeOf } from '../../../protocol/errors.js';
 import { API_MISSING, type SliceCreator, type StoreDeps } from './types.js';
 
 export interface LinkSlice {
@@ -36,7 +36,7 @@ export const createLinkSlice =
       } catch (error) {
         set({
           linkCallError: {
-            code: errorCode(error) ?? 'LARMOR_E_INTERNAL',
+            code: codeOf(error),
             message: error instanceof Error ? error.message : String(error),
           },
         });

@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { LarmorApi } from '../../../protocol/api.js';
+import { ErrorCode } from '../../../protocol/errors.js';
 import type { LinkSlice } from './link-slice.js';
 import type { ScannerSlice } from './scanner-slice.js';
 import type { CommandSlice } from './command-slice.js';
@@ -19,6 +20,6 @@ export type AppState = LinkSlice & ScannerSlice & CommandSlice & LogSlice & UiSl
 export type SliceCreator<T> = StateCreator<AppState, [], [], T>;
 
 export const API_MISSING = {
-  code: 'LARMOR_E_API_UNAVAILABLE',
+  code: ErrorCode.API_UNAVAILABLE,
   message: 'window.larmor is not available: open this window from the Larmor workstation or its browser shell',
 } as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SafetyErrorCode } from '../../../protocol/index.js';
+import { ErrorCode } from '../../../protocol/errors.js';
 import { safetyFixture } from './support.js';
 
 const f = safetyFixture();
@@ -12,7 +12,7 @@ describe('safety rule 1: no acquisition without a checked-in onsite person whose
     await operator.command(f.id('queue'), { name: 'sequence.queue', protocolId: 'localizer' });
     await f.onsite(); // connected, but not checked in
     const ack = await operator.command(f.id('start'), { name: 'scan.start' });
-    expect(ack).toMatchObject({ outcome: 'rejected', code: SafetyErrorCode.ONSITE_NOT_PRESENT });
+    expect(ack).toMatchObject({ outcome: 'rejected', code: ErrorCode.ONSITE_NOT_PRESENT });
     expect(f.gateway.snapshot().activeSequenceId).toBeNull();
   });
 
@@ -30,7 +30,7 @@ describe('safety rule 1: no acquisition without a checked-in onsite person whose
     onsite.freeze();
     await expect.poll(() => f.gateway.snapshot().onsite?.consoleAlive).toBe(false);
     const ack = await operator.command(f.id('start'), { name: 'scan.start' });
-    expect(ack).toMatchObject({ outcome: 'rejected', code: SafetyErrorCode.ONSITE_NOT_PRESENT });
+    expect(ack).toMatchObject({ outcome: 'rejected', code: ErrorCode.ONSITE_NOT_PRESENT });
     expect(ack.reason).toMatch(/not responding/);
   });
 
@@ -39,16 +39,16 @@ describe('safety rule 1: no acquisition without a checked-in onsite person whose
     const { operator, onsite } = await f.readyToScan();
     expect((await onsite.act({ name: 'presence.check-out' })).outcome).toBe('done');
     const ack = await operator.command(f.id('start'), { name: 'scan.start' });
-    expect(ack).toMatchObject({ outcome: 'rejected', code: SafetyErrorCode.ONSITE_NOT_PRESENT });
+    expect(ack).toMatchObject({ outcome: 'rejected', code: ErrorCode.ONSITE_NOT_PRESENT });
   });
 
   it('refuses a start until the screening and positioning checklist is confirmed for this exam', async () => {
     await f.start();
     const { operator, onsite } = await f.readyToScan({ checklist: false });
     const refused = await operator.command(f.id('start'), { name: 'scan.start' });
-    expect(refused).toMatchObject({ outcome: 'rejected', code: SafetyErrorCode.CHECKLIST_INCOMPLETE });
+    expect(refused).toMatchObject({ outcome: 'rejected', code: ErrorCode.CHECKLIST_INCOMPLETE });
     const partial = await onsite.act({ name: 'checklist.confirm', items: ['screening-form-reviewed'] });
-    expect(partial).toMatchObject({ outcome: 'rejected', code: SafetyErrorCode.CHECKLIST_INCOMPLETE });
+    expect(partial).toMatchObject({ outcome: 'rejected', code: ErrorCode.CHECKLIST_INCOMPLETE });
     expect((await onsite.confirmChecklist()).outcome).toBe('done');
     expect((await operator.command(f.id('start'), { name: 'scan.start' })).outcome).toBe('done');
   });
@@ -70,7 +70,7 @@ describe('safety rule 1: no acquisition without a checked-in onsite person whose
     const trail = f.gateway.store.auditTrail().map((r) => `${r.action}:${r.decision}:${r.code ?? ''}`);
     expect(trail).toEqual(expect.arrayContaining([
       'onsite presence.check-in:done:',
-      `command scan.start:rejected:${SafetyErrorCode.CHECKLIST_INCOMPLETE}`,
+      `command scan.start:rejected:${ErrorCode.CHECKLIST_INCOMPLETE}`,
       'onsite checklist.confirm:done:',
     ]));
   });

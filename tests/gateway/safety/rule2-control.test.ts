@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, SafetyErrorCode, type WelcomeMessage } from '../../../protocol/index.js';
+import { ErrorCode, type WelcomeMessage } from '../../../protocol/index.js';
 import { OPEN_EXAM } from '../../helpers/gateway.js';
 import { safetyFixture } from './support.js';
 
@@ -29,7 +29,7 @@ describe('safety rule 2: only the control holder commands; onsite grants and rev
     await f.start();
     await f.client('operator', 'Remote Tech');
     const onsite = await f.onsite();
-    expect(await onsite.grantTo(f.gateway, 'Remote Tech')).toMatchObject({ outcome: 'rejected', code: SafetyErrorCode.NOT_CHECKED_IN });
+    expect(await onsite.grantTo(f.gateway, 'Remote Tech')).toMatchObject({ outcome: 'rejected', code: ErrorCode.NOT_CHECKED_IN });
   });
 
   it('lets onsite revoke control at any moment, mid-acquisition included', async () => {
@@ -47,7 +47,7 @@ describe('safety rule 2: only the control holder commands; onsite grants and rev
     const onsite = await f.onsite();
     await onsite.checkIn();
     const observerId = f.gateway.snapshot().participants.find((p) => p.role === 'observer')!.sessionId;
-    expect(await onsite.act({ name: 'control.grant', sessionId: observerId })).toMatchObject({ outcome: 'rejected', code: SafetyErrorCode.NO_SUCH_OPERATOR });
+    expect(await onsite.act({ name: 'control.grant', sessionId: observerId })).toMatchObject({ outcome: 'rejected', code: ErrorCode.NO_SUCH_OPERATOR });
     expect(await observer.command(f.id('open'), OPEN_EXAM)).toMatchObject({ outcome: 'rejected', code: ErrorCode.ROLE_FORBIDDEN });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SafetyErrorCode } from '../../../protocol/index.js';
+import { ErrorCode } from '../../../protocol/errors.js';
 import { safetyFixture } from './support.js';
 
 const f = safetyFixture();
@@ -11,7 +11,7 @@ describe('safety rule 3: one active acquisition per remote operator', () => {
     await operator.command(f.id('queue2'), { name: 'sequence.queue', protocolId: 't2-tse-ax' });
     expect((await operator.command(f.id('start'), { name: 'scan.start' })).outcome).toBe('done');
     const second = await operator.command(f.id('start2'), { name: 'scan.start' });
-    expect(second).toMatchObject({ outcome: 'rejected', code: SafetyErrorCode.ACQUISITION_ACTIVE });
+    expect(second).toMatchObject({ outcome: 'rejected', code: ErrorCode.ACQUISITION_ACTIVE });
     expect(f.gateway.snapshot().queue.filter((s) => s.status === 'acquiring')).toHaveLength(1);
   });
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SafetyErrorCode, type MediaRoomMessage, type MediaState } from '../../../protocol/index.js';
+import { ErrorCode, type MediaRoomMessage, type MediaState } from '../../../protocol/index.js';
 import type { Gateway } from '../../../gateway/server/gateway.js';
 import { RawClient, startTestGateway } from '../../helpers/gateway.js';
 
@@ -65,7 +65,7 @@ describe('WebRTC signaling over the gateway link', () => {
     const op = await member('operator', 'Remote Tech');
     const observer = await member('observer', 'Trainer');
     observer.c.sendJson({ type: 'signal', to: op.id, description: { type: 'answer', sdp } });
-    expect(await observer.c.next((m) => m.type === 'error')).toMatchObject({ code: SafetyErrorCode.SIGNAL_REFUSED });
+    expect(await observer.c.next((m) => m.type === 'error')).toMatchObject({ code: ErrorCode.SIGNAL_REFUSED });
     expect(op.c.messages.some((m) => m.type === 'signal')).toBe(false);
     expect(gateway.store.auditTrail().some((r) => r.action === 'signal' && r.decision === 'rejected' && r.role === 'observer')).toBe(true);
   });
@@ -75,11 +75,11 @@ describe('WebRTC signaling over the gateway link', () => {
     const a = await member('observer', 'Trainer A');
     const b = await member('observer', 'Trainer B');
     a.c.sendJson({ type: 'signal', to: b.id, description: { type: 'offer', sdp: RECVONLY_OFFER } });
-    expect(await a.c.next((m) => m.type === 'error')).toMatchObject({ code: SafetyErrorCode.SIGNAL_REFUSED });
+    expect(await a.c.next((m) => m.type === 'error')).toMatchObject({ code: ErrorCode.SIGNAL_REFUSED });
     const outsider = await RawClient.greeted(gateway.url, 'operator', 'Not Joined');
     clients.push(outsider);
     outsider.sendJson({ type: 'signal', to: a.id, description: { type: 'offer', sdp: SENDRECV_OFFER } });
-    expect(await outsider.next((m) => m.type === 'error')).toMatchObject({ code: SafetyErrorCode.SIGNAL_REFUSED });
+    expect(await outsider.next((m) => m.type === 'error')).toMatchObject({ code: ErrorCode.SIGNAL_REFUSED });
   });
 
   it('audits media health transitions a member reports', async () => {

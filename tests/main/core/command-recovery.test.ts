@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../protocol/index.js';
 import type { Gateway } from '../../../gateway/server/gateway.js';
 import { WorkstationCore } from '../../../main/core/workstation-core.js';
-import { seededRandom } from '../../../main/health/backoff.js';
+import { seededRandom } from '../../../base/common/random.js';
 import { OPEN_EXAM, startTestGateway } from '../../helpers/gateway.js';
 import { FaultProxy } from '../../helpers/fault-proxy.js';
 import { ActivityLog, sleep } from './core-harness.js';

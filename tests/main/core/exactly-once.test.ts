@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode, type CommandView, type ScannerCommand } from '../../../protocol/index.js';
 import { Gateway } from '../../../gateway/server/gateway.js';
 import { WorkstationCore } from '../../../main/core/workstation-core.js';
-import { seededRandom } from '../../../main/health/backoff.js';
+import { seededRandom } from '../../../base/common/random.js';
 import { Journal } from '../../../main/journal/journal.js';
 import { PATIENT } from '../../helpers/gateway.js';
 import { FaultProxy } from '../../helpers/fault-proxy.js';
@@ -109,7 +109,7 @@ describe('exactly-once command effect', () => {
 
     // 0 lost: every logical command ended with the gateway's own outcome.
     expect(finals).toHaveLength(COMMANDS);
-    const gatewayDecided = finals.filter((v) => v.state === 'done' || (v.code !== null && !v.code.startsWith('LARMOR_E_RECONNECT') && v.code !== ErrorCode.LINK_DOWN && v.code !== 'LARMOR_E_OUTCOME_UNKNOWN'));
+    const gatewayDecided = finals.filter((v) => v.state === 'done' || (v.code !== null && v.code !== ErrorCode.RECONNECT_EXHAUSTED && v.code !== ErrorCode.LINK_DOWN && v.code !== 'LARMOR_E_OUTCOME_UNKNOWN'));
     expect(gatewayDecided).toHaveLength(COMMANDS);
     expect(finals.filter((v) => v.state === 'done').length).toBeGreaterThan(COMMANDS / 2);
 

@@ -1,10 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode, decodeImageFrame } from '../../../protocol/index.js';
-import { HealthErrorCode } from '../../../protocol/health.js';
 import { join } from 'node:path';
 import { Gateway } from '../../../gateway/server/gateway.js';
 import { WorkstationCore } from '../../../main/core/workstation-core.js';
-import { seededRandom } from '../../../main/health/backoff.js';
+import { seededRandom } from '../../../base/common/random.js';
 import { OPEN_EXAM, startTestGateway } from '../../helpers/gateway.js';
 import { FaultProxy } from '../../helpers/fault-proxy.js';
 import { onsiteGrants, type OnsiteClient } from '../../helpers/onsite.js';
@@ -51,7 +50,7 @@ describe('link health: detection', () => {
     const lost = await log.health('lost', from);
     const detectionMs = lost.atMs - cutAt;
     console.log(`silent cut detected after ${detectionMs.toFixed(0)} ms (silence ${lost.silenceMs} ms, limit ${lost.lostAfterMs} ms)`);
-    expect(lost.code).toBe(HealthErrorCode.HEARTBEAT_LOST);
+    expect(lost.code).toBe(ErrorCode.HEARTBEAT_LOST);
     expect(lost.silenceMs).toBeGreaterThan(lost.lostAfterMs!);
     expect(detectionMs).toBeLessThanOrEqual(SILENT_CUT_DETECTION_BOUND_MS);
   });
@@ -191,7 +190,7 @@ describe('link health: reconnect and failover', () => {
     primary.setConditions({ delayMs: 100 });
     const view = core.sendCommand(OPEN_EXAM);
     await ackLost;
-    expect(await view).toMatchObject({ state: 'rejected', code: HealthErrorCode.RECONNECT_EXHAUSTED });
+    expect(await view).toMatchObject({ state: 'rejected', code: ErrorCode.RECONNECT_EXHAUSTED });
     expect(core.view().health.state).toBe('failed');
     primary.heal();
     primary.setConditions({ delayMs: 0 });

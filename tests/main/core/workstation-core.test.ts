@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { ErrorCode, SUBPROTOCOL } from '../../../protocol/index.js';
-import { HealthErrorCode } from '../../../protocol/health.js';
 import type { Gateway } from '../../../gateway/server/gateway.js';
 import { WorkstationCore } from '../../../main/core/workstation-core.js';
 import { checkLinkUrl } from '../../../main/core/gateway-link.js';
@@ -106,7 +105,7 @@ describe('WorkstationCore', () => {
     cores.push(c);
     await c.connect({ url: `ws://127.0.0.1:${port}/`, role: 'operator', name: 'X' });
     const view = await c.sendCommand({ name: 'scan.stop' });
-    expect(view).toMatchObject({ state: 'rejected', code: HealthErrorCode.RECONNECT_EXHAUSTED });
+    expect(view).toMatchObject({ state: 'rejected', code: ErrorCode.RECONNECT_EXHAUSTED });
     expect(c.view().link.status).toBe('lost');
     expect(c.view().health.state).toBe('failed');
   });

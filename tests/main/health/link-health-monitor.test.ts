@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HEALTH_THRESHOLDS } from '../../../protocol/health.js';
 import { LinkHealthMonitor } from '../../../main/health/link-health-monitor.js';
-import { seededRandom } from '../../../main/health/backoff.js';
+import { seededRandom } from '../../../base/common/random.js';
 
 const T = HEALTH_THRESHOLDS;
 

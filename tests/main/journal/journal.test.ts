@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { HealthErrorCode } from '../../../protocol/health.js';
+import { ErrorCode } from '../../../protocol/errors.js';
 import { Journal, defaultJournalFile } from '../../../main/journal/journal.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
@@ -36,7 +36,7 @@ describe('Journal', () => {
     const journal = Journal.open(join(tempDir(), 'j.sqlite'));
     journal.enqueue('cmd-aaaaaaaa', STOP, '2026-01-01T00:00:00Z', SITE);
     journal.settle('cmd-aaaaaaaa', 'done', null, null, 't1', 'gateway');
-    expect(journal.settle('cmd-aaaaaaaa', 'rejected', 'LARMOR_E_X', 'late', 't2', 'gateway')).toBe(false);
+    expect(journal.settle('cmd-aaaaaaaa', 'rejected', ErrorCode.INTERNAL, 'late', 't2', 'gateway')).toBe(false);
     expect(journal.entry('cmd-aaaaaaaa')).toMatchObject({ outcome: 'done', code: null });
   });
 
@@ -71,7 +71,7 @@ describe('Journal', () => {
   it('refuses a file that is not a database with a stable code', () => {
     const file = join(tempDir(), 'j.sqlite');
     writeFileSync(file, 'this is not sqlite, just text that is long enough to have a header '.repeat(20));
-    expect(() => Journal.open(file)).toThrow(expect.objectContaining({ code: HealthErrorCode.JOURNAL_CORRUPT }));
+    expect(() => Journal.open(file)).toThrow(expect.objectContaining({ code: ErrorCode.JOURNAL_CORRUPT }));
   });
 
   it('lives in LARMOR_DATA_DIR when set, else under ~/.larmor/workstation', () => {

@@ -4,7 +4,8 @@
  * either a correct-size output or a typed RleError, with the native addon and the TypeScript
  * fallback agreeing on the outcome. Shared by the bounded CI test and bench/rle/fuzz.ts.
  */
-import { RleError, RleErrorCode, typescriptRle, type RleCodec, type RleFrameInfo } from '../../../native-bridge/index.js';
+import { ErrorCode } from '../../../protocol/errors.js';
+import { RleError, typescriptRle, type RleCodec, type RleFrameInfo } from '../../../native-bridge/index.js';
 import { makePixels, prng, type TestImage } from './images.js';
 
 export interface Seed {
@@ -21,7 +22,7 @@ export interface FuzzReport {
   failures: string[];
 }
 
-const KNOWN_CODES = new Set<string>(Object.values(RleErrorCode));
+const KNOWN_CODES = new Set<string>(Object.values(ErrorCode).filter((code) => code.startsWith('LARMOR_E_RLE_')));
 
 /** Valid frames of every shape the codec supports, encoded by the TypeScript encoder. */
 export function seedCorpus(): Seed[] {

@@ -1,5 +1,5 @@
 /** Deterministic test images: flat, noisy and MR-like content from a seeded PRNG. */
-import { seededRandom } from '../../../main/health/backoff.js';
+import { seededRandom } from '../../../base/common/random.js';
 
 export type Content = 'flat' | 'noisy' | 'mr';
 

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { up } from '../../../../main/journal/migrations/0001-init.js';
 import { JOURNAL_MIGRATIONS } from '../../../../main/journal/migrations/index.js';
-import { migrate } from '../../../../main/journal/journal.js';
+import { migrate } from '../../../../base/node/sqlite-migrate.js';
 
 describe('journal migration 0001-init', () => {
   it('creates the outbox with a unique command id and the activity table', () => {
@@ -17,8 +17,8 @@ describe('journal migration 0001-init', () => {
 
   it('is applied once and recorded in user_version', () => {
     const db = new Database(':memory:');
-    migrate(db);
-    migrate(db);
+    migrate(db, JOURNAL_MIGRATIONS);
+    migrate(db, JOURNAL_MIGRATIONS);
     expect(db.pragma('user_version', { simple: true })).toBe(JOURNAL_MIGRATIONS.at(-1)!.version);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidUid, newUid, uidFromName } from '../../../gateway/imaging/uids.js';
+import { isValidUid, newUid, uidFromName } from '../../../base/node/uids.js';
 
 describe('UIDs under 2.25 (PS3.5 B.2)', () => {
   it('makes valid, distinct UUID-derived UIDs of at most 64 characters', () => {

@@ -13,7 +13,11 @@ const CONTENT_TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-/** Resolve a URL path inside `root`, or null when it would escape it. */
+/**
+ * The one path guard of every static server: the file a URL path names inside `root`, or null
+ * when it would escape it (`..`, an encoded `%2e%2e`, a NUL byte, a malformed escape). `/` is
+ * `index.html`; a query string is ignored.
+ */
 export function resolveInside(root: string, urlPath: string): string | null {
   let decoded: string;
   try {
@@ -22,10 +26,11 @@ export function resolveInside(root: string, urlPath: string): string | null {
     return null;
   }
   if (decoded.includes('\0')) return null;
-  const file = normalize(join(root, decoded === '/' ? 'index.html' : decoded));
-  return file === root || file.startsWith(root.endsWith(sep) ? root : root + sep) ? file : null;
+  const file = normalize(join(root, decoded === '/' || decoded === '' ? 'index.html' : decoded));
+  return file.startsWith(root.endsWith(sep) ? root : root + sep) ? file : null;
 }
 
+/** The file a URL path names inside `root`, with its content type; null when outside or missing. */
 export async function readStatic(root: string, urlPath: string): Promise<{ body: Buffer; type: string } | null> {
   const file = resolveInside(root, urlPath);
   if (!file) return null;
