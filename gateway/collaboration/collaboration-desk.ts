@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import {
   ErrorCode,
   MAX_MARKS_PER_IMAGE,
-  SafetyErrorCode,
   type AckMessage,
   type ChatEntry,
   type CollabAction,
@@ -221,7 +220,7 @@ export class CollaborationDesk {
     if (!holder) return { code: ErrorCode.NO_CONTROL_HOLDER, reason: 'nobody holds scanner control' };
     if (holder.sessionId !== session.id) return { code: ErrorCode.NOT_CONTROL_HOLDER, reason: 'only the control holder hands control over' };
     const target = this.ctx.sessions.get(toSessionId);
-    if (target?.role !== 'operator' || target.id === session.id) return { code: SafetyErrorCode.NO_SUCH_OPERATOR, reason: 'control goes only to another connected remote operator' };
+    if (target?.role !== 'operator' || target.id === session.id) return { code: ErrorCode.NO_SUCH_OPERATOR, reason: 'control goes only to another connected remote operator' };
     if (this.handover?.status === 'awaiting-onsite') this.endHandover('cancelled', 'replaced by a new handover');
     this.handover = {
       id: randomUUID(),
@@ -240,7 +239,7 @@ export class CollaborationDesk {
     const h = this.handover;
     if (!h || h.id !== handoverId || h.status !== 'awaiting-onsite') return { code: ErrorCode.UNKNOWN_HANDOVER, reason: 'no handover awaiting confirmation with that id' };
     if (session.role !== 'onsite' || this.deps.checkedInOnsite() !== session.id) {
-      return { code: SafetyErrorCode.NOT_CHECKED_IN, reason: 'only the checked-in onsite person confirms a handover (onsite grants control)' };
+      return { code: ErrorCode.NOT_CHECKED_IN, reason: 'only the checked-in onsite person confirms a handover (onsite grants control)' };
     }
     this.controlMayHaveChanged();
     if (this.handover?.status !== 'awaiting-onsite') return { code: ErrorCode.UNKNOWN_HANDOVER, reason: this.handover?.note ?? 'the handover was cancelled' };

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   ErrorCode,
-  SafetyErrorCode,
   decodeImageFrame,
   type AckMessage,
   type CollabAction,
@@ -146,7 +145,7 @@ describe('collaboration: handover of control', () => {
     const handoverId = (offered.body as unknown as { handover: { id: string } }).handover.id;
     expect(f.gateway.snapshot().control.holderName).toBe('Remote Tech');
 
-    expect(await act(second, { name: 'handover.confirm', handoverId })).toMatchObject({ code: SafetyErrorCode.NOT_CHECKED_IN });
+    expect(await act(second, { name: 'handover.confirm', handoverId })).toMatchObject({ code: ErrorCode.NOT_CHECKED_IN });
     expect(await act(onsite.raw, { name: 'handover.confirm', handoverId })).toMatchObject({ outcome: 'done' });
     expect(f.gateway.snapshot().control.holderName).toBe('Second Tech');
     expect((await second.command(f.id('q'), { name: 'sequence.queue', protocolId: 'localizer' })).outcome).toBe('done');
@@ -160,7 +159,7 @@ describe('collaboration: handover of control', () => {
     const onsiteId = f.gateway.snapshot().participants.find((p) => p.role === 'onsite')!.sessionId;
     const operatorId = f.gateway.snapshot().participants.find((p) => p.name === 'Remote Tech')!.sessionId;
     expect(await act(second, { name: 'handover.offer', toSessionId: operatorId })).toMatchObject({ code: ErrorCode.NOT_CONTROL_HOLDER });
-    expect(await act(operator, { name: 'handover.offer', toSessionId: onsiteId })).toMatchObject({ code: SafetyErrorCode.NO_SUCH_OPERATOR });
+    expect(await act(operator, { name: 'handover.offer', toSessionId: onsiteId })).toMatchObject({ code: ErrorCode.NO_SUCH_OPERATOR });
     void onsite;
   });
 });
