@@ -33,10 +33,13 @@ describe.skipIf(!chromiumAvailable())('onsite console: contingency plans and cal
 
   it('raises an alarm for the remote technologist when onsite staff call for help', async () => {
     const operator = await RawClient.greeted(gateway.url, 'operator', 'Remote Tech');
+    // A live workstation heartbeats; without it the gateway drops the operator while the page loads.
+    const heartbeat = setInterval(() => operator.sendJson({ type: 'ping', t: Date.now() }), gateway.heartbeatIntervalMs / 2);
     const page = await openOnsiteConsole(browser, gateway, 'Olivia Onsite', { checkIn: false });
     await page.getByTestId('call-help').click();
     await operator.next((m) => m.type === 'event' && m.body.kind === 'notice' && m.body.level === 'alarm' && /HELP CALLED by Olivia Onsite/.test(m.body.text));
     await expect.poll(() => page.getByTestId('onsite-alarm').textContent()).toMatch(/HELP CALLED by Olivia Onsite/);
+    clearInterval(heartbeat);
     operator.close();
     await page.context().close();
   });
