@@ -11,4 +11,5 @@ export * from './rle-errors.js';
 export * from './image-errors.js';
 export * from './onsite.js';
 export * from './signaling.js';
+export * from './sdp-media.js';
 export * from './health.js';

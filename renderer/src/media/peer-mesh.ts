@@ -1,5 +1,6 @@
 import {
   exchangesMedia,
+  sendsMedia,
   offersTo,
   type IceCandidate,
   type MediaGatewayMessage,
@@ -151,6 +152,12 @@ export class PeerMesh {
     const peer: Peer = { view, pc, offerer, pendingCandidates: [], sampler: new QualitySampler(pc), lastFrames: 0, lastFrameProgressAt: performance.now(), disconnectedSince: null };
     this.peers.set(member.sessionId, peer);
     pc.ontrack = (event) => {
+      // Observers never send (the gateway relays only their receive-only descriptions); should a
+      // track arrive from one anyway, it is stopped, never shown or heard.
+      if (!sendsMedia(member.role)) {
+        event.track.stop();
+        return;
+      }
       view.stream.addTrack(event.track);
       peer.view = { ...peer.view };
       this.onChange();
