@@ -1,5 +1,6 @@
 import type { Gateway } from '../server/gateway.js';
-import { startStorageScp } from '../dicom-scp/index.js';
+import { startStorageScp, type StorageScpOptions } from '../dicom-scp/index.js';
+import { patientAdmission, type PatientMismatchPolicy } from '../dicom-scp/patient-admission.js';
 import { ImagePipeline } from './image-pipeline.js';
 import { streamSimulatorImages } from './simulator-images.js';
 
@@ -7,6 +8,12 @@ export interface DicomReceiverOptions {
   port: number;
   host?: string;
   aeTitle?: string;
+  /** Images of another patient than the open exam's: a notice (default) or a refusal. */
+  patientMismatch?: PatientMismatchPolicy;
+  allowList?: StorageScpOptions['allowList'];
+  tls?: StorageScpOptions['tls'];
+  maxAssociations?: number;
+  limits?: StorageScpOptions['limits'];
 }
 
 export interface Imaging {
@@ -28,6 +35,14 @@ export async function attachImaging(gateway: Gateway, dicom: DicomReceiverOption
         port: dicom.port,
         host: dicom.host ?? '127.0.0.1',
         aeTitle: dicom.aeTitle ?? 'LARMOR',
+        ...(dicom.allowList ? { allowList: dicom.allowList } : {}),
+        ...(dicom.tls ? { tls: dicom.tls } : {}),
+        ...(dicom.maxAssociations !== undefined ? { maxAssociations: dicom.maxAssociations } : {}),
+        ...(dicom.limits ? { limits: dicom.limits } : {}),
+        admit: patientAdmission(() => gateway.scanner.core().exam?.patient ?? null, dicom.patientMismatch ?? 'warn', (mismatch) => {
+          gateway.notice('warning', `DICOM image of another patient shown anyway: ${mismatch.code}: ${mismatch.message}`);
+          log(`C-STORE from ${mismatch.image.callingAeTitle}: ${mismatch.code} ${mismatch.message} (policy warn)`);
+        }),
         onImage: (image) => {
           const result = pipeline.accept(image.part10, 'c-store');
           log(`C-STORE from ${image.callingAeTitle}: ${image.sopInstanceUid} ${result.ok ? `forwarded (${result.transferSyntaxUid})` : `refused ${result.code}`}`);
