@@ -87,6 +87,25 @@ export interface StorageScpOptions {
 export const DEFAULT_PDU_LIMITS: PduLimits = { maxPduLength: 256 * 1024, hardCapBytes: 1024 * 1024, artimMs: 30_000, idleMs: 60_000 };
 export const DEFAULT_MAX_ASSOCIATIONS = 8;
 
+const CONNECTION_LEVEL: ReadonlySet<string> = new Set([
+  DicomPortErrorCode.PDU_TOO_LARGE,
+  DicomPortErrorCode.UNKNOWN_PDU,
+  DicomPortErrorCode.UNEXPECTED_PDU,
+  DicomPortErrorCode.TOO_MANY_ASSOCIATIONS,
+  DicomPortErrorCode.ARTIM_EXPIRED,
+  DicomPortErrorCode.ASSOCIATION_IDLE,
+  DicomPortErrorCode.TLS_HANDSHAKE,
+]);
+
+/**
+ * Refusals about the connection itself (malformed or oversized PDUs, timeouts, a full house, TLS),
+ * as opposed to an image or a peer's identity: a port scan makes hundreds, so they belong in the
+ * log, not in the technologist's notices.
+ */
+export function isConnectionLevelRefusal(code: string): boolean {
+  return CONNECTION_LEVEL.has(code);
+}
+
 export interface StorageScp {
   port: number;
   close(): Promise<void>;

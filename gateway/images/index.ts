@@ -1,5 +1,5 @@
 import type { Gateway } from '../server/gateway.js';
-import { startStorageScp, type StorageScpOptions } from '../dicom-scp/index.js';
+import { isConnectionLevelRefusal, startStorageScp, type StorageScpOptions } from '../dicom-scp/index.js';
 import { patientAdmission, type PatientMismatchPolicy } from '../dicom-scp/patient-admission.js';
 import { ImagePipeline } from './image-pipeline.js';
 import { streamSimulatorImages } from './simulator-images.js';
@@ -48,6 +48,10 @@ export async function attachImaging(gateway: Gateway, dicom: DicomReceiverOption
           log(`C-STORE from ${image.callingAeTitle}: ${image.sopInstanceUid} ${result.ok ? `forwarded (${result.transferSyntaxUid})` : `refused ${result.code}`}`);
         },
         onReject: (error) => {
+          if (isConnectionLevelRefusal(error.code)) {
+            log(`DICOM port: ${error.code} ${error.message}`);
+            return;
+          }
           gateway.notice('warning', `DICOM object from ${error.callingAeTitle} refused: ${error.code}: ${error.message}`);
           log(`C-STORE from ${error.callingAeTitle} refused: ${error.code} ${error.message}`);
         },
