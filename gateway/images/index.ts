@@ -40,6 +40,7 @@ export async function attachImaging(gateway: Gateway, dicom: DicomReceiverOption
         ...(dicom.maxAssociations !== undefined ? { maxAssociations: dicom.maxAssociations } : {}),
         ...(dicom.limits ? { limits: dicom.limits } : {}),
         admit: patientAdmission(() => gateway.scanner.core().exam?.patient ?? null, dicom.patientMismatch ?? 'warn', (mismatch) => {
+          gateway.store.audit({ sessionId: null, actor: mismatch.image.callingAeTitle || null, role: 'dicom-peer', action: 'c-store', decision: 'warned', code: mismatch.code, detail: { sopInstanceUid: mismatch.image.sopInstanceUid, message: mismatch.message } });
           gateway.notice('warning', `DICOM image of another patient shown anyway: ${mismatch.code}: ${mismatch.message}`);
           log(`C-STORE from ${mismatch.image.callingAeTitle}: ${mismatch.code} ${mismatch.message} (policy warn)`);
         }),
@@ -52,6 +53,7 @@ export async function attachImaging(gateway: Gateway, dicom: DicomReceiverOption
             log(`DICOM port: ${error.code} ${error.message}`);
             return;
           }
+          gateway.store.audit({ sessionId: null, actor: error.callingAeTitle || null, role: 'dicom-peer', action: 'c-store', decision: 'rejected', code: error.code, detail: { sopInstanceUid: error.sopInstanceUid, message: error.message } });
           gateway.notice('warning', `DICOM object from ${error.callingAeTitle} refused: ${error.code}: ${error.message}`);
           log(`C-STORE from ${error.callingAeTitle} refused: ${error.code} ${error.message}`);
         },

@@ -47,6 +47,7 @@ describe('DICOM images against the open exam’s patient', () => {
     expect(other.responses).toEqual(['Unknown Status: 0x124']);
     await expect.poll(() => notices(operator).some((t) => t.includes('LARMOR_E_DICOM_PATIENT_MISMATCH') && t.includes('4MR1'))).toBe(true);
 
+    expect(gw.store.auditTrail().some((r) => r.action === 'c-store' && r.decision === 'rejected' && r.code === 'LARMOR_E_DICOM_PATIENT_MISMATCH')).toBe(true);
     const own = await storescu(gw.imaging!.dicomPort!, [await imageOfExamPatient()]);
     expect(own.responses).toEqual(['Success']);
   });
@@ -56,5 +57,6 @@ describe('DICOM images against the open exam’s patient', () => {
     const other = await storescu(gw.imaging!.dicomPort!, [samplePath('MR_small.dcm')]);
     expect(other.responses).toEqual(['Success']);
     await expect.poll(() => notices(operator).some((t) => t.includes('LARMOR_E_DICOM_PATIENT_MISMATCH') && t.includes('4MR1') && t.includes(PATIENT.id))).toBe(true);
+    expect(gw.store.auditTrail().some((r) => r.action === 'c-store' && r.decision === 'warned' && r.code === 'LARMOR_E_DICOM_PATIENT_MISMATCH')).toBe(true);
   });
 });
