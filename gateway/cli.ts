@@ -5,11 +5,13 @@ import { parseArgs } from 'node:util';
 import { IceServer, codeOf, describeIssues } from '../protocol/index.js';
 import { Gateway } from './server/gateway.js';
 import { runPlans } from './collaboration/plans-command.js';
+import { DICOM_CLI_OPTIONS, DICOM_CLI_USAGE, dicomOptionsFromFlags } from './dicom-scp/cli-options.js';
 
 const USAGE = `usage: larmor gateway [--port N] [--host ADDR] [--time-scale X] [--data-dir DIR]
                       [--tls-cert FILE --tls-key FILE] [--token TOKEN]
                       [--site NAME] [--fallback TEXT] [--dicom-port M [--ae-title T]]
-                      [--ice-servers JSON] [--operator-loss finish|pause|stop] [--control-grace S]`;
+                      [--ice-servers JSON] [--operator-loss finish|pause|stop] [--control-grace S]
+                      ${DICOM_CLI_USAGE}`;
 
 /**
  * `larmor gateway`: the scanner-side service. When started by the workstation (`npm start`)
@@ -37,6 +39,7 @@ export async function run(argv: string[]): Promise<number> {
       'dicom-port': { type: 'string', default: process.env.LARMOR_DICOM_PORT },
       'ae-title': { type: 'string', default: process.env.LARMOR_AE_TITLE ?? 'LARMOR' },
       help: { type: 'boolean', default: false },
+      ...DICOM_CLI_OPTIONS,
     },
   });
   if (values.help) {
@@ -52,6 +55,8 @@ export async function run(argv: string[]): Promise<number> {
   if (dicomPort !== undefined && !(Number.isInteger(dicomPort) && dicomPort >= 0 && dicomPort <= 65535)) return usageError(`--dicom-port ${values['dicom-port']} is not a port number`);
   // PS3.8 9.3.1.1: AE titles are 1-16 characters of the default repertoire, no backslash.
   if (!/^[\x20-\x5b\x5d-\x7e]{1,16}$/.test(values['ae-title']) || values['ae-title'].trim() === '') return usageError('--ae-title must be 1-16 printable characters');
+  const dicomHardening = dicomOptionsFromFlags(values);
+  if (dicomHardening instanceof Error) return usageError(dicomHardening.message);
   const iceServers = parseIceServers(values['ice-servers']);
   if (iceServers instanceof Error) return usageError(iceServers.message);
   const operatorLoss = values['operator-loss'];
@@ -71,7 +76,7 @@ export async function run(argv: string[]): Promise<number> {
       policy: { ...(values.fallback ? { fallbackInstructions: values.fallback } : {}), ...(graceS !== undefined ? { controlGraceS: graceS } : {}), ...LOSS_WORDS[operatorLoss] },
       operatorLossAction: operatorLoss,
       iceServers,
-      dicom: dicomPort === undefined ? undefined : { port: dicomPort, host: values.host, aeTitle: values['ae-title'] },
+      dicom: dicomPort === undefined ? undefined : { port: dicomPort, host: values.host, aeTitle: values['ae-title'], ...dicomHardening },
       log: (line) => console.log(`[gateway] ${line}`),
     });
   } catch (err) {

@@ -93,6 +93,25 @@ export const ErrorCode = {
   DICOM_INVALID_VALUE: 'LARMOR_E_DICOM_INVALID_VALUE',
   /** Pixel Data is absent or its length does not match the image attributes. */
   DICOM_PIXEL_DATA: 'LARMOR_E_DICOM_PIXEL_DATA',
+  // DICOM port: refusals at the socket and at association negotiation (PS3.8), before or beside any object
+  /** A PDU longer than we advertised (P-DATA-TF, PS3.8 D.1) or than the hard cap (any PDU). */
+  DICOM_PDU_TOO_LARGE: 'LARMOR_E_DICOM_PDU_TOO_LARGE',
+  /** A PDU type outside PS3.8 9.3.1 (0x01..0x07). */
+  DICOM_UNKNOWN_PDU: 'LARMOR_E_DICOM_UNKNOWN_PDU',
+  /** A PDU the state machine does not expect, e.g. data before the A-ASSOCIATE-RQ (PS3.8 9.2). */
+  DICOM_UNEXPECTED_PDU: 'LARMOR_E_DICOM_UNEXPECTED_PDU',
+  /** All association slots are taken; the peer is told to try again (A-ASSOCIATE-RJ transient). */
+  DICOM_TOO_MANY_ASSOCIATIONS: 'LARMOR_E_DICOM_TOO_MANY_ASSOCIATIONS',
+  /** No complete A-ASSOCIATE-RQ within the ARTIM timeout (PS3.8 9.1.5). */
+  DICOM_ARTIM_EXPIRED: 'LARMOR_E_DICOM_ARTIM_EXPIRED',
+  /** An association sent nothing for longer than the idle timeout; it was aborted. */
+  DICOM_ASSOCIATION_IDLE: 'LARMOR_E_DICOM_ASSOCIATION_IDLE',
+  /** The calling AE title, from this source address, is not on the allow list. */
+  DICOM_CALLING_AE_NOT_ALLOWED: 'LARMOR_E_DICOM_CALLING_AE_NOT_ALLOWED',
+  /** A TLS handshake on the DICOM port failed (no or untrusted client certificate, not TLS at all). */
+  DICOM_TLS_HANDSHAKE: 'LARMOR_E_DICOM_TLS_HANDSHAKE',
+  /** The image's patient differs from the open exam's patient (refused, or a warning by policy). */
+  DICOM_PATIENT_MISMATCH: 'LARMOR_E_DICOM_PATIENT_MISMATCH',
   // RLE Lossless codec (PS3.5 Annex G), thrown identically by the native addon and the TypeScript fallback
   /** Rows, Columns, Samples per Pixel or Bits Allocated outside what RLE Lossless supports. */
   RLE_INVALID_FRAME_INFO: 'LARMOR_E_RLE_INVALID_FRAME_INFO',
@@ -114,6 +133,8 @@ export const ErrorCode = {
   RLE_RUN_EXCEEDS_OUTPUT: 'LARMOR_E_RLE_RUN_EXCEEDS_OUTPUT',
   /** A segment ended before it produced Rows x Columns bytes. */
   RLE_SEGMENT_TOO_SHORT: 'LARMOR_E_RLE_SEGMENT_TOO_SHORT',
+  /** Non-zero bytes follow a segment that already produced Rows x Columns bytes (only 0x00 padding may, PS3.5 G.5). */
+  RLE_TRAILING_DATA: 'LARMOR_E_RLE_TRAILING_DATA',
   /** encode(): the pixel buffer's length differs from Rows x Columns x Samples x bytes per sample. */
   RLE_INPUT_SIZE_MISMATCH: 'LARMOR_E_RLE_INPUT_SIZE_MISMATCH',
   /** decodeInto(): the target buffer's length differs from the decoded frame size. */

@@ -10,4 +10,5 @@ export * from './image-frame.js';
 export * from './preview-frame.js';
 export * from './onsite.js';
 export * from './signaling.js';
+export * from './sdp-media.js';
 export * from './health.js';

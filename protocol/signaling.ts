@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { observerSdpProblem } from './sdp-media.js';
 
 /**
  * WebRTC signaling carried over the gateway link (no separate signaling server). The gateway
@@ -110,14 +111,7 @@ export function offersTo(members: readonly MediaMember[], self: string, peer: st
   return members.findIndex((m) => m.sessionId === self) > members.findIndex((m) => m.sessionId === peer);
 }
 
-/**
- * True when every audio/video section of an SDP only receives (a=recvonly or a=inactive). RFC
- * 4566 section 6: a media section without a direction attribute is sendrecv.
- */
+/** True when an observer may send this description: see observerSdpProblem() for the rules. */
 export function sdpIsReceiveOnly(sdp: string): boolean {
-  const sections = sdp.split(/\r?\nm=/).slice(1);
-  return sections.every((section) => {
-    if (!/^(audio|video)\b/.test(section)) return true;
-    return /\r?\na=(recvonly|inactive)\s*(\r?\n|$)/.test(section);
-  });
+  return observerSdpProblem(sdp) === null;
 }

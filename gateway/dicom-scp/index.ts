@@ -11,6 +11,11 @@
  *     storeDirectory?: '/var/...',    // optional: also write each accepted image there
  *     maxObjectBytes?: 256 MiB,
  *     acceptAnyCalledAeTitle?: false,
+ *     limits?: { maxPduLength, hardCapBytes, artimMs, idleMs },  // see pdu-guard.ts
+ *     maxAssociations?: 8,
+ *     allowList?: parseAllowList('MRI1@10.1.2.0/24'),            // empty: any peer
+ *     admit?(image) { return null },  // or { code, message }: refused with 0124H
+ *     tls?: { cert, key, ca? },       // DICOM TLS (PS3.15 B.1); with ca, clients need a certificate
  *   });
  *   scp.port; await scp.close();
  *
@@ -26,21 +31,31 @@
  *   the peer gets a C-STORE failure status; the association and the SCP carry on.
  * - onImage may return a promise; the peer's C-STORE response waits for it, and a throw or
  *   rejection answers A701H (refused: out of resources) and reports LARMOR_E_DICOM_HANDLER_FAILED.
+ * - The port defends itself before dcmjs-dimse sees a byte (pdu-guard.ts): PDU lengths checked at
+ *   the header against what we advertised and a hard cap, ARTIM and idle timers, and at most
+ *   `maxAssociations` at once (the next peer gets a transient A-ASSOCIATE-RJ). Every such refusal
+ *   goes to onReject with a LARMOR_E_DICOM_... code (protocol/errors.ts).
  * - Writes nothing to disk unless `storeDirectory` is given; names come from safeFileName()
  *   (a valid UID kept as is, anything else hashed), files are written to a temporary name and
  *   renamed, so a reader never sees half a file.
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { createServer, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { join } from 'node:path';
 import { createScpConnection, type RejectedObject } from './storage-scp.js';
 import type { ReceivedImage } from './received-object.js';
 import { safeFileName } from './safe-file-name.js';
+import { PduGuard, type PduLimits } from './pdu-guard.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import type { AllowRule } from './calling-ae-allow-list.js';
 
 export { examineReceivedObject, StoreStatus, cleanAeTitle, type ReceivedImage, type ReceivedObject, type Verdict } from './received-object.js';
 export { safeFileName } from './safe-file-name.js';
 export { wrapAsPart10 } from './file-meta.js';
 export type { RejectedObject } from './storage-scp.js';
+export { parseAllowList, isCallingAeAllowed, type AllowRule } from './calling-ae-allow-list.js';
+export type { PduLimits } from './pdu-guard.js';
 
 export interface StoredImage extends ReceivedImage {
   /** Where the image was written, when `storeDirectory` was given. */
@@ -56,6 +71,39 @@ export interface StorageScpOptions {
   storeDirectory?: string;
   maxObjectBytes?: number;
   acceptAnyCalledAeTitle?: boolean;
+  limits?: Partial<PduLimits>;
+  maxAssociations?: number;
+  allowList?: readonly AllowRule[];
+  admit?(image: ReceivedImage): { code: string; message: string } | null;
+  /** PEM certificate and key; `ca` (PEM) makes a client certificate signed by it mandatory. */
+  tls?: { cert: string | Buffer; key: string | Buffer; ca?: string | Buffer };
+}
+
+/**
+ * 256 KiB advertised for P-DATA-TF (dcmjs-dimse's own default; DCMTK offers 16 KiB to 128 KiB),
+ * 1 MiB for any PDU: an A-ASSOCIATE-RQ proposing every storage class with many transfer syntaxes
+ * is well under 100 KiB. ARTIM 30 s, as DCMTK's default ACSE timeout; 60 s of silence aborts.
+ */
+export const DEFAULT_PDU_LIMITS: PduLimits = { maxPduLength: 256 * 1024, hardCapBytes: 1024 * 1024, artimMs: 30_000, idleMs: 60_000 };
+export const DEFAULT_MAX_ASSOCIATIONS = 8;
+
+const CONNECTION_LEVEL: ReadonlySet<string> = new Set([
+  ErrorCode.DICOM_PDU_TOO_LARGE,
+  ErrorCode.DICOM_UNKNOWN_PDU,
+  ErrorCode.DICOM_UNEXPECTED_PDU,
+  ErrorCode.DICOM_TOO_MANY_ASSOCIATIONS,
+  ErrorCode.DICOM_ARTIM_EXPIRED,
+  ErrorCode.DICOM_ASSOCIATION_IDLE,
+  ErrorCode.DICOM_TLS_HANDSHAKE,
+]);
+
+/**
+ * Refusals about the connection itself (malformed or oversized PDUs, timeouts, a full house, TLS),
+ * as opposed to an image or a peer's identity: a port scan makes hundreds, so they belong in the
+ * log, not in the technologist's notices.
+ */
+export function isConnectionLevelRefusal(code: string): boolean {
+  return CONNECTION_LEVEL.has(code);
 }
 
 export interface StorageScp {
@@ -88,13 +136,29 @@ export async function startStorageScp(opts: StorageScpOptions): Promise<StorageS
     }
   };
 
-  const server = createServer((socket) => {
+  const requested = { ...DEFAULT_PDU_LIMITS, ...opts.limits };
+  const limits: PduLimits = { ...requested, maxPduLength: Math.min(requested.maxPduLength, requested.hardCapBytes) };
+  const maxAssociations = opts.maxAssociations ?? DEFAULT_MAX_ASSOCIATIONS;
+  /** Connections handed to dcmjs-dimse; refused "busy" ones do not count. */
+  let associations = 0;
+  const portRefusal = (remote: string | undefined) => (refusal: { code: string; message: string }) =>
+    reject({ code: refusal.code, message: `${refusal.message} (peer ${remote ?? 'unknown'})`, callingAeTitle: '', sopInstanceUid: null });
+
+  const accept = (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    const scp = createScpConnection(socket, {
+    const busy = associations >= maxAssociations;
+    const guard = new PduGuard(socket, limits, portRefusal(socket.remoteAddress), busy);
+    if (busy) return;
+    associations++;
+    socket.once('close', () => associations--);
+    const scp = createScpConnection(guard, {
       aeTitle: opts.aeTitle,
       acceptAnyCalledAeTitle: opts.acceptAnyCalledAeTitle ?? false,
       maxObjectBytes: opts.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES,
+      maxPduLength: limits.maxPduLength,
+      allowList: opts.allowList ?? [],
+      ...(opts.admit ? { admit: opts.admit } : {}),
       deliver,
       reject,
     });
@@ -102,6 +166,17 @@ export async function startStorageScp(opts: StorageScpOptions): Promise<StorageS
     (scp as unknown as { connected: boolean }).connected = true;
     // Protocol errors end this association only.
     scp.on('networkError', () => socket.destroy());
+  };
+  const server: Server = opts.tls
+    ? createTlsServer(
+        { cert: opts.tls.cert, key: opts.tls.key, ...(opts.tls.ca ? { ca: opts.tls.ca, requestCert: true, rejectUnauthorized: true } : {}), minVersion: 'TLSv1.2' },
+        accept,
+      )
+    : createServer(accept);
+  // A failed TLS handshake concerns that peer only.
+  server.on('tlsClientError', (err: Error, socket: Socket) => {
+    reject({ code: ErrorCode.DICOM_TLS_HANDSHAKE, message: `TLS handshake with ${socket.remoteAddress ?? 'a peer'} failed: ${err.message}`, callingAeTitle: '', sopInstanceUid: null });
+    socket.destroy();
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -12,6 +12,9 @@ import { codeOf, ErrorCode } from '../../protocol/errors.js';
 import { isValidUid } from '../../base/node/uids.js';
 import { wrapAsPart10 } from './file-meta.js';
 
+const PATIENT_NAME = 0x00100010;
+const PATIENT_ID = 0x00100020;
+
 /** C-STORE response statuses (PS3.4 B.2.3 and PS3.7 Annex C). */
 export const StoreStatus = {
   Success: 0x0000,
@@ -28,6 +31,8 @@ export const StoreStatus = {
    * failure class a sender treats as "try again later"; 0110H is not a C-STORE status).
    */
   HandlerFailed: 0xa701,
+  /** Refused: Not Authorized (PS3.7 Annex C), for an image of another patient than the open exam's. */
+  NotAuthorized: 0x0124,
 } as const;
 
 export interface ReceivedObject {
@@ -47,6 +52,8 @@ export interface ReceivedImage {
   sopClassUid: string;
   sopInstanceUid: string;
   callingAeTitle: string;
+  /** Patient ID (0010,0020) and Patient Name (0010,0010), for the check against the open exam. */
+  patient: { id: string | null; name: string | null };
 }
 
 export type Verdict =
@@ -117,6 +124,7 @@ export function examineReceivedObject(obj: ReceivedObject): Verdict {
       sopClassUid: obj.sopClassUid,
       sopInstanceUid: obj.sopInstanceUid,
       callingAeTitle: obj.callingAeTitle,
+      patient: { id: file.dataset.string(PATIENT_ID) ?? null, name: file.dataset.string(PATIENT_NAME) ?? null },
     },
   };
 }

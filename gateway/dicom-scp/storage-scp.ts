@@ -21,8 +21,10 @@ import type { Socket } from 'node:net';
 import dcmjsDimse from 'dcmjs-dimse';
 import { examineReceivedObject, StoreStatus, type ReceivedImage, type Verdict } from './received-object.js';
 import { ErrorCode } from '../../protocol/errors.js';
+import { isCallingAeAllowed, type AllowRule } from './calling-ae-allow-list.js';
+import type { PduGuard } from './pdu-guard.js';
 
-const { Scp, Dataset, constants, responses, log } = dcmjsDimse;
+const { Scp, Dataset, Implementation, constants, responses, log } = dcmjsDimse;
 const { PresentationContextResult, RejectResult, RejectSource, RejectReason, SopClass, Status, TransferSyntax } = constants;
 const { CEchoResponse, CStoreResponse } = responses;
 
@@ -57,6 +59,12 @@ export interface ScpContext {
   aeTitle: string;
   acceptAnyCalledAeTitle: boolean;
   maxObjectBytes: number;
+  /** Maximum Length of P-DATA-TF PDUs we advertise in the A-ASSOCIATE-AC (PS3.8 D.1); the guard enforces it. */
+  maxPduLength: number;
+  /** Calling AE titles with their source networks; empty admits every peer. */
+  allowList: readonly AllowRule[];
+  /** A reason to refuse an image that passed every check of its own (e.g. another patient's), or null. */
+  admit?(image: ReceivedImage): { code: string; message: string } | null;
   /** Resolves when the image is handed on; a rejection makes the store fail with 0110H. */
   deliver(image: ReceivedImage): Promise<void>;
   reject(error: RejectedObject): void;
@@ -94,7 +102,7 @@ export function chooseTransferSyntax(proposed: readonly string[]): string | unde
 }
 
 /** One association's SCP; a new instance per TCP connection. */
-export function createScpConnection(socket: Socket, ctx: ScpContext): InstanceType<typeof Scp> {
+export function createScpConnection(socket: Socket | PduGuard, ctx: ScpContext): InstanceType<typeof Scp> {
   // Data sets handed to cStoreRequest are placeholders; their raw bytes are looked up here.
   const receptions = new WeakMap<DimseDataset, RawReception>();
 
@@ -108,6 +116,17 @@ export function createScpConnection(socket: Socket, ctx: ScpContext): InstanceTy
         this.sendAssociationReject(RejectResult.Permanent, RejectSource.ServiceUser, RejectReason.CalledAeNotRecognized);
         return;
       }
+      const calling = association.getCallingAeTitle().trim();
+      if (!isCallingAeAllowed(ctx.allowList, calling, socket.remoteAddress)) {
+        ctx.reject({
+          code: ErrorCode.DICOM_CALLING_AE_NOT_ALLOWED,
+          message: `calling AE title ${calling} from ${socket.remoteAddress ?? 'an unknown address'} is not on the allow list`,
+          callingAeTitle: calling,
+          sopInstanceUid: null,
+        });
+        this.sendAssociationReject(RejectResult.Permanent, RejectSource.ServiceUser, RejectReason.CallingAeNotRecognized);
+        return;
+      }
       for (const { id } of association.getPresentationContexts()) {
         const context = association.getPresentationContext(id);
         const abstractSyntax = context.getAbstractSyntaxUid();
@@ -119,6 +138,13 @@ export function createScpConnection(socket: Socket, ctx: ScpContext): InstanceTy
         if (chosen === undefined) context.setResult(PresentationContextResult.RejectTransferSyntaxesNotSupported);
         else context.setResult(PresentationContextResult.Accept, chosen);
       }
+      // dcmjs-dimse keeps one Maximum Length per association and writes min(it, its global
+      // default) into the A-ASSOCIATE-AC; a peer's 0 ("no limit", PS3.8 D.1) would come out as 0.
+      // Both are set to ours, just before the accept is written (synchronously), so the AC
+      // advertises exactly what the guard enforces. dcmjs also splits what it sends by this value,
+      // which is harmless: an SCP sends only C-STORE and C-ECHO responses of a few hundred bytes.
+      association.setMaxPduLength(ctx.maxPduLength);
+      Implementation.setMaxPduLength(ctx.maxPduLength);
       this.sendAssociationAccept();
     }
 
@@ -194,6 +220,11 @@ export function createScpConnection(socket: Socket, ctx: ScpContext): InstanceTy
         refuse(verdict.code, verdict.message, verdict.status);
         return;
       }
+      const inadmissible = ctx.admit?.(verdict.image) ?? null;
+      if (inadmissible) {
+        refuse(inadmissible.code, inadmissible.message, StoreStatus.NotAuthorized);
+        return;
+      }
       ctx.deliver(verdict.image).then(
         () => respond(StoreStatus.Success),
         (err: unknown) =>
@@ -202,5 +233,7 @@ export function createScpConnection(socket: Socket, ctx: ScpContext): InstanceTy
     }
   }
 
-  return new LarmorStorageScp(socket, {});
+  // The guard stands in for the socket (it has the socket's on/write/setTimeout); dcmjs-dimse's
+  // own association and PDU timeouts stay as a backstop to the guard's ARTIM and idle timers.
+  return new LarmorStorageScp(socket as Socket, {});
 }

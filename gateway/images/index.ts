@@ -1,5 +1,6 @@
 import type { Gateway } from '../server/gateway.js';
-import { startStorageScp } from '../dicom-scp/index.js';
+import { isConnectionLevelRefusal, startStorageScp, type StorageScpOptions } from '../dicom-scp/index.js';
+import { patientAdmission, type PatientMismatchPolicy } from '../dicom-scp/patient-admission.js';
 import { ImagePipeline } from './image-pipeline.js';
 import { streamSimulatorImages } from './simulator-images.js';
 
@@ -7,6 +8,12 @@ export interface DicomReceiverOptions {
   port: number;
   host?: string;
   aeTitle?: string;
+  /** Images of another patient than the open exam's: a notice (default) or a refusal. */
+  patientMismatch?: PatientMismatchPolicy;
+  allowList?: StorageScpOptions['allowList'];
+  tls?: StorageScpOptions['tls'];
+  maxAssociations?: number;
+  limits?: StorageScpOptions['limits'];
 }
 
 export interface Imaging {
@@ -28,11 +35,25 @@ export async function attachImaging(gateway: Gateway, dicom: DicomReceiverOption
         port: dicom.port,
         host: dicom.host ?? '127.0.0.1',
         aeTitle: dicom.aeTitle ?? 'LARMOR',
+        ...(dicom.allowList ? { allowList: dicom.allowList } : {}),
+        ...(dicom.tls ? { tls: dicom.tls } : {}),
+        ...(dicom.maxAssociations !== undefined ? { maxAssociations: dicom.maxAssociations } : {}),
+        ...(dicom.limits ? { limits: dicom.limits } : {}),
+        admit: patientAdmission(() => gateway.scanner.core().exam?.patient ?? null, dicom.patientMismatch ?? 'warn', (mismatch) => {
+          gateway.store.audit({ sessionId: null, actor: mismatch.image.callingAeTitle || null, role: 'dicom-peer', action: 'c-store', decision: 'warned', code: mismatch.code, detail: { sopInstanceUid: mismatch.image.sopInstanceUid, message: mismatch.message } });
+          gateway.notice('warning', `DICOM image of another patient shown anyway: ${mismatch.code}: ${mismatch.message}`);
+          log(`C-STORE from ${mismatch.image.callingAeTitle}: ${mismatch.code} ${mismatch.message} (policy warn)`);
+        }),
         onImage: (image) => {
           const result = pipeline.accept(image.part10, 'c-store');
           log(`C-STORE from ${image.callingAeTitle}: ${image.sopInstanceUid} ${result.ok ? `forwarded (${result.transferSyntaxUid})` : `refused ${result.code}`}`);
         },
         onReject: (error) => {
+          if (isConnectionLevelRefusal(error.code)) {
+            log(`DICOM port: ${error.code} ${error.message}`);
+            return;
+          }
+          gateway.store.audit({ sessionId: null, actor: error.callingAeTitle || null, role: 'dicom-peer', action: 'c-store', decision: 'rejected', code: error.code, detail: { sopInstanceUid: error.sopInstanceUid, message: error.message } });
           gateway.notice('warning', `DICOM object from ${error.callingAeTitle} refused: ${error.code}: ${error.message}`);
           log(`C-STORE from ${error.callingAeTitle} refused: ${error.code} ${error.message}`);
         },

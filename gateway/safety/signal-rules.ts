@@ -1,4 +1,4 @@
-import { ErrorCode, exchangesMedia, sdpIsReceiveOnly, type Role, type SessionDescription } from '../../protocol/index.js';
+import { ErrorCode, exchangesMedia, observerSdpProblem, type Role, type SessionDescription } from '../../protocol/index.js';
 import type { Refusal } from './start-gate.js';
 
 export interface SignalParty {
@@ -15,8 +15,7 @@ export function refuseSignal(from: SignalParty, to: SignalParty | undefined, des
   if (!from.inRoom) return { code: ErrorCode.SIGNAL_REFUSED, reason: 'join the media room before signaling' };
   if (!to || !to.inRoom) return { code: ErrorCode.SIGNAL_REFUSED, reason: 'the addressee is not in the media room' };
   if (!exchangesMedia(from.role, to.role)) return { code: ErrorCode.SIGNAL_REFUSED, reason: `${from.role} and ${to.role} do not exchange media` };
-  if (from.role === 'observer' && description && !sdpIsReceiveOnly(description.sdp)) {
-    return { code: ErrorCode.SIGNAL_REFUSED, reason: 'observers receive only: every media section must be recvonly' };
-  }
+  const problem = from.role === 'observer' && description ? observerSdpProblem(description.sdp) : null;
+  if (problem) return { code: ErrorCode.SIGNAL_REFUSED, reason: `observers receive only: ${problem}` };
   return null;
 }

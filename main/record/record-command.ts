@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
-import { codeOf, LarmorError } from '../../protocol/index.js';
+import { ErrorCode, LarmorError } from '../../protocol/index.js';
 import { WorkstationCore } from '../core/workstation-core.js';
 import { Journal } from '../journal/journal.js';
 import { EventRecorder } from './recorder.js';
 import { attachImageIntake } from '../images/image-intake.js';
+import { isOutage } from './link-failure.js';
 
 const USAGE =
   'usage: larmor record --gateway URL --out DIR [--secondary URL] [--journal FILE] [--role operator|observer] [--name NAME] [--token T]';
@@ -14,7 +15,8 @@ const RETRY_MS = 1000;
  * included ({"type":"health","state":...,"at":...} with the figures that drove it), goes to
  * DIR/events.jsonl. The core reconnects by itself (primary, then --secondary) after a loss;
  * this loop only retries a first connection that failed or a reconnect budget that ran out.
- * Runs until SIGINT/SIGTERM, then exits 0 with everything written.
+ * Runs through any outage until SIGINT/SIGTERM, then exits 0 with everything written; a refusal
+ * (bad token, version, role, URL) ends it at once with status 1 and the code on stderr.
  */
 export async function runRecord(argv: string[]): Promise<number> {
   let values;
@@ -48,7 +50,7 @@ export async function runRecord(argv: string[]): Promise<number> {
     try {
       journal = Journal.open(values.journal);
     } catch (err) {
-      console.error(`larmor record: ${codeOf(err)}: ${(err as Error).message}`);
+      console.error(`larmor record: ${(err as LarmorError).code}: ${(err as Error).message}`);
       return 1;
     }
   }
@@ -64,27 +66,45 @@ export async function runRecord(argv: string[]): Promise<number> {
   };
   let stopping = false;
   let retry: NodeJS.Timeout | null = null;
+  let refuse: (failure: { code: string; message: string }) => void = () => undefined;
+  const refused = new Promise<{ code: string; message: string }>((resolve) => (refuse = resolve));
 
   const connect = (): void => {
     core.connect(request).catch((err: LarmorError) => {
       if (stopping) return;
+      if (!isOutage(err.code)) return refuse({ code: err.code, message: err.message });
       console.error(`larmor record: ${err.code}: ${err.message}; retrying in ${RETRY_MS} ms`);
       retry = setTimeout(connect, RETRY_MS);
     });
   };
   core.on('activity', (a) => {
-    if (a.type === 'health' && a.state === 'failed' && !stopping) retry = setTimeout(connect, RETRY_MS);
+    if (a.type !== 'health' || a.state !== 'failed' || stopping) return;
+    if (!isOutage(a.code)) return refuse({ code: a.code ?? ErrorCode.INTERNAL, message: a.reason });
+    retry = setTimeout(connect, RETRY_MS);
   });
+  // The core's own timers are unref'd (in the app, the window keeps the process alive). Headless,
+  // nothing else would during an outage with no socket open, and Node would exit mid-wait; this
+  // handle holds the process until a signal or a refusal ends the run.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
   connect();
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  let onSignal: () => void = () => undefined;
+  const interrupted = new Promise<null>((resolve) => (onSignal = () => resolve(null)));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const failure = await Promise.race([interrupted, refused]);
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  clearInterval(keepAlive);
   stopping = true;
   if (retry) clearTimeout(retry);
   core.disconnect();
   recorder.close();
   journal?.close();
+  if (failure) {
+    console.error(`larmor record: ${failure.code}: ${failure.message}`);
+    console.error(`larmor record: refused, stopping; ${recorder.count} events written to ${recorder.dir}`);
+    return 1;
+  }
   console.error(`larmor record: ${recorder.count} events written to ${recorder.dir}`);
   return 0;
 }

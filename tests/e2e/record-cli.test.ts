@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,12 +9,40 @@ import type { Gateway } from '../../gateway/server/gateway.js';
 import { storescu } from '../helpers/dcmtk.js';
 import { SAMPLES_DIR, sample } from '../helpers/dicom-samples.js';
 import { startTestGateway } from '../helpers/gateway.js';
+import { FaultProxy } from '../helpers/fault-proxy.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const LARMOR = join(import.meta.dirname, '..', '..', 'bin', 'larmor.js');
 
 let gateway: Gateway | undefined;
-afterEach(async () => gateway?.close());
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  await gateway?.close();
+  gateway = undefined;
+});
+
+function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+function stderrOf(child: ChildProcess): () => string {
+  let text = '';
+  child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  return () => text;
+}
+
+/** A route that answers TCP and hangs up at once, counting the attempts (a gateway host whose service is down). */
+async function deadRoute(): Promise<{ port: number; attempts: () => number; server: Server }> {
+  let attempts = 0;
+  const server = createServer((socket) => {
+    attempts++;
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return { port: (server.address() as AddressInfo).port, attempts: () => attempts, server };
+}
 
 function lines(file: string): { type: string; at: string; [k: string]: unknown }[] {
   return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
@@ -51,5 +80,44 @@ describe('larmor record (the built CLI, as a process)', () => {
     expect(files).toHaveLength(1);
     const saved = new Uint8Array(readFileSync(join(out, 'images', files[0]!)));
     expect(Buffer.from(decodedPixels(saved)).equals(Buffer.from(decodedPixels(sample('MR_small.dcm'))))).toBe(true);
+  });
+
+  it('lives through an outage in which no socket is open, reconnects, and exits 0 only on SIGTERM', async () => {
+    gateway = await startTestGateway();
+    const proxy = await FaultProxy.start(gateway.port);
+    cleanups.push(() => proxy.close());
+    const dead = await deadRoute();
+    cleanups.push(() => new Promise<void>((resolve) => dead.server.close(() => resolve())));
+    const out = tempDir();
+    const events = join(out, 'events.jsonl');
+    const child = spawn(process.execPath, [LARMOR, 'record', '--gateway', proxy.url, '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+    cleanups.push(() => void child.kill('SIGKILL'));
+    stderrOf(child);
+    const healthy = () => lines(events).filter((e) => e.type === 'health' && e.state === 'healthy').length;
+    await expect.poll(healthy, { timeout: 20_000 }).toBe(1);
+
+    // The gateway's service goes away: every reconnect is hung up on, and between attempts the
+    // recorder has no socket open at all.
+    proxy.retarget(dead.port);
+    proxy.reset();
+    await expect.poll(() => dead.attempts(), { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
+    expect(child.exitCode).toBeNull();
+
+    proxy.retarget(gateway.port);
+    await expect.poll(healthy, { timeout: 30_000 }).toBe(2);
+    expect(child.exitCode).toBeNull();
+
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+  });
+
+  it('stops with status 1 and the refusal code on stderr when the gateway refuses it', async () => {
+    gateway = await startTestGateway({ token: 'site-secret' });
+    const out = tempDir();
+    const child = spawn(process.execPath, [LARMOR, 'record', '--gateway', gateway.url, '--out', out, '--token', 'wrong'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    cleanups.push(() => void child.kill('SIGKILL'));
+    const stderr = stderrOf(child);
+    expect(await exited(child)).toBe(1);
+    expect(stderr()).toContain('LARMOR_E_UNAUTHENTICATED');
   });
 });

@@ -1,6 +1,6 @@
-import { ErrorCode } from '../../protocol/errors.js';
 import { describe, expect, it } from 'vitest';
 import { RleError } from '../../native-bridge/index.js';
+import { ErrorCode } from '../../protocol/errors.js';
 import { frameWith } from './support/malformed.js';
 import { implementations, nativeCodec, nativeFailure, nativeRequired } from './support/implementations.js';
 import { typescriptRle } from '../../native-bridge/index.js';
@@ -59,6 +59,13 @@ describe.each(implementations)('RLE codec (%s)', (_name, codec) => {
     expect([...out]).toEqual([1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5, 6, 7, 7, 7, 7, 7, 7]);
   });
 
+  it('refuses non-zero data after a full middle segment, not only the last', () => {
+    const extra = new Uint8Array([0x05, 1, 2, 3, 4, 5, 6, 0x00, 0x42]);
+    const last = new Uint8Array([0xfb, 7]);
+    const rgbPlanar = { rows: 2, columns: 3, samplesPerPixel: 3, bitsAllocated: 8, planarConfiguration: 1 };
+    expect(codeOf(() => codec.decode(frameWith([extra, last, last]), rgbPlanar))).toBe(ErrorCode.RLE_TRAILING_DATA);
+  });
+
   it('interleaves RGB per Planar Configuration 0 and keeps planes for 1', () => {
     const segments = [new Uint8Array([0xff, 10]), new Uint8Array([0xff, 20]), new Uint8Array([0xff, 30])];
     const info = { rows: 1, columns: 2, samplesPerPixel: 3, bitsAllocated: 8 };
@@ -114,6 +121,10 @@ describe.each(implementations)('RLE codec (%s)', (_name, codec) => {
       ['a run past Rows x Columns', () => frameWith([new Uint8Array([0x06, 1, 2, 3, 4, 5, 6, 7])]), ErrorCode.RLE_RUN_EXCEEDS_OUTPUT],
       ['a replicate run past Rows x Columns', () => frameWith([new Uint8Array([0x80, 0x81, 7])]), ErrorCode.RLE_RUN_EXCEEDS_OUTPUT],
       ['a segment that ends early', () => frameWith([new Uint8Array([0x02, 1, 2, 3])]), ErrorCode.RLE_SEGMENT_TOO_SHORT],
+      ['runs that continue after the segment is full', () => frameWith([new Uint8Array([0x05, 1, 2, 3, 4, 5, 6, 0x01, 7, 8])]), ErrorCode.RLE_TRAILING_DATA],
+      ['a replicate run after the segment is full', () => frameWith([new Uint8Array([0xfb, 1, 0xfe, 9])]), ErrorCode.RLE_TRAILING_DATA],
+      ['a no-op run after the segment is full', () => frameWith([new Uint8Array([0xfb, 1, 0x80, 0x00])]), ErrorCode.RLE_TRAILING_DATA],
+      ['one non-zero byte after the padding byte', () => frameWith([new Uint8Array([0xfb, 1, 0x00, 0x03])]), ErrorCode.RLE_TRAILING_DATA],
     ])('%s', (_what, build, code) => {
       expect(codeOf(() => codec.decode(build(), mono8))).toBe(code);
     });

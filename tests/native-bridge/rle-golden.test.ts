@@ -13,8 +13,9 @@ import { imageInfo, nativeFrameLength, pixelDataFrames, readPart10, Tag, Transfe
 import { compress, dump2dcmFile, firstDifference, gdcmCanEncode, gdcmDecodesCorrectly, otherPlanarLayout, planarConfigurationOf, referencePixels, type Compressor } from './support/dcmtk.js';
 import { makePixels, type TestImage } from './support/images.js';
 import { implementations } from './support/implementations.js';
+import { SAMPLES_DIR } from '../helpers/dicom-samples.js';
 
-const SAMPLES = join(import.meta.dirname, '../../../shared/dicom-samples');
+const SAMPLES = SAMPLES_DIR;
 const work = mkdtempSync(join(tmpdir(), 'larmor-rle-golden-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 

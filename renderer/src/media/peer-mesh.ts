@@ -1,13 +1,4 @@
-import {
-  exchangesMedia,
-  offersTo,
-  type IceCandidate,
-  type MediaGatewayMessage,
-  type MediaMember,
-  type MediaRoomMessage,
-  type MediaState,
-  type SessionDescription,
-} from '../../../protocol/signaling.js';
+import { exchangesMedia, sendsMedia, offersTo, type IceCandidate, type MediaGatewayMessage, type MediaMember, type MediaRoomMessage, type MediaState, type SessionDescription } from '../../../protocol/signaling.js';
 import type { LocalMedia } from './local-media.js';
 import { QualitySampler, type QualitySample } from './quality.js';
 import type { SignalingPort } from './signaling-port.js';
@@ -151,6 +142,12 @@ export class PeerMesh {
     const peer: Peer = { view, pc, offerer, pendingCandidates: [], sampler: new QualitySampler(pc), lastFrames: 0, lastFrameProgressAt: performance.now(), disconnectedSince: null };
     this.peers.set(member.sessionId, peer);
     pc.ontrack = (event) => {
+      // Observers never send (the gateway relays only their receive-only descriptions); should a
+      // track arrive from one anyway, it is stopped, never shown or heard.
+      if (!sendsMedia(member.role)) {
+        event.track.stop();
+        return;
+      }
       view.stream.addTrack(event.track);
       peer.view = { ...peer.view };
       this.onChange();

@@ -14,6 +14,8 @@ const STATE: MediaState = { audio: true, video: true, intercom: false, health: '
 const SENDRECV_OFFER = 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\na=sendrecv\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:1\r\na=sendrecv\r\n';
 const RECVONLY_OFFER = SENDRECV_OFFER.replaceAll('a=sendrecv', 'a=recvonly');
 const NO_DIRECTION_OFFER = SENDRECV_OFFER.replaceAll('a=sendrecv\r\n', '');
+const RECVONLY_THEN_SENDONLY = SENDRECV_OFFER.replaceAll('a=sendrecv', 'a=recvonly\r\na=sendonly');
+const WITH_DATA_CHANNEL = `${RECVONLY_OFFER}m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\na=mid:2\r\na=sctp-port:5000\r\n`;
 
 async function member(role: 'operator' | 'onsite' | 'observer', name: string): Promise<{ c: RawClient; id: string }> {
   const c = await RawClient.greeted(gateway.url, role, name);
@@ -60,6 +62,8 @@ describe('WebRTC signaling over the gateway link', () => {
   it.each([
     ['sendrecv', SENDRECV_OFFER],
     ['no direction (which means sendrecv)', NO_DIRECTION_OFFER],
+    ['recvonly followed by sendonly', RECVONLY_THEN_SENDONLY],
+    ['a data channel beside receive-only media', WITH_DATA_CHANNEL],
   ])('refuses an observer description that would send media (%s), and audits it', async (_name, sdp) => {
     gateway = await startTestGateway();
     const op = await member('operator', 'Remote Tech');

@@ -1,0 +1,169 @@
+/**
+ * DICOM ingest throughput: the same 2,000 MR images (512x512, 16-bit, Explicit VR Little Endian,
+ * about 512 KiB each) pushed by DCMTK's storescu in one association into
+ *   - the Larmor gateway's receiver (`larmor gateway --dicom-port`, its whole path: PDU guard,
+ *     dcmjs-dimse, Part 10 check, image pipeline), advertising its default 256 KiB PDUs and
+ *     DCMTK's default 16 KiB, and
+ *   - DCMTK's `storescp --ignore` (receives every object, stores nothing), with its default
+ *     16 KiB PDUs and its largest, 128 KiB,
+ * alternately, in one run; the table gives the median of the rounds.
+ *   npx tsx bench/ingest/run.ts [--images N] [--rounds N]
+ * Needs `npm run build` (the gateway runs from dist/ as its own process, as storescp does).
+ * Images are generated once into bench/.data/ingest-N/ (gitignored).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Tag, TransferSyntax, writePart10 } from '../../native-bridge/dicom/index.js';
+import { makePhantomFrames } from '../rle/mr-phantom.js';
+import { printTable } from '../lib/stats.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const arg = (name: string, fallback: number) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
+const IMAGES = arg('--images', 2000);
+const ROUNDS = arg('--rounds', 3);
+const ROWS = 512;
+const COLUMNS = 512;
+const DISTINCT_PIXELS = 16; // pixel content repeats; every file has its own UIDs and instance number
+
+function ensureImages(): string {
+  const dir = join(ROOT, `bench/.data/ingest-${IMAGES}`);
+  if (existsSync(dir) && readdirSync(dir).length === IMAGES) return dir;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const frames = makePhantomFrames({ rows: ROWS, columns: COLUMNS, frames: DISTINCT_PIXELS });
+  const frameBytes = ROWS * COLUMNS * 2;
+  for (let i = 0; i < IMAGES; i++) {
+    const pixels = frames.subarray((i % DISTINCT_PIXELS) * frameBytes, (i % DISTINCT_PIXELS + 1) * frameBytes);
+    const part10 = writePart10({
+      transferSyntaxUid: TransferSyntax.ExplicitVRLittleEndian,
+      elements: [
+        { tag: Tag.SOPClassUID, vr: 'UI', value: '1.2.840.10008.5.1.4.1.1.4' }, // MR Image Storage
+        { tag: Tag.SOPInstanceUID, vr: 'UI', value: `2.25.2026120204${String(i).padStart(5, '0')}` },
+        { tag: 0x00080060, vr: 'CS', value: 'MR' },
+        { tag: 0x00100010, vr: 'PN', value: 'BENCH^INGEST' },
+        { tag: 0x00100020, vr: 'LO', value: 'BENCH-1' },
+        { tag: 0x0020000d, vr: 'UI', value: '2.25.20261202041' },
+        { tag: 0x0020000e, vr: 'UI', value: '2.25.20261202042' },
+        { tag: 0x00200013, vr: 'IS', value: i + 1 },
+        { tag: Tag.SamplesPerPixel, vr: 'US', value: 1 },
+        { tag: Tag.PhotometricInterpretation, vr: 'CS', value: 'MONOCHROME2' },
+        { tag: Tag.Rows, vr: 'US', value: ROWS },
+        { tag: Tag.Columns, vr: 'US', value: COLUMNS },
+        { tag: Tag.BitsAllocated, vr: 'US', value: 16 },
+        { tag: Tag.BitsStored, vr: 'US', value: 12 },
+        { tag: Tag.HighBit, vr: 'US', value: 11 },
+        { tag: Tag.PixelRepresentation, vr: 'US', value: 0 },
+        { tag: Tag.PixelData, vr: 'OW', value: pixels },
+      ],
+    });
+    writeFileSync(join(dir, `mr-${String(i).padStart(5, '0')}.dcm`), part10);
+  }
+  return dir;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function waitForPort(port: number): Promise<void> {
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+interface Receiver {
+  name: string;
+  start(port: number, scratch: string): ChildProcess;
+}
+
+const receivers: Receiver[] = [
+  {
+    name: 'larmor gateway',
+    start: (port, scratch) =>
+      spawn(process.execPath, [join(ROOT, 'bin/larmor.js'), 'gateway', '--port', '0', '--dicom-port', String(port), '--data-dir', scratch], { stdio: 'ignore' }),
+  },
+  {
+    name: 'larmor gateway, 16 KiB PDUs',
+    start: (port, scratch) =>
+      spawn(process.execPath, [join(ROOT, 'bin/larmor.js'), 'gateway', '--port', '0', '--dicom-port', String(port), '--dicom-max-pdu', '16384', '--data-dir', scratch], { stdio: 'ignore' }),
+  },
+  {
+    name: 'storescp --ignore',
+    start: (port) => spawn('storescp', ['--ignore', '-aet', 'LARMOR', String(port)], { stdio: 'ignore' }),
+  },
+  {
+    // DCMTK advertises 16 KiB by default; 128 KiB is the most its --max-pdu allows.
+    name: 'storescp --ignore --max-pdu 131072',
+    start: (port) => spawn('storescp', ['--ignore', '--max-pdu', '131072', '-aet', 'LARMOR', String(port)], { stdio: 'ignore' }),
+  },
+];
+
+/** Seconds for storescu to send every file in one association; throws when any store failed. */
+function push(port: number, dir: string): number {
+  const started = performance.now();
+  const result = spawnSync('storescu', ['-aet', 'BENCH', '-aec', 'LARMOR', '+sd', '127.0.0.1', String(port), dir], { encoding: 'utf8' });
+  const seconds = (performance.now() - started) / 1000;
+  if (result.status !== 0) throw new Error(`storescu failed (${result.status}): ${result.stderr.slice(0, 500)}`);
+  return seconds;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(join(ROOT, 'dist/gateway/cli.js'))) throw new Error('run `npm run build` first');
+  const dir = ensureImages();
+  const bytes = IMAGES * (ROWS * COLUMNS * 2);
+  const times = new Map<string, number[]>(receivers.map((r) => [r.name, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    // Alternate who goes first, so neither always gets the warmer page cache.
+    const order = round % 2 === 0 ? receivers : [...receivers].reverse();
+    for (const receiver of order) {
+      const scratch = mkdtempSync(join(tmpdir(), 'larmor-ingest-'));
+      const port = await freePort();
+      const child = receiver.start(port, scratch);
+      try {
+        await waitForPort(port);
+        times.get(receiver.name)!.push(push(port, dir));
+      } finally {
+        await stop(child);
+        rmSync(scratch, { recursive: true, force: true });
+      }
+    }
+  }
+  console.log(`DICOM ingest: ${IMAGES} MR images ${ROWS}x${COLUMNS} 16-bit (${(bytes / 1e6).toFixed(0)} MB of pixels), storescu, one association, median of ${ROUNDS} rounds`);
+  printTable(
+    ['receiver', 'seconds', 'images/s', 'MB/s', 'all rounds (s)'],
+    receivers.map((r) => {
+      const t = median(times.get(r.name)!);
+      return [r.name, t, IMAGES / t, bytes / 1e6 / t, times.get(r.name)!.map((s) => s.toFixed(2)).join(' ')];
+    }),
+  );
+}
+
+await main();

@@ -1,0 +1,220 @@
+/**
+ * A length-checking guard between a DICOM peer's socket and dcmjs-dimse. dcmjs-dimse collects a
+ * whole PDU before looking at it (and re-concatenates its buffer on every chunk), so a peer that
+ * declares a 48 MiB A-ASSOCIATE-RQ and trickles it in makes it hold, and copy, all of it. The
+ * guard reads only the 6-byte PDU headers as bytes pass (PS3.8 9.3.1) and refuses at the header:
+ *
+ * - an unknown PDU type: A-ABORT, unrecognized PDU (PS3.8 9.3.8);
+ * - anything but an A-ASSOCIATE-RQ as the first PDU: A-ABORT, unexpected PDU (PS3.8 9.2, Sta2);
+ * - an A-ASSOCIATE-RQ over the hard cap: A-ASSOCIATE-RJ, permanent, local limit exceeded
+ *   (PS3.8 9.3.4); any later PDU over the hard cap, or a P-DATA-TF longer than the Maximum
+ *   Length we advertised in the A-ASSOCIATE-AC (PS3.8 D.1): A-ABORT, invalid PDU parameter;
+ * - in "busy" mode (every association slot taken) the first A-ASSOCIATE-RQ: A-ASSOCIATE-RJ,
+ *   transient, temporary congestion, so the scanner retries later (PS3.8 9.3.4).
+ *
+ * Timers: ARTIM (PS3.8 9.1.5) runs from the connection until the A-ASSOCIATE-RQ is complete;
+ * when it expires the transport is closed without a PDU (Sta2, action AA-2). Afterwards an idle
+ * timer aborts an association whose peer sends nothing for `idleMs`.
+ *
+ * To dcmjs-dimse the guard is the socket: it emits the bytes it let through as 'data' and
+ * passes 'close', 'error' and 'timeout' on; write() goes to the real socket.
+ */
+import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
+import { ErrorCode } from '../../protocol/errors.js';
+import { AbortReason, AbortSource, PDU_HEADER_LENGTH, PduType, RejectReason, RejectResult, RejectSource, abort, associateReject } from './upper-layer-pdus.js';
+
+export interface PduLimits {
+  /** Maximum Length we advertise for P-DATA-TF PDUs (PS3.8 D.1), in bytes after the header. */
+  maxPduLength: number;
+  /** No PDU of any type may be longer, whatever was advertised. */
+  hardCapBytes: number;
+  /** ARTIM: a complete A-ASSOCIATE-RQ must arrive within this time (PS3.8 9.1.5). */
+  artimMs: number;
+  /** An association whose peer sends nothing for this long is aborted. */
+  idleMs: number;
+}
+
+export interface GuardRefusal {
+  code: ErrorCode;
+  message: string;
+}
+
+/** After a refusal PDU, the peer has this long to close before we drop the connection (PS3.8 9.2, Sta13 under ARTIM). */
+const CLOSE_GRACE_MS = 1000;
+
+const KNOWN_TYPES: ReadonlySet<number> = new Set(Object.values(PduType));
+
+export class PduGuard extends EventEmitter {
+  private readonly header = Buffer.alloc(PDU_HEADER_LENGTH);
+  private headerBytes = 0;
+  /** Bytes of the current PDU's body still to pass. */
+  private remaining = 0;
+  private currentType = 0;
+  private pdus = 0;
+  private associated = false;
+  private closing = false;
+  private artim: NodeJS.Timeout | null;
+  private idle: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly socket: Socket,
+    private readonly limits: PduLimits,
+    private readonly report: (refusal: GuardRefusal) => void,
+    /** Every association slot is taken: answer the first A-ASSOCIATE-RQ with a transient rejection. */
+    private readonly busy = false,
+  ) {
+    super();
+    socket.on('data', (chunk: Buffer) => this.inspect(chunk));
+    socket.on('close', () => {
+      this.clearTimers();
+      this.emit('close');
+    });
+    socket.on('error', (err) => {
+      this.clearTimers();
+      if (this.listenerCount('error') > 0) this.emit('error', err);
+      socket.destroy();
+    });
+    socket.on('timeout', () => this.emit('timeout'));
+    this.artim = setTimeout(() => {
+      this.artim = null;
+      this.close(null, { code: ErrorCode.DICOM_ARTIM_EXPIRED, message: `no complete A-ASSOCIATE-RQ within ${limits.artimMs} ms of connecting` });
+    }, limits.artimMs);
+  }
+
+  get remoteAddress(): string | undefined {
+    return this.socket.remoteAddress;
+  }
+
+  // --- the socket face dcmjs-dimse uses
+
+  write(data: Uint8Array, callback?: (err?: Error | null) => void): boolean {
+    if (this.socket.destroyed) return false;
+    return this.socket.write(data, callback);
+  }
+
+  setTimeout(ms: number, callback?: () => void): this {
+    this.socket.setTimeout(ms, callback);
+    return this;
+  }
+
+  end(): void {
+    this.socket.end();
+  }
+
+  destroy(): void {
+    this.clearTimers();
+    this.socket.destroy();
+  }
+
+  // --- inspection
+
+  private inspect(chunk: Buffer): void {
+    if (this.closing) return;
+    if (this.associated) this.armIdle();
+    let offset = 0;
+    while (offset < chunk.length) {
+      if (this.remaining > 0) {
+        const take = Math.min(this.remaining, chunk.length - offset);
+        offset += take;
+        this.remaining -= take;
+        if (this.remaining === 0) this.pduComplete();
+        continue;
+      }
+      const headerStart = offset - this.headerBytes;
+      const take = Math.min(PDU_HEADER_LENGTH - this.headerBytes, chunk.length - offset);
+      chunk.copy(this.header, this.headerBytes, offset, offset + take);
+      this.headerBytes += take;
+      offset += take;
+      if (this.headerBytes < PDU_HEADER_LENGTH) break;
+      this.headerBytes = 0;
+      const refusal = this.check(this.header.readUInt8(0), this.header.readUInt32BE(2));
+      if (refusal) {
+        // Pass on what preceded the refused PDU (complete PDUs), then answer at the socket.
+        if (headerStart > 0) this.emit('data', chunk.subarray(0, headerStart));
+        this.close(refusal.pdu, refusal);
+        return;
+      }
+      if (this.remaining === 0) this.pduComplete();
+    }
+    this.emit('data', chunk);
+  }
+
+  /** Checks one PDU header; on success the body's length becomes `remaining`. */
+  private check(type: number, length: number): (GuardRefusal & { pdu: Buffer }) | null {
+    const first = this.pdus === 0;
+    if (!KNOWN_TYPES.has(type)) {
+      return { pdu: abort(AbortSource.ServiceProvider, AbortReason.UnrecognizedPdu), code: ErrorCode.DICOM_UNKNOWN_PDU, message: `PDU type 0x${type.toString(16).padStart(2, '0')} is not defined by PS3.8 9.3.1` };
+    }
+    if (first && type !== PduType.AssociateRq) {
+      return { pdu: abort(AbortSource.ServiceProvider, AbortReason.UnexpectedPdu), code: ErrorCode.DICOM_UNEXPECTED_PDU, message: `PDU type 0x${type.toString(16).padStart(2, '0')} before any A-ASSOCIATE-RQ` };
+    }
+    if (first && this.busy) {
+      return {
+        pdu: associateReject(RejectResult.Transient, RejectSource.ServiceProviderPresentation, RejectReason.TemporaryCongestion),
+        code: ErrorCode.DICOM_TOO_MANY_ASSOCIATIONS,
+        message: 'every association slot is taken; the peer was asked to try again later',
+      };
+    }
+    if (length > this.limits.hardCapBytes) {
+      const message = `PDU type 0x${type.toString(16).padStart(2, '0')} declares ${length} bytes, over the ${this.limits.hardCapBytes}-byte cap`;
+      return first
+        ? { pdu: associateReject(RejectResult.Permanent, RejectSource.ServiceProviderPresentation, RejectReason.LocalLimitExceeded), code: ErrorCode.DICOM_PDU_TOO_LARGE, message }
+        : { pdu: abort(AbortSource.ServiceProvider, AbortReason.InvalidPduParameterValue), code: ErrorCode.DICOM_PDU_TOO_LARGE, message };
+    }
+    if (type === PduType.PDataTf && length > this.limits.maxPduLength) {
+      return {
+        pdu: abort(AbortSource.ServiceProvider, AbortReason.InvalidPduParameterValue),
+        code: ErrorCode.DICOM_PDU_TOO_LARGE,
+        message: `P-DATA-TF of ${length} bytes, over the Maximum Length of ${this.limits.maxPduLength} we advertised`,
+      };
+    }
+    this.pdus++;
+    this.currentType = type;
+    this.remaining = length;
+    return null;
+  }
+
+  private pduComplete(): void {
+    if (this.currentType === PduType.AssociateRq && !this.associated) {
+      this.associated = true;
+      if (this.artim) clearTimeout(this.artim);
+      this.artim = null;
+      this.armIdle();
+    }
+  }
+
+  private armIdle(): void {
+    if (this.idle) this.idle.refresh();
+    else {
+      this.idle = setTimeout(() => {
+        this.idle = null;
+        this.close(abort(AbortSource.ServiceUser, AbortReason.NotSpecified), {
+          code: ErrorCode.DICOM_ASSOCIATION_IDLE,
+          message: `the peer sent nothing for ${this.limits.idleMs} ms`,
+        });
+      }, this.limits.idleMs);
+    }
+  }
+
+  /** Refuse: stop passing bytes on, send the refusal PDU if any, and close. */
+  private close(pdu: Buffer | null, refusal: GuardRefusal): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.clearTimers();
+    this.report({ code: refusal.code, message: refusal.message });
+    if (pdu === null || this.socket.destroyed) {
+      this.socket.destroy();
+      return;
+    }
+    this.socket.end(pdu);
+    setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
+  }
+
+  private clearTimers(): void {
+    if (this.artim) clearTimeout(this.artim);
+    if (this.idle) clearTimeout(this.idle);
+    this.artim = null;
+    this.idle = null;
+  }
+}

@@ -1,0 +1,69 @@
+/** DICOM TLS (PS3.15 B.1) on the receiver, with DCMTK's storescu +tls as the scanner. */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ErrorCode } from '../../../protocol/index.js';
+import { startStorageScp, type RejectedObject, type StorageScp } from '../../../gateway/dicom-scp/index.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+import { samplePath, storescu } from './support.js';
+
+let scp: StorageScp | undefined;
+afterEach(async () => {
+  await scp?.close();
+  scp = undefined;
+});
+
+function openssl(args: string[]): void {
+  execFileSync('openssl', args, { stdio: 'ignore' });
+}
+
+/** A site CA and two certificates it signs: the receiver's and a scanner's (openssl, for real). */
+function pki(dir: string) {
+  const path = (name: string) => join(dir, name);
+  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=larmor-test-ca', '-keyout', path('ca.key'), '-out', path('ca.pem')]);
+  for (const [name, cn] of [['receiver', 'larmor-receiver'], ['scanner', 'MRI1']] as const) {
+    openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${cn}`, '-keyout', path(`${name}.key`), '-out', path(`${name}.csr`)]);
+    writeFileSync(path(`${name}.ext`), 'subjectAltName=IP:127.0.0.1\n');
+    openssl(['x509', '-req', '-in', path(`${name}.csr`), '-CA', path('ca.pem'), '-CAkey', path('ca.key'), '-CAcreateserial', '-days', '1', '-extfile', path(`${name}.ext`), '-out', path(`${name}.pem`)]);
+  }
+  return { ca: path('ca.pem'), receiverKey: path('receiver.key'), receiverCert: path('receiver.pem'), scannerKey: path('scanner.key'), scannerCert: path('scanner.pem') };
+}
+
+async function tlsScp(files: ReturnType<typeof pki>, requireClientCert: boolean, rejects: RejectedObject[]): Promise<number> {
+  scp = await startStorageScp({
+    port: 0,
+    aeTitle: 'LARMOR',
+    onImage: () => undefined,
+    onReject: (r) => void rejects.push(r),
+    tls: { cert: readFileSync(files.receiverCert), key: readFileSync(files.receiverKey), ...(requireClientCert ? { ca: readFileSync(files.ca) } : {}) },
+  });
+  return scp.port;
+}
+
+describe('DICOM TLS', () => {
+  it('takes images from storescu +tls with a client certificate the site CA signed', async () => {
+    const files = pki(tempDir());
+    const port = await tlsScp(files, true, []);
+    const result = await storescu(port, [samplePath('MR_small.dcm')], ['+tls', files.scannerKey, files.scannerCert, '+cf', files.ca]);
+    expect(result.responses).toEqual(['Success']);
+  });
+
+  it('refuses a peer without a client certificate when one is required, and one that does not speak TLS', async () => {
+    const files = pki(tempDir());
+    const rejects: RejectedObject[] = [];
+    const port = await tlsScp(files, true, rejects);
+    const anonymous = await storescu(port, [samplePath('MR_small.dcm')], ['+tla', '+cf', files.ca]);
+    expect(anonymous.ok).toBe(false);
+    const cleartext = await storescu(port, [samplePath('MR_small.dcm')]);
+    expect(cleartext.ok).toBe(false);
+    expect(rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_TLS_HANDSHAKE, ErrorCode.DICOM_TLS_HANDSHAKE]);
+  });
+
+  it('takes images over TLS without a client certificate when none is required', async () => {
+    const files = pki(tempDir());
+    const port = await tlsScp(files, false, []);
+    const result = await storescu(port, [samplePath('MR_small.dcm')], ['+tla', '+cf', files.ca]);
+    expect(result.responses).toEqual(['Success']);
+  });
+});

@@ -1,0 +1,153 @@
+/**
+ * The DICOM port's own defences, against a running SCP: raw PDUs where no toolkit would send
+ * them, DCMTK's storescu where a well-behaved scanner is meant.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { ErrorCode } from '../../../protocol/index.js';
+import { parseAllowList, startStorageScp, type RejectedObject, type StorageScp, type StorageScpOptions } from '../../../gateway/dicom-scp/index.js';
+import { associateRq, maxLengthOf, pdu, RawPeer } from './raw-pdus.js';
+import { samplePath, storescu } from './support.js';
+
+let scp: StorageScp | undefined;
+const peers: RawPeer[] = [];
+let rejects: RejectedObject[] = [];
+let images = 0;
+
+afterEach(async () => {
+  for (const peer of peers.splice(0)) peer.close();
+  await scp?.close();
+  scp = undefined;
+});
+
+async function start(options: Partial<StorageScpOptions> = {}): Promise<StorageScp> {
+  rejects = [];
+  images = 0;
+  scp = await startStorageScp({ port: 0, aeTitle: 'LARMOR', onImage: () => void images++, onReject: (r) => void rejects.push(r), ...options });
+  return scp;
+}
+
+async function peer(port: number): Promise<RawPeer> {
+  const p = await RawPeer.open(port);
+  peers.push(p);
+  return p;
+}
+
+/** PS3.8 9.3.4 (A-ASSOCIATE-RJ) and 9.3.8 (A-ABORT): bytes 8, 9 and 10 carry result/source/reason. */
+const rejection = (bytes: Buffer) => ({ result: bytes[7], source: bytes[8], reason: bytes[9] });
+const abortOf = (bytes: Buffer) => ({ source: bytes[8], reason: bytes[9] });
+
+describe('DICOM port limits', () => {
+  it('advertises its Maximum Length in the A-ASSOCIATE-AC and aborts a P-DATA-TF longer than that', async () => {
+    const { port } = await start({ limits: { maxPduLength: 32768 } });
+    const p = await peer(port);
+    p.send(associateRq('LARMOR', 'RAWSCU', 0)); // 0: the peer itself has no limit (PS3.8 D.1)
+    const ac = await p.nextPdu();
+    expect(ac?.type).toBe(0x02);
+    expect(maxLengthOf(ac!.bytes)).toBe(32768);
+    p.send(pdu(0x04, Buffer.alloc(16), 32769));
+    const answer = await p.nextPdu();
+    expect(answer?.type).toBe(0x07);
+    expect(abortOf(answer!.bytes)).toEqual({ source: 2, reason: 6 });
+    await p.closed;
+    expect(rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_PDU_TOO_LARGE]);
+  });
+
+  it('rejects an unfinished 48 MiB A-ASSOCIATE-RQ at its header, before the body arrives', async () => {
+    const { port } = await start();
+    const p = await peer(port);
+    const before = process.memoryUsage().arrayBuffers;
+    p.send(pdu(0x01, Buffer.alloc(4096), 48 * 1024 * 1024));
+    const answer = await p.nextPdu();
+    expect(answer?.type).toBe(0x03);
+    expect(rejection(answer!.bytes)).toEqual({ result: 1, source: 3, reason: 2 }); // permanent, local limit exceeded
+    await p.closed;
+    expect(rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_PDU_TOO_LARGE]);
+    // Nothing of the declared size was ever set aside for it.
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(8 * 1024 * 1024);
+  });
+
+  it('aborts an unknown PDU type as unrecognized', async () => {
+    const { port } = await start();
+    const p = await peer(port);
+    p.send(pdu(0x09, Buffer.alloc(4)));
+    const answer = await p.nextPdu();
+    expect(answer?.type).toBe(0x07);
+    expect(abortOf(answer!.bytes)).toEqual({ source: 2, reason: 1 });
+    expect(rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_UNKNOWN_PDU]);
+  });
+
+  it('aborts data sent before any A-ASSOCIATE-RQ as unexpected', async () => {
+    const { port } = await start();
+    const p = await peer(port);
+    p.send(pdu(0x04, Buffer.alloc(12)));
+    const answer = await p.nextPdu();
+    expect(answer?.type).toBe(0x07);
+    expect(abortOf(answer!.bytes)).toEqual({ source: 2, reason: 2 });
+    expect(rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_UNEXPECTED_PDU]);
+  });
+
+  it('closes a connection whose A-ASSOCIATE-RQ is not complete when ARTIM expires', async () => {
+    const { port } = await start({ limits: { artimMs: 300 } });
+    const p = await peer(port);
+    p.send(associateRq().subarray(0, 40));
+    expect(await p.nextPdu()).toBeNull();
+    expect(rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_ARTIM_EXPIRED]);
+  });
+
+  it('aborts an association that goes silent for the idle timeout', async () => {
+    const { port } = await start({ limits: { idleMs: 300 } });
+    const p = await peer(port);
+    p.send(associateRq());
+    expect((await p.nextPdu())?.type).toBe(0x02);
+    const answer = await p.nextPdu();
+    expect(answer?.type).toBe(0x07);
+    expect(rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_ASSOCIATION_IDLE]);
+  });
+
+  it('tells the association over the limit to try again later, and serves again once a slot is free', async () => {
+    const { port } = await start({ maxAssociations: 2 });
+    const open = [await peer(port), await peer(port)];
+    for (const p of open) {
+      p.send(associateRq());
+      expect((await p.nextPdu())?.type).toBe(0x02);
+    }
+    const third = await peer(port);
+    third.send(associateRq());
+    const answer = await third.nextPdu();
+    expect(answer?.type).toBe(0x03);
+    expect(rejection(answer!.bytes)).toEqual({ result: 2, source: 3, reason: 1 }); // transient, temporary congestion
+    expect(rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_TOO_MANY_ASSOCIATIONS]);
+
+    open[0]!.close();
+    await open[0]!.closed;
+    await expect.poll(async () => (await storescu(port, [samplePath('MR_small.dcm')])).ok).toBe(true);
+    expect(images).toBeGreaterThanOrEqual(1);
+  });
+
+  it('admits only allowed calling AE titles from their own networks', async () => {
+    const { port } = await start({ allowList: parseAllowList('STORESCU@127.0.0.0/8,PACS@10.0.0.0/8') });
+    const allowed = await storescu(port, [samplePath('MR_small.dcm')]);
+    expect(allowed.responses).toEqual(['Success']);
+    rejects = [];
+
+    const unknownTitle = await storescu(port, [samplePath('MR_small.dcm')], ['-aet', 'INTRUDER']);
+    expect(unknownTitle.ok).toBe(false);
+    expect(unknownTitle.output).toMatch(/Calling AE Title Not Recognized/i);
+    const wrongNetwork = await storescu(port, [samplePath('MR_small.dcm')], ['-aet', 'PACS']);
+    expect(wrongNetwork.ok).toBe(false);
+    expect(rejects.map((r) => [r.code, r.callingAeTitle])).toEqual([
+      [ErrorCode.DICOM_CALLING_AE_NOT_ALLOWED, 'INTRUDER'],
+      [ErrorCode.DICOM_CALLING_AE_NOT_ALLOWED, 'PACS'],
+    ]);
+    expect(images).toBe(1);
+  });
+
+  it('refuses an image the admit check turns away with Refused: Not Authorized, and reports its code', async () => {
+    const { port } = await start({ admit: (image) => ({ code: ErrorCode.DICOM_PATIENT_MISMATCH, message: `not ${image.patient.id}` }) });
+    const result = await storescu(port, [samplePath('MR_small.dcm')]);
+    // DCMTK names no C-STORE status 0124H, but it is the general DIMSE failure "Refused: Not authorized" (PS3.7 Annex C).
+    expect(result.responses).toEqual(['Unknown Status: 0x124']);
+    expect(rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_PATIENT_MISMATCH]);
+    expect(images).toBe(0);
+  });
+});
