@@ -5,6 +5,7 @@ import { cachedVoiLut, isInverted } from '../viewer/voi-lut.js';
 import { renderThumbnail } from '../viewer/render.js';
 import { imageWindow } from '../viewer/window-level.js';
 import { seriesTotal, thumbnailImage } from '../viewer/series.js';
+import { pixelShape } from '../viewer/geometry.js';
 import './viewer.css';
 
 /** Thumbnail edge in canvas pixels. */
@@ -76,7 +77,7 @@ const SeriesThumb = memo(function SeriesThumb({ uid }: { uid: string }) {
       window: imageWindow(representative),
       inverted: isInverted(meta.photometricInterpretation, false),
     });
-    const thumb = renderThumbnail(pixels, meta.rows, meta.columns, lut, minStored, THUMB_SIZE);
+    const thumb = renderThumbnail(pixels, meta.rows, meta.columns, lut, minStored, THUMB_SIZE, pixelShape(meta));
     context.clearRect(0, 0, el.width, el.height);
     const data = context.createImageData(thumb.width, thumb.height);
     data.data.set(thumb.rgba);
