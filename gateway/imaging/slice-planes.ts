@@ -31,6 +31,9 @@ export const PLANE_ORIENTATION: Record<PlaneName, Orientation> = {
   coronal: [1, 0, 0, 0, 0, -1],
 };
 
+/** x of the middle sagittal plane, mm (negative: the patient's right). */
+const SAGITTAL_CENTRE_X_MM = -10;
+
 /** Library protocol ids acquired as three orthogonal planes. */
 const THREE_PLANE_PROTOCOLS = new Set(['localizer']);
 
@@ -43,7 +46,7 @@ export interface ImagePlane {
   orientation: Orientation;
   /** Image Position (Patient): centre of the first transmitted pixel, mm. */
   positionMm: [number, number, number];
-  /** Offset of the plane along its normal from the head's centre line (Slice Location), mm. */
+  /** The plane's coordinate along the axis it is normal to (Slice Location), mm. */
   locationMm: number;
 }
 
@@ -62,12 +65,19 @@ export function imagePlane(layout: PlaneLayout, slice: number, threePlane: boole
   const offset = (index - (count - 1) / 2) * layout.spacingBetweenSlicesMm;
   const orientation = PLANE_ORIENTATION[plane];
   // The image is centred on the magnet's axis in-plane; axial slabs centre on the ventricles.
+  // Sagittal planes pass through the right lateral ventricle: the phantom models no midline
+  // structures (callosum, brainstem), so its midline is only the fissure.
   const centre: [number, number, number] =
-    plane === 'axial' ? [0, 0, PHANTOM_SLAB_CENTRE_Z_MM + offset] : plane === 'sagittal' ? [offset, 0, PHANTOM_SLAB_CENTRE_Z_MM] : [0, offset, PHANTOM_SLAB_CENTRE_Z_MM];
+    plane === 'axial'
+      ? [0, 0, PHANTOM_SLAB_CENTRE_Z_MM + offset]
+      : plane === 'sagittal'
+        ? [SAGITTAL_CENTRE_X_MM + offset, 0, PHANTOM_SLAB_CENTRE_Z_MM]
+        : [0, offset, PHANTOM_SLAB_CENTRE_Z_MM];
   const halfWidth = ((layout.columns - 1) / 2) * layout.columnSpacingMm;
   const halfHeight = ((layout.rows - 1) / 2) * layout.rowSpacingMm;
   const positionMm = [0, 1, 2].map((k) => centre[k] - orientation[k] * halfWidth - orientation[3 + k] * halfHeight) as [number, number, number];
-  return { plane, orientation, positionMm: positionMm.map(round4) as [number, number, number], locationMm: round4(plane === 'axial' ? centre[2] : offset) };
+  const locationMm = plane === 'axial' ? centre[2] : plane === 'sagittal' ? centre[0] : centre[1];
+  return { plane, orientation, positionMm: positionMm.map(round4) as [number, number, number], locationMm: round4(locationMm) };
 }
 
 /** Images of a three-plane localizer: the first third sagittal, then coronal, then axial. */
