@@ -1,4 +1,4 @@
-import { memo, useEffect, useLayoutEffect, useRef } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { LogEntry } from '../../../protocol/api.js';
 import { useApp } from '../store/store.js';
 import { formatClock } from '../logic/format.js';
@@ -8,6 +8,8 @@ const LEVEL_TONE: Record<LogEntry['level'], string> = { info: 'neutral', warning
 
 /** Rows closer than this to the bottom count as "reading the newest", so new rows keep it in view. */
 const STICK_PX = 24;
+/** A scroll this soon after a wheel, key, touch or pointer press on the log is the user's own. */
+const USER_SCROLL_MS = 800;
 
 /**
  * A key that stays with its entry: once the log is full the oldest entries drop off the front, and
@@ -29,13 +31,27 @@ export function EventLog() {
   const scroller = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
   const followFrame = useRef(0);
+  const lastUserInput = useRef(0);
+  const [unseen, setUnseen] = useState(0);
+  const lastSeen = useRef<LogEntry | undefined>(undefined);
 
-  // Follow new entries only while the technologist is at the bottom; scrolling up to read
-  // history must not be yanked away by the next heartbeat. Scrolled in the next frame, before it
-  // paints: reading scrollHeight right away would force a layout per event (an event per live
-  // image), where the frame lays out once for all that changed.
+  // Follow new entries unless the technologist scrolled up to read history. Only a scroll the
+  // user made (right after their wheel, key, touch or press) stops following: the browser also
+  // scrolls by itself (scroll anchoring when old rows drop off the front, a resized panel), and
+  // taking those for the user's intent is how a log silently stops following. Scrolled in the
+  // next frame, before it paints: reading scrollHeight right away would force a layout per event
+  // (an event per live image), where the frame lays out once for all that changed.
   useLayoutEffect(() => {
-    if (followFrame.current || !stick.current) return;
+    const previous = lastSeen.current;
+    lastSeen.current = log.at(-1);
+    if (!stick.current) {
+      // The log is bounded (old entries drop off the front): count what follows the last one seen.
+      const at = previous ? log.lastIndexOf(previous) : -1;
+      const added = at < 0 ? log.length : log.length - 1 - at;
+      if (added > 0) setUnseen((n) => n + added);
+      return;
+    }
+    if (followFrame.current) return;
     followFrame.current = requestAnimationFrame(() => {
       followFrame.current = 0;
       const el = scroller.current;
@@ -43,6 +59,16 @@ export function EventLog() {
     });
   }, [log]);
   useEffect(() => () => cancelAnimationFrame(followFrame.current), []);
+
+  const jumpToNewest = () => {
+    stick.current = true;
+    setUnseen(0);
+    const el = scroller.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  };
+  const noteUserInput = () => {
+    lastUserInput.current = performance.now();
+  };
 
   return (
     <div className="panel log-panel" aria-labelledby="log-title">
@@ -52,22 +78,44 @@ export function EventLog() {
         </h2>
         <span className="muted">{log.length} events</span>
       </div>
-      <div
-        className="log-scroll"
-        ref={scroller}
-        tabIndex={0}
-        data-testid="event-log"
-        role="log"
-        aria-live="polite"
-        onScroll={(e) => {
-          const el = e.currentTarget;
-          stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX;
-        }}
-      >
-        {log.length === 0 ? <p className="empty-note">No events yet.</p> : null}
-        {log.map((entry) => (
-          <LogRow key={keyOf(entry)} entry={entry} />
-        ))}
+      <div className="log-frame">
+        <div
+          className="log-scroll"
+          ref={scroller}
+          tabIndex={0}
+          data-testid="event-log"
+          data-following={unseen === 0 ? 'true' : 'false'}
+          role="log"
+          aria-live="polite"
+          aria-label="Event log"
+          onWheel={noteUserInput}
+          onKeyDown={noteUserInput}
+          onPointerDown={noteUserInput}
+          onTouchMove={noteUserInput}
+          onScroll={(e) => {
+            const el = e.currentTarget;
+            const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < STICK_PX;
+            if (atBottom) {
+              stick.current = true;
+              setUnseen(0);
+            } else if (performance.now() - lastUserInput.current < USER_SCROLL_MS) {
+              stick.current = false;
+            } else if (stick.current && !followFrame.current) {
+              // Not the user: the browser moved it. Back to the newest.
+              el.scrollTop = el.scrollHeight;
+            }
+          }}
+        >
+          {log.length === 0 ? <p className="empty-note">No events yet.</p> : null}
+          {log.map((entry) => (
+            <LogRow key={keyOf(entry)} entry={entry} />
+          ))}
+        </div>
+        {unseen > 0 ? (
+          <button type="button" className="small log-new-entries" data-testid="log-new-entries" onClick={jumpToNewest}>
+            ↓ {unseen} new {unseen === 1 ? 'entry' : 'entries'}
+          </button>
+        ) : null}
       </div>
     </div>
   );
