@@ -1,5 +1,6 @@
 import { useApp } from '../store/store.js';
 import { formatClock } from '../logic/format.js';
+import { OnsiteStatus } from './OnsiteStatus.js';
 
 const ROLE_WORDS = { operator: 'Operator', observer: 'Observer', onsite: 'Onsite' } as const;
 
@@ -26,6 +27,7 @@ export function ParticipantsPanel() {
           <span className="tone-warn">▲ nobody holds control</span>
         )}
       </p>
+      <OnsiteStatus />
       {onsite.length === 0 ? (
         <p className="tone-warn">▲ No onsite technologist connected</p>
       ) : null}
