@@ -2,8 +2,11 @@ import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { LogEntry } from '../../../protocol/api.js';
 import { useApp } from '../store/store.js';
 import { formatClock } from '../logic/format.js';
+import { entryCode } from '../logic/log-words.js';
+import type { ShownLogEntry } from '../store/log-slice.js';
 
 const LEVEL_ICON: Record<LogEntry['level'], string> = { info: '·', warning: '▲', alarm: '✕' };
+const LEVEL_WORD: Record<LogEntry['level'], string> = { info: 'Information', warning: 'Warning', alarm: 'Alarm' };
 const LEVEL_TONE: Record<LogEntry['level'], string> = { info: 'neutral', warning: 'warn', alarm: 'bad' };
 
 /** Rows closer than this to the bottom count as "reading the newest", so new rows keep it in view. */
@@ -33,7 +36,7 @@ export function EventLog() {
   const followFrame = useRef(0);
   const lastUserInput = useRef(0);
   const [unseen, setUnseen] = useState(0);
-  const lastSeen = useRef<LogEntry | undefined>(undefined);
+  const lastSeen = useRef<ShownLogEntry | undefined>(undefined);
 
   // Follow new entries unless the technologist scrolled up to read history. Only a scroll the
   // user made (right after their wheel, key, touch or press) stops following: the browser also
@@ -122,15 +125,23 @@ export function EventLog() {
 }
 
 /** Entries never change once logged, so a row renders once however long the log grows. */
-const LogRow = memo(function LogRow({ entry }: { entry: LogEntry }) {
+const LogRow = memo(function LogRow({ entry }: { entry: ShownLogEntry }) {
+  const code = entryCode(entry);
   return (
-    <div className={`log-row level-${entry.level}`} data-kind={entry.kind}>
-      <span className="mono log-time">{formatClock(entry.at)}</span>
-      <span className={`log-level tone-${LEVEL_TONE[entry.level]}`} aria-label={entry.level}>
-        {LEVEL_ICON[entry.level]}
-      </span>
-      <span className="log-kind">{entry.kind}</span>
-      <span className="log-text">{entry.text}</span>
-    </div>
+    <details className={`log-row level-${entry.level}`} data-kind={entry.kind}>
+      <summary>
+        <span className="mono log-time">{formatClock(entry.at)}</span>
+        <span className={`log-level tone-${LEVEL_TONE[entry.level]}`} role="img" aria-label={LEVEL_WORD[entry.level]}>
+          {LEVEL_ICON[entry.level]}
+        </span>
+        <span className="log-text" data-testid="log-words">
+          {entry.words}
+        </span>
+        {code ? <span className="mono log-code">{code}</span> : null}
+      </summary>
+      <div className="log-detail">
+        <span className="muted">{entry.kind}</span> <span className="mono">{entry.text}</span>
+      </div>
+    </details>
   );
 });
