@@ -1,6 +1,7 @@
 import { useApp } from '../store/store.js';
 import { formatClock } from '../logic/format.js';
 import { OnsiteStatus } from './OnsiteStatus.js';
+import { ObserverInvite } from './ObserverInvite.js';
 
 const ROLE_WORDS = { operator: 'Operator', observer: 'Observer', onsite: 'Onsite' } as const;
 
@@ -43,6 +44,7 @@ export function ParticipantsPanel() {
           </li>
         ))}
       </ul>
+      <ObserverInvite />
     </div>
   );
 }
