@@ -127,6 +127,14 @@ export interface PreviewImage {
   windowCenter: number | null;
   windowWidth: number | null;
   pixelSpacingMm: [number, number] | null;
+  /** Pixel Aspect Ratio (0028,0034), vertical then horizontal: used when Pixel Spacing is absent. */
+  pixelAspectRatio?: [number, number] | null;
+  /** Image Orientation (Patient) (PS3.3 C.7.6.2.1.1): row then column direction cosines, LPS. */
+  imageOrientationPatient?: [number, number, number, number, number, number] | null;
+  /** Image Position (Patient): centre of the first transmitted pixel, mm. */
+  imagePositionPatient?: [number, number, number] | null;
+  /** Images share a patient coordinate system only within one Frame of Reference (C.7.4.1). */
+  frameOfReferenceUid?: string | null;
   sliceLocationMm: number | null;
   sliceThicknessMm: number | null;
   patientName: string;

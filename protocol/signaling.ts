@@ -29,6 +29,11 @@ export const MediaState = z.object({
   /** The member's own judgement of its incoming media (no frames, ICE failed). */
   health: z.enum(['ok', 'degraded', 'failed']),
   healthReason: z.string().max(200).nullable(),
+  /**
+   * Session ids whose audio this member measured arriving in the last 2 s (inbound bytes and a
+   * non-zero audio level, from getStats): "who hears whom" is shown from this, not from intent.
+   */
+  hears: z.array(z.string().max(128)).max(32).optional(),
 });
 export type MediaState = z.infer<typeof MediaState>;
 

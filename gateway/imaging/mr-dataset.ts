@@ -53,6 +53,8 @@ export interface MrImageAttributes {
   spacingBetweenSlicesMm: number;
   /** Centre of the first transmitted pixel (PS3.3 C.7.6.2.1.1). */
   imagePositionMm: [number, number, number];
+  /** Image Orientation (Patient): row then column direction cosines; axial when absent. */
+  imageOrientation?: readonly [number, number, number, number, number, number];
   sliceLocationMm: number;
   windowCenter: number;
   windowWidth: number;
@@ -182,9 +184,9 @@ export function buildMrImage(a: MrImageAttributes): Uint8Array {
     ts(0x00200011, 'IS', String(a.seriesNumber)),
     ts(0x00200012, 'IS', '1'),
     ts(0x00200013, 'IS', String(a.instanceNumber)),
-    // Image Plane (C.7.6.2): axial, rows along +x, columns along +y (LPS).
+    // Image Plane (C.7.6.2): by default axial, rows along +x, columns along +y (LPS).
     ts(0x00200032, 'DS', a.imagePositionMm.map(ds)),
-    ts(0x00200037, 'DS', ['1', '0', '0', '0', '1', '0']),
+    ts(0x00200037, 'DS', (a.imageOrientation ?? [1, 0, 0, 0, 1, 0]).map(ds)),
     ts(0x00200052, 'UI', a.frameOfReferenceUid),
     ts(0x00201002, 'IS', String(a.imagesInAcquisition)),
     ts(0x00201040, 'LO', ''),

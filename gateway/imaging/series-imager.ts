@@ -3,7 +3,8 @@
  * -> Rician noise -> 12-bit stored values -> MR Image Storage Part 10 file.
  *
  * Series layout: `slices` contiguous axial slices (10% gap) centred on the ventricles; for
- * EPI-DWI one block of all slices per b-value, in the order of `bValues`. Image i is
+ * EPI-DWI one block of all slices per b-value, in the order of `bValues`. The three-plane
+ * localizer splits its slices into sagittal, coronal and axial thirds (slice-planes.ts). Image i is
  * Instance Number i + 1. Scaling and window are fixed per series (per b-value for DWI), so
  * slices of a series compare like those of a real scanner's series.
  */
@@ -13,7 +14,7 @@ import type { QueuedSequence } from '../../protocol/scanner.js';
 import { buildMrImage } from './mr-dataset.js';
 import { hashSeed, seededRandom } from '../../base/common/random.js';
 import { addRicianNoise, noiseSigma } from './noise.js';
-import { PHANTOM_SLAB_CENTRE_Z_MM, phantomSlice, type SliceGeometry } from './phantom.js';
+import { imagePlane, isThreePlane, planeTissueMap, type ImagePlane, type PlaneLayout } from './slice-planes.js';
 import { tissueSignalTable } from './signal.js';
 import { Tissue } from './tissues.js';
 import { uidFromName } from '../../base/node/uids.js';
@@ -133,6 +134,10 @@ export function createSeriesImager(opts: SeriesImagerOptions): SeriesImager {
     return { center: Math.round(top / 2), width: Math.max(2, Math.round(top)) };
   });
 
+  const layout: PlaneLayout = { rows: p.matrixRows, columns: p.matrixCols, rowSpacingMm, columnSpacingMm, spacingBetweenSlicesMm, slices: p.slices };
+  const threePlane = isThreePlane(seq);
+  const planeOf = (index: number): ImagePlane => imagePlane(layout, index % p.slices, threePlane);
+
   const frameOfReferenceUid = uidFromName(`${study.studyUid}/frame-of-reference`);
   const seriesDescription = seq.name;
 
@@ -143,29 +148,18 @@ export function createSeriesImager(opts: SeriesImagerOptions): SeriesImager {
         `image index ${index} is outside 0..${imagesInSeries - 1}`,
       );
     }
-    const slice = index % p.slices;
     const bValue = bValues[Math.floor(index / p.slices)];
-    const sliceLocationMm =
-      PHANTOM_SLAB_CENTRE_Z_MM + (slice - (p.slices - 1) / 2) * spacingBetweenSlicesMm;
     return {
       index,
       instanceNumber: index + 1,
       sopInstanceUid: uidFromName(`${opts.seriesUid}/${index + 1}`),
-      sliceLocationMm: Number(sliceLocationMm.toFixed(4)),
+      sliceLocationMm: planeOf(index).locationMm,
       bValue,
     };
   }
 
   function renderPixels(info: SliceInfo): Uint16Array {
-    const geometry: SliceGeometry = {
-      rows: p.matrixRows,
-      columns: p.matrixCols,
-      rowSpacingMm,
-      columnSpacingMm,
-      sliceThicknessMm: p.sliceThicknessMm,
-      zMm: info.sliceLocationMm,
-    };
-    const phantom = phantomSlice(geometry);
+    const phantom = planeTissueMap(layout, planeOf(info.index), p.sliceThicknessMm);
     const table = tables[Math.floor(info.index / p.slices)];
     const n = p.matrixRows * p.matrixCols;
     const signal = new Float32Array(n);
@@ -186,8 +180,7 @@ export function createSeriesImager(opts: SeriesImagerOptions): SeriesImager {
   function renderSlice(index: number): Uint8Array {
     const info = sliceInfo(index);
     const window = windows[Math.floor(index / p.slices)];
-    const x0 = -((p.matrixCols - 1) / 2) * columnSpacingMm;
-    const y0 = -((p.matrixRows - 1) / 2) * rowSpacingMm;
+    const plane = planeOf(index);
     // Each image's time: its share of the acquisition after the start.
     const imageTime = new Date(acquiredAt.getTime() + (seq.acquisitionTimeS * 1000 * (index + 1)) / imagesInSeries);
     return buildMrImage({
@@ -224,7 +217,8 @@ export function createSeriesImager(opts: SeriesImagerOptions): SeriesImager {
       columnSpacingMm,
       sliceThicknessMm: p.sliceThicknessMm,
       spacingBetweenSlicesMm,
-      imagePositionMm: [x0, y0, info.sliceLocationMm],
+      imagePositionMm: plane.positionMm,
+      imageOrientation: plane.orientation,
       sliceLocationMm: info.sliceLocationMm,
       windowCenter: window.center,
       windowWidth: window.width,

@@ -13,6 +13,10 @@ const T = {
   SliceLocation: 0x00201041,
   SliceThickness: 0x00180050,
   PixelSpacing: 0x00280030,
+  PixelAspectRatio: 0x00280034,
+  ImagePositionPatient: 0x00200032,
+  ImageOrientationPatient: 0x00200037,
+  FrameOfReferenceUID: 0x00200052,
   WindowCenter: 0x00281050,
   WindowWidth: 0x00281051,
   RescaleIntercept: 0x00281052,
@@ -71,6 +75,10 @@ export function toPreviewImages(source: PreviewSource, rle: RleCodec): PreviewIm
     windowCenter: decimal(ds, T.WindowCenter),
     windowWidth: decimal(ds, T.WindowWidth),
     pixelSpacingMm: spacing && spacing.length === 2 && spacing.every(Number.isFinite) ? ([spacing[0], spacing[1]] as [number, number]) : null,
+    pixelAspectRatio: numbers(ds, T.PixelAspectRatio, 2, (v) => v > 0) as [number, number] | null,
+    imageOrientationPatient: numbers(ds, T.ImageOrientationPatient, 6) as [number, number, number, number, number, number] | null,
+    imagePositionPatient: numbers(ds, T.ImagePositionPatient, 3) as [number, number, number] | null,
+    frameOfReferenceUid: ds.string(T.FrameOfReferenceUID) || null,
     sliceLocationMm: decimal(ds, T.SliceLocation),
     sliceThicknessMm: decimal(ds, T.SliceThickness),
     patientName: ds.string(T.PatientName) ?? '',
@@ -99,6 +107,12 @@ function decimal(ds: DataSet, tag: number): number | null {
   if (first === undefined || first === '') return null;
   const value = Number(first);
   return Number.isFinite(value) ? value : null;
+}
+
+/** A multi-valued decimal attribute with exactly `count` finite values (each passing `valid`), else null. */
+function numbers(ds: DataSet, tag: number, count: number, valid: (value: number) => boolean = () => true): number[] | null {
+  const values = ds.strings(tag)?.map(Number);
+  return values && values.length === count && values.every((v) => Number.isFinite(v) && valid(v)) ? values : null;
 }
 
 function integer(ds: DataSet, tag: number): number | null {

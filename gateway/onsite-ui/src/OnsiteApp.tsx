@@ -173,7 +173,7 @@ function Presence({ snapshot, checkedIn, act }: { snapshot: ScannerSnapshot | nu
       </p>
       {!checkedIn ? (
         <div className="onsite-row">
-          <select data-testid="onsite-credential" value={credential} onChange={(e) => setCredential(CredentialLevel.parse(e.target.value))}>
+          <select data-testid="onsite-credential" aria-label="Your credential level" value={credential} onChange={(e) => setCredential(CredentialLevel.parse(e.target.value))}>
             {CredentialLevel.options.map((c) => (
               <option key={c} value={c}>{CREDENTIAL_WORDS[c]}</option>
             ))}

@@ -3,6 +3,7 @@ import { screenFor } from '../logic/link.js';
 import { API_MISSING } from '../store/types.js';
 import { ConnectScreen } from './ConnectScreen.js';
 import { SessionScreen } from './SessionScreen.js';
+import { WindowGate } from './WindowGate.js';
 
 export function App({ apiAvailable }: { apiAvailable: boolean }) {
   const status = useApp((s) => s.link.status);
@@ -17,5 +18,5 @@ export function App({ apiAvailable }: { apiAvailable: boolean }) {
       </main>
     );
   }
-  return screenFor({ status }, hasSnapshot) === 'session' ? <SessionScreen /> : <ConnectScreen />;
+  return <WindowGate>{screenFor({ status }, hasSnapshot) === 'session' ? <SessionScreen /> : <ConnectScreen />}</WindowGate>;
 }

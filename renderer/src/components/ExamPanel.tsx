@@ -104,6 +104,7 @@ function OpenExamForm() {
       weightKg: weight.trim() === '' ? null : Number(weight),
     });
     const problems: string[] = [];
+    if (birth.trim() !== '' && !isValidIsoDate(birth.trim())) problems.push('Birth date: write it as YYYY-MM-DD, e.g. 1980-04-03');
     if (!patient.success) problems.push(...patient.error.issues.map((i) => `${PATIENT_FIELD_WORDS[String(i.path[0])] ?? 'Patient'}: ${i.message}`));
     if (description.length > 64) problems.push('Description: at most 64 characters');
     if (accession.length > 16) problems.push('Accession: at most 16 characters');
@@ -125,7 +126,17 @@ function OpenExamForm() {
         <label htmlFor={f.id}>Patient ID</label>
         <input id={f.id} data-testid="exam-patient-id" maxLength={64} value={id} onChange={(e) => setId(e.target.value)} />
         <label htmlFor={f.birth}>Birth date</label>
-        <input id={f.birth} data-testid="exam-birth-date" type="date" value={birth} onChange={(e) => setBirth(e.target.value)} />
+        {/* ISO 8601 whatever the browser's locale: a date picker would show 03/04/1980, read two ways. */}
+        <input
+          id={f.birth}
+          data-testid="exam-birth-date"
+          placeholder="YYYY-MM-DD"
+          inputMode="numeric"
+          maxLength={10}
+          title="Birth date as year-month-day, e.g. 1980-04-03"
+          value={birth}
+          onChange={(e) => setBirth(e.target.value)}
+        />
         <label htmlFor={f.sex}>Sex</label>
         <select id={f.sex} data-testid="exam-sex" value={sex} onChange={(e) => setSex(e.target.value as typeof sex)}>
           <option value="">not given</option>
@@ -164,3 +175,10 @@ const PATIENT_FIELD_WORDS: Record<string, string> = {
   sex: 'Sex',
   weightKg: 'Weight',
 };
+
+/** A real calendar date written YYYY-MM-DD (not 1980-02-31). */
+function isValidIsoDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}

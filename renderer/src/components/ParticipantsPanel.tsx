@@ -1,5 +1,7 @@
 import { useApp } from '../store/store.js';
 import { formatClock } from '../logic/format.js';
+import { OnsiteStatus } from './OnsiteStatus.js';
+import { ObserverInvite } from './ObserverInvite.js';
 
 const ROLE_WORDS = { operator: 'Operator', observer: 'Observer', onsite: 'Onsite' } as const;
 
@@ -26,6 +28,7 @@ export function ParticipantsPanel() {
           <span className="tone-warn">▲ nobody holds control</span>
         )}
       </p>
+      <OnsiteStatus />
       {onsite.length === 0 ? (
         <p className="tone-warn">▲ No onsite technologist connected</p>
       ) : null}
@@ -41,6 +44,7 @@ export function ParticipantsPanel() {
           </li>
         ))}
       </ul>
+      <ObserverInvite />
     </div>
   );
 }

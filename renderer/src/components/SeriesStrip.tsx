@@ -5,6 +5,7 @@ import { cachedVoiLut, isInverted } from '../viewer/voi-lut.js';
 import { renderThumbnail } from '../viewer/render.js';
 import { imageWindow } from '../viewer/window-level.js';
 import { seriesTotal, thumbnailImage } from '../viewer/series.js';
+import { pixelShape } from '../viewer/geometry.js';
 import './viewer.css';
 
 /** Thumbnail edge in canvas pixels. */
@@ -59,6 +60,8 @@ const SeriesThumb = memo(function SeriesThumb({ uid }: { uid: string }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const button = useRef<HTMLButtonElement>(null);
   const representative = record ? thumbnailImage(record) : null;
+  // The acquisition behind the series, when it is in this exam's queue: it says whether more will come.
+  const sequence = useApp((s) => s.snapshot?.queue.find((q) => q.seriesUid === uid) ?? null);
 
   // Drawn once per change of representative image (the middle of what has arrived), at its own window.
   useLayoutEffect(() => {
@@ -76,7 +79,7 @@ const SeriesThumb = memo(function SeriesThumb({ uid }: { uid: string }) {
       window: imageWindow(representative),
       inverted: isInverted(meta.photometricInterpretation, false),
     });
-    const thumb = renderThumbnail(pixels, meta.rows, meta.columns, lut, minStored, THUMB_SIZE);
+    const thumb = renderThumbnail(pixels, meta.rows, meta.columns, lut, minStored, THUMB_SIZE, pixelShape(meta));
     context.clearRect(0, 0, el.width, el.height);
     const data = context.createImageData(thumb.width, thumb.height);
     data.data.set(thumb.rgba);
@@ -92,7 +95,8 @@ const SeriesThumb = memo(function SeriesThumb({ uid }: { uid: string }) {
 
   if (!record) return null;
   const total = seriesTotal(record);
-  const receiving = record.expected !== null && record.images.length < record.expected;
+  const incomplete = record.expected !== null && record.images.length < record.expected;
+  const status = seriesStatus(sequence?.status ?? null, incomplete);
   return (
     <li>
       <button
@@ -103,7 +107,8 @@ const SeriesThumb = memo(function SeriesThumb({ uid }: { uid: string }) {
         data-series-uid={uid}
         data-images={record.images.length}
         aria-pressed={selected}
-        title={`Series ${record.number ?? '—'} ${record.description}: ${record.images.length} of ${total} images`}
+        title={`Series ${record.number ?? '—'} ${record.description}: ${record.images.length} of ${total} images${status ? `, ${status.word}` : ''}${sequence?.endReason ? ` (${sequence.endReason})` : ''}`}
+        data-status={status?.key ?? 'complete'}
         onClick={() => appStore.getState().selectSeries(uid)}
       >
         <canvas ref={canvas} className="thumb-canvas" width={THUMB_SIZE} height={THUMB_SIZE} aria-hidden="true" />
@@ -113,7 +118,12 @@ const SeriesThumb = memo(function SeriesThumb({ uid }: { uid: string }) {
           </span>
           <span className="thumb-count mono">
             {record.images.length}/{total}
-            {receiving ? <span className="tone-info"> ● receiving</span> : null}
+            {status ? (
+              <span className={`tone-${status.tone}`} data-testid="series-status">
+                {' '}
+                {status.icon} {status.word}
+              </span>
+            ) : null}
           </span>
           <span className="thumb-state">
             {selected ? <span className="tone-info">▶ Viewing</span> : null}
@@ -124,3 +134,16 @@ const SeriesThumb = memo(function SeriesThumb({ uid }: { uid: string }) {
     </li>
   );
 });
+
+/**
+ * What a thumbnail says about its series: images still coming only while its acquisition runs;
+ * an acquisition that ended early says so instead of "receiving" for ever.
+ */
+export function seriesStatus(
+  sequenceStatus: string | null,
+  incomplete: boolean,
+): { key: string; word: string; icon: string; tone: 'info' | 'warn' } | null {
+  if (sequenceStatus === 'aborted') return { key: 'stopped', word: 'stopped early', icon: '■', tone: 'warn' };
+  if (sequenceStatus === 'paused') return { key: 'paused', word: 'paused', icon: '❚❚', tone: 'warn' };
+  return incomplete ? { key: 'receiving', word: 'receiving', icon: '●', tone: 'info' } : null;
+}

@@ -71,7 +71,7 @@ export function SessionHeader() {
             {link.role === 'operator' ? 'Operator' : link.role === 'observer' ? 'Observer' : 'Onsite'}
           </span>
         ) : null}
-        <span className="user-name" title="Signed in as">
+        <span className="user-name" title={`Signed in as ${link.name ?? "nobody"}`}>
           <span className="muted">as</span> {link.name ?? '—'}
         </span>
         <button type="button" className="small" onClick={() => void disconnect()} disabled={pending} data-testid="disconnect">

@@ -11,6 +11,7 @@ import { Viewport } from './Viewport.js';
 import { SeriesStrip } from './SeriesStrip.js';
 import { VideoPanes } from './VideoPanes.js';
 import { useApp } from '../store/store.js';
+import { EmergencyBanner } from './EmergencyBanner.js';
 
 /** One window for the whole session, laid out as in shared/UI.md. */
 export function SessionScreen() {
@@ -18,6 +19,7 @@ export function SessionScreen() {
   return (
     <div className="session">
       <SessionHeader />
+      <EmergencyBanner />
       <FailoverSlot />
       {hasSnapshot ? (
         <div className="session-body">

@@ -8,6 +8,8 @@ import { dragWindow, effectiveWindow, rescaledSpan, WINDOW_PRESETS } from '../vi
 import { overlayText } from '../viewer/overlay.js';
 import { seriesTotal } from '../viewer/series.js';
 import { formatClock } from '../logic/format.js';
+import { orientationMarkers, pixelShape } from '../viewer/geometry.js';
+import { ReferenceLines } from './ReferenceLines.js';
 import './viewer.css';
 
 const MIN_ZOOM = 0.25;
@@ -34,7 +36,10 @@ interface Drag {
   panY: number;
 }
 
-/** The live image viewport (issue 4): one canvas pixel per image pixel; zoom and pan are a CSS transform. */
+/**
+ * The live image viewport: one canvas pixel per image pixel; zoom, pan and the pixel's physical
+ * shape (Pixel Spacing) are a CSS transform, so a non-square pixel is drawn as wide as it is.
+ */
 export function Viewport() {
   const uid = useApp((s) => s.selectedSeriesUid);
   const record = useApp((s) => (uid ? s.series[uid] : undefined));
@@ -168,11 +173,16 @@ export function Viewport() {
     if (handled) event.preventDefault();
   };
 
-  const fit = image && size.width > 0 && size.height > 0 ? Math.min(size.width / image.meta.columns, size.height / image.meta.rows) : 1;
+  const pixel = image ? pixelShape(image.meta) : { width: 1, height: 1 };
+  const fit =
+    image && size.width > 0 && size.height > 0 ? Math.min(size.width / (image.meta.columns * pixel.width), size.height / (image.meta.rows * pixel.height)) : 1;
   const scale = fit * view.zoom;
+  const scaleX = scale * pixel.width;
+  const scaleY = scale * pixel.height;
   const transform = image
-    ? `translate(${(size.width - image.meta.columns * scale) / 2 + view.panX}px, ${(size.height - image.meta.rows * scale) / 2 + view.panY}px) scale(${scale})`
+    ? `translate(${(size.width - image.meta.columns * scaleX) / 2 + view.panX}px, ${(size.height - image.meta.rows * scaleY) / 2 + view.panY}px) scale(${scaleX}, ${scaleY})`
     : undefined;
+  const markers = image ? orientationMarkers(image.meta) : null;
 
   const text = useMemo(
     () =>
@@ -185,10 +195,10 @@ export function Viewport() {
             window: voi,
             windowIsImages: view.window === null,
             inverted: view.invert,
-            zoom: scale,
+            zoom: Math.min(scaleX, scaleY),
           })
         : null,
-    [image, voi?.center, voi?.width, record, shown?.index, view.window, view.invert, scale],
+    [image, voi?.center, voi?.width, record, shown?.index, view.window, view.invert, scaleX, scaleY],
   );
 
   return (
@@ -226,11 +236,22 @@ export function Viewport() {
             data-window-center={voi.center}
             data-window-width={voi.width}
             data-inverted={inverted}
+            data-scale-x={scaleX}
+            data-scale-y={scaleY}
           />
         ) : (
           <p className="viewer-empty">No images yet: live images appear here as the scanner sends them.</p>
         )}
       </div>
+      {image && uid ? <ReferenceLines uid={uid} image={image.meta} transform={transform} /> : null}
+      {markers ? (
+        <>
+          <OrientationMarker edge="left" label={markers.left} />
+          <OrientationMarker edge="right" label={markers.right} />
+          <OrientationMarker edge="top" label={markers.top} />
+          <OrientationMarker edge="bottom" label={markers.bottom} />
+        </>
+      ) : null}
       {text ? (
         <>
           <OverlayCorner corner="top-left" lines={text.topLeft} />
@@ -266,6 +287,21 @@ function OverlayCorner({ corner, lines }: { corner: string; lines: string[] }) {
       {lines.map((line, index) => (
         <div key={index}>{line}</div>
       ))}
+    </div>
+  );
+}
+
+const EDGE_NAMES = { left: 'left', right: 'right', top: 'top', bottom: 'bottom' } as const;
+const LETTER_WORDS: Record<string, string> = { L: 'left', R: 'right', A: 'anterior', P: 'posterior', H: 'head', F: 'feet' };
+
+/** Patient direction at one edge of the viewport (PS3.3 C.7.6.1.1.1), spelled out for screen readers. */
+function OrientationMarker({ edge, label }: { edge: keyof typeof EDGE_NAMES; label: string }) {
+  if (!label) return null;
+  const words = [...label].map((letter) => LETTER_WORDS[letter] ?? letter).join(' ');
+  return (
+    <div className={`viewer-orientation orientation-${edge}`} data-testid={`orientation-${edge}`} title={`Patient ${words} at the ${EDGE_NAMES[edge]} edge`}>
+      <span aria-hidden="true">{label}</span>
+      <span className="sr-only">{`${EDGE_NAMES[edge]} edge: patient ${words}`}</span>
     </div>
   );
 }

@@ -19,14 +19,15 @@ export interface KeyValueStore {
 
 /**
  * Initial values of the connect form: the gateway URL the shell passes in `?gateway=` wins
- * (it knows where the gateway is), then what this user typed last time, then empty.
+ * (it knows where the gateway is), then what this user typed last time, then empty. A
+ * `?role=observer` (an observer invitation, see observerInvitation) preselects the role.
  */
 export function loadConnectDefaults(search: string, storage: KeyValueStore | null): ConnectDefaults {
   const remembered = readRemembered(storage);
   const fromShell = new URLSearchParams(search).get('gateway');
   return {
     url: fromShell && fromShell.trim() !== '' ? fromShell.trim() : remembered.url ?? '',
-    role: remembered.role ?? 'operator',
+    role: roleParam(search) ?? remembered.role ?? 'operator',
     name: remembered.name ?? '',
   };
 }
@@ -54,4 +55,23 @@ function readRemembered(storage: KeyValueStore | null): Partial<ConnectDefaults>
   } catch {
     return {};
   }
+}
+
+function roleParam(search: string): WorkstationRole | undefined {
+  const role = new URLSearchParams(search).get('role');
+  return role === 'observer' || role === 'operator' ? role : undefined;
+}
+
+/**
+ * What a technologist sends a trainer so they can watch this session from their own workstation:
+ * the gateway address, the observer role, and the query that fills in a workstation's connect form.
+ */
+export function observerInvitation(gatewayUrl: string): { query: string; text: string } {
+  const query = `?gateway=${encodeURIComponent(gatewayUrl)}&role=observer`;
+  return {
+    query,
+    text:
+      `Join the MR session as an observer from your own Larmor workstation: connect to ${gatewayUrl} with the role "Observer" ` +
+      `(or open your workstation's address followed by ${query}). You will see and hear everything; scanner commands stay with the operator.`,
+  };
 }

@@ -53,6 +53,22 @@ export function startAvailability(ctx: ControlContext): Availability {
   if (snapshot.state === 'acquiring' || snapshot.state === 'paused') return no('An acquisition is already running');
   if (!snapshot.exam) return no('No exam open');
   if (!nextQueued(snapshot)) return no('Nothing queued');
+  return onsiteReadiness(snapshot);
+}
+
+/**
+ * The scanner-room conditions the gateway checks before an acquisition (safety rule 1 in
+ * gateway/safety/): someone checked in, their console alive, the checklist confirmed for this
+ * exam. Gateways that do not report onsite state leave the decision to the gateway alone.
+ */
+export function onsiteReadiness(snapshot: ScannerSnapshot): Availability {
+  const onsite = snapshot.onsite;
+  if (!onsite) return ok;
+  if (!onsite.presence) return no('Nobody is checked in at the scanner');
+  if (!onsite.consoleAlive) return no(`The onsite console of ${onsite.presence.name} is not responding`);
+  if (!snapshot.exam || onsite.checklist.studyUid !== snapshot.exam.studyUid || !onsite.checklist.confirmedBy) {
+    return no('The onsite safety checklist is not confirmed for this exam');
+  }
   return ok;
 }
 

@@ -119,11 +119,18 @@ export function CallView({
 }) {
   const [speakerId, setSpeakerId] = useState<string | null>(null);
   const remote = call.peers.filter((p) => p.role !== 'observer');
-  const hearing = whoHearsWhom(call.members, call.selfId);
+  const hearing = whoHearsWhom(call.members, call.selfId, call.heard);
   const operatorTalking = call.members.some((m) => m.role === 'operator' && m.state.intercom);
   const outgoing = call.peers.reduce((n, p) => n + (p.quality?.outgoingTracks ?? 0), 0);
+  const lost = remote.filter((p) => p.health === 'failed' || (p.rebuilds > 0 && p.health === 'connecting'));
   return (
     <>
+      {lost.length > 0 ? (
+        <div className="call-lost-banner" role="alert" data-testid="call-lost-banner">
+          <strong>✕ Call lost</strong>{' '}
+          {lost.map((p) => `with ${p.name}${p.problem ? ` (${p.problem})` : ''}`).join('; ')}. Rebuilding it automatically; use the phone if it does not come back.
+        </div>
+      ) : null}
       <section className="panel media-panel video-region" aria-label={remoteTitle} data-testid="video-panes" data-outgoing-tracks={outgoing} data-role={role}>
         <div className="panel-head">
           <h2 className="panel-title">{remoteTitle}</h2>

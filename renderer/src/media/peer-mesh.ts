@@ -6,8 +6,17 @@ import type { SignalingPort } from './signaling-port.js';
 /** No decoded frame for this long while the peer says its camera is on: the pane says so. */
 export const NO_FRAMES_AFTER_MS = 4000;
 /** ICE 'disconnected' this long (a network change) triggers an ICE restart. */
-const RESTART_AFTER_DISCONNECTED_MS = 3000;
+const RESTART_AFTER_DISCONNECTED_MS = 1500;
+/**
+ * A connection not connected for this long (new, restarting, or closed under us) is thrown away
+ * and built again: with sampling every second, a stalled call is rebuilding within 5 s.
+ */
+export const REBUILD_AFTER_MS = 3000;
 const SAMPLE_EVERY_MS = 1000;
+/** "Hears" means audio measured arriving within this window (inbound bytes and a non-zero level). */
+export const HEARD_WINDOW_MS = 2000;
+/** Audio power (mean audioLevel squared) above which a sample counts as sound, not silence. */
+const AUDIBLE_POWER = 1e-7;
 
 export type PeerHealth = 'connecting' | 'ok' | 'degraded' | 'failed';
 
@@ -27,25 +36,42 @@ export interface PeerView {
   /** When the first frame was decoded (performance.now()), for the benchmark. */
   firstFrameAt: number | null;
   iceRestarts: number;
+  /** Times this connection was thrown away and built again. */
+  rebuilds: number;
+  /** Audio from this peer was measured arriving within HEARD_WINDOW_MS. */
+  heard: boolean;
 }
 
 interface Peer {
   view: PeerView;
+  member: MediaMember;
   pc: RTCPeerConnection;
-  offerer: boolean;
+  /** Makes the first offer (the later member of the pair, protocol/signaling.ts offersTo). */
+  initiator: boolean;
+  /** Perfect negotiation (W3C WebRTC 1.0, section 10.7): the polite peer rolls back on glare. */
+  polite: boolean;
+  makingOffer: boolean;
+  ignoreOffer: boolean;
   pendingCandidates: IceCandidate[];
   sampler: QualitySampler;
   lastFrames: number;
   lastFrameProgressAt: number;
   disconnectedSince: number | null;
+  /** Since when this connection has not been connected (null while connected). */
+  downSince: number | null;
+  heardAt: number | null;
 }
 
 /**
  * The call: one RTCPeerConnection per remote member this side exchanges media with, driven by
- * the gateway's room messages. The later of a pair offers (protocol/signaling.ts offersTo), so
- * there is no glare; the offerer also does ICE restarts after a network change. A receive-only
- * side (observer, or no camera/microphone) offers recvonly transceivers and answers without
- * tracks, so it never sends.
+ * the gateway's room messages. The later of a pair makes the first offer (protocol/signaling.ts
+ * offersTo); after that either side may renegotiate (an ICE restart), and offers that cross are
+ * settled by perfect negotiation: the earlier member is polite and rolls back, the later one
+ * ignores the colliding offer, so glare cannot wedge the call. A connection that stays down
+ * (ICE failed, never connected, closed under us) is rebuilt from scratch by the initiator, and
+ * the other side rebuilds when that fresh offer cannot apply to its old connection. A
+ * receive-only side (observer, or no camera/microphone) offers recvonly transceivers and answers
+ * without tracks, so it never sends.
  */
 export class PeerMesh {
   private readonly peers = new Map<string, Peer>();
@@ -78,6 +104,11 @@ export class PeerMesh {
     return [...this.peers.values()].map((p) => p.view);
   }
 
+  /** Session ids whose audio was measured arriving in the last HEARD_WINDOW_MS, sorted. */
+  heard(): string[] {
+    return [...this.peers.values()].filter((p) => p.view.heard).map((p) => p.view.sessionId).sort();
+  }
+
   close(): void {
     this.closed = true;
     this.unsubscribe();
@@ -93,9 +124,27 @@ export class PeerMesh {
     const peer = this.peers.get(message.from);
     if (!peer) return; // a signal from someone no longer (or not yet) in our room view
     try {
+      if (message.description?.type === 'offer' && isFromAnotherConnection(peer, message.description)) {
+        // The other side rebuilt its connection (RFC 4566 5.2: a new o= session id is a new
+        // session); ours cannot continue it, so start a fresh one and answer on that.
+        await this.applyDescription(this.rebuild(peer, false), message.description);
+        return;
+      }
       if (message.description) await this.applyDescription(peer, message.description);
       else if (message.candidate) await this.applyCandidate(peer, message.candidate);
     } catch (err) {
+      if (message.description?.type === 'offer' && this.peers.get(message.from) === peer && !this.closed) {
+        // A fresh offer from a rebuilt connection does not fit our old one (new DTLS identity),
+        // or ours was closed under us: build a new connection and answer on it.
+        const fresh = this.rebuild(peer, false);
+        try {
+          await this.applyDescription(fresh, message.description);
+          return;
+        } catch (again) {
+          this.fail(fresh, `signaling error: ${(again as Error).message}`);
+          return;
+        }
+      }
       this.fail(peer, `signaling error: ${(err as Error).message}`);
     }
   }
@@ -115,6 +164,7 @@ export class PeerMesh {
     for (const member of wanted.values()) {
       const existing = this.peers.get(member.sessionId);
       if (existing) {
+        existing.member = member;
         existing.view = { ...existing.view, state: member.state, name: member.name };
       } else {
         this.connect(member, offersTo(room.members, room.self, member.sessionId), room);
@@ -123,7 +173,7 @@ export class PeerMesh {
     this.onChange();
   }
 
-  private connect(member: MediaMember, offerer: boolean, room: MediaRoomMessage): void {
+  private connect(member: MediaMember, initiator: boolean, room: MediaRoomMessage, rebuilds = 0): Peer {
     const pc = new RTCPeerConnection({ iceServers: room.iceServers as RTCIceServer[] });
     const view: PeerView = {
       sessionId: member.sessionId,
@@ -138,10 +188,30 @@ export class PeerMesh {
       quality: null,
       firstFrameAt: null,
       iceRestarts: 0,
+      rebuilds,
+      heard: false,
     };
-    const peer: Peer = { view, pc, offerer, pendingCandidates: [], sampler: new QualitySampler(pc), lastFrames: 0, lastFrameProgressAt: performance.now(), disconnectedSince: null };
+    const now = performance.now();
+    const peer: Peer = {
+      view,
+      member,
+      pc,
+      initiator,
+      polite: !initiator,
+      makingOffer: false,
+      ignoreOffer: false,
+      pendingCandidates: [],
+      sampler: new QualitySampler(pc),
+      lastFrames: 0,
+      lastFrameProgressAt: now,
+      disconnectedSince: null,
+      downSince: now,
+      heardAt: null,
+    };
     this.peers.set(member.sessionId, peer);
+    const current = () => this.peers.get(member.sessionId) === peer && !this.closed;
     pc.ontrack = (event) => {
+      if (!current()) return;
       // Observers never send (the gateway relays only their receive-only descriptions); should a
       // track arrive from one anyway, it is stopped, never shown or heard.
       if (!sendsMedia(member.role)) {
@@ -153,19 +223,43 @@ export class PeerMesh {
       this.onChange();
     };
     pc.onicecandidate = (event) => {
-      if (event.candidate) this.port.send({ type: 'signal', to: member.sessionId, candidate: event.candidate.toJSON() as IceCandidate });
+      if (event.candidate && current()) this.port.send({ type: 'signal', to: member.sessionId, candidate: event.candidate.toJSON() as IceCandidate });
     };
-    pc.onconnectionstatechange = () => this.stateChanged(peer);
-    pc.oniceconnectionstatechange = () => this.stateChanged(peer);
-    if (offerer) {
+    pc.onconnectionstatechange = () => current() && this.stateChanged(peer);
+    pc.oniceconnectionstatechange = () => current() && this.stateChanged(peer);
+    // Every offer, first or renegotiation (ICE restart, a track added), comes from here.
+    pc.onnegotiationneeded = async () => {
+      if (!current()) return;
+      try {
+        peer.makingOffer = true;
+        await pc.setLocalDescription();
+        const offer = pc.localDescription;
+        if (offer && offer.type === 'offer' && current()) this.port.send({ type: 'signal', to: member.sessionId, description: { type: 'offer', sdp: offer.sdp } });
+      } catch (err) {
+        if (current()) this.fail(peer, `could not make an offer: ${(err as Error).message}`);
+      } finally {
+        peer.makingOffer = false;
+      }
+    };
+    if (initiator) {
       if (this.sends()) {
         for (const track of this.local!.stream.getTracks()) pc.addTrack(track, this.local!.stream);
       } else {
         pc.addTransceiver('audio', { direction: 'recvonly' });
         pc.addTransceiver('video', { direction: 'recvonly' });
       }
-      void this.offer(peer, false);
     }
+    return peer;
+  }
+
+  /** Throw a connection away and start a new one with the same member. */
+  private rebuild(old: Peer, initiator: boolean): Peer {
+    old.pc.onnegotiationneeded = null;
+    old.pc.close();
+    const room = this.room!;
+    const peer = this.connect(old.member, initiator, room, old.view.rebuilds + 1);
+    this.onChange();
+    return peer;
   }
 
   /** A side sends when it has local media; observers are given none. */
@@ -173,20 +267,16 @@ export class PeerMesh {
     return this.local !== null && this.local.stream.getTracks().length > 0;
   }
 
-  private async offer(peer: Peer, iceRestart: boolean): Promise<void> {
-    try {
-      const offer = await peer.pc.createOffer(iceRestart ? { iceRestart: true } : undefined);
-      await peer.pc.setLocalDescription(offer);
-      this.port.send({ type: 'signal', to: peer.view.sessionId, description: { type: 'offer', sdp: offer.sdp ?? '' } });
-    } catch (err) {
-      this.fail(peer, `could not make an offer: ${(err as Error).message}`);
-    }
-  }
-
   private async applyDescription(peer: Peer, description: SessionDescription): Promise<void> {
     const { pc } = peer;
+    // Perfect negotiation: an offer that crosses ours is glare. The impolite side ignores it;
+    // the polite side's setRemoteDescription rolls its own offer back implicitly.
+    const collision = description.type === 'offer' && (peer.makingOffer || pc.signalingState !== 'stable');
+    peer.ignoreOffer = !peer.polite && collision;
+    if (peer.ignoreOffer) return;
+    if (description.type === 'answer' && pc.signalingState !== 'have-local-offer') return; // a stale answer to a rolled-back offer
     await pc.setRemoteDescription(description);
-    for (const c of peer.pendingCandidates.splice(0)) await pc.addIceCandidate(c);
+    for (const c of peer.pendingCandidates.splice(0)) await pc.addIceCandidate(c).catch(() => undefined);
     if (description.type === 'answer') return;
     if (this.sends()) {
       // Attach our tracks to the transceivers the offer created: the answer then sends.
@@ -200,14 +290,22 @@ export class PeerMesh {
         }
       }
     }
-    const answer = await pc.createAnswer();
-    await pc.setLocalDescription(answer);
-    this.port.send({ type: 'signal', to: peer.view.sessionId, description: { type: 'answer', sdp: answer.sdp ?? '' } });
+    await pc.setLocalDescription();
+    const answer = pc.localDescription;
+    if (answer) this.port.send({ type: 'signal', to: peer.view.sessionId, description: { type: 'answer', sdp: answer.sdp } });
   }
 
   private async applyCandidate(peer: Peer, candidate: IceCandidate): Promise<void> {
-    if (!peer.pc.remoteDescription) peer.pendingCandidates.push(candidate);
-    else await peer.pc.addIceCandidate(candidate);
+    if (!peer.pc.remoteDescription) {
+      peer.pendingCandidates.push(candidate);
+      return;
+    }
+    try {
+      await peer.pc.addIceCandidate(candidate);
+    } catch (err) {
+      // Candidates of an offer we ignored in glare do not fit: expected, not a failure.
+      if (!peer.ignoreOffer) throw err;
+    }
   }
 
   private replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack): void {
@@ -223,21 +321,23 @@ export class PeerMesh {
     peer.view = { ...peer.view, connection: pc.connectionState, ice: pc.iceConnectionState };
     if (pc.iceConnectionState === 'disconnected') peer.disconnectedSince ??= performance.now();
     else peer.disconnectedSince = null;
-    if (pc.iceConnectionState === 'failed') {
-      this.fail(peer, 'ICE failed: no network path to the other side');
-      this.restartIce(peer);
-    } else if (pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed') {
+    const connected = pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed';
+    if (connected) peer.downSince = null;
+    else peer.downSince ??= performance.now();
+    if (pc.iceConnectionState === 'failed' || pc.connectionState === 'failed') {
+      this.fail(peer, 'ICE failed: no network path to the other side; rebuilding the call');
+      if (peer.initiator) this.rebuild(peer, true);
+    } else if (connected) {
       if (peer.view.health === 'failed' || peer.view.health === 'connecting') peer.view = { ...peer.view, health: 'ok', problem: null };
     }
     this.onChange();
   }
 
-  /** The offerer restarts ICE (RFC 8445 section 9) after a network change; the answerer follows its new offer. */
+  /** ICE restart (RFC 8445 section 9) after a network change: its offer comes through onnegotiationneeded. */
   private restartIce(peer: Peer): void {
-    if (!peer.offerer || peer.pc.signalingState !== 'stable') return;
+    if (!peer.initiator) return;
     peer.view = { ...peer.view, iceRestarts: peer.view.iceRestarts + 1 };
     peer.pc.restartIce();
-    void this.offer(peer, true);
   }
 
   private fail(peer: Peer, problem: string): void {
@@ -247,14 +347,28 @@ export class PeerMesh {
 
   private async sampleAll(): Promise<void> {
     const now = performance.now();
-    for (const peer of this.peers.values()) {
-      if (peer.pc.connectionState === 'closed') continue;
+    for (const peer of [...this.peers.values()]) {
+      if (this.closed) return;
+      if (this.peers.get(peer.view.sessionId) !== peer) continue;
+      // Down too long (never connected, restarting without success, or closed under us): rebuild.
+      const closedUnderUs = peer.pc.connectionState === 'closed' || peer.pc.signalingState === 'closed';
+      if (closedUnderUs) peer.downSince ??= now;
+      if (peer.downSince !== null && now - peer.downSince > REBUILD_AFTER_MS) {
+        if (peer.initiator) {
+          this.rebuild(peer, true);
+          continue;
+        }
+        peer.view = { ...peer.view, health: 'failed', problem: `no connection for ${Math.round((now - peer.downSince) / 1000)} s: waiting for the other side to rebuild it`, heard: false };
+      }
+      if (closedUnderUs) continue;
       let quality: QualitySample;
       try {
         quality = await peer.sampler.sample();
       } catch {
         continue;
       }
+      if (quality.audioBytes !== null && quality.audioBytes > 0 && quality.audioPower !== null && quality.audioPower > AUDIBLE_POWER) peer.heardAt = now;
+      const heard = peer.heardAt !== null && now - peer.heardAt <= HEARD_WINDOW_MS && peer.downSince === null;
       if (quality.framesDecoded > peer.lastFrames) {
         peer.lastFrames = quality.framesDecoded;
         peer.lastFrameProgressAt = now;
@@ -278,10 +392,20 @@ export class PeerMesh {
         health = 'ok';
         problem = null;
       }
-      peer.view = { ...peer.view, quality, health, problem };
+      peer.view = { ...peer.view, quality, health, problem, heard };
     }
     if (!this.closed) this.onChange();
   }
+}
+
+/** The o= session id of an SDP (RFC 4566 section 5.2), constant for the life of a connection. */
+export function sdpSessionId(sdp: string): string | null {
+  return /^o=\S+ (\S+) /m.exec(sdp)?.[1] ?? null;
+}
+
+function isFromAnotherConnection(peer: Peer, offer: SessionDescription): boolean {
+  const known = peer.pc.remoteDescription ? sdpSessionId(peer.pc.remoteDescription.sdp) : null;
+  return known !== null && sdpSessionId(offer.sdp) !== known;
 }
 
 /** The worst health across the call, and why: what this side reports to the gateway. */

@@ -16,6 +16,8 @@ export interface QualitySample {
   framesDecoded: number;
   /** Mean remote audio power over the last interval (0..1 scale of audioLevel squared). */
   audioPower: number | null;
+  /** Inbound audio bytes over the last interval (null on the first sample). */
+  audioBytes: number | null;
   /** Outgoing: what we send (null for observers). */
   sendWidth: number | null;
   sendHeight: number | null;
@@ -32,6 +34,7 @@ interface Counters {
   packetsLost: number;
   audioEnergy: number;
   audioDuration: number;
+  audioBytesIn: number;
 }
 
 type Stat = Record<string, unknown> & { type: string; id: string };
@@ -59,6 +62,7 @@ export class QualitySampler {
       packetsLost: sum(inbound, 'packetsLost'),
       audioEnergy: num(inAudio?.totalAudioEnergy) ?? 0,
       audioDuration: num(inAudio?.totalSamplesDuration) ?? 0,
+      audioBytesIn: num(inAudio?.bytesReceived) ?? 0,
     };
     const prev = this.last;
     this.last = now;
@@ -76,6 +80,7 @@ export class QualitySampler {
       rttMs: num(pair?.currentRoundTripTime) === null ? null : num(pair?.currentRoundTripTime)! * 1000,
       framesDecoded: num(inVideo?.framesDecoded) ?? 0,
       audioPower: prev && audioSpan > 0 ? (now.audioEnergy - prev.audioEnergy) / audioSpan : null,
+      audioBytes: prev ? now.audioBytesIn - prev.audioBytesIn : null,
       sendWidth: num(outVideo?.frameWidth),
       sendHeight: num(outVideo?.frameHeight),
       sendFps: num(outVideo?.framesPerSecond),

@@ -11,6 +11,8 @@ export interface CallModel {
   peers: PeerView[];
   members: MediaMember[];
   selfId: string | null;
+  /** Session ids whose audio this side measured arriving in the last 2 s. */
+  heard: string[];
   devices: DeviceLists;
   audio: boolean;
   video: boolean;
@@ -74,7 +76,8 @@ export function useCall(port: SignalingPort | null, sessionId: string | null, se
 
   const peers = mesh.current?.views() ?? [];
   const health = callHealth(peers);
-  const state = stateOf(local, flags, health.health, health.reason);
+  const heard = mesh.current?.heard() ?? [];
+  const state = { ...stateOf(local, flags, health.health, health.reason), hears: heard };
   const key = JSON.stringify(state);
   useEffect(() => {
     if (!port || !mesh.current || published.current === key) return;
@@ -104,6 +107,7 @@ export function useCall(port: SignalingPort | null, sessionId: string | null, se
     peers,
     members: mesh.current?.members ?? [],
     selfId: mesh.current?.selfId ?? null,
+    heard,
     devices,
     ...flags,
     setAudio,

@@ -1,6 +1,7 @@
 import type { CommandView } from '../../../protocol/api.js';
 import type { ScannerCommand } from '../../../protocol/commands.js';
 import { outcomeFromError, outcomeFromView, type CommandOutcome } from '../logic/outcome.js';
+import { commandLabel } from '../logic/log-words.js';
 import { API_MISSING, type SliceCreator, type StoreDeps } from './types.js';
 
 /**
@@ -36,6 +37,7 @@ export const createCommandSlice =
           return null;
         }
         record(origin, token, { state: 'pending', command, sentAt: deps.now() });
+        get().commandLabels.note(command.name, commandLabel(command, get().snapshot));
         try {
           const view = await api.commands.send(command);
           record(origin, token, outcomeFromView(view));

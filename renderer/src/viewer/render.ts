@@ -39,7 +39,8 @@ export function renderGrey(pixels: StoredPixels, greyLut: Uint8Array, minStored:
 }
 
 /**
- * A thumbnail of at most size x size pixels, nearest-neighbour sampled and aspect kept, so a
+ * A thumbnail of at most size x size pixels, nearest-neighbour sampled and aspect kept (the
+ * image's physical aspect when `pixel` gives the shape of a pixel, see geometry.ts), so a
  * series strip costs a few thousand LUT look-ups per image instead of a full render.
  */
 export function renderThumbnail(
@@ -49,10 +50,11 @@ export function renderThumbnail(
   greyLut: Uint8Array,
   minStored: number,
   size: number,
+  pixel: { width: number; height: number } = { width: 1, height: 1 },
 ): { width: number; height: number; rgba: Uint8ClampedArray } {
-  const scale = Math.min(1, size / Math.max(rows, columns));
-  const width = Math.max(1, Math.round(columns * scale));
-  const height = Math.max(1, Math.round(rows * scale));
+  const scale = Math.min(1, size / Math.max(rows * pixel.height, columns * pixel.width));
+  const width = Math.max(1, Math.min(size, Math.round(columns * pixel.width * scale)));
+  const height = Math.max(1, Math.min(size, Math.round(rows * pixel.height * scale)));
   const rgba = new Uint8ClampedArray(width * height * 4);
   const words = rgbaWordsOf(greyLut);
   const out = new Uint32Array(rgba.buffer);

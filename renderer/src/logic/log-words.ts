@@ -1,0 +1,159 @@
+import type { LogEntry } from '../../../protocol/api.js';
+import type { ScannerCommand } from '../../../protocol/commands.js';
+import type { ScannerSnapshot } from '../../../protocol/scanner.js';
+
+/**
+ * The event log in an MR technologist's words ("Queued T2 TSE axial", "Scan started"), the
+ * core's technical line kept as the detail of the row. Entries arrive from the workstation core
+ * as text; these rules read its fixed phrasing (main/core/activity.ts) and fall back to that
+ * text unchanged for anything they do not know, so nothing is ever hidden.
+ */
+
+/** What a command acts on, in words, while its outcome is awaited (FIFO per command name). */
+export class CommandLabels {
+  private readonly pending = new Map<string, string[]>();
+
+  note(name: string, label: string | null): void {
+    const list = this.pending.get(name) ?? [];
+    list.push(label ?? '');
+    // A command answered elsewhere (another window) never takes its label: keep the list short.
+    if (list.length > 20) list.shift();
+    this.pending.set(name, list);
+  }
+
+  peek(name: string): string {
+    return this.pending.get(name)?.[0] ?? '';
+  }
+
+  take(name: string): string {
+    return this.pending.get(name)?.shift() ?? '';
+  }
+}
+
+/** The name of what a command acts on, from the state the technologist saw when giving it. */
+export function commandLabel(command: ScannerCommand, snapshot: ScannerSnapshot | null): string | null {
+  const nameOf = (id: string) => snapshot?.queue.find((s) => s.id === id)?.name ?? null;
+  switch (command.name) {
+    case 'sequence.queue':
+      return snapshot?.library.find((t) => t.id === command.protocolId)?.name ?? null;
+    case 'sequence.remove':
+    case 'sequence.reorder':
+    case 'sequence.edit':
+      return nameOf(command.sequenceId);
+    case 'scan.start':
+      return command.sequenceId ? nameOf(command.sequenceId) : (snapshot?.queue.find((s) => s.status === 'queued')?.name ?? null);
+    default:
+      return null;
+  }
+}
+
+const with_ = (text: string, label: string) => (label ? `${text} ${label}` : text);
+const colon = (text: string, label: string) => (label ? `${text}: ${label}` : text);
+
+const SENT: Record<string, (label: string) => string> = {
+  'exam.open': () => 'Opening the exam',
+  'exam.close': () => 'Closing the exam',
+  'sequence.queue': (l) => with_('Adding', l || 'a sequence') + ' to the queue',
+  'sequence.remove': (l) => with_('Removing', l || 'a sequence') + ' from the queue',
+  'sequence.reorder': (l) => with_('Moving', l || 'a sequence') + ' in the queue',
+  'sequence.edit': (l) => with_('Changing the parameters of', l || 'a sequence'),
+  'scan.start': (l) => with_('Starting', l || 'the scan'),
+  'scan.pause': () => 'Pausing the scan',
+  'scan.resume': () => 'Resuming the scan',
+  'scan.stop': () => 'Stopping the scan',
+};
+
+const DONE: Record<string, (label: string) => string> = {
+  'exam.open': () => 'Exam opened',
+  'exam.close': () => 'Exam closed',
+  'sequence.queue': (l) => (l ? `Queued ${l}` : 'Sequence added to the queue'),
+  'sequence.remove': (l) => (l ? `Removed ${l} from the queue` : 'Sequence removed from the queue'),
+  'sequence.reorder': () => 'Queue order changed',
+  'sequence.edit': (l) => (l ? `Parameters of ${l} changed` : 'Parameters changed'),
+  'scan.start': (l) => colon('Scan started', l),
+  'scan.pause': () => 'Scan paused',
+  'scan.resume': () => 'Scan resumed',
+  'scan.stop': () => 'Scan stopped',
+};
+
+const ACTION: Record<string, string> = {
+  'exam.open': 'Opening the exam',
+  'exam.close': 'Closing the exam',
+  'sequence.queue': 'Adding to the queue',
+  'sequence.remove': 'Removing from the queue',
+  'sequence.reorder': 'Reordering the queue',
+  'sequence.edit': 'Changing parameters',
+  'scan.start': 'Start',
+  'scan.pause': 'Pause',
+  'scan.resume': 'Resume',
+  'scan.stop': 'Stop',
+};
+
+const SCANNER: Record<string, (name: string) => string> = {
+  idle: () => 'Scanner idle',
+  'exam-open': () => 'Exam open, nothing queued',
+  'sequence-queued': () => 'Ready to scan',
+  acquiring: (n) => colon('Acquiring', n),
+  paused: (n) => colon('Paused', n),
+  completed: () => 'Scan complete',
+  aborted: () => 'Scan stopped before the end',
+};
+
+const LINK_HEALTH: Record<string, string> = {
+  healthy: 'Connection to the scanner site is healthy',
+  degraded: 'Connection to the scanner site is slow',
+  reconnecting: 'Reconnecting to the scanner site',
+  lost: 'Connection to the scanner site lost',
+  failed: 'Connection to the scanner site failed',
+  connecting: 'Connecting to the scanner site',
+  offline: 'Not connected to the scanner site',
+};
+
+/** The row's headline. `labels` is consumed on acknowledgements (one per command outcome). */
+export function plainWords(entry: LogEntry, labels: CommandLabels): string {
+  const t = entry.text;
+  let m: RegExpExecArray | null;
+  switch (entry.kind) {
+    case 'command':
+      if ((m = /^sent (\S+)$/.exec(t)) && SENT[m[1]]) return SENT[m[1]](labels.peek(m[1]));
+      if ((m = /^resent (\S+)/.exec(t)) && SENT[m[1]]) return `${SENT[m[1]](labels.peek(m[1]))} (sent again after a reconnect)`;
+      if ((m = /^asking the gateway whether (\S+) was applied/.exec(t))) return `Checking whether "${ACTION[m[1]] ?? m[1]}" was carried out`;
+      return t;
+    case 'ack':
+      if ((m = /^(\S+) done/.exec(t)) && DONE[m[1]]) return DONE[m[1]](labels.take(m[1]));
+      if ((m = /^(\S+) refused: (\S+)\s*(.*?)(?: \(outcome recovered from the gateway\))?$/.exec(t))) {
+        labels.take(m[1]);
+        return `${ACTION[m[1]] ?? m[1]} refused${m[3] ? `: ${m[3]}` : ''}`;
+      }
+      return t;
+    case 'scanner':
+      if ((m = /^scanner (\S+?)(?::\s*(.*))?$/.exec(t)) && SCANNER[m[1]]) return SCANNER[m[1]](m[2] ?? '');
+      return t;
+    case 'notice':
+      if ((m = /^EMERGENCY STOP by (.+?):/.exec(t))) return `Scan stopped by onsite emergency stop (${m[1]})`;
+      return t;
+    case 'health':
+      if ((m = /^link (\S+)/.exec(t)) && LINK_HEALTH[m[1]]) return LINK_HEALTH[m[1]];
+      if ((m = /^audio\/video (\S+?)(?::|$)/.exec(t))) return m[1] === 'ok' ? 'Call with the scanner room is working' : m[1] === 'degraded' ? 'Call with the scanner room is poor' : 'Call with the scanner room is lost';
+      return t;
+    case 'link':
+      if (/^link connected/.test(t)) return 'Connected to the scanner site';
+      if (/^link connecting/.test(t)) return 'Connecting to the scanner site';
+      if (/^link (disconnected|closed)/.test(t)) return 'Disconnected from the scanner site';
+      if (/^link lost/.test(t)) return 'Connection to the scanner site lost';
+      if (/^resumed after event/.test(t)) return 'Reconnected; missed events caught up';
+      if (/fresh scanner snapshot$/.test(t)) return 'Reconnected; scanner state reloaded';
+      return t;
+    case 'image':
+      if (/^image refused/i.test(t)) return 'An image could not be shown';
+      return t;
+    case 'error':
+      if (/^gateway sent a bad frame/.test(t)) return 'A message from the scanner site could not be read';
+      return t;
+  }
+}
+
+/** The stable error code in an entry's technical text, if any. */
+export function entryCode(entry: LogEntry): string | null {
+  return /\bLARMOR_E_[A-Z0-9_]+/.exec(entry.text)?.[0] ?? null;
+}

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { Gateway } from '../../gateway/server/gateway.js';
+import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
+import { startTestGateway } from '../helpers/gateway.js';
+import { onsiteGrants, type OnsiteClient } from '../helpers/onsite.js';
+import { openExamAndQueue, openWorkstationPage } from '../helpers/onsite-page.js';
+
+let gateway: Gateway;
+let browser: Browser;
+let onsite: OnsiteClient;
+let operator: Page;
+let observer: Page;
+const cleanups: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  gateway = await startTestGateway();
+  browser = await launchChromium();
+  operator = await openWorkstationPage(browser, gateway, 'operator', 'Rita Remote', cleanups);
+  observer = await openWorkstationPage(browser, gateway, 'observer', 'Tom Trainer', cleanups);
+  onsite = await onsiteGrants(gateway, 'Rita Remote', 'Olivia Onsite');
+});
+
+afterAll(async () => {
+  onsite?.close();
+  for (const c of cleanups) await c();
+  await browser?.close();
+  await gateway?.close();
+});
+
+describe.skipIf(!chromiumAvailable())('event log', () => {
+  it('keeps following new entries, and after the user scrolls up offers a "new entries" button that brings them back', async () => {
+    await openExamAndQueue(operator, 'localizer');
+    const log = operator.getByTestId('event-log');
+    const queueMore = async (n: number) => {
+      for (let i = 0; i < n; i++) await operator.evaluate(() => window.larmor!.commands.send({ name: 'sequence.queue', protocolId: 't2-tse-ax' }));
+    };
+    const distanceFromBottom = () => log.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+
+    await queueMore(12);
+    await expect.poll(distanceFromBottom).toBeLessThan(24);
+    await expect.poll(() => log.getAttribute('data-following')).toBe('true');
+
+    await log.hover();
+    await operator.mouse.wheel(0, -2000);
+    await expect.poll(distanceFromBottom).toBeGreaterThan(24);
+    await queueMore(2);
+    await expect.poll(() => operator.getByTestId('log-new-entries').isVisible()).toBe(true);
+    expect(await distanceFromBottom()).toBeGreaterThan(24); // the reader's place is kept
+
+    await operator.getByTestId('log-new-entries').click();
+    await expect.poll(distanceFromBottom).toBeLessThan(24);
+    await queueMore(3);
+    await expect.poll(distanceFromBottom).toBeLessThan(24);
+    expect(await operator.getByTestId('log-new-entries').count()).toBe(0);
+  });
+});
+
+describe.skipIf(!chromiumAvailable())('emergency stop banner', () => {
+  it('shows a red banner with who, when and why on the operator and the observer workstations, with the alarm on', async () => {
+    const ack = await onsite.act({ name: 'emergency.stop', reason: 'patient pressed the call button' });
+    expect(ack.outcome).toBe('done');
+    for (const page of [operator, observer]) {
+      const banner = page.getByTestId('emergency-banner');
+      await banner.waitFor({ timeout: 15_000 });
+      expect(await banner.getAttribute('role')).toBe('alert');
+      expect(await page.getByTestId('emergency-by').textContent()).toBe('Olivia Onsite');
+      expect(await page.getByTestId('emergency-reason').textContent()).toBe('patient pressed the call button');
+      expect(await banner.textContent()).toMatch(/\d\d:\d\d:\d\d/);
+      // The alarm context exists; whether the browser lets it sound yet depends on a user gesture.
+      await expect.poll(() => banner.getAttribute('data-alarm')).toMatch(/^(running|suspended)$/);
+      const box = await banner.boundingBox();
+      const width = await page.evaluate(() => document.documentElement.clientWidth);
+      expect(box!.width).toBeGreaterThan(width * 0.9); // full width
+      if (process.env.LARMOR_SHOT_DIR) await page.screenshot({ path: `${process.env.LARMOR_SHOT_DIR}/emergency-${page === operator ? 'operator' : 'observer'}.png` });
+    }
+  });
+
+  it('goes away where it is acknowledged, and only there', async () => {
+    await operator.getByTestId('emergency-acknowledge').click();
+    await expect.poll(() => operator.getByTestId('emergency-banner').count()).toBe(0);
+    expect(await observer.getByTestId('emergency-banner').count()).toBe(1);
+    await observer.getByTestId('emergency-acknowledge').click();
+    await expect.poll(() => observer.getByTestId('emergency-banner').count()).toBe(0);
+  });
+});

@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Gateway } from '../../gateway/server/gateway.js';
+import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
+import { startTestGateway } from '../helpers/gateway.js';
+import { openOnsiteConsole, openWorkstationPage } from '../helpers/onsite-page.js';
+
+let gateway: Gateway;
+let browser: Browser;
+let operator: Page;
+let onsite: Page;
+const cleanups: (() => Promise<void>)[] = [];
+
+const SIZES = [
+  { width: 1366, height: 768 },
+  { width: 1440, height: 900 },
+  { width: 1920, height: 1080 },
+] as const;
+
+beforeAll(async () => {
+  gateway = await startTestGateway();
+  browser = await launchChromium();
+  onsite = await openOnsiteConsole(browser, gateway, 'Olivia Onsite-Longname');
+  operator = await openWorkstationPage(browser, gateway, 'operator', 'Rita Remote-Technologist', cleanups);
+  await openWorkstationPage(browser, gateway, 'observer', 'Tom Trainer from the Teaching Hospital', cleanups);
+  await onsite.locator('[data-testid="control-grant"][data-operator="Rita Remote-Technologist"]').click();
+  await operator.getByTestId('exam-patient-name').fill('MUSTERMANN-LONGFAMILYNAME^MAXIMILIANA ALEXANDRA');
+  await operator.getByTestId('exam-patient-id').fill('PID-2026-0000012345');
+  await operator.getByTestId('exam-submit').click();
+  await operator.getByTestId('scanner-state').filter({ hasText: /exam open/i }).waitFor({ timeout: 15_000 });
+  for (const id of ['localizer', 't1-se-ax', 't2-tse-ax', 'flair-ax', 'dwi-ax', 't1-gre-ax']) {
+    await operator.getByTestId('library-select').selectOption(id);
+    await operator.getByTestId('queue-add').click();
+  }
+  await operator.getByTestId('queue-item').nth(5).waitFor({ timeout: 15_000 });
+});
+
+afterAll(async () => {
+  for (const c of cleanups) await c();
+  await browser?.close();
+  await gateway?.close();
+});
+
+/**
+ * Elements whose content is cut off sideways, or that reach past the window: the key panels
+ * scroll inside themselves, so none of them may be wider inside than out.
+ */
+function clipped(page: Page) {
+  return page.evaluate(() => {
+    const found: string[] = [];
+    const describe = (el: Element) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${[...el.classList].join('.')}[${el.getAttribute('data-testid') ?? el.getAttribute('aria-label') ?? ''}]`;
+    const width = document.documentElement.clientWidth;
+    const height = document.documentElement.clientHeight;
+    for (const el of document.querySelectorAll('.session-header, .panel, .column, .session-body, .session-footer, .header-right, .button-row, header, section')) {
+      const html = el as HTMLElement;
+      if (html.scrollWidth > html.clientWidth + 1) found.push(`${describe(el)} scrollWidth ${html.scrollWidth} > clientWidth ${html.clientWidth}`);
+    }
+    // Inside a panel that scrolls vertically, an element below the fold is reached by scrolling, not cut off.
+    const inScroller = (el: Element) => {
+      for (let p = el.parentElement; p; p = p.parentElement) {
+        const overflowY = getComputedStyle(p).overflowY;
+        if ((overflowY === 'auto' || overflowY === 'scroll') && p.scrollHeight > p.clientHeight) return true;
+      }
+      return false;
+    };
+    for (const el of document.querySelectorAll('button, select, input, video, canvas, [data-testid]')) {
+      if (inScroller(el)) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;
+      if (r.right > width + 1 || r.bottom > height + 1 || r.left < -1) found.push(`${describe(el)} outside the window (${Math.round(r.left)},${Math.round(r.top)} to ${Math.round(r.right)},${Math.round(r.bottom)})`);
+    }
+    if (document.documentElement.scrollWidth > width + 1) found.push(`page scrolls sideways: ${document.documentElement.scrollWidth} > ${width}`);
+    return found;
+  });
+}
+
+describe.skipIf(!chromiumAvailable())('workstation layout', () => {
+  it.each(SIZES)('has no clipped panel or control at $width x $height', async (size) => {
+    await operator.setViewportSize(size);
+    await operator.waitForTimeout(200); // a frame or two for the layout to settle after the resize
+    if (process.env.LARMOR_SHOT_DIR) await operator.screenshot({ path: `${process.env.LARMOR_SHOT_DIR}/layout-${size.width}x${size.height}.png` });
+    expect(await clipped(operator)).toEqual([]);
+  });
+
+  it('truncates the exam line and keeps the full text on hover', async () => {
+    const exam = operator.locator('.header-exam');
+    expect(await exam.getAttribute('title')).toMatch(/MUSTERMANN-LONGFAMILYNAME\^MAXIMILIANA ALEXANDRA, PID-2026-0000012345/);
+  });
+});
+
+describe.skipIf(!chromiumAvailable())('accessibility (axe-core)', () => {
+  async function seriousViolations(page: Page) {
+    const results = await new AxeBuilder({ page }).analyze();
+    return results.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  }
+
+  it('finds no serious or critical violation on the workstation', async () => {
+    await operator.setViewportSize({ width: 1440, height: 900 });
+    expect(await seriousViolations(operator)).toEqual([]);
+  });
+
+  it('finds no serious or critical violation on the onsite console', async () => {
+    expect(await seriousViolations(onsite)).toEqual([]);
+  });
+});

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import type { LogEntry } from '../../protocol/api.js';
+import { CommandLabels, commandLabel, entryCode, plainWords } from '../../renderer/src/logic/log-words.js';
+import { snapshot } from './fixtures.js';
+
+const at = '2026-12-01T10:00:00.000Z';
+const e = (kind: LogEntry['kind'], text: string, level: LogEntry['level'] = 'info'): LogEntry => ({ at, kind, level, text });
+
+describe('event log in the technologist\'s words', () => {
+  it('says "Queued T2 TSE axial" when the queue command this window gave is acknowledged', () => {
+    const labels = new CommandLabels();
+    labels.note('sequence.queue', commandLabel({ name: 'sequence.queue', protocolId: 't2-tse-ax' }, snapshot()));
+    expect(plainWords(e('command', 'sent sequence.queue'), labels)).toBe('Adding T2 TSE axial to the queue');
+    expect(plainWords(e('ack', 'sequence.queue done'), labels)).toBe('Queued T2 TSE axial');
+    expect(plainWords(e('ack', 'sequence.queue done'), labels)).toBe('Sequence added to the queue'); // a command given elsewhere
+  });
+
+  it('says "Scan started" and "Scan stopped by onsite emergency stop"', () => {
+    const labels = new CommandLabels();
+    expect(plainWords(e('ack', 'scan.start done'), labels)).toBe('Scan started');
+    expect(plainWords(e('notice', 'EMERGENCY STOP by Olivia Onsite: acquisition stopped; remote control revoked from Rita Remote', 'alarm'), labels)).toBe(
+      'Scan stopped by onsite emergency stop (Olivia Onsite)',
+    );
+  });
+
+  it('puts a refusal\'s reason in words and keeps its code for the detail row', () => {
+    const entry = e('ack', 'scan.start refused: LARMOR_E_CHECKLIST_INCOMPLETE the onsite checklist is not confirmed', 'warning');
+    expect(plainWords(entry, new CommandLabels())).toBe('Start refused: the onsite checklist is not confirmed');
+    expect(entryCode(entry)).toBe('LARMOR_E_CHECKLIST_INCOMPLETE');
+  });
+
+  it('leaves a line it does not know as it is', () => {
+    expect(plainWords(e('notice', 'something new happened'), new CommandLabels())).toBe('something new happened');
+  });
+});
