@@ -9,6 +9,7 @@ export * from './image-frame.js';
 export * from './preview-frame.js';
 export * from './rle-errors.js';
 export * from './image-errors.js';
+export * from './audit-errors.js';
 export * from './onsite.js';
 export * from './signaling.js';
 export * from './health.js';
