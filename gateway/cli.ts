@@ -8,7 +8,8 @@ import { Gateway } from './server/gateway.js';
 const USAGE = `usage: larmor gateway [--port N] [--host ADDR] [--time-scale X] [--data-dir DIR]
                       [--tls-cert FILE --tls-key FILE] [--token TOKEN]
                       [--site NAME] [--fallback TEXT] [--dicom-port M [--ae-title T]]
-                      [--ice-servers JSON] [--operator-loss finish|pause|stop] [--control-grace S]`;
+                      [--ice-servers JSON] [--operator-loss finish|pause|stop] [--control-grace S]
+                      [--observer-phi none|full]`;
 
 /**
  * `larmor gateway`: the scanner-side service. When started by the workstation (`npm start`)
@@ -34,6 +35,8 @@ export async function run(argv: string[]): Promise<number> {
       'control-grace': { type: 'string', default: process.env.LARMOR_CONTROL_GRACE_S },
       'dicom-port': { type: 'string', default: process.env.LARMOR_DICOM_PORT },
       'ae-title': { type: 'string', default: process.env.LARMOR_AE_TITLE ?? 'LARMOR' },
+      // What observers see of the patient: none (identifiers removed, PS3.15 Annex E) or full.
+      'observer-phi': { type: 'string', default: process.env.LARMOR_OBSERVER_PHI ?? 'none' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -56,6 +59,8 @@ export async function run(argv: string[]): Promise<number> {
   if (operatorLoss !== 'finish' && operatorLoss !== 'pause' && operatorLoss !== 'stop') return usageError(`--operator-loss ${operatorLoss} must be finish, pause or stop`);
   const graceS = values['control-grace'] === undefined ? undefined : Number(values['control-grace']);
   if (graceS !== undefined && !(graceS >= 0 && graceS <= 3600)) return usageError(`--control-grace ${values['control-grace']} must be 0..3600 seconds`);
+  const observerPhi = values['observer-phi'];
+  if (observerPhi !== 'none' && observerPhi !== 'full') return usageError(`--observer-phi ${observerPhi} must be none or full`);
   let gateway: Gateway;
   try {
     gateway = await Gateway.start({
@@ -69,6 +74,7 @@ export async function run(argv: string[]): Promise<number> {
       policy: { ...(values.fallback ? { fallbackInstructions: values.fallback } : {}), ...(graceS !== undefined ? { controlGraceS: graceS } : {}), ...LOSS_WORDS[operatorLoss] },
       operatorLossAction: operatorLoss,
       iceServers,
+      observerPhi,
       dicom: dicomPort === undefined ? undefined : { port: dicomPort, host: values.host, aeTitle: values['ae-title'] },
       log: (line) => console.log(`[gateway] ${line}`),
     });

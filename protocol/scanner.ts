@@ -67,6 +67,8 @@ export const Exam = z.object({
   accessionNumber: z.string().nullable(),
   studyUid: z.string(),
   openedAt: z.string(),
+  /** Set when the patient's identifiers were removed for this viewer (observer PHI policy "none"). */
+  deidentified: z.boolean().optional(),
 });
 export type Exam = z.infer<typeof Exam>;
 

@@ -11,6 +11,7 @@ import {
   SUBPROTOCOL,
   type IceServer,
   type LinkPolicy,
+  type Role,
   type ScannerSnapshot,
   decodeClientMessage,
 } from '../../protocol/index.js';
@@ -29,6 +30,8 @@ import { OnsiteHandler } from './onsite-handler.js';
 import { SessionRegistry, type ClientSession } from './sessions.js';
 import { newDicomUid } from './uids.js';
 import { attachImaging, type DicomReceiverOptions, type Imaging } from '../images/index.js';
+import { deidentifyPart10 } from '../images/deidentify-part10.js';
+import { deidentifyEventBody, deidentifySnapshot, type ObserverPhi } from './observer-phi.js';
 
 export interface GatewayOptions {
   port?: number;
@@ -62,6 +65,8 @@ export interface GatewayOptions {
   onsiteDir?: string;
   /** Extra HTTP routes. Return true when handled. */
   httpRoutes?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** What observers see of the patient (default none: identifiers removed, PS3.15 Annex E). */
+  observerPhi?: ObserverPhi;
 }
 
 /** Control frames are small; anything bigger is refused with an error and the link stays up. */
@@ -132,7 +137,10 @@ export class Gateway {
     this.onsite = new OnsiteHandler(ctx, this.control);
     this.commands = new CommandHandler(ctx, this.control, this.onsite, options);
     this.media = new MediaRelay(ctx, options.iceServers ?? []);
-    this.handshake = new Handshake(ctx, { control: this.control, events: this.events, bootId: this.bootId, token: options.token, snapshot: () => this.snapshot() });
+    this.handshake = new Handshake(ctx, { control: this.control, events: this.events, bootId: this.bootId, token: options.token, snapshot: (role) => this.snapshotFor(role), observerPhi: this.observerPhi });
+    if (this.observerPhi === 'none') {
+      this.events.redactForObservers({ body: (body) => deidentifyEventBody(body, this.scanner.core().exam), part10: deidentifyPart10 });
+    }
     this.scanner.on('change', () => this.publishSnapshot());
     const handler = (req: IncomingMessage, res: ServerResponse) => this.handleHttp(req, res);
     this.http = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(handler);
@@ -193,9 +201,22 @@ export class Gateway {
     };
   }
 
+  get observerPhi(): ObserverPhi {
+    return this.options.observerPhi ?? 'none';
+  }
+
+  /** The snapshot as a session of this role may see it: observers per the observer PHI policy. */
+  snapshotFor(role: Role): ScannerSnapshot {
+    return role === 'observer' && this.observerPhi === 'none' ? deidentifySnapshot(this.snapshot()) : this.snapshot();
+  }
+
   /** Send one image (DICOM Part 10 bytes) to every greeted client, numbered with the events. */
   publishImage(header: Parameters<EventBuffer['appendImage']>[0], part10: Uint8Array): void {
-    this.sessions.broadcast(this.events.appendImage(header, part10));
+    const event = this.events.appendImage(header, part10);
+    if (event.observerFrame === null) {
+      this.store.audit({ sessionId: null, actor: 'gateway', role: null, action: 'observer phi', decision: 'image withheld', code: null, detail: { sopInstanceUid: header.sopInstanceUid, why: 'its patient identifiers could not be removed' } });
+    }
+    this.sessions.broadcast(event);
   }
 
   notice(level: 'info' | 'warning' | 'alarm', text: string): void {
