@@ -18,14 +18,14 @@ export function openAuditDatabase(file: string): Database.Database {
 const COLUMNS = 'id, at, session_id, actor, role, action, decision, code, detail, user_id, peer, prev_hash, hash';
 
 /** Raw rows in id order (the column order of COLUMNS), for the hot verify loop. */
-export function iterateRawRows(db: Database.Database, since?: string): IterableIterator<unknown[]> {
-  const sql = since === undefined ? `SELECT ${COLUMNS} FROM audit ORDER BY id` : `SELECT ${COLUMNS} FROM audit WHERE at >= ? ORDER BY id`;
-  const statement = db.prepare(sql).raw();
-  return (since === undefined ? statement.iterate() : statement.iterate(since)) as IterableIterator<unknown[]>;
+export function iterateRawRows(db: Database.Database, since?: string, afterId = 0, limit = -1): IterableIterator<unknown[]> {
+  const where = since === undefined ? 'id > ?' : 'id > ? AND at >= ?';
+  const statement = db.prepare(`SELECT ${COLUMNS} FROM audit WHERE ${where} ORDER BY id LIMIT ?`).raw();
+  return (since === undefined ? statement.iterate(afterId, limit) : statement.iterate(afterId, since, limit)) as IterableIterator<unknown[]>;
 }
 
-export function* iterateRows(db: Database.Database, since?: string): Generator<AuditRow> {
-  for (const r of iterateRawRows(db, since)) yield toAuditRow(r);
+export function* iterateRows(db: Database.Database, since?: string, afterId = 0, limit = -1): Generator<AuditRow> {
+  for (const r of iterateRawRows(db, since, afterId, limit)) yield toAuditRow(r);
 }
 
 export function toAuditRow(r: unknown[]): AuditRow {

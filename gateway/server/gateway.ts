@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -32,6 +33,7 @@ import { newDicomUid } from './uids.js';
 import { attachImaging, type DicomReceiverOptions, type Imaging } from '../images/index.js';
 import { deidentifyPart10 } from '../images/deidentify-part10.js';
 import { deidentifyEventBody, deidentifySnapshot, type ObserverPhi } from './observer-phi.js';
+import { AuditShipper, type AuditSyslogOptions } from '../audit/syslog/audit-shipper.js';
 
 export interface GatewayOptions {
   port?: number;
@@ -67,6 +69,8 @@ export interface GatewayOptions {
   httpRoutes?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** What observers see of the patient (default none: identifiers removed, PS3.15 Annex E). */
   observerPhi?: ObserverPhi;
+  /** Ship every audit row as a DICOM audit message over TLS syslog (RFC 5425) to the site's repository. */
+  auditSyslog?: AuditSyslogOptions;
 }
 
 /** Control frames are small; anything bigger is refused with an error and the link stays up. */
@@ -111,6 +115,7 @@ export class Gateway {
   private readonly log: (line: string) => void;
   readonly site: ScannerSnapshot['site'];
   imaging: Imaging | null = null;
+  auditShipper: AuditShipper | null = null;
 
   private constructor(private readonly options: GatewayOptions) {
     const host = options.host ?? '127.0.0.1';
@@ -162,6 +167,19 @@ export class Gateway {
       gateway.http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
     });
     gateway.imaging = await attachImaging(gateway, options.dicom, gateway.log);
+    if (options.auditSyslog) {
+      const shipper = new AuditShipper({
+        ...options.auditSyslog,
+        databaseFile: options.dataFile,
+        cursorFile: `${options.dataFile}.syslog-cursor`,
+        origin: { hostname: hostname(), procId: String(process.pid), sourceId: `larmor-gateway@${hostname()}`, siteId: gateway.site.name },
+        log: gateway.log,
+      });
+      gateway.auditShipper = shipper;
+      gateway.store.onAudit(() => shipper.notify());
+    }
+    // PS3.15 A.5.3.1 Application Activity: the audit trail says when the gateway ran.
+    gateway.store.audit({ sessionId: null, actor: 'gateway', role: null, action: 'gateway', decision: 'started', code: null, detail: { url: gateway.url, observerPhi: gateway.observerPhi } });
     gateway.scanner.startClock();
     gateway.liveness = setInterval(() => gateway.dropSilentClients(), gateway.heartbeatIntervalMs);
     gateway.liveness.unref();
@@ -231,6 +249,8 @@ export class Gateway {
     for (const s of this.sessions.values()) s.ws.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    this.store.audit({ sessionId: null, actor: 'gateway', role: null, action: 'gateway', decision: 'stopped', code: null });
+    await this.auditShipper?.close();
     this.store.close();
   }
 

@@ -40,6 +40,7 @@ export class GatewayStore {
   private readonly appendAudit: (record: AuditRecord) => void;
   /** The newest row's id and hash, kept here so an append needs no read of the table. */
   private tail = { id: 0, hash: GENESIS_HASH, dataVersion: -1 };
+  private readonly auditListeners: (() => void)[] = [];
 
   constructor(file: string) {
     if (file !== ':memory:') createPrivateFile(file);
@@ -64,6 +65,12 @@ export class GatewayStore {
 
   audit(record: AuditRecord): void {
     this.appendAudit(record);
+    for (const listener of this.auditListeners) listener();
+  }
+
+  /** Called after every audit row is on disk (the syslog shipper wakes up on it). */
+  onAudit(listener: () => void): void {
+    this.auditListeners.push(listener);
   }
 
   private appendChained(record: AuditRecord): void {
