@@ -119,7 +119,7 @@ function el(name: string, attributes: Record<string, string | undefined>, childr
   return body === '' ? `<${name}${attrs}/>` : `<${name}${attrs}>${body}</${name}>`;
 }
 
-/** Marks raw text so el() can tell it from child elements (both are strings). */
+/** Element text content: escaped here, since el() joins its children as markup. */
 function text(value: string): string {
   return escapeXml(value);
 }
