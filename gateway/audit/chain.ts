@@ -36,5 +36,6 @@ export function canonicalRow(row: ChainedRow): string {
 }
 
 export function rowHash(prevHash: string, row: ChainedRow): string {
-  return createHash('sha256').update(prevHash).update('\n').update(canonicalRow(row)).digest('hex');
+  // One update of the joined string: the same bytes as three updates, measurably faster per row.
+  return createHash('sha256').update(`${prevHash}\n${canonicalRow(row)}`).digest('hex');
 }
