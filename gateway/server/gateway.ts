@@ -33,7 +33,7 @@ import { newDicomUid } from './uids.js';
 import { attachImaging, type DicomReceiverOptions, type Imaging } from '../images/index.js';
 import { deidentifyPart10 } from '../images/deidentify-part10.js';
 import { deidentifyEventBody, deidentifySnapshot, type ObserverPhi } from './observer-phi.js';
-import { AuditShipper, type AuditSyslogOptions } from '../audit/syslog/audit-shipper.js';
+import { AuditShipper, parseSyslogUrl, type AuditSyslogOptions } from '../audit/syslog/audit-shipper.js';
 
 export interface GatewayOptions {
   port?: number;
@@ -123,6 +123,7 @@ export class Gateway {
       throw new LarmorError('LARMOR_E_TLS_REQUIRED', `listening on ${host} needs a TLS certificate and key: links outside loopback are always encrypted`);
     }
     this.log = options.log ?? (() => {});
+    if (options.auditSyslog) parseSyslogUrl(options.auditSyslog.url); // refuse a bad URL before listening
     this.site = options.site ?? { name: 'Larmor demo site', scanner: 'Simulated 1.5 T', fieldStrengthT: 1.5 };
     this.policy = { ...DEFAULT_POLICY, ...options.policy };
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 250;
