@@ -27,7 +27,7 @@ export function deidentifyExam(exam: Exam): Exam {
 }
 
 export function deidentifySnapshot(snapshot: ScannerSnapshot): ScannerSnapshot {
-  return snapshot.exam ? { ...snapshot, exam: deidentifyExam(snapshot.exam) } : snapshot;
+  return { ...snapshot, exam: snapshot.exam ? deidentifyExam(snapshot.exam) : null, deidentified: true };
 }
 
 /**

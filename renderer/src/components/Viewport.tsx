@@ -37,7 +37,7 @@ interface Drag {
 /** The live image viewport (issue 4): one canvas pixel per image pixel; zoom and pan are a CSS transform. */
 export function Viewport() {
   const uid = useApp((s) => s.selectedSeriesUid);
-  const deidentified = useApp((s) => s.snapshot?.exam?.deidentified === true);
+  const deidentified = useApp((s) => s.snapshot?.deidentified === true);
   const record = useApp((s) => (uid ? s.series[uid] : undefined));
   const view: SeriesView = useApp((s) => (uid ? s.seriesViews[uid] : undefined)) ?? INITIAL_SERIES_VIEW;
   const refusal = useApp((s) => s.imageRefusal);

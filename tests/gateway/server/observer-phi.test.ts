@@ -72,13 +72,14 @@ describe('observer PHI policy', () => {
 
   it('none: observers are told the exam is de-identified, and the audit notes it', async () => {
     const { welcome } = await examWatchedBy('none');
-    expect(welcome.snapshot.exam).toMatchObject({ deidentified: true, accessionNumber: null, patient: { birthDate: null } });
+    expect(welcome.snapshot).toMatchObject({ deidentified: true, exam: { deidentified: true, accessionNumber: null, patient: { birthDate: null } } });
     expect(gateway!.store.auditTrail().filter((r) => r.action === 'observer phi').map((r) => `${r.actor}:${r.decision}`)).toEqual(['Student:de-identified', 'Late Student:de-identified']);
   });
 
   it('full: observers see the patient as the operator does', async () => {
     const { observerFrames, welcome } = await examWatchedBy('full');
     expect(leaked(observerFrames)).toEqual(expect.arrayContaining([PATIENT.name, PATIENT.id, 'CompressedSamples^MR']));
+    expect(welcome.snapshot.deidentified).toBeUndefined();
     expect(welcome.snapshot.exam?.deidentified).toBeUndefined();
   });
 });
