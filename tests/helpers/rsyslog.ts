@@ -3,8 +3,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
 
-/** A test CA and a server certificate for localhost / 127.0.0.1, made with openssl. */
-export function makeTestCa(dir: string): { ca: string; cert: string; key: string } {
+/** A test CA, a server certificate for localhost / 127.0.0.1 and a client certificate, made with openssl. */
+export function makeTestCa(dir: string): { ca: string; cert: string; key: string; clientCert: string; clientKey: string } {
   const ca = join(dir, 'ca.pem');
   const caKey = join(dir, 'ca-key.pem');
   const key = join(dir, 'server-key.pem');
@@ -16,7 +16,14 @@ export function makeTestCa(dir: string): { ca: string; cert: string; key: string
   openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', csr, '-subj', '/CN=localhost');
   writeFileSync(ext, 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
   openssl('x509', '-req', '-in', csr, '-CA', ca, '-CAkey', caKey, '-CAcreateserial', '-out', cert, '-days', '2', '-extfile', ext);
-  return { ca, cert, key };
+  const clientKey = join(dir, 'client-key.pem');
+  const clientCsr = join(dir, 'client.csr');
+  const clientCert = join(dir, 'client.pem');
+  const clientExt = join(dir, 'client.ext');
+  openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', clientKey, '-out', clientCsr, '-subj', '/CN=larmor-gateway');
+  writeFileSync(clientExt, 'extendedKeyUsage=clientAuth\n');
+  openssl('x509', '-req', '-in', clientCsr, '-CA', ca, '-CAkey', caKey, '-CAcreateserial', '-out', clientCert, '-days', '2', '-extfile', clientExt);
+  return { ca, cert, key, clientCert, clientKey };
 }
 
 export async function freePort(): Promise<number> {
@@ -35,7 +42,8 @@ export async function freePort(): Promise<number> {
 export class Rsyslog {
   private constructor(private readonly child: ChildProcess, readonly received: string, private readonly stderr: () => string) {}
 
-  static async start(dir: string, port: number, tls: { ca: string; cert: string; key: string }): Promise<Rsyslog> {
+  /** `authMode` x509/certvalid asks the client for a certificate signed by the CA (IHE ATNA node authentication). */
+  static async start(dir: string, port: number, tls: { ca: string; cert: string; key: string }, authMode: 'anon' | 'x509/certvalid' = 'anon'): Promise<Rsyslog> {
     const received = join(dir, 'received.log');
     const conf = join(dir, 'rsyslog.conf');
     writeFileSync(
@@ -43,7 +51,7 @@ export class Rsyslog {
       `global(workDirectory="${dir}" maxMessageSize="64k"
        defaultNetstreamDriver="gtls" defaultNetstreamDriverCAFile="${tls.ca}"
        defaultNetstreamDriverCertFile="${tls.cert}" defaultNetstreamDriverKeyFile="${tls.key}")
-module(load="imtcp" streamDriver.name="gtls" streamDriver.mode="1" streamDriver.authMode="anon")
+module(load="imtcp" streamDriver.name="gtls" streamDriver.mode="1" streamDriver.authMode="${authMode}")
 input(type="imtcp" port="${port}" address="127.0.0.1")
 action(type="omfile" file="${received}" template="RSYSLOG_SyslogProtocol23Format")
 `,

@@ -8,7 +8,7 @@ import { RawClient, startTestGateway } from '../../../helpers/gateway.js';
 import { Rsyslog, freePort, makeTestCa } from '../../../helpers/rsyslog.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
 
-let tls: { ca: string; cert: string; key: string };
+let tls: ReturnType<typeof makeTestCa>;
 let caDir: string;
 beforeAll(() => {
   caDir = mkdtempSync(join(tmpdir(), 'larmor-audit-ca-'));
@@ -24,8 +24,8 @@ afterEach(async () => {
   for (const c of collectors.splice(0)) await c.stop();
 });
 
-async function collector(dir: string, port: number): Promise<Rsyslog> {
-  const rsyslog = await Rsyslog.start(dir, port, tls);
+async function collector(dir: string, port: number, authMode?: 'x509/certvalid'): Promise<Rsyslog> {
+  const rsyslog = await Rsyslog.start(dir, port, tls, authMode);
   collectors.push(rsyslog);
   return rsyslog;
 }
@@ -111,5 +111,25 @@ describe('audit shipping to a real rsyslog over RFC 5425 TLS syslog', () => {
     await new Promise((r) => setTimeout(r, 1000));
     expect(rsyslog.lines()).toEqual([]);
     expect(gateway.auditShipper!.deliveredId).toBe(0);
+  });
+
+  it('authenticates the gateway with its client certificate where the repository asks for one (ATNA node authentication)', async () => {
+    const dir = tempDir();
+    const port = await freePort();
+    const rsyslog = await collector(dir, port, 'x509/certvalid');
+    gateway = await startTestGateway({
+      dataFile: join(dir, 'gateway.sqlite'),
+      auditSyslog: { url: `tls://127.0.0.1:${port}`, ca: readFileSync(tls.ca), cert: readFileSync(tls.clientCert), key: readFileSync(tls.clientKey) },
+    });
+    await expect.poll(() => rsyslog.lines().some((l) => l.includes('originalText="Application Start"'))).toBe(true);
+  });
+
+  it('delivers nothing to a repository that asks for a client certificate when none is given', async () => {
+    const dir = tempDir();
+    const port = await freePort();
+    const rsyslog = await collector(dir, port, 'x509/certvalid');
+    gateway = await startTestGateway({ dataFile: join(dir, 'gateway.sqlite'), auditSyslog: { url: `tls://127.0.0.1:${port}`, ca: readFileSync(tls.ca) } });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(rsyslog.lines()).toEqual([]);
   });
 });
