@@ -11,7 +11,10 @@ const USAGE = `usage: larmor gateway [--port N] [--host ADDR] [--time-scale X] [
                       [--tls-cert FILE --tls-key FILE] [--token TOKEN]
                       [--site NAME] [--fallback TEXT] [--dicom-port M [--ae-title T]]
                       [--ice-servers JSON] [--operator-loss finish|pause|stop] [--control-grace S]
-                      ${DICOM_CLI_USAGE}`;
+                      ${DICOM_CLI_USAGE}
+                      [--observer-phi none|full]
+                      [--audit-syslog tls://HOST:PORT [--audit-syslog-ca FILE]
+                       [--audit-syslog-cert FILE --audit-syslog-key FILE]]`;
 
 /**
  * `larmor gateway`: the scanner-side service. When started by the workstation (`npm start`)
@@ -38,6 +41,13 @@ export async function run(argv: string[]): Promise<number> {
       'control-grace': { type: 'string', default: process.env.LARMOR_CONTROL_GRACE_S },
       'dicom-port': { type: 'string', default: process.env.LARMOR_DICOM_PORT },
       'ae-title': { type: 'string', default: process.env.LARMOR_AE_TITLE ?? 'LARMOR' },
+      // What observers see of the patient: none (identifiers removed, PS3.15 Annex E) or full.
+      'observer-phi': { type: 'string', default: process.env.LARMOR_OBSERVER_PHI ?? 'none' },
+      // The site's audit record repository (IHE ATNA): RFC 5425 syslog over TLS.
+      'audit-syslog': { type: 'string', default: process.env.LARMOR_AUDIT_SYSLOG },
+      'audit-syslog-ca': { type: 'string', default: process.env.LARMOR_AUDIT_SYSLOG_CA },
+      'audit-syslog-cert': { type: 'string', default: process.env.LARMOR_AUDIT_SYSLOG_CERT },
+      'audit-syslog-key': { type: 'string', default: process.env.LARMOR_AUDIT_SYSLOG_KEY },
       help: { type: 'boolean', default: false },
       ...DICOM_CLI_OPTIONS,
     },
@@ -63,6 +73,10 @@ export async function run(argv: string[]): Promise<number> {
   if (operatorLoss !== 'finish' && operatorLoss !== 'pause' && operatorLoss !== 'stop') return usageError(`--operator-loss ${operatorLoss} must be finish, pause or stop`);
   const graceS = values['control-grace'] === undefined ? undefined : Number(values['control-grace']);
   if (graceS !== undefined && !(graceS >= 0 && graceS <= 3600)) return usageError(`--control-grace ${values['control-grace']} must be 0..3600 seconds`);
+  const observerPhi = values['observer-phi'];
+  if (observerPhi !== 'none' && observerPhi !== 'full') return usageError(`--observer-phi ${observerPhi} must be none or full`);
+  if (values['audit-syslog'] !== undefined && !/^tls:\/\/.+:\d+\/?$/.test(values['audit-syslog'])) return usageError(`--audit-syslog ${values['audit-syslog']} must be tls://HOST:PORT`);
+  if (Boolean(values['audit-syslog-cert']) !== Boolean(values['audit-syslog-key'])) return usageError('--audit-syslog-cert and --audit-syslog-key go together');
   let gateway: Gateway;
   try {
     gateway = await Gateway.start({
@@ -76,6 +90,15 @@ export async function run(argv: string[]): Promise<number> {
       policy: { ...(values.fallback ? { fallbackInstructions: values.fallback } : {}), ...(graceS !== undefined ? { controlGraceS: graceS } : {}), ...LOSS_WORDS[operatorLoss] },
       operatorLossAction: operatorLoss,
       iceServers,
+      observerPhi,
+      auditSyslog: values['audit-syslog']
+        ? {
+            url: values['audit-syslog'],
+            ca: values['audit-syslog-ca'] ? readFileSync(values['audit-syslog-ca']) : undefined,
+            cert: values['audit-syslog-cert'] ? readFileSync(values['audit-syslog-cert']) : undefined,
+            key: values['audit-syslog-key'] ? readFileSync(values['audit-syslog-key']) : undefined,
+          }
+        : undefined,
       dicom: dicomPort === undefined ? undefined : { port: dicomPort, host: values.host, aeTitle: values['ae-title'], ...dicomHardening },
       log: (line) => console.log(`[gateway] ${line}`),
     });

@@ -139,6 +139,15 @@ export const ErrorCode = {
   RLE_INPUT_SIZE_MISMATCH: 'LARMOR_E_RLE_INPUT_SIZE_MISMATCH',
   /** decodeInto(): the target buffer's length differs from the decoded frame size. */
   RLE_OUTPUT_SIZE_MISMATCH: 'LARMOR_E_RLE_OUTPUT_SIZE_MISMATCH',
+  // audit trail (IHE ATNA): tamper evidence and shipping to the site's audit repository
+  /** No gateway database in the data directory given to `larmor audit`. */
+  AUDIT_NOT_FOUND: 'LARMOR_E_AUDIT_NOT_FOUND',
+  /** `larmor audit verify` found a row that does not match the hash chain, or a damaged file. */
+  AUDIT_CHAIN_BROKEN: 'LARMOR_E_AUDIT_CHAIN_BROKEN',
+  /** An UPDATE or DELETE on the audit table (refused by its triggers). */
+  AUDIT_APPEND_ONLY: 'LARMOR_E_AUDIT_APPEND_ONLY',
+  /** A bad `larmor audit` or `--audit-syslog` argument. */
+  AUDIT_INVALID_ARGUMENT: 'LARMOR_E_AUDIT_INVALID_ARGUMENT',
   // link health and recovery (workstation side)
   LINK_DOWN: 'LARMOR_E_LINK_DOWN',
   COMMAND_TIMEOUT: 'LARMOR_E_COMMAND_TIMEOUT',

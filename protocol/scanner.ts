@@ -67,6 +67,8 @@ export const Exam = z.object({
   accessionNumber: z.string().nullable(),
   studyUid: z.string(),
   openedAt: z.string(),
+  /** Set when the patient's identifiers were removed for this viewer (observer PHI policy "none"). */
+  deidentified: z.boolean().optional(),
 });
 export type Exam = z.infer<typeof Exam>;
 
@@ -131,5 +133,7 @@ export const ScannerSnapshot = z.object({
   timeScale: z.number(),
   /** Onsite presence, checklist, emergency and operator-loss state (issue 6); optional for older gateways. */
   onsite: OnsiteStatus.optional(),
+  /** Set when the patient's identifiers are removed from everything this viewer gets (observer PHI policy "none"). */
+  deidentified: z.boolean().optional(),
 });
 export type ScannerSnapshot = z.infer<typeof ScannerSnapshot>;

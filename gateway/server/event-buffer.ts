@@ -4,6 +4,23 @@ import { encodeImageFrame, type EventMessage, type GatewayEventBody, type ImageF
 export interface BufferedEvent {
   seq: number;
   frame: string | Uint8Array;
+  /**
+   * What observer sessions get instead, when the site removes patient identifiers for them
+   * (observer PHI policy "none"); null when the event must not reach them at all (an image
+   * that could not be de-identified). Absent: observers get `frame`.
+   */
+  observerFrame?: string | Uint8Array | null;
+}
+
+/** How an event is made fit for observers; computed once per event, like the frame itself. */
+export interface ObserverRedaction {
+  body(body: GatewayEventBody): GatewayEventBody;
+  part10(part10: Uint8Array): Uint8Array | null;
+}
+
+/** The frame one session gets for an event: null means it gets nothing. */
+export function frameFor(role: string | null, event: BufferedEvent): string | Uint8Array | null {
+  return role === 'observer' && event.observerFrame !== undefined ? event.observerFrame : event.frame;
 }
 
 /**
@@ -15,8 +32,14 @@ export class EventBuffer {
   private readonly events: BufferedEvent[] = [];
   private bytes = 0;
   private seq = 0;
+  private redaction: ObserverRedaction | null = null;
 
   constructor(private readonly maxEvents: number, private readonly maxBytes: number) {}
+
+  /** From now on, keep an observer's version of every event beside the full one. */
+  redactForObservers(redaction: ObserverRedaction | null): void {
+    this.redaction = redaction;
+  }
 
   get lastSeq(): number {
     return this.seq;
@@ -24,12 +47,19 @@ export class EventBuffer {
 
   append(body: GatewayEventBody): BufferedEvent {
     const message: EventMessage = { type: 'event', seq: ++this.seq, at: new Date().toISOString(), body };
-    return this.keep({ seq: message.seq, frame: JSON.stringify(message) });
+    const event: BufferedEvent = { seq: message.seq, frame: JSON.stringify(message) };
+    if (this.redaction) event.observerFrame = JSON.stringify({ ...message, body: this.redaction.body(body) });
+    return this.keep(event);
   }
 
   appendImage(header: Omit<ImageFrameHeader, 'seq' | 'at'>, part10: Uint8Array): BufferedEvent {
-    const seq = ++this.seq;
-    return this.keep({ seq, frame: encodeImageFrame({ ...header, seq, at: new Date().toISOString() }, part10) });
+    const full = { ...header, seq: ++this.seq, at: new Date().toISOString() };
+    const event: BufferedEvent = { seq: full.seq, frame: encodeImageFrame(full, part10) };
+    if (this.redaction) {
+      const observerPart10 = this.redaction.part10(part10);
+      event.observerFrame = observerPart10 === null ? null : encodeImageFrame(full, observerPart10);
+    }
+    return this.keep(event);
   }
 
   /** Events after `seq`, or undefined when some of them are no longer kept. */
@@ -42,10 +72,14 @@ export class EventBuffer {
 
   private keep(event: BufferedEvent): BufferedEvent {
     this.events.push(event);
-    this.bytes += event.frame.length;
+    this.bytes += sizeOf(event);
     while (this.events.length > this.maxEvents || (this.bytes > this.maxBytes && this.events.length > 1)) {
-      this.bytes -= this.events.shift()!.frame.length;
+      this.bytes -= sizeOf(this.events.shift()!);
     }
     return event;
   }
+}
+
+function sizeOf(event: BufferedEvent): number {
+  return event.frame.length + (event.observerFrame?.length ?? 0);
 }

@@ -1,19 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import {
-  ErrorCode,
-  LarmorError,
-  MAX_FRAME_BYTES,
-  PROTOCOL_VERSION,
-  SUBPROTOCOL,
-  type IceServer,
-  type LinkPolicy,
-  type ScannerSnapshot,
-  decodeClientMessage,
-} from '../../protocol/index.js';
+import { ErrorCode, LarmorError, MAX_FRAME_BYTES, PROTOCOL_VERSION, SUBPROTOCOL, type IceServer, type LinkPolicy, type Role, type ScannerSnapshot, decodeClientMessage } from '../../protocol/index.js';
 import { ONSITE_PATH, defaultOnsiteDir, serveOnsitePage } from './onsite-page.js';
 import { PARAM_LIMITS } from '../simulator/parameter-limits.js';
 import { PROTOCOL_LIBRARY } from '../simulator/protocol-library.js';
@@ -31,6 +22,9 @@ import { newUid } from '../../base/node/uids.js';
 import { isLoopbackHost } from '../../base/common/loopback.js';
 import { attachImaging, type DicomReceiverOptions, type Imaging } from '../images/index.js';
 import { CollaborationDesk } from '../collaboration/collaboration-desk.js';
+import { deidentifyPart10 } from '../images/deidentify-part10.js';
+import { deidentifyEventBody, deidentifySnapshot, type ObserverPhi } from './observer-phi.js';
+import { AuditShipper, parseSyslogUrl, type AuditSyslogOptions } from '../audit/syslog/audit-shipper.js';
 
 export interface GatewayOptions {
   port?: number;
@@ -64,6 +58,10 @@ export interface GatewayOptions {
   onsiteDir?: string;
   /** Extra HTTP routes. Return true when handled. */
   httpRoutes?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** What observers see of the patient (default none: identifiers removed, PS3.15 Annex E). */
+  observerPhi?: ObserverPhi;
+  /** Ship every audit row as a DICOM audit message over TLS syslog (RFC 5425) to the site's repository. */
+  auditSyslog?: AuditSyslogOptions;
 }
 
 /** Control frames are small; anything bigger is refused with an error and the link stays up. */
@@ -111,6 +109,7 @@ export class Gateway {
   private readonly log: (line: string) => void;
   readonly site: ScannerSnapshot['site'];
   imaging: Imaging | null = null;
+  auditShipper: AuditShipper | null = null;
 
   private constructor(private readonly options: GatewayOptions) {
     const host = options.host ?? '127.0.0.1';
@@ -118,6 +117,7 @@ export class Gateway {
       throw new LarmorError(ErrorCode.TLS_REQUIRED, `listening on ${host} needs a TLS certificate and key: links outside loopback are always encrypted`);
     }
     this.log = options.log ?? (() => {});
+    if (options.auditSyslog) parseSyslogUrl(options.auditSyslog.url); // refuse a bad URL before listening
     this.site = options.site ?? { name: 'Larmor demo site', scanner: 'Simulated 1.5 T', fieldStrengthT: 1.5 };
     this.policy = { ...DEFAULT_POLICY, ...options.policy };
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 250;
@@ -137,7 +137,10 @@ export class Gateway {
     this.onsite = new OnsiteHandler(ctx, this.control);
     this.commands = new CommandHandler(ctx, this.control, this.onsite, options);
     this.media = new MediaRelay(ctx, options.iceServers ?? []);
-    this.handshake = new Handshake(ctx, { control: this.control, events: this.events, bootId: this.bootId, token: options.token, snapshot: () => this.snapshot() });
+    this.handshake = new Handshake(ctx, { control: this.control, events: this.events, bootId: this.bootId, token: options.token, snapshot: (role) => this.snapshotFor(role), observerPhi: this.observerPhi });
+    if (this.observerPhi === 'none') {
+      this.events.redactForObservers({ body: (body) => deidentifyEventBody(body, this.scanner.core().exam), part10: deidentifyPart10 });
+    }
     this.collaboration = new CollaborationDesk(ctx, {
       control: this.control,
       checkedInOnsite: () => this.onsite.presence.current?.sessionId ?? null,
@@ -170,6 +173,19 @@ export class Gateway {
       gateway.http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
     });
     gateway.imaging = await attachImaging(gateway, options.dicom, gateway.log);
+    if (options.auditSyslog) {
+      const shipper = new AuditShipper({
+        ...options.auditSyslog,
+        databaseFile: options.dataFile,
+        cursorFile: `${options.dataFile}.syslog-cursor`,
+        origin: { hostname: hostname(), procId: String(process.pid), sourceId: `larmor-gateway@${hostname()}`, siteId: gateway.site.name },
+        log: gateway.log,
+      });
+      gateway.auditShipper = shipper;
+      gateway.store.onAudit(() => shipper.notify());
+    }
+    // PS3.15 A.5.3.1 Application Activity: the audit trail says when the gateway ran.
+    gateway.store.audit({ sessionId: null, actor: 'gateway', role: null, action: 'gateway', decision: 'started', code: null, detail: { url: gateway.url, observerPhi: gateway.observerPhi } });
     gateway.scanner.startClock();
     gateway.liveness = setInterval(() => gateway.dropSilentClients(), gateway.heartbeatIntervalMs);
     // Plans are edited by `larmor gateway plans` in another process: notice a new version.
@@ -212,10 +228,23 @@ export class Gateway {
     };
   }
 
+  get observerPhi(): ObserverPhi {
+    return this.options.observerPhi ?? 'none';
+  }
+
+  /** The snapshot as a session of this role may see it: observers per the observer PHI policy. */
+  snapshotFor(role: Role): ScannerSnapshot {
+    return role === 'observer' && this.observerPhi === 'none' ? deidentifySnapshot(this.snapshot()) : this.snapshot();
+  }
+
   /** Send one image (DICOM Part 10 bytes) to every greeted client, numbered with the events. */
   publishImage(header: Parameters<EventBuffer['appendImage']>[0], part10: Uint8Array): void {
     this.collaboration.sentImages.add(header.sopInstanceUid);
-    this.sessions.broadcast(this.events.appendImage(header, part10));
+    const event = this.events.appendImage(header, part10);
+    if (event.observerFrame === null) {
+      this.store.audit({ sessionId: null, actor: 'gateway', role: null, action: 'observer phi', decision: 'image withheld', code: null, detail: { sopInstanceUid: header.sopInstanceUid, why: 'its patient identifiers could not be removed' } });
+    }
+    this.sessions.broadcast(event);
   }
 
   notice(level: 'info' | 'warning' | 'alarm', text: string): void {
@@ -231,6 +260,8 @@ export class Gateway {
     for (const s of this.sessions.values()) s.ws.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    this.store.audit({ sessionId: null, actor: 'gateway', role: null, action: 'gateway', decision: 'stopped', code: null });
+    await this.auditShipper?.close();
     this.store.close();
   }
 

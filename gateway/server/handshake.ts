@@ -1,7 +1,8 @@
-import { ErrorCode, PROTOCOL_VERSION, type HelloMessage, type ScannerSnapshot } from '../../protocol/index.js';
+import { ErrorCode, PROTOCOL_VERSION, type HelloMessage, type Role, type ScannerSnapshot } from '../../protocol/index.js';
 import type { GatewayContext } from './context.js';
 import type { ControlDesk } from './control.js';
-import type { BufferedEvent, EventBuffer } from './event-buffer.js';
+import { frameFor, type BufferedEvent, type EventBuffer } from './event-buffer.js';
+import { observerPhiAudit, type ObserverPhi } from './observer-phi.js';
 import type { ClientSession } from './sessions.js';
 
 export interface HandshakeDeps {
@@ -11,7 +12,10 @@ export interface HandshakeDeps {
   readonly bootId: string;
   /** Shared site token; when set, every hello must carry it. */
   readonly token: string | undefined;
-  snapshot(): ScannerSnapshot;
+  /** The snapshot as this role may see it (observers: per the site's observer PHI policy). */
+  snapshot(role: Role): ScannerSnapshot;
+  /** The site's observer PHI policy, noted in the audit when an observer joins. */
+  readonly observerPhi?: ObserverPhi;
 }
 
 /**
@@ -32,6 +36,10 @@ export class Handshake {
     session.name = hello.credentials.name;
     session.token = hello.credentials.token ?? null;
     this.ctx.audit(session, 'hello', 'accepted', null, { resumeFrom: hello.resumeFrom ?? null, resumeBootId: hello.resumeBootId ?? null });
+    if (hello.role === 'observer' && this.deps.observerPhi) {
+      const note = observerPhiAudit(this.deps.observerPhi);
+      this.ctx.audit(session, 'observer phi', note.decision, null, note.detail);
+    }
     // Control changes now, so the welcome's snapshot shows it; what is said about it waits until
     // after the welcome and the replay, or a client that drops pre-welcome events would miss it.
     const arrival = hello.role === 'operator' ? this.deps.control.operatorArrived(session) : [];
@@ -43,10 +51,13 @@ export class Handshake {
       bootId: this.deps.bootId,
       heartbeat: { intervalMs: this.ctx.heartbeatIntervalMs },
       policy: this.ctx.policy,
-      snapshot: this.deps.snapshot(),
+      snapshot: this.deps.snapshot(hello.role),
       lastSeq: replay ? (hello.resumeFrom as number) : this.deps.events.lastSeq,
     });
-    for (const event of replay ?? []) session.ws.send(event.frame);
+    for (const event of replay ?? []) {
+      const frame = frameFor(hello.role, event);
+      if (frame !== null) session.ws.send(frame);
+    }
     for (const say of arrival) this.ctx.notice(say.level, say.text);
     this.ctx.publishSnapshot();
   }

@@ -1,8 +1,9 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AckMessage, CommandOutcome } from '../../protocol/index.js';
 import { migrate } from '../../base/node/sqlite-migrate.js';
+import { GENESIS_HASH, rowHash, type ChainedRow } from '../audit/chain.js';
 import { GATEWAY_MIGRATIONS } from './migrations/index.js';
 import { CollaborationStore } from './collaboration-store.js';
 
@@ -14,6 +15,10 @@ export interface AuditRecord {
   decision: string;
   code?: string | null;
   detail?: unknown;
+  /** The signed-in account behind the session, when there is one. */
+  userId?: string | null;
+  /** The peer's network address (IHE ATNA: Network Access Point ID). */
+  peer?: string | null;
 }
 
 export interface StoredOutcome {
@@ -34,16 +39,28 @@ export class GatewayStore {
   private readonly selectOutcome: Database.Statement;
   /** Chat and contingency plans, in the same file. */
   readonly collaboration: CollaborationStore;
+  private readonly dataVersion: Database.Statement;
+  private readonly selectTail: Database.Statement;
+  private readonly appendAudit: (record: AuditRecord) => void;
+  /** The newest row's id and hash, kept here so an append needs no read of the table. */
+  private tail = { id: 0, hash: GENESIS_HASH, dataVersion: -1 };
+  private readonly auditListeners: (() => void)[] = [];
 
   constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    if (file !== ':memory:') createPrivateFile(file);
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     migrate(this.db, GATEWAY_MIGRATIONS);
     this.insertAudit = this.db.prepare(
-      'INSERT INTO audit (at, session_id, actor, role, action, decision, code, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO audit (id, at, session_id, actor, role, action, decision, code, detail, user_id, peer, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
+    this.dataVersion = this.db.prepare('PRAGMA data_version').pluck();
+    this.selectTail = this.db.prepare('SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1');
+    // IMMEDIATE takes the write lock first, so no other process can append between the
+    // data_version check and our insert: the chain never forks.
+    this.appendAudit = this.db.transaction((record: AuditRecord) => this.appendChained(record)).immediate;
+    this.loadTail();
     this.insertOutcome = this.db.prepare(
       'INSERT OR IGNORE INTO command_outcome (id, at, actor, name, outcome, code, reason) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
@@ -52,7 +69,21 @@ export class GatewayStore {
   }
 
   audit(record: AuditRecord): void {
-    this.insertAudit.run(
+    this.appendAudit(record);
+    for (const listener of this.auditListeners) listener();
+  }
+
+  /** Called after every audit row is on disk (the syslog shipper wakes up on it). */
+  onAudit(listener: () => void): void {
+    this.auditListeners.push(listener);
+  }
+
+  private appendChained(record: AuditRecord): void {
+    // PRAGMA data_version changes only when another connection (an admin CLI on the same data
+    // dir) committed; then, and only then, the tail is read again.
+    if (this.dataVersion.get() !== this.tail.dataVersion) this.loadTail();
+    const row: ChainedRow = [
+      this.tail.id + 1,
       new Date().toISOString(),
       record.sessionId,
       record.actor,
@@ -61,7 +92,17 @@ export class GatewayStore {
       record.decision,
       record.code ?? null,
       record.detail === undefined ? null : JSON.stringify(record.detail),
-    );
+      record.userId ?? null,
+      record.peer ?? null,
+    ];
+    const hash = rowHash(this.tail.hash, row);
+    this.insertAudit.run(...row, this.tail.hash, hash);
+    this.tail = { id: row[0], hash, dataVersion: this.tail.dataVersion };
+  }
+
+  private loadTail(): void {
+    const last = this.selectTail.get() as { id: number; hash: string } | undefined;
+    this.tail = { id: last?.id ?? 0, hash: last?.hash ?? GENESIS_HASH, dataVersion: this.dataVersion.get() as number };
   }
 
   outcomeOf(commandId: string): StoredOutcome | undefined {
@@ -74,7 +115,7 @@ export class GatewayStore {
 
   auditTrail(limit = 1000): (AuditRecord & { at: string })[] {
     const rows = this.db
-      .prepare('SELECT at, session_id, actor, role, action, decision, code, detail FROM audit ORDER BY id DESC LIMIT ?')
+      .prepare('SELECT at, session_id, actor, role, action, decision, code, detail, user_id, peer FROM audit ORDER BY id DESC LIMIT ?')
       .all(limit) as Record<string, string | null>[];
     return rows.reverse().map((r) => ({
       at: r.at!,
@@ -85,6 +126,8 @@ export class GatewayStore {
       decision: r.decision!,
       code: r.code,
       detail: r.detail === null ? undefined : JSON.parse(r.detail!),
+      userId: r.user_id,
+      peer: r.peer,
     }));
   }
 
@@ -92,3 +135,16 @@ export class GatewayStore {
     this.db.close();
   }
 }
+
+/**
+ * The gateway's files hold PHI and the audit trail: the folder is 0700 and the database 0600
+ * before SQLite opens it (SQLite gives its -wal and -shm files the database file's mode).
+ */
+export function createPrivateFile(file: string): void {
+  const dir = dirname(file);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  closeSync(openSync(file, 'a', 0o600));
+  chmodSync(file, 0o600);
+}
+

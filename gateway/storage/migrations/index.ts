@@ -1,10 +1,12 @@
 import type { Migration } from '../../../base/node/sqlite-migrate.js';
 import * as m0001 from './0001-init.js';
 import * as m0004 from './0004-collaboration.js';
+import * as m0002 from './0002-audit-chain.js';
 
 /** Numbered migrations, applied in order; `user_version` records the last one applied. */
 export const GATEWAY_MIGRATIONS: readonly Migration[] = [
   { version: 1, up: m0001.up },
-  // 2 and 3 are the audit chain and accounts.
+  { version: 2, up: m0002.up },
+  // 3 is accounts.
   { version: 4, up: m0004.up },
 ];

@@ -42,6 +42,7 @@ interface Drag {
  */
 export function Viewport() {
   const uid = useApp((s) => s.selectedSeriesUid);
+  const deidentified = useApp((s) => s.snapshot?.deidentified === true);
   const record = useApp((s) => (uid ? s.series[uid] : undefined));
   const view: SeriesView = useApp((s) => (uid ? s.seriesViews[uid] : undefined)) ?? INITIAL_SERIES_VIEW;
   const refusal = useApp((s) => s.imageRefusal);
@@ -196,9 +197,10 @@ export function Viewport() {
             windowIsImages: view.window === null,
             inverted: view.invert,
             zoom: Math.min(scaleX, scaleY),
+            deidentified,
           })
         : null,
-    [image, voi?.center, voi?.width, record, shown?.index, view.window, view.invert, scaleX, scaleY],
+    [image, voi?.center, voi?.width, record, shown?.index, view.window, view.invert, scaleX, scaleY, deidentified],
   );
 
   return (

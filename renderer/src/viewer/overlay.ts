@@ -36,13 +36,17 @@ export function overlayText(input: {
   windowIsImages: boolean;
   inverted: boolean;
   zoom: number;
+  /** The gateway removed the patient's identifiers for this viewer (observer PHI policy). */
+  deidentified?: boolean;
 }): OverlayText {
   const { meta } = input;
   const series = [meta.seriesNumber !== null ? `Se ${meta.seriesNumber}` : 'Se —', meta.seriesDescription].filter(Boolean).join('  ');
   const instance = `Im ${input.position}/${input.total}` + (input.received < input.total ? `  (${input.received} received)` : '');
   const windowLine = `W ${formatWindowValue(input.window.width)}  L ${formatWindowValue(input.window.center)}` + (input.windowIsImages ? '' : '  (adjusted)');
   return {
-    topLeft: [formatPersonName(meta.patientName) || 'No patient name', meta.patientId ? `ID ${meta.patientId}` : '', meta.studyDescription].filter(Boolean),
+    topLeft: input.deidentified
+      ? ['De-identified', meta.studyDescription].filter(Boolean)
+      : [formatPersonName(meta.patientName) || 'No patient name', meta.patientId ? `ID ${meta.patientId}` : '', meta.studyDescription].filter(Boolean),
     topRight: [series, instance, meta.instanceNumber !== null ? `Instance ${meta.instanceNumber}` : ''].filter(Boolean),
     bottomLeft: [windowLine, `Zoom ${Math.round(input.zoom * 100)} %` + (input.inverted ? '  Inverted' : '')],
     bottomRight: [`Loc ${formatMm(meta.sliceLocationMm)}`, `Thk ${formatMm(meta.sliceThicknessMm)}`, `${meta.columns} x ${meta.rows}`],

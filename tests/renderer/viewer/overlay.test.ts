@@ -31,6 +31,10 @@ describe('overlayText', () => {
     expect(adjusted.bottomLeft).toEqual(['W 400  L 40.3  (adjusted)', 'Zoom 100 %  Inverted']);
     expect(adjusted.topRight[1]).toBe('Im 1/1');
   });
+  it('says "De-identified" top left, and no name or ID, when the gateway removed them for this viewer', () => {
+    const observer = overlayText({ meta, position: 1, total: 1, received: 1, window: { center: 650, width: 1400 }, windowIsImages: true, inverted: false, zoom: 1, deidentified: true });
+    expect(observer.topLeft).toEqual(['De-identified', 'Brain']);
+  });
   it('rounds large window values', () => {
     expect(formatWindowValue(1234.56)).toBe('1235');
     expect(formatWindowValue(-3.25)).toBe('-3.3');

@@ -1,0 +1,52 @@
+import type { Exam, GatewayEventBody, ScannerSnapshot } from '../../protocol/index.js';
+
+/**
+ * Site policy for what observers (students, trainees, remote reviewers) see of the patient:
+ * `full`, or `none` (the default): name, ID, birth date and accession number are removed from
+ * everything sent to an observer session (PS3.15 Annex E basic profile for those elements).
+ */
+export type ObserverPhi = 'full' | 'none';
+
+/** What replaces the patient's name and ID: the schema needs a value, the viewer shows the word. */
+export const DEIDENTIFIED = 'De-identified';
+
+/** The audit's note when an observer joins: what the policy removes from what it will see. */
+export function observerPhiAudit(policy: ObserverPhi): { decision: string; detail: unknown } {
+  return policy === 'none'
+    ? { decision: 'de-identified', detail: { policy, removed: ['Patient Name', 'Patient ID', 'Patient Birth Date', 'Accession Number'], profile: 'PS3.15 Annex E basic' } }
+    : { decision: 'full', detail: { policy } };
+}
+
+export function deidentifyExam(exam: Exam): Exam {
+  return {
+    ...exam,
+    patient: { ...exam.patient, name: DEIDENTIFIED, id: DEIDENTIFIED, birthDate: null },
+    accessionNumber: null,
+    deidentified: true,
+  };
+}
+
+export function deidentifySnapshot(snapshot: ScannerSnapshot): ScannerSnapshot {
+  return { ...snapshot, exam: snapshot.exam ? deidentifyExam(snapshot.exam) : null, deidentified: true };
+}
+
+/**
+ * An event body as an observer may see it. Notices are free text written for the staff
+ * ("... confirmed screening and positioning for DOE^JANE"), so the open exam's identifiers are
+ * replaced wherever they occur in them.
+ */
+export function deidentifyEventBody(body: GatewayEventBody, exam: Exam | null): GatewayEventBody {
+  if (body.kind === 'scanner') return { ...body, snapshot: deidentifySnapshot(body.snapshot) };
+  if (body.kind === 'notice' && exam) return { ...body, text: redactIdentifiers(body.text, exam) };
+  return body;
+}
+
+export function redactIdentifiers(text: string, exam: Exam): string {
+  const identifiers = [exam.patient.name, exam.patient.id, exam.accessionNumber, exam.patient.birthDate]
+    .filter((value): value is string => value !== null && value.trim().length > 0)
+    // Longest first, so a name containing the ID is replaced whole.
+    .sort((a, b) => b.length - a.length);
+  let out = text;
+  for (const value of identifiers) out = out.split(value).join(DEIDENTIFIED);
+  return out;
+}

@@ -1,0 +1,54 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Rsyslog, freePort, makeTestCa } from '../../helpers/rsyslog.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+
+const LARMOR = join(import.meta.dirname, '../../../bin/larmor.js');
+
+let child: ChildProcess | undefined;
+let rsyslog: Rsyslog | undefined;
+afterEach(async () => {
+  if (child && child.exitCode === null) {
+    const exited = new Promise((resolve) => child!.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+  child = undefined;
+  await rsyslog?.stop();
+  rsyslog = undefined;
+});
+
+describe('larmor gateway with the audit options (the built CLI, as a process)', () => {
+  it('ships to rsyslog with --audit-syslog and --audit-syslog-ca, keeps its files private, and its trail verifies', async () => {
+    const dir = tempDir();
+    const caDir = mkdtempSync(join(tmpdir(), 'larmor-audit-ca-'));
+    const tls = makeTestCa(caDir);
+    const port = await freePort();
+    rsyslog = await Rsyslog.start(dir, port, tls);
+    const dataDir = join(dir, 'data');
+    child = spawn(process.execPath, [LARMOR, 'gateway', '--data-dir', dataDir, '--audit-syslog', `tls://127.0.0.1:${port}`, '--audit-syslog-ca', tls.ca, '--observer-phi', 'none'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    await expect.poll(() => rsyslog!.lines().some((l) => l.includes('originalText="Application Start"'))).toBe(true);
+    const exited = new Promise((resolve) => child!.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+    await expect.poll(() => rsyslog!.lines().some((l) => l.includes('originalText="Application Stop"'))).toBe(true);
+    rmSync(caDir, { recursive: true, force: true });
+
+    expect(statSync(join(dataDir, 'gateway')).mode & 0o777).toBe(0o700);
+    for (const name of ['gateway.sqlite', 'gateway.sqlite.syslog-cursor']) expect(statSync(join(dataDir, 'gateway', name)).mode & 0o777, name).toBe(0o600);
+    const verify = spawnSync(process.execPath, [LARMOR, 'audit', 'verify', '--data-dir', dataDir], { encoding: 'utf8' });
+    expect(verify.status).toBe(0);
+  });
+
+  it('refuses an --audit-syslog that is not tls://HOST:PORT, and an unknown --observer-phi', () => {
+    const badUrl = spawnSync(process.execPath, [LARMOR, 'gateway', '--data-dir', tempDir(), '--audit-syslog', 'udp://10.0.0.1:514'], { encoding: 'utf8' });
+    expect(badUrl.status).toBe(2);
+    expect(badUrl.stderr).toContain('--audit-syslog udp://10.0.0.1:514 must be tls://HOST:PORT');
+    const badPolicy = spawnSync(process.execPath, [LARMOR, 'gateway', '--data-dir', tempDir(), '--observer-phi', 'some'], { encoding: 'utf8' });
+    expect(badPolicy.status).toBe(2);
+    expect(badPolicy.stderr).toContain('--observer-phi some must be none or full');
+  });
+});

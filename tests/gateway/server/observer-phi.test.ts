@@ -1,0 +1,85 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION, type GatewayMessage } from '../../../protocol/index.js';
+import type { Gateway } from '../../../gateway/server/gateway.js';
+import type { ObserverPhi } from '../../../gateway/server/observer-phi.js';
+import { storescu } from '../../helpers/dcmtk.js';
+import { SAMPLES_DIR } from '../../helpers/dicom-samples.js';
+import { OPEN_EXAM, PATIENT, RawClient, startTestGateway } from '../../helpers/gateway.js';
+import { onsiteGrants, type OnsiteClient } from '../../helpers/onsite.js';
+
+/** Identifiers of the exam's patient and of the two real DICOM files pushed in. */
+const IDENTIFIERS = [PATIENT.name, PATIENT.id, PATIENT.birthDate, OPEN_EXAM.accessionNumber, 'CompressedSamples^MR', '4MR1', '5MR2', '19500112'];
+
+let gateway: Gateway | undefined;
+const clients: RawClient[] = [];
+let onsite: OnsiteClient | undefined;
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  onsite?.close();
+  await gateway?.close();
+  gateway = undefined;
+});
+
+/** Every frame a client receives, text or binary, as raw bytes; pings keep the link alive meanwhile. */
+function recordFrames(client: RawClient): Buffer[] {
+  const frames: Buffer[] = [];
+  const heartbeat = setInterval(() => client.ws.readyState === client.ws.OPEN && client.sendJson({ type: 'ping', t: Date.now() }), 100);
+  client.ws.on('close', () => clearInterval(heartbeat));
+  client.ws.on('message', (data: Buffer) => frames.push(Buffer.from(data)));
+  return frames;
+}
+
+const leaked = (frames: Buffer[]) => IDENTIFIERS.filter((id) => frames.some((f) => f.includes(Buffer.from(id, 'latin1'))));
+
+/**
+ * An exam with everything an observer could see: the welcome snapshot, snapshot events, a
+ * notice naming the patient (checklist confirmed), simulator images, two real images pushed by
+ * DCMTK storescu, and a resumed link that replays all of it.
+ */
+async function examWatchedBy(observerPhi: ObserverPhi) {
+  gateway = await startTestGateway({ timeScale: 200, observerPhi, dicom: { port: 0, host: '127.0.0.1', aeTitle: 'LARMOR' } });
+  const operator = await RawClient.greeted(gateway.url, 'operator', 'Remote Tech');
+  clients.push(operator);
+  onsite = await onsiteGrants(gateway, 'Remote Tech');
+  const operatorFrames = recordFrames(operator);
+  const observer = await RawClient.connect(gateway.url);
+  clients.push(observer);
+  const observerFrames = recordFrames(observer);
+  observer.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'observer', credentials: { name: 'Student' } });
+  await observer.next((m) => m.type === 'welcome');
+  await operator.command('phi-00001', OPEN_EXAM);
+  await operator.command('phi-00002', { name: 'sequence.queue', protocolId: 'localizer' });
+  await onsite.confirmChecklist();
+  await operator.command('phi-00003', { name: 'scan.start' });
+  await storescu(gateway.imaging!.dicomPort!, [`${SAMPLES_DIR}/MR_small.dcm`, `${SAMPLES_DIR}/MR2_UNCR.dcm`]);
+  await expect.poll(() => observer.binary.length).toBe(11);
+  // A second observer resumes from the start of this boot: the buffer replays every event.
+  const late = await RawClient.connect(gateway.url);
+  clients.push(late);
+  const lateFrames = recordFrames(late);
+  late.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'observer', credentials: { name: 'Late Student' }, resumeFrom: 1, resumeBootId: gateway.bootId });
+  const welcome = await late.next<Extract<GatewayMessage, { type: 'welcome' }>>((m) => m.type === 'welcome');
+  await expect.poll(() => late.binary.length).toBe(11);
+  return { operatorFrames, observerFrames: [...observerFrames, ...lateFrames], welcome };
+}
+
+describe('observer PHI policy', () => {
+  it('none: no observer-bound frame, text or binary, contains the patient name or ID bytes', async () => {
+    const { operatorFrames, observerFrames } = await examWatchedBy('none');
+    expect(leaked(operatorFrames)).toEqual(expect.arrayContaining([PATIENT.name, PATIENT.id, 'CompressedSamples^MR', '4MR1']));
+    expect(leaked(observerFrames)).toEqual([]);
+  });
+
+  it('none: observers are told the exam is de-identified, and the audit notes it', async () => {
+    const { welcome } = await examWatchedBy('none');
+    expect(welcome.snapshot).toMatchObject({ deidentified: true, exam: { deidentified: true, accessionNumber: null, patient: { birthDate: null } } });
+    expect(gateway!.store.auditTrail().filter((r) => r.action === 'observer phi').map((r) => `${r.actor}:${r.decision}`)).toEqual(['Student:de-identified', 'Late Student:de-identified']);
+  });
+
+  it('full: observers see the patient as the operator does', async () => {
+    const { observerFrames, welcome } = await examWatchedBy('full');
+    expect(leaked(observerFrames)).toEqual(expect.arrayContaining([PATIENT.name, PATIENT.id, 'CompressedSamples^MR']));
+    expect(welcome.snapshot.deidentified).toBeUndefined();
+    expect(welcome.snapshot.exam?.deidentified).toBeUndefined();
+  });
+});

@@ -1,0 +1,100 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { join } from 'node:path';
+
+/** A test CA, a server certificate for localhost / 127.0.0.1 and a client certificate, made with openssl. */
+export function makeTestCa(dir: string): { ca: string; cert: string; key: string; clientCert: string; clientKey: string } {
+  const ca = join(dir, 'ca.pem');
+  const caKey = join(dir, 'ca-key.pem');
+  const key = join(dir, 'server-key.pem');
+  const csr = join(dir, 'server.csr');
+  const cert = join(dir, 'server.pem');
+  const ext = join(dir, 'server.ext');
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
+  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', caKey, '-out', ca, '-days', '2', '-subj', '/CN=Larmor test audit CA');
+  openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', csr, '-subj', '/CN=localhost');
+  writeFileSync(ext, 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
+  openssl('x509', '-req', '-in', csr, '-CA', ca, '-CAkey', caKey, '-CAcreateserial', '-out', cert, '-days', '2', '-extfile', ext);
+  const clientKey = join(dir, 'client-key.pem');
+  const clientCsr = join(dir, 'client.csr');
+  const clientCert = join(dir, 'client.pem');
+  const clientExt = join(dir, 'client.ext');
+  openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', clientKey, '-out', clientCsr, '-subj', '/CN=larmor-gateway');
+  writeFileSync(clientExt, 'extendedKeyUsage=clientAuth\n');
+  openssl('x509', '-req', '-in', clientCsr, '-CA', ca, '-CAkey', caKey, '-CAcreateserial', '-out', clientCert, '-days', '2', '-extfile', clientExt);
+  return { ca, cert, key, clientCert, clientKey };
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/**
+ * A real rsyslog (Debian rsyslog + rsyslog-gnutls) as the site's audit record repository:
+ * imtcp with the gtls driver on `port` (RFC 5425), every message written to `received` in
+ * RFC 5424 form, one per line.
+ */
+export class Rsyslog {
+  private constructor(private readonly child: ChildProcess, readonly received: string, private readonly stderr: () => string) {}
+
+  /** `authMode` x509/certvalid asks the client for a certificate signed by the CA (IHE ATNA node authentication). */
+  static async start(dir: string, port: number, tls: { ca: string; cert: string; key: string }, authMode: 'anon' | 'x509/certvalid' = 'anon'): Promise<Rsyslog> {
+    const received = join(dir, 'received.log');
+    const conf = join(dir, 'rsyslog.conf');
+    writeFileSync(
+      conf,
+      `global(workDirectory="${dir}" maxMessageSize="64k"
+       defaultNetstreamDriver="gtls" defaultNetstreamDriverCAFile="${tls.ca}"
+       defaultNetstreamDriverCertFile="${tls.cert}" defaultNetstreamDriverKeyFile="${tls.key}")
+module(load="imtcp" streamDriver.name="gtls" streamDriver.mode="1" streamDriver.authMode="${authMode}")
+input(type="imtcp" port="${port}" address="127.0.0.1")
+action(type="omfile" file="${received}" template="RSYSLOG_SyslogProtocol23Format")
+`,
+    );
+    let stderr = '';
+    const child = spawn('rsyslogd', ['-n', '-f', conf, '-i', join(dir, 'rsyslogd.pid')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const rsyslog = new Rsyslog(child, received, () => stderr);
+    for (let i = 0; i < 200; i++) {
+      if (child.exitCode !== null) throw new Error(`rsyslogd exited ${child.exitCode}: ${stderr}`);
+      if (await accepts(port)) return rsyslog;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGKILL');
+    throw new Error(`rsyslogd did not listen on ${port}: ${stderr}`);
+  }
+
+  /** The lines written so far. */
+  lines(): string[] {
+    return existsSync(this.received) ? readFileSync(this.received, 'utf8').split('\n').filter(Boolean) : [];
+  }
+
+  get output(): string {
+    return this.stderr();
+  }
+
+  /** SIGTERM, as an administrator stopping the service, and wait for it to exit. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
