@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -61,6 +61,21 @@ describe('larmor audit', () => {
     const result = larmor('audit', 'verify', '--data-dir', copy);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('LARMOR_E_AUDIT_CHAIN_BROKEN: first broken row 2');
+  });
+
+  it('verify exits non-zero and names a row when a byte of the file was flipped', () => {
+    const copy = tempDir();
+    mkdirSync(join(copy, 'gateway'));
+    const bytes = readFileSync(join(dir, 'gateway', 'gateway.sqlite'));
+    // An audit action: the text is in the audit table only (command outcomes store "exam.open").
+    // Every copy is flipped: a page split leaves stale copies in free space, which are no data.
+    let at = bytes.indexOf('command exam.open');
+    expect(at).toBeGreaterThan(0);
+    for (; at >= 0; at = bytes.indexOf('command exam.open', at + 1)) bytes[at] ^= 0x20; // "command" -> "Command"
+    writeFileSync(join(copy, 'gateway', 'gateway.sqlite'), bytes);
+    const result = larmor('audit', 'verify', '--data-dir', copy);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/LARMOR_E_AUDIT_CHAIN_BROKEN: first broken row \d+/);
   });
 
   it('verify says there is no database when the data dir has none', () => {
