@@ -1,7 +1,7 @@
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ErrorCode, LarmorError, codeOf } from '../../protocol/index.js';
+import { ErrorCode, codeOf } from '../../protocol/index.js';
 import { gatewayDatabaseIn, openAuditDatabase } from './audit-reader.js';
 import { exportLines } from './export.js';
 import { verifyAuditChain } from './verify.js';
