@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { GENESIS_HASH, canonicalRow, rowHash, type ChainedRow } from '../../gateway/audit/chain.js';
 import { verifyAuditChain } from '../../gateway/audit/verify.js';
 import { GatewayStore } from '../../gateway/storage/gateway-store.js';
+import { ErrorCode } from '../../protocol/index.js';
 import * as m0001 from '../../gateway/storage/migrations/0001-init.js';
 import { percentile, printTable } from '../lib/stats.js';
 
@@ -32,7 +33,7 @@ const dir = mkdtempSync(join(tmpdir(), 'larmor-bench-audit-'));
 function sampleRow(id: number): ChainedRow {
   const at = new Date(Date.UTC(2026, 0, 1) + id * 250).toISOString();
   const detail = JSON.stringify({ id: `cmd-${id.toString(36).padStart(8, '0')}`, command: { name: 'scan.pause' }, reason: 'only the control holder may command the scanner' });
-  return [id, at, `session-${id % 97}`, `Tech ${id % 13}`, 'operator', 'command scan.pause', 'rejected', 'LARMOR_E_NOT_CONTROL_HOLDER', detail, `user-${id % 13}`, `10.0.0.${id % 250}`];
+  return [id, at, `session-${id % 97}`, `Tech ${id % 13}`, 'operator', 'command scan.pause', 'rejected', ErrorCode.NOT_CONTROL_HOLDER, detail, `user-${id % 13}`, `10.0.0.${id % 250}`];
 }
 
 /** Fills a gateway database with ROWS chained rows in one transaction (the store would fsync each). */
