@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ScannerCommand } from './commands.js';
-import { Role, LinkPolicy } from './messages.js';
+import { Role, type LinkPolicy } from './messages.js';
 import type { ScannerSnapshot } from './scanner.js';
 import type { HealthView } from './health.js';
 import { MediaClientMessage, type MediaGatewayMessage } from './signaling.js';

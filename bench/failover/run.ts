@@ -108,7 +108,10 @@ async function relayOverhead(gateway: Gateway, withJournal: boolean): Promise<{ 
   const command = { name: 'scan.pause' } as const; // refused for an observer, same gateway path for both
   const rawTimes: number[] = [];
   const relayTimes: number[] = [];
-  for (let i = 0; i < 200; i++) await raw.command(`warm-raw-${withJournal}-${i}`, command), await core.sendCommand(command);
+  for (let i = 0; i < 200; i++) {
+    await raw.command(`warm-raw-${withJournal}-${i}`, command);
+    await core.sendCommand(command);
+  }
   for (let i = 0; i < COMMANDS; i++) {
     let t = performance.now();
     await raw.command(`raw-${withJournal}-${i}-${Date.now()}`, command);

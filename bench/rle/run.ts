@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadNativeRle, nativeLoadFailure, typescriptRle, type RleCodec, type RleFrameInfo } from '../../native-bridge/index.js';
-import { encapsulateFrames, pixelDataFrames, readPart10, Tag, TransferSyntax, writePart10, type DicomElement } from '../../native-bridge/dicom/index.js';
+import { pixelDataFrames, readPart10, Tag, TransferSyntax, writePart10, type DicomElement } from '../../native-bridge/dicom/index.js';
 import { makePhantomFrames, type Phantom } from './mr-phantom.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { codeOf, LarmorError } from '../../protocol/index.js';
+import { codeOf, type LarmorError } from '../../protocol/index.js';
 import { WorkstationCore } from '../core/workstation-core.js';
 import { Journal } from '../journal/journal.js';
 import { EventRecorder } from './recorder.js';

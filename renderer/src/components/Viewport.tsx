@@ -85,6 +85,7 @@ export function Viewport() {
     renderGrey(image.pixels, lut, minStored, data.data);
     context.putImageData(data, 0, 0);
     // voi is rebuilt on every render; its two numbers are what matter.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- depends on voi's values, not its identity
   }, [image, voi?.center, voi?.width, inverted]);
 
   // Pointer moves arrive faster than frames; apply at most one view change per frame.
@@ -188,6 +189,7 @@ export function Viewport() {
             zoom: scale,
           })
         : null,
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- voi and shown are rebuilt every render; their values are what matter
     [image, voi?.center, voi?.width, record, shown?.index, view.window, view.invert, scale],
   );
 
