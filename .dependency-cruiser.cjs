@@ -49,9 +49,9 @@ module.exports = {
     },
     {
       name: 'no-node-in-browser-code',
-      comment: 'The renderer and the onsite console run in a sandboxed page: no Node built-ins.',
+      comment: 'The renderer, the onsite console and the preload run in sandboxed pages: no Node built-ins.',
       severity: 'error',
-      from: { path: '^(renderer/src|gateway/onsite-ui/src|preload/browser-shim\\.ts|base/common)/?' },
+      from: { path: '^(renderer/src/|gateway/onsite-ui/src/|base/common/|preload/(?!vite\\.config\\.ts))' },
       to: { dependencyTypes: ['core'] },
     },
     {

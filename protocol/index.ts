@@ -10,3 +10,4 @@ export * from './preview-frame.js';
 export * from './onsite.js';
 export * from './signaling.js';
 export * from './health.js';
+export * from './bridge.js';
