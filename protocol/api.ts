@@ -24,7 +24,7 @@ export interface LarmorApi {
   /** Decoded live images, each once, in arrival order. */
   images: { subscribe(listener: (image: PreviewImage) => void): Unsubscribe };
   /**
-   * WebRTC signaling with the site (issue 6): join/leave the call, publish this side's media
+   * WebRTC signaling with the site (docs/architecture.md "Wire protocol"): join/leave the call, publish this side's media
    * state, send descriptions and candidates; receive the room and the peers' signals.
    */
   media: {

@@ -129,7 +129,7 @@ export const ScannerSnapshot = z.object({
   limits: z.record(z.string(), ParamRange),
   /** Acquisition speed-up used by this gateway (1 = real time); shown so nobody is misled. */
   timeScale: z.number(),
-  /** Onsite presence, checklist, emergency and operator-loss state (issue 6); optional for older gateways. */
+  /** Onsite presence, checklist, emergency and operator-loss state; optional for older gateways. */
   onsite: OnsiteStatus.optional(),
 });
 export type ScannerSnapshot = z.infer<typeof ScannerSnapshot>;

@@ -1,5 +1,5 @@
 /**
- * Link failover benchmark (issue 5), everything on loopback with real sockets:
+ * Link failover benchmark (docs/architecture.md "Link health"), everything on loopback with real sockets:
  *   1. silent-cut detection: N black-hole cuts (no FIN) at a random heartbeat phase; time from
  *      the cut to the core's `lost` transition (target p95 <= 1.5 s);
  *   2. failover: time from a silent cut of the primary to a live link on the secondary route

@@ -48,7 +48,7 @@ export interface GatewayLinkEvents {
 
 /**
  * Refuse cleartext outside loopback before a single byte leaves: every link beyond this machine
- * is wss:// (DESIGN.md security defaults).
+ * is wss:// (docs/architecture.md "Security defaults").
  */
 export function checkLinkUrl(url: string): { code: string; message: string } | null {
   let parsed: URL;

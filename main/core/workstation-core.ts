@@ -33,7 +33,7 @@ export interface WorkstationCoreEvents {
   image: [PreviewImage];
   /** Raw image frame as received, for the recorder (header already validated). */
   'image-frame': [Uint8Array];
-  /** WebRTC room and signals from the gateway, for the renderer's peer connections (issue 6). */
+  /** WebRTC room and signals from the gateway, for the renderer's peer connections. */
   media: [MediaGatewayMessage];
   /** The renderer's judgement of the call (no frames, ICE failed), for the link-health model. */
   'media-health': [{ health: 'ok' | 'degraded' | 'failed'; reason: string | null }];
@@ -98,7 +98,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     this.wireSupervisor();
   }
 
-  /** Installed by the image intake (issue 4): turns binary frames into preview images. */
+  /** Installed by the image intake (docs/architecture.md "The image's path"): turns binary frames into preview images. */
   setImageHandler(handler: ImageHandler): void {
     this.imageHandler = handler;
   }
@@ -265,7 +265,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     return true;
   }
 
-  /** Sends the renderer's WebRTC signaling on the current link (issue 6). */
+  /** Sends the renderer's WebRTC signaling on the current link. */
   sendMedia(message: MediaClientMessage): void {
     if (message.type === 'media.state' || message.type === 'media.join') this.noteMediaHealth(message.state.health, message.state.healthReason);
     if (message.type === 'media.leave') this.noteMediaHealth(null, null);

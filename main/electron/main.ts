@@ -29,7 +29,7 @@ app.on('web-contents-created', (_event, contents: WebContents) => {
 });
 
 await app.whenReady();
-const core = new WorkstationCore({ journal: Journal.open(defaultJournalFile()) }); // issue 5: command outbox + audit journal
+const core = new WorkstationCore({ journal: Journal.open(defaultJournalFile()) }); // command outbox + audit journal
 attachImageIntake(core);
 const ses = session.defaultSession;
 ses.setPermissionRequestHandler((_wc, permission, callback, details) => callback(allowPermissionRequest(permission, details, appPageUrl)));

@@ -34,7 +34,7 @@ interface Drag {
   panY: number;
 }
 
-/** The live image viewport (issue 4): one canvas pixel per image pixel; zoom and pan are a CSS transform. */
+/** The live image viewport (docs/architecture.md "The image's path"): one canvas pixel per image pixel; zoom and pan are a CSS transform. */
 export function Viewport() {
   const uid = useApp((s) => s.selectedSeriesUid);
   const record = useApp((s) => (uid ? s.series[uid] : undefined));
