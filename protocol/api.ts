@@ -85,6 +85,8 @@ export interface LogEntry {
   kind: LogKind;
   level: 'info' | 'warning' | 'alarm';
   text: string;
+  /** The refusal or failure this entry reports, structured: a UI shows it without parsing `text`. */
+  error?: { code: string; message: string };
 }
 
 /**
