@@ -41,7 +41,13 @@ export function webSocketTransport(ws: WebSocketLike): BridgeTransport {
       return;
     }
     if (typeof event.data !== 'string') return;
-    const frame = BrowserBridgeFrame.safeParse(JSON.parse(event.data));
+    let json: unknown;
+    try {
+      json = JSON.parse(event.data);
+    } catch {
+      return; // the core only sends JSON; anything else is not ours to act on
+    }
+    const frame = BrowserBridgeFrame.safeParse(json);
     if (!frame.success) return;
     if ('push' in frame.data) {
       for (const listener of listeners[frame.data.push]) listener(frame.data.value);
