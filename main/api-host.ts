@@ -1,4 +1,4 @@
-import { ErrorCode, IpcRequests, LarmorError, describeIssues, type IpcRequestName } from '../protocol/index.js';
+import { ErrorCode, IpcRequests, LarmorError, describeIssues, toCodedError, type IpcRequestName } from '../protocol/index.js';
 import type { WorkstationCore } from './core/workstation-core.js';
 
 export interface ApiError {
@@ -37,6 +37,5 @@ export async function handleApiRequest(core: WorkstationCore, channel: unknown, 
 }
 
 export function toApiError(err: unknown): ApiError {
-  if (err instanceof LarmorError) return { code: err.code, message: err.message };
-  return { code: ErrorCode.INTERNAL, message: err instanceof Error ? err.message : String(err) };
+  return toCodedError(err);
 }

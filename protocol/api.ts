@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ScannerCommand } from './commands.js';
-import { Role, LinkPolicy } from './messages.js';
+import { Role, type LinkPolicy } from './messages.js';
 import type { ScannerSnapshot } from './scanner.js';
 import type { HealthView } from './health.js';
 import { MediaClientMessage, type MediaGatewayMessage } from './signaling.js';
@@ -24,7 +24,7 @@ export interface LarmorApi {
   /** Decoded live images, each once, in arrival order. */
   images: { subscribe(listener: (image: PreviewImage) => void): Unsubscribe };
   /**
-   * WebRTC signaling with the site (issue 6): join/leave the call, publish this side's media
+   * WebRTC signaling with the site (docs/architecture.md "Wire protocol"): join/leave the call, publish this side's media
    * state, send descriptions and candidates; receive the room and the peers' signals.
    */
   media: {
@@ -85,6 +85,8 @@ export interface LogEntry {
   kind: LogKind;
   level: 'info' | 'warning' | 'alarm';
   text: string;
+  /** The refusal or failure this entry reports, structured: a UI shows it without parsing `text`. */
+  error?: { code: string; message: string };
 }
 
 /**

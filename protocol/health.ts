@@ -1,5 +1,6 @@
 /**
- * Link health as the workstation core judges it and the renderer shows it (issue 5). The core
+ * Link health as the workstation core judges it and the renderer shows it (docs/architecture.md
+ * "Link health"). The core
  * measures; the failover banner and the RTT/loss graph are pure functions of `HealthView`.
  */
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ErrorCode, LarmorError } from './errors.js';
 
 /**
- * Binary WebSocket frame carrying one image (DESIGN.md "Wire protocol"):
+ * Binary WebSocket frame carrying one image (docs/architecture.md "Wire protocol"):
  *
  *   u32 little-endian  header length H
  *   H bytes            header, JSON in UTF-8 (ImageFrameHeader)

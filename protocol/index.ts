@@ -12,3 +12,4 @@ export * from './onsite.js';
 export * from './signaling.js';
 export * from './sdp-media.js';
 export * from './health.js';
+export * from './bridge.js';

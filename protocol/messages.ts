@@ -62,7 +62,7 @@ export const ClientMessage = z.discriminatedUnion('type', [
   CommandMessage,
   CommandStatusMessage,
   PingMessage,
-  // issue 6: onsite console actions and WebRTC signaling (protocol/onsite.ts, protocol/signaling.ts)
+  // onsite console actions and WebRTC signaling (protocol/onsite.ts, protocol/signaling.ts)
   OnsiteMessage,
   MediaJoinMessage,
   MediaLeaveMessage,

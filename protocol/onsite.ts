@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The onsite side of a session (DESIGN.md "Roles", IAC Nov 2024): the registered technologist
+ * The onsite side of a session (README "Roles and safety", IAC Nov 2024): the registered technologist
  * who stays with the patient owns presence, screening and positioning, who may control the
  * scanner remotely, and the emergency stop. These are the messages and the state it works with.
  */

@@ -131,7 +131,7 @@ export const ScannerSnapshot = z.object({
   limits: z.record(z.string(), ParamRange),
   /** Acquisition speed-up used by this gateway (1 = real time); shown so nobody is misled. */
   timeScale: z.number(),
-  /** Onsite presence, checklist, emergency and operator-loss state (issue 6); optional for older gateways. */
+  /** Onsite presence, checklist, emergency and operator-loss state; optional for older gateways. */
   onsite: OnsiteStatus.optional(),
   /** Set when the patient's identifiers are removed from everything this viewer gets (observer PHI policy "none"). */
   deidentified: z.boolean().optional(),

@@ -14,7 +14,7 @@ import { createHash, randomUUID } from 'node:crypto';
 /** Arbitrary fixed namespace for Larmor's name-based UUIDs (RFC 4122 section 4.3). */
 const LARMOR_UUID_NAMESPACE = Buffer.from('9b8c2f4e6a1d4c7e8f30a5b6c7d8e9f0', 'hex');
 
-export function uidFromUuidBytes(bytes: Uint8Array): string {
+function uidFromUuidBytes(bytes: Uint8Array): string {
   let hex = '';
   for (const b of bytes) hex += b.toString(16).padStart(2, '0');
   return `2.25.${BigInt(`0x${hex}`).toString(10)}`;

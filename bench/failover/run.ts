@@ -1,5 +1,5 @@
 /**
- * Link failover benchmark (issue 5), everything on loopback with real sockets:
+ * Link failover benchmark (docs/architecture.md "Link health"), everything on loopback with real sockets:
  *   1. silent-cut detection: N black-hole cuts (no FIN) at a random heartbeat phase; time from
  *      the cut to the core's `lost` transition (target p95 <= 1.5 s);
  *   2. failover: time from a silent cut of the primary to a live link on the secondary route
@@ -108,7 +108,10 @@ async function relayOverhead(gateway: Gateway, withJournal: boolean): Promise<{ 
   const command = { name: 'scan.pause' } as const; // refused for an observer, same gateway path for both
   const rawTimes: number[] = [];
   const relayTimes: number[] = [];
-  for (let i = 0; i < 200; i++) await raw.command(`warm-raw-${withJournal}-${i}`, command), await core.sendCommand(command);
+  for (let i = 0; i < 200; i++) {
+    await raw.command(`warm-raw-${withJournal}-${i}`, command);
+    await core.sendCommand(command);
+  }
   for (let i = 0; i < COMMANDS; i++) {
     let t = performance.now();
     await raw.command(`raw-${withJournal}-${i}-${Date.now()}`, command);

@@ -1,5 +1,5 @@
 /**
- * Media benchmark (issue 6): the workstation (browser shell) and the onsite console in two
+ * Media benchmark: the workstation (browser shell) and the onsite console in two
  * Chromium contexts with fake camera and microphone, through a real gateway on loopback.
  *
  *   npx tsx bench/media/run.ts [--duration 60]

@@ -11,14 +11,15 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadNativeRle, nativeLoadFailure, typescriptRle, type RleCodec, type RleFrameInfo } from '../../native-bridge/index.js';
-import { encapsulateFrames, pixelDataFrames, readPart10, Tag, TransferSyntax, writePart10, type DicomElement } from '../../native-bridge/dicom/index.js';
+import { pixelDataFrames, readPart10, Tag, TransferSyntax, writePart10, type DicomElement } from '../../native-bridge/dicom/index.js';
 import { makePhantomFrames, type Phantom } from './mr-phantom.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const DATA = join(ROOT, 'bench/.data');
 const PHANTOM: Phantom = { rows: 512, columns: 512, frames: 200 }; // 104,857,600 bytes
 const INFO: RleFrameInfo = { rows: PHANTOM.rows, columns: PHANTOM.columns, samplesPerPixel: 1, bitsAllocated: 16, planarConfiguration: 0 };
-const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1] || 5);
+const roundsAt = process.argv.indexOf('--rounds');
+const rounds = roundsAt >= 0 ? Number(process.argv[roundsAt + 1]) : 5;
 
 function elements(pixelData: DicomElement['value'], vr: string): DicomElement[] {
   return [

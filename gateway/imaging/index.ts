@@ -20,9 +20,8 @@
  *
  * Pipeline: phantom.ts (tissue maps, cached per geometry) -> signal.ts (SE/TSE, GRE, IR, DWI
  * equations with tissues.ts' 1.5 T values) -> noise.ts (Rician) -> mr-dataset.ts (attributes,
- * native-bridge writer). UIDs: uids.ts (2.25.<uuid>, PS3.5 B.2).
+ * native-bridge writer). UIDs: base/node/uids.ts (2.25.<uuid>, PS3.5 B.2).
  */
 export { createSeriesImager, type SeriesImager, type SeriesImagerOptions, type SliceInfo, type StudyInfo } from './series-imager.js';
 export { MR_IMAGE_STORAGE } from './mr-dataset.js';
-export { newUid, uidFromName, isValidUid } from '../../base/node/uids.js';
 export { clearPhantomCache } from './phantom.js';

@@ -6,7 +6,7 @@ import react from '@vitejs/plugin-react';
 const root = dirname(fileURLToPath(import.meta.url));
 
 /**
- * The onsite console page (issue 6), served by the gateway at /onsite from dist/onsite/. Same
+ * The onsite console page (docs/architecture.md "Parts"), served by the gateway at /onsite from dist/onsite/. Same
  * React and the same stylesheet as the workstation, its own entry and its own small wire client.
  */
 export default defineConfig({

@@ -24,7 +24,7 @@ export interface OnsiteActionContext {
 }
 
 /**
- * The onsite console's powers (DESIGN.md "Roles", safety rules 2 and 4). Presence, checklist
+ * The onsite console's powers (README "Roles and safety"; docs/architecture.md "Safety rules" 2 and 4). Presence, checklist
  * and granting control belong to the checked-in person; revoking control and the emergency stop
  * are open to any onsite console, because stopping must never wait on paperwork.
  */

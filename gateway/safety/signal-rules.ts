@@ -7,7 +7,7 @@ export interface SignalParty {
 }
 
 /**
- * What the gateway relays (issue 6): signals only between room members whose roles exchange
+ * What the gateway relays (docs/architecture.md "Safety rules", media): signals only between room members whose roles exchange
  * media, and from an observer only receive-only descriptions, so a trainer can see and hear
  * but never put a camera or microphone into the session.
  */

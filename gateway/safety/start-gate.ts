@@ -19,7 +19,7 @@ export interface Refusal {
 }
 
 /**
- * Safety rules 1 and 3 (DESIGN.md), checked by the gateway before the scanner sees a start:
+ * Safety rules 1 and 3 (docs/architecture.md "Safety rules"), checked by the gateway before the scanner sees a start:
  * a checked-in onsite person whose console is alive, the exam checklist confirmed, and at most
  * one active acquisition per remote operator (ACR). Returns why not, or null.
  */

@@ -6,7 +6,7 @@ import type { ClientSession } from './sessions.js';
 export interface ControlSettings {
   /**
    * Give control to the first operator who connects (the old single-person demo). Off by
-   * default: the checked-in onsite person grants control (DESIGN.md safety rule 2).
+   * default: the checked-in onsite person grants control (docs/architecture.md "Safety rules", rule 2).
    */
   autoGrantControl?: boolean;
   /** What happens to a running sequence when the control holder's link is lost (default finish). */

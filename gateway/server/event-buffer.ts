@@ -26,7 +26,7 @@ export function frameFor(role: string | null, event: BufferedEvent): string | Ui
 /**
  * The gateway's recent events, JSON and image alike, numbered from 1 for the life of the
  * process, kept so that a workstation that reconnects can resume from the last number it saw
- * (DESIGN.md "Wire protocol"). A gap older than the buffer holds gets a fresh snapshot instead.
+ * (docs/architecture.md "Wire protocol"). A gap older than the buffer holds gets a fresh snapshot instead.
  */
 export class EventBuffer {
   private readonly events: BufferedEvent[] = [];

@@ -45,7 +45,7 @@ export interface GatewayOptions {
   dicom?: DicomReceiverOptions;
   /**
    * Give control to the first operator who connects (the old single-person demo). Off by
-   * default: the checked-in onsite person grants control (DESIGN.md safety rule 2).
+   * default: the checked-in onsite person grants control (docs/architecture.md "Safety rules", rule 2).
    */
   autoGrantControl?: boolean;
   /** Refuse scan.start until the onsite checklist is confirmed for the exam (default true). */

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { onsiteCsp } from '../../base/node/csp.js';
 import { readStatic } from '../../base/node/static-files.js';
 
-/** URL path of the onsite console (issue 6). */
+/** URL path of the onsite console. */
 export const ONSITE_PATH = '/onsite';
 
 /**

@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ErrorCode, previewFrameParts, type PreviewImage } from '../../protocol/index.js';
+import { BRIDGE_TOKEN_META, BROWSER_BRIDGE_PATH, BrowserBridgeRequest, ErrorCode, describeIssues, previewFrameParts, type BrowserBridgeFrame, type PreviewImage } from '../../protocol/index.js';
 import { handleApiRequest, toApiError } from '../api-host.js';
 import type { WorkstationCore } from '../core/workstation-core.js';
 import { RENDERER_CSP } from '../../base/node/csp.js';
@@ -57,7 +57,7 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     const url = new URL(req.url ?? '/', origin);
     const offered = Buffer.from(url.searchParams.get('token') ?? '');
     const tokenOk = offered.length === token.length && timingSafeEqual(offered, Buffer.from(token));
-    if (url.pathname !== '/bridge' || req.headers.origin !== origin || !tokenOk) {
+    if (url.pathname !== BROWSER_BRIDGE_PATH || req.headers.origin !== origin || !tokenOk) {
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
     }
@@ -82,7 +82,7 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
 
 function injectShim(html: string, token: string): string {
   const meta =
-    `<meta name="larmor-bridge-token" content="${token}">` +
+    `<meta name="${BRIDGE_TOKEN_META}" content="${token}">` +
     // A module script, like the app's: modules run in document order, so window.larmor exists
     // before the app's first line, and the shim may share chunks with the app.
     `<script type="module" src="./larmor-shim.js"></script>`;
@@ -92,9 +92,10 @@ function injectShim(html: string, token: string): string {
 
 /** One page's bridge: requests in, responses and pushes out. */
 function bridge(ws: WebSocket, core: WorkstationCore): void {
-  const push = (channel: string) => (value: unknown) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ push: channel, value }));
+  const send = (frame: BrowserBridgeFrame) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
   };
+  const push = (channel: 'state' | 'log' | 'media') => (value: unknown) => send({ push: channel, value });
   const onState = push('state');
   const onLog = push('log');
   const onMedia = push('media');
@@ -112,20 +113,20 @@ function bridge(ws: WebSocket, core: WorkstationCore): void {
   core.on('image', onImage);
   onState(core.view());
   ws.on('message', async (data, isBinary) => {
-    let request: { id?: unknown; channel?: unknown; payload?: unknown };
+    let request: BrowserBridgeRequest;
     try {
       if (isBinary) throw new Error('binary');
-      request = JSON.parse(data.toString());
-    } catch {
-      ws.send(JSON.stringify({ id: null, ok: false, error: { code: ErrorCode.IPC_INVALID_PAYLOAD, message: 'bridge frames are JSON requests' } }));
+      const parsed = BrowserBridgeRequest.safeParse(JSON.parse(data.toString()));
+      if (!parsed.success) throw new Error(describeIssues(parsed.error.issues));
+      request = parsed.data;
+    } catch (err) {
+      send({ id: null, ok: false, error: { code: ErrorCode.IPC_INVALID_PAYLOAD, message: `bridge frames are JSON requests: ${(err as Error).message}` } });
       return;
     }
-    const id = typeof request.id === 'number' ? request.id : null;
     try {
-      const value = await handleApiRequest(core, request.channel, request.payload);
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id, ok: true, value }));
+      send({ id: request.id, ok: true, value: await handleApiRequest(core, request.channel, request.payload) });
     } catch (err) {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id, ok: false, error: toApiError(err) }));
+      send({ id: request.id, ok: false, error: toApiError(err) });
     }
   });
   ws.on('close', () => {

@@ -1,17 +1,7 @@
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { isLoopbackHost } from '../../base/common/loopback.js';
-import {
-  ErrorCode,
-  MAX_FRAME_BYTES,
-  PROTOCOL_VERSION,
-  SUBPROTOCOL,
-  decodeGatewayMessage,
-  type ClientMessage,
-  type GatewayMessage,
-  type Role,
-  type WelcomeMessage,
-} from '../../protocol/index.js';
+import { ErrorCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, SUBPROTOCOL, decodeGatewayMessage, type ClientMessage, type GatewayMessage, type Role, type WelcomeMessage } from '../../protocol/index.js';
 
 /** Where a reconnecting client resumes: the last event number it saw, in that gateway boot. */
 export interface ResumePoint {
@@ -48,7 +38,7 @@ export interface GatewayLinkEvents {
 
 /**
  * Refuse cleartext outside loopback before a single byte leaves: every link beyond this machine
- * is wss:// (DESIGN.md security defaults).
+ * is wss:// (docs/architecture.md "Security defaults").
  */
 export function checkLinkUrl(url: string): { code: string; message: string } | null {
   let parsed: URL;

@@ -1,7 +1,7 @@
 import { ErrorCode, LarmorError, type ClientMessage, type GatewayMessage, type MediaClientMessage, type MediaGatewayMessage } from '../../protocol/index.js';
 
 /**
- * WebRTC signaling between the renderer's peer connections and the gateway (issue 6). The core
+ * WebRTC signaling between the renderer's peer connections and the gateway (docs/architecture.md "Wire protocol"). The core
  * only carries it: media messages from the gateway go to the renderer as they are, and the
  * renderer's (schema-checked at the IPC gate) go out on the current link. The peer connections
  * themselves live in the renderer, which has Chromium's WebRTC.

@@ -1,23 +1,5 @@
 import { EventEmitter } from 'node:events';
-import {
-  ConnectRequest,
-  ErrorCode,
-  LarmorError,
-  describeIssues,
-  type CollabEventBody,
-  type CollabState,
-  type CommandView,
-  type GatewayMessage,
-  type LinkView,
-  type LogEntry,
-  type MediaClientMessage,
-  type MediaGatewayMessage,
-  type PreviewImage,
-  type ScannerCommand,
-  type ScannerSnapshot,
-  type WelcomeMessage,
-  type WorkstationView,
-} from '../../protocol/index.js';
+import { ConnectRequest, ErrorCode, LarmorError, describeIssues, type CollabEventBody, type CollabState, type CommandView, type GatewayMessage, type LinkView, type LogEntry, type MediaClientMessage, type MediaGatewayMessage, type PreviewImage, type ScannerCommand, type ScannerSnapshot, type WelcomeMessage, type WorkstationView } from '../../protocol/index.js';
 import { type HealthThresholds, type HealthView, type MediaHealthView, type ReconnectPolicy } from '../../protocol/health.js';
 import type { Random } from '../../base/common/random.js';
 import type { Journal } from '../journal/journal.js';
@@ -35,7 +17,7 @@ export interface WorkstationCoreEvents {
   image: [PreviewImage];
   /** Raw image frame as received, for the recorder (header already validated). */
   'image-frame': [Uint8Array];
-  /** WebRTC room and signals from the gateway, for the renderer's peer connections (issue 6). */
+  /** WebRTC room and signals from the gateway, for the renderer's peer connections. */
   media: [MediaGatewayMessage];
   /** Chat, marks, proposals, handover and contingency plans as they change. */
   collab: [CollabEventBody];
@@ -104,7 +86,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     this.wireSupervisor();
   }
 
-  /** Installed by the image intake (issue 4): turns binary frames into preview images. */
+  /** Installed by the image intake (docs/architecture.md "The image's path"): turns binary frames into preview images. */
   setImageHandler(handler: ImageHandler): void {
     this.imageHandler = handler;
   }
@@ -271,7 +253,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     return true;
   }
 
-  /** Sends the renderer's WebRTC signaling on the current link (issue 6). */
+  /** Sends the renderer's WebRTC signaling on the current link. */
   sendMedia(message: MediaClientMessage): void {
     if (message.type === 'media.state' || message.type === 'media.join') this.noteMediaHealth(message.state.health, message.state.healthReason);
     if (message.type === 'media.leave') this.noteMediaHealth(null, null);

@@ -1,7 +1,7 @@
-import { ErrorCode, IpcRequests } from '../../protocol/index.js';
+import { ErrorCode, IpcPushes, IpcRequests, bridgeChannel, type BridgeResult, type IpcRequestName } from '../../protocol/index.js';
 import { handleApiRequest, toApiError } from '../api-host.js';
 import type { WorkstationCore } from '../core/workstation-core.js';
-import type { ElectronMain, IpcMainInvokeEvent } from './electron-api.js';
+import type { ElectronMain, IpcMainInvokeEvent, WebContents } from './electron-api.js';
 import { pageOf } from './security-policy.js';
 
 /**
@@ -16,8 +16,8 @@ export function isTrustedSender(event: IpcMainInvokeEvent, appPageUrl: string): 
 }
 
 export function registerIpcGate(ipcMain: ElectronMain['ipcMain'], core: WorkstationCore, appPageUrl: string): void {
-  for (const channel of Object.keys(IpcRequests)) {
-    ipcMain.handle(`larmor:${channel}`, async (event, payload) => {
+  for (const channel of Object.keys(IpcRequests) as IpcRequestName[]) {
+    ipcMain.handle(bridgeChannel.request(channel), async (event, payload): Promise<BridgeResult> => {
       if (!isTrustedSender(event, appPageUrl)) {
         return { ok: false, error: { code: ErrorCode.IPC_SENDER_REJECTED, message: 'request from an untrusted frame' } };
       }
@@ -26,6 +26,15 @@ export function registerIpcGate(ipcMain: ElectronMain['ipcMain'], core: Workstat
       } catch (err) {
         return { ok: false, error: toApiError(err) };
       }
+    });
+  }
+}
+
+/** Every core event the renderer subscribes to, sent to the window on its push channel. */
+export function forwardPushes(core: WorkstationCore, webContents: Pick<WebContents, 'send' | 'isDestroyed'>): void {
+  for (const push of IpcPushes) {
+    core.on(push, (value: unknown) => {
+      if (!webContents.isDestroyed()) webContents.send(bridgeChannel.push(push), value);
     });
   }
 }

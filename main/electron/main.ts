@@ -7,7 +7,7 @@ import { Journal, defaultJournalFile } from '../journal/journal.js';
 import { attachImageIntake } from '../images/image-intake.js';
 import { startEmbeddedGateway } from '../start/embedded-gateway.js';
 import type { ElectronMain, WebContents } from './electron-api.js';
-import { registerIpcGate } from './ipc-gate.js';
+import { forwardPushes, registerIpcGate } from './ipc-gate.js';
 import { allowNavigation, allowPermissionCheck, allowPermissionRequest } from './security-policy.js';
 
 /**
@@ -29,7 +29,7 @@ app.on('web-contents-created', (_event, contents: WebContents) => {
 });
 
 await app.whenReady();
-const core = new WorkstationCore({ journal: Journal.open(defaultJournalFile()) }); // issue 5: command outbox + audit journal
+const core = new WorkstationCore({ journal: Journal.open(defaultJournalFile()) }); // command outbox + audit journal
 attachImageIntake(core);
 const ses = session.defaultSession;
 ses.setPermissionRequestHandler((_wc, permission, callback, details) => callback(allowPermissionRequest(permission, details, appPageUrl)));
@@ -46,7 +46,7 @@ const win = new BrowserWindow({
   title: 'Larmor',
   show: false,
   webPreferences: {
-    preload: join(here, '..', '..', 'preload', 'preload.cjs'),
+    preload: join(here, '..', '..', 'preload', 'preload.cjs'), // bundled by preload/vite.config.ts
     contextIsolation: true,
     sandbox: true,
     nodeIntegration: false,
@@ -55,13 +55,7 @@ const win = new BrowserWindow({
     webviewTag: false,
   },
 });
-const forward = (channel: string) => (value: unknown) => {
-  if (!win.webContents.isDestroyed()) win.webContents.send(`larmor:push:${channel}`, value);
-};
-core.on('state', forward('state'));
-core.on('log', forward('log'));
-core.on('image', forward('image'));
-core.on('media', forward('media'));
+forwardPushes(core, win.webContents);
 win.once('ready-to-show', () => win.show());
 // `npm start` passes the gateway it started; a packaged app starts its own embedded one.
 const embedded = process.env.LARMOR_GATEWAY_URL ? null : await startEmbeddedGateway([]);

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ErrorCode, LarmorError } from '../../protocol/index.js';
+import { ErrorCode, LarmorError, codeOf } from '../../protocol/index.js';
 import { WorkstationCore } from '../core/workstation-core.js';
 import { Journal } from '../journal/journal.js';
 import { EventRecorder } from './recorder.js';

@@ -6,7 +6,7 @@ const gatewayEntry = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '
 
 export interface EmbeddedGateway {
   url: string;
-  /** The onsite console page (issue 6), served by the same gateway. */
+  /** The onsite console page, served by the same gateway. */
   onsiteUrl: string | null;
   child: ChildProcess;
   stop(): void;

@@ -34,7 +34,7 @@ export async function runStart(argv: string[]): Promise<number> {
     return code;
   }
 
-  const core = new WorkstationCore({ journal: Journal.open(defaultJournalFile()) }); // issue 5: command outbox + audit journal
+  const core = new WorkstationCore({ journal: Journal.open(defaultJournalFile()) }); // command outbox + audit journal
   attachImageIntake(core);
   const shell = await startBrowserShell({
     core,

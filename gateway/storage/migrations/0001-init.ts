@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 
-/** Audit trail (DESIGN.md safety rule 6) and command outcomes for idempotent replay. */
+/** Audit trail (docs/architecture.md "Safety rules", rule 6) and command outcomes for idempotent replay. */
 export function up(db: Database): void {
   db.exec(`
     CREATE TABLE audit (

@@ -3,13 +3,13 @@ import { presentLinkStatus } from '../logic/link.js';
 import { FailoverBanner, useLinkHealth } from './FailoverBanner.js';
 
 /**
- * Place of the failover banner (its full design is another issue). Until then it states, from
- * the link view alone, that the link is not healthy, why, and the site's policy; it renders
+ * Place of the failover banner. While the core reports link health the banner shows it;
+ * otherwise this states, from the link view alone, that the link is not healthy, why, and the site's policy; it renders
  * nothing while the link is connected.
  */
 export function FailoverSlot() {
   const link = useApp((s) => s.link);
-  // issue 5: the failover banner, a pure function of the core's link health (FailoverBanner.tsx).
+  // The failover banner, a pure function of the core's link health (FailoverBanner.tsx; docs/architecture.md "Link health").
   const health = useLinkHealth();
   if (health) return <FailoverBanner health={health} />;
   if (link.status === 'connected') return <div className="failover-slot" data-region="failover-banner" hidden />;

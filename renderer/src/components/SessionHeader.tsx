@@ -14,7 +14,7 @@ export function SessionHeader() {
   const disconnect = useApp((s) => s.disconnect);
   const pending = useApp((s) => s.linkCallPending);
   const linkPresentation = presentLinkStatus(link.status);
-  const health = useLinkHealth(); // issue 5: live RTT/loss graph next to the link indicator
+  const health = useLinkHealth(); // live RTT/loss graph next to the link indicator (docs/architecture.md "Link health")
 
   return (
     <header className="session-header">

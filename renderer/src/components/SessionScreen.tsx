@@ -37,7 +37,7 @@ export function SessionScreen() {
             <SeriesStrip />
           </section>
           <section className="column column-right" aria-label="Scanner room and people">
-            {/* issue 6: scanner-room video, my camera, call controls (components/VideoPanes.tsx) */}
+            {/* Scanner-room video, my camera, call controls (components/VideoPanes.tsx) */}
             <VideoPanes />
             <ParticipantsPanel />
           </section>

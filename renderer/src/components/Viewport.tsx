@@ -37,8 +37,9 @@ interface Drag {
 }
 
 /**
- * The live image viewport: one canvas pixel per image pixel; zoom, pan and the pixel's physical
- * shape (Pixel Spacing) are a CSS transform, so a non-square pixel is drawn as wide as it is.
+ * The live image viewport (docs/architecture.md "The image's path"): one canvas pixel per image
+ * pixel; zoom, pan and the pixel's physical shape (Pixel Spacing) are a CSS transform, so a
+ * non-square pixel is drawn as wide as it is.
  */
 export function Viewport() {
   const uid = useApp((s) => s.selectedSeriesUid);
@@ -91,6 +92,7 @@ export function Viewport() {
     renderGrey(image.pixels, lut, minStored, data.data);
     context.putImageData(data, 0, 0);
     // voi is rebuilt on every render; its two numbers are what matter.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- depends on voi's values, not its identity
   }, [image, voi?.center, voi?.width, inverted]);
 
   // Pointer moves arrive faster than frames; apply at most one view change per frame.
@@ -200,6 +202,7 @@ export function Viewport() {
             deidentified,
           })
         : null,
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- voi and shown are rebuilt every render; their values are what matter
     [image, voi?.center, voi?.width, record, shown?.index, view.window, view.invert, scaleX, scaleY, deidentified],
   );
 
@@ -263,14 +266,16 @@ export function Viewport() {
         </>
       ) : null}
       {refusal ? (
-        <div className="viewer-refusal" role="status" data-testid="image-refusal" title={refusal.text}>
+        <div className="viewer-refusal" role="status" data-testid="image-refusal" title={`${refusal.code} ${refusal.message}`}>
           <span className="tone-warn status-icon" aria-hidden="true">
             ▲
           </span>
           <span className="tone-warn refusal-word">Image refused</span>
           <span className="mono muted">{formatClock(refusal.at)}</span>
           {/* The label already says it; the rest is the code and the reason. */}
-          <span className="refusal-text">{refusal.text.replace(/^image refused( by the viewer)?:\s*/i, '')}</span>
+          <span className="refusal-text">
+            <span className="code">{refusal.code}</span> {refusal.message}
+          </span>
           <button type="button" className="ghost small" aria-label="Dismiss the image refusal notice" onClick={() => appStore.getState().dismissImageRefusal()}>
             ✕
           </button>

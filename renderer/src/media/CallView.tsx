@@ -22,6 +22,7 @@ function StreamVideo({ stream, testId, mirrored }: { stream: MediaStream | null;
     el.removeAttribute('data-first-frame-at');
     el.requestVideoFrameCallback?.(() => el.setAttribute('data-first-frame-at', String(Date.now())));
     if (stream) void el.play().catch(() => undefined);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- rerun when a track joins the same stream
   }, [stream, stream?.getTracks().length]);
   return <video ref={ref} className={`media-video${mirrored ? ' mirrored' : ''}`} data-testid={testId} autoPlay playsInline muted />;
 }
@@ -38,6 +39,7 @@ function RemoteAudio({ stream, sinkId }: { stream: MediaStream; sinkId: string |
     if (!el) return;
     if (el.srcObject !== stream) el.srcObject = stream;
     el.play().then(() => setBlocked(false), () => setBlocked(true));
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- rerun when an audio track joins the same stream
   }, [stream, stream.getAudioTracks().length]);
   useEffect(() => {
     // '' is the system default output (Audio Output Devices API).

@@ -21,9 +21,11 @@ export interface SeriesView {
 
 export const INITIAL_SERIES_VIEW: SeriesView = { currentSop: null, pinned: false, window: null, invert: false, zoom: 1, panX: 0, panY: 0 };
 
+/** A refused image as the viewport shows it: when, and the `{code, message}` it was refused with. */
 export interface ImageRefusal {
   at: string;
-  text: string;
+  code: string;
+  message: string;
 }
 
 /**
@@ -58,9 +60,9 @@ export interface ImagesSlice {
 export const createImagesSlice =
   (deps: StoreDeps): SliceCreator<ImagesSlice> =>
   (set, get) => {
-    function refuse(text: string): void {
-      const entry: LogEntry = { at: deps.now(), kind: 'image', level: 'warning', text };
-      set({ imageRefusal: { at: entry.at, text } });
+    function refuse(error: { code: string; message: string }): void {
+      const entry: LogEntry = { at: deps.now(), kind: 'image', level: 'warning', text: `image refused by the viewer: ${error.code} ${error.message}`, error };
+      set({ imageRefusal: { at: entry.at, ...error } });
       get().appendLog(entry);
     }
 
@@ -94,7 +96,7 @@ export const createImagesSlice =
           viewerImage = toViewerImage(image, arrival);
         } catch (error) {
           if (!(error instanceof ImageRefusedError)) throw error;
-          refuse(`image refused by the viewer: ${error.code} ${error.message} (SOP ${image.sopInstanceUid || 'unknown'})`);
+          refuse({ code: error.code, message: `${error.message} (SOP ${image.sopInstanceUid || 'unknown'})` });
           return;
         }
         const uid = viewerImage.meta.seriesUid;
@@ -121,7 +123,7 @@ export const createImagesSlice =
       },
 
       noteImageLog: (entry) => {
-        if (entry.kind === 'image' && entry.level !== 'info') set({ imageRefusal: { at: entry.at, text: entry.text } });
+        if (entry.kind === 'image' && entry.level !== 'info' && entry.error) set({ imageRefusal: { at: entry.at, ...entry.error } });
       },
       dismissImageRefusal: () => set({ imageRefusal: null }),
 

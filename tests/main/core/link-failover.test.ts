@@ -10,7 +10,7 @@ import { onsiteGrants, type OnsiteClient } from '../../helpers/onsite.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { ActivityLog, sleep } from './core-harness.js';
 
-/** Issue 5: a silent cut (no FIN) must show as lost within this bound... */
+/** A silent cut (no FIN) must show as lost within this bound... */
 const SILENT_CUT_DETECTION_BOUND_MS = 2000;
 /** ...and a clean close within this one. */
 const CLEAN_CLOSE_DETECTION_BOUND_MS = 500;

@@ -6,8 +6,10 @@ export function samples(values: number[], bits: 8 | 16, signed: boolean): ArrayB
   const buffer = new ArrayBuffer(values.length * (bits / 8));
   const view = new DataView(buffer);
   values.forEach((v, i) => {
-    if (bits === 8) signed ? view.setInt8(i, v) : view.setUint8(i, v);
-    else signed ? view.setInt16(i * 2, v, true) : view.setUint16(i * 2, v, true);
+    if (bits === 8 && signed) view.setInt8(i, v);
+    else if (bits === 8) view.setUint8(i, v);
+    else if (signed) view.setInt16(i * 2, v, true);
+    else view.setUint16(i * 2, v, true);
   });
   return buffer;
 }

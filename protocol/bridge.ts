@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { IpcRequests, type CommandView, type ConnectRequest, type IpcPushName, type IpcRequestName, type LarmorApi, type LogEntry, type PreviewImage, type Unsubscribe, type WorkstationView } from './api.js';
+import type { ScannerCommand } from './commands.js';
+import { codeOf, ErrorCode, LarmorError } from './errors.js';
+import type { MediaClientMessage, MediaGatewayMessage } from './signaling.js';
+
+/**
+ * The renderer bridge, described once: channel names, the envelope every answer travels in, the
+ * transport seam, and `createLarmorClient`, the one implementation of `window.larmor` on top of a
+ * transport. The Electron preload (ipcRenderer) and the browser-shell shim (WebSocket) differ only
+ * in their transport, so the renderer cannot tell them apart (docs/architecture.md "Bridge").
+ */
+
+/** Electron IPC channel of a request (ipcMain.handle) and of a push (webContents.send). */
+export const bridgeChannel = {
+  request: (name: IpcRequestName) => `larmor:${name}`,
+  push: (name: IpcPushName) => `larmor:push:${name}`,
+} as const;
+
+/** The browser shell: WebSocket path of the bridge, and the meta tag that carries its launch token. */
+export const BROWSER_BRIDGE_PATH = '/bridge';
+export const BRIDGE_TOKEN_META = 'larmor-bridge-token';
+
+const CodedErrorShape = z.object({ code: z.string(), message: z.string() });
+
+/** The answer to one request, over either transport. */
+export const BridgeResult = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: CodedErrorShape }),
+]);
+export type BridgeResult = z.infer<typeof BridgeResult>;
+
+/** Browser shell, page to core: one request; `id` pairs it with its reply. */
+export const BrowserBridgeRequest = z.object({ id: z.number().int().nonnegative(), channel: z.string(), payload: z.unknown().optional() });
+export type BrowserBridgeRequest = z.infer<typeof BrowserBridgeRequest>;
+
+/**
+ * Browser shell, core to page, as JSON text: a reply (`id` null when the request could not be
+ * read at all) or a push. Images are not JSON: they come as binary frames (protocol/preview-frame.ts).
+ */
+export const BrowserBridgeFrame = z.union([
+  z.object({ id: z.number().int().nullable() }).and(BridgeResult),
+  z.object({ push: z.enum(['state', 'log', 'media']), value: z.unknown() }),
+]);
+export type BrowserBridgeFrame = z.infer<typeof BrowserBridgeFrame>;
+
+/**
+ * What a shell provides. `request` resolves with the envelope (it rejects only when the transport
+ * itself fails); `listen` delivers one push channel. A transport may deliver some pushes another
+ * way (images over a MessagePort, say) as long as `listen('image')` hands them over.
+ */
+export interface BridgeTransport {
+  request(channel: IpcRequestName, payload?: unknown): Promise<BridgeResult>;
+  listen(push: IpcPushName, listener: (value: unknown) => void): Unsubscribe;
+}
+
+/**
+ * `window.larmor` over a transport. Replay on subscribe, the same for every shell: a state
+ * subscriber first receives the current view (the last one pushed, else `state.current`), then
+ * every change, and never an older view after a newer one; log, image and media subscribers
+ * receive only what arrives after they subscribe.
+ */
+export function createLarmorClient(transport: BridgeTransport): LarmorApi {
+  async function call<T>(channel: IpcRequestName, payload?: unknown): Promise<T> {
+    if (!Object.hasOwn(IpcRequests, channel)) throw new LarmorError(ErrorCode.IPC_INVALID_PAYLOAD, `unknown API request ${channel}`);
+    const result = BridgeResult.parse(await transport.request(channel, payload));
+    if (result.ok) return result.value as T;
+    throw new LarmorError(codeOf(result.error), result.error.message);
+  }
+
+  let lastState: WorkstationView | null = null;
+  /** Each state listener, and whether it has been given a view yet. */
+  const stateListeners = new Map<(view: WorkstationView) => void, { given: boolean }>();
+  transport.listen('state', (value) => {
+    lastState = value as WorkstationView;
+    for (const [listener, mark] of stateListeners) {
+      mark.given = true;
+      listener(lastState);
+    }
+  });
+
+  function subscribeState(listener: (view: WorkstationView) => void): Unsubscribe {
+    const mark = { given: false };
+    stateListeners.set(listener, mark);
+    if (lastState) {
+      mark.given = true;
+      listener(lastState);
+    } else {
+      void call<WorkstationView>('state.current').then(
+        (view) => {
+          // A push that came while asking is newer than this answer and was given already.
+          lastState ??= view;
+          if (stateListeners.get(listener) !== mark || mark.given) return;
+          mark.given = true;
+          listener(lastState);
+        },
+        () => undefined,
+      );
+    }
+    return () => {
+      if (stateListeners.get(listener) === mark) stateListeners.delete(listener);
+    };
+  }
+
+  function subscribe<T>(push: Exclude<IpcPushName, 'state'>, listener: (value: T) => void): Unsubscribe {
+    return transport.listen(push, (value) => listener(value as T));
+  }
+
+  return {
+    link: {
+      connect: (request: ConnectRequest) => call<void>('link.connect', request),
+      disconnect: () => call<void>('link.disconnect'),
+    },
+    commands: { send: (command: ScannerCommand) => call<CommandView>('commands.send', command) },
+    state: { subscribe: subscribeState },
+    log: { subscribe: (listener: (entry: LogEntry) => void) => subscribe('log', listener) },
+    images: { subscribe: (listener: (image: PreviewImage) => void) => subscribe('image', listener) },
+    media: {
+      send: (message: MediaClientMessage) => call<void>('media.send', message),
+      subscribe: (listener: (message: MediaGatewayMessage) => void) => subscribe('media', listener),
+    },
+  };
+}

@@ -1,0 +1,145 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { startBrowserShell } from '../../main/browser-shell/browser-shell.js';
+import { WorkstationCore } from '../../main/core/workstation-core.js';
+import type { IpcMainInvokeEvent, WebContents } from '../../main/electron/electron-api.js';
+import { forwardPushes, registerIpcGate } from '../../main/electron/ipc-gate.js';
+import { ipcTransport, type IpcRendererLike } from '../../preload/ipc-transport.js';
+import { webSocketTransport, type WebSocketLike } from '../../preload/ws-transport.js';
+import { IpcPushes, IpcRequests, type IpcPushName, type IpcRequestName, type LarmorApi, type WorkstationView } from '../../protocol/api.js';
+import { BRIDGE_TOKEN_META, BROWSER_BRIDGE_PATH, bridgeChannel, createLarmorClient } from '../../protocol/bridge.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+/**
+ * One suite, both shells: the renderer must not be able to tell the Electron preload from the
+ * browser-shell shim. Each harness wires a real WorkstationCore to the client the renderer gets.
+ */
+interface Harness {
+  api: LarmorApi;
+  core: WorkstationCore;
+  /** Electron only: every channel name that crossed the stand-in IPC. */
+  channels?: string[];
+}
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+const APP = 'file:///opt/Larmor/dist/renderer/index.html';
+
+/** Electron: a recording stand-in for ipcMain/ipcRenderer (the binary cannot exist here), values structured-cloned as IPC does. */
+async function electronHarness(): Promise<Harness> {
+  const core = new WorkstationCore();
+  cleanups.push(() => core.disconnect());
+  const channels: string[] = [];
+  const handlers = new Map<string, (event: IpcMainInvokeEvent, payload: unknown) => Promise<unknown>>();
+  const listeners = new Map<string, Set<(event: unknown, ...args: unknown[]) => void>>();
+  const mainFrame = { url: APP };
+  const webContents = {
+    mainFrame,
+    isDestroyed: () => false,
+    send(channel: string, value: unknown) {
+      channels.push(channel);
+      for (const listener of listeners.get(channel) ?? []) listener({}, structuredClone(value));
+    },
+  } as unknown as WebContents;
+  registerIpcGate({ handle: (channel, handler) => void handlers.set(channel, handler) }, core, APP);
+  forwardPushes(core, webContents);
+  const ipcRenderer: IpcRendererLike = {
+    async invoke(channel, payload) {
+      channels.push(channel);
+      const handler = handlers.get(channel);
+      if (!handler) throw new Error(`No handler registered for '${channel}'`);
+      return structuredClone(await handler({ sender: webContents, senderFrame: mainFrame }, structuredClone(payload)));
+    },
+    on: (channel, listener) => void listeners.set(channel, (listeners.get(channel) ?? new Set()).add(listener)),
+    removeListener: (channel, listener) => void listeners.get(channel)?.delete(listener),
+  };
+  return { api: createLarmorClient(ipcTransport(ipcRenderer)), core, channels };
+}
+
+/** Browser shell: the real shell on port 0, and a WebSocket holding the page's token and origin. */
+async function browserHarness(): Promise<Harness> {
+  const core = new WorkstationCore();
+  cleanups.push(() => core.disconnect());
+  const rendererDir = tempDir();
+  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><html><head></head><body></body></html>');
+  const shell = await startBrowserShell({ core, rendererDir });
+  cleanups.push(() => shell.close());
+  const origin = `http://127.0.0.1:${shell.port}`;
+  const page = await (await fetch(`${origin}/`)).text();
+  const token = new RegExp(`<meta name="${BRIDGE_TOKEN_META}" content="([^"]+)">`).exec(page)![1]!;
+  const ws = new WebSocket(`ws://127.0.0.1:${shell.port}${BROWSER_BRIDGE_PATH}?token=${token}`, { origin });
+  cleanups.push(() => ws.close());
+  const api = createLarmorClient(webSocketTransport(ws as unknown as WebSocketLike));
+  // The core pushes to a page once its socket is up; before that there is nobody to push to.
+  await new Promise((resolve) => ws.once('open', resolve));
+  return { api, core };
+}
+
+function collect<T>(subscribe: (listener: (value: T) => void) => () => void): { values: T[]; stop: () => void } {
+  const values: T[] = [];
+  const stop = subscribe((value) => values.push(value));
+  return { values, stop };
+}
+
+describe.each([
+  ['Electron preload', electronHarness],
+  ['browser-shell shim', browserHarness],
+])('the renderer bridge over the %s', (_name, harness) => {
+  it('gives a state subscriber the current view first', async () => {
+    const { api } = await harness();
+    const state = collect<WorkstationView>(api.state.subscribe);
+    await expect.poll(() => state.values.length).toBe(1);
+    expect(state.values[0]!.link.status).toBe('disconnected');
+  });
+
+  it('then every change, and a later subscriber the latest view at once', async () => {
+    const { api } = await harness();
+    const first = collect<WorkstationView>(api.state.subscribe);
+    await expect.poll(() => first.values.length).toBe(1);
+    await expect(api.link.connect({ url: 'ws://127.0.0.1:9', role: 'operator', name: 'A' })).rejects.toMatchObject({ code: expect.stringMatching(/^LARMOR_E_/) });
+    await expect.poll(() => first.values.at(-1)!.link.status).not.toBe('connecting');
+    expect(first.values.length).toBeGreaterThan(1);
+    const later = collect<WorkstationView>(api.state.subscribe);
+    expect(later.values).toEqual([first.values.at(-1)]);
+  });
+
+  it('delivers log entries only after subscribing, and none after unsubscribing', async () => {
+    const { api, core } = await harness();
+    const log = collect(api.log.subscribe);
+    core.emit('log', { at: '2026-12-02T00:00:00.000Z', kind: 'notice', level: 'info', text: 'first' });
+    await expect.poll(() => log.values.length).toBe(1);
+    const probe = collect(api.log.subscribe);
+    log.stop();
+    core.emit('log', { at: '2026-12-02T00:00:01.000Z', kind: 'notice', level: 'info', text: 'second' });
+    await expect.poll(() => probe.values.length).toBe(1);
+    expect(log.values).toEqual([{ at: '2026-12-02T00:00:00.000Z', kind: 'notice', level: 'info', text: 'first' }]);
+  });
+
+  it('rejects a request the core refuses with its {code, message}', async () => {
+    const { api } = await harness();
+    const refused = api.commands.send({ name: 'scan.warp' } as never);
+    await expect(refused).rejects.toMatchObject({ code: ErrorCode.IPC_INVALID_PAYLOAD, message: expect.stringContaining('commands.send') });
+  });
+});
+
+describe('the Electron transport', () => {
+  it('uses only the channels protocol/bridge.ts names', async () => {
+    const { api, core, channels } = await electronHarness();
+    collect(api.state.subscribe);
+    collect(api.log.subscribe);
+    core.emit('log', { at: '2026-12-02T00:00:00.000Z', kind: 'notice', level: 'info', text: 'x' });
+    await api.link.disconnect();
+    const named = new Set([
+      ...(Object.keys(IpcRequests) as IpcRequestName[]).map(bridgeChannel.request),
+      ...(IpcPushes as readonly IpcPushName[]).map(bridgeChannel.push),
+    ]);
+    expect(channels!.length).toBeGreaterThan(0);
+    expect(channels!.filter((channel) => !named.has(channel))).toEqual([]);
+  });
+});
