@@ -1,4 +1,4 @@
-import type { Exam, GatewayEventBody, ScannerSnapshot } from '../../protocol/index.js';
+import { ErrorCode, type Exam, type GatewayEventBody, type ScannerSnapshot } from '../../protocol/index.js';
 
 /**
  * Site policy for what observers (students, trainees, remote reviewers) see of the patient:
@@ -37,6 +37,10 @@ export function deidentifySnapshot(snapshot: ScannerSnapshot): ScannerSnapshot {
  */
 export function deidentifyEventBody(body: GatewayEventBody, exam: Exam | null): GatewayEventBody {
   if (body.kind === 'scanner') return { ...body, snapshot: deidentifySnapshot(body.snapshot) };
+  // A patient-mismatch notice names the other patient, whose identifiers the exam cannot redact.
+  if (body.kind === 'notice' && body.text.includes(ErrorCode.DICOM_PATIENT_MISMATCH)) {
+    return { ...body, text: `A DICOM image of another patient than the open exam arrived (${ErrorCode.DICOM_PATIENT_MISMATCH}); its identifiers are withheld from observers` };
+  }
   if (body.kind === 'notice' && exam) return { ...body, text: redactIdentifiers(body.text, exam) };
   return body;
 }

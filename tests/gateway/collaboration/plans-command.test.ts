@@ -9,7 +9,10 @@ import { tempDir } from '../../helpers/temp-dir.js';
 const LARMOR = join(import.meta.dirname, '..', '..', '..', 'bin', 'larmor.js');
 
 let gateway: Gateway | undefined;
-afterEach(async () => gateway?.close());
+afterEach(async () => {
+  await gateway?.close();
+  gateway = undefined;
+});
 
 function plans(args: string[], input = '') {
   return spawnSync(process.execPath, [LARMOR, 'gateway', 'plans', ...args], { input, encoding: 'utf8' });
