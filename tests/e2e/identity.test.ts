@@ -15,7 +15,8 @@ let evil: Server;
 const cleanups: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
-  gateway = await startTestGateway();
+  // A long heartbeat: the raw operator client below never pings, and must outlive a slow browser.
+  gateway = await startTestGateway({ heartbeatIntervalMs: 5_000 });
   browser = await launchChromium();
   // A page on another web origin (another port of the same machine is another origin).
   evil = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>not the gateway</title>'));
