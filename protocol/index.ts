@@ -13,3 +13,4 @@ export * from './signaling.js';
 export * from './sdp-media.js';
 export * from './health.js';
 export * from './bridge.js';
+export * from './auth.js';

@@ -24,6 +24,7 @@ import { seededRandom } from '../../base/common/random.js';
 import { Journal } from '../../main/journal/journal.js';
 import { FaultProxy } from '../../tests/helpers/fault-proxy.js';
 import { RawClient } from '../../tests/helpers/gateway.js';
+import { ensureTestAccount, registerTestGateway, testLogin } from '../../tests/helpers/accounts.js';
 import { percentile, printTable } from '../lib/stats.js';
 
 const { values } = parseArgs({
@@ -61,7 +62,7 @@ function nextHealth(core: WorkstationCore, match: (t: HealthTransition) => boole
 async function detection(gateway: Gateway): Promise<number[]> {
   const proxy = await FaultProxy.start(gateway.port);
   const core = new WorkstationCore({ random });
-  await core.connect({ url: proxy.url, role: 'observer', name: 'bench-detect' });
+  await core.connect({ url: proxy.url, role: 'observer', ...testLogin('bench-detect') });
   const times: number[] = [];
   for (let i = 0; i < CUTS; i++) {
     // Let a few heartbeats pass, then cut at a random phase of the heartbeat.
@@ -85,7 +86,7 @@ async function failover(gateway: Gateway): Promise<{ detect: number[]; live: num
     const primary = await FaultProxy.start(gateway.port);
     const secondary = await FaultProxy.start(gateway.port);
     const core = new WorkstationCore({ random });
-    await core.connect({ url: primary.url, secondaryUrl: secondary.url, role: 'observer', name: 'bench-failover' });
+    await core.connect({ url: primary.url, secondaryUrl: secondary.url, role: 'observer', ...testLogin('bench-failover') });
     await sleep(1000 + random() * HEALTH_THRESHOLDS.heartbeatMs);
     const lost = nextHealth(core, (t) => t.state === 'lost');
     const back = nextHealth(core, (t) => t.state === 'healthy' && t.route === 'secondary');
@@ -104,7 +105,7 @@ async function relayOverhead(gateway: Gateway, withJournal: boolean): Promise<{ 
   const raw = await RawClient.greeted(gateway.url, 'observer', 'bench-raw');
   const journal = withJournal ? Journal.open(join(dir, 'journal.sqlite')) : null;
   const core = new WorkstationCore({ journal });
-  await core.connect({ url: gateway.url, role: 'observer', name: 'bench-relay' });
+  await core.connect({ url: gateway.url, role: 'observer', ...testLogin('bench-relay') });
   const command = { name: 'scan.pause' } as const; // refused for an observer, same gateway path for both
   const rawTimes: number[] = [];
   const relayTimes: number[] = [];
@@ -146,7 +147,7 @@ async function falseAlarms(gateway: Gateway): Promise<{ lost: number; degradedMs
   const core = new WorkstationCore({ random });
   const transitions: HealthTransition[] = [];
   core.on('activity', (a) => a.type === 'health' && transitions.push(a));
-  await core.connect({ url: proxy.url, role: 'observer', name: 'bench-jitter' });
+  await core.connect({ url: proxy.url, role: 'observer', ...testLogin('bench-jitter') });
   const start = performance.now();
   const rtt: number[] = [];
   const lostAfter: number[] = [];
@@ -174,6 +175,9 @@ async function falseAlarms(gateway: Gateway): Promise<{ lost: number; degradedMs
 }
 
 const gateway = await Gateway.start({ port: 0, dataFile: join(dir, 'gateway.sqlite') });
+// Sign-in is part of every connect: the bench people get accounts (cheap hashes, as in the tests).
+registerTestGateway(gateway);
+for (const name of ['bench-detect', 'bench-failover', 'bench-raw', 'bench-relay', 'bench-jitter']) await ensureTestAccount(gateway, name);
 try {
   console.log(`Larmor failover benchmark (loopback, heartbeat ${HEALTH_THRESHOLDS.heartbeatMs} ms, loss floor ${HEALTH_THRESHOLDS.lostFloorMs} ms)\n`);
   const rows: (string | number)[][] = [];

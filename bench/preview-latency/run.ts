@@ -16,6 +16,7 @@ import { Gateway } from '../../gateway/server/gateway.js';
 import { TransferSyntax, writePart10 } from '../../native-bridge/dicom/index.js';
 import { startBrowserShell } from '../../main/browser-shell/browser-shell.js';
 import { WorkstationCore } from '../../main/core/workstation-core.js';
+import { signInOnConnectForm } from '../../tests/helpers/onsite-page.js';
 import { attachImageIntake } from '../../main/images/image-intake.js';
 import { launchChromium } from '../../tests/helpers/browser.js';
 import { percentile, printTable } from '../lib/stats.js';
@@ -96,9 +97,7 @@ async function main(): Promise<void> {
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 }, bypassCSP: true });
   await page.goto(shell.url);
   await page.getByTestId('connect-url').fill(gateway.url);
-  await page.getByTestId('connect-role').selectOption('observer');
-  await page.getByTestId('connect-name').fill('Bench');
-  await page.getByTestId('connect-submit').click();
+  await signInOnConnectForm(page, gateway, 'observer', 'Bench');
   await page.waitForFunction(() => /connected/i.test(document.querySelector('[data-testid="link-status"]')?.textContent ?? ''));
   // The page notes when each series first appears painted on the viewport canvas.
   // A string, not a function: tsx's name-keeping helpers do not exist inside the page.

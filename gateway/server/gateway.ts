@@ -3,8 +3,30 @@ import { hostname } from 'node:os';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ErrorCode, LarmorError, MAX_FRAME_BYTES, PROTOCOL_VERSION, SUBPROTOCOL, type IceServer, type LinkPolicy, type Role, type ScannerSnapshot, decodeClientMessage } from '../../protocol/index.js';
+import {
+  ErrorCode,
+  LarmorError,
+  MAX_FRAME_BYTES,
+  PROTOCOL_VERSION,
+  SUBPROTOCOL,
+  type IceServer,
+  type LinkPolicy,
+  type ScannerSnapshot,
+  decodeClientMessage,
+  type Role,
+  type CollabState,
+  SIGN_IN_PATH,
+} from '../../protocol/index.js';
+import { AccountStore } from '../accounts/account-store.js';
+import { PasswordSignIn, type SignInAudit } from '../accounts/password-sign-in.js';
+import type { ScryptParams } from '../accounts/password-hash.js';
+import { OnsiteNetworks } from '../auth/onsite-network.js';
+import { OriginPolicy } from '../auth/origin-policy.js';
+import { ResumeSecrets } from '../auth/resume-secrets.js';
+import { DEFAULT_SESSION_POLICY, SessionCredentials, type SessionPolicy } from '../auth/session-credential.js';
+import { readJsonBody, sendJson } from './http-json.js';
 import { ONSITE_PATH, defaultOnsiteDir, serveOnsitePage } from './onsite-page.js';
 import { PARAM_LIMITS } from '../simulator/parameter-limits.js';
 import { PROTOCOL_LIBRARY } from '../simulator/protocol-library.js';
@@ -23,7 +45,7 @@ import { isLoopbackHost } from '../../base/common/loopback.js';
 import { attachImaging, type DicomReceiverOptions, type Imaging } from '../images/index.js';
 import { CollaborationDesk } from '../collaboration/collaboration-desk.js';
 import { deidentifyPart10 } from '../images/deidentify-part10.js';
-import { deidentifyEventBody, deidentifySnapshot, type ObserverPhi } from './observer-phi.js';
+import { deidentifyEventBody, deidentifySnapshot, redactIdentifiers, type ObserverPhi } from './observer-phi.js';
 import { AuditShipper, parseSyslogUrl, type AuditSyslogOptions } from '../audit/syslog/audit-shipper.js';
 
 export interface GatewayOptions {
@@ -62,6 +84,16 @@ export interface GatewayOptions {
   observerPhi?: ObserverPhi;
   /** Ship every audit row as a DICOM audit message over TLS syslog (RFC 5425) to the site's repository. */
   auditSyslog?: AuditSyslogOptions;
+  /** Session credential expiry and idle timeout (site policy). */
+  sessionPolicy?: Partial<SessionPolicy>;
+  /** Roles whose sign-in needs an authenticator code (site policy). */
+  totpRoles?: Role[];
+  /** Web origins besides the gateway's own pages that may open its WebSocket. */
+  allowedOrigins?: string[];
+  /** Networks (CIDR) the onsite role is accepted from; default anywhere. */
+  onsiteFrom?: string[];
+  /** scrypt cost for new password hashes (default CURRENT_SCRYPT). */
+  scrypt?: ScryptParams;
 }
 
 /** Control frames are small; anything bigger is refused with an error and the link stays up. */
@@ -106,6 +138,14 @@ export class Gateway {
   private readonly collaboration: CollaborationDesk;
   private liveness: NodeJS.Timeout | null = null;
   private plansWatch: NodeJS.Timeout | null = null;
+  /** People who may sign in (gateway/accounts), in the gateway's SQLite file. */
+  readonly accounts: AccountStore;
+  /** Issues and verifies session credentials; SSO sign-in issues through it as well. */
+  readonly credentials: SessionCredentials;
+  private readonly passwordSignIn: PasswordSignIn;
+  private readonly originPolicy: OriginPolicy;
+  /** Shutting down: links closing now are not operator losses (no grace timers outliving the store). */
+  private closing = false;
   private readonly log: (line: string) => void;
   readonly site: ScannerSnapshot['site'];
   imaging: Imaging | null = null;
@@ -122,6 +162,11 @@ export class Gateway {
     this.policy = { ...DEFAULT_POLICY, ...options.policy };
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 250;
     this.store = new GatewayStore(options.dataFile);
+    this.accounts = new AccountStore(options.dataFile);
+    // Next to the database, so a restart on the same data dir keeps credentials valid.
+    this.credentials = new SessionCredentials(join(dirname(options.dataFile), 'session-key'), { ...DEFAULT_SESSION_POLICY, ...options.sessionPolicy });
+    this.passwordSignIn = new PasswordSignIn(this.accounts, this.credentials, { totpRoles: options.totpRoles ?? [], scrypt: options.scrypt }, (entry) => this.auditSignIn(entry));
+    this.originPolicy = new OriginPolicy(options.allowedOrigins);
     this.scanner = new ScannerSimulator({ timeScale: options.timeScale ?? 1, newUid });
     const ctx: GatewayContext = {
       sessions: this.sessions,
@@ -137,7 +182,17 @@ export class Gateway {
     this.onsite = new OnsiteHandler(ctx, this.control);
     this.commands = new CommandHandler(ctx, this.control, this.onsite, options);
     this.media = new MediaRelay(ctx, options.iceServers ?? []);
-    this.handshake = new Handshake(ctx, { control: this.control, events: this.events, bootId: this.bootId, token: options.token, snapshot: (role) => this.snapshotFor(role), observerPhi: this.observerPhi });
+    this.handshake = new Handshake(ctx, {
+      control: this.control,
+      events: this.events,
+      bootId: this.bootId,
+      token: options.token,
+      credentials: this.credentials,
+      onsiteNetworks: new OnsiteNetworks(options.onsiteFrom),
+      resumeSecrets: new ResumeSecrets((id) => this.sessions.get(id) !== undefined),
+      snapshot: (role) => this.snapshotFor(role),
+      observerPhi: this.observerPhi,
+    });
     if (this.observerPhi === 'none') {
       this.events.redactForObservers({ body: (body) => deidentifyEventBody(body, this.scanner.core().exam), part10: deidentifyPart10 });
     }
@@ -162,8 +217,16 @@ export class Gateway {
       // Accept the client's subprotocol so a version mismatch can be explained in a refusal
       // rather than surfacing as an opaque handshake failure.
       handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : (protocols.values().next().value ?? false)),
+      // A page of a foreign origin is refused here, before its first message (RFC 6455 10.2).
+      verifyClient: (info, done) => {
+        if (this.originPolicy.allows(info.req.headers.origin, info.req.headers.host, info.secure)) return done(true);
+        const peer = info.req.socket.remoteAddress ?? null;
+        this.store.audit({ sessionId: null, actor: null, role: null, action: 'websocket upgrade', decision: 'refused', code: ErrorCode.ORIGIN_FORBIDDEN, detail: { origin: info.req.headers.origin, peer }, peer });
+        this.log(`websocket upgrade from ${peer} refused: ${ErrorCode.ORIGIN_FORBIDDEN} origin ${info.req.headers.origin}`);
+        done(false, 403, `${ErrorCode.ORIGIN_FORBIDDEN}: pages of ${info.req.headers.origin} may not connect to this gateway`, { 'x-larmor-error': ErrorCode.ORIGIN_FORBIDDEN });
+      },
     });
-    this.wss.on('connection', (ws) => this.accept(ws));
+    this.wss.on('connection', (ws, req) => this.accept(ws, req));
   }
 
   static async start(options: GatewayOptions): Promise<Gateway> {
@@ -237,6 +300,14 @@ export class Gateway {
     return role === 'observer' && this.observerPhi === 'none' ? deidentifySnapshot(this.snapshot()) : this.snapshot();
   }
 
+  /** What a joining client catches up on; observers' chat has the patient's identifiers removed, as their events do. */
+  private collabStateFor(role: Role): CollabState {
+    const state = this.collaboration.state();
+    const exam = this.scanner.core().exam;
+    if (role !== 'observer' || this.observerPhi !== 'none' || !exam) return state;
+    return { ...state, chat: state.chat.map((entry) => ({ ...entry, text: redactIdentifiers(entry.text, exam) })) };
+  }
+
   /** Send one image (DICOM Part 10 bytes) to every greeted client, numbered with the events. */
   publishImage(header: Parameters<EventBuffer['appendImage']>[0], part10: Uint8Array): void {
     this.collaboration.sentImages.add(header.sopInstanceUid);
@@ -252,6 +323,7 @@ export class Gateway {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     this.scanner.stopClock();
     this.control.clear();
     await this.imaging?.close();
@@ -262,12 +334,17 @@ export class Gateway {
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
     this.store.audit({ sessionId: null, actor: 'gateway', role: null, action: 'gateway', decision: 'stopped', code: null });
     await this.auditShipper?.close();
+    this.accounts.close();
     this.store.close();
   }
 
   private handleHttp(req: IncomingMessage, res: ServerResponse): void {
     if (this.options.httpRoutes?.(req, res)) return;
     const path = (req.url ?? '/').split('?')[0]!;
+    if (path === SIGN_IN_PATH) {
+      void this.signIn(req, res);
+      return;
+    }
     if (path === ONSITE_PATH || path.startsWith(`${ONSITE_PATH}/`)) {
       const wsOrigin = this.url.replace(/\/$/, '');
       void serveOnsitePage(req, res, this.options.onsiteDir ?? defaultOnsiteDir(), wsOrigin);
@@ -282,8 +359,22 @@ export class Gateway {
     res.end('not found\n');
   }
 
-  private accept(ws: WebSocket): void {
-    const session: ClientSession = { id: randomUUID(), ws, role: null, name: null, token: null, connectedAt: new Date().toISOString(), lastSeen: Date.now() };
+  /** `POST /auth/sign-in` (protocol/auth.ts): a JSON SignInRequest in, a credential or a coded refusal out. */
+  private async signIn(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const peer = req.socket.remoteAddress ?? 'unknown';
+    const body = await readJsonBody(req);
+    if (!body.ok) return sendJson(res, body.status, { code: body.code, message: body.message });
+    const result = await this.passwordSignIn.signIn(body.value, peer);
+    sendJson(res, result.status, result.body);
+  }
+
+  private auditSignIn(entry: SignInAudit): void {
+    this.store.audit({ sessionId: null, actor: entry.userId, role: entry.role, action: 'sign-in', decision: entry.decision, code: entry.code, detail: { peer: entry.peer, ...(entry.detail as object | undefined) }, userId: entry.userId, peer: entry.peer });
+    this.log(`sign-in ${entry.userId ?? '?'} (${entry.role ?? '?'}) from ${entry.peer}: ${entry.decision}${entry.code ? ` ${entry.code}` : ''}`);
+  }
+
+  private accept(ws: WebSocket, req: IncomingMessage): void {
+    const session: ClientSession = { id: randomUUID(), ws, role: null, name: null, token: null, connectedAt: new Date().toISOString(), lastSeen: Date.now(), peer: req.socket.remoteAddress ?? null };
     this.sessions.add(session);
     if (ws.protocol !== SUBPROTOCOL) {
       this.sessions.refuse(session, ErrorCode.VERSION_MISMATCH, `subprotocol ${JSON.stringify(ws.protocol)} not supported; this gateway speaks ${SUBPROTOCOL}`);
@@ -314,9 +405,10 @@ export class Gateway {
       case 'ping':
         return this.sessions.send(session, { type: 'pong', t: message.t });
       case 'hello':
-        this.handshake.greet(session, message);
-        // After the welcome (and any replay): chat, marks, proposals and plans to catch up on.
-        if (session.role !== null) this.sessions.send(session, { type: 'collab.state', state: this.collaboration.state() });
+        void this.handshake.greet(session, message).then(() => {
+          // After the welcome (and any replay): chat, marks, proposals and plans to catch up on.
+          if (session.role !== null) this.sessions.send(session, { type: 'collab.state', state: this.collabStateFor(session.role!) });
+        });
         return;
       case 'collab':
         if (session.role === null) return this.sessions.sendError(session, ErrorCode.HELLO_REQUIRED, 'send hello before chat, marks or proposals');
@@ -341,7 +433,7 @@ export class Gateway {
 
   private leave(session: ClientSession): void {
     this.sessions.remove(session.id);
-    if (session.role === null) return;
+    if (session.role === null || this.closing) return;
     this.audit(session, 'disconnect', 'observed', null);
     this.media.sessionLeft(session);
     this.control.sessionLeft(session);
@@ -353,6 +445,8 @@ export class Gateway {
     this.onsite.checkAlive();
     const deadline = Date.now() - DEAD_AFTER_INTERVALS * this.heartbeatIntervalMs;
     for (const session of this.sessions.values()) {
+      // A live link keeps its credential from idling out.
+      if (session.credentialId && session.lastSeen >= deadline) this.credentials.touch(session.credentialId);
       if (session.lastSeen < deadline) {
         this.audit(session, 'heartbeat', 'lost', null, { silentMs: Date.now() - session.lastSeen });
         session.ws.terminate();
@@ -371,7 +465,9 @@ export class Gateway {
   }
 
   private audit(session: ClientSession, action: string, decision: string, code: string | null, detail?: unknown): void {
-    this.store.audit({ sessionId: session.id, actor: session.name, role: session.role, action, decision, code, detail });
+    const who = { ...(session.userId ? { userId: session.userId } : {}), ...(session.peer ? { peer: session.peer } : {}) };
+    const full = Object.keys(who).length === 0 ? detail : { ...who, ...(detail !== null && typeof detail === 'object' ? detail : detail === undefined ? {} : { detail }) };
+    this.store.audit({ sessionId: session.id, actor: session.name, role: session.role, action, decision, code, detail: full, userId: session.userId ?? null, peer: session.peer ?? null });
     this.log(`${session.name ?? session.id} (${session.role ?? 'unknown'}) ${action}: ${decision}${code ? ` ${code}` : ''}`);
   }
 }

@@ -42,6 +42,8 @@ export function deidentifyEventBody(body: GatewayEventBody, exam: Exam | null): 
     return { ...body, text: `A DICOM image of another patient than the open exam arrived (${ErrorCode.DICOM_PATIENT_MISMATCH}); its identifiers are withheld from observers` };
   }
   if (body.kind === 'notice' && exam) return { ...body, text: redactIdentifiers(body.text, exam) };
+  // Chat is free text: staff may type the patient's name.
+  if (body.kind === 'chat' && exam) return { ...body, entry: { ...body.entry, text: redactIdentifiers(body.entry.text, exam) } };
   return body;
 }
 

@@ -1,6 +1,9 @@
 import {
   ErrorCode,
   PROTOCOL_VERSION,
+  SIGN_IN_PATH,
+  SignInRefusal,
+  SignInResponse,
   SUBPROTOCOL,
   decodeGatewayMessage,
   type AckMessage,
@@ -52,7 +55,8 @@ export class OnsiteLink {
   private readonly mediaListeners = new Set<(message: MediaGatewayMessage) => void>();
   view: OnsiteLinkView = { status: 'connecting', error: null, sessionId: null, snapshot: null, policy: null, notices: [], plans: [] };
 
-  constructor(private readonly url: string, private readonly name: string, private readonly token?: string) {}
+  /** `credential`: the session credential from sign-in; the gateway takes name and level from its account. */
+  constructor(private readonly url: string, private readonly credential: string, private readonly token?: string) {}
 
   open(): void {
     this.stopped = false;
@@ -60,7 +64,7 @@ export class OnsiteLink {
     this.ws = ws;
     ws.addEventListener('open', () => {
       this.attempts = 0;
-      this.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'onsite', credentials: { name: this.name, ...(this.token ? { token: this.token } : {}) } });
+      this.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'onsite', credentials: { session: this.credential, ...(this.token ? { token: this.token } : {}) } });
     });
     ws.addEventListener('message', (event: MessageEvent) => {
       if (typeof event.data !== 'string') return; // images are for the workstation viewer
@@ -171,4 +175,28 @@ export class OnsiteLink {
 /** The gateway that served this page. */
 export function gatewayUrlOfPage(): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/`;
+}
+
+/**
+ * Sign in as onsite staff at the gateway that served this page (same origin, POST /auth/sign-in).
+ * Resolves with the session credential and the account, or rejects with the gateway's words.
+ */
+export async function signInOnsite(user: string, password: string, totp: string): Promise<SignInResponse> {
+  let response: Response;
+  try {
+    response = await fetch(SIGN_IN_PATH, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user, password, role: 'onsite', ...(totp ? { totp } : {}) }),
+    });
+  } catch {
+    throw new Error(`${ErrorCode.LINK_DOWN}: the gateway does not answer`);
+  }
+  const body: unknown = await response.json().catch(() => null);
+  if (response.ok) {
+    const ok = SignInResponse.safeParse(body);
+    if (ok.success) return ok.data;
+  }
+  const refusal = SignInRefusal.safeParse(body);
+  throw new Error(refusal.success ? `${refusal.data.code}: ${refusal.data.message}` : `sign-in refused (HTTP ${response.status})`);
 }

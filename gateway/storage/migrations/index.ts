@@ -1,12 +1,13 @@
 import type { Migration } from '../../../base/node/sqlite-migrate.js';
 import * as m0001 from './0001-init.js';
-import * as m0004 from './0004-collaboration.js';
 import * as m0002 from './0002-audit-chain.js';
+import * as m0003 from './0003-accounts.js';
+import * as m0004 from './0004-collaboration.js';
 
 /** Numbered migrations, applied in order; `user_version` records the last one applied. */
 export const GATEWAY_MIGRATIONS: readonly Migration[] = [
   { version: 1, up: m0001.up },
   { version: 2, up: m0002.up },
-  // 3 is accounts.
+  { version: 3, up: m0003.up },
   { version: 4, up: m0004.up },
 ];

@@ -100,7 +100,7 @@ describe('larmor audit', () => {
     expect(messages.every((m) => m.startsWith('<AuditMessage>') && m.endsWith('</AuditMessage>'))).toBe(true);
     const login = messages.find((m) => m.includes('csd-code="110114"'));
     expect(login).toContain('csd-code="110122"');
-    expect(login).toContain('UserName="Remote Tech"');
+    expect(login).toContain('UserID="remote.tech"');
     const alert = messages.find((m) => m.includes('csd-code="110113"') && m.includes('UserName="Student"'));
     expect(alert).toContain('EventOutcomeIndicator="4"');
     expect(alert).toContain('originalText="Observer"');

@@ -4,6 +4,7 @@ import type { Gateway } from '../../../gateway/server/gateway.js';
 import type { ObserverPhi } from '../../../gateway/server/observer-phi.js';
 import { storescu } from '../../helpers/dcmtk.js';
 import { SAMPLES_DIR } from '../../helpers/dicom-samples.js';
+import { signedIn } from '../../helpers/accounts.js';
 import { OPEN_EXAM, PATIENT, RawClient, startTestGateway } from '../../helpers/gateway.js';
 import { onsiteGrants, type OnsiteClient } from '../../helpers/onsite.js';
 
@@ -45,7 +46,7 @@ async function examWatchedBy(observerPhi: ObserverPhi) {
   const observer = await RawClient.connect(gateway.url);
   clients.push(observer);
   const observerFrames = recordFrames(observer);
-  observer.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'observer', credentials: { name: 'Student' } });
+  observer.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'observer', credentials: await signedIn(gateway.url, 'Student', 'observer') });
   await observer.next((m) => m.type === 'welcome');
   await operator.command('phi-00001', OPEN_EXAM);
   await operator.command('phi-00002', { name: 'sequence.queue', protocolId: 'localizer' });
@@ -57,7 +58,7 @@ async function examWatchedBy(observerPhi: ObserverPhi) {
   const late = await RawClient.connect(gateway.url);
   clients.push(late);
   const lateFrames = recordFrames(late);
-  late.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'observer', credentials: { name: 'Late Student' }, resumeFrom: 1, resumeBootId: gateway.bootId });
+  late.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'observer', credentials: await signedIn(gateway.url, 'Late Student', 'observer'), resumeFrom: 1, resumeBootId: gateway.bootId });
   const welcome = await late.next<Extract<GatewayMessage, { type: 'welcome' }>>((m) => m.type === 'welcome');
   await expect.poll(() => late.binary.length).toBe(11);
   return { operatorFrames, observerFrames: [...observerFrames, ...lateFrames], welcome };
