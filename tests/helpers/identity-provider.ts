@@ -18,6 +18,8 @@ export interface TestIdentityProvider {
   privateKey: CryptoKey;
   /** Register the gateway's redirect URI (known only once the gateway listens) and start answering. */
   register(redirectUri: string): void;
+  /** Called with the path of every request the provider receives (userinfo is /me). */
+  onRequest: ((path: string) => void) | null;
   close(): Promise<void>;
 }
 
@@ -38,7 +40,8 @@ export async function startTestIdentityProvider(users: Record<string, TestIdpUse
   const publicJwk = { ...(await exportJWK(publicKey)), kid: 'test-idp-1', alg: 'RS256', use: 'sig' };
   const clientId = 'larmor-gateway';
   const clientSecret = 'test-client-secret-0123456789abcdef';
-  return {
+  const idp: TestIdentityProvider = {
+    onRequest: null,
     issuer,
     clientId,
     clientSecret,
@@ -61,6 +64,7 @@ export async function startTestIdentityProvider(users: Record<string, TestIdpUse
         },
       });
       // The dev-interactions warning is expected here; other errors would be worth seeing.
+      server.on('request', (req) => idp.onRequest?.(req.url ?? '/'));
       server.on('request', provider.callback());
     },
     close: () =>
@@ -69,4 +73,5 @@ export async function startTestIdentityProvider(users: Record<string, TestIdpUse
         server.close(() => resolve());
       }),
   };
+  return idp;
 }
