@@ -7,6 +7,8 @@ import { allowedReturnTo } from './return-to.js';
 
 export const OIDC_START_PATH = '/auth/oidc/start';
 export const OIDC_CALLBACK_PATH = '/auth/oidc/callback';
+/** Sign-in screens ask here whether to offer "Sign in with hospital account" (404 when SSO is not configured). */
+export const OIDC_AVAILABLE_PATH = '/auth/oidc/available';
 
 /** Fragment keys the sign-in page reads after the redirect back (see README "Hospital single sign-on"). */
 export const FRAGMENT_SESSION = 'larmor_session';
@@ -116,9 +118,14 @@ export function createOidcRoutes(options: OidcRoutesOptions): (req: IncomingMess
 
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://gateway.invalid');
-    if (url.pathname !== OIDC_START_PATH && url.pathname !== OIDC_CALLBACK_PATH) return false;
+    if (url.pathname !== OIDC_START_PATH && url.pathname !== OIDC_CALLBACK_PATH && url.pathname !== OIDC_AVAILABLE_PATH) return false;
     if (req.method !== 'GET') {
       res.writeHead(405, { allow: 'GET' }).end();
+      return true;
+    }
+    if (url.pathname === OIDC_AVAILABLE_PATH) {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify({ available: true, startPath: OIDC_START_PATH }));
       return true;
     }
     const work = url.pathname === OIDC_START_PATH ? start(req, res, url.searchParams) : callback(req, res, url.searchParams, url.search);

@@ -96,6 +96,11 @@ describe.skipIf(!chromiumAvailable())('hospital single sign-on in a real browser
 });
 
 describe('sign-in start', () => {
+  it('tells sign-in screens that hospital sign-in is offered', async () => {
+    const res = await fetch(`${scene.httpOrigin}/auth/oidc/available`);
+    expect(await res.json()).toEqual({ available: true, startPath: '/auth/oidc/start' });
+  });
+
   it('refuses to send the credential to an origin that is not allow-listed', async () => {
     const res = await fetch(`${scene.httpOrigin}/auth/oidc/start?role=operator&return_to=${encodeURIComponent('https://attacker.example/steal')}`, { redirect: 'manual' });
     expect(res.status).toBe(400);
