@@ -1,19 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ErrorCode, LarmorError } from '../../../protocol/index.js';
+import { ErrorCode, LarmorError, SSO_AVAILABLE_PATH, SSO_FRAGMENT_ERROR, SSO_FRAGMENT_MESSAGE, SSO_FRAGMENT_SESSION, SSO_START_PATH } from '../../../protocol/index.js';
 import { SsoRole } from './oidc-config.js';
 import type { OidcRelyingParty, SsoIdentity } from './oidc-relying-party.js';
 import { PendingSignIns, SIGN_IN_TTL_MS, type PendingSignIn } from './pending-sign-ins.js';
 import { allowedReturnTo } from './return-to.js';
 
-export const OIDC_START_PATH = '/auth/oidc/start';
+export const OIDC_START_PATH = SSO_START_PATH;
 export const OIDC_CALLBACK_PATH = '/auth/oidc/callback';
 /** Sign-in screens ask here whether to offer "Sign in with hospital account" (404 when SSO is not configured). */
-export const OIDC_AVAILABLE_PATH = '/auth/oidc/available';
-
-/** Fragment keys the sign-in page reads after the redirect back (see README "Hospital single sign-on"). */
-export const FRAGMENT_SESSION = 'larmor_session';
-export const FRAGMENT_ERROR = 'larmor_error';
-export const FRAGMENT_MESSAGE = 'larmor_message';
+export const OIDC_AVAILABLE_PATH = SSO_AVAILABLE_PATH;
 
 export interface SsoAuditEntry {
   action: 'sso.start' | 'sso.sign-in';
@@ -45,8 +40,8 @@ export interface OidcRoutesOptions {
  * works from any page (the onsite console on this gateway, the workstation's browser shell on
  * loopback) without a popup or a cross-origin postMessage, and a fragment is never sent to a
  * server nor leaked in a Referer. The page takes it, removes it from the address bar
- * (history.replaceState) and sends it in hello. Errors come back the same way
- * (#larmor_error=CODE&larmor_message=...), or as a small page when there is no safe return_to.
+ * (history.replaceState) and sends it in hello. Errors come back the same way, or as a small
+ * page when there is no safe return_to. The fragment format is protocol/sso-return.ts.
  */
 export function createOidcRoutes(options: OidcRoutesOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
   const { relyingParty: rp } = options;
@@ -106,7 +101,7 @@ export function createOidcRoutes(options: OidcRoutesOptions): (req: IncomingMess
       }
       const credential = await options.onIdentity(identity, entry.role);
       audit({ action: 'sso.sign-in', decision: 'accepted', code: null, actor: describe(identity), role: entry.role ?? identity.roles.join(','), peer, detail: { roles: identity.roles, level: identity.level ?? null } });
-      returnTo.hash = new URLSearchParams({ [FRAGMENT_SESSION]: credential }).toString();
+      returnTo.hash = new URLSearchParams({ [SSO_FRAGMENT_SESSION]: credential }).toString();
       res.writeHead(303, { location: returnTo.href, 'set-cookie': clearCookie(entry, secureCookie), 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
       res.end();
     } catch (err) {
@@ -169,7 +164,7 @@ function cookieMatches(req: IncomingMessage, entry: PendingSignIn): boolean {
 
 function backWithError(res: ServerResponse, returnTo: URL, refusal: LarmorError, cookie?: string): void {
   const url = new URL(returnTo.href);
-  url.hash = new URLSearchParams({ [FRAGMENT_ERROR]: refusal.code, [FRAGMENT_MESSAGE]: refusal.message }).toString();
+  url.hash = new URLSearchParams({ [SSO_FRAGMENT_ERROR]: refusal.code, [SSO_FRAGMENT_MESSAGE]: refusal.message }).toString();
   res.writeHead(303, { location: url.href, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', ...(cookie ? { 'set-cookie': cookie } : {}) });
   res.end();
 }
