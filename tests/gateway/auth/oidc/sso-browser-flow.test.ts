@@ -67,6 +67,19 @@ describe.skipIf(!chromiumAvailable())('hospital single sign-on in a real browser
     await page.context().close();
   });
 
+  it('comes back to the page with the reason when the person cancels at the hospital sign-in page', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${scene.httpOrigin}/auth/oidc/start?role=operator&return_to=/onsite`);
+    await page.getByRole('link', { name: '[ Cancel ]' }).click();
+    await page.waitForURL((url) => url.pathname === '/onsite');
+    const fragment = new URLSearchParams(new URL(page.url()).hash.slice(1));
+    expect(fragment.get('larmor_error')).toBe(ErrorCode.OIDC_PROVIDER_REFUSED);
+    expect(fragment.get('larmor_message')).toMatch(/access_denied/);
+    expect(scene.audits.at(-1)).toMatchObject({ action: 'sso.sign-in', decision: 'refused', code: ErrorCode.OIDC_PROVIDER_REFUSED });
+    await context.close();
+  });
+
   it('refuses a replayed callback: each sign-in is used once', async () => {
     const { page, callbackUrl } = await signInThroughProvider(browser, scene.httpOrigin, 'alice', 'operator');
     expect(callbackUrl).not.toBe('');
