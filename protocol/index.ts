@@ -12,4 +12,5 @@ export * from './image-errors.js';
 export * from './onsite.js';
 export * from './signaling.js';
 export * from './health.js';
+export * from './auth.js';
 export * from './sso-return.js';

@@ -17,10 +17,18 @@ export const HelloMessage = z.object({
   version: z.number().int(),
   role: Role,
   credentials: z.object({
-    name: z.string().min(1).max(64),
+    /** Ignored by the gateway: the name shown comes from the signed-in account. */
+    name: z.string().min(1).max(64).optional(),
     /** Site access token, when the gateway requires one. */
     token: z.string().max(512).optional(),
+    /** Session credential from sign-in (protocol/auth.ts); the role must be one of its account's. */
+    session: z.string().min(1).max(4096).optional(),
   }),
+  /**
+   * The resume secret of this client's previous welcome: with the same signed-in user it takes
+   * back scanner control held before a link loss. Each secret works once.
+   */
+  resumeSecret: z.string().min(16).max(128).optional(),
   /** Last event sequence number this client saw; the gateway replays what follows. */
   resumeFrom: z.number().int().min(0).optional(),
   /**
@@ -86,7 +94,9 @@ export type LinkPolicy = z.infer<typeof LinkPolicy>;
 export const WelcomeMessage = z.object({
   type: z.literal('welcome'),
   version: z.number().int(),
-  session: z.object({ id: z.string(), role: Role, name: z.string() }),
+  session: z.object({ id: z.string(), role: Role, name: z.string(), userId: z.string().optional() }),
+  /** Per-session secret for the next hello after a link loss (hello.resumeSecret); keep it in memory only. */
+  resumeSecret: z.string().optional(),
   /** Random per gateway process: sequence numbers count within one boot (see hello.resumeBootId). */
   bootId: z.string().min(1).max(64),
   heartbeat: z.object({ intervalMs: z.number().int().positive() }),

@@ -7,13 +7,14 @@ import { z } from 'zod';
  */
 
 /** ACR / IAC credential levels of the person checked in at the scanner. */
-export const CredentialLevel = z.enum(['registered-technologist', 'mr-safety-technologist', 'level-2-mr-personnel']);
+export const CredentialLevel = z.enum(['registered-technologist', 'mr-safety-technologist', 'level-2-mr-personnel', 'level-1-mr-personnel']);
 export type CredentialLevel = z.infer<typeof CredentialLevel>;
 
 export const CREDENTIAL_WORDS: Record<CredentialLevel, string> = {
   'registered-technologist': 'Registered technologist',
   'mr-safety-technologist': 'MR safety technologist',
   'level-2-mr-personnel': 'Level 2 MR personnel',
+  'level-1-mr-personnel': 'Level 1 MR personnel',
 };
 
 /** The exam checklist the onsite person confirms before the first acquisition (ACR MR safety screening). */

@@ -1,3 +1,4 @@
+import { sameSecret } from '../auth/resume-secrets.js';
 import type { ControlHolder } from '../safety/onsite-actions.js';
 import { OperatorLossWatch, type LostOperator } from '../safety/operator-loss.js';
 import type { GatewayContext } from './context.js';
@@ -20,6 +21,8 @@ export interface ControlSettings {
 export class ControlDesk {
   /** Granted by onsite, revoked by onsite or by an emergency stop. */
   private control: ControlHolder | null = null;
+  /** Who may take back control reserved after a link loss: that signed-in user with that session's resume secret. */
+  private reservedFor: { userId: string; resumeSecret: string } | null = null;
   readonly lossWatch = new OperatorLossWatch((lost) => this.controlReturnedToOnsite(lost));
 
   constructor(private readonly ctx: GatewayContext, private readonly settings: ControlSettings) {}
@@ -39,13 +42,17 @@ export class ControlDesk {
    * stale session of the same operator, or the demo's auto-grant. Returns what to announce once
    * the operator has its welcome.
    */
-  operatorArrived(session: ClientSession): { level: 'info'; text: string }[] {
+  operatorArrived(session: ClientSession, presentedSecret?: string): { level: 'info'; text: string }[] {
     const name = session.name!;
-    if (this.lossWatch.reclaim(name)) {
+    const reserved = this.reservedFor;
+    // The name is public (every snapshot shows it): only the same account holding the lost
+    // session's resume secret takes control back.
+    if (reserved && reserved.userId === session.userId && sameSecret(reserved.resumeSecret, presentedSecret) && this.lossWatch.reclaim(name)) {
+      this.reservedFor = null;
       this.setControl({ sessionId: session.id, name }, session, 'reconnected within the grace period');
       return [{ level: 'info', text: `${name} is back: scanner control restored` }];
     }
-    const stale = this.staleHolderOf(session);
+    const stale = this.staleHolderOf(session, presentedSecret);
     if (stale) {
       // A cut the gateway cannot see yet (no FIN, heartbeat deadline not reached): the holder's
       // old session still looks alive. The same operator (same name, same token) reconnecting is
@@ -68,19 +75,22 @@ export class ControlDesk {
 
   /** Stop the grace timers (gateway shutdown). */
   clear(): void {
+    this.reservedFor = null;
     this.lossWatch.clear();
   }
 
   /**
    * The control holder's earlier session when `session` is that operator again: role operator on
-   * both, the same name, the same token. An observer or another name never inherits control.
+   * both, the same signed-in user, and the new hello presents the old session's resume secret.
+   * An observer, another user, or the same name alone never inherits control.
    */
-  private staleHolderOf(session: ClientSession): ClientSession | undefined {
+  private staleHolderOf(session: ClientSession, presentedSecret: string | undefined): ClientSession | undefined {
     const holder = this.control;
-    if (!holder || holder.sessionId === session.id || holder.name !== session.name) return undefined;
+    if (!holder || holder.sessionId === session.id) return undefined;
     const previous = this.ctx.sessions.get(holder.sessionId);
     if (!previous || previous.role !== 'operator' || session.role !== 'operator') return undefined;
-    return previous.token === session.token ? previous : undefined;
+    if (!previous.userId || previous.userId !== session.userId) return undefined;
+    return sameSecret(previous.resumeSecret, presentedSecret) ? previous : undefined;
   }
 
   /** Rule 5: the control holder's link is gone. */
@@ -90,6 +100,7 @@ export class ControlDesk {
     const action = this.settings.operatorLossAction ?? 'finish';
     this.setControl(null, session, 'operator link lost');
     const lost = this.lossWatch.begin(name, policy.controlGraceS);
+    this.reservedFor = session.userId && session.resumeSecret ? { userId: session.userId, resumeSecret: session.resumeSecret } : null;
     const core = scanner.core();
     const running = core.queue.find((s) => s.id === core.activeSequenceId);
     let fate = 'nothing was running';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
   ErrorCode,
@@ -13,7 +14,17 @@ import {
   type LinkPolicy,
   type ScannerSnapshot,
   decodeClientMessage,
+  type Role,
+  SIGN_IN_PATH,
 } from '../../protocol/index.js';
+import { AccountStore } from '../accounts/account-store.js';
+import { PasswordSignIn, type SignInAudit } from '../accounts/password-sign-in.js';
+import type { ScryptParams } from '../accounts/password-hash.js';
+import { OnsiteNetworks } from '../auth/onsite-network.js';
+import { OriginPolicy } from '../auth/origin-policy.js';
+import { ResumeSecrets } from '../auth/resume-secrets.js';
+import { DEFAULT_SESSION_POLICY, SessionCredentials, type SessionPolicy } from '../auth/session-credential.js';
+import { readJsonBody, sendJson } from './http-json.js';
 import { ONSITE_PATH, defaultOnsiteDir, serveOnsitePage } from './onsite-page.js';
 import { PARAM_LIMITS } from '../simulator/parameter-limits.js';
 import { PROTOCOL_LIBRARY } from '../simulator/protocol-library.js';
@@ -62,6 +73,16 @@ export interface GatewayOptions {
   onsiteDir?: string;
   /** Extra HTTP routes. Return true when handled. */
   httpRoutes?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** Session credential expiry and idle timeout (site policy). */
+  sessionPolicy?: Partial<SessionPolicy>;
+  /** Roles whose sign-in needs an authenticator code (site policy). */
+  totpRoles?: Role[];
+  /** Web origins besides the gateway's own pages that may open its WebSocket. */
+  allowedOrigins?: string[];
+  /** Networks (CIDR) the onsite role is accepted from; default anywhere. */
+  onsiteFrom?: string[];
+  /** scrypt cost for new password hashes (default CURRENT_SCRYPT). */
+  scrypt?: ScryptParams;
 }
 
 /** Control frames are small; anything bigger is refused with an error and the link stays up. */
@@ -102,7 +123,15 @@ export class Gateway {
   private readonly commands: CommandHandler;
   private readonly media: MediaRelay;
   private readonly handshake: Handshake;
+  /** People who may sign in (gateway/accounts), in the gateway's SQLite file. */
+  readonly accounts: AccountStore;
+  /** Issues and verifies session credentials; SSO sign-in issues through it as well. */
+  readonly credentials: SessionCredentials;
+  private readonly passwordSignIn: PasswordSignIn;
+  private readonly originPolicy: OriginPolicy;
   private liveness: NodeJS.Timeout | null = null;
+  /** Shutting down: links closing now are not operator losses (no grace timers outliving the store). */
+  private closing = false;
   private readonly log: (line: string) => void;
   readonly site: ScannerSnapshot['site'];
   imaging: Imaging | null = null;
@@ -117,6 +146,11 @@ export class Gateway {
     this.policy = { ...DEFAULT_POLICY, ...options.policy };
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 250;
     this.store = new GatewayStore(options.dataFile);
+    this.accounts = new AccountStore(options.dataFile);
+    // Next to the database, so a restart on the same data dir keeps credentials valid.
+    this.credentials = new SessionCredentials(join(dirname(options.dataFile), 'session-key'), { ...DEFAULT_SESSION_POLICY, ...options.sessionPolicy });
+    this.passwordSignIn = new PasswordSignIn(this.accounts, this.credentials, { totpRoles: options.totpRoles ?? [], scrypt: options.scrypt }, (entry) => this.auditSignIn(entry));
+    this.originPolicy = new OriginPolicy(options.allowedOrigins);
     this.scanner = new ScannerSimulator({ timeScale: options.timeScale ?? 1, newUid: newDicomUid });
     const ctx: GatewayContext = {
       sessions: this.sessions,
@@ -132,7 +166,16 @@ export class Gateway {
     this.onsite = new OnsiteHandler(ctx, this.control);
     this.commands = new CommandHandler(ctx, this.control, this.onsite, options);
     this.media = new MediaRelay(ctx, options.iceServers ?? []);
-    this.handshake = new Handshake(ctx, { control: this.control, events: this.events, bootId: this.bootId, token: options.token, snapshot: () => this.snapshot() });
+    this.handshake = new Handshake(ctx, {
+      control: this.control,
+      events: this.events,
+      bootId: this.bootId,
+      token: options.token,
+      credentials: this.credentials,
+      onsiteNetworks: new OnsiteNetworks(options.onsiteFrom),
+      resumeSecrets: new ResumeSecrets((id) => this.sessions.get(id) !== undefined),
+      snapshot: () => this.snapshot(),
+    });
     this.scanner.on('change', () => this.publishSnapshot());
     const handler = (req: IncomingMessage, res: ServerResponse) => this.handleHttp(req, res);
     this.http = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(handler);
@@ -143,8 +186,16 @@ export class Gateway {
       // Accept the client's subprotocol so a version mismatch can be explained in a refusal
       // rather than surfacing as an opaque handshake failure.
       handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : (protocols.values().next().value ?? false)),
+      // A page of a foreign origin is refused here, before its first message (RFC 6455 10.2).
+      verifyClient: (info, done) => {
+        if (this.originPolicy.allows(info.req.headers.origin, info.req.headers.host, info.secure)) return done(true);
+        const peer = info.req.socket.remoteAddress ?? null;
+        this.store.audit({ sessionId: null, actor: null, role: null, action: 'websocket upgrade', decision: 'refused', code: ErrorCode.ORIGIN_FORBIDDEN, detail: { origin: info.req.headers.origin, peer }, peer });
+        this.log(`websocket upgrade from ${peer} refused: ${ErrorCode.ORIGIN_FORBIDDEN} origin ${info.req.headers.origin}`);
+        done(false, 403, `${ErrorCode.ORIGIN_FORBIDDEN}: pages of ${info.req.headers.origin} may not connect to this gateway`, { 'x-larmor-error': ErrorCode.ORIGIN_FORBIDDEN });
+      },
     });
-    this.wss.on('connection', (ws) => this.accept(ws));
+    this.wss.on('connection', (ws, req) => this.accept(ws, req));
   }
 
   static async start(options: GatewayOptions): Promise<Gateway> {
@@ -203,6 +254,7 @@ export class Gateway {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     this.scanner.stopClock();
     this.control.clear();
     await this.imaging?.close();
@@ -210,12 +262,17 @@ export class Gateway {
     for (const s of this.sessions.values()) s.ws.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    this.accounts.close();
     this.store.close();
   }
 
   private handleHttp(req: IncomingMessage, res: ServerResponse): void {
     if (this.options.httpRoutes?.(req, res)) return;
     const path = (req.url ?? '/').split('?')[0]!;
+    if (path === SIGN_IN_PATH) {
+      void this.signIn(req, res);
+      return;
+    }
     if (path === ONSITE_PATH || path.startsWith(`${ONSITE_PATH}/`)) {
       const wsOrigin = this.url.replace(/\/$/, '');
       void serveOnsitePage(req, res, this.options.onsiteDir ?? defaultOnsiteDir(), wsOrigin);
@@ -230,8 +287,22 @@ export class Gateway {
     res.end('not found\n');
   }
 
-  private accept(ws: WebSocket): void {
-    const session: ClientSession = { id: randomUUID(), ws, role: null, name: null, token: null, connectedAt: new Date().toISOString(), lastSeen: Date.now() };
+  /** `POST /auth/sign-in` (protocol/auth.ts): a JSON SignInRequest in, a credential or a coded refusal out. */
+  private async signIn(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const peer = req.socket.remoteAddress ?? 'unknown';
+    const body = await readJsonBody(req);
+    if (!body.ok) return sendJson(res, body.status, { code: body.code, message: body.message });
+    const result = await this.passwordSignIn.signIn(body.value, peer);
+    sendJson(res, result.status, result.body);
+  }
+
+  private auditSignIn(entry: SignInAudit): void {
+    this.store.audit({ sessionId: null, actor: entry.userId, role: entry.role, action: 'sign-in', decision: entry.decision, code: entry.code, detail: { peer: entry.peer, ...(entry.detail as object | undefined) }, userId: entry.userId, peer: entry.peer });
+    this.log(`sign-in ${entry.userId ?? '?'} (${entry.role ?? '?'}) from ${entry.peer}: ${entry.decision}${entry.code ? ` ${entry.code}` : ''}`);
+  }
+
+  private accept(ws: WebSocket, req: IncomingMessage): void {
+    const session: ClientSession = { id: randomUUID(), ws, role: null, name: null, token: null, connectedAt: new Date().toISOString(), lastSeen: Date.now(), peer: req.socket.remoteAddress ?? null };
     this.sessions.add(session);
     if (ws.protocol !== SUBPROTOCOL) {
       this.sessions.refuse(session, ErrorCode.VERSION_MISMATCH, `subprotocol ${JSON.stringify(ws.protocol)} not supported; this gateway speaks ${SUBPROTOCOL}`);
@@ -262,7 +333,7 @@ export class Gateway {
       case 'ping':
         return this.sessions.send(session, { type: 'pong', t: message.t });
       case 'hello':
-        return this.handshake.greet(session, message);
+        return void this.handshake.greet(session, message);
       case 'command':
         if (session.role === null) return this.sessions.sendError(session, ErrorCode.HELLO_REQUIRED, 'send hello before commands');
         return this.commands.command(session, message);
@@ -283,7 +354,7 @@ export class Gateway {
 
   private leave(session: ClientSession): void {
     this.sessions.remove(session.id);
-    if (session.role === null) return;
+    if (session.role === null || this.closing) return;
     this.audit(session, 'disconnect', 'observed', null);
     this.media.sessionLeft(session);
     this.control.sessionLeft(session);
@@ -295,6 +366,8 @@ export class Gateway {
     this.onsite.checkAlive();
     const deadline = Date.now() - DEAD_AFTER_INTERVALS * this.heartbeatIntervalMs;
     for (const session of this.sessions.values()) {
+      // A live link keeps its credential from idling out.
+      if (session.credentialId && session.lastSeen >= deadline) this.credentials.touch(session.credentialId);
       if (session.lastSeen < deadline) {
         this.audit(session, 'heartbeat', 'lost', null, { silentMs: Date.now() - session.lastSeen });
         session.ws.terminate();
@@ -311,7 +384,9 @@ export class Gateway {
   }
 
   private audit(session: ClientSession, action: string, decision: string, code: string | null, detail?: unknown): void {
-    this.store.audit({ sessionId: session.id, actor: session.name, role: session.role, action, decision, code, detail });
+    const who = { ...(session.userId ? { userId: session.userId } : {}), ...(session.peer ? { peer: session.peer } : {}) };
+    const full = Object.keys(who).length === 0 ? detail : { ...who, ...(detail !== null && typeof detail === 'object' ? detail : detail === undefined ? {} : { detail }) };
+    this.store.audit({ sessionId: session.id, actor: session.name, role: session.role, action, decision, code, detail: full, userId: session.userId ?? null, peer: session.peer ?? null });
     this.log(`${session.name ?? session.id} (${session.role ?? 'unknown'}) ${action}: ${decision}${code ? ` ${code}` : ''}`);
   }
 }

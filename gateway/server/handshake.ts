@@ -1,4 +1,8 @@
 import { ErrorCode, PROTOCOL_VERSION, type HelloMessage, type ScannerSnapshot } from '../../protocol/index.js';
+import type { OnsiteNetworks } from '../auth/onsite-network.js';
+import type { ResumeSecrets } from '../auth/resume-secrets.js';
+import type { SessionCredentials } from '../auth/session-credential.js';
+import { siteTokenMatches } from '../auth/site-token.js';
 import type { GatewayContext } from './context.js';
 import type { ControlDesk } from './control.js';
 import type { BufferedEvent, EventBuffer } from './event-buffer.js';
@@ -11,35 +15,71 @@ export interface HandshakeDeps {
   readonly bootId: string;
   /** Shared site token; when set, every hello must carry it. */
   readonly token: string | undefined;
+  /** Verifies the session credential from sign-in that every hello carries. */
+  readonly credentials: SessionCredentials;
+  /** Where the onsite role may come from (--onsite-from). */
+  readonly onsiteNetworks: OnsiteNetworks;
+  readonly resumeSecrets: ResumeSecrets;
   snapshot(): ScannerSnapshot;
 }
 
 /**
- * A client's hello: check the site token, give the session its role and name, and welcome it
- * with a snapshot, or with the events it missed when it resumes a link of this boot.
+ * A client's hello: check its session credential (and the site token, where one is used), give
+ * the session the role, name and level of the signed-in account, and welcome it with a snapshot,
+ * or with the events it missed when it resumes a link of this boot.
  */
 export class Handshake {
   constructor(private readonly ctx: GatewayContext, private readonly deps: HandshakeDeps) {}
 
-  greet(session: ClientSession, hello: HelloMessage): void {
+  async greet(session: ClientSession, hello: HelloMessage): Promise<void> {
     const { sessions } = this.ctx;
-    if (session.role !== null) return sessions.sendError(session, ErrorCode.ALREADY_GREETED, 'this session has already said hello');
-    if (this.deps.token !== undefined && hello.credentials.token !== this.deps.token) {
-      this.ctx.audit(session, 'hello', 'refused', ErrorCode.UNAUTHENTICATED, { name: hello.credentials.name, role: hello.role });
-      return sessions.refuse(session, ErrorCode.UNAUTHENTICATED, 'the site token is missing or wrong');
+    if (session.role !== null || session.greeting) return sessions.sendError(session, ErrorCode.ALREADY_GREETED, 'this session has already said hello');
+    const refuse = (code: string, reason: string, detail: Record<string, unknown> = {}) => {
+      this.ctx.audit(session, 'hello', 'refused', code, { role: hello.role, ...detail });
+      sessions.refuse(session, code, reason);
+    };
+    if (this.deps.token !== undefined && !siteTokenMatches(this.deps.token, hello.credentials.token)) {
+      return refuse(ErrorCode.UNAUTHENTICATED, 'the site token is missing or wrong');
     }
-    session.role = hello.role;
-    session.name = hello.credentials.name;
+    if (hello.credentials.session === undefined) {
+      return refuse(ErrorCode.CREDENTIAL_MISSING, 'sign in first: the gateway takes who you are and your role from your account, not from the hello');
+    }
+    session.greeting = true;
+    const verified = await this.deps.credentials.verify(hello.credentials.session);
+    session.greeting = false;
+    if (session.ws.readyState !== session.ws.OPEN) return;
+    if (!verified.ok) return refuse(verified.code, verified.message);
+    const claims = verified.claims;
+    const who = { userId: claims.userId };
+    if (claims.role !== hello.role) {
+      return refuse(ErrorCode.ROLE_FORBIDDEN, `you signed in as ${claims.role}; sign in again to work as ${hello.role}`, who);
+    }
+    if (hello.role === 'onsite' && !this.deps.onsiteNetworks.admits(session.peer ?? undefined)) {
+      return refuse(ErrorCode.ONSITE_NETWORK_FORBIDDEN, `the onsite role is accepted only from the scanner site's network (${this.deps.onsiteNetworks.cidrs.join(', ')})`, who);
+    }
+    const resume = hello.resumeSecret === undefined ? 'unknown' : this.deps.resumeSecrets.check(hello.resumeSecret, claims.userId);
+    if (resume === 'replayed') {
+      return refuse(ErrorCode.RESUME_REPLAYED, 'this resume secret belongs to another session or was already used: sign in again', who);
+    }
+    session.role = claims.role;
+    session.name = claims.displayName;
+    session.userId = claims.userId;
+    session.level = claims.level;
+    session.credentialId = claims.credentialId;
     session.token = hello.credentials.token ?? null;
-    this.ctx.audit(session, 'hello', 'accepted', null, { resumeFrom: hello.resumeFrom ?? null, resumeBootId: hello.resumeBootId ?? null });
+    session.resumeSecret = this.deps.resumeSecrets.issue(claims.userId, session.id);
+    if (hello.resumeSecret !== undefined && resume === 'ok') this.deps.resumeSecrets.consume(hello.resumeSecret, session.id);
+    this.ctx.audit(session, 'hello', 'accepted', null, { userId: claims.userId, method: claims.method, resumeFrom: hello.resumeFrom ?? null, resumeBootId: hello.resumeBootId ?? null, resumeSecret: hello.resumeSecret === undefined ? null : resume });
     // Control changes now, so the welcome's snapshot shows it; what is said about it waits until
     // after the welcome and the replay, or a client that drops pre-welcome events would miss it.
-    const arrival = hello.role === 'operator' ? this.deps.control.operatorArrived(session) : [];
+    const presented = resume === 'ok' ? hello.resumeSecret : undefined;
+    const arrival = hello.role === 'operator' ? this.deps.control.operatorArrived(session, presented) : [];
     const replay = this.replayFor(hello);
     sessions.send(session, {
       type: 'welcome',
       version: PROTOCOL_VERSION,
-      session: { id: session.id, role: hello.role, name: hello.credentials.name },
+      session: { id: session.id, role: claims.role, name: claims.displayName, userId: claims.userId },
+      resumeSecret: session.resumeSecret,
       bootId: this.deps.bootId,
       heartbeat: { intervalMs: this.ctx.heartbeatIntervalMs },
       policy: this.ctx.policy,

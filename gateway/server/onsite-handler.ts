@@ -1,5 +1,5 @@
 import type { AckMessage, OnsiteMessage, OnsiteStatus } from '../../protocol/index.js';
-import { ErrorCode } from '../../protocol/index.js';
+import { ErrorCode, LEVEL_CREDENTIAL } from '../../protocol/index.js';
 import { applyOnsiteAction } from '../safety/onsite-actions.js';
 import { OnsitePresenceBook } from '../safety/onsite-presence.js';
 import { rejected } from './acks.js';
@@ -56,7 +56,9 @@ export class OnsiteHandler {
   }
 
   action(session: ClientSession, message: OnsiteMessage): void {
-    const { id, action } = message;
+    const { id } = message;
+    // The check-in's credential level is the account's (ACR MR level), never what was typed.
+    const action = message.action.name === 'presence.check-in' && session.level ? { ...message.action, credential: LEVEL_CREDENTIAL[session.level] } : message.action;
     let ack: AckMessage;
     if (session.role !== 'onsite') {
       ack = rejected(id, ErrorCode.ROLE_FORBIDDEN, `the ${session.role} role has no onsite console powers`);

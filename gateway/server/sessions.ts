@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import type { GatewayMessage, Participant, Role } from '../../protocol/index.js';
+import type { AccountLevel, GatewayMessage, Participant, Role } from '../../protocol/index.js';
 import type { BufferedEvent } from './event-buffer.js';
 
 export interface ClientSession {
@@ -11,6 +11,18 @@ export interface ClientSession {
   token: string | null;
   connectedAt: string;
   lastSeen: number;
+  /** The signed-in account behind the hello (null until greeted). */
+  userId?: string | null;
+  /** ACR MR level of the account (onsite staff). */
+  level?: AccountLevel | null;
+  /** The session credential's id: its idle clock restarts while this link is alive. */
+  credentialId?: string | null;
+  /** Remote address of the socket, for the audit trail and --onsite-from. */
+  peer?: string | null;
+  /** Handed out in the welcome: with the same user, the next hello may take back this session's control. */
+  resumeSecret?: string | null;
+  /** A hello is being checked (its credential verification is asynchronous). */
+  greeting?: boolean;
 }
 
 /**

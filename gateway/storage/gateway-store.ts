@@ -12,6 +12,8 @@ export interface AuditRecord {
   decision: string;
   code?: string | null;
   detail?: unknown;
+  userId?: string | null;
+  peer?: string | null;
 }
 
 export interface StoredOutcome {

@@ -4,11 +4,18 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { PROTOCOL_VERSION, SUBPROTOCOL, type GatewayMessage, type Role } from '../../protocol/index.js';
 import { Gateway, type GatewayOptions } from '../../gateway/server/gateway.js';
+import { TEST_SCRYPT, addCommonTestAccounts, registerTestGateway, testCredential } from './accounts.js';
 
-/** A real gateway on an ephemeral port with its own SQLite file. */
+/**
+ * A real gateway on an ephemeral port with its own SQLite file, and accounts for the people tests
+ * usually connect as (tests/helpers/accounts.ts; more are added on demand by RawClient.greeted).
+ */
 export async function startTestGateway(options: Partial<GatewayOptions> = {}): Promise<Gateway> {
   const dir = mkdtempSync(join(tmpdir(), 'larmor-gw-'));
-  return Gateway.start({ port: 0, dataFile: join(dir, 'gateway.sqlite'), timeScale: 1, ...options });
+  const gateway = await Gateway.start({ port: 0, dataFile: join(dir, 'gateway.sqlite'), timeScale: 1, scrypt: TEST_SCRYPT, ...options });
+  registerTestGateway(gateway);
+  await addCommonTestAccounts(gateway);
+  return gateway;
 }
 
 /** A raw protocol client: sends frames, collects every message, waits for a matching one. */
@@ -41,11 +48,24 @@ export class RawClient {
     return client;
   }
 
-  static async greeted(url: string, role: Role = 'operator', name = 'Test Tech'): Promise<RawClient> {
+  /**
+   * Signed in as `name` (an account of that display name, created on a test gateway when
+   * missing), then greeted in `role` with that session credential. `resumeSecret`: the secret of
+   * an earlier welcome, as a client reconnecting after a link loss presents it.
+   */
+  static async greeted(url: string, role: Role = 'operator', name = 'Test Tech', options: { resumeSecret?: string; token?: string } = {}): Promise<RawClient> {
+    const session = await testCredential(url, name, role);
     const client = await RawClient.connect(url);
-    client.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role, credentials: { name } });
-    await client.next((m) => m.type === 'welcome');
+    client.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role, credentials: { session, ...(options.token ? { token: options.token } : {}) }, ...(options.resumeSecret ? { resumeSecret: options.resumeSecret } : {}) });
+    const answer = await client.next((m) => m.type === 'welcome' || m.type === 'refused');
+    if (answer.type === 'refused') throw new Error(`hello of ${name} as ${role} refused: ${answer.code} ${answer.reason}`);
     return client;
+  }
+
+  /** The resume secret of this client's welcome (for a later hello after a link loss). */
+  get resumeSecret(): string | undefined {
+    const welcome = this.messages.find((m) => m.type === 'welcome');
+    return welcome?.type === 'welcome' ? welcome.resumeSecret : undefined;
   }
 
   sendJson(value: unknown): void {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode, PROTOCOL_VERSION, type WelcomeMessage } from '../../../protocol/index.js';
 import { OPEN_EXAM, RawClient } from '../../helpers/gateway.js';
 import { safetyFixture } from './support.js';
+import { signedIn } from '../../helpers/accounts.js';
 
 const f = safetyFixture();
 
@@ -16,7 +17,7 @@ describe('safety rule 2: the control holder reconnecting over a cut the gateway 
     await f.start(BLIND);
     const { operator } = await f.readyToScan();
     const stale = f.gateway.snapshot().control.holderSessionId!;
-    const back = await f.client('operator', 'Remote Tech');
+    const back = await f.client('operator', 'Remote Tech', { resumeSecret: operator.resumeSecret });
     const fresh = back.messages.find((m): m is WelcomeMessage => m.type === 'welcome')!.session.id;
     expect(f.gateway.snapshot().control).toEqual({ holderSessionId: fresh, holderName: 'Remote Tech' });
     await operator.closed;
@@ -48,19 +49,19 @@ describe('safety rule 2: the control holder reconnecting over a cut the gateway 
 
   it('on a site with a token, the reconnect takes over with that token and nothing less', async () => {
     await f.start({ ...BLIND, token: 'site-secret', autoGrantControl: true });
-    const hello = async (token: string | undefined) => {
+    const hello = async (token: string | undefined, resumeSecret?: string) => {
       const c = await RawClient.connect(f.gateway.url);
-      c.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'operator', credentials: { name: 'Remote Tech', ...(token ? { token } : {}) } });
+      c.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'operator', credentials: await signedIn(f.gateway.url, 'Remote Tech', 'operator', token ? { token } : {}), ...(resumeSecret ? { resumeSecret } : {}) });
       await c.next((m) => m.type === 'welcome' || m.type === 'refused');
       return c;
     };
     const first = await hello('site-secret');
     const holder = f.gateway.snapshot().control.holderSessionId;
     expect(holder).not.toBeNull();
-    const impostor = await hello('guessed');
+    const impostor = await hello('guessed', first.resumeSecret);
     expect(impostor.messages[0]).toMatchObject({ type: 'refused', code: ErrorCode.UNAUTHENTICATED });
     expect(f.gateway.snapshot().control.holderSessionId).toBe(holder);
-    const back = await hello('site-secret');
+    const back = await hello('site-secret', first.resumeSecret);
     await first.closed;
     expect((await back.command(f.id('open'), OPEN_EXAM)).outcome).toBe('done');
     back.close();

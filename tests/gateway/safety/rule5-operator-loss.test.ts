@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, PROTOCOL_VERSION, type EventMessage, type GatewayMessage, type WelcomeMessage } from '../../../protocol/index.js';
 import { RawClient } from '../../helpers/gateway.js';
+import { signedIn } from '../../helpers/accounts.js';
 import { isNotice, scannerState } from './support.js';
 import { safetyFixture } from './support.js';
 
@@ -54,7 +55,7 @@ describe('safety rule 5: operator link lost', () => {
     const other = await RawClient.greeted(f.gateway.url, 'operator', 'Someone Else');
     expect(await other.command(f.id('q0'), { name: 'sequence.queue', protocolId: 'localizer' })).toMatchObject({ code: ErrorCode.NOT_CONTROL_HOLDER });
     other.close();
-    const back = await f.client('operator', 'Remote Tech');
+    const back = await f.client('operator', 'Remote Tech', { resumeSecret: operator.resumeSecret });
     expect(f.gateway.snapshot().control.holderName).toBe('Remote Tech');
     expect((await back.command(f.id('start'), { name: 'scan.start' })).outcome).toBe('done');
     expect(f.gateway.store.auditTrail().some((r) => r.action === 'control' && JSON.stringify(r.detail).includes('reconnected within the grace period'))).toBe(true);
@@ -65,7 +66,7 @@ describe('safety rule 5: operator link lost', () => {
     const { operator, onsite } = await f.readyToScan();
     operator.ws.terminate();
     await onsite.raw.next(isNotice('alarm', /link lost/));
-    const back = await f.client('operator', 'Remote Tech');
+    const back = await f.client('operator', 'Remote Tech', { resumeSecret: operator.resumeSecret });
     const welcomeAt = back.messages.findIndex((m) => m.type === 'welcome');
     const welcome = back.messages[welcomeAt] as WelcomeMessage;
     const notice = await back.next<EventMessage>(isNotice('info', /Remote Tech is back/));
@@ -83,7 +84,7 @@ describe('safety rule 5: operator link lost', () => {
     await onsite.raw.next(isNotice('alarm', /link lost/));
     f.gateway.notice('info', 'while you were away');
     const back = await RawClient.connect(f.gateway.url);
-    back.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'operator', credentials: { name: 'Remote Tech' }, resumeFrom: seen, resumeBootId: bootId });
+    back.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'operator', credentials: await signedIn(f.gateway.url, 'Remote Tech', 'operator'), resumeSecret: operator.resumeSecret, resumeFrom: seen, resumeBootId: bootId });
     await back.next(isNotice('info', /Remote Tech is back/));
     const at = (match: (m: GatewayMessage) => boolean) => back.messages.findIndex(match);
     const welcome = at((m) => m.type === 'welcome');

@@ -21,8 +21,8 @@ export function safetyFixture() {
       state.gateway = await startTestGateway(options);
       return state.gateway;
     },
-    async client(role: 'operator' | 'observer' | 'onsite', name: string): Promise<RawClient> {
-      const c = await RawClient.greeted(state.gateway!.url, role, name);
+    async client(role: 'operator' | 'observer' | 'onsite', name: string, options: { resumeSecret?: string; token?: string } = {}): Promise<RawClient> {
+      const c = await RawClient.greeted(state.gateway!.url, role, name, options);
       state.closers.push(() => c.close());
       return c;
     },

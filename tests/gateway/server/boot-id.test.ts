@@ -4,6 +4,7 @@ import { PROTOCOL_VERSION, type EventMessage, type WelcomeMessage } from '../../
 import { Gateway } from '../../../gateway/server/gateway.js';
 import { RawClient } from '../../helpers/gateway.js';
 import { tempDir } from '../../helpers/temp-dir.js';
+import { registerTestGateway, signedIn } from '../../helpers/accounts.js';
 
 const gateways: Gateway[] = [];
 const clients: RawClient[] = [];
@@ -16,13 +17,14 @@ afterEach(async () => {
 async function start(dataFile: string): Promise<Gateway> {
   const g = await Gateway.start({ port: 0, dataFile });
   gateways.push(g);
+  registerTestGateway(g);
   return g;
 }
 
 async function hello(g: Gateway, resume?: { resumeFrom: number; resumeBootId?: string }): Promise<{ c: RawClient; welcome: WelcomeMessage }> {
   const c = await RawClient.connect(g.url);
   clients.push(c);
-  c.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'observer', credentials: { name: 'Watcher' }, ...resume });
+  c.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'observer', credentials: await signedIn(g.url, 'Watcher', 'observer'), ...resume });
   return { c, welcome: await c.next<WelcomeMessage>((m) => m.type === 'welcome') };
 }
 

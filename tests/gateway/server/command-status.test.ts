@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode, MAX_STATUS_IDS, PROTOCOL_VERSION, type CommandStatusResultMessage, type ErrorMessage } from '../../../protocol/index.js';
 import type { Gateway } from '../../../gateway/server/gateway.js';
 import { OPEN_EXAM, RawClient, startTestGateway } from '../../helpers/gateway.js';
+import { signedIn } from '../../helpers/accounts.js';
 import { onsiteGrants, type OnsiteClient } from '../../helpers/onsite.js';
 
 let gateway: Gateway;
@@ -72,7 +73,7 @@ describe('command.status', () => {
     clients.push(c);
     c.sendJson({ type: 'command.status', ids: ['status-early-1'] });
     expect(await c.next((m) => m.type === 'error')).toMatchObject({ code: ErrorCode.HELLO_REQUIRED });
-    c.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'observer', credentials: { name: 'Late' } });
+    c.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'observer', credentials: await signedIn(gateway.url, 'Late', 'observer') });
     await c.next((m) => m.type === 'welcome');
   });
 });

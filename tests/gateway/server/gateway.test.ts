@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode, PROTOCOL_VERSION, type AckMessage, type EventMessage, type WelcomeMessage } from '../../../protocol/index.js';
 import { MAX_CONTROL_FRAME_BYTES, type Gateway } from '../../../gateway/server/gateway.js';
 import { OPEN_EXAM, RawClient, startTestGateway } from '../../helpers/gateway.js';
+import { signedIn } from '../../helpers/accounts.js';
 import { onsiteGrants, type OnsiteClient } from '../../helpers/onsite.js';
 
 let gateway: Gateway;
@@ -62,7 +63,7 @@ describe('gateway handshake', () => {
     gateway = await startTestGateway({ token: 's3cret' });
     const c = await RawClient.connect(gateway.url);
     clients.push(c);
-    c.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'operator', credentials: { name: 'X', token: 'guess' } });
+    c.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'operator', credentials: await signedIn(gateway.url, 'X', 'operator', { token: 'guess' }) });
     expect(await c.next((m) => m.type === 'refused')).toMatchObject({ code: ErrorCode.UNAUTHENTICATED });
   });
 
@@ -205,7 +206,7 @@ describe('gateway resume', () => {
     await c.command('resume-02', { name: 'sequence.queue', protocolId: 'localizer' });
     const late = await RawClient.connect(gateway.url);
     clients.push(late);
-    late.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'observer', credentials: { name: 'Late' }, resumeFrom: lastSeen });
+    late.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'observer', credentials: await signedIn(gateway.url, 'Late', 'observer'), resumeFrom: lastSeen });
     const welcome = await late.next<WelcomeMessage>((m) => m.type === 'welcome');
     expect(welcome.lastSeq).toBe(lastSeen);
     const replayed = await late.next<EventMessage>((m) => m.type === 'event');
