@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Gateway, GatewayOptions } from '../../gateway/server/gateway.js';
-import { OidcRelyingParty, createOidcRoutes, loadOidcConfig, type OidcRoutesOptions, type SsoAuditEntry, type SsoIdentity } from '../../gateway/auth/oidc/index.js';
+import { OidcRelyingParty, createOidcRoutes, issueSsoSession, loadOidcConfig, type OidcRoutesOptions, type SsoAuditEntry, type SsoIdentity } from '../../gateway/auth/oidc/index.js';
 import { startTestGateway } from './gateway.js';
 import { startTestIdentityProvider, type TestIdentityProvider, type TestIdpUser } from './identity-provider.js';
 
@@ -25,9 +25,8 @@ export const SSO_ROLES = { 'mr-remote-technologists': ['operator'], 'mr-onsite-l
 export const SSO_LEVELS = { 'mr-onsite-level2': 'mr2' };
 
 /**
- * A real OpenID provider and a real gateway wired for sign-in with it. Until accounts and
- * sessions are wired in, `onIdentity` (default: a recognisable fake credential) stands for
- * the gateway's session issuance.
+ * A real OpenID provider and a real gateway wired for sign-in with it: a signed-in person gets
+ * the gateway's own session credential (gateway.credentials), as `larmor gateway --oidc-config` does.
  */
 export async function startSsoScene(
   users: Record<string, TestIdpUser>,
@@ -49,14 +48,14 @@ export async function startSsoScene(
   );
   const issued: SsoScene['issued'] = [];
   const audits: SsoAuditEntry[] = [];
+  const issue = options.onIdentity ?? issueSsoSession(gateway.credentials);
   routes = createOidcRoutes({
     relyingParty: new OidcRelyingParty(loadOidcConfig(configFile)),
-    onIdentity:
-      options.onIdentity ??
-      (async (identity, role) => {
-        issued.push({ identity, role });
-        return `session-for-${identity.subject}-as-${role}`;
-      }),
+    onIdentity: async (identity, role) => {
+      const credential = await issue(identity, role);
+      issued.push({ identity, role });
+      return credential;
+    },
     audit: (entry) => audits.push(entry),
   });
   return {

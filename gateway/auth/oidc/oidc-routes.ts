@@ -4,6 +4,7 @@ import { SsoRole } from './oidc-config.js';
 import type { OidcRelyingParty, SsoIdentity } from './oidc-relying-party.js';
 import { PendingSignIns, SIGN_IN_TTL_MS, type PendingSignIn } from './pending-sign-ins.js';
 import { allowedReturnTo } from './return-to.js';
+import { ssoUserId } from './sso-session.js';
 
 export const OIDC_START_PATH = SSO_START_PATH;
 export const OIDC_CALLBACK_PATH = '/auth/oidc/callback';
@@ -14,8 +15,10 @@ export interface SsoAuditEntry {
   action: 'sso.start' | 'sso.sign-in';
   decision: 'accepted' | 'refused';
   code: string | null;
-  /** Who, once known: "issuer subject (display name)". */
+  /** Who, once known: "display name <subject@issuer>". */
   actor: string | null;
+  /** The Larmor user id of the hospital identity (issuer#subject), once known. */
+  userId: string | null;
   role: string | null;
   peer: string | null;
   detail?: Record<string, unknown>;
@@ -54,13 +57,13 @@ export function createOidcRoutes(options: OidcRoutesOptions): (req: IncomingMess
     const peer = req.socket.remoteAddress ?? null;
     const returnTo = allowedReturnTo(query.get('return_to') ?? '', gatewayOrigin, rp.config.returnOrigins);
     if (!returnTo) {
-      audit({ action: 'sso.start', decision: 'refused', code: ErrorCode.OIDC_RETURN_TO_FORBIDDEN, actor: null, role: null, peer, detail: { returnTo: query.get('return_to') } });
+      audit({ action: 'sso.start', decision: 'refused', code: ErrorCode.OIDC_RETURN_TO_FORBIDDEN, actor: null, userId: null, role: null, peer, detail: { returnTo: query.get('return_to') } });
       return errorPage(res, 400, ErrorCode.OIDC_RETURN_TO_FORBIDDEN, 'This sign-in link does not lead back to a Larmor screen this gateway trusts. Open sign-in again from the workstation or the onsite console.');
     }
     const roleParam = query.get('role');
     const role = roleParam === null || roleParam === '' ? null : SsoRole.safeParse(roleParam);
     if (role && !role.success) {
-      audit({ action: 'sso.start', decision: 'refused', code: ErrorCode.INVALID_PARAMETER, actor: null, role: roleParam, peer });
+      audit({ action: 'sso.start', decision: 'refused', code: ErrorCode.INVALID_PARAMETER, actor: null, userId: null, role: roleParam, peer });
       return backWithError(res, returnTo, new LarmorError(ErrorCode.INVALID_PARAMETER, `unknown role ${JSON.stringify(roleParam)}`));
     }
     let begun: Awaited<ReturnType<OidcRelyingParty['begin']>>;
@@ -68,7 +71,7 @@ export function createOidcRoutes(options: OidcRoutesOptions): (req: IncomingMess
       begun = await rp.begin();
     } catch (err) {
       const refusal = asLarmorError(err);
-      audit({ action: 'sso.start', decision: 'refused', code: refusal.code, actor: null, role: roleParam, peer, detail: { reason: refusal.message } });
+      audit({ action: 'sso.start', decision: 'refused', code: refusal.code, actor: null, userId: null, role: roleParam, peer, detail: { reason: refusal.message } });
       return backWithError(res, returnTo, refusal);
     }
     const entry = pending.add({ ...begun.secrets, role: role ? role.data : null, returnTo: returnTo.href });
@@ -86,7 +89,7 @@ export function createOidcRoutes(options: OidcRoutesOptions): (req: IncomingMess
     const state = query.get('state') ?? '';
     const entry = state ? pending.take(state) : null;
     if (!entry || !cookieMatches(req, entry)) {
-      audit({ action: 'sso.sign-in', decision: 'refused', code: ErrorCode.OIDC_UNKNOWN_SIGN_IN, actor: null, role: entry?.role ?? null, peer, detail: { reason: entry ? 'started in another browser' : 'unknown, used or expired state' } });
+      audit({ action: 'sso.sign-in', decision: 'refused', code: ErrorCode.OIDC_UNKNOWN_SIGN_IN, actor: null, userId: null, role: entry?.role ?? null, peer, detail: { reason: entry ? 'started in another browser' : 'unknown, used or expired state' } });
       return errorPage(res, 400, ErrorCode.OIDC_UNKNOWN_SIGN_IN, 'This sign-in has expired, was already used, or was started in another browser. Start the sign-in again.', entry ? clearCookie(entry, secureCookie) : undefined);
     }
     const returnTo = new URL(entry.returnTo);
@@ -100,13 +103,13 @@ export function createOidcRoutes(options: OidcRoutesOptions): (req: IncomingMess
         throw new LarmorError(ErrorCode.OIDC_ROLE_NOT_GRANTED, `${identity.displayName} may sign in as ${identity.roles.join(' or ')}, not as ${entry.role}.`);
       }
       const credential = await options.onIdentity(identity, entry.role);
-      audit({ action: 'sso.sign-in', decision: 'accepted', code: null, actor: describe(identity), role: entry.role ?? identity.roles.join(','), peer, detail: { roles: identity.roles, level: identity.level ?? null } });
+      audit({ action: 'sso.sign-in', decision: 'accepted', code: null, actor: describe(identity), userId: ssoUserId(identity), role: entry.role ?? identity.roles.join(','), peer, detail: { roles: identity.roles, level: identity.level ?? null } });
       returnTo.hash = new URLSearchParams({ [SSO_FRAGMENT_SESSION]: credential }).toString();
       res.writeHead(303, { location: returnTo.href, 'set-cookie': clearCookie(entry, secureCookie), 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
       res.end();
     } catch (err) {
       const refusal = asLarmorError(err);
-      audit({ action: 'sso.sign-in', decision: 'refused', code: refusal.code, actor: identity ? describe(identity) : null, role: entry.role, peer, detail: { reason: refusal.message, ...(identity ? { roles: identity.roles } : {}) } });
+      audit({ action: 'sso.sign-in', decision: 'refused', code: refusal.code, actor: identity ? describe(identity) : null, userId: identity ? ssoUserId(identity) : null, role: entry.role, peer, detail: { reason: refusal.message, ...(identity ? { roles: identity.roles } : {}) } });
       return backWithError(res, returnTo, refusal, clearCookie(entry, secureCookie));
     }
   }

@@ -11,5 +11,7 @@ export function ssoAuditRecord(entry: SsoAuditEntry): AuditRecord {
     decision: entry.decision,
     code: entry.code,
     detail: { peer: entry.peer, ...entry.detail },
+    userId: entry.userId,
+    peer: entry.peer,
   };
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { ErrorCode } from '../../../../protocol/index.js';
+import { ErrorCode, PROTOCOL_VERSION, type GatewayMessage } from '../../../../protocol/index.js';
+import { RawClient } from '../../../helpers/gateway.js';
 import { chromiumAvailable, launchChromium } from '../../../helpers/browser.js';
 import { signInThroughProvider, startSsoScene, type SsoScene } from '../../../helpers/sso.js';
 
@@ -23,6 +24,15 @@ afterAll(async () => {
   await scene?.close();
 });
 
+/** Say hello on the gateway's WebSocket with a session credential; the welcome or the refusal. */
+async function hello(credential: string, role: 'operator' | 'onsite' | 'observer'): Promise<GatewayMessage> {
+  const client = await RawClient.connect(scene.gateway.url);
+  client.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role, credentials: { session: credential } });
+  const answer = await client.next((m) => m.type === 'welcome' || m.type === 'refused');
+  client.close();
+  return answer;
+}
+
 describe.skipIf(!chromiumAvailable())('hospital single sign-on in a real browser against a real OpenID provider', () => {
   it('gives a member of mr-remote-technologists an operator session', async () => {
     const userinfoCalls: string[] = [];
@@ -31,21 +41,33 @@ describe.skipIf(!chromiumAvailable())('hospital single sign-on in a real browser
     };
     const { page, fragment } = await signInThroughProvider(browser, scene.httpOrigin, 'alice', 'operator');
     expect(fragment.get('larmor_error')).toBeNull();
-    expect(fragment.get('larmor_session')).toBe('session-for-alice-as-operator');
+    const credential = fragment.get('larmor_session')!;
+    expect(credential).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     const last = scene.issued.at(-1)!;
     expect(last.role).toBe('operator');
     expect(last.identity).toEqual({ issuer: scene.idp.issuer, subject: 'alice', displayName: 'Alice Remote', roles: ['operator'] });
     expect(scene.audits.at(-1)).toMatchObject({ action: 'sso.sign-in', decision: 'accepted', role: 'operator', peer: '127.0.0.1' });
+    // The credential is a Larmor session: the gateway's WebSocket welcomes Alice as operator.
+    const welcome = await hello(credential, 'operator');
+    expect(welcome).toMatchObject({ type: 'welcome', session: { role: 'operator', name: 'Alice Remote', userId: `${scene.idp.issuer}#alice` } });
+    expect(scene.audits.at(-1)).toMatchObject({ userId: `${scene.idp.issuer}#alice` });
     // This provider keeps groups out of the ID token (OpenID Connect Core 5.4), so they came from userinfo.
     expect(userinfoCalls.length).toBe(1);
     scene.idp.onRequest = null;
     await page.context().close();
   });
 
+  it('keeps local accounts working beside hospital sign-in', async () => {
+    const local = await RawClient.greeted(scene.gateway.url, 'observer', 'Trainer');
+    expect(local.messages.find((m) => m.type === 'welcome')).toMatchObject({ session: { role: 'observer', name: 'Trainer', userId: 'trainer' } });
+    local.close();
+  });
+
   it("carries the onsite credential level of the person's group", async () => {
     const { page, fragment } = await signInThroughProvider(browser, scene.httpOrigin, 'olga', 'onsite');
-    expect(fragment.get('larmor_session')).toBe('session-for-olga-as-onsite');
     expect(scene.issued.at(-1)!.identity).toMatchObject({ roles: ['onsite'], level: 'mr2' });
+    const welcome = await hello(fragment.get('larmor_session')!, 'onsite');
+    expect(welcome).toMatchObject({ type: 'welcome', session: { role: 'onsite', name: 'Olga Onsite' } });
     await page.context().close();
   });
 
