@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { IceServer, LarmorError, describeIssues } from '../protocol/index.js';
 import { Gateway } from './server/gateway.js';
+import { gatewaySsoRoutes, loadOidcConfig, type OidcConfig } from './auth/oidc/index.js';
 
 const USAGE = `usage: larmor gateway [--port N] [--host ADDR] [--time-scale X] [--data-dir DIR]
                       [--tls-cert FILE --tls-key FILE] [--token TOKEN]
                       [--site NAME] [--fallback TEXT] [--dicom-port M [--ae-title T]]
-                      [--ice-servers JSON] [--operator-loss finish|pause|stop] [--control-grace S]`;
+                      [--ice-servers JSON] [--operator-loss finish|pause|stop] [--control-grace S]
+                      [--oidc-config FILE]`;
 
 /**
  * `larmor gateway`: the scanner-side service. When started by the workstation (`npm start`)
@@ -34,6 +36,8 @@ export async function run(argv: string[]): Promise<number> {
       'control-grace': { type: 'string', default: process.env.LARMOR_CONTROL_GRACE_S },
       'dicom-port': { type: 'string', default: process.env.LARMOR_DICOM_PORT },
       'ae-title': { type: 'string', default: process.env.LARMOR_AE_TITLE ?? 'LARMOR' },
+      // Hospital single sign-on (OpenID Connect): README "Hospital single sign-on".
+      'oidc-config': { type: 'string', default: process.env.LARMOR_OIDC_CONFIG },
       help: { type: 'boolean', default: false },
     },
   });
@@ -56,6 +60,12 @@ export async function run(argv: string[]): Promise<number> {
   if (operatorLoss !== 'finish' && operatorLoss !== 'pause' && operatorLoss !== 'stop') return usageError(`--operator-loss ${operatorLoss} must be finish, pause or stop`);
   const graceS = values['control-grace'] === undefined ? undefined : Number(values['control-grace']);
   if (graceS !== undefined && !(graceS >= 0 && graceS <= 3600)) return usageError(`--control-grace ${values['control-grace']} must be 0..3600 seconds`);
+  let sso: OidcConfig | undefined;
+  try {
+    sso = values['oidc-config'] ? loadOidcConfig(values['oidc-config']) : undefined;
+  } catch (err) {
+    return usageError(`${(err as LarmorError).code}: ${(err as Error).message}`);
+  }
   let gateway: Gateway;
   try {
     gateway = await Gateway.start({
@@ -71,6 +81,7 @@ export async function run(argv: string[]): Promise<number> {
       iceServers,
       dicom: dicomPort === undefined ? undefined : { port: dicomPort, host: values.host, aeTitle: values['ae-title'] },
       log: (line) => console.log(`[gateway] ${line}`),
+      ...(sso ? { httpRoutes: gatewaySsoRoutes(sso, () => gateway, (line) => console.log(`[gateway] ${line}`)) } : {}),
     });
   } catch (err) {
     const code = err instanceof LarmorError ? err.code : ((err as { code?: string }).code ?? 'LARMOR_E_INTERNAL');
