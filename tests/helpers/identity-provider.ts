@@ -34,7 +34,8 @@ export interface TestIdentityProvider {
 export async function startTestIdentityProvider(users: Record<string, TestIdpUser>, options: { groupsInIdToken?: boolean } = {}): Promise<TestIdentityProvider> {
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // "localhost", not 127.0.0.1: another site than the gateway (cookies and SameSite see hosts, not ports), as a hospital provider is.
+  const issuer = `http://localhost:${(server.address() as AddressInfo).port}`;
   const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
   const privateJwk = { ...(await exportJWK(privateKey)), kid: 'test-idp-1', alg: 'RS256', use: 'sig' };
   const publicJwk = { ...(await exportJWK(publicKey)), kid: 'test-idp-1', alg: 'RS256', use: 'sig' };
