@@ -100,7 +100,8 @@ export class OidcRelyingParty {
       const execute = isLoopbackUrl(c.issuer) ? [client.allowInsecureRequests] : [];
       let config: client.Configuration;
       try {
-        config = await client.discovery(new URL(c.issuer), c.clientId, undefined, auth, { execute });
+        // One clock tolerance for openid-client's checks and ours, so both refuse the same tokens.
+        config = await client.discovery(new URL(c.issuer), c.clientId, { [client.clockTolerance]: c.clockToleranceS }, auth, { execute });
       } catch (err) {
         throw new LarmorError(ErrorCode.OIDC_PROVIDER_UNREACHABLE, `the hospital sign-in service at ${c.issuer} did not answer: ${(err as Error).message}`);
       }
