@@ -37,7 +37,13 @@ export type Unsubscribe = () => void;
 export const ConnectRequest = z.object({
   url: z.string().regex(/^wss?:\/\/[^\s]+$/, 'gateway URL must start with ws:// or wss://').max(512),
   role: Role,
-  name: z.string().min(1).max(64),
+  /** Display name before the welcome; the gateway shows the account's name. */
+  name: z.string().min(1).max(64).optional(),
+  /** Account name and password for sign-in at the gateway (the password is used once, never kept). */
+  user: z.string().min(1).max(64).optional(),
+  password: z.string().min(1).max(1024).optional(),
+  /** Authenticator code, when site policy asks for one. */
+  totp: z.string().regex(/^\d{6}$/, 'the authenticator code is 6 digits').optional(),
   token: z.string().max(512).optional(),
   /** Another route to the same site (e.g. a backup line), tried when the primary fails. */
   secondaryUrl: z.string().regex(/^wss?:\/\/[^\s]+$/, 'secondary URL must start with ws:// or wss://').max(512).optional(),

@@ -16,6 +16,8 @@ import {
 export interface ResumePoint {
   seq: number;
   bootId: string;
+  /** The resume secret of the last welcome: with the same credential it takes back scanner control. */
+  secret?: string;
 }
 
 export interface LinkTarget {
@@ -23,6 +25,8 @@ export interface LinkTarget {
   role: Role;
   name: string;
   token?: string;
+  /** Session credential from sign-in (protocol/auth.ts). */
+  session?: string;
 }
 
 export interface GatewayLinkEvents {
@@ -106,8 +110,9 @@ export class GatewayLink extends EventEmitter<GatewayLinkEvents> {
         type: 'hello',
         version: PROTOCOL_VERSION,
         role: this.target.role,
-        credentials: { name: this.target.name, ...(this.target.token ? { token: this.target.token } : {}) },
+        credentials: { name: this.target.name, ...(this.target.token ? { token: this.target.token } : {}), ...(this.target.session ? { session: this.target.session } : {}) },
         ...(this.options.resume ? { resumeFrom: this.options.resume.seq, resumeBootId: this.options.resume.bootId } : {}),
+        ...(this.options.resume?.secret ? { resumeSecret: this.options.resume.secret } : {}),
       });
     });
     ws.on('message', (data: Buffer, isBinary) => {

@@ -20,6 +20,7 @@ import { HealthErrorCode, type HealthThresholds, type HealthView, type MediaHeal
 import type { Random } from '../health/backoff.js';
 import type { Journal } from '../journal/journal.js';
 import type { ResumePoint } from './gateway-link.js';
+import { signInAtGateway } from './sign-in-client.js';
 import { toLogEntry, type Activity } from './activity.js';
 import { CommandRelay, type RelayChange } from './command-relay.js';
 import { LinkSupervisor } from './link-supervisor.js';
@@ -70,6 +71,8 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   private lastSeq = 0;
   /** The gateway boot `lastSeq` counts in (from its welcome): numbering restarts with each boot. */
   private bootId: string | null = null;
+  /** From the last welcome: presented at the next reconnect to take back this session's control. */
+  private resumeSecret: string | null = null;
   private imageHandler: ImageHandler | null = null;
   private connectAttempt = 0;
   readonly relay: CommandRelay;
@@ -81,7 +84,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
       thresholds: options.thresholds,
       reconnect: options.reconnect,
       random: options.random,
-      resumeFrom: (): ResumePoint | undefined => (this.snapshot && this.bootId !== null ? { seq: this.lastSeq, bootId: this.bootId } : undefined),
+      resumeFrom: (): ResumePoint | undefined => (this.snapshot && this.bootId !== null ? { seq: this.lastSeq, bootId: this.bootId, ...(this.resumeSecret ? { secret: this.resumeSecret } : {}) } : undefined),
     });
     this.health = this.supervisor.view();
     this.relay = new CommandRelay(
@@ -115,13 +118,21 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   connect(request: unknown): Promise<WelcomeMessage> {
     const parsed = ConnectRequest.safeParse(request);
     if (!parsed.success) return Promise.reject(new LarmorError(ErrorCode.INVALID_PARAMETER, describeIssues(parsed.error.issues)));
-    const { secondaryUrl, ...target } = parsed.data;
+    const { secondaryUrl, user, password, totp, ...rest } = parsed.data;
+    const name = rest.name ?? user;
+    if (!name) return Promise.reject(new LarmorError(ErrorCode.INVALID_PARAMETER, 'enter your user name'));
     this.snapshot = null;
     this.lastSeq = 0;
     this.bootId = null;
-    this.setLink({ status: 'connecting', url: target.url, role: target.role, name: target.name, sessionId: null, error: null, policy: null });
+    this.resumeSecret = null;
+    this.setLink({ status: 'connecting', url: rest.url, role: rest.role, name, sessionId: null, error: null, policy: null });
     const attempt = ++this.connectAttempt;
-    return this.supervisor.start(target, secondaryUrl).catch((err: LarmorError) => {
+    // Sign in over HTTP(S) first; only the session credential is kept, for reconnects.
+    const signedIn = user && password ? signInAtGateway(rest.url, { user, password, role: rest.role, ...(totp ? { totp } : {}) }).then((s) => ({ ...rest, name: s.user.displayName, session: s.credential })) : Promise.resolve({ ...rest, name });
+    return signedIn.then((target) => {
+      if (attempt !== this.connectAttempt) throw new LarmorError(ErrorCode.LINK_DOWN, 'superseded by a newer connect');
+      return this.supervisor.start(target, secondaryUrl);
+    }).catch((err: LarmorError) => {
       // A connect superseded by a newer one (or a disconnect) must not overwrite its link view.
       if (attempt === this.connectAttempt && this.linkView.status === 'connecting') this.setLink({ ...this.linkView, status: 'refused', error: { code: err.code, message: err.message } });
       throw err;
@@ -205,6 +216,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     this.snapshot = welcome.snapshot;
     this.lastSeq = welcome.lastSeq;
     this.bootId = welcome.bootId;
+    this.resumeSecret = welcome.resumeSecret ?? null;
   }
 
   private refusal(): { code: string; reason: string } | null {

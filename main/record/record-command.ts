@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { LarmorError } from '../../protocol/index.js';
 import { WorkstationCore } from '../core/workstation-core.js';
@@ -6,7 +7,8 @@ import { EventRecorder } from './recorder.js';
 import { attachImageIntake } from '../images/image-intake.js';
 
 const USAGE =
-  'usage: larmor record --gateway URL --out DIR [--secondary URL] [--journal FILE] [--role operator|observer] [--name NAME] [--token T]';
+  'usage: larmor record --gateway URL --out DIR --user NAME --password-stdin [--secondary URL] [--journal FILE] [--role operator|observer] [--token-file FILE]\n' +
+  '       (instead of --password-stdin, the password may be in LARMOR_PASSWORD; the site token in LARMOR_GATEWAY_TOKEN)';
 const RETRY_MS = 1000;
 
 /**
@@ -27,8 +29,9 @@ export async function runRecord(argv: string[]): Promise<number> {
         journal: { type: 'string' },
         out: { type: 'string' },
         role: { type: 'string', default: 'observer' },
-        name: { type: 'string', default: 'larmor-record' },
-        token: { type: 'string' },
+        user: { type: 'string' },
+        'password-stdin': { type: 'boolean', default: false },
+        'token-file': { type: 'string' },
       },
     }));
   } catch (err) {
@@ -41,6 +44,23 @@ export async function runRecord(argv: string[]): Promise<number> {
   }
   if (values.role !== 'operator' && values.role !== 'observer') {
     console.error(`larmor record: --role must be operator or observer\n${USAGE}`);
+    return 2;
+  }
+  if (!values.user) {
+    console.error(`larmor record: --user is required: the gateway takes who you are from your account\n${USAGE}`);
+    return 2;
+  }
+  // Never a command-line value: argv shows in `ps` to every user of the machine.
+  const password = values['password-stdin'] ? await readFirstLine(process.stdin) : process.env.LARMOR_PASSWORD;
+  if (!password) {
+    console.error(`larmor record: give the password on standard input (--password-stdin) or in LARMOR_PASSWORD\n${USAGE}`);
+    return 2;
+  }
+  let token: string | undefined;
+  try {
+    token = values['token-file'] ? readFileSync(values['token-file'], 'utf8').split(/\r?\n/)[0]!.trim() : process.env.LARMOR_GATEWAY_TOKEN;
+  } catch (err) {
+    console.error(`larmor record: --token-file: ${(err as Error).message}`);
     return 2;
   }
   let journal: Journal | null = null;
@@ -58,8 +78,9 @@ export async function runRecord(argv: string[]): Promise<number> {
   const request = {
     url: values.gateway,
     role: values.role,
-    name: values.name,
-    ...(values.token ? { token: values.token } : {}),
+    user: values.user,
+    password,
+    ...(token ? { token } : {}),
     ...(values.secondary ? { secondaryUrl: values.secondary } : {}),
   };
   let stopping = false;
@@ -87,4 +108,14 @@ export async function runRecord(argv: string[]): Promise<number> {
   journal?.close();
   console.error(`larmor record: ${recorder.count} events written to ${recorder.dir}`);
   return 0;
+}
+
+/** The first line of a stream (the password piped in), without its line end. */
+async function readFirstLine(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) {
+    text += chunk.toString();
+    if (text.includes('\n')) break;
+  }
+  return text.split(/\r?\n/)[0]!;
 }

@@ -8,6 +8,7 @@ import type { Gateway } from '../../gateway/server/gateway.js';
 import { storescu } from '../helpers/dcmtk.js';
 import { SAMPLES_DIR, sample } from '../helpers/dicom-samples.js';
 import { startTestGateway } from '../helpers/gateway.js';
+import { TEST_PASSWORD, testUserId } from '../helpers/accounts.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const LARMOR = join(import.meta.dirname, '..', '..', 'bin', 'larmor.js');
@@ -30,7 +31,8 @@ describe('larmor record (the built CLI, as a process)', () => {
   it('records link, scanner and image events and the received images, then exits 0 on SIGINT with the file complete', async () => {
     gateway = await startTestGateway({ dicom: { port: 0 } });
     const out = tempDir();
-    const child = spawn(process.execPath, [LARMOR, 'record', '--gateway', gateway.url, '--out', out, '--role', 'observer'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [LARMOR, 'record', '--gateway', gateway.url, '--out', out, '--role', 'observer', '--user', testUserId('Observer'), '--password-stdin'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin!.end(`${TEST_PASSWORD}\n`);
     const events = join(out, 'events.jsonl');
     await expect.poll(() => lines(events).some((e) => e.type === 'link' && e.status === 'connected'), { timeout: 20_000 }).toBe(true);
 

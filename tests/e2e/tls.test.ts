@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../gateway/server/gateway.js';
 import { startTestGateway } from '../helpers/gateway.js';
+import { TEST_PASSWORD, testUserId } from '../helpers/accounts.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const LARMOR = join(import.meta.dirname, '..', '..', 'bin', 'larmor.js');
@@ -21,7 +22,8 @@ function siteCertificate(dir: string): { cert: string; key: string } {
 
 async function record(url: string, extraEnv: Record<string, string>): Promise<{ type: string; status?: string; code?: string | null; reason?: string | null }[]> {
   const out = tempDir();
-  const child = spawn(process.execPath, [LARMOR, 'record', '--gateway', url, '--out', out], { env: { ...process.env, ...extraEnv }, stdio: 'ignore' });
+  const child = spawn(process.execPath, [LARMOR, 'record', '--gateway', url, '--out', out, '--user', testUserId('Observer'), '--password-stdin'], { env: { ...process.env, ...extraEnv }, stdio: ['pipe', 'ignore', 'ignore'] });
+  child.stdin!.end(`${TEST_PASSWORD}\n`);
   const file = join(out, 'events.jsonl');
   const events = () => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
   await expect.poll(() => events().some((e) => e.type === 'link' && e.status !== 'connecting'), { timeout: 20_000 }).toBe(true);

@@ -5,6 +5,7 @@ import { WorkstationCore } from '../../main/core/workstation-core.js';
 import { attachImageIntake } from '../../main/images/image-intake.js';
 import { OPEN_EXAM, startTestGateway } from '../helpers/gateway.js';
 import { onsiteGrants, type OnsiteClient } from '../helpers/onsite.js';
+import { testLogin } from '../helpers/accounts.js';
 
 let gateway: Gateway | undefined;
 let core: WorkstationCore | undefined;
@@ -22,7 +23,7 @@ describe('live images from the simulator', () => {
     attachImageIntake(core);
     const images: PreviewImage[] = [];
     core.on('image', (image) => images.push(image));
-    await core.connect({ url: gateway.url, role: 'operator', name: 'Tech' });
+    await core.connect({ url: gateway.url, role: 'operator', ...testLogin('Tech') });
     onsite = await onsiteGrants(gateway, 'Tech');
     expect((await core.sendCommand(OPEN_EXAM)).state).toBe('done');
     await core.sendCommand({ name: 'sequence.queue', protocolId: 'localizer' });

@@ -6,6 +6,7 @@ import { seededRandom } from '../../../main/health/backoff.js';
 import { OPEN_EXAM, startTestGateway } from '../../helpers/gateway.js';
 import { FaultProxy } from '../../helpers/fault-proxy.js';
 import { ActivityLog, sleep } from './core-harness.js';
+import { testLogin } from '../../helpers/accounts.js';
 
 /** Short, so a cut outlives it within a test; the app uses COMMAND_RESEND_MAX_AGE_MS. */
 const RESEND_MAX_AGE_MS = 300;
@@ -26,7 +27,7 @@ async function setup() {
   proxy = await FaultProxy.start(gateway.port);
   core = new WorkstationCore({ random: seededRandom(9), resendMaxAgeMs: RESEND_MAX_AGE_MS });
   const log = new ActivityLog(core);
-  await core.connect({ url: proxy.url, role: 'operator', name: 'Remote Tech' });
+  await core.connect({ url: proxy.url, role: 'operator', ...testLogin('Remote Tech') });
   await sleep(200);
   return { gateway, proxy, core, log };
 }

@@ -9,6 +9,7 @@ import { PATIENT } from '../../helpers/gateway.js';
 import { FaultProxy } from '../../helpers/fault-proxy.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { ActivityLog, sleep } from './core-harness.js';
+import { addCommonTestAccounts, testLogin } from '../../helpers/accounts.js';
 
 const COMMANDS = 1000;
 const SEED = 20261129;
@@ -41,12 +42,13 @@ describe('exactly-once command effect', () => {
     const dataFile = join(dir, 'gateway.sqlite');
     const options = { port: 0, dataFile, autoGrantControl: true, requireChecklist: false, timeScale: 1 };
     gateway = await Gateway.start(options);
+    await addCommonTestAccounts(gateway);
     const port = gateway.port;
     proxy = await FaultProxy.start(port);
     journal = Journal.open(join(dir, 'journal.sqlite'));
     core = new WorkstationCore({ journal, random: seededRandom(SEED + 1), reconnect: { baseDelayMs: 50, capDelayMs: 400 } });
     const log = new ActivityLog(core);
-    await core.connect({ url: proxy.url, role: 'operator', name: 'Remote Tech' });
+    await core.connect({ url: proxy.url, role: 'operator', ...testLogin('Remote Tech') });
 
     const faults = { reset: 0, close: 0, blackhole: 0, restart: 0 };
     let faultInProgress: Promise<void> = Promise.resolve();

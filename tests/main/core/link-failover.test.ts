@@ -10,6 +10,7 @@ import { FaultProxy } from '../../helpers/fault-proxy.js';
 import { onsiteGrants, type OnsiteClient } from '../../helpers/onsite.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { ActivityLog, sleep } from './core-harness.js';
+import { addCommonTestAccounts, testLogin } from '../../helpers/accounts.js';
 
 /** Issue 5: a silent cut (no FIN) must show as lost within this bound... */
 const SILENT_CUT_DETECTION_BOUND_MS = 2000;
@@ -38,7 +39,7 @@ async function setup(options: { secondary?: boolean; budgetMs?: number } = {}) {
   const core = new WorkstationCore({ random: seededRandom(5), reconnect: options.budgetMs ? { budgetMs: options.budgetMs } : {} });
   cores.push(core);
   const log = new ActivityLog(core);
-  await core.connect({ url: primary.url, role: 'operator', name: 'Remote Tech', ...(secondary ? { secondaryUrl: secondary.url } : {}) });
+  await core.connect({ url: primary.url, role: 'operator', ...testLogin('Remote Tech'), ...(secondary ? { secondaryUrl: secondary.url } : {}) });
   return { gateway, primary, secondary, core, log };
 }
 
@@ -120,7 +121,7 @@ describe('link health: reconnect and failover', () => {
     const core = new WorkstationCore({ random: seededRandom(7) });
     cores.push(core);
     const log = new ActivityLog(core);
-    await core.connect({ url: primary.url, secondaryUrl: secondary.url, role: 'operator', name: 'Remote Tech' });
+    await core.connect({ url: primary.url, secondaryUrl: secondary.url, role: 'operator', ...testLogin('Remote Tech') });
     onsites.push(await onsiteGrants(gateway, 'Remote Tech'));
     await sleep(300);
     const holder = gateway.snapshot().control.holderSessionId;
@@ -195,7 +196,7 @@ describe('link health: reconnect and failover', () => {
     expect(core.view().health.state).toBe('failed');
     primary.heal();
     primary.setConditions({ delayMs: 0 });
-    await core.connect({ url: primary.url, role: 'operator', name: 'Remote Tech' });
+    await core.connect({ url: primary.url, role: 'operator', ...testLogin('Remote Tech') });
     const recovered = await log.next((a) => a.type === 'ack' && a.recovered === true, from);
     expect(recovered).toMatchObject({ name: 'exam.open', outcome: 'done' });
   });
@@ -240,11 +241,12 @@ describe('link health: resume', () => {
     const dataFile = join(tempDir(), 'gateway.sqlite');
     const options = { dataFile, autoGrantControl: true, requireChecklist: false };
     gateway = await Gateway.start({ port: 0, ...options });
+    await addCommonTestAccounts(gateway);
     const port = gateway.port;
     const core = new WorkstationCore({ random: seededRandom(3), reconnect: { baseDelayMs: 50 } });
     cores.push(core);
     const log = new ActivityLog(core);
-    await core.connect({ url: gateway.url, role: 'operator', name: 'Remote Tech' });
+    await core.connect({ url: gateway.url, role: 'operator', ...testLogin('Remote Tech') });
     for (let i = 0; i < 50; i++) gateway.notice('info', `before-${i}`);
     await log.next((a) => a.type === 'notice' && a.text === 'before-49');
     const from = log.length;
@@ -261,6 +263,7 @@ describe('link health: resume', () => {
     const dataFile = join(tempDir(), 'gateway.sqlite');
     const options = { port: 0, dataFile, autoGrantControl: true, requireChecklist: false };
     gateway = await Gateway.start(options);
+    await addCommonTestAccounts(gateway);
     const proxy = await FaultProxy.start(gateway.port);
     proxies.push(proxy);
     const core = new WorkstationCore({ random: seededRandom(3), reconnect: { baseDelayMs: 50 } });
@@ -271,7 +274,7 @@ describe('link health: resume', () => {
       const { header } = decodeImageFrame(frame);
       if (core.noteImageSeq(header.seq)) images.push(header.sopInstanceUid);
     });
-    await core.connect({ url: proxy.url, role: 'operator', name: 'Remote Tech' });
+    await core.connect({ url: proxy.url, role: 'operator', ...testLogin('Remote Tech') });
     expect(await core.sendCommand(OPEN_EXAM)).toMatchObject({ state: 'done' });
     for (let i = 0; i < 30; i++) gateway.notice('info', `before-${i}`);
     await log.next((a) => a.type === 'notice' && a.text === 'before-29');

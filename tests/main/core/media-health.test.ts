@@ -3,6 +3,7 @@ import type { Gateway } from '../../../gateway/server/gateway.js';
 import { WorkstationCore } from '../../../main/core/workstation-core.js';
 import type { Activity } from '../../../main/core/activity.js';
 import { startTestGateway } from '../../helpers/gateway.js';
+import { testLogin } from '../../helpers/accounts.js';
 
 let gateway: Gateway | undefined;
 let core: WorkstationCore | undefined;
@@ -19,7 +20,7 @@ describe('media health in the link-health model', () => {
     core = new WorkstationCore();
     const activity: Activity[] = [];
     core.on('activity', (a) => activity.push(a));
-    await core.connect({ url: gateway.url, role: 'operator', name: 'Tech' });
+    await core.connect({ url: gateway.url, role: 'operator', ...testLogin('Tech') });
 
     core.sendMedia({ type: 'media.join', state: state('ok', null) });
     expect(core.view().health.media).toMatchObject({ health: 'ok' });

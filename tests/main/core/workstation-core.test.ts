@@ -12,6 +12,7 @@ import { Journal } from '../../../main/journal/journal.js';
 import { OPEN_EXAM, startTestGateway } from '../../helpers/gateway.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { onsiteGrants, type OnsiteClient } from '../../helpers/onsite.js';
+import { testLogin } from '../../helpers/accounts.js';
 
 let gateway: Gateway | undefined;
 const cores: WorkstationCore[] = [];
@@ -47,7 +48,7 @@ describe('WorkstationCore', () => {
   it('connects, mirrors the scanner and relays commands to their outcome', async () => {
     gateway = await startTestGateway({ timeScale: 500, requireChecklist: false });
     const c = core();
-    await c.connect({ url: gateway.url, role: 'operator', name: 'Remote Tech' });
+    await c.connect({ url: gateway.url, role: 'operator', ...testLogin('Remote Tech') });
     onsites.push(await onsiteGrants(gateway, 'Remote Tech'));
     expect(c.view().link.status).toBe('connected');
     expect((await c.sendCommand(OPEN_EXAM)).state).toBe('done');
@@ -63,7 +64,7 @@ describe('WorkstationCore', () => {
     const c = core();
     const activity: Activity[] = [];
     c.on('activity', (a) => activity.push(a));
-    await c.connect({ url: gateway.url, role: 'observer', name: 'Trainer' });
+    await c.connect({ url: gateway.url, role: 'observer', ...testLogin('Trainer') });
     const view = await c.sendCommand(OPEN_EXAM);
     expect(view).toMatchObject({ state: 'rejected', code: ErrorCode.ROLE_FORBIDDEN });
     expect(activity.filter((a) => a.type === 'ack' && a.id === view.id)).toHaveLength(1);
@@ -77,7 +78,7 @@ describe('WorkstationCore', () => {
   it('reports a refused handshake with the gateway code', async () => {
     gateway = await startTestGateway({ token: 'right' });
     const c = core();
-    await expect(c.connect({ url: gateway.url, role: 'operator', name: 'X', token: 'wrong' })).rejects.toMatchObject({ code: ErrorCode.UNAUTHENTICATED });
+    await expect(c.connect({ url: gateway.url, role: 'operator', ...testLogin('X'), token: 'wrong' })).rejects.toMatchObject({ code: ErrorCode.UNAUTHENTICATED });
     expect(c.view().link).toMatchObject({ status: 'refused', error: { code: ErrorCode.UNAUTHENTICATED } });
   });
 
@@ -85,7 +86,7 @@ describe('WorkstationCore', () => {
     const wss = new WebSocketServer({ port: 0 });
     const port = (wss.address() as { port: number }).port;
     await new Promise<void>((r) => wss.close(() => r()));
-    await expect(core().connect({ url: `ws://127.0.0.1:${port}/`, role: 'operator', name: 'X' })).rejects.toMatchObject({ code: ErrorCode.LINK_DOWN });
+    await expect(core().connect({ url: `ws://127.0.0.1:${port}/`, role: 'operator', ...testLogin('X') })).rejects.toMatchObject({ code: ErrorCode.LINK_DOWN });
   });
 
   it('keeps an in-flight command through a lost link and gives up with a clear code when the reconnect budget is spent', async () => {
@@ -119,7 +120,7 @@ describe('WorkstationCore', () => {
     cores.push(c);
     const activity: Activity[] = [];
     c.on('activity', (a) => activity.push(a));
-    await c.connect({ url: gateway.url, role: 'operator', name: 'Remote Tech' });
+    await c.connect({ url: gateway.url, role: 'operator', ...testLogin('Remote Tech') });
     expect(activity.filter((a) => a.type === 'resend')).toEqual([]);
     expect(journal.unsettled().map((e) => e.id)).toEqual(['cmd-elsewhere-1']);
     c.disconnect();
@@ -132,7 +133,7 @@ describe('WorkstationCore', () => {
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
     const c = core();
     const first = c.connect({ url: `ws://127.0.0.1:${(silent.address() as AddressInfo).port}/`, role: 'operator', name: 'X' });
-    const second = c.connect({ url: gateway.url, role: 'operator', name: 'X' });
+    const second = c.connect({ url: gateway.url, role: 'operator', ...testLogin('X') });
     await expect(first).rejects.toMatchObject({ code: ErrorCode.LINK_DOWN });
     await second;
     expect(c.view().link).toMatchObject({ status: 'connected', url: gateway.url });
@@ -140,7 +141,7 @@ describe('WorkstationCore', () => {
   });
 
   it('validates the connect request', async () => {
-    await expect(core().connect({ url: 'http://x', role: 'operator', name: 'X' })).rejects.toMatchObject({ code: ErrorCode.INVALID_PARAMETER });
+    await expect(core().connect({ url: 'http://x', role: 'operator', ...testLogin('X') })).rejects.toMatchObject({ code: ErrorCode.INVALID_PARAMETER });
   });
 });
 

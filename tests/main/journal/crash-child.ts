@@ -8,6 +8,7 @@
 import { Journal } from '../../../main/journal/journal.js';
 import { WorkstationCore } from '../../../main/core/workstation-core.js';
 import { PATIENT } from '../../helpers/gateway.js';
+import { testLogin } from '../../helpers/accounts.js';
 
 const [mode, url, file] = process.argv.slice(2);
 const journal = Journal.open(file);
@@ -21,7 +22,7 @@ core.on('activity', (a) => {
   if (a.type === 'ack' && a.recovered) print(`RECOVERED ${a.id} ${a.outcome} ${a.code ?? '-'}`);
 });
 
-await core.connect({ url, role: 'operator', name: 'Crash Tech' });
+await core.connect({ url, role: 'operator', ...testLogin('Crash Tech') });
 
 if (mode === 'recover') {
   const started = Date.now();

@@ -7,6 +7,7 @@ import { Journal } from '../../../main/journal/journal.js';
 import { startTestGateway } from '../../helpers/gateway.js';
 import { FaultProxy } from '../../helpers/fault-proxy.js';
 import { tempDir } from '../../helpers/temp-dir.js';
+import { TEST_PASSWORD, testUserId } from '../../helpers/accounts.js';
 
 let gateway: Gateway | undefined;
 const proxies: FaultProxy[] = [];
@@ -35,7 +36,8 @@ describe('larmor record', () => {
     const out = tempDir();
     const journalFile = join(out, 'journal.sqlite');
     const events = join(out, 'events.jsonl');
-    const done = runRecord(['--gateway', primary.url, '--secondary', secondary.url, '--journal', journalFile, '--out', out]);
+    process.env.LARMOR_PASSWORD = TEST_PASSWORD;
+    const done = runRecord(['--gateway', primary.url, '--secondary', secondary.url, '--journal', journalFile, '--out', out, '--user', testUserId('Observer')]);
     const health = () => lines(events).filter((l) => l.type === 'health');
     await until(() => health().some((h) => h.state === 'healthy'));
     await new Promise((r) => setTimeout(r, 600));
@@ -43,6 +45,7 @@ describe('larmor record', () => {
     await until(() => health().some((h) => h.state === 'healthy' && h.route === 'secondary'));
     process.emit('SIGINT');
     expect(await done).toBe(0);
+    delete process.env.LARMOR_PASSWORD;
 
     const lost = health().find((h) => h.state === 'lost')!;
     expect(lost).toMatchObject({ type: 'health', code: 'LARMOR_E_HEARTBEAT_LOST', route: 'primary' });

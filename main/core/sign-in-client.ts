@@ -1,0 +1,50 @@
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { ErrorCode, LarmorError, SignInRefusal, SignInResponse, signInUrlFor, type Role } from '../../protocol/index.js';
+
+export interface SignInFields {
+  user: string;
+  password: string;
+  role: Role;
+  totp?: string;
+}
+
+const SIGN_IN_TIMEOUT_MS = 10_000;
+
+/**
+ * Sign in at the gateway behind `linkUrl` (`POST /auth/sign-in`, protocol/auth.ts) over the same
+ * transport as the link: https for a wss:// gateway, with the same trusted certificates. The
+ * password goes out once and is not kept; a refusal becomes a LarmorError with the gateway's code.
+ */
+export function signInAtGateway(linkUrl: string, fields: SignInFields): Promise<SignInResponse> {
+  const url = new URL(signInUrlFor(linkUrl));
+  const body = JSON.stringify({ user: fields.user, password: fields.password, role: fields.role, ...(fields.totp ? { totp: fields.totp } : {}) });
+  const secure = url.protocol === 'https:';
+  const send = secure ? httpsRequest : httpRequest;
+  // A connection of its own, never a pooled socket from before a link cut; kept alive until the
+  // answer is read, so the answer never races the server's close on the way back.
+  const agent = secure ? new HttpsAgent({ keepAlive: true, maxSockets: 1 }) : new HttpAgent({ keepAlive: true, maxSockets: 1 });
+  return new Promise<SignInResponse>((resolve, reject) => {
+    const req = send(url, { agent, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, timeout: SIGN_IN_TIMEOUT_MS }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        let json: unknown;
+        try {
+          json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        } catch {
+          return reject(new LarmorError(ErrorCode.LINK_DOWN, `the gateway's sign-in answered ${res.statusCode} without JSON: is ${url.host} a Larmor gateway?`));
+        }
+        if (res.statusCode === 200) {
+          const ok = SignInResponse.safeParse(json);
+          return ok.success ? resolve(ok.data) : reject(new LarmorError(ErrorCode.INVALID_MESSAGE, 'the gateway answered sign-in with something else than a session credential'));
+        }
+        const refusal = SignInRefusal.safeParse(json);
+        reject(refusal.success ? new LarmorError(refusal.data.code, refusal.data.message) : new LarmorError(ErrorCode.UNAUTHENTICATED, `sign-in refused (HTTP ${res.statusCode})`));
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${SIGN_IN_TIMEOUT_MS} ms`)));
+    req.on('error', (err: Error & { code?: string }) => reject(new LarmorError(ErrorCode.LINK_DOWN, `sign-in at ${url.host} failed: ${err.code ?? ''} ${err.message}`.trim())));
+    req.end(body);
+  }).finally(() => agent.destroy());
+}
