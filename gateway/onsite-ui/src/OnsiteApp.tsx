@@ -13,6 +13,7 @@ import { listDevices } from '../../../renderer/src/media/local-media.js';
 import type { SignalingPort } from '../../../renderer/src/media/signaling-port.js';
 import { useCall } from '../../../renderer/src/media/use-call.js';
 import { OnsiteLink, gatewayUrlOfPage, type OnsiteLinkView } from './onsite-link.js';
+import { HospitalSignInButton, takeSsoReturn } from './hospital-sign-in.js';
 
 type Outcome = { action: string; state: 'pending' | 'done' | 'rejected'; text: string } | null;
 
@@ -24,9 +25,16 @@ function useLink(link: OnsiteLink | null): OnsiteLinkView | null {
 
 /** The onsite console: presence, checklist, control, emergency stop, and the call with the remote technologist. */
 export function OnsiteApp() {
-  const [link, setLink] = useState<OnsiteLink | null>(null);
+  // Back from hospital sign-in: the credential opens the console at once (README "Hospital single sign-on").
+  const [sso] = useState(takeSsoReturn);
+  const [link, setLink] = useState<OnsiteLink | null>(() => {
+    if (!sso?.ok) return null;
+    const l = new OnsiteLink(gatewayUrlOfPage(), 'Hospital account', undefined, sso.credential);
+    l.open();
+    return l;
+  });
   const view = useLink(link);
-  if (!link || !view) return <SignIn onOpen={(name) => {
+  if (!link || !view) return <SignIn ssoError={sso && !sso.ok ? sso.message : null} onOpen={(name) => {
     const l = new OnsiteLink(gatewayUrlOfPage(), name);
     l.open();
     setLink(l);
@@ -34,7 +42,7 @@ export function OnsiteApp() {
   return <Console link={link} view={view} />;
 }
 
-function SignIn({ onOpen }: { onOpen: (name: string) => void }) {
+function SignIn({ onOpen, ssoError }: { onOpen: (name: string) => void; ssoError: string | null }) {
   const [name, setName] = useState('');
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -52,6 +60,8 @@ function SignIn({ onOpen }: { onOpen: (name: string) => void }) {
         <button type="submit" className="primary" data-testid="onsite-connect" disabled={!name.trim()}>
           Open console
         </button>
+        <HospitalSignInButton role="onsite" />
+        {ssoError ? <p className="tone-bad" role="alert" data-testid="hospital-sign-in-error">✕ Hospital sign-in refused: {ssoError}</p> : null}
       </form>
     </main>
   );

@@ -48,7 +48,8 @@ export class OnsiteLink {
   private readonly mediaListeners = new Set<(message: MediaGatewayMessage) => void>();
   view: OnsiteLinkView = { status: 'connecting', error: null, sessionId: null, snapshot: null, policy: null, notices: [] };
 
-  constructor(private readonly url: string, private readonly name: string, private readonly token?: string) {}
+  /** @param session a session credential from sign-in (e.g. hospital sign-in); the gateway takes name and role from it. */
+  constructor(private readonly url: string, private readonly name: string, private readonly token?: string, private readonly session?: string) {}
 
   open(): void {
     this.stopped = false;
@@ -56,7 +57,7 @@ export class OnsiteLink {
     this.ws = ws;
     ws.addEventListener('open', () => {
       this.attempts = 0;
-      this.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'onsite', credentials: { name: this.name, ...(this.token ? { token: this.token } : {}) } });
+      this.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'onsite', credentials: { name: this.name, ...(this.token ? { token: this.token } : {}), ...(this.session ? { session: this.session } : {}) } });
     });
     ws.addEventListener('message', (event: MessageEvent) => {
       if (typeof event.data !== 'string') return; // images are for the workstation viewer
