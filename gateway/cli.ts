@@ -2,15 +2,28 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { IceServer, LarmorError, describeIssues } from '../protocol/index.js';
+import { ErrorCode, IceServer, LarmorError, Role, describeIssues } from '../protocol/index.js';
+import { AccountStore } from './accounts/account-store.js';
+import { createDemoAccounts, type DemoAccount } from './accounts/demo-accounts.js';
+import { runUsers } from './accounts/users-command.js';
+import { OnsiteNetworks } from './auth/onsite-network.js';
+import { readSiteToken } from './auth/site-token.js';
 import { Gateway } from './server/gateway.js';
 import { gatewaySsoRoutes, loadOidcConfig, type OidcConfig } from './auth/oidc/index.js';
 
 const USAGE = `usage: larmor gateway [--port N] [--host ADDR] [--time-scale X] [--data-dir DIR]
-                      [--tls-cert FILE --tls-key FILE] [--token TOKEN]
+                      [--tls-cert FILE --tls-key FILE] [--token-file FILE]
                       [--site NAME] [--fallback TEXT] [--dicom-port M [--ae-title T]]
                       [--ice-servers JSON] [--operator-loss finish|pause|stop] [--control-grace S]
-                      [--oidc-config FILE]`;
+                      [--onsite-from CIDR[,CIDR]] [--allow-origin ORIGIN[,ORIGIN]]
+                      [--session-hours H] [--idle-minutes M] [--totp-for ROLE[,ROLE]]
+                      [--oidc-config FILE]
+       larmor gateway users add|list|disable|enable|set-password|set-roles ... (see larmor gateway users --help)`;
+
+/** Where `--data-dir DIR` keeps the gateway's SQLite file (accounts, audit, command outcomes). */
+export function gatewayDataFile(dataDir: string): string {
+  return join(dataDir, 'gateway', 'gateway.sqlite');
+}
 
 /**
  * `larmor gateway`: the scanner-side service. When started by the workstation (`npm start`)
@@ -18,6 +31,7 @@ const USAGE = `usage: larmor gateway [--port N] [--host ADDR] [--time-scale X] [
  * parse stdout.
  */
 export async function run(argv: string[]): Promise<number> {
+  if (argv[0] === 'users') return runUsers(argv.slice(1), gatewayDataFile, process.env.LARMOR_DATA_DIR ?? join(homedir(), '.larmor'));
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -27,7 +41,15 @@ export async function run(argv: string[]): Promise<number> {
       'data-dir': { type: 'string', default: process.env.LARMOR_DATA_DIR ?? join(homedir(), '.larmor') },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
-      token: { type: 'string', default: process.env.LARMOR_GATEWAY_TOKEN },
+      // The site token never on the command line (argv shows in `ps`): a file, or the environment.
+      'token-file': { type: 'string' },
+      'onsite-from': { type: 'string', default: process.env.LARMOR_ONSITE_FROM },
+      'allow-origin': { type: 'string', default: process.env.LARMOR_ALLOW_ORIGINS },
+      'session-hours': { type: 'string', default: process.env.LARMOR_SESSION_HOURS },
+      'idle-minutes': { type: 'string', default: process.env.LARMOR_IDLE_MINUTES },
+      'totp-for': { type: 'string', default: process.env.LARMOR_TOTP_FOR },
+      // `npm start`: on a fresh data dir, create one demo account per role and print their passwords once.
+      'demo-accounts': { type: 'boolean', default: false },
       site: { type: 'string' },
       fallback: { type: 'string' },
       // WebRTC for real networks: e.g. '[{"urls":"stun:stun.example.org"},{"urls":"turn:t.example.org","username":"u","credential":"p"}]'
@@ -66,15 +88,60 @@ export async function run(argv: string[]): Promise<number> {
   } catch (err) {
     return usageError(`${(err as LarmorError).code}: ${(err as Error).message}`);
   }
+  const onsiteFrom = splitList(values['onsite-from']);
+  try {
+    new OnsiteNetworks(onsiteFrom);
+  } catch (err) {
+    return usageError(`--onsite-from: ${(err as Error).message}`);
+  }
+  const totpRoles = splitList(values['totp-for']);
+  if (totpRoles.some((r) => !Role.safeParse(r).success)) return usageError(`--totp-for ${values['totp-for']}: roles are operator, onsite, observer`);
+  const sessionHours = values['session-hours'] === undefined ? undefined : Number(values['session-hours']);
+  if (sessionHours !== undefined && !(sessionHours > 0 && sessionHours <= 24 * 7)) return usageError('--session-hours must be in (0, 168]');
+  const idleMinutes = values['idle-minutes'] === undefined ? undefined : Number(values['idle-minutes']);
+  if (idleMinutes !== undefined && !(idleMinutes > 0 && idleMinutes <= 24 * 60)) return usageError('--idle-minutes must be in (0, 1440]');
+  let token: string | undefined;
+  try {
+    token = values['token-file'] ? readSiteToken(values['token-file']) : process.env.LARMOR_GATEWAY_TOKEN || undefined;
+  } catch (err) {
+    return usageError(`--token-file: ${(err as Error).message}`);
+  }
+  const dataFile = gatewayDataFile(values['data-dir']);
+  let demo: DemoAccount[] = [];
+  {
+    const accounts = new AccountStore(dataFile);
+    try {
+      if (values['demo-accounts']) demo = await createDemoAccounts(accounts);
+      // With hospital sign-in configured, people can sign in without any local account.
+      if (accounts.count() === 0 && !sso) {
+        console.error(
+          `larmor gateway: ${ErrorCode.NO_ACCOUNTS}: nobody could sign in, so the gateway does not start.\n` +
+            `Add an account first, e.g.:\n  echo 'a long password' | npx larmor gateway users add jane.doe --roles operator --data-dir ${values['data-dir']}\n` +
+            `  echo 'another password' | npx larmor gateway users add onsite.tech --roles onsite --level mrst --data-dir ${values['data-dir']}`,
+        );
+        return 1;
+      }
+    } finally {
+      accounts.close();
+    }
+  }
+  if (demo.length > 0) {
+    console.log('Demo accounts created (passwords are shown this once; change them with `larmor gateway users set-password NAME`):');
+    for (const a of demo) console.log(`  ${a.userId.padEnd(14)} ${a.roles.join(',').padEnd(18)} password: ${a.password}`);
+  }
   let gateway: Gateway;
   try {
     gateway = await Gateway.start({
       port,
       host: values.host,
       timeScale,
-      dataFile: join(values['data-dir'], 'gateway', 'gateway.sqlite'),
+      dataFile,
       tls: values['tls-cert'] ? { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']!) } : undefined,
-      token: values.token,
+      token,
+      onsiteFrom,
+      allowedOrigins: splitList(values['allow-origin']),
+      totpRoles: totpRoles as Role[],
+      sessionPolicy: { ...(sessionHours !== undefined ? { ttlS: sessionHours * 3600 } : {}), ...(idleMinutes !== undefined ? { idleS: idleMinutes * 60 } : {}) },
       site: values.site ? { name: values.site, scanner: 'Simulated 1.5 T', fieldStrengthT: 1.5 } : undefined,
       policy: { ...(values.fallback ? { fallbackInstructions: values.fallback } : {}), ...(graceS !== undefined ? { controlGraceS: graceS } : {}), ...LOSS_WORDS[operatorLoss] },
       operatorLossAction: operatorLoss,
@@ -91,7 +158,7 @@ export async function run(argv: string[]): Promise<number> {
   if (gateway.imaging?.dicomPort != null) console.log(`DICOM receiver: ${values['ae-title']}@${values.host}:${gateway.imaging.dicomPort}`);
   // Under `npm start` the parent prints it (from the ready message) next to the workstation's address.
   if (!process.send) console.log(`onsite console: ${gateway.onsiteUrl}`);
-  process.send?.({ type: 'gateway-ready', url: gateway.url, port: gateway.port, dicomPort: gateway.imaging?.dicomPort ?? null, onsiteUrl: gateway.onsiteUrl });
+  process.send?.({ type: 'gateway-ready', url: gateway.url, port: gateway.port, dicomPort: gateway.imaging?.dicomPort ?? null, onsiteUrl: gateway.onsiteUrl, demoUser: demo.find((a) => a.roles.includes('operator'))?.userId ?? null });
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
@@ -119,6 +186,10 @@ function parseIceServers(text: string | undefined): IceServer[] | undefined | Er
   }
   const parsed = IceServer.array().max(8).safeParse(raw);
   return parsed.success ? parsed.data : new Error(`--ice-servers: ${describeIssues(parsed.error.issues)}`);
+}
+
+function splitList(text: string | undefined): string[] {
+  return (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }
 
 function usageError(message: string): number {

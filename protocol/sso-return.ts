@@ -4,7 +4,7 @@
  * send a fragment to a server nor put it in a Referer). Defined here so the gateway that
  * writes it and the sign-in screens that read it share one format.
  *
- *   return_to#larmor_session=CREDENTIAL                 signed in
+ *   return_to#larmor_session=CREDENTIAL[&larmor_level=mr2] signed in
  *   return_to#larmor_error=LARMOR_E_...&larmor_message=  refused, with a sentence to show
  */
 export const SSO_START_PATH = '/auth/oidc/start';
@@ -12,14 +12,21 @@ export const SSO_AVAILABLE_PATH = '/auth/oidc/available';
 export const SSO_FRAGMENT_SESSION = 'larmor_session';
 export const SSO_FRAGMENT_ERROR = 'larmor_error';
 export const SSO_FRAGMENT_MESSAGE = 'larmor_message';
+/** Onsite staff: the MR level the credential carries (mr1|mr2|mrst), for the console to show; the gateway applies its own copy. */
+export const SSO_FRAGMENT_LEVEL = 'larmor_level';
 
-export type SsoReturn = { ok: true; credential: string } | { ok: false; code: string; message: string };
+const LEVELS = ['mr1', 'mr2', 'mrst'] as const;
+
+export type SsoReturn = { ok: true; credential: string; level: (typeof LEVELS)[number] | null } | { ok: false; code: string; message: string };
 
 /** The sign-in result in a location hash ("#..." or ""), or null when the hash carries none. */
 export function parseSsoReturn(hash: string): SsoReturn | null {
   const params = formDecode(hash.startsWith('#') ? hash.slice(1) : hash);
   const credential = params.get(SSO_FRAGMENT_SESSION);
-  if (credential) return { ok: true, credential };
+  if (credential) {
+    const level = LEVELS.find((l) => l === params.get(SSO_FRAGMENT_LEVEL)) ?? null;
+    return { ok: true, credential, level };
+  }
   const code = params.get(SSO_FRAGMENT_ERROR);
   if (code) return { ok: false, code, message: params.get(SSO_FRAGMENT_MESSAGE) ?? 'hospital sign-in was refused' };
   return null;

@@ -30,6 +30,8 @@ export interface BrowserShellOptions {
   port?: number;
   /** Gateway URL the connect screen offers by default (passed as ?gateway=, as in Electron). */
   defaultGatewayUrl?: string;
+  /** Account name the connect screen offers by default (?user=; the demo operator under npm start). */
+  defaultUser?: string;
 }
 
 export interface BrowserShell {
@@ -51,9 +53,17 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
   const server: Server = createServer((req, res) => void serve(req, res));
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BRIDGE_FRAME });
   let origin = '';
+  let port = 0;
+  // DNS rebinding: a page of evil.example whose name now resolves to 127.0.0.1 reaches this
+  // server with its own Host header; only our loopback names are served.
+  const hostOk = (host: string | undefined) => host === `127.0.0.1:${port}` || host === `localhost:${port}`;
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const headers = { 'content-security-policy': RENDERER_CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' };
+    if (!hostOk(req.headers.host)) {
+      res.writeHead(421, { ...headers, 'content-type': 'text/plain' }).end('this workstation answers only on its loopback address\n');
+      return;
+    }
     if (req.method !== 'GET') {
       res.writeHead(405, headers).end();
       return;
@@ -73,8 +83,13 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     const url = new URL(req.url ?? '/', origin);
     const offered = Buffer.from(url.searchParams.get('token') ?? '');
     const tokenOk = offered.length === token.length && timingSafeEqual(offered, Buffer.from(token));
-    if (url.pathname !== '/bridge' || req.headers.origin !== origin || !tokenOk) {
+    if (url.pathname !== '/bridge' || req.headers.origin !== origin || !tokenOk || !hostOk(req.headers.host)) {
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+      return;
+    }
+    // One workstation page drives the core: a second bridge would be a second, unseen operator.
+    if (wss.clients.size > 0) {
+      socket.end('HTTP/1.1 409 Conflict\r\n\r\n');
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => bridge(ws, options.core));
@@ -84,16 +99,21 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
   return {
-    url: `${origin}/${options.defaultGatewayUrl ? `?gateway=${encodeURIComponent(options.defaultGatewayUrl)}` : ''}`,
+    url: `${origin}/${query({ gateway: options.defaultGatewayUrl, user: options.defaultUser })}`,
     port,
     close: async () => {
       for (const ws of wss.clients) ws.terminate();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+function query(params: Record<string, string | undefined>): string {
+  const set = Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '');
+  return set.length === 0 ? '' : `?${set.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&')}`;
 }
 
 function injectShim(html: string, token: string): string {

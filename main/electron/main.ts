@@ -66,7 +66,9 @@ win.once('ready-to-show', () => win.show());
 // `npm start` passes the gateway it started; a packaged app starts its own embedded one.
 const embedded = process.env.LARMOR_GATEWAY_URL ? null : await startEmbeddedGateway([]);
 const gateway = process.env.LARMOR_GATEWAY_URL ?? embedded?.url;
-await win.loadFile(rendererIndex, gateway ? { search: `gateway=${encodeURIComponent(gateway)}` } : undefined);
+const defaultUser = process.env.LARMOR_DEFAULT_USER ?? embedded?.demoUser ?? null;
+const search = [gateway ? `gateway=${encodeURIComponent(gateway)}` : '', defaultUser ? `user=${encodeURIComponent(defaultUser)}` : ''].filter(Boolean).join('&');
+await win.loadFile(rendererIndex, search ? { search } : undefined);
 app.on('window-all-closed', () => {
   core.disconnect();
   embedded?.stop();

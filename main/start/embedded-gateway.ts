@@ -8,6 +8,8 @@ export interface EmbeddedGateway {
   url: string;
   /** The onsite console page (issue 6), served by the same gateway. */
   onsiteUrl: string | null;
+  /** The demo operator account created on this first run, to pre-fill the connect form. */
+  demoUser: string | null;
   child: ChildProcess;
   stop(): void;
 }
@@ -18,10 +20,11 @@ export interface EmbeddedGateway {
  * The child reports its address over the IPC channel.
  */
 export function startEmbeddedGateway(args: string[]): Promise<EmbeddedGateway> {
-  const child = fork(gatewayEntry, ['--port', process.env.LARMOR_GATEWAY_PORT ?? '0', ...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // --demo-accounts: the demo stays two commands (install, start): accounts are made on first run.
+  const child = fork(gatewayEntry, ['--port', process.env.LARMOR_GATEWAY_PORT ?? '0', '--demo-accounts', ...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
-    child.on('message', (message: { type?: string; url?: string; onsiteUrl?: string }) => {
-      if (message.type === 'gateway-ready' && message.url) resolve({ url: message.url, onsiteUrl: message.onsiteUrl ?? null, child, stop: () => child.kill('SIGTERM') });
+    child.on('message', (message: { type?: string; url?: string; onsiteUrl?: string; demoUser?: string | null }) => {
+      if (message.type === 'gateway-ready' && message.url) resolve({ url: message.url, onsiteUrl: message.onsiteUrl ?? null, demoUser: message.demoUser ?? null, child, stop: () => child.kill('SIGTERM') });
     });
     child.once('exit', (code) => reject(new Error(`gateway exited with code ${code} before it was ready`)));
   });

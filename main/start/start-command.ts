@@ -27,7 +27,7 @@ export async function runStart(argv: string[]): Promise<number> {
   if (electronBinary) {
     const child = spawn(electronBinary, [join(distRoot, 'main', 'electron', 'main.js')], {
       stdio: 'inherit',
-      env: { ...process.env, LARMOR_GATEWAY_URL: gatewayUrl },
+      env: { ...process.env, LARMOR_GATEWAY_URL: gatewayUrl, ...(gateway.demoUser ? { LARMOR_DEFAULT_USER: gateway.demoUser } : {}) },
     });
     const code = await new Promise<number>((resolve) => child.once('exit', (c) => resolve(c ?? 0)));
     gateway.stop();
@@ -41,6 +41,7 @@ export async function runStart(argv: string[]): Promise<number> {
     rendererDir: join(distRoot, 'renderer'),
     port: Number(process.env.LARMOR_PORT ?? 0),
     defaultGatewayUrl: gatewayUrl,
+    ...(gateway.demoUser ? { defaultUser: gateway.demoUser } : {}),
   });
   console.log('No Electron binary installed: serving the workstation in the browser shell.');
   console.log(`Larmor workstation: ${shell.url}`);

@@ -183,7 +183,7 @@ export function installFakeLarmor(scenario: FakeScenario): void {
     media: { send: async () => undefined, subscribe: () => () => undefined },
     link: {
       async connect(request) {
-        view = { ...view, link: { ...view.link, status: 'connected', url: request.url, role: request.role, name: request.name, sessionId: me }, snapshot };
+        view = { ...view, link: { ...view.link, status: 'connected', url: request.url, role: request.role, name: request.name ?? request.user ?? null, sessionId: me }, snapshot };
         stateListeners.forEach((l) => l(view));
       },
       async disconnect() {

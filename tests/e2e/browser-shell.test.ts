@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request } from 'node:http';
 import WebSocket from 'ws';
 import { startWorkstation } from '../helpers/shell.js';
 
@@ -44,5 +45,21 @@ describe('browser shell', () => {
     expect(await tryBridge(`${base}bridge?token=${token}`, origin)).toBe('open');
     expect(await tryBridge(`${base}bridge?token=wrong`, origin)).toBe(403);
     expect(await tryBridge(`${base}bridge?token=${token}`, 'http://evil.example')).toBe(403);
+  });
+
+  it('answers only on its loopback names (no DNS rebinding), and admits one bridge at a time', async () => {
+    const port = new URL(ws.shell.url).port;
+    const rebound = await new Promise<number>((resolve) => {
+      request({ host: '127.0.0.1', port, path: '/', headers: { host: `evil.example:${port}` } }, (res) => resolve(res.statusCode ?? 0)).end();
+    });
+    expect(rebound).toBe(421);
+    const html = await (await fetch(ws.shell.url)).text();
+    const token = /name="larmor-bridge-token" content="([^"]+)"/.exec(html)![1]!;
+    const base = ws.shell.url.replace('http', 'ws');
+    const origin = ws.shell.url.replace(/\/$/, '');
+    const first = new WebSocket(`${base}bridge?token=${token}`, { origin });
+    await new Promise((resolve) => first.once('open', resolve));
+    expect(await tryBridge(`${base}bridge?token=${token}`, origin)).toBe(409);
+    first.close();
   });
 });

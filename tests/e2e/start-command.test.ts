@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { PROTOCOL_VERSION, SUBPROTOCOL } from '../../protocol/index.js';
+import { PROTOCOL_VERSION, SUBPROTOCOL, type SignInResponse } from '../../protocol/index.js';
+import { signInAt } from '../helpers/accounts.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const LARMOR = join(import.meta.dirname, '..', '..', 'bin', 'larmor.js');
@@ -24,10 +25,18 @@ describe('larmor start (what npm start runs), as a process', () => {
     expect((await fetch(workstation)).status).toBe(200);
     expect(await (await fetch(onsite)).text()).toMatch(/<div id="root">/);
 
+    // First run on an empty data dir: demo accounts, each printed once with its password, and
+    // the connect form starts with the demo operator's name.
+    expect(new URL(workstation).searchParams.get('user')).toBe('demo.operator');
+    for (const user of ['demo.operator', 'demo.onsite', 'demo.observer', 'demo.admin']) expect(out).toMatch(new RegExp(`${user.replace('.', '\\.')}\\s+\\S+\\s+password: \\S+`));
+    const password = new RegExp('demo\\.observer\\s+\\S+\\s+password: (\\S+)').exec(out)![1]!;
+    const { status, body } = await signInAt(gateway, 'demo.observer', password, 'observer');
+    expect(status).toBe(200);
+
     // The embedded gateway is a real, separate service speaking the wire protocol.
     const ws = new WebSocket(gateway, SUBPROTOCOL);
     const welcome = await new Promise<{ type: string; snapshot: { state: string } }>((resolve, reject) => {
-      ws.once('open', () => ws.send(JSON.stringify({ type: 'hello', version: PROTOCOL_VERSION, role: 'observer', credentials: { name: 'smoke' } })));
+      ws.once('open', () => ws.send(JSON.stringify({ type: 'hello', version: PROTOCOL_VERSION, role: 'observer', credentials: { session: (body as SignInResponse).credential } })));
       ws.once('message', (data) => resolve(JSON.parse(data.toString())));
       ws.once('error', reject);
     });

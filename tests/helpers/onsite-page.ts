@@ -1,6 +1,16 @@
 import type { Browser, Page } from 'playwright-core';
 import type { Gateway } from '../../gateway/server/gateway.js';
 import { startWorkstation } from './shell.js';
+import { TEST_PASSWORD, ensureTestAccount, testUserId } from './accounts.js';
+
+/** The workstation's connect form: role, a test person's account and password, then submit. */
+export async function signInOnConnectForm(page: Page, gateway: Gateway, role: 'operator' | 'observer', name: string): Promise<void> {
+  await ensureTestAccount(gateway, name);
+  await page.getByTestId('connect-role').selectOption(role);
+  await page.getByTestId('connect-user').fill(testUserId(name));
+  await page.getByTestId('connect-password').fill(TEST_PASSWORD);
+  await page.getByTestId('connect-submit').click();
+}
 
 /** The onsite console page served by the gateway, signed in (and checked in unless told not to). */
 export async function openOnsiteConsole(browser: Browser, gateway: Gateway, name = 'Onsite Tech', options: { checkIn?: boolean } = {}): Promise<Page> {
@@ -8,7 +18,9 @@ export async function openOnsiteConsole(browser: Browser, gateway: Gateway, name
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error('[onsite page error]', err));
   await page.goto(gateway.onsiteUrl);
-  await page.getByTestId('onsite-name').fill(name);
+  await ensureTestAccount(gateway, name);
+  await page.getByTestId('onsite-user').fill(testUserId(name));
+  await page.getByTestId('onsite-password').fill(TEST_PASSWORD);
   await page.getByTestId('onsite-connect').click();
   await page.getByTestId('onsite-link-status').filter({ hasText: /connected/ }).waitFor({ timeout: 15_000 });
   if (options.checkIn !== false) {
@@ -30,9 +42,7 @@ export async function openWorkstationPage(browser: Browser, gateway: Gateway, ro
   const prefilled = await page.getByTestId('connect-url').inputValue();
   if (prefilled !== gateway.url) throw new Error(`connect form starts with ${JSON.stringify(prefilled)}, not ${gateway.url}`);
   await page.getByTestId('connect-url').fill(url);
-  await page.getByTestId('connect-role').selectOption(role);
-  await page.getByTestId('connect-name').fill(name);
-  await page.getByTestId('connect-submit').click();
+  await signInOnConnectForm(page, gateway, role, name);
   await page.getByTestId('link-status').filter({ hasText: /connected/i }).waitFor({ timeout: 15_000 });
   return page;
 }

@@ -3,7 +3,9 @@ import { parseSsoReturn, ssoStartUrl } from '../../protocol/index.js';
 
 describe('hospital sign-in result in the URL fragment', () => {
   it('reads a credential', () => {
-    expect(parseSsoReturn('#larmor_session=eyJ.a-b_c.d')).toEqual({ ok: true, credential: 'eyJ.a-b_c.d' });
+    expect(parseSsoReturn('#larmor_session=eyJ.a-b_c.d')).toEqual({ ok: true, credential: 'eyJ.a-b_c.d', level: null });
+    expect(parseSsoReturn('#larmor_session=eyJ.a-b_c.d&larmor_level=mr2')).toEqual({ ok: true, credential: 'eyJ.a-b_c.d', level: 'mr2' });
+    expect(parseSsoReturn('#larmor_session=eyJ.a-b_c.d&larmor_level=admin')).toEqual({ ok: true, credential: 'eyJ.a-b_c.d', level: null });
   });
 
   it('reads a refusal with its sentence', () => {

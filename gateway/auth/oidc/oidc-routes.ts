@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ErrorCode, LarmorError, SSO_AVAILABLE_PATH, SSO_FRAGMENT_ERROR, SSO_FRAGMENT_MESSAGE, SSO_FRAGMENT_SESSION, SSO_START_PATH } from '../../../protocol/index.js';
+import { ErrorCode, LarmorError, SSO_AVAILABLE_PATH, SSO_FRAGMENT_ERROR, SSO_FRAGMENT_MESSAGE, SSO_FRAGMENT_LEVEL, SSO_FRAGMENT_SESSION, SSO_START_PATH } from '../../../protocol/index.js';
 import { SsoRole } from './oidc-config.js';
 import type { OidcRelyingParty, SsoIdentity } from './oidc-relying-party.js';
 import { PendingSignIns, SIGN_IN_TTL_MS, type PendingSignIn } from './pending-sign-ins.js';
@@ -104,7 +104,9 @@ export function createOidcRoutes(options: OidcRoutesOptions): (req: IncomingMess
       }
       const credential = await options.onIdentity(identity, entry.role);
       audit({ action: 'sso.sign-in', decision: 'accepted', code: null, actor: describe(identity), userId: ssoUserId(identity), role: entry.role ?? identity.roles.join(','), peer, detail: { roles: identity.roles, level: identity.level ?? null } });
-      returnTo.hash = new URLSearchParams({ [SSO_FRAGMENT_SESSION]: credential }).toString();
+      const fragment = new URLSearchParams({ [SSO_FRAGMENT_SESSION]: credential });
+      if (identity.level && (entry.role ?? identity.roles[0]) === 'onsite') fragment.set(SSO_FRAGMENT_LEVEL, identity.level);
+      returnTo.hash = fragment.toString();
       res.writeHead(303, { location: returnTo.href, 'set-cookie': clearCookie(entry, secureCookie), 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
       res.end();
     } catch (err) {

@@ -3,8 +3,10 @@ import {
   CHECKLIST_ITEMS,
   CHECKLIST_WORDS,
   CREDENTIAL_WORDS,
-  CredentialLevel,
+  LEVEL_CREDENTIAL,
+  type AccountLevel,
   type AckMessage,
+  type SignInResponse,
   type OnsiteAction,
   type ScannerSnapshot,
 } from '../../../protocol/index.js';
@@ -12,7 +14,7 @@ import { CallView } from '../../../renderer/src/media/CallView.js';
 import { listDevices } from '../../../renderer/src/media/local-media.js';
 import type { SignalingPort } from '../../../renderer/src/media/signaling-port.js';
 import { useCall } from '../../../renderer/src/media/use-call.js';
-import { OnsiteLink, gatewayUrlOfPage, type OnsiteLinkView } from './onsite-link.js';
+import { OnsiteLink, gatewayUrlOfPage, signInOnsite, type OnsiteLinkView } from './onsite-link.js';
 import { HospitalSignInButton, takeSsoReturn } from './hospital-sign-in.js';
 
 type Outcome = { action: string; state: 'pending' | 'done' | 'rejected'; text: string } | null;
@@ -29,24 +31,41 @@ export function OnsiteApp() {
   const [sso] = useState(takeSsoReturn);
   const [link, setLink] = useState<OnsiteLink | null>(() => {
     if (!sso?.ok) return null;
-    const l = new OnsiteLink(gatewayUrlOfPage(), 'Hospital account', undefined, sso.credential);
+    const l = new OnsiteLink(gatewayUrlOfPage(), sso.credential);
     l.open();
     return l;
   });
+  const [level, setLevel] = useState<AccountLevel | null>(() => (sso?.ok ? sso.level : null));
   const view = useLink(link);
-  if (!link || !view) return <SignIn ssoError={sso && !sso.ok ? sso.message : null} onOpen={(name) => {
-    const l = new OnsiteLink(gatewayUrlOfPage(), name);
+  if (!link || !view) return <SignIn ssoError={sso && !sso.ok ? sso.message : null} onSignedIn={(signedIn) => {
+    const l = new OnsiteLink(gatewayUrlOfPage(), signedIn.credential);
     l.open();
+    setLevel(signedIn.user.level);
     setLink(l);
   }} />;
-  return <Console link={link} view={view} />;
+  return <Console link={link} view={view} level={level} />;
 }
 
-function SignIn({ onOpen, ssoError }: { onOpen: (name: string) => void; ssoError: string | null }) {
-  const [name, setName] = useState('');
+/** Onsite staff sign in with their own account: name and MR level come from it, not from a form. */
+function SignIn({ onSignedIn, ssoError }: { onSignedIn: (signedIn: SignInResponse) => void; ssoError: string | null }) {
+  const [user, setUser] = useState('');
+  const [password, setPassword] = useState('');
+  const [totp, setTotp] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (name.trim()) onOpen(name.trim());
+    if (!user.trim() || !password) return;
+    setBusy(true);
+    setError(null);
+    signInOnsite(user.trim(), password, totp.trim()).then(
+      (signedIn) => onSignedIn(signedIn),
+      (err: Error) => {
+        setBusy(false);
+        setPassword('');
+        setError(err.message);
+      },
+    );
   };
   return (
     <main className="connect-screen onsite-signin">
@@ -54,20 +73,37 @@ function SignIn({ onOpen, ssoError }: { onOpen: (name: string) => void; ssoError
         <h1>Larmor onsite console</h1>
         <p className="muted">For the technologist with the patient. You own positioning, contrast, screening and emergencies.</p>
         <label>
-          Your name
-          <input data-testid="onsite-name" value={name} onChange={(e) => setName(e.target.value)} autoFocus maxLength={64} />
+          User name
+          <input data-testid="onsite-user" value={user} onChange={(e) => setUser(e.target.value)} autoFocus autoComplete="username" spellCheck={false} maxLength={64} />
         </label>
-        <button type="submit" className="primary" data-testid="onsite-connect" disabled={!name.trim()}>
-          Open console
+        <label>
+          Password
+          <input data-testid="onsite-password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" />
+        </label>
+        <label>
+          Authenticator code (if asked)
+          <input data-testid="onsite-totp" value={totp} onChange={(e) => setTotp(e.target.value)} inputMode="numeric" autoComplete="one-time-code" maxLength={6} />
+        </label>
+        {error ? (
+          <p className="error-line" role="alert" data-testid="onsite-signin-error">
+            <span aria-hidden="true">✕</span> {error}
+          </p>
+        ) : null}
+        <button type="submit" className="primary" data-testid="onsite-connect" disabled={busy || !user.trim() || !password}>
+          {busy ? 'Signing in…' : 'Sign in and open console'}
         </button>
         <HospitalSignInButton role="onsite" />
-        {ssoError ? <p className="tone-bad" role="alert" data-testid="hospital-sign-in-error">✕ Hospital sign-in refused: {ssoError}</p> : null}
+        {ssoError ? (
+          <p className="error-line" role="alert" data-testid="hospital-sign-in-error">
+            <span aria-hidden="true">✕</span> Hospital sign-in refused: {ssoError}
+          </p>
+        ) : null}
       </form>
     </main>
   );
 }
 
-function Console({ link, view }: { link: OnsiteLink; view: OnsiteLinkView }) {
+function Console({ link, view, level }: { link: OnsiteLink; view: OnsiteLinkView; level: AccountLevel | null }) {
   const snapshot = view.snapshot;
   const onsite = snapshot?.onsite;
   const me = view.sessionId;
@@ -97,7 +133,7 @@ function Console({ link, view }: { link: OnsiteLink; view: OnsiteLinkView }) {
       {lastAlarm ? <p className="failover-banner tone-bad" role="alert" data-testid="onsite-alarm">▲ {lastAlarm.text}</p> : null}
       <div className="session-body">
         <section className="column column-left" aria-label="Presence and checklist">
-          <Presence snapshot={snapshot} checkedIn={checkedIn} act={act} />
+          <Presence snapshot={snapshot} checkedIn={checkedIn} act={act} level={level} />
           <Checklist snapshot={snapshot} checkedIn={checkedIn} act={act} />
           {outcome ? (
             <p className={`panel outcome-${outcome.state} ${outcome.state === 'rejected' ? 'tone-bad' : outcome.state === 'done' ? 'tone-ok' : 'tone-info'}`} data-testid="onsite-outcome" role="status">
@@ -147,8 +183,9 @@ function EmergencyStop({ onStop }: { onStop: (reason: string) => void }) {
 
 type Act = (action: OnsiteAction, label: string) => Promise<void>;
 
-function Presence({ snapshot, checkedIn, act }: { snapshot: ScannerSnapshot | null; checkedIn: boolean; act: Act }) {
-  const [credential, setCredential] = useState<CredentialLevel>('registered-technologist');
+/** Check-in states the MR level of the signed-in account; the gateway records that, not a choice made here. */
+function Presence({ snapshot, checkedIn, act, level }: { snapshot: ScannerSnapshot | null; checkedIn: boolean; act: Act; level: AccountLevel | null }) {
+  const credential = level ? LEVEL_CREDENTIAL[level] : 'registered-technologist';
   const presence = snapshot?.onsite?.presence ?? null;
   return (
     <div className="panel" aria-labelledby="presence-title">
@@ -158,11 +195,7 @@ function Presence({ snapshot, checkedIn, act }: { snapshot: ScannerSnapshot | nu
       </p>
       {!checkedIn ? (
         <div className="onsite-row">
-          <select data-testid="onsite-credential" value={credential} onChange={(e) => setCredential(CredentialLevel.parse(e.target.value))}>
-            {CredentialLevel.options.map((c) => (
-              <option key={c} value={c}>{CREDENTIAL_WORDS[c]}</option>
-            ))}
-          </select>
+          <span data-testid="onsite-credential" className="muted">{CREDENTIAL_WORDS[credential]}</span>
           <button type="button" className="primary" data-testid="onsite-check-in" disabled={presence !== null} title={presence ? `${presence.name} is checked in` : undefined} onClick={() => void act({ name: 'presence.check-in', credential }, 'Check in')}>
             Check in
           </button>

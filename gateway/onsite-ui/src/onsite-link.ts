@@ -1,5 +1,8 @@
 import {
   PROTOCOL_VERSION,
+  SIGN_IN_PATH,
+  SignInRefusal,
+  SignInResponse,
   SUBPROTOCOL,
   decodeGatewayMessage,
   type AckMessage,
@@ -48,8 +51,8 @@ export class OnsiteLink {
   private readonly mediaListeners = new Set<(message: MediaGatewayMessage) => void>();
   view: OnsiteLinkView = { status: 'connecting', error: null, sessionId: null, snapshot: null, policy: null, notices: [] };
 
-  /** @param session a session credential from sign-in (e.g. hospital sign-in); the gateway takes name and role from it. */
-  constructor(private readonly url: string, private readonly name: string, private readonly token?: string, private readonly session?: string) {}
+  /** `credential`: the session credential from sign-in; the gateway takes name and level from its account. */
+  constructor(private readonly url: string, private readonly credential: string, private readonly token?: string) {}
 
   open(): void {
     this.stopped = false;
@@ -57,7 +60,7 @@ export class OnsiteLink {
     this.ws = ws;
     ws.addEventListener('open', () => {
       this.attempts = 0;
-      this.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'onsite', credentials: { name: this.name, ...(this.token ? { token: this.token } : {}), ...(this.session ? { session: this.session } : {}) } });
+      this.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'onsite', credentials: { session: this.credential, ...(this.token ? { token: this.token } : {}) } });
     });
     ws.addEventListener('message', (event: MessageEvent) => {
       if (typeof event.data !== 'string') return; // images are for the workstation viewer
@@ -164,4 +167,28 @@ export class OnsiteLink {
 /** The gateway that served this page. */
 export function gatewayUrlOfPage(): string {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/`;
+}
+
+/**
+ * Sign in as onsite staff at the gateway that served this page (same origin, POST /auth/sign-in).
+ * Resolves with the session credential and the account, or rejects with the gateway's words.
+ */
+export async function signInOnsite(user: string, password: string, totp: string): Promise<SignInResponse> {
+  let response: Response;
+  try {
+    response = await fetch(SIGN_IN_PATH, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user, password, role: 'onsite', ...(totp ? { totp } : {}) }),
+    });
+  } catch {
+    throw new Error('LARMOR_E_LINK_DOWN: the gateway does not answer');
+  }
+  const body: unknown = await response.json().catch(() => null);
+  if (response.ok) {
+    const ok = SignInResponse.safeParse(body);
+    if (ok.success) return ok.data;
+  }
+  const refusal = SignInRefusal.safeParse(body);
+  throw new Error(refusal.success ? `${refusal.data.code}: ${refusal.data.message}` : `sign-in refused (HTTP ${response.status})`);
 }

@@ -26,10 +26,12 @@ export function ConnectScreen() {
   const [defaults] = useState(() => loadConnectDefaults(window.location.search, browserStorage()));
   const [url, setUrl] = useState(defaults.url);
   const [role, setRole] = useState<WorkstationRole>(defaults.role);
-  const [name, setName] = useState(defaults.name);
+  const [user, setUser] = useState(defaults.name);
+  const [password, setPassword] = useState('');
+  const [totp, setTotp] = useState('');
   const [token, setToken] = useState('');
   const [formErrors, setFormErrors] = useState<string[]>([]);
-  const ids = { url: useId(), role: useId(), name: useId(), token: useId() };
+  const ids = { url: useId(), role: useId(), user: useId(), password: useId(), totp: useId(), token: useId() };
 
   const connecting = pending || link.status === 'connecting';
   const linkError = link.status === 'refused' || link.status === 'lost' || link.status === 'disconnected' ? link.error : null;
@@ -39,15 +41,22 @@ export function ConnectScreen() {
     const parsed = ConnectRequest.safeParse({
       url: url.trim(),
       role,
-      name: name.trim(),
+      user: user.trim(),
+      password,
+      ...(totp.trim() !== '' ? { totp: totp.trim() } : {}),
       ...(token !== '' ? { token } : {}),
     });
-    if (!parsed.success) {
-      setFormErrors(parsed.error.issues.map((issue) => `${issue.path.join('.') || 'form'}: ${issue.message}`));
+    if (!parsed.success || user.trim() === '' || password === '') {
+      const issues = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.') || 'form'}: ${issue.message}`);
+      if (user.trim() === '') issues.unshift('Enter your user name');
+      if (password === '') issues.unshift('Enter your password');
+      setFormErrors(issues);
       return;
     }
     setFormErrors([]);
-    rememberConnectValues(browserStorage(), { url: parsed.data.url, role, name: parsed.data.name });
+    rememberConnectValues(browserStorage(), { url: parsed.data.url, role, name: user.trim() });
+    // The password goes to the workstation core once, for sign-in; the form forgets it.
+    setPassword('');
     void connect(parsed.data);
   }
 
@@ -86,15 +95,42 @@ export function ConnectScreen() {
             </select>
           </div>
           <div className="form-field grow">
-            <label htmlFor={ids.name}>Your name</label>
+            <label htmlFor={ids.user}>User name</label>
             <input
-              id={ids.name}
-              data-testid="connect-name"
+              id={ids.user}
+              data-testid="connect-user"
               type="text"
-              autoComplete="name"
+              autoComplete="username"
+              spellCheck={false}
               maxLength={64}
-              value={name}
-              onChange={(e) => setName(e.target.value)}
+              value={user}
+              onChange={(e) => setUser(e.target.value)}
+            />
+          </div>
+        </div>
+        <div className="form-row">
+          <div className="form-field grow">
+            <label htmlFor={ids.password}>Password</label>
+            <input
+              id={ids.password}
+              data-testid="connect-password"
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          </div>
+          <div className="form-field">
+            <label htmlFor={ids.totp}>Authenticator code (if asked)</label>
+            <input
+              id={ids.totp}
+              data-testid="connect-totp"
+              type="text"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              maxLength={6}
+              value={totp}
+              onChange={(e) => setTotp(e.target.value)}
             />
           </div>
         </div>
@@ -125,9 +161,9 @@ export function ConnectScreen() {
         ) : null}
         <div className="connect-actions">
           <button type="submit" className="primary" data-testid="connect-submit" disabled={connecting}>
-            {connecting ? 'Connecting…' : 'Connect'}
+            {connecting ? 'Signing in…' : 'Sign in and connect'}
           </button>
-          {connecting ? <span className="muted">Waiting for the gateway to answer the handshake</span> : null}
+          {connecting ? <span className="muted">Waiting for the gateway to check your account and answer the handshake</span> : null}
         </div>
       </form>
     </main>

@@ -6,6 +6,7 @@ export type WorkstationRole = Extract<Role, 'operator' | 'observer'>;
 export interface ConnectDefaults {
   url: string;
   role: WorkstationRole;
+  /** The account name to sign in with (never the password: that is typed every time). */
   name: string;
 }
 
@@ -23,11 +24,14 @@ export interface KeyValueStore {
  */
 export function loadConnectDefaults(search: string, storage: KeyValueStore | null): ConnectDefaults {
   const remembered = readRemembered(storage);
-  const fromShell = new URLSearchParams(search).get('gateway');
+  const params = new URLSearchParams(search);
+  const fromShell = params.get('gateway');
+  // `npm start` passes the demo operator's account name in ?user=, to save typing it.
+  const userFromShell = params.get('user');
   return {
     url: fromShell && fromShell.trim() !== '' ? fromShell.trim() : remembered.url ?? '',
     role: remembered.role ?? 'operator',
-    name: remembered.name ?? '',
+    name: userFromShell && userFromShell.trim() !== '' ? userFromShell.trim() : remembered.name ?? '',
   };
 }
 

@@ -39,6 +39,10 @@ describe.skipIf(!chromiumAvailable())('onsite console: Sign in with hospital acc
     await page.getByTestId('onsite-link-status').filter({ hasText: /connected/ }).waitFor();
     expect(new URL(page.url()).hash).toBe('');
     await expect.poll(() => scene.gateway.snapshot().participants.map((p) => `${p.role}:${p.name}`)).toContain('onsite:Olga Onsite');
+    // Checked in with the MR level of her hospital group, not one chosen on the page.
+    await page.getByTestId('onsite-check-in').click();
+    await expect.poll(() => page.getByTestId('presence-status').textContent()).toMatch(/Olga Onsite checked in · Level 2 MR personnel/);
+    expect(scene.gateway.snapshot().onsite.presence).toMatchObject({ name: 'Olga Onsite', credential: 'level-2-mr-personnel' });
     await page.context().close();
   });
 
@@ -46,7 +50,7 @@ describe.skipIf(!chromiumAvailable())('onsite console: Sign in with hospital acc
     const page = await hospitalSignIn('bob');
     await expect.poll(() => page.getByTestId('hospital-sign-in-error').textContent()).toMatch(/Bob Clerk .* none of their groups/);
     expect(new URL(page.url()).hash).toBe('');
-    expect(await page.getByTestId('onsite-name').count()).toBe(1);
+    expect(await page.getByTestId('onsite-user').count()).toBe(1);
     await page.context().close();
   });
 });
