@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { ErrorCode, PROTOCOL_VERSION } from '../../../../protocol/index.js';
+import { GatewayStore } from '../../../../gateway/storage/gateway-store.js';
 import { chromiumAvailable, launchChromium } from '../../../helpers/browser.js';
 import { RawClient } from '../../../helpers/gateway.js';
 import { startTestIdentityProvider, type TestIdentityProvider } from '../../../helpers/identity-provider.js';
@@ -74,5 +75,13 @@ describe('larmor gateway --oidc-config (the built CLI, as a process)', () => {
     client.close();
     expect(proc.output()).toMatch(/sso\.sign-in Alice Remote .* \(operator\) from 127\.0\.0\.1: accepted/);
     await page.context().close();
+    // The sign-in is in the gateway's audit trail, with who and from where.
+    child.kill('SIGTERM');
+    await proc.exited;
+    const store = new GatewayStore(join(dir, 'data', 'gateway', 'gateway.sqlite'));
+    const row = store.auditTrail().find((r) => r.action === 'sso.sign-in');
+    store.close();
+    expect(row).toMatchObject({ decision: 'accepted', role: 'operator', detail: expect.objectContaining({ peer: '127.0.0.1' }) });
+    expect(row!.actor).toMatch(/^Alice Remote <alice@http:\/\/localhost:\d+>$/);
   });
 });

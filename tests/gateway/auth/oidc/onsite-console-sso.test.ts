@@ -42,7 +42,7 @@ describe.skipIf(!chromiumAvailable())('onsite console: Sign in with hospital acc
     // Checked in with the MR level of her hospital group, not one chosen on the page.
     await page.getByTestId('onsite-check-in').click();
     await expect.poll(() => page.getByTestId('presence-status').textContent()).toMatch(/Olga Onsite checked in · Level 2 MR personnel/);
-    expect(scene.gateway.snapshot().onsite.presence).toMatchObject({ name: 'Olga Onsite', credential: 'level-2-mr-personnel' });
+    expect(scene.gateway.snapshot().onsite?.presence).toMatchObject({ name: 'Olga Onsite', credential: 'level-2-mr-personnel' });
     await page.context().close();
   });
 
