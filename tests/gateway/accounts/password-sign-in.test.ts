@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { generateSync } from 'otplib';
+import { ErrorCode, type SignInRefusal, type SignInResponse } from '../../../protocol/index.js';
+import type { Gateway } from '../../../gateway/server/gateway.js';
+import { hashPassword } from '../../../gateway/accounts/password-hash.js';
+import { newTotpSecret } from '../../../gateway/accounts/totp.js';
+import { startTestGateway } from '../../helpers/gateway.js';
+import { TEST_PASSWORD, TEST_SCRYPT, signInAt } from '../../helpers/accounts.js';
+
+let gateway: Gateway | undefined;
+afterEach(async () => {
+  await gateway?.close();
+  gateway = undefined;
+});
+
+async function withAccount(options: Parameters<typeof startTestGateway>[0] = {}, account: { roles?: ('operator' | 'onsite' | 'observer' | 'admin')[]; level?: 'mr1' | 'mr2' | 'mrst' | null; enabled?: boolean; totpSecret?: string | null } = {}) {
+  gateway = await startTestGateway(options);
+  gateway.accounts.add({ userId: 'jane.doe', displayName: 'Jane Doe', roles: account.roles ?? ['operator'], level: account.level ?? null, enabled: account.enabled, totpSecret: account.totpSecret ?? null, passwordHash: await hashPassword(TEST_PASSWORD, TEST_SCRYPT) });
+  return gateway;
+}
+
+function lastSignIn(g: Gateway) {
+  return g.store.auditTrail().filter((r) => r.action === 'sign-in').at(-1)!;
+}
+
+describe('POST /auth/sign-in', () => {
+  it('answers a session credential with the account, its role and expiry, and audits the peer address', async () => {
+    const g = await withAccount({}, { roles: ['operator', 'observer'] });
+    const { status, body } = await signInAt(g.url, 'jane.doe', TEST_PASSWORD, 'observer');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ user: { id: 'jane.doe', displayName: 'Jane Doe', roles: ['operator', 'observer'], level: null }, role: 'observer' });
+    expect(Date.parse((body as SignInResponse).expiresAt)).toBeGreaterThan(Date.now());
+    expect(lastSignIn(g)).toMatchObject({ actor: 'jane.doe', decision: 'accepted', detail: { peer: '127.0.0.1' } });
+  });
+
+  it('tells the client one code for a wrong password and an unknown user, while the audit keeps which', async () => {
+    const g = await withAccount();
+    const wrong = await signInAt(g.url, 'jane.doe', 'not the password', 'operator');
+    expect(wrong).toMatchObject({ status: 401, body: { code: ErrorCode.SIGN_IN_FAILED } });
+    expect(lastSignIn(g)).toMatchObject({ decision: 'refused', code: ErrorCode.WRONG_PASSWORD, detail: { peer: '127.0.0.1' } });
+    const unknown = await signInAt(g.url, 'nobody', TEST_PASSWORD, 'operator');
+    expect(unknown).toMatchObject({ status: 401, body: { code: ErrorCode.SIGN_IN_FAILED } });
+    expect(lastSignIn(g)).toMatchObject({ decision: 'refused', code: ErrorCode.UNKNOWN_USER });
+  });
+
+  it('refuses a disabled account and a role the account does not have', async () => {
+    const g = await withAccount({}, { enabled: false });
+    expect(await signInAt(g.url, 'jane.doe', TEST_PASSWORD, 'operator')).toMatchObject({ status: 403, body: { code: ErrorCode.ACCOUNT_DISABLED } });
+    g.accounts.setEnabled('jane.doe', true);
+    expect(await signInAt(g.url, 'jane.doe', TEST_PASSWORD, 'onsite')).toMatchObject({ status: 403, body: { code: ErrorCode.ROLE_FORBIDDEN } });
+    expect(lastSignIn(g)).toMatchObject({ code: ErrorCode.ROLE_FORBIDDEN });
+  });
+
+  it('backs off after repeated failures: even the right password waits, and says how long', async () => {
+    const g = await withAccount();
+    for (let i = 0; i < 6; i++) await signInAt(g.url, 'jane.doe', 'guess', 'operator');
+    const { status, body } = await signInAt(g.url, 'jane.doe', TEST_PASSWORD, 'operator');
+    expect(status).toBe(429);
+    expect(body).toMatchObject({ code: ErrorCode.SIGN_IN_THROTTLED });
+    expect((body as SignInRefusal).retryAfterS).toBeGreaterThan(0);
+  });
+
+  it('asks for an authenticator code where site policy wants one, and checks it', async () => {
+    const secret = newTotpSecret();
+    const g = await withAccount({ totpRoles: ['operator'] }, { totpSecret: secret });
+    expect(await signInAt(g.url, 'jane.doe', TEST_PASSWORD, 'operator')).toMatchObject({ status: 401, body: { code: ErrorCode.TOTP_REQUIRED } });
+    const code = generateSync({ secret });
+    const wrongCode = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+    expect(await signInAt(g.url, 'jane.doe', TEST_PASSWORD, 'operator', wrongCode)).toMatchObject({ status: 401, body: { code: ErrorCode.TOTP_WRONG } });
+    expect(await signInAt(g.url, 'jane.doe', TEST_PASSWORD, 'operator', code)).toMatchObject({ status: 200 });
+  });
+
+  it('refuses a role that needs an authenticator code when the account has none set up', async () => {
+    const g = await withAccount({ totpRoles: ['operator'] });
+    expect(await signInAt(g.url, 'jane.doe', TEST_PASSWORD, 'operator')).toMatchObject({ status: 403, body: { code: ErrorCode.TOTP_REQUIRED } });
+  });
+
+  it('upgrades a hash made with older cost parameters at the next sign-in', async () => {
+    const g = await withAccount({ scrypt: { N: 2 ** 11, r: 8, p: 1 } });
+    expect(g.accounts.get('jane.doe')!.passwordHash).toMatch(/^scrypt\$1024\$/);
+    expect((await signInAt(g.url, 'jane.doe', TEST_PASSWORD, 'operator')).status).toBe(200);
+    expect(g.accounts.get('jane.doe')!.passwordHash).toMatch(/^scrypt\$2048\$/);
+    expect((await signInAt(g.url, 'jane.doe', TEST_PASSWORD, 'operator')).status).toBe(200);
+  });
+
+  it('refuses a body that is not a sign-in request with a code', async () => {
+    const g = await withAccount();
+    const res = await fetch(g.url.replace(/^ws/, 'http') + 'auth/sign-in', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"user":1}' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: ErrorCode.INVALID_MESSAGE });
+    const form = await fetch(g.url.replace(/^ws/, 'http') + 'auth/sign-in', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'user=jane' });
+    expect(form.status).toBe(415);
+  });
+});
