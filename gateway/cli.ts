@@ -11,6 +11,7 @@ import { readSiteToken } from './auth/site-token.js';
 import { Gateway } from './server/gateway.js';
 import { runPlans } from './collaboration/plans-command.js';
 import { DICOM_CLI_OPTIONS, DICOM_CLI_USAGE, dicomOptionsFromFlags } from './dicom-scp/cli-options.js';
+import { gatewaySsoRoutes, loadOidcConfig, type OidcConfig } from './auth/oidc/index.js';
 
 const USAGE = `usage: larmor gateway [--port N] [--host ADDR] [--time-scale X] [--data-dir DIR]
                       [--tls-cert FILE --tls-key FILE] [--token-file FILE]
@@ -22,6 +23,7 @@ const USAGE = `usage: larmor gateway [--port N] [--host ADDR] [--time-scale X] [
                        [--audit-syslog-cert FILE --audit-syslog-key FILE]]
                       [--onsite-from CIDR[,CIDR]] [--allow-origin ORIGIN[,ORIGIN]]
                       [--session-hours H] [--idle-minutes M] [--totp-for ROLE[,ROLE]]
+                      [--oidc-config FILE]
        larmor gateway users add|list|disable|enable|set-password|set-roles ... (see larmor gateway users --help)`;
 
 /** Where `--data-dir DIR` keeps the gateway's SQLite file (accounts, audit, command outcomes). */
@@ -70,6 +72,8 @@ export async function run(argv: string[]): Promise<number> {
       'audit-syslog-ca': { type: 'string', default: process.env.LARMOR_AUDIT_SYSLOG_CA },
       'audit-syslog-cert': { type: 'string', default: process.env.LARMOR_AUDIT_SYSLOG_CERT },
       'audit-syslog-key': { type: 'string', default: process.env.LARMOR_AUDIT_SYSLOG_KEY },
+      // Hospital single sign-on (OpenID Connect): README "Hospital single sign-on".
+      'oidc-config': { type: 'string', default: process.env.LARMOR_OIDC_CONFIG },
       help: { type: 'boolean', default: false },
       ...DICOM_CLI_OPTIONS,
     },
@@ -99,6 +103,12 @@ export async function run(argv: string[]): Promise<number> {
   if (observerPhi !== 'none' && observerPhi !== 'full') return usageError(`--observer-phi ${observerPhi} must be none or full`);
   if (values['audit-syslog'] !== undefined && !/^tls:\/\/.+:\d+\/?$/.test(values['audit-syslog'])) return usageError(`--audit-syslog ${values['audit-syslog']} must be tls://HOST:PORT`);
   if (Boolean(values['audit-syslog-cert']) !== Boolean(values['audit-syslog-key'])) return usageError('--audit-syslog-cert and --audit-syslog-key go together');
+  let sso: OidcConfig | undefined;
+  try {
+    sso = values['oidc-config'] ? loadOidcConfig(values['oidc-config']) : undefined;
+  } catch (err) {
+    return usageError(`${codeOf(err)}: ${(err as Error).message}`);
+  }
   const onsiteFrom = splitList(values['onsite-from']);
   try {
     new OnsiteNetworks(onsiteFrom);
@@ -123,7 +133,8 @@ export async function run(argv: string[]): Promise<number> {
     const accounts = new AccountStore(dataFile);
     try {
       if (values['demo-accounts']) demo = await createDemoAccounts(accounts);
-      if (accounts.count() === 0) {
+      // With hospital sign-in configured, people can sign in without any local account.
+      if (accounts.count() === 0 && !sso) {
         console.error(
           `larmor gateway: ${ErrorCode.NO_ACCOUNTS}: nobody could sign in, so the gateway does not start.\n` +
             `Add an account first, e.g.:\n  echo 'a long password' | npx larmor gateway users add jane.doe --roles operator --data-dir ${values['data-dir']}\n` +
@@ -167,6 +178,7 @@ export async function run(argv: string[]): Promise<number> {
         : undefined,
       dicom: dicomPort === undefined ? undefined : { port: dicomPort, host: values.host, aeTitle: values['ae-title'], ...dicomHardening },
       log: (line) => console.log(`[gateway] ${line}`),
+      ...(sso ? { httpRoutes: gatewaySsoRoutes(sso, () => gateway, (line) => console.log(`[gateway] ${line}`)) } : {}),
     });
   } catch (err) {
     const code = codeOf(err);

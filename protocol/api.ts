@@ -45,6 +45,8 @@ export const ConnectRequest = z.object({
   /** Authenticator code, when site policy asks for one. */
   totp: z.string().regex(/^\d{6}$/, 'the authenticator code is 6 digits').optional(),
   token: z.string().max(512).optional(),
+  /** A session credential from hospital sign-in (README "Hospital single sign-on"), instead of user and password. */
+  session: z.string().min(1).max(4096).optional(),
   /** Another route to the same site (e.g. a backup line), tried when the primary fails. */
   secondaryUrl: z.string().regex(/^wss?:\/\/[^\s]+$/, 'secondary URL must start with ws:// or wss://').max(512).optional(),
 });

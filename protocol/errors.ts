@@ -161,6 +161,28 @@ export const ErrorCode = {
   RLE_INPUT_SIZE_MISMATCH: 'LARMOR_E_RLE_INPUT_SIZE_MISMATCH',
   /** decodeInto(): the target buffer's length differs from the decoded frame size. */
   RLE_OUTPUT_SIZE_MISMATCH: 'LARMOR_E_RLE_OUTPUT_SIZE_MISMATCH',
+  // hospital single sign-on (OpenID Connect Core 1.0)
+  /** The OpenID Connect config file is missing, not JSON, or fails its schema. */
+  OIDC_CONFIG_INVALID: 'LARMOR_E_OIDC_CONFIG_INVALID',
+  /** The hospital identity provider could not be reached or its discovery document is unusable. */
+  OIDC_PROVIDER_UNREACHABLE: 'LARMOR_E_OIDC_PROVIDER_UNREACHABLE',
+  /** return_to is not this gateway's own page nor an allow-listed origin. */
+  OIDC_RETURN_TO_FORBIDDEN: 'LARMOR_E_OIDC_RETURN_TO_FORBIDDEN',
+  /** The callback names no sign-in this gateway started (unknown, used or expired state, other browser). */
+  OIDC_UNKNOWN_SIGN_IN: 'LARMOR_E_OIDC_UNKNOWN_SIGN_IN',
+  /** The identity provider answered with an error (the person cancelled, or the provider refused). */
+  OIDC_PROVIDER_REFUSED: 'LARMOR_E_OIDC_PROVIDER_REFUSED',
+  /** The ID token's signature does not verify against the provider's keys, or it is malformed. */
+  OIDC_TOKEN_INVALID: 'LARMOR_E_OIDC_TOKEN_INVALID',
+  OIDC_WRONG_ISSUER: 'LARMOR_E_OIDC_WRONG_ISSUER',
+  OIDC_WRONG_AUDIENCE: 'LARMOR_E_OIDC_WRONG_AUDIENCE',
+  OIDC_TOKEN_EXPIRED: 'LARMOR_E_OIDC_TOKEN_EXPIRED',
+  OIDC_NONCE_MISMATCH: 'LARMOR_E_OIDC_NONCE_MISMATCH',
+  /** Signed in at the hospital, but none of the person's groups maps to a Larmor role. */
+  OIDC_NO_ROLE: 'LARMOR_E_OIDC_NO_ROLE',
+  /** The person's groups map to Larmor roles, but not to the one asked for. */
+  OIDC_ROLE_NOT_GRANTED: 'LARMOR_E_OIDC_ROLE_NOT_GRANTED',
+  /** The person's groups map to Larmor roles, but not to the one asked for. */
   // audit trail (IHE ATNA): tamper evidence and shipping to the site's audit repository
   /** No gateway database in the data directory given to `larmor audit`. */
   AUDIT_NOT_FOUND: 'LARMOR_E_AUDIT_NOT_FOUND',

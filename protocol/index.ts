@@ -14,3 +14,4 @@ export * from './sdp-media.js';
 export * from './health.js';
 export * from './bridge.js';
 export * from './auth.js';
+export * from './sso-return.js';

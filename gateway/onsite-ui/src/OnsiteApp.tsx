@@ -17,6 +17,7 @@ import { listDevices } from '../../../renderer/src/media/local-media.js';
 import type { SignalingPort } from '../../../renderer/src/media/signaling-port.js';
 import { useCall } from '../../../renderer/src/media/use-call.js';
 import { OnsiteLink, gatewayUrlOfPage, signInOnsite, type OnsiteLinkView } from './onsite-link.js';
+import { HospitalSignInButton, takeSsoReturn } from './hospital-sign-in.js';
 
 type Outcome = { action: string; state: 'pending' | 'done' | 'rejected'; text: string } | null;
 
@@ -28,10 +29,17 @@ function useLink(link: OnsiteLink | null): OnsiteLinkView | null {
 
 /** The onsite console: presence, checklist, control, emergency stop, and the call with the remote technologist. */
 export function OnsiteApp() {
-  const [link, setLink] = useState<OnsiteLink | null>(null);
-  const [level, setLevel] = useState<AccountLevel | null>(null);
+  // Back from hospital sign-in: the credential opens the console at once (README "Hospital single sign-on").
+  const [sso] = useState(takeSsoReturn);
+  const [link, setLink] = useState<OnsiteLink | null>(() => {
+    if (!sso?.ok) return null;
+    const l = new OnsiteLink(gatewayUrlOfPage(), sso.credential);
+    l.open();
+    return l;
+  });
+  const [level, setLevel] = useState<AccountLevel | null>(() => (sso?.ok ? sso.level : null));
   const view = useLink(link);
-  if (!link || !view) return <SignIn onSignedIn={(signedIn) => {
+  if (!link || !view) return <SignIn ssoError={sso && !sso.ok ? sso.message : null} onSignedIn={(signedIn) => {
     const l = new OnsiteLink(gatewayUrlOfPage(), signedIn.credential);
     l.open();
     setLevel(signedIn.user.level);
@@ -41,7 +49,7 @@ export function OnsiteApp() {
 }
 
 /** Onsite staff sign in with their own account: name and MR level come from it, not from a form. */
-function SignIn({ onSignedIn }: { onSignedIn: (signedIn: SignInResponse) => void }) {
+function SignIn({ onSignedIn, ssoError }: { onSignedIn: (signedIn: SignInResponse) => void; ssoError: string | null }) {
   const [user, setUser] = useState('');
   const [password, setPassword] = useState('');
   const [totp, setTotp] = useState('');
@@ -86,6 +94,12 @@ function SignIn({ onSignedIn }: { onSignedIn: (signedIn: SignInResponse) => void
         <button type="submit" className="primary" data-testid="onsite-connect" disabled={busy || !user.trim() || !password}>
           {busy ? 'Signing in…' : 'Sign in and open console'}
         </button>
+        <HospitalSignInButton role="onsite" />
+        {ssoError ? (
+          <p className="error-line" role="alert" data-testid="hospital-sign-in-error">
+            <span aria-hidden="true">✕</span> Hospital sign-in refused: {ssoError}
+          </p>
+        ) : null}
       </form>
     </main>
   );

@@ -1,0 +1,194 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ErrorCode, LarmorError, SSO_AVAILABLE_PATH, SSO_FRAGMENT_ERROR, SSO_FRAGMENT_MESSAGE, SSO_FRAGMENT_LEVEL, SSO_FRAGMENT_SESSION, SSO_START_PATH } from '../../../protocol/index.js';
+import { SsoRole } from './oidc-config.js';
+import type { OidcRelyingParty, SsoIdentity } from './oidc-relying-party.js';
+import { PendingSignIns, SIGN_IN_TTL_MS, type PendingSignIn } from './pending-sign-ins.js';
+import { allowedReturnTo } from './return-to.js';
+import { ssoUserId } from './sso-session.js';
+
+export const OIDC_START_PATH = SSO_START_PATH;
+export const OIDC_CALLBACK_PATH = '/auth/oidc/callback';
+/** Sign-in screens ask here whether to offer "Sign in with hospital account" (404 when SSO is not configured). */
+export const OIDC_AVAILABLE_PATH = SSO_AVAILABLE_PATH;
+
+export interface SsoAuditEntry {
+  action: 'sso.start' | 'sso.sign-in';
+  decision: 'accepted' | 'refused';
+  code: string | null;
+  /** Who, once known: "display name <subject@issuer>". */
+  actor: string | null;
+  /** The Larmor user id of the hospital identity (issuer#subject), once known. */
+  userId: string | null;
+  role: string | null;
+  peer: string | null;
+  detail?: Record<string, unknown>;
+}
+
+export interface OidcRoutesOptions {
+  relyingParty: OidcRelyingParty;
+  /**
+   * Issue the Larmor session credential for a signed-in hospital identity (the same credential
+   * a local account gets). `role` is what the page asked for, already checked against the
+   * identity's roles; null when it asked for none. A LarmorError thrown here is a refusal.
+   */
+  onIdentity: (identity: SsoIdentity, role: SsoRole | null) => Promise<string>;
+  audit?: (entry: SsoAuditEntry) => void;
+}
+
+/**
+ * GET /auth/oidc/start?role=ROLE&return_to=URL and GET /auth/oidc/callback on the gateway's
+ * HTTP server. Returns a handler for GatewayOptions.httpRoutes: true when it took the request.
+ *
+ * The credential goes back to return_to in the URL fragment (#larmor_session=...): a redirect
+ * works from any page (the onsite console on this gateway, the workstation's browser shell on
+ * loopback) without a popup or a cross-origin postMessage, and a fragment is never sent to a
+ * server nor leaked in a Referer. The page takes it, removes it from the address bar
+ * (history.replaceState) and sends it in hello. Errors come back the same way, or as a small
+ * page when there is no safe return_to. The fragment format is protocol/sso-return.ts.
+ */
+export function createOidcRoutes(options: OidcRoutesOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const { relyingParty: rp } = options;
+  const pending = new PendingSignIns();
+  const gatewayOrigin = new URL(rp.config.redirectUri).origin;
+  const secureCookie = new URL(rp.config.redirectUri).protocol === 'https:';
+  const audit = options.audit ?? (() => {});
+
+  async function start(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
+    const peer = req.socket.remoteAddress ?? null;
+    const returnTo = allowedReturnTo(query.get('return_to') ?? '', gatewayOrigin, rp.config.returnOrigins);
+    if (!returnTo) {
+      audit({ action: 'sso.start', decision: 'refused', code: ErrorCode.OIDC_RETURN_TO_FORBIDDEN, actor: null, userId: null, role: null, peer, detail: { returnTo: query.get('return_to') } });
+      return errorPage(res, 400, ErrorCode.OIDC_RETURN_TO_FORBIDDEN, 'This sign-in link does not lead back to a Larmor screen this gateway trusts. Open sign-in again from the workstation or the onsite console.');
+    }
+    const roleParam = query.get('role');
+    const role = roleParam === null || roleParam === '' ? null : SsoRole.safeParse(roleParam);
+    if (role && !role.success) {
+      audit({ action: 'sso.start', decision: 'refused', code: ErrorCode.INVALID_PARAMETER, actor: null, userId: null, role: roleParam, peer });
+      return backWithError(res, returnTo, new LarmorError(ErrorCode.INVALID_PARAMETER, `unknown role ${JSON.stringify(roleParam)}`));
+    }
+    let begun: Awaited<ReturnType<OidcRelyingParty['begin']>>;
+    try {
+      begun = await rp.begin();
+    } catch (err) {
+      const refusal = asLarmorError(err);
+      audit({ action: 'sso.start', decision: 'refused', code: refusal.code, actor: null, userId: null, role: roleParam, peer, detail: { reason: refusal.message } });
+      return backWithError(res, returnTo, refusal);
+    }
+    const entry = pending.add({ ...begun.secrets, role: role ? role.data : null, returnTo: returnTo.href });
+    res.writeHead(302, {
+      location: begun.url.href,
+      'set-cookie': bindingCookie(entry, secureCookie),
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+    });
+    res.end();
+  }
+
+  async function callback(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, rawQuery: string): Promise<void> {
+    const peer = req.socket.remoteAddress ?? null;
+    const state = query.get('state') ?? '';
+    const entry = state ? pending.take(state) : null;
+    if (!entry || !cookieMatches(req, entry)) {
+      audit({ action: 'sso.sign-in', decision: 'refused', code: ErrorCode.OIDC_UNKNOWN_SIGN_IN, actor: null, userId: null, role: entry?.role ?? null, peer, detail: { reason: entry ? 'started in another browser' : 'unknown, used or expired state' } });
+      return errorPage(res, 400, ErrorCode.OIDC_UNKNOWN_SIGN_IN, 'This sign-in has expired, was already used, or was started in another browser. Start the sign-in again.', entry ? clearCookie(entry, secureCookie) : undefined);
+    }
+    const returnTo = new URL(entry.returnTo);
+    let identity: SsoIdentity | null = null;
+    try {
+      identity = await rp.complete(rawQuery, entry);
+      if (identity.roles.length === 0) {
+        throw new LarmorError(ErrorCode.OIDC_NO_ROLE, `${identity.displayName} signed in at the hospital, but none of their groups gives access to Larmor. Ask IT to add them to a Larmor group.`);
+      }
+      if (entry.role && !identity.roles.includes(entry.role)) {
+        throw new LarmorError(ErrorCode.OIDC_ROLE_NOT_GRANTED, `${identity.displayName} may sign in as ${identity.roles.join(' or ')}, not as ${entry.role}.`);
+      }
+      const credential = await options.onIdentity(identity, entry.role);
+      audit({ action: 'sso.sign-in', decision: 'accepted', code: null, actor: describe(identity), userId: ssoUserId(identity), role: entry.role ?? identity.roles.join(','), peer, detail: { roles: identity.roles, level: identity.level ?? null } });
+      const fragment = new URLSearchParams({ [SSO_FRAGMENT_SESSION]: credential });
+      if (identity.level && (entry.role ?? identity.roles[0]) === 'onsite') fragment.set(SSO_FRAGMENT_LEVEL, identity.level);
+      returnTo.hash = fragment.toString();
+      res.writeHead(303, { location: returnTo.href, 'set-cookie': clearCookie(entry, secureCookie), 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+      res.end();
+    } catch (err) {
+      const refusal = asLarmorError(err);
+      audit({ action: 'sso.sign-in', decision: 'refused', code: refusal.code, actor: identity ? describe(identity) : null, userId: identity ? ssoUserId(identity) : null, role: entry.role, peer, detail: { reason: refusal.message, ...(identity ? { roles: identity.roles } : {}) } });
+      return backWithError(res, returnTo, refusal, clearCookie(entry, secureCookie));
+    }
+  }
+
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://gateway.invalid');
+    if (url.pathname !== OIDC_START_PATH && url.pathname !== OIDC_CALLBACK_PATH && url.pathname !== OIDC_AVAILABLE_PATH) return false;
+    if (req.method !== 'GET') {
+      res.writeHead(405, { allow: 'GET' }).end();
+      return true;
+    }
+    if (url.pathname === OIDC_AVAILABLE_PATH) {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify({ available: true, startPath: OIDC_START_PATH }));
+      return true;
+    }
+    const work = url.pathname === OIDC_START_PATH ? start(req, res, url.searchParams) : callback(req, res, url.searchParams, url.search);
+    work.catch((err: unknown) => {
+      if (!res.headersSent) errorPage(res, 500, ErrorCode.INTERNAL, `Sign-in failed inside the gateway: ${(err as Error).message}`);
+    });
+    return true;
+  };
+}
+
+function describe(identity: SsoIdentity): string {
+  return `${identity.displayName} <${identity.subject}@${identity.issuer}>`;
+}
+
+function asLarmorError(err: unknown): LarmorError {
+  return err instanceof LarmorError ? err : new LarmorError(ErrorCode.INTERNAL, (err as Error).message);
+}
+
+function cookieName(entry: PendingSignIn): string {
+  // One cookie per sign-in (state is base64url, a valid cookie-name token): two tabs signing in at once do not overwrite each other.
+  return `larmor_oidc_${entry.state}`;
+}
+
+function bindingCookie(entry: PendingSignIn, secure: boolean): string {
+  // SameSite=Lax: sent on the provider's top-level redirect back to us, not on cross-site subrequests (RFC 6265bis 5.4.7).
+  return `${cookieName(entry)}=${entry.browserBinding}; Path=/auth/oidc/callback; Max-Age=${SIGN_IN_TTL_MS / 1000}; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+}
+
+function clearCookie(entry: PendingSignIn, secure: boolean): string {
+  return `${cookieName(entry)}=; Path=/auth/oidc/callback; Max-Age=0; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+}
+
+function cookieMatches(req: IncomingMessage, entry: PendingSignIn): boolean {
+  const name = cookieName(entry);
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim() === entry.browserBinding;
+  }
+  return false;
+}
+
+function backWithError(res: ServerResponse, returnTo: URL, refusal: LarmorError, cookie?: string): void {
+  const url = new URL(returnTo.href);
+  url.hash = new URLSearchParams({ [SSO_FRAGMENT_ERROR]: refusal.code, [SSO_FRAGMENT_MESSAGE]: refusal.message }).toString();
+  res.writeHead(303, { location: url.href, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', ...(cookie ? { 'set-cookie': cookie } : {}) });
+  res.end();
+}
+
+function errorPage(res: ServerResponse, status: number, code: string, sentence: string, cookie?: string): void {
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign-in refused</title></head>
+<body style="background:#111;color:#eee;font:14px system-ui,sans-serif;padding:2em">
+<h1 style="font-size:18px">Sign-in refused</h1><p>${escapeHtml(sentence)}</p><p><code>${escapeHtml(code)}</code></p></body></html>`;
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store',
+    'x-larmor-error': code,
+    ...(cookie ? { 'set-cookie': cookie } : {}),
+  });
+  res.end(html);
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

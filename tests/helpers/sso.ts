@@ -1,0 +1,94 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { Gateway, GatewayOptions } from '../../gateway/server/gateway.js';
+import { OidcRelyingParty, createOidcRoutes, issueSsoSession, loadOidcConfig, type OidcRoutesOptions, type SsoAuditEntry, type SsoIdentity } from '../../gateway/auth/oidc/index.js';
+import { startTestGateway } from './gateway.js';
+import { startTestIdentityProvider, type TestIdentityProvider, type TestIdpUser } from './identity-provider.js';
+
+export interface SsoScene {
+  idp: TestIdentityProvider;
+  gateway: Gateway;
+  /** http://127.0.0.1:PORT of the gateway (its pages and /auth/oidc/*). */
+  httpOrigin: string;
+  /** Written to a temp folder, as IT would: the config file and the client secret file beside it. */
+  configFile: string;
+  issued: { identity: SsoIdentity; role: string | null }[];
+  audits: SsoAuditEntry[];
+  close(): Promise<void>;
+}
+
+/** The groups of the README's example config. */
+export const SSO_ROLES = { 'mr-remote-technologists': ['operator'], 'mr-onsite-level2': ['onsite'], 'radiology-residents': ['observer'] };
+export const SSO_LEVELS = { 'mr-onsite-level2': 'mr2' };
+
+/**
+ * A real OpenID provider and a real gateway wired for sign-in with it: a signed-in person gets
+ * the gateway's own session credential (gateway.credentials), as `larmor gateway --oidc-config` does.
+ */
+export async function startSsoScene(
+  users: Record<string, TestIdpUser>,
+  options: { groupsInIdToken?: boolean; onIdentity?: OidcRoutesOptions['onIdentity']; gateway?: Partial<GatewayOptions> } = {},
+): Promise<SsoScene> {
+  const idp = await startTestIdentityProvider(users, { groupsInIdToken: options.groupsInIdToken });
+  let routes: ((req: IncomingMessage, res: ServerResponse) => boolean) | null = null;
+  // The routes need the gateway's redirect URI, which exists once the gateway listens on its port 0.
+  const gateway = await startTestGateway({ ...options.gateway, httpRoutes: (req, res) => routes?.(req, res) ?? false });
+  const httpOrigin = gateway.url.replace(/^ws/, 'http').replace(/\/$/, '');
+  const redirectUri = `${httpOrigin}/auth/oidc/callback`;
+  idp.register(redirectUri);
+  const dir = mkdtempSync(join(tmpdir(), 'larmor-oidc-'));
+  writeFileSync(join(dir, 'client-secret'), `${idp.clientSecret}\n`);
+  const configFile = join(dir, 'oidc.json');
+  writeFileSync(
+    configFile,
+    JSON.stringify({ issuer: idp.issuer, clientId: idp.clientId, clientSecretFile: 'client-secret', redirectUri, scopes: ['openid', 'profile', 'groups'], roles: SSO_ROLES, levels: SSO_LEVELS }),
+  );
+  const issued: SsoScene['issued'] = [];
+  const audits: SsoAuditEntry[] = [];
+  const issue = options.onIdentity ?? issueSsoSession(gateway.credentials);
+  routes = createOidcRoutes({
+    relyingParty: new OidcRelyingParty(loadOidcConfig(configFile)),
+    onIdentity: async (identity, role) => {
+      const credential = await issue(identity, role);
+      issued.push({ identity, role });
+      return credential;
+    },
+    audit: (entry) => audits.push(entry),
+  });
+  return {
+    idp,
+    gateway,
+    httpOrigin,
+    configFile,
+    issued,
+    audits,
+    close: async () => {
+      await gateway.close();
+      await idp.close();
+    },
+  };
+}
+
+/**
+ * In a fresh browser context: open the gateway's sign-in start, fill oidc-provider's login form
+ * (dev interactions accept any password), consent, and wait until back at return_to.
+ */
+export async function signInThroughProvider(browser: Browser, httpOrigin: string, login: string, role: string, returnTo = '/onsite'): Promise<{ page: Page; fragment: URLSearchParams; callbackUrl: string }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  let callbackUrl = '';
+  page.on('request', (req) => {
+    if (req.url().startsWith(`${httpOrigin}/auth/oidc/callback`)) callbackUrl = req.url();
+  });
+  await page.goto(`${httpOrigin}/auth/oidc/start?role=${role}&return_to=${encodeURIComponent(returnTo)}`);
+  await page.locator('input[name="login"]').fill(login);
+  await page.locator('input[name="password"]').fill('any password');
+  await page.locator('button[type="submit"]').click();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  const landing = new URL(returnTo, httpOrigin);
+  await page.waitForURL((url) => url.origin === landing.origin && url.pathname === landing.pathname);
+  return { page, fragment: new URLSearchParams(new URL(page.url()).hash.slice(1)), callbackUrl };
+}
