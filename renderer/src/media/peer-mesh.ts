@@ -69,6 +69,8 @@ interface Peer {
   /** Since when this connection has not been connected (null while connected). */
   downSince: number | null;
   heardAt: number | null;
+  /** Last sample with inbound bytes (audio or video). */
+  lastInboundAt: number;
 }
 
 /**
@@ -217,6 +219,7 @@ export class PeerMesh {
       disconnectedSince: null,
       downSince: now,
       heardAt: null,
+      lastInboundAt: now,
     };
     this.peers.set(member.sessionId, peer);
     const current = () => this.peers.get(member.sessionId) === peer && !this.closed;
@@ -393,6 +396,16 @@ export class PeerMesh {
       } catch {
         continue;
       }
+      if (quality.kbps !== null && quality.kbps > 0) peer.lastInboundAt = now;
+      const remoteSends = peer.view.role !== 'observer' && (peer.view.state.audio || peer.view.state.video);
+      if (connectedNow(peer.pc) && remoteSends && now - peer.lastInboundAt > REBUILD_AFTER_MS) {
+        // Connected on paper, yet nothing arrives from a side that says it sends: a stalled call.
+        peer.lastInboundAt = now;
+        if (peer.initiator) {
+          this.rebuild(peer, true);
+          continue;
+        }
+      }
       if (quality.audioBytes !== null && quality.audioBytes > 0 && quality.audioPower !== null && quality.audioPower > AUDIBLE_POWER) peer.heardAt = now;
       const heard = peer.heardAt !== null && now - peer.heardAt <= HEARD_WINDOW_MS && peer.downSince === null;
       if (quality.framesDecoded > peer.lastFrames) {
@@ -422,6 +435,10 @@ export class PeerMesh {
     }
     if (!this.closed) this.onChange();
   }
+}
+
+function connectedNow(pc: RTCPeerConnection): boolean {
+  return pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed';
 }
 
 /** The o= session id of an SDP (RFC 4566 section 5.2), constant for the life of a connection. */
