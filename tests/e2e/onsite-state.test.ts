@@ -41,7 +41,8 @@ describe.skipIf(!chromiumAvailable())('the scanner room on the workstation', () 
 
   it('keeps Start disabled, saying why, until the checklist of this exam is confirmed', async () => {
     expect((await onsite.grantTo(gateway, 'Rita Remote')).outcome).toBe('done');
-    await openExamAndQueue(operator, 'localizer');
+    // T1 FLASH: 20 images over about two minutes, so the stop lands mid-series even on a busy machine.
+    await openExamAndQueue(operator, 't1-gre-ax');
     await expect.poll(startReason).toBe('The onsite safety checklist is not confirmed for this exam');
     expect(await operator.getByTestId('btn-start').isDisabled()).toBe(true);
     await expect.poll(() => operator.getByTestId('onsite-checklist').textContent()).toMatch(/Not confirmed/);
@@ -54,7 +55,7 @@ describe.skipIf(!chromiumAvailable())('the scanner room on the workstation', () 
   it('marks a series stopped by the emergency stop as "stopped early", not "receiving"', async () => {
     await operator.getByTestId('btn-start').click();
     const thumb = operator.getByTestId('series-thumb').first();
-    await thumb.waitFor({ timeout: 15_000 });
+    await thumb.waitFor({ timeout: 30_000 });
     expect((await onsite.act({ name: 'emergency.stop', reason: 'patient moving' })).outcome).toBe('done');
     await expect.poll(() => thumb.getAttribute('data-status')).toBe('stopped');
     expect(await thumb.getByTestId('series-status').textContent()).toMatch(/stopped early/);

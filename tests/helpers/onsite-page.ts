@@ -13,8 +13,9 @@ export async function signInOnConnectForm(page: Page, gateway: Gateway, role: 'o
 }
 
 /** The onsite console page served by the gateway, signed in (and checked in unless told not to). */
-export async function openOnsiteConsole(browser: Browser, gateway: Gateway, name = 'Onsite Tech', options: { checkIn?: boolean } = {}): Promise<Page> {
+export async function openOnsiteConsole(browser: Browser, gateway: Gateway, name = 'Onsite Tech', options: { checkIn?: boolean; initScript?: string } = {}): Promise<Page> {
   const context = await browser.newContext();
+  if (options.initScript) await context.addInitScript(options.initScript);
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error('[onsite page error]', err));
   await page.goto(gateway.onsiteUrl);
@@ -31,10 +32,19 @@ export async function openOnsiteConsole(browser: Browser, gateway: Gateway, name
 }
 
 /** A workstation (core + browser shell) with its page connected to `gateway` in `role`. */
-export async function openWorkstationPage(browser: Browser, gateway: Gateway, role: 'operator' | 'observer', name: string, cleanups: (() => Promise<void>)[], url = gateway.url): Promise<Page> {
+export async function openWorkstationPage(
+  browser: Browser,
+  gateway: Gateway,
+  role: 'operator' | 'observer',
+  name: string,
+  cleanups: (() => Promise<void>)[],
+  url = gateway.url,
+  options: { initScript?: string } = {},
+): Promise<Page> {
   const ws = await startWorkstation(gateway.url);
   cleanups.push(ws.close);
   const context = await browser.newContext();
+  if (options.initScript) await context.addInitScript(options.initScript);
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error(`[${role} page error]`, err));
   await page.goto(ws.shell.url);

@@ -81,7 +81,8 @@ function RemotePane({ peer, sinkId }: { peer: PeerView; sinkId: string | null })
       data-outgoing-tracks={q?.outgoingTracks ?? 0}
       data-ice-restarts={peer.iceRestarts}
     >
-      <StreamVideo stream={peer.stream} testId="remote-video" />
+      {/* A new stream (after a rollback or a rebuild) gets a new element: a fresh decoder sink. */}
+      <StreamVideo key={peer.stream.id} stream={peer.stream} testId="remote-video" />
       {peer.role !== 'observer' ? <RemoteAudio stream={peer.stream} sinkId={sinkId} /> : null}
       <div className="media-caption">
         <span>

@@ -11,7 +11,7 @@ const RESTART_AFTER_DISCONNECTED_MS = 1500;
  * A connection not connected for this long (new, restarting, or closed under us) is thrown away
  * and built again: with sampling every second, a stalled call is rebuilding within 5 s.
  */
-export const REBUILD_AFTER_MS = 3000;
+export const REBUILD_AFTER_MS = 2500;
 const SAMPLE_EVERY_MS = 1000;
 /** "Hears" means audio measured arriving within this window (inbound bytes and a non-zero level). */
 export const HEARD_WINDOW_MS = 2000;
@@ -48,7 +48,7 @@ interface Peer {
   pc: RTCPeerConnection;
   /** Makes the first offer (the later member of the pair, protocol/signaling.ts offersTo). */
   initiator: boolean;
-  /** Perfect negotiation (W3C WebRTC 1.0, section 10.7): the polite peer rolls back on glare. */
+  /** Perfect negotiation (W3C WebRTC 1.0, section 10.7): on glare the impolite peer ignores the other's offer, the polite one yields. */
   polite: boolean;
   makingOffer: boolean;
   ignoreOffer: boolean;
@@ -60,14 +60,17 @@ interface Peer {
   /** Since when this connection has not been connected (null while connected). */
   downSince: number | null;
   heardAt: number | null;
+  /** Last sample with inbound bytes (audio or video). */
+  lastInboundAt: number;
 }
 
 /**
  * The call: one RTCPeerConnection per remote member this side exchanges media with, driven by
  * the gateway's room messages. The later of a pair makes the first offer (protocol/signaling.ts
  * offersTo); after that either side may renegotiate (an ICE restart), and offers that cross are
- * settled by perfect negotiation: the earlier member is polite and rolls back, the later one
- * ignores the colliding offer, so glare cannot wedge the call. A connection that stays down
+ * settled by perfect negotiation: the later member is impolite and ignores the colliding offer,
+ * the earlier one is polite and yields (by a fresh connection rather than a rollback, see
+ * applyDescription), so glare cannot wedge the call. A connection that stays down
  * (ICE failed, never connected, closed under us) is rebuilt from scratch by the initiator, and
  * the other side rebuilds when that fresh offer cannot apply to its old connection. A
  * receive-only side (observer, or no camera/microphone) offers recvonly transceivers and answers
@@ -207,6 +210,7 @@ export class PeerMesh {
       disconnectedSince: null,
       downSince: now,
       heardAt: null,
+      lastInboundAt: now,
     };
     this.peers.set(member.sessionId, peer);
     const current = () => this.peers.get(member.sessionId) === peer && !this.closed;
@@ -218,8 +222,17 @@ export class PeerMesh {
         event.track.stop();
         return;
       }
-      view.stream.addTrack(event.track);
-      peer.view = { ...peer.view };
+      const stream = peer.view.stream;
+      const sameKind = stream.getTracks().filter((t) => t.kind === event.track.kind);
+      if (sameKind.length === 0) {
+        stream.addTrack(event.track);
+        peer.view = { ...peer.view };
+      } else {
+        // A renegotiation (glare resolved by rollback) can bring a new receiver: show the newest
+        // track of each kind, in a new stream so the <video> and <audio> elements rebind.
+        const others = stream.getTracks().filter((t) => t.kind !== event.track.kind);
+        peer.view = { ...peer.view, stream: new MediaStream([...others, event.track]) };
+      }
       this.onChange();
     };
     pc.onicecandidate = (event) => {
@@ -274,6 +287,15 @@ export class PeerMesh {
     const collision = description.type === 'offer' && (peer.makingOffer || pc.signalingState !== 'stable');
     peer.ignoreOffer = !peer.polite && collision;
     if (peer.ignoreOffer) return;
+    if (collision) {
+      // The polite side yields. Rolling its offer back (setRemoteDescription's implicit
+      // rollback) leaves Chromium's receivers decoding into tracks that no longer reach a
+      // <video> (measured in tests/e2e/call-recovery.test.ts), so it yields by starting a fresh
+      // connection instead: its offer carries a new session id, and the other side rebuilds to
+      // answer it (isFromAnotherConnection). The roles swap, consistently on both sides.
+      this.rebuild(peer, true);
+      return;
+    }
     if (description.type === 'answer' && pc.signalingState !== 'have-local-offer') return; // a stale answer to a rolled-back offer
     await pc.setRemoteDescription(description);
     for (const c of peer.pendingCandidates.splice(0)) await pc.addIceCandidate(c).catch(() => undefined);
@@ -352,8 +374,12 @@ export class PeerMesh {
       if (this.peers.get(peer.view.sessionId) !== peer) continue;
       // Down too long (never connected, restarting without success, or closed under us): rebuild.
       const closedUnderUs = peer.pc.connectionState === 'closed' || peer.pc.signalingState === 'closed';
-      if (closedUnderUs) peer.downSince ??= now;
-      if (peer.downSince !== null && now - peer.downSince > REBUILD_AFTER_MS) {
+      if (closedUnderUs) {
+        peer.downSince ??= now;
+        peer.view = { ...peer.view, health: 'failed', problem: 'the connection closed', heard: false };
+      }
+      // A connection closed under us cannot come back: the initiator rebuilds at once.
+      if (peer.downSince !== null && (now - peer.downSince > REBUILD_AFTER_MS || (closedUnderUs && peer.initiator))) {
         if (peer.initiator) {
           this.rebuild(peer, true);
           continue;
@@ -366,6 +392,16 @@ export class PeerMesh {
         quality = await peer.sampler.sample();
       } catch {
         continue;
+      }
+      if (quality.kbps !== null && quality.kbps > 0) peer.lastInboundAt = now;
+      const remoteSends = peer.view.role !== 'observer' && (peer.view.state.audio || peer.view.state.video);
+      if (connectedNow(peer.pc) && remoteSends && now - peer.lastInboundAt > REBUILD_AFTER_MS) {
+        // Connected on paper, yet nothing arrives from a side that says it sends: a stalled call.
+        peer.lastInboundAt = now;
+        if (peer.initiator) {
+          this.rebuild(peer, true);
+          continue;
+        }
       }
       if (quality.audioBytes !== null && quality.audioBytes > 0 && quality.audioPower !== null && quality.audioPower > AUDIBLE_POWER) peer.heardAt = now;
       const heard = peer.heardAt !== null && now - peer.heardAt <= HEARD_WINDOW_MS && peer.downSince === null;
@@ -396,6 +432,10 @@ export class PeerMesh {
     }
     if (!this.closed) this.onChange();
   }
+}
+
+function connectedNow(pc: RTCPeerConnection): boolean {
+  return pc.iceConnectionState === 'connected' || pc.iceConnectionState === 'completed';
 }
 
 /** The o= session id of an SDP (RFC 4566 section 5.2), constant for the life of a connection. */

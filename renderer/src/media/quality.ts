@@ -48,8 +48,11 @@ export class QualitySampler {
     const report = await this.pc.getStats();
     const stats: Stat[] = [];
     report.forEach((s: Stat) => stats.push(s));
-    const inVideo = stats.find((s) => s.type === 'inbound-rtp' && s.kind === 'video');
-    const inAudio = stats.find((s) => s.type === 'inbound-rtp' && s.kind === 'audio');
+    // A renegotiation can leave an old receiver beside a new one: figures come from the one that
+    // received last, counters are summed over all so they never go backwards.
+    const inVideos = stats.filter((s) => s.type === 'inbound-rtp' && s.kind === 'video');
+    const inAudios = stats.filter((s) => s.type === 'inbound-rtp' && s.kind === 'audio');
+    const inVideo = newest(inVideos);
     const outVideo = stats.find((s) => s.type === 'outbound-rtp' && s.kind === 'video');
     const pair = stats.find((s) => s.type === 'candidate-pair' && s.nominated === true && s.state === 'succeeded');
     const inbound = stats.filter((s) => s.type === 'inbound-rtp');
@@ -60,9 +63,9 @@ export class QualitySampler {
       bytesOut: sum(outbound, 'bytesSent'),
       packetsIn: sum(inbound, 'packetsReceived'),
       packetsLost: sum(inbound, 'packetsLost'),
-      audioEnergy: num(inAudio?.totalAudioEnergy) ?? 0,
-      audioDuration: num(inAudio?.totalSamplesDuration) ?? 0,
-      audioBytesIn: num(inAudio?.bytesReceived) ?? 0,
+      audioEnergy: sum(inAudios, 'totalAudioEnergy'),
+      audioDuration: sum(inAudios, 'totalSamplesDuration'),
+      audioBytesIn: sum(inAudios, 'bytesReceived'),
     };
     const prev = this.last;
     this.last = now;
@@ -78,7 +81,7 @@ export class QualitySampler {
       kbps: prev && seconds > 0 ? ((now.bytesIn - prev.bytesIn) * 8) / 1000 / seconds : null,
       lossPct: prev && lost + received > 0 ? (100 * Math.max(0, lost)) / (lost + received) : prev ? 0 : null,
       rttMs: num(pair?.currentRoundTripTime) === null ? null : num(pair?.currentRoundTripTime)! * 1000,
-      framesDecoded: num(inVideo?.framesDecoded) ?? 0,
+      framesDecoded: sum(inVideos, 'framesDecoded'),
       audioPower: prev && audioSpan > 0 ? (now.audioEnergy - prev.audioEnergy) / audioSpan : null,
       audioBytes: prev ? now.audioBytesIn - prev.audioBytesIn : null,
       sendWidth: num(outVideo?.frameWidth),
@@ -88,6 +91,10 @@ export class QualitySampler {
       outgoingTracks: this.pc.getSenders().filter((s) => s.track !== null && s.track.readyState === 'live').length,
     };
   }
+}
+
+function newest(stats: Stat[]): Stat | undefined {
+  return stats.reduce<Stat | undefined>((best, s) => (!best || (num(s.lastPacketReceivedTimestamp) ?? 0) >= (num(best.lastPacketReceivedTimestamp) ?? 0) ? s : best), undefined);
 }
 
 function num(value: unknown): number | null {
