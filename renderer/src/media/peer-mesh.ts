@@ -1,6 +1,5 @@
 import {
   exchangesMedia,
-  sendsMedia,
   offersTo,
   type IceCandidate,
   type MediaGatewayMessage,
@@ -10,6 +9,7 @@ import {
   type SessionDescription,
 } from '../../../protocol/signaling.js';
 import type { LocalMedia } from './local-media.js';
+import { keepsIncomingTrack } from './incoming-track.js';
 import { QualitySampler, type QualitySample } from './quality.js';
 import type { SignalingPort } from './signaling-port.js';
 
@@ -152,9 +152,7 @@ export class PeerMesh {
     const peer: Peer = { view, pc, offerer, pendingCandidates: [], sampler: new QualitySampler(pc), lastFrames: 0, lastFrameProgressAt: performance.now(), disconnectedSince: null };
     this.peers.set(member.sessionId, peer);
     pc.ontrack = (event) => {
-      // Observers never send (the gateway relays only their receive-only descriptions); should a
-      // track arrive from one anyway, it is stopped, never shown or heard.
-      if (!sendsMedia(member.role)) {
+      if (!keepsIncomingTrack(member.role, event.track)) {
         event.track.stop();
         return;
       }
