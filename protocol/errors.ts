@@ -155,7 +155,7 @@ export const ErrorCode = {
   RLE_RUN_EXCEEDS_OUTPUT: 'LARMOR_E_RLE_RUN_EXCEEDS_OUTPUT',
   /** A segment ended before it produced Rows x Columns bytes. */
   RLE_SEGMENT_TOO_SHORT: 'LARMOR_E_RLE_SEGMENT_TOO_SHORT',
-  /** Non-zero bytes follow a segment that already produced Rows x Columns bytes (only 0x00 padding may, PS3.5 G.5). */
+  /** Non-zero bytes follow a segment that already produced Rows x Columns bytes (only 0x00 padding may, PS3.5 G.3.1). */
   RLE_TRAILING_DATA: 'LARMOR_E_RLE_TRAILING_DATA',
   /** encode(): the pixel buffer's length differs from Rows x Columns x Samples x bytes per sample. */
   RLE_INPUT_SIZE_MISMATCH: 'LARMOR_E_RLE_INPUT_SIZE_MISMATCH',

@@ -145,6 +145,9 @@ export async function startStorageScp(opts: StorageScpOptions): Promise<StorageS
     reject({ code: refusal.code, message: `${refusal.message} (peer ${remote ?? 'unknown'})`, callingAeTitle: '', sopInstanceUid: null });
 
   const accept = (socket: Socket) => {
+    // DIMSE is request/response in small PDUs: Nagle's algorithm would hold a C-STORE-RSP back
+    // until the peer's delayed ACK (upstream DCMTK disables it for the same reason).
+    socket.setNoDelay(true);
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     const busy = associations >= maxAssociations;

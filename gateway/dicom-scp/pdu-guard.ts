@@ -16,8 +16,9 @@
  * when it expires the transport is closed without a PDU (Sta2, action AA-2). Afterwards an idle
  * timer aborts an association whose peer sends nothing for `idleMs`.
  *
- * To dcmjs-dimse the guard is the socket: it emits the bytes it let through as 'data' and
- * passes 'close', 'error' and 'timeout' on; write() goes to the real socket.
+ * To dcmjs-dimse the guard is the socket: it emits each PDU it let through, whole, as 'data'
+ * (so at most one PDU, of a checked length, is held per connection), and passes 'close', 'error'
+ * and 'timeout' on; write() goes to the real socket.
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
@@ -48,12 +49,14 @@ const KNOWN_TYPES: ReadonlySet<number> = new Set(Object.values(PduType));
 export class PduGuard extends EventEmitter {
   private readonly header = Buffer.alloc(PDU_HEADER_LENGTH);
   private headerBytes = 0;
-  /** Bytes of the current PDU's body still to pass. */
-  private remaining = 0;
+  /** The PDU being received, allocated at its checked length, and how much of it has arrived. */
+  private pdu: Buffer | null = null;
+  private filled = 0;
   private currentType = 0;
   private pdus = 0;
   private associated = false;
   private closing = false;
+  private corked = false;
   private artim: NodeJS.Timeout | null;
   private idle: NodeJS.Timeout | null = null;
 
@@ -90,6 +93,16 @@ export class PduGuard extends EventEmitter {
 
   write(data: Uint8Array, callback?: (err?: Error | null) => void): boolean {
     if (this.socket.destroyed) return false;
+    // dcmjs-dimse writes a response in several pieces; with Nagle off (index.ts) each would be a
+    // system call and a packet of its own. Corked until the end of this tick, they go out as one.
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.socket.uncork();
+      });
+    }
     return this.socket.write(data, callback);
   }
 
@@ -114,14 +127,14 @@ export class PduGuard extends EventEmitter {
     if (this.associated) this.armIdle();
     let offset = 0;
     while (offset < chunk.length) {
-      if (this.remaining > 0) {
-        const take = Math.min(this.remaining, chunk.length - offset);
+      if (this.pdu !== null) {
+        const take = Math.min(this.pdu.length - this.filled, chunk.length - offset);
+        chunk.copy(this.pdu, this.filled, offset, offset + take);
+        this.filled += take;
         offset += take;
-        this.remaining -= take;
-        if (this.remaining === 0) this.pduComplete();
+        if (this.filled === this.pdu.length) this.pduComplete();
         continue;
       }
-      const headerStart = offset - this.headerBytes;
       const take = Math.min(PDU_HEADER_LENGTH - this.headerBytes, chunk.length - offset);
       chunk.copy(this.header, this.headerBytes, offset, offset + take);
       this.headerBytes += take;
@@ -130,17 +143,14 @@ export class PduGuard extends EventEmitter {
       this.headerBytes = 0;
       const refusal = this.check(this.header.readUInt8(0), this.header.readUInt32BE(2));
       if (refusal) {
-        // Pass on what preceded the refused PDU (complete PDUs), then answer at the socket.
-        if (headerStart > 0) this.emit('data', chunk.subarray(0, headerStart));
         this.close(refusal.pdu, refusal);
         return;
       }
-      if (this.remaining === 0) this.pduComplete();
+      if (this.filled === this.pdu!.length) this.pduComplete();
     }
-    this.emit('data', chunk);
   }
 
-  /** Checks one PDU header; on success the body's length becomes `remaining`. */
+  /** Checks one PDU header; on success room for the whole PDU is made and its header copied in. */
   private check(type: number, length: number): (GuardRefusal & { pdu: Buffer }) | null {
     const first = this.pdus === 0;
     if (!KNOWN_TYPES.has(type)) {
@@ -171,11 +181,18 @@ export class PduGuard extends EventEmitter {
     }
     this.pdus++;
     this.currentType = type;
-    this.remaining = length;
+    // Only now, with the length checked, is room made for the PDU: dcmjs-dimse then gets each
+    // PDU whole, in one piece, instead of re-joining its buffer on every chunk.
+    this.pdu = Buffer.allocUnsafe(PDU_HEADER_LENGTH + length);
+    this.header.copy(this.pdu, 0);
+    this.filled = PDU_HEADER_LENGTH;
     return null;
   }
 
   private pduComplete(): void {
+    const pdu = this.pdu!;
+    this.pdu = null;
+    this.emit('data', pdu);
     if (this.currentType === PduType.AssociateRq && !this.associated) {
       this.associated = true;
       if (this.artim) clearTimeout(this.artim);

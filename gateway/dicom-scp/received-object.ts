@@ -36,8 +36,8 @@ export const StoreStatus = {
 } as const;
 
 export interface ReceivedObject {
-  /** The data set bytes as they arrived, in the negotiated transfer syntax. */
-  dataset: Uint8Array;
+  /** The data set bytes as they arrived (whole, or in the chunks they came in), in the negotiated transfer syntax. */
+  dataset: Uint8Array | readonly Uint8Array[];
   transferSyntaxUid: string;
   /** Affected SOP Class / Instance UID of the C-STORE-RQ command. */
   sopClassUid: string;

@@ -206,7 +206,7 @@ export function createScpConnection(socket: Socket | PduGuard, ctx: ScpContext):
       let verdict: Verdict;
       try {
         verdict = examineReceivedObject({
-          dataset: Buffer.concat(reception.collector.chunks),
+          dataset: reception.collector.chunks,
           transferSyntaxUid: reception.transferSyntaxUid,
           sopClassUid: request.getAffectedSopClassUid() ?? '',
           sopInstanceUid,

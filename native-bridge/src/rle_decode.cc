@@ -61,7 +61,7 @@ bool DecodeSegment(const uint8_t* src, size_t start, size_t end, uint8_t* dst, s
                 "RLE segment " + std::to_string(segment) + " ended after " + std::to_string(out - dst) + " of " +
                     std::to_string(length) + " bytes");
   }
-  // What follows a full segment may only be padding: PS3.5 G.5 pads each segment to an even length
+  // What follows a full segment may only be padding: PS3.5 G.3.1 pads each segment to an even length
   // with a 0x00 byte, and DCMTK (dcmcrle) and GDCM (gdcmconv --rle) emit exactly that. Any other
   // byte is a run that would write past Rows x Columns, so the segment is refused rather than
   // silently cut (a no-op run, 0x80, is not padding either: no real encoder writes one there).

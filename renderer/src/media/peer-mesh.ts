@@ -1,5 +1,6 @@
-import { exchangesMedia, sendsMedia, offersTo, type IceCandidate, type MediaGatewayMessage, type MediaMember, type MediaRoomMessage, type MediaState, type SessionDescription } from '../../../protocol/signaling.js';
+import { exchangesMedia, offersTo, type IceCandidate, type MediaGatewayMessage, type MediaMember, type MediaRoomMessage, type MediaState, type SessionDescription } from '../../../protocol/signaling.js';
 import type { LocalMedia } from './local-media.js';
+import { keepsIncomingTrack } from './incoming-track.js';
 import { QualitySampler, type QualitySample } from './quality.js';
 import type { SignalingPort } from './signaling-port.js';
 
@@ -216,9 +217,7 @@ export class PeerMesh {
     const current = () => this.peers.get(member.sessionId) === peer && !this.closed;
     pc.ontrack = (event) => {
       if (!current()) return;
-      // Observers never send (the gateway relays only their receive-only descriptions); should a
-      // track arrive from one anyway, it is stopped, never shown or heard.
-      if (!sendsMedia(member.role)) {
+      if (!keepsIncomingTrack(member.role, event.track)) {
         event.track.stop();
         return;
       }

@@ -7,7 +7,7 @@ const MR = '1.2.840.10008.5.1.4.1.1.4';
 const MR_SMALL_UID = '1.3.6.1.4.1.5962.1.1.4.1.1.20040826185059.5457';
 const EXPLICIT = '1.2.840.10008.1.2.1';
 
-function received(over: Partial<Parameters<typeof examineReceivedObject>[0]> = {}) {
+function received(over: Partial<Omit<Parameters<typeof examineReceivedObject>[0], 'dataset'>> & { dataset?: Uint8Array } = {}) {
   return {
     dataset: datasetBytesOf(readSample('MR_small.dcm')),
     transferSyntaxUid: EXPLICIT,
