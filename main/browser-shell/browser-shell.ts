@@ -32,6 +32,9 @@ const MAX_BRIDGE_FRAME = 256 * 1024;
  * a shim implements window.larmor over this bridge. A harness and a fallback, not a second
  * product: the bridge admits only pages served by itself (Origin) holding this launch's token.
  */
+/** Close code (4000-4999: application) of a bridge displaced by a newer page of this workstation. */
+export const BRIDGE_SUPERSEDED = 4409;
+
 export async function startBrowserShell(options: BrowserShellOptions): Promise<BrowserShell> {
   const token = randomBytes(24).toString('base64url');
   const server: Server = createServer((req, res) => void serve(req, res));
@@ -71,11 +74,11 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
     }
-    // One workstation page drives the core: a second bridge would be a second, unseen operator.
-    if (wss.clients.size > 0) {
-      socket.end('HTTP/1.1 409 Conflict\r\n\r\n');
-      return;
-    }
+    // One workstation page drives the core at a time: a second bridge would be a second, unseen
+    // operator. The newest page (same origin, same per-launch token) takes over, as a second tab
+    // of the workstation does after the first released its media (renderer/src/logic/window-claim.ts);
+    // the older page's bridge is closed, and it never reconnects by itself.
+    for (const previous of wss.clients) previous.close(BRIDGE_SUPERSEDED, 'opened in another window');
     wss.handleUpgrade(req, socket, head, (ws) => bridge(ws, options.core));
   });
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
 import WebSocket from 'ws';
 import { startWorkstation } from '../helpers/shell.js';
+import { BRIDGE_SUPERSEDED } from '../../main/browser-shell/browser-shell.js';
 
 let ws: Awaited<ReturnType<typeof startWorkstation>>;
 
@@ -47,7 +48,7 @@ describe('browser shell', () => {
     expect(await tryBridge(`${base}bridge?token=${token}`, 'http://evil.example')).toBe(403);
   });
 
-  it('answers only on its loopback names (no DNS rebinding), and admits one bridge at a time', async () => {
+  it('answers only on its loopback names (no DNS rebinding), and drives the core from one bridge at a time: the newest page takes over', async () => {
     const port = new URL(ws.shell.url).port;
     const rebound = await new Promise<number>((resolve) => {
       request({ host: '127.0.0.1', port, path: '/', headers: { host: `evil.example:${port}` } }, (res) => resolve(res.statusCode ?? 0)).end();
@@ -59,7 +60,10 @@ describe('browser shell', () => {
     const origin = ws.shell.url.replace(/\/$/, '');
     const first = new WebSocket(`${base}bridge?token=${token}`, { origin });
     await new Promise((resolve) => first.once('open', resolve));
-    expect(await tryBridge(`${base}bridge?token=${token}`, origin)).toBe(409);
-    first.close();
+    const firstClosed = new Promise<number>((resolve) => first.once('close', (code) => resolve(code)));
+    const second = new WebSocket(`${base}bridge?token=${token}`, { origin });
+    await new Promise((resolve) => second.once('open', resolve));
+    expect(await firstClosed).toBe(BRIDGE_SUPERSEDED);
+    second.close();
   });
 });

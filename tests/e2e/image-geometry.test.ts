@@ -12,6 +12,7 @@ import { launchChromium } from '../helpers/browser.js';
 import { storescu } from '../helpers/dcmtk.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { startWorkstation } from '../helpers/shell.js';
+import { signInOnConnectForm } from '../helpers/onsite-page.js';
 
 const STUDY = { studyUid: '2.25.5550001', patientName: 'PHANTOM^ROUND', patientId: 'LARMOR-GEOM', studyDescription: 'Geometry' };
 const DISC_RADIUS_MM = 90;
@@ -93,9 +94,7 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await page.goto(workstation.shell.url);
   await page.getByTestId('connect-url').fill(gateway.url);
-  await page.getByTestId('connect-role').selectOption('observer');
-  await page.getByTestId('connect-name').fill('Reader');
-  await page.getByTestId('connect-submit').click();
+  await signInOnConnectForm(page, gateway, 'observer', 'Reader');
   await page.waitForFunction(() => /connected/i.test(document.querySelector('[data-testid="link-status"]')?.textContent ?? ''));
 });
 

@@ -92,7 +92,8 @@ describe('larmor record (the built CLI, as a process)', () => {
     cleanups.push(() => new Promise<void>((resolve) => dead.server.close(() => resolve())));
     const out = tempDir();
     const events = join(out, 'events.jsonl');
-    const child = spawn(process.execPath, [LARMOR, 'record', '--gateway', proxy.url, '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [LARMOR, 'record', '--gateway', proxy.url, '--out', out, '--role', 'observer', '--user', testUserId('Observer'), '--password-stdin'], { stdio: ['pipe', 'ignore', 'pipe'] });
+    child.stdin!.end(`${TEST_PASSWORD}\n`);
     cleanups.push(() => void child.kill('SIGKILL'));
     stderrOf(child);
     const healthy = () => lines(events).filter((e) => e.type === 'health' && e.state === 'healthy').length;
@@ -116,7 +117,11 @@ describe('larmor record (the built CLI, as a process)', () => {
   it('stops with status 1 and the refusal code on stderr when the gateway refuses it', async () => {
     gateway = await startTestGateway({ token: 'site-secret' });
     const out = tempDir();
-    const child = spawn(process.execPath, [LARMOR, 'record', '--gateway', gateway.url, '--out', out, '--token', 'wrong'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [LARMOR, 'record', '--gateway', gateway.url, '--out', out, '--role', 'observer', '--user', testUserId('Observer'), '--password-stdin'], {
+      stdio: ['pipe', 'ignore', 'pipe'],
+      env: { ...process.env, LARMOR_GATEWAY_TOKEN: 'wrong' },
+    });
+    child.stdin!.end(`${TEST_PASSWORD}\n`);
     cleanups.push(() => void child.kill('SIGKILL'));
     const stderr = stderrOf(child);
     expect(await exited(child)).toBe(1);

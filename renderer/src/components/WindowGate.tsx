@@ -33,7 +33,9 @@ export function WindowGate({ children }: { children: ReactNode }) {
           only one of you.
         </p>
         <p>
-          <button type="button" className="primary" data-testid="window-take-back" onClick={() => claim.current?.claim()}>
+          {/* The other window took over this workstation's bridge to its core as well; loading this
+              page again opens a fresh bridge and claims the window, as opening it did. */}
+          <button type="button" className="primary" data-testid="window-take-back" onClick={() => window.location.reload()}>
             Use this window instead
           </button>
         </p>
