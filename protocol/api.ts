@@ -85,6 +85,8 @@ export interface LogEntry {
   kind: LogKind;
   level: 'info' | 'warning' | 'alarm';
   text: string;
+  /** A refused image's code and reason, kept structured so the viewer never parses `text`. */
+  refusal?: { code: string; message: string };
 }
 
 /**

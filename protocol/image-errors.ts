@@ -19,6 +19,8 @@ export const ImageErrorCode = {
   DICOM_TOO_LARGE: 'LARMOR_E_DICOM_TOO_LARGE',
   /** The receiver's onImage handler threw; the peer is told the store failed. */
   DICOM_HANDLER_FAILED: 'LARMOR_E_DICOM_HANDLER_FAILED',
+  /** The image's declared geometry (rows x columns x frames x bytes) exceeds a configured limit. */
+  IMAGE_TOO_LARGE: 'LARMOR_E_IMAGE_TOO_LARGE',
 } as const;
 
 export type ImageErrorCode = (typeof ImageErrorCode)[keyof typeof ImageErrorCode];

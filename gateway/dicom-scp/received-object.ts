@@ -8,6 +8,8 @@
  * protocol/rle-errors.ts) for unreadable data, else ImageErrorCode from protocol/image-errors.ts.
  */
 import { readPart10, imageInfo, Tag, type DicomFile } from '../../native-bridge/dicom/index.js';
+import { requirePixelData } from '../../native-bridge/image-codecs.js';
+import type { LarmorError } from '../../protocol/errors.js';
 import { ImageErrorCode } from '../../protocol/image-errors.js';
 import { isValidUid } from '../imaging/uids.js';
 import { wrapAsPart10 } from './file-meta.js';
@@ -43,6 +45,8 @@ export interface ReceivedObject {
 export interface ReceivedImage {
   /** Complete Part 10 file; the data set is byte-for-byte what the peer sent. */
   part10: Uint8Array;
+  /** `part10` as parsed here, once: handed on so that nothing parses it again. */
+  file: DicomFile;
   transferSyntaxUid: string;
   sopClassUid: string;
   sopInstanceUid: string;
@@ -94,8 +98,10 @@ export function examineReceivedObject(obj: ReceivedObject): Verdict {
       StoreStatus.DataSetDoesNotMatchSopClass,
     );
   }
-  if (!file.dataset.has(Tag.PixelData)) {
-    return refuse(ImageErrorCode.DICOM_NOT_AN_IMAGE, `${obj.sopClassUid} object ${obj.sopInstanceUid} has no Pixel Data`, StoreStatus.SopClassNotSupported);
+  try {
+    requirePixelData(file.dataset, `${obj.sopClassUid} object ${obj.sopInstanceUid}`);
+  } catch (err) {
+    return refuse((err as LarmorError).code, (err as Error).message, StoreStatus.SopClassNotSupported);
   }
   try {
     const info = imageInfo(file.dataset);
@@ -115,6 +121,7 @@ export function examineReceivedObject(obj: ReceivedObject): Verdict {
     ok: true,
     image: {
       part10,
+      file,
       transferSyntaxUid: obj.transferSyntaxUid,
       sopClassUid: obj.sopClassUid,
       sopInstanceUid: obj.sopInstanceUid,

@@ -29,7 +29,7 @@ export async function attachImaging(gateway: Gateway, dicom: DicomReceiverOption
         host: dicom.host ?? '127.0.0.1',
         aeTitle: dicom.aeTitle ?? 'LARMOR',
         onImage: (image) => {
-          const result = pipeline.accept(image.part10, 'c-store');
+          const result = pipeline.acceptParsed(image.file, image.part10, 'c-store');
           log(`C-STORE from ${image.callingAeTitle}: ${image.sopInstanceUid} ${result.ok ? `forwarded (${result.transferSyntaxUid})` : `refused ${result.code}`}`);
         },
         onReject: (error) => {

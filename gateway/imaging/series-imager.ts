@@ -10,7 +10,8 @@
 import { LarmorError } from '../../protocol/errors.js';
 import { ImageErrorCode } from '../../protocol/image-errors.js';
 import type { QueuedSequence } from '../../protocol/scanner.js';
-import { buildMrImage } from './mr-dataset.js';
+import { TransferSyntax, writePart10, type DicomElement } from '../../native-bridge/dicom/index.js';
+import { mrImageElements } from './mr-dataset.js';
 import { addRicianNoise, createRandom, hashSeed, noiseSigma } from './noise.js';
 import { PHANTOM_SLAB_CENTRE_Z_MM, phantomSlice, type SliceGeometry } from './phantom.js';
 import { tissueSignalTable } from './signal.js';
@@ -60,6 +61,8 @@ export interface SeriesImager {
   sliceInfo(index: number): SliceInfo;
   /** Complete Part 10 file of image `index` (0-based), Explicit VR Little Endian. */
   renderSlice(index: number): Uint8Array;
+  /** The same slice as writer input with native Pixel Data, for a caller that encodes and writes it once. */
+  renderSliceElements(index: number): DicomElement[];
 }
 
 /** Largest stored value (Bits Stored 12). */
@@ -183,13 +186,17 @@ export function createSeriesImager(opts: SeriesImagerOptions): SeriesImager {
   }
 
   function renderSlice(index: number): Uint8Array {
+    return writePart10({ transferSyntaxUid: TransferSyntax.ExplicitVRLittleEndian, elements: renderSliceElements(index) });
+  }
+
+  function renderSliceElements(index: number): DicomElement[] {
     const info = sliceInfo(index);
     const window = windows[Math.floor(index / p.slices)];
     const x0 = -((p.matrixCols - 1) / 2) * columnSpacingMm;
     const y0 = -((p.matrixRows - 1) / 2) * rowSpacingMm;
     // Each image's time: its share of the acquisition after the start.
     const imageTime = new Date(acquiredAt.getTime() + (seq.acquisitionTimeS * 1000 * (index + 1)) / imagesInSeries);
-    return buildMrImage({
+    return mrImageElements({
       patientName: study.patientName,
       patientId: study.patientId,
       patientBirthDate: study.patientBirthDate ?? '',
@@ -235,5 +242,5 @@ export function createSeriesImager(opts: SeriesImagerOptions): SeriesImager {
     });
   }
 
-  return { imagesInSeries, seriesDescription, sliceInfo, renderSlice };
+  return { imagesInSeries, seriesDescription, sliceInfo, renderSlice, renderSliceElements };
 }

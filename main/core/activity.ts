@@ -69,7 +69,7 @@ export function toLogEntry(a: Activity): LogEntry | null {
     case 'media-health':
       return { at: a.at, kind: 'health', level: a.health === 'ok' ? 'info' : 'warning', text: `audio/video ${a.health}${a.reason ? `: ${a.reason}` : ''}` };
     case 'image-error':
-      return { at: a.at, kind: 'image', level: 'warning', text: `image refused: ${a.code} ${a.message}` };
+      return { at: a.at, kind: 'image', level: 'warning', text: `image refused: ${a.code} ${a.message}`, refusal: { code: a.code, message: a.message } };
     case 'protocol-error':
       return { at: a.at, kind: 'error', level: 'warning', text: `gateway sent a bad frame: ${a.code} ${a.message}` };
   }

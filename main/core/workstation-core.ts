@@ -3,7 +3,9 @@ import {
   ConnectRequest,
   ErrorCode,
   LarmorError,
+  decodeImageFrame,
   describeIssues,
+  type ImageFrameHeader,
   type CommandView,
   type GatewayMessage,
   type LinkView,
@@ -31,15 +33,21 @@ export interface WorkstationCoreEvents {
   log: [LogEntry];
   activity: [Activity];
   image: [PreviewImage];
-  /** Raw image frame as received, for the recorder (header already validated). */
-  'image-frame': [Uint8Array];
+  /** An image frame taken (new number, decoded), for the recorder: its header and Part 10 bytes. */
+  'image-received': [ImageFrameHeader, Uint8Array];
   /** WebRTC room and signals from the gateway, for the renderer's peer connections (issue 6). */
   media: [MediaGatewayMessage];
   /** The renderer's judgement of the call (no frames, ICE failed), for the link-health model. */
   'media-health': [{ health: 'ok' | 'degraded' | 'failed'; reason: string | null }];
 }
 
-export type ImageHandler = (frame: Uint8Array) => void;
+/** What the image decoder makes of one binary frame (main/images/image-intake.ts). */
+export type ImageDecodeResult =
+  | { ok: true; seq: number; header: ImageFrameHeader; part10: Uint8Array; images: PreviewImage[] }
+  | { ok: false; seq: number | null; code: string; message: string };
+
+/** Binary frame -> preview images; may run elsewhere (a worker) and answer later. */
+export type ImageDecoder = (frame: Uint8Array) => ImageDecodeResult | Promise<ImageDecodeResult>;
 
 export interface WorkstationCoreOptions {
   /** Outbox and audit record; without it commands are still relayed, but not across a restart. */
@@ -70,7 +78,10 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   private lastSeq = 0;
   /** The gateway boot `lastSeq` counts in (from its welcome): numbering restarts with each boot. */
   private bootId: string | null = null;
-  private imageHandler: ImageHandler | null = null;
+  private imageDecoder: ImageDecoder | null = null;
+  /** Decoded images are applied in arrival order even when a worker answers out of order. */
+  private imageTail: Promise<void> = Promise.resolve();
+  private imagesPending = 0;
   private connectAttempt = 0;
   readonly relay: CommandRelay;
 
@@ -98,9 +109,9 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     this.wireSupervisor();
   }
 
-  /** Installed by the image intake (issue 4): turns binary frames into preview images. */
-  setImageHandler(handler: ImageHandler): void {
-    this.imageHandler = handler;
+  /** Installed by the image intake: turns binary frames into preview images. */
+  setImageDecoder(decoder: ImageDecoder): void {
+    this.imageDecoder = decoder;
   }
 
   view(): WorkstationView {
@@ -138,11 +149,6 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   /** Resolves with the final outcome; refused at once (LINK_DOWN, with why) while the link is down. */
   sendCommand(command: ScannerCommand): Promise<CommandView> {
     return this.relay.send(command);
-  }
-
-  /** Called by the image intake after an image frame's sequence number is known. */
-  noteImageSeq(seq: number): boolean {
-    return this.acceptSeq(seq);
   }
 
   /**
@@ -320,9 +326,43 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     }
   }
 
+  /**
+   * The number is taken when the frame arrives, before it is decoded, so that events after it
+   * are not mistaken for a replay while a worker decodes; results are applied in arrival order.
+   */
   private receiveImage(frame: Uint8Array): void {
-    this.emit('image-frame', frame);
-    this.imageHandler?.(frame);
+    const decoder = this.imageDecoder;
+    if (decoder === null) return;
+    let seq: number;
+    try {
+      seq = decodeImageFrame(frame).header.seq;
+    } catch (err) {
+      this.applyImage({ ok: false, seq: null, code: (err as { code?: string }).code ?? ErrorCode.INTERNAL, message: (err as Error).message });
+      return;
+    }
+    if (!this.acceptSeq(seq)) return; // replayed after a resume: already seen
+    const result = decoder(frame);
+    if (!(result instanceof Promise) && this.imagesPending === 0) {
+      this.applyImage(result);
+      return;
+    }
+    this.imagesPending++;
+    const settled = Promise.resolve(result).catch((err: unknown): ImageDecodeResult => ({ ok: false, seq, code: (err as { code?: string }).code ?? ErrorCode.INTERNAL, message: (err as Error).message }));
+    this.imageTail = this.imageTail.then(async () => {
+      this.applyImage(await settled);
+      this.imagesPending--;
+    });
+  }
+
+  private applyImage(result: ImageDecodeResult): void {
+    if (!result.ok) {
+      this.record({ type: 'image-error', at: now(), seq: result.seq, code: result.code, message: result.message });
+      return;
+    }
+    const { header, part10 } = result;
+    this.emit('image-received', header, part10);
+    this.record({ type: 'image', at: now(), seq: header.seq, sopInstanceUid: header.sopInstanceUid, seriesUid: header.seriesUid, transferSyntaxUid: header.transferSyntaxUid, bytes: part10.length, source: header.source });
+    for (const image of result.images) this.emit('image', image);
   }
 
   private setLink(view: LinkView): void {

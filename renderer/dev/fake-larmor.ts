@@ -105,7 +105,7 @@ export function installFakeLarmor(scenario: FakeScenario): void {
   ];
   if (scenario.role === 'observer') {
     // One screenshot shows how a refused image looks (the core logs refusals as kind 'image').
-    log.push({ at: iso(-40), kind: 'image', level: 'warning', text: 'image refused: LARMOR_E_DICOM_NOT_AN_IMAGE SOP 1.2.826.0.1.3680043.10.543.99.7 has no Pixel Data (7FE0,0010)' });
+    log.push({ at: iso(-40), kind: 'image', level: 'warning', text: 'image refused: LARMOR_E_DICOM_NOT_AN_IMAGE SOP 1.2.826.0.1.3680043.10.543.99.7 has no Pixel Data (7FE0,0010)', refusal: { code: 'LARMOR_E_DICOM_NOT_AN_IMAGE', message: 'SOP 1.2.826.0.1.3680043.10.543.99.7 has no Pixel Data (7FE0,0010)' } });
   }
 
   // Live images: an analytic head phantom (ellipses, T2-like contrast: CSF bright, white matter

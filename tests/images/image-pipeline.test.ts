@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../protocol/index.js';
+import { ErrorCode, ImageErrorCode } from '../../protocol/index.js';
 import { Tag, TransferSyntax, pixelDataFrames, readPart10, writePart10 } from '../../native-bridge/dicom/index.js';
 import { rle } from '../../native-bridge/index.js';
 import { ImagePipeline, type ImageSink } from '../../gateway/images/image-pipeline.js';
@@ -73,7 +73,7 @@ describe('ImagePipeline', () => {
         { tag: 0x0020000e, vr: 'UI', value: '2.25.2' },
       ],
     });
-    expect(new ImagePipeline(sink).accept(noImage, 'c-store')).toMatchObject({ ok: false, code: ErrorCode.UNSUPPORTED_IMAGE });
+    expect(new ImagePipeline(sink).accept(noImage, 'c-store')).toMatchObject({ ok: false, code: ImageErrorCode.DICOM_NOT_AN_IMAGE });
   });
 
   it('refuses JPEG (made by DCMTK dcmcjpeg) as an unsupported transfer syntax', () => {

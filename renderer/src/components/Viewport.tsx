@@ -240,14 +240,16 @@ export function Viewport() {
         </>
       ) : null}
       {refusal ? (
-        <div className="viewer-refusal" role="status" data-testid="image-refusal" title={refusal.text}>
+        <div className="viewer-refusal" role="status" data-testid="image-refusal" title={`${refusal.code} ${refusal.message}`}>
           <span className="tone-warn status-icon" aria-hidden="true">
             ▲
           </span>
           <span className="tone-warn refusal-word">Image refused</span>
           <span className="mono muted">{formatClock(refusal.at)}</span>
           {/* The label already says it; the rest is the code and the reason. */}
-          <span className="refusal-text">{refusal.text.replace(/^image refused( by the viewer)?:\s*/i, '')}</span>
+          <span className="refusal-text">
+            {refusal.code} {refusal.message}
+          </span>
           <button type="button" className="ghost small" aria-label="Dismiss the image refusal notice" onClick={() => appStore.getState().dismissImageRefusal()}>
             ✕
           </button>

@@ -23,7 +23,8 @@ export const INITIAL_SERIES_VIEW: SeriesView = { currentSop: null, pinned: false
 
 export interface ImageRefusal {
   at: string;
-  text: string;
+  code: string;
+  message: string;
 }
 
 /**
@@ -58,9 +59,9 @@ export interface ImagesSlice {
 export const createImagesSlice =
   (deps: StoreDeps): SliceCreator<ImagesSlice> =>
   (set, get) => {
-    function refuse(text: string): void {
-      const entry: LogEntry = { at: deps.now(), kind: 'image', level: 'warning', text };
-      set({ imageRefusal: { at: entry.at, text } });
+    function refuse(refusal: { code: string; message: string }): void {
+      const entry: LogEntry = { at: deps.now(), kind: 'image', level: 'warning', text: `image refused by the viewer: ${refusal.code} ${refusal.message}`, refusal };
+      set({ imageRefusal: { at: entry.at, ...refusal } });
       get().appendLog(entry);
     }
 
@@ -94,7 +95,7 @@ export const createImagesSlice =
           viewerImage = toViewerImage(image, arrival);
         } catch (error) {
           if (!(error instanceof ImageRefusedError)) throw error;
-          refuse(`image refused by the viewer: ${error.code} ${error.message} (SOP ${image.sopInstanceUid || 'unknown'})`);
+          refuse({ code: error.code, message: `${error.message} (SOP ${image.sopInstanceUid || 'unknown'})` });
           return;
         }
         const uid = viewerImage.meta.seriesUid;
@@ -121,7 +122,7 @@ export const createImagesSlice =
       },
 
       noteImageLog: (entry) => {
-        if (entry.kind === 'image' && entry.level !== 'info') set({ imageRefusal: { at: entry.at, text: entry.text } });
+        if (entry.kind === 'image' && entry.refusal) set({ imageRefusal: { at: entry.at, ...entry.refusal } });
       },
       dismissImageRefusal: () => set({ imageRefusal: null }),
 

@@ -140,15 +140,21 @@ describe('refused images', () => {
   it('are refused in the viewer with a clear message in the viewport and the event log', () => {
     push(image('1', 1, { rows: 512, columns: 512, pixels: samples([1, 2], 16, false) }));
     expect(store.getState().series).toEqual({});
-    expect(store.getState().imageRefusal?.text).toMatch(/LARMOR_E_IMAGE_UNSUPPORTED .*needs 524288.*SOP 1\.1/);
+    expect(store.getState().imageRefusal).toMatchObject({ code: 'LARMOR_E_IMAGE_UNSUPPORTED', message: expect.stringMatching(/needs 524288.*SOP 1\.1/) });
     expect(store.getState().log.at(-1)).toMatchObject({ kind: 'image', level: 'warning', at: NOW });
   });
   it('refused by the core show in the viewport from their log entry, until dismissed', () => {
-    const refusal: LogEntry = { at: NOW, kind: 'image', level: 'warning', text: 'image refused: LARMOR_E_DICOM_NOT_AN_IMAGE no Pixel Data' };
+    const refusal: LogEntry = {
+      at: NOW,
+      kind: 'image',
+      level: 'warning',
+      text: 'image refused: LARMOR_E_DICOM_NOT_AN_IMAGE no Pixel Data',
+      refusal: { code: 'LARMOR_E_DICOM_NOT_AN_IMAGE', message: 'no Pixel Data' },
+    };
     fake.pushLog({ at: NOW, kind: 'image', level: 'info', text: 'image received (c-store, 512 KiB)' });
     expect(store.getState().imageRefusal).toBeNull();
     fake.pushLog(refusal);
-    expect(store.getState().imageRefusal).toEqual({ at: NOW, text: refusal.text });
+    expect(store.getState().imageRefusal).toEqual({ at: NOW, code: 'LARMOR_E_DICOM_NOT_AN_IMAGE', message: 'no Pixel Data' });
     expect(store.getState().log).toHaveLength(2);
     store.getState().dismissImageRefusal();
     expect(store.getState().imageRefusal).toBeNull();
