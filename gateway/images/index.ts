@@ -1,5 +1,6 @@
 import type { Gateway } from '../server/gateway.js';
 import { startStorageScp } from '../dicom-scp/index.js';
+import type { ImageLimits } from '../../native-bridge/image-limits.js';
 import { ImagePipeline } from './image-pipeline.js';
 import { streamSimulatorImages } from './simulator-images.js';
 
@@ -20,8 +21,8 @@ export interface Imaging {
  * Images into the gateway: the simulator's slices and, when asked for, a DICOM Storage SCP for
  * a real scanner (or DCMTK storescu), both through one pipeline to every workstation.
  */
-export async function attachImaging(gateway: Gateway, dicom: DicomReceiverOptions | undefined, log: (line: string) => void): Promise<Imaging> {
-  const pipeline = new ImagePipeline(gateway);
+export async function attachImaging(gateway: Gateway, dicom: DicomReceiverOptions | undefined, log: (line: string) => void, limits?: ImageLimits): Promise<Imaging> {
+  const pipeline = new ImagePipeline(gateway, undefined, { limits });
   const stopSimulator = streamSimulatorImages(gateway.scanner, pipeline, gateway.site);
   const scp = dicom
     ? await startStorageScp({

@@ -1,9 +1,25 @@
-import { encodeImageFrame, type EventMessage, type GatewayEventBody, type ImageFrameHeader } from '../../protocol/index.js';
+import type { WebSocket } from 'ws';
+import { encodeImageFrameChunks, type EventMessage, type GatewayEventBody, type ImageFrameHeader } from '../../protocol/index.js';
 
 /** One numbered event, serialised once and sent as is to every client (and on replay). */
 export interface BufferedEvent {
   seq: number;
-  frame: string | Uint8Array;
+  /** A JSON event, an image in one binary message, or an image in chunks sent back to back. */
+  frame: string | Uint8Array | readonly Uint8Array[];
+}
+
+/** Send one buffered event: its chunks back to back, so no other message comes between them. */
+export function sendEvent(ws: WebSocket, event: BufferedEvent): void {
+  if (typeof event.frame === 'string' || event.frame instanceof Uint8Array) {
+    ws.send(event.frame);
+    return;
+  }
+  for (const chunk of event.frame) ws.send(chunk);
+}
+
+function eventBytes(event: BufferedEvent): number {
+  if (typeof event.frame === 'string' || event.frame instanceof Uint8Array) return event.frame.length;
+  return event.frame.reduce((n, chunk) => n + chunk.length, 0);
 }
 
 /**
@@ -29,7 +45,9 @@ export class EventBuffer {
 
   appendImage(header: Omit<ImageFrameHeader, 'seq' | 'at'>, part10: Uint8Array): BufferedEvent {
     const seq = ++this.seq;
-    return this.keep({ seq, frame: encodeImageFrame({ ...header, seq, at: new Date().toISOString() }, part10) });
+    // Below the WebSocket frame limit whatever the image's size: a resume can always deliver it.
+    const chunks = encodeImageFrameChunks({ ...header, seq, at: new Date().toISOString() }, part10);
+    return this.keep({ seq, frame: chunks.length === 1 ? chunks[0]! : chunks });
   }
 
   /** Events after `seq`, or undefined when some of them are no longer kept. */
@@ -42,9 +60,9 @@ export class EventBuffer {
 
   private keep(event: BufferedEvent): BufferedEvent {
     this.events.push(event);
-    this.bytes += event.frame.length;
+    this.bytes += eventBytes(event);
     while (this.events.length > this.maxEvents || (this.bytes > this.maxBytes && this.events.length > 1)) {
-      this.bytes -= this.events.shift()!.frame.length;
+      this.bytes -= eventBytes(this.events.shift()!);
     }
     return event;
   }

@@ -29,6 +29,7 @@ import { OnsiteHandler } from './onsite-handler.js';
 import { SessionRegistry, type ClientSession } from './sessions.js';
 import { newDicomUid } from './uids.js';
 import { attachImaging, type DicomReceiverOptions, type Imaging } from '../images/index.js';
+import type { ImageLimits } from '../../native-bridge/image-limits.js';
 
 export interface GatewayOptions {
   port?: number;
@@ -62,6 +63,8 @@ export interface GatewayOptions {
   onsiteDir?: string;
   /** Extra HTTP routes. Return true when handled. */
   httpRoutes?: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** Decoded-size caps for every image (simulator or C-STORE); default DEFAULT_IMAGE_LIMITS. */
+  imageLimits?: ImageLimits;
 }
 
 /** Control frames are small; anything bigger is refused with an error and the link stays up. */
@@ -153,7 +156,7 @@ export class Gateway {
       gateway.http.once('error', reject);
       gateway.http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
     });
-    gateway.imaging = await attachImaging(gateway, options.dicom, gateway.log);
+    gateway.imaging = await attachImaging(gateway, options.dicom, gateway.log, options.imageLimits);
     gateway.scanner.startClock();
     gateway.liveness = setInterval(() => gateway.dropSilentClients(), gateway.heartbeatIntervalMs);
     gateway.liveness.unref();

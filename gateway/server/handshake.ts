@@ -1,7 +1,7 @@
 import { ErrorCode, PROTOCOL_VERSION, type HelloMessage, type ScannerSnapshot } from '../../protocol/index.js';
 import type { GatewayContext } from './context.js';
 import type { ControlDesk } from './control.js';
-import type { BufferedEvent, EventBuffer } from './event-buffer.js';
+import { sendEvent, type BufferedEvent, type EventBuffer } from './event-buffer.js';
 import type { ClientSession } from './sessions.js';
 
 export interface HandshakeDeps {
@@ -46,7 +46,7 @@ export class Handshake {
       snapshot: this.deps.snapshot(),
       lastSeq: replay ? (hello.resumeFrom as number) : this.deps.events.lastSeq,
     });
-    for (const event of replay ?? []) session.ws.send(event.frame);
+    for (const event of replay ?? []) sendEvent(session.ws, event);
     for (const say of arrival) this.ctx.notice(say.level, say.text);
     this.ctx.publishSnapshot();
   }

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import {
   ConnectRequest,
   ErrorCode,
+  ImageChunkAssembler,
   LarmorError,
   decodeImageFrame,
   describeIssues,
@@ -82,6 +83,8 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   /** Decoded images are applied in arrival order even when a worker answers out of order. */
   private imageTail: Promise<void> = Promise.resolve();
   private imagesPending = 0;
+  /** Images larger than one WebSocket message arrive in chunks; whole ones are sequenced. */
+  private readonly imageChunks = new ImageChunkAssembler();
   private connectAttempt = 0;
   readonly relay: CommandRelay;
 
@@ -186,6 +189,8 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   }
 
   private welcomed(welcome: WelcomeMessage, route: string, resume: ResumePoint | undefined): void {
+    // A chunked image cut by the link is replayed whole after the resume (its number was not taken).
+    this.imageChunks.reset();
     if (resume === undefined) {
       this.takeSnapshot(welcome);
       this.record({ type: 'scanner', at: now(), state: welcome.snapshot.state, seq: welcome.lastSeq, activeSequence: activeName(welcome.snapshot) });
@@ -330,11 +335,14 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
    * The number is taken when the frame arrives, before it is decoded, so that events after it
    * are not mistaken for a replay while a worker decodes; results are applied in arrival order.
    */
-  private receiveImage(frame: Uint8Array): void {
+  private receiveImage(chunk: Uint8Array): void {
     const decoder = this.imageDecoder;
     if (decoder === null) return;
     let seq: number;
+    let frame: Uint8Array | null;
     try {
+      frame = this.imageChunks.add(chunk);
+      if (frame === null) return; // more parts to come
       seq = decodeImageFrame(frame).header.seq;
     } catch (err) {
       this.applyImage({ ok: false, seq: null, code: (err as { code?: string }).code ?? ErrorCode.INTERNAL, message: (err as Error).message });
