@@ -1,6 +1,7 @@
 import { decodeImageFrame, type ImageFrameHeader } from '../../protocol/index.js';
 import { DEFAULT_IMAGE_LIMITS, imageCodecs as defaultCodecs, type ImageCodecs, type ImageLimits } from '../../native-bridge/index.js';
 import type { ImageDecodeResult, WorkstationCore } from '../core/workstation-core.js';
+import { createDecodePool, type DecodePool } from './decode-pool.js';
 import { toPreviewImages } from './preview-image.js';
 
 /** What one image frame from the gateway becomes: its number and preview images, or a coded refusal. */
@@ -36,9 +37,18 @@ export function intakeImageFrame(frame: Uint8Array, options: IntakeOptions = {})
   }
 }
 
-/** Install the intake as the core's image decoder (on this thread; see decode-pool.ts for workers). */
-export function attachImageIntake(core: WorkstationCore, options: IntakeOptions = {}): void {
+/**
+ * Install the intake as the core's image decoder: on worker threads when `workers` > 0 (see
+ * decode-pool.ts), so a large image never delays heartbeats; else on this thread.
+ */
+export function attachImageIntake(core: WorkstationCore, options: IntakeOptions & { workers?: number } = {}): DecodePool | null {
+  if (options.workers !== undefined && options.workers > 0) {
+    const pool = createDecodePool({ size: options.workers, limits: options.limits });
+    core.setImageDecoder((frame) => pool.decode(frame));
+    return pool;
+  }
   core.setImageDecoder((frame) => intakeImageFrame(frame, options));
+  return null;
 }
 
 function codeOf(err: unknown): string {

@@ -1,0 +1,70 @@
+/**
+ * Image decoding off the event loop: a small pool of worker threads (node:worker_threads) each
+ * running the pure intake, so that heartbeats, commands and the UI bridge are never delayed by
+ * an image however large. Frames are handed out round-robin to the least busy worker; results
+ * come back as promises, which the core applies in arrival order.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { ImageLimits } from '../../native-bridge/index.js';
+import type { ImageDecodeResult } from '../core/workstation-core.js';
+
+export interface DecodePool {
+  decode(frame: Uint8Array): Promise<ImageDecodeResult>;
+  close(): Promise<void>;
+}
+
+interface Slot {
+  worker: Worker;
+  busy: number;
+}
+
+/**
+ * The compiled worker; or, run from TypeScript sources (tests, tsx), a bootstrap that registers
+ * tsx's loader in the worker first (loader hooks of the main thread do not reach workers).
+ */
+function startWorker(workerData: unknown): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./decode-worker.js', import.meta.url), { workerData });
+  const source = new URL('./decode-worker.ts', import.meta.url).href;
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}
+
+export function createDecodePool(options: { size?: number; limits?: ImageLimits } = {}): DecodePool {
+  const size = options.size ?? Math.max(1, Math.min(2, availableParallelism() - 1));
+  const pending = new Map<number, (result: ImageDecodeResult) => void>();
+  let nextId = 1;
+  const slots: Slot[] = [];
+  for (let i = 0; i < size; i++) {
+    const worker = startWorker({ limits: options.limits });
+    worker.unref();
+    const slot: Slot = { worker, busy: 0 };
+    worker.on('message', (message: { id: number; result: ImageDecodeResult }) => {
+      slot.busy--;
+      pending.get(message.id)?.(message.result);
+      pending.delete(message.id);
+    });
+    worker.on('error', (err) => {
+      // A crashed worker fails what it held; the next frames go to the others.
+      for (const [id, resolve] of pending) {
+        resolve({ ok: false, seq: null, code: 'LARMOR_E_INTERNAL', message: `image decoder failed: ${err.message}` });
+        pending.delete(id);
+      }
+    });
+    slots.push(slot);
+  }
+  return {
+    decode(frame) {
+      const slot = slots.reduce((a, b) => (b.busy < a.busy ? b : a));
+      const id = nextId++;
+      slot.busy++;
+      return new Promise((resolve) => {
+        pending.set(id, resolve);
+        slot.worker.postMessage({ id, frame });
+      });
+    },
+    async close() {
+      await Promise.all(slots.map((slot) => slot.worker.terminate()));
+    },
+  };
+}
