@@ -10,6 +10,10 @@ export const ErrorCode = {
   UNKNOWN_MESSAGE_TYPE: 'LARMOR_E_UNKNOWN_MESSAGE_TYPE',
   VERSION_MISMATCH: 'LARMOR_E_VERSION_MISMATCH',
   FRAME_TOO_LARGE: 'LARMOR_E_FRAME_TOO_LARGE',
+  /** The connection sends faster than the gateway's per-connection message rate; the message was dropped. */
+  RATE_LIMITED: 'LARMOR_E_RATE_LIMITED',
+  /** Too many open connections from this network address. */
+  TOO_MANY_CONNECTIONS: 'LARMOR_E_TOO_MANY_CONNECTIONS',
   HELLO_REQUIRED: 'LARMOR_E_HELLO_REQUIRED',
   ALREADY_GREETED: 'LARMOR_E_ALREADY_GREETED',
   UNAUTHENTICATED: 'LARMOR_E_UNAUTHENTICATED',

@@ -30,6 +30,7 @@ import { SessionRegistry, type ClientSession } from './sessions.js';
 import { newDicomUid } from './uids.js';
 import { attachImaging, type DicomReceiverOptions, type Imaging } from '../images/index.js';
 import type { ImageLimits } from '../../native-bridge/image-limits.js';
+import { AddressCounter, DEFAULT_LINK_LIMITS, MessageRate, RefusalAudit, type LinkLimits } from './link-limits.js';
 
 export interface GatewayOptions {
   port?: number;
@@ -65,6 +66,8 @@ export interface GatewayOptions {
   httpRoutes?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Decoded-size caps for every image (simulator or C-STORE); default DEFAULT_IMAGE_LIMITS. */
   imageLimits?: ImageLimits;
+  /** Per-connection message rate, per-address connections, refusal audit window (DEFAULT_LINK_LIMITS). */
+  linkLimits?: Partial<LinkLimits>;
 }
 
 /** Control frames are small; anything bigger is refused with an error and the link stays up. */
@@ -109,6 +112,10 @@ export class Gateway {
   private readonly log: (line: string) => void;
   readonly site: ScannerSnapshot['site'];
   imaging: Imaging | null = null;
+  private readonly linkLimits: LinkLimits;
+  private readonly addresses: AddressCounter;
+  /** Repeated refusals of one kind from one session: one audit row per window, with a count. */
+  private readonly refusals: RefusalAudit;
 
   private constructor(private readonly options: GatewayOptions) {
     const host = options.host ?? '127.0.0.1';
@@ -120,6 +127,13 @@ export class Gateway {
     this.policy = { ...DEFAULT_POLICY, ...options.policy };
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 250;
     this.store = new GatewayStore(options.dataFile);
+    this.linkLimits = { ...DEFAULT_LINK_LIMITS, ...options.linkLimits };
+    this.addresses = new AddressCounter(this.linkLimits.connectionsPerAddress);
+    this.refusals = new RefusalAudit(this.linkLimits.refusalAuditWindowMs, (row) => {
+      const s = this.sessions.get(row.key);
+      this.store.audit({ sessionId: row.key, actor: s?.name ?? null, role: s?.role ?? null, action: 'message', decision: 'rejected', code: row.code, detail: { count: row.count, firstAt: row.firstAt, lastAt: row.lastAt, reason: row.reason } });
+      this.log(`${s?.name ?? row.key} (${s?.role ?? 'unknown'}) message: rejected ${row.code}${row.count > 1 ? ` x${row.count}` : ''}`);
+    });
     this.scanner = new ScannerSimulator({ timeScale: options.timeScale ?? 1, newUid: newDicomUid });
     const ctx: GatewayContext = {
       sessions: this.sessions,
@@ -147,7 +161,7 @@ export class Gateway {
       // rather than surfacing as an opaque handshake failure.
       handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : (protocols.values().next().value ?? false)),
     });
-    this.wss.on('connection', (ws) => this.accept(ws));
+    this.wss.on('connection', (ws, req) => this.accept(ws, req.socket.remoteAddress ?? 'unknown'));
   }
 
   static async start(options: GatewayOptions): Promise<Gateway> {
@@ -208,6 +222,7 @@ export class Gateway {
   async close(): Promise<void> {
     this.scanner.stopClock();
     this.control.clear();
+    this.refusals.flush();
     await this.imaging?.close();
     if (this.liveness) clearInterval(this.liveness);
     for (const s of this.sessions.values()) s.ws.terminate();
@@ -233,17 +248,33 @@ export class Gateway {
     res.end('not found\n');
   }
 
-  private accept(ws: WebSocket): void {
+  private accept(ws: WebSocket, address: string): void {
     const session: ClientSession = { id: randomUUID(), ws, role: null, name: null, token: null, connectedAt: new Date().toISOString(), lastSeen: Date.now() };
+    if (!this.addresses.admit(address)) {
+      this.refusals.refuse(address, ErrorCode.TOO_MANY_CONNECTIONS, `more than ${this.linkLimits.connectionsPerAddress} connections from ${address}`);
+      ws.send(JSON.stringify({ type: 'refused', code: ErrorCode.TOO_MANY_CONNECTIONS, reason: `too many connections from ${address}` }));
+      ws.close(1008, ErrorCode.TOO_MANY_CONNECTIONS);
+      return;
+    }
+    ws.once('close', () => this.addresses.release(address));
+    const rate = new MessageRate(this.linkLimits.messagesPerSecond, this.linkLimits.messageBurst);
     this.sessions.add(session);
     if (ws.protocol !== SUBPROTOCOL) {
       this.sessions.refuse(session, ErrorCode.VERSION_MISMATCH, `subprotocol ${JSON.stringify(ws.protocol)} not supported; this gateway speaks ${SUBPROTOCOL}`);
     }
     ws.on('message', (data, isBinary) => {
       session.lastSeen = Date.now();
+      if (!rate.take(session.lastSeen)) {
+        this.refusals.refuse(session.id, ErrorCode.RATE_LIMITED, `more than ${this.linkLimits.messagesPerSecond} messages per second`);
+        return this.sessions.sendError(session, ErrorCode.RATE_LIMITED, `more than ${this.linkLimits.messagesPerSecond} messages per second: message dropped`);
+      }
       const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer | ArrayBuffer).byteLength;
-      if (isBinary) return this.sessions.sendError(session, ErrorCode.INVALID_MESSAGE, 'clients send text frames only');
+      if (isBinary) {
+        this.refusals.refuse(session.id, ErrorCode.INVALID_MESSAGE, 'clients send text frames only');
+        return this.sessions.sendError(session, ErrorCode.INVALID_MESSAGE, 'clients send text frames only');
+      }
       if (size > MAX_CONTROL_FRAME_BYTES) {
+        this.refusals.refuse(session.id, ErrorCode.FRAME_TOO_LARGE, `control frame of ${size} bytes`);
         return this.sessions.sendError(session, ErrorCode.FRAME_TOO_LARGE, `control frame of ${size} bytes exceeds ${MAX_CONTROL_FRAME_BYTES}`);
       }
       this.receive(session, data.toString());
@@ -257,7 +288,7 @@ export class Gateway {
     const decoded = decodeClientMessage(text);
     if (!decoded.ok) {
       if (session.role === null && decoded.code === ErrorCode.VERSION_MISMATCH) return this.sessions.refuse(session, decoded.code, decoded.message);
-      this.audit(session, 'message', 'rejected', decoded.code, { reason: decoded.message });
+      this.refusals.refuse(session.id, decoded.code, decoded.message);
       return this.sessions.sendError(session, decoded.code, decoded.message);
     }
     const message = decoded.message;
