@@ -27,6 +27,7 @@ console.log(`gateway child: ${firstLine}`);
 async function measure(mode: 'main thread' | 'worker pool'): Promise<(string | number)[]> {
   const core = new WorkstationCore();
   const pool = attachImageIntake(core, mode === 'worker pool' ? { workers: 1 } : {});
+  await pool?.ready;
   let decoded = 0;
   core.on('image', () => decoded++);
   await core.connect({ url, role: 'observer', name: `rtt ${mode}` });

@@ -12,7 +12,7 @@ import { WorkstationCore } from '../../main/core/workstation-core.js';
 import { attachImageIntake } from '../../main/images/image-intake.js';
 import { PATIENT } from '../../tests/helpers/gateway.js';
 
-const { values } = parseArgs({ options: { url: { type: 'string' }, role: { type: 'string' }, count: { type: 'string', default: '1' } } });
+const { values } = parseArgs({ options: { url: { type: 'string' }, role: { type: 'string' }, count: { type: 'string', default: '1' }, workers: { type: 'string', default: '1' } } });
 const role = values.role === 'operator' ? 'operator' : 'observer';
 const count = Number(values.count);
 
@@ -29,8 +29,9 @@ const cpuStart = process.cpuUsage();
 const clients: Client[] = [];
 for (let i = 0; i < count; i++) {
   const core = new WorkstationCore();
-  // As the Electron shell and `larmor start` run it: decoding on a worker.
-  attachImageIntake(core, { workers: 1 });
+  // As the Electron shell and `larmor start` run it: decoding on a worker (--workers 0: on the main thread).
+  const pool = attachImageIntake(core, { workers: Number(values.workers) });
+  await pool?.ready;
   const client: Client = { core, latencies: [], rtts: [], lastSample: 0, images: 0 };
   core.on('image', (image) => client.latencies.push(Date.now() - Date.parse(image.gatewayAt)));
   core.on('image-received', () => client.images++);

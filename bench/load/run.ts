@@ -6,7 +6,7 @@
  * observer, heartbeat RTT p99, RSS at start and end and CPU of the gateway and the workstation
  * processes, and images lost (published by the gateway but not taken by a workstation).
  *
- *   npx tsx bench/load/run.ts [--minutes 10] [--observers 20] [--rate 20]
+ *   npx tsx bench/load/run.ts [--minutes 10] [--observers 20] [--rate 20] [--observer-workers 1]
  *
  * The gateway, the onsite console and storescu's driver run in this process; the operator and
  * the observers each in a child process (as they would be on their own machines).
@@ -23,7 +23,7 @@ import { OnsiteClient } from '../../tests/helpers/onsite.js';
 import { makePhantomFrames } from '../rle/mr-phantom.js';
 import { percentile, printTable } from '../lib/stats.js';
 
-const { values } = parseArgs({ options: { minutes: { type: 'string', default: '10' }, observers: { type: 'string', default: '20' }, rate: { type: 'string', default: '20' } } });
+const { values } = parseArgs({ options: { minutes: { type: 'string', default: '10' }, observers: { type: 'string', default: '20' }, rate: { type: 'string', default: '20' }, 'observer-workers': { type: 'string', default: '1' } } });
 const SECONDS = Math.round(Number(values.minutes) * 60);
 const OBSERVERS = Number(values.observers);
 const RATE = Number(values.rate);
@@ -69,8 +69,8 @@ interface ClientReport {
   clients: { latencies: number[]; rtts: number[]; images: number }[];
 }
 
-function startClients(url: string, role: 'operator' | 'observer', count: number): { ready: Promise<void>; report: Promise<ClientReport>; tell(word: string): void } {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'clients.ts'), '--url', url, '--role', role, '--count', String(count)], { stdio: ['pipe', 'pipe', 'inherit'] });
+function startClients(url: string, role: 'operator' | 'observer', count: number, workers = 1): { ready: Promise<void>; report: Promise<ClientReport>; tell(word: string): void } {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'clients.ts'), '--url', url, '--role', role, '--count', String(count), '--workers', String(workers)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
   let onReady!: () => void;
   const ready = new Promise<void>((resolve) => (onReady = resolve));
@@ -93,7 +93,8 @@ const gatewayCpuStart = process.cpuUsage();
 
 const operator = startClients(gateway.url, 'operator', 1);
 await operator.ready;
-const observers = startClients(gateway.url, 'observer', OBSERVERS);
+// All observers share one process here (on site each has its own machine): one worker each by default.
+const observers = startClients(gateway.url, 'observer', OBSERVERS, Number(values['observer-workers']));
 await observers.ready;
 // Count from here: every workstation is connected before the first image is published.
 published = 0;
@@ -133,6 +134,7 @@ printTable(['measure', 'value'], [
   [`observers process (${OBSERVERS}) RSS start -> end MB`, `${mb(obs.rssStart)} -> ${mb(obs.rssEnd)}`],
   ['CPU s (gateway / operator / observers)', `${((gatewayCpu.user + gatewayCpu.system) / 1e6).toFixed(1)} / ${op.cpuSeconds.toFixed(1)} / ${obs.cpuSeconds.toFixed(1)}`],
   ['images lost (max over workstations)', Math.max(...lost)],
+  ['images taken: operator / observers min-max', `${operatorClient.images} / ${Math.min(...obs.clients.map((c) => c.images))}-${Math.max(...obs.clients.map((c) => c.images))}`],
 ]);
 onsite.close();
 await gateway.close();

@@ -10,6 +10,8 @@ import type { ImageLimits } from '../../native-bridge/index.js';
 import type { ImageDecodeResult } from '../core/workstation-core.js';
 
 export interface DecodePool {
+  /** Resolves once every worker has loaded (frames sent earlier wait in its queue). */
+  readonly ready: Promise<void>;
   decode(frame: Uint8Array): Promise<ImageDecodeResult>;
   close(): Promise<void>;
 }
@@ -17,6 +19,8 @@ export interface DecodePool {
 interface Slot {
   worker: Worker;
   busy: number;
+  /** Frames this worker holds, so that a crash fails exactly these. */
+  held: Set<number>;
 }
 
 /**
@@ -35,29 +39,43 @@ export function createDecodePool(options: { size?: number; limits?: ImageLimits 
   const pending = new Map<number, (result: ImageDecodeResult) => void>();
   let nextId = 1;
   const slots: Slot[] = [];
+  const loaded: Promise<void>[] = [];
+  const fail = (slot: Slot, why: string): void => {
+    for (const id of slot.held) {
+      pending.get(id)?.({ ok: false, seq: null, code: 'LARMOR_E_INTERNAL', message: `image decoder failed: ${why}` });
+      pending.delete(id);
+    }
+    slot.held.clear();
+    slot.busy = 0;
+  };
   for (let i = 0; i < size; i++) {
     const worker = startWorker({ limits: options.limits });
     worker.unref();
-    const slot: Slot = { worker, busy: 0 };
-    worker.on('message', (message: { id: number; result: ImageDecodeResult }) => {
+    const slot: Slot = { worker, busy: 0, held: new Set() };
+    let onLoaded!: () => void;
+    loaded.push(new Promise<void>((resolve) => (onLoaded = resolve)));
+    worker.on('message', (message: { ready?: true; id: number; result: ImageDecodeResult }) => {
+      if (message.ready) return onLoaded();
       slot.busy--;
+      slot.held.delete(message.id);
       pending.get(message.id)?.(message.result);
       pending.delete(message.id);
     });
-    worker.on('error', (err) => {
-      // A crashed worker fails what it held; the next frames go to the others.
-      for (const [id, resolve] of pending) {
-        resolve({ ok: false, seq: null, code: 'LARMOR_E_INTERNAL', message: `image decoder failed: ${err.message}` });
-        pending.delete(id);
-      }
+    // A crashed or exited worker fails what it held (the core's image order never waits forever).
+    worker.on('error', (err) => fail(slot, err.message));
+    worker.on('exit', (code) => {
+      fail(slot, `worker exited with code ${code}`);
+      onLoaded();
     });
     slots.push(slot);
   }
   return {
+    ready: Promise.all(loaded).then(() => undefined),
     decode(frame) {
       const slot = slots.reduce((a, b) => (b.busy < a.busy ? b : a));
       const id = nextId++;
       slot.busy++;
+      slot.held.add(id);
       return new Promise((resolve) => {
         pending.set(id, resolve);
         slot.worker.postMessage({ id, frame });

@@ -8,6 +8,9 @@ import { intakeImageFrame } from './image-intake.js';
 
 const limits = (workerData as { limits?: ImageLimits } | undefined)?.limits;
 
+// Loaded: frames posted before this were queued by the port and are handled now.
+parentPort?.postMessage({ ready: true });
+
 parentPort?.on('message', (message: { id: number; frame: Uint8Array }) => {
   const result = intakeImageFrame(message.frame, { limits });
   const buffers: ArrayBuffer[] = result.ok ? [...result.images.map((image) => image.pixels), result.part10.buffer as ArrayBuffer] : [];
