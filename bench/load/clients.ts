@@ -60,7 +60,7 @@ if (role === 'operator') {
   const protocols = ['t1-se-ax', 't2-tse-ax', 'flair-ax', 't1-gre-ax'];
   for (let n = 0; !stopping; n++) {
     const state = core.view().snapshot?.state;
-    if (state !== 'scanning' && state !== 'preparing') {
+    if (state !== 'acquiring' && state !== 'paused') {
       await core.sendCommand({ name: 'sequence.queue', protocolId: protocols[n % protocols.length]! });
       await core.sendCommand({ name: 'scan.start' });
     }
