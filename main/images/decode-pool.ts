@@ -21,6 +21,7 @@ interface Slot {
   busy: number;
   /** Frames this worker holds, so that a crash fails exactly these. */
   held: Set<number>;
+  alive: boolean;
 }
 
 /**
@@ -40,6 +41,7 @@ export function createDecodePool(options: { size?: number; limits?: ImageLimits 
   let nextId = 1;
   const slots: Slot[] = [];
   const loaded: Promise<void>[] = [];
+  let closing = false;
   const fail = (slot: Slot, why: string): void => {
     for (const id of slot.held) {
       pending.get(id)?.({ ok: false, seq: null, code: 'LARMOR_E_INTERNAL', message: `image decoder failed: ${why}` });
@@ -48,10 +50,12 @@ export function createDecodePool(options: { size?: number; limits?: ImageLimits 
     slot.held.clear();
     slot.busy = 0;
   };
-  for (let i = 0; i < size; i++) {
+  const spawn = (existing?: Slot): Slot => {
     const worker = startWorker({ limits: options.limits });
     worker.unref();
-    const slot: Slot = { worker, busy: 0, held: new Set() };
+    const slot: Slot = existing ?? { worker, busy: 0, held: new Set(), alive: true };
+    slot.worker = worker;
+    slot.alive = true;
     let onLoaded!: () => void;
     loaded.push(new Promise<void>((resolve) => (onLoaded = resolve)));
     worker.on('message', (message: { ready?: true; id: number; result: ImageDecodeResult }) => {
@@ -61,18 +65,22 @@ export function createDecodePool(options: { size?: number; limits?: ImageLimits 
       pending.get(message.id)?.(message.result);
       pending.delete(message.id);
     });
-    // A crashed or exited worker fails what it held (the core's image order never waits forever).
+    // A crashed or exited worker fails what it held (the core's image order never waits
+    // forever) and is replaced at the next frame.
     worker.on('error', (err) => fail(slot, err.message));
     worker.on('exit', (code) => {
+      slot.alive = false;
       fail(slot, `worker exited with code ${code}`);
       onLoaded();
     });
-    slots.push(slot);
-  }
+    return slot;
+  };
+  for (let i = 0; i < size; i++) slots.push(spawn());
   return {
     ready: Promise.all(loaded).then(() => undefined),
     decode(frame) {
       const slot = slots.reduce((a, b) => (b.busy < a.busy ? b : a));
+      if (!slot.alive && !closing) spawn(slot);
       const id = nextId++;
       slot.busy++;
       slot.held.add(id);
@@ -82,6 +90,7 @@ export function createDecodePool(options: { size?: number; limits?: ImageLimits 
       });
     },
     async close() {
+      closing = true;
       await Promise.all(slots.map((slot) => slot.worker.terminate()));
     },
   };

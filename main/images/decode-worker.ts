@@ -15,5 +15,10 @@ parentPort?.on('message', (message: { id: number; frame: Uint8Array }) => {
   const result = intakeImageFrame(message.frame, { limits });
   const buffers: ArrayBuffer[] = result.ok ? [...result.images.map((image) => image.pixels), result.part10.buffer as ArrayBuffer] : [];
   const transfer = buffers.filter((buffer, i) => buffers.indexOf(buffer) === i);
-  parentPort!.postMessage({ id: message.id, result }, transfer);
+  try {
+    parentPort!.postMessage({ id: message.id, result }, transfer);
+  } catch {
+    // A buffer that cannot be transferred (e.g. external memory) is copied instead.
+    parentPort!.postMessage({ id: message.id, result });
+  }
 });
