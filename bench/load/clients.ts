@@ -22,6 +22,8 @@ interface Client {
   rtts: number[];
   lastSample: number;
   images: number;
+  refused: Record<string, number>;
+  links: string[];
 }
 
 const rssStart = process.memoryUsage().rss;
@@ -32,7 +34,11 @@ for (let i = 0; i < count; i++) {
   // As the Electron shell and `larmor start` run it: decoding on a worker (--workers 0: on the main thread).
   const pool = attachImageIntake(core, { workers: Number(values.workers) });
   await pool?.ready;
-  const client: Client = { core, latencies: [], rtts: [], lastSample: 0, images: 0 };
+  const client: Client = { core, latencies: [], rtts: [], lastSample: 0, images: 0, refused: {}, links: [] };
+  core.on('activity', (a) => {
+    if (a.type === 'image-error') client.refused[a.code] = (client.refused[a.code] ?? 0) + 1;
+    if (a.type === 'link') client.links.push(`${a.status}${a.code ? ` ${a.code}` : ''}`);
+  });
   core.on('image', (image) => client.latencies.push(Date.now() - Date.parse(image.gatewayAt)));
   core.on('image-received', () => client.images++);
   await core.connect({ url: values.url!, role, name: role === 'operator' ? 'Remote Tech' : `Observer ${i + 1}` });
@@ -75,7 +81,7 @@ const report = {
   rssStart,
   rssEnd: process.memoryUsage().rss,
   cpuSeconds: (cpu.user + cpu.system) / 1e6,
-  clients: clients.map((c) => ({ latencies: c.latencies, rtts: c.rtts, images: c.images })),
+  clients: clients.map((c) => ({ latencies: c.latencies, rtts: c.rtts, images: c.images, refused: c.refused, links: c.links })),
 };
 process.stdout.write(`${JSON.stringify(report)}\n`);
 for (const c of clients) c.core.disconnect();

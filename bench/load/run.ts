@@ -66,7 +66,7 @@ interface ClientReport {
   rssStart: number;
   rssEnd: number;
   cpuSeconds: number;
-  clients: { latencies: number[]; rtts: number[]; images: number }[];
+  clients: { latencies: number[]; rtts: number[]; images: number; refused: Record<string, number>; links: string[] }[];
 }
 
 function startClients(url: string, role: 'operator' | 'observer', count: number, workers = 1): { ready: Promise<void>; report: Promise<ClientReport>; tell(word: string): void } {
@@ -136,6 +136,9 @@ printTable(['measure', 'value'], [
   ['images lost (max over workstations)', Math.max(...lost)],
   ['images taken: operator / observers min-max', `${operatorClient.images} / ${Math.min(...obs.clients.map((c) => c.images))}-${Math.max(...obs.clients.map((c) => c.images))}`],
 ]);
+for (const [i, c] of [...op.clients, ...obs.clients].entries()) {
+  if (c.images < published || c.links.length > 2) console.log(`workstation ${i}: ${c.images} images, refused ${JSON.stringify(c.refused)}, link ${c.links.slice(0, 8).join(', ')}${c.links.length > 8 ? ` ... (${c.links.length})` : ''}`);
+}
 onsite.close();
 await gateway.close();
 spawnSync('rm', ['-rf', work]);
