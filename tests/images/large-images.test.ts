@@ -9,6 +9,7 @@ import { WorkstationCore } from '../../main/core/workstation-core.js';
 import { attachImageIntake } from '../../main/images/image-intake.js';
 import type { Activity } from '../../main/core/activity.js';
 import { startTestGateway } from '../helpers/gateway.js';
+import { testLogin } from '../helpers/accounts.js';
 import { storescu } from '../helpers/dcmtk.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -60,7 +61,7 @@ describe('images larger than one WebSocket message', () => {
     const activity: Activity[] = [];
     core.on('image', (image) => images.push(image));
     core.on('activity', (a) => activity.push(a));
-    await core.connect({ url: gateway.url, role: 'observer', name: 'Trainer' });
+    await core.connect({ url: gateway.url, role: 'observer', ...testLogin('Trainer') });
     await storescu(gateway.imaging!.dicomPort!, [file]);
     await expect.poll(() => images.length).toBe(1);
     expect(images[0]).toMatchObject({ rows: 3072, columns: 3072, sopInstanceUid: '2.25.31337' });
@@ -93,7 +94,7 @@ describe('images larger than one WebSocket message', () => {
     attachImageIntake(core);
     const activity: Activity[] = [];
     core.on('activity', (a) => activity.push(a));
-    await core.connect({ url: gateway.url, role: 'observer', name: 'Trainer' });
+    await core.connect({ url: gateway.url, role: 'observer', ...testLogin('Trainer') });
     await storescu(gateway.imaging!.dicomPort!, [file]);
     await expect.poll(() => activity.filter((a) => a.type === 'notice' && a.text.includes('LARMOR_E_IMAGE_TOO_LARGE')).length).toBe(1);
     expect(activity.filter((a) => a.type === 'image' || a.type === 'image-error')).toEqual([]);

@@ -7,6 +7,7 @@ import { WorkstationCore } from '../../main/core/workstation-core.js';
 import { attachImageIntake } from '../../main/images/image-intake.js';
 import { makePhantomFrames } from '../../bench/rle/mr-phantom.js';
 import { startTestGateway } from '../helpers/gateway.js';
+import { testLogin } from '../helpers/accounts.js';
 
 let gateway: Gateway | undefined;
 let core: WorkstationCore | undefined;
@@ -43,7 +44,7 @@ describe('a 300-frame enhanced MR', () => {
     attachImageIntake(core);
     const images: PreviewImage[] = [];
     core.on('image', (image) => images.push(image));
-    await core.connect({ url: gateway.url, role: 'observer', name: 'Trainer' });
+    await core.connect({ url: gateway.url, role: 'observer', ...testLogin('Trainer') });
     expect(gateway.imaging!.pipeline.accept(part10, 'c-store')).toMatchObject({ ok: true });
     await expect.poll(() => images.length).toBe(frames);
     expect(images.map((i) => i.instanceNumber)).toEqual(Array.from({ length: frames }, (_, i) => i + 1));

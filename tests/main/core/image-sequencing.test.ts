@@ -4,6 +4,7 @@ import type { Gateway } from '../../../gateway/server/gateway.js';
 import { WorkstationCore, type ImageDecodeResult } from '../../../main/core/workstation-core.js';
 import type { Activity } from '../../../main/core/activity.js';
 import { startTestGateway } from '../../helpers/gateway.js';
+import { testLogin } from '../../helpers/accounts.js';
 
 let gateway: Gateway | undefined;
 let core: WorkstationCore | undefined;
@@ -30,7 +31,7 @@ describe('the core sequences images decoded elsewhere', () => {
     const activity: Activity[] = [];
     core.on('image-received', (h) => taken.push(h.sopInstanceUid));
     core.on('activity', (a) => activity.push(a));
-    await core.connect({ url: gateway.url, role: 'observer', name: 'Trainer' });
+    await core.connect({ url: gateway.url, role: 'operator', ...testLogin('Trainer') });
     for (let n = 1; n <= 3; n++) {
       gateway.publishImage(header(n), new Uint8Array(16));
       gateway.notice('info', `after image ${n}`);
@@ -47,7 +48,7 @@ describe('the core sequences images decoded elsewhere', () => {
     core.setImageDecoder((frame) => ({ ok: false, seq: decodeImageFrame(frame).header.seq, code: 'LARMOR_E_IMAGE_TOO_LARGE', message: 'too big' }));
     const refusals: unknown[] = [];
     core.on('log', (entry) => entry.error && refusals.push(entry.error));
-    await core.connect({ url: gateway.url, role: 'observer', name: 'Trainer' });
+    await core.connect({ url: gateway.url, role: 'operator', ...testLogin('Trainer') });
     gateway.publishImage(header(1), new Uint8Array(16));
     await expect.poll(() => refusals).toEqual([{ code: 'LARMOR_E_IMAGE_TOO_LARGE', message: 'too big' }]);
   });
