@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { imageInfo, pixelDataFrames, readPart10, Tag, TransferSyntax, writePart10 } from '../../native-bridge/dicom/index.js';
 import { makePhantomFrames } from '../rle/mr-phantom.js';
 import { printTable } from '../lib/stats.js';
+import type * as DicomParser from 'dicom-parser';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const DATA = join(ROOT, 'bench/.data');
@@ -25,7 +26,7 @@ const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5'
 const rounds = Number(values.rounds);
 // Not a dependency of ours (measured and dropped, see native-bridge/README.md): loaded from where
 // cornerstone's image loader, a dev dependency, brings it.
-const dicomParser = createRequire(import.meta.url)(join(ROOT, 'node_modules/dicom-parser/dist/dicomParser.min.js')) as typeof import('dicom-parser');
+const dicomParser = createRequire(import.meta.url)(join(ROOT, 'node_modules/dicom-parser/dist/dicomParser.min.js')) as typeof DicomParser;
 
 /** What both parsers must agree on: transfer syntax, geometry and every frame's bytes (hashed by length + checksum). */
 interface Summary {

@@ -25,7 +25,7 @@ export interface ObserverRedaction {
 }
 
 /** The frame one session gets for an event: null means it gets nothing. */
-export function frameFor(role: string | null, event: BufferedEvent): EventFrame | null {
+function frameFor(role: string | null, event: BufferedEvent): EventFrame | null {
   return role === 'observer' && event.observerFrame !== undefined ? event.observerFrame : event.frame;
 }
 
