@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import type { RleCodec } from './rle/codec.js';
 import { wrapAddon, type RleAddon } from './rle/native-codec.js';
 import { typescriptRle } from './rle/typescript-codec.js';
+import { createImageCodecs } from './image-codecs.js';
 
 export type { RleCodec } from './rle/codec.js';
 export type { RleFrameInfo } from './rle/frame-layout.js';
@@ -72,3 +73,8 @@ export function selectRle(env: Record<string, string | undefined>, loadNative: (
 export const rle: RleCodec = selectRle(process.env, loadNativeRle);
 
 export { decodeFrames, decodedPixelDataValue, streamDecodedPixelData, toRleLossless } from './pixel-data.js';
+export { createImageCodecs, isSupportedTransferSyntax, requirePixelData, SUPPORTED_TRANSFER_SYNTAXES, type FrameCodec, type ImageCodecs, type StoredFrame } from './image-codecs.js';
+export { checkImageLimits, DEFAULT_IMAGE_LIMITS, type ImageLimits } from './image-limits.js';
+
+/** The image codec registry over the RLE codec in use. */
+export const imageCodecs = createImageCodecs(rle);

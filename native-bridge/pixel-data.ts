@@ -3,42 +3,28 @@
  * file to native little-endian bytes, and re-encode a file as RLE Lossless. Used by the CLI
  * (`larmor decode`, `larmor encode-rle`), the workstation and the gateway.
  */
-import { datasetToElements, encapsulateFrames, imageInfo, nativeFrameLength, pixelDataFrames, swapToLittleEndian, writePart10 } from './dicom/index.js';
+import { datasetToElements, encapsulateFrames, imageInfo, nativeFrameLength, pixelDataFrames, writePart10 } from './dicom/index.js';
 import { ErrorCode } from '../protocol/errors.js';
-import { DicomError, Tag, TransferSyntax, type DicomFile, type ImageInfo } from './dicom/index.js';
+import { DicomError, Tag, TransferSyntax, type DicomFile } from './dicom/index.js';
+import { createImageCodecs, rleFrameInfo } from './image-codecs.js';
 import type { RleCodec } from './rle/codec.js';
-import type { RleFrameInfo } from './rle/frame-layout.js';
-
-function frameInfo(info: ImageInfo): RleFrameInfo {
-  return {
-    rows: info.rows,
-    columns: info.columns,
-    samplesPerPixel: info.samplesPerPixel,
-    bitsAllocated: info.bitsAllocated,
-    planarConfiguration: info.planarConfiguration,
-  };
-}
 
 /**
- * Every frame as native little-endian bytes laid out per Planar Configuration: RLE frames are
- * decoded, native frames are passed through (swapped when the file is Explicit VR Big Endian).
+ * Every frame as native little-endian bytes laid out per Planar Configuration, each decoded by
+ * the codec registered for the file's transfer syntax (image-codecs.ts).
  */
 export function decodeFrames(file: DicomFile, codec: RleCodec): Uint8Array[] {
+  const codecs = createImageCodecs(codec);
+  const frameCodec = codecs.codecFor(file.transferSyntaxUid);
   const info = imageInfo(file.dataset);
-  if (file.transferSyntaxUid === TransferSyntax.RLELossless) {
-    const frames = pixelDataFrames(file);
-    if (!frames.encapsulated) throw new DicomError(ErrorCode.DICOM_PIXEL_DATA, 'RLE Lossless Pixel Data is not encapsulated');
-    const rleInfo = frameInfo(info);
-    return frames.frames.map((fragments) => codec.decode(fragments, rleInfo));
-  }
   const frames = pixelDataFrames(file);
-  if (frames.encapsulated) {
+  if (frameCodec.encapsulated && !frames.encapsulated) {
+    throw new DicomError(ErrorCode.DICOM_PIXEL_DATA, `${file.transferSyntaxUid} Pixel Data is not encapsulated`);
+  }
+  if (!frameCodec.encapsulated && frames.encapsulated) {
     throw new DicomError(ErrorCode.UNSUPPORTED_TRANSFER_SYNTAX, `cannot decode transfer syntax ${file.transferSyntaxUid}`);
   }
-  if (file.transferSyntaxUid === TransferSyntax.ExplicitVRBigEndian && info.bitsAllocated > 8) {
-    return frames.frames.map((frame) => swapToLittleEndian(frame, info.bitsAllocated / 8));
-  }
-  return frames.frames;
+  return frames.frames.map((frame) => frameCodec.decodeFrame(frame, info));
 }
 
 /**
@@ -60,7 +46,7 @@ export function streamDecodedPixelData(file: DicomFile, codec: RleCodec, sink: (
   if (file.transferSyntaxUid === TransferSyntax.RLELossless) {
     const frames = pixelDataFrames(file);
     if (!frames.encapsulated) throw new DicomError(ErrorCode.DICOM_PIXEL_DATA, 'RLE Lossless Pixel Data is not encapsulated');
-    const rleInfo = frameInfo(info);
+    const rleInfo = rleFrameInfo(info);
     const scratch = new Uint8Array(nativeFrameLength(info));
     for (const fragments of frames.frames) {
       codec.decodeInto(fragments, rleInfo, scratch);
@@ -102,8 +88,8 @@ function isStale(tag: number): boolean {
 /** Re-encode a native or RLE file as RLE Lossless, one fragment per frame with a Basic Offset Table. */
 export function toRleLossless(file: DicomFile, codec: RleCodec): Uint8Array {
   const info = imageInfo(file.dataset);
-  const rleInfo = frameInfo(info);
-  const encoded = decodeFrames(file, codec).map((frame) => codec.encode(frame, rleInfo));
+  const rle = createImageCodecs(codec).codecFor(TransferSyntax.RLELossless);
+  const encoded = decodeFrames(file, codec).map((frame) => rle.encodeFrame(frame, info));
   const elements = datasetToElements(file.dataset).filter((element) => !isStale(element.tag >>> 0));
   elements.push({ tag: Tag.PixelData, vr: 'OB', value: encapsulateFrames(encoded) });
   return writePart10({ transferSyntaxUid: TransferSyntax.RLELossless, elements });

@@ -15,6 +15,10 @@ export const ErrorCode = {
   UNKNOWN_MESSAGE_TYPE: 'LARMOR_E_UNKNOWN_MESSAGE_TYPE',
   VERSION_MISMATCH: 'LARMOR_E_VERSION_MISMATCH',
   FRAME_TOO_LARGE: 'LARMOR_E_FRAME_TOO_LARGE',
+  /** The connection sends faster than the gateway's per-connection message rate; the message was dropped. */
+  RATE_LIMITED: 'LARMOR_E_RATE_LIMITED',
+  /** Too many open connections from this network address. */
+  TOO_MANY_CONNECTIONS: 'LARMOR_E_TOO_MANY_CONNECTIONS',
   HELLO_REQUIRED: 'LARMOR_E_HELLO_REQUIRED',
   ALREADY_GREETED: 'LARMOR_E_ALREADY_GREETED',
   UNAUTHENTICATED: 'LARMOR_E_UNAUTHENTICATED',
@@ -85,6 +89,8 @@ export const ErrorCode = {
   IMAGE_INVALID_SEQUENCE: 'LARMOR_E_IMAGE_INVALID_SEQUENCE',
   /** renderSlice() asked for an index outside 0..imagesInSeries-1. */
   IMAGE_SLICE_OUT_OF_RANGE: 'LARMOR_E_IMAGE_SLICE_OUT_OF_RANGE',
+  /** The image's declared geometry (rows x columns x frames x bytes) exceeds a configured limit. */
+  IMAGE_TOO_LARGE: 'LARMOR_E_IMAGE_TOO_LARGE',
   // images: preview and the DICOM objects behind it
   /** The transfer syntax is not one this reader, writer or preview handles. */
   UNSUPPORTED_TRANSFER_SYNTAX: 'LARMOR_E_DICOM_UNSUPPORTED_TRANSFER_SYNTAX',

@@ -19,6 +19,11 @@ export const ImageFrameHeader = z.object({
   seriesUid: z.string(),
   /** Images the acquisition will produce in this series, when known. */
   imagesInSeries: z.number().int().positive().nullable(),
+  /**
+   * Present when the image travels in several binary messages (see encodeImageFrameChunks): this
+   * message carries bytes [offset, offset + its length) of the Part 10 file of `total` bytes.
+   */
+  part: z.object({ index: z.number().int().nonnegative(), count: z.number().int().min(2), offset: z.number().int().nonnegative(), total: z.number().int().positive() }).optional(),
 });
 export type ImageFrameHeader = z.infer<typeof ImageFrameHeader>;
 
@@ -55,4 +60,69 @@ export function decodeImageFrame(frame: Uint8Array): DecodedImageFrame {
   const parsed = ImageFrameHeader.safeParse(raw);
   if (!parsed.success) throw new LarmorError(ErrorCode.INVALID_MESSAGE, 'image frame header does not match the schema');
   return { header: parsed.data, part10: frame.subarray(4 + headerLength) };
+}
+
+/**
+ * Largest Part 10 slice one binary message carries: well below the 16 MiB WebSocket frame limit
+ * (MAX_FRAME_BYTES) of either side, so an image of any size the gateway accepts is delivered,
+ * and a heartbeat waits behind at most one chunk.
+ */
+export const IMAGE_CHUNK_BYTES = 4 * 1024 * 1024;
+
+/**
+ * One image as the binary messages that carry it: a single frame when it fits in `chunkBytes`,
+ * else consecutive chunks with the same `seq`, each naming its part. Sent back to back on one
+ * socket, so nothing interleaves.
+ */
+export function encodeImageFrameChunks(header: ImageFrameHeader, part10: Uint8Array, chunkBytes = IMAGE_CHUNK_BYTES): Uint8Array[] {
+  if (part10.length <= chunkBytes) return [encodeImageFrame(header, part10)];
+  const count = Math.ceil(part10.length / chunkBytes);
+  const chunks: Uint8Array[] = [];
+  for (let index = 0; index < count; index++) {
+    const offset = index * chunkBytes;
+    chunks.push(encodeImageFrame({ ...header, part: { index, count, offset, total: part10.length } }, part10.subarray(offset, offset + chunkBytes)));
+  }
+  return chunks;
+}
+
+/**
+ * Puts chunked images back together on the receiving side. `add` returns the whole image as one
+ * frame (its header without `part`) once the last chunk arrived, `null` while parts are missing.
+ * A chunk out of order, or one beyond `maxBytes`, throws INVALID_MESSAGE / FRAME_TOO_LARGE and
+ * drops the partial image; a new link must call `reset()` (the resume replays the whole image).
+ */
+export class ImageChunkAssembler {
+  private pending: { header: ImageFrameHeader; bytes: Uint8Array; received: number; next: number } | null = null;
+
+  constructor(private readonly maxBytes = 1024 * 1024 * 1024) {}
+
+  reset(): void {
+    this.pending = null;
+  }
+
+  add(frame: Uint8Array): Uint8Array | null {
+    const { header, part10 } = decodeImageFrame(frame);
+    const part = header.part;
+    if (part === undefined) {
+      this.pending = null;
+      return frame;
+    }
+    if (part.index === 0) {
+      if (part.total > this.maxBytes) throw new LarmorError(ErrorCode.FRAME_TOO_LARGE, `image of ${part.total} bytes exceeds the ${this.maxBytes}-byte limit`);
+      this.pending = { header, bytes: new Uint8Array(part.total), received: 0, next: 0 };
+    }
+    const pending = this.pending;
+    if (pending === null || pending.header.seq !== header.seq || pending.next !== part.index || part.offset !== pending.received || part.offset + part10.length > pending.bytes.length) {
+      this.pending = null;
+      throw new LarmorError(ErrorCode.INVALID_MESSAGE, `image ${header.seq}: part ${part.index + 1} of ${part.count} arrived out of order`);
+    }
+    pending.bytes.set(part10, part.offset);
+    pending.received += part10.length;
+    pending.next++;
+    if (pending.next < part.count) return null;
+    this.pending = null;
+    if (pending.received !== pending.bytes.length) throw new LarmorError(ErrorCode.INVALID_MESSAGE, `image ${header.seq}: ${pending.received} of ${pending.bytes.length} bytes arrived`);
+    const { part: _part, ...whole } = pending.header;
+    return encodeImageFrame(whole, pending.bytes);
+  }
 }

@@ -10,6 +10,7 @@
 import { readPart10, imageInfo, Tag, type DicomFile } from '../../native-bridge/dicom/index.js';
 import { codeOf, ErrorCode } from '../../protocol/errors.js';
 import { isValidUid } from '../../base/node/uids.js';
+import { requirePixelData } from '../../native-bridge/image-codecs.js';
 import { wrapAsPart10 } from './file-meta.js';
 
 const PATIENT_NAME = 0x00100010;
@@ -48,6 +49,8 @@ export interface ReceivedObject {
 export interface ReceivedImage {
   /** Complete Part 10 file; the data set is byte-for-byte what the peer sent. */
   part10: Uint8Array;
+  /** `part10` as parsed here, once: handed on so that nothing parses it again. */
+  file: DicomFile;
   transferSyntaxUid: string;
   sopClassUid: string;
   sopInstanceUid: string;
@@ -100,8 +103,10 @@ export function examineReceivedObject(obj: ReceivedObject): Verdict {
       StoreStatus.DataSetDoesNotMatchSopClass,
     );
   }
-  if (!file.dataset.has(Tag.PixelData)) {
-    return refuse(ErrorCode.DICOM_NOT_AN_IMAGE, `${obj.sopClassUid} object ${obj.sopInstanceUid} has no Pixel Data`, StoreStatus.SopClassNotSupported);
+  try {
+    requirePixelData(file.dataset, `${obj.sopClassUid} object ${obj.sopInstanceUid}`);
+  } catch (err) {
+    return refuse(codeOf(err, ErrorCode.DICOM_NOT_AN_IMAGE), (err as Error).message, StoreStatus.SopClassNotSupported);
   }
   try {
     const info = imageInfo(file.dataset);
@@ -120,6 +125,7 @@ export function examineReceivedObject(obj: ReceivedObject): Verdict {
     ok: true,
     image: {
       part10,
+      file,
       transferSyntaxUid: obj.transferSyntaxUid,
       sopClassUid: obj.sopClassUid,
       sopInstanceUid: obj.sopInstanceUid,

@@ -19,6 +19,7 @@
 import { Writable } from 'node:stream';
 import type { Socket } from 'node:net';
 import dcmjsDimse from 'dcmjs-dimse';
+import { SUPPORTED_TRANSFER_SYNTAXES } from '../../native-bridge/image-codecs.js';
 import { examineReceivedObject, StoreStatus, type ReceivedImage, type Verdict } from './received-object.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { isCallingAeAllowed, type AllowRule } from './calling-ae-allow-list.js';
@@ -41,11 +42,11 @@ log.setLevel('silent');
 
 export const STORAGE_SOP_CLASS_ROOT = '1.2.840.10008.5.1.4.1.1.';
 
-const PREFERRED_TRANSFER_SYNTAXES: readonly string[] = [
-  TransferSyntax.ExplicitVRLittleEndian,
-  TransferSyntax.RleLossless,
-  TransferSyntax.ImplicitVRLittleEndian,
-];
+/**
+ * The image registry's transfer syntaxes in its order of preference, except Explicit VR Big
+ * Endian: retired (PS3.5 A.3), so not negotiated; peers such as storescu then convert it.
+ */
+const PREFERRED_TRANSFER_SYNTAXES: readonly string[] = SUPPORTED_TRANSFER_SYNTAXES.filter((ts) => ts !== TransferSyntax.ExplicitVRBigEndian);
 
 export interface RejectedObject {
   code: string;

@@ -1,6 +1,7 @@
 import type { Gateway } from '../server/gateway.js';
 import { isConnectionLevelRefusal, startStorageScp, type StorageScpOptions } from '../dicom-scp/index.js';
 import { patientAdmission, type PatientMismatchPolicy } from '../dicom-scp/patient-admission.js';
+import type { ImageLimits } from '../../native-bridge/image-limits.js';
 import { ImagePipeline } from './image-pipeline.js';
 import { streamSimulatorImages } from './simulator-images.js';
 
@@ -27,8 +28,8 @@ export interface Imaging {
  * Images into the gateway: the simulator's slices and, when asked for, a DICOM Storage SCP for
  * a real scanner (or DCMTK storescu), both through one pipeline to every workstation.
  */
-export async function attachImaging(gateway: Gateway, dicom: DicomReceiverOptions | undefined, log: (line: string) => void): Promise<Imaging> {
-  const pipeline = new ImagePipeline(gateway);
+export async function attachImaging(gateway: Gateway, dicom: DicomReceiverOptions | undefined, log: (line: string) => void, limits?: ImageLimits): Promise<Imaging> {
+  const pipeline = new ImagePipeline(gateway, undefined, { limits });
   const stopSimulator = streamSimulatorImages(gateway.scanner, pipeline, gateway.site);
   const scp = dicom
     ? await startStorageScp({
@@ -45,7 +46,7 @@ export async function attachImaging(gateway: Gateway, dicom: DicomReceiverOption
           log(`C-STORE from ${mismatch.image.callingAeTitle}: ${mismatch.code} ${mismatch.message} (policy warn)`);
         }),
         onImage: (image) => {
-          const result = pipeline.accept(image.part10, 'c-store');
+          const result = pipeline.acceptParsed(image.file, image.part10, 'c-store');
           log(`C-STORE from ${image.callingAeTitle}: ${image.sopInstanceUid} ${result.ok ? `forwarded (${result.transferSyntaxUid})` : `refused ${result.code}`}`);
         },
         onReject: (error) => {

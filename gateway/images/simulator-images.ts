@@ -35,7 +35,7 @@ export function streamSimulatorImages(scanner: ScannerSimulator, pipeline: Image
       imagers.clear(); // one series acquires at a time: keep only the current one's phantom
       imagers.set(sequence.seriesUid, imager);
     }
-    pipeline.accept(imager.renderSlice(done.index), 'simulator', done.imagesInSeries);
+    pipeline.acceptElements(imager.renderSliceElements(done.index), 'simulator', done.imagesInSeries);
   };
   scanner.on('slice-done', onSlice);
   return () => scanner.off('slice-done', onSlice);

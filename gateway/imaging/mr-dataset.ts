@@ -107,6 +107,11 @@ function pixelBandwidthHzPerPixel(kind: SequenceKind): number {
 }
 
 export function buildMrImage(a: MrImageAttributes): Uint8Array {
+  return writePart10({ transferSyntaxUid: TransferSyntax.ExplicitVRLittleEndian, elements: mrImageElements(a) });
+}
+
+/** The MR image as writer input, Pixel Data native little-endian (the gateway pipeline encodes and writes it once). */
+export function mrImageElements(a: MrImageAttributes): DicomElement[] {
   const codes = sequenceCodes(a.kind);
   const ts = (tag: number, vr: string, value: DicomElement['value']): DicomElement => ({ tag, vr, value });
   const elements: DicomElement[] = [
@@ -212,5 +217,5 @@ export function buildMrImage(a: MrImageAttributes): Uint8Array {
     ts(0x00281051, 'DS', ds(a.windowWidth)),
     ts(0x7fe00010, 'OW', a.pixels),
   ];
-  return writePart10({ transferSyntaxUid: TransferSyntax.ExplicitVRLittleEndian, elements });
+  return elements;
 }

@@ -11,7 +11,8 @@
 import { LarmorError } from '../../protocol/errors.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { QueuedSequence } from '../../protocol/scanner.js';
-import { buildMrImage } from './mr-dataset.js';
+import { TransferSyntax, writePart10, type DicomElement } from '../../native-bridge/dicom/index.js';
+import { mrImageElements } from './mr-dataset.js';
 import { hashSeed, seededRandom } from '../../base/common/random.js';
 import { addRicianNoise, noiseSigma } from './noise.js';
 import { imagePlane, isThreePlane, planeTissueMap, type ImagePlane, type PlaneLayout } from './slice-planes.js';
@@ -62,6 +63,8 @@ export interface SeriesImager {
   sliceInfo(index: number): SliceInfo;
   /** Complete Part 10 file of image `index` (0-based), Explicit VR Little Endian. */
   renderSlice(index: number): Uint8Array;
+  /** The same slice as writer input with native Pixel Data, for a caller that encodes and writes it once. */
+  renderSliceElements(index: number): DicomElement[];
 }
 
 /** Largest stored value (Bits Stored 12). */
@@ -178,12 +181,16 @@ export function createSeriesImager(opts: SeriesImagerOptions): SeriesImager {
   }
 
   function renderSlice(index: number): Uint8Array {
+    return writePart10({ transferSyntaxUid: TransferSyntax.ExplicitVRLittleEndian, elements: renderSliceElements(index) });
+  }
+
+  function renderSliceElements(index: number): DicomElement[] {
     const info = sliceInfo(index);
     const window = windows[Math.floor(index / p.slices)];
     const plane = planeOf(index);
     // Each image's time: its share of the acquisition after the start.
     const imageTime = new Date(acquiredAt.getTime() + (seq.acquisitionTimeS * 1000 * (index + 1)) / imagesInSeries);
-    return buildMrImage({
+    return mrImageElements({
       patientName: study.patientName,
       patientId: study.patientId,
       patientBirthDate: study.patientBirthDate ?? '',
@@ -230,5 +237,5 @@ export function createSeriesImager(opts: SeriesImagerOptions): SeriesImager {
     });
   }
 
-  return { imagesInSeries, seriesDescription, sliceInfo, renderSlice };
+  return { imagesInSeries, seriesDescription, sliceInfo, renderSlice, renderSliceElements };
 }

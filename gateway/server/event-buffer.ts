@@ -1,16 +1,22 @@
-import { encodeImageFrame, type EventMessage, type GatewayEventBody, type ImageFrameHeader } from '../../protocol/index.js';
+import type { WebSocket } from 'ws';
+import { encodeImageFrameChunks, type EventMessage, type GatewayEventBody, type ImageFrameHeader } from '../../protocol/index.js';
 
 /** One numbered event, serialised once and sent as is to every client (and on replay). */
 export interface BufferedEvent {
   seq: number;
-  frame: string | Uint8Array;
+  /** A JSON event, an image in one binary message, or an image in chunks sent back to back. */
+  frame: EventFrame;
   /**
    * What observer sessions get instead, when the site removes patient identifiers for them
    * (observer PHI policy "none"); null when the event must not reach them at all (an image
-   * that could not be de-identified). Absent: observers get `frame`.
+   * that could not be de-identified). Absent: observers get `frame`. A chunked image's
+   * observer copy is chunked from the de-identified Part 10 bytes, never from the full ones.
    */
-  observerFrame?: string | Uint8Array | null;
+  observerFrame?: EventFrame | null;
 }
+
+/** One event as it goes on the wire: a JSON text, one binary message, or an image's chunks. */
+export type EventFrame = string | Uint8Array | readonly Uint8Array[];
 
 /** How an event is made fit for observers; computed once per event, like the frame itself. */
 export interface ObserverRedaction {
@@ -19,8 +25,32 @@ export interface ObserverRedaction {
 }
 
 /** The frame one session gets for an event: null means it gets nothing. */
-export function frameFor(role: string | null, event: BufferedEvent): string | Uint8Array | null {
+function frameFor(role: string | null, event: BufferedEvent): EventFrame | null {
   return role === 'observer' && event.observerFrame !== undefined ? event.observerFrame : event.frame;
+}
+
+/**
+ * Send one buffered event as the session with `role` may see it: its chunks back to back, so
+ * no other message comes between them; nothing when that role must not get it.
+ */
+export function sendEvent(ws: WebSocket, event: BufferedEvent, role: string | null): void {
+  const frame = frameFor(role, event);
+  if (frame === null) return;
+  if (typeof frame === 'string' || frame instanceof Uint8Array) {
+    ws.send(frame);
+    return;
+  }
+  for (const chunk of frame) ws.send(chunk);
+}
+
+function frameBytes(frame: EventFrame | null | undefined): number {
+  if (frame === null || frame === undefined) return 0;
+  if (typeof frame === 'string' || frame instanceof Uint8Array) return frame.length;
+  return frame.reduce((n, chunk) => n + chunk.length, 0);
+}
+
+function sizeOf(event: BufferedEvent): number {
+  return frameBytes(event.frame) + frameBytes(event.observerFrame);
 }
 
 /**
@@ -54,10 +84,13 @@ export class EventBuffer {
 
   appendImage(header: Omit<ImageFrameHeader, 'seq' | 'at'>, part10: Uint8Array): BufferedEvent {
     const full = { ...header, seq: ++this.seq, at: new Date().toISOString() };
-    const event: BufferedEvent = { seq: full.seq, frame: encodeImageFrame(full, part10) };
+    // Below the WebSocket frame limit whatever the image's size: a resume can always deliver it.
+    const event: BufferedEvent = { seq: full.seq, frame: imageFrame(full, part10) };
     if (this.redaction) {
+      // De-identify the whole object first, then chunk it: every observer chunk carries
+      // de-identified bytes.
       const observerPart10 = this.redaction.part10(part10);
-      event.observerFrame = observerPart10 === null ? null : encodeImageFrame(full, observerPart10);
+      event.observerFrame = observerPart10 === null ? null : imageFrame(full, observerPart10);
     }
     return this.keep(event);
   }
@@ -80,6 +113,7 @@ export class EventBuffer {
   }
 }
 
-function sizeOf(event: BufferedEvent): number {
-  return event.frame.length + (event.observerFrame?.length ?? 0);
+function imageFrame(header: ImageFrameHeader, part10: Uint8Array): EventFrame {
+  const chunks = encodeImageFrameChunks(header, part10);
+  return chunks.length === 1 ? chunks[0]! : chunks;
 }

@@ -47,6 +47,8 @@ import { CollaborationDesk } from '../collaboration/collaboration-desk.js';
 import { deidentifyPart10 } from '../images/deidentify-part10.js';
 import { deidentifyEventBody, deidentifySnapshot, redactIdentifiers, type ObserverPhi } from './observer-phi.js';
 import { AuditShipper, parseSyslogUrl, type AuditSyslogOptions } from '../audit/syslog/audit-shipper.js';
+import type { ImageLimits } from '../../native-bridge/image-limits.js';
+import { AddressCounter, DEFAULT_LINK_LIMITS, MessageRate, RefusalAudit, type LinkLimits } from './link-limits.js';
 
 export interface GatewayOptions {
   port?: number;
@@ -94,6 +96,10 @@ export interface GatewayOptions {
   onsiteFrom?: string[];
   /** scrypt cost for new password hashes (default CURRENT_SCRYPT). */
   scrypt?: ScryptParams;
+  /** Decoded-size caps for every image (simulator or C-STORE); default DEFAULT_IMAGE_LIMITS. */
+  imageLimits?: ImageLimits;
+  /** Per-connection message rate, per-address connections, refusal audit window (DEFAULT_LINK_LIMITS). */
+  linkLimits?: Partial<LinkLimits>;
 }
 
 /** Control frames are small; anything bigger is refused with an error and the link stays up. */
@@ -150,6 +156,10 @@ export class Gateway {
   readonly site: ScannerSnapshot['site'];
   imaging: Imaging | null = null;
   auditShipper: AuditShipper | null = null;
+  private readonly linkLimits: LinkLimits;
+  private readonly addresses: AddressCounter;
+  /** Repeated refusals of one kind from one session: one audit row per window, with a count. */
+  private readonly refusals: RefusalAudit;
 
   private constructor(private readonly options: GatewayOptions) {
     const host = options.host ?? '127.0.0.1';
@@ -167,6 +177,13 @@ export class Gateway {
     this.credentials = new SessionCredentials(join(dirname(options.dataFile), 'session-key'), { ...DEFAULT_SESSION_POLICY, ...options.sessionPolicy });
     this.passwordSignIn = new PasswordSignIn(this.accounts, this.credentials, { totpRoles: options.totpRoles ?? [], scrypt: options.scrypt }, (entry) => this.auditSignIn(entry));
     this.originPolicy = new OriginPolicy(options.allowedOrigins);
+    this.linkLimits = { ...DEFAULT_LINK_LIMITS, ...options.linkLimits };
+    this.addresses = new AddressCounter(this.linkLimits.connectionsPerAddress);
+    this.refusals = new RefusalAudit(this.linkLimits.refusalAuditWindowMs, (row) => {
+      const s = this.sessions.get(row.key);
+      this.store.audit({ sessionId: row.key, actor: s?.name ?? null, role: s?.role ?? null, action: 'message', decision: 'rejected', code: row.code, detail: { count: row.count, firstAt: row.firstAt, lastAt: row.lastAt, reason: row.reason } });
+      this.log(`${s?.name ?? row.key} (${s?.role ?? 'unknown'}) message: rejected ${row.code}${row.count > 1 ? ` x${row.count}` : ''}`);
+    });
     this.scanner = new ScannerSimulator({ timeScale: options.timeScale ?? 1, newUid });
     const ctx: GatewayContext = {
       sessions: this.sessions,
@@ -235,7 +252,7 @@ export class Gateway {
       gateway.http.once('error', reject);
       gateway.http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
     });
-    gateway.imaging = await attachImaging(gateway, options.dicom, gateway.log);
+    gateway.imaging = await attachImaging(gateway, options.dicom, gateway.log, options.imageLimits);
     if (options.auditSyslog) {
       const shipper = new AuditShipper({
         ...options.auditSyslog,
@@ -326,6 +343,7 @@ export class Gateway {
     this.closing = true;
     this.scanner.stopClock();
     this.control.clear();
+    this.refusals.flush();
     await this.imaging?.close();
     if (this.liveness) clearInterval(this.liveness);
     if (this.plansWatch) clearInterval(this.plansWatch);
@@ -374,16 +392,33 @@ export class Gateway {
   }
 
   private accept(ws: WebSocket, req: IncomingMessage): void {
+    const address = req.socket.remoteAddress ?? 'unknown';
     const session: ClientSession = { id: randomUUID(), ws, role: null, name: null, token: null, connectedAt: new Date().toISOString(), lastSeen: Date.now(), peer: req.socket.remoteAddress ?? null };
+    if (!this.addresses.admit(address)) {
+      this.refusals.refuse(address, ErrorCode.TOO_MANY_CONNECTIONS, `more than ${this.linkLimits.connectionsPerAddress} connections from ${address}`);
+      ws.send(JSON.stringify({ type: 'refused', code: ErrorCode.TOO_MANY_CONNECTIONS, reason: `too many connections from ${address}` }));
+      ws.close(1008, ErrorCode.TOO_MANY_CONNECTIONS);
+      return;
+    }
+    ws.once('close', () => this.addresses.release(address));
+    const rate = new MessageRate(this.linkLimits.messagesPerSecond, this.linkLimits.messageBurst);
     this.sessions.add(session);
     if (ws.protocol !== SUBPROTOCOL) {
       this.sessions.refuse(session, ErrorCode.VERSION_MISMATCH, `subprotocol ${JSON.stringify(ws.protocol)} not supported; this gateway speaks ${SUBPROTOCOL}`);
     }
     ws.on('message', (data, isBinary) => {
       session.lastSeen = Date.now();
+      if (!rate.take(session.lastSeen)) {
+        this.refusals.refuse(session.id, ErrorCode.RATE_LIMITED, `more than ${this.linkLimits.messagesPerSecond} messages per second`);
+        return this.sessions.sendError(session, ErrorCode.RATE_LIMITED, `more than ${this.linkLimits.messagesPerSecond} messages per second: message dropped`);
+      }
       const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer | ArrayBuffer).byteLength;
-      if (isBinary) return this.sessions.sendError(session, ErrorCode.INVALID_MESSAGE, 'clients send text frames only');
+      if (isBinary) {
+        this.refusals.refuse(session.id, ErrorCode.INVALID_MESSAGE, 'clients send text frames only');
+        return this.sessions.sendError(session, ErrorCode.INVALID_MESSAGE, 'clients send text frames only');
+      }
       if (size > MAX_CONTROL_FRAME_BYTES) {
+        this.refusals.refuse(session.id, ErrorCode.FRAME_TOO_LARGE, `control frame of ${size} bytes`);
         return this.sessions.sendError(session, ErrorCode.FRAME_TOO_LARGE, `control frame of ${size} bytes exceeds ${MAX_CONTROL_FRAME_BYTES}`);
       }
       this.receive(session, data.toString());
@@ -397,7 +432,7 @@ export class Gateway {
     const decoded = decodeClientMessage(text);
     if (!decoded.ok) {
       if (session.role === null && decoded.code === ErrorCode.VERSION_MISMATCH) return this.sessions.refuse(session, decoded.code, decoded.message);
-      this.audit(session, 'message', 'rejected', decoded.code, { reason: decoded.message });
+      this.refusals.refuse(session.id, decoded.code, decoded.message);
       return this.sessions.sendError(session, decoded.code, decoded.message);
     }
     const message = decoded.message;

@@ -5,7 +5,7 @@ import type { SessionCredentials } from '../auth/session-credential.js';
 import { siteTokenMatches } from '../auth/site-token.js';
 import type { GatewayContext } from './context.js';
 import type { ControlDesk } from './control.js';
-import { frameFor, type BufferedEvent, type EventBuffer } from './event-buffer.js';
+import { sendEvent, type BufferedEvent, type EventBuffer } from './event-buffer.js';
 import { observerPhiAudit, type ObserverPhi } from './observer-phi.js';
 import type { ClientSession } from './sessions.js';
 
@@ -94,10 +94,7 @@ export class Handshake {
       snapshot: this.deps.snapshot(hello.role),
       lastSeq: replay ? (hello.resumeFrom as number) : this.deps.events.lastSeq,
     });
-    for (const event of replay ?? []) {
-      const frame = frameFor(hello.role, event);
-      if (frame !== null) session.ws.send(frame);
-    }
+    for (const event of replay ?? []) sendEvent(session.ws, event, hello.role);
     for (const say of arrival) this.ctx.notice(say.level, say.text);
     this.ctx.publishSnapshot();
   }

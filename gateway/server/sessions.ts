@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { AccountLevel, GatewayMessage, Participant, Role } from '../../protocol/index.js';
-import { frameFor, type BufferedEvent } from './event-buffer.js';
+import { sendEvent, type BufferedEvent } from './event-buffer.js';
 
 export interface ClientSession {
   id: string;
@@ -62,9 +62,7 @@ export class SessionRegistry {
   /** One numbered event to every greeted client; the frame was serialised once by the buffer. */
   broadcast(event: BufferedEvent): void {
     for (const session of this.byId.values()) {
-      if (session.role === null || session.ws.readyState !== session.ws.OPEN) continue;
-      const frame = frameFor(session.role, event);
-      if (frame !== null) session.ws.send(frame);
+      if (session.role !== null && session.ws.readyState === session.ws.OPEN) sendEvent(session.ws, event, session.role);
     }
   }
 

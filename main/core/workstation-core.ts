@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { ConnectRequest, ErrorCode, LarmorError, describeIssues, type CollabEventBody, type CollabState, type CommandView, type GatewayMessage, type LinkView, type LogEntry, type MediaClientMessage, type MediaGatewayMessage, type PreviewImage, type ScannerCommand, type ScannerSnapshot, type WelcomeMessage, type WorkstationView } from '../../protocol/index.js';
+import { ConnectRequest, ErrorCode, ImageChunkAssembler, LarmorError, decodeImageFrame, describeIssues, type ImageFrameHeader, type CollabEventBody, type CollabState, type CommandView, type GatewayMessage, type LinkView, type LogEntry, type MediaClientMessage, type MediaGatewayMessage, type PreviewImage, type ScannerCommand, type ScannerSnapshot, type WelcomeMessage, type WorkstationView } from '../../protocol/index.js';
 import { type HealthThresholds, type HealthView, type MediaHealthView, type ReconnectPolicy } from '../../protocol/health.js';
 import type { Random } from '../../base/common/random.js';
 import type { Journal } from '../journal/journal.js';
@@ -16,8 +16,8 @@ export interface WorkstationCoreEvents {
   log: [LogEntry];
   activity: [Activity];
   image: [PreviewImage];
-  /** Raw image frame as received, for the recorder (header already validated). */
-  'image-frame': [Uint8Array];
+  /** An image frame taken (new number, decoded), for the recorder: its header and Part 10 bytes. */
+  'image-received': [ImageFrameHeader, Uint8Array];
   /** WebRTC room and signals from the gateway, for the renderer's peer connections. */
   media: [MediaGatewayMessage];
   /** Chat, marks, proposals, handover and contingency plans as they change. */
@@ -28,7 +28,13 @@ export interface WorkstationCoreEvents {
   'media-health': [{ health: 'ok' | 'degraded' | 'failed'; reason: string | null }];
 }
 
-export type ImageHandler = (frame: Uint8Array) => void;
+/** What the image decoder makes of one binary frame (main/images/image-intake.ts). */
+export type ImageDecodeResult =
+  | { ok: true; seq: number; header: ImageFrameHeader; part10: Uint8Array; images: PreviewImage[] }
+  | { ok: false; seq: number | null; code: string; message: string };
+
+/** Binary frame -> preview images; may run elsewhere (a worker) and answer later. */
+export type ImageDecoder = (frame: Uint8Array) => ImageDecodeResult | Promise<ImageDecodeResult>;
 
 export interface WorkstationCoreOptions {
   /** Outbox and audit record; without it commands are still relayed, but not across a restart. */
@@ -61,7 +67,12 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   private bootId: string | null = null;
   /** From the last welcome: presented at the next reconnect to take back this session's control. */
   private resumeSecret: string | null = null;
-  private imageHandler: ImageHandler | null = null;
+  private imageDecoder: ImageDecoder | null = null;
+  /** Decoded images are applied in arrival order even when a worker answers out of order. */
+  private imageTail: Promise<void> = Promise.resolve();
+  private imagesPending = 0;
+  /** Images larger than one WebSocket message arrive in chunks; whole ones are sequenced. */
+  private readonly imageChunks = new ImageChunkAssembler();
   private connectAttempt = 0;
   readonly relay: CommandRelay;
 
@@ -90,8 +101,8 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   }
 
   /** Installed by the image intake (docs/architecture.md "The image's path"): turns binary frames into preview images. */
-  setImageHandler(handler: ImageHandler): void {
-    this.imageHandler = handler;
+  setImageDecoder(decoder: ImageDecoder): void {
+    this.imageDecoder = decoder;
   }
 
   view(): WorkstationView {
@@ -139,11 +150,6 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     return this.relay.send(command);
   }
 
-  /** Called by the image intake after an image frame's sequence number is known. */
-  noteImageSeq(seq: number): boolean {
-    return this.acceptSeq(seq);
-  }
-
   /**
    * One activity: journalled, then told. `journalled` is false when the outbox row written by
    * the relay already is the durable record (a sent command, a gateway ack): one fsync, not two.
@@ -179,6 +185,8 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   }
 
   private welcomed(welcome: WelcomeMessage, route: string, resume: ResumePoint | undefined): void {
+    // A chunked image cut by the link is replayed whole after the resume (its number was not taken).
+    this.imageChunks.reset();
     if (resume === undefined) {
       this.takeSnapshot(welcome);
       this.record({ type: 'scanner', at: now(), state: welcome.snapshot.state, seq: welcome.lastSeq, activeSequence: activeName(welcome.snapshot) });
@@ -326,9 +334,46 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     }
   }
 
-  private receiveImage(frame: Uint8Array): void {
-    this.emit('image-frame', frame);
-    this.imageHandler?.(frame);
+  /**
+   * The number is taken when the frame arrives, before it is decoded, so that events after it
+   * are not mistaken for a replay while a worker decodes; results are applied in arrival order.
+   */
+  private receiveImage(chunk: Uint8Array): void {
+    const decoder = this.imageDecoder;
+    if (decoder === null) return;
+    let seq: number;
+    let frame: Uint8Array | null;
+    try {
+      frame = this.imageChunks.add(chunk);
+      if (frame === null) return; // more parts to come
+      seq = decodeImageFrame(frame).header.seq;
+    } catch (err) {
+      this.applyImage({ ok: false, seq: null, code: (err as { code?: string }).code ?? ErrorCode.INTERNAL, message: (err as Error).message });
+      return;
+    }
+    if (!this.acceptSeq(seq)) return; // replayed after a resume: already seen
+    const result = decoder(frame);
+    if (!(result instanceof Promise) && this.imagesPending === 0) {
+      this.applyImage(result);
+      return;
+    }
+    this.imagesPending++;
+    const settled = Promise.resolve(result).catch((err: unknown): ImageDecodeResult => ({ ok: false, seq, code: (err as { code?: string }).code ?? ErrorCode.INTERNAL, message: (err as Error).message }));
+    this.imageTail = this.imageTail.then(async () => {
+      this.applyImage(await settled);
+      this.imagesPending--;
+    });
+  }
+
+  private applyImage(result: ImageDecodeResult): void {
+    if (!result.ok) {
+      this.record({ type: 'image-error', at: now(), seq: result.seq, code: result.code, message: result.message });
+      return;
+    }
+    const { header, part10 } = result;
+    this.emit('image-received', header, part10);
+    this.record({ type: 'image', at: now(), seq: header.seq, sopInstanceUid: header.sopInstanceUid, seriesUid: header.seriesUid, transferSyntaxUid: header.transferSyntaxUid, bytes: part10.length, source: header.source });
+    for (const image of result.images) this.emit('image', image);
   }
 
   private setLink(view: LinkView): void {

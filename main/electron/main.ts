@@ -30,7 +30,7 @@ app.on('web-contents-created', (_event, contents: WebContents) => {
 
 await app.whenReady();
 const core = new WorkstationCore({ journal: Journal.open(defaultJournalFile()) }); // command outbox + audit journal
-attachImageIntake(core);
+attachImageIntake(core, { workers: 1 }); // decoding off the event loop: heartbeats never wait for an image
 const ses = session.defaultSession;
 ses.setPermissionRequestHandler((_wc, permission, callback, details) => callback(allowPermissionRequest(permission, details, appPageUrl)));
 ses.setPermissionCheckHandler((_wc, permission, origin) => allowPermissionCheck(permission, origin, appPageUrl));

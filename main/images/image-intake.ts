@@ -1,44 +1,52 @@
 import { codeOf, decodeImageFrame, type ImageFrameHeader } from '../../protocol/index.js';
-import { rle as defaultRle, type RleCodec } from '../../native-bridge/index.js';
-import type { WorkstationCore } from '../core/workstation-core.js';
+import { DEFAULT_IMAGE_LIMITS, imageCodecs as defaultCodecs, type ImageCodecs, type ImageLimits } from '../../native-bridge/index.js';
+import type { ImageDecodeResult, WorkstationCore } from '../core/workstation-core.js';
+import { createDecodePool, type DecodePool } from './decode-pool.js';
 import { toPreviewImages } from './preview-image.js';
 
-export type ReceivedImageListener = (header: ImageFrameHeader, part10: Uint8Array) => void;
+/** What one image frame from the gateway becomes: its number and preview images, or a coded refusal. */
+export type IntakeResult = ImageDecodeResult;
+
+export interface IntakeOptions {
+  codecs?: ImageCodecs;
+  /** Decoded-size caps checked before any pixel is decoded or allocated. */
+  limits?: ImageLimits;
+}
 
 /**
- * Binary frames from the gateway -> preview images for the renderer. Each frame is taken once
- * (its sequence number is checked against what was already seen, so a replay after a resume
- * shows nothing twice); a frame that fails to decode is reported in the event log with its
- * code and the session carries on.
+ * Binary frame from the gateway -> preview images for the renderer, or a refusal with its code.
+ * Pure: it neither sequences (the core decides whether a number is new) nor records nor emits.
  */
-export function attachImageIntake(core: WorkstationCore, options: { rle?: RleCodec; onReceived?: ReceivedImageListener } = {}): void {
-  const rle = options.rle ?? defaultRle;
-  core.setImageHandler((frame) => {
-    let header: ImageFrameHeader;
-    let part10: Uint8Array;
-    try {
-      ({ header, part10 } = decodeImageFrame(frame));
-    } catch (err) {
-      core.record({ type: 'image-error', at: new Date().toISOString(), seq: null, code: codeOf(err), message: (err as Error).message });
-      return;
-    }
-    if (!core.noteImageSeq(header.seq)) return;
-    try {
-      const images = toPreviewImages({ part10, gatewayAt: header.at, imagesInSeries: header.imagesInSeries }, rle);
-      options.onReceived?.(header, part10);
-      core.record({
-        type: 'image',
-        at: new Date().toISOString(),
-        seq: header.seq,
-        sopInstanceUid: header.sopInstanceUid,
-        seriesUid: header.seriesUid,
-        transferSyntaxUid: header.transferSyntaxUid,
-        bytes: part10.length,
-        source: header.source,
-      });
-      for (const image of images) core.emit('image', image);
-    } catch (err) {
-      core.record({ type: 'image-error', at: new Date().toISOString(), seq: header.seq, code: codeOf(err), message: (err as Error).message });
-    }
-  });
+export function intakeImageFrame(frame: Uint8Array, options: IntakeOptions = {}): IntakeResult {
+  let header: ImageFrameHeader;
+  let part10: Uint8Array;
+  try {
+    ({ header, part10 } = decodeImageFrame(frame));
+  } catch (err) {
+    return { ok: false, seq: null, code: codeOf(err), message: (err as Error).message };
+  }
+  try {
+    const images = toPreviewImages(
+      { part10, gatewayAt: header.at, imagesInSeries: header.imagesInSeries },
+      options.codecs ?? defaultCodecs,
+      options.limits ?? DEFAULT_IMAGE_LIMITS,
+    );
+    return { ok: true, seq: header.seq, header, part10, images };
+  } catch (err) {
+    return { ok: false, seq: header.seq, code: codeOf(err), message: (err as Error).message };
+  }
+}
+
+/**
+ * Install the intake as the core's image decoder: on worker threads when `workers` > 0 (see
+ * decode-pool.ts), so a large image never delays heartbeats; else on this thread.
+ */
+export function attachImageIntake(core: WorkstationCore, options: IntakeOptions & { workers?: number } = {}): DecodePool | null {
+  if (options.workers !== undefined && options.workers > 0) {
+    const pool = createDecodePool({ size: options.workers, limits: options.limits });
+    core.setImageDecoder((frame) => pool.decode(frame));
+    return pool;
+  }
+  core.setImageDecoder((frame) => intakeImageFrame(frame, options));
+  return null;
 }

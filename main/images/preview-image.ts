@@ -1,6 +1,6 @@
 import { ErrorCode, LarmorError, type PreviewImage } from '../../protocol/index.js';
-import { Tag, TransferSyntax, imageInfo, isNativeTransferSyntax, pixelDataFrames, readPart10, swapToLittleEndian, type DataSet } from '../../native-bridge/dicom/index.js';
-import type { RleCodec } from '../../native-bridge/index.js';
+import { Tag, imageInfo, pixelDataFrames, readPart10, type DataSet } from '../../native-bridge/dicom/index.js';
+import { checkImageLimits, requirePixelData, DEFAULT_IMAGE_LIMITS, type ImageCodecs, type ImageLimits } from '../../native-bridge/index.js';
 
 const T = {
   PatientName: 0x00100010,
@@ -35,10 +35,14 @@ export interface PreviewSource {
  * C.11.2 VOI LUT, C.7.6.16 / C.8.3.1 rescale). Anything the viewer cannot show faithfully is
  * refused with a code instead of being shown wrong.
  */
-export function toPreviewImages(source: PreviewSource, rle: RleCodec): PreviewImage[] {
+export function toPreviewImages(source: PreviewSource, codecs: ImageCodecs, limits: ImageLimits = DEFAULT_IMAGE_LIMITS): PreviewImage[] {
   const file = readPart10(source.part10);
   const ds = file.dataset;
+  requirePixelData(ds);
   const info = imageInfo(ds);
+  // Before anything is decoded or allocated: the declared size against the workstation's caps.
+  checkImageLimits(info, limits);
+  const frameCodec = codecs.codecFor(file.transferSyntaxUid);
   const photometric = ds.string(Tag.PhotometricInterpretation);
   if (info.samplesPerPixel !== 1 || (photometric !== 'MONOCHROME1' && photometric !== 'MONOCHROME2')) {
     throw new LarmorError(ErrorCode.UNSUPPORTED_IMAGE, `${photometric ?? 'unknown'} with ${info.samplesPerPixel} samples per pixel is not a greyscale MR image`);
@@ -46,15 +50,7 @@ export function toPreviewImages(source: PreviewSource, rle: RleCodec): PreviewIm
   if (info.bitsAllocated !== 8 && info.bitsAllocated !== 16) {
     throw new LarmorError(ErrorCode.UNSUPPORTED_IMAGE, `${info.bitsAllocated}-bit pixels are not supported by the viewer`);
   }
-  const ts = file.transferSyntaxUid;
-  if (ts !== TransferSyntax.RLELossless && !isNativeTransferSyntax(ts)) {
-    throw new LarmorError(ErrorCode.UNSUPPORTED_TRANSFER_SYNTAX, `transfer syntax ${ts} cannot be previewed`);
-  }
-  const frameInfo = { rows: info.rows, columns: info.columns, samplesPerPixel: 1, bitsAllocated: info.bitsAllocated };
-  const frames = pixelDataFrames(file);
-  const decoded = frames.encapsulated
-    ? frames.frames.map((fragments) => rle.decode(fragments, frameInfo))
-    : frames.frames.map((f) => (ts === TransferSyntax.ExplicitVRBigEndian ? swapToLittleEndian(f, info.bitsAllocated / 8) : f));
+  const decoded = pixelDataFrames(file).frames.map((frame) => frameCodec.decodeFrame(frame, info));
 
   const sopInstanceUid = ds.string(Tag.SOPInstanceUID) ?? '';
   const seriesUid = ds.string(T.SeriesInstanceUID) ?? '';

@@ -76,7 +76,8 @@ export async function runRecord(argv: string[]): Promise<number> {
   }
   const core = new WorkstationCore({ journal });
   const recorder = new EventRecorder(core, values.out);
-  attachImageIntake(core, { onReceived: (header, part10) => recorder.saveImage(header, part10) });
+  attachImageIntake(core);
+  core.on('image-received', (header, part10) => recorder.saveImage(header, part10));
   const request = {
     url: values.gateway,
     role: values.role,

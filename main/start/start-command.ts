@@ -35,7 +35,7 @@ export async function runStart(argv: string[]): Promise<number> {
   }
 
   const core = new WorkstationCore({ journal: Journal.open(defaultJournalFile()) }); // command outbox + audit journal
-  attachImageIntake(core);
+  attachImageIntake(core, { workers: 1 }); // decoding off the event loop: heartbeats never wait for an image
   const shell = await startBrowserShell({
     core,
     rendererDir: join(distRoot, 'renderer'),

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Gateway } from '../../gateway/server/gateway.js';
+import { signInOnConnectForm } from '../helpers/onsite-page.js';
 import { buildMrImage } from '../../gateway/imaging/mr-dataset.js';
 import { createSeriesImager } from '../../gateway/imaging/index.js';
 import { PROTOCOL_LIBRARY } from '../../gateway/simulator/protocol-library.js';
@@ -12,7 +13,6 @@ import { launchChromium } from '../helpers/browser.js';
 import { storescu } from '../helpers/dcmtk.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { startWorkstation } from '../helpers/shell.js';
-import { signInOnConnectForm } from '../helpers/onsite-page.js';
 
 const STUDY = { studyUid: '2.25.5550001', patientName: 'PHANTOM^ROUND', patientId: 'LARMOR-GEOM', studyDescription: 'Geometry' };
 const DISC_RADIUS_MM = 90;

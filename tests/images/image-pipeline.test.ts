@@ -73,7 +73,7 @@ describe('ImagePipeline', () => {
         { tag: 0x0020000e, vr: 'UI', value: '2.25.2' },
       ],
     });
-    expect(new ImagePipeline(sink).accept(noImage, 'c-store')).toMatchObject({ ok: false, code: ErrorCode.UNSUPPORTED_IMAGE });
+    expect(new ImagePipeline(sink).accept(noImage, 'c-store')).toMatchObject({ ok: false, code: ErrorCode.DICOM_NOT_AN_IMAGE });
   });
 
   it('refuses JPEG (made by DCMTK dcmcjpeg) as an unsupported transfer syntax', () => {

@@ -205,9 +205,11 @@ describe('link health: resume', () => {
   it('misses no event or image and shows none twice across repeated cuts', async () => {
     const { gateway: gw, primary, core, log } = await setup({ secondary: true });
     const images: string[] = [];
-    core.setImageHandler((frame) => {
-      const { header } = decodeImageFrame(frame);
-      if (core.noteImageSeq(header.seq)) images.push(header.sopInstanceUid);
+    // The core calls the decoder only for numbers it has not seen: each call is one new image.
+    core.setImageDecoder((frame) => {
+      const { header, part10 } = decodeImageFrame(frame);
+      images.push(header.sopInstanceUid);
+      return { ok: true, seq: header.seq, header, part10, images: [] };
     });
     const random = seededRandom(11);
     const TOTAL = 300;
@@ -269,9 +271,11 @@ describe('link health: resume', () => {
     cores.push(core);
     const log = new ActivityLog(core);
     const images: string[] = [];
-    core.setImageHandler((frame) => {
-      const { header } = decodeImageFrame(frame);
-      if (core.noteImageSeq(header.seq)) images.push(header.sopInstanceUid);
+    // The core calls the decoder only for numbers it has not seen: each call is one new image.
+    core.setImageDecoder((frame) => {
+      const { header, part10 } = decodeImageFrame(frame);
+      images.push(header.sopInstanceUid);
+      return { ok: true, seq: header.seq, header, part10, images: [] };
     });
     await core.connect({ url: proxy.url, role: 'operator', ...testLogin('Remote Tech') });
     expect(await core.sendCommand(OPEN_EXAM)).toMatchObject({ state: 'done' });

@@ -1,0 +1,45 @@
+/**
+ * The gateway for bench/decode-rtt, in its own process so that only the workstation's event loop
+ * is measured: prints its URL, then publishes one 4096 x 4096 16-bit RLE image per "publish" line.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Gateway } from '../../gateway/server/gateway.js';
+import { Tag, TransferSyntax, encapsulateFrames, writePart10 } from '../../native-bridge/dicom/index.js';
+import { rle } from '../../native-bridge/index.js';
+import { makePhantomFrames } from '../rle/mr-phantom.js';
+
+const SIZE = 4096;
+const pixels = makePhantomFrames({ rows: SIZE, columns: SIZE, frames: 1 });
+const encoded = rle.encode(new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength), { rows: SIZE, columns: SIZE, samplesPerPixel: 1, bitsAllocated: 16, planarConfiguration: 0 });
+const part10 = (n: number) =>
+  writePart10({
+    transferSyntaxUid: TransferSyntax.RLELossless,
+    elements: [
+      { tag: Tag.SOPClassUID, vr: 'UI', value: '1.2.840.10008.5.1.4.1.1.4' },
+      { tag: Tag.SOPInstanceUID, vr: 'UI', value: `2.25.4096${n}` },
+      { tag: 0x0020000e, vr: 'UI', value: '2.25.4096' },
+      { tag: Tag.SamplesPerPixel, vr: 'US', value: 1 },
+      { tag: Tag.PhotometricInterpretation, vr: 'CS', value: 'MONOCHROME2' },
+      { tag: Tag.Rows, vr: 'US', value: SIZE },
+      { tag: Tag.Columns, vr: 'US', value: SIZE },
+      { tag: Tag.BitsAllocated, vr: 'US', value: 16 },
+      { tag: Tag.BitsStored, vr: 'US', value: 12 },
+      { tag: Tag.HighBit, vr: 'US', value: 11 },
+      { tag: Tag.PixelRepresentation, vr: 'US', value: 0 },
+      { tag: Tag.PixelData, vr: 'OB', value: encapsulateFrames([encoded]) },
+    ],
+  });
+
+const gateway = await Gateway.start({ port: 0, dataFile: join(mkdtempSync(join(tmpdir(), 'larmor-rtt-')), 'gw.sqlite') });
+console.log(`url ${gateway.url} rle-bytes ${encoded.length}`);
+let n = 0;
+createInterface({ input: process.stdin }).on('line', (line) => {
+  if (line === 'publish') {
+    n++;
+    gateway.publishImage({ source: 'c-store', transferSyntaxUid: TransferSyntax.RLELossless, sopInstanceUid: `2.25.4096${n}`, seriesUid: '2.25.4096', imagesInSeries: null }, part10(n));
+  }
+  if (line === 'exit') void gateway.close().then(() => process.exit(0));
+});

@@ -1,0 +1,65 @@
+/**
+ * bench/decode-rtt: pong round-trip time seen from the workstation while it decodes a 4096 x 4096
+ * 16-bit RLE image (32 MiB decoded), with decoding on the main thread and on the worker pool.
+ * The gateway runs in a child process; a WebSocket client in the workstation's process pings it
+ * every 5 ms, so each RTT includes any wait of the workstation's event loop.
+ *
+ *   npx tsx bench/decode-rtt/run.ts [--images 5]
+ */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { WebSocket } from 'ws';
+import { SUBPROTOCOL } from '../../protocol/index.js';
+import { WorkstationCore } from '../../main/core/workstation-core.js';
+import { attachImageIntake } from '../../main/images/image-intake.js';
+import { percentile, printTable } from '../lib/stats.js';
+
+const { values } = parseArgs({ options: { images: { type: 'string', default: '5' } } });
+const IMAGES = Number(values.images);
+
+const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'gateway-child.ts')], { stdio: ['pipe', 'pipe', 'inherit'] });
+const firstLine = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
+const url = firstLine.split(' ')[1]!;
+console.log(`gateway child: ${firstLine}`);
+
+async function measure(mode: 'main thread' | 'worker pool'): Promise<(string | number)[]> {
+  const core = new WorkstationCore();
+  const pool = attachImageIntake(core, mode === 'worker pool' ? { workers: 1 } : {});
+  await pool?.ready;
+  let decoded = 0;
+  core.on('image', () => decoded++);
+  await core.connect({ url, role: 'observer', name: `rtt ${mode}` });
+  const pinger = new WebSocket(url, SUBPROTOCOL);
+  await new Promise((resolve) => pinger.once('open', resolve));
+  const rtts: number[] = [];
+  let measuring = false;
+  pinger.on('message', (data) => {
+    const message = JSON.parse(String(data)) as { type: string; t?: number };
+    if (message.type === 'pong' && measuring) rtts.push(performance.now() - message.t!);
+  });
+  const timer = setInterval(() => pinger.send(JSON.stringify({ type: 'ping', t: performance.now() })), 5);
+  const decodeMs: number[] = [];
+  for (let i = 0; i < IMAGES; i++) {
+    const before = decoded;
+    measuring = true;
+    const start = performance.now();
+    child.stdin!.write('publish\n');
+    while (decoded === before) await new Promise((r) => setTimeout(r, 1));
+    decodeMs.push(performance.now() - start);
+    await new Promise((r) => setTimeout(r, 100));
+    measuring = false;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  clearInterval(timer);
+  pinger.close();
+  core.disconnect();
+  await pool?.close();
+  return [mode, IMAGES, percentile(decodeMs, 50), rtts.length, percentile(rtts, 50), percentile(rtts, 99), Math.max(...rtts)];
+}
+
+const rows = [await measure('main thread'), await measure('worker pool')];
+console.log(`\npong RTT (ms) seen from the workstation while 4096x4096 16-bit RLE images arrive and decode; ${IMAGES} images per mode; node ${process.version}\n`);
+printTable(['decoding on', 'images', 'publish->image p50 ms', 'pings', 'RTT p50', 'RTT p99', 'RTT max'], rows);
+child.stdin!.write('exit\n');

@@ -1,0 +1,88 @@
+/**
+ * Headless workstations for bench/load, in a process of their own: one operator (who keeps the
+ * simulator acquiring) or N observers. Prints one JSON line with what it measured when its time
+ * is up: per-client preview latency, heartbeat RTTs, images taken, RSS and CPU of this process.
+ *
+ *   tsx bench/load/clients.ts --url ws://... --role operator|observer --count N
+ * Commands on stdin: "go" (the operator starts acquiring), "hold" (no new series), "stop" (report and exit).
+ */
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { WorkstationCore } from '../../main/core/workstation-core.js';
+import { attachImageIntake } from '../../main/images/image-intake.js';
+import { PATIENT } from '../../tests/helpers/gateway.js';
+
+const { values } = parseArgs({ options: { url: { type: 'string' }, role: { type: 'string' }, count: { type: 'string', default: '1' }, workers: { type: 'string', default: '1' } } });
+const role = values.role === 'operator' ? 'operator' : 'observer';
+const count = Number(values.count);
+
+interface Client {
+  core: WorkstationCore;
+  latencies: number[];
+  rtts: number[];
+  lastSample: number;
+  images: number;
+  refused: Record<string, number>;
+  links: string[];
+}
+
+const rssStart = process.memoryUsage().rss;
+const cpuStart = process.cpuUsage();
+const clients: Client[] = [];
+for (let i = 0; i < count; i++) {
+  const core = new WorkstationCore();
+  // As the Electron shell and `larmor start` run it: decoding on a worker (--workers 0: on the main thread).
+  const pool = attachImageIntake(core, { workers: Number(values.workers) });
+  await pool?.ready;
+  const client: Client = { core, latencies: [], rtts: [], lastSample: 0, images: 0, refused: {}, links: [] };
+  core.on('activity', (a) => {
+    if (a.type === 'image-error') client.refused[a.code] = (client.refused[a.code] ?? 0) + 1;
+    if (a.type === 'link') client.links.push(`${a.status}${a.code ? ` ${a.code}` : ''}`);
+  });
+  core.on('image', (image) => client.latencies.push(Date.now() - Date.parse(image.gatewayAt)));
+  core.on('image-received', () => client.images++);
+  await core.connect({ url: values.url!, role, name: role === 'operator' ? 'Remote Tech' : `Observer ${i + 1}` });
+  clients.push(client);
+}
+const sampler = setInterval(() => {
+  for (const c of clients) {
+    for (const s of c.core.view().health.samples) {
+      if (s.at > c.lastSample && s.rttMs !== null) c.rtts.push(s.rttMs);
+      c.lastSample = Math.max(c.lastSample, s.at);
+    }
+  }
+}, 500);
+const commands = createInterface({ input: process.stdin });
+const next = (word: string) => new Promise<void>((resolve) => commands.on('line', (line) => line === word && resolve()));
+const stopped = next('stop');
+let stopping = false;
+void Promise.race([stopped, next('hold')]).then(() => (stopping = true));
+process.stdout.write('ready\n');
+await next('go');
+if (role === 'operator') {
+  // Keep the scanner acquiring: open an exam, then queue and start one protocol after another.
+  const core = clients[0]!.core;
+  await core.sendCommand({ name: 'exam.open', patient: PATIENT, description: 'MRI BRAIN', accessionNumber: 'LOAD1' });
+  const protocols = ['t1-se-ax', 't2-tse-ax', 'flair-ax', 't1-gre-ax'];
+  for (let n = 0; !stopping; n++) {
+    const state = core.view().snapshot?.state;
+    if (state !== 'acquiring' && state !== 'paused') {
+      await core.sendCommand({ name: 'sequence.queue', protocolId: protocols[n % protocols.length]! });
+      await core.sendCommand({ name: 'scan.start' });
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+await stopped;
+clearInterval(sampler);
+const cpu = process.cpuUsage(cpuStart);
+const report = {
+  role,
+  rssStart,
+  rssEnd: process.memoryUsage().rss,
+  cpuSeconds: (cpu.user + cpu.system) / 1e6,
+  clients: clients.map((c) => ({ latencies: c.latencies, rtts: c.rtts, images: c.images, refused: c.refused, links: c.links })),
+};
+process.stdout.write(`${JSON.stringify(report)}\n`);
+for (const c of clients) c.core.disconnect();
+process.exit(0);

@@ -1,0 +1,145 @@
+/**
+ * bench/load: a training class on one gateway. 1 operator (keeping the simulator acquiring),
+ * 1 onsite console, 20 observers (headless workstations, decoding every image), and storescu
+ * pushing 512x512 MR images at 20 per second, for --minutes (default 10). Reports preview latency
+ * (gateway holds the image -> decoded at the workstation) for the operator and the slowest
+ * observer, heartbeat RTT p99, RSS at start and end and CPU of the gateway and the workstation
+ * processes, and images lost (published by the gateway but not taken by a workstation).
+ *
+ *   npx tsx bench/load/run.ts [--minutes 10] [--observers 20] [--rate 20] [--observer-workers 1]
+ *
+ * The gateway, the onsite console and storescu's driver run in this process; the operator and
+ * the observers each in a child process (as they would be on their own machines).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { Gateway } from '../../gateway/server/gateway.js';
+import { Tag, TransferSyntax, writePart10 } from '../../native-bridge/dicom/index.js';
+import { OnsiteClient } from '../../tests/helpers/onsite.js';
+import { makePhantomFrames } from '../rle/mr-phantom.js';
+import { percentile, printTable } from '../lib/stats.js';
+
+const { values } = parseArgs({ options: { minutes: { type: 'string', default: '10' }, observers: { type: 'string', default: '20' }, rate: { type: 'string', default: '20' }, 'observer-workers': { type: 'string', default: '1' } } });
+const SECONDS = Math.round(Number(values.minutes) * 60);
+const OBSERVERS = Number(values.observers);
+const RATE = Number(values.rate);
+const work = mkdtempSync(join(tmpdir(), 'larmor-load-'));
+
+/** RATE distinct 512x512 16-bit MR files for storescu. */
+function mrFiles(): string[] {
+  const dir = join(work, 'mr');
+  mkdirSync(dir);
+  const frames = makePhantomFrames({ rows: 512, columns: 512, frames: RATE });
+  const files: string[] = [];
+  for (let i = 0; i < RATE; i++) {
+    const path = join(dir, `mr${i}.dcm`);
+    writeFileSync(path, writePart10({
+      transferSyntaxUid: TransferSyntax.ExplicitVRLittleEndian,
+      elements: [
+        { tag: Tag.SOPClassUID, vr: 'UI', value: '1.2.840.10008.5.1.4.1.1.4' },
+        { tag: Tag.SOPInstanceUID, vr: 'UI', value: `2.25.77${i + 1}` },
+        { tag: 0x0020000d, vr: 'UI', value: '2.25.770' },
+        { tag: 0x0020000e, vr: 'UI', value: '2.25.771' },
+        { tag: 0x00200013, vr: 'IS', value: String(i + 1) },
+        { tag: Tag.SamplesPerPixel, vr: 'US', value: 1 },
+        { tag: Tag.PhotometricInterpretation, vr: 'CS', value: 'MONOCHROME2' },
+        { tag: Tag.Rows, vr: 'US', value: 512 },
+        { tag: Tag.Columns, vr: 'US', value: 512 },
+        { tag: Tag.BitsAllocated, vr: 'US', value: 16 },
+        { tag: Tag.BitsStored, vr: 'US', value: 12 },
+        { tag: Tag.HighBit, vr: 'US', value: 11 },
+        { tag: Tag.PixelRepresentation, vr: 'US', value: 0 },
+        { tag: Tag.PixelData, vr: 'OW', value: frames.subarray(i * 512 * 512 * 2, (i + 1) * 512 * 512 * 2) },
+      ],
+    }));
+    files.push(path);
+  }
+  return files;
+}
+
+interface ClientReport {
+  role: string;
+  rssStart: number;
+  rssEnd: number;
+  cpuSeconds: number;
+  clients: { latencies: number[]; rtts: number[]; images: number; refused: Record<string, number>; links: string[] }[];
+}
+
+function startClients(url: string, role: 'operator' | 'observer', count: number, workers = 1): { ready: Promise<void>; report: Promise<ClientReport>; tell(word: string): void } {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'clients.ts'), '--url', url, '--role', role, '--count', String(count), '--workers', String(workers)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
+  let onReady!: () => void;
+  const ready = new Promise<void>((resolve) => (onReady = resolve));
+  const report = new Promise<ClientReport>((resolve) => lines.on('line', (line) => (line === 'ready' ? onReady() : line.startsWith('{') && resolve(JSON.parse(line)))));
+  return { ready, report, tell: (word) => child.stdin!.write(`${word}\n`) };
+}
+
+const files = mrFiles();
+const gateway = await Gateway.start({ port: 0, dataFile: join(work, 'gateway.sqlite'), timeScale: 5, autoGrantControl: true, requireChecklist: false, dicom: { port: 0 } });
+let published = 0;
+const publish = gateway.publishImage.bind(gateway);
+gateway.publishImage = (header, part10) => {
+  published++;
+  publish(header, part10);
+};
+const onsite = await OnsiteClient.connect(gateway);
+await onsite.checkIn();
+const gatewayRssStart = process.memoryUsage().rss;
+const gatewayCpuStart = process.cpuUsage();
+
+const operator = startClients(gateway.url, 'operator', 1);
+await operator.ready;
+// All observers share one process here (on site each has its own machine): one worker each by default.
+const observers = startClients(gateway.url, 'observer', OBSERVERS, Number(values['observer-workers']));
+await observers.ready;
+// Count from here: every workstation is connected before the first image is published.
+published = 0;
+operator.tell('go');
+observers.tell('go');
+console.log(`training class: 1 operator, 1 onsite, ${OBSERVERS} observers, storescu ${RATE}/s of 512x512 MR, ${SECONDS} s; gateway ${gateway.url}`);
+
+// storescu: one association per second carrying RATE images.
+let pushed = 0;
+const pushing = setInterval(() => {
+  const child = spawn('storescu', ['-aec', 'LARMOR', '127.0.0.1', String(gateway.imaging!.dicomPort), ...files], { stdio: 'ignore' });
+  child.on('exit', (code) => code === 0 && (pushed += files.length));
+}, 1000);
+await new Promise((r) => setTimeout(r, SECONDS * 1000));
+clearInterval(pushing);
+operator.tell('hold'); // no new series; the running one finishes
+await new Promise((r) => setTimeout(r, 20_000)); // the last storescu association and series drain
+operator.tell('stop');
+observers.tell('stop');
+const [op, obs] = await Promise.all([operator.report, observers.report]);
+const gatewayCpu = process.cpuUsage(gatewayCpuStart);
+const gatewayRssEnd = process.memoryUsage().rss;
+
+const mb = (n: number) => (n / 1024 / 1024).toFixed(0);
+const operatorClient = op.clients[0]!;
+const observerP99 = obs.clients.map((c) => ({ c, p99: percentile(c.latencies, 99) }));
+const slowest = observerP99.reduce((a, b) => (b.p99 > a.p99 ? b : a)).c;
+const rtts = [...op.clients, ...obs.clients].flatMap((c) => c.rtts);
+const lost = [...op.clients, ...obs.clients].map((c) => published - c.images);
+console.log(`\nimages published by the gateway: ${published} (storescu delivered ${pushed}); node ${process.version}; ${new Date().toISOString()}\n`);
+printTable(['measure', 'value'], [
+  ['preview latency operator p50 / p99 ms', `${percentile(operatorClient.latencies, 50)} / ${percentile(operatorClient.latencies, 99)}`],
+  ['preview latency slowest observer p50 / p99 ms', `${percentile(slowest.latencies, 50)} / ${percentile(slowest.latencies, 99)}`],
+  ['heartbeat RTT p99 ms (all 21 workstations)', percentile(rtts, 99)],
+  ['gateway RSS start -> end MB', `${mb(gatewayRssStart)} -> ${mb(gatewayRssEnd)}`],
+  ['operator process RSS start -> end MB', `${mb(op.rssStart)} -> ${mb(op.rssEnd)}`],
+  [`observers process (${OBSERVERS}) RSS start -> end MB`, `${mb(obs.rssStart)} -> ${mb(obs.rssEnd)}`],
+  ['CPU s (gateway / operator / observers)', `${((gatewayCpu.user + gatewayCpu.system) / 1e6).toFixed(1)} / ${op.cpuSeconds.toFixed(1)} / ${obs.cpuSeconds.toFixed(1)}`],
+  ['images lost (max over workstations)', Math.max(...lost)],
+  ['images taken: operator / observers min-max', `${operatorClient.images} / ${Math.min(...obs.clients.map((c) => c.images))}-${Math.max(...obs.clients.map((c) => c.images))}`],
+]);
+for (const [i, c] of [...op.clients, ...obs.clients].entries()) {
+  if (c.images < published || c.links.length > 2) console.log(`workstation ${i}: ${c.images} images, refused ${JSON.stringify(c.refused)}, link ${c.links.slice(0, 8).join(', ')}${c.links.length > 8 ? ` ... (${c.links.length})` : ''}`);
+}
+onsite.close();
+await gateway.close();
+spawnSync('rm', ['-rf', work]);
+process.exit(0);

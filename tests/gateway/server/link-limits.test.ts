@@ -1,0 +1,76 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { ErrorCode, SUBPROTOCOL } from '../../../protocol/index.js';
+import type { Gateway } from '../../../gateway/server/gateway.js';
+import { AddressCounter, MessageRate, RefusalAudit, type RefusalRow } from '../../../gateway/server/link-limits.js';
+import { startTestGateway } from '../../helpers/gateway.js';
+
+let gateway: Gateway | undefined;
+const sockets: WebSocket[] = [];
+afterEach(async () => {
+  for (const ws of sockets.splice(0)) ws.terminate();
+  await gateway?.close();
+  gateway = undefined;
+});
+
+function open(url: string): Promise<{ ws: WebSocket; messages: { type: string; code?: string }[]; closed: Promise<number> }> {
+  const ws = new WebSocket(url, SUBPROTOCOL);
+  sockets.push(ws);
+  const messages: { type: string; code?: string }[] = [];
+  ws.on('message', (data) => messages.push(JSON.parse(String(data))));
+  const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve({ ws, messages, closed }));
+    ws.once('error', reject);
+  });
+}
+
+describe('link limits (pure parts)', () => {
+  it('a token bucket allows the burst, then the sustained rate', () => {
+    const rate = new MessageRate(10, 3, 0);
+    expect([rate.take(0), rate.take(0), rate.take(0), rate.take(0)]).toEqual([true, true, true, false]);
+    expect(rate.take(100)).toBe(true); // 100 ms at 10/s: one more token
+    expect(rate.take(100)).toBe(false);
+  });
+
+  it('counts connections per address and frees them', () => {
+    const counter = new AddressCounter(2);
+    expect([counter.admit('a'), counter.admit('a'), counter.admit('a'), counter.admit('b')]).toEqual([true, true, false, true]);
+    counter.release('a');
+    expect(counter.admit('a')).toBe(true);
+  });
+
+  it('writes the first refusal at once and the rest of the window as one row with a count', () => {
+    const rows: RefusalRow[] = [];
+    const audit = new RefusalAudit(60_000, (row) => rows.push(row));
+    for (let i = 0; i < 1000; i++) audit.refuse('s1', 'LARMOR_E_MALFORMED_JSON', 'frame is not valid JSON');
+    expect(rows.map((r) => r.count)).toEqual([1]);
+    audit.flush();
+    expect(rows.map((r) => r.count)).toEqual([1, 999]);
+  });
+});
+
+describe('link limits on a running gateway', () => {
+  it('refuses messages over the per-connection rate with a code, and audits the flood as a few rows', async () => {
+    gateway = await startTestGateway({ linkLimits: { messagesPerSecond: 50, messageBurst: 50 } });
+    const { ws, messages } = await open(gateway.url);
+    for (let i = 0; i < 500; i++) ws.send('not json');
+    await expect.poll(() => messages.length).toBe(500);
+    const codes = new Set(messages.map((m) => m.code));
+    expect(codes).toEqual(new Set([ErrorCode.MALFORMED_JSON, ErrorCode.RATE_LIMITED]));
+    expect(messages.filter((m) => m.code === ErrorCode.RATE_LIMITED).length).toBeGreaterThan(400);
+    const rows = gateway.store.auditTrail().filter((r) => r.action === 'message');
+    expect(rows.length).toBeLessThanOrEqual(2); // the first of each kind; the counts follow at the window's end
+  });
+
+  it('refuses a connection beyond the per-address limit with a code and keeps the others', async () => {
+    gateway = await startTestGateway({ linkLimits: { connectionsPerAddress: 2 } });
+    const a = await open(gateway.url);
+    await open(gateway.url);
+    const third = await open(gateway.url);
+    expect(await third.closed).toBe(1008);
+    expect(third.messages).toEqual([expect.objectContaining({ type: 'refused', code: ErrorCode.TOO_MANY_CONNECTIONS })]);
+    a.ws.send(JSON.stringify({ type: 'ping', t: 1 }));
+    await expect.poll(() => a.messages.some((m) => m.type === 'pong')).toBe(true);
+  });
+});

@@ -1,0 +1,53 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { PreviewImage } from '../../protocol/index.js';
+import { MAX_FRAME_BYTES } from '../../protocol/index.js';
+import { Tag, TransferSyntax, writePart10 } from '../../native-bridge/dicom/index.js';
+import type { Gateway } from '../../gateway/server/gateway.js';
+import { WorkstationCore } from '../../main/core/workstation-core.js';
+import { attachImageIntake } from '../../main/images/image-intake.js';
+import { makePhantomFrames } from '../../bench/rle/mr-phantom.js';
+import { startTestGateway } from '../helpers/gateway.js';
+import { testLogin } from '../helpers/accounts.js';
+
+let gateway: Gateway | undefined;
+let core: WorkstationCore | undefined;
+afterEach(async () => {
+  core?.disconnect();
+  await gateway?.close();
+});
+
+describe('a 300-frame enhanced MR', () => {
+  it('reaches the workstation as 300 images, the object travelling in chunks below the frame limit', async () => {
+    const frames = 300;
+    const pixels = makePhantomFrames({ rows: 256, columns: 256, frames });
+    const part10 = writePart10({
+      transferSyntaxUid: TransferSyntax.ExplicitVRLittleEndian,
+      elements: [
+        { tag: Tag.SOPClassUID, vr: 'UI', value: '1.2.840.10008.5.1.4.1.1.4.1' }, // Enhanced MR Image Storage
+        { tag: Tag.SOPInstanceUID, vr: 'UI', value: '2.25.300300' },
+        { tag: 0x0020000e, vr: 'UI', value: '2.25.300301' },
+        { tag: Tag.SamplesPerPixel, vr: 'US', value: 1 },
+        { tag: Tag.PhotometricInterpretation, vr: 'CS', value: 'MONOCHROME2' },
+        { tag: Tag.NumberOfFrames, vr: 'IS', value: frames },
+        { tag: Tag.Rows, vr: 'US', value: 256 },
+        { tag: Tag.Columns, vr: 'US', value: 256 },
+        { tag: Tag.BitsAllocated, vr: 'US', value: 16 },
+        { tag: Tag.BitsStored, vr: 'US', value: 12 },
+        { tag: Tag.HighBit, vr: 'US', value: 11 },
+        { tag: Tag.PixelRepresentation, vr: 'US', value: 0 },
+        { tag: Tag.PixelData, vr: 'OW', value: pixels },
+      ],
+    });
+    expect(part10.length).toBeGreaterThan(MAX_FRAME_BYTES * 2);
+    gateway = await startTestGateway();
+    core = new WorkstationCore();
+    attachImageIntake(core);
+    const images: PreviewImage[] = [];
+    core.on('image', (image) => images.push(image));
+    await core.connect({ url: gateway.url, role: 'observer', ...testLogin('Trainer') });
+    expect(gateway.imaging!.pipeline.accept(part10, 'c-store')).toMatchObject({ ok: true });
+    await expect.poll(() => images.length).toBe(frames);
+    expect(images.map((i) => i.instanceNumber)).toEqual(Array.from({ length: frames }, (_, i) => i + 1));
+    expect(Buffer.from(images[150]!.pixels).equals(Buffer.from(pixels.subarray(150 * 256 * 256 * 2, 151 * 256 * 256 * 2)))).toBe(true);
+  });
+});

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { ErrorCode, ImageChunkAssembler, decodeImageFrame, encodeImageFrameChunks, type ImageFrameHeader } from '../../protocol/index.js';
+
+const header: ImageFrameHeader = { seq: 3, at: '2026-12-02T05:00:00.000Z', source: 'c-store', transferSyntaxUid: '1.2.840.10008.1.2.1', sopInstanceUid: '2.25.1', seriesUid: '2.25.2', imagesInSeries: null };
+const bytes = Uint8Array.from({ length: 1000 }, (_, i) => i % 251);
+
+describe('chunked image frames', () => {
+  it('send an image that fits as one frame without parts', () => {
+    const chunks = encodeImageFrameChunks(header, bytes, 4096);
+    expect(chunks).toHaveLength(1);
+    expect(decodeImageFrame(chunks[0]!).header.part).toBeUndefined();
+  });
+
+  it('split a larger image into parts that reassemble to the same bytes and header', () => {
+    const chunks = encodeImageFrameChunks(header, bytes, 300);
+    expect(chunks).toHaveLength(4);
+    const assembler = new ImageChunkAssembler();
+    const results = chunks.map((chunk) => assembler.add(chunk));
+    expect(results.slice(0, 3)).toEqual([null, null, null]);
+    const whole = decodeImageFrame(results[3]!);
+    expect(whole.header).toEqual(header);
+    expect(Buffer.from(whole.part10).equals(Buffer.from(bytes))).toBe(true);
+  });
+
+  it('refuse a part out of order with a code, and take the next whole image', () => {
+    const chunks = encodeImageFrameChunks(header, bytes, 300);
+    const assembler = new ImageChunkAssembler();
+    assembler.add(chunks[0]!);
+    expect(() => assembler.add(chunks[2]!)).toThrow(expect.objectContaining({ code: ErrorCode.INVALID_MESSAGE }));
+    expect(chunks.map((chunk) => assembler.add(chunk)).at(-1)).not.toBeNull();
+  });
+
+  it('refuse an image declaring more bytes than the limit before allocating them', () => {
+    const assembler = new ImageChunkAssembler(500);
+    expect(() => assembler.add(encodeImageFrameChunks(header, bytes, 300)[0]!)).toThrow(expect.objectContaining({ code: ErrorCode.FRAME_TOO_LARGE }));
+  });
+});
