@@ -33,6 +33,10 @@ export const ErrorCode = {
   IPC_SENDER_REJECTED: 'LARMOR_E_IPC_SENDER_REJECTED',
   IPC_INVALID_PAYLOAD: 'LARMOR_E_IPC_INVALID_PAYLOAD',
   INTERNAL: 'LARMOR_E_INTERNAL',
+  // machine policy (set by hospital IT) and verified updates
+  POLICY_INVALID: 'LARMOR_E_POLICY_INVALID',
+  POLICY_REFUSED: 'LARMOR_E_POLICY_REFUSED',
+  UPDATE_REFUSED: 'LARMOR_E_UPDATE_REFUSED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

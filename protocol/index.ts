@@ -12,3 +12,4 @@ export * from './image-errors.js';
 export * from './onsite.js';
 export * from './signaling.js';
 export * from './health.js';
+export * from './policy.js';
