@@ -3,7 +3,7 @@
  * carried over a WebSocket to the workstation core that served this page. Loaded before the
  * renderer's own script; the renderer cannot tell the two apart.
  */
-import type { CommandView, ConnectRequest, LarmorApi, LogEntry, MediaClientMessage, MediaGatewayMessage, PreviewImage, ScannerCommand, Unsubscribe, WorkstationView } from '../protocol/index.js';
+import type { CommandView, ConnectRequest, LarmorApi, LogEntry, MediaClientMessage, MediaGatewayMessage, PolicyView, PreviewImage, ScannerCommand, Unsubscribe, WorkstationView } from '../protocol/index.js';
 import { decodePreviewFrame } from '../protocol/preview-frame.js';
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
@@ -83,6 +83,7 @@ function createBridge(): LarmorApi {
       send: (message: MediaClientMessage) => request<void>('media.send', message),
       subscribe: (l) => subscribe(listeners.media, l),
     },
+    policy: { current: () => request<PolicyView>('policy.current') },
   };
 }
 

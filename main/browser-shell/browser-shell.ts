@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { previewFrameParts, type PreviewImage } from '../../protocol/index.js';
 import { handleApiRequest, toApiError } from '../api-host.js';
 import type { WorkstationCore } from '../core/workstation-core.js';
+import { NO_POLICY, type LoadedPolicy } from '../policy/machine-policy.js';
 import { readStatic } from './static-files.js';
 
 /**
@@ -30,6 +31,8 @@ export interface BrowserShellOptions {
   port?: number;
   /** Gateway URL the connect screen offers by default (passed as ?gateway=, as in Electron). */
   defaultGatewayUrl?: string;
+  /** The machine policy, applied to requests exactly as in the Electron shell (none when absent). */
+  policy?: LoadedPolicy;
 }
 
 export interface BrowserShell {
@@ -77,7 +80,7 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => bridge(ws, options.core));
+    wss.handleUpgrade(req, socket, head, (ws) => bridge(ws, options.core, options.policy ?? NO_POLICY));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -107,7 +110,7 @@ function injectShim(html: string, token: string): string {
 
 
 /** One page's bridge: requests in, responses and pushes out. */
-function bridge(ws: WebSocket, core: WorkstationCore): void {
+function bridge(ws: WebSocket, core: WorkstationCore, policy: LoadedPolicy): void {
   const push = (channel: string) => (value: unknown) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ push: channel, value }));
   };
@@ -138,7 +141,7 @@ function bridge(ws: WebSocket, core: WorkstationCore): void {
     }
     const id = typeof request.id === 'number' ? request.id : null;
     try {
-      const value = await handleApiRequest(core, request.channel, request.payload);
+      const value = await handleApiRequest(core, request.channel, request.payload, policy);
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id, ok: true, value }));
     } catch (err) {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id, ok: false, error: toApiError(err) }));

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { basename } from 'node:path';
 import { z } from 'zod';
 import type { MachinePolicy } from '../policy/machine-policy.js';
 
@@ -42,9 +43,8 @@ const UpdateMetadata = z.object({
   releaseDate: z.string().optional(),
 });
 export type UpdateMetadata = z.infer<typeof UpdateMetadata>;
-export type UpdateFile = UpdateMetadata['files'][number];
 
-export type UpdateDecision = { take: true; version: string; file: UpdateFile } | { take: false; reason: string };
+export type UpdateDecision = { take: true; offer: UpdateMetadata } | { take: false; reason: string };
 
 /** latest.yml (or beta.yml...) text to an object; parse errors become a refusal, not a crash. */
 export function parseUpdateYaml(text: string): unknown {
@@ -79,18 +79,22 @@ export function decideUpdate(currentVersion: string, offered: unknown, channel: 
   if (order === 0) return { take: false, reason: `no update: ${currentVersion} is the newest` };
   const pre = prereleaseChannel(meta.version);
   if (pre !== null && pre !== channel) return { take: false, reason: `update ${meta.version} refused: it is a ${pre} release and this machine follows ${channel}` };
-  return { take: true, version: meta.version, file: meta.files[0]! };
+  return { take: true, offer: meta };
 }
 
 /**
- * The downloaded installer must hash to the sha512 of the offer that was accepted. Read whole
- * and hashed synchronously on purpose: the caller must decide before control returns to the
- * event loop, so an unchecked installer can never be run by a quit in between.
+ * The downloaded file must be one the accepted offer lists (by name: electron-updater names the
+ * download after the file's URL) and hash to the sha512 published for it. Read whole and hashed
+ * synchronously on purpose: the caller decides before control returns to the event loop, so an
+ * unchecked installer can never be run by a quit in between.
  */
-export function verifyDownloadedUpdate(file: string, accepted: UpdateFile): UpdateDecision {
+export function verifyDownloadedUpdate(file: string, offer: UpdateMetadata): { ok: true } | { ok: false; reason: string } {
+  const name = basename(file);
+  const listed = offer.files.find((f) => f.url === name);
+  if (!listed) return { ok: false, reason: `downloaded update refused: ${name} is not a file of release ${offer.version}` };
   const actual = createHash('sha512').update(readFileSync(file)).digest('base64');
-  if (actual !== accepted.sha512) return { take: false, reason: `downloaded update refused: its sha512 ${actual.slice(0, 16)}… is not the published ${accepted.sha512.slice(0, 16)}…` };
-  return { take: true, version: '', file: accepted };
+  if (actual !== listed.sha512) return { ok: false, reason: `downloaded update refused: the sha512 of ${name} (${actual.slice(0, 16)}…) is not the published one (${listed.sha512.slice(0, 16)}…)` };
+  return { ok: true };
 }
 
 /** "beta" for 1.2.0-beta.3, null for 1.2.0 (electron-builder's channel naming). */

@@ -7,8 +7,8 @@ import { compareVersions, decideUpdate, parseUpdateYaml, updateFeedFromPolicy, v
 import { tempDir } from '../../helpers/temp-dir.js';
 
 /** A real installer-sized file and its sha512 as electron-builder publishes it (base64), computed by openssl. */
-function installer(): { file: string; sha512: string } {
-  const file = join(tempDir(), 'Larmor-Setup-0.2.0.exe');
+function installer(name = 'Larmor-Setup-0.2.0.exe'): { file: string; sha512: string } {
+  const file = join(tempDir(), name);
   writeFileSync(file, randomBytes(3 * 1024 * 1024));
   const sha512 = execFileSync('sh', ['-c', `openssl dgst -sha512 -binary '${file}' | base64 -w0`]).toString().trim();
   return { file, sha512 };
@@ -49,9 +49,9 @@ describe('update decision', () => {
   it('takes a newer release whose metadata is consistent, and its downloaded file hashes to the published sha512', () => {
     const { file, sha512 } = installer();
     const decision = decideUpdate('0.1.0', parseUpdateYaml(latestYml('0.2.0', sha512)), 'latest');
-    expect(decision).toMatchObject({ take: true, version: '0.2.0', file: { url: 'Larmor-Setup-0.2.0.exe', sha512 } });
+    expect(decision).toMatchObject({ take: true, offer: { version: '0.2.0', files: [{ url: 'Larmor-Setup-0.2.0.exe', sha512 }] } });
     if (!decision.take) throw new Error('refused');
-    expect(verifyDownloadedUpdate(file, decision.file)).toMatchObject({ take: true });
+    expect(verifyDownloadedUpdate(file, decision.offer)).toEqual({ ok: true });
   });
 
   it('refuses a downloaded file whose sha512 is not the published one', () => {
@@ -59,7 +59,7 @@ describe('update decision', () => {
     const other = installer();
     const decision = decideUpdate('0.1.0', parseUpdateYaml(latestYml('0.2.0', other.sha512)), 'latest');
     if (!decision.take) throw new Error('refused');
-    expect(verifyDownloadedUpdate(file, decision.file)).toMatchObject({ take: false, reason: expect.stringContaining('sha512') });
+    expect(verifyDownloadedUpdate(file, decision.offer)).toMatchObject({ ok: false, reason: expect.stringContaining('sha512') });
   });
 
   it('refuses a downloaded file changed by one byte after publication', () => {
@@ -67,7 +67,14 @@ describe('update decision', () => {
     execFileSync('sh', ['-c', `printf 'X' | dd of='${file}' bs=1 seek=1000 conv=notrunc 2>/dev/null`]);
     const decision = decideUpdate('0.1.0', parseUpdateYaml(latestYml('0.2.0', sha512)), 'latest');
     if (!decision.take) throw new Error('refused');
-    expect(verifyDownloadedUpdate(file, decision.file).take).toBe(false);
+    expect(verifyDownloadedUpdate(file, decision.offer).ok).toBe(false);
+  });
+
+  it('refuses a downloaded file the release does not list, even with a listed hash', () => {
+    const { file, sha512 } = installer('Larmor-Setup-9.9.9.exe');
+    const decision = decideUpdate('0.1.0', parseUpdateYaml(latestYml('0.2.0', sha512)), 'latest');
+    if (!decision.take) throw new Error('refused');
+    expect(verifyDownloadedUpdate(file, decision.offer)).toMatchObject({ ok: false, reason: expect.stringContaining('not a file of release') });
   });
 
   it.each([
