@@ -109,7 +109,7 @@ describe('Electron shell: the window', () => {
     const { standIn } = await run({ gatewayUrl: 'wss://mr1.example/larmor' });
     const [window] = standIn.windows;
     expect(window!.options).toMatchObject({
-      webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInSubFrames: false, webSecurity: true, allowRunningInsecureContent: false, webviewTag: false, preload: '/opt/Larmor/resources/app.asar/dist/preload/preload.cjs' },
+      webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInSubFrames: false, webSecurity: true, allowRunningInsecureContent: false, webviewTag: false, disableBlinkFeatures: 'Auxclick', preload: '/opt/Larmor/resources/app.asar/dist/preload/preload.cjs' },
     });
     expect(window!.loadedUrl).toBe(`${APP_PAGE_URL}?gateway=${encodeURIComponent('wss://mr1.example/larmor')}`);
     expect(window!.shown).toBe(true);
