@@ -21,6 +21,7 @@ describe('Electron permission policy', () => {
     ['geolocation', 'geolocation', { requestingUrl: APP }],
     ['clipboard', 'clipboard-read', { requestingUrl: APP }],
     ['HID devices', 'hid', { requestingUrl: APP }],
+    ['opening external links', 'openExternal', { requestingUrl: APP }],
   ])('denies %s', (_name, permission, details) => {
     expect(allowPermissionRequest(permission, details, APP)).toBe(false);
   });
