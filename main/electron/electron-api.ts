@@ -8,6 +8,7 @@ import type {
   App,
   BrowserWindow,
   BrowserWindowConstructorOptions,
+  ForkOptions,
   IpcMain,
   IpcMainInvokeEvent,
   MessageChannelMain,
@@ -31,6 +32,6 @@ export interface ShellElectron {
   ipcMain: Pick<IpcMain, 'handle'>;
   protocol: Pick<Protocol, 'registerSchemesAsPrivileged' | 'handle'>;
   session: { defaultSession: ShellSession };
-  utilityProcess: { fork(modulePath: string, args?: string[], options?: { serviceName?: string; stdio?: 'inherit' | 'pipe' | 'ignore' }): ShellUtilityProcess };
+  utilityProcess: { fork(modulePath: string, args?: string[], options?: ForkOptions): ShellUtilityProcess };
   MessageChannelMain: new () => Pick<MessageChannelMain, 'port1' | 'port2'>;
 }
