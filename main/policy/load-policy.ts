@@ -49,6 +49,6 @@ export function loadMachinePolicy(path: string = policyFilePath()): LoadedPolicy
 function invalid(path: string, field: string, problem: string): LarmorError {
   return new LarmorError(
     ErrorCode.POLICY_INVALID,
-    `The machine policy ${path} is not valid: ${field} ${problem}. Larmor does not start with a damaged policy; ask your IT department to correct it.`,
+    `The machine policy ${path} is not valid: ${field}: ${problem}. Larmor does not start with a damaged policy; ask your IT department to correct it.`,
   );
 }

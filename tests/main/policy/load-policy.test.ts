@@ -64,13 +64,13 @@ describe('machine policy loading', () => {
     const file = writePolicy(policy);
     const err = failure(file);
     expect(err.code).toBe(ErrorCode.POLICY_INVALID);
-    expect(err.message).toContain(`${file} is not valid: ${field} `);
+    expect(err.message).toContain(`${file} is not valid: ${field}: `);
   });
 
   it('stops the app on a file that is not JSON', () => {
     const err = failure(writePolicy('{ "allowedRoles": [ '));
     expect(err.code).toBe(ErrorCode.POLICY_INVALID);
-    expect(err.message).toContain('(file) is not JSON');
+    expect(err.message).toContain('(file): is not JSON');
   });
 
   it.skipIf(process.getuid?.() === 0)('stops the app on a policy file it may not read, instead of ignoring it', () => {
