@@ -30,12 +30,12 @@ describe('electron-builder configuration', () => {
     for (const key of Object.keys(config.electronFuses)) expect(known).toContain(key);
   });
 
-  it('builds AppImage and deb, a per-machine NSIS installer and MSI, and a dmg', () => {
+  it('builds AppImage and deb, a per-machine NSIS installer and MSI, and a dmg (with the zip macOS updates come from)', () => {
     expect(config.linux.target).toEqual(['AppImage', 'deb']);
     expect(config.win.target).toEqual(['nsis', 'msi']);
     expect(config.nsis).toMatchObject({ perMachine: true, oneClick: false });
     expect(config.msi).toMatchObject({ perMachine: true });
-    expect(config.mac.target).toEqual(['dmg']);
+    expect(config.mac.target).toEqual(['dmg', 'zip']);
   });
 
   it('signs macOS builds with the hardened runtime, camera and microphone entitlements, and a notarization hook', () => {
