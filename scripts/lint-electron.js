@@ -10,8 +10,11 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
+// --main/--preload: lint other copies of the two folders (tests/packaging/lint-electron.test.ts).
+const { values: args } = parseArgs({ options: { main: { type: 'string' }, preload: { type: 'string' } } });
 const electronVersion = /electronVersion:\s*([\d.]+)/.exec(readFileSync(join(root, 'electron-builder.yml'), 'utf8'))[1];
 const justified = JSON.parse(readFileSync(join(root, 'scripts', 'electronegativity-justified.json'), 'utf8'));
 
@@ -39,8 +42,8 @@ export function parseCsv(text) {
 const work = mkdtempSync(join(tmpdir(), 'larmor-electronegativity-'));
 try {
   const source = join(work, 'src');
-  cpSync(join(root, 'main'), join(source, 'main'), { recursive: true, filter: (p) => !p.endsWith('.json') });
-  cpSync(join(root, 'preload'), join(source, 'preload'), { recursive: true, filter: (p) => !p.endsWith('.json') });
+  cpSync(args.main ?? join(root, 'main'), join(source, 'main'), { recursive: true, filter: (p) => !p.endsWith('.json') });
+  cpSync(args.preload ?? join(root, 'preload'), join(source, 'preload'), { recursive: true, filter: (p) => !p.endsWith('.json') });
   for (const name of ['preload.cts']) if (existsSync(join(source, 'preload', name))) renameSync(join(source, 'preload', name), join(source, 'preload', name.replace(/\.cts$/, '.ts')));
   const csv = join(work, 'findings.csv');
   const cli = join(root, 'node_modules', '@doyensec', 'electronegativity', 'dist', 'index.js');
