@@ -25,5 +25,4 @@ describe('npm run lint:electron', () => {
     expect(out).toMatch(/FINDING\s+HIGH .*CONTEXT_ISOLATION_JS_CHECK main\/electron\/shell\.ts/);
     expect(status).toBe(1);
   });
-
 });
