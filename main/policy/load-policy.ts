@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { ErrorCode, LarmorError } from '../../protocol/index.js';
 import { MachinePolicy, NO_POLICY, type LoadedPolicy } from './machine-policy.js';
@@ -17,6 +17,10 @@ export function loadMachinePolicy(path: string = policyFilePath()): LoadedPolicy
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return NO_POLICY;
     throw invalid(path, '(file)', `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  // A policy anyone may rewrite restricts nothing (POSIX mode bits; Windows ACLs are IT's to set).
+  if (process.platform !== 'win32' && (statSync(path).mode & 0o022) !== 0) {
+    throw invalid(path, '(file)', 'is writable by users other than its owner; only administrators may be able to change it');
   }
   let json: unknown;
   try {

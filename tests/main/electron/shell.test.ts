@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MessagePort } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
@@ -177,6 +177,7 @@ describe('Electron shell: machine policy', () => {
   it('stops before anything starts when the policy is damaged, naming the field', async () => {
     const file = join(tempDir(), 'policy.json');
     writeFileSync(file, JSON.stringify({ allowedRoles: ['administrator'] }));
+    chmodSync(file, 0o644);
     const { standIn, shell, fatal } = await run({ policy: () => loadMachinePolicy(file) });
     expect(shell).toBeNull();
     expect(fatal).toHaveLength(1);

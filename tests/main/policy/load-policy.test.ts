@@ -9,7 +9,8 @@ const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 
 function writePolicy(content: unknown): string {
   const file = join(tempDir(), 'policy.json');
-  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content), { mode: 0o644 });
+  chmodSync(file, 0o644); // as IT leaves it, whatever this machine's umask
   return file;
 }
 
@@ -71,6 +72,12 @@ describe('machine policy loading', () => {
     const err = failure(writePolicy('{ "allowedRoles": [ '));
     expect(err.code).toBe(ErrorCode.POLICY_INVALID);
     expect(err.message).toContain('(file): is not JSON');
+  });
+
+  it.skipIf(process.platform === 'win32')('stops the app on a policy file others may rewrite', () => {
+    const file = writePolicy({ allowedRoles: ['observer'] });
+    chmodSync(file, 0o666);
+    expect(failure(file)).toMatchObject({ code: ErrorCode.POLICY_INVALID, message: expect.stringContaining('writable by users other than its owner') });
   });
 
   it.skipIf(process.getuid?.() === 0)('stops the app on a policy file it may not read, instead of ignoring it', () => {
