@@ -8,6 +8,7 @@ import { WorkstationCore } from '../core/workstation-core.js';
 import { Journal, defaultJournalFile } from '../journal/journal.js';
 import { attachImageIntake } from '../images/image-intake.js';
 import { startEmbeddedGateway } from './embedded-gateway.js';
+import { loadMachinePolicy } from '../policy/load-policy.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const distRoot = join(here, '..', '..');
@@ -18,6 +19,14 @@ const distRoot = join(here, '..', '..');
  * otherwise the browser shell on 127.0.0.1.
  */
 export async function runStart(argv: string[]): Promise<number> {
+  // A damaged machine policy stops the start (LARMOR_E_POLICY_INVALID), before anything runs.
+  let policy: ReturnType<typeof loadMachinePolicy>;
+  try {
+    policy = loadMachinePolicy();
+  } catch (err) {
+    console.error(`larmor: ${(err as { code?: string }).code ?? 'error'}: ${(err as Error).message}`);
+    return 2;
+  }
   const gateway = await startEmbeddedGateway(argv);
   const gatewayUrl = gateway.url;
   console.log(`gateway: ${gatewayUrl}`);
@@ -42,6 +51,7 @@ export async function runStart(argv: string[]): Promise<number> {
     port: Number(process.env.LARMOR_PORT ?? 0),
     defaultGatewayUrl: gatewayUrl,
     ...(gateway.demoUser ? { defaultUser: gateway.demoUser } : {}),
+    policy,
   });
   console.log('No Electron binary installed: serving the workstation in the browser shell.');
   console.log(`Larmor workstation: ${shell.url}`);
