@@ -6,7 +6,7 @@
 // directory first (the preload as .ts). The release-notes check fetches from GitHub and is
 // skipped (no network here; the Electron version is pinned in electron-builder.yml).
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,7 +55,6 @@ try {
   const source = join(work, 'src');
   cpSync(args.main ?? join(root, 'main'), join(source, 'main'), { recursive: true, filter: (p) => !p.endsWith('.json') });
   cpSync(args.preload ?? join(root, 'preload'), join(source, 'preload'), { recursive: true, filter: (p) => !p.endsWith('.json') });
-  for (const name of ['preload.cts']) if (existsSync(join(source, 'preload', name))) renameSync(join(source, 'preload', name), join(source, 'preload', name.replace(/\.cts$/, '.ts')));
   const csv = join(work, 'findings.csv');
   const cli = join(root, 'node_modules', '@doyensec', 'electronegativity', 'dist', 'index.js');
   const result = spawnSync(process.execPath, [cli, '-i', source, '-r', '-e', electronVersion, '-x', 'AvailableSecurityFixesGlobalCheck', '-v', 'false', '-o', csv], { encoding: 'utf8' });
