@@ -8,7 +8,7 @@
  *   --dicom-max-pdu BYTES                  Maximum Length advertised for P-DATA-TF (default 262144)
  */
 import { readFileSync } from 'node:fs';
-import { LarmorError } from '../../protocol/index.js';
+import { type LarmorError } from '../../protocol/index.js';
 import { parseAllowList, type AllowRule } from './calling-ae-allow-list.js';
 import type { PatientMismatchPolicy } from './patient-admission.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ErrorCode, LarmorError, codeOf } from '../../protocol/index.js';
+import { ErrorCode, type LarmorError } from '../../protocol/index.js';
 import { WorkstationCore } from '../core/workstation-core.js';
 import { Journal } from '../journal/journal.js';
 import { EventRecorder } from './recorder.js';

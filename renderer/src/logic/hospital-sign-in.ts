@@ -37,7 +37,7 @@ export function beginHospitalSignIn(form: PendingConnect, pageUrl: string, stora
 export function finishHospitalSignIn(hash: string, storage: (KeyValueStore & { removeItem?(key: string): void }) | null): { connect: ConnectRequest } | { error: string } | null {
   const result = parseSsoReturn(hash);
   if (!result) return null;
-  let pending: PendingConnect | null = null;
+  let pending: PendingConnect | null;
   try {
     pending = JSON.parse(storage?.getItem(SSO_PENDING_KEY) ?? 'null') as PendingConnect | null;
     storage?.removeItem?.(SSO_PENDING_KEY);

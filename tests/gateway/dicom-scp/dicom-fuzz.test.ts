@@ -6,7 +6,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../../gateway/server/gateway.js';
-import { PROTOCOL_VERSION } from '../../../protocol/index.js';
 import { RawClient, startTestGateway } from '../../helpers/gateway.js';
 import { seededRandom } from '../../../base/common/random.js';
 import { associateRq, pdu, RawPeer } from './raw-pdus.js';
