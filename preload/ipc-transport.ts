@@ -1,7 +1,7 @@
 import { BridgeResult, bridgeChannel, type BridgeTransport } from '../protocol/bridge.js';
 
 /** The part of a MessagePort the transport uses (a DOM MessagePort in the preload). */
-export interface ImagePortLike {
+interface ImagePortLike {
   onmessage: ((message: { data: unknown }) => void) | null;
   close(): void;
 }
