@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ErrorCode, codeOf } from '../../protocol/index.js';
 import { startBrowserShell } from '../browser-shell/browser-shell.js';
 import { WorkstationCore } from '../core/workstation-core.js';
 import { Journal, defaultJournalFile } from '../journal/journal.js';
@@ -24,7 +25,7 @@ export async function runStart(argv: string[]): Promise<number> {
   try {
     policy = loadMachinePolicy();
   } catch (err) {
-    console.error(`larmor: ${(err as { code?: string }).code ?? 'error'}: ${(err as Error).message}`);
+    console.error(`larmor: ${codeOf(err, ErrorCode.POLICY_INVALID)}: ${(err as Error).message}`);
     return 2;
   }
   const gateway = await startEmbeddedGateway(argv);
