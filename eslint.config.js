@@ -27,8 +27,8 @@ export default tseslint.config(
     rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
   {
-    // The sandboxed preload is CommonJS: require('electron') is how it loads.
-    files: ['preload/**/*.cts'],
+    // CommonJS files (electron-builder's hooks): require is how they load.
+    files: ['scripts/**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {

@@ -1,5 +1,11 @@
 import { BridgeResult, bridgeChannel, type BridgeTransport } from '../protocol/bridge.js';
 
+/** The part of a MessagePort the transport uses (a DOM MessagePort in the preload). */
+interface ImagePortLike {
+  onmessage: ((message: { data: unknown }) => void) | null;
+  close(): void;
+}
+
 /** The part of Electron's ipcRenderer the bridge uses; a recording stand-in implements it in tests. */
 export interface IpcRendererLike {
   invoke(channel: string, ...args: unknown[]): Promise<unknown>;
@@ -7,11 +13,32 @@ export interface IpcRendererLike {
   removeListener(channel: string, listener: (event: unknown, ...args: unknown[]) => void): void;
 }
 
-/** The Electron transport: one ipcMain.handle channel per request, one webContents.send channel per push. */
+/**
+ * The Electron transport: one ipcMain.handle channel per request, one webContents.send channel
+ * per push, except preview images. Those come over a MessagePort that the main process sends on
+ * `larmor:image-port` at each page load (main/electron/image-port.ts), so a pixel buffer is never
+ * cloned through IPC; `listen('image')` hands over what arrives on the newest port. Only the main
+ * process can send on an ipcRenderer channel, so no frame or page can slip in a port of its own.
+ */
 export function ipcTransport(ipc: IpcRendererLike): BridgeTransport {
+  const imageListeners = new Set<(value: unknown) => void>();
+  let imagePort: ImagePortLike | null = null;
+  ipc.on(bridgeChannel.imagePort, (event) => {
+    const port = (event as { ports?: readonly ImagePortLike[] } | null)?.ports?.[0];
+    if (!port) return;
+    imagePort?.close();
+    imagePort = port;
+    port.onmessage = (message) => {
+      for (const listener of imageListeners) listener(message.data);
+    };
+  });
   return {
     request: async (channel, payload) => BridgeResult.parse(await ipc.invoke(bridgeChannel.request(channel), payload)),
     listen(push, listener) {
+      if (push === 'image') {
+        imageListeners.add(listener);
+        return () => void imageListeners.delete(listener);
+      }
       const handler = (_event: unknown, value: unknown) => listener(value);
       ipc.on(bridgeChannel.push(push), handler);
       return () => ipc.removeListener(bridgeChannel.push(push), handler);

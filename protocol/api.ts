@@ -3,6 +3,7 @@ import { ScannerCommand } from './commands.js';
 import { Role, type LinkPolicy } from './messages.js';
 import type { ScannerSnapshot } from './scanner.js';
 import type { HealthView } from './health.js';
+import type { PolicyView } from './policy.js';
 import { MediaClientMessage, type MediaGatewayMessage } from './signaling.js';
 
 /**
@@ -31,6 +32,8 @@ export interface LarmorApi {
     send(message: MediaClientMessage): Promise<void>;
     subscribe(listener: (message: MediaGatewayMessage) => void): Unsubscribe;
   };
+  /** What hospital IT set for this machine: the connect screen offers only what it allows (absent in test fakes: unrestricted). */
+  policy?: { current(): Promise<PolicyView> };
 }
 export type Unsubscribe = () => void;
 
@@ -107,6 +110,8 @@ export const IpcRequests = {
   'state.current': z.undefined(),
   'commands.send': ScannerCommand,
   'media.send': MediaClientMessage,
+  /** The machine policy's part the page needs (protocol/policy.ts). */
+  'policy.current': z.undefined(),
 } as const;
 export type IpcRequestName = keyof typeof IpcRequests;
 

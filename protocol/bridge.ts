@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { IpcRequests, type CommandView, type ConnectRequest, type IpcPushName, type IpcRequestName, type LarmorApi, type LogEntry, type PreviewImage, type Unsubscribe, type WorkstationView } from './api.js';
 import type { ScannerCommand } from './commands.js';
 import { codeOf, ErrorCode, LarmorError } from './errors.js';
+import type { PolicyView } from './policy.js';
 import type { MediaClientMessage, MediaGatewayMessage } from './signaling.js';
 
 /**
@@ -15,6 +16,8 @@ import type { MediaClientMessage, MediaGatewayMessage } from './signaling.js';
 export const bridgeChannel = {
   request: (name: IpcRequestName) => `larmor:${name}`,
   push: (name: IpcPushName) => `larmor:push:${name}`,
+  /** Electron: the main process sends the page's image MessagePort on this channel (one per page load). */
+  imagePort: 'larmor:image-port',
 } as const;
 
 /** The browser shell: WebSocket path of the bridge, and the meta tag that carries its launch token. */
@@ -119,5 +122,6 @@ export function createLarmorClient(transport: BridgeTransport): LarmorApi {
       send: (message: MediaClientMessage) => call<void>('media.send', message),
       subscribe: (listener: (message: MediaGatewayMessage) => void) => subscribe('media', listener),
     },
+    policy: { current: () => call<PolicyView>('policy.current') },
   };
 }

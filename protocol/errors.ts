@@ -219,6 +219,10 @@ export const ErrorCode = {
   API_UNAVAILABLE: 'LARMOR_E_API_UNAVAILABLE',
   // anything else
   INTERNAL: 'LARMOR_E_INTERNAL',
+  // machine policy (set by hospital IT) and verified updates
+  POLICY_INVALID: 'LARMOR_E_POLICY_INVALID',
+  POLICY_REFUSED: 'LARMOR_E_POLICY_REFUSED',
+  UPDATE_REFUSED: 'LARMOR_E_UPDATE_REFUSED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -15,3 +15,4 @@ export * from './health.js';
 export * from './bridge.js';
 export * from './auth.js';
 export * from './sso-return.js';
+export * from './policy.js';

@@ -7,6 +7,7 @@ import { handleApiRequest, toApiError } from '../api-host.js';
 import type { WorkstationCore } from '../core/workstation-core.js';
 import { RENDERER_CSP } from '../../base/node/csp.js';
 import { readStatic } from '../../base/node/static-files.js';
+import { NO_POLICY, type LoadedPolicy } from '../policy/machine-policy.js';
 
 export interface BrowserShellOptions {
   core: WorkstationCore;
@@ -16,6 +17,8 @@ export interface BrowserShellOptions {
   defaultGatewayUrl?: string;
   /** Account name the connect screen offers by default (?user=; the demo operator under npm start). */
   defaultUser?: string;
+  /** The machine policy, applied to requests exactly as in the Electron shell (none when absent). */
+  policy?: LoadedPolicy;
 }
 
 export interface BrowserShell {
@@ -79,7 +82,7 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     // of the workstation does after the first released its media (renderer/src/logic/window-claim.ts);
     // the older page's bridge is closed, and it never reconnects by itself.
     for (const previous of wss.clients) previous.close(BRIDGE_SUPERSEDED, 'opened in another window');
-    wss.handleUpgrade(req, socket, head, (ws) => bridge(ws, options.core));
+    wss.handleUpgrade(req, socket, head, (ws) => bridge(ws, options.core, options.policy ?? NO_POLICY));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -114,7 +117,7 @@ function injectShim(html: string, token: string): string {
 
 
 /** One page's bridge: requests in, responses and pushes out. */
-function bridge(ws: WebSocket, core: WorkstationCore): void {
+function bridge(ws: WebSocket, core: WorkstationCore, policy: LoadedPolicy): void {
   const send = (frame: BrowserBridgeFrame) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
   };
@@ -147,7 +150,7 @@ function bridge(ws: WebSocket, core: WorkstationCore): void {
       return;
     }
     try {
-      send({ id: request.id, ok: true, value: await handleApiRequest(core, request.channel, request.payload) });
+      send({ id: request.id, ok: true, value: await handleApiRequest(core, request.channel, request.payload, policy) });
     } catch (err) {
       send({ id: request.id, ok: false, error: toApiError(err) });
     }

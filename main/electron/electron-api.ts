@@ -1,63 +1,37 @@
 /**
- * The slice of Electron's main-process API the shell uses. Written out here because the
- * electron package (and its types) cannot install where its binary cannot be downloaded;
- * names and signatures follow Electron's documentation.
+ * The parts of Electron's main-process API the shell uses, as types taken from Electron's own
+ * electron.d.ts (`import type`: nothing of Electron loads at test time). The shell receives
+ * these objects instead of requiring 'electron' itself, so tests run it against a recording
+ * stand-in and production passes the real module (main.ts).
  */
-export interface WebFrameMain {
-  url: string;
-}
-export interface IpcMainInvokeEvent {
-  senderFrame: WebFrameMain | null;
-  sender: WebContents;
-}
-export interface WebContents {
-  id: number;
-  mainFrame: WebFrameMain;
-  send(channel: string, ...args: unknown[]): void;
-  isDestroyed(): boolean;
-  setWindowOpenHandler(handler: (details: { url: string }) => { action: 'deny' | 'allow' }): void;
-  on(event: 'will-navigate', listener: (event: { preventDefault(): void }, url: string) => void): void;
-}
-export interface BrowserWindowOptions {
-  width: number;
-  height: number;
-  backgroundColor: string;
-  title: string;
-  show?: boolean;
-  webPreferences: {
-    preload: string;
-    contextIsolation: true;
-    sandbox: true;
-    nodeIntegration: false;
-    webSecurity: true;
-    allowRunningInsecureContent?: false;
-    webviewTag?: false;
-  };
-}
-export interface BrowserWindowInstance {
-  webContents: WebContents;
-  loadFile(file: string, options?: { search?: string }): Promise<void>;
-  once(event: 'ready-to-show', listener: () => void): void;
-  show(): void;
-}
-export interface Session {
-  setPermissionRequestHandler(handler: (webContents: WebContents, permission: string, callback: (granted: boolean) => void, details: { requestingUrl?: string; mediaTypes?: string[] }) => void): void;
-  setPermissionCheckHandler(handler: (webContents: WebContents | null, permission: string, requestingOrigin: string) => boolean): void;
-  webRequest: {
-    onHeadersReceived(listener: (details: { responseHeaders?: Record<string, string[]> }, callback: (response: { responseHeaders: Record<string, string[]> }) => void) => void): void;
-  };
-}
-export interface ElectronMain {
-  app: {
-    whenReady(): Promise<void>;
-    on(event: 'window-all-closed' | 'before-quit', listener: () => void): void;
-    on(event: 'web-contents-created', listener: (event: unknown, contents: WebContents) => void): void;
-    quit(): void;
-    enableSandbox(): void;
-  };
-  BrowserWindow: new (options: BrowserWindowOptions) => BrowserWindowInstance;
-  ipcMain: {
-    handle(channel: string, handler: (event: IpcMainInvokeEvent, payload: unknown) => Promise<unknown>): void;
-  };
-  session: { defaultSession: Session };
+import type {
+  App,
+  BrowserWindow,
+  BrowserWindowConstructorOptions,
+  ForkOptions,
+  IpcMain,
+  IpcMainInvokeEvent,
+  MessageChannelMain,
+  Protocol,
+  Session,
+  UtilityProcess,
+  WebContents,
+  WebFrameMain,
+} from 'electron';
+
+export type { IpcMainInvokeEvent, WebContents, WebFrameMain, BrowserWindowConstructorOptions };
+
+export type ShellApp = Pick<App, 'whenReady' | 'on' | 'quit' | 'enableSandbox' | 'getVersion' | 'isPackaged'>;
+export type ShellWindow = Pick<BrowserWindow, 'webContents' | 'loadURL' | 'once' | 'show'>;
+export type ShellSession = Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler' | 'setDisplayMediaRequestHandler' | 'on'>;
+export type ShellUtilityProcess = Pick<UtilityProcess, 'on' | 'once' | 'kill' | 'pid'>;
+
+export interface ShellElectron {
+  app: ShellApp;
+  BrowserWindow: new (options: BrowserWindowConstructorOptions) => ShellWindow;
+  ipcMain: Pick<IpcMain, 'handle'>;
+  protocol: Pick<Protocol, 'registerSchemesAsPrivileged' | 'handle'>;
+  session: { defaultSession: ShellSession };
+  utilityProcess: { fork(modulePath: string, args?: string[], options?: ForkOptions): ShellUtilityProcess };
+  MessageChannelMain: new () => Pick<MessageChannelMain, 'port1' | 'port2'>;
 }

@@ -1,7 +1,8 @@
-import { ErrorCode, IpcPushes, IpcRequests, bridgeChannel, type BridgeResult, type IpcRequestName } from '../../protocol/index.js';
+import { ErrorCode, IpcPushes, IpcRequests, bridgeChannel, type BridgeResult, type IpcPushName, type IpcRequestName } from '../../protocol/index.js';
 import { handleApiRequest, toApiError } from '../api-host.js';
 import type { WorkstationCore } from '../core/workstation-core.js';
-import type { ElectronMain, IpcMainInvokeEvent, WebContents } from './electron-api.js';
+import { NO_POLICY, type LoadedPolicy } from '../policy/machine-policy.js';
+import type { IpcMainInvokeEvent, ShellElectron, WebContents } from './electron-api.js';
 import { pageOf } from './security-policy.js';
 
 /**
@@ -9,20 +10,20 @@ import { pageOf } from './security-policy.js';
  * runs only when it comes from the main frame of our own window, showing our own page; then
  * its payload is schema-checked by handleApiRequest.
  */
-export function isTrustedSender(event: IpcMainInvokeEvent, appPageUrl: string): boolean {
+export function isTrustedSender(event: Pick<IpcMainInvokeEvent, 'senderFrame' | 'sender'>, appPageUrl: string): boolean {
   const frame = event.senderFrame;
   if (!frame || frame !== event.sender.mainFrame) return false;
   return pageOf(frame.url) === appPageUrl;
 }
 
-export function registerIpcGate(ipcMain: ElectronMain['ipcMain'], core: WorkstationCore, appPageUrl: string): void {
+export function registerIpcGate(ipcMain: ShellElectron['ipcMain'], core: WorkstationCore, appPageUrl: string, policy: LoadedPolicy = NO_POLICY): void {
   for (const channel of Object.keys(IpcRequests) as IpcRequestName[]) {
     ipcMain.handle(bridgeChannel.request(channel), async (event, payload): Promise<BridgeResult> => {
       if (!isTrustedSender(event, appPageUrl)) {
         return { ok: false, error: { code: ErrorCode.IPC_SENDER_REJECTED, message: 'request from an untrusted frame' } };
       }
       try {
-        return { ok: true, value: await handleApiRequest(core, channel, payload) };
+        return { ok: true, value: await handleApiRequest(core, channel, payload, policy) };
       } catch (err) {
         return { ok: false, error: toApiError(err) };
       }
@@ -30,9 +31,12 @@ export function registerIpcGate(ipcMain: ElectronMain['ipcMain'], core: Workstat
   }
 }
 
-/** Every core event the renderer subscribes to, sent to the window on its push channel. */
-export function forwardPushes(core: WorkstationCore, webContents: Pick<WebContents, 'send' | 'isDestroyed'>): void {
-  for (const push of IpcPushes) {
+/**
+ * Core events the renderer subscribes to, sent to the window on their push channels: every push
+ * unless told which (the shell sends images over a MessagePort instead, image-port.ts).
+ */
+export function forwardPushes(core: WorkstationCore, webContents: Pick<WebContents, 'send' | 'isDestroyed'>, pushes: readonly IpcPushName[] = IpcPushes): void {
+  for (const push of pushes) {
     core.on(push, (value: unknown) => {
       if (!webContents.isDestroyed()) webContents.send(bridgeChannel.push(push), value);
     });

@@ -8,6 +8,12 @@ export function pageOf(url: string): string {
   return url.split(/[?#]/)[0]!;
 }
 
+/** "app://larmor" of "app://larmor/index.html" (Node's URL gives "null" for custom schemes). */
+export function originOf(url: string): string {
+  const match = /^([a-z][a-z0-9+.-]*:\/\/[^/?#]*)/i.exec(url);
+  return match ? match[1]!.toLowerCase() : '';
+}
+
 /**
  * Camera and microphone for the video panes, requested by our own page, and nothing else:
  * no screen capture, notifications, geolocation, MIDI, clipboard or HID.
@@ -15,12 +21,13 @@ export function pageOf(url: string): string {
 export function allowPermissionRequest(permission: string, details: { requestingUrl?: string; mediaTypes?: string[] }, appPageUrl: string): boolean {
   if (permission !== 'media') return false;
   if (pageOf(details.requestingUrl ?? '') !== appPageUrl) return false;
-  return (details.mediaTypes ?? []).every((type) => type === 'audio' || type === 'video');
+  const types = details.mediaTypes ?? [];
+  return types.length > 0 && types.every((type) => type === 'audio' || type === 'video');
 }
 
-/** Synchronous permission checks (e.g. enumerateDevices labels) follow the same rule. */
+/** Synchronous permission checks (e.g. enumerateDevices labels) follow the same rule, by origin. */
 export function allowPermissionCheck(permission: string, requestingOrigin: string, appPageUrl: string): boolean {
-  return permission === 'media' && appPageUrl.startsWith('file://') && requestingOrigin === 'file://';
+  return permission === 'media' && originOf(requestingOrigin) === originOf(appPageUrl);
 }
 
 /** The window never leaves our page (a link or a script cannot navigate it elsewhere). */

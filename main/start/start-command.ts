@@ -3,11 +3,13 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ErrorCode, codeOf } from '../../protocol/index.js';
 import { startBrowserShell } from '../browser-shell/browser-shell.js';
 import { WorkstationCore } from '../core/workstation-core.js';
 import { Journal, defaultJournalFile } from '../journal/journal.js';
 import { attachImageIntake } from '../images/image-intake.js';
 import { startEmbeddedGateway } from './embedded-gateway.js';
+import { loadMachinePolicy } from '../policy/load-policy.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const distRoot = join(here, '..', '..');
@@ -18,6 +20,14 @@ const distRoot = join(here, '..', '..');
  * otherwise the browser shell on 127.0.0.1.
  */
 export async function runStart(argv: string[]): Promise<number> {
+  // A damaged machine policy stops the start (LARMOR_E_POLICY_INVALID), before anything runs.
+  let policy: ReturnType<typeof loadMachinePolicy>;
+  try {
+    policy = loadMachinePolicy();
+  } catch (err) {
+    console.error(`larmor: ${codeOf(err, ErrorCode.POLICY_INVALID)}: ${(err as Error).message}`);
+    return 2;
+  }
   const gateway = await startEmbeddedGateway(argv);
   const gatewayUrl = gateway.url;
   console.log(`gateway: ${gatewayUrl}`);
@@ -42,6 +52,7 @@ export async function runStart(argv: string[]): Promise<number> {
     port: Number(process.env.LARMOR_PORT ?? 0),
     defaultGatewayUrl: gatewayUrl,
     ...(gateway.demoUser ? { defaultUser: gateway.demoUser } : {}),
+    policy,
   });
   console.log('No Electron binary installed: serving the workstation in the browser shell.');
   console.log(`Larmor workstation: ${shell.url}`);

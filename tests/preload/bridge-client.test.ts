@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { MessageChannel } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startBrowserShell } from '../../main/browser-shell/browser-shell.js';
@@ -8,9 +9,10 @@ import type { IpcMainInvokeEvent, WebContents } from '../../main/electron/electr
 import { forwardPushes, registerIpcGate } from '../../main/electron/ipc-gate.js';
 import { ipcTransport, type IpcRendererLike } from '../../preload/ipc-transport.js';
 import { webSocketTransport, type WebSocketLike } from '../../preload/ws-transport.js';
-import { IpcPushes, IpcRequests, type IpcPushName, type IpcRequestName, type LarmorApi, type WorkstationView } from '../../protocol/api.js';
+import { IpcPushes, IpcRequests, type IpcPushName, type IpcRequestName, type LarmorApi, type PreviewImage, type WorkstationView } from '../../protocol/api.js';
 import { BRIDGE_TOKEN_META, BROWSER_BRIDGE_PATH, bridgeChannel, createLarmorClient } from '../../protocol/bridge.js';
 import { ErrorCode } from '../../protocol/errors.js';
+import { UNRESTRICTED_POLICY_VIEW } from '../../protocol/policy.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 /**
@@ -48,18 +50,29 @@ async function electronHarness(): Promise<Harness> {
     },
   } as unknown as WebContents;
   registerIpcGate({ handle: (channel, handler) => void handlers.set(channel, handler) }, core, APP);
-  forwardPushes(core, webContents);
+  // As the shell does: state, log and media as IPC pushes, images over a MessagePort (structured-cloned, as Electron's are).
+  forwardPushes(core, webContents, ['state', 'log', 'media']);
+  const imageChannel = new MessageChannel();
+  cleanups.push(() => {
+    imageChannel.port1.close();
+    imageChannel.port2.close();
+  });
+  core.on('image', (image: unknown) => imageChannel.port1.postMessage(image));
   const ipcRenderer: IpcRendererLike = {
     async invoke(channel, payload) {
       channels.push(channel);
       const handler = handlers.get(channel);
       if (!handler) throw new Error(`No handler registered for '${channel}'`);
-      return structuredClone(await handler({ sender: webContents, senderFrame: mainFrame }, structuredClone(payload)));
+      return structuredClone(await handler({ sender: webContents, senderFrame: mainFrame } as unknown as IpcMainInvokeEvent, structuredClone(payload)));
     },
     on: (channel, listener) => void listeners.set(channel, (listeners.get(channel) ?? new Set()).add(listener)),
     removeListener: (channel, listener) => void listeners.get(channel)?.delete(listener),
   };
-  return { api: createLarmorClient(ipcTransport(ipcRenderer)), core, channels };
+  const api = createLarmorClient(ipcTransport(ipcRenderer));
+  // What main does at each page load: hand the page's image port to the preload.
+  channels.push(bridgeChannel.imagePort);
+  for (const listener of listeners.get(bridgeChannel.imagePort) ?? []) listener({ ports: [imageChannel.port2] });
+  return { api, core, channels };
 }
 
 /** Browser shell: the real shell on port 0, and a WebSocket holding the page's token and origin. */
@@ -121,6 +134,11 @@ describe.each([
     expect(log.values).toEqual([{ at: '2026-12-02T00:00:00.000Z', kind: 'notice', level: 'info', text: 'first' }]);
   });
 
+  it('answers policy.current with the machine policy the page may know (unrestricted without one)', async () => {
+    const { api } = await harness();
+    await expect(api.policy!.current()).resolves.toEqual(UNRESTRICTED_POLICY_VIEW);
+  });
+
   it('rejects a request the core refuses with its {code, message}', async () => {
     const { api } = await harness();
     const refused = api.commands.send({ name: 'scan.warp' } as never);
@@ -138,8 +156,23 @@ describe('the Electron transport', () => {
     const named = new Set([
       ...(Object.keys(IpcRequests) as IpcRequestName[]).map(bridgeChannel.request),
       ...(IpcPushes as readonly IpcPushName[]).map(bridgeChannel.push),
+      bridgeChannel.imagePort,
     ]);
     expect(channels!.length).toBeGreaterThan(0);
     expect(channels!.filter((channel) => !named.has(channel))).toEqual([]);
+  });
+
+  it('delivers images over the image port, never on an IPC push channel', async () => {
+    const { api, core, channels } = await electronHarness();
+    const images = collect(api.images.subscribe);
+    const pixels = new Uint16Array([1, 2, 3]).buffer;
+    core.emit('image', { sopInstanceUid: '1.2.3', pixels } as unknown as PreviewImage);
+    await expect.poll(() => images.values.length).toBe(1);
+    expect(images.values[0]).toMatchObject({ sopInstanceUid: '1.2.3' });
+    expect(channels).not.toContain(bridgeChannel.push('image'));
+    images.stop();
+    core.emit('image', { sopInstanceUid: '1.2.4', pixels } as unknown as PreviewImage);
+    await api.link.disconnect();
+    expect(images.values).toHaveLength(1);
   });
 });

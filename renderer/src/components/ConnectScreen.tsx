@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ConnectRequest } from '../../../protocol/api.js';
 import { useApp } from '../store/store.js';
 import { presentLinkStatus } from '../logic/link.js';
@@ -9,6 +9,7 @@ import {
   type WorkstationRole,
 } from '../logic/connect-defaults.js';
 import { StatusTag } from './StatusTag.js';
+import { allowedChoice, useMachinePolicy } from './use-machine-policy.js';
 
 function browserStorage(): KeyValueStore | null {
   try {
@@ -32,6 +33,14 @@ export function ConnectScreen() {
   const [token, setToken] = useState('');
   const [formErrors, setFormErrors] = useState<string[]>([]);
   const ids = { url: useId(), role: useId(), user: useId(), password: useId(), totp: useId(), token: useId() };
+  // Machine policy (set by IT): only the allowed gateways and roles are offered.
+  const policy = useMachinePolicy();
+  const allowedUrls = policy?.allowedGatewayUrls ?? null;
+  const allowedRoles = policy?.allowedRoles ?? null;
+  useEffect(() => {
+    setUrl((current) => allowedChoice(current, allowedUrls));
+    setRole((current) => allowedChoice<WorkstationRole>(current, allowedRoles?.filter((r): r is WorkstationRole => r !== 'onsite')));
+  }, [allowedUrls, allowedRoles]);
 
   const connecting = pending || link.status === 'connecting';
   const linkError = link.status === 'refused' || link.status === 'lost' || link.status === 'disconnected' ? link.error : null;
@@ -70,17 +79,27 @@ export function ConnectScreen() {
           <StatusTag presentation={presentLinkStatus(link.status)} testId="link-status" />
         </header>
         <label htmlFor={ids.url}>Gateway URL</label>
-        <input
-          id={ids.url}
-          data-testid="connect-url"
-          type="text"
-          inputMode="url"
-          spellCheck={false}
-          autoComplete="off"
-          placeholder="wss://scanner-gateway.hospital.example:8443/larmor"
-          value={url}
-          onChange={(e) => setUrl(e.target.value)}
-        />
+        {allowedUrls ? (
+          <select id={ids.url} data-testid="connect-url" value={url} onChange={(e) => setUrl(e.target.value)} title="Set by your IT department">
+            {allowedUrls.map((allowed) => (
+              <option key={allowed} value={allowed}>
+                {allowed}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <input
+            id={ids.url}
+            data-testid="connect-url"
+            type="text"
+            inputMode="url"
+            spellCheck={false}
+            autoComplete="off"
+            placeholder="wss://scanner-gateway.hospital.example:8443/larmor"
+            value={url}
+            onChange={(e) => setUrl(e.target.value)}
+          />
+        )}
         <div className="form-row">
           <div className="form-field">
             <label htmlFor={ids.role}>Role</label>
@@ -90,8 +109,8 @@ export function ConnectScreen() {
               value={role}
               onChange={(e) => setRole(e.target.value as WorkstationRole)}
             >
-              <option value="operator">Operator (remote technologist)</option>
-              <option value="observer">Observer (trainer / trainee)</option>
+              {!allowedRoles || allowedRoles.includes('operator') ? <option value="operator">Operator (remote technologist)</option> : null}
+              {!allowedRoles || allowedRoles.includes('observer') ? <option value="observer">Observer (trainer / trainee)</option> : null}
             </select>
           </div>
           <div className="form-field grow">

@@ -1,22 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, IpcRequests } from '../../../protocol/index.js';
 import { WorkstationCore } from '../../../main/core/workstation-core.js';
-import type { ElectronMain, IpcMainInvokeEvent, WebContents, WebFrameMain } from '../../../main/electron/electron-api.js';
+import type { IpcMainInvokeEvent, ShellElectron, WebContents, WebFrameMain } from '../../../main/electron/electron-api.js';
 import { registerIpcGate } from '../../../main/electron/ipc-gate.js';
 
-const APP = 'file:///opt/Larmor/dist/renderer/index.html';
+const APP = 'app://larmor/index.html';
 
 /** The thinnest stand-in for ipcMain (the Electron binary cannot exist here): it records handlers. */
 function fakeIpcMain() {
   const handlers = new Map<string, (event: IpcMainInvokeEvent, payload: unknown) => Promise<unknown>>();
-  const ipcMain: ElectronMain['ipcMain'] = { handle: (channel, handler) => void handlers.set(channel, handler) };
+  const ipcMain: ShellElectron['ipcMain'] = { handle: (channel, handler) => void handlers.set(channel, handler) };
   return { ipcMain, handlers };
 }
 
 function event(frameUrl: string, { subframe = false } = {}): IpcMainInvokeEvent {
-  const mainFrame: WebFrameMain = { url: frameUrl };
+  // Only the fields the gate reads; the rest of Electron's event is not used.
+  const mainFrame = { url: frameUrl } as WebFrameMain;
   const sender = { mainFrame } as WebContents;
-  return { sender, senderFrame: subframe ? { url: frameUrl } : mainFrame };
+  return { sender, senderFrame: subframe ? ({ url: frameUrl } as WebFrameMain) : mainFrame } as IpcMainInvokeEvent;
 }
 
 describe('IPC gate', () => {
@@ -36,7 +37,7 @@ describe('IPC gate', () => {
   it.each([
     ['another page', event('https://evil.example/')],
     ['a subframe of our page', event(APP, { subframe: true })],
-    ['a frame that is gone', { sender: { mainFrame: { url: APP } } as WebContents, senderFrame: null }],
+    ['a frame that is gone', { sender: { mainFrame: { url: APP } } as WebContents, senderFrame: null } as IpcMainInvokeEvent],
   ])('refuses a request from %s before any handler runs', async (_name, ev) => {
     const { ipcMain, handlers } = fakeIpcMain();
     registerIpcGate(ipcMain, new WorkstationCore(), APP);

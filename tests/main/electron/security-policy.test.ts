@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { allowNavigation, allowPermissionCheck, allowPermissionRequest } from '../../../main/electron/security-policy.js';
 
-const APP = 'file:///opt/Larmor/resources/app.asar/dist/renderer/index.html';
+const APP = 'app://larmor/index.html';
 
 describe('Electron permission policy', () => {
   it('grants camera and microphone to our own page, with or without its query', () => {
@@ -12,6 +12,8 @@ describe('Electron permission policy', () => {
   it.each([
     ['another page', 'media', { requestingUrl: 'https://evil.example/', mediaTypes: ['video'] }],
     ['another local file', 'media', { requestingUrl: 'file:///tmp/x.html', mediaTypes: ['audio'] }],
+    ['another page of our origin', 'media', { requestingUrl: 'app://larmor/other.html', mediaTypes: ['audio'] }],
+    ['media without saying which', 'media', { requestingUrl: APP, mediaTypes: [] }],
     ['no requesting URL', 'media', { mediaTypes: ['audio'] }],
     ['screen capture through media', 'media', { requestingUrl: APP, mediaTypes: ['video', 'screen'] }],
     ['display capture', 'display-capture', { requestingUrl: APP }],
@@ -19,19 +21,24 @@ describe('Electron permission policy', () => {
     ['geolocation', 'geolocation', { requestingUrl: APP }],
     ['clipboard', 'clipboard-read', { requestingUrl: APP }],
     ['HID devices', 'hid', { requestingUrl: APP }],
+    ['opening external links', 'openExternal', { requestingUrl: APP }],
   ])('denies %s', (_name, permission, details) => {
     expect(allowPermissionRequest(permission, details, APP)).toBe(false);
   });
 
-  it('answers permission checks for media from our file page only', () => {
-    expect(allowPermissionCheck('media', 'file://', APP)).toBe(true);
+  it('answers permission checks for media from our origin only', () => {
+    expect(allowPermissionCheck('media', 'app://larmor', APP)).toBe(true);
+    expect(allowPermissionCheck('media', 'app://larmor/', APP)).toBe(true);
+    expect(allowPermissionCheck('media', 'file://', APP)).toBe(false);
+    expect(allowPermissionCheck('media', 'app://larmor.evil.example', APP)).toBe(false);
     expect(allowPermissionCheck('media', 'https://evil.example', APP)).toBe(false);
-    expect(allowPermissionCheck('notifications', 'file://', APP)).toBe(false);
+    expect(allowPermissionCheck('notifications', 'app://larmor', APP)).toBe(false);
   });
 
   it('keeps the window on our page', () => {
     expect(allowNavigation(`${APP}#viewer`, APP)).toBe(true);
     expect(allowNavigation('https://evil.example/', APP)).toBe(false);
     expect(allowNavigation('file:///etc/passwd', APP)).toBe(false);
+    expect(allowNavigation('app://larmor/other.html', APP)).toBe(false);
   });
 });

@@ -1,0 +1,116 @@
+import type { WorkstationCore } from '../core/workstation-core.js';
+import type { LoadedPolicy } from '../policy/machine-policy.js';
+import type { UtilityGateway } from '../start/utility-gateway.js';
+import { APP_PAGE_URL, handleAppScheme, registerAppScheme } from './app-protocol.js';
+import type { ShellElectron, ShellWindow } from './electron-api.js';
+import { openImagePort, type ImagePort } from './image-port.js';
+import { forwardPushes, registerIpcGate } from './ipc-gate.js';
+import { updateFeedFromPolicy } from './update-decision.js';
+import { wireUpdater, type ShellUpdater } from './updater-wiring.js';
+import { guardSession, guardWebContents } from './web-contents-guards.js';
+
+export interface ShellOptions {
+  rendererDir: string;
+  preloadFile: string;
+  /** Throws LARMOR_E_POLICY_INVALID on a damaged policy (policy/load-policy.ts). */
+  loadPolicy(): LoadedPolicy;
+  createCore(): WorkstationCore;
+  /** A gateway given by `npm start`; otherwise the shell starts its own embedded one. */
+  gatewayUrl?: string | undefined;
+  /** Account name the connect screen offers (?user=); else the embedded gateway's demo account. */
+  defaultUser?: string | undefined;
+  startGateway(utilityProcess: ShellElectron['utilityProcess']): Promise<UtilityGateway>;
+  /** electron-updater's autoUpdater, asked for only when the policy turns updates on. */
+  updater(): ShellUpdater;
+  /** Stop the app with a message to the user (a dialog in main.ts). */
+  fatal(message: string): void;
+  log(line: string): void;
+}
+
+export interface RunningShell {
+  window: ShellWindow;
+  core: WorkstationCore;
+  policy: LoadedPolicy;
+  gateway: UtilityGateway | null;
+}
+
+/**
+ * The Electron shell: a window around the workstation core, with every item of Electron's
+ * security checklist that applies to a main process set here (the fuses are set at packaging,
+ * electron-builder.yml). It gets Electron's objects passed in, so tests run it against a
+ * recording stand-in (tests/main/electron/shell.test.ts).
+ */
+export async function startElectronShell(electron: ShellElectron, options: ShellOptions): Promise<RunningShell | null> {
+  const { app } = electron;
+  let policy: LoadedPolicy;
+  try {
+    policy = options.loadPolicy();
+  } catch (err) {
+    options.fatal((err as Error).message);
+    return null;
+  }
+  app.enableSandbox();
+  registerAppScheme(electron.protocol);
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, APP_PAGE_URL));
+
+  await app.whenReady();
+  handleAppScheme(electron.protocol, options.rendererDir);
+  guardSession(electron.session.defaultSession, APP_PAGE_URL);
+  const core = options.createCore();
+  registerIpcGate(electron.ipcMain, core, APP_PAGE_URL, policy);
+
+  // Called by its own name so static checks (electronegativity) can read these options.
+  const { BrowserWindow } = electron;
+  const window = new BrowserWindow({
+    width: 1600,
+    height: 1000,
+    backgroundColor: '#0b0f14',
+    title: 'Larmor',
+    show: false,
+    webPreferences: {
+      preload: options.preloadFile,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      // No auxclick event: a middle click cannot open links (the viewer pans with middle-button
+      // drags, which use pointer events, not auxclick).
+      disableBlinkFeatures: 'Auxclick',
+    },
+  });
+  const contents = window.webContents;
+  // State, log and media over IPC pushes; images over their own port (image-port.ts).
+  forwardPushes(core, contents, ['state', 'log', 'media']);
+  let imagePort: ImagePort | null = null;
+  contents.on('did-finish-load', () => {
+    imagePort?.close();
+    imagePort = openImagePort(contents, electron.MessageChannelMain);
+  });
+  core.on('image', (image) => imagePort?.post(image));
+  window.once('ready-to-show', () => window.show());
+
+  // A machine whose policy lists its gateways never starts the demo gateway: it could not be used.
+  let gateway: UtilityGateway | null = null;
+  if (!options.gatewayUrl && !policy.policy.allowedGatewayUrls) gateway = await options.startGateway(electron.utilityProcess);
+  const gatewayUrl = options.gatewayUrl ?? gateway?.url;
+  const defaultUser = options.defaultUser ?? gateway?.demoUser ?? null;
+  const search = [gatewayUrl ? `gateway=${encodeURIComponent(gatewayUrl)}` : '', defaultUser ? `user=${encodeURIComponent(defaultUser)}` : ''].filter(Boolean).join('&');
+  await window.loadURL(search ? `${APP_PAGE_URL}?${search}` : APP_PAGE_URL);
+
+  const feed = updateFeedFromPolicy(policy.policy);
+  if (feed && app.isPackaged) wireUpdater(options.updater(), feed, app.getVersion(), options.log);
+  else options.log(feed ? 'updates: not checked in a development run' : 'updates: off (no update server in the machine policy)');
+
+  app.on('window-all-closed', () => {
+    core.disconnect();
+    gateway?.stop();
+    app.quit();
+  });
+  return { window, core, policy, gateway };
+}
