@@ -29,10 +29,13 @@ interface Slot {
  * The compiled worker; or, run from TypeScript sources (tests, tsx), a bootstrap that registers
  * tsx's loader in the worker first (loader hooks of the main thread do not reach workers).
  */
+const TSX_LOADER = 'tsx/esm/api';
+
 function startWorker(workerData: unknown): Worker {
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./decode-worker.js', import.meta.url), { workerData });
   const source = new URL('./decode-worker.ts', import.meta.url).href;
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`;
+  // Only ever reached from sources, so the packaged app never loads (or ships) tsx.
+  const bootstrap = `import(${JSON.stringify(TSX_LOADER)}).then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`;
   return new Worker(bootstrap, { eval: true, workerData });
 }
 
