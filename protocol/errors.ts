@@ -221,6 +221,8 @@ export const ErrorCode = {
   INTERNAL: 'LARMOR_E_INTERNAL',
   // machine policy (set by hospital IT) and verified updates
   POLICY_INVALID: 'LARMOR_E_POLICY_INVALID',
+  /** The session signed out after the machine policy's idle time. */
+  IDLE_SIGNED_OUT: 'LARMOR_E_IDLE_SIGNED_OUT',
   POLICY_REFUSED: 'LARMOR_E_POLICY_REFUSED',
   UPDATE_REFUSED: 'LARMOR_E_UPDATE_REFUSED',
 } as const;

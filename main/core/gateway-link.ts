@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
-import WebSocket from 'ws';
+import WebSocket, { type ClientOptions } from 'ws';
 import { isLoopbackHost } from '../../base/common/loopback.js';
 import { ErrorCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, SUBPROTOCOL, decodeGatewayMessage, type ClientMessage, type GatewayMessage, type Role, type WelcomeMessage } from '../../protocol/index.js';
+import { tlsFor, type LinkTls } from './link-tls.js';
 
 /** Where a reconnecting client resumes: the last event number it saw, in that gateway boot. */
 export interface ResumePoint {
@@ -77,6 +78,8 @@ export class GatewayLink extends EventEmitter<GatewayLinkEvents> {
       heartbeatMs?: number;
       /** Give up on this attempt when no welcome arrives within this time (a black-holed route). */
       welcomeTimeoutMs?: number;
+      /** The machine policy's CA bundle and pins for this gateway (main/core/link-tls.ts). */
+      linkTls?: LinkTls;
     } = {},
   ) {
     super();
@@ -89,7 +92,10 @@ export class GatewayLink extends EventEmitter<GatewayLinkEvents> {
       return;
     }
     const welcomeTimeoutMs = this.options.welcomeTimeoutMs ?? 5000;
-    const ws = new WebSocket(this.target.url, SUBPROTOCOL, { maxPayload: MAX_FRAME_BYTES, handshakeTimeout: welcomeTimeoutMs });
+    // ws hands its options to tls.connect, whose checkServerIdentity returns an Error (Node's tls
+    // docs); @types/ws still declares ws 2's boolean form, hence the cast.
+    const tls = tlsFor(this.options.linkTls, this.target.url) as Pick<ClientOptions, 'ca'>;
+    const ws = new WebSocket(this.target.url, SUBPROTOCOL, { maxPayload: MAX_FRAME_BYTES, handshakeTimeout: welcomeTimeoutMs, ...tls });
     this.welcomeTimer = setTimeout(() => this.abandon(ErrorCode.LINK_DOWN, `no welcome from ${this.target.url} within ${welcomeTimeoutMs} ms`), welcomeTimeoutMs);
     this.welcomeTimer.unref();
     ws.binaryType = 'nodebuffer';

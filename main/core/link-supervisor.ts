@@ -15,6 +15,7 @@ import type { Random } from '../../base/common/random.js';
 import { backoffDelayMs } from '../health/backoff.js';
 import { LinkHealthMonitor } from '../health/link-health-monitor.js';
 import { GatewayLink, type LinkTarget, type ResumePoint } from './gateway-link.js';
+import type { LinkTls } from './link-tls.js';
 
 /** One health state change with the figures that drove it (journal, events.jsonl, log). */
 export interface HealthTransition {
@@ -57,6 +58,8 @@ export interface SupervisorOptions {
   random?: Random;
   /** The last event sequence number seen (and its gateway boot), asked for on every reconnect. */
   resumeFrom: () => ResumePoint | undefined;
+  /** The machine policy's CA bundle and pins, per gateway address. */
+  linkTls?: LinkTls;
 }
 
 /** How often a live link is judged; the granularity of silent-cut detection. */
@@ -218,7 +221,7 @@ export class LinkSupervisor extends EventEmitter<SupervisorEvents> {
   ): Promise<{ ok: true; welcome: WelcomeMessage } | { ok: false; code: string; reason: string; refused: boolean }> {
     const primary = this.primary!;
     const target: LinkTarget = { ...primary, url: route === 'secondary' ? this.secondaryUrl! : primary.url };
-    const link = new GatewayLink(target, { resume, heartbeatMs: this.thresholds.heartbeatMs, welcomeTimeoutMs: this.policy.attemptTimeoutMs });
+    const link = new GatewayLink(target, { resume, heartbeatMs: this.thresholds.heartbeatMs, welcomeTimeoutMs: this.policy.attemptTimeoutMs, linkTls: this.options.linkTls });
     this.link = link;
     this.route = route;
     return new Promise((resolve) => {

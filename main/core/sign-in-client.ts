@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { ErrorCode, LarmorError, codeOf, SignInRefusal, SignInResponse, signInUrlFor, type Role } from '../../protocol/index.js';
+import { tlsFor, type LinkTls } from './link-tls.js';
 
 export interface SignInFields {
   user: string;
@@ -16,14 +17,14 @@ const SIGN_IN_TIMEOUT_MS = 10_000;
  * transport as the link: https for a wss:// gateway, with the same trusted certificates. The
  * password goes out once and is not kept; a refusal becomes a LarmorError with the gateway's code.
  */
-export function signInAtGateway(linkUrl: string, fields: SignInFields): Promise<SignInResponse> {
+export function signInAtGateway(linkUrl: string, fields: SignInFields, linkTls?: LinkTls): Promise<SignInResponse> {
   const url = new URL(signInUrlFor(linkUrl));
   const body = JSON.stringify({ user: fields.user, password: fields.password, role: fields.role, ...(fields.totp ? { totp: fields.totp } : {}) });
   const secure = url.protocol === 'https:';
   const send = secure ? httpsRequest : httpRequest;
   // A connection of its own, never a pooled socket from before a link cut; kept alive until the
   // answer is read, so the answer never races the server's close on the way back.
-  const agent = secure ? new HttpsAgent({ keepAlive: true, maxSockets: 1 }) : new HttpAgent({ keepAlive: true, maxSockets: 1 });
+  const agent = secure ? new HttpsAgent({ keepAlive: true, maxSockets: 1, ...tlsFor(linkTls, url.href) }) : new HttpAgent({ keepAlive: true, maxSockets: 1 });
   return new Promise<SignInResponse>((resolve, reject) => {
     const req = send(url, { agent, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, timeout: SIGN_IN_TIMEOUT_MS }, (res) => {
       const chunks: Buffer[] = [];

@@ -10,6 +10,7 @@ import { CommandRelay, type RelayChange } from './command-relay.js';
 import { LinkSupervisor } from './link-supervisor.js';
 import { JournalOutbox } from './outbox.js';
 import { isMediaGatewayMessage, relayMediaMessage } from './media-signaling.js';
+import type { LinkTls } from './link-tls.js';
 
 export interface WorkstationCoreEvents {
   state: [WorkstationView];
@@ -45,6 +46,8 @@ export interface WorkstationCoreOptions {
   random?: Random;
   /** Resend an in-flight command after a reconnect only while younger than this (default COMMAND_RESEND_MAX_AGE_MS). */
   resendMaxAgeMs?: number;
+  /** The machine policy's CA bundle and certificate pins, applied to every link and sign-in. */
+  linkTls?: LinkTls;
 }
 
 const DISCONNECTED: LinkView = { status: 'disconnected', url: null, role: null, name: null, sessionId: null, error: null, policy: null };
@@ -58,6 +61,7 @@ const DISCONNECTED: LinkView = { status: 'disconnected', url: null, role: null, 
 export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   private readonly supervisor: LinkSupervisor;
   private readonly journal: Journal | null;
+  private readonly linkTls: LinkTls | undefined;
   private linkView: LinkView = DISCONNECTED;
   private health: HealthView;
   private mediaHealth: MediaHealthView | null = null;
@@ -79,10 +83,12 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   constructor(options: WorkstationCoreOptions = {}) {
     super();
     this.journal = options.journal ?? null;
+    this.linkTls = options.linkTls;
     this.supervisor = new LinkSupervisor({
       thresholds: options.thresholds,
       reconnect: options.reconnect,
       random: options.random,
+      linkTls: options.linkTls,
       resumeFrom: (): ResumePoint | undefined => (this.snapshot && this.bootId !== null ? { seq: this.lastSeq, bootId: this.bootId, ...(this.resumeSecret ? { secret: this.resumeSecret } : {}) } : undefined),
     });
     this.health = this.supervisor.view();
@@ -127,7 +133,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     this.setLink({ status: 'connecting', url: rest.url, role: rest.role, name, sessionId: null, error: null, policy: null });
     const attempt = ++this.connectAttempt;
     // Sign in over HTTP(S) first; only the session credential is kept, for reconnects.
-    const signedIn = user && password ? signInAtGateway(rest.url, { user, password, role: rest.role, ...(totp ? { totp } : {}) }).then((s) => ({ ...rest, name: s.user.displayName, session: s.credential })) : Promise.resolve({ ...rest, name });
+    const signedIn = user && password ? signInAtGateway(rest.url, { user, password, role: rest.role, ...(totp ? { totp } : {}) }, this.linkTls).then((s) => ({ ...rest, name: s.user.displayName, session: s.credential })) : Promise.resolve({ ...rest, name });
     return signedIn.then((target) => {
       if (attempt !== this.connectAttempt) throw new LarmorError(ErrorCode.LINK_DOWN, 'superseded by a newer connect');
       return this.supervisor.start(target, secondaryUrl);

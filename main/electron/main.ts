@@ -9,6 +9,7 @@ import { Journal, defaultJournalFile } from '../journal/journal.js';
 import { loadMachinePolicy } from '../policy/load-policy.js';
 import { startGatewayInUtilityProcess } from '../start/utility-gateway.js';
 import { startElectronShell } from './shell.js';
+import { policyLinkTls } from '../policy/policy-enforcement.js';
 
 /**
  * Process entry of the packaged app: the real Electron module handed to the shell
@@ -22,8 +23,8 @@ await startElectronShell(electron, {
   rendererDir: join(here, '..', '..', 'renderer'),
   preloadFile: join(here, '..', '..', 'preload', 'preload.cjs'),
   loadPolicy: () => loadMachinePolicy(),
-  createCore: () => {
-    const core = new WorkstationCore({ journal: Journal.open(defaultJournalFile()) });
+  createCore: (policy) => {
+    const core = new WorkstationCore({ journal: Journal.open(defaultJournalFile()), linkTls: policyLinkTls(policy) });
     attachImageIntake(core, { workers: 1 }); // decoding off the event loop: heartbeats never wait for an image
     return core;
   },

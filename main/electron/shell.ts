@@ -14,7 +14,8 @@ export interface ShellOptions {
   preloadFile: string;
   /** Throws LARMOR_E_POLICY_INVALID on a damaged policy (policy/load-policy.ts). */
   loadPolicy(): LoadedPolicy;
-  createCore(): WorkstationCore;
+  /** The workstation core, made once the machine policy is known (its CA bundle and pins apply to every link). */
+  createCore(policy: LoadedPolicy): WorkstationCore;
   /** A gateway given by `npm start`; otherwise the shell starts its own embedded one. */
   gatewayUrl?: string | undefined;
   /** Account name the connect screen offers (?user=); else the embedded gateway's demo account. */
@@ -56,7 +57,7 @@ export async function startElectronShell(electron: ShellElectron, options: Shell
   await app.whenReady();
   handleAppScheme(electron.protocol, options.rendererDir);
   guardSession(electron.session.defaultSession, APP_PAGE_URL);
-  const core = options.createCore();
+  const core = options.createCore(policy);
   registerIpcGate(electron.ipcMain, core, APP_PAGE_URL, policy);
 
   // Called by its own name so static checks (electronegativity) can read these options.

@@ -2,6 +2,7 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import { ErrorCode, LarmorError, type ConnectRequest, type PolicyView } from '../../protocol/index.js';
 import type { LoadedPolicy, MachinePolicy } from './machine-policy.js';
+import type { LinkTls } from '../core/link-tls.js';
 
 /** What the page may know of the policy (protocol/policy.ts). */
 export function policyView(loaded: LoadedPolicy): PolicyView {
@@ -74,4 +75,14 @@ export function gatewayTlsOptions(loaded: LoadedPolicy, port?: number): GatewayT
       return Object.assign(new Error(`the gateway ${host} presented a certificate whose key (${actual}) is not pinned by the machine policy`), { code: ErrorCode.POLICY_REFUSED });
     },
   };
+}
+
+/**
+ * The core's per-gateway TLS settings from the machine policy: its CA bundle replaces the public
+ * roots and its pins are checked on every wss:// link and https sign-in. No CA and no pins: Node's
+ * defaults stay (NODE_EXTRA_CA_CERTS still works).
+ */
+export function policyLinkTls(loaded: LoadedPolicy): LinkTls | undefined {
+  if (!loaded.trustedCaPem && Object.keys(loaded.policy.certificatePins ?? {}).length === 0) return undefined;
+  return (url) => gatewayTlsOptions(loaded, url.port === '' ? 443 : Number(url.port));
 }

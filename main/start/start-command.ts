@@ -10,6 +10,7 @@ import { Journal, defaultJournalFile } from '../journal/journal.js';
 import { attachImageIntake } from '../images/image-intake.js';
 import { startEmbeddedGateway } from './embedded-gateway.js';
 import { loadMachinePolicy } from '../policy/load-policy.js';
+import { policyLinkTls } from '../policy/policy-enforcement.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const distRoot = join(here, '..', '..');
@@ -44,7 +45,7 @@ export async function runStart(argv: string[]): Promise<number> {
     return code;
   }
 
-  const core = new WorkstationCore({ journal: Journal.open(defaultJournalFile()) }); // command outbox + audit journal
+  const core = new WorkstationCore({ journal: Journal.open(defaultJournalFile()), linkTls: policyLinkTls(policy) }); // command outbox + audit journal
   attachImageIntake(core, { workers: 1 }); // decoding off the event loop: heartbeats never wait for an image
   const shell = await startBrowserShell({
     core,

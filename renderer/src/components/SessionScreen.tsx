@@ -12,10 +12,12 @@ import { SeriesStrip } from './SeriesStrip.js';
 import { VideoPanes } from './VideoPanes.js';
 import { useApp } from '../store/store.js';
 import { EmergencyBanner } from './EmergencyBanner.js';
+import { useIdleSignOut } from './use-idle-sign-out.js';
 
 /** One window for the whole session, laid out as in shared/UI.md. */
 export function SessionScreen() {
   const hasSnapshot = useApp((s) => s.snapshot !== null);
+  useIdleSignOut();
   return (
     <div className="session">
       <SessionHeader />
