@@ -349,7 +349,10 @@ export class Gateway {
     if (this.plansWatch) clearInterval(this.plansWatch);
     for (const s of this.sessions.values()) s.ws.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
-    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+    // An onsite page still open keeps HTTP connections; shutting down does not wait for it to let go.
+    const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
+    this.http.closeAllConnections();
+    await closed;
     this.store.audit({ sessionId: null, actor: 'gateway', role: null, action: 'gateway', decision: 'stopped', code: null });
     await this.auditShipper?.close();
     this.accounts.close();

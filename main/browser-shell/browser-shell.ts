@@ -96,7 +96,11 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     port,
     close: async () => {
       for (const ws of wss.clients) ws.terminate();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // A page still open keeps HTTP connections (keep-alive, a request in flight): closing the
+      // shell must not wait for the browser to let go of them.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
     },
   };
 }
