@@ -166,7 +166,7 @@ function ContingencyPlans({ plans }: { plans: ContingencyPlan[] }) {
   const written = plans.filter((p) => p.text.trim() !== '');
   return (
     <section className="panel" aria-label="Contingency plans" data-testid="onsite-plans">
-      <h2>Contingency plans</h2>
+      <h2 className="panel-title">Contingency plans</h2>
       {written.length === 0 ? <p className="muted">No written plans for this scanner yet (the site administrator adds them).</p> : null}
       {written.map((plan) => (
         <details key={plan.kind}>
