@@ -1,6 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ErrorCode, IceServer, Role, codeOf, describeIssues } from '../protocol/index.js';
 import { AccountStore } from './accounts/account-store.js';
@@ -12,6 +10,7 @@ import { Gateway } from './server/gateway.js';
 import { runPlans } from './collaboration/plans-command.js';
 import { DICOM_CLI_OPTIONS, DICOM_CLI_USAGE, dicomOptionsFromFlags } from './dicom-scp/cli-options.js';
 import { gatewaySsoRoutes, loadOidcConfig, type OidcConfig } from './auth/oidc/index.js';
+import { defaultDataDir, gatewayDataFile } from './storage/data-dir.js';
 
 const USAGE = `usage: larmor gateway [--port N] [--host ADDR] [--time-scale X] [--data-dir DIR]
                       [--tls-cert FILE --tls-key FILE] [--token-file FILE]
@@ -26,11 +25,6 @@ const USAGE = `usage: larmor gateway [--port N] [--host ADDR] [--time-scale X] [
                       [--oidc-config FILE]
        larmor gateway users add|list|disable|enable|set-password|set-roles ... (see larmor gateway users --help)`;
 
-/** Where `--data-dir DIR` keeps the gateway's SQLite file (accounts, audit, command outcomes). */
-export function gatewayDataFile(dataDir: string): string {
-  return join(dataDir, 'gateway', 'gateway.sqlite');
-}
-
 /**
  * `larmor gateway`: the scanner-side service. When started by the workstation (`npm start`)
  * with an IPC channel, it reports its port with process.send instead of making the parent
@@ -38,14 +32,14 @@ export function gatewayDataFile(dataDir: string): string {
  */
 export async function run(argv: string[]): Promise<number> {
   if (argv[0] === 'plans') return runPlans(argv.slice(1));
-  if (argv[0] === 'users') return runUsers(argv.slice(1), gatewayDataFile, process.env.LARMOR_DATA_DIR ?? join(homedir(), '.larmor'));
+  if (argv[0] === 'users') return runUsers(argv.slice(1));
   const { values } = parseArgs({
     args: argv,
     options: {
       port: { type: 'string', default: process.env.LARMOR_GATEWAY_PORT ?? '0' },
       host: { type: 'string', default: '127.0.0.1' },
       'time-scale': { type: 'string', default: process.env.LARMOR_TIME_SCALE ?? '1' },
-      'data-dir': { type: 'string', default: process.env.LARMOR_DATA_DIR ?? join(homedir(), '.larmor') },
+      'data-dir': { type: 'string', default: defaultDataDir() },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       // The site token never on the command line (argv shows in `ps`): a file, or the environment.

@@ -5,6 +5,7 @@ import { GatewayStore } from '../storage/gateway-store.js';
 import { AccountStore } from './account-store.js';
 import { hashPassword } from './password-hash.js';
 import { newTotpSecret, totpUri } from './totp.js';
+import { defaultDataDir, gatewayDataFile } from '../storage/data-dir.js';
 
 export const USERS_USAGE = `usage: larmor gateway users add NAME --roles ROLE[,ROLE] [--level mr1|mr2|mrst] [--display-name TEXT] [--totp] [--data-dir DIR]
        larmor gateway users list [--data-dir DIR]
@@ -22,7 +23,7 @@ const MIN_PASSWORD = 8;
  * the same --data-dir as `larmor gateway`). Safe while the gateway runs: WAL, and the gateway
  * reads an account afresh at every sign-in. Every change is audited, under the OS user who ran it.
  */
-export async function runUsers(argv: string[], dataFileOf: (dataDir: string) => string, defaultDataDir: string): Promise<number> {
+export async function runUsers(argv: string[]): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -33,7 +34,7 @@ export async function runUsers(argv: string[], dataFileOf: (dataDir: string) => 
         level: { type: 'string' },
         'display-name': { type: 'string' },
         totp: { type: 'boolean', default: false },
-        'data-dir': { type: 'string', default: defaultDataDir },
+        'data-dir': { type: 'string', default: defaultDataDir() },
         help: { type: 'boolean', default: false },
       },
     });
@@ -53,7 +54,7 @@ export async function runUsers(argv: string[], dataFileOf: (dataDir: string) => 
     const ok = UserName.safeParse(name);
     if (!ok.success) return usageError(`${name}: ${ok.error.issues[0]!.message}`);
   }
-  const file = dataFileOf(values['data-dir']);
+  const file = gatewayDataFile(values['data-dir']);
   const accounts = new AccountStore(file);
   const store = new GatewayStore(file);
   const audit = (what: string, detail: unknown) =>

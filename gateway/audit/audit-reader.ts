@@ -1,13 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { ErrorCode, LarmorError } from '../../protocol/index.js';
 import type { AuditRow } from './audit-row.js';
-
-/** Where `larmor gateway --data-dir DIR` keeps its database. */
-export function gatewayDatabaseIn(dataDir: string): string {
-  return join(dataDir, 'gateway', 'gateway.sqlite');
-}
 
 /** Opens the gateway's database read-only: verify and export never write, even by accident. */
 export function openAuditDatabase(file: string): Database.Database {

@@ -1,8 +1,8 @@
-import { homedir, hostname } from 'node:os';
-import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ErrorCode, codeOf } from '../../protocol/index.js';
-import { gatewayDatabaseIn, openAuditDatabase } from './audit-reader.js';
+import { openAuditDatabase } from './audit-reader.js';
+import { defaultDataDir, gatewayDataFile } from '../storage/data-dir.js';
 import { exportLines } from './export.js';
 import { verifyAuditChain } from './verify.js';
 
@@ -20,7 +20,7 @@ export async function run(argv: string[]): Promise<number> {
     values = parseArgs({
       args: rest,
       options: {
-        'data-dir': { type: 'string', default: process.env.LARMOR_DATA_DIR ?? join(homedir(), '.larmor') },
+        'data-dir': { type: 'string', default: defaultDataDir() },
         format: { type: 'string' },
         since: { type: 'string' },
         help: { type: 'boolean', default: false },
@@ -45,7 +45,7 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 function verify(dataDir: string): number {
-  const db = openAuditDatabase(gatewayDatabaseIn(dataDir));
+  const db = openAuditDatabase(gatewayDataFile(dataDir));
   try {
     const result = verifyAuditChain(db);
     if (result.ok) {
@@ -68,7 +68,7 @@ async function exportCommand(dataDir: string, format: string | undefined, since:
     // Stored times are UTC ISO strings, so comparing normalised strings compares instants.
     sinceIso = new Date(t).toISOString();
   }
-  const db = openAuditDatabase(gatewayDatabaseIn(dataDir));
+  const db = openAuditDatabase(gatewayDataFile(dataDir));
   try {
     // Written in chunks with back-pressure: an export of millions of rows to a pipe stays bounded.
     let chunk: string[] = [];

@@ -1,8 +1,7 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CONTINGENCY_KINDS, CONTINGENCY_WORDS, ContingencyKind, MAX_PLAN_CHARS } from '../../protocol/index.js';
 import { GatewayStore } from '../storage/gateway-store.js';
+import { defaultDataDir, gatewayDataFile } from '../storage/data-dir.js';
 
 const USAGE = `usage: larmor gateway plans show [--data-dir DIR]
        larmor gateway plans set KIND --by NAME [--data-dir DIR]   (the plan's text is read from standard input)
@@ -20,7 +19,7 @@ export async function runPlans(argv: string[], stdin: NodeJS.ReadableStream = pr
       args: argv,
       allowPositionals: true,
       options: {
-        'data-dir': { type: 'string', default: process.env.LARMOR_DATA_DIR ?? join(homedir(), '.larmor') },
+        'data-dir': { type: 'string', default: defaultDataDir() },
         by: { type: 'string' },
       },
     });
@@ -28,7 +27,7 @@ export async function runPlans(argv: string[], stdin: NodeJS.ReadableStream = pr
     return usage((err as Error).message);
   }
   const [verb, kindText] = parsed.positionals;
-  const store = new GatewayStore(join(parsed.values['data-dir'], 'gateway', 'gateway.sqlite'));
+  const store = new GatewayStore(gatewayDataFile(parsed.values['data-dir']));
   try {
     if (verb === 'show') {
       for (const plan of store.collaboration.plans()) {

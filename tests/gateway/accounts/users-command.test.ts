@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../protocol/index.js';
 import { Gateway } from '../../../gateway/server/gateway.js';
-import { gatewayDataFile } from '../../../gateway/cli.js';
+import { gatewayDataFile } from '../../../gateway/storage/data-dir.js';
 import { signInAt } from '../../helpers/accounts.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
