@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Gateway } from '../../gateway/server/gateway.js';
-import { signInOnConnectForm } from '../helpers/onsite-page.js';
+import { connectWorkstationPage } from '../helpers/onsite-page.js';
 import { buildMrImage } from '../../gateway/imaging/mr-dataset.js';
 import { createSeriesImager } from '../../gateway/imaging/index.js';
 import { PROTOCOL_LIBRARY } from '../../gateway/simulator/protocol-library.js';
@@ -93,9 +93,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   await page.goto(workstation.shell.url);
-  await page.getByTestId('connect-url').fill(gateway.url);
-  await signInOnConnectForm(page, gateway, 'observer', 'Reader');
-  await page.waitForFunction(() => /connected/i.test(document.querySelector('[data-testid="link-status"]')?.textContent ?? ''));
+  await connectWorkstationPage(page, gateway, 'observer', 'Reader');
 });
 
 afterAll(async () => {

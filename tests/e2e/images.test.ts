@@ -10,7 +10,7 @@ import { sendRawDataset } from '../helpers/raw-store-client.js';
 import { SAMPLES_DIR, sample } from '../helpers/dicom-samples.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { startWorkstation } from '../helpers/shell.js';
-import { signInOnConnectForm } from '../helpers/onsite-page.js';
+import { connectWorkstationPage } from '../helpers/onsite-page.js';
 
 let gateway: Gateway;
 let browser: Browser;
@@ -25,9 +25,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   page = await browser.newPage();
   await page.goto(workstation.shell.url);
-  await page.getByTestId('connect-url').fill(gateway.url);
-  await signInOnConnectForm(page, gateway, 'observer', 'Reader');
-  await page.waitForFunction(() => /connected/i.test(document.querySelector('[data-testid="link-status"]')?.textContent ?? ''));
+  await connectWorkstationPage(page, gateway, 'observer', 'Reader');
 });
 
 afterAll(async () => {

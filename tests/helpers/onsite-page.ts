@@ -31,6 +31,13 @@ export async function openOnsiteConsole(browser: Browser, gateway: Gateway, name
   return page;
 }
 
+/** A workstation page already open at its shell: connect it to `gateway` as a test person and wait for the link. */
+export async function connectWorkstationPage(page: Page, gateway: Gateway, role: 'operator' | 'observer', name: string, url = gateway.url): Promise<void> {
+  await page.getByTestId('connect-url').fill(url);
+  await signInOnConnectForm(page, gateway, role, name);
+  await page.getByTestId('link-status').filter({ hasText: /connected/i }).waitFor({ timeout: 15_000 });
+}
+
 /** A workstation (core + browser shell) with its page connected to `gateway` in `role`. */
 export async function openWorkstationPage(
   browser: Browser,
@@ -51,9 +58,7 @@ export async function openWorkstationPage(
   // The shell passes the gateway it knows in ?gateway=, so the form starts filled in.
   const prefilled = await page.getByTestId('connect-url').inputValue();
   if (prefilled !== gateway.url) throw new Error(`connect form starts with ${JSON.stringify(prefilled)}, not ${gateway.url}`);
-  await page.getByTestId('connect-url').fill(url);
-  await signInOnConnectForm(page, gateway, role, name);
-  await page.getByTestId('link-status').filter({ hasText: /connected/i }).waitFor({ timeout: 15_000 });
+  await connectWorkstationPage(page, gateway, role, name, url);
   return page;
 }
 
