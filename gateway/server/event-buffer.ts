@@ -78,7 +78,9 @@ export class EventBuffer {
   append(body: GatewayEventBody): BufferedEvent {
     const message: EventMessage = { type: 'event', seq: ++this.seq, at: new Date().toISOString(), body };
     const event: BufferedEvent = { seq: message.seq, frame: JSON.stringify(message) };
-    if (this.redaction) event.observerFrame = JSON.stringify({ ...message, body: this.redaction.body(body) });
+    const observerBody = this.redaction?.body(body) ?? body;
+    // Serialised a second time only when the redaction changed something (chat, marks, plans... pass as they are).
+    if (observerBody !== body) event.observerFrame = JSON.stringify({ ...message, body: observerBody });
     return this.keep(event);
   }
 

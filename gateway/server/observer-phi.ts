@@ -41,9 +41,16 @@ export function deidentifyEventBody(body: GatewayEventBody, exam: Exam | null): 
   if (body.kind === 'notice' && body.text.includes(ErrorCode.DICOM_PATIENT_MISMATCH)) {
     return { ...body, text: `A DICOM image of another patient than the open exam arrived (${ErrorCode.DICOM_PATIENT_MISMATCH}); its identifiers are withheld from observers` };
   }
-  if (body.kind === 'notice' && exam) return { ...body, text: redactIdentifiers(body.text, exam) };
+  // Unchanged text keeps the same body: the event buffer then sends observers the frame it already made.
+  if (body.kind === 'notice' && exam) {
+    const text = redactIdentifiers(body.text, exam);
+    return text === body.text ? body : { ...body, text };
+  }
   // Chat is free text: staff may type the patient's name.
-  if (body.kind === 'chat' && exam) return { ...body, entry: { ...body.entry, text: redactIdentifiers(body.entry.text, exam) } };
+  if (body.kind === 'chat' && exam) {
+    const text = redactIdentifiers(body.entry.text, exam);
+    return text === body.entry.text ? body : { ...body, entry: { ...body.entry, text } };
+  }
   return body;
 }
 
