@@ -45,7 +45,7 @@ import { isLoopbackHost } from '../../base/common/loopback.js';
 import { attachImaging, type DicomReceiverOptions, type Imaging } from '../images/index.js';
 import { CollaborationDesk } from '../collaboration/collaboration-desk.js';
 import { deidentifyPart10 } from '../images/deidentify-part10.js';
-import { deidentifyEventBody, deidentifySnapshot, redactIdentifiers, type ObserverPhi } from './observer-phi.js';
+import { deidentifyChatEntry, deidentifyEventBody, deidentifySnapshot, type ObserverPhi } from './observer-phi.js';
 import { AuditShipper, parseSyslogUrl, type AuditSyslogOptions } from '../audit/syslog/audit-shipper.js';
 import type { ImageLimits } from '../../native-bridge/image-limits.js';
 import { AddressCounter, DEFAULT_LINK_LIMITS, MessageRate, RefusalAudit, type LinkLimits } from './link-limits.js';
@@ -322,7 +322,7 @@ export class Gateway {
     const state = this.collaboration.state();
     const exam = this.scanner.core().exam;
     if (role !== 'observer' || this.observerPhi !== 'none' || !exam) return state;
-    return { ...state, chat: state.chat.map((entry) => ({ ...entry, text: redactIdentifiers(entry.text, exam) })) };
+    return { ...state, chat: state.chat.map((entry) => deidentifyChatEntry(entry, exam)) };
   }
 
   /** Send one image (DICOM Part 10 bytes) to every greeted client, numbered with the events. */

@@ -1,4 +1,4 @@
-import { ErrorCode, type Exam, type GatewayEventBody, type ScannerSnapshot } from '../../protocol/index.js';
+import { ErrorCode, type ChatEntry, type Exam, type GatewayEventBody, type ScannerSnapshot } from '../../protocol/index.js';
 
 /**
  * Site policy for what observers (students, trainees, remote reviewers) see of the patient:
@@ -48,10 +48,16 @@ export function deidentifyEventBody(body: GatewayEventBody, exam: Exam | null): 
   }
   // Chat is free text: staff may type the patient's name.
   if (body.kind === 'chat' && exam) {
-    const text = redactIdentifiers(body.entry.text, exam);
-    return text === body.entry.text ? body : { ...body, entry: { ...body.entry, text } };
+    const entry = deidentifyChatEntry(body.entry, exam);
+    return entry === body.entry ? body : { ...body, entry };
   }
   return body;
+}
+
+/** One chat entry as observers see it: the patient's identifiers removed from its free text. */
+export function deidentifyChatEntry(entry: ChatEntry, exam: Exam): ChatEntry {
+  const text = redactIdentifiers(entry.text, exam);
+  return text === entry.text ? entry : { ...entry, text };
 }
 
 export function redactIdentifiers(text: string, exam: Exam): string {
