@@ -58,7 +58,7 @@ export class CollaborationDesk {
     return {
       chat: this.ctx.store.collaboration.chatOf(this.studyUid),
       marks: [...this.marks.values()].flat(),
-      proposals: [...this.proposals.values()].filter((p) => p.status === 'pending'),
+      proposals: [...this.proposals.values()],
       handover: this.handover,
       plans: this.plansCache,
     };
@@ -77,10 +77,7 @@ export class CollaborationDesk {
     if (studyUid === this.studyUid) return;
     this.studyUid = studyUid;
     this.marks.clear();
-    for (const proposal of this.proposals.values()) {
-      if (proposal.status === 'pending') this.settle(proposal, 'withdrawn', 'gateway', 'the exam changed');
-    }
-    this.proposals.clear();
+    for (const proposal of [...this.proposals.values()]) this.settle(proposal, 'withdrawn', 'gateway', 'the exam changed');
   }
 
   /** Another process (the `plans` command) may have written a plan: publish the new set. */
@@ -187,7 +184,7 @@ export class CollaborationDesk {
 
   private answer(session: ClientSession, proposalId: string, accept: boolean): Refusal | null {
     const proposal = this.proposals.get(proposalId);
-    if (!proposal || proposal.status !== 'pending') return { code: ErrorCode.UNKNOWN_PROPOSAL, reason: 'no such pending proposal' };
+    if (!proposal) return { code: ErrorCode.UNKNOWN_PROPOSAL, reason: 'no such pending proposal' };
     const holder = this.deps.control.holder;
     if (holder?.sessionId !== session.id) return { code: ErrorCode.NOT_CONTROL_HOLDER, reason: 'only the control holder accepts or declines proposals' };
     if (!accept) {
@@ -203,16 +200,15 @@ export class CollaborationDesk {
 
   private withdraw(session: ClientSession, proposalId: string): Refusal | null {
     const proposal = this.proposals.get(proposalId);
-    if (!proposal || proposal.status !== 'pending' || proposal.by.sessionId !== session.id) return { code: ErrorCode.UNKNOWN_PROPOSAL, reason: 'no pending proposal of yours with that id' };
+    if (!proposal || proposal.by.sessionId !== session.id) return { code: ErrorCode.UNKNOWN_PROPOSAL, reason: 'no pending proposal of yours with that id' };
     this.settle(proposal, 'withdrawn', session.name!, `withdrawn by ${session.name}`);
     return null;
   }
 
   private settle(proposal: Proposal, status: Proposal['status'], by: string, note: string): void {
-    const settled: Proposal = { ...proposal, status, answer: { by, at: new Date().toISOString(), note } };
-    this.proposals.set(proposal.id, settled);
-    this.deps.publish({ kind: 'proposal', proposal: settled });
+    // A settled proposal is published once and forgotten: only pending ones are kept.
     this.proposals.delete(proposal.id);
+    this.deps.publish({ kind: 'proposal', proposal: { ...proposal, status, answer: { by, at: new Date().toISOString(), note } } });
   }
 
   private offerHandover(session: ClientSession, toSessionId: string): Refusal | null {
