@@ -65,6 +65,9 @@ export function EventLog() {
 
   const jumpToNewest = () => {
     stick.current = true;
+    // Asking for the newest ends the earlier scroll-up: a smooth wheel scroll still running now
+    // is the browser finishing it, not a new wish to read history.
+    lastUserInput.current = 0;
     setUnseen(0);
     const el = scroller.current;
     if (el) el.scrollTop = el.scrollHeight;
