@@ -238,7 +238,7 @@ export class Gateway {
       verifyClient: (info, done) => {
         if (this.originPolicy.allows(info.req.headers.origin, info.req.headers.host, info.secure)) return done(true);
         const peer = info.req.socket.remoteAddress ?? null;
-        this.store.audit({ sessionId: null, actor: null, role: null, action: 'websocket upgrade', decision: 'refused', code: ErrorCode.ORIGIN_FORBIDDEN, detail: { origin: info.req.headers.origin, peer }, peer });
+        this.store.audit({ sessionId: null, actor: null, role: null, action: 'websocket upgrade', decision: 'refused', code: ErrorCode.ORIGIN_FORBIDDEN, detail: { origin: info.req.headers.origin }, peer });
         this.log(`websocket upgrade from ${peer} refused: ${ErrorCode.ORIGIN_FORBIDDEN} origin ${info.req.headers.origin}`);
         done(false, 403, `${ErrorCode.ORIGIN_FORBIDDEN}: pages of ${info.req.headers.origin} may not connect to this gateway`, { 'x-larmor-error': ErrorCode.ORIGIN_FORBIDDEN });
       },
@@ -390,7 +390,7 @@ export class Gateway {
   }
 
   private auditSignIn(entry: SignInAudit): void {
-    this.store.audit({ sessionId: null, actor: entry.userId, role: entry.role, action: 'sign-in', decision: entry.decision, code: entry.code, detail: { peer: entry.peer, ...(entry.detail as object | undefined) }, userId: entry.userId, peer: entry.peer });
+    this.store.audit({ sessionId: null, actor: entry.userId, role: entry.role, action: 'sign-in', decision: entry.decision, code: entry.code, detail: entry.detail ?? null, userId: entry.userId, peer: entry.peer });
     this.log(`sign-in ${entry.userId ?? '?'} (${entry.role ?? '?'}) from ${entry.peer}: ${entry.decision}${entry.code ? ` ${entry.code}` : ''}`);
   }
 
@@ -503,9 +503,8 @@ export class Gateway {
   }
 
   private audit(session: ClientSession, action: string, decision: string, code: string | null, detail?: unknown): void {
-    const who = { ...(session.userId ? { userId: session.userId } : {}), ...(session.peer ? { peer: session.peer } : {}) };
-    const full = Object.keys(who).length === 0 ? detail : { ...who, ...(detail !== null && typeof detail === 'object' ? detail : detail === undefined ? {} : { detail }) };
-    this.store.audit({ sessionId: session.id, actor: session.name, role: session.role, action, decision, code, detail: full, userId: session.userId ?? null, peer: session.peer ?? null });
+    // Who and from where have their own columns (user_id, peer), hash-chained like the rest (docs/audit-hash-chain.md).
+    this.store.audit({ sessionId: session.id, actor: session.name, role: session.role, action, decision, code, detail: detail ?? null, userId: session.userId ?? null, peer: session.peer ?? null });
     this.log(`${session.name ?? session.id} (${session.role ?? 'unknown'}) ${action}: ${decision}${code ? ` ${code}` : ''}`);
   }
 }

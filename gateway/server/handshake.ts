@@ -54,26 +54,26 @@ export class Handshake {
     if (session.ws.readyState !== session.ws.OPEN) return;
     if (!verified.ok) return refuse(verified.code, verified.message);
     const claims = verified.claims;
-    const who = { userId: claims.userId };
+    // The credential is verified: a refusal below is audited with the account that asked (the user_id column).
+    session.userId = claims.userId;
     if (claims.role !== hello.role) {
-      return refuse(ErrorCode.ROLE_FORBIDDEN, `you signed in as ${claims.role}; sign in again to work as ${hello.role}`, who);
+      return refuse(ErrorCode.ROLE_FORBIDDEN, `you signed in as ${claims.role}; sign in again to work as ${hello.role}`);
     }
     if (hello.role === 'onsite' && !this.deps.onsiteNetworks.admits(session.peer ?? undefined)) {
-      return refuse(ErrorCode.ONSITE_NETWORK_FORBIDDEN, `the onsite role is accepted only from the scanner site's network (${this.deps.onsiteNetworks.cidrs.join(', ')})`, who);
+      return refuse(ErrorCode.ONSITE_NETWORK_FORBIDDEN, `the onsite role is accepted only from the scanner site's network (${this.deps.onsiteNetworks.cidrs.join(', ')})`);
     }
     const resume = hello.resumeSecret === undefined ? 'unknown' : this.deps.resumeSecrets.check(hello.resumeSecret, claims.userId);
     if (resume === 'replayed') {
-      return refuse(ErrorCode.RESUME_REPLAYED, 'this resume secret belongs to another session or was already used: sign in again', who);
+      return refuse(ErrorCode.RESUME_REPLAYED, 'this resume secret belongs to another session or was already used: sign in again');
     }
     session.role = claims.role;
     session.name = claims.displayName;
-    session.userId = claims.userId;
     session.level = claims.level;
     session.credentialId = claims.credentialId;
     session.token = hello.credentials.token ?? null;
     session.resumeSecret = this.deps.resumeSecrets.issue(claims.userId, session.id);
     if (hello.resumeSecret !== undefined && resume === 'ok') this.deps.resumeSecrets.consume(hello.resumeSecret, session.id);
-    this.ctx.audit(session, 'hello', 'accepted', null, { userId: claims.userId, method: claims.method, resumeFrom: hello.resumeFrom ?? null, resumeBootId: hello.resumeBootId ?? null, resumeSecret: hello.resumeSecret === undefined ? null : resume });
+    this.ctx.audit(session, 'hello', 'accepted', null, { method: claims.method, resumeFrom: hello.resumeFrom ?? null, resumeBootId: hello.resumeBootId ?? null, resumeSecret: hello.resumeSecret === undefined ? null : resume });
     if (hello.role === 'observer' && this.deps.observerPhi) {
       const note = observerPhiAudit(this.deps.observerPhi);
       this.ctx.audit(session, 'observer phi', note.decision, null, note.detail);

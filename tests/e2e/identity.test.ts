@@ -51,7 +51,7 @@ describe('identity in the browser (real Chromium)', () => {
     );
     expect(outcome).toBe('refused');
     const refused = gateway.store.auditTrail().filter((r) => r.code === ErrorCode.ORIGIN_FORBIDDEN);
-    expect(refused.at(-1)).toMatchObject({ action: 'websocket upgrade', detail: { origin: evilOrigin, peer: '127.0.0.1' } });
+    expect(refused.at(-1)).toMatchObject({ action: 'websocket upgrade', peer: '127.0.0.1', detail: { origin: evilOrigin } });
     expect(gateway.store.auditTrail().some((r) => r.action.includes('emergency'))).toBe(false);
     expect(gateway.snapshot().state).toBe('idle');
     // The site's own operator is untouched and still commands.

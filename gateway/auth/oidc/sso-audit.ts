@@ -10,7 +10,7 @@ export function ssoAuditRecord(entry: SsoAuditEntry): AuditRecord {
     action: entry.action,
     decision: entry.decision,
     code: entry.code,
-    detail: { peer: entry.peer, ...entry.detail },
+    detail: entry.detail ?? null,
     userId: entry.userId,
     peer: entry.peer,
   };

@@ -30,14 +30,14 @@ describe('POST /auth/sign-in', () => {
     expect(status).toBe(200);
     expect(body).toMatchObject({ user: { id: 'jane.doe', displayName: 'Jane Doe', roles: ['operator', 'observer'], level: null }, role: 'observer' });
     expect(Date.parse((body as SignInResponse).expiresAt)).toBeGreaterThan(Date.now());
-    expect(lastSignIn(g)).toMatchObject({ actor: 'jane.doe', decision: 'accepted', detail: { peer: '127.0.0.1' } });
+    expect(lastSignIn(g)).toMatchObject({ actor: 'jane.doe', decision: 'accepted', peer: '127.0.0.1' });
   });
 
   it('tells the client one code for a wrong password and an unknown user, while the audit keeps which', async () => {
     const g = await withAccount();
     const wrong = await signInAt(g.url, 'jane.doe', 'not the password', 'operator');
     expect(wrong).toMatchObject({ status: 401, body: { code: ErrorCode.SIGN_IN_FAILED } });
-    expect(lastSignIn(g)).toMatchObject({ decision: 'refused', code: ErrorCode.WRONG_PASSWORD, detail: { peer: '127.0.0.1' } });
+    expect(lastSignIn(g)).toMatchObject({ decision: 'refused', code: ErrorCode.WRONG_PASSWORD, peer: '127.0.0.1' });
     const unknown = await signInAt(g.url, 'nobody', TEST_PASSWORD, 'operator');
     expect(unknown).toMatchObject({ status: 401, body: { code: ErrorCode.SIGN_IN_FAILED } });
     expect(lastSignIn(g)).toMatchObject({ decision: 'refused', code: ErrorCode.UNKNOWN_USER });

@@ -63,7 +63,7 @@ describe('no account, no role', () => {
     expect(snapshot.control.holderSessionId).toBeNull();
     expect(snapshot.participants.map((p) => p.role)).toEqual(['operator']);
     expect((await operator.command('attack-start-1', { name: 'scan.start' })).outcome).toBe('rejected');
-    expect(refusals(g, ErrorCode.CREDENTIAL_MISSING)[0]).toMatchObject({ action: 'hello', detail: { peer: '127.0.0.1', role: 'onsite' } });
+    expect(refusals(g, ErrorCode.CREDENTIAL_MISSING)[0]).toMatchObject({ action: 'hello', peer: '127.0.0.1', detail: { role: 'onsite' } });
   });
 
   it('refuses a credential signed with another key, one past its expiry, and one for another audience or issuer, each with its own code', async () => {
@@ -81,7 +81,7 @@ describe('no account, no role', () => {
     const expired = (await past.issueSession({ userId: 'onsite.tech', displayName: 'Onsite Tech', roles: ['onsite'], level: 'mrst', method: 'password' }, 'onsite')).credential;
     expect((await hello(g, 'onsite', { session: expired })).answer).toMatchObject({ code: ErrorCode.CREDENTIAL_EXPIRED });
     for (const code of [ErrorCode.CREDENTIAL_FORGED, ErrorCode.CREDENTIAL_WRONG_AUDIENCE, ErrorCode.CREDENTIAL_WRONG_ISSUER, ErrorCode.CREDENTIAL_EXPIRED]) {
-      expect(refusals(g, code)[0]?.detail).toMatchObject({ peer: '127.0.0.1' });
+      expect(refusals(g, code)[0]).toMatchObject({ peer: '127.0.0.1' });
     }
     expect(g.snapshot().participants).toEqual([]);
   });
@@ -112,7 +112,7 @@ describe('where a role may come from', () => {
       ws.on('open', () => resolve(101));
     });
     expect(status).toBe(403);
-    expect(refusals(g, ErrorCode.ORIGIN_FORBIDDEN)[0]).toMatchObject({ action: 'websocket upgrade', detail: { origin: 'http://evil.example', peer: '127.0.0.1' } });
+    expect(refusals(g, ErrorCode.ORIGIN_FORBIDDEN)[0]).toMatchObject({ action: 'websocket upgrade', peer: '127.0.0.1', detail: { origin: 'http://evil.example' } });
     const own = new URL(g.onsiteUrl).origin;
     const opened = await new Promise<number>((resolve) => {
       const ws = new WebSocket(g.url, SUBPROTOCOL, { origin: own });
@@ -136,7 +136,7 @@ describe('where a role may come from', () => {
     const g = await start({ onsiteFrom: ['10.20.0.0/16'] });
     const { answer } = await hello(g, 'onsite', await signedIn(g.url, 'Onsite Tech', 'onsite'));
     expect(answer).toMatchObject({ type: 'refused', code: ErrorCode.ONSITE_NETWORK_FORBIDDEN });
-    expect(refusals(g, ErrorCode.ONSITE_NETWORK_FORBIDDEN)[0]).toMatchObject({ detail: { peer: '127.0.0.1', userId: 'onsite.tech' } });
+    expect(refusals(g, ErrorCode.ONSITE_NETWORK_FORBIDDEN)[0]).toMatchObject({ peer: '127.0.0.1', userId: 'onsite.tech' });
     // Other roles still connect from anywhere.
     expect((await hello(g, 'operator', await signedIn(g.url, 'Remote Tech', 'operator'))).answer).toMatchObject({ type: 'welcome' });
   });
@@ -164,7 +164,7 @@ describe('a display name never takes control', () => {
     const holderId = holder.messages.find((m): m is WelcomeMessage => m.type === 'welcome')!.session.id;
     expect(g.snapshot().control.holderSessionId).toBe(holderId);
     expect(await impostor.command('mallory-start', { name: 'scan.start' })).toMatchObject({ outcome: 'rejected', code: ErrorCode.NOT_CONTROL_HOLDER });
-    expect(g.store.auditTrail().some((r) => r.action === 'command scan.start' && r.code === ErrorCode.NOT_CONTROL_HOLDER && (r.detail as { userId?: string }).userId === 'mallory')).toBe(true);
+    expect(g.store.auditTrail().some((r) => r.action === 'command scan.start' && r.code === ErrorCode.NOT_CONTROL_HOLDER && r.userId === 'mallory')).toBe(true);
   });
 });
 
@@ -200,7 +200,7 @@ describe('control reclaim after a silent cut', () => {
     const thief = await hello(g, 'operator', await signedIn(g.url, 'Someone Else', 'operator'), { resumeSecret: secret });
     expect(thief.answer).toMatchObject({ type: 'refused', code: ErrorCode.RESUME_REPLAYED });
     expect(g.snapshot().control.holderSessionId).toBe(holderSession);
-    expect(refusals(g, ErrorCode.RESUME_REPLAYED)[0]).toMatchObject({ detail: { peer: '127.0.0.1', userId: 'someone.else' } });
+    expect(refusals(g, ErrorCode.RESUME_REPLAYED)[0]).toMatchObject({ peer: '127.0.0.1', userId: 'someone.else' });
   });
 
   it('refuses a replayed resume secret while the session that used it is connected', async () => {
