@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Gateway } from '../../gateway/server/gateway.js';
-import { Tag, TransferSyntax, encapsulateFrames, writePart10 } from '../../native-bridge/dicom/index.js';
+import { greyImagePixelElements, Tag, TransferSyntax, encapsulateFrames, writePart10 } from '../../native-bridge/dicom/index.js';
 import { rle } from '../../native-bridge/index.js';
 import { makePhantomFrames } from '../rle/mr-phantom.js';
 
@@ -21,14 +21,7 @@ const part10 = (n: number) =>
       { tag: Tag.SOPClassUID, vr: 'UI', value: '1.2.840.10008.5.1.4.1.1.4' },
       { tag: Tag.SOPInstanceUID, vr: 'UI', value: `2.25.4096${n}` },
       { tag: 0x0020000e, vr: 'UI', value: '2.25.4096' },
-      { tag: Tag.SamplesPerPixel, vr: 'US', value: 1 },
-      { tag: Tag.PhotometricInterpretation, vr: 'CS', value: 'MONOCHROME2' },
-      { tag: Tag.Rows, vr: 'US', value: SIZE },
-      { tag: Tag.Columns, vr: 'US', value: SIZE },
-      { tag: Tag.BitsAllocated, vr: 'US', value: 16 },
-      { tag: Tag.BitsStored, vr: 'US', value: 12 },
-      { tag: Tag.HighBit, vr: 'US', value: 11 },
-      { tag: Tag.PixelRepresentation, vr: 'US', value: 0 },
+      ...greyImagePixelElements({ rows: SIZE, columns: SIZE }),
       { tag: Tag.PixelData, vr: 'OB', value: encapsulateFrames([encoded]) },
     ],
   });

@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSy
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { imageInfo, pixelDataFrames, readPart10, Tag, TransferSyntax, writePart10 } from '../../native-bridge/dicom/index.js';
+import { imageInfo, pixelDataFrames, readPart10, greyImagePixelElements, Tag, TransferSyntax, writePart10 } from '../../native-bridge/dicom/index.js';
 import { makePhantomFrames } from '../rle/mr-phantom.js';
 import { printTable } from '../lib/stats.js';
 import type * as DicomParser from 'dicom-parser';
@@ -108,15 +108,7 @@ function bigFiles(): string[] {
       elements: [
         { tag: Tag.SOPClassUID, vr: 'UI', value: '1.2.840.10008.5.1.4.1.1.7.3' },
         { tag: Tag.SOPInstanceUID, vr: 'UI', value: '2.25.20261129100000' },
-        { tag: Tag.SamplesPerPixel, vr: 'US', value: 1 },
-        { tag: Tag.PhotometricInterpretation, vr: 'CS', value: 'MONOCHROME2' },
-        { tag: Tag.NumberOfFrames, vr: 'IS', value: phantom.frames },
-        { tag: Tag.Rows, vr: 'US', value: phantom.rows },
-        { tag: Tag.Columns, vr: 'US', value: phantom.columns },
-        { tag: Tag.BitsAllocated, vr: 'US', value: 16 },
-        { tag: Tag.BitsStored, vr: 'US', value: 12 },
-        { tag: Tag.HighBit, vr: 'US', value: 11 },
-        { tag: Tag.PixelRepresentation, vr: 'US', value: 0 },
+        ...greyImagePixelElements({ rows: phantom.rows, columns: phantom.columns, frames: phantom.frames }),
         { tag: Tag.PixelData, vr: 'OW', value: makePhantomFrames(phantom) },
       ],
     }));

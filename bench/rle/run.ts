@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadNativeRle, nativeLoadFailure, typescriptRle, type RleCodec, type RleFrameInfo } from '../../native-bridge/index.js';
-import { pixelDataFrames, readPart10, Tag, TransferSyntax, writePart10, type DicomElement } from '../../native-bridge/dicom/index.js';
+import { pixelDataFrames, readPart10, greyImagePixelElements, Tag, TransferSyntax, writePart10, type DicomElement } from '../../native-bridge/dicom/index.js';
 import { makePhantomFrames, type Phantom } from './mr-phantom.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -26,15 +26,7 @@ function elements(pixelData: DicomElement['value'], vr: string): DicomElement[] 
     { tag: Tag.SOPClassUID, vr: 'UI', value: '1.2.840.10008.5.1.4.1.1.7.3' }, // Multi-frame Grayscale Word SC
     { tag: Tag.SOPInstanceUID, vr: 'UI', value: '2.25.20261129100000' },
     { tag: 0x00080060, vr: 'CS', value: 'MR' },
-    { tag: Tag.SamplesPerPixel, vr: 'US', value: 1 },
-    { tag: Tag.PhotometricInterpretation, vr: 'CS', value: 'MONOCHROME2' },
-    { tag: Tag.NumberOfFrames, vr: 'IS', value: PHANTOM.frames },
-    { tag: Tag.Rows, vr: 'US', value: PHANTOM.rows },
-    { tag: Tag.Columns, vr: 'US', value: PHANTOM.columns },
-    { tag: Tag.BitsAllocated, vr: 'US', value: 16 },
-    { tag: Tag.BitsStored, vr: 'US', value: 12 },
-    { tag: Tag.HighBit, vr: 'US', value: 11 },
-    { tag: Tag.PixelRepresentation, vr: 'US', value: 0 },
+    ...greyImagePixelElements({ rows: PHANTOM.rows, columns: PHANTOM.columns, frames: PHANTOM.frames }),
     { tag: Tag.PixelData, vr, value: pixelData },
   ];
 }

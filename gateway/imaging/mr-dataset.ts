@@ -8,7 +8,7 @@
  * (C.11.2), SOP Common (C.12.1). Type 2 attributes we do not know are written empty, as the
  * standard asks. The image is marked as simulated and not for diagnostic use in Image Comments.
  */
-import { TransferSyntax, writePart10, type DicomElement } from '../../native-bridge/dicom/index.js';
+import { greyImagePixelElements, TransferSyntax, writePart10, type DicomElement } from '../../native-bridge/dicom/index.js';
 import type { SequenceKind } from '../../protocol/scanner.js';
 
 export const MR_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.4';
@@ -202,15 +202,8 @@ export function mrImageElements(a: MrImageAttributes): DicomElement[] {
       `SIMULATED IMAGE - NOT FOR DIAGNOSTIC USE${a.bValue !== null ? ` - b=${a.bValue} s/mm2` : ''}`,
     ),
     // Image Pixel (C.7.6.3): 16-bit words holding 12-bit unsigned values.
-    ts(0x00280002, 'US', 1),
-    ts(0x00280004, 'CS', 'MONOCHROME2'),
-    ts(0x00280010, 'US', a.rows),
-    ts(0x00280011, 'US', a.columns),
+    ...greyImagePixelElements({ rows: a.rows, columns: a.columns, bitsStored: 12 }),
     ts(0x00280030, 'DS', [ds(a.rowSpacingMm), ds(a.columnSpacingMm)]),
-    ts(0x00280100, 'US', 16),
-    ts(0x00280101, 'US', 12),
-    ts(0x00280102, 'US', 11),
-    ts(0x00280103, 'US', 0),
     ts(0x00280301, 'CS', 'NO'),
     // VOI LUT (C.11.2).
     ts(0x00281050, 'DS', ds(a.windowCenter)),

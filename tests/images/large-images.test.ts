@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PreviewImage } from '../../protocol/index.js';
 import { MAX_FRAME_BYTES } from '../../protocol/index.js';
-import { Tag, TransferSyntax, writePart10 } from '../../native-bridge/dicom/index.js';
+import { greyImagePixelElements, Tag, TransferSyntax, writePart10 } from '../../native-bridge/dicom/index.js';
 import type { Gateway } from '../../gateway/server/gateway.js';
 import { WorkstationCore } from '../../main/core/workstation-core.js';
 import { attachImageIntake } from '../../main/images/image-intake.js';
@@ -35,14 +35,7 @@ function noiseImage(path: string): number {
       { tag: Tag.SOPInstanceUID, vr: 'UI', value: '2.25.31337' },
       { tag: 0x0020000d, vr: 'UI', value: '2.25.31338' },
       { tag: 0x0020000e, vr: 'UI', value: '2.25.31339' },
-      { tag: Tag.SamplesPerPixel, vr: 'US', value: 1 },
-      { tag: Tag.PhotometricInterpretation, vr: 'CS', value: 'MONOCHROME2' },
-      { tag: Tag.Rows, vr: 'US', value: 3072 },
-      { tag: Tag.Columns, vr: 'US', value: 3072 },
-      { tag: Tag.BitsAllocated, vr: 'US', value: 16 },
-      { tag: Tag.BitsStored, vr: 'US', value: 16 },
-      { tag: Tag.HighBit, vr: 'US', value: 15 },
-      { tag: Tag.PixelRepresentation, vr: 'US', value: 0 },
+      ...greyImagePixelElements({ rows: 3072, columns: 3072, bitsStored: 16 }),
       { tag: Tag.PixelData, vr: 'OW', value: pixels },
     ],
   });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PreviewImage } from '../../protocol/index.js';
 import { MAX_FRAME_BYTES } from '../../protocol/index.js';
-import { Tag, TransferSyntax, writePart10 } from '../../native-bridge/dicom/index.js';
+import { greyImagePixelElements, Tag, TransferSyntax, writePart10 } from '../../native-bridge/dicom/index.js';
 import type { Gateway } from '../../gateway/server/gateway.js';
 import { WorkstationCore } from '../../main/core/workstation-core.js';
 import { attachImageIntake } from '../../main/images/image-intake.js';
@@ -26,15 +26,7 @@ describe('a 300-frame enhanced MR', () => {
         { tag: Tag.SOPClassUID, vr: 'UI', value: '1.2.840.10008.5.1.4.1.1.4.1' }, // Enhanced MR Image Storage
         { tag: Tag.SOPInstanceUID, vr: 'UI', value: '2.25.300300' },
         { tag: 0x0020000e, vr: 'UI', value: '2.25.300301' },
-        { tag: Tag.SamplesPerPixel, vr: 'US', value: 1 },
-        { tag: Tag.PhotometricInterpretation, vr: 'CS', value: 'MONOCHROME2' },
-        { tag: Tag.NumberOfFrames, vr: 'IS', value: frames },
-        { tag: Tag.Rows, vr: 'US', value: 256 },
-        { tag: Tag.Columns, vr: 'US', value: 256 },
-        { tag: Tag.BitsAllocated, vr: 'US', value: 16 },
-        { tag: Tag.BitsStored, vr: 'US', value: 12 },
-        { tag: Tag.HighBit, vr: 'US', value: 11 },
-        { tag: Tag.PixelRepresentation, vr: 'US', value: 0 },
+        ...greyImagePixelElements({ rows: 256, columns: 256, frames }),
         { tag: Tag.PixelData, vr: 'OW', value: pixels },
       ],
     });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ErrorCode } from '../../protocol/errors.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  DicomError, datasetToElements, encapsulateFrames, imageInfo, pixelDataFrames, readPart10, Tag, TransferSyntax, writePart10,
+  DicomError, datasetToElements, encapsulateFrames, greyImagePixelElements, imageInfo, pixelDataFrames, readPart10, Tag, TransferSyntax, writePart10,
   type DicomElement,
 } from '../../native-bridge/dicom/index.js';
 
@@ -24,14 +24,7 @@ function mrElements(pixels: Uint16Array): DicomElement[] {
     { tag: 0x00080060, vr: 'CS', value: 'MR' },
     { tag: 0x00200037, vr: 'DS', value: [1, 0, 0, 0, 1, 0] },
     { tag: 0x00081140, vr: 'SQ', value: [[{ tag: 0x00081150, vr: 'UI', value: '1.2.3' }, { tag: 0x00081155, vr: 'UI', value: '1.2.3.4' }]] },
-    { tag: Tag.SamplesPerPixel, vr: 'US', value: 1 },
-    { tag: Tag.PhotometricInterpretation, vr: 'CS', value: 'MONOCHROME2' },
-    { tag: Tag.Rows, vr: 'US', value: 2 },
-    { tag: Tag.Columns, vr: 'US', value: 3 },
-    { tag: Tag.BitsAllocated, vr: 'US', value: 16 },
-    { tag: Tag.BitsStored, vr: 'US', value: 12 },
-    { tag: Tag.HighBit, vr: 'US', value: 11 },
-    { tag: Tag.PixelRepresentation, vr: 'US', value: 0 },
+    ...greyImagePixelElements({ rows: 2, columns: 3 }),
   ];
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, encodeImageFrame, type ImageFrameHeader } from '../../../protocol/index.js';
-import { Tag, TransferSyntax, encapsulateFrames, writePart10, type DicomElement } from '../../../native-bridge/dicom/index.js';
+import { greyImagePixelElements, Tag, TransferSyntax, encapsulateFrames, writePart10, type DicomElement } from '../../../native-bridge/dicom/index.js';
 import { intakeImageFrame } from '../../../main/images/image-intake.js';
 import { sample } from '../../helpers/dicom-samples.js';
 
@@ -19,14 +19,7 @@ function declaredRle(rows: number, columns: number, fragmentBytes: number): Uint
     { tag: Tag.SOPClassUID, vr: 'UI', value: '1.2.840.10008.5.1.4.1.1.4' },
     { tag: Tag.SOPInstanceUID, vr: 'UI', value: '2.25.7' },
     { tag: 0x0020000e, vr: 'UI', value: '2.25.8' },
-    { tag: Tag.SamplesPerPixel, vr: 'US', value: 1 },
-    { tag: Tag.PhotometricInterpretation, vr: 'CS', value: 'MONOCHROME2' },
-    { tag: Tag.Rows, vr: 'US', value: rows },
-    { tag: Tag.Columns, vr: 'US', value: columns },
-    { tag: Tag.BitsAllocated, vr: 'US', value: 16 },
-    { tag: Tag.BitsStored, vr: 'US', value: 16 },
-    { tag: Tag.HighBit, vr: 'US', value: 15 },
-    { tag: Tag.PixelRepresentation, vr: 'US', value: 0 },
+    ...greyImagePixelElements({ rows, columns, bitsStored: 16 }),
     { tag: Tag.PixelData, vr: 'OB', value: encapsulateFrames([new Uint8Array(fragmentBytes)]) },
   ];
   return writePart10({ transferSyntaxUid: TransferSyntax.RLELossless, elements });
