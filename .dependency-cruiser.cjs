@@ -3,7 +3,7 @@
  * Folders are named after the environment their code runs in (VS Code's common / node / browser /
  * electron-main). `npm run depcruise` runs it; it is part of `npm test`.
  */
-const LAYERS = '^(protocol|base|native-bridge|gateway|main|preload|renderer)/';
+const LAYERS = '^(protocol|base|native-bridge|gateway|main|preload|renderer|onsite)/';
 
 /** A layer that may import only the project folders in `allowed`. */
 function onlyImports(name, from, allowed, comment) {
@@ -22,17 +22,12 @@ module.exports = {
     onlyImports('base-common-is-the-bottom', '^base/common/', ['base/common'], 'base/common imports nothing of the project.'),
     onlyImports('base-node-on-common', '^base/node/', ['base/common', 'base/node'], 'base/node builds on base/common only.'),
     onlyImports('native-bridge-layers', '^native-bridge/', ['native-bridge', 'protocol', 'base/common', 'base/node'], 'native-bridge is shared by gateway and workstation; it knows neither.'),
-    onlyImports('gateway-layers', '^gateway/(?!onsite-ui/)', ['gateway', 'protocol', 'base/common', 'base/node', 'native-bridge'], 'The gateway meets the workstation only in protocol/, base/ and native-bridge/.'),
-    onlyImports(
-      'onsite-ui-layers',
-      '^gateway/onsite-ui/',
-      // The onsite page shares the renderer's WebRTC call module and style sheet until they move to base/browser.
-      ['gateway/onsite-ui', 'protocol', 'base/common', 'renderer/src/media', 'renderer/src/styles\\.css'],
-      'The onsite console is a browser page: protocol/ and browser code only.',
-    ),
+    onlyImports('gateway-layers', '^gateway/', ['gateway', 'protocol', 'base/common', 'base/node', 'native-bridge'], 'The gateway meets the workstation only in protocol/, base/ and native-bridge/.'),
+    onlyImports('base-browser-on-common', '^base/browser/', ['base/common', 'base/browser', 'protocol'], 'base/browser builds on base/common and the contract only.'),
+    onlyImports('onsite-layers', '^onsite/', ['onsite', 'protocol', 'base/common', 'base/browser'], 'The onsite console is a browser page: the contract and browser code only.'),
     onlyImports('main-layers', '^main/', ['main', 'protocol', 'base/common', 'base/node', 'native-bridge'], 'The workstation core never imports gateway/, the renderer or the preload.'),
     onlyImports('preload-layers', '^preload/', ['preload', 'protocol', 'base/common'], 'The preload sees only the contract.'),
-    onlyImports('renderer-layers', '^renderer/', ['renderer', 'protocol', 'base/common'], 'The renderer reaches the core only through window.larmor.'),
+    onlyImports('renderer-layers', '^renderer/', ['renderer', 'protocol', 'base/common', 'base/browser'], 'The renderer reaches the core only through window.larmor.'),
     {
       name: 'core-is-shell-free',
       comment: 'The workstation core runs under Electron, the browser shell and the CLI alike: it never imports a shell.',
@@ -51,7 +46,7 @@ module.exports = {
       name: 'no-node-in-browser-code',
       comment: 'The renderer, the onsite console and the preload run in sandboxed pages: no Node built-ins.',
       severity: 'error',
-      from: { path: '^(renderer/src/|gateway/onsite-ui/src/|base/common/|preload/(?!vite\\.config\\.ts))' },
+      from: { path: '^(renderer/src/|onsite/src/|base/common/|base/browser/|preload/(?!vite\\.config\\.ts))' },
       to: { dependencyTypes: ['core'] },
     },
     {
@@ -65,14 +60,14 @@ module.exports = {
       name: 'no-react-outside-pages',
       comment: 'React is for the two pages only.',
       severity: 'error',
-      from: { pathNot: '^(renderer|gateway/onsite-ui|tests|bench)/' },
+      from: { pathNot: '^(renderer|onsite|base/browser|tests|bench)/' },
       to: { path: '^node_modules/(react|react-dom|zustand)/' },
     },
     {
       name: 'renderer-packages',
-      comment: 'The renderer bundles only React, zustand and zod; any other package is a new dependency of the page to decide on.',
+      comment: 'The pages bundle only React, zustand and zod; any other package is a new dependency of a page to decide on.',
       severity: 'error',
-      from: { path: '^renderer/src/' },
+      from: { path: '^(renderer/src|onsite/src|base/browser)/' },
       to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'], pathNot: '^node_modules/(react|react-dom|zustand|zod)/' },
     },
     {

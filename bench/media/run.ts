@@ -8,7 +8,7 @@
  * steady-state frame rate, resolution, bitrate, packet loss and round-trip time over the call
  * (from getStats(), sampled once a second). Targets: first frame within 1 s; 30 fps at 640x480.
  * Build first: `npx vite build --config renderer/vite.config.ts` and
- * `npx vite build --config gateway/onsite-ui/vite.config.ts`.
+ * `npx vite build --config onsite/vite.config.ts`.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

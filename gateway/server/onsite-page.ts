@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { onsiteCsp } from '../../base/node/csp.js';
 import { readStatic } from '../../base/node/static-files.js';
@@ -9,14 +8,15 @@ import { readStatic } from '../../base/node/static-files.js';
 export const ONSITE_PATH = '/onsite';
 
 /**
- * The built page (`vite build --config gateway/onsite-ui/vite.config.ts` writes dist/onsite/).
+ * The built page (`vite build --config onsite/vite.config.ts` writes dist/onsite/).
  * From dist/gateway/server/ it is ../../onsite; from the sources (tests run them directly) it
  * is ../../dist/onsite.
  */
 export function defaultOnsiteDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  const built = join(here, '..', '..', 'onsite');
-  return existsSync(join(built, 'index.html')) ? built : join(here, '..', '..', 'dist', 'onsite');
+  const root = join(here, '..', '..');
+  // From the sources, ../../onsite is the page's source folder, never to be served.
+  return basename(root) === 'dist' ? join(root, 'onsite') : join(root, 'dist', 'onsite');
 }
 
 /** Serve /onsite and /onsite/assets/*; returns false for any other path. */
@@ -38,7 +38,7 @@ export async function serveOnsitePage(req: IncomingMessage, res: ServerResponse,
   const rest = path.slice(ONSITE_PATH.length);
   const file = await readStatic(root, rest === '' || rest === '/' ? '/index.html' : rest);
   if (!file) {
-    const missing = rest === '' || rest === '/' ? 'the onsite console is not built: run `npx vite build --config gateway/onsite-ui/vite.config.ts`\n' : 'not found\n';
+    const missing = rest === '' || rest === '/' ? 'the onsite console is not built: run `npx vite build --config onsite/vite.config.ts`\n' : 'not found\n';
     res.writeHead(404, { ...headers, 'content-type': 'text/plain; charset=utf-8' }).end(missing);
     return true;
   }

@@ -3,7 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './components/App.js';
 import { appStore } from './store/store.js';
 import { wireLarmor } from './store/wire-larmor.js';
-import './styles.css';
+import '../../base/browser/styles.css';
 
 const api = window.larmor ?? null;
 // Wired once for the life of the window, outside React, so StrictMode's double effects never

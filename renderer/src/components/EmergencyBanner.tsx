@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { appStore, useApp } from '../store/store.js';
 import { formatClock } from '../logic/format.js';
-import { startAlarmTone } from '../media/alarm-tone.js';
+import { startAlarmTone } from '../../../base/browser/alarm-tone.js';
 
 /**
  * An onsite emergency stop, impossible to miss: a full-width red banner with the reason, who

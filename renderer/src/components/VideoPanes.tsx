@@ -1,8 +1,8 @@
 import { useMemo } from 'react';
 import { useApp } from '../store/store.js';
-import { CallView } from '../media/CallView.js';
+import { CallView } from '../../../base/browser/call/CallView.js';
 import { larmorSignalingPort } from '../media/larmor-port.js';
-import { useCall } from '../media/use-call.js';
+import { useCall } from '../../../base/browser/call/use-call.js';
 
 /**
  * Scanner-room video and my camera (shared/UI.md right column), over WebRTC with the onsite

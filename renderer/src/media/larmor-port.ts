@@ -1,5 +1,5 @@
 import type { LarmorApi } from '../../../protocol/api.js';
-import type { SignalingPort } from './signaling-port.js';
+import type { SignalingPort } from '../../../base/browser/call/signaling-port.js';
 
 /**
  * The workstation's signaling path: window.larmor.media (preload -> main core -> gateway link).

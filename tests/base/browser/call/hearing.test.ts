@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { MediaMember, MediaState } from '../../../protocol/signaling.js';
-import { whoHearsWhom } from '../../../renderer/src/media/hearing.js';
+import type { MediaMember, MediaState } from '../../../../protocol/signaling.js';
+import { whoHearsWhom } from '../../../../base/browser/call/hearing.js';
 
 const on: MediaState = { audio: true, video: true, intercom: false, health: 'ok', healthReason: null };
 const op = (state: Partial<MediaState> = {}): MediaMember => ({ sessionId: 'op', role: 'operator', name: 'Remote Tech', state: { ...on, ...state } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keepsIncomingTrack } from '../../../renderer/src/media/incoming-track.js';
+import { keepsIncomingTrack } from '../../../../base/browser/call/incoming-track.js';
 
 describe('tracks arriving from a peer', () => {
   it.each([['operator'], ['onsite']] as const)('keeps audio and video from the %s', (role) => {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { SSO_AVAILABLE_PATH, parseSsoReturn, ssoStartUrl, type SsoReturn } from '../../../protocol/index.js';
+import { SSO_AVAILABLE_PATH, parseSsoReturn, ssoStartUrl, type SsoReturn } from '../../protocol/index.js';
 
 /**
  * The result of a hospital sign-in this page came back with, taken once: the fragment is

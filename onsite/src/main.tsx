@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import '../../../renderer/src/styles.css';
+import '../../base/browser/styles.css';
 import './onsite.css';
 import { OnsiteApp } from './OnsiteApp.js';
 

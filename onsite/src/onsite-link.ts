@@ -13,8 +13,8 @@ import {
   type LinkPolicy,
   type OnsiteAction,
   type ScannerSnapshot,
-} from '../../../protocol/index.js';
-import type { MediaClientMessage, MediaGatewayMessage } from '../../../protocol/signaling.js';
+} from '../../protocol/index.js';
+import type { MediaClientMessage, MediaGatewayMessage } from '../../protocol/signaling.js';
 
 export type OnsiteLinkStatus = 'connecting' | 'connected' | 'lost' | 'refused';
 

@@ -11,11 +11,11 @@ import {
   type SignInResponse,
   type OnsiteAction,
   type ScannerSnapshot,
-} from '../../../protocol/index.js';
-import { CallView } from '../../../renderer/src/media/CallView.js';
-import { listDevices } from '../../../renderer/src/media/local-media.js';
-import type { SignalingPort } from '../../../renderer/src/media/signaling-port.js';
-import { useCall } from '../../../renderer/src/media/use-call.js';
+} from '../../protocol/index.js';
+import { CallView } from '../../base/browser/call/CallView.js';
+import { listDevices } from '../../base/browser/call/local-media.js';
+import type { SignalingPort } from '../../base/browser/call/signaling-port.js';
+import { useCall } from '../../base/browser/call/use-call.js';
 import { OnsiteLink, gatewayUrlOfPage, signInOnsite, type OnsiteLinkView } from './onsite-link.js';
 import { HospitalSignInButton, takeSsoReturn } from './hospital-sign-in.js';
 

@@ -10,7 +10,7 @@ export interface HearingLine {
 /**
  * Who hears whom, in words, from what each listener measured: this side's own inbound audio
  * (`selfHears`) and the `hears` every other member publishes (getStats bytes and audio level
- * over the last 2 s, renderer/src/media/peer-mesh.ts). Never from intent: an open microphone
+ * over the last 2 s, base/browser/call/peer-mesh.ts). Never from intent: an open microphone
  * on a dead connection is not heard. The patient hears the remote operator only through the
  * intercom (push-to-talk), which nobody can measure here, so that line says what is switched.
  * Observers hear everyone and nobody hears them.
