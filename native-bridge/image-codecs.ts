@@ -15,15 +15,15 @@
 import { ErrorCode, LarmorError } from '../protocol/errors.js';
 import { swapToLittleEndian } from './dicom/convert.js';
 import type { DataSet } from './dicom/dataset.js';
-import { Tag, nativeFrameLength, type ImageInfo } from './dicom/image.js';
+import { Tag, type ImageInfo } from './dicom/image.js';
 import { TransferSyntax } from './dicom/uids.js';
 import type { RleCodec } from './rle/codec.js';
 import type { RleFrameInfo } from './rle/frame-layout.js';
 
 /** One frame as stored: a native frame's bytes, or an encapsulated frame's fragments (PS3.5 A.4). */
-export type StoredFrame = Uint8Array | ReadonlyArray<Uint8Array>;
+type StoredFrame = Uint8Array | ReadonlyArray<Uint8Array>;
 
-export interface FrameCodec {
+interface FrameCodec {
   readonly transferSyntaxUid: string;
   /** Pixel Data is encapsulated (PS3.5 A.4) rather than one native value (PS3.5 A.1-A.3). */
   readonly encapsulated: boolean;
@@ -40,10 +40,6 @@ export const SUPPORTED_TRANSFER_SYNTAXES: readonly string[] = [
   TransferSyntax.ImplicitVRLittleEndian,
   TransferSyntax.ExplicitVRBigEndian,
 ];
-
-export function isSupportedTransferSyntax(uid: string): boolean {
-  return SUPPORTED_TRANSFER_SYNTAXES.includes(uid);
-}
 
 /**
  * The one "is this an image" check: Pixel Data (7FE0,0010) present (PS3.3 C.7.6.3). Objects
@@ -124,9 +120,4 @@ export function createImageCodecs(rle: RleCodec): ImageCodecs {
     decodeFrame: (uid, frame, info) => codecFor(uid).decodeFrame(frame, info),
     encodeFrame: (uid, pixels, info) => codecFor(uid).encodeFrame(pixels, info),
   };
-}
-
-/** Decoded bytes of the whole object, from its attributes only (nothing decoded or allocated yet). */
-export function decodedObjectBytes(info: ImageInfo): number {
-  return nativeFrameLength(info) * info.numberOfFrames;
 }

@@ -72,8 +72,8 @@ export function selectRle(env: Record<string, string | undefined>, loadNative: (
 /** The codec in use: native when the addon loads, else the TypeScript fallback. */
 export const rle: RleCodec = selectRle(process.env, loadNativeRle);
 
-export { decodeFrames, decodedPixelDataValue, streamDecodedPixelData, toRleLossless } from './pixel-data.js';
-export { createImageCodecs, isSupportedTransferSyntax, requirePixelData, SUPPORTED_TRANSFER_SYNTAXES, type FrameCodec, type ImageCodecs, type StoredFrame } from './image-codecs.js';
+export { decodeFrames, streamDecodedPixelData, toRleLossless } from './pixel-data.js';
+export { requirePixelData, type ImageCodecs } from './image-codecs.js';
 export { checkImageLimits, DEFAULT_IMAGE_LIMITS, type ImageLimits } from './image-limits.js';
 
 /** The image codec registry over the RLE codec in use. */

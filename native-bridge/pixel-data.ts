@@ -62,19 +62,6 @@ export function streamDecodedPixelData(file: DicomFile, codec: RleCodec, sink: (
   if (total % 2 === 1) sink(new Uint8Array(1));
 }
 
-/** streamDecodedPixelData() collected into one buffer. */
-export function decodedPixelDataValue(file: DicomFile, codec: RleCodec): Uint8Array {
-  const chunks: Uint8Array[] = [];
-  streamDecodedPixelData(file, codec, (chunk) => chunks.push(chunk.slice()));
-  const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
-  let pos = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, pos);
-    pos += chunk.length;
-  }
-  return out;
-}
-
 /** Elements the re-encoded file must not carry over (they describe the old Pixel Data layout). */
 function isStale(tag: number): boolean {
   return (

@@ -40,7 +40,7 @@ export const SignInRequest = z.object({
 });
 export type SignInRequest = z.infer<typeof SignInRequest>;
 
-export const SignedInUser = z.object({
+const SignedInUser = z.object({
   id: z.string(),
   displayName: z.string(),
   roles: z.array(AccountRole),

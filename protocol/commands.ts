@@ -37,7 +37,6 @@ export const ScannerCommand = z.discriminatedUnion('name', [
   z.object({ name: z.literal('scan.stop') }),
 ]);
 export type ScannerCommand = z.infer<typeof ScannerCommand>;
-export type ScannerCommandName = ScannerCommand['name'];
 
 export const CommandOutcome = z.enum(['done', 'rejected']);
 export type CommandOutcome = z.infer<typeof CommandOutcome>;

@@ -52,7 +52,6 @@ export const OnsiteAction = z.discriminatedUnion('name', [
   z.object({ name: z.literal('help.call'), reason: z.string().max(200).optional() }),
 ]);
 export type OnsiteAction = z.infer<typeof OnsiteAction>;
-export type OnsiteActionName = OnsiteAction['name'];
 
 export const OnsiteMessage = z.object({
   type: z.literal('onsite'),

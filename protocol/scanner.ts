@@ -101,7 +101,7 @@ export type ProtocolTemplate = z.infer<typeof ProtocolTemplate>;
 export const ParamRange = z.object({ min: z.number(), max: z.number(), step: z.number() });
 export type ParamRange = z.infer<typeof ParamRange>;
 
-export const ControlState = z.object({
+const ControlState = z.object({
   /** Session id of the operator allowed to command the scanner, or null. */
   holderSessionId: z.string().nullable(),
   holderName: z.string().nullable(),

@@ -4,9 +4,9 @@
  * it reads m= lines and the four direction attributes, nothing else. Environment-free.
  */
 
-export type MediaDirection = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+type MediaDirection = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
 
-export interface MediaSection {
+interface MediaSection {
   /** The m= line's media type: audio, video, application (data channels), text, ... */
   media: string;
   /** 0 marks a section rejected or stopped (RFC 3264 section 6): it carries nothing. */

@@ -66,7 +66,6 @@ export const SignalMessage = z
 
 export const MediaClientMessage = z.union([MediaJoinMessage, MediaLeaveMessage, MediaStateMessage, SignalMessage]);
 export type MediaClientMessage = z.infer<typeof MediaClientMessage>;
-export const MEDIA_CLIENT_MESSAGE_TYPES: readonly string[] = ['media.join', 'media.leave', 'media.state', 'signal'];
 
 // ---------------------------------------------------------------- gateway -> client
 

@@ -7,7 +7,7 @@ import { hashPassword } from './password-hash.js';
 import { newTotpSecret, totpUri } from './totp.js';
 import { defaultDataDir, gatewayDataFile } from '../storage/data-dir.js';
 
-export const USERS_USAGE = `usage: larmor gateway users add NAME --roles ROLE[,ROLE] [--level mr1|mr2|mrst] [--display-name TEXT] [--totp] [--data-dir DIR]
+const USERS_USAGE = `usage: larmor gateway users add NAME --roles ROLE[,ROLE] [--level mr1|mr2|mrst] [--display-name TEXT] [--totp] [--data-dir DIR]
        larmor gateway users list [--data-dir DIR]
        larmor gateway users disable NAME | enable NAME [--data-dir DIR]
        larmor gateway users set-password NAME [--data-dir DIR]

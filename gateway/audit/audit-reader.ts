@@ -22,7 +22,7 @@ export function* iterateRows(db: Database.Database, since?: string, afterId = 0,
   for (const r of iterateRawRows(db, since, afterId, limit)) yield toAuditRow(r);
 }
 
-export function toAuditRow(r: unknown[]): AuditRow {
+function toAuditRow(r: unknown[]): AuditRow {
   return {
     id: r[0] as number,
     at: r[1] as string,

@@ -10,9 +10,6 @@ import { createHash } from 'node:crypto';
 /** prev_hash of the first row: 32 zero bytes, hex. */
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** The columns that are hashed, in hash order. `id` is included so rows cannot be reordered. */
-export const CHAINED_COLUMNS = ['id', 'at', 'session_id', 'actor', 'role', 'action', 'decision', 'code', 'detail', 'user_id', 'peer'] as const;
-
 export type ChainedRow = readonly [
   id: number,
   at: string,

@@ -11,7 +11,7 @@ export interface Code {
   meaning: string;
 }
 
-export type EventActionCode = 'C' | 'R' | 'U' | 'D' | 'E';
+type EventActionCode = 'C' | 'R' | 'U' | 'D' | 'E';
 
 export interface DicomEventType {
   eventId: Code;
@@ -23,7 +23,7 @@ export interface DicomEventType {
 
 const dcm = (code: string, meaning: string): Code => ({ code, system: 'DCM', meaning });
 
-export const EVENT = {
+const EVENT = {
   applicationActivity: dcm('110100', 'Application Activity'),
   beginTransferring: dcm('110102', 'Begin Transferring DICOM Instances'),
   instancesTransferred: dcm('110104', 'DICOM Instances Transferred'),

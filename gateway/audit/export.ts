@@ -6,7 +6,7 @@ import { dicomAuditMessage, type AuditSource } from './dicom-audit-message.js';
 export type ExportFormat = 'jsonl' | 'dicom';
 
 /** One line per row: the row as stored (detail parsed back to JSON), chain links included. */
-export function jsonLine(row: AuditRow): string {
+function jsonLine(row: AuditRow): string {
   return JSON.stringify({ ...row, detail: row.detail === null ? null : (JSON.parse(row.detail) as unknown) });
 }
 

@@ -40,7 +40,7 @@ export interface IssuedSession {
 }
 
 /** What a verified credential says; the hello takes name, role and level from here. */
-export interface SessionClaims {
+interface SessionClaims {
   credentialId: string;
   userId: string;
   displayName: string;

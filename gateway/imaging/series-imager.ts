@@ -20,7 +20,7 @@ import { tissueSignalTable } from './signal.js';
 import { Tissue } from './tissues.js';
 import { uidFromName } from '../../base/node/uids.js';
 
-export interface StudyInfo {
+interface StudyInfo {
   studyUid: string;
   patientName: string;
   patientId: string;
@@ -48,7 +48,7 @@ export interface SeriesImagerOptions {
   softwareVersion?: string;
 }
 
-export interface SliceInfo {
+interface SliceInfo {
   index: number;
   instanceNumber: number;
   sopInstanceUid: string;

@@ -15,17 +15,17 @@
 import type { QueuedSequence } from '../../protocol/scanner.js';
 import { PHANTOM_SLAB_CENTRE_Z_MM, phantomSlice } from './phantom.js';
 
-export type PlaneName = 'sagittal' | 'coronal' | 'axial';
+type PlaneName = 'sagittal' | 'coronal' | 'axial';
 
 /** Image Orientation (Patient): row direction cosines, then column direction cosines. */
-export type Orientation = readonly [number, number, number, number, number, number];
+type Orientation = readonly [number, number, number, number, number, number];
 
 /**
  * Conventional display of each plane: axial with anterior up and the patient's right on the
  * viewer's left; sagittal with anterior on the left and the head up; coronal with the patient's
  * right on the left and the head up.
  */
-export const PLANE_ORIENTATION: Record<PlaneName, Orientation> = {
+const PLANE_ORIENTATION: Record<PlaneName, Orientation> = {
   axial: [1, 0, 0, 0, 1, 0],
   sagittal: [0, 1, 0, 0, 0, -1],
   coronal: [1, 0, 0, 0, 0, -1],

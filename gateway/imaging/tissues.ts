@@ -40,8 +40,6 @@ export const Tissue = {
 } as const;
 export type Tissue = (typeof Tissue)[keyof typeof Tissue];
 
-export const TISSUE_COUNT = 7;
-
 export interface TissueProperties {
   name: string;
   /** Relative proton density, pure water = 1. */

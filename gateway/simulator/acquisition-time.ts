@@ -14,11 +14,11 @@ import type { SequenceKind, SequenceParams } from '../../protocol/index.js';
 /** Time a slice needs inside one TR besides its echoes (excitation, spoiler, fat sat), in ms. */
 const SLICE_OVERHEAD_MS = 8;
 /** Echo spacing of the turbo spin-echo trains, in ms. */
-export const ECHO_SPACING_MS = 10;
+const ECHO_SPACING_MS = 10;
 /** Three orthogonal diffusion directions for every non-zero b-value (trace-weighted DWI). */
 const DIFFUSION_DIRECTIONS = 3;
 
-export function sliceSlotMs(kind: SequenceKind, params: SequenceParams): number {
+function sliceSlotMs(kind: SequenceKind, params: SequenceParams): number {
   switch (kind) {
     case 'GRE':
       return params.teMs + SLICE_OVERHEAD_MS;
@@ -34,7 +34,7 @@ export function sliceSlotMs(kind: SequenceKind, params: SequenceParams): number 
 }
 
 /** Slices that fit in one TR (at least one). */
-export function slicesPerTr(kind: SequenceKind, params: SequenceParams): number {
+function slicesPerTr(kind: SequenceKind, params: SequenceParams): number {
   const usable = kind === 'IR-TSE' ? params.trMs - (params.tiMs ?? 0) : params.trMs;
   return Math.max(1, Math.floor(usable / sliceSlotMs(kind, params)));
 }

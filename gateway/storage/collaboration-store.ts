@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { CONTINGENCY_KINDS, type ChatEntry, type ContingencyKind, type ContingencyPlan, type Role } from '../../protocol/index.js';
 
 /** Most chat entries a joining client is sent for one exam (the oldest beyond it stay on disk). */
-export const CHAT_HISTORY_LIMIT = 500;
+const CHAT_HISTORY_LIMIT = 500;
 
 /** The chat and contingency-plan tables of the gateway's SQLite file (migration 0004). */
 export class CollaborationStore {

@@ -140,7 +140,7 @@ export class GatewayStore {
  * The gateway's files hold PHI and the audit trail: the folder is 0700 and the database 0600
  * before SQLite opens it (SQLite gives its -wal and -shm files the database file's mode).
  */
-export function createPrivateFile(file: string): void {
+function createPrivateFile(file: string): void {
   const dir = dirname(file);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);

@@ -32,10 +32,10 @@
  * any VR. datasetToElements(file.dataset) turns a read dataset back into writer input.
  */
 export { readPart10, type DicomFile } from './reader.js';
-export { DataSet, type ParsedElement, type EncapsulatedPixelData } from './dataset.js';
-export { writePart10, encapsulateFrames, type DicomElement, type ElementValue, type EncapsulatedValue, type Part10Input } from './writer.js';
-export { greyImagePixelElements, type GreyImagePixel } from './grey-image-pixel.js';
-export { imageInfo, nativeFrameLength, pixelDataFrames, Tag, type ImageInfo, type PixelFrames } from './image.js';
-export { datasetToElements, swapToLittleEndian } from './convert.js';
-export { TransferSyntax, isNativeTransferSyntax, IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME } from './uids.js';
+export { DataSet } from './dataset.js';
+export { writePart10, encapsulateFrames, type DicomElement } from './writer.js';
+export { greyImagePixelElements } from './grey-image-pixel.js';
+export { imageInfo, nativeFrameLength, pixelDataFrames, Tag, type ImageInfo } from './image.js';
+export { datasetToElements } from './convert.js';
+export { TransferSyntax, IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME } from './uids.js';
 export { DicomError } from './errors.js';

@@ -18,7 +18,7 @@ export interface EncapsulatedValue {
   fragments: Uint8Array[];
 }
 
-export type ElementValue =
+type ElementValue =
   | string
   | number
   | ReadonlyArray<string | number>

@@ -14,7 +14,7 @@ const HEADER_LENGTH = 64;
 const MAX_EXPANSION = 64;
 
 /** Segment [start, end) byte ranges after validating the header (PS3.5 G.5). */
-export function readSegmentTable(frame: Uint8Array, layout: FrameLayout): Uint32Array {
+function readSegmentTable(frame: Uint8Array, layout: FrameLayout): Uint32Array {
   if (frame.length < HEADER_LENGTH) {
     throw new RleError(ErrorCode.RLE_HEADER_TRUNCATED, `RLE frame of ${frame.length} bytes is shorter than its 64-byte header`);
   }

@@ -35,7 +35,7 @@ export interface FrameLayout {
 }
 
 /** Largest decoded frame either implementation accepts (fits a signed 32-bit size). */
-export const MAX_FRAME_LENGTH = 0x7fffffff;
+const MAX_FRAME_LENGTH = 0x7fffffff;
 
 function isUint16(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 0xffff;

@@ -5,21 +5,21 @@ import { QualitySampler, type QualitySample } from './quality.js';
 import type { SignalingPort } from './signaling-port.js';
 
 /** No decoded frame for this long while the peer says its camera is on: the pane says so. */
-export const NO_FRAMES_AFTER_MS = 4000;
+const NO_FRAMES_AFTER_MS = 4000;
 /** ICE 'disconnected' this long (a network change) triggers an ICE restart. */
 const RESTART_AFTER_DISCONNECTED_MS = 1500;
 /**
  * A connection not connected for this long (new, restarting, or closed under us) is thrown away
  * and built again: with sampling every second, a stalled call is rebuilding within 5 s.
  */
-export const REBUILD_AFTER_MS = 2500;
+const REBUILD_AFTER_MS = 2500;
 const SAMPLE_EVERY_MS = 1000;
 /** "Hears" means audio measured arriving within this window (inbound bytes and a non-zero level). */
-export const HEARD_WINDOW_MS = 2000;
+const HEARD_WINDOW_MS = 2000;
 /** Audio power (mean audioLevel squared) above which a sample counts as sound, not silence. */
 const AUDIBLE_POWER = 1e-7;
 
-export type PeerHealth = 'connecting' | 'ok' | 'degraded' | 'failed';
+type PeerHealth = 'connecting' | 'ok' | 'degraded' | 'failed';
 
 export interface PeerView {
   sessionId: string;
@@ -438,7 +438,7 @@ function connectedNow(pc: RTCPeerConnection): boolean {
 }
 
 /** The o= session id of an SDP (RFC 4566 section 5.2), constant for the life of a connection. */
-export function sdpSessionId(sdp: string): string | null {
+function sdpSessionId(sdp: string): string | null {
   return /^o=\S+ (\S+) /m.exec(sdp)?.[1] ?? null;
 }
 

@@ -15,7 +15,7 @@ export type SsoLevel = z.infer<typeof SsoLevel>;
  * The file IT writes for `larmor gateway --oidc-config FILE`. The README ("Hospital single
  * sign-on") documents every field; this schema is the one place they are defined.
  */
-export const OidcConfigFile = z
+const OidcConfigFile = z
   .object({
     /** The provider's issuer identifier; discovery is `${issuer}/.well-known/openid-configuration` (OpenID Connect Discovery 1.0 section 4). */
     issuer: z.url(),

@@ -6,10 +6,10 @@ import { PendingSignIns, SIGN_IN_TTL_MS, type PendingSignIn } from './pending-si
 import { allowedReturnTo } from './return-to.js';
 import { ssoUserId } from './sso-session.js';
 
-export const OIDC_START_PATH = SSO_START_PATH;
-export const OIDC_CALLBACK_PATH = '/auth/oidc/callback';
+const OIDC_START_PATH = SSO_START_PATH;
+const OIDC_CALLBACK_PATH = '/auth/oidc/callback';
 /** Sign-in screens ask here whether to offer "Sign in with hospital account" (404 when SSO is not configured). */
-export const OIDC_AVAILABLE_PATH = SSO_AVAILABLE_PATH;
+const OIDC_AVAILABLE_PATH = SSO_AVAILABLE_PATH;
 
 export interface SsoAuditEntry {
   action: 'sso.start' | 'sso.sign-in';

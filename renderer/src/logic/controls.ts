@@ -61,7 +61,7 @@ export function startAvailability(ctx: ControlContext): Availability {
  * gateway/safety/): someone checked in, their console alive, the checklist confirmed for this
  * exam. Gateways that do not report onsite state leave the decision to the gateway alone.
  */
-export function onsiteReadiness(snapshot: ScannerSnapshot): Availability {
+function onsiteReadiness(snapshot: ScannerSnapshot): Availability {
   const onsite = snapshot.onsite;
   if (!onsite) return ok;
   if (!onsite.presence) return no('Nobody is checked in at the scanner');

@@ -1,7 +1,7 @@
 import type { LinkPolicy } from '../../../protocol/messages.js';
 import type { HealthSample, HealthView, LinkRoute } from '../../../protocol/health.js';
 
-export type BannerTone = 'bad' | 'warn' | 'info';
+type BannerTone = 'bad' | 'warn' | 'info';
 
 /** Everything the failover banner says; null fields are not shown. */
 export interface FailoverBannerContent {

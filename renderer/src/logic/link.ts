@@ -1,6 +1,6 @@
 import type { LinkStatus, LinkView } from '../../../protocol/api.js';
 
-export type Tone = 'ok' | 'warn' | 'bad' | 'info' | 'neutral';
+type Tone = 'ok' | 'warn' | 'bad' | 'info' | 'neutral';
 
 export interface StatusPresentation {
   /** The word; colour never carries the state alone. */

@@ -1,7 +1,7 @@
 import type { ParamRange, QueuedSequence, SequenceKind, SequenceParams } from '../../../protocol/scanner.js';
 import { formatParamValue } from './format.js';
 
-export type NumericParamKey = Exclude<keyof SequenceParams, 'bValues'>;
+type NumericParamKey = Exclude<keyof SequenceParams, 'bValues'>;
 
 export interface ParamField {
   key: NumericParamKey;

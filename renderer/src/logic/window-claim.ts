@@ -13,7 +13,7 @@ export type ClaimState = 'claiming' | 'active' | 'displaced';
 
 type ClaimMessage = { type: 'claim'; from: string } | { type: 'releasing' | 'released'; from: string; to: string };
 
-export interface ChannelLike {
+interface ChannelLike {
   postMessage(message: unknown): void;
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
   close(): void;

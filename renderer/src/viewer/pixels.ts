@@ -20,7 +20,7 @@ export class ImageRefusedError extends Error {
 }
 
 /** Largest matrix the viewer accepts; far beyond MR (512-1024) but bounds the buffers it allocates. */
-export const MAX_MATRIX = 4096;
+const MAX_MATRIX = 4096;
 
 /**
  * The typed view the stored values are read through: bits allocated and pixel representation
@@ -63,7 +63,7 @@ export function toViewerImage(image: PreviewImage, arrival: number): ViewerImage
  * Every value the stored-pixel type can hold (PS3.3 C.7.6.3.1.4): a LUT over this domain serves
  * every image of that type, so showing an image needs no scan of its pixels for their range.
  */
-export function storedDomain(pixels: StoredPixels): { minStored: number; maxStored: number } {
+function storedDomain(pixels: StoredPixels): { minStored: number; maxStored: number } {
   if (pixels instanceof Uint16Array) return { minStored: 0, maxStored: 0xffff };
   if (pixels instanceof Int16Array) return { minStored: -0x8000, maxStored: 0x7fff };
   if (pixels instanceof Uint8Array) return { minStored: 0, maxStored: 0xff };

@@ -4,7 +4,7 @@ import type { StoredPixels } from './pixels.js';
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([0x01020304]).buffer)[0] === 0x04;
 
 /** Grey levels as opaque RGBA words, ready to store into a Uint32Array view of ImageData. */
-export function toRgbaWords(greyLut: Uint8Array): Uint32Array {
+function toRgbaWords(greyLut: Uint8Array): Uint32Array {
   const words = new Uint32Array(greyLut.length);
   for (let i = 0; i < greyLut.length; i++) {
     const g = greyLut[i];

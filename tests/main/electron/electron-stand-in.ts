@@ -10,7 +10,7 @@ import type { ShellUpdater } from '../../../main/electron/updater-wiring.js';
  * would fire (navigation, permission requests, page loads). Its ports are real Node
  * MessagePorts, so what crosses them is really structured-cloned.
  */
-export type Call = [string, ...unknown[]];
+type Call = [string, ...unknown[]];
 
 /** An Electron-style event: preventDefault() is recorded, as Electron honours it. */
 export function electronEvent<T extends object>(fields: T): T & { preventDefault(): void; defaultPrevented: boolean } {

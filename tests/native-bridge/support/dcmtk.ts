@@ -83,7 +83,7 @@ export function referencePixels(tool: 'dcmdrle' | 'gdcmconv', input: string, scr
   return pixelDataOf(scratch);
 }
 
-export function pixelDataOf(path: string): Uint8Array {
+function pixelDataOf(path: string): Uint8Array {
   return readPart10(readFileSync(path)).dataset.get(Tag.PixelData)?.bytes ?? new Uint8Array(0);
 }
 

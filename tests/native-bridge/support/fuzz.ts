@@ -25,7 +25,7 @@ export interface FuzzReport {
 const KNOWN_CODES = new Set<string>(Object.values(ErrorCode).filter((code) => code.startsWith('LARMOR_E_RLE_')));
 
 /** Valid frames of every shape the codec supports, encoded by the TypeScript encoder. */
-export function seedCorpus(): Seed[] {
+function seedCorpus(): Seed[] {
   const shapes: TestImage[] = [
     { rows: 16, columns: 16, samplesPerPixel: 1, bitsAllocated: 16, planarConfiguration: 0, frames: 1, content: 'mr', seed: 1 },
     { rows: 7, columns: 9, samplesPerPixel: 1, bitsAllocated: 8, planarConfiguration: 0, frames: 1, content: 'noisy', seed: 2 },

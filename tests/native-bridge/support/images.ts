@@ -1,7 +1,7 @@
 /** Deterministic test images: flat, noisy and MR-like content from a seeded PRNG. */
 import { seededRandom } from '../../../base/common/random.js';
 
-export type Content = 'flat' | 'noisy' | 'mr';
+type Content = 'flat' | 'noisy' | 'mr';
 
 export interface TestImage {
   rows: number;
