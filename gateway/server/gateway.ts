@@ -8,7 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import {
   ErrorCode,
   LarmorError,
-  MAX_FRAME_BYTES,
+  MAX_CONTROL_FRAME_BYTES,
   PROTOCOL_VERSION,
   SUBPROTOCOL,
   type IceServer,
@@ -102,14 +102,15 @@ export interface GatewayOptions {
   linkLimits?: Partial<LinkLimits>;
 }
 
-/** Control frames are small; anything bigger is refused with an error and the link stays up. */
-export const MAX_CONTROL_FRAME_BYTES = 64 * 1024;
+export { MAX_CONTROL_FRAME_BYTES };
 /** A client silent for this many heartbeat intervals is considered gone. */
 const DEAD_AFTER_INTERVALS = 8;
 const EVENT_BUFFER_EVENTS = 5000;
 /** How often the contingency plans are checked for a new version written by another process. */
 const PLANS_POLL_MS = 2000;
 const EVENT_BUFFER_BYTES = 256 * 1024 * 1024;
+/** The error code ws gives a frame over `maxPayload` (ws lib/receiver.js). */
+const WS_FRAME_TOO_LARGE = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
 
 const DEFAULT_POLICY: LinkPolicy = {
   onOperatorLoss: 'The running sequence completes; nothing new starts; onsite staff have been alerted.',
@@ -229,8 +230,9 @@ export class Gateway {
     this.http = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(handler);
     this.wss = new WebSocketServer({
       server: this.http,
-      // Hard transport limit: a frame beyond it closes the socket (1009) before it is buffered.
-      maxPayload: MAX_FRAME_BYTES,
+      // Clients send only control frames: ws reads a frame's length from its header and closes
+      // the socket (1009) for one beyond the cap before buffering a byte of its payload.
+      maxPayload: MAX_CONTROL_FRAME_BYTES,
       // Accept the client's subprotocol so a version mismatch can be explained in a refusal
       // rather than surfacing as an opaque handshake failure.
       handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : (protocols.values().next().value ?? false)),
@@ -415,18 +417,21 @@ export class Gateway {
         this.refusals.refuse(session.id, ErrorCode.RATE_LIMITED, `more than ${this.linkLimits.messagesPerSecond} messages per second`);
         return this.sessions.sendError(session, ErrorCode.RATE_LIMITED, `more than ${this.linkLimits.messagesPerSecond} messages per second: message dropped`);
       }
-      const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer | ArrayBuffer).byteLength;
       if (isBinary) {
         this.refusals.refuse(session.id, ErrorCode.INVALID_MESSAGE, 'clients send text frames only');
         return this.sessions.sendError(session, ErrorCode.INVALID_MESSAGE, 'clients send text frames only');
       }
-      if (size > MAX_CONTROL_FRAME_BYTES) {
-        this.refusals.refuse(session.id, ErrorCode.FRAME_TOO_LARGE, `control frame of ${size} bytes`);
-        return this.sessions.sendError(session, ErrorCode.FRAME_TOO_LARGE, `control frame of ${size} bytes exceeds ${MAX_CONTROL_FRAME_BYTES}`);
-      }
       this.receive(session, data.toString());
     });
-    ws.on('error', (err) => this.log(`session ${session.id}: socket error ${(err as { code?: string }).code ?? err.message}`));
+    ws.on('error', (err) => {
+      if ((err as { code?: string }).code === WS_FRAME_TOO_LARGE) {
+        // ws has already closed this socket with 1009; keyed by address so a client that
+        // reconnects and repeats is one row with a count.
+        this.refusals.refuse(address, ErrorCode.FRAME_TOO_LARGE, `${session.name ?? 'a client'} (${session.role ?? 'not greeted'}) sent a frame over ${MAX_CONTROL_FRAME_BYTES} bytes: closed with 1009 before it was buffered`);
+        return;
+      }
+      this.log(`session ${session.id}: socket error ${(err as { code?: string }).code ?? err.message}`);
+    });
     ws.on('close', () => this.leave(session));
   }
 
