@@ -102,7 +102,7 @@ describe('the inbound control-frame cap', () => {
     let sdp = 'v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n';
     while (sdp.length + candidate.length + 2 <= 48 * 1024) sdp += `${candidate}\r\n`;
     const offer = JSON.stringify({ type: 'signal', to: 'x'.repeat(64), description: { type: 'offer', sdp } });
-    const points = Array.from({ length: MAX_MARK_POINTS }, () => [-65535.123456789012, -0.000012345678901234567]);
+    const points = Array.from({ length: MAX_MARK_POINTS }, () => [-65535 - 1 / 3, -Math.PI * 1e-300]);
     const mark = JSON.stringify({ type: 'collab', id: 'x'.repeat(64), action: { name: 'mark.add', sopInstanceUid: '1'.repeat(64), shape: 'freehand', points } });
     const chat = JSON.stringify({ type: 'collab', id: 'x'.repeat(64), action: { name: 'chat.send', text: '\u{1F9E0}'.repeat(MAX_CHAT_CHARS) } });
     for (const message of [offer, mark, chat]) expect(Buffer.byteLength(message)).toBeLessThan(MAX_CONTROL_FRAME_BYTES);
