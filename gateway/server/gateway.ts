@@ -212,7 +212,7 @@ export class Gateway {
       observerPhi: this.observerPhi,
     });
     if (this.observerPhi === 'none') {
-      this.events.redactForObservers({ body: (body) => deidentifyEventBody(body, this.scanner.core().exam), part10: deidentifyPart10 });
+      this.events.redactForObservers({ body: (body) => deidentifyEventBody(body, this.scanner.core().exam), part10: (part10, header) => this.observerPart10(part10, header.sopInstanceUid) });
     }
     this.collaboration = new CollaborationDesk(ctx, {
       control: this.control,
@@ -331,10 +331,16 @@ export class Gateway {
   publishImage(header: Parameters<EventBuffer['appendImage']>[0], part10: Uint8Array): void {
     this.collaboration.sentImages.add(header.sopInstanceUid);
     const event = this.events.appendImage(header, part10);
-    if (event.observerFrame === null) {
-      this.store.audit({ sessionId: null, actor: 'gateway', role: null, action: 'observer phi', decision: 'image withheld', code: null, detail: { sopInstanceUid: header.sopInstanceUid, why: 'its patient identifiers could not be removed' } });
-    }
     this.sessions.broadcast(event);
+  }
+
+  /** An image's de-identified copy, made when an observer first needs it; a withheld one is audited then, once. */
+  private observerPart10(part10: Uint8Array, sopInstanceUid: string): Uint8Array | null {
+    const copy = deidentifyPart10(part10);
+    if (copy === null) {
+      this.store.audit({ sessionId: null, actor: 'gateway', role: null, action: 'observer phi', decision: 'image withheld', code: null, detail: { sopInstanceUid, why: 'its patient identifiers could not be removed' } });
+    }
+    return copy;
   }
 
   notice(level: 'info' | 'warning' | 'alarm', text: string): void {
