@@ -126,7 +126,7 @@ const gatewayEnd = { heldBytes: gateway.events.heldBytes, ...process.memoryUsage
 const mb = (n: number) => (n / 1024 / 1024).toFixed(0);
 const operatorClient = op.clients[0]!;
 const observerP99 = obs.clients.map((c) => ({ c, p99: percentile(c.latencies, 99) }));
-const slowest = observerP99.reduce((a, b) => (b.p99 > a.p99 ? b : a)).c;
+const slowest = observerP99.reduce((a, b) => (b.p99 > a.p99 ? b : a), { c: { latencies: [] as number[] }, p99: -Infinity }).c;
 const rtts = [...op.clients, ...obs.clients].flatMap((c) => c.rtts);
 const lost = [...op.clients, ...obs.clients].map((c) => published - c.images);
 console.log(`\nimages published by the gateway: ${published} (storescu delivered ${pushed}); node ${process.version}; ${new Date().toISOString()}; load average ${loadavg().map((n) => n.toFixed(1)).join(' ')}\n`);
@@ -140,7 +140,7 @@ printTable(['measure', 'value'], [
   [`observers process (${OBSERVERS}) RSS start -> end MB`, `${mb(obs.rssStart)} -> ${mb(obs.rssEnd)}`],
   ['CPU s (gateway / operator / observers)', `${((gatewayCpu.user + gatewayCpu.system) / 1e6).toFixed(1)} / ${op.cpuSeconds.toFixed(1)} / ${obs.cpuSeconds.toFixed(1)}`],
   ['images lost (max over workstations)', Math.max(...lost)],
-  ['images taken: operator / observers min-max', `${operatorClient.images} / ${Math.min(...obs.clients.map((c) => c.images))}-${Math.max(...obs.clients.map((c) => c.images))}`],
+  ['images taken: operator / observers min-max', `${operatorClient.images} / ${OBSERVERS === 0 ? '-' : `${Math.min(...obs.clients.map((c) => c.images))}-${Math.max(...obs.clients.map((c) => c.images))}`}`],
 ]);
 for (const [i, c] of [...op.clients, ...obs.clients].entries()) {
   if (c.images < published || c.links.length > 2) console.log(`workstation ${i}: ${c.images} images, refused ${JSON.stringify(c.refused)}, link ${c.links.slice(0, 8).join(', ')}${c.links.length > 8 ? ` ... (${c.links.length})` : ''}`);

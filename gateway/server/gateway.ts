@@ -102,7 +102,6 @@ export interface GatewayOptions {
   linkLimits?: Partial<LinkLimits>;
 }
 
-export { MAX_CONTROL_FRAME_BYTES };
 /** A client silent for this many heartbeat intervals is considered gone. */
 const DEAD_AFTER_INTERVALS = 8;
 const EVENT_BUFFER_EVENTS = 5000;
