@@ -78,8 +78,9 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function waitForPort(port: number): Promise<void> {
+async function waitForPort(port: number, child: ChildProcess): Promise<void> {
   for (;;) {
+    if (child.exitCode !== null) throw new Error(`the receiver exited (${child.exitCode}) before listening`);
     const open = await new Promise<boolean>((resolve) => {
       const socket = connect(port, '127.0.0.1', () => {
         socket.destroy();
@@ -107,8 +108,12 @@ interface Receiver {
 const receivers: Receiver[] = [
   {
     name: 'larmor gateway',
-    start: (port, scratch) =>
-      spawn(process.execPath, [join(ROOT, 'bin/larmor.js'), 'gateway', '--port', '0', '--dicom-port', String(port), '--data-dir', scratch], { stdio: 'ignore' }),
+    start: (port, scratch) => {
+      // The gateway starts only with an account someone could sign in with.
+      const added = spawnSync(process.execPath, [join(ROOT, 'bin/larmor.js'), 'gateway', 'users', 'add', 'bench.operator', '--roles', 'operator', '--data-dir', scratch], { input: 'bench password of some length\n', encoding: 'utf8' });
+      if (added.status !== 0) throw new Error(`larmor gateway users add failed: ${added.stderr}`);
+      return spawn(process.execPath, [join(ROOT, 'bin/larmor.js'), 'gateway', '--port', '0', '--dicom-port', String(port), '--data-dir', scratch], { stdio: 'ignore' });
+    },
   },
   {
     name: 'larmor receiver alone',
@@ -152,7 +157,7 @@ async function main(): Promise<void> {
       const port = await freePort();
       const child = receiver.start(port, scratch);
       try {
-        await waitForPort(port);
+        await waitForPort(port, child);
         times.get(receiver.name)!.push(push(port, dir));
       } finally {
         await stop(child);

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { WorkstationCore } from '../../main/core/workstation-core.js';
 import { attachImageIntake } from '../../main/images/image-intake.js';
 import { PATIENT } from '../../tests/helpers/gateway.js';
+import { testLogin } from '../../tests/helpers/accounts.js';
 
 const { values } = parseArgs({ options: { url: { type: 'string' }, role: { type: 'string' }, count: { type: 'string', default: '1' }, workers: { type: 'string', default: '1' } } });
 const role = values.role === 'operator' ? 'operator' : 'observer';
@@ -41,7 +42,8 @@ for (let i = 0; i < count; i++) {
   });
   core.on('image', (image) => client.latencies.push(Date.now() - Date.parse(image.gatewayAt)));
   core.on('image-received', () => client.images++);
-  await core.connect({ url: values.url!, role, name: role === 'operator' ? 'Remote Tech' : `Observer ${i + 1}` });
+  const name = role === 'operator' ? 'Remote Tech' : `Observer ${i + 1}`;
+  await core.connect({ url: values.url!, role, name, ...testLogin(name) });
   clients.push(client);
 }
 const sampler = setInterval(() => {

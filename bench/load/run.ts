@@ -13,13 +13,14 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { Gateway } from '../../gateway/server/gateway.js';
 import { Tag, TransferSyntax, writePart10 } from '../../native-bridge/dicom/index.js';
 import { OnsiteClient } from '../../tests/helpers/onsite.js';
+import { TEST_SCRYPT, ensureTestAccount, registerTestGateway } from '../../tests/helpers/accounts.js';
 import { makePhantomFrames } from '../rle/mr-phantom.js';
 import { percentile, printTable } from '../lib/stats.js';
 
@@ -79,7 +80,10 @@ function startClients(url: string, role: 'operator' | 'observer', count: number,
 }
 
 const files = mrFiles();
-const gateway = await Gateway.start({ port: 0, dataFile: join(work, 'gateway.sqlite'), timeScale: 5, autoGrantControl: true, requireChecklist: false, dicom: { port: 0 } });
+const gateway = await Gateway.start({ port: 0, dataFile: join(work, 'gateway.sqlite'), timeScale: 5, autoGrantControl: true, requireChecklist: false, dicom: { port: 0 }, scrypt: TEST_SCRYPT });
+// Everyone signs in (bench/load/clients.ts uses the test accounts' login).
+registerTestGateway(gateway);
+for (const name of ['Onsite Tech', 'Remote Tech', ...Array.from({ length: OBSERVERS }, (_, i) => `Observer ${i + 1}`)]) await ensureTestAccount(gateway, name);
 let published = 0;
 const publish = gateway.publishImage.bind(gateway);
 gateway.publishImage = (header, part10) => {
@@ -100,7 +104,7 @@ await observers.ready;
 published = 0;
 operator.tell('go');
 observers.tell('go');
-console.log(`training class: 1 operator, 1 onsite, ${OBSERVERS} observers, storescu ${RATE}/s of 512x512 MR, ${SECONDS} s; gateway ${gateway.url}`);
+console.log(`training class: 1 operator, 1 onsite, ${OBSERVERS} observers, storescu ${RATE}/s of 512x512 MR, ${SECONDS} s; gateway ${gateway.url}; load average at start ${loadavg().map((n) => n.toFixed(1)).join(' ')}`);
 
 // storescu: one association per second carrying RATE images.
 let pushed = 0;
@@ -117,24 +121,26 @@ observers.tell('stop');
 const [op, obs] = await Promise.all([operator.report, observers.report]);
 const gatewayCpu = process.cpuUsage(gatewayCpuStart);
 const gatewayRssEnd = process.memoryUsage().rss;
+const gatewayEnd = { heldBytes: gateway.events.heldBytes, ...process.memoryUsage() };
 
 const mb = (n: number) => (n / 1024 / 1024).toFixed(0);
 const operatorClient = op.clients[0]!;
 const observerP99 = obs.clients.map((c) => ({ c, p99: percentile(c.latencies, 99) }));
-const slowest = observerP99.reduce((a, b) => (b.p99 > a.p99 ? b : a)).c;
+const slowest = observerP99.reduce((a, b) => (b.p99 > a.p99 ? b : a), { c: { latencies: [] as number[] }, p99: -Infinity }).c;
 const rtts = [...op.clients, ...obs.clients].flatMap((c) => c.rtts);
 const lost = [...op.clients, ...obs.clients].map((c) => published - c.images);
-console.log(`\nimages published by the gateway: ${published} (storescu delivered ${pushed}); node ${process.version}; ${new Date().toISOString()}\n`);
+console.log(`\nimages published by the gateway: ${published} (storescu delivered ${pushed}); node ${process.version}; ${new Date().toISOString()}; load average ${loadavg().map((n) => n.toFixed(1)).join(' ')}\n`);
 printTable(['measure', 'value'], [
   ['preview latency operator p50 / p99 ms', `${percentile(operatorClient.latencies, 50)} / ${percentile(operatorClient.latencies, 99)}`],
   ['preview latency slowest observer p50 / p99 ms', `${percentile(slowest.latencies, 50)} / ${percentile(slowest.latencies, 99)}`],
   ['heartbeat RTT p99 ms (all 21 workstations)', percentile(rtts, 99)],
   ['gateway RSS start -> end MB', `${mb(gatewayRssStart)} -> ${mb(gatewayRssEnd)}`],
+  ['gateway at end: event buffer held / heap used / array buffers MB', `${mb(gatewayEnd.heldBytes)} / ${mb(gatewayEnd.heapUsed)} / ${mb(gatewayEnd.arrayBuffers)}`],
   ['operator process RSS start -> end MB', `${mb(op.rssStart)} -> ${mb(op.rssEnd)}`],
   [`observers process (${OBSERVERS}) RSS start -> end MB`, `${mb(obs.rssStart)} -> ${mb(obs.rssEnd)}`],
   ['CPU s (gateway / operator / observers)', `${((gatewayCpu.user + gatewayCpu.system) / 1e6).toFixed(1)} / ${op.cpuSeconds.toFixed(1)} / ${obs.cpuSeconds.toFixed(1)}`],
   ['images lost (max over workstations)', Math.max(...lost)],
-  ['images taken: operator / observers min-max', `${operatorClient.images} / ${Math.min(...obs.clients.map((c) => c.images))}-${Math.max(...obs.clients.map((c) => c.images))}`],
+  ['images taken: operator / observers min-max', `${operatorClient.images} / ${OBSERVERS === 0 ? '-' : `${Math.min(...obs.clients.map((c) => c.images))}-${Math.max(...obs.clients.map((c) => c.images))}`}`],
 ]);
 for (const [i, c] of [...op.clients, ...obs.clients].entries()) {
   if (c.images < published || c.links.length > 2) console.log(`workstation ${i}: ${c.images} images, refused ${JSON.stringify(c.refused)}, link ${c.links.slice(0, 8).join(', ')}${c.links.length > 8 ? ` ... (${c.links.length})` : ''}`);

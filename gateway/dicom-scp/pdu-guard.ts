@@ -59,6 +59,8 @@ export class PduGuard extends EventEmitter {
   private corked = false;
   private artim: NodeJS.Timeout | null;
   private idle: NodeJS.Timeout | null = null;
+  /** Where P-DATA-TF PDUs go once the association is accepted, instead of to dcmjs-dimse. */
+  private pData: ((pdu: Buffer) => void) | null = null;
 
   constructor(
     readonly socket: Socket,
@@ -120,6 +122,16 @@ export class PduGuard extends EventEmitter {
     this.socket.destroy();
   }
 
+  /** From now on, every P-DATA-TF PDU (whole, length-checked) goes to `handler`. */
+  takePData(handler: (pdu: Buffer) => void): void {
+    this.pData = handler;
+  }
+
+  /** Abort the association with a coded reason (A-ABORT from the service provider, PS3.8 9.3.8). */
+  abortAssociation(refusal: GuardRefusal, reason: number = AbortReason.UnexpectedPdu): void {
+    this.close(abort(AbortSource.ServiceProvider, reason), refusal);
+  }
+
   // --- inspection
 
   private inspect(chunk: Buffer): void {
@@ -127,6 +139,7 @@ export class PduGuard extends EventEmitter {
     if (this.associated) this.armIdle();
     let offset = 0;
     while (offset < chunk.length) {
+      if (this.closing) return; // a PDU just handled aborted the association
       if (this.pdu !== null) {
         const take = Math.min(this.pdu.length - this.filled, chunk.length - offset);
         chunk.copy(this.pdu, this.filled, offset, offset + take);
@@ -192,7 +205,8 @@ export class PduGuard extends EventEmitter {
   private pduComplete(): void {
     const pdu = this.pdu!;
     this.pdu = null;
-    this.emit('data', pdu);
+    if (this.currentType === PduType.PDataTf && this.pData !== null) this.pData(pdu);
+    else this.emit('data', pdu);
     if (this.currentType === PduType.AssociateRq && !this.associated) {
       this.associated = true;
       if (this.artim) clearTimeout(this.artim);

@@ -4,6 +4,9 @@ import { patientAdmission, type PatientMismatchPolicy } from '../dicom-scp/patie
 import type { ImageLimits } from '../../native-bridge/image-limits.js';
 import { ImagePipeline } from './image-pipeline.js';
 import { streamSimulatorImages } from './simulator-images.js';
+import { IngestQueue } from './ingest-queue.js';
+import { IngestLog } from './ingest-log.js';
+import type { ReceivedImage } from '../dicom-scp/index.js';
 
 export interface DicomReceiverOptions {
   port: number;
@@ -30,6 +33,12 @@ export interface Imaging {
  */
 export async function attachImaging(gateway: Gateway, dicom: DicomReceiverOptions | undefined, log: (line: string) => void, limits?: ImageLimits): Promise<Imaging> {
   const pipeline = new ImagePipeline(gateway, undefined, { limits });
+  const ingestLog = new IngestLog(log);
+  const ingest = new IngestQueue<ReceivedImage>((image) => {
+    const result = pipeline.acceptParsed(image.file, image.part10, 'c-store');
+    if (result.ok) ingestLog.forwarded(image.callingAeTitle, `${image.sopInstanceUid} forwarded (${result.transferSyntaxUid})`);
+    else log(`C-STORE from ${image.callingAeTitle}: ${image.sopInstanceUid} refused ${result.code}`);
+  });
   const stopSimulator = streamSimulatorImages(gateway.scanner, pipeline, gateway.site);
   const scp = dicom
     ? await startStorageScp({
@@ -45,10 +54,8 @@ export async function attachImaging(gateway: Gateway, dicom: DicomReceiverOption
           gateway.notice('warning', `DICOM image of another patient shown anyway: ${mismatch.code}: ${mismatch.message}`);
           log(`C-STORE from ${mismatch.image.callingAeTitle}: ${mismatch.code} ${mismatch.message} (policy warn)`);
         }),
-        onImage: (image) => {
-          const result = pipeline.acceptParsed(image.file, image.part10, 'c-store');
-          log(`C-STORE from ${image.callingAeTitle}: ${image.sopInstanceUid} ${result.ok ? `forwarded (${result.transferSyntaxUid})` : `refused ${result.code}`}`);
-        },
+        // Answered once checked and admitted; the pipeline takes it from the queue (ingest-queue.ts).
+        onImage: (image) => ingest.add(image),
         onReject: (error) => {
           if (isConnectionLevelRefusal(error.code)) {
             log(`DICOM port: ${error.code} ${error.message}`);
@@ -67,6 +74,8 @@ export async function attachImaging(gateway: Gateway, dicom: DicomReceiverOption
     close: async () => {
       stopSimulator();
       await scp?.close();
+      ingest.drain();
+      ingestLog.flush();
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import { encodeImageFrameChunks, type EventMessage, type GatewayEventBody, type ImageFrameHeader } from '../../protocol/index.js';
+import { decodeImageFrame, encodeImageFrameChunks, type EventMessage, type GatewayEventBody, type ImageFrameHeader } from '../../protocol/index.js';
 
 /** One numbered event, serialised once and sent as is to every client (and on replay). */
 export interface BufferedEvent {
@@ -13,6 +13,11 @@ export interface BufferedEvent {
    * observer copy is chunked from the de-identified Part 10 bytes, never from the full ones.
    */
   observerFrame?: EventFrame | null;
+  /**
+   * Makes `observerFrame` when an observer first needs it (an image: de-identifying costs a copy
+   * of the whole object, so none is made, or held, while no observer watches); used once.
+   */
+  observerCopy?: () => void;
 }
 
 /** One event as it goes on the wire: a JSON text, one binary message, or an image's chunks. */
@@ -21,12 +26,19 @@ export type EventFrame = string | Uint8Array | readonly Uint8Array[];
 /** How an event is made fit for observers; computed once per event, like the frame itself. */
 export interface ObserverRedaction {
   body(body: GatewayEventBody): GatewayEventBody;
-  part10(part10: Uint8Array): Uint8Array | null;
+  /** The image's observer copy, or null when it must not reach observers; `header` names the image. */
+  part10(part10: Uint8Array, header: ImageFrameHeader): Uint8Array | null;
 }
 
 /** The frame one session gets for an event: null means it gets nothing. */
 function frameFor(role: string | null, event: BufferedEvent): EventFrame | null {
-  return role === 'observer' && event.observerFrame !== undefined ? event.observerFrame : event.frame;
+  if (role !== 'observer') return event.frame;
+  if (event.observerCopy) {
+    const make = event.observerCopy;
+    delete event.observerCopy;
+    make();
+  }
+  return event.observerFrame !== undefined ? event.observerFrame : event.frame;
 }
 
 /**
@@ -88,13 +100,23 @@ export class EventBuffer {
     const full = { ...header, seq: ++this.seq, at: new Date().toISOString() };
     // Below the WebSocket frame limit whatever the image's size: a resume can always deliver it.
     const event: BufferedEvent = { seq: full.seq, frame: imageFrame(full, part10) };
-    if (this.redaction) {
-      // De-identify the whole object first, then chunk it: every observer chunk carries
-      // de-identified bytes.
-      const observerPart10 = this.redaction.part10(part10);
-      event.observerFrame = observerPart10 === null ? null : imageFrame(full, observerPart10);
+    const redaction = this.redaction;
+    if (redaction) {
+      // Made from the full frame this event holds (part10 itself is not kept), and counted in
+      // the buffer's bytes from then on. De-identify the whole object first, then chunk it:
+      // every observer chunk carries de-identified bytes.
+      event.observerCopy = () => {
+        const observerPart10 = redaction.part10(part10Of(event.frame), full);
+        event.observerFrame = observerPart10 === null ? null : imageFrame(full, observerPart10);
+        this.grew(event, frameBytes(event.observerFrame));
+      };
     }
     return this.keep(event);
+  }
+
+  /** Bytes of the frames held (full and observer copies): the figure the byte budget bounds. */
+  get heldBytes(): number {
+    return this.bytes;
   }
 
   /** Events after `seq`, or undefined when some of them are no longer kept. */
@@ -108,11 +130,36 @@ export class EventBuffer {
   private keep(event: BufferedEvent): BufferedEvent {
     this.events.push(event);
     this.bytes += sizeOf(event);
+    this.trim();
+    return event;
+  }
+
+  /** An event's observer copy was made: counted while the event is held (events leave oldest first). */
+  private grew(event: BufferedEvent, bytes: number): void {
+    if (this.events.length === 0 || event.seq < this.events[0]!.seq) return;
+    this.bytes += bytes;
+    this.trim();
+  }
+
+  private trim(): void {
     while (this.events.length > this.maxEvents || (this.bytes > this.maxBytes && this.events.length > 1)) {
       this.bytes -= sizeOf(this.events.shift()!);
     }
-    return event;
   }
+}
+
+/** The Part 10 bytes an image frame carries: a view of a single frame, the chunks joined otherwise. */
+function part10Of(frame: EventFrame): Uint8Array {
+  if (typeof frame === 'string') throw new TypeError('not an image frame');
+  if (frame instanceof Uint8Array) return decodeImageFrame(frame).part10;
+  const parts = frame.map((chunk) => decodeImageFrame(chunk).part10);
+  const whole = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    whole.set(part, at);
+    at += part.length;
+  }
+  return whole;
 }
 
 function imageFrame(header: ImageFrameHeader, part10: Uint8Array): EventFrame {

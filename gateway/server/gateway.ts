@@ -8,7 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import {
   ErrorCode,
   LarmorError,
-  MAX_FRAME_BYTES,
+  MAX_CONTROL_FRAME_BYTES,
   PROTOCOL_VERSION,
   SUBPROTOCOL,
   type IceServer,
@@ -102,14 +102,14 @@ export interface GatewayOptions {
   linkLimits?: Partial<LinkLimits>;
 }
 
-/** Control frames are small; anything bigger is refused with an error and the link stays up. */
-export const MAX_CONTROL_FRAME_BYTES = 64 * 1024;
 /** A client silent for this many heartbeat intervals is considered gone. */
 const DEAD_AFTER_INTERVALS = 8;
 const EVENT_BUFFER_EVENTS = 5000;
 /** How often the contingency plans are checked for a new version written by another process. */
 const PLANS_POLL_MS = 2000;
 const EVENT_BUFFER_BYTES = 256 * 1024 * 1024;
+/** The error code ws gives a frame over `maxPayload` (ws lib/receiver.js). */
+const WS_FRAME_TOO_LARGE = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
 
 const DEFAULT_POLICY: LinkPolicy = {
   onOperatorLoss: 'The running sequence completes; nothing new starts; onsite staff have been alerted.',
@@ -211,7 +211,7 @@ export class Gateway {
       observerPhi: this.observerPhi,
     });
     if (this.observerPhi === 'none') {
-      this.events.redactForObservers({ body: (body) => deidentifyEventBody(body, this.scanner.core().exam), part10: deidentifyPart10 });
+      this.events.redactForObservers({ body: (body) => deidentifyEventBody(body, this.scanner.core().exam), part10: (part10, header) => this.observerPart10(part10, header.sopInstanceUid) });
     }
     this.collaboration = new CollaborationDesk(ctx, {
       control: this.control,
@@ -229,8 +229,9 @@ export class Gateway {
     this.http = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(handler);
     this.wss = new WebSocketServer({
       server: this.http,
-      // Hard transport limit: a frame beyond it closes the socket (1009) before it is buffered.
-      maxPayload: MAX_FRAME_BYTES,
+      // Clients send only control frames: ws reads a frame's length from its header and closes
+      // the socket (1009) for one beyond the cap before buffering a byte of its payload.
+      maxPayload: MAX_CONTROL_FRAME_BYTES,
       // Accept the client's subprotocol so a version mismatch can be explained in a refusal
       // rather than surfacing as an opaque handshake failure.
       handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : (protocols.values().next().value ?? false)),
@@ -329,10 +330,16 @@ export class Gateway {
   publishImage(header: Parameters<EventBuffer['appendImage']>[0], part10: Uint8Array): void {
     this.collaboration.sentImages.add(header.sopInstanceUid);
     const event = this.events.appendImage(header, part10);
-    if (event.observerFrame === null) {
-      this.store.audit({ sessionId: null, actor: 'gateway', role: null, action: 'observer phi', decision: 'image withheld', code: null, detail: { sopInstanceUid: header.sopInstanceUid, why: 'its patient identifiers could not be removed' } });
-    }
     this.sessions.broadcast(event);
+  }
+
+  /** An image's de-identified copy, made when an observer first needs it; a withheld one is audited then, once. */
+  private observerPart10(part10: Uint8Array, sopInstanceUid: string): Uint8Array | null {
+    const copy = deidentifyPart10(part10);
+    if (copy === null) {
+      this.store.audit({ sessionId: null, actor: 'gateway', role: null, action: 'observer phi', decision: 'image withheld', code: null, detail: { sopInstanceUid, why: 'its patient identifiers could not be removed' } });
+    }
+    return copy;
   }
 
   notice(level: 'info' | 'warning' | 'alarm', text: string): void {
@@ -415,18 +422,21 @@ export class Gateway {
         this.refusals.refuse(session.id, ErrorCode.RATE_LIMITED, `more than ${this.linkLimits.messagesPerSecond} messages per second`);
         return this.sessions.sendError(session, ErrorCode.RATE_LIMITED, `more than ${this.linkLimits.messagesPerSecond} messages per second: message dropped`);
       }
-      const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer | ArrayBuffer).byteLength;
       if (isBinary) {
         this.refusals.refuse(session.id, ErrorCode.INVALID_MESSAGE, 'clients send text frames only');
         return this.sessions.sendError(session, ErrorCode.INVALID_MESSAGE, 'clients send text frames only');
       }
-      if (size > MAX_CONTROL_FRAME_BYTES) {
-        this.refusals.refuse(session.id, ErrorCode.FRAME_TOO_LARGE, `control frame of ${size} bytes`);
-        return this.sessions.sendError(session, ErrorCode.FRAME_TOO_LARGE, `control frame of ${size} bytes exceeds ${MAX_CONTROL_FRAME_BYTES}`);
-      }
       this.receive(session, data.toString());
     });
-    ws.on('error', (err) => this.log(`session ${session.id}: socket error ${(err as { code?: string }).code ?? err.message}`));
+    ws.on('error', (err) => {
+      if ((err as { code?: string }).code === WS_FRAME_TOO_LARGE) {
+        // ws has already closed this socket with 1009; keyed by address so a client that
+        // reconnects and repeats is one row with a count.
+        this.refusals.refuse(address, ErrorCode.FRAME_TOO_LARGE, `${session.name ?? 'a client'} (${session.role ?? 'not greeted'}) sent a frame over ${MAX_CONTROL_FRAME_BYTES} bytes: closed with 1009 before it was buffered`);
+        return;
+      }
+      this.log(`session ${session.id}: socket error ${(err as { code?: string }).code ?? err.message}`);
+    });
     ws.on('close', () => this.leave(session));
   }
 

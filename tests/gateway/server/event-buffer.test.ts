@@ -51,3 +51,40 @@ describe('the event buffer with chunked images and observer frames', () => {
     expect(received(buffer, 'observer', largeObject()).messages).toEqual([]);
   });
 });
+
+describe('the event buffer makes observer copies only when needed, and counts them', () => {
+  const image = () => new Uint8Array(100_000).fill(7);
+  function sendTo(role: string, event: ReturnType<EventBuffer['appendImage']>): Uint8Array[] {
+    const messages: Uint8Array[] = [];
+    sendEvent({ send: (m: Uint8Array) => messages.push(m) } as unknown as WebSocket, event, role);
+    return messages;
+  }
+
+  it('de-identifies an image once, when the first observer gets it, not while only operators watch', () => {
+    const buffer = new EventBuffer(100, 256 * 1024 * 1024);
+    let copies = 0;
+    buffer.redactForObservers({ body: (b) => b, part10: (p) => (copies++, p.slice()) });
+    const event = buffer.appendImage(header, image());
+    const fullBytes = buffer.heldBytes;
+    sendTo('operator', event);
+    expect(copies).toBe(0);
+    expect(buffer.heldBytes).toBe(fullBytes);
+    sendTo('observer', event);
+    sendTo('observer', event);
+    expect(copies).toBe(1);
+    expect(buffer.heldBytes).toBe(2 * fullBytes);
+  });
+
+  it('keeps full and observer copies together within the byte budget, dropping the oldest events', () => {
+    const probe = new EventBuffer(100, 256 * 1024 * 1024);
+    probe.appendImage(header, image());
+    const frameBytes = probe.heldBytes;
+    const buffer = new EventBuffer(100, Math.floor(frameBytes * 3.5));
+    buffer.redactForObservers({ body: (b) => b, part10: (p) => p.slice() });
+    const events = [1, 2, 3].map(() => buffer.appendImage(header, image()));
+    expect(buffer.since(0)).toHaveLength(3);
+    for (const event of events) sendTo('observer', event);
+    expect(buffer.heldBytes).toBeLessThanOrEqual(frameBytes * 3.5);
+    expect(buffer.since(0)).toBeUndefined(); // the oldest went to make room for the copies
+  });
+});
