@@ -16,3 +16,4 @@ export * from './bridge.js';
 export * from './auth.js';
 export * from './sso-return.js';
 export * from './policy.js';
+export * from './exam-images.js';

@@ -13,6 +13,11 @@ export interface BufferedEvent {
    * observer copy is chunked from the de-identified Part 10 bytes, never from the full ones.
    */
   observerFrame?: EventFrame | null;
+  /**
+   * An image event's Part 10 bytes as views into its frames (the original bytes when chunked),
+   * so the exam image store (gateway/images/exam-image-store.ts) holds the same memory, not a copy.
+   */
+  image?: { header: ImageFrameHeader; part10: Uint8Array; observerPart10?: Uint8Array | null };
 }
 
 /** One event as it goes on the wire: a JSON text, one binary message, or an image's chunks. */
@@ -87,12 +92,14 @@ export class EventBuffer {
   appendImage(header: Omit<ImageFrameHeader, 'seq' | 'at'>, part10: Uint8Array): BufferedEvent {
     const full = { ...header, seq: ++this.seq, at: new Date().toISOString() };
     // Below the WebSocket frame limit whatever the image's size: a resume can always deliver it.
-    const event: BufferedEvent = { seq: full.seq, frame: imageFrame(full, part10) };
+    const frame = imageFrame(full, part10);
+    const event: BufferedEvent = { seq: full.seq, frame, image: { header: full, part10: heldPart10(frame, part10) } };
     if (this.redaction) {
       // De-identify the whole object first, then chunk it: every observer chunk carries
       // de-identified bytes.
       const observerPart10 = this.redaction.part10(part10);
       event.observerFrame = observerPart10 === null ? null : imageFrame(full, observerPart10);
+      event.image!.observerPart10 = observerPart10 === null || event.observerFrame === null ? null : heldPart10(event.observerFrame, observerPart10);
     }
     return this.keep(event);
   }
@@ -118,4 +125,9 @@ export class EventBuffer {
 function imageFrame(header: ImageFrameHeader, part10: Uint8Array): EventFrame {
   const chunks = encodeImageFrameChunks(header, part10);
   return chunks.length === 1 ? chunks[0]! : chunks;
+}
+
+/** The Part 10 bytes inside a one-message frame (its tail), or the given bytes when it was chunked. */
+function heldPart10(frame: EventFrame, part10: Uint8Array): Uint8Array {
+  return frame instanceof Uint8Array ? frame.subarray(frame.length - part10.length) : part10;
 }
