@@ -1,11 +1,13 @@
 import { buildMrImage } from '../../gateway/imaging/mr-dataset.js';
 
-/** A real MR object (the simulator's writer): `rows` x `columns`, a bright disc on black. */
-export function mrImage(series: number, instance: number, options: { rows?: number; columns?: number; rowSpacingMm?: number; columnSpacingMm?: number; patientName?: string } = {}): Uint8Array {
+/** A real MR object (the simulator's writer): `rows` x `columns`, a bright disc on black (or on noise). */
+export function mrImage(series: number, instance: number, options: { rows?: number; columns?: number; rowSpacingMm?: number; columnSpacingMm?: number; patientName?: string; noise?: boolean } = {}): Uint8Array {
   const rows = options.rows ?? 32;
   const columns = options.columns ?? 32;
   const pixels = new Uint16Array(rows * columns);
   for (let r = 0; r < rows; r++) for (let c = 0; c < columns; c++) pixels[r * columns + c] = Math.hypot(r - rows / 2, c - columns / 2) < rows / 4 ? 1000 : 0;
+  // Noise as in a real acquisition: RLE then hardly compresses it (sizes as on the wire).
+  if (options.noise) for (let i = 0; i < pixels.length; i++) pixels[i] = (pixels[i]! + ((i * 2654435761) >>> 20)) & 0xfff;
   const now = new Date('2026-12-01T10:00:00Z');
   return buildMrImage({
     patientName: options.patientName ?? 'DOE^JANE', patientId: 'PID-1', patientBirthDate: '', patientSex: '', studyUid: '2.25.1', studyDescription: 'Test', studyDate: now,
