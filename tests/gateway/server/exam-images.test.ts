@@ -105,6 +105,16 @@ describe('the open exam\'s images for someone who joins', () => {
     expect((await fetchFrom(operator, 'fetch-4', { sopInstanceUids: ['2.25.1.1.1'] })).code).toBe(ErrorCode.IMAGE_NOT_HELD);
   });
 
+  it('holds the very bytes the resume buffer holds, the observer copy too: no image is kept twice', async () => {
+    gateway = await startTestGateway();
+    expect(gateway.imaging!.pipeline.accept(mrImage(1, 1), 'c-store').ok).toBe(true);
+    const [event] = gateway.events.since(gateway.events.lastSeq - 1)!;
+    const held = gateway.examImages.store.find({ sopInstanceUids: ['2.25.1.1.1'] }, false).images[0]!;
+    expect(held.part10.buffer).toBe((event!.frame as Uint8Array).buffer);
+    expect(held.observerPart10!.buffer).toBe((event!.observerFrame as Uint8Array).buffer);
+    expect(gateway.examImages.store.heldBytes).toBe(held.part10.length + held.observerPart10!.length);
+  });
+
   it('closing the exam empties the catalogue', async () => {
     gateway = await startTestGateway({ timeScale: 200 });
     const operator = await completedLocalizer();
