@@ -22,6 +22,8 @@ export class ExamImagesDesk {
   readonly store: ExamImageStore;
   private readonly senders = new Map<string, CatchUpSender>();
   private lastOutline = '';
+  /** A catalogue check is due: made after the live frame went out, once for a burst of changes. */
+  private due: NodeJS.Immediate | null = null;
 
   constructor(private readonly ctx: GatewayContext, private readonly options: ExamImagesOptions) {
     this.store = new ExamImageStore(options.maxBytes);
@@ -34,13 +36,13 @@ export class ExamImagesDesk {
     const { header, part10, observerPart10 } = event.image;
     const dropped = this.store.add({ header, part10, ...(observerPart10 !== undefined ? { observerPart10 } : {}) });
     if (dropped.length > 0) this.noticeDropped(dropped);
-    this.publishIfChanged();
+    this.publishSoon();
   }
 
   /** The scanner changed: a new exam empties the store; a series' status may have changed. */
   scannerChanged(): void {
     this.store.openExam(this.ctx.scanner.core().exam?.studyUid ?? null);
-    this.publishIfChanged();
+    this.publishSoon();
   }
 
   /** After a welcome (join or resume): the whole catalogue at once. */
@@ -77,6 +79,8 @@ export class ExamImagesDesk {
   }
 
   close(): void {
+    if (this.due) clearImmediate(this.due);
+    this.due = null;
     for (const sender of this.senders.values()) sender.close();
     this.senders.clear();
   }
@@ -87,6 +91,14 @@ export class ExamImagesDesk {
 
   private sequenceStatus(seriesUid: string): SequenceStatus | null {
     return this.ctx.scanner.core().queue.find((s) => s.seriesUid === seriesUid)?.status ?? null;
+  }
+
+  /** Off the live image's path: thumbnails are made after its frame went out. */
+  private publishSoon(): void {
+    this.due ??= setImmediate(() => {
+      this.due = null;
+      this.publishIfChanged();
+    });
   }
 
   private publishIfChanged(): void {

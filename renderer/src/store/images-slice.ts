@@ -172,7 +172,12 @@ export const createImagesSlice =
         catalogueKey = key;
         const state = get();
         const series: Record<string, SeriesRecord> = { ...state.series };
-        for (const entry of entries) series[entry.seriesUid] = withCatalogue(series[entry.seriesUid], entry);
+        for (const entry of entries) {
+          const before = series[entry.seriesUid];
+          // Unchanged records keep their identity: their thumbnails in the strip are not redrawn.
+          if (before?.held?.length === entry.sopInstanceUids.length && (before.thumbnail ?? null)?.sopInstanceUid === entry.thumbnail?.sopInstanceUid) continue;
+          series[entry.seriesUid] = withCatalogue(before, entry);
+        }
         // A series the gateway no longer holds (dropped, or another exam): what is here stays.
         for (const [uid, record] of Object.entries(series)) {
           if (record.held === undefined || entries.some((e) => e.seriesUid === uid)) continue;
