@@ -175,7 +175,7 @@ export const createImagesSlice =
         for (const entry of entries) {
           const before = series[entry.seriesUid];
           // Unchanged records keep their identity: their thumbnails in the strip are not redrawn.
-          if (before?.held?.length === entry.sopInstanceUids.length && (before.thumbnail ?? null)?.sopInstanceUid === entry.thumbnail?.sopInstanceUid) continue;
+          if (before?.held?.length === entry.sopInstanceUids.length && before.held[0] === entry.sopInstanceUids[0] && (before.thumbnail ?? null)?.sopInstanceUid === entry.thumbnail?.sopInstanceUid) continue;
           series[entry.seriesUid] = withCatalogue(before, entry);
         }
         // A series the gateway no longer holds (dropped, or another exam): what is here stays.
