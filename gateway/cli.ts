@@ -17,7 +17,7 @@ const USAGE = `usage: larmor gateway [--port N] [--host ADDR] [--time-scale X] [
                       [--site NAME] [--fallback TEXT] [--dicom-port M [--ae-title T]]
                       [--ice-servers JSON] [--operator-loss finish|pause|stop] [--control-grace S]
                       ${DICOM_CLI_USAGE}
-                      [--observer-phi none|full]
+                      [--observer-phi none|full] [--exam-images-mb MB]
                       [--audit-syslog tls://HOST:PORT [--audit-syslog-ca FILE]
                        [--audit-syslog-cert FILE --audit-syslog-key FILE]]
                       [--onsite-from CIDR[,CIDR]] [--allow-origin ORIGIN[,ORIGIN]]
@@ -61,6 +61,8 @@ export async function run(argv: string[]): Promise<number> {
       'ae-title': { type: 'string', default: process.env.LARMOR_AE_TITLE ?? 'LARMOR' },
       // What observers see of the patient: none (identifiers removed, PS3.15 Annex E) or full.
       'observer-phi': { type: 'string', default: process.env.LARMOR_OBSERVER_PHI ?? 'none' },
+      // The open exam's images kept for whoever joins or resumes; oldest series dropped first beyond it.
+      'exam-images-mb': { type: 'string', default: process.env.LARMOR_EXAM_IMAGES_MB },
       // The site's audit record repository (IHE ATNA): RFC 5425 syslog over TLS.
       'audit-syslog': { type: 'string', default: process.env.LARMOR_AUDIT_SYSLOG },
       'audit-syslog-ca': { type: 'string', default: process.env.LARMOR_AUDIT_SYSLOG_CA },
@@ -94,6 +96,8 @@ export async function run(argv: string[]): Promise<number> {
   const graceS = values['control-grace'] === undefined ? undefined : Number(values['control-grace']);
   if (graceS !== undefined && !(graceS >= 0 && graceS <= 3600)) return usageError(`--control-grace ${values['control-grace']} must be 0..3600 seconds`);
   const observerPhi = values['observer-phi'];
+  const examImagesMb = values['exam-images-mb'] === undefined ? undefined : Number(values['exam-images-mb']);
+  if (examImagesMb !== undefined && !(examImagesMb >= 1 && examImagesMb <= 65536)) return usageError(`--exam-images-mb ${values['exam-images-mb']} must be 1..65536 MB`);
   if (observerPhi !== 'none' && observerPhi !== 'full') return usageError(`--observer-phi ${observerPhi} must be none or full`);
   if (values['audit-syslog'] !== undefined && !/^tls:\/\/.+:\d+\/?$/.test(values['audit-syslog'])) return usageError(`--audit-syslog ${values['audit-syslog']} must be tls://HOST:PORT`);
   if (Boolean(values['audit-syslog-cert']) !== Boolean(values['audit-syslog-key'])) return usageError('--audit-syslog-cert and --audit-syslog-key go together');
@@ -162,6 +166,7 @@ export async function run(argv: string[]): Promise<number> {
       operatorLossAction: operatorLoss,
       iceServers,
       observerPhi,
+      ...(examImagesMb !== undefined ? { examImagesMb } : {}),
       auditSyslog: values['audit-syslog']
         ? {
             url: values['audit-syslog'],

@@ -39,6 +39,8 @@ export async function handleApiRequest(core: WorkstationCore, channel: unknown, 
       return undefined;
     case 'policy.current':
       return policyView(policy);
+    case 'images.fetch':
+      return core.fetchImages(parsed.data as Parameters<WorkstationCore['fetchImages']>[0]);
   }
 }
 

@@ -5,6 +5,7 @@ import type { ScannerSnapshot } from './scanner.js';
 import type { HealthView } from './health.js';
 import type { PolicyView } from './policy.js';
 import { MediaClientMessage, type MediaGatewayMessage } from './signaling.js';
+import { ImageFetchRequest, type ExamCatalogue, type ImageFetchOutcome } from './exam-images.js';
 
 /**
  * The renderer's whole view of the world: `window.larmor`, exposed by the preload (Electron) or
@@ -22,8 +23,17 @@ export interface LarmorApi {
   /** Full workstation view, pushed on every change (and once on subscribe). */
   state: { subscribe(listener: (view: WorkstationView) => void): Unsubscribe };
   log: { subscribe(listener: (entry: LogEntry) => void): Unsubscribe };
-  /** Decoded live images, each once, in arrival order. */
-  images: { subscribe(listener: (image: PreviewImage) => void): Unsubscribe };
+  /**
+   * Decoded images, each once, in arrival order: live ones, and the ones `fetch` asked for
+   * (marked `fetched`). `fetch` asks the gateway for images of the open exam it holds (the
+   * catalogue is `WorkstationView.exam`); it resolves as soon as the gateway has queued them (the
+   * images follow on `subscribe`), with the asked-for ones it does not hold in `unknown`
+   * (`code` LARMOR_E_IMAGE_NOT_HELD); it rejects (LARMOR_E_LINK_DOWN) while the link is down.
+   */
+  images: {
+    subscribe(listener: (image: PreviewImage) => void): Unsubscribe;
+    fetch(request: ImageFetchRequest): Promise<ImageFetchOutcome>;
+  };
   /**
    * WebRTC signaling with the site (docs/architecture.md "Wire protocol"): join/leave the call, publish this side's media
    * state, send descriptions and candidates; receive the room and the peers' signals.
@@ -87,6 +97,13 @@ export interface WorkstationView {
   commands: CommandView[];
   /** Link health: heartbeat figures, outage and reconnect progress (protocol/health.ts). */
   health: HealthView;
+  /**
+   * The open exam's series the gateway holds (protocol/exam-images.ts), kept up to date with the
+   * live images: what a late joiner can view, each series' thumbnail, and what `images.fetch` may
+   * ask for. null until the gateway's first catalogue after connecting. Always set by the core;
+   * optional only for views made by hand.
+   */
+  exam?: ExamCatalogue | null;
 }
 
 export type LogKind = 'link' | 'command' | 'ack' | 'scanner' | 'notice' | 'health' | 'image' | 'error';
@@ -112,6 +129,8 @@ export const IpcRequests = {
   'media.send': MediaClientMessage,
   /** The machine policy's part the page needs (protocol/policy.ts). */
   'policy.current': z.undefined(),
+  /** Held images of the open exam, by SOP Instance UIDs or series (protocol/exam-images.ts). */
+  'images.fetch': ImageFetchRequest,
 } as const;
 export type IpcRequestName = keyof typeof IpcRequests;
 
@@ -157,5 +176,7 @@ export interface PreviewImage {
   studyDescription: string;
   /** ISO time the gateway held the complete image (for latency measurement). */
   gatewayAt: string;
+  /** Sent again because it was asked for (images.fetch), not live: never "newest", never counted as arriving. */
+  fetched?: boolean;
   pixels: ArrayBuffer;
 }

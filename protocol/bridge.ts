@@ -4,6 +4,7 @@ import type { ScannerCommand } from './commands.js';
 import { codeOf, ErrorCode, LarmorError } from './errors.js';
 import type { PolicyView } from './policy.js';
 import type { MediaClientMessage, MediaGatewayMessage } from './signaling.js';
+import type { ImageFetchOutcome, ImageFetchRequest } from './exam-images.js';
 
 /**
  * The renderer bridge, described once: channel names, the envelope every answer travels in, the
@@ -28,7 +29,8 @@ const CodedErrorShape = z.object({ code: z.string(), message: z.string() });
 
 /** The answer to one request, over either transport. */
 export const BridgeResult = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), value: z.unknown() }),
+  // Optional: a request answered with nothing (link.connect, media.send) arrives as JSON without `value`.
+  z.object({ ok: z.literal(true), value: z.unknown().optional() }),
   z.object({ ok: z.literal(false), error: CodedErrorShape }),
 ]);
 export type BridgeResult = z.infer<typeof BridgeResult>;
@@ -117,7 +119,10 @@ export function createLarmorClient(transport: BridgeTransport): LarmorApi {
     commands: { send: (command: ScannerCommand) => call<CommandView>('commands.send', command) },
     state: { subscribe: subscribeState },
     log: { subscribe: (listener: (entry: LogEntry) => void) => subscribe('log', listener) },
-    images: { subscribe: (listener: (image: PreviewImage) => void) => subscribe('image', listener) },
+    images: {
+      subscribe: (listener: (image: PreviewImage) => void) => subscribe('image', listener),
+      fetch: (request: ImageFetchRequest) => call<ImageFetchOutcome>('images.fetch', request),
+    },
     media: {
       send: (message: MediaClientMessage) => call<void>('media.send', message),
       subscribe: (listener: (message: MediaGatewayMessage) => void) => subscribe('media', listener),

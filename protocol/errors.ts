@@ -95,6 +95,11 @@ export const ErrorCode = {
   /** The transfer syntax is not one this reader, writer or preview handles. */
   UNSUPPORTED_TRANSFER_SYNTAX: 'LARMOR_E_DICOM_UNSUPPORTED_TRANSFER_SYNTAX',
   UNSUPPORTED_IMAGE: 'LARMOR_E_IMAGE_UNSUPPORTED',
+  // images: the open exam's images held by the gateway (protocol/exam-images.ts)
+  /** An image.fetch named an image the gateway does not hold (never received, dropped, or of another exam). */
+  IMAGE_NOT_HELD: 'LARMOR_E_IMAGE_NOT_HELD',
+  /** The exam's images outgrew the gateway's store: its oldest series were dropped (no longer fetchable). */
+  EXAM_IMAGES_DROPPED: 'LARMOR_E_EXAM_IMAGES_DROPPED',
   // DICOM C-STORE receiver
   /** The received data set could not be parsed (truncated, corrupt, wrong transfer syntax). */
   DICOM_UNREADABLE: 'LARMOR_E_DICOM_UNREADABLE',

@@ -23,6 +23,12 @@ export const ImageFrameHeader = z.object({
    * Present when the image travels in several binary messages (see encodeImageFrameChunks): this
    * message carries bytes [offset, offset + its length) of the Part 10 file of `total` bytes.
    */
+  /**
+   * A held image sent again because the client asked for it (image.fetch, protocol/exam-images.ts),
+   * not a live one: `seq` is the number it had when live; the client neither sequences it nor
+   * counts it as new.
+   */
+  fetched: z.literal(true).optional(),
   part: z.object({ index: z.number().int().nonnegative(), count: z.number().int().min(2), offset: z.number().int().nonnegative(), total: z.number().int().positive() }).optional(),
 });
 export type ImageFrameHeader = z.infer<typeof ImageFrameHeader>;

@@ -17,3 +17,4 @@ export * from './auth.js';
 export * from './sso-return.js';
 export * from './policy.js';
 export * from './desk.js';
+export * from './exam-images.js';

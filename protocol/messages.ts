@@ -4,6 +4,7 @@ import { ScannerSnapshot } from './scanner.js';
 import { OnsiteMessage } from './onsite.js';
 import { Role } from './roles.js';
 import { CollabEventBodies, CollabMessage, CollabStateMessage } from './collaboration.js';
+import { ExamCatalogueMessage, ImageFetchMessage, ImageFetchResultMessage } from './exam-images.js';
 import { MediaJoinMessage, MediaLeaveMessage, MediaStateMessage, MediaRoomMessage, SignalMessage, SignalRelayMessage } from './signaling.js';
 
 export { Role } from './roles.js';
@@ -77,9 +78,11 @@ export const ClientMessage = z.discriminatedUnion('type', [
   MediaStateMessage,
   SignalMessage,
   CollabMessage,
+  // the open exam's images (protocol/exam-images.ts)
+  ImageFetchMessage,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
-export const CLIENT_MESSAGE_TYPES: readonly string[] = ['hello', 'command', 'command.status', 'ping', 'onsite', 'media.join', 'media.leave', 'media.state', 'signal', 'collab'];
+export const CLIENT_MESSAGE_TYPES: readonly string[] = ['hello', 'command', 'command.status', 'ping', 'onsite', 'media.join', 'media.leave', 'media.state', 'signal', 'collab', 'image.fetch'];
 
 // ---------------------------------------------------------------- gateway -> client
 
@@ -177,5 +180,7 @@ export const GatewayMessage = z.discriminatedUnion('type', [
   MediaRoomMessage,
   SignalRelayMessage,
   CollabStateMessage,
+  ExamCatalogueMessage,
+  ImageFetchResultMessage,
 ]);
 export type GatewayMessage = z.infer<typeof GatewayMessage>;

@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import { decodeImageFrame, encodeImageFrameChunks, type EventMessage, type GatewayEventBody, type ImageFrameHeader } from '../../protocol/index.js';
+import { encodeImageFrameChunks, type EventMessage, type GatewayEventBody, type ImageFrameHeader } from '../../protocol/index.js';
 
 /** One numbered event, serialised once and sent as is to every client (and on replay). */
 export interface BufferedEvent {
@@ -14,10 +14,17 @@ export interface BufferedEvent {
    */
   observerFrame?: EventFrame | null;
   /**
-   * Makes `observerFrame` when an observer first needs it (an image: de-identifying costs a copy
-   * of the whole object, so none is made, or held, while no observer watches); used once.
+   * Makes `observerFrame` (and `image.observerPart10`) when an observer first needs it (an
+   * image: de-identifying costs a copy of the whole object, so none is made, or held, while no
+   * observer watches); used once.
    */
   observerCopy?: () => void;
+  /**
+   * An image event's Part 10 bytes as views into its frames (the original bytes when chunked),
+   * so the exam image store (gateway/images/exam-image-store.ts) holds the same memory, not a copy.
+   * `observerPart10` is set when the observer copy is made: null when withheld from observers.
+   */
+  image?: { header: ImageFrameHeader; part10: Uint8Array; observerPart10?: Uint8Array | null };
 }
 
 /** One event as it goes on the wire: a JSON text, one binary message, or an image's chunks. */
@@ -31,7 +38,7 @@ export interface ObserverRedaction {
 }
 
 /** The frame one session gets for an event: null means it gets nothing. */
-function frameFor(role: string | null, event: BufferedEvent): EventFrame | null {
+export function frameFor(role: string | null, event: BufferedEvent): EventFrame | null {
   if (role !== 'observer') return event.frame;
   if (event.observerCopy) {
     const make = event.observerCopy;
@@ -99,15 +106,18 @@ export class EventBuffer {
   appendImage(header: Omit<ImageFrameHeader, 'seq' | 'at'>, part10: Uint8Array): BufferedEvent {
     const full = { ...header, seq: ++this.seq, at: new Date().toISOString() };
     // Below the WebSocket frame limit whatever the image's size: a resume can always deliver it.
-    const event: BufferedEvent = { seq: full.seq, frame: imageFrame(full, part10) };
+    const frame = imageFrame(full, part10);
+    const image: NonNullable<BufferedEvent['image']> = { header: full, part10: heldPart10(frame, part10) };
+    const event: BufferedEvent = { seq: full.seq, frame, image };
     const redaction = this.redaction;
     if (redaction) {
-      // Made from the full frame this event holds (part10 itself is not kept), and counted in
-      // the buffer's bytes from then on. De-identify the whole object first, then chunk it:
-      // every observer chunk carries de-identified bytes.
+      // Made from the bytes this event holds, and counted in the buffer's bytes from then on.
+      // De-identify the whole object first, then chunk it: every observer chunk carries
+      // de-identified bytes.
       event.observerCopy = () => {
-        const observerPart10 = redaction.part10(part10Of(event.frame), full);
+        const observerPart10 = redaction.part10(image.part10, full);
         event.observerFrame = observerPart10 === null ? null : imageFrame(full, observerPart10);
+        image.observerPart10 = observerPart10 === null || event.observerFrame === null ? null : heldPart10(event.observerFrame, observerPart10);
         this.grew(event, frameBytes(event.observerFrame));
       };
     }
@@ -148,21 +158,12 @@ export class EventBuffer {
   }
 }
 
-/** The Part 10 bytes an image frame carries: a view of a single frame, the chunks joined otherwise. */
-function part10Of(frame: EventFrame): Uint8Array {
-  if (typeof frame === 'string') throw new TypeError('not an image frame');
-  if (frame instanceof Uint8Array) return decodeImageFrame(frame).part10;
-  const parts = frame.map((chunk) => decodeImageFrame(chunk).part10);
-  const whole = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    whole.set(part, at);
-    at += part.length;
-  }
-  return whole;
-}
-
 function imageFrame(header: ImageFrameHeader, part10: Uint8Array): EventFrame {
   const chunks = encodeImageFrameChunks(header, part10);
   return chunks.length === 1 ? chunks[0]! : chunks;
+}
+
+/** The Part 10 bytes inside a one-message frame (its tail), or the given bytes when it was chunked. */
+function heldPart10(frame: EventFrame, part10: Uint8Array): Uint8Array {
+  return frame instanceof Uint8Array ? frame.subarray(frame.length - part10.length) : part10;
 }

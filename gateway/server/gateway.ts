@@ -48,6 +48,8 @@ import { deidentifyPart10 } from '../images/deidentify-part10.js';
 import { deidentifyChatEntry, deidentifyEventBody, deidentifySnapshot, type ObserverPhi } from './observer-phi.js';
 import { AuditShipper, parseSyslogUrl, type AuditSyslogOptions } from '../audit/syslog/audit-shipper.js';
 import type { ImageLimits } from '../../native-bridge/image-limits.js';
+import { ExamImagesDesk } from './exam-images-desk.js';
+import { DEFAULT_EXAM_IMAGES_MB } from '../images/exam-image-store.js';
 import { AddressCounter, DEFAULT_LINK_LIMITS, MessageRate, RefusalAudit, type LinkLimits } from './link-limits.js';
 
 export interface GatewayOptions {
@@ -100,6 +102,10 @@ export interface GatewayOptions {
   imageLimits?: ImageLimits;
   /** Per-connection message rate, per-address connections, refusal audit window (DEFAULT_LINK_LIMITS). */
   linkLimits?: Partial<LinkLimits>;
+  /** Bound of the open exam's images kept for clients that join or resume, in MB (default DEFAULT_EXAM_IMAGES_MB); oldest series dropped first. */
+  examImagesMb?: number;
+  /** Fetched images wait while a socket has more than this many bytes queued (default CATCH_UP_HIGH_WATER_BYTES). */
+  catchUpHighWaterBytes?: number;
 }
 
 /** A client silent for this many heartbeat intervals is considered gone. */
@@ -142,6 +148,8 @@ export class Gateway {
   private readonly media: MediaRelay;
   private readonly handshake: Handshake;
   private readonly collaboration: CollaborationDesk;
+  /** The open exam's images, the series catalogue and image.fetch (docs/architecture.md "The image's path"). */
+  readonly examImages: ExamImagesDesk;
   private liveness: NodeJS.Timeout | null = null;
   private plansWatch: NodeJS.Timeout | null = null;
   /** People who may sign in (gateway/accounts), in the gateway's SQLite file. */
@@ -225,6 +233,8 @@ export class Gateway {
       lastSeq: () => this.events.lastSeq,
     });
     this.scanner.on('change', () => this.publishSnapshot());
+    this.examImages = new ExamImagesDesk(ctx, { maxBytes: (options.examImagesMb ?? DEFAULT_EXAM_IMAGES_MB) * 1024 * 1024, highWaterBytes: options.catchUpHighWaterBytes });
+    this.scanner.on('change', () => this.examImages.scannerChanged());
     const handler = (req: IncomingMessage, res: ServerResponse) => this.handleHttp(req, res);
     this.http = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(handler);
     this.wss = new WebSocketServer({
@@ -331,6 +341,7 @@ export class Gateway {
     this.collaboration.sentImages.add(header.sopInstanceUid);
     const event = this.events.appendImage(header, part10);
     this.sessions.broadcast(event);
+    this.examImages.imagePublished(event);
   }
 
   /** An image's de-identified copy, made when an observer first needs it; a withheld one is audited then, once. */
@@ -352,6 +363,7 @@ export class Gateway {
     this.control.clear();
     this.refusals.flush();
     await this.imaging?.close();
+    this.examImages.close();
     if (this.liveness) clearInterval(this.liveness);
     if (this.plansWatch) clearInterval(this.plansWatch);
     for (const s of this.sessions.values()) s.ws.terminate();
@@ -456,6 +468,8 @@ export class Gateway {
         void this.handshake.greet(session, message).then(() => {
           // After the welcome (and any replay): chat, marks, proposals and plans to catch up on.
           if (session.role !== null) this.sessions.send(session, { type: 'collab.state', state: this.collabStateFor(session.role!) });
+          // Then the exam's series, so a late joiner or a resumed link sees the whole exam.
+          this.examImages.greeted(session);
         });
         return;
       case 'collab':
@@ -476,11 +490,15 @@ export class Gateway {
       case 'signal':
         if (session.role === null) return this.sessions.sendError(session, ErrorCode.HELLO_REQUIRED, 'send hello before joining media');
         return this.media.handle(session, message);
+      case 'image.fetch':
+        if (session.role === null) return this.sessions.sendError(session, ErrorCode.HELLO_REQUIRED, 'send hello before fetching images');
+        return this.examImages.fetch(session, message);
     }
   }
 
   private leave(session: ClientSession): void {
     this.sessions.remove(session.id);
+    this.examImages.sessionLeft(session);
     if (session.role === null || this.closing) return;
     this.audit(session, 'disconnect', 'observed', null);
     this.media.sessionLeft(session);

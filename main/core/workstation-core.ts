@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { ImageFetchRequest, type ExamCatalogue, type ImageFetchOutcome } from '../../protocol/index.js';
 import { ConnectRequest, ErrorCode, ImageChunkAssembler, LarmorError, decodeImageFrame, describeIssues, type ImageFrameHeader, type CollabEventBody, type CollabState, type CommandView, type GatewayMessage, type LinkView, type LogEntry, type MediaClientMessage, type MediaGatewayMessage, type PreviewImage, type ScannerCommand, type ScannerSnapshot, type WelcomeMessage, type WorkstationView } from '../../protocol/index.js';
 import { type HealthThresholds, type HealthView, type MediaHealthView, type ReconnectPolicy } from '../../protocol/health.js';
 import type { Random } from '../../base/common/random.js';
@@ -78,6 +79,11 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   /** Images larger than one WebSocket message arrive in chunks; whole ones are sequenced. */
   private readonly imageChunks = new ImageChunkAssembler();
   private connectAttempt = 0;
+  /** The open exam's series the gateway holds (its last `exam.catalogue`, plus live images since). */
+  private catalogue: ExamCatalogue | null = null;
+  /** image.fetch requests waiting for their answer, by id. */
+  private readonly fetches = new Map<string, { resolve: (outcome: ImageFetchOutcome) => void; reject: (err: Error) => void }>();
+  private fetchCount = 0;
   readonly relay: CommandRelay;
 
   constructor(options: WorkstationCoreOptions = {}) {
@@ -112,7 +118,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   }
 
   view(): WorkstationView {
-    return { link: { ...this.linkView }, snapshot: this.snapshot, commands: this.relay.recent().map((c) => ({ ...c })), health: { ...this.health, media: this.mediaHealth } };
+    return { link: { ...this.linkView }, snapshot: this.snapshot, commands: this.relay.recent().map((c) => ({ ...c })), health: { ...this.health, media: this.mediaHealth }, exam: this.catalogue };
   }
 
   get lastEventSeq(): number {
@@ -130,6 +136,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     this.lastSeq = 0;
     this.bootId = null;
     this.resumeSecret = null;
+    this.catalogue = null;
     this.setLink({ status: 'connecting', url: rest.url, role: rest.role, name, sessionId: null, error: null, policy: null });
     const attempt = ++this.connectAttempt;
     // Sign in over HTTP(S) first; only the session credential is kept, for reconnects.
@@ -147,6 +154,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   disconnect(): void {
     this.connectAttempt++;
     this.supervisor.stop(null);
+    this.failFetches(ErrorCode.LINK_DOWN, 'disconnected');
     this.relay.giveUp(ErrorCode.OUTCOME_UNKNOWN, 'disconnected by the user before the gateway answered: the outcome is asked for again at the next connection');
     this.setLink({ ...DISCONNECTED });
   }
@@ -181,6 +189,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
       this.publishState();
     });
     s.on('down', ({ code, reason }) => {
+      this.failFetches(code, reason);
       // In-flight commands stay in flight: resent (or looked up, when too old) after the reconnect.
       this.setLink({ ...this.linkView, status: 'lost', error: { code, message: reason } });
     });
@@ -332,6 +341,16 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
       case 'collab.state':
         this.emit('collab-state', message.state);
         return;
+      case 'exam.catalogue':
+        this.catalogue = message.catalogue;
+        this.publishState();
+        return;
+      case 'image.fetch.result': {
+        const pending = this.fetches.get(message.id);
+        this.fetches.delete(message.id);
+        pending?.resolve({ queued: message.queued, unknown: message.unknown, code: message.code, reason: message.reason });
+        return;
+      }
       case 'error':
         this.record({ type: 'protocol-error', at: now(), code: message.code, message: message.message });
         return;
@@ -349,15 +368,19 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     if (decoder === null) return;
     let seq: number;
     let frame: Uint8Array | null;
+    let fetched: boolean;
     try {
       frame = this.imageChunks.add(chunk);
       if (frame === null) return; // more parts to come
-      seq = decodeImageFrame(frame).header.seq;
+      const header = decodeImageFrame(frame).header;
+      seq = header.seq;
+      fetched = header.fetched === true;
     } catch (err) {
       this.applyImage({ ok: false, seq: null, code: (err as { code?: string }).code ?? ErrorCode.INTERNAL, message: (err as Error).message });
       return;
     }
-    if (!this.acceptSeq(seq)) return; // replayed after a resume: already seen
+    // A fetched image (image.fetch) keeps the number it had live: it is not sequenced at all.
+    if (!fetched && !this.acceptSeq(seq)) return; // replayed after a resume: already seen
     const result = decoder(frame);
     if (!(result instanceof Promise) && this.imagesPending === 0) {
       this.applyImage(result);
@@ -377,9 +400,49 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
       return;
     }
     const { header, part10 } = result;
+    if (header.fetched) {
+      // Asked for, not new: shown, but neither recorded nor counted as received.
+      for (const image of result.images) this.emit('image', image);
+      return;
+    }
+    this.noteLiveImage(header, result.images[0]);
     this.emit('image-received', header, part10);
     this.record({ type: 'image', at: now(), seq: header.seq, sopInstanceUid: header.sopInstanceUid, seriesUid: header.seriesUid, transferSyntaxUid: header.transferSyntaxUid, bytes: part10.length, source: header.source });
     for (const image of result.images) this.emit('image', image);
+  }
+
+  /**
+   * Ask the gateway for held images of the open exam (docs/architecture.md "The image's path").
+   * Resolves when the gateway has queued them; the images arrive as `image` events marked fetched.
+   */
+  fetchImages(request: unknown): Promise<ImageFetchOutcome> {
+    const parsed = ImageFetchRequest.safeParse(request);
+    if (!parsed.success) return Promise.reject(new LarmorError(ErrorCode.INVALID_PARAMETER, describeIssues(parsed.error.issues)));
+    const id = `fetch-${++this.fetchCount}`;
+    if (!this.supervisor.send({ type: 'image.fetch', id, request: parsed.data })) {
+      return Promise.reject(new LarmorError(ErrorCode.LINK_DOWN, 'not connected to the gateway: images cannot be fetched now'));
+    }
+    return new Promise((resolve, reject) => this.fetches.set(id, { resolve, reject }));
+  }
+
+  private failFetches(code: string, reason: string): void {
+    for (const pending of this.fetches.values()) pending.reject(new LarmorError(ErrorCode.LINK_DOWN, `the link went down before the gateway answered the fetch (${code}: ${reason})`));
+    this.fetches.clear();
+  }
+
+  /**
+   * A live image joins the catalogue at once (the gateway re-sends it only when a series begins,
+   * changes status or is dropped). Not published on its own: the next state push carries it.
+   */
+  private noteLiveImage(header: ImageFrameHeader, image: PreviewImage | undefined): void {
+    if (this.catalogue === null) return;
+    const known = this.catalogue.series.find((s) => s.seriesUid === header.seriesUid);
+    if (known?.sopInstanceUids.includes(header.sopInstanceUid)) return;
+    const entry = known ?? { seriesUid: header.seriesUid, seriesNumber: image?.seriesNumber ?? null, description: image?.seriesDescription ?? '', status: 'receiving' as const, imageCount: 0, imagesExpected: header.imagesInSeries, sopInstanceUids: [], thumbnail: null };
+    const sopInstanceUids = [...entry.sopInstanceUids, header.sopInstanceUid];
+    const updated = { ...entry, sopInstanceUids, imageCount: sopInstanceUids.length };
+    // A new object each time: views already handed out are never changed under their holders.
+    this.catalogue = { ...this.catalogue, series: known ? this.catalogue.series.map((s) => (s === known ? updated : s)) : [...this.catalogue.series, updated] };
   }
 
   private setLink(view: LinkView): void {

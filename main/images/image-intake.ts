@@ -31,7 +31,8 @@ export function intakeImageFrame(frame: Uint8Array, options: IntakeOptions = {})
       options.codecs ?? defaultCodecs,
       options.limits ?? DEFAULT_IMAGE_LIMITS,
     );
-    return { ok: true, seq: header.seq, header, part10, images };
+    // A fetched image (image.fetch) says so on every preview: the renderer never takes it for a live arrival.
+    return { ok: true, seq: header.seq, header, part10, images: header.fetched ? images.map((image) => ({ ...image, fetched: true })) : images };
   } catch (err) {
     return { ok: false, seq: header.seq, code: codeOf(err), message: (err as Error).message };
   }

@@ -232,6 +232,8 @@ export function installFakeLarmor(scenario: FakeScenario): void {
         if (!scenario.disconnected) images.forEach(listener);
         return () => undefined;
       },
+      // The demo's images are all here already: nothing held elsewhere to fetch.
+      fetch: async () => ({ queued: 0, unknown: [], code: null, reason: null }),
     },
   };
   (window as unknown as { larmor: LarmorApi }).larmor = api;

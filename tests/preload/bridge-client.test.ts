@@ -14,6 +14,10 @@ import { BRIDGE_TOKEN_META, BROWSER_BRIDGE_PATH, bridgeChannel, createLarmorClie
 import { ErrorCode } from '../../protocol/errors.js';
 import { UNRESTRICTED_POLICY_VIEW } from '../../protocol/policy.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { startTestGateway } from '../helpers/gateway.js';
+import { testLogin } from '../helpers/accounts.js';
+import { mrImage } from '../helpers/mr-images.js';
+import { attachImageIntake } from '../../main/images/image-intake.js';
 
 /**
  * One suite, both shells: the renderer must not be able to tell the Electron preload from the
@@ -143,6 +147,22 @@ describe.each([
     const { api } = await harness();
     const refused = api.commands.send({ name: 'scan.warp' } as never);
     await expect(refused).rejects.toMatchObject({ code: ErrorCode.IPC_INVALID_PAYLOAD, message: expect.stringContaining('commands.send') });
+  });
+
+  it('fetches held images through the core: the outcome comes back, the images on images.subscribe marked fetched', async () => {
+    const { api, core } = await harness();
+    const gateway = await startTestGateway();
+    cleanups.push(() => gateway.close());
+    expect(gateway.imaging!.pipeline.accept(mrImage(1, 1), 'c-store').ok).toBe(true);
+    attachImageIntake(core);
+    await api.link.connect({ url: gateway.url, role: 'operator', ...testLogin('Tech') });
+    const images = collect<PreviewImage>(api.images.subscribe);
+    const state = collect<WorkstationView>(api.state.subscribe);
+    await expect.poll(() => state.values.at(-1)?.exam?.series.length).toBe(1);
+    await expect(api.images.fetch({ sopInstanceUids: ['2.25.1.1.1', '2.25.404'] })).resolves.toMatchObject({ queued: 1, unknown: ['2.25.404'], code: ErrorCode.IMAGE_NOT_HELD });
+    await expect.poll(() => images.values.length).toBe(1);
+    expect(images.values[0]).toMatchObject({ sopInstanceUid: '2.25.1.1.1', fetched: true });
+    await expect(api.images.fetch({ seriesUid: 42 } as never)).rejects.toMatchObject({ code: ErrorCode.IPC_INVALID_PAYLOAD });
   });
 });
 

@@ -2,6 +2,7 @@ import { PARAM_LIMITS } from '../../gateway/simulator/parameter-limits.js';
 import { offlineHealth } from '../../protocol/health.js';
 import type { CommandView, LarmorApi, LinkView, LogEntry, WorkstationView } from '../../protocol/api.js';
 import type { ScannerCommand } from '../../protocol/commands.js';
+import type { ImageFetchRequest } from '../../protocol/exam-images.js';
 import type { QueuedSequence, ScannerSnapshot, SequenceParams } from '../../protocol/scanner.js';
 
 export const T2_PARAMS: SequenceParams = {
@@ -61,6 +62,8 @@ export function fakeApi() {
   const logListeners = new Set<(e: LogEntry) => void>();
   const sent: { command: ScannerCommand; resolve(view: CommandView): void; reject(error: unknown): void }[] = [];
   const connects: unknown[] = [];
+  /** What the page asked images.fetch for, in order. */
+  const fetches: ImageFetchRequest[] = [];
   let connectBehaviour: () => Promise<void> = async () => undefined;
   const api: LarmorApi = {
     link: {
@@ -86,12 +89,19 @@ export function fakeApi() {
         return () => logListeners.delete(listener);
       },
     },
-    images: { subscribe: () => () => undefined },
+    images: {
+      subscribe: () => () => undefined,
+      fetch: async (request) => {
+        fetches.push(request);
+        return { queued: 0, unknown: [], code: null, reason: null };
+      },
+    },
   };
   return {
     api,
     sent,
     connects,
+    fetches,
     stateListeners,
     logListeners,
     pushView: (v: WorkstationView) => stateListeners.forEach((l) => l(v)),

@@ -6,6 +6,7 @@ import { renderThumbnail } from '../viewer/render.js';
 import { imageWindow } from '../viewer/window-level.js';
 import { seriesTotal, thumbnailImage } from '../viewer/series.js';
 import { pixelShape } from '../viewer/geometry.js';
+import { catalogueThumbnailRgba } from '../viewer/catalogue-thumbnail.js';
 import './viewer.css';
 
 /** Thumbnail edge in canvas pixels. */
@@ -60,6 +61,8 @@ const SeriesThumb = memo(function SeriesThumb({ uid }: { uid: string }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const button = useRef<HTMLButtonElement>(null);
   const representative = record ? thumbnailImage(record) : null;
+  // The gateway's thumbnail, for a series whose images are not here (someone who joined late, or released ones).
+  const catalogueThumbnail = representative ? null : (record?.thumbnail ?? null);
   // The acquisition behind the series, when it is in this exam's queue: it says whether more will come.
   const sequence = useApp((s) => s.snapshot?.queue.find((q) => q.seriesUid === uid) ?? null);
 
@@ -67,7 +70,16 @@ const SeriesThumb = memo(function SeriesThumb({ uid }: { uid: string }) {
   useLayoutEffect(() => {
     const el = canvas.current;
     const context = el?.getContext('2d');
-    if (!representative || !el || !context) return;
+    if (!el || !context) return;
+    if (!representative) {
+      const thumb = catalogueThumbnail ? catalogueThumbnailRgba(catalogueThumbnail) : null;
+      context.clearRect(0, 0, el.width, el.height);
+      if (!thumb) return;
+      const data = context.createImageData(thumb.width, thumb.height);
+      data.data.set(thumb.rgba);
+      context.putImageData(data, Math.floor((THUMB_SIZE - thumb.width) / 2), Math.floor((THUMB_SIZE - thumb.height) / 2));
+      return;
+    }
     const { meta, pixels } = representative;
     // The table the viewport uses too (see lutRange): while both show the image's own window, it is built once.
     const { minStored, maxStored } = lutRange(pixels);
@@ -84,7 +96,7 @@ const SeriesThumb = memo(function SeriesThumb({ uid }: { uid: string }) {
     const data = context.createImageData(thumb.width, thumb.height);
     data.data.set(thumb.rgba);
     context.putImageData(data, Math.floor((THUMB_SIZE - thumb.width) / 2), Math.floor((THUMB_SIZE - thumb.height) / 2));
-  }, [representative]);
+  }, [representative, catalogueThumbnail]);
 
   // Keep the selected thumbnail in view when it becomes selected or moves in the strip; not on every
   // image it receives: scrollIntoView forces a layout, once per live image on the critical path.
@@ -95,7 +107,10 @@ const SeriesThumb = memo(function SeriesThumb({ uid }: { uid: string }) {
 
   if (!record) return null;
   const total = seriesTotal(record);
-  const incomplete = record.expected !== null && record.images.length < record.expected;
+  // Known to exist: here, released to save memory, or held at the gateway.
+  const known = Math.max(record.images.length + (record.evicted?.length ?? 0), record.held?.length ?? 0);
+  const incomplete = record.expected !== null && known < record.expected;
+  const notHere = known - record.images.length;
   const status = seriesStatus(sequence?.status ?? null, incomplete);
   return (
     <li>
@@ -106,8 +121,9 @@ const SeriesThumb = memo(function SeriesThumb({ uid }: { uid: string }) {
         data-testid="series-thumb"
         data-series-uid={uid}
         data-images={record.images.length}
+        data-not-loaded={notHere}
         aria-pressed={selected}
-        title={`Series ${record.number ?? '—'} ${record.description}: ${record.images.length} of ${total} images${status ? `, ${status.word}` : ''}${sequence?.endReason ? ` (${sequence.endReason})` : ''}`}
+        title={`Series ${record.number ?? '—'} ${record.description}: ${record.images.length} of ${total} images${notHere > 0 ? ` here, ${notHere} at the scanner (opened: loaded)` : ''}${status ? `, ${status.word}` : ''}${sequence?.endReason ? ` (${sequence.endReason})` : ''}`}
         data-status={status?.key ?? 'complete'}
         onClick={() => appStore.getState().selectSeries(uid)}
       >
@@ -126,6 +142,11 @@ const SeriesThumb = memo(function SeriesThumb({ uid }: { uid: string }) {
             ) : null}
           </span>
           <span className="thumb-state">
+            {notHere > 0 ? (
+              <span className="muted" data-testid="series-at-gateway">
+                {record.images.length === 0 ? 'at scanner' : `${notHere} at scanner`}
+              </span>
+            ) : null}
             {selected ? <span className="tone-info">▶ Viewing</span> : null}
             {newest && !selected ? <span className="muted">newest</span> : null}
           </span>

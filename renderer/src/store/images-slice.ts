@@ -1,6 +1,8 @@
 import type { LogEntry, PreviewImage } from '../../../protocol/api.js';
+import { MAX_FETCH_UIDS, type ExamCatalogue } from '../../../protocol/exam-images.js';
 import { ImageRefusedError, toViewerImage } from '../viewer/pixels.js';
-import { addImage, afterArrival, afterUserPick, newestSeries, orderSeries, type SeriesRecord } from '../viewer/series.js';
+import { addImage, afterArrival, afterUserPick, missingImages, newestSeries, orderSeries, withCatalogue, type SeriesRecord } from '../viewer/series.js';
+import { DEFAULT_IMAGE_BUDGET_BYTES, chooseEvictions, pixelBytes } from '../viewer/memory-budget.js';
 import type { WindowLevel } from '../viewer/voi-lut.js';
 import type { SliceCreator, StoreDeps } from './types.js';
 
@@ -43,8 +45,16 @@ export interface ImagesSlice {
   seriesViews: Record<string, SeriesView>;
   /** The latest refused image (by the core or by this window), until dismissed. */
   imageRefusal: ImageRefusal | null;
+  /** Live images taken (fetched ones are not counted). */
   imagesReceived: number;
+  /** Bytes of decoded pixels held, kept within `imageBudgetBytes` by releasing the least recently viewed. */
+  decodedBytes: number;
+  imageBudgetBytes: number;
   receiveImage(image: PreviewImage): void;
+  /** The gateway's catalogue of the open exam (WorkstationView.exam): series shown before their images are here. */
+  receiveCatalogue(exam: ExamCatalogue | null | undefined): void;
+  /** Fetch the series' images that are held at the gateway but not here (never received, or released). */
+  loadSeries(uid: string): void;
   noteImageLog(entry: LogEntry): void;
   dismissImageRefusal(): void;
   selectSeries(uid: string): void;
@@ -60,10 +70,26 @@ export interface ImagesSlice {
 export const createImagesSlice =
   (deps: StoreDeps): SliceCreator<ImagesSlice> =>
   (set, get) => {
+    const budget = deps.imageBudgetBytes ?? DEFAULT_IMAGE_BUDGET_BYTES;
+    /** When each image was last on screen (or arrived), by SOP Instance UID: the eviction order. */
+    const viewedAt = new Map<string, number>();
+    let clock = 0;
+    const touch = (sop: string | undefined) => sop !== undefined && viewedAt.set(sop, ++clock);
+    /** Asked for and not yet here: not asked for twice. */
+    const fetching = new Set<string>();
+    let catalogueKey = '';
+
     function refuse(error: { code: string; message: string }): void {
       const entry: LogEntry = { at: deps.now(), kind: 'image', level: 'warning', text: `image refused by the viewer: ${error.code} ${error.message}`, error };
       set({ imageRefusal: { at: entry.at, ...error } });
       get().appendLog(entry);
+    }
+
+    function releaseOverBudget(series: Record<string, SeriesRecord>, total: number, selectedUid: string | null, seriesViews: Record<string, SeriesView>): number {
+      const onScreen = currentImage({ series, seriesViews }, selectedUid)?.image.meta.sopInstanceUid ?? null;
+      const bytes = releaseOverBudgetIn(series, total, budget, (sop) => viewedAt.get(sop) ?? 0, onScreen);
+      for (const record of Object.values(series)) for (const meta of record.evicted ?? []) viewedAt.delete(meta.sopInstanceUid);
+      return bytes;
     }
 
     function moveTo(index: number): void {
@@ -74,6 +100,9 @@ export const createImagesSlice =
       const clamped = Math.min(record.images.length - 1, Math.max(0, index));
       const view = seriesViews[uid] ?? INITIAL_SERIES_VIEW;
       const sop = record.images[clamped].meta.sopInstanceUid;
+      touch(sop);
+      // Paging through a series whose images were released or never fetched brings them back.
+      get().loadSeries(uid);
       if (view.currentSop === sop && view.pinned) return;
       set({ seriesViews: { ...seriesViews, [uid]: { ...view, currentSop: sop, pinned: true } } });
     }
@@ -87,10 +116,14 @@ export const createImagesSlice =
       seriesViews: {},
       imageRefusal: null,
       imagesReceived: 0,
+      decodedBytes: 0,
+      imageBudgetBytes: budget,
 
       receiveImage: (image) => {
         const state = get();
-        const arrival = state.imagesReceived + 1;
+        // A fetched image is not an arrival: it never becomes "newest" nor moves the selection.
+        const fetched = image.fetched === true;
+        const arrival = fetched ? 0 : state.imagesReceived + 1;
         let viewerImage;
         try {
           viewerImage = toViewerImage(image, arrival);
@@ -100,14 +133,23 @@ export const createImagesSlice =
           return;
         }
         const uid = viewerImage.meta.seriesUid;
-        const updated = addImage(state.series[uid], viewerImage);
+        const sop = viewerImage.meta.sopInstanceUid;
+        fetching.delete(sop);
+        let prior = state.series[uid];
+        // Released earlier and fetched again: its pixels are back.
+        if (prior?.evicted?.some((meta) => meta.sopInstanceUid === sop)) prior = { ...prior, evicted: prior.evicted.filter((meta) => meta.sopInstanceUid !== sop) };
+        const updated = addImage(prior, viewerImage);
         if (!updated) return; // the same SOP instance again: shown once
+        touch(sop);
         const series = { ...state.series, [uid]: updated };
         const newestSeriesUid = newestSeries(Object.values(series));
-        const selection = afterArrival({ selectedUid: state.selectedSeriesUid, followLatest: state.followLatest }, newestSeriesUid);
+        const selection = fetched
+          ? { selectedUid: state.selectedSeriesUid ?? uid, followLatest: state.followLatest }
+          : afterArrival({ selectedUid: state.selectedSeriesUid, followLatest: state.followLatest }, newestSeriesUid);
         // A series nobody has paged through shows its newest image, so a live acquisition is seen as it happens.
         const view = state.seriesViews[uid] ?? INITIAL_SERIES_VIEW;
-        const seriesViews = view.pinned ? state.seriesViews : { ...state.seriesViews, [uid]: { ...view, currentSop: viewerImage.meta.sopInstanceUid } };
+        const seriesViews = view.pinned || fetched ? state.seriesViews : { ...state.seriesViews, [uid]: { ...view, currentSop: sop } };
+        const decodedBytes = releaseOverBudget(series, state.decodedBytes + pixelBytes(viewerImage), selection.selectedUid, seriesViews);
         // The strip order only changes when a series begins (or is renumbered): keeping the same
         // array then spares the strip and every thumbnail a re-render per image.
         const order = orderSeries(Object.values(series));
@@ -118,8 +160,60 @@ export const createImagesSlice =
           selectedSeriesUid: selection.selectedUid,
           followLatest: selection.followLatest,
           seriesViews,
-          imagesReceived: arrival,
+          imagesReceived: fetched ? state.imagesReceived : arrival,
+          decodedBytes,
         });
+      },
+
+      receiveCatalogue: (exam) => {
+        const entries = exam?.series ?? [];
+        const key = `${exam?.studyUid ?? ''}|${entries.map((e) => `${e.seriesUid}:${e.imageCount}:${e.status}:${e.thumbnail?.sopInstanceUid ?? ''}`).join(',')}`;
+        if (key === catalogueKey) return;
+        catalogueKey = key;
+        const state = get();
+        const series: Record<string, SeriesRecord> = { ...state.series };
+        for (const entry of entries) {
+          const before = series[entry.seriesUid];
+          // Unchanged records keep their identity: their thumbnails in the strip are not redrawn.
+          if (before?.held?.length === entry.sopInstanceUids.length && before.held[0] === entry.sopInstanceUids[0] && (before.thumbnail ?? null)?.sopInstanceUid === entry.thumbnail?.sopInstanceUid) continue;
+          series[entry.seriesUid] = withCatalogue(before, entry);
+        }
+        // A series the gateway no longer holds (dropped, or another exam): what is here stays.
+        for (const [uid, record] of Object.entries(series)) {
+          if (record.held === undefined || entries.some((e) => e.seriesUid === uid)) continue;
+          if (record.images.length === 0) delete series[uid];
+          else series[uid] = { ...record, held: [], evicted: [] };
+        }
+        const newestSeriesUid = newestSeries(Object.values(series));
+        const selection = afterArrival({ selectedUid: state.selectedSeriesUid && series[state.selectedSeriesUid] ? state.selectedSeriesUid : null, followLatest: state.followLatest }, newestSeriesUid);
+        const order = orderSeries(Object.values(series));
+        set({
+          series,
+          seriesOrder: sameOrder(order, state.seriesOrder) ? state.seriesOrder : order,
+          newestSeriesUid,
+          selectedSeriesUid: selection.selectedUid,
+          followLatest: selection.followLatest,
+        });
+        // Someone who joins sees the exam's latest series at once, its images fetched.
+        if (selection.selectedUid && series[selection.selectedUid]!.images.length === 0) get().loadSeries(selection.selectedUid);
+      },
+
+      loadSeries: (uid) => {
+        const record = get().series[uid];
+        const api = deps.api();
+        if (!record || !api) return;
+        const missing = missingImages(record).filter((sop) => !fetching.has(sop)).slice(0, MAX_FETCH_UIDS);
+        if (missing.length === 0) return;
+        for (const sop of missing) fetching.add(sop);
+        api.images.fetch({ sopInstanceUids: missing }).then(
+          (outcome) => {
+            for (const sop of outcome.unknown) fetching.delete(sop);
+          },
+          (error: { code?: string; message?: string }) => {
+            for (const sop of missing) fetching.delete(sop);
+            get().appendLog({ at: deps.now(), kind: 'image', level: 'warning', text: `images of series ${record.number ?? ''} could not be loaded: ${error.message ?? ''}`.trim(), error: { code: error.code ?? 'unknown', message: error.message ?? '' } });
+          },
+        );
       },
 
       noteImageLog: (entry) => {
@@ -131,6 +225,9 @@ export const createImagesSlice =
         if (!get().series[uid]) return;
         const selection = afterUserPick(uid, get().newestSeriesUid);
         set({ selectedSeriesUid: selection.selectedUid, followLatest: selection.followLatest });
+        touch(currentImage(get(), uid)?.image.meta.sopInstanceUid);
+        // Opening a series that is not all here fetches the rest.
+        get().loadSeries(uid);
       },
       followNewestSeries: () => set({ selectedSeriesUid: get().newestSeriesUid, followLatest: true }),
 
@@ -144,8 +241,12 @@ export const createImagesSlice =
       },
       goToSlice: (index) => moveTo(index),
 
-      clearImages: () =>
-      set({ series: {}, seriesOrder: [], newestSeriesUid: null, selectedSeriesUid: null, followLatest: true, seriesViews: {}, imageRefusal: null }),
+      clearImages: () => {
+        viewedAt.clear();
+        fetching.clear();
+        catalogueKey = '';
+        set({ series: {}, seriesOrder: [], newestSeriesUid: null, selectedSeriesUid: null, followLatest: true, seriesViews: {}, imageRefusal: null, decodedBytes: 0 });
+      },
 
     updateSeriesView: (uid, change) => {
         const views = get().seriesViews;
@@ -153,6 +254,29 @@ export const createImagesSlice =
       },
     };
   };
+
+/**
+ * Keep decoded pixels within the budget: the least recently viewed images give up their pixels
+ * (their metadata moves to `evicted`), never the one on screen. Changes `series` in place (a
+ * fresh copy owned by the caller); returns the bytes still held.
+ */
+function releaseOverBudgetIn(
+  series: Record<string, SeriesRecord>,
+  total: number,
+  budget: number,
+  viewedAt: (sop: string) => number,
+  onScreen: string | null,
+): number {
+  const release = chooseEvictions(Object.values(series), total, budget, viewedAt, onScreen);
+  let bytes = total;
+  for (const [uid, sops] of release) {
+    const record = series[uid]!;
+    const released = record.images.filter((image) => sops.has(image.meta.sopInstanceUid));
+    for (const image of released) bytes -= pixelBytes(image);
+    series[uid] = { ...record, images: record.images.filter((image) => !sops.has(image.meta.sopInstanceUid)), evicted: [...(record.evicted ?? []), ...released.map((image) => image.meta)] };
+  }
+  return bytes;
+}
 
 function sameOrder(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((uid, i) => uid === b[i]);

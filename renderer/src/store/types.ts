@@ -12,6 +12,8 @@ import type { ImagesSlice } from './images-slice.js';
 export interface StoreDeps {
   api(): LarmorApi | null;
   now(): string;
+  /** Decoded pixels the viewer keeps at most (default DEFAULT_IMAGE_BUDGET_BYTES, renderer/src/viewer/memory-budget.ts); small in tests. */
+  imageBudgetBytes?: number;
 }
 
 export type AppState = LinkSlice & ScannerSlice & CommandSlice & LogSlice & UiSlice & ImagesSlice;

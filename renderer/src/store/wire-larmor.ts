@@ -16,6 +16,8 @@ export function wireLarmor(api: LarmorApi, store: AppStore): Unsubscribe {
       if (next !== null && studyUid !== null && next !== studyUid) store.getState().clearImages();
       if (next !== null) studyUid = next;
       store.getState().receiveView(view);
+      // The exam's series the gateway holds: the strip shows them before their images are here.
+      store.getState().receiveCatalogue(view.exam);
     }),
     api.log.subscribe((entry) => {
       store.getState().appendLog(entry);

@@ -1,4 +1,5 @@
-import type { ViewerImage } from './pixels.js';
+import type { SeriesCatalogueEntry, SeriesThumbnail } from '../../../protocol/exam-images.js';
+import type { ImageMeta, ViewerImage } from './pixels.js';
 
 /** One series as received so far. */
 export interface SeriesRecord {
@@ -9,8 +10,13 @@ export interface SeriesRecord {
   expected: number | null;
   /** Arrival number of the series' first image: the newest series is the one that began last. */
   firstArrival: number;
-  /** Sorted by instance number (images without one last), then by arrival. */
+  /** Sorted by instance number (images without one last), then by arrival. Only images whose pixels are held. */
   images: readonly ViewerImage[];
+  /** What the gateway holds of this series (its catalogue entry): SOP Instance UIDs that can be fetched, and its thumbnail. */
+  held?: readonly string[];
+  thumbnail?: SeriesThumbnail | null;
+  /** Images whose pixels were released to stay within the memory budget: their metadata stays, they are fetched again when viewed. */
+  evicted?: readonly ImageMeta[];
 }
 
 /** Instance Number order (PS3.3 C.7.6.1), the scanner's slice order; arrival order breaks ties. */
@@ -74,11 +80,32 @@ export function orderSeries(all: Iterable<SeriesRecord>): string[] {
   return [...all].sort(compareSeries).map((s) => s.uid);
 }
 
-/** The series that began arriving last. */
+/** The series that began arriving last; among series known only from the catalogue (no live arrival), the highest numbered. */
 export function newestSeries(all: Iterable<SeriesRecord>): string | null {
   let newest: SeriesRecord | null = null;
-  for (const s of all) if (!newest || s.firstArrival > newest.firstArrival) newest = s;
+  for (const s of all) {
+    if (!newest || s.firstArrival > newest.firstArrival || (s.firstArrival === newest.firstArrival && (s.number ?? -1) > (newest.number ?? -1))) newest = s;
+  }
   return newest?.uid ?? null;
+}
+
+/**
+ * A series of the gateway's catalogue (protocol/exam-images.ts) as the strip keeps it: a record
+ * without pixels until its images are fetched (`firstArrival` 0: never newer than a live one),
+ * or an existing record with what the gateway holds of it.
+ */
+export function withCatalogue(series: SeriesRecord | undefined, entry: SeriesCatalogueEntry): SeriesRecord {
+  if (!series) {
+    return { uid: entry.seriesUid, number: entry.seriesNumber, description: entry.description, expected: entry.imagesExpected, firstArrival: 0, images: [], held: entry.sopInstanceUids, thumbnail: entry.thumbnail };
+  }
+  return { ...series, number: series.number ?? entry.seriesNumber, description: series.description || entry.description, expected: series.expected ?? entry.imagesExpected, held: entry.sopInstanceUids, thumbnail: entry.thumbnail ?? series.thumbnail ?? null };
+}
+
+/** SOP Instance UIDs of the series that can be fetched but whose pixels are not here: held at the gateway or evicted. */
+export function missingImages(series: SeriesRecord): string[] {
+  const here = new Set(series.images.map((image) => image.meta.sopInstanceUid));
+  const wanted = [...(series.held ?? []), ...(series.evicted ?? []).map((meta) => meta.sopInstanceUid)];
+  return [...new Set(wanted)].filter((uid) => !here.has(uid));
 }
 
 export interface SeriesSelection {
@@ -99,9 +126,9 @@ export function afterUserPick(pickedUid: string, newestUid: string | null): Seri
   return { selectedUid: pickedUid, followLatest: pickedUid === newestUid };
 }
 
-/** Total shown as "n of N": the expected count when the sender gave one (and it is not exceeded). */
+/** Total shown as "n of N": the expected count when the sender gave one (and it is not exceeded), else what is known to exist. */
 export function seriesTotal(series: SeriesRecord): number {
-  return Math.max(series.images.length, series.expected ?? 0);
+  return Math.max(series.images.length + (series.evicted?.length ?? 0), series.held?.length ?? 0, series.expected ?? 0);
 }
 
 /** Representative image for a thumbnail: the middle of what has arrived (the first while only one). */

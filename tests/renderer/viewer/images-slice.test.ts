@@ -17,6 +17,7 @@ beforeEach(() => {
   const api: LarmorApi = {
     ...fake.api,
     images: {
+      ...fake.api.images,
       subscribe: (listener) => {
         imageListeners.add(listener);
         return () => imageListeners.delete(listener);
@@ -49,7 +50,7 @@ describe('images from window.larmor', () => {
   it('stop arriving once unwired', () => {
     const unwireFake = fakeApi();
     const listeners = new Set<(image: PreviewImage) => void>();
-    const api: LarmorApi = { ...unwireFake.api, images: { subscribe: (l) => (listeners.add(l), () => listeners.delete(l)) } };
+    const api: LarmorApi = { ...unwireFake.api, images: { ...unwireFake.api.images, subscribe: (l) => (listeners.add(l), () => listeners.delete(l)) } };
     const other = createAppStore({ api: () => api, now: () => NOW });
     wireLarmor(api, other)();
     expect(listeners.size).toBe(0);

@@ -1,0 +1,90 @@
+import type { WebSocket } from 'ws';
+import { encodeImageFrame, IMAGE_CHUNK_BYTES, type ImageFrameHeader } from '../../protocol/index.js';
+
+/**
+ * Fetched images wait while more than this is queued on the socket: live images and events,
+ * sent straight away, are then never behind more than this and one fetched image.
+ */
+export const CATCH_UP_HIGH_WATER_BYTES = 1024 * 1024;
+/** How soon a waiting catch-up looks at the socket again. */
+const WAIT_MS = 10;
+
+/** One fetched image as it goes out: the header it had live, and the bytes this session may see. */
+export interface CatchUpImage {
+  header: Omit<ImageFrameHeader, 'part' | 'fetched'>;
+  part10: Uint8Array;
+}
+
+/**
+ * Sends one session's fetched images behind everything live (docs/architecture.md "The image's
+ * path"): one image per turn of the event loop, and only while the socket's send queue
+ * (`bufferedAmount`) is below the high-water mark; live frames are sent by the broadcast as they
+ * come and so always go first. Each image goes out whole, its chunks back to back, marked
+ * `fetched`, as two fragments per message (header, then a view of the held bytes: no copy).
+ */
+export class CatchUpSender {
+  private readonly queue: CatchUpImage[] = [];
+  private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  private sent = 0;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly highWaterBytes = CATCH_UP_HIGH_WATER_BYTES,
+  ) {}
+
+  /** Images sent so far (for tests and the bench). */
+  get sentCount(): number {
+    return this.sent;
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  enqueue(images: readonly CatchUpImage[]): void {
+    this.queue.push(...images);
+    this.schedule(false);
+  }
+
+  close(): void {
+    this.queue.length = 0;
+    if (this.timer) {
+      clearTimeout(this.timer as NodeJS.Timeout);
+      clearImmediate(this.timer as NodeJS.Immediate);
+    }
+    this.timer = null;
+  }
+
+  private schedule(wait: boolean): void {
+    if (this.timer || this.queue.length === 0) return;
+    this.timer = wait ? setTimeout(() => this.pump(), WAIT_MS) : setImmediate(() => this.pump());
+  }
+
+  private pump(): void {
+    this.timer = null;
+    if (this.ws.readyState !== this.ws.OPEN) {
+      this.queue.length = 0;
+      return;
+    }
+    if (this.ws.bufferedAmount >= this.highWaterBytes) return this.schedule(true);
+    const image = this.queue.shift();
+    if (image) {
+      sendFetched(this.ws, image);
+      this.sent++;
+    }
+    this.schedule(false);
+  }
+}
+
+/** One image as fetched binary messages: per chunk, the header fragment then the bytes fragment. */
+function sendFetched(ws: WebSocket, image: CatchUpImage): void {
+  const header: ImageFrameHeader = { ...image.header, fetched: true };
+  const { part10 } = image;
+  const count = Math.max(1, Math.ceil(part10.length / IMAGE_CHUNK_BYTES));
+  for (let index = 0; index < count; index++) {
+    const offset = index * IMAGE_CHUNK_BYTES;
+    const chunkHeader = count === 1 ? header : { ...header, part: { index, count, offset, total: part10.length } };
+    ws.send(encodeImageFrame(chunkHeader, new Uint8Array(0)), { binary: true, fin: false });
+    ws.send(part10.subarray(offset, offset + IMAGE_CHUNK_BYTES), { binary: true, fin: true });
+  }
+}

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { ExamImageStore, type HeldImage } from '../../../gateway/images/exam-image-store.js';
+import { makeSeriesThumbnail } from '../../../gateway/images/series-thumbnail.js';
+import { THUMBNAIL_MAX_EDGE } from '../../../protocol/index.js';
+import { mrImage } from '../../helpers/mr-images.js';
+
+function held(series: number, instance: number, seq: number, expected = 3): HeldImage {
+  const part10 = mrImage(series, instance);
+  return {
+    header: { seq, at: '2026-12-01T10:00:00.000Z', source: 'simulator', transferSyntaxUid: '1.2.840.10008.1.2.1', sopInstanceUid: `2.25.1.${series}.${instance}`, seriesUid: `2.25.1.${series}`, imagesInSeries: expected },
+    part10,
+  };
+}
+
+describe('ExamImageStore', () => {
+  it('lists each series with its number, description, status, images and a thumbnail', () => {
+    const store = new ExamImageStore(10 * 1024 * 1024);
+    store.openExam('2.25.1');
+    for (let i = 1; i <= 3; i++) store.add(held(1, i, i));
+    store.add(held(2, 1, 4));
+    const catalogue = store.catalogue(() => null, false);
+    expect(catalogue.studyUid).toBe('2.25.1');
+    expect(catalogue.series.map((s) => [s.seriesNumber, s.description, s.status, s.imageCount])).toEqual([
+      [1, 'Series 1', 'complete', 3],
+      [2, 'Series 2', 'receiving', 1],
+    ]);
+    expect(catalogue.series[0]!.sopInstanceUids).toEqual(['2.25.1.1.1', '2.25.1.1.2', '2.25.1.1.3']);
+    // The middle image's thumbnail, 32 x 32 as the image is (never enlarged beyond its matrix).
+    expect(catalogue.series[0]!.thumbnail).toMatchObject({ rows: 32, columns: 32, sopInstanceUid: '2.25.1.1.2' });
+  });
+
+  it('takes the status of the acquisition that made the series: an aborted one says so', () => {
+    const store = new ExamImageStore(10 * 1024 * 1024);
+    store.add(held(1, 1, 1));
+    expect(store.catalogue(() => 'aborted', false).series[0]!.status).toBe('aborted');
+    expect(store.catalogue(() => 'acquiring', false).series[0]!.status).toBe('receiving');
+  });
+
+  it('drops whole series, oldest first, when an image would exceed the bound, and says which', () => {
+    const one = held(1, 1, 1).part10.length;
+    const store = new ExamImageStore(one * 4 + 10);
+    for (let i = 1; i <= 3; i++) expect(store.add(held(1, i, i))).toEqual([]);
+    store.add(held(2, 1, 4));
+    const dropped = store.add(held(2, 2, 5));
+    expect(dropped).toEqual([{ seriesUid: '2.25.1.1', seriesNumber: 1, description: 'Series 1', images: 3, bytes: one * 3 }]);
+    expect(store.catalogue(() => null, false).series.map((s) => s.seriesUid)).toEqual(['2.25.1.2']);
+    expect(store.heldBytes).toBeLessThanOrEqual(store.maxBytes);
+  });
+
+  it('a series alone over the bound keeps its newest images', () => {
+    const one = held(1, 1, 1).part10.length;
+    const store = new ExamImageStore(one * 2 + 10);
+    store.add(held(1, 1, 1));
+    store.add(held(1, 2, 2));
+    const dropped = store.add(held(1, 3, 3));
+    expect(dropped).toEqual([expect.objectContaining({ seriesUid: '2.25.1.1', images: 1 })]);
+    expect(store.catalogue(() => null, false).series[0]!.sopInstanceUids).toEqual(['2.25.1.1.2', '2.25.1.1.3']);
+  });
+
+  it('a new exam releases the images of the last one', () => {
+    const store = new ExamImageStore(10 * 1024 * 1024);
+    store.openExam('2.25.1');
+    store.add(held(1, 1, 1));
+    expect(store.openExam('2.25.2')).toBe(true);
+    expect(store.catalogue(() => null, false)).toEqual({ studyUid: '2.25.2', series: [] });
+    expect(store.heldBytes).toBe(0);
+  });
+
+  it('finds held images by SOP Instance UID or series, and names the ones it does not hold', () => {
+    const store = new ExamImageStore(10 * 1024 * 1024);
+    store.add(held(1, 1, 1));
+    store.add(held(1, 2, 2));
+    expect(store.find({ seriesUid: '2.25.1.1' }, false).images).toHaveLength(2);
+    const found = store.find({ sopInstanceUids: ['2.25.1.1.2', '2.25.404'] }, false);
+    expect(found.images.map((i) => i.header.seq)).toEqual([2]);
+    expect(found.unknown).toEqual(['2.25.404']);
+  });
+
+  it('hides from observers the images withheld from them', () => {
+    const store = new ExamImageStore(10 * 1024 * 1024);
+    store.add({ ...held(1, 1, 1), observerPart10: null });
+    store.add(held(1, 2, 2));
+    expect(store.catalogue(() => null, true).series[0]!.sopInstanceUids).toEqual(['2.25.1.1.2']);
+    expect(store.find({ sopInstanceUids: ['2.25.1.1.1'] }, true).unknown).toEqual(['2.25.1.1.1']);
+  });
+});
+
+describe('makeSeriesThumbnail', () => {
+  it('is 8-bit, windowed, within the edge, and shaped by the pixel spacing', () => {
+    // 128 x 256 at 1.95 x 0.98 mm: 250 mm tall, 250 mm wide -> square.
+    const thumb = makeSeriesThumbnail(mrImage(1, 1, { rows: 128, columns: 256, rowSpacingMm: 1.953125, columnSpacingMm: 0.9765625 }), 'x')!;
+    expect(thumb.rows).toBe(THUMBNAIL_MAX_EDGE);
+    expect(thumb.columns).toBe(THUMBNAIL_MAX_EDGE);
+    const pixels = Buffer.from(thumb.pixels, 'base64');
+    expect(pixels.length).toBe(thumb.rows * thumb.columns);
+    // The disc (1000, window 500/1000) is white; the corner is black.
+    expect(pixels[32 * 64 + 32]).toBe(255);
+    expect(pixels[0]).toBe(0);
+  });
+
+  it('is null for bytes that are not an image', () => {
+    expect(makeSeriesThumbnail(new Uint8Array([1, 2, 3]), 'x')).toBeNull();
+  });
+});

@@ -1,0 +1,136 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ErrorCode, decodeImageFrame, type ExamCatalogueMessage, type GatewayMessage, type ImageFetchResultMessage } from '../../../protocol/index.js';
+import type { Gateway } from '../../../gateway/server/gateway.js';
+import { frameFor } from '../../../gateway/server/event-buffer.js';
+import { OPEN_EXAM, PATIENT, RawClient, startTestGateway } from '../../helpers/gateway.js';
+import { onsiteGrants, type OnsiteClient } from '../../helpers/onsite.js';
+import { mrImage } from '../../helpers/mr-images.js';
+
+let gateway: Gateway | undefined;
+const clients: RawClient[] = [];
+let onsite: OnsiteClient | undefined;
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  onsite?.close();
+  onsite = undefined;
+  await gateway?.close();
+  gateway = undefined;
+});
+
+/** Greeted, and pinging like a workstation so the gateway keeps the link. */
+async function join(role: 'operator' | 'observer' | 'onsite', name: string): Promise<RawClient> {
+  const client = await RawClient.greeted(gateway!.url, role, name);
+  const heartbeat = setInterval(() => client.ws.readyState === client.ws.OPEN && client.sendJson({ type: 'ping', t: Date.now() }), 100);
+  client.ws.on('close', () => clearInterval(heartbeat));
+  clients.push(client);
+  return client;
+}
+
+/** An operator runs the localizer to completion; returns the live image frames it received. */
+async function completedLocalizer(): Promise<RawClient> {
+  const operator = await join('operator', 'Tech');
+  onsite = await onsiteGrants(gateway!, 'Tech');
+  expect((await operator.command('cmd-open-000001', OPEN_EXAM)).outcome).toBe('done');
+  expect((await operator.command('cmd-queue-00001', { name: 'sequence.queue', protocolId: 'localizer' })).outcome).toBe('done');
+  await onsite.confirmChecklist();
+  expect((await operator.command('cmd-start-00001', { name: 'scan.start' })).outcome).toBe('done');
+  await operator.next((m) => m.type === 'exam.catalogue' && m.catalogue.series[0]?.status === 'complete');
+  return operator;
+}
+
+const latestCatalogue = (client: RawClient) => (client.messages.filter((m) => m.type === 'exam.catalogue') as ExamCatalogueMessage[]).at(-1)?.catalogue;
+
+function fetchFrom(client: RawClient, id: string, request: unknown): Promise<ImageFetchResultMessage> {
+  const from = client.messages.length;
+  client.sendJson({ type: 'image.fetch', id, request });
+  return client.next<ImageFetchResultMessage>((m) => m.type === 'image.fetch.result' && m.id === id, from);
+}
+
+describe('the open exam\'s images for someone who joins', () => {
+  it('an observer joining after a completed localizer gets its series, with a thumbnail, and fetches its images de-identified', async () => {
+    gateway = await startTestGateway({ timeScale: 200 });
+    const operator = await completedLocalizer();
+    const live = operator.binary.map((b) => decodeImageFrame(new Uint8Array(b)).header);
+    const observer = await join('observer', 'Student');
+    const catalogue = (await observer.next<ExamCatalogueMessage>((m) => m.type === 'exam.catalogue')).catalogue;
+    expect(catalogue.series).toHaveLength(1);
+    const series = catalogue.series[0]!;
+    expect(series).toMatchObject({ seriesNumber: 1, status: 'complete', imageCount: live.length });
+    expect(series.sopInstanceUids.sort()).toEqual(live.map((h) => h.sopInstanceUid).sort());
+    expect(series.thumbnail!.rows).toBeLessThanOrEqual(64);
+    expect(Buffer.from(series.thumbnail!.pixels, 'base64').length).toBe(series.thumbnail!.rows * series.thumbnail!.columns);
+
+    const result = await fetchFrom(observer, 'fetch-1', { seriesUid: series.seriesUid });
+    expect(result).toMatchObject({ queued: live.length, unknown: [], code: null });
+    await expect.poll(() => observer.binary.length).toBe(live.length);
+    const fetched = observer.binary.map((b) => decodeImageFrame(new Uint8Array(b)));
+    // Marked fetched, numbered as they were live: a client neither sequences nor counts them.
+    expect(fetched.every((f) => f.header.fetched === true)).toBe(true);
+    expect(fetched.map((f) => f.header.seq).sort((a, b) => a - b)).toEqual(live.map((h) => h.seq).sort((a, b) => a - b));
+    // Observer PHI policy "none" (the default): the patient's name is not in what an observer fetches.
+    expect(observer.binary.some((b) => b.includes(Buffer.from(PATIENT.name, 'latin1')))).toBe(false);
+    expect(operator.binary.some((b) => b.includes(Buffer.from(PATIENT.name, 'latin1')))).toBe(true);
+  });
+
+  it('refuses a fetch of images it does not hold with a code, and still sends the ones it holds', async () => {
+    gateway = await startTestGateway({ timeScale: 200 });
+    const operator = await completedLocalizer();
+    const held = latestCatalogue(operator)!.series[0]!.sopInstanceUids[0]!;
+    const result = await fetchFrom(operator, 'fetch-2', { sopInstanceUids: [held, '2.25.404'] });
+    expect(result).toMatchObject({ queued: 1, unknown: ['2.25.404'], code: ErrorCode.IMAGE_NOT_HELD });
+    const unknownSeries = await fetchFrom(operator, 'fetch-3', { seriesUid: '2.25.405' });
+    expect(unknownSeries).toMatchObject({ queued: 0, code: ErrorCode.IMAGE_NOT_HELD });
+  });
+
+  it('a fetch before hello is refused, and a malformed fetch is refused by the codec', async () => {
+    gateway = await startTestGateway();
+    const raw = await RawClient.connect(gateway.url);
+    clients.push(raw);
+    raw.sendJson({ type: 'image.fetch', id: 'f1', request: { seriesUid: '2.25.1' } });
+    expect(await raw.next((m) => m.type === 'error')).toMatchObject({ code: ErrorCode.HELLO_REQUIRED });
+    const operator = await join('operator', 'Tech');
+    operator.sendJson({ type: 'image.fetch', id: 'f2', request: { sopInstanceUids: [] } });
+    expect(await operator.next((m) => m.type === 'error')).toMatchObject({ code: ErrorCode.INVALID_MESSAGE });
+  });
+
+  it('drops the oldest series when the exam outgrows the bound, with a coded notice and a new catalogue', async () => {
+    // What one image holds at the gateway (the pipeline's Part 10 bytes), measured on a first gateway.
+    const probe = await startTestGateway();
+    expect(probe.imaging!.pipeline.accept(mrImage(1, 1), 'c-store').ok).toBe(true);
+    await expect.poll(() => probe.examImages.store.heldBytes).toBeGreaterThan(0);
+    const one = probe.examImages.store.heldBytes;
+    await probe.close();
+    gateway = await startTestGateway({ examImagesMb: (one * 2.5) / (1024 * 1024) });
+    const operator = await join('operator', 'Tech');
+    for (const [series, instance] of [[1, 1], [1, 2], [2, 1]] as const) {
+      expect(gateway.imaging!.pipeline.accept(mrImage(series, instance), 'c-store').ok).toBe(true);
+    }
+    const notice = await operator.next((m) => m.type === 'event' && m.body.kind === 'notice' && m.body.text.includes(ErrorCode.EXAM_IMAGES_DROPPED));
+    expect(notice.type === 'event' && notice.body.kind === 'notice' && notice.body.text).toContain('Series 1');
+    await expect.poll(() => latestCatalogue(operator)?.series.map((s) => s.seriesNumber)).toEqual([2]);
+    expect((await fetchFrom(operator, 'fetch-4', { sopInstanceUids: ['2.25.1.1.1'] })).code).toBe(ErrorCode.IMAGE_NOT_HELD);
+  });
+
+  it('holds the very bytes the resume buffer holds, the observer copy too once an observer needs it: no image is kept twice', async () => {
+    gateway = await startTestGateway();
+    expect(gateway.imaging!.pipeline.accept(mrImage(1, 1), 'c-store').ok).toBe(true);
+    await expect.poll(() => gateway!.examImages.store.heldBytes).toBeGreaterThan(0);
+    const [event] = gateway.events.since(gateway.events.lastSeq - 1)!;
+    const held = gateway.examImages.store.find({ sopInstanceUids: ['2.25.1.1.1'] }, false).images[0]!;
+    expect(held.part10.buffer).toBe((event!.frame as Uint8Array).buffer);
+    // No observer yet: no de-identified copy made or held.
+    expect(held.observerPart10).toBeUndefined();
+    frameFor('observer', event!);
+    expect(held.observerPart10!.buffer).toBe((event!.observerFrame as Uint8Array).buffer);
+    expect(gateway.examImages.store.heldBytes).toBe(held.part10.length);
+  });
+
+  it('closing the exam empties the catalogue', async () => {
+    gateway = await startTestGateway({ timeScale: 200 });
+    const operator = await completedLocalizer();
+    const from = operator.messages.length;
+    expect((await operator.command('cmd-close-00001', { name: 'exam.close' })).outcome).toBe('done');
+    const next = await operator.next<ExamCatalogueMessage>((m: GatewayMessage) => m.type === 'exam.catalogue', from);
+    expect(next.catalogue).toEqual({ studyUid: null, series: [] });
+  });
+});
