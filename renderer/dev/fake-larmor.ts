@@ -233,6 +233,16 @@ export function installFakeLarmor(scenario: FakeScenario): void {
         return () => undefined;
       },
     },
+    // A desk of one: the one scanner above, focused.
+    desk: {
+      connect: async () => undefined,
+      focus: async () => undefined,
+      acknowledge: async () => undefined,
+      subscribe(listener) {
+        listener({ tiles: [], focusedSiteId: null, maxConcurrentAcquisitions: 1 });
+        return () => undefined;
+      },
+    },
   };
   (window as unknown as { larmor: LarmorApi }).larmor = api;
 }
