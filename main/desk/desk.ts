@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
   ConnectRequest,
@@ -180,7 +181,7 @@ export class Desk extends EventEmitter<DeskEvents> {
       const refusal = refuseConcurrentStart(command, site.entry.id, this.sites.map((s) => this.underControl(s)), this.maxConcurrentAcquisitions);
       if (refusal) {
         const at = new Date().toISOString();
-        const view: CommandView = { id: `desk-refused-${Date.now().toString(36)}`, command, state: 'rejected', code: refusal.code, reason: refusal.reason, sentAt: at, settledAt: at };
+        const view: CommandView = { id: `desk-refused-${randomUUID()}`, command, state: 'rejected', code: refusal.code, reason: refusal.reason, sentAt: at, settledAt: at };
         core.record({ type: 'ack', at, id: view.id, name: command.name, outcome: 'rejected', code: refusal.code, reason: refusal.reason });
         return view;
       }
@@ -375,8 +376,10 @@ export class Desk extends EventEmitter<DeskEvents> {
       const kind = alarmKindOfNotice(activity.text);
       if (kind) this.raise(site, kind, activity.text, activity.seq);
     } else if (activity.type === 'health' && (activity.state === 'lost' || activity.state === 'failed')) {
-      // Raised by the workstation: one open alarm per outage, not one per transition.
-      if (!site.alarms.some((a) => a.kind === 'link-lost' && !a.acknowledged)) this.raise(site, 'link-lost', WORKSTATION_ALARM_WORDS['link-lost'](site.entry.name, activity.reason), null);
+      // Raised by the workstation: one open alarm per outage, not one per transition; a site
+      // never welcomed (a refused or unreachable first connect) shows that on its tile instead.
+      const wasUp = site.core.view().link.sessionId !== null;
+      if (wasUp && !site.alarms.some((a) => a.kind === 'link-lost' && !a.acknowledged)) this.raise(site, 'link-lost', WORKSTATION_ALARM_WORDS['link-lost'](site.entry.name, activity.reason), null);
     } else if (activity.type === 'link') {
       this.scheduleDesk();
     }
