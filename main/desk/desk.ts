@@ -34,11 +34,11 @@ import { refuseConcurrentStart } from './concurrent-acquisitions.js';
 import { makeThumbnail } from './thumbnail.js';
 
 /** The site of the one-gateway flow (`link.connect`): a desk of one, focused on it. */
-export const SINGLE_SITE_ID = 'gateway';
+const SINGLE_SITE_ID = 'gateway';
 /** Recent event-log entries kept per site, replayed to the console when that site is focused. */
-export const LOG_RING_SIZE = 300;
+const LOG_RING_SIZE = 300;
 /** Tile pushes are coalesced to at most one per this interval: ten acquiring scanners must not flood the page. */
-export const TILE_INTERVAL_MS = 100;
+const TILE_INTERVAL_MS = 100;
 
 /** The console's events (as a core's) plus the desk view; only the focused core's reach the console. */
 export interface DeskEvents {
