@@ -37,6 +37,8 @@ import { makeThumbnail } from './thumbnail.js';
 const SINGLE_SITE_ID = 'gateway';
 /** Recent event-log entries kept per site, replayed to the console when that site is focused. */
 const LOG_RING_SIZE = 300;
+/** Alarms a tile keeps (unacknowledged ones first to stay). */
+const MAX_ALARMS_PER_TILE = 50;
 /** Tile pushes are coalesced to at most one per this interval: ten acquiring scanners must not flood the page. */
 const TILE_INTERVAL_MS = 100;
 
@@ -405,6 +407,11 @@ export class Desk extends EventEmitter<DeskEvents> {
     }
     const alarm: DeskAlarm = { id: `alarm-${++this.alarmCounter}`, siteId: site.entry.id, kind, text, at, seq, acknowledged: false };
     site.alarms.push(alarm);
+    // A long day's acknowledged alarms are in the journal and the gateway's audit; the tile keeps the recent ones.
+    while (site.alarms.length > MAX_ALARMS_PER_TILE) {
+      const old = site.alarms.findIndex((a) => a.acknowledged);
+      site.alarms.splice(old >= 0 ? old : 0, 1);
+    }
     site.core.record({ type: 'desk-alarm', at: new Date().toISOString(), siteId: site.entry.id, alarmId: alarm.id, kind, text, seq, event: 'raised' });
     // An alarm is never held back by the tile throttle.
     this.pushDeskNow();
