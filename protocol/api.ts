@@ -6,6 +6,7 @@ import type { HealthView } from './health.js';
 import type { PolicyView } from './policy.js';
 import { MediaClientMessage, type MediaGatewayMessage } from './signaling.js';
 import { ImageFetchRequest, type ExamCatalogue, type ImageFetchOutcome } from './exam-images.js';
+import { DeskConnectRequest, SiteId, type DeskApi } from './desk.js';
 
 /**
  * The renderer's whole view of the world: `window.larmor`, exposed by the preload (Electron) or
@@ -44,6 +45,8 @@ export interface LarmorApi {
   };
   /** What hospital IT set for this machine: the connect screen offers only what it allows (absent in test fakes: unrestricted). */
   policy?: { current(): Promise<PolicyView> };
+  /** Several scanners on one workstation (protocol/desk.ts); the console API above acts on the focused one. */
+  desk: DeskApi;
 }
 export type Unsubscribe = () => void;
 
@@ -131,11 +134,17 @@ export const IpcRequests = {
   'policy.current': z.undefined(),
   /** Held images of the open exam, by SOP Instance UIDs or series (protocol/exam-images.ts). */
   'images.fetch': ImageFetchRequest,
+  /** The desk (protocol/desk.ts): sign in to every site of a list, focus one, acknowledge an alarm. */
+  'desk.connect': DeskConnectRequest,
+  'desk.focus': z.object({ siteId: SiteId }),
+  'desk.acknowledge': z.object({ siteId: SiteId, alarmId: z.string().min(1).max(128) }),
+  /** The desk view now, for a subscriber's first view (like state.current). */
+  'desk.current': z.undefined(),
 } as const;
 export type IpcRequestName = keyof typeof IpcRequests;
 
 /** Push channels from core to renderer. */
-export const IpcPushes = ['state', 'log', 'image', 'media'] as const;
+export const IpcPushes = ['state', 'log', 'image', 'media', 'desk'] as const;
 export type IpcPushName = (typeof IpcPushes)[number];
 
 /**

@@ -235,6 +235,16 @@ export function installFakeLarmor(scenario: FakeScenario): void {
       // The demo's images are all here already: nothing held elsewhere to fetch.
       fetch: async () => ({ queued: 0, unknown: [], code: null, reason: null }),
     },
+    // A desk of one: the one scanner above, focused.
+    desk: {
+      connect: async () => undefined,
+      focus: async () => undefined,
+      acknowledge: async () => undefined,
+      subscribe(listener) {
+        listener({ tiles: [], focusedSiteId: null, maxConcurrentAcquisitions: 1 });
+        return () => undefined;
+      },
+    },
   };
   (window as unknown as { larmor: LarmorApi }).larmor = api;
 }

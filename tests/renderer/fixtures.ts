@@ -96,6 +96,7 @@ export function fakeApi() {
         return { queued: 0, unknown: [], code: null, reason: null };
       },
     },
+    desk: { connect: async () => undefined, focus: async () => undefined, acknowledge: async () => undefined, subscribe: () => () => undefined },
   };
   return {
     api,
