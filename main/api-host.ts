@@ -39,6 +39,8 @@ export async function handleApiRequest(core: WorkstationCore, channel: unknown, 
       return undefined;
     case 'policy.current':
       return policyView(policy);
+    case 'collab.send':
+      return core.sendCollab(parsed.data as Parameters<WorkstationCore['sendCollab']>[0]);
   }
 }
 

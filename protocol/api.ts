@@ -5,6 +5,7 @@ import type { ScannerSnapshot } from './scanner.js';
 import type { HealthView } from './health.js';
 import type { PolicyView } from './policy.js';
 import { MediaClientMessage, type MediaGatewayMessage } from './signaling.js';
+import { CollabAction, type CollabState } from './collaboration.js';
 
 /**
  * The renderer's whole view of the world: `window.larmor`, exposed by the preload (Electron) or
@@ -31,6 +32,14 @@ export interface LarmorApi {
   media: {
     send(message: MediaClientMessage): Promise<void>;
     subscribe(listener: (message: MediaGatewayMessage) => void): Unsubscribe;
+  };
+  /**
+   * "Scanning with you" (docs/architecture.md "Collaboration"): chat, marks, proposals, handover.
+   * What the others did arrives in the workstation view's `collab`.
+   */
+  collab: {
+    /** Resolves with the gateway's outcome; never rejects for a refusal (it carries the code). */
+    send(action: CollabAction): Promise<CollabOutcome>;
   };
   /** What hospital IT set for this machine: the connect screen offers only what it allows (absent in test fakes: unrestricted). */
   policy?: { current(): Promise<PolicyView> };
@@ -80,6 +89,13 @@ export interface CommandView {
   settledAt: string | null;
 }
 
+/** The gateway's answer to one collaboration action. */
+export interface CollabOutcome {
+  action: CollabAction['name'];
+  state: 'done' | 'rejected';
+  error: { code: string; message: string } | null;
+}
+
 export interface WorkstationView {
   link: LinkView;
   snapshot: ScannerSnapshot | null;
@@ -87,9 +103,12 @@ export interface WorkstationView {
   commands: CommandView[];
   /** Link health: heartbeat figures, outage and reconnect progress (protocol/health.ts). */
   health: HealthView;
+  /** Chat, marks, pending proposals, handover and plans of the open exam; null before the gateway's catch-up. */
+  collab?: CollabState | null;
 }
 
-export type LogKind = 'link' | 'command' | 'ack' | 'scanner' | 'notice' | 'health' | 'image' | 'error';
+export type LogKind = 'link' | 'command' | 'ack' | 'scanner' | 'notice' | 'health' | 'image' | 'error'
+  | 'collab';
 
 export interface LogEntry {
   at: string;
@@ -112,6 +131,7 @@ export const IpcRequests = {
   'media.send': MediaClientMessage,
   /** The machine policy's part the page needs (protocol/policy.ts). */
   'policy.current': z.undefined(),
+  'collab.send': CollabAction,
 } as const;
 export type IpcRequestName = keyof typeof IpcRequests;
 

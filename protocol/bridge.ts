@@ -4,6 +4,8 @@ import type { ScannerCommand } from './commands.js';
 import { codeOf, ErrorCode, LarmorError } from './errors.js';
 import type { PolicyView } from './policy.js';
 import type { MediaClientMessage, MediaGatewayMessage } from './signaling.js';
+import type { CollabAction } from './collaboration.js';
+import type { CollabOutcome } from './api.js';
 
 /**
  * The renderer bridge, described once: channel names, the envelope every answer travels in, the
@@ -123,5 +125,6 @@ export function createLarmorClient(transport: BridgeTransport): LarmorApi {
       subscribe: (listener: (message: MediaGatewayMessage) => void) => subscribe('media', listener),
     },
     policy: { current: () => call<PolicyView>('policy.current') },
+    collab: { send: (action: CollabAction) => call<CollabOutcome>('collab.send', action) },
   };
 }

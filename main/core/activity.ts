@@ -23,7 +23,9 @@ export type Activity =
   | { type: 'notice'; at: string; level: 'info' | 'warning' | 'alarm'; text: string; seq: number }
   | { type: 'image'; at: string; seq: number; sopInstanceUid: string; seriesUid: string; transferSyntaxUid: string; bytes: number; source: string }
   | { type: 'image-error'; at: string; seq: number | null; code: string; message: string }
-  | { type: 'protocol-error'; at: string; code: string; message: string };
+  | { type: 'protocol-error'; at: string; code: string; message: string }
+  /** Chat, marks, proposals, handover, plans (main/core/collab-activity.ts writes the text). */
+  | { type: 'collab'; at: string; seq: number; kind: string; level: 'info' | 'warning'; text: string };
 
 /** The event-log line the technologist reads for one activity record. */
 export function toLogEntry(a: Activity): LogEntry | null {
@@ -72,5 +74,7 @@ export function toLogEntry(a: Activity): LogEntry | null {
       return { at: a.at, kind: 'image', level: 'warning', text: `image refused: ${a.code} ${a.message}`, error: { code: a.code, message: a.message } };
     case 'protocol-error':
       return { at: a.at, kind: 'error', level: 'warning', text: `gateway sent a bad frame: ${a.code} ${a.message}` };
+    case 'collab':
+      return { at: a.at, kind: 'collab', level: a.level, text: a.text };
   }
 }

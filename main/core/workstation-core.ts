@@ -11,6 +11,9 @@ import { LinkSupervisor } from './link-supervisor.js';
 import { JournalOutbox } from './outbox.js';
 import { isMediaGatewayMessage, relayMediaMessage } from './media-signaling.js';
 import type { LinkTls } from './link-tls.js';
+import { CollabMirror } from './collab-mirror.js';
+import { collabActivity } from './collab-activity.js';
+import type { CollabAction, CollabOutcome } from '../../protocol/index.js';
 
 export interface WorkstationCoreEvents {
   state: [WorkstationView];
@@ -79,6 +82,12 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   private readonly imageChunks = new ImageChunkAssembler();
   private connectAttempt = 0;
   readonly relay: CommandRelay;
+  /** The collaboration desk as this workstation sees it (docs/architecture.md "Collaboration"). */
+  private readonly collab = new CollabMirror({
+    send: (message) => this.supervisor.send(message),
+    refusal: () => (this.refusal() ? { code: ErrorCode.LINK_DOWN, reason: 'the link to the gateway is down: nothing was sent; send it again once the link is back' } : null),
+    changed: () => this.publishState(),
+  });
 
   constructor(options: WorkstationCoreOptions = {}) {
     super();
@@ -112,7 +121,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   }
 
   view(): WorkstationView {
-    return { link: { ...this.linkView }, snapshot: this.snapshot, commands: this.relay.recent().map((c) => ({ ...c })), health: { ...this.health, media: this.mediaHealth } };
+    return { link: { ...this.linkView }, snapshot: this.snapshot, commands: this.relay.recent().map((c) => ({ ...c })), health: { ...this.health, media: this.mediaHealth }, collab: this.collab.view() };
   }
 
   get lastEventSeq(): number {
@@ -149,11 +158,17 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     this.supervisor.stop(null);
     this.relay.giveUp(ErrorCode.OUTCOME_UNKNOWN, 'disconnected by the user before the gateway answered: the outcome is asked for again at the next connection');
     this.setLink({ ...DISCONNECTED });
+    this.collab.clear();
   }
 
   /** Resolves with the final outcome; refused at once (LINK_DOWN, with why) while the link is down. */
   sendCommand(command: ScannerCommand): Promise<CommandView> {
     return this.relay.send(command);
+  }
+
+  /** Chat, marks, proposals, handover: resolves with the gateway's outcome (a refusal carries its code); never rejects. */
+  sendCollab(action: CollabAction): Promise<CollabOutcome> {
+    return this.collab.send(action);
   }
 
   /**
@@ -183,6 +198,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     s.on('down', ({ code, reason }) => {
       // In-flight commands stay in flight: resent (or looked up, when too old) after the reconnect.
       this.setLink({ ...this.linkView, status: 'lost', error: { code, message: reason } });
+      this.collab.linkLost(reason);
     });
     s.on('failed', ({ code, reason }) => {
       this.relay.giveUp(ErrorCode.RECONNECT_EXHAUSTED, `the link could not be restored (${code}: ${reason}); the outcome is asked for again at the next connection`);
@@ -303,6 +319,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     }
     switch (message.type) {
       case 'ack':
+        if (this.collab.acknowledge(message)) return;
         this.relay.acknowledge(message);
         return;
       case 'command.status.result':
@@ -317,6 +334,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
         this.journal?.record(eventRecord);
         if (body.kind === 'scanner') {
           this.snapshot = body.snapshot;
+          if ((before?.exam?.studyUid ?? null) !== (body.snapshot.exam?.studyUid ?? null)) this.collab.examChanged(body.snapshot.exam?.studyUid ?? null);
           if (before?.state !== body.snapshot.state || before?.activeSequenceId !== body.snapshot.activeSequenceId) {
             this.record({ type: 'scanner', at: message.at, state: body.snapshot.state, seq: message.seq, activeSequence: activeName(body.snapshot) });
           }
@@ -326,11 +344,16 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
         } else {
           // Chat, marks, proposals, handover and plans: the collaboration view keeps them.
           this.emit('collab', body);
+          this.collab.apply(body);
+          const activity = collabActivity(message.at, message.seq, body, this.snapshot);
+          // The event row above is the journal's record of it.
+          if (activity) this.record(activity, true);
         }
         return;
       }
       case 'collab.state':
         this.emit('collab-state', message.state);
+        this.collab.reset(message.state);
         return;
       case 'error':
         this.record({ type: 'protocol-error', at: now(), code: message.code, message: message.message });

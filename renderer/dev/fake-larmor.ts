@@ -227,6 +227,13 @@ export function installFakeLarmor(scenario: FakeScenario): void {
         return () => undefined;
       },
     },
+    // Chat and marks answer at once, as over a healthy link; observers are refused as at the gateway.
+    collab: {
+      async send(action) {
+        if (scenario.role === 'observer') return { action: action.name, state: 'rejected', error: { code: ErrorCode.OBSERVER_RECEIVE_ONLY, message: 'observers are receive-only' } };
+        return { action: action.name, state: 'done', error: null };
+      },
+    },
     images: {
       subscribe(listener) {
         if (!scenario.disconnected) images.forEach(listener);

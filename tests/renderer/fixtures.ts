@@ -2,6 +2,7 @@ import { PARAM_LIMITS } from '../../gateway/simulator/parameter-limits.js';
 import { offlineHealth } from '../../protocol/health.js';
 import type { CommandView, LarmorApi, LinkView, LogEntry, WorkstationView } from '../../protocol/api.js';
 import type { ScannerCommand } from '../../protocol/commands.js';
+import type { CollabAction } from '../../protocol/collaboration.js';
 import type { QueuedSequence, ScannerSnapshot, SequenceParams } from '../../protocol/scanner.js';
 
 export const T2_PARAMS: SequenceParams = {
@@ -61,6 +62,7 @@ export function fakeApi() {
   const logListeners = new Set<(e: LogEntry) => void>();
   const sent: { command: ScannerCommand; resolve(view: CommandView): void; reject(error: unknown): void }[] = [];
   const connects: unknown[] = [];
+  const collabSent: CollabAction[] = [];
   let connectBehaviour: () => Promise<void> = async () => undefined;
   const api: LarmorApi = {
     link: {
@@ -87,10 +89,17 @@ export function fakeApi() {
       },
     },
     images: { subscribe: () => () => undefined },
+    collab: {
+      send: (action) => {
+        collabSent.push(action);
+        return Promise.resolve({ action: action.name, state: 'done', error: null });
+      },
+    },
   };
   return {
     api,
     sent,
+    collabSent,
     connects,
     stateListeners,
     logListeners,
