@@ -15,6 +15,7 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { ErrorCode } from '../../protocol/errors.js';
+import { offlineHealth } from '../../protocol/health.js';
 import { installFakeLarmor, type FakeScenario } from './fake-larmor.js';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../dist/renderer');
@@ -72,6 +73,8 @@ async function main(): Promise<void> {
       page.on('pageerror', (error) => problems.push(`${file}: page error: ${error.message}`));
       // tsx (esbuild keepNames) wraps functions in __name(); the serialized fake needs it in the page.
       await page.addInitScript('globalThis.__name = (target) => target;');
+      // The fake is serialized: what it imports must exist in the page under the same names.
+      await page.addInitScript(`globalThis.offlineHealth = () => (${JSON.stringify(offlineHealth())}); globalThis.ErrorCode = ${JSON.stringify(ErrorCode)};`);
       await page.addInitScript(installFakeLarmor, scenario);
       await page.goto(`${origin}/index.html`);
       await page.waitForSelector(ready, { timeout: 10_000 }).catch((error: unknown) => {
