@@ -18,6 +18,8 @@ import type { SignalingPort } from '../../../renderer/src/media/signaling-port.j
 import { useCall } from '../../../renderer/src/media/use-call.js';
 import { OnsiteLink, gatewayUrlOfPage, signInOnsite, type OnsiteLinkView } from './onsite-link.js';
 import { HospitalSignInButton, takeSsoReturn } from './hospital-sign-in.js';
+import { OnsiteViewer } from './OnsiteViewer.js';
+import { HandoverConfirm, OnsiteChat } from './OnsiteCollab.js';
 
 type Outcome = { action: string; state: 'pending' | 'done' | 'rejected'; text: string } | null;
 
@@ -147,6 +149,7 @@ function Console({ link, view, level }: { link: OnsiteLink; view: OnsiteLinkView
           ) : null}
         </section>
         <section className="column column-center" aria-label="Scanner">
+          <OnsiteViewer link={link} marks={view.collab?.marks ?? null} />
           <ScannerPanel snapshot={snapshot} />
           <NoticeLog notices={view.notices} />
           <ContingencyPlans plans={view.plans} />
@@ -154,7 +157,9 @@ function Console({ link, view, level }: { link: OnsiteLink; view: OnsiteLinkView
         <section className="column column-right" aria-label="Call and control">
           <CallView call={call} role="onsite" intercomSinkId={intercomSink} remoteTitle="Remote technologist" selfTitle="Scanner-room camera" />
           <IntercomOutput onPick={setIntercomSink} />
+          <HandoverConfirm link={link} handover={view.collab?.handover ?? null} checkedIn={checkedIn} />
           <ControlPanel snapshot={snapshot} me={me} checkedIn={checkedIn} act={act} />
+          <OnsiteChat link={link} chat={view.collab?.chat ?? null} />
         </section>
       </div>
     </div>
