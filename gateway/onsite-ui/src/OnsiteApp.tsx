@@ -311,7 +311,8 @@ function ScannerPanel({ snapshot }: { snapshot: ScannerSnapshot | null }) {
 
 function NoticeLog({ notices }: { notices: OnsiteLinkView['notices'] }) {
   return (
-    <div className="panel onsite-log" aria-labelledby="log-title">
+    // Focusable: it scrolls, and keyboard users must reach what is below (WCAG 2.1.1).
+    <div className="panel onsite-log" aria-labelledby="log-title" tabIndex={0}>
       <h2 className="panel-title" id="log-title">Events</h2>
       <ol data-testid="onsite-log">
         {[...notices].reverse().map((n) => (

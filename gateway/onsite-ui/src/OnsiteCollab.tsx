@@ -10,7 +10,7 @@ export function OnsiteChat({ link, chat }: { link: OnsiteLink; chat: ChatEntry[]
   const lines = chat ?? NO_CHAT;
   const [text, setText] = useState('');
   const [refusal, setRefusal] = useState<string | null>(null);
-  const scroller = useRef<HTMLOListElement>(null);
+  const scroller = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
   useLayoutEffect(() => {
     const el = scroller.current;
@@ -32,7 +32,7 @@ export function OnsiteChat({ link, chat }: { link: OnsiteLink; chat: ChatEntry[]
       <h2 className="panel-title" id="onsite-chat-title">
         Chat with the remote technologist
       </h2>
-      <ol
+      <div
         className="onsite-chat-lines"
         ref={scroller}
         tabIndex={0}
@@ -45,14 +45,16 @@ export function OnsiteChat({ link, chat }: { link: OnsiteLink; chat: ChatEntry[]
           stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
         }}
       >
-        {lines.length === 0 ? <li className="muted">No messages for this exam yet.</li> : null}
+        {lines.length === 0 ? <p className="muted">No messages for this exam yet.</p> : null}
+        <ol>
         {lines.map((c) => (
           <li key={c.id} data-testid="onsite-chat-line">
             <span className="mono muted">{c.at.slice(11, 19)}</span> <strong>{c.from.name}</strong> <span className="muted">({ROLE_WORDS[c.from.role]})</span>{' '}
             <span data-testid="onsite-chat-text">{c.text}</span>
           </li>
         ))}
-      </ol>
+        </ol>
+      </div>
       <form className="onsite-chat-input" onSubmit={send}>
         <label htmlFor="onsite-chat-input" className="sr-only">
           Message

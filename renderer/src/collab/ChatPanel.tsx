@@ -61,7 +61,7 @@ export function ChatPanel() {
 const EMPTY: ChatEntry[] = [];
 
 function ChatLines({ chat }: { chat: ChatEntry[] }) {
-  const scroller = useRef<HTMLOListElement>(null);
+  const scroller = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
   const [unseen, setUnseen] = useState(0);
   const shown = useRef(chat.length);
@@ -88,7 +88,7 @@ function ChatLines({ chat }: { chat: ChatEntry[] }) {
 
   return (
     <div className="chat-frame">
-      <ol
+      <div
         className="chat-lines"
         ref={scroller}
         tabIndex={0}
@@ -106,7 +106,8 @@ function ChatLines({ chat }: { chat: ChatEntry[] }) {
           }
         }}
       >
-        {chat.length === 0 ? <li className="empty-note">No messages for this exam yet.</li> : null}
+        {chat.length === 0 ? <p className="empty-note">No messages for this exam yet.</p> : null}
+        <ol>
         {chat.map((entry) => (
           <li key={entry.id} className={`chat-line from-${entry.from.role}`} data-testid="chat-line">
             <span className="mono muted chat-time">{formatClock(entry.at)}</span>{' '}
@@ -118,7 +119,8 @@ function ChatLines({ chat }: { chat: ChatEntry[] }) {
             </span>
           </li>
         ))}
-      </ol>
+        </ol>
+      </div>
       {unseen > 0 ? (
         <button type="button" className="small log-new-entries" data-testid="chat-new-messages" onClick={toNewest}>
           ↓ {unseen} new {unseen === 1 ? 'message' : 'messages'}

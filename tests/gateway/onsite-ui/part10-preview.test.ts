@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UnshownImage, readOnsiteImage } from '../../../gateway/onsite-ui/src/part10-preview.js';
+import { UnshownImage, decodeRle, readOnsiteImage } from '../../../gateway/onsite-ui/src/part10-preview.js';
 import { sample } from '../../helpers/dicom-samples.js';
 
 describe('the onsite console’s live image reader', () => {
@@ -11,8 +11,25 @@ describe('the onsite console’s live image reader', () => {
     expect(Array.from(explicit.pixels)).toEqual(Array.from(implicit.pixels));
   });
 
-  it('says why a compressed image is not shown here instead of guessing', () => {
-    expect(() => readOnsiteImage(sample('MR_small_RLE.dcm'))).toThrow(UnshownImage);
-    expect(() => readOnsiteImage(sample('MR_small_RLE.dcm'))).toThrow(/remote workstation only/);
+  it('says why a big endian image is not shown here instead of guessing', () => {
+    expect(() => readOnsiteImage(sample('MR_small_bigendian.dcm'))).toThrow(UnshownImage);
+    expect(() => readOnsiteImage(sample('MR_small_bigendian.dcm'))).toThrow(/remote workstation only/);
+  });
+});
+
+describe('the onsite console’s RLE reader', () => {
+  it('reads the same pixels from RLE Lossless as from the uncompressed file', () => {
+    const rle = readOnsiteImage(sample('MR_small_RLE.dcm'));
+    const plain = readOnsiteImage(sample('MR_small.dcm'));
+    expect(Array.from(rle.pixels)).toEqual(Array.from(plain.pixels));
+  });
+
+  it('refuses segment offsets outside the fragment before writing a byte', () => {
+    const header = new Uint8Array(64);
+    const view = new DataView(header.buffer);
+    view.setUint32(0, 2, true);
+    view.setUint32(4, 64, true);
+    view.setUint32(8, 9999, true);
+    expect(() => decodeRle(header, 4, 2)).toThrow(/outside the fragment/);
   });
 });
