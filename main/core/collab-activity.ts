@@ -32,7 +32,7 @@ export function collabActivity(at: string, seq: number, body: CollabEventBody, s
 }
 
 /** What a proposed command acts on, by name, from the state when it arrived. */
-export function proposalLabel(command: ScannerCommand, snapshot: ScannerSnapshot | null): string | null {
+function proposalLabel(command: ScannerCommand, snapshot: ScannerSnapshot | null): string | null {
   switch (command.name) {
     case 'sequence.queue':
       return snapshot?.library.find((t) => t.id === command.protocolId)?.name ?? null;

@@ -4,7 +4,7 @@ import { codeOf } from '../../../protocol/errors.js';
 import { API_MISSING, type SliceCreator, type StoreDeps } from './types.js';
 
 /** What the control that gave a collaboration action shows: pending, done, or refused with the code. */
-export type CollabOutcomeShown = { state: 'pending' } | { state: 'done' } | { state: 'rejected'; code: string; message: string };
+type CollabOutcomeShown = { state: 'pending' } | { state: 'done' } | { state: 'rejected'; code: string; message: string };
 
 /**
  * "Scanning with you" on this window (docs/architecture.md "Collaboration"): the core's view of
