@@ -147,6 +147,7 @@ function Console({ link, view, level }: { link: OnsiteLink; view: OnsiteLinkView
               {outcome.text}
             </p>
           ) : null}
+          <OnsiteChat link={link} chat={view.collab?.chat ?? null} />
         </section>
         <section className="column column-center" aria-label="Scanner">
           <OnsiteViewer link={link} marks={view.collab?.marks ?? null} />
@@ -159,7 +160,6 @@ function Console({ link, view, level }: { link: OnsiteLink; view: OnsiteLinkView
           <IntercomOutput onPick={setIntercomSink} />
           <HandoverConfirm link={link} handover={view.collab?.handover ?? null} checkedIn={checkedIn} />
           <ControlPanel snapshot={snapshot} me={me} checkedIn={checkedIn} act={act} />
-          <OnsiteChat link={link} chat={view.collab?.chat ?? null} />
         </section>
       </div>
     </div>

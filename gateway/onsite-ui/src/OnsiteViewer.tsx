@@ -137,7 +137,11 @@ export function OnsiteViewer({ link, marks }: { link: OnsiteLink; marks: Mark[] 
           ▲ {unshown}
         </p>
       ) : null}
-      <div className={`onsite-image-frame${tool ? ' drawing' : ''}`} onPointerDown={down} onPointerMove={move} onPointerUp={up} onPointerCancel={up}>
+      <div
+        className={`onsite-image-frame${tool ? ' drawing' : ''}`}
+        // The image's physical shape: Pixel Spacing may differ along rows and columns (PS3.3 10.7.1.3).
+        style={image ? { aspectRatio: `${image.columns * (image.pixelSpacingMm?.[1] ?? 1)} / ${image.rows * (image.pixelSpacingMm?.[0] ?? 1)}` } : undefined}
+        onPointerDown={down} onPointerMove={move} onPointerUp={up} onPointerCancel={up}>
         {image ? (
           <>
             <canvas ref={canvas} className="onsite-image" data-testid="onsite-image" data-sop-instance-uid={image.sopInstanceUid} width={image.columns} height={image.rows} role="img" aria-label={`Live image ${image.instanceNumber ?? ''} of ${image.seriesDescription}`} />

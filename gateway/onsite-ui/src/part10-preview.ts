@@ -19,6 +19,8 @@ export interface OnsiteImage {
   windowCenter: number | null;
   windowWidth: number | null;
   monochrome1: boolean;
+  /** Pixel Spacing (0028,0030), row then column spacing in mm (PS3.3 10.7.1.3), when present. */
+  pixelSpacingMm: [number, number] | null;
 }
 
 const EXPLICIT_LE = '1.2.840.10008.1.2.1';
@@ -38,6 +40,7 @@ const T = {
   instanceNumber: tag(0x0020, 0x0013),
   photometric: tag(0x0028, 0x0004),
   rows: tag(0x0028, 0x0010),
+  pixelSpacing: tag(0x0028, 0x0030),
   columns: tag(0x0028, 0x0011),
   bitsAllocated: tag(0x0028, 0x0100),
   pixelRepresentation: tag(0x0028, 0x0103),
@@ -95,6 +98,7 @@ export function readOnsiteImage(part10: Uint8Array): OnsiteImage {
     windowCenter: num(part10, values.get(T.windowCenter)),
     windowWidth: num(part10, values.get(T.windowWidth)),
     monochrome1: text(part10, values.get(T.photometric)) === 'MONOCHROME1',
+    pixelSpacingMm: spacing(text(part10, values.get(T.pixelSpacing))),
   };
 }
 
@@ -199,6 +203,11 @@ function skipUndefined(view: DataView, offset: number, end: number, explicit: bo
     offset = length === UNDEFINED ? skipUndefined(view, offset, end, explicit) : offset + length;
   }
   return end;
+}
+
+function spacing(value: string): [number, number] | null {
+  const [row, column] = value.split('\\').map(Number);
+  return row! > 0 && column! > 0 ? [row!, column!] : null;
 }
 
 function u16(view: DataView, at: { offset: number; length: number } | undefined): number {
