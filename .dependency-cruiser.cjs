@@ -24,7 +24,7 @@ module.exports = {
     onlyImports('native-bridge-layers', '^native-bridge/', ['native-bridge', 'protocol', 'base/common', 'base/node'], 'native-bridge is shared by gateway and workstation; it knows neither.'),
     onlyImports('gateway-layers', '^gateway/', ['gateway', 'protocol', 'base/common', 'base/node', 'native-bridge'], 'The gateway meets the workstation only in protocol/, base/ and native-bridge/.'),
     onlyImports('base-browser-on-common', '^base/browser/', ['base/common', 'base/browser', 'protocol'], 'base/browser builds on base/common and the contract only.'),
-    onlyImports('onsite-layers', '^onsite/', ['onsite', 'protocol', 'base/common', 'base/browser'], 'The onsite console is a browser page: the contract and browser code only.'),
+    onlyImports('onsite-layers', '^onsite/', ['onsite', 'protocol', 'base/common', 'base/browser', 'native-bridge/(dicom|rle/typescript-codec|rle/decode|rle/encode|rle/codec|rle/errors|rle/frame-layout|image-codecs|image-limits|preview-image)(\\.ts)?'], 'The onsite console is a browser page: the contract, browser code, and the environment-neutral DICOM reader and codecs.'),
     onlyImports('main-layers', '^main/', ['main', 'protocol', 'base/common', 'base/node', 'native-bridge'], 'The workstation core never imports gateway/, the renderer or the preload.'),
     onlyImports('preload-layers', '^preload/', ['preload', 'protocol', 'base/common'], 'The preload sees only the contract.'),
     onlyImports('renderer-layers', '^renderer/', ['renderer', 'protocol', 'base/common', 'base/browser'], 'The renderer reaches the core only through window.larmor.'),

@@ -58,6 +58,8 @@ export async function handleApiRequest(host: Desk | WorkstationCore, channel: un
     }
     case 'desk.current':
       return desk.deskView();
+    case 'collab.send':
+      return desk.sendCollab(parsed.data as Parameters<Desk['sendCollab']>[0]);
   }
 }
 

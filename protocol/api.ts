@@ -7,6 +7,7 @@ import type { PolicyView } from './policy.js';
 import { MediaClientMessage, type MediaGatewayMessage } from './signaling.js';
 import { ImageFetchRequest, type ExamCatalogue, type ImageFetchOutcome } from './exam-images.js';
 import { DeskConnectRequest, SiteId, type DeskApi } from './desk.js';
+import { CollabAction, type CollabState } from './collaboration.js';
 
 /**
  * The renderer's whole view of the world: `window.larmor`, exposed by the preload (Electron) or
@@ -42,6 +43,14 @@ export interface LarmorApi {
   media: {
     send(message: MediaClientMessage): Promise<void>;
     subscribe(listener: (message: MediaGatewayMessage) => void): Unsubscribe;
+  };
+  /**
+   * "Scanning with you" (docs/architecture.md "Collaboration"): chat, marks, proposals, handover.
+   * What the others did arrives in the workstation view's `collab`.
+   */
+  collab: {
+    /** Resolves with the gateway's outcome; never rejects for a refusal (it carries the code). */
+    send(action: CollabAction): Promise<CollabOutcome>;
   };
   /** What hospital IT set for this machine: the connect screen offers only what it allows (absent in test fakes: unrestricted). */
   policy?: { current(): Promise<PolicyView> };
@@ -93,6 +102,13 @@ export interface CommandView {
   settledAt: string | null;
 }
 
+/** The gateway's answer to one collaboration action. */
+export interface CollabOutcome {
+  action: CollabAction['name'];
+  state: 'done' | 'rejected';
+  error: { code: string; message: string } | null;
+}
+
 export interface WorkstationView {
   link: LinkView;
   snapshot: ScannerSnapshot | null;
@@ -107,9 +123,12 @@ export interface WorkstationView {
    * optional only for views made by hand.
    */
   exam?: ExamCatalogue | null;
+  /** Chat, marks, pending proposals, handover and plans of the open exam; null before the gateway's catch-up. */
+  collab?: CollabState | null;
 }
 
-export type LogKind = 'link' | 'command' | 'ack' | 'scanner' | 'notice' | 'health' | 'image' | 'error';
+export type LogKind = 'link' | 'command' | 'ack' | 'scanner' | 'notice' | 'health' | 'image' | 'error'
+  | 'collab';
 
 export interface LogEntry {
   at: string;
@@ -140,6 +159,7 @@ export const IpcRequests = {
   'desk.acknowledge': z.object({ siteId: SiteId, alarmId: z.string().min(1).max(128) }),
   /** The desk view now, for a subscriber's first view (like state.current). */
   'desk.current': z.undefined(),
+  'collab.send': CollabAction,
 } as const;
 export type IpcRequestName = keyof typeof IpcRequests;
 

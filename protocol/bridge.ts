@@ -6,6 +6,8 @@ import type { PolicyView } from './policy.js';
 import type { MediaClientMessage, MediaGatewayMessage } from './signaling.js';
 import type { ImageFetchOutcome, ImageFetchRequest } from './exam-images.js';
 import type { DeskConnectRequest, DeskView, SiteId } from './desk.js';
+import type { CollabAction } from './collaboration.js';
+import type { CollabOutcome } from './api.js';
 
 /**
  * The renderer bridge, described once: channel names, the envelope every answer travels in, the
@@ -143,5 +145,6 @@ export function createLarmorClient(transport: BridgeTransport): LarmorApi {
       acknowledge: (siteId: SiteId, alarmId: string) => call<void>('desk.acknowledge', { siteId, alarmId }),
       subscribe: subscribeDesk,
     },
+    collab: { send: (action: CollabAction) => call<CollabOutcome>('collab.send', action) },
   };
 }

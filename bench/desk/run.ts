@@ -170,8 +170,8 @@ async function main(): Promise<void> {
       const sop: string = newestFocusedImage;
       const arrived = new Promise<number>((resolve) => markWaiters.set(sop, resolve));
       const t0 = nowMs();
-      const ack = await firstCore.sendDeskCollab({ name: 'mark.add', sopInstanceUid: sop, shape: 'arrow', points: [[10, 10], [40, 40]] });
-      if (ack.outcome === 'done') markMs.push((await arrived) - t0);
+      const outcome = await firstCore.sendCollab({ name: 'mark.add', sopInstanceUid: sop, shape: 'arrow', points: [[10, 10], [40, 40]] });
+      if (outcome.state === 'done') markMs.push((await arrived) - t0);
       markWaiters.delete(sop);
       marksSent++;
     }

@@ -25,7 +25,9 @@ export type Activity =
   | { type: 'image-error'; at: string; seq: number | null; code: string; message: string }
   | { type: 'protocol-error'; at: string; code: string; message: string }
   /** An alarm on the desk (docs/architecture.md "The desk"): raised, or acknowledged by this workstation's user. */
-  | { type: 'desk-alarm'; at: string; siteId: string; alarmId: string; kind: string; text: string; seq: number | null; event: 'raised' | 'acknowledged' };
+  | { type: 'desk-alarm'; at: string; siteId: string; alarmId: string; kind: string; text: string; seq: number | null; event: 'raised' | 'acknowledged' }
+  /** Chat, marks, proposals, handover, plans (main/core/collab-activity.ts writes the text). */
+  | { type: 'collab'; at: string; seq: number; kind: string; level: 'info' | 'warning'; text: string };
 
 /** The event-log line the technologist reads for one activity record. */
 export function toLogEntry(a: Activity): LogEntry | null {
@@ -77,5 +79,7 @@ export function toLogEntry(a: Activity): LogEntry | null {
     case 'desk-alarm':
       // A raised alarm is in the log already (the notice or the health line that raised it).
       return a.event === 'acknowledged' ? { at: a.at, kind: 'notice', level: 'info', text: `alarm acknowledged: ${a.text}` } : null;
+    case 'collab':
+      return { at: a.at, kind: 'collab', level: a.level, text: a.text };
   }
 }

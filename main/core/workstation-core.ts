@@ -1,7 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { randomUUID } from 'node:crypto';
 import { ImageFetchRequest, type ExamCatalogue, type ImageFetchOutcome } from '../../protocol/index.js';
-import { ConnectRequest, ErrorCode, ImageChunkAssembler, LarmorError, decodeImageFrame, describeIssues, type ImageFrameHeader, type AckMessage, type CollabAction, type CollabEventBody, type CollabState, type CommandView, type GatewayMessage, type LinkView, type LogEntry, type MediaClientMessage, type MediaGatewayMessage, type PreviewImage, type ScannerCommand, type ScannerSnapshot, type WelcomeMessage, type WorkstationView } from '../../protocol/index.js';
+import { ConnectRequest, ErrorCode, ImageChunkAssembler, LarmorError, decodeImageFrame, describeIssues, type ImageFrameHeader, type CollabEventBody, type CollabState, type CommandView, type GatewayMessage, type LinkView, type LogEntry, type MediaClientMessage, type MediaGatewayMessage, type PreviewImage, type ScannerCommand, type ScannerSnapshot, type WelcomeMessage, type WorkstationView } from '../../protocol/index.js';
 import { type HealthThresholds, type HealthView, type MediaHealthView, type ReconnectPolicy } from '../../protocol/health.js';
 import type { Random } from '../../base/common/random.js';
 import type { Journal } from '../journal/journal.js';
@@ -13,6 +12,9 @@ import { LinkSupervisor } from './link-supervisor.js';
 import { JournalOutbox } from './outbox.js';
 import { isMediaGatewayMessage, relayMediaMessage } from './media-signaling.js';
 import type { LinkTls } from './link-tls.js';
+import { CollabMirror } from './collab-mirror.js';
+import { collabActivity } from './collab-activity.js';
+import type { CollabAction, CollabOutcome } from '../../protocol/index.js';
 
 export interface WorkstationCoreEvents {
   state: [WorkstationView];
@@ -86,6 +88,12 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   private readonly fetches = new Map<string, { resolve: (outcome: ImageFetchOutcome) => void; reject: (err: Error) => void }>();
   private fetchCount = 0;
   readonly relay: CommandRelay;
+  /** The collaboration desk as this workstation sees it (docs/architecture.md "Collaboration"). */
+  private readonly collab = new CollabMirror({
+    send: (message) => this.supervisor.send(message),
+    refusal: () => (this.refusal() ? { code: ErrorCode.LINK_DOWN, reason: 'the link to the gateway is down: nothing was sent; send it again once the link is back' } : null),
+    changed: () => this.publishState(),
+  });
 
   constructor(options: WorkstationCoreOptions = {}) {
     super();
@@ -119,7 +127,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   }
 
   view(): WorkstationView {
-    return { link: { ...this.linkView }, snapshot: this.snapshot, commands: this.relay.recent().map((c) => ({ ...c })), health: { ...this.health, media: this.mediaHealth }, exam: this.catalogue };
+    return { link: { ...this.linkView }, snapshot: this.snapshot, commands: this.relay.recent().map((c) => ({ ...c })), health: { ...this.health, media: this.mediaHealth }, exam: this.catalogue, collab: this.collab.view() };
   }
 
   get lastEventSeq(): number {
@@ -156,14 +164,19 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     this.connectAttempt++;
     this.supervisor.stop(null);
     this.failFetches(ErrorCode.LINK_DOWN, 'disconnected');
-    this.failDeskCollab(ErrorCode.LINK_DOWN, 'disconnected by the user');
     this.relay.giveUp(ErrorCode.OUTCOME_UNKNOWN, 'disconnected by the user before the gateway answered: the outcome is asked for again at the next connection');
     this.setLink({ ...DISCONNECTED });
+    this.collab.clear();
   }
 
   /** Resolves with the final outcome; refused at once (LINK_DOWN, with why) while the link is down. */
   sendCommand(command: ScannerCommand): Promise<CommandView> {
     return this.relay.send(command);
+  }
+
+  /** Chat, marks, proposals, handover: resolves with the gateway's outcome (a refusal carries its code); never rejects. */
+  sendCollab(action: CollabAction): Promise<CollabOutcome> {
+    return this.collab.send(action);
   }
 
   /**
@@ -193,8 +206,8 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     s.on('down', ({ code, reason }) => {
       this.failFetches(code, reason);
       // In-flight commands stay in flight: resent (or looked up, when too old) after the reconnect.
-      this.failDeskCollab(code, reason);
       this.setLink({ ...this.linkView, status: 'lost', error: { code, message: reason } });
+      this.collab.linkLost(reason);
     });
     s.on('failed', ({ code, reason }) => {
       this.relay.giveUp(ErrorCode.RECONNECT_EXHAUSTED, `the link could not be restored (${code}: ${reason}); the outcome is asked for again at the next connection`);
@@ -315,7 +328,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     }
     switch (message.type) {
       case 'ack':
-        if (this.settleDeskCollab(message)) return;
+        if (this.collab.acknowledge(message)) return;
         this.relay.acknowledge(message);
         return;
       case 'command.status.result':
@@ -330,6 +343,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
         this.journal?.record(eventRecord);
         if (body.kind === 'scanner') {
           this.snapshot = body.snapshot;
+          if ((before?.exam?.studyUid ?? null) !== (body.snapshot.exam?.studyUid ?? null)) this.collab.examChanged(body.snapshot.exam?.studyUid ?? null);
           if (before?.state !== body.snapshot.state || before?.activeSequenceId !== body.snapshot.activeSequenceId) {
             this.record({ type: 'scanner', at: message.at, state: body.snapshot.state, seq: message.seq, activeSequence: activeName(body.snapshot) });
           }
@@ -339,11 +353,16 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
         } else {
           // Chat, marks, proposals, handover and plans: the collaboration view keeps them.
           this.emit('collab', body);
+          this.collab.apply(body);
+          const activity = collabActivity(message.at, message.seq, body, this.snapshot);
+          // The event row above is the journal's record of it.
+          if (activity) this.record(activity, true);
         }
         return;
       }
       case 'collab.state':
         this.emit('collab-state', message.state);
+        this.collab.reset(message.state);
         return;
       case 'exam.catalogue':
         this.catalogue = message.catalogue;
@@ -449,42 +468,9 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     this.catalogue = { ...this.catalogue, series: known ? this.catalogue.series.map((s) => (s === known ? updated : s)) : [...this.catalogue.series, updated] };
   }
 
-  // ------------------------------------------------------------------ desk: collaboration actions
-
-  private readonly deskCollabPending = new Map<string, (ack: AckMessage) => void>();
-  private deskCollabCounter = 0;
-
-  /**
-   * Sends one collaboration action (docs/architecture.md "Collaboration") and resolves with the
-   * gateway's ack; refused at once (LINK_DOWN) while the link is not live. Not queued and not
-   * resent: an alarm acknowledgement or a mark is only meaningful now.
-   */
-  sendDeskCollab(action: CollabAction): Promise<AckMessage> {
-    const id = `desk-${randomUUID()}-${++this.deskCollabCounter}`.slice(0, 64);
-    const refusal = this.refusal();
-    if (refusal) return Promise.resolve({ type: 'ack', id, outcome: 'rejected', code: refusal.code, reason: refusal.reason });
-    return new Promise((resolve) => {
-      this.deskCollabPending.set(id, resolve);
-      if (!this.supervisor.send({ type: 'collab', id, action })) this.failDeskCollab(ErrorCode.LINK_DOWN, 'the link went down before the action was sent');
-    });
-  }
-
   /** The image decoder installed on this core, so a desk can give every core the same pool. */
   get installedImageDecoder(): ImageDecoder | null {
     return this.imageDecoder;
-  }
-
-  /** An action whose ack cannot come any more (the link went down): refused, never resent. */
-  private failDeskCollab(code: string, reason: string): void {
-    for (const id of [...this.deskCollabPending.keys()]) this.settleDeskCollab({ type: 'ack', id, outcome: 'rejected', code, reason });
-  }
-
-  private settleDeskCollab(ack: AckMessage): boolean {
-    const settle = this.deskCollabPending.get(ack.id);
-    if (!settle) return false;
-    this.deskCollabPending.delete(ack.id);
-    settle(ack);
-    return true;
   }
 
   private setLink(view: LinkView): void {

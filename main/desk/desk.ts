@@ -7,7 +7,10 @@ import {
   ErrorCode,
   LarmorError,
   describeIssues,
+  codeOf,
+  type CollabAction,
   type CollabEventBody,
+  type CollabOutcome,
   type CollabState,
   type CommandView,
   type ContingencyPlan,
@@ -201,6 +204,11 @@ export class Desk extends EventEmitter<DeskEvents> {
     return this.focused.fetchImages(request);
   }
 
+  /** Chat, marks, proposals, handover at the focused scanner (docs/architecture.md "Collaboration"). */
+  sendCollab(action: CollabAction): Promise<CollabOutcome> {
+    return this.focused.sendCollab(action);
+  }
+
   // ------------------------------------------------------------------ the desk API
 
   /**
@@ -247,8 +255,8 @@ export class Desk extends EventEmitter<DeskEvents> {
     if (!alarm) throw new LarmorError(ErrorCode.DESK_UNKNOWN_ALARM, `no alarm ${alarmId} at ${site.entry.name}`);
     if (alarm.acknowledged) return;
     if (alarm.seq !== null) {
-      const ack = await site.core.sendDeskCollab({ name: 'alarm.acknowledge', seq: alarm.seq });
-      if (ack.outcome !== 'done') throw new LarmorError((ack.code as ErrorCode | null) ?? ErrorCode.INTERNAL, `${site.entry.name} did not record the acknowledgement: ${ack.reason ?? ack.code}`);
+      const outcome = await site.core.sendCollab({ name: 'alarm.acknowledge', seq: alarm.seq });
+      if (outcome.error) throw new LarmorError(codeOf(outcome.error, ErrorCode.INTERNAL), `${site.entry.name} did not record the acknowledgement: ${outcome.error.message}`);
     }
     alarm.acknowledged = true;
     site.core.record({ type: 'desk-alarm', at: new Date().toISOString(), siteId, alarmId, kind: alarm.kind, text: alarm.text, seq: alarm.seq, event: 'acknowledged' });

@@ -2,7 +2,7 @@ import { codeOf, decodeImageFrame, type ImageFrameHeader } from '../../protocol/
 import { DEFAULT_IMAGE_LIMITS, imageCodecs as defaultCodecs, type ImageCodecs, type ImageLimits } from '../../native-bridge/index.js';
 import type { ImageDecodeResult, WorkstationCore } from '../core/workstation-core.js';
 import { createDecodePool, type DecodePool } from './decode-pool.js';
-import { toPreviewImages } from './preview-image.js';
+import { toPreviewImages } from '../../native-bridge/preview-image.js';
 
 /** What one image frame from the gateway becomes: its number and preview images, or a coded refusal. */
 export type IntakeResult = ImageDecodeResult;

@@ -18,6 +18,8 @@ import type { SignalingPort } from '../../base/browser/call/signaling-port.js';
 import { useCall } from '../../base/browser/call/use-call.js';
 import { OnsiteLink, gatewayUrlOfPage, signInOnsite, type OnsiteLinkView } from './onsite-link.js';
 import { HospitalSignInButton, takeSsoReturn } from './hospital-sign-in.js';
+import { OnsiteViewer } from './OnsiteViewer.js';
+import { HandoverConfirm, OnsiteChat } from './OnsiteCollab.js';
 
 type Outcome = { action: string; state: 'pending' | 'done' | 'rejected'; text: string } | null;
 
@@ -145,8 +147,10 @@ function Console({ link, view, level }: { link: OnsiteLink; view: OnsiteLinkView
               {outcome.text}
             </p>
           ) : null}
+          <OnsiteChat link={link} chat={view.collab?.chat ?? null} />
         </section>
         <section className="column column-center" aria-label="Scanner">
+          <OnsiteViewer link={link} marks={view.collab?.marks ?? null} />
           <ScannerPanel snapshot={snapshot} />
           <NoticeLog notices={view.notices} />
           <ContingencyPlans plans={view.plans} />
@@ -154,6 +158,7 @@ function Console({ link, view, level }: { link: OnsiteLink; view: OnsiteLinkView
         <section className="column column-right" aria-label="Call and control">
           <CallView call={call} role="onsite" intercomSinkId={intercomSink} remoteTitle="Remote technologist" selfTitle="Scanner-room camera" />
           <IntercomOutput onPick={setIntercomSink} />
+          <HandoverConfirm link={link} handover={view.collab?.handover ?? null} checkedIn={checkedIn} />
           <ControlPanel snapshot={snapshot} me={me} checkedIn={checkedIn} act={act} />
         </section>
       </div>
@@ -306,7 +311,8 @@ function ScannerPanel({ snapshot }: { snapshot: ScannerSnapshot | null }) {
 
 function NoticeLog({ notices }: { notices: OnsiteLinkView['notices'] }) {
   return (
-    <div className="panel onsite-log" aria-labelledby="log-title">
+    // Focusable: it scrolls, and keyboard users must reach what is below (WCAG 2.1.1).
+    <div className="panel onsite-log" aria-labelledby="log-title" tabIndex={0}>
       <h2 className="panel-title" id="log-title">Events</h2>
       <ol data-testid="onsite-log">
         {[...notices].reverse().map((n) => (

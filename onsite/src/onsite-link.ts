@@ -6,7 +6,11 @@ import {
   SignInResponse,
   SUBPROTOCOL,
   decodeGatewayMessage,
+  decodeImageFrame,
+  ImageChunkAssembler,
   type AckMessage,
+  type CollabAction,
+  type CollabState,
   type ContingencyPlan,
   type CredentialLevel,
   type GatewayMessage,
@@ -15,6 +19,7 @@ import {
   type ScannerSnapshot,
 } from '../../protocol/index.js';
 import type { MediaClientMessage, MediaGatewayMessage } from '../../protocol/signaling.js';
+import { UnshownImage, readOnsiteImage, type OnsiteImage } from './part10-preview.js';
 
 export type OnsiteLinkStatus = 'connecting' | 'connected' | 'lost' | 'refused';
 
@@ -34,7 +39,12 @@ export interface OnsiteLinkView {
   notices: Notice[];
   /** The site's written contingency plans for this scanner. */
   plans: ContingencyPlan[];
+  /** Chat, marks, proposals and handover of the open exam (docs/architecture.md "Collaboration"). */
+  collab: CollabState | null;
 }
+
+/** A live image as the onsite viewer gets it: shown, or why it cannot be shown here. */
+export type OnsiteImageArrival = { ok: true; image: OnsiteImage } | { ok: false; sopInstanceUid: string; reason: string };
 
 const KEEP_NOTICES = 200;
 const RECONNECT_MS = [250, 500, 1000, 2000, 4000];
@@ -53,7 +63,9 @@ export class OnsiteLink {
   private readonly pending = new Map<string, (ack: AckMessage) => void>();
   private readonly viewListeners = new Set<(view: OnsiteLinkView) => void>();
   private readonly mediaListeners = new Set<(message: MediaGatewayMessage) => void>();
-  view: OnsiteLinkView = { status: 'connecting', error: null, sessionId: null, snapshot: null, policy: null, notices: [], plans: [] };
+  private readonly imageListeners = new Set<(arrival: OnsiteImageArrival) => void>();
+  private readonly imageChunks = new ImageChunkAssembler(64 * 1024 * 1024);
+  view: OnsiteLinkView = { status: 'connecting', error: null, sessionId: null, snapshot: null, policy: null, notices: [], plans: [], collab: null };
 
   /** `credential`: the session credential from sign-in; the gateway takes name and level from its account. */
   constructor(private readonly url: string, private readonly credential: string, private readonly token?: string) {}
@@ -66,8 +78,9 @@ export class OnsiteLink {
       this.attempts = 0;
       this.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'onsite', credentials: { session: this.credential, ...(this.token ? { token: this.token } : {}) } });
     });
+    ws.binaryType = 'arraybuffer';
     ws.addEventListener('message', (event: MessageEvent) => {
-      if (typeof event.data !== 'string') return; // images are for the workstation viewer
+      if (typeof event.data !== 'string') return this.receiveImage(event.data as ArrayBuffer);
       const decoded = decodeGatewayMessage(event.data);
       if (decoded.ok) this.receive(decoded.message);
     });
@@ -95,6 +108,43 @@ export class OnsiteLink {
         resolve({ type: 'ack', id, outcome: 'rejected', code: ErrorCode.LINK_DOWN, reason: 'the onsite console is not connected to the gateway' });
       }
     });
+  }
+
+  /** Chat, marks, handover confirmation: answered with one ack, like an onsite action. */
+  collab(action: CollabAction): Promise<AckMessage> {
+    const id = `onsite_${Date.now().toString(36)}_${this.nextId++}`;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      if (!this.sendJson({ type: 'collab', id, action })) {
+        this.pending.delete(id);
+        resolve({ type: 'ack', id, outcome: 'rejected', code: ErrorCode.LINK_DOWN, reason: 'the onsite console is not connected to the gateway' });
+      }
+    });
+  }
+
+  /** Live images, each once, as they arrive (the newest is the live one). */
+  subscribeImages(listener: (arrival: OnsiteImageArrival) => void): () => void {
+    this.imageListeners.add(listener);
+    return () => this.imageListeners.delete(listener);
+  }
+
+  private receiveImage(data: ArrayBuffer): void {
+    if (this.imageListeners.size === 0) return;
+    let arrival: OnsiteImageArrival;
+    try {
+      const frame = this.imageChunks.add(new Uint8Array(data));
+      if (frame === null) return; // more parts to come
+      const { header, part10 } = decodeImageFrame(frame);
+      try {
+        arrival = { ok: true, image: readOnsiteImage(part10) };
+      } catch (err) {
+        arrival = { ok: false, sopInstanceUid: header.sopInstanceUid, reason: err instanceof UnshownImage ? `${err.code}: ${err.message}` : (err as Error).message };
+      }
+    } catch {
+      this.imageChunks.reset();
+      return;
+    }
+    for (const l of this.imageListeners) l(arrival);
   }
 
   checkIn(credential: CredentialLevel): Promise<AckMessage> {
@@ -125,12 +175,19 @@ export class OnsiteLink {
         return;
       }
       case 'event':
-        if (message.body.kind === 'scanner') return this.update({ snapshot: message.body.snapshot });
+        if (message.body.kind === 'scanner') {
+          const studyUid = message.body.snapshot.exam?.studyUid ?? null;
+          const c = this.view.collab;
+          // A new exam starts with its own chat and no marks (the gateway clears them too).
+          const collab = c && (this.view.snapshot?.exam?.studyUid ?? null) !== studyUid ? { ...c, chat: c.chat.filter((e) => e.studyUid === studyUid), marks: [] } : c;
+          return this.update({ snapshot: message.body.snapshot, collab });
+        }
         if (message.body.kind === 'plans') return this.update({ plans: message.body.plans });
+        if (message.body.kind === 'chat' || message.body.kind === 'marks' || message.body.kind === 'proposal' || message.body.kind === 'handover') return this.update({ collab: applyCollab(this.view.collab, message.body) });
         if (message.body.kind !== 'notice') return;
         return this.update({ notices: [...this.view.notices, { seq: message.seq, at: message.at, level: message.body.level, text: message.body.text }].slice(-KEEP_NOTICES) });
       case 'collab.state':
-        return this.update({ plans: message.state.plans });
+        return this.update({ plans: message.state.plans, collab: message.state });
       case 'media.room':
       case 'signal':
         for (const l of this.mediaListeners) l(message);
@@ -169,6 +226,25 @@ export class OnsiteLink {
   private update(change: Partial<OnsiteLinkView>): void {
     this.view = { ...this.view, ...change };
     for (const l of this.viewListeners) l(this.view);
+  }
+}
+
+/** One collaboration event on top of the catch-up (the same rules as the workstation core's mirror). */
+function applyCollab(state: CollabState | null, body: Extract<GatewayMessage, { type: 'event' }>['body']): CollabState {
+  const s = state ?? { chat: [], marks: [], proposals: [], handover: null, plans: [] };
+  switch (body.kind) {
+    case 'chat':
+      return s.chat.some((c) => c.id === body.entry.id) ? s : { ...s, chat: [...s.chat, body.entry].slice(-KEEP_NOTICES) };
+    case 'marks':
+      return { ...s, marks: [...s.marks.filter((m) => m.sopInstanceUid !== body.sopInstanceUid), ...body.marks] };
+    case 'proposal': {
+      const others = s.proposals.filter((p) => p.id !== body.proposal.id);
+      return { ...s, proposals: body.proposal.status === 'pending' ? [...others, body.proposal] : others };
+    }
+    case 'handover':
+      return { ...s, handover: body.handover };
+    default:
+      return s;
   }
 }
 

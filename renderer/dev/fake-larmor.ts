@@ -50,6 +50,7 @@ export function installFakeLarmor(scenario: FakeScenario): void {
       { sessionId: 'sess-onsite-01', name: 'Per Lunde (MR safety, Level 2)', role: 'onsite', connectedAt: iso(-1800) },
       { sessionId: 'sess-op-7f3a', name: 'Ingrid Haugen', role: 'operator', connectedAt: iso(-600) },
       { sessionId: 'sess-obs-19c2', name: 'Trainee: Jonas Berg', role: 'observer', connectedAt: iso(-300) },
+      { sessionId: 'sess-op-2b81', name: 'Lars Moe', role: 'operator', connectedAt: iso(-200) },
     ],
     library,
     limits: {
@@ -74,6 +75,34 @@ export function installFakeLarmor(scenario: FakeScenario): void {
     snapshot: scenario.disconnected ? null : snapshot,
     commands,
     health: offlineHealth(),
+    // A second remote technologist proposes; onsite staff talk and point at the running series.
+    collab: scenario.disconnected
+      ? null
+      : {
+          chat: [
+            { id: 'c1', at: iso(-400), studyUid: snapshot.exam?.studyUid ?? null, from: { name: 'Per Lunde (MR safety, Level 2)', role: 'onsite' }, text: 'Patient positioned, head coil on, ear plugs in.' },
+            { id: 'c2', at: iso(-380), studyUid: snapshot.exam?.studyUid ?? null, from: { name: 'Ingrid Haugen', role: 'operator' }, text: 'Thanks. Localizer first, then T2 axial.' },
+            { id: 'c3', at: iso(-90), studyUid: snapshot.exam?.studyUid ?? null, from: { name: 'Per Lunde (MR safety, Level 2)', role: 'onsite' }, text: 'She says she is cold; blanket added, no movement.' },
+          ],
+          marks: [
+            {
+              id: 'm1', at: iso(-60), sopInstanceUid: '1.2.826.0.1.3680043.10.543.seq-2.8', shape: 'circle',
+              points: [[330, 200], [360, 200]], by: { name: 'Per Lunde (MR safety, Level 2)', role: 'onsite' },
+            },
+            {
+              id: 'm2', at: iso(-50), sopInstanceUid: '1.2.826.0.1.3680043.10.543.seq-2.8', shape: 'arrow',
+              points: [[140, 120], [200, 170]], by: { name: 'Ingrid Haugen', role: 'operator' },
+            },
+          ],
+          proposals: [
+            {
+              id: 'p1', at: iso(-30), by: { sessionId: 'sess-op-2b81', name: 'Lars Moe', role: 'operator' },
+              command: { name: 'sequence.queue', protocolId: 't1-se-ax' }, status: 'pending', answer: null,
+            },
+          ],
+          handover: null,
+          plans: [],
+        },
   };
   if (scenario.lost) {
     view = {
@@ -225,6 +254,18 @@ export function installFakeLarmor(scenario: FakeScenario): void {
       subscribe(listener) {
         log.forEach(listener);
         return () => undefined;
+      },
+    },
+    // Chat and marks answer at once, as over a healthy link; observers are refused as at the gateway.
+    collab: {
+      async send(action) {
+        if (scenario.role === 'observer') return { action: action.name, state: 'rejected', error: { code: ErrorCode.OBSERVER_RECEIVE_ONLY, message: 'observers are receive-only' } };
+        if (action.name === 'chat.send' && view.collab) {
+          const entry = { id: `c${++counter}`, at: new Date().toISOString(), studyUid: null, from: { name: 'Ingrid Haugen', role: 'operator' as const }, text: action.text };
+          view = { ...view, collab: { ...view.collab, chat: [...view.collab.chat, entry] } };
+          publish();
+        }
+        return { action: action.name, state: 'done', error: null };
       },
     },
     images: {

@@ -6,6 +6,7 @@
  *   /tmp/larmor-ui-connect.png   the connect screen
  *   /tmp/larmor-ui-lost.png      the session with the link lost
  *   /tmp/larmor-ui-commands.png  after Pause (done), a refused remove and an invalid parameter
+ *   /tmp/larmor-ui-chat-hidden.png  the chat folded away and a mark tool picked
  * Run after a build:  npx vite build --config renderer/vite.config.ts && npx tsx renderer/dev/screenshot.ts
  * LARMOR_SHOT_SIZE=1280x800 changes the window size. Any console error or CSP violation in the page fails the run.
  */
@@ -15,6 +16,7 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { ErrorCode } from '../../protocol/errors.js';
+import { offlineHealth } from '../../protocol/health.js';
 import { installFakeLarmor, type FakeScenario } from './fake-larmor.js';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../dist/renderer');
@@ -59,6 +61,7 @@ async function main(): Promise<void> {
     const shots: [string, FakeScenario, string][] = [
       ['/tmp/larmor-ui.png', { role: 'operator', disconnected: false }, '[data-testid="queue-item"]'],
       ['/tmp/larmor-ui-observer.png', { role: 'observer', disconnected: false }, '[data-testid="observing-badge"]'],
+      ['/tmp/larmor-ui-chat-hidden.png', { role: 'operator', disconnected: false }, '[data-testid="chat-hide"]'],
       ['/tmp/larmor-ui-connect.png', { role: 'operator', disconnected: true }, '[data-testid="connect-submit"]'],
       ['/tmp/larmor-ui-lost.png', { role: 'operator', disconnected: false, lost: true }, '[data-region="failover-banner"][role="alert"]'],
       ['/tmp/larmor-ui-commands.png', { role: 'operator', disconnected: false }, '[data-testid="btn-pause"]'],
@@ -72,6 +75,8 @@ async function main(): Promise<void> {
       page.on('pageerror', (error) => problems.push(`${file}: page error: ${error.message}`));
       // tsx (esbuild keepNames) wraps functions in __name(); the serialized fake needs it in the page.
       await page.addInitScript('globalThis.__name = (target) => target;');
+      // The fake is serialized: what it imports must exist in the page under the same names.
+      await page.addInitScript(`globalThis.offlineHealth = () => (${JSON.stringify(offlineHealth())}); globalThis.ErrorCode = ${JSON.stringify(ErrorCode)};`);
       await page.addInitScript(installFakeLarmor, scenario);
       await page.goto(`${origin}/index.html`);
       await page.waitForSelector(ready, { timeout: 10_000 }).catch((error: unknown) => {
@@ -79,6 +84,10 @@ async function main(): Promise<void> {
       });
       if (file.endsWith('commands.png')) {
         await exerciseCommands(page);
+      } else if (file.endsWith('chat-hidden.png')) {
+        // The chat folded away, the arrow tool picked: the footer and the viewport as they then look.
+        await page.click('[data-testid="chat-hide"]');
+        await page.click('[data-testid="mark-tool-arrow"]');
       } else if (scenario.role === 'operator' && !scenario.disconnected && !scenario.lost) {
         // Select the running sequence so the parameter card is filled, then leave focus on Start.
         await page.click('[data-sequence-id="seq-3"] .queue-select');

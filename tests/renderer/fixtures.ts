@@ -3,6 +3,7 @@ import { offlineHealth } from '../../protocol/health.js';
 import type { CommandView, LarmorApi, LinkView, LogEntry, WorkstationView } from '../../protocol/api.js';
 import type { ScannerCommand } from '../../protocol/commands.js';
 import type { ImageFetchRequest } from '../../protocol/exam-images.js';
+import type { CollabAction } from '../../protocol/collaboration.js';
 import type { QueuedSequence, ScannerSnapshot, SequenceParams } from '../../protocol/scanner.js';
 
 export const T2_PARAMS: SequenceParams = {
@@ -64,6 +65,7 @@ export function fakeApi() {
   const connects: unknown[] = [];
   /** What the page asked images.fetch for, in order. */
   const fetches: ImageFetchRequest[] = [];
+  const collabSent: CollabAction[] = [];
   let connectBehaviour: () => Promise<void> = async () => undefined;
   const api: LarmorApi = {
     link: {
@@ -97,10 +99,17 @@ export function fakeApi() {
       },
     },
     desk: { connect: async () => undefined, focus: async () => undefined, acknowledge: async () => undefined, subscribe: () => () => undefined },
+    collab: {
+      send: (action) => {
+        collabSent.push(action);
+        return Promise.resolve({ action: action.name, state: 'done', error: null });
+      },
+    },
   };
   return {
     api,
     sent,
+    collabSent,
     connects,
     fetches,
     stateListeners,

@@ -5,7 +5,8 @@ import { isObserver, queueItemAvailability } from '../logic/controls.js';
 import { formatMinSec, formatParamValue } from '../logic/format.js';
 import { PARAM_FIELDS, checkDraft, hasChanges, type ParamDraft } from '../logic/params.js';
 import { CommandOutcomeView } from './CommandOutcomeView.js';
-import { useControlContext } from './use-control-context.js';
+import { useSendOrPropose } from '../collab/use-propose.js';
+import { CollabOutcomeLine } from '../collab/CollabOutcomeLine.js';
 
 export function ParameterCard() {
   const selectedId = useApp((s) => s.selectedSequenceId);
@@ -33,8 +34,8 @@ export function ParameterCard() {
 }
 
 function ParameterForm({ sequence }: { sequence: QueuedSequence }) {
-  const ctx = useControlContext();
-  const send = useApp((s) => s.sendCommand);
+  // Without control, an operator proposes the change to the holder instead.
+  const { ctx, propose, send } = useSendOrPropose();
   const limits = ctx.snapshot?.limits ?? {};
   const editable = queueItemAvailability(ctx, sequence);
   const observer = isObserver(ctx.link);
@@ -57,7 +58,7 @@ function ParameterForm({ sequence }: { sequence: QueuedSequence }) {
   function apply(event: FormEvent) {
     event.preventDefault();
     if (!hasChanges(check)) return;
-    void send(origin, { name: 'sequence.edit', sequenceId: sequence.id, changes: check.changes });
+    send(origin, { name: 'sequence.edit', sequenceId: sequence.id, changes: check.changes });
   }
 
   const fields = PARAM_FIELDS.filter((field) => field.appliesTo(sequence.kind, sequence.params));
@@ -106,13 +107,14 @@ function ParameterForm({ sequence }: { sequence: QueuedSequence }) {
       </div>
       {observer ? null : (
         <div className="form-actions">
-          <button type="submit" data-testid="param-apply" disabled={!canEdit || !hasChanges(check)} title={editable.reason ?? (hasChanges(check) ? 'Send the changed parameters' : 'No valid changes to send')}>
-            Apply
+          <button type="submit" data-testid="param-apply" disabled={!canEdit || !hasChanges(check)} title={editable.reason ?? (hasChanges(check) ? (propose ? 'Propose the changed parameters to the control holder' : 'Send the changed parameters') : 'No valid changes to send')}>
+            {propose ? 'Propose' : 'Apply'}
           </button>
           <button type="button" className="ghost" disabled={Object.keys(draft).length === 0} onClick={() => setDraft({})}>
             Revert
           </button>
           <CommandOutcomeView origin={origin} />
+          <CollabOutcomeLine origin={origin} doneText="Proposed to the control holder" />
         </div>
       )}
     </form>

@@ -6,6 +6,8 @@ import { formatMinSec, formatRemaining } from '../logic/format.js';
 import { presentSequenceStatus } from '../logic/scanner-state.js';
 import { CommandOutcomeView } from './CommandOutcomeView.js';
 import { useControlContext } from './use-control-context.js';
+import { useSendOrPropose } from '../collab/use-propose.js';
+import { CollabOutcomeLine } from '../collab/CollabOutcomeLine.js';
 
 export function QueuePanel() {
   const ctx = useControlContext();
@@ -37,10 +39,10 @@ export function QueuePanel() {
 }
 
 function QueueRow({ sequence, index, observer }: { sequence: QueuedSequence; index: number; observer: boolean }) {
-  const ctx = useControlContext();
+  // Without control, an operator proposes the change to the holder instead.
+  const { ctx, propose, send } = useSendOrPropose();
   const selected = useApp((s) => s.selectedSequenceId === sequence.id);
   const select = useApp((s) => s.selectSequence);
-  const send = useApp((s) => s.sendCommand);
   const status = presentSequenceStatus(sequence.status);
   const queue = ctx.snapshot?.queue ?? [];
   const item = queueItemAvailability(ctx, sequence);
@@ -49,7 +51,7 @@ function QueueRow({ sequence, index, observer }: { sequence: QueuedSequence; ind
   const running = sequence.status === 'acquiring' || sequence.status === 'paused';
   const origin = `queue:${sequence.id}`;
   const whyNotMove = (target: number | null, direction: string) =>
-    item.reason ?? (target === null ? `Cannot move ${direction}: neighbour is not queued` : `Move ${direction}`);
+    item.reason ?? (target === null ? `Cannot move ${direction}: neighbour is not queued` : `${propose ? 'Propose to move' : 'Move'} ${direction}`);
 
   return (
     <li
@@ -90,7 +92,7 @@ function QueueRow({ sequence, index, observer }: { sequence: QueuedSequence; ind
             aria-label={`Move ${sequence.name} up`}
             title={whyNotMove(up, 'up')}
             disabled={!item.enabled || up === null}
-            onClick={() => up !== null && void send(origin, { name: 'sequence.reorder', sequenceId: sequence.id, toIndex: up })}
+            onClick={() => up !== null && send(origin, { name: 'sequence.reorder', sequenceId: sequence.id, toIndex: up })}
           >
             ▲
           </button>
@@ -100,17 +102,17 @@ function QueueRow({ sequence, index, observer }: { sequence: QueuedSequence; ind
             aria-label={`Move ${sequence.name} down`}
             title={whyNotMove(down, 'down')}
             disabled={!item.enabled || down === null}
-            onClick={() => down !== null && void send(origin, { name: 'sequence.reorder', sequenceId: sequence.id, toIndex: down })}
+            onClick={() => down !== null && send(origin, { name: 'sequence.reorder', sequenceId: sequence.id, toIndex: down })}
           >
             ▼
           </button>
           <button
             type="button"
             className="icon-button"
-            aria-label={`Remove ${sequence.name}`}
-            title={item.reason ?? 'Remove from queue'}
+            aria-label={`${propose ? 'Propose to remove' : 'Remove'} ${sequence.name}`}
+            title={item.reason ?? (propose ? 'Propose removing it to the control holder' : 'Remove from queue')}
             disabled={!item.enabled}
-            onClick={() => void send(origin, { name: 'sequence.remove', sequenceId: sequence.id })}
+            onClick={() => send(origin, { name: 'sequence.remove', sequenceId: sequence.id })}
           >
             ✕
           </button>
@@ -118,13 +120,13 @@ function QueueRow({ sequence, index, observer }: { sequence: QueuedSequence; ind
       )}
       {sequence.status === 'aborted' && sequence.endReason ? <span className="queue-reason">Ended: {sequence.endReason}</span> : null}
       <CommandOutcomeView origin={origin} />
+      <CollabOutcomeLine origin={origin} doneText="Proposed to the control holder" />
     </li>
   );
 }
 
 function AddFromLibrary() {
-  const ctx = useControlContext();
-  const send = useApp((s) => s.sendCommand);
+  const { ctx, propose, send } = useSendOrPropose();
   const library = ctx.snapshot?.library ?? [];
   const [protocolId, setProtocolId] = useState('');
   const selectId = useId();
@@ -147,12 +149,13 @@ function AddFromLibrary() {
         type="button"
         data-testid="queue-add"
         disabled={!availability.enabled || chosen === ''}
-        title={availability.reason ?? 'Add to the end of the queue'}
-        onClick={() => void send('queue-add', { name: 'sequence.queue', protocolId: chosen })}
+        title={availability.reason ?? (propose ? 'Propose adding it to the end of the queue; the control holder accepts or declines' : 'Add to the end of the queue')}
+        onClick={() => send('queue-add', { name: 'sequence.queue', protocolId: chosen })}
       >
-        Add
+        {propose ? 'Propose' : 'Add'}
       </button>
       <CommandOutcomeView origin="queue-add" />
+      <CollabOutcomeLine origin="queue-add" doneText="Proposed to the control holder" />
     </div>
   );
 }

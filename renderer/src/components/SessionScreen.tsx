@@ -13,10 +13,13 @@ import { VideoPanes } from './VideoPanes.js';
 import { useApp } from '../store/store.js';
 import { EmergencyBanner } from './EmergencyBanner.js';
 import { useIdleSignOut } from './use-idle-sign-out.js';
+import { ChatPanel } from '../collab/ChatPanel.js';
+import { CollabPanel } from '../collab/CollabPanel.js';
 
 /** One window for the whole session, laid out as in shared/UI.md. */
 export function SessionScreen() {
   const hasSnapshot = useApp((s) => s.snapshot !== null);
+  const chatOpen = useApp((s) => s.chatOpen);
   useIdleSignOut();
   return (
     <div className="session">
@@ -29,6 +32,8 @@ export function SessionScreen() {
             <div className="left-scroll">
               <ExamPanel />
               <QueuePanel />
+              {/* Proposals sit by the queue they would change. */}
+              <CollabPanel />
               <ParameterCard />
             </div>
             {/* Outside the scrolling part: Start/Pause/Stop never scroll out of reach. */}
@@ -49,9 +54,10 @@ export function SessionScreen() {
           Connected; waiting for the gateway's scanner snapshot.
         </p>
       )}
-      <footer className="session-footer">
+      <footer className={`session-footer with-chat${chatOpen ? '' : ' chat-hidden'}`}>
         <ProgressPanel />
         <EventLog />
+        <ChatPanel />
       </footer>
     </div>
   );

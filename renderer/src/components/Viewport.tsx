@@ -10,6 +10,9 @@ import { seriesTotal } from '../viewer/series.js';
 import { formatClock } from '../logic/format.js';
 import { orientationMarkers, pixelShape } from '../viewer/geometry.js';
 import { ReferenceLines } from './ReferenceLines.js';
+import { MarksOverlay } from '../collab/MarksOverlay.js';
+import { MarkTools } from '../collab/MarkTools.js';
+import { useMarkDrawing } from '../collab/use-mark-drawing.js';
 import './viewer.css';
 
 const MIN_ZOOM = 0.25;
@@ -134,9 +137,16 @@ export function Viewport() {
     return () => el.removeEventListener('wheel', onWheel);
   }, []);
 
+  // With a mark tool picked, the left drag draws a mark for the others instead of windowing.
+  const marking = useMarkDrawing(canvas, image ? { sopInstanceUid: image.meta.sopInstanceUid, columns: image.meta.columns, rows: image.meta.rows } : null);
+
   const drag = useRef<Drag | null>(null);
   const onPointerDown = (event: PointerEvent<HTMLDivElement>) => {
     if (!image || !uid || !voi) return;
+    if (marking.down(event)) {
+      stage.current?.focus({ preventScroll: true });
+      return;
+    }
     const mode: DragMode | null = event.button === 0 ? 'window' : event.button === 1 ? 'pan' : event.button === 2 ? 'zoom' : null;
     if (!mode) return;
     event.preventDefault();
@@ -145,6 +155,7 @@ export function Viewport() {
     drag.current = { mode, x: event.clientX, y: event.clientY, uid, window: voi, span: rescaledSpan(image), zoom: view.zoom, panX: view.panX, panY: view.panY };
   };
   const onPointerMove = (event: PointerEvent<HTMLDivElement>) => {
+    if (marking.move(event)) return;
     const d = drag.current;
     if (!d) return;
     const dx = event.clientX - d.x;
@@ -154,6 +165,7 @@ export function Viewport() {
     else schedule(d.uid, { panX: d.panX + dx, panY: d.panY + dy });
   };
   const endDrag = () => {
+    marking.up();
     drag.current = null;
   };
 
@@ -168,6 +180,7 @@ export function Viewport() {
     else if (key === 'End') store.goToSlice(Number.MAX_SAFE_INTEGER);
     else if (key === 'r' || key === 'R') store.updateSeriesView(uid, { window: null, invert: false, zoom: 1, panX: 0, panY: 0 });
     else if (key === 'i' || key === 'I') store.updateSeriesView(uid, { invert: !view.invert });
+    else if (key === 'Escape' && store.markTool !== null) store.setMarkTool(null);
     else {
       const preset = WINDOW_PRESETS.find((p) => p.key === key);
       if (preset && image) store.updateSeriesView(uid, { window: preset.window(image) });
@@ -209,7 +222,7 @@ export function Viewport() {
   return (
     <div className="panel viewport-region viewer" role="region" aria-label="Viewport" data-region="viewport">
       <div
-        className="viewer-stage"
+        className={`viewer-stage${marking.drawingActive ? ' drawing' : ''}`}
         ref={stage}
         tabIndex={0}
         title={HELP}
@@ -249,6 +262,10 @@ export function Viewport() {
         )}
       </div>
       {image && uid ? <ReferenceLines uid={uid} image={image.meta} transform={transform} /> : null}
+      {image && uid ? (
+        <MarksOverlay sopInstanceUid={image.meta.sopInstanceUid} columns={image.meta.columns} rows={image.meta.rows} transform={transform} scale={Math.min(scaleX, scaleY)} draft={marking.draft} />
+      ) : null}
+      {image && uid ? <MarkTools sopInstanceUid={image.meta.sopInstanceUid} /> : null}
       {markers ? (
         <>
           <OrientationMarker edge="left" label={markers.left} />

@@ -109,6 +109,46 @@ const LINK_HEALTH: Record<string, string> = {
   offline: 'Not connected to the scanner site',
 };
 
+/** A proposed change, as a phrase after "proposes to" (queue and parameter changes only). */
+const PROPOSED: Record<string, (label: string) => string> = {
+  'sequence.queue': (l) => `add ${l || 'a sequence'} to the queue`,
+  'sequence.remove': (l) => `remove ${l || 'a sequence'} from the queue`,
+  'sequence.reorder': (l) => `move ${l || 'a sequence'} in the queue`,
+  'sequence.edit': (l) => `change the parameters of ${l || 'a sequence'}`,
+};
+
+const WHO: Record<string, string> = { operator: 'remote', onsite: 'onsite', observer: 'observer' };
+const MARK_WORDS: Record<string, string> = { arrow: 'an arrow', circle: 'a circle', freehand: 'a freehand mark' };
+
+/** Chat, marks, proposals and handover (phrasing of main/core/collab-activity.ts). */
+function collabWords(t: string): string {
+  let m: RegExpExecArray | null;
+  if ((m = /^chat (.+?) \((\w+)\): ([\s\S]*)$/.exec(t))) return `Message from ${m[1]} (${WHO[m[2]] ?? m[2]}): ${m[3]}`;
+  if ((m = /^mark (\w+) by (.+?) \((\w+)\) on \S+: (\d+) on the image$/.exec(t))) return `${m[2]} (${WHO[m[3]] ?? m[3]}) drew ${MARK_WORDS[m[1]] ?? 'a mark'} on the image`;
+  if (/^marks cleared on /.test(t)) return 'Marks cleared on an image';
+  if ((m = /^proposal (\w+) by (.+?) \((\w+)\): (\S+)(?: "(.*?)")?(?:: (.*))?$/.exec(t))) {
+    const what = PROPOSED[m[4]]?.(m[5] ?? '') ?? m[4];
+    const note = m[6] ?? '';
+    switch (m[1]) {
+      case 'pending':
+        return `${m[2]} (${WHO[m[3]] ?? m[3]}) proposes to ${what}`;
+      case 'accepted':
+        return `Proposal to ${what} ${note || 'accepted'}`;
+      case 'declined':
+        return `Proposal to ${what} ${note || 'declined'}`;
+      default:
+        return `Proposal to ${what} withdrawn${note ? ` (${note})` : ''}`;
+    }
+  }
+  if ((m = /^handover (\S+): (.+?) -> (.+?)(?:: (.*))?$/.exec(t))) {
+    if (m[1] === 'awaiting-onsite') return `${m[2]} hands control to ${m[3]}: waiting for onsite staff to confirm`;
+    if (m[1] === 'done') return `${m[3]} now has control (handover from ${m[2]} ${m[4] ?? 'confirmed onsite'})`;
+    return `Handover of control to ${m[3]} cancelled${m[4] ? `: ${m[4]}` : ''}`;
+  }
+  if (/^contingency plans updated/.test(t)) return 'Site contingency plans updated';
+  return t;
+}
+
 /** The row's headline. `labels` is consumed on acknowledgements (one per command outcome). */
 export function plainWords(entry: LogEntry, labels: CommandLabels): string {
   const t = entry.text;
@@ -150,6 +190,8 @@ export function plainWords(entry: LogEntry, labels: CommandLabels): string {
     case 'error':
       if (/^gateway sent a bad frame/.test(t)) return 'A message from the scanner site could not be read';
       return t;
+    case 'collab':
+      return collabWords(t);
   }
 }
 

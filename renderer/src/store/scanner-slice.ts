@@ -23,5 +23,7 @@ export const createScannerSlice: SliceCreator<ScannerSlice> = (set, get) => ({
       // A removed sequence cannot stay selected; the parameter card would show nothing real.
       selectedSequenceId: stillThere ? selected : null,
     });
+    // The chat history a window first receives counts as read: only what is said after is new.
+    if (view.collab !== undefined) set({ collab: view.collab, ...(get().chatSeenAt === null && view.collab ? { chatSeenAt: view.collab.chat.at(-1)?.at ?? '' } : {}) });
   },
 });

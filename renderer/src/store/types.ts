@@ -7,6 +7,7 @@ import type { CommandSlice } from './command-slice.js';
 import type { LogSlice } from './log-slice.js';
 import type { UiSlice } from './ui-slice.js';
 import type { ImagesSlice } from './images-slice.js';
+import type { CollabSlice } from './collab-slice.js';
 
 /** What the store needs from outside: the window.larmor API (absent outside a shell) and a clock. */
 export interface StoreDeps {
@@ -16,7 +17,8 @@ export interface StoreDeps {
   imageBudgetBytes?: number;
 }
 
-export type AppState = LinkSlice & ScannerSlice & CommandSlice & LogSlice & UiSlice & ImagesSlice;
+export type AppState = LinkSlice & ScannerSlice & CommandSlice & LogSlice & UiSlice & ImagesSlice
+  & CollabSlice;
 
 /** zustand slices pattern: every slice sees (and may set) the whole state. */
 export type SliceCreator<T> = StateCreator<AppState, [], [], T>;

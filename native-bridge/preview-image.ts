@@ -1,6 +1,7 @@
-import { ErrorCode, LarmorError, type PreviewImage } from '../../protocol/index.js';
-import { Tag, imageInfo, pixelDataFrames, readPart10, type DataSet } from '../../native-bridge/dicom/index.js';
-import { checkImageLimits, requirePixelData, DEFAULT_IMAGE_LIMITS, type ImageCodecs, type ImageLimits } from '../../native-bridge/index.js';
+import { ErrorCode, LarmorError, type PreviewImage } from '../protocol/index.js';
+import { Tag, imageInfo, pixelDataFrames, readPart10, type DataSet } from './dicom/index.js';
+import { requirePixelData, type ImageCodecs } from './image-codecs.js';
+import { checkImageLimits, DEFAULT_IMAGE_LIMITS, type ImageLimits } from './image-limits.js';
 
 const T = {
   PatientName: 0x00100010,

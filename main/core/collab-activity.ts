@@ -1,0 +1,46 @@
+import type { CollabEventBody, ScannerCommand, ScannerSnapshot } from '../../protocol/index.js';
+import type { Activity } from './activity.js';
+
+/**
+ * One event-log record per collaboration event, in the core's fixed technical phrasing (the
+ * renderer's log-words.ts turns it into the technologist's words). Mark paths and chat are
+ * content: the log carries the chat line (it is what people read) but never a mark's points.
+ */
+export function collabActivity(at: string, seq: number, body: CollabEventBody, snapshot: ScannerSnapshot | null): Extract<Activity, { type: 'collab' }> | null {
+  const base = { type: 'collab' as const, at, seq, kind: body.kind };
+  switch (body.kind) {
+    case 'chat':
+      return { ...base, level: 'info', text: `chat ${body.entry.from.name} (${body.entry.from.role}): ${body.entry.text}` };
+    case 'marks': {
+      const newest = body.marks.at(-1);
+      if (!newest) return { ...base, level: 'info', text: `marks cleared on ${body.sopInstanceUid}` };
+      return { ...base, level: 'info', text: `mark ${newest.shape} by ${newest.by.name} (${newest.by.role}) on ${body.sopInstanceUid}: ${body.marks.length} on the image` };
+    }
+    case 'proposal': {
+      const p = body.proposal;
+      const label = proposalLabel(p.command, snapshot);
+      const note = p.answer ? `: ${p.answer.note}` : '';
+      return { ...base, level: p.status === 'pending' ? 'info' : p.status === 'accepted' && /refused/.test(note) ? 'warning' : 'info', text: `proposal ${p.status} by ${p.by.name} (${p.by.role}): ${p.command.name}${label ? ` "${label}"` : ''}${note}` };
+    }
+    case 'handover': {
+      const h = body.handover;
+      return { ...base, level: h.status === 'cancelled' ? 'warning' : 'info', text: `handover ${h.status}: ${h.from.name} -> ${h.to.name}${h.note ? `: ${h.note}` : ''}` };
+    }
+    case 'plans':
+      return { ...base, level: 'info', text: `contingency plans updated (${body.plans.filter((p) => p.text.trim() !== '').length} written)` };
+  }
+}
+
+/** What a proposed command acts on, by name, from the state when it arrived. */
+function proposalLabel(command: ScannerCommand, snapshot: ScannerSnapshot | null): string | null {
+  switch (command.name) {
+    case 'sequence.queue':
+      return snapshot?.library.find((t) => t.id === command.protocolId)?.name ?? null;
+    case 'sequence.remove':
+    case 'sequence.reorder':
+    case 'sequence.edit':
+      return snapshot?.queue.find((s) => s.id === command.sequenceId)?.name ?? null;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,202 @@
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type PointerEvent } from 'react';
+import { MAX_MARK_POINTS, type ImagePoint, type Mark, type MarkShape } from '../../protocol/index.js';
+import { extendMark, isDrawnEnough, markDrawing, toImagePoint } from '../../base/common/image-marks.js';
+import type { OnsiteImage } from './part10-preview.js';
+import type { OnsiteLink } from './onsite-link.js';
+
+/** Recent images kept so a mark the remote technologist draws on an earlier slice can be shown on it. */
+const KEEP_IMAGES = 48;
+const MIN_MARK_SCREEN_PX = 6;
+const HEAD_SCREEN_PX = 14;
+const TOOLS: { shape: MarkShape; label: string; icon: string }[] = [
+  { shape: 'arrow', label: 'Arrow', icon: '↗' },
+  { shape: 'circle', label: 'Circle', icon: '◯' },
+  { shape: 'freehand', label: 'Freehand', icon: '✎' },
+];
+const NO_MARKS: Mark[] = [];
+
+/**
+ * The live image on the onsite console, with the marks everyone draws (docs/architecture.md
+ * "Collaboration"): it follows the newest image; a mark arriving on an image it holds shows that
+ * image, so what the remote technologist points at is what onsite staff see. Onsite staff draw
+ * with the same tools. Not for diagnosis: a greyscale preview in the image's own window.
+ */
+export function OnsiteViewer({ link, marks }: { link: OnsiteLink; marks: Mark[] | null }) {
+  const [images, setImages] = useState<OnsiteImage[]>([]);
+  const [shownUid, setShownUid] = useState<string | null>(null);
+  const [unshown, setUnshown] = useState<string | null>(null);
+  const [tool, setTool] = useState<MarkShape | null>(null);
+  const [draft, setDraft] = useState<{ shape: MarkShape; points: ImagePoint[] } | null>(null);
+  const [outcome, setOutcome] = useState<string | null>(null);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const drawing = useRef<{ shape: MarkShape; points: ImagePoint[]; sop: string; scale: number } | null>(null);
+
+  useEffect(
+    () =>
+      link.subscribeImages((arrival) => {
+        if (!arrival.ok) {
+          setUnshown(`Image not shown here: ${arrival.reason}`);
+          return;
+        }
+        setUnshown(null);
+        setImages((list) => [...list.filter((i) => i.sopInstanceUid !== arrival.image.sopInstanceUid), arrival.image].slice(-KEEP_IMAGES));
+      }),
+    [link],
+  );
+
+  // Someone marked an image this console holds: show that image (it stops following the newest).
+  const allMarks = marks ?? NO_MARKS;
+  const newestMark = allMarks.reduce<Mark | null>((newest, m) => (!newest || m.at > newest.at ? m : newest), null);
+  useEffect(() => {
+    if (newestMark && images.some((i) => i.sopInstanceUid === newestMark.sopInstanceUid)) setShownUid(newestMark.sopInstanceUid);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only a new mark moves the view, not a new image
+  }, [newestMark?.id]);
+
+  const image = (shownUid ? images.find((i) => i.sopInstanceUid === shownUid) : undefined) ?? images.at(-1) ?? null;
+  const following = shownUid === null || image?.sopInstanceUid !== shownUid;
+  const onImage = useMemo(() => (image ? allMarks.filter((m) => m.sopInstanceUid === image.sopInstanceUid) : []), [allMarks, image]);
+
+  useLayoutEffect(() => {
+    const el = canvas.current;
+    const context = el?.getContext('2d');
+    if (!image || !context) return;
+    const data = context.createImageData(image.columns, image.rows);
+    paintGrey(image, data.data);
+    context.putImageData(data, 0, 0);
+  }, [image]);
+
+  const pointAt = (event: PointerEvent<HTMLElement>) => toImagePoint(event.clientX, event.clientY, canvas.current!.getBoundingClientRect(), image!.columns, image!.rows);
+  const down = (event: PointerEvent<HTMLDivElement>) => {
+    if (!tool || !image || !canvas.current || event.button !== 0) return;
+    event.preventDefault();
+    event.currentTarget.setPointerCapture(event.pointerId);
+    const scale = canvas.current.getBoundingClientRect().width / image.columns;
+    drawing.current = { shape: tool, points: [pointAt(event)], sop: image.sopInstanceUid, scale };
+    setShownUid(image.sopInstanceUid); // hold the image being drawn on
+    setDraft({ shape: tool, points: drawing.current.points });
+  };
+  const move = (event: PointerEvent<HTMLDivElement>) => {
+    const d = drawing.current;
+    if (!d) return;
+    d.points = extendMark(d.shape, d.points, pointAt(event), MAX_MARK_POINTS, 1 / d.scale);
+    setDraft({ shape: d.shape, points: d.points });
+  };
+  const up = () => {
+    const d = drawing.current;
+    if (!d) return;
+    drawing.current = null;
+    setDraft(null);
+    if (!isDrawnEnough(d.points, MIN_MARK_SCREEN_PX / d.scale)) return;
+    void link.collab({ name: 'mark.add', sopInstanceUid: d.sop, shape: d.shape, points: d.points }).then((ack) => setOutcome(ack.outcome === 'done' ? null : `Mark refused: ${ack.code} ${ack.reason ?? ''}`));
+  };
+
+  const scale = image && canvas.current ? canvas.current.getBoundingClientRect().width / image.columns : 1;
+  const head = HEAD_SCREEN_PX / Math.max(scale, 1e-6);
+  return (
+    <section className="panel onsite-viewer" aria-labelledby="onsite-viewer-title">
+      <div className="panel-head">
+        <h2 className="panel-title" id="onsite-viewer-title">
+          Live image
+        </h2>
+        <span className="muted" data-testid="onsite-image-caption">
+          {image ? `${image.seriesDescription || 'Series'} · image ${image.instanceNumber ?? '—'}${following ? ' · newest' : ' · held'}` : 'No image yet'}
+        </span>
+        {!following ? (
+          <button type="button" className="small" data-testid="onsite-follow-newest" onClick={() => setShownUid(null)}>
+            Follow newest
+          </button>
+        ) : null}
+      </div>
+      <div className="onsite-mark-tools" role="toolbar" aria-label="Mark the image for the remote technologist">
+        <span className="muted">Mark:</span>
+        {TOOLS.map((t) => (
+          <button key={t.shape} type="button" className="small" data-testid={`onsite-mark-tool-${t.shape}`} aria-pressed={tool === t.shape} aria-label={`${t.label} mark`} title={`Draw ${t.label.toLowerCase()} on this image for everyone`} disabled={!image} onClick={() => setTool(tool === t.shape ? null : t.shape)}>
+            <span aria-hidden="true">{t.icon}</span>
+          </button>
+        ))}
+        <button
+          type="button"
+          className="small ghost"
+          data-testid="onsite-marks-clear"
+          disabled={onImage.length === 0}
+          onClick={() => image && void link.collab({ name: 'mark.clear', sopInstanceUid: image.sopInstanceUid }).then((ack) => setOutcome(ack.outcome === 'done' ? null : `Clear refused: ${ack.code} ${ack.reason ?? ''}`))}
+        >
+          Clear marks
+        </button>
+        <span className="muted" data-testid="onsite-mark-count">
+          {onImage.length === 1 ? '1 mark' : `${onImage.length} marks`}
+        </span>
+      </div>
+      {outcome ? (
+        <p className="tone-bad" role="status" data-testid="onsite-mark-outcome">
+          ✕ {outcome}
+        </p>
+      ) : null}
+      {unshown ? (
+        <p className="tone-warn" role="status">
+          ▲ {unshown}
+        </p>
+      ) : null}
+      <div
+        className={`onsite-image-frame${tool ? ' drawing' : ''}`}
+        // The image's physical shape: Pixel Spacing may differ along rows and columns (PS3.3 10.7.1.3).
+        style={image ? { aspectRatio: `${image.columns * (image.pixelSpacingMm?.[1] ?? 1)} / ${image.rows * (image.pixelSpacingMm?.[0] ?? 1)}` } : undefined}
+        onPointerDown={down} onPointerMove={move} onPointerUp={up} onPointerCancel={up}>
+        {image ? (
+          <>
+            <canvas ref={canvas} className="onsite-image" data-testid="onsite-image" data-sop-instance-uid={image.sopInstanceUid} width={image.columns} height={image.rows} role="img" aria-label={`Live image ${image.instanceNumber ?? ''} of ${image.seriesDescription}`} />
+            <svg className="onsite-marks" data-testid="onsite-marks" viewBox={`0 0 ${image.columns} ${image.rows}`} preserveAspectRatio="none" aria-hidden="true">
+              {onImage.map((m) => (
+                <MarkSvg key={m.id} shape={m.shape} points={m.points} head={head} className={`mark by-${m.by.role}`} id={m.id} />
+              ))}
+              {draft && draft.points.length >= 2 ? <MarkSvg shape={draft.shape} points={draft.points} head={head} className="mark draft" id="draft" /> : null}
+            </svg>
+          </>
+        ) : (
+          <p className="muted">Live images appear here as the scanner sends them.</p>
+        )}
+      </div>
+      <p className="onsite-watermark">Not for diagnostic use</p>
+    </section>
+  );
+}
+
+function MarkSvg({ shape, points, head, className, id }: { shape: MarkShape; points: ImagePoint[]; head: number; className: string; id: string }) {
+  const d = markDrawing(shape, points, head);
+  const common = { 'data-testid': id === 'draft' ? 'onsite-mark-draft' : 'onsite-mark', 'data-mark-id': id, 'data-shape': shape, className };
+  if (d.kind === 'circle') return <circle {...common} cx={d.cx} cy={d.cy} r={d.r} vectorEffect="non-scaling-stroke" />;
+  if (d.kind === 'freehand') return <path {...common} d={d.path} vectorEffect="non-scaling-stroke" />;
+  return (
+    <g {...common}>
+      <path d={d.line} vectorEffect="non-scaling-stroke" />
+      <polygon className="mark-head" points={d.head} />
+    </g>
+  );
+}
+
+/** Linear window (PS3.3 C.11.2.1.2.1, simplified: a preview, not the diagnostic VOI LUT) into grey RGBA. */
+function paintGrey(image: OnsiteImage, out: Uint8ClampedArray): void {
+  const { pixels, slope, intercept } = image;
+  let center = image.windowCenter;
+  let width = image.windowWidth;
+  if (center === null || width === null || width <= 0) {
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < pixels.length; i++) {
+      const v = pixels[i]! * slope + intercept;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    center = (min + max) / 2;
+    width = Math.max(1, max - min);
+  }
+  const low = center - width / 2;
+  for (let i = 0; i < pixels.length; i++) {
+    let g = ((pixels[i]! * slope + intercept - low) / width) * 255;
+    g = g < 0 ? 0 : g > 255 ? 255 : g;
+    if (image.monochrome1) g = 255 - g;
+    const o = i * 4;
+    out[o] = out[o + 1] = out[o + 2] = g;
+    out[o + 3] = 255;
+  }
+}
