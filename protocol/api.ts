@@ -5,6 +5,7 @@ import type { ScannerSnapshot } from './scanner.js';
 import type { HealthView } from './health.js';
 import type { PolicyView } from './policy.js';
 import { MediaClientMessage, type MediaGatewayMessage } from './signaling.js';
+import type { DeskApi } from './desk.js';
 
 /**
  * The renderer's whole view of the world: `window.larmor`, exposed by the preload (Electron) or
@@ -34,6 +35,8 @@ export interface LarmorApi {
   };
   /** What hospital IT set for this machine: the connect screen offers only what it allows (absent in test fakes: unrestricted). */
   policy?: { current(): Promise<PolicyView> };
+  /** Several scanners at once (protocol/desk.ts); absent in a shell or fake without a desk. */
+  desk?: DeskApi;
 }
 export type Unsubscribe = () => void;
 

@@ -6,6 +6,8 @@
  *   /tmp/larmor-ui-connect.png   the connect screen
  *   /tmp/larmor-ui-lost.png      the session with the link lost
  *   /tmp/larmor-ui-commands.png  after Pause (done), a refused remove and an invalid parameter
+ *   /tmp/larmor-ui-desk.png      a desk of three scanners (A acquiring on the console, B link lost, C emergency stop)
+ *   /tmp/larmor-ui-desk-c.png    the same desk after Ctrl+3 put scanner C on the console
  * Run after a build:  npx vite build --config renderer/vite.config.ts && npx tsx renderer/dev/screenshot.ts
  * LARMOR_SHOT_SIZE=1280x800 changes the window size. Any console error or CSP violation in the page fails the run.
  */
@@ -15,6 +17,7 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { ErrorCode } from '../../protocol/errors.js';
+import { offlineHealth } from '../../protocol/health.js';
 import { installFakeLarmor, type FakeScenario } from './fake-larmor.js';
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../dist/renderer');
@@ -62,6 +65,8 @@ async function main(): Promise<void> {
       ['/tmp/larmor-ui-connect.png', { role: 'operator', disconnected: true }, '[data-testid="connect-submit"]'],
       ['/tmp/larmor-ui-lost.png', { role: 'operator', disconnected: false, lost: true }, '[data-region="failover-banner"][role="alert"]'],
       ['/tmp/larmor-ui-commands.png', { role: 'operator', disconnected: false }, '[data-testid="btn-pause"]'],
+      ['/tmp/larmor-ui-desk.png', { role: 'operator', disconnected: false, desk: true }, '[data-testid="desk-alarm-bar"]'],
+      ['/tmp/larmor-ui-desk-c.png', { role: 'operator', disconnected: false, desk: true }, '[data-testid="desk-tile"]'],
     ];
     for (const [file, scenario, ready] of shots) {
       const [width, height] = (process.env.LARMOR_SHOT_SIZE ?? '1600x900').split('x').map(Number);
@@ -72,13 +77,17 @@ async function main(): Promise<void> {
       page.on('pageerror', (error) => problems.push(`${file}: page error: ${error.message}`));
       // tsx (esbuild keepNames) wraps functions in __name(); the serialized fake needs it in the page.
       await page.addInitScript('globalThis.__name = (target) => target;');
-      await page.addInitScript(installFakeLarmor, scenario);
+      await page.addInitScript(installFakeLarmor, { ...scenario, constants: { errorCode: ErrorCode, offlineHealth: offlineHealth() } });
       await page.goto(`${origin}/index.html`);
       await page.waitForSelector(ready, { timeout: 10_000 }).catch((error: unknown) => {
         throw new Error(`${file}: ${String(error)}\n${problems.join('\n')}`);
       });
       if (file.endsWith('commands.png')) {
         await exerciseCommands(page);
+      } else if (file.endsWith('desk-c.png')) {
+        await page.keyboard.press('Control+3');
+        await page.waitForSelector('[data-site-id="namsos-mr-1"] [data-focused="true"]');
+        await page.waitForSelector('[data-testid="scanner-state"]');
       } else if (scenario.role === 'operator' && !scenario.disconnected && !scenario.lost) {
         // Select the running sequence so the parameter card is filled, then leave focus on Start.
         await page.click('[data-sequence-id="seq-3"] .queue-select');

@@ -13,6 +13,9 @@ import { VideoPanes } from './VideoPanes.js';
 import { useApp } from '../store/store.js';
 import { EmergencyBanner } from './EmergencyBanner.js';
 import { useIdleSignOut } from './use-idle-sign-out.js';
+import { DeskAlarmBar } from '../desk/DeskAlarmBar.js';
+import { DeskStrip } from '../desk/DeskStrip.js';
+import { DeskConsoleWaiting } from '../desk/DeskConsoleWaiting.js';
 
 /** One window for the whole session, laid out as in shared/UI.md. */
 export function SessionScreen() {
@@ -21,6 +24,9 @@ export function SessionScreen() {
   return (
     <div className="session">
       <SessionHeader />
+      {/* The desk (several scanners): alarms from all of them, then one tile each; nothing without a desk. */}
+      <DeskAlarmBar />
+      <DeskStrip />
       <EmergencyBanner />
       <FailoverSlot />
       {hasSnapshot ? (
@@ -45,9 +51,7 @@ export function SessionScreen() {
           </section>
         </div>
       ) : (
-        <p className="waiting panel" role="status">
-          Connected; waiting for the gateway's scanner snapshot.
-        </p>
+        <DeskConsoleWaiting />
       )}
       <footer className="session-footer">
         <ProgressPanel />

@@ -7,6 +7,7 @@ import { createCommandSlice } from './command-slice.js';
 import { createLogSlice } from './log-slice.js';
 import { createUiSlice } from './ui-slice.js';
 import { createImagesSlice } from './images-slice.js';
+import { createDeskSlice } from './desk-slice.js';
 import type { AppState, StoreDeps } from './types.js';
 
 declare global {
@@ -26,6 +27,7 @@ export function createAppStore(deps: StoreDeps): AppStore {
     ...createLogSlice(...a),
     ...createUiSlice(...a),
     ...createImagesSlice(deps)(...a),
+    ...createDeskSlice(deps)(...a),
   }));
 }
 

@@ -7,6 +7,7 @@ import type { CommandSlice } from './command-slice.js';
 import type { LogSlice } from './log-slice.js';
 import type { UiSlice } from './ui-slice.js';
 import type { ImagesSlice } from './images-slice.js';
+import type { DeskSlice } from './desk-slice.js';
 
 /** What the store needs from outside: the window.larmor API (absent outside a shell) and a clock. */
 export interface StoreDeps {
@@ -14,7 +15,7 @@ export interface StoreDeps {
   now(): string;
 }
 
-export type AppState = LinkSlice & ScannerSlice & CommandSlice & LogSlice & UiSlice & ImagesSlice;
+export type AppState = LinkSlice & ScannerSlice & CommandSlice & LogSlice & UiSlice & ImagesSlice & DeskSlice;
 
 /** zustand slices pattern: every slice sees (and may set) the whole state. */
 export type SliceCreator<T> = StateCreator<AppState, [], [], T>;

@@ -1,0 +1,33 @@
+import { useEffect, useRef } from 'react';
+import type { DeskThumbnail } from '../../../protocol/desk.js';
+import { fitInBox, thumbnailRgba } from './thumbnail-pixels.js';
+
+const BOX_PX = 64;
+
+/** The newest image of a scanner, small, in its own aspect; an empty frame says there is none yet. */
+export function TileThumbnail({ thumbnail }: { thumbnail: DeskThumbnail | null }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const rgba = thumbnail ? thumbnailRgba(thumbnail) : null;
+  useEffect(() => {
+    const element = canvas.current;
+    if (!element || !thumbnail || !rgba) return;
+    element.width = thumbnail.width;
+    element.height = thumbnail.height;
+    element.getContext('2d')?.putImageData(new ImageData(rgba, thumbnail.width, thumbnail.height), 0, 0);
+    // Redrawn only when another image becomes the newest.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [thumbnail?.sopInstanceUid, thumbnail?.pixelsBase64]);
+  if (!thumbnail || !rgba) {
+    return (
+      <span className="tile-thumb empty" aria-hidden="true">
+        No image
+      </span>
+    );
+  }
+  const size = fitInBox(thumbnail.width, thumbnail.height, BOX_PX);
+  return (
+    <span className="tile-thumb" aria-hidden="true">
+      <canvas ref={canvas} style={{ width: size.width, height: size.height }} data-testid="tile-thumbnail" />
+    </span>
+  );
+}
