@@ -243,6 +243,11 @@ export function installFakeLarmor(scenario: FakeScenario & { constants: FakeCons
       },
     ],
   };
+  const fullDesk = desk;
+  // Before sign-in every scanner of the list is just not connected yet.
+  if (scenario.disconnected) {
+    desk = { ...desk, tiles: desk.tiles.map((t) => ({ ...t, link: 'disconnected', health: 'offline', error: null, state: null, sequence: null, onsite: null, controlHolder: null, youHoldControl: false, thumbnail: null, unreadChat: 0, alarms: [] })) };
+  }
   const deskListeners = new Set<(v: DeskView) => void>();
   const publishDesk = () => deskListeners.forEach((l) => l(desk));
   const viewA = () => view;
@@ -264,6 +269,9 @@ export function installFakeLarmor(scenario: FakeScenario & { constants: FakeCons
       ? {
           desk: {
             async connect() {
+              desk = fullDesk;
+              view = { ...view, link: { ...view.link, status: 'connected', role: 'operator', name: 'Ingrid Haugen', sessionId: me }, snapshot };
+              stateListeners.forEach((l) => l(view));
               publishDesk();
             },
             async focus(siteId: string) {

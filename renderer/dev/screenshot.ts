@@ -8,6 +8,7 @@
  *   /tmp/larmor-ui-commands.png  after Pause (done), a refused remove and an invalid parameter
  *   /tmp/larmor-ui-desk.png      a desk of three scanners (A acquiring on the console, B link lost, C emergency stop)
  *   /tmp/larmor-ui-desk-c.png    the same desk after Ctrl+3 put scanner C on the console
+ *   /tmp/larmor-ui-desk-connect.png  the connect screen with the desk's site list from the shell (?sites=)
  * Run after a build:  npx vite build --config renderer/vite.config.ts && npx tsx renderer/dev/screenshot.ts
  * LARMOR_SHOT_SIZE=1280x800 changes the window size. Any console error or CSP violation in the page fails the run.
  */
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
       ['/tmp/larmor-ui-commands.png', { role: 'operator', disconnected: false }, '[data-testid="btn-pause"]'],
       ['/tmp/larmor-ui-desk.png', { role: 'operator', disconnected: false, desk: true }, '[data-testid="desk-alarm-bar"]'],
       ['/tmp/larmor-ui-desk-c.png', { role: 'operator', disconnected: false, desk: true }, '[data-testid="desk-tile"]'],
+      ['/tmp/larmor-ui-desk-connect.png', { role: 'operator', disconnected: true, desk: true }, '[data-testid="site-row"]'],
     ];
     for (const [file, scenario, ready] of shots) {
       const [width, height] = (process.env.LARMOR_SHOT_SIZE ?? '1600x900').split('x').map(Number);
@@ -78,7 +80,12 @@ async function main(): Promise<void> {
       // tsx (esbuild keepNames) wraps functions in __name(); the serialized fake needs it in the page.
       await page.addInitScript('globalThis.__name = (target) => target;');
       await page.addInitScript(installFakeLarmor, { ...scenario, constants: { errorCode: ErrorCode, offlineHealth: offlineHealth() } });
-      await page.goto(`${origin}/index.html`);
+      const sites = [
+        { id: 'st-olav-mr-2', name: 'St. Olav MR-2', url: 'wss://mr2-gateway.stolav.example:8443/larmor' },
+        { id: 'levanger-mr-1', name: 'Levanger MR-1', url: 'wss://mr1-gateway.levanger.example:8443/larmor' },
+        { id: 'namsos-mr-1', name: 'Namsos MR-1', url: 'wss://mr-gateway.namsos.example:8443/larmor' },
+      ];
+      await page.goto(`${origin}/index.html${scenario.desk && scenario.disconnected ? `?user=ihaugen&sites=${encodeURIComponent(JSON.stringify(sites))}` : ''}`);
       await page.waitForSelector(ready, { timeout: 10_000 }).catch((error: unknown) => {
         throw new Error(`${file}: ${String(error)}\n${problems.join('\n')}`);
       });
