@@ -5,7 +5,7 @@ import type { ScannerSnapshot } from './scanner.js';
 import type { HealthView } from './health.js';
 import type { PolicyView } from './policy.js';
 import { MediaClientMessage, type MediaGatewayMessage } from './signaling.js';
-import type { DeskApi } from './desk.js';
+import { DeskConnectRequest, SiteId, type DeskApi } from './desk.js';
 
 /**
  * The renderer's whole view of the world: `window.larmor`, exposed by the preload (Electron) or
@@ -35,8 +35,8 @@ export interface LarmorApi {
   };
   /** What hospital IT set for this machine: the connect screen offers only what it allows (absent in test fakes: unrestricted). */
   policy?: { current(): Promise<PolicyView> };
-  /** Several scanners at once (protocol/desk.ts); absent in a shell or fake without a desk. */
-  desk?: DeskApi;
+  /** Several scanners on one workstation (protocol/desk.ts); the console API above acts on the focused one. */
+  desk: DeskApi;
 }
 export type Unsubscribe = () => void;
 
@@ -115,11 +115,17 @@ export const IpcRequests = {
   'media.send': MediaClientMessage,
   /** The machine policy's part the page needs (protocol/policy.ts). */
   'policy.current': z.undefined(),
+  /** The desk (protocol/desk.ts): sign in to every site of a list, focus one, acknowledge an alarm. */
+  'desk.connect': DeskConnectRequest,
+  'desk.focus': z.object({ siteId: SiteId }),
+  'desk.acknowledge': z.object({ siteId: SiteId, alarmId: z.string().min(1).max(128) }),
+  /** The desk view now, for a subscriber's first view (like state.current). */
+  'desk.current': z.undefined(),
 } as const;
 export type IpcRequestName = keyof typeof IpcRequests;
 
 /** Push channels from core to renderer. */
-export const IpcPushes = ['state', 'log', 'image', 'media'] as const;
+export const IpcPushes = ['state', 'log', 'image', 'media', 'desk'] as const;
 export type IpcPushName = (typeof IpcPushes)[number];
 
 /**

@@ -4,6 +4,7 @@ import type { ScannerCommand } from './commands.js';
 import { codeOf, ErrorCode, LarmorError } from './errors.js';
 import type { PolicyView } from './policy.js';
 import type { MediaClientMessage, MediaGatewayMessage } from './signaling.js';
+import type { DeskConnectRequest, DeskView, SiteId } from './desk.js';
 
 /**
  * The renderer bridge, described once: channel names, the envelope every answer travels in, the
@@ -43,7 +44,7 @@ export type BrowserBridgeRequest = z.infer<typeof BrowserBridgeRequest>;
  */
 export const BrowserBridgeFrame = z.union([
   z.object({ id: z.number().int().nullable() }).and(BridgeResult),
-  z.object({ push: z.enum(['state', 'log', 'media']), value: z.unknown() }),
+  z.object({ push: z.enum(['state', 'log', 'media', 'desk']), value: z.unknown() }),
 ]);
 export type BrowserBridgeFrame = z.infer<typeof BrowserBridgeFrame>;
 
@@ -60,7 +61,8 @@ export interface BridgeTransport {
 /**
  * `window.larmor` over a transport. Replay on subscribe, the same for every shell: a state
  * subscriber first receives the current view (the last one pushed, else `state.current`), then
- * every change, and never an older view after a newer one; log, image and media subscribers
+ * every change, and never an older view after a newer one (the desk view likewise, from
+ * `desk.current`); log, image and media subscribers
  * receive only what arrives after they subscribe.
  */
 export function createLarmorClient(transport: BridgeTransport): LarmorApi {
@@ -71,41 +73,48 @@ export function createLarmorClient(transport: BridgeTransport): LarmorApi {
     throw new LarmorError(codeOf(result.error), result.error.message);
   }
 
-  let lastState: WorkstationView | null = null;
-  /** Each state listener, and whether it has been given a view yet. */
-  const stateListeners = new Map<(view: WorkstationView) => void, { given: boolean }>();
-  transport.listen('state', (value) => {
-    lastState = value as WorkstationView;
-    for (const [listener, mark] of stateListeners) {
-      mark.given = true;
-      listener(lastState);
-    }
-  });
-
-  function subscribeState(listener: (view: WorkstationView) => void): Unsubscribe {
-    const mark = { given: false };
-    stateListeners.set(listener, mark);
-    if (lastState) {
-      mark.given = true;
-      listener(lastState);
-    } else {
-      void call<WorkstationView>('state.current').then(
-        (view) => {
-          // A push that came while asking is newer than this answer and was given already.
-          lastState ??= view;
-          if (stateListeners.get(listener) !== mark || mark.given) return;
-          mark.given = true;
-          listener(lastState);
-        },
-        () => undefined,
-      );
-    }
-    return () => {
-      if (stateListeners.get(listener) === mark) stateListeners.delete(listener);
+  /**
+   * A pushed view with replay: a subscriber first receives the current view (the last pushed,
+   * else the answer to `current`), then every change, never an older view after a newer one.
+   */
+  function replaying<T>(push: 'state' | 'desk', current: 'state.current' | 'desk.current'): (listener: (view: T) => void) => Unsubscribe {
+    let last: T | null = null;
+    /** Each listener, and whether it has been given a view yet. */
+    const listeners = new Map<(view: T) => void, { given: boolean }>();
+    transport.listen(push, (value) => {
+      last = value as T;
+      for (const [listener, mark] of listeners) {
+        mark.given = true;
+        listener(last);
+      }
+    });
+    return (listener) => {
+      const mark = { given: false };
+      listeners.set(listener, mark);
+      if (last) {
+        mark.given = true;
+        listener(last);
+      } else {
+        void call<T>(current).then(
+          (view) => {
+            // A push that came while asking is newer than this answer and was given already.
+            last ??= view;
+            if (listeners.get(listener) !== mark || mark.given) return;
+            mark.given = true;
+            listener(last);
+          },
+          () => undefined,
+        );
+      }
+      return () => {
+        if (listeners.get(listener) === mark) listeners.delete(listener);
+      };
     };
   }
+  const subscribeState = replaying<WorkstationView>('state', 'state.current');
+  const subscribeDesk = replaying<DeskView>('desk', 'desk.current');
 
-  function subscribe<T>(push: Exclude<IpcPushName, 'state'>, listener: (value: T) => void): Unsubscribe {
+  function subscribe<T>(push: Exclude<IpcPushName, 'state' | 'desk'>, listener: (value: T) => void): Unsubscribe {
     return transport.listen(push, (value) => listener(value as T));
   }
 
@@ -123,5 +132,11 @@ export function createLarmorClient(transport: BridgeTransport): LarmorApi {
       subscribe: (listener: (message: MediaGatewayMessage) => void) => subscribe('media', listener),
     },
     policy: { current: () => call<PolicyView>('policy.current') },
+    desk: {
+      connect: (request: DeskConnectRequest) => call<void>('desk.connect', request),
+      focus: (siteId: SiteId) => call<void>('desk.focus', { siteId }),
+      acknowledge: (siteId: SiteId, alarmId: string) => call<void>('desk.acknowledge', { siteId, alarmId }),
+      subscribe: subscribeDesk,
+    },
   };
 }

@@ -225,6 +225,12 @@ export const ErrorCode = {
   IDLE_SIGNED_OUT: 'LARMOR_E_IDLE_SIGNED_OUT',
   POLICY_REFUSED: 'LARMOR_E_POLICY_REFUSED',
   UPDATE_REFUSED: 'LARMOR_E_UPDATE_REFUSED',
+  // the desk: several scanners on one workstation (docs/architecture.md "The desk")
+  /** A start refused by this workstation: it would hold control of more acquiring scanners than the machine policy allows. */
+  DESK_CONCURRENT_ACQUISITIONS: 'LARMOR_E_DESK_CONCURRENT_ACQUISITIONS',
+  /** A site or alarm the desk does not have (a stale tile, a site list with the same id twice). */
+  DESK_UNKNOWN_SITE: 'LARMOR_E_DESK_UNKNOWN_SITE',
+  DESK_UNKNOWN_ALARM: 'LARMOR_E_DESK_UNKNOWN_ALARM',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -2,21 +2,26 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { BRIDGE_TOKEN_META, BROWSER_BRIDGE_PATH, BrowserBridgeRequest, ErrorCode, describeIssues, previewFrameParts, type BrowserBridgeFrame, type PreviewImage } from '../../protocol/index.js';
-import { handleApiRequest, toApiError } from '../api-host.js';
+import { BRIDGE_TOKEN_META, BROWSER_BRIDGE_PATH, BrowserBridgeRequest, ErrorCode, describeIssues, previewFrameParts, type BrowserBridgeFrame, type PreviewImage, type SiteEntry } from '../../protocol/index.js';
+import { deskOf, handleApiRequest, toApiError } from '../api-host.js';
 import type { WorkstationCore } from '../core/workstation-core.js';
+import type { Desk } from '../desk/desk.js';
+import { siteListQuery } from '../desk/site-list-query.js';
 import { RENDERER_CSP } from '../../base/node/csp.js';
 import { readStatic } from '../../base/node/static-files.js';
 import { NO_POLICY, type LoadedPolicy } from '../policy/machine-policy.js';
 
 export interface BrowserShellOptions {
-  core: WorkstationCore;
+  /** The desk the page drives, or one core (served as a desk of one, docs/architecture.md "The desk"). */
+  core: Desk | WorkstationCore;
   rendererDir: string;
   port?: number;
   /** Gateway URL the connect screen offers by default (passed as ?gateway=, as in Electron). */
   defaultGatewayUrl?: string;
   /** Account name the connect screen offers by default (?user=; the demo operator under npm start). */
   defaultUser?: string;
+  /** The desk's default site list (?sites=, JSON): the connect screen signs in to every one. */
+  defaultSites?: SiteEntry[];
   /** The machine policy, applied to requests exactly as in the Electron shell (none when absent). */
   policy?: LoadedPolicy;
 }
@@ -40,6 +45,7 @@ export const BRIDGE_SUPERSEDED = 4409;
 
 export async function startBrowserShell(options: BrowserShellOptions): Promise<BrowserShell> {
   const token = randomBytes(24).toString('base64url');
+  const desk = deskOf(options.core);
   const server: Server = createServer((req, res) => void serve(req, res));
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BRIDGE_FRAME });
   let origin = '';
@@ -82,7 +88,7 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
     // of the workstation does after the first released its media (renderer/src/logic/window-claim.ts);
     // the older page's bridge is closed, and it never reconnects by itself.
     for (const previous of wss.clients) previous.close(BRIDGE_SUPERSEDED, 'opened in another window');
-    wss.handleUpgrade(req, socket, head, (ws) => bridge(ws, options.core, options.policy ?? NO_POLICY));
+    wss.handleUpgrade(req, socket, head, (ws) => bridge(ws, desk, options.policy ?? NO_POLICY));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -92,7 +98,7 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
   port = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
   return {
-    url: `${origin}/${query({ gateway: options.defaultGatewayUrl, user: options.defaultUser })}`,
+    url: withSites(`${origin}/${query({ gateway: options.defaultGatewayUrl, user: options.defaultUser })}`, options.defaultSites),
     port,
     close: async () => {
       for (const ws of wss.clients) ws.terminate();
@@ -110,6 +116,11 @@ function query(params: Record<string, string | undefined>): string {
   return set.length === 0 ? '' : `?${set.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&')}`;
 }
 
+function withSites(url: string, sites: readonly SiteEntry[] | undefined): string {
+  const part = siteListQuery(sites);
+  return part === '' ? url : `${url}${url.includes('?') ? '&' : '?'}${part}`;
+}
+
 function injectShim(html: string, token: string): string {
   const meta =
     `<meta name="${BRIDGE_TOKEN_META}" content="${token}">` +
@@ -121,14 +132,15 @@ function injectShim(html: string, token: string): string {
 
 
 /** One page's bridge: requests in, responses and pushes out. */
-function bridge(ws: WebSocket, core: WorkstationCore, policy: LoadedPolicy): void {
+function bridge(ws: WebSocket, core: Desk, policy: LoadedPolicy): void {
   const send = (frame: BrowserBridgeFrame) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
   };
-  const push = (channel: 'state' | 'log' | 'media') => (value: unknown) => send({ push: channel, value });
+  const push = (channel: 'state' | 'log' | 'media' | 'desk') => (value: unknown) => send({ push: channel, value });
   const onState = push('state');
   const onLog = push('log');
   const onMedia = push('media');
+  const onDesk = push('desk');
   const onImage = (image: PreviewImage) => {
     if (ws.readyState !== ws.OPEN) return;
     // One message in two fragments, sent together so nothing comes between them: the pixels go
@@ -141,7 +153,9 @@ function bridge(ws: WebSocket, core: WorkstationCore, policy: LoadedPolicy): voi
   core.on('log', onLog);
   core.on('media', onMedia);
   core.on('image', onImage);
+  core.on('desk', onDesk);
   onState(core.view());
+  onDesk(core.deskView());
   ws.on('message', async (data, isBinary) => {
     let request: BrowserBridgeRequest;
     try {
@@ -164,5 +178,6 @@ function bridge(ws: WebSocket, core: WorkstationCore, policy: LoadedPolicy): voi
     core.off('log', onLog);
     core.off('media', onMedia);
     core.off('image', onImage);
+    core.off('desk', onDesk);
   });
 }

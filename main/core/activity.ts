@@ -23,7 +23,9 @@ export type Activity =
   | { type: 'notice'; at: string; level: 'info' | 'warning' | 'alarm'; text: string; seq: number }
   | { type: 'image'; at: string; seq: number; sopInstanceUid: string; seriesUid: string; transferSyntaxUid: string; bytes: number; source: string }
   | { type: 'image-error'; at: string; seq: number | null; code: string; message: string }
-  | { type: 'protocol-error'; at: string; code: string; message: string };
+  | { type: 'protocol-error'; at: string; code: string; message: string }
+  /** An alarm on the desk (docs/architecture.md "The desk"): raised, or acknowledged by this workstation's user. */
+  | { type: 'desk-alarm'; at: string; siteId: string; alarmId: string; kind: string; text: string; seq: number | null; event: 'raised' | 'acknowledged' };
 
 /** The event-log line the technologist reads for one activity record. */
 export function toLogEntry(a: Activity): LogEntry | null {
@@ -72,5 +74,8 @@ export function toLogEntry(a: Activity): LogEntry | null {
       return { at: a.at, kind: 'image', level: 'warning', text: `image refused: ${a.code} ${a.message}`, error: { code: a.code, message: a.message } };
     case 'protocol-error':
       return { at: a.at, kind: 'error', level: 'warning', text: `gateway sent a bad frame: ${a.code} ${a.message}` };
+    case 'desk-alarm':
+      // A raised alarm is in the log already (the notice or the health line that raised it).
+      return a.event === 'acknowledged' ? { at: a.at, kind: 'notice', level: 'info', text: `alarm acknowledged: ${a.text}` } : null;
   }
 }

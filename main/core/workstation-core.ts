@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { ConnectRequest, ErrorCode, ImageChunkAssembler, LarmorError, decodeImageFrame, describeIssues, type ImageFrameHeader, type CollabEventBody, type CollabState, type CommandView, type GatewayMessage, type LinkView, type LogEntry, type MediaClientMessage, type MediaGatewayMessage, type PreviewImage, type ScannerCommand, type ScannerSnapshot, type WelcomeMessage, type WorkstationView } from '../../protocol/index.js';
+import { randomUUID } from 'node:crypto';
+import { ConnectRequest, ErrorCode, ImageChunkAssembler, LarmorError, decodeImageFrame, describeIssues, type ImageFrameHeader, type AckMessage, type CollabAction, type CollabEventBody, type CollabState, type CommandView, type GatewayMessage, type LinkView, type LogEntry, type MediaClientMessage, type MediaGatewayMessage, type PreviewImage, type ScannerCommand, type ScannerSnapshot, type WelcomeMessage, type WorkstationView } from '../../protocol/index.js';
 import { type HealthThresholds, type HealthView, type MediaHealthView, type ReconnectPolicy } from '../../protocol/health.js';
 import type { Random } from '../../base/common/random.js';
 import type { Journal } from '../journal/journal.js';
@@ -147,6 +148,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   disconnect(): void {
     this.connectAttempt++;
     this.supervisor.stop(null);
+    this.failDeskCollab(ErrorCode.LINK_DOWN, 'disconnected by the user');
     this.relay.giveUp(ErrorCode.OUTCOME_UNKNOWN, 'disconnected by the user before the gateway answered: the outcome is asked for again at the next connection');
     this.setLink({ ...DISCONNECTED });
   }
@@ -182,6 +184,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     });
     s.on('down', ({ code, reason }) => {
       // In-flight commands stay in flight: resent (or looked up, when too old) after the reconnect.
+      this.failDeskCollab(code, reason);
       this.setLink({ ...this.linkView, status: 'lost', error: { code, message: reason } });
     });
     s.on('failed', ({ code, reason }) => {
@@ -303,6 +306,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     }
     switch (message.type) {
       case 'ack':
+        if (this.settleDeskCollab(message)) return;
         this.relay.acknowledge(message);
         return;
       case 'command.status.result':
@@ -380,6 +384,44 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     this.emit('image-received', header, part10);
     this.record({ type: 'image', at: now(), seq: header.seq, sopInstanceUid: header.sopInstanceUid, seriesUid: header.seriesUid, transferSyntaxUid: header.transferSyntaxUid, bytes: part10.length, source: header.source });
     for (const image of result.images) this.emit('image', image);
+  }
+
+  // ------------------------------------------------------------------ desk: collaboration actions
+
+  private readonly deskCollabPending = new Map<string, (ack: AckMessage) => void>();
+  private deskCollabCounter = 0;
+
+  /**
+   * Sends one collaboration action (docs/architecture.md "Collaboration") and resolves with the
+   * gateway's ack; refused at once (LINK_DOWN) while the link is not live. Not queued and not
+   * resent: an alarm acknowledgement or a mark is only meaningful now.
+   */
+  sendDeskCollab(action: CollabAction): Promise<AckMessage> {
+    const id = `desk-${randomUUID()}-${++this.deskCollabCounter}`.slice(0, 64);
+    const refusal = this.refusal();
+    if (refusal) return Promise.resolve({ type: 'ack', id, outcome: 'rejected', code: refusal.code, reason: refusal.reason });
+    return new Promise((resolve) => {
+      this.deskCollabPending.set(id, resolve);
+      if (!this.supervisor.send({ type: 'collab', id, action })) this.failDeskCollab(ErrorCode.LINK_DOWN, 'the link went down before the action was sent');
+    });
+  }
+
+  /** The image decoder installed on this core, so a desk can give every core the same pool. */
+  get installedImageDecoder(): ImageDecoder | null {
+    return this.imageDecoder;
+  }
+
+  /** An action whose ack cannot come any more (the link went down): refused, never resent. */
+  private failDeskCollab(code: string, reason: string): void {
+    for (const id of [...this.deskCollabPending.keys()]) this.settleDeskCollab({ type: 'ack', id, outcome: 'rejected', code, reason });
+  }
+
+  private settleDeskCollab(ack: AckMessage): boolean {
+    const settle = this.deskCollabPending.get(ack.id);
+    if (!settle) return false;
+    this.deskCollabPending.delete(ack.id);
+    settle(ack);
+    return true;
   }
 
   private setLink(view: LinkView): void {

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import type * as Electron from 'electron';
 import type { AppUpdater } from 'electron-updater';
 import { WorkstationCore } from '../core/workstation-core.js';
-import { attachImageIntake } from '../images/image-intake.js';
+import { createDecodePool, type DecodePool } from '../images/decode-pool.js';
+import { siteListFromEnv } from '../desk/site-list-query.js';
 import { Journal, defaultJournalFile } from '../journal/journal.js';
 import { loadMachinePolicy } from '../policy/load-policy.js';
 import { startGatewayInUtilityProcess } from '../start/utility-gateway.js';
@@ -18,16 +19,23 @@ import { policyLinkTls } from '../policy/policy-enforcement.js';
 const require = createRequire(import.meta.url);
 const electron = require('electron') as typeof Electron;
 const here = dirname(fileURLToPath(import.meta.url));
+// One journal and one decode pool for every site's core (docs/architecture.md "The desk").
+let journal: Journal | null = null;
+let decodePool: DecodePool | null = null;
 
 await startElectronShell(electron, {
   rendererDir: join(here, '..', '..', 'renderer'),
   preloadFile: join(here, '..', '..', 'preload', 'preload.cjs'),
   loadPolicy: () => loadMachinePolicy(),
-  createCore: (policy) => {
-    const core = new WorkstationCore({ journal: Journal.open(defaultJournalFile()), linkTls: policyLinkTls(policy) });
-    attachImageIntake(core, { workers: 1 }); // decoding off the event loop: heartbeats never wait for an image
+  createCore: (policy, siteId) => {
+    journal ??= Journal.open(defaultJournalFile());
+    const core = new WorkstationCore({ journal: siteId ? journal.forSite(siteId) : journal, linkTls: policyLinkTls(policy) });
+    decodePool ??= createDecodePool({ size: 1 }); // decoding off the event loop: heartbeats never wait for an image
+    const pool = decodePool;
+    core.setImageDecoder((frame) => pool.decode(frame));
     return core;
   },
+  sites: siteListFromEnv(process.env.LARMOR_DESK_SITES),
   gatewayUrl: process.env.LARMOR_GATEWAY_URL,
   defaultUser: process.env.LARMOR_DEFAULT_USER,
   startGateway: (utilityProcess) => startGatewayInUtilityProcess(utilityProcess, []),

@@ -1,4 +1,7 @@
+import type { SiteEntry } from '../../protocol/index.js';
 import type { WorkstationCore } from '../core/workstation-core.js';
+import { Desk } from '../desk/desk.js';
+import { siteListQuery } from '../desk/site-list-query.js';
 import type { LoadedPolicy } from '../policy/machine-policy.js';
 import type { UtilityGateway } from '../start/utility-gateway.js';
 import { APP_PAGE_URL, handleAppScheme, registerAppScheme } from './app-protocol.js';
@@ -14,8 +17,13 @@ export interface ShellOptions {
   preloadFile: string;
   /** Throws LARMOR_E_POLICY_INVALID on a damaged policy (policy/load-policy.ts). */
   loadPolicy(): LoadedPolicy;
-  /** The workstation core, made once the machine policy is known (its CA bundle and pins apply to every link). */
-  createCore(policy: LoadedPolicy): WorkstationCore;
+  /**
+   * One workstation core, made once the machine policy is known (its CA bundle and pins apply to
+   * every link); the desk asks for one per site, naming it (docs/architecture.md "The desk").
+   */
+  createCore(policy: LoadedPolicy, siteId?: string): WorkstationCore;
+  /** The desk's site list `npm start` passed (LARMOR_DESK_SITES): offered to the page as ?sites=. */
+  sites?: SiteEntry[] | undefined;
   /** A gateway given by `npm start`; otherwise the shell starts its own embedded one. */
   gatewayUrl?: string | undefined;
   /** Account name the connect screen offers (?user=); else the embedded gateway's demo account. */
@@ -30,7 +38,9 @@ export interface ShellOptions {
 
 export interface RunningShell {
   window: ShellWindow;
+  /** The desk's first core (the console's until another site is focused). */
   core: WorkstationCore;
+  desk: Desk;
   policy: LoadedPolicy;
   gateway: UtilityGateway | null;
 }
@@ -57,8 +67,9 @@ export async function startElectronShell(electron: ShellElectron, options: Shell
   await app.whenReady();
   handleAppScheme(electron.protocol, options.rendererDir);
   guardSession(electron.session.defaultSession, APP_PAGE_URL);
-  const core = options.createCore(policy);
-  registerIpcGate(electron.ipcMain, core, APP_PAGE_URL, policy);
+  const desk = new Desk({ makeCore: (siteId) => options.createCore(policy, siteId), maxConcurrentAcquisitions: policy.policy.maxConcurrentAcquisitions });
+  const core = desk.focusedCore;
+  registerIpcGate(electron.ipcMain, desk, APP_PAGE_URL, policy);
 
   // Called by its own name so static checks (electronegativity) can read these options.
   const { BrowserWindow } = electron;
@@ -86,14 +97,14 @@ export async function startElectronShell(electron: ShellElectron, options: Shell
     },
   });
   const contents = window.webContents;
-  // State, log and media over IPC pushes; images over their own port (image-port.ts).
-  forwardPushes(core, contents, ['state', 'log', 'media']);
+  // State, log, media and the desk over IPC pushes; images over their own port (image-port.ts).
+  forwardPushes(desk, contents, ['state', 'log', 'media', 'desk']);
   let imagePort: ImagePort | null = null;
   contents.on('did-finish-load', () => {
     imagePort?.close();
     imagePort = openImagePort(contents, electron.MessageChannelMain);
   });
-  core.on('image', (image) => imagePort?.post(image));
+  desk.on('image', (image) => imagePort?.post(image));
   window.once('ready-to-show', () => window.show());
 
   // A machine whose policy lists its gateways never starts the demo gateway: it could not be used.
@@ -101,7 +112,7 @@ export async function startElectronShell(electron: ShellElectron, options: Shell
   if (!options.gatewayUrl && !policy.policy.allowedGatewayUrls) gateway = await options.startGateway(electron.utilityProcess);
   const gatewayUrl = options.gatewayUrl ?? gateway?.url;
   const defaultUser = options.defaultUser ?? gateway?.demoUser ?? null;
-  const search = [gatewayUrl ? `gateway=${encodeURIComponent(gatewayUrl)}` : '', defaultUser ? `user=${encodeURIComponent(defaultUser)}` : ''].filter(Boolean).join('&');
+  const search = [gatewayUrl ? `gateway=${encodeURIComponent(gatewayUrl)}` : '', defaultUser ? `user=${encodeURIComponent(defaultUser)}` : '', siteListQuery(options.sites)].filter(Boolean).join('&');
   await window.loadURL(search ? `${APP_PAGE_URL}?${search}` : APP_PAGE_URL);
 
   const feed = updateFeedFromPolicy(policy.policy);
@@ -109,9 +120,9 @@ export async function startElectronShell(electron: ShellElectron, options: Shell
   else options.log(feed ? 'updates: not checked in a development run' : 'updates: off (no update server in the machine policy)');
 
   app.on('window-all-closed', () => {
-    core.disconnect();
+    desk.disconnect();
     gateway?.stop();
     app.quit();
   });
-  return { window, core, policy, gateway };
+  return { window, core, desk, policy, gateway };
 }

@@ -44,15 +44,15 @@ export class Journal {
   private readonly selectOne: Database.Statement;
   private readonly insertActivity: Database.Statement;
 
-  private constructor(db: Database.Database, readonly file: string) {
+  private constructor(db: Database.Database, readonly file: string, readonly site: string | null = null) {
     this.db = db;
-    this.insertOutbox = db.prepare('INSERT INTO outbox (id, name, command, target, queued_at) VALUES (?, ?, ?, ?, ?)');
+    this.insertOutbox = db.prepare('INSERT INTO outbox (id, name, command, target, queued_at, site) VALUES (?, ?, ?, ?, ?, ?)');
     // First answer wins: a late duplicate ack never rewrites a recorded outcome.
     this.settleOutbox = db.prepare('UPDATE outbox SET outcome = ?, code = ?, reason = ?, settled_at = ?, settled_by = ? WHERE id = ? AND outcome IS NULL');
     this.countSend = db.prepare('UPDATE outbox SET sends = sends + 1 WHERE id = ?');
     this.selectUnsettled = db.prepare('SELECT id, command, target, queued_at, sends FROM outbox WHERE outcome IS NULL ORDER BY pos');
     this.selectOne = db.prepare('SELECT id, command, target, queued_at, sends, outcome, code, reason, settled_at, settled_by FROM outbox WHERE id = ?');
-    this.insertActivity = db.prepare('INSERT INTO activity (at, type, record) VALUES (?, ?, ?)');
+    this.insertActivity = db.prepare('INSERT INTO activity (at, type, record, site) VALUES (?, ?, ?, ?)');
   }
 
   /** Open (creating and migrating) a journal file; errors are classified with stable codes. */
@@ -69,9 +69,23 @@ export class Journal {
     }
   }
 
+  /**
+   * The same journal, writing every record with this site id (the desk keeps one core per site,
+   * docs/architecture.md "The desk"). Shares the open database: close the journal it came from.
+   */
+  forSite(site: string): Journal {
+    return new Journal(this.db, this.file, site);
+  }
+
+  /** Activity records of one site (desk cores), oldest first. */
+  activitiesOfSite(site: string): ({ type: string; at: string } & Record<string, unknown>)[] {
+    const rows = this.db.prepare('SELECT record FROM activity WHERE site = ? ORDER BY id').all(site) as { record: string }[];
+    return rows.map((r) => JSON.parse(r.record));
+  }
+
   /** Durable before the command is sent. */
   enqueue(id: string, command: ScannerCommand, queuedAt: string, target: string): void {
-    this.guard(() => this.insertOutbox.run(id, command.name, JSON.stringify(command), target, queuedAt));
+    this.guard(() => this.insertOutbox.run(id, command.name, JSON.stringify(command), target, queuedAt, this.site));
   }
 
   noteResend(id: string): void {
@@ -112,7 +126,7 @@ export class Journal {
 
   /** One activity record (command, ack, event, health transition...), durable on return. */
   record(activity: { type: string; at: string } & object): void {
-    this.guard(() => this.insertActivity.run(activity.at, activity.type, JSON.stringify(activity)));
+    this.guard(() => this.insertActivity.run(activity.at, activity.type, JSON.stringify(activity), this.site));
   }
 
   activities(type?: string): ({ type: string; at: string } & Record<string, unknown>)[] {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Role } from '../../protocol/index.js';
+import { MaxConcurrentAcquisitions, Role, SiteEntry } from '../../protocol/index.js';
 
 /**
  * The machine policy hospital IT puts on a workstation (one JSON file in the operating
@@ -34,6 +34,13 @@ export const MachinePolicy = z
     allowedRoles: z.array(Role).min(1).optional(),
     /** Sign the user out after this many minutes without input. */
     idleSignOutMinutes: z.number().int().min(1).max(24 * 60).optional(),
+    /**
+     * Scanners one technologist may have acquiring (or paused) under their control at once, 1..3
+     * (default 1, the ACR position). This workstation enforces it for itself (docs/architecture.md "The desk").
+     */
+    maxConcurrentAcquisitions: MaxConcurrentAcquisitions.optional(),
+    /** The desk's site list, when IT sets it: named gateways, signed in to together. */
+    sites: z.array(SiteEntry).min(1).max(16).optional(),
   });
 export type MachinePolicy = z.infer<typeof MachinePolicy>;
 

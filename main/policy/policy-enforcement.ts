@@ -1,6 +1,6 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
-import { ErrorCode, LarmorError, type ConnectRequest, type PolicyView } from '../../protocol/index.js';
+import { DEFAULT_MAX_CONCURRENT_ACQUISITIONS, ErrorCode, LarmorError, type ConnectRequest, type DeskConnectRequest, type PolicyView } from '../../protocol/index.js';
 import type { LoadedPolicy, MachinePolicy } from './machine-policy.js';
 import type { LinkTls } from '../core/link-tls.js';
 
@@ -10,6 +10,8 @@ export function policyView(loaded: LoadedPolicy): PolicyView {
     allowedGatewayUrls: loaded.policy.allowedGatewayUrls ?? null,
     allowedRoles: loaded.policy.allowedRoles ?? null,
     idleSignOutMinutes: loaded.policy.idleSignOutMinutes ?? null,
+    maxConcurrentAcquisitions: loaded.policy.maxConcurrentAcquisitions ?? DEFAULT_MAX_CONCURRENT_ACQUISITIONS,
+    sites: loaded.policy.sites ?? null,
     source: loaded.source,
   };
 }
@@ -39,6 +41,11 @@ export function assertConnectAllowed(request: ConnectRequest, policy: MachinePol
   if (policy.allowedRoles && !policy.allowedRoles.includes(request.role)) {
     throw new LarmorError(ErrorCode.POLICY_REFUSED, `This workstation is not allowed to connect as ${request.role} (allowed: ${policy.allowedRoles.join(', ')}).`);
   }
+}
+
+/** A desk's site list checked like a connect request, site by site: one gateway IT did not allow refuses the whole list. */
+export function assertDeskConnectAllowed(request: DeskConnectRequest, policy: MachinePolicy): void {
+  for (const site of request.sites) assertConnectAllowed({ url: site.url, ...(site.secondaryUrl ? { secondaryUrl: site.secondaryUrl } : {}), role: request.role }, policy);
 }
 
 /**

@@ -240,6 +240,13 @@ export function installFakeLarmor(scenario: FakeScenario & { constants: FakeCons
         thumbnail: { width: 96, height: 64, pixelsBase64: thumbnailOf(96, 64, 0.3), sopInstanceUid: '1.2.3.c.1' },
         unreadChat: 0,
         alarms: [{ id: 'c-estop-41', siteId: siteC.id, kind: 'emergency-stop', text: 'Emergency stop by Kari Dahl-Johansen: patient squeezed the call ball', at: iso(-12), seq: 41, acknowledged: false }],
+        // The core adds the site's contingency plans to each tile.
+        ...{
+          plans: [
+            { kind: 'communication-failure', text: 'Onsite finishes the running sequence and starts nothing new. Call the MR control room: +47 7421 5000.', version: 3, updatedAt: iso(-86400 * 12), updatedBy: 'MR physicist Anne Vik' },
+            { kind: 'emergency', text: 'Press the emergency stop, remove the patient from the bore, call the crash team (internal 2222).', version: 1, updatedAt: iso(-86400 * 40), updatedBy: 'MR physicist Anne Vik' },
+          ],
+        },
       },
     ],
   };
@@ -265,9 +272,8 @@ export function installFakeLarmor(scenario: FakeScenario & { constants: FakeCons
     health: offlineHealth(),
   });
   const api: LarmorApi = {
-    ...(scenario.desk
+    desk: scenario.desk
       ? {
-          desk: {
             async connect() {
               desk = fullDesk;
               view = { ...view, link: { ...view.link, status: 'connected', role: 'operator', name: 'Ingrid Haugen', sessionId: me }, snapshot };
@@ -294,9 +300,17 @@ export function installFakeLarmor(scenario: FakeScenario & { constants: FakeCons
               listener(desk);
               return () => deskListeners.delete(listener);
             },
+          }
+      : {
+          // Without the desk scenario, a desk with no list yet (the one-gateway flow).
+          connect: async () => undefined,
+          focus: async () => undefined,
+          acknowledge: async () => undefined,
+          subscribe(listener: (v: DeskView) => void) {
+            listener({ tiles: [], focusedSiteId: null, maxConcurrentAcquisitions: 1 });
+            return () => undefined;
           },
-        }
-      : {}),
+        },
     // No call in the fake: the video panes show that nobody has joined.
     media: { send: async () => undefined, subscribe: () => () => undefined },
     link: {

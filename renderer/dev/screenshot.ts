@@ -7,7 +7,7 @@
  *   /tmp/larmor-ui-lost.png      the session with the link lost
  *   /tmp/larmor-ui-commands.png  after Pause (done), a refused remove and an invalid parameter
  *   /tmp/larmor-ui-desk.png      a desk of three scanners (A acquiring on the console, B link lost, C emergency stop)
- *   /tmp/larmor-ui-desk-c.png    the same desk after Ctrl+3 put scanner C on the console
+ *   /tmp/larmor-ui-desk-c.png    the same desk after Ctrl+3 put scanner C on the console, its plans open
  *   /tmp/larmor-ui-desk-connect.png  the connect screen with the desk's site list from the shell (?sites=)
  * Run after a build:  npx vite build --config renderer/vite.config.ts && npx tsx renderer/dev/screenshot.ts
  * LARMOR_SHOT_SIZE=1280x800 changes the window size. Any console error or CSP violation in the page fails the run.
@@ -95,6 +95,8 @@ async function main(): Promise<void> {
         await page.keyboard.press('Control+3');
         await page.waitForSelector('[data-site-id="namsos-mr-1"] [data-focused="true"]');
         await page.waitForSelector('[data-testid="scanner-state"]');
+        await page.click('[data-site-id="namsos-mr-1"] [data-testid="tile-plans"]');
+        await page.waitForSelector('[data-testid="desk-plans"]');
       } else if (scenario.role === 'operator' && !scenario.disconnected && !scenario.lost) {
         // Select the running sequence so the parameter card is filled, then leave focus on Start.
         await page.click('[data-sequence-id="seq-3"] .queue-select');

@@ -87,6 +87,7 @@ export function fakeApi() {
       },
     },
     images: { subscribe: () => () => undefined },
+    desk: { connect: async () => undefined, focus: async () => undefined, acknowledge: async () => undefined, subscribe: () => () => undefined },
   };
   return {
     api,

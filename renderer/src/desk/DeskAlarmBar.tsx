@@ -3,6 +3,7 @@ import { appStore, useApp } from '../store/store.js';
 import { formatClock } from '../logic/format.js';
 import { startAlarmTone } from '../media/alarm-tone.js';
 import { pendingAlarms, presentAlarmKind } from './alarms.js';
+import { deskShown } from './desk-session.js';
 
 /**
  * Unacknowledged alarms from every scanner on the desk, whichever one is focused: full width,
@@ -12,7 +13,7 @@ import { pendingAlarms, presentAlarmKind } from './alarms.js';
 export function DeskAlarmBar() {
   const desk = useApp((s) => s.desk);
   const acknowledging = useApp((s) => s.acknowledging);
-  const pending = useMemo(() => pendingAlarms(desk), [desk]);
+  const pending = useMemo(() => (deskShown(desk) ? pendingAlarms(desk) : []), [desk]);
   const active = pending.length > 0;
   const [sound, setSound] = useState<string>('silent');
 

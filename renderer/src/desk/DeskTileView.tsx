@@ -2,13 +2,29 @@ import type { DeskTile } from '../../../protocol/desk.js';
 import { StatusTag } from '../components/StatusTag.js';
 import { TileThumbnail } from './TileThumbnail.js';
 import { tileWords } from './tile-words.js';
+import { tilePlans } from './DeskPlans.js';
 
 /**
  * One scanner on the desk. The whole tile is one button (its accessible name says everything on
  * it); clicking it shows that scanner on the console below.
  */
-export function DeskTileView({ tile, index, focused, onFocus }: { tile: DeskTile; index: number; focused: boolean; onFocus: () => void }) {
+export function DeskTileView({
+  tile,
+  index,
+  focused,
+  onFocus,
+  plansOpen,
+  onPlans,
+}: {
+  tile: DeskTile;
+  index: number;
+  focused: boolean;
+  onFocus: () => void;
+  plansOpen: boolean;
+  onPlans: () => void;
+}) {
   const words = tileWords(tile, index);
+  const hasPlans = tilePlans(tile).length > 0;
   const alarmed = words.alarms.length > 0;
   return (
     <div className={`desk-tile${focused ? ' focused' : ''}${alarmed ? ' alarmed' : ''}`} data-testid="desk-tile" data-site-id={tile.site.id}>
@@ -77,6 +93,11 @@ export function DeskTileView({ tile, index, focused, onFocus }: { tile: DeskTile
           ) : null}
         </span>
       </button>
+      {hasPlans ? (
+        <button type="button" className="small tile-plans" aria-expanded={plansOpen} onClick={onPlans} data-testid="tile-plans">
+          Plans<span className="sr-only"> of {tile.site.name}</span>
+        </button>
+      ) : null}
     </div>
   );
 }

@@ -72,6 +72,8 @@ export const createDeskSlice =
           set({ deskCallError: { ...API_MISSING } });
           return;
         }
+        // A new sign-in: the core focuses the first site of the list and pushes its state and log.
+        switchConsole(request.sites[0]!.id, false);
         set({ deskCallPending: true, deskCallError: null });
         try {
           await api.desk.connect(request);

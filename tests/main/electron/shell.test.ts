@@ -192,7 +192,7 @@ describe('Electron shell: machine policy', () => {
     const { standIn } = await run({ policy });
     expect(await standIn.ipcHandlers.get('larmor:policy.current')!(trusted(), undefined)).toEqual({
       ok: true,
-      value: { allowedGatewayUrls: ['wss://mr1.hospital.example/larmor'], allowedRoles: ['observer'], idleSignOutMinutes: null, source: '/etc/larmor/policy.json' },
+      value: { allowedGatewayUrls: ['wss://mr1.hospital.example/larmor'], allowedRoles: ['observer'], idleSignOutMinutes: null, maxConcurrentAcquisitions: 1, sites: null, source: '/etc/larmor/policy.json' },
     });
     const refused = await standIn.ipcHandlers.get('larmor:link.connect')!(trusted(), { url: 'wss://elsewhere.example/', role: 'observer', name: 'A' });
     expect(refused).toMatchObject({ ok: false, error: { code: ErrorCode.POLICY_REFUSED } });

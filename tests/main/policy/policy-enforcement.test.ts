@@ -7,7 +7,7 @@ import { connect, createServer } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../protocol/index.js';
 import type { LoadedPolicy, MachinePolicy } from '../../../main/policy/machine-policy.js';
-import { assertConnectAllowed, gatewayTlsOptions, policyView, spkiPin } from '../../../main/policy/policy-enforcement.js';
+import { assertConnectAllowed, assertDeskConnectAllowed, gatewayTlsOptions, policyView, spkiPin } from '../../../main/policy/policy-enforcement.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const loaded = (policy: MachinePolicy, trustedCaPem: string | null = null): LoadedPolicy => ({ policy, source: '/etc/larmor/policy.json', trustedCaPem });
@@ -36,8 +36,23 @@ describe('policy on connect requests', () => {
       allowedGatewayUrls: policy.allowedGatewayUrls,
       allowedRoles: ['observer'],
       idleSignOutMinutes: 10,
+      maxConcurrentAcquisitions: 1,
+      sites: null,
       source: '/etc/larmor/policy.json',
     });
+  });
+
+  it('gives the page the concurrent-acquisition limit and the site list IT set', () => {
+    const sites = [{ id: 'mr-1', name: 'MR-1', url: 'wss://mr1.hospital.example/larmor' }];
+    expect(policyView(loaded({ ...policy, maxConcurrentAcquisitions: 2, sites }))).toMatchObject({ maxConcurrentAcquisitions: 2, sites });
+  });
+
+  it('refuses a desk site list with one gateway the policy does not list', () => {
+    const sites = [
+      { id: 'mr-1', name: 'MR-1', url: policy.allowedGatewayUrls![0]! },
+      { id: 'mr-9', name: 'MR-9', url: 'wss://elsewhere.example/' },
+    ];
+    expect(() => assertDeskConnectAllowed({ sites, role: 'observer' }, policy)).toThrow(expect.objectContaining({ code: ErrorCode.POLICY_REFUSED }));
   });
 });
 

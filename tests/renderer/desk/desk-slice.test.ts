@@ -3,7 +3,7 @@ import type { DeskApi, DeskView } from '../../../protocol/desk.js';
 import { createAppStore, type AppStore } from '../../../renderer/src/store/store.js';
 import { wireLarmor } from '../../../renderer/src/store/wire-larmor.js';
 import { wireDesk } from '../../../renderer/src/store/wire-desk.js';
-import { deskHoldsSession, deskShowsFocusedEmergency } from '../../../renderer/src/desk/desk-session.js';
+import { deskHoldsSession, deskShowsFocusedEmergency, deskShown } from '../../../renderer/src/desk/desk-session.js';
 import { fakeApi, settle, snapshot, view } from '../fixtures.js';
 import { preview } from '../viewer/images.js';
 import { deskAlarm, deskTile, deskView } from './desk-fixtures.js';
@@ -120,5 +120,15 @@ describe('desk and the session screen', () => {
     const estop = deskAlarm('a', 'emergency-stop', NOW);
     expect(deskShowsFocusedEmergency(deskView([deskTile('a', { alarms: [estop] }), deskTile('b')], 'a'))).toBe(true);
     expect(deskShowsFocusedEmergency(deskView([deskTile('a', { alarms: [estop] }), deskTile('b')], 'b'))).toBe(false);
+  });
+});
+
+describe('a desk of one', () => {
+  it('is the console alone: no tiles, no alarm bar, the console banner keeps its emergency stop', () => {
+    const estop = deskAlarm('gateway', 'emergency-stop', NOW);
+    const one = deskView([deskTile('gateway', { alarms: [estop] })]);
+    expect(deskShown(one)).toBe(false);
+    expect(deskHoldsSession(one)).toBe(false);
+    expect(deskShowsFocusedEmergency(one)).toBe(false);
   });
 });

@@ -1,0 +1,474 @@
+import { EventEmitter } from 'node:events';
+import {
+  ConnectRequest,
+  DEFAULT_MAX_CONCURRENT_ACQUISITIONS,
+  DeskConnectRequest,
+  ErrorCode,
+  LarmorError,
+  describeIssues,
+  type CollabEventBody,
+  type CollabState,
+  type CommandView,
+  type ContingencyPlan,
+  type DeskAlarm,
+  type DeskAlarmKind,
+  type DeskThumbnail,
+  type DeskTile,
+  type DeskView,
+  type LogEntry,
+  type MediaClientMessage,
+  type MediaGatewayMessage,
+  type PreviewImage,
+  type ScannerCommand,
+  type SiteEntry,
+  type WelcomeMessage,
+  type WorkstationView,
+} from '../../protocol/index.js';
+import type { Activity } from '../core/activity.js';
+import { WorkstationCore } from '../core/workstation-core.js';
+import { alarmKindOfNotice, WORKSTATION_ALARM_WORDS } from './alarm-kinds.js';
+import { refuseConcurrentStart } from './concurrent-acquisitions.js';
+import { makeThumbnail } from './thumbnail.js';
+
+/** The site of the one-gateway flow (`link.connect`): a desk of one, focused on it. */
+export const SINGLE_SITE_ID = 'gateway';
+/** Recent event-log entries kept per site, replayed to the console when that site is focused. */
+export const LOG_RING_SIZE = 300;
+/** Tile pushes are coalesced to at most one per this interval: ten acquiring scanners must not flood the page. */
+export const TILE_INTERVAL_MS = 100;
+
+/** The console's events (as a core's) plus the desk view; only the focused core's reach the console. */
+export interface DeskEvents {
+  state: [WorkstationView];
+  log: [LogEntry];
+  image: [PreviewImage];
+  media: [MediaGatewayMessage];
+  desk: [DeskView];
+}
+
+export interface DeskOptions {
+  /** One core per site (its own link supervisor, health monitor, reconnect and outbox); journal records tagged with the site id. */
+  makeCore?(siteId: string): WorkstationCore;
+  /** A core the harness already holds: it serves the first site of every list (tests, benches). */
+  pinnedCore?: WorkstationCore;
+  maxConcurrentAcquisitions?: number;
+  tileIntervalMs?: number;
+  logRingSize?: number;
+}
+
+/** DeskTile plus what the desk adds to the contract: the site's contingency plans from its collaboration state. */
+export type DeskTileView = DeskTile & { plans: ContingencyPlan[] };
+
+interface Site {
+  entry: SiteEntry;
+  core: WorkstationCore;
+  unreadChat: number;
+  alarms: DeskAlarm[];
+  plans: ContingencyPlan[];
+  newestImage: PreviewImage | null;
+  thumbnail: DeskThumbnail | null;
+}
+
+interface Wiring {
+  log: LogEntry[];
+  off: () => void;
+}
+
+const desks = new WeakMap<WorkstationCore, Desk>();
+
+/**
+ * The remote technologist's desk (docs/architecture.md "The desk"): one workstation core per
+ * site, connected concurrently, each with its own link, health, reconnect and outbox. The
+ * console API (link, commands, state, log, images, media) acts on the focused core only; every
+ * core feeds its tile and raises alarms whichever one is focused.
+ */
+export class Desk extends EventEmitter<DeskEvents> {
+  private readonly makeCore: (siteId: string) => WorkstationCore;
+  private readonly pinned: WorkstationCore | null;
+  private readonly cores = new Map<string, WorkstationCore>();
+  private readonly wired = new Map<WorkstationCore, Wiring>();
+  private sites: Site[] = [];
+  private focused: WorkstationCore;
+  private focusedSiteId: string | null = null;
+  readonly maxConcurrentAcquisitions: number;
+  private readonly tileIntervalMs: number;
+  private readonly logRingSize: number;
+  private deskTimer: NodeJS.Timeout | null = null;
+  private lastDeskPush = 0;
+  private alarmCounter = 0;
+
+  constructor(options: DeskOptions = {}) {
+    super();
+    this.pinned = options.pinnedCore ?? null;
+    this.makeCore =
+      options.makeCore ??
+      (() => {
+        // Without a factory, new cores decode on the pinned core's decoder (one pool for all).
+        const core = new WorkstationCore();
+        const decoder = this.pinned?.installedImageDecoder;
+        if (decoder) core.setImageDecoder(decoder);
+        return core;
+      });
+    this.maxConcurrentAcquisitions = options.maxConcurrentAcquisitions ?? DEFAULT_MAX_CONCURRENT_ACQUISITIONS;
+    this.tileIntervalMs = options.tileIntervalMs ?? TILE_INTERVAL_MS;
+    this.logRingSize = options.logRingSize ?? LOG_RING_SIZE;
+    this.focused = this.pinned ?? this.makeCore(SINGLE_SITE_ID);
+    this.cores.set(SINGLE_SITE_ID, this.focused);
+    this.wire(this.focused);
+  }
+
+  /** The desk of a core a shell was given (one per core, so every shell part shares it). */
+  static around(core: WorkstationCore): Desk {
+    let desk = desks.get(core);
+    if (!desk) {
+      desk = new Desk({ pinnedCore: core });
+      desks.set(core, desk);
+    }
+    return desk;
+  }
+
+  /** The focused core: the console's. */
+  get focusedCore(): WorkstationCore {
+    return this.focused;
+  }
+
+  /** The core of a site on the list. */
+  coreOf(siteId: string): WorkstationCore | undefined {
+    return this.sites.find((s) => s.entry.id === siteId)?.core;
+  }
+
+  // ------------------------------------------------------------------ the console API (focused core)
+
+  view(): WorkstationView {
+    return this.focused.view();
+  }
+
+  /**
+   * The one-gateway flow: a desk of one site, focused on it; resolves and rejects exactly as the
+   * core's connect (so the connect screen shows a refusal as before).
+   */
+  connect(request: unknown): Promise<WelcomeMessage> {
+    const parsed = ConnectRequest.safeParse(request);
+    if (!parsed.success) return Promise.reject(new LarmorError(ErrorCode.INVALID_PARAMETER, describeIssues(parsed.error.issues)));
+    const entry: SiteEntry = { id: SINGLE_SITE_ID, name: siteNameOf(parsed.data.url), url: parsed.data.url, ...(parsed.data.secondaryUrl ? { secondaryUrl: parsed.data.secondaryUrl } : {}) };
+    this.list([entry]);
+    this.setFocus(SINGLE_SITE_ID);
+    return this.sites[0]!.core.connect(request);
+  }
+
+  disconnect(): void {
+    for (const core of new Set([this.focused, ...this.sites.map((s) => s.core)])) core.disconnect();
+    this.scheduleDesk();
+  }
+
+  /** Commands go to the focused scanner, after the workstation's own concurrent-acquisition rule. */
+  async sendCommand(command: ScannerCommand): Promise<CommandView> {
+    const core = this.focused;
+    const site = this.sites.find((s) => s.core === core);
+    if (site) {
+      const refusal = refuseConcurrentStart(command, site.entry.id, this.sites.map((s) => this.underControl(s)), this.maxConcurrentAcquisitions);
+      if (refusal) {
+        const at = new Date().toISOString();
+        const view: CommandView = { id: `desk-refused-${Date.now().toString(36)}`, command, state: 'rejected', code: refusal.code, reason: refusal.reason, sentAt: at, settledAt: at };
+        core.record({ type: 'ack', at, id: view.id, name: command.name, outcome: 'rejected', code: refusal.code, reason: refusal.reason });
+        return view;
+      }
+    }
+    return core.sendCommand(command);
+  }
+
+  sendMedia(message: MediaClientMessage): void {
+    this.focused.sendMedia(message);
+  }
+
+  // ------------------------------------------------------------------ the desk API
+
+  /**
+   * Sign in to every site of the list at once; none waits for another. Resolves when one site is
+   * connected; rejects (with the first site's error) only when every site refused or is
+   * unreachable. A site that is down, slow or refuses shows that on its tile.
+   */
+  connectSites(request: unknown): Promise<void> {
+    const parsed = DeskConnectRequest.safeParse(request);
+    if (!parsed.success) return Promise.reject(new LarmorError(ErrorCode.INVALID_PARAMETER, describeIssues(parsed.error.issues)));
+    const { sites, ...login } = parsed.data;
+    const ids = new Set(sites.map((s) => s.id));
+    if (ids.size !== sites.length) return Promise.reject(new LarmorError(ErrorCode.DESK_UNKNOWN_SITE, 'the site list names one site id twice'));
+    this.list(sites);
+    this.setFocus(sites[0]!.id);
+    const attempts = this.sites.map((site) =>
+      site.core.connect({ url: site.entry.url, ...(site.entry.secondaryUrl ? { secondaryUrl: site.entry.secondaryUrl } : {}), ...login }).then(
+        () => undefined,
+        (err: unknown) => {
+          this.scheduleDesk();
+          throw err;
+        },
+      ),
+    );
+    return Promise.any(attempts).catch((all: AggregateError) => {
+      throw all.errors[0] instanceof Error ? all.errors[0] : new LarmorError(ErrorCode.LINK_DOWN, 'no site could be reached');
+    });
+  }
+
+  /** Focus a site's console: its state and recent log are pushed at once; its unread chat is read. */
+  focus(siteId: string): void {
+    if (!this.sites.some((s) => s.entry.id === siteId)) throw new LarmorError(ErrorCode.DESK_UNKNOWN_SITE, `no site ${siteId} on this desk`);
+    this.setFocus(siteId);
+  }
+
+  /**
+   * Acknowledge one alarm. One the gateway raised (it has the notice's `seq`) is acknowledged at
+   * that gateway, which audits who saw it; one this workstation raised is journalled here.
+   */
+  async acknowledge(siteId: string, alarmId: string): Promise<void> {
+    const site = this.sites.find((s) => s.entry.id === siteId);
+    if (!site) throw new LarmorError(ErrorCode.DESK_UNKNOWN_SITE, `no site ${siteId} on this desk`);
+    const alarm = site.alarms.find((a) => a.id === alarmId);
+    if (!alarm) throw new LarmorError(ErrorCode.DESK_UNKNOWN_ALARM, `no alarm ${alarmId} at ${site.entry.name}`);
+    if (alarm.acknowledged) return;
+    if (alarm.seq !== null) {
+      const ack = await site.core.sendDeskCollab({ name: 'alarm.acknowledge', seq: alarm.seq });
+      if (ack.outcome !== 'done') throw new LarmorError((ack.code as ErrorCode | null) ?? ErrorCode.INTERNAL, `${site.entry.name} did not record the acknowledgement: ${ack.reason ?? ack.code}`);
+    }
+    alarm.acknowledged = true;
+    site.core.record({ type: 'desk-alarm', at: new Date().toISOString(), siteId, alarmId, kind: alarm.kind, text: alarm.text, seq: alarm.seq, event: 'acknowledged' });
+    this.pushDeskNow();
+  }
+
+  deskView(): DeskView & { tiles: DeskTileView[] } {
+    return { tiles: this.sites.map((s) => this.tile(s)), focusedSiteId: this.focusedSiteId, maxConcurrentAcquisitions: this.maxConcurrentAcquisitions };
+  }
+
+  // ------------------------------------------------------------------ sites and cores
+
+  /** Make the site list current: cores kept by site id (the pinned one serves the first site), the rest disconnected. */
+  private list(entries: readonly SiteEntry[]): void {
+    const previous = new Map(this.sites.map((s) => [s.entry.id, s]));
+    const next: Site[] = entries.map((entry, index) => {
+      const core = index === 0 && this.pinned ? this.pinned : (this.cores.get(entry.id) ?? this.makeCore(entry.id));
+      const kept = previous.get(entry.id);
+      return kept && kept.core === core ? { ...kept, entry } : { entry, core, unreadChat: 0, alarms: [], plans: [], newestImage: null, thumbnail: null };
+    });
+    const used = new Set(next.map((s) => s.core));
+    for (const [id, core] of [...this.cores]) {
+      if (used.has(core)) continue;
+      if (core.view().link.status !== 'disconnected') core.disconnect();
+      if (core !== this.pinned) {
+        this.cores.delete(id);
+        this.unwire(core);
+      }
+    }
+    for (const site of next) {
+      this.cores.set(site.entry.id, site.core);
+      this.wire(site.core);
+    }
+    this.sites = next;
+  }
+
+  private setFocus(siteId: string): void {
+    const site = this.sites.find((s) => s.entry.id === siteId)!;
+    const changed = site.core !== this.focused || this.focusedSiteId !== siteId;
+    this.focused = site.core;
+    this.focusedSiteId = siteId;
+    site.unreadChat = 0;
+    if (changed) {
+      this.emit('state', site.core.view());
+      for (const entry of this.wired.get(site.core)?.log ?? []) this.emit('log', entry);
+    }
+    this.pushDeskNow();
+  }
+
+  private wire(core: WorkstationCore): void {
+    if (this.wired.has(core)) return;
+    const log: LogEntry[] = [];
+    const siteOf = () => this.sites.find((s) => s.core === core);
+    const focused = () => core === this.focused;
+    const onState = (view: WorkstationView) => {
+      if (focused()) this.emit('state', view);
+      const site = siteOf();
+      if (site) {
+        this.noteOperatorLoss(site, view);
+        this.scheduleDesk();
+      }
+    };
+    const onLog = (entry: LogEntry) => {
+      log.push(entry);
+      if (log.length > this.logRingSize) log.splice(0, log.length - this.logRingSize);
+      if (focused()) this.emit('log', entry);
+    };
+    const onImage = (image: PreviewImage) => {
+      if (focused()) this.emit('image', image);
+      const site = siteOf();
+      if (site) {
+        // The thumbnail is made when the tile is next pushed: one per push, not one per image.
+        site.newestImage = image;
+        this.scheduleDesk();
+      }
+    };
+    const onMedia = (message: MediaGatewayMessage) => {
+      if (focused()) this.emit('media', message);
+    };
+    const onActivity = (activity: Activity) => {
+      const site = siteOf();
+      if (site) this.noteActivity(site, activity);
+    };
+    const onCollab = (b: CollabEventBody) => {
+      const site = siteOf();
+      if (!site) return;
+      if (b.kind === 'chat' && !focused() && b.entry.from.name !== core.view().link.name) site.unreadChat++;
+      if (b.kind === 'plans') site.plans = b.plans;
+      this.scheduleDesk();
+    };
+    const onCollabState = (state: CollabState) => {
+      const site = siteOf();
+      if (!site) return;
+      site.plans = state.plans;
+      this.scheduleDesk();
+    };
+    const onMediaHealth = ({ health, reason }: { health: 'ok' | 'degraded' | 'failed'; reason: string | null }) => {
+      const site = siteOf();
+      if (site && health === 'failed' && focused()) this.raise(site, 'media-lost', WORKSTATION_ALARM_WORDS['media-lost'](site.entry.name, reason), null);
+    };
+    core.on('state', onState);
+    core.on('log', onLog);
+    core.on('image', onImage);
+    core.on('media', onMedia);
+    core.on('activity', onActivity);
+    core.on('collab', onCollab);
+    core.on('collab-state', onCollabState);
+    core.on('media-health', onMediaHealth);
+    this.wired.set(core, {
+      log,
+      off: () => {
+        core.off('state', onState);
+        core.off('log', onLog);
+        core.off('image', onImage);
+        core.off('media', onMedia);
+        core.off('activity', onActivity);
+        core.off('collab', onCollab);
+        core.off('collab-state', onCollabState);
+        core.off('media-health', onMediaHealth);
+      },
+    });
+  }
+
+  private unwire(core: WorkstationCore): void {
+    this.wired.get(core)?.off();
+    this.wired.delete(core);
+  }
+
+  // ------------------------------------------------------------------ alarms
+
+  private noteActivity(site: Site, activity: Activity): void {
+    if (activity.type === 'notice' && activity.level === 'alarm') {
+      const kind = alarmKindOfNotice(activity.text);
+      if (kind) this.raise(site, kind, activity.text, activity.seq);
+    } else if (activity.type === 'health' && (activity.state === 'lost' || activity.state === 'failed')) {
+      // Raised by the workstation: one open alarm per outage, not one per transition.
+      if (!site.alarms.some((a) => a.kind === 'link-lost' && !a.acknowledged)) this.raise(site, 'link-lost', WORKSTATION_ALARM_WORDS['link-lost'](site.entry.name, activity.reason), null);
+    } else if (activity.type === 'link') {
+      this.scheduleDesk();
+    }
+  }
+
+  /** An operator-loss already running when this workstation joins shows too (no notice of it is replayed then). */
+  private noteOperatorLoss(site: Site, view: WorkstationView): void {
+    const loss = view.snapshot?.onsite?.operatorLoss;
+    if (!loss || site.alarms.some((a) => a.kind === 'operator-loss' && a.at >= loss.since)) return;
+    this.raise(site, 'operator-loss', WORKSTATION_ALARM_WORDS['operator-loss'](loss.name, loss.controlReturnsAt), null, loss.since);
+  }
+
+  private raise(site: Site, kind: DeskAlarmKind, text: string, seq: number | null, at = new Date().toISOString()): void {
+    // The notice of an operator loss arrives around the snapshot that shows it: one alarm, with the notice's seq.
+    const twin = kind === 'operator-loss' ? site.alarms.find((a) => a.kind === kind && !a.acknowledged && (a.seq === null) !== (seq === null)) : undefined;
+    if (twin) {
+      if (seq !== null) {
+        twin.seq = seq;
+        twin.text = text;
+      }
+      this.pushDeskNow();
+      return;
+    }
+    const alarm: DeskAlarm = { id: `alarm-${++this.alarmCounter}`, siteId: site.entry.id, kind, text, at, seq, acknowledged: false };
+    site.alarms.push(alarm);
+    site.core.record({ type: 'desk-alarm', at: new Date().toISOString(), siteId: site.entry.id, alarmId: alarm.id, kind, text, seq, event: 'raised' });
+    // An alarm is never held back by the tile throttle.
+    this.pushDeskNow();
+  }
+
+  // ------------------------------------------------------------------ tiles
+
+  private underControl(site: Site): { siteId: string; name: string; youHoldControl: boolean; acquiring: boolean } {
+    const view = site.core.view();
+    const snapshot = view.snapshot;
+    return {
+      siteId: site.entry.id,
+      name: site.entry.name,
+      youHoldControl: youHold(view),
+      acquiring: snapshot?.state === 'acquiring' || snapshot?.state === 'paused',
+    };
+  }
+
+  private tile(site: Site): DeskTileView {
+    const view = site.core.view();
+    const snapshot = view.snapshot;
+    if (site.newestImage && site.newestImage.sopInstanceUid !== site.thumbnail?.sopInstanceUid) site.thumbnail = makeThumbnail(site.newestImage);
+    site.newestImage = null;
+    const active = snapshot?.queue.find((q) => q.id === snapshot.activeSequenceId) ?? null;
+    const presence = snapshot?.onsite?.presence ?? null;
+    return {
+      site: site.entry,
+      scanner: snapshot ? scannerWords(snapshot.site) : null,
+      link: view.link.status,
+      health: view.health.state,
+      error: view.link.error,
+      state: snapshot?.state ?? null,
+      sequence: active ? { name: active.name, remainingS: active.remainingS } : null,
+      onsite: presence ? { name: presence.name, credential: presence.credential } : null,
+      controlHolder: snapshot?.control.holderName ?? null,
+      youHoldControl: youHold(view),
+      thumbnail: site.thumbnail,
+      unreadChat: site.unreadChat,
+      alarms: site.alarms.map((a) => ({ ...a })),
+      plans: site.plans,
+    };
+  }
+
+  /** Coalesced: at most one desk push per interval, the newest view. */
+  private scheduleDesk(): void {
+    if (this.deskTimer) return;
+    const wait = Math.max(0, this.lastDeskPush + this.tileIntervalMs - Date.now());
+    this.deskTimer = setTimeout(() => {
+      this.deskTimer = null;
+      this.pushDeskNow();
+    }, wait);
+    this.deskTimer.unref?.();
+  }
+
+  private pushDeskNow(): void {
+    if (this.deskTimer) {
+      clearTimeout(this.deskTimer);
+      this.deskTimer = null;
+    }
+    this.lastDeskPush = Date.now();
+    this.emit('desk', this.deskView());
+  }
+}
+
+function youHold(view: WorkstationView): boolean {
+  return view.link.sessionId !== null && view.snapshot?.control.holderSessionId === view.link.sessionId;
+}
+
+/** "Larmor simulator 1.5 T": the model, then the field strength unless the model says it already. */
+function scannerWords(site: { scanner: string; fieldStrengthT: number }): string {
+  return /\d\s*T\b/.test(site.scanner) ? site.scanner : `${site.scanner} ${site.fieldStrengthT} T`;
+}
+
+/** A one-gateway desk names its site by the gateway's host and port. */
+function siteNameOf(url: string): string {
+  try {
+    return new URL(url).host || url;
+  } catch {
+    return url;
+  }
+}
