@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { appStore, useApp } from '../store/store.js';
 import { formatClock } from '../logic/format.js';
 import { startAlarmTone } from '../media/alarm-tone.js';
-import { pendingAlarms, presentAlarmKind } from './alarms.js';
+import { alarmDetail, pendingAlarms, presentAlarmKind } from './alarms.js';
 import { deskShown } from './desk-session.js';
 
 /**
@@ -53,8 +53,8 @@ export function DeskAlarmBar() {
               <span className="alarm-scanner">
                 Scanner {tileIndex + 1} · {siteName}
               </span>
-              <span className="alarm-text" data-testid="desk-alarm-text">
-                {alarm.text}
+              <span className="alarm-text" data-testid="desk-alarm-text" title={alarm.text}>
+                {alarmDetail(alarm.kind, alarm.text)}
               </span>
               <span className="alarm-time mono">at {formatClock(alarm.at)}</span>
               <span className="alarm-actions">

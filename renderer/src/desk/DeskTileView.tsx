@@ -72,10 +72,10 @@ export function DeskTileView({
           ) : (
             <>
               <span className="tile-line" data-testid="tile-onsite">
-                <span className="muted">Onsite</span> {words.onsite}
+                <span className="muted">Onsite</span> <span className="tile-text">{words.onsite}</span>
               </span>
               <span className="tile-line" data-testid="tile-control">
-                <span className="muted">Control</span> <span className={`tile-control${tile.youHoldControl ? ' tile-you' : ''}`}>{words.control}</span>
+                <span className="muted">Control</span> <span className={`tile-text${tile.youHoldControl ? ' tile-you' : ''}`}>{words.control}</span>
                 {focused ? <span className="tile-on-console">▼ On console</span> : null}
               </span>
             </>

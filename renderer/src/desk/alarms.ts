@@ -58,3 +58,14 @@ function instant(iso: string): number {
   const ms = Date.parse(iso);
   return Number.isNaN(ms) ? 0 : ms;
 }
+
+/**
+ * The alarm's text without a leading repeat of its kind: the gateway writes "EMERGENCY STOP by
+ * Carl Onsite: ...", and the bar already says "Emergency stop" in front of it.
+ */
+export function alarmDetail(kind: DeskAlarmKind, text: string): string {
+  const word = KINDS[kind].word.toLowerCase();
+  if (!text.toLowerCase().startsWith(word)) return text;
+  const rest = text.slice(word.length).replace(/^[\s:,-]+/, '');
+  return rest === '' ? text : rest;
+}
