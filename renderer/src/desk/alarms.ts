@@ -1,12 +1,12 @@
 import type { DeskAlarm, DeskAlarmKind, DeskView } from '../../../protocol/desk.js';
 
-export type AlarmTone = 'emergency' | 'bad' | 'warn';
+type AlarmBarTone = 'emergency' | 'bad' | 'warn';
 
 export interface AlarmKindPresentation {
   word: string;
   icon: string;
   /** emergency: a red bar (patient safety, someone needs you now); bad: red outline; warn: amber. */
-  tone: AlarmTone;
+  tone: AlarmBarTone;
   /** Lower comes first in the alarm bar. */
   rank: number;
 }

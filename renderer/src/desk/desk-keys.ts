@@ -9,7 +9,7 @@ export interface ShortcutKeys {
 }
 
 /** Ctrl+1..9 reach the first nine scanners; a desk may list more (they are clicked). */
-export const SHORTCUT_SCANNERS = 9;
+const SHORTCUT_SCANNERS = 9;
 
 /**
  * The 0-based tile index a keydown asks to focus, or null. Read from the physical key
