@@ -10,7 +10,7 @@ import { chromiumAvailable, launchChromium, RENDERER_DIR } from '../helpers/brow
 import { startTestGateway } from '../helpers/gateway.js';
 import { ensureTestAccount } from '../helpers/accounts.js';
 import { OnsiteClient, onsiteGrants } from '../helpers/onsite.js';
-import { signInOnConnectForm } from '../helpers/onsite-page.js';
+import { openExamAndQueue, signInOnConnectForm } from '../helpers/onsite-page.js';
 
 const OPERATOR = 'Rita Remote';
 const SIZES = [
@@ -29,7 +29,8 @@ let onsiteA: OnsiteClient;
 let onsiteC: OnsiteClient;
 
 beforeAll(async () => {
-  gateways = await Promise.all([startTestGateway(), startTestGateway(), startTestGateway()]);
+  // Scanner A runs four times faster than real time, so its tile shows an acquisition and its images soon.
+  gateways = await Promise.all([startTestGateway({ timeScale: 4 }), startTestGateway(), startTestGateway()]);
   sites = gateways.map((gateway, i) => ({ id: `scanner-${'abc'[i]}`, name: `Scanner ${'ABC'[i]}`, url: gateway.url }));
   for (const gateway of gateways) await ensureTestAccount(gateway, OPERATOR);
   // The workstation as `npm start` runs it, with the three scanners as the shell's site list (?sites=).
@@ -101,6 +102,21 @@ describe.skipIf(!chromiumAvailable())('the desk with three real gateways', () =>
     await tile('scanner-a').getByTestId('desk-tile-button').click();
     await expect.poll(() => focusedOf('scanner-a')).toBe('true');
     await page.getByTestId('scanner-state').waitFor();
+  });
+
+  it("shows A's acquisition on its tile: the sequence, its time left and the newest image", async () => {
+    await openExamAndQueue(page, 't2-tse-ax');
+    expect((await onsiteA.confirmChecklist()).outcome).toBe('done');
+    await page.getByTestId('btn-start').click();
+    await expect.poll(() => tile('scanner-a').getByTestId('tile-state').textContent()).toMatch(/Acquiring/);
+    await expect.poll(() => tile('scanner-a').getByTestId('tile-sequence').textContent()).toMatch(/^T2 TSE axial · \d+:\d\d left$/);
+    const thumbnail = tile('scanner-a').getByTestId('tile-thumbnail');
+    await thumbnail.waitFor({ timeout: 30_000 });
+    // Drawn at the size the core made it, shown in its own aspect.
+    const drawn = await thumbnail.evaluate((canvas: HTMLCanvasElement) => ({ width: canvas.width, height: canvas.height, cssRatio: canvas.clientWidth / canvas.clientHeight }));
+    expect(drawn.width).toBeGreaterThan(0);
+    expect(drawn.cssRatio).toBeCloseTo(drawn.width / drawn.height, 1);
+    expect(await tile('scanner-b').getByTestId('tile-thumbnail').count()).toBe(0);
   });
 
   it("raises the alarm bar for an emergency stop on scanner C while A is focused, naming C", async () => {
