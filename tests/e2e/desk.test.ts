@@ -8,7 +8,7 @@ import { WorkstationCore } from '../../main/core/workstation-core.js';
 import { attachImageIntake } from '../../main/images/image-intake.js';
 import { chromiumAvailable, launchChromium, RENDERER_DIR } from '../helpers/browser.js';
 import { startTestGateway } from '../helpers/gateway.js';
-import { ensureTestAccount } from '../helpers/accounts.js';
+import { TEST_PASSWORD, ensureTestAccount, testUserId } from '../helpers/accounts.js';
 import { OnsiteClient, onsiteGrants } from '../helpers/onsite.js';
 import { openExamAndQueue, signInOnConnectForm } from '../helpers/onsite-page.js';
 
@@ -171,5 +171,47 @@ describe.skipIf(!chromiumAvailable())('the desk with three real gateways', () =>
       await expect.poll(() => page.getByTestId('desk-alarm-acknowledge').count()).toBeLessThan(left);
     }
     await expect.poll(() => page.getByTestId('desk-alarm-bar').count()).toBe(0);
+  });
+});
+
+describe.skipIf(!chromiumAvailable())('a desk where one site refuses sign-in and one is down', () => {
+  let second: { shell: BrowserShell; core: WorkstationCore } | null = null;
+  afterAll(async () => {
+    second?.core.disconnect();
+    await second?.shell.close();
+  });
+
+  it('signs in where it can and says on each other tile, in words, why not', async () => {
+    const person = 'Solo Tech'; // an account at scanner A only
+    await ensureTestAccount(gateways[0]!, person);
+    const list: SiteEntry[] = [sites[0]!, sites[1]!];
+    const workstation = new WorkstationCore();
+    attachImageIntake(workstation);
+    const secondShell = await startBrowserShell({ core: workstation, rendererDir: RENDERER_DIR, defaultSites: list });
+    second = { shell: secondShell, core: workstation };
+    const other = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+    await other.goto(secondShell.url);
+    await other.getByTestId('site-row').nth(1).waitFor();
+    // The site list editor: a third scanner whose gateway is not there (nothing listens on port 9).
+    await other.getByTestId('site-add-name').fill('Scanner D');
+    await other.getByTestId('site-add-url').fill('ws://127.0.0.1:9/');
+    await other.getByTestId('site-add').click();
+    await expect.poll(() => other.getByTestId('site-row').count()).toBe(3);
+    expect(await other.getByTestId('connect-submit').textContent()).toBe('Sign in to 3 scanners');
+    await other.getByTestId('connect-user').fill(testUserId(person));
+    await other.getByTestId('connect-password').fill(TEST_PASSWORD);
+    await other.getByTestId('connect-submit').click();
+
+    const tileOf = (siteId: string) => other.locator(`[data-testid="desk-tile"][data-site-id="${siteId}"]`);
+    await expect.poll(() => other.getByTestId('desk-tile').count()).toBe(3);
+    await tileOf('scanner-a').getByTestId('tile-link').filter({ hasText: /healthy/i }).waitFor({ timeout: 15_000 });
+    await expect.poll(() => tileOf('scanner-b').getByTestId('tile-link').textContent()).toMatch(/Sign-in refused/);
+    await expect.poll(() => tileOf('scanner-d').getByTestId('tile-problem').count()).toBe(1);
+    expect(await tileOf('scanner-d').getByTestId('tile-link').textContent()).toMatch(/Site not reachable/);
+    expect(await tileOf('scanner-d').getByTestId('tile-problem').textContent()).toMatch(/ECONNREFUSED/);
+    expect(await tileOf('scanner-b').getByTestId('tile-problem').textContent()).toMatch(/password/);
+    // The list as edited is kept for the next sign-in on this computer.
+    const stored = await other.evaluate(() => window.localStorage.getItem('larmor.desk.sites'));
+    expect(JSON.parse(stored!).map((s: SiteEntry) => s.name)).toEqual(['Scanner A', 'Scanner B', 'Scanner D']);
   });
 });

@@ -1,4 +1,5 @@
 import type { DeskTile } from '../../../protocol/desk.js';
+import { ErrorCode } from '../../../protocol/errors.js';
 import { CREDENTIAL_WORDS } from '../../../protocol/onsite.js';
 import { formatRemaining } from '../logic/format.js';
 import type { StatusPresentation } from '../logic/link.js';
@@ -32,11 +33,11 @@ export interface TileWords {
 export function presentTileLink(tile: Pick<DeskTile, 'link' | 'health' | 'error'>): StatusPresentation {
   switch (tile.link) {
     case 'refused':
-      return { word: 'Sign-in refused', icon: '✕', tone: 'bad' };
+      return whyNotConnected(tile.error);
     case 'connecting':
       return { word: 'Connecting', icon: '◌', tone: 'info' };
     case 'disconnected':
-      return tile.error ? { word: 'Site down', icon: '✕', tone: 'bad' } : { word: 'Not connected', icon: '○', tone: 'neutral' };
+      return tile.error ? whyNotConnected(tile.error) : { word: 'Not connected', icon: '○', tone: 'neutral' };
     case 'lost':
       if (tile.health === 'reconnecting') return { word: 'Link lost, reconnecting', icon: '▲', tone: 'bad' };
       if (tile.health === 'failed') return { word: 'Link lost, gave up', icon: '▲', tone: 'bad' };
@@ -46,6 +47,17 @@ export function presentTileLink(tile: Pick<DeskTile, 'link' | 'health' | 'error'
       if (tile.health === 'lost' || tile.health === 'reconnecting') return { word: 'Link lost', icon: '▲', tone: 'bad' };
       return { word: 'Healthy', icon: '●', tone: 'ok' };
   }
+}
+
+/** Codes that say the gateway was never reached or stopped answering, rather than that it said no. */
+const UNREACHABLE: readonly string[] = [ErrorCode.LINK_DOWN, ErrorCode.HEARTBEAT_LOST, ErrorCode.RECONNECT_EXHAUSTED];
+const INSECURE: readonly string[] = [ErrorCode.INSECURE_LINK, ErrorCode.TLS_REQUIRED];
+
+/** A site that is down is not a site that refused this account: the technologist calls different people. */
+function whyNotConnected(error: DeskTile['error']): StatusPresentation {
+  if (error && UNREACHABLE.includes(error.code)) return { word: 'Site not reachable', icon: '✕', tone: 'bad' };
+  if (error && INSECURE.includes(error.code)) return { word: 'Not a secure link', icon: '✕', tone: 'bad' };
+  return { word: 'Sign-in refused', icon: '✕', tone: 'bad' };
 }
 
 export function sequenceWords(tile: Pick<DeskTile, 'state' | 'sequence'>): string | null {

@@ -27,7 +27,9 @@ describe('desk tile words', () => {
       [{ link: 'connected', health: 'degraded', error: null }, 'Degraded', 'warn'],
       [{ link: 'lost', health: 'reconnecting', error: null }, 'Link lost, reconnecting', 'bad'],
       [{ link: 'refused', health: 'offline', error: { code: ErrorCode.SIGN_IN_FAILED, message: 'wrong password' } }, 'Sign-in refused', 'bad'],
-      [{ link: 'disconnected', health: 'failed', error: { code: ErrorCode.LINK_DOWN, message: 'connect ECONNREFUSED' } }, 'Site down', 'bad'],
+      [{ link: 'disconnected', health: 'failed', error: { code: ErrorCode.LINK_DOWN, message: 'connect ECONNREFUSED' } }, 'Site not reachable', 'bad'],
+      [{ link: 'refused', health: 'offline', error: { code: ErrorCode.LINK_DOWN, message: 'sign-in at 127.0.0.1:9 failed: ECONNREFUSED' } }, 'Site not reachable', 'bad'],
+      [{ link: 'refused', health: 'offline', error: { code: ErrorCode.INSECURE_LINK, message: 'ws:// to another host' } }, 'Not a secure link', 'bad'],
     ] as const;
     const icons = new Set<string>();
     for (const [tile, word, tone] of cases) {
