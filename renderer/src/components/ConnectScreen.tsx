@@ -13,6 +13,7 @@ import { StatusTag } from './StatusTag.js';
 import { allowedChoice, useMachinePolicy } from './use-machine-policy.js';
 import { useSiteList } from '../desk/use-site-list.js';
 import { SiteListEditor } from '../desk/SiteListEditor.js';
+import { initialConnectMode } from '../desk/site-list.js';
 import { presentTileLink } from '../desk/tile-words.js';
 
 function browserStorage(): KeyValueStore | null {
@@ -49,8 +50,7 @@ export function ConnectScreen() {
   const hasDesk = window.larmor?.desk !== undefined;
   const siteList = useSiteList(policy, window.location.search, browserStorage());
   const [modeChoice, setMode] = useState<'desk' | 'single' | null>(null);
-  const shellGaveOneGateway = new URLSearchParams(window.location.search).has('gateway') && !new URLSearchParams(window.location.search).has('sites');
-  const mode = !hasDesk ? 'single' : (modeChoice ?? (siteList.sites.length > 0 && (!shellGaveOneGateway || siteList.fixedBy) ? 'desk' : 'single'));
+  const mode = !hasDesk ? 'single' : (modeChoice ?? initialConnectMode(window.location.search, siteList.sites.length, siteList.fixedBy !== null));
   useEffect(() => {
     setUrl((current) => allowedChoice(current, allowedUrls));
     setRole((current) => allowedChoice<WorkstationRole>(current, allowedRoles?.filter((r): r is WorkstationRole => r !== 'onsite')));

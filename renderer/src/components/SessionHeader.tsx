@@ -4,6 +4,7 @@ import { presentScannerState } from '../logic/scanner-state.js';
 import { StatusTag } from './StatusTag.js';
 import { useLinkHealth } from './FailoverBanner.js';
 import { LinkHealthGraph } from './LinkHealthGraph.js';
+import { deskShown } from '../desk/desk-session.js';
 
 export function SessionHeader() {
   const link = useApp((s) => s.link);
@@ -13,6 +14,8 @@ export function SessionHeader() {
   const timeScale = useApp((s) => s.snapshot?.timeScale ?? 1);
   const disconnect = useApp((s) => s.disconnect);
   const pending = useApp((s) => s.linkCallPending);
+  // On a desk, disconnecting leaves every scanner (the core closes all its links).
+  const onDesk = useApp((s) => deskShown(s.desk));
   const linkPresentation = presentLinkStatus(link.status);
   const health = useLinkHealth(); // live RTT/loss graph next to the link indicator (docs/architecture.md "Link health")
 
@@ -75,7 +78,7 @@ export function SessionHeader() {
           <span className="muted">as</span> {link.name ?? '—'}
         </span>
         <button type="button" className="small" onClick={() => void disconnect()} disabled={pending} data-testid="disconnect">
-          Disconnect
+          {onDesk ? 'Disconnect all' : 'Disconnect'}
         </button>
       </span>
     </header>

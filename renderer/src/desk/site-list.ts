@@ -72,3 +72,15 @@ export function addSite(sites: readonly SiteEntry[], name: string, url: string):
   if (errors.length > 0 || !parsed.success) return { errors: errors.length > 0 ? errors : ['Not a valid site'] };
   return { sites: [...sites, parsed.data] };
 }
+
+/**
+ * What the connect screen offers first: the whole desk when there is a site list, except when
+ * the shell handed over one gateway (`?gateway=` without `?sites=`, an observer invitation or a
+ * one-scanner shell) and IT did not fix the list.
+ */
+export function initialConnectMode(search: string, siteCount: number, listFixedByPolicy: boolean): 'desk' | 'single' {
+  if (siteCount === 0) return 'single';
+  if (listFixedByPolicy) return 'desk';
+  const params = new URLSearchParams(search);
+  return params.has('gateway') && !params.has('sites') ? 'single' : 'desk';
+}

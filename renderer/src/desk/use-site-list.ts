@@ -29,8 +29,7 @@ export function useSiteList(policy: PolicyView | null, search: string, storage: 
 
 /** The policy's site list, when IT set one (null: the user keeps their own). */
 function policySites(policy: PolicyView | null): SiteEntry[] | null {
-  const value = (policy as { sites?: unknown } | null)?.sites;
-  if (value === null || value === undefined) return null;
-  const sites = parseSiteList(value);
+  if (!policy?.sites) return null;
+  const sites = parseSiteList(policy.sites);
   return sites && sites.length > 0 ? sites : null;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addSite, loadSiteList, parseSiteList, saveSiteList, siteIdFor, sitesFromSearch, SITE_LIST_STORAGE_KEY } from '../../../renderer/src/desk/site-list.js';
+import { addSite, initialConnectMode, loadSiteList, parseSiteList, saveSiteList, siteIdFor, sitesFromSearch, SITE_LIST_STORAGE_KEY } from '../../../renderer/src/desk/site-list.js';
 
 const memory = () => {
   const map = new Map<string, string>();
@@ -43,5 +43,15 @@ describe('desk site list', () => {
     expect(addSite(sites, '', 'wss://b.example')).toEqual({ errors: ['Enter the scanner’s name'] });
     const bad = addSite(sites, 'B', 'https://b.example');
     expect('errors' in bad && bad.errors.join(' ')).toMatch(/ws:\/\/ or wss:\/\//);
+  });
+});
+
+describe('connect screen mode', () => {
+  it('offers the whole desk when there is a list, one gateway when the shell handed one over', () => {
+    expect(initialConnectMode('?sites=%5B%5D', 2, false)).toBe('desk');
+    expect(initialConnectMode('', 2, false)).toBe('desk');
+    expect(initialConnectMode('?gateway=ws%3A%2F%2Fx&role=observer', 2, false)).toBe('single');
+    expect(initialConnectMode('?gateway=ws%3A%2F%2Fx', 2, true)).toBe('desk');
+    expect(initialConnectMode('', 0, false)).toBe('single');
   });
 });
