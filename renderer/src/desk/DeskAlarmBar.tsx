@@ -40,6 +40,10 @@ export function DeskAlarmBar() {
           {pending.length === 1 ? '1 alarm' : `${pending.length} alarms`} to acknowledge
         </strong>
         {sound === 'suspended' ? <span className="alarm-muted">Alarm sound is blocked by the browser until you click the page.</span> : null}
+        {/* Read out by screen readers whenever the most urgent alarm changes, even if the count does not. */}
+        <span className="sr-only">
+          Most urgent: {presentAlarmKind(pending[0]!.alarm.kind).word} on scanner {pending[0]!.tileIndex + 1}, {pending[0]!.siteName}.
+        </span>
       </div>
       <ul className="alarm-list">
         {pending.map(({ alarm, siteName, tileIndex }) => {
