@@ -14,7 +14,7 @@ import { defaultDataDir, gatewayDataFile } from './storage/data-dir.js';
 
 const USAGE = `usage: larmor gateway [--port N] [--host ADDR] [--time-scale X] [--data-dir DIR]
                       [--tls-cert FILE --tls-key FILE] [--token-file FILE]
-                      [--site NAME] [--fallback TEXT] [--dicom-port M [--ae-title T]]
+                      [--site NAME] [--field-strength T] [--fallback TEXT] [--dicom-port M [--ae-title T]]
                       [--ice-servers JSON] [--operator-loss finish|pause|stop] [--control-grace S]
                       ${DICOM_CLI_USAGE}
                       [--observer-phi none|full]
@@ -52,6 +52,8 @@ export async function run(argv: string[]): Promise<number> {
       // `npm start`: on a fresh data dir, create one demo account per role and print their passwords once.
       'demo-accounts': { type: 'boolean', default: false },
       site: { type: 'string' },
+      // The simulated magnet, e.g. 3 (npm start runs a 1.5 T and a 3 T scanner side by side).
+      'field-strength': { type: 'string', default: process.env.LARMOR_FIELD_STRENGTH_T },
       fallback: { type: 'string' },
       // WebRTC for real networks: e.g. '[{"urls":"stun:stun.example.org"},{"urls":"turn:t.example.org","username":"u","credential":"p"}]'
       'ice-servers': { type: 'string', default: process.env.LARMOR_ICE_SERVERS },
@@ -126,7 +128,7 @@ export async function run(argv: string[]): Promise<number> {
   {
     const accounts = new AccountStore(dataFile);
     try {
-      if (values['demo-accounts']) demo = await createDemoAccounts(accounts);
+      if (values['demo-accounts']) demo = await createDemoAccounts(accounts, demoPasswordsFromEnv());
       // With hospital sign-in configured, people can sign in without any local account.
       if (accounts.count() === 0 && !sso) {
         console.error(
@@ -140,7 +142,9 @@ export async function run(argv: string[]): Promise<number> {
       accounts.close();
     }
   }
-  if (demo.length > 0) {
+  // Under `npm start` with several scanners the parent prints them, once for all its gateways.
+  const demoToParent = process.env.LARMOR_DEMO_ACCOUNTS_TO_PARENT === '1' && Boolean(process.send);
+  if (demo.length > 0 && !demoToParent) {
     console.log('Demo accounts created (passwords are shown this once; change them with `larmor gateway users set-password NAME`):');
     for (const a of demo) console.log(`  ${a.userId.padEnd(14)} ${a.roles.join(',').padEnd(18)} password: ${a.password}`);
   }
@@ -157,7 +161,7 @@ export async function run(argv: string[]): Promise<number> {
       allowedOrigins: splitList(values['allow-origin']),
       totpRoles: totpRoles as Role[],
       sessionPolicy: { ...(sessionHours !== undefined ? { ttlS: sessionHours * 3600 } : {}), ...(idleMinutes !== undefined ? { idleS: idleMinutes * 60 } : {}) },
-      site: values.site ? { name: values.site, scanner: 'Simulated 1.5 T', fieldStrengthT: 1.5 } : undefined,
+      site: values.site || values['field-strength'] ? simulatedSite(values.site, values['field-strength']) : undefined,
       policy: { ...(values.fallback ? { fallbackInstructions: values.fallback } : {}), ...(graceS !== undefined ? { controlGraceS: graceS } : {}), ...LOSS_WORDS[operatorLoss] },
       operatorLossAction: operatorLoss,
       iceServers,
@@ -182,7 +186,7 @@ export async function run(argv: string[]): Promise<number> {
   if (gateway.imaging?.dicomPort != null) console.log(`DICOM receiver: ${values['ae-title']}@${values.host}:${gateway.imaging.dicomPort}`);
   // Under `npm start` the parent prints it (from the ready message) next to the workstation's address.
   if (!process.send) console.log(`onsite console: ${gateway.onsiteUrl}`);
-  process.send?.({ type: 'gateway-ready', url: gateway.url, port: gateway.port, dicomPort: gateway.imaging?.dicomPort ?? null, onsiteUrl: gateway.onsiteUrl, demoUser: demo.find((a) => a.roles.includes('operator'))?.userId ?? null });
+  process.send?.({ type: 'gateway-ready', url: gateway.url, port: gateway.port, dicomPort: gateway.imaging?.dicomPort ?? null, onsiteUrl: gateway.onsiteUrl, demoUser: demo.find((a) => a.roles.includes('operator'))?.userId ?? null, ...(demoToParent ? { demoAccounts: demo } : {}) });
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
@@ -191,6 +195,24 @@ export async function run(argv: string[]): Promise<number> {
   });
   await gateway.close();
   return 0;
+}
+
+/** --site and --field-strength: the simulated scanner's site name and magnet. */
+function simulatedSite(name: string | undefined, fieldStrength: string | undefined): { name: string; scanner: string; fieldStrengthT: number } {
+  const tesla = fieldStrength !== undefined && Number(fieldStrength) > 0 && Number(fieldStrength) <= 11.7 ? Number(fieldStrength) : 1.5;
+  return { name: name ?? 'Larmor demo site', scanner: `Simulated ${tesla} T`, fieldStrengthT: tesla };
+}
+
+/** LARMOR_DEMO_PASSWORDS (JSON, account name to password): `npm start` gives every gateway the same demo accounts. */
+function demoPasswordsFromEnv(): Record<string, string> | undefined {
+  const raw = process.env.LARMOR_DEMO_PASSWORDS;
+  if (!raw) return undefined;
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, string>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The failover banner's words for each site policy (LinkPolicy.onOperatorLoss). */

@@ -29,7 +29,8 @@ const CodedErrorShape = z.object({ code: z.string(), message: z.string() });
 
 /** The answer to one request, over either transport. */
 export const BridgeResult = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), value: z.unknown() }),
+  // A void answer has no value once it is JSON (the browser shell): the key may be missing.
+  z.object({ ok: z.literal(true), value: z.unknown().optional() }),
   z.object({ ok: z.literal(false), error: CodedErrorShape }),
 ]);
 export type BridgeResult = z.infer<typeof BridgeResult>;

@@ -19,14 +19,16 @@ const DEMO_PEOPLE: Omit<DemoAccount, 'password'>[] = [
 ];
 
 /**
- * `npm start` on a fresh data dir: one account per role, each with a random password shown once
- * by the caller. Nothing happens when any account exists (the demo's or the site's own).
+ * `npm start` on a fresh data dir: one account per role, each with a random password (or the one
+ * given for it) shown once by the caller. Nothing happens when any account exists (the demo's or the site's own).
  */
-export async function createDemoAccounts(accounts: AccountStore): Promise<DemoAccount[]> {
+export async function createDemoAccounts(accounts: AccountStore, passwords: Record<string, string> = {}): Promise<DemoAccount[]> {
   if (accounts.count() > 0) return [];
   const created: DemoAccount[] = [];
   for (const person of DEMO_PEOPLE) {
-    const password = randomBytes(12).toString('base64url');
+    // Given passwords: several gateways of one `npm start` get the same accounts (main/start).
+    const given = passwords[person.userId];
+    const password = typeof given === 'string' && given.length >= 12 ? given : randomBytes(12).toString('base64url');
     accounts.add({ ...person, passwordHash: await hashPassword(password) });
     created.push({ ...person, password });
   }

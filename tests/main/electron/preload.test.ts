@@ -65,7 +65,7 @@ describe.skipIf(!chromiumAvailable() || !existsSync(PRELOAD))('Electron preload'
         return Object.keys(window.larmor!).length;
       })(),
     }));
-    expect(shape).toEqual({ keys: ['commands', 'images', 'link', 'log', 'media', 'policy', 'state'], frozen: true, configurable: false, replaced: 7 });
+    expect(shape).toEqual({ keys: ['commands', 'desk', 'images', 'link', 'log', 'media', 'policy', 'state'], frozen: true, configurable: false, replaced: 8 });
     expect(await page.evaluate(() => window.larmor!.policy!.current())).toEqual({ channel: 'larmor:policy.current' });
     await page.close();
   });

@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MessagePort } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, type PreviewImage } from '../../../protocol/index.js';
+import { ErrorCode, type DeskView, type PreviewImage, type SiteEntry } from '../../../protocol/index.js';
 import { RENDERER_CSP } from '../../../base/node/csp.js';
 import { WorkstationCore } from '../../../main/core/workstation-core.js';
 import { APP_PAGE_URL } from '../../../main/electron/app-protocol.js';
@@ -33,7 +33,7 @@ interface Run {
   updaterAsked: number;
 }
 
-async function run(options: { policy?: LoadedPolicy | (() => LoadedPolicy); gatewayUrl?: string; defaultUser?: string; packaged?: boolean; version?: string } = {}): Promise<Run> {
+async function run(options: { policy?: LoadedPolicy | (() => LoadedPolicy); gatewayUrl?: string; defaultUser?: string; packaged?: boolean; version?: string; sites?: SiteEntry[] } = {}): Promise<Run> {
   const standIn = electronStandIn({
     packaged: options.packaged,
     version: options.version,
@@ -49,7 +49,11 @@ async function run(options: { policy?: LoadedPolicy | (() => LoadedPolicy); gate
     rendererDir: rendererBuild(),
     preloadFile: '/opt/Larmor/resources/app.asar/dist/preload/preload.cjs',
     loadPolicy: typeof policy === 'function' ? policy : () => policy,
-    createCore: () => new WorkstationCore(),
+    createCore: (_policy, siteId) => {
+      coresMade.push(siteId ?? null);
+      return new WorkstationCore();
+    },
+    sites: options.sites,
     gatewayUrl: options.gatewayUrl,
     defaultUser: options.defaultUser,
     startGateway: async (utilityProcess) => (await import('../../../main/start/utility-gateway.js')).startGatewayInUtilityProcess(utilityProcess, []),
@@ -63,6 +67,9 @@ async function run(options: { policy?: LoadedPolicy | (() => LoadedPolicy); gate
   const shell = await startElectronShell(standIn.electron, shellOptions);
   return { standIn, shell, fatal, logs, updater, get updaterAsked() { return updaterAsked; } };
 }
+
+/** Site ids the shell asked createCore for, in order (null: without one). */
+const coresMade: (string | null)[] = [];
 
 const trusted = (url = APP_PAGE_URL) => {
   const mainFrame = { url };
@@ -301,5 +308,50 @@ describe('Electron shell: preview images', () => {
     contents.emit('did-finish-load');
     expect(contents.posted.filter((p) => p.channel === 'larmor:image-port')).toHaveLength(2);
     (contents.posted.at(-1)!.ports[0] as MessagePort).close();
+  });
+});
+
+describe('Electron shell: the desk', () => {
+  it('gates the desk requests like every other, answers desk.current, and refuses a focus on a site it does not have', async () => {
+    const { standIn } = await run({ gatewayUrl: 'ws://127.0.0.1:9/larmor' });
+    for (const channel of ['desk.connect', 'desk.focus', 'desk.acknowledge', 'desk.current']) expect(standIn.ipcHandlers.has(`larmor:${channel}`)).toBe(true);
+    expect(await standIn.ipcHandlers.get('larmor:desk.current')!(trusted(), undefined)).toEqual({ ok: true, value: { tiles: [], focusedSiteId: null, maxConcurrentAcquisitions: 1 } });
+    expect(await standIn.ipcHandlers.get('larmor:desk.focus')!(trusted('https://evil.example/'), { siteId: 'mr-1' })).toMatchObject({ ok: false, error: { code: ErrorCode.IPC_SENDER_REJECTED } });
+    expect(await standIn.ipcHandlers.get('larmor:desk.focus')!(trusted(), { siteId: 'mr-1' })).toMatchObject({ ok: false, error: { code: ErrorCode.DESK_UNKNOWN_SITE } });
+    expect(await standIn.ipcHandlers.get('larmor:desk.focus')!(trusted(), { siteId: 'Not An Id!' })).toMatchObject({ ok: false, error: { code: ErrorCode.IPC_INVALID_PAYLOAD } });
+    expect(await standIn.ipcHandlers.get('larmor:desk.acknowledge')!(trusted(), { siteId: 'mr-1', alarmId: 'alarm-1' })).toMatchObject({ ok: false, error: { code: ErrorCode.DESK_UNKNOWN_SITE } });
+  });
+
+  it('applies the machine policy to every site of a desk connect and tells the page its concurrent-acquisition limit', async () => {
+    const policy: LoadedPolicy = { policy: { allowedGatewayUrls: ['wss://mr1.hospital.example/larmor'], maxConcurrentAcquisitions: 2 }, source: '/etc/larmor/policy.json', trustedCaPem: null };
+    const { standIn } = await run({ policy });
+    const sites = [
+      { id: 'mr-1', name: 'MR-1', url: 'wss://mr1.hospital.example/larmor' },
+      { id: 'mr-2', name: 'MR-2', url: 'wss://elsewhere.example/larmor' },
+    ];
+    expect(await standIn.ipcHandlers.get('larmor:desk.connect')!(trusted(), { sites, role: 'operator', user: 'a', password: 'b' })).toMatchObject({ ok: false, error: { code: ErrorCode.POLICY_REFUSED } });
+    expect(await standIn.ipcHandlers.get('larmor:desk.current')!(trusted(), undefined)).toMatchObject({ ok: true, value: { maxConcurrentAcquisitions: 2 } });
+  });
+
+  it('sends the desk view on its push channel and the focused core\'s images through the port', async () => {
+    const { standIn, shell } = await run({ gatewayUrl: 'ws://127.0.0.1:9/larmor' });
+    const contents = standIn.windows[0]!.webContents;
+    const view: DeskView = { tiles: [], focusedSiteId: null, maxConcurrentAcquisitions: 1 };
+    shell!.desk.emit('desk', view);
+    expect(contents.sent.filter(([channel]) => channel === 'larmor:push:desk').at(-1)).toEqual(['larmor:push:desk', view]);
+    expect(shell!.desk.focusedCore).toBe(shell!.core);
+    (contents.posted.at(-1)!.ports[0] as MessagePort).close();
+  });
+
+  it('makes one core per site, named for the journal, and offers npm start\'s site list to the page', async () => {
+    coresMade.length = 0;
+    const sites = [
+      { id: 'mr-1', name: 'MR-1 1.5 T', url: 'ws://127.0.0.1:9/larmor' },
+      { id: 'mr-2', name: 'MR-2 3 T', url: 'ws://127.0.0.1:10/larmor' },
+    ];
+    const { standIn } = await run({ gatewayUrl: 'ws://127.0.0.1:9/larmor', sites });
+    expect(coresMade).toEqual(['gateway']);
+    expect(new URL(standIn.windows[0]!.loadedUrl!).searchParams.get('sites')).toBe(JSON.stringify(sites));
+    (standIn.windows[0]!.webContents.posted.at(-1)!.ports[0] as MessagePort).close();
   });
 });

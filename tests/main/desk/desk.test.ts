@@ -1,0 +1,218 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ErrorCode, type DeskView, type LogEntry, type SiteEntry, type WorkstationView } from '../../../protocol/index.js';
+import type { Gateway } from '../../../gateway/server/gateway.js';
+import { Desk, type DeskTileView } from '../../../main/desk/desk.js';
+import { WorkstationCore } from '../../../main/core/workstation-core.js';
+import { Journal } from '../../../main/journal/journal.js';
+import { join } from 'node:path';
+import { OPEN_EXAM, startTestGateway } from '../../helpers/gateway.js';
+import { FaultProxy } from '../../helpers/fault-proxy.js';
+import { onsiteGrants, OnsiteClient } from '../../helpers/onsite.js';
+import { ensureTestAccount, testLogin } from '../../helpers/accounts.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+
+const gateways: Gateway[] = [];
+const desks: Desk[] = [];
+const onsites: OnsiteClient[] = [];
+const proxies: FaultProxy[] = [];
+
+afterEach(async () => {
+  for (const d of desks.splice(0)) d.disconnect();
+  for (const o of onsites.splice(0)) o.close();
+  for (const p of proxies.splice(0)) await p.close();
+  for (const g of gateways.splice(0)) await g.close();
+});
+
+async function gateway(scanner: string, options: Parameters<typeof startTestGateway>[0] = {}): Promise<Gateway> {
+  const g = await startTestGateway({ requireChecklist: false, site: { name: `Site ${scanner}`, scanner, fieldStrengthT: 1.5 }, ...options });
+  gateways.push(g);
+  return g;
+}
+
+function desk(options: ConstructorParameters<typeof Desk>[0] = {}): Desk {
+  const d = new Desk({ tileIntervalMs: 20, ...options });
+  desks.push(d);
+  return d;
+}
+
+const site = (id: string, url: string): SiteEntry => ({ id, name: `MR ${id.toUpperCase()}`, url });
+
+/** Resolves once the desk view satisfies `predicate` (checked now and at every desk push). */
+function untilDesk(d: Desk, predicate: (view: DeskView & { tiles: DeskTileView[] }) => boolean): Promise<DeskView & { tiles: DeskTileView[] }> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const view = d.deskView();
+      if (!predicate(view)) return;
+      d.off('desk', check);
+      resolve(view);
+    };
+    d.on('desk', check);
+    check();
+  });
+}
+
+const tileOf = (view: DeskView, id: string) => view.tiles.find((t) => t.site.id === id)!;
+
+describe('Desk: several gateways on one workstation', () => {
+  it('signs in to three gateways and shows one tile per scanner, in list order', async () => {
+    const [a, b, c] = await Promise.all([gateway('MR-A'), gateway('MR-B'), gateway('MR-C')]);
+    const d = desk();
+    await d.connectSites({ sites: [site('a', a.url), site('b', b.url), site('c', c.url)], role: 'operator', ...testLogin('Remote Tech') });
+    const view = await untilDesk(d, (v) => v.tiles.every((t) => t.link === 'connected' && t.state !== null));
+    expect(view.tiles.map((t) => t.site.id)).toEqual(['a', 'b', 'c']);
+    expect(view.tiles.map((t) => t.scanner)).toEqual(['MR-A 1.5 T', 'MR-B 1.5 T', 'MR-C 1.5 T']);
+    expect(view.tiles.map((t) => t.state)).toEqual(['idle', 'idle', 'idle']);
+    expect(view.focusedSiteId).toBe('a');
+    expect(view.maxConcurrentAcquisitions).toBe(1);
+    expect(d.view().link.url).toBe(a.url);
+  });
+
+  it('keeps connecting the others when one site refuses the sign-in, and shows the refusal on its tile', async () => {
+    const [a, b, c] = await Promise.all([gateway('MR-A'), gateway('MR-B'), gateway('MR-C')]);
+    // Only A and C know this person; B refuses the sign-in.
+    await ensureTestAccount(a, 'Desk Tech');
+    await ensureTestAccount(c, 'Desk Tech');
+    const d = desk();
+    await d.connectSites({ sites: [site('a', a.url), site('b', b.url), site('c', c.url)], role: 'operator', ...testLogin('Desk Tech') });
+    const view = await untilDesk(d, (v) => tileOf(v, 'b').link === 'refused' && tileOf(v, 'a').link === 'connected' && tileOf(v, 'c').link === 'connected');
+    expect(tileOf(view, 'b').error?.code).toBeTruthy();
+    expect(tileOf(view, 'a').error).toBeNull();
+  });
+
+  it('refuses with the first error only when no site at all can be signed in to', async () => {
+    const [a, b] = await Promise.all([gateway('MR-A'), gateway('MR-B')]);
+    const d = desk();
+    await expect(d.connectSites({ sites: [site('a', a.url), site('b', b.url)], role: 'operator', user: 'nobody.here', password: 'wrong password' })).rejects.toHaveProperty('code');
+    expect(d.deskView().tiles.map((t) => t.link)).toEqual(['refused', 'refused']);
+  });
+
+  it('pushes the focused core to the console: state and the recent log of the site focused', async () => {
+    const [a, b] = await Promise.all([gateway('MR-A'), gateway('MR-B')]);
+    const d = desk();
+    await d.connectSites({ sites: [site('a', a.url), site('b', b.url)], role: 'operator', ...testLogin('Remote Tech') });
+    await untilDesk(d, (v) => v.tiles.every((t) => t.link === 'connected'));
+    const states: WorkstationView[] = [];
+    const logs: LogEntry[] = [];
+    d.on('state', (s) => states.push(s));
+    d.on('log', (e) => logs.push(e));
+
+    // A log entry at B while A is focused does not reach the console.
+    d.coreOf('b')!.record({ type: 'notice', at: new Date().toISOString(), level: 'info', text: 'only at B', seq: 0 });
+    expect(logs.map((e) => e.text)).not.toContain('only at B');
+
+    d.focus('b');
+    expect(states.at(-1)!.link.url).toBe(b.url);
+    expect(d.view().link.url).toBe(b.url);
+    // B's recent log is replayed on focus, including what happened while it was not focused.
+    expect(logs.map((e) => e.text)).toContain('only at B');
+    expect(d.deskView().focusedSiteId).toBe('b');
+
+    const before = logs.length;
+    d.coreOf('a')!.record({ type: 'notice', at: new Date().toISOString(), level: 'info', text: 'only at A', seq: 0 });
+    expect(logs.slice(before).map((e) => e.text)).not.toContain('only at A');
+    expect(() => d.focus('nowhere')).toThrow(expect.objectContaining({ code: ErrorCode.DESK_UNKNOWN_SITE }));
+  });
+
+  it('refuses a second concurrent start by the machine policy, naming the scanner already acquiring', async () => {
+    const [a, b] = await Promise.all([gateway('MR-A', { timeScale: 1 }), gateway('MR-B', { timeScale: 1 })]);
+    const d = desk({ maxConcurrentAcquisitions: 1 });
+    await d.connectSites({ sites: [site('a', a.url), site('b', b.url)], role: 'operator', ...testLogin('Remote Tech') });
+    await untilDesk(d, (v) => v.tiles.every((t) => t.link === 'connected'));
+    onsites.push(await onsiteGrants(a, 'Remote Tech'), await onsiteGrants(b, 'Remote Tech'));
+
+    // A acquires (the localizer runs for tens of seconds at time scale 1).
+    expect((await d.sendCommand(OPEN_EXAM)).state).toBe('done');
+    expect((await d.sendCommand({ name: 'sequence.queue', protocolId: 'localizer' })).state).toBe('done');
+    expect((await d.sendCommand({ name: 'scan.start' })).state).toBe('done');
+    await untilDesk(d, (v) => tileOf(v, 'a').state === 'acquiring' && tileOf(v, 'a').youHoldControl && tileOf(v, 'a').sequence !== null);
+
+    d.focus('b');
+    expect((await d.sendCommand(OPEN_EXAM)).state).toBe('done');
+    expect((await d.sendCommand({ name: 'sequence.queue', protocolId: 'localizer' })).state).toBe('done');
+    const refused = await d.sendCommand({ name: 'scan.start' });
+    expect(refused).toMatchObject({ state: 'rejected', code: ErrorCode.DESK_CONCURRENT_ACQUISITIONS });
+    expect(refused.reason).toContain('MR A');
+    // Never sent: B's gateway did not see a start.
+    expect(b.store.auditTrail().some((r) => r.action === 'command scan.start')).toBe(false);
+    expect(b.snapshot().state).toBe('sequence-queued');
+
+    // Once A is stopped, B may start.
+    d.focus('a');
+    expect((await d.sendCommand({ name: 'scan.stop' })).state).toBe('done');
+    await untilDesk(d, (v) => tileOf(v, 'a').state !== 'acquiring' && tileOf(v, 'a').state !== 'paused');
+    d.focus('b');
+    expect((await d.sendCommand({ name: 'scan.start' })).state).toBe('done');
+    await d.sendCommand({ name: 'scan.stop' });
+  });
+
+  it('raises an emergency stop at C on the desk while A is focused; acknowledging it is audited at C', async () => {
+    const [a, b, c] = await Promise.all([gateway('MR-A'), gateway('MR-B'), gateway('MR-C')]);
+    const d = desk();
+    await d.connectSites({ sites: [site('a', a.url), site('b', b.url), site('c', c.url)], role: 'operator', ...testLogin('Remote Tech') });
+    await untilDesk(d, (v) => v.tiles.every((t) => t.link === 'connected'));
+    const onsiteC = await OnsiteClient.connect(c, 'Onsite Tech');
+    onsites.push(onsiteC);
+    await onsiteC.act({ name: 'emergency.stop', reason: 'patient moved' });
+    const view = await untilDesk(d, (v) => tileOf(v, 'c').alarms.length > 0);
+    expect(view.focusedSiteId).toBe('a');
+    const [alarm] = tileOf(view, 'c').alarms;
+    expect(alarm).toMatchObject({ siteId: 'c', kind: 'emergency-stop', acknowledged: false });
+    expect(alarm!.seq).toBeGreaterThan(0);
+    expect(alarm!.text).toContain('patient moved');
+    expect(tileOf(view, 'a').alarms).toEqual([]);
+
+    await d.acknowledge('c', alarm!.id);
+    expect(tileOf(d.deskView(), 'c').alarms[0]!.acknowledged).toBe(true);
+    const audited = c.store.auditTrail().find((r) => r.action === 'collab alarm.acknowledge');
+    expect(audited).toMatchObject({ decision: 'done', actor: 'Remote Tech' });
+    expect(JSON.stringify(audited!.detail)).toContain(String(alarm!.seq));
+    expect(a.store.auditTrail().some((r) => r.action === 'collab alarm.acknowledge')).toBe(false);
+    await expect(d.acknowledge('c', 'alarm-none')).rejects.toMatchObject({ code: ErrorCode.DESK_UNKNOWN_ALARM });
+  });
+
+  it('raises a help call from onsite as an alarm on that tile', async () => {
+    const [a, b] = await Promise.all([gateway('MR-A'), gateway('MR-B')]);
+    const d = desk();
+    await d.connectSites({ sites: [site('a', a.url), site('b', b.url)], role: 'operator', ...testLogin('Remote Tech') });
+    await untilDesk(d, (v) => v.tiles.every((t) => t.link === 'connected'));
+    const onsiteB = await OnsiteClient.connect(b, 'Onsite Tech');
+    onsites.push(onsiteB);
+    await onsiteB.act({ name: 'help.call', reason: 'contrast question' });
+    const view = await untilDesk(d, (v) => tileOf(v, 'b').alarms.some((x) => x.kind === 'help-call'));
+    expect(tileOf(view, 'b').alarms[0]!.text).toContain('contrast question');
+  });
+
+  it('turns a black-holed gateway’s tile lost, with a link-lost alarm acknowledged and journalled here, while the others stay connected', async () => {
+    const [a, b, c] = await Promise.all([gateway('MR-A'), gateway('MR-B'), gateway('MR-C')]);
+    const proxy = await FaultProxy.start(b.port);
+    proxies.push(proxy);
+    const journal = Journal.open(join(tempDir(), 'journal.sqlite'));
+    const d = desk({ makeCore: (siteId) => new WorkstationCore({ journal: journal.forSite(siteId), reconnect: { budgetMs: 60_000 } }) });
+    await d.connectSites({ sites: [site('a', a.url), site('b', proxy.url), site('c', c.url)], role: 'operator', ...testLogin('Remote Tech') });
+    await untilDesk(d, (v) => v.tiles.every((t) => t.link === 'connected' && t.health === 'healthy'));
+    proxy.blackhole();
+    const view = await untilDesk(d, (v) => ['lost', 'reconnecting', 'failed'].includes(tileOf(v, 'b').health) && tileOf(v, 'b').alarms.some((x) => x.kind === 'link-lost'));
+    expect(tileOf(view, 'a').link).toBe('connected');
+    expect(tileOf(view, 'c').link).toBe('connected');
+    expect(['healthy', 'degraded']).toContain(tileOf(view, 'a').health);
+    expect(['healthy', 'degraded']).toContain(tileOf(view, 'c').health);
+    const alarm = tileOf(view, 'b').alarms.find((x) => x.kind === 'link-lost')!;
+    expect(alarm.seq).toBeNull();
+    await d.acknowledge('b', alarm.id);
+    expect(journal.activitiesOfSite('b').some((r) => r.type === 'desk-alarm' && r.event === 'acknowledged' && r.alarmId === alarm.id)).toBe(true);
+    expect(journal.activitiesOfSite('a').some((r) => r.type === 'desk-alarm')).toBe(false);
+    d.disconnect();
+    journal.close();
+  });
+
+  it('keeps the one-gateway connect working as a desk of one', async () => {
+    const a = await gateway('MR-A');
+    const d = desk();
+    await d.connect({ url: a.url, role: 'operator', ...testLogin('Remote Tech') });
+    expect(d.view().link.status).toBe('connected');
+    const view = await untilDesk(d, (v) => v.tiles.length === 1 && v.tiles[0]!.link === 'connected');
+    expect(view.focusedSiteId).toBe('gateway');
+    await expect(d.connect({ url: a.url, role: 'operator', user: 'nobody.here', password: 'wrong password' })).rejects.toHaveProperty('code');
+    expect(d.view().link.status).toBe('refused');
+  });
+});
