@@ -210,6 +210,7 @@ describe.skipIf(!chromiumAvailable())('a desk where one site refuses sign-in and
     expect(await tileOf('scanner-d').getByTestId('tile-link').textContent()).toMatch(/Site not reachable/);
     expect(await tileOf('scanner-d').getByTestId('tile-problem').textContent()).toMatch(/ECONNREFUSED/);
     expect(await tileOf('scanner-b').getByTestId('tile-problem').textContent()).toMatch(/password/);
+    if (process.env.LARMOR_SHOT_DIR) await other.screenshot({ path: `${process.env.LARMOR_SHOT_DIR}/desk-refused-1366x768.png` });
     // The list as edited is kept for the next sign-in on this computer.
     const stored = await other.evaluate(() => window.localStorage.getItem('larmor.desk.sites'));
     expect(JSON.parse(stored!).map((s: SiteEntry) => s.name)).toEqual(['Scanner A', 'Scanner B', 'Scanner D']);
