@@ -13,7 +13,8 @@ import { deskShown } from './desk-session.js';
 export function DeskAlarmBar() {
   const desk = useApp((s) => s.desk);
   const acknowledging = useApp((s) => s.acknowledging);
-  const pending = useMemo(() => (deskShown(desk) ? pendingAlarms(desk) : []), [desk]);
+  const seen = useApp((s) => s.seenByObserver);
+  const pending = useMemo(() => (deskShown(desk) ? pendingAlarms(desk, seen) : []), [desk, seen]);
   const active = pending.length > 0;
   const [sound, setSound] = useState<string>('silent');
 

@@ -36,14 +36,15 @@ export interface PendingAlarm {
 }
 
 /**
- * Every unacknowledged alarm on the desk, whichever scanner is focused: most urgent kind first,
+ * Every unacknowledged alarm on the desk, whichever scanner is focused (less those an observer
+ * has seen in this window, `seenHere`): most urgent kind first,
  * then the newest of a kind first, then by id so the order never flickers between pushes.
  */
-export function pendingAlarms(view: DeskView | null): PendingAlarm[] {
+export function pendingAlarms(view: DeskView | null, seenHere: Readonly<Record<string, true>> = {}): PendingAlarm[] {
   if (!view) return [];
   const pending: PendingAlarm[] = [];
   view.tiles.forEach((tile, tileIndex) => {
-    for (const alarm of tile.alarms) if (!alarm.acknowledged) pending.push({ alarm, siteName: tile.site.name, tileIndex });
+    for (const alarm of tile.alarms) if (!alarm.acknowledged && !seenHere[alarm.id]) pending.push({ alarm, siteName: tile.site.name, tileIndex });
   });
   return pending.sort(
     (a, b) =>

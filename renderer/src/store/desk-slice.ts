@@ -1,5 +1,5 @@
 import type { DeskConnectRequest, DeskView, SiteId } from '../../../protocol/desk.js';
-import { codeOf } from '../../../protocol/errors.js';
+import { codeOf, ErrorCode } from '../../../protocol/errors.js';
 import { API_MISSING, type SliceCreator, type StoreDeps } from './types.js';
 
 type CallError = { code: string; message: string };
@@ -16,6 +16,11 @@ export interface DeskSlice {
   deskCallPending: boolean;
   /** Alarms whose acknowledgement is on its way to their gateway. */
   acknowledging: Record<string, true>;
+  /**
+   * Alarms an observer has seen. Observers are receive-only, so their gateway does not record
+   * an acknowledgement; the alarm is silenced in this window alone.
+   */
+  seenByObserver: Record<string, true>;
   /** The scanner the console slices hold; differs from desk.focusedSiteId only mid-switch. */
   consoleSiteId: SiteId | null;
   /** Counts console switches, so the wiring can tell a new scanner's exam from a new exam. */
@@ -51,6 +56,7 @@ export const createDeskSlice =
       deskCallError: null,
       deskCallPending: false,
       acknowledging: {},
+      seenByObserver: {},
       consoleSiteId: null,
       focusEpoch: 0,
 
@@ -108,7 +114,8 @@ export const createDeskSlice =
           await api.desk.acknowledge(siteId, alarmId);
         } catch (error) {
           const { [alarmId]: _done, ...rest } = get().acknowledging;
-          set({ acknowledging: rest, deskCallError: errorOf(error) });
+          if (codeOf(error) === ErrorCode.OBSERVER_RECEIVE_ONLY) set({ acknowledging: rest, seenByObserver: { ...get().seenByObserver, [alarmId]: true } });
+          else set({ acknowledging: rest, deskCallError: errorOf(error) });
         }
       },
     };

@@ -7,6 +7,7 @@ import { deskHoldsSession, deskShowsFocusedEmergency, deskShown } from '../../..
 import { fakeApi, settle, snapshot, view } from '../fixtures.js';
 import { preview } from '../viewer/images.js';
 import { deskAlarm, deskTile, deskView } from './desk-fixtures.js';
+import { pendingAlarms } from '../../../renderer/src/desk/alarms.js';
 
 const NOW = '2026-01-01T10:00:00.000Z';
 let fake: ReturnType<typeof fakeApi>;
@@ -130,5 +131,16 @@ describe('a desk of one', () => {
     expect(deskShown(one)).toBe(false);
     expect(deskHoldsSession(one)).toBe(false);
     expect(deskShowsFocusedEmergency(one)).toBe(false);
+  });
+});
+
+describe('an observer on the desk', () => {
+  it('silences an alarm in this window when the gateway does not take an observer\'s acknowledgement', async () => {
+    fake.api.desk!.acknowledge = () => Promise.reject(Object.assign(new Error('observers are receive-only'), { code: 'LARMOR_E_OBSERVER_RECEIVE_ONLY' }));
+    const alarm = deskAlarm('c', 'help-call', NOW);
+    pushDesk(deskView([deskTile('a'), deskTile('c', { alarms: [alarm] })]));
+    await store.getState().acknowledgeAlarm('c', alarm.id);
+    expect(store.getState().deskCallError).toBeNull();
+    expect(pendingAlarms(store.getState().desk, store.getState().seenByObserver)).toEqual([]);
   });
 });
