@@ -20,6 +20,8 @@ export interface FakeScenario {
    * lost, C stopped by an emergency stop not yet acknowledged.
    */
   desk?: boolean;
+  /** More scanners than fit the window (idle copies after the three), to see the strip scroll. */
+  deskScanners?: number;
 }
 
 /** Values from protocol/ the fake needs: passed in with the scenario, because the serialized function cannot import. */
@@ -250,6 +252,10 @@ export function installFakeLarmor(scenario: FakeScenario & { constants: FakeCons
       },
     ],
   };
+  for (let n = desk.tiles.length + 1; n <= (scenario.deskScanners ?? 0); n++) {
+    const site = { id: `mr-${n}`, name: `Regional MR-${n}`, url: `wss://mr${n}.region.example/larmor` };
+    desk.tiles.push({ ...desk.tiles[0]!, site, state: 'idle', sequence: null, youHoldControl: false, controlHolder: null, thumbnail: null, unreadChat: 0, alarms: [] });
+  }
   const fullDesk = desk;
   // Before sign-in every scanner of the list is just not connected yet.
   if (scenario.disconnected) {

@@ -8,6 +8,7 @@
  *   /tmp/larmor-ui-commands.png  after Pause (done), a refused remove and an invalid parameter
  *   /tmp/larmor-ui-desk.png      a desk of three scanners (A acquiring on the console, B link lost, C emergency stop)
  *   /tmp/larmor-ui-desk-c.png    the same desk after Ctrl+3 put scanner C on the console, its plans open
+ *   /tmp/larmor-ui-desk-ten.png  ten scanners: the strip scrolls sideways; Ctrl+9 brings the ninth into view
  *   /tmp/larmor-ui-desk-connect.png  the connect screen with the desk's site list from the shell (?sites=)
  * Run after a build:  npx vite build --config renderer/vite.config.ts && npx tsx renderer/dev/screenshot.ts
  * LARMOR_SHOT_SIZE=1280x800 changes the window size. Any console error or CSP violation in the page fails the run.
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
       ['/tmp/larmor-ui-commands.png', { role: 'operator', disconnected: false }, '[data-testid="btn-pause"]'],
       ['/tmp/larmor-ui-desk.png', { role: 'operator', disconnected: false, desk: true }, '[data-testid="desk-alarm-bar"]'],
       ['/tmp/larmor-ui-desk-c.png', { role: 'operator', disconnected: false, desk: true }, '[data-testid="desk-tile"]'],
+      ['/tmp/larmor-ui-desk-ten.png', { role: 'operator', disconnected: false, desk: true, deskScanners: 10 }, '[data-testid="desk-tile"]'],
       ['/tmp/larmor-ui-desk-connect.png', { role: 'operator', disconnected: true, desk: true }, '[data-testid="site-row"]'],
     ];
     for (const [file, scenario, ready] of shots) {
@@ -91,6 +93,9 @@ async function main(): Promise<void> {
       });
       if (file.endsWith('commands.png')) {
         await exerciseCommands(page);
+      } else if (file.endsWith('desk-ten.png')) {
+        await page.keyboard.press('Control+9');
+        await page.waitForSelector('[data-site-id="mr-9"] [data-focused="true"]');
       } else if (file.endsWith('desk-c.png')) {
         await page.keyboard.press('Control+3');
         await page.waitForSelector('[data-site-id="namsos-mr-1"] [data-focused="true"]');

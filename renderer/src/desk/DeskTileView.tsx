@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import type { DeskTile } from '../../../protocol/desk.js';
 import { StatusTag } from '../components/StatusTag.js';
 import { TileThumbnail } from './TileThumbnail.js';
@@ -25,9 +26,14 @@ export function DeskTileView({
 }) {
   const words = tileWords(tile, index);
   const hasPlans = tilePlans(tile).length > 0;
+  const frame = useRef<HTMLDivElement>(null);
+  // On a desk wider than the window the strip scrolls sideways: the focused scanner is kept in view.
+  useEffect(() => {
+    if (focused) frame.current?.scrollIntoView?.({ block: 'nearest', inline: 'nearest' });
+  }, [focused]);
   const alarmed = words.alarms.length > 0;
   return (
-    <div className={`desk-tile${focused ? ' focused' : ''}${alarmed ? ' alarmed' : ''}`} data-testid="desk-tile" data-site-id={tile.site.id}>
+    <div ref={frame} className={`desk-tile${focused ? ' focused' : ''}${alarmed ? ' alarmed' : ''}`} data-testid="desk-tile" data-site-id={tile.site.id}>
       <button
         type="button"
         className="desk-tile-button"
