@@ -98,6 +98,7 @@ describe.skipIf(!chromiumAvailable())('the desk with three real gateways', () =>
   it('focuses the third scanner with Ctrl+3, and the first again by clicking its tile', async () => {
     await page.keyboard.press('Control+3');
     await expect.poll(() => focusedOf('scanner-c')).toBe('true');
+    await expect.poll(() => page.getByTestId('header-site').textContent()).toMatch(/^Scanner C/);
     expect(await focusedOf('scanner-a')).toBe('false');
     await expect.poll(() => core.view().link.url).toBe(gateways[0]!.url); // the pinned core stays A's; the desk's focus moved
     await tile('scanner-a').getByTestId('desk-tile-button').click();
