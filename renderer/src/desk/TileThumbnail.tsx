@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import type { DeskThumbnail } from '../../../protocol/desk.js';
 import { fitInBox, thumbnailRgba } from './thumbnail-pixels.js';
 
@@ -7,7 +7,9 @@ const BOX_PX = 64;
 /** The newest image of a scanner, small, in its own aspect; an empty frame says there is none yet. */
 export function TileThumbnail({ thumbnail }: { thumbnail: DeskThumbnail | null }) {
   const canvas = useRef<HTMLCanvasElement>(null);
-  const rgba = thumbnail ? thumbnailRgba(thumbnail) : null;
+  // Desk pushes come up to ten times a second; the pixels are converted only when the image changes.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const rgba = useMemo(() => (thumbnail ? thumbnailRgba(thumbnail) : null), [thumbnail?.pixelsBase64, thumbnail?.width, thumbnail?.height]);
   useEffect(() => {
     const element = canvas.current;
     if (!element || !thumbnail || !rgba) return;
@@ -16,7 +18,7 @@ export function TileThumbnail({ thumbnail }: { thumbnail: DeskThumbnail | null }
     element.getContext('2d')?.putImageData(new ImageData(rgba, thumbnail.width, thumbnail.height), 0, 0);
     // Redrawn only when another image becomes the newest.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [thumbnail?.sopInstanceUid, thumbnail?.pixelsBase64]);
+  }, [rgba]);
   if (!thumbnail || !rgba) {
     return (
       <span className="tile-thumb empty" aria-hidden="true">
