@@ -3,8 +3,8 @@
  * into the page by Playwright and never imported by renderer/src, so it cannot reach the bundle.
  * The function is serialized into the page: it must not close over anything outside itself.
  */
-import type { ErrorCode as ErrorCodes } from '../../protocol/errors.js';
-import type { HealthView } from '../../protocol/health.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import { offlineHealth } from '../../protocol/health.js';
 import type { CommandView, LarmorApi, LogEntry, PreviewImage, WorkstationView } from '../../protocol/api.js';
 import type { ScannerSnapshot } from '../../protocol/scanner.js';
 import type { DeskTile, DeskView } from '../../protocol/desk.js';
@@ -24,15 +24,7 @@ export interface FakeScenario {
   deskScanners?: number;
 }
 
-/** Values from protocol/ the fake needs: passed in with the scenario, because the serialized function cannot import. */
-export interface FakeConstants {
-  errorCode: typeof ErrorCodes;
-  offlineHealth: HealthView;
-}
-
-export function installFakeLarmor(scenario: FakeScenario & { constants: FakeConstants }): void {
-  const ErrorCode = scenario.constants.errorCode;
-  const offlineHealth = () => scenario.constants.offlineHealth;
+export function installFakeLarmor(scenario: FakeScenario): void {
   const now = Date.now();
   const iso = (offsetS: number) => new Date(now + offsetS * 1000).toISOString();
   const base = { tiMs: null, bValues: [] as number[], echoTrainLength: 1, averages: 1 };

@@ -81,13 +81,19 @@ async function main(): Promise<void> {
       page.on('pageerror', (error) => problems.push(`${file}: page error: ${error.message}`));
       // tsx (esbuild keepNames) wraps functions in __name(); the serialized fake needs it in the page.
       await page.addInitScript('globalThis.__name = (target) => target;');
-      await page.addInitScript(installFakeLarmor, { ...scenario, constants: { errorCode: ErrorCode, offlineHealth: offlineHealth() } });
-      const sites = [
-        { id: 'st-olav-mr-2', name: 'St. Olav MR-2', url: 'wss://mr2-gateway.stolav.example:8443/larmor' },
-        { id: 'levanger-mr-1', name: 'Levanger MR-1', url: 'wss://mr1-gateway.levanger.example:8443/larmor' },
-        { id: 'namsos-mr-1', name: 'Namsos MR-1', url: 'wss://mr-gateway.namsos.example:8443/larmor' },
-      ];
-      await page.goto(`${origin}/index.html${scenario.desk && scenario.disconnected ? `?user=ihaugen&sites=${encodeURIComponent(JSON.stringify(sites))}` : ''}`);
+      // The fake is serialized: what it imports must exist in the page under the same names.
+      await page.addInitScript(`globalThis.offlineHealth = () => (${JSON.stringify(offlineHealth())}); globalThis.ErrorCode = ${JSON.stringify(ErrorCode)};`);
+      await page.addInitScript(installFakeLarmor, scenario);
+      await page.goto(`${origin}/index.html`);
+      if (scenario.desk && scenario.disconnected) {
+        // The shell passes the desk's site list in ?sites= (as `npm start` does).
+        const sites = [
+          { id: 'st-olav-mr-2', name: 'St. Olav MR-2', url: 'wss://mr2-gateway.stolav.example:8443/larmor' },
+          { id: 'levanger-mr-1', name: 'Levanger MR-1', url: 'wss://mr1-gateway.levanger.example:8443/larmor' },
+          { id: 'namsos-mr-1', name: 'Namsos MR-1', url: 'wss://mr-gateway.namsos.example:8443/larmor' },
+        ];
+        await page.goto(`${origin}/index.html?user=ihaugen&sites=${encodeURIComponent(JSON.stringify(sites))}`);
+      }
       await page.waitForSelector(ready, { timeout: 10_000 }).catch((error: unknown) => {
         throw new Error(`${file}: ${String(error)}\n${problems.join('\n')}`);
       });
