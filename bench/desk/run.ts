@@ -97,13 +97,7 @@ async function main(): Promise<void> {
 
   // The workstation as the app builds it: one core per site, one decode pool for all.
   const pool = createDecodePool({ size: 1 });
-  const desk = new Desk({
-    makeCore: () => {
-      const core = new WorkstationCore();
-      core.setImageDecoder((frame) => pool.decode(frame));
-      return core;
-    },
-  });
+  const desk = new Desk({ makeCore: () => new WorkstationCore(), sharedDecoder: { decode: (frame) => pool.decode(frame), concurrency: 1 } });
   await desk.connectSites({ sites, role: 'operator', ...testLogin(PERSON) });
   while (!desk.deskView().tiles.every((t) => t.link === 'connected')) await sleep(50);
   progress('desk connected');

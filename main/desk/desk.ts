@@ -25,7 +25,9 @@ import {
   type WorkstationView,
 } from '../../protocol/index.js';
 import type { Activity } from '../core/activity.js';
-import { WorkstationCore } from '../core/workstation-core.js';
+import { WorkstationCore, type ImageDecodeResult } from '../core/workstation-core.js';
+import { FocusedFirstDecoder } from './focused-first-decoder.js';
+import { attachImageIntake } from '../images/image-intake.js';
 import { alarmKindOfNotice, WORKSTATION_ALARM_WORDS } from './alarm-kinds.js';
 import { refuseConcurrentStart } from './concurrent-acquisitions.js';
 import { makeThumbnail } from './thumbnail.js';
@@ -51,6 +53,8 @@ export interface DeskOptions {
   makeCore?(siteId: string): WorkstationCore;
   /** A core the harness already holds: it serves the first site of every list (tests, benches). */
   pinnedCore?: WorkstationCore;
+  /** One decoder for every core the desk makes (the shared pool), the focused scanner's frames first. */
+  sharedDecoder?: { decode(frame: Uint8Array): ImageDecodeResult | Promise<ImageDecodeResult>; concurrency: number };
   maxConcurrentAcquisitions?: number;
   tileIntervalMs?: number;
   logRingSize?: number;
@@ -100,15 +104,22 @@ export class Desk extends EventEmitter<DeskEvents> {
   constructor(options: DeskOptions = {}) {
     super();
     this.pinned = options.pinnedCore ?? null;
-    this.makeCore =
+    const made =
       options.makeCore ??
       (() => {
-        // Without a factory, new cores decode on the pinned core's decoder (one pool for all).
+        // Without a factory, new cores decode on the pinned core's decoder (one pool for all), else on this thread.
         const core = new WorkstationCore();
         const decoder = this.pinned?.installedImageDecoder;
         if (decoder) core.setImageDecoder(decoder);
+        else attachImageIntake(core);
         return core;
       });
+    const shared = options.sharedDecoder ? new FocusedFirstDecoder((frame) => options.sharedDecoder!.decode(frame), options.sharedDecoder.concurrency) : null;
+    this.makeCore = (siteId) => {
+      const core = made(siteId);
+      if (shared) core.setImageDecoder(shared.decoderFor(() => core === this.focused));
+      return core;
+    };
     this.maxConcurrentAcquisitions = options.maxConcurrentAcquisitions ?? DEFAULT_MAX_CONCURRENT_ACQUISITIONS;
     this.tileIntervalMs = options.tileIntervalMs ?? TILE_INTERVAL_MS;
     this.logRingSize = options.logRingSize ?? LOG_RING_SIZE;

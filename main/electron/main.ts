@@ -29,12 +29,10 @@ await startElectronShell(electron, {
   loadPolicy: () => loadMachinePolicy(),
   createCore: (policy, siteId) => {
     journal ??= Journal.open(defaultJournalFile());
-    const core = new WorkstationCore({ journal: siteId ? journal.forSite(siteId) : journal, linkTls: policyLinkTls(policy) });
-    decodePool ??= createDecodePool({ size: 1 }); // decoding off the event loop: heartbeats never wait for an image
-    const pool = decodePool;
-    core.setImageDecoder((frame) => pool.decode(frame));
-    return core;
+    return new WorkstationCore({ journal: siteId ? journal.forSite(siteId) : journal, linkTls: policyLinkTls(policy) });
   },
+  // Decoding off the event loop (heartbeats never wait for an image), the focused scanner's first.
+  sharedDecoder: { decode: (frame) => (decodePool ??= createDecodePool({ size: 1 })).decode(frame), concurrency: 1 },
   sites: siteListFromEnv(process.env.LARMOR_DESK_SITES),
   gatewayUrl: process.env.LARMOR_GATEWAY_URL,
   defaultUser: process.env.LARMOR_DEFAULT_USER,

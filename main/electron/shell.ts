@@ -1,6 +1,6 @@
 import type { SiteEntry } from '../../protocol/index.js';
 import type { WorkstationCore } from '../core/workstation-core.js';
-import { Desk } from '../desk/desk.js';
+import { Desk, type DeskOptions } from '../desk/desk.js';
 import { siteListQuery } from '../desk/site-list-query.js';
 import type { LoadedPolicy } from '../policy/machine-policy.js';
 import type { UtilityGateway } from '../start/utility-gateway.js';
@@ -22,6 +22,8 @@ export interface ShellOptions {
    * every link); the desk asks for one per site, naming it (docs/architecture.md "The desk").
    */
   createCore(policy: LoadedPolicy, siteId?: string): WorkstationCore;
+  /** One decode pool for every site's core, the focused scanner's frames first (main/desk/focused-first-decoder.ts). */
+  sharedDecoder?: DeskOptions['sharedDecoder'];
   /** The desk's site list `npm start` passed (LARMOR_DESK_SITES): offered to the page as ?sites=. */
   sites?: SiteEntry[] | undefined;
   /** A gateway given by `npm start`; otherwise the shell starts its own embedded one. */
@@ -67,7 +69,7 @@ export async function startElectronShell(electron: ShellElectron, options: Shell
   await app.whenReady();
   handleAppScheme(electron.protocol, options.rendererDir);
   guardSession(electron.session.defaultSession, APP_PAGE_URL);
-  const desk = new Desk({ makeCore: (siteId) => options.createCore(policy, siteId), maxConcurrentAcquisitions: policy.policy.maxConcurrentAcquisitions });
+  const desk = new Desk({ makeCore: (siteId) => options.createCore(policy, siteId), sharedDecoder: options.sharedDecoder, maxConcurrentAcquisitions: policy.policy.maxConcurrentAcquisitions });
   const core = desk.focusedCore;
   registerIpcGate(electron.ipcMain, desk, APP_PAGE_URL, policy);
 

@@ -68,11 +68,8 @@ export async function runStart(argv: string[]): Promise<number> {
   const journal = Journal.open(defaultJournalFile());
   const pool = createDecodePool({ size: 1 }); // decoding off the event loop: heartbeats never wait for an image
   const desk = new Desk({
-    makeCore: (siteId) => {
-      const core = new WorkstationCore({ journal: journal.forSite(siteId), linkTls: policyLinkTls(policy) }); // command outbox + audit journal
-      core.setImageDecoder((frame) => pool.decode(frame));
-      return core;
-    },
+    makeCore: (siteId) => new WorkstationCore({ journal: journal.forSite(siteId), linkTls: policyLinkTls(policy) }), // command outbox + audit journal
+    sharedDecoder: { decode: (frame) => pool.decode(frame), concurrency: 1 },
     maxConcurrentAcquisitions: policy.policy.maxConcurrentAcquisitions,
   });
   const shell = await startBrowserShell({

@@ -205,6 +205,34 @@ describe('Desk: several gateways on one workstation', () => {
     journal.close();
   });
 
+  it('fills a tile from its scanner while another is focused: onsite presence, control, sequence, thumbnail, unread chat', async () => {
+    const [a, b] = await Promise.all([gateway('MR-A'), gateway('MR-B', { timeScale: 20 })]);
+    const d = desk();
+    await d.connectSites({ sites: [site('a', a.url), site('b', b.url)], role: 'operator', ...testLogin('Remote Tech') });
+    await untilDesk(d, (v) => v.tiles.every((t) => t.link === 'connected'));
+    onsites.push(await onsiteGrants(b, 'Remote Tech'));
+    const coreB = d.coreOf('b')!;
+    expect((await coreB.sendCommand(OPEN_EXAM)).state).toBe('done');
+    expect((await coreB.sendCommand({ name: 'sequence.queue', protocolId: 'localizer' })).state).toBe('done');
+    expect((await coreB.sendCommand({ name: 'scan.start' })).state).toBe('done');
+    const acquiring = await untilDesk(d, (v) => tileOf(v, 'b').sequence !== null);
+    expect(tileOf(acquiring, 'b').sequence!.name).toBe('Localizer 3-plane');
+    expect(tileOf(acquiring, 'b').sequence!.remainingS).toBeGreaterThan(0);
+    const view = await untilDesk(d, (v) => tileOf(v, 'b').thumbnail !== null);
+    const tile = tileOf(view, 'b');
+    expect(tile).toMatchObject({ onsite: { name: 'Onsite Tech', credential: 'mr-safety-technologist' }, controlHolder: 'Remote Tech', youHoldControl: true });
+    expect(tile.thumbnail!.width).toBeLessThanOrEqual(96);
+    expect(tile.thumbnail!.height).toBeLessThanOrEqual(96);
+    expect(Buffer.from(tile.thumbnail!.pixelsBase64, 'base64').length).toBe(tile.thumbnail!.width * tile.thumbnail!.height);
+    expect(tileOf(view, 'a')).toMatchObject({ thumbnail: null, youHoldControl: false, onsite: null });
+
+    // Chat from onsite at B while A is focused counts as unread; focusing B reads it.
+    onsites[0]!.raw.sendJson({ type: 'collab', id: 'chat-from-onsite-1', action: { name: 'chat.send', text: 'Patient asks how long' } });
+    await untilDesk(d, (v) => tileOf(v, 'b').unreadChat === 1);
+    d.focus('b');
+    expect(tileOf(d.deskView(), 'b').unreadChat).toBe(0);
+  });
+
   it('keeps the one-gateway connect working as a desk of one', async () => {
     const a = await gateway('MR-A');
     const d = desk();
