@@ -16,7 +16,7 @@ export function SessionHeader() {
   const pending = useApp((s) => s.linkCallPending);
   // On a desk, disconnecting leaves every scanner (the core closes all its links).
   const onDesk = useApp((s) => deskShown(s.desk));
-  // The name on the desk's site list, which may differ from what the gateway calls itself.
+  // On a desk the scanner goes by its name on the site list (the gateway's own name is in the tooltip).
   const deskSiteName = useApp((s) => (deskShown(s.desk) ? (s.desk.tiles.find((t) => t.site.id === s.desk?.focusedSiteId)?.site.name ?? null) : null));
   const linkPresentation = presentLinkStatus(link.status);
   const health = useLinkHealth(); // live RTT/loss graph next to the link indicator (docs/architecture.md "Link health")
@@ -24,16 +24,10 @@ export function SessionHeader() {
   return (
     <header className="session-header">
       <span className="brand">Larmor</span>
-      <span className="header-site" title="Site and scanner" data-testid="header-site">
-        {deskSiteName && deskSiteName !== site?.name ? (
-          <>
-            <strong>{deskSiteName}</strong>
-            <span className="sep">·</span>
-          </>
-        ) : null}
+      <span className="header-site" title={deskSiteName && site ? `${deskSiteName} (the gateway calls itself ${site.name})` : 'Site and scanner'} data-testid="header-site">
         {site ? (
           <>
-            <strong>{site.name}</strong>
+            <strong>{deskSiteName ?? site.name}</strong>
             <span className="sep">/</span>
             {site.scanner}
             <span className="muted"> {site.fieldStrengthT} T</span>
