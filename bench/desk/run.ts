@@ -121,6 +121,8 @@ async function main(): Promise<void> {
   const pendingSince = new Map<string, number>();
   for (const site of sites) desk.coreOf(site.id)!.on('state', () => void (pendingSince.has(site.id) || pendingSince.set(site.id, nowMs())));
   let deskPushes = 0;
+  let imagesTaken = 0;
+  for (const site of sites) desk.coreOf(site.id)!.on('image-received', () => void imagesTaken++);
   desk.on('desk', () => {
     deskPushes++;
     const at = nowMs();
@@ -154,6 +156,7 @@ async function main(): Promise<void> {
   previewMs.length = 0;
   tileDelayMs.length = 0;
   deskPushes = 0;
+  imagesTaken = 0;
   let minAcquiring = count;
 
   // Marks through the focused core (the first site), spread over the window.
@@ -193,6 +196,7 @@ async function main(): Promise<void> {
     ['CPU (% of one core)', cpuPct],
     ['RSS max (MiB)', rssMax / 1024 / 1024],
     ['desk pushes per second', deskPushes / (wall / 1000)],
+    ['images decoded, all scanners, per second', imagesTaken / (wall / 1000)],
     ['scanners acquiring (min)', String(minAcquiring)],
   ]);
 

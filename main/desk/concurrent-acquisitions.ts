@@ -11,7 +11,7 @@ export interface ScannerUnderControl {
 }
 
 /** Commands that start (or restart) an acquisition: a resume is a start for the patient (protocol/commands.ts). */
-export function startsAcquisition(command: ScannerCommand): boolean {
+function startsAcquisition(command: ScannerCommand): boolean {
   return command.name === 'scan.start' || command.name === 'scan.resume';
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
   ConnectRequest,
@@ -33,11 +34,13 @@ import { refuseConcurrentStart } from './concurrent-acquisitions.js';
 import { makeThumbnail } from './thumbnail.js';
 
 /** The site of the one-gateway flow (`link.connect`): a desk of one, focused on it. */
-export const SINGLE_SITE_ID = 'gateway';
+const SINGLE_SITE_ID = 'gateway';
 /** Recent event-log entries kept per site, replayed to the console when that site is focused. */
-export const LOG_RING_SIZE = 300;
+const LOG_RING_SIZE = 300;
+/** Alarms a tile keeps (unacknowledged ones first to stay). */
+const MAX_ALARMS_PER_TILE = 50;
 /** Tile pushes are coalesced to at most one per this interval: ten acquiring scanners must not flood the page. */
-export const TILE_INTERVAL_MS = 100;
+const TILE_INTERVAL_MS = 100;
 
 /** The console's events (as a core's) plus the desk view; only the focused core's reach the console. */
 export interface DeskEvents {
@@ -180,7 +183,7 @@ export class Desk extends EventEmitter<DeskEvents> {
       const refusal = refuseConcurrentStart(command, site.entry.id, this.sites.map((s) => this.underControl(s)), this.maxConcurrentAcquisitions);
       if (refusal) {
         const at = new Date().toISOString();
-        const view: CommandView = { id: `desk-refused-${Date.now().toString(36)}`, command, state: 'rejected', code: refusal.code, reason: refusal.reason, sentAt: at, settledAt: at };
+        const view: CommandView = { id: `desk-refused-${randomUUID()}`, command, state: 'rejected', code: refusal.code, reason: refusal.reason, sentAt: at, settledAt: at };
         core.record({ type: 'ack', at, id: view.id, name: command.name, outcome: 'rejected', code: refusal.code, reason: refusal.reason });
         return view;
       }
@@ -375,8 +378,10 @@ export class Desk extends EventEmitter<DeskEvents> {
       const kind = alarmKindOfNotice(activity.text);
       if (kind) this.raise(site, kind, activity.text, activity.seq);
     } else if (activity.type === 'health' && (activity.state === 'lost' || activity.state === 'failed')) {
-      // Raised by the workstation: one open alarm per outage, not one per transition.
-      if (!site.alarms.some((a) => a.kind === 'link-lost' && !a.acknowledged)) this.raise(site, 'link-lost', WORKSTATION_ALARM_WORDS['link-lost'](site.entry.name, activity.reason), null);
+      // Raised by the workstation: one open alarm per outage, not one per transition; a site
+      // never welcomed (a refused or unreachable first connect) shows that on its tile instead.
+      const wasUp = site.core.view().link.sessionId !== null;
+      if (wasUp && !site.alarms.some((a) => a.kind === 'link-lost' && !a.acknowledged)) this.raise(site, 'link-lost', WORKSTATION_ALARM_WORDS['link-lost'](site.entry.name, activity.reason), null);
     } else if (activity.type === 'link') {
       this.scheduleDesk();
     }
@@ -402,6 +407,11 @@ export class Desk extends EventEmitter<DeskEvents> {
     }
     const alarm: DeskAlarm = { id: `alarm-${++this.alarmCounter}`, siteId: site.entry.id, kind, text, at, seq, acknowledged: false };
     site.alarms.push(alarm);
+    // A long day's acknowledged alarms are in the journal and the gateway's audit; the tile keeps the recent ones.
+    while (site.alarms.length > MAX_ALARMS_PER_TILE) {
+      const old = site.alarms.findIndex((a) => a.acknowledged);
+      site.alarms.splice(old >= 0 ? old : 0, 1);
+    }
     site.core.record({ type: 'desk-alarm', at: new Date().toISOString(), siteId: site.entry.id, alarmId: alarm.id, kind, text, seq, event: 'raised' });
     // An alarm is never held back by the tile throttle.
     this.pushDeskNow();

@@ -2,7 +2,7 @@ import { SiteEntry } from '../../protocol/index.js';
 import { z } from 'zod';
 
 /** The page's query parameter that carries the desk's default site list (JSON SiteEntry[]). */
-export const SITES_QUERY_PARAMETER = 'sites';
+const SITES_QUERY_PARAMETER = 'sites';
 
 /** `sites=...` for the page's URL, or '' when there is no list (the connect screen then offers ?gateway= alone). */
 export function siteListQuery(sites: readonly SiteEntry[] | undefined): string {

@@ -1,7 +1,7 @@
 import type { DeskThumbnail, PreviewImage } from '../../protocol/index.js';
 
 /** The desk's tiles show the newest image this small (protocol/desk.ts DeskThumbnail). */
-export const THUMBNAIL_MAX = 96;
+const THUMBNAIL_MAX = 96;
 
 /**
  * The newest image as a tile picture: stored values through the Modality LUT (rescale) and the

@@ -10,7 +10,7 @@ const DEMO_SCANNERS = [
   { id: 'mr-3', site: 'MR-3', tesla: '1.5' },
   { id: 'mr-4', site: 'MR-4', tesla: '3' },
 ] as const;
-export const MAX_DEMO_SCANNERS = DEMO_SCANNERS.length;
+const MAX_DEMO_SCANNERS = DEMO_SCANNERS.length;
 
 export interface DemoScanner {
   site: SiteEntry;

@@ -5,7 +5,7 @@ import { Desk, type DeskTileView } from '../../../main/desk/desk.js';
 import { WorkstationCore } from '../../../main/core/workstation-core.js';
 import { Journal } from '../../../main/journal/journal.js';
 import { join } from 'node:path';
-import { OPEN_EXAM, startTestGateway } from '../../helpers/gateway.js';
+import { OPEN_EXAM, RawClient, startTestGateway } from '../../helpers/gateway.js';
 import { FaultProxy } from '../../helpers/fault-proxy.js';
 import { onsiteGrants, OnsiteClient } from '../../helpers/onsite.js';
 import { ensureTestAccount, testLogin } from '../../helpers/accounts.js';
@@ -231,6 +231,22 @@ describe('Desk: several gateways on one workstation', () => {
     await untilDesk(d, (v) => tileOf(v, 'b').unreadChat === 1);
     d.focus('b');
     expect(tileOf(d.deskView(), 'b').unreadChat).toBe(0);
+  });
+
+  it('raises an operator-loss alarm when another operator holding control at a site loses the link, and a call-lost alarm for the focused call', async () => {
+    const [a, b] = await Promise.all([gateway('MR-A'), gateway('MR-B')]);
+    const d = desk();
+    await d.connectSites({ sites: [site('a', a.url), site('b', b.url)], role: 'operator', ...testLogin('Remote Tech') });
+    await untilDesk(d, (v) => v.tiles.every((t) => t.link === 'connected'));
+    const other = await RawClient.greeted(b.url, 'operator', 'Test Tech');
+    onsites.push(await onsiteGrants(b, 'Test Tech'));
+    other.ws.terminate();
+    const lost = await untilDesk(d, (v) => tileOf(v, 'b').alarms.some((x) => x.kind === 'operator-loss'));
+    expect(tileOf(lost, 'b').alarms.find((x) => x.kind === 'operator-loss')!.text).toContain('Test Tech');
+
+    d.focusedCore.emit('media-health', { health: 'failed', reason: 'no video for 5 s' });
+    const call = await untilDesk(d, (v) => tileOf(v, 'a').alarms.some((x) => x.kind === 'media-lost'));
+    expect(tileOf(call, 'a').alarms.find((x) => x.kind === 'media-lost')).toMatchObject({ seq: null, acknowledged: false });
   });
 
   it('keeps the one-gateway connect working as a desk of one', async () => {

@@ -46,6 +46,12 @@ describe('machine policy loading', () => {
     expect(loaded.policy.updates).toEqual({ enabled: true, url: 'https://updates.hospital.example/larmor/', channel: 'stable' });
   });
 
+  it('reads the desk settings: the concurrent-acquisition limit and the site list', () => {
+    const sites = [{ id: 'mr-1', name: 'MR-1', url: 'wss://mr1.hospital.example/larmor' }];
+    const loaded = loadMachinePolicy(writePolicy({ maxConcurrentAcquisitions: 2, sites }));
+    expect(loaded.policy).toMatchObject({ maxConcurrentAcquisitions: 2, sites });
+  });
+
   it('pins the channel to "latest" when the policy enables updates without naming one', () => {
     const loaded = loadMachinePolicy(writePolicy({ updates: { enabled: true, url: 'https://u.example/' } }));
     expect(loaded.policy.updates?.channel).toBe('latest');
@@ -58,6 +64,8 @@ describe('machine policy loading', () => {
     ['an unknown role', { allowedRoles: ['admin'] }, 'allowedRoles.0'],
     ['a misspelt setting', { allowedGatewayURLs: ['wss://x/'] }, 'allowedGatewayURLs'],
     ['an idle time of zero', { idleSignOutMinutes: 0 }, 'idleSignOutMinutes'],
+    ['more than three concurrent acquisitions', { maxConcurrentAcquisitions: 4 }, 'maxConcurrentAcquisitions'],
+    ['a site list entry without an id', { sites: [{ name: 'MR-1', url: 'wss://mr1/' }] }, 'sites.0.id'],
     ['a pin that is not a SHA-256', { certificatePins: { mr1: ['md5/abc'] } }, 'certificatePins.mr1.0'],
     ['a relative CA bundle path', { trustedCaBundle: 'ca.pem' }, 'trustedCaBundle'],
     ['a CA bundle that does not exist', { trustedCaBundle: '/nonexistent/ca.pem' }, 'trustedCaBundle'],

@@ -5,6 +5,7 @@ import type { SiteEntry } from '../../../protocol/index.js';
 import { signInAt } from '../../helpers/accounts.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { takeScannerCount } from '../../../main/start/demo-scanners.js';
+import { WorkstationCore } from '../../../main/core/workstation-core.js';
 
 const LARMOR = join(import.meta.dirname, '..', '..', '..', 'bin', 'larmor.js');
 
@@ -29,6 +30,11 @@ describe('larmor start with two simulated scanners (the desk demo)', () => {
       expect(out.match(/demo\.operator\s+\S+\s+password:/g)).toHaveLength(1);
       const password = /demo\.operator\s+\S+\s+password: (\S+)/.exec(out)![1]!;
       for (const site of sites) expect((await signInAt(site.url, 'demo.operator', password, 'operator')).status).toBe(200);
+      // The second scanner is a 3 T magnet, as its site name says.
+      const core = new WorkstationCore();
+      await core.connect({ url: sites[1]!.url, role: 'operator', user: 'demo.operator', password });
+      expect(core.view().snapshot!.site).toMatchObject({ name: 'MR-2', scanner: 'Simulated 3 T', fieldStrengthT: 3 });
+      core.disconnect();
     } finally {
       child.kill('SIGINT');
     }
