@@ -7,6 +7,7 @@ import { ErrorCode } from '../../protocol/errors.js';
 import { offlineHealth } from '../../protocol/health.js';
 import type { CommandView, LarmorApi, LogEntry, PreviewImage, WorkstationView } from '../../protocol/api.js';
 import type { ScannerSnapshot } from '../../protocol/scanner.js';
+import type { DeskTile, DeskView } from '../../protocol/desk.js';
 
 export interface FakeScenario {
   role: 'operator' | 'observer';
@@ -14,6 +15,13 @@ export interface FakeScenario {
   disconnected: boolean;
   /** Session on screen but the link to the gateway lost. */
   lost?: boolean;
+  /**
+   * A desk of three scanners: A acquiring (focused, the console above), B idle with its link
+   * lost, C stopped by an emergency stop not yet acknowledged.
+   */
+  desk?: boolean;
+  /** More scanners than fit the window (idle copies after the three), to see the strip scroll. */
+  deskScanners?: number;
 }
 
 export function installFakeLarmor(scenario: FakeScenario): void {
@@ -108,6 +116,8 @@ export function installFakeLarmor(scenario: FakeScenario): void {
     view = {
       ...view,
       link: { ...view.link, status: 'lost', error: { code: ErrorCode.LINK_DOWN, message: 'no heartbeat from the gateway for 6 s; reconnecting' } },
+      // The banner is a function of link health (renderer/src/logic/failover-banner.ts): an outage being reconnected.
+      health: { ...view.health, state: 'reconnecting', since: iso(-2), outageSince: iso(-6), cause: { code: ErrorCode.LINK_DOWN, message: 'no frame for 1020 ms' } },
     };
   }
   const publish = () => stateListeners.forEach((l) => l(view));
@@ -209,7 +219,125 @@ export function installFakeLarmor(scenario: FakeScenario): void {
 
   const stateListeners = new Set<(v: WorkstationView) => void>();
   let counter = 1;
+
+  // The desk: three scanners, the first one the console shows (its snapshot is the one above).
+  // 8-bit grey thumbnails of the phantom: a square FOV, and a rectangular one (head centred, air either side).
+  const thumbnailOf = (width: number, height: number, z: number) => {
+    const size = height * 4;
+    const source = phantom(size, z, 3);
+    const left = Math.floor((width - height) / 2);
+    let grey = '';
+    for (let row = 0; row < height; row++) {
+      for (let col = 0; col < width; col++) {
+        const c = col - left;
+        const v = c < 0 || c >= height ? 0 : source[row * 4 * size + c * 4];
+        grey += String.fromCharCode(Math.max(0, Math.min(255, Math.round((v / 1400) * 255))));
+      }
+    }
+    return btoa(grey);
+  };
+  const siteA = { id: 'st-olav-mr-2', name: 'St. Olav MR-2', url: 'wss://mr2-gateway.stolav.example:8443/larmor' };
+  const siteB = { id: 'levanger-mr-1', name: 'Levanger MR-1', url: 'wss://mr1-gateway.levanger.example:8443/larmor' };
+  const siteC = { id: 'namsos-mr-1', name: 'Namsos MR-1', url: 'wss://mr-gateway.namsos.example:8443/larmor' };
+  let desk: DeskView = {
+    focusedSiteId: siteA.id,
+    maxConcurrentAcquisitions: 1,
+    tiles: [
+      {
+        site: siteA, scanner: 'Larmor simulator 1.5 T', link: 'connected', health: 'healthy', error: null, state: 'acquiring',
+        sequence: { name: 'T2 TSE axial', remainingS: 134 }, onsite: { name: 'Per Lunde', credential: 'level-2-mr-personnel' },
+        controlHolder: 'Ingrid Haugen', youHoldControl: true,
+        thumbnail: { width: 64, height: 64, pixelsBase64: thumbnailOf(64, 64, 0.1), sopInstanceUid: '1.2.826.0.1.3680043.10.543.seq-2.8' },
+        unreadChat: 2, alarms: [],
+      },
+      {
+        site: siteB, scanner: 'Larmor simulator 3 T', link: 'lost', health: 'reconnecting',
+        error: { code: ErrorCode.LINK_DOWN, message: 'no heartbeat from the gateway for 6 s; reconnecting' }, state: 'idle',
+        sequence: null, onsite: null, controlHolder: null, youHoldControl: false, thumbnail: null, unreadChat: 0,
+        alarms: [{ id: 'b-link-1', siteId: siteB.id, kind: 'link-lost', text: 'Link to Levanger MR-1 lost: no heartbeat for 6 s, reconnecting', at: iso(-35), seq: null, acknowledged: false }],
+      },
+      {
+        site: siteC, scanner: 'Larmor simulator 1.5 T', link: 'connected', health: 'degraded', error: null, state: 'aborted',
+        sequence: null, onsite: { name: 'Kari Dahl-Johansen', credential: 'mr-safety-technologist' }, controlHolder: null, youHoldControl: false,
+        // A rectangular field of view, wider than tall: the tile must keep its aspect.
+        thumbnail: { width: 96, height: 64, pixelsBase64: thumbnailOf(96, 64, 0.3), sopInstanceUid: '1.2.3.c.1' },
+        unreadChat: 0,
+        alarms: [{ id: 'c-estop-41', siteId: siteC.id, kind: 'emergency-stop', text: 'Emergency stop by Kari Dahl-Johansen: patient squeezed the call ball', at: iso(-12), seq: 41, acknowledged: false }],
+        // The core adds the site's contingency plans to each tile.
+        ...{
+          plans: [
+            { kind: 'communication-failure', text: 'Onsite finishes the running sequence and starts nothing new. Call the MR control room: +47 7421 5000.', version: 3, updatedAt: iso(-86400 * 12), updatedBy: 'MR physicist Anne Vik' },
+            { kind: 'emergency', text: 'Press the emergency stop, remove the patient from the bore, call the crash team (internal 2222).', version: 1, updatedAt: iso(-86400 * 40), updatedBy: 'MR physicist Anne Vik' },
+          ],
+        },
+      },
+    ],
+  };
+  for (let n = desk.tiles.length + 1; n <= (scenario.deskScanners ?? 0); n++) {
+    const site = { id: `mr-${n}`, name: `Regional MR-${n}`, url: `wss://mr${n}.region.example/larmor` };
+    desk.tiles.push({ ...desk.tiles[0]!, site, state: 'idle', sequence: null, youHoldControl: false, controlHolder: null, thumbnail: null, unreadChat: 0, alarms: [] });
+  }
+  const fullDesk = desk;
+  // Before sign-in every scanner of the list is just not connected yet.
+  if (scenario.disconnected) {
+    desk = { ...desk, tiles: desk.tiles.map((t) => ({ ...t, link: 'disconnected', health: 'offline', error: null, state: null, sequence: null, onsite: null, controlHolder: null, youHoldControl: false, thumbnail: null, unreadChat: 0, alarms: [] })) };
+  }
+  const deskListeners = new Set<(v: DeskView) => void>();
+  const publishDesk = () => deskListeners.forEach((l) => l(desk));
+  const viewA = () => view;
+  const otherView = (tile: DeskTile): WorkstationView => ({
+    link: { ...view.link, status: tile.link, url: tile.site.url, error: tile.error },
+    snapshot: tile.link === 'connected'
+      ? {
+          ...snapshot, site: { name: tile.site.name, scanner: 'Larmor simulator', fieldStrengthT: 1.5 }, state: 'aborted', activeSequenceId: null,
+          exam: { ...snapshot.exam!, patient: { name: 'HANSEN^OLE', id: 'PID-0051190', birthDate: '19620102', sex: 'M', weightKg: 91 }, studyUid: '1.2.3.c' },
+          queue: snapshot.queue.slice(0, 2).map((q, i) => ({ ...q, status: i === 0 ? 'completed' : 'aborted', endReason: i === 0 ? null : 'emergency stop' })),
+          control: { holderSessionId: null, holderName: null },
+        }
+      : null,
+    commands: [],
+    health: offlineHealth(),
+  });
   const api: LarmorApi = {
+    desk: scenario.desk
+      ? {
+            async connect() {
+              desk = fullDesk;
+              view = { ...view, link: { ...view.link, status: 'connected', role: 'operator', name: 'Ingrid Haugen', sessionId: me }, snapshot };
+              stateListeners.forEach((l) => l(view));
+              publishDesk();
+            },
+            async focus(siteId: string) {
+              const tile = desk.tiles.find((t) => t.site.id === siteId);
+              if (!tile) throw new Error('no such scanner');
+              desk = { ...desk, focusedSiteId: siteId };
+              const next = siteId === siteA.id ? viewA() : otherView(tile);
+              stateListeners.forEach((l) => l(next));
+              publishDesk();
+            },
+            async acknowledge(siteId: string, alarmId: string) {
+              desk = {
+                ...desk,
+                tiles: desk.tiles.map((t) => (t.site.id === siteId ? { ...t, alarms: t.alarms.map((a) => (a.id === alarmId ? { ...a, acknowledged: true } : a)) } : t)),
+              };
+              publishDesk();
+            },
+            subscribe(listener: (v: DeskView) => void) {
+              deskListeners.add(listener);
+              listener(desk);
+              return () => deskListeners.delete(listener);
+            },
+          }
+      : {
+          // Without the desk scenario, a desk with no list yet (the one-gateway flow).
+          connect: async () => undefined,
+          focus: async () => undefined,
+          acknowledge: async () => undefined,
+          subscribe(listener: (v: DeskView) => void) {
+            listener({ tiles: [], focusedSiteId: null, maxConcurrentAcquisitions: 1 });
+            return () => undefined;
+          },
+        },
     // No call in the fake: the video panes show that nobody has joined.
     media: { send: async () => undefined, subscribe: () => () => undefined },
     link: {
@@ -275,16 +403,6 @@ export function installFakeLarmor(scenario: FakeScenario): void {
       },
       // The demo's images are all here already: nothing held elsewhere to fetch.
       fetch: async () => ({ queued: 0, unknown: [], code: null, reason: null }),
-    },
-    // A desk of one: the one scanner above, focused.
-    desk: {
-      connect: async () => undefined,
-      focus: async () => undefined,
-      acknowledge: async () => undefined,
-      subscribe(listener) {
-        listener({ tiles: [], focusedSiteId: null, maxConcurrentAcquisitions: 1 });
-        return () => undefined;
-      },
     },
   };
   (window as unknown as { larmor: LarmorApi }).larmor = api;

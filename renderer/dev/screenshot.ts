@@ -7,6 +7,10 @@
  *   /tmp/larmor-ui-lost.png      the session with the link lost
  *   /tmp/larmor-ui-commands.png  after Pause (done), a refused remove and an invalid parameter
  *   /tmp/larmor-ui-chat-hidden.png  the chat folded away and a mark tool picked
+ *   /tmp/larmor-ui-desk.png      a desk of three scanners (A acquiring on the console, B link lost, C emergency stop)
+ *   /tmp/larmor-ui-desk-c.png    the same desk after Ctrl+3 put scanner C on the console, its plans open
+ *   /tmp/larmor-ui-desk-ten.png  ten scanners: the strip scrolls sideways; Ctrl+9 brings the ninth into view
+ *   /tmp/larmor-ui-desk-connect.png  the connect screen with the desk's site list from the shell (?sites=)
  * Run after a build:  npx vite build --config renderer/vite.config.ts && npx tsx renderer/dev/screenshot.ts
  * LARMOR_SHOT_SIZE=1280x800 changes the window size. Any console error or CSP violation in the page fails the run.
  */
@@ -65,6 +69,10 @@ async function main(): Promise<void> {
       ['/tmp/larmor-ui-connect.png', { role: 'operator', disconnected: true }, '[data-testid="connect-submit"]'],
       ['/tmp/larmor-ui-lost.png', { role: 'operator', disconnected: false, lost: true }, '[data-region="failover-banner"][role="alert"]'],
       ['/tmp/larmor-ui-commands.png', { role: 'operator', disconnected: false }, '[data-testid="btn-pause"]'],
+      ['/tmp/larmor-ui-desk.png', { role: 'operator', disconnected: false, desk: true }, '[data-testid="desk-alarm-bar"]'],
+      ['/tmp/larmor-ui-desk-c.png', { role: 'operator', disconnected: false, desk: true }, '[data-testid="desk-tile"]'],
+      ['/tmp/larmor-ui-desk-ten.png', { role: 'operator', disconnected: false, desk: true, deskScanners: 10 }, '[data-testid="desk-tile"]'],
+      ['/tmp/larmor-ui-desk-connect.png', { role: 'operator', disconnected: true, desk: true }, '[data-testid="site-row"]'],
     ];
     for (const [file, scenario, ready] of shots) {
       const [width, height] = (process.env.LARMOR_SHOT_SIZE ?? '1600x900').split('x').map(Number);
@@ -79,6 +87,15 @@ async function main(): Promise<void> {
       await page.addInitScript(`globalThis.offlineHealth = () => (${JSON.stringify(offlineHealth())}); globalThis.ErrorCode = ${JSON.stringify(ErrorCode)};`);
       await page.addInitScript(installFakeLarmor, scenario);
       await page.goto(`${origin}/index.html`);
+      if (scenario.desk && scenario.disconnected) {
+        // The shell passes the desk's site list in ?sites= (as `npm start` does).
+        const sites = [
+          { id: 'st-olav-mr-2', name: 'St. Olav MR-2', url: 'wss://mr2-gateway.stolav.example:8443/larmor' },
+          { id: 'levanger-mr-1', name: 'Levanger MR-1', url: 'wss://mr1-gateway.levanger.example:8443/larmor' },
+          { id: 'namsos-mr-1', name: 'Namsos MR-1', url: 'wss://mr-gateway.namsos.example:8443/larmor' },
+        ];
+        await page.goto(`${origin}/index.html?user=ihaugen&sites=${encodeURIComponent(JSON.stringify(sites))}`);
+      }
       await page.waitForSelector(ready, { timeout: 10_000 }).catch((error: unknown) => {
         throw new Error(`${file}: ${String(error)}\n${problems.join('\n')}`);
       });
@@ -88,6 +105,15 @@ async function main(): Promise<void> {
         // The chat folded away, the arrow tool picked: the footer and the viewport as they then look.
         await page.click('[data-testid="chat-hide"]');
         await page.click('[data-testid="mark-tool-arrow"]');
+      } else if (file.endsWith('desk-ten.png')) {
+        await page.keyboard.press('Control+9');
+        await page.waitForSelector('[data-site-id="mr-9"] [data-focused="true"]');
+      } else if (file.endsWith('desk-c.png')) {
+        await page.keyboard.press('Control+3');
+        await page.waitForSelector('[data-site-id="namsos-mr-1"] [data-focused="true"]');
+        await page.waitForSelector('[data-testid="scanner-state"]');
+        await page.click('[data-site-id="namsos-mr-1"] [data-testid="tile-plans"]');
+        await page.waitForSelector('[data-testid="desk-plans"]');
       } else if (scenario.role === 'operator' && !scenario.disconnected && !scenario.lost) {
         // Select the running sequence so the parameter card is filled, then leave focus on Start.
         await page.click('[data-sequence-id="seq-3"] .queue-select');

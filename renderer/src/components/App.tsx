@@ -4,10 +4,12 @@ import { API_MISSING } from '../store/types.js';
 import { ConnectScreen } from './ConnectScreen.js';
 import { SessionScreen } from './SessionScreen.js';
 import { WindowGate } from './WindowGate.js';
+import { deskHoldsSession } from '../desk/desk-session.js';
 
 export function App({ apiAvailable }: { apiAvailable: boolean }) {
   const status = useApp((s) => s.link.status);
   const hasSnapshot = useApp((s) => s.snapshot !== null);
+  const deskSession = useApp((s) => deskHoldsSession(s.desk));
   if (!apiAvailable) {
     return (
       <main className="fatal" role="alert">
@@ -18,5 +20,5 @@ export function App({ apiAvailable }: { apiAvailable: boolean }) {
       </main>
     );
   }
-  return <WindowGate>{screenFor({ status }, hasSnapshot) === 'session' ? <SessionScreen /> : <ConnectScreen />}</WindowGate>;
+  return <WindowGate>{deskSession || screenFor({ status }, hasSnapshot) === 'session' ? <SessionScreen /> : <ConnectScreen />}</WindowGate>;
 }

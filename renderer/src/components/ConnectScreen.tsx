@@ -1,5 +1,6 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { ConnectRequest } from '../../../protocol/api.js';
+import { DeskConnectRequest } from '../../../protocol/desk.js';
 import { useApp } from '../store/store.js';
 import { presentLinkStatus } from '../logic/link.js';
 import {
@@ -10,6 +11,10 @@ import {
 } from '../logic/connect-defaults.js';
 import { StatusTag } from './StatusTag.js';
 import { allowedChoice, useMachinePolicy } from './use-machine-policy.js';
+import { useSiteList } from '../desk/use-site-list.js';
+import { SiteListEditor } from '../desk/SiteListEditor.js';
+import { initialConnectMode } from '../desk/site-list.js';
+import { presentTileLink } from '../desk/tile-words.js';
 
 function browserStorage(): KeyValueStore | null {
   try {
@@ -24,6 +29,10 @@ export function ConnectScreen() {
   const callError = useApp((s) => s.linkCallError);
   const pending = useApp((s) => s.linkCallPending);
   const connect = useApp((s) => s.connect);
+  const connectDesk = useApp((s) => s.connectDesk);
+  const deskPending = useApp((s) => s.deskCallPending);
+  const deskError = useApp((s) => s.deskCallError);
+  const desk = useApp((s) => s.desk);
   const [defaults] = useState(() => loadConnectDefaults(window.location.search, browserStorage()));
   const [url, setUrl] = useState(defaults.url);
   const [role, setRole] = useState<WorkstationRole>(defaults.role);
@@ -37,16 +46,48 @@ export function ConnectScreen() {
   const policy = useMachinePolicy();
   const allowedUrls = policy?.allowedGatewayUrls ?? null;
   const allowedRoles = policy?.allowedRoles ?? null;
+  // The desk (several scanners, one sign-in) when this shell has one; one gateway URL otherwise.
+  const hasDesk = window.larmor?.desk !== undefined;
+  const siteList = useSiteList(policy, window.location.search, browserStorage());
+  const [modeChoice, setMode] = useState<'desk' | 'single' | null>(null);
+  const mode = !hasDesk ? 'single' : (modeChoice ?? initialConnectMode(window.location.search, siteList.sites.length, siteList.fixedBy !== null));
   useEffect(() => {
     setUrl((current) => allowedChoice(current, allowedUrls));
     setRole((current) => allowedChoice<WorkstationRole>(current, allowedRoles?.filter((r): r is WorkstationRole => r !== 'onsite')));
   }, [allowedUrls, allowedRoles]);
 
-  const connecting = pending || link.status === 'connecting';
+  const connecting = pending || deskPending || link.status === 'connecting';
   const linkError = link.status === 'refused' || link.status === 'lost' || link.status === 'disconnected' ? link.error : null;
+
+  function submitDesk() {
+    const parsed = DeskConnectRequest.safeParse({
+      sites: siteList.sites,
+      role,
+      user: user.trim(),
+      password,
+      ...(totp.trim() !== '' ? { totp: totp.trim() } : {}),
+      ...(token !== '' ? { token } : {}),
+    });
+    if (!parsed.success || user.trim() === '' || password === '') {
+      const issues = parsed.success ? [] : parsed.error.issues.filter((issue) => issue.path[0] !== 'sites' || siteList.sites.length > 0).map((issue) => `${issue.path.join('.') || 'form'}: ${issue.message}`);
+      if (siteList.sites.length === 0) issues.unshift('Add at least one scanner to your desk');
+      if (user.trim() === '') issues.unshift('Enter your user name');
+      if (password === '') issues.unshift('Enter your password');
+      setFormErrors(issues);
+      return;
+    }
+    setFormErrors([]);
+    rememberConnectValues(browserStorage(), { url, role, name: user.trim() });
+    setPassword('');
+    void connectDesk(parsed.data);
+  }
 
   function submit(event: FormEvent) {
     event.preventDefault();
+    if (mode === 'desk') {
+      submitDesk();
+      return;
+    }
     const parsed = ConnectRequest.safeParse({
       url: url.trim(),
       role,
@@ -78,8 +119,22 @@ export function ConnectScreen() {
           </h1>
           <StatusTag presentation={presentLinkStatus(link.status)} testId="link-status" />
         </header>
-        <label htmlFor={ids.url}>Gateway URL</label>
-        {allowedUrls ? (
+        {hasDesk ? (
+          <fieldset className="connect-mode">
+            <legend className="label-like">Connect to</legend>
+            <label>
+              <input type="radio" name="connect-mode" value="desk" checked={mode === 'desk'} onChange={() => setMode('desk')} data-testid="connect-mode-desk" />
+              All scanners on my desk ({siteList.sites.length})
+            </label>
+            <label>
+              <input type="radio" name="connect-mode" value="single" checked={mode === 'single'} onChange={() => setMode('single')} data-testid="connect-mode-single" />
+              One gateway
+            </label>
+          </fieldset>
+        ) : null}
+        {mode === 'desk' ? <SiteListEditor sites={siteList.sites} fixedBy={siteList.fixedBy} onChange={siteList.edit} /> : null}
+        {mode === 'single' ? <label htmlFor={ids.url}>Gateway URL</label> : null}
+        {mode === 'desk' ? null : allowedUrls ? (
           <select id={ids.url} data-testid="connect-url" value={url} onChange={(e) => setUrl(e.target.value)} title="Set by your IT department">
             {allowedUrls.map((allowed) => (
               <option key={allowed} value={allowed}>
@@ -169,7 +224,26 @@ export function ConnectScreen() {
             ))}
           </ul>
         ) : null}
-        {linkError || callError ? (
+        {mode === 'desk' && desk ? (
+          <ul className="desk-site-errors" data-testid="desk-site-errors">
+            {desk.tiles
+              .filter((tile) => tile.error)
+              .map((tile) => (
+                <li key={tile.site.id} className="error-line">
+                  <strong>{tile.site.name}</strong> <span>{presentTileLink(tile).word}</span>
+                  <span className="code">{tile.error!.code}</span>
+                  <span>{tile.error!.message}</span>
+                </li>
+              ))}
+          </ul>
+        ) : null}
+        {mode === 'desk' && deskError ? (
+          <p className="error-line" role="alert" data-testid="connect-error">
+            <span className="code">{deskError.code}</span>
+            <span>{deskError.message}</span>
+          </p>
+        ) : null}
+        {mode === 'single' && (linkError || callError) ? (
           <p className="error-line" role="alert" data-testid="connect-error">
             <span className="status-icon" aria-hidden="true">
               ✕
@@ -180,7 +254,7 @@ export function ConnectScreen() {
         ) : null}
         <div className="connect-actions">
           <button type="submit" className="primary" data-testid="connect-submit" disabled={connecting}>
-            {connecting ? 'Signing in…' : 'Sign in and connect'}
+            {connecting ? 'Signing in…' : mode === 'desk' ? `Sign in to ${siteList.sites.length === 1 ? '1 scanner' : `${siteList.sites.length} scanners`}` : 'Sign in and connect'}
           </button>
           {connecting ? <span className="muted">Waiting for the gateway to check your account and answer the handshake</span> : null}
         </div>

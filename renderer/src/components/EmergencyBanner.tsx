@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { appStore, useApp } from '../store/store.js';
 import { formatClock } from '../logic/format.js';
 import { startAlarmTone } from '../../../base/browser/alarm-tone.js';
+import { deskShowsFocusedEmergency } from '../desk/desk-session.js';
 
 /**
  * An onsite emergency stop, impossible to miss: a full-width red banner with the reason, who
@@ -11,7 +12,9 @@ import { startAlarmTone } from '../../../base/browser/alarm-tone.js';
 export function EmergencyBanner() {
   const emergency = useApp((s) => s.snapshot?.onsite?.lastEmergency ?? null);
   const acknowledgedAt = useApp((s) => s.acknowledgedEmergencyAt);
-  const active = emergency !== null && emergency.at !== acknowledgedAt;
+  // On a desk the alarm bar carries it (with its acknowledgement recorded at the gateway): one alarm, one tone.
+  const onDesk = useApp((s) => deskShowsFocusedEmergency(s.desk));
+  const active = emergency !== null && emergency.at !== acknowledgedAt && !onDesk;
   const [sound, setSound] = useState<string>('silent');
 
   useEffect(() => {

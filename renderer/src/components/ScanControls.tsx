@@ -11,6 +11,7 @@ import {
 } from '../logic/controls.js';
 import { CommandOutcomeView } from './CommandOutcomeView.js';
 import { useControlContext } from './use-control-context.js';
+import { deskStartLimit } from '../desk/desk-start-limit.js';
 
 const ORIGIN = 'scan';
 
@@ -18,6 +19,8 @@ const ORIGIN = 'scan';
 export function ScanControls() {
   const ctx = useControlContext();
   const send = useApp((s) => s.sendCommand);
+  // On a desk, the policy's one-acquisition-at-a-time also holds Start and Resume back.
+  const deskLimitReason = useApp((s) => deskStartLimit(s.desk)?.reason ?? null);
   if (isObserver(ctx.link)) {
     return (
       <div className="panel scan-controls observing" data-testid="observing-badge" role="status">
@@ -30,7 +33,11 @@ export function ScanControls() {
     );
   }
   const next = nextQueued(ctx.snapshot);
-  const start = startAvailability(ctx);
+  const deskLimit: Availability | null = deskLimitReason ? { enabled: false, reason: deskLimitReason } : null;
+  const startHere = startAvailability(ctx);
+  const start = startHere.enabled && deskLimit ? deskLimit : startHere;
+  const resumeHere = resumeAvailability(ctx);
+  const resume = resumeHere.enabled && deskLimit ? deskLimit : resumeHere;
   const button = (testId: string, label: string, availability: Availability, command: ScannerCommand, help: string, className = '') => (
     <button
       type="button"
@@ -48,7 +55,7 @@ export function ScanControls() {
       <div className="button-row">
         {button('btn-start', '▶ Start', start, { name: 'scan.start' }, next ? `Start ${next.name}` : 'Start', 'primary')}
         {button('btn-pause', '❚❚ Pause', pauseAvailability(ctx), { name: 'scan.pause' }, 'Pause the running acquisition')}
-        {button('btn-resume', '▶ Resume', resumeAvailability(ctx), { name: 'scan.resume' }, 'Resume the paused acquisition')}
+        {button('btn-resume', '▶ Resume', resume, { name: 'scan.resume' }, 'Resume the paused acquisition')}
         {button('btn-stop', '■ Stop', stopAvailability(ctx), { name: 'scan.stop' }, 'Stop the acquisition (the series ends here)', 'danger')}
       </div>
       <div className="scan-status-line">

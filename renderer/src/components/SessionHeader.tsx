@@ -4,6 +4,7 @@ import { presentScannerState } from '../logic/scanner-state.js';
 import { StatusTag } from './StatusTag.js';
 import { useLinkHealth } from './FailoverBanner.js';
 import { LinkHealthGraph } from './LinkHealthGraph.js';
+import { deskShown } from '../desk/desk-session.js';
 
 export function SessionHeader() {
   const link = useApp((s) => s.link);
@@ -13,16 +14,20 @@ export function SessionHeader() {
   const timeScale = useApp((s) => s.snapshot?.timeScale ?? 1);
   const disconnect = useApp((s) => s.disconnect);
   const pending = useApp((s) => s.linkCallPending);
+  // On a desk, disconnecting leaves every scanner (the core closes all its links).
+  const onDesk = useApp((s) => deskShown(s.desk));
+  // On a desk the scanner goes by its name on the site list (the gateway's own name is in the tooltip).
+  const deskSiteName = useApp((s) => (deskShown(s.desk) ? (s.desk.tiles.find((t) => t.site.id === s.desk?.focusedSiteId)?.site.name ?? null) : null));
   const linkPresentation = presentLinkStatus(link.status);
   const health = useLinkHealth(); // live RTT/loss graph next to the link indicator (docs/architecture.md "Link health")
 
   return (
     <header className="session-header">
       <span className="brand">Larmor</span>
-      <span className="header-site" title="Site and scanner">
+      <span className="header-site" title={deskSiteName && site ? `${deskSiteName} (the gateway calls itself ${site.name})` : 'Site and scanner'} data-testid="header-site">
         {site ? (
           <>
-            <strong>{site.name}</strong>
+            <strong>{deskSiteName ?? site.name}</strong>
             <span className="sep">/</span>
             {site.scanner}
             <span className="muted"> {site.fieldStrengthT} T</span>
@@ -75,7 +80,7 @@ export function SessionHeader() {
           <span className="muted">as</span> {link.name ?? '—'}
         </span>
         <button type="button" className="small" onClick={() => void disconnect()} disabled={pending} data-testid="disconnect">
-          Disconnect
+          {onDesk ? 'Disconnect all' : 'Disconnect'}
         </button>
       </span>
     </header>

@@ -15,6 +15,9 @@ import { EmergencyBanner } from './EmergencyBanner.js';
 import { useIdleSignOut } from './use-idle-sign-out.js';
 import { ChatPanel } from '../collab/ChatPanel.js';
 import { CollabPanel } from '../collab/CollabPanel.js';
+import { DeskAlarmBar } from '../desk/DeskAlarmBar.js';
+import { DeskStrip } from '../desk/DeskStrip.js';
+import { DeskConsoleWaiting } from '../desk/DeskConsoleWaiting.js';
 
 /** One window for the whole session, laid out as in shared/UI.md. */
 export function SessionScreen() {
@@ -24,6 +27,9 @@ export function SessionScreen() {
   return (
     <div className="session">
       <SessionHeader />
+      {/* The desk (several scanners): alarms from all of them, then one tile each; nothing without a desk. */}
+      <DeskAlarmBar />
+      <DeskStrip />
       <EmergencyBanner />
       <FailoverSlot />
       {hasSnapshot ? (
@@ -50,9 +56,7 @@ export function SessionScreen() {
           </section>
         </div>
       ) : (
-        <p className="waiting panel" role="status">
-          Connected; waiting for the gateway's scanner snapshot.
-        </p>
+        <DeskConsoleWaiting />
       )}
       <footer className={`session-footer with-chat${chatOpen ? '' : ' chat-hidden'}`}>
         <ProgressPanel />

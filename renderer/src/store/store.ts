@@ -8,6 +8,7 @@ import { createLogSlice } from './log-slice.js';
 import { createUiSlice } from './ui-slice.js';
 import { createImagesSlice } from './images-slice.js';
 import { createCollabSlice } from './collab-slice.js';
+import { createDeskSlice } from './desk-slice.js';
 import type { AppState, StoreDeps } from './types.js';
 
 declare global {
@@ -28,6 +29,7 @@ export function createAppStore(deps: StoreDeps): AppStore {
     ...createUiSlice(...a),
     ...createImagesSlice(deps)(...a),
     ...createCollabSlice(deps)(...a),
+    ...createDeskSlice(deps)(...a),
   }));
 }
 

@@ -8,6 +8,7 @@ import type { LogSlice } from './log-slice.js';
 import type { UiSlice } from './ui-slice.js';
 import type { ImagesSlice } from './images-slice.js';
 import type { CollabSlice } from './collab-slice.js';
+import type { DeskSlice } from './desk-slice.js';
 
 /** What the store needs from outside: the window.larmor API (absent outside a shell) and a clock. */
 export interface StoreDeps {
@@ -17,8 +18,7 @@ export interface StoreDeps {
   imageBudgetBytes?: number;
 }
 
-export type AppState = LinkSlice & ScannerSlice & CommandSlice & LogSlice & UiSlice & ImagesSlice
-  & CollabSlice;
+export type AppState = LinkSlice & ScannerSlice & CommandSlice & LogSlice & UiSlice & ImagesSlice & CollabSlice & DeskSlice;
 
 /** zustand slices pattern: every slice sees (and may set) the whole state. */
 export type SliceCreator<T> = StateCreator<AppState, [], [], T>;

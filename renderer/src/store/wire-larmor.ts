@@ -8,8 +8,14 @@ import type { AppStore } from './store.js';
  */
 export function wireLarmor(api: LarmorApi, store: AppStore): Unsubscribe {
   let studyUid: string | null = null;
+  let focusEpoch = store.getState().focusEpoch;
   const unsubscribers = [
     api.state.subscribe((view) => {
+      // Another scanner's exam after a desk focus switch is not a new exam here: the switch already emptied the viewer.
+      if (store.getState().focusEpoch !== focusEpoch) {
+        focusEpoch = store.getState().focusEpoch;
+        studyUid = null;
+      }
       // A new exam starts with an empty viewer: the previous patient's images never sit beside
       // the next patient's, and their memory is released.
       const next = view.snapshot?.exam?.studyUid ?? null;

@@ -1,0 +1,86 @@
+import { useEffect, useMemo, useState } from 'react';
+import { appStore, useApp } from '../store/store.js';
+import { formatClock } from '../logic/format.js';
+import { startAlarmTone } from '../../../base/browser/alarm-tone.js';
+import { alarmDetail, pendingAlarms, presentAlarmKind } from './alarms.js';
+import { deskShown } from './desk-session.js';
+
+/**
+ * Unacknowledged alarms from every scanner on the desk, whichever one is focused: full width,
+ * in the layout (never floating over the scan controls), with the alarm tone until every one is
+ * acknowledged. Acknowledging is recorded at that scanner's gateway.
+ */
+export function DeskAlarmBar() {
+  const desk = useApp((s) => s.desk);
+  const acknowledging = useApp((s) => s.acknowledging);
+  const seen = useApp((s) => s.seenByObserver);
+  const pending = useMemo(() => (deskShown(desk) ? pendingAlarms(desk, seen) : []), [desk, seen]);
+  const active = pending.length > 0;
+  const [sound, setSound] = useState<string>('silent');
+
+  useEffect(() => {
+    if (!active) return;
+    const tone = startAlarmTone(setSound);
+    return () => {
+      tone.stop();
+      setSound('silent');
+    };
+  }, [active]);
+
+  if (!active) return null;
+  const emergency = pending.some((p) => presentAlarmKind(p.alarm.kind).tone === 'emergency');
+  return (
+    <section
+      className={`desk-alarm-bar${emergency ? ' emergency' : ''}`}
+      aria-label="Alarms from your scanners"
+      data-testid="desk-alarm-bar"
+      data-alarm={sound}
+    >
+      <div className="alarm-bar-head" role="alert">
+        <strong>
+          {pending.length === 1 ? '1 alarm' : `${pending.length} alarms`} to acknowledge
+        </strong>
+        {sound === 'suspended' ? <span className="alarm-muted">Alarm sound is blocked by the browser until you click the page.</span> : null}
+        {/* Read out by screen readers whenever the most urgent alarm changes, even if the count does not. */}
+        <span className="sr-only">
+          Most urgent: {presentAlarmKind(pending[0]!.alarm.kind).word} on scanner {pending[0]!.tileIndex + 1}, {pending[0]!.siteName}.
+        </span>
+      </div>
+      <ul className="alarm-list">
+        {pending.map(({ alarm, siteName, tileIndex }) => {
+          const kind = presentAlarmKind(alarm.kind);
+          return (
+            <li key={alarm.id} className={`alarm-row alarm-${kind.tone}`} data-testid="desk-alarm" data-kind={alarm.kind} data-site-id={alarm.siteId}>
+              <span className="alarm-icon" aria-hidden="true">
+                {kind.icon}
+              </span>
+              <strong className="alarm-kind">{kind.word}</strong>
+              <span className="alarm-scanner">
+                Scanner {tileIndex + 1} · {siteName}
+              </span>
+              <span className="alarm-text" data-testid="desk-alarm-text" title={alarm.text}>
+                {alarmDetail(alarm.kind, alarm.text)}
+              </span>
+              <span className="alarm-time mono">at {formatClock(alarm.at)}</span>
+              <span className="alarm-actions">
+                <button type="button" className="small" onClick={() => void appStore.getState().focusScanner(alarm.siteId)} data-testid="desk-alarm-show">
+                  Show<span className="sr-only"> scanner {tileIndex + 1}, {siteName}</span>
+                </button>
+                <button
+                  type="button"
+                  className="small alarm-ack"
+                  disabled={acknowledging[alarm.id] === true}
+                  title={acknowledging[alarm.id] ? 'Waiting for the gateway to record it' : undefined}
+                  onClick={() => void appStore.getState().acknowledgeAlarm(alarm.siteId, alarm.id)}
+                  data-testid="desk-alarm-acknowledge"
+                >
+                  Acknowledge<span className="sr-only">: {kind.word}, {siteName}</span>
+                </button>
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

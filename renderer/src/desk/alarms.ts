@@ -1,0 +1,72 @@
+import type { DeskAlarm, DeskAlarmKind, DeskView } from '../../../protocol/desk.js';
+
+type AlarmBarTone = 'emergency' | 'bad' | 'warn';
+
+export interface AlarmKindPresentation {
+  word: string;
+  icon: string;
+  /** emergency: a red bar (patient safety, someone needs you now); bad: red outline; warn: amber. */
+  tone: AlarmBarTone;
+  /** Lower comes first in the alarm bar. */
+  rank: number;
+}
+
+/**
+ * Highest priority first, as IEC 60601-1-8 orders alarm signals: an emergency stop and a call
+ * for help are about the patient and the onsite staff; the others are about the connection.
+ */
+const KINDS: Record<DeskAlarmKind, AlarmKindPresentation> = {
+  'emergency-stop': { word: 'Emergency stop', icon: '■', tone: 'emergency', rank: 0 },
+  'help-call': { word: 'Call for help', icon: '✆', tone: 'emergency', rank: 1 },
+  'operator-loss': { word: 'Operator link lost', icon: '▲', tone: 'bad', rank: 2 },
+  'link-lost': { word: 'Link lost', icon: '▲', tone: 'bad', rank: 3 },
+  'media-lost': { word: 'Video and audio lost', icon: '◆', tone: 'warn', rank: 4 },
+};
+
+export function presentAlarmKind(kind: DeskAlarmKind): AlarmKindPresentation {
+  return KINDS[kind];
+}
+
+/** An unacknowledged alarm with the scanner it came from. */
+export interface PendingAlarm {
+  alarm: DeskAlarm;
+  siteName: string;
+  /** The scanner's place on the desk, 0-based. */
+  tileIndex: number;
+}
+
+/**
+ * Every unacknowledged alarm on the desk, whichever scanner is focused (less those an observer
+ * has seen in this window, `seenHere`): most urgent kind first,
+ * then the newest of a kind first, then by id so the order never flickers between pushes.
+ */
+export function pendingAlarms(view: DeskView | null, seenHere: Readonly<Record<string, true>> = {}): PendingAlarm[] {
+  if (!view) return [];
+  const pending: PendingAlarm[] = [];
+  view.tiles.forEach((tile, tileIndex) => {
+    for (const alarm of tile.alarms) if (!alarm.acknowledged && !seenHere[alarm.id]) pending.push({ alarm, siteName: tile.site.name, tileIndex });
+  });
+  return pending.sort(
+    (a, b) =>
+      KINDS[a.alarm.kind].rank - KINDS[b.alarm.kind].rank ||
+      instant(b.alarm.at) - instant(a.alarm.at) ||
+      a.alarm.id.localeCompare(b.alarm.id),
+  );
+}
+
+/** ISO times from different gateways may carry different offsets: compare instants, not strings. */
+function instant(iso: string): number {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? 0 : ms;
+}
+
+/**
+ * The alarm's text without a leading repeat of its kind: the gateway writes "EMERGENCY STOP by
+ * Carl Onsite: ...", and the bar already says "Emergency stop" in front of it.
+ */
+export function alarmDetail(kind: DeskAlarmKind, text: string): string {
+  const word = KINDS[kind].word.toLowerCase();
+  if (!text.toLowerCase().startsWith(word)) return text;
+  const rest = text.slice(word.length).replace(/^[\s:,-]+/, '');
+  return rest === '' ? text : rest;
+}

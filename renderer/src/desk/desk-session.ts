@@ -1,0 +1,26 @@
+import type { DeskView } from '../../../protocol/desk.js';
+
+/**
+ * The desk shows (tiles, alarm bar) with two scanners or more. A desk of one, which is what the
+ * one-gateway connect makes, is the console alone, as it always was: its own banners carry its
+ * alarms.
+ */
+export function deskShown(desk: DeskView | null): desk is DeskView {
+  return desk !== null && desk.tiles.length >= 2;
+}
+
+/**
+ * A shown desk keeps the session screen while any scanner on it has a session (connected, or
+ * lost and being reconnected): one site refusing or going down shows on its tile and never takes
+ * the other scanners away. When none is left the window goes back to connect.
+ */
+export function deskHoldsSession(desk: DeskView | null): boolean {
+  return deskShown(desk) && desk.tiles.some((tile) => tile.link === 'connected' || tile.link === 'lost');
+}
+
+/** The focused scanner's emergency stop is on the desk's alarm bar, so the console's own banner stands down. */
+export function deskShowsFocusedEmergency(desk: DeskView | null): boolean {
+  if (!deskShown(desk)) return false;
+  const focused = desk.tiles.find((tile) => tile.site.id === desk.focusedSiteId);
+  return focused !== undefined && focused.alarms.some((alarm) => alarm.kind === 'emergency-stop');
+}
