@@ -9,7 +9,7 @@ export interface ApiError {
   message: string;
 }
 
-export function isRequestName(channel: unknown): channel is IpcRequestName {
+function isRequestName(channel: unknown): channel is IpcRequestName {
   return typeof channel === 'string' && Object.hasOwn(IpcRequests, channel);
 }
 

@@ -90,7 +90,7 @@ export interface LinkView {
   policy: z.infer<typeof LinkPolicy> | null;
 }
 
-export type CommandState = 'pending' | 'done' | 'rejected';
+type CommandState = 'pending' | 'done' | 'rejected';
 
 export interface CommandView {
   id: string;
@@ -127,7 +127,7 @@ export interface WorkstationView {
   collab?: CollabState | null;
 }
 
-export type LogKind = 'link' | 'command' | 'ack' | 'scanner' | 'notice' | 'health' | 'image' | 'error'
+type LogKind = 'link' | 'command' | 'ack' | 'scanner' | 'notice' | 'health' | 'image' | 'error'
   | 'collab';
 
 export interface LogEntry {

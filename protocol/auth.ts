@@ -46,7 +46,7 @@ const SignedInUser = z.object({
   roles: z.array(AccountRole),
   level: AccountLevel.nullable(),
 });
-export type SignedInUser = z.infer<typeof SignedInUser>;
+type SignedInUser = z.infer<typeof SignedInUser>;
 
 export const SignInResponse = z.object({
   /** Signed session credential (a JWT): send it in the hello as `credentials.session`. */

@@ -11,7 +11,6 @@ import { Role } from './roles.js';
  */
 
 const Participant = z.object({ sessionId: z.string(), name: z.string(), role: Role });
-export type CollabParticipant = z.infer<typeof Participant>;
 
 export const MAX_CHAT_CHARS = 1000;
 
@@ -51,13 +50,12 @@ export const Mark = z.object({
 export type Mark = z.infer<typeof Mark>;
 
 /** What may be proposed: queue and parameter changes, never a start or a stop. */
-export const ProposableCommand = ScannerCommand.refine(
+const ProposableCommand = ScannerCommand.refine(
   (c) => c.name === 'sequence.queue' || c.name === 'sequence.edit' || c.name === 'sequence.remove' || c.name === 'sequence.reorder',
   { message: 'only queue and parameter changes may be proposed' },
 );
 
-export const ProposalStatus = z.enum(['pending', 'accepted', 'declined', 'withdrawn']);
-export type ProposalStatus = z.infer<typeof ProposalStatus>;
+const ProposalStatus = z.enum(['pending', 'accepted', 'declined', 'withdrawn']);
 
 export const Proposal = z.object({
   id: z.string(),
@@ -70,7 +68,7 @@ export const Proposal = z.object({
 });
 export type Proposal = z.infer<typeof Proposal>;
 
-export const HandoverStatus = z.enum(['awaiting-onsite', 'done', 'cancelled']);
+const HandoverStatus = z.enum(['awaiting-onsite', 'done', 'cancelled']);
 export const Handover = z.object({
   id: z.string(),
   at: z.string(),
@@ -120,7 +118,6 @@ export const CollabAction = z.discriminatedUnion('name', [
   z.object({ name: z.literal('alarm.acknowledge'), seq: z.number().int().positive() }),
 ]);
 export type CollabAction = z.infer<typeof CollabAction>;
-export type CollabActionName = CollabAction['name'];
 
 /** Answered with an `ack` carrying the same id. */
 export const CollabMessage = z.object({

@@ -30,7 +30,7 @@ export type SiteEntry = z.infer<typeof SiteEntry>;
 
 /** The ACR position asks for one acquisition at a time per remote technologist; sites may allow up to three. */
 export const DEFAULT_MAX_CONCURRENT_ACQUISITIONS = 1;
-export const MAX_CONCURRENT_ACQUISITIONS_LIMIT = 3;
+const MAX_CONCURRENT_ACQUISITIONS_LIMIT = 3;
 export const MaxConcurrentAcquisitions = z.number().int().min(1).max(MAX_CONCURRENT_ACQUISITIONS_LIMIT);
 
 /** Sign in to every site of the list with one account (accounts are kept per gateway; a site that refuses shows it on its tile). */

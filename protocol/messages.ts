@@ -10,7 +10,7 @@ import { MediaJoinMessage, MediaLeaveMessage, MediaStateMessage, MediaRoomMessag
 export { Role } from './roles.js';
 
 /** Client-made command id: unique per workstation, reused verbatim when a command is resent. */
-export const CommandId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/);
+const CommandId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/);
 
 // ---------------------------------------------------------------- client -> gateway
 
@@ -63,8 +63,7 @@ export const CommandStatusMessage = z.object({
 export type CommandStatusMessage = z.infer<typeof CommandStatusMessage>;
 
 /** Application-level heartbeat; the gateway echoes `t` in a pong at once. */
-export const PingMessage = z.object({ type: z.literal('ping'), t: z.number() });
-export type PingMessage = z.infer<typeof PingMessage>;
+const PingMessage = z.object({ type: z.literal('ping'), t: z.number() });
 
 export const ClientMessage = z.discriminatedUnion('type', [
   HelloMessage,
@@ -112,8 +111,7 @@ export const WelcomeMessage = z.object({
 });
 export type WelcomeMessage = z.infer<typeof WelcomeMessage>;
 
-export const RefusedMessage = z.object({ type: z.literal('refused'), code: z.string(), reason: z.string() });
-export type RefusedMessage = z.infer<typeof RefusedMessage>;
+const RefusedMessage = z.object({ type: z.literal('refused'), code: z.string(), reason: z.string() });
 
 export const AckMessage = z.object({
   type: z.literal('ack'),
@@ -159,8 +157,7 @@ export const EventMessage = z.object({
 });
 export type EventMessage = z.infer<typeof EventMessage>;
 
-export const PongMessage = z.object({ type: z.literal('pong'), t: z.number() });
-export type PongMessage = z.infer<typeof PongMessage>;
+const PongMessage = z.object({ type: z.literal('pong'), t: z.number() });
 
 export const ErrorMessage = z.object({
   type: z.literal('error'),

@@ -106,7 +106,7 @@ const ControlState = z.object({
   holderSessionId: z.string().nullable(),
   holderName: z.string().nullable(),
 });
-export type ControlState = z.infer<typeof ControlState>;
+type ControlState = z.infer<typeof ControlState>;
 
 export const Participant = z.object({
   sessionId: z.string(),

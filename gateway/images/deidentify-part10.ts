@@ -5,7 +5,7 @@ import { readPart10, type DataSet } from '../../native-bridge/dicom/index.js';
  * elements an observer would see: Z (zero-length or dummy) or X (remove) in the profile; here
  * every one becomes an all-space value of the same length, which reads back as empty.
  */
-export const OBSERVER_REMOVED_TAGS: readonly number[] = [
+const OBSERVER_REMOVED_TAGS: readonly number[] = [
   0x00080050, // Accession Number (Z)
   0x00100010, // Patient's Name (Z)
   0x00100020, // Patient ID (Z)

@@ -23,7 +23,7 @@ export interface RelayOptions {
 }
 
 /** Why a command's outcome is looked up rather than the command resent. */
-export type LookupWhy = 'earlier-run' | 'too-old';
+type LookupWhy = 'earlier-run' | 'too-old';
 
 /** The reason a command is settled with when the gateway says it never received it. */
 export const NOT_APPLIED_REASON = 'the gateway never received it; it was not applied';

@@ -8,8 +8,8 @@ import type { ShellElectron } from './electron-api.js';
  * origin, and a CSP cannot be sent with them. app://larmor/ is one origin holding only our
  * renderer build, and every response carries the CSP.
  */
-export const APP_SCHEME = 'app';
-export const APP_ORIGIN = 'app://larmor';
+const APP_SCHEME = 'app';
+const APP_ORIGIN = 'app://larmor';
 export const APP_PAGE_URL = `${APP_ORIGIN}/index.html`;
 
 /**
@@ -17,7 +17,7 @@ export const APP_PAGE_URL = `${APP_ORIGIN}/index.html`;
  * (getUserMedia for the video panes needs one); supportFetchAPI: module scripts load through
  * fetch. Not bypassCSP, not corsEnabled, no service workers: nothing the page does not need.
  */
-export const APP_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetchAPI: true } as const;
+const APP_SCHEME_PRIVILEGES = { standard: true, secure: true, supportFetchAPI: true } as const;
 
 /** Must run before the app is ready (Electron registers privileged schemes at startup only). */
 export function registerAppScheme(protocol: ShellElectron['protocol']): void {
@@ -36,7 +36,7 @@ const SECURITY_HEADERS = {
  * (static-files.ts refuses ../ and encoded escapes); anything else 404/405. Every response,
  * errors included, carries the CSP.
  */
-export async function serveAppRequest(request: Request, rendererDir: string): Promise<Response> {
+async function serveAppRequest(request: Request, rendererDir: string): Promise<Response> {
   const url = new URL(request.url);
   if (`${url.protocol}//${url.host}` !== APP_ORIGIN) return new Response('not found\n', { status: 404, headers: { ...SECURITY_HEADERS, 'content-type': 'text/plain' } });
   if (request.method !== 'GET') return new Response(null, { status: 405, headers: SECURITY_HEADERS });

@@ -19,9 +19,9 @@ import type {
   WebFrameMain,
 } from 'electron';
 
-export type { IpcMainInvokeEvent, WebContents, WebFrameMain, BrowserWindowConstructorOptions };
+export type { IpcMainInvokeEvent, WebContents, WebFrameMain };
 
-export type ShellApp = Pick<App, 'whenReady' | 'on' | 'quit' | 'enableSandbox' | 'getVersion' | 'isPackaged'>;
+type ShellApp = Pick<App, 'whenReady' | 'on' | 'quit' | 'enableSandbox' | 'getVersion' | 'isPackaged'>;
 export type ShellWindow = Pick<BrowserWindow, 'webContents' | 'loadURL' | 'once' | 'show'>;
 export type ShellSession = Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler' | 'setDisplayMediaRequestHandler' | 'on'>;
 export type ShellUtilityProcess = Pick<UtilityProcess, 'on' | 'once' | 'kill' | 'pid'>;

@@ -2,7 +2,7 @@ import { bridgeChannel, type PreviewImage } from '../../protocol/index.js';
 import type { ShellElectron, WebContents } from './electron-api.js';
 
 /** The channel the preload receives the page's image port on. */
-export const IMAGE_PORT_CHANNEL = bridgeChannel.imagePort;
+const IMAGE_PORT_CHANNEL = bridgeChannel.imagePort;
 
 export interface ImagePort {
   post(image: PreviewImage): void;

@@ -11,7 +11,7 @@ import { pageOf } from './security-policy.js';
  * runs only when it comes from the main frame of our own window, showing our own page; then
  * its payload is schema-checked by handleApiRequest.
  */
-export function isTrustedSender(event: Pick<IpcMainInvokeEvent, 'senderFrame' | 'sender'>, appPageUrl: string): boolean {
+function isTrustedSender(event: Pick<IpcMainInvokeEvent, 'senderFrame' | 'sender'>, appPageUrl: string): boolean {
   const frame = event.senderFrame;
   if (!frame || frame !== event.sender.mainFrame) return false;
   return pageOf(frame.url) === appPageUrl;

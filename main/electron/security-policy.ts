@@ -9,7 +9,7 @@ export function pageOf(url: string): string {
 }
 
 /** "app://larmor" of "app://larmor/index.html" (Node's URL gives "null" for custom schemes). */
-export function originOf(url: string): string {
+function originOf(url: string): string {
   const match = /^([a-z][a-z0-9+.-]*:\/\/[^/?#]*)/i.exec(url);
   return match ? match[1]!.toLowerCase() : '';
 }

@@ -21,9 +21,9 @@ import {
 import type { MediaClientMessage, MediaGatewayMessage } from '../../protocol/signaling.js';
 import { UnshownImage, readOnsiteImage, type OnsiteImage } from './part10-preview.js';
 
-export type OnsiteLinkStatus = 'connecting' | 'connected' | 'lost' | 'refused';
+type OnsiteLinkStatus = 'connecting' | 'connected' | 'lost' | 'refused';
 
-export interface Notice {
+interface Notice {
   seq: number;
   at: string;
   level: 'info' | 'warning' | 'alarm';

@@ -22,7 +22,7 @@ export function registerTestGateway(gateway: Gateway): void {
   gatewaysByUrl.set(gateway.url, gateway);
 }
 
-export function testGatewayAt(url: string): Gateway | undefined {
+function testGatewayAt(url: string): Gateway | undefined {
   return gatewaysByUrl.get(url);
 }
 
@@ -48,7 +48,7 @@ export async function ensureTestAccount(gateway: Gateway, displayName: string, r
 }
 
 /** Names the existing tests connect with: created with every test gateway. */
-export const COMMON_TEST_PEOPLE = ['Test Tech', 'Remote Tech', 'Onsite Tech', 'Tech', 'Trainer', 'X', 'Crash Tech', 'Someone Else', 'Observer', 'Operator'];
+const COMMON_TEST_PEOPLE = ['Test Tech', 'Remote Tech', 'Onsite Tech', 'Tech', 'Trainer', 'X', 'Crash Tech', 'Someone Else', 'Observer', 'Operator'];
 
 export async function addCommonTestAccounts(gateway: Gateway): Promise<void> {
   for (const name of COMMON_TEST_PEOPLE) await ensureTestAccount(gateway, name);

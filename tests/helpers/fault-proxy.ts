@@ -1,7 +1,7 @@
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 
 /** Epoch ms with sub-ms precision, the clock the health transitions' `atMs` use. */
-export const epochNow = (): number => performance.timeOrigin + performance.now();
+const epochNow = (): number => performance.timeOrigin + performance.now();
 
 export interface LinkConditions {
   /** Fixed one-way delay added to every chunk, each direction. */

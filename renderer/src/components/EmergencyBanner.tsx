@@ -55,7 +55,7 @@ export function EmergencyBanner() {
 }
 
 /** The gateway's reason repeats who pressed it ("emergency stop by NAME (onsite): why"); keep the why. */
-export function spokenReason(reason: string): string {
+function spokenReason(reason: string): string {
   const m = /^emergency stop by .*? \(onsite\)(?::\s*([\s\S]*))?$/.exec(reason);
   return m ? (m[1] ?? '').trim() : reason;
 }

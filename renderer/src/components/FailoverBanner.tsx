@@ -36,7 +36,7 @@ export function FailoverBanner({ health }: { health: HealthView }) {
   return <BannerView content={content} />;
 }
 
-export function BannerView({ content }: { content: FailoverBannerContent }) {
+function BannerView({ content }: { content: FailoverBannerContent }) {
   return (
     <div className={`failover-slot banner failover-banner tone-${content.tone}`} data-region="failover-banner" data-testid="failover-banner" role={content.tone === 'bad' ? 'alert' : 'status'}>
       <span className="status-icon" aria-hidden="true">

@@ -24,7 +24,7 @@ export interface SeriesView {
 export const INITIAL_SERIES_VIEW: SeriesView = { currentSop: null, pinned: false, window: null, invert: false, zoom: 1, panX: 0, panY: 0 };
 
 /** A refused image as the viewport shows it: when, and the `{code, message}` it was refused with. */
-export interface ImageRefusal {
+interface ImageRefusal {
   at: string;
   code: string;
   message: string;

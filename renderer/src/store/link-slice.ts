@@ -11,7 +11,7 @@ export interface LinkSlice {
   disconnect(): Promise<void>;
 }
 
-export const INITIAL_LINK: LinkView = {
+const INITIAL_LINK: LinkView = {
   status: 'disconnected',
   url: null,
   role: null,

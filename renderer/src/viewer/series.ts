@@ -20,7 +20,7 @@ export interface SeriesRecord {
 }
 
 /** Instance Number order (PS3.3 C.7.6.1), the scanner's slice order; arrival order breaks ties. */
-export function compareImages(a: ViewerImage, b: ViewerImage): number {
+function compareImages(a: ViewerImage, b: ViewerImage): number {
   const an = a.meta.instanceNumber;
   const bn = b.meta.instanceNumber;
   if (an !== bn) {
@@ -67,7 +67,7 @@ export function addImage(series: SeriesRecord | undefined, image: ViewerImage): 
 }
 
 /** Strip order: by Series Number (PS3.3 C.7.3.1), series without one after those with, then by first arrival. */
-export function compareSeries(a: SeriesRecord, b: SeriesRecord): number {
+function compareSeries(a: SeriesRecord, b: SeriesRecord): number {
   if (a.number !== b.number) {
     if (a.number === null) return 1;
     if (b.number === null) return -1;
