@@ -205,7 +205,7 @@ export async function run(argv: string[]): Promise<number> {
 /** --site and --field-strength: the simulated scanner's site name and magnet. */
 function simulatedSite(name: string | undefined, fieldStrength: string | undefined): { name: string; scanner: string; fieldStrengthT: number } {
   const tesla = fieldStrength !== undefined && Number(fieldStrength) > 0 && Number(fieldStrength) <= 11.7 ? Number(fieldStrength) : 1.5;
-  return { name: name ?? 'Larmor demo site', scanner: `Simulated ${tesla} T`, fieldStrengthT: tesla };
+  return { name: name ?? 'Larmor demo site', scanner: 'Larmor MR simulator', fieldStrengthT: tesla };
 }
 
 /** LARMOR_DEMO_PASSWORDS (JSON, account name to password): `npm start` gives every gateway the same demo accounts. */

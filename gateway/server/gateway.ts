@@ -176,7 +176,7 @@ export class Gateway {
     }
     this.log = options.log ?? (() => {});
     if (options.auditSyslog) parseSyslogUrl(options.auditSyslog.url); // refuse a bad URL before listening
-    this.site = options.site ?? { name: 'Larmor demo site', scanner: 'Simulated 1.5 T', fieldStrengthT: 1.5 };
+    this.site = options.site ?? { name: 'Larmor demo site', scanner: 'Larmor MR simulator', fieldStrengthT: 1.5 };
     this.policy = { ...DEFAULT_POLICY, ...options.policy };
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 250;
     this.store = new GatewayStore(options.dataFile);
