@@ -86,22 +86,27 @@ export async function run(argv: string[]): Promise<number> {
   if (!(timeScale > 0 && timeScale <= 1000)) return usageError(`--time-scale ${values['time-scale']} must be in (0, 1000]`);
   if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) return usageError('--tls-cert and --tls-key go together');
   const dicomPort = values['dicom-port'] === undefined ? undefined : Number(values['dicom-port']);
-  if (dicomPort !== undefined && !(Number.isInteger(dicomPort) && dicomPort >= 0 && dicomPort <= 65535)) return usageError(`--dicom-port ${values['dicom-port']} is not a port number`);
+  if (dicomPort !== undefined && !(Number.isInteger(dicomPort) && dicomPort >= 0 && dicomPort <= 65535))
+    return usageError(`--dicom-port ${values['dicom-port']} is not a port number`);
   // PS3.8 9.3.1.1: AE titles are 1-16 characters of the default repertoire, no backslash.
-  if (!/^[\x20-\x5b\x5d-\x7e]{1,16}$/.test(values['ae-title']) || values['ae-title'].trim() === '') return usageError('--ae-title must be 1-16 printable characters');
+  if (!/^[\x20-\x5b\x5d-\x7e]{1,16}$/.test(values['ae-title']) || values['ae-title'].trim() === '')
+    return usageError('--ae-title must be 1-16 printable characters');
   const dicomHardening = dicomOptionsFromFlags(values);
   if (dicomHardening instanceof Error) return usageError(dicomHardening.message);
   const iceServers = parseIceServers(values['ice-servers']);
   if (iceServers instanceof Error) return usageError(iceServers.message);
   const operatorLoss = values['operator-loss'];
-  if (operatorLoss !== 'finish' && operatorLoss !== 'pause' && operatorLoss !== 'stop') return usageError(`--operator-loss ${operatorLoss} must be finish, pause or stop`);
+  if (operatorLoss !== 'finish' && operatorLoss !== 'pause' && operatorLoss !== 'stop')
+    return usageError(`--operator-loss ${operatorLoss} must be finish, pause or stop`);
   const graceS = values['control-grace'] === undefined ? undefined : Number(values['control-grace']);
   if (graceS !== undefined && !(graceS >= 0 && graceS <= 3600)) return usageError(`--control-grace ${values['control-grace']} must be 0..3600 seconds`);
   const observerPhi = values['observer-phi'];
   const examImagesMb = values['exam-images-mb'] === undefined ? undefined : Number(values['exam-images-mb']);
-  if (examImagesMb !== undefined && !(examImagesMb >= 1 && examImagesMb <= 65536)) return usageError(`--exam-images-mb ${values['exam-images-mb']} must be 1..65536 MB`);
+  if (examImagesMb !== undefined && !(examImagesMb >= 1 && examImagesMb <= 65536))
+    return usageError(`--exam-images-mb ${values['exam-images-mb']} must be 1..65536 MB`);
   if (observerPhi !== 'none' && observerPhi !== 'full') return usageError(`--observer-phi ${observerPhi} must be none or full`);
-  if (values['audit-syslog'] !== undefined && !/^tls:\/\/.+:\d+\/?$/.test(values['audit-syslog'])) return usageError(`--audit-syslog ${values['audit-syslog']} must be tls://HOST:PORT`);
+  if (values['audit-syslog'] !== undefined && !/^tls:\/\/.+:\d+\/?$/.test(values['audit-syslog']))
+    return usageError(`--audit-syslog ${values['audit-syslog']} must be tls://HOST:PORT`);
   if (Boolean(values['audit-syslog-cert']) !== Boolean(values['audit-syslog-key'])) return usageError('--audit-syslog-cert and --audit-syslog-key go together');
   let sso: OidcConfig | undefined;
   try {
@@ -164,9 +169,16 @@ export async function run(argv: string[]): Promise<number> {
       onsiteFrom,
       allowedOrigins: splitList(values['allow-origin']),
       totpRoles: totpRoles as Role[],
-      sessionPolicy: { ...(sessionHours !== undefined ? { ttlS: sessionHours * 3600 } : {}), ...(idleMinutes !== undefined ? { idleS: idleMinutes * 60 } : {}) },
+      sessionPolicy: {
+        ...(sessionHours !== undefined ? { ttlS: sessionHours * 3600 } : {}),
+        ...(idleMinutes !== undefined ? { idleS: idleMinutes * 60 } : {}),
+      },
       site: values.site || values['field-strength'] ? simulatedSite(values.site, values['field-strength']) : undefined,
-      policy: { ...(values.fallback ? { fallbackInstructions: values.fallback } : {}), ...(graceS !== undefined ? { controlGraceS: graceS } : {}), ...LOSS_WORDS[operatorLoss] },
+      policy: {
+        ...(values.fallback ? { fallbackInstructions: values.fallback } : {}),
+        ...(graceS !== undefined ? { controlGraceS: graceS } : {}),
+        ...LOSS_WORDS[operatorLoss],
+      },
       operatorLossAction: operatorLoss,
       iceServers,
       observerPhi,
@@ -181,7 +193,15 @@ export async function run(argv: string[]): Promise<number> {
         : undefined,
       dicom: dicomPort === undefined ? undefined : { port: dicomPort, host: values.host, aeTitle: values['ae-title'], ...dicomHardening },
       log: (line) => console.log(`[gateway] ${line}`),
-      ...(sso ? { httpRoutes: gatewaySsoRoutes(sso, () => gateway, (line) => console.log(`[gateway] ${line}`)) } : {}),
+      ...(sso
+        ? {
+            httpRoutes: gatewaySsoRoutes(
+              sso,
+              () => gateway,
+              (line) => console.log(`[gateway] ${line}`),
+            ),
+          }
+        : {}),
     });
   } catch (err) {
     const code = codeOf(err);
@@ -191,7 +211,15 @@ export async function run(argv: string[]): Promise<number> {
   if (gateway.imaging?.dicomPort != null) console.log(`DICOM receiver: ${values['ae-title']}@${values.host}:${gateway.imaging.dicomPort}`);
   // Under `npm start` the parent prints it (from the ready message) next to the workstation's address.
   if (!process.send) console.log(`onsite console: ${gateway.onsiteUrl}`);
-  process.send?.({ type: 'gateway-ready', url: gateway.url, port: gateway.port, dicomPort: gateway.imaging?.dicomPort ?? null, onsiteUrl: gateway.onsiteUrl, demoUser: demo.find((a) => a.roles.includes('operator'))?.userId ?? null, ...(demoToParent ? { demoAccounts: demo } : {}) });
+  process.send?.({
+    type: 'gateway-ready',
+    url: gateway.url,
+    port: gateway.port,
+    dicomPort: gateway.imaging?.dicomPort ?? null,
+    onsiteUrl: gateway.onsiteUrl,
+    demoUser: demo.find((a) => a.roles.includes('operator'))?.userId ?? null,
+    ...(demoToParent ? { demoAccounts: demo } : {}),
+  });
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
@@ -240,7 +268,10 @@ function parseIceServers(text: string | undefined): IceServer[] | undefined | Er
 }
 
 function splitList(text: string | undefined): string[] {
-  return (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function usageError(message: string): number {

@@ -1,4 +1,3 @@
-
 const USAGE = `usage: larmor <command> [options]
 
   start                     workstation with an embedded gateway and scanner simulator

@@ -50,7 +50,13 @@ export function requirePixelData(dataset: DataSet, what = 'the object'): void {
 }
 
 export function rleFrameInfo(info: ImageInfo): RleFrameInfo {
-  return { rows: info.rows, columns: info.columns, samplesPerPixel: info.samplesPerPixel, bitsAllocated: info.bitsAllocated, planarConfiguration: info.planarConfiguration };
+  return {
+    rows: info.rows,
+    columns: info.columns,
+    samplesPerPixel: info.samplesPerPixel,
+    bitsAllocated: info.bitsAllocated,
+    planarConfiguration: info.planarConfiguration,
+  };
 }
 
 function single(frame: StoredFrame, uid: string): Uint8Array {

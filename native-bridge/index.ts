@@ -29,10 +29,7 @@ export { typescriptRle } from './rle/typescript-codec.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Source tree (tsx, tests) and compiled tree (dist/native-bridge) both find the one build. */
-const ADDON_CANDIDATES = [
-  resolve(here, 'build/Release/larmor_rle.node'),
-  resolve(here, '../../native-bridge/build/Release/larmor_rle.node'),
-];
+const ADDON_CANDIDATES = [resolve(here, 'build/Release/larmor_rle.node'), resolve(here, '../../native-bridge/build/Release/larmor_rle.node')];
 
 /** Load an addon file as an RleCodec; never throws (a failure is returned as text). */
 export function loadAddonFrom(path: string): { codec?: RleCodec; error?: string } {

@@ -46,7 +46,10 @@ export function toPreviewImages(source: PreviewSource, codecs: ImageCodecs, limi
   const frameCodec = codecs.codecFor(file.transferSyntaxUid);
   const photometric = ds.string(Tag.PhotometricInterpretation);
   if (info.samplesPerPixel !== 1 || (photometric !== 'MONOCHROME1' && photometric !== 'MONOCHROME2')) {
-    throw new LarmorError(ErrorCode.UNSUPPORTED_IMAGE, `${photometric ?? 'unknown'} with ${info.samplesPerPixel} samples per pixel is not a greyscale MR image`);
+    throw new LarmorError(
+      ErrorCode.UNSUPPORTED_IMAGE,
+      `${photometric ?? 'unknown'} with ${info.samplesPerPixel} samples per pixel is not a greyscale MR image`,
+    );
   }
   if (info.bitsAllocated !== 8 && info.bitsAllocated !== 16) {
     throw new LarmorError(ErrorCode.UNSUPPORTED_IMAGE, `${info.bitsAllocated}-bit pixels are not supported by the viewer`);

@@ -24,7 +24,13 @@ function linkDown(message: string): BridgeResult {
 export function webSocketTransport(ws: WebSocketLike): BridgeTransport {
   ws.binaryType = 'arraybuffer';
   const pending = new Map<number, (result: BridgeResult) => void>();
-  const listeners: Record<IpcPushName, Set<(value: unknown) => void>> = { state: new Set(), log: new Set(), image: new Set(), media: new Set(), desk: new Set() };
+  const listeners: Record<IpcPushName, Set<(value: unknown) => void>> = {
+    state: new Set(),
+    log: new Set(),
+    image: new Set(),
+    media: new Set(),
+    desk: new Set(),
+  };
   let nextId = 1;
   let closed = false;
   const opened = new Promise<boolean>((resolve) => {

@@ -60,7 +60,10 @@ export interface LarmorApi {
 export type Unsubscribe = () => void;
 
 export const ConnectRequest = z.object({
-  url: z.string().regex(/^wss?:\/\/[^\s]+$/, 'gateway URL must start with ws:// or wss://').max(512),
+  url: z
+    .string()
+    .regex(/^wss?:\/\/[^\s]+$/, 'gateway URL must start with ws:// or wss://')
+    .max(512),
   role: Role,
   /** Display name before the welcome; the gateway shows the account's name. */
   name: z.string().min(1).max(64).optional(),
@@ -68,12 +71,19 @@ export const ConnectRequest = z.object({
   user: z.string().min(1).max(64).optional(),
   password: z.string().min(1).max(1024).optional(),
   /** Authenticator code, when site policy asks for one. */
-  totp: z.string().regex(/^\d{6}$/, 'the authenticator code is 6 digits').optional(),
+  totp: z
+    .string()
+    .regex(/^\d{6}$/, 'the authenticator code is 6 digits')
+    .optional(),
   token: z.string().max(512).optional(),
   /** A session credential from hospital sign-in (README "Hospital single sign-on"), instead of user and password. */
   session: z.string().min(1).max(4096).optional(),
   /** Another route to the same site (e.g. a backup line), tried when the primary fails. */
-  secondaryUrl: z.string().regex(/^wss?:\/\/[^\s]+$/, 'secondary URL must start with ws:// or wss://').max(512).optional(),
+  secondaryUrl: z
+    .string()
+    .regex(/^wss?:\/\/[^\s]+$/, 'secondary URL must start with ws:// or wss://')
+    .max(512)
+    .optional(),
 });
 export type ConnectRequest = z.infer<typeof ConnectRequest>;
 
@@ -127,8 +137,7 @@ export interface WorkstationView {
   collab?: CollabState | null;
 }
 
-type LogKind = 'link' | 'command' | 'ack' | 'scanner' | 'notice' | 'health' | 'image' | 'error'
-  | 'collab';
+type LogKind = 'link' | 'command' | 'ack' | 'scanner' | 'notice' | 'health' | 'image' | 'error' | 'collab';
 
 export interface LogEntry {
   at: string;

@@ -29,14 +29,21 @@ export const LEVEL_CREDENTIAL: Record<AccountLevel, CredentialLevel> = {
 };
 
 /** Account names: what people type at sign-in and what the users CLI takes. */
-export const UserName = z.string().min(1).max(64).regex(/^[A-Za-z0-9._@-]+$/, 'user names are letters, digits and . _ @ -');
+export const UserName = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._@-]+$/, 'user names are letters, digits and . _ @ -');
 
 export const SignInRequest = z.object({
   user: UserName,
   password: z.string().min(1).max(1024),
   role: Role,
   /** Six-digit code of the authenticator app (RFC 6238), when site policy asks for one. */
-  totp: z.string().regex(/^\d{6}$/).optional(),
+  totp: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
 });
 export type SignInRequest = z.infer<typeof SignInRequest>;
 

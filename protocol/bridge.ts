@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { IpcRequests, type CommandView, type ConnectRequest, type IpcPushName, type IpcRequestName, type LarmorApi, type LogEntry, type PreviewImage, type Unsubscribe, type WorkstationView } from './api.js';
+import {
+  IpcRequests,
+  type CommandView,
+  type ConnectRequest,
+  type IpcPushName,
+  type IpcRequestName,
+  type LarmorApi,
+  type LogEntry,
+  type PreviewImage,
+  type Unsubscribe,
+  type WorkstationView,
+} from './api.js';
 import type { ScannerCommand } from './commands.js';
 import { codeOf, ErrorCode, LarmorError } from './errors.js';
 import type { PolicyView } from './policy.js';

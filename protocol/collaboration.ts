@@ -104,7 +104,12 @@ export type ContingencyPlan = z.infer<typeof ContingencyPlan>;
 
 export const CollabAction = z.discriminatedUnion('name', [
   z.object({ name: z.literal('chat.send'), text: z.string().trim().min(1).max(MAX_CHAT_CHARS) }),
-  z.object({ name: z.literal('mark.add'), sopInstanceUid: z.string().min(1).max(64), shape: MarkShape, points: z.array(ImagePoint).min(2).max(MAX_MARK_POINTS) }),
+  z.object({
+    name: z.literal('mark.add'),
+    sopInstanceUid: z.string().min(1).max(64),
+    shape: MarkShape,
+    points: z.array(ImagePoint).min(2).max(MAX_MARK_POINTS),
+  }),
   /** Clears the marks on one image (every mark, whoever drew it: the image is shared). */
   z.object({ name: z.literal('mark.clear'), sopInstanceUid: z.string().min(1).max(64) }),
   z.object({ name: z.literal('proposal.make'), command: ProposableCommand }),
@@ -122,7 +127,11 @@ export type CollabAction = z.infer<typeof CollabAction>;
 /** Answered with an `ack` carrying the same id. */
 export const CollabMessage = z.object({
   type: z.literal('collab'),
-  id: z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/),
+  id: z
+    .string()
+    .min(8)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/),
   action: CollabAction,
 });
 export type CollabMessage = z.infer<typeof CollabMessage>;

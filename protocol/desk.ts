@@ -16,7 +16,10 @@ import { Role } from './roles.js';
 export const SiteId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'site id: lower-case letters, digits and hyphens, at most 32');
 export type SiteId = z.infer<typeof SiteId>;
 
-const GatewayUrl = z.string().regex(/^wss?:\/\/[^\s]+$/, 'gateway URL must start with ws:// or wss://').max(512);
+const GatewayUrl = z
+  .string()
+  .regex(/^wss?:\/\/[^\s]+$/, 'gateway URL must start with ws:// or wss://')
+  .max(512);
 
 /** One named gateway on the site list (settings, or the machine policy where IT sets one). */
 export const SiteEntry = z.object({
@@ -39,7 +42,10 @@ export const DeskConnectRequest = z.object({
   role: Role,
   user: z.string().min(1).max(64).optional(),
   password: z.string().min(1).max(1024).optional(),
-  totp: z.string().regex(/^\d{6}$/, 'the authenticator code is 6 digits').optional(),
+  totp: z
+    .string()
+    .regex(/^\d{6}$/, 'the authenticator code is 6 digits')
+    .optional(),
   token: z.string().max(512).optional(),
 });
 export type DeskConnectRequest = z.infer<typeof DeskConnectRequest>;

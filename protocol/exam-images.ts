@@ -63,7 +63,11 @@ export type ExamCatalogueMessage = z.infer<typeof ExamCatalogueMessage>;
 export const MAX_FETCH_UIDS = 1000;
 
 /** Client-made fetch id, echoed in the answer. */
-const ImageFetchId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
+const ImageFetchId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/);
 
 /** What to fetch: images by SOP Instance UID, or every image of a series. */
 export const ImageFetchRequest = z.union([

@@ -136,7 +136,6 @@ export interface MediaHealthView {
   since: string;
 }
 
-
 export function offlineHealth(thresholds: HealthThresholds = HEALTH_THRESHOLDS): HealthView {
   return {
     state: 'offline',

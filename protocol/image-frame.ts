@@ -29,7 +29,14 @@ export const ImageFrameHeader = z.object({
    * counts it as new.
    */
   fetched: z.literal(true).optional(),
-  part: z.object({ index: z.number().int().nonnegative(), count: z.number().int().min(2), offset: z.number().int().nonnegative(), total: z.number().int().positive() }).optional(),
+  part: z
+    .object({
+      index: z.number().int().nonnegative(),
+      count: z.number().int().min(2),
+      offset: z.number().int().nonnegative(),
+      total: z.number().int().positive(),
+    })
+    .optional(),
 });
 export type ImageFrameHeader = z.infer<typeof ImageFrameHeader>;
 
@@ -118,7 +125,13 @@ export class ImageChunkAssembler {
       this.pending = { header, bytes: new Uint8Array(part.total), received: 0, next: 0 };
     }
     const pending = this.pending;
-    if (pending === null || pending.header.seq !== header.seq || pending.next !== part.index || part.offset !== pending.received || part.offset + part10.length > pending.bytes.length) {
+    if (
+      pending === null ||
+      pending.header.seq !== header.seq ||
+      pending.next !== part.index ||
+      part.offset !== pending.received ||
+      part.offset + part10.length > pending.bytes.length
+    ) {
       this.pending = null;
       throw new LarmorError(ErrorCode.INVALID_MESSAGE, `image ${header.seq}: part ${part.index + 1} of ${part.count} arrived out of order`);
     }
@@ -127,7 +140,8 @@ export class ImageChunkAssembler {
     pending.next++;
     if (pending.next < part.count) return null;
     this.pending = null;
-    if (pending.received !== pending.bytes.length) throw new LarmorError(ErrorCode.INVALID_MESSAGE, `image ${header.seq}: ${pending.received} of ${pending.bytes.length} bytes arrived`);
+    if (pending.received !== pending.bytes.length)
+      throw new LarmorError(ErrorCode.INVALID_MESSAGE, `image ${header.seq}: ${pending.received} of ${pending.bytes.length} bytes arrived`);
     const { part: _part, ...whole } = pending.header;
     return encodeImageFrame(whole, pending.bytes);
   }

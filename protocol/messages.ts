@@ -10,7 +10,11 @@ import { MediaJoinMessage, MediaLeaveMessage, MediaStateMessage, MediaRoomMessag
 export { Role } from './roles.js';
 
 /** Client-made command id: unique per workstation, reused verbatim when a command is resent. */
-const CommandId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/);
+const CommandId = z
+  .string()
+  .min(8)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/);
 
 // ---------------------------------------------------------------- client -> gateway
 
@@ -81,7 +85,19 @@ export const ClientMessage = z.discriminatedUnion('type', [
   ImageFetchMessage,
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
-export const CLIENT_MESSAGE_TYPES: readonly string[] = ['hello', 'command', 'command.status', 'ping', 'onsite', 'media.join', 'media.leave', 'media.state', 'signal', 'collab', 'image.fetch'];
+export const CLIENT_MESSAGE_TYPES: readonly string[] = [
+  'hello',
+  'command',
+  'command.status',
+  'ping',
+  'onsite',
+  'media.join',
+  'media.leave',
+  'media.state',
+  'signal',
+  'collab',
+  'image.fetch',
+];
 
 // ---------------------------------------------------------------- gateway -> client
 

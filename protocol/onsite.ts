@@ -55,7 +55,11 @@ export type OnsiteAction = z.infer<typeof OnsiteAction>;
 
 export const OnsiteMessage = z.object({
   type: z.literal('onsite'),
-  id: z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/),
+  id: z
+    .string()
+    .min(8)
+    .max(64)
+    .regex(/^[A-Za-z0-9_-]+$/),
   action: OnsiteAction,
 });
 export type OnsiteMessage = z.infer<typeof OnsiteMessage>;
@@ -85,4 +89,3 @@ export const OnsiteStatus = z.object({
   operatorLoss: z.object({ name: z.string(), since: z.string(), controlReturnsAt: z.string() }).nullable(),
 });
 export type OnsiteStatus = z.infer<typeof OnsiteStatus>;
-

@@ -22,4 +22,11 @@ export const PolicyView = z.object({
 export type PolicyView = z.infer<typeof PolicyView>;
 
 /** The view when no policy file exists: nothing restricted. */
-export const UNRESTRICTED_POLICY_VIEW: PolicyView = { allowedGatewayUrls: null, allowedRoles: null, idleSignOutMinutes: null, maxConcurrentAcquisitions: DEFAULT_MAX_CONCURRENT_ACQUISITIONS, sites: null, source: null };
+export const UNRESTRICTED_POLICY_VIEW: PolicyView = {
+  allowedGatewayUrls: null,
+  allowedRoles: null,
+  idleSignOutMinutes: null,
+  maxConcurrentAcquisitions: DEFAULT_MAX_CONCURRENT_ACQUISITIONS,
+  sites: null,
+  source: null,
+};

@@ -55,7 +55,10 @@ export type QueuedSequence = z.infer<typeof QueuedSequence>;
 export const Patient = z.object({
   name: z.string().min(1).max(64),
   id: z.string().min(1).max(64),
-  birthDate: z.string().regex(/^\d{8}$/).nullable(),
+  birthDate: z
+    .string()
+    .regex(/^\d{8}$/)
+    .nullable(),
   sex: z.enum(['M', 'F', 'O']).nullable(),
   weightKg: z.number().min(0.5).max(400).nullable(),
 });
@@ -78,15 +81,7 @@ export type Exam = z.infer<typeof Exam>;
  * ready to start), acquiring, paused, completed / aborted (the last run ended that way and
  * nothing else is queued).
  */
-export const ScannerState = z.enum([
-  'idle',
-  'exam-open',
-  'sequence-queued',
-  'acquiring',
-  'paused',
-  'completed',
-  'aborted',
-]);
+export const ScannerState = z.enum(['idle', 'exam-open', 'sequence-queued', 'acquiring', 'paused', 'completed', 'aborted']);
 export type ScannerState = z.infer<typeof ScannerState>;
 
 export const ProtocolTemplate = z.object({

@@ -50,13 +50,15 @@ export function parseSdpMedia(sdp: string): ParsedSdp {
  */
 export function observerSdpProblem(sdp: string): string | null {
   const { sessionDirections, sections } = parseSdpMedia(sdp);
-  if (sessionDirections.length > 1) return `the session declares ${sessionDirections.length} directions (${sessionDirections.join(', ')}); at most one is allowed`;
+  if (sessionDirections.length > 1)
+    return `the session declares ${sessionDirections.length} directions (${sessionDirections.join(', ')}); at most one is allowed`;
   if (sections.length === 0) return 'the description has no media section';
   for (const [index, section] of sections.entries()) {
     const where = `media section ${index + 1} (m=${section.media})`;
     if (section.media !== 'audio' && section.media !== 'video') return `${where}: observers may only receive audio and video`;
     if (Number.isNaN(section.port)) return `${where}: the m= line has no valid port`;
-    if (section.directions.length > 1) return `${where} declares ${section.directions.length} directions (${section.directions.join(', ')}); exactly one is allowed`;
+    if (section.directions.length > 1)
+      return `${where} declares ${section.directions.length} directions (${section.directions.join(', ')}); exactly one is allowed`;
     const direction = section.directions[0] ?? sessionDirections[0] ?? 'sendrecv';
     if (direction !== 'recvonly' && direction !== 'inactive') return `${where} is ${direction}; observers receive only`;
   }

@@ -26,7 +26,10 @@ function resolvePackage(name, fromDir) {
 export function appDependencies(appManifest = join(root, 'app', 'package.json')) {
   const app = JSON.parse(readFileSync(appManifest, 'utf8'));
   const found = new Map();
-  const queue = [...Object.keys(app.dependencies ?? {}).map((name) => ({ name, from: root, optional: false })), ...Object.keys(app.optionalDependencies ?? {}).map((name) => ({ name, from: root, optional: true }))];
+  const queue = [
+    ...Object.keys(app.dependencies ?? {}).map((name) => ({ name, from: root, optional: false })),
+    ...Object.keys(app.optionalDependencies ?? {}).map((name) => ({ name, from: root, optional: true })),
+  ];
   while (queue.length > 0) {
     const { name, from, optional } = queue.shift();
     const dir = resolvePackage(name, from);

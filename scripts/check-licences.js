@@ -13,7 +13,10 @@ export const COPYLEFT = /^(A?GPL|LGPL|SSPL|EUPL|OSL|MPL|EPL|CDDL|CPAL|CECILL|RPL
 
 /** True when the SPDX expression can be satisfied without a copyleft licence. */
 export function permissive(expression) {
-  const tokens = expression.replace(/[()]/g, (p) => ` ${p} `).trim().split(/\s+/);
+  const tokens = expression
+    .replace(/[()]/g, (p) => ` ${p} `)
+    .trim()
+    .split(/\s+/);
   let i = 0;
   const or = () => {
     let ok = and();

@@ -62,13 +62,19 @@ try {
   let rows = [];
   for (let attempt = 1; attempt <= 3 && rows.length === 0; attempt++) {
     rmSync(csv, { force: true });
-    const result = spawnSync(process.execPath, [cli, '-i', source, '-r', '-e', electronVersion, '-x', 'AvailableSecurityFixesGlobalCheck', '-v', 'false', '-o', csv], { encoding: 'utf8' });
+    const result = spawnSync(
+      process.execPath,
+      [cli, '-i', source, '-r', '-e', electronVersion, '-x', 'AvailableSecurityFixesGlobalCheck', '-v', 'false', '-o', csv],
+      { encoding: 'utf8' },
+    );
     if (result.status !== 0 || !existsSync(csv)) {
       console.error(result.stdout + result.stderr);
       console.error('lint:electron: electronegativity did not run');
       process.exit(2);
     }
-    rows = parseCsv(readFileSync(csv, 'utf8')).filter((r) => r.length >= 5).slice(1);
+    rows = parseCsv(readFileSync(csv, 'utf8'))
+      .filter((r) => r.length >= 5)
+      .slice(1);
   }
   if (rows.length === 0) {
     console.error('lint:electron: electronegativity reported nothing at all three times, not even the justified checks: it did not scan the sources');

@@ -20,7 +20,10 @@ async function notarizeHook(context, env = process.env) {
   if (context.electronPlatformName !== 'darwin') return 'skipped: not macOS';
   const creds = credentials(env);
   if (!creds) {
-    if (env.LARMOR_REQUIRE_NOTARIZATION === '1') throw new Error('notarization required but no Apple credentials in the environment (APPLE_API_KEY/APPLE_API_KEY_ID/APPLE_API_ISSUER or APPLE_ID/APPLE_APP_SPECIFIC_PASSWORD/APPLE_TEAM_ID)');
+    if (env.LARMOR_REQUIRE_NOTARIZATION === '1')
+      throw new Error(
+        'notarization required but no Apple credentials in the environment (APPLE_API_KEY/APPLE_API_KEY_ID/APPLE_API_ISSUER or APPLE_ID/APPLE_APP_SPECIFIC_PASSWORD/APPLE_TEAM_ID)',
+      );
     console.warn('notarize: no Apple credentials in the environment; the app is NOT notarized');
     return 'skipped: no credentials';
   }

@@ -18,7 +18,10 @@ import { appDependencies, root } from './app-dependencies.js';
 const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
 const standIn = mkdtempSync(join(tmpdir(), 'larmor-stand-in-electron-'));
 try {
-  writeFileSync(join(standIn, 'electron'), Buffer.concat([randomBytes(65536), Buffer.from(SENTINEL), Buffer.from([1, 8]), Buffer.from('11111111'), randomBytes(65536)]));
+  writeFileSync(
+    join(standIn, 'electron'),
+    Buffer.concat([randomBytes(65536), Buffer.from(SENTINEL), Buffer.from([1, 8]), Buffer.from('11111111'), randomBytes(65536)]),
+  );
   chmodSync(join(standIn, 'electron'), 0o755);
   writeFileSync(join(standIn, 'version'), '40.8.5');
   writeFileSync(join(standIn, 'LICENSE'), 'stand-in Electron distribution for a packaging dry run\n');
@@ -33,7 +36,11 @@ try {
     mkdirSync(dirname(to), { recursive: true });
     execFileSync('cp', ['-al', join(root, dep.dir), to]);
   }
-  const builder = spawnSync(join(root, 'node_modules', '.bin', 'electron-builder'), ['--config', 'electron-builder.yml', '--linux', 'dir', '--publish', 'never', '-c.npmRebuild=false', `-c.electronDist=${standIn}`], { cwd: root, stdio: 'inherit' });
+  const builder = spawnSync(
+    join(root, 'node_modules', '.bin', 'electron-builder'),
+    ['--config', 'electron-builder.yml', '--linux', 'dir', '--publish', 'never', '-c.npmRebuild=false', `-c.electronDist=${standIn}`],
+    { cwd: root, stdio: 'inherit' },
+  );
   if (builder.status !== 0) process.exit(builder.status ?? 1);
   const verify = spawnSync(process.execPath, [join(root, 'scripts', 'verify-package.js'), join(root, 'out', 'linux-unpacked', 'larmor')], { stdio: 'inherit' });
   console.log('package-dry-run: the binary above is a STAND-IN; this checks packaging, not Electron itself');

@@ -27,7 +27,24 @@ try {
   }
   mkdirSync(join(outFile, '..'), { recursive: true });
   const cli = join(root, 'node_modules', '@cyclonedx', 'cyclonedx-npm', 'bin', 'cyclonedx-npm-cli.js');
-  const result = spawnSync(process.execPath, [existsSync(cli) ? cli : join(root, 'node_modules', '.bin', 'cyclonedx-npm'), '--omit', 'dev', '--spec-version', '1.6', '--output-reproducible', '--mc-type', 'application', '--gather-license-texts', '--output-file', outFile, join(tree, 'package.json')], { cwd: tree, stdio: ['ignore', 'inherit', 'inherit'] });
+  const result = spawnSync(
+    process.execPath,
+    [
+      existsSync(cli) ? cli : join(root, 'node_modules', '.bin', 'cyclonedx-npm'),
+      '--omit',
+      'dev',
+      '--spec-version',
+      '1.6',
+      '--output-reproducible',
+      '--mc-type',
+      'application',
+      '--gather-license-texts',
+      '--output-file',
+      outFile,
+      join(tree, 'package.json'),
+    ],
+    { cwd: tree, stdio: ['ignore', 'inherit', 'inherit'] },
+  );
   if (result.status !== 0) {
     console.error(`sbom: cyclonedx-npm failed (${result.status ?? result.signal})`);
     process.exit(1);

@@ -23,7 +23,11 @@ if (!existsSync(join(dist, 'renderer', 'index.html'))) {
   process.exit(1);
 }
 
-const shipped = (path) => !/\.(map|tsbuildinfo)$/.test(path) && !path.endsWith('.d.ts') && !path.split(sep).some((part) => part === 'tests' || part === '__tests__') && !/\.test\.[cm]?js$/.test(path);
+const shipped = (path) =>
+  !/\.(map|tsbuildinfo)$/.test(path) &&
+  !path.endsWith('.d.ts') &&
+  !path.split(sep).some((part) => part === 'tests' || part === '__tests__') &&
+  !/\.test\.[cm]?js$/.test(path);
 
 mkdirSync(out, { recursive: true });
 rmSync(join(out, 'dist'), { recursive: true, force: true });

@@ -42,7 +42,9 @@ function packagedBinaries() {
 
 const binaries = positionals.length > 0 ? positionals : packagedBinaries();
 if (binaries.length === 0) {
-  console.log(`verify-package: NOT VERIFIED: no packaged ${product} binary under ${config.directories?.output ?? 'out'}/ (run \`npm run dist\` on a machine that can download Electron ${config.electronVersion})`);
+  console.log(
+    `verify-package: NOT VERIFIED: no packaged ${product} binary under ${config.directories?.output ?? 'out'}/ (run \`npm run dist\` on a machine that can download Electron ${config.electronVersion})`,
+  );
   process.exit(values['allow-missing'] ? 0 : 2);
 }
 

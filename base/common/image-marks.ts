@@ -53,9 +53,7 @@ export function isDrawnEnough(points: readonly ImagePoint[], minLength: number):
 
 /** SVG geometry of a mark in image coordinates; `headLength` is the arrow head's length in image pixels. */
 export type MarkDrawing =
-  | { kind: 'arrow'; line: string; head: string }
-  | { kind: 'circle'; cx: number; cy: number; r: number }
-  | { kind: 'freehand'; path: string };
+  { kind: 'arrow'; line: string; head: string } | { kind: 'circle'; cx: number; cy: number; r: number } | { kind: 'freehand'; path: string };
 
 export function markDrawing(shape: MarkShape, points: readonly ImagePoint[], headLength: number): MarkDrawing {
   const [a, b] = [points[0]!, points.at(-1)!];

@@ -32,8 +32,24 @@ const dir = mkdtempSync(join(tmpdir(), 'larmor-bench-audit-'));
 /** A row like the relay writes: a refused command with its id, command and reason. */
 function sampleRow(id: number): ChainedRow {
   const at = new Date(Date.UTC(2026, 0, 1) + id * 250).toISOString();
-  const detail = JSON.stringify({ id: `cmd-${id.toString(36).padStart(8, '0')}`, command: { name: 'scan.pause' }, reason: 'only the control holder may command the scanner' });
-  return [id, at, `session-${id % 97}`, `Tech ${id % 13}`, 'operator', 'command scan.pause', 'rejected', ErrorCode.NOT_CONTROL_HOLDER, detail, `user-${id % 13}`, `10.0.0.${id % 250}`];
+  const detail = JSON.stringify({
+    id: `cmd-${id.toString(36).padStart(8, '0')}`,
+    command: { name: 'scan.pause' },
+    reason: 'only the control holder may command the scanner',
+  });
+  return [
+    id,
+    at,
+    `session-${id % 97}`,
+    `Tech ${id % 13}`,
+    'operator',
+    'command scan.pause',
+    'rejected',
+    ErrorCode.NOT_CONTROL_HOLDER,
+    detail,
+    `user-${id % 13}`,
+    `10.0.0.${id % 250}`,
+  ];
 }
 
 /** Fills a gateway database with ROWS chained rows in one transaction (the store would fsync each). */
@@ -42,7 +58,9 @@ function fill(file: string): void {
   store.close();
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  const insert = db.prepare('INSERT INTO audit (id, at, session_id, actor, role, action, decision, code, detail, user_id, peer, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO audit (id, at, session_id, actor, role, action, decision, code, detail, user_id, peer, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
   db.transaction(() => {
     let prev = GENESIS_HASH;
     for (let id = 1; id <= ROWS; id++) {
@@ -82,7 +100,11 @@ try {
   const read = timed(() => {
     const db = readOnly(file);
     let n = 0;
-    for (const r of db.prepare('SELECT id, at, session_id, actor, role, action, decision, code, detail, user_id, peer, prev_hash, hash FROM audit ORDER BY id').raw().iterate() as IterableIterator<unknown[]>) n += (r[0] as number) > 0 ? 1 : 0;
+    for (const r of db
+      .prepare('SELECT id, at, session_id, actor, role, action, decision, code, detail, user_id, peer, prev_hash, hash FROM audit ORDER BY id')
+      .raw()
+      .iterate() as IterableIterator<unknown[]>)
+      n += (r[0] as number) > 0 ? 1 : 0;
     db.close();
     return n;
   });
@@ -94,7 +116,11 @@ try {
     for (const c of canonical) h.update(c);
     return h.digest('hex');
   });
-  add('reference: plain SHA-256, one stream over the same bytes', stream.ms, `${(canonical.reduce((n, c) => n + Buffer.byteLength(c), 0) / 1e6).toFixed(0)} MB`);
+  add(
+    'reference: plain SHA-256, one stream over the same bytes',
+    stream.ms,
+    `${(canonical.reduce((n, c) => n + Buffer.byteLength(c), 0) / 1e6).toFixed(0)} MB`,
+  );
   const each = timed(() => {
     let prev = GENESIS_HASH;
     for (const c of canonical) prev = createHash('sha256').update(prev).update('\n').update(c).digest('hex');
@@ -111,7 +137,9 @@ try {
   });
   if (!verify.value.ok) throw new Error(`verify failed on the bench database: ${JSON.stringify(verify.value)}`);
   add('verifyAuditChain (in process)', verify.ms, `${verify.value.rows} rows ok`);
-  const cli = timed(() => spawnSync(process.execPath, [join(import.meta.dirname, '../../bin/larmor.js'), 'audit', 'verify', '--data-dir', dataDir], { encoding: 'utf8' }));
+  const cli = timed(() =>
+    spawnSync(process.execPath, [join(import.meta.dirname, '../../bin/larmor.js'), 'audit', 'verify', '--data-dir', dataDir], { encoding: 'utf8' }),
+  );
   add('larmor audit verify (CLI, incl. node start)', cli.ms, cli.value.status === 0 ? 'exit 0' : `exit ${cli.value.status}: ${cli.value.stderr.trim()}`);
   printTable(['measure', 's', 'us/row', 'note'], rows);
 
@@ -137,7 +165,10 @@ try {
   plainDb.close();
   console.log('');
   const line = (name: string, xs: number[]) => [name, String(xs.length), percentile(xs, 50), percentile(xs, 95), percentile(xs, 99), Math.max(...xs)];
-  printTable(['one audit append (synchronous=FULL)', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'], [line('plain INSERT (before the chain)', plainTimes), line('GatewayStore.audit (chained)', chainedTimes)]);
+  printTable(
+    ['one audit append (synchronous=FULL)', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
+    [line('plain INSERT (before the chain)', plainTimes), line('GatewayStore.audit (chained)', chainedTimes)],
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

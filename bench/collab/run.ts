@@ -54,7 +54,15 @@ for (let i = -5; i < RUNS; i++) {
   const before = viewer.view().collab?.marks.length ?? 0;
   const t0 = performance.now();
   const seen = seenBy(viewer, () => (viewer.view().collab?.marks.length ?? 0) > before && viewer.view().collab!.marks.at(-1)!.points[0]![0] === x);
-  const outcome = await drawer.sendCollab({ name: 'mark.add', sopInstanceUid: SOP, shape: 'arrow', points: [[x, 20], [x + 30, 60]] });
+  const outcome = await drawer.sendCollab({
+    name: 'mark.add',
+    sopInstanceUid: SOP,
+    shape: 'arrow',
+    points: [
+      [x, 20],
+      [x + 30, 60],
+    ],
+  });
   if (outcome.state !== 'done') throw new Error(`mark refused: ${JSON.stringify(outcome.error)}`);
   const t1 = performance.now();
   const t2 = await seen;

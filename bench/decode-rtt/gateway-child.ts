@@ -13,7 +13,13 @@ import { makePhantomFrames } from '../rle/mr-phantom.js';
 
 const SIZE = 4096;
 const pixels = makePhantomFrames({ rows: SIZE, columns: SIZE, frames: 1 });
-const encoded = rle.encode(new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength), { rows: SIZE, columns: SIZE, samplesPerPixel: 1, bitsAllocated: 16, planarConfiguration: 0 });
+const encoded = rle.encode(new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength), {
+  rows: SIZE,
+  columns: SIZE,
+  samplesPerPixel: 1,
+  bitsAllocated: 16,
+  planarConfiguration: 0,
+});
 const part10 = (n: number) =>
   writePart10({
     transferSyntaxUid: TransferSyntax.RLELossless,
@@ -32,7 +38,10 @@ let n = 0;
 createInterface({ input: process.stdin }).on('line', (line) => {
   if (line === 'publish') {
     n++;
-    gateway.publishImage({ source: 'c-store', transferSyntaxUid: TransferSyntax.RLELossless, sopInstanceUid: `2.25.4096${n}`, seriesUid: '2.25.4096', imagesInSeries: null }, part10(n));
+    gateway.publishImage(
+      { source: 'c-store', transferSyntaxUid: TransferSyntax.RLELossless, sopInstanceUid: `2.25.4096${n}`, seriesUid: '2.25.4096', imagesInSeries: null },
+      part10(n),
+    );
   }
   if (line === 'exit') void gateway.close().then(() => process.exit(0));
 });

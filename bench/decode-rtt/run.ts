@@ -60,6 +60,8 @@ async function measure(mode: 'main thread' | 'worker pool'): Promise<(string | n
 }
 
 const rows = [await measure('main thread'), await measure('worker pool')];
-console.log(`\npong RTT (ms) seen from the workstation while 4096x4096 16-bit RLE images arrive and decode; ${IMAGES} images per mode; node ${process.version}\n`);
+console.log(
+  `\npong RTT (ms) seen from the workstation while 4096x4096 16-bit RLE images arrive and decode; ${IMAGES} images per mode; node ${process.version}\n`,
+);
 printTable(['decoding on', 'images', 'publish->image p50 ms', 'pings', 'RTT p50', 'RTT p99', 'RTT max'], rows);
 child.stdin!.write('exit\n');

@@ -170,7 +170,15 @@ async function main(): Promise<void> {
       const sop: string = newestFocusedImage;
       const arrived = new Promise<number>((resolve) => markWaiters.set(sop, resolve));
       const t0 = nowMs();
-      const outcome = await firstCore.sendCollab({ name: 'mark.add', sopInstanceUid: sop, shape: 'arrow', points: [[10, 10], [40, 40]] });
+      const outcome = await firstCore.sendCollab({
+        name: 'mark.add',
+        sopInstanceUid: sop,
+        shape: 'arrow',
+        points: [
+          [10, 10],
+          [40, 40],
+        ],
+      });
       if (outcome.state === 'done') markMs.push((await arrived) - t0);
       markWaiters.delete(sop);
       marksSent++;
@@ -186,19 +194,25 @@ async function main(): Promise<void> {
   console.log(`\nbench/desk: ${count} simulated scanners acquiring at once (time scale 10), one workstation desk, ${seconds} s window`);
   console.log(`machine: ${cpus()[0]?.model ?? 'unknown'} x ${cpus().length}, Node ${process.version}; ${new Date().toISOString()}`);
   console.log(`command: npx tsx bench/desk/run.ts --scanners ${count} --seconds ${seconds} --marks ${markCount}\n`);
-  printTable(['measure', 'n', 'p50 ms', 'p99 ms', 'target'], [
-    row('focused preview latency', previewMs, 'p99 <= 50 ms'),
-    row('tile update delay', tileDelayMs, 'p99 <= 1000 ms'),
-    row('mark round trip', markMs, 'p99 <= 200 ms'),
-  ]);
+  printTable(
+    ['measure', 'n', 'p50 ms', 'p99 ms', 'target'],
+    [
+      row('focused preview latency', previewMs, 'p99 <= 50 ms'),
+      row('tile update delay', tileDelayMs, 'p99 <= 1000 ms'),
+      row('mark round trip', markMs, 'p99 <= 200 ms'),
+    ],
+  );
   console.log('');
-  printTable(['workstation', 'value'], [
-    ['CPU (% of one core)', cpuPct],
-    ['RSS max (MiB)', rssMax / 1024 / 1024],
-    ['desk pushes per second', deskPushes / (wall / 1000)],
-    ['images decoded, all scanners, per second', imagesTaken / (wall / 1000)],
-    ['scanners acquiring (min)', String(minAcquiring)],
-  ]);
+  printTable(
+    ['workstation', 'value'],
+    [
+      ['CPU (% of one core)', cpuPct],
+      ['RSS max (MiB)', rssMax / 1024 / 1024],
+      ['desk pushes per second', deskPushes / (wall / 1000)],
+      ['images decoded, all scanners, per second', imagesTaken / (wall / 1000)],
+      ['scanners acquiring (min)', String(minAcquiring)],
+    ],
+  );
 
   watcher.disconnect();
   desk.disconnect();

@@ -71,9 +71,10 @@ function theirs(bytes: Uint8Array): Parsed {
   const chunks: Uint8Array[] = [];
   if (pixel.encapsulatedPixelData) {
     for (let f = 0; f < frames; f++) {
-      const frame = pixel.basicOffsetTable && pixel.basicOffsetTable.length > 0
-        ? dicomParser.readEncapsulatedImageFrame(ds, pixel, f)
-        : dicomParser.readEncapsulatedImageFrame(ds, pixel, f, dicomParser.createJPEGBasicOffsetTable(ds, pixel));
+      const frame =
+        pixel.basicOffsetTable && pixel.basicOffsetTable.length > 0
+          ? dicomParser.readEncapsulatedImageFrame(ds, pixel, f)
+          : dicomParser.readEncapsulatedImageFrame(ds, pixel, f, dicomParser.createJPEGBasicOffsetTable(ds, pixel));
       chunks.push(frame);
     }
   } else {
@@ -103,15 +104,18 @@ function bigFiles(): string[] {
   const rle = join(DATA, 'mr-100MB-rle.dcm');
   if (!existsSync(raw)) {
     const phantom = { rows: 512, columns: 512, frames: 200 };
-    writeFileSync(raw, writePart10({
-      transferSyntaxUid: TransferSyntax.ExplicitVRLittleEndian,
-      elements: [
-        { tag: Tag.SOPClassUID, vr: 'UI', value: '1.2.840.10008.5.1.4.1.1.7.3' },
-        { tag: Tag.SOPInstanceUID, vr: 'UI', value: '2.25.20261129100000' },
-        ...greyImagePixelElements({ rows: phantom.rows, columns: phantom.columns, frames: phantom.frames }),
-        { tag: Tag.PixelData, vr: 'OW', value: makePhantomFrames(phantom) },
-      ],
-    }));
+    writeFileSync(
+      raw,
+      writePart10({
+        transferSyntaxUid: TransferSyntax.ExplicitVRLittleEndian,
+        elements: [
+          { tag: Tag.SOPClassUID, vr: 'UI', value: '1.2.840.10008.5.1.4.1.1.7.3' },
+          { tag: Tag.SOPInstanceUID, vr: 'UI', value: '2.25.20261129100000' },
+          ...greyImagePixelElements({ rows: phantom.rows, columns: phantom.columns, frames: phantom.frames }),
+          { tag: Tag.PixelData, vr: 'OW', value: makePhantomFrames(phantom) },
+        ],
+      }),
+    );
   }
   if (!existsSync(rle)) execFileSync('dcmcrle', ['-q', raw, rle]);
   return [raw, rle];

@@ -22,7 +22,9 @@ import { ensureTestAccount, registerTestGateway } from '../../tests/helpers/acco
 import { mrImage } from '../../tests/helpers/mr-images.js';
 import { percentile, printTable } from '../lib/stats.js';
 
-const { values } = parseArgs({ options: { held: { type: 'string', default: '300' }, live: { type: 'string', default: '60' }, 'interval-ms': { type: 'string', default: '50' } } });
+const { values } = parseArgs({
+  options: { held: { type: 'string', default: '300' }, live: { type: 'string', default: '60' }, 'interval-ms': { type: 'string', default: '50' } },
+});
 const HELD = Number(values.held);
 const LIVE = Number(values.live);
 const INTERVAL_MS = Number(values['interval-ms']);
@@ -79,7 +81,10 @@ const catchUpS = (lastFetchedAt - fetchStart) / 1000;
 const row = (name: string, l: number[]) => [name, l.length, percentile(l, 50), percentile(l, 95), Math.max(...l)];
 printTable(['live images', 'n', 'p50 ms', 'p95 ms', 'max ms'], [row('alone', alone), row(`during a catch-up of ${HELD}`, during)]);
 console.log('');
-printTable(['catch-up', 'images', 'MB', 's', 'images/s', 'MB/s'], [['fetch of every held image', fetchedCount, fetchedBytes / 1e6, catchUpS, fetchedCount / catchUpS, fetchedBytes / 1e6 / catchUpS]]);
+printTable(
+  ['catch-up', 'images', 'MB', 's', 'images/s', 'MB/s'],
+  [['fetch of every held image', fetchedCount, fetchedBytes / 1e6, catchUpS, fetchedCount / catchUpS, fetchedBytes / 1e6 / catchUpS]],
+);
 
 clearInterval(heartbeat);
 joiner.close();

@@ -207,7 +207,18 @@ try {
     const fa = await falseAlarms(gateway);
     printTable(
       ['false-alarm run', 'lost (false alarms)', 'degraded s', 'RTT p50 ms', 'RTT max ms', 'loss limit p50 ms', 'loss limit max ms', 'target'],
-      [[`${DURATION_S} s`, String(fa.lost), fa.degradedMs / 1000, percentile(fa.rtt, 50), Math.max(...fa.rtt), percentile(fa.lostAfter, 50), Math.max(...fa.lostAfter), '0 lost']],
+      [
+        [
+          `${DURATION_S} s`,
+          String(fa.lost),
+          fa.degradedMs / 1000,
+          percentile(fa.rtt, 50),
+          Math.max(...fa.rtt),
+          percentile(fa.lostAfter, 50),
+          Math.max(...fa.lostAfter),
+          '0 lost',
+        ],
+      ],
     );
   }
 } finally {

@@ -73,5 +73,10 @@ const row = (name: string, s: number[]) => [name, String(s.length), percentile(s
 console.log(`SSO sign-in, ${COUNT} sign-ins, real OpenID provider on loopback, ${new Date().toISOString()}`);
 printTable(
   ['step', 'n', 'p50 ms', 'p95 ms', 'max ms'],
-  [row('gateway /auth/oidc/start', start), row('gateway /auth/oidc/callback', callback), row('browser: start -> credential at page', whole), row('browser: start -> first welcome', toWelcome)],
+  [
+    row('gateway /auth/oidc/start', start),
+    row('gateway /auth/oidc/callback', callback),
+    row('browser: start -> credential at page', whole),
+    row('browser: start -> first welcome', toWelcome),
+  ],
 );

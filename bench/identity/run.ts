@@ -23,7 +23,13 @@ const PASSWORD = 'bench password, production cost';
 
 const dir = mkdtempSync(join(tmpdir(), 'larmor-bench-identity-'));
 const gateway = await Gateway.start({ port: 0, dataFile: join(dir, 'gateway', 'gateway.sqlite') });
-gateway.accounts.add({ userId: 'bench.operator', displayName: 'Bench Operator', roles: ['operator', 'observer'], level: null, passwordHash: await hashPassword(PASSWORD) });
+gateway.accounts.add({
+  userId: 'bench.operator',
+  displayName: 'Bench Operator',
+  roles: ['operator', 'observer'],
+  level: null,
+  passwordHash: await hashPassword(PASSWORD),
+});
 
 const signIn: number[] = [];
 const greet: number[] = [];

@@ -36,7 +36,14 @@ async function sample(page: Page, peerRole: 'operator' | 'onsite'): Promise<Samp
   const pane = page.locator(`[data-testid="remote-pane"][data-peer-role="${peerRole}"]`);
   const attrs = await pane.evaluate((el) => ({ ...el.dataset })).catch(() => null);
   if (!attrs || !attrs.fps) return null;
-  return { fps: Number(attrs.fps), kbps: Number(attrs.kbps), lossPct: Number(attrs.lossPct), rttMs: Number(attrs.rttMs), width: Number(attrs.width), height: Number(attrs.height) };
+  return {
+    fps: Number(attrs.fps),
+    kbps: Number(attrs.kbps),
+    lossPct: Number(attrs.lossPct),
+    rttMs: Number(attrs.rttMs),
+    width: Number(attrs.width),
+    height: Number(attrs.height),
+  };
 }
 
 async function firstFrameAt(page: Page, peerRole: 'operator' | 'onsite'): Promise<number> {
@@ -100,7 +107,10 @@ try {
       r.first.toFixed(0),
       res ? `${res.width}x${res.height}` : '-',
       mean(steady.map((x) => x.fps)).toFixed(1),
-      percentile(steady.map((x) => x.fps), 5).toFixed(1),
+      percentile(
+        steady.map((x) => x.fps),
+        5,
+      ).toFixed(1),
       mean(steady.map((x) => x.kbps)).toFixed(0),
       mean(steady.map((x) => x.lossPct)).toFixed(2),
       mean(steady.map((x) => x.rttMs)).toFixed(1),

@@ -126,7 +126,7 @@ async function main(): Promise<void> {
       const t0 = now();
       gateway.imaging!.pipeline.accept(bytes, 'simulator', COUNT);
       const handle = await page.waitForFunction(`window.__painted.get(${JSON.stringify(sopInstanceUid)})`, undefined, { polling: 'raf' });
-      latencies.push((await handle.jsonValue()) as number - t0);
+      latencies.push(((await handle.jsonValue()) as number) - t0);
     }
     const raw = await rawRoundTrips(files[0]!.bytes, COUNT);
     rows.push([`${size}x${size} preview`, COUNT, percentile(latencies, 50), percentile(latencies, 95), percentile(latencies, 99)]);

@@ -30,7 +30,9 @@ for (let done = 0, round = 0; done < cases && failures.length === 0; done += bat
   process.stderr.write(`\r${total} cases`);
 }
 process.stderr.write('\n');
-console.log(`implementations: ${codecs.map((c) => c.implementation).join(', ')}; seed ${seed}; ${total} cases in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+console.log(
+  `implementations: ${codecs.map((c) => c.implementation).join(', ')}; seed ${seed}; ${total} cases in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+);
 console.table(Object.entries(codes).map(([outcome, count]) => ({ outcome, count })));
 if (failures.length > 0) {
   console.log(failures.join('\n'));

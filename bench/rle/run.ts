@@ -80,8 +80,10 @@ async function main(): Promise<void> {
   const pixelFrames = native.frames;
   const decodedBytes = pixelFrames.reduce((sum, frame) => sum + frame.length, 0);
   const compressedBytes = rleFrames.reduce((sum, frame) => sum + frame.length, 0);
-  console.log(`file: ${PHANTOM.frames} frames of ${PHANTOM.rows}x${PHANTOM.columns} 16-bit MR, ${decodedBytes} bytes decoded, ` +
-    `${compressedBytes} bytes RLE (dcmcrle), ratio ${(decodedBytes / compressedBytes).toFixed(2)}; median of ${rounds} rounds`);
+  console.log(
+    `file: ${PHANTOM.frames} frames of ${PHANTOM.rows}x${PHANTOM.columns} 16-bit MR, ${decodedBytes} bytes decoded, ` +
+      `${compressedBytes} bytes RLE (dcmcrle), ratio ${(decodedBytes / compressedBytes).toFixed(2)}; median of ${rounds} rounds`,
+  );
 
   const codecs: RleCodec[] = [typescriptRle];
   const nativeCodec = loadNativeRle();
@@ -124,10 +126,18 @@ async function main(): Promise<void> {
     ['node bin/larmor.js decode', process.execPath, [join(ROOT, 'bin/larmor.js'), 'decode', rle, out]],
     // The command module alone, without the dispatcher's imports: what `larmor decode` costs once
     // main/cli.ts loads its other commands lazily.
-    ['node decode-command.js (alone)', process.execPath, [
-      '--input-type=module', '-e', 'const m = await import(process.argv[1]); process.exit(await m.run(process.argv.slice(2)));',
-      pathToFileURL(join(ROOT, 'dist/main/cli/decode-command.js')).href, rle, out,
-    ]],
+    [
+      'node decode-command.js (alone)',
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        'const m = await import(process.argv[1]); process.exit(await m.run(process.argv.slice(2)));',
+        pathToFileURL(join(ROOT, 'dist/main/cli/decode-command.js')).href,
+        rle,
+        out,
+      ],
+    ],
     ['dcmdrle', 'dcmdrle', [rle, dcmdrleOut]],
   ];
   const seconds = new Map<string, number[]>(commands.map(([name]) => [name, []]));
@@ -141,10 +151,12 @@ async function main(): Promise<void> {
     }
   }
   const dcmdrle = median(seconds.get('dcmdrle')!);
-  console.table(commands.map(([name]) => {
-    const s = median(seconds.get(name)!);
-    return { command: name, 'median s': s.toFixed(3), 'dcmdrle / this': (dcmdrle / s).toFixed(2) };
-  }));
+  console.table(
+    commands.map(([name]) => {
+      const s = median(seconds.get(name)!);
+      return { command: name, 'median s': s.toFixed(3), 'dcmdrle / this': (dcmdrle / s).toFixed(2) };
+    }),
+  );
   const same = Buffer.compare(readFileSync(out), Buffer.from(readPart10(readFileSync(dcmdrleOut)).dataset.get(Tag.PixelData)!.bytes)) === 0;
   console.log(`larmor decode output ${same ? 'equals' : 'DIFFERS FROM'} dcmdrle's Pixel Data`);
   rmSync(out, { force: true });

@@ -62,8 +62,20 @@ export class AccountStore {
   add(account: NewAccount): void {
     const now = new Date().toISOString();
     this.db
-      .prepare('INSERT INTO account (user_id, display_name, roles, level, enabled, password_hash, totp_secret, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(account.userId, account.displayName, account.roles.join(','), account.level, account.enabled === false ? 0 : 1, account.passwordHash, account.totpSecret ?? null, now, now);
+      .prepare(
+        'INSERT INTO account (user_id, display_name, roles, level, enabled, password_hash, totp_secret, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        account.userId,
+        account.displayName,
+        account.roles.join(','),
+        account.level,
+        account.enabled === false ? 0 : 1,
+        account.passwordHash,
+        account.totpSecret ?? null,
+        now,
+        now,
+      );
   }
 
   setEnabled(userId: string, enabled: boolean): boolean {

@@ -70,7 +70,12 @@ export class PasswordSignIn {
     }
     const needsTotp = account.totpSecret !== null || this.policy.totpRoles.includes(request.role);
     if (needsTotp) {
-      if (account.totpSecret === null) return refused(403, ErrorCode.TOTP_REQUIRED, `site policy asks for an authenticator code for ${request.role}, and ${account.userId} has none set up: ask the site administrator`);
+      if (account.totpSecret === null)
+        return refused(
+          403,
+          ErrorCode.TOTP_REQUIRED,
+          `site policy asks for an authenticator code for ${request.role}, and ${account.userId} has none set up: ask the site administrator`,
+        );
       if (request.totp === undefined) return refused(401, ErrorCode.TOTP_REQUIRED, 'enter the 6-digit code from your authenticator app');
       if (!totpMatches(account.totpSecret, request.totp)) {
         this.failed(request.user, peer);
@@ -78,14 +83,31 @@ export class PasswordSignIn {
       }
     }
     if (!account.roles.includes(request.role)) {
-      return refused(403, ErrorCode.ROLE_FORBIDDEN, `the account ${account.userId} may not sign in as ${request.role} (its roles: ${account.roles.join(', ')})`);
+      return refused(
+        403,
+        ErrorCode.ROLE_FORBIDDEN,
+        `the account ${account.userId} may not sign in as ${request.role} (its roles: ${account.roles.join(', ')})`,
+      );
     }
     this.byAccount.succeeded(request.user);
     this.byAddress.succeeded(peer);
     if (check.needsRehash) this.accounts.setPasswordHash(account.userId, await hashPassword(request.password, this.policy.scrypt ?? CURRENT_SCRYPT));
-    const identity: SignedInIdentity = { userId: account.userId, displayName: account.displayName, roles: account.roles, level: account.level, method: needsTotp ? 'password+totp' : 'password' };
+    const identity: SignedInIdentity = {
+      userId: account.userId,
+      displayName: account.displayName,
+      roles: account.roles,
+      level: account.level,
+      method: needsTotp ? 'password+totp' : 'password',
+    };
     const issued = await this.sessions.issueSession(identity, request.role);
-    this.audit({ userId: account.userId, role: request.role, peer, decision: 'accepted', code: null, detail: { method: identity.method, credentialId: issued.credentialId, rehashed: check.needsRehash } });
+    this.audit({
+      userId: account.userId,
+      role: request.role,
+      peer,
+      decision: 'accepted',
+      code: null,
+      detail: { method: identity.method, credentialId: issued.credentialId, rehashed: check.needsRehash },
+    });
     return {
       ok: true,
       status: 200,

@@ -21,7 +21,10 @@ interface Failures {
 export class SignInThrottle {
   private readonly failures = new Map<string, Failures>();
 
-  constructor(private readonly policy: ThrottlePolicy, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly policy: ThrottlePolicy,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Milliseconds until `key` may try again (0: now). */
   waitMs(key: string): number {

@@ -58,13 +58,26 @@ export async function runUsers(argv: string[]): Promise<number> {
   const accounts = new AccountStore(file);
   const store = new GatewayStore(file);
   const audit = (what: string, detail: unknown) =>
-    store.audit({ sessionId: null, actor: `cli:${safeOsUser()}`, role: 'admin', action: `account ${what}`, decision: 'done', code: null, detail: { user: name, ...(detail as object) }, userId: name ?? null, peer: null });
+    store.audit({
+      sessionId: null,
+      actor: `cli:${safeOsUser()}`,
+      role: 'admin',
+      action: `account ${what}`,
+      decision: 'done',
+      code: null,
+      detail: { user: name, ...(detail as object) },
+      userId: name ?? null,
+      peer: null,
+    });
   try {
     switch (action) {
       case 'list': {
         const rows = accounts.list();
         if (rows.length === 0) console.log('no accounts yet: add one with `larmor gateway users add NAME --roles operator`');
-        for (const a of rows) console.log(`${a.userId}\t${a.displayName}\t${a.roles.join(',')}\t${a.level ?? '-'}\t${a.enabled ? 'enabled' : 'disabled'}${a.totpSecret ? '\ttotp' : ''}`);
+        for (const a of rows)
+          console.log(
+            `${a.userId}\t${a.displayName}\t${a.roles.join(',')}\t${a.level ?? '-'}\t${a.enabled ? 'enabled' : 'disabled'}${a.totpSecret ? '\ttotp' : ''}`,
+          );
         return 0;
       }
       case 'add': {
@@ -74,7 +87,14 @@ export async function runUsers(argv: string[]): Promise<number> {
         const password = await readPassword();
         if (password instanceof Error) return fail(password.message);
         const totpSecret = values.totp ? newTotpSecret() : null;
-        accounts.add({ userId: name!, displayName: values['display-name'] ?? name!, roles: roles.roles, level: roles.level, passwordHash: await hashPassword(password), totpSecret });
+        accounts.add({
+          userId: name!,
+          displayName: values['display-name'] ?? name!,
+          roles: roles.roles,
+          level: roles.level,
+          passwordHash: await hashPassword(password),
+          totpSecret,
+        });
         audit('add', { roles: roles.roles, level: roles.level, totp: totpSecret !== null });
         console.log(`added ${name} (${roles.roles.join(', ')}${roles.level ? `, ${roles.level}` : ''})`);
         if (totpSecret) console.log(`authenticator app: ${totpUri(totpSecret, name!)}`);
@@ -117,7 +137,10 @@ export async function runUsers(argv: string[]): Promise<number> {
 function parseRoles(rolesText: string | undefined, levelText: string | undefined): { roles: RoleName[]; level: Level | null } | Error {
   if (!rolesText) return new Error('--roles is required (operator, onsite, observer, admin)');
   const roles: RoleName[] = [];
-  for (const r of rolesText.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const r of rolesText
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const role = AccountRole.safeParse(r);
     if (!role.success) return new Error(`unknown role ${r}: use operator, onsite, observer or admin`);
     if (!roles.includes(role.data)) roles.push(role.data);

@@ -34,5 +34,7 @@ export function canonicalRow(row: ChainedRow): string {
 
 export function rowHash(prevHash: string, row: ChainedRow): string {
   // One update of the joined string: the same bytes as three updates, measurably faster per row.
-  return createHash('sha256').update(`${prevHash}\n${canonicalRow(row)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${prevHash}\n${canonicalRow(row)}`)
+    .digest('hex');
 }

@@ -52,7 +52,9 @@ function verify(dataDir: string): number {
       console.log(`audit chain intact: ${result.rows} rows, last hash ${result.lastHash}`);
       return 0;
     }
-    console.error(`larmor audit: ${ErrorCode.AUDIT_CHAIN_BROKEN}: first broken row ${result.brokenAt ?? '?'}: ${result.reason} (${result.rows} rows before it are intact)`);
+    console.error(
+      `larmor audit: ${ErrorCode.AUDIT_CHAIN_BROKEN}: first broken row ${result.brokenAt ?? '?'}: ${result.reason} (${result.rows} rows before it are intact)`,
+    );
     return 1;
   } finally {
     db.close();

@@ -20,12 +20,16 @@ export function dicomAuditMessage(row: AuditRow, source: AuditSource): string {
   const detail = parseDetail(row.detail);
   const parts: string[] = [];
   parts.push(
-    el('EventIdentification', { EventActionCode: type.action, EventDateTime: row.at, EventOutcomeIndicator: String(outcomeIndicatorOf(row.decision, row.code)) }, [
-      codeEl('EventID', type.eventId),
-      type.eventType ? codeEl('EventTypeCode', type.eventType) : '',
-      // EventOutcomeDescription (DICOM 2019+): the human words of the decision and its code.
-      el('EventOutcomeDescription', {}, [text(`${row.action}: ${row.decision}${row.code ? ` ${row.code}` : ''}`)]),
-    ]),
+    el(
+      'EventIdentification',
+      { EventActionCode: type.action, EventDateTime: row.at, EventOutcomeIndicator: String(outcomeIndicatorOf(row.decision, row.code)) },
+      [
+        codeEl('EventID', type.eventId),
+        type.eventType ? codeEl('EventTypeCode', type.eventType) : '',
+        // EventOutcomeDescription (DICOM 2019+): the human words of the decision and its code.
+        el('EventOutcomeDescription', {}, [text(`${row.action}: ${row.decision}${row.code ? ` ${row.code}` : ''}`)]),
+      ],
+    ),
   );
   if (row.actor !== null || row.userId !== null || row.sessionId !== null) {
     parts.push(
@@ -126,11 +130,13 @@ function text(value: string): string {
 
 /** XML 1.0 2.4: escape markup; drop C0 controls XML cannot carry (they would break the line). */
 export function escapeXml(value: string): string {
-  return value
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\n\r\t]/g, ' ')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
+  return (
+    value
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\n\r\t]/g, ' ')
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+  );
 }

@@ -13,7 +13,8 @@ export class OnsiteNetworks {
       const [address, bits] = cidr.split('/');
       const family = isIP(address ?? '');
       const prefix = Number(bits ?? (family === 6 ? 128 : 32));
-      if (family === 0 || !Number.isInteger(prefix) || prefix < 0 || prefix > (family === 6 ? 128 : 32)) throw new Error(`${cidr} is not a network (CIDR, e.g. 10.20.0.0/16)`);
+      if (family === 0 || !Number.isInteger(prefix) || prefix < 0 || prefix > (family === 6 ? 128 : 32))
+        throw new Error(`${cidr} is not a network (CIDR, e.g. 10.20.0.0/16)`);
       this.list.addSubnet(address!, prefix, family === 6 ? 'ipv6' : 'ipv4');
     }
     this.configured = cidrs.length > 0;

@@ -2,7 +2,15 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
-import { AccountLevel, AccountRole, ErrorCode, Role, type AccountLevel as Level, type AccountRole as RoleName, type Role as LinkRole } from '../../protocol/index.js';
+import {
+  AccountLevel,
+  AccountRole,
+  ErrorCode,
+  Role,
+  type AccountLevel as Level,
+  type AccountRole as RoleName,
+  type Role as LinkRole,
+} from '../../protocol/index.js';
 
 /**
  * Who signed in, however they did (a local account with a password, or the site's identity
@@ -61,7 +69,11 @@ export class SessionCredentials {
   private readonly key: Uint8Array;
   private readonly lastUsed = new Map<string, number>();
 
-  constructor(keyFile: string, readonly policy: SessionPolicy = DEFAULT_SESSION_POLICY, private readonly now: () => number = Date.now) {
+  constructor(
+    keyFile: string,
+    readonly policy: SessionPolicy = DEFAULT_SESSION_POLICY,
+    private readonly now: () => number = Date.now,
+  ) {
     this.key = loadOrCreateKey(keyFile);
   }
 
@@ -106,12 +118,24 @@ export class SessionCredentials {
     const last = this.lastUsed.get(credentialId);
     // A credential issued before a gateway restart has no entry: its expiry still bounds it.
     if (last !== undefined && this.now() - last > this.policy.idleS * 1000) {
-      return { ok: false, code: ErrorCode.CREDENTIAL_IDLE, message: `the session was idle for more than ${Math.round(this.policy.idleS / 60)} min: sign in again` };
+      return {
+        ok: false,
+        code: ErrorCode.CREDENTIAL_IDLE,
+        message: `the session was idle for more than ${Math.round(this.policy.idleS / 60)} min: sign in again`,
+      };
     }
     this.lastUsed.set(credentialId, this.now());
     return {
       ok: true,
-      claims: { credentialId, userId: payload.sub as string, displayName: payload.name, role: role.data, roles: roles.data, level: level.data, method: (payload.amr as SignedInIdentity['method']) ?? 'password' },
+      claims: {
+        credentialId,
+        userId: payload.sub as string,
+        displayName: payload.name,
+        role: role.data,
+        roles: roles.data,
+        level: level.data,
+        method: (payload.amr as SignedInIdentity['method']) ?? 'password',
+      },
     };
   }
 
@@ -122,9 +146,11 @@ export class SessionCredentials {
 }
 
 function refusalFor(err: unknown): VerifiedSession {
-  if (err instanceof joseErrors.JWTExpired) return { ok: false, code: ErrorCode.CREDENTIAL_EXPIRED, message: 'the session credential has expired: sign in again' };
+  if (err instanceof joseErrors.JWTExpired)
+    return { ok: false, code: ErrorCode.CREDENTIAL_EXPIRED, message: 'the session credential has expired: sign in again' };
   if (err instanceof joseErrors.JWTClaimValidationFailed) {
-    if (err.claim === 'aud') return { ok: false, code: ErrorCode.CREDENTIAL_WRONG_AUDIENCE, message: 'the session credential was not issued for this gateway link' };
+    if (err.claim === 'aud')
+      return { ok: false, code: ErrorCode.CREDENTIAL_WRONG_AUDIENCE, message: 'the session credential was not issued for this gateway link' };
     if (err.claim === 'iss') return { ok: false, code: ErrorCode.CREDENTIAL_WRONG_ISSUER, message: 'the session credential was not issued by this gateway' };
   }
   return { ok: false, code: ErrorCode.CREDENTIAL_FORGED, message: 'the session credential is not valid at this gateway: sign in again' };

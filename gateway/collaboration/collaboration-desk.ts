@@ -48,7 +48,10 @@ export class CollaborationDesk {
   private plansVersion = -1;
   private plansCache: ContingencyPlan[] = [];
 
-  constructor(private readonly ctx: GatewayContext, private readonly deps: CollaborationDeps) {
+  constructor(
+    private readonly ctx: GatewayContext,
+    private readonly deps: CollaborationDeps,
+  ) {
     this.studyUid = ctx.scanner.core().exam?.studyUid ?? null;
     this.refreshPlans();
   }
@@ -107,7 +110,10 @@ export class CollaborationDesk {
 
   handle(session: ClientSession, message: CollabMessage): void {
     const { id, action } = message;
-    const refusal = session.role === 'observer' ? { code: ErrorCode.OBSERVER_RECEIVE_ONLY, reason: 'observers are receive-only: chat, marks and proposals are for the operator and onsite staff' } : this.apply(session, action);
+    const refusal =
+      session.role === 'observer'
+        ? { code: ErrorCode.OBSERVER_RECEIVE_ONLY, reason: 'observers are receive-only: chat, marks and proposals are for the operator and onsite staff' }
+        : this.apply(session, action);
     const ack: AckMessage = refusal ? rejected(id, refusal.code, refusal.reason) : { type: 'ack', id, outcome: 'done', code: null, reason: null };
     this.ctx.audit(session, `collab ${action.name}`, ack.outcome, ack.code, { id, action: auditable(action), reason: ack.reason });
     this.ctx.sessions.send(session, ack);
@@ -140,7 +146,13 @@ export class CollaborationDesk {
   }
 
   private chat(session: ClientSession, text: string): null {
-    const entry: ChatEntry = { id: randomUUID(), at: new Date().toISOString(), studyUid: this.studyUid, from: { name: session.name!, role: session.role! }, text };
+    const entry: ChatEntry = {
+      id: randomUUID(),
+      at: new Date().toISOString(),
+      studyUid: this.studyUid,
+      from: { name: session.name!, role: session.role! },
+      text,
+    };
     this.ctx.store.collaboration.addChat(entry);
     this.deps.publish({ kind: 'chat', entry });
     return null;
@@ -151,8 +163,16 @@ export class CollaborationDesk {
       return { code: ErrorCode.MARK_UNKNOWN_IMAGE, reason: `image ${action.sopInstanceUid} was never sent by this gateway` };
     }
     const marks = this.marks.get(action.sopInstanceUid) ?? [];
-    if (marks.length >= MAX_MARKS_PER_IMAGE) return { code: ErrorCode.MARK_LIMIT, reason: `an image holds at most ${MAX_MARKS_PER_IMAGE} marks: clear some first` };
-    const mark: Mark = { id: randomUUID(), at: new Date().toISOString(), sopInstanceUid: action.sopInstanceUid, shape: action.shape, points: action.points, by: { name: session.name!, role: session.role! } };
+    if (marks.length >= MAX_MARKS_PER_IMAGE)
+      return { code: ErrorCode.MARK_LIMIT, reason: `an image holds at most ${MAX_MARKS_PER_IMAGE} marks: clear some first` };
+    const mark: Mark = {
+      id: randomUUID(),
+      at: new Date().toISOString(),
+      sopInstanceUid: action.sopInstanceUid,
+      shape: action.shape,
+      points: action.points,
+      by: { name: session.name!, role: session.role! },
+    };
     this.marks.set(action.sopInstanceUid, [...marks, mark]);
     this.deps.publish({ kind: 'marks', sopInstanceUid: action.sopInstanceUid, marks: this.marks.get(action.sopInstanceUid)! });
     return null;
@@ -193,7 +213,8 @@ export class CollaborationDesk {
     }
     // Applied as the holder's own command: control, the safety rules and exactly-once all apply.
     const ack = this.deps.applyAs(session, `proposal-${proposal.id}`.slice(0, 64), proposal.command);
-    const note = ack?.outcome === 'done' ? `accepted by ${session.name}` : `accepted by ${session.name}, but the scanner refused it: ${ack?.reason ?? 'no outcome'}`;
+    const note =
+      ack?.outcome === 'done' ? `accepted by ${session.name}` : `accepted by ${session.name}, but the scanner refused it: ${ack?.reason ?? 'no outcome'}`;
     this.settle(proposal, 'accepted', session.name!, note);
     return null;
   }
@@ -216,7 +237,8 @@ export class CollaborationDesk {
     if (!holder) return { code: ErrorCode.NO_CONTROL_HOLDER, reason: 'nobody holds scanner control' };
     if (holder.sessionId !== session.id) return { code: ErrorCode.NOT_CONTROL_HOLDER, reason: 'only the control holder hands control over' };
     const target = this.ctx.sessions.get(toSessionId);
-    if (target?.role !== 'operator' || target.id === session.id) return { code: ErrorCode.NO_SUCH_OPERATOR, reason: 'control goes only to another connected remote operator' };
+    if (target?.role !== 'operator' || target.id === session.id)
+      return { code: ErrorCode.NO_SUCH_OPERATOR, reason: 'control goes only to another connected remote operator' };
     if (this.handover?.status === 'awaiting-onsite') this.endHandover('cancelled', 'replaced by a new handover');
     this.handover = {
       id: randomUUID(),
@@ -233,7 +255,8 @@ export class CollaborationDesk {
 
   private confirmHandover(session: ClientSession, handoverId: string): Refusal | null {
     const h = this.handover;
-    if (!h || h.id !== handoverId || h.status !== 'awaiting-onsite') return { code: ErrorCode.UNKNOWN_HANDOVER, reason: 'no handover awaiting confirmation with that id' };
+    if (!h || h.id !== handoverId || h.status !== 'awaiting-onsite')
+      return { code: ErrorCode.UNKNOWN_HANDOVER, reason: 'no handover awaiting confirmation with that id' };
     if (session.role !== 'onsite' || this.deps.checkedInOnsite() !== session.id) {
       return { code: ErrorCode.NOT_CHECKED_IN, reason: 'only the checked-in onsite person confirms a handover (onsite grants control)' };
     }
@@ -248,7 +271,8 @@ export class CollaborationDesk {
 
   private cancelHandover(session: ClientSession, handoverId: string): Refusal | null {
     const h = this.handover;
-    if (!h || h.id !== handoverId || h.status !== 'awaiting-onsite') return { code: ErrorCode.UNKNOWN_HANDOVER, reason: 'no handover awaiting confirmation with that id' };
+    if (!h || h.id !== handoverId || h.status !== 'awaiting-onsite')
+      return { code: ErrorCode.UNKNOWN_HANDOVER, reason: 'no handover awaiting confirmation with that id' };
     const involved = session.id === h.from.sessionId || session.id === h.to.sessionId || session.role === 'onsite';
     if (!involved) return { code: ErrorCode.ROLE_FORBIDDEN, reason: 'only the two operators or onsite staff cancel a handover' };
     this.endHandover('cancelled', `cancelled by ${session.name}`);

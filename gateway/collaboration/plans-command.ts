@@ -44,7 +44,15 @@ export async function runPlans(argv: string[], stdin: NodeJS.ReadableStream = pr
       const text = (await readAll(stdin)).trim();
       if (text.length > MAX_PLAN_CHARS) return usage(`a plan holds at most ${MAX_PLAN_CHARS} characters (this one has ${text.length})`);
       const plan = store.collaboration.setPlan(kind.data, text, by);
-      store.audit({ sessionId: null, actor: by, role: 'admin', action: 'contingency plan', decision: `version ${plan.version}`, code: null, detail: { kind: plan.kind, chars: text.length } });
+      store.audit({
+        sessionId: null,
+        actor: by,
+        role: 'admin',
+        action: 'contingency plan',
+        decision: `version ${plan.version}`,
+        code: null,
+        detail: { kind: plan.kind, chars: text.length },
+      });
       console.log(`${CONTINGENCY_WORDS[plan.kind]}: version ${plan.version} saved`);
       return 0;
     }

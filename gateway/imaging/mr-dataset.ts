@@ -176,12 +176,7 @@ export function mrImageElements(a: MrImageAttributes): DicomElement[] {
     ts(0x00181312, 'CS', 'COL'),
     ts(0x00181314, 'DS', ds(a.flipAngleDeg)),
     ts(0x00185100, 'CS', 'HFS'),
-    ...(a.bValue !== null
-      ? [
-          ts(0x00189075, 'CS', a.bValue > 0 ? 'ISOTROPIC' : 'NONE'),
-          ts(0x00189087, 'FD', a.bValue),
-        ]
-      : []),
+    ...(a.bValue !== null ? [ts(0x00189075, 'CS', a.bValue > 0 ? 'ISOTROPIC' : 'NONE'), ts(0x00189087, 'FD', a.bValue)] : []),
     // General Study/Series/Image identification.
     ts(0x0020000d, 'UI', a.studyUid),
     ts(0x0020000e, 'UI', a.seriesUid),
@@ -196,11 +191,7 @@ export function mrImageElements(a: MrImageAttributes): DicomElement[] {
     ts(0x00201002, 'IS', String(a.imagesInAcquisition)),
     ts(0x00201040, 'LO', ''),
     ts(0x00201041, 'DS', ds(a.sliceLocationMm)),
-    ts(
-      0x00204000,
-      'LT',
-      `SIMULATED IMAGE - NOT FOR DIAGNOSTIC USE${a.bValue !== null ? ` - b=${a.bValue} s/mm2` : ''}`,
-    ),
+    ts(0x00204000, 'LT', `SIMULATED IMAGE - NOT FOR DIAGNOSTIC USE${a.bValue !== null ? ` - b=${a.bValue} s/mm2` : ''}`),
     // Image Pixel (C.7.6.3): 16-bit words holding 12-bit unsigned values.
     ...greyImagePixelElements({ rows: a.rows, columns: a.columns, bitsStored: 12 }),
     ts(0x00280030, 'DS', [ds(a.rowSpacingMm), ds(a.columnSpacingMm)]),

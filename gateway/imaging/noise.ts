@@ -32,13 +32,7 @@ export function addRicianNoise(signal: Float32Array, sigma: number, random: Rand
  * 1986;13:320-324; Macovski A, Magn Reson Med 1996;36:494-497). Calibrated so that a
  * 256x256, 230 mm, 5 mm, 1-average acquisition has sigma = 1.2% of water.
  */
-export function noiseSigma(opts: {
-  pixelSpacingMm: number;
-  sliceThicknessMm: number;
-  rows: number;
-  columns: number;
-  averages: number;
-}): number {
+export function noiseSigma(opts: { pixelSpacingMm: number; sliceThicknessMm: number; rows: number; columns: number; averages: number }): number {
   const refVoxel = (230 / 256) ** 2 * 5;
   const refSamples = 256 * 256;
   const voxel = opts.pixelSpacingMm ** 2 * opts.sliceThicknessMm;

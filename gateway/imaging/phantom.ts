@@ -293,16 +293,11 @@ function paintCortexAndWhiteMatter(p: SlicePainter): void {
       // Sulci lean and curve with depth; the lean varies smoothly around the brain.
       const lean = 2.4 * Math.sin(5 * theta + zMm / 17) * (depthFromSurface / 10) ** 1.3;
       const phase =
-        SULCI_PER_TURN * theta +
-        2.2 * Math.sin(3 * theta + zMm / 23) +
-        1.1 * Math.sin(7 * theta - zMm / 11) +
-        zMm / 9 +
-        (depthFromSurface > 0 ? lean : 0);
+        SULCI_PER_TURN * theta + 2.2 * Math.sin(3 * theta + zMm / 23) + 1.1 * Math.sin(7 * theta - zMm / 11) + zMm / 9 + (depthFromSurface > 0 ? lean : 0);
       const offset = phase / (2 * Math.PI) - Math.round(phase / (2 * Math.PI)); // -0.5..0.5 of a fold
       const lateralMm = (Math.abs(offset) * 2 * Math.PI * radiusMm) / SULCI_PER_TURN;
       const sulcusDepthMm = SULCUS_MEAN_DEPTH_MM + SULCUS_DEPTH_SPREAD_MM * Math.sin(5 * theta + Math.round(phase / (2 * Math.PI)) * 2.1 + zMm / 13);
-      const toSulcus =
-        depthFromSurface <= sulcusDepthMm ? lateralMm : Math.hypot(lateralMm, depthFromSurface - sulcusDepthMm);
+      const toSulcus = depthFromSurface <= sulcusDepthMm ? lateralMm : Math.hypot(lateralMm, depthFromSurface - sulcusDepthMm);
       // Clefts open slightly towards the surface.
       const halfWidth = 0.5 + 0.6 * Math.max(0, 1 - depthFromSurface / sulcusDepthMm);
       const toCsf = Math.min(Math.max(0, depthFromSurface), Math.max(0, toSulcus - halfWidth));

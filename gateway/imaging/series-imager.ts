@@ -84,7 +84,11 @@ function validate(seq: QueuedSequence): void {
     throw invalid(`matrix ${p.matrixRows}x${p.matrixCols} is outside 16..1024`);
   }
   if (!intIn(p.slices, 1, 1024)) throw invalid(`slice count ${p.slices} is outside 1..1024`);
-  for (const [name, v] of [['fovMm', p.fovMm], ['sliceThicknessMm', p.sliceThicknessMm], ['trMs', p.trMs]] as const) {
+  for (const [name, v] of [
+    ['fovMm', p.fovMm],
+    ['sliceThicknessMm', p.sliceThicknessMm],
+    ['trMs', p.trMs],
+  ] as const) {
     if (!(Number.isFinite(v) && v > 0)) throw invalid(`${name} must be a positive number, got ${v}`);
   }
   if (!(Number.isFinite(p.teMs) && p.teMs >= 0)) throw invalid(`teMs must be >= 0, got ${p.teMs}`);
@@ -96,11 +100,16 @@ function validate(seq: QueuedSequence): void {
 function sequenceName(seq: QueuedSequence): string {
   const etl = seq.params.echoTrainLength;
   switch (seq.kind) {
-    case 'SE': return '*se2d1';
-    case 'TSE': return `*tse2d1_${etl}`;
-    case 'IR-TSE': return `*tir2d1_${etl}`;
-    case 'GRE': return '*fl2d1';
-    case 'EPI-DWI': return '*ep_b';
+    case 'SE':
+      return '*se2d1';
+    case 'TSE':
+      return `*tse2d1_${etl}`;
+    case 'IR-TSE':
+      return `*tir2d1_${etl}`;
+    case 'GRE':
+      return '*fl2d1';
+    case 'EPI-DWI':
+      return '*ep_b';
   }
 }
 
@@ -146,10 +155,7 @@ export function createSeriesImager(opts: SeriesImagerOptions): SeriesImager {
 
   function sliceInfo(index: number): SliceInfo {
     if (!Number.isInteger(index) || index < 0 || index >= imagesInSeries) {
-      throw new LarmorError(
-        ErrorCode.IMAGE_SLICE_OUT_OF_RANGE,
-        `image index ${index} is outside 0..${imagesInSeries - 1}`,
-      );
+      throw new LarmorError(ErrorCode.IMAGE_SLICE_OUT_OF_RANGE, `image index ${index} is outside 0..${imagesInSeries - 1}`);
     }
     const bValue = bValues[Math.floor(index / p.slices)];
     return {

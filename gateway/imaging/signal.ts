@@ -48,10 +48,7 @@ export function tissueSignal(tissue: TissueProperties, w: Weighting): number {
     }
     case 'IR-TSE': {
       if (tiMs === null || !(tiMs > 0)) {
-        throw new LarmorError(
-          ErrorCode.IMAGE_INVALID_SEQUENCE,
-          `inversion recovery needs a positive inversion time, got ${String(tiMs)}`,
-        );
+        throw new LarmorError(ErrorCode.IMAGE_INVALID_SEQUENCE, `inversion recovery needs a positive inversion time, got ${String(tiMs)}`);
       }
       const longitudinal = 1 - 2 * Math.exp(-tiMs / tissue.t1Ms) + e1;
       return tissue.pd * Math.abs(longitudinal) * Math.exp(-te / tissue.t2TseMs);

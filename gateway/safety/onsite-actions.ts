@@ -80,7 +80,10 @@ export function applyOnsiteAction(ctx: OnsiteActionContext, action: OnsiteAction
       const holder = ctx.control();
       ctx.setControl(null);
       presence.recordEmergency(actor.name, reason);
-      ctx.notice('alarm', `EMERGENCY STOP by ${actor.name}: ${running ? 'acquisition stopped' : 'nothing was running'}; remote control revoked${holder ? ` from ${holder.name}` : ''}${action.reason ? ` (${action.reason})` : ''}`);
+      ctx.notice(
+        'alarm',
+        `EMERGENCY STOP by ${actor.name}: ${running ? 'acquisition stopped' : 'nothing was running'}; remote control revoked${holder ? ` from ${holder.name}` : ''}${action.reason ? ` (${action.reason})` : ''}`,
+      );
       return null;
     }
     case 'help.call': {

@@ -8,7 +8,11 @@ export interface ImagePatient {
 
 /** PN compared without case, surrounding spaces or empty trailing components ("DOE^JANE^^" is "Doe^Jane"). */
 function samePersonName(a: string, b: string): boolean {
-  const norm = (pn: string) => pn.trim().replace(/[\^ ]+$/, '').toUpperCase();
+  const norm = (pn: string) =>
+    pn
+      .trim()
+      .replace(/[\^ ]+$/, '')
+      .toUpperCase();
   return norm(a) === norm(b);
 }
 

@@ -1,13 +1,5 @@
 import { EventEmitter } from 'node:events';
-import {
-  ErrorCode,
-  LarmorError,
-  type Exam,
-  type Patient,
-  type QueuedSequence,
-  type ScannerState,
-  type SequenceParams,
-} from '../../protocol/index.js';
+import { ErrorCode, LarmorError, type Exam, type Patient, type QueuedSequence, type ScannerState, type SequenceParams } from '../../protocol/index.js';
 import { acquisitionTimeS, imagesInSeries } from './acquisition-time.js';
 import { applyParamChanges } from './parameter-limits.js';
 import { findTemplate } from './protocol-library.js';

@@ -15,8 +15,12 @@ export class CollaborationStore {
 
   constructor(private readonly db: Database.Database) {
     this.insertChat = db.prepare('INSERT INTO chat (id, at, study_uid, from_name, from_role, text) VALUES (?, ?, ?, ?, ?, ?)');
-    this.selectChat = db.prepare('SELECT * FROM (SELECT id, at, study_uid, from_name, from_role, text FROM chat WHERE study_uid = ? ORDER BY at DESC LIMIT ?) ORDER BY at');
-    this.selectChatNoStudy = db.prepare('SELECT * FROM (SELECT id, at, study_uid, from_name, from_role, text FROM chat WHERE study_uid IS NULL ORDER BY at DESC LIMIT ?) ORDER BY at');
+    this.selectChat = db.prepare(
+      'SELECT * FROM (SELECT id, at, study_uid, from_name, from_role, text FROM chat WHERE study_uid = ? ORDER BY at DESC LIMIT ?) ORDER BY at',
+    );
+    this.selectChatNoStudy = db.prepare(
+      'SELECT * FROM (SELECT id, at, study_uid, from_name, from_role, text FROM chat WHERE study_uid IS NULL ORDER BY at DESC LIMIT ?) ORDER BY at',
+    );
     this.insertPlan = db.prepare('INSERT INTO contingency_plan (kind, version, at, by, text) VALUES (?, ?, ?, ?, ?)');
     this.selectPlans = db.prepare(
       'SELECT p.kind, p.version, p.at, p.by, p.text FROM contingency_plan p WHERE p.version = (SELECT MAX(version) FROM contingency_plan q WHERE q.kind = p.kind)',

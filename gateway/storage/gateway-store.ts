@@ -61,9 +61,7 @@ export class GatewayStore {
     // data_version check and our insert: the chain never forks.
     this.appendAudit = this.db.transaction((record: AuditRecord) => this.appendChained(record)).immediate;
     this.loadTail();
-    this.insertOutcome = this.db.prepare(
-      'INSERT OR IGNORE INTO command_outcome (id, at, actor, name, outcome, code, reason) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
+    this.insertOutcome = this.db.prepare('INSERT OR IGNORE INTO command_outcome (id, at, actor, name, outcome, code, reason) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.selectOutcome = this.db.prepare('SELECT outcome, code, reason FROM command_outcome WHERE id = ?');
     this.collaboration = new CollaborationStore(this.db);
   }
@@ -147,4 +145,3 @@ function createPrivateFile(file: string): void {
   closeSync(openSync(file, 'a', 0o600));
   chmodSync(file, 0o600);
 }
-

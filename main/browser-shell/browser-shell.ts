@@ -2,7 +2,17 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { BRIDGE_TOKEN_META, BROWSER_BRIDGE_PATH, BrowserBridgeRequest, ErrorCode, describeIssues, previewFrameParts, type BrowserBridgeFrame, type PreviewImage, type SiteEntry } from '../../protocol/index.js';
+import {
+  BRIDGE_TOKEN_META,
+  BROWSER_BRIDGE_PATH,
+  BrowserBridgeRequest,
+  ErrorCode,
+  describeIssues,
+  previewFrameParts,
+  type BrowserBridgeFrame,
+  type PreviewImage,
+  type SiteEntry,
+} from '../../protocol/index.js';
 import { deskOf, handleApiRequest, toApiError } from '../api-host.js';
 import type { WorkstationCore } from '../core/workstation-core.js';
 import type { Desk } from '../desk/desk.js';
@@ -55,7 +65,12 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
   const hostOk = (host: string | undefined) => host === `127.0.0.1:${port}` || host === `localhost:${port}`;
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const headers = { 'content-security-policy': RENDERER_CSP, 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' };
+    const headers = {
+      'content-security-policy': RENDERER_CSP,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-store',
+    };
     if (!hostOk(req.headers.host)) {
       res.writeHead(421, { ...headers, 'content-type': 'text/plain' }).end('this workstation answers only on its loopback address\n');
       return;
@@ -129,7 +144,6 @@ function injectShim(html: string, token: string): string {
     `<script type="module" src="./larmor-shim.js"></script>`;
   return html.replace(/<head>/i, `<head>${meta}`);
 }
-
 
 /** One page's bridge: requests in, responses and pushes out. */
 function bridge(ws: WebSocket, core: Desk, policy: LoadedPolicy): void {

@@ -33,18 +33,38 @@ export type Activity =
 export function toLogEntry(a: Activity): LogEntry | null {
   switch (a.type) {
     case 'link':
-      return { at: a.at, kind: 'link', level: a.status === 'connected' ? 'info' : a.code ? 'alarm' : 'info', text: `link ${a.status}${a.url ? ` ${a.url}` : ''}${a.code ? ` (${a.code}: ${a.reason})` : ''}` };
+      return {
+        at: a.at,
+        kind: 'link',
+        level: a.status === 'connected' ? 'info' : a.code ? 'alarm' : 'info',
+        text: `link ${a.status}${a.url ? ` ${a.url}` : ''}${a.code ? ` (${a.code}: ${a.reason})` : ''}`,
+      };
     case 'scanner':
-      return { at: a.at, kind: 'scanner', level: a.state === 'aborted' ? 'warning' : 'info', text: `scanner ${a.state}${a.activeSequence ? `: ${a.activeSequence}` : ''}` };
+      return {
+        at: a.at,
+        kind: 'scanner',
+        level: a.state === 'aborted' ? 'warning' : 'info',
+        text: `scanner ${a.state}${a.activeSequence ? `: ${a.activeSequence}` : ''}`,
+      };
     case 'command':
       return { at: a.at, kind: 'command', level: 'info', text: `sent ${a.name}` };
     case 'resend':
       return { at: a.at, kind: 'command', level: 'info', text: `resent ${a.name} (same id, send ${a.sends})` };
     case 'lookup':
-      return { at: a.at, kind: 'command', level: 'info', text: `asking the gateway whether ${a.name} was applied (${a.why === 'earlier-run' ? 'sent before the workstation restarted' : 'too old to send again'}); it is not resent` };
+      return {
+        at: a.at,
+        kind: 'command',
+        level: 'info',
+        text: `asking the gateway whether ${a.name} was applied (${a.why === 'earlier-run' ? 'sent before the workstation restarted' : 'too old to send again'}); it is not resent`,
+      };
     case 'ack': {
       const text = a.outcome === 'done' ? `${a.name} done` : `${a.name} refused: ${a.code} ${a.reason ?? ''}`.trim();
-      return { at: a.at, kind: 'ack', level: a.outcome === 'done' ? 'info' : 'warning', text: a.recovered ? `${text} (outcome recovered from the gateway)` : text };
+      return {
+        at: a.at,
+        kind: 'ack',
+        level: a.outcome === 'done' ? 'info' : 'warning',
+        text: a.recovered ? `${text} (outcome recovered from the gateway)` : text,
+      };
     }
     case 'health':
       return {

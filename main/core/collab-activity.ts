@@ -14,17 +14,29 @@ export function collabActivity(at: string, seq: number, body: CollabEventBody, s
     case 'marks': {
       const newest = body.marks.at(-1);
       if (!newest) return { ...base, level: 'info', text: `marks cleared on ${body.sopInstanceUid}` };
-      return { ...base, level: 'info', text: `mark ${newest.shape} by ${newest.by.name} (${newest.by.role}) on ${body.sopInstanceUid}: ${body.marks.length} on the image` };
+      return {
+        ...base,
+        level: 'info',
+        text: `mark ${newest.shape} by ${newest.by.name} (${newest.by.role}) on ${body.sopInstanceUid}: ${body.marks.length} on the image`,
+      };
     }
     case 'proposal': {
       const p = body.proposal;
       const label = proposalLabel(p.command, snapshot);
       const note = p.answer ? `: ${p.answer.note}` : '';
-      return { ...base, level: p.status === 'pending' ? 'info' : p.status === 'accepted' && /refused/.test(note) ? 'warning' : 'info', text: `proposal ${p.status} by ${p.by.name} (${p.by.role}): ${p.command.name}${label ? ` "${label}"` : ''}${note}` };
+      return {
+        ...base,
+        level: p.status === 'pending' ? 'info' : p.status === 'accepted' && /refused/.test(note) ? 'warning' : 'info',
+        text: `proposal ${p.status} by ${p.by.name} (${p.by.role}): ${p.command.name}${label ? ` "${label}"` : ''}${note}`,
+      };
     }
     case 'handover': {
       const h = body.handover;
-      return { ...base, level: h.status === 'cancelled' ? 'warning' : 'info', text: `handover ${h.status}: ${h.from.name} -> ${h.to.name}${h.note ? `: ${h.note}` : ''}` };
+      return {
+        ...base,
+        level: h.status === 'cancelled' ? 'warning' : 'info',
+        text: `handover ${h.status}: ${h.from.name} -> ${h.to.name}${h.note ? `: ${h.note}` : ''}`,
+      };
     }
     case 'plans':
       return { ...base, level: 'info', text: `contingency plans updated (${body.plans.filter((p) => p.text.trim() !== '').length} written)` };

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCode, type AckMessage, type CollabAction, type CollabEventBody, type CollabMessage, type CollabOutcome, type CollabState } from '../../protocol/index.js';
+import {
+  ErrorCode,
+  type AckMessage,
+  type CollabAction,
+  type CollabEventBody,
+  type CollabMessage,
+  type CollabOutcome,
+  type CollabState,
+} from '../../protocol/index.js';
 
 /** Chat lines kept for the renderer: a long exam's talk, not the site's whole history. */
 const KEEP_CHAT = 500;
@@ -100,7 +108,11 @@ export class CollabMirror {
     const waiting = this.pending.get(ack.id);
     if (!waiting) return false;
     this.pending.delete(ack.id);
-    waiting.resolve(ack.outcome === 'done' ? { action: waiting.action, state: 'done', error: null } : rejected(waiting.action, ack.code ?? ErrorCode.INTERNAL, ack.reason ?? 'refused by the gateway'));
+    waiting.resolve(
+      ack.outcome === 'done'
+        ? { action: waiting.action, state: 'done', error: null }
+        : rejected(waiting.action, ack.code ?? ErrorCode.INTERNAL, ack.reason ?? 'refused by the gateway'),
+    );
     return true;
   }
 

@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { ErrorCode, MAX_STATUS_IDS, type AckMessage, type CommandOutcome, type CommandStatusResultMessage, type CommandView, type ScannerCommand } from '../../protocol/index.js';
+import {
+  ErrorCode,
+  MAX_STATUS_IDS,
+  type AckMessage,
+  type CommandOutcome,
+  type CommandStatusResultMessage,
+  type CommandView,
+  type ScannerCommand,
+} from '../../protocol/index.js';
 import { COMMAND_RESEND_MAX_AGE_MS } from '../../protocol/health.js';
 import type { OutboxEntry } from '../journal/journal.js';
 import { MemoryOutbox, type Outbox } from './outbox.js';
@@ -73,7 +81,12 @@ export class CommandRelay {
   private readonly resendMaxAgeMs: number;
   private readonly now: () => number;
 
-  constructor(private readonly transport: RelayTransport, private readonly onChange: (change: RelayChange) => void, outbox?: Outbox, options: RelayOptions = {}) {
+  constructor(
+    private readonly transport: RelayTransport,
+    private readonly onChange: (change: RelayChange) => void,
+    outbox?: Outbox,
+    options: RelayOptions = {},
+  ) {
     this.outbox = outbox ?? new MemoryOutbox();
     this.resendMaxAgeMs = options.resendMaxAgeMs ?? COMMAND_RESEND_MAX_AGE_MS;
     this.now = options.now ?? Date.now;
@@ -91,7 +104,15 @@ export class CommandRelay {
   }
 
   send(command: ScannerCommand): Promise<CommandView> {
-    const view: CommandView = { id: CommandRelay.newId(), command, state: 'pending', code: null, reason: null, sentAt: new Date(this.now()).toISOString(), settledAt: null };
+    const view: CommandView = {
+      id: CommandRelay.newId(),
+      command,
+      state: 'pending',
+      code: null,
+      reason: null,
+      sentAt: new Date(this.now()).toISOString(),
+      settledAt: null,
+    };
     this.remember(view);
     const refusal = this.transport.refusal();
     if (refusal) {
@@ -122,7 +143,9 @@ export class CommandRelay {
       if (!this.awaitingStatus.has(r.id)) continue;
       if (r.known && !r.outcome) continue; // known without an outcome says nothing: ask again later
       this.awaitingStatus.delete(r.id);
-      const answer: [CommandOutcome, string | null, string | null] = r.known ? [r.outcome!, r.code ?? null, r.reason ?? null] : ['rejected', ErrorCode.NOT_APPLIED, NOT_APPLIED_REASON];
+      const answer: [CommandOutcome, string | null, string | null] = r.known
+        ? [r.outcome!, r.code ?? null, r.reason ?? null]
+        : ['rejected', ErrorCode.NOT_APPLIED, NOT_APPLIED_REASON];
       if (this.settleFromGateway(r.id, ...answer)) settled++;
     }
     return settled;
@@ -184,7 +207,15 @@ export class CommandRelay {
     let flight = this.inFlight.get(entry.id);
     if (!flight) {
       const known = this.history.find((v) => v.id === entry.id);
-      const view: CommandView = known ?? { id: entry.id, command: entry.command, state: 'pending', code: null, reason: null, sentAt: entry.queuedAt, settledAt: null };
+      const view: CommandView = known ?? {
+        id: entry.id,
+        command: entry.command,
+        state: 'pending',
+        code: null,
+        reason: null,
+        sentAt: entry.queuedAt,
+        settledAt: null,
+      };
       if (!known) this.remember(view);
       flight = { view, resolve: null, orphan: true };
       this.inFlight.set(entry.id, flight);
@@ -214,7 +245,9 @@ export class CommandRelay {
 
   private finish(entry: InFlight, state: 'done' | 'rejected', code: string | null, reason: string | null, settledAt: string, by: 'gateway' | 'local'): void {
     Object.assign(entry.view, { state, code, reason, settledAt });
-    this.onChange(entry.orphan && entry.resolve === null && by === 'gateway' ? { kind: 'recovered', view: entry.view } : { kind: 'settled', view: entry.view, by });
+    this.onChange(
+      entry.orphan && entry.resolve === null && by === 'gateway' ? { kind: 'recovered', view: entry.view } : { kind: 'settled', view: entry.view, by },
+    );
     entry.resolve?.({ ...entry.view });
   }
 

@@ -1,7 +1,17 @@
 import { EventEmitter } from 'node:events';
 import WebSocket, { type ClientOptions } from 'ws';
 import { isLoopbackHost } from '../../base/common/loopback.js';
-import { ErrorCode, MAX_FRAME_BYTES, PROTOCOL_VERSION, SUBPROTOCOL, decodeGatewayMessage, type ClientMessage, type GatewayMessage, type Role, type WelcomeMessage } from '../../protocol/index.js';
+import {
+  ErrorCode,
+  MAX_FRAME_BYTES,
+  PROTOCOL_VERSION,
+  SUBPROTOCOL,
+  decodeGatewayMessage,
+  type ClientMessage,
+  type GatewayMessage,
+  type Role,
+  type WelcomeMessage,
+} from '../../protocol/index.js';
 import { tlsFor, type LinkTls } from './link-tls.js';
 
 /** Where a reconnecting client resumes: the last event number it saw, in that gateway boot. */
@@ -96,7 +106,10 @@ export class GatewayLink extends EventEmitter<GatewayLinkEvents> {
     // docs); @types/ws still declares ws 2's boolean form, hence the cast.
     const tls = tlsFor(this.options.linkTls, this.target.url) as Pick<ClientOptions, 'ca'>;
     const ws = new WebSocket(this.target.url, SUBPROTOCOL, { maxPayload: MAX_FRAME_BYTES, handshakeTimeout: welcomeTimeoutMs, ...tls });
-    this.welcomeTimer = setTimeout(() => this.abandon(ErrorCode.LINK_DOWN, `no welcome from ${this.target.url} within ${welcomeTimeoutMs} ms`), welcomeTimeoutMs);
+    this.welcomeTimer = setTimeout(
+      () => this.abandon(ErrorCode.LINK_DOWN, `no welcome from ${this.target.url} within ${welcomeTimeoutMs} ms`),
+      welcomeTimeoutMs,
+    );
     this.welcomeTimer.unref();
     ws.binaryType = 'nodebuffer';
     this.ws = ws;
@@ -105,7 +118,11 @@ export class GatewayLink extends EventEmitter<GatewayLinkEvents> {
         type: 'hello',
         version: PROTOCOL_VERSION,
         role: this.target.role,
-        credentials: { name: this.target.name, ...(this.target.token ? { token: this.target.token } : {}), ...(this.target.session ? { session: this.target.session } : {}) },
+        credentials: {
+          name: this.target.name,
+          ...(this.target.token ? { token: this.target.token } : {}),
+          ...(this.target.session ? { session: this.target.session } : {}),
+        },
         ...(this.options.resume ? { resumeFrom: this.options.resume.seq, resumeBootId: this.options.resume.bootId } : {}),
         ...(this.options.resume?.secret ? { resumeSecret: this.options.resume.secret } : {}),
       });

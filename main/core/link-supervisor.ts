@@ -221,7 +221,12 @@ export class LinkSupervisor extends EventEmitter<SupervisorEvents> {
   ): Promise<{ ok: true; welcome: WelcomeMessage } | { ok: false; code: string; reason: string; refused: boolean }> {
     const primary = this.primary!;
     const target: LinkTarget = { ...primary, url: route === 'secondary' ? this.secondaryUrl! : primary.url };
-    const link = new GatewayLink(target, { resume, heartbeatMs: this.thresholds.heartbeatMs, welcomeTimeoutMs: this.policy.attemptTimeoutMs, linkTls: this.options.linkTls });
+    const link = new GatewayLink(target, {
+      resume,
+      heartbeatMs: this.thresholds.heartbeatMs,
+      welcomeTimeoutMs: this.policy.attemptTimeoutMs,
+      linkTls: this.options.linkTls,
+    });
     this.link = link;
     this.route = route;
     return new Promise((resolve) => {
@@ -317,7 +322,10 @@ export class LinkSupervisor extends EventEmitter<SupervisorEvents> {
     const delay = backoffDelayMs(this.attempt, this.policy, this.random);
     const at = performance.now() + delay;
     if (this.outageStart !== null && at - this.outageStart > this.policy.budgetMs) {
-      this.fail(ErrorCode.RECONNECT_EXHAUSTED, `no route answered within the reconnect budget of ${(this.policy.budgetMs / 1000).toFixed(1)} s (${this.attempt - 1} attempt(s))`);
+      this.fail(
+        ErrorCode.RECONNECT_EXHAUSTED,
+        `no route answered within the reconnect budget of ${(this.policy.budgetMs / 1000).toFixed(1)} s (${this.attempt - 1} attempt(s))`,
+      );
       return;
     }
     const route = this.routeForAttempt(this.attempt);

@@ -26,26 +26,40 @@ export function signInAtGateway(linkUrl: string, fields: SignInFields, linkTls?:
   // answer is read, so the answer never races the server's close on the way back.
   const agent = secure ? new HttpsAgent({ keepAlive: true, maxSockets: 1, ...tlsFor(linkTls, url.href) }) : new HttpAgent({ keepAlive: true, maxSockets: 1 });
   return new Promise<SignInResponse>((resolve, reject) => {
-    const req = send(url, { agent, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, timeout: SIGN_IN_TIMEOUT_MS }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        let json: unknown;
-        try {
-          json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        } catch {
-          return reject(new LarmorError(ErrorCode.LINK_DOWN, `the gateway's sign-in answered ${res.statusCode} without JSON: is ${url.host} a Larmor gateway?`));
-        }
-        if (res.statusCode === 200) {
-          const ok = SignInResponse.safeParse(json);
-          return ok.success ? resolve(ok.data) : reject(new LarmorError(ErrorCode.INVALID_MESSAGE, 'the gateway answered sign-in with something else than a session credential'));
-        }
-        const refusal = SignInRefusal.safeParse(json);
-        reject(refusal.success ? new LarmorError(codeOf(refusal.data, ErrorCode.UNAUTHENTICATED), refusal.data.message) : new LarmorError(ErrorCode.UNAUTHENTICATED, `sign-in refused (HTTP ${res.statusCode})`));
-      });
-    });
+    const req = send(
+      url,
+      { agent, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, timeout: SIGN_IN_TIMEOUT_MS },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          let json: unknown;
+          try {
+            json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          } catch {
+            return reject(
+              new LarmorError(ErrorCode.LINK_DOWN, `the gateway's sign-in answered ${res.statusCode} without JSON: is ${url.host} a Larmor gateway?`),
+            );
+          }
+          if (res.statusCode === 200) {
+            const ok = SignInResponse.safeParse(json);
+            return ok.success
+              ? resolve(ok.data)
+              : reject(new LarmorError(ErrorCode.INVALID_MESSAGE, 'the gateway answered sign-in with something else than a session credential'));
+          }
+          const refusal = SignInRefusal.safeParse(json);
+          reject(
+            refusal.success
+              ? new LarmorError(codeOf(refusal.data, ErrorCode.UNAUTHENTICATED), refusal.data.message)
+              : new LarmorError(ErrorCode.UNAUTHENTICATED, `sign-in refused (HTTP ${res.statusCode})`),
+          );
+        });
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`no answer within ${SIGN_IN_TIMEOUT_MS} ms`)));
-    req.on('error', (err: Error & { code?: string }) => reject(new LarmorError(ErrorCode.LINK_DOWN, `sign-in at ${url.host} failed: ${err.code ?? ''} ${err.message}`.trim())));
+    req.on('error', (err: Error & { code?: string }) =>
+      reject(new LarmorError(ErrorCode.LINK_DOWN, `sign-in at ${url.host} failed: ${err.code ?? ''} ${err.message}`.trim())),
+    );
     req.end(body);
   }).finally(() => agent.destroy());
 }

@@ -1,6 +1,27 @@
 import { EventEmitter } from 'node:events';
 import { ImageFetchRequest, type ExamCatalogue, type ImageFetchOutcome } from '../../protocol/index.js';
-import { ConnectRequest, ErrorCode, ImageChunkAssembler, LarmorError, decodeImageFrame, describeIssues, type ImageFrameHeader, type CollabEventBody, type CollabState, type CommandView, type GatewayMessage, type LinkView, type LogEntry, type MediaClientMessage, type MediaGatewayMessage, type PreviewImage, type ScannerCommand, type ScannerSnapshot, type WelcomeMessage, type WorkstationView } from '../../protocol/index.js';
+import {
+  ConnectRequest,
+  ErrorCode,
+  ImageChunkAssembler,
+  LarmorError,
+  decodeImageFrame,
+  describeIssues,
+  type ImageFrameHeader,
+  type CollabEventBody,
+  type CollabState,
+  type CommandView,
+  type GatewayMessage,
+  type LinkView,
+  type LogEntry,
+  type MediaClientMessage,
+  type MediaGatewayMessage,
+  type PreviewImage,
+  type ScannerCommand,
+  type ScannerSnapshot,
+  type WelcomeMessage,
+  type WorkstationView,
+} from '../../protocol/index.js';
 import { type HealthThresholds, type HealthView, type MediaHealthView, type ReconnectPolicy } from '../../protocol/health.js';
 import type { Random } from '../../base/common/random.js';
 import type { Journal } from '../journal/journal.js';
@@ -91,7 +112,8 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   /** The collaboration desk as this workstation sees it (docs/architecture.md "Collaboration"). */
   private readonly collab = new CollabMirror({
     send: (message) => this.supervisor.send(message),
-    refusal: () => (this.refusal() ? { code: ErrorCode.LINK_DOWN, reason: 'the link to the gateway is down: nothing was sent; send it again once the link is back' } : null),
+    refusal: () =>
+      this.refusal() ? { code: ErrorCode.LINK_DOWN, reason: 'the link to the gateway is down: nothing was sent; send it again once the link is back' } : null,
     changed: () => this.publishState(),
   });
 
@@ -104,7 +126,10 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
       reconnect: options.reconnect,
       random: options.random,
       linkTls: options.linkTls,
-      resumeFrom: (): ResumePoint | undefined => (this.snapshot && this.bootId !== null ? { seq: this.lastSeq, bootId: this.bootId, ...(this.resumeSecret ? { secret: this.resumeSecret } : {}) } : undefined),
+      resumeFrom: (): ResumePoint | undefined =>
+        this.snapshot && this.bootId !== null
+          ? { seq: this.lastSeq, bootId: this.bootId, ...(this.resumeSecret ? { secret: this.resumeSecret } : {}) }
+          : undefined,
     });
     this.health = this.supervisor.view();
     this.relay = new CommandRelay(
@@ -127,7 +152,14 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   }
 
   view(): WorkstationView {
-    return { link: { ...this.linkView }, snapshot: this.snapshot, commands: this.relay.recent().map((c) => ({ ...c })), health: { ...this.health, media: this.mediaHealth }, exam: this.catalogue, collab: this.collab.view() };
+    return {
+      link: { ...this.linkView },
+      snapshot: this.snapshot,
+      commands: this.relay.recent().map((c) => ({ ...c })),
+      health: { ...this.health, media: this.mediaHealth },
+      exam: this.catalogue,
+      collab: this.collab.view(),
+    };
   }
 
   get lastEventSeq(): number {
@@ -149,15 +181,25 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     this.setLink({ status: 'connecting', url: rest.url, role: rest.role, name, sessionId: null, error: null, policy: null });
     const attempt = ++this.connectAttempt;
     // Sign in over HTTP(S) first; only the session credential is kept, for reconnects.
-    const signedIn = user && password ? signInAtGateway(rest.url, { user, password, role: rest.role, ...(totp ? { totp } : {}) }, this.linkTls).then((s) => ({ ...rest, name: s.user.displayName, session: s.credential })) : Promise.resolve({ ...rest, name });
-    return signedIn.then((target) => {
-      if (attempt !== this.connectAttempt) throw new LarmorError(ErrorCode.LINK_DOWN, 'superseded by a newer connect');
-      return this.supervisor.start(target, secondaryUrl);
-    }).catch((err: LarmorError) => {
-      // A connect superseded by a newer one (or a disconnect) must not overwrite its link view.
-      if (attempt === this.connectAttempt && this.linkView.status === 'connecting') this.setLink({ ...this.linkView, status: 'refused', error: { code: err.code, message: err.message } });
-      throw err;
-    });
+    const signedIn =
+      user && password
+        ? signInAtGateway(rest.url, { user, password, role: rest.role, ...(totp ? { totp } : {}) }, this.linkTls).then((s) => ({
+            ...rest,
+            name: s.user.displayName,
+            session: s.credential,
+          }))
+        : Promise.resolve({ ...rest, name });
+    return signedIn
+      .then((target) => {
+        if (attempt !== this.connectAttempt) throw new LarmorError(ErrorCode.LINK_DOWN, 'superseded by a newer connect');
+        return this.supervisor.start(target, secondaryUrl);
+      })
+      .catch((err: LarmorError) => {
+        // A connect superseded by a newer one (or a disconnect) must not overwrite its link view.
+        if (attempt === this.connectAttempt && this.linkView.status === 'connecting')
+          this.setLink({ ...this.linkView, status: 'refused', error: { code: err.code, message: err.message } });
+        throw err;
+      });
   }
 
   disconnect(): void {
@@ -210,7 +252,10 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
       this.collab.linkLost(reason);
     });
     s.on('failed', ({ code, reason }) => {
-      this.relay.giveUp(ErrorCode.RECONNECT_EXHAUSTED, `the link could not be restored (${code}: ${reason}); the outcome is asked for again at the next connection`);
+      this.relay.giveUp(
+        ErrorCode.RECONNECT_EXHAUSTED,
+        `the link could not be restored (${code}: ${reason}); the outcome is asked for again at the next connection`,
+      );
       this.setLink({ ...this.linkView, status: 'lost', error: { code, message: reason } });
     });
   }
@@ -233,7 +278,14 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
       this.takeSnapshot(welcome);
       this.record({ type: 'resume', at: now(), mode: 'snapshot', fromSeq: resume.seq, gatewaySeq: welcome.lastSeq });
     }
-    this.setLink({ ...this.linkView, status: 'connected', url: route === 'secondary' ? (this.health.url ?? this.linkView.url) : this.linkView.url, sessionId: welcome.session.id, policy: welcome.policy, error: null });
+    this.setLink({
+      ...this.linkView,
+      status: 'connected',
+      url: route === 'secondary' ? (this.health.url ?? this.linkView.url) : this.linkView.url,
+      sessionId: welcome.session.id,
+      policy: welcome.policy,
+      error: null,
+    });
     // Commands whose outcome is unknown: young ones go again, the rest are asked about, oldest
     // first, before anything new can be sent.
     this.relay.recoverUnsettled();
@@ -257,7 +309,10 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
           reason: `link lost${h.outageSince ? ` since ${h.outageSince.slice(11, 19)}` : ''}, reconnecting (attempt ${h.reconnect?.attempt ?? 0}): scanner commands are not queued while the link is down; send it again once the link is back`,
         };
       case 'failed':
-        return { code: ErrorCode.LINK_DOWN, reason: `link lost and not restored (${h.cause?.code ?? 'unknown'}): reconnect, or follow the site fallback instructions` };
+        return {
+          code: ErrorCode.LINK_DOWN,
+          reason: `link lost and not restored (${h.cause?.code ?? 'unknown'}): reconnect, or follow the site fallback instructions`,
+        };
       case 'connecting':
         return { code: ErrorCode.LINK_DOWN, reason: 'still connecting to the gateway: the command was not sent' };
       default:
@@ -284,7 +339,19 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
       case 'settled':
       case 'recovered': {
         const fromGateway = change.kind === 'recovered' || (change.kind === 'settled' && change.by === 'gateway');
-        this.record({ type: 'ack', at: v.settledAt ?? now(), id: v.id, name, outcome: v.state, code: v.code, reason: v.reason, ...(change.kind === 'recovered' ? { recovered: true } : {}) }, inOutbox && fromGateway);
+        this.record(
+          {
+            type: 'ack',
+            at: v.settledAt ?? now(),
+            id: v.id,
+            name,
+            outcome: v.state,
+            code: v.code,
+            reason: v.reason,
+            ...(change.kind === 'recovered' ? { recovered: true } : {}),
+          },
+          inOutbox && fromGateway,
+        );
         break;
       }
     }
@@ -410,7 +477,12 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
       return;
     }
     this.imagesPending++;
-    const settled = Promise.resolve(result).catch((err: unknown): ImageDecodeResult => ({ ok: false, seq, code: (err as { code?: string }).code ?? ErrorCode.INTERNAL, message: (err as Error).message }));
+    const settled = Promise.resolve(result).catch((err: unknown): ImageDecodeResult => ({
+      ok: false,
+      seq,
+      code: (err as { code?: string }).code ?? ErrorCode.INTERNAL,
+      message: (err as Error).message,
+    }));
     this.imageTail = this.imageTail.then(async () => {
       this.applyImage(await settled);
       this.imagesPending--;
@@ -430,7 +502,16 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     }
     this.noteLiveImage(header, result.images[0]);
     this.emit('image-received', header, part10);
-    this.record({ type: 'image', at: now(), seq: header.seq, sopInstanceUid: header.sopInstanceUid, seriesUid: header.seriesUid, transferSyntaxUid: header.transferSyntaxUid, bytes: part10.length, source: header.source });
+    this.record({
+      type: 'image',
+      at: now(),
+      seq: header.seq,
+      sopInstanceUid: header.sopInstanceUid,
+      seriesUid: header.seriesUid,
+      transferSyntaxUid: header.transferSyntaxUid,
+      bytes: part10.length,
+      source: header.source,
+    });
     for (const image of result.images) this.emit('image', image);
   }
 
@@ -449,7 +530,8 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   }
 
   private failFetches(code: string, reason: string): void {
-    for (const pending of this.fetches.values()) pending.reject(new LarmorError(ErrorCode.LINK_DOWN, `the link went down before the gateway answered the fetch (${code}: ${reason})`));
+    for (const pending of this.fetches.values())
+      pending.reject(new LarmorError(ErrorCode.LINK_DOWN, `the link went down before the gateway answered the fetch (${code}: ${reason})`));
     this.fetches.clear();
   }
 
@@ -461,7 +543,16 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     if (this.catalogue === null) return;
     const known = this.catalogue.series.find((s) => s.seriesUid === header.seriesUid);
     if (known?.sopInstanceUids.includes(header.sopInstanceUid)) return;
-    const entry = known ?? { seriesUid: header.seriesUid, seriesNumber: image?.seriesNumber ?? null, description: image?.seriesDescription ?? '', status: 'receiving' as const, imageCount: 0, imagesExpected: header.imagesInSeries, sopInstanceUids: [], thumbnail: null };
+    const entry = known ?? {
+      seriesUid: header.seriesUid,
+      seriesNumber: image?.seriesNumber ?? null,
+      description: image?.seriesDescription ?? '',
+      status: 'receiving' as const,
+      imageCount: 0,
+      imagesExpected: header.imagesInSeries,
+      sopInstanceUids: [],
+      thumbnail: null,
+    };
     const sopInstanceUids = [...entry.sopInstanceUids, header.sopInstanceUid];
     const updated = { ...entry, sopInstanceUids, imageCount: sopInstanceUids.length };
     // A new object each time: views already handed out are never changed under their holders.
@@ -476,7 +567,8 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   private setLink(view: LinkView): void {
     const changed = view.status !== this.linkView.status;
     this.linkView = view;
-    if (changed) this.record({ type: 'link', at: now(), status: view.status, url: view.url, code: view.error?.code ?? null, reason: view.error?.message ?? null });
+    if (changed)
+      this.record({ type: 'link', at: now(), status: view.status, url: view.url, code: view.error?.code ?? null, reason: view.error?.message ?? null });
     this.publishState();
   }
 

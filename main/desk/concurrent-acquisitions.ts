@@ -22,7 +22,12 @@ function startsAcquisition(command: ScannerCommand): boolean {
  * Each gateway still applies its own per-operator rule (docs/architecture.md "Safety rules", 3);
  * across gateways of different sites nothing but this workstation enforces it.
  */
-export function refuseConcurrentStart(command: ScannerCommand, targetSiteId: string, scanners: readonly ScannerUnderControl[], max: number): { code: ErrorCode; reason: string } | null {
+export function refuseConcurrentStart(
+  command: ScannerCommand,
+  targetSiteId: string,
+  scanners: readonly ScannerUnderControl[],
+  max: number,
+): { code: ErrorCode; reason: string } | null {
   if (!startsAcquisition(command)) return null;
   const busy = scanners.filter((s) => s.siteId !== targetSiteId && s.youHoldControl && s.acquiring);
   if (busy.length + 1 <= max) return null;

@@ -168,7 +168,12 @@ export class Desk extends EventEmitter<DeskEvents> {
   connect(request: unknown): Promise<WelcomeMessage> {
     const parsed = ConnectRequest.safeParse(request);
     if (!parsed.success) return Promise.reject(new LarmorError(ErrorCode.INVALID_PARAMETER, describeIssues(parsed.error.issues)));
-    const entry: SiteEntry = { id: SINGLE_SITE_ID, name: siteNameOf(parsed.data.url), url: parsed.data.url, ...(parsed.data.secondaryUrl ? { secondaryUrl: parsed.data.secondaryUrl } : {}) };
+    const entry: SiteEntry = {
+      id: SINGLE_SITE_ID,
+      name: siteNameOf(parsed.data.url),
+      url: parsed.data.url,
+      ...(parsed.data.secondaryUrl ? { secondaryUrl: parsed.data.secondaryUrl } : {}),
+    };
     this.list([entry]);
     this.setFocus(SINGLE_SITE_ID);
     return this.sites[0]!.core.connect(request);
@@ -184,10 +189,23 @@ export class Desk extends EventEmitter<DeskEvents> {
     const core = this.focused;
     const site = this.sites.find((s) => s.core === core);
     if (site) {
-      const refusal = refuseConcurrentStart(command, site.entry.id, this.sites.map((s) => this.underControl(s)), this.maxConcurrentAcquisitions);
+      const refusal = refuseConcurrentStart(
+        command,
+        site.entry.id,
+        this.sites.map((s) => this.underControl(s)),
+        this.maxConcurrentAcquisitions,
+      );
       if (refusal) {
         const at = new Date().toISOString();
-        const view: CommandView = { id: `desk-refused-${randomUUID()}`, command, state: 'rejected', code: refusal.code, reason: refusal.reason, sentAt: at, settledAt: at };
+        const view: CommandView = {
+          id: `desk-refused-${randomUUID()}`,
+          command,
+          state: 'rejected',
+          code: refusal.code,
+          reason: refusal.reason,
+          sentAt: at,
+          settledAt: at,
+        };
         core.record({ type: 'ack', at, id: view.id, name: command.name, outcome: 'rejected', code: refusal.code, reason: refusal.reason });
         return view;
       }
@@ -256,10 +274,20 @@ export class Desk extends EventEmitter<DeskEvents> {
     if (alarm.acknowledged) return;
     if (alarm.seq !== null) {
       const outcome = await site.core.sendCollab({ name: 'alarm.acknowledge', seq: alarm.seq });
-      if (outcome.error) throw new LarmorError(codeOf(outcome.error, ErrorCode.INTERNAL), `${site.entry.name} did not record the acknowledgement: ${outcome.error.message}`);
+      if (outcome.error)
+        throw new LarmorError(codeOf(outcome.error, ErrorCode.INTERNAL), `${site.entry.name} did not record the acknowledgement: ${outcome.error.message}`);
     }
     alarm.acknowledged = true;
-    site.core.record({ type: 'desk-alarm', at: new Date().toISOString(), siteId, alarmId, kind: alarm.kind, text: alarm.text, seq: alarm.seq, event: 'acknowledged' });
+    site.core.record({
+      type: 'desk-alarm',
+      at: new Date().toISOString(),
+      siteId,
+      alarmId,
+      kind: alarm.kind,
+      text: alarm.text,
+      seq: alarm.seq,
+      event: 'acknowledged',
+    });
     this.pushDeskNow();
   }
 
@@ -395,7 +423,8 @@ export class Desk extends EventEmitter<DeskEvents> {
       // Raised by the workstation: one open alarm per outage, not one per transition; a site
       // never welcomed (a refused or unreachable first connect) shows that on its tile instead.
       const wasUp = site.core.view().link.sessionId !== null;
-      if (wasUp && !site.alarms.some((a) => a.kind === 'link-lost' && !a.acknowledged)) this.raise(site, 'link-lost', WORKSTATION_ALARM_WORDS['link-lost'](site.entry.name, activity.reason), null);
+      if (wasUp && !site.alarms.some((a) => a.kind === 'link-lost' && !a.acknowledged))
+        this.raise(site, 'link-lost', WORKSTATION_ALARM_WORDS['link-lost'](site.entry.name, activity.reason), null);
     } else if (activity.type === 'link') {
       this.scheduleDesk();
     }

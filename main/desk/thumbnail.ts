@@ -51,7 +51,10 @@ export function makeThumbnail(image: PreviewImage, max = THUMBNAIL_MAX): DeskThu
 
 function storedValues(image: PreviewImage): ArrayLike<number> {
   const count = image.rows * image.columns;
-  if (image.bitsAllocated === 8) return image.pixelRepresentation === 1 ? new Int8Array(image.pixels, 0, Math.min(count, image.pixels.byteLength)) : new Uint8Array(image.pixels, 0, Math.min(count, image.pixels.byteLength));
+  if (image.bitsAllocated === 8)
+    return image.pixelRepresentation === 1
+      ? new Int8Array(image.pixels, 0, Math.min(count, image.pixels.byteLength))
+      : new Uint8Array(image.pixels, 0, Math.min(count, image.pixels.byteLength));
   const n = Math.min(count, Math.floor(image.pixels.byteLength / 2));
   return image.pixelRepresentation === 1 ? new Int16Array(image.pixels, 0, n) : new Uint16Array(image.pixels, 0, n);
 }

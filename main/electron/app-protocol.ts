@@ -38,7 +38,8 @@ const SECURITY_HEADERS = {
  */
 async function serveAppRequest(request: Request, rendererDir: string): Promise<Response> {
   const url = new URL(request.url);
-  if (`${url.protocol}//${url.host}` !== APP_ORIGIN) return new Response('not found\n', { status: 404, headers: { ...SECURITY_HEADERS, 'content-type': 'text/plain' } });
+  if (`${url.protocol}//${url.host}` !== APP_ORIGIN)
+    return new Response('not found\n', { status: 404, headers: { ...SECURITY_HEADERS, 'content-type': 'text/plain' } });
   if (request.method !== 'GET') return new Response(null, { status: 405, headers: SECURITY_HEADERS });
   const file = await readStatic(rendererDir, url.pathname === '/' ? '/index.html' : url.pathname);
   if (!file) return new Response('not found\n', { status: 404, headers: { ...SECURITY_HEADERS, 'content-type': 'text/plain' } });

@@ -23,7 +23,10 @@ export type { IpcMainInvokeEvent, WebContents, WebFrameMain };
 
 type ShellApp = Pick<App, 'whenReady' | 'on' | 'quit' | 'enableSandbox' | 'getVersion' | 'isPackaged'>;
 export type ShellWindow = Pick<BrowserWindow, 'webContents' | 'loadURL' | 'once' | 'show'>;
-export type ShellSession = Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler' | 'setDisplayMediaRequestHandler' | 'on'>;
+export type ShellSession = Pick<
+  Session,
+  'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler' | 'setDisplayMediaRequestHandler' | 'on'
+>;
 export type ShellUtilityProcess = Pick<UtilityProcess, 'on' | 'once' | 'kill' | 'pid'>;
 
 export interface ShellElectron {

@@ -36,7 +36,11 @@ export function registerIpcGate(ipcMain: ShellElectron['ipcMain'], core: Desk | 
  * Core (or desk) events the renderer subscribes to, sent to the window on their push channels: every push
  * unless told which (the shell sends images over a MessagePort instead, image-port.ts).
  */
-export function forwardPushes(source: Desk | WorkstationCore, webContents: Pick<WebContents, 'send' | 'isDestroyed'>, pushes: readonly IpcPushName[] = IpcPushes): void {
+export function forwardPushes(
+  source: Desk | WorkstationCore,
+  webContents: Pick<WebContents, 'send' | 'isDestroyed'>,
+  pushes: readonly IpcPushName[] = IpcPushes,
+): void {
   // A core has no desk push; a desk has every push (the console's from its focused core).
   const emitter = source as unknown as { on(event: IpcPushName, listener: (value: unknown) => void): void };
   for (const push of pushes) {

@@ -69,7 +69,11 @@ export async function startElectronShell(electron: ShellElectron, options: Shell
   await app.whenReady();
   handleAppScheme(electron.protocol, options.rendererDir);
   guardSession(electron.session.defaultSession, APP_PAGE_URL);
-  const desk = new Desk({ makeCore: (siteId) => options.createCore(policy, siteId), sharedDecoder: options.sharedDecoder, maxConcurrentAcquisitions: policy.policy.maxConcurrentAcquisitions });
+  const desk = new Desk({
+    makeCore: (siteId) => options.createCore(policy, siteId),
+    sharedDecoder: options.sharedDecoder,
+    maxConcurrentAcquisitions: policy.policy.maxConcurrentAcquisitions,
+  });
   const core = desk.focusedCore;
   registerIpcGate(electron.ipcMain, desk, APP_PAGE_URL, policy);
 
@@ -114,7 +118,13 @@ export async function startElectronShell(electron: ShellElectron, options: Shell
   if (!options.gatewayUrl && !policy.policy.allowedGatewayUrls) gateway = await options.startGateway(electron.utilityProcess);
   const gatewayUrl = options.gatewayUrl ?? gateway?.url;
   const defaultUser = options.defaultUser ?? gateway?.demoUser ?? null;
-  const search = [gatewayUrl ? `gateway=${encodeURIComponent(gatewayUrl)}` : '', defaultUser ? `user=${encodeURIComponent(defaultUser)}` : '', siteListQuery(options.sites)].filter(Boolean).join('&');
+  const search = [
+    gatewayUrl ? `gateway=${encodeURIComponent(gatewayUrl)}` : '',
+    defaultUser ? `user=${encodeURIComponent(defaultUser)}` : '',
+    siteListQuery(options.sites),
+  ]
+    .filter(Boolean)
+    .join('&');
   await window.loadURL(search ? `${APP_PAGE_URL}?${search}` : APP_PAGE_URL);
 
   const feed = updateFeedFromPolicy(policy.policy);

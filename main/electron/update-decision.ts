@@ -31,7 +31,11 @@ export function updateFeedFromPolicy(policy: MachinePolicy): UpdateFeed | null {
 /** electron-updater writes sha512 as base64 of the 64-byte digest. */
 const Sha512 = z.string().regex(/^[A-Za-z0-9+/]{86}==$/, 'is not a base64 SHA-512');
 /** A file name on the update server itself: no scheme, no host, no path climbing. */
-const RelativeFile = z.string().min(1).max(255).regex(/^[A-Za-z0-9._ -]+$/, 'is not a plain file name on the update server');
+const RelativeFile = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[A-Za-z0-9._ -]+$/, 'is not a plain file name on the update server');
 const SemVer = z.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/, 'is not a semantic version');
 
 const UpdateMetadata = z.object({
@@ -48,7 +52,11 @@ export type UpdateDecision = { take: true; offer: UpdateMetadata } | { take: fal
 
 /** latest.yml (or beta.yml...) text to an object; parse errors become a refusal, not a crash. */
 export function parseUpdateYaml(text: string): unknown {
-  const yaml = createRequire(import.meta.url)('js-yaml') as { load(text: string, options: { schema: unknown }): unknown; FAILSAFE_SCHEMA: unknown; JSON_SCHEMA: unknown };
+  const yaml = createRequire(import.meta.url)('js-yaml') as {
+    load(text: string, options: { schema: unknown }): unknown;
+    FAILSAFE_SCHEMA: unknown;
+    JSON_SCHEMA: unknown;
+  };
   try {
     // JSON_SCHEMA: no custom YAML types, nothing but plain data.
     return yaml.load(text, { schema: yaml.JSON_SCHEMA });
@@ -72,13 +80,15 @@ export function decideUpdate(currentVersion: string, offered: unknown, channel: 
   if (meta.path !== undefined) {
     const listed = meta.files.find((f) => f.url === meta.path);
     if (!listed) return { take: false, reason: `update metadata refused: path ${meta.path} is not among its files` };
-    if (meta.sha512 !== undefined && meta.sha512 !== listed.sha512) return { take: false, reason: `update metadata refused: two different sha512 for ${meta.path}` };
+    if (meta.sha512 !== undefined && meta.sha512 !== listed.sha512)
+      return { take: false, reason: `update metadata refused: two different sha512 for ${meta.path}` };
   }
   const order = compareVersions(meta.version, currentVersion);
   if (order < 0) return { take: false, reason: `update ${meta.version} refused: it is older than the installed ${currentVersion} (no downgrades)` };
   if (order === 0) return { take: false, reason: `no update: ${currentVersion} is the newest` };
   const pre = prereleaseChannel(meta.version);
-  if (pre !== null && pre !== channel) return { take: false, reason: `update ${meta.version} refused: it is a ${pre} release and this machine follows ${channel}` };
+  if (pre !== null && pre !== channel)
+    return { take: false, reason: `update ${meta.version} refused: it is a ${pre} release and this machine follows ${channel}` };
   return { take: true, offer: meta };
 }
 
@@ -93,7 +103,11 @@ export function verifyDownloadedUpdate(file: string, offer: UpdateMetadata): { o
   const listed = offer.files.find((f) => f.url === name);
   if (!listed) return { ok: false, reason: `downloaded update refused: ${name} is not a file of release ${offer.version}` };
   const actual = createHash('sha512').update(readFileSync(file)).digest('base64');
-  if (actual !== listed.sha512) return { ok: false, reason: `downloaded update refused: the sha512 of ${name} (${actual.slice(0, 16)}…) is not the published one (${listed.sha512.slice(0, 16)}…)` };
+  if (actual !== listed.sha512)
+    return {
+      ok: false,
+      reason: `downloaded update refused: the sha512 of ${name} (${actual.slice(0, 16)}…) is not the published one (${listed.sha512.slice(0, 16)}…)`,
+    };
   return { ok: true };
 }
 

@@ -1,7 +1,19 @@
 import type { AppUpdater, UpdateDownloadedEvent, UpdateInfo } from 'electron-updater';
 import { decideUpdate, verifyDownloadedUpdate, type UpdateFeed, type UpdateMetadata } from './update-decision.js';
 
-export type ShellUpdater = Pick<AppUpdater, 'autoDownload' | 'autoInstallOnAppQuit' | 'allowDowngrade' | 'allowPrerelease' | 'disableWebInstaller' | 'channel' | 'setFeedURL' | 'checkForUpdates' | 'downloadUpdate' | 'on'>;
+export type ShellUpdater = Pick<
+  AppUpdater,
+  | 'autoDownload'
+  | 'autoInstallOnAppQuit'
+  | 'allowDowngrade'
+  | 'allowPrerelease'
+  | 'disableWebInstaller'
+  | 'channel'
+  | 'setFeedURL'
+  | 'checkForUpdates'
+  | 'downloadUpdate'
+  | 'on'
+>;
 
 /**
  * electron-updater against the hospital's update server, with the decisions of
@@ -33,7 +45,9 @@ export function wireUpdater(updater: ShellUpdater, feed: UpdateFeed, currentVers
     updater.downloadUpdate().catch((err: unknown) => log(`update download failed: ${String(err)}`));
   });
   updater.on('update-downloaded', (event: UpdateDownloadedEvent) => {
-    const verdict = accepted ? verifyDownloadedUpdate(event.downloadedFile, accepted) : { ok: false as const, reason: 'downloaded update refused: no offer was accepted' };
+    const verdict = accepted
+      ? verifyDownloadedUpdate(event.downloadedFile, accepted)
+      : { ok: false as const, reason: 'downloaded update refused: no offer was accepted' };
     if (!verdict.ok) {
       updater.autoInstallOnAppQuit = false;
       log(verdict.reason);

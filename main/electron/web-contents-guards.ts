@@ -27,7 +27,9 @@ export function guardWebContents(contents: Pick<WebContents, 'on' | 'setWindowOp
  * capture, no downloads.
  */
 export function guardSession(session: ShellSession, appPageUrl: string): void {
-  session.setPermissionRequestHandler((_contents, permission, callback, details) => callback(allowPermissionRequest(permission, details as { requestingUrl?: string; mediaTypes?: string[] }, appPageUrl)));
+  session.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(allowPermissionRequest(permission, details as { requestingUrl?: string; mediaTypes?: string[] }, appPageUrl)),
+  );
   session.setPermissionCheckHandler((_contents, permission, requestingOrigin) => allowPermissionCheck(permission, requestingOrigin, appPageUrl));
   session.setDevicePermissionHandler(() => false);
   session.setDisplayMediaRequestHandler((_request, callback) => callback({}));

@@ -41,7 +41,10 @@ export class LinkHealthMonitor {
   private verdict: LiveVerdict = 'healthy';
   private healthySince: number | null = null;
 
-  constructor(private readonly thresholds: HealthThresholds, startedAt: number) {
+  constructor(
+    private readonly thresholds: HealthThresholds,
+    startedAt: number,
+  ) {
     this.lastRx = startedAt;
   }
 

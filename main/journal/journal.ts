@@ -44,7 +44,11 @@ export class Journal {
   private readonly selectOne: Database.Statement;
   private readonly insertActivity: Database.Statement;
 
-  private constructor(db: Database.Database, readonly file: string, readonly site: string | null = null) {
+  private constructor(
+    db: Database.Database,
+    readonly file: string,
+    readonly site: string | null = null,
+  ) {
     this.db = db;
     this.insertOutbox = db.prepare('INSERT INTO outbox (id, name, command, target, queued_at, site) VALUES (?, ?, ?, ?, ?, ?)');
     // First answer wins: a late duplicate ack never rewrites a recorded outcome.
@@ -100,13 +104,15 @@ export class Journal {
   /** Commands sent (or about to be) whose outcome is not known yet, oldest first; of one site when `target` is given. */
   unsettled(target?: string): OutboxEntry[] {
     const rows = this.selectUnsettled.all() as { id: string; command: string; target: string; queued_at: string; sends: number }[];
-    return rows.filter((r) => target === undefined || r.target === target).map((r) => ({
-      id: r.id,
-      command: JSON.parse(r.command) as ScannerCommand,
-      target: r.target,
-      queuedAt: r.queued_at,
-      sends: r.sends,
-    }));
+    return rows
+      .filter((r) => target === undefined || r.target === target)
+      .map((r) => ({
+        id: r.id,
+        command: JSON.parse(r.command) as ScannerCommand,
+        target: r.target,
+        queuedAt: r.queued_at,
+        sends: r.sends,
+      }));
   }
 
   entry(id: string): (OutboxEntry & Partial<SettledEntry>) | undefined {
@@ -119,7 +125,13 @@ export class Journal {
       queuedAt: r.queued_at as string,
       sends: r.sends as number,
       ...(r.outcome !== null
-        ? { outcome: r.outcome as CommandOutcome, code: r.code as string | null, reason: r.reason as string | null, settledAt: r.settled_at as string, settledBy: r.settled_by as 'gateway' | 'local' }
+        ? {
+            outcome: r.outcome as CommandOutcome,
+            code: r.code as string | null,
+            reason: r.reason as string | null,
+            settledAt: r.settled_at as string,
+            settledBy: r.settled_by as 'gateway' | 'local',
+          }
         : {}),
     };
   }
@@ -130,9 +142,11 @@ export class Journal {
   }
 
   activities(type?: string): ({ type: string; at: string } & Record<string, unknown>)[] {
-    const rows = (type
-      ? this.db.prepare('SELECT record FROM activity WHERE type = ? ORDER BY id').all(type)
-      : this.db.prepare('SELECT record FROM activity ORDER BY id').all()) as { record: string }[];
+    const rows = (
+      type
+        ? this.db.prepare('SELECT record FROM activity WHERE type = ? ORDER BY id').all(type)
+        : this.db.prepare('SELECT record FROM activity ORDER BY id').all()
+    ) as { record: string }[];
     return rows.map((r) => JSON.parse(r.record));
   }
 

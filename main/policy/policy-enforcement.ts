@@ -1,6 +1,13 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
-import { DEFAULT_MAX_CONCURRENT_ACQUISITIONS, ErrorCode, LarmorError, type ConnectRequest, type DeskConnectRequest, type PolicyView } from '../../protocol/index.js';
+import {
+  DEFAULT_MAX_CONCURRENT_ACQUISITIONS,
+  ErrorCode,
+  LarmorError,
+  type ConnectRequest,
+  type DeskConnectRequest,
+  type PolicyView,
+} from '../../protocol/index.js';
 import type { LoadedPolicy, MachinePolicy } from './machine-policy.js';
 import type { LinkTls } from '../core/link-tls.js';
 
@@ -35,17 +42,24 @@ export function assertConnectAllowed(request: ConnectRequest, policy: MachinePol
   for (const url of [request.url, request.secondaryUrl]) {
     if (url === undefined || !allowed) continue;
     if (!allowed.some((a) => sameUrl(a, url))) {
-      throw new LarmorError(ErrorCode.POLICY_REFUSED, `This workstation may only connect to the gateways your IT department allowed; ${url} is not one of them.`);
+      throw new LarmorError(
+        ErrorCode.POLICY_REFUSED,
+        `This workstation may only connect to the gateways your IT department allowed; ${url} is not one of them.`,
+      );
     }
   }
   if (policy.allowedRoles && !policy.allowedRoles.includes(request.role)) {
-    throw new LarmorError(ErrorCode.POLICY_REFUSED, `This workstation is not allowed to connect as ${request.role} (allowed: ${policy.allowedRoles.join(', ')}).`);
+    throw new LarmorError(
+      ErrorCode.POLICY_REFUSED,
+      `This workstation is not allowed to connect as ${request.role} (allowed: ${policy.allowedRoles.join(', ')}).`,
+    );
   }
 }
 
 /** A desk's site list checked like a connect request, site by site: one gateway IT did not allow refuses the whole list. */
 export function assertDeskConnectAllowed(request: DeskConnectRequest, policy: MachinePolicy): void {
-  for (const site of request.sites) assertConnectAllowed({ url: site.url, ...(site.secondaryUrl ? { secondaryUrl: site.secondaryUrl } : {}), role: request.role }, policy);
+  for (const site of request.sites)
+    assertConnectAllowed({ url: site.url, ...(site.secondaryUrl ? { secondaryUrl: site.secondaryUrl } : {}), role: request.role }, policy);
 }
 
 /**
@@ -79,7 +93,9 @@ export function gatewayTlsOptions(loaded: LoadedPolicy, port?: number): GatewayT
       if (!expected) return undefined;
       const actual = spkiPin(cert.raw);
       if (expected.includes(actual)) return undefined;
-      return Object.assign(new Error(`the gateway ${host} presented a certificate whose key (${actual}) is not pinned by the machine policy`), { code: ErrorCode.POLICY_REFUSED });
+      return Object.assign(new Error(`the gateway ${host} presented a certificate whose key (${actual}) is not pinned by the machine policy`), {
+        code: ErrorCode.POLICY_REFUSED,
+      });
     },
   };
 }

@@ -21,7 +21,11 @@ export function machinePolicyPath(platform: NodeJS.Platform = process.platform, 
  * where the machine has no policy of its own: a user's environment can add restrictions to an
  * unmanaged machine, never replace the ones IT set.
  */
-export function policyFilePath(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env, exists: (path: string) => boolean = existsSync): string {
+export function policyFilePath(
+  platform: NodeJS.Platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+  exists: (path: string) => boolean = existsSync,
+): string {
   const machine = machinePolicyPath(platform, env);
   if (env.LARMOR_POLICY_FILE && !exists(machine)) return env.LARMOR_POLICY_FILE;
   return machine;

@@ -17,7 +17,10 @@ export class EventRecorder {
   readonly imagesDir: string;
   count = 0;
 
-  constructor(private readonly core: WorkstationCore, readonly dir: string) {
+  constructor(
+    private readonly core: WorkstationCore,
+    readonly dir: string,
+  ) {
     mkdirSync(dir, { recursive: true });
     this.imagesDir = join(dir, 'images');
     mkdirSync(this.imagesDir, { recursive: true });
@@ -36,9 +39,10 @@ export class EventRecorder {
    * (PS3.5 9.1: digits and dots, at most 64): never from unchecked text.
    */
   saveImage(header: ImageFrameHeader, part10: Uint8Array): string {
-    const uid = /^[0-9]+(\.[0-9]+)*$/.test(header.sopInstanceUid) && header.sopInstanceUid.length <= 64
-      ? header.sopInstanceUid
-      : createHash('sha256').update(header.sopInstanceUid).digest('hex').slice(0, 32);
+    const uid =
+      /^[0-9]+(\.[0-9]+)*$/.test(header.sopInstanceUid) && header.sopInstanceUid.length <= 64
+        ? header.sopInstanceUid
+        : createHash('sha256').update(header.sopInstanceUid).digest('hex').slice(0, 32);
     const file = join(this.imagesDir, `${String(header.seq).padStart(8, '0')}-${uid}.dcm`);
     writeFileSync(`${file}.partial`, part10);
     renameSync(`${file}.partial`, file);

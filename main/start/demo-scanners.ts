@@ -31,7 +31,8 @@ export function takeScannerCount(argv: readonly string[], env: NodeJS.ProcessEnv
     else rest.push(arg);
   }
   const scanners = value === undefined ? 2 : Number(value);
-  if (!Number.isInteger(scanners) || scanners < 1 || scanners > MAX_DEMO_SCANNERS) return { error: `--scanners must be a whole number from 1 to ${MAX_DEMO_SCANNERS}` };
+  if (!Number.isInteger(scanners) || scanners < 1 || scanners > MAX_DEMO_SCANNERS)
+    return { error: `--scanners must be a whole number from 1 to ${MAX_DEMO_SCANNERS}` };
   return { scanners, rest };
 }
 
@@ -51,7 +52,11 @@ function baseDataDir(args: readonly string[], env: NodeJS.ProcessEnv): string {
  * demo accounts; the others get the same passwords, so one sign-in works at every site. The
  * accounts created on this run are returned for the caller to print once.
  */
-export async function startDemoScanners(count: number, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ scanners: DemoScanner[]; created: { on: string; accounts: ReportedDemoAccount[] } | null }> {
+export async function startDemoScanners(
+  count: number,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ scanners: DemoScanner[]; created: { on: string; accounts: ReportedDemoAccount[] } | null }> {
   const scanners: DemoScanner[] = [];
   let created: { on: string; accounts: ReportedDemoAccount[] } | null = null;
   let passwords: Record<string, string> | undefined;
@@ -62,7 +67,11 @@ export async function startDemoScanners(count: number, args: string[], env: Node
       const name = `${demo.site} ${demo.tesla} T`;
       // The site's own words first, so arguments given to npm start still override them.
       const gatewayArgs = ['--site', demo.site, '--field-strength', demo.tesla, ...args, ...(index > 0 ? ['--data-dir', join(base, 'sites', demo.id)] : [])];
-      const gateway = await startEmbeddedGateway(gatewayArgs, { reportDemoAccounts: true, ...(passwords ? { demoPasswords: passwords } : {}), port: String(basePort === 0 ? 0 : basePort + index) });
+      const gateway = await startEmbeddedGateway(gatewayArgs, {
+        reportDemoAccounts: true,
+        ...(passwords ? { demoPasswords: passwords } : {}),
+        port: String(basePort === 0 ? 0 : basePort + index),
+      });
       scanners.push({ site: { id: demo.id, name, url: gateway.url }, gateway });
       if (gateway.demoAccounts.length > 0) {
         // Same passwords at every scanner created from here on; said once, naming where they apply.

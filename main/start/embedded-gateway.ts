@@ -44,11 +44,21 @@ export function startEmbeddedGateway(args: string[], options: EmbeddedGatewayOpt
     ...(options.demoPasswords ? { LARMOR_DEMO_PASSWORDS: JSON.stringify(options.demoPasswords) } : {}),
   };
   // --demo-accounts: the demo stays two commands (install, start): accounts are made on first run.
-  const child = fork(gatewayEntry, ['--port', options.port ?? process.env.LARMOR_GATEWAY_PORT ?? '0', '--demo-accounts', ...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env });
+  const child = fork(gatewayEntry, ['--port', options.port ?? process.env.LARMOR_GATEWAY_PORT ?? '0', '--demo-accounts', ...args], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env,
+  });
   return new Promise((resolve, reject) => {
     child.on('message', (message: { type?: string; url?: string; onsiteUrl?: string; demoUser?: string | null; demoAccounts?: ReportedDemoAccount[] }) => {
       if (message.type === 'gateway-ready' && message.url) {
-        resolve({ url: message.url, onsiteUrl: message.onsiteUrl ?? null, demoUser: message.demoUser ?? null, demoAccounts: message.demoAccounts ?? [], child, stop: () => child.kill('SIGTERM') });
+        resolve({
+          url: message.url,
+          onsiteUrl: message.onsiteUrl ?? null,
+          demoUser: message.demoUser ?? null,
+          demoAccounts: message.demoAccounts ?? [],
+          child,
+          stop: () => child.kill('SIGTERM'),
+        });
       }
     });
     child.once('exit', (code) => reject(new Error(`gateway exited with code ${code} before it was ready`)));

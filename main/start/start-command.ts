@@ -57,7 +57,12 @@ export async function runStart(argv: string[]): Promise<number> {
   if (electronBinary) {
     const child = spawn(electronBinary, [join(distRoot, 'main', 'electron', 'main.js')], {
       stdio: 'inherit',
-      env: { ...process.env, LARMOR_GATEWAY_URL: first.url, ...(sites.length > 1 ? { LARMOR_DESK_SITES: JSON.stringify(sites) } : {}), ...(demoUser ? { LARMOR_DEFAULT_USER: demoUser } : {}) },
+      env: {
+        ...process.env,
+        LARMOR_GATEWAY_URL: first.url,
+        ...(sites.length > 1 ? { LARMOR_DESK_SITES: JSON.stringify(sites) } : {}),
+        ...(demoUser ? { LARMOR_DEFAULT_USER: demoUser } : {}),
+      },
     });
     const code = await new Promise<number>((resolve) => child.once('exit', (c) => resolve(c ?? 0)));
     stopGateways();

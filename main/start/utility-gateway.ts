@@ -20,11 +20,19 @@ export interface UtilityGateway {
  * reports its address with a 'gateway-ready' message, as it does to `npm start`; like there,
  * --demo-accounts makes the demo accounts on first run (embedded-gateway.ts).
  */
-export function startGatewayInUtilityProcess(utilityProcess: ShellElectron['utilityProcess'], args: string[], entry: string = GATEWAY_UTILITY_ENTRY): Promise<UtilityGateway> {
-  const child = utilityProcess.fork(entry, [GATEWAY_ARGS_MARKER, '--port', process.env.LARMOR_GATEWAY_PORT ?? '0', '--demo-accounts', ...args], { serviceName: 'Larmor gateway', stdio: 'inherit' });
+export function startGatewayInUtilityProcess(
+  utilityProcess: ShellElectron['utilityProcess'],
+  args: string[],
+  entry: string = GATEWAY_UTILITY_ENTRY,
+): Promise<UtilityGateway> {
+  const child = utilityProcess.fork(entry, [GATEWAY_ARGS_MARKER, '--port', process.env.LARMOR_GATEWAY_PORT ?? '0', '--demo-accounts', ...args], {
+    serviceName: 'Larmor gateway',
+    stdio: 'inherit',
+  });
   return new Promise((resolve, reject) => {
     child.on('message', (message: { type?: string; url?: string; onsiteUrl?: string; demoUser?: string | null }) => {
-      if (message?.type === 'gateway-ready' && message.url) resolve({ url: message.url, onsiteUrl: message.onsiteUrl ?? null, demoUser: message.demoUser ?? null, stop: () => void child.kill() });
+      if (message?.type === 'gateway-ready' && message.url)
+        resolve({ url: message.url, onsiteUrl: message.onsiteUrl ?? null, demoUser: message.demoUser ?? null, stop: () => void child.kill() });
     });
     child.once('exit', (code: number) => reject(new Error(`gateway exited with code ${code} before it was ready`)));
   });

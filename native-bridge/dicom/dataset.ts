@@ -45,7 +45,10 @@ export class DataSet {
   string(tag: number): string | undefined {
     const element = this.get(tag);
     if (element === undefined) return undefined;
-    return latin1.decode(element.bytes).replace(/[\0 ]+$/, '').replace(/^ +/, '');
+    return latin1
+      .decode(element.bytes)
+      .replace(/[\0 ]+$/, '')
+      .replace(/^ +/, '');
   }
 
   /** Multi-valued text split on backslash (PS3.5 6.4). */
@@ -61,12 +64,18 @@ export class DataSet {
     const { bytes, littleEndian } = element;
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     switch (element.vr) {
-      case 'US': return bytes.length >= 2 ? view.getUint16(0, littleEndian) : undefined;
-      case 'SS': return bytes.length >= 2 ? view.getInt16(0, littleEndian) : undefined;
-      case 'UL': return bytes.length >= 4 ? view.getUint32(0, littleEndian) : undefined;
-      case 'SL': return bytes.length >= 4 ? view.getInt32(0, littleEndian) : undefined;
-      case 'FL': return bytes.length >= 4 ? view.getFloat32(0, littleEndian) : undefined;
-      case 'FD': return bytes.length >= 8 ? view.getFloat64(0, littleEndian) : undefined;
+      case 'US':
+        return bytes.length >= 2 ? view.getUint16(0, littleEndian) : undefined;
+      case 'SS':
+        return bytes.length >= 2 ? view.getInt16(0, littleEndian) : undefined;
+      case 'UL':
+        return bytes.length >= 4 ? view.getUint32(0, littleEndian) : undefined;
+      case 'SL':
+        return bytes.length >= 4 ? view.getInt32(0, littleEndian) : undefined;
+      case 'FL':
+        return bytes.length >= 4 ? view.getFloat32(0, littleEndian) : undefined;
+      case 'FD':
+        return bytes.length >= 8 ? view.getFloat64(0, littleEndian) : undefined;
       case 'IS':
       case 'DS': {
         const first = this.strings(tag)?.[0];

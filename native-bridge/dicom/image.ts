@@ -45,7 +45,7 @@ function required(dataset: DataSet, tag: number, name: string): number {
 
 /** Image attributes from the top-level dataset (nested icon images are ignored). */
 export function imageInfo(dataset: DataSet): ImageInfo {
-  const numberOfFrames = dataset.has(Tag.NumberOfFrames) ? dataset.number(Tag.NumberOfFrames) ?? 1 : 1;
+  const numberOfFrames = dataset.has(Tag.NumberOfFrames) ? (dataset.number(Tag.NumberOfFrames) ?? 1) : 1;
   if (!Number.isInteger(numberOfFrames) || numberOfFrames < 1) {
     throw new DicomError(ErrorCode.DICOM_MISSING_ATTRIBUTE, `Number of Frames "${numberOfFrames}" is invalid`);
   }
@@ -135,8 +135,5 @@ export function pixelDataFrames(file: DicomFile): PixelFrames {
   }
   if (fragments.length === frameCount) return { encapsulated: true, frames: fragments.map((fragment) => [fragment]) };
   if (frameCount === 1 && fragments.length > 0) return { encapsulated: true, frames: [fragments] };
-  throw new DicomError(
-    ErrorCode.DICOM_PIXEL_DATA,
-    `${fragments.length} fragment(s) for ${frameCount} frame(s) and no offset table to tell them apart`,
-  );
+  throw new DicomError(ErrorCode.DICOM_PIXEL_DATA, `${fragments.length} fragment(s) for ${frameCount} frame(s) and no offset table to tell them apart`);
 }

@@ -35,7 +35,11 @@ interface Encoding {
 
 class Cursor {
   readonly view: DataView;
-  constructor(readonly bytes: Uint8Array, public pos: number, readonly littleEndian: boolean) {
+  constructor(
+    readonly bytes: Uint8Array,
+    public pos: number,
+    readonly littleEndian: boolean,
+  ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
   need(count: number, end: number): void {

@@ -9,11 +9,7 @@ export const TransferSyntax = {
 
 /** Native (uncompressed) transfer syntaxes: Pixel Data is one contiguous value (PS3.5 A.1-A.3). */
 export function isNativeTransferSyntax(uid: string): boolean {
-  return (
-    uid === TransferSyntax.ImplicitVRLittleEndian ||
-    uid === TransferSyntax.ExplicitVRLittleEndian ||
-    uid === TransferSyntax.ExplicitVRBigEndian
-  );
+  return uid === TransferSyntax.ImplicitVRLittleEndian || uid === TransferSyntax.ExplicitVRLittleEndian || uid === TransferSyntax.ExplicitVRBigEndian;
 }
 
 /** Larmor's implementation identity for File Meta Information (PS3.10 7.1, (0002,0012/0013)); a UUID-derived UID (PS3.5 B.2). */

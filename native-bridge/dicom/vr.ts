@@ -10,7 +10,15 @@ const TEXT_VRS = new Set(['AE', 'AS', 'CS', 'DA', 'DS', 'DT', 'IS', 'LO', 'LT', 
 
 /** Binary numeric VRs: byte width of one value. */
 const NUMERIC_VR_WIDTH: Record<string, number> = {
-  US: 2, SS: 2, UL: 4, SL: 4, FL: 4, FD: 8, AT: 4, SV: 8, UV: 8,
+  US: 2,
+  SS: 2,
+  UL: 4,
+  SL: 4,
+  FL: 4,
+  FD: 8,
+  AT: 4,
+  SV: 8,
+  UV: 8,
 };
 
 export function hasLongLength(vr: string): boolean {
@@ -35,11 +43,31 @@ export function isKnownVr(vr: string): boolean {
  * kept as raw bytes with VR 'UN'.
  */
 export const IMPLICIT_VR_DICTIONARY: Record<number, string> = {
-  0x00020000: 'UL', 0x00020001: 'OB', 0x00020002: 'UI', 0x00020003: 'UI', 0x00020010: 'UI',
-  0x00020012: 'UI', 0x00020013: 'SH',
-  0x00080016: 'UI', 0x00080018: 'UI', 0x00080060: 'CS', 0x00080005: 'CS',
-  0x0020000d: 'UI', 0x0020000e: 'UI', 0x00200013: 'IS',
-  0x00280002: 'US', 0x00280004: 'CS', 0x00280006: 'US', 0x00280008: 'IS', 0x00280010: 'US',
-  0x00280011: 'US', 0x00280100: 'US', 0x00280101: 'US', 0x00280102: 'US', 0x00280103: 'US',
-  0x7fe00010: 'OW', 0x7fe00001: 'OV', 0x7fe00002: 'OV',
+  0x00020000: 'UL',
+  0x00020001: 'OB',
+  0x00020002: 'UI',
+  0x00020003: 'UI',
+  0x00020010: 'UI',
+  0x00020012: 'UI',
+  0x00020013: 'SH',
+  0x00080016: 'UI',
+  0x00080018: 'UI',
+  0x00080060: 'CS',
+  0x00080005: 'CS',
+  0x0020000d: 'UI',
+  0x0020000e: 'UI',
+  0x00200013: 'IS',
+  0x00280002: 'US',
+  0x00280004: 'CS',
+  0x00280006: 'US',
+  0x00280008: 'IS',
+  0x00280010: 'US',
+  0x00280011: 'US',
+  0x00280100: 'US',
+  0x00280101: 'US',
+  0x00280102: 'US',
+  0x00280103: 'US',
+  0x7fe00010: 'OW',
+  0x7fe00001: 'OV',
+  0x7fe00002: 'OV',
 };

@@ -108,15 +108,34 @@ function encodeNumbers(tag: number, vr: string, width: number, value: ElementVal
   numbers.forEach((n: number, i: number) => {
     const at = i * width;
     switch (vr) {
-      case 'US': view.setUint16(at, n, true); break;
-      case 'SS': view.setInt16(at, n, true); break;
-      case 'UL': view.setUint32(at, n, true); break;
-      case 'SL': view.setInt32(at, n, true); break;
-      case 'FL': view.setFloat32(at, n, true); break;
-      case 'FD': view.setFloat64(at, n, true); break;
-      case 'SV': view.setBigInt64(at, BigInt(n), true); break;
-      case 'UV': view.setBigUint64(at, BigInt(n), true); break;
-      case 'AT': view.setUint16(at, n >>> 16, true); view.setUint16(at + 2, n & 0xffff, true); break;
+      case 'US':
+        view.setUint16(at, n, true);
+        break;
+      case 'SS':
+        view.setInt16(at, n, true);
+        break;
+      case 'UL':
+        view.setUint32(at, n, true);
+        break;
+      case 'SL':
+        view.setInt32(at, n, true);
+        break;
+      case 'FL':
+        view.setFloat32(at, n, true);
+        break;
+      case 'FD':
+        view.setFloat64(at, n, true);
+        break;
+      case 'SV':
+        view.setBigInt64(at, BigInt(n), true);
+        break;
+      case 'UV':
+        view.setBigUint64(at, BigInt(n), true);
+        break;
+      case 'AT':
+        view.setUint16(at, n >>> 16, true);
+        view.setUint16(at + 2, n & 0xffff, true);
+        break;
     }
   });
   return out;
@@ -245,10 +264,7 @@ function uidOf(elements: ReadonlyArray<DicomElement>, tag: number, name: string)
 export function writePart10(input: Part10Input): Uint8Array {
   const { transferSyntaxUid, elements } = input;
   if (transferSyntaxUid === TransferSyntax.ImplicitVRLittleEndian || transferSyntaxUid === TransferSyntax.ExplicitVRBigEndian) {
-    throw new DicomError(
-      ErrorCode.UNSUPPORTED_TRANSFER_SYNTAX,
-      `the writer produces Explicit VR Little Endian datasets, not ${transferSyntaxUid}`,
-    );
+    throw new DicomError(ErrorCode.UNSUPPORTED_TRANSFER_SYNTAX, `the writer produces Explicit VR Little Endian datasets, not ${transferSyntaxUid}`);
   }
   if (elements.some((e) => e.tag >>> 16 === 0x0002)) {
     throw new DicomError(ErrorCode.DICOM_INVALID_VALUE, 'group 0002 is built by the writer; pass dataset elements only');

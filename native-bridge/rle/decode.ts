@@ -60,9 +60,7 @@ function readSegmentTable(frame: Uint8Array, layout: FrameLayout): Uint32Array {
  * stride avoids a second pass; plain loops beat TypedArray.set/fill here because runs are short
  * (at most 128 bytes) and subarray() would allocate.
  */
-function decodeSegment(
-  src: Uint8Array, start: number, end: number, dst: Uint8Array, dstStart: number, stride: number, count: number, segment: number,
-): void {
+function decodeSegment(src: Uint8Array, start: number, end: number, dst: Uint8Array, dstStart: number, stride: number, count: number, segment: number): void {
   let i = start;
   let o = dstStart;
   let remaining = count;

@@ -33,7 +33,9 @@ export function wrapAddon(addon: RleAddon): RleCodec {
     decode(frame: Uint8Array | ReadonlyArray<Uint8Array>, info: RleFrameInfo): Uint8Array {
       frameLayout(info);
       try {
-        return asUint8Array(addon.decode(joinFragments(frame), info.rows, info.columns, info.samplesPerPixel, info.bitsAllocated, info.planarConfiguration ?? 0));
+        return asUint8Array(
+          addon.decode(joinFragments(frame), info.rows, info.columns, info.samplesPerPixel, info.bitsAllocated, info.planarConfiguration ?? 0),
+        );
       } catch (error) {
         rethrow(error);
       }

@@ -41,12 +41,18 @@ export function OnsiteApp() {
   });
   const [level, setLevel] = useState<AccountLevel | null>(() => (sso?.ok ? sso.level : null));
   const view = useLink(link);
-  if (!link || !view) return <SignIn ssoError={sso && !sso.ok ? sso.message : null} onSignedIn={(signedIn) => {
-    const l = new OnsiteLink(gatewayUrlOfPage(), signedIn.credential);
-    l.open();
-    setLevel(signedIn.user.level);
-    setLink(l);
-  }} />;
+  if (!link || !view)
+    return (
+      <SignIn
+        ssoError={sso && !sso.ok ? sso.message : null}
+        onSignedIn={(signedIn) => {
+          const l = new OnsiteLink(gatewayUrlOfPage(), signedIn.credential);
+          l.open();
+          setLevel(signedIn.user.level);
+          setLink(l);
+        }}
+      />
+    );
   return <Console link={link} view={view} level={level} />;
 }
 
@@ -78,7 +84,15 @@ function SignIn({ onSignedIn, ssoError }: { onSignedIn: (signedIn: SignInRespons
         <p className="muted">For the technologist with the patient. You own positioning, contrast, screening and emergencies.</p>
         <label>
           User name
-          <input data-testid="onsite-user" value={user} onChange={(e) => setUser(e.target.value)} autoFocus autoComplete="username" spellCheck={false} maxLength={64} />
+          <input
+            data-testid="onsite-user"
+            value={user}
+            onChange={(e) => setUser(e.target.value)}
+            autoFocus
+            autoComplete="username"
+            spellCheck={false}
+            maxLength={64}
+          />
         </label>
         <label>
           Password
@@ -86,7 +100,14 @@ function SignIn({ onSignedIn, ssoError }: { onSignedIn: (signedIn: SignInRespons
         </label>
         <label>
           Authenticator code (if asked)
-          <input data-testid="onsite-totp" value={totp} onChange={(e) => setTotp(e.target.value)} inputMode="numeric" autoComplete="one-time-code" maxLength={6} />
+          <input
+            data-testid="onsite-totp"
+            value={totp}
+            onChange={(e) => setTotp(e.target.value)}
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            maxLength={6}
+          />
         </label>
         {error ? (
           <p className="error-line" role="alert" data-testid="onsite-signin-error">
@@ -116,7 +137,11 @@ function Console({ link, view, level }: { link: OnsiteLink; view: OnsiteLinkView
   const act = async (action: OnsiteAction, label: string) => {
     setOutcome({ action: action.name, state: 'pending', text: `${label}…` });
     const ack: AckMessage = await link.act(action);
-    setOutcome({ action: action.name, state: ack.outcome, text: ack.outcome === 'done' ? `${label}: done` : `${label} refused: ${ack.code} ${ack.reason ?? ''}` });
+    setOutcome({
+      action: action.name,
+      state: ack.outcome,
+      text: ack.outcome === 'done' ? `${label}: done` : `${label} refused: ${ack.code} ${ack.reason ?? ''}`,
+    });
   };
   const port = useMemo<SignalingPort>(() => ({ send: (m) => link.sendMedia(m), subscribe: (l) => link.subscribeMedia(l) }), [link]);
   const call = useCall(port, view.status === 'connected' ? view.sessionId : null, true);
@@ -127,7 +152,9 @@ function Console({ link, view, level }: { link: OnsiteLink; view: OnsiteLinkView
       <header className="session-header">
         <strong className="brand">Larmor onsite</strong>
         <span>{snapshot ? `${snapshot.site.name} · ${snapshot.site.scanner}` : ''}</span>
-        <span data-testid="onsite-exam">{snapshot?.exam ? `${snapshot.exam.patient.name} · ${snapshot.exam.patient.id} · ${snapshot.exam.description}` : 'no exam open'}</span>
+        <span data-testid="onsite-exam">
+          {snapshot?.exam ? `${snapshot.exam.patient.name} · ${snapshot.exam.patient.id} · ${snapshot.exam.description}` : 'no exam open'}
+        </span>
         <span className={`status-tag tone-${view.status === 'connected' ? 'ok' : 'bad'}`} data-testid="onsite-link-status">
           <span aria-hidden="true">{view.status === 'connected' ? '●' : '✕'}</span> {view.status}
         </span>
@@ -136,14 +163,26 @@ function Console({ link, view, level }: { link: OnsiteLink; view: OnsiteLinkView
         </button>
         <EmergencyStop onStop={(reason) => void act({ name: 'emergency.stop', ...(reason ? { reason } : {}) }, 'Emergency stop')} />
       </header>
-      {view.error ? <p className="failover-banner tone-bad" role="alert">{view.error}</p> : null}
-      {lastAlarm ? <p className="failover-banner tone-bad" role="alert" data-testid="onsite-alarm">▲ {lastAlarm.text}</p> : null}
+      {view.error ? (
+        <p className="failover-banner tone-bad" role="alert">
+          {view.error}
+        </p>
+      ) : null}
+      {lastAlarm ? (
+        <p className="failover-banner tone-bad" role="alert" data-testid="onsite-alarm">
+          ▲ {lastAlarm.text}
+        </p>
+      ) : null}
       <div className="session-body">
         <section className="column column-left" aria-label="Presence and checklist">
           <Presence snapshot={snapshot} checkedIn={checkedIn} act={act} level={level} />
           <Checklist snapshot={snapshot} checkedIn={checkedIn} act={act} />
           {outcome ? (
-            <p className={`panel outcome-${outcome.state} ${outcome.state === 'rejected' ? 'tone-bad' : outcome.state === 'done' ? 'tone-ok' : 'tone-info'}`} data-testid="onsite-outcome" role="status">
+            <p
+              className={`panel outcome-${outcome.state} ${outcome.state === 'rejected' ? 'tone-bad' : outcome.state === 'done' ? 'tone-ok' : 'tone-info'}`}
+              data-testid="onsite-outcome"
+              role="status"
+            >
               {outcome.text}
             </p>
           ) : null}
@@ -203,10 +242,21 @@ function EmergencyStop({ onStop }: { onStop: (reason: string) => void }) {
   return (
     <div className="estop-confirm" role="alertdialog" aria-label="Confirm emergency stop">
       <input placeholder="reason (optional)" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={200} data-testid="estop-reason" />
-      <button type="button" className="danger estop" data-testid="estop-confirm" autoFocus onClick={() => { setArming(false); onStop(reason.trim()); }}>
+      <button
+        type="button"
+        className="danger estop"
+        data-testid="estop-confirm"
+        autoFocus
+        onClick={() => {
+          setArming(false);
+          onStop(reason.trim());
+        }}
+      >
         ■ CONFIRM STOP
       </button>
-      <button type="button" className="small" onClick={() => setArming(false)}>Cancel</button>
+      <button type="button" className="small" onClick={() => setArming(false)}>
+        Cancel
+      </button>
     </div>
   );
 }
@@ -219,14 +269,25 @@ function Presence({ snapshot, checkedIn, act, level }: { snapshot: ScannerSnapsh
   const presence = snapshot?.onsite?.presence ?? null;
   return (
     <div className="panel" aria-labelledby="presence-title">
-      <h2 className="panel-title" id="presence-title">Presence</h2>
+      <h2 className="panel-title" id="presence-title">
+        Presence
+      </h2>
       <p data-testid="presence-status" className={presence ? 'tone-ok' : 'tone-warn'}>
         {presence ? `● ${presence.name} checked in · ${CREDENTIAL_WORDS[presence.credential]}` : '▲ Nobody is checked in: no acquisition can start'}
       </p>
       {!checkedIn ? (
         <div className="onsite-row">
-          <span data-testid="onsite-credential" className="muted">{CREDENTIAL_WORDS[credential]}</span>
-          <button type="button" className="primary" data-testid="onsite-check-in" disabled={presence !== null} title={presence ? `${presence.name} is checked in` : undefined} onClick={() => void act({ name: 'presence.check-in', credential }, 'Check in')}>
+          <span data-testid="onsite-credential" className="muted">
+            {CREDENTIAL_WORDS[credential]}
+          </span>
+          <button
+            type="button"
+            className="primary"
+            data-testid="onsite-check-in"
+            disabled={presence !== null}
+            title={presence ? `${presence.name} is checked in` : undefined}
+            onClick={() => void act({ name: 'presence.check-in', credential }, 'Check in')}
+          >
             Check in
           </button>
         </div>
@@ -248,7 +309,9 @@ function Checklist({ snapshot, checkedIn, act }: { snapshot: ScannerSnapshot | n
   const why = !checkedIn ? 'check in first' : !exam ? 'no exam is open' : !all ? 'tick every item' : undefined;
   return (
     <div className="panel" aria-labelledby="checklist-title">
-      <h2 className="panel-title" id="checklist-title">Screening and positioning</h2>
+      <h2 className="panel-title" id="checklist-title">
+        Screening and positioning
+      </h2>
       <p data-testid="checklist-status" className={confirmed ? 'tone-ok' : 'tone-warn'}>
         {confirmed ? `● Confirmed by ${snapshot?.onsite?.checklist.confirmedBy}` : exam ? '▲ Not confirmed for this exam' : 'No exam open'}
       </p>
@@ -263,19 +326,28 @@ function Checklist({ snapshot, checkedIn, act }: { snapshot: ScannerSnapshot | n
                     data-testid={`checklist-${item}`}
                     checked={ticked.has(item)}
                     disabled={!checkedIn || !exam}
-                    onChange={(e) => setTicked((t) => {
-                      const next = new Set(t);
-                      if (e.target.checked) next.add(item);
-                      else next.delete(item);
-                      return next;
-                    })}
+                    onChange={(e) =>
+                      setTicked((t) => {
+                        const next = new Set(t);
+                        if (e.target.checked) next.add(item);
+                        else next.delete(item);
+                        return next;
+                      })
+                    }
                   />{' '}
                   {CHECKLIST_WORDS[item]}
                 </label>
               </li>
             ))}
           </ul>
-          <button type="button" className="primary" data-testid="checklist-confirm" disabled={why !== undefined} title={why} onClick={() => void act({ name: 'checklist.confirm', items: [...CHECKLIST_ITEMS] }, 'Checklist')}>
+          <button
+            type="button"
+            className="primary"
+            data-testid="checklist-confirm"
+            disabled={why !== undefined}
+            title={why}
+            onClick={() => void act({ name: 'checklist.confirm', items: [...CHECKLIST_ITEMS] }, 'Checklist')}
+          >
             Confirm checklist
           </button>
         </>
@@ -290,18 +362,32 @@ function ScannerPanel({ snapshot }: { snapshot: ScannerSnapshot | null }) {
   const loss = snapshot?.onsite?.operatorLoss ?? null;
   return (
     <div className="panel" aria-labelledby="scanner-title">
-      <h2 className="panel-title" id="scanner-title">Scanner</h2>
+      <h2 className="panel-title" id="scanner-title">
+        Scanner
+      </h2>
       <p>
         State: <strong data-testid="onsite-scanner-state">{snapshot?.state ?? '—'}</strong>
         {active ? ` · ${active.name} ${Math.round(active.progress * 100)} % · ${Math.ceil(active.remainingS)} s left` : ''}
       </p>
       {active ? <progress className="onsite-progress" max={1} value={active.progress} aria-label="Acquisition progress" /> : null}
-      {loss ? <p className="tone-bad" data-testid="operator-loss">✕ {loss.name}: link lost since {loss.since.slice(11, 19)}; control returns to onsite at {loss.controlReturnsAt.slice(11, 19)}</p> : null}
-      {emergency ? <p className="tone-bad" data-testid="last-emergency">■ Last emergency stop {emergency.at.slice(11, 19)}: {emergency.reason}</p> : null}
+      {loss ? (
+        <p className="tone-bad" data-testid="operator-loss">
+          ✕ {loss.name}: link lost since {loss.since.slice(11, 19)}; control returns to onsite at {loss.controlReturnsAt.slice(11, 19)}
+        </p>
+      ) : null}
+      {emergency ? (
+        <p className="tone-bad" data-testid="last-emergency">
+          ■ Last emergency stop {emergency.at.slice(11, 19)}: {emergency.reason}
+        </p>
+      ) : null}
       <ol className="onsite-queue">
         {(snapshot?.queue ?? []).map((s) => (
           <li key={s.id} data-testid="onsite-queue-item" data-status={s.status}>
-            {s.name} <span className="muted">{s.status}{s.endReason ? ` (${s.endReason})` : ''}</span>
+            {s.name}{' '}
+            <span className="muted">
+              {s.status}
+              {s.endReason ? ` (${s.endReason})` : ''}
+            </span>
           </li>
         ))}
       </ol>
@@ -313,11 +399,14 @@ function NoticeLog({ notices }: { notices: OnsiteLinkView['notices'] }) {
   return (
     // Focusable: it scrolls, and keyboard users must reach what is below (WCAG 2.1.1).
     <div className="panel onsite-log" aria-labelledby="log-title" tabIndex={0}>
-      <h2 className="panel-title" id="log-title">Events</h2>
+      <h2 className="panel-title" id="log-title">
+        Events
+      </h2>
       <ol data-testid="onsite-log">
         {[...notices].reverse().map((n) => (
           <li key={n.seq} className={n.level === 'alarm' ? 'tone-bad' : n.level === 'warning' ? 'tone-warn' : undefined}>
-            <span className="mono muted">{n.at.slice(11, 19)}</span> {n.level === 'alarm' ? '▲ ' : ''}{n.text}
+            <span className="mono muted">{n.at.slice(11, 19)}</span> {n.level === 'alarm' ? '▲ ' : ''}
+            {n.text}
           </li>
         ))}
       </ol>
@@ -331,7 +420,9 @@ function ControlPanel({ snapshot, me, checkedIn, act }: { snapshot: ScannerSnaps
   const others = snapshot?.participants.filter((p) => p.role !== 'operator' && p.sessionId !== me) ?? [];
   return (
     <div className="panel" aria-labelledby="control-title">
-      <h2 className="panel-title" id="control-title">Remote control</h2>
+      <h2 className="panel-title" id="control-title">
+        Remote control
+      </h2>
       <p data-testid="control-holder">
         {holder?.holderSessionId ? <span className="tone-info">● {holder.holderName} has control</span> : <span>Control is onsite (nobody remote)</span>}
       </p>
@@ -341,11 +432,24 @@ function ControlPanel({ snapshot, me, checkedIn, act }: { snapshot: ScannerSnaps
             <span className="role-badge role-operator">Operator</span>
             <span className="person-name">{op.name}</span>
             {holder?.holderSessionId === op.sessionId ? (
-              <button type="button" className="small danger" data-testid="control-revoke" onClick={() => void act({ name: 'control.revoke' }, 'Revoke control')}>
+              <button
+                type="button"
+                className="small danger"
+                data-testid="control-revoke"
+                onClick={() => void act({ name: 'control.revoke' }, 'Revoke control')}
+              >
                 Revoke
               </button>
             ) : (
-              <button type="button" className="small primary" data-testid="control-grant" data-operator={op.name} disabled={!checkedIn} title={checkedIn ? undefined : 'check in first'} onClick={() => void act({ name: 'control.grant', sessionId: op.sessionId }, `Grant control to ${op.name}`)}>
+              <button
+                type="button"
+                className="small primary"
+                data-testid="control-grant"
+                data-operator={op.name}
+                disabled={!checkedIn}
+                title={checkedIn ? undefined : 'check in first'}
+                onClick={() => void act({ name: 'control.grant', sessionId: op.sessionId }, `Grant control to ${op.name}`)}
+              >
                 Grant control
               </button>
             )}
@@ -367,7 +471,9 @@ function ControlPanel({ snapshot, me, checkedIn, act }: { snapshot: ScannerSnaps
 function IntercomOutput({ onPick }: { onPick: (id: string | null) => void }) {
   const [speakers, setSpeakers] = useState<MediaDeviceInfo[]>([]);
   useEffect(() => {
-    void listDevices().then((d) => setSpeakers(d.speakers)).catch(() => undefined);
+    void listDevices()
+      .then((d) => setSpeakers(d.speakers))
+      .catch(() => undefined);
   }, []);
   if (speakers.length === 0) return null;
   return (
@@ -376,7 +482,9 @@ function IntercomOutput({ onPick }: { onPick: (id: string | null) => void }) {
       <select data-testid="intercom-output" onChange={(e) => onPick(e.target.value || null)} defaultValue="">
         <option value="">Same as my speakers</option>
         {speakers.map((s, i) => (
-          <option key={s.deviceId || i} value={s.deviceId}>{s.label || `Output ${i + 1}`}</option>
+          <option key={s.deviceId || i} value={s.deviceId}>
+            {s.label || `Output ${i + 1}`}
+          </option>
         ))}
       </select>
     </label>

@@ -47,19 +47,27 @@ export function OnsiteChat({ link, chat }: { link: OnsiteLink; chat: ChatEntry[]
       >
         {lines.length === 0 ? <p className="muted">No messages for this exam yet.</p> : null}
         <ol>
-        {lines.map((c) => (
-          <li key={c.id} data-testid="onsite-chat-line">
-            <span className="mono muted">{c.at.slice(11, 19)}</span> <strong>{c.from.name}</strong> <span className="muted">({ROLE_WORDS[c.from.role]})</span>{' '}
-            <span data-testid="onsite-chat-text">{c.text}</span>
-          </li>
-        ))}
+          {lines.map((c) => (
+            <li key={c.id} data-testid="onsite-chat-line">
+              <span className="mono muted">{c.at.slice(11, 19)}</span> <strong>{c.from.name}</strong> <span className="muted">({ROLE_WORDS[c.from.role]})</span>{' '}
+              <span data-testid="onsite-chat-text">{c.text}</span>
+            </li>
+          ))}
         </ol>
       </div>
       <form className="onsite-chat-input" onSubmit={send}>
         <label htmlFor="onsite-chat-input" className="sr-only">
           Message
         </label>
-        <input id="onsite-chat-input" data-testid="onsite-chat-input" value={text} maxLength={MAX_CHAT_CHARS} placeholder="Message to the remote technologist…" autoComplete="off" onChange={(e) => setText(e.target.value)} />
+        <input
+          id="onsite-chat-input"
+          data-testid="onsite-chat-input"
+          value={text}
+          maxLength={MAX_CHAT_CHARS}
+          placeholder="Message to the remote technologist…"
+          autoComplete="off"
+          onChange={(e) => setText(e.target.value)}
+        />
         <button type="submit" data-testid="onsite-chat-send" disabled={text.trim() === ''}>
           Send
         </button>
@@ -81,16 +89,30 @@ export function HandoverConfirm({ link, handover, checkedIn }: { link: OnsiteLin
   const [refusal, setRefusal] = useState<string | null>(null);
   if (!handover) return null;
   const answer = (action: 'handover.confirm' | 'handover.cancel') =>
-    void link.collab({ name: action, handoverId: handover.id }).then((ack) => setRefusal(ack.outcome === 'done' ? null : `${ack.code}: ${ack.reason ?? 'refused'}`));
+    void link
+      .collab({ name: action, handoverId: handover.id })
+      .then((ack) => setRefusal(ack.outcome === 'done' ? null : `${ack.code}: ${ack.reason ?? 'refused'}`));
   return (
-    <div className={`panel handover-confirm ${handover.status === 'awaiting-onsite' ? 'awaiting' : ''}`} data-testid="onsite-handover" data-status={handover.status} role="status">
+    <div
+      className={`panel handover-confirm ${handover.status === 'awaiting-onsite' ? 'awaiting' : ''}`}
+      data-testid="onsite-handover"
+      data-status={handover.status}
+      role="status"
+    >
       {handover.status === 'awaiting-onsite' ? (
         <>
           <p>
             <strong>{handover.from.name}</strong> hands remote control to <strong>{handover.to.name}</strong>. It takes effect when you confirm.
           </p>
           <div className="onsite-row">
-            <button type="button" className="primary" data-testid="onsite-handover-confirm" disabled={!checkedIn} title={checkedIn ? undefined : 'check in first'} onClick={() => answer('handover.confirm')}>
+            <button
+              type="button"
+              className="primary"
+              data-testid="onsite-handover-confirm"
+              disabled={!checkedIn}
+              title={checkedIn ? undefined : 'check in first'}
+              onClick={() => answer('handover.confirm')}
+            >
               Confirm handover
             </button>
             <button type="button" data-testid="onsite-handover-decline" onClick={() => answer('handover.cancel')}>
@@ -99,9 +121,13 @@ export function HandoverConfirm({ link, handover, checkedIn }: { link: OnsiteLin
           </div>
         </>
       ) : handover.status === 'done' ? (
-        <p className="tone-ok">● Handover done: {handover.to.name} has remote control{handover.note ? ` (${handover.note})` : ''}</p>
+        <p className="tone-ok">
+          ● Handover done: {handover.to.name} has remote control{handover.note ? ` (${handover.note})` : ''}
+        </p>
       ) : (
-        <p className="tone-warn">▲ Handover to {handover.to.name} cancelled{handover.note ? `: ${handover.note}` : ''}</p>
+        <p className="tone-warn">
+          ▲ Handover to {handover.to.name} cancelled{handover.note ? `: ${handover.note}` : ''}
+        </p>
       )}
       {refusal ? <p className="tone-bad">✕ {refusal}</p> : null}
     </div>

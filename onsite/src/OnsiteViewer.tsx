@@ -65,7 +65,8 @@ export function OnsiteViewer({ link, marks }: { link: OnsiteLink; marks: Mark[] 
     context.putImageData(data, 0, 0);
   }, [image]);
 
-  const pointAt = (event: PointerEvent<HTMLElement>) => toImagePoint(event.clientX, event.clientY, canvas.current!.getBoundingClientRect(), image!.columns, image!.rows);
+  const pointAt = (event: PointerEvent<HTMLElement>) =>
+    toImagePoint(event.clientX, event.clientY, canvas.current!.getBoundingClientRect(), image!.columns, image!.rows);
   const down = (event: PointerEvent<HTMLDivElement>) => {
     if (!tool || !image || !canvas.current || event.button !== 0) return;
     event.preventDefault();
@@ -87,7 +88,9 @@ export function OnsiteViewer({ link, marks }: { link: OnsiteLink; marks: Mark[] 
     drawing.current = null;
     setDraft(null);
     if (!isDrawnEnough(d.points, MIN_MARK_SCREEN_PX / d.scale)) return;
-    void link.collab({ name: 'mark.add', sopInstanceUid: d.sop, shape: d.shape, points: d.points }).then((ack) => setOutcome(ack.outcome === 'done' ? null : `Mark refused: ${ack.code} ${ack.reason ?? ''}`));
+    void link
+      .collab({ name: 'mark.add', sopInstanceUid: d.sop, shape: d.shape, points: d.points })
+      .then((ack) => setOutcome(ack.outcome === 'done' ? null : `Mark refused: ${ack.code} ${ack.reason ?? ''}`));
   };
 
   const scale = image && canvas.current ? canvas.current.getBoundingClientRect().width / image.columns : 1;
@@ -110,7 +113,17 @@ export function OnsiteViewer({ link, marks }: { link: OnsiteLink; marks: Mark[] 
       <div className="onsite-mark-tools" role="toolbar" aria-label="Mark the image for the remote technologist">
         <span className="muted">Mark:</span>
         {TOOLS.map((t) => (
-          <button key={t.shape} type="button" className="small" data-testid={`onsite-mark-tool-${t.shape}`} aria-pressed={tool === t.shape} aria-label={`${t.label} mark`} title={`Draw ${t.label.toLowerCase()} on this image for everyone`} disabled={!image} onClick={() => setTool(tool === t.shape ? null : t.shape)}>
+          <button
+            key={t.shape}
+            type="button"
+            className="small"
+            data-testid={`onsite-mark-tool-${t.shape}`}
+            aria-pressed={tool === t.shape}
+            aria-label={`${t.label} mark`}
+            title={`Draw ${t.label.toLowerCase()} on this image for everyone`}
+            disabled={!image}
+            onClick={() => setTool(tool === t.shape ? null : t.shape)}
+          >
             <span aria-hidden="true">{t.icon}</span>
           </button>
         ))}
@@ -119,7 +132,12 @@ export function OnsiteViewer({ link, marks }: { link: OnsiteLink; marks: Mark[] 
           className="small ghost"
           data-testid="onsite-marks-clear"
           disabled={onImage.length === 0}
-          onClick={() => image && void link.collab({ name: 'mark.clear', sopInstanceUid: image.sopInstanceUid }).then((ack) => setOutcome(ack.outcome === 'done' ? null : `Clear refused: ${ack.code} ${ack.reason ?? ''}`))}
+          onClick={() =>
+            image &&
+            void link
+              .collab({ name: 'mark.clear', sopInstanceUid: image.sopInstanceUid })
+              .then((ack) => setOutcome(ack.outcome === 'done' ? null : `Clear refused: ${ack.code} ${ack.reason ?? ''}`))
+          }
         >
           Clear marks
         </button>
@@ -141,11 +159,30 @@ export function OnsiteViewer({ link, marks }: { link: OnsiteLink; marks: Mark[] 
         className={`onsite-image-frame${tool ? ' drawing' : ''}`}
         // The image's physical shape: Pixel Spacing may differ along rows and columns (PS3.3 10.7.1.3).
         style={image ? { aspectRatio: `${image.columns * (image.pixelSpacingMm?.[1] ?? 1)} / ${image.rows * (image.pixelSpacingMm?.[0] ?? 1)}` } : undefined}
-        onPointerDown={down} onPointerMove={move} onPointerUp={up} onPointerCancel={up}>
+        onPointerDown={down}
+        onPointerMove={move}
+        onPointerUp={up}
+        onPointerCancel={up}
+      >
         {image ? (
           <>
-            <canvas ref={canvas} className="onsite-image" data-testid="onsite-image" data-sop-instance-uid={image.sopInstanceUid} width={image.columns} height={image.rows} role="img" aria-label={`Live image ${image.instanceNumber ?? ''} of ${image.seriesDescription}`} />
-            <svg className="onsite-marks" data-testid="onsite-marks" viewBox={`0 0 ${image.columns} ${image.rows}`} preserveAspectRatio="none" aria-hidden="true">
+            <canvas
+              ref={canvas}
+              className="onsite-image"
+              data-testid="onsite-image"
+              data-sop-instance-uid={image.sopInstanceUid}
+              width={image.columns}
+              height={image.rows}
+              role="img"
+              aria-label={`Live image ${image.instanceNumber ?? ''} of ${image.seriesDescription}`}
+            />
+            <svg
+              className="onsite-marks"
+              data-testid="onsite-marks"
+              viewBox={`0 0 ${image.columns} ${image.rows}`}
+              preserveAspectRatio="none"
+              aria-hidden="true"
+            >
               {onImage.map((m) => (
                 <MarkSvg key={m.id} shape={m.shape} points={m.points} head={head} className={`mark by-${m.by.role}`} id={m.id} />
               ))}

@@ -68,7 +68,11 @@ export class OnsiteLink {
   view: OnsiteLinkView = { status: 'connecting', error: null, sessionId: null, snapshot: null, policy: null, notices: [], plans: [], collab: null };
 
   /** `credential`: the session credential from sign-in; the gateway takes name and level from its account. */
-  constructor(private readonly url: string, private readonly credential: string, private readonly token?: string) {}
+  constructor(
+    private readonly url: string,
+    private readonly credential: string,
+    private readonly token?: string,
+  ) {}
 
   open(): void {
     this.stopped = false;
@@ -76,7 +80,12 @@ export class OnsiteLink {
     this.ws = ws;
     ws.addEventListener('open', () => {
       this.attempts = 0;
-      this.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'onsite', credentials: { session: this.credential, ...(this.token ? { token: this.token } : {}) } });
+      this.sendJson({
+        type: 'hello',
+        version: PROTOCOL_VERSION,
+        role: 'onsite',
+        credentials: { session: this.credential, ...(this.token ? { token: this.token } : {}) },
+      });
     });
     ws.binaryType = 'arraybuffer';
     ws.addEventListener('message', (event: MessageEvent) => {
@@ -138,7 +147,11 @@ export class OnsiteLink {
       try {
         arrival = { ok: true, image: readOnsiteImage(part10) };
       } catch (err) {
-        arrival = { ok: false, sopInstanceUid: header.sopInstanceUid, reason: err instanceof UnshownImage ? `${err.code}: ${err.message}` : (err as Error).message };
+        arrival = {
+          ok: false,
+          sopInstanceUid: header.sopInstanceUid,
+          reason: err instanceof UnshownImage ? `${err.code}: ${err.message}` : (err as Error).message,
+        };
       }
     } catch {
       this.imageChunks.reset();
@@ -179,13 +192,17 @@ export class OnsiteLink {
           const studyUid = message.body.snapshot.exam?.studyUid ?? null;
           const c = this.view.collab;
           // A new exam starts with its own chat and no marks (the gateway clears them too).
-          const collab = c && (this.view.snapshot?.exam?.studyUid ?? null) !== studyUid ? { ...c, chat: c.chat.filter((e) => e.studyUid === studyUid), marks: [] } : c;
+          const collab =
+            c && (this.view.snapshot?.exam?.studyUid ?? null) !== studyUid ? { ...c, chat: c.chat.filter((e) => e.studyUid === studyUid), marks: [] } : c;
           return this.update({ snapshot: message.body.snapshot, collab });
         }
         if (message.body.kind === 'plans') return this.update({ plans: message.body.plans });
-        if (message.body.kind === 'chat' || message.body.kind === 'marks' || message.body.kind === 'proposal' || message.body.kind === 'handover') return this.update({ collab: applyCollab(this.view.collab, message.body) });
+        if (message.body.kind === 'chat' || message.body.kind === 'marks' || message.body.kind === 'proposal' || message.body.kind === 'handover')
+          return this.update({ collab: applyCollab(this.view.collab, message.body) });
         if (message.body.kind !== 'notice') return;
-        return this.update({ notices: [...this.view.notices, { seq: message.seq, at: message.at, level: message.body.level, text: message.body.text }].slice(-KEEP_NOTICES) });
+        return this.update({
+          notices: [...this.view.notices, { seq: message.seq, at: message.at, level: message.body.level, text: message.body.text }].slice(-KEEP_NOTICES),
+        });
       case 'collab.state':
         return this.update({ plans: message.state.plans, collab: message.state });
       case 'media.room':
@@ -199,7 +216,8 @@ export class OnsiteLink {
 
   private closed(): void {
     this.stopHeartbeat();
-    for (const [id, resolve] of this.pending) resolve({ type: 'ack', id, outcome: 'rejected', code: ErrorCode.LINK_DOWN, reason: 'link lost before the gateway answered' });
+    for (const [id, resolve] of this.pending)
+      resolve({ type: 'ack', id, outcome: 'rejected', code: ErrorCode.LINK_DOWN, reason: 'link lost before the gateway answered' });
     this.pending.clear();
     if (this.stopped) return;
     this.update({ status: 'lost', sessionId: null, error: 'link to the gateway lost: reconnecting' });

@@ -48,7 +48,8 @@ export function readOnsiteImage(part10: Uint8Array): OnsiteImage {
     throw new UnshownImage(codeOf(err, ErrorCode.UNSUPPORTED_IMAGE), (err as Error).message);
   }
   if (!image) throw new UnshownImage(ErrorCode.UNSUPPORTED_IMAGE, 'no frame in the image');
-  const pixels = image.bitsAllocated === 8 ? new Uint8Array(image.pixels) : image.pixelRepresentation === 1 ? new Int16Array(image.pixels) : new Uint16Array(image.pixels);
+  const pixels =
+    image.bitsAllocated === 8 ? new Uint8Array(image.pixels) : image.pixelRepresentation === 1 ? new Int16Array(image.pixels) : new Uint16Array(image.pixels);
   return {
     sopInstanceUid: image.sopInstanceUid,
     seriesUid: image.seriesUid,

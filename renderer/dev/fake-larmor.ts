@@ -29,18 +29,93 @@ export function installFakeLarmor(scenario: FakeScenario): void {
   const iso = (offsetS: number) => new Date(now + offsetS * 1000).toISOString();
   const base = { tiMs: null, bValues: [] as number[], echoTrainLength: 1, averages: 1 };
   const library: ScannerSnapshot['library'] = [
-    { id: 'localizer', name: 'Localizer 3-plane', kind: 'GRE', acquisitionTimeS: 25, params: { ...base, trMs: 8.6, teMs: 4, flipAngleDeg: 20, matrixRows: 128, matrixCols: 256, fovMm: 250, slices: 9, sliceThicknessMm: 7 } },
-    { id: 't1-se-ax', name: 'T1 SE axial', kind: 'SE', acquisitionTimeS: 211, params: { ...base, trMs: 550, teMs: 14, flipAngleDeg: 90, matrixRows: 192, matrixCols: 256, fovMm: 230, slices: 20, sliceThicknessMm: 5, averages: 2 } },
-    { id: 't2-tse-ax', name: 'T2 TSE axial', kind: 'TSE', acquisitionTimeS: 192, params: { ...base, trMs: 4000, teMs: 98, flipAngleDeg: 150, matrixRows: 256, matrixCols: 256, fovMm: 230, slices: 20, sliceThicknessMm: 5, averages: 2, echoTrainLength: 11 } },
-    { id: 'flair-ax', name: 'FLAIR axial', kind: 'IR-TSE', acquisitionTimeS: 245, params: { ...base, trMs: 9000, teMs: 100, tiMs: 2500, flipAngleDeg: 150, matrixRows: 192, matrixCols: 256, fovMm: 230, slices: 20, sliceThicknessMm: 5, echoTrainLength: 15 } },
-    { id: 'dwi-ax', name: 'DWI EPI axial b0/b1000', kind: 'EPI-DWI', acquisitionTimeS: 54, params: { ...base, trMs: 4500, teMs: 89, flipAngleDeg: 90, matrixRows: 128, matrixCols: 128, fovMm: 230, slices: 20, sliceThicknessMm: 5, averages: 2, bValues: [0, 1000] } },
+    {
+      id: 'localizer',
+      name: 'Localizer 3-plane',
+      kind: 'GRE',
+      acquisitionTimeS: 25,
+      params: { ...base, trMs: 8.6, teMs: 4, flipAngleDeg: 20, matrixRows: 128, matrixCols: 256, fovMm: 250, slices: 9, sliceThicknessMm: 7 },
+    },
+    {
+      id: 't1-se-ax',
+      name: 'T1 SE axial',
+      kind: 'SE',
+      acquisitionTimeS: 211,
+      params: { ...base, trMs: 550, teMs: 14, flipAngleDeg: 90, matrixRows: 192, matrixCols: 256, fovMm: 230, slices: 20, sliceThicknessMm: 5, averages: 2 },
+    },
+    {
+      id: 't2-tse-ax',
+      name: 'T2 TSE axial',
+      kind: 'TSE',
+      acquisitionTimeS: 192,
+      params: {
+        ...base,
+        trMs: 4000,
+        teMs: 98,
+        flipAngleDeg: 150,
+        matrixRows: 256,
+        matrixCols: 256,
+        fovMm: 230,
+        slices: 20,
+        sliceThicknessMm: 5,
+        averages: 2,
+        echoTrainLength: 11,
+      },
+    },
+    {
+      id: 'flair-ax',
+      name: 'FLAIR axial',
+      kind: 'IR-TSE',
+      acquisitionTimeS: 245,
+      params: {
+        ...base,
+        trMs: 9000,
+        teMs: 100,
+        tiMs: 2500,
+        flipAngleDeg: 150,
+        matrixRows: 192,
+        matrixCols: 256,
+        fovMm: 230,
+        slices: 20,
+        sliceThicknessMm: 5,
+        echoTrainLength: 15,
+      },
+    },
+    {
+      id: 'dwi-ax',
+      name: 'DWI EPI axial b0/b1000',
+      kind: 'EPI-DWI',
+      acquisitionTimeS: 54,
+      params: {
+        ...base,
+        trMs: 4500,
+        teMs: 89,
+        flipAngleDeg: 90,
+        matrixRows: 128,
+        matrixCols: 128,
+        fovMm: 230,
+        slices: 20,
+        sliceThicknessMm: 5,
+        averages: 2,
+        bValues: [0, 1000],
+      },
+    },
   ];
   const fromTemplate = (index: number, id: string, status: ScannerSnapshot['queue'][number]['status'], progress: number) => {
     const t = library[index];
     return {
-      id, protocolId: t.id, name: t.name, kind: t.kind, params: { ...t.params }, acquisitionTimeS: t.acquisitionTimeS,
-      status, progress, remainingS: t.acquisitionTimeS * (1 - progress), endReason: null,
-      seriesUid: status === 'queued' ? null : `1.2.826.0.1.3680043.10.543.${id}`, seriesNumber: status === 'queued' ? null : index + 1,
+      id,
+      protocolId: t.id,
+      name: t.name,
+      kind: t.kind,
+      params: { ...t.params },
+      acquisitionTimeS: t.acquisitionTimeS,
+      status,
+      progress,
+      remainingS: t.acquisitionTimeS * (1 - progress),
+      endReason: null,
+      seriesUid: status === 'queued' ? null : `1.2.826.0.1.3680043.10.543.${id}`,
+      seriesNumber: status === 'queued' ? null : index + 1,
     };
   };
   const me = scenario.role === 'operator' ? 'sess-op-7f3a' : 'sess-obs-19c2';
@@ -49,9 +124,17 @@ export function installFakeLarmor(scenario: FakeScenario): void {
     state: 'acquiring',
     exam: {
       patient: { name: 'NORDMANN^KARI', id: 'PID-0042817', birthDate: '19790412', sex: 'F', weightKg: 68 },
-      description: 'MRI brain without contrast', accessionNumber: 'ACC26-11873', studyUid: '1.2.826.0.1.3680043.10.543.1', openedAt: iso(-420),
+      description: 'MRI brain without contrast',
+      accessionNumber: 'ACC26-11873',
+      studyUid: '1.2.826.0.1.3680043.10.543.1',
+      openedAt: iso(-420),
     },
-    queue: [fromTemplate(0, 'seq-1', 'completed', 1), fromTemplate(2, 'seq-2', 'acquiring', 0.4), fromTemplate(3, 'seq-3', 'queued', 0), fromTemplate(4, 'seq-4', 'queued', 0)],
+    queue: [
+      fromTemplate(0, 'seq-1', 'completed', 1),
+      fromTemplate(2, 'seq-2', 'acquiring', 0.4),
+      fromTemplate(3, 'seq-3', 'queued', 0),
+      fromTemplate(4, 'seq-4', 'queued', 0),
+    ],
     activeSequenceId: 'seq-2',
     control: { holderSessionId: 'sess-op-7f3a', holderName: 'Ingrid Haugen' },
     participants: [
@@ -62,10 +145,17 @@ export function installFakeLarmor(scenario: FakeScenario): void {
     ],
     library,
     limits: {
-      trMs: { min: 2, max: 15000, step: 0.1 }, teMs: { min: 1, max: 300, step: 0.1 }, tiMs: { min: 20, max: 4000, step: 1 },
-      flipAngleDeg: { min: 1, max: 180, step: 1 }, matrixRows: { min: 64, max: 512, step: 16 }, matrixCols: { min: 64, max: 512, step: 16 },
-      fovMm: { min: 100, max: 500, step: 1 }, slices: { min: 1, max: 128, step: 1 }, sliceThicknessMm: { min: 0.5, max: 10, step: 0.1 },
-      averages: { min: 1, max: 8, step: 1 }, echoTrainLength: { min: 1, max: 64, step: 1 },
+      trMs: { min: 2, max: 15000, step: 0.1 },
+      teMs: { min: 1, max: 300, step: 0.1 },
+      tiMs: { min: 20, max: 4000, step: 1 },
+      flipAngleDeg: { min: 1, max: 180, step: 1 },
+      matrixRows: { min: 64, max: 512, step: 16 },
+      matrixCols: { min: 64, max: 512, step: 16 },
+      fovMm: { min: 100, max: 500, step: 1 },
+      slices: { min: 1, max: 128, step: 1 },
+      sliceThicknessMm: { min: 0.5, max: 10, step: 0.1 },
+      averages: { min: 1, max: 8, step: 1 },
+      echoTrainLength: { min: 1, max: 64, step: 1 },
     },
     timeScale: 1,
   };
@@ -76,9 +166,17 @@ export function installFakeLarmor(scenario: FakeScenario): void {
     link: scenario.disconnected
       ? { status: 'disconnected', url: null, role: null, name: null, sessionId: null, error: null, policy: null }
       : {
-          status: 'connected', url: 'wss://mr2-gateway.stolav.example:8443/larmor', role: scenario.role,
-          name: scenario.role === 'operator' ? 'Ingrid Haugen' : 'Trainee: Jonas Berg', sessionId: me, error: null,
-          policy: { onOperatorLoss: 'finish the running sequence, start nothing new', fallbackInstructions: 'Call MR-2 control room +47 7286 0000', controlGraceS: 60 },
+          status: 'connected',
+          url: 'wss://mr2-gateway.stolav.example:8443/larmor',
+          role: scenario.role,
+          name: scenario.role === 'operator' ? 'Ingrid Haugen' : 'Trainee: Jonas Berg',
+          sessionId: me,
+          error: null,
+          policy: {
+            onOperatorLoss: 'finish the running sequence, start nothing new',
+            fallbackInstructions: 'Call MR-2 control room +47 7286 0000',
+            controlGraceS: 60,
+          },
         },
     snapshot: scenario.disconnected ? null : snapshot,
     commands,
@@ -88,24 +186,60 @@ export function installFakeLarmor(scenario: FakeScenario): void {
       ? null
       : {
           chat: [
-            { id: 'c1', at: iso(-400), studyUid: snapshot.exam?.studyUid ?? null, from: { name: 'Per Lunde (MR safety, Level 2)', role: 'onsite' }, text: 'Patient positioned, head coil on, ear plugs in.' },
-            { id: 'c2', at: iso(-380), studyUid: snapshot.exam?.studyUid ?? null, from: { name: 'Ingrid Haugen', role: 'operator' }, text: 'Thanks. Localizer first, then T2 axial.' },
-            { id: 'c3', at: iso(-90), studyUid: snapshot.exam?.studyUid ?? null, from: { name: 'Per Lunde (MR safety, Level 2)', role: 'onsite' }, text: 'She says she is cold; blanket added, no movement.' },
+            {
+              id: 'c1',
+              at: iso(-400),
+              studyUid: snapshot.exam?.studyUid ?? null,
+              from: { name: 'Per Lunde (MR safety, Level 2)', role: 'onsite' },
+              text: 'Patient positioned, head coil on, ear plugs in.',
+            },
+            {
+              id: 'c2',
+              at: iso(-380),
+              studyUid: snapshot.exam?.studyUid ?? null,
+              from: { name: 'Ingrid Haugen', role: 'operator' },
+              text: 'Thanks. Localizer first, then T2 axial.',
+            },
+            {
+              id: 'c3',
+              at: iso(-90),
+              studyUid: snapshot.exam?.studyUid ?? null,
+              from: { name: 'Per Lunde (MR safety, Level 2)', role: 'onsite' },
+              text: 'She says she is cold; blanket added, no movement.',
+            },
           ],
           marks: [
             {
-              id: 'm1', at: iso(-60), sopInstanceUid: '1.2.826.0.1.3680043.10.543.seq-2.8', shape: 'circle',
-              points: [[330, 200], [360, 200]], by: { name: 'Per Lunde (MR safety, Level 2)', role: 'onsite' },
+              id: 'm1',
+              at: iso(-60),
+              sopInstanceUid: '1.2.826.0.1.3680043.10.543.seq-2.8',
+              shape: 'circle',
+              points: [
+                [330, 200],
+                [360, 200],
+              ],
+              by: { name: 'Per Lunde (MR safety, Level 2)', role: 'onsite' },
             },
             {
-              id: 'm2', at: iso(-50), sopInstanceUid: '1.2.826.0.1.3680043.10.543.seq-2.8', shape: 'arrow',
-              points: [[140, 120], [200, 170]], by: { name: 'Ingrid Haugen', role: 'operator' },
+              id: 'm2',
+              at: iso(-50),
+              sopInstanceUid: '1.2.826.0.1.3680043.10.543.seq-2.8',
+              shape: 'arrow',
+              points: [
+                [140, 120],
+                [200, 170],
+              ],
+              by: { name: 'Ingrid Haugen', role: 'operator' },
             },
           ],
           proposals: [
             {
-              id: 'p1', at: iso(-30), by: { sessionId: 'sess-op-2b81', name: 'Lars Moe', role: 'operator' },
-              command: { name: 'sequence.queue', protocolId: 't1-se-ax' }, status: 'pending', answer: null,
+              id: 'p1',
+              at: iso(-30),
+              by: { sessionId: 'sess-op-2b81', name: 'Lars Moe', role: 'operator' },
+              command: { name: 'sequence.queue', protocolId: 't1-se-ax' },
+              status: 'pending',
+              answer: null,
             },
           ],
           handover: null,
@@ -117,7 +251,13 @@ export function installFakeLarmor(scenario: FakeScenario): void {
       ...view,
       link: { ...view.link, status: 'lost', error: { code: ErrorCode.LINK_DOWN, message: 'no heartbeat from the gateway for 6 s; reconnecting' } },
       // The banner is a function of link health (renderer/src/logic/failover-banner.ts): an outage being reconnected.
-      health: { ...view.health, state: 'reconnecting', since: iso(-2), outageSince: iso(-6), cause: { code: ErrorCode.LINK_DOWN, message: 'no frame for 1020 ms' } },
+      health: {
+        ...view.health,
+        state: 'reconnecting',
+        since: iso(-2),
+        outageSince: iso(-6),
+        cause: { code: ErrorCode.LINK_DOWN, message: 'no frame for 1020 ms' },
+      },
     };
   }
   const publish = () => stateListeners.forEach((l) => l(view));
@@ -146,7 +286,13 @@ export function installFakeLarmor(scenario: FakeScenario): void {
   if (scenario.role === 'observer') {
     // One screenshot shows how a refused image looks (the core logs refusals as kind 'image').
     const message = 'SOP 1.2.826.0.1.3680043.10.543.99.7 has no Pixel Data (7FE0,0010)';
-    log.push({ at: iso(-40), kind: 'image', level: 'warning', text: `image refused: ${ErrorCode.DICOM_NOT_AN_IMAGE} ${message}`, error: { code: ErrorCode.DICOM_NOT_AN_IMAGE, message } });
+    log.push({
+      at: iso(-40),
+      kind: 'image',
+      level: 'warning',
+      text: `image refused: ${ErrorCode.DICOM_NOT_AN_IMAGE} ${message}`,
+      error: { code: ErrorCode.DICOM_NOT_AN_IMAGE, message },
+    });
   }
 
   // Live images: an analytic head phantom (ellipses, T2-like contrast: CSF bright, white matter
@@ -201,14 +347,29 @@ export function installFakeLarmor(scenario: FakeScenario): void {
     for (let i = 0; i < count; i++) {
       const z = ((i + 0.5) / expected) * 2 - 1;
       images.push({
-        seriesUid: seq.seriesUid ?? 'none', seriesNumber: seq.seriesNumber, seriesDescription: seq.name,
-        sopInstanceUid: `${seq.seriesUid}.${i + 1}`, instanceNumber: i + 1, imagesInSeries: expected,
-        rows: size, columns: size, bitsAllocated: 16, pixelRepresentation: 0, photometricInterpretation: 'MONOCHROME2',
-        rescaleSlope: 1, rescaleIntercept: 0, windowCenter, windowWidth,
+        seriesUid: seq.seriesUid ?? 'none',
+        seriesNumber: seq.seriesNumber,
+        seriesDescription: seq.name,
+        sopInstanceUid: `${seq.seriesUid}.${i + 1}`,
+        instanceNumber: i + 1,
+        imagesInSeries: expected,
+        rows: size,
+        columns: size,
+        bitsAllocated: 16,
+        pixelRepresentation: 0,
+        photometricInterpretation: 'MONOCHROME2',
+        rescaleSlope: 1,
+        rescaleIntercept: 0,
+        windowCenter,
+        windowWidth,
         pixelSpacingMm: [params.fovMm / size, params.fovMm / size],
-        sliceLocationMm: (i - (expected - 1) / 2) * params.sliceThicknessMm, sliceThicknessMm: params.sliceThicknessMm,
-        patientName: snapshot.exam?.patient.name ?? '', patientId: snapshot.exam?.patient.id ?? '', studyDescription: snapshot.exam?.description ?? '',
-        gatewayAt: iso(-60 + i * 9), pixels: phantom(size, z * 0.95, 7 + i).buffer as ArrayBuffer,
+        sliceLocationMm: (i - (expected - 1) / 2) * params.sliceThicknessMm,
+        sliceThicknessMm: params.sliceThicknessMm,
+        patientName: snapshot.exam?.patient.name ?? '',
+        patientId: snapshot.exam?.patient.id ?? '',
+        studyDescription: snapshot.exam?.description ?? '',
+        gatewayAt: iso(-60 + i * 9),
+        pixels: phantom(size, z * 0.95, 7 + i).buffer as ArrayBuffer,
       });
     }
   };
@@ -244,30 +405,87 @@ export function installFakeLarmor(scenario: FakeScenario): void {
     maxConcurrentAcquisitions: 1,
     tiles: [
       {
-        site: siteA, scanner: 'Larmor simulator 1.5 T', link: 'connected', health: 'healthy', error: null, state: 'acquiring',
-        sequence: { name: 'T2 TSE axial', remainingS: 134 }, onsite: { name: 'Per Lunde', credential: 'level-2-mr-personnel' },
-        controlHolder: 'Ingrid Haugen', youHoldControl: true,
+        site: siteA,
+        scanner: 'Larmor simulator 1.5 T',
+        link: 'connected',
+        health: 'healthy',
+        error: null,
+        state: 'acquiring',
+        sequence: { name: 'T2 TSE axial', remainingS: 134 },
+        onsite: { name: 'Per Lunde', credential: 'level-2-mr-personnel' },
+        controlHolder: 'Ingrid Haugen',
+        youHoldControl: true,
         thumbnail: { width: 64, height: 64, pixelsBase64: thumbnailOf(64, 64, 0.1), sopInstanceUid: '1.2.826.0.1.3680043.10.543.seq-2.8' },
-        unreadChat: 2, alarms: [],
+        unreadChat: 2,
+        alarms: [],
       },
       {
-        site: siteB, scanner: 'Larmor simulator 3 T', link: 'lost', health: 'reconnecting',
-        error: { code: ErrorCode.LINK_DOWN, message: 'no heartbeat from the gateway for 6 s; reconnecting' }, state: 'idle',
-        sequence: null, onsite: null, controlHolder: null, youHoldControl: false, thumbnail: null, unreadChat: 0,
-        alarms: [{ id: 'b-link-1', siteId: siteB.id, kind: 'link-lost', text: 'Link to Levanger MR-1 lost: no heartbeat for 6 s, reconnecting', at: iso(-35), seq: null, acknowledged: false }],
+        site: siteB,
+        scanner: 'Larmor simulator 3 T',
+        link: 'lost',
+        health: 'reconnecting',
+        error: { code: ErrorCode.LINK_DOWN, message: 'no heartbeat from the gateway for 6 s; reconnecting' },
+        state: 'idle',
+        sequence: null,
+        onsite: null,
+        controlHolder: null,
+        youHoldControl: false,
+        thumbnail: null,
+        unreadChat: 0,
+        alarms: [
+          {
+            id: 'b-link-1',
+            siteId: siteB.id,
+            kind: 'link-lost',
+            text: 'Link to Levanger MR-1 lost: no heartbeat for 6 s, reconnecting',
+            at: iso(-35),
+            seq: null,
+            acknowledged: false,
+          },
+        ],
       },
       {
-        site: siteC, scanner: 'Larmor simulator 1.5 T', link: 'connected', health: 'degraded', error: null, state: 'aborted',
-        sequence: null, onsite: { name: 'Kari Dahl-Johansen', credential: 'mr-safety-technologist' }, controlHolder: null, youHoldControl: false,
+        site: siteC,
+        scanner: 'Larmor simulator 1.5 T',
+        link: 'connected',
+        health: 'degraded',
+        error: null,
+        state: 'aborted',
+        sequence: null,
+        onsite: { name: 'Kari Dahl-Johansen', credential: 'mr-safety-technologist' },
+        controlHolder: null,
+        youHoldControl: false,
         // A rectangular field of view, wider than tall: the tile must keep its aspect.
         thumbnail: { width: 96, height: 64, pixelsBase64: thumbnailOf(96, 64, 0.3), sopInstanceUid: '1.2.3.c.1' },
         unreadChat: 0,
-        alarms: [{ id: 'c-estop-41', siteId: siteC.id, kind: 'emergency-stop', text: 'Emergency stop by Kari Dahl-Johansen: patient squeezed the call ball', at: iso(-12), seq: 41, acknowledged: false }],
+        alarms: [
+          {
+            id: 'c-estop-41',
+            siteId: siteC.id,
+            kind: 'emergency-stop',
+            text: 'Emergency stop by Kari Dahl-Johansen: patient squeezed the call ball',
+            at: iso(-12),
+            seq: 41,
+            acknowledged: false,
+          },
+        ],
         // The core adds the site's contingency plans to each tile.
         ...{
           plans: [
-            { kind: 'communication-failure', text: 'Onsite finishes the running sequence and starts nothing new. Call the MR control room: +47 7421 5000.', version: 3, updatedAt: iso(-86400 * 12), updatedBy: 'MR physicist Anne Vik' },
-            { kind: 'emergency', text: 'Press the emergency stop, remove the patient from the bore, call the crash team (internal 2222).', version: 1, updatedAt: iso(-86400 * 40), updatedBy: 'MR physicist Anne Vik' },
+            {
+              kind: 'communication-failure',
+              text: 'Onsite finishes the running sequence and starts nothing new. Call the MR control room: +47 7421 5000.',
+              version: 3,
+              updatedAt: iso(-86400 * 12),
+              updatedBy: 'MR physicist Anne Vik',
+            },
+            {
+              kind: 'emergency',
+              text: 'Press the emergency stop, remove the patient from the bore, call the crash team (internal 2222).',
+              version: 1,
+              updatedAt: iso(-86400 * 40),
+              updatedBy: 'MR physicist Anne Vik',
+            },
           ],
         },
       },
@@ -275,59 +493,93 @@ export function installFakeLarmor(scenario: FakeScenario): void {
   };
   for (let n = desk.tiles.length + 1; n <= (scenario.deskScanners ?? 0); n++) {
     const site = { id: `mr-${n}`, name: `Regional MR-${n}`, url: `wss://mr${n}.region.example/larmor` };
-    desk.tiles.push({ ...desk.tiles[0]!, site, state: 'idle', sequence: null, youHoldControl: false, controlHolder: null, thumbnail: null, unreadChat: 0, alarms: [] });
+    desk.tiles.push({
+      ...desk.tiles[0]!,
+      site,
+      state: 'idle',
+      sequence: null,
+      youHoldControl: false,
+      controlHolder: null,
+      thumbnail: null,
+      unreadChat: 0,
+      alarms: [],
+    });
   }
   const fullDesk = desk;
   // Before sign-in every scanner of the list is just not connected yet.
   if (scenario.disconnected) {
-    desk = { ...desk, tiles: desk.tiles.map((t) => ({ ...t, link: 'disconnected', health: 'offline', error: null, state: null, sequence: null, onsite: null, controlHolder: null, youHoldControl: false, thumbnail: null, unreadChat: 0, alarms: [] })) };
+    desk = {
+      ...desk,
+      tiles: desk.tiles.map((t) => ({
+        ...t,
+        link: 'disconnected',
+        health: 'offline',
+        error: null,
+        state: null,
+        sequence: null,
+        onsite: null,
+        controlHolder: null,
+        youHoldControl: false,
+        thumbnail: null,
+        unreadChat: 0,
+        alarms: [],
+      })),
+    };
   }
   const deskListeners = new Set<(v: DeskView) => void>();
   const publishDesk = () => deskListeners.forEach((l) => l(desk));
   const viewA = () => view;
   const otherView = (tile: DeskTile): WorkstationView => ({
     link: { ...view.link, status: tile.link, url: tile.site.url, error: tile.error },
-    snapshot: tile.link === 'connected'
-      ? {
-          ...snapshot, site: { name: tile.site.name, scanner: 'Larmor simulator', fieldStrengthT: 1.5 }, state: 'aborted', activeSequenceId: null,
-          exam: { ...snapshot.exam!, patient: { name: 'HANSEN^OLE', id: 'PID-0051190', birthDate: '19620102', sex: 'M', weightKg: 91 }, studyUid: '1.2.3.c' },
-          queue: snapshot.queue.slice(0, 2).map((q, i) => ({ ...q, status: i === 0 ? 'completed' : 'aborted', endReason: i === 0 ? null : 'emergency stop' })),
-          control: { holderSessionId: null, holderName: null },
-        }
-      : null,
+    snapshot:
+      tile.link === 'connected'
+        ? {
+            ...snapshot,
+            site: { name: tile.site.name, scanner: 'Larmor simulator', fieldStrengthT: 1.5 },
+            state: 'aborted',
+            activeSequenceId: null,
+            exam: { ...snapshot.exam!, patient: { name: 'HANSEN^OLE', id: 'PID-0051190', birthDate: '19620102', sex: 'M', weightKg: 91 }, studyUid: '1.2.3.c' },
+            queue: snapshot.queue
+              .slice(0, 2)
+              .map((q, i) => ({ ...q, status: i === 0 ? 'completed' : 'aborted', endReason: i === 0 ? null : 'emergency stop' })),
+            control: { holderSessionId: null, holderName: null },
+          }
+        : null,
     commands: [],
     health: offlineHealth(),
   });
   const api: LarmorApi = {
     desk: scenario.desk
       ? {
-            async connect() {
-              desk = fullDesk;
-              view = { ...view, link: { ...view.link, status: 'connected', role: 'operator', name: 'Ingrid Haugen', sessionId: me }, snapshot };
-              stateListeners.forEach((l) => l(view));
-              publishDesk();
-            },
-            async focus(siteId: string) {
-              const tile = desk.tiles.find((t) => t.site.id === siteId);
-              if (!tile) throw new Error('no such scanner');
-              desk = { ...desk, focusedSiteId: siteId };
-              const next = siteId === siteA.id ? viewA() : otherView(tile);
-              stateListeners.forEach((l) => l(next));
-              publishDesk();
-            },
-            async acknowledge(siteId: string, alarmId: string) {
-              desk = {
-                ...desk,
-                tiles: desk.tiles.map((t) => (t.site.id === siteId ? { ...t, alarms: t.alarms.map((a) => (a.id === alarmId ? { ...a, acknowledged: true } : a)) } : t)),
-              };
-              publishDesk();
-            },
-            subscribe(listener: (v: DeskView) => void) {
-              deskListeners.add(listener);
-              listener(desk);
-              return () => deskListeners.delete(listener);
-            },
-          }
+          async connect() {
+            desk = fullDesk;
+            view = { ...view, link: { ...view.link, status: 'connected', role: 'operator', name: 'Ingrid Haugen', sessionId: me }, snapshot };
+            stateListeners.forEach((l) => l(view));
+            publishDesk();
+          },
+          async focus(siteId: string) {
+            const tile = desk.tiles.find((t) => t.site.id === siteId);
+            if (!tile) throw new Error('no such scanner');
+            desk = { ...desk, focusedSiteId: siteId };
+            const next = siteId === siteA.id ? viewA() : otherView(tile);
+            stateListeners.forEach((l) => l(next));
+            publishDesk();
+          },
+          async acknowledge(siteId: string, alarmId: string) {
+            desk = {
+              ...desk,
+              tiles: desk.tiles.map((t) =>
+                t.site.id === siteId ? { ...t, alarms: t.alarms.map((a) => (a.id === alarmId ? { ...a, acknowledged: true } : a)) } : t,
+              ),
+            };
+            publishDesk();
+          },
+          subscribe(listener: (v: DeskView) => void) {
+            deskListeners.add(listener);
+            listener(desk);
+            return () => deskListeners.delete(listener);
+          },
+        }
       : {
           // Without the desk scenario, a desk with no list yet (the one-gateway flow).
           connect: async () => undefined,
@@ -342,7 +594,11 @@ export function installFakeLarmor(scenario: FakeScenario): void {
     media: { send: async () => undefined, subscribe: () => () => undefined },
     link: {
       async connect(request) {
-        view = { ...view, link: { ...view.link, status: 'connected', url: request.url, role: request.role, name: request.name ?? request.user ?? null, sessionId: me }, snapshot };
+        view = {
+          ...view,
+          link: { ...view.link, status: 'connected', url: request.url, role: request.role, name: request.name ?? request.user ?? null, sessionId: me },
+          snapshot,
+        };
         stateListeners.forEach((l) => l(view));
       },
       async disconnect() {
@@ -356,8 +612,13 @@ export function installFakeLarmor(scenario: FakeScenario): void {
         await new Promise((resolve) => setTimeout(resolve, 150));
         if (command.name === 'sequence.remove') {
           return {
-            id: `cmd-${String(++counter).padStart(6, '0')}`, command, state: 'rejected', code: ErrorCode.INVALID_STATE,
-            reason: 'the gateway is preparing this sequence as the next one', sentAt: new Date().toISOString(), settledAt: new Date().toISOString(),
+            id: `cmd-${String(++counter).padStart(6, '0')}`,
+            command,
+            state: 'rejected',
+            code: ErrorCode.INVALID_STATE,
+            reason: 'the gateway is preparing this sequence as the next one',
+            sentAt: new Date().toISOString(),
+            settledAt: new Date().toISOString(),
           };
         }
         if (command.name === 'scan.pause') setActiveStatus('paused');
@@ -365,9 +626,13 @@ export function installFakeLarmor(scenario: FakeScenario): void {
         publish();
         const refused = scenario.role === 'observer';
         return {
-          id: `cmd-${String(++counter).padStart(6, '0')}`, command, state: refused ? 'rejected' : 'done',
-          code: refused ? ErrorCode.ROLE_FORBIDDEN : null, reason: refused ? 'observers cannot command the scanner' : null,
-          sentAt: new Date().toISOString(), settledAt: new Date().toISOString(),
+          id: `cmd-${String(++counter).padStart(6, '0')}`,
+          command,
+          state: refused ? 'rejected' : 'done',
+          code: refused ? ErrorCode.ROLE_FORBIDDEN : null,
+          reason: refused ? 'observers cannot command the scanner' : null,
+          sentAt: new Date().toISOString(),
+          settledAt: new Date().toISOString(),
         };
       },
     },
@@ -387,9 +652,16 @@ export function installFakeLarmor(scenario: FakeScenario): void {
     // Chat and marks answer at once, as over a healthy link; observers are refused as at the gateway.
     collab: {
       async send(action) {
-        if (scenario.role === 'observer') return { action: action.name, state: 'rejected', error: { code: ErrorCode.OBSERVER_RECEIVE_ONLY, message: 'observers are receive-only' } };
+        if (scenario.role === 'observer')
+          return { action: action.name, state: 'rejected', error: { code: ErrorCode.OBSERVER_RECEIVE_ONLY, message: 'observers are receive-only' } };
         if (action.name === 'chat.send' && view.collab) {
-          const entry = { id: `c${++counter}`, at: new Date().toISOString(), studyUid: null, from: { name: 'Ingrid Haugen', role: 'operator' as const }, text: action.text };
+          const entry = {
+            id: `c${++counter}`,
+            at: new Date().toISOString(),
+            studyUid: null,
+            from: { name: 'Ingrid Haugen', role: 'operator' as const },
+            text: action.text,
+          };
           view = { ...view, collab: { ...view.collab, chat: [...view.collab.chat, entry] } };
           publish();
         }

@@ -27,9 +27,11 @@ describe('error code literals', () => {
   it("no 'LARMOR_E_ literal is written outside protocol/", () => {
     const offenders: string[] = [];
     for (const file of sourceFiles(root)) {
-      readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-        if (/['"`/]LARMOR_E_/.test(line)) offenders.push(`${relative(root, file)}:${i + 1}: ${line.trim()}`);
-      });
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          if (/['"`/]LARMOR_E_/.test(line)) offenders.push(`${relative(root, file)}:${i + 1}: ${line.trim()}`);
+        });
     }
     expect(offenders).toEqual([]);
   });

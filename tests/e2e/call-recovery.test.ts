@@ -4,7 +4,14 @@ import type { Gateway } from '../../gateway/server/gateway.js';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { openOnsiteConsole, openWorkstationPage } from '../helpers/onsite-page.js';
-import { PEER_CONNECTION_RECORDER, killPeerConnections, resetCallLostNote, restartIceEverywhere, sawCallLostBanner, signalingStates } from '../helpers/peer-connections.js';
+import {
+  PEER_CONNECTION_RECORDER,
+  killPeerConnections,
+  resetCallLostNote,
+  restartIceEverywhere,
+  sawCallLostBanner,
+  signalingStates,
+} from '../helpers/peer-connections.js';
 import { presentedFrames } from '../helpers/video-frames.js';
 
 let gateway: Gateway;
@@ -56,7 +63,9 @@ describe.skipIf(!chromiumAvailable())('a call that tells the truth and heals', (
     const [a, b] = await Promise.all([restartIceEverywhere(operator), restartIceEverywhere(onsite)]);
     expect(a).toBeGreaterThan(0);
     expect(b).toBeGreaterThan(0);
-    await expect.poll(async () => [...(await signalingStates(operator)), ...(await signalingStates(onsite))].every((s) => s === 'stable'), { timeout: 20_000 }).toBe(true);
+    await expect
+      .poll(async () => [...(await signalingStates(operator)), ...(await signalingStates(onsite))].every((s) => s === 'stable'), { timeout: 20_000 })
+      .toBe(true);
     await videoFlowsBothWays();
     console.log(`[measure] glare settled and video flowing both ways after ${Date.now() - started} ms`);
   });

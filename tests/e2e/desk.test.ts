@@ -65,7 +65,9 @@ function overflow(p: Page) {
   return p.evaluate(() => {
     const found: string[] = [];
     const width = document.documentElement.clientWidth;
-    for (const el of document.querySelectorAll('.session-header, .panel, .column, .session-body, .session-footer, .desk-strip, .desk-tile-button, .desk-alarm-bar, .alarm-row')) {
+    for (const el of document.querySelectorAll(
+      '.session-header, .panel, .column, .session-body, .session-footer, .desk-strip, .desk-tile-button, .desk-alarm-bar, .alarm-row',
+    )) {
       const html = el as HTMLElement;
       if (html.scrollWidth > html.clientWidth + 1) found.push(`${el.className} scrollWidth ${html.scrollWidth} > clientWidth ${html.clientWidth}`);
       const r = html.getBoundingClientRect();
@@ -80,7 +82,11 @@ function overflow(p: Page) {
 describe.skipIf(!chromiumAvailable())('the desk with three real gateways', () => {
   it('signs in to all three with one account and shows a tile for each, the first on the console', async () => {
     await expect.poll(() => page.getByTestId('desk-tile').count()).toBe(3);
-    for (const site of sites) await tile(site.id).getByTestId('tile-link').filter({ hasText: /healthy/i }).waitFor({ timeout: 15_000 });
+    for (const site of sites)
+      await tile(site.id)
+        .getByTestId('tile-link')
+        .filter({ hasText: /healthy/i })
+        .waitFor({ timeout: 15_000 });
     expect(await page.getByTestId('desk-tile').evaluateAll((tiles) => tiles.map((t) => t.getAttribute('data-site-id')))).toEqual(sites.map((s) => s.id));
     expect(await focusedOf('scanner-a')).toBe('true');
     // Each tile is a button whose name says the scanner, its link and its shortcut.
@@ -115,13 +121,17 @@ describe.skipIf(!chromiumAvailable())('the desk with three real gateways', () =>
     const thumbnail = tile('scanner-a').getByTestId('tile-thumbnail');
     await thumbnail.waitFor({ timeout: 30_000 });
     // Drawn at the size the core made it, shown in its own aspect.
-    const drawn = await thumbnail.evaluate((canvas: HTMLCanvasElement) => ({ width: canvas.width, height: canvas.height, cssRatio: canvas.clientWidth / canvas.clientHeight }));
+    const drawn = await thumbnail.evaluate((canvas: HTMLCanvasElement) => ({
+      width: canvas.width,
+      height: canvas.height,
+      cssRatio: canvas.clientWidth / canvas.clientHeight,
+    }));
     expect(drawn.width).toBeGreaterThan(0);
     expect(drawn.cssRatio).toBeCloseTo(drawn.width / drawn.height, 1);
     expect(await tile('scanner-b').getByTestId('tile-thumbnail').count()).toBe(0);
   });
 
-  it("raises the alarm bar for an emergency stop on scanner C while A is focused, naming C", async () => {
+  it('raises the alarm bar for an emergency stop on scanner C while A is focused, naming C', async () => {
     const ack = await onsiteC.act({ name: 'emergency.stop', reason: 'patient pressed the call button' });
     expect(ack.outcome).toBe('done');
     const alarm = emergencyOnC();
@@ -149,7 +159,13 @@ describe.skipIf(!chromiumAvailable())('the desk with three real gateways', () =>
     const results = await new AxeBuilder({ page }).analyze();
     const serious = results.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+      .map(
+        (v) =>
+          `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+            .slice(0, 3)
+            .map((n) => n.target.join(' '))
+            .join(' | ')}`,
+      );
     expect(serious).toEqual([]);
   });
 
@@ -163,7 +179,14 @@ describe.skipIf(!chromiumAvailable())('the desk with three real gateways', () =>
   it('clears the alarm when it is acknowledged, and the gateway records who saw it', async () => {
     await emergencyOnC().getByTestId('desk-alarm-acknowledge').click();
     await expect.poll(() => emergencyOnC().count()).toBe(0);
-    await expect.poll(() => tile('scanner-c').getByTestId('tile-alarm').filter({ hasText: /emergency stop/i }).count()).toBe(0);
+    await expect
+      .poll(() =>
+        tile('scanner-c')
+          .getByTestId('tile-alarm')
+          .filter({ hasText: /emergency stop/i })
+          .count(),
+      )
+      .toBe(0);
     expect(gateways[2]!.store.auditTrail().some((r) => r.action === 'collab alarm.acknowledge' && r.actor === OPERATOR && r.decision === 'done')).toBe(true);
     expect(gateways[0]!.store.auditTrail().some((r) => r.action === 'collab alarm.acknowledge')).toBe(false);
     // A busy machine may also have lost a heartbeat somewhere: acknowledging the rest ends the bar and its tone.
@@ -205,7 +228,10 @@ describe.skipIf(!chromiumAvailable())('a desk where one site refuses sign-in and
 
     const tileOf = (siteId: string) => other.locator(`[data-testid="desk-tile"][data-site-id="${siteId}"]`);
     await expect.poll(() => other.getByTestId('desk-tile').count()).toBe(3);
-    await tileOf('scanner-a').getByTestId('tile-link').filter({ hasText: /healthy/i }).waitFor({ timeout: 15_000 });
+    await tileOf('scanner-a')
+      .getByTestId('tile-link')
+      .filter({ hasText: /healthy/i })
+      .waitFor({ timeout: 15_000 });
     await expect.poll(() => tileOf('scanner-b').getByTestId('tile-link').textContent()).toMatch(/Sign-in refused/);
     await expect.poll(() => tileOf('scanner-d').getByTestId('tile-problem').count()).toBe(1);
     expect(await tileOf('scanner-d').getByTestId('tile-link').textContent()).toMatch(/Site not reachable/);

@@ -72,7 +72,8 @@ describe.skipIf(!chromiumAvailable())('emergency stop banner', () => {
       const box = await banner.boundingBox();
       const width = await page.evaluate(() => document.documentElement.clientWidth);
       expect(box!.width).toBeGreaterThan(width * 0.9); // full width
-      if (process.env.LARMOR_SHOT_DIR) await page.screenshot({ path: `${process.env.LARMOR_SHOT_DIR}/emergency-${page === operator ? 'operator' : 'observer'}.png` });
+      if (process.env.LARMOR_SHOT_DIR)
+        await page.screenshot({ path: `${process.env.LARMOR_SHOT_DIR}/emergency-${page === operator ? 'operator' : 'observer'}.png` });
     }
   });
 

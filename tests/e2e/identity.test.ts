@@ -60,7 +60,7 @@ describe('identity in the browser (real Chromium)', () => {
     expect(gateway.snapshot().participants.map((p) => p.role)).toEqual(['operator']);
   });
 
-  it('the onsite console refuses a wrong password with the gateway\'s reason, and checks in with the account\'s MR level', async () => {
+  it("the onsite console refuses a wrong password with the gateway's reason, and checks in with the account's MR level", async () => {
     await ensureTestAccount(gateway, 'Level Two Tech', ['onsite'], 'mr2');
     const page = await (await browser.newContext()).newPage();
     await page.goto(gateway.onsiteUrl);
@@ -70,7 +70,10 @@ describe('identity in the browser (real Chromium)', () => {
     await page.getByTestId('onsite-signin-error').filter({ hasText: ErrorCode.SIGN_IN_FAILED }).waitFor({ timeout: 15_000 });
     await page.getByTestId('onsite-password').fill(TEST_PASSWORD);
     await page.getByTestId('onsite-connect').click();
-    await page.getByTestId('onsite-link-status').filter({ hasText: /connected/ }).waitFor({ timeout: 15_000 });
+    await page
+      .getByTestId('onsite-link-status')
+      .filter({ hasText: /connected/ })
+      .waitFor({ timeout: 15_000 });
     await page.getByTestId('onsite-check-in').click();
     await page.getByTestId('presence-status').filter({ hasText: 'Level Two Tech checked in · Level 2 MR personnel' }).waitFor({ timeout: 15_000 });
     await page.getByTestId('onsite-check-out').click();
@@ -92,7 +95,10 @@ describe('identity in the browser (real Chromium)', () => {
     expect(await page.getByTestId('connect-password').inputValue()).toBe('');
     await page.getByTestId('connect-password').fill(TEST_PASSWORD);
     await page.getByTestId('connect-submit').click();
-    await page.getByTestId('link-status').filter({ hasText: /connected/i }).waitFor({ timeout: 15_000 });
+    await page
+      .getByTestId('link-status')
+      .filter({ hasText: /connected/i })
+      .waitFor({ timeout: 15_000 });
     expect(gateway.snapshot().participants.some((p) => p.role === 'observer' && p.name === 'Trainer')).toBe(true);
   });
 });

@@ -25,8 +25,18 @@ let dir: string;
 
 function queued(t: ProtocolTemplate): QueuedSequence {
   return {
-    id: `seq-${t.id}`, protocolId: t.id, name: t.name, kind: t.kind, params: t.params, acquisitionTimeS: t.acquisitionTimeS,
-    status: 'acquiring', progress: 0, remainingS: 0, endReason: null, seriesUid: null, seriesNumber: null,
+    id: `seq-${t.id}`,
+    protocolId: t.id,
+    name: t.name,
+    kind: t.kind,
+    params: t.params,
+    acquisitionTimeS: t.acquisitionTimeS,
+    status: 'acquiring',
+    progress: 0,
+    remainingS: 0,
+    endReason: null,
+    seriesUid: null,
+    seriesNumber: null,
   };
 }
 
@@ -45,15 +55,48 @@ function discImage(t: ProtocolTemplate, seriesNumber: number): Uint8Array {
   }
   const now = new Date('2026-12-01T10:00:00Z');
   return buildMrImage({
-    patientName: STUDY.patientName, patientId: STUDY.patientId, patientBirthDate: '', patientSex: '', studyUid: STUDY.studyUid,
-    studyDescription: STUDY.studyDescription, studyDate: now, accessionNumber: '', seriesUid: `2.25.555${seriesNumber}`, seriesNumber,
-    seriesDescription: `Round phantom ${t.name}`, seriesDate: now, frameOfReferenceUid: `2.25.666${seriesNumber}`,
-    sopInstanceUid: `2.25.555${seriesNumber}.1`, instanceNumber: 1, imagesInAcquisition: 1, acquisitionDate: now, kind: t.kind,
-    sequenceName: 'disc', trMs: t.params.trMs, teMs: t.params.teMs, tiMs: t.params.tiMs, flipAngleDeg: t.params.flipAngleDeg,
-    echoTrainLength: t.params.echoTrainLength, averages: t.params.averages, fieldStrengthT: 1.5, bValue: null, rows, columns,
-    rowSpacingMm, columnSpacingMm, sliceThicknessMm: t.params.sliceThicknessMm, spacingBetweenSlicesMm: t.params.sliceThicknessMm,
-    imagePositionMm: [-((columns - 1) / 2) * columnSpacingMm, -((rows - 1) / 2) * rowSpacingMm, 0], sliceLocationMm: 0,
-    windowCenter: 1000, windowWidth: 2000, pixels, manufacturerModelName: 'test', softwareVersion: 'test', institutionName: '', stationName: '',
+    patientName: STUDY.patientName,
+    patientId: STUDY.patientId,
+    patientBirthDate: '',
+    patientSex: '',
+    studyUid: STUDY.studyUid,
+    studyDescription: STUDY.studyDescription,
+    studyDate: now,
+    accessionNumber: '',
+    seriesUid: `2.25.555${seriesNumber}`,
+    seriesNumber,
+    seriesDescription: `Round phantom ${t.name}`,
+    seriesDate: now,
+    frameOfReferenceUid: `2.25.666${seriesNumber}`,
+    sopInstanceUid: `2.25.555${seriesNumber}.1`,
+    instanceNumber: 1,
+    imagesInAcquisition: 1,
+    acquisitionDate: now,
+    kind: t.kind,
+    sequenceName: 'disc',
+    trMs: t.params.trMs,
+    teMs: t.params.teMs,
+    tiMs: t.params.tiMs,
+    flipAngleDeg: t.params.flipAngleDeg,
+    echoTrainLength: t.params.echoTrainLength,
+    averages: t.params.averages,
+    fieldStrengthT: 1.5,
+    bValue: null,
+    rows,
+    columns,
+    rowSpacingMm,
+    columnSpacingMm,
+    sliceThicknessMm: t.params.sliceThicknessMm,
+    spacingBetweenSlicesMm: t.params.sliceThicknessMm,
+    imagePositionMm: [-((columns - 1) / 2) * columnSpacingMm, -((rows - 1) / 2) * rowSpacingMm, 0],
+    sliceLocationMm: 0,
+    windowCenter: 1000,
+    windowWidth: 2000,
+    pixels,
+    manufacturerModelName: 'test',
+    softwareVersion: 'test',
+    institutionName: '',
+    stationName: '',
   });
 }
 
@@ -117,8 +160,20 @@ describe('image geometry in the viewer', () => {
   });
 
   it('shows the localizer as sagittal, coronal and axial images with their orientation markers, and the axial slice as a line on the others', async () => {
-    const localizer = createSeriesImager({ study: STUDY, sequence: queued(PROTOCOL_LIBRARY.find((t) => t.id === 'localizer')!), seriesNumber: 20, seriesUid: '2.25.77720', seed: 1 });
-    const axial = createSeriesImager({ study: STUDY, sequence: queued(PROTOCOL_LIBRARY.find((t) => t.id === 't2-tse-ax')!), seriesNumber: 21, seriesUid: '2.25.77721', seed: 1 });
+    const localizer = createSeriesImager({
+      study: STUDY,
+      sequence: queued(PROTOCOL_LIBRARY.find((t) => t.id === 'localizer')!),
+      seriesNumber: 20,
+      seriesUid: '2.25.77720',
+      seed: 1,
+    });
+    const axial = createSeriesImager({
+      study: STUDY,
+      sequence: queued(PROTOCOL_LIBRARY.find((t) => t.id === 't2-tse-ax')!),
+      seriesNumber: 21,
+      seriesUid: '2.25.77721',
+      seed: 1,
+    });
     const files: string[] = [];
     for (let i = 0; i < localizer.imagesInSeries; i++) {
       files.push(join(dir, `loc-${i + 1}.dcm`));

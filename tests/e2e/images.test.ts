@@ -44,7 +44,14 @@ function datasetOf(part10: Uint8Array): Uint8Array {
 function findRleHeader(dataset: Uint8Array): number {
   for (let i = dataset.length - 8; i >= 0; i--) {
     // (7FE0,0010) OB with undefined length
-    if (dataset[i] === 0xe0 && dataset[i + 1] === 0x7f && dataset[i + 2] === 0x10 && dataset[i + 3] === 0x00 && dataset[i + 4] === 0x4f && dataset[i + 5] === 0x42) {
+    if (
+      dataset[i] === 0xe0 &&
+      dataset[i + 1] === 0x7f &&
+      dataset[i + 2] === 0x10 &&
+      dataset[i + 3] === 0x00 &&
+      dataset[i + 4] === 0x4f &&
+      dataset[i + 5] === 0x42
+    ) {
       const bot = i + 12; // item tag + length of the Basic Offset Table
       const botLength = new DataView(dataset.buffer, dataset.byteOffset).getUint32(bot + 4, true);
       return bot + 8 + botLength + 8; // skip the table, then the first fragment's item header

@@ -48,7 +48,16 @@ describe('an observer who joins after the localizer', () => {
     await thumb.waitFor({ timeout: 15_000 });
     // The thumbnail canvas is drawn (the gateway's, or the first fetched image's): not blank.
     await expect
-      .poll(() => thumb.locator('canvas').evaluate((c: HTMLCanvasElement) => c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 !== 3 && v > 0)), { timeout: 15_000 })
+      .poll(
+        () =>
+          thumb.locator('canvas').evaluate((c: HTMLCanvasElement) =>
+            c
+              .getContext('2d')!
+              .getImageData(0, 0, c.width, c.height)
+              .data.some((v, i) => i % 4 !== 3 && v > 0),
+          ),
+        { timeout: 15_000 },
+      )
       .toBe(true);
     // Its images are fetched and shown, all of them, with the patient's identifiers removed.
     await expect.poll(() => thumb.getAttribute('data-images'), { timeout: 15_000 }).toBe(String(held));

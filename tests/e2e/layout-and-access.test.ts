@@ -28,7 +28,10 @@ beforeAll(async () => {
   await operator.getByTestId('exam-patient-name').fill('MUSTERMANN-LONGFAMILYNAME^MAXIMILIANA ALEXANDRA');
   await operator.getByTestId('exam-patient-id').fill('PID-2026-0000012345');
   await operator.getByTestId('exam-submit').click();
-  await operator.getByTestId('scanner-state').filter({ hasText: /exam open/i }).waitFor({ timeout: 15_000 });
+  await operator
+    .getByTestId('scanner-state')
+    .filter({ hasText: /exam open/i })
+    .waitFor({ timeout: 15_000 });
   for (const id of ['localizer', 't1-se-ax', 't2-tse-ax', 'flair-ax', 'dwi-ax', 't1-gre-ax']) {
     await operator.getByTestId('library-select').selectOption(id);
     await operator.getByTestId('queue-add').click();
@@ -49,10 +52,13 @@ afterAll(async () => {
 function clipped(page: Page) {
   return page.evaluate(() => {
     const found: string[] = [];
-    const describe = (el: Element) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${[...el.classList].join('.')}[${el.getAttribute('data-testid') ?? el.getAttribute('aria-label') ?? ''}]`;
+    const describe = (el: Element) =>
+      `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${[...el.classList].join('.')}[${el.getAttribute('data-testid') ?? el.getAttribute('aria-label') ?? ''}]`;
     const width = document.documentElement.clientWidth;
     const height = document.documentElement.clientHeight;
-    for (const el of document.querySelectorAll('.session-header, .panel, .column, .session-body, .session-footer, .header-right, .button-row, header, section')) {
+    for (const el of document.querySelectorAll(
+      '.session-header, .panel, .column, .session-body, .session-footer, .header-right, .button-row, header, section',
+    )) {
       const html = el as HTMLElement;
       if (html.scrollWidth > html.clientWidth + 1) found.push(`${describe(el)} scrollWidth ${html.scrollWidth} > clientWidth ${html.clientWidth}`);
     }
@@ -68,7 +74,8 @@ function clipped(page: Page) {
       if (inScroller(el)) continue;
       const r = el.getBoundingClientRect();
       if (r.width === 0 && r.height === 0) continue;
-      if (r.right > width + 1 || r.bottom > height + 1 || r.left < -1) found.push(`${describe(el)} outside the window (${Math.round(r.left)},${Math.round(r.top)} to ${Math.round(r.right)},${Math.round(r.bottom)})`);
+      if (r.right > width + 1 || r.bottom > height + 1 || r.left < -1)
+        found.push(`${describe(el)} outside the window (${Math.round(r.left)},${Math.round(r.top)} to ${Math.round(r.right)},${Math.round(r.bottom)})`);
     }
     if (document.documentElement.scrollWidth > width + 1) found.push(`page scrolls sideways: ${document.documentElement.scrollWidth} > ${width}`);
     return found;
@@ -94,7 +101,13 @@ describe.skipIf(!chromiumAvailable())('accessibility (axe-core)', () => {
     const results = await new AxeBuilder({ page }).analyze();
     return results.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+      .map(
+        (v) =>
+          `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+            .slice(0, 3)
+            .map((n) => n.target.join(' '))
+            .join(' | ')}`,
+      );
   }
 
   it('finds no serious or critical violation on the workstation', async () => {

@@ -55,7 +55,9 @@ describe.skipIf(!chromiumAvailable())('two-way audio and video between the works
   });
 
   it('shows quality figures from getStats in each pane', async () => {
-    await expect.poll(() => operator.getByTestId('media-quality').first().textContent(), { timeout: 10_000 }).toMatch(/\d+×\d+ · \d+ fps · \d+ kbit\/s · loss [\d.]+ % · RTT \d+ ms/);
+    await expect
+      .poll(() => operator.getByTestId('media-quality').first().textContent(), { timeout: 10_000 })
+      .toMatch(/\d+×\d+ · \d+ fps · \d+ kbit\/s · loss [\d.]+ % · RTT \d+ ms/);
   });
 
   it('stops outgoing audio on mute: the onsite side’s audio level falls', async () => {
@@ -96,6 +98,8 @@ describe.skipIf(!chromiumAvailable())('two-way audio and video between the works
     const pane = operator.locator('[data-testid="remote-pane"][data-peer-role="onsite"]');
     await expect.poll(() => pane.getAttribute('data-health'), { timeout: 20_000 }).toBe('failed');
     expect(await pane.textContent()).toMatch(/no video frames for \d+ s/);
-    await expect.poll(() => gateway.store.auditTrail().some((r) => r.action === 'media health' && r.decision === 'failed' && r.actor === 'Remote Tech')).toBe(true);
+    await expect
+      .poll(() => gateway.store.auditTrail().some((r) => r.action === 'media health' && r.decision === 'failed' && r.actor === 'Remote Tech'))
+      .toBe(true);
   });
 });

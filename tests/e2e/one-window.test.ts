@@ -47,7 +47,7 @@ describe.skipIf(!chromiumAvailable())('one workstation, one window', () => {
     await operatorVideoKeepsFlowing();
     // Never two media peers for one participant: one operator pane at the scanner room.
     expect(await onsite.locator('[data-testid="remote-pane"][data-peer-role="operator"]').count()).toBe(1);
-    await expect.poll(async () => (await operator.evaluate(() => document.querySelectorAll('video').length))).toBe(0);
+    await expect.poll(async () => await operator.evaluate(() => document.querySelectorAll('video').length)).toBe(0);
   });
 
   it('lets the first window take it back, and the call still goes on', async () => {

@@ -76,7 +76,9 @@ describe.skipIf(!chromiumAvailable())('onsite console and workstation through a 
     await onsite.getByTestId('estop-reason').fill('patient pressed the call button');
     await onsite.getByTestId('estop-confirm').click();
     await expect.poll(() => operator.getByTestId('queue-item').first().getAttribute('data-status')).toBe('aborted');
-    await expect.poll(() => operator.getByTestId('event-log').textContent()).toMatch(/EMERGENCY STOP by Onsite Tech: acquisition stopped; remote control revoked from Remote Tech/);
+    await expect
+      .poll(() => operator.getByTestId('event-log').textContent())
+      .toMatch(/EMERGENCY STOP by Onsite Tech: acquisition stopped; remote control revoked from Remote Tech/);
     expect(gateway.snapshot().control.holderSessionId).toBeNull();
     await expect.poll(() => onsite.getByTestId('control-holder').textContent()).toMatch(/Control is onsite/);
     await expect.poll(() => onsite.getByTestId('onsite-alarm').textContent()).toMatch(/EMERGENCY STOP/);

@@ -46,21 +46,36 @@ async function deadRoute(): Promise<{ port: number; attempts: () => number; serv
 }
 
 function lines(file: string): { type: string; at: string; [k: string]: unknown }[] {
-  return existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+  return existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
 }
 
 function decodedPixels(part10: Uint8Array): Uint8Array {
   const file = readPart10(part10);
   const frames = pixelDataFrames(file);
   if (!frames.encapsulated) return frames.frames[0]!;
-  return rle.decode(frames.frames[0]!, { rows: file.dataset.number(Tag.Rows)!, columns: file.dataset.number(Tag.Columns)!, samplesPerPixel: 1, bitsAllocated: file.dataset.number(Tag.BitsAllocated)! });
+  return rle.decode(frames.frames[0]!, {
+    rows: file.dataset.number(Tag.Rows)!,
+    columns: file.dataset.number(Tag.Columns)!,
+    samplesPerPixel: 1,
+    bitsAllocated: file.dataset.number(Tag.BitsAllocated)!,
+  });
 }
 
 describe('larmor record (the built CLI, as a process)', () => {
   it('records link, scanner and image events and the received images, then exits 0 on SIGINT with the file complete', async () => {
     gateway = await startTestGateway({ dicom: { port: 0 } });
     const out = tempDir();
-    const child = spawn(process.execPath, [LARMOR, 'record', '--gateway', gateway.url, '--out', out, '--role', 'observer', '--user', testUserId('Observer'), '--password-stdin'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [LARMOR, 'record', '--gateway', gateway.url, '--out', out, '--role', 'observer', '--user', testUserId('Observer'), '--password-stdin'],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
     child.stdin!.end(`${TEST_PASSWORD}\n`);
     const events = join(out, 'events.jsonl');
     await expect.poll(() => lines(events).some((e) => e.type === 'link' && e.status === 'connected'), { timeout: 20_000 }).toBe(true);
@@ -92,7 +107,11 @@ describe('larmor record (the built CLI, as a process)', () => {
     cleanups.push(() => new Promise<void>((resolve) => dead.server.close(() => resolve())));
     const out = tempDir();
     const events = join(out, 'events.jsonl');
-    const child = spawn(process.execPath, [LARMOR, 'record', '--gateway', proxy.url, '--out', out, '--role', 'observer', '--user', testUserId('Observer'), '--password-stdin'], { stdio: ['pipe', 'ignore', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [LARMOR, 'record', '--gateway', proxy.url, '--out', out, '--role', 'observer', '--user', testUserId('Observer'), '--password-stdin'],
+      { stdio: ['pipe', 'ignore', 'pipe'] },
+    );
     child.stdin!.end(`${TEST_PASSWORD}\n`);
     cleanups.push(() => void child.kill('SIGKILL'));
     stderrOf(child);
@@ -117,10 +136,14 @@ describe('larmor record (the built CLI, as a process)', () => {
   it('stops with status 1 and the refusal code on stderr when the gateway refuses it', async () => {
     gateway = await startTestGateway({ token: 'site-secret' });
     const out = tempDir();
-    const child = spawn(process.execPath, [LARMOR, 'record', '--gateway', gateway.url, '--out', out, '--role', 'observer', '--user', testUserId('Observer'), '--password-stdin'], {
-      stdio: ['pipe', 'ignore', 'pipe'],
-      env: { ...process.env, LARMOR_GATEWAY_TOKEN: 'wrong' },
-    });
+    const child = spawn(
+      process.execPath,
+      [LARMOR, 'record', '--gateway', gateway.url, '--out', out, '--role', 'observer', '--user', testUserId('Observer'), '--password-stdin'],
+      {
+        stdio: ['pipe', 'ignore', 'pipe'],
+        env: { ...process.env, LARMOR_GATEWAY_TOKEN: 'wrong' },
+      },
+    );
     child.stdin!.end(`${TEST_PASSWORD}\n`);
     cleanups.push(() => void child.kill('SIGKILL'));
     const stderr = stderrOf(child);

@@ -118,7 +118,10 @@ describe.skipIf(!chromiumAvailable())('scanning with you', () => {
     expect(after.width).toBeGreaterThan(before.width * 1.5);
     const afterStart = await imagePointOf(holder, { x: after.x, y: after.y });
     const afterEnd = await imagePointOf(holder, { x: after.x + after.width, y: after.y + after.height });
-    for (const [a, b] of [[beforeStart, afterStart], [beforeEnd, afterEnd]] as const) {
+    for (const [a, b] of [
+      [beforeStart, afterStart],
+      [beforeEnd, afterEnd],
+    ] as const) {
       expect(Math.abs(a[0] - b[0])).toBeLessThan(1);
       expect(Math.abs(a[1] - b[1])).toBeLessThan(1);
     }
@@ -170,7 +173,15 @@ describe.skipIf(!chromiumAvailable())('scanning with you', () => {
       let builder = new AxeBuilder({ page });
       for (const selector of selectors) builder = builder.include(selector);
       const results = await builder.analyze();
-      const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+      const serious = results.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map(
+          (v) =>
+            `${v.id}: ${v.nodes
+              .slice(0, 3)
+              .map((n) => n.target.join(' '))
+              .join(' | ')}`,
+        );
       expect(serious).toEqual([]);
     }
     await holder.getByTestId('proposal-decline').click();

@@ -28,7 +28,8 @@ describe('larmor start (what npm start runs), as a process', () => {
     // First run on an empty data dir: demo accounts, each printed once with its password, and
     // the connect form starts with the demo operator's name.
     expect(new URL(workstation).searchParams.get('user')).toBe('demo.operator');
-    for (const user of ['demo.operator', 'demo.onsite', 'demo.observer', 'demo.admin']) expect(out).toMatch(new RegExp(`${user.replace('.', '\\.')}\\s+\\S+\\s+password: \\S+`));
+    for (const user of ['demo.operator', 'demo.onsite', 'demo.observer', 'demo.admin'])
+      expect(out).toMatch(new RegExp(`${user.replace('.', '\\.')}\\s+\\S+\\s+password: \\S+`));
     const password = new RegExp('demo\\.observer\\s+\\S+\\s+password: (\\S+)').exec(out)![1]!;
     const { status, body } = await signInAt(gateway, 'demo.observer', password, 'observer');
     expect(status).toBe(200);
@@ -36,7 +37,9 @@ describe('larmor start (what npm start runs), as a process', () => {
     // The embedded gateway is a real, separate service speaking the wire protocol.
     const ws = new WebSocket(gateway, SUBPROTOCOL);
     const welcome = await new Promise<{ type: string; snapshot: { state: string } }>((resolve, reject) => {
-      ws.once('open', () => ws.send(JSON.stringify({ type: 'hello', version: PROTOCOL_VERSION, role: 'observer', credentials: { session: (body as SignInResponse).credential } })));
+      ws.once('open', () =>
+        ws.send(JSON.stringify({ type: 'hello', version: PROTOCOL_VERSION, role: 'observer', credentials: { session: (body as SignInResponse).credential } })),
+      );
       ws.once('message', (data) => resolve(JSON.parse(data.toString())));
       ws.once('error', reject);
     });

@@ -16,16 +16,49 @@ afterEach(async () => gateway?.close());
 function siteCertificate(dir: string): { cert: string; key: string } {
   const cert = join(dir, 'site.pem');
   const key = join(dir, 'site.key');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=larmor-test-site', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=larmor-test-site',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { stdio: 'ignore' },
+  );
   return { cert, key };
 }
 
-async function record(url: string, extraEnv: Record<string, string>): Promise<{ type: string; status?: string; code?: string | null; reason?: string | null }[]> {
+async function record(
+  url: string,
+  extraEnv: Record<string, string>,
+): Promise<{ type: string; status?: string; code?: string | null; reason?: string | null }[]> {
   const out = tempDir();
-  const child = spawn(process.execPath, [LARMOR, 'record', '--gateway', url, '--out', out, '--user', testUserId('Observer'), '--password-stdin'], { env: { ...process.env, ...extraEnv }, stdio: ['pipe', 'ignore', 'ignore'] });
+  const child = spawn(process.execPath, [LARMOR, 'record', '--gateway', url, '--out', out, '--user', testUserId('Observer'), '--password-stdin'], {
+    env: { ...process.env, ...extraEnv },
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
   child.stdin!.end(`${TEST_PASSWORD}\n`);
   const file = join(out, 'events.jsonl');
-  const events = () => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
+  const events = () =>
+    existsSync(file)
+      ? readFileSync(file, 'utf8')
+          .trim()
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l))
+      : [];
   await expect.poll(() => events().some((e) => e.type === 'link' && e.status !== 'connecting'), { timeout: 20_000 }).toBe(true);
   child.kill('SIGINT');
   await new Promise((resolve) => child.once('exit', resolve));

@@ -7,7 +7,12 @@ export const TEST_PASSWORD = 'correct horse battery staple';
 
 /** The account name of a test person: 'Remote Tech' signs in as remote.tech. */
 export function testUserId(displayName: string): string {
-  return displayName.toLowerCase().replace(/[^a-z0-9]+/g, '.').replace(/^\.+|\.+$/g, '') || 'user';
+  return (
+    displayName
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '.')
+      .replace(/^\.+|\.+$/g, '') || 'user'
+  );
 }
 
 /** Sign-in fields of a test person for the workstation's connect request. */
@@ -38,7 +43,12 @@ let testHash: Promise<string> | null = null;
  * The account of a test person on `gateway`, created when missing: operator, onsite and observer
  * (onsite as MR Safety Technologist) unless told otherwise. One scrypt hash serves every account.
  */
-export async function ensureTestAccount(gateway: Gateway, displayName: string, roles: AccountRole[] = ['operator', 'onsite', 'observer'], level: AccountLevel | null = 'mrst'): Promise<string> {
+export async function ensureTestAccount(
+  gateway: Gateway,
+  displayName: string,
+  roles: AccountRole[] = ['operator', 'onsite', 'observer'],
+  level: AccountLevel | null = 'mrst',
+): Promise<string> {
   const userId = testUserId(displayName);
   if (gateway.accounts.get(userId)) return userId;
   testHash ??= hashPassword(TEST_PASSWORD, TEST_SCRYPT);
@@ -55,7 +65,13 @@ export async function addCommonTestAccounts(gateway: Gateway): Promise<void> {
 }
 
 /** POST /auth/sign-in over real HTTP; the refusal is returned, not thrown. */
-export async function signInAt(linkUrl: string, user: string, password: string, role: Role, totp?: string): Promise<{ status: number; body: SignInResponse | SignInRefusal }> {
+export async function signInAt(
+  linkUrl: string,
+  user: string,
+  password: string,
+  role: Role,
+  totp?: string,
+): Promise<{ status: number; body: SignInResponse | SignInRefusal }> {
   const response = await fetch(signInUrlFor(linkUrl), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -36,7 +36,11 @@ export class FaultProxy {
   /** New connections are accepted and then swallowed (a dead route: no answer, no refusal). */
   private dark = false;
 
-  private constructor(private readonly server: Server, private targetPort: number, private readonly targetHost: string) {}
+  private constructor(
+    private readonly server: Server,
+    private targetPort: number,
+    private readonly targetHost: string,
+  ) {}
 
   static async start(targetPort: number, targetHost = '127.0.0.1', port = 0): Promise<FaultProxy> {
     const server = createServer();

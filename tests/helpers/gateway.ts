@@ -56,7 +56,13 @@ export class RawClient {
   static async greeted(url: string, role: Role = 'operator', name = 'Test Tech', options: { resumeSecret?: string; token?: string } = {}): Promise<RawClient> {
     const session = await testCredential(url, name, role);
     const client = await RawClient.connect(url);
-    client.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role, credentials: { session, ...(options.token ? { token: options.token } : {}) }, ...(options.resumeSecret ? { resumeSecret: options.resumeSecret } : {}) });
+    client.sendJson({
+      type: 'hello',
+      version: PROTOCOL_VERSION,
+      role,
+      credentials: { session, ...(options.token ? { token: options.token } : {}) },
+      ...(options.resumeSecret ? { resumeSecret: options.resumeSecret } : {}),
+    });
     const answer = await client.next((m) => m.type === 'welcome' || m.type === 'refused');
     if (answer.type === 'refused') throw new Error(`hello of ${name} as ${role} refused: ${answer.code} ${answer.reason}`);
     return client;

@@ -31,7 +31,10 @@ export interface TestIdentityProvider {
  * @param groupsInIdToken false (the default, as oidc-provider conforms to OpenID Connect Core
  *   5.4) keeps profile and groups claims out of the ID token: the gateway must read userinfo.
  */
-export async function startTestIdentityProvider(users: Record<string, TestIdpUser>, options: { groupsInIdToken?: boolean } = {}): Promise<TestIdentityProvider> {
+export async function startTestIdentityProvider(
+  users: Record<string, TestIdpUser>,
+  options: { groupsInIdToken?: boolean } = {},
+): Promise<TestIdentityProvider> {
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   // "localhost", not 127.0.0.1: another site than the gateway (cookies and SameSite see hosts, not ports), as a hospital provider is.
@@ -50,7 +53,16 @@ export async function startTestIdentityProvider(users: Record<string, TestIdpUse
     privateKey: privateKey as CryptoKey,
     register(redirectUri) {
       const provider = new Provider(issuer, {
-        clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: [redirectUri], grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' }],
+        clients: [
+          {
+            client_id: clientId,
+            client_secret: clientSecret,
+            redirect_uris: [redirectUri],
+            grant_types: ['authorization_code'],
+            response_types: ['code'],
+            token_endpoint_auth_method: 'client_secret_basic',
+          },
+        ],
         jwks: { keys: [privateJwk] },
         cookies: { keys: ['larmor-test-idp-cookie-key'] },
         scopes: ['openid', 'profile', 'groups'],

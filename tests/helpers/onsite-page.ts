@@ -13,7 +13,12 @@ export async function signInOnConnectForm(page: Page, gateway: Gateway, role: 'o
 }
 
 /** The onsite console page served by the gateway, signed in (and checked in unless told not to). */
-export async function openOnsiteConsole(browser: Browser, gateway: Gateway, name = 'Onsite Tech', options: { checkIn?: boolean; initScript?: string } = {}): Promise<Page> {
+export async function openOnsiteConsole(
+  browser: Browser,
+  gateway: Gateway,
+  name = 'Onsite Tech',
+  options: { checkIn?: boolean; initScript?: string } = {},
+): Promise<Page> {
   const context = await browser.newContext();
   if (options.initScript) await context.addInitScript(options.initScript);
   const page = await context.newPage();
@@ -23,10 +28,16 @@ export async function openOnsiteConsole(browser: Browser, gateway: Gateway, name
   await page.getByTestId('onsite-user').fill(testUserId(name));
   await page.getByTestId('onsite-password').fill(TEST_PASSWORD);
   await page.getByTestId('onsite-connect').click();
-  await page.getByTestId('onsite-link-status').filter({ hasText: /connected/ }).waitFor({ timeout: 15_000 });
+  await page
+    .getByTestId('onsite-link-status')
+    .filter({ hasText: /connected/ })
+    .waitFor({ timeout: 15_000 });
   if (options.checkIn !== false) {
     await page.getByTestId('onsite-check-in').click();
-    await page.getByTestId('presence-status').filter({ hasText: `${name} checked in` }).waitFor({ timeout: 15_000 });
+    await page
+      .getByTestId('presence-status')
+      .filter({ hasText: `${name} checked in` })
+      .waitFor({ timeout: 15_000 });
   }
   return page;
 }
@@ -35,7 +46,10 @@ export async function openOnsiteConsole(browser: Browser, gateway: Gateway, name
 export async function connectWorkstationPage(page: Page, gateway: Gateway, role: 'operator' | 'observer', name: string, url = gateway.url): Promise<void> {
   await page.getByTestId('connect-url').fill(url);
   await signInOnConnectForm(page, gateway, role, name);
-  await page.getByTestId('link-status').filter({ hasText: /connected/i }).waitFor({ timeout: 15_000 });
+  await page
+    .getByTestId('link-status')
+    .filter({ hasText: /connected/i })
+    .waitFor({ timeout: 15_000 });
 }
 
 /** A workstation (core + browser shell) with its page connected to `gateway` in `role`. */
@@ -67,14 +81,20 @@ export async function openExamAndQueue(page: Page, protocolId: string): Promise<
   await page.getByTestId('exam-patient-name').fill('DOE^JANE');
   await page.getByTestId('exam-patient-id').fill('PID-42');
   await page.getByTestId('exam-submit').click();
-  await page.getByTestId('scanner-state').filter({ hasText: /exam open/i }).waitFor({ timeout: 15_000 });
+  await page
+    .getByTestId('scanner-state')
+    .filter({ hasText: /exam open/i })
+    .waitFor({ timeout: 15_000 });
   await page.getByTestId('library-select').selectOption(protocolId);
   await page.getByTestId('queue-add').click();
   await page.getByTestId('queue-item').first().waitFor({ timeout: 15_000 });
 }
 
 /** Numbers a remote pane exposes from getStats() (data attributes), per peer role. */
-export async function paneStats(page: Page, peerRole: 'operator' | 'onsite'): Promise<{ frames: number; audioPower: number | null; videoWidth: number; health: string | null }> {
+export async function paneStats(
+  page: Page,
+  peerRole: 'operator' | 'onsite',
+): Promise<{ frames: number; audioPower: number | null; videoWidth: number; health: string | null }> {
   const pane = page.locator(`[data-testid="remote-pane"][data-peer-role="${peerRole}"]`);
   if ((await pane.count()) === 0) return { frames: 0, audioPower: null, videoWidth: 0, health: null };
   const frames = Number((await pane.getAttribute('data-frames-decoded')) ?? 0);

@@ -11,7 +11,10 @@ let nextId = 1;
 export class OnsiteClient {
   private readonly heartbeat: NodeJS.Timeout;
 
-  private constructor(readonly raw: RawClient, intervalMs: number) {
+  private constructor(
+    readonly raw: RawClient,
+    intervalMs: number,
+  ) {
     this.heartbeat = setInterval(() => {
       if (raw.ws.readyState === raw.ws.OPEN) raw.sendJson({ type: 'ping', t: Date.now() });
     }, intervalMs);

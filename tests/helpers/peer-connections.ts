@@ -49,5 +49,7 @@ export function resetCallLostNote(page: Page): Promise<void> {
 
 /** Signaling states of the page's open connections (all 'stable' once negotiation settled). */
 export function signalingStates(page: Page): Promise<string[]> {
-  return page.evaluate(() => (window as unknown as Recorded).__larmorPeerConnections.filter((pc) => pc.connectionState !== 'closed').map((pc) => pc.signalingState));
+  return page.evaluate(() =>
+    (window as unknown as Recorded).__larmorPeerConnections.filter((pc) => pc.connectionState !== 'closed').map((pc) => pc.signalingState),
+  );
 }

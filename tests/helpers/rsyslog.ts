@@ -40,10 +40,19 @@ export async function freePort(): Promise<number> {
  * RFC 5424 form, one per line.
  */
 export class Rsyslog {
-  private constructor(private readonly child: ChildProcess, readonly received: string, private readonly stderr: () => string) {}
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly received: string,
+    private readonly stderr: () => string,
+  ) {}
 
   /** `authMode` x509/certvalid asks the client for a certificate signed by the CA (IHE ATNA node authentication). */
-  static async start(dir: string, port: number, tls: { ca: string; cert: string; key: string }, authMode: 'anon' | 'x509/certvalid' = 'anon'): Promise<Rsyslog> {
+  static async start(
+    dir: string,
+    port: number,
+    tls: { ca: string; cert: string; key: string },
+    authMode: 'anon' | 'x509/certvalid' = 'anon',
+  ): Promise<Rsyslog> {
     const received = join(dir, 'received.log');
     const conf = join(dir, 'rsyslog.conf');
     writeFileSync(

@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Gateway, GatewayOptions } from '../../gateway/server/gateway.js';
-import { OidcRelyingParty, createOidcRoutes, issueSsoSession, loadOidcConfig, type OidcRoutesOptions, type SsoAuditEntry, type SsoIdentity } from '../../gateway/auth/oidc/index.js';
+import {
+  OidcRelyingParty,
+  createOidcRoutes,
+  issueSsoSession,
+  loadOidcConfig,
+  type OidcRoutesOptions,
+  type SsoAuditEntry,
+  type SsoIdentity,
+} from '../../gateway/auth/oidc/index.js';
 import { startTestGateway } from './gateway.js';
 import { startTestIdentityProvider, type TestIdentityProvider, type TestIdpUser } from './identity-provider.js';
 
@@ -44,7 +52,15 @@ export async function startSsoScene(
   const configFile = join(dir, 'oidc.json');
   writeFileSync(
     configFile,
-    JSON.stringify({ issuer: idp.issuer, clientId: idp.clientId, clientSecretFile: 'client-secret', redirectUri, scopes: ['openid', 'profile', 'groups'], roles: SSO_ROLES, levels: SSO_LEVELS }),
+    JSON.stringify({
+      issuer: idp.issuer,
+      clientId: idp.clientId,
+      clientSecretFile: 'client-secret',
+      redirectUri,
+      scopes: ['openid', 'profile', 'groups'],
+      roles: SSO_ROLES,
+      levels: SSO_LEVELS,
+    }),
   );
   const issued: SsoScene['issued'] = [];
   const audits: SsoAuditEntry[] = [];
@@ -76,7 +92,13 @@ export async function startSsoScene(
  * In a fresh browser context: open the gateway's sign-in start, fill oidc-provider's login form
  * (dev interactions accept any password), consent, and wait until back at return_to.
  */
-export async function signInThroughProvider(browser: Browser, httpOrigin: string, login: string, role: string, returnTo = '/onsite'): Promise<{ page: Page; fragment: URLSearchParams; callbackUrl: string }> {
+export async function signInThroughProvider(
+  browser: Browser,
+  httpOrigin: string,
+  login: string,
+  role: string,
+  returnTo = '/onsite',
+): Promise<{ page: Page; fragment: URLSearchParams; callbackUrl: string }> {
   const context = await browser.newContext();
   const page = await context.newPage();
   let callbackUrl = '';

@@ -23,7 +23,12 @@ function nativePixels(bytes: Uint8Array): Uint8Array {
   const file = readPart10(bytes);
   const frames = pixelDataFrames(file);
   if (!frames.encapsulated) return frames.frames[0]!;
-  return rle.decode(frames.frames[0]!, { rows: file.dataset.number(Tag.Rows)!, columns: file.dataset.number(Tag.Columns)!, samplesPerPixel: 1, bitsAllocated: 16 });
+  return rle.decode(frames.frames[0]!, {
+    rows: file.dataset.number(Tag.Rows)!,
+    columns: file.dataset.number(Tag.Columns)!,
+    samplesPerPixel: 1,
+    bitsAllocated: 16,
+  });
 }
 
 describe('ImagePipeline', () => {
@@ -81,6 +86,9 @@ describe('ImagePipeline', () => {
     const jpeg = join(dir, 'jpeg.dcm');
     execFileSync('dcmcjpeg', [join(SAMPLES_DIR, 'MR_small.dcm'), jpeg]);
     const { sink } = recordingSink();
-    expect(new ImagePipeline(sink).accept(new Uint8Array(readFileSync(jpeg)), 'c-store')).toMatchObject({ ok: false, code: ErrorCode.UNSUPPORTED_TRANSFER_SYNTAX });
+    expect(new ImagePipeline(sink).accept(new Uint8Array(readFileSync(jpeg)), 'c-store')).toMatchObject({
+      ok: false,
+      code: ErrorCode.UNSUPPORTED_TRANSFER_SYNTAX,
+    });
   });
 });

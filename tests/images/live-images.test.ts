@@ -34,7 +34,14 @@ describe('live images from the simulator', () => {
     expect(images.map((i) => i.instanceNumber)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(new Set(images.map((i) => i.sopInstanceUid)).size).toBe(9);
     const first = images[0]!;
-    expect(first).toMatchObject({ rows: 128, columns: 256, bitsAllocated: 16, imagesInSeries: 9, patientName: 'DOE^JANE', photometricInterpretation: 'MONOCHROME2' });
+    expect(first).toMatchObject({
+      rows: 128,
+      columns: 256,
+      bitsAllocated: 16,
+      imagesInSeries: 9,
+      patientName: 'DOE^JANE',
+      photometricInterpretation: 'MONOCHROME2',
+    });
     expect(first.pixels.byteLength).toBe(128 * 256 * 2);
     expect(Math.max(...new Uint16Array(first.pixels))).toBeGreaterThan(0);
   });

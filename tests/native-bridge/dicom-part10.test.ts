@@ -5,7 +5,16 @@ import { join } from 'node:path';
 import { ErrorCode } from '../../protocol/errors.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  DicomError, datasetToElements, encapsulateFrames, greyImagePixelElements, imageInfo, pixelDataFrames, readPart10, Tag, TransferSyntax, writePart10,
+  DicomError,
+  datasetToElements,
+  encapsulateFrames,
+  greyImagePixelElements,
+  imageInfo,
+  pixelDataFrames,
+  readPart10,
+  Tag,
+  TransferSyntax,
+  writePart10,
   type DicomElement,
 } from '../../native-bridge/dicom/index.js';
 
@@ -23,7 +32,16 @@ function mrElements(pixels: Uint16Array): DicomElement[] {
     { tag: 0x00100010, vr: 'PN', value: 'Doe^Jane' },
     { tag: 0x00080060, vr: 'CS', value: 'MR' },
     { tag: 0x00200037, vr: 'DS', value: [1, 0, 0, 0, 1, 0] },
-    { tag: 0x00081140, vr: 'SQ', value: [[{ tag: 0x00081150, vr: 'UI', value: '1.2.3' }, { tag: 0x00081155, vr: 'UI', value: '1.2.3.4' }]] },
+    {
+      tag: 0x00081140,
+      vr: 'SQ',
+      value: [
+        [
+          { tag: 0x00081150, vr: 'UI', value: '1.2.3' },
+          { tag: 0x00081155, vr: 'UI', value: '1.2.3.4' },
+        ],
+      ],
+    },
     ...greyImagePixelElements({ rows: 2, columns: 3 }),
   ];
 }

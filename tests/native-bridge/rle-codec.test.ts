@@ -27,7 +27,16 @@ describe('native addon', () => {
   it.runIf(nativeCodec !== undefined)('encodes byte for byte like the TypeScript encoder', () => {
     for (const bitsAllocated of [8, 16, 32] as const) {
       for (const samplesPerPixel of [1, 3] as const) {
-        const image = { rows: 31, columns: 130, samplesPerPixel, bitsAllocated, planarConfiguration: 1, frames: 1, content: 'mr', seed: bitsAllocated } as const;
+        const image = {
+          rows: 31,
+          columns: 130,
+          samplesPerPixel,
+          bitsAllocated,
+          planarConfiguration: 1,
+          frames: 1,
+          content: 'mr',
+          seed: bitsAllocated,
+        } as const;
         const pixels = makePixels(image);
         expect(nativeCodec!.encode(pixels, image)).toEqual(typescriptRle.encode(pixels, image));
       }

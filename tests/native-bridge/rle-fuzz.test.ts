@@ -7,7 +7,11 @@ const CASES = 20000;
 
 describe('RLE decoder fuzzing', () => {
   it(`answers ${CASES} mutated frames with a correct output or a typed error, alike in every implementation`, () => {
-    const report = fuzz(implementations.map(([, codec]) => codec), CASES, 20261129);
+    const report = fuzz(
+      implementations.map(([, codec]) => codec),
+      CASES,
+      20261129,
+    );
     expect(report.failures).toEqual([]);
     // The mutations reach the decoder's run checks, not just the header checks.
     expect(Object.keys(report.codes).length).toBeGreaterThanOrEqual(6);

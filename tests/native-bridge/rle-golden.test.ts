@@ -10,7 +10,17 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { decodeFrames, toRleLossless } from '../../native-bridge/index.js';
 import { imageInfo, nativeFrameLength, pixelDataFrames, readPart10, Tag, TransferSyntax } from '../../native-bridge/dicom/index.js';
-import { compress, dump2dcmFile, firstDifference, gdcmCanEncode, gdcmDecodesCorrectly, otherPlanarLayout, planarConfigurationOf, referencePixels, type Compressor } from './support/dcmtk.js';
+import {
+  compress,
+  dump2dcmFile,
+  firstDifference,
+  gdcmCanEncode,
+  gdcmDecodesCorrectly,
+  otherPlanarLayout,
+  planarConfigurationOf,
+  referencePixels,
+  type Compressor,
+} from './support/dcmtk.js';
 import { makePixels, type TestImage } from './support/images.js';
 import { implementations } from './support/implementations.js';
 import { SAMPLES_DIR } from '../helpers/dicom-samples.js';
@@ -119,5 +129,4 @@ describe.each(implementations)('RLE golden files (%s)', (_name, codec) => {
       expect(Math.abs(ours - theirs) / theirs).toBeLessThanOrEqual(0.01);
     });
   });
-
 });

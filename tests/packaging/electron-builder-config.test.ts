@@ -9,7 +9,9 @@ const yaml = require('js-yaml') as { load(text: string): unknown };
 const configText = readFileSync(join(root, 'electron-builder.yml'), 'utf8');
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a YAML document read field by field
 const config = yaml.load(configText) as Record<string, any>;
-const notarizeHook = require(join(root, 'scripts', 'notarize.cjs')) as ((context: object, env: object) => Promise<string>) & { credentials(env: object): object | null };
+const notarizeHook = require(join(root, 'scripts', 'notarize.cjs')) as ((context: object, env: object) => Promise<string>) & {
+  credentials(env: object): object | null;
+};
 
 describe('electron-builder configuration', () => {
   it('sets every fuse of the security checklist', () => {
@@ -27,7 +29,9 @@ describe('electron-builder configuration', () => {
 
   it('names only fuses @electron/fuses knows', () => {
     const { FuseV1Options } = require('@electron/fuses') as { FuseV1Options: Record<string, number | string> };
-    const known = Object.keys(FuseV1Options).filter((k) => Number.isNaN(Number(k))).map((k) => k[0]!.toLowerCase() + k.slice(1));
+    const known = Object.keys(FuseV1Options)
+      .filter((k) => Number.isNaN(Number(k)))
+      .map((k) => k[0]!.toLowerCase() + k.slice(1));
     for (const key of Object.keys(config.electronFuses)) expect(known).toContain(key);
   });
 
@@ -68,8 +72,16 @@ describe('notarization hook', () => {
 
   it('reads Apple credentials from the environment only', () => {
     expect(notarizeHook.credentials({})).toBeNull();
-    expect(notarizeHook.credentials({ APPLE_API_KEY: '/k.p8', APPLE_API_KEY_ID: 'K', APPLE_API_ISSUER: 'I' })).toEqual({ appleApiKey: '/k.p8', appleApiKeyId: 'K', appleApiIssuer: 'I' });
-    expect(notarizeHook.credentials({ APPLE_ID: 'a@b', APPLE_APP_SPECIFIC_PASSWORD: 'p', APPLE_TEAM_ID: 'T' })).toEqual({ appleId: 'a@b', appleIdPassword: 'p', teamId: 'T' });
+    expect(notarizeHook.credentials({ APPLE_API_KEY: '/k.p8', APPLE_API_KEY_ID: 'K', APPLE_API_ISSUER: 'I' })).toEqual({
+      appleApiKey: '/k.p8',
+      appleApiKeyId: 'K',
+      appleApiIssuer: 'I',
+    });
+    expect(notarizeHook.credentials({ APPLE_ID: 'a@b', APPLE_APP_SPECIFIC_PASSWORD: 'p', APPLE_TEAM_ID: 'T' })).toEqual({
+      appleId: 'a@b',
+      appleIdPassword: 'p',
+      teamId: 'T',
+    });
   });
 
   it('leaves a local build un-notarized, but fails a release build without credentials', async () => {

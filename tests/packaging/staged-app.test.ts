@@ -13,7 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const root = join(import.meta.dirname, '..', '..');
 const require = createRequire(import.meta.url);
 const built = existsSync(join(root, 'dist', 'main', 'electron', 'main.js')) && existsSync(join(root, 'dist', 'renderer', 'index.html'));
-const appPackage = JSON.parse(readFileSync(join(root, 'app', 'package.json'), 'utf8')) as { main: string; dependencies: Record<string, string>; devDependencies?: unknown };
+const appPackage = JSON.parse(readFileSync(join(root, 'app', 'package.json'), 'utf8')) as {
+  main: string;
+  dependencies: Record<string, string>;
+  devDependencies?: unknown;
+};
 const rootPackage = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
 const config = (require('js-yaml') as { load(t: string): { asarUnpack: string[] } }).load(readFileSync(join(root, 'electron-builder.yml'), 'utf8'));
 const { minimatch } = require('minimatch') as { minimatch(path: string, pattern: string, options?: object): boolean };
@@ -59,7 +63,9 @@ describe.skipIf(!built)('staged app', () => {
     const missing = new Set<string>();
     for (const file of staged.filter((f) => /\.(c|m)?js$/.test(f) && !f.startsWith('dist/renderer/') && !f.startsWith('dist/gateway/onsite'))) {
       const text = readFileSync(join(out, file), 'utf8');
-      for (const m of text.matchAll(/(?:^|[^.\w])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+      for (const m of text.matchAll(
+        /(?:^|[^.\w])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)/g,
+      )) {
         const spec = (m[1] ?? m[2] ?? m[3])!;
         if (spec.startsWith('.') || spec.startsWith('node:') || builtinModules.includes(spec.split('/')[0]!)) continue;
         const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;

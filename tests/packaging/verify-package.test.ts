@@ -14,7 +14,11 @@ import { tempDir } from '../helpers/temp-dir.js';
  */
 const root = join(import.meta.dirname, '..', '..');
 const require = createRequire(import.meta.url);
-const fuses = require('@electron/fuses') as { flipFuses(path: string, config: object): Promise<unknown>; FuseVersion: { V1: string }; FuseV1Options: Record<string, number> };
+const fuses = require('@electron/fuses') as {
+  flipFuses(path: string, config: object): Promise<unknown>;
+  FuseVersion: { V1: string };
+  FuseV1Options: Record<string, number>;
+};
 const SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX';
 
 function factoryBinary(): string {
@@ -63,7 +67,10 @@ describe('npm run verify-package', () => {
 
   it('says plainly that nothing was verified when no package exists, and does not pass', () => {
     const config = join(tempDir(), 'builder.yml');
-    writeFileSync(config, `productName: Larmor\nelectronVersion: 40.8.5\ndirectories:\n  output: ${join(tempDir(), 'empty-out')}\nelectronFuses:\n  runAsNode: false\n`);
+    writeFileSync(
+      config,
+      `productName: Larmor\nelectronVersion: 40.8.5\ndirectories:\n  output: ${join(tempDir(), 'empty-out')}\nelectronFuses:\n  runAsNode: false\n`,
+    );
     const missing = verify('--config', config);
     expect(missing.status).toBe(2);
     expect(missing.out).toContain('NOT VERIFIED');

@@ -119,7 +119,9 @@ describe.each([
     const { api } = await harness();
     const first = collect<WorkstationView>(api.state.subscribe);
     await expect.poll(() => first.values.length).toBe(1);
-    await expect(api.link.connect({ url: 'ws://127.0.0.1:9', role: 'operator', name: 'A' })).rejects.toMatchObject({ code: expect.stringMatching(/^LARMOR_E_/) });
+    await expect(api.link.connect({ url: 'ws://127.0.0.1:9', role: 'operator', name: 'A' })).rejects.toMatchObject({
+      code: expect.stringMatching(/^LARMOR_E_/),
+    });
     await expect.poll(() => first.values.at(-1)!.link.status).not.toBe('connecting');
     expect(first.values.length).toBeGreaterThan(1);
     const later = collect<WorkstationView>(api.state.subscribe);
@@ -159,7 +161,11 @@ describe.each([
     const images = collect<PreviewImage>(api.images.subscribe);
     const state = collect<WorkstationView>(api.state.subscribe);
     await expect.poll(() => state.values.at(-1)?.exam?.series.length).toBe(1);
-    await expect(api.images.fetch({ sopInstanceUids: ['2.25.1.1.1', '2.25.404'] })).resolves.toMatchObject({ queued: 1, unknown: ['2.25.404'], code: ErrorCode.IMAGE_NOT_HELD });
+    await expect(api.images.fetch({ sopInstanceUids: ['2.25.1.1.1', '2.25.404'] })).resolves.toMatchObject({
+      queued: 1,
+      unknown: ['2.25.404'],
+      code: ErrorCode.IMAGE_NOT_HELD,
+    });
     await expect.poll(() => images.values.length).toBe(1);
     expect(images.values[0]).toMatchObject({ sopInstanceUid: '2.25.1.1.1', fetched: true });
     await expect(api.images.fetch({ seriesUid: 42 } as never)).rejects.toMatchObject({ code: ErrorCode.IPC_INVALID_PAYLOAD });

@@ -35,7 +35,11 @@ describe('decodeClientMessage', () => {
     ['a command with a bad id', JSON.stringify({ type: 'command', id: 'x', command: { name: 'scan.stop' } }), ErrorCode.INVALID_PARAMETER],
     ['an unknown command', JSON.stringify({ type: 'command', id: 'abcdefgh', command: { name: 'scan.warp' } }), ErrorCode.INVALID_PARAMETER],
     ['a command.status with no ids', JSON.stringify({ type: 'command.status', ids: [] }), ErrorCode.INVALID_MESSAGE],
-    ['a command.status with over 100 ids', JSON.stringify({ type: 'command.status', ids: Array.from({ length: 101 }, (_, i) => `cmd-id-${i}`) }), ErrorCode.INVALID_MESSAGE],
+    [
+      'a command.status with over 100 ids',
+      JSON.stringify({ type: 'command.status', ids: Array.from({ length: 101 }, (_, i) => `cmd-id-${i}`) }),
+      ErrorCode.INVALID_MESSAGE,
+    ],
     ['a command.status with a bad id', JSON.stringify({ type: 'command.status', ids: ['x'] }), ErrorCode.INVALID_MESSAGE],
   ])('rejects %s with a stable code', (_name, text, code) => {
     const result = decodeClientMessage(text);
@@ -46,7 +50,12 @@ describe('decodeClientMessage', () => {
 
 describe('ScannerCommand schema', () => {
   it('rejects a patient without an id', () => {
-    const parsed = ScannerCommand.safeParse({ name: 'exam.open', patient: { name: 'X', id: '', birthDate: null, sex: null, weightKg: null }, description: '', accessionNumber: null });
+    const parsed = ScannerCommand.safeParse({
+      name: 'exam.open',
+      patient: { name: 'X', id: '', birthDate: null, sex: null, weightKg: null },
+      description: '',
+      accessionNumber: null,
+    });
     expect(parsed.success).toBe(false);
   });
 
@@ -58,7 +67,15 @@ describe('ScannerCommand schema', () => {
 describe('image frames', () => {
   it('round-trips header and DICOM bytes without copying the payload on decode', () => {
     const part10 = new Uint8Array([1, 2, 3, 4, 5]);
-    const header = { seq: 7, at: '2026-01-01T00:00:00.000Z', source: 'simulator' as const, transferSyntaxUid: '1.2.840.10008.1.2.5', sopInstanceUid: '1.2.3', seriesUid: '1.2', imagesInSeries: 20 };
+    const header = {
+      seq: 7,
+      at: '2026-01-01T00:00:00.000Z',
+      source: 'simulator' as const,
+      transferSyntaxUid: '1.2.840.10008.1.2.5',
+      sopInstanceUid: '1.2.3',
+      seriesUid: '1.2',
+      imagesInSeries: 20,
+    };
     const frame = encodeImageFrame(header, part10);
     const decoded = decodeImageFrame(frame);
     expect(decoded.header).toEqual(header);

@@ -70,7 +70,10 @@ describe('codeOf', () => {
   });
 
   it('toCodedError gives the {code, message} a UI shows', () => {
-    expect(toCodedError(new LarmorError(ErrorCode.INVALID_STATE, 'no acquisition to pause'))).toEqual({ code: ErrorCode.INVALID_STATE, message: 'no acquisition to pause' });
+    expect(toCodedError(new LarmorError(ErrorCode.INVALID_STATE, 'no acquisition to pause'))).toEqual({
+      code: ErrorCode.INVALID_STATE,
+      message: 'no acquisition to pause',
+    });
     expect(toCodedError('boom')).toEqual({ code: ErrorCode.INTERNAL, message: 'boom' });
   });
 });

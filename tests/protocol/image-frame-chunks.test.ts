@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, ImageChunkAssembler, decodeImageFrame, encodeImageFrameChunks, type ImageFrameHeader } from '../../protocol/index.js';
 
-const header: ImageFrameHeader = { seq: 3, at: '2026-12-02T05:00:00.000Z', source: 'c-store', transferSyntaxUid: '1.2.840.10008.1.2.1', sopInstanceUid: '2.25.1', seriesUid: '2.25.2', imagesInSeries: null };
+const header: ImageFrameHeader = {
+  seq: 3,
+  at: '2026-12-02T05:00:00.000Z',
+  source: 'c-store',
+  transferSyntaxUid: '1.2.840.10008.1.2.1',
+  sopInstanceUid: '2.25.1',
+  seriesUid: '2.25.2',
+  imagesInSeries: null,
+};
 const bytes = Uint8Array.from({ length: 1000 }, (_, i) => i % 251);
 
 describe('chunked image frames', () => {

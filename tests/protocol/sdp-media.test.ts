@@ -41,7 +41,11 @@ describe('observerSdpProblem (what an observer may send)', () => {
     ['a section without a direction (sendrecv)', `${HEAD}${audio()}`, /is sendrecv/],
     ['a session-level sendonly that a section inherits', `${HEAD}a=sendonly\r\n${audio()}`, /is sendonly/],
     ['two session-level directions', `${HEAD}a=recvonly\r\na=sendonly\r\n${audio('a=recvonly')}`, /session declares 2/],
-    ['a data channel', `${HEAD}${audio('a=recvonly')}m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\na=recvonly\r\n`, /m=application\): observers may only receive audio and video/],
+    [
+      'a data channel',
+      `${HEAD}${audio('a=recvonly')}m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\na=recvonly\r\n`,
+      /m=application\): observers may only receive audio and video/,
+    ],
     ['a text section', `${HEAD}m=text 9 RTP/AVP 98\r\na=recvonly\r\n`, /m=text/],
     ['no media at all', HEAD, /no media section/],
     ['an m= line without a port', `${HEAD}m=audio\r\na=recvonly\r\n`, /no valid port/],

@@ -9,7 +9,11 @@ describe('hospital sign-in result in the URL fragment', () => {
   });
 
   it('reads a refusal with its sentence', () => {
-    expect(parseSsoReturn('#larmor_error=LARMOR_E_OIDC_NO_ROLE&larmor_message=Bob+is+in+no+Larmor+group')).toEqual({ ok: false, code: 'LARMOR_E_OIDC_NO_ROLE', message: 'Bob is in no Larmor group' });
+    expect(parseSsoReturn('#larmor_error=LARMOR_E_OIDC_NO_ROLE&larmor_message=Bob+is+in+no+Larmor+group')).toEqual({
+      ok: false,
+      code: 'LARMOR_E_OIDC_NO_ROLE',
+      message: 'Bob is in no Larmor group',
+    });
   });
 
   it('finds nothing in an empty or unrelated fragment', () => {

@@ -3,7 +3,11 @@ import { HEALTH_THRESHOLDS, offlineHealth, type HealthView } from '../../protoco
 import { formatElapsed, graphGeometry, presentFailoverBanner } from '../../renderer/src/logic/failover-banner.js';
 
 const T0 = Date.parse('2026-01-01T10:00:00.000Z');
-const POLICY = { onOperatorLoss: 'The running sequence completes; nothing new starts', fallbackInstructions: 'Call the MR control room on 555-0100.', controlGraceS: 60 };
+const POLICY = {
+  onOperatorLoss: 'The running sequence completes; nothing new starts',
+  fallbackInstructions: 'Call the MR control room on 555-0100.',
+  controlGraceS: 60,
+};
 
 function health(extra: Partial<HealthView>): HealthView {
   return { ...offlineHealth(), hasSecondary: true, route: 'primary', ...extra };
@@ -83,7 +87,11 @@ describe('presentFailoverBanner', () => {
   });
 
   it('warns of a degraded link with the figure past its threshold', () => {
-    const b = presentFailoverBanner({ health: health({ state: 'degraded', since: '2026-01-01T10:00:00Z', rttMs: 620, jitterMs: 20, lossPct: 0 }), policy: POLICY, now: T0 + 3000 })!;
+    const b = presentFailoverBanner({
+      health: health({ state: 'degraded', since: '2026-01-01T10:00:00Z', rttMs: 620, jitterMs: 20, lossPct: 0 }),
+      policy: POLICY,
+      now: T0 + 3000,
+    })!;
     expect(b.tone).toBe('warn');
     expect(b.cause).toMatch(/slow round trip \(620 ms > 400 ms\)/);
     expect(b.figures).toBe('RTT 620 ms · jitter 20 ms · loss 0%');
@@ -91,7 +99,13 @@ describe('presentFailoverBanner', () => {
 
   it('tells the user when the session runs on the backup route', () => {
     const b = presentFailoverBanner({
-      health: health({ state: 'healthy', route: 'secondary', failedOver: true, since: '2026-01-01T10:00:00Z', cause: { code: 'LARMOR_E_HEARTBEAT_LOST', message: 'silence' } }),
+      health: health({
+        state: 'healthy',
+        route: 'secondary',
+        failedOver: true,
+        since: '2026-01-01T10:00:00Z',
+        cause: { code: 'LARMOR_E_HEARTBEAT_LOST', message: 'silence' },
+      }),
       policy: POLICY,
       now: T0 + 65_000,
     })!;

@@ -7,8 +7,18 @@ import type { CollabAction } from '../../protocol/collaboration.js';
 import type { QueuedSequence, ScannerSnapshot, SequenceParams } from '../../protocol/scanner.js';
 
 export const T2_PARAMS: SequenceParams = {
-  trMs: 4000, teMs: 98, tiMs: null, flipAngleDeg: 150, matrixRows: 256, matrixCols: 256, fovMm: 230,
-  slices: 20, sliceThicknessMm: 5, averages: 2, echoTrainLength: 11, bValues: [],
+  trMs: 4000,
+  teMs: 98,
+  tiMs: null,
+  flipAngleDeg: 150,
+  matrixRows: 256,
+  matrixCols: 256,
+  fovMm: 230,
+  slices: 20,
+  sliceThicknessMm: 5,
+  averages: 2,
+  echoTrainLength: 11,
+  bValues: [],
 };
 
 export const FLAIR_PARAMS: SequenceParams = { ...T2_PARAMS, trMs: 9000, teMs: 100, tiMs: 2500, echoTrainLength: 15, averages: 1 };
@@ -18,9 +28,19 @@ export const LIMITS: ScannerSnapshot['limits'] = PARAM_LIMITS;
 
 export function sequence(id: string, status: QueuedSequence['status'], extra: Partial<QueuedSequence> = {}): QueuedSequence {
   return {
-    id, protocolId: 't2-tse-ax', name: `Sequence ${id}`, kind: 'TSE', params: T2_PARAMS, acquisitionTimeS: 192,
-    status, progress: status === 'completed' ? 1 : 0, remainingS: status === 'completed' ? 0 : 192,
-    endReason: null, seriesUid: null, seriesNumber: null, ...extra,
+    id,
+    protocolId: 't2-tse-ax',
+    name: `Sequence ${id}`,
+    kind: 'TSE',
+    params: T2_PARAMS,
+    acquisitionTimeS: 192,
+    status,
+    progress: status === 'completed' ? 1 : 0,
+    remainingS: status === 'completed' ? 0 : 192,
+    endReason: null,
+    seriesUid: null,
+    seriesNumber: null,
+    ...extra,
   };
 }
 
@@ -32,7 +52,10 @@ export function snapshot(extra: Partial<ScannerSnapshot> = {}): ScannerSnapshot 
     state: 'sequence-queued',
     exam: {
       patient: { name: 'DOE^JANE', id: 'P1', birthDate: null, sex: null, weightKg: null },
-      description: 'Brain', accessionNumber: null, studyUid: '1.2.3', openedAt: '2026-01-01T10:00:00.000Z',
+      description: 'Brain',
+      accessionNumber: null,
+      studyUid: '1.2.3',
+      openedAt: '2026-01-01T10:00:00.000Z',
     },
     queue: [sequence('a', 'queued'), sequence('b', 'queued')],
     activeSequenceId: null,
@@ -54,7 +77,15 @@ export function view(extra: Partial<WorkstationView> = {}): WorkstationView {
 }
 
 export function commandView(command: ScannerCommand, state: CommandView['state'], code: string | null = null, reason: string | null = null): CommandView {
-  return { id: 'cmd-00000001', command, state, code, reason, sentAt: '2026-01-01T10:00:00.000Z', settledAt: state === 'pending' ? null : '2026-01-01T10:00:01.000Z' };
+  return {
+    id: 'cmd-00000001',
+    command,
+    state,
+    code,
+    reason,
+    sentAt: '2026-01-01T10:00:00.000Z',
+    settledAt: state === 'pending' ? null : '2026-01-01T10:00:01.000Z',
+  };
 }
 
 /** A controllable window.larmor: tests push views and log entries and settle commands by hand. */

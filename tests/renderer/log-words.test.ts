@@ -6,7 +6,7 @@ import { snapshot } from './fixtures.js';
 const at = '2026-12-01T10:00:00.000Z';
 const e = (kind: LogEntry['kind'], text: string, level: LogEntry['level'] = 'info'): LogEntry => ({ at, kind, level, text });
 
-describe('event log in the technologist\'s words', () => {
+describe("event log in the technologist's words", () => {
   it('says "Queued T2 TSE axial" when the queue command this window gave is acknowledged', () => {
     const labels = new CommandLabels();
     labels.note('sequence.queue', commandLabel({ name: 'sequence.queue', protocolId: 't2-tse-ax' }, snapshot()));
@@ -23,7 +23,7 @@ describe('event log in the technologist\'s words', () => {
     );
   });
 
-  it('puts a refusal\'s reason in words and keeps its code for the detail row', () => {
+  it("puts a refusal's reason in words and keeps its code for the detail row", () => {
     const entry = e('ack', 'scan.start refused: LARMOR_E_CHECKLIST_INCOMPLETE the onsite checklist is not confirmed', 'warning');
     expect(plainWords(entry, new CommandLabels())).toBe('Start refused: the onsite checklist is not confirmed');
     expect(entryCode(entry)).toBe('LARMOR_E_CHECKLIST_INCOMPLETE');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConnectDefaults, observerInvitation } from '../../renderer/src/logic/connect-defaults.js';
 
 describe('observer invitation', () => {
-  it('names the gateway and the observer role, with the query a workstation\'s connect form understands', () => {
+  it("names the gateway and the observer role, with the query a workstation's connect form understands", () => {
     const invitation = observerInvitation('wss://mr1.example.org:9400/');
     expect(invitation.text).toMatch(/wss:\/\/mr1\.example\.org:9400\//);
     expect(invitation.text).toMatch(/Observer/);

@@ -31,7 +31,10 @@ describe('Start and the scanner room', () => {
 
   it('waits for the checklist of this exam, not of an earlier one', () => {
     const earlier = withOnsite({ checklist: { studyUid: '2.25.999', confirmedBy: 'Olivia Onsite', confirmedAt: '2026-12-01T09:00:00Z' } });
-    expect(startAvailability({ link: link(), snapshot: earlier })).toEqual({ enabled: false, reason: 'The onsite safety checklist is not confirmed for this exam' });
+    expect(startAvailability({ link: link(), snapshot: earlier })).toEqual({
+      enabled: false,
+      reason: 'The onsite safety checklist is not confirmed for this exam',
+    });
   });
 
   it('leaves the decision to a gateway that reports no onsite state', () => {

@@ -38,7 +38,10 @@ function RemoteAudio({ stream, sinkId }: { stream: MediaStream; sinkId: string |
     const el = ref.current;
     if (!el) return;
     if (el.srcObject !== stream) el.srcObject = stream;
-    el.play().then(() => setBlocked(false), () => setBlocked(true));
+    el.play().then(
+      () => setBlocked(false),
+      () => setBlocked(true),
+    );
     // eslint-disable-next-line react-hooks/exhaustive-deps -- rerun when an audio track joins the same stream
   }, [stream, stream.getAudioTracks().length]);
   useEffect(() => {
@@ -94,7 +97,11 @@ function RemotePane({ peer, sinkId }: { peer: PeerView; sinkId: string | null })
           <span aria-hidden="true">{icon}</span> {word}
         </span>
       </div>
-      {peer.problem ? <p className="media-problem tone-bad" role="status">{peer.problem}</p> : null}
+      {peer.problem ? (
+        <p className="media-problem tone-bad" role="status">
+          {peer.problem}
+        </p>
+      ) : null}
       <p className="media-quality mono" data-testid="media-quality" title="From getStats(): resolution, frame rate, bitrate, packet loss, round-trip time">
         {formatQuality(q)}
       </p>
@@ -130,19 +137,27 @@ export function CallView({
     <>
       {lost.length > 0 ? (
         <div className="call-lost-banner" role="alert" data-testid="call-lost-banner">
-          <strong>✕ Call lost</strong>{' '}
-          {lost.map((p) => `with ${p.name}${p.problem ? ` (${p.problem})` : ''}`).join('; ')}. Rebuilding it automatically; use the phone if it does not come back.
+          <strong>✕ Call lost</strong> {lost.map((p) => `with ${p.name}${p.problem ? ` (${p.problem})` : ''}`).join('; ')}. Rebuilding it automatically; use the
+          phone if it does not come back.
         </div>
       ) : null}
       <section className="panel media-panel video-region" aria-label={remoteTitle} data-testid="video-panes" data-outgoing-tracks={outgoing} data-role={role}>
         <div className="panel-head">
           <h2 className="panel-title">{remoteTitle}</h2>
-          {role === 'onsite' && operatorTalking ? <span className="status-tag tone-info" data-testid="intercom-live">● Intercom live</span> : null}
+          {role === 'onsite' && operatorTalking ? (
+            <span className="status-tag tone-info" data-testid="intercom-live">
+              ● Intercom live
+            </span>
+          ) : null}
         </div>
         <div className={`media-remotes count-${Math.max(1, remote.length)}`}>
           {remote.length === 0 ? <p className="reserved-note">Waiting for the other side to join the call…</p> : null}
           {remote.map((peer) => (
-            <RemotePane key={peer.sessionId} peer={peer} sinkId={role === 'onsite' && peer.role === 'operator' && peer.state.intercom && intercomSinkId !== null ? intercomSinkId : speakerId} />
+            <RemotePane
+              key={peer.sessionId}
+              peer={peer}
+              sinkId={role === 'onsite' && peer.role === 'operator' && peer.state.intercom && intercomSinkId !== null ? intercomSinkId : speakerId}
+            />
           ))}
         </div>
       </section>
@@ -158,10 +173,24 @@ export function CallView({
               {!call.video ? <span className="media-off">Camera off</span> : null}
             </div>
             <div className="media-controls">
-              <button type="button" className={call.audio ? 'small' : 'small danger'} data-testid="media-mute" aria-pressed={!call.audio} disabled={!call.local} onClick={() => call.setAudio(!call.audio)}>
+              <button
+                type="button"
+                className={call.audio ? 'small' : 'small danger'}
+                data-testid="media-mute"
+                aria-pressed={!call.audio}
+                disabled={!call.local}
+                onClick={() => call.setAudio(!call.audio)}
+              >
                 {call.audio ? 'Mute' : '✕ Muted: unmute'}
               </button>
-              <button type="button" className="small" data-testid="media-camera" aria-pressed={!call.video} disabled={!call.local} onClick={() => call.setVideo(!call.video)}>
+              <button
+                type="button"
+                className="small"
+                data-testid="media-camera"
+                aria-pressed={!call.video}
+                disabled={!call.local}
+                onClick={() => call.setVideo(!call.video)}
+              >
                 {call.video ? 'Camera off' : '✕ Camera off: turn on'}
               </button>
               {role === 'operator' ? (
@@ -187,7 +216,11 @@ export function CallView({
             </div>
           </div>
         )}
-        {call.localError ? <p className="tone-bad media-problem" role="alert">Camera/microphone unavailable: {call.localError}</p> : null}
+        {call.localError ? (
+          <p className="tone-bad media-problem" role="alert">
+            Camera/microphone unavailable: {call.localError}
+          </p>
+        ) : null}
         <ul className="media-hearing" data-testid="who-hears-whom" aria-label="Who hears whom">
           {hearing.map((line) => (
             <li key={line.key} className={line.live ? 'tone-ok' : 'muted'}>

@@ -24,12 +24,26 @@ export function whoHearsWhom(members: readonly MediaMember[], self: string | nul
       if (listener === speaker || !exchangesMedia(speaker.role, listener.role)) continue;
       const measured = listener.sessionId === self ? selfHears : listener.state.hears;
       const live = measured?.includes(speaker.sessionId) ?? false;
-      const why = live ? '' : !(speaker.state.audio || speaker.state.intercom) ? ' (muted)' : measured === undefined ? ' (not measured)' : ' (no sound arriving)';
+      const why = live
+        ? ''
+        : !(speaker.state.audio || speaker.state.intercom)
+          ? ' (muted)'
+          : measured === undefined
+            ? ' (not measured)'
+            : ' (no sound arriving)';
       const verb = listener.sessionId === self ? (live ? 'hear' : 'do not hear') : live ? 'hears' : 'does not hear';
-      lines.push({ key: `${speaker.sessionId}>${listener.sessionId}`, text: `${name(listener)} ${verb} ${speaker.sessionId === self ? 'you' : speaker.name}${why}`, live });
+      lines.push({
+        key: `${speaker.sessionId}>${listener.sessionId}`,
+        text: `${name(listener)} ${verb} ${speaker.sessionId === self ? 'you' : speaker.name}${why}`,
+        live,
+      });
     }
     if (speaker.role === 'operator') {
-      lines.push({ key: `${speaker.sessionId}>patient`, text: `Patient hears ${speaker.sessionId === self ? 'you' : speaker.name}${speaker.state.intercom ? ' (intercom open)' : ' (intercom closed)'}`, live: speaker.state.intercom });
+      lines.push({
+        key: `${speaker.sessionId}>patient`,
+        text: `Patient hears ${speaker.sessionId === self ? 'you' : speaker.name}${speaker.state.intercom ? ' (intercom open)' : ' (intercom closed)'}`,
+        live: speaker.state.intercom,
+      });
     }
   }
   if (members.some((m) => m.role === 'observer')) {

@@ -72,7 +72,9 @@ export class LocalMedia {
   }
 
   async switchDevice(kind: 'audio' | 'video', deviceId: string): Promise<void> {
-    const fresh = await navigator.mediaDevices.getUserMedia(kind === 'audio' ? { audio: { deviceId: { exact: deviceId } } } : { video: { deviceId: { exact: deviceId }, ...VIDEO_SIZE } });
+    const fresh = await navigator.mediaDevices.getUserMedia(
+      kind === 'audio' ? { audio: { deviceId: { exact: deviceId } } } : { video: { deviceId: { exact: deviceId }, ...VIDEO_SIZE } },
+    );
     const track = kind === 'audio' ? fresh.getAudioTracks()[0]! : fresh.getVideoTracks()[0]!;
     const old = kind === 'audio' ? this.audio : this.video;
     if (old) {

@@ -1,4 +1,13 @@
-import { exchangesMedia, offersTo, type IceCandidate, type MediaGatewayMessage, type MediaMember, type MediaRoomMessage, type MediaState, type SessionDescription } from '../../../protocol/signaling.js';
+import {
+  exchangesMedia,
+  offersTo,
+  type IceCandidate,
+  type MediaGatewayMessage,
+  type MediaMember,
+  type MediaRoomMessage,
+  type MediaState,
+  type SessionDescription,
+} from '../../../protocol/signaling.js';
 import type { LocalMedia } from './local-media.js';
 import { keepsIncomingTrack } from './incoming-track.js';
 import { QualitySampler, type QualitySample } from './quality.js';
@@ -110,7 +119,10 @@ export class PeerMesh {
 
   /** Session ids whose audio was measured arriving in the last HEARD_WINDOW_MS, sorted. */
   heard(): string[] {
-    return [...this.peers.values()].filter((p) => p.view.heard).map((p) => p.view.sessionId).sort();
+    return [...this.peers.values()]
+      .filter((p) => p.view.heard)
+      .map((p) => p.view.sessionId)
+      .sort();
   }
 
   close(): void {
@@ -246,7 +258,8 @@ export class PeerMesh {
         peer.makingOffer = true;
         await pc.setLocalDescription();
         const offer = pc.localDescription;
-        if (offer && offer.type === 'offer' && current()) this.port.send({ type: 'signal', to: member.sessionId, description: { type: 'offer', sdp: offer.sdp } });
+        if (offer && offer.type === 'offer' && current())
+          this.port.send({ type: 'signal', to: member.sessionId, description: { type: 'offer', sdp: offer.sdp } });
       } catch (err) {
         if (current()) this.fail(peer, `could not make an offer: ${(err as Error).message}`);
       } finally {
@@ -383,7 +396,12 @@ export class PeerMesh {
           this.rebuild(peer, true);
           continue;
         }
-        peer.view = { ...peer.view, health: 'failed', problem: `no connection for ${Math.round((now - peer.downSince) / 1000)} s: waiting for the other side to rebuild it`, heard: false };
+        peer.view = {
+          ...peer.view,
+          health: 'failed',
+          problem: `no connection for ${Math.round((now - peer.downSince) / 1000)} s: waiting for the other side to rebuild it`,
+          heard: false,
+        };
       }
       if (closedUnderUs) continue;
       let quality: QualitySample;

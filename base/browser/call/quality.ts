@@ -94,7 +94,10 @@ export class QualitySampler {
 }
 
 function newest(stats: Stat[]): Stat | undefined {
-  return stats.reduce<Stat | undefined>((best, s) => (!best || (num(s.lastPacketReceivedTimestamp) ?? 0) >= (num(best.lastPacketReceivedTimestamp) ?? 0) ? s : best), undefined);
+  return stats.reduce<Stat | undefined>(
+    (best, s) => (!best || (num(s.lastPacketReceivedTimestamp) ?? 0) >= (num(best.lastPacketReceivedTimestamp) ?? 0) ? s : best),
+    undefined,
+  );
 }
 
 function num(value: unknown): number | null {

@@ -85,21 +85,33 @@ export function useCall(port: SignalingPort | null, sessionId: string | null, se
     port.send({ type: 'media.state', state });
   });
 
-  const setAudio = useCallback((on: boolean) => {
-    local?.setAudio(on);
-    setFlags((f) => ({ ...f, audio: on }));
-  }, [local]);
-  const setVideo = useCallback((on: boolean) => {
-    local?.setVideo(on);
-    setFlags((f) => ({ ...f, video: on }));
-  }, [local]);
-  const setIntercom = useCallback((held: boolean) => {
-    local?.setPushToTalk(held);
-    setFlags((f) => ({ ...f, intercom: held }));
-  }, [local]);
-  const chooseDevice = useCallback((kind: 'audio' | 'video', deviceId: string) => {
-    void local?.switchDevice(kind, deviceId).catch((err: Error) => setLocalError(`${err.name}: ${err.message}`));
-  }, [local]);
+  const setAudio = useCallback(
+    (on: boolean) => {
+      local?.setAudio(on);
+      setFlags((f) => ({ ...f, audio: on }));
+    },
+    [local],
+  );
+  const setVideo = useCallback(
+    (on: boolean) => {
+      local?.setVideo(on);
+      setFlags((f) => ({ ...f, video: on }));
+    },
+    [local],
+  );
+  const setIntercom = useCallback(
+    (held: boolean) => {
+      local?.setPushToTalk(held);
+      setFlags((f) => ({ ...f, intercom: held }));
+    },
+    [local],
+  );
+  const chooseDevice = useCallback(
+    (kind: 'audio' | 'video', deviceId: string) => {
+      void local?.switchDevice(kind, deviceId).catch((err: Error) => setLocalError(`${err.name}: ${err.message}`));
+    },
+    [local],
+  );
 
   return {
     local,
@@ -117,6 +129,17 @@ export function useCall(port: SignalingPort | null, sessionId: string | null, se
   };
 }
 
-function stateOf(local: LocalMedia | null, flags: { audio: boolean; video: boolean; intercom: boolean }, health: MediaState['health'], reason: string | null): MediaState {
-  return { audio: local !== null && flags.audio, video: local !== null && flags.video, intercom: local !== null && flags.intercom, health, healthReason: reason };
+function stateOf(
+  local: LocalMedia | null,
+  flags: { audio: boolean; video: boolean; intercom: boolean },
+  health: MediaState['health'],
+  reason: string | null,
+): MediaState {
+  return {
+    audio: local !== null && flags.audio,
+    video: local !== null && flags.video,
+    intercom: local !== null && flags.intercom,
+    health,
+    healthReason: reason,
+  };
 }

@@ -17,7 +17,11 @@ export interface SsoGatewayParts {
  * The routes exist before the gateway does (they are one of its options), so the gateway is
  * reached through `gateway()` when a request arrives, never earlier.
  */
-export function gatewaySsoRoutes(config: OidcConfig, gateway: () => SsoGatewayParts, log: (line: string) => void = () => {}): (req: IncomingMessage, res: ServerResponse) => boolean {
+export function gatewaySsoRoutes(
+  config: OidcConfig,
+  gateway: () => SsoGatewayParts,
+  log: (line: string) => void = () => {},
+): (req: IncomingMessage, res: ServerResponse) => boolean {
   return createOidcRoutes({
     relyingParty: new OidcRelyingParty(config),
     onIdentity: (identity, role) => issueSsoSession(gateway().credentials)(identity, role),

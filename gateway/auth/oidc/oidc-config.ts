@@ -70,7 +70,10 @@ export function parseOidcConfig(raw: unknown, baseDir: string): OidcConfig {
   try {
     clientSecret = readFileSync(secretPath, 'utf8').trim();
   } catch (err) {
-    throw new LarmorError(ErrorCode.OIDC_CONFIG_INVALID, `OpenID Connect config: clientSecretFile ${secretPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new LarmorError(
+      ErrorCode.OIDC_CONFIG_INVALID,
+      `OpenID Connect config: clientSecretFile ${secretPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   if (clientSecret === '') throw new LarmorError(ErrorCode.OIDC_CONFIG_INVALID, `OpenID Connect config: clientSecretFile ${secretPath} is empty`);
   return { ...config, clientSecret };

@@ -89,7 +89,9 @@ export class OidcRelyingParty {
       }
     }
     const mapped = mapClaimsToRoles(claims, this.config);
-    const displayName = [claims[this.config.nameClaim], claims.preferred_username, idClaims.sub].find((v): v is string => typeof v === 'string' && v.trim() !== '')!;
+    const displayName = [claims[this.config.nameClaim], claims.preferred_username, idClaims.sub].find(
+      (v): v is string => typeof v === 'string' && v.trim() !== '',
+    )!;
     return { issuer: idClaims.iss!, subject: idClaims.sub, displayName, ...mapped };
   }
 
@@ -119,9 +121,13 @@ export class OidcRelyingParty {
 function codeExchangeRefusal(err: unknown): LarmorError {
   if (err instanceof LarmorError) return err;
   if (err instanceof client.AuthorizationResponseError) {
-    return new LarmorError(ErrorCode.OIDC_PROVIDER_REFUSED, `the hospital sign-in service refused: ${err.error}${err.error_description ? ` (${err.error_description})` : ''}`);
+    return new LarmorError(
+      ErrorCode.OIDC_PROVIDER_REFUSED,
+      `the hospital sign-in service refused: ${err.error}${err.error_description ? ` (${err.error_description})` : ''}`,
+    );
   }
-  if (err instanceof client.ResponseBodyError) return new LarmorError(ErrorCode.OIDC_PROVIDER_REFUSED, `the hospital sign-in service refused the code: ${err.error}`);
+  if (err instanceof client.ResponseBodyError)
+    return new LarmorError(ErrorCode.OIDC_PROVIDER_REFUSED, `the hospital sign-in service refused the code: ${err.error}`);
   const claim = ((err as { cause?: { claim?: string } }).cause ?? {}).claim;
   const message = (err as Error).message;
   if (claim === 'iss') return new LarmorError(ErrorCode.OIDC_WRONG_ISSUER, `the ID token comes from another issuer: ${message}`);

@@ -1,5 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ErrorCode, LarmorError, SSO_AVAILABLE_PATH, SSO_FRAGMENT_ERROR, SSO_FRAGMENT_MESSAGE, SSO_FRAGMENT_LEVEL, SSO_FRAGMENT_SESSION, SSO_START_PATH } from '../../../protocol/index.js';
+import {
+  ErrorCode,
+  LarmorError,
+  SSO_AVAILABLE_PATH,
+  SSO_FRAGMENT_ERROR,
+  SSO_FRAGMENT_MESSAGE,
+  SSO_FRAGMENT_LEVEL,
+  SSO_FRAGMENT_SESSION,
+  SSO_START_PATH,
+} from '../../../protocol/index.js';
 import { SsoRole } from './oidc-config.js';
 import type { OidcRelyingParty, SsoIdentity } from './oidc-relying-party.js';
 import { PendingSignIns, SIGN_IN_TTL_MS, type PendingSignIn } from './pending-sign-ins.js';
@@ -57,8 +66,22 @@ export function createOidcRoutes(options: OidcRoutesOptions): (req: IncomingMess
     const peer = req.socket.remoteAddress ?? null;
     const returnTo = allowedReturnTo(query.get('return_to') ?? '', gatewayOrigin, rp.config.returnOrigins);
     if (!returnTo) {
-      audit({ action: 'sso.start', decision: 'refused', code: ErrorCode.OIDC_RETURN_TO_FORBIDDEN, actor: null, userId: null, role: null, peer, detail: { returnTo: query.get('return_to') } });
-      return errorPage(res, 400, ErrorCode.OIDC_RETURN_TO_FORBIDDEN, 'This sign-in link does not lead back to a Larmor screen this gateway trusts. Open sign-in again from the workstation or the onsite console.');
+      audit({
+        action: 'sso.start',
+        decision: 'refused',
+        code: ErrorCode.OIDC_RETURN_TO_FORBIDDEN,
+        actor: null,
+        userId: null,
+        role: null,
+        peer,
+        detail: { returnTo: query.get('return_to') },
+      });
+      return errorPage(
+        res,
+        400,
+        ErrorCode.OIDC_RETURN_TO_FORBIDDEN,
+        'This sign-in link does not lead back to a Larmor screen this gateway trusts. Open sign-in again from the workstation or the onsite console.',
+      );
     }
     const roleParam = query.get('role');
     const role = roleParam === null || roleParam === '' ? null : SsoRole.safeParse(roleParam);
@@ -71,7 +94,16 @@ export function createOidcRoutes(options: OidcRoutesOptions): (req: IncomingMess
       begun = await rp.begin();
     } catch (err) {
       const refusal = asLarmorError(err);
-      audit({ action: 'sso.start', decision: 'refused', code: refusal.code, actor: null, userId: null, role: roleParam, peer, detail: { reason: refusal.message } });
+      audit({
+        action: 'sso.start',
+        decision: 'refused',
+        code: refusal.code,
+        actor: null,
+        userId: null,
+        role: roleParam,
+        peer,
+        detail: { reason: refusal.message },
+      });
       return backWithError(res, returnTo, refusal);
     }
     const entry = pending.add({ ...begun.secrets, role: role ? role.data : null, returnTo: returnTo.href });
@@ -89,29 +121,70 @@ export function createOidcRoutes(options: OidcRoutesOptions): (req: IncomingMess
     const state = query.get('state') ?? '';
     const entry = state ? pending.take(state) : null;
     if (!entry || !cookieMatches(req, entry)) {
-      audit({ action: 'sso.sign-in', decision: 'refused', code: ErrorCode.OIDC_UNKNOWN_SIGN_IN, actor: null, userId: null, role: entry?.role ?? null, peer, detail: { reason: entry ? 'started in another browser' : 'unknown, used or expired state' } });
-      return errorPage(res, 400, ErrorCode.OIDC_UNKNOWN_SIGN_IN, 'This sign-in has expired, was already used, or was started in another browser. Start the sign-in again.', entry ? clearCookie(entry, secureCookie) : undefined);
+      audit({
+        action: 'sso.sign-in',
+        decision: 'refused',
+        code: ErrorCode.OIDC_UNKNOWN_SIGN_IN,
+        actor: null,
+        userId: null,
+        role: entry?.role ?? null,
+        peer,
+        detail: { reason: entry ? 'started in another browser' : 'unknown, used or expired state' },
+      });
+      return errorPage(
+        res,
+        400,
+        ErrorCode.OIDC_UNKNOWN_SIGN_IN,
+        'This sign-in has expired, was already used, or was started in another browser. Start the sign-in again.',
+        entry ? clearCookie(entry, secureCookie) : undefined,
+      );
     }
     const returnTo = new URL(entry.returnTo);
     let identity: SsoIdentity | null = null;
     try {
       identity = await rp.complete(rawQuery, entry);
       if (identity.roles.length === 0) {
-        throw new LarmorError(ErrorCode.OIDC_NO_ROLE, `${identity.displayName} signed in at the hospital, but none of their groups gives access to Larmor. Ask IT to add them to a Larmor group.`);
+        throw new LarmorError(
+          ErrorCode.OIDC_NO_ROLE,
+          `${identity.displayName} signed in at the hospital, but none of their groups gives access to Larmor. Ask IT to add them to a Larmor group.`,
+        );
       }
       if (entry.role && !identity.roles.includes(entry.role)) {
         throw new LarmorError(ErrorCode.OIDC_ROLE_NOT_GRANTED, `${identity.displayName} may sign in as ${identity.roles.join(' or ')}, not as ${entry.role}.`);
       }
       const credential = await options.onIdentity(identity, entry.role);
-      audit({ action: 'sso.sign-in', decision: 'accepted', code: null, actor: describe(identity), userId: ssoUserId(identity), role: entry.role ?? identity.roles.join(','), peer, detail: { roles: identity.roles, level: identity.level ?? null } });
+      audit({
+        action: 'sso.sign-in',
+        decision: 'accepted',
+        code: null,
+        actor: describe(identity),
+        userId: ssoUserId(identity),
+        role: entry.role ?? identity.roles.join(','),
+        peer,
+        detail: { roles: identity.roles, level: identity.level ?? null },
+      });
       const fragment = new URLSearchParams({ [SSO_FRAGMENT_SESSION]: credential });
       if (identity.level && (entry.role ?? identity.roles[0]) === 'onsite') fragment.set(SSO_FRAGMENT_LEVEL, identity.level);
       returnTo.hash = fragment.toString();
-      res.writeHead(303, { location: returnTo.href, 'set-cookie': clearCookie(entry, secureCookie), 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+      res.writeHead(303, {
+        location: returnTo.href,
+        'set-cookie': clearCookie(entry, secureCookie),
+        'cache-control': 'no-store',
+        'referrer-policy': 'no-referrer',
+      });
       res.end();
     } catch (err) {
       const refusal = asLarmorError(err);
-      audit({ action: 'sso.sign-in', decision: 'refused', code: refusal.code, actor: identity ? describe(identity) : null, userId: identity ? ssoUserId(identity) : null, role: entry.role, peer, detail: { reason: refusal.message, ...(identity ? { roles: identity.roles } : {}) } });
+      audit({
+        action: 'sso.sign-in',
+        decision: 'refused',
+        code: refusal.code,
+        actor: identity ? describe(identity) : null,
+        userId: identity ? ssoUserId(identity) : null,
+        role: entry.role,
+        peer,
+        detail: { reason: refusal.message, ...(identity ? { roles: identity.roles } : {}) },
+      });
       return backWithError(res, returnTo, refusal, clearCookie(entry, secureCookie));
     }
   }

@@ -27,7 +27,10 @@ export function issueSsoSession(issuer: SessionIssuer): (identity: SsoIdentity, 
   return async (identity, asked) => {
     const role = asked ?? LINK_ROLES.find((r) => identity.roles.includes(r));
     if (!role || role === 'admin') {
-      throw new LarmorError(ErrorCode.OIDC_ROLE_NOT_GRANTED, `${identity.displayName} may only manage accounts, which is done with the users command, not by signing in here.`);
+      throw new LarmorError(
+        ErrorCode.OIDC_ROLE_NOT_GRANTED,
+        `${identity.displayName} may only manage accounts, which is done with the users command, not by signing in here.`,
+      );
     }
     const { credential } = await issuer.issueSession(
       { userId: ssoUserId(identity), displayName: identity.displayName, roles: identity.roles, level: identity.level ?? null, method: 'oidc' },

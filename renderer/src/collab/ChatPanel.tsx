@@ -42,7 +42,13 @@ export function ChatPanel() {
           Chat
         </h2>
         <span className="muted">with onsite staff and observers</span>
-        <button type="button" className="ghost small" data-testid="chat-hide" onClick={() => appStore.getState().setChatOpen(false)} title="Hide the chat (new messages are counted)">
+        <button
+          type="button"
+          className="ghost small"
+          data-testid="chat-hide"
+          onClick={() => appStore.getState().setChatOpen(false)}
+          title="Hide the chat (new messages are counted)"
+        >
           Hide
         </button>
       </div>
@@ -108,17 +114,17 @@ function ChatLines({ chat }: { chat: ChatEntry[] }) {
       >
         {chat.length === 0 ? <p className="empty-note">No messages for this exam yet.</p> : null}
         <ol>
-        {chat.map((entry) => (
-          <li key={entry.id} className={`chat-line from-${entry.from.role}`} data-testid="chat-line">
-            <span className="mono muted chat-time">{formatClock(entry.at)}</span>{' '}
-            <span className="chat-from">
-              {entry.from.name} <span className={`chat-role role-${entry.from.role}`}>{ROLE_WORDS[entry.from.role]}</span>
-            </span>{' '}
-            <span className="chat-text" data-testid="chat-text">
-              {entry.text}
-            </span>
-          </li>
-        ))}
+          {chat.map((entry) => (
+            <li key={entry.id} className={`chat-line from-${entry.from.role}`} data-testid="chat-line">
+              <span className="mono muted chat-time">{formatClock(entry.at)}</span>{' '}
+              <span className="chat-from">
+                {entry.from.name} <span className={`chat-role role-${entry.from.role}`}>{ROLE_WORDS[entry.from.role]}</span>
+              </span>{' '}
+              <span className="chat-text" data-testid="chat-text">
+                {entry.text}
+              </span>
+            </li>
+          ))}
         </ol>
       </div>
       {unseen > 0 ? (
@@ -159,7 +165,12 @@ function ChatInput() {
         autoComplete="off"
         onChange={(e) => setText(e.target.value)}
       />
-      <button type="submit" data-testid="chat-send" disabled={!linkUp || text.trim() === ''} title={linkUp ? 'Send to everyone in this exam' : 'Link not connected'}>
+      <button
+        type="submit"
+        data-testid="chat-send"
+        disabled={!linkUp || text.trim() === ''}
+        title={linkUp ? 'Send to everyone in this exam' : 'Link not connected'}
+      >
         Send
       </button>
       <CollabOutcomeLine origin="chat" quietWhenDone />

@@ -22,7 +22,14 @@ export function CollabOutcomeLine({ origin, quietWhenDone = false, doneText = 'D
     );
   }
   return (
-    <span className="collab-outcome tone-bad" role="status" data-testid="collab-outcome" data-origin={origin} data-state="rejected" title={`${shown.code} ${shown.message}`}>
+    <span
+      className="collab-outcome tone-bad"
+      role="status"
+      data-testid="collab-outcome"
+      data-origin={origin}
+      data-state="rejected"
+      title={`${shown.code} ${shown.message}`}
+    >
       ✕ Refused: {shown.message} <span className="code">{shown.code}</span>
     </span>
   );

@@ -61,17 +61,32 @@ function ProposalRow({ proposal, holding, mine, observer }: { proposal: Proposal
       </span>
       {holding ? (
         <>
-          <button type="button" className="small primary" data-testid="proposal-accept" onClick={() => void send(origin, { name: 'proposal.answer', proposalId: proposal.id, accept: true })}>
+          <button
+            type="button"
+            className="small primary"
+            data-testid="proposal-accept"
+            onClick={() => void send(origin, { name: 'proposal.answer', proposalId: proposal.id, accept: true })}
+          >
             Accept
           </button>
-          <button type="button" className="small" data-testid="proposal-decline" onClick={() => void send(origin, { name: 'proposal.answer', proposalId: proposal.id, accept: false })}>
+          <button
+            type="button"
+            className="small"
+            data-testid="proposal-decline"
+            onClick={() => void send(origin, { name: 'proposal.answer', proposalId: proposal.id, accept: false })}
+          >
             Decline
           </button>
         </>
       ) : mine ? (
         <>
           <span className="muted">waiting for the control holder</span>
-          <button type="button" className="small ghost" data-testid="proposal-withdraw" onClick={() => void send(origin, { name: 'proposal.withdraw', proposalId: proposal.id })}>
+          <button
+            type="button"
+            className="small ghost"
+            data-testid="proposal-withdraw"
+            onClick={() => void send(origin, { name: 'proposal.withdraw', proposalId: proposal.id })}
+          >
             Withdraw
           </button>
         </>
@@ -91,7 +106,12 @@ function HandoverLine({ handover, me }: { handover: Handover; me: string | null 
         <span aria-hidden="true">◐ </span>
         Handing control from {handover.from.name} to {handover.to.name}: <strong>waiting for onsite staff to confirm</strong>{' '}
         {involved ? (
-          <button type="button" className="small ghost" data-testid="handover-cancel" onClick={() => void appStore.getState().sendCollab('handover', { name: 'handover.cancel', handoverId: handover.id })}>
+          <button
+            type="button"
+            className="small ghost"
+            data-testid="handover-cancel"
+            onClick={() => void appStore.getState().sendCollab('handover', { name: 'handover.cancel', handoverId: handover.id })}
+          >
             Cancel
           </button>
         ) : null}

@@ -39,7 +39,11 @@ export function MarkTools({ sopInstanceUid }: { sopInstanceUid: string }) {
           data-testid={`mark-tool-${t.shape}`}
           aria-label={`${t.label} mark`}
           aria-pressed={tool === t.shape}
-          title={tool === t.shape ? `${t.label}: drag on the image to draw (click again or Escape for window/level)` : `Draw ${t.label.toLowerCase()} on this image for everyone in the exam`}
+          title={
+            tool === t.shape
+              ? `${t.label}: drag on the image to draw (click again or Escape for window/level)`
+              : `Draw ${t.label.toLowerCase()} on this image for everyone in the exam`
+          }
           onClick={() => appStore.getState().setMarkTool(tool === t.shape ? null : t.shape)}
         >
           <span aria-hidden="true">{t.icon}</span>

@@ -19,22 +19,71 @@ export interface MarkDraft {
  * transform, so zoom, pan and window size move them with the anatomy. Strokes keep their
  * screen width (non-scaling-stroke).
  */
-export function MarksOverlay({ sopInstanceUid, columns, rows, transform, scale, draft }: { sopInstanceUid: string; columns: number; rows: number; transform: string | undefined; scale: number; draft: MarkDraft | null }) {
+export function MarksOverlay({
+  sopInstanceUid,
+  columns,
+  rows,
+  transform,
+  scale,
+  draft,
+}: {
+  sopInstanceUid: string;
+  columns: number;
+  rows: number;
+  transform: string | undefined;
+  scale: number;
+  draft: MarkDraft | null;
+}) {
   const all = useApp((s) => s.collab?.marks ?? NO_MARKS);
   const marks = useMemo(() => all.filter((m) => m.sopInstanceUid === sopInstanceUid), [all, sopInstanceUid]);
   if (marks.length === 0 && !draft) return null;
   const head = HEAD_SCREEN_PX / Math.max(scale, 1e-6);
   return (
-    <svg className="viewer-marks" data-testid="viewer-marks" width={columns} height={rows} viewBox={`0 0 ${columns} ${rows}`} style={{ transform }} aria-hidden="true">
+    <svg
+      className="viewer-marks"
+      data-testid="viewer-marks"
+      width={columns}
+      height={rows}
+      viewBox={`0 0 ${columns} ${rows}`}
+      style={{ transform }}
+      aria-hidden="true"
+    >
       {marks.map((m) => (
-        <MarkShapeSvg key={m.id} shape={m.shape} points={m.points} head={head} className={`mark by-${m.by.role}`} testId="mark" title={`${m.by.name} (${ROLE_WORDS[m.by.role]})`} markId={m.id} />
+        <MarkShapeSvg
+          key={m.id}
+          shape={m.shape}
+          points={m.points}
+          head={head}
+          className={`mark by-${m.by.role}`}
+          testId="mark"
+          title={`${m.by.name} (${ROLE_WORDS[m.by.role]})`}
+          markId={m.id}
+        />
       ))}
-      {draft && draft.points.length >= 2 ? <MarkShapeSvg shape={draft.shape} points={draft.points} head={head} className="mark draft" testId="mark-draft" title="Drawing" markId="draft" /> : null}
+      {draft && draft.points.length >= 2 ? (
+        <MarkShapeSvg shape={draft.shape} points={draft.points} head={head} className="mark draft" testId="mark-draft" title="Drawing" markId="draft" />
+      ) : null}
     </svg>
   );
 }
 
-function MarkShapeSvg({ shape, points, head, className, testId, title, markId }: { shape: MarkShape; points: ImagePoint[]; head: number; className: string; testId: string; title: string; markId: string }) {
+function MarkShapeSvg({
+  shape,
+  points,
+  head,
+  className,
+  testId,
+  title,
+  markId,
+}: {
+  shape: MarkShape;
+  points: ImagePoint[];
+  head: number;
+  className: string;
+  testId: string;
+  title: string;
+  markId: string;
+}) {
   const d = markDrawing(shape, points, head);
   const common = { 'data-testid': testId, 'data-mark-id': markId, 'data-shape': shape, 'data-points': JSON.stringify(points) };
   switch (d.kind) {

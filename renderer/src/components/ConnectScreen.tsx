@@ -3,12 +3,7 @@ import { ConnectRequest } from '../../../protocol/api.js';
 import { DeskConnectRequest } from '../../../protocol/desk.js';
 import { useApp } from '../store/store.js';
 import { presentLinkStatus } from '../logic/link.js';
-import {
-  loadConnectDefaults,
-  rememberConnectValues,
-  type KeyValueStore,
-  type WorkstationRole,
-} from '../logic/connect-defaults.js';
+import { loadConnectDefaults, rememberConnectValues, type KeyValueStore, type WorkstationRole } from '../logic/connect-defaults.js';
 import { StatusTag } from './StatusTag.js';
 import { allowedChoice, useMachinePolicy } from './use-machine-policy.js';
 import { useSiteList } from '../desk/use-site-list.js';
@@ -53,7 +48,12 @@ export function ConnectScreen() {
   const mode = !hasDesk ? 'single' : (modeChoice ?? initialConnectMode(window.location.search, siteList.sites.length, siteList.fixedBy !== null));
   useEffect(() => {
     setUrl((current) => allowedChoice(current, allowedUrls));
-    setRole((current) => allowedChoice<WorkstationRole>(current, allowedRoles?.filter((r): r is WorkstationRole => r !== 'onsite')));
+    setRole((current) =>
+      allowedChoice<WorkstationRole>(
+        current,
+        allowedRoles?.filter((r): r is WorkstationRole => r !== 'onsite'),
+      ),
+    );
   }, [allowedUrls, allowedRoles]);
 
   const connecting = pending || deskPending || link.status === 'connecting';
@@ -69,7 +69,11 @@ export function ConnectScreen() {
       ...(token !== '' ? { token } : {}),
     });
     if (!parsed.success || user.trim() === '' || password === '') {
-      const issues = parsed.success ? [] : parsed.error.issues.filter((issue) => issue.path[0] !== 'sites' || siteList.sites.length > 0).map((issue) => `${issue.path.join('.') || 'form'}: ${issue.message}`);
+      const issues = parsed.success
+        ? []
+        : parsed.error.issues
+            .filter((issue) => issue.path[0] !== 'sites' || siteList.sites.length > 0)
+            .map((issue) => `${issue.path.join('.') || 'form'}: ${issue.message}`);
       if (siteList.sites.length === 0) issues.unshift('Add at least one scanner to your desk');
       if (user.trim() === '') issues.unshift('Enter your user name');
       if (password === '') issues.unshift('Enter your password');
@@ -127,7 +131,14 @@ export function ConnectScreen() {
               All scanners on my desk ({siteList.sites.length})
             </label>
             <label>
-              <input type="radio" name="connect-mode" value="single" checked={mode === 'single'} onChange={() => setMode('single')} data-testid="connect-mode-single" />
+              <input
+                type="radio"
+                name="connect-mode"
+                value="single"
+                checked={mode === 'single'}
+                onChange={() => setMode('single')}
+                data-testid="connect-mode-single"
+              />
               One gateway
             </label>
           </fieldset>
@@ -158,12 +169,7 @@ export function ConnectScreen() {
         <div className="form-row">
           <div className="form-field">
             <label htmlFor={ids.role}>Role</label>
-            <select
-              id={ids.role}
-              data-testid="connect-role"
-              value={role}
-              onChange={(e) => setRole(e.target.value as WorkstationRole)}
-            >
+            <select id={ids.role} data-testid="connect-role" value={role} onChange={(e) => setRole(e.target.value as WorkstationRole)}>
               {!allowedRoles || allowedRoles.includes('operator') ? <option value="operator">Operator (remote technologist)</option> : null}
               {!allowedRoles || allowedRoles.includes('observer') ? <option value="observer">Observer (trainer / trainee)</option> : null}
             </select>
@@ -209,14 +215,7 @@ export function ConnectScreen() {
           </div>
         </div>
         <label htmlFor={ids.token}>Site access token (if the site requires one)</label>
-        <input
-          id={ids.token}
-          data-testid="connect-token"
-          type="password"
-          autoComplete="off"
-          value={token}
-          onChange={(e) => setToken(e.target.value)}
-        />
+        <input id={ids.token} data-testid="connect-token" type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} />
         {formErrors.length > 0 ? (
           <ul className="form-errors" role="alert">
             {formErrors.map((message) => (
@@ -254,7 +253,11 @@ export function ConnectScreen() {
         ) : null}
         <div className="connect-actions">
           <button type="submit" className="primary" data-testid="connect-submit" disabled={connecting}>
-            {connecting ? 'Signing in…' : mode === 'desk' ? `Sign in to ${siteList.sites.length === 1 ? '1 scanner' : `${siteList.sites.length} scanners`}` : 'Sign in and connect'}
+            {connecting
+              ? 'Signing in…'
+              : mode === 'desk'
+                ? `Sign in to ${siteList.sites.length === 1 ? '1 scanner' : `${siteList.sites.length} scanners`}`
+                : 'Sign in and connect'}
           </button>
           {connecting ? <span className="muted">Waiting for the gateway to check your account and answer the handshake</span> : null}
         </div>

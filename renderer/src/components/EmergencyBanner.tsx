@@ -47,7 +47,12 @@ export function EmergencyBanner() {
         </span>
         {sound === 'suspended' ? <span className="emergency-muted">Alarm sound is blocked by the browser until you click the page.</span> : null}
       </div>
-      <button type="button" className="emergency-ack" data-testid="emergency-acknowledge" onClick={() => appStore.getState().acknowledgeEmergency(emergency.at)}>
+      <button
+        type="button"
+        className="emergency-ack"
+        data-testid="emergency-acknowledge"
+        onClick={() => appStore.getState().acknowledgeEmergency(emergency.at)}
+      >
         Acknowledge and silence alarm
       </button>
     </div>

@@ -147,7 +147,14 @@ function OpenExamForm() {
         <label htmlFor={f.weight}>Weight (kg)</label>
         <input id={f.weight} data-testid="exam-weight" inputMode="decimal" value={weight} onChange={(e) => setWeight(e.target.value)} />
         <label htmlFor={f.description}>Description</label>
-        <input id={f.description} data-testid="exam-description" placeholder="MRI brain" maxLength={64} value={description} onChange={(e) => setDescription(e.target.value)} />
+        <input
+          id={f.description}
+          data-testid="exam-description"
+          placeholder="MRI brain"
+          maxLength={64}
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+        />
         <label htmlFor={f.accession}>Accession</label>
         <input id={f.accession} data-testid="exam-accession" maxLength={16} value={accession} onChange={(e) => setAccession(e.target.value)} />
       </div>
@@ -159,7 +166,13 @@ function OpenExamForm() {
         </ul>
       ) : null}
       <div className="form-actions">
-        <button type="submit" className="primary" data-testid="exam-submit" disabled={!availability.enabled} title={availability.reason ?? 'Register the patient and open the exam'}>
+        <button
+          type="submit"
+          className="primary"
+          data-testid="exam-submit"
+          disabled={!availability.enabled}
+          title={availability.reason ?? 'Register the patient and open the exam'}
+        >
           Open exam
         </button>
         <CommandOutcomeView origin="exam" />

@@ -38,14 +38,23 @@ export function FailoverBanner({ health }: { health: HealthView }) {
 
 function BannerView({ content }: { content: FailoverBannerContent }) {
   return (
-    <div className={`failover-slot banner failover-banner tone-${content.tone}`} data-region="failover-banner" data-testid="failover-banner" role={content.tone === 'bad' ? 'alert' : 'status'}>
+    <div
+      className={`failover-slot banner failover-banner tone-${content.tone}`}
+      data-region="failover-banner"
+      data-testid="failover-banner"
+      role={content.tone === 'bad' ? 'alert' : 'status'}
+    >
       <span className="status-icon" aria-hidden="true">
         {content.icon}
       </span>
       <strong data-testid="failover-headline">{content.headline}</strong>
       {content.duration ? <span data-testid="failover-duration">{content.duration}</span> : null}
       {content.cause ? <span className="failover-cause">{content.cause}</span> : null}
-      {content.scanner ? <span className="banner-policy" data-testid="failover-scanner">{content.scanner}</span> : null}
+      {content.scanner ? (
+        <span className="banner-policy" data-testid="failover-scanner">
+          {content.scanner}
+        </span>
+      ) : null}
       {content.control ? <span data-testid="failover-control">{content.control}</span> : null}
       {content.fallback ? (
         <span className="banner-fallback" data-testid="failover-fallback">

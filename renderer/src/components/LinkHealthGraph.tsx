@@ -17,7 +17,12 @@ export function LinkHealthGraph({ health: h }: { health: HealthView }) {
   const down = h.state === 'lost' || h.state === 'reconnecting' || h.state === 'failed';
   const figures = formatFigures(h) ?? (down ? 'no heartbeat: link down' : 'measuring…');
   return (
-    <span className="link-health-graph" style={{ display: 'inline-flex', gap: 4, alignItems: 'center', fontSize: '0.8em' }} data-testid="link-health-graph" title={`Heartbeat round trip, last minute: ${figures}`}>
+    <span
+      className="link-health-graph"
+      style={{ display: 'inline-flex', gap: 4, alignItems: 'center', fontSize: '0.8em' }}
+      data-testid="link-health-graph"
+      title={`Heartbeat round trip, last minute: ${figures}`}
+    >
       <svg width={WIDTH} height={HEIGHT} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={`Link round trip and loss: ${figures}`}>
         <line x1={0} x2={WIDTH} y1={g.thresholdY} y2={g.thresholdY} stroke="currentColor" strokeOpacity={0.35} strokeDasharray="2 2" />
         {g.losses.map((x, i) => (

@@ -19,7 +19,13 @@ export function ObserverInvite() {
   };
   return (
     <div className="observer-invite">
-      <button type="button" className="small" data-testid="observer-invite-copy" title="Copy an invitation for a trainer to watch this session as an observer" onClick={() => void copy()}>
+      <button
+        type="button"
+        className="small"
+        data-testid="observer-invite-copy"
+        title="Copy an invitation for a trainer to watch this session as an observer"
+        onClick={() => void copy()}
+      >
         Copy observer invitation
       </button>
       {copied === 'copied' ? (
@@ -28,7 +34,14 @@ export function ObserverInvite() {
         </span>
       ) : null}
       {copied === 'select' ? (
-        <textarea className="observer-invite-text" data-testid="observer-invite-text" aria-label="Observer invitation to copy" readOnly value={invitation.text} onFocus={(e) => e.currentTarget.select()} />
+        <textarea
+          className="observer-invite-text"
+          data-testid="observer-invite-text"
+          aria-label="Observer invitation to copy"
+          readOnly
+          value={invitation.text}
+          onFocus={(e) => e.currentTarget.select()}
+        />
       ) : null}
     </div>
   );

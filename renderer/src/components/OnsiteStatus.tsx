@@ -15,7 +15,10 @@ export function OnsiteStatus() {
   return (
     <dl className="onsite-status" data-testid="onsite-status" aria-label="Scanner room">
       <dt>Checked in</dt>
-      <dd data-testid="onsite-presence" title={presence ? `${presence.name}, ${CREDENTIAL_WORDS[presence.credential]}, since ${formatClock(presence.checkedInAt)}` : undefined}>
+      <dd
+        data-testid="onsite-presence"
+        title={presence ? `${presence.name}, ${CREDENTIAL_WORDS[presence.credential]}, since ${formatClock(presence.checkedInAt)}` : undefined}
+      >
         {presence ? (
           <>
             <span className="tone-ok">✓ {presence.name}</span> <span className="muted">{CREDENTIAL_WORDS[presence.credential]}</span>
@@ -26,7 +29,13 @@ export function OnsiteStatus() {
       </dd>
       <dt>Console</dt>
       <dd data-testid="onsite-console">
-        {presence === null ? <span className="muted">—</span> : consoleAlive ? <span className="tone-ok">● Responding</span> : <span className="tone-bad">✕ Not responding</span>}
+        {presence === null ? (
+          <span className="muted">—</span>
+        ) : consoleAlive ? (
+          <span className="tone-ok">● Responding</span>
+        ) : (
+          <span className="tone-bad">✕ Not responding</span>
+        )}
       </dd>
       <dt>Checklist</dt>
       <dd data-testid="onsite-checklist">

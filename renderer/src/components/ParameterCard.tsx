@@ -89,7 +89,7 @@ function ParameterForm({ sequence }: { sequence: QueuedSequence }) {
                 readOnly={!fieldEditable}
                 aria-invalid={error ? true : undefined}
                 aria-describedby={`${id}-hint`}
-                title={fieldEditable ? `Allowed ${hint}` : editable.reason ?? (observer ? 'Observers cannot edit' : 'No published limits')}
+                title={fieldEditable ? `Allowed ${hint}` : (editable.reason ?? (observer ? 'Observers cannot edit' : 'No published limits'))}
                 onChange={(e) => setDraft({ ...draft, [field.key]: e.target.value })}
               />
               <span id={`${id}-hint`} className={error ? 'field-error' : 'field-hint'}>
@@ -107,7 +107,19 @@ function ParameterForm({ sequence }: { sequence: QueuedSequence }) {
       </div>
       {observer ? null : (
         <div className="form-actions">
-          <button type="submit" data-testid="param-apply" disabled={!canEdit || !hasChanges(check)} title={editable.reason ?? (hasChanges(check) ? (propose ? 'Propose the changed parameters to the control holder' : 'Send the changed parameters') : 'No valid changes to send')}>
+          <button
+            type="submit"
+            data-testid="param-apply"
+            disabled={!canEdit || !hasChanges(check)}
+            title={
+              editable.reason ??
+              (hasChanges(check)
+                ? propose
+                  ? 'Propose the changed parameters to the control holder'
+                  : 'Send the changed parameters'
+                : 'No valid changes to send')
+            }
+          >
             {propose ? 'Propose' : 'Apply'}
           </button>
           <button type="button" className="ghost" disabled={Object.keys(draft).length === 0} onClick={() => setDraft({})}>

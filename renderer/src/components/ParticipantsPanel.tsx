@@ -22,16 +22,14 @@ export function ParticipantsPanel() {
         Control:{' '}
         {control?.holderSessionId ? (
           <strong className={control.holderSessionId === me ? 'tone-ok' : undefined}>
-            {control.holderSessionId === me ? '● You' : control.holderName ?? control.holderSessionId}
+            {control.holderSessionId === me ? '● You' : (control.holderName ?? control.holderSessionId)}
           </strong>
         ) : (
           <span className="tone-warn">▲ nobody holds control</span>
         )}
       </p>
       <OnsiteStatus />
-      {onsite.length === 0 ? (
-        <p className="tone-warn">▲ No onsite technologist connected</p>
-      ) : null}
+      {onsite.length === 0 ? <p className="tone-warn">▲ No onsite technologist connected</p> : null}
       <ul className="people-list">
         {(participants ?? []).map((p) => (
           <li key={p.sessionId} title={`${ROLE_WORDS[p.role]} ${p.name}, connected since ${formatClock(p.connectedAt)}`}>
@@ -40,7 +38,11 @@ export function ParticipantsPanel() {
               {p.name}
               {p.sessionId === me ? <span className="muted"> (you)</span> : null}
             </span>
-            {control?.holderSessionId === p.sessionId ? <span className="tone-ok" title="Holds control">● control</span> : null}
+            {control?.holderSessionId === p.sessionId ? (
+              <span className="tone-ok" title="Holds control">
+                ● control
+              </span>
+            ) : null}
           </li>
         ))}
       </ul>

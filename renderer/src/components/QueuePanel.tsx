@@ -60,13 +60,7 @@ function QueueRow({ sequence, index, observer }: { sequence: QueuedSequence; ind
       data-status={sequence.status}
       data-sequence-id={sequence.id}
     >
-      <button
-        type="button"
-        className="queue-select"
-        aria-pressed={selected}
-        onClick={() => select(selected ? null : sequence.id)}
-        title="Show parameters"
-      >
+      <button type="button" className="queue-select" aria-pressed={selected} onClick={() => select(selected ? null : sequence.id)} title="Show parameters">
         <span className="queue-index">{index + 1}</span>
         <span className="queue-name" title={`${sequence.name} (${sequence.kind})`}>
           {sequence.name}
@@ -131,7 +125,7 @@ function AddFromLibrary() {
   const [protocolId, setProtocolId] = useState('');
   const selectId = useId();
   const availability = queueAddAvailability(ctx);
-  const chosen = library.some((t) => t.id === protocolId) ? protocolId : library[0]?.id ?? '';
+  const chosen = library.some((t) => t.id === protocolId) ? protocolId : (library[0]?.id ?? '');
 
   return (
     <div className="queue-add">
@@ -149,7 +143,9 @@ function AddFromLibrary() {
         type="button"
         data-testid="queue-add"
         disabled={!availability.enabled || chosen === ''}
-        title={availability.reason ?? (propose ? 'Propose adding it to the end of the queue; the control holder accepts or declines' : 'Add to the end of the queue')}
+        title={
+          availability.reason ?? (propose ? 'Propose adding it to the end of the queue; the control holder accepts or declines' : 'Add to the end of the queue')
+        }
         onClick={() => send('queue-add', { name: 'sequence.queue', protocolId: chosen })}
       >
         {propose ? 'Propose' : 'Add'}

@@ -1,14 +1,6 @@
 import type { ScannerCommand } from '../../../protocol/commands.js';
 import { useApp } from '../store/store.js';
-import {
-  isObserver,
-  nextQueued,
-  pauseAvailability,
-  resumeAvailability,
-  startAvailability,
-  stopAvailability,
-  type Availability,
-} from '../logic/controls.js';
+import { isObserver, nextQueued, pauseAvailability, resumeAvailability, startAvailability, stopAvailability, type Availability } from '../logic/controls.js';
 import { CommandOutcomeView } from './CommandOutcomeView.js';
 import { useControlContext } from './use-control-context.js';
 import { deskStartLimit } from '../desk/desk-start-limit.js';

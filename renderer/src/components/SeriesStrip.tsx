@@ -160,10 +160,7 @@ const SeriesThumb = memo(function SeriesThumb({ uid }: { uid: string }) {
  * What a thumbnail says about its series: images still coming only while its acquisition runs;
  * an acquisition that ended early says so instead of "receiving" for ever.
  */
-export function seriesStatus(
-  sequenceStatus: string | null,
-  incomplete: boolean,
-): { key: string; word: string; icon: string; tone: 'info' | 'warn' } | null {
+export function seriesStatus(sequenceStatus: string | null, incomplete: boolean): { key: string; word: string; icon: string; tone: 'info' | 'warn' } | null {
   if (sequenceStatus === 'aborted') return { key: 'stopped', word: 'stopped early', icon: '■', tone: 'warn' };
   if (sequenceStatus === 'paused') return { key: 'paused', word: 'paused', icon: '❚❚', tone: 'warn' };
   return incomplete ? { key: 'receiving', word: 'receiving', icon: '●', tone: 'info' } : null;

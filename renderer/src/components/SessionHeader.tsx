@@ -24,7 +24,11 @@ export function SessionHeader() {
   return (
     <header className="session-header">
       <span className="brand">Larmor</span>
-      <span className="header-site" title={deskSiteName && site ? `${deskSiteName} (the gateway calls itself ${site.name})` : 'Site and scanner'} data-testid="header-site">
+      <span
+        className="header-site"
+        title={deskSiteName && site ? `${deskSiteName} (the gateway calls itself ${site.name})` : 'Site and scanner'}
+        data-testid="header-site"
+      >
         {site ? (
           <>
             <strong>{deskSiteName ?? site.name}</strong>
@@ -76,7 +80,7 @@ export function SessionHeader() {
             {link.role === 'operator' ? 'Operator' : link.role === 'observer' ? 'Observer' : 'Onsite'}
           </span>
         ) : null}
-        <span className="user-name" title={`Signed in as ${link.name ?? "nobody"}`}>
+        <span className="user-name" title={`Signed in as ${link.name ?? 'nobody'}`}>
           <span className="muted">as</span> {link.name ?? '—'}
         </span>
         <button type="button" className="small" onClick={() => void disconnect()} disabled={pending} data-testid="disconnect">

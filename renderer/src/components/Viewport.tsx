@@ -263,7 +263,14 @@ export function Viewport() {
       </div>
       {image && uid ? <ReferenceLines uid={uid} image={image.meta} transform={transform} /> : null}
       {image && uid ? (
-        <MarksOverlay sopInstanceUid={image.meta.sopInstanceUid} columns={image.meta.columns} rows={image.meta.rows} transform={transform} scale={Math.min(scaleX, scaleY)} draft={marking.draft} />
+        <MarksOverlay
+          sopInstanceUid={image.meta.sopInstanceUid}
+          columns={image.meta.columns}
+          rows={image.meta.rows}
+          transform={transform}
+          scale={Math.min(scaleX, scaleY)}
+          draft={marking.draft}
+        />
       ) : null}
       {image && uid ? <MarkTools sopInstanceUid={image.meta.sopInstanceUid} /> : null}
       {markers ? (

@@ -29,8 +29,8 @@ export function WindowGate({ children }: { children: ReactNode }) {
       <main className="fatal window-displaced" role="alert" data-testid="window-displaced">
         <h1>Larmor workstation opened in another window</h1>
         <p>
-          This workstation is in use in another window or tab. This window has released the camera, microphone and call, so the patient and the scanner room hear
-          only one of you.
+          This workstation is in use in another window or tab. This window has released the camera, microphone and call, so the patient and the scanner room
+          hear only one of you.
         </p>
         <p>
           {/* The other window took over this workstation's bridge to its core as well; loading this

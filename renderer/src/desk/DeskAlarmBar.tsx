@@ -37,9 +37,7 @@ export function DeskAlarmBar() {
       data-alarm={sound}
     >
       <div className="alarm-bar-head" role="alert">
-        <strong>
-          {pending.length === 1 ? '1 alarm' : `${pending.length} alarms`} to acknowledge
-        </strong>
+        <strong>{pending.length === 1 ? '1 alarm' : `${pending.length} alarms`} to acknowledge</strong>
         {sound === 'suspended' ? <span className="alarm-muted">Alarm sound is blocked by the browser until you click the page.</span> : null}
         {/* Read out by screen readers whenever the most urgent alarm changes, even if the count does not. */}
         <span className="sr-only">
@@ -64,7 +62,11 @@ export function DeskAlarmBar() {
               <span className="alarm-time mono">at {formatClock(alarm.at)}</span>
               <span className="alarm-actions">
                 <button type="button" className="small" onClick={() => void appStore.getState().focusScanner(alarm.siteId)} data-testid="desk-alarm-show">
-                  Show<span className="sr-only"> scanner {tileIndex + 1}, {siteName}</span>
+                  Show
+                  <span className="sr-only">
+                    {' '}
+                    scanner {tileIndex + 1}, {siteName}
+                  </span>
                 </button>
                 <button
                   type="button"
@@ -74,7 +76,10 @@ export function DeskAlarmBar() {
                   onClick={() => void appStore.getState().acknowledgeAlarm(alarm.siteId, alarm.id)}
                   data-testid="desk-alarm-acknowledge"
                 >
-                  Acknowledge<span className="sr-only">: {kind.word}, {siteName}</span>
+                  Acknowledge
+                  <span className="sr-only">
+                    : {kind.word}, {siteName}
+                  </span>
                 </button>
               </span>
             </li>

@@ -60,7 +60,16 @@ export function SiteListEditor({ sites, fixedBy, onChange }: { sites: SiteEntry[
         <div className="site-add">
           <div className="form-field">
             <label htmlFor={ids.name}>Scanner name</label>
-            <input id={ids.name} data-testid="site-add-name" type="text" maxLength={64} placeholder="St. Olav MR-2" value={name} onChange={(e) => setName(e.target.value)} onKeyDown={onEnter} />
+            <input
+              id={ids.name}
+              data-testid="site-add-name"
+              type="text"
+              maxLength={64}
+              placeholder="St. Olav MR-2"
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              onKeyDown={onEnter}
+            />
           </div>
           <div className="form-field grow">
             <label htmlFor={ids.url}>Gateway URL</label>

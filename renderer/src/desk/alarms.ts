@@ -47,10 +47,7 @@ export function pendingAlarms(view: DeskView | null, seenHere: Readonly<Record<s
     for (const alarm of tile.alarms) if (!alarm.acknowledged && !seenHere[alarm.id]) pending.push({ alarm, siteName: tile.site.name, tileIndex });
   });
   return pending.sort(
-    (a, b) =>
-      KINDS[a.alarm.kind].rank - KINDS[b.alarm.kind].rank ||
-      instant(b.alarm.at) - instant(a.alarm.at) ||
-      a.alarm.id.localeCompare(b.alarm.id),
+    (a, b) => KINDS[a.alarm.kind].rank - KINDS[b.alarm.kind].rank || instant(b.alarm.at) - instant(a.alarm.at) || a.alarm.id.localeCompare(b.alarm.id),
   );
 }
 

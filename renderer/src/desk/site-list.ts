@@ -31,7 +31,7 @@ export function sitesFromSearch(search: string): SiteEntry[] | null {
 export function loadSiteList(storage: KeyValueStore | null): SiteEntry[] {
   try {
     const raw = storage?.getItem(SITE_LIST_STORAGE_KEY);
-    return raw ? parseSiteList(JSON.parse(raw)) ?? [] : [];
+    return raw ? (parseSiteList(JSON.parse(raw)) ?? []) : [];
   } catch {
     return [];
   }
@@ -62,7 +62,14 @@ export function siteIdFor(name: string, taken: readonly string[]): string {
 /** Add a site typed into the editor: a clear message for each thing wrong, else the longer list. */
 export function addSite(sites: readonly SiteEntry[], name: string, url: string): { sites: SiteEntry[] } | { errors: string[] } {
   const trimmedUrl = url.trim();
-  const candidate = { id: siteIdFor(name.trim(), sites.map((s) => s.id)), name: name.trim(), url: trimmedUrl };
+  const candidate = {
+    id: siteIdFor(
+      name.trim(),
+      sites.map((s) => s.id),
+    ),
+    name: name.trim(),
+    url: trimmedUrl,
+  };
   const parsed = SiteEntry.safeParse(candidate);
   const errors: string[] = [];
   if (candidate.name === '') errors.push('Enter the scanner’s name');

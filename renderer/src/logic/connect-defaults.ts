@@ -30,9 +30,9 @@ export function loadConnectDefaults(search: string, storage: KeyValueStore | nul
   // `npm start` passes the demo operator's account name in ?user=, to save typing it.
   const userFromShell = params.get('user');
   return {
-    url: fromShell && fromShell.trim() !== '' ? fromShell.trim() : remembered.url ?? '',
+    url: fromShell && fromShell.trim() !== '' ? fromShell.trim() : (remembered.url ?? ''),
     role: roleParam(search) ?? remembered.role ?? 'operator',
-    name: userFromShell && userFromShell.trim() !== '' ? userFromShell.trim() : remembered.name ?? '',
+    name: userFromShell && userFromShell.trim() !== '' ? userFromShell.trim() : (remembered.name ?? ''),
   };
 }
 

@@ -34,7 +34,10 @@ export function beginHospitalSignIn(form: PendingConnect, pageUrl: string, stora
  * Back from the hospital's sign-in page: the connect request to make, or the refusal to show,
  * or null when this page load is not a return from sign-in. The caller clears the fragment.
  */
-export function finishHospitalSignIn(hash: string, storage: (KeyValueStore & { removeItem?(key: string): void }) | null): { connect: ConnectRequest } | { error: string } | null {
+export function finishHospitalSignIn(
+  hash: string,
+  storage: (KeyValueStore & { removeItem?(key: string): void }) | null,
+): { connect: ConnectRequest } | { error: string } | null {
   const result = parseSsoReturn(hash);
   if (!result) return null;
   let pending: PendingConnect | null;
@@ -45,8 +48,17 @@ export function finishHospitalSignIn(hash: string, storage: (KeyValueStore & { r
     pending = null;
   }
   if (!result.ok) return { error: `${result.message} (${result.code})` };
-  if (!pending || typeof pending.url !== 'string') return { error: 'Signed in at the hospital, but this window forgot which gateway to connect to. Enter it and sign in again.' };
-  return { connect: { url: pending.url, role: pending.role, name: NAME_BEFORE_WELCOME, session: result.credential, ...(pending.token ? { token: pending.token } : {}) } };
+  if (!pending || typeof pending.url !== 'string')
+    return { error: 'Signed in at the hospital, but this window forgot which gateway to connect to. Enter it and sign in again.' };
+  return {
+    connect: {
+      url: pending.url,
+      role: pending.role,
+      name: NAME_BEFORE_WELCOME,
+      session: result.credential,
+      ...(pending.token ? { token: pending.token } : {}),
+    },
+  };
 }
 
 /** http(s)://host:port of a ws(s):// gateway URL: its sign-in pages live there. */

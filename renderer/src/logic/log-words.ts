@@ -124,7 +124,8 @@ const MARK_WORDS: Record<string, string> = { arrow: 'an arrow', circle: 'a circl
 function collabWords(t: string): string {
   let m: RegExpExecArray | null;
   if ((m = /^chat (.+?) \((\w+)\): ([\s\S]*)$/.exec(t))) return `Message from ${m[1]} (${WHO[m[2]] ?? m[2]}): ${m[3]}`;
-  if ((m = /^mark (\w+) by (.+?) \((\w+)\) on \S+: (\d+) on the image$/.exec(t))) return `${m[2]} (${WHO[m[3]] ?? m[3]}) drew ${MARK_WORDS[m[1]] ?? 'a mark'} on the image`;
+  if ((m = /^mark (\w+) by (.+?) \((\w+)\) on \S+: (\d+) on the image$/.exec(t)))
+    return `${m[2]} (${WHO[m[3]] ?? m[3]}) drew ${MARK_WORDS[m[1]] ?? 'a mark'} on the image`;
   if (/^marks cleared on /.test(t)) return 'Marks cleared on an image';
   if ((m = /^proposal (\w+) by (.+?) \((\w+)\): (\S+)(?: "(.*?)")?(?:: (.*))?$/.exec(t))) {
     const what = PROPOSED[m[4]]?.(m[5] ?? '') ?? m[4];
@@ -174,7 +175,12 @@ export function plainWords(entry: LogEntry, labels: CommandLabels): string {
       return t;
     case 'health':
       if ((m = /^link (\S+)/.exec(t)) && LINK_HEALTH[m[1]]) return LINK_HEALTH[m[1]];
-      if ((m = /^audio\/video (\S+?)(?::|$)/.exec(t))) return m[1] === 'ok' ? 'Call with the scanner room is working' : m[1] === 'degraded' ? 'Call with the scanner room is poor' : 'Call with the scanner room is lost';
+      if ((m = /^audio\/video (\S+?)(?::|$)/.exec(t)))
+        return m[1] === 'ok'
+          ? 'Call with the scanner room is working'
+          : m[1] === 'degraded'
+            ? 'Call with the scanner room is poor'
+            : 'Call with the scanner room is lost';
       return t;
     case 'link':
       if (/^link connected/.test(t)) return 'Connected to the scanner site';

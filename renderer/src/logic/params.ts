@@ -66,11 +66,7 @@ export interface DraftCheck {
  * Validate every edited field of a draft and work out the `sequence.edit` changes. Also checks
  * the one cross-field rule any console enforces before sending: TE shorter than TR.
  */
-export function checkDraft(
-  sequence: Pick<QueuedSequence, 'kind' | 'params'>,
-  draft: ParamDraft,
-  limits: Record<string, ParamRange>,
-): DraftCheck {
+export function checkDraft(sequence: Pick<QueuedSequence, 'kind' | 'params'>, draft: ParamDraft, limits: Record<string, ParamRange>): DraftCheck {
   const errors: DraftCheck['errors'] = {};
   const changes: Partial<Record<NumericParamKey, number>> = {};
   for (const field of PARAM_FIELDS) {

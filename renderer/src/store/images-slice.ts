@@ -85,7 +85,12 @@ export const createImagesSlice =
       get().appendLog(entry);
     }
 
-    function releaseOverBudget(series: Record<string, SeriesRecord>, total: number, selectedUid: string | null, seriesViews: Record<string, SeriesView>): number {
+    function releaseOverBudget(
+      series: Record<string, SeriesRecord>,
+      total: number,
+      selectedUid: string | null,
+      seriesViews: Record<string, SeriesView>,
+    ): number {
       const onScreen = currentImage({ series, seriesViews }, selectedUid)?.image.meta.sopInstanceUid ?? null;
       const bytes = releaseOverBudgetIn(series, total, budget, (sop) => viewedAt.get(sop) ?? 0, onScreen);
       for (const record of Object.values(series)) for (const meta of record.evicted ?? []) viewedAt.delete(meta.sopInstanceUid);
@@ -137,7 +142,8 @@ export const createImagesSlice =
         fetching.delete(sop);
         let prior = state.series[uid];
         // Released earlier and fetched again: its pixels are back.
-        if (prior?.evicted?.some((meta) => meta.sopInstanceUid === sop)) prior = { ...prior, evicted: prior.evicted.filter((meta) => meta.sopInstanceUid !== sop) };
+        if (prior?.evicted?.some((meta) => meta.sopInstanceUid === sop))
+          prior = { ...prior, evicted: prior.evicted.filter((meta) => meta.sopInstanceUid !== sop) };
         const updated = addImage(prior, viewerImage);
         if (!updated) return; // the same SOP instance again: shown once
         touch(sop);
@@ -175,7 +181,12 @@ export const createImagesSlice =
         for (const entry of entries) {
           const before = series[entry.seriesUid];
           // Unchanged records keep their identity: their thumbnails in the strip are not redrawn.
-          if (before?.held?.length === entry.sopInstanceUids.length && before.held[0] === entry.sopInstanceUids[0] && (before.thumbnail ?? null)?.sopInstanceUid === entry.thumbnail?.sopInstanceUid) continue;
+          if (
+            before?.held?.length === entry.sopInstanceUids.length &&
+            before.held[0] === entry.sopInstanceUids[0] &&
+            (before.thumbnail ?? null)?.sopInstanceUid === entry.thumbnail?.sopInstanceUid
+          )
+            continue;
           series[entry.seriesUid] = withCatalogue(before, entry);
         }
         // A series the gateway no longer holds (dropped, or another exam): what is here stays.
@@ -185,7 +196,10 @@ export const createImagesSlice =
           else series[uid] = { ...record, held: [], evicted: [] };
         }
         const newestSeriesUid = newestSeries(Object.values(series));
-        const selection = afterArrival({ selectedUid: state.selectedSeriesUid && series[state.selectedSeriesUid] ? state.selectedSeriesUid : null, followLatest: state.followLatest }, newestSeriesUid);
+        const selection = afterArrival(
+          { selectedUid: state.selectedSeriesUid && series[state.selectedSeriesUid] ? state.selectedSeriesUid : null, followLatest: state.followLatest },
+          newestSeriesUid,
+        );
         const order = orderSeries(Object.values(series));
         set({
           series,
@@ -202,7 +216,9 @@ export const createImagesSlice =
         const record = get().series[uid];
         const api = deps.api();
         if (!record || !api) return;
-        const missing = missingImages(record).filter((sop) => !fetching.has(sop)).slice(0, MAX_FETCH_UIDS);
+        const missing = missingImages(record)
+          .filter((sop) => !fetching.has(sop))
+          .slice(0, MAX_FETCH_UIDS);
         if (missing.length === 0) return;
         for (const sop of missing) fetching.add(sop);
         api.images.fetch({ sopInstanceUids: missing }).then(
@@ -211,7 +227,13 @@ export const createImagesSlice =
           },
           (error: { code?: string; message?: string }) => {
             for (const sop of missing) fetching.delete(sop);
-            get().appendLog({ at: deps.now(), kind: 'image', level: 'warning', text: `images of series ${record.number ?? ''} could not be loaded: ${error.message ?? ''}`.trim(), error: { code: error.code ?? 'unknown', message: error.message ?? '' } });
+            get().appendLog({
+              at: deps.now(),
+              kind: 'image',
+              level: 'warning',
+              text: `images of series ${record.number ?? ''} could not be loaded: ${error.message ?? ''}`.trim(),
+              error: { code: error.code ?? 'unknown', message: error.message ?? '' },
+            });
           },
         );
       },
@@ -245,10 +267,19 @@ export const createImagesSlice =
         viewedAt.clear();
         fetching.clear();
         catalogueKey = '';
-        set({ series: {}, seriesOrder: [], newestSeriesUid: null, selectedSeriesUid: null, followLatest: true, seriesViews: {}, imageRefusal: null, decodedBytes: 0 });
+        set({
+          series: {},
+          seriesOrder: [],
+          newestSeriesUid: null,
+          selectedSeriesUid: null,
+          followLatest: true,
+          seriesViews: {},
+          imageRefusal: null,
+          decodedBytes: 0,
+        });
       },
 
-    updateSeriesView: (uid, change) => {
+      updateSeriesView: (uid, change) => {
         const views = get().seriesViews;
         set({ seriesViews: { ...views, [uid]: { ...(views[uid] ?? INITIAL_SERIES_VIEW), ...change } } });
       },
@@ -273,7 +304,11 @@ function releaseOverBudgetIn(
     const record = series[uid]!;
     const released = record.images.filter((image) => sops.has(image.meta.sopInstanceUid));
     for (const image of released) bytes -= pixelBytes(image);
-    series[uid] = { ...record, images: record.images.filter((image) => !sops.has(image.meta.sopInstanceUid)), evicted: [...(record.evicted ?? []), ...released.map((image) => image.meta)] };
+    series[uid] = {
+      ...record,
+      images: record.images.filter((image) => !sops.has(image.meta.sopInstanceUid)),
+      evicted: [...(record.evicted ?? []), ...released.map((image) => image.meta)],
+    };
   }
   return bytes;
 }

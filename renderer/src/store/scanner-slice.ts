@@ -24,6 +24,7 @@ export const createScannerSlice: SliceCreator<ScannerSlice> = (set, get) => ({
       selectedSequenceId: stillThere ? selected : null,
     });
     // The chat history a window first receives counts as read: only what is said after is new.
-    if (view.collab !== undefined) set({ collab: view.collab, ...(get().chatSeenAt === null && view.collab ? { chatSeenAt: view.collab.chat.at(-1)?.at ?? '' } : {}) });
+    if (view.collab !== undefined)
+      set({ collab: view.collab, ...(get().chatSeenAt === null && view.collab ? { chatSeenAt: view.collab.chat.at(-1)?.at ?? '' } : {}) });
   },
 });

@@ -34,7 +34,7 @@ export function createAppStore(deps: StoreDeps): AppStore {
 }
 
 const browserDeps: StoreDeps = {
-  api: () => (typeof window !== 'undefined' ? window.larmor ?? null : null),
+  api: () => (typeof window !== 'undefined' ? (window.larmor ?? null) : null),
   now: () => new Date().toISOString(),
 };
 

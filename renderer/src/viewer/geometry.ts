@@ -17,7 +17,7 @@ type GeometryMeta = Pick<ImageMeta, 'rows' | 'columns' | 'pixelSpacingMm'> &
  * OHIF/Cornerstone do.
  */
 export function pixelShape(meta: GeometryMeta): { width: number; height: number } {
-  const [height, width] = meta.pixelSpacingMm && meta.pixelSpacingMm.every((v) => v > 0) ? meta.pixelSpacingMm : meta.pixelAspectRatio ?? [1, 1];
+  const [height, width] = meta.pixelSpacingMm && meta.pixelSpacingMm.every((v) => v > 0) ? meta.pixelSpacingMm : (meta.pixelAspectRatio ?? [1, 1]);
   const smaller = Math.min(width, height);
   return { width: width / smaller, height: height / smaller };
 }
@@ -106,7 +106,10 @@ export function referenceLine(target: GeometryMeta, slice: GeometryMeta): ImageL
   // On the slice's plane where a*c + b*r + d = 0.
   const a = columnSpacing * dot(n, t.row);
   const b = rowSpacing * dot(n, t.column);
-  const d = dot(n, [0, 1, 2].map((k) => t.origin[k] - s.origin[k]));
+  const d = dot(
+    n,
+    [0, 1, 2].map((k) => t.origin[k] - s.origin[k]),
+  );
   if (Math.hypot(a / columnSpacing, b / rowSpacing) < 0.14) return null;
   return clipLine(a, b, d, -0.5, -0.5, target.columns - 0.5, target.rows - 0.5);
 }

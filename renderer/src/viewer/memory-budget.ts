@@ -17,12 +17,19 @@ export function pixelBytes(image: ViewerImage): number {
  * (`viewedAt` by SOP Instance UID, 0 for never), never the one in `keep` (the image on screen).
  * Pure: returns the SOP Instance UIDs by series.
  */
-export function chooseEvictions(series: Iterable<SeriesRecord>, total: number, budget: number, viewedAt: (sop: string) => number, keep: string | null): Map<string, Set<string>> {
+export function chooseEvictions(
+  series: Iterable<SeriesRecord>,
+  total: number,
+  budget: number,
+  viewedAt: (sop: string) => number,
+  keep: string | null,
+): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   if (total <= budget) return out;
   const candidates: { uid: string; image: ViewerImage; at: number }[] = [];
   for (const record of series) {
-    for (const image of record.images) if (image.meta.sopInstanceUid !== keep) candidates.push({ uid: record.uid, image, at: viewedAt(image.meta.sopInstanceUid) });
+    for (const image of record.images)
+      if (image.meta.sopInstanceUid !== keep) candidates.push({ uid: record.uid, image, at: viewedAt(image.meta.sopInstanceUid) });
   }
   candidates.sort((a, b) => a.at - b.at);
   let bytes = total;

@@ -96,9 +96,25 @@ export function newestSeries(all: Iterable<SeriesRecord>): string | null {
  */
 export function withCatalogue(series: SeriesRecord | undefined, entry: SeriesCatalogueEntry): SeriesRecord {
   if (!series) {
-    return { uid: entry.seriesUid, number: entry.seriesNumber, description: entry.description, expected: entry.imagesExpected, firstArrival: 0, images: [], held: entry.sopInstanceUids, thumbnail: entry.thumbnail };
+    return {
+      uid: entry.seriesUid,
+      number: entry.seriesNumber,
+      description: entry.description,
+      expected: entry.imagesExpected,
+      firstArrival: 0,
+      images: [],
+      held: entry.sopInstanceUids,
+      thumbnail: entry.thumbnail,
+    };
   }
-  return { ...series, number: series.number ?? entry.seriesNumber, description: series.description || entry.description, expected: series.expected ?? entry.imagesExpected, held: entry.sopInstanceUids, thumbnail: entry.thumbnail ?? series.thumbnail ?? null };
+  return {
+    ...series,
+    number: series.number ?? entry.seriesNumber,
+    description: series.description || entry.description,
+    expected: series.expected ?? entry.imagesExpected,
+    held: entry.sopInstanceUids,
+    thumbnail: entry.thumbnail ?? series.thumbnail ?? null,
+  };
 }
 
 /** SOP Instance UIDs of the series that can be fetched but whose pixels are not here: held at the gateway or evicted. */

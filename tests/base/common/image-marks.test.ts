@@ -13,26 +13,90 @@ describe('image marks', () => {
   });
 
   it('keeps an arrow or circle to its first and newest points, and thins a freehand path', () => {
-    expect(extendMark('arrow', [[0, 0], [5, 5]], [9, 9], 512)).toEqual([[0, 0], [9, 9]]);
+    expect(
+      extendMark(
+        'arrow',
+        [
+          [0, 0],
+          [5, 5],
+        ],
+        [9, 9],
+        512,
+      ),
+    ).toEqual([
+      [0, 0],
+      [9, 9],
+    ]);
     expect(extendMark('freehand', [[0, 0]], [0.2, 0.2], 512)).toEqual([[0, 0]]);
-    expect(extendMark('freehand', [[0, 0]], [3, 0], 512)).toEqual([[0, 0], [3, 0]]);
-    expect(extendMark('freehand', [[0, 0], [3, 0]], [9, 0], 2)).toEqual([[0, 0], [3, 0]]);
+    expect(extendMark('freehand', [[0, 0]], [3, 0], 512)).toEqual([
+      [0, 0],
+      [3, 0],
+    ]);
+    expect(
+      extendMark(
+        'freehand',
+        [
+          [0, 0],
+          [3, 0],
+        ],
+        [9, 0],
+        2,
+      ),
+    ).toEqual([
+      [0, 0],
+      [3, 0],
+    ]);
   });
 
   it('does not take a click for a mark', () => {
     expect(isDrawnEnough([[10, 10]], 3)).toBe(false);
-    expect(isDrawnEnough([[10, 10], [11, 10]], 3)).toBe(false);
-    expect(isDrawnEnough([[10, 10], [14, 10]], 3)).toBe(true);
+    expect(
+      isDrawnEnough(
+        [
+          [10, 10],
+          [11, 10],
+        ],
+        3,
+      ),
+    ).toBe(false);
+    expect(
+      isDrawnEnough(
+        [
+          [10, 10],
+          [14, 10],
+        ],
+        3,
+      ),
+    ).toBe(true);
   });
 
   it('draws a circle through its second point and an arrow head at the head end', () => {
-    expect(markDrawing('circle', [[10, 10], [13, 14]], 5)).toEqual({ kind: 'circle', cx: 10, cy: 10, r: 5 });
-    const arrow = markDrawing('arrow', [[0, 0], [10, 0]], 4);
+    expect(
+      markDrawing(
+        'circle',
+        [
+          [10, 10],
+          [13, 14],
+        ],
+        5,
+      ),
+    ).toEqual({ kind: 'circle', cx: 10, cy: 10, r: 5 });
+    const arrow = markDrawing(
+      'arrow',
+      [
+        [0, 0],
+        [10, 0],
+      ],
+      4,
+    );
     expect(arrow.kind).toBe('arrow');
     if (arrow.kind === 'arrow') {
       expect(arrow.line).toBe('M0,0 L10,0');
       // Both wings lie behind the tip along the shaft.
-      const wings = arrow.head.split(' ').slice(1).map((p) => p.split(',').map(Number));
+      const wings = arrow.head
+        .split(' ')
+        .slice(1)
+        .map((p) => p.split(',').map(Number));
       for (const [x] of wings) expect(x).toBeLessThan(10);
     }
   });

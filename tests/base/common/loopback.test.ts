@@ -6,7 +6,10 @@ describe('isLoopbackHost', () => {
     expect(isLoopbackHost(host)).toBe(true);
   });
 
-  it.each(['0.0.0.0', '10.0.0.5', 'scanner.example.org', '128.0.0.1', 'localhost.example.org', '127.0.0.1.example.org'])('treats %s as leaving the machine', (host) => {
-    expect(isLoopbackHost(host)).toBe(false);
-  });
+  it.each(['0.0.0.0', '10.0.0.5', 'scanner.example.org', '128.0.0.1', 'localhost.example.org', '127.0.0.1.example.org'])(
+    'treats %s as leaving the machine',
+    (host) => {
+      expect(isLoopbackHost(host)).toBe(false);
+    },
+  );
 });

@@ -13,14 +13,33 @@ afterEach(async () => {
   gateway = undefined;
 });
 
-async function withAccount(options: Parameters<typeof startTestGateway>[0] = {}, account: { roles?: ('operator' | 'onsite' | 'observer' | 'admin')[]; level?: 'mr1' | 'mr2' | 'mrst' | null; enabled?: boolean; totpSecret?: string | null } = {}) {
+async function withAccount(
+  options: Parameters<typeof startTestGateway>[0] = {},
+  account: {
+    roles?: ('operator' | 'onsite' | 'observer' | 'admin')[];
+    level?: 'mr1' | 'mr2' | 'mrst' | null;
+    enabled?: boolean;
+    totpSecret?: string | null;
+  } = {},
+) {
   gateway = await startTestGateway(options);
-  gateway.accounts.add({ userId: 'jane.doe', displayName: 'Jane Doe', roles: account.roles ?? ['operator'], level: account.level ?? null, enabled: account.enabled, totpSecret: account.totpSecret ?? null, passwordHash: await hashPassword(TEST_PASSWORD, TEST_SCRYPT) });
+  gateway.accounts.add({
+    userId: 'jane.doe',
+    displayName: 'Jane Doe',
+    roles: account.roles ?? ['operator'],
+    level: account.level ?? null,
+    enabled: account.enabled,
+    totpSecret: account.totpSecret ?? null,
+    passwordHash: await hashPassword(TEST_PASSWORD, TEST_SCRYPT),
+  });
   return gateway;
 }
 
 function lastSignIn(g: Gateway) {
-  return g.store.auditTrail().filter((r) => r.action === 'sign-in').at(-1)!;
+  return g.store
+    .auditTrail()
+    .filter((r) => r.action === 'sign-in')
+    .at(-1)!;
 }
 
 describe('POST /auth/sign-in', () => {
@@ -85,7 +104,11 @@ describe('POST /auth/sign-in', () => {
 
   it('refuses a body that is not a sign-in request with a code', async () => {
     const g = await withAccount();
-    const res = await fetch(g.url.replace(/^ws/, 'http') + 'auth/sign-in', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"user":1}' });
+    const res = await fetch(g.url.replace(/^ws/, 'http') + 'auth/sign-in', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"user":1}',
+    });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ code: ErrorCode.INVALID_MESSAGE });
     const form = await fetch(g.url.replace(/^ws/, 'http') + 'auth/sign-in', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'user=jane' });

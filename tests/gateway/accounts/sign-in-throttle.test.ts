@@ -19,7 +19,7 @@ describe('sign-in back-off', () => {
     expect(throttle.waitMs('someone-else')).toBe(0);
   });
 
-  it('forgets an account\'s failures after it signs in', () => {
+  it("forgets an account's failures after it signs in", () => {
     const throttle = new SignInThrottle({ freeFailures: 0, firstDelayMs: 1000, maxDelayMs: 1000 });
     throttle.failed('jane');
     expect(throttle.waitMs('jane')).toBeGreaterThan(0);

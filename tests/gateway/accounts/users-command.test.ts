@@ -28,8 +28,12 @@ afterEach(async () => {
 describe('larmor gateway users', () => {
   it('adds, lists, disables and enables accounts in the data dir of a running gateway', async () => {
     const dir = tempDir();
-    expect(await larmor(['gateway', 'users', 'add', 'jane.doe', '--roles', 'operator,observer', '--data-dir', dir], 'a long password\n')).toMatchObject({ code: 0 });
-    expect(await larmor(['gateway', 'users', 'add', 'onsite.tech', '--roles', 'onsite', '--level', 'mrst', '--data-dir', dir], 'another password\n')).toMatchObject({ code: 0 });
+    expect(await larmor(['gateway', 'users', 'add', 'jane.doe', '--roles', 'operator,observer', '--data-dir', dir], 'a long password\n')).toMatchObject({
+      code: 0,
+    });
+    expect(
+      await larmor(['gateway', 'users', 'add', 'onsite.tech', '--roles', 'onsite', '--level', 'mrst', '--data-dir', dir], 'another password\n'),
+    ).toMatchObject({ code: 0 });
     gateway = await Gateway.start({ port: 0, dataFile: gatewayDataFile(dir) });
     expect((await signInAt(gateway.url, 'jane.doe', 'a long password', 'operator')).status).toBe(200);
     expect((await signInAt(gateway.url, 'onsite.tech', 'another password', 'onsite')).body).toMatchObject({ user: { level: 'mrst' } });
@@ -42,7 +46,12 @@ describe('larmor gateway users', () => {
     expect(await signInAt(gateway.url, 'jane.doe', 'a long password', 'operator')).toMatchObject({ status: 403, body: { code: ErrorCode.ACCOUNT_DISABLED } });
     expect((await larmor(['gateway', 'users', 'enable', 'jane.doe', '--data-dir', dir])).code).toBe(0);
     expect((await signInAt(gateway.url, 'jane.doe', 'a long password', 'operator')).status).toBe(200);
-    expect(gateway.store.auditTrail().filter((r) => r.action.startsWith('account ')).map((r) => r.action)).toEqual(['account add', 'account add', 'account disable', 'account enable']);
+    expect(
+      gateway.store
+        .auditTrail()
+        .filter((r) => r.action.startsWith('account '))
+        .map((r) => r.action),
+    ).toEqual(['account add', 'account add', 'account disable', 'account enable']);
   });
 
   it('changes a password and roles', async () => {
@@ -58,11 +67,23 @@ describe('larmor gateway users', () => {
 
   it('refuses bad input with a reason: onsite without a level, an unknown role, a short password, a duplicate', async () => {
     const dir = tempDir();
-    expect(await larmor(['gateway', 'users', 'add', 'x.y', '--roles', 'onsite', '--data-dir', dir], 'a long password\n')).toMatchObject({ code: 2, out: expect.stringMatching(/--level mr1\|mr2\|mrst/) });
-    expect(await larmor(['gateway', 'users', 'add', 'x.y', '--roles', 'physicist', '--data-dir', dir], 'a long password\n')).toMatchObject({ code: 2, out: expect.stringMatching(/unknown role physicist/) });
-    expect(await larmor(['gateway', 'users', 'add', 'x.y', '--roles', 'operator', '--data-dir', dir], 'short\n')).toMatchObject({ code: 1, out: expect.stringMatching(/at least 8 characters/) });
+    expect(await larmor(['gateway', 'users', 'add', 'x.y', '--roles', 'onsite', '--data-dir', dir], 'a long password\n')).toMatchObject({
+      code: 2,
+      out: expect.stringMatching(/--level mr1\|mr2\|mrst/),
+    });
+    expect(await larmor(['gateway', 'users', 'add', 'x.y', '--roles', 'physicist', '--data-dir', dir], 'a long password\n')).toMatchObject({
+      code: 2,
+      out: expect.stringMatching(/unknown role physicist/),
+    });
+    expect(await larmor(['gateway', 'users', 'add', 'x.y', '--roles', 'operator', '--data-dir', dir], 'short\n')).toMatchObject({
+      code: 1,
+      out: expect.stringMatching(/at least 8 characters/),
+    });
     await larmor(['gateway', 'users', 'add', 'x.y', '--roles', 'operator', '--data-dir', dir], 'a long password\n');
-    expect(await larmor(['gateway', 'users', 'add', 'x.y', '--roles', 'operator', '--data-dir', dir], 'a long password\n')).toMatchObject({ code: 1, out: expect.stringMatching(/exists already/) });
+    expect(await larmor(['gateway', 'users', 'add', 'x.y', '--roles', 'operator', '--data-dir', dir], 'a long password\n')).toMatchObject({
+      code: 1,
+      out: expect.stringMatching(/exists already/),
+    });
   });
 });
 

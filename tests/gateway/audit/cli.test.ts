@@ -87,7 +87,10 @@ describe('larmor audit', () => {
   it('export --format jsonl writes one row per line with its chain links', () => {
     const result = larmor('audit', 'export', '--data-dir', dir, '--format', 'jsonl');
     expect(result.status).toBe(0);
-    const rows = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const rows = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(rows.map((r) => r.id)).toEqual(rows.map((_, i) => i + 1));
     expect(rows).toContainEqual(expect.objectContaining({ action: 'command exam.open', decision: 'rejected', role: 'observer', actor: 'Student' }));
     expect(rows.every((r) => typeof r.hash === 'string' && typeof r.prevHash === 'string')).toBe(true);

@@ -30,8 +30,17 @@ describe('larmor gateway with the audit options (the built CLI, as a process)', 
     rsyslog = await Rsyslog.start(dir, port, tls);
     const dataDir = join(dir, 'data');
     // A gateway starts only with an account to sign in with.
-    expect(spawnSync(process.execPath, [LARMOR, 'gateway', 'users', 'add', 'site.admin', '--roles', 'admin', '--data-dir', dataDir], { input: 'a long test password\n', encoding: 'utf8' }).status).toBe(0);
-    child = spawn(process.execPath, [LARMOR, 'gateway', '--data-dir', dataDir, '--audit-syslog', `tls://127.0.0.1:${port}`, '--audit-syslog-ca', tls.ca, '--observer-phi', 'none'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(
+      spawnSync(process.execPath, [LARMOR, 'gateway', 'users', 'add', 'site.admin', '--roles', 'admin', '--data-dir', dataDir], {
+        input: 'a long test password\n',
+        encoding: 'utf8',
+      }).status,
+    ).toBe(0);
+    child = spawn(
+      process.execPath,
+      [LARMOR, 'gateway', '--data-dir', dataDir, '--audit-syslog', `tls://127.0.0.1:${port}`, '--audit-syslog-ca', tls.ca, '--observer-phi', 'none'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     await expect.poll(() => rsyslog!.lines().some((l) => l.includes('originalText="Application Start"'))).toBe(true);
     const exited = new Promise((resolve) => child!.once('exit', resolve));
     child.kill('SIGTERM');

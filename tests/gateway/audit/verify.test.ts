@@ -11,7 +11,8 @@ import { tempDir } from '../../helpers/temp-dir.js';
 function trail(rows: number): string {
   const file = join(tempDir(), 'gateway.sqlite');
   const store = new GatewayStore(file);
-  for (let n = 1; n <= rows; n++) store.audit({ sessionId: `s${n}`, actor: `Tech ${String(n).padStart(4, '0')}`, role: 'operator', action: 'hello', decision: 'accepted', code: null });
+  for (let n = 1; n <= rows; n++)
+    store.audit({ sessionId: `s${n}`, actor: `Tech ${String(n).padStart(4, '0')}`, role: 'operator', action: 'hello', decision: 'accepted', code: null });
   store.close();
   return file;
 }
@@ -64,7 +65,10 @@ describe('verifyAuditChain', () => {
     const file = trail(10);
     withoutTriggers(file, (db) => {
       // A careful forger recomputes row 4's hash for its new content; row 5 still links to the old one.
-      const row = db.prepare('SELECT id, at, session_id, actor, role, action, decision, code, detail, user_id, peer, prev_hash FROM audit WHERE id = 4').raw().get() as unknown[];
+      const row = db
+        .prepare('SELECT id, at, session_id, actor, role, action, decision, code, detail, user_id, peer, prev_hash FROM audit WHERE id = 4')
+        .raw()
+        .get() as unknown[];
       const forged = [...row.slice(0, 3), 'Forger', ...row.slice(4, 11)] as unknown as ChainedRow;
       db.prepare("UPDATE audit SET actor = 'Forger', hash = ? WHERE id = 4").run(rowHash(row[11] as string, forged));
     });

@@ -26,7 +26,12 @@ async function start(options: Partial<GatewayOptions> = {}): Promise<Gateway> {
 }
 
 /** A raw hello with whatever credentials the attacker has; resolves with the first answer. */
-async function hello(g: Gateway, role: string, credentials: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<{ client: RawClient; answer: { type: string; code?: string } }> {
+async function hello(
+  g: Gateway,
+  role: string,
+  credentials: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): Promise<{ client: RawClient; answer: { type: string; code?: string } }> {
   const client = await RawClient.connect(g.url);
   clients.push(client);
   client.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role, credentials, ...extra });
@@ -71,14 +76,29 @@ describe('no account, no role', () => {
     const keyFile = join(dirname(g.dataFile), 'session-key');
     const key = readFileSync(keyFile);
     const claims = { name: 'Onsite Tech', role: 'onsite', roles: ['onsite'], lvl: 'mrst' };
-    const sign = (k: Uint8Array, iss: string, aud: string, exp = '1h') => new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setSubject('onsite.tech').setJti('forged-1').setIssuer(iss).setAudience(aud).setIssuedAt().setExpirationTime(exp).sign(k);
+    const sign = (k: Uint8Array, iss: string, aud: string, exp = '1h') =>
+      new SignJWT(claims)
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('onsite.tech')
+        .setJti('forged-1')
+        .setIssuer(iss)
+        .setAudience(aud)
+        .setIssuedAt()
+        .setExpirationTime(exp)
+        .sign(k);
     const forged = await sign(new Uint8Array(32).fill(7), CREDENTIAL_ISSUER, CREDENTIAL_AUDIENCE);
     expect((await hello(g, 'onsite', { session: forged })).answer).toMatchObject({ code: ErrorCode.CREDENTIAL_FORGED });
-    expect((await hello(g, 'onsite', { session: await sign(key, CREDENTIAL_ISSUER, 'another-service') })).answer).toMatchObject({ code: ErrorCode.CREDENTIAL_WRONG_AUDIENCE });
-    expect((await hello(g, 'onsite', { session: await sign(key, 'someone-else', CREDENTIAL_AUDIENCE) })).answer).toMatchObject({ code: ErrorCode.CREDENTIAL_WRONG_ISSUER });
+    expect((await hello(g, 'onsite', { session: await sign(key, CREDENTIAL_ISSUER, 'another-service') })).answer).toMatchObject({
+      code: ErrorCode.CREDENTIAL_WRONG_AUDIENCE,
+    });
+    expect((await hello(g, 'onsite', { session: await sign(key, 'someone-else', CREDENTIAL_AUDIENCE) })).answer).toMatchObject({
+      code: ErrorCode.CREDENTIAL_WRONG_ISSUER,
+    });
     // Issued by this gateway's own key 13 h ago: past the 12 h lifetime.
     const past = new SessionCredentials(keyFile, { ttlS: 12 * 3600, idleS: 30 * 60 }, () => Date.now() - 13 * 3600_000);
-    const expired = (await past.issueSession({ userId: 'onsite.tech', displayName: 'Onsite Tech', roles: ['onsite'], level: 'mrst', method: 'password' }, 'onsite')).credential;
+    const expired = (
+      await past.issueSession({ userId: 'onsite.tech', displayName: 'Onsite Tech', roles: ['onsite'], level: 'mrst', method: 'password' }, 'onsite')
+    ).credential;
     expect((await hello(g, 'onsite', { session: expired })).answer).toMatchObject({ code: ErrorCode.CREDENTIAL_EXPIRED });
     for (const code of [ErrorCode.CREDENTIAL_FORGED, ErrorCode.CREDENTIAL_WRONG_AUDIENCE, ErrorCode.CREDENTIAL_WRONG_ISSUER, ErrorCode.CREDENTIAL_EXPIRED]) {
       expect(refusals(g, code)[0]).toMatchObject({ peer: '127.0.0.1' });
@@ -94,7 +114,13 @@ describe('no account, no role', () => {
 
   it('takes name and credential level from the account, not from the hello or the check-in', async () => {
     const g = await start();
-    g.accounts.add({ userId: 'level.two', displayName: 'Level Two Tech', roles: ['onsite'], level: 'mr2', passwordHash: await hashPassword(TEST_PASSWORD, TEST_SCRYPT) });
+    g.accounts.add({
+      userId: 'level.two',
+      displayName: 'Level Two Tech',
+      roles: ['onsite'],
+      level: 'mr2',
+      passwordHash: await hashPassword(TEST_PASSWORD, TEST_SCRYPT),
+    });
     const { client, answer } = await hello(g, 'onsite', { name: 'Chief Physicist', session: await credentialOf(g, 'level.two', 'onsite') });
     expect(answer).toMatchObject({ type: 'welcome', session: { name: 'Level Two Tech', userId: 'level.two' } });
     client.sendJson({ type: 'onsite', id: 'checkin-level-1', action: { name: 'presence.check-in', credential: 'mr-safety-technologist' } });
@@ -112,7 +138,11 @@ describe('where a role may come from', () => {
       ws.on('open', () => resolve(101));
     });
     expect(status).toBe(403);
-    expect(refusals(g, ErrorCode.ORIGIN_FORBIDDEN)[0]).toMatchObject({ action: 'websocket upgrade', peer: '127.0.0.1', detail: { origin: 'http://evil.example' } });
+    expect(refusals(g, ErrorCode.ORIGIN_FORBIDDEN)[0]).toMatchObject({
+      action: 'websocket upgrade',
+      peer: '127.0.0.1',
+      detail: { origin: 'http://evil.example' },
+    });
     const own = new URL(g.onsiteUrl).origin;
     const opened = await new Promise<number>((resolve) => {
       const ws = new WebSocket(g.url, SUBPROTOCOL, { origin: own });

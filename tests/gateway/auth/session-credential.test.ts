@@ -14,7 +14,10 @@ describe('session credentials', () => {
     const { credential } = await first.issueSession(JANE, 'operator');
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
     const restarted = new SessionCredentials(keyFile);
-    expect(await restarted.verify(credential)).toMatchObject({ ok: true, claims: { userId: 'jane.doe', displayName: 'Jane Doe', role: 'operator', roles: ['operator', 'observer'] } });
+    expect(await restarted.verify(credential)).toMatchObject({
+      ok: true,
+      claims: { userId: 'jane.doe', displayName: 'Jane Doe', role: 'operator', roles: ['operator', 'observer'] },
+    });
     expect(await new SessionCredentials(join(tempDir(), 'other-key')).verify(credential)).toMatchObject({ ok: false, code: ErrorCode.CREDENTIAL_FORGED });
   });
 

@@ -51,7 +51,9 @@ describe('collaboration: chat', () => {
     await f.start();
     const observer = await f.client('observer', 'Trainee');
     expect(await act(observer, { name: 'chat.send', text: 'hello' })).toMatchObject({ outcome: 'rejected', code: ErrorCode.OBSERVER_RECEIVE_ONLY });
-    expect(f.gateway.store.auditTrail().some((r) => r.action === 'collab chat.send' && r.decision === 'rejected' && r.code === ErrorCode.OBSERVER_RECEIVE_ONLY)).toBe(true);
+    expect(
+      f.gateway.store.auditTrail().some((r) => r.action === 'collab chat.send' && r.decision === 'rejected' && r.code === ErrorCode.OBSERVER_RECEIVE_ONLY),
+    ).toBe(true);
   });
 
   it('keeps chat across a gateway restart on the same data file', async () => {
@@ -69,10 +71,29 @@ describe('collaboration: marks on images', () => {
     const { operator, onsite } = await f.readyToScan();
     const observer = await f.client('observer', 'Trainee');
     const uid = await firstImageUid(operator, observer);
-    const ack = await act(operator, { name: 'mark.add', sopInstanceUid: uid, shape: 'arrow', points: [[10, 20], [64.5, 80.25]] });
+    const ack = await act(operator, {
+      name: 'mark.add',
+      sopInstanceUid: uid,
+      shape: 'arrow',
+      points: [
+        [10, 20],
+        [64.5, 80.25],
+      ],
+    });
     expect(ack).toMatchObject({ outcome: 'done' });
     const seen = await observer.next<EventMessage>(collabEvent('marks', (b) => b.sopInstanceUid === uid));
-    expect(seen.body).toMatchObject({ marks: [{ shape: 'arrow', points: [[10, 20], [64.5, 80.25]], by: { name: 'Remote Tech' } }] });
+    expect(seen.body).toMatchObject({
+      marks: [
+        {
+          shape: 'arrow',
+          points: [
+            [10, 20],
+            [64.5, 80.25],
+          ],
+          by: { name: 'Remote Tech' },
+        },
+      ],
+    });
     await onsite.raw.next(collabEvent('marks', (b) => b.sopInstanceUid === uid));
 
     expect(await act(onsite.raw, { name: 'mark.clear', sopInstanceUid: uid })).toMatchObject({ outcome: 'done' });
@@ -83,8 +104,28 @@ describe('collaboration: marks on images', () => {
     await f.start();
     const { operator } = await f.readyToScan();
     const observer = await f.client('observer', 'Trainee');
-    expect(await act(operator, { name: 'mark.add', sopInstanceUid: '1.2.3.4.5', shape: 'circle', points: [[1, 1], [5, 5]] })).toMatchObject({ code: ErrorCode.MARK_UNKNOWN_IMAGE });
-    expect(await act(observer, { name: 'mark.add', sopInstanceUid: '1.2.3.4.5', shape: 'circle', points: [[1, 1], [5, 5]] })).toMatchObject({ code: ErrorCode.OBSERVER_RECEIVE_ONLY });
+    expect(
+      await act(operator, {
+        name: 'mark.add',
+        sopInstanceUid: '1.2.3.4.5',
+        shape: 'circle',
+        points: [
+          [1, 1],
+          [5, 5],
+        ],
+      }),
+    ).toMatchObject({ code: ErrorCode.MARK_UNKNOWN_IMAGE });
+    expect(
+      await act(observer, {
+        name: 'mark.add',
+        sopInstanceUid: '1.2.3.4.5',
+        shape: 'circle',
+        points: [
+          [1, 1],
+          [5, 5],
+        ],
+      }),
+    ).toMatchObject({ code: ErrorCode.OBSERVER_RECEIVE_ONLY });
   });
 
   it('refuses a malformed mark (one point) as an invalid message', async () => {
@@ -186,13 +227,18 @@ describe('collaboration: alarms', () => {
     const { operator, onsite } = await f.readyToScan();
     const observer = await f.client('observer', 'Trainee');
     expect(await onsite.act({ name: 'help.call', reason: 'patient anxious' })).toMatchObject({ outcome: 'done' });
-    const isHelp = (m: GatewayMessage) => m.type === 'event' && m.body.kind === 'notice' && m.body.level === 'alarm' && /HELP CALLED by Onsite Tech \(onsite\): patient anxious/.test(m.body.text);
+    const isHelp = (m: GatewayMessage) =>
+      m.type === 'event' && m.body.kind === 'notice' && m.body.level === 'alarm' && /HELP CALLED by Onsite Tech \(onsite\): patient anxious/.test(m.body.text);
     const alarm = await operator.next<EventMessage>(isHelp);
     await observer.next(isHelp);
     expect(f.gateway.snapshot().state).not.toBe('aborted');
 
     expect(await act(operator, { name: 'alarm.acknowledge', seq: alarm.seq })).toMatchObject({ outcome: 'done' });
-    expect(f.gateway.store.auditTrail().some((r) => r.action === 'collab alarm.acknowledge' && r.actor === 'Remote Tech' && JSON.stringify(r.detail).includes(`"seq":${alarm.seq}`))).toBe(true);
+    expect(
+      f.gateway.store
+        .auditTrail()
+        .some((r) => r.action === 'collab alarm.acknowledge' && r.actor === 'Remote Tech' && JSON.stringify(r.detail).includes(`"seq":${alarm.seq}`)),
+    ).toBe(true);
     expect(await act(operator, { name: 'alarm.acknowledge', seq: alarm.seq + 1000 })).toMatchObject({ code: ErrorCode.INVALID_PARAMETER });
   });
 });

@@ -7,7 +7,15 @@ import { mrImage } from '../../helpers/mr-images.js';
 function held(series: number, instance: number, seq: number, expected = 3): HeldImage {
   const part10 = mrImage(series, instance);
   return {
-    header: { seq, at: '2026-12-01T10:00:00.000Z', source: 'simulator', transferSyntaxUid: '1.2.840.10008.1.2.1', sopInstanceUid: `2.25.1.${series}.${instance}`, seriesUid: `2.25.1.${series}`, imagesInSeries: expected },
+    header: {
+      seq,
+      at: '2026-12-01T10:00:00.000Z',
+      source: 'simulator',
+      transferSyntaxUid: '1.2.840.10008.1.2.1',
+      sopInstanceUid: `2.25.1.${series}.${instance}`,
+      seriesUid: `2.25.1.${series}`,
+      imagesInSeries: expected,
+    },
     part10,
   };
 }

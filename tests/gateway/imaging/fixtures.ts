@@ -11,16 +11,37 @@ export const PARAMS: Record<'t1' | 't2' | 'flair' | 'dwi' | 'gre', { kind: Seque
 
 function p(over: Partial<SequenceParams>): SequenceParams {
   return {
-    trMs: 500, teMs: 15, tiMs: null, flipAngleDeg: 90, matrixRows: 256, matrixCols: 256, fovMm: 230,
-    slices: 20, sliceThicknessMm: 5, averages: 1, echoTrainLength: 1, bValues: [], ...over,
+    trMs: 500,
+    teMs: 15,
+    tiMs: null,
+    flipAngleDeg: 90,
+    matrixRows: 256,
+    matrixCols: 256,
+    fovMm: 230,
+    slices: 20,
+    sliceThicknessMm: 5,
+    averages: 1,
+    echoTrainLength: 1,
+    bValues: [],
+    ...over,
   };
 }
 
 export function sequence(which: keyof typeof PARAMS, over: Partial<SequenceParams> = {}, name = `${which} axial`): QueuedSequence {
   const { kind, params } = PARAMS[which];
   return {
-    id: `seq-${which}`, protocolId: which, name, kind, params: { ...params, ...over }, acquisitionTimeS: 120,
-    status: 'acquiring', progress: 0, remainingS: 120, endReason: null, seriesUid: null, seriesNumber: null,
+    id: `seq-${which}`,
+    protocolId: which,
+    name,
+    kind,
+    params: { ...params, ...over },
+    acquisitionTimeS: 120,
+    status: 'acquiring',
+    progress: 0,
+    remainingS: 120,
+    endReason: null,
+    seriesUid: null,
+    seriesNumber: null,
   };
 }
 

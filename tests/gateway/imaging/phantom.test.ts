@@ -3,8 +3,13 @@ import { clearPhantomCache, phantomSlice, PHANTOM_SLAB_CENTRE_Z_MM, type SliceGe
 import { Tissue } from '../../../gateway/imaging/tissues.js';
 
 const geometry = (over: Partial<SliceGeometry> = {}): SliceGeometry => ({
-  rows: 256, columns: 256, rowSpacingMm: 230 / 256, columnSpacingMm: 230 / 256, sliceThicknessMm: 5,
-  zMm: PHANTOM_SLAB_CENTRE_Z_MM, ...over,
+  rows: 256,
+  columns: 256,
+  rowSpacingMm: 230 / 256,
+  columnSpacingMm: 230 / 256,
+  sliceThicknessMm: 5,
+  zMm: PHANTOM_SLAB_CENTRE_Z_MM,
+  ...over,
 });
 
 function pureCounts(g: SliceGeometry): number[] {

@@ -30,7 +30,12 @@ function tissueMean(im: SeriesImager, index: number, tissue: number): number {
   const columns = ds.number(0x00280011)!;
   const [rowSpacingMm, columnSpacingMm] = ds.strings(0x00280030)!.map(Number);
   const map = phantomSlice({
-    rows, columns, rowSpacingMm, columnSpacingMm, sliceThicknessMm: ds.number(0x00180050)!, zMm: ds.number(0x00201041)!,
+    rows,
+    columns,
+    rowSpacingMm,
+    columnSpacingMm,
+    sliceThicknessMm: ds.number(0x00180050)!,
+    zMm: ds.number(0x00201041)!,
   });
   const pixels = pixelsOf(ds);
   let sum = 0;

@@ -8,8 +8,18 @@ import { STUDY } from './fixtures.js';
 function librarySequence(protocolId: string): QueuedSequence {
   const t = PROTOCOL_LIBRARY.find((p) => p.id === protocolId)!;
   return {
-    id: `seq-${t.id}`, protocolId: t.id, name: t.name, kind: t.kind, params: t.params, acquisitionTimeS: t.acquisitionTimeS,
-    status: 'acquiring', progress: 0, remainingS: t.acquisitionTimeS, endReason: null, seriesUid: null, seriesNumber: null,
+    id: `seq-${t.id}`,
+    protocolId: t.id,
+    name: t.name,
+    kind: t.kind,
+    params: t.params,
+    acquisitionTimeS: t.acquisitionTimeS,
+    status: 'acquiring',
+    progress: 0,
+    remainingS: t.acquisitionTimeS,
+    endReason: null,
+    seriesUid: null,
+    seriesNumber: null,
   };
 }
 
@@ -54,7 +64,10 @@ describe('three-plane localizer', () => {
       const n = normal(image.orientation);
       const axis = n.findIndex((v) => Math.abs(v) > 0.5);
       const spacing = [250 / image.rows, 250 / image.columns];
-      const centre = [0, 1, 2].map((k) => image.position[k] + image.orientation[k] * ((image.columns - 1) / 2) * spacing[1] + image.orientation[3 + k] * ((image.rows - 1) / 2) * spacing[0]);
+      const centre = [0, 1, 2].map(
+        (k) =>
+          image.position[k] + image.orientation[k] * ((image.columns - 1) / 2) * spacing[1] + image.orientation[3 + k] * ((image.rows - 1) / 2) * spacing[0],
+      );
       expect(centre[axis]).toBeCloseTo(axis === 2 ? image.location : image.location, 3);
     }
   });

@@ -8,7 +8,12 @@ describe('safety rule 1: no acquisition without a checked-in onsite person whose
   it('refuses scan.start when the onsite technologist has not checked in', async () => {
     await f.start({ autoGrantControl: true, requireChecklist: false });
     const operator = await f.client('operator', 'Remote Tech');
-    await operator.command(f.id('open'), { name: 'exam.open', patient: { name: 'DOE^J', id: 'P1', birthDate: null, sex: null, weightKg: null }, description: 'BRAIN', accessionNumber: null });
+    await operator.command(f.id('open'), {
+      name: 'exam.open',
+      patient: { name: 'DOE^J', id: 'P1', birthDate: null, sex: null, weightKg: null },
+      description: 'BRAIN',
+      accessionNumber: null,
+    });
     await operator.command(f.id('queue'), { name: 'sequence.queue', protocolId: 'localizer' });
     await f.onsite(); // connected, but not checked in
     const ack = await operator.command(f.id('start'), { name: 'scan.start' });
@@ -68,10 +73,12 @@ describe('safety rule 1: no acquisition without a checked-in onsite person whose
     await operator.command(f.id('start'), { name: 'scan.start' });
     await onsite.confirmChecklist();
     const trail = f.gateway.store.auditTrail().map((r) => `${r.action}:${r.decision}:${r.code ?? ''}`);
-    expect(trail).toEqual(expect.arrayContaining([
-      'onsite presence.check-in:done:',
-      `command scan.start:rejected:${ErrorCode.CHECKLIST_INCOMPLETE}`,
-      'onsite checklist.confirm:done:',
-    ]));
+    expect(trail).toEqual(
+      expect.arrayContaining([
+        'onsite presence.check-in:done:',
+        `command scan.start:rejected:${ErrorCode.CHECKLIST_INCOMPLETE}`,
+        'onsite checklist.confirm:done:',
+      ]),
+    );
   });
 });

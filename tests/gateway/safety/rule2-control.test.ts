@@ -65,7 +65,10 @@ describe('safety rule 2: only the control holder commands; onsite grants and rev
     await onsite.checkIn();
     await onsite.grantTo(f.gateway, 'Remote Tech');
     await onsite.act({ name: 'control.revoke' });
-    const control = f.gateway.store.auditTrail().filter((r) => r.action === 'control').map((r) => r.decision);
+    const control = f.gateway.store
+      .auditTrail()
+      .filter((r) => r.action === 'control')
+      .map((r) => r.decision);
     expect(control).toEqual(['granted to Remote Tech', 'onsite']);
   });
 });

@@ -13,7 +13,7 @@ const f = safetyFixture();
 const BLIND = { heartbeatIntervalMs: 5_000 };
 
 describe('safety rule 2: the control holder reconnecting over a cut the gateway cannot see', () => {
-  it('hands control to the same operator\'s new session and ends the stale one, audited', async () => {
+  it("hands control to the same operator's new session and ends the stale one, audited", async () => {
     await f.start(BLIND);
     const { operator } = await f.readyToScan();
     const stale = f.gateway.snapshot().control.holderSessionId!;
@@ -23,13 +23,21 @@ describe('safety rule 2: the control holder reconnecting over a cut the gateway 
     await operator.closed;
     expect((await back.command(f.id('start'), { name: 'scan.start' })).outcome).toBe('done');
     const audit = f.gateway.store.auditTrail();
-    expect(audit.some((r) => r.sessionId === stale && r.action === 'session' && r.decision === 'terminated' && (r.detail as { reason: string }).reason === 'superseded by reconnect')).toBe(true);
+    expect(
+      audit.some(
+        (r) =>
+          r.sessionId === stale &&
+          r.action === 'session' &&
+          r.decision === 'terminated' &&
+          (r.detail as { reason: string }).reason === 'superseded by reconnect',
+      ),
+    ).toBe(true);
     expect(audit.some((r) => r.action === 'control' && (r.detail as { why: string }).why === 'superseded by reconnect')).toBe(true);
     // Control moved, it was never lost: no operator-loss watch, nothing returned to onsite.
     expect(f.gateway.snapshot().onsite?.operatorLoss).toBeNull();
   });
 
-  it('never hands a live holder\'s control to an observer with the same name', async () => {
+  it("never hands a live holder's control to an observer with the same name", async () => {
     await f.start(BLIND);
     const { operator } = await f.readyToScan();
     const holder = f.gateway.snapshot().control.holderSessionId;
@@ -51,7 +59,13 @@ describe('safety rule 2: the control holder reconnecting over a cut the gateway 
     await f.start({ ...BLIND, token: 'site-secret', autoGrantControl: true });
     const hello = async (token: string | undefined, resumeSecret?: string) => {
       const c = await RawClient.connect(f.gateway.url);
-      c.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'operator', credentials: await signedIn(f.gateway.url, 'Remote Tech', 'operator', token ? { token } : {}), ...(resumeSecret ? { resumeSecret } : {}) });
+      c.sendJson({
+        type: 'hello',
+        version: PROTOCOL_VERSION,
+        role: 'operator',
+        credentials: await signedIn(f.gateway.url, 'Remote Tech', 'operator', token ? { token } : {}),
+        ...(resumeSecret ? { resumeSecret } : {}),
+      });
       await c.next((m) => m.type === 'welcome' || m.type === 'refused');
       return c;
     };

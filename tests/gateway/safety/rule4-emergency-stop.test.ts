@@ -18,7 +18,8 @@ describe('safety rule 4: the onsite emergency stop is always honoured', () => {
     expect(snapshot.queue[0]).toMatchObject({ status: 'aborted', endReason: expect.stringMatching(/emergency stop by Onsite Tech/) });
     expect(snapshot.control.holderSessionId).toBeNull();
     expect(snapshot.onsite?.lastEmergency).toMatchObject({ by: 'Onsite Tech', reason: expect.stringMatching(/call button/) });
-    for (const c of [operator, observer, onsite.raw]) await c.next(isNotice('alarm', /EMERGENCY STOP by Onsite Tech: acquisition stopped; remote control revoked from Remote Tech/));
+    for (const c of [operator, observer, onsite.raw])
+      await c.next(isNotice('alarm', /EMERGENCY STOP by Onsite Tech: acquisition stopped; remote control revoked from Remote Tech/));
     expect(await operator.command(f.id('start2'), { name: 'scan.start' })).toMatchObject({ outcome: 'rejected', code: ErrorCode.NOT_CONTROL_HOLDER });
   });
 

@@ -43,7 +43,10 @@ describe('safety rule 5: operator link lost', () => {
     await onsite.raw.next(isNotice('warning', /did not reconnect within 0\.2 s: scanner control is with onsite staff/));
     expect(f.gateway.snapshot().onsite?.operatorLoss).toBeNull();
     const back = await f.client('operator', 'Remote Tech');
-    expect(await back.command(f.id('queue'), { name: 'sequence.queue', protocolId: 'localizer' })).toMatchObject({ outcome: 'rejected', code: ErrorCode.NOT_CONTROL_HOLDER });
+    expect(await back.command(f.id('queue'), { name: 'sequence.queue', protocolId: 'localizer' })).toMatchObject({
+      outcome: 'rejected',
+      code: ErrorCode.NOT_CONTROL_HOLDER,
+    });
     expect(f.gateway.store.auditTrail().some((r) => r.action === 'control' && r.decision === 'returned to onsite')).toBe(true);
   });
 
@@ -58,7 +61,9 @@ describe('safety rule 5: operator link lost', () => {
     const back = await f.client('operator', 'Remote Tech', { resumeSecret: operator.resumeSecret });
     expect(f.gateway.snapshot().control.holderName).toBe('Remote Tech');
     expect((await back.command(f.id('start'), { name: 'scan.start' })).outcome).toBe('done');
-    expect(f.gateway.store.auditTrail().some((r) => r.action === 'control' && JSON.stringify(r.detail).includes('reconnected within the grace period'))).toBe(true);
+    expect(f.gateway.store.auditTrail().some((r) => r.action === 'control' && JSON.stringify(r.detail).includes('reconnected within the grace period'))).toBe(
+      true,
+    );
   });
 
   it('tells the returning operator it is back only after its welcome, where it cannot be missed', async () => {
@@ -75,7 +80,7 @@ describe('safety rule 5: operator link lost', () => {
     expect(welcome.snapshot.control.holderName).toBe('Remote Tech');
   });
 
-  it('orders a resuming operator\'s frames: welcome, the replayed events, then the news of its return', async () => {
+  it("orders a resuming operator's frames: welcome, the replayed events, then the news of its return", async () => {
     await f.start({ policy: { controlGraceS: 30 } });
     const { operator, onsite } = await f.readyToScan();
     const bootId = operator.messages.find((m): m is WelcomeMessage => m.type === 'welcome')!.bootId;
@@ -84,7 +89,15 @@ describe('safety rule 5: operator link lost', () => {
     await onsite.raw.next(isNotice('alarm', /link lost/));
     f.gateway.notice('info', 'while you were away');
     const back = await RawClient.connect(f.gateway.url);
-    back.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'operator', credentials: await signedIn(f.gateway.url, 'Remote Tech', 'operator'), resumeSecret: operator.resumeSecret, resumeFrom: seen, resumeBootId: bootId });
+    back.sendJson({
+      type: 'hello',
+      version: PROTOCOL_VERSION,
+      role: 'operator',
+      credentials: await signedIn(f.gateway.url, 'Remote Tech', 'operator'),
+      resumeSecret: operator.resumeSecret,
+      resumeFrom: seen,
+      resumeBootId: bootId,
+    });
     await back.next(isNotice('info', /Remote Tech is back/));
     const at = (match: (m: GatewayMessage) => boolean) => back.messages.findIndex(match);
     const welcome = at((m) => m.type === 'welcome');

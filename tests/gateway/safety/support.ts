@@ -65,7 +65,11 @@ export function safetyFixture() {
 }
 
 export function isNotice(level: 'info' | 'warning' | 'alarm', text: RegExp) {
-  return (m: GatewayMessage): boolean => m.type === 'event' && (m as EventMessage).body.kind === 'notice' && (m as EventMessage & { body: { level: string; text: string } }).body.level === level && text.test((m as EventMessage & { body: { text: string } }).body.text);
+  return (m: GatewayMessage): boolean =>
+    m.type === 'event' &&
+    (m as EventMessage).body.kind === 'notice' &&
+    (m as EventMessage & { body: { level: string; text: string } }).body.level === level &&
+    text.test((m as EventMessage & { body: { text: string } }).body.text);
 }
 
 export function scannerState(state: string) {

@@ -68,7 +68,9 @@ describe('WorkstationCore collaboration view', () => {
     const idle = new WorkstationCore();
     cores.push(idle);
     expect(await idle.sendCollab({ name: 'chat.send', text: 'anyone?' })).toMatchObject({ state: 'rejected', error: { code: ErrorCode.LINK_DOWN } });
-    await expect(handleApiRequest(idle, 'collab.send', { name: 'mark.add', sopInstanceUid: '1.2', shape: 'star', points: [] })).rejects.toMatchObject({ code: ErrorCode.IPC_INVALID_PAYLOAD });
+    await expect(handleApiRequest(idle, 'collab.send', { name: 'mark.add', sopInstanceUid: '1.2', shape: 'star', points: [] })).rejects.toMatchObject({
+      code: ErrorCode.IPC_INVALID_PAYLOAD,
+    });
   });
 
   it('keeps pending proposals until answered and applies an accepted one to the queue', async () => {

@@ -20,7 +20,10 @@ function transport() {
   return t satisfies RelayTransport;
 }
 
-const statusOf = (...results: { id: string; known: boolean; outcome?: 'done' | 'rejected'; code?: string | null; reason?: string | null }[]) => ({ type: 'command.status.result' as const, results });
+const statusOf = (...results: { id: string; known: boolean; outcome?: 'done' | 'rejected'; code?: string | null; reason?: string | null }[]) => ({
+  type: 'command.status.result' as const,
+  results,
+});
 
 const ack = (id: string, outcome: 'done' | 'rejected' = 'done') => ({ type: 'ack' as const, id, outcome, code: null, reason: null });
 

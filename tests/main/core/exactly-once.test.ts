@@ -111,7 +111,11 @@ describe('exactly-once command effect', () => {
 
     // 0 lost: every logical command ended with the gateway's own outcome.
     expect(finals).toHaveLength(COMMANDS);
-    const gatewayDecided = finals.filter((v) => v.state === 'done' || (v.code !== null && v.code !== ErrorCode.RECONNECT_EXHAUSTED && v.code !== ErrorCode.LINK_DOWN && v.code !== 'LARMOR_E_OUTCOME_UNKNOWN'));
+    const gatewayDecided = finals.filter(
+      (v) =>
+        v.state === 'done' ||
+        (v.code !== null && v.code !== ErrorCode.RECONNECT_EXHAUSTED && v.code !== ErrorCode.LINK_DOWN && v.code !== 'LARMOR_E_OUTCOME_UNKNOWN'),
+    );
     expect(gatewayDecided).toHaveLength(COMMANDS);
     expect(finals.filter((v) => v.state === 'done').length).toBeGreaterThan(COMMANDS / 2);
 

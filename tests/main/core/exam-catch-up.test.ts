@@ -77,7 +77,11 @@ describe('a workstation that joins an exam already under way', () => {
     const { core: c } = watchedCore();
     await c.connect({ url: gateway.url, role: 'operator', ...testLogin('Tech') });
     await expect.poll(() => c.view().exam?.series.length).toBe(1);
-    expect(await c.fetchImages({ sopInstanceUids: ['2.25.1.1.1', '2.25.404'] })).toMatchObject({ queued: 1, unknown: ['2.25.404'], code: ErrorCode.IMAGE_NOT_HELD });
+    expect(await c.fetchImages({ sopInstanceUids: ['2.25.1.1.1', '2.25.404'] })).toMatchObject({
+      queued: 1,
+      unknown: ['2.25.404'],
+      code: ErrorCode.IMAGE_NOT_HELD,
+    });
     await expect(c.fetchImages({ sopInstanceUids: [] })).rejects.toMatchObject({ code: ErrorCode.INVALID_PARAMETER });
   });
 
@@ -100,9 +104,11 @@ describe('a workstation that joins an exam already under way', () => {
     proxy.heal();
     expect(await activity.next((a) => a.type === 'resume', from)).toMatchObject({ mode: 'replay' });
     // The thumbnail comes only with the gateway's catalogue (live images add entries without one).
-    await expect.poll(() => c.view().exam?.series.map((s) => [s.seriesNumber, s.imageCount, s.thumbnail !== null])).toEqual([
-      [1, 2, true],
-      [2, 2, true],
-    ]);
+    await expect
+      .poll(() => c.view().exam?.series.map((s) => [s.seriesNumber, s.imageCount, s.thumbnail !== null]))
+      .toEqual([
+        [1, 2, true],
+        [2, 2, true],
+      ]);
   });
 });

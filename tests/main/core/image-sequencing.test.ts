@@ -13,7 +13,13 @@ afterEach(async () => {
   await gateway?.close();
 });
 
-const header = (n: number) => ({ source: 'c-store' as const, transferSyntaxUid: '1.2.840.10008.1.2.1', sopInstanceUid: `2.25.${n}`, seriesUid: '2.25.1000', imagesInSeries: null });
+const header = (n: number) => ({
+  source: 'c-store' as const,
+  transferSyntaxUid: '1.2.840.10008.1.2.1',
+  sopInstanceUid: `2.25.${n}`,
+  seriesUid: '2.25.1000',
+  imagesInSeries: null,
+});
 
 describe('the core sequences images decoded elsewhere', () => {
   it('applies images in arrival order although the decoder answers out of order, and loses no event between them', async () => {
@@ -39,7 +45,9 @@ describe('the core sequences images decoded elsewhere', () => {
     await expect.poll(() => taken.length).toBe(3);
     expect(taken).toEqual(['2.25.1', '2.25.2', '2.25.3']);
     // The notices that arrived while images were still decoding were not taken for replays.
-    await expect.poll(() => activity.filter((a) => a.type === 'notice').map((a) => (a as { text: string }).text)).toEqual(['after image 1', 'after image 2', 'after image 3']);
+    await expect
+      .poll(() => activity.filter((a) => a.type === 'notice').map((a) => (a as { text: string }).text))
+      .toEqual(['after image 1', 'after image 2', 'after image 3']);
   });
 
   it('records a decoder refusal with its code and message as a structured log entry', async () => {

@@ -217,7 +217,11 @@ describe('link health: resume', () => {
     const producer = setInterval(() => {
       if (published >= TOTAL) return clearInterval(producer);
       const n = published++;
-      if (n % 3 === 0) gw.publishImage({ source: 'simulator', transferSyntaxUid: '1.2.840.10008.1.2.1', sopInstanceUid: `1.2.3.${n}`, seriesUid: '1.2.3', imagesInSeries: null }, new Uint8Array(64));
+      if (n % 3 === 0)
+        gw.publishImage(
+          { source: 'simulator', transferSyntaxUid: '1.2.840.10008.1.2.1', sopInstanceUid: `1.2.3.${n}`, seriesUid: '1.2.3', imagesInSeries: null },
+          new Uint8Array(64),
+        );
       else gw.notice('info', `n-${n}`);
     }, 5);
     // Cut the live route a few times while events flow, alternating kinds of fault.
@@ -232,7 +236,9 @@ describe('link health: resume', () => {
     await sleep(300);
     const notices = log.all.filter((a) => a.type === 'notice' && a.text.startsWith('n-')).map((a) => Number((a as { text: string }).text.slice(2)));
     const expectedNotices = Array.from({ length: TOTAL }, (_, n) => n).filter((n) => n % 3 !== 0);
-    const expectedImages = Array.from({ length: TOTAL }, (_, n) => n).filter((n) => n % 3 === 0).map((n) => `1.2.3.${n}`);
+    const expectedImages = Array.from({ length: TOTAL }, (_, n) => n)
+      .filter((n) => n % 3 === 0)
+      .map((n) => `1.2.3.${n}`);
     expect(notices).toEqual(expectedNotices);
     expect(images).toEqual(expectedImages);
     expect(log.all.filter((a) => a.type === 'resume' && a.mode === 'replay').length).toBeGreaterThanOrEqual(4);
@@ -295,14 +301,29 @@ describe('link health: resume', () => {
     expect(core.view().snapshot?.exam).toBeNull(); // the new boot's scanner
     const TOTAL = 60;
     for (let n = 0; n < TOTAL; n++) {
-      if (n % 3 === 0) gateway.publishImage({ source: 'simulator', transferSyntaxUid: '1.2.840.10008.1.2.1', sopInstanceUid: `1.2.9.${n}`, seriesUid: '1.2.9', imagesInSeries: null }, new Uint8Array(64));
+      if (n % 3 === 0)
+        gateway.publishImage(
+          { source: 'simulator', transferSyntaxUid: '1.2.840.10008.1.2.1', sopInstanceUid: `1.2.9.${n}`, seriesUid: '1.2.9', imagesInSeries: null },
+          new Uint8Array(64),
+        );
       else gateway.notice('info', `after-${n}`);
     }
     gateway.notice('info', 'the-end');
     await log.next((a) => a.type === 'notice' && a.text === 'the-end', from);
-    const after = log.all.slice(from).filter((a) => a.type === 'notice' && a.text.startsWith('after-')).map((a) => (a as { text: string }).text);
-    expect(after).toEqual(Array.from({ length: TOTAL }, (_, n) => n).filter((n) => n % 3 !== 0).map((n) => `after-${n}`));
-    expect(images).toEqual(Array.from({ length: TOTAL }, (_, n) => n).filter((n) => n % 3 === 0).map((n) => `1.2.9.${n}`));
+    const after = log.all
+      .slice(from)
+      .filter((a) => a.type === 'notice' && a.text.startsWith('after-'))
+      .map((a) => (a as { text: string }).text);
+    expect(after).toEqual(
+      Array.from({ length: TOTAL }, (_, n) => n)
+        .filter((n) => n % 3 !== 0)
+        .map((n) => `after-${n}`),
+    );
+    expect(images).toEqual(
+      Array.from({ length: TOTAL }, (_, n) => n)
+        .filter((n) => n % 3 === 0)
+        .map((n) => `1.2.9.${n}`),
+    );
     // Nothing of the new boot from before the reconnect is replayed as if it followed the old one.
     expect(log.all.slice(from).some((a) => a.type === 'notice' && a.text.startsWith('between-'))).toBe(false);
   });

@@ -77,7 +77,9 @@ describe('WorkstationCore', () => {
   it('reports a refused handshake with the gateway code', async () => {
     gateway = await startTestGateway({ token: 'right' });
     const c = core();
-    await expect(c.connect({ url: gateway.url, role: 'operator', ...testLogin('X'), token: 'wrong' })).rejects.toMatchObject({ code: ErrorCode.UNAUTHENTICATED });
+    await expect(c.connect({ url: gateway.url, role: 'operator', ...testLogin('X'), token: 'wrong' })).rejects.toMatchObject({
+      code: ErrorCode.UNAUTHENTICATED,
+    });
     expect(c.view().link).toMatchObject({ status: 'refused', error: { code: ErrorCode.UNAUTHENTICATED } });
   });
 

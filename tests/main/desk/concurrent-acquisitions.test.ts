@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../protocol/index.js';
 import { refuseConcurrentStart, type ScannerUnderControl } from '../../../main/desk/concurrent-acquisitions.js';
 
-const scanner = (siteId: string, youHoldControl: boolean, acquiring: boolean): ScannerUnderControl => ({ siteId, name: `MR ${siteId}`, youHoldControl, acquiring });
+const scanner = (siteId: string, youHoldControl: boolean, acquiring: boolean): ScannerUnderControl => ({
+  siteId,
+  name: `MR ${siteId}`,
+  youHoldControl,
+  acquiring,
+});
 
 describe('maxConcurrentAcquisitions on this workstation', () => {
   it('refuses a start while another scanner under your control acquires, naming it', () => {

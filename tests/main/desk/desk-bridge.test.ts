@@ -36,7 +36,9 @@ async function page(defaultSites?: SiteEntry[]) {
 }
 
 async function gateways(n: number): Promise<Gateway[]> {
-  const list = await Promise.all(Array.from({ length: n }, (_, i) => startTestGateway({ site: { name: `Site ${i}`, scanner: `MR-${i + 1}`, fieldStrengthT: 3 } })));
+  const list = await Promise.all(
+    Array.from({ length: n }, (_, i) => startTestGateway({ site: { name: `Site ${i}`, scanner: `MR-${i + 1}`, fieldStrengthT: 3 } })),
+  );
   for (const g of list) cleanups.push(() => g.close());
   return list;
 }
@@ -49,8 +51,17 @@ describe('the desk over the browser-shell bridge', () => {
     api.desk.subscribe((v) => views.push(v));
     await expect.poll(() => views.length).toBeGreaterThan(0);
     expect(views[0]!.tiles).toEqual([]);
-    await api.desk.connect({ sites: [{ id: 'mr-1', name: 'MR-1', url: a!.url }, { id: 'mr-2', name: 'MR-2', url: b!.url }], role: 'operator', ...testLogin('Remote Tech') });
-    await expect.poll(() => views.at(-1)!.tiles.map((t) => `${t.site.id}:${t.link}:${t.scanner}`)).toEqual(['mr-1:connected:MR-1 3 T', 'mr-2:connected:MR-2 3 T']);
+    await api.desk.connect({
+      sites: [
+        { id: 'mr-1', name: 'MR-1', url: a!.url },
+        { id: 'mr-2', name: 'MR-2', url: b!.url },
+      ],
+      role: 'operator',
+      ...testLogin('Remote Tech'),
+    });
+    await expect
+      .poll(() => views.at(-1)!.tiles.map((t) => `${t.site.id}:${t.link}:${t.scanner}`))
+      .toEqual(['mr-1:connected:MR-1 3 T', 'mr-2:connected:MR-2 3 T']);
     const states: string[] = [];
     api.state.subscribe((s) => states.push(s.link.url ?? ''));
     await api.desk.focus('mr-2');

@@ -82,7 +82,9 @@ describe('Desk: several gateways on one workstation', () => {
   it('refuses with the first error only when no site at all can be signed in to', async () => {
     const [a, b] = await Promise.all([gateway('MR-A'), gateway('MR-B')]);
     const d = desk();
-    await expect(d.connectSites({ sites: [site('a', a.url), site('b', b.url)], role: 'operator', user: 'nobody.here', password: 'wrong password' })).rejects.toHaveProperty('code');
+    await expect(
+      d.connectSites({ sites: [site('a', a.url), site('b', b.url)], role: 'operator', user: 'nobody.here', password: 'wrong password' }),
+    ).rejects.toHaveProperty('code');
     expect(d.deskView().tiles.map((t) => t.link)).toEqual(['refused', 'refused']);
   });
 
@@ -191,7 +193,10 @@ describe('Desk: several gateways on one workstation', () => {
     await d.connectSites({ sites: [site('a', a.url), site('b', proxy.url), site('c', c.url)], role: 'operator', ...testLogin('Remote Tech') });
     await untilDesk(d, (v) => v.tiles.every((t) => t.link === 'connected' && t.health === 'healthy'));
     proxy.blackhole();
-    const view = await untilDesk(d, (v) => ['lost', 'reconnecting', 'failed'].includes(tileOf(v, 'b').health) && tileOf(v, 'b').alarms.some((x) => x.kind === 'link-lost'));
+    const view = await untilDesk(
+      d,
+      (v) => ['lost', 'reconnecting', 'failed'].includes(tileOf(v, 'b').health) && tileOf(v, 'b').alarms.some((x) => x.kind === 'link-lost'),
+    );
     expect(tileOf(view, 'a').link).toBe('connected');
     expect(tileOf(view, 'c').link).toBe('connected');
     expect(['healthy', 'degraded']).toContain(tileOf(view, 'a').health);

@@ -5,10 +5,30 @@ import { makeThumbnail } from '../../../main/desk/thumbnail.js';
 function image(rows: number, columns: number, values: (i: number) => number, extra: Partial<PreviewImage> = {}): PreviewImage {
   const pixels = new Uint16Array(rows * columns).map((_, i) => values(i));
   return {
-    seriesUid: '1', seriesNumber: 1, seriesDescription: 'T2', sopInstanceUid: '1.2.3', instanceNumber: 1, imagesInSeries: 1,
-    rows, columns, bitsAllocated: 16, pixelRepresentation: 0, photometricInterpretation: 'MONOCHROME2', rescaleSlope: 1, rescaleIntercept: 0,
-    windowCenter: 500, windowWidth: 1000, pixelSpacingMm: null, sliceLocationMm: null, sliceThicknessMm: null,
-    patientName: '', patientId: '', studyDescription: '', gatewayAt: '', pixels: pixels.buffer as ArrayBuffer, ...extra,
+    seriesUid: '1',
+    seriesNumber: 1,
+    seriesDescription: 'T2',
+    sopInstanceUid: '1.2.3',
+    instanceNumber: 1,
+    imagesInSeries: 1,
+    rows,
+    columns,
+    bitsAllocated: 16,
+    pixelRepresentation: 0,
+    photometricInterpretation: 'MONOCHROME2',
+    rescaleSlope: 1,
+    rescaleIntercept: 0,
+    windowCenter: 500,
+    windowWidth: 1000,
+    pixelSpacingMm: null,
+    sliceLocationMm: null,
+    sliceThicknessMm: null,
+    patientName: '',
+    patientId: '',
+    studyDescription: '',
+    gatewayAt: '',
+    pixels: pixels.buffer as ArrayBuffer,
+    ...extra,
   };
 }
 

@@ -45,7 +45,10 @@ class StandInWindow extends EventEmitter {
   readonly webContents: StandInWebContents;
   loadedUrl: string | null = null;
   shown = false;
-  constructor(readonly options: unknown, record: (call: Call) => void) {
+  constructor(
+    readonly options: unknown,
+    record: (call: Call) => void,
+  ) {
     super();
     this.webContents = new StandInWebContents(record);
   }
@@ -62,7 +65,11 @@ class StandInWindow extends EventEmitter {
 export class StandInUtilityProcess extends EventEmitter {
   pid = 4242;
   killed = false;
-  constructor(readonly modulePath: string, readonly args: string[], readonly options: unknown) {
+  constructor(
+    readonly modulePath: string,
+    readonly args: string[],
+    readonly options: unknown,
+  ) {
     super();
   }
   kill(): boolean {

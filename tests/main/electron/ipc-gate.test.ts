@@ -24,7 +24,11 @@ describe('IPC gate', () => {
   it('registers exactly one handler per API request and no generic channel', () => {
     const { ipcMain, handlers } = fakeIpcMain();
     registerIpcGate(ipcMain, new WorkstationCore(), APP);
-    expect([...handlers.keys()].sort()).toEqual(Object.keys(IpcRequests).map((c) => `larmor:${c}`).sort());
+    expect([...handlers.keys()].sort()).toEqual(
+      Object.keys(IpcRequests)
+        .map((c) => `larmor:${c}`)
+        .sort(),
+    );
   });
 
   it('answers our main frame', async () => {

@@ -46,7 +46,9 @@ describe.skipIf(!chromiumAvailable() || !existsSync(PRELOAD))('Electron preload'
     const page = await browser.newPage();
     await page.goto(`${origin}/`);
     await page.evaluate(STAND_IN);
-    await page.evaluate(`(function () { const module = { exports: {} }; const exports = module.exports; const require = (name) => { if (name !== 'electron') throw new Error('a sandboxed preload may only require electron, not ' + name); return window.__electron; }; ${readFileSync(PRELOAD, 'utf8')}\n})()`);
+    await page.evaluate(
+      `(function () { const module = { exports: {} }; const exports = module.exports; const require = (name) => { if (name !== 'electron') throw new Error('a sandboxed preload may only require electron, not ' + name); return window.__electron; }; ${readFileSync(PRELOAD, 'utf8')}\n})()`,
+    );
     return page;
   }
 
@@ -65,7 +67,12 @@ describe.skipIf(!chromiumAvailable() || !existsSync(PRELOAD))('Electron preload'
         return Object.keys(window.larmor!).length;
       })(),
     }));
-    expect(shape).toEqual({ keys: ['collab', 'commands', 'desk', 'images', 'link', 'log', 'media', 'policy', 'state'], frozen: true, configurable: false, replaced: 9 });
+    expect(shape).toEqual({
+      keys: ['collab', 'commands', 'desk', 'images', 'link', 'log', 'media', 'policy', 'state'],
+      frozen: true,
+      configurable: false,
+      replaced: 9,
+    });
     expect(await page.evaluate(() => window.larmor!.policy!.current())).toEqual({ channel: 'larmor:policy.current' });
     await page.close();
   });
@@ -75,9 +82,13 @@ describe.skipIf(!chromiumAvailable() || !existsSync(PRELOAD))('Electron preload'
     const result = await page.evaluate(async () => {
       const { port1, port2 } = new MessageChannel();
       // What main does: hand the port to the preload on larmor:image-port.
-      (window as unknown as { __ipc: { listeners: Map<string, (e: { ports: MessagePort[] }) => void> } }).__ipc.listeners.get('larmor:image-port')!({ ports: [port2] });
+      (window as unknown as { __ipc: { listeners: Map<string, (e: { ports: MessagePort[] }) => void> } }).__ipc.listeners.get('larmor:image-port')!({
+        ports: [port2],
+      });
       const got = new Promise<{ uid: string; bytes: number; first: number }>((resolve) =>
-        window.larmor!.images.subscribe((image) => resolve({ uid: image.sopInstanceUid, bytes: image.pixels.byteLength, first: new Uint16Array(image.pixels)[0]! })),
+        window.larmor!.images.subscribe((image) =>
+          resolve({ uid: image.sopInstanceUid, bytes: image.pixels.byteLength, first: new Uint16Array(image.pixels)[0]! }),
+        ),
       );
       await new Promise((r) => setTimeout(r, 50));
       const pixels = new Uint16Array(512 * 512).fill(7).buffer;

@@ -33,7 +33,16 @@ interface Run {
   updaterAsked: number;
 }
 
-async function run(options: { policy?: LoadedPolicy | (() => LoadedPolicy); gatewayUrl?: string; defaultUser?: string; packaged?: boolean; version?: string; sites?: SiteEntry[] } = {}): Promise<Run> {
+async function run(
+  options: {
+    policy?: LoadedPolicy | (() => LoadedPolicy);
+    gatewayUrl?: string;
+    defaultUser?: string;
+    packaged?: boolean;
+    version?: string;
+    sites?: SiteEntry[];
+  } = {},
+): Promise<Run> {
   const standIn = electronStandIn({
     packaged: options.packaged,
     version: options.version,
@@ -65,7 +74,16 @@ async function run(options: { policy?: LoadedPolicy | (() => LoadedPolicy); gate
     log: (line) => void logs.push(line),
   };
   const shell = await startElectronShell(standIn.electron, shellOptions);
-  return { standIn, shell, fatal, logs, updater, get updaterAsked() { return updaterAsked; } };
+  return {
+    standIn,
+    shell,
+    fatal,
+    logs,
+    updater,
+    get updaterAsked() {
+      return updaterAsked;
+    },
+  };
 }
 
 /** Site ids the shell asked createCore for, in order (null: without one). */
@@ -117,7 +135,17 @@ describe('Electron shell: the window', () => {
     const { standIn } = await run({ gatewayUrl: 'wss://mr1.example/larmor' });
     const [window] = standIn.windows;
     expect(window!.options).toMatchObject({
-      webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInSubFrames: false, webSecurity: true, allowRunningInsecureContent: false, webviewTag: false, disableBlinkFeatures: 'Auxclick', preload: '/opt/Larmor/resources/app.asar/dist/preload/preload.cjs' },
+      webPreferences: {
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        nodeIntegrationInSubFrames: false,
+        webSecurity: true,
+        allowRunningInsecureContent: false,
+        webviewTag: false,
+        disableBlinkFeatures: 'Auxclick',
+        preload: '/opt/Larmor/resources/app.asar/dist/preload/preload.cjs',
+      },
     });
     expect(window!.loadedUrl).toBe(`${APP_PAGE_URL}?gateway=${encodeURIComponent('wss://mr1.example/larmor')}`);
     expect(window!.shown).toBe(true);
@@ -195,18 +223,31 @@ describe('Electron shell: machine policy', () => {
   });
 
   it('gives the page the policy and refuses a gateway it does not list', async () => {
-    const policy: LoadedPolicy = { policy: { allowedGatewayUrls: ['wss://mr1.hospital.example/larmor'], allowedRoles: ['observer'] }, source: '/etc/larmor/policy.json', trustedCaPem: null };
+    const policy: LoadedPolicy = {
+      policy: { allowedGatewayUrls: ['wss://mr1.hospital.example/larmor'], allowedRoles: ['observer'] },
+      source: '/etc/larmor/policy.json',
+      trustedCaPem: null,
+    };
     const { standIn } = await run({ policy });
     expect(await standIn.ipcHandlers.get('larmor:policy.current')!(trusted(), undefined)).toEqual({
       ok: true,
-      value: { allowedGatewayUrls: ['wss://mr1.hospital.example/larmor'], allowedRoles: ['observer'], idleSignOutMinutes: null, maxConcurrentAcquisitions: 1, sites: null, source: '/etc/larmor/policy.json' },
+      value: {
+        allowedGatewayUrls: ['wss://mr1.hospital.example/larmor'],
+        allowedRoles: ['observer'],
+        idleSignOutMinutes: null,
+        maxConcurrentAcquisitions: 1,
+        sites: null,
+        source: '/etc/larmor/policy.json',
+      },
     });
     const refused = await standIn.ipcHandlers.get('larmor:link.connect')!(trusted(), { url: 'wss://elsewhere.example/', role: 'observer', name: 'A' });
     expect(refused).toMatchObject({ ok: false, error: { code: ErrorCode.POLICY_REFUSED } });
   });
 
   it('does not start the demo gateway on a machine whose policy lists its gateways', async () => {
-    const { standIn } = await run({ policy: { policy: { allowedGatewayUrls: ['wss://mr1.hospital.example/larmor'] }, source: '/etc/larmor/policy.json', trustedCaPem: null } });
+    const { standIn } = await run({
+      policy: { policy: { allowedGatewayUrls: ['wss://mr1.hospital.example/larmor'] }, source: '/etc/larmor/policy.json', trustedCaPem: null },
+    });
     expect(standIn.children).toHaveLength(0);
     expect(standIn.windows[0]!.loadedUrl).toBe(APP_PAGE_URL);
   });
@@ -232,13 +273,28 @@ describe('Electron shell: the embedded gateway', () => {
 });
 
 describe('Electron shell: updates', () => {
-  const updatesOn: LoadedPolicy = { policy: { updates: { enabled: true, url: 'https://updates.hospital.example/larmor/', channel: 'stable' } }, source: '/etc/larmor/policy.json', trustedCaPem: null };
+  const updatesOn: LoadedPolicy = {
+    policy: { updates: { enabled: true, url: 'https://updates.hospital.example/larmor/', channel: 'stable' } },
+    source: '/etc/larmor/policy.json',
+    trustedCaPem: null,
+  };
 
   function release(version: string): { file: string; info: object } {
     const file = join(tempDir(), `Larmor-${version}.AppImage`);
     writeFileSync(file, randomBytes(256 * 1024));
-    const sha512 = execFileSync('sh', ['-c', `openssl dgst -sha512 -binary '${file}' | base64 -w0`]).toString().trim();
-    return { file, info: { version, files: [{ url: `Larmor-${version}.AppImage`, sha512, size: 262144 }], path: `Larmor-${version}.AppImage`, sha512, releaseDate: '2026-11-30T10:00:00.000Z' } };
+    const sha512 = execFileSync('sh', ['-c', `openssl dgst -sha512 -binary '${file}' | base64 -w0`])
+      .toString()
+      .trim();
+    return {
+      file,
+      info: {
+        version,
+        files: [{ url: `Larmor-${version}.AppImage`, sha512, size: 262144 }],
+        path: `Larmor-${version}.AppImage`,
+        sha512,
+        releaseDate: '2026-11-30T10:00:00.000Z',
+      },
+    };
   }
 
   it('follows the policy: generic provider, pinned channel, no downgrade, nothing downloaded unasked', async () => {
@@ -315,25 +371,47 @@ describe('Electron shell: the desk', () => {
   it('gates the desk requests like every other, answers desk.current, and refuses a focus on a site it does not have', async () => {
     const { standIn } = await run({ gatewayUrl: 'ws://127.0.0.1:9/larmor' });
     for (const channel of ['desk.connect', 'desk.focus', 'desk.acknowledge', 'desk.current']) expect(standIn.ipcHandlers.has(`larmor:${channel}`)).toBe(true);
-    expect(await standIn.ipcHandlers.get('larmor:desk.current')!(trusted(), undefined)).toEqual({ ok: true, value: { tiles: [], focusedSiteId: null, maxConcurrentAcquisitions: 1 } });
-    expect(await standIn.ipcHandlers.get('larmor:desk.focus')!(trusted('https://evil.example/'), { siteId: 'mr-1' })).toMatchObject({ ok: false, error: { code: ErrorCode.IPC_SENDER_REJECTED } });
-    expect(await standIn.ipcHandlers.get('larmor:desk.focus')!(trusted(), { siteId: 'mr-1' })).toMatchObject({ ok: false, error: { code: ErrorCode.DESK_UNKNOWN_SITE } });
-    expect(await standIn.ipcHandlers.get('larmor:desk.focus')!(trusted(), { siteId: 'Not An Id!' })).toMatchObject({ ok: false, error: { code: ErrorCode.IPC_INVALID_PAYLOAD } });
-    expect(await standIn.ipcHandlers.get('larmor:desk.acknowledge')!(trusted(), { siteId: 'mr-1', alarmId: 'alarm-1' })).toMatchObject({ ok: false, error: { code: ErrorCode.DESK_UNKNOWN_SITE } });
+    expect(await standIn.ipcHandlers.get('larmor:desk.current')!(trusted(), undefined)).toEqual({
+      ok: true,
+      value: { tiles: [], focusedSiteId: null, maxConcurrentAcquisitions: 1 },
+    });
+    expect(await standIn.ipcHandlers.get('larmor:desk.focus')!(trusted('https://evil.example/'), { siteId: 'mr-1' })).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.IPC_SENDER_REJECTED },
+    });
+    expect(await standIn.ipcHandlers.get('larmor:desk.focus')!(trusted(), { siteId: 'mr-1' })).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.DESK_UNKNOWN_SITE },
+    });
+    expect(await standIn.ipcHandlers.get('larmor:desk.focus')!(trusted(), { siteId: 'Not An Id!' })).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.IPC_INVALID_PAYLOAD },
+    });
+    expect(await standIn.ipcHandlers.get('larmor:desk.acknowledge')!(trusted(), { siteId: 'mr-1', alarmId: 'alarm-1' })).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.DESK_UNKNOWN_SITE },
+    });
   });
 
   it('applies the machine policy to every site of a desk connect and tells the page its concurrent-acquisition limit', async () => {
-    const policy: LoadedPolicy = { policy: { allowedGatewayUrls: ['wss://mr1.hospital.example/larmor'], maxConcurrentAcquisitions: 2 }, source: '/etc/larmor/policy.json', trustedCaPem: null };
+    const policy: LoadedPolicy = {
+      policy: { allowedGatewayUrls: ['wss://mr1.hospital.example/larmor'], maxConcurrentAcquisitions: 2 },
+      source: '/etc/larmor/policy.json',
+      trustedCaPem: null,
+    };
     const { standIn } = await run({ policy });
     const sites = [
       { id: 'mr-1', name: 'MR-1', url: 'wss://mr1.hospital.example/larmor' },
       { id: 'mr-2', name: 'MR-2', url: 'wss://elsewhere.example/larmor' },
     ];
-    expect(await standIn.ipcHandlers.get('larmor:desk.connect')!(trusted(), { sites, role: 'operator', user: 'a', password: 'b' })).toMatchObject({ ok: false, error: { code: ErrorCode.POLICY_REFUSED } });
+    expect(await standIn.ipcHandlers.get('larmor:desk.connect')!(trusted(), { sites, role: 'operator', user: 'a', password: 'b' })).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.POLICY_REFUSED },
+    });
     expect(await standIn.ipcHandlers.get('larmor:desk.current')!(trusted(), undefined)).toMatchObject({ ok: true, value: { maxConcurrentAcquisitions: 2 } });
   });
 
-  it('sends the desk view on its push channel and the focused core\'s images through the port', async () => {
+  it("sends the desk view on its push channel and the focused core's images through the port", async () => {
     const { standIn, shell } = await run({ gatewayUrl: 'ws://127.0.0.1:9/larmor' });
     const contents = standIn.windows[0]!.webContents;
     const view: DeskView = { tiles: [], focusedSiteId: null, maxConcurrentAcquisitions: 1 };
@@ -343,7 +421,7 @@ describe('Electron shell: the desk', () => {
     (contents.posted.at(-1)!.ports[0] as MessagePort).close();
   });
 
-  it('makes one core per site, named for the journal, and offers npm start\'s site list to the page', async () => {
+  it("makes one core per site, named for the journal, and offers npm start's site list to the page", async () => {
     coresMade.length = 0;
     const sites = [
       { id: 'mr-1', name: 'MR-1 1.5 T', url: 'ws://127.0.0.1:9/larmor' },

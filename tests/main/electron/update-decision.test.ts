@@ -10,7 +10,9 @@ import { tempDir } from '../../helpers/temp-dir.js';
 function installer(name = 'Larmor-Setup-0.2.0.exe'): { file: string; sha512: string } {
   const file = join(tempDir(), name);
   writeFileSync(file, randomBytes(3 * 1024 * 1024));
-  const sha512 = execFileSync('sh', ['-c', `openssl dgst -sha512 -binary '${file}' | base64 -w0`]).toString().trim();
+  const sha512 = execFileSync('sh', ['-c', `openssl dgst -sha512 -binary '${file}' | base64 -w0`])
+    .toString()
+    .trim();
   return { file, sha512 };
 }
 
@@ -97,8 +99,14 @@ describe('update decision', () => {
     const { sha512 } = installer();
     const tampered: [string, string][] = [
       ['a sha512 edited into something that is not a digest', latestYml('0.2.0', 'deadbeef')],
-      ['the file entry pointing at another server', latestYml('0.2.0', sha512).replace('  - url: Larmor-Setup-0.2.0.exe', '  - url: https://evil.example/Larmor-Setup-0.2.0.exe')],
-      ['the file entry climbing out of the update directory', latestYml('0.2.0', sha512).replace('  - url: Larmor-Setup-0.2.0.exe', '  - url: ../../Larmor-Setup-0.2.0.exe')],
+      [
+        'the file entry pointing at another server',
+        latestYml('0.2.0', sha512).replace('  - url: Larmor-Setup-0.2.0.exe', '  - url: https://evil.example/Larmor-Setup-0.2.0.exe'),
+      ],
+      [
+        'the file entry climbing out of the update directory',
+        latestYml('0.2.0', sha512).replace('  - url: Larmor-Setup-0.2.0.exe', '  - url: ../../Larmor-Setup-0.2.0.exe'),
+      ],
       ['the legacy sha512 changed but not the file entry', latestYml('0.2.0', sha512).replace(/^sha512: .*$/m, `sha512: ${'B'.repeat(86)}==`)],
       ['the legacy path naming a file that is not listed', latestYml('0.2.0', sha512).replace(/^path: .*$/m, 'path: other.exe')],
       ['no files at all', `version: 0.2.0\nfiles: []\n`],

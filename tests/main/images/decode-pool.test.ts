@@ -4,7 +4,15 @@ import { createDecodePool, type DecodePool } from '../../../main/images/decode-p
 import { intakeImageFrame } from '../../../main/images/image-intake.js';
 import { sample } from '../../helpers/dicom-samples.js';
 
-const header = (seq: number): ImageFrameHeader => ({ seq, at: '2026-12-02T05:00:00.000Z', source: 'c-store', transferSyntaxUid: '1.2.840.10008.1.2.5', sopInstanceUid: '2.25.7', seriesUid: '2.25.8', imagesInSeries: null });
+const header = (seq: number): ImageFrameHeader => ({
+  seq,
+  at: '2026-12-02T05:00:00.000Z',
+  source: 'c-store',
+  transferSyntaxUid: '1.2.840.10008.1.2.5',
+  sopInstanceUid: '2.25.7',
+  seriesUid: '2.25.8',
+  imagesInSeries: null,
+});
 
 let pool: DecodePool | undefined;
 afterEach(async () => {

@@ -36,7 +36,12 @@ describe.skipIf(!chromiumAvailable())('machine policy in the browser shell', () 
     await expect.poll(() => url.evaluate((el) => el.tagName)).toBe('SELECT');
     expect(await url.locator('option').allTextContents()).toEqual(policy.policy.allowedGatewayUrls);
     expect(await url.inputValue()).toBe('wss://mr1.hospital.example:8443/larmor');
-    expect(await page.getByTestId('connect-role').locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value))).toEqual(['observer']);
+    expect(
+      await page
+        .getByTestId('connect-role')
+        .locator('option')
+        .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value)),
+    ).toEqual(['observer']);
     await page.close();
   });
 

@@ -21,7 +21,10 @@ describe('policy on connect requests', () => {
 
   it.each([
     ['another gateway', { url: 'wss://elsewhere.example/larmor', role: 'observer' as const, name: 'A' }],
-    ['an allowed gateway with a backup line that is not allowed', { url: 'wss://mr1.hospital.example:8443/larmor', secondaryUrl: 'wss://backup.example/', role: 'observer' as const, name: 'A' }],
+    [
+      'an allowed gateway with a backup line that is not allowed',
+      { url: 'wss://mr1.hospital.example:8443/larmor', secondaryUrl: 'wss://backup.example/', role: 'observer' as const, name: 'A' },
+    ],
     ['a role this machine may not take', { url: 'wss://mr1.hospital.example:8443/larmor', role: 'operator' as const, name: 'A' }],
   ])('refuses %s with a code', (_name, request) => {
     expect(() => assertConnectAllowed(request, policy)).toThrow(expect.objectContaining({ code: ErrorCode.POLICY_REFUSED }));
@@ -64,7 +67,29 @@ describe('policy on the gateway TLS connection', () => {
   function certificate(dir: string, name: string): { key: string; cert: string } {
     const key = join(dir, `${name}.key`);
     const cert = join(dir, `${name}.pem`);
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost',
+      ],
+      { stdio: 'ignore' },
+    );
     return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
   }
 
@@ -92,7 +117,12 @@ describe('policy on the gateway TLS connection', () => {
     const dir = tempDir();
     certificate(dir, 'gateway');
     const pem = join(dir, 'gateway.pem');
-    const fromOpenssl = execFileSync('sh', ['-c', `openssl x509 -in '${pem}' -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64`]).toString().trim();
+    const fromOpenssl = execFileSync('sh', [
+      '-c',
+      `openssl x509 -in '${pem}' -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64`,
+    ])
+      .toString()
+      .trim();
     expect(spkiPin(new X509Certificate(readFileSync(pem)).raw)).toBe(`sha256/${fromOpenssl}`);
   });
 

@@ -13,9 +13,22 @@ import { tempDir } from '../../helpers/temp-dir.js';
 /** A hospital CA and a site certificate it signed for 127.0.0.1 (openssl, for real). */
 function siteCertificates(dir: string): { ca: string; cert: string; key: string } {
   const file = (name: string) => join(dir, name);
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=Test Hospital CA', '-keyout', file('ca.key'), '-out', file('ca.pem')], { stdio: 'ignore' });
-  execFileSync('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=larmor-gateway', '-keyout', file('site.key'), '-out', file('site.csr')], { stdio: 'ignore' });
-  execFileSync('sh', ['-c', `printf 'subjectAltName=IP:127.0.0.1' > '${file('ext')}' && openssl x509 -req -in '${file('site.csr')}' -CA '${file('ca.pem')}' -CAkey '${file('ca.key')}' -CAcreateserial -days 1 -extfile '${file('ext')}' -out '${file('site.pem')}'`], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=Test Hospital CA', '-keyout', file('ca.key'), '-out', file('ca.pem')],
+    { stdio: 'ignore' },
+  );
+  execFileSync('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=larmor-gateway', '-keyout', file('site.key'), '-out', file('site.csr')], {
+    stdio: 'ignore',
+  });
+  execFileSync(
+    'sh',
+    [
+      '-c',
+      `printf 'subjectAltName=IP:127.0.0.1' > '${file('ext')}' && openssl x509 -req -in '${file('site.csr')}' -CA '${file('ca.pem')}' -CAkey '${file('ca.key')}' -CAcreateserial -days 1 -extfile '${file('ext')}' -out '${file('site.pem')}'`,
+    ],
+    { stdio: 'ignore' },
+  );
   return { ca: readFileSync(file('ca.pem'), 'utf8'), cert: readFileSync(file('site.pem'), 'utf8'), key: readFileSync(file('site.key'), 'utf8') };
 }
 

@@ -33,7 +33,7 @@ describe('larmor start with two simulated scanners (the desk demo)', () => {
       // The second scanner is a 3 T magnet, as its site name says.
       const core = new WorkstationCore();
       await core.connect({ url: sites[1]!.url, role: 'operator', user: 'demo.operator', password });
-      expect(core.view().snapshot!.site).toMatchObject({ name: 'MR-2', scanner: 'Simulated 3 T', fieldStrengthT: 3 });
+      expect(core.view().snapshot!.site).toMatchObject({ name: 'MR-2', scanner: 'Larmor MR simulator', fieldStrengthT: 3 });
       core.disconnect();
     } finally {
       child.kill('SIGINT');

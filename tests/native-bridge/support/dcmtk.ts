@@ -27,7 +27,7 @@ function secondaryCaptureClass(image: TestImage): string {
  * gdcmconv --rle is only asked to compress images whose pixel data has even length.
  */
 export function gdcmCanEncode(image: TestImage): boolean {
-  return (image.rows * image.columns * image.samplesPerPixel * image.frames * image.bitsAllocated) / 8 % 2 === 0;
+  return ((image.rows * image.columns * image.samplesPerPixel * image.frames * image.bitsAllocated) / 8) % 2 === 0;
 }
 
 /**

@@ -59,7 +59,8 @@ function mutate(seed: Seed, random: () => number): Seed {
       case 3: // bogus segment count
         if (frame.length >= 4) view.setUint32(0, [0, 1, 2, 3, 4, 6, 15, 16, 0xffffffff, pick(32)][pick(10)], true);
         break;
-      case 4: { // bogus segment offset
+      case 4: {
+        // bogus segment offset
         if (frame.length >= 64) {
           const slot = 1 + pick(15);
           const choices = [0, 63, 64, 65, frame.length - 1, frame.length, frame.length + 1, 0xffffffff, pick(frame.length + 2)];
@@ -67,7 +68,8 @@ function mutate(seed: Seed, random: () => number): Seed {
         }
         break;
       }
-      case 5: { // append garbage
+      case 5: {
+        // append garbage
         const extra = new Uint8Array(pick(40));
         for (let i = 0; i < extra.length; i++) extra[i] = pick(256);
         const grown = new Uint8Array(frame.length + extra.length);

@@ -16,19 +16,34 @@ function words(body: CollabEventBody): string {
 }
 
 const proposal = (extra: Partial<Proposal>): Proposal => ({
-  id: 'p1', at, by: { sessionId: 's2', name: 'Tom Trainee', role: 'operator' },
-  command: { name: 'sequence.queue', protocolId: 't2-tse-ax' }, status: 'pending', answer: null, ...extra,
+  id: 'p1',
+  at,
+  by: { sessionId: 's2', name: 'Tom Trainee', role: 'operator' },
+  command: { name: 'sequence.queue', protocolId: 't2-tse-ax' },
+  status: 'pending',
+  answer: null,
+  ...extra,
 });
 
 describe('collaboration in the event log', () => {
   it('shows a chat line with its sender and where they are', () => {
-    expect(words({ kind: 'chat', entry: { id: 'c1', at, studyUid: null, from: { name: 'Olivia Onsite', role: 'onsite' }, text: 'Patient moved: repeat?' } })).toBe(
-      'Message from Olivia Onsite (onsite): Patient moved: repeat?',
-    );
+    expect(
+      words({ kind: 'chat', entry: { id: 'c1', at, studyUid: null, from: { name: 'Olivia Onsite', role: 'onsite' }, text: 'Patient moved: repeat?' } }),
+    ).toBe('Message from Olivia Onsite (onsite): Patient moved: repeat?');
   });
 
   it('says who drew what, and when marks are cleared', () => {
-    const mark = { id: 'm1', at, sopInstanceUid: '1.2.3', shape: 'circle' as const, points: [[1, 2], [3, 4]] as [number, number][], by: { name: 'Rita Remote', role: 'operator' as const } };
+    const mark = {
+      id: 'm1',
+      at,
+      sopInstanceUid: '1.2.3',
+      shape: 'circle' as const,
+      points: [
+        [1, 2],
+        [3, 4],
+      ] as [number, number][],
+      by: { name: 'Rita Remote', role: 'operator' as const },
+    };
     expect(words({ kind: 'marks', sopInstanceUid: '1.2.3', marks: [mark] })).toBe('Rita Remote (remote) drew a circle on the image');
     expect(words({ kind: 'marks', sopInstanceUid: '1.2.3', marks: [] })).toBe('Marks cleared on an image');
   });
@@ -44,11 +59,20 @@ describe('collaboration in the event log', () => {
   });
 
   it('tells a handover waiting for onsite, then done', () => {
-    const handover = { id: 'h1', at, from: { sessionId: 's1', name: 'Rita Remote', role: 'operator' as const }, to: { sessionId: 's2', name: 'Tom Trainee', role: 'operator' as const }, status: 'awaiting-onsite' as const, note: null };
+    const handover = {
+      id: 'h1',
+      at,
+      from: { sessionId: 's1', name: 'Rita Remote', role: 'operator' as const },
+      to: { sessionId: 's2', name: 'Tom Trainee', role: 'operator' as const },
+      status: 'awaiting-onsite' as const,
+      note: null,
+    };
     expect(words({ kind: 'handover', handover })).toBe('Rita Remote hands control to Tom Trainee: waiting for onsite staff to confirm');
     expect(words({ kind: 'handover', handover: { ...handover, status: 'done', note: 'confirmed by Olivia Onsite' } })).toBe(
       'Tom Trainee now has control (handover from Rita Remote confirmed by Olivia Onsite)',
     );
-    expect(words({ kind: 'handover', handover: { ...handover, status: 'cancelled', note: 'Tom Trainee left' } })).toBe('Handover of control to Tom Trainee cancelled: Tom Trainee left');
+    expect(words({ kind: 'handover', handover: { ...handover, status: 'cancelled', note: 'Tom Trainee left' } })).toBe(
+      'Handover of control to Tom Trainee cancelled: Tom Trainee left',
+    );
   });
 });

@@ -33,7 +33,13 @@ describe('proposing instead of commanding', () => {
 });
 
 describe('unread chat', () => {
-  const chat = (at: string, name: string): CollabState['chat'][number] => ({ id: at, at, studyUid: null, from: { name, role: name === 'Me' ? 'operator' : 'onsite' }, text: 'hi' });
+  const chat = (at: string, name: string): CollabState['chat'][number] => ({
+    id: at,
+    at,
+    studyUid: null,
+    from: { name, role: name === 'Me' ? 'operator' : 'onsite' },
+    text: 'hi',
+  });
   const state = (lines: CollabState['chat']): CollabState => ({ chat: lines, marks: [], proposals: [], handover: null, plans: [] });
 
   it('counts what others said after the newest line seen, not my own', () => {

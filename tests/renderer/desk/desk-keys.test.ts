@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { deskShortcutIndex, shortcutHint } from '../../../renderer/src/desk/desk-keys.js';
 
 const keys = (code: string, key: string, mods: Partial<{ ctrlKey: boolean; altKey: boolean; metaKey: boolean; shiftKey: boolean }> = {}) => ({
-  code, key, ctrlKey: true, altKey: false, metaKey: false, shiftKey: false, ...mods,
+  code,
+  key,
+  ctrlKey: true,
+  altKey: false,
+  metaKey: false,
+  shiftKey: false,
+  ...mods,
 });
 
 describe('desk keyboard shortcuts', () => {

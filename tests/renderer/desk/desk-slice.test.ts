@@ -44,7 +44,7 @@ describe('desk slice', () => {
     expect(store.getState().consoleSiteId).toBe('a');
   });
 
-  it("empties the console of the last scanner before it asks the core to focus another", async () => {
+  it('empties the console of the last scanner before it asks the core to focus another', async () => {
     pushDesk(threeScanners());
     fake.pushView(view());
     fake.pushLog({ at: NOW, kind: 'notice', level: 'info', text: 'from A' });
@@ -135,7 +135,7 @@ describe('a desk of one', () => {
 });
 
 describe('an observer on the desk', () => {
-  it('silences an alarm in this window when the gateway does not take an observer\'s acknowledgement', async () => {
+  it("silences an alarm in this window when the gateway does not take an observer's acknowledgement", async () => {
     fake.api.desk!.acknowledge = () => Promise.reject(Object.assign(new Error('observers are receive-only'), { code: 'LARMOR_E_OBSERVER_RECEIVE_ONLY' }));
     const alarm = deskAlarm('c', 'help-call', NOW);
     pushDesk(deskView([deskTile('a'), deskTile('c', { alarms: [alarm] })]));

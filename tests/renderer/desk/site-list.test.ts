@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { addSite, initialConnectMode, loadSiteList, parseSiteList, saveSiteList, siteIdFor, sitesFromSearch, SITE_LIST_STORAGE_KEY } from '../../../renderer/src/desk/site-list.js';
+import {
+  addSite,
+  initialConnectMode,
+  loadSiteList,
+  parseSiteList,
+  saveSiteList,
+  siteIdFor,
+  sitesFromSearch,
+  SITE_LIST_STORAGE_KEY,
+} from '../../../renderer/src/desk/site-list.js';
 
 const memory = () => {
   const map = new Map<string, string>();
@@ -16,7 +25,12 @@ describe('desk site list', () => {
 
   it('refuses a list with a bad URL or the same id twice', () => {
     expect(parseSiteList([{ id: 'a', name: 'A', url: 'http://x' }])).toBeNull();
-    expect(parseSiteList([{ id: 'a', name: 'A', url: 'ws://x' }, { id: 'a', name: 'B', url: 'ws://y' }])).toBeNull();
+    expect(
+      parseSiteList([
+        { id: 'a', name: 'A', url: 'ws://x' },
+        { id: 'a', name: 'B', url: 'ws://y' },
+      ]),
+    ).toBeNull();
   });
 
   it('remembers the edited list in local storage and reads it back', () => {

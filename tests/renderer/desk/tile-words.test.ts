@@ -28,7 +28,11 @@ describe('desk tile words', () => {
       [{ link: 'lost', health: 'reconnecting', error: null }, 'Link lost, reconnecting', 'bad'],
       [{ link: 'refused', health: 'offline', error: { code: ErrorCode.SIGN_IN_FAILED, message: 'wrong password' } }, 'Sign-in refused', 'bad'],
       [{ link: 'disconnected', health: 'failed', error: { code: ErrorCode.LINK_DOWN, message: 'connect ECONNREFUSED' } }, 'Site not reachable', 'bad'],
-      [{ link: 'refused', health: 'offline', error: { code: ErrorCode.LINK_DOWN, message: 'sign-in at 127.0.0.1:9 failed: ECONNREFUSED' } }, 'Site not reachable', 'bad'],
+      [
+        { link: 'refused', health: 'offline', error: { code: ErrorCode.LINK_DOWN, message: 'sign-in at 127.0.0.1:9 failed: ECONNREFUSED' } },
+        'Site not reachable',
+        'bad',
+      ],
       [{ link: 'refused', health: 'offline', error: { code: ErrorCode.INSECURE_LINK, message: 'ws:// to another host' } }, 'Not a secure link', 'bad'],
     ] as const;
     const icons = new Set<string>();
@@ -73,7 +77,16 @@ describe('desk tile words', () => {
       unreadChat: 3,
     });
     const name = tileWords(tile, 0).accessibleName;
-    for (const part of ['Scanner 1: St. Olav MR-2', 'Larmor simulator 1.5 T', 'link Healthy', 'Acquiring, T2 TSE axial · 2:14 left', 'Per Lunde, MR safety technologist', 'control: You', '3 unread messages', 'Ctrl+1']) {
+    for (const part of [
+      'Scanner 1: St. Olav MR-2',
+      'Larmor simulator 1.5 T',
+      'link Healthy',
+      'Acquiring, T2 TSE axial · 2:14 left',
+      'Per Lunde, MR safety technologist',
+      'control: You',
+      '3 unread messages',
+      'Ctrl+1',
+    ]) {
       expect(name).toContain(part);
     }
   });

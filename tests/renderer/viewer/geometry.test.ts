@@ -31,15 +31,30 @@ describe('pixelShape', () => {
 
 describe('orientationMarkers', () => {
   it('labels an axial image R left, L right, A top, P bottom', () => {
-    expect(orientationMarkers({ rows: 1, columns: 1, pixelSpacingMm: null, imageOrientationPatient: AXIAL })).toEqual({ left: 'R', right: 'L', top: 'A', bottom: 'P' });
+    expect(orientationMarkers({ rows: 1, columns: 1, pixelSpacingMm: null, imageOrientationPatient: AXIAL })).toEqual({
+      left: 'R',
+      right: 'L',
+      top: 'A',
+      bottom: 'P',
+    });
   });
 
   it('labels a sagittal image A left, P right, H top, F bottom', () => {
-    expect(orientationMarkers({ rows: 1, columns: 1, pixelSpacingMm: null, imageOrientationPatient: SAGITTAL })).toEqual({ left: 'A', right: 'P', top: 'H', bottom: 'F' });
+    expect(orientationMarkers({ rows: 1, columns: 1, pixelSpacingMm: null, imageOrientationPatient: SAGITTAL })).toEqual({
+      left: 'A',
+      right: 'P',
+      top: 'H',
+      bottom: 'F',
+    });
   });
 
   it('labels a coronal image R left, L right, H top, F bottom', () => {
-    expect(orientationMarkers({ rows: 1, columns: 1, pixelSpacingMm: null, imageOrientationPatient: CORONAL })).toEqual({ left: 'R', right: 'L', top: 'H', bottom: 'F' });
+    expect(orientationMarkers({ rows: 1, columns: 1, pixelSpacingMm: null, imageOrientationPatient: CORONAL })).toEqual({
+      left: 'R',
+      right: 'L',
+      top: 'H',
+      bottom: 'F',
+    });
   });
 
   it('gives an oblique direction two letters, the larger component first, and none without orientation', () => {

@@ -29,8 +29,14 @@ const image = (series: string, n: number, extra: Partial<PreviewImage> = {}) =>
 
 function entry(series: string, count: number): SeriesCatalogueEntry {
   return {
-    seriesUid: series, seriesNumber: Number(series), description: `Series ${series}`, status: 'complete', imageCount: count, imagesExpected: count,
-    sopInstanceUids: Array.from({ length: count }, (_, i) => `${series}.${i + 1}`), thumbnail: { rows: 1, columns: 1, pixels: 'AA==', sopInstanceUid: `${series}.1` },
+    seriesUid: series,
+    seriesNumber: Number(series),
+    description: `Series ${series}`,
+    status: 'complete',
+    imageCount: count,
+    imagesExpected: count,
+    sopInstanceUids: Array.from({ length: count }, (_, i) => `${series}.${i + 1}`),
+    thumbnail: { rows: 1, columns: 1, pixels: 'AA==', sopInstanceUid: `${series}.1` },
   };
 }
 const catalogue = (...series: SeriesCatalogueEntry[]): ExamCatalogue => ({ studyUid: '2.25.1', series });
@@ -88,7 +94,7 @@ describe('the viewer memory budget', () => {
 describe('the exam catalogue in the viewer', () => {
   beforeEach(() => setup());
 
-  it('shows the gateway\'s series before their images are here, and fetches the latest one', async () => {
+  it("shows the gateway's series before their images are here, and fetches the latest one", async () => {
     fake.pushView(view({ exam: catalogue(entry('1', 3), entry('2', 2)) }));
     await settle();
     const state = store.getState();

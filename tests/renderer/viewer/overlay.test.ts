@@ -14,7 +14,16 @@ describe('formatPersonName (PS3.5 6.2 PN)', () => {
 
 describe('overlayText', () => {
   const meta = viewerImage({ seriesNumber: 2, seriesDescription: 'T2 TSE axial', instanceNumber: 7, sliceLocationMm: -12.5, sliceThicknessMm: 5 }).meta;
-  const text = overlayText({ meta, position: 7, total: 20, received: 8, window: { center: 650, width: 1400 }, windowIsImages: true, inverted: false, zoom: 1.5 });
+  const text = overlayText({
+    meta,
+    position: 7,
+    total: 20,
+    received: 8,
+    window: { center: 650, width: 1400 },
+    windowIsImages: true,
+    inverted: false,
+    zoom: 1.5,
+  });
   it('puts patient and exam top left', () => {
     expect(text.topLeft).toEqual(['DOE, JANE', 'ID P1', 'Brain']);
   });
@@ -27,12 +36,31 @@ describe('overlayText', () => {
     expect(text.bottomRight.slice(0, 2)).toEqual(['Loc -12.5 mm', 'Thk 5.0 mm']);
   });
   it('marks a window the user changed and an inverted display', () => {
-    const adjusted = overlayText({ meta, position: 1, total: 1, received: 1, window: { center: 40.25, width: 400 }, windowIsImages: false, inverted: true, zoom: 1 });
+    const adjusted = overlayText({
+      meta,
+      position: 1,
+      total: 1,
+      received: 1,
+      window: { center: 40.25, width: 400 },
+      windowIsImages: false,
+      inverted: true,
+      zoom: 1,
+    });
     expect(adjusted.bottomLeft).toEqual(['W 400  L 40.3  (adjusted)', 'Zoom 100 %  Inverted']);
     expect(adjusted.topRight[1]).toBe('Im 1/1');
   });
   it('says "De-identified" top left, and no name or ID, when the gateway removed them for this viewer', () => {
-    const observer = overlayText({ meta, position: 1, total: 1, received: 1, window: { center: 650, width: 1400 }, windowIsImages: true, inverted: false, zoom: 1, deidentified: true });
+    const observer = overlayText({
+      meta,
+      position: 1,
+      total: 1,
+      received: 1,
+      window: { center: 650, width: 1400 },
+      windowIsImages: true,
+      inverted: false,
+      zoom: 1,
+      deidentified: true,
+    });
     expect(observer.topLeft).toEqual(['De-identified', 'Brain']);
   });
   it('rounds large window values', () => {

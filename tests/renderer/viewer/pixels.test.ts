@@ -10,14 +10,16 @@ describe('viewStoredPixels', () => {
     expect([...pixels]).toEqual([0, 1, 4095, 65535]);
     expect(pixels.buffer).toBe(image.pixels);
   });
-  it('reads two\'s complement samples as negative values when pixel representation is 1', () => {
+  it("reads two's complement samples as negative values when pixel representation is 1", () => {
     const pixels = viewStoredPixels(preview({ pixelRepresentation: 1, pixels: samples([-1024, -1, 0, 3071], 16, true) }));
     expect(pixels).toBeInstanceOf(Int16Array);
     expect([...pixels]).toEqual([-1024, -1, 0, 3071]);
   });
   it('reads 8-bit samples, signed or not', () => {
     expect([...viewStoredPixels(preview({ bitsAllocated: 8, pixels: samples([0, 9, 128, 255], 8, false) }))]).toEqual([0, 9, 128, 255]);
-    expect([...viewStoredPixels(preview({ bitsAllocated: 8, pixelRepresentation: 1, pixels: samples([-128, -1, 0, 127], 8, true) }))]).toEqual([-128, -1, 0, 127]);
+    expect([...viewStoredPixels(preview({ bitsAllocated: 8, pixelRepresentation: 1, pixels: samples([-128, -1, 0, 127], 8, true) }))]).toEqual([
+      -128, -1, 0, 127,
+    ]);
   });
   it('ignores padding after Rows x Columns samples', () => {
     expect(viewStoredPixels(preview({ pixels: samples([1, 2, 3, 4, 0], 16, false) }))).toHaveLength(4);

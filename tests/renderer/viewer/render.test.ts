@@ -19,7 +19,14 @@ describe('renderGrey', () => {
     const lut = buildVoiLut({ minStored: -1024, maxStored: 3071, rescaleSlope: 1, rescaleIntercept: 0, window: { center: 40, width: 400 }, inverted: false });
     const rgba = new Uint8ClampedArray(pixels.length * 4);
     renderGrey(pixels, lut, -1024, rgba);
-    expect(pixelsOf(rgba)).toEqual([[0, 255], [0, 255], [128, 255], [255, 255], [255, 255], [1, 255]]);
+    expect(pixelsOf(rgba)).toEqual([
+      [0, 255],
+      [0, 255],
+      [128, 255],
+      [255, 255],
+      [255, 255],
+      [1, 255],
+    ]);
   });
   it('refuses an output buffer too small for the image', () => {
     expect(() => renderGrey(new Uint16Array(4), new Uint8Array(1), 0, new Uint8ClampedArray(8))).toThrow(RangeError);
@@ -33,7 +40,10 @@ describe('renderThumbnail', () => {
     const lut = Uint8Array.from({ length: 8 }, (_, i) => i * 10);
     const thumb = renderThumbnail(pixels, 2, 4, lut, 0, 2);
     expect([thumb.width, thumb.height]).toEqual([2, 1]);
-    expect(pixelsOf(thumb.rgba)).toEqual([[50, 255], [70, 255]]);
+    expect(pixelsOf(thumb.rgba)).toEqual([
+      [50, 255],
+      [70, 255],
+    ]);
   });
   it('does not enlarge an image smaller than the thumbnail', () => {
     const thumb = renderThumbnail(new Uint8Array(6), 2, 3, new Uint8Array(1), 0, 64);

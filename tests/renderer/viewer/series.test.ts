@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addImage, afterArrival, afterUserPick, newestSeries, orderSeries, seriesTotal, thumbnailImage, type SeriesRecord,
+  addImage,
+  afterArrival,
+  afterUserPick,
+  newestSeries,
+  orderSeries,
+  seriesTotal,
+  thumbnailImage,
+  type SeriesRecord,
 } from '../../../renderer/src/viewer/series.js';
 import { viewerImage } from './images.js';
 
@@ -19,7 +26,12 @@ describe('addImage', () => {
   });
   it('puts images without an Instance Number last, and equal numbers in arrival order', () => {
     const series = build([null, 2, 1, 2]);
-    expect(series.images.map((i) => [i.meta.instanceNumber, i.arrival])).toEqual([[1, 3], [2, 2], [2, 4], [null, 1]]);
+    expect(series.images.map((i) => [i.meta.instanceNumber, i.arrival])).toEqual([
+      [1, 3],
+      [2, 2],
+      [2, 4],
+      [null, 1],
+    ]);
   });
   it('shows a resent SOP instance once', () => {
     const first = viewerImage({ sopInstanceUid: '9.9' }, 1);
@@ -35,7 +47,14 @@ describe('addImage', () => {
 });
 
 describe('series order and the newest series', () => {
-  const s = (uid: string, number: number | null, firstArrival: number): SeriesRecord => ({ uid, number, description: '', expected: null, firstArrival, images: [] });
+  const s = (uid: string, number: number | null, firstArrival: number): SeriesRecord => ({
+    uid,
+    number,
+    description: '',
+    expected: null,
+    firstArrival,
+    images: [],
+  });
   it('orders the strip by Series Number, series without one last, ties by first arrival', () => {
     expect(orderSeries([s('c', 3, 1), s('x', null, 2), s('a', 1, 5), s('b', 3, 0)])).toEqual(['a', 'b', 'c', 'x']);
   });

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { buildVoiLut } from '../../../renderer/src/viewer/voi-lut.js';
 import {
-  autoWindow, dragWindow, effectiveWindow, fullRangeWindow, imageWindow, storedPercentile, WINDOW_PRESETS, windowForRange,
+  autoWindow,
+  dragWindow,
+  effectiveWindow,
+  fullRangeWindow,
+  imageWindow,
+  storedPercentile,
+  WINDOW_PRESETS,
+  windowForRange,
 } from '../../../renderer/src/viewer/window-level.js';
 import { samples, viewerImage } from './images.js';
 
@@ -29,7 +36,7 @@ describe('windowForRange', () => {
 });
 
 describe('effectiveWindow (reset)', () => {
-  it('shows the user\'s window while set and the image\'s own once reset to null', () => {
+  it("shows the user's window while set and the image's own once reset to null", () => {
     const image = viewerImage({ windowCenter: 600, windowWidth: 1200 });
     expect(effectiveWindow(image, { center: 1, width: 2 })).toEqual({ center: 1, width: 2 });
     expect(effectiveWindow(image, null)).toEqual({ center: 600, width: 1200 });

@@ -5,10 +5,15 @@ import { whoHearsWhom } from '../../../../base/browser/call/hearing.js';
 const on: MediaState = { audio: true, video: true, intercom: false, health: 'ok', healthReason: null };
 const op = (state: Partial<MediaState> = {}): MediaMember => ({ sessionId: 'op', role: 'operator', name: 'Remote Tech', state: { ...on, ...state } });
 const onsite = (state: Partial<MediaState> = {}): MediaMember => ({ sessionId: 'on', role: 'onsite', name: 'Onsite Tech', state: { ...on, ...state } });
-const observer = (hears: string[] = []): MediaMember => ({ sessionId: 'ob', role: 'observer', name: 'Trainer', state: { ...on, audio: false, video: false, hears } });
+const observer = (hears: string[] = []): MediaMember => ({
+  sessionId: 'ob',
+  role: 'observer',
+  name: 'Trainer',
+  state: { ...on, audio: false, video: false, hears },
+});
 
 describe('who hears whom, from measured audio', () => {
-  it('says both technologists hear each other when each measured the other\'s audio arriving', () => {
+  it("says both technologists hear each other when each measured the other's audio arriving", () => {
     const texts = whoHearsWhom([op({ hears: ['on'] }), onsite({ hears: ['op'] })], 'op', ['on']).map((l) => l.text);
     expect(texts).toEqual(expect.arrayContaining(['Onsite Tech hears you', 'You hear Onsite Tech', 'Patient hears you (intercom closed)']));
   });
@@ -36,6 +41,8 @@ describe('who hears whom, from measured audio', () => {
 
   it('lets observers hear both sides, measured, and says nobody hears them', () => {
     const lines = whoHearsWhom([op(), onsite(), observer()], 'ob', ['op', 'on']);
-    expect(lines.map((l) => l.text)).toEqual(expect.arrayContaining(['You hear Remote Tech', 'You hear Onsite Tech', 'Nobody hears observers: they receive only']));
+    expect(lines.map((l) => l.text)).toEqual(
+      expect.arrayContaining(['You hear Remote Tech', 'You hear Onsite Tech', 'Nobody hears observers: they receive only']),
+    );
   });
 });

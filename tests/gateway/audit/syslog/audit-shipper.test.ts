@@ -55,7 +55,9 @@ describe('audit shipping to a real rsyslog over RFC 5425 TLS syslog', () => {
     const hello = () => rsyslog.lines().find((l) => l.includes('UserName="Remote Tech"') && l.includes('csd-code="110114"'));
     await expect.poll(hello).toBeTruthy();
     // RFC 5424: <PRI>VERSION TIMESTAMP HOSTNAME APP-NAME PROCID MSGID [SD] MSG; PRI 85 = authpriv.notice.
-    expect(hello()).toMatch(/^<85>1 \d{4}-\d\d-\d\dT[\d:.]+Z \S+ larmor-gateway \d+ DICOM\+RFC3881 \[larmor@32473 id="\d+" hash="[0-9a-f]{64}"\] \uFEFF?<AuditMessage>.*<\/AuditMessage>$/);
+    expect(hello()).toMatch(
+      /^<85>1 \d{4}-\d\d-\d\dT[\d:.]+Z \S+ larmor-gateway \d+ DICOM\+RFC3881 \[larmor@32473 id="\d+" hash="[0-9a-f]{64}"\] \uFEFF?<AuditMessage>.*<\/AuditMessage>$/,
+    );
     expect(rsyslog.lines().some((l) => l.includes('csd-code="110100"') && l.includes('originalText="Application Start"'))).toBe(true);
   });
 

@@ -46,7 +46,10 @@ function run(args: string[]): { child: ChildProcess; output: () => string; exite
 describe('larmor gateway --oidc-config (the built CLI, as a process)', () => {
   it('refuses to start with a config file that fails its schema, naming the field', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'oidc.json'), JSON.stringify({ issuer: 'https://idp.example', clientId: 'x', redirectUri: 'https://gw.example/auth/oidc/callback', roles: { g: ['superuser'] } }));
+    writeFileSync(
+      join(dir, 'oidc.json'),
+      JSON.stringify({ issuer: 'https://idp.example', clientId: 'x', redirectUri: 'https://gw.example/auth/oidc/callback', roles: { g: ['superuser'] } }),
+    );
     const proc = run(['--data-dir', dir, '--oidc-config', join(dir, 'oidc.json')]);
     expect(await proc.exited).toBe(2);
     expect(proc.output()).toContain(ErrorCode.OIDC_CONFIG_INVALID);
@@ -62,7 +65,15 @@ describe('larmor gateway --oidc-config (the built CLI, as a process)', () => {
     writeFileSync(join(dir, 'secret'), idp.clientSecret);
     writeFileSync(
       join(dir, 'oidc.json'),
-      JSON.stringify({ issuer: idp.issuer, clientId: idp.clientId, clientSecretFile: 'secret', redirectUri: `${origin}/auth/oidc/callback`, scopes: ['openid', 'profile', 'groups'], roles: SSO_ROLES, levels: SSO_LEVELS }),
+      JSON.stringify({
+        issuer: idp.issuer,
+        clientId: idp.clientId,
+        clientSecretFile: 'secret',
+        redirectUri: `${origin}/auth/oidc/callback`,
+        scopes: ['openid', 'profile', 'groups'],
+        roles: SSO_ROLES,
+        levels: SSO_LEVELS,
+      }),
     );
     const proc = run(['--port', String(port), '--data-dir', join(dir, 'data'), '--oidc-config', join(dir, 'oidc.json')]);
     child = proc.child;
@@ -71,7 +82,10 @@ describe('larmor gateway --oidc-config (the built CLI, as a process)', () => {
     const { page, fragment } = await signInThroughProvider(browser, origin, 'alice', 'operator');
     const client = await RawClient.connect(`ws://127.0.0.1:${port}/`);
     client.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'operator', credentials: { session: fragment.get('larmor_session') } });
-    expect(await client.next((m) => m.type === 'welcome' || m.type === 'refused')).toMatchObject({ type: 'welcome', session: { role: 'operator', name: 'Alice Remote' } });
+    expect(await client.next((m) => m.type === 'welcome' || m.type === 'refused')).toMatchObject({
+      type: 'welcome',
+      session: { role: 'operator', name: 'Alice Remote' },
+    });
     client.close();
     expect(proc.output()).toMatch(/sso\.sign-in Alice Remote .* \(operator\) from 127\.0\.0\.1: accepted/);
     await page.context().close();

@@ -17,7 +17,14 @@ describe('OpenID Connect config file', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'secret'), 's3cret\n');
     writeFileSync(join(dir, 'oidc.json'), JSON.stringify({ ...VALID, clientSecretFile: 'secret' }));
-    expect(loadOidcConfig(join(dir, 'oidc.json'))).toMatchObject({ ...VALID, clientSecret: 's3cret', scopes: ['openid', 'profile'], groupsClaim: 'groups', levels: {}, returnOrigins: [] });
+    expect(loadOidcConfig(join(dir, 'oidc.json'))).toMatchObject({
+      ...VALID,
+      clientSecret: 's3cret',
+      scopes: ['openid', 'profile'],
+      groupsClaim: 'groups',
+      levels: {},
+      returnOrigins: [],
+    });
   });
 
   it.each([
@@ -36,6 +43,8 @@ describe('OpenID Connect config file', () => {
     writeFileSync(join(dir, 'broken.json'), '{ issuer: ');
     expect(() => loadOidcConfig(join(dir, 'broken.json'))).toThrow(/broken\.json/);
     writeFileSync(join(dir, 'oidc.json'), JSON.stringify({ ...VALID, clientSecretFile: 'missing' }));
-    expect(() => loadOidcConfig(join(dir, 'oidc.json'))).toThrow(expect.objectContaining({ code: ErrorCode.OIDC_CONFIG_INVALID, message: expect.stringMatching(/missing: ENOENT/) }));
+    expect(() => loadOidcConfig(join(dir, 'oidc.json'))).toThrow(
+      expect.objectContaining({ code: ErrorCode.OIDC_CONFIG_INVALID, message: expect.stringMatching(/missing: ENOENT/) }),
+    );
   });
 });

@@ -36,7 +36,10 @@ async function hospitalSignIn(login: string): Promise<Page> {
 describe.skipIf(!chromiumAvailable())('onsite console: Sign in with hospital account', () => {
   it('opens the console as the signed-in person and clears the credential from the address bar', async () => {
     const page = await hospitalSignIn('olga');
-    await page.getByTestId('onsite-link-status').filter({ hasText: /connected/ }).waitFor();
+    await page
+      .getByTestId('onsite-link-status')
+      .filter({ hasText: /connected/ })
+      .waitFor();
     expect(new URL(page.url()).hash).toBe('');
     await expect.poll(() => scene.gateway.snapshot().participants.map((p) => `${p.role}:${p.name}`)).toContain('onsite:Olga Onsite');
     // Checked in with the MR level of her hospital group, not one chosen on the page.

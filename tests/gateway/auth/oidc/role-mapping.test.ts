@@ -23,7 +23,11 @@ describe('mapping hospital groups to Larmor roles', () => {
   });
 
   it('unites the roles of all groups, each once', () => {
-    expect(mapClaimsToRoles({ groups: ['mr-physicists', 'radiology-residents', 'mr-remote-technologists'] }, CONFIG).roles).toEqual(['operator', 'observer', 'admin']);
+    expect(mapClaimsToRoles({ groups: ['mr-physicists', 'radiology-residents', 'mr-remote-technologists'] }, CONFIG).roles).toEqual([
+      'operator',
+      'observer',
+      'admin',
+    ]);
   });
 
   it('takes the highest onsite credential level of the groups', () => {

@@ -137,7 +137,9 @@ describe('sign-in start', () => {
   });
 
   it('refuses to send the credential to an origin that is not allow-listed', async () => {
-    const res = await fetch(`${scene.httpOrigin}/auth/oidc/start?role=operator&return_to=${encodeURIComponent('https://attacker.example/steal')}`, { redirect: 'manual' });
+    const res = await fetch(`${scene.httpOrigin}/auth/oidc/start?role=operator&return_to=${encodeURIComponent('https://attacker.example/steal')}`, {
+      redirect: 'manual',
+    });
     expect(res.status).toBe(400);
     expect(res.headers.get('x-larmor-error')).toBe(ErrorCode.OIDC_RETURN_TO_FORBIDDEN);
     expect(scene.audits.at(-1)).toMatchObject({ action: 'sso.start', decision: 'refused', code: ErrorCode.OIDC_RETURN_TO_FORBIDDEN });

@@ -18,7 +18,9 @@ describe('gateway migration 0003: accounts', () => {
   it('refuses two accounts with one user name', () => {
     const db = new Database(':memory:');
     migrate(db);
-    const add = db.prepare("INSERT INTO account (user_id, display_name, roles, password_hash, created_at, updated_at) VALUES ('jane', 'Jane', 'operator', 'x', 'now', 'now')");
+    const add = db.prepare(
+      "INSERT INTO account (user_id, display_name, roles, password_hash, created_at, updated_at) VALUES ('jane', 'Jane', 'operator', 'x', 'now', 'now')",
+    );
     add.run();
     expect(() => add.run()).toThrow(/UNIQUE|PRIMARY KEY/);
     db.close();

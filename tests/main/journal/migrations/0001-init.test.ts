@@ -9,7 +9,9 @@ describe('journal migration 0001-init', () => {
     const db = new Database(':memory:');
     up(db);
     db.prepare("INSERT INTO outbox (id, name, command, target, queued_at) VALUES ('a', 'scan.stop', '{}', 'ws://x/', 't')").run();
-    expect(() => db.prepare("INSERT INTO outbox (id, name, command, target, queued_at) VALUES ('a', 'scan.stop', '{}', 'ws://x/', 't')").run()).toThrow(/UNIQUE/);
+    expect(() => db.prepare("INSERT INTO outbox (id, name, command, target, queued_at) VALUES ('a', 'scan.stop', '{}', 'ws://x/', 't')").run()).toThrow(
+      /UNIQUE/,
+    );
     expect(db.prepare('SELECT sends, outcome FROM outbox').get()).toEqual({ sends: 1, outcome: null });
     db.prepare("INSERT INTO activity (at, type, record) VALUES ('t', 'health', '{}')").run();
     expect(db.prepare('SELECT count(*) AS n FROM activity').get()).toEqual({ n: 1 });
