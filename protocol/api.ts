@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ScannerCommand } from './commands.js';
-import { Role, type LinkPolicy } from './messages.js';
+import type { LinkPolicy, Role } from './messages.js';
+import { WorkstationSignIn } from './auth.js';
 import type { ScannerSnapshot } from './scanner.js';
 import type { HealthView } from './health.js';
 import type { PolicyView } from './policy.js';
@@ -59,23 +60,13 @@ export interface LarmorApi {
 }
 export type Unsubscribe = () => void;
 
-export const ConnectRequest = z.object({
+export const ConnectRequest = WorkstationSignIn.extend({
   url: z
     .string()
     .regex(/^wss?:\/\/[^\s]+$/, 'gateway URL must start with ws:// or wss://')
     .max(512),
-  role: Role,
   /** Display name before the welcome; the gateway shows the account's name. */
   name: z.string().min(1).max(64).optional(),
-  /** Account name and password for sign-in at the gateway (the password is used once, never kept). */
-  user: z.string().min(1).max(64).optional(),
-  password: z.string().min(1).max(1024).optional(),
-  /** Authenticator code, when site policy asks for one. */
-  totp: z
-    .string()
-    .regex(/^\d{6}$/, 'the authenticator code is 6 digits')
-    .optional(),
-  token: z.string().max(512).optional(),
   /** A session credential from hospital sign-in (README "Hospital single sign-on"), instead of user and password. */
   session: z.string().min(1).max(4096).optional(),
   /** Another route to the same site (e.g. a backup line), tried when the primary fails. */

@@ -10,6 +10,20 @@ import type { CredentialLevel } from './onsite.js';
  */
 export const SIGN_IN_PATH = '/auth/sign-in';
 
+/** What a workstation signs in with at a gateway, for one site or a whole desk (the password is used once, never kept). */
+export const WorkstationSignIn = z.object({
+  role: Role,
+  user: z.string().min(1).max(64).optional(),
+  password: z.string().min(1).max(1024).optional(),
+  /** Authenticator code, when site policy asks for one. */
+  totp: z
+    .string()
+    .regex(/^\d{6}$/, 'the authenticator code is 6 digits')
+    .optional(),
+  /** The site token, where a site requires one. */
+  token: z.string().max(512).optional(),
+});
+
 /** What an account may be allowed to do; `admin` manages accounts and never says hello. */
 export const AccountRole = z.enum(['operator', 'onsite', 'observer', 'admin']);
 export type AccountRole = z.infer<typeof AccountRole>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Patient, SequenceParams } from './scanner.js';
+import { Patient, SequenceParams, type ScannerSnapshot } from './scanner.js';
 
 /**
  * Scanner commands a control holder may send. Each travels inside a `command` message with a
@@ -40,3 +40,24 @@ export type ScannerCommand = z.infer<typeof ScannerCommand>;
 
 export const CommandOutcome = z.enum(['done', 'rejected']);
 export type CommandOutcome = z.infer<typeof CommandOutcome>;
+
+/**
+ * The name of what a command acts on (a library protocol or a queued sequence), from the scanner
+ * state it was given in; null when it names nothing. One rule for the workstation's event log
+ * and its collaboration lines alike.
+ */
+export function commandSubject(command: ScannerCommand, snapshot: ScannerSnapshot | null): string | null {
+  const nameOf = (id: string) => snapshot?.queue.find((s) => s.id === id)?.name ?? null;
+  switch (command.name) {
+    case 'sequence.queue':
+      return snapshot?.library.find((t) => t.id === command.protocolId)?.name ?? null;
+    case 'sequence.remove':
+    case 'sequence.reorder':
+    case 'sequence.edit':
+      return nameOf(command.sequenceId);
+    case 'scan.start':
+      return command.sequenceId ? nameOf(command.sequenceId) : (snapshot?.queue.find((s) => s.status === 'queued')?.name ?? null);
+    default:
+      return null;
+  }
+}

@@ -3,7 +3,7 @@ import type { LinkStatus, Unsubscribe } from './api.js';
 import type { CredentialLevel } from './onsite.js';
 import type { HealthState } from './health.js';
 import type { ScannerState } from './scanner.js';
-import { Role } from './roles.js';
+import { WorkstationSignIn } from './auth.js';
 
 /**
  * The remote technologist's desk: one workstation, several scanners. The workstation keeps one
@@ -37,17 +37,7 @@ const MAX_CONCURRENT_ACQUISITIONS_LIMIT = 3;
 export const MaxConcurrentAcquisitions = z.number().int().min(1).max(MAX_CONCURRENT_ACQUISITIONS_LIMIT);
 
 /** Sign in to every site of the list with one account (accounts are kept per gateway; a site that refuses shows it on its tile). */
-export const DeskConnectRequest = z.object({
-  sites: z.array(SiteEntry).min(1).max(16),
-  role: Role,
-  user: z.string().min(1).max(64).optional(),
-  password: z.string().min(1).max(1024).optional(),
-  totp: z
-    .string()
-    .regex(/^\d{6}$/, 'the authenticator code is 6 digits')
-    .optional(),
-  token: z.string().max(512).optional(),
-});
+export const DeskConnectRequest = WorkstationSignIn.extend({ sites: z.array(SiteEntry).min(1).max(16) });
 export type DeskConnectRequest = z.infer<typeof DeskConnectRequest>;
 
 export type DeskAlarmKind = 'help-call' | 'emergency-stop' | 'operator-loss' | 'link-lost' | 'media-lost';

@@ -1,4 +1,4 @@
-import type { CollabEventBody, ScannerCommand, ScannerSnapshot } from '../../protocol/index.js';
+import { commandSubject, type CollabEventBody, type ScannerSnapshot } from '../../protocol/index.js';
 import type { Activity } from './activity.js';
 
 /**
@@ -22,7 +22,7 @@ export function collabActivity(at: string, seq: number, body: CollabEventBody, s
     }
     case 'proposal': {
       const p = body.proposal;
-      const label = proposalLabel(p.command, snapshot);
+      const label = commandSubject(p.command, snapshot);
       const note = p.answer ? `: ${p.answer.note}` : '';
       return {
         ...base,
@@ -40,19 +40,5 @@ export function collabActivity(at: string, seq: number, body: CollabEventBody, s
     }
     case 'plans':
       return { ...base, level: 'info', text: `contingency plans updated (${body.plans.filter((p) => p.text.trim() !== '').length} written)` };
-  }
-}
-
-/** What a proposed command acts on, by name, from the state when it arrived. */
-function proposalLabel(command: ScannerCommand, snapshot: ScannerSnapshot | null): string | null {
-  switch (command.name) {
-    case 'sequence.queue':
-      return snapshot?.library.find((t) => t.id === command.protocolId)?.name ?? null;
-    case 'sequence.remove':
-    case 'sequence.reorder':
-    case 'sequence.edit':
-      return snapshot?.queue.find((s) => s.id === command.sequenceId)?.name ?? null;
-    default:
-      return null;
   }
 }

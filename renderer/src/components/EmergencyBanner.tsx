@@ -1,7 +1,6 @@
-import { useEffect, useState } from 'react';
 import { appStore, useApp } from '../store/store.js';
 import { formatClock } from '../logic/format.js';
-import { startAlarmTone } from '../../../base/browser/alarm-tone.js';
+import { useAlarmTone } from '../../../base/browser/use-alarm-tone.js';
 import { deskShowsFocusedEmergency } from '../desk/desk-session.js';
 
 /**
@@ -15,16 +14,7 @@ export function EmergencyBanner() {
   // On a desk the alarm bar carries it (with its acknowledgement recorded at the gateway): one alarm, one tone.
   const onDesk = useApp((s) => deskShowsFocusedEmergency(s.desk));
   const active = emergency !== null && emergency.at !== acknowledgedAt && !onDesk;
-  const [sound, setSound] = useState<string>('silent');
-
-  useEffect(() => {
-    if (!active) return;
-    const tone = startAlarmTone(setSound);
-    return () => {
-      tone.stop();
-      setSound('silent');
-    };
-  }, [active, emergency?.at]);
+  const sound = useAlarmTone(active, emergency?.at);
 
   if (!active || !emergency) return null;
   const reason = spokenReason(emergency.reason);

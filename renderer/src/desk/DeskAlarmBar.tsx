@@ -1,7 +1,7 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { appStore, useApp } from '../store/store.js';
 import { formatClock } from '../logic/format.js';
-import { startAlarmTone } from '../../../base/browser/alarm-tone.js';
+import { useAlarmTone } from '../../../base/browser/use-alarm-tone.js';
 import { alarmDetail, pendingAlarms, presentAlarmKind } from './alarms.js';
 import { deskShown } from './desk-session.js';
 
@@ -16,16 +16,7 @@ export function DeskAlarmBar() {
   const seen = useApp((s) => s.seenByObserver);
   const pending = useMemo(() => (deskShown(desk) ? pendingAlarms(desk, seen) : []), [desk, seen]);
   const active = pending.length > 0;
-  const [sound, setSound] = useState<string>('silent');
-
-  useEffect(() => {
-    if (!active) return;
-    const tone = startAlarmTone(setSound);
-    return () => {
-      tone.stop();
-      setSound('silent');
-    };
-  }, [active]);
+  const sound = useAlarmTone(active);
 
   if (!active) return null;
   const emergency = pending.some((p) => presentAlarmKind(p.alarm.kind).tone === 'emergency');

@@ -1,6 +1,5 @@
 import type { LogEntry } from '../../../protocol/api.js';
-import type { ScannerCommand } from '../../../protocol/commands.js';
-import type { ScannerSnapshot } from '../../../protocol/scanner.js';
+import { commandSubject } from '../../../protocol/commands.js';
 
 /**
  * The event log in an MR technologist's words ("Queued T2 TSE axial", "Scan started"), the
@@ -31,21 +30,7 @@ export class CommandLabels {
 }
 
 /** The name of what a command acts on, from the state the technologist saw when giving it. */
-export function commandLabel(command: ScannerCommand, snapshot: ScannerSnapshot | null): string | null {
-  const nameOf = (id: string) => snapshot?.queue.find((s) => s.id === id)?.name ?? null;
-  switch (command.name) {
-    case 'sequence.queue':
-      return snapshot?.library.find((t) => t.id === command.protocolId)?.name ?? null;
-    case 'sequence.remove':
-    case 'sequence.reorder':
-    case 'sequence.edit':
-      return nameOf(command.sequenceId);
-    case 'scan.start':
-      return command.sequenceId ? nameOf(command.sequenceId) : (snapshot?.queue.find((s) => s.status === 'queued')?.name ?? null);
-    default:
-      return null;
-  }
-}
+export const commandLabel = commandSubject;
 
 const with_ = (text: string, label: string) => (label ? `${text} ${label}` : text);
 const colon = (text: string, label: string) => (label ? `${text}: ${label}` : text);
