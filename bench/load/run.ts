@@ -106,6 +106,9 @@ operator.tell('go');
 observers.tell('go');
 console.log(`training class: 1 operator, 1 onsite, ${OBSERVERS} observers, storescu ${RATE}/s of 512x512 MR, ${SECONDS} s; gateway ${gateway.url}; load average at start ${loadavg().map((n) => n.toFixed(1)).join(' ')}`);
 
+// Gateway RSS once a minute: whether it levels off once the event buffer's byte budget is full.
+const gatewayRssByMinute: number[] = [];
+const rssSampler = setInterval(() => gatewayRssByMinute.push(process.memoryUsage().rss), 60_000);
 // storescu: one association per second carrying RATE images.
 let pushed = 0;
 const pushing = setInterval(() => {
@@ -114,6 +117,7 @@ const pushing = setInterval(() => {
 }, 1000);
 await new Promise((r) => setTimeout(r, SECONDS * 1000));
 clearInterval(pushing);
+clearInterval(rssSampler);
 operator.tell('hold'); // no new series; the running one finishes
 await new Promise((r) => setTimeout(r, 20_000)); // the last storescu association and series drain
 operator.tell('stop');
@@ -135,6 +139,7 @@ printTable(['measure', 'value'], [
   ['preview latency slowest observer p50 / p99 ms', `${percentile(slowest.latencies, 50)} / ${percentile(slowest.latencies, 99)}`],
   ['heartbeat RTT p99 ms (all 21 workstations)', percentile(rtts, 99)],
   ['gateway RSS start -> end MB', `${mb(gatewayRssStart)} -> ${mb(gatewayRssEnd)}`],
+  ['gateway RSS each minute MB', gatewayRssByMinute.map(mb).join(' ')],
   ['gateway at end: event buffer held / heap used / array buffers MB', `${mb(gatewayEnd.heldBytes)} / ${mb(gatewayEnd.heapUsed)} / ${mb(gatewayEnd.arrayBuffers)}`],
   ['operator process RSS start -> end MB', `${mb(op.rssStart)} -> ${mb(op.rssEnd)}`],
   [`observers process (${OBSERVERS}) RSS start -> end MB`, `${mb(obs.rssStart)} -> ${mb(obs.rssEnd)}`],
