@@ -85,6 +85,6 @@ const report = {
   cpuSeconds: (cpu.user + cpu.system) / 1e6,
   clients: clients.map((c) => ({ latencies: c.latencies, rtts: c.rtts, images: c.images, refused: c.refused, links: c.links })),
 };
-process.stdout.write(`${JSON.stringify(report)}\n`);
 for (const c of clients) c.core.disconnect();
-process.exit(0);
+// A pipe is written asynchronously: exit only once the (large) report has gone out whole.
+process.stdout.write(`${JSON.stringify(report)}\n`, () => process.exit(0));

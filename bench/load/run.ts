@@ -92,6 +92,12 @@ gateway.publishImage = (header, part10) => {
 };
 const onsite = await OnsiteClient.connect(gateway);
 await onsite.checkIn();
+// The onsite console runs in this process: its test client keeps every frame it receives, which
+// would count in the gateway's RSS as a second copy of every image. This one forgets them.
+const forget = setInterval(() => {
+  onsite.raw.binary.length = 0;
+  onsite.raw.messages.length = 0;
+}, 1000);
 const gatewayRssStart = process.memoryUsage().rss;
 const gatewayCpuStart = process.cpuUsage();
 
@@ -106,6 +112,9 @@ operator.tell('go');
 observers.tell('go');
 console.log(`training class: 1 operator, 1 onsite, ${OBSERVERS} observers, storescu ${RATE}/s of 512x512 MR, ${SECONDS} s; gateway ${gateway.url}; load average at start ${loadavg().map((n) => n.toFixed(1)).join(' ')}`);
 
+// Gateway RSS once a minute: whether it levels off once the event buffer's byte budget is full.
+const gatewayRssByMinute: number[] = [];
+const rssSampler = setInterval(() => gatewayRssByMinute.push(process.memoryUsage().rss), 60_000);
 // storescu: one association per second carrying RATE images.
 let pushed = 0;
 const pushing = setInterval(() => {
@@ -114,6 +123,7 @@ const pushing = setInterval(() => {
 }, 1000);
 await new Promise((r) => setTimeout(r, SECONDS * 1000));
 clearInterval(pushing);
+clearInterval(rssSampler);
 operator.tell('hold'); // no new series; the running one finishes
 await new Promise((r) => setTimeout(r, 20_000)); // the last storescu association and series drain
 operator.tell('stop');
@@ -122,6 +132,10 @@ const [op, obs] = await Promise.all([operator.report, observers.report]);
 const gatewayCpu = process.cpuUsage(gatewayCpuStart);
 const gatewayRssEnd = process.memoryUsage().rss;
 const gatewayEnd = { heldBytes: gateway.events.heldBytes, ...process.memoryUsage() };
+// With node --expose-gc: what is still referenced, as opposed to garbage not yet collected.
+const gc = (globalThis as { gc?: () => void }).gc;
+gc?.();
+const gatewayAfterGc = gc ? process.memoryUsage() : null;
 
 const mb = (n: number) => (n / 1024 / 1024).toFixed(0);
 const operatorClient = op.clients[0]!;
@@ -135,7 +149,9 @@ printTable(['measure', 'value'], [
   ['preview latency slowest observer p50 / p99 ms', `${percentile(slowest.latencies, 50)} / ${percentile(slowest.latencies, 99)}`],
   ['heartbeat RTT p99 ms (all 21 workstations)', percentile(rtts, 99)],
   ['gateway RSS start -> end MB', `${mb(gatewayRssStart)} -> ${mb(gatewayRssEnd)}`],
+  ['gateway RSS each minute MB', gatewayRssByMinute.map(mb).join(' ')],
   ['gateway at end: event buffer held / heap used / array buffers MB', `${mb(gatewayEnd.heldBytes)} / ${mb(gatewayEnd.heapUsed)} / ${mb(gatewayEnd.arrayBuffers)}`],
+  ...(gatewayAfterGc ? [['gateway after a full GC: RSS / array buffers MB', `${mb(gatewayAfterGc.rss)} / ${mb(gatewayAfterGc.arrayBuffers)}`]] : []),
   ['operator process RSS start -> end MB', `${mb(op.rssStart)} -> ${mb(op.rssEnd)}`],
   [`observers process (${OBSERVERS}) RSS start -> end MB`, `${mb(obs.rssStart)} -> ${mb(obs.rssEnd)}`],
   ['CPU s (gateway / operator / observers)', `${((gatewayCpu.user + gatewayCpu.system) / 1e6).toFixed(1)} / ${op.cpuSeconds.toFixed(1)} / ${obs.cpuSeconds.toFixed(1)}`],
@@ -145,6 +161,7 @@ printTable(['measure', 'value'], [
 for (const [i, c] of [...op.clients, ...obs.clients].entries()) {
   if (c.images < published || c.links.length > 2) console.log(`workstation ${i}: ${c.images} images, refused ${JSON.stringify(c.refused)}, link ${c.links.slice(0, 8).join(', ')}${c.links.length > 8 ? ` ... (${c.links.length})` : ''}`);
 }
+clearInterval(forget);
 onsite.close();
 await gateway.close();
 spawnSync('rm', ['-rf', work]);

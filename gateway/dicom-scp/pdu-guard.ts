@@ -148,22 +148,36 @@ export class PduGuard extends EventEmitter {
         if (this.filled === this.pdu.length) this.pduComplete();
         continue;
       }
+      const headerInChunk = this.headerBytes === 0;
       const take = Math.min(PDU_HEADER_LENGTH - this.headerBytes, chunk.length - offset);
       chunk.copy(this.header, this.headerBytes, offset, offset + take);
       this.headerBytes += take;
       offset += take;
       if (this.headerBytes < PDU_HEADER_LENGTH) break;
       this.headerBytes = 0;
-      const refusal = this.check(this.header.readUInt8(0), this.header.readUInt32BE(2));
+      const length = this.header.readUInt32BE(2);
+      const refusal = this.check(this.header.readUInt8(0), length);
       if (refusal) {
         this.close(refusal.pdu, refusal);
         return;
       }
-      if (this.filled === this.pdu!.length) this.pduComplete();
+      if (headerInChunk && chunk.length - offset >= length) {
+        // The whole PDU is in this chunk: handed on as a view of it, not copied.
+        this.pdu = chunk.subarray(offset - PDU_HEADER_LENGTH, offset + length);
+        offset += length;
+        this.pduComplete();
+        continue;
+      }
+      // Only now, with the length checked, is room made for the PDU: dcmjs-dimse then gets each
+      // PDU whole, in one piece, instead of re-joining its buffer on every chunk.
+      this.pdu = Buffer.allocUnsafe(PDU_HEADER_LENGTH + length);
+      this.header.copy(this.pdu, 0);
+      this.filled = PDU_HEADER_LENGTH;
+      if (this.filled === this.pdu.length) this.pduComplete();
     }
   }
 
-  /** Checks one PDU header; on success room for the whole PDU is made and its header copied in. */
+  /** Checks one PDU header: a refusal, or null when the PDU may be received. */
   private check(type: number, length: number): (GuardRefusal & { pdu: Buffer }) | null {
     const first = this.pdus === 0;
     if (!KNOWN_TYPES.has(type)) {
@@ -194,11 +208,6 @@ export class PduGuard extends EventEmitter {
     }
     this.pdus++;
     this.currentType = type;
-    // Only now, with the length checked, is room made for the PDU: dcmjs-dimse then gets each
-    // PDU whole, in one piece, instead of re-joining its buffer on every chunk.
-    this.pdu = Buffer.allocUnsafe(PDU_HEADER_LENGTH + length);
-    this.header.copy(this.pdu, 0);
-    this.filled = PDU_HEADER_LENGTH;
     return null;
   }
 
