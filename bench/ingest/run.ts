@@ -42,7 +42,7 @@ function ensureImages(): string {
   const frames = makePhantomFrames({ rows: ROWS, columns: COLUMNS, frames: DISTINCT_PIXELS });
   const frameBytes = ROWS * COLUMNS * 2;
   for (let i = 0; i < IMAGES; i++) {
-    const pixels = frames.subarray((i % DISTINCT_PIXELS) * frameBytes, (i % DISTINCT_PIXELS + 1) * frameBytes);
+    const pixels = frames.subarray((i % DISTINCT_PIXELS) * frameBytes, ((i % DISTINCT_PIXELS) + 1) * frameBytes);
     const part10 = writePart10({
       transferSyntaxUid: TransferSyntax.ExplicitVRLittleEndian,
       elements: [
@@ -110,9 +110,15 @@ const receivers: Receiver[] = [
     name: 'larmor gateway',
     start: (port, scratch) => {
       // The gateway starts only with an account someone could sign in with.
-      const added = spawnSync(process.execPath, [join(ROOT, 'bin/larmor.js'), 'gateway', 'users', 'add', 'bench.operator', '--roles', 'operator', '--data-dir', scratch], { input: 'bench password of some length\n', encoding: 'utf8' });
+      const added = spawnSync(
+        process.execPath,
+        [join(ROOT, 'bin/larmor.js'), 'gateway', 'users', 'add', 'bench.operator', '--roles', 'operator', '--data-dir', scratch],
+        { input: 'bench password of some length\n', encoding: 'utf8' },
+      );
       if (added.status !== 0) throw new Error(`larmor gateway users add failed: ${added.stderr}`);
-      return spawn(process.execPath, [join(ROOT, 'bin/larmor.js'), 'gateway', '--port', '0', '--dicom-port', String(port), '--data-dir', scratch], { stdio: 'ignore' });
+      return spawn(process.execPath, [join(ROOT, 'bin/larmor.js'), 'gateway', '--port', '0', '--dicom-port', String(port), '--data-dir', scratch], {
+        stdio: 'ignore',
+      });
     },
   },
   {
@@ -165,12 +171,23 @@ async function main(): Promise<void> {
       }
     }
   }
-  console.log(`DICOM ingest: ${IMAGES} MR images ${ROWS}x${COLUMNS} 16-bit (${(bytes / 1e6).toFixed(0)} MB of pixels), storescu, one association, median of ${ROUNDS} rounds`);
+  console.log(
+    `DICOM ingest: ${IMAGES} MR images ${ROWS}x${COLUMNS} 16-bit (${(bytes / 1e6).toFixed(0)} MB of pixels), storescu, one association, median of ${ROUNDS} rounds`,
+  );
   printTable(
     ['receiver', 'seconds', 'images/s', 'MB/s', 'all rounds (s)'],
     receivers.map((r) => {
       const t = median(times.get(r.name)!);
-      return [r.name, t, IMAGES / t, bytes / 1e6 / t, times.get(r.name)!.map((s) => s.toFixed(2)).join(' ')];
+      return [
+        r.name,
+        t,
+        IMAGES / t,
+        bytes / 1e6 / t,
+        times
+          .get(r.name)!
+          .map((s) => s.toFixed(2))
+          .join(' '),
+      ];
     }),
   );
 }

@@ -13,7 +13,9 @@ import { attachImageIntake } from '../../main/images/image-intake.js';
 import { PATIENT } from '../../tests/helpers/gateway.js';
 import { testLogin } from '../../tests/helpers/accounts.js';
 
-const { values } = parseArgs({ options: { url: { type: 'string' }, role: { type: 'string' }, count: { type: 'string', default: '1' }, workers: { type: 'string', default: '1' } } });
+const { values } = parseArgs({
+  options: { url: { type: 'string' }, role: { type: 'string' }, count: { type: 'string', default: '1' }, workers: { type: 'string', default: '1' } },
+});
 const role = values.role === 'operator' ? 'operator' : 'observer';
 const count = Number(values.count);
 

@@ -24,7 +24,14 @@ import { TEST_SCRYPT, ensureTestAccount, registerTestGateway } from '../../tests
 import { makePhantomFrames } from '../rle/mr-phantom.js';
 import { percentile, printTable } from '../lib/stats.js';
 
-const { values } = parseArgs({ options: { minutes: { type: 'string', default: '10' }, observers: { type: 'string', default: '20' }, rate: { type: 'string', default: '20' }, 'observer-workers': { type: 'string', default: '1' } } });
+const { values } = parseArgs({
+  options: {
+    minutes: { type: 'string', default: '10' },
+    observers: { type: 'string', default: '20' },
+    rate: { type: 'string', default: '20' },
+    'observer-workers': { type: 'string', default: '1' },
+  },
+});
 const SECONDS = Math.round(Number(values.minutes) * 60);
 const OBSERVERS = Number(values.observers);
 const RATE = Number(values.rate);
@@ -38,25 +45,28 @@ function mrFiles(): string[] {
   const files: string[] = [];
   for (let i = 0; i < RATE; i++) {
     const path = join(dir, `mr${i}.dcm`);
-    writeFileSync(path, writePart10({
-      transferSyntaxUid: TransferSyntax.ExplicitVRLittleEndian,
-      elements: [
-        { tag: Tag.SOPClassUID, vr: 'UI', value: '1.2.840.10008.5.1.4.1.1.4' },
-        { tag: Tag.SOPInstanceUID, vr: 'UI', value: `2.25.77${i + 1}` },
-        { tag: 0x0020000d, vr: 'UI', value: '2.25.770' },
-        { tag: 0x0020000e, vr: 'UI', value: '2.25.771' },
-        { tag: 0x00200013, vr: 'IS', value: String(i + 1) },
-        { tag: Tag.SamplesPerPixel, vr: 'US', value: 1 },
-        { tag: Tag.PhotometricInterpretation, vr: 'CS', value: 'MONOCHROME2' },
-        { tag: Tag.Rows, vr: 'US', value: 512 },
-        { tag: Tag.Columns, vr: 'US', value: 512 },
-        { tag: Tag.BitsAllocated, vr: 'US', value: 16 },
-        { tag: Tag.BitsStored, vr: 'US', value: 12 },
-        { tag: Tag.HighBit, vr: 'US', value: 11 },
-        { tag: Tag.PixelRepresentation, vr: 'US', value: 0 },
-        { tag: Tag.PixelData, vr: 'OW', value: frames.subarray(i * 512 * 512 * 2, (i + 1) * 512 * 512 * 2) },
-      ],
-    }));
+    writeFileSync(
+      path,
+      writePart10({
+        transferSyntaxUid: TransferSyntax.ExplicitVRLittleEndian,
+        elements: [
+          { tag: Tag.SOPClassUID, vr: 'UI', value: '1.2.840.10008.5.1.4.1.1.4' },
+          { tag: Tag.SOPInstanceUID, vr: 'UI', value: `2.25.77${i + 1}` },
+          { tag: 0x0020000d, vr: 'UI', value: '2.25.770' },
+          { tag: 0x0020000e, vr: 'UI', value: '2.25.771' },
+          { tag: 0x00200013, vr: 'IS', value: String(i + 1) },
+          { tag: Tag.SamplesPerPixel, vr: 'US', value: 1 },
+          { tag: Tag.PhotometricInterpretation, vr: 'CS', value: 'MONOCHROME2' },
+          { tag: Tag.Rows, vr: 'US', value: 512 },
+          { tag: Tag.Columns, vr: 'US', value: 512 },
+          { tag: Tag.BitsAllocated, vr: 'US', value: 16 },
+          { tag: Tag.BitsStored, vr: 'US', value: 12 },
+          { tag: Tag.HighBit, vr: 'US', value: 11 },
+          { tag: Tag.PixelRepresentation, vr: 'US', value: 0 },
+          { tag: Tag.PixelData, vr: 'OW', value: frames.subarray(i * 512 * 512 * 2, (i + 1) * 512 * 512 * 2) },
+        ],
+      }),
+    );
     files.push(path);
   }
   return files;
@@ -70,17 +80,36 @@ interface ClientReport {
   clients: { latencies: number[]; rtts: number[]; images: number; refused: Record<string, number>; links: string[] }[];
 }
 
-function startClients(url: string, role: 'operator' | 'observer', count: number, workers = 1): { ready: Promise<void>; report: Promise<ClientReport>; tell(word: string): void } {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'clients.ts'), '--url', url, '--role', role, '--count', String(count), '--workers', String(workers)], { stdio: ['pipe', 'pipe', 'inherit'] });
+function startClients(
+  url: string,
+  role: 'operator' | 'observer',
+  count: number,
+  workers = 1,
+): { ready: Promise<void>; report: Promise<ClientReport>; tell(word: string): void } {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'clients.ts'), '--url', url, '--role', role, '--count', String(count), '--workers', String(workers)],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   const lines = createInterface({ input: child.stdout! });
   let onReady!: () => void;
   const ready = new Promise<void>((resolve) => (onReady = resolve));
-  const report = new Promise<ClientReport>((resolve) => lines.on('line', (line) => (line === 'ready' ? onReady() : line.startsWith('{') && resolve(JSON.parse(line)))));
+  const report = new Promise<ClientReport>((resolve) =>
+    lines.on('line', (line) => (line === 'ready' ? onReady() : line.startsWith('{') && resolve(JSON.parse(line)))),
+  );
   return { ready, report, tell: (word) => child.stdin!.write(`${word}\n`) };
 }
 
 const files = mrFiles();
-const gateway = await Gateway.start({ port: 0, dataFile: join(work, 'gateway.sqlite'), timeScale: 5, autoGrantControl: true, requireChecklist: false, dicom: { port: 0 }, scrypt: TEST_SCRYPT });
+const gateway = await Gateway.start({
+  port: 0,
+  dataFile: join(work, 'gateway.sqlite'),
+  timeScale: 5,
+  autoGrantControl: true,
+  requireChecklist: false,
+  dicom: { port: 0 },
+  scrypt: TEST_SCRYPT,
+});
 // Everyone signs in (bench/load/clients.ts uses the test accounts' login).
 registerTestGateway(gateway);
 for (const name of ['Onsite Tech', 'Remote Tech', ...Array.from({ length: OBSERVERS }, (_, i) => `Observer ${i + 1}`)]) await ensureTestAccount(gateway, name);
@@ -110,7 +139,11 @@ await observers.ready;
 published = 0;
 operator.tell('go');
 observers.tell('go');
-console.log(`training class: 1 operator, 1 onsite, ${OBSERVERS} observers, storescu ${RATE}/s of 512x512 MR, ${SECONDS} s; gateway ${gateway.url}; load average at start ${loadavg().map((n) => n.toFixed(1)).join(' ')}`);
+console.log(
+  `training class: 1 operator, 1 onsite, ${OBSERVERS} observers, storescu ${RATE}/s of 512x512 MR, ${SECONDS} s; gateway ${gateway.url}; load average at start ${loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' ')}`,
+);
 
 // Gateway RSS once a minute: whether it levels off once the event buffer's byte budget is full.
 const gatewayRssByMinute: number[] = [];
@@ -143,23 +176,42 @@ const observerP99 = obs.clients.map((c) => ({ c, p99: percentile(c.latencies, 99
 const slowest = observerP99.reduce((a, b) => (b.p99 > a.p99 ? b : a), { c: { latencies: [] as number[] }, p99: -Infinity }).c;
 const rtts = [...op.clients, ...obs.clients].flatMap((c) => c.rtts);
 const lost = [...op.clients, ...obs.clients].map((c) => published - c.images);
-console.log(`\nimages published by the gateway: ${published} (storescu delivered ${pushed}); node ${process.version}; ${new Date().toISOString()}; load average ${loadavg().map((n) => n.toFixed(1)).join(' ')}\n`);
-printTable(['measure', 'value'], [
-  ['preview latency operator p50 / p99 ms', `${percentile(operatorClient.latencies, 50)} / ${percentile(operatorClient.latencies, 99)}`],
-  ['preview latency slowest observer p50 / p99 ms', `${percentile(slowest.latencies, 50)} / ${percentile(slowest.latencies, 99)}`],
-  ['heartbeat RTT p99 ms (all 21 workstations)', percentile(rtts, 99)],
-  ['gateway RSS start -> end MB', `${mb(gatewayRssStart)} -> ${mb(gatewayRssEnd)}`],
-  ['gateway RSS each minute MB', gatewayRssByMinute.map(mb).join(' ')],
-  ['gateway at end: event buffer held / heap used / array buffers MB', `${mb(gatewayEnd.heldBytes)} / ${mb(gatewayEnd.heapUsed)} / ${mb(gatewayEnd.arrayBuffers)}`],
-  ...(gatewayAfterGc ? [['gateway after a full GC: RSS / array buffers MB', `${mb(gatewayAfterGc.rss)} / ${mb(gatewayAfterGc.arrayBuffers)}`]] : []),
-  ['operator process RSS start -> end MB', `${mb(op.rssStart)} -> ${mb(op.rssEnd)}`],
-  [`observers process (${OBSERVERS}) RSS start -> end MB`, `${mb(obs.rssStart)} -> ${mb(obs.rssEnd)}`],
-  ['CPU s (gateway / operator / observers)', `${((gatewayCpu.user + gatewayCpu.system) / 1e6).toFixed(1)} / ${op.cpuSeconds.toFixed(1)} / ${obs.cpuSeconds.toFixed(1)}`],
-  ['images lost (max over workstations)', Math.max(...lost)],
-  ['images taken: operator / observers min-max', `${operatorClient.images} / ${OBSERVERS === 0 ? '-' : `${Math.min(...obs.clients.map((c) => c.images))}-${Math.max(...obs.clients.map((c) => c.images))}`}`],
-]);
+console.log(
+  `\nimages published by the gateway: ${published} (storescu delivered ${pushed}); node ${process.version}; ${new Date().toISOString()}; load average ${loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' ')}\n`,
+);
+printTable(
+  ['measure', 'value'],
+  [
+    ['preview latency operator p50 / p99 ms', `${percentile(operatorClient.latencies, 50)} / ${percentile(operatorClient.latencies, 99)}`],
+    ['preview latency slowest observer p50 / p99 ms', `${percentile(slowest.latencies, 50)} / ${percentile(slowest.latencies, 99)}`],
+    ['heartbeat RTT p99 ms (all 21 workstations)', percentile(rtts, 99)],
+    ['gateway RSS start -> end MB', `${mb(gatewayRssStart)} -> ${mb(gatewayRssEnd)}`],
+    ['gateway RSS each minute MB', gatewayRssByMinute.map(mb).join(' ')],
+    [
+      'gateway at end: event buffer held / heap used / array buffers MB',
+      `${mb(gatewayEnd.heldBytes)} / ${mb(gatewayEnd.heapUsed)} / ${mb(gatewayEnd.arrayBuffers)}`,
+    ],
+    ...(gatewayAfterGc ? [['gateway after a full GC: RSS / array buffers MB', `${mb(gatewayAfterGc.rss)} / ${mb(gatewayAfterGc.arrayBuffers)}`]] : []),
+    ['operator process RSS start -> end MB', `${mb(op.rssStart)} -> ${mb(op.rssEnd)}`],
+    [`observers process (${OBSERVERS}) RSS start -> end MB`, `${mb(obs.rssStart)} -> ${mb(obs.rssEnd)}`],
+    [
+      'CPU s (gateway / operator / observers)',
+      `${((gatewayCpu.user + gatewayCpu.system) / 1e6).toFixed(1)} / ${op.cpuSeconds.toFixed(1)} / ${obs.cpuSeconds.toFixed(1)}`,
+    ],
+    ['images lost (max over workstations)', Math.max(...lost)],
+    [
+      'images taken: operator / observers min-max',
+      `${operatorClient.images} / ${OBSERVERS === 0 ? '-' : `${Math.min(...obs.clients.map((c) => c.images))}-${Math.max(...obs.clients.map((c) => c.images))}`}`,
+    ],
+  ],
+);
 for (const [i, c] of [...op.clients, ...obs.clients].entries()) {
-  if (c.images < published || c.links.length > 2) console.log(`workstation ${i}: ${c.images} images, refused ${JSON.stringify(c.refused)}, link ${c.links.slice(0, 8).join(', ')}${c.links.length > 8 ? ` ... (${c.links.length})` : ''}`);
+  if (c.images < published || c.links.length > 2)
+    console.log(
+      `workstation ${i}: ${c.images} images, refused ${JSON.stringify(c.refused)}, link ${c.links.slice(0, 8).join(', ')}${c.links.length > 8 ? ` ... (${c.links.length})` : ''}`,
+    );
 }
 clearInterval(forget);
 onsite.close();

@@ -44,14 +44,18 @@ export function readCommand(bytes: Uint8Array): DimseCommand {
   let dataSetType: number | null = null;
   let sopClass = '';
   let sopInstance = '';
-  for (let pos = 0; pos < bytes.length; ) {
+  for (let pos = 0; pos < bytes.length;) {
     if (pos + 8 > bytes.length) throw new MalformedCommand(`command set ends inside an element header at byte ${pos}`);
     const group = view.getUint16(pos, true);
     const element = view.getUint16(pos + 2, true);
     const length = view.getUint32(pos + 4, true);
     const start = pos + 8;
-    if (group !== 0x0000) throw new MalformedCommand(`command set holds element (${group.toString(16).padStart(4, '0')},${element.toString(16).padStart(4, '0')}) outside group 0000`);
-    if (start + length > bytes.length) throw new MalformedCommand(`element (0000,${element.toString(16).padStart(4, '0')}) of ${length} bytes runs past the command set`);
+    if (group !== 0x0000)
+      throw new MalformedCommand(
+        `command set holds element (${group.toString(16).padStart(4, '0')},${element.toString(16).padStart(4, '0')}) outside group 0000`,
+      );
+    if (start + length > bytes.length)
+      throw new MalformedCommand(`element (0000,${element.toString(16).padStart(4, '0')}) of ${length} bytes runs past the command set`);
     const value = bytes.subarray(start, start + length);
     const us = () => {
       if (length !== 2) throw new MalformedCommand(`element (0000,${element.toString(16).padStart(4, '0')}) is US but ${length} bytes long`);
@@ -64,7 +68,8 @@ export function readCommand(bytes: Uint8Array): DimseCommand {
     else if (element === 0x1000) sopInstance = text(value);
     pos = start + length;
   }
-  if (commandField === null || messageId === null || dataSetType === null) throw new MalformedCommand('command set lacks Command Field, Message ID or Command Data Set Type');
+  if (commandField === null || messageId === null || dataSetType === null)
+    throw new MalformedCommand('command set lacks Command Field, Message ID or Command Data Set Type');
   return { commandField, messageId, hasDataSet: dataSetType !== NO_DATA_SET, affectedSopClassUid: sopClass, affectedSopInstanceUid: sopInstance };
 }
 

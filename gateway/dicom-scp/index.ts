@@ -50,12 +50,10 @@ import { PduGuard, type PduLimits } from './pdu-guard.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { AllowRule } from './calling-ae-allow-list.js';
 
-export { examineReceivedObject, StoreStatus, cleanAeTitle, type ReceivedImage, type ReceivedObject, type Verdict } from './received-object.js';
+export { examineReceivedObject, StoreStatus, type ReceivedImage } from './received-object.js';
 export { safeFileName } from './safe-file-name.js';
-export { wrapAsPart10 } from './file-meta.js';
 export type { RejectedObject } from './storage-scp.js';
-export { parseAllowList, isCallingAeAllowed, type AllowRule } from './calling-ae-allow-list.js';
-export type { PduLimits } from './pdu-guard.js';
+export { parseAllowList } from './calling-ae-allow-list.js';
 
 export interface StoredImage extends ReceivedImage {
   /** Where the image was written, when `storeDirectory` was given. */
@@ -84,8 +82,8 @@ export interface StorageScpOptions {
  * 1 MiB for any PDU: an A-ASSOCIATE-RQ proposing every storage class with many transfer syntaxes
  * is well under 100 KiB. ARTIM 30 s, as DCMTK's default ACSE timeout; 60 s of silence aborts.
  */
-export const DEFAULT_PDU_LIMITS: PduLimits = { maxPduLength: 256 * 1024, hardCapBytes: 1024 * 1024, artimMs: 30_000, idleMs: 60_000 };
-export const DEFAULT_MAX_ASSOCIATIONS = 8;
+const DEFAULT_PDU_LIMITS: PduLimits = { maxPduLength: 256 * 1024, hardCapBytes: 1024 * 1024, artimMs: 30_000, idleMs: 60_000 };
+const DEFAULT_MAX_ASSOCIATIONS = 8;
 
 const CONNECTION_LEVEL: ReadonlySet<string> = new Set([
   ErrorCode.DICOM_PDU_TOO_LARGE,
@@ -172,13 +170,23 @@ export async function startStorageScp(opts: StorageScpOptions): Promise<StorageS
   };
   const server: Server = opts.tls
     ? createTlsServer(
-        { cert: opts.tls.cert, key: opts.tls.key, ...(opts.tls.ca ? { ca: opts.tls.ca, requestCert: true, rejectUnauthorized: true } : {}), minVersion: 'TLSv1.2' },
+        {
+          cert: opts.tls.cert,
+          key: opts.tls.key,
+          ...(opts.tls.ca ? { ca: opts.tls.ca, requestCert: true, rejectUnauthorized: true } : {}),
+          minVersion: 'TLSv1.2',
+        },
         accept,
       )
     : createServer(accept);
   // A failed TLS handshake concerns that peer only.
   server.on('tlsClientError', (err: Error, socket: Socket) => {
-    reject({ code: ErrorCode.DICOM_TLS_HANDSHAKE, message: `TLS handshake with ${socket.remoteAddress ?? 'a peer'} failed: ${err.message}`, callingAeTitle: '', sopInstanceUid: null });
+    reject({
+      code: ErrorCode.DICOM_TLS_HANDSHAKE,
+      message: `TLS handshake with ${socket.remoteAddress ?? 'a peer'} failed: ${err.message}`,
+      callingAeTitle: '',
+      sopInstanceUid: null,
+    });
     socket.destroy();
   });
 

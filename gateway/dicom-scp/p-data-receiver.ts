@@ -124,7 +124,13 @@ export class PDataReceiver {
   private complete(message: Message, context: AcceptedContext): void {
     this.message = null;
     const command = message.command!;
-    const request: StoreRequest = { command, transferSyntaxUid: context.transferSyntaxUid, dataset: message.dataset, bytes: message.datasetBytes, overflow: message.overflow };
+    const request: StoreRequest = {
+      command,
+      transferSyntaxUid: context.transferSyntaxUid,
+      dataset: message.dataset,
+      bytes: message.datasetBytes,
+      overflow: message.overflow,
+    };
     this.answering = this.answering.then(async () => {
       const outcome = await this.outcomeOf(request);
       if (this.failed) return;

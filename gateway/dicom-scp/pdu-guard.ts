@@ -181,10 +181,18 @@ export class PduGuard extends EventEmitter {
   private check(type: number, length: number): (GuardRefusal & { pdu: Buffer }) | null {
     const first = this.pdus === 0;
     if (!KNOWN_TYPES.has(type)) {
-      return { pdu: abort(AbortSource.ServiceProvider, AbortReason.UnrecognizedPdu), code: ErrorCode.DICOM_UNKNOWN_PDU, message: `PDU type 0x${type.toString(16).padStart(2, '0')} is not defined by PS3.8 9.3.1` };
+      return {
+        pdu: abort(AbortSource.ServiceProvider, AbortReason.UnrecognizedPdu),
+        code: ErrorCode.DICOM_UNKNOWN_PDU,
+        message: `PDU type 0x${type.toString(16).padStart(2, '0')} is not defined by PS3.8 9.3.1`,
+      };
     }
     if (first && type !== PduType.AssociateRq) {
-      return { pdu: abort(AbortSource.ServiceProvider, AbortReason.UnexpectedPdu), code: ErrorCode.DICOM_UNEXPECTED_PDU, message: `PDU type 0x${type.toString(16).padStart(2, '0')} before any A-ASSOCIATE-RQ` };
+      return {
+        pdu: abort(AbortSource.ServiceProvider, AbortReason.UnexpectedPdu),
+        code: ErrorCode.DICOM_UNEXPECTED_PDU,
+        message: `PDU type 0x${type.toString(16).padStart(2, '0')} before any A-ASSOCIATE-RQ`,
+      };
     }
     if (first && this.busy) {
       return {
@@ -196,7 +204,11 @@ export class PduGuard extends EventEmitter {
     if (length > this.limits.hardCapBytes) {
       const message = `PDU type 0x${type.toString(16).padStart(2, '0')} declares ${length} bytes, over the ${this.limits.hardCapBytes}-byte cap`;
       return first
-        ? { pdu: associateReject(RejectResult.Permanent, RejectSource.ServiceProviderPresentation, RejectReason.LocalLimitExceeded), code: ErrorCode.DICOM_PDU_TOO_LARGE, message }
+        ? {
+            pdu: associateReject(RejectResult.Permanent, RejectSource.ServiceProviderPresentation, RejectReason.LocalLimitExceeded),
+            code: ErrorCode.DICOM_PDU_TOO_LARGE,
+            message,
+          }
         : { pdu: abort(AbortSource.ServiceProvider, AbortReason.InvalidPduParameterValue), code: ErrorCode.DICOM_PDU_TOO_LARGE, message };
     }
     if (type === PduType.PDataTf && length > this.limits.maxPduLength) {

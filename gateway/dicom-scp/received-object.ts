@@ -59,21 +59,25 @@ export interface ReceivedImage {
   patient: { id: string | null; name: string | null };
 }
 
-export type Verdict =
-  | { ok: true; image: ReceivedImage }
-  | { ok: false; code: string; message: string; status: number };
+export type Verdict = { ok: true; image: ReceivedImage } | { ok: false; code: string; message: string; status: number };
 
 function refuse(code: string, message: string, status: number): Verdict {
   return { ok: false, code, message, status };
 }
 
 /** AE titles are at most 16 characters of the default repertoire, no backslash (PS3.5 6.2). */
-export function cleanAeTitle(title: string): string {
-  return title.replace(/[^\x20-\x5b\x5d-\x7e]/g, '').trim().slice(0, 16);
+function cleanAeTitle(title: string): string {
+  return title
+    .replace(/[^\x20-\x5b\x5d-\x7e]/g, '')
+    .trim()
+    .slice(0, 16);
 }
 
 export function examineReceivedObject(obj: ReceivedObject): Verdict {
-  for (const [name, uid] of [['SOP Class UID', obj.sopClassUid], ['SOP Instance UID', obj.sopInstanceUid]] as const) {
+  for (const [name, uid] of [
+    ['SOP Class UID', obj.sopClassUid],
+    ['SOP Instance UID', obj.sopInstanceUid],
+  ] as const) {
     if (!isValidUid(uid)) {
       return refuse(ErrorCode.DICOM_INVALID_UID, `the C-STORE command's ${name} "${uid.slice(0, 80)}" is not a valid UID`, StoreStatus.CannotUnderstand);
     }

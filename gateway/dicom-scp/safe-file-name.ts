@@ -9,8 +9,6 @@ import { createHash } from 'node:crypto';
 import { isValidUid } from '../../base/node/uids.js';
 
 export function safeFileName(sopInstanceUid: string, extension = '.dcm'): string {
-  const stem = isValidUid(sopInstanceUid)
-    ? sopInstanceUid
-    : `x-${createHash('sha256').update(sopInstanceUid, 'utf8').digest('hex')}`;
+  const stem = isValidUid(sopInstanceUid) ? sopInstanceUid : `x-${createHash('sha256').update(sopInstanceUid, 'utf8').digest('hex')}`;
   return `${stem}${extension}`;
 }

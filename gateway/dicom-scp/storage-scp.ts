@@ -34,7 +34,7 @@ type DimseAssociation = Parameters<InstanceType<typeof Scp>['associationRequeste
 // dcmjs-dimse logs every PDU at info level by default; the gateway reports what matters itself.
 log.setLevel('silent');
 
-export const STORAGE_SOP_CLASS_ROOT = '1.2.840.10008.5.1.4.1.1.';
+const STORAGE_SOP_CLASS_ROOT = '1.2.840.10008.5.1.4.1.1.';
 
 /**
  * The image registry's transfer syntaxes in its order of preference, except Explicit VR Big
@@ -65,7 +65,7 @@ export interface ScpContext {
   reject(error: RejectedObject): void;
 }
 
-export function chooseTransferSyntax(proposed: readonly string[]): string | undefined {
+function chooseTransferSyntax(proposed: readonly string[]): string | undefined {
   return PREFERRED_TRANSFER_SYNTAXES.find((ts) => proposed.includes(ts));
 }
 

@@ -1,4 +1,12 @@
-import type { ExamCatalogue, ExamSeriesStatus, ImageFetchRequest, ImageFrameHeader, SeriesCatalogueEntry, SeriesThumbnail, SequenceStatus } from '../../protocol/index.js';
+import type {
+  ExamCatalogue,
+  ExamSeriesStatus,
+  ImageFetchRequest,
+  ImageFrameHeader,
+  SeriesCatalogueEntry,
+  SeriesThumbnail,
+  SequenceStatus,
+} from '../../protocol/index.js';
 import { readPart10 } from '../../native-bridge/dicom/index.js';
 import { makeSeriesThumbnail } from './series-thumbnail.js';
 
@@ -206,7 +214,10 @@ function describeSeries(part10: Uint8Array): { number: number | null; descriptio
   try {
     const ds = readPart10(part10).dataset;
     const number = Number(ds.string(0x00200011));
-    return { number: Number.isInteger(number) && ds.string(0x00200011) !== undefined && ds.string(0x00200011) !== '' ? number : null, description: ds.string(0x0008103e) ?? '' };
+    return {
+      number: Number.isInteger(number) && ds.string(0x00200011) !== undefined && ds.string(0x00200011) !== '' ? number : null,
+      description: ds.string(0x0008103e) ?? '',
+    };
   } catch {
     return { number: null, description: '' };
   }

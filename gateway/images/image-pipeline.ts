@@ -1,6 +1,25 @@
 import { codeOf, ErrorCode, LarmorError } from '../../protocol/index.js';
-import { Tag, TransferSyntax, datasetToElements, encapsulateFrames, imageInfo, pixelDataFrames, readPart10, writePart10, type DicomElement, type DicomFile, type ImageInfo } from '../../native-bridge/dicom/index.js';
-import { DEFAULT_IMAGE_LIMITS, checkImageLimits, imageCodecs as defaultCodecs, requirePixelData, type ImageCodecs, type ImageLimits } from '../../native-bridge/index.js';
+import {
+  Tag,
+  TransferSyntax,
+  datasetToElements,
+  encapsulateFrames,
+  imageInfo,
+  pixelDataFrames,
+  readPart10,
+  writePart10,
+  type DicomElement,
+  type DicomFile,
+  type ImageInfo,
+} from '../../native-bridge/dicom/index.js';
+import {
+  DEFAULT_IMAGE_LIMITS,
+  checkImageLimits,
+  imageCodecs as defaultCodecs,
+  requirePixelData,
+  type ImageCodecs,
+  type ImageLimits,
+} from '../../native-bridge/index.js';
 
 export type ImageSource = 'simulator' | 'c-store';
 
@@ -12,9 +31,7 @@ export interface ImageSink {
   notice(level: 'info' | 'warning' | 'alarm', text: string): void;
 }
 
-export type PipelineResult =
-  | { ok: true; transferSyntaxUid: string; bytesIn: number; bytesOut: number }
-  | { ok: false; code: string; message: string };
+export type PipelineResult = { ok: true; transferSyntaxUid: string; bytesIn: number; bytesOut: number } | { ok: false; code: string; message: string };
 
 export interface ImagePipelineOptions {
   /** Decoded-size caps checked from the attributes before anything is decoded or encoded. */
@@ -34,7 +51,11 @@ export class ImagePipeline {
   private readonly codecs: ImageCodecs;
   private readonly limits: ImageLimits;
 
-  constructor(private readonly sink: ImageSink, codecs: ImageCodecs = defaultCodecs, options: ImagePipelineOptions = {}) {
+  constructor(
+    private readonly sink: ImageSink,
+    codecs: ImageCodecs = defaultCodecs,
+    options: ImagePipelineOptions = {},
+  ) {
     this.codecs = codecs;
     this.limits = options.limits ?? DEFAULT_IMAGE_LIMITS;
   }

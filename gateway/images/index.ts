@@ -31,7 +31,12 @@ export interface Imaging {
  * Images into the gateway: the simulator's slices and, when asked for, a DICOM Storage SCP for
  * a real scanner (or DCMTK storescu), both through one pipeline to every workstation.
  */
-export async function attachImaging(gateway: Gateway, dicom: DicomReceiverOptions | undefined, log: (line: string) => void, limits?: ImageLimits): Promise<Imaging> {
+export async function attachImaging(
+  gateway: Gateway,
+  dicom: DicomReceiverOptions | undefined,
+  log: (line: string) => void,
+  limits?: ImageLimits,
+): Promise<Imaging> {
   const pipeline = new ImagePipeline(gateway, undefined, { limits });
   const ingestLog = new IngestLog(log);
   const ingest = new IngestQueue<ReceivedImage>((image) => {
@@ -49,11 +54,23 @@ export async function attachImaging(gateway: Gateway, dicom: DicomReceiverOption
         ...(dicom.tls ? { tls: dicom.tls } : {}),
         ...(dicom.maxAssociations !== undefined ? { maxAssociations: dicom.maxAssociations } : {}),
         ...(dicom.limits ? { limits: dicom.limits } : {}),
-        admit: patientAdmission(() => gateway.scanner.core().exam?.patient ?? null, dicom.patientMismatch ?? 'warn', (mismatch) => {
-          gateway.store.audit({ sessionId: null, actor: mismatch.image.callingAeTitle || null, role: 'dicom-peer', action: 'c-store', decision: 'warned', code: mismatch.code, detail: { sopInstanceUid: mismatch.image.sopInstanceUid, message: mismatch.message } });
-          gateway.notice('warning', `DICOM image of another patient shown anyway: ${mismatch.code}: ${mismatch.message}`);
-          log(`C-STORE from ${mismatch.image.callingAeTitle}: ${mismatch.code} ${mismatch.message} (policy warn)`);
-        }),
+        admit: patientAdmission(
+          () => gateway.scanner.core().exam?.patient ?? null,
+          dicom.patientMismatch ?? 'warn',
+          (mismatch) => {
+            gateway.store.audit({
+              sessionId: null,
+              actor: mismatch.image.callingAeTitle || null,
+              role: 'dicom-peer',
+              action: 'c-store',
+              decision: 'warned',
+              code: mismatch.code,
+              detail: { sopInstanceUid: mismatch.image.sopInstanceUid, message: mismatch.message },
+            });
+            gateway.notice('warning', `DICOM image of another patient shown anyway: ${mismatch.code}: ${mismatch.message}`);
+            log(`C-STORE from ${mismatch.image.callingAeTitle}: ${mismatch.code} ${mismatch.message} (policy warn)`);
+          },
+        ),
         // Answered once checked and admitted; the pipeline takes it from the queue (ingest-queue.ts).
         onImage: (image) => ingest.add(image),
         onReject: (error) => {
@@ -61,7 +78,15 @@ export async function attachImaging(gateway: Gateway, dicom: DicomReceiverOption
             log(`DICOM port: ${error.code} ${error.message}`);
             return;
           }
-          gateway.store.audit({ sessionId: null, actor: error.callingAeTitle || null, role: 'dicom-peer', action: 'c-store', decision: 'rejected', code: error.code, detail: { sopInstanceUid: error.sopInstanceUid, message: error.message } });
+          gateway.store.audit({
+            sessionId: null,
+            actor: error.callingAeTitle || null,
+            role: 'dicom-peer',
+            action: 'c-store',
+            decision: 'rejected',
+            code: error.code,
+            detail: { sopInstanceUid: error.sopInstanceUid, message: error.message },
+          });
           gateway.notice('warning', `DICOM object from ${error.callingAeTitle} refused: ${error.code}: ${error.message}`);
           log(`C-STORE from ${error.callingAeTitle} refused: ${error.code} ${error.message}`);
         },

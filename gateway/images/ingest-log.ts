@@ -7,7 +7,10 @@
 export class IngestLog {
   private readonly bursts = new Map<string, { count: number; last: string; timer: NodeJS.Timeout }>();
 
-  constructor(private readonly log: (line: string) => void, private readonly windowMs = 5000) {}
+  constructor(
+    private readonly log: (line: string) => void,
+    private readonly windowMs = 5000,
+  ) {}
 
   forwarded(callingAeTitle: string, what: string): void {
     const burst = this.bursts.get(callingAeTitle);

@@ -10,7 +10,10 @@ export class IngestQueue<T> {
   private readonly roomWaiters: (() => void)[] = [];
   private scheduled = false;
 
-  constructor(private readonly take: (item: T) => void, private readonly depth = 4) {}
+  constructor(
+    private readonly take: (item: T) => void,
+    private readonly depth = 4,
+  ) {}
 
   /** Resolves when the item is queued and there is room for the next one. */
   add(item: T): Promise<void> {

@@ -7,7 +7,11 @@ import type { ImagePipeline } from './image-pipeline.js';
  * (the phantom and contrast are computed once per series), one Part 10 file per slice, into the
  * shared image pipeline.
  */
-export function streamSimulatorImages(scanner: ScannerSimulator, pipeline: ImagePipeline, site: { name: string; scanner: string; fieldStrengthT: number }): () => void {
+export function streamSimulatorImages(
+  scanner: ScannerSimulator,
+  pipeline: ImagePipeline,
+  site: { name: string; scanner: string; fieldStrengthT: number },
+): () => void {
   const imagers = new Map<string, SeriesImager>();
   const onSlice = (done: SliceDone): void => {
     const { sequence, exam } = done;

@@ -1,11 +1,4 @@
-import {
-  ErrorCode,
-  LarmorError,
-  type AckMessage,
-  type CommandMessage,
-  type CommandStatus,
-  type CommandStatusMessage,
-} from '../../protocol/index.js';
+import { ErrorCode, LarmorError, type AckMessage, type CommandMessage, type CommandStatus, type CommandStatusMessage } from '../../protocol/index.js';
 import { refuseAcquisitionStart, type Refusal } from '../safety/start-gate.js';
 import { rejected } from './acks.js';
 import { applyCommand } from './command-dispatch.js';
@@ -51,7 +44,11 @@ export class CommandHandler {
       ack = rejected(id, ErrorCode.ROLE_FORBIDDEN, `the ${session.role} role cannot command the scanner`);
     } else if (holder?.sessionId !== session.id) {
       const holderName = holder?.name ?? null;
-      ack = rejected(id, ErrorCode.NOT_CONTROL_HOLDER, holderName ? `${holderName} holds scanner control` : 'the onsite technologist has not granted you scanner control');
+      ack = rejected(
+        id,
+        ErrorCode.NOT_CONTROL_HOLDER,
+        holderName ? `${holderName} holds scanner control` : 'the onsite technologist has not granted you scanner control',
+      );
     } else if ((refusal = this.refuseCommand(command, actor))) {
       ack = rejected(id, refusal.code, refusal.reason);
     } else {
@@ -86,7 +83,11 @@ export class CommandHandler {
         continue;
       }
       unknown++;
-      store.rememberOutcome(rejected(id, ErrorCode.NOT_APPLIED, 'looked up before it arrived: the gateway never received it; it was not applied'), session.name ?? 'unknown', 'command.status');
+      store.rememberOutcome(
+        rejected(id, ErrorCode.NOT_APPLIED, 'looked up before it arrived: the gateway never received it; it was not applied'),
+        session.name ?? 'unknown',
+        'command.status',
+      );
       results.push({ id, known: false });
     }
     this.ctx.audit(session, 'command.status', 'answered', null, { ids: results.map((r) => r.id), unknown });

@@ -25,7 +25,10 @@ export class ControlDesk {
   private reservedFor: { userId: string; resumeSecret: string } | null = null;
   readonly lossWatch = new OperatorLossWatch((lost) => this.controlReturnedToOnsite(lost));
 
-  constructor(private readonly ctx: GatewayContext, private readonly settings: ControlSettings) {}
+  constructor(
+    private readonly ctx: GatewayContext,
+    private readonly settings: ControlSettings,
+  ) {}
 
   get holder(): ControlHolder | null {
     return this.control;
@@ -34,7 +37,15 @@ export class ControlDesk {
   setControl(holder: ControlHolder | null, by: ClientSession | null, why: string): void {
     const before = this.control;
     this.control = holder;
-    this.ctx.store.audit({ sessionId: by?.id ?? null, actor: by?.name ?? 'gateway', role: by?.role ?? null, action: 'control', decision: holder ? `granted to ${holder.name}` : 'onsite', code: null, detail: { from: before?.name ?? null, why } });
+    this.ctx.store.audit({
+      sessionId: by?.id ?? null,
+      actor: by?.name ?? 'gateway',
+      role: by?.role ?? null,
+      action: 'control',
+      decision: holder ? `granted to ${holder.name}` : 'onsite',
+      code: null,
+      detail: { from: before?.name ?? null, why },
+    });
   }
 
   /**
@@ -113,13 +124,28 @@ export class ControlDesk {
     } else if (running) {
       fate = `${running.name} ${running.status === 'paused' ? 'stays paused' : 'runs to completion'}`;
     }
-    this.ctx.audit(session, 'operator link', 'lost', null, { policy: action, running: running?.name ?? null, controlReturnsAt: lost.controlReturnsAt.toISOString() });
-    this.ctx.notice('alarm', `Operator ${name}: link lost. ${fate}; nothing new starts. Control returns to onsite in ${policy.controlGraceS} s unless ${name} reconnects.`);
+    this.ctx.audit(session, 'operator link', 'lost', null, {
+      policy: action,
+      running: running?.name ?? null,
+      controlReturnsAt: lost.controlReturnsAt.toISOString(),
+    });
+    this.ctx.notice(
+      'alarm',
+      `Operator ${name}: link lost. ${fate}; nothing new starts. Control returns to onsite in ${policy.controlGraceS} s unless ${name} reconnects.`,
+    );
   }
 
   private controlReturnedToOnsite(lost: LostOperator): void {
     const { policy } = this.ctx;
-    this.ctx.store.audit({ sessionId: null, actor: 'gateway', role: null, action: 'control', decision: 'returned to onsite', code: null, detail: { operator: lost.name, graceS: policy.controlGraceS } });
+    this.ctx.store.audit({
+      sessionId: null,
+      actor: 'gateway',
+      role: null,
+      action: 'control',
+      decision: 'returned to onsite',
+      code: null,
+      detail: { operator: lost.name, graceS: policy.controlGraceS },
+    });
     this.ctx.notice('warning', `${lost.name} did not reconnect within ${policy.controlGraceS} s: scanner control is with onsite staff`);
     this.ctx.publishSnapshot();
   }

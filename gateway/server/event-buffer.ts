@@ -83,7 +83,10 @@ export class EventBuffer {
   private seq = 0;
   private redaction: ObserverRedaction | null = null;
 
-  constructor(private readonly maxEvents: number, private readonly maxBytes: number) {}
+  constructor(
+    private readonly maxEvents: number,
+    private readonly maxBytes: number,
+  ) {}
 
   /** From now on, keep an observer's version of every event beside the full one. */
   redactForObservers(redaction: ObserverRedaction | null): void {

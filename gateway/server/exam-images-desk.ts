@@ -27,7 +27,10 @@ export class ExamImagesDesk {
   /** A catalogue check is due: made after the live frame went out, once for a burst of changes. */
   private due: NodeJS.Immediate | null = null;
 
-  constructor(private readonly ctx: GatewayContext, private readonly options: ExamImagesOptions) {
+  constructor(
+    private readonly ctx: GatewayContext,
+    private readonly options: ExamImagesOptions,
+  ) {
     this.store = new ExamImageStore(options.maxBytes);
     this.store.openExam(ctx.scanner.core().exam?.studyUid ?? null);
   }
@@ -131,6 +134,9 @@ export class ExamImagesDesk {
   private noticeDropped(dropped: DroppedSeries[]): void {
     const names = dropped.map((d) => `series ${d.seriesNumber ?? '?'} ${d.description}`.trim() + ` (${d.images} images)`).join(', ');
     const mb = Math.round(this.store.maxBytes / (1024 * 1024));
-    this.ctx.notice('warning', `${ErrorCode.EXAM_IMAGES_DROPPED}: the exam's images outgrew the gateway's ${mb} MB; oldest dropped: ${names}. Those images can no longer be fetched by someone who joins.`);
+    this.ctx.notice(
+      'warning',
+      `${ErrorCode.EXAM_IMAGES_DROPPED}: the exam's images outgrew the gateway's ${mb} MB; oldest dropped: ${names}. Those images can no longer be fetched by someone who joins.`,
+    );
   }
 }

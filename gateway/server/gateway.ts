@@ -123,7 +123,6 @@ const DEFAULT_POLICY: LinkPolicy = {
   controlGraceS: 60,
 };
 
-
 /**
  * The scanner-side gateway: one WebSocket endpoint per site, sessions with roles, the scanner
  * simulator, the audit trail and idempotent command handling. This class is the composition
@@ -183,13 +182,23 @@ export class Gateway {
     this.accounts = new AccountStore(options.dataFile);
     // Next to the database, so a restart on the same data dir keeps credentials valid.
     this.credentials = new SessionCredentials(join(dirname(options.dataFile), 'session-key'), { ...DEFAULT_SESSION_POLICY, ...options.sessionPolicy });
-    this.passwordSignIn = new PasswordSignIn(this.accounts, this.credentials, { totpRoles: options.totpRoles ?? [], scrypt: options.scrypt }, (entry) => this.auditSignIn(entry));
+    this.passwordSignIn = new PasswordSignIn(this.accounts, this.credentials, { totpRoles: options.totpRoles ?? [], scrypt: options.scrypt }, (entry) =>
+      this.auditSignIn(entry),
+    );
     this.originPolicy = new OriginPolicy(options.allowedOrigins);
     this.linkLimits = { ...DEFAULT_LINK_LIMITS, ...options.linkLimits };
     this.addresses = new AddressCounter(this.linkLimits.connectionsPerAddress);
     this.refusals = new RefusalAudit(this.linkLimits.refusalAuditWindowMs, (row) => {
       const s = this.sessions.get(row.key);
-      this.store.audit({ sessionId: row.key, actor: s?.name ?? null, role: s?.role ?? null, action: 'message', decision: 'rejected', code: row.code, detail: { count: row.count, firstAt: row.firstAt, lastAt: row.lastAt, reason: row.reason } });
+      this.store.audit({
+        sessionId: row.key,
+        actor: s?.name ?? null,
+        role: s?.role ?? null,
+        action: 'message',
+        decision: 'rejected',
+        code: row.code,
+        detail: { count: row.count, firstAt: row.firstAt, lastAt: row.lastAt, reason: row.reason },
+      });
       this.log(`${s?.name ?? row.key} (${s?.role ?? 'unknown'}) message: rejected ${row.code}${row.count > 1 ? ` x${row.count}` : ''}`);
     });
     this.scanner = new ScannerSimulator({ timeScale: options.timeScale ?? 1, newUid });
@@ -219,7 +228,10 @@ export class Gateway {
       observerPhi: this.observerPhi,
     });
     if (this.observerPhi === 'none') {
-      this.events.redactForObservers({ body: (body) => deidentifyEventBody(body, this.scanner.core().exam), part10: (part10, header) => this.observerPart10(part10, header.sopInstanceUid) });
+      this.events.redactForObservers({
+        body: (body) => deidentifyEventBody(body, this.scanner.core().exam),
+        part10: (part10, header) => this.observerPart10(part10, header.sopInstanceUid),
+      });
     }
     this.collaboration = new CollaborationDesk(ctx, {
       control: this.control,
@@ -233,7 +245,10 @@ export class Gateway {
       lastSeq: () => this.events.lastSeq,
     });
     this.scanner.on('change', () => this.publishSnapshot());
-    this.examImages = new ExamImagesDesk(ctx, { maxBytes: (options.examImagesMb ?? DEFAULT_EXAM_IMAGES_MB) * 1024 * 1024, highWaterBytes: options.catchUpHighWaterBytes });
+    this.examImages = new ExamImagesDesk(ctx, {
+      maxBytes: (options.examImagesMb ?? DEFAULT_EXAM_IMAGES_MB) * 1024 * 1024,
+      highWaterBytes: options.catchUpHighWaterBytes,
+    });
     this.scanner.on('change', () => this.examImages.scannerChanged());
     const handler = (req: IncomingMessage, res: ServerResponse) => this.handleHttp(req, res);
     this.http = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(handler);
@@ -249,9 +264,20 @@ export class Gateway {
       verifyClient: (info, done) => {
         if (this.originPolicy.allows(info.req.headers.origin, info.req.headers.host, info.secure)) return done(true);
         const peer = info.req.socket.remoteAddress ?? null;
-        this.store.audit({ sessionId: null, actor: null, role: null, action: 'websocket upgrade', decision: 'refused', code: ErrorCode.ORIGIN_FORBIDDEN, detail: { origin: info.req.headers.origin }, peer });
+        this.store.audit({
+          sessionId: null,
+          actor: null,
+          role: null,
+          action: 'websocket upgrade',
+          decision: 'refused',
+          code: ErrorCode.ORIGIN_FORBIDDEN,
+          detail: { origin: info.req.headers.origin },
+          peer,
+        });
         this.log(`websocket upgrade from ${peer} refused: ${ErrorCode.ORIGIN_FORBIDDEN} origin ${info.req.headers.origin}`);
-        done(false, 403, `${ErrorCode.ORIGIN_FORBIDDEN}: pages of ${info.req.headers.origin} may not connect to this gateway`, { 'x-larmor-error': ErrorCode.ORIGIN_FORBIDDEN });
+        done(false, 403, `${ErrorCode.ORIGIN_FORBIDDEN}: pages of ${info.req.headers.origin} may not connect to this gateway`, {
+          'x-larmor-error': ErrorCode.ORIGIN_FORBIDDEN,
+        });
       },
     });
     this.wss.on('connection', (ws, req) => this.accept(ws, req));
@@ -276,7 +302,15 @@ export class Gateway {
       gateway.store.onAudit(() => shipper.notify());
     }
     // PS3.15 A.5.3.1 Application Activity: the audit trail says when the gateway ran.
-    gateway.store.audit({ sessionId: null, actor: 'gateway', role: null, action: 'gateway', decision: 'started', code: null, detail: { url: gateway.url, observerPhi: gateway.observerPhi } });
+    gateway.store.audit({
+      sessionId: null,
+      actor: 'gateway',
+      role: null,
+      action: 'gateway',
+      decision: 'started',
+      code: null,
+      detail: { url: gateway.url, observerPhi: gateway.observerPhi },
+    });
     gateway.scanner.startClock();
     gateway.liveness = setInterval(() => gateway.dropSilentClients(), gateway.heartbeatIntervalMs);
     // Plans are edited by `larmor gateway plans` in another process: notice a new version.
@@ -348,7 +382,15 @@ export class Gateway {
   private observerPart10(part10: Uint8Array, sopInstanceUid: string): Uint8Array | null {
     const copy = deidentifyPart10(part10);
     if (copy === null) {
-      this.store.audit({ sessionId: null, actor: 'gateway', role: null, action: 'observer phi', decision: 'image withheld', code: null, detail: { sopInstanceUid, why: 'its patient identifiers could not be removed' } });
+      this.store.audit({
+        sessionId: null,
+        actor: 'gateway',
+        role: null,
+        action: 'observer phi',
+        decision: 'image withheld',
+        code: null,
+        detail: { sopInstanceUid, why: 'its patient identifiers could not be removed' },
+      });
     }
     return copy;
   }
@@ -409,13 +451,32 @@ export class Gateway {
   }
 
   private auditSignIn(entry: SignInAudit): void {
-    this.store.audit({ sessionId: null, actor: entry.userId, role: entry.role, action: 'sign-in', decision: entry.decision, code: entry.code, detail: entry.detail ?? null, userId: entry.userId, peer: entry.peer });
+    this.store.audit({
+      sessionId: null,
+      actor: entry.userId,
+      role: entry.role,
+      action: 'sign-in',
+      decision: entry.decision,
+      code: entry.code,
+      detail: entry.detail ?? null,
+      userId: entry.userId,
+      peer: entry.peer,
+    });
     this.log(`sign-in ${entry.userId ?? '?'} (${entry.role ?? '?'}) from ${entry.peer}: ${entry.decision}${entry.code ? ` ${entry.code}` : ''}`);
   }
 
   private accept(ws: WebSocket, req: IncomingMessage): void {
     const address = req.socket.remoteAddress ?? 'unknown';
-    const session: ClientSession = { id: randomUUID(), ws, role: null, name: null, token: null, connectedAt: new Date().toISOString(), lastSeen: Date.now(), peer: req.socket.remoteAddress ?? null };
+    const session: ClientSession = {
+      id: randomUUID(),
+      ws,
+      role: null,
+      name: null,
+      token: null,
+      connectedAt: new Date().toISOString(),
+      lastSeen: Date.now(),
+      peer: req.socket.remoteAddress ?? null,
+    };
     if (!this.addresses.admit(address)) {
       this.refusals.refuse(address, ErrorCode.TOO_MANY_CONNECTIONS, `more than ${this.linkLimits.connectionsPerAddress} connections from ${address}`);
       ws.send(JSON.stringify({ type: 'refused', code: ErrorCode.TOO_MANY_CONNECTIONS, reason: `too many connections from ${address}` }));
@@ -444,7 +505,11 @@ export class Gateway {
       if ((err as { code?: string }).code === WS_FRAME_TOO_LARGE) {
         // ws has already closed this socket with 1009; keyed by address so a client that
         // reconnects and repeats is one row with a count.
-        this.refusals.refuse(address, ErrorCode.FRAME_TOO_LARGE, `${session.name ?? 'a client'} (${session.role ?? 'not greeted'}) sent a frame over ${MAX_CONTROL_FRAME_BYTES} bytes: closed with 1009 before it was buffered`);
+        this.refusals.refuse(
+          address,
+          ErrorCode.FRAME_TOO_LARGE,
+          `${session.name ?? 'a client'} (${session.role ?? 'not greeted'}) sent a frame over ${MAX_CONTROL_FRAME_BYTES} bytes: closed with 1009 before it was buffered`,
+        );
         return;
       }
       this.log(`session ${session.id}: socket error ${(err as { code?: string }).code ?? err.message}`);
@@ -532,7 +597,17 @@ export class Gateway {
 
   private audit(session: ClientSession, action: string, decision: string, code: string | null, detail?: unknown): void {
     // Who and from where have their own columns (user_id, peer), hash-chained like the rest (docs/audit-hash-chain.md).
-    this.store.audit({ sessionId: session.id, actor: session.name, role: session.role, action, decision, code, detail: detail ?? null, userId: session.userId ?? null, peer: session.peer ?? null });
+    this.store.audit({
+      sessionId: session.id,
+      actor: session.name,
+      role: session.role,
+      action,
+      decision,
+      code,
+      detail: detail ?? null,
+      userId: session.userId ?? null,
+      peer: session.peer ?? null,
+    });
     this.log(`${session.name ?? session.id} (${session.role ?? 'unknown'}) ${action}: ${decision}${code ? ` ${code}` : ''}`);
   }
 }

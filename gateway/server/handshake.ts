@@ -33,7 +33,10 @@ export interface HandshakeDeps {
  * or with the events it missed when it resumes a link of this boot.
  */
 export class Handshake {
-  constructor(private readonly ctx: GatewayContext, private readonly deps: HandshakeDeps) {}
+  constructor(
+    private readonly ctx: GatewayContext,
+    private readonly deps: HandshakeDeps,
+  ) {}
 
   async greet(session: ClientSession, hello: HelloMessage): Promise<void> {
     const { sessions } = this.ctx;
@@ -60,7 +63,10 @@ export class Handshake {
       return refuse(ErrorCode.ROLE_FORBIDDEN, `you signed in as ${claims.role}; sign in again to work as ${hello.role}`);
     }
     if (hello.role === 'onsite' && !this.deps.onsiteNetworks.admits(session.peer ?? undefined)) {
-      return refuse(ErrorCode.ONSITE_NETWORK_FORBIDDEN, `the onsite role is accepted only from the scanner site's network (${this.deps.onsiteNetworks.cidrs.join(', ')})`);
+      return refuse(
+        ErrorCode.ONSITE_NETWORK_FORBIDDEN,
+        `the onsite role is accepted only from the scanner site's network (${this.deps.onsiteNetworks.cidrs.join(', ')})`,
+      );
     }
     const resume = hello.resumeSecret === undefined ? 'unknown' : this.deps.resumeSecrets.check(hello.resumeSecret, claims.userId);
     if (resume === 'replayed') {
@@ -73,7 +79,12 @@ export class Handshake {
     session.token = hello.credentials.token ?? null;
     session.resumeSecret = this.deps.resumeSecrets.issue(claims.userId, session.id);
     if (hello.resumeSecret !== undefined && resume === 'ok') this.deps.resumeSecrets.consume(hello.resumeSecret, session.id);
-    this.ctx.audit(session, 'hello', 'accepted', null, { method: claims.method, resumeFrom: hello.resumeFrom ?? null, resumeBootId: hello.resumeBootId ?? null, resumeSecret: hello.resumeSecret === undefined ? null : resume });
+    this.ctx.audit(session, 'hello', 'accepted', null, {
+      method: claims.method,
+      resumeFrom: hello.resumeFrom ?? null,
+      resumeBootId: hello.resumeBootId ?? null,
+      resumeSecret: hello.resumeSecret === undefined ? null : resume,
+    });
     if (hello.role === 'observer' && this.deps.observerPhi) {
       const note = observerPhiAudit(this.deps.observerPhi);
       this.ctx.audit(session, 'observer phi', note.decision, null, note.detail);

@@ -13,7 +13,8 @@ export type JsonBody = { ok: true; value: unknown } | { ok: false; status: numbe
  */
 export async function readJsonBody(req: IncomingMessage): Promise<JsonBody> {
   if (req.method !== 'POST') return { ok: false, status: 405, code: ErrorCode.INVALID_MESSAGE, message: 'use POST' };
-  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return { ok: false, status: 415, code: ErrorCode.INVALID_MESSAGE, message: 'send application/json' };
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? ''))
+    return { ok: false, status: 415, code: ErrorCode.INVALID_MESSAGE, message: 'send application/json' };
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {

@@ -23,7 +23,11 @@ export class MessageRate {
   private tokens: number;
   private last: number;
 
-  constructor(private readonly rate: number, private readonly burst: number, now = Date.now()) {
+  constructor(
+    private readonly rate: number,
+    private readonly burst: number,
+    now = Date.now(),
+  ) {
     this.tokens = burst;
     this.last = now;
   }
@@ -76,7 +80,10 @@ export interface RefusalRow {
 export class RefusalAudit {
   private readonly open = new Map<string, { row: RefusalRow; timer: NodeJS.Timeout | null }>();
 
-  constructor(private readonly windowMs: number, private readonly write: (row: RefusalRow) => void) {}
+  constructor(
+    private readonly windowMs: number,
+    private readonly write: (row: RefusalRow) => void,
+  ) {}
 
   refuse(key: string, code: string, reason: string, now = new Date()): void {
     const id = `${key}\u0000${code}`;

@@ -13,7 +13,10 @@ export class MediaRelay {
   private readonly room = new MediaRoom();
 
   /** @param iceServers STUN/TURN servers handed to WebRTC peers; none needed on a LAN (host candidates). */
-  constructor(private readonly ctx: GatewayContext, private readonly iceServers: IceServer[]) {}
+  constructor(
+    private readonly ctx: GatewayContext,
+    private readonly iceServers: IceServer[],
+  ) {}
 
   handle(session: ClientSession, message: MediaClientMessage): void {
     const { sessions } = this.ctx;

@@ -8,16 +8,19 @@ import { ErrorCode, type ChatEntry, type Exam, type GatewayEventBody, type Scann
 export type ObserverPhi = 'full' | 'none';
 
 /** What replaces the patient's name and ID: the schema needs a value, the viewer shows the word. */
-export const DEIDENTIFIED = 'De-identified';
+const DEIDENTIFIED = 'De-identified';
 
 /** The audit's note when an observer joins: what the policy removes from what it will see. */
 export function observerPhiAudit(policy: ObserverPhi): { decision: string; detail: unknown } {
   return policy === 'none'
-    ? { decision: 'de-identified', detail: { policy, removed: ['Patient Name', 'Patient ID', 'Patient Birth Date', 'Accession Number'], profile: 'PS3.15 Annex E basic' } }
+    ? {
+        decision: 'de-identified',
+        detail: { policy, removed: ['Patient Name', 'Patient ID', 'Patient Birth Date', 'Accession Number'], profile: 'PS3.15 Annex E basic' },
+      }
     : { decision: 'full', detail: { policy } };
 }
 
-export function deidentifyExam(exam: Exam): Exam {
+function deidentifyExam(exam: Exam): Exam {
   return {
     ...exam,
     patient: { ...exam.patient, name: DEIDENTIFIED, id: DEIDENTIFIED, birthDate: null },
@@ -39,7 +42,10 @@ export function deidentifyEventBody(body: GatewayEventBody, exam: Exam | null): 
   if (body.kind === 'scanner') return { ...body, snapshot: deidentifySnapshot(body.snapshot) };
   // A patient-mismatch notice names the other patient, whose identifiers the exam cannot redact.
   if (body.kind === 'notice' && body.text.includes(ErrorCode.DICOM_PATIENT_MISMATCH)) {
-    return { ...body, text: `A DICOM image of another patient than the open exam arrived (${ErrorCode.DICOM_PATIENT_MISMATCH}); its identifiers are withheld from observers` };
+    return {
+      ...body,
+      text: `A DICOM image of another patient than the open exam arrived (${ErrorCode.DICOM_PATIENT_MISMATCH}); its identifiers are withheld from observers`,
+    };
   }
   // Unchanged text keeps the same body: the event buffer then sends observers the frame it already made.
   if (body.kind === 'notice' && exam) {
@@ -60,7 +66,7 @@ export function deidentifyChatEntry(entry: ChatEntry, exam: Exam): ChatEntry {
   return text === entry.text ? entry : { ...entry, text };
 }
 
-export function redactIdentifiers(text: string, exam: Exam): string {
+function redactIdentifiers(text: string, exam: Exam): string {
   const identifiers = [exam.patient.name, exam.patient.id, exam.accessionNumber, exam.patient.birthDate]
     .filter((value): value is string => value !== null && value.trim().length > 0)
     // Longest first, so a name containing the ID is replaced whole.

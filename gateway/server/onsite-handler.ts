@@ -22,7 +22,10 @@ export class OnsiteHandler {
   readonly presence = new OnsitePresenceBook();
   private onsiteAlive = false;
 
-  constructor(private readonly ctx: GatewayContext, private readonly control: ControlDesk) {}
+  constructor(
+    private readonly ctx: GatewayContext,
+    private readonly control: ControlDesk,
+  ) {}
 
   /** The onsite part of the snapshot. */
   status(): OnsiteStatus {
@@ -41,7 +44,14 @@ export class OnsiteHandler {
     if (alive === this.onsiteAlive) return;
     this.onsiteAlive = alive;
     const present = this.presence.current;
-    this.ctx.store.audit({ sessionId: present?.sessionId ?? null, actor: present?.name ?? null, role: 'onsite', action: 'onsite console', decision: alive ? 'alive' : 'silent', code: null });
+    this.ctx.store.audit({
+      sessionId: present?.sessionId ?? null,
+      actor: present?.name ?? null,
+      role: 'onsite',
+      action: 'onsite console',
+      decision: alive ? 'alive' : 'silent',
+      code: null,
+    });
     if (!alive && present) this.ctx.notice('alarm', `Onsite console of ${present.name} is not responding: no acquisition can start`);
     this.ctx.publishSnapshot();
   }
@@ -58,7 +68,8 @@ export class OnsiteHandler {
   action(session: ClientSession, message: OnsiteMessage): void {
     const { id } = message;
     // The check-in's credential level is the account's (ACR MR level), never what was typed.
-    const action = message.action.name === 'presence.check-in' && session.level ? { ...message.action, credential: LEVEL_CREDENTIAL[session.level] } : message.action;
+    const action =
+      message.action.name === 'presence.check-in' && session.level ? { ...message.action, credential: LEVEL_CREDENTIAL[session.level] } : message.action;
     let ack: AckMessage;
     if (session.role !== 'onsite') {
       ack = rejected(id, ErrorCode.ROLE_FORBIDDEN, `the ${session.role} role has no onsite console powers`);

@@ -54,9 +54,7 @@ export class SessionRegistry {
 
   /** The greeted sessions, as the snapshot lists them. */
   participants(): Participant[] {
-    return [...this.byId.values()]
-      .filter((s) => s.role !== null)
-      .map((s) => ({ sessionId: s.id, name: s.name!, role: s.role!, connectedAt: s.connectedAt }));
+    return [...this.byId.values()].filter((s) => s.role !== null).map((s) => ({ sessionId: s.id, name: s.name!, role: s.role!, connectedAt: s.connectedAt }));
   }
 
   /** One numbered event to every greeted client; the frame was serialised once by the buffer. */

@@ -1,6 +1,6 @@
 import dcmjsDimse from 'dcmjs-dimse';
 
-const { Client, Dataset, requests, constants, log } = dcmjsDimse;
+const { Client, Dataset, requests, log } = dcmjsDimse;
 log.setLevel('silent');
 
 /**
@@ -39,5 +39,3 @@ export function sendRawDataset(opts: {
     client.send('127.0.0.1', opts.port, 'RAWSCU', opts.calledAeTitle);
   });
 }
-
-export const { TransferSyntax } = constants;

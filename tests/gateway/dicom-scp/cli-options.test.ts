@@ -21,7 +21,12 @@ describe('larmor gateway DICOM receiver flags', () => {
       'dicom-max-associations': '4',
       'dicom-max-pdu': '65536',
     });
-    expect(options).toMatchObject({ patientMismatch: 'refuse', maxAssociations: 4, limits: { maxPduLength: 65536 }, allowList: [{ aeTitle: 'MRI1', network: '10.1.2.0/24' }] });
+    expect(options).toMatchObject({
+      patientMismatch: 'refuse',
+      maxAssociations: 4,
+      limits: { maxPduLength: 65536 },
+      allowList: [{ aeTitle: 'MRI1', network: '10.1.2.0/24' }],
+    });
     expect((options as { tls: { ca: Buffer } }).tls.ca.toString()).toBe('ca.pem');
   });
 

@@ -96,7 +96,8 @@ describe('DICOM port fuzz (a running gateway)', () => {
       peer.send(associateRq());
       expect((await peer.nextPdu())?.type).toBe(0x02);
       peer.send(commandFragment(3, 40));
-      if (i % 2 === 0) peer.send(pdu(0x07, Buffer.from([0, 0, 0, 0]))); // A-ABORT from the scanner
+      if (i % 2 === 0)
+        peer.send(pdu(0x07, Buffer.from([0, 0, 0, 0]))); // A-ABORT from the scanner
       else peer.send(pdu(0x04, Buffer.alloc(100), 5000).subarray(0, 50)); // half a PDU, then the cable goes
       peer.close();
       await peer.closed;

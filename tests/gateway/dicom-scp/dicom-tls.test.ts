@@ -22,12 +22,37 @@ function openssl(args: string[]): void {
 function pki(dir: string) {
   const path = (name: string) => join(dir, name);
   openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=larmor-test-ca', '-keyout', path('ca.key'), '-out', path('ca.pem')]);
-  for (const [name, cn] of [['receiver', 'larmor-receiver'], ['scanner', 'MRI1']] as const) {
+  for (const [name, cn] of [
+    ['receiver', 'larmor-receiver'],
+    ['scanner', 'MRI1'],
+  ] as const) {
     openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${cn}`, '-keyout', path(`${name}.key`), '-out', path(`${name}.csr`)]);
     writeFileSync(path(`${name}.ext`), 'subjectAltName=IP:127.0.0.1\n');
-    openssl(['x509', '-req', '-in', path(`${name}.csr`), '-CA', path('ca.pem'), '-CAkey', path('ca.key'), '-CAcreateserial', '-days', '1', '-extfile', path(`${name}.ext`), '-out', path(`${name}.pem`)]);
+    openssl([
+      'x509',
+      '-req',
+      '-in',
+      path(`${name}.csr`),
+      '-CA',
+      path('ca.pem'),
+      '-CAkey',
+      path('ca.key'),
+      '-CAcreateserial',
+      '-days',
+      '1',
+      '-extfile',
+      path(`${name}.ext`),
+      '-out',
+      path(`${name}.pem`),
+    ]);
   }
-  return { ca: path('ca.pem'), receiverKey: path('receiver.key'), receiverCert: path('receiver.pem'), scannerKey: path('scanner.key'), scannerCert: path('scanner.pem') };
+  return {
+    ca: path('ca.pem'),
+    receiverKey: path('receiver.key'),
+    receiverCert: path('receiver.pem'),
+    scannerKey: path('scanner.key'),
+    scannerCert: path('scanner.pem'),
+  };
 }
 
 async function tlsScp(files: ReturnType<typeof pki>, requireClientCert: boolean, rejects: RejectedObject[]): Promise<number> {

@@ -18,7 +18,13 @@ const us = (n: number) => Buffer.from([n & 0xff, n >>> 8]);
 const uid = (text: string) => Buffer.from(text.length % 2 ? `${text}\0` : text, 'latin1');
 
 function command(field: number, messageId: number, withDataSet: boolean, instance = '2.25.42'): Buffer {
-  return Buffer.concat([element(0x0002, uid(MR)), element(0x0100, us(field)), element(0x0110, us(messageId)), element(0x0800, us(withDataSet ? 0x0000 : 0x0101)), element(0x1000, uid(instance))]);
+  return Buffer.concat([
+    element(0x0002, uid(MR)),
+    element(0x0100, us(field)),
+    element(0x0110, us(messageId)),
+    element(0x0800, us(withDataSet ? 0x0000 : 0x0101)),
+    element(0x1000, uid(instance)),
+  ]);
 }
 
 /** A P-DATA-TF with the given PDVs (PS3.8 9.3.5). */
@@ -54,7 +60,7 @@ function receiver(maxObjectBytes = 1 << 20) {
 /** The command set of the response PDU (one PDV, after the 6+6 header bytes). */
 function responseFields(pdu: Buffer): { field: number; respondingTo: number; status: number } {
   const fields = new Map<number, Buffer>();
-  for (let pos = 12; pos < pdu.length; ) {
+  for (let pos = 12; pos < pdu.length;) {
     const tag = pdu.readUInt16LE(pos + 2);
     const length = pdu.readUInt32LE(pos + 4);
     fields.set(tag, pdu.subarray(pos + 8, pos + 8 + length));
@@ -66,7 +72,12 @@ function responseFields(pdu: Buffer): { field: number; respondingTo: number; sta
 describe('the P-DATA receiver of the storage port', () => {
   it('reassembles a data set sent over several PDUs and answers its C-STORE once, with the request message id', async () => {
     const { r, sent, stored } = receiver();
-    r.receive(pData({ context: 3, command: true, last: true, bytes: command(CommandField.CStoreRq, 7, true) }, { context: 3, command: false, last: false, bytes: Buffer.from('abc') }));
+    r.receive(
+      pData(
+        { context: 3, command: true, last: true, bytes: command(CommandField.CStoreRq, 7, true) },
+        { context: 3, command: false, last: false, bytes: Buffer.from('abc') },
+      ),
+    );
     r.receive(pData({ context: 3, command: false, last: true, bytes: Buffer.from('def') }));
     await expect.poll(() => sent.length).toBe(1);
     expect(stored).toHaveLength(1);
@@ -84,7 +95,12 @@ describe('the P-DATA receiver of the storage port', () => {
 
   it('counts an object over the size limit without holding it, and hands it on marked as overflowing', async () => {
     const { r, sent, stored } = receiver(4);
-    r.receive(pData({ context: 3, command: true, last: true, bytes: command(CommandField.CStoreRq, 1, true) }, { context: 3, command: false, last: true, bytes: Buffer.alloc(10) }));
+    r.receive(
+      pData(
+        { context: 3, command: true, last: true, bytes: command(CommandField.CStoreRq, 1, true) },
+        { context: 3, command: false, last: true, bytes: Buffer.alloc(10) },
+      ),
+    );
     await expect.poll(() => sent.length).toBe(1);
     expect(stored[0]).toMatchObject({ overflow: true, bytes: 10, dataset: [] });
   });
@@ -104,11 +120,26 @@ describe('the P-DATA receiver of the storage port', () => {
 
 describe('DIMSE command sets', () => {
   it('reads the fields of a C-STORE-RQ, UIDs without their padding', () => {
-    expect(readCommand(command(CommandField.CStoreRq, 3, true, '2.25.123'))).toEqual({ commandField: CommandField.CStoreRq, messageId: 3, hasDataSet: true, affectedSopClassUid: MR, affectedSopInstanceUid: '2.25.123' });
+    expect(readCommand(command(CommandField.CStoreRq, 3, true, '2.25.123'))).toEqual({
+      commandField: CommandField.CStoreRq,
+      messageId: 3,
+      hasDataSet: true,
+      affectedSopClassUid: MR,
+      affectedSopInstanceUid: '2.25.123',
+    });
   });
 
   it('writes a response whose group length counts the elements after it', () => {
-    const bytes = Buffer.from(writeResponse({ commandField: CommandField.CStoreRsp, respondingTo: 3, status: 0xa700, affectedSopClassUid: MR, affectedSopInstanceUid: '2.25.1', errorComment: 'LARMOR_E_DICOM_TOO_LARGE' }));
+    const bytes = Buffer.from(
+      writeResponse({
+        commandField: CommandField.CStoreRsp,
+        respondingTo: 3,
+        status: 0xa700,
+        affectedSopClassUid: MR,
+        affectedSopInstanceUid: '2.25.1',
+        errorComment: 'LARMOR_E_DICOM_TOO_LARGE',
+      }),
+    );
     expect(bytes.readUInt32LE(8)).toBe(bytes.length - 12);
     expect(bytes.length % 2).toBe(0);
   });

@@ -56,7 +56,9 @@ describe('DICOM images against the open exam’s patient', () => {
     const { gateway: gw, operator } = await gatewayWithExam('warn');
     const other = await storescu(gw.imaging!.dicomPort!, [samplePath('MR_small.dcm')]);
     expect(other.responses).toEqual(['Success']);
-    await expect.poll(() => notices(operator).some((t) => t.includes('LARMOR_E_DICOM_PATIENT_MISMATCH') && t.includes('4MR1') && t.includes(PATIENT.id))).toBe(true);
+    await expect
+      .poll(() => notices(operator).some((t) => t.includes('LARMOR_E_DICOM_PATIENT_MISMATCH') && t.includes('4MR1') && t.includes(PATIENT.id)))
+      .toBe(true);
     expect(gw.store.auditTrail().some((r) => r.action === 'c-store' && r.decision === 'warned' && r.code === 'LARMOR_E_DICOM_PATIENT_MISMATCH')).toBe(true);
   });
 });

@@ -55,11 +55,13 @@ describe('examining a received object', () => {
   it('refuses a 1-bit segmentation as not an image', () => {
     const seg = readSample('liver.dcm');
     const file = readPart10(seg);
-    const verdict = examineReceivedObject(received({
-      dataset: datasetBytesOf(seg),
-      sopClassUid: file.dataset.string(0x00080016)!,
-      sopInstanceUid: file.dataset.string(0x00080018)!,
-    }));
+    const verdict = examineReceivedObject(
+      received({
+        dataset: datasetBytesOf(seg),
+        sopClassUid: file.dataset.string(0x00080016)!,
+        sopInstanceUid: file.dataset.string(0x00080018)!,
+      }),
+    );
     expect(verdict).toMatchObject({ ok: false, code: 'LARMOR_E_DICOM_NOT_AN_IMAGE', status: StoreStatus.SopClassNotSupported });
   });
 });

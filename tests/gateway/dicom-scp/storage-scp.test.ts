@@ -120,14 +120,17 @@ describe('DICOM Storage SCP', () => {
 
   it('refuses non-image objects with a stable code, and the next image in the association still arrives', async () => {
     const sr = join(dir, 'sr.dump');
-    await writeFile(sr, [
-      '(0008,0016) UI =BasicTextSRStorage',
-      '(0008,0018) UI [2.25.1234567]',
-      '(0008,0060) CS [SR]',
-      '(0020,000d) UI [2.25.1]',
-      '(0020,000e) UI [2.25.2]',
-      '(0040,a040) CS [CONTAINER]',
-    ].join('\n'));
+    await writeFile(
+      sr,
+      [
+        '(0008,0016) UI =BasicTextSRStorage',
+        '(0008,0018) UI [2.25.1234567]',
+        '(0008,0060) CS [SR]',
+        '(0020,000d) UI [2.25.1]',
+        '(0020,000e) UI [2.25.2]',
+        '(0040,a040) CS [CONTAINER]',
+      ].join('\n'),
+    );
     const made = await dcmtk('dump2dcm', ['+te', sr, join(dir, 'sr.dcm')]);
     expect(made.ok, made.output).toBe(true);
     // -R: propose exactly the files' SOP classes (storescu's default list has no SEG).

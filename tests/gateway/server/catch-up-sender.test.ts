@@ -27,7 +27,13 @@ async function socketPair(): Promise<{ server: WebSocket; client: WebSocket; rec
 }
 
 const header = (seq: number): Omit<ImageFrameHeader, 'part' | 'fetched'> => ({
-  seq, at: '2026-12-01T10:00:00.000Z', source: 'simulator', transferSyntaxUid: '1.2.840.10008.1.2.1', sopInstanceUid: `2.25.${seq}`, seriesUid: '2.25.0', imagesInSeries: null,
+  seq,
+  at: '2026-12-01T10:00:00.000Z',
+  source: 'simulator',
+  transferSyntaxUid: '1.2.840.10008.1.2.1',
+  sopInstanceUid: `2.25.${seq}`,
+  seriesUid: '2.25.0',
+  imagesInSeries: null,
 });
 const turns = (n: number) => Array.from({ length: n }).reduce<Promise<void>>((p) => p.then(() => new Promise((r) => setImmediate(r))), Promise.resolve());
 
@@ -36,7 +42,10 @@ describe('CatchUpSender', () => {
     const { server, received } = await socketPair();
     const sender = new CatchUpSender(server);
     const big = new Uint8Array(9 * 1024 * 1024).fill(7); // three chunks
-    sender.enqueue([{ header: header(3), part10: new Uint8Array([1, 2, 3]) }, { header: header(4), part10: big }]);
+    sender.enqueue([
+      { header: header(3), part10: new Uint8Array([1, 2, 3]) },
+      { header: header(4), part10: big },
+    ]);
     await expect.poll(() => received.length).toBe(4);
     const frames = received.map((b) => decodeImageFrame(new Uint8Array(b)));
     expect(frames.map((f) => [f.header.seq, f.header.fetched, f.header.part?.index ?? null])).toEqual([
@@ -59,21 +68,32 @@ describe('CatchUpSender', () => {
       await turns(1);
     }
     const sender = new CatchUpSender(server, 64 * 1024);
-    sender.enqueue([{ header: header(1), part10: new Uint8Array(10) }, { header: header(2), part10: new Uint8Array(10) }]);
+    sender.enqueue([
+      { header: header(1), part10: new Uint8Array(10) },
+      { header: header(2), part10: new Uint8Array(10) },
+    ]);
     await turns(20);
     expect(sender.sentCount).toBe(0);
     live(999, 10); // a live image while the catch-up waits
     (client as unknown as { _socket: { resume(): void } })._socket.resume();
     await expect.poll(() => sender.sentCount, { timeout: 15_000 }).toBe(2);
-    await expect.poll(() => received.map((b) => decodeImageFrame(new Uint8Array(b)).header).filter((h) => h.seq === 999 || h.fetched).length, { timeout: 15_000 }).toBe(3);
-    const order = received.map((b) => decodeImageFrame(new Uint8Array(b)).header).filter((h) => h.seq === 999 || h.fetched).map((h) => h.seq);
+    await expect
+      .poll(() => received.map((b) => decodeImageFrame(new Uint8Array(b)).header).filter((h) => h.seq === 999 || h.fetched).length, { timeout: 15_000 })
+      .toBe(3);
+    const order = received
+      .map((b) => decodeImageFrame(new Uint8Array(b)).header)
+      .filter((h) => h.seq === 999 || h.fetched)
+      .map((h) => h.seq);
     expect(order).toEqual([999, 1, 2]);
   });
 
   it('stops when closed and drops what is queued', async () => {
     const { server, received } = await socketPair();
     const sender = new CatchUpSender(server);
-    sender.enqueue([{ header: header(1), part10: new Uint8Array(10) }, { header: header(2), part10: new Uint8Array(10) }]);
+    sender.enqueue([
+      { header: header(1), part10: new Uint8Array(10) },
+      { header: header(2), part10: new Uint8Array(10) },
+    ]);
     sender.close();
     await turns(5);
     expect(sender.pending).toBe(0);

@@ -30,7 +30,17 @@ async function upgradedSocket(url: string): Promise<{ socket: Socket; received: 
   const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
   socket.write(
-    [`GET / HTTP/1.1`, `Host: ${hostname}:${port}`, 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`, 'Sec-WebSocket-Version: 13', `Sec-WebSocket-Protocol: ${SUBPROTOCOL}`, '', ''].join('\r\n'),
+    [
+      `GET / HTTP/1.1`,
+      `Host: ${hostname}:${port}`,
+      'Upgrade: websocket',
+      'Connection: Upgrade',
+      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`,
+      'Sec-WebSocket-Version: 13',
+      `Sec-WebSocket-Protocol: ${SUBPROTOCOL}`,
+      '',
+      '',
+    ].join('\r\n'),
   );
   await expect.poll(() => data.includes('\r\n\r\n')).toBe(true);
   expect(data.toString('latin1')).toMatch(/^HTTP\/1\.1 101/);
@@ -103,7 +113,11 @@ describe('the inbound control-frame cap', () => {
     while (sdp.length + candidate.length + 2 <= 48 * 1024) sdp += `${candidate}\r\n`;
     const offer = JSON.stringify({ type: 'signal', to: 'x'.repeat(64), description: { type: 'offer', sdp } });
     const points = Array.from({ length: MAX_MARK_POINTS }, () => [-65535 - 1 / 3, -Math.PI * 1e-300]);
-    const mark = JSON.stringify({ type: 'collab', id: 'x'.repeat(64), action: { name: 'mark.add', sopInstanceUid: '1'.repeat(64), shape: 'freehand', points } });
+    const mark = JSON.stringify({
+      type: 'collab',
+      id: 'x'.repeat(64),
+      action: { name: 'mark.add', sopInstanceUid: '1'.repeat(64), shape: 'freehand', points },
+    });
     const chat = JSON.stringify({ type: 'collab', id: 'x'.repeat(64), action: { name: 'chat.send', text: '\u{1F9E0}'.repeat(MAX_CHAT_CHARS) } });
     for (const message of [offer, mark, chat]) expect(Buffer.byteLength(message)).toBeLessThan(MAX_CONTROL_FRAME_BYTES);
   });

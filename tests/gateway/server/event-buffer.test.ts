@@ -3,7 +3,13 @@ import type { WebSocket } from 'ws';
 import { ImageChunkAssembler, IMAGE_CHUNK_BYTES, decodeImageFrame, type ImageFrameHeader } from '../../../protocol/index.js';
 import { EventBuffer, sendEvent } from '../../../gateway/server/event-buffer.js';
 
-const header: Omit<ImageFrameHeader, 'seq' | 'at'> = { source: 'c-store', transferSyntaxUid: '1.2.840.10008.1.2.1', sopInstanceUid: '2.25.1', seriesUid: '2.25.2', imagesInSeries: null };
+const header: Omit<ImageFrameHeader, 'seq' | 'at'> = {
+  source: 'c-store',
+  transferSyntaxUid: '1.2.840.10008.1.2.1',
+  sopInstanceUid: '2.25.1',
+  seriesUid: '2.25.2',
+  imagesInSeries: null,
+};
 const NAME = Buffer.from('DOE^JANE');
 const REDACTED = Buffer.from('XXXXXXXX');
 

@@ -46,7 +46,7 @@ function fetchFrom(client: RawClient, id: string, request: unknown): Promise<Ima
   return client.next<ImageFetchResultMessage>((m) => m.type === 'image.fetch.result' && m.id === id, from);
 }
 
-describe('the open exam\'s images for someone who joins', () => {
+describe("the open exam's images for someone who joins", () => {
   it('an observer joining after a completed localizer gets its series, with a thumbnail, and fetches its images de-identified', async () => {
     gateway = await startTestGateway({ timeScale: 200 });
     const operator = await completedLocalizer();
@@ -102,7 +102,11 @@ describe('the open exam\'s images for someone who joins', () => {
     await probe.close();
     gateway = await startTestGateway({ examImagesMb: (one * 2.5) / (1024 * 1024) });
     const operator = await join('operator', 'Tech');
-    for (const [series, instance] of [[1, 1], [1, 2], [2, 1]] as const) {
+    for (const [series, instance] of [
+      [1, 1],
+      [1, 2],
+      [2, 1],
+    ] as const) {
       expect(gateway.imaging!.pipeline.accept(mrImage(series, instance), 'c-store').ok).toBe(true);
     }
     const notice = await operator.next((m) => m.type === 'event' && m.body.kind === 'notice' && m.body.text.includes(ErrorCode.EXAM_IMAGES_DROPPED));

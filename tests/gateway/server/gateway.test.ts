@@ -83,7 +83,11 @@ describe('gateway bad input', () => {
     ['malformed JSON', '{"type": "comm', ErrorCode.MALFORMED_JSON],
     ['an unknown message type', '{"type":"reboot"}', ErrorCode.UNKNOWN_MESSAGE_TYPE],
     ['a schema violation', '{"type":"ping","t":"soon"}', ErrorCode.INVALID_MESSAGE],
-    ['an out-of-range command parameter', JSON.stringify({ type: 'command', id: 'abcdefgh2', command: { name: 'sequence.queue', protocolId: 'x', position: -1 } }), ErrorCode.INVALID_PARAMETER],
+    [
+      'an out-of-range command parameter',
+      JSON.stringify({ type: 'command', id: 'abcdefgh2', command: { name: 'sequence.queue', protocolId: 'x', position: -1 } }),
+      ErrorCode.INVALID_PARAMETER,
+    ],
   ])('answers %s with a stable code, and the link and gateway stay up', async (_name, frame, code) => {
     gateway = await startTestGateway();
     const c = await operator();
@@ -126,7 +130,10 @@ describe('gateway commands and roles', () => {
     expect((await onsites[0]!.confirmChecklist()).outcome).toBe('done');
     expect((await op.command('c-queue-01', { name: 'sequence.queue', protocolId: 'localizer' })).outcome).toBe('done');
     expect((await op.command('c-start-01', { name: 'scan.start' })).outcome).toBe('done');
-    const completed = (m: { type: string }) => m.type === 'event' && (m as EventMessage).body.kind === 'scanner' && ((m as EventMessage).body as { snapshot: { state: string } }).snapshot.state === 'completed';
+    const completed = (m: { type: string }) =>
+      m.type === 'event' &&
+      (m as EventMessage).body.kind === 'scanner' &&
+      ((m as EventMessage).body as { snapshot: { state: string } }).snapshot.state === 'completed';
     await op.next(completed);
     await observer.next(completed);
     const seqs = op.messages.filter((m): m is EventMessage => m.type === 'event').map((m) => m.seq);
@@ -198,7 +205,13 @@ describe('gateway resume', () => {
     await c.command('resume-02', { name: 'sequence.queue', protocolId: 'localizer' });
     const late = await RawClient.connect(gateway.url);
     clients.push(late);
-    late.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'observer', credentials: await signedIn(gateway.url, 'Late', 'observer'), resumeFrom: lastSeen });
+    late.sendJson({
+      type: 'hello',
+      version: PROTOCOL_VERSION,
+      role: 'observer',
+      credentials: await signedIn(gateway.url, 'Late', 'observer'),
+      resumeFrom: lastSeen,
+    });
     const welcome = await late.next<WelcomeMessage>((m) => m.type === 'welcome');
     expect(welcome.lastSeq).toBe(lastSeen);
     const replayed = await late.next<EventMessage>((m) => m.type === 'event');

@@ -58,7 +58,14 @@ async function examWatchedBy(observerPhi: ObserverPhi) {
   const late = await RawClient.connect(gateway.url);
   clients.push(late);
   const lateFrames = recordFrames(late);
-  late.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'observer', credentials: await signedIn(gateway.url, 'Late Student', 'observer'), resumeFrom: 1, resumeBootId: gateway.bootId });
+  late.sendJson({
+    type: 'hello',
+    version: PROTOCOL_VERSION,
+    role: 'observer',
+    credentials: await signedIn(gateway.url, 'Late Student', 'observer'),
+    resumeFrom: 1,
+    resumeBootId: gateway.bootId,
+  });
   const welcome = await late.next<Extract<GatewayMessage, { type: 'welcome' }>>((m) => m.type === 'welcome');
   await expect.poll(() => late.binary.length).toBe(11);
   return { operatorFrames, observerFrames: [...observerFrames, ...lateFrames], welcome };
@@ -74,7 +81,12 @@ describe('observer PHI policy', () => {
   it('none: observers are told the exam is de-identified, and the audit notes it', async () => {
     const { welcome } = await examWatchedBy('none');
     expect(welcome.snapshot).toMatchObject({ deidentified: true, exam: { deidentified: true, accessionNumber: null, patient: { birthDate: null } } });
-    expect(gateway!.store.auditTrail().filter((r) => r.action === 'observer phi').map((r) => `${r.actor}:${r.decision}`)).toEqual(['Student:de-identified', 'Late Student:de-identified']);
+    expect(
+      gateway!.store
+        .auditTrail()
+        .filter((r) => r.action === 'observer phi')
+        .map((r) => `${r.actor}:${r.decision}`),
+    ).toEqual(['Student:de-identified', 'Late Student:de-identified']);
   });
 
   it('full: observers see the patient as the operator does', async () => {

@@ -38,7 +38,22 @@ const VALID: readonly unknown[] = [
 ];
 
 // A code-shaped string outside the registry, written in two parts so the registry test does not take it for one.
-const ODD_VALUES: readonly unknown[] = [null, true, -1, 0, 1e308, -1e308, '', 'x'.repeat(5000), [], {}, [[[[[]]]]], { __proto__: { polluted: 1 } }, 'LARMOR_E_' + 'X', '\u0000\uffff'];
+const ODD_VALUES: readonly unknown[] = [
+  null,
+  true,
+  -1,
+  0,
+  1e308,
+  -1e308,
+  '',
+  'x'.repeat(5000),
+  [],
+  {},
+  [[[[[]]]]],
+  { __proto__: { polluted: 1 } },
+  'LARMOR_E_' + 'X',
+  '\u0000\uffff',
+];
 
 function mutate(random: () => number): string {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
@@ -134,7 +149,7 @@ describe('protocol fuzz', () => {
         if (conns[i]!.ws.readyState !== WebSocket.OPEN) {
           conns[i] = await connect(gateway.url); // refused and closed (e.g. a hello of another version)
           all.push(conns[i]!);
-          all = all.filter((c) => c.ws.readyState !== WebSocket.CLOSED || c.uncoded.length > 0 || c.unparsable > 0 || (keptRefusals += c.refusals, false));
+          all = all.filter((c) => c.ws.readyState !== WebSocket.CLOSED || c.uncoded.length > 0 || c.unparsable > 0 || ((keptRefusals += c.refusals), false));
         }
       }
       for (let i = 0; i < BATCH && sent < FRAMES; i++, sent++) conns[sent % CONNECTIONS]!.ws.send(mutate(random));

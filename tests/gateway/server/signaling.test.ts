@@ -11,7 +11,8 @@ afterEach(async () => {
 });
 
 const STATE: MediaState = { audio: true, video: true, intercom: false, health: 'ok', healthReason: null };
-const SENDRECV_OFFER = 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\na=sendrecv\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:1\r\na=sendrecv\r\n';
+const SENDRECV_OFFER =
+  'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\na=sendrecv\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:1\r\na=sendrecv\r\n';
 const RECVONLY_OFFER = SENDRECV_OFFER.replaceAll('a=sendrecv', 'a=recvonly');
 const NO_DIRECTION_OFFER = SENDRECV_OFFER.replaceAll('a=sendrecv\r\n', '');
 const RECVONLY_THEN_SENDONLY = SENDRECV_OFFER.replaceAll('a=sendrecv', 'a=recvonly\r\na=sendonly');
