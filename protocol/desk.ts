@@ -4,6 +4,7 @@ import type { CredentialLevel } from './onsite.js';
 import type { HealthState } from './health.js';
 import type { ScannerState } from './scanner.js';
 import { WorkstationSignIn } from './auth.js';
+import type { ContingencyPlan } from './collaboration.js';
 
 /**
  * The remote technologist's desk: one workstation, several scanners. The workstation keeps one
@@ -82,6 +83,8 @@ export interface DeskTile {
   thumbnail: DeskThumbnail | null;
   unreadChat: number;
   alarms: DeskAlarm[];
+  /** The site's written contingency plans (protocol/collaboration.ts), shown from the tile. */
+  plans: ContingencyPlan[];
 }
 
 export interface DeskView {

@@ -36,6 +36,7 @@ import { attachImageIntake } from '../images/image-intake.js';
 import { alarmKindOfNotice, WORKSTATION_ALARM_WORDS } from './alarm-kinds.js';
 import { refuseConcurrentStart } from './concurrent-acquisitions.js';
 import { makeThumbnail } from './thumbnail.js';
+import { deskTile, youHoldControl } from './desk-tile.js';
 
 /** The site of the one-gateway flow (`link.connect`): a desk of one, focused on it. */
 const SINGLE_SITE_ID = 'gateway';
@@ -66,9 +67,6 @@ export interface DeskOptions {
   tileIntervalMs?: number;
   logRingSize?: number;
 }
-
-/** DeskTile plus what the desk adds to the contract: the site's contingency plans from its collaboration state. */
-export type DeskTileView = DeskTile & { plans: ContingencyPlan[] };
 
 interface Site {
   entry: SiteEntry;
@@ -291,7 +289,7 @@ export class Desk extends EventEmitter<DeskEvents> {
     this.pushDeskNow();
   }
 
-  deskView(): DeskView & { tiles: DeskTileView[] } {
+  deskView(): DeskView {
     return { tiles: this.sites.map((s) => this.tile(s)), focusedSiteId: this.focusedSiteId, maxConcurrentAcquisitions: this.maxConcurrentAcquisitions };
   }
 
@@ -468,34 +466,15 @@ export class Desk extends EventEmitter<DeskEvents> {
     return {
       siteId: site.entry.id,
       name: site.entry.name,
-      youHoldControl: youHold(view),
+      youHoldControl: youHoldControl(view),
       acquiring: snapshot?.state === 'acquiring' || snapshot?.state === 'paused',
     };
   }
 
-  private tile(site: Site): DeskTileView {
-    const view = site.core.view();
-    const snapshot = view.snapshot;
+  private tile(site: Site): DeskTile {
     if (site.newestImage && site.newestImage.sopInstanceUid !== site.thumbnail?.sopInstanceUid) site.thumbnail = makeThumbnail(site.newestImage);
     site.newestImage = null;
-    const active = snapshot?.queue.find((q) => q.id === snapshot.activeSequenceId) ?? null;
-    const presence = snapshot?.onsite?.presence ?? null;
-    return {
-      site: site.entry,
-      scanner: snapshot ? scannerWords(snapshot.site) : null,
-      link: view.link.status,
-      health: view.health.state,
-      error: view.link.error,
-      state: snapshot?.state ?? null,
-      sequence: active ? { name: active.name, remainingS: active.remainingS } : null,
-      onsite: presence ? { name: presence.name, credential: presence.credential } : null,
-      controlHolder: snapshot?.control.holderName ?? null,
-      youHoldControl: youHold(view),
-      thumbnail: site.thumbnail,
-      unreadChat: site.unreadChat,
-      alarms: site.alarms.map((a) => ({ ...a })),
-      plans: site.plans,
-    };
+    return deskTile(site.entry, site.core.view(), { thumbnail: site.thumbnail, unreadChat: site.unreadChat, alarms: site.alarms, plans: site.plans });
   }
 
   /** Coalesced: at most one desk push per interval, the newest view. */
@@ -517,15 +496,6 @@ export class Desk extends EventEmitter<DeskEvents> {
     this.lastDeskPush = Date.now();
     this.emit('desk', this.deskView());
   }
-}
-
-function youHold(view: WorkstationView): boolean {
-  return view.link.sessionId !== null && view.snapshot?.control.holderSessionId === view.link.sessionId;
-}
-
-/** "Larmor simulator 1.5 T": the model, then the field strength unless the model says it already. */
-function scannerWords(site: { scanner: string; fieldStrengthT: number }): string {
-  return /\d\s*T\b/.test(site.scanner) ? site.scanner : `${site.scanner} ${site.fieldStrengthT} T`;
 }
 
 /** A one-gateway desk names its site by the gateway's host and port. */

@@ -416,6 +416,7 @@ export function installFakeLarmor(scenario: FakeScenario): void {
         controlHolder: 'Ingrid Haugen',
         youHoldControl: true,
         thumbnail: { width: 64, height: 64, pixelsBase64: thumbnailOf(64, 64, 0.1), sopInstanceUid: '1.2.826.0.1.3680043.10.543.seq-2.8' },
+        plans: [],
         unreadChat: 2,
         alarms: [],
       },
@@ -431,6 +432,7 @@ export function installFakeLarmor(scenario: FakeScenario): void {
         controlHolder: null,
         youHoldControl: false,
         thumbnail: null,
+        plans: [],
         unreadChat: 0,
         alarms: [
           {
@@ -469,25 +471,22 @@ export function installFakeLarmor(scenario: FakeScenario): void {
             acknowledged: false,
           },
         ],
-        // The core adds the site's contingency plans to each tile.
-        ...{
-          plans: [
-            {
-              kind: 'communication-failure',
-              text: 'Onsite finishes the running sequence and starts nothing new. Call the MR control room: +47 7421 5000.',
-              version: 3,
-              updatedAt: iso(-86400 * 12),
-              updatedBy: 'MR physicist Anne Vik',
-            },
-            {
-              kind: 'emergency',
-              text: 'Press the emergency stop, remove the patient from the bore, call the crash team (internal 2222).',
-              version: 1,
-              updatedAt: iso(-86400 * 40),
-              updatedBy: 'MR physicist Anne Vik',
-            },
-          ],
-        },
+        plans: [
+          {
+            kind: 'communication-failure',
+            text: 'Onsite finishes the running sequence and starts nothing new. Call the MR control room: +47 7421 5000.',
+            version: 3,
+            updatedAt: iso(-86400 * 12),
+            updatedBy: 'MR physicist Anne Vik',
+          },
+          {
+            kind: 'emergency',
+            text: 'Press the emergency stop, remove the patient from the bore, call the crash team (internal 2222).',
+            version: 1,
+            updatedAt: iso(-86400 * 40),
+            updatedBy: 'MR physicist Anne Vik',
+          },
+        ],
       },
     ],
   };
@@ -501,6 +500,7 @@ export function installFakeLarmor(scenario: FakeScenario): void {
       youHoldControl: false,
       controlHolder: null,
       thumbnail: null,
+      plans: [],
       unreadChat: 0,
       alarms: [],
     });
@@ -521,6 +521,7 @@ export function installFakeLarmor(scenario: FakeScenario): void {
         controlHolder: null,
         youHoldControl: false,
         thumbnail: null,
+        plans: [],
         unreadChat: 0,
         alarms: [],
       })),

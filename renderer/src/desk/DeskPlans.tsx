@@ -4,8 +4,7 @@ import type { DeskTile } from '../../../protocol/desk.js';
 
 /** The core adds each site's written contingency plans to its tile (docs/architecture.md "Collaboration"). */
 export function tilePlans(tile: DeskTile): ContingencyPlan[] {
-  const plans = (tile as DeskTile & { plans?: ContingencyPlan[] }).plans;
-  return Array.isArray(plans) ? plans.filter((plan) => plan.text.trim() !== '') : [];
+  return tile.plans.filter((plan) => plan.text.trim() !== '');
 }
 
 /**

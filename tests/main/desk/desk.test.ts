@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode, type DeskView, type LogEntry, type SiteEntry, type WorkstationView } from '../../../protocol/index.js';
 import type { Gateway } from '../../../gateway/server/gateway.js';
-import { Desk, type DeskTileView } from '../../../main/desk/desk.js';
+import { Desk } from '../../../main/desk/desk.js';
 import { WorkstationCore } from '../../../main/core/workstation-core.js';
 import { Journal } from '../../../main/journal/journal.js';
 import { join } from 'node:path';
@@ -38,7 +38,7 @@ function desk(options: ConstructorParameters<typeof Desk>[0] = {}): Desk {
 const site = (id: string, url: string): SiteEntry => ({ id, name: `MR ${id.toUpperCase()}`, url });
 
 /** Resolves once the desk view satisfies `predicate` (checked now and at every desk push). */
-function untilDesk(d: Desk, predicate: (view: DeskView & { tiles: DeskTileView[] }) => boolean): Promise<DeskView & { tiles: DeskTileView[] }> {
+function untilDesk(d: Desk, predicate: (view: DeskView) => boolean): Promise<DeskView> {
   return new Promise((resolve) => {
     const check = () => {
       const view = d.deskView();

@@ -15,6 +15,7 @@ export function deskTile(id: string, extra: Partial<DeskTile> = {}): DeskTile {
     thumbnail: null,
     unreadChat: 0,
     alarms: [],
+    plans: [],
     ...extra,
   };
 }
