@@ -270,7 +270,8 @@ export class Desk extends EventEmitter<DeskEvents> {
     const alarm = site.alarms.find((a) => a.id === alarmId);
     if (!alarm) throw new LarmorError(ErrorCode.DESK_UNKNOWN_ALARM, `no alarm ${alarmId} at ${site.entry.name}`);
     if (alarm.acknowledged) return;
-    if (alarm.seq !== null) {
+    // Observers are receive-only at the gateway: theirs is recorded in this workstation's journal only.
+    if (alarm.seq !== null && site.core.view().link.role !== 'observer') {
       const outcome = await site.core.sendCollab({ name: 'alarm.acknowledge', seq: alarm.seq });
       if (outcome.error)
         throw new LarmorError(codeOf(outcome.error, ErrorCode.INTERNAL), `${site.entry.name} did not record the acknowledgement: ${outcome.error.message}`);
