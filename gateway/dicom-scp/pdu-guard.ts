@@ -122,6 +122,11 @@ export class PduGuard extends EventEmitter {
     return this.socket.write(data, callback);
   }
 
+  /** One whole PDU, written at once: nothing to gather, so no cork (and no tick's wait). */
+  writePdu(pdu: Uint8Array): void {
+    if (!this.socket.destroyed) this.socket.write(pdu);
+  }
+
   setTimeout(ms: number, callback?: () => void): this {
     this.socket.setTimeout(ms, callback);
     return this;

@@ -163,7 +163,7 @@ export function createScpConnection(guard: PduGuard, ctx: ScpContext): InstanceT
             callingAeTitle: calling,
           }),
         store: (request) => store(ctx, calling, request),
-        send: (pdu) => guard.write(pdu),
+        send: (pdu) => guard.writePdu(pdu),
         abort: (code, message) => guard.abortAssociation({ code, message: `${message} (calling AE ${calling})` }),
       });
       guard.takePData(receiver);
