@@ -19,12 +19,13 @@ export interface FileMetaFields {
   sourceAeTitle: string;
 }
 
-const ascii = new TextEncoder();
-
-/** One Explicit VR Little Endian element with a 2-byte length (PS3.5 7.1.2), padded to even length. */
+/**
+ * One Explicit VR Little Endian element with a 2-byte length (PS3.5 7.1.2), padded to even length.
+ * The values are UIDs and AE titles, single-byte text (PS3.5 6.2; the command's UIDs were read as
+ * Latin-1): written a character a byte, which for a few dozen characters beats a TextEncoder.
+ */
 function shortElement(element: number, vr: 'UI' | 'SH' | 'AE', text: string): Uint8Array {
-  const value = ascii.encode(text);
-  const padded = value.length + (value.length % 2);
+  const padded = text.length + (text.length % 2);
   const out = new Uint8Array(8 + padded);
   const view = new DataView(out.buffer);
   view.setUint16(0, 0x0002, true);
@@ -32,9 +33,9 @@ function shortElement(element: number, vr: 'UI' | 'SH' | 'AE', text: string): Ui
   out[4] = vr.charCodeAt(0);
   out[5] = vr.charCodeAt(1);
   view.setUint16(6, padded, true);
-  out.set(value, 8);
+  for (let i = 0; i < text.length; i++) out[8 + i] = text.charCodeAt(i) & 0xff;
   // PS3.5 6.2: UI is padded with NUL, SH and AE with a space.
-  if (padded > value.length) out[8 + value.length] = vr === 'UI' ? 0x00 : 0x20;
+  if (padded > text.length) out[8 + text.length] = vr === 'UI' ? 0x00 : 0x20;
   return out;
 }
 
@@ -67,24 +68,73 @@ function fileMetaInformation(f: FileMetaFields): Uint8Array {
   return out;
 }
 
+/** Preamble, "DICM" and File Meta Information: everything of the Part 10 file before the data set. */
+export function part10Header(fields: FileMetaFields): Uint8Array {
+  const meta = fileMetaInformation(fields);
+  const out = new Uint8Array(132 + meta.length); // the 128-byte preamble is zero (PS3.10 7.1)
+  out.set([0x44, 0x49, 0x43, 0x4d], 128); // then "DICM"
+  out.set(meta, 132);
+  return out;
+}
+
+/** A buffer of its own, exactly `length` long (never a slice of Node's pool), not zeroed. */
+function ownBuffer(length: number): Uint8Array {
+  return new Uint8Array(Buffer.allocUnsafeSlow(length).buffer);
+}
+
 /**
  * `dataset` may be the chunks as they arrived: they are copied straight into the file, which
  * saves joining them first (one copy of every received byte instead of two).
  */
 export function wrapAsPart10(dataset: Uint8Array | readonly Uint8Array[], fields: FileMetaFields): Uint8Array {
   const chunks = dataset instanceof Uint8Array ? [dataset] : dataset;
-  const meta = fileMetaInformation(fields);
-  // Every byte is written below, so the buffer need not be zeroed first (it is half a megabyte
-  // per MR image): the 128-byte preamble is zeroed explicitly (PS3.10 7.1).
-  // allocUnsafeSlow: an ArrayBuffer of its own, exactly this long (never a slice of Node's pool).
-  const out = new Uint8Array(Buffer.allocUnsafeSlow(132 + meta.length + chunks.reduce((n, c) => n + c.length, 0)).buffer);
-  out.fill(0, 0, 128);
-  out.set([0x44, 0x49, 0x43, 0x4d], 128); // then "DICM"
-  out.set(meta, 132);
-  let pos = 132 + meta.length;
-  for (const chunk of chunks) {
-    out.set(chunk, pos);
-    pos += chunk.length;
+  const builder = new Part10Builder(
+    part10Header(fields),
+    chunks.reduce((n, c) => n + c.length, 0),
+  );
+  for (const chunk of chunks) builder.append(chunk);
+  return builder.finish();
+}
+
+/**
+ * A Part 10 file built while its data set arrives: the header first, then each fragment copied
+ * in as it comes off the socket, so every received byte is copied once, and no copy is left to
+ * make after the last fragment (the peer waits for our answer from then on).
+ *
+ * Room is made for `expectedDataSetBytes` (the receiver passes the previous object's size: the
+ * images of a series are alike); a larger data set grows the buffer by doubling, never beyond
+ * `maxBytes`, and a smaller one costs one copy at the end, so the file always has an
+ * ArrayBuffer of its own, exactly its length.
+ */
+export class Part10Builder {
+  private bytes: Uint8Array;
+  private length: number;
+
+  constructor(
+    header: Uint8Array,
+    expectedDataSetBytes: number,
+    private readonly maxBytes = Number.MAX_SAFE_INTEGER,
+  ) {
+    this.bytes = ownBuffer(Math.min(header.length + expectedDataSetBytes, Math.max(maxBytes, header.length)));
+    this.bytes.set(header, 0);
+    this.length = header.length;
   }
-  return out;
+
+  append(chunk: Uint8Array): void {
+    const needed = this.length + chunk.length;
+    if (needed > this.bytes.length) {
+      const grown = ownBuffer(Math.max(needed, Math.min(this.bytes.length * 2, this.maxBytes)));
+      grown.set(this.bytes.subarray(0, this.length), 0);
+      this.bytes = grown;
+    }
+    this.bytes.set(chunk, this.length);
+    this.length = needed;
+  }
+
+  finish(): Uint8Array {
+    if (this.length === this.bytes.length) return this.bytes;
+    const exact = ownBuffer(this.length);
+    exact.set(this.bytes.subarray(0, this.length), 0);
+    return exact;
+  }
 }

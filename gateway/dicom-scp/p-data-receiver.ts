@@ -5,14 +5,19 @@
  *
  * Why our own and not dcmjs-dimse's: it re-joins every fragment into a growing buffer and
  * builds each response through dcmjs's general data set writer; for a stream of images that was
- * most of the receiver's time. Here a data set stays the fragments it arrived in (views of the
- * PDUs the guard already length-checked) until it is wrapped as Part 10, in one copy.
+ * most of the receiver's time. Here PDUs are read as they stream off the socket (the guard has
+ * checked their length at the header): a C-STORE's data fragments are copied, as each piece
+ * arrives, straight into the Part 10 file being built behind its File Meta Information
+ * (file-meta.ts), so each byte is copied once and nothing is left to copy after the last one.
  *
  * Any breach of the message structure (a PDV on a presentation context that was not accepted,
- * data before its command, a command set that cannot be read) aborts the association.
+ * data before its command, a command set that cannot be read, a PDV item that does not fit its
+ * PDU) aborts the association.
  */
 import { ErrorCode } from '../../protocol/errors.js';
 import { CommandField, MalformedCommand, STATUS_UNRECOGNIZED_OPERATION, readCommand, writeResponse, type DimseCommand } from './dimse-commands.js';
+import { Part10Builder } from './file-meta.js';
+import type { PDataStream } from './pdu-guard.js';
 import { PDU_HEADER_LENGTH, PduType } from './upper-layer-pdus.js';
 
 export interface AcceptedContext {
@@ -23,8 +28,8 @@ export interface AcceptedContext {
 export interface StoreRequest {
   command: DimseCommand;
   transferSyntaxUid: string;
-  /** The data set as its fragments arrived; empty when it went over the size limit. */
-  dataset: readonly Uint8Array[];
+  /** The Part 10 file: the peer's part10Header, then the data set as it arrived; null over the size limit. */
+  part10: Uint8Array | null;
   /** Bytes of data set received, also past the limit. */
   bytes: number;
   overflow: boolean;
@@ -39,6 +44,8 @@ export interface PDataPeer {
   /** Presentation contexts accepted in the A-ASSOCIATE-AC, by id, with their transfer syntax. */
   contexts: ReadonlyMap<number, AcceptedContext>;
   maxObjectBytes: number;
+  /** What goes before a C-STORE's data set in its Part 10 file (preamble, File Meta Information). */
+  part10Header(command: DimseCommand, transferSyntaxUid: string): Uint8Array;
   store(request: StoreRequest): Promise<StoreOutcome>;
   /** Write a PDU to the peer. */
   send(pdu: Uint8Array): void;
@@ -48,86 +55,156 @@ export interface PDataPeer {
 
 /** A command set is a few hundred bytes; this bounds what a peer can make us hold before one parses. */
 const MAX_COMMAND_BYTES = 64 * 1024;
+/** PDV item header: Item Length (4), Presentation Context ID (1), Message Control Header (1) (PS3.8 9.3.5.1). */
+const PDV_HEADER_LENGTH = 6;
+/** Room made for the first data set of an association, before any size is known. */
+const FIRST_DATA_SET_GUESS = 64 * 1024;
 
 interface Message {
   contextId: number;
   commandFragments: Uint8Array[];
   commandBytes: number;
   command: DimseCommand | null;
-  dataset: Uint8Array[];
+  /** The C-STORE's Part 10 file being built; null for other commands, and once over the size limit. */
+  file: Part10Builder | null;
   datasetBytes: number;
   overflow: boolean;
 }
 
-export class PDataReceiver {
+/** The PDV whose value is streaming in. */
+interface Fragment {
+  context: AcceptedContext;
+  isCommand: boolean;
+  last: boolean;
+  remaining: number;
+}
+
+export class PDataReceiver implements PDataStream {
   private message: Message | null = null;
   private failed = false;
   /** Responses go out in the order the requests completed, even when storing one takes a while. */
   private answering: Promise<void> = Promise.resolve();
+  /** Bytes of the current PDU's body not yet seen. */
+  private pduRemaining = 0;
+  private readonly pdvHeader = new Uint8Array(PDV_HEADER_LENGTH);
+  private pdvHeaderBytes = 0;
+  private fragment: Fragment | null = null;
+  /** The previous data set's size: room made for the next one (a series' images are alike). */
+  private lastDataSetBytes = FIRST_DATA_SET_GUESS;
 
   constructor(private readonly peer: PDataPeer) {}
 
   /** One whole P-DATA-TF PDU, header included. */
   receive(pdu: Uint8Array): void {
-    if (this.failed) return;
-    const view = new DataView(pdu.buffer, pdu.byteOffset, pdu.byteLength);
-    let pos = PDU_HEADER_LENGTH;
-    while (pos < pdu.length) {
-      if (pos + 6 > pdu.length) return this.fail(`a PDV item header runs past the end of its P-DATA-TF`);
-      const itemLength = view.getUint32(pos);
-      if (itemLength < 2 || pos + 4 + itemLength > pdu.length) return this.fail(`a PDV item declares ${itemLength} bytes, which does not fit its P-DATA-TF`);
-      const contextId = pdu[pos + 4]!;
-      const control = pdu[pos + 5]!;
-      this.fragment(contextId, (control & 0x01) !== 0, (control & 0x02) !== 0, pdu.subarray(pos + 6, pos + 4 + itemLength));
-      if (this.failed) return;
-      pos += 4 + itemLength;
+    this.start(pdu.length - PDU_HEADER_LENGTH);
+    this.bytes(pdu.subarray(PDU_HEADER_LENGTH));
+    this.end();
+  }
+
+  /** A P-DATA-TF PDU with `length` bytes after its header begins. */
+  start(length: number): void {
+    this.pduRemaining = length;
+    this.pdvHeaderBytes = 0;
+    this.fragment = null;
+  }
+
+  /** The next bytes of the PDU's body (a view valid during this call only: whatever is kept is copied). */
+  bytes(chunk: Uint8Array): void {
+    let pos = 0;
+    while (pos < chunk.length && !this.failed) {
+      const fragment = this.fragment;
+      if (fragment === null) {
+        if (this.pdvHeaderBytes === 0 && this.pduRemaining < PDV_HEADER_LENGTH) return this.fail(`a PDV item header runs past the end of its P-DATA-TF`);
+        const take = Math.min(PDV_HEADER_LENGTH - this.pdvHeaderBytes, chunk.length - pos);
+        this.pdvHeader.set(chunk.subarray(pos, pos + take), this.pdvHeaderBytes);
+        this.pdvHeaderBytes += take;
+        pos += take;
+        if (this.pdvHeaderBytes < PDV_HEADER_LENGTH) return;
+        this.pdvHeaderBytes = 0;
+        const header = this.pdvHeader;
+        const itemLength = ((header[0]! << 24) >>> 0) + (header[1]! << 16) + (header[2]! << 8) + header[3]!;
+        if (itemLength < 2 || 4 + itemLength > this.pduRemaining) return this.fail(`a PDV item declares ${itemLength} bytes, which does not fit its P-DATA-TF`);
+        this.pduRemaining -= 4 + itemLength;
+        const control = header[5]!;
+        this.beginFragment(header[4]!, (control & 0x01) !== 0, (control & 0x02) !== 0, itemLength - 2);
+        continue;
+      }
+      const take = Math.min(fragment.remaining, chunk.length - pos);
+      this.fragmentBytes(fragment, chunk.subarray(pos, pos + take));
+      pos += take;
+      fragment.remaining -= take;
+      if (fragment.remaining === 0 && !this.failed) this.endFragment(fragment);
     }
   }
 
-  private fragment(contextId: number, isCommand: boolean, last: boolean, bytes: Uint8Array): void {
+  /** The PDU's body is complete (the guard passed on exactly the length of its header). */
+  end(): void {
+    if (this.failed) return;
+    if (this.pdvHeaderBytes !== 0 || this.fragment !== null || this.pduRemaining !== 0) this.fail(`a PDV item runs past the end of its P-DATA-TF`);
+  }
+
+  private beginFragment(contextId: number, isCommand: boolean, last: boolean, valueLength: number): void {
     const context = this.peer.contexts.get(contextId);
     if (context === undefined) return this.fail(`a PDV on presentation context ${contextId}, which was not accepted`);
     let message = this.message;
     if (message === null) {
       if (!isCommand) return this.fail(`a data fragment on presentation context ${contextId} before any command`);
-      message = { contextId, commandFragments: [], commandBytes: 0, command: null, dataset: [], datasetBytes: 0, overflow: false };
+      message = { contextId, commandFragments: [], commandBytes: 0, command: null, file: null, datasetBytes: 0, overflow: false };
       this.message = message;
     }
     if (message.contextId !== contextId) return this.fail(`a fragment on presentation context ${contextId} inside a message on context ${message.contextId}`);
     if (isCommand) {
       if (message.command !== null) return this.fail('a second command before the data set of the first one');
-      message.commandBytes += bytes.length;
+      message.commandBytes += valueLength;
       if (message.commandBytes > MAX_COMMAND_BYTES) return this.fail(`a command set over ${MAX_COMMAND_BYTES} bytes`);
-      message.commandFragments.push(bytes);
-      if (!last) return;
-      try {
-        message.command = readCommand(message.commandFragments.length === 1 ? message.commandFragments[0]! : Buffer.concat(message.commandFragments));
-      } catch (err) {
-        if (err instanceof MalformedCommand) return this.fail(`unreadable command set: ${err.message}`);
-        throw err;
+    } else {
+      if (message.command === null || !message.command.hasDataSet) return this.fail('a data fragment for a command that has no data set');
+      message.datasetBytes += valueLength;
+      if (!message.overflow && message.datasetBytes > this.peer.maxObjectBytes) {
+        // Counted on, never held: the peer gets a refusal once the whole object has passed.
+        message.overflow = true;
+        message.file = null;
       }
-      message.commandFragments = [];
-      if (!message.command.hasDataSet) this.complete(message, context);
-      return;
     }
-    if (message.command === null || !message.command.hasDataSet) return this.fail('a data fragment for a command that has no data set');
-    message.datasetBytes += bytes.length;
-    if (!message.overflow && message.datasetBytes > this.peer.maxObjectBytes) {
-      // Counted on, never held: the peer gets a refusal once the whole object has passed.
-      message.overflow = true;
-      message.dataset = [];
+    const fragment: Fragment = { context, isCommand, last, remaining: valueLength };
+    if (valueLength === 0) this.endFragment(fragment);
+    else this.fragment = fragment;
+  }
+
+  private fragmentBytes(fragment: Fragment, bytes: Uint8Array): void {
+    const message = this.message!;
+    // Command bytes are copied (a few hundred); data goes into the file, or nowhere when refused anyway.
+    if (fragment.isCommand) message.commandFragments.push(bytes.slice());
+    else message.file?.append(bytes);
+  }
+
+  private endFragment(fragment: Fragment): void {
+    this.fragment = null;
+    const message = this.message!;
+    if (!fragment.last) return;
+    if (!fragment.isCommand) return this.complete(message, fragment.context);
+    try {
+      message.command = readCommand(message.commandFragments.length === 1 ? message.commandFragments[0]! : Buffer.concat(message.commandFragments));
+    } catch (err) {
+      if (err instanceof MalformedCommand) return this.fail(`unreadable command set: ${err.message}`);
+      throw err;
     }
-    if (!message.overflow) message.dataset.push(bytes);
-    if (last) this.complete(message, context);
+    message.commandFragments = [];
+    if (!message.command.hasDataSet) return this.complete(message, fragment.context);
+    if (message.command.commandField === CommandField.CStoreRq) {
+      const header = this.peer.part10Header(message.command, fragment.context.transferSyntaxUid);
+      message.file = new Part10Builder(header, Math.min(this.lastDataSetBytes, this.peer.maxObjectBytes), header.length + this.peer.maxObjectBytes);
+    }
   }
 
   private complete(message: Message, context: AcceptedContext): void {
     this.message = null;
     const command = message.command!;
+    if (message.file !== null) this.lastDataSetBytes = message.datasetBytes;
     const request: StoreRequest = {
       command,
       transferSyntaxUid: context.transferSyntaxUid,
-      dataset: message.dataset,
+      part10: message.file?.finish() ?? null,
       bytes: message.datasetBytes,
       overflow: message.overflow,
     };
@@ -173,6 +250,7 @@ export class PDataReceiver {
   private fail(message: string): void {
     this.failed = true;
     this.message = null;
+    this.fragment = null;
     this.peer.abort(ErrorCode.DICOM_UNEXPECTED_PDU, message);
   }
 }

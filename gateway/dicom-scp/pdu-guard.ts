@@ -18,7 +18,9 @@
  *
  * To dcmjs-dimse the guard is the socket: it emits each PDU it let through, whole, as 'data'
  * (so at most one PDU, of a checked length, is held per connection), and passes 'close', 'error'
- * and 'timeout' on; write() goes to the real socket.
+ * and 'timeout' on; write() goes to the real socket. Once the association is accepted, P-DATA-TF
+ * PDUs are not collected at all: their bytes stream, as views of the socket's chunks, to the
+ * PDataStream (p-data-receiver.ts), which copies what it keeps.
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
@@ -46,6 +48,16 @@ const CLOSE_GRACE_MS = 1000;
 
 const KNOWN_TYPES: ReadonlySet<number> = new Set(Object.values(PduType));
 
+/** Where P-DATA-TF PDUs go once the association is accepted, as their bytes arrive. */
+export interface PDataStream {
+  /** A P-DATA-TF whose header declares `length` bytes (already checked against the limits) begins. */
+  start(length: number): void;
+  /** The next bytes of its body: a view of a socket chunk, valid only during the call. */
+  bytes(chunk: Uint8Array): void;
+  /** Every byte its header declared has been passed on. */
+  end(): void;
+}
+
 export class PduGuard extends EventEmitter {
   private readonly header = Buffer.alloc(PDU_HEADER_LENGTH);
   private headerBytes = 0;
@@ -60,7 +72,9 @@ export class PduGuard extends EventEmitter {
   private artim: NodeJS.Timeout | null;
   private idle: NodeJS.Timeout | null = null;
   /** Where P-DATA-TF PDUs go once the association is accepted, instead of to dcmjs-dimse. */
-  private pData: ((pdu: Buffer) => void) | null = null;
+  private pData: PDataStream | null = null;
+  /** Body bytes of the P-DATA-TF streaming to `pData` still to come. */
+  private streaming = 0;
 
   constructor(
     readonly socket: Socket,
@@ -108,6 +122,11 @@ export class PduGuard extends EventEmitter {
     return this.socket.write(data, callback);
   }
 
+  /** One whole PDU, written at once: nothing to gather, so no cork (and no tick's wait). */
+  writePdu(pdu: Uint8Array): void {
+    if (!this.socket.destroyed) this.socket.write(pdu);
+  }
+
   setTimeout(ms: number, callback?: () => void): this {
     this.socket.setTimeout(ms, callback);
     return this;
@@ -122,9 +141,9 @@ export class PduGuard extends EventEmitter {
     this.socket.destroy();
   }
 
-  /** From now on, every P-DATA-TF PDU (whole, length-checked) goes to `handler`. */
-  takePData(handler: (pdu: Buffer) => void): void {
-    this.pData = handler;
+  /** From now on, every P-DATA-TF PDU (length-checked at its header) streams to `stream`. */
+  takePData(stream: PDataStream): void {
+    this.pData = stream;
   }
 
   /** Abort the association with a coded reason (A-ABORT from the service provider, PS3.8 9.3.8). */
@@ -140,6 +159,14 @@ export class PduGuard extends EventEmitter {
     let offset = 0;
     while (offset < chunk.length) {
       if (this.closing) return; // a PDU just handled aborted the association
+      if (this.streaming > 0) {
+        const take = Math.min(this.streaming, chunk.length - offset);
+        this.streaming -= take;
+        this.pData!.bytes(chunk.subarray(offset, offset + take));
+        offset += take;
+        if (this.streaming === 0) this.pData!.end();
+        continue;
+      }
       if (this.pdu !== null) {
         const take = Math.min(this.pdu.length - this.filled, chunk.length - offset);
         chunk.copy(this.pdu, this.filled, offset, offset + take);
@@ -160,6 +187,12 @@ export class PduGuard extends EventEmitter {
       if (refusal) {
         this.close(refusal.pdu, refusal);
         return;
+      }
+      if (this.currentType === PduType.PDataTf && this.pData !== null) {
+        this.pData.start(length);
+        if (length === 0) this.pData.end();
+        else this.streaming = length;
+        continue;
       }
       if (headerInChunk && chunk.length - offset >= length) {
         // The whole PDU is in this chunk: handed on as a view of it, not copied.
@@ -226,8 +259,7 @@ export class PduGuard extends EventEmitter {
   private pduComplete(): void {
     const pdu = this.pdu!;
     this.pdu = null;
-    if (this.currentType === PduType.PDataTf && this.pData !== null) this.pData(pdu);
-    else this.emit('data', pdu);
+    this.emit('data', pdu);
     if (this.currentType === PduType.AssociateRq && !this.associated) {
       this.associated = true;
       if (this.artim) clearTimeout(this.artim);

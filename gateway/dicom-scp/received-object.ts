@@ -11,7 +11,7 @@ import { readPart10, imageInfo, Tag, type DicomFile } from '../../native-bridge/
 import { codeOf, ErrorCode } from '../../protocol/errors.js';
 import { isValidUid } from '../../base/node/uids.js';
 import { requirePixelData } from '../../native-bridge/image-codecs.js';
-import { wrapAsPart10 } from './file-meta.js';
+import { part10Header, wrapAsPart10 } from './file-meta.js';
 
 const PATIENT_NAME = 0x00100010;
 const PATIENT_ID = 0x00100020;
@@ -36,15 +36,20 @@ export const StoreStatus = {
   NotAuthorized: 0x0124,
 } as const;
 
-export interface ReceivedObject {
-  /** The data set bytes as they arrived (whole, or in the chunks they came in), in the negotiated transfer syntax. */
-  dataset: Uint8Array | readonly Uint8Array[];
+interface ReceivedFields {
   transferSyntaxUid: string;
   /** Affected SOP Class / Instance UID of the C-STORE-RQ command. */
   sopClassUid: string;
   sopInstanceUid: string;
   callingAeTitle: string;
 }
+
+/**
+ * The object as received: its data set bytes as they arrived (whole, or in the chunks they came
+ * in), in the negotiated transfer syntax; or the Part 10 file the receiver already built from
+ * them behind receivedPart10Header(), for the same fields.
+ */
+export type ReceivedObject = ReceivedFields & ({ dataset: Uint8Array | readonly Uint8Array[] } | { part10: Uint8Array });
 
 export interface ReceivedImage {
   /** Complete Part 10 file; the data set is byte-for-byte what the peer sent. */
@@ -73,6 +78,16 @@ function cleanAeTitle(title: string): string {
     .slice(0, 16);
 }
 
+/** Preamble and File Meta Information of a received object's Part 10 file (file-meta.ts). */
+export function receivedPart10Header(obj: ReceivedFields): Uint8Array {
+  return part10Header({
+    transferSyntaxUid: obj.transferSyntaxUid,
+    sopClassUid: obj.sopClassUid,
+    sopInstanceUid: obj.sopInstanceUid,
+    sourceAeTitle: cleanAeTitle(obj.callingAeTitle),
+  });
+}
+
 export function examineReceivedObject(obj: ReceivedObject): Verdict {
   for (const [name, uid] of [
     ['SOP Class UID', obj.sopClassUid],
@@ -82,12 +97,15 @@ export function examineReceivedObject(obj: ReceivedObject): Verdict {
       return refuse(ErrorCode.DICOM_INVALID_UID, `the C-STORE command's ${name} "${uid.slice(0, 80)}" is not a valid UID`, StoreStatus.CannotUnderstand);
     }
   }
-  const part10 = wrapAsPart10(obj.dataset, {
-    transferSyntaxUid: obj.transferSyntaxUid,
-    sopClassUid: obj.sopClassUid,
-    sopInstanceUid: obj.sopInstanceUid,
-    sourceAeTitle: cleanAeTitle(obj.callingAeTitle),
-  });
+  const part10 =
+    'part10' in obj
+      ? obj.part10
+      : wrapAsPart10(obj.dataset, {
+          transferSyntaxUid: obj.transferSyntaxUid,
+          sopClassUid: obj.sopClassUid,
+          sopInstanceUid: obj.sopInstanceUid,
+          sourceAeTitle: cleanAeTitle(obj.callingAeTitle),
+        });
   let file: DicomFile;
   try {
     file = readPart10(part10);

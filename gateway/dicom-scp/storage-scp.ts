@@ -20,7 +20,7 @@
 import type { Socket } from 'node:net';
 import dcmjsDimse from 'dcmjs-dimse';
 import { SUPPORTED_TRANSFER_SYNTAXES } from '../../native-bridge/image-codecs.js';
-import { examineReceivedObject, StoreStatus, type ReceivedImage, type Verdict } from './received-object.js';
+import { examineReceivedObject, receivedPart10Header, StoreStatus, type ReceivedImage, type Verdict } from './received-object.js';
 import { PDataReceiver, type AcceptedContext, type StoreOutcome, type StoreRequest } from './p-data-receiver.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { isCallingAeAllowed, type AllowRule } from './calling-ae-allow-list.js';
@@ -85,7 +85,8 @@ async function store(ctx: ScpContext, callingAeTitle: string, request: StoreRequ
   let verdict: Verdict;
   try {
     verdict = examineReceivedObject({
-      dataset: request.dataset,
+      // A C-STORE without a data set has no file built: its empty data set is refused as unreadable.
+      ...(request.part10 !== null ? { part10: request.part10 } : { dataset: [] }),
       transferSyntaxUid: request.transferSyntaxUid,
       sopClassUid: request.command.affectedSopClassUid,
       sopInstanceUid,
@@ -154,11 +155,18 @@ export function createScpConnection(guard: PduGuard, ctx: ScpContext): InstanceT
       const receiver = new PDataReceiver({
         contexts: accepted,
         maxObjectBytes: ctx.maxObjectBytes,
+        part10Header: (command, transferSyntaxUid) =>
+          receivedPart10Header({
+            transferSyntaxUid,
+            sopClassUid: command.affectedSopClassUid,
+            sopInstanceUid: command.affectedSopInstanceUid,
+            callingAeTitle: calling,
+          }),
         store: (request) => store(ctx, calling, request),
-        send: (pdu) => guard.write(pdu),
+        send: (pdu) => guard.writePdu(pdu),
         abort: (code, message) => guard.abortAssociation({ code, message: `${message} (calling AE ${calling})` }),
       });
-      guard.takePData((pdu) => receiver.receive(pdu));
+      guard.takePData(receiver);
     }
 
     override associationReleaseRequested(): void {

@@ -50,6 +50,7 @@ function receiver(maxObjectBytes = 1 << 20) {
   const r = new PDataReceiver({
     contexts: new Map([[3, { abstractSyntaxUid: MR, transferSyntaxUid: EXPLICIT_LE }]]),
     maxObjectBytes,
+    part10Header: () => Buffer.from('HEADER:'),
     store: async (request) => (stored.push(request), { status: 0 }),
     send: (pdu) => sent.push(Buffer.from(pdu)),
     abort: (code, message) => aborts.push({ code, message }),
@@ -81,9 +82,24 @@ describe('the P-DATA receiver of the storage port', () => {
     r.receive(pData({ context: 3, command: false, last: true, bytes: Buffer.from('def') }));
     await expect.poll(() => sent.length).toBe(1);
     expect(stored).toHaveLength(1);
-    expect(Buffer.concat(stored[0]!.dataset).toString()).toBe('abcdef');
+    expect(Buffer.from(stored[0]!.part10!).toString()).toBe('HEADER:abcdef');
     expect(stored[0]).toMatchObject({ transferSyntaxUid: EXPLICIT_LE, command: { affectedSopClassUid: MR, affectedSopInstanceUid: '2.25.42' } });
     expect(responseFields(sent[0]!)).toEqual({ field: CommandField.CStoreRsp, respondingTo: 7, status: 0 });
+  });
+
+  it('reassembles a PDU that streams in one byte at a time, PDV headers split across pieces', async () => {
+    const { r, sent, stored } = receiver();
+    const pdu = pData(
+      { context: 3, command: true, last: true, bytes: command(CommandField.CStoreRq, 8, true) },
+      { context: 3, command: false, last: false, bytes: Buffer.from('abc') },
+      { context: 3, command: false, last: true, bytes: Buffer.from('def') },
+    );
+    r.start(pdu.length - 6);
+    for (let i = 6; i < pdu.length; i++) r.bytes(pdu.subarray(i, i + 1));
+    r.end();
+    await expect.poll(() => sent.length).toBe(1);
+    expect(Buffer.from(stored[0]!.part10!).toString()).toBe('HEADER:abcdef');
+    expect(responseFields(sent[0]!)).toEqual({ field: CommandField.CStoreRsp, respondingTo: 8, status: 0 });
   });
 
   it('answers C-ECHO without a data set', async () => {
@@ -102,7 +118,7 @@ describe('the P-DATA receiver of the storage port', () => {
       ),
     );
     await expect.poll(() => sent.length).toBe(1);
-    expect(stored[0]).toMatchObject({ overflow: true, bytes: 10, dataset: [] });
+    expect(stored[0]).toMatchObject({ overflow: true, bytes: 10, part10: null });
   });
 
   it.each([
