@@ -156,15 +156,8 @@ export const createImagesSlice =
         const view = state.seriesViews[uid] ?? INITIAL_SERIES_VIEW;
         const seriesViews = view.pinned || fetched ? state.seriesViews : { ...state.seriesViews, [uid]: { ...view, currentSop: sop } };
         const decodedBytes = releaseOverBudget(series, state.decodedBytes + pixelBytes(viewerImage), selection.selectedUid, seriesViews);
-        // The strip order only changes when a series begins (or is renumbered): keeping the same
-        // array then spares the strip and every thumbnail a re-render per image.
-        const order = orderSeries(Object.values(series));
         set({
-          series,
-          seriesOrder: sameOrder(order, state.seriesOrder) ? state.seriesOrder : order,
-          newestSeriesUid,
-          selectedSeriesUid: selection.selectedUid,
-          followLatest: selection.followLatest,
+          ...stripAfter(state.seriesOrder, series, newestSeriesUid, selection),
           seriesViews,
           imagesReceived: fetched ? state.imagesReceived : arrival,
           decodedBytes,
@@ -200,14 +193,7 @@ export const createImagesSlice =
           { selectedUid: state.selectedSeriesUid && series[state.selectedSeriesUid] ? state.selectedSeriesUid : null, followLatest: state.followLatest },
           newestSeriesUid,
         );
-        const order = orderSeries(Object.values(series));
-        set({
-          series,
-          seriesOrder: sameOrder(order, state.seriesOrder) ? state.seriesOrder : order,
-          newestSeriesUid,
-          selectedSeriesUid: selection.selectedUid,
-          followLatest: selection.followLatest,
-        });
+        set(stripAfter(state.seriesOrder, series, newestSeriesUid, selection));
         // Someone who joins sees the exam's latest series at once, its images fetched.
         if (selection.selectedUid && series[selection.selectedUid]!.images.length === 0) get().loadSeries(selection.selectedUid);
       },
@@ -311,6 +297,27 @@ function releaseOverBudgetIn(
     };
   }
   return bytes;
+}
+
+/**
+ * The series, the strip's order and the selection after the series changed. The order only
+ * changes when a series begins (or is renumbered): keeping the same array then spares the strip
+ * and every thumbnail a re-render per image.
+ */
+function stripAfter(
+  before: string[],
+  series: Record<string, SeriesRecord>,
+  newestSeriesUid: string | null,
+  selection: { selectedUid: string | null; followLatest: boolean },
+) {
+  const order = orderSeries(Object.values(series));
+  return {
+    series,
+    seriesOrder: sameOrder(order, before) ? before : order,
+    newestSeriesUid,
+    selectedSeriesUid: selection.selectedUid,
+    followLatest: selection.followLatest,
+  };
 }
 
 function sameOrder(a: readonly string[], b: readonly string[]): boolean {
