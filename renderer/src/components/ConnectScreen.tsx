@@ -9,6 +9,7 @@ import { allowedChoice, useMachinePolicy } from './use-machine-policy.js';
 import { useSiteList } from '../desk/use-site-list.js';
 import { SiteListEditor } from '../desk/SiteListEditor.js';
 import { initialConnectMode } from '../desk/site-list.js';
+import { GatewayUrlInput } from './GatewayUrlInput.js';
 import { presentTileLink } from '../desk/tile-words.js';
 
 function browserStorage(): KeyValueStore | null {
@@ -154,17 +155,7 @@ export function ConnectScreen() {
             ))}
           </select>
         ) : (
-          <input
-            id={ids.url}
-            data-testid="connect-url"
-            type="text"
-            inputMode="url"
-            spellCheck={false}
-            autoComplete="off"
-            placeholder="wss://scanner-gateway.hospital.example:8443/larmor"
-            value={url}
-            onChange={(e) => setUrl(e.target.value)}
-          />
+          <GatewayUrlInput id={ids.url} testId="connect-url" value={url} onChange={setUrl} />
         )}
         <div className="form-row">
           <div className="form-field">

@@ -1,6 +1,7 @@
 import { useId, useState, type KeyboardEvent } from 'react';
 import type { SiteEntry } from '../../../protocol/desk.js';
 import { addSite } from './site-list.js';
+import { GatewayUrlInput } from '../components/GatewayUrlInput.js';
 import './desk.css';
 
 /**
@@ -73,18 +74,7 @@ export function SiteListEditor({ sites, fixedBy, onChange }: { sites: SiteEntry[
           </div>
           <div className="form-field grow">
             <label htmlFor={ids.url}>Gateway URL</label>
-            <input
-              id={ids.url}
-              data-testid="site-add-url"
-              type="text"
-              inputMode="url"
-              spellCheck={false}
-              autoComplete="off"
-              placeholder="wss://scanner-gateway.hospital.example:8443/larmor"
-              value={url}
-              onChange={(e) => setUrl(e.target.value)}
-              onKeyDown={onEnter}
-            />
+            <GatewayUrlInput id={ids.url} testId="site-add-url" value={url} onChange={setUrl} onKeyDown={onEnter} />
           </div>
           <button type="button" onClick={add} data-testid="site-add">
             Add
