@@ -58,9 +58,13 @@ try {
   const csv = join(work, 'findings.csv');
   const cli = join(root, 'node_modules', '@doyensec', 'electronegativity', 'dist', 'index.js');
   // The global CSP check always reports on this shell (justified), so a run with no rows at all
-  // did not really scan anything: seen now and then under load. Try again, then fail loudly.
+  // did not really scan anything: seen now and then under load (three back-to-back tries all
+  // empty once, while the test suite ran). Try again after a pause that grows, then fail loudly.
+  const ATTEMPTS = 5;
   let rows = [];
-  for (let attempt = 1; attempt <= 3 && rows.length === 0; attempt++) {
+  let last = '';
+  for (let attempt = 1; attempt <= ATTEMPTS && rows.length === 0; attempt++) {
+    if (attempt > 1) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500 * 2 ** (attempt - 2));
     rmSync(csv, { force: true });
     const result = spawnSync(
       process.execPath,
@@ -72,12 +76,14 @@ try {
       console.error('lint:electron: electronegativity did not run');
       process.exit(2);
     }
+    last = result.stdout + result.stderr;
     rows = parseCsv(readFileSync(csv, 'utf8'))
       .filter((r) => r.length >= 5)
       .slice(1);
   }
   if (rows.length === 0) {
-    console.error('lint:electron: electronegativity reported nothing at all three times, not even the justified checks: it did not scan the sources');
+    console.error(last);
+    console.error(`lint:electron: electronegativity reported nothing in ${ATTEMPTS} tries, not even the justified checks: it did not scan the sources`);
     process.exit(2);
   }
   let open = 0;
