@@ -30,7 +30,7 @@ import {
   type WorkstationView,
 } from '../../protocol/index.js';
 import type { Activity } from '../core/activity.js';
-import { WorkstationCore, type ImageDecodeResult } from '../core/workstation-core.js';
+import { WorkstationCore, type ImageDecodeResult, type WorkstationCoreEvents } from '../core/workstation-core.js';
 import { FocusedFirstDecoder } from './focused-first-decoder.js';
 import { attachImageIntake } from '../images/image-intake.js';
 import { alarmKindOfNotice, WORKSTATION_ALARM_WORDS } from './alarm-kinds.js';
@@ -384,27 +384,17 @@ export class Desk extends EventEmitter<DeskEvents> {
       const site = siteOf();
       if (site && health === 'failed' && focused()) this.raise(site, 'media-lost', WORKSTATION_ALARM_WORDS['media-lost'](site.entry.name, reason), null);
     };
-    core.on('state', onState);
-    core.on('log', onLog);
-    core.on('image', onImage);
-    core.on('media', onMedia);
-    core.on('activity', onActivity);
-    core.on('collab', onCollab);
-    core.on('collab-state', onCollabState);
-    core.on('media-health', onMediaHealth);
-    this.wired.set(core, {
-      log,
-      off: () => {
-        core.off('state', onState);
-        core.off('log', onLog);
-        core.off('image', onImage);
-        core.off('media', onMedia);
-        core.off('activity', onActivity);
-        core.off('collab', onCollab);
-        core.off('collab-state', onCollabState);
-        core.off('media-health', onMediaHealth);
-      },
-    });
+    const offs = [
+      listen(core, 'state', onState),
+      listen(core, 'log', onLog),
+      listen(core, 'image', onImage),
+      listen(core, 'media', onMedia),
+      listen(core, 'activity', onActivity),
+      listen(core, 'collab', onCollab),
+      listen(core, 'collab-state', onCollabState),
+      listen(core, 'media-health', onMediaHealth),
+    ];
+    this.wired.set(core, { log, off: () => offs.forEach((off) => off()) });
   }
 
   private unwire(core: WorkstationCore): void {
@@ -506,4 +496,10 @@ function siteNameOf(url: string): string {
   } catch {
     return url;
   }
+}
+
+/** Subscribes to one core event; the returned function unsubscribes. */
+function listen<K extends keyof WorkstationCoreEvents>(core: WorkstationCore, event: K, listener: (...args: WorkstationCoreEvents[K]) => void): () => void {
+  core.on(event, listener as never);
+  return () => core.off(event, listener as never);
 }
