@@ -2,24 +2,16 @@ import { codeOf, ErrorCode, LarmorError } from '../../protocol/index.js';
 import {
   Tag,
   TransferSyntax,
-  datasetToElements,
   encapsulateFrames,
-  imageInfo,
-  pixelDataFrames,
   readPart10,
   writePart10,
   type DicomElement,
   type DicomFile,
   type ImageInfo,
 } from '../../native-bridge/dicom/index.js';
-import {
-  DEFAULT_IMAGE_LIMITS,
-  checkImageLimits,
-  imageCodecs as defaultCodecs,
-  requirePixelData,
-  type ImageCodecs,
-  type ImageLimits,
-} from '../../native-bridge/index.js';
+import { DEFAULT_IMAGE_LIMITS, checkImageLimits, imageCodecs as defaultCodecs, type ImageCodecs, type ImageLimits } from '../../native-bridge/index.js';
+import type { WorkerPool } from '../../base/node/worker-pool.js';
+import { transcodeAnswer, workstationCopy, type TranscodeAnswer, type WorkstationCopy } from './workstation-copy.js';
 
 export type ImageSource = 'simulator' | 'c-store';
 
@@ -36,6 +28,11 @@ export type PipelineResult = { ok: true; transferSyntaxUid: string; bytesIn: num
 export interface ImagePipelineOptions {
   /** Decoded-size caps checked from the attributes before anything is decoded or encoded. */
   limits?: ImageLimits;
+  /**
+   * Worker threads that make received objects' workstation copies (transcode-worker.ts), for
+   * acceptReceived; without one, it works on the event loop.
+   */
+  transcoders?: WorkerPool<Uint8Array, TranscodeAnswer>;
 }
 
 /**
@@ -44,12 +41,16 @@ export interface ImagePipelineOptions {
  * then publish as a numbered binary frame. A bad object is refused with a code and a notice
  * that every workstation shows; the images before and after it are unaffected.
  *
- * Each object is parsed once: a received one arrives parsed from the C-STORE receiver
- * (acceptParsed), a simulated one arrives as elements and is serialised once (acceptElements).
+ * A received object is made into its workstation copy in the transcode pool's workers
+ * (acceptReceived), so RLE encoding never holds up the event loop; a simulated one arrives as
+ * elements and is encoded and serialised once (acceptElements).
  */
 export class ImagePipeline {
   private readonly codecs: ImageCodecs;
   private readonly limits: ImageLimits;
+  private readonly transcoders: WorkerPool<Uint8Array, TranscodeAnswer> | undefined;
+  /** Received objects are published in the order they arrived, whichever worker finishes first. */
+  private received: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly sink: ImageSink,
@@ -58,6 +59,7 @@ export class ImagePipeline {
   ) {
     this.codecs = codecs;
     this.limits = options.limits ?? DEFAULT_IMAGE_LIMITS;
+    this.transcoders = options.transcoders;
   }
 
   /** Part 10 bytes from anywhere (tests, tools): parsed here, once. */
@@ -65,9 +67,24 @@ export class ImagePipeline {
     return this.guard(source, () => this.forward(readPart10(part10), part10, source, imagesInSeries));
   }
 
-  /** An object the C-STORE receiver has already parsed; `part10` is the same object's bytes. */
-  acceptParsed(file: DicomFile, part10: Uint8Array, source: ImageSource, imagesInSeries: number | null = null): PipelineResult {
-    return this.guard(source, () => this.forward(file, part10, source, imagesInSeries));
+  /**
+   * A received object (Part 10 bytes with their own ArrayBuffer, which moves to a worker: the
+   * caller must not use them afterwards), made into its workstation copy by the transcode pool
+   * when there is one. Resolves once published, or refused; objects are published in the order
+   * they were accepted.
+   */
+  acceptReceived(part10: Uint8Array, source: ImageSource, imagesInSeries: number | null = null): Promise<PipelineResult> {
+    const bytesIn = part10.length;
+    // Moved, not copied, when the bytes are their buffer's all (the receiver's files are); a view is copied out first.
+    const own = part10.byteOffset === 0 && part10.byteLength === part10.buffer.byteLength ? part10 : part10.slice();
+    const copy: Promise<TranscodeAnswer> = this.transcoders
+      ? this.transcoders.run(own, [own.buffer as ArrayBuffer])
+      : Promise.resolve().then(() => transcodeAnswer(own, this.codecs, this.limits));
+    const published = this.received.then(() =>
+      copy.then((answer) => this.guard(source, () => (answer.ok ? this.publish(answer, source, imagesInSeries, bytesIn) : answer))),
+    );
+    this.received = published;
+    return published;
   }
 
   /** A simulated image as writer input (native little-endian Pixel Data): encoded and written once. */
@@ -108,38 +125,13 @@ export class ImagePipeline {
   }
 
   private forward(file: DicomFile, part10: Uint8Array, source: ImageSource, imagesInSeries: number | null): PipelineResult {
-    const sopInstanceUid = file.dataset.string(Tag.SOPInstanceUID);
-    const seriesUid = file.dataset.string(0x0020000e);
-    requirePixelData(file.dataset);
-    if (!sopInstanceUid || !seriesUid) throw new LarmorError(ErrorCode.UNSUPPORTED_IMAGE, 'the image lacks its SOP Instance or Series Instance UID');
-    const info = imageInfo(file.dataset);
-    // Before any frame is decoded or encoded: the declared size against the gateway's caps.
-    checkImageLimits(info, this.limits);
-    const out = this.transcode(file, info, part10);
-    this.sink.publishImage({ source, transferSyntaxUid: out.transferSyntaxUid, sopInstanceUid, seriesUid, imagesInSeries }, out.bytes);
-    return { ok: true, transferSyntaxUid: out.transferSyntaxUid, bytesIn: part10.length, bytesOut: out.bytes.length };
+    return this.publish(workstationCopy(file, part10, this.codecs, this.limits), source, imagesInSeries, part10.length);
   }
 
-  /** RLE-encode native pixel data when smaller; pass RLE through; refuse what no workstation decodes. */
-  private transcode(file: DicomFile, info: ImageInfo, part10: Uint8Array): { bytes: Uint8Array; transferSyntaxUid: string } {
-    const ts = file.transferSyntaxUid;
-    const codec = this.codecs.codecFor(ts); // the registry refuses any transfer syntax it does not know
-    const frames = pixelDataFrames(file);
-    if (codec.encapsulated !== frames.encapsulated) throw new LarmorError(ErrorCode.UNSUPPORTED_IMAGE, `Pixel Data encapsulation does not match ${ts}`);
-    if (ts === TransferSyntax.RLELossless) return { bytes: part10, transferSyntaxUid: ts }; // RLE content is checked where decoded
-    const bigEndian = ts === TransferSyntax.ExplicitVRBigEndian;
-    const rleEncodable = [8, 16, 32].includes(info.bitsAllocated) && (info.samplesPerPixel === 1 || info.samplesPerPixel === 3);
-    if (!rleEncodable) {
-      if (bigEndian) throw new LarmorError(ErrorCode.UNSUPPORTED_IMAGE, `${info.bitsAllocated}-bit big-endian pixel data is not supported`);
-      return { bytes: part10, transferSyntaxUid: ts };
-    }
-    const encoded = frames.frames.map((frame) => this.codecs.encodeFrame(TransferSyntax.RLELossless, codec.decodeFrame(frame, info), info));
-    const nativeBytes = frames.frames.reduce((n, f) => n + (f as Uint8Array).length, 0);
-    const rleBytes = encoded.reduce((n, f) => n + f.length, 0);
-    if (rleBytes >= nativeBytes && !bigEndian) return { bytes: part10, transferSyntaxUid: ts };
-    const elements = datasetToElements(file.dataset).filter((e) => e.tag !== Tag.PixelData && e.tag !== Tag.ExtendedOffsetTable && e.tag >>> 16 !== 0x0002);
-    elements.push({ tag: Tag.PixelData, vr: 'OB', value: encapsulateFrames(encoded) });
-    return { bytes: writePart10({ transferSyntaxUid: TransferSyntax.RLELossless, elements }), transferSyntaxUid: TransferSyntax.RLELossless };
+  private publish(copy: WorkstationCopy, source: ImageSource, imagesInSeries: number | null, bytesIn: number): PipelineResult {
+    const { transferSyntaxUid, sopInstanceUid, seriesUid, bytes } = copy;
+    this.sink.publishImage({ source, transferSyntaxUid, sopInstanceUid, seriesUid, imagesInSeries }, bytes);
+    return { ok: true, transferSyntaxUid, bytesIn, bytesOut: bytes.length };
   }
 }
 

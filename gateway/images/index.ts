@@ -7,6 +7,7 @@ import { streamSimulatorImages } from './simulator-images.js';
 import { IngestQueue } from './ingest-queue.js';
 import { IngestLog } from './ingest-log.js';
 import type { ReceivedImage } from '../dicom-scp/index.js';
+import { createTranscodePool } from './transcode-pool.js';
 
 export interface DicomReceiverOptions {
   port: number;
@@ -37,10 +38,12 @@ export async function attachImaging(
   log: (line: string) => void,
   limits?: ImageLimits,
 ): Promise<Imaging> {
-  const pipeline = new ImagePipeline(gateway, undefined, { limits });
+  // Received objects are compressed off the event loop; the simulator's slices are small and stay on it.
+  const transcoders = dicom ? createTranscodePool(limits) : undefined;
+  const pipeline = new ImagePipeline(gateway, undefined, { ...(limits ? { limits } : {}), ...(transcoders ? { transcoders } : {}) });
   const ingestLog = new IngestLog(log);
-  const ingest = new IngestQueue<ReceivedImage>((image) => {
-    const result = pipeline.acceptParsed(image.file, image.part10, 'c-store');
+  const ingest = new IngestQueue<ReceivedImage>(async (image) => {
+    const result = await pipeline.acceptReceived(image.part10, 'c-store');
     if (result.ok) ingestLog.forwarded(image.callingAeTitle, `${image.sopInstanceUid} forwarded (${result.transferSyntaxUid})`);
     else log(`C-STORE from ${image.callingAeTitle}: ${image.sopInstanceUid} refused ${result.code}`);
   });
@@ -99,7 +102,8 @@ export async function attachImaging(
     close: async () => {
       stopSimulator();
       await scp?.close();
-      ingest.drain();
+      await ingest.drain();
+      await transcoders?.close();
       ingestLog.flush();
     },
   };

@@ -6,6 +6,7 @@ import { ErrorCode } from '../../protocol/index.js';
 import { Tag, TransferSyntax, pixelDataFrames, readPart10, writePart10 } from '../../native-bridge/dicom/index.js';
 import { rle } from '../../native-bridge/index.js';
 import { ImagePipeline, type ImageSink } from '../../gateway/images/image-pipeline.js';
+import { createTranscodePool } from '../../gateway/images/transcode-pool.js';
 import { SAMPLES_DIR, sample } from '../helpers/dicom-samples.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -90,5 +91,31 @@ describe('ImagePipeline', () => {
       ok: false,
       code: ErrorCode.UNSUPPORTED_TRANSFER_SYNTAX,
     });
+  });
+});
+
+describe('ImagePipeline: received objects through the transcode pool', () => {
+  it('makes each workstation copy in a worker thread, and publishes in arrival order, refusals coded', async () => {
+    const pool = createTranscodePool(undefined, 2);
+    try {
+      const { sink, published, notices } = recordingSink();
+      const pipeline = new ImagePipeline(sink, undefined, { transcoders: pool });
+      // A large image first, on one worker, and small ones after it on the other: the order holds anyway.
+      const inputs = ['MR2_UNCR.dcm', 'MR_small.dcm', 'MR_small_RLE.dcm'].map((name) => sample(name));
+      const expected = inputs.map((input) => ({ uid: readPart10(input).dataset.string(Tag.SOPInstanceUID), pixels: nativePixels(input.slice()) }));
+      const results = await Promise.all([
+        ...inputs.map((input) => pipeline.acceptReceived(input, 'c-store')),
+        pipeline.acceptReceived(new Uint8Array(200), 'c-store'),
+      ]);
+      expect(results.map((r) => r.ok)).toEqual([true, true, true, false]);
+      expect(results[3]).toMatchObject({ ok: false, code: ErrorCode.DICOM_NOT_PART10 });
+      expect(notices).toHaveLength(1);
+      expect(published.map((p) => p.header.sopInstanceUid)).toEqual(expected.map((e) => e.uid));
+      published.forEach((p, i) => expect(Buffer.from(nativePixels(p.part10)).equals(Buffer.from(expected[i]!.pixels))).toBe(true));
+      // The received bytes moved to the worker rather than being copied.
+      expect(inputs[0]!.byteLength).toBe(0);
+    } finally {
+      await pool.close();
+    }
   });
 });

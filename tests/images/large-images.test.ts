@@ -72,8 +72,10 @@ describe('images larger than one WebSocket message', () => {
     noiseImage(file);
     gateway = await startTestGateway({ dicom: { port: 0 } });
     await storescu(gateway.imaging!.dicomPort!, [file]);
-    const kept = gateway.events.since(0)!.filter((e) => typeof e.frame !== 'string');
-    expect(kept).toHaveLength(1);
+    // Answered once received; published once the transcode pool has made its workstation copy.
+    const images = () => gateway!.events.since(0)!.filter((e) => typeof e.frame !== 'string');
+    await expect.poll(() => images().length).toBe(1);
+    const kept = images();
     const chunks = kept[0]!.frame as readonly Uint8Array[];
     expect(chunks.length).toBeGreaterThan(1);
     expect(chunks.every((chunk) => chunk.length < MAX_FRAME_BYTES)).toBe(true);

@@ -3,33 +3,51 @@ import { IngestQueue } from '../../../gateway/images/ingest-queue.js';
 import { IngestLog } from '../../../gateway/images/ingest-log.js';
 
 describe('the ingest queue between the DICOM receiver and the image pipeline', () => {
-  it('hands images on in arrival order, after the receiver was answered', async () => {
-    const taken: number[] = [];
-    const queue = new IngestQueue<number>((n) => taken.push(n), 4);
+  /** A take whose work ends when the test says so. */
+  function takes() {
+    const started: number[] = [];
+    const finish = new Map<number, () => void>();
+    const take = (n: number) => {
+      started.push(n);
+      return new Promise<void>((resolve) => finish.set(n, resolve));
+    };
+    return { started, finish: (n: number) => finish.get(n)!(), take };
+  }
+
+  it('starts each image at once and answers the receiver while there is room', async () => {
+    const work = takes();
+    const queue = new IngestQueue<number>(work.take, 4);
     await queue.add(1);
     await queue.add(2);
-    expect(taken).toEqual([]); // answered first, processed on a later turn of the event loop
-    await expect.poll(() => taken).toEqual([1, 2]);
+    expect(work.started).toEqual([1, 2]);
   });
 
-  it('makes the next answer wait while the queue is full, so memory stays bounded', async () => {
-    const taken: number[] = [];
-    const queue = new IngestQueue<number>((n) => taken.push(n), 2);
+  it('makes the next answer wait while the pipeline is full, so memory stays bounded', async () => {
+    const work = takes();
+    const queue = new IngestQueue<number>(work.take, 2);
     await queue.add(1);
     let roomForThird = false;
     const second = queue.add(2).then(() => (roomForThird = true));
+    await Promise.resolve();
     expect(roomForThird).toBe(false);
+    work.finish(1);
     await second;
-    expect(taken).toEqual([1]); // room came when the first was taken
+    expect(roomForThird).toBe(true); // room came when the first was done
   });
 
-  it('takes everything still waiting when drained at shutdown', async () => {
-    const taken: number[] = [];
-    const queue = new IngestQueue<number>((n) => taken.push(n), 8);
+  it('drains: resolves once everything taken is done', async () => {
+    const work = takes();
+    const queue = new IngestQueue<number>(work.take, 8);
     await queue.add(1);
     await queue.add(2);
-    queue.drain();
-    expect(taken).toEqual([1, 2]);
+    let drained = false;
+    const draining = queue.drain().then(() => (drained = true));
+    work.finish(1);
+    await Promise.resolve();
+    expect(drained).toBe(false);
+    work.finish(2);
+    await draining;
+    expect(drained).toBe(true);
   });
 });
 
