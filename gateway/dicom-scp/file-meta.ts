@@ -104,7 +104,8 @@ export function wrapAsPart10(dataset: Uint8Array | readonly Uint8Array[], fields
  * Room is made for `expectedDataSetBytes` (the receiver passes the previous object's size: the
  * images of a series are alike); a larger data set grows the buffer by doubling, never beyond
  * `maxBytes`, and a smaller one costs one copy at the end, so the file always has an
- * ArrayBuffer of its own, exactly its length.
+ * ArrayBuffer of its own, exactly its length. Where the socket can read into the room it
+ * reserves (reserve()), not even that first copy is made: the kernel writes the data set in place.
  */
 export class Part10Builder {
   private bytes: Uint8Array;
@@ -121,14 +122,31 @@ export class Part10Builder {
   }
 
   append(chunk: Uint8Array): void {
-    const needed = this.length + chunk.length;
-    if (needed > this.bytes.length) {
-      const grown = ownBuffer(Math.max(needed, Math.min(this.bytes.length * 2, this.maxBytes)));
-      grown.set(this.bytes.subarray(0, this.length), 0);
-      this.bytes = grown;
+    if (chunk.buffer === this.bytes.buffer && chunk.byteOffset === this.bytes.byteOffset + this.length) {
+      // Read straight into the room reserve() gave: the bytes are in place already.
+      this.length += chunk.length;
+      return;
     }
+    this.makeRoom(chunk.length);
     this.bytes.set(chunk, this.length);
-    this.length = needed;
+    this.length += chunk.length;
+  }
+
+  /**
+   * Room for the next `count` bytes, for the socket to read into directly (pdu-guard.ts); pass
+   * what was read (a prefix of it) to append(), which then copies nothing.
+   */
+  reserve(count: number): Uint8Array {
+    this.makeRoom(count);
+    return this.bytes.subarray(this.length, this.length + count);
+  }
+
+  private makeRoom(count: number): void {
+    const needed = this.length + count;
+    if (needed <= this.bytes.length) return;
+    const grown = ownBuffer(Math.max(needed, Math.min(this.bytes.length * 2, this.maxBytes)));
+    grown.set(this.bytes.subarray(0, this.length), 0);
+    this.bytes = grown;
   }
 
   finish(): Uint8Array {

@@ -46,6 +46,7 @@ import { join } from 'node:path';
 import { createScpConnection, type RejectedObject } from './storage-scp.js';
 import type { ReceivedImage } from './received-object.js';
 import { safeFileName } from './safe-file-name.js';
+import { takeOver } from './direct-read-socket.js';
 import { PduGuard, type PduLimits } from './pdu-guard.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { AllowRule } from './calling-ae-allow-list.js';
@@ -142,14 +143,20 @@ export async function startStorageScp(opts: StorageScpOptions): Promise<StorageS
   const portRefusal = (remote: string | undefined) => (refusal: { code: string; message: string }) =>
     reject({ code: refusal.code, message: `${refusal.message} (peer ${remote ?? 'unknown'})`, callingAeTitle: '', sopInstanceUid: null });
 
-  const accept = (socket: Socket) => {
+  const accept = (accepted: Socket) => {
+    // Plain TCP reads into where the bytes stay (direct-read-socket.ts); TLS and any socket that
+    // cannot be taken over are read as a stream.
+    let guard: PduGuard | null = null;
+    const taken = opts.tls ? null : takeOver(accepted, { next: () => guard!.readBuffer(), received: (bytes) => guard!.received(bytes) });
+    const socket = taken ?? accepted;
     // DIMSE is request/response in small PDUs: Nagle's algorithm would hold a C-STORE-RSP back
     // until the peer's delayed ACK (upstream DCMTK disables it for the same reason).
     socket.setNoDelay(true);
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     const busy = associations >= maxAssociations;
-    const guard = new PduGuard(socket, limits, portRefusal(socket.remoteAddress), busy);
+    guard = new PduGuard(socket, limits, portRefusal(socket.remoteAddress), busy);
+    if (taken === null) socket.resume(); // the server pauses what it accepts (pauseOnConnect)
     if (busy) return;
     associations++;
     socket.once('close', () => associations--);
@@ -178,7 +185,7 @@ export async function startStorageScp(opts: StorageScpOptions): Promise<StorageS
         },
         accept,
       )
-    : createServer(accept);
+    : createServer({ pauseOnConnect: true }, accept);
   // A failed TLS handshake concerns that peer only.
   server.on('tlsClientError', (err: Error, socket: Socket) => {
     reject({

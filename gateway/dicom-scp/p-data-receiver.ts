@@ -9,6 +9,8 @@
  * checked their length at the header): a C-STORE's data fragments are copied, as each piece
  * arrives, straight into the Part 10 file being built behind its File Meta Information
  * (file-meta.ts), so each byte is copied once and nothing is left to copy after the last one.
+ * Where the guard reads the socket itself (readTarget), the kernel writes the fragments into
+ * the file directly, and no byte is copied in this process at all.
  *
  * Any breach of the message structure (a PDV on a presentation context that was not accepted,
  * data before its command, a command set that cannot be read, a PDV item that does not fit its
@@ -135,6 +137,18 @@ export class PDataReceiver implements PDataStream {
       fragment.remaining -= take;
       if (fragment.remaining === 0 && !this.failed) this.endFragment(fragment);
     }
+  }
+
+  /**
+   * Where the next at most `limit` bytes of the body should be read to: room in the object being
+   * built, when a data fragment's value comes next (read there, its bytes are never copied), else
+   * how many bytes complete what comes next (a PDV item header, a command fragment).
+   */
+  readTarget(limit: number): Uint8Array | number {
+    const fragment = this.fragment;
+    if (fragment === null) return Math.min(PDV_HEADER_LENGTH - this.pdvHeaderBytes, limit);
+    const file = fragment.isCommand ? null : this.message?.file;
+    return file ? file.reserve(Math.min(fragment.remaining, limit)) : Math.min(fragment.remaining, limit);
   }
 
   /** The PDU's body is complete (the guard passed on exactly the length of its header). */

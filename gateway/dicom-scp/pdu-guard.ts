@@ -56,10 +56,20 @@ export interface PDataStream {
   bytes(chunk: Uint8Array): void;
   /** Every byte its header declared has been passed on. */
   end(): void;
+  /** Where to read at most `limit` next bytes of the body: room to read into, or how many bytes are wanted next. */
+  readTarget?(limit: number): Uint8Array | number;
 }
+
+/** Item Length, Presentation Context ID and Message Control Header of a PDV item (PS3.8 9.3.5.1). */
+const PDV_ITEM_HEADER_LENGTH = 6;
+
+/** Largest read into the guard's own buffer (a PDU being collected, or bytes that are not an object's data). */
+const SCRATCH_BYTES = 64 * 1024;
 
 export class PduGuard extends EventEmitter {
   private readonly header = Buffer.alloc(PDU_HEADER_LENGTH);
+  /** What readBuffer() hands the socket when the bytes are not read into an object directly. */
+  private readonly scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
   private headerBytes = 0;
   /** The PDU being received, allocated at its checked length, and how much of it has arrived. */
   private pdu: Buffer | null = null;
@@ -84,7 +94,8 @@ export class PduGuard extends EventEmitter {
     private readonly busy = false,
   ) {
     super();
-    socket.on('data', (chunk: Buffer) => this.inspect(chunk));
+    // A socket that reads into readBuffer() (direct-read-socket.ts) calls received() itself and emits no 'data'.
+    socket.on('data', (chunk: Buffer) => this.received(chunk));
     socket.on('close', () => {
       this.clearTimers();
       this.emit('close');
@@ -151,9 +162,29 @@ export class PduGuard extends EventEmitter {
     this.close(abort(AbortSource.ServiceProvider, reason), refusal);
   }
 
-  // --- inspection
+  // --- reading
 
-  private inspect(chunk: Buffer): void {
+  /**
+   * Where the socket should read next: for a P-DATA-TF carrying an object's data set, room in
+   * that object (p-data-receiver.ts), so the kernel copies the bytes straight to where they
+   * stay; otherwise the guard's scratch buffer, sized to end where the next header begins, so
+   * that the next read can again go straight into an object.
+   */
+  readBuffer(): Uint8Array {
+    if (this.closing) return this.scratch;
+    if (this.streaming > 0 && this.pData?.readTarget) {
+      const target = this.pData.readTarget(this.streaming);
+      if (typeof target !== 'number') return target;
+      return this.scratch.subarray(0, Math.max(1, Math.min(target, SCRATCH_BYTES)));
+    }
+    if (this.pdu !== null) return this.scratch.subarray(0, Math.min(this.pdu.length - this.filled, SCRATCH_BYTES));
+    // Once associated, a header is mostly a P-DATA-TF's, followed by its first PDV item header
+    // (PS3.8 9.3.5): both in one read. (A read returns what has arrived; it never waits for more.)
+    return this.scratch.subarray(0, PDU_HEADER_LENGTH - this.headerBytes + (this.pData !== null ? PDV_ITEM_HEADER_LENGTH : 0));
+  }
+
+  /** Bytes off the socket: inspected, and passed on. */
+  received(chunk: Uint8Array): void {
     if (this.closing) return;
     if (this.associated) this.armIdle();
     let offset = 0;
@@ -169,7 +200,7 @@ export class PduGuard extends EventEmitter {
       }
       if (this.pdu !== null) {
         const take = Math.min(this.pdu.length - this.filled, chunk.length - offset);
-        chunk.copy(this.pdu, this.filled, offset, offset + take);
+        this.pdu.set(chunk.subarray(offset, offset + take), this.filled);
         this.filled += take;
         offset += take;
         if (this.filled === this.pdu.length) this.pduComplete();
@@ -177,7 +208,7 @@ export class PduGuard extends EventEmitter {
       }
       const headerInChunk = this.headerBytes === 0;
       const take = Math.min(PDU_HEADER_LENGTH - this.headerBytes, chunk.length - offset);
-      chunk.copy(this.header, this.headerBytes, offset, offset + take);
+      this.header.set(chunk.subarray(offset, offset + take), this.headerBytes);
       this.headerBytes += take;
       offset += take;
       if (this.headerBytes < PDU_HEADER_LENGTH) break;
@@ -194,9 +225,9 @@ export class PduGuard extends EventEmitter {
         else this.streaming = length;
         continue;
       }
-      if (headerInChunk && chunk.length - offset >= length) {
-        // The whole PDU is in this chunk: handed on as a view of it, not copied.
-        this.pdu = chunk.subarray(offset - PDU_HEADER_LENGTH, offset + length);
+      if (headerInChunk && chunk.length - offset >= length && chunk.buffer !== this.scratch.buffer) {
+        // The whole PDU is in this chunk, which is ours to keep: handed on as a view of it, not copied.
+        this.pdu = Buffer.from(chunk.buffer, chunk.byteOffset + offset - PDU_HEADER_LENGTH, PDU_HEADER_LENGTH + length);
         offset += length;
         this.pduComplete();
         continue;

@@ -1,5 +1,5 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createConnection } from 'node:net';
+import { createConnection, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { startStorageScp, type RejectedObject, type StorageScp, type StoredImage
 import { createSeriesImager } from '../../../gateway/imaging/index.js';
 import { sequence, STUDY } from '../imaging/fixtures.js';
 import { sendRawDataset } from '../../helpers/raw-store-client.js';
+import { seededRandom } from '../../../base/common/random.js';
 import { datasetBytesOf, dcmtk, readSample, samplePath, storescu } from './support.js';
 
 const EXPLICIT = '1.2.840.10008.1.2.1';
@@ -69,6 +70,41 @@ describe('DICOM Storage SCP', () => {
     expect(images.map((i) => i.transferSyntaxUid)).toEqual(files.map(() => EXPLICIT));
     files.forEach((f, i) => expectSamePixelData(images[i].part10, f));
     expect(images[0]).toMatchObject({ sopClassUid: '1.2.840.10008.5.1.4.1.1.4', callingAeTitle: 'STORESCU', filePath: null });
+  });
+
+  it('hands on byte-equal pixel data when the bytes trickle in, pieces ending anywhere (reads straight into the object)', async () => {
+    // A relay between storescu and the SCP that passes the peer's bytes on in pieces of 1 to
+    // 997 bytes, one piece per turn of the event loop: each read into the object's reserved room
+    // is partial, and headers split across reads.
+    const random = seededRandom(10);
+    const relay = createServer((peer) => {
+      const upstream = createConnection(scp.port, '127.0.0.1');
+      upstream.setNoDelay(true);
+      let sending = Promise.resolve();
+      peer.on('data', (chunk) => {
+        sending = sending.then(async () => {
+          for (let offset = 0; offset < chunk.length;) {
+            const size = 1 + Math.floor(random() * 997);
+            upstream.write(chunk.subarray(offset, offset + size));
+            offset += size;
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+        });
+      });
+      peer.on('end', () => void sending.then(() => upstream.end()));
+      upstream.pipe(peer);
+      peer.on('error', () => upstream.destroy());
+      upstream.on('error', () => peer.destroy());
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    try {
+      const files = ['MR_small.dcm', 'MR2_UNCR.dcm'];
+      const result = await storescu((relay.address() as AddressInfo).port, files.map(samplePath));
+      expect(result.responses, result.output).toEqual(files.map(() => 'Success'));
+      files.forEach((f, i) => expectSamePixelData(images[i]!.part10, f));
+    } finally {
+      relay.close();
+    }
   });
 
   it('keeps Implicit VR Little Endian when that is all the peer proposes', async () => {
