@@ -12,7 +12,6 @@ namespace larmor {
 namespace {
 
 constexpr size_t kHeaderLength = 64;
-constexpr size_t kMinReplicate = 3;
 constexpr size_t kMaxRun = 128;
 
 void WriteUint32LE(uint8_t* p, uint32_t v) {
@@ -33,22 +32,83 @@ uint8_t* FlushLiteral(const uint8_t* row, size_t start, size_t end, uint8_t* out
   return out;
 }
 
-uint8_t* PackRow(const uint8_t* row, size_t length, uint8_t* out) {
-  size_t i = 0;
-  size_t literal_start = 0;
-  while (i < length) {
-    const uint8_t value = row[i];
-    size_t run = 1;
-    while (i + run < length && run < kMaxRun && row[i + run] == value) run++;
-    if (run >= kMinReplicate) {
-      out = FlushLiteral(row, literal_start, i, out);
-      *out++ = static_cast<uint8_t>(257 - run);  // -(run - 1) as a byte
-      *out++ = value;
-      i += run;
-      literal_start = i;
-    } else {
-      i += run;
+// Eight bytes at a time: every byte position of an 8-byte word is tested at once (SWAR, "SIMD
+// within a register"). A zero byte of `x` at index k (k = 0 the byte at the lowest address) marks
+// what is sought at position p + k. The classic zero-byte test (Hacker's Delight 6-1) can also flag
+// a byte above a true zero, never below one, so its lowest flag is exact. Needs a little-endian
+// host (every platform Larmor ships on: x86-64, arm64); otherwise the scalar loops do it all.
+constexpr uint64_t kOnes = 0x0101010101010101ULL;
+constexpr uint64_t kHighs = 0x8080808080808080ULL;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+constexpr bool kSwar = true;
+#else
+constexpr bool kSwar = false;
+#endif
+
+uint64_t Load64(const uint8_t* p) {
+  uint64_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+// Index of the lowest zero byte of x, or 8 when none.
+size_t FirstZeroByte(uint64_t x) {
+  const uint64_t zeros = (x - kOnes) & ~x & kHighs;
+  return zeros == 0 ? 8 : static_cast<size_t>(__builtin_ctzll(zeros)) / 8;
+}
+
+// First position p >= i with row[p] == row[p + 1] == row[p + 2] (a replicate run can start there),
+// or length when there is none. The literal bytes before it are what PackBits copies as they are.
+size_t NextTriple(const uint8_t* row, size_t i, size_t length) {
+  if (kSwar) {
+    while (i + 10 <= length) {  // bytes i .. i + 9 are read
+      const uint64_t a = Load64(row + i);
+      const uint64_t b = Load64(row + i + 1);
+      const uint64_t c = Load64(row + i + 2);
+      const size_t k = FirstZeroByte((a ^ b) | (b ^ c));
+      if (k < 8) return i + k;
+      i += 8;
     }
+  }
+  for (; i + 2 < length; i++) {
+    if (row[i] == row[i + 1] && row[i + 1] == row[i + 2]) return i;
+  }
+  return length;
+}
+
+// Length of the run of row[i]'s value starting at i, at most `limit` bytes (limit <= length - i).
+size_t RunLength(const uint8_t* row, size_t i, size_t limit) {
+  const uint8_t value = row[i];
+  size_t run = 1;
+  if (kSwar) {
+    const uint64_t pattern = kOnes * value;
+    while (run + 8 <= limit) {
+      const uint64_t x = Load64(row + i + run) ^ pattern;
+      if (x != 0) return run + static_cast<size_t>(__builtin_ctzll(x)) / 8;
+      run += 8;
+    }
+  }
+  while (run < limit && row[i + run] == value) run++;
+  return run;
+}
+
+// Greedy PackBits, as native-bridge/rle/encode.ts: runs of 3 or more equal bytes (at most 128)
+// become replicate runs, everything between them literal runs. The greedy byte-by-byte scan and
+// this search for the next triple give the same runs: a run of exactly 2 can never be followed
+// by a triple starting on its second byte.
+uint8_t* PackRow(const uint8_t* row, size_t length, uint8_t* out) {
+  size_t literal_start = 0;
+  size_t i = 0;
+  while (i < length) {
+    const size_t triple = NextTriple(row, i, length);
+    if (triple == length) break;
+    const size_t limit = length - triple < kMaxRun ? length - triple : kMaxRun;
+    const size_t run = RunLength(row, triple, limit);
+    out = FlushLiteral(row, literal_start, triple, out);
+    *out++ = static_cast<uint8_t>(257 - run);  // -(run - 1) as a byte
+    *out++ = row[triple];
+    i = triple + run;
+    literal_start = i;
   }
   return FlushLiteral(row, literal_start, length, out);
 }

@@ -5,6 +5,7 @@ import { frameWith } from './support/malformed.js';
 import { implementations, nativeCodec, nativeFailure, nativeRequired } from './support/implementations.js';
 import { typescriptRle } from '../../native-bridge/index.js';
 import { makePixels, type TestImage } from './support/images.js';
+import { seededRandom } from '../../base/common/random.js';
 
 const mono16 = { rows: 4, columns: 4, samplesPerPixel: 1, bitsAllocated: 16 };
 const mono8 = { rows: 2, columns: 3, samplesPerPixel: 1, bitsAllocated: 8 };
@@ -40,6 +41,30 @@ describe('native addon', () => {
         const pixels = makePixels(image);
         expect(nativeCodec!.encode(pixels, image)).toEqual(typescriptRle.encode(pixels, image));
       }
+    }
+  });
+});
+
+describe('native addon, eight bytes at a time', () => {
+  // The native encoder tests eight byte positions at once; runs that begin, end or reach the
+  // 128-byte limit at every offset within a word, and rows of every short length, must give
+  // what the byte-by-byte TypeScript encoder gives.
+  it.runIf(nativeCodec !== undefined)('encodes runs of every length at every offset like the TypeScript encoder', () => {
+    const random = seededRandom(128);
+    const lengths = [1, 2, 3, 4, 7, 8, 9, 10, 15, 16, 17, 126, 127, 128, 129, 130, 255, 256, 257, 300];
+    for (const columns of [1, 2, 3, 5, 8, 9, 10, 11, 17, 64, 129, 512, 1000]) {
+      const rows = 24;
+      const pixels = new Uint8Array(rows * columns);
+      let value = 0;
+      for (let at = 0; at < pixels.length;) {
+        const run = lengths[Math.floor(random() * lengths.length)]!;
+        // Mostly a new value; sometimes the same again, so runs touch.
+        if (random() < 0.8) value = Math.floor(random() * 4) === 0 ? Math.floor(random() * 256) : (value + 1) & 0xff;
+        pixels.fill(value, at, Math.min(at + run, pixels.length));
+        at += run;
+      }
+      const image = { rows, columns, samplesPerPixel: 1, bitsAllocated: 8 } as const;
+      expect(Buffer.from(nativeCodec!.encode(pixels, image)).equals(Buffer.from(typescriptRle.encode(pixels, image))), `${columns} columns`).toBe(true);
     }
   });
 });
