@@ -77,11 +77,6 @@ export function part10Header(fields: FileMetaFields): Uint8Array {
   return out;
 }
 
-/** A buffer of its own, exactly `length` long (never a slice of Node's pool), not zeroed. */
-function ownBuffer(length: number): Uint8Array {
-  return new Uint8Array(Buffer.allocUnsafeSlow(length).buffer);
-}
-
 /**
  * `dataset` may be the chunks as they arrived: they are copied straight into the file, which
  * saves joining them first (one copy of every received byte instead of two).
@@ -96,6 +91,18 @@ export function wrapAsPart10(dataset: Uint8Array | readonly Uint8Array[], fields
   return builder.finish();
 }
 
+/** Where a Part 10 file's room comes from (object-buffers.ts reuses released buffers). */
+export interface BufferSource {
+  take(length: number): Uint8Array;
+  release(buffer: ArrayBufferLike): void;
+}
+
+/** Every buffer new, of exactly the length asked for. */
+const FRESH_BUFFERS: BufferSource = {
+  take: (length) => new Uint8Array(Buffer.allocUnsafeSlow(length).buffer),
+  release: () => undefined,
+};
+
 /**
  * A Part 10 file built while its data set arrives: the header first, then each fragment copied
  * in as it comes off the socket, so every received byte is copied once, and no copy is left to
@@ -103,9 +110,10 @@ export function wrapAsPart10(dataset: Uint8Array | readonly Uint8Array[], fields
  *
  * Room is made for `expectedDataSetBytes` (the receiver passes the previous object's size: the
  * images of a series are alike); a larger data set grows the buffer by doubling, never beyond
- * `maxBytes`, and a smaller one costs one copy at the end, so the file always has an
- * ArrayBuffer of its own, exactly its length. Where the socket can read into the room it
- * reserves (reserve()), not even that first copy is made: the kernel writes the data set in place.
+ * `maxBytes`. The file is a view from the start of a buffer of its own (never a slice of
+ * Node's shared pool), so it can be transferred to a worker thread; the buffer comes from
+ * `buffers`, which may hand out one a previous object released. Where the socket can read into
+ * the room it reserves (reserve()), the kernel writes the data set in place and nothing is copied.
  */
 export class Part10Builder {
   private bytes: Uint8Array;
@@ -115,8 +123,9 @@ export class Part10Builder {
     header: Uint8Array,
     expectedDataSetBytes: number,
     private readonly maxBytes = Number.MAX_SAFE_INTEGER,
+    private readonly buffers: BufferSource = FRESH_BUFFERS,
   ) {
-    this.bytes = ownBuffer(Math.min(header.length + expectedDataSetBytes, Math.max(maxBytes, header.length)));
+    this.bytes = buffers.take(Math.min(header.length + expectedDataSetBytes, Math.max(maxBytes, header.length)));
     this.bytes.set(header, 0);
     this.length = header.length;
   }
@@ -144,15 +153,18 @@ export class Part10Builder {
   private makeRoom(count: number): void {
     const needed = this.length + count;
     if (needed <= this.bytes.length) return;
-    const grown = ownBuffer(Math.max(needed, Math.min(this.bytes.length * 2, this.maxBytes)));
+    const grown = this.buffers.take(Math.max(needed, Math.min(this.bytes.length * 2, this.maxBytes)));
     grown.set(this.bytes.subarray(0, this.length), 0);
+    this.buffers.release(this.bytes.buffer);
     this.bytes = grown;
   }
 
   finish(): Uint8Array {
-    if (this.length === this.bytes.length) return this.bytes;
-    const exact = ownBuffer(this.length);
-    exact.set(this.bytes.subarray(0, this.length), 0);
-    return exact;
+    return this.bytes.subarray(0, this.length);
+  }
+
+  /** The file will not be finished (its object was refused or cut off): its buffer may serve another. */
+  abandon(): void {
+    this.buffers.release(this.bytes.buffer);
   }
 }

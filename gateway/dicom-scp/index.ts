@@ -47,16 +47,23 @@ import { createScpConnection, type RejectedObject } from './storage-scp.js';
 import type { ReceivedImage } from './received-object.js';
 import { safeFileName } from './safe-file-name.js';
 import { takeOver } from './direct-read-socket.js';
+import { ObjectBuffers } from './object-buffers.js';
 import { PduGuard, type PduLimits } from './pdu-guard.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { AllowRule } from './calling-ae-allow-list.js';
 
-export { examineReceivedObject, StoreStatus, type ReceivedImage } from './received-object.js';
+export { examineReceivedObject, StoreStatus } from './received-object.js';
 export { safeFileName } from './safe-file-name.js';
 export type { RejectedObject } from './storage-scp.js';
 export { parseAllowList } from './calling-ae-allow-list.js';
 
 export interface StoredImage extends ReceivedImage {
+  /**
+   * The consumer is done with `part10` (and `file`, which views it): its buffer may hold a later
+   * object (object-buffers.ts). Pass the bytes when they were moved to a worker thread and came
+   * back (a new view of the same memory). Optional: an image never recycled is simply collected.
+   */
+  recycle(bytes?: Uint8Array): void;
   /** Where the image was written, when `storeDirectory` was given. */
   filePath: string | null;
 }
@@ -117,7 +124,9 @@ export async function startStorageScp(opts: StorageScpOptions): Promise<StorageS
   const storeDirectory = opts.storeDirectory;
   if (storeDirectory !== undefined) await mkdir(storeDirectory, { recursive: true });
 
+  const buffers = new ObjectBuffers();
   const deliver = async (image: ReceivedImage): Promise<void> => {
+    const recycle = (bytes: Uint8Array = image.part10) => buffers.release(bytes.buffer);
     let filePath: string | null = null;
     if (storeDirectory !== undefined) {
       filePath = join(storeDirectory, safeFileName(image.sopInstanceUid));
@@ -125,7 +134,7 @@ export async function startStorageScp(opts: StorageScpOptions): Promise<StorageS
       await writeFile(partial, image.part10);
       await rename(partial, filePath);
     }
-    await opts.onImage({ ...image, filePath });
+    await opts.onImage({ ...image, filePath, recycle });
   };
   const reject = (error: RejectedObject): void => {
     try {
@@ -167,6 +176,7 @@ export async function startStorageScp(opts: StorageScpOptions): Promise<StorageS
       maxPduLength: limits.maxPduLength,
       allowList: opts.allowList ?? [],
       ...(opts.admit ? { admit: opts.admit } : {}),
+      buffers,
       deliver,
       reject,
     });

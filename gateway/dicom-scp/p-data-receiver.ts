@@ -18,7 +18,7 @@
  */
 import { ErrorCode } from '../../protocol/errors.js';
 import { CommandField, MalformedCommand, STATUS_UNRECOGNIZED_OPERATION, readCommand, writeResponse, type DimseCommand } from './dimse-commands.js';
-import { Part10Builder } from './file-meta.js';
+import { Part10Builder, type BufferSource } from './file-meta.js';
 import type { PDataStream } from './pdu-guard.js';
 import { PDU_HEADER_LENGTH, PduType } from './upper-layer-pdus.js';
 
@@ -46,6 +46,8 @@ export interface PDataPeer {
   /** Presentation contexts accepted in the A-ASSOCIATE-AC, by id, with their transfer syntax. */
   contexts: ReadonlyMap<number, AcceptedContext>;
   maxObjectBytes: number;
+  /** Where the Part 10 files' room comes from (released buffers are used again: object-buffers.ts). */
+  buffers?: BufferSource;
   /** What goes before a C-STORE's data set in its Part 10 file (preamble, File Meta Information). */
   part10Header(command: DimseCommand, transferSyntaxUid: string): Uint8Array;
   store(request: StoreRequest): Promise<StoreOutcome>;
@@ -177,6 +179,7 @@ export class PDataReceiver implements PDataStream {
       if (!message.overflow && message.datasetBytes > this.peer.maxObjectBytes) {
         // Counted on, never held: the peer gets a refusal once the whole object has passed.
         message.overflow = true;
+        message.file?.abandon();
         message.file = null;
       }
     }
@@ -207,7 +210,12 @@ export class PDataReceiver implements PDataStream {
     if (!message.command.hasDataSet) return this.complete(message, fragment.context);
     if (message.command.commandField === CommandField.CStoreRq) {
       const header = this.peer.part10Header(message.command, fragment.context.transferSyntaxUid);
-      message.file = new Part10Builder(header, Math.min(this.lastDataSetBytes, this.peer.maxObjectBytes), header.length + this.peer.maxObjectBytes);
+      message.file = new Part10Builder(
+        header,
+        Math.min(this.lastDataSetBytes, this.peer.maxObjectBytes),
+        header.length + this.peer.maxObjectBytes,
+        this.peer.buffers,
+      );
     }
   }
 
@@ -263,6 +271,7 @@ export class PDataReceiver implements PDataStream {
 
   private fail(message: string): void {
     this.failed = true;
+    this.message?.file?.abandon();
     this.message = null;
     this.fragment = null;
     this.peer.abort(ErrorCode.DICOM_UNEXPECTED_PDU, message);

@@ -25,6 +25,7 @@ import { PDataReceiver, type AcceptedContext, type StoreOutcome, type StoreReque
 import { ErrorCode } from '../../protocol/errors.js';
 import { isCallingAeAllowed, type AllowRule } from './calling-ae-allow-list.js';
 import type { PduGuard } from './pdu-guard.js';
+import type { ObjectBuffers } from './object-buffers.js';
 
 const { Scp, Implementation, constants, log } = dcmjsDimse;
 const { PresentationContextResult, RejectResult, RejectSource, RejectReason, SopClass, TransferSyntax } = constants;
@@ -60,6 +61,8 @@ export interface ScpContext {
   allowList: readonly AllowRule[];
   /** A reason to refuse an image that passed every check of its own (e.g. another patient's), or null. */
   admit?(image: ReceivedImage): { code: string; message: string } | null;
+  /** Buffers for the objects' Part 10 files: a refused object's goes back at once, a delivered one's when its consumer recycles it. */
+  buffers: ObjectBuffers;
   /** Resolves when the image is handed on; a rejection makes the store fail with 0110H. */
   deliver(image: ReceivedImage): Promise<void>;
   reject(error: RejectedObject): void;
@@ -79,6 +82,10 @@ async function store(ctx: ScpContext, callingAeTitle: string, request: StoreRequ
     ctx.reject({ code, message, callingAeTitle, sopInstanceUid: sopInstanceUid || null });
     return { status, errorComment: code };
   };
+  const refuseAndRecycle = (code: string, message: string, status: number): StoreOutcome => {
+    if (request.part10 !== null) ctx.buffers.release(request.part10.buffer);
+    return refuse(code, message, status);
+  };
   if (request.overflow) {
     return refuse(ErrorCode.DICOM_TOO_LARGE, `object of ${request.bytes} bytes exceeds the ${ctx.maxObjectBytes}-byte limit`, StoreStatus.OutOfResources);
   }
@@ -93,11 +100,11 @@ async function store(ctx: ScpContext, callingAeTitle: string, request: StoreRequ
       callingAeTitle,
     });
   } catch (err) {
-    return refuse(ErrorCode.DICOM_UNREADABLE, (err as Error).message, StoreStatus.CannotUnderstand);
+    return refuseAndRecycle(ErrorCode.DICOM_UNREADABLE, (err as Error).message, StoreStatus.CannotUnderstand);
   }
-  if (!verdict.ok) return refuse(verdict.code, verdict.message, verdict.status);
+  if (!verdict.ok) return refuseAndRecycle(verdict.code, verdict.message, verdict.status);
   const inadmissible = ctx.admit?.(verdict.image) ?? null;
-  if (inadmissible) return refuse(inadmissible.code, inadmissible.message, StoreStatus.NotAuthorized);
+  if (inadmissible) return refuseAndRecycle(inadmissible.code, inadmissible.message, StoreStatus.NotAuthorized);
   try {
     await ctx.deliver(verdict.image);
     return { status: StoreStatus.Success };
@@ -155,6 +162,7 @@ export function createScpConnection(guard: PduGuard, ctx: ScpContext): InstanceT
       const receiver = new PDataReceiver({
         contexts: accepted,
         maxObjectBytes: ctx.maxObjectBytes,
+        buffers: ctx.buffers,
         part10Header: (command, transferSyntaxUid) =>
           receivedPart10Header({
             transferSyntaxUid,

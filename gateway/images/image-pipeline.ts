@@ -68,20 +68,21 @@ export class ImagePipeline {
   }
 
   /**
-   * A received object (Part 10 bytes with their own ArrayBuffer, which moves to a worker: the
-   * caller must not use them afterwards), made into its workstation copy by the transcode pool
-   * when there is one. Resolves once published, or refused; objects are published in the order
-   * they were accepted.
+   * A received object, made into its workstation copy by the transcode pool when there is one:
+   * its buffer moves to a worker (the caller must not use it afterwards) and, when the copy
+   * does not need it, comes back through `recycle`. Resolves once published, or refused;
+   * objects are published in the order they were accepted.
    */
-  acceptReceived(part10: Uint8Array, source: ImageSource, imagesInSeries: number | null = null): Promise<PipelineResult> {
+  acceptReceived(part10: Uint8Array, source: ImageSource, recycle: (spare: Uint8Array) => void = () => undefined): Promise<PipelineResult> {
     const bytesIn = part10.length;
-    // Moved, not copied, when the bytes are their buffer's all (the receiver's files are); a view is copied out first.
-    const own = part10.byteOffset === 0 && part10.byteLength === part10.buffer.byteLength ? part10 : part10.slice();
     const copy: Promise<TranscodeAnswer> = this.transcoders
-      ? this.transcoders.run(own, [own.buffer as ArrayBuffer])
-      : Promise.resolve().then(() => transcodeAnswer(own, this.codecs, this.limits));
+      ? this.transcoders.run(part10, [part10.buffer as ArrayBuffer])
+      : Promise.resolve().then(() => transcodeAnswer(part10, this.codecs, this.limits));
     const published = this.received.then(() =>
-      copy.then((answer) => this.guard(source, () => (answer.ok ? this.publish(answer, source, imagesInSeries, bytesIn) : answer))),
+      copy.then((answer) => {
+        if (answer.spare) recycle(answer.spare);
+        return this.guard(source, () => (answer.ok ? this.publish(answer, source, null, bytesIn) : answer));
+      }),
     );
     this.received = published;
     return published;

@@ -6,7 +6,7 @@ import { ImagePipeline } from './image-pipeline.js';
 import { streamSimulatorImages } from './simulator-images.js';
 import { IngestQueue } from './ingest-queue.js';
 import { IngestLog } from './ingest-log.js';
-import type { ReceivedImage } from '../dicom-scp/index.js';
+import type { StoredImage } from '../dicom-scp/index.js';
 import { createTranscodePool } from './transcode-pool.js';
 
 export interface DicomReceiverOptions {
@@ -42,8 +42,8 @@ export async function attachImaging(
   const transcoders = dicom ? createTranscodePool(limits) : undefined;
   const pipeline = new ImagePipeline(gateway, undefined, { ...(limits ? { limits } : {}), ...(transcoders ? { transcoders } : {}) });
   const ingestLog = new IngestLog(log);
-  const ingest = new IngestQueue<ReceivedImage>(async (image) => {
-    const result = await pipeline.acceptReceived(image.part10, 'c-store');
+  const ingest = new IngestQueue<StoredImage>(async (image) => {
+    const result = await pipeline.acceptReceived(image.part10, 'c-store', (spare) => image.recycle(spare));
     if (result.ok) ingestLog.forwarded(image.callingAeTitle, `${image.sopInstanceUid} forwarded (${result.transferSyntaxUid})`);
     else log(`C-STORE from ${image.callingAeTitle}: ${image.sopInstanceUid} refused ${result.code}`);
   });

@@ -16,6 +16,7 @@ export function createTranscodePool(
     module: new URL('./transcode-worker', import.meta.url),
     size,
     workerData: { limits },
-    failed: (why) => ({ ok: false, code: ErrorCode.INTERNAL, message: `image transcoder failed: ${why}` }),
+    // The received bytes died with the worker: nothing to recycle.
+    failed: (why) => ({ ok: false, code: ErrorCode.INTERNAL, message: `image transcoder failed: ${why}`, spare: null }),
   });
 }

@@ -21,15 +21,20 @@ export interface WorkstationCopy {
   seriesUid: string;
 }
 
-/** A received object's workstation copy, or the coded refusal: what a transcode worker answers. */
-export type TranscodeAnswer = ({ ok: true } & WorkstationCopy) | { ok: false; code: string; message: string };
+/**
+ * A received object's workstation copy, or the coded refusal: what a transcode worker answers.
+ * `spare` is the received bytes when the copy does not use them (it was compressed, or refused),
+ * so their buffer can hold a later object; null when the copy is those very bytes.
+ */
+export type TranscodeAnswer = (({ ok: true } & WorkstationCopy) | { ok: false; code: string; message: string }) & { spare: Uint8Array | null };
 
 /** Part 10 bytes parsed and made into their workstation copy; never throws. */
 export function transcodeAnswer(part10: Uint8Array, codecs: ImageCodecs, limits: ImageLimits): TranscodeAnswer {
   try {
-    return { ok: true, ...workstationCopy(readPart10(part10), part10, codecs, limits) };
+    const copy = workstationCopy(readPart10(part10), part10, codecs, limits);
+    return { ok: true, ...copy, spare: copy.bytes.buffer === part10.buffer ? null : part10 };
   } catch (err) {
-    return { ok: false, code: codeOf(err), message: (err as Error).message };
+    return { ok: false, code: codeOf(err), message: (err as Error).message, spare: part10 };
   }
 }
 

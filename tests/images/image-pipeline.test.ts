@@ -103,17 +103,19 @@ describe('ImagePipeline: received objects through the transcode pool', () => {
       // A large image first, on one worker, and small ones after it on the other: the order holds anyway.
       const inputs = ['MR2_UNCR.dcm', 'MR_small.dcm', 'MR_small_RLE.dcm'].map((name) => sample(name));
       const expected = inputs.map((input) => ({ uid: readPart10(input).dataset.string(Tag.SOPInstanceUID), pixels: nativePixels(input.slice()) }));
-      const results = await Promise.all([
-        ...inputs.map((input) => pipeline.acceptReceived(input, 'c-store')),
-        pipeline.acceptReceived(new Uint8Array(200), 'c-store'),
-      ]);
+      const spares: number[] = [];
+      const accept = (input: Uint8Array) => pipeline.acceptReceived(input, 'c-store', (spare) => spares.push(spare.length));
+      const sizes = inputs.map((input) => input.length);
+      const results = await Promise.all([...inputs.map(accept), accept(new Uint8Array(200))]);
       expect(results.map((r) => r.ok)).toEqual([true, true, true, false]);
       expect(results[3]).toMatchObject({ ok: false, code: ErrorCode.DICOM_NOT_PART10 });
       expect(notices).toHaveLength(1);
       expect(published.map((p) => p.header.sopInstanceUid)).toEqual(expected.map((e) => e.uid));
       published.forEach((p, i) => expect(Buffer.from(nativePixels(p.part10)).equals(Buffer.from(expected[i]!.pixels))).toBe(true));
-      // The received bytes moved to the worker rather than being copied.
+      // The received bytes moved to the worker rather than being copied, and came back for reuse
+      // where the copy does not use them (compressed, refused), not where it is them (RLE as sent).
       expect(inputs[0]!.byteLength).toBe(0);
+      expect(spares).toEqual([sizes[0], sizes[1], 200]);
     } finally {
       await pool.close();
     }

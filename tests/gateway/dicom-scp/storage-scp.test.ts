@@ -107,6 +107,28 @@ describe('DICOM Storage SCP', () => {
     }
   });
 
+  it('writes a series into a few buffers used again, when the consumer recycles each image', async () => {
+    const recycling = await startStorageScp({
+      port: 0,
+      aeTitle: 'LARMOR',
+      onImage: (image) => {
+        received.push({ bytes: image.part10.slice(), buffer: image.part10.buffer });
+        image.recycle();
+      },
+      onReject: (error) => void rejects.push(error),
+    });
+    const received: { bytes: Uint8Array; buffer: ArrayBufferLike }[] = [];
+    try {
+      const files = Array.from({ length: 6 }, () => samplePath('MR_small.dcm'));
+      const result = await storescu(recycling.port, files);
+      expect(result.responses, result.output).toEqual(files.map(() => 'Success'));
+      received.forEach(({ bytes }) => expectSamePixelData(bytes, 'MR_small.dcm'));
+      expect(new Set(received.map((r) => r.buffer)).size).toBeLessThan(received.length);
+    } finally {
+      await recycling.close();
+    }
+  });
+
   it('keeps Implicit VR Little Endian when that is all the peer proposes', async () => {
     const result = await storescu(scp.port, [samplePath('MR_small_implicit.dcm')], ['-xi']);
     expect(result.ok, result.output).toBe(true);
