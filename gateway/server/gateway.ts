@@ -230,7 +230,8 @@ export class Gateway {
     if (this.observerPhi === 'none') {
       this.events.redactForObservers({
         body: (body) => deidentifyEventBody(body, this.scanner.core().exam),
-        part10: (part10, header) => this.observerPart10(part10, header.sopInstanceUid),
+        // Through the exam image store: an image is de-identified once, for its live frame and its spooled copy alike.
+        part10: (part10, header) => this.examImages.observerCopyOf(header, part10),
       });
     }
     this.collaboration = new CollaborationDesk(ctx, {
@@ -247,6 +248,9 @@ export class Gateway {
     this.scanner.on('change', () => this.publishSnapshot());
     this.examImages = new ExamImagesDesk(ctx, {
       maxBytes: (options.examImagesMb ?? DEFAULT_EXAM_IMAGES_MB) * 1024 * 1024,
+      // Beside the database, private like it; emptied now of what a killed process left.
+      spoolDir: join(dirname(options.dataFile), 'exam-images'),
+      observerCopy: this.observerPhi === 'none' ? (part10, header) => this.observerPart10(part10, header.sopInstanceUid) : undefined,
       highWaterBytes: options.catchUpHighWaterBytes,
     });
     this.scanner.on('change', () => this.examImages.scannerChanged());
