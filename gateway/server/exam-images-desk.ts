@@ -1,6 +1,6 @@
-import { ErrorCode, LarmorError, type ImageFetchMessage, type Role, type SequenceStatus } from '../../protocol/index.js';
+import { ErrorCode, LarmorError, type ImageFetchMessage, type ImageFrameHeader, type Role, type SequenceStatus } from '../../protocol/index.js';
 import { ExamImageStore, type DroppedSeries, type HeldImage, type ObserverCopyMaker } from '../images/exam-image-store.js';
-import type { BufferedEvent } from './event-buffer.js';
+import type { BufferedEvent, ImageSource } from './event-buffer.js';
 import { CatchUpSender, CATCH_UP_HIGH_WATER_BYTES } from './catch-up-sender.js';
 import type { GatewayContext } from './context.js';
 import type { ClientSession } from './sessions.js';
@@ -20,7 +20,8 @@ export interface ExamImagesOptions {
  * The open exam's images for everyone who joins (docs/architecture.md "The image's path"): keeps
  * them in an ExamImageStore (spool files on disk) as they are published, tells each client the
  * series catalogue after its welcome and whenever a series begins, changes status or is dropped,
- * and answers `image.fetch` with fetched frames sent behind the live ones (CatchUpSender).
+ * and answers `image.fetch` with fetched frames sent behind the live ones (CatchUpSender). The
+ * resume buffer rebuilds from it the image frames it no longer keeps in memory (`imageSource`).
  */
 export class ExamImagesDesk {
   readonly store: ExamImageStore;
@@ -38,6 +39,12 @@ export class ExamImagesDesk {
     this.store = new ExamImageStore(options.maxBytes, options.spoolDir, { observerCopy: options.observerCopy });
     this.store.openExam(ctx.scanner.core().exam?.studyUid ?? null);
   }
+
+  /** The held images' bytes by the event that published them, for the resume buffer's replay. */
+  readonly imageSource: ImageSource = {
+    part10: (header) => this.heldAs(header, (image) => this.store.part10(image)),
+    observerPart10: (header) => this.heldAs(header, (image) => this.store.observerPart10(image)),
+  };
 
   /**
    * An image went out live: hold it (its bytes, and the observer copy made for its live frame,
@@ -113,6 +120,11 @@ export class ExamImagesDesk {
     for (const sender of this.senders.values()) sender.close();
     this.senders.clear();
     this.store.close();
+  }
+
+  private heldAs(header: ImageFrameHeader, read: (image: HeldImage) => Uint8Array | null): Uint8Array | null {
+    const image = this.store.heldAs(header.sopInstanceUid, header.seq);
+    return image ? read(image) : null;
   }
 
   private catalogueFor(role: Role) {
