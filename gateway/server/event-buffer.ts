@@ -87,7 +87,7 @@ export const IMAGE_FRAME_BYTES = 16 * 1024 * 1024;
  * snapshot, and the workstation fetches what it misses from the exam catalogue, paced
  * (gateway/server/catch-up-sender.ts). 64 MB: half a minute of images at 2 MB/s.
  */
-export const REPLAY_REBUILD_BYTES = 64 * 1024 * 1024;
+const REPLAY_REBUILD_BYTES = 64 * 1024 * 1024;
 
 /** Where an image event's bytes are read back once its frame has left memory: the exam image store's spool (gateway/images/exam-image-store.ts). */
 export interface ImageSource {
