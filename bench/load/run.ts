@@ -198,7 +198,7 @@ printTable(
       `${mb(gatewayEnd.heldBytes)} (${mb(gatewayEnd.imageFrameBytes)}) / ${mb(gatewayEnd.heapUsed)} / ${mb(gatewayEnd.arrayBuffers)}`,
     ],
     [
-      'gateway at end: exam images on disk MB (files; bound counts Part 10 only)',
+      'gateway at end: exam images on disk MB (files; held of the bound MB)',
       `${mb(spoolBytes)} (${spoolFiles.length}; ${mb(gateway.examImages.store.heldBytes)} of ${mb(gateway.examImages.store.maxBytes)})`,
     ],
     ...(gatewayAfterGc ? [['gateway after a full GC: RSS / array buffers MB', `${mb(gatewayAfterGc.rss)} / ${mb(gatewayAfterGc.arrayBuffers)}`]] : []),

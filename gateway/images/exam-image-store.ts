@@ -21,7 +21,7 @@ export const DEFAULT_EXAM_IMAGES_MB = 512;
 export interface HeldImage {
   /** The header it was sent with live (its `seq` and `at` included; never a `part`). */
   header: Omit<ImageFrameHeader, 'part' | 'fetched'>;
-  /** Size of its Part 10 bytes, the figure the bound counts. */
+  /** Bytes of its spool files (Part 10, and the observer copy once made): the figure the bound counts. */
   size: number;
   /** Its spool file (the Part 10 bytes as received). */
   file: string;
@@ -138,8 +138,8 @@ class SpoolFolder {
  * bound on its own loses its oldest images). A new exam starts empty.
  *
  * The bytes are on disk, one spool file per image (and one per observer copy) in `spoolDir`;
- * memory holds only the index (header, size, file names), so the bound is one of disk, and the
- * gateway's memory does not grow with the exam. The resume buffer (gateway/server/event-buffer.ts)
+ * memory holds only the index (header, size, file names), so the bound is one of disk (observer
+ * copies counted, from when they are made), and the gateway's memory does not grow with the exam. The resume buffer (gateway/server/event-buffer.ts)
  * rebuilds from these files the frames of image events it no longer keeps in memory.
  */
 export class ExamImageStore {
@@ -168,7 +168,7 @@ export class ExamImageStore {
     return this.study;
   }
 
-  /** Bytes of the held images' Part 10 files: the figure the bound counts. */
+  /** Bytes of the held images' spool files, observer copies included: the figure the bound counts. */
   get heldBytes(): number {
     return this.bytes;
   }
@@ -291,7 +291,7 @@ export class ExamImageStore {
     if (image?.observerFile === null) return null;
     if (image?.observerFile !== undefined) return this.spool.read(image.observerFile);
     const copy = this.observerCopy(part10, header);
-    if (image) image.observerFile = this.spoolObserverCopy(image, copy);
+    if (image) this.keepObserverCopy(image, copy);
     return copy;
   }
 
@@ -306,22 +306,36 @@ export class ExamImageStore {
   private makeObserverCopy(image: HeldImage): void {
     const part10 = this.part10(image);
     if (part10 === null || !this.observerCopy) return;
-    image.observerFile = this.spoolObserverCopy(image, this.observerCopy(part10, image.header));
+    this.keepObserverCopy(image, this.observerCopy(part10, image.header));
   }
 
   /**
-   * The observer copy's file, or null when withheld. A copy that cannot be written is withheld
+   * Spool an image's observer copy (null: withheld). A copy that cannot be written is withheld
    * as well: observers never get the full bytes in its place.
    */
-  private spoolObserverCopy(image: HeldImage, observerPart10: Uint8Array | null): string | null {
-    if (observerPart10 === null) return null;
+  private keepObserverCopy(image: HeldImage, observerPart10: Uint8Array | null): void {
+    image.observerFile = null;
+    if (observerPart10 === null) return;
     const file = `${image.header.seq}.observer.dcm`;
     try {
       this.spool.write(file, observerPart10);
-      return file;
     } catch {
-      return null;
+      return;
     }
+    image.observerFile = file;
+    this.grew(image, observerPart10.length);
+  }
+
+  /**
+   * A held image has more bytes on disk (its observer copy, made when an observer first needs
+   * it): counted from now on, and the bound enforced at the next image's arrival. An image not
+   * held yet is counted whole when added.
+   */
+  private grew(image: HeldImage, bytes: number): void {
+    image.size += bytes;
+    if (!this.holds(image)) return;
+    this.series.get(image.header.seriesUid)!.bytes += bytes;
+    this.bytes += bytes;
   }
 
   /** Write an image's files; on failure none is left, and the image is not held. */
@@ -330,7 +344,7 @@ export class ExamImageStore {
     const image: HeldImage = { header: published.header, size: published.part10.length, file };
     try {
       this.spool.write(file, published.part10);
-      if (this.observerCopy && published.observerPart10 !== undefined) image.observerFile = this.spoolObserverCopy(image, published.observerPart10);
+      if (this.observerCopy && published.observerPart10 !== undefined) this.keepObserverCopy(image, published.observerPart10);
     } catch (err) {
       this.spool.remove(file);
       throw new LarmorError(

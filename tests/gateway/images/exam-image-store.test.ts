@@ -168,6 +168,8 @@ describe("ExamImageStore's spool: the bytes on disk, the index in memory", () =>
     expect(store.observerPart10(second!)).toBeNull();
     expect([...store.observerPart10(third!)!]).toEqual([1, 2, 3]);
     expect(copies).toBe(2);
+    // The bound is one of disk: observer copies count.
+    expect(store.heldBytes).toBe([1, 2, 3].reduce((n, i) => n + held(1, i, i).part10.length, 0) + 100 + 3);
     expect(spooled(store)).toEqual(['1.dcm', '1.observer.dcm', '2.dcm', '3.dcm', '3.observer.dcm']);
     expect(mode(join(store.spoolDir, '1.observer.dcm'))).toBe(0o600);
     expect(store.catalogue(() => null, true).series[0]!.sopInstanceUids).toEqual(['2.25.1.1.1', '2.25.1.1.3']);
