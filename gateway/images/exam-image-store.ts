@@ -249,10 +249,14 @@ export class ExamImageStore {
     for (const series of this.series.values()) yield* series.images.values();
   }
 
-  /** The image published as event `seq` (the same SOP Instance sent again is another event), or undefined when not held. */
+  /**
+   * The held image of the SOP Instance published as event `seq`: that event's, or a later copy
+   * of it (sent again: a SOP Instance UID names one object, PS3.3 C.12.1.1.1, so its bytes stand
+   * for the earlier event's); undefined when not held, or held only as an earlier event.
+   */
   heldAs(sopInstanceUid: string, seq: number): HeldImage | undefined {
     const image = this.lookup(sopInstanceUid);
-    return image?.header.seq === seq ? image : undefined;
+    return image && image.header.seq >= seq ? image : undefined;
   }
 
   /** A held image's Part 10 bytes, read from its spool file; null when it is no longer held. */

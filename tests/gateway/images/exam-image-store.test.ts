@@ -147,13 +147,14 @@ describe("ExamImageStore's spool: the bytes on disk, the index in memory", () =>
     expect(existsSync(store.spoolDir)).toBe(false);
   });
 
-  it('a second copy of an image replaces the first, file and all', () => {
+  it('a second copy of an image replaces the first, file and all, and stands for the first event too', () => {
     const store = storeOf(10 * 1024 * 1024);
     store.add(held(1, 1, 1));
     store.add(held(1, 1, 2));
     expect(spooled(store)).toEqual(['2.dcm']);
-    expect(store.heldAs('2.25.1.1.1', 1)).toBeUndefined();
-    expect(store.heldAs('2.25.1.1.1', 2)).toBeDefined();
+    expect(store.heldAs('2.25.1.1.1', 1)?.header.seq).toBe(2);
+    expect(store.heldAs('2.25.1.1.1', 2)?.header.seq).toBe(2);
+    expect(store.heldAs('2.25.1.1.1', 3)).toBeUndefined(); // a copy published later, not held yet
   });
 
   it('makes an observer copy from the file once, spools it, and never gives observers the full bytes in its place', () => {

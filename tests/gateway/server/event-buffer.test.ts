@@ -139,6 +139,15 @@ describe('the event buffer keeps image frames in memory within a budget, and reb
     expect(observer.map((p) => (p === null ? null : p[0]))).toEqual([9, null, 9, 9]);
   });
 
+  it('rebuilds an image event from a later copy of the same SOP Instance when the image was sent again', () => {
+    const buffer = new EventBuffer(1000, 256 * 1024 * 1024, 150_000);
+    const store = spoolFor(buffer);
+    for (const n of [1, 2, 3, 1]) publish(buffer, store, n);
+    const replay = buffer.since(0)!;
+    expect(replay.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+    expect(replay.map((e) => bytesOf(e.frame)![0])).toEqual([1, 2, 3, 1]);
+  });
+
   it('a resume across an image the store no longer holds, or across more than one resume may rebuild, gets a fresh snapshot', () => {
     const buffer = new EventBuffer(1000, 256 * 1024 * 1024, 150_000, 250_000);
     const store = spoolFor(buffer);
