@@ -91,6 +91,8 @@ const REPLAY_REBUILD_BYTES = 64 * 1024 * 1024;
 
 /** Where an image event's bytes are read back once its frame has left memory: the exam image store's spool (gateway/images/exam-image-store.ts). */
 export interface ImageSource {
+  /** Whether the image published as `header` (its `seq`) is still held. */
+  holds(header: ImageFrameHeader): boolean;
   /** The Part 10 bytes of the image published as `header` (its `seq`), or null when no longer held. */
   part10(header: ImageFrameHeader): Uint8Array | null;
   /** What observers may get of it: its de-identified copy, null when withheld from observers or no longer held. */
@@ -127,6 +129,7 @@ export class EventBuffer {
   private seq = 0;
   private redaction: ObserverRedaction | null = null;
   private source: ImageSource | null = null;
+  private readonly rebuiltFrames = new RebuiltFrames();
 
   /**
    * `maxBytes` bounds the frames held in memory, JSON and image alike; `maxImageBytes` the image
@@ -224,13 +227,13 @@ export class EventBuffer {
    */
   private rebuilt(header: ImageFrameHeader): BufferedEvent | undefined {
     const source = this.source;
-    const part10 = source?.part10(header) ?? null;
-    if (!source || part10 === null) return undefined;
-    const event: BufferedEvent = { seq: header.seq, frame: imageFrame(header, part10) };
+    if (!source?.holds(header)) return undefined;
+    const frame = this.rebuiltFrames.frame(`${header.seq}`, () => source.part10(header), header);
+    if (frame === null) return undefined;
+    const event: BufferedEvent = { seq: header.seq, frame };
     if (this.redaction) {
       event.observerCopy = () => {
-        const observerPart10 = source.observerPart10(header);
-        event.observerFrame = observerPart10 === null ? null : imageFrame(header, observerPart10);
+        event.observerFrame = this.rebuiltFrames.frame(`${header.seq} observer`, () => source.observerPart10(header), header);
       };
     }
     return event;
@@ -273,7 +276,36 @@ export class EventBuffer {
   }
 }
 
-function imageFrame(header: ImageFrameHeader, part10: Uint8Array): EventFrame {
+/** An image event's frame: one binary message, or its chunks. */
+type ImageEventFrame = Uint8Array | readonly Uint8Array[];
+
+/**
+ * Frames rebuilt from the spool for replays, kept by weak reference: while something still holds
+ * one (a socket's send queue: ws sends a server's frame without copying it), a resume at the same
+ * time gets that one instead of reading its own copy. When every link drops at once (the
+ * gateway's network blinks), all resume together; each would otherwise hold its own copy of the
+ * same images.
+ */
+class RebuiltFrames {
+  private readonly frames = new Map<string, WeakRef<ImageEventFrame>>();
+  private readonly collected = new FinalizationRegistry<string>((key) => {
+    if (this.frames.get(key)?.deref() === undefined) this.frames.delete(key);
+  });
+
+  /** The frame under `key` while it lives, else made from `read` (null: nothing to send). */
+  frame(key: string, read: () => Uint8Array | null, header: ImageFrameHeader): ImageEventFrame | null {
+    const kept = this.frames.get(key)?.deref();
+    if (kept) return kept;
+    const part10 = read();
+    if (part10 === null) return null;
+    const frame = imageFrame(header, part10);
+    this.frames.set(key, new WeakRef(frame));
+    this.collected.register(frame, key);
+    return frame;
+  }
+}
+
+function imageFrame(header: ImageFrameHeader, part10: Uint8Array): ImageEventFrame {
   const chunks = encodeImageFrameChunks(header, part10);
   return chunks.length === 1 ? chunks[0]! : chunks;
 }

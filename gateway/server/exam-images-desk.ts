@@ -42,6 +42,7 @@ export class ExamImagesDesk {
 
   /** The held images' bytes by the event that published them, for the resume buffer's replay. */
   readonly imageSource: ImageSource = {
+    holds: (header) => this.store.heldAs(header.sopInstanceUid, header.seq) !== undefined,
     part10: (header) => this.heldAs(header, (image) => this.store.part10(image)),
     observerPart10: (header) => this.heldAs(header, (image) => this.store.observerPart10(image)),
   };

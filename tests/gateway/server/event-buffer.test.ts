@@ -105,6 +105,7 @@ describe('the event buffer keeps image frames in memory within a budget, and reb
     const store = new ExamImageStore(64 * 1024 * 1024, join(tempDir(), 'exam-images'), { observerCopy: observerCopy && ((p) => observerCopy(p)) });
     const held = (h: ImageFrameHeader) => store.heldAs(h.sopInstanceUid, h.seq);
     buffer.rebuildImagesFrom({
+      holds: (h) => held(h) !== undefined,
       part10: (h) => (held(h) ? store.part10(held(h)!) : null),
       observerPart10: (h) => (held(h) ? store.observerPart10(held(h)!) : null),
     });
@@ -146,6 +147,16 @@ describe('the event buffer keeps image frames in memory within a budget, and reb
     const replay = buffer.since(0)!;
     expect(replay.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
     expect(replay.map((e) => bytesOf(e.frame)![0])).toEqual([1, 2, 3, 1]);
+  });
+
+  it('resumes at the same time share the frames rebuilt for them, not a copy each', () => {
+    const buffer = new EventBuffer(1000, 256 * 1024 * 1024, 150_000);
+    const store = spoolFor(buffer);
+    for (let n = 1; n <= 3; n++) publish(buffer, store, n);
+    const first = buffer.since(0)!;
+    const second = buffer.since(0)!;
+    expect(second[0]!.frame).toBe(first[0]!.frame);
+    expect(second[1]!.frame).toBe(first[1]!.frame);
   });
 
   it('a resume across an image the store no longer holds, or across more than one resume may rebuild, gets a fresh snapshot', () => {
