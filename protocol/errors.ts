@@ -100,6 +100,8 @@ export const ErrorCode = {
   IMAGE_NOT_HELD: 'LARMOR_E_IMAGE_NOT_HELD',
   /** The exam's images outgrew the gateway's store: its oldest series were dropped (no longer fetchable). */
   EXAM_IMAGES_DROPPED: 'LARMOR_E_EXAM_IMAGES_DROPPED',
+  /** An image could not be written to the gateway's spool of the open exam's images (disk full, no permission): it went out live but is not held for whoever joins. */
+  EXAM_IMAGE_NOT_SPOOLED: 'LARMOR_E_EXAM_IMAGE_NOT_SPOOLED',
   // DICOM C-STORE receiver
   /** The received data set could not be parsed (truncated, corrupt, wrong transfer syntax). */
   DICOM_UNREADABLE: 'LARMOR_E_DICOM_UNREADABLE',

@@ -12,7 +12,7 @@
  * the observers each in a child process (as they would be on their own machines).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -164,7 +164,11 @@ observers.tell('stop');
 const [op, obs] = await Promise.all([operator.report, observers.report]);
 const gatewayCpu = process.cpuUsage(gatewayCpuStart);
 const gatewayRssEnd = process.memoryUsage().rss;
-const gatewayEnd = { heldBytes: gateway.events.heldBytes, ...process.memoryUsage() };
+const gatewayEnd = { heldBytes: gateway.events.heldBytes, imageFrameBytes: gateway.events.heldImageBytes, ...process.memoryUsage() };
+// The exam image store's spool (exam-images/ beside the data file): what it holds on disk, observer copies included.
+const spoolDir = join(work, 'exam-images');
+const spoolFiles = readdirSync(spoolDir);
+const spoolBytes = spoolFiles.reduce((n, file) => n + statSync(join(spoolDir, file)).size, 0);
 // With node --expose-gc: what is still referenced, as opposed to garbage not yet collected.
 const gc = (globalThis as { gc?: () => void }).gc;
 gc?.();
@@ -190,8 +194,12 @@ printTable(
     ['gateway RSS start -> end MB', `${mb(gatewayRssStart)} -> ${mb(gatewayRssEnd)}`],
     ['gateway RSS each minute MB', gatewayRssByMinute.map(mb).join(' ')],
     [
-      'gateway at end: event buffer held / heap used / array buffers MB',
-      `${mb(gatewayEnd.heldBytes)} / ${mb(gatewayEnd.heapUsed)} / ${mb(gatewayEnd.arrayBuffers)}`,
+      'gateway at end: event buffer held (image frames) / heap used / array buffers MB',
+      `${mb(gatewayEnd.heldBytes)} (${mb(gatewayEnd.imageFrameBytes)}) / ${mb(gatewayEnd.heapUsed)} / ${mb(gatewayEnd.arrayBuffers)}`,
+    ],
+    [
+      'gateway at end: exam images on disk MB (files; held of the bound MB)',
+      `${mb(spoolBytes)} (${spoolFiles.length}; ${mb(gateway.examImages.store.heldBytes)} of ${mb(gateway.examImages.store.maxBytes)})`,
     ],
     ...(gatewayAfterGc ? [['gateway after a full GC: RSS / array buffers MB', `${mb(gatewayAfterGc.rss)} / ${mb(gatewayAfterGc.arrayBuffers)}`]] : []),
     ['operator process RSS start -> end MB', `${mb(op.rssStart)} -> ${mb(op.rssEnd)}`],

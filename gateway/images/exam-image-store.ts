@@ -1,30 +1,43 @@
-import type {
-  ExamCatalogue,
-  ExamSeriesStatus,
-  ImageFetchRequest,
-  ImageFrameHeader,
-  SeriesCatalogueEntry,
-  SeriesThumbnail,
-  SequenceStatus,
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ErrorCode,
+  LarmorError,
+  type ExamCatalogue,
+  type ExamSeriesStatus,
+  type ImageFetchRequest,
+  type ImageFrameHeader,
+  type SeriesCatalogueEntry,
+  type SeriesThumbnail,
+  type SequenceStatus,
 } from '../../protocol/index.js';
 import { readPart10 } from '../../native-bridge/dicom/index.js';
 import { makeSeriesThumbnail } from './series-thumbnail.js';
 
-/** Default bound of the open exam's images at the gateway (`--exam-images-mb`). */
+/** Default bound of the open exam's images in the gateway's spool, on disk (`--exam-images-mb`). */
 export const DEFAULT_EXAM_IMAGES_MB = 512;
 
-/** One image the gateway holds for the open exam: how it went out live, and its bytes. */
+/** What the store keeps in memory of one held image: how it went out live, and where its bytes are. */
 export interface HeldImage {
   /** The header it was sent with live (its `seq` and `at` included; never a `part`). */
   header: Omit<ImageFrameHeader, 'part' | 'fetched'>;
-  /** The Part 10 bytes: a view into the event buffer's frame where there is one, not a copy. */
-  part10: Uint8Array;
+  /** Bytes of its spool files (Part 10, and the observer copy once made): the figure the bound counts. */
+  size: number;
+  /** Its spool file (the Part 10 bytes as received). */
+  file: string;
   /**
-   * What observers get instead under observer PHI policy "none" (again a view of the buffer's
-   * observer frame); null: withheld from observers; absent: observers get `part10`, or the copy
-   * is not made yet (the resume buffer makes it when an observer first needs it, and
-   * gateway/server/exam-images-desk.ts asks for it before serving an observer).
+   * What observers get under observer PHI policy "none": the spool file of the de-identified copy,
+   * or null when the image is withheld from observers. Absent: not made yet (made from the spool
+   * file when an observer first needs it), or no observer copy is ever made (`observerCopy` unset:
+   * observers get the full bytes).
    */
+  observerFile?: string | null;
+}
+
+/** An image as it was published: its bytes, and its observer copy when one was already made for the live frame (null: withheld). */
+export interface PublishedImage {
+  header: Omit<ImageFrameHeader, 'part' | 'fetched'>;
+  part10: Uint8Array;
   observerPart10?: Uint8Array | null;
 }
 
@@ -49,6 +62,74 @@ interface HeldSeries {
 }
 
 export type ThumbnailMaker = (part10: Uint8Array, sopInstanceUid: string) => SeriesThumbnail | null;
+/** An image's observer copy (observer PHI policy "none"), or null when it must be withheld from observers. */
+export type ObserverCopyMaker = (part10: Uint8Array, header: HeldImage['header']) => Uint8Array | null;
+
+export interface ExamImageStoreOptions {
+  /** Makes observer copies; unset: observers get the full bytes (observer PHI policy "full"). */
+  observerCopy?: ObserverCopyMaker;
+  thumbnail?: ThumbnailMaker;
+}
+
+/**
+ * The folder of spooled image files, beside the gateway's data file. It holds PHI as the
+ * database does, so it is made the same way (gateway/storage/gateway-store.ts): the folder 0700
+ * and every file 0600. Whatever is in it at start is the leftover of a process that was killed:
+ * nothing refers to it any more, so it goes.
+ */
+class SpoolFolder {
+  constructor(readonly dir: string) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    chmodSync(dir, 0o700);
+  }
+
+  /**
+   * Written synchronously: one image is a few hundred KB, and the write goes to the page cache,
+   * well under a millisecond, no more than encoding the image's frame costs. In exchange an
+   * image is found by a fetch the moment it is published (no window while a write is under way,
+   * no bytes kept in memory for it), and a failed write (disk full) is known here, before the
+   * image is counted as held. 'wx': a new file, never through one (or a link) already there.
+   */
+  write(file: string, bytes: Uint8Array): void {
+    writeFileSync(join(this.dir, file), bytes, { mode: 0o600, flag: 'wx' });
+  }
+
+  /**
+   * Read synchronously for the same reason: a few hundred KB from the page cache, on a path
+   * (catch-up, one image per turn of the event loop; a resume's replay) that then sends them
+   * synchronously anyway. Null when the file is gone.
+   */
+  read(file: string): Uint8Array | null {
+    try {
+      return readFileSync(join(this.dir, file));
+    } catch {
+      return null;
+    }
+  }
+
+  /** Never throws: a file that cannot be removed (or is not one) stays, and nothing refers to it. */
+  remove(file: string | null | undefined): void {
+    if (!file) return;
+    try {
+      rmSync(join(this.dir, file), { force: true });
+    } catch {
+      // emptied with the folder at the next exam, at close or at the next start
+    }
+  }
+
+  /** Every file goes (a new exam); the folder stays. */
+  empty(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    chmodSync(this.dir, 0o700);
+  }
+
+  /** The gateway closes: nothing of the exam stays on disk. */
+  delete(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
 
 /**
  * The open exam's images, kept so that a client that joins or resumes can see the whole exam
@@ -56,23 +137,38 @@ export type ThumbnailMaker = (part10: Uint8Array, sopInstanceUid: string) => Ser
  * When an image would exceed the bound, whole series go, oldest first (a series larger than the
  * bound on its own loses its oldest images). A new exam starts empty.
  *
- * The bytes are shared with the resume buffer (gateway/server/event-buffer.ts): an image is held
- * once in memory, as long as either still refers to it.
+ * The bytes are on disk, one spool file per image (and one per observer copy) in `spoolDir`;
+ * memory holds only the index (header, size, file names), so the bound is one of disk (observer
+ * copies counted, from when they are made), and the gateway's memory does not grow with the exam. The resume buffer (gateway/server/event-buffer.ts)
+ * rebuilds from these files the frames of image events it no longer keeps in memory.
  */
 export class ExamImageStore {
   private readonly series = new Map<string, HeldSeries>();
   private bytes = 0;
   private study: string | null = null;
+  private readonly spool: SpoolFolder;
+  private readonly thumbnail: ThumbnailMaker;
+  private readonly observerCopy: ObserverCopyMaker | undefined;
 
   constructor(
     readonly maxBytes: number,
-    private readonly thumbnail: ThumbnailMaker = makeSeriesThumbnail,
-  ) {}
+    spoolDir: string,
+    options: ExamImageStoreOptions = {},
+  ) {
+    this.spool = new SpoolFolder(spoolDir);
+    this.thumbnail = options.thumbnail ?? makeSeriesThumbnail;
+    this.observerCopy = options.observerCopy;
+  }
+
+  get spoolDir(): string {
+    return this.spool.dir;
+  }
 
   get studyUid(): string | null {
     return this.study;
   }
 
+  /** Bytes of the held images' spool files, observer copies included: the figure the bound counts. */
   get heldBytes(): number {
     return this.bytes;
   }
@@ -85,36 +181,42 @@ export class ExamImageStore {
   openExam(studyUid: string | null): boolean {
     if (studyUid === this.study) return false;
     this.study = studyUid;
-    this.series.clear();
-    this.bytes = 0;
+    this.releaseAll();
+    this.spool.empty();
     return true;
   }
 
-  /** Hold one image; returns the series dropped to make room (oldest first). */
-  add(image: HeldImage): DroppedSeries[] {
+  /** The gateway closes: the index and every spool file go. */
+  close(): void {
+    this.releaseAll();
+    this.spool.delete();
+  }
+
+  /**
+   * Hold one image: its bytes (and its observer copy, when made) go to spool files. Returns the
+   * series dropped to make room (oldest first). Throws LarmorError EXAM_IMAGE_NOT_SPOOLED when a
+   * file cannot be written: the image is then not held, and nothing else changed.
+   */
+  add(published: PublishedImage): DroppedSeries[] {
+    const image = this.spoolImage(published);
     const { seriesUid, sopInstanceUid } = image.header;
     let series = this.series.get(seriesUid);
     if (!series) {
-      series = { uid: seriesUid, ...describeSeries(image.part10), expected: image.header.imagesInSeries, images: new Map(), bytes: 0, thumbnail: null };
+      series = { uid: seriesUid, ...describeSeries(published.part10), expected: image.header.imagesInSeries, images: new Map(), bytes: 0, thumbnail: null };
       this.series.set(seriesUid, series);
     }
-    const size = sizeOf(image);
     const before = series.images.get(sopInstanceUid);
-    if (before) {
-      series.bytes -= sizeOf(before);
-      this.bytes -= sizeOf(before);
-      series.images.delete(sopInstanceUid);
-    }
+    if (before) this.release(series, before);
     series.images.set(sopInstanceUid, image);
     series.expected = image.header.imagesInSeries ?? series.expected;
-    series.bytes += size;
-    this.bytes += size;
+    series.bytes += image.size;
+    this.bytes += image.size;
     return this.makeRoom(series);
   }
 
   /** The held images a fetch names, and the asked-for SOP Instance UIDs not held. Observers: withheld images count as not held. */
   find(request: ImageFetchRequest, observer: boolean): { images: HeldImage[]; unknown: string[] } {
-    const visible = (image: HeldImage | undefined): image is HeldImage => image !== undefined && !(observer && image.observerPart10 === null);
+    const visible = (image: HeldImage | undefined): image is HeldImage => image !== undefined && !(observer && this.withheld(image));
     if ('seriesUid' in request) {
       const series = this.series.get(request.seriesUid);
       if (!series) return { images: [], unknown: [request.seriesUid] };
@@ -147,6 +249,116 @@ export class ExamImageStore {
     for (const series of this.series.values()) yield* series.images.values();
   }
 
+  /**
+   * The held image of the SOP Instance published as event `seq`: that event's, or a later copy
+   * of it (sent again: a SOP Instance UID names one object, PS3.3 C.12.1.1.1, so its bytes stand
+   * for the earlier event's); undefined when not held, or held only as an earlier event.
+   */
+  heldAs(sopInstanceUid: string, seq: number): HeldImage | undefined {
+    const image = this.lookup(sopInstanceUid);
+    return image && image.header.seq >= seq ? image : undefined;
+  }
+
+  /** A held image's Part 10 bytes, read from its spool file; null when it is no longer held. */
+  part10(image: HeldImage): Uint8Array | null {
+    if (!this.holds(image)) return null;
+    return this.spool.read(image.file);
+  }
+
+  /**
+   * The bytes an observer may get of a held image: its de-identified copy (made now from the
+   * spool file when not made yet), the full bytes when no copy is ever made, null when withheld
+   * or no longer held. Never the full bytes where a copy is due.
+   */
+  observerPart10(image: HeldImage): Uint8Array | null {
+    if (!this.observerCopy) return this.part10(image);
+    if (image.observerFile === undefined) this.makeObserverCopy(image);
+    if (!this.holds(image) || !image.observerFile) return null;
+    return this.spool.read(image.observerFile);
+  }
+
+  /** Make the observer copies not made yet (an observer's catalogue must leave out the images withheld from observers). */
+  makeObserverCopies(images: Iterable<HeldImage> = this.images()): void {
+    if (!this.observerCopy) return;
+    for (const image of images) if (image.observerFile === undefined) this.makeObserverCopy(image);
+  }
+
+  /**
+   * The observer copy of the image published as `header`, for its live frame, from the bytes in
+   * hand (the resume buffer's): the one in the spool when it was made already, else made now and
+   * spooled when the image is held, so that an image is de-identified once. (An image published
+   * this moment is not held yet: its copy reaches the spool with it, in `add`.)
+   */
+  observerCopyOf(header: HeldImage['header'], part10: Uint8Array): Uint8Array | null {
+    if (!this.observerCopy) return part10;
+    const image = this.heldAs(header.sopInstanceUid, header.seq);
+    if (image?.observerFile === null) return null;
+    if (image?.observerFile !== undefined) return this.spool.read(image.observerFile);
+    const copy = this.observerCopy(part10, header);
+    if (image) this.keepObserverCopy(image, copy);
+    return copy;
+  }
+
+  private withheld(image: HeldImage): boolean {
+    return this.observerCopy !== undefined && image.observerFile === null;
+  }
+
+  private holds(image: HeldImage): boolean {
+    return this.series.get(image.header.seriesUid)?.images.get(image.header.sopInstanceUid) === image;
+  }
+
+  private makeObserverCopy(image: HeldImage): void {
+    const part10 = this.part10(image);
+    if (part10 === null || !this.observerCopy) return;
+    this.keepObserverCopy(image, this.observerCopy(part10, image.header));
+  }
+
+  /**
+   * Spool an image's observer copy (null: withheld). A copy that cannot be written is withheld
+   * as well: observers never get the full bytes in its place.
+   */
+  private keepObserverCopy(image: HeldImage, observerPart10: Uint8Array | null): void {
+    image.observerFile = null;
+    if (observerPart10 === null) return;
+    const file = `${image.header.seq}.observer.dcm`;
+    try {
+      this.spool.write(file, observerPart10);
+    } catch {
+      return;
+    }
+    image.observerFile = file;
+    this.grew(image, observerPart10.length);
+  }
+
+  /**
+   * A held image has more bytes on disk (its observer copy, made when an observer first needs
+   * it): counted from now on, and the bound enforced at the next image's arrival. An image not
+   * held yet is counted whole when added.
+   */
+  private grew(image: HeldImage, bytes: number): void {
+    image.size += bytes;
+    if (!this.holds(image)) return;
+    this.series.get(image.header.seriesUid)!.bytes += bytes;
+    this.bytes += bytes;
+  }
+
+  /** Write an image's files; on failure none is left, and the image is not held. */
+  private spoolImage(published: PublishedImage): HeldImage {
+    const file = `${published.header.seq}.dcm`;
+    const image: HeldImage = { header: published.header, size: published.part10.length, file };
+    try {
+      this.spool.write(file, published.part10);
+      if (this.observerCopy && published.observerPart10 !== undefined) this.keepObserverCopy(image, published.observerPart10);
+    } catch (err) {
+      this.spool.remove(file);
+      throw new LarmorError(
+        ErrorCode.EXAM_IMAGE_NOT_SPOOLED,
+        `image ${published.header.sopInstanceUid} could not be written to ${this.spool.dir}: ${(err as { code?: string }).code ?? String(err)}`,
+      );
+    }
+    return image;
+  }
+
   private lookup(sopInstanceUid: string): HeldImage | undefined {
     for (const series of this.series.values()) {
       const image = series.images.get(sopInstanceUid);
@@ -156,7 +368,7 @@ export class ExamImageStore {
   }
 
   private entry(series: HeldSeries, sequence: SequenceStatus | null, observer: boolean): SeriesCatalogueEntry {
-    const uids = [...series.images.values()].filter((i) => !(observer && i.observerPart10 === null)).map((i) => i.header.sopInstanceUid);
+    const uids = [...series.images.values()].filter((i) => !(observer && this.withheld(i))).map((i) => i.header.sopInstanceUid);
     return {
       seriesUid: series.uid,
       seriesNumber: series.number,
@@ -169,13 +381,30 @@ export class ExamImageStore {
     };
   }
 
-  /** The middle held image's thumbnail, made once per change of middle image (one decode). */
+  /** The middle held image's thumbnail, made once per change of middle image (one read and one decode). */
   private thumbnailOf(series: HeldSeries): SeriesThumbnail | null {
     const images = [...series.images.values()];
     const middle = images[Math.floor((images.length - 1) / 2)];
     if (!middle) return null;
-    if (series.thumbnail?.sopInstanceUid !== middle.header.sopInstanceUid) series.thumbnail = this.thumbnail(middle.part10, middle.header.sopInstanceUid);
+    if (series.thumbnail?.sopInstanceUid !== middle.header.sopInstanceUid) {
+      const part10 = this.part10(middle);
+      series.thumbnail = part10 === null ? null : this.thumbnail(part10, middle.header.sopInstanceUid);
+    }
     return series.thumbnail;
+  }
+
+  /** One image leaves the index, and its files the spool. */
+  private release(series: HeldSeries, image: HeldImage): void {
+    series.images.delete(image.header.sopInstanceUid);
+    series.bytes -= image.size;
+    this.bytes -= image.size;
+    this.spool.remove(image.file);
+    this.spool.remove(image.observerFile);
+  }
+
+  private releaseAll(): void {
+    this.series.clear();
+    this.bytes = 0;
   }
 
   private makeRoom(current: HeldSeries): DroppedSeries[] {
@@ -183,30 +412,23 @@ export class ExamImageStore {
     for (const series of this.series.values()) {
       if (this.bytes <= this.maxBytes) break;
       if (series === current) continue;
+      const { images, bytes } = { images: series.images.size, bytes: series.bytes };
+      for (const image of [...series.images.values()]) this.release(series, image);
       this.series.delete(series.uid);
-      this.bytes -= series.bytes;
-      dropped.push({ seriesUid: series.uid, seriesNumber: series.number, description: series.description, images: series.images.size, bytes: series.bytes });
+      dropped.push({ seriesUid: series.uid, seriesNumber: series.number, description: series.description, images, bytes });
     }
     // Alone over the bound: the series' oldest images go, the newest always stays.
     let cut: DroppedSeries | null = null;
-    for (const [uid, image] of current.images) {
+    for (const image of [...current.images.values()]) {
       if (this.bytes <= this.maxBytes || current.images.size === 1) break;
-      current.images.delete(uid);
-      const size = sizeOf(image);
-      current.bytes -= size;
-      this.bytes -= size;
+      this.release(current, image);
       cut ??= { seriesUid: current.uid, seriesNumber: current.number, description: current.description, images: 0, bytes: 0 };
       cut.images++;
-      cut.bytes += size;
+      cut.bytes += image.size;
     }
     if (cut) dropped.push(cut);
     return dropped;
   }
-}
-
-/** The bytes an image counts against the bound: its Part 10 bytes. An observer copy, made later and only while observers watch, counts in the resume buffer's budget. */
-function sizeOf(image: HeldImage): number {
-  return image.part10.length;
 }
 
 /** The series' number and description from its first image (PS3.3 C.7.3.1). */

@@ -12,7 +12,12 @@ const WAIT_MS = 10;
 /** One fetched image as it goes out: the header it had live, and the bytes this session may see. */
 export interface CatchUpImage {
   header: Omit<ImageFrameHeader, 'part' | 'fetched'>;
-  part10: Uint8Array;
+  /**
+   * The bytes, or how to read them when the image's turn comes (the exam image store's spool
+   * file: a fetch of a whole series never holds more than the image going out). Null then: no
+   * longer held (dropped, or the exam changed since the fetch), and nothing is sent.
+   */
+  part10: Uint8Array | (() => Uint8Array | null);
 }
 
 /**
@@ -20,7 +25,7 @@ export interface CatchUpImage {
  * path"): one image per turn of the event loop, and only while the socket's send queue
  * (`bufferedAmount`) is below the high-water mark; live frames are sent by the broadcast as they
  * come and so always go first. Each image goes out whole, its chunks back to back, marked
- * `fetched`, as two fragments per message (header, then a view of the held bytes: no copy).
+ * `fetched`, as two fragments per message (header, then a view of the bytes read: no copy).
  */
 export class CatchUpSender {
   private readonly queue: CatchUpImage[] = [];
@@ -68,8 +73,9 @@ export class CatchUpSender {
     }
     if (this.ws.bufferedAmount >= this.highWaterBytes) return this.schedule(true);
     const image = this.queue.shift();
-    if (image) {
-      sendFetched(this.ws, image);
+    const part10 = image && (typeof image.part10 === 'function' ? image.part10() : image.part10);
+    if (image && part10) {
+      sendFetched(this.ws, image.header, part10);
       this.sent++;
     }
     this.schedule(false);
@@ -77,9 +83,8 @@ export class CatchUpSender {
 }
 
 /** One image as fetched binary messages: per chunk, the header fragment then the bytes fragment. */
-function sendFetched(ws: WebSocket, image: CatchUpImage): void {
-  const header: ImageFrameHeader = { ...image.header, fetched: true };
-  const { part10 } = image;
+function sendFetched(ws: WebSocket, liveHeader: CatchUpImage['header'], part10: Uint8Array): void {
+  const header: ImageFrameHeader = { ...liveHeader, fetched: true };
   const count = Math.max(1, Math.ceil(part10.length / IMAGE_CHUNK_BYTES));
   for (let index = 0; index < count; index++) {
     const offset = index * IMAGE_CHUNK_BYTES;

@@ -21,8 +21,9 @@ export interface BufferedEvent {
   observerCopy?: () => void;
   /**
    * An image event's Part 10 bytes as views into its frames (the original bytes when chunked),
-   * so the exam image store (gateway/images/exam-image-store.ts) holds the same memory, not a copy.
+   * as the exam image store (gateway/images/exam-image-store.ts) gets them to write to its spool.
    * `observerPart10` is set when the observer copy is made: null when withheld from observers.
+   * Absent on an image event rebuilt from the spool for a replay.
    */
   image?: { header: ImageFrameHeader; part10: Uint8Array; observerPart10?: Uint8Array | null };
 }
@@ -73,24 +74,83 @@ function sizeOf(event: BufferedEvent): number {
 }
 
 /**
+ * Image frames kept in memory, full and observer copies together. At 20 images/s of 512 KB
+ * each with an observer copy (bench/load) that is the last second or two of images: those
+ * still being written to slower sockets, and what a link that blinked asks for again. Older
+ * image events are rebuilt from the exam image store's spool files on a resume, so more memory
+ * would buy nothing, while the gateway must not grow by more than a tenth of its ~180 MB.
+ */
+export const IMAGE_FRAME_BYTES = 16 * 1024 * 1024;
+/**
+ * At most this much of image frames is rebuilt from the spool for one resume (read, then queued
+ * on that one socket at once, as the replay is sent in one go); a longer gap gets a fresh
+ * snapshot, and the workstation fetches what it misses from the exam catalogue, paced
+ * (gateway/server/catch-up-sender.ts). 64 MB: half a minute of images at 2 MB/s.
+ */
+const REPLAY_REBUILD_BYTES = 64 * 1024 * 1024;
+
+/** Where an image event's bytes are read back once its frame has left memory: the exam image store's spool (gateway/images/exam-image-store.ts). */
+export interface ImageSource {
+  /** Whether the image published as `header` (its `seq`) is still held. */
+  holds(header: ImageFrameHeader): boolean;
+  /** The Part 10 bytes of the image published as `header` (its `seq`), or null when no longer held. */
+  part10(header: ImageFrameHeader): Uint8Array | null;
+  /** What observers may get of it: its de-identified copy, null when withheld from observers or no longer held. */
+  observerPart10(header: ImageFrameHeader): Uint8Array | null;
+}
+
+/** One numbered event as the buffer keeps it: an image event's frames leave memory (`event` null) long before its number does. */
+interface Slot {
+  seq: number;
+  event: BufferedEvent | null;
+  /** An image event's header: what its frame is rebuilt from. */
+  image?: ImageFrameHeader;
+  /** Frame bytes held in memory for this event (0 once released). */
+  held: number;
+  /** An image's Part 10 size, what a rebuild reads. */
+  imageBytes: number;
+}
+
+/**
  * The gateway's recent events, JSON and image alike, numbered from 1 for the life of the
  * process, kept so that a workstation that reconnects can resume from the last number it saw
  * (docs/architecture.md "Wire protocol"). A gap older than the buffer holds gets a fresh snapshot instead.
+ *
+ * Image frames stay in memory only within `maxImageBytes`: an older image event keeps its number
+ * and header, and its frame is rebuilt from the exam image store's spool file when a resume asks
+ * for it. An image the store no longer holds cannot be replayed: that resume gets a fresh snapshot.
  */
 export class EventBuffer {
-  private readonly events: BufferedEvent[] = [];
+  private readonly slots: Slot[] = [];
+  /** The slots whose image frames are in memory, oldest first. */
+  private readonly heldImages: Slot[] = [];
   private bytes = 0;
+  private imageBytes = 0;
   private seq = 0;
   private redaction: ObserverRedaction | null = null;
+  private source: ImageSource | null = null;
+  private readonly rebuiltFrames = new RebuiltFrames();
 
+  /**
+   * `maxBytes` bounds the frames held in memory, JSON and image alike; `maxImageBytes` the image
+   * frames among them (older ones are rebuilt from the ImageSource); `maxRebuildBytes` what one
+   * resume may rebuild (beyond, it gets a fresh snapshot).
+   */
   constructor(
     private readonly maxEvents: number,
     private readonly maxBytes: number,
+    private readonly maxImageBytes = IMAGE_FRAME_BYTES,
+    private readonly maxRebuildBytes = REPLAY_REBUILD_BYTES,
   ) {}
 
   /** From now on, keep an observer's version of every event beside the full one. */
   redactForObservers(redaction: ObserverRedaction | null): void {
     this.redaction = redaction;
+  }
+
+  /** Where image frames no longer in memory are rebuilt from on a resume; none: such a resume gets a fresh snapshot. */
+  rebuildImagesFrom(source: ImageSource | null): void {
+    this.source = source;
   }
 
   get lastSeq(): number {
@@ -103,7 +163,8 @@ export class EventBuffer {
     const observerBody = this.redaction?.body(body) ?? body;
     // Serialised a second time only when the redaction changed something (chat, marks, plans... pass as they are).
     if (observerBody !== body) event.observerFrame = JSON.stringify({ ...message, body: observerBody });
-    return this.keep(event);
+    this.keep({ seq: event.seq, event, held: sizeOf(event), imageBytes: 0 });
+    return event;
   }
 
   appendImage(header: Omit<ImageFrameHeader, 'seq' | 'at'>, part10: Uint8Array): BufferedEvent {
@@ -112,56 +173,139 @@ export class EventBuffer {
     const frame = imageFrame(full, part10);
     const image: NonNullable<BufferedEvent['image']> = { header: full, part10: heldPart10(frame, part10) };
     const event: BufferedEvent = { seq: full.seq, frame, image };
+    const slot: Slot = { seq: full.seq, event, image: full, held: sizeOf(event), imageBytes: part10.length };
     const redaction = this.redaction;
     if (redaction) {
-      // Made from the bytes this event holds, and counted in the buffer's bytes from then on.
+      // Made from the bytes this event holds, and counted in the buffer's bytes while it holds them.
       // De-identify the whole object first, then chunk it: every observer chunk carries
       // de-identified bytes.
       event.observerCopy = () => {
         const observerPart10 = redaction.part10(image.part10, full);
         event.observerFrame = observerPart10 === null ? null : imageFrame(full, observerPart10);
         image.observerPart10 = observerPart10 === null || event.observerFrame === null ? null : heldPart10(event.observerFrame, observerPart10);
-        this.grew(event, frameBytes(event.observerFrame));
+        this.grew(slot, frameBytes(event.observerFrame));
       };
     }
-    return this.keep(event);
+    this.keep(slot);
+    return event;
   }
 
-  /** Bytes of the frames held (full and observer copies): the figure the byte budget bounds. */
+  /** Bytes of the frames held in memory (full and observer copies): the figure the byte budgets bound. */
   get heldBytes(): number {
     return this.bytes;
   }
 
-  /** Events after `seq`, or undefined when some of them are no longer kept. */
-  since(seq: number): BufferedEvent[] | undefined {
-    if (seq >= this.seq) return [];
-    const oldest = this.events[0]?.seq ?? this.seq + 1;
-    if (seq + 1 < oldest) return undefined;
-    return this.events.filter((e) => e.seq > seq);
+  /** Bytes of the image frames held in memory, within `maxImageBytes`. */
+  get heldImageBytes(): number {
+    return this.imageBytes;
   }
 
-  private keep(event: BufferedEvent): BufferedEvent {
-    this.events.push(event);
-    this.bytes += sizeOf(event);
-    this.trim();
+  /**
+   * Events after `seq`, or undefined when some of them can no longer be delivered: no longer
+   * kept, an image the exam image store no longer holds, or more image bytes to rebuild than
+   * one resume may take. Image frames not in memory are rebuilt now, all or none.
+   */
+  since(seq: number): BufferedEvent[] | undefined {
+    if (seq >= this.seq) return [];
+    const oldest = this.slots[0]?.seq ?? this.seq + 1;
+    if (seq + 1 < oldest) return undefined;
+    const slots = this.slots.filter((s) => s.seq > seq);
+    const toRebuild = slots.filter((s) => s.event === null).reduce((n, s) => n + s.imageBytes, 0);
+    if (toRebuild > this.maxRebuildBytes) return undefined;
+    const events: BufferedEvent[] = [];
+    for (const slot of slots) {
+      const event = slot.event ?? this.rebuilt(slot.image!);
+      if (!event) return undefined;
+      events.push(event);
+    }
+    return events;
+  }
+
+  /**
+   * A released image event made again from its spool file, for one replay. Observers get the
+   * store's observer copy (made there when not made yet), never a frame of the full bytes.
+   */
+  private rebuilt(header: ImageFrameHeader): BufferedEvent | undefined {
+    const source = this.source;
+    if (!source?.holds(header)) return undefined;
+    const frame = this.rebuiltFrames.frame(`${header.seq}`, () => source.part10(header), header);
+    if (frame === null) return undefined;
+    const event: BufferedEvent = { seq: header.seq, frame };
+    if (this.redaction) {
+      event.observerCopy = () => {
+        event.observerFrame = this.rebuiltFrames.frame(`${header.seq} observer`, () => source.observerPart10(header), header);
+      };
+    }
     return event;
   }
 
-  /** An event's observer copy was made: counted while the event is held (events leave oldest first). */
-  private grew(event: BufferedEvent, bytes: number): void {
-    if (this.events.length === 0 || event.seq < this.events[0]!.seq) return;
+  private keep(slot: Slot): void {
+    this.slots.push(slot);
+    this.bytes += slot.held;
+    if (slot.image) {
+      this.heldImages.push(slot);
+      this.imageBytes += slot.held;
+    }
+    this.trim();
+  }
+
+  /** An event's observer copy was made: counted while the event's frames are held. */
+  private grew(slot: Slot, bytes: number): void {
+    if (slot.event === null) return;
+    slot.held += bytes;
     this.bytes += bytes;
+    if (slot.image) this.imageBytes += bytes;
     this.trim();
   }
 
   private trim(): void {
-    while (this.events.length > this.maxEvents || (this.bytes > this.maxBytes && this.events.length > 1)) {
-      this.bytes -= sizeOf(this.events.shift()!);
+    while (this.imageBytes > this.maxImageBytes && this.heldImages.length > 0) this.release(this.heldImages[0]!);
+    while (this.slots.length > this.maxEvents || (this.bytes > this.maxBytes && this.slots.length > 1)) this.release(this.slots.shift()!);
+  }
+
+  /** An event's frames leave memory; an image event's number and header stay while its slot does. */
+  private release(slot: Slot): void {
+    if (slot.event === null) return;
+    slot.event = null;
+    this.bytes -= slot.held;
+    if (slot.image) {
+      this.imageBytes -= slot.held;
+      this.heldImages.splice(this.heldImages.indexOf(slot), 1);
     }
+    slot.held = 0;
   }
 }
 
-function imageFrame(header: ImageFrameHeader, part10: Uint8Array): EventFrame {
+/** An image event's frame: one binary message, or its chunks. */
+type ImageEventFrame = Uint8Array | readonly Uint8Array[];
+
+/**
+ * Frames rebuilt from the spool for replays, kept by weak reference: while something still holds
+ * one (a socket's send queue: ws sends a server's frame without copying it), a resume at the same
+ * time gets that one instead of reading its own copy. When every link drops at once (the
+ * gateway's network blinks), all resume together; each would otherwise hold its own copy of the
+ * same images.
+ */
+class RebuiltFrames {
+  private readonly frames = new Map<string, WeakRef<ImageEventFrame>>();
+  private readonly collected = new FinalizationRegistry<string>((key) => {
+    if (this.frames.get(key)?.deref() === undefined) this.frames.delete(key);
+  });
+
+  /** The frame under `key` while it lives, else made from `read` (null: nothing to send). */
+  frame(key: string, read: () => Uint8Array | null, header: ImageFrameHeader): ImageEventFrame | null {
+    const kept = this.frames.get(key)?.deref();
+    if (kept) return kept;
+    const part10 = read();
+    if (part10 === null) return null;
+    const frame = imageFrame(header, part10);
+    this.frames.set(key, new WeakRef(frame));
+    this.collected.register(frame, key);
+    return frame;
+  }
+}
+
+function imageFrame(header: ImageFrameHeader, part10: Uint8Array): ImageEventFrame {
   const chunks = encodeImageFrameChunks(header, part10);
   return chunks.length === 1 ? chunks[0]! : chunks;
 }

@@ -1,48 +1,74 @@
-import { ErrorCode, type ImageFetchMessage, type Role, type SequenceStatus } from '../../protocol/index.js';
-import { ExamImageStore, type DroppedSeries, type HeldImage } from '../images/exam-image-store.js';
-import { frameFor, type BufferedEvent } from './event-buffer.js';
+import { ErrorCode, LarmorError, type ImageFetchMessage, type ImageFrameHeader, type Role, type SequenceStatus } from '../../protocol/index.js';
+import { ExamImageStore, type DroppedSeries, type HeldImage, type ObserverCopyMaker } from '../images/exam-image-store.js';
+import type { BufferedEvent, ImageSource } from './event-buffer.js';
 import { CatchUpSender, CATCH_UP_HIGH_WATER_BYTES } from './catch-up-sender.js';
 import type { GatewayContext } from './context.js';
 import type { ClientSession } from './sessions.js';
 
 export interface ExamImagesOptions {
-  /** Bound of the held images in bytes. */
+  /** Bound of the held images in bytes (on disk). */
   maxBytes: number;
+  /** Folder of the spool files, beside the gateway's data file; emptied now (leftovers of a process that was killed). */
+  spoolDir: string;
+  /** Makes observer copies (observer PHI policy "none"); unset: observers get the full bytes. */
+  observerCopy?: ObserverCopyMaker;
   /** Catch-up waits while a socket has more than this queued (tests make it small). */
   highWaterBytes?: number;
 }
 
 /**
  * The open exam's images for everyone who joins (docs/architecture.md "The image's path"): keeps
- * them in an ExamImageStore as they are published, tells each client the series catalogue after
- * its welcome and whenever a series begins, changes status or is dropped, and answers
- * `image.fetch` with fetched frames sent behind the live ones (CatchUpSender).
+ * them in an ExamImageStore (spool files on disk) as they are published, tells each client the
+ * series catalogue after its welcome and whenever a series begins, changes status or is dropped,
+ * and answers `image.fetch` with fetched frames sent behind the live ones (CatchUpSender). The
+ * resume buffer rebuilds from it the image frames it no longer keeps in memory (`imageSource`).
  */
 export class ExamImagesDesk {
   readonly store: ExamImageStore;
   private readonly senders = new Map<string, CatchUpSender>();
   private lastOutline = '';
-  /** Each held image's resume-buffer event: its observer copy is made there, when an observer first needs it. */
-  private readonly events = new WeakMap<HeldImage, BufferedEvent>();
   /** A catalogue check is due: made after the live frame went out, once for a burst of changes. */
   private due: NodeJS.Immediate | null = null;
+  /** Images not spooled since the last one that was: one notice for a run of failures (a full disk fails every image). */
+  private notSpooled = 0;
 
   constructor(
     private readonly ctx: GatewayContext,
     private readonly options: ExamImagesOptions,
   ) {
-    this.store = new ExamImageStore(options.maxBytes);
+    this.store = new ExamImageStore(options.maxBytes, options.spoolDir, { observerCopy: options.observerCopy });
     this.store.openExam(ctx.scanner.core().exam?.studyUid ?? null);
   }
 
-  /** An image went out live: hold it (the event's own bytes), then tell clients when the catalogue changed. */
+  /** The held images' bytes by the event that published them, for the resume buffer's replay. */
+  readonly imageSource: ImageSource = {
+    holds: (header) => this.store.heldAs(header.sopInstanceUid, header.seq) !== undefined,
+    part10: (header) => this.heldAs(header, (image) => this.store.part10(image)),
+    observerPart10: (header) => this.heldAs(header, (image) => this.store.observerPart10(image)),
+  };
+
+  /**
+   * An image went out live: hold it (its bytes, and the observer copy made for its live frame,
+   * go to the spool), then tell clients when the catalogue changed. An image that cannot be
+   * spooled is not held; live delivery is not affected.
+   */
   imagePublished(event: BufferedEvent): void {
     if (!event.image) return;
-    // The event's own object: an observer copy made later for the resume buffer is seen here too.
-    this.events.set(event.image, event);
-    const dropped = this.store.add(event.image);
+    let dropped: DroppedSeries[];
+    try {
+      dropped = this.store.add(event.image);
+    } catch (err) {
+      if (!(err instanceof LarmorError) || err.code !== ErrorCode.EXAM_IMAGE_NOT_SPOOLED) throw err;
+      return this.noticeNotSpooled(event.image.header, err.message);
+    }
+    this.spooledAgain();
     if (dropped.length > 0) this.noticeDropped(dropped);
     this.publishSoon();
+  }
+
+  /** The observer copy for an image's live frame, made once per image: the one in the spool when there is one. */
+  observerCopyOf(header: HeldImage['header'], part10: Uint8Array): Uint8Array | null {
+    return this.store.observerCopyOf(header, part10);
   }
 
   /** The scanner changed: a new exam empties the store; a series' status may have changed. */
@@ -59,7 +85,8 @@ export class ExamImagesDesk {
 
   fetch(session: ClientSession, message: ImageFetchMessage): void {
     const observer = session.role === 'observer';
-    if (observer) this.makeObserverCopies();
+    // Observers see de-identified images only (observer PHI policy): those not made yet are made now, which tells the withheld ones.
+    if (observer) this.store.makeObserverCopies(this.store.find(message.request, false).images);
     const { images, unknown } = this.store.find(message.request, observer);
     const refused = unknown.length > 0;
     this.ctx.sessions.send(session, {
@@ -77,7 +104,9 @@ export class ExamImagesDesk {
       sender = new CatchUpSender(session.ws, this.options.highWaterBytes ?? CATCH_UP_HIGH_WATER_BYTES);
       this.senders.set(session.id, sender);
     }
-    sender.enqueue(images.map((image) => ({ header: image.header, part10: observer && image.observerPart10 ? image.observerPart10 : image.part10 })));
+    // Read from the spool when each image's turn comes.
+    const read = (image: HeldImage) => () => (observer ? this.store.observerPart10(image) : this.store.part10(image));
+    sender.enqueue(images.map((image) => ({ header: image.header, part10: read(image) })));
   }
 
   sessionLeft(session: ClientSession): void {
@@ -85,23 +114,22 @@ export class ExamImagesDesk {
     this.senders.delete(session.id);
   }
 
+  /** The gateway closes: catch-ups stop, and the spool is emptied (nothing of the exam stays on disk). */
   close(): void {
     if (this.due) clearImmediate(this.due);
     this.due = null;
     for (const sender of this.senders.values()) sender.close();
     this.senders.clear();
+    this.store.close();
   }
 
-  /** Observers see de-identified images only (observer PHI policy): made now for the images that have none yet. */
-  private makeObserverCopies(): void {
-    for (const image of this.store.images()) {
-      const event = this.events.get(image);
-      if (event?.observerCopy) frameFor('observer', event);
-    }
+  private heldAs(header: ImageFrameHeader, read: (image: HeldImage) => Uint8Array | null): Uint8Array | null {
+    const image = this.store.heldAs(header.sopInstanceUid, header.seq);
+    return image ? read(image) : null;
   }
 
   private catalogueFor(role: Role) {
-    if (role === 'observer') this.makeObserverCopies();
+    if (role === 'observer') this.store.makeObserverCopies();
     return this.store.catalogue((uid) => this.sequenceStatus(uid), role === 'observer');
   }
 
@@ -129,6 +157,39 @@ export class ExamImagesDesk {
       const catalogue = session.role === 'observer' ? (observers ??= this.catalogueFor('observer')) : full;
       this.ctx.sessions.send(session, { type: 'exam.catalogue', catalogue });
     }
+  }
+
+  private noticeNotSpooled(header: HeldImage['header'], why: string): void {
+    if (this.notSpooled++ > 0) return;
+    this.ctx.store.audit({
+      sessionId: null,
+      actor: 'gateway',
+      role: null,
+      action: 'exam images',
+      decision: 'image not held',
+      code: ErrorCode.EXAM_IMAGE_NOT_SPOOLED,
+      detail: { sopInstanceUid: header.sopInstanceUid, why },
+    });
+    this.ctx.notice(
+      'warning',
+      `${ErrorCode.EXAM_IMAGE_NOT_SPOOLED}: the gateway could not keep an image on disk (${why}). Live images still arrive; those not kept can not be fetched by someone who joins or resumes.`,
+    );
+  }
+
+  /** An image was spooled after a run of failures: the audit trail says how many were not held. */
+  private spooledAgain(): void {
+    if (this.notSpooled === 0) return;
+    this.ctx.store.audit({
+      sessionId: null,
+      actor: 'gateway',
+      role: null,
+      action: 'exam images',
+      decision: 'images held again',
+      code: null,
+      detail: { notHeld: this.notSpooled },
+    });
+    this.ctx.notice('info', `The gateway keeps the exam's images on disk again; ${this.notSpooled} were not kept.`);
+    this.notSpooled = 0;
   }
 
   private noticeDropped(dropped: DroppedSeries[]): void {

@@ -113,6 +113,7 @@ const DEAD_AFTER_INTERVALS = 8;
 const EVENT_BUFFER_EVENTS = 5000;
 /** How often the contingency plans are checked for a new version written by another process. */
 const PLANS_POLL_MS = 2000;
+/** Frames of the resume buffer in memory: JSON events, and image frames within IMAGE_FRAME_BYTES (gateway/server/event-buffer.ts). */
 const EVENT_BUFFER_BYTES = 256 * 1024 * 1024;
 /** The error code ws gives a frame over `maxPayload` (ws lib/receiver.js). */
 const WS_FRAME_TOO_LARGE = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
@@ -230,7 +231,8 @@ export class Gateway {
     if (this.observerPhi === 'none') {
       this.events.redactForObservers({
         body: (body) => deidentifyEventBody(body, this.scanner.core().exam),
-        part10: (part10, header) => this.observerPart10(part10, header.sopInstanceUid),
+        // Through the exam image store: an image is de-identified once, for its live frame and its spooled copy alike.
+        part10: (part10, header) => this.examImages.observerCopyOf(header, part10),
       });
     }
     this.collaboration = new CollaborationDesk(ctx, {
@@ -247,8 +249,13 @@ export class Gateway {
     this.scanner.on('change', () => this.publishSnapshot());
     this.examImages = new ExamImagesDesk(ctx, {
       maxBytes: (options.examImagesMb ?? DEFAULT_EXAM_IMAGES_MB) * 1024 * 1024,
+      // Beside the database, private like it; emptied now of what a killed process left.
+      spoolDir: join(dirname(options.dataFile), 'exam-images'),
+      observerCopy: this.observerPhi === 'none' ? (part10, header) => this.observerPart10(part10, header.sopInstanceUid) : undefined,
       highWaterBytes: options.catchUpHighWaterBytes,
     });
+    // Image frames older than the resume buffer keeps in memory are rebuilt from the spool on a resume.
+    this.events.rebuildImagesFrom(this.examImages.imageSource);
     this.scanner.on('change', () => this.examImages.scannerChanged());
     const handler = (req: IncomingMessage, res: ServerResponse) => this.handleHttp(req, res);
     this.http = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(handler);

@@ -1,10 +1,13 @@
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ExamImageStore, type HeldImage } from '../../../gateway/images/exam-image-store.js';
+import { ExamImageStore, type ExamImageStoreOptions, type PublishedImage } from '../../../gateway/images/exam-image-store.js';
 import { makeSeriesThumbnail } from '../../../gateway/images/series-thumbnail.js';
-import { THUMBNAIL_MAX_EDGE } from '../../../protocol/index.js';
+import { ErrorCode, THUMBNAIL_MAX_EDGE } from '../../../protocol/index.js';
 import { mrImage } from '../../helpers/mr-images.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
-function held(series: number, instance: number, seq: number, expected = 3): HeldImage {
+function held(series: number, instance: number, seq: number, expected = 3): PublishedImage {
   const part10 = mrImage(series, instance);
   return {
     header: {
@@ -20,9 +23,14 @@ function held(series: number, instance: number, seq: number, expected = 3): Held
   };
 }
 
+/** A store spooling into a fresh folder (as the gateway's, beside a data file). */
+function storeOf(maxBytes: number, options: ExamImageStoreOptions = {}): ExamImageStore {
+  return new ExamImageStore(maxBytes, join(tempDir(), 'exam-images'), options);
+}
+
 describe('ExamImageStore', () => {
   it('lists each series with its number, description, status, images and a thumbnail', () => {
-    const store = new ExamImageStore(10 * 1024 * 1024);
+    const store = storeOf(10 * 1024 * 1024);
     store.openExam('2.25.1');
     for (let i = 1; i <= 3; i++) store.add(held(1, i, i));
     store.add(held(2, 1, 4));
@@ -38,7 +46,7 @@ describe('ExamImageStore', () => {
   });
 
   it('takes the status of the acquisition that made the series: an aborted one says so', () => {
-    const store = new ExamImageStore(10 * 1024 * 1024);
+    const store = storeOf(10 * 1024 * 1024);
     store.add(held(1, 1, 1));
     expect(store.catalogue(() => 'aborted', false).series[0]!.status).toBe('aborted');
     expect(store.catalogue(() => 'acquiring', false).series[0]!.status).toBe('receiving');
@@ -46,7 +54,7 @@ describe('ExamImageStore', () => {
 
   it('drops whole series, oldest first, when an image would exceed the bound, and says which', () => {
     const one = held(1, 1, 1).part10.length;
-    const store = new ExamImageStore(one * 4 + 10);
+    const store = storeOf(one * 4 + 10);
     for (let i = 1; i <= 3; i++) expect(store.add(held(1, i, i))).toEqual([]);
     store.add(held(2, 1, 4));
     const dropped = store.add(held(2, 2, 5));
@@ -57,7 +65,7 @@ describe('ExamImageStore', () => {
 
   it('a series alone over the bound keeps its newest images', () => {
     const one = held(1, 1, 1).part10.length;
-    const store = new ExamImageStore(one * 2 + 10);
+    const store = storeOf(one * 2 + 10);
     store.add(held(1, 1, 1));
     store.add(held(1, 2, 2));
     const dropped = store.add(held(1, 3, 3));
@@ -66,7 +74,7 @@ describe('ExamImageStore', () => {
   });
 
   it('a new exam releases the images of the last one', () => {
-    const store = new ExamImageStore(10 * 1024 * 1024);
+    const store = storeOf(10 * 1024 * 1024);
     store.openExam('2.25.1');
     store.add(held(1, 1, 1));
     expect(store.openExam('2.25.2')).toBe(true);
@@ -75,7 +83,7 @@ describe('ExamImageStore', () => {
   });
 
   it('finds held images by SOP Instance UID or series, and names the ones it does not hold', () => {
-    const store = new ExamImageStore(10 * 1024 * 1024);
+    const store = storeOf(10 * 1024 * 1024);
     store.add(held(1, 1, 1));
     store.add(held(1, 2, 2));
     expect(store.find({ seriesUid: '2.25.1.1' }, false).images).toHaveLength(2);
@@ -85,11 +93,98 @@ describe('ExamImageStore', () => {
   });
 
   it('hides from observers the images withheld from them', () => {
-    const store = new ExamImageStore(10 * 1024 * 1024);
+    const store = storeOf(10 * 1024 * 1024, { observerCopy: (p) => p });
     store.add({ ...held(1, 1, 1), observerPart10: null });
     store.add(held(1, 2, 2));
     expect(store.catalogue(() => null, true).series[0]!.sopInstanceUids).toEqual(['2.25.1.1.2']);
     expect(store.find({ sopInstanceUids: ['2.25.1.1.1'] }, true).unknown).toEqual(['2.25.1.1.1']);
+  });
+});
+
+describe("ExamImageStore's spool: the bytes on disk, the index in memory", () => {
+  const spooled = (store: ExamImageStore) => readdirSync(store.spoolDir).sort();
+  const mode = (path: string) => statSync(path).mode & 0o777;
+
+  it('writes each image to a 0600 file in a 0700 folder, reads the same bytes back, and keeps no bytes in memory', () => {
+    const store = storeOf(10 * 1024 * 1024);
+    const image = held(1, 1, 7);
+    store.add(image);
+    expect(mode(store.spoolDir)).toBe(0o700);
+    expect(spooled(store)).toEqual(['7.dcm']);
+    expect(mode(join(store.spoolDir, '7.dcm'))).toBe(0o600);
+    const [entry] = [...store.images()];
+    expect(Buffer.from(store.part10(entry!)!).equals(Buffer.from(image.part10))).toBe(true);
+    expect(Object.values(entry!).some((v) => v instanceof Uint8Array)).toBe(false);
+    expect(store.heldBytes).toBe(image.part10.length);
+  });
+
+  it('removes at start what a killed process left in the folder', () => {
+    const dir = join(tempDir(), 'exam-images');
+    mkdirSync(dir);
+    writeFileSync(join(dir, '3.dcm'), 'left over');
+    const store = new ExamImageStore(1024 * 1024, dir);
+    expect(spooled(store)).toEqual([]);
+    expect(mode(dir)).toBe(0o700);
+  });
+
+  it('deletes the files of a dropped series, of the last exam on a new one, and all of them at close', () => {
+    const one = held(1, 1, 1).part10.length;
+    const store = storeOf(one * 3 + 10);
+    store.openExam('2.25.1');
+    store.add(held(1, 1, 1));
+    store.add(held(1, 2, 2));
+    store.add(held(2, 1, 3));
+    expect(spooled(store)).toEqual(['1.dcm', '2.dcm', '3.dcm']);
+    store.add(held(2, 2, 4)); // series 1 goes
+    expect(spooled(store)).toEqual(['3.dcm', '4.dcm']);
+    store.add(held(2, 3, 5));
+    store.add(held(2, 4, 6)); // series 2 alone over the bound: its oldest image goes
+    expect(spooled(store)).toEqual(['4.dcm', '5.dcm', '6.dcm']);
+    store.openExam('2.25.2');
+    expect(spooled(store)).toEqual([]);
+    store.add(held(1, 1, 7));
+    store.close();
+    expect(existsSync(store.spoolDir)).toBe(false);
+  });
+
+  it('a second copy of an image replaces the first, file and all, and stands for the first event too', () => {
+    const store = storeOf(10 * 1024 * 1024);
+    store.add(held(1, 1, 1));
+    store.add(held(1, 1, 2));
+    expect(spooled(store)).toEqual(['2.dcm']);
+    expect(store.heldAs('2.25.1.1.1', 1)?.header.seq).toBe(2);
+    expect(store.heldAs('2.25.1.1.1', 2)?.header.seq).toBe(2);
+    expect(store.heldAs('2.25.1.1.1', 3)).toBeUndefined(); // a copy published later, not held yet
+  });
+
+  it('makes an observer copy from the file once, spools it, and never gives observers the full bytes in its place', () => {
+    let copies = 0;
+    const store = storeOf(10 * 1024 * 1024, { observerCopy: (p, h) => (copies++, h.seq === 2 ? null : p.slice(0, 100)) });
+    store.add(held(1, 1, 1));
+    store.add(held(1, 2, 2));
+    store.add({ ...held(1, 3, 3), observerPart10: new Uint8Array([1, 2, 3]) }); // made for the live frame
+    const [first, second, third] = [...store.images()];
+    expect(store.observerPart10(first!)!.length).toBe(100);
+    expect(store.observerPart10(first!)!.length).toBe(100);
+    expect(store.observerPart10(second!)).toBeNull();
+    expect([...store.observerPart10(third!)!]).toEqual([1, 2, 3]);
+    expect(copies).toBe(2);
+    // The bound is one of disk: observer copies count.
+    expect(store.heldBytes).toBe([1, 2, 3].reduce((n, i) => n + held(1, i, i).part10.length, 0) + 100 + 3);
+    expect(spooled(store)).toEqual(['1.dcm', '1.observer.dcm', '2.dcm', '3.dcm', '3.observer.dcm']);
+    expect(mode(join(store.spoolDir, '1.observer.dcm'))).toBe(0o600);
+    expect(store.catalogue(() => null, true).series[0]!.sopInstanceUids).toEqual(['2.25.1.1.1', '2.25.1.1.3']);
+  });
+
+  it('an image that cannot be written is not held, with a coded error, and the next one is', () => {
+    const store = storeOf(10 * 1024 * 1024);
+    // A folder where the image's file would go: the write fails as on a full disk.
+    mkdirSync(join(store.spoolDir, '1.dcm'));
+    expect(() => store.add(held(1, 1, 1))).toThrow(expect.objectContaining({ code: ErrorCode.EXAM_IMAGE_NOT_SPOOLED }));
+    expect(store.heldBytes).toBe(0);
+    expect(store.seriesCount).toBe(0);
+    store.add(held(1, 2, 2));
+    expect(store.find({ seriesUid: '2.25.1.1' }, false).images.map((i) => i.header.seq)).toEqual([2]);
   });
 });
 

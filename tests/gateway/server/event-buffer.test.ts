@@ -1,7 +1,10 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { ImageChunkAssembler, IMAGE_CHUNK_BYTES, decodeImageFrame, type ImageFrameHeader } from '../../../protocol/index.js';
-import { EventBuffer, sendEvent } from '../../../gateway/server/event-buffer.js';
+import { EventBuffer, frameFor, sendEvent, type BufferedEvent, type EventFrame } from '../../../gateway/server/event-buffer.js';
+import { ExamImageStore } from '../../../gateway/images/exam-image-store.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const header: Omit<ImageFrameHeader, 'seq' | 'at'> = {
   source: 'c-store',
@@ -92,5 +95,78 @@ describe('the event buffer makes observer copies only when needed, and counts th
     for (const event of events) sendTo('observer', event);
     expect(buffer.heldBytes).toBeLessThanOrEqual(frameBytes * 3.5);
     expect(buffer.since(0)).toBeUndefined(); // the oldest went to make room for the copies
+  });
+});
+
+describe('the event buffer keeps image frames in memory within a budget, and rebuilds older ones from the spool', () => {
+  const image = (n: number) => new Uint8Array(100_000).fill(n);
+  /** The exam image store's spool (real files) as the gateway's ExamImagesDesk offers it. */
+  function spoolFor(buffer: EventBuffer, observerCopy?: (p: Uint8Array) => Uint8Array | null): ExamImageStore {
+    const store = new ExamImageStore(64 * 1024 * 1024, join(tempDir(), 'exam-images'), { observerCopy: observerCopy && ((p) => observerCopy(p)) });
+    const held = (h: ImageFrameHeader) => store.heldAs(h.sopInstanceUid, h.seq);
+    buffer.rebuildImagesFrom({
+      holds: (h) => held(h) !== undefined,
+      part10: (h) => (held(h) ? store.part10(held(h)!) : null),
+      observerPart10: (h) => (held(h) ? store.observerPart10(held(h)!) : null),
+    });
+    return store;
+  }
+  function publish(buffer: EventBuffer, store: ExamImageStore, n: number): BufferedEvent {
+    const event = buffer.appendImage({ ...header, sopInstanceUid: `2.25.1.${n}` }, image(n));
+    store.add(event.image!);
+    return event;
+  }
+  const bytesOf = (frame: EventFrame | null | undefined) => (frame instanceof Uint8Array ? decodeImageFrame(frame).part10 : null);
+
+  it('holds at most the budget of image frames, and a resume from before them all still gets every image, in order', () => {
+    const buffer = new EventBuffer(1000, 256 * 1024 * 1024, 350_000);
+    const store = spoolFor(buffer);
+    buffer.append({ kind: 'notice', level: 'info', text: 'before' });
+    for (let n = 1; n <= 10; n++) publish(buffer, store, n);
+    expect(buffer.heldImageBytes).toBeLessThanOrEqual(350_000);
+    const replay = buffer.since(0)!;
+    expect(replay.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(typeof replay[0]!.frame).toBe('string');
+    for (const [i, event] of replay.slice(1).entries()) expect([...bytesOf(event.frame)!.subarray(0, 3)]).toEqual([i + 1, i + 1, i + 1]);
+  });
+
+  it("gives observers the spool's de-identified copy of a rebuilt image, and nothing of a withheld one", () => {
+    const buffer = new EventBuffer(1000, 256 * 1024 * 1024, 150_000);
+    const redact = (p: Uint8Array) => (p[0] === 2 ? null : p.map(() => 9));
+    buffer.redactForObservers({ body: (b) => b, part10: redact });
+    const store = spoolFor(buffer, redact);
+    for (let n = 1; n <= 4; n++) publish(buffer, store, n);
+    const observer = buffer.since(0)!.map((e) => bytesOf(frameFor('observer', e)));
+    expect(observer.map((p) => (p === null ? null : p[0]))).toEqual([9, null, 9, 9]);
+  });
+
+  it('rebuilds an image event from a later copy of the same SOP Instance when the image was sent again', () => {
+    const buffer = new EventBuffer(1000, 256 * 1024 * 1024, 150_000);
+    const store = spoolFor(buffer);
+    for (const n of [1, 2, 3, 1]) publish(buffer, store, n);
+    const replay = buffer.since(0)!;
+    expect(replay.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+    expect(replay.map((e) => bytesOf(e.frame)![0])).toEqual([1, 2, 3, 1]);
+  });
+
+  it('resumes at the same time share the frames rebuilt for them, not a copy each', () => {
+    const buffer = new EventBuffer(1000, 256 * 1024 * 1024, 150_000);
+    const store = spoolFor(buffer);
+    for (let n = 1; n <= 3; n++) publish(buffer, store, n);
+    const first = buffer.since(0)!;
+    const second = buffer.since(0)!;
+    expect(second[0]!.frame).toBe(first[0]!.frame);
+    expect(second[1]!.frame).toBe(first[1]!.frame);
+  });
+
+  it('a resume across an image the store no longer holds, or across more than one resume may rebuild, gets a fresh snapshot', () => {
+    const buffer = new EventBuffer(1000, 256 * 1024 * 1024, 150_000, 250_000);
+    const store = spoolFor(buffer);
+    for (let n = 1; n <= 4; n++) publish(buffer, store, n);
+    expect(buffer.since(1)).toHaveLength(3); // 2 and 3 rebuilt, 4 in memory: within what one resume may rebuild
+    expect(buffer.since(0)).toBeUndefined(); // 1, 2 and 3 rebuilt: more than one resume may
+    store.openExam('2.25.99'); // another exam: the images are no longer held
+    expect(buffer.since(1)).toBeUndefined();
+    expect(buffer.since(3)).toHaveLength(1); // still in memory
   });
 });

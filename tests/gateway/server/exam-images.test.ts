@@ -115,18 +115,22 @@ describe("the open exam's images for someone who joins", () => {
     expect((await fetchFrom(operator, 'fetch-4', { sopInstanceUids: ['2.25.1.1.1'] })).code).toBe(ErrorCode.IMAGE_NOT_HELD);
   });
 
-  it('holds the very bytes the resume buffer holds, the observer copy too once an observer needs it: no image is kept twice', async () => {
+  it('holds each image on disk, the bytes that went out live, and de-identifies it once for the live frame and the spool alike', async () => {
     gateway = await startTestGateway();
     expect(gateway.imaging!.pipeline.accept(mrImage(1, 1), 'c-store').ok).toBe(true);
     await expect.poll(() => gateway!.examImages.store.heldBytes).toBeGreaterThan(0);
     const [event] = gateway.events.since(gateway.events.lastSeq - 1)!;
-    const held = gateway.examImages.store.find({ sopInstanceUids: ['2.25.1.1.1'] }, false).images[0]!;
-    expect(held.part10.buffer).toBe((event!.frame as Uint8Array).buffer);
-    // No observer yet: no de-identified copy made or held.
-    expect(held.observerPart10).toBeUndefined();
+    const store = gateway.examImages.store;
+    const held = store.find({ sopInstanceUids: ['2.25.1.1.1'] }, false).images[0]!;
+    // The index holds no bytes: the image is its spool file.
+    expect(Object.values(held).some((v) => v instanceof Uint8Array)).toBe(false);
+    expect(Buffer.from(store.part10(held)!).equals(Buffer.from(event!.image!.part10))).toBe(true);
+    // No observer yet: no de-identified copy made.
+    expect(held.observerFile).toBeUndefined();
     frameFor('observer', event!);
-    expect(held.observerPart10!.buffer).toBe((event!.observerFrame as Uint8Array).buffer);
-    expect(gateway.examImages.store.heldBytes).toBe(held.part10.length);
+    expect(held.observerFile).toEqual(expect.any(String));
+    expect(Buffer.from(store.observerPart10(held)!).equals(Buffer.from(event!.image!.observerPart10!))).toBe(true);
+    expect(store.heldBytes).toBe(held.size);
   });
 
   it('closing the exam empties the catalogue', async () => {
