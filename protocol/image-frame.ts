@@ -83,19 +83,46 @@ export function decodeImageFrame(frame: Uint8Array): DecodedImageFrame {
 export const IMAGE_CHUNK_BYTES = 4 * 1024 * 1024;
 
 /**
- * One image as the binary messages that carry it: a single frame when it fits in `chunkBytes`,
- * else consecutive chunks with the same `seq`, each naming its part. Sent back to back on one
- * socket, so nothing interleaves.
+ * One binary message of an image as a sender writes it without copying the image: the frame's
+ * head (length prefix and JSON header) and its Part 10 bytes, sent as the two fragments of one
+ * WebSocket message (RFC 6455 5.4). The receiver gets one message, byte for byte what
+ * encodeImageFrame() makes of the same header and bytes.
  */
-export function encodeImageFrameChunks(header: ImageFrameHeader, part10: Uint8Array, chunkBytes = IMAGE_CHUNK_BYTES): Uint8Array[] {
-  if (part10.length <= chunkBytes) return [encodeImageFrame(header, part10)];
+export interface ImageFrameParts {
+  head: Uint8Array;
+  /** The Part 10 bytes (or one chunk's slice of them), as given: a view, never a copy. */
+  body: Uint8Array;
+}
+
+const NO_BYTES = new Uint8Array(0);
+
+/**
+ * One image as the binary messages that carry it: a single message when it fits in
+ * `chunkBytes`, else consecutive chunks with the same `seq`, each naming its part. Sent back to
+ * back on one socket, so nothing interleaves.
+ */
+export function imageFrameParts(header: ImageFrameHeader, part10: Uint8Array, chunkBytes = IMAGE_CHUNK_BYTES): ImageFrameParts[] {
+  if (part10.length <= chunkBytes) return [{ head: encodeImageFrame(header, NO_BYTES), body: part10 }];
   const count = Math.ceil(part10.length / chunkBytes);
-  const chunks: Uint8Array[] = [];
+  const parts: ImageFrameParts[] = [];
   for (let index = 0; index < count; index++) {
     const offset = index * chunkBytes;
-    chunks.push(encodeImageFrame({ ...header, part: { index, count, offset, total: part10.length } }, part10.subarray(offset, offset + chunkBytes)));
+    parts.push({
+      head: encodeImageFrame({ ...header, part: { index, count, offset, total: part10.length } }, NO_BYTES),
+      body: part10.subarray(offset, offset + chunkBytes),
+    });
   }
-  return chunks;
+  return parts;
+}
+
+/** The same messages, each as one buffer (the head and body joined). */
+export function encodeImageFrameChunks(header: ImageFrameHeader, part10: Uint8Array, chunkBytes = IMAGE_CHUNK_BYTES): Uint8Array[] {
+  return imageFrameParts(header, part10, chunkBytes).map(({ head, body }) => {
+    const message = new Uint8Array(head.length + body.length);
+    message.set(head, 0);
+    message.set(body, head.length);
+    return message;
+  });
 }
 
 /**

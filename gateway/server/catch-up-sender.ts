@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws';
-import { encodeImageFrame, IMAGE_CHUNK_BYTES, type ImageFrameHeader } from '../../protocol/index.js';
+import { imageFrameParts, type ImageFrameHeader } from '../../protocol/index.js';
+import { sendImageMessages } from './event-buffer.js';
 
 /**
  * Fetched images wait while more than this is queued on the socket: live images and events,
@@ -82,14 +83,8 @@ export class CatchUpSender {
   }
 }
 
-/** One image as fetched binary messages: per chunk, the header fragment then the bytes fragment. */
+/** One image as fetched binary messages, sent as the live ones are (event-buffer.ts). */
 function sendFetched(ws: WebSocket, liveHeader: CatchUpImage['header'], part10: Uint8Array): void {
   const header: ImageFrameHeader = { ...liveHeader, fetched: true };
-  const count = Math.max(1, Math.ceil(part10.length / IMAGE_CHUNK_BYTES));
-  for (let index = 0; index < count; index++) {
-    const offset = index * IMAGE_CHUNK_BYTES;
-    const chunkHeader = count === 1 ? header : { ...header, part: { index, count, offset, total: part10.length } };
-    ws.send(encodeImageFrame(chunkHeader, new Uint8Array(0)), { binary: true, fin: false });
-    ws.send(part10.subarray(offset, offset + IMAGE_CHUNK_BYTES), { binary: true, fin: true });
-  }
+  sendImageMessages(ws, imageFrameParts(header, part10));
 }

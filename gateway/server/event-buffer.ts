@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws';
-import { encodeImageFrameChunks, type EventMessage, type GatewayEventBody, type ImageFrameHeader } from '../../protocol/index.js';
+import { imageFrameParts, type EventMessage, type GatewayEventBody, type ImageFrameHeader, type ImageFrameParts } from '../../protocol/index.js';
 
 /** One numbered event, serialised once and sent as is to every client (and on replay). */
 export interface BufferedEvent {
@@ -20,16 +20,20 @@ export interface BufferedEvent {
    */
   observerCopy?: () => void;
   /**
-   * An image event's Part 10 bytes as views into its frames (the original bytes when chunked),
-   * as the exam image store (gateway/images/exam-image-store.ts) gets them to write to its spool.
+   * An image event's Part 10 bytes (its frame's bodies are these very bytes), as the exam image
+   * store (gateway/images/exam-image-store.ts) gets them to write to its spool.
    * `observerPart10` is set when the observer copy is made: null when withheld from observers.
    * Absent on an image event rebuilt from the spool for a replay.
    */
   image?: { header: ImageFrameHeader; part10: Uint8Array; observerPart10?: Uint8Array | null };
 }
 
-/** One event as it goes on the wire: a JSON text, one binary message, or an image's chunks. */
-export type EventFrame = string | Uint8Array | readonly Uint8Array[];
+/**
+ * One event as it goes on the wire: a JSON text, or an image's binary messages (one, or its
+ * chunks), each written as a head and the image's own bytes (protocol/image-frame.ts), so an
+ * image is never copied to be sent.
+ */
+export type EventFrame = string | readonly ImageFrameParts[];
 
 /** How an event is made fit for observers; computed once per event, like the frame itself. */
 export interface ObserverRedaction {
@@ -56,17 +60,26 @@ export function frameFor(role: string | null, event: BufferedEvent): EventFrame 
 export function sendEvent(ws: WebSocket, event: BufferedEvent, role: string | null): void {
   const frame = frameFor(role, event);
   if (frame === null) return;
-  if (typeof frame === 'string' || frame instanceof Uint8Array) {
-    ws.send(frame);
-    return;
+  if (typeof frame === 'string') ws.send(frame);
+  else sendImageMessages(ws, frame);
+}
+
+/**
+ * An image's binary messages, each as two fragments of one message (RFC 6455 5.4): its head,
+ * then its bytes as they are. Back to back, in one turn of the event loop, so no other message
+ * comes between the fragments (ws writes a server's frames without copying their data).
+ */
+export function sendImageMessages(ws: WebSocket, messages: readonly ImageFrameParts[]): void {
+  for (const { head, body } of messages) {
+    ws.send(head, { binary: true, fin: false });
+    ws.send(body, { binary: true, fin: true });
   }
-  for (const chunk of frame) ws.send(chunk);
 }
 
 function frameBytes(frame: EventFrame | null | undefined): number {
   if (frame === null || frame === undefined) return 0;
-  if (typeof frame === 'string' || frame instanceof Uint8Array) return frame.length;
-  return frame.reduce((n, chunk) => n + chunk.length, 0);
+  if (typeof frame === 'string') return frame.length;
+  return frame.reduce((n, { head, body }) => n + head.length + body.length, 0);
 }
 
 function sizeOf(event: BufferedEvent): number {
@@ -171,7 +184,7 @@ export class EventBuffer {
     const full = { ...header, seq: ++this.seq, at: new Date().toISOString() };
     // Below the WebSocket frame limit whatever the image's size: a resume can always deliver it.
     const frame = imageFrame(full, part10);
-    const image: NonNullable<BufferedEvent['image']> = { header: full, part10: heldPart10(frame, part10) };
+    const image: NonNullable<BufferedEvent['image']> = { header: full, part10 };
     const event: BufferedEvent = { seq: full.seq, frame, image };
     const slot: Slot = { seq: full.seq, event, image: full, held: sizeOf(event), imageBytes: part10.length };
     const redaction = this.redaction;
@@ -182,7 +195,7 @@ export class EventBuffer {
       event.observerCopy = () => {
         const observerPart10 = redaction.part10(image.part10, full);
         event.observerFrame = observerPart10 === null ? null : imageFrame(full, observerPart10);
-        image.observerPart10 = observerPart10 === null || event.observerFrame === null ? null : heldPart10(event.observerFrame, observerPart10);
+        image.observerPart10 = observerPart10;
         this.grew(slot, frameBytes(event.observerFrame));
       };
     }
@@ -276,8 +289,8 @@ export class EventBuffer {
   }
 }
 
-/** An image event's frame: one binary message, or its chunks. */
-type ImageEventFrame = Uint8Array | readonly Uint8Array[];
+/** An image event's frame: its binary messages. */
+type ImageEventFrame = readonly ImageFrameParts[];
 
 /**
  * Frames rebuilt from the spool for replays, kept by weak reference: while something still holds
@@ -306,11 +319,5 @@ class RebuiltFrames {
 }
 
 function imageFrame(header: ImageFrameHeader, part10: Uint8Array): ImageEventFrame {
-  const chunks = encodeImageFrameChunks(header, part10);
-  return chunks.length === 1 ? chunks[0]! : chunks;
-}
-
-/** The Part 10 bytes inside a one-message frame (its tail), or the given bytes when it was chunked. */
-function heldPart10(frame: EventFrame, part10: Uint8Array): Uint8Array {
-  return frame instanceof Uint8Array ? frame.subarray(frame.length - part10.length) : part10;
+  return imageFrameParts(header, part10);
 }

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PreviewImage } from '../../protocol/index.js';
+import type { ImageFrameParts, PreviewImage } from '../../protocol/index.js';
 import { MAX_FRAME_BYTES } from '../../protocol/index.js';
 import { greyImagePixelElements, Tag, TransferSyntax, writePart10 } from '../../native-bridge/dicom/index.js';
 import type { Gateway } from '../../gateway/server/gateway.js';
@@ -76,9 +76,9 @@ describe('images larger than one WebSocket message', () => {
     const images = () => gateway!.events.since(0)!.filter((e) => typeof e.frame !== 'string');
     await expect.poll(() => images().length).toBe(1);
     const kept = images();
-    const chunks = kept[0]!.frame as readonly Uint8Array[];
+    const chunks = kept[0]!.frame as readonly ImageFrameParts[];
     expect(chunks.length).toBeGreaterThan(1);
-    expect(chunks.every((chunk) => chunk.length < MAX_FRAME_BYTES)).toBe(true);
+    expect(chunks.every(({ head, body }) => head.length + body.length < MAX_FRAME_BYTES)).toBe(true);
   });
 
   it('an image above the configured limit is refused once at the gateway, with a code and a notice', async () => {

@@ -34,7 +34,15 @@ function replaceAll(bytes: Uint8Array, from: Buffer, to: Buffer): Uint8Array {
 function received(buffer: EventBuffer, role: string, part10: Uint8Array): { messages: Uint8Array[]; part10: Uint8Array | null } {
   const event = buffer.appendImage(header, part10);
   const messages: Uint8Array[] = [];
-  sendEvent({ send: (m: Uint8Array) => messages.push(m) } as unknown as WebSocket, event, role);
+  // Fragments of one message (fin false until its last) are joined, as a WebSocket client does.
+  const fragments: Uint8Array[] = [];
+  const send = (m: Uint8Array, options?: { fin?: boolean }) => {
+    fragments.push(m);
+    if (options?.fin === false) return;
+    messages.push(Buffer.concat(fragments));
+    fragments.length = 0;
+  };
+  sendEvent({ send } as unknown as WebSocket, event, role);
   const assembler = new ImageChunkAssembler();
   let whole: Uint8Array | null = null;
   for (const m of messages) whole = assembler.add(m) ?? whole;
@@ -116,7 +124,7 @@ describe('the event buffer keeps image frames in memory within a budget, and reb
     store.add(event.image!);
     return event;
   }
-  const bytesOf = (frame: EventFrame | null | undefined) => (frame instanceof Uint8Array ? decodeImageFrame(frame).part10 : null);
+  const bytesOf = (frame: EventFrame | null | undefined) => (frame && typeof frame !== 'string' && frame.length === 1 ? frame[0]!.body : null);
 
   it('holds at most the budget of image frames, and a resume from before them all still gets every image, in order', () => {
     const buffer = new EventBuffer(1000, 256 * 1024 * 1024, 350_000);
