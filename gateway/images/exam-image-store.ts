@@ -1,5 +1,3 @@
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   ErrorCode,
   LarmorError,
@@ -13,6 +11,7 @@ import {
 } from '../../protocol/index.js';
 import { readPart10 } from '../../native-bridge/dicom/index.js';
 import { makeSeriesThumbnail } from './series-thumbnail.js';
+import { Spool } from './spool.js';
 
 /** Default bound of the open exam's images in the gateway's spool, on disk (`--exam-images-mb`). */
 export const DEFAULT_EXAM_IMAGES_MB = 512;
@@ -21,12 +20,12 @@ export const DEFAULT_EXAM_IMAGES_MB = 512;
 export interface HeldImage {
   /** The header it was sent with live (its `seq` and `at` included; never a `part`). */
   header: Omit<ImageFrameHeader, 'part' | 'fetched'>;
-  /** Bytes of its spool files (Part 10, and the observer copy once made): the figure the bound counts. */
+  /** Bytes of its spool entries (Part 10, and the observer copy once made): the figure the bound counts. */
   size: number;
-  /** Its spool file (the Part 10 bytes as received). */
+  /** Its spool entry (the Part 10 bytes as published). */
   file: string;
   /**
-   * What observers get under observer PHI policy "none": the spool file of the de-identified copy,
+   * What observers get under observer PHI policy "none": the spool entry of the de-identified copy,
    * or null when the image is withheld from observers. Absent: not made yet (made from the spool
    * file when an observer first needs it), or no observer copy is ever made (`observerCopy` unset:
    * observers get the full bytes).
@@ -69,66 +68,8 @@ export interface ExamImageStoreOptions {
   /** Makes observer copies; unset: observers get the full bytes (observer PHI policy "full"). */
   observerCopy?: ObserverCopyMaker;
   thumbnail?: ThumbnailMaker;
-}
-
-/**
- * The folder of spooled image files, beside the gateway's data file. It holds PHI as the
- * database does, so it is made the same way (gateway/storage/gateway-store.ts): the folder 0700
- * and every file 0600. Whatever is in it at start is the leftover of a process that was killed:
- * nothing refers to it any more, so it goes.
- */
-class SpoolFolder {
-  constructor(readonly dir: string) {
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    chmodSync(dir, 0o700);
-  }
-
-  /**
-   * Written synchronously: one image is a few hundred KB, and the write goes to the page cache,
-   * well under a millisecond, no more than encoding the image's frame costs. In exchange an
-   * image is found by a fetch the moment it is published (no window while a write is under way,
-   * no bytes kept in memory for it), and a failed write (disk full) is known here, before the
-   * image is counted as held. 'wx': a new file, never through one (or a link) already there.
-   */
-  write(file: string, bytes: Uint8Array): void {
-    writeFileSync(join(this.dir, file), bytes, { mode: 0o600, flag: 'wx' });
-  }
-
-  /**
-   * Read synchronously for the same reason: a few hundred KB from the page cache, on a path
-   * (catch-up, one image per turn of the event loop; a resume's replay) that then sends them
-   * synchronously anyway. Null when the file is gone.
-   */
-  read(file: string): Uint8Array | null {
-    try {
-      return readFileSync(join(this.dir, file));
-    } catch {
-      return null;
-    }
-  }
-
-  /** Never throws: a file that cannot be removed (or is not one) stays, and nothing refers to it. */
-  remove(file: string | null | undefined): void {
-    if (!file) return;
-    try {
-      rmSync(join(this.dir, file), { force: true });
-    } catch {
-      // emptied with the folder at the next exam, at close or at the next start
-    }
-  }
-
-  /** Every file goes (a new exam); the folder stays. */
-  empty(): void {
-    rmSync(this.dir, { recursive: true, force: true });
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    chmodSync(this.dir, 0o700);
-  }
-
-  /** The gateway closes: nothing of the exam stays on disk. */
-  delete(): void {
-    rmSync(this.dir, { recursive: true, force: true });
-  }
+  /** Size of the spool's segment files (spool.ts); tests make it small to see one file per image. */
+  spoolSegmentBytes?: number;
 }
 
 /**
@@ -137,16 +78,18 @@ class SpoolFolder {
  * When an image would exceed the bound, whole series go, oldest first (a series larger than the
  * bound on its own loses its oldest images). A new exam starts empty.
  *
- * The bytes are on disk, one spool file per image (and one per observer copy) in `spoolDir`;
- * memory holds only the index (header, size, file names), so the bound is one of disk (observer
- * copies counted, from when they are made), and the gateway's memory does not grow with the exam. The resume buffer (gateway/server/event-buffer.ts)
- * rebuilds from these files the frames of image events it no longer keeps in memory.
+ * The bytes are on disk, one spool entry per image (and one per observer copy) in the segment
+ * files of `spoolDir` (spool.ts); memory holds only the index (header, size, entry names), so
+ * the bound is one of disk (observer copies counted, from when they are made), and the
+ * gateway's memory does not grow with the exam. The resume buffer
+ * (gateway/server/event-buffer.ts) rebuilds from the spool the frames of image events it no
+ * longer keeps in memory.
  */
 export class ExamImageStore {
   private readonly series = new Map<string, HeldSeries>();
   private bytes = 0;
   private study: string | null = null;
-  private readonly spool: SpoolFolder;
+  private readonly spool: Spool;
   private readonly thumbnail: ThumbnailMaker;
   private readonly observerCopy: ObserverCopyMaker | undefined;
 
@@ -155,7 +98,7 @@ export class ExamImageStore {
     spoolDir: string,
     options: ExamImageStoreOptions = {},
   ) {
-    this.spool = new SpoolFolder(spoolDir);
+    this.spool = new Spool(spoolDir, options.spoolSegmentBytes);
     this.thumbnail = options.thumbnail ?? makeSeriesThumbnail;
     this.observerCopy = options.observerCopy;
   }
@@ -168,7 +111,7 @@ export class ExamImageStore {
     return this.study;
   }
 
-  /** Bytes of the held images' spool files, observer copies included: the figure the bound counts. */
+  /** Bytes of the held images' spool entries, observer copies included: the figure the bound counts. */
   get heldBytes(): number {
     return this.bytes;
   }
@@ -186,14 +129,14 @@ export class ExamImageStore {
     return true;
   }
 
-  /** The gateway closes: the index and every spool file go. */
+  /** The gateway closes: the index and the spool go. */
   close(): void {
     this.releaseAll();
     this.spool.delete();
   }
 
   /**
-   * Hold one image: its bytes (and its observer copy, when made) go to spool files. Returns the
+   * Hold one image: its bytes (and its observer copy, when made) go to the spool. Returns the
    * series dropped to make room (oldest first). Throws LarmorError EXAM_IMAGE_NOT_SPOOLED when a
    * file cannot be written: the image is then not held, and nothing else changed.
    */
@@ -259,7 +202,7 @@ export class ExamImageStore {
     return image && image.header.seq >= seq ? image : undefined;
   }
 
-  /** A held image's Part 10 bytes, read from its spool file; null when it is no longer held. */
+  /** A held image's Part 10 bytes, read from the spool; null when it is no longer held. */
   part10(image: HeldImage): Uint8Array | null {
     if (!this.holds(image)) return null;
     return this.spool.read(image.file);
@@ -267,7 +210,7 @@ export class ExamImageStore {
 
   /**
    * The bytes an observer may get of a held image: its de-identified copy (made now from the
-   * spool file when not made yet), the full bytes when no copy is ever made, null when withheld
+   * spool when not made yet), the full bytes when no copy is ever made, null when withheld
    * or no longer held. Never the full bytes where a copy is due.
    */
   observerPart10(image: HeldImage): Uint8Array | null {

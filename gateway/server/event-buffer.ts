@@ -90,7 +90,7 @@ function sizeOf(event: BufferedEvent): number {
  * Image frames kept in memory, full and observer copies together. At 20 images/s of 512 KB
  * each with an observer copy (bench/load) that is the last second or two of images: those
  * still being written to slower sockets, and what a link that blinked asks for again. Older
- * image events are rebuilt from the exam image store's spool files on a resume, so more memory
+ * image events are rebuilt from the exam image store's spool on a resume, so more memory
  * would buy nothing, while the gateway must not grow by more than a tenth of its ~180 MB.
  */
 export const IMAGE_FRAME_BYTES = 16 * 1024 * 1024;
@@ -130,7 +130,7 @@ interface Slot {
  * (docs/architecture.md "Wire protocol"). A gap older than the buffer holds gets a fresh snapshot instead.
  *
  * Image frames stay in memory only within `maxImageBytes`: an older image event keeps its number
- * and header, and its frame is rebuilt from the exam image store's spool file when a resume asks
+ * and header, and its frame is rebuilt from the exam image store's spool when a resume asks
  * for it. An image the store no longer holds cannot be replayed: that resume gets a fresh snapshot.
  */
 export class EventBuffer {
@@ -235,7 +235,7 @@ export class EventBuffer {
   }
 
   /**
-   * A released image event made again from its spool file, for one replay. Observers get the
+   * A released image event made again from the spool, for one replay. Observers get the
    * store's observer copy (made there when not made yet), never a frame of the full bytes.
    */
   private rebuilt(header: ImageFrameHeader): BufferedEvent | undefined {

@@ -8,7 +8,7 @@ import type { ClientSession } from './sessions.js';
 export interface ExamImagesOptions {
   /** Bound of the held images in bytes (on disk). */
   maxBytes: number;
-  /** Folder of the spool files, beside the gateway's data file; emptied now (leftovers of a process that was killed). */
+  /** Folder of the spool's segment files, beside the gateway's data file; emptied now (leftovers of a process that was killed). */
   spoolDir: string;
   /** Makes observer copies (observer PHI policy "none"); unset: observers get the full bytes. */
   observerCopy?: ObserverCopyMaker;
@@ -18,7 +18,7 @@ export interface ExamImagesOptions {
 
 /**
  * The open exam's images for everyone who joins (docs/architecture.md "The image's path"): keeps
- * them in an ExamImageStore (spool files on disk) as they are published, tells each client the
+ * them in an ExamImageStore (a spool on disk) as they are published, tells each client the
  * series catalogue after its welcome and whenever a series begins, changes status or is dropped,
  * and answers `image.fetch` with fetched frames sent behind the live ones (CatchUpSender). The
  * resume buffer rebuilds from it the image frames it no longer keeps in memory (`imageSource`).

@@ -25,7 +25,8 @@ function held(series: number, instance: number, seq: number, expected = 3): Publ
 
 /** A store spooling into a fresh folder (as the gateway's, beside a data file). */
 function storeOf(maxBytes: number, options: ExamImageStoreOptions = {}): ExamImageStore {
-  return new ExamImageStore(maxBytes, join(tempDir(), 'exam-images'), options);
+  // One segment per entry: each image's file can be seen coming and going.
+  return new ExamImageStore(maxBytes, join(tempDir(), 'exam-images'), { spoolSegmentBytes: 1, ...options });
 }
 
 describe('ExamImageStore', () => {
@@ -145,6 +146,22 @@ describe("ExamImageStore's spool: the bytes on disk, the index in memory", () =>
     store.add(held(1, 1, 7));
     store.close();
     expect(existsSync(store.spoolDir)).toBe(false);
+  });
+
+  it('writes the images one after another into shared segment files, deleting a segment once none of its images is held', () => {
+    const one = held(1, 1, 1).part10.length;
+    // Two images to a segment; the bound holds three.
+    const store = new ExamImageStore(one * 3 + 10, join(tempDir(), 'exam-images'), { spoolSegmentBytes: one * 2 });
+    store.add(held(1, 1, 1));
+    store.add(held(1, 2, 2));
+    store.add(held(2, 1, 3));
+    expect(spooled(store)).toEqual(['1.dcm', '3.dcm']); // segments named after their first image
+    for (const [i, image] of [...store.images()].entries()) {
+      expect(Buffer.from(store.part10(image)!).equals(Buffer.from(held(i < 2 ? 1 : 2, i < 2 ? i + 1 : 1, i + 1).part10))).toBe(true);
+    }
+    store.add(held(2, 2, 4)); // series 1 goes: its segment holds nothing any more
+    expect(spooled(store)).toEqual(['3.dcm']);
+    expect(statSync(join(store.spoolDir, '3.dcm')).size).toBe(2 * one);
   });
 
   it('a second copy of an image replaces the first, file and all, and stands for the first event too', () => {
