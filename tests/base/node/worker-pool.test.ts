@@ -1,0 +1,31 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createWorkerPool, type WorkerPool } from '../../../base/node/worker-pool.js';
+
+type Answer = { bytes?: Uint8Array; thread?: string; failed?: string };
+
+describe('the worker-thread pool', () => {
+  let pool: WorkerPool<{ bytes: Uint8Array; die?: boolean }, Answer> | undefined;
+  afterEach(async () => {
+    await pool?.close();
+    pool = undefined;
+  });
+  const start = (size: number) =>
+    (pool = createWorkerPool({ module: new URL('./echo-worker-child', import.meta.url), size, failed: (why): Answer => ({ failed: why }) }));
+
+  it('answers each request on a worker, the bytes moved there and back rather than copied', async () => {
+    const workers = start(2);
+    const requests = Array.from({ length: 6 }, (_, i) => new Uint8Array([i, i + 1, i + 2]));
+    const answers = await Promise.all(requests.map((bytes) => workers.run({ bytes }, [bytes.buffer as ArrayBuffer])));
+    expect(answers.map((a) => [...a.bytes!])).toEqual(Array.from({ length: 6 }, (_, i) => [i + 2, i + 1, i]));
+    expect(requests.every((bytes) => bytes.byteLength === 0)).toBe(true); // detached: moved, not copied
+  });
+
+  it('fails only the requests of a worker that dies, and replaces it for the next', async () => {
+    const workers = start(1);
+    await workers.ready;
+    const dying = workers.run({ bytes: new Uint8Array(1), die: true });
+    expect(await dying).toEqual({ failed: 'worker exited with code 3' });
+    const after = await workers.run({ bytes: new Uint8Array([1, 2]) });
+    expect([...after.bytes!]).toEqual([2, 1]);
+  });
+});
