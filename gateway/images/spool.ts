@@ -13,8 +13,9 @@ interface Segment {
   fd: number;
   /** Bytes written so far: where the next entry goes. */
   end: number;
-  /** Entries still referring to it: at 0 (and not the one written to) the file goes. */
-  live: number;
+  /** The entries still in it, and their bytes: at none (and not the one written to) the file goes. */
+  names: Set<string>;
+  liveBytes: number;
 }
 
 /** Segments are this large by default: a few seconds of images at 20 per second, about a series. */
@@ -25,9 +26,13 @@ const SPOOL_SEGMENT_BYTES = 64 * 1024 * 1024;
  * append-only segment files, each named after the first entry written into it. A file per image
  * cost a file creation and a deletion per image, about half a millisecond each on ext4, on the
  * event loop; a write at the end of an open segment is a pwrite to the page cache, ten times
- * less. Writes and reads are synchronous for the reasons exam-image-store.ts gives. A segment
- * is deleted once no entry refers to it; the store drops series oldest first, so the oldest
- * segments empty out first and the disk held stays within the store's bound plus a segment.
+ * less. Writes and reads are synchronous for the reasons exam-image-store.ts gives.
+ *
+ * A segment is deleted once no entry refers to it. Entries do not all leave in the order they
+ * came (a scanner sends an image again, the simulator's series outlive the images pushed
+ * between them), so a segment mostly of dead bytes has its live entries moved to the end of the
+ * current one, a little with every write (as many bytes as the write itself): the disk held
+ * stays within about twice the live bytes plus a segment, at no more than twice the writing.
  *
  * The folder holds PHI as the database does, so it is made the same way
  * (gateway/storage/gateway-store.ts): the folder 0700 and every file 0600. Whatever is in it at
@@ -45,6 +50,13 @@ export class Spool {
     this.empty();
   }
 
+  /** Bytes of the segment files on disk, dead ones included. */
+  get diskBytes(): number {
+    let bytes = 0;
+    for (const segment of this.segments) bytes += segment.end;
+    return bytes;
+  }
+
   /**
    * Store `bytes` as `name` (replacing an entry of that name). Throws the file system's error
    * (a full disk, a folder gone) with nothing recorded; what was partly written stays unused
@@ -52,13 +64,8 @@ export class Spool {
    */
   write(name: string, bytes: Uint8Array): void {
     this.remove(name);
-    const segment = this.segmentFor(name, bytes.length);
-    const offset = segment.end;
-    // The end moves on whatever happens: a partial write's bytes are never offered again.
-    segment.end += bytes.length;
-    for (let done = 0; done < bytes.length;) done += writeSync(segment.fd, bytes, done, bytes.length - done, offset + done);
-    segment.live++;
-    this.entries.set(name, { segment, offset, length: bytes.length });
+    this.append(name, bytes);
+    this.compact(bytes.length);
   }
 
   /** The bytes stored as `name`, or null when there are none (or they can no longer be read). */
@@ -84,8 +91,7 @@ export class Spool {
     const entry = this.entries.get(name);
     if (!entry) return;
     this.entries.delete(name);
-    entry.segment.live--;
-    if (entry.segment.live === 0 && entry.segment !== this.current) this.drop(entry.segment);
+    this.leave(entry.segment, name, entry.length);
   }
 
   /** Everything goes; the folder stays, empty (a new exam). */
@@ -105,16 +111,64 @@ export class Spool {
     rmSync(this.dir, { recursive: true, force: true });
   }
 
-  /** The segment to write `length` more bytes to: the current one while it has room, else a new one named `name`. */
+  private append(name: string, bytes: Uint8Array): void {
+    const segment = this.segmentFor(name, bytes.length);
+    const offset = segment.end;
+    // The end moves on whatever happens: a partial write's bytes are never offered again.
+    segment.end += bytes.length;
+    for (let done = 0; done < bytes.length;) done += writeSync(segment.fd, bytes, done, bytes.length - done, offset + done);
+    segment.names.add(name);
+    segment.liveBytes += bytes.length;
+    this.entries.set(name, { segment, offset, length: bytes.length });
+  }
+
+  /**
+   * Move up to `budget` bytes of live entries out of the sealed segment with the least live in
+   * it, when that is under half of it; a segment left empty goes. A move that fails (the disk is
+   * full) leaves the entry where it was.
+   */
+  private compact(budget: number): void {
+    let sparsest: Segment | null = null;
+    for (const segment of this.segments) {
+      if (segment === this.current || segment.liveBytes * 2 > segment.end) continue;
+      if (!sparsest || segment.liveBytes / segment.end < sparsest.liveBytes / sparsest.end) sparsest = segment;
+    }
+    if (!sparsest) return;
+    for (const name of [...sparsest.names]) {
+      if (budget <= 0) return;
+      const entry = this.entries.get(name)!;
+      const bytes = this.read(name);
+      if (bytes === null) return;
+      try {
+        this.append(name, bytes);
+      } catch {
+        this.entries.set(name, entry);
+        return;
+      }
+      this.leave(entry.segment, name, entry.length);
+      budget -= bytes.length;
+    }
+  }
+
+  private leave(segment: Segment, name: string, length: number): void {
+    segment.names.delete(name);
+    segment.liveBytes -= length;
+    if (segment.names.size === 0 && segment !== this.current) this.drop(segment);
+  }
+
+  /** The segment to write `length` more bytes to: the current one while it has room, else a new one named after `name`. */
   private segmentFor(name: string, length: number): Segment {
     const current = this.current;
     if (current && (current.end === 0 || current.end + length <= this.segmentBytes)) return current;
+    // A name one of our segments has already (an entry moved, or written again) takes a suffix.
+    let file = name;
+    for (let n = 1; [...this.segments].some((s) => s.file === file); n++) file = `${name}~${n}`;
     // 'wx+': a new file (never through one, or a link, already there), read back as well.
-    const fd = openSync(join(this.dir, name), 'wx+', 0o600);
-    const segment: Segment = { file: name, fd, end: 0, live: 0 };
+    const fd = openSync(join(this.dir, file), 'wx+', 0o600);
+    const segment: Segment = { file, fd, end: 0, names: new Set(), liveBytes: 0 };
     this.segments.add(segment);
     this.current = segment;
-    if (current && current.live === 0) this.drop(current);
+    if (current && current.names.size === 0) this.drop(current);
     return segment;
   }
 
