@@ -23,6 +23,14 @@ import { OnsiteClient } from '../../tests/helpers/onsite.js';
 import { TEST_SCRYPT, ensureTestAccount, registerTestGateway } from '../../tests/helpers/accounts.js';
 import { makePhantomFrames } from '../rle/mr-phantom.js';
 import { percentile, printTable } from '../lib/stats.js';
+import { gatewayProcessEnv } from '../../main/start/gateway-process-env.js';
+
+// The gateway runs in this process: run it as the launchers run a gateway, glibc's malloc held
+// to two arenas (main/start/gateway-process-env.ts), unless MALLOC_ARENA_MAX is set already.
+if (process.env.MALLOC_ARENA_MAX === undefined) {
+  const rerun = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env: gatewayProcessEnv() });
+  process.exit(rerun.status ?? 1);
+}
 
 const { values } = parseArgs({
   options: {

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gatewayProcessEnv } from './gateway-process-env.js';
 
 const gatewayEntry = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'gateway', 'main.js');
 
@@ -39,7 +40,7 @@ export interface EmbeddedGatewayOptions {
  */
 export function startEmbeddedGateway(args: string[], options: EmbeddedGatewayOptions = {}): Promise<EmbeddedGateway> {
   const env = {
-    ...process.env,
+    ...gatewayProcessEnv(),
     ...(options.reportDemoAccounts ? { LARMOR_DEMO_ACCOUNTS_TO_PARENT: '1' } : {}),
     ...(options.demoPasswords ? { LARMOR_DEMO_PASSWORDS: JSON.stringify(options.demoPasswords) } : {}),
   };

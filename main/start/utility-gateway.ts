@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ShellElectron } from '../electron/electron-api.js';
+import { gatewayProcessEnv } from './gateway-process-env.js';
 
 /** Must match gateway-utility-entry.ts (not imported: importing it would start a gateway). */
 const GATEWAY_ARGS_MARKER = '--larmor-gateway-args';
@@ -28,6 +29,7 @@ export function startGatewayInUtilityProcess(
   const child = utilityProcess.fork(entry, [GATEWAY_ARGS_MARKER, '--port', process.env.LARMOR_GATEWAY_PORT ?? '0', '--demo-accounts', ...args], {
     serviceName: 'Larmor gateway',
     stdio: 'inherit',
+    env: gatewayProcessEnv() as Record<string, string>,
   });
   return new Promise((resolve, reject) => {
     child.on('message', (message: { type?: string; url?: string; onsiteUrl?: string; demoUser?: string | null }) => {

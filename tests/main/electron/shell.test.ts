@@ -259,6 +259,8 @@ describe('Electron shell: the embedded gateway', () => {
     const fork = standIn.calls.find((c) => c[0] === 'utilityProcess.fork')!;
     expect(fork[1]).toBe(GATEWAY_UTILITY_ENTRY);
     expect(fork[2]).toEqual(['--larmor-gateway-args', '--port', process.env.LARMOR_GATEWAY_PORT ?? '0', '--demo-accounts']);
+    // glibc malloc held to two arenas (main/start/gateway-process-env.ts), unless set already.
+    expect((fork[3] as { env: Record<string, string> }).env.MALLOC_ARENA_MAX).toBe(process.env.MALLOC_ARENA_MAX ?? '2');
     expect(standIn.windows[0]!.loadedUrl).toBe(`${APP_PAGE_URL}?gateway=${encodeURIComponent('ws://127.0.0.1:5111/larmor')}&user=demo.operator`);
     standIn.emitApp('window-all-closed');
     expect(standIn.children[0]!.killed).toBe(true);
