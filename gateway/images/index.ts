@@ -8,6 +8,36 @@ import { IngestQueue } from './ingest-queue.js';
 import { IngestLog } from './ingest-log.js';
 import type { StoredImage } from '../dicom-scp/index.js';
 import { createTranscodePool } from './transcode-pool.js';
+import { DEFAULT_LINK_LIMITS, RefusalAudit, type RefusalRow } from '../server/link-limits.js';
+
+/**
+ * What a DICOM peer is warned or refused, written down: the first of a kind (calling AE title
+ * and code) at once, as an audit row and a notice to every workstation; the ones that follow
+ * within the window as one row and one notice with their count (server/link-limits.ts). A
+ * scanner pushing a series of another patient then costs an fsync and a notice per window, not
+ * one per image (and a line in the log).
+ */
+function dicomPeerAudit(
+  gateway: Gateway,
+  windowMs: number,
+  log: (line: string) => void,
+  decision: 'warned' | 'rejected',
+  notice: (row: RefusalRow) => string,
+): RefusalAudit {
+  return new RefusalAudit(windowMs, (row) => {
+    gateway.store.audit({
+      sessionId: null,
+      actor: row.key || null,
+      role: 'dicom-peer',
+      action: 'c-store',
+      decision,
+      code: row.code,
+      detail: { count: row.count, firstAt: row.firstAt, lastAt: row.lastAt, message: row.reason },
+    });
+    gateway.notice('warning', notice(row));
+    log(`C-STORE from ${row.key}: ${decision} ${row.code}${row.count > 1 ? ` x${row.count}` : ''}: ${row.reason}`);
+  });
+}
 
 export interface DicomReceiverOptions {
   port: number;
@@ -37,6 +67,8 @@ export async function attachImaging(
   dicom: DicomReceiverOptions | undefined,
   log: (line: string) => void,
   limits?: ImageLimits,
+  /** Warnings and refusals of one kind from one peer within this window are one audit row (server/link-limits.ts). */
+  auditWindowMs = DEFAULT_LINK_LIMITS.refusalAuditWindowMs,
 ): Promise<Imaging> {
   // Received objects are compressed off the event loop; the simulator's slices are small and stay on it.
   const transcoders = dicom ? createTranscodePool(limits) : undefined;
@@ -48,6 +80,16 @@ export async function attachImaging(
     else log(`C-STORE from ${image.callingAeTitle}: ${image.sopInstanceUid} refused ${result.code}`);
   });
   const stopSimulator = streamSimulatorImages(gateway.scanner, pipeline, gateway.site);
+  const warned = dicomPeerAudit(gateway, auditWindowMs, log, 'warned', (row) =>
+    row.count === 1
+      ? `DICOM image of another patient shown anyway: ${row.code}: ${row.reason}`
+      : `${row.count} more DICOM images of another patient from ${row.key} shown anyway, the last: ${row.code}: ${row.reason}`,
+  );
+  const refused = dicomPeerAudit(gateway, auditWindowMs, log, 'rejected', (row) =>
+    row.count === 1
+      ? `DICOM object from ${row.key} refused: ${row.code}: ${row.reason}`
+      : `${row.count} more DICOM objects from ${row.key} refused, the last: ${row.code}: ${row.reason}`,
+  );
   const scp = dicom
     ? await startStorageScp({
         port: dicom.port,
@@ -61,17 +103,7 @@ export async function attachImaging(
           () => gateway.scanner.core().exam?.patient ?? null,
           dicom.patientMismatch ?? 'warn',
           (mismatch) => {
-            gateway.store.audit({
-              sessionId: null,
-              actor: mismatch.image.callingAeTitle || null,
-              role: 'dicom-peer',
-              action: 'c-store',
-              decision: 'warned',
-              code: mismatch.code,
-              detail: { sopInstanceUid: mismatch.image.sopInstanceUid, message: mismatch.message },
-            });
-            gateway.notice('warning', `DICOM image of another patient shown anyway: ${mismatch.code}: ${mismatch.message}`);
-            log(`C-STORE from ${mismatch.image.callingAeTitle}: ${mismatch.code} ${mismatch.message} (policy warn)`);
+            warned.refuse(mismatch.image.callingAeTitle, mismatch.code, `${mismatch.message} (SOP Instance ${mismatch.image.sopInstanceUid})`);
           },
         ),
         // Answered once checked and admitted; the pipeline takes it from the queue (ingest-queue.ts).
@@ -81,17 +113,7 @@ export async function attachImaging(
             log(`DICOM port: ${error.code} ${error.message}`);
             return;
           }
-          gateway.store.audit({
-            sessionId: null,
-            actor: error.callingAeTitle || null,
-            role: 'dicom-peer',
-            action: 'c-store',
-            decision: 'rejected',
-            code: error.code,
-            detail: { sopInstanceUid: error.sopInstanceUid, message: error.message },
-          });
-          gateway.notice('warning', `DICOM object from ${error.callingAeTitle} refused: ${error.code}: ${error.message}`);
-          log(`C-STORE from ${error.callingAeTitle} refused: ${error.code} ${error.message}`);
+          refused.refuse(error.callingAeTitle, error.code, error.sopInstanceUid ? `${error.message} (SOP Instance ${error.sopInstanceUid})` : error.message);
         },
       })
     : null;
@@ -105,6 +127,8 @@ export async function attachImaging(
       await ingest.drain();
       await transcoders?.close();
       ingestLog.flush();
+      warned.flush();
+      refused.flush();
     },
   };
 }

@@ -296,7 +296,7 @@ export class Gateway {
       gateway.http.once('error', reject);
       gateway.http.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
     });
-    gateway.imaging = await attachImaging(gateway, options.dicom, gateway.log, options.imageLimits);
+    gateway.imaging = await attachImaging(gateway, options.dicom, gateway.log, options.imageLimits, gateway.linkLimits.refusalAuditWindowMs);
     if (options.auditSyslog) {
       const shipper = new AuditShipper({
         ...options.auditSyslog,

@@ -62,3 +62,19 @@ describe('DICOM images against the open exam’s patient', () => {
     expect(gw.store.auditTrail().some((r) => r.action === 'c-store' && r.decision === 'warned' && r.code === 'LARMOR_E_DICOM_PATIENT_MISMATCH')).toBe(true);
   });
 });
+
+describe('a series of another patient', () => {
+  it('is written down at once for its first image, the rest counted for one row and one notice when the window ends, not one per image', async () => {
+    // A window longer than the test: what the window's end writes is RefusalAudit's (tests/gateway/server/link-limits.test.ts).
+    gateway = await startTestGateway({ dicom: { port: 0, patientMismatch: 'warn' }, linkLimits: { refusalAuditWindowMs: 600_000 } });
+    const operator = await RawClient.greeted(gateway.url, 'operator', 'Remote Tech');
+    clients.push(operator);
+    onsites.push(await onsiteGrants(gateway, 'Remote Tech'));
+    expect((await operator.command('open-exam-1', OPEN_EXAM)).outcome).toBe('done');
+    const series = Array.from({ length: 6 }, () => samplePath('MR_small.dcm')); // Patient ID 4MR1, not the exam's
+    expect((await storescu(gateway.imaging!.dicomPort!, series)).responses).toEqual(series.map(() => 'Success'));
+    const warned = () => gateway!.store.auditTrail().filter((r) => r.decision === 'warned' && r.code === 'LARMOR_E_DICOM_PATIENT_MISMATCH');
+    await expect.poll(() => notices(operator).filter((t) => t.includes('LARMOR_E_DICOM_PATIENT_MISMATCH'))).toHaveLength(1);
+    expect(warned().map((r) => (r.detail as { count: number }).count)).toEqual([1]);
+  });
+});
