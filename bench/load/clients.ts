@@ -1,23 +1,31 @@
 /**
- * Headless workstations for bench/load, in a process of their own: one operator (who keeps the
- * simulator acquiring) or N observers. Prints one JSON line with what it measured when its time
- * is up: per-client preview latency, heartbeat RTTs, images taken, RSS and CPU of this process.
+ * Headless clients for bench/load, in a process of their own, as on their own machines: one
+ * operator workstation (who keeps the simulator acquiring), N observer workstations, or the
+ * onsite console (checked in, heartbeating, taking every image as the page does). Prints one
+ * JSON line with what it measured when its time is up: per-workstation preview latency,
+ * heartbeat RTTs, images taken, RSS and CPU of this process.
  *
- *   tsx bench/load/clients.ts --url ws://... --role operator|observer --count N
+ *   tsx bench/load/clients.ts --url ws://... --role operator|observer|onsite --count N [--heartbeat-ms N]
  * Commands on stdin: "go" (the operator starts acquiring), "hold" (no new series), "stop" (report and exit).
  */
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { WorkstationCore } from '../../main/core/workstation-core.js';
 import { attachImageIntake } from '../../main/images/image-intake.js';
-import { PATIENT } from '../../tests/helpers/gateway.js';
+import { PATIENT, RawClient } from '../../tests/helpers/gateway.js';
 import { testLogin } from '../../tests/helpers/accounts.js';
 
 const { values } = parseArgs({
-  options: { url: { type: 'string' }, role: { type: 'string' }, count: { type: 'string', default: '1' }, workers: { type: 'string', default: '1' } },
+  options: {
+    url: { type: 'string' },
+    role: { type: 'string' },
+    count: { type: 'string', default: '1' },
+    workers: { type: 'string', default: '1' },
+    'heartbeat-ms': { type: 'string', default: '500' },
+  },
 });
-const role = values.role === 'operator' ? 'operator' : 'observer';
-const count = Number(values.count);
+const role = values.role === 'operator' || values.role === 'onsite' ? values.role : 'observer';
+const count = role === 'onsite' ? 0 : Number(values.count);
 
 interface Client {
   core: WorkstationCore;
@@ -48,6 +56,15 @@ for (let i = 0; i < count; i++) {
   await core.connect({ url: values.url!, role, name, ...testLogin(name) });
   clients.push(client);
 }
+// The onsite console: its heartbeat is safety rule 1; it takes every image and keeps none.
+const onsite = role === 'onsite' ? await RawClient.greeted(values.url!, 'onsite', 'Onsite Tech') : null;
+const onsiteHeartbeat = onsite && setInterval(() => onsite.sendJson({ type: 'ping', t: Date.now() }), Number(values['heartbeat-ms']));
+if (onsite) {
+  onsite.sendJson({ type: 'onsite', id: 'check-in', action: { name: 'presence.check-in', credential: 'registered-technologist' } });
+  const ack = await onsite.next((m) => m.type === 'ack' && m.id === 'check-in');
+  if (ack.type !== 'ack' || ack.outcome !== 'done') throw new Error(`onsite check-in refused: ${JSON.stringify(ack)}`);
+}
+const forget = onsite && setInterval(() => ((onsite.binary.length = 0), (onsite.messages.length = 0)), 1000);
 const sampler = setInterval(() => {
   for (const c of clients) {
     for (const s of c.core.view().health.samples) {
@@ -79,6 +96,9 @@ if (role === 'operator') {
 }
 await stopped;
 clearInterval(sampler);
+if (onsiteHeartbeat) clearInterval(onsiteHeartbeat);
+if (forget) clearInterval(forget);
+onsite?.close();
 const cpu = process.cpuUsage(cpuStart);
 const report = {
   role,

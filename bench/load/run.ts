@@ -8,18 +8,18 @@
  *
  *   npx tsx bench/load/run.ts [--minutes 10] [--observers 20] [--rate 20] [--observer-workers 1]
  *
- * The gateway, the onsite console and storescu's driver run in this process; the operator and
+ * The gateway and storescu's driver run in this process; the onsite console, the operator and
  * the observers each in a child process (as they would be on their own machines).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { Gateway } from '../../gateway/server/gateway.js';
 import { Tag, TransferSyntax, writePart10 } from '../../native-bridge/dicom/index.js';
-import { OnsiteClient } from '../../tests/helpers/onsite.js';
 import { TEST_SCRYPT, ensureTestAccount, registerTestGateway } from '../../tests/helpers/accounts.js';
 import { makePhantomFrames } from '../rle/mr-phantom.js';
 import { percentile, printTable } from '../lib/stats.js';
@@ -90,13 +90,16 @@ interface ClientReport {
 
 function startClients(
   url: string,
-  role: 'operator' | 'observer',
+  role: 'operator' | 'observer' | 'onsite',
   count: number,
   workers = 1,
 ): { ready: Promise<void>; report: Promise<ClientReport>; tell(word: string): void } {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(import.meta.dirname, 'clients.ts'), '--url', url, '--role', role, '--count', String(count), '--workers', String(workers)],
+    [
+      ...['--import', 'tsx', join(import.meta.dirname, 'clients.ts'), '--url', url, '--role', role, '--count', String(count), '--workers', String(workers)],
+      ...['--heartbeat-ms', String(Math.max(20, gateway.heartbeatIntervalMs / 2))],
+    ],
     { stdio: ['pipe', 'pipe', 'inherit'] },
   );
   const lines = createInterface({ input: child.stdout! });
@@ -127,17 +130,16 @@ gateway.publishImage = (header, part10) => {
   published++;
   publish(header, part10);
 };
-const onsite = await OnsiteClient.connect(gateway);
-await onsite.checkIn();
-// The onsite console runs in this process: its test client keeps every frame it receives, which
-// would count in the gateway's RSS as a second copy of every image. This one forgets them.
-const forget = setInterval(() => {
-  onsite.raw.binary.length = 0;
-  onsite.raw.messages.length = 0;
-}, 1000);
 const gatewayRssStart = process.memoryUsage().rss;
+// How long the gateway's event loop was held at a time: what delays every image and heartbeat it handles.
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 const gatewayCpuStart = process.cpuUsage();
 
+// The onsite console in a process of its own, as on its own machine (in this one, its receiving
+// every image would count as the gateway's CPU and delay its event loop).
+const onsite = startClients(gateway.url, 'onsite', 0);
+await onsite.ready;
 const operator = startClients(gateway.url, 'operator', 1);
 await operator.ready;
 // All observers share one process here (on site each has its own machine): one worker each by default.
@@ -156,19 +158,24 @@ console.log(
 // Gateway RSS once a minute: whether it levels off once the event buffer's byte budget is full.
 const gatewayRssByMinute: number[] = [];
 const rssSampler = setInterval(() => gatewayRssByMinute.push(process.memoryUsage().rss), 60_000);
-// storescu: one association per second carrying RATE images.
+// storescu: one association per second carrying RATE images, started by a shell loop of its own,
+// as by a scanner: forking this process (the gateway's, some 250 MB) every second held its event
+// loop for tens of milliseconds each time, which no gateway at a site pays.
 let pushed = 0;
-const pushing = setInterval(() => {
-  const child = spawn('storescu', ['-aec', 'LARMOR', '127.0.0.1', String(gateway.imaging!.dicomPort), ...files], { stdio: 'ignore' });
-  child.on('exit', (code) => code === 0 && (pushed += files.length));
-}, 1000);
+const pushing = spawn(
+  'bash',
+  ['-c', 'while :; do (storescu -aec LARMOR 127.0.0.1 "$0" "$@" >/dev/null 2>&1 && echo pushed) & sleep 1; done', String(gateway.imaging!.dicomPort), ...files],
+  { stdio: ['ignore', 'pipe', 'ignore'] },
+);
+createInterface({ input: pushing.stdout! }).on('line', () => (pushed += files.length));
 await new Promise((r) => setTimeout(r, SECONDS * 1000));
-clearInterval(pushing);
+pushing.kill(); // storescu runs still under way finish on their own
 clearInterval(rssSampler);
 operator.tell('hold'); // no new series; the running one finishes
 await new Promise((r) => setTimeout(r, 20_000)); // the last storescu association and series drain
 operator.tell('stop');
 observers.tell('stop');
+onsite.tell('stop');
 const [op, obs] = await Promise.all([operator.report, observers.report]);
 const gatewayCpu = process.cpuUsage(gatewayCpuStart);
 const gatewayRssEnd = process.memoryUsage().rss;
@@ -199,6 +206,10 @@ printTable(
     ['preview latency operator p50 / p99 ms', `${percentile(operatorClient.latencies, 50)} / ${percentile(operatorClient.latencies, 99)}`],
     ['preview latency slowest observer p50 / p99 ms', `${percentile(slowest.latencies, 50)} / ${percentile(slowest.latencies, 99)}`],
     ['heartbeat RTT p99 ms (all 21 workstations)', percentile(rtts, 99)],
+    [
+      'gateway event loop delay p50 / p99 / max ms',
+      [50, 99].map((p) => (loopDelay.percentile(p) / 1e6).toFixed(0)).join(' / ') + ` / ${(loopDelay.max / 1e6).toFixed(0)}`,
+    ],
     ['gateway RSS start -> end MB', `${mb(gatewayRssStart)} -> ${mb(gatewayRssEnd)}`],
     ['gateway RSS each minute MB', gatewayRssByMinute.map(mb).join(' ')],
     [
@@ -229,8 +240,7 @@ for (const [i, c] of [...op.clients, ...obs.clients].entries()) {
       `workstation ${i}: ${c.images} images, refused ${JSON.stringify(c.refused)}, link ${c.links.slice(0, 8).join(', ')}${c.links.length > 8 ? ` ... (${c.links.length})` : ''}`,
     );
 }
-clearInterval(forget);
-onsite.close();
+await onsite.report;
 await gateway.close();
 spawnSync('rm', ['-rf', work]);
 process.exit(0);
