@@ -8,12 +8,13 @@ import { IngestQueue } from './ingest-queue.js';
 import { IngestLog } from './ingest-log.js';
 import type { StoredImage } from '../dicom-scp/index.js';
 import { createTranscodePool } from './transcode-pool.js';
-import { DEFAULT_LINK_LIMITS, RefusalAudit, type RefusalRow } from '../server/link-limits.js';
+import { DEFAULT_LINK_LIMITS } from '../server/link-limits.js';
+import { RefusalAudit, type RefusalRow } from '../audit/refusal-audit.js';
 
 /**
  * What a DICOM peer is warned or refused, written down: the first of a kind (calling AE title
  * and code) at once, as an audit row and a notice to every workstation; the ones that follow
- * within the window as one row and one notice with their count (server/link-limits.ts). A
+ * within the window as one row and one notice with their count (audit/refusal-audit.ts). A
  * scanner pushing a series of another patient then costs an fsync and a notice per window, not
  * one per image (and a line in the log).
  */
@@ -67,7 +68,7 @@ export async function attachImaging(
   dicom: DicomReceiverOptions | undefined,
   log: (line: string) => void,
   limits?: ImageLimits,
-  /** Warnings and refusals of one kind from one peer within this window are one audit row (server/link-limits.ts). */
+  /** Warnings and refusals of one kind from one peer within this window are one audit row (audit/refusal-audit.ts). */
   auditWindowMs = DEFAULT_LINK_LIMITS.refusalAuditWindowMs,
 ): Promise<Imaging> {
   // Received objects are compressed off the event loop; the simulator's slices are small and stay on it.

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { ErrorCode, SUBPROTOCOL } from '../../../protocol/index.js';
 import type { Gateway } from '../../../gateway/server/gateway.js';
-import { AddressCounter, MessageRate, RefusalAudit, type RefusalRow } from '../../../gateway/server/link-limits.js';
+import { AddressCounter, MessageRate } from '../../../gateway/server/link-limits.js';
 import { startTestGateway } from '../../helpers/gateway.js';
 
 let gateway: Gateway | undefined;
@@ -38,15 +38,6 @@ describe('link limits (pure parts)', () => {
     expect([counter.admit('a'), counter.admit('a'), counter.admit('a'), counter.admit('b')]).toEqual([true, true, false, true]);
     counter.release('a');
     expect(counter.admit('a')).toBe(true);
-  });
-
-  it('writes the first refusal at once and the rest of the window as one row with a count', () => {
-    const rows: RefusalRow[] = [];
-    const audit = new RefusalAudit(60_000, (row) => rows.push(row));
-    for (let i = 0; i < 1000; i++) audit.refuse('s1', 'LARMOR_E_MALFORMED_JSON', 'frame is not valid JSON');
-    expect(rows.map((r) => r.count)).toEqual([1]);
-    audit.flush();
-    expect(rows.map((r) => r.count)).toEqual([1, 999]);
   });
 });
 

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { ErrorCode } from '../../../protocol/index.js';
+import { RefusalAudit, type RefusalRow } from '../../../gateway/audit/refusal-audit.js';
+
+describe('refusal audit', () => {
+  it('writes the first refusal at once and the rest of the window as one row with a count', () => {
+    const rows: RefusalRow[] = [];
+    const audit = new RefusalAudit(60_000, (row) => rows.push(row));
+    for (let i = 0; i < 1000; i++) audit.refuse('s1', ErrorCode.MALFORMED_JSON, 'frame is not valid JSON');
+    expect(rows.map((r) => r.count)).toEqual([1]);
+    audit.flush();
+    expect(rows.map((r) => r.count)).toEqual([1, 999]);
+  });
+
+  it('keeps kinds apart: another key or another code is a row of its own', () => {
+    const rows: RefusalRow[] = [];
+    const audit = new RefusalAudit(60_000, (row) => rows.push(row));
+    audit.refuse('STORESCU', ErrorCode.DICOM_PATIENT_MISMATCH, 'another patient');
+    audit.refuse('STORESCU', ErrorCode.DICOM_PATIENT_MISMATCH, 'another patient');
+    audit.refuse('MODALITY', ErrorCode.DICOM_PATIENT_MISMATCH, 'another patient');
+    audit.refuse('STORESCU', ErrorCode.IMAGE_TOO_LARGE, 'too large');
+    expect(rows.map((r) => [r.key, r.code, r.count])).toEqual([
+      ['STORESCU', ErrorCode.DICOM_PATIENT_MISMATCH, 1],
+      ['MODALITY', ErrorCode.DICOM_PATIENT_MISMATCH, 1],
+      ['STORESCU', ErrorCode.IMAGE_TOO_LARGE, 1],
+    ]);
+    audit.flush();
+    expect(rows.at(-1)).toMatchObject({ key: 'STORESCU', code: ErrorCode.DICOM_PATIENT_MISMATCH, count: 1 });
+    expect(rows).toHaveLength(4);
+  });
+});
