@@ -10,6 +10,7 @@
  * everything else is passed through and then checked by native-bridge's readPart10.
  */
 import { IMPLEMENTATION_CLASS_UID, IMPLEMENTATION_VERSION_NAME } from '../../native-bridge/dicom/index.js';
+import { ownBuffer } from './object-buffers.js';
 
 export interface FileMetaFields {
   transferSyntaxUid: string;
@@ -99,7 +100,7 @@ export interface BufferSource {
 
 /** Every buffer new, of exactly the length asked for. */
 const FRESH_BUFFERS: BufferSource = {
-  take: (length) => new Uint8Array(Buffer.allocUnsafeSlow(length).buffer),
+  take: ownBuffer,
   release: () => undefined,
 };
 

@@ -8,6 +8,14 @@
  * its CPU time). A buffer handed back (`release`) serves a later object of about its size.
  * Buffers may travel to a worker thread and back (transferred, not copied) in between.
  */
+/**
+ * A buffer of exactly `length` bytes (not zeroed) that is the object's alone: never a slice of
+ * Node's shared pool, so it can be transferred to a worker thread whole and used again.
+ */
+export function ownBuffer(length: number): Uint8Array {
+  return new Uint8Array(Buffer.allocUnsafeSlow(length).buffer);
+}
+
 export class ObjectBuffers {
   private readonly free: ArrayBuffer[] = [];
 
@@ -22,7 +30,7 @@ export class ObjectBuffers {
   take(length: number): Uint8Array {
     const at = this.free.findIndex((buffer) => buffer.byteLength >= length && buffer.byteLength <= 2 * length);
     if (at >= 0) return new Uint8Array(this.free.splice(at, 1)[0]!);
-    return new Uint8Array(Buffer.allocUnsafeSlow(length).buffer);
+    return ownBuffer(length);
   }
 
   /** The consumer is done with every view of `buffer`; a later object may overwrite it. */
