@@ -75,9 +75,12 @@ export class ImagePipeline {
    */
   acceptReceived(part10: Uint8Array, source: ImageSource, recycle: (spare: Uint8Array) => void = () => undefined): Promise<PipelineResult> {
     const bytesIn = part10.length;
+    // A view of part of a buffer (Node's shared pool, say) cannot move without the rest of it:
+    // such an object gets a buffer of its own first. The receiver's objects have theirs already.
+    const own = part10.byteOffset === 0 && part10.byteLength === part10.buffer.byteLength ? part10 : new Uint8Array(part10);
     const copy: Promise<TranscodeAnswer> = this.transcoders
-      ? this.transcoders.run(part10, [part10.buffer as ArrayBuffer])
-      : Promise.resolve().then(() => transcodeAnswer(part10, this.codecs, this.limits));
+      ? this.transcoders.run(own, [own.buffer as ArrayBuffer])
+      : Promise.resolve().then(() => transcodeAnswer(own, this.codecs, this.limits));
     const published = this.received.then(() =>
       copy.then((answer) => {
         if (answer.spare) recycle(answer.spare);

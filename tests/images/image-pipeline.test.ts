@@ -120,4 +120,23 @@ describe('ImagePipeline: received objects through the transcode pool', () => {
       await pool.close();
     }
   });
+
+  it('leaves a buffer it was given only part of as it was: that object moves in a copy of its own', async () => {
+    const pool = createTranscodePool(undefined, 1);
+    try {
+      const { sink, published } = recordingSink();
+      const pipeline = new ImagePipeline(sink, undefined, { transcoders: pool });
+      const input = sample('MR_small.dcm');
+      const shared = new Uint8Array(input.length + 16);
+      shared.set(input, 8);
+      const result = await pipeline.acceptReceived(shared.subarray(8, 8 + input.length), 'c-store');
+      expect(result.ok).toBe(true);
+      expect(published.map((p) => p.header.sopInstanceUid)).toEqual([readPart10(input).dataset.string(Tag.SOPInstanceUID)]);
+      // Not detached: the rest of the buffer is still the caller's.
+      expect(shared.byteLength).toBe(input.length + 16);
+      expect(Buffer.from(shared.subarray(8, 8 + input.length)).equals(Buffer.from(input))).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
 });
