@@ -35,7 +35,7 @@ import { GatewayStore } from '../storage/gateway-store.js';
 import { CommandHandler } from './command-handler.js';
 import type { GatewayContext } from './context.js';
 import { ControlDesk } from './control.js';
-import { EventBuffer } from './event-buffer.js';
+import { EventBuffer, IMAGE_FRAME_BYTES } from './event-buffer.js';
 import { Handshake } from './handshake.js';
 import { MediaRelay } from './media-relay.js';
 import { OnsiteHandler } from './onsite-handler.js';
@@ -114,8 +114,15 @@ const DEAD_AFTER_INTERVALS = 8;
 const EVENT_BUFFER_EVENTS = 5000;
 /** How often the contingency plans are checked for a new version written by another process. */
 const PLANS_POLL_MS = 2000;
-/** Frames of the resume buffer in memory: JSON events, and image frames within IMAGE_FRAME_BYTES (gateway/server/event-buffer.ts). */
-const EVENT_BUFFER_BYTES = 256 * 1024 * 1024;
+/**
+ * Frames of the resume buffer in memory: image frames within IMAGE_FRAME_BYTES
+ * (gateway/server/event-buffer.ts), and 16 MB of JSON events. While a sequence acquires, the
+ * scanner's state goes out about 13 times a second at some 4 KB (twice, with its observer copy):
+ * 16 MB is two minutes of it, far longer than a link that blinks stays away. A longer gap gets a
+ * fresh snapshot, which is the same state. Without this bound, 5,000 such events held 40 MB
+ * more, and the gateway grew for six minutes of every acquisition before it levelled off.
+ */
+const EVENT_BUFFER_BYTES = IMAGE_FRAME_BYTES + 16 * 1024 * 1024;
 /** The error code ws gives a frame over `maxPayload` (ws lib/receiver.js). */
 const WS_FRAME_TOO_LARGE = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
 
