@@ -54,6 +54,8 @@ interface HeldSeries {
   number: number | null;
   description: string;
   expected: number | null;
+  /** Every SOP Instance that arrived, held or since dropped to make room: what `expected` is counted against. */
+  arrived: Set<string>;
   /** By SOP Instance UID, in arrival order. */
   images: Map<string, HeldImage>;
   bytes: number;
@@ -145,12 +147,21 @@ export class ExamImageStore {
     const { seriesUid, sopInstanceUid } = image.header;
     let series = this.series.get(seriesUid);
     if (!series) {
-      series = { uid: seriesUid, ...describeSeries(published.part10), expected: image.header.imagesInSeries, images: new Map(), bytes: 0, thumbnail: null };
+      series = {
+        uid: seriesUid,
+        ...describeSeries(published.part10),
+        expected: image.header.imagesInSeries,
+        arrived: new Set(),
+        images: new Map(),
+        bytes: 0,
+        thumbnail: null,
+      };
       this.series.set(seriesUid, series);
     }
     const before = series.images.get(sopInstanceUid);
     if (before) this.release(series, before);
     series.images.set(sopInstanceUid, image);
+    series.arrived.add(sopInstanceUid);
     series.expected = image.header.imagesInSeries ?? series.expected;
     series.bytes += image.size;
     this.bytes += image.size;
@@ -389,12 +400,12 @@ function describeSeries(part10: Uint8Array): { number: number | null; descriptio
 }
 
 /**
- * A series' status: the acquisition's, when the scanner ran it; else (images pushed by a DICOM
- * peer) complete once the expected count is there or when no count was announced.
+ * A series' status: the acquisition's while it runs or when it was aborted. Once it completed
+ * (its last slices may still be on their way from the slice renderer), or for images pushed by
+ * a DICOM peer: complete once every announced image has arrived, or when no count was announced.
  */
 function statusOf(series: HeldSeries, sequence: SequenceStatus | null): ExamSeriesStatus {
   if (sequence === 'aborted') return 'aborted';
-  if (sequence === 'completed') return 'complete';
   if (sequence === 'acquiring' || sequence === 'paused' || sequence === 'queued') return 'receiving';
-  return series.expected !== null && series.images.size < series.expected ? 'receiving' : 'complete';
+  return series.expected !== null && series.arrived.size < series.expected ? 'receiving' : 'complete';
 }

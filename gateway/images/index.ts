@@ -71,7 +71,7 @@ export async function attachImaging(
   /** Warnings and refusals of one kind from one peer within this window are one audit row (audit/refusal-audit.ts). */
   auditWindowMs = DEFAULT_LINK_LIMITS.refusalAuditWindowMs,
 ): Promise<Imaging> {
-  // Received objects are compressed off the event loop; the simulator's slices are small and stay on it.
+  // Received objects are compressed, and simulated slices rendered, off the event loop.
   const transcoders = dicom ? createTranscodePool(limits) : undefined;
   const pipeline = new ImagePipeline(gateway, undefined, { ...(limits ? { limits } : {}), ...(transcoders ? { transcoders } : {}) });
   const ingestLog = new IngestLog(log);
@@ -80,7 +80,7 @@ export async function attachImaging(
     if (result.ok) ingestLog.forwarded(image.callingAeTitle, `${image.sopInstanceUid} forwarded (${result.transferSyntaxUid})`);
     else log(`C-STORE from ${image.callingAeTitle}: ${image.sopInstanceUid} refused ${result.code}`);
   });
-  const stopSimulator = streamSimulatorImages(gateway.scanner, pipeline, gateway.site);
+  const stopSimulator = streamSimulatorImages(gateway.scanner, pipeline, gateway.site, limits);
   const warned = dicomPeerAudit(gateway, auditWindowMs, log, 'warned', (row) =>
     row.count === 1
       ? `DICOM image of another patient shown anyway: ${row.code}: ${row.reason}`
@@ -123,8 +123,8 @@ export async function attachImaging(
     pipeline,
     dicomPort: scp?.port ?? null,
     close: async () => {
-      stopSimulator();
       await scp?.close();
+      await stopSimulator();
       await ingest.drain();
       await transcoders?.close();
       ingestLog.flush();

@@ -1,24 +1,32 @@
 import type { ScannerSimulator, SliceDone } from '../simulator/scanner-simulator.js';
-import { createSeriesImager, type SeriesImager } from '../imaging/index.js';
+import type { SeriesImagerOptions } from '../imaging/index.js';
+import type { ImageLimits } from '../../native-bridge/index.js';
+import type { WorkerPool } from '../../base/node/worker-pool.js';
 import type { ImagePipeline } from './image-pipeline.js';
+import type { TranscodeAnswer } from './workstation-copy.js';
+import { createSliceRenderPool, type SliceRequest } from './slice-render-pool.js';
 
 /**
- * Turns the simulator's "slice done" moments into MR images: one series imager per series
- * (the phantom and contrast are computed once per series), one Part 10 file per slice, into the
- * shared image pipeline.
+ * Turns the simulator's "slice done" moments into MR images: each slice is rendered and made
+ * into its workstation copy in the slice render worker (slice-render-worker.ts), then published
+ * by the shared image pipeline in the order the slices were done. The worker starts with the
+ * first slice, so a gateway that never acquires never starts it. Returns the stop, which ends
+ * the worker.
  */
 export function streamSimulatorImages(
   scanner: ScannerSimulator,
   pipeline: ImagePipeline,
   site: { name: string; scanner: string; fieldStrengthT: number },
-): () => void {
-  const imagers = new Map<string, SeriesImager>();
+  limits?: ImageLimits,
+): () => Promise<void> {
+  let renderer: WorkerPool<SliceRequest, TranscodeAnswer> | null = null;
+  // One series acquires at a time: only the current one's description is kept.
+  let current: SeriesImagerOptions | null = null;
   const onSlice = (done: SliceDone): void => {
     const { sequence, exam } = done;
     if (!sequence.seriesUid || sequence.seriesNumber === null) return;
-    let imager = imagers.get(sequence.seriesUid);
-    if (!imager) {
-      imager = createSeriesImager({
+    if (current?.seriesUid !== sequence.seriesUid) {
+      current = {
         study: {
           studyUid: exam.studyUid,
           patientName: exam.patient.name,
@@ -32,15 +40,19 @@ export function streamSimulatorImages(
         sequence,
         seriesNumber: sequence.seriesNumber,
         seriesUid: sequence.seriesUid,
+        // Fixed here, not where the worker first renders: every slice of the series is dated from its start.
+        acquiredAt: new Date(),
         fieldStrengthT: site.fieldStrengthT,
         institutionName: site.name,
         stationName: site.scanner,
-      });
-      imagers.clear(); // one series acquires at a time: keep only the current one's phantom
-      imagers.set(sequence.seriesUid, imager);
+      };
     }
-    pipeline.acceptElements(imager.renderSliceElements(done.index), 'simulator', done.imagesInSeries);
+    renderer ??= createSliceRenderPool(limits);
+    void pipeline.acceptPending(renderer.run({ series: current, index: done.index }), 'simulator', done.imagesInSeries);
   };
   scanner.on('slice-done', onSlice);
-  return () => scanner.off('slice-done', onSlice);
+  return async () => {
+    scanner.off('slice-done', onSlice);
+    await renderer?.close();
+  };
 }

@@ -8,6 +8,7 @@ import {
   pixelDataFrames,
   readPart10,
   writePart10,
+  type DicomElement,
   type DicomFile,
   type ImageInfo,
 } from '../../native-bridge/dicom/index.js';
@@ -75,4 +76,48 @@ function transcode(file: DicomFile, info: ImageInfo, part10: Uint8Array, codecs:
   const elements = datasetToElements(file.dataset).filter((e) => e.tag !== Tag.PixelData && e.tag !== Tag.ExtendedOffsetTable && e.tag >>> 16 !== 0x0002);
   elements.push({ tag: Tag.PixelData, vr: 'OB', value: encapsulateFrames(encoded) });
   return { bytes: writePart10({ transferSyntaxUid: TransferSyntax.RLELossless, elements }), transferSyntaxUid: TransferSyntax.RLELossless };
+}
+
+/**
+ * A simulated slice (writer input with native little-endian Pixel Data, as gateway/imaging makes
+ * it) made into its workstation copy: its size checked against the caps, compressed with RLE
+ * Lossless when that makes it smaller, and written as Part 10 once. Pure, like workstationCopy;
+ * it runs in the slice render worker (slice-render-worker.ts). Throws a LarmorError with its code.
+ */
+export function simulatedCopy(elements: ReadonlyArray<DicomElement>, codecs: ImageCodecs, limits: ImageLimits): WorkstationCopy {
+  const get = (tag: number) => elements.find((e) => e.tag === tag)?.value;
+  const sopInstanceUid = get(Tag.SOPInstanceUID);
+  const seriesUid = get(0x0020000e);
+  const pixels = get(Tag.PixelData);
+  if (pixels === undefined) throw new LarmorError(ErrorCode.DICOM_NOT_AN_IMAGE, 'the simulated image has no Pixel Data (7FE0,0010): not an image');
+  if (typeof sopInstanceUid !== 'string' || typeof seriesUid !== 'string' || !ArrayBuffer.isView(pixels)) {
+    throw new LarmorError(ErrorCode.UNSUPPORTED_IMAGE, 'the simulated image lacks its UIDs or native Pixel Data');
+  }
+  const info = elementsImageInfo(elements);
+  checkImageLimits(info, limits);
+  const native = new Uint8Array(pixels.buffer, pixels.byteOffset, pixels.byteLength);
+  const encoded = codecs.encodeFrame(TransferSyntax.RLELossless, native, info);
+  const useRle = encoded.length < native.length;
+  const transferSyntaxUid = useRle ? TransferSyntax.RLELossless : TransferSyntax.ExplicitVRLittleEndian;
+  const out = useRle ? elements.map((e) => (e.tag === Tag.PixelData ? { tag: Tag.PixelData, vr: 'OB', value: encapsulateFrames([encoded]) } : e)) : elements;
+  return { bytes: writePart10({ transferSyntaxUid, elements: out }), transferSyntaxUid, sopInstanceUid, seriesUid };
+}
+
+/** Image Pixel attributes of writer input (the simulator's), as imageInfo() reads them from a parsed file. */
+function elementsImageInfo(elements: ReadonlyArray<DicomElement>): ImageInfo {
+  const num = (tag: number, fallback?: number): number => {
+    const value = elements.find((e) => e.tag === tag)?.value;
+    const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
+    if (Number.isInteger(n) && n > 0) return n;
+    if (fallback !== undefined) return fallback;
+    throw new LarmorError(ErrorCode.UNSUPPORTED_IMAGE, `attribute (${(tag >>> 16).toString(16)},${(tag & 0xffff).toString(16)}) is missing or invalid`);
+  };
+  return {
+    rows: num(Tag.Rows),
+    columns: num(Tag.Columns),
+    samplesPerPixel: num(Tag.SamplesPerPixel),
+    bitsAllocated: num(Tag.BitsAllocated),
+    planarConfiguration: 0,
+    numberOfFrames: num(Tag.NumberOfFrames, 1),
+  };
 }

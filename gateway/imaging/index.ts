@@ -22,5 +22,5 @@
  * equations with tissues.ts' 1.5 T values) -> noise.ts (Rician) -> mr-dataset.ts (attributes,
  * native-bridge writer). UIDs: base/node/uids.ts (2.25.<uuid>, PS3.5 B.2).
  */
-export { createSeriesImager, type SeriesImager } from './series-imager.js';
+export { createSeriesImager, type SeriesImager, type SeriesImagerOptions } from './series-imager.js';
 export { MR_IMAGE_STORAGE } from './mr-dataset.js';
