@@ -111,6 +111,8 @@ export interface GatewayOptions {
 
 /** A client silent for this many heartbeat intervals is considered gone. */
 const DEAD_AFTER_INTERVALS = 8;
+/** A liveness check this much behind its time means the gateway's own process was not running (dropSilentClients). */
+const STALLED_CHECK_MS = 100;
 const EVENT_BUFFER_EVENTS = 5000;
 /** How often the contingency plans are checked for a new version written by another process. */
 const PLANS_POLL_MS = 2000;
@@ -159,6 +161,8 @@ export class Gateway {
   /** The open exam's images, the series catalogue and image.fetch (docs/architecture.md "The image's path"). */
   readonly examImages: ExamImagesDesk;
   private liveness: NodeJS.Timeout | null = null;
+  /** When the liveness check last ran (Date.now()). */
+  private livenessAt = 0;
   private plansWatch: NodeJS.Timeout | null = null;
   /** People who may sign in (gateway/accounts), in the gateway's SQLite file. */
   readonly accounts: AccountStore;
@@ -327,6 +331,7 @@ export class Gateway {
       detail: { url: gateway.url, observerPhi: gateway.observerPhi },
     });
     gateway.scanner.startClock();
+    gateway.livenessAt = Date.now();
     gateway.liveness = setInterval(() => gateway.dropSilentClients(), gateway.heartbeatIntervalMs);
     // Plans are edited by `larmor gateway plans` in another process: notice a new version.
     gateway.plansWatch = setInterval(() => gateway.collaboration.publishPlansIfChanged(), PLANS_POLL_MS);
@@ -588,8 +593,15 @@ export class Gateway {
   }
 
   private dropSilentClients(): void {
+    const now = Date.now();
+    // A check far behind its time means this process did not run (a long task, a starved
+    // machine). What clients sent meanwhile waits unread in their sockets, as Node reads them
+    // only after its timers have run: that time is nobody's silence.
+    const stalled = now - this.livenessAt - this.heartbeatIntervalMs;
+    this.livenessAt = now;
+    if (stalled > STALLED_CHECK_MS) for (const session of this.sessions.values()) session.lastSeen = Math.min(now, session.lastSeen + stalled);
     this.onsite.checkAlive();
-    const deadline = Date.now() - DEAD_AFTER_INTERVALS * this.heartbeatIntervalMs;
+    const deadline = now - DEAD_AFTER_INTERVALS * this.heartbeatIntervalMs;
     for (const session of this.sessions.values()) {
       // A live link keeps its credential from idling out.
       if (session.credentialId && session.lastSeen >= deadline) this.credentials.touch(session.credentialId);

@@ -64,6 +64,8 @@ export interface SupervisorOptions {
 
 /** How often a live link is judged; the granularity of silent-cut detection. */
 const TICK_MS = 50;
+/** A judging tick this much behind its time means this process itself was not running (LinkHealthMonitor.excuseStall). */
+const STALLED_TICK_MS = 100;
 /** Figures are republished at most this often; state changes go out at once. */
 const PUBLISH_MS = 500;
 /** Heartbeats kept for the live graph. */
@@ -89,6 +91,8 @@ export class LinkSupervisor extends EventEmitter<SupervisorEvents> {
   private monitor: LinkHealthMonitor | null = null;
   private lastVerdictReason = '';
   private tick: NodeJS.Timeout | null = null;
+  /** When the live link was last judged (performance.now()). */
+  private judgedAt = 0;
   private retry: NodeJS.Timeout | null = null;
   private lastPublish = 0;
   private samples: (HealthSample & { sentMono: number; settled: boolean })[] = [];
@@ -280,6 +284,7 @@ export class LinkSupervisor extends EventEmitter<SupervisorEvents> {
     this.nextAttempt = null;
     this.transition('healthy', null, wasOutage ? `reconnected on the ${route} route after ${this.attempt} attempt(s)` : `connected on the ${route} route`);
     this.attempt = 0;
+    this.judgedAt = performance.now();
     this.tick = setInterval(() => this.judge(), TICK_MS);
     this.tick.unref();
     void link;
@@ -288,7 +293,11 @@ export class LinkSupervisor extends EventEmitter<SupervisorEvents> {
   /** Judge the live link now: a silent cut becomes `lost` here. */
   private judge(): void {
     if (this.phase !== 'live' || !this.monitor || !this.link) return;
-    const assessment = this.monitor.assess(performance.now());
+    const now = performance.now();
+    const behind = now - this.judgedAt - TICK_MS;
+    this.judgedAt = now;
+    if (behind > STALLED_TICK_MS) this.monitor.excuseStall(behind);
+    const assessment = this.monitor.assess(now);
     if (assessment.verdict === 'lost') {
       this.link.abandon(ErrorCode.HEARTBEAT_LOST, assessment.reason);
       return;

@@ -64,6 +64,15 @@ export class LinkHealthMonitor {
     this.lastRx = now;
   }
 
+  /**
+   * This process did not run for `ms` (a long task, a starved machine): that time is not the
+   * gateway's silence. What the gateway sent meanwhile waits unread in the socket, and Node reads
+   * it only after the timers that judge the link have run (timers come before I/O in its loop).
+   */
+  excuseStall(ms: number): void {
+    this.lastRx += ms;
+  }
+
   assess(now: number): HealthAssessment {
     this.forget(now);
     const figures = this.figures(now);

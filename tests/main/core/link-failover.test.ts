@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ErrorCode, decodeImageFrame } from '../../../protocol/index.js';
+import { ErrorCode, HEALTH_THRESHOLDS, decodeImageFrame } from '../../../protocol/index.js';
 import { join } from 'node:path';
 import { Gateway } from '../../../gateway/server/gateway.js';
 import { WorkstationCore } from '../../../main/core/workstation-core.js';
@@ -75,6 +75,19 @@ describe('link health: detection', () => {
     const resetAt = primary.reset();
     const lost = await log.health('lost', from);
     expect(lost.atMs - resetAt).toBeLessThanOrEqual(CLEAN_CLOSE_DETECTION_BOUND_MS);
+  });
+
+  it('does not take a stall of its own process for the gateway falling silent, and still finds a cut after it', async () => {
+    const { primary, log } = await setup();
+    await sleep(1500);
+    const from = log.length;
+    // A long task in the workstation's own process: nothing runs, the gateway's frames wait unread.
+    const until = performance.now() + 2 * HEALTH_THRESHOLDS.lostFloorMs;
+    while (performance.now() < until);
+    await sleep(1500);
+    expect(log.all.slice(from).filter((a) => a.type === 'health' && a.state === 'lost')).toEqual([]);
+    primary.blackhole();
+    expect((await log.health('lost', from)).code).toBe(ErrorCode.HEARTBEAT_LOST);
   });
 
   it('reports RTT, jitter, loss and graph samples while healthy', async () => {

@@ -28,6 +28,15 @@ describe('LinkHealthMonitor', () => {
     expect(a.figures.lossPct).toBe(0);
   });
 
+  it("does not count time this process was stalled as the gateway's silence", () => {
+    const m = new LinkHealthMonitor(T, 0);
+    const end = run(m, 0, 5000, () => 1);
+    const stall = 3 * T.lostFloorMs;
+    m.excuseStall(stall);
+    expect(m.assess(end + stall + 50).verdict).not.toBe('lost');
+    expect(m.assess(end + stall + T.lostFloorMs + 50).verdict).toBe('lost');
+  });
+
   it('declares the link lost once silence passes the floor on a steady link', () => {
     const m = new LinkHealthMonitor(T, 0);
     const end = run(m, 0, 5000, () => 1);
