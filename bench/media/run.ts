@@ -73,7 +73,7 @@ const gateway = await Gateway.start({
 // Chromium's fake camera runs at 20 fps unless told otherwise; the target is 30 fps.
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
-  args: CHROMIUM_ARGS.map((a) => (a === '--use-fake-device-for-media-stream' ? '--use-fake-device-for-media-stream=fps=30' : a)),
+  args: CHROMIUM_ARGS.map((a) => (a.startsWith('--use-fake-device-for-media-stream') ? '--use-fake-device-for-media-stream=fps=30' : a)),
 });
 const cleanups: (() => Promise<void>)[] = [];
 try {

@@ -47,7 +47,8 @@ describe.skipIf(!chromiumAvailable())('onsite console and workstation through a 
     operator = await openWorkstationPage(browser, gateway, 'operator', 'Remote Tech', cleanups);
     await onsite.locator('[data-testid="control-grant"][data-operator="Remote Tech"]').click();
     await expect.poll(() => onsite.getByTestId('control-holder').textContent()).toMatch(/Remote Tech has control/);
-    await openExamAndQueue(operator, 'localizer');
+    // A sequence of minutes, so the emergency stop below finds it still acquiring however slow the pages are.
+    await openExamAndQueue(operator, 't1-se-ax');
     await expect.poll(() => operator.getByTestId('queue-item').count()).toBe(1);
   });
 
