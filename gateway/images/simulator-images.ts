@@ -10,8 +10,8 @@ import { createSliceRenderPool, type SliceRequest } from './slice-render-pool.js
  * Turns the simulator's "slice done" moments into MR images: each slice is rendered and made
  * into its workstation copy in the slice render worker (slice-render-worker.ts), then published
  * by the shared image pipeline in the order the slices were done. The worker starts with the
- * first slice, so a gateway that never acquires never starts it. Returns the stop, which ends
- * the worker.
+ * first slice, so a gateway that never acquires never starts it. Returns the stop: the slices
+ * being rendered are published, then the worker ends.
  */
 export function streamSimulatorImages(
   scanner: ScannerSimulator,
@@ -48,11 +48,16 @@ export function streamSimulatorImages(
       };
     }
     renderer ??= createSliceRenderPool(limits);
-    void pipeline.acceptPending(renderer.run({ series: current, index: done.index }), 'simulator', done.imagesInSeries);
+    const published = pipeline.acceptPending(renderer.run({ series: current, index: done.index }), 'simulator', done.imagesInSeries);
+    rendering.add(published);
+    void published.finally(() => rendering.delete(published));
   };
+  // Slices being rendered: the stop lets them be published before the worker ends.
+  const rendering = new Set<Promise<unknown>>();
   scanner.on('slice-done', onSlice);
   return async () => {
     scanner.off('slice-done', onSlice);
+    await Promise.all(rendering);
     await renderer?.close();
   };
 }
