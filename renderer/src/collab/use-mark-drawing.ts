@@ -11,9 +11,14 @@ const MIN_MARK_SCREEN_PX = 6;
 /**
  * Drawing a mark with the left button while a mark tool is picked. The viewport asks first on
  * every pointer event; `true` means the event was a mark's and the viewer's own drag must not run.
+ * The marked image is held on screen (as paging through the slices holds it), so the mark stays
+ * in view while the scanner's later slices arrive.
  * Points are taken from the canvas's bounding box, i.e. in image pixels whatever the zoom.
  */
-export function useMarkDrawing(canvas: RefObject<HTMLCanvasElement | null>, image: { sopInstanceUid: string; columns: number; rows: number } | null) {
+export function useMarkDrawing(
+  canvas: RefObject<HTMLCanvasElement | null>,
+  image: { seriesUid: string; sopInstanceUid: string; columns: number; rows: number } | null,
+) {
   const tool = useApp((s) => s.markTool);
   const canMark = useCanMark();
   const [draft, setDraft] = useState<MarkDraft | null>(null);
@@ -28,6 +33,8 @@ export function useMarkDrawing(canvas: RefObject<HTMLCanvasElement | null>, imag
     if (!tool || !canMark || !image || !canvas.current || event.button !== 0) return false;
     event.preventDefault();
     event.currentTarget.setPointerCapture(event.pointerId);
+    // The image being marked stays on screen: a slice arriving meanwhile must not take its place.
+    appStore.getState().holdImage(image.seriesUid, image.sopInstanceUid);
     const box = canvas.current.getBoundingClientRect();
     const next = { shape: tool, points: [pointAt(event)] };
     drawing.current = { draft: next, sop: image.sopInstanceUid, scale: box.width / image.columns };

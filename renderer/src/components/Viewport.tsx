@@ -138,7 +138,10 @@ export function Viewport() {
   }, []);
 
   // With a mark tool picked, the left drag draws a mark for the others instead of windowing.
-  const marking = useMarkDrawing(canvas, image ? { sopInstanceUid: image.meta.sopInstanceUid, columns: image.meta.columns, rows: image.meta.rows } : null);
+  const marking = useMarkDrawing(
+    canvas,
+    image ? { seriesUid: image.meta.seriesUid, sopInstanceUid: image.meta.sopInstanceUid, columns: image.meta.columns, rows: image.meta.rows } : null,
+  );
 
   const drag = useRef<Drag | null>(null);
   const onPointerDown = (event: PointerEvent<HTMLDivElement>) => {

@@ -63,6 +63,8 @@ export interface ImagesSlice {
   stepSlice(delta: number): void;
   goToSlice(index: number): void;
   updateSeriesView(uid: string, change: Partial<Omit<SeriesView, 'currentSop' | 'pinned'>>): void;
+  /** Keep this image of the series on screen (pinned), as moving to it through the slices does. */
+  holdImage(uid: string, sop: string): void;
   /** Drop every image (e.g. when the exam closes), releasing the pixel buffers. */
   clearImages(): void;
 }
@@ -248,6 +250,13 @@ export const createImagesSlice =
         moveTo((at < 0 ? images.length - 1 : at) + delta);
       },
       goToSlice: (index) => moveTo(index),
+      holdImage: (uid, sop) => {
+        const { series, seriesViews } = get();
+        if (!series[uid]?.images.some((img) => img.meta.sopInstanceUid === sop)) return;
+        const view = seriesViews[uid] ?? INITIAL_SERIES_VIEW;
+        if (view.currentSop === sop && view.pinned) return;
+        set({ seriesViews: { ...seriesViews, [uid]: { ...view, currentSop: sop, pinned: true } } });
+      },
 
       clearImages: () => {
         viewedAt.clear();

@@ -104,6 +104,16 @@ describe('slices', () => {
     expect(shown()).toMatchObject({ index: 1 });
     expect(shown()?.image.meta.instanceNumber).toBe(2);
   });
+  it('hold the image someone marks: later slices arrive without taking its place', () => {
+    push(image('1', 1));
+    push(image('1', 2));
+    store.getState().holdImage('1', '1.2');
+    push(image('1', 3));
+    expect(shown()?.image.meta.sopInstanceUid).toBe('1.2');
+    // An image not (yet) here is not held.
+    store.getState().holdImage('1', '1.9');
+    expect(shown()?.image.meta.sopInstanceUid).toBe('1.2');
+  });
   it('stop at the first and last image', () => {
     for (const n of [1, 2, 3]) push(image('1', n));
     store.getState().stepSlice(10);
