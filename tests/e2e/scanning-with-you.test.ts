@@ -81,6 +81,10 @@ describe.skipIf(!chromiumAvailable())('scanning with you', () => {
     await holder.getByTestId('btn-start').click();
     await holder.getByTestId('viewport-canvas').waitFor({ timeout: 30_000 });
     await expect.poll(() => holder.getByTestId('queue-item').first().getAttribute('data-status'), { timeout: 30_000 }).toBe('completed');
+    // The last slices may arrive after the acquisition completed: all nine, so every viewer shows the last one.
+    for (const page of [holder, observer]) {
+      await expect.poll(() => page.getByTestId('series-thumb').first().getAttribute('data-images'), { timeout: 30_000 }).toBe('9');
+    }
 
     const box = (await holder.getByTestId('viewport-canvas').boundingBox())!;
     const tail = { x: box.x + box.width * 0.3, y: box.y + box.height * 0.3 };
