@@ -27,8 +27,14 @@ function collabEvent(kind: string, match: (body: Record<string, unknown>) => boo
 
 /** Runs the queued localizer until its first image arrives at `client`; returns that image's SOP Instance UID. */
 async function firstImageUid(operator: RawClient, client: RawClient): Promise<string> {
+  // Both ping from now on, as workstations do: the first image comes from the slice render
+  // worker, whose start on a loaded machine can take longer than a silent client is kept.
+  for (const c of [operator, client]) {
+    const heartbeat = setInterval(() => c.ws.readyState === c.ws.OPEN && c.sendJson({ type: 'ping', t: Date.now() }), 100);
+    c.ws.on('close', () => clearInterval(heartbeat));
+  }
   expect((await operator.command(f.id('start'), { name: 'scan.start' })).outcome).toBe('done');
-  while (client.binary.length === 0) await new Promise((r) => setTimeout(r, 20));
+  await expect.poll(() => client.binary.length).toBeGreaterThan(0);
   return decodeImageFrame(client.binary[0]!).header.sopInstanceUid;
 }
 
