@@ -51,6 +51,7 @@ import type { ImageLimits } from '../../native-bridge/image-limits.js';
 import { ExamImagesDesk } from './exam-images-desk.js';
 import { DEFAULT_EXAM_IMAGES_MB } from '../images/exam-image-store.js';
 import { AddressCounter, DEFAULT_LINK_LIMITS, MessageRate, type LinkLimits } from './link-limits.js';
+import { StalledTicks } from '../../base/common/stalled-ticks.js';
 import { RefusalAudit } from '../audit/refusal-audit.js';
 
 export interface GatewayOptions {
@@ -111,7 +112,7 @@ export interface GatewayOptions {
 
 /** A client silent for this many heartbeat intervals is considered gone. */
 const DEAD_AFTER_INTERVALS = 8;
-/** A liveness check this much behind its time means the gateway's own process was not running (dropSilentClients). */
+/** A liveness check this much behind its time means the gateway's own process was not running (base/common/stalled-ticks.ts). */
 const STALLED_CHECK_MS = 100;
 const EVENT_BUFFER_EVENTS = 5000;
 /** How often the contingency plans are checked for a new version written by another process. */
@@ -161,8 +162,8 @@ export class Gateway {
   /** The open exam's images, the series catalogue and image.fetch (docs/architecture.md "The image's path"). */
   readonly examImages: ExamImagesDesk;
   private liveness: NodeJS.Timeout | null = null;
-  /** When the liveness check last ran (Date.now()). */
-  private livenessAt = 0;
+  /** The liveness checks' lateness: time this process did not run is no client's silence. */
+  private livenessStalls = new StalledTicks(0, STALLED_CHECK_MS, 0);
   private plansWatch: NodeJS.Timeout | null = null;
   /** People who may sign in (gateway/accounts), in the gateway's SQLite file. */
   readonly accounts: AccountStore;
@@ -331,7 +332,7 @@ export class Gateway {
       detail: { url: gateway.url, observerPhi: gateway.observerPhi },
     });
     gateway.scanner.startClock();
-    gateway.livenessAt = Date.now();
+    gateway.livenessStalls = new StalledTicks(gateway.heartbeatIntervalMs, STALLED_CHECK_MS, Date.now());
     gateway.liveness = setInterval(() => gateway.dropSilentClients(), gateway.heartbeatIntervalMs);
     // Plans are edited by `larmor gateway plans` in another process: notice a new version.
     gateway.plansWatch = setInterval(() => gateway.collaboration.publishPlansIfChanged(), PLANS_POLL_MS);
@@ -594,12 +595,9 @@ export class Gateway {
 
   private dropSilentClients(): void {
     const now = Date.now();
-    // A check far behind its time means this process did not run (a long task, a starved
-    // machine). What clients sent meanwhile waits unread in their sockets, as Node reads them
-    // only after its timers have run: that time is nobody's silence.
-    const stalled = now - this.livenessAt - this.heartbeatIntervalMs;
-    this.livenessAt = now;
-    if (stalled > STALLED_CHECK_MS) for (const session of this.sessions.values()) session.lastSeen = Math.min(now, session.lastSeen + stalled);
+    // What clients sent while this process did not run waits unread in their sockets.
+    const stalled = this.livenessStalls.stalledMs(now);
+    if (stalled > 0) for (const session of this.sessions.values()) session.lastSeen = Math.min(now, session.lastSeen + stalled);
     this.onsite.checkAlive();
     const deadline = now - DEAD_AFTER_INTERVALS * this.heartbeatIntervalMs;
     for (const session of this.sessions.values()) {

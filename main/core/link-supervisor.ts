@@ -1,3 +1,4 @@
+import { StalledTicks } from '../../base/common/stalled-ticks.js';
 import { EventEmitter } from 'node:events';
 import { codeOf, ErrorCode, LarmorError, type GatewayMessage, type WelcomeMessage } from '../../protocol/index.js';
 import {
@@ -64,7 +65,7 @@ export interface SupervisorOptions {
 
 /** How often a live link is judged; the granularity of silent-cut detection. */
 const TICK_MS = 50;
-/** A judging tick this much behind its time means this process itself was not running (LinkHealthMonitor.excuseStall). */
+/** A judging tick this much behind its time means this process itself was not running (base/common/stalled-ticks.ts). */
 const STALLED_TICK_MS = 100;
 /** Figures are republished at most this often; state changes go out at once. */
 const PUBLISH_MS = 500;
@@ -91,8 +92,8 @@ export class LinkSupervisor extends EventEmitter<SupervisorEvents> {
   private monitor: LinkHealthMonitor | null = null;
   private lastVerdictReason = '';
   private tick: NodeJS.Timeout | null = null;
-  /** When the live link was last judged (performance.now()). */
-  private judgedAt = 0;
+  /** The judging ticks' lateness: time this process did not run is not the gateway's silence. */
+  private stalls = new StalledTicks(TICK_MS, STALLED_TICK_MS, 0);
   private retry: NodeJS.Timeout | null = null;
   private lastPublish = 0;
   private samples: (HealthSample & { sentMono: number; settled: boolean })[] = [];
@@ -284,7 +285,7 @@ export class LinkSupervisor extends EventEmitter<SupervisorEvents> {
     this.nextAttempt = null;
     this.transition('healthy', null, wasOutage ? `reconnected on the ${route} route after ${this.attempt} attempt(s)` : `connected on the ${route} route`);
     this.attempt = 0;
-    this.judgedAt = performance.now();
+    this.stalls = new StalledTicks(TICK_MS, STALLED_TICK_MS, performance.now());
     this.tick = setInterval(() => this.judge(), TICK_MS);
     this.tick.unref();
     void link;
@@ -294,9 +295,8 @@ export class LinkSupervisor extends EventEmitter<SupervisorEvents> {
   private judge(): void {
     if (this.phase !== 'live' || !this.monitor || !this.link) return;
     const now = performance.now();
-    const behind = now - this.judgedAt - TICK_MS;
-    this.judgedAt = now;
-    if (behind > STALLED_TICK_MS) this.monitor.excuseStall(behind);
+    const stalled = this.stalls.stalledMs(now);
+    if (stalled > 0) this.monitor.excuseStall(stalled);
     const assessment = this.monitor.assess(now);
     if (assessment.verdict === 'lost') {
       this.link.abandon(ErrorCode.HEARTBEAT_LOST, assessment.reason);
