@@ -22,6 +22,8 @@ export function streamSimulatorImages(
   let renderer: WorkerPool<SliceRequest, TranscodeAnswer> | null = null;
   // One series acquires at a time: only the current one's description is kept.
   let current: SeriesImagerOptions | null = null;
+  // Slices being rendered: the stop lets them be published before the worker ends.
+  const rendering = new Set<Promise<unknown>>();
   const onSlice = (done: SliceDone): void => {
     const { sequence, exam } = done;
     if (!sequence.seriesUid || sequence.seriesNumber === null) return;
@@ -52,8 +54,6 @@ export function streamSimulatorImages(
     rendering.add(published);
     void published.finally(() => rendering.delete(published));
   };
-  // Slices being rendered: the stop lets them be published before the worker ends.
-  const rendering = new Set<Promise<unknown>>();
   scanner.on('slice-done', onSlice);
   return async () => {
     scanner.off('slice-done', onSlice);

@@ -100,16 +100,22 @@ export const createImagesSlice =
     }
 
     function moveTo(index: number): void {
-      const { selectedSeriesUid: uid, series, seriesViews } = get();
+      const { selectedSeriesUid: uid, series } = get();
       if (!uid) return;
       const record = series[uid];
       if (!record || record.images.length === 0) return;
       const clamped = Math.min(record.images.length - 1, Math.max(0, index));
-      const view = seriesViews[uid] ?? INITIAL_SERIES_VIEW;
       const sop = record.images[clamped].meta.sopInstanceUid;
       touch(sop);
       // Paging through a series whose images were released or never fetched brings them back.
       get().loadSeries(uid);
+      pin(uid, sop);
+    }
+
+    /** Show `sop` of series `uid` and keep it there as later slices arrive. */
+    function pin(uid: string, sop: string): void {
+      const { seriesViews } = get();
+      const view = seriesViews[uid] ?? INITIAL_SERIES_VIEW;
       if (view.currentSop === sop && view.pinned) return;
       set({ seriesViews: { ...seriesViews, [uid]: { ...view, currentSop: sop, pinned: true } } });
     }
@@ -251,11 +257,7 @@ export const createImagesSlice =
       },
       goToSlice: (index) => moveTo(index),
       holdImage: (uid, sop) => {
-        const { series, seriesViews } = get();
-        if (!series[uid]?.images.some((img) => img.meta.sopInstanceUid === sop)) return;
-        const view = seriesViews[uid] ?? INITIAL_SERIES_VIEW;
-        if (view.currentSop === sop && view.pinned) return;
-        set({ seriesViews: { ...seriesViews, [uid]: { ...view, currentSop: sop, pinned: true } } });
+        if (get().series[uid]?.images.some((img) => img.meta.sopInstanceUid === sop)) pin(uid, sop);
       },
 
       clearImages: () => {
