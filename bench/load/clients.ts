@@ -3,7 +3,7 @@
  * operator workstation (who keeps the simulator acquiring), N observer workstations, or the
  * onsite console (checked in, heartbeating, taking every image as the page does). Prints one
  * JSON line with what it measured when its time is up: per-workstation preview latency,
- * heartbeat RTTs, images taken, RSS and CPU of this process.
+ * heartbeat RTTs, images taken, RSS (at start, each minute, at end) and CPU of this process.
  *
  *   tsx bench/load/clients.ts --url ws://... --role operator|observer|onsite --count N [--heartbeat-ms N]
  * Commands on stdin: "go" (the operator starts acquiring), "hold" (no new series), "stop" (report and exit).
@@ -39,6 +39,8 @@ interface Client {
 
 const rssStart = process.memoryUsage().rss;
 const cpuStart = process.cpuUsage();
+// RSS once a minute from "go": whether the process levels off once its workers and caches are warm.
+const rssByMinute: number[] = [];
 const clients: Client[] = [];
 for (let i = 0; i < count; i++) {
   const core = new WorkstationCore();
@@ -79,7 +81,9 @@ const stopped = next('stop');
 let stopping = false;
 void Promise.race([stopped, next('hold')]).then(() => (stopping = true));
 process.stdout.write('ready\n');
-await next('go');
+// The onsite console is never told "go": it only waits to be stopped.
+await Promise.race([next('go'), stopped]);
+const rssSampler = setInterval(() => rssByMinute.push(process.memoryUsage().rss), 60_000);
 if (role === 'operator') {
   // Keep the scanner acquiring: open an exam, then queue and start one protocol after another.
   const core = clients[0]!.core;
@@ -96,6 +100,7 @@ if (role === 'operator') {
 }
 await stopped;
 clearInterval(sampler);
+clearInterval(rssSampler);
 if (onsiteHeartbeat) clearInterval(onsiteHeartbeat);
 if (forget) clearInterval(forget);
 onsite?.close();
@@ -104,9 +109,12 @@ const report = {
   role,
   rssStart,
   rssEnd: process.memoryUsage().rss,
+  rssByMinute,
   cpuSeconds: (cpu.user + cpu.system) / 1e6,
   clients: clients.map((c) => ({ latencies: c.latencies, rtts: c.rtts, images: c.images, refused: c.refused, links: c.links })),
 };
+// Serialised before disconnecting: the report's link history ends with the run, not with this goodbye.
+const line = `${JSON.stringify(report)}\n`;
 for (const c of clients) c.core.disconnect();
 // A pipe is written asynchronously: exit only once the (large) report has gone out whole.
-process.stdout.write(`${JSON.stringify(report)}\n`, () => process.exit(0));
+process.stdout.write(line, () => process.exit(0));

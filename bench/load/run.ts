@@ -6,10 +6,18 @@
  * observer, heartbeat RTT p99, RSS at start and end and CPU of the gateway and the workstation
  * processes, and images lost (published by the gateway but not taken by a workstation).
  *
- *   npx tsx bench/load/run.ts [--minutes 10] [--observers 20] [--rate 20] [--observer-workers 1]
+ *   npx tsx bench/load/run.ts [--minutes 10] [--observers 20] [--rate 20] [--observer-workers 1] [--others-nice 10]
  *
  * The gateway and storescu's driver run in this process; the onsite console, the operator and
- * the observers each in a child process (as they would be on their own machines).
+ * the observers each in a child process (as they would be on their own machines). What stands
+ * in for the other machines (observers, onsite console, the scanner's storescu) runs at nice
+ * --others-nice: on site their CPU is not the gateway's or the operator's. `--others-nice 0`
+ * has all of them compete for this machine's cores as equals.
+ *
+ * RSS growth is given twice: from the start (a cold process: before any workstation connected,
+ * any worker started, any cache filled) and from the end of the first minute, once the workers
+ * are up and the resume buffer's and exam image store's byte budgets have begun to fill: what a
+ * leak would show as.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -38,11 +46,13 @@ const { values } = parseArgs({
     observers: { type: 'string', default: '20' },
     rate: { type: 'string', default: '20' },
     'observer-workers': { type: 'string', default: '1' },
+    'others-nice': { type: 'string', default: '10' },
   },
 });
 const SECONDS = Math.round(Number(values.minutes) * 60);
 const OBSERVERS = Number(values.observers);
 const RATE = Number(values.rate);
+const OTHERS_NICE = Number(values['others-nice']);
 const work = mkdtempSync(join(tmpdir(), 'larmor-load-'));
 
 /** RATE distinct 512x512 16-bit MR files for storescu. */
@@ -84,6 +94,7 @@ interface ClientReport {
   role: string;
   rssStart: number;
   rssEnd: number;
+  rssByMinute: number[];
   cpuSeconds: number;
   clients: { latencies: number[]; rtts: number[]; images: number; refused: Record<string, number>; links: string[] }[];
 }
@@ -94,9 +105,12 @@ function startClients(
   count: number,
   workers = 1,
 ): { ready: Promise<void>; report: Promise<ClientReport>; tell(word: string): void } {
+  // The operator is measured as the gateway is; the others stand in for machines of their own.
+  const nice = role === 'operator' ? 0 : OTHERS_NICE;
   const child = spawn(
-    process.execPath,
+    'nice',
     [
+      ...['-n', String(nice), process.execPath],
       ...['--import', 'tsx', join(import.meta.dirname, 'clients.ts'), '--url', url, '--role', role, '--count', String(count), '--workers', String(workers)],
       ...['--heartbeat-ms', String(Math.max(20, gateway.heartbeatIntervalMs / 2))],
     ],
@@ -150,7 +164,7 @@ published = 0;
 operator.tell('go');
 observers.tell('go');
 console.log(
-  `training class: 1 operator, 1 onsite, ${OBSERVERS} observers, storescu ${RATE}/s of 512x512 MR, ${SECONDS} s; gateway ${gateway.url}; load average at start ${loadavg()
+  `training class: 1 operator, 1 onsite, ${OBSERVERS} observers, storescu ${RATE}/s of 512x512 MR, ${SECONDS} s; others at nice ${OTHERS_NICE}; gateway ${gateway.url}; load average at start ${loadavg()
     .map((n) => n.toFixed(1))
     .join(' ')}`,
 );
@@ -163,8 +177,16 @@ const rssSampler = setInterval(() => gatewayRssByMinute.push(process.memoryUsage
 // loop for tens of milliseconds each time, which no gateway at a site pays.
 let pushed = 0;
 const pushing = spawn(
-  'bash',
-  ['-c', 'while :; do (storescu -aec LARMOR 127.0.0.1 "$0" "$@" >/dev/null 2>&1 && echo pushed) & sleep 1; done', String(gateway.imaging!.dicomPort), ...files],
+  'nice',
+  [
+    '-n',
+    String(OTHERS_NICE),
+    'bash',
+    '-c',
+    'while :; do (storescu -aec LARMOR 127.0.0.1 "$0" "$@" >/dev/null 2>&1 && echo pushed) & sleep 1; done',
+    String(gateway.imaging!.dicomPort),
+    ...files,
+  ],
   { stdio: ['ignore', 'pipe', 'ignore'] },
 );
 createInterface({ input: pushing.stdout! }).on('line', () => (pushed += files.length));
@@ -190,6 +212,10 @@ gc?.();
 const gatewayAfterGc = gc ? process.memoryUsage() : null;
 
 const mb = (n: number) => (n / 1024 / 1024).toFixed(0);
+const growth = (from: number | undefined, to: number) => (from === undefined ? '-' : `${to >= from ? '+' : ''}${((to / from - 1) * 100).toFixed(0)}%`);
+/** Start -> end, growth from the start and from the end of minute 1 (see the top of this file). */
+const rssRow = (start: number, byMinute: number[], end: number) =>
+  `${mb(start)} -> ${mb(end)} (${growth(start, end)}; from minute 1 ${mb(byMinute[0] ?? NaN)}: ${growth(byMinute[0], end)})`;
 const operatorClient = op.clients[0]!;
 const observerP99 = obs.clients.map((c) => ({ c, p99: percentile(c.latencies, 99) }));
 const slowest = observerP99.reduce((a, b) => (b.p99 > a.p99 ? b : a), { c: { latencies: [] as number[] }, p99: -Infinity }).c;
@@ -210,7 +236,7 @@ printTable(
       'gateway event loop delay p50 / p99 / max ms',
       [50, 99].map((p) => (loopDelay.percentile(p) / 1e6).toFixed(0)).join(' / ') + ` / ${(loopDelay.max / 1e6).toFixed(0)}`,
     ],
-    ['gateway RSS start -> end MB', `${mb(gatewayRssStart)} -> ${mb(gatewayRssEnd)}`],
+    ['gateway RSS start -> end MB', rssRow(gatewayRssStart, gatewayRssByMinute, gatewayRssEnd)],
     ['gateway RSS each minute MB', gatewayRssByMinute.map(mb).join(' ')],
     [
       'gateway at end: event buffer held (image frames) / heap used / array buffers MB',
@@ -221,8 +247,10 @@ printTable(
       `${mb(spoolBytes)} (${spoolFiles.length}; ${mb(gateway.examImages.store.heldBytes)} of ${mb(gateway.examImages.store.maxBytes)})`,
     ],
     ...(gatewayAfterGc ? [['gateway after a full GC: RSS / array buffers MB', `${mb(gatewayAfterGc.rss)} / ${mb(gatewayAfterGc.arrayBuffers)}`]] : []),
-    ['operator process RSS start -> end MB', `${mb(op.rssStart)} -> ${mb(op.rssEnd)}`],
-    [`observers process (${OBSERVERS}) RSS start -> end MB`, `${mb(obs.rssStart)} -> ${mb(obs.rssEnd)}`],
+    ['operator process RSS start -> end MB', rssRow(op.rssStart, op.rssByMinute, op.rssEnd)],
+    ['operator process RSS each minute MB', op.rssByMinute.map(mb).join(' ')],
+    [`observers process (${OBSERVERS}) RSS start -> end MB`, rssRow(obs.rssStart, obs.rssByMinute, obs.rssEnd)],
+    [`observers process RSS each minute MB`, obs.rssByMinute.map(mb).join(' ')],
     [
       'CPU s (gateway / operator / observers)',
       `${((gatewayCpu.user + gatewayCpu.system) / 1e6).toFixed(1)} / ${op.cpuSeconds.toFixed(1)} / ${obs.cpuSeconds.toFixed(1)}`,
