@@ -1,8 +1,7 @@
 import { createWorkerPool, type WorkerPool } from '../../base/node/worker-pool.js';
-import { ErrorCode } from '../../protocol/errors.js';
 import type { ImageLimits } from '../../native-bridge/index.js';
 import type { SeriesImagerOptions } from '../imaging/index.js';
-import type { TranscodeAnswer } from './workstation-copy.js';
+import { workerFailed, type TranscodeAnswer } from './workstation-copy.js';
 
 /** One simulated slice to render: its series (as gateway/imaging takes it) and its index in the series. */
 export interface SliceRequest {
@@ -19,6 +18,6 @@ export function createSliceRenderPool(limits: ImageLimits | undefined): WorkerPo
     module: new URL('./slice-render-worker', import.meta.url),
     size: 1,
     workerData: { limits },
-    failed: (why) => ({ ok: false, code: ErrorCode.INTERNAL, message: `slice renderer failed: ${why}`, spare: null }),
+    failed: workerFailed('slice renderer'),
   });
 }

@@ -6,11 +6,10 @@
  * so its phantom and contrast are computed once per series; the copy goes back transferred.
  */
 import { workerData } from 'node:worker_threads';
-import { codeOf } from '../../protocol/index.js';
 import { serveRequests } from '../../base/node/worker-pool.js';
 import { DEFAULT_IMAGE_LIMITS, imageCodecs, type ImageLimits } from '../../native-bridge/index.js';
 import { createSeriesImager, type SeriesImager } from '../imaging/index.js';
-import { simulatedCopy, type TranscodeAnswer } from './workstation-copy.js';
+import { refusedAnswer, simulatedCopy, type TranscodeAnswer } from './workstation-copy.js';
 import type { SliceRequest } from './slice-render-pool.js';
 
 const limits = (workerData as { limits?: ImageLimits } | undefined)?.limits ?? DEFAULT_IMAGE_LIMITS;
@@ -23,7 +22,6 @@ serveRequests<SliceRequest, TranscodeAnswer>((request) => {
     const answer: TranscodeAnswer = { ok: true, ...copy, spare: null };
     return { answer, transfer: [copy.bytes.buffer as ArrayBuffer] };
   } catch (err) {
-    const answer: TranscodeAnswer = { ok: false, code: codeOf(err), message: (err as Error).message, spare: null };
-    return { answer, transfer: [] };
+    return { answer: refusedAnswer(err, null), transfer: [] };
   }
 });

@@ -1,8 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { createWorkerPool, type WorkerPool } from '../../base/node/worker-pool.js';
-import { ErrorCode } from '../../protocol/errors.js';
 import type { ImageLimits } from '../../native-bridge/index.js';
-import type { TranscodeAnswer } from './workstation-copy.js';
+import { workerFailed, type TranscodeAnswer } from './workstation-copy.js';
 
 /**
  * Worker threads that make received objects' workstation copies (transcode-worker.ts): one on a
@@ -16,7 +15,6 @@ export function createTranscodePool(
     module: new URL('./transcode-worker', import.meta.url),
     size,
     workerData: { limits },
-    // The received bytes died with the worker: nothing to recycle.
-    failed: (why) => ({ ok: false, code: ErrorCode.INTERNAL, message: `image transcoder failed: ${why}`, spare: null }),
+    failed: workerFailed('image transcoder'),
   });
 }

@@ -35,8 +35,18 @@ export function transcodeAnswer(part10: Uint8Array, codecs: ImageCodecs, limits:
     const copy = workstationCopy(readPart10(part10), part10, codecs, limits);
     return { ok: true, ...copy, spare: copy.bytes.buffer === part10.buffer ? null : part10 };
   } catch (err) {
-    return { ok: false, code: codeOf(err), message: (err as Error).message, spare: part10 };
+    return refusedAnswer(err, part10);
   }
+}
+
+/** A worker's coded refusal of one request (the error's LARMOR_E_ code, else INTERNAL). */
+export function refusedAnswer(err: unknown, spare: Uint8Array | null): TranscodeAnswer {
+  return { ok: false, code: codeOf(err), message: (err as Error).message, spare };
+}
+
+/** The answer to a request whose worker died (worker-pool.ts `failed`): its bytes died with it, nothing to recycle. */
+export function workerFailed(what: string): (why: string) => TranscodeAnswer {
+  return (why) => ({ ok: false, code: ErrorCode.INTERNAL, message: `${what} failed: ${why}`, spare: null });
 }
 
 /**
