@@ -19,6 +19,8 @@ export const ErrorCode = {
   RATE_LIMITED: 'LARMOR_E_RATE_LIMITED',
   /** Too many open connections from this network address. */
   TOO_MANY_CONNECTIONS: 'LARMOR_E_TOO_MANY_CONNECTIONS',
+  /** The client read so much slower than the gateway sent that its unsent backlog passed the limit; the link was cut, to be resumed. */
+  SEND_BACKLOG: 'LARMOR_E_SEND_BACKLOG',
   HELLO_REQUIRED: 'LARMOR_E_HELLO_REQUIRED',
   ALREADY_GREETED: 'LARMOR_E_ALREADY_GREETED',
   UNAUTHENTICATED: 'LARMOR_E_UNAUTHENTICATED',

@@ -333,7 +333,7 @@ export class Gateway {
     });
     gateway.scanner.startClock();
     gateway.livenessStalls = new StalledTicks(gateway.heartbeatIntervalMs, STALLED_CHECK_MS, Date.now());
-    gateway.liveness = setInterval(() => gateway.dropSilentClients(), gateway.heartbeatIntervalMs);
+    gateway.liveness = setInterval(() => gateway.dropUnresponsiveClients(), gateway.heartbeatIntervalMs);
     // Plans are edited by `larmor gateway plans` in another process: notice a new version.
     gateway.plansWatch = setInterval(() => gateway.collaboration.publishPlansIfChanged(), PLANS_POLL_MS);
     gateway.plansWatch.unref();
@@ -593,7 +593,7 @@ export class Gateway {
     this.publishSnapshot();
   }
 
-  private dropSilentClients(): void {
+  private dropUnresponsiveClients(): void {
     const now = Date.now();
     // What clients sent while this process did not run waits unread in their sockets.
     const stalled = this.livenessStalls.stalledMs(now);
@@ -605,6 +605,11 @@ export class Gateway {
       if (session.credentialId && session.lastSeen >= deadline) this.credentials.touch(session.credentialId);
       if (session.lastSeen < deadline) {
         this.audit(session, 'heartbeat', 'lost', null, { silentMs: Date.now() - session.lastSeen });
+        session.ws.terminate();
+      } else if (session.ws.bufferedAmount > this.linkLimits.sendBacklogBytes) {
+        // Terminated, not closed: a close frame would wait behind the very backlog it is to free.
+        // The workstation reconnects and resumes as after any lost link (docs/architecture.md "Link health").
+        this.audit(session, 'link', 'cut', ErrorCode.SEND_BACKLOG, { backlogBytes: session.ws.bufferedAmount, limitBytes: this.linkLimits.sendBacklogBytes });
         session.ws.terminate();
       }
     }

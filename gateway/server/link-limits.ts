@@ -13,9 +13,29 @@ export interface LinkLimits {
   connectionsPerAddress: number;
   /** Repeated refusals of one kind from one session are written as one row per window. */
   refusalAuditWindowMs: number;
+  /**
+   * Bytes queued for one client and not yet taken by it (`bufferedAmount`) beyond which its link
+   * is cut. A client that stops reading, but keeps pinging, would otherwise keep every frame
+   * sent since alive in the gateway, images included, long after the resume buffer let them go.
+   */
+  sendBacklogBytes: number;
 }
 
-export const DEFAULT_LINK_LIMITS: LinkLimits = { messagesPerSecond: 1000, messageBurst: 2000, connectionsPerAddress: 64, refusalAuditWindowMs: 10_000 };
+/**
+ * A resume replays at most 64 MB of images at once (event-buffer.ts REPLAY_REBUILD_BYTES): the
+ * backlog limit is twice that, so a replay alone never trips it and a resumed link is not cut
+ * again for taking its replay. A training class's observer that falls a few seconds behind
+ * stays well below it (at 20 images a second of 512x512 MR, 128 MB is about 20 seconds).
+ */
+const SEND_BACKLOG_BYTES = 128 * 1024 * 1024;
+
+export const DEFAULT_LINK_LIMITS: LinkLimits = {
+  messagesPerSecond: 1000,
+  messageBurst: 2000,
+  connectionsPerAddress: 64,
+  refusalAuditWindowMs: 10_000,
+  sendBacklogBytes: SEND_BACKLOG_BYTES,
+};
 
 /** Token bucket (tokens refill continuously at `rate` per second up to `burst`). */
 export class MessageRate {

@@ -3,7 +3,7 @@ import { WebSocket } from 'ws';
 import { ErrorCode, SUBPROTOCOL } from '../../../protocol/index.js';
 import type { Gateway } from '../../../gateway/server/gateway.js';
 import { AddressCounter, MessageRate } from '../../../gateway/server/link-limits.js';
-import { startTestGateway } from '../../helpers/gateway.js';
+import { RawClient, startTestGateway } from '../../helpers/gateway.js';
 
 let gateway: Gateway | undefined;
 const sockets: WebSocket[] = [];
@@ -63,5 +63,29 @@ describe('link limits on a running gateway', () => {
     expect(third.messages).toEqual([expect.objectContaining({ type: 'refused', code: ErrorCode.TOO_MANY_CONNECTIONS })]);
     a.ws.send(JSON.stringify({ type: 'ping', t: 1 }));
     await expect.poll(() => a.messages.some((m) => m.type === 'pong')).toBe(true);
+  });
+
+  it('cuts a client that stops reading once its unsent backlog passes the limit, audits it once, and keeps the others', async () => {
+    gateway = await startTestGateway({ linkLimits: { sendBacklogBytes: 1024 * 1024 } });
+    const stalled = await RawClient.greeted(gateway.url, 'observer', 'Observer One');
+    const reading = await RawClient.greeted(gateway.url, 'observer', 'Observer Two');
+    // It keeps pinging (so it is not dropped as silent), but takes nothing the gateway sends.
+    (stalled.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const pinging = setInterval(() => stalled.sendJson({ type: 'ping', t: Date.now() }), 50);
+    try {
+      // 40 MB of events: past what the kernel's socket buffers hold, and past the 1 MB limit.
+      for (let i = 0; i < 640 && !gateway.store.auditTrail().some((r) => r.code === ErrorCode.SEND_BACKLOG); i++) {
+        gateway.notice('info', `${i} ${'x'.repeat(64 * 1024)}`);
+        await new Promise((r) => setImmediate(r));
+      }
+      await expect.poll(() => gateway!.store.auditTrail().filter((r) => r.code === ErrorCode.SEND_BACKLOG).length).toBe(1);
+      const row = gateway.store.auditTrail().find((r) => r.code === ErrorCode.SEND_BACKLOG)!;
+      expect(row).toMatchObject({ action: 'link', decision: 'cut', actor: 'Observer One' });
+      await expect.poll(() => gateway!.snapshot().participants.map((p) => p.name)).toEqual(['Observer Two']);
+    } finally {
+      clearInterval(pinging);
+    }
+    reading.sendJson({ type: 'ping', t: 1 });
+    await reading.next((m) => m.type === 'pong');
   });
 });
