@@ -90,4 +90,20 @@ describe.skipIf(!chromiumAvailable())('a call that tells the truth and heals', (
     console.log(`[measure] call rebuilt ${Date.now() - started} ms after the onsite connection died`);
     await expect.poll(() => hearing(operator), { timeout: 20_000 }).toMatch(/Olivia Onsite hears you/);
   });
+
+  it('gets the call back in a workstation window opened again on the link the shell kept, when the scanner room joined while no window was open', async () => {
+    // The shell keeps the gateway link (and the session's place in the media room) when its
+    // window goes. The scanner room joining now offers to a session with no window to answer;
+    // the new window then joins again, after it, and makes the offer: the old one must give way.
+    const shellUrl = operator.url();
+    await operator.context().close();
+    await onsite.context().close();
+    onsite = await openOnsiteConsole(browser, gateway, 'Olivia Onsite', { initScript: PEER_CONNECTION_RECORDER });
+    const context = await browser.newContext();
+    await context.addInitScript(PEER_CONNECTION_RECORDER);
+    operator = await context.newPage();
+    await operator.goto(shellUrl);
+    await videoFlowsBothWays();
+    await expect.poll(() => hearing(operator), { timeout: 20_000 }).toMatch(/Olivia Onsite hears you/);
+  });
 });

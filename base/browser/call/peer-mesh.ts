@@ -179,11 +179,19 @@ export class PeerMesh {
     }
     for (const member of wanted.values()) {
       const existing = this.peers.get(member.sessionId);
-      if (existing) {
+      const initiator = offersTo(room.members, room.self, member.sessionId);
+      if (existing && existing.initiator !== initiator) {
+        // The member joined again on the same session (a new window on a link its shell kept):
+        // it is now the later of the pair and makes a fresh offer. Our connection to it goes,
+        // with any offer of ours it never answered: kept, both sides would be impolite, and
+        // each would ignore the other's offer for ever.
+        existing.member = member;
+        this.rebuild(existing, initiator);
+      } else if (existing) {
         existing.member = member;
         existing.view = { ...existing.view, state: member.state, name: member.name };
       } else {
-        this.connect(member, offersTo(room.members, room.self, member.sessionId), room);
+        this.connect(member, initiator, room);
       }
     }
     this.onChange();
