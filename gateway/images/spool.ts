@@ -26,11 +26,11 @@ const SPOOL_SEGMENT_BYTES = 64 * 1024 * 1024;
  * append-only segment files, each named after the first entry written into it. A file per image
  * cost a file creation and a deletion per image, about half a millisecond each on ext4, on the
  * event loop; a write at the end of an open segment is a pwrite to the page cache, ten times
- * less. Writes and reads are synchronous: a write lands in the page cache (about 0.04 ms for
- * 256 KiB on the 2-core reference machine, less than a trip through libuv's thread pool and
- * back), and a resume rebuilds the frames it replays from here at once, all or none, between two
- * events (gateway/server/event-buffer.ts `since`), where an asynchronous read would let newer
- * events overtake them.
+ * less. Writes and reads are synchronous: a write lands in the page cache (for 256 KiB, about
+ * 0.04 ms alone and 0.2 ms under bench/ingest's load on the 2-core reference machine), and a
+ * resume rebuilds the frames it replays from here at once, all or none, between two events
+ * (gateway/server/event-buffer.ts `since`), where an asynchronous read would let newer events
+ * overtake them.
  *
  * A segment is deleted once no entry refers to it. Entries do not all leave in the order they
  * came (a scanner sends an image again, the simulator's series outlive the images pushed

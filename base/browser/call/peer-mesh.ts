@@ -180,19 +180,17 @@ export class PeerMesh {
     for (const member of wanted.values()) {
       const existing = this.peers.get(member.sessionId);
       const initiator = offersTo(room.members, room.self, member.sessionId);
-      if (existing && existing.initiator !== initiator) {
-        // The member joined again on the same session (a new window on a link its shell kept):
-        // it is now the later of the pair and makes a fresh offer. Our connection to it goes,
-        // with any offer of ours it never answered: kept, both sides would be impolite, and
-        // each would ignore the other's offer for ever.
-        existing.member = member;
-        this.rebuild(existing, initiator);
-      } else if (existing) {
-        existing.member = member;
-        existing.view = { ...existing.view, state: member.state, name: member.name };
-      } else {
+      if (!existing) {
         this.connect(member, initiator, room);
+        continue;
       }
+      existing.member = member;
+      // Who offers follows the room's order. It changes when a member joins again on the same
+      // session (a new window on a link its shell kept): that member is now the later of the
+      // pair and makes a fresh offer, so our connection to it goes, with any offer of ours it
+      // never answered; kept, both sides would be impolite and ignore each other's offers for ever.
+      if (existing.initiator !== initiator) this.rebuild(existing, initiator);
+      else existing.view = { ...existing.view, state: member.state, name: member.name };
     }
     this.onChange();
   }
