@@ -35,6 +35,8 @@ export async function handleApiRequest(host: Desk | WorkstationCore, channel: un
       return undefined;
     case 'state.current':
       return desk.view();
+    case 'log.recent':
+      return desk.recentLog();
     case 'commands.send':
       return desk.sendCommand(parsed.data as Parameters<Desk['sendCommand']>[0]);
     case 'media.send':

@@ -25,6 +25,7 @@ export interface LarmorApi {
   };
   /** Full workstation view, pushed on every change (and once on subscribe). */
   state: { subscribe(listener: (view: WorkstationView) => void): Unsubscribe };
+  /** The recent event log first (a window opened on a link the shell kept), then every new entry. */
   log: { subscribe(listener: (entry: LogEntry) => void): Unsubscribe };
   /**
    * Decoded images, each once, in arrival order: live ones, and the ones `fetch` asked for
@@ -147,6 +148,8 @@ export const IpcRequests = {
   'link.connect': ConnectRequest,
   'link.disconnect': z.undefined(),
   'state.current': z.undefined(),
+  /** The focused site's recent event log, oldest first, for a log subscriber's first entries. */
+  'log.recent': z.undefined(),
   'commands.send': ScannerCommand,
   'media.send': MediaClientMessage,
   /** The machine policy's part the page needs (protocol/policy.ts). */

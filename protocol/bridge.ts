@@ -77,8 +77,8 @@ export interface BridgeTransport {
  * `window.larmor` over a transport. Replay on subscribe, the same for every shell: a state
  * subscriber first receives the current view (the last one pushed, else `state.current`), then
  * every change, and never an older view after a newer one (the desk view likewise, from
- * `desk.current`); log, image and media subscribers
- * receive only what arrives after they subscribe.
+ * `desk.current`); a log subscriber first receives the recent log (`log.recent`), then every new
+ * entry; image and media subscribers receive only what arrives after they subscribe.
  */
 export function createLarmorClient(transport: BridgeTransport): LarmorApi {
   async function call<T>(channel: IpcRequestName, payload?: unknown): Promise<T> {
@@ -129,7 +129,43 @@ export function createLarmorClient(transport: BridgeTransport): LarmorApi {
   const subscribeState = replaying<WorkstationView>('state', 'state.current');
   const subscribeDesk = replaying<DeskView>('desk', 'desk.current');
 
-  function subscribe<T>(push: Exclude<IpcPushName, 'state' | 'desk'>, listener: (value: T) => void): Unsubscribe {
+  /**
+   * The log with replay: the recent entries, then each new one, none twice. Entries pushed while
+   * `log.recent` is asked are held; those the answer already holds are dropped (matched as equal
+   * entries, counted, so a repeated line is not lost), and the rest follow the answer in order.
+   */
+  function subscribeLog(listener: (entry: LogEntry) => void): Unsubscribe {
+    let held: LogEntry[] | null = [];
+    let stopped = false;
+    const stopListening = transport.listen('log', (value) => {
+      if (held) held.push(value as LogEntry);
+      else listener(value as LogEntry);
+    });
+    const release = (recent: readonly LogEntry[]) => {
+      const pushed = held ?? [];
+      held = null;
+      if (stopped) return;
+      const answered = new Map<string, number>();
+      for (const entry of recent) {
+        const key = JSON.stringify(entry);
+        answered.set(key, (answered.get(key) ?? 0) + 1);
+        listener(entry);
+      }
+      for (const entry of pushed) {
+        const key = JSON.stringify(entry);
+        const count = answered.get(key) ?? 0;
+        if (count > 0) answered.set(key, count - 1);
+        else listener(entry);
+      }
+    };
+    void call<LogEntry[]>('log.recent').then(release, () => release([]));
+    return () => {
+      stopped = true;
+      stopListening();
+    };
+  }
+
+  function subscribe<T>(push: Exclude<IpcPushName, 'state' | 'desk' | 'log'>, listener: (value: T) => void): Unsubscribe {
     return transport.listen(push, (value) => listener(value as T));
   }
 
@@ -140,7 +176,7 @@ export function createLarmorClient(transport: BridgeTransport): LarmorApi {
     },
     commands: { send: (command: ScannerCommand) => call<CommandView>('commands.send', command) },
     state: { subscribe: subscribeState },
-    log: { subscribe: (listener: (entry: LogEntry) => void) => subscribe('log', listener) },
+    log: { subscribe: subscribeLog },
     images: {
       subscribe: (listener: (image: PreviewImage) => void) => subscribe('image', listener),
       fetch: (request: ImageFetchRequest) => call<ImageFetchOutcome>('images.fetch', request),

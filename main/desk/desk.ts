@@ -159,6 +159,11 @@ export class Desk extends EventEmitter<DeskEvents> {
     return this.focused.view();
   }
 
+  /** The focused site's recent log (the ring a focus change replays), oldest first. */
+  recentLog(): LogEntry[] {
+    return [...(this.wired.get(this.focused)?.log ?? [])];
+  }
+
   /**
    * The one-gateway flow: a desk of one site, focused on it; resolves and rejects exactly as the
    * core's connect (so the connect screen shows a refusal as before).

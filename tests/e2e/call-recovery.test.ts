@@ -96,6 +96,8 @@ describe.skipIf(!chromiumAvailable())('a call that tells the truth and heals', (
     // window goes. The scanner room joining now offers to a session with no window to answer;
     // the new window then joins again, after it, and makes the offer: the old one must give way.
     const shellUrl = operator.url();
+    const logBefore = await operator.getByTestId('log-words').allTextContents();
+    expect(logBefore.length).toBeGreaterThan(0);
     await operator.context().close();
     await onsite.context().close();
     onsite = await openOnsiteConsole(browser, gateway, 'Olivia Onsite', { initScript: PEER_CONNECTION_RECORDER });
@@ -103,6 +105,8 @@ describe.skipIf(!chromiumAvailable())('a call that tells the truth and heals', (
     await context.addInitScript(PEER_CONNECTION_RECORDER);
     operator = await context.newPage();
     await operator.goto(shellUrl);
+    // The new window's event log starts with what happened before it opened, in order.
+    await expect.poll(async () => (await operator.getByTestId('log-words').allTextContents()).slice(0, logBefore.length)).toEqual(logBefore);
     await videoFlowsBothWays();
     await expect.poll(() => hearing(operator), { timeout: 20_000 }).toMatch(/Olivia Onsite hears you/);
   });

@@ -9,7 +9,16 @@ import type { IpcMainInvokeEvent, WebContents } from '../../main/electron/electr
 import { forwardPushes, registerIpcGate } from '../../main/electron/ipc-gate.js';
 import { ipcTransport, type IpcRendererLike } from '../../preload/ipc-transport.js';
 import { webSocketTransport, type WebSocketLike } from '../../preload/ws-transport.js';
-import { IpcPushes, IpcRequests, type IpcPushName, type IpcRequestName, type LarmorApi, type PreviewImage, type WorkstationView } from '../../protocol/api.js';
+import {
+  IpcPushes,
+  IpcRequests,
+  type IpcPushName,
+  type IpcRequestName,
+  type LarmorApi,
+  type LogEntry,
+  type PreviewImage,
+  type WorkstationView,
+} from '../../protocol/api.js';
 import { BRIDGE_TOKEN_META, BROWSER_BRIDGE_PATH, bridgeChannel, createLarmorClient } from '../../protocol/bridge.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { UNRESTRICTED_POLICY_VIEW } from '../../protocol/policy.js';
@@ -128,16 +137,24 @@ describe.each([
     expect(later.values).toEqual([first.values.at(-1)]);
   });
 
-  it('delivers log entries only after subscribing, and none after unsubscribing', async () => {
+  it('gives a log subscriber the recent log first, then each new entry once, and nothing after unsubscribing', async () => {
     const { api, core } = await harness();
+    const entry = (second: number, text: string): LogEntry => ({ at: `2026-12-02T00:00:0${second}.000Z`, kind: 'notice', level: 'info', text });
     const log = collect(api.log.subscribe);
-    core.emit('log', { at: '2026-12-02T00:00:00.000Z', kind: 'notice', level: 'info', text: 'first' });
-    await expect.poll(() => log.values.length).toBe(1);
-    const probe = collect(api.log.subscribe);
+    core.emit('log', entry(0, 'first'));
+    await expect.poll(() => log.values).toEqual([entry(0, 'first')]);
+    // A window opened later (on a link the shell kept): what happened before it, then what follows.
+    // The two entries emitted while its log.recent is asked are in the answer and pushed as well:
+    // each is shown once, and the repeated line twice, as it happened.
+    const later = collect(api.log.subscribe);
     log.stop();
-    core.emit('log', { at: '2026-12-02T00:00:01.000Z', kind: 'notice', level: 'info', text: 'second' });
-    await expect.poll(() => probe.values.length).toBe(1);
-    expect(log.values).toEqual([{ at: '2026-12-02T00:00:00.000Z', kind: 'notice', level: 'info', text: 'first' }]);
+    core.emit('log', entry(1, 'repeated'));
+    core.emit('log', entry(1, 'repeated'));
+    await expect.poll(() => later.values.length).toBe(3);
+    core.emit('log', entry(2, 'second'));
+    await expect.poll(() => later.values.length).toBe(4);
+    expect(later.values).toEqual([entry(0, 'first'), entry(1, 'repeated'), entry(1, 'repeated'), entry(2, 'second')]);
+    expect(log.values).toEqual([entry(0, 'first')]);
   });
 
   it('answers policy.current with the machine policy the page may know (unrestricted without one)', async () => {
