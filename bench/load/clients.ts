@@ -30,6 +30,8 @@ const count = role === 'onsite' ? 0 : Number(values.count);
 interface Client {
   core: WorkstationCore;
   latencies: number[];
+  /** Per image: gateway -> whole frame here, and whole frame -> decoded (worker queue and decoding), ms. */
+  split: [number, number][];
   rtts: number[];
   lastSample: number;
   images: number;
@@ -47,10 +49,25 @@ for (let i = 0; i < count; i++) {
   // As the Electron shell and `larmor start` run it: decoding on a worker (--workers 0: on the main thread).
   const pool = attachImageIntake(core, { workers: Number(values.workers) });
   await pool?.ready;
-  const client: Client = { core, latencies: [], rtts: [], lastSample: 0, images: 0, refused: {}, links: [] };
+  const client: Client = { core, latencies: [], split: [], rtts: [], lastSample: 0, images: 0, refused: {}, links: [] };
+  // When each frame was whole here and handed to the decoder, by its number: the latency's split.
+  const handed = new Map<number, number>();
+  const decode = core.installedImageDecoder!;
+  core.setImageDecoder((frame) => {
+    const at = Date.now();
+    const result = decode(frame);
+    if (result instanceof Promise) void result.then((r) => r.ok && handed.set(r.seq, at));
+    else if (result.ok) handed.set(result.seq, at);
+    return result;
+  });
   core.on('activity', (a) => {
     if (a.type === 'image-error') client.refused[a.code] = (client.refused[a.code] ?? 0) + 1;
     if (a.type === 'link') client.links.push(`${a.status}${a.code ? ` ${a.code}` : ''}`);
+  });
+  core.on('image-received', (header) => {
+    const at = handed.get(header.seq);
+    handed.delete(header.seq);
+    if (at !== undefined) client.split.push([at - Date.parse(header.at), Date.now() - at]);
   });
   core.on('image', (image) => client.latencies.push(Date.now() - Date.parse(image.gatewayAt)));
   core.on('image-received', () => client.images++);
@@ -111,7 +128,7 @@ const report = {
   rssEnd: process.memoryUsage().rss,
   rssByMinute,
   cpuSeconds: (cpu.user + cpu.system) / 1e6,
-  clients: clients.map((c) => ({ latencies: c.latencies, rtts: c.rtts, images: c.images, refused: c.refused, links: c.links })),
+  clients: clients.map((c) => ({ latencies: c.latencies, split: c.split, rtts: c.rtts, images: c.images, refused: c.refused, links: c.links })),
 };
 // Serialised before disconnecting: the report's link history ends with the run, not with this goodbye.
 const line = `${JSON.stringify(report)}\n`;

@@ -6,13 +6,20 @@
  * observer, heartbeat RTT p99, RSS at start and end and CPU of the gateway and the workstation
  * processes, and images lost (published by the gateway but not taken by a workstation).
  *
- *   npx tsx bench/load/run.ts [--minutes 10] [--observers 20] [--rate 20] [--observer-workers 1] [--others-nice 10]
+ *   npx tsx bench/load/run.ts [--minutes 10] [--observers 20] [--rate 20] [--observer-workers 1] [--others-nice idle|0-19]
  *
  * The gateway and storescu's driver run in this process; the onsite console, the operator and
  * the observers each in a child process (as they would be on their own machines). What stands
- * in for the other machines (observers, onsite console, the scanner's storescu) runs at nice
- * --others-nice: on site their CPU is not the gateway's or the operator's. `--others-nice 0`
- * has all of them compete for this machine's cores as equals.
+ * in for the other machines (observers, onsite console, the scanner's storescu) runs in Linux's
+ * idle scheduling class by default (SCHED_IDLE, sched(7)): on site their CPU is not the
+ * gateway's or the operator's, so here they take only what those two leave. At nice 10, twenty
+ * observers' decoding threads still held about half of a core from the operator's decoder
+ * whenever storescu's images arrived. `--others-nice N` runs them at nice N instead; 0 has all
+ * of them compete for this machine's cores as equals.
+ *
+ * The operator's preview latency is also split in two: from the gateway to the whole frame in
+ * the workstation (sending, the network, reading), and from there to the decoded image (waiting
+ * for the decoding worker, and decoding).
  *
  * RSS growth is given twice: from the start (a cold process: before any workstation connected,
  * any worker started, any cache filled) and from the end of the first minute, once the workers
@@ -46,13 +53,14 @@ const { values } = parseArgs({
     observers: { type: 'string', default: '20' },
     rate: { type: 'string', default: '20' },
     'observer-workers': { type: 'string', default: '1' },
-    'others-nice': { type: 'string', default: '10' },
+    'others-nice': { type: 'string', default: 'idle' },
   },
 });
 const SECONDS = Math.round(Number(values.minutes) * 60);
 const OBSERVERS = Number(values.observers);
 const RATE = Number(values.rate);
-const OTHERS_NICE = Number(values['others-nice']);
+/** The command prefix that runs a stand-in for another machine: idle class, or a nice level. */
+const OTHERS = values['others-nice'] === 'idle' ? ['chrt', '--idle', '0'] : ['nice', '-n', String(Number(values['others-nice']))];
 const work = mkdtempSync(join(tmpdir(), 'larmor-load-'));
 
 /** RATE distinct 512x512 16-bit MR files for storescu. */
@@ -96,7 +104,15 @@ interface ClientReport {
   rssEnd: number;
   rssByMinute: number[];
   cpuSeconds: number;
-  clients: { latencies: number[]; rtts: number[]; images: number; refused: Record<string, number>; links: string[] }[];
+  clients: {
+    latencies: number[];
+    /** Per image: gateway -> whole frame here, and whole frame -> decoded, ms. */
+    split: [number, number][];
+    rtts: number[];
+    images: number;
+    refused: Record<string, number>;
+    links: string[];
+  }[];
 }
 
 function startClients(
@@ -106,11 +122,12 @@ function startClients(
   workers = 1,
 ): { ready: Promise<void>; report: Promise<ClientReport>; tell(word: string): void } {
   // The operator is measured as the gateway is; the others stand in for machines of their own.
-  const nice = role === 'operator' ? 0 : OTHERS_NICE;
+  const [command, ...prefix] = role === 'operator' ? ['nice', '-n', '0'] : OTHERS;
   const child = spawn(
-    'nice',
+    command!,
     [
-      ...['-n', String(nice), process.execPath],
+      ...prefix,
+      process.execPath,
       ...['--import', 'tsx', join(import.meta.dirname, 'clients.ts'), '--url', url, '--role', role, '--count', String(count), '--workers', String(workers)],
       ...['--heartbeat-ms', String(Math.max(20, gateway.heartbeatIntervalMs / 2))],
     ],
@@ -164,7 +181,7 @@ published = 0;
 operator.tell('go');
 observers.tell('go');
 console.log(
-  `training class: 1 operator, 1 onsite, ${OBSERVERS} observers, storescu ${RATE}/s of 512x512 MR, ${SECONDS} s; others at nice ${OTHERS_NICE}; gateway ${gateway.url}; load average at start ${loadavg()
+  `training class: 1 operator, 1 onsite, ${OBSERVERS} observers, storescu ${RATE}/s of 512x512 MR, ${SECONDS} s; others ${values['others-nice'] === 'idle' ? 'in the idle class' : `at nice ${values['others-nice']}`}; gateway ${gateway.url}; load average at start ${loadavg()
     .map((n) => n.toFixed(1))
     .join(' ')}`,
 );
@@ -177,10 +194,9 @@ const rssSampler = setInterval(() => gatewayRssByMinute.push(process.memoryUsage
 // loop for tens of milliseconds each time, which no gateway at a site pays.
 let pushed = 0;
 const pushing = spawn(
-  'nice',
+  OTHERS[0]!,
   [
-    '-n',
-    String(OTHERS_NICE),
+    ...OTHERS.slice(1),
     'bash',
     '-c',
     'while :; do (storescu -aec LARMOR 127.0.0.1 "$0" "$@" >/dev/null 2>&1 && echo pushed) & sleep 1; done',
@@ -230,6 +246,13 @@ printTable(
   ['measure', 'value'],
   [
     ['preview latency operator p50 / p99 ms', `${percentile(operatorClient.latencies, 50)} / ${percentile(operatorClient.latencies, 99)}`],
+    [
+      'operator: to the workstation / decoding p50 / p99 ms',
+      [0, 1]
+        .map((part) => operatorClient.split.map((s) => s[part]!))
+        .map((ms) => `${percentile(ms, 50)} / ${percentile(ms, 99)}`)
+        .join(' ; '),
+    ],
     ['preview latency slowest observer p50 / p99 ms', `${percentile(slowest.latencies, 50)} / ${percentile(slowest.latencies, 99)}`],
     ['heartbeat RTT p99 ms (all 21 workstations)', percentile(rtts, 99)],
     [
