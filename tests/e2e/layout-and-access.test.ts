@@ -90,6 +90,33 @@ describe.skipIf(!chromiumAvailable())('workstation layout', () => {
     expect(await clipped(operator)).toEqual([]);
   });
 
+  it.each(SIZES)('keeps the call actions and the scan controls in view without scrolling at $width x $height', async (size) => {
+    await operator.setViewportSize(size);
+    await operator.waitForTimeout(200);
+    const hidden = await operator.evaluate(
+      (ids) => {
+        const found: string[] = [];
+        for (const id of ids) {
+          const el = document.querySelector(`[data-testid="${id}"]`);
+          if (!el) {
+            found.push(`${id}: missing`);
+            continue;
+          }
+          const r = el.getBoundingClientRect();
+          // Inside the window and inside what every scrolling ancestor shows now (its scroll position as it opens).
+          const boxes = [{ top: 0, bottom: document.documentElement.clientHeight, left: 0, right: document.documentElement.clientWidth }];
+          for (let p = el.parentElement; p; p = p.parentElement)
+            if (['auto', 'scroll'].includes(getComputedStyle(p).overflowY)) boxes.push(p.getBoundingClientRect());
+          if (boxes.some((b) => r.top < b.top - 1 || r.bottom > b.bottom + 1 || r.left < b.left - 1 || r.right > b.right + 1))
+            found.push(`${id} at ${Math.round(r.top)}-${Math.round(r.bottom)}`);
+        }
+        return found;
+      },
+      ['media-mute', 'media-camera', 'media-intercom', 'btn-start', 'btn-pause', 'btn-stop'],
+    );
+    expect(hidden).toEqual([]);
+  });
+
   it('truncates the exam line and keeps the full text on hover', async () => {
     const exam = operator.locator('.header-exam');
     expect(await exam.getAttribute('title')).toMatch(/MUSTERMANN-LONGFAMILYNAME\^MAXIMILIANA ALEXANDRA, PID-2026-0000012345/);

@@ -160,6 +160,48 @@ export function CallView({
             />
           ))}
         </div>
+        {/* Under the picture, at the top of its column: muting and talking to the patient never need scrolling. */}
+        {role === 'observer' ? null : (
+          <div className="media-actions" role="group" aria-label="Call">
+            <button
+              type="button"
+              className={call.audio ? 'small' : 'small danger'}
+              data-testid="media-mute"
+              aria-pressed={!call.audio}
+              disabled={!call.local}
+              onClick={() => call.setAudio(!call.audio)}
+            >
+              {call.audio ? 'Mute' : '✕ Muted: unmute'}
+            </button>
+            <button
+              type="button"
+              className="small"
+              data-testid="media-camera"
+              aria-pressed={!call.video}
+              disabled={!call.local}
+              onClick={() => call.setVideo(!call.video)}
+            >
+              {call.video ? 'Camera off' : '✕ Camera off: turn on'}
+            </button>
+            {role === 'operator' ? (
+              <button
+                type="button"
+                className={call.intercom ? 'small primary' : 'small'}
+                data-testid="media-intercom"
+                aria-pressed={call.intercom}
+                disabled={!call.local}
+                title="Hold to talk to the patient through the scanner-room intercom"
+                onPointerDown={() => call.setIntercom(true)}
+                onPointerUp={() => call.setIntercom(false)}
+                onPointerLeave={() => call.intercom && call.setIntercom(false)}
+                onKeyDown={(e) => (e.key === ' ' || e.key === 'Enter') && !e.repeat && call.setIntercom(true)}
+                onKeyUp={(e) => (e.key === ' ' || e.key === 'Enter') && call.setIntercom(false)}
+              >
+                {call.intercom ? '● Talking to patient' : 'Hold: talk to patient'}
+              </button>
+            ) : null}
+          </div>
+        )}
       </section>
       <section className="panel media-panel video-self" aria-label={selfTitle}>
         {role === 'observer' ? (
@@ -173,43 +215,6 @@ export function CallView({
               {!call.video ? <span className="media-off">Camera off</span> : null}
             </div>
             <div className="media-controls">
-              <button
-                type="button"
-                className={call.audio ? 'small' : 'small danger'}
-                data-testid="media-mute"
-                aria-pressed={!call.audio}
-                disabled={!call.local}
-                onClick={() => call.setAudio(!call.audio)}
-              >
-                {call.audio ? 'Mute' : '✕ Muted: unmute'}
-              </button>
-              <button
-                type="button"
-                className="small"
-                data-testid="media-camera"
-                aria-pressed={!call.video}
-                disabled={!call.local}
-                onClick={() => call.setVideo(!call.video)}
-              >
-                {call.video ? 'Camera off' : '✕ Camera off: turn on'}
-              </button>
-              {role === 'operator' ? (
-                <button
-                  type="button"
-                  className={call.intercom ? 'small primary' : 'small'}
-                  data-testid="media-intercom"
-                  aria-pressed={call.intercom}
-                  disabled={!call.local}
-                  title="Hold to talk to the patient through the scanner-room intercom"
-                  onPointerDown={() => call.setIntercom(true)}
-                  onPointerUp={() => call.setIntercom(false)}
-                  onPointerLeave={() => call.intercom && call.setIntercom(false)}
-                  onKeyDown={(e) => (e.key === ' ' || e.key === 'Enter') && !e.repeat && call.setIntercom(true)}
-                  onKeyUp={(e) => (e.key === ' ' || e.key === 'Enter') && call.setIntercom(false)}
-                >
-                  {call.intercom ? '● Talking to patient' : 'Hold: talk to patient'}
-                </button>
-              ) : null}
               <DeviceSelect label="Camera" devices={call.devices.cameras} onPick={(id) => call.chooseDevice('video', id)} />
               <DeviceSelect label="Microphone" devices={call.devices.microphones} onPick={(id) => call.chooseDevice('audio', id)} />
               <DeviceSelect label="Speaker" devices={call.devices.speakers} onPick={setSpeakerId} />
