@@ -1,8 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
-import { Patient } from '../../../protocol/scanner.js';
 import { useApp } from '../store/store.js';
 import { closeExamAvailability, isObserver, openExamAvailability } from '../logic/controls.js';
-import { dicomDateToIso, isoDateToDicom } from '../logic/format.js';
+import { dicomDateToIso } from '../logic/format.js';
+import { checkExamForm } from '../logic/exam-form.js';
 import { CommandOutcomeView } from './CommandOutcomeView.js';
 import { useControlContext } from './use-control-context.js';
 
@@ -96,26 +96,10 @@ function OpenExamForm() {
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const patient = Patient.safeParse({
-      name: name.trim(),
-      id: id.trim(),
-      birthDate: isoDateToDicom(birth),
-      sex: sex === '' ? null : sex,
-      weightKg: weight.trim() === '' ? null : Number(weight),
-    });
-    const problems: string[] = [];
-    if (birth.trim() !== '' && !isValidIsoDate(birth.trim())) problems.push('Birth date: write it as YYYY-MM-DD, e.g. 1980-04-03');
-    if (!patient.success) problems.push(...patient.error.issues.map((i) => `${PATIENT_FIELD_WORDS[String(i.path[0])] ?? 'Patient'}: ${i.message}`));
-    if (description.length > 64) problems.push('Description: at most 64 characters');
-    if (accession.length > 16) problems.push('Accession: at most 16 characters');
-    setErrors(problems);
-    if (!patient.success || problems.length > 0) return;
-    void send('exam', {
-      name: 'exam.open',
-      patient: patient.data,
-      description: description.trim(),
-      accessionNumber: accession.trim() === '' ? null : accession.trim(),
-    });
+    const checked = checkExamForm({ name, id, birth, sex, weight, description, accession });
+    setErrors(checked.ok ? [] : checked.problems);
+    if (!checked.ok) return;
+    void send('exam', { name: 'exam.open', patient: checked.patient, description: checked.description, accessionNumber: checked.accessionNumber });
   }
 
   return (
@@ -179,19 +163,4 @@ function OpenExamForm() {
       </div>
     </form>
   );
-}
-
-const PATIENT_FIELD_WORDS: Record<string, string> = {
-  name: 'Patient name',
-  id: 'Patient ID',
-  birthDate: 'Birth date',
-  sex: 'Sex',
-  weightKg: 'Weight',
-};
-
-/** A real calendar date written YYYY-MM-DD (not 1980-02-31). */
-function isValidIsoDate(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  const date = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 }
