@@ -5,13 +5,14 @@
  * JSON line with what it measured when its time is up: per-workstation preview latency,
  * heartbeat RTTs, images taken, RSS (at start, each minute, at end) and CPU of this process.
  *
- *   tsx bench/load/clients.ts --url ws://... --role operator|observer|onsite --count N [--heartbeat-ms N]
+ *   tsx bench/load/clients.ts --url ws://... --role operator|observer|onsite --count N [--workers N] [--heartbeat-ms N]
  * Commands on stdin: "go" (the operator starts acquiring), "hold" (no new series), "stop" (report and exit).
  */
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { WorkstationCore } from '../../main/core/workstation-core.js';
 import { attachImageIntake } from '../../main/images/image-intake.js';
+import { decodeWorkers } from '../../main/images/decode-pool.js';
 import { PATIENT, RawClient } from '../../tests/helpers/gateway.js';
 import { testLogin } from '../../tests/helpers/accounts.js';
 
@@ -20,7 +21,7 @@ const { values } = parseArgs({
     url: { type: 'string' },
     role: { type: 'string' },
     count: { type: 'string', default: '1' },
-    workers: { type: 'string', default: '1' },
+    workers: { type: 'string' },
     'heartbeat-ms': { type: 'string', default: '500' },
   },
 });
@@ -46,8 +47,9 @@ const rssByMinute: number[] = [];
 const clients: Client[] = [];
 for (let i = 0; i < count; i++) {
   const core = new WorkstationCore();
-  // As the Electron shell and `larmor start` run it: decoding on a worker (--workers 0: on the main thread).
-  const pool = attachImageIntake(core, { workers: Number(values.workers) });
+  // As the Electron shell and `larmor start` run it: decoding on workers, as many as the machine
+  // gets (main/images/decode-pool.ts); --workers N sets the number (0: on the main thread).
+  const pool = attachImageIntake(core, { workers: values.workers === undefined ? decodeWorkers() : Number(values.workers) });
   await pool?.ready;
   const client: Client = { core, latencies: [], split: [], rtts: [], lastSample: 0, images: 0, refused: {}, links: [] };
   // When each frame was whole here and handed to the decoder, by its number: the latency's split.

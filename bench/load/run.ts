@@ -120,7 +120,8 @@ function startClients(
   url: string,
   role: 'operator' | 'observer' | 'onsite',
   count: number,
-  workers = 1,
+  /** Decoding workers per workstation; the shells' own number (decode-pool.ts) when not given. */
+  workers?: number,
 ): { ready: Promise<void>; report: Promise<ClientReport>; tell(word: string): void } {
   // The operator is measured as the gateway is; the others stand in for machines of their own.
   const [command, ...prefix] = role === 'operator' ? ['nice', '-n', '0'] : OTHERS;
@@ -129,7 +130,8 @@ function startClients(
     [
       ...prefix,
       process.execPath,
-      ...['--import', 'tsx', join(import.meta.dirname, 'clients.ts'), '--url', url, '--role', role, '--count', String(count), '--workers', String(workers)],
+      ...['--import', 'tsx', join(import.meta.dirname, 'clients.ts'), '--url', url, '--role', role, '--count', String(count)],
+      ...(workers === undefined ? [] : ['--workers', String(workers)]),
       ...['--heartbeat-ms', String(Math.max(20, gateway.heartbeatIntervalMs / 2))],
     ],
     { stdio: ['pipe', 'pipe', 'inherit'] },

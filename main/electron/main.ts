@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type * as Electron from 'electron';
 import type { AppUpdater } from 'electron-updater';
 import { WorkstationCore } from '../core/workstation-core.js';
-import { createDecodePool, type DecodePool } from '../images/decode-pool.js';
+import { createDecodePool, decodeWorkers, type DecodePool } from '../images/decode-pool.js';
 import { siteListFromEnv } from '../desk/site-list-query.js';
 import { Journal, defaultJournalFile } from '../journal/journal.js';
 import { loadMachinePolicy } from '../policy/load-policy.js';
@@ -32,7 +32,7 @@ await startElectronShell(electron, {
     return new WorkstationCore({ journal: siteId ? journal.forSite(siteId) : journal, linkTls: policyLinkTls(policy) });
   },
   // Decoding off the event loop (heartbeats never wait for an image), the focused scanner's first.
-  sharedDecoder: { decode: (frame) => (decodePool ??= createDecodePool({ size: 1 })).decode(frame), concurrency: 1 },
+  sharedDecoder: { decode: (frame) => (decodePool ??= createDecodePool()).decode(frame), concurrency: decodeWorkers() },
   sites: siteListFromEnv(process.env.LARMOR_DESK_SITES),
   gatewayUrl: process.env.LARMOR_GATEWAY_URL,
   defaultUser: process.env.LARMOR_DEFAULT_USER,

@@ -71,10 +71,10 @@ export async function runStart(argv: string[]): Promise<number> {
 
   // One journal (records name their site) and one decode pool for every site's core.
   const journal = Journal.open(defaultJournalFile());
-  const pool = createDecodePool({ size: 1 }); // decoding off the event loop: heartbeats never wait for an image
+  const pool = createDecodePool(); // decoding off the event loop: heartbeats never wait for an image
   const desk = new Desk({
     makeCore: (siteId) => new WorkstationCore({ journal: journal.forSite(siteId), linkTls: policyLinkTls(policy) }), // command outbox + audit journal
-    sharedDecoder: { decode: (frame) => pool.decode(frame), concurrency: 1 },
+    sharedDecoder: { decode: (frame) => pool.decode(frame), concurrency: pool.size },
     maxConcurrentAcquisitions: policy.policy.maxConcurrentAcquisitions,
   });
   const shell = await startBrowserShell({

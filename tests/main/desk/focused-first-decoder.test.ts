@@ -3,7 +3,10 @@ import type { ImageDecodeResult } from '../../../main/core/workstation-core.js';
 import { FocusedFirstDecoder } from '../../../main/desk/focused-first-decoder.js';
 
 describe('one decode pool for the desk, the focused scanner first', () => {
-  it('decodes a focused frame before the other scanners’ frames already waiting', async () => {
+  it.each([
+    [1, [1, 9, 2, 3]],
+    [2, [1, 2, 9, 3]],
+  ])('decodes a focused frame before the other scanners’ frames already waiting (%i at once)', async (concurrency, expected) => {
     const order: number[] = [];
     const gates: (() => void)[] = [];
     const decode = (frame: Uint8Array) =>
@@ -11,7 +14,7 @@ describe('one decode pool for the desk, the focused scanner first', () => {
         order.push(frame[0]!);
         gates.push(() => resolve({ ok: false, seq: frame[0]!, code: 'x', message: 'x' }));
       });
-    const pool = new FocusedFirstDecoder(decode, 1);
+    const pool = new FocusedFirstDecoder(decode, concurrency);
     let focused = false;
     const other = pool.decoderFor(() => false);
     const mine = pool.decoderFor(() => focused);
@@ -20,13 +23,14 @@ describe('one decode pool for the desk, the focused scanner first', () => {
     results.push(mine(new Uint8Array([9])));
     await Promise.resolve();
     await Promise.resolve();
-    // Frame 1 was already with the pool; the focused 9 goes next, ahead of 2 and 3.
+    // The frames already with the pool (1, or 1 and 2) go first; the focused 9 next, ahead of the rest.
     while (order.length < 4) {
       await new Promise((r) => setTimeout(r, 0));
       gates.shift()?.();
     }
+    for (const open of gates.splice(0)) open(); // every frame has started: let the rest finish
     await Promise.all(results);
-    expect(order).toEqual([1, 9, 2, 3]);
+    expect(order).toEqual(expected);
   });
 
   it('passes a decoder failure to that frame alone', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode, encodeImageFrame, type ImageFrameHeader } from '../../../protocol/index.js';
-import { createDecodePool, type DecodePool } from '../../../main/images/decode-pool.js';
+import { createDecodePool, decodeWorkers, type DecodePool } from '../../../main/images/decode-pool.js';
 import { intakeImageFrame } from '../../../main/images/image-intake.js';
 import { sample } from '../../helpers/dicom-samples.js';
 
@@ -35,6 +35,15 @@ describe('image decode pool (worker threads)', () => {
     pool = createDecodePool({ size: 2 });
     const results = await Promise.all([1, 2, 3, 4].map((seq) => pool!.decode(encodeImageFrame(header(seq), sample('MR_small_RLE.dcm')))));
     expect(results.map((r) => r.seq)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('has two workers on a machine of three cores or more, else one, unless told', async () => {
+    expect([1, 2, 3, 4, 16].map((cores) => decodeWorkers(cores))).toEqual([1, 1, 2, 2, 2]);
+    pool = createDecodePool();
+    expect(pool.size).toBe(decodeWorkers());
+    await pool.close();
+    pool = createDecodePool({ size: 3 });
+    expect(pool.size).toBe(3);
   });
 
   it('applies the configured limits on the worker', async () => {
