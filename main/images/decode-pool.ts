@@ -15,7 +15,7 @@ import type { ImageDecodeResult } from '../core/workstation-core.js';
  * one. A series arrives at once when its sequence ends; two workers decoded a burst of 20
  * 512x512 frames 1.4-1.6x sooner even on two cores (bench/decode-burst, README "Images under
  * load"). On two cores the one left is kept for the renderer, the call's video and the main
- * process; more than two would take those cores on any machine.
+ * process. The cap at two is a choice, not a measurement: those need cores on any machine.
  */
 export function decodeWorkers(cores = availableParallelism()): number {
   return Math.max(1, Math.min(2, cores - 1));
