@@ -9,6 +9,7 @@ import { openOnsiteConsole, openWorkstationPage } from '../helpers/onsite-page.j
 let gateway: Gateway;
 let browser: Browser;
 let operator: Page;
+let observer: Page;
 let onsite: Page;
 const cleanups: (() => Promise<void>)[] = [];
 
@@ -23,7 +24,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   onsite = await openOnsiteConsole(browser, gateway, 'Olivia Onsite-Longname');
   operator = await openWorkstationPage(browser, gateway, 'operator', 'Rita Remote-Technologist', cleanups);
-  await openWorkstationPage(browser, gateway, 'observer', 'Tom Trainer from the Teaching Hospital', cleanups);
+  observer = await openWorkstationPage(browser, gateway, 'observer', 'Tom Trainer from the Teaching Hospital', cleanups);
   await onsite.locator('[data-testid="control-grant"][data-operator="Rita Remote-Technologist"]').click();
   await operator.getByTestId('exam-patient-name').fill('MUSTERMANN-LONGFAMILYNAME^MAXIMILIANA ALEXANDRA');
   await operator.getByTestId('exam-patient-id').fill('PID-2026-0000012345');
@@ -77,6 +78,24 @@ function clipped(page: Page) {
       if (r.right > width + 1 || r.bottom > height + 1 || r.left < -1)
         found.push(`${describe(el)} outside the window (${Math.round(r.left)},${Math.round(r.top)} to ${Math.round(r.right)},${Math.round(r.bottom)})`);
     }
+    // Nothing spills out of the bottom of a panel that does not scroll (it would lie over the next one).
+    for (const panel of document.querySelectorAll('.panel')) {
+      if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(panel).overflowY)) continue;
+      const bottom = panel.getBoundingClientRect().bottom;
+      // Unless the element scrolls inside a part of the panel that scrolls.
+      const scrollsInside = (el: Element) => {
+        for (let p = el.parentElement; p && p !== panel; p = p.parentElement)
+          if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(p).overflowY)) return true;
+        return false;
+      };
+      for (const el of panel.querySelectorAll('*')) {
+        const r = el.getBoundingClientRect();
+        if (r.height > 0 && r.bottom > bottom + 1 && !scrollsInside(el)) {
+          found.push(`${describe(el)} spills out of ${describe(panel)} by ${Math.round(r.bottom - bottom)} px`);
+          break;
+        }
+      }
+    }
     if (document.documentElement.scrollWidth > width + 1) found.push(`page scrolls sideways: ${document.documentElement.scrollWidth} > ${width}`);
     return found;
   });
@@ -88,6 +107,13 @@ describe.skipIf(!chromiumAvailable())('workstation layout', () => {
     await operator.waitForTimeout(200); // a frame or two for the layout to settle after the resize
     if (process.env.LARMOR_SHOT_DIR) await operator.screenshot({ path: `${process.env.LARMOR_SHOT_DIR}/layout-${size.width}x${size.height}.png` });
     expect(await clipped(operator)).toEqual([]);
+  });
+
+  it.each(SIZES)('has no clipped panel or control in the trainer’s (observer’s) window at $width x $height', async (size) => {
+    await observer.setViewportSize(size);
+    await observer.waitForTimeout(200);
+    if (process.env.LARMOR_SHOT_DIR) await observer.screenshot({ path: `${process.env.LARMOR_SHOT_DIR}/layout-observer-${size.width}x${size.height}.png` });
+    expect(await clipped(observer)).toEqual([]);
   });
 
   it.each(SIZES)('keeps the call actions and the scan controls in view without scrolling at $width x $height', async (size) => {

@@ -141,7 +141,13 @@ export function CallView({
           phone if it does not come back.
         </div>
       ) : null}
-      <section className="panel media-panel video-region" aria-label={remoteTitle} data-testid="video-panes" data-outgoing-tracks={outgoing} data-role={role}>
+      <section
+        className={`panel media-panel video-region remotes-${Math.max(1, remote.length)}`}
+        aria-label={remoteTitle}
+        data-testid="video-panes"
+        data-outgoing-tracks={outgoing}
+        data-role={role}
+      >
         <div className="panel-head">
           <h2 className="panel-title">{remoteTitle}</h2>
           {role === 'onsite' && operatorTalking ? (
