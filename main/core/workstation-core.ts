@@ -211,6 +211,14 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     this.collab.clear();
   }
 
+  /**
+   * Resolves once every image frame taken so far has been decoded and applied (emitted, or
+   * recorded as refused): what a headless client waits for before it closes its files.
+   */
+  imagesSettled(): Promise<void> {
+    return this.imageTail;
+  }
+
   /** Resolves with the final outcome; refused at once (LINK_DOWN, with why) while the link is down. */
   sendCommand(command: ScannerCommand): Promise<CommandView> {
     return this.relay.send(command);

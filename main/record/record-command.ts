@@ -5,6 +5,7 @@ import { WorkstationCore } from '../core/workstation-core.js';
 import { Journal } from '../journal/journal.js';
 import { EventRecorder } from './recorder.js';
 import { attachImageIntake } from '../images/image-intake.js';
+import { decodeWorkers } from '../images/decode-pool.js';
 import { isOutage } from './link-failure.js';
 
 const USAGE =
@@ -76,7 +77,8 @@ export async function runRecord(argv: string[]): Promise<number> {
   }
   const core = new WorkstationCore({ journal });
   const recorder = new EventRecorder(core, values.out);
-  attachImageIntake(core);
+  // Decoding on workers, as in the shells: a large image never holds the heartbeat (decode-pool.ts).
+  const decoders = attachImageIntake(core, { workers: decodeWorkers() });
   core.on('image-received', (header, part10) => recorder.saveImage(header, part10));
   const request = {
     url: values.gateway,
@@ -120,6 +122,9 @@ export async function runRecord(argv: string[]): Promise<number> {
   stopping = true;
   if (retry) clearTimeout(retry);
   core.disconnect();
+  // Frames already taken are still being decoded: each is written before the files close.
+  await core.imagesSettled();
+  await decoders?.close();
   recorder.close();
   journal?.close();
   if (failure) {

@@ -50,6 +50,33 @@ describe('the core sequences images decoded elsewhere', () => {
       .toEqual(['after image 1', 'after image 2', 'after image 3']);
   });
 
+  it('settles once every frame taken has been decoded and applied, after the link is closed too', async () => {
+    gateway = await startTestGateway();
+    core = new WorkstationCore();
+    const release: (() => void)[] = [];
+    core.setImageDecoder(
+      (frame) =>
+        new Promise<ImageDecodeResult>((resolve) => {
+          const { header: h, part10 } = decodeImageFrame(frame);
+          release.push(() => resolve({ ok: true, seq: h.seq, header: h, part10, images: [] }));
+        }),
+    );
+    const taken: string[] = [];
+    core.on('image-received', (h) => taken.push(h.sopInstanceUid));
+    await core.connect({ url: gateway.url, role: 'operator', ...testLogin('Trainer') });
+    for (let n = 1; n <= 3; n++) gateway.publishImage(header(n), new Uint8Array(16));
+    await expect.poll(() => release.length).toBe(3);
+    // As `larmor record` stops: the link goes, the three frames are still with the decoder.
+    core.disconnect();
+    let settled = false;
+    const settling = core.imagesSettled().then(() => (settled = true));
+    await new Promise((r) => setImmediate(r));
+    expect(settled).toBe(false);
+    for (const answer of release) answer();
+    await settling;
+    expect(taken).toEqual(['2.25.1', '2.25.2', '2.25.3']);
+  });
+
   it('records a decoder refusal with its code and message as a structured log entry', async () => {
     gateway = await startTestGateway();
     core = new WorkstationCore();
