@@ -11,11 +11,12 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { encodeImageFrame } from '../../protocol/index.js';
-import { Tag, TransferSyntax, readPart10, writePart10 } from '../../native-bridge/dicom/index.js';
+import { Tag, readPart10 } from '../../native-bridge/dicom/index.js';
 import { DEFAULT_IMAGE_LIMITS, imageCodecs } from '../../native-bridge/index.js';
 import { workstationCopy } from '../../gateway/images/workstation-copy.js';
 import { createDecodePool, type DecodePool } from '../../main/images/decode-pool.js';
 import { makePhantomFrames } from '../rle/mr-phantom.js';
+import { mrPart10 } from '../lib/mr-part10.js';
 import { percentile, printTable } from '../lib/stats.js';
 
 const { values } = parseArgs({ options: { images: { type: 'string', default: '20' }, bursts: { type: 'string', default: '40' } } });
@@ -27,23 +28,10 @@ const SIZES = [1, 2];
 function burstFrames(): Uint8Array[] {
   const pixels = makePhantomFrames({ rows: 512, columns: 512, frames: IMAGES });
   return Array.from({ length: IMAGES }, (_, i) => {
-    const part10 = writePart10({
-      transferSyntaxUid: TransferSyntax.ExplicitVRLittleEndian,
-      elements: [
-        { tag: Tag.SOPClassUID, vr: 'UI', value: '1.2.840.10008.5.1.4.1.1.4' },
-        { tag: Tag.SOPInstanceUID, vr: 'UI', value: `2.25.4242${i + 1}` },
-        { tag: 0x0020000e, vr: 'UI', value: '2.25.4243' },
-        { tag: Tag.SamplesPerPixel, vr: 'US', value: 1 },
-        { tag: Tag.PhotometricInterpretation, vr: 'CS', value: 'MONOCHROME2' },
-        { tag: Tag.Rows, vr: 'US', value: 512 },
-        { tag: Tag.Columns, vr: 'US', value: 512 },
-        { tag: Tag.BitsAllocated, vr: 'US', value: 16 },
-        { tag: Tag.BitsStored, vr: 'US', value: 12 },
-        { tag: Tag.HighBit, vr: 'US', value: 11 },
-        { tag: Tag.PixelRepresentation, vr: 'US', value: 0 },
-        { tag: Tag.PixelData, vr: 'OW', value: pixels.subarray(i * 512 * 512 * 2, (i + 1) * 512 * 512 * 2) },
-      ],
-    });
+    const part10 = mrPart10(512, 512, pixels.subarray(i * 512 * 512 * 2, (i + 1) * 512 * 512 * 2), [
+      { tag: Tag.SOPInstanceUID, vr: 'UI', value: `2.25.4242${i + 1}` },
+      { tag: 0x0020000e, vr: 'UI', value: '2.25.4243' },
+    ]);
     const copy = workstationCopy(readPart10(part10), part10, imageCodecs, DEFAULT_IMAGE_LIMITS);
     const header = { seq: i + 1, at: new Date().toISOString(), source: 'c-store' as const, sopInstanceUid: `2.25.4242${i + 1}`, seriesUid: '2.25.4243' };
     return encodeImageFrame({ ...header, transferSyntaxUid: copy.transferSyntaxUid, imagesInSeries: IMAGES }, copy.bytes);

@@ -17,8 +17,9 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Tag, TransferSyntax, writePart10 } from '../../native-bridge/dicom/index.js';
+import { Tag } from '../../native-bridge/dicom/index.js';
 import { makePhantomFrames } from '../rle/mr-phantom.js';
+import { mrPart10 } from '../lib/mr-part10.js';
 import { printTable } from '../lib/stats.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -43,28 +44,15 @@ function ensureImages(): string {
   const frameBytes = ROWS * COLUMNS * 2;
   for (let i = 0; i < IMAGES; i++) {
     const pixels = frames.subarray((i % DISTINCT_PIXELS) * frameBytes, ((i % DISTINCT_PIXELS) + 1) * frameBytes);
-    const part10 = writePart10({
-      transferSyntaxUid: TransferSyntax.ExplicitVRLittleEndian,
-      elements: [
-        { tag: Tag.SOPClassUID, vr: 'UI', value: '1.2.840.10008.5.1.4.1.1.4' }, // MR Image Storage
-        { tag: Tag.SOPInstanceUID, vr: 'UI', value: `2.25.2026120204${String(i).padStart(5, '0')}` },
-        { tag: 0x00080060, vr: 'CS', value: 'MR' },
-        { tag: 0x00100010, vr: 'PN', value: 'BENCH^INGEST' },
-        { tag: 0x00100020, vr: 'LO', value: 'BENCH-1' },
-        { tag: 0x0020000d, vr: 'UI', value: '2.25.20261202041' },
-        { tag: 0x0020000e, vr: 'UI', value: '2.25.20261202042' },
-        { tag: 0x00200013, vr: 'IS', value: i + 1 },
-        { tag: Tag.SamplesPerPixel, vr: 'US', value: 1 },
-        { tag: Tag.PhotometricInterpretation, vr: 'CS', value: 'MONOCHROME2' },
-        { tag: Tag.Rows, vr: 'US', value: ROWS },
-        { tag: Tag.Columns, vr: 'US', value: COLUMNS },
-        { tag: Tag.BitsAllocated, vr: 'US', value: 16 },
-        { tag: Tag.BitsStored, vr: 'US', value: 12 },
-        { tag: Tag.HighBit, vr: 'US', value: 11 },
-        { tag: Tag.PixelRepresentation, vr: 'US', value: 0 },
-        { tag: Tag.PixelData, vr: 'OW', value: pixels },
-      ],
-    });
+    const part10 = mrPart10(ROWS, COLUMNS, pixels, [
+      { tag: Tag.SOPInstanceUID, vr: 'UI', value: `2.25.2026120204${String(i).padStart(5, '0')}` },
+      { tag: 0x00080060, vr: 'CS', value: 'MR' },
+      { tag: 0x00100010, vr: 'PN', value: 'BENCH^INGEST' },
+      { tag: 0x00100020, vr: 'LO', value: 'BENCH-1' },
+      { tag: 0x0020000d, vr: 'UI', value: '2.25.20261202041' },
+      { tag: 0x0020000e, vr: 'UI', value: '2.25.20261202042' },
+      { tag: 0x00200013, vr: 'IS', value: i + 1 },
+    ]);
     writeFileSync(join(dir, `mr-${String(i).padStart(5, '0')}.dcm`), part10);
   }
   return dir;

@@ -35,9 +35,10 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { Gateway } from '../../gateway/server/gateway.js';
-import { Tag, TransferSyntax, writePart10 } from '../../native-bridge/dicom/index.js';
+import { Tag } from '../../native-bridge/dicom/index.js';
 import { TEST_SCRYPT, ensureTestAccount, registerTestGateway } from '../../tests/helpers/accounts.js';
 import { makePhantomFrames } from '../rle/mr-phantom.js';
+import { mrPart10 } from '../lib/mr-part10.js';
 import { percentile, printTable } from '../lib/stats.js';
 import { gatewayProcessEnv } from '../../main/start/gateway-process-env.js';
 
@@ -74,25 +75,12 @@ function mrFiles(): string[] {
     const path = join(dir, `mr${i}.dcm`);
     writeFileSync(
       path,
-      writePart10({
-        transferSyntaxUid: TransferSyntax.ExplicitVRLittleEndian,
-        elements: [
-          { tag: Tag.SOPClassUID, vr: 'UI', value: '1.2.840.10008.5.1.4.1.1.4' },
-          { tag: Tag.SOPInstanceUID, vr: 'UI', value: `2.25.77${i + 1}` },
-          { tag: 0x0020000d, vr: 'UI', value: '2.25.770' },
-          { tag: 0x0020000e, vr: 'UI', value: '2.25.771' },
-          { tag: 0x00200013, vr: 'IS', value: String(i + 1) },
-          { tag: Tag.SamplesPerPixel, vr: 'US', value: 1 },
-          { tag: Tag.PhotometricInterpretation, vr: 'CS', value: 'MONOCHROME2' },
-          { tag: Tag.Rows, vr: 'US', value: 512 },
-          { tag: Tag.Columns, vr: 'US', value: 512 },
-          { tag: Tag.BitsAllocated, vr: 'US', value: 16 },
-          { tag: Tag.BitsStored, vr: 'US', value: 12 },
-          { tag: Tag.HighBit, vr: 'US', value: 11 },
-          { tag: Tag.PixelRepresentation, vr: 'US', value: 0 },
-          { tag: Tag.PixelData, vr: 'OW', value: frames.subarray(i * 512 * 512 * 2, (i + 1) * 512 * 512 * 2) },
-        ],
-      }),
+      mrPart10(512, 512, frames.subarray(i * 512 * 512 * 2, (i + 1) * 512 * 512 * 2), [
+        { tag: Tag.SOPInstanceUID, vr: 'UI', value: `2.25.77${i + 1}` },
+        { tag: 0x0020000d, vr: 'UI', value: '2.25.770' },
+        { tag: 0x0020000e, vr: 'UI', value: '2.25.771' },
+        { tag: 0x00200013, vr: 'IS', value: String(i + 1) },
+      ]),
     );
     files.push(path);
   }
