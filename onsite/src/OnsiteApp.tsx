@@ -430,7 +430,9 @@ function ControlPanel({ snapshot, me, checkedIn, act }: { snapshot: ScannerSnaps
         {operators.map((op) => (
           <li key={op.sessionId}>
             <span className="role-badge role-operator">Operator</span>
-            <span className="person-name">{op.name}</span>
+            <span className="person-name" title={op.name}>
+              {op.name}
+            </span>
             {holder?.holderSessionId === op.sessionId ? (
               <button
                 type="button"
@@ -458,7 +460,9 @@ function ControlPanel({ snapshot, me, checkedIn, act }: { snapshot: ScannerSnaps
         {others.map((p) => (
           <li key={p.sessionId}>
             <span className={`role-badge role-${p.role}`}>{p.role === 'observer' ? 'Observer' : 'Onsite'}</span>
-            <span className="person-name">{p.name}</span>
+            <span className="person-name" title={p.name}>
+              {p.name}
+            </span>
           </li>
         ))}
       </ul>

@@ -116,6 +116,27 @@ describe.skipIf(!chromiumAvailable())('workstation layout', () => {
     expect(await clipped(observer)).toEqual([]);
   });
 
+  it.each(SIZES)('shows every name in the people lists in full at $width x $height', async (size) => {
+    const cut: string[] = [];
+    for (const [who, page] of [
+      ['onsite console', onsite],
+      ['operator', operator],
+      ['observer', observer],
+    ] as const) {
+      await page.setViewportSize(size);
+      await page.waitForTimeout(200);
+      if (process.env.LARMOR_SHOT_DIR && who === 'onsite console')
+        await page.screenshot({ path: `${process.env.LARMOR_SHOT_DIR}/layout-onsite-${size.width}x${size.height}.png` });
+      const names = await page.evaluate(() =>
+        [...document.querySelectorAll('.people-list .person-name')]
+          .filter((el) => el.scrollWidth > el.clientWidth + 1)
+          .map((el) => `${el.textContent ?? ''} (${el.clientWidth} of ${el.scrollWidth} px)`),
+      );
+      cut.push(...names.map((name) => `${who}: ${name}`));
+    }
+    expect(cut).toEqual([]);
+  });
+
   it.each(SIZES)('keeps the call actions and the scan controls in view without scrolling at $width x $height', async (size) => {
     await operator.setViewportSize(size);
     await operator.waitForTimeout(200);
