@@ -147,13 +147,17 @@ function Console({ link, view, level }: { link: OnsiteLink; view: OnsiteLinkView
   const call = useCall(port, view.status === 'connected' ? view.sessionId : null, true);
   const [intercomSink, setIntercomSink] = useState<string | null>(null);
   const lastAlarm = [...view.notices].reverse().find((n) => n.level === 'alarm');
+  const siteLine = snapshot ? `${snapshot.site.name} · ${snapshot.site.scanner}` : '';
+  const examLine = snapshot?.exam ? `${snapshot.exam.patient.name} · ${snapshot.exam.patient.id} · ${snapshot.exam.description}` : 'no exam open';
   return (
     <div className="session onsite-console">
       <header className="session-header">
         <strong className="brand">Larmor onsite</strong>
-        <span>{snapshot ? `${snapshot.site.name} · ${snapshot.site.scanner}` : ''}</span>
-        <span data-testid="onsite-exam">
-          {snapshot?.exam ? `${snapshot.exam.patient.name} · ${snapshot.exam.patient.id} · ${snapshot.exam.description}` : 'no exam open'}
+        <span className="header-site" title={siteLine}>
+          {siteLine}
+        </span>
+        <span className="header-exam" data-testid="onsite-exam" title={examLine}>
+          {examLine}
         </span>
         <span className={`status-tag tone-${view.status === 'connected' ? 'ok' : 'bad'}`} data-testid="onsite-link-status">
           <span aria-hidden="true">{view.status === 'connected' ? '●' : '✕'}</span> {view.status}

@@ -137,6 +137,18 @@ describe.skipIf(!chromiumAvailable())('workstation layout', () => {
     expect(cut).toEqual([]);
   });
 
+  it.each(SIZES)('has no clipped panel or control in the onsite console at $width x $height, the emergency stop armed or not', async (size) => {
+    await onsite.setViewportSize(size);
+    await onsite.waitForTimeout(200);
+    expect(await clipped(onsite)).toEqual([]);
+    // Armed, it asks for a reason and a confirmation in the same place; cancelled here, nothing is stopped.
+    await onsite.getByTestId('estop').click();
+    await onsite.getByTestId('estop-confirm').waitFor();
+    expect(await clipped(onsite)).toEqual([]);
+    await onsite.getByRole('alertdialog', { name: 'Confirm emergency stop' }).getByRole('button', { name: 'Cancel' }).click();
+    await onsite.getByTestId('estop').waitFor();
+  });
+
   it.each(SIZES)('keeps the call actions and the scan controls in view without scrolling at $width x $height', async (size) => {
     await operator.setViewportSize(size);
     await operator.waitForTimeout(200);
