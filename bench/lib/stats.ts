@@ -19,3 +19,22 @@ function formatNumber(n: number): string {
   if (!Number.isFinite(n)) return String(n);
   return Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2);
 }
+
+/**
+ * Slope of the least-squares line through samples taken every `everyMs`, per minute. A memory
+ * figure that only swings (a collector's sawtooth) has a slope near 0 however large the swing;
+ * one that leaks has the slope of the leak. NaN with fewer than two samples.
+ */
+export function slopePerMinute(samples: readonly number[], everyMs: number): number {
+  const n = samples.length;
+  if (n < 2) return Number.NaN;
+  const meanX = (n - 1) / 2;
+  const meanY = samples.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const [i, y] of samples.entries()) {
+    num += (i - meanX) * (y - meanY);
+    den += (i - meanX) ** 2;
+  }
+  return (num / den) * (60_000 / everyMs);
+}

@@ -15,6 +15,7 @@ import { attachImageIntake } from '../../main/images/image-intake.js';
 import { decodeWorkers } from '../../main/images/decode-pool.js';
 import { PATIENT, RawClient } from '../../tests/helpers/gateway.js';
 import { testLogin } from '../../tests/helpers/accounts.js';
+import { RSS_SAMPLE_MS } from './rss-samples.js';
 
 const { values } = parseArgs({
   options: {
@@ -42,8 +43,8 @@ interface Client {
 
 const rssStart = process.memoryUsage().rss;
 const cpuStart = process.cpuUsage();
-// RSS once a minute from "go": whether the process levels off once its workers and caches are warm.
-const rssByMinute: number[] = [];
+// RSS every RSS_SAMPLE_MS from "go": whether the process levels off once its workers and caches are warm.
+const rssSamples: number[] = [];
 const clients: Client[] = [];
 for (let i = 0; i < count; i++) {
   const core = new WorkstationCore();
@@ -102,7 +103,7 @@ void Promise.race([stopped, next('hold')]).then(() => (stopping = true));
 process.stdout.write('ready\n');
 // The onsite console is never told "go": it only waits to be stopped.
 await Promise.race([next('go'), stopped]);
-const rssSampler = setInterval(() => rssByMinute.push(process.memoryUsage().rss), 60_000);
+const rssSampler = setInterval(() => rssSamples.push(process.memoryUsage().rss), RSS_SAMPLE_MS);
 if (role === 'operator') {
   // Keep the scanner acquiring: open an exam, then queue and start one protocol after another.
   const core = clients[0]!.core;
@@ -128,7 +129,7 @@ const report = {
   role,
   rssStart,
   rssEnd: process.memoryUsage().rss,
-  rssByMinute,
+  rssSamples,
   cpuSeconds: (cpu.user + cpu.system) / 1e6,
   clients: clients.map((c) => ({ latencies: c.latencies, split: c.split, rtts: c.rtts, images: c.images, refused: c.refused, links: c.links })),
 };

@@ -24,8 +24,11 @@
  *
  * RSS growth is given twice: from the start (a cold process: before any workstation connected,
  * any worker started, any cache filled) and from the end of the first minute, once the workers
- * are up and the resume buffer's and exam image store's byte budgets have begun to fill: what a
- * leak would show as.
+ * are up and the resume buffer's and exam image store's byte budgets have begun to fill. Two
+ * figures can land on either end of a garbage collector's swing, so each process also gets a
+ * trend: the least-squares slope of its RSS, sampled every 10 s from the end of minute 1
+ * (rss-samples.ts), and the rise that slope makes over the rest of the run. That is what a leak
+ * would show as.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -39,7 +42,8 @@ import { Tag } from '../../native-bridge/dicom/index.js';
 import { TEST_SCRYPT, ensureTestAccount, registerTestGateway } from '../../tests/helpers/accounts.js';
 import { makePhantomFrames } from '../rle/mr-phantom.js';
 import { mrPart10 } from '../lib/mr-part10.js';
-import { percentile, printTable } from '../lib/stats.js';
+import { percentile, printTable, slopePerMinute } from '../lib/stats.js';
+import { RSS_SAMPLE_MS, SAMPLES_PER_MINUTE } from './rss-samples.js';
 import { gatewayProcessEnv } from '../../main/start/gateway-process-env.js';
 
 // The gateway runs in this process: run it as the launchers run a gateway, glibc's malloc held
@@ -91,7 +95,8 @@ interface ClientReport {
   role: string;
   rssStart: number;
   rssEnd: number;
-  rssByMinute: number[];
+  /** Every RSS_SAMPLE_MS from "go". */
+  rssSamples: number[];
   cpuSeconds: number;
   clients: {
     latencies: number[];
@@ -177,9 +182,9 @@ console.log(
     .join(' ')}`,
 );
 
-// Gateway RSS once a minute: whether it levels off once the event buffer's byte budget is full.
-const gatewayRssByMinute: number[] = [];
-const rssSampler = setInterval(() => gatewayRssByMinute.push(process.memoryUsage().rss), 60_000);
+// Gateway RSS through the run: whether it levels off once the event buffer's byte budget is full.
+const gatewayRssSamples: number[] = [];
+const rssSampler = setInterval(() => gatewayRssSamples.push(process.memoryUsage().rss), RSS_SAMPLE_MS);
 // storescu: one association per second carrying RATE images, started by a shell loop of its own,
 // as by a scanner: forking this process (the gateway's, some 250 MB) every second held its event
 // loop for tens of milliseconds each time, which no gateway at a site pays.
@@ -220,9 +225,18 @@ const gatewayAfterGc = gc ? process.memoryUsage() : null;
 
 const mb = (n: number) => (n / 1024 / 1024).toFixed(0);
 const growth = (from: number | undefined, to: number) => (from === undefined ? '-' : `${to >= from ? '+' : ''}${((to / from - 1) * 100).toFixed(0)}%`);
+/** The samples at the end of each minute. */
+const byMinute = (samples: number[]) => samples.filter((_, i) => (i + 1) % SAMPLES_PER_MINUTE === 0);
 /** Start -> end, growth from the start and from the end of minute 1 (see the top of this file). */
-const rssRow = (start: number, byMinute: number[], end: number) =>
-  `${mb(start)} -> ${mb(end)} (${growth(start, end)}; from minute 1 ${mb(byMinute[0] ?? NaN)}: ${growth(byMinute[0], end)})`;
+const rssRow = (start: number, samples: number[], end: number) =>
+  `${mb(start)} -> ${mb(end)} (${growth(start, end)}; from minute 1 ${mb(byMinute(samples)[0] ?? NaN)}: ${growth(byMinute(samples)[0], end)})`;
+/** Slope from the end of minute 1 in MB a minute, and the rise it makes over the rest of the run against the level at minute 1. */
+const trend = (samples: number[]) => {
+  const after = samples.slice(SAMPLES_PER_MINUTE - 1);
+  const slope = slopePerMinute(after, RSS_SAMPLE_MS);
+  const rise = (slope * (after.length - 1) * RSS_SAMPLE_MS) / 60_000;
+  return `${(slope / 1024 / 1024).toFixed(1)} (${rise >= 0 ? '+' : ''}${((rise / after[0]!) * 100).toFixed(0)}%)`;
+};
 const operatorClient = op.clients[0]!;
 const observerP99 = obs.clients.map((c) => ({ c, p99: percentile(c.latencies, 99) }));
 const slowest = observerP99.reduce((a, b) => (b.p99 > a.p99 ? b : a), { c: { latencies: [] as number[] }, p99: -Infinity }).c;
@@ -250,8 +264,8 @@ printTable(
       'gateway event loop delay p50 / p99 / max ms',
       [50, 99].map((p) => (loopDelay.percentile(p) / 1e6).toFixed(0)).join(' / ') + ` / ${(loopDelay.max / 1e6).toFixed(0)}`,
     ],
-    ['gateway RSS start -> end MB', rssRow(gatewayRssStart, gatewayRssByMinute, gatewayRssEnd)],
-    ['gateway RSS each minute MB', gatewayRssByMinute.map(mb).join(' ')],
+    ['gateway RSS start -> end MB', rssRow(gatewayRssStart, gatewayRssSamples, gatewayRssEnd)],
+    ['gateway RSS each minute MB', byMinute(gatewayRssSamples).map(mb).join(' ')],
     [
       'gateway at end: event buffer held (image frames) / heap used / array buffers MB',
       `${mb(gatewayEnd.heldBytes)} (${mb(gatewayEnd.imageFrameBytes)}) / ${mb(gatewayEnd.heapUsed)} / ${mb(gatewayEnd.arrayBuffers)}`,
@@ -261,10 +275,14 @@ printTable(
       `${mb(spoolBytes)} (${spoolFiles.length}; ${mb(gateway.examImages.store.heldBytes)} of ${mb(gateway.examImages.store.maxBytes)})`,
     ],
     ...(gatewayAfterGc ? [['gateway after a full GC: RSS / array buffers MB', `${mb(gatewayAfterGc.rss)} / ${mb(gatewayAfterGc.arrayBuffers)}`]] : []),
-    ['operator process RSS start -> end MB', rssRow(op.rssStart, op.rssByMinute, op.rssEnd)],
-    ['operator process RSS each minute MB', op.rssByMinute.map(mb).join(' ')],
-    [`observers process (${OBSERVERS}) RSS start -> end MB`, rssRow(obs.rssStart, obs.rssByMinute, obs.rssEnd)],
-    [`observers process RSS each minute MB`, obs.rssByMinute.map(mb).join(' ')],
+    ['operator process RSS start -> end MB', rssRow(op.rssStart, op.rssSamples, op.rssEnd)],
+    ['operator process RSS each minute MB', byMinute(op.rssSamples).map(mb).join(' ')],
+    [`observers process (${OBSERVERS}) RSS start -> end MB`, rssRow(obs.rssStart, obs.rssSamples, obs.rssEnd)],
+    [`observers process RSS each minute MB`, byMinute(obs.rssSamples).map(mb).join(' ')],
+    [
+      'RSS trend from minute 1, MB a minute (rise over the run): gateway / operator / observers',
+      [gatewayRssSamples, op.rssSamples, obs.rssSamples].map(trend).join(' / '),
+    ],
     [
       'CPU s (gateway / operator / observers)',
       `${((gatewayCpu.user + gatewayCpu.system) / 1e6).toFixed(1)} / ${op.cpuSeconds.toFixed(1)} / ${obs.cpuSeconds.toFixed(1)}`,
