@@ -16,6 +16,8 @@ import { CallView } from '../../base/browser/call/CallView.js';
 import { listDevices } from '../../base/browser/call/local-media.js';
 import type { SignalingPort } from '../../base/browser/call/signaling-port.js';
 import { useCall } from '../../base/browser/call/use-call.js';
+import { presentScannerState, presentSequenceStatus } from '../../base/browser/status-words.js';
+import { formatPersonName } from '../../base/common/person-name.js';
 import { OnsiteLink, gatewayUrlOfPage, signInOnsite, type OnsiteLinkView } from './onsite-link.js';
 import { HospitalSignInButton, takeSsoReturn } from './hospital-sign-in.js';
 import { OnsiteViewer } from './OnsiteViewer.js';
@@ -148,7 +150,8 @@ function Console({ link, view, level }: { link: OnsiteLink; view: OnsiteLinkView
   const [intercomSink, setIntercomSink] = useState<string | null>(null);
   const lastAlarm = [...view.notices].reverse().find((n) => n.level === 'alarm');
   const siteLine = snapshot ? `${snapshot.site.name} · ${snapshot.site.scanner}` : '';
-  const examLine = snapshot?.exam ? `${snapshot.exam.patient.name} · ${snapshot.exam.patient.id} · ${snapshot.exam.description}` : 'no exam open';
+  const exam = snapshot?.exam ?? null;
+  const examLine = exam ? [formatPersonName(exam.patient.name), exam.patient.id, exam.description].filter(Boolean).join(' · ') : 'no exam open';
   return (
     <div className="session onsite-console">
       <header className="session-header">
@@ -362,6 +365,7 @@ function Checklist({ snapshot, checkedIn, act }: { snapshot: ScannerSnapshot | n
 
 function ScannerPanel({ snapshot }: { snapshot: ScannerSnapshot | null }) {
   const active = snapshot?.queue.find((s) => s.id === snapshot.activeSequenceId) ?? null;
+  const state = snapshot ? presentScannerState(snapshot.state) : null;
   const emergency = snapshot?.onsite?.lastEmergency ?? null;
   const loss = snapshot?.onsite?.operatorLoss ?? null;
   return (
@@ -370,7 +374,10 @@ function ScannerPanel({ snapshot }: { snapshot: ScannerSnapshot | null }) {
         Scanner
       </h2>
       <p>
-        State: <strong data-testid="onsite-scanner-state">{snapshot?.state ?? '—'}</strong>
+        State:{' '}
+        <strong data-testid="onsite-scanner-state" data-state={snapshot?.state}>
+          {state ? `${state.icon} ${state.word}` : '—'}
+        </strong>
         {active ? ` · ${active.name} ${Math.round(active.progress * 100)} % · ${Math.ceil(active.remainingS)} s left` : ''}
       </p>
       {active ? <progress className="onsite-progress" max={1} value={active.progress} aria-label="Acquisition progress" /> : null}
@@ -389,7 +396,7 @@ function ScannerPanel({ snapshot }: { snapshot: ScannerSnapshot | null }) {
           <li key={s.id} data-testid="onsite-queue-item" data-status={s.status}>
             {s.name}{' '}
             <span className="muted">
-              {s.status}
+              {presentSequenceStatus(s.status).icon} {presentSequenceStatus(s.status).word}
               {s.endReason ? ` (${s.endReason})` : ''}
             </span>
           </li>

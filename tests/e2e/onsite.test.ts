@@ -69,7 +69,8 @@ describe.skipIf(!chromiumAvailable())('onsite console and workstation through a 
     await expect.poll(() => onsite.getByTestId('presence-status').textContent()).toMatch(/Onsite Tech checked in/);
     await operator.getByTestId('btn-start').click();
     await expect.poll(() => operator.getByTestId('queue-item').first().getAttribute('data-status')).toBe('acquiring');
-    await expect.poll(() => onsite.getByTestId('onsite-scanner-state').textContent()).toBe('acquiring');
+    await expect.poll(() => onsite.getByTestId('onsite-scanner-state').getAttribute('data-state')).toBe('acquiring');
+    expect(await onsite.getByTestId('onsite-scanner-state').textContent()).toBe('▶ Acquiring');
   });
 
   it('stops the acquisition and revokes control on an emergency stop from the onsite console, and the operator sees why', async () => {

@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useApp } from '../store/store.js';
 import { closeExamAvailability, isObserver, openExamAvailability } from '../logic/controls.js';
 import { dicomDateToIso } from '../logic/format.js';
+import { formatPersonName } from '../../../base/common/person-name.js';
 import { checkExamForm } from '../logic/exam-form.js';
 import { CommandOutcomeView } from './CommandOutcomeView.js';
 import { useControlContext } from './use-control-context.js';
@@ -40,7 +41,7 @@ export function ExamPanel() {
           )}
         </div>
         <p className="exam-line">
-          <strong data-testid="exam-patient">{p.name}</strong>
+          <strong data-testid="exam-patient">{formatPersonName(p.name)}</strong>
           <span className="sep">·</span>
           <span className="mono">{p.id}</span>
           <span className="sep">·</span>

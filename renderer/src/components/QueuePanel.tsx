@@ -3,7 +3,7 @@ import type { QueuedSequence } from '../../../protocol/scanner.js';
 import { useApp } from '../store/store.js';
 import { isObserver, moveTarget, queueAddAvailability, queueItemAvailability, queueRemainingS } from '../logic/controls.js';
 import { formatMinSec, formatRemaining } from '../logic/format.js';
-import { presentSequenceStatus } from '../logic/scanner-state.js';
+import { presentSequenceStatus } from '../../../base/browser/status-words.js';
 import { CommandOutcomeView } from './CommandOutcomeView.js';
 import { useControlContext } from './use-control-context.js';
 import { useSendOrPropose } from '../collab/use-propose.js';

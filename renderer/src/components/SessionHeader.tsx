@@ -1,6 +1,7 @@
 import { useApp } from '../store/store.js';
 import { presentLinkStatus } from '../logic/link.js';
-import { presentScannerState } from '../logic/scanner-state.js';
+import { presentScannerState } from '../../../base/browser/status-words.js';
+import { formatPersonName } from '../../../base/common/person-name.js';
 import { StatusTag } from './StatusTag.js';
 import { useLinkHealth } from './FailoverBanner.js';
 import { LinkHealthGraph } from './LinkHealthGraph.js';
@@ -51,11 +52,11 @@ export function SessionHeader() {
       ) : null}
       <span
         className="header-exam"
-        title={exam ? `Exam: ${exam.patient.name}, ${exam.patient.id}${exam.description ? `, ${exam.description}` : ''}` : 'No exam open'}
+        title={exam ? `Exam: ${formatPersonName(exam.patient.name)}, ${exam.patient.id}${exam.description ? `, ${exam.description}` : ''}` : 'No exam open'}
       >
         {exam ? (
           <>
-            <span className="muted">Exam</span> <strong>{exam.patient.name}</strong>
+            <span className="muted">Exam</span> <strong>{formatPersonName(exam.patient.name)}</strong>
             <span className="sep">·</span>
             <span className="mono">{exam.patient.id}</span>
             {exam.description ? (

@@ -2,8 +2,7 @@ import type { DeskTile } from '../../../protocol/desk.js';
 import { ErrorCode } from '../../../protocol/errors.js';
 import { CREDENTIAL_WORDS } from '../../../protocol/onsite.js';
 import { formatRemaining } from '../logic/format.js';
-import type { StatusPresentation } from '../logic/link.js';
-import { presentScannerState } from '../logic/scanner-state.js';
+import { presentScannerState, type StatusPresentation } from '../../../base/browser/status-words.js';
 import { shortcutHint } from './desk-keys.js';
 
 /** Everything a desk tile says, in a technologist's words; the tile component only lays it out. */

@@ -1,14 +1,5 @@
 import type { LinkStatus, LinkView } from '../../../protocol/api.js';
-
-type Tone = 'ok' | 'warn' | 'bad' | 'info' | 'neutral';
-
-export interface StatusPresentation {
-  /** The word; colour never carries the state alone. */
-  word: string;
-  /** A glyph that differs in shape between states (for colour-blind users). */
-  icon: string;
-  tone: Tone;
-}
+import type { StatusPresentation } from '../../../base/browser/status-words.js';
 
 const LINK_PRESENTATION: Record<LinkStatus, StatusPresentation> = {
   connected: { word: 'Connected', icon: '●', tone: 'ok' },

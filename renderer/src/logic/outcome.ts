@@ -1,7 +1,7 @@
 import type { CommandView } from '../../../protocol/api.js';
 import { codeOf } from '../../../protocol/errors.js';
 import type { ScannerCommand } from '../../../protocol/commands.js';
-import type { StatusPresentation } from './link.js';
+import type { StatusPresentation } from '../../../base/browser/status-words.js';
 
 /**
  * What a control shows about the last command it gave. While `commands.send` is in flight the

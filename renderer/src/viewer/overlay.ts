@@ -1,5 +1,6 @@
 import type { ImageMeta } from './pixels.js';
 import type { WindowLevel } from './voi-lut.js';
+import { formatPersonName } from '../../../base/common/person-name.js';
 
 /** Corner texts of the viewport (UI.md "Overlays"), one array of lines per corner. */
 export interface OverlayText {
@@ -7,15 +8,6 @@ export interface OverlayText {
   topRight: string[];
   bottomLeft: string[];
   bottomRight: string[];
-}
-
-/** DICOM PN (PS3.5 6.2): "FAMILY^GIVEN^MIDDLE^PREFIX^SUFFIX" shown as "FAMILY, GIVEN MIDDLE". */
-export function formatPersonName(pn: string): string {
-  const alphabetic = pn.split('=')[0] ?? '';
-  const [family = '', given = '', middle = '', prefix = '', suffix = ''] = alphabetic.split('^').map((p) => p.trim());
-  const rest = [prefix, given, middle, suffix].filter(Boolean).join(' ');
-  if (!family) return rest;
-  return rest ? `${family}, ${rest}` : family;
 }
 
 /** Window values as whole numbers unless the image's units are finer than that. */

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatPersonName, formatWindowValue, overlayText } from '../../../renderer/src/viewer/overlay.js';
+import { formatWindowValue, overlayText } from '../../../renderer/src/viewer/overlay.js';
 import { viewerImage } from './images.js';
-
-describe('formatPersonName (PS3.5 6.2 PN)', () => {
-  it('shows family, then given and middle names', () => {
-    expect(formatPersonName('NORDMANN^KARI')).toBe('NORDMANN, KARI');
-    expect(formatPersonName('DOE^JOHN^Q^DR^JR')).toBe('DOE, DR JOHN Q JR');
-    expect(formatPersonName('ANON')).toBe('ANON');
-    expect(formatPersonName('Yamada^Tarou=山田^太郎')).toBe('Yamada, Tarou');
-    expect(formatPersonName('')).toBe('');
-  });
-});
 
 describe('overlayText', () => {
   const meta = viewerImage({ seriesNumber: 2, seriesDescription: 'T2 TSE axial', instanceNumber: 7, sliceLocationMm: -12.5, sliceThicknessMm: 5 }).meta;

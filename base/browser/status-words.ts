@@ -1,5 +1,18 @@
-import type { ScannerState, SequenceStatus } from '../../../protocol/scanner.js';
-import type { StatusPresentation } from './link.js';
+/**
+ * The words and glyphs that say a state, shared by the workstation and the onsite console so
+ * that both say "Ready", the word a technologist uses, never the protocol's "sequence-queued".
+ */
+import type { ScannerState, SequenceStatus } from '../../protocol/scanner.js';
+
+type Tone = 'ok' | 'warn' | 'bad' | 'info' | 'neutral';
+
+export interface StatusPresentation {
+  /** The word; colour never carries the state alone. */
+  word: string;
+  /** A glyph that differs in shape between states (for colour-blind users). */
+  icon: string;
+  tone: Tone;
+}
 
 const SCANNER_STATE: Record<ScannerState, StatusPresentation> = {
   idle: { word: 'Idle', icon: '○', tone: 'neutral' },
