@@ -4,6 +4,7 @@ import type { OnsitePresenceBook } from './onsite-presence.js';
 import { OnsitePresenceBook as Book } from './onsite-presence.js';
 import type { OperatorLossWatch } from './operator-loss.js';
 import type { Refusal } from './start-gate.js';
+import { formatPersonName } from '../../base/common/person-name.js';
 
 export interface ControlHolder {
   sessionId: string;
@@ -52,7 +53,7 @@ export function applyOnsiteAction(ctx: OnsiteActionContext, action: OnsiteAction
       const missing = Book.missingItems(action.items);
       if (missing.length > 0) return { code: ErrorCode.CHECKLIST_INCOMPLETE, reason: `not confirmed: ${missing.join(', ')}` };
       presence.confirmChecklist(exam.studyUid, actor.name);
-      ctx.notice('info', `${actor.name} confirmed screening and positioning for ${exam.patient.name}`);
+      ctx.notice('info', `${actor.name} confirmed screening and positioning for ${formatPersonName(exam.patient.name)}`);
       return null;
     }
     case 'control.grant': {

@@ -1,4 +1,5 @@
 import { ErrorCode, type ChatEntry, type Exam, type GatewayEventBody, type ScannerSnapshot } from '../../protocol/index.js';
+import { formatPersonName } from '../../base/common/person-name.js';
 
 /**
  * Site policy for what observers (students, trainees, remote reviewers) see of the patient:
@@ -35,7 +36,7 @@ export function deidentifySnapshot(snapshot: ScannerSnapshot): ScannerSnapshot {
 
 /**
  * An event body as an observer may see it. Notices are free text written for the staff
- * ("... confirmed screening and positioning for DOE^JANE"), so the open exam's identifiers are
+ * ("... confirmed screening and positioning for DOE, JANE"), so the open exam's identifiers are
  * replaced wherever they occur in them.
  */
 export function deidentifyEventBody(body: GatewayEventBody, exam: Exam | null): GatewayEventBody {
@@ -67,7 +68,8 @@ export function deidentifyChatEntry(entry: ChatEntry, exam: Exam): ChatEntry {
 }
 
 function redactIdentifiers(text: string, exam: Exam): string {
-  const identifiers = [exam.patient.name, exam.patient.id, exam.accessionNumber, exam.patient.birthDate]
+  // The name both as stored (DOE^JANE) and as every page shows it (DOE, JANE), which is how staff copy it into a chat.
+  const identifiers = [exam.patient.name, formatPersonName(exam.patient.name), exam.patient.id, exam.accessionNumber, exam.patient.birthDate]
     .filter((value): value is string => value !== null && value.trim().length > 0)
     // Longest first, so a name containing the ID is replaced whole.
     .sort((a, b) => b.length - a.length);

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type GatewayMessage } from '../../../protocol/index.js';
 import type { Gateway } from '../../../gateway/server/gateway.js';
 import type { ObserverPhi } from '../../../gateway/server/observer-phi.js';
+import { formatPersonName } from '../../../base/common/person-name.js';
 import { storescu } from '../../helpers/dcmtk.js';
 import { SAMPLES_DIR } from '../../helpers/dicom-samples.js';
 import { signedIn } from '../../helpers/accounts.js';
@@ -9,7 +10,17 @@ import { OPEN_EXAM, PATIENT, RawClient, startTestGateway } from '../../helpers/g
 import { onsiteGrants, type OnsiteClient } from '../../helpers/onsite.js';
 
 /** Identifiers of the exam's patient and of the two real DICOM files pushed in. */
-const IDENTIFIERS = [PATIENT.name, PATIENT.id, PATIENT.birthDate, OPEN_EXAM.accessionNumber, 'CompressedSamples^MR', '4MR1', '5MR2', '19500112'];
+const IDENTIFIERS = [
+  PATIENT.name,
+  formatPersonName(PATIENT.name),
+  PATIENT.id,
+  PATIENT.birthDate,
+  OPEN_EXAM.accessionNumber,
+  'CompressedSamples^MR',
+  '4MR1',
+  '5MR2',
+  '19500112',
+];
 
 let gateway: Gateway | undefined;
 const clients: RawClient[] = [];
