@@ -2,6 +2,7 @@
  * The words and glyphs that say a state, shared by the workstation and the onsite console so
  * that both say "Ready", the word a technologist uses, never the protocol's "sequence-queued".
  */
+import type { LinkStatus } from '../../protocol/api.js';
 import type { ScannerState, SequenceStatus } from '../../protocol/scanner.js';
 
 type Tone = 'ok' | 'warn' | 'bad' | 'info' | 'neutral';
@@ -38,4 +39,16 @@ const SEQUENCE_STATUS: Record<SequenceStatus, StatusPresentation> = {
 
 export function presentSequenceStatus(status: SequenceStatus): StatusPresentation {
   return SEQUENCE_STATUS[status];
+}
+
+const LINK_STATUS: Record<LinkStatus, StatusPresentation> = {
+  connected: { word: 'Connected', icon: '●', tone: 'ok' },
+  connecting: { word: 'Connecting', icon: '◌', tone: 'info' },
+  lost: { word: 'Link lost', icon: '▲', tone: 'bad' },
+  refused: { word: 'Refused', icon: '✕', tone: 'bad' },
+  disconnected: { word: 'Disconnected', icon: '○', tone: 'neutral' },
+};
+
+export function presentLinkStatus(status: LinkStatus): StatusPresentation {
+  return LINK_STATUS[status];
 }

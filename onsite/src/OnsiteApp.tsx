@@ -16,7 +16,7 @@ import { CallView } from '../../base/browser/call/CallView.js';
 import { listDevices } from '../../base/browser/call/local-media.js';
 import type { SignalingPort } from '../../base/browser/call/signaling-port.js';
 import { useCall } from '../../base/browser/call/use-call.js';
-import { presentScannerState, presentSequenceStatus } from '../../base/browser/status-words.js';
+import { presentLinkStatus, presentScannerState, presentSequenceStatus } from '../../base/browser/status-words.js';
 import { formatPersonName } from '../../base/common/person-name.js';
 import { OnsiteLink, gatewayUrlOfPage, signInOnsite, type OnsiteLinkView } from './onsite-link.js';
 import { HospitalSignInButton, takeSsoReturn } from './hospital-sign-in.js';
@@ -149,6 +149,7 @@ function Console({ link, view, level }: { link: OnsiteLink; view: OnsiteLinkView
   const call = useCall(port, view.status === 'connected' ? view.sessionId : null, true);
   const [intercomSink, setIntercomSink] = useState<string | null>(null);
   const lastAlarm = [...view.notices].reverse().find((n) => n.level === 'alarm');
+  const linkStatus = presentLinkStatus(view.status);
   const siteLine = snapshot ? `${snapshot.site.name} · ${snapshot.site.scanner}` : '';
   const exam = snapshot?.exam ?? null;
   const examLine = exam ? [formatPersonName(exam.patient.name), exam.patient.id, exam.description].filter(Boolean).join(' · ') : 'no exam open';
@@ -162,8 +163,8 @@ function Console({ link, view, level }: { link: OnsiteLink; view: OnsiteLinkView
         <span className="header-exam" data-testid="onsite-exam" title={examLine}>
           {examLine}
         </span>
-        <span className={`status-tag tone-${view.status === 'connected' ? 'ok' : 'bad'}`} data-testid="onsite-link-status">
-          <span aria-hidden="true">{view.status === 'connected' ? '●' : '✕'}</span> {view.status}
+        <span className={`status-tag tone-${linkStatus.tone}`} data-testid="onsite-link-status" data-status={view.status}>
+          <span aria-hidden="true">{linkStatus.icon}</span> {linkStatus.word}
         </span>
         <button type="button" className="warn-action" data-testid="call-help" onClick={() => void act({ name: 'help.call' }, 'Call for help')}>
           ▲ Call remote technologist
@@ -392,15 +393,18 @@ function ScannerPanel({ snapshot }: { snapshot: ScannerSnapshot | null }) {
         </p>
       ) : null}
       <ol className="onsite-queue">
-        {(snapshot?.queue ?? []).map((s) => (
-          <li key={s.id} data-testid="onsite-queue-item" data-status={s.status}>
-            {s.name}{' '}
-            <span className="muted">
-              {presentSequenceStatus(s.status).icon} {presentSequenceStatus(s.status).word}
-              {s.endReason ? ` (${s.endReason})` : ''}
-            </span>
-          </li>
-        ))}
+        {(snapshot?.queue ?? []).map((s) => {
+          const status = presentSequenceStatus(s.status);
+          return (
+            <li key={s.id} data-testid="onsite-queue-item" data-status={s.status}>
+              {s.name}{' '}
+              <span className="muted">
+                {status.icon} {status.word}
+                {s.endReason ? ` (${s.endReason})` : ''}
+              </span>
+            </li>
+          );
+        })}
       </ol>
     </div>
   );

@@ -72,7 +72,7 @@ describe('identity in the browser (real Chromium)', () => {
     await page.getByTestId('onsite-connect').click();
     await page
       .getByTestId('onsite-link-status')
-      .filter({ hasText: /connected/ })
+      .filter({ hasText: /Connected/ })
       .waitFor({ timeout: 15_000 });
     await page.getByTestId('onsite-check-in').click();
     await page.getByTestId('presence-status').filter({ hasText: 'Level Two Tech checked in · Level 2 MR personnel' }).waitFor({ timeout: 15_000 });

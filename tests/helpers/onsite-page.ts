@@ -30,7 +30,7 @@ export async function openOnsiteConsole(
   await page.getByTestId('onsite-connect').click();
   await page
     .getByTestId('onsite-link-status')
-    .filter({ hasText: /connected/ })
+    .filter({ hasText: /Connected/ })
     .waitFor({ timeout: 15_000 });
   if (options.checkIn !== false) {
     await page.getByTestId('onsite-check-in').click();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { presentLinkStatus, screenFor } from '../../renderer/src/logic/link.js';
+import { screenFor } from '../../renderer/src/logic/link.js';
+import { presentLinkStatus } from '../../base/browser/status-words.js';
 import { CONNECT_STORAGE_KEY, loadConnectDefaults, rememberConnectValues, type KeyValueStore } from '../../renderer/src/logic/connect-defaults.js';
 import type { LinkStatus } from '../../protocol/api.js';
 

@@ -1,8 +1,8 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
+import { presentLinkStatus } from '../../../base/browser/status-words.js';
 import { ConnectRequest } from '../../../protocol/api.js';
 import { DeskConnectRequest } from '../../../protocol/desk.js';
 import { useApp } from '../store/store.js';
-import { presentLinkStatus } from '../logic/link.js';
 import { loadConnectDefaults, rememberConnectValues, type KeyValueStore, type WorkstationRole } from '../logic/connect-defaults.js';
 import { StatusTag } from './StatusTag.js';
 import { allowedChoice, useMachinePolicy } from './use-machine-policy.js';

@@ -1,5 +1,5 @@
 import { useApp } from '../store/store.js';
-import { presentLinkStatus } from '../logic/link.js';
+import { presentLinkStatus } from '../../../base/browser/status-words.js';
 import { FailoverBanner, useLinkHealth } from './FailoverBanner.js';
 
 /**

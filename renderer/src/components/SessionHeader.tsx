@@ -1,6 +1,5 @@
 import { useApp } from '../store/store.js';
-import { presentLinkStatus } from '../logic/link.js';
-import { presentScannerState } from '../../../base/browser/status-words.js';
+import { presentLinkStatus, presentScannerState } from '../../../base/browser/status-words.js';
 import { formatPersonName } from '../../../base/common/person-name.js';
 import { StatusTag } from './StatusTag.js';
 import { useLinkHealth } from './FailoverBanner.js';

@@ -1,17 +1,4 @@
-import type { LinkStatus, LinkView } from '../../../protocol/api.js';
-import type { StatusPresentation } from '../../../base/browser/status-words.js';
-
-const LINK_PRESENTATION: Record<LinkStatus, StatusPresentation> = {
-  connected: { word: 'Connected', icon: '●', tone: 'ok' },
-  connecting: { word: 'Connecting', icon: '◌', tone: 'info' },
-  lost: { word: 'Link lost', icon: '▲', tone: 'bad' },
-  refused: { word: 'Refused', icon: '✕', tone: 'bad' },
-  disconnected: { word: 'Disconnected', icon: '○', tone: 'neutral' },
-};
-
-export function presentLinkStatus(status: LinkStatus): StatusPresentation {
-  return LINK_PRESENTATION[status];
-}
+import type { LinkView } from '../../../protocol/api.js';
 
 export type Screen = 'connect' | 'session';
 

@@ -38,7 +38,7 @@ describe.skipIf(!chromiumAvailable())('onsite console: Sign in with hospital acc
     const page = await hospitalSignIn('olga');
     await page
       .getByTestId('onsite-link-status')
-      .filter({ hasText: /connected/ })
+      .filter({ hasText: /Connected/ })
       .waitFor();
     expect(new URL(page.url()).hash).toBe('');
     await expect.poll(() => scene.gateway.snapshot().participants.map((p) => `${p.role}:${p.name}`)).toContain('onsite:Olga Onsite');
