@@ -365,7 +365,7 @@ export class PeerMesh {
     if (connected) peer.downSince = null;
     else peer.downSince ??= performance.now();
     if (pc.iceConnectionState === 'failed' || pc.connectionState === 'failed') {
-      this.fail(peer, 'ICE failed: no network path to the other side; rebuilding the call');
+      this.fail(peer, 'call lost: no network path to the other side; calling again');
       if (peer.initiator) this.rebuild(peer, true);
     } else if (connected) {
       if (peer.view.health === 'failed' || peer.view.health === 'connecting') peer.view = { ...peer.view, health: 'ok', problem: null };
@@ -438,7 +438,7 @@ export class PeerMesh {
       const expectsVideo = peer.view.state.video && peer.view.role !== 'observer';
       if (peer.disconnectedSince !== null && now - peer.disconnectedSince > RESTART_AFTER_DISCONNECTED_MS) {
         health = 'degraded';
-        problem = 'network path interrupted: restarting ICE';
+        problem = 'call interrupted: reconnecting';
         peer.disconnectedSince = now;
         this.restartIce(peer);
       } else if (connected && expectsVideo && now - peer.lastFrameProgressAt > NO_FRAMES_AFTER_MS) {
