@@ -49,7 +49,8 @@ describe('alarm words', () => {
   it('drops a leading repeat of the kind, keeping who and why', () => {
     expect(alarmDetail('emergency-stop', 'EMERGENCY STOP by Carl Onsite: patient moved')).toBe('by Carl Onsite: patient moved');
     expect(alarmDetail('link-lost', 'Link lost: no heartbeat')).toBe('no heartbeat');
-    expect(alarmDetail('help-call', 'HELP CALLED by Olivia Onsite')).toBe('HELP CALLED by Olivia Onsite');
+    expect(alarmDetail('help-call', 'HELP CALLED by Olivia Onsite (onsite): patient anxious')).toBe('by Olivia Onsite (onsite): patient anxious');
+    expect(alarmDetail('help-call', 'Operator Rita: link lost')).toBe('Operator Rita: link lost');
     expect(alarmDetail('emergency-stop', 'Emergency stop')).toBe('Emergency stop');
   });
 });
