@@ -89,7 +89,7 @@ export function DeskTileView({
           {alarmed ? (
             <span className="tile-line tile-alarm" data-testid="tile-alarm">
               <span className="tile-alarm-icon" aria-hidden="true">
-                ■
+                {words.alarmIcon}
               </span>
               <span className="tile-alarm-text">
                 {words.alarms[0]}

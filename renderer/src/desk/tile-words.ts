@@ -4,6 +4,7 @@ import { CREDENTIAL_WORDS } from '../../../protocol/onsite.js';
 import { formatRemaining } from '../logic/format.js';
 import { presentScannerState, type StatusPresentation } from '../../../base/browser/status-words.js';
 import { shortcutHint } from './desk-keys.js';
+import { presentAlarmKind } from './alarms.js';
 
 /** Everything a desk tile says, in a technologist's words; the tile component only lays it out. */
 export interface TileWords {
@@ -19,6 +20,8 @@ export interface TileWords {
   control: string;
   /** Unacknowledged alarms on this scanner, newest first. */
   alarms: string[];
+  /** The newest alarm's kind as a glyph (✆ a call for help, ■ an emergency stop), as in the alarm bar; null without one. */
+  alarmIcon: string | null;
   unread: string | null;
   shortcut: string | null;
   /** The tile button's accessible name: the same facts in one sentence. */
@@ -82,10 +85,8 @@ export function tileWords(tile: DeskTile, index: number): TileWords {
   const problem = tile.link === 'connected' || tile.link === 'connecting' ? null : tile.error;
   const state = tile.state ? presentScannerState(tile.state) : null;
   const sequence = sequenceWords(tile);
-  const alarms = tile.alarms
-    .filter((alarm) => !alarm.acknowledged)
-    .sort((a, b) => Date.parse(b.at) - Date.parse(a.at))
-    .map((alarm) => alarm.text);
+  const pending = tile.alarms.filter((alarm) => !alarm.acknowledged).sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+  const alarms = pending.map((alarm) => alarm.text);
   const onsite = onsiteWords(tile.onsite);
   const control = controlWords(tile);
   const unread = tile.unreadChat > 0 ? (tile.unreadChat > 99 ? '99+' : String(tile.unreadChat)) : null;
@@ -110,6 +111,7 @@ export function tileWords(tile: DeskTile, index: number): TileWords {
     onsite,
     control,
     alarms,
+    alarmIcon: pending[0] ? presentAlarmKind(pending[0].kind).icon : null,
     unread,
     shortcut,
     accessibleName: sentence.join('; '),

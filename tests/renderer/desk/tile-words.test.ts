@@ -64,6 +64,13 @@ describe('desk tile words', () => {
       ],
     });
     expect(tileWords(tile, 2).alarms).toEqual(['Emergency stop by Per Lunde', 'Onsite calls for help']);
+    expect(tileWords(tile, 2).alarmIcon).toBe('■');
+  });
+
+  it("marks a call for help with the alarm bar's glyph for it, not an emergency stop's", () => {
+    const tile = deskTile('c', { alarms: [deskAlarm('c', 'help-call', '2026-01-01T10:00:00.000Z', { text: 'HELP CALLED by Olivia Onsite (onsite)' })] });
+    expect(tileWords(tile, 2).alarmIcon).toBe('✆');
+    expect(tileWords(deskTile('c'), 2).alarmIcon).toBeNull();
   });
 
   it('puts every fact of the tile and its shortcut in the accessible name', () => {
