@@ -29,6 +29,13 @@ describe("event log in the technologist's words", () => {
     expect(entryCode(entry)).toBe('LARMOR_E_CHECKLIST_INCOMPLETE');
   });
 
+  it('says how the link to the scanner site is, with or without a route in the line', () => {
+    const labels = new CommandLabels();
+    expect(plainWords(e('health', 'link connecting: connecting to ws://127.0.0.1:47123/'), labels)).toBe('Connecting to the scanner site');
+    expect(plainWords(e('health', 'link lost: no heartbeat for 3 s', 'alarm'), labels)).toBe('Connection to the scanner site lost');
+    expect(plainWords(e('health', 'link healthy (backup route): rtt 12 ms'), labels)).toBe('Connection to the scanner site is healthy');
+  });
+
   it('leaves a line it does not know as it is', () => {
     expect(plainWords(e('notice', 'something new happened'), new CommandLabels())).toBe('something new happened');
   });

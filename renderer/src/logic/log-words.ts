@@ -159,7 +159,7 @@ export function plainWords(entry: LogEntry, labels: CommandLabels): string {
       if ((m = /^EMERGENCY STOP by (.+?):/.exec(t))) return `Scan stopped by onsite emergency stop (${m[1]})`;
       return t;
     case 'health':
-      if ((m = /^link (\S+)/.exec(t)) && LINK_HEALTH[m[1]]) return LINK_HEALTH[m[1]];
+      if ((m = /^link (\w+)/.exec(t)) && LINK_HEALTH[m[1]]) return LINK_HEALTH[m[1]];
       if ((m = /^audio\/video (\S+?)(?::|$)/.exec(t)))
         return m[1] === 'ok'
           ? 'Call with the scanner room is working'
