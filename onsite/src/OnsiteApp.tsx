@@ -17,6 +17,7 @@ import { listDevices } from '../../base/browser/call/local-media.js';
 import type { SignalingPort } from '../../base/browser/call/signaling-port.js';
 import { useCall } from '../../base/browser/call/use-call.js';
 import { presentLinkStatus, presentScannerState, presentSequenceStatus } from '../../base/browser/status-words.js';
+import { StatusTag } from '../../base/browser/StatusTag.js';
 import { formatPersonName } from '../../base/common/person-name.js';
 import { OnsiteLink, gatewayUrlOfPage, signInOnsite, type OnsiteLinkView } from './onsite-link.js';
 import { HospitalSignInButton, takeSsoReturn } from './hospital-sign-in.js';
@@ -149,7 +150,6 @@ function Console({ link, view, level }: { link: OnsiteLink; view: OnsiteLinkView
   const call = useCall(port, view.status === 'connected' ? view.sessionId : null, true);
   const [intercomSink, setIntercomSink] = useState<string | null>(null);
   const lastAlarm = [...view.notices].reverse().find((n) => n.level === 'alarm');
-  const linkStatus = presentLinkStatus(view.status);
   const siteLine = snapshot ? `${snapshot.site.name} · ${snapshot.site.scanner}` : '';
   const exam = snapshot?.exam ?? null;
   const examLine = exam ? [formatPersonName(exam.patient.name), exam.patient.id, exam.description].filter(Boolean).join(' · ') : 'no exam open';
@@ -163,9 +163,7 @@ function Console({ link, view, level }: { link: OnsiteLink; view: OnsiteLinkView
         <span className="header-exam" data-testid="onsite-exam" title={examLine}>
           {examLine}
         </span>
-        <span className={`status-tag tone-${linkStatus.tone}`} data-testid="onsite-link-status" data-status={view.status}>
-          <span aria-hidden="true">{linkStatus.icon}</span> {linkStatus.word}
-        </span>
+        <StatusTag presentation={presentLinkStatus(view.status)} testId="onsite-link-status" />
         <button type="button" className="warn-action" data-testid="call-help" onClick={() => void act({ name: 'help.call' }, 'Call for help')}>
           ▲ Call remote technologist
         </button>

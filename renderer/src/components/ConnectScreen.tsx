@@ -4,7 +4,7 @@ import { ConnectRequest } from '../../../protocol/api.js';
 import { DeskConnectRequest } from '../../../protocol/desk.js';
 import { useApp } from '../store/store.js';
 import { loadConnectDefaults, rememberConnectValues, type KeyValueStore, type WorkstationRole } from '../logic/connect-defaults.js';
-import { StatusTag } from './StatusTag.js';
+import { StatusTag } from '../../../base/browser/StatusTag.js';
 import { allowedChoice, useMachinePolicy } from './use-machine-policy.js';
 import { useSiteList } from '../desk/use-site-list.js';
 import { SiteListEditor } from '../desk/SiteListEditor.js';

@@ -1,7 +1,7 @@
 import { useApp } from '../store/store.js';
 import { presentLinkStatus, presentScannerState } from '../../../base/browser/status-words.js';
 import { formatPersonName } from '../../../base/common/person-name.js';
-import { StatusTag } from './StatusTag.js';
+import { StatusTag } from '../../../base/browser/StatusTag.js';
 import { useLinkHealth } from './FailoverBanner.js';
 import { LinkHealthGraph } from './LinkHealthGraph.js';
 import { deskShown } from '../desk/desk-session.js';

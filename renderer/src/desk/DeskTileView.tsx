@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { DeskTile } from '../../../protocol/desk.js';
-import { StatusTag } from '../components/StatusTag.js';
+import { StatusTag } from '../../../base/browser/StatusTag.js';
 import { TileThumbnail } from './TileThumbnail.js';
 import { tileWords } from './tile-words.js';
 import { tilePlans } from './DeskPlans.js';

@@ -1,4 +1,4 @@
-import type { StatusPresentation } from '../../../base/browser/status-words.js';
+import type { StatusPresentation } from './status-words.js';
 
 /** A state as icon + word, coloured by meaning; the colour is never the only cue. */
 export function StatusTag({ presentation, testId, detail, title }: { presentation: StatusPresentation; testId?: string; detail?: string; title?: string }) {
