@@ -5,8 +5,10 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     environment: 'node',
     // Real sockets, real processes, real Chromium: generous, but never a test's pass criterion.
+    // A hook may set up a gateway, Chromium and three signed-in pages with an exam and a queue:
+    // 13 s alone on two cores, but past 60 s on a CI machine busy with another test file.
     testTimeout: 60_000,
-    hookTimeout: 60_000,
+    hookTimeout: 240_000,
     // How long expect.poll waits for real processes and a real browser to get there: a budget
     // against a busy machine, not a speed requirement (the default, 1 s, is tight on 2 cores).
     expect: { poll: { timeout: 15_000, interval: 50 } },
