@@ -246,7 +246,8 @@ function EmergencyStop({ onStop }: { onStop: (reason: string) => void }) {
     );
   }
   return (
-    <div className="estop-confirm" role="alertdialog" aria-label="Confirm emergency stop">
+    // Escape cancels, as in any dialog (WAI-ARIA APG, "Dialog (Modal)"); focus starts on CONFIRM STOP.
+    <div className="estop-confirm" role="alertdialog" aria-label="Confirm emergency stop" onKeyDown={(e) => e.key === 'Escape' && setArming(false)}>
       <input placeholder="reason (optional)" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={200} data-testid="estop-reason" />
       <button
         type="button"
