@@ -5,6 +5,7 @@ import type { HealthState } from './health.js';
 import type { ScannerState } from './scanner.js';
 import { WorkstationSignIn } from './auth.js';
 import type { ContingencyPlan } from './collaboration.js';
+import type { NoticeAlarm } from './messages.js';
 
 /**
  * The remote technologist's desk: one workstation, several scanners. The workstation keeps one
@@ -41,7 +42,8 @@ export const MaxConcurrentAcquisitions = z.number().int().min(1).max(MAX_CONCURR
 export const DeskConnectRequest = WorkstationSignIn.extend({ sites: z.array(SiteEntry).min(1).max(16) });
 export type DeskConnectRequest = z.infer<typeof DeskConnectRequest>;
 
-export type DeskAlarmKind = 'help-call' | 'emergency-stop' | 'operator-loss' | 'link-lost' | 'media-lost';
+/** A gateway's alarms (its notices' NoticeAlarm kinds) and those the workstation raises itself. */
+export type DeskAlarmKind = NoticeAlarm['kind'] | 'link-lost' | 'media-lost';
 
 /** An alarm on one scanner, shown on its tile and in the desk-wide alarm bar until acknowledged. */
 export interface DeskAlarm {
@@ -49,8 +51,10 @@ export interface DeskAlarm {
   id: string;
   siteId: SiteId;
   kind: DeskAlarmKind;
-  /** In a technologist's words: "Onsite calls for help", "Emergency stop by Per Lunde: patient moved". */
+  /** The whole alarm, as the event log and the tile word it: "EMERGENCY STOP by Per Lunde: acquisition stopped; ...". */
   text: string;
+  /** The text without the words of its kind, for a place that shows the kind already (the alarm bar): "by Per Lunde: acquisition stopped; ...". */
+  detail: string;
   at: string;
   /** The gateway's sequence number of the alarm notice, acknowledged there (audited); null for alarms the workstation raises itself (link lost). */
   seq: number | null;

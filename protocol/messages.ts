@@ -157,9 +157,22 @@ export type CommandStatusResultMessage = z.infer<typeof CommandStatusResultMessa
 export const NoticeLevel = z.enum(['info', 'warning', 'alarm']);
 export type NoticeLevel = z.infer<typeof NoticeLevel>;
 
+/**
+ * What an alarm notice is about, so that a client sorts and words it (a desk's alarm bar) without
+ * reading it out of the notice's text; docs/architecture.md "Safety rules" 4 and 5, and
+ * `help.call` under "Collaboration".
+ */
+export const NoticeAlarm = z.object({
+  kind: z.enum(['emergency-stop', 'help-call', 'operator-loss']),
+  /** The text after its opening words ("EMERGENCY STOP", "HELP CALLED"): who, what happened, why. */
+  detail: z.string(),
+});
+export type NoticeAlarm = z.infer<typeof NoticeAlarm>;
+
 export const GatewayEventBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('scanner'), snapshot: ScannerSnapshot }),
-  z.object({ kind: z.literal('notice'), level: NoticeLevel, text: z.string() }),
+  /** `alarm` only on an alarm of the safety rules: other alarm-level notices (an onsite console not responding) have none. */
+  z.object({ kind: z.literal('notice'), level: NoticeLevel, text: z.string(), alarm: NoticeAlarm.optional() }),
   ...CollabEventBodies,
 ]);
 export type GatewayEventBody = z.infer<typeof GatewayEventBody>;

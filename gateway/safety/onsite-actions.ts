@@ -1,4 +1,4 @@
-import { CREDENTIAL_WORDS, ErrorCode, type NoticeLevel, type OnsiteAction } from '../../protocol/index.js';
+import { CREDENTIAL_WORDS, ErrorCode, type NoticeAlarm, type NoticeLevel, type OnsiteAction } from '../../protocol/index.js';
 import type { ScannerSimulator } from '../simulator/scanner-simulator.js';
 import type { OnsitePresenceBook } from './onsite-presence.js';
 import { OnsitePresenceBook as Book } from './onsite-presence.js';
@@ -21,7 +21,7 @@ export interface OnsiteActionContext {
   operator(sessionId: string): ControlHolder | undefined;
   control(): ControlHolder | null;
   setControl(holder: ControlHolder | null): void;
-  notice(level: NoticeLevel, text: string): void;
+  notice(level: NoticeLevel, text: string, alarm?: NoticeAlarm): void;
 }
 
 /**
@@ -81,15 +81,14 @@ export function applyOnsiteAction(ctx: OnsiteActionContext, action: OnsiteAction
       const holder = ctx.control();
       ctx.setControl(null);
       presence.recordEmergency(actor.name, reason);
-      ctx.notice(
-        'alarm',
-        `EMERGENCY STOP by ${actor.name}: ${running ? 'acquisition stopped' : 'nothing was running'}; remote control revoked${holder ? ` from ${holder.name}` : ''}${action.reason ? ` (${action.reason})` : ''}`,
-      );
+      const detail = `by ${actor.name}: ${running ? 'acquisition stopped' : 'nothing was running'}; remote control revoked${holder ? ` from ${holder.name}` : ''}${action.reason ? ` (${action.reason})` : ''}`;
+      ctx.notice('alarm', `EMERGENCY STOP ${detail}`, { kind: 'emergency-stop', detail });
       return null;
     }
     case 'help.call': {
       // Like the emergency stop, open to any onsite console: asking for help needs no check-in.
-      ctx.notice('alarm', `HELP CALLED by ${actor.name} (onsite)${action.reason ? `: ${action.reason}` : ''}`);
+      const detail = `by ${actor.name} (onsite)${action.reason ? `: ${action.reason}` : ''}`;
+      ctx.notice('alarm', `HELP CALLED ${detail}`, { kind: 'help-call', detail });
       return null;
     }
   }

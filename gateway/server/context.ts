@@ -1,4 +1,4 @@
-import type { LinkPolicy } from '../../protocol/index.js';
+import type { LinkPolicy, NoticeAlarm } from '../../protocol/index.js';
 import type { ScannerSimulator } from '../simulator/scanner-simulator.js';
 import type { GatewayStore } from '../storage/gateway-store.js';
 import type { ClientSession, SessionRegistry } from './sessions.js';
@@ -15,7 +15,8 @@ export interface GatewayContext {
   readonly heartbeatIntervalMs: number;
   /** Audit trail entry for what a session did, also written to the log. */
   audit(session: ClientSession, action: string, decision: string, code: string | null, detail?: unknown): void;
-  notice(level: 'info' | 'warning' | 'alarm', text: string): void;
+  /** A notice to every greeted client; `alarm` names a safety rule's alarm for clients that sort them. */
+  notice(level: 'info' | 'warning' | 'alarm', text: string, alarm?: NoticeAlarm): void;
   /** Send every greeted client a fresh scanner snapshot event. */
   publishSnapshot(): void;
 }

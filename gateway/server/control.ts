@@ -129,10 +129,8 @@ export class ControlDesk {
       running: running?.name ?? null,
       controlReturnsAt: lost.controlReturnsAt.toISOString(),
     });
-    this.ctx.notice(
-      'alarm',
-      `Operator ${name}: link lost. ${fate}; nothing new starts. Control returns to onsite in ${policy.controlGraceS} s unless ${name} reconnects.`,
-    );
+    const consequences = `${fate}; nothing new starts. Control returns to onsite in ${policy.controlGraceS} s unless ${name} reconnects.`;
+    this.ctx.notice('alarm', `Operator ${name}: link lost. ${consequences}`, { kind: 'operator-loss', detail: `${name}: ${consequences}` });
   }
 
   private controlReturnedToOnsite(lost: LostOperator): void {

@@ -13,6 +13,7 @@ import {
   SUBPROTOCOL,
   type IceServer,
   type LinkPolicy,
+  type NoticeAlarm,
   type ScannerSnapshot,
   decodeClientMessage,
   type Role,
@@ -223,7 +224,7 @@ export class Gateway {
       policy: this.policy,
       heartbeatIntervalMs: this.heartbeatIntervalMs,
       audit: (session, action, decision, code, detail) => this.audit(session, action, decision, code, detail),
-      notice: (level, text) => this.notice(level, text),
+      notice: (level, text, alarm) => this.notice(level, text, alarm),
       publishSnapshot: () => this.publishSnapshot(),
     };
     this.control = new ControlDesk(ctx, options);
@@ -416,8 +417,8 @@ export class Gateway {
     return copy;
   }
 
-  notice(level: 'info' | 'warning' | 'alarm', text: string): void {
-    this.publish({ kind: 'notice', level, text });
+  notice(level: 'info' | 'warning' | 'alarm', text: string, alarm?: NoticeAlarm): void {
+    this.publish({ kind: 'notice', level, text, ...(alarm ? { alarm } : {}) });
   }
 
   async close(): Promise<void> {

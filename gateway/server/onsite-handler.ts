@@ -86,7 +86,7 @@ export class OnsiteHandler {
           },
           control: () => this.control.holder,
           setControl: (holder) => this.control.setControl(holder, session, action.name),
-          notice: (level, text) => this.ctx.notice(level, text),
+          notice: (level, text, alarm) => this.ctx.notice(level, text, alarm),
         },
         action,
       );

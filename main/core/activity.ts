@@ -1,4 +1,4 @@
-import type { LogEntry } from '../../protocol/index.js';
+import type { LogEntry, NoticeAlarm } from '../../protocol/index.js';
 import type { HealthTransition } from './link-supervisor.js';
 
 /**
@@ -20,7 +20,8 @@ export type Activity =
   | { type: 'media-health'; at: string; health: 'ok' | 'degraded' | 'failed'; reason: string | null }
   /** How the event stream continued after a reconnect. */
   | { type: 'resume'; at: string; mode: 'replay' | 'snapshot' | 'restarted'; fromSeq: number; gatewaySeq: number }
-  | { type: 'notice'; at: string; level: 'info' | 'warning' | 'alarm'; text: string; seq: number }
+  /** `alarm`: the gateway's safety-rule alarm this notice is (protocol/messages.ts NoticeAlarm). */
+  | { type: 'notice'; at: string; level: 'info' | 'warning' | 'alarm'; text: string; seq: number; alarm?: NoticeAlarm }
   | { type: 'image'; at: string; seq: number; sopInstanceUid: string; seriesUid: string; transferSyntaxUid: string; bytes: number; source: string }
   | { type: 'image-error'; at: string; seq: number | null; code: string; message: string }
   | { type: 'protocol-error'; at: string; code: string; message: string }

@@ -424,7 +424,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
           }
           this.publishState();
         } else if (body.kind === 'notice') {
-          this.record({ type: 'notice', at: message.at, level: body.level, text: body.text, seq: message.seq });
+          this.record({ type: 'notice', at: message.at, level: body.level, text: body.text, seq: message.seq, ...(body.alarm ? { alarm: body.alarm } : {}) });
         } else {
           // Chat, marks, proposals, handover and plans: the collaboration view keeps them.
           this.emit('collab', body);

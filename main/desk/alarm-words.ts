@@ -1,21 +1,18 @@
-import type { DeskAlarmKind } from '../../protocol/index.js';
-
-/**
- * Which desk alarm an alarm-level notice of a gateway is, by the words the gateway's safety rules
- * write (gateway/safety/onsite-actions.ts, gateway/server/control.ts; docs/architecture.md
- * "Safety rules" 4 and 5, and `help.call` under "Collaboration"). Other alarm notices (an onsite
- * console not responding) stay in the event log only.
- */
-export function alarmKindOfNotice(text: string): DeskAlarmKind | null {
-  if (/^HELP CALLED\b/.test(text)) return 'help-call';
-  if (/^EMERGENCY STOP\b/.test(text)) return 'emergency-stop';
-  if (/^Operator .+: link lost\b/.test(text)) return 'operator-loss';
-  return null;
+/** An alarm in words: whole, and without its kind's words for the alarm bar, which shows the kind in front of it. */
+export interface AlarmWords {
+  text: string;
+  detail: string;
 }
 
-/** The tile's words for an alarm the workstation raises itself. */
+/** The words of the alarms the workstation raises itself (a gateway's come with its notice, protocol/messages.ts NoticeAlarm). */
 export const WORKSTATION_ALARM_WORDS = {
-  'link-lost': (site: string, reason: string) => `Link to ${site} lost: ${reason}`,
-  'media-lost': (site: string, reason: string | null) => `Audio and video with ${site} lost${reason ? `: ${reason}` : ''}`,
-  'operator-loss': (name: string, controlReturnsAt: string) => `Operator ${name}: link lost; control returns to onsite at ${controlReturnsAt.slice(11, 19)}`,
+  'link-lost': (site: string, reason: string): AlarmWords => ({ text: `Link to ${site} lost: ${reason}`, detail: reason }),
+  'media-lost': (site: string, reason: string | null): AlarmWords => ({
+    text: `Audio and video with ${site} lost${reason ? `: ${reason}` : ''}`,
+    detail: reason ?? '',
+  }),
+  'operator-loss': (name: string, controlReturnsAt: string): AlarmWords => {
+    const returns = `control returns to onsite at ${controlReturnsAt.slice(11, 19)}`;
+    return { text: `Operator ${name}: link lost; ${returns}`, detail: `${name}: ${returns}` };
+  },
 } as const;

@@ -33,7 +33,7 @@ import type { Activity } from '../core/activity.js';
 import { WorkstationCore, type ImageDecodeResult, type WorkstationCoreEvents } from '../core/workstation-core.js';
 import { FocusedFirstDecoder } from './focused-first-decoder.js';
 import { attachImageIntake } from '../images/image-intake.js';
-import { alarmKindOfNotice, WORKSTATION_ALARM_WORDS } from './alarm-kinds.js';
+import { WORKSTATION_ALARM_WORDS, type AlarmWords } from './alarm-words.js';
 import { refuseConcurrentStart } from './concurrent-acquisitions.js';
 import { makeThumbnail } from './thumbnail.js';
 import { deskTile, youHoldControl } from './desk-tile.js';
@@ -410,9 +410,9 @@ export class Desk extends EventEmitter<DeskEvents> {
   // ------------------------------------------------------------------ alarms
 
   private noteActivity(site: Site, activity: Activity): void {
-    if (activity.type === 'notice' && activity.level === 'alarm') {
-      const kind = alarmKindOfNotice(activity.text);
-      if (kind) this.raise(site, kind, activity.text, activity.seq);
+    if (activity.type === 'notice' && activity.alarm) {
+      // Other alarm-level notices (an onsite console not responding) stay in the event log only.
+      this.raise(site, activity.alarm.kind, { text: activity.text, detail: activity.alarm.detail }, activity.seq);
     } else if (activity.type === 'health' && (activity.state === 'lost' || activity.state === 'failed')) {
       // Raised by the workstation: one open alarm per outage, not one per transition; a site
       // never welcomed (a refused or unreachable first connect) shows that on its tile instead.
@@ -431,18 +431,19 @@ export class Desk extends EventEmitter<DeskEvents> {
     this.raise(site, 'operator-loss', WORKSTATION_ALARM_WORDS['operator-loss'](loss.name, loss.controlReturnsAt), null, loss.since);
   }
 
-  private raise(site: Site, kind: DeskAlarmKind, text: string, seq: number | null, at = new Date().toISOString()): void {
+  private raise(site: Site, kind: DeskAlarmKind, { text, detail }: AlarmWords, seq: number | null, at = new Date().toISOString()): void {
     // The notice of an operator loss arrives around the snapshot that shows it: one alarm, with the notice's seq.
     const twin = kind === 'operator-loss' ? site.alarms.find((a) => a.kind === kind && !a.acknowledged && (a.seq === null) !== (seq === null)) : undefined;
     if (twin) {
       if (seq !== null) {
         twin.seq = seq;
         twin.text = text;
+        twin.detail = detail;
       }
       this.pushDeskNow();
       return;
     }
-    const alarm: DeskAlarm = { id: `alarm-${++this.alarmCounter}`, siteId: site.entry.id, kind, text, at, seq, acknowledged: false };
+    const alarm: DeskAlarm = { id: `alarm-${++this.alarmCounter}`, siteId: site.entry.id, kind, text, detail, at, seq, acknowledged: false };
     site.alarms.push(alarm);
     // A long day's acknowledged alarms are in the journal and the gateway's audit; the tile keeps the recent ones.
     while (site.alarms.length > MAX_ALARMS_PER_TILE) {

@@ -137,7 +137,8 @@ describe.skipIf(!chromiumAvailable())('the desk with three real gateways', () =>
     const alarm = emergencyOnC();
     await alarm.waitFor({ timeout: 15_000 });
     expect(await alarm.textContent()).toMatch(/Scanner 3 · Scanner C/);
-    expect(await alarm.getByTestId('desk-alarm-text').textContent()).toMatch(/Carl Onsite/);
+    // The gateway's detail, after the bar's own "Emergency stop": not its text's "EMERGENCY STOP" again.
+    expect(await alarm.getByTestId('desk-alarm-text').textContent()).toMatch(/^by Carl Onsite: nothing was running; remote control revoked/);
     expect(await focusedOf('scanner-a')).toBe('true');
     await expect.poll(() => page.getByTestId('desk-alarm-bar').getAttribute('data-alarm')).toMatch(/^(running|suspended)$/);
     expect(await tile('scanner-c').getByTestId('tile-alarm').textContent()).toMatch(/EMERGENCY STOP|Emergency stop/i);

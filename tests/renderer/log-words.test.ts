@@ -15,11 +15,18 @@ describe("event log in the technologist's words", () => {
     expect(plainWords(e('ack', 'sequence.queue done'), labels)).toBe('Sequence added to the queue'); // a command given elsewhere
   });
 
-  it('says "Scan started" and "Scan stopped by onsite emergency stop"', () => {
+  it('says "Scan started", "Scan stopped by onsite emergency stop" and who calls for help', () => {
     const labels = new CommandLabels();
     expect(plainWords(e('ack', 'scan.start done'), labels)).toBe('Scan started');
     expect(plainWords(e('notice', 'EMERGENCY STOP by Olivia Onsite: acquisition stopped; remote control revoked from Rita Remote', 'alarm'), labels)).toBe(
       'Scan stopped by onsite emergency stop (Olivia Onsite)',
+    );
+    // An emergency stop with nothing running stopped no scan.
+    expect(plainWords(e('notice', 'EMERGENCY STOP by Olivia Onsite: nothing was running; remote control revoked', 'alarm'), labels)).toBe(
+      'Onsite emergency stop (Olivia Onsite): remote control revoked, no scan was running',
+    );
+    expect(plainWords(e('notice', 'HELP CALLED by Olivia Onsite (onsite): patient anxious', 'alarm'), labels)).toBe(
+      'Onsite staff call for help (Olivia Onsite): patient anxious',
     );
   });
 

@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { appStore, useApp } from '../store/store.js';
 import { formatClock } from '../logic/format.js';
 import { useAlarmTone } from '../../../base/browser/use-alarm-tone.js';
-import { alarmDetail, pendingAlarms, presentAlarmKind } from './alarms.js';
+import { pendingAlarms, presentAlarmKind } from './alarms.js';
 import { deskShown } from './desk-session.js';
 
 /**
@@ -48,7 +48,7 @@ export function DeskAlarmBar() {
                 Scanner {tileIndex + 1} · {siteName}
               </span>
               <span className="alarm-text" data-testid="desk-alarm-text" title={alarm.text}>
-                {alarmDetail(alarm.kind, alarm.text)}
+                {alarm.detail}
               </span>
               <span className="alarm-time mono">at {formatClock(alarm.at)}</span>
               <span className="alarm-actions">

@@ -56,22 +56,3 @@ function instant(iso: string): number {
   const ms = Date.parse(iso);
   return Number.isNaN(ms) ? 0 : ms;
 }
-
-/**
- * How the gateway's safety rules open an alarm's text when not with the kind's word
- * (gateway/safety/onsite-actions.ts writes "HELP CALLED by ...").
- */
-const GATEWAY_OPENINGS: Partial<Record<DeskAlarmKind, string>> = { 'help-call': 'help called' };
-
-/**
- * The alarm's text without a leading repeat of its kind: the gateway writes "EMERGENCY STOP by
- * Carl Onsite: ..." or "HELP CALLED by ...", and the bar already says "Emergency stop" or "Call
- * for help" in front of it.
- */
-export function alarmDetail(kind: DeskAlarmKind, text: string): string {
-  const lower = text.toLowerCase();
-  const opening = [KINDS[kind].word.toLowerCase(), GATEWAY_OPENINGS[kind]].find((word) => word !== undefined && lower.startsWith(word));
-  if (opening === undefined) return text;
-  const rest = text.slice(opening.length).replace(/^[\s:,-]+/, '');
-  return rest === '' ? text : rest;
-}

@@ -156,7 +156,10 @@ export function plainWords(entry: LogEntry, labels: CommandLabels): string {
       if ((m = /^scanner (\S+?)(?::\s*(.*))?$/.exec(t)) && SCANNER[m[1]]) return SCANNER[m[1]](m[2] ?? '');
       return t;
     case 'notice':
-      if ((m = /^EMERGENCY STOP by (.+?):/.exec(t))) return `Scan stopped by onsite emergency stop (${m[1]})`;
+      if ((m = /^EMERGENCY STOP by (.+?): acquisition stopped/.exec(t))) return `Scan stopped by onsite emergency stop (${m[1]})`;
+      // Nothing to stop: what it did is take remote control away.
+      if ((m = /^EMERGENCY STOP by (.+?): nothing was running/.exec(t))) return `Onsite emergency stop (${m[1]}): remote control revoked, no scan was running`;
+      if ((m = /^HELP CALLED by (.+?) \(onsite\)(?::\s*(.*))?$/.exec(t))) return `Onsite staff call for help (${m[1]})${m[2] ? `: ${m[2]}` : ''}`;
       return t;
     case 'health':
       if ((m = /^link (\w+)/.exec(t)) && LINK_HEALTH[m[1]]) return LINK_HEALTH[m[1]];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../../protocol/index.js';
+import { ErrorCode, type EventMessage } from '../../../protocol/index.js';
 import { isNotice } from './support.js';
 import { safetyFixture } from './support.js';
 
@@ -18,8 +18,18 @@ describe('safety rule 4: the onsite emergency stop is always honoured', () => {
     expect(snapshot.queue[0]).toMatchObject({ status: 'aborted', endReason: expect.stringMatching(/emergency stop by Onsite Tech/) });
     expect(snapshot.control.holderSessionId).toBeNull();
     expect(snapshot.onsite?.lastEmergency).toMatchObject({ by: 'Onsite Tech', reason: expect.stringMatching(/call button/) });
-    for (const c of [operator, observer, onsite.raw])
-      await c.next(isNotice('alarm', /EMERGENCY STOP by Onsite Tech: acquisition stopped; remote control revoked from Remote Tech/));
+    for (const c of [operator, observer, onsite.raw]) {
+      const notice = await c.next<EventMessage>(
+        isNotice('alarm', /EMERGENCY STOP by Onsite Tech: acquisition stopped; remote control revoked from Remote Tech/),
+      );
+      // Named, so a desk files it under its kind without reading the words.
+      expect(notice.body).toMatchObject({
+        alarm: {
+          kind: 'emergency-stop',
+          detail: 'by Onsite Tech: acquisition stopped; remote control revoked from Remote Tech (patient pressed the call button)',
+        },
+      });
+    }
     expect(await operator.command(f.id('start2'), { name: 'scan.start' })).toMatchObject({ outcome: 'rejected', code: ErrorCode.NOT_CONTROL_HOLDER });
   });
 

@@ -13,7 +13,10 @@ describe('safety rule 5: operator link lost', () => {
     const { operator, onsite } = await f.readyToScan();
     await operator.command(f.id('start'), { name: 'scan.start' });
     operator.ws.terminate();
-    await onsite.raw.next(isNotice('alarm', /Operator Remote Tech: link lost\. .+ runs to completion; nothing new starts/));
+    const notice = await onsite.raw.next<EventMessage>(isNotice('alarm', /Operator Remote Tech: link lost\. .+ runs to completion; nothing new starts/));
+    expect(notice.body).toMatchObject({
+      alarm: { kind: 'operator-loss', detail: expect.stringMatching(/^Remote Tech: .+ runs to completion; nothing new starts/) },
+    });
     expect(f.gateway.snapshot().onsite?.operatorLoss).toMatchObject({ name: 'Remote Tech' });
     await onsite.raw.next(scannerState('completed'));
     expect(f.gateway.snapshot().queue[0]!.status).toBe('completed');

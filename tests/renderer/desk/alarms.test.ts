@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alarmDetail, pendingAlarms, presentAlarmKind } from '../../../renderer/src/desk/alarms.js';
+import { pendingAlarms, presentAlarmKind } from '../../../renderer/src/desk/alarms.js';
 import { deskAlarm, deskTile, deskView } from './desk-fixtures.js';
 
 describe('desk alarm bar order', () => {
@@ -42,15 +42,5 @@ describe('desk alarm bar order', () => {
     expect(presentAlarmKind('help-call').tone).toBe('emergency');
     expect(presentAlarmKind('media-lost').tone).not.toBe('emergency');
     expect(presentAlarmKind('operator-loss').word).toMatch(/operator/i);
-  });
-});
-
-describe('alarm words', () => {
-  it('drops a leading repeat of the kind, keeping who and why', () => {
-    expect(alarmDetail('emergency-stop', 'EMERGENCY STOP by Carl Onsite: patient moved')).toBe('by Carl Onsite: patient moved');
-    expect(alarmDetail('link-lost', 'Link lost: no heartbeat')).toBe('no heartbeat');
-    expect(alarmDetail('help-call', 'HELP CALLED by Olivia Onsite (onsite): patient anxious')).toBe('by Olivia Onsite (onsite): patient anxious');
-    expect(alarmDetail('help-call', 'Operator Rita: link lost')).toBe('Operator Rita: link lost');
-    expect(alarmDetail('emergency-stop', 'Emergency stop')).toBe('Emergency stop');
   });
 });

@@ -21,7 +21,7 @@ export function deskTile(id: string, extra: Partial<DeskTile> = {}): DeskTile {
 }
 
 export function deskAlarm(siteId: string, kind: DeskAlarm['kind'], at: string, extra: Partial<DeskAlarm> = {}): DeskAlarm {
-  return { id: `${siteId}-${kind}-${at}`, siteId, kind, text: `${kind} at ${siteId}`, at, seq: 1, acknowledged: false, ...extra };
+  return { id: `${siteId}-${kind}-${at}`, siteId, kind, text: `${kind} at ${siteId}`, detail: `at ${siteId}`, at, seq: 1, acknowledged: false, ...extra };
 }
 
 export function deskView(tiles: DeskTile[], focusedSiteId: string | null = tiles[0]?.site.id ?? null): DeskView {
