@@ -233,11 +233,12 @@ function ContingencyPlans({ plans }: { plans: ContingencyPlan[] }) {
 function EmergencyStop({ onStop }: { onStop: (reason: string) => void }) {
   const [arming, setArming] = useState(false);
   const [reason, setReason] = useState('');
+  // Disarms itself 8 s after the last keystroke: an armed stop does not linger, nor vanish while a reason is typed.
   useEffect(() => {
     if (!arming) return;
     const t = setTimeout(() => setArming(false), 8000);
     return () => clearTimeout(t);
-  }, [arming]);
+  }, [arming, reason]);
   if (!arming) {
     return (
       <button type="button" className="danger estop" data-testid="estop" onClick={() => setArming(true)}>

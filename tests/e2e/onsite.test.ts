@@ -88,3 +88,28 @@ describe.skipIf(!chromiumAvailable())('onsite console and workstation through a 
     expect(again).toMatchObject({ state: 'rejected', code: 'LARMOR_E_NOT_CONTROL_HOLDER' });
   });
 });
+
+describe('onsite emergency stop, armed', () => {
+  it('stays armed while a reason is typed, disarms itself 8 s after the last keystroke, and Escape cancels it', async () => {
+    const page = await openOnsiteConsole(browser, gateway, 'Armed Onsite', { checkIn: false });
+    const lastEmergency = gateway.snapshot().onsite?.lastEmergency ?? null;
+    const clock = page.context().clock;
+    // The page's own time, stopped: only the steps below move it.
+    await clock.install();
+    await clock.pauseAt(Date.now() + 1_000);
+    await page.getByTestId('estop').click();
+    await clock.runFor(7_000);
+    await page.getByTestId('estop-reason').pressSequentially('coil');
+    await clock.runFor(7_000); // 14 s after arming, 7 s after the last key
+    expect(await page.getByTestId('estop-confirm').isVisible()).toBe(true);
+    await clock.runFor(1_500);
+    await page.getByTestId('estop').waitFor();
+
+    await page.getByTestId('estop').click();
+    await page.getByTestId('estop-confirm').waitFor();
+    await page.keyboard.press('Escape'); // no time passes: Escape alone disarms it
+    await page.getByTestId('estop').waitFor();
+    expect(gateway.snapshot().onsite?.lastEmergency ?? null).toEqual(lastEmergency); // nothing was stopped
+    await page.context().close();
+  });
+});
