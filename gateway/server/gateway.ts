@@ -52,6 +52,7 @@ import type { ImageLimits } from '../../native-bridge/image-limits.js';
 import { ExamImagesDesk } from './exam-images-desk.js';
 import { DEFAULT_EXAM_IMAGES_MB } from '../images/exam-image-store.js';
 import { AddressCounter, DEFAULT_LINK_LIMITS, MessageRate, type LinkLimits } from './link-limits.js';
+import { guardSockets, serverTimeouts } from './socket-guard.js';
 import { StalledTicks } from '../../base/common/stalled-ticks.js';
 import { RefusalAudit } from '../audit/refusal-audit.js';
 
@@ -204,17 +205,21 @@ export class Gateway {
     this.linkLimits = { ...DEFAULT_LINK_LIMITS, ...options.linkLimits };
     this.addresses = new AddressCounter(this.linkLimits.connectionsPerAddress);
     this.refusals = new RefusalAudit(this.linkLimits.refusalAuditWindowMs, (row) => {
-      const s = this.sessions.get(row.key);
+      // Connections are refused per address (socket-guard.ts, accept); messages per session.
+      const connection = row.code === ErrorCode.TOO_MANY_CONNECTIONS;
+      const s = connection ? undefined : this.sessions.get(row.key);
       this.store.audit({
-        sessionId: row.key,
+        sessionId: connection ? null : row.key,
         actor: s?.name ?? null,
         role: s?.role ?? null,
-        action: 'message',
+        action: connection ? 'connection' : 'message',
         decision: 'rejected',
         code: row.code,
         detail: { count: row.count, firstAt: row.firstAt, lastAt: row.lastAt, reason: row.reason },
+        ...(connection ? { peer: row.key } : {}),
       });
-      this.log(`${s?.name ?? row.key} (${s?.role ?? 'unknown'}) message: rejected ${row.code}${row.count > 1 ? ` x${row.count}` : ''}`);
+      const who = connection ? row.key : `${s?.name ?? row.key} (${s?.role ?? 'unknown'})`;
+      this.log(`${who} ${connection ? 'connection' : 'message'}: rejected ${row.code}${row.count > 1 ? ` x${row.count}` : ''}: ${row.reason}`);
     });
     this.scanner = new ScannerSimulator({ timeScale: options.timeScale ?? 1, newUid });
     const ctx: GatewayContext = {
@@ -272,7 +277,11 @@ export class Gateway {
     this.events.rebuildImagesFrom(this.examImages.imageSource);
     this.scanner.on('change', () => this.examImages.scannerChanged());
     const handler = (req: IncomingMessage, res: ServerResponse) => this.handleHttp(req, res);
-    this.http = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(handler);
+    const { handshakeTimeout, ...timeouts } = serverTimeouts(this.linkLimits);
+    this.http = options.tls
+      ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key, handshakeTimeout, ...timeouts }, handler)
+      : createHttpServer(timeouts, handler);
+    guardSockets(this.http, this.linkLimits, (address, reason) => this.refusals.refuse(address, ErrorCode.TOO_MANY_CONNECTIONS, reason));
     this.wss = new WebSocketServer({
       server: this.http,
       // Clients send only control frames: ws reads a frame's length from its header and closes

@@ -1,6 +1,7 @@
 /**
- * What one peer may cost the gateway on the WebSocket port: a per-connection message rate (token
- * bucket) and a per-address connection count. Repeated refusals are written down folded, one row
+ * What one peer may cost the gateway on its HTTP(S) and WebSocket port: open connections per
+ * address and in all, the time to send request headers (socket-guard.ts), a per-connection
+ * message rate (token bucket) and a per-address WebSocket session count. Repeated refusals are written down folded, one row
  * with a count per kind and window (audit/refusal-audit.ts).
  */
 
@@ -9,8 +10,21 @@ export interface LinkLimits {
   messagesPerSecond: number;
   /** Messages one connection may send at once above the sustained rate. */
   messageBurst: number;
-  /** Open connections from one network address (a training class of 22 on one host fits). */
+  /** Open WebSocket sessions from one network address (a training class of 22 on one host fits). */
   connectionsPerAddress: number;
+  /**
+   * Open TCP connections from one network address, whatever they carry: its WebSocket sessions
+   * and a browser's page requests beside them.
+   */
+  socketsPerAddress: number;
+  /** Open TCP connections from everyone: each holds a file descriptor, as do the database and the spool. */
+  maxSockets: number;
+  /**
+   * Time for a connection to send its request headers, or to finish its TLS handshake. A browser
+   * sends them at once; a peer that trickles them a line at a time ("slowloris") holds its
+   * socket only this long.
+   */
+  headersTimeoutMs: number;
   /** Repeated refusals of one kind from one session are written as one row per window. */
   refusalAuditWindowMs: number;
   /**
@@ -33,6 +47,9 @@ export const DEFAULT_LINK_LIMITS: LinkLimits = {
   messagesPerSecond: 1000,
   messageBurst: 2000,
   connectionsPerAddress: 64,
+  socketsPerAddress: 256,
+  maxSockets: 2048,
+  headersTimeoutMs: 10_000,
   refusalAuditWindowMs: 10_000,
   sendBacklogBytes: SEND_BACKLOG_BYTES,
 };

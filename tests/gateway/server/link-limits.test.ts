@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { connect, type Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import { ErrorCode, SUBPROTOCOL } from '../../../protocol/index.js';
 import type { Gateway } from '../../../gateway/server/gateway.js';
@@ -7,8 +8,10 @@ import { RawClient, startTestGateway } from '../../helpers/gateway.js';
 
 let gateway: Gateway | undefined;
 const sockets: WebSocket[] = [];
+const raw: Socket[] = [];
 afterEach(async () => {
   for (const ws of sockets.splice(0)) ws.terminate();
+  for (const socket of raw.splice(0)) socket.destroy();
   await gateway?.close();
   gateway = undefined;
 });
@@ -88,4 +91,44 @@ describe('link limits on a running gateway', () => {
     reading.sendJson({ type: 'ping', t: 1 });
     await reading.next((m) => m.type === 'pong');
   });
+
+  it('closes TCP connections beyond the per-address limit before reading them, and a request whose headers never end', async () => {
+    gateway = await startTestGateway({ linkLimits: { socketsPerAddress: 4, headersTimeoutMs: 500 } });
+    // Slowloris: request lines and headers, never the blank line that ends them.
+    const held = await Promise.all(Array.from({ length: 4 }, () => rawSocket(gateway!.port, 'GET /onsite HTTP/1.1\r\nHost: x\r\n')));
+    const beyond = await Promise.all(Array.from({ length: 6 }, () => rawSocket(gateway!.port, '')));
+    for (const { answer } of beyond) expect(await answer).toBe(''); // closed at once, nothing answered
+    const refusals = () => gateway!.store.auditTrail().filter((r) => r.code === ErrorCode.TOO_MANY_CONNECTIONS);
+    expect(refusals()).toHaveLength(1); // the first at once; the other five folded into its count at the window's end
+    // The held ones are answered 408 and closed once their headers are late; then the address may connect again.
+    for (const { answer } of held) expect(await answer).toMatch(/^HTTP\/1\.1 408/);
+    const client = await open(gateway.url);
+    client.ws.send(JSON.stringify({ type: 'ping', t: 1 }));
+    await expect.poll(() => client.messages.some((m) => m.type === 'pong')).toBe(true);
+  });
+
+  it('closes TCP connections beyond the gateway-wide limit', async () => {
+    gateway = await startTestGateway({ linkLimits: { maxSockets: 3 } });
+    const held = await Promise.all(Array.from({ length: 3 }, () => rawSocket(gateway!.port, 'GET / HTTP/1.1\r\n')));
+    const beyond = await rawSocket(gateway.port, '');
+    expect(await beyond.answer).toBe('');
+    expect(gateway.store.auditTrail().find((r) => r.code === ErrorCode.TOO_MANY_CONNECTIONS)?.detail).toMatchObject({
+      reason: 'more than 3 open connections to the gateway',
+    });
+    for (const { socket } of held) socket.destroy();
+    await expect.poll(async () => (await fetch(gateway!.onsiteUrl)).status).toBe(200);
+  });
 });
+
+/** A TCP connection to the gateway's port that sends `text`; `answer` resolves with what came back once the gateway closes it. */
+async function rawSocket(port: number, text: string): Promise<{ socket: Socket; answer: Promise<string> }> {
+  const socket = connect(port, '127.0.0.1');
+  raw.push(socket);
+  let received = '';
+  socket.on('data', (data) => (received += data.toString()));
+  socket.on('error', () => undefined); // a reset is a close too
+  const answer = new Promise<string>((resolve) => socket.once('close', () => resolve(received)));
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  if (text) socket.write(text);
+  return { socket, answer };
+}
