@@ -13,6 +13,7 @@
  *     acceptAnyCalledAeTitle?: false,
  *     limits?: { maxPduLength, hardCapBytes, artimMs, idleMs },  // see pdu-guard.ts
  *     maxAssociations?: 8,
+ *     maxConnections?: 512,           // open sockets, busy peers included; beyond: closed unread
  *     allowList?: parseAllowList('MRI1@10.1.2.0/24'),            // empty: any peer
  *     admit?(image) { return null },  // or { code, message }: refused with 0124H
  *     tls?: { cert, key, ca? },       // DICOM TLS (PS3.15 B.1); with ca, clients need a certificate
@@ -33,8 +34,11 @@
  *   rejection answers A701H (refused: out of resources) and reports LARMOR_E_DICOM_HANDLER_FAILED.
  * - The port defends itself before dcmjs-dimse sees a byte (pdu-guard.ts): PDU lengths checked at
  *   the header against what we advertised and a hard cap, ARTIM and idle timers, and at most
- *   `maxAssociations` at once (the next peer gets a transient A-ASSOCIATE-RJ). Every such refusal
- *   goes to onReject with a LARMOR_E_DICOM_... code (protocol/errors.ts).
+ *   `maxAssociations` at once, counted from a complete A-ASSOCIATE-RQ, so a silent connection
+ *   holds no slot (the next peer gets a transient A-ASSOCIATE-RJ). Beyond
+ *   `maxConnections` open sockets Node closes a new one unread (LARMOR_E_TOO_MANY_CONNECTIONS),
+ *   and a TLS handshake gets ARTIM's time. Every such refusal goes to onReject with its code
+ *   (protocol/errors.ts).
  * - Writes nothing to disk unless `storeDirectory` is given; names come from safeFileName()
  *   (a valid UID kept as is, anything else hashed), files are written to a temporary name and
  *   renamed, so a reader never sees half a file.
@@ -79,6 +83,11 @@ export interface StorageScpOptions {
   acceptAnyCalledAeTitle?: boolean;
   limits?: Partial<PduLimits>;
   maxAssociations?: number;
+  /**
+   * Open connections to the port, associations and peers refused as busy alike, each held until
+   * ARTIM at most (default 64 x maxAssociations); beyond it a new one is closed unread.
+   */
+  maxConnections?: number;
   allowList?: readonly AllowRule[];
   admit?(image: ReceivedImage): { code: string; message: string } | null;
   /** PEM certificate and key; `ca` (PEM) makes a client certificate signed by it mandatory. */
@@ -92,12 +101,18 @@ export interface StorageScpOptions {
  */
 const DEFAULT_PDU_LIMITS: PduLimits = { maxPduLength: 256 * 1024, hardCapBytes: 1024 * 1024, artimMs: 30_000, idleMs: 60_000 };
 const DEFAULT_MAX_ASSOCIATIONS = 8;
+/**
+ * Connections beside the associations: room for busy peers to be told so (a transient
+ * A-ASSOCIATE-RJ, a few at a time from every modality and PACS of a site), bounded.
+ */
+const CONNECTIONS_PER_ASSOCIATION = 64;
 
 const CONNECTION_LEVEL: ReadonlySet<string> = new Set([
   ErrorCode.DICOM_PDU_TOO_LARGE,
   ErrorCode.DICOM_UNKNOWN_PDU,
   ErrorCode.DICOM_UNEXPECTED_PDU,
   ErrorCode.DICOM_TOO_MANY_ASSOCIATIONS,
+  ErrorCode.TOO_MANY_CONNECTIONS,
   ErrorCode.DICOM_ARTIM_EXPIRED,
   ErrorCode.DICOM_ASSOCIATION_IDLE,
   ErrorCode.DICOM_TLS_HANDSHAKE,
@@ -147,7 +162,7 @@ export async function startStorageScp(opts: StorageScpOptions): Promise<StorageS
   const requested = { ...DEFAULT_PDU_LIMITS, ...opts.limits };
   const limits: PduLimits = { ...requested, maxPduLength: Math.min(requested.maxPduLength, requested.hardCapBytes) };
   const maxAssociations = opts.maxAssociations ?? DEFAULT_MAX_ASSOCIATIONS;
-  /** Connections handed to dcmjs-dimse; refused "busy" ones do not count. */
+  /** Associations: connections whose A-ASSOCIATE-RQ took a slot (pdu-guard.ts claimSlot). */
   let associations = 0;
   const portRefusal = (remote: string | undefined) => (refusal: { code: string; message: string }) =>
     reject({ code: refusal.code, message: `${refusal.message} (peer ${remote ?? 'unknown'})`, callingAeTitle: '', sopInstanceUid: null });
@@ -163,12 +178,14 @@ export async function startStorageScp(opts: StorageScpOptions): Promise<StorageS
     socket.setNoDelay(true);
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
-    const busy = associations >= maxAssociations;
-    guard = new PduGuard(socket, limits, portRefusal(socket.remoteAddress), busy);
+    const claimSlot = () => {
+      if (associations >= maxAssociations) return false;
+      associations++;
+      socket.once('close', () => associations--);
+      return true;
+    };
+    guard = new PduGuard(socket, limits, portRefusal(socket.remoteAddress), claimSlot);
     if (taken === null) socket.resume(); // the server pauses what it accepts (pauseOnConnect)
-    if (busy) return;
-    associations++;
-    socket.once('close', () => associations--);
     const scp = createScpConnection(guard, {
       aeTitle: opts.aeTitle,
       acceptAnyCalledAeTitle: opts.acceptAnyCalledAeTitle ?? false,
@@ -192,10 +209,23 @@ export async function startStorageScp(opts: StorageScpOptions): Promise<StorageS
           key: opts.tls.key,
           ...(opts.tls.ca ? { ca: opts.tls.ca, requestCert: true, rejectUnauthorized: true } : {}),
           minVersion: 'TLSv1.2',
+          // The handshake is part of what ARTIM bounds: a peer has that long to say who it is.
+          handshakeTimeout: limits.artimMs,
         },
         accept,
       )
     : createServer({ pauseOnConnect: true }, accept);
+  // Every open socket holds a file descriptor until ARTIM at most, the busy ones too: a flood of
+  // connections is bounded here, by Node before a byte is read (before a TLS handshake).
+  server.maxConnections = opts.maxConnections ?? maxAssociations * CONNECTIONS_PER_ASSOCIATION;
+  server.on('drop', (dropped?: { remoteAddress?: string }) =>
+    reject({
+      code: ErrorCode.TOO_MANY_CONNECTIONS,
+      message: `more than ${server.maxConnections} open connections to the DICOM port (peer ${dropped?.remoteAddress ?? 'unknown'})`,
+      callingAeTitle: '',
+      sopInstanceUid: null,
+    }),
+  );
   // A failed TLS handshake concerns that peer only.
   server.on('tlsClientError', (err: Error, socket: Socket) => {
     reject({

@@ -9,8 +9,10 @@
  * - an A-ASSOCIATE-RQ over the hard cap: A-ASSOCIATE-RJ, permanent, local limit exceeded
  *   (PS3.8 9.3.4); any later PDU over the hard cap, or a P-DATA-TF longer than the Maximum
  *   Length we advertised in the A-ASSOCIATE-AC (PS3.8 D.1): A-ABORT, invalid PDU parameter;
- * - in "busy" mode (every association slot taken) the first A-ASSOCIATE-RQ: A-ASSOCIATE-RJ,
- *   transient, temporary congestion, so the scanner retries later (PS3.8 9.3.4).
+ * - a complete A-ASSOCIATE-RQ when no association slot is free: A-ASSOCIATE-RJ, transient,
+ *   temporary congestion, so the scanner retries later (PS3.8 9.3.4). The slot is claimed then,
+ *   not on connecting: a peer that connects and says nothing holds no slot, only its socket
+ *   until ARTIM.
  *
  * Timers: ARTIM (PS3.8 9.1.5) runs from the connection until the A-ASSOCIATE-RQ is complete;
  * when it expires the transport is closed without a PDU (Sta2, action AA-2). Afterwards an idle
@@ -90,8 +92,8 @@ export class PduGuard extends EventEmitter {
     readonly socket: Socket,
     private readonly limits: PduLimits,
     private readonly report: (refusal: GuardRefusal) => void,
-    /** Every association slot is taken: answer the first A-ASSOCIATE-RQ with a transient rejection. */
-    private readonly busy = false,
+    /** Takes an association slot for this connection once its A-ASSOCIATE-RQ is complete; false: none is free. */
+    private readonly claimSlot: () => boolean = () => true,
   ) {
     super();
     // A socket that reads into readBuffer() (direct-read-socket.ts) calls received() itself and emits no 'data'.
@@ -258,13 +260,6 @@ export class PduGuard extends EventEmitter {
         message: `PDU type 0x${type.toString(16).padStart(2, '0')} before any A-ASSOCIATE-RQ`,
       };
     }
-    if (first && this.busy) {
-      return {
-        pdu: associateReject(RejectResult.Transient, RejectSource.ServiceProviderPresentation, RejectReason.TemporaryCongestion),
-        code: ErrorCode.DICOM_TOO_MANY_ASSOCIATIONS,
-        message: 'every association slot is taken; the peer was asked to try again later',
-      };
-    }
     if (length > this.limits.hardCapBytes) {
       const message = `PDU type 0x${type.toString(16).padStart(2, '0')} declares ${length} bytes, over the ${this.limits.hardCapBytes}-byte cap`;
       return first
@@ -290,6 +285,13 @@ export class PduGuard extends EventEmitter {
   private pduComplete(): void {
     const pdu = this.pdu!;
     this.pdu = null;
+    if (this.currentType === PduType.AssociateRq && !this.associated && !this.claimSlot()) {
+      this.close(associateReject(RejectResult.Transient, RejectSource.ServiceProviderPresentation, RejectReason.TemporaryCongestion), {
+        code: ErrorCode.DICOM_TOO_MANY_ASSOCIATIONS,
+        message: 'every association slot is taken; the peer was asked to try again later',
+      });
+      return;
+    }
     this.emit('data', pdu);
     if (this.currentType === PduType.AssociateRq && !this.associated) {
       this.associated = true;

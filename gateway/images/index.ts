@@ -91,6 +91,10 @@ export async function attachImaging(
       ? `DICOM object from ${row.key} refused: ${row.code}: ${row.reason}`
       : `${row.count} more DICOM objects from ${row.key} refused, the last: ${row.code}: ${row.reason}`,
   );
+  // Refusals of connections (a port scan, a flood) go to the log, one line per kind and window with a count.
+  const portLog = new RefusalAudit(auditWindowMs, (row) =>
+    log(`DICOM port: ${row.code}${row.count > 1 ? ` x${row.count} in ${auditWindowMs / 1000} s, the last:` : ''} ${row.reason}`),
+  );
   const scp = dicom
     ? await startStorageScp({
         port: dicom.port,
@@ -111,7 +115,7 @@ export async function attachImaging(
         onImage: (image) => ingest.add(image),
         onReject: (error) => {
           if (isConnectionLevelRefusal(error.code)) {
-            log(`DICOM port: ${error.code} ${error.message}`);
+            portLog.refuse('', error.code, error.message);
             return;
           }
           refused.refuse(error.callingAeTitle, error.code, error.sopInstanceUid ? `${error.message} (SOP Instance ${error.sopInstanceUid})` : error.message);
@@ -130,6 +134,7 @@ export async function attachImaging(
       ingestLog.flush();
       warned.flush();
       refused.flush();
+      portLog.flush();
     },
   };
 }

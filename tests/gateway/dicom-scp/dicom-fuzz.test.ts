@@ -128,13 +128,16 @@ describe('DICOM port fuzz (a running gateway)', () => {
       const accepted = answers.filter((a) => a === 0x02).length;
       expect(accepted).toBe(8);
       expect(answers.filter((a) => a === 0x03)).toHaveLength(492);
-      expect(lines.filter((l) => l.includes('LARMOR_E_DICOM_TOO_MANY_ASSOCIATIONS'))).toHaveLength(492);
       for (const peer of peers) peer.close();
       await Promise.all(peers.map((peer) => peer.closed));
       await expect.poll(async () => (await storescu(busyPort, [samplePath('MR_small.dcm')])).responses).toEqual(['Success']);
     } finally {
       await busy.close();
     }
+    // In the log, folded: the first at once, the rest in one line with their count (at the window's end, or at close).
+    const told = lines.filter((l) => l.includes('LARMOR_E_DICOM_TOO_MANY_ASSOCIATIONS'));
+    expect(told.length).toBeLessThanOrEqual(3);
+    expect(told.reduce((n, l) => n + Number(/ x(\d+) /.exec(l)?.[1] ?? 1), 0)).toBe(492);
     await stillServing();
   });
 });

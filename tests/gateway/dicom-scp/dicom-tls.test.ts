@@ -1,6 +1,7 @@
 /** DICOM TLS (PS3.15 B.1) on the receiver, with DCMTK's storescu +tls as the scanner. */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../protocol/index.js';
@@ -55,10 +56,11 @@ function pki(dir: string) {
   };
 }
 
-async function tlsScp(files: ReturnType<typeof pki>, requireClientCert: boolean, rejects: RejectedObject[]): Promise<number> {
+async function tlsScp(files: ReturnType<typeof pki>, requireClientCert: boolean, rejects: RejectedObject[], artimMs?: number): Promise<number> {
   scp = await startStorageScp({
     port: 0,
     aeTitle: 'LARMOR',
+    ...(artimMs !== undefined ? { limits: { artimMs } } : {}),
     onImage: () => undefined,
     onReject: (r) => void rejects.push(r),
     tls: { cert: readFileSync(files.receiverCert), key: readFileSync(files.receiverKey), ...(requireClientCert ? { ca: readFileSync(files.ca) } : {}) },
@@ -90,5 +92,15 @@ describe('DICOM TLS', () => {
     const port = await tlsScp(files, false, []);
     const result = await storescu(port, [samplePath('MR_small.dcm')], ['+tla', '+cf', files.ca]);
     expect(result.responses).toEqual(['Success']);
+  });
+
+  it('gives a TLS handshake the ARTIM time: a peer that connects and says nothing is closed then', async () => {
+    const files = pki(tempDir());
+    const rejects: RejectedObject[] = [];
+    const port = await tlsScp(files, false, rejects, 300);
+    const silent = connect(port, '127.0.0.1');
+    silent.on('error', () => undefined);
+    await new Promise<void>((resolve) => silent.once('close', () => resolve())); // by the gateway: this side never closes it
+    expect(rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_TLS_HANDSHAKE]);
   });
 });

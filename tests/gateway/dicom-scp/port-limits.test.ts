@@ -124,6 +124,27 @@ describe('DICOM port limits', () => {
     expect(images).toBeGreaterThanOrEqual(1);
   });
 
+  it('gives an association slot on a complete A-ASSOCIATE-RQ, not on connecting: silent connections do not keep a scanner out', async () => {
+    const { port } = await start({ maxAssociations: 2 });
+    const silent = [await peer(port), await peer(port), await peer(port)];
+    expect((await storescu(port, [samplePath('MR_small.dcm')])).responses).toEqual(['Success']);
+    for (const p of silent) p.close();
+  });
+
+  it('closes a connection beyond its open connections unread, busy peers included, and stores again once they go', async () => {
+    const { port } = await start({ maxAssociations: 1, maxConnections: 3 });
+    // Connected and silent, as a flood or a port scan leaves them (each held until ARTIM at most).
+    const held = [await peer(port), await peer(port), await peer(port)];
+    const beyond = await peer(port);
+    await beyond.closed;
+    expect(await beyond.nextPdu()).toBeNull(); // not a byte answered: closed before it was read
+    await expect.poll(() => rejects.map((r) => r.code)).toEqual([ErrorCode.TOO_MANY_CONNECTIONS]);
+    expect(rejects[0]!.message).toMatch(/more than 3 open connections to the DICOM port \(peer .+\)/);
+    for (const p of held) p.close();
+    await Promise.all(held.map((p) => p.closed));
+    await expect.poll(async () => (await storescu(port, [samplePath('MR_small.dcm')])).ok).toBe(true);
+  });
+
   it('admits only allowed calling AE titles from their own networks', async () => {
     const { port } = await start({ allowList: parseAllowList('STORESCU@127.0.0.0/8,PACS@10.0.0.0/8') });
     const allowed = await storescu(port, [samplePath('MR_small.dcm')]);
