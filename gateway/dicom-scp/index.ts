@@ -14,6 +14,7 @@
  *     limits?: { maxPduLength, hardCapBytes, artimMs, idleMs },  // see pdu-guard.ts
  *     maxAssociations?: 8,
  *     maxConnections?: 512,           // open sockets, busy peers included; beyond: closed unread
+ *     maxConnectionsPerAddress?: 64,  // the same from one address
  *     allowList?: parseAllowList('MRI1@10.1.2.0/24'),            // empty: any peer
  *     admit?(image) { return null },  // or { code, message }: refused with 0124H
  *     tls?: { cert, key, ca? },       // DICOM TLS (PS3.15 B.1); with ca, clients need a certificate
@@ -36,7 +37,8 @@
  *   the header against what we advertised and a hard cap, ARTIM and idle timers, and at most
  *   `maxAssociations` at once, counted from a complete A-ASSOCIATE-RQ, so a silent connection
  *   holds no slot (the next peer gets a transient A-ASSOCIATE-RJ). Beyond
- *   `maxConnections` open sockets Node closes a new one unread (LARMOR_E_TOO_MANY_CONNECTIONS),
+ *   `maxConnections` open sockets, or `maxConnectionsPerAddress` from one address, a new one is
+ *   closed unread (LARMOR_E_TOO_MANY_CONNECTIONS),
  *   and a TLS handshake gets ARTIM's time. Every such refusal goes to onReject with its code
  *   (protocol/errors.ts).
  * - Writes nothing to disk unless `storeDirectory` is given; names come from safeFileName()
@@ -47,6 +49,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { join } from 'node:path';
+import { AddressCounter } from '../../base/common/address-counter.js';
 import { createScpConnection, type RejectedObject } from './storage-scp.js';
 import type { ReceivedImage } from './received-object.js';
 import { safeFileName } from './safe-file-name.js';
@@ -88,6 +91,8 @@ export interface StorageScpOptions {
    * ARTIM at most (default 64 x maxAssociations); beyond it a new one is closed unread.
    */
   maxConnections?: number;
+  /** Open connections from one network address (default maxConnections / 8): a flood from one host leaves room for the scanners. */
+  maxConnectionsPerAddress?: number;
   allowList?: readonly AllowRule[];
   admit?(image: ReceivedImage): { code: string; message: string } | null;
   /** PEM certificate and key; `ca` (PEM) makes a client certificate signed by it mandatory. */
@@ -167,7 +172,27 @@ export async function startStorageScp(opts: StorageScpOptions): Promise<StorageS
   const portRefusal = (remote: string | undefined) => (refusal: { code: string; message: string }) =>
     reject({ code: refusal.code, message: `${refusal.message} (peer ${remote ?? 'unknown'})`, callingAeTitle: '', sopInstanceUid: null });
 
+  const maxConnections = opts.maxConnections ?? maxAssociations * CONNECTIONS_PER_ASSOCIATION;
+  const perAddress = opts.maxConnectionsPerAddress ?? Math.ceil(maxConnections / 8);
+  const fromOneAddress = new AddressCounter(perAddress);
+  /** Counts a new socket against its address's share: its address, or null (and the socket closed unread) when the share is used up. */
+  const admit = (socket: Socket): string | null => {
+    const address = socket.remoteAddress ?? 'unknown';
+    if (fromOneAddress.admit(address)) return address;
+    socket.destroy();
+    reject({
+      code: ErrorCode.TOO_MANY_CONNECTIONS,
+      message: `more than ${perAddress} open connections from ${address} to the DICOM port`,
+      callingAeTitle: '',
+      sopInstanceUid: null,
+    });
+    return null;
+  };
+
   const accept = (accepted: Socket) => {
+    // A TLS socket was counted before its handshake (below).
+    const address = opts.tls ? null : admit(accepted);
+    if (!opts.tls && address === null) return;
     // Plain TCP reads into where the bytes stay (direct-read-socket.ts); TLS and any socket that
     // cannot be taken over are read as a stream.
     let guard: PduGuard | null = null;
@@ -177,7 +202,11 @@ export async function startStorageScp(opts: StorageScpOptions): Promise<StorageS
     // until the peer's delayed ACK (upstream DCMTK disables it for the same reason).
     socket.setNoDelay(true);
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    socket.on('close', () => {
+      sockets.delete(socket);
+      // The socket that is read, which may have taken the descriptor over from `accepted`.
+      if (address !== null) fromOneAddress.release(address);
+    });
     const claimSlot = () => {
       if (associations >= maxAssociations) return false;
       associations++;
@@ -217,7 +246,12 @@ export async function startStorageScp(opts: StorageScpOptions): Promise<StorageS
     : createServer({ pauseOnConnect: true }, accept);
   // Every open socket holds a file descriptor until ARTIM at most, the busy ones too: a flood of
   // connections is bounded here, by Node before a byte is read (before a TLS handshake).
-  server.maxConnections = opts.maxConnections ?? maxAssociations * CONNECTIONS_PER_ASSOCIATION;
+  server.maxConnections = maxConnections;
+  if (opts.tls)
+    server.on('connection', (raw: Socket) => {
+      const address = admit(raw);
+      if (address !== null) raw.once('close', () => fromOneAddress.release(address));
+    });
   server.on('drop', (dropped?: { remoteAddress?: string }) =>
     reject({
       code: ErrorCode.TOO_MANY_CONNECTIONS,

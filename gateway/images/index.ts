@@ -49,6 +49,7 @@ export interface DicomReceiverOptions {
   allowList?: StorageScpOptions['allowList'];
   tls?: StorageScpOptions['tls'];
   maxAssociations?: number;
+  maxConnectionsPerAddress?: number;
   limits?: StorageScpOptions['limits'];
 }
 
@@ -103,6 +104,7 @@ export async function attachImaging(
         ...(dicom.allowList ? { allowList: dicom.allowList } : {}),
         ...(dicom.tls ? { tls: dicom.tls } : {}),
         ...(dicom.maxAssociations !== undefined ? { maxAssociations: dicom.maxAssociations } : {}),
+        ...(dicom.maxConnectionsPerAddress !== undefined ? { maxConnectionsPerAddress: dicom.maxConnectionsPerAddress } : {}),
         ...(dicom.limits ? { limits: dicom.limits } : {}),
         admit: patientAdmission(
           () => gateway.scanner.core().exam?.patient ?? null,

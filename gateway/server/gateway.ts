@@ -51,7 +51,8 @@ import { AuditShipper, parseSyslogUrl, type AuditSyslogOptions } from '../audit/
 import type { ImageLimits } from '../../native-bridge/image-limits.js';
 import { ExamImagesDesk } from './exam-images-desk.js';
 import { DEFAULT_EXAM_IMAGES_MB } from '../images/exam-image-store.js';
-import { AddressCounter, DEFAULT_LINK_LIMITS, MessageRate, type LinkLimits } from './link-limits.js';
+import { AddressCounter } from '../../base/common/address-counter.js';
+import { DEFAULT_LINK_LIMITS, MessageRate, type LinkLimits } from './link-limits.js';
 import { guardSockets, serverTimeouts } from './socket-guard.js';
 import { StalledTicks } from '../../base/common/stalled-ticks.js';
 import { RefusalAudit } from '../audit/refusal-audit.js';

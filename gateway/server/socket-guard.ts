@@ -1,7 +1,8 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
-import { AddressCounter, type LinkLimits } from './link-limits.js';
+import { AddressCounter } from '../../base/common/address-counter.js';
+import type { LinkLimits } from './link-limits.js';
 
 type SocketLimits = Pick<LinkLimits, 'socketsPerAddress' | 'maxSockets' | 'headersTimeoutMs'>;
 

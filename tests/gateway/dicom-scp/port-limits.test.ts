@@ -132,7 +132,7 @@ describe('DICOM port limits', () => {
   });
 
   it('closes a connection beyond its open connections unread, busy peers included, and stores again once they go', async () => {
-    const { port } = await start({ maxAssociations: 1, maxConnections: 3 });
+    const { port } = await start({ maxAssociations: 1, maxConnections: 3, maxConnectionsPerAddress: 3 });
     // Connected and silent, as a flood or a port scan leaves them (each held until ARTIM at most).
     const held = [await peer(port), await peer(port), await peer(port)];
     const beyond = await peer(port);
@@ -143,6 +143,21 @@ describe('DICOM port limits', () => {
     for (const p of held) p.close();
     await Promise.all(held.map((p) => p.closed));
     await expect.poll(async () => (await storescu(port, [samplePath('MR_small.dcm')])).ok).toBe(true);
+  });
+
+  it('keeps one address within its share of connections, and lets another host in beside it', async () => {
+    const { port } = await start({ maxConnectionsPerAddress: 2 });
+    const held = [await peer(port), await peer(port)];
+    const beyond = await peer(port);
+    await beyond.closed;
+    expect(rejects.map((r) => [r.code, r.message])).toEqual([
+      [ErrorCode.TOO_MANY_CONNECTIONS, 'more than 2 open connections from 127.0.0.1 to the DICOM port'],
+    ]);
+    const otherHost = await RawPeer.open(port, '127.0.0.2');
+    peers.push(otherHost);
+    otherHost.send(associateRq());
+    expect((await otherHost.nextPdu())?.type).toBe(0x02); // A-ASSOCIATE-AC
+    for (const p of held) p.close();
   });
 
   it('admits only allowed calling AE titles from their own networks', async () => {

@@ -70,9 +70,10 @@ export class RawPeer {
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
   }
 
-  static open(port: number): Promise<RawPeer> {
+  /** `localAddress`: another loopback address (127.0.0.2) to be another host to the SCP. */
+  static open(port: number, localAddress?: string): Promise<RawPeer> {
     return new Promise((resolve, reject) => {
-      const socket = connect(port, '127.0.0.1', () => resolve(new RawPeer(socket)));
+      const socket = connect({ port, host: '127.0.0.1', ...(localAddress ? { localAddress } : {}) }, () => resolve(new RawPeer(socket)));
       socket.once('error', reject);
     });
   }

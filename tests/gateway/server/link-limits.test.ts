@@ -3,7 +3,8 @@ import { connect, type Socket } from 'node:net';
 import { WebSocket } from 'ws';
 import { ErrorCode, SUBPROTOCOL } from '../../../protocol/index.js';
 import type { Gateway } from '../../../gateway/server/gateway.js';
-import { AddressCounter, MessageRate } from '../../../gateway/server/link-limits.js';
+import { AddressCounter } from '../../../base/common/address-counter.js';
+import { MessageRate } from '../../../gateway/server/link-limits.js';
 import { RawClient, startTestGateway } from '../../helpers/gateway.js';
 
 let gateway: Gateway | undefined;

@@ -1,0 +1,23 @@
+/**
+ * Open connections per remote address, for the gateway's ports: its WebSocket sessions, its web
+ * server's sockets (gateway/server/socket-guard.ts) and its DICOM port's.
+ */
+export class AddressCounter {
+  private readonly open = new Map<string, number>();
+
+  constructor(private readonly limit: number) {}
+
+  /** Count one more from `address`; false (and not counted) when it would exceed the limit. */
+  admit(address: string): boolean {
+    const count = this.open.get(address) ?? 0;
+    if (count >= this.limit) return false;
+    this.open.set(address, count + 1);
+    return true;
+  }
+
+  release(address: string): void {
+    const count = (this.open.get(address) ?? 1) - 1;
+    if (count <= 0) this.open.delete(address);
+    else this.open.set(address, count);
+  }
+}
