@@ -36,11 +36,10 @@
  * - The port defends itself before dcmjs-dimse sees a byte (pdu-guard.ts): PDU lengths checked at
  *   the header against what we advertised and a hard cap, ARTIM and idle timers, and at most
  *   `maxAssociations` at once, counted from a complete A-ASSOCIATE-RQ, so a silent connection
- *   holds no slot (the next peer gets a transient A-ASSOCIATE-RJ). Beyond
- *   `maxConnections` open sockets, or `maxConnectionsPerAddress` from one address, a new one is
- *   closed unread (LARMOR_E_TOO_MANY_CONNECTIONS),
- *   and a TLS handshake gets ARTIM's time. Every such refusal goes to onReject with its code
- *   (protocol/errors.ts).
+ *   holds no slot (the next peer gets a transient A-ASSOCIATE-RJ). Beyond `maxConnections` open
+ *   sockets, or `maxConnectionsPerAddress` from one address, a new one is closed unread
+ *   (LARMOR_E_TOO_MANY_CONNECTIONS), and a TLS handshake gets ARTIM's time. Every such refusal
+ *   goes to onReject with its code (protocol/errors.ts).
  * - Writes nothing to disk unless `storeDirectory` is given; names come from safeFileName()
  *   (a valid UID kept as is, anything else hashed), files are written to a temporary name and
  *   renamed, so a reader never sees half a file.

@@ -1,8 +1,8 @@
 /**
  * What one peer may cost the gateway on its HTTP(S) and WebSocket port: open connections per
  * address and in all, the time to send request headers (socket-guard.ts), a per-connection
- * message rate (token bucket) and a per-address WebSocket session count. Repeated refusals are written down folded, one row
- * with a count per kind and window (audit/refusal-audit.ts).
+ * message rate (token bucket) and a per-address WebSocket session count. Repeated refusals are
+ * written down folded, one row with a count per kind and window (audit/refusal-audit.ts).
  */
 
 export interface LinkLimits {
