@@ -1,0 +1,137 @@
+/**
+ * Connection floods against a running gateway (`larmor gateway --dicom-port`, from dist/ as its
+ * own process): N connections from one address that never finish what they start,
+ *   - to the web and WebSocket port, sending request headers a line at a time ("slowloris"),
+ *   - to the DICOM port, saying nothing (no A-ASSOCIATE-RQ),
+ * one flood after the other. For each it prints what the gateway held: open file descriptors
+ * and RSS (/proc) idle before the flood (the reference, same run), at the flood's peak and once
+ * it let go, how many connections it closed at once, and how long it held any.
+ *   npx tsx bench/flood/run.ts [--connections 15000]
+ * Needs `npm run build`. Linux only (/proc).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { printTable } from '../lib/stats.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const arg = (name: string, fallback: number) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
+const CONNECTIONS = arg('--connections', 15_000);
+const SAMPLE_MS = 250;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function waitForPort(port: number): Promise<void> {
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const fds = (pid: number) => readdirSync(`/proc/${pid}/fd`).length;
+const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface FloodResult {
+  flood: string;
+  idleFds: number;
+  peakFds: number;
+  idleRss: number;
+  peakRss: number;
+  closedAtOnce: number;
+  heldSeconds: number;
+  afterFds: number;
+}
+
+/** Opens the flood (every socket sends `say` once connected, then `trickle` every second), samples the gateway until it has closed them all. */
+async function flood(name: string, pid: number, port: number, say: string, trickle: string): Promise<FloodResult> {
+  await sleep(1000);
+  const idleFds = fds(pid);
+  const idleRss = rssMb(pid);
+  let peakFds = idleFds;
+  let peakRss = idleRss;
+  const started = performance.now();
+  const sockets: Socket[] = [];
+  const closedAt: number[] = [];
+  for (let i = 0; i < CONNECTIONS; i++) {
+    const socket = connect(port, '127.0.0.1', () => say && socket.write(say));
+    socket.on('error', () => undefined);
+    socket.once('close', () => closedAt.push(performance.now() - started));
+    sockets.push(socket);
+    // The kernel's accept queue is finite: a breath every 500 connections, as a real flood has.
+    if (i % 500 === 499) await sleep(20);
+  }
+  const trickling = setInterval(() => {
+    for (const s of sockets) if (!s.destroyed && trickle) s.write(trickle);
+  }, 1000);
+  // Until the gateway holds no more than it did idle, for two seconds on end. Connections the
+  // kernel queued and the gateway never accepted stay open on this side only: not waited for.
+  let heldUntil = performance.now();
+  while (closedAt.length < CONNECTIONS && performance.now() - heldUntil < 2000) {
+    const now = fds(pid);
+    peakFds = Math.max(peakFds, now);
+    peakRss = Math.max(peakRss, rssMb(pid));
+    if (now > idleFds + 2) heldUntil = performance.now();
+    await sleep(SAMPLE_MS);
+  }
+  clearInterval(trickling);
+  for (const s of sockets) s.destroy();
+  // "At once": closed within two seconds of the flood's start, while it was still being opened.
+  const closedAtOnce = closedAt.filter((t) => t < 2000).length;
+  await sleep(1000);
+  return { flood: name, idleFds, peakFds, idleRss, peakRss, closedAtOnce, heldSeconds: (heldUntil - started) / 1000, afterFds: fds(pid) };
+}
+
+async function main(): Promise<void> {
+  const scratch = mkdtempSync(join(tmpdir(), 'larmor-flood-'));
+  const added = spawnSync(
+    process.execPath,
+    [join(ROOT, 'bin/larmor.js'), 'gateway', 'users', 'add', 'bench.operator', '--roles', 'operator', '--data-dir', scratch],
+    { input: 'bench password of some length\n', encoding: 'utf8' },
+  );
+  if (added.status !== 0) throw new Error(`larmor gateway users add failed: ${added.stderr}`);
+  const webPort = await freePort();
+  const dicomPort = await freePort();
+  const gateway: ChildProcess = spawn(
+    process.execPath,
+    [join(ROOT, 'bin/larmor.js'), 'gateway', '--port', String(webPort), '--dicom-port', String(dicomPort), '--data-dir', scratch],
+    { stdio: 'ignore' },
+  );
+  try {
+    await waitForPort(webPort);
+    await waitForPort(dicomPort);
+    const pid = gateway.pid!;
+    const results = [
+      await flood('web port, slowloris', pid, webPort, 'GET /onsite HTTP/1.1\r\nHost: gateway\r\n', 'X-Slow: 1\r\n'),
+      await flood('DICOM port, silent', pid, dicomPort, '', ''),
+    ];
+    console.log(`${CONNECTIONS} connections from 127.0.0.1 per flood; the gateway idle before each flood is the reference.\n`);
+    printTable(
+      ['flood', 'fds idle', 'fds peak', 'fds after', 'RSS idle MB', 'RSS peak MB', 'closed at once', 'held for s'],
+      results.map((r) => [r.flood, String(r.idleFds), String(r.peakFds), String(r.afterFds), r.idleRss, r.peakRss, String(r.closedAtOnce), r.heldSeconds]),
+    );
+  } finally {
+    const exited = new Promise((resolve) => gateway.once('exit', resolve));
+    gateway.kill('SIGTERM');
+    await exited;
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+await main();
