@@ -30,10 +30,22 @@ export function defaultJournalFile(env: NodeJS.ProcessEnv = process.env): string
 }
 
 /**
+ * How durable the last write on a database connection was asked to be (PRAGMA synchronous is
+ * the connection's, shared by every Journal made with forSite).
+ */
+const syncLevel = new WeakMap<Database.Database, 'FULL' | 'NORMAL'>();
+
+/**
  * The workstation's durable memory, behind this one module (Signal-Desktop ts/sql pattern):
- * the command outbox and the activity record. WAL with synchronous=FULL: a row is on disk before
- * the call returns, so a command is journalled before its frame leaves and an ack is journalled
- * before anyone is told of it; kill -9 loses nothing that was reported.
+ * the command outbox and the activity record, in WAL mode. An outbox row is written with
+ * synchronous=FULL: on disk before the call returns, so a command is journalled before its frame
+ * leaves and an ack before anyone is told of it, whatever happens to the machine. An activity
+ * row (an event, a notice, a health change) with synchronous=NORMAL: in the operating system's
+ * hands before the call returns, so kill -9 of the workstation loses nothing that was reported,
+ * without an fsync for each. A resume replays thousands of events at once; at one fsync each
+ * (two for a notice) the event loop stood still for seconds, heartbeats with it. A power cut may
+ * lose the last activity rows (sqlite.org/pragma.html#pragma_synchronous); the next FULL write
+ * makes every row before it durable too.
  */
 export class Journal {
   private readonly db: Database.Database;
@@ -66,6 +78,7 @@ export class Journal {
       const db = new Database(file);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
+      syncLevel.set(db, 'FULL');
       migrate(db, JOURNAL_MIGRATIONS);
       return new Journal(db, file);
     } catch (err) {
@@ -89,15 +102,18 @@ export class Journal {
 
   /** Durable before the command is sent. */
   enqueue(id: string, command: ScannerCommand, queuedAt: string, target: string): void {
+    this.durable('FULL');
     this.guard(() => this.insertOutbox.run(id, command.name, JSON.stringify(command), target, queuedAt, this.site));
   }
 
   noteResend(id: string): void {
+    this.durable('FULL');
     this.guard(() => this.countSend.run(id));
   }
 
   /** Record the outcome; false when it was already recorded (a duplicate ack). */
   settle(id: string, outcome: CommandOutcome, code: string | null, reason: string | null, settledAt: string, settledBy: 'gateway' | 'local'): boolean {
+    this.durable('FULL');
     return this.guard(() => this.settleOutbox.run(outcome, code, reason, settledAt, settledBy, id).changes === 1);
   }
 
@@ -136,8 +152,9 @@ export class Journal {
     };
   }
 
-  /** One activity record (command, ack, event, health transition...), durable on return. */
+  /** One activity record (command, ack, event, health transition...), kept through a killed process on return. */
   record(activity: { type: string; at: string } & object): void {
+    this.durable('NORMAL');
     this.guard(() => this.insertActivity.run(activity.at, activity.type, JSON.stringify(activity), this.site));
   }
 
@@ -161,6 +178,13 @@ export class Journal {
 
   close(): void {
     if (this.db.open) this.db.close();
+  }
+
+  /** Sets PRAGMA synchronous for the next write, when it differs from the last (no I/O). */
+  private durable(level: 'FULL' | 'NORMAL'): void {
+    if (syncLevel.get(this.db) === level) return;
+    this.guard(() => this.db.pragma(`synchronous = ${level}`));
+    syncLevel.set(this.db, level);
   }
 
   private guard<T>(work: () => T): T {

@@ -132,4 +132,36 @@ describe('journal across kill -9', () => {
     expect(gateway.snapshot().exam).toBeNull();
     expect(gateway.store.auditTrail().some((r) => r.action === 'command exam.open')).toBe(false);
   }, 60_000);
+
+  it('keeps every activity row reported before kill -9, though they are not each fsynced', async () => {
+    const file = join(tempDir(), 'journal.sqlite');
+    const journalModule = join(import.meta.dirname, '../../../main/journal/journal.ts');
+    // Records as fast as it can, saying so after each; killed mid-stream.
+    const script = `const { Journal } = await import(${JSON.stringify(journalModule)});
+      const journal = Journal.open(${JSON.stringify(file)});
+      for (let i = 0; ; i++) { journal.record({ type: 'notice', at: new Date().toISOString(), n: i }); process.stdout.write('REC ' + i + '\\n'); }`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(child);
+    const lines: string[] = [];
+    let buffered = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      buffered += d.toString();
+      const parts = buffered.split('\n');
+      buffered = parts.pop()!;
+      lines.push(...parts);
+    });
+    await until(() => lines.length >= 2000);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    const reported = Math.max(...field(lines, 'REC', 1).map(Number));
+    const journal = Journal.open(file);
+    try {
+      expect(journal.integrityCheck()).toBe('ok');
+      const kept = journal.activities('notice').map((a) => a['n'] as number);
+      expect(kept.length).toBeGreaterThan(reported); // rows 0..reported, and maybe one written but not yet said
+      expect(kept.slice(0, reported + 1)).toEqual([...Array(reported + 1).keys()]);
+    } finally {
+      journal.close();
+    }
+  });
 });
