@@ -13,7 +13,6 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +20,7 @@ import { Tag } from '../../native-bridge/dicom/index.js';
 import { makePhantomFrames } from '../rle/mr-phantom.js';
 import { mrPart10 } from '../lib/mr-part10.js';
 import { printTable } from '../lib/stats.js';
+import { freePort, waitForPort } from '../lib/ports.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const arg = (name: string, fallback: number) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
@@ -56,29 +56,6 @@ function ensureImages(): string {
     writeFileSync(join(dir, `mr-${String(i).padStart(5, '0')}.dcm`), part10);
   }
   return dir;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-async function waitForPort(port: number, child: ChildProcess): Promise<void> {
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the receiver exited (${child.exitCode}) before listening`);
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.on('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function stop(child: ChildProcess): Promise<void> {

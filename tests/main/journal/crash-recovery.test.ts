@@ -21,20 +21,26 @@ afterEach(async () => {
   gateway = proxy = undefined;
 });
 
-/** Spawn the child workstation; `lines` collects its stdout lines as they come. */
-function workstation(mode: 'run' | 'one' | 'recover', url: string, file: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, mode, url, file], { stdio: ['pipe', 'pipe', 'inherit'] });
-  children.push(child);
+/** Spawns a child under tsx, killed after the test when still running; `lines` collects its stdout lines as they come. */
+function child(args: string[], stdin: 'pipe' | 'ignore'): { child: ChildProcess; lines: string[] } {
+  const spawned = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: [stdin, 'pipe', 'inherit'] });
+  children.push(spawned);
   const lines: string[] = [];
   let buffered = '';
-  child.stdout!.on('data', (d: Buffer) => {
+  spawned.stdout!.on('data', (d: Buffer) => {
     buffered += d.toString();
     const parts = buffered.split('\n');
     buffered = parts.pop()!;
     lines.push(...parts);
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
-  return { child, lines, exited };
+  return { child: spawned, lines };
+}
+
+/** Spawn the child workstation. */
+function workstation(mode: 'run' | 'one' | 'recover', url: string, file: string) {
+  const { child: spawned, lines } = child([CHILD, mode, url, file], 'pipe');
+  const exited = new Promise<number | null>((resolve) => spawned.once('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
+  return { child: spawned, lines, exited };
 }
 
 async function until(check: () => boolean, everyMs = 10): Promise<void> {
@@ -140,19 +146,10 @@ describe('journal across kill -9', () => {
     const script = `const { Journal } = await import(${JSON.stringify(journalModule)});
       const journal = Journal.open(${JSON.stringify(file)});
       for (let i = 0; ; i++) { journal.record({ type: 'notice', at: new Date().toISOString(), n: i }); process.stdout.write('REC ' + i + '\\n'); }`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    children.push(child);
-    const lines: string[] = [];
-    let buffered = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      buffered += d.toString();
-      const parts = buffered.split('\n');
-      buffered = parts.pop()!;
-      lines.push(...parts);
-    });
+    const { child: writer, lines } = child(['--input-type=module', '-e', script], 'ignore');
     await until(() => lines.length >= 2000);
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
+    writer.kill('SIGKILL');
+    await new Promise((resolve) => writer.once('exit', resolve));
     const reported = Math.max(...field(lines, 'REC', 1).map(Number));
     const journal = Journal.open(file);
     try {
