@@ -29,23 +29,70 @@ export function defaultJournalFile(env: NodeJS.ProcessEnv = process.env): string
   return join(env.LARMOR_DATA_DIR ?? join(homedir(), '.larmor', 'workstation'), 'journal.sqlite');
 }
 
+/** Activity rows taken at most into one transaction: bounds what a loop that never yields holds uncommitted. */
+const MAX_PENDING_ROWS = 512;
+
 /**
- * How durable the last write on a database connection was asked to be (PRAGMA synchronous is
- * the connection's, shared by every Journal made with forSite).
+ * What every Journal made with forSite shares with the one it came from: the database
+ * connection, its PRAGMA synchronous (the connection's setting), and the activity rows not yet
+ * committed.
  */
-const syncLevel = new WeakMap<Database.Database, 'FULL' | 'NORMAL'>();
+class Connection {
+  /** How durable the last write was asked to be. */
+  level: 'FULL' | 'NORMAL' = 'FULL';
+  private pending: [at: string, type: string, record: string, site: string | null][] = [];
+  private readonly insertActivity: Database.Statement;
+  private readonly insertMany: (rows: Connection['pending']) => void;
+
+  constructor(
+    readonly db: Database.Database,
+    readonly file: string,
+  ) {
+    this.insertActivity = db.prepare('INSERT INTO activity (at, type, record, site) VALUES (?, ?, ?, ?)');
+    this.insertMany = db.transaction((rows: Connection['pending']) => {
+      for (const row of rows) this.insertActivity.run(...row);
+    });
+  }
+
+  /** Takes an activity row into the open batch; it is committed before the event loop turns. */
+  add(row: Connection['pending'][number]): void {
+    this.pending.push(row);
+    if (this.pending.length === 1) queueMicrotask(() => this.commit());
+    else if (this.pending.length >= MAX_PENDING_ROWS) this.commit();
+  }
+
+  /** Commits the open batch, in one transaction, with synchronous=NORMAL. */
+  commit(): void {
+    if (this.pending.length === 0) return;
+    const rows = this.pending;
+    this.pending = [];
+    this.durable('NORMAL');
+    guard(() => this.insertMany(rows), this.file);
+  }
+
+  /** Sets PRAGMA synchronous for the next write, when it differs from the last (no I/O). */
+  durable(level: 'FULL' | 'NORMAL'): void {
+    if (this.level === level) return;
+    guard(() => this.db.pragma(`synchronous = ${level}`), this.file);
+    this.level = level;
+  }
+}
 
 /**
  * The workstation's durable memory, behind this one module (Signal-Desktop ts/sql pattern):
  * the command outbox and the activity record, in WAL mode. An outbox row is written with
  * synchronous=FULL: on disk before the call returns, so a command is journalled before its frame
- * leaves and an ack before anyone is told of it, whatever happens to the machine. An activity
- * row (an event, a notice, a health change) with synchronous=NORMAL: in the operating system's
- * hands before the call returns, so kill -9 of the workstation loses nothing that was reported,
- * without an fsync for each. A resume replays thousands of events at once; at one fsync each
- * (two for a notice) the event loop stood still for seconds, heartbeats with it. A power cut may
+ * leaves and an ack before anyone is told of it, whatever happens to the machine.
+ *
+ * Activity rows (events, notices, health changes) are taken into a batch and committed in one
+ * transaction with synchronous=NORMAL before the event loop turns (a microtask; at once beyond
+ * MAX_PENDING_ROWS): in the operating system's hands from then on, so kill -9 of the workstation
+ * loses only rows of the task it struck, without an fsync for each. A resume replays up to 5,000
+ * events at once, each arriving in the same turn as its neighbours; at one fsync each (two for a
+ * notice) the event loop stood still for seconds, heartbeats with it, and at one transaction each
+ * for half a second (README "A burst of events into the workstation's journal"). A power cut may
  * lose the last activity rows (sqlite.org/pragma.html#pragma_synchronous); the next FULL write
- * makes every row before it durable too.
+ * commits and makes durable every row before it.
  */
 export class Journal {
   private readonly db: Database.Database;
@@ -54,13 +101,12 @@ export class Journal {
   private readonly countSend: Database.Statement;
   private readonly selectUnsettled: Database.Statement;
   private readonly selectOne: Database.Statement;
-  private readonly insertActivity: Database.Statement;
 
   private constructor(
-    db: Database.Database,
-    readonly file: string,
+    private readonly connection: Connection,
     readonly site: string | null = null,
   ) {
+    const db = connection.db;
     this.db = db;
     this.insertOutbox = db.prepare('INSERT INTO outbox (id, name, command, target, queued_at, site) VALUES (?, ?, ?, ?, ?, ?)');
     // First answer wins: a late duplicate ack never rewrites a recorded outcome.
@@ -68,7 +114,10 @@ export class Journal {
     this.countSend = db.prepare('UPDATE outbox SET sends = sends + 1 WHERE id = ?');
     this.selectUnsettled = db.prepare('SELECT id, command, target, queued_at, sends FROM outbox WHERE outcome IS NULL ORDER BY pos');
     this.selectOne = db.prepare('SELECT id, command, target, queued_at, sends, outcome, code, reason, settled_at, settled_by FROM outbox WHERE id = ?');
-    this.insertActivity = db.prepare('INSERT INTO activity (at, type, record, site) VALUES (?, ?, ?, ?)');
+  }
+
+  get file(): string {
+    return this.connection.file;
   }
 
   /** Open (creating and migrating) a journal file; errors are classified with stable codes. */
@@ -78,9 +127,8 @@ export class Journal {
       const db = new Database(file);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
-      syncLevel.set(db, 'FULL');
       migrate(db, JOURNAL_MIGRATIONS);
-      return new Journal(db, file);
+      return new Journal(new Connection(db, file));
     } catch (err) {
       throw classify(err, file);
     }
@@ -91,11 +139,12 @@ export class Journal {
    * docs/architecture.md "The desk"). Shares the open database: close the journal it came from.
    */
   forSite(site: string): Journal {
-    return new Journal(this.db, this.file, site);
+    return new Journal(this.connection, site);
   }
 
   /** Activity records of one site (desk cores), oldest first. */
   activitiesOfSite(site: string): ({ type: string; at: string } & Record<string, unknown>)[] {
+    this.connection.commit();
     const rows = this.db.prepare('SELECT record FROM activity WHERE site = ? ORDER BY id').all(site) as { record: string }[];
     return rows.map((r) => JSON.parse(r.record));
   }
@@ -152,13 +201,16 @@ export class Journal {
     };
   }
 
-  /** One activity record (command, ack, event, health transition...), kept through a killed process on return. */
+  /**
+   * One activity record (command, ack, event, health transition...), committed with the others
+   * of this turn before the event loop turns, and kept through a killed process from then on.
+   */
   record(activity: { type: string; at: string } & object): void {
-    this.durable('NORMAL');
-    this.guard(() => this.insertActivity.run(activity.at, activity.type, JSON.stringify(activity), this.site));
+    this.connection.add([activity.at, activity.type, JSON.stringify(activity), this.site]);
   }
 
   activities(type?: string): ({ type: string; at: string } & Record<string, unknown>)[] {
+    this.connection.commit();
     const rows = (
       type
         ? this.db.prepare('SELECT record FROM activity WHERE type = ? ORDER BY id').all(type)
@@ -169,6 +221,7 @@ export class Journal {
 
   /** PRAGMA integrity_check: 'ok' or the problems found. */
   integrityCheck(): string {
+    this.connection.commit();
     return (this.db.pragma('integrity_check') as { integrity_check: string }[]).map((r) => r.integrity_check).join('; ');
   }
 
@@ -176,23 +229,32 @@ export class Journal {
     return this.db.pragma('user_version', { simple: true }) as number;
   }
 
+  /** Commits the activity rows still open, then closes the database. */
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.connection.commit();
+    this.db.close();
   }
 
-  /** Sets PRAGMA synchronous for the next write, when it differs from the last (no I/O). */
-  private durable(level: 'FULL' | 'NORMAL'): void {
-    if (syncLevel.get(this.db) === level) return;
-    this.guard(() => this.db.pragma(`synchronous = ${level}`));
-    syncLevel.set(this.db, level);
+  /**
+   * Before a FULL write: the open activity rows go first (the file keeps the order things
+   * happened in, and the fsync makes them durable too).
+   */
+  private durable(level: 'FULL'): void {
+    this.connection.commit();
+    this.connection.durable(level);
   }
 
   private guard<T>(work: () => T): T {
-    try {
-      return work();
-    } catch (err) {
-      throw classify(err, this.file);
-    }
+    return guard(work, this.file);
+  }
+}
+
+function guard<T>(work: () => T, file: string): T {
+  try {
+    return work();
+  } catch (err) {
+    throw classify(err, file);
   }
 }
 

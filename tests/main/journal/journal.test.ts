@@ -68,6 +68,29 @@ describe('Journal', () => {
     expect(reopened.integrityCheck()).toBe('ok');
   });
 
+  it("commits a turn's activity rows together before the event loop turns, and before any outbox write", async () => {
+    const file = join(tempDir(), 'j.sqlite');
+    const journal = Journal.open(file);
+    const reader = new Database(file, { readonly: true });
+    const count = () => (reader.prepare('SELECT count(*) AS n FROM activity').get() as { n: number }).n;
+    const notice = (at: string, n: number) => ({ type: 'notice', at, n });
+    try {
+      for (let i = 0; i < 3; i++) journal.record(notice('t0', i));
+      expect(count()).toBe(0); // still this turn's batch
+      await Promise.resolve();
+      expect(count()).toBe(3);
+      // A loop that never yields commits every 512 rows rather than holding them all.
+      for (let i = 0; i < 1000; i++) journal.record(notice('t1', i));
+      expect(count()).toBe(3 + 512);
+      // An outbox write commits the open rows first: the file keeps the order things happened in.
+      journal.enqueue('cmd-aaaaaaaa', STOP, 't2', SITE);
+      expect(count()).toBe(1003);
+    } finally {
+      reader.close();
+      journal.close();
+    }
+  });
+
   it('refuses a file that is not a database with a stable code', () => {
     const file = join(tempDir(), 'j.sqlite');
     writeFileSync(file, 'this is not sqlite, just text that is long enough to have a header '.repeat(20));
