@@ -145,6 +145,8 @@ export const ErrorCode = {
   DICOM_ASSOCIATION_IDLE: 'LARMOR_E_DICOM_ASSOCIATION_IDLE',
   /** The calling AE title, from this source address, is not on the allow list. */
   DICOM_CALLING_AE_NOT_ALLOWED: 'LARMOR_E_DICOM_CALLING_AE_NOT_ALLOWED',
+  /** A connection to the DICOM port from an address on no network of the allow list: closed before a byte is read. */
+  DICOM_PEER_NOT_ALLOWED: 'LARMOR_E_DICOM_PEER_NOT_ALLOWED',
   /** A TLS handshake on the DICOM port failed (no or untrusted client certificate, not TLS at all). */
   DICOM_TLS_HANDSHAKE: 'LARMOR_E_DICOM_TLS_HANDSHAKE',
   /** The image's patient differs from the open exam's patient (refused, or a warning by policy). */

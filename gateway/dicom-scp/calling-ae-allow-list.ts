@@ -53,6 +53,17 @@ function plainAddress(address: string): { address: string; type: 'ipv4' | 'ipv6'
   return { address, type: isIP(address) === 6 ? 'ipv6' : 'ipv4' };
 }
 
+/**
+ * Whether a connection from this address may say anything at all: an address on no rule's
+ * network could never be admitted, whatever AE title it claims, so it is closed unread.
+ */
+export function isPeerAddressAllowed(rules: readonly AllowRule[], remoteAddress: string | undefined): boolean {
+  if (rules.length === 0) return true;
+  if (!remoteAddress) return false;
+  const peer = plainAddress(remoteAddress);
+  return rules.some((rule) => rule.blocks.check(peer.address, peer.type));
+}
+
 export function isCallingAeAllowed(rules: readonly AllowRule[], callingAeTitle: string, remoteAddress: string | undefined): boolean {
   if (rules.length === 0) return true;
   if (!remoteAddress) return false;

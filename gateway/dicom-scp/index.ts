@@ -56,7 +56,7 @@ import { takeOver } from './direct-read-socket.js';
 import { ObjectBuffers } from './object-buffers.js';
 import { PduGuard, type PduLimits } from './pdu-guard.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { AllowRule } from './calling-ae-allow-list.js';
+import { isPeerAddressAllowed, type AllowRule } from './calling-ae-allow-list.js';
 
 export { examineReceivedObject, StoreStatus } from './received-object.js';
 export { safeFileName } from './safe-file-name.js';
@@ -117,6 +117,7 @@ const CONNECTION_LEVEL: ReadonlySet<string> = new Set([
   ErrorCode.DICOM_UNEXPECTED_PDU,
   ErrorCode.DICOM_TOO_MANY_ASSOCIATIONS,
   ErrorCode.TOO_MANY_CONNECTIONS,
+  ErrorCode.DICOM_PEER_NOT_ALLOWED,
   ErrorCode.DICOM_ARTIM_EXPIRED,
   ErrorCode.DICOM_ASSOCIATION_IDLE,
   ErrorCode.DICOM_TLS_HANDSHAKE,
@@ -174,9 +175,18 @@ export async function startStorageScp(opts: StorageScpOptions): Promise<StorageS
   const maxConnections = opts.maxConnections ?? maxAssociations * CONNECTIONS_PER_ASSOCIATION;
   const perAddress = opts.maxConnectionsPerAddress ?? Math.ceil(maxConnections / 8);
   const fromOneAddress = new AddressCounter(perAddress);
-  /** Counts a new socket against its address's share: its address, or null (and the socket closed unread) when the share is used up. */
+  const allowList = opts.allowList ?? [];
+  /**
+   * Counts a new socket against its address's share: its address, or null (and the socket closed
+   * unread) when the address is on no network of the allow list or its share is used up.
+   */
   const admit = (socket: Socket): string | null => {
     const address = socket.remoteAddress ?? 'unknown';
+    if (!isPeerAddressAllowed(allowList, socket.remoteAddress)) {
+      socket.destroy();
+      reject({ code: ErrorCode.DICOM_PEER_NOT_ALLOWED, message: `${address} is on no network of the allow list`, callingAeTitle: '', sopInstanceUid: null });
+      return null;
+    }
     if (fromOneAddress.admit(address)) return address;
     socket.destroy();
     reject({
@@ -219,7 +229,7 @@ export async function startStorageScp(opts: StorageScpOptions): Promise<StorageS
       acceptAnyCalledAeTitle: opts.acceptAnyCalledAeTitle ?? false,
       maxObjectBytes: opts.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES,
       maxPduLength: limits.maxPduLength,
-      allowList: opts.allowList ?? [],
+      allowList,
       ...(opts.admit ? { admit: opts.admit } : {}),
       buffers,
       deliver,

@@ -178,6 +178,19 @@ describe('DICOM port limits', () => {
     expect(images).toBe(1);
   });
 
+  it('closes a connection from an address on no network of the allow list before reading a byte', async () => {
+    const { port } = await start({ allowList: parseAllowList('RAWSCU@127.0.0.2') });
+    const outsider = await peer(port);
+    outsider.send(associateRq());
+    expect(await outsider.nextPdu()).toBeNull(); // closed: no A-ASSOCIATE-AC, not even an A-ASSOCIATE-RJ
+    await outsider.closed;
+    expect(rejects.map((r) => [r.code, r.message])).toEqual([[ErrorCode.DICOM_PEER_NOT_ALLOWED, '127.0.0.1 is on no network of the allow list']]);
+    const scanner = await RawPeer.open(port, '127.0.0.2');
+    peers.push(scanner);
+    scanner.send(associateRq());
+    expect((await scanner.nextPdu())?.type).toBe(0x02); // A-ASSOCIATE-AC
+  });
+
   it('refuses an image the admit check turns away with Refused: Not Authorized, and reports its code', async () => {
     const { port } = await start({ admit: (image) => ({ code: ErrorCode.DICOM_PATIENT_MISMATCH, message: `not ${image.patient.id}` }) });
     const result = await storescu(port, [samplePath('MR_small.dcm')]);
