@@ -27,31 +27,29 @@ export function serverTimeouts(limits: SocketLimits): {
 }
 
 /**
- * Bounds the connections the gateway's web server holds: Node counts none, so one address could
- * open sockets and say nothing until the process ran out of file descriptors, and with them the
- * database and the spool. Beyond a limit the new socket is closed at once, before a byte is
- * read, and `refused` writes it down (folded, audit/refusal-audit.ts).
+ * Bounds the connections the gateway's web server holds: Node counts none by default, so one
+ * address could open sockets and say nothing until the process ran out of file descriptors, and
+ * with them the database and the spool. Beyond a limit the new socket is closed at once, before a
+ * byte is read, and `refused` writes it down (folded, audit/refusal-audit.ts). The DICOM port
+ * does the same (gateway/dicom-scp/index.ts): Node's own `maxConnections` for the whole server,
+ * an AddressCounter for each address's share.
  */
 export function guardSockets(server: HttpServer | HttpsServer, limits: SocketLimits, refused: (address: string, reason: string) => void): void {
+  // Node closes a connection beyond maxConnections in its accept callback, before a Socket is
+  // made (before a TLS handshake), and says so with 'drop'.
+  server.maxConnections = limits.maxSockets;
+  server.on('drop', (dropped?: { remoteAddress?: string }) =>
+    refused(dropped?.remoteAddress ?? 'unknown', `more than ${limits.maxSockets} open connections to the gateway`),
+  );
   const perAddress = new AddressCounter(limits.socketsPerAddress);
-  let open = 0;
   // Both servers emit 'connection' for the TCP socket, https before its handshake.
   server.on('connection', (socket: Socket) => {
     const address = socket.remoteAddress ?? 'unknown';
-    if (open >= limits.maxSockets) {
-      socket.destroy();
-      refused(address, `more than ${limits.maxSockets} open connections to the gateway`);
-      return;
-    }
     if (!perAddress.admit(address)) {
       socket.destroy();
       refused(address, `more than ${limits.socketsPerAddress} open connections from ${address}`);
       return;
     }
-    open += 1;
-    socket.once('close', () => {
-      open -= 1;
-      perAddress.release(address);
-    });
+    socket.once('close', () => perAddress.release(address));
   });
 }
