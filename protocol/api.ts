@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ScannerCommand } from './commands.js';
-import type { LinkPolicy, Role } from './messages.js';
+import type { LinkPolicy, NoticeAlarm, Role } from './messages.js';
 import { WorkstationSignIn } from './auth.js';
 import type { ScannerSnapshot } from './scanner.js';
 import type { HealthView } from './health.js';
@@ -138,6 +138,8 @@ export interface LogEntry {
   text: string;
   /** The refusal or failure this entry reports, structured: a UI shows it without parsing `text`. */
   error?: { code: string; message: string };
+  /** The safety-rule alarm a notice entry reports (protocol/messages.ts NoticeAlarm): a UI words it without parsing `text`. */
+  alarm?: NoticeAlarm;
 }
 
 /**

@@ -166,6 +166,12 @@ export const NoticeAlarm = z.object({
   kind: z.enum(['emergency-stop', 'help-call', 'operator-loss']),
   /** The text after its opening words ("EMERGENCY STOP", "HELP CALLED"): who, what happened, why. */
   detail: z.string(),
+  /** Who raised it: the onsite person (emergency stop, call for help), or the operator whose link was lost. */
+  by: z.string().optional(),
+  /** Why, in the words of whoever raised it, when they gave a reason. */
+  reason: z.string().optional(),
+  /** An emergency stop's: whether an acquisition was running, and was stopped. */
+  scanStopped: z.boolean().optional(),
 });
 export type NoticeAlarm = z.infer<typeof NoticeAlarm>;
 

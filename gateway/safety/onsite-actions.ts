@@ -82,13 +82,19 @@ export function applyOnsiteAction(ctx: OnsiteActionContext, action: OnsiteAction
       ctx.setControl(null);
       presence.recordEmergency(actor.name, reason);
       const detail = `by ${actor.name}: ${running ? 'acquisition stopped' : 'nothing was running'}; remote control revoked${holder ? ` from ${holder.name}` : ''}${action.reason ? ` (${action.reason})` : ''}`;
-      ctx.notice('alarm', `EMERGENCY STOP ${detail}`, { kind: 'emergency-stop', detail });
+      ctx.notice('alarm', `EMERGENCY STOP ${detail}`, {
+        kind: 'emergency-stop',
+        detail,
+        by: actor.name,
+        scanStopped: running,
+        ...(action.reason ? { reason: action.reason } : {}),
+      });
       return null;
     }
     case 'help.call': {
       // Like the emergency stop, open to any onsite console: asking for help needs no check-in.
       const detail = `by ${actor.name} (onsite)${action.reason ? `: ${action.reason}` : ''}`;
-      ctx.notice('alarm', `HELP CALLED ${detail}`, { kind: 'help-call', detail });
+      ctx.notice('alarm', `HELP CALLED ${detail}`, { kind: 'help-call', detail, by: actor.name, ...(action.reason ? { reason: action.reason } : {}) });
       return null;
     }
   }

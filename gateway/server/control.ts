@@ -130,7 +130,7 @@ export class ControlDesk {
       controlReturnsAt: lost.controlReturnsAt.toISOString(),
     });
     const consequences = `${fate}; nothing new starts. Control returns to onsite in ${policy.controlGraceS} s unless ${name} reconnects.`;
-    this.ctx.notice('alarm', `Operator ${name}: link lost. ${consequences}`, { kind: 'operator-loss', detail: `${name}: ${consequences}` });
+    this.ctx.notice('alarm', `Operator ${name}: link lost. ${consequences}`, { kind: 'operator-loss', detail: `${name}: ${consequences}`, by: name });
   }
 
   private controlReturnedToOnsite(lost: LostOperator): void {

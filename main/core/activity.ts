@@ -87,7 +87,7 @@ export function toLogEntry(a: Activity): LogEntry | null {
               : 'the gateway restarted: fresh scanner snapshot',
       };
     case 'notice':
-      return { at: a.at, kind: 'notice', level: a.level, text: a.text };
+      return { at: a.at, kind: 'notice', level: a.level, text: a.text, ...(a.alarm ? { alarm: a.alarm } : {}) };
     case 'image':
       // Arrivals show in the series strip; one log line per slice would bury everything else.
       return null;

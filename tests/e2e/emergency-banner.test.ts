@@ -72,6 +72,10 @@ describe.skipIf(!chromiumAvailable())('emergency stop banner', () => {
       const box = await banner.boundingBox();
       const width = await page.evaluate(() => document.documentElement.clientWidth);
       expect(box!.width).toBeGreaterThan(width * 0.9); // full width
+      // The event log words it from the alarm the notice carries (gateway -> core -> window).
+      await expect
+        .poll(() => page.getByTestId('event-log').textContent())
+        .toMatch(/(Scan stopped by onsite emergency stop|Onsite emergency stop) \(Olivia Onsite\)/);
       if (process.env.LARMOR_SHOT_DIR)
         await page.screenshot({ path: `${process.env.LARMOR_SHOT_DIR}/emergency-${page === operator ? 'operator' : 'observer'}.png` });
     }

@@ -5,6 +5,7 @@ import { snapshot } from './fixtures.js';
 
 const at = '2026-12-01T10:00:00.000Z';
 const e = (kind: LogEntry['kind'], text: string, level: LogEntry['level'] = 'info'): LogEntry => ({ at, kind, level, text });
+const alarm = (text: string, a: NonNullable<LogEntry['alarm']>): LogEntry => ({ ...e('notice', text, 'alarm'), alarm: a });
 
 describe("event log in the technologist's words", () => {
   it('says "Queued T2 TSE axial" when the queue command this window gave is acknowledged', () => {
@@ -15,19 +16,24 @@ describe("event log in the technologist's words", () => {
     expect(plainWords(e('ack', 'sequence.queue done'), labels)).toBe('Sequence added to the queue'); // a command given elsewhere
   });
 
-  it('says "Scan started", "Scan stopped by onsite emergency stop" and who calls for help', () => {
+  it('says "Scan started", "Scan stopped by onsite emergency stop" and who calls for help, from what the alarm carries', () => {
     const labels = new CommandLabels();
     expect(plainWords(e('ack', 'scan.start done'), labels)).toBe('Scan started');
-    expect(plainWords(e('notice', 'EMERGENCY STOP by Olivia Onsite: acquisition stopped; remote control revoked from Rita Remote', 'alarm'), labels)).toBe(
+    const stopped = 'by Olivia Onsite: acquisition stopped; remote control revoked from Rita Remote';
+    expect(plainWords(alarm(`EMERGENCY STOP ${stopped}`, { kind: 'emergency-stop', detail: stopped, by: 'Olivia Onsite', scanStopped: true }), labels)).toBe(
       'Scan stopped by onsite emergency stop (Olivia Onsite)',
     );
     // An emergency stop with nothing running stopped no scan.
-    expect(plainWords(e('notice', 'EMERGENCY STOP by Olivia Onsite: nothing was running; remote control revoked', 'alarm'), labels)).toBe(
+    const idle = 'by Olivia Onsite: nothing was running; remote control revoked';
+    expect(plainWords(alarm(`EMERGENCY STOP ${idle}`, { kind: 'emergency-stop', detail: idle, by: 'Olivia Onsite', scanStopped: false }), labels)).toBe(
       'Onsite emergency stop (Olivia Onsite): remote control revoked, no scan was running',
     );
-    expect(plainWords(e('notice', 'HELP CALLED by Olivia Onsite (onsite): patient anxious', 'alarm'), labels)).toBe(
+    const help = 'by Olivia Onsite (onsite): patient anxious';
+    expect(plainWords(alarm(`HELP CALLED ${help}`, { kind: 'help-call', detail: help, by: 'Olivia Onsite', reason: 'patient anxious' }), labels)).toBe(
       'Onsite staff call for help (Olivia Onsite): patient anxious',
     );
+    // The words come from the alarm, never from the text: a notice that only reads like one stays as it is.
+    expect(plainWords(e('notice', `EMERGENCY STOP ${stopped}`, 'alarm'), labels)).toBe(`EMERGENCY STOP ${stopped}`);
   });
 
   it("puts a refusal's reason in words and keeps its code for the detail row", () => {

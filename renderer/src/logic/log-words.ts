@@ -156,11 +156,7 @@ export function plainWords(entry: LogEntry, labels: CommandLabels): string {
       if ((m = /^scanner (\S+?)(?::\s*(.*))?$/.exec(t)) && SCANNER[m[1]]) return SCANNER[m[1]](m[2] ?? '');
       return t;
     case 'notice':
-      if ((m = /^EMERGENCY STOP by (.+?): acquisition stopped/.exec(t))) return `Scan stopped by onsite emergency stop (${m[1]})`;
-      // Nothing to stop: what it did is take remote control away.
-      if ((m = /^EMERGENCY STOP by (.+?): nothing was running/.exec(t))) return `Onsite emergency stop (${m[1]}): remote control revoked, no scan was running`;
-      if ((m = /^HELP CALLED by (.+?) \(onsite\)(?::\s*(.*))?$/.exec(t))) return `Onsite staff call for help (${m[1]})${m[2] ? `: ${m[2]}` : ''}`;
-      return t;
+      return alarmWords(entry) ?? t;
     case 'health':
       if ((m = /^link (\w+)/.exec(t)) && LINK_HEALTH[m[1]]) return LINK_HEALTH[m[1]];
       if ((m = /^audio\/video (\S+?)(?::|$)/.exec(t)))
@@ -186,6 +182,22 @@ export function plainWords(entry: LogEntry, labels: CommandLabels): string {
       return t;
     case 'collab':
       return collabWords(t);
+  }
+}
+
+/** A safety-rule alarm from what the notice carries (protocol/messages.ts NoticeAlarm), never from its text. */
+function alarmWords({ alarm }: LogEntry): string | null {
+  if (alarm?.by === undefined) return null;
+  switch (alarm.kind) {
+    case 'emergency-stop':
+      // Nothing to stop: what it did is take remote control away.
+      return alarm.scanStopped
+        ? `Scan stopped by onsite emergency stop (${alarm.by})`
+        : `Onsite emergency stop (${alarm.by}): remote control revoked, no scan was running`;
+    case 'help-call':
+      return `Onsite staff call for help (${alarm.by})${alarm.reason ? `: ${alarm.reason}` : ''}`;
+    case 'operator-loss':
+      return null; // the gateway's own words already
   }
 }
 

@@ -27,6 +27,9 @@ describe('safety rule 4: the onsite emergency stop is always honoured', () => {
         alarm: {
           kind: 'emergency-stop',
           detail: 'by Onsite Tech: acquisition stopped; remote control revoked from Remote Tech (patient pressed the call button)',
+          by: 'Onsite Tech',
+          scanStopped: true,
+          reason: 'patient pressed the call button',
         },
       });
     }

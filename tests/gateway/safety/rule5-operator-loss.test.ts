@@ -15,7 +15,7 @@ describe('safety rule 5: operator link lost', () => {
     operator.ws.terminate();
     const notice = await onsite.raw.next<EventMessage>(isNotice('alarm', /Operator Remote Tech: link lost\. .+ runs to completion; nothing new starts/));
     expect(notice.body).toMatchObject({
-      alarm: { kind: 'operator-loss', detail: expect.stringMatching(/^Remote Tech: .+ runs to completion; nothing new starts/) },
+      alarm: { kind: 'operator-loss', detail: expect.stringMatching(/^Remote Tech: .+ runs to completion; nothing new starts/), by: 'Remote Tech' },
     });
     expect(f.gateway.snapshot().onsite?.operatorLoss).toMatchObject({ name: 'Remote Tech' });
     await onsite.raw.next(scannerState('completed'));
