@@ -165,6 +165,16 @@ export class GatewayLink extends EventEmitter<GatewayLinkEvents> {
     return true;
   }
 
+  /**
+   * Stops reading the socket, or reads it again: what the gateway sends waits in the kernel's
+   * buffers, then in the gateway's send queue, whose limit cuts a link that stays behind
+   * (gateway/server/link-limits.ts). Frames already read may still be handed on.
+   */
+  readFrames(read: boolean): void {
+    if (read) this.ws?.resume();
+    else this.ws?.pause();
+  }
+
   /** Deliberate close by the user. */
   close(): void {
     this.reportClosed(null, 'disconnected by user');

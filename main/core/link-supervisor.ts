@@ -105,6 +105,8 @@ export class LinkSupervisor extends EventEmitter<SupervisorEvents> {
   private generation = 0;
   private lostRoute: LinkRoute = 'primary';
   private nextAttempt: { at: number; route: LinkRoute } | null = null;
+  /** Whether the core has asked that the live link not be read for now (holdReading). */
+  private readingHeld = false;
   private readonly thresholds: HealthThresholds;
   private readonly policy: ReconnectPolicy;
   private readonly random: Random;
@@ -161,6 +163,21 @@ export class LinkSupervisor extends EventEmitter<SupervisorEvents> {
       this.transition('offline', last.code, last.reason);
     }
     throw new LarmorError(codeOf(last, ErrorCode.LINK_DOWN), last.reason);
+  }
+
+  /**
+   * Stop reading the live link while the core cannot keep up with what it sends (images waiting
+   * for their decoder), and read it again: the gateway's send queue takes the wait, and the
+   * health monitor does not take it for the gateway's silence. A link opened meanwhile is held
+   * from its welcome on.
+   */
+  holdReading(held: boolean): void {
+    if (held === this.readingHeld) return;
+    this.readingHeld = held;
+    if (this.phase !== 'live' || !this.link) return;
+    this.link.readFrames(!held);
+    this.monitor?.holdReading(held, performance.now());
+    if (held) this.samples = this.samples.filter((s) => s.settled); // as the monitor's pings
   }
 
   /** User disconnect (code null) or teardown: no reconnecting. */
@@ -250,6 +267,7 @@ export class LinkSupervisor extends EventEmitter<SupervisorEvents> {
       link.on('ping', ({ sentAt }) => {
         if (this.link !== link) return;
         this.monitor?.pingSent(sentAt);
+        if (this.readingHeld) return; // its pong will be read late: no point for the graph
         this.samples.push({ at: Math.round(performance.timeOrigin + sentAt), rttMs: null, sentMono: sentAt, settled: false });
         if (this.samples.length > GRAPH_SAMPLES) this.samples.shift();
       });
@@ -278,6 +296,10 @@ export class LinkSupervisor extends EventEmitter<SupervisorEvents> {
     this.clearTimers();
     this.phase = 'live';
     this.monitor = new LinkHealthMonitor(this.thresholds, performance.now());
+    if (this.readingHeld) {
+      link.readFrames(false);
+      this.monitor.holdReading(true, performance.now());
+    }
     this.lastVerdictReason = 'welcomed';
     const wasOutage = this.outageStart !== null;
     this.outageStart = null;
@@ -288,7 +310,6 @@ export class LinkSupervisor extends EventEmitter<SupervisorEvents> {
     this.stalls = new StalledTicks(TICK_MS, STALLED_TICK_MS, performance.now());
     this.tick = setInterval(() => this.judge(), TICK_MS);
     this.tick.unref();
-    void link;
   }
 
   /** Judge the live link now: a silent cut becomes `lost` here. */

@@ -73,7 +73,19 @@ export interface WorkstationCoreOptions {
   resendMaxAgeMs?: number;
   /** The machine policy's CA bundle and certificate pins, applied to every link and sign-in. */
   linkTls?: LinkTls;
+  /** Image frames waiting for the decoder beyond which the link is not read (default IMAGE_BACKLOG_BYTES). */
+  imageBacklogBytes?: number;
 }
+
+/**
+ * Image frames taken but not yet decoded, in bytes, beyond which the core stops reading the
+ * link until half of them are done. The gateway sends at most 64 MB of rebuilt images at once
+ * on a resume (gateway/server/event-buffer.ts) and paces a catch-up, so a gateway that keeps
+ * to its own limits never meets this; one that does not cannot fill the workstation's memory
+ * faster than its decoder empties it. The wait goes to the gateway's send queue, whose limit
+ * cuts a link that stays behind (gateway/server/link-limits.ts).
+ */
+const IMAGE_BACKLOG_BYTES = 128 * 1024 * 1024;
 
 const DISCONNECTED: LinkView = { status: 'disconnected', url: null, role: null, name: null, sessionId: null, error: null, policy: null };
 
@@ -100,6 +112,9 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   /** Decoded images are applied in arrival order even when a worker answers out of order. */
   private imageTail: Promise<void> = Promise.resolve();
   private imagesPending = 0;
+  /** Bytes of the frames counted in imagesPending: what the link is held on (IMAGE_BACKLOG_BYTES). */
+  private imageBytesPending = 0;
+  private readonly imageBacklogBytes: number;
   /** Images larger than one WebSocket message arrive in chunks; whole ones are sequenced. */
   private readonly imageChunks = new ImageChunkAssembler();
   private connectAttempt = 0;
@@ -121,6 +136,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     super();
     this.journal = options.journal ?? null;
     this.linkTls = options.linkTls;
+    this.imageBacklogBytes = options.imageBacklogBytes ?? IMAGE_BACKLOG_BYTES;
     this.supervisor = new LinkSupervisor({
       thresholds: options.thresholds,
       reconnect: options.reconnect,
@@ -485,6 +501,9 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
       return;
     }
     this.imagesPending++;
+    const bytes = frame.byteLength;
+    this.imageBytesPending += bytes;
+    if (this.imageBytesPending >= this.imageBacklogBytes) this.supervisor.holdReading(true);
     const settled = Promise.resolve(result).catch((err: unknown): ImageDecodeResult => ({
       ok: false,
       seq,
@@ -494,6 +513,8 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     this.imageTail = this.imageTail.then(async () => {
       this.applyImage(await settled);
       this.imagesPending--;
+      this.imageBytesPending -= bytes;
+      if (this.imageBytesPending <= this.imageBacklogBytes / 2) this.supervisor.holdReading(false);
     });
   }
 

@@ -40,6 +40,8 @@ export class LinkHealthMonitor {
   private lastRx: number;
   private verdict: LiveVerdict = 'healthy';
   private healthySince: number | null = null;
+  /** Since when this workstation has stopped reading the link (holdReading), or null. */
+  private heldSince: number | null = null;
 
   constructor(
     private readonly thresholds: HealthThresholds,
@@ -49,13 +51,15 @@ export class LinkHealthMonitor {
   }
 
   pingSent(sentAt: number): void {
+    if (this.heldSince !== null) return; // its pong waits unread: its round trip says nothing of the link
     this.pings.push({ sentAt, rttMs: null });
   }
 
   pongReceived(sentAt: number, now: number): void {
     this.lastRx = now;
     const ping = this.pings.find((p) => p.sentAt === sentAt);
-    if (ping) ping.rttMs = now - sentAt;
+    if (!ping) return; // not counted (holdReading), or older than the window
+    ping.rttMs = now - sentAt;
     this.pongArrivals.push(now);
   }
 
@@ -71,6 +75,26 @@ export class LinkHealthMonitor {
    */
   excuseStall(ms: number): void {
     this.lastRx += ms;
+  }
+
+  /**
+   * This workstation stops reading the link (its images wait for the decoder, WorkstationCore
+   * `holdIntake`) or reads it again. While it does not read, what the gateway sends waits in the
+   * socket: the silence is not the gateway's, and pongs then read late measure the hold, not the
+   * link, so pings awaiting their pong, and pings sent meanwhile, are not counted.
+   */
+  holdReading(held: boolean, now: number): void {
+    if (held === (this.heldSince !== null)) return;
+    if (held) {
+      this.heldSince = now;
+      this.pings = this.pings.filter((p) => p.rttMs !== null || now - p.sentAt >= this.thresholds.pongTimeoutMs);
+    } else {
+      // As excuseStall: the hold is taken out of the silence and of the gaps between pongs.
+      const heldFor = now - this.heldSince!;
+      this.lastRx += heldFor;
+      this.pongArrivals = this.pongArrivals.map((at) => at + heldFor);
+      this.heldSince = null;
+    }
   }
 
   assess(now: number): HealthAssessment {
@@ -127,7 +151,7 @@ export class LinkHealthMonitor {
     const rttMs = rtts.length ? mean(rtts) : null;
     const jitterMs = rtts.length >= 2 ? mean(rtts.slice(1).map((r, i) => Math.abs(r - rtts[i]))) : null;
     const lossPct = settled.length ? (100 * (settled.length - inTime.length)) / settled.length : null;
-    return { rttMs, jitterMs, lossPct, silenceMs: now - this.lastRx, lostAfterMs: this.lostAfter(), settledPings: settled.length };
+    return { rttMs, jitterMs, lossPct, silenceMs: (this.heldSince ?? now) - this.lastRx, lostAfterMs: this.lostAfter(), settledPings: settled.length };
   }
 
   /** Adaptive silence allowance: mean pong gap + k standard deviations, clamped. */

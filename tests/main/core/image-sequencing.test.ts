@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeImageFrame } from '../../../protocol/index.js';
+import { HEALTH_THRESHOLDS } from '../../../protocol/health.js';
 import type { Gateway } from '../../../gateway/server/gateway.js';
 import { WorkstationCore, type ImageDecodeResult } from '../../../main/core/workstation-core.js';
 import type { Activity } from '../../../main/core/activity.js';
@@ -75,6 +76,44 @@ describe('the core sequences images decoded elsewhere', () => {
     for (const answer of release) answer();
     await settling;
     expect(taken).toEqual(['2.25.1', '2.25.2', '2.25.3']);
+  });
+
+  it('stops reading the link while the decoder is behind, and takes every image once it catches up, the link healthy throughout', async () => {
+    gateway = await startTestGateway();
+    // A short silence allowance: the hold below lasts several of them.
+    core = new WorkstationCore({ imageBacklogBytes: 256 * 1024, thresholds: { ...HEALTH_THRESHOLDS, lostFloorMs: 300 } });
+    const waiting: (() => void)[] = [];
+    let takenBytes = 0;
+    core.setImageDecoder((frame) => {
+      takenBytes += frame.byteLength;
+      return new Promise<ImageDecodeResult>((resolve) => {
+        const { header: h, part10 } = decodeImageFrame(frame);
+        waiting.push(() => resolve({ ok: true, seq: h.seq, header: h, part10, images: [] }));
+      });
+    });
+    const taken: string[] = [];
+    const health: string[] = [];
+    core.on('image-received', (h) => taken.push(h.sopInstanceUid));
+    core.on('activity', (a) => a.type === 'health' && health.push(a.state));
+    await core.connect({ url: gateway.url, role: 'operator', ...testLogin('Trainer') });
+    health.length = 0; // from here on
+    // 40 frames of 64 KiB, 2.5 MiB, sent at once by a gateway that does not wait.
+    const frames = 40;
+    for (let n = 1; n <= frames; n++) gateway.publishImage(header(n), new Uint8Array(64 * 1024).fill(n));
+    await expect.poll(() => waiting.length).toBeGreaterThanOrEqual(4);
+    // Held well past the silence allowance: the rest waits unread, the link is not called lost.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(waiting.length).toBeLessThan(frames / 2);
+    expect(takenBytes).toBeLessThan(2 * 256 * 1024 + 2 * 64 * 1024); // the budget, plus what the last read held
+    expect(core.view().health.state).toBe('healthy');
+    // The decoder catches up: reading resumes and every image is applied, in order.
+    let answered = 0;
+    while (taken.length < frames) {
+      while (answered < waiting.length) waiting[answered++]!();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(taken).toEqual(Array.from({ length: frames }, (_, i) => `2.25.${i + 1}`));
+    expect(health.filter((state) => state !== 'healthy')).toEqual([]);
   });
 
   it('records a decoder refusal with its code and message as a structured log entry', async () => {

@@ -37,6 +37,26 @@ describe('LinkHealthMonitor', () => {
     expect(m.assess(end + stall + T.lostFloorMs + 50).verdict).toBe('lost');
   });
 
+  it('does not count the time this workstation held its reading as silence, nor pongs read late because of it', () => {
+    const m = new LinkHealthMonitor(T, 0);
+    let t = run(m, 0, 5000, () => 2);
+    m.pingSent(t); // its pong waits unread through the hold
+    m.holdReading(true, t + 1);
+    const hold = 3 * T.lostFloorMs;
+    for (let at = t + T.heartbeatMs; at < t + hold; at += T.heartbeatMs) m.pingSent(at); // still sent: the gateway expects them
+    expect(m.assess(t + hold).verdict).toBe('healthy');
+    m.holdReading(false, t + hold);
+    // Reading again: every pong that waited arrives at once, long after its ping.
+    for (let at = t; at < t + hold; at += T.heartbeatMs) m.pongReceived(at, t + hold + 5);
+    const after = m.assess(t + hold + 10);
+    expect(after.verdict).toBe('healthy');
+    expect(after.figures.rttMs).toBeCloseTo(2);
+    t = run(m, t + hold + 10, 3000, () => 2);
+    expect(m.assess(t).figures.lostAfterMs).toBe(T.lostFloorMs); // the hold left no gap between pongs
+    // Silence after the hold counts again.
+    expect(m.assess(t + T.lostFloorMs + 50).verdict).toBe('lost');
+  });
+
   it('declares the link lost once silence passes the floor on a steady link', () => {
     const m = new LinkHealthMonitor(T, 0);
     const end = run(m, 0, 5000, () => 1);
