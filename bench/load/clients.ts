@@ -1,16 +1,21 @@
 /**
  * Headless clients for bench/load, in a process of their own, as on their own machines: one
  * operator workstation (who keeps the simulator acquiring), N observer workstations, or the
- * onsite console (checked in, heartbeating, taking every image as the page does). Prints one
+ * onsite console (checked in, heartbeating, taking every image as the page does). Each
+ * workstation keeps its journal on disk, as the app does (main/journal/journal.ts). Prints one
  * JSON line with what it measured when its time is up: per-workstation preview latency,
  * heartbeat RTTs, images taken, RSS (at start, each minute, at end) and CPU of this process.
  *
  *   tsx bench/load/clients.ts --url ws://... --role operator|observer|onsite --count N [--workers N] [--heartbeat-ms N]
  * Commands on stdin: "go" (the operator starts acquiring), "hold" (no new series), "stop" (report and exit).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { WorkstationCore } from '../../main/core/workstation-core.js';
+import { Journal } from '../../main/journal/journal.js';
 import { attachImageIntake } from '../../main/images/image-intake.js';
 import { decodeWorkers } from '../../main/images/decode-pool.js';
 import { PATIENT, RawClient } from '../../tests/helpers/gateway.js';
@@ -46,8 +51,10 @@ const cpuStart = process.cpuUsage();
 // RSS every RSS_SAMPLE_MS from "go": whether the process levels off once its workers and caches are warm.
 const rssSamples: number[] = [];
 const clients: Client[] = [];
+const journalDir = mkdtempSync(join(tmpdir(), 'larmor-load-journals-'));
+process.on('exit', () => rmSync(journalDir, { recursive: true, force: true }));
 for (let i = 0; i < count; i++) {
-  const core = new WorkstationCore();
+  const core = new WorkstationCore({ journal: Journal.open(join(journalDir, `workstation-${i + 1}.sqlite`)) });
   // As the Electron shell and `larmor start` run it: decoding on workers, as many as the machine
   // gets (main/images/decode-pool.ts); --workers N sets the number (0: on the main thread).
   const pool = attachImageIntake(core, { workers: values.workers === undefined ? decodeWorkers() : Number(values.workers) });
