@@ -78,8 +78,8 @@ export class LinkHealthMonitor {
   }
 
   /**
-   * This workstation stops reading the link (its images wait for the decoder, WorkstationCore
-   * `holdIntake`) or reads it again. While it does not read, what the gateway sends waits in the
+   * This workstation stops reading the link (its images wait for the decoder, LinkSupervisor
+   * `holdReading`) or reads it again. While it does not read, what the gateway sends waits in the
    * socket: the silence is not the gateway's, and pongs then read late measure the hold, not the
    * link, so pings awaiting their pong, and pings sent meanwhile, are not counted.
    */
