@@ -42,7 +42,7 @@ const MAX_PENDING_ROWS = 512;
  */
 class Connection {
   /** How durable the last write was asked to be. */
-  level: 'FULL' | 'NORMAL' = 'FULL';
+  private level: 'FULL' | 'NORMAL' = 'FULL';
   private pending: [at: string, type: string, record: string, site: string | null][] = [];
   private readonly insertActivity: Database.Statement;
   private readonly insertMany: (rows: Connection['pending']) => void;
@@ -59,6 +59,8 @@ class Connection {
 
   /** Takes an activity row into the open batch; it is committed before the event loop turns. */
   add(row: Connection['pending'][number]): void {
+    // Refused here, where the caller hears of it, rather than in the commit that follows.
+    if (!this.db.open) throw classify(new Error('the journal is closed'), this.file);
     this.pending.push(row);
     if (this.pending.length === 1) queueMicrotask(() => this.commit());
     else if (this.pending.length >= MAX_PENDING_ROWS) this.commit();
@@ -66,7 +68,7 @@ class Connection {
 
   /** Commits the open batch, in one transaction, with synchronous=NORMAL. */
   commit(): void {
-    if (this.pending.length === 0) return;
+    if (this.pending.length === 0 || !this.db.open) return;
     const rows = this.pending;
     this.pending = [];
     this.durable('NORMAL');

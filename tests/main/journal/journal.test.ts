@@ -85,6 +85,11 @@ describe('Journal', () => {
       // An outbox write commits the open rows first: the file keeps the order things happened in.
       journal.enqueue('cmd-aaaaaaaa', STOP, 't2', SITE);
       expect(count()).toBe(1003);
+      // Closing commits what is open; a record after that is refused to its caller, with a code.
+      journal.record(notice('t3', 0));
+      journal.close();
+      expect(count()).toBe(1004);
+      expect(() => journal.record(notice('t4', 0))).toThrow(expect.objectContaining({ code: ErrorCode.JOURNAL_FAILED }));
     } finally {
       reader.close();
       journal.close();
