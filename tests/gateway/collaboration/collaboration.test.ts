@@ -236,7 +236,9 @@ describe('collaboration: alarms', () => {
     const isHelp = (m: GatewayMessage) =>
       m.type === 'event' && m.body.kind === 'notice' && m.body.level === 'alarm' && /HELP CALLED by Onsite Tech \(onsite\): patient anxious/.test(m.body.text);
     const alarm = await operator.next<EventMessage>(isHelp);
-    expect(alarm.body).toMatchObject({ alarm: { kind: 'help-call', detail: 'by Onsite Tech (onsite): patient anxious', by: 'Onsite Tech', reason: 'patient anxious' } });
+    expect(alarm.body).toMatchObject({
+      alarm: { kind: 'help-call', detail: 'by Onsite Tech (onsite): patient anxious', by: 'Onsite Tech', reason: 'patient anxious' },
+    });
     await observer.next(isHelp);
     expect(f.gateway.snapshot().state).not.toBe('aborted');
 

