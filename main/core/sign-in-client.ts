@@ -10,14 +10,23 @@ export interface SignInFields {
   totp?: string;
 }
 
-const SIGN_IN_TIMEOUT_MS = 10_000;
+/**
+ * What a sign-in may take from the gateway: the whole answer within 10 s (a socket's idle
+ * timeout alone would wait forever for an answer trickled a byte at a time), and at most 64 KiB
+ * of it (a session credential is well under one).
+ */
+export interface SignInLimits {
+  timeoutMs: number;
+  maxAnswerBytes: number;
+}
+const SIGN_IN_LIMITS: SignInLimits = { timeoutMs: 10_000, maxAnswerBytes: 64 * 1024 };
 
 /**
  * Sign in at the gateway behind `linkUrl` (`POST /auth/sign-in`, protocol/auth.ts) over the same
  * transport as the link: https for a wss:// gateway, with the same trusted certificates. The
  * password goes out once and is not kept; a refusal becomes a LarmorError with the gateway's code.
  */
-export function signInAtGateway(linkUrl: string, fields: SignInFields, linkTls?: LinkTls): Promise<SignInResponse> {
+export function signInAtGateway(linkUrl: string, fields: SignInFields, linkTls?: LinkTls, limits: SignInLimits = SIGN_IN_LIMITS): Promise<SignInResponse> {
   const url = new URL(signInUrlFor(linkUrl));
   const body = JSON.stringify({ user: fields.user, password: fields.password, role: fields.role, ...(fields.totp ? { totp: fields.totp } : {}) });
   const secure = url.protocol === 'https:';
@@ -25,41 +34,54 @@ export function signInAtGateway(linkUrl: string, fields: SignInFields, linkTls?:
   // A connection of its own, never a pooled socket from before a link cut; kept alive until the
   // answer is read, so the answer never races the server's close on the way back.
   const agent = secure ? new HttpsAgent({ keepAlive: true, maxSockets: 1, ...tlsFor(linkTls, url.href) }) : new HttpAgent({ keepAlive: true, maxSockets: 1 });
+  let deadline: NodeJS.Timeout | undefined;
   return new Promise<SignInResponse>((resolve, reject) => {
-    const req = send(
-      url,
-      { agent, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, timeout: SIGN_IN_TIMEOUT_MS },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          let json: unknown;
-          try {
-            json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-          } catch {
-            return reject(
-              new LarmorError(ErrorCode.LINK_DOWN, `the gateway's sign-in answered ${res.statusCode} without JSON: is ${url.host} a Larmor gateway?`),
-            );
-          }
-          if (res.statusCode === 200) {
-            const ok = SignInResponse.safeParse(json);
-            return ok.success
-              ? resolve(ok.data)
-              : reject(new LarmorError(ErrorCode.INVALID_MESSAGE, 'the gateway answered sign-in with something else than a session credential'));
-          }
-          const refusal = SignInRefusal.safeParse(json);
-          reject(
-            refusal.success
-              ? new LarmorError(codeOf(refusal.data, ErrorCode.UNAUTHENTICATED), refusal.data.message)
-              : new LarmorError(ErrorCode.UNAUTHENTICATED, `sign-in refused (HTTP ${res.statusCode})`),
+    const failed = (err: Error & { code?: string }) =>
+      reject(new LarmorError(ErrorCode.LINK_DOWN, `sign-in at ${url.host} failed: ${err.code ?? ''} ${err.message}`.trim()));
+    const req = send(url, { agent, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      const chunks: Buffer[] = [];
+      let received = 0;
+      // Cut mid-answer (the deadline, a reset): the error is the answer's, not the request's.
+      res.on('error', failed);
+      res.on('data', (c: Buffer) => {
+        received += c.length;
+        if (received <= limits.maxAnswerBytes) return void chunks.push(c);
+        reject(
+          new LarmorError(ErrorCode.FRAME_TOO_LARGE, `the gateway's sign-in answer passed ${limits.maxAnswerBytes} bytes: is ${url.host} a Larmor gateway?`),
+        );
+        req.destroy();
+      });
+      res.on('end', () => {
+        let json: unknown;
+        try {
+          json = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        } catch {
+          return reject(
+            new LarmorError(ErrorCode.LINK_DOWN, `the gateway's sign-in answered ${res.statusCode} without JSON: is ${url.host} a Larmor gateway?`),
           );
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${SIGN_IN_TIMEOUT_MS} ms`)));
-    req.on('error', (err: Error & { code?: string }) =>
-      reject(new LarmorError(ErrorCode.LINK_DOWN, `sign-in at ${url.host} failed: ${err.code ?? ''} ${err.message}`.trim())),
-    );
+        }
+        if (res.statusCode === 200) {
+          const ok = SignInResponse.safeParse(json);
+          return ok.success
+            ? resolve(ok.data)
+            : reject(new LarmorError(ErrorCode.INVALID_MESSAGE, 'the gateway answered sign-in with something else than a session credential'));
+        }
+        const refusal = SignInRefusal.safeParse(json);
+        reject(
+          refusal.success
+            ? new LarmorError(codeOf(refusal.data, ErrorCode.UNAUTHENTICATED), refusal.data.message)
+            : new LarmorError(ErrorCode.UNAUTHENTICATED, `sign-in refused (HTTP ${res.statusCode})`),
+        );
+      });
+    });
+    deadline = setTimeout(() => {
+      failed(new Error(`no whole answer within ${limits.timeoutMs} ms`));
+      req.destroy();
+    }, limits.timeoutMs);
+    req.on('error', failed);
     req.end(body);
-  }).finally(() => agent.destroy());
+  }).finally(() => {
+    clearTimeout(deadline);
+    agent.destroy();
+  });
 }
