@@ -24,6 +24,8 @@ export type Activity =
   | { type: 'notice'; at: string; level: 'info' | 'warning' | 'alarm'; text: string; seq: number; alarm?: NoticeAlarm }
   | { type: 'image'; at: string; seq: number; sopInstanceUid: string; seriesUid: string; transferSyntaxUid: string; bytes: number; source: string }
   | { type: 'image-error'; at: string; seq: number | null; code: string; message: string }
+  /** The core stopped reading the link while images waited for the decoder (`held`), or has taken every one since. */
+  | { type: 'image-backlog'; at: string; held: boolean; waitingBytes: number }
   | { type: 'protocol-error'; at: string; code: string; message: string }
   /** An alarm on the desk (docs/architecture.md "The desk"): raised, or acknowledged by this workstation's user. */
   | { type: 'desk-alarm'; at: string; siteId: string; alarmId: string; kind: string; text: string; seq: number | null; event: 'raised' | 'acknowledged' }
@@ -95,6 +97,12 @@ export function toLogEntry(a: Activity): LogEntry | null {
       return { at: a.at, kind: 'health', level: a.health === 'ok' ? 'info' : 'warning', text: `audio/video ${a.health}${a.reason ? `: ${a.reason}` : ''}` };
     case 'image-error':
       return { at: a.at, kind: 'image', level: 'warning', text: `image refused: ${a.code} ${a.message}`, error: { code: a.code, message: a.message } };
+    case 'image-backlog': {
+      const mb = Math.round(a.waitingBytes / 1e6);
+      return a.held
+        ? { at: a.at, kind: 'image', level: 'warning', text: `image intake held: ${mb} MB waiting for the decoder` }
+        : { at: a.at, kind: 'image', level: 'info', text: 'image intake caught up: every image held back has been taken' };
+    }
     case 'protocol-error':
       return { at: a.at, kind: 'error', level: 'warning', text: `gateway sent a bad frame: ${a.code} ${a.message}` };
     case 'desk-alarm':

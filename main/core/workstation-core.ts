@@ -86,6 +86,8 @@ export interface WorkstationCoreOptions {
  * cuts a link that stays behind (gateway/server/link-limits.ts).
  */
 const IMAGE_BACKLOG_BYTES = 128 * 1024 * 1024;
+/** How long nothing must wait for the decoder before the log says the workstation caught up. */
+const CAUGHT_UP_QUIET_MS = 1000;
 
 const DISCONNECTED: LinkView = { status: 'disconnected', url: null, role: null, name: null, sessionId: null, error: null, policy: null };
 
@@ -115,6 +117,11 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   /** Bytes of the frames counted in imagesPending: what the link is held on (IMAGE_BACKLOG_BYTES). */
   private imageBytesPending = 0;
   private readonly imageBacklogBytes: number;
+  /** Whether the link is not read for now because of that backlog (holdIntake). */
+  private intakeHeld = false;
+  /** From the first hold until every frame waiting has been decoded for a while: what the log reports, once. */
+  private behind = false;
+  private caughtUp: NodeJS.Timeout | null = null;
   /** Images larger than one WebSocket message arrive in chunks; whole ones are sequenced. */
   private readonly imageChunks = new ImageChunkAssembler();
   private connectAttempt = 0;
@@ -503,7 +510,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     this.imagesPending++;
     const bytes = frame.byteLength;
     this.imageBytesPending += bytes;
-    if (this.imageBytesPending >= this.imageBacklogBytes) this.supervisor.holdReading(true);
+    if (this.imageBytesPending >= this.imageBacklogBytes) this.holdIntake(true);
     const settled = Promise.resolve(result).catch((err: unknown): ImageDecodeResult => ({
       ok: false,
       seq,
@@ -514,8 +521,31 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
       this.applyImage(await settled);
       this.imagesPending--;
       this.imageBytesPending -= bytes;
-      if (this.imageBytesPending <= this.imageBacklogBytes / 2) this.supervisor.holdReading(false);
+      if (this.imageBytesPending <= this.imageBacklogBytes / 2) this.holdIntake(false);
+      if (this.behind && this.imagesPending === 0 && this.caughtUp === null) {
+        this.caughtUp = setTimeout(() => {
+          this.caughtUp = null;
+          if (this.imagesPending !== 0 || this.intakeHeld) return; // behind again: the same episode
+          this.behind = false;
+          this.record({ type: 'image-backlog', at: now(), held: false, waitingBytes: 0 });
+        }, CAUGHT_UP_QUIET_MS);
+        this.caughtUp.unref();
+      }
     });
+  }
+
+  /**
+   * Stops reading the link while the decoder is behind (IMAGE_BACKLOG_BYTES), or reads it again.
+   * A flood holds and releases it every half budget; the log says once that images wait, and once
+   * that every one has been taken and none waited for CAUGHT_UP_QUIET_MS.
+   */
+  private holdIntake(held: boolean): void {
+    if (held === this.intakeHeld) return;
+    this.intakeHeld = held;
+    this.supervisor.holdReading(held);
+    if (!held || this.behind) return;
+    this.behind = true;
+    this.record({ type: 'image-backlog', at: now(), held: true, waitingBytes: this.imageBytesPending });
   }
 
   private applyImage(result: ImageDecodeResult): void {

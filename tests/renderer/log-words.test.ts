@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LogEntry } from '../../protocol/api.js';
+import { toLogEntry } from '../../main/core/activity.js';
 import { CommandLabels, commandLabel, entryCode, plainWords } from '../../renderer/src/logic/log-words.js';
 import { snapshot } from './fixtures.js';
 
@@ -47,6 +48,14 @@ describe("event log in the technologist's words", () => {
     expect(plainWords(e('health', 'link connecting: connecting to ws://127.0.0.1:47123/'), labels)).toBe('Connecting to the scanner site');
     expect(plainWords(e('health', 'link lost: no heartbeat for 3 s', 'alarm'), labels)).toBe('Connection to the scanner site lost');
     expect(plainWords(e('health', 'link healthy (backup route): rtt 12 ms'), labels)).toBe('Connection to the scanner site is healthy');
+  });
+
+  it("says when images arrive faster than the workstation shows them, from the core's own line", () => {
+    const labels = new CommandLabels();
+    const held = toLogEntry({ type: 'image-backlog', at, held: true, waitingBytes: 134_217_728 })!;
+    expect(held).toMatchObject({ level: 'warning', text: 'image intake held: 134 MB waiting for the decoder' });
+    expect(plainWords(held, labels)).toBe('Images are arriving faster than this workstation can show them: the rest wait at the scanner site');
+    expect(plainWords(toLogEntry({ type: 'image-backlog', at, held: false, waitingBytes: 0 })!, labels)).toBe('Caught up: every image held back has arrived');
   });
 
   it('leaves a line it does not know as it is', () => {

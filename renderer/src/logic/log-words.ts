@@ -176,6 +176,8 @@ export function plainWords(entry: LogEntry, labels: CommandLabels): string {
       return t;
     case 'image':
       if (/^image refused/i.test(t)) return 'An image could not be shown';
+      if (/^image intake held/.test(t)) return 'Images are arriving faster than this workstation can show them: the rest wait at the scanner site';
+      if (/^image intake caught up/.test(t)) return 'Caught up: every image held back has arrived';
       return t;
     case 'error':
       if (/^gateway sent a bad frame/.test(t)) return 'A message from the scanner site could not be read';

@@ -94,7 +94,9 @@ describe('the core sequences images decoded elsewhere', () => {
     const taken: string[] = [];
     const health: string[] = [];
     core.on('image-received', (h) => taken.push(h.sopInstanceUid));
+    const backlog: Extract<Activity, { type: 'image-backlog' }>[] = [];
     core.on('activity', (a) => a.type === 'health' && health.push(a.state));
+    core.on('activity', (a) => a.type === 'image-backlog' && backlog.push(a));
     await core.connect({ url: gateway.url, role: 'operator', ...testLogin('Trainer') });
     health.length = 0; // from here on
     // 40 frames of 64 KiB, 2.5 MiB, sent at once by a gateway that does not wait.
@@ -114,6 +116,10 @@ describe('the core sequences images decoded elsewhere', () => {
     }
     expect(taken).toEqual(Array.from({ length: frames }, (_, i) => `2.25.${i + 1}`));
     expect(health.filter((state) => state === 'lost' || state === 'reconnecting')).toEqual([]);
+    // The log says once that the intake was held, and once that it caught up.
+    await expect.poll(() => backlog.length, { timeout: 10_000 }).toBe(2);
+    expect(backlog.map((a) => a.held)).toEqual([true, false]);
+    expect(backlog[0]!.waitingBytes).toBeGreaterThanOrEqual(256 * 1024);
   });
 
   it('records a decoder refusal with its code and message as a structured log entry', async () => {
