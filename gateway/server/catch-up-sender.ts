@@ -27,9 +27,14 @@ export interface CatchUpImage {
  * (`bufferedAmount`) is below the high-water mark; live frames are sent by the broadcast as they
  * come and so always go first. Each image goes out whole, its chunks back to back, marked
  * `fetched`, as two fragments per message (header, then a view of the bytes read: no copy).
+ *
+ * An image already waiting is not queued again: a client that asks for the same series over
+ * and over, and never reads, holds at most one entry per held image, not one per request.
  */
 export class CatchUpSender {
   private readonly queue: CatchUpImage[] = [];
+  /** The SOP Instance UIDs in `queue`. */
+  private readonly queued = new Set<string>();
   private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
   private sent = 0;
 
@@ -48,12 +53,17 @@ export class CatchUpSender {
   }
 
   enqueue(images: readonly CatchUpImage[]): void {
-    this.queue.push(...images);
+    for (const image of images) {
+      if (this.queued.has(image.header.sopInstanceUid)) continue;
+      this.queued.add(image.header.sopInstanceUid);
+      this.queue.push(image);
+    }
     this.schedule(false);
   }
 
   close(): void {
     this.queue.length = 0;
+    this.queued.clear();
     if (this.timer) {
       clearTimeout(this.timer as NodeJS.Timeout);
       clearImmediate(this.timer as NodeJS.Immediate);
@@ -70,10 +80,12 @@ export class CatchUpSender {
     this.timer = null;
     if (this.ws.readyState !== this.ws.OPEN) {
       this.queue.length = 0;
+      this.queued.clear();
       return;
     }
     if (this.ws.bufferedAmount >= this.highWaterBytes) return this.schedule(true);
     const image = this.queue.shift();
+    if (image) this.queued.delete(image.header.sopInstanceUid);
     const part10 = image && (typeof image.part10 === 'function' ? image.part10() : image.part10);
     if (image && part10) {
       sendFetched(this.ws, image.header, part10);

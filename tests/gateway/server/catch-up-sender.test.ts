@@ -87,6 +87,25 @@ describe('CatchUpSender', () => {
     expect(order).toEqual([999, 1, 2]);
   });
 
+  it('queues an image once however often it is asked for while it waits, and again once it has gone', async () => {
+    const { server, client, received } = await socketPair();
+    (client as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+    for (let i = 1; server.bufferedAmount < 256 * 1024; i++) {
+      server.send(encodeImageFrame({ ...header(100 + i) }, new Uint8Array(1024 * 1024)));
+      await turns(1);
+    }
+    const sender = new CatchUpSender(server, 64 * 1024);
+    const series = [1, 2, 3].map((seq) => ({ header: header(seq), part10: new Uint8Array(10) }));
+    // A client that asks for the same series a thousand times and reads nothing.
+    for (let i = 0; i < 1000; i++) sender.enqueue(series);
+    expect(sender.pending).toBe(3);
+    (client as unknown as { _socket: { resume(): void } })._socket.resume();
+    await expect.poll(() => sender.sentCount, { timeout: 15_000 }).toBe(3);
+    sender.enqueue(series.slice(0, 1)); // gone: asked for again, sent again
+    await expect.poll(() => sender.sentCount).toBe(4);
+    await expect.poll(() => received.filter((b) => decodeImageFrame(new Uint8Array(b)).header.fetched).length).toBe(4);
+  });
+
   it('stops when closed and drops what is queued', async () => {
     const { server, received } = await socketPair();
     const sender = new CatchUpSender(server);
