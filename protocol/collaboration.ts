@@ -37,6 +37,12 @@ export type ImagePoint = z.infer<typeof ImagePoint>;
 
 export const MAX_MARK_POINTS = 512;
 export const MAX_MARKS_PER_IMAGE = 50;
+/**
+ * Proposals one person may have waiting for the holder's answer. Every pending proposal is in the
+ * collaboration state each joiner gets, and in the holder's view: without a bound, one console
+ * could make that state as large as it liked.
+ */
+export const MAX_PENDING_PROPOSALS_PER_PERSON = 5;
 
 export const Mark = z.object({
   id: z.string(),

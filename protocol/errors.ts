@@ -62,6 +62,8 @@ export const ErrorCode = {
   /** A proposal or handover needs a control holder, and there is none. */
   NO_CONTROL_HOLDER: 'LARMOR_E_NO_CONTROL_HOLDER',
   UNKNOWN_PROPOSAL: 'LARMOR_E_UNKNOWN_PROPOSAL',
+  /** The proposer already has MAX_PENDING_PROPOSALS_PER_PERSON waiting for an answer (protocol/collaboration.ts). */
+  PROPOSAL_LIMIT: 'LARMOR_E_PROPOSAL_LIMIT',
   UNKNOWN_HANDOVER: 'LARMOR_E_UNKNOWN_HANDOVER',
   // scanner commands
   INVALID_PARAMETER: 'LARMOR_E_INVALID_PARAMETER',

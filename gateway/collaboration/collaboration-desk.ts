@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   ErrorCode,
   MAX_MARKS_PER_IMAGE,
+  MAX_PENDING_PROPOSALS_PER_PERSON,
   type AckMessage,
   type ChatEntry,
   type CollabAction,
@@ -189,6 +190,14 @@ export class CollaborationDesk {
     const holder = this.deps.control.holder;
     if (!holder) return { code: ErrorCode.NO_CONTROL_HOLDER, reason: 'nobody holds scanner control: there is no one to accept a proposal' };
     if (holder.sessionId === session.id) return { code: ErrorCode.INVALID_STATE, reason: 'you hold control: send the command itself' };
+    // By name: a person who reconnects (a new session) still has the ones they made before.
+    const waiting = [...this.proposals.values()].filter((p) => p.by.name === session.name).length;
+    if (waiting >= MAX_PENDING_PROPOSALS_PER_PERSON) {
+      return {
+        code: ErrorCode.PROPOSAL_LIMIT,
+        reason: `${waiting} of your proposals are waiting for ${holder.name}'s answer: withdraw one, or wait for an answer`,
+      };
+    }
     const proposal: Proposal = {
       id: randomUUID(),
       at: new Date().toISOString(),

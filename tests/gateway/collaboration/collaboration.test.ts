@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ErrorCode,
+  MAX_PENDING_PROPOSALS_PER_PERSON,
   decodeImageFrame,
   type AckMessage,
   type CollabAction,
@@ -163,6 +164,20 @@ describe('collaboration: proposals', () => {
     expect(await act(onsite.raw, { name: 'proposal.answer', proposalId, accept: true })).toMatchObject({ code: ErrorCode.NOT_CONTROL_HOLDER });
     expect(await act(operator, { name: 'proposal.answer', proposalId, accept: false })).toMatchObject({ outcome: 'done' });
     expect(f.gateway.snapshot().queue.map((s) => s.protocolId)).toEqual(['localizer']);
+  });
+
+  it('keeps at most five proposals of one person waiting, and takes another once one is answered', async () => {
+    await f.start();
+    const { operator, onsite } = await f.readyToScan();
+    const propose = () => act(onsite.raw, { name: 'proposal.make', command: { name: 'sequence.queue', protocolId: 't2-tse-ax' } });
+    for (let i = 0; i < MAX_PENDING_PROPOSALS_PER_PERSON; i++) expect(await propose()).toMatchObject({ outcome: 'done' });
+    const refused = await propose();
+    expect(refused).toMatchObject({ outcome: 'rejected', code: ErrorCode.PROPOSAL_LIMIT });
+    expect(refused.reason).toMatch(/5 of your proposals are waiting for Remote Tech's answer/);
+    const first = await operator.next<EventMessage>(collabEvent('proposal'));
+    const proposalId = (first.body as unknown as { proposal: { id: string } }).proposal.id;
+    expect(await act(operator, { name: 'proposal.answer', proposalId, accept: false })).toMatchObject({ outcome: 'done' });
+    expect(await propose()).toMatchObject({ outcome: 'done' });
   });
 
   it('refuses a proposal when nobody holds control, with the reason', async () => {
