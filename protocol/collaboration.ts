@@ -38,6 +38,12 @@ export type ImagePoint = z.infer<typeof ImagePoint>;
 export const MAX_MARK_POINTS = 512;
 export const MAX_MARKS_PER_IMAGE = 50;
 /**
+ * Marks in one exam, every image together. Each joiner gets them all in one collaboration
+ * state; at most MAX_MARK_POINTS points each (about 8 KB of JSON), this keeps that message near
+ * 8 MB, under the frame limit (protocol/version.ts MAX_FRAME_BYTES) whatever is drawn.
+ */
+export const MAX_MARKS_PER_EXAM = 1000;
+/**
  * Proposals one person may have waiting for the holder's answer. Every pending proposal is in the
  * collaboration state each joiner gets, and in the holder's view: without a bound, one console
  * could make that state as large as it liked.

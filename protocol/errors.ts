@@ -56,7 +56,7 @@ export const ErrorCode = {
   // collaboration (protocol/collaboration.ts)
   /** Observers are receive-only: no chat, marks, proposals or handovers. */
   OBSERVER_RECEIVE_ONLY: 'LARMOR_E_OBSERVER_RECEIVE_ONLY',
-  /** A mark for an image this gateway never sent, or too many marks on one image. */
+  /** A mark for an image this gateway never sent, or too many marks on one image or in the exam. */
   MARK_UNKNOWN_IMAGE: 'LARMOR_E_MARK_UNKNOWN_IMAGE',
   MARK_LIMIT: 'LARMOR_E_MARK_LIMIT',
   /** A proposal or handover needs a control holder, and there is none. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   ErrorCode,
+  MAX_MARKS_PER_EXAM,
   MAX_MARKS_PER_IMAGE,
   MAX_PENDING_PROPOSALS_PER_PERSON,
   type AckMessage,
@@ -166,6 +167,8 @@ export class CollaborationDesk {
     const marks = this.marks.get(action.sopInstanceUid) ?? [];
     if (marks.length >= MAX_MARKS_PER_IMAGE)
       return { code: ErrorCode.MARK_LIMIT, reason: `an image holds at most ${MAX_MARKS_PER_IMAGE} marks: clear some first` };
+    if ([...this.marks.values()].reduce((n, onImage) => n + onImage.length, 0) >= MAX_MARKS_PER_EXAM)
+      return { code: ErrorCode.MARK_LIMIT, reason: `an exam holds at most ${MAX_MARKS_PER_EXAM} marks: clear some first` };
     const mark: Mark = {
       id: randomUUID(),
       at: new Date().toISOString(),

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   ErrorCode,
+  MAX_MARKS_PER_EXAM,
+  MAX_MARKS_PER_IMAGE,
   MAX_PENDING_PROPOSALS_PER_PERSON,
   decodeImageFrame,
   type AckMessage,
@@ -105,6 +107,35 @@ describe('collaboration: marks on images', () => {
 
     expect(await act(onsite.raw, { name: 'mark.clear', sopInstanceUid: uid })).toMatchObject({ outcome: 'done' });
     await observer.next(collabEvent('marks', (b) => b.sopInstanceUid === uid && (b.marks as unknown[]).length === 0));
+  });
+
+  it('holds at most MAX_MARKS_PER_EXAM marks in an exam, every image together, so a joiner can always be sent them', async () => {
+    await f.start();
+    const { operator } = await f.readyToScan();
+    const images = MAX_MARKS_PER_EXAM / MAX_MARKS_PER_IMAGE + 1;
+    const uid = (n: number) => `2.25.7700${n}`;
+    for (let n = 1; n <= images; n++) {
+      f.gateway.publishImage(
+        { source: 'c-store', transferSyntaxUid: '1.2.840.10008.1.2.1', sopInstanceUid: uid(n), seriesUid: '2.25.77', imagesInSeries: null },
+        new Uint8Array(16),
+      );
+    }
+    const mark = (n: number): CollabAction => ({
+      name: 'mark.add',
+      sopInstanceUid: uid(n),
+      shape: 'arrow',
+      points: [
+        [1, 1],
+        [2, 2],
+      ],
+    });
+    for (let i = 0; i < MAX_MARKS_PER_EXAM; i++) expect((await act(operator, mark(1 + Math.floor(i / MAX_MARKS_PER_IMAGE)))).outcome).toBe('done');
+    // Every image but the last holds its 50: the last may take more by its own limit, not by the exam's.
+    const beyond = await act(operator, mark(images));
+    expect(beyond).toMatchObject({ outcome: 'rejected', code: ErrorCode.MARK_LIMIT });
+    expect(beyond.reason).toMatch(/an exam holds at most 1000 marks/);
+    expect(await act(operator, { name: 'mark.clear', sopInstanceUid: uid(1) })).toMatchObject({ outcome: 'done' });
+    expect(await act(operator, mark(images))).toMatchObject({ outcome: 'done' });
   });
 
   it('refuses a mark for an image the gateway never sent, and any mark from an observer', async () => {
