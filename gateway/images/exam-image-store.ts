@@ -15,6 +15,15 @@ import { Spool } from './spool.js';
 
 /** Default bound of the open exam's images in the gateway's spool, on disk (`--exam-images-mb`). */
 export const DEFAULT_EXAM_IMAGES_MB = 512;
+/**
+ * Bounds on what is held by count, beside the bytes: every joiner gets the catalogue (each held
+ * image's UID, each series' thumbnail) in one message, and tiny images would otherwise fit by
+ * the hundred thousand in the byte bound and make it larger than the frame limit
+ * (protocol/version.ts MAX_FRAME_BYTES). 20,000 images (an fMRI run of 300 volumes of 36 slices
+ * is 10,800) and 200 series keep it near 3 MB.
+ */
+const MAX_HELD_IMAGES = 20_000;
+const MAX_HELD_SERIES = 200;
 
 /** What the store keeps in memory of one held image: how it went out live, and where its bytes are. */
 export interface HeldImage {
@@ -72,13 +81,17 @@ export interface ExamImageStoreOptions {
   thumbnail?: ThumbnailMaker;
   /** Size of the spool's segment files (spool.ts); tests make it small to see one file per image. */
   spoolSegmentBytes?: number;
+  /** Images and series held at most (default MAX_HELD_IMAGES, MAX_HELD_SERIES). */
+  maxImages?: number;
+  maxSeries?: number;
 }
 
 /**
  * The open exam's images, kept so that a client that joins or resumes can see the whole exam
- * (docs/architecture.md "The image's path"): by series, oldest series first, within `maxBytes`.
- * When an image would exceed the bound, whole series go, oldest first (a series larger than the
- * bound on its own loses its oldest images). A new exam starts empty.
+ * (docs/architecture.md "The image's path"): by series, oldest series first, within `maxBytes`,
+ * MAX_HELD_IMAGES and MAX_HELD_SERIES. When an image would exceed a bound, whole series go,
+ * oldest first (a series larger than the bound on its own loses its oldest images). A new exam
+ * starts empty.
  *
  * The bytes are on disk, one spool entry per image (and one per observer copy) in the segment
  * files of `spoolDir` (spool.ts); memory holds only the index (header, size, entry names), so
@@ -90,6 +103,9 @@ export interface ExamImageStoreOptions {
 export class ExamImageStore {
   private readonly series = new Map<string, HeldSeries>();
   private bytes = 0;
+  private imageCount = 0;
+  private readonly maxImages: number;
+  private readonly maxSeries: number;
   private study: string | null = null;
   private readonly spool: Spool;
   private readonly thumbnail: ThumbnailMaker;
@@ -101,6 +117,8 @@ export class ExamImageStore {
     options: ExamImageStoreOptions = {},
   ) {
     this.spool = new Spool(spoolDir, options.spoolSegmentBytes);
+    this.maxImages = options.maxImages ?? MAX_HELD_IMAGES;
+    this.maxSeries = options.maxSeries ?? MAX_HELD_SERIES;
     this.thumbnail = options.thumbnail ?? makeSeriesThumbnail;
     this.observerCopy = options.observerCopy;
   }
@@ -161,10 +179,12 @@ export class ExamImageStore {
     const before = series.images.get(sopInstanceUid);
     if (before) this.release(series, before);
     series.images.set(sopInstanceUid, image);
-    series.arrived.add(sopInstanceUid);
+    // Counted against `expected` (bounded too: a series announcing more would never be complete anyway).
+    if (series.arrived.size < this.maxImages) series.arrived.add(sopInstanceUid);
     series.expected = image.header.imagesInSeries ?? series.expected;
     series.bytes += image.size;
     this.bytes += image.size;
+    this.imageCount++;
     return this.makeRoom(series);
   }
 
@@ -352,6 +372,7 @@ export class ExamImageStore {
     series.images.delete(image.header.sopInstanceUid);
     series.bytes -= image.size;
     this.bytes -= image.size;
+    this.imageCount--;
     this.spool.remove(image.file);
     this.spool.remove(image.observerFile);
   }
@@ -359,12 +380,18 @@ export class ExamImageStore {
   private releaseAll(): void {
     this.series.clear();
     this.bytes = 0;
+    this.imageCount = 0;
+  }
+
+  /** Whether the held images pass a bound that dropping images can mend (bytes, count). */
+  private overImages(): boolean {
+    return this.bytes > this.maxBytes || this.imageCount > this.maxImages;
   }
 
   private makeRoom(current: HeldSeries): DroppedSeries[] {
     const dropped: DroppedSeries[] = [];
     for (const series of this.series.values()) {
-      if (this.bytes <= this.maxBytes) break;
+      if (!this.overImages() && this.series.size <= this.maxSeries) break;
       if (series === current) continue;
       const { images, bytes } = { images: series.images.size, bytes: series.bytes };
       for (const image of [...series.images.values()]) this.release(series, image);
@@ -374,7 +401,7 @@ export class ExamImageStore {
     // Alone over the bound: the series' oldest images go, the newest always stays.
     let cut: DroppedSeries | null = null;
     for (const image of [...current.images.values()]) {
-      if (this.bytes <= this.maxBytes || current.images.size === 1) break;
+      if (!this.overImages() || current.images.size === 1) break;
       this.release(current, image);
       cut ??= { seriesUid: current.uid, seriesNumber: current.number, description: current.description, images: 0, bytes: 0 };
       cut.images++;

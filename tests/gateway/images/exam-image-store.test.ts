@@ -64,6 +64,19 @@ describe('ExamImageStore', () => {
     expect(store.heldBytes).toBeLessThanOrEqual(store.maxBytes);
   });
 
+  it('holds at most so many images and series, dropping the oldest series as for bytes, so its catalogue stays small', () => {
+    const store = storeOf(1024 * 1024 * 1024, { maxImages: 4, maxSeries: 2 });
+    for (let i = 1; i <= 3; i++) store.add(held(1, i, i));
+    expect(store.add(held(2, 1, 4))).toEqual([]); // 4 images, 2 series
+    expect(store.add(held(2, 2, 5))).toEqual([expect.objectContaining({ seriesUid: '2.25.1.1', images: 3 })]); // 5 images
+    expect(store.add(held(3, 1, 6))).toEqual([]); // 3 images, 2 series
+    expect(store.add(held(4, 1, 7))).toEqual([expect.objectContaining({ seriesUid: '2.25.1.2', images: 2 })]); // 3 series
+    for (let i = 2; i <= 5; i++) store.add(held(4, i, 7 + i)); // series 4 alone over the count: its oldest go
+    const catalogue = store.catalogue(() => null, false);
+    expect(catalogue.series.map((s) => s.seriesUid)).toEqual(['2.25.1.4']);
+    expect(catalogue.series[0]!.sopInstanceUids).toEqual(['2.25.1.4.2', '2.25.1.4.3', '2.25.1.4.4', '2.25.1.4.5']);
+  });
+
   it('a series alone over the bound keeps its newest images', () => {
     const one = held(1, 1, 1).part10.length;
     const store = storeOf(one * 2 + 10);
