@@ -104,8 +104,8 @@ export class ExamImageStore {
   private readonly series = new Map<string, HeldSeries>();
   private bytes = 0;
   private imageCount = 0;
-  private readonly maxImages: number;
-  private readonly maxSeries: number;
+  readonly maxImages: number;
+  readonly maxSeries: number;
   private study: string | null = null;
   private readonly spool: Spool;
   private readonly thumbnail: ThumbnailMaker;

@@ -197,7 +197,7 @@ export class ExamImagesDesk {
     const mb = Math.round(this.store.maxBytes / (1024 * 1024));
     this.ctx.notice(
       'warning',
-      `${ErrorCode.EXAM_IMAGES_DROPPED}: the exam's images outgrew the gateway's ${mb} MB; oldest dropped: ${names}. Those images can no longer be fetched by someone who joins.`,
+      `${ErrorCode.EXAM_IMAGES_DROPPED}: the exam's images outgrew what the gateway keeps (${mb} MB, ${this.store.maxImages} images in ${this.store.maxSeries} series); oldest dropped: ${names}. Those images can no longer be fetched by someone who joins.`,
     );
   }
 }
