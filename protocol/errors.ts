@@ -70,6 +70,8 @@ export const ErrorCode = {
   INVALID_STATE: 'LARMOR_E_INVALID_STATE',
   UNKNOWN_SEQUENCE: 'LARMOR_E_UNKNOWN_SEQUENCE',
   UNKNOWN_PROTOCOL: 'LARMOR_E_UNKNOWN_PROTOCOL',
+  /** The exam already holds MAX_EXAM_SEQUENCES sequences, done ones included (protocol/scanner.ts). */
+  QUEUE_FULL: 'LARMOR_E_QUEUE_FULL',
   NO_EXAM: 'LARMOR_E_NO_EXAM',
   /** Asked for with command.status: the gateway never received the command; it was not applied (and never will be). */
   NOT_APPLIED: 'LARMOR_E_NOT_APPLIED',

@@ -32,6 +32,13 @@ export type SequenceParams = z.infer<typeof SequenceParams>;
 export const SequenceStatus = z.enum(['queued', 'acquiring', 'paused', 'completed', 'aborted']);
 export type SequenceStatus = z.infer<typeof SequenceStatus>;
 
+/**
+ * Sequences one exam may hold, done ones included. Every scanner event carries the whole queue
+ * to every client; a real exam has a few dozen, and without a bound a client could make each
+ * event as large as it liked.
+ */
+export const MAX_EXAM_SEQUENCES = 100;
+
 export const QueuedSequence = z.object({
   id: z.string(),
   protocolId: z.string(),

@@ -1,5 +1,14 @@
 import { EventEmitter } from 'node:events';
-import { ErrorCode, LarmorError, type Exam, type Patient, type QueuedSequence, type ScannerState, type SequenceParams } from '../../protocol/index.js';
+import {
+  ErrorCode,
+  LarmorError,
+  MAX_EXAM_SEQUENCES,
+  type Exam,
+  type Patient,
+  type QueuedSequence,
+  type ScannerState,
+  type SequenceParams,
+} from '../../protocol/index.js';
 import { acquisitionTimeS, imagesInSeries } from './acquisition-time.js';
 import { applyParamChanges } from './parameter-limits.js';
 import { findTemplate } from './protocol-library.js';
@@ -105,6 +114,9 @@ export class ScannerSimulator extends EventEmitter<SimulatorEvents> {
     if (!template) refuse(ErrorCode.UNKNOWN_PROTOCOL, `no protocol ${JSON.stringify(protocolId)} in the library`);
     if (position !== undefined && position > this.queue.length) {
       refuse(ErrorCode.INVALID_PARAMETER, `position ${position} is past the end of the queue (${this.queue.length})`);
+    }
+    if (this.queue.length >= MAX_EXAM_SEQUENCES) {
+      refuse(ErrorCode.QUEUE_FULL, `an exam holds at most ${MAX_EXAM_SEQUENCES} sequences, done ones included: close it and open another`);
     }
     const item: QueuedSequence = {
       id: this.options.newId?.() ?? `seq-${++this.idCounter}`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../../protocol/index.js';
+import { ErrorCode, MAX_EXAM_SEQUENCES } from '../../../protocol/index.js';
 import { ScannerSimulator, type SliceDone } from '../../../gateway/simulator/scanner-simulator.js';
 import { PATIENT } from '../../helpers/gateway.js';
 
@@ -24,6 +24,13 @@ function code(fn: () => unknown): string | undefined {
 }
 
 describe('ScannerSimulator state machine', () => {
+  it('holds at most MAX_EXAM_SEQUENCES sequences in an exam, with a coded refusal beyond', () => {
+    const s = withExam();
+    for (let i = 0; i < MAX_EXAM_SEQUENCES; i++) s.queueSequence('localizer');
+    expect(code(() => s.queueSequence('localizer'))).toBe(ErrorCode.QUEUE_FULL);
+    expect(s.core().queue).toHaveLength(MAX_EXAM_SEQUENCES);
+  });
+
   it('goes idle -> exam-open -> sequence-queued -> acquiring -> paused -> acquiring -> completed', () => {
     const s = simulator();
     expect(s.state()).toBe('idle');
