@@ -36,6 +36,15 @@ const JOURNAL_CACHE_KIB = 256;
 const MAX_PENDING_ROWS = 512;
 
 /**
+ * Activity rows kept, newest first: about 250 MB of file. A live image leaves one row; a day of
+ * exams a few tens of thousands, a gateway that storms events as many as it sends. Without a
+ * bound the file grew as long as the workstation ran. The outbox is never pruned.
+ */
+const MAX_ACTIVITY_ROWS = 1_000_000;
+/** How many rows go in one prune at most: a short DELETE of a rowid range, never a long one on the event loop. */
+const PRUNE_EVERY_ROWS = 10_000;
+
+/**
  * What every Journal made with forSite shares with the one it came from: the database
  * connection, its PRAGMA synchronous (the connection's setting), and the activity rows not yet
  * committed.
@@ -46,15 +55,22 @@ class Connection {
   private pending: [at: string, type: string, record: string, site: string | null][] = [];
   private readonly insertActivity: Database.Statement;
   private readonly insertMany: (rows: Connection['pending']) => void;
+  private readonly prune: () => void;
+  /** Rows committed since the last prune: the oldest go every PRUNE_EVERY_ROWS (a tenth of a small bound), in one rowid range. */
+  private sincePrune = 0;
 
   constructor(
     readonly db: Database.Database,
     readonly file: string,
+    private readonly maxActivityRows: number,
   ) {
     this.insertActivity = db.prepare('INSERT INTO activity (at, type, record, site) VALUES (?, ?, ?, ?)');
     this.insertMany = db.transaction((rows: Connection['pending']) => {
       for (const row of rows) this.insertActivity.run(...row);
     });
+    const oldest = db.prepare('DELETE FROM activity WHERE id <= (SELECT max(id) FROM activity) - ?');
+    this.prune = () => void oldest.run(maxActivityRows);
+    guard(this.prune, file);
   }
 
   /** Takes an activity row into the open batch; it is committed before the event loop turns. */
@@ -73,6 +89,10 @@ class Connection {
     this.pending = [];
     this.durable('NORMAL');
     guard(() => this.insertMany(rows), this.file);
+    this.sincePrune += rows.length;
+    if (this.sincePrune < Math.max(1, Math.min(PRUNE_EVERY_ROWS, this.maxActivityRows / 10))) return;
+    this.sincePrune = 0;
+    guard(this.prune, this.file);
   }
 
   /** Sets PRAGMA synchronous for the next write, when it differs from the last (no I/O). */
@@ -126,7 +146,8 @@ export class Journal {
   }
 
   /** Open (creating and migrating) a journal file; errors are classified with stable codes. */
-  static open(file: string): Journal {
+  /** `maxActivityRows`: activity rows kept, newest first (default MAX_ACTIVITY_ROWS; tests make it small). */
+  static open(file: string, options: { maxActivityRows?: number } = {}): Journal {
     try {
       if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
       const db = new Database(file);
@@ -138,7 +159,7 @@ export class Journal {
       // (bench/journal-memory, README "A burst of events into the workstation's journal").
       db.pragma(`cache_size = -${JOURNAL_CACHE_KIB}`);
       migrate(db, JOURNAL_MIGRATIONS);
-      return new Journal(new Connection(db, file));
+      return new Journal(new Connection(db, file, options.maxActivityRows ?? MAX_ACTIVITY_ROWS));
     } catch (err) {
       throw classify(err, file);
     }

@@ -96,6 +96,26 @@ describe('Journal', () => {
     }
   });
 
+  it('keeps the newest activity rows within its bound, pruning as it writes and when opened, and never the outbox', async () => {
+    const file = join(tempDir(), 'j.sqlite');
+    const journal = Journal.open(file, { maxActivityRows: 100 });
+    const health = (at: string) => ({ type: 'health', at, state: 'healthy' });
+    journal.enqueue('cmd-aaaaaaaa', STOP, 't0', SITE);
+    for (let turn = 0; turn < 25; turn++) {
+      for (let i = 0; i < 10; i++) journal.record(health(`t${turn * 10 + i}`));
+      await Promise.resolve();
+    }
+    const kept = journal.activities('health').map((a) => a.at);
+    expect(kept.length).toBeGreaterThanOrEqual(100);
+    expect(kept.length).toBeLessThanOrEqual(110); // pruned every tenth of the bound
+    expect(kept.at(-1)).toBe('t249');
+    journal.close();
+    const smaller = Journal.open(file, { maxActivityRows: 20 });
+    expect(smaller.activities('health').map((a) => a.at)).toEqual(Array.from({ length: 20 }, (_, i) => `t${230 + i}`));
+    expect(smaller.unsettled().map((e) => e.id)).toEqual(['cmd-aaaaaaaa']);
+    smaller.close();
+  });
+
   it('refuses a file that is not a database with a stable code', () => {
     const file = join(tempDir(), 'j.sqlite');
     writeFileSync(file, 'this is not sqlite, just text that is long enough to have a header '.repeat(20));
