@@ -16,11 +16,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printTable } from '../lib/stats.js';
+import { numberArg } from '../lib/args.js';
 import { freePort, waitForPort } from '../lib/ports.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const arg = (name: string, fallback: number) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
-const CONNECTIONS = arg('--connections', 15_000);
+const CONNECTIONS = numberArg('--connections', 15_000);
 const SAMPLE_MS = 250;
 
 const fds = (pid: number) => readdirSync(`/proc/${pid}/fd`).length;

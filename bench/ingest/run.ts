@@ -20,12 +20,12 @@ import { Tag } from '../../native-bridge/dicom/index.js';
 import { makePhantomFrames } from '../rle/mr-phantom.js';
 import { mrPart10 } from '../lib/mr-part10.js';
 import { printTable } from '../lib/stats.js';
+import { numberArg } from '../lib/args.js';
 import { freePort, waitForPort } from '../lib/ports.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const arg = (name: string, fallback: number) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
-const IMAGES = arg('--images', 2000);
-const ROUNDS = arg('--rounds', 3);
+const IMAGES = numberArg('--images', 2000);
+const ROUNDS = numberArg('--rounds', 3);
 const ROWS = 512;
 const COLUMNS = 512;
 /**

@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Journal } from '../../main/journal/journal.js';
 import { printTable } from '../lib/stats.js';
+import { numberArg } from '../lib/args.js';
 
-const arg = (name: string, fallback: number) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
-const IMAGES = arg('--images', 12_000);
+const IMAGES = numberArg('--images', 12_000);
 const JOURNALS = 20;
 
 /** One measurement, in this process: RSS growth in MB with the given PRAGMA cache_size (null: as Journal.open sets it). */
@@ -57,7 +57,7 @@ if (process.argv[2] === '--one') {
   const cacheSize = process.argv[3] === 'as-opened' ? null : process.argv[3]!;
   process.stdout.write(String(await measure(cacheSize)));
 } else {
-  const rounds = arg('--rounds', 2);
+  const rounds = numberArg('--rounds', 2);
   const settings: [label: string, cacheSize: string][] = [
     ['SQLite default, 2 MB (reference)', '-2000'],
     ['as Journal.open sets it', 'as-opened'],

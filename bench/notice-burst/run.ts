@@ -14,11 +14,11 @@ import { WorkstationCore } from '../../main/core/workstation-core.js';
 import { Journal } from '../../main/journal/journal.js';
 import { startTestGateway } from '../../tests/helpers/gateway.js';
 import { testLogin } from '../../tests/helpers/accounts.js';
-import { printTable } from '../lib/stats.js';
+import { percentile, printTable } from '../lib/stats.js';
+import { numberArg } from '../lib/args.js';
 
-const arg = (name: string, fallback: number) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
-const NOTICES = arg('--notices', 5000);
-const ROUNDS = arg('--rounds', 3);
+const NOTICES = numberArg('--notices', 5000);
+const ROUNDS = numberArg('--rounds', 3);
 
 async function burst(withJournal: boolean): Promise<{ ms: number; stillMs: number }> {
   const gateway = await startTestGateway();
@@ -47,7 +47,7 @@ async function burst(withJournal: boolean): Promise<{ ms: number; stillMs: numbe
   }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const median = (values: number[]) => percentile(values, 50);
 const rows: (string | number)[][] = [];
 for (const withJournal of [false, true]) {
   const runs = [];
