@@ -58,16 +58,18 @@ function plainAddress(address: string): { address: string; type: 'ipv4' | 'ipv6'
  * network could never be admitted, whatever AE title it claims, so it is closed unread.
  */
 export function isPeerAddressAllowed(rules: readonly AllowRule[], remoteAddress: string | undefined): boolean {
-  if (rules.length === 0) return true;
-  if (!remoteAddress) return false;
-  const peer = plainAddress(remoteAddress);
-  return rules.some((rule) => rule.blocks.check(peer.address, peer.type));
+  return allows(rules, remoteAddress, () => true);
 }
 
 export function isCallingAeAllowed(rules: readonly AllowRule[], callingAeTitle: string, remoteAddress: string | undefined): boolean {
+  const title = callingAeTitle.trim();
+  return allows(rules, remoteAddress, (rule) => rule.aeTitle === '*' || rule.aeTitle === title);
+}
+
+/** An empty list admits everyone; otherwise some rule whose network holds the address, and that `also` accepts. */
+function allows(rules: readonly AllowRule[], remoteAddress: string | undefined, also: (rule: AllowRule) => boolean): boolean {
   if (rules.length === 0) return true;
   if (!remoteAddress) return false;
   const peer = plainAddress(remoteAddress);
-  const title = callingAeTitle.trim();
-  return rules.some((rule) => (rule.aeTitle === '*' || rule.aeTitle === title) && rule.blocks.check(peer.address, peer.type));
+  return rules.some((rule) => also(rule) && rule.blocks.check(peer.address, peer.type));
 }
