@@ -32,9 +32,8 @@ export interface CatchUpImage {
  * and over, and never reads, holds at most one entry per held image, not one per request.
  */
 export class CatchUpSender {
-  private readonly queue: CatchUpImage[] = [];
-  /** The SOP Instance UIDs in `queue`. */
-  private readonly queued = new Set<string>();
+  /** By SOP Instance UID, in the order asked for (a Map iterates in insertion order). */
+  private readonly queue = new Map<string, CatchUpImage>();
   private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
   private sent = 0;
 
@@ -49,21 +48,16 @@ export class CatchUpSender {
   }
 
   get pending(): number {
-    return this.queue.length;
+    return this.queue.size;
   }
 
   enqueue(images: readonly CatchUpImage[]): void {
-    for (const image of images) {
-      if (this.queued.has(image.header.sopInstanceUid)) continue;
-      this.queued.add(image.header.sopInstanceUid);
-      this.queue.push(image);
-    }
+    for (const image of images) if (!this.queue.has(image.header.sopInstanceUid)) this.queue.set(image.header.sopInstanceUid, image);
     this.schedule(false);
   }
 
   close(): void {
-    this.queue.length = 0;
-    this.queued.clear();
+    this.queue.clear();
     if (this.timer) {
       clearTimeout(this.timer as NodeJS.Timeout);
       clearImmediate(this.timer as NodeJS.Immediate);
@@ -72,20 +66,19 @@ export class CatchUpSender {
   }
 
   private schedule(wait: boolean): void {
-    if (this.timer || this.queue.length === 0) return;
+    if (this.timer || this.queue.size === 0) return;
     this.timer = wait ? setTimeout(() => this.pump(), WAIT_MS) : setImmediate(() => this.pump());
   }
 
   private pump(): void {
     this.timer = null;
     if (this.ws.readyState !== this.ws.OPEN) {
-      this.queue.length = 0;
-      this.queued.clear();
+      this.queue.clear();
       return;
     }
     if (this.ws.bufferedAmount >= this.highWaterBytes) return this.schedule(true);
-    const image = this.queue.shift();
-    if (image) this.queued.delete(image.header.sopInstanceUid);
+    const image = this.queue.values().next().value;
+    if (image) this.queue.delete(image.header.sopInstanceUid);
     const part10 = image && (typeof image.part10 === 'function' ? image.part10() : image.part10);
     if (image && part10) {
       sendFetched(this.ws, image.header, part10);
