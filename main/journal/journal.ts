@@ -120,7 +120,6 @@ class Connection {
  * commits and makes durable every row before it.
  */
 export class Journal {
-  private readonly db: Database.Database;
   private readonly insertOutbox: Database.Statement;
   private readonly settleOutbox: Database.Statement;
   private readonly countSend: Database.Statement;
@@ -132,7 +131,6 @@ export class Journal {
     readonly site: string | null = null,
   ) {
     const db = connection.db;
-    this.db = db;
     this.insertOutbox = db.prepare('INSERT INTO outbox (id, name, command, target, queued_at, site) VALUES (?, ?, ?, ?, ?, ?)');
     // First answer wins: a late duplicate ack never rewrites a recorded outcome.
     this.settleOutbox = db.prepare('UPDATE outbox SET outcome = ?, code = ?, reason = ?, settled_at = ?, settled_by = ? WHERE id = ? AND outcome IS NULL');
@@ -145,8 +143,14 @@ export class Journal {
     return this.connection.file;
   }
 
-  /** Open (creating and migrating) a journal file; errors are classified with stable codes. */
-  /** `maxActivityRows`: activity rows kept, newest first (default MAX_ACTIVITY_ROWS; tests make it small). */
+  private get db(): Database.Database {
+    return this.connection.db;
+  }
+
+  /**
+   * Open (creating and migrating) a journal file; errors are classified with stable codes.
+   * `maxActivityRows`: activity rows kept, newest first (default MAX_ACTIVITY_ROWS; tests make it small).
+   */
   static open(file: string, options: { maxActivityRows?: number } = {}): Journal {
     try {
       if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
