@@ -165,6 +165,10 @@ export class LinkSupervisor extends EventEmitter<SupervisorEvents> {
     throw new LarmorError(codeOf(last, ErrorCode.LINK_DOWN), last.reason);
   }
 
+  get isReadingHeld(): boolean {
+    return this.readingHeld;
+  }
+
   /**
    * Stop reading the live link while the core cannot keep up with what it sends (images waiting
    * for their decoder), and read it again: the gateway's send queue takes the wait, and the

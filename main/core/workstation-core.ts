@@ -117,8 +117,6 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   /** Bytes of the frames counted in imagesPending: what the link is held on (IMAGE_BACKLOG_BYTES). */
   private imageBytesPending = 0;
   private readonly imageBacklogBytes: number;
-  /** Whether the link is not read for now because of that backlog (holdIntake). */
-  private intakeHeld = false;
   /** From the first hold until every frame waiting has been decoded for a while: what the log reports, once. */
   private behind = false;
   private caughtUp: NodeJS.Timeout | null = null;
@@ -525,7 +523,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
       if (this.behind && this.imagesPending === 0 && this.caughtUp === null) {
         this.caughtUp = setTimeout(() => {
           this.caughtUp = null;
-          if (this.imagesPending !== 0 || this.intakeHeld) return; // behind again: the same episode
+          if (this.imagesPending !== 0 || this.supervisor.isReadingHeld) return; // behind again: the same episode
           this.behind = false;
           this.record({ type: 'image-backlog', at: now(), held: false, waitingBytes: 0 });
         }, CAUGHT_UP_QUIET_MS);
@@ -540,8 +538,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
    * that every one has been taken and none waited for CAUGHT_UP_QUIET_MS.
    */
   private holdIntake(held: boolean): void {
-    if (held === this.intakeHeld) return;
-    this.intakeHeld = held;
+    if (held === this.supervisor.isReadingHeld) return;
     this.supervisor.holdReading(held);
     if (!held || this.behind) return;
     this.behind = true;
