@@ -89,6 +89,21 @@ export async function startSsoScene(
 }
 
 /**
+ * The fragment the gateway's callback sends the browser back with, read from its 303 Location.
+ * Not from page.url() once landed: the sign-in page takes the credential out of the address bar
+ * as soon as it loads (history.replaceState), so reading it there races the page's script.
+ * Call before the click that leads to the callback.
+ */
+export function callbackFragment(page: Page, httpOrigin: string): Promise<{ fragment: URLSearchParams; callbackUrl: string }> {
+  return page
+    .waitForResponse((res) => res.url().startsWith(`${httpOrigin}/auth/oidc/callback`))
+    .then(async (res) => {
+      const location = (await res.headerValue('location')) ?? '';
+      return { fragment: new URLSearchParams(new URL(location, httpOrigin).hash.slice(1)), callbackUrl: res.url() };
+    });
+}
+
+/**
  * In a fresh browser context: open the gateway's sign-in start, fill oidc-provider's login form
  * (dev interactions accept any password), consent, and wait until back at return_to.
  */
@@ -101,16 +116,14 @@ export async function signInThroughProvider(
 ): Promise<{ page: Page; fragment: URLSearchParams; callbackUrl: string }> {
   const context = await browser.newContext();
   const page = await context.newPage();
-  let callbackUrl = '';
-  page.on('request', (req) => {
-    if (req.url().startsWith(`${httpOrigin}/auth/oidc/callback`)) callbackUrl = req.url();
-  });
   await page.goto(`${httpOrigin}/auth/oidc/start?role=${role}&return_to=${encodeURIComponent(returnTo)}`);
   await page.locator('input[name="login"]').fill(login);
   await page.locator('input[name="password"]').fill('any password');
   await page.locator('button[type="submit"]').click();
+  const returned = callbackFragment(page, httpOrigin);
   await page.getByRole('button', { name: 'Continue' }).click();
+  const { fragment, callbackUrl } = await returned;
   const landing = new URL(returnTo, httpOrigin);
   await page.waitForURL((url) => url.origin === landing.origin && url.pathname === landing.pathname);
-  return { page, fragment: new URLSearchParams(new URL(page.url()).hash.slice(1)), callbackUrl };
+  return { page, fragment, callbackUrl };
 }

@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { ErrorCode, PROTOCOL_VERSION, type GatewayMessage } from '../../../../protocol/index.js';
 import { RawClient } from '../../../helpers/gateway.js';
 import { chromiumAvailable, launchChromium } from '../../../helpers/browser.js';
-import { signInThroughProvider, startSsoScene, type SsoScene } from '../../../helpers/sso.js';
+import { callbackFragment, signInThroughProvider, startSsoScene, type SsoScene } from '../../../helpers/sso.js';
 
 const USERS = {
   alice: { name: 'Alice Remote', groups: ['mr-remote-technologists', 'hospital-staff'] },
@@ -93,9 +93,10 @@ describe.skipIf(!chromiumAvailable())('hospital single sign-on in a real browser
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${scene.httpOrigin}/auth/oidc/start?role=operator&return_to=/onsite`);
+    const returned = callbackFragment(page, scene.httpOrigin);
     await page.getByRole('link', { name: '[ Cancel ]' }).click();
+    const { fragment } = await returned;
     await page.waitForURL((url) => url.pathname === '/onsite');
-    const fragment = new URLSearchParams(new URL(page.url()).hash.slice(1));
     expect(fragment.get('larmor_error')).toBe(ErrorCode.OIDC_PROVIDER_REFUSED);
     expect(fragment.get('larmor_message')).toMatch(/access_denied/);
     expect(scene.audits.at(-1)).toMatchObject({ action: 'sso.sign-in', decision: 'refused', code: ErrorCode.OIDC_PROVIDER_REFUSED });
