@@ -19,6 +19,11 @@ export const ErrorCode = {
   RATE_LIMITED: 'LARMOR_E_RATE_LIMITED',
   /** Too many open connections from this network address. */
   TOO_MANY_CONNECTIONS: 'LARMOR_E_TOO_MANY_CONNECTIONS',
+  /**
+   * A message the gateway made is larger than any client accepts (MAX_FRAME_BYTES): it was not
+   * sent, and the gateway audited it. A welcome that large is refused with it.
+   */
+  MESSAGE_UNDELIVERABLE: 'LARMOR_E_MESSAGE_UNDELIVERABLE',
   /** The client read so much slower than the gateway sent that its unsent backlog passed the limit; the link was cut, to be resumed. */
   SEND_BACKLOG: 'LARMOR_E_SEND_BACKLOG',
   HELLO_REQUIRED: 'LARMOR_E_HELLO_REQUIRED',

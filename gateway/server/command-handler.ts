@@ -35,7 +35,8 @@ export class CommandHandler {
     const known = store.outcomeOf(id);
     if (known) {
       this.ctx.audit(session, `command ${command.name}`, 'duplicate', known.code, { id });
-      return sessions.send(session, { type: 'ack', id, ...known });
+      sessions.send(session, { type: 'ack', id, ...known });
+      return;
     }
     let ack: AckMessage;
     let refusal: Refusal | null;

@@ -1,5 +1,15 @@
 import type { WebSocket } from 'ws';
-import { imageFrameParts, type EventMessage, type GatewayEventBody, type ImageFrameHeader, type ImageFrameParts } from '../../protocol/index.js';
+import {
+  ErrorCode,
+  LarmorError,
+  MAX_FRAME_BYTES,
+  imageFrameParts,
+  type EventMessage,
+  type GatewayEventBody,
+  type ImageFrameHeader,
+  type ImageFrameParts,
+} from '../../protocol/index.js';
+import { bytesOver } from './message-size.js';
 
 /** One numbered event, serialised once and sent as is to every client (and on replay). */
 export interface BufferedEvent {
@@ -144,17 +154,25 @@ export class EventBuffer {
   private source: ImageSource | null = null;
   private readonly rebuiltFrames = new RebuiltFrames();
 
+  private readonly maxImageBytes: number;
+  private readonly maxRebuildBytes: number;
+  private readonly maxMessageBytes: number;
+
   /**
-   * `maxBytes` bounds the frames held in memory, JSON and image alike; `maxImageBytes` the image
-   * frames among them (older ones are rebuilt from the ImageSource); `maxRebuildBytes` what one
-   * resume may rebuild (beyond, it gets a fresh snapshot).
+   * `maxBytes` bounds the frames held in memory, JSON and image alike; `limits.imageBytes` the
+   * image frames among them (older ones are rebuilt from the ImageSource); `limits.rebuildBytes`
+   * what one resume may rebuild (beyond, it gets a fresh snapshot); `limits.messageBytes` one
+   * JSON event (link-limits.ts `sendMessageBytes`).
    */
   constructor(
     private readonly maxEvents: number,
     private readonly maxBytes: number,
-    private readonly maxImageBytes = IMAGE_FRAME_BYTES,
-    private readonly maxRebuildBytes = REPLAY_REBUILD_BYTES,
-  ) {}
+    limits: { imageBytes?: number; rebuildBytes?: number; messageBytes?: number } = {},
+  ) {
+    this.maxImageBytes = limits.imageBytes ?? IMAGE_FRAME_BYTES;
+    this.maxRebuildBytes = limits.rebuildBytes ?? REPLAY_REBUILD_BYTES;
+    this.maxMessageBytes = limits.messageBytes ?? MAX_FRAME_BYTES;
+  }
 
   /** From now on, keep an observer's version of every event beside the full one. */
   redactForObservers(redaction: ObserverRedaction | null): void {
@@ -170,14 +188,27 @@ export class EventBuffer {
     return this.seq;
   }
 
+  /**
+   * Number and keep one JSON event. One larger than a client accepts is refused
+   * (ErrorCode.MESSAGE_UNDELIVERABLE) and takes no number: kept, it would be replayed to every
+   * resume and close each link again (docs/architecture.md "Wire protocol").
+   */
   append(body: GatewayEventBody): BufferedEvent {
-    const message: EventMessage = { type: 'event', seq: ++this.seq, at: new Date().toISOString(), body };
-    const event: BufferedEvent = { seq: message.seq, frame: JSON.stringify(message) };
+    const message: EventMessage = { type: 'event', seq: this.seq + 1, at: new Date().toISOString(), body };
+    const event: BufferedEvent = { seq: message.seq, frame: this.fitting(JSON.stringify(message), body.kind) };
     const observerBody = this.redaction?.body(body) ?? body;
     // Serialised a second time only when the redaction changed something (chat, marks, plans... pass as they are).
-    if (observerBody !== body) event.observerFrame = JSON.stringify({ ...message, body: observerBody });
+    if (observerBody !== body) event.observerFrame = this.fitting(JSON.stringify({ ...message, body: observerBody }), body.kind);
+    this.seq = message.seq;
     this.keep({ seq: event.seq, event, held: sizeOf(event), imageBytes: 0 });
     return event;
+  }
+
+  private fitting(frame: string, kind: string): string {
+    const over = bytesOver(frame, this.maxMessageBytes);
+    if (over !== null)
+      throw new LarmorError(ErrorCode.MESSAGE_UNDELIVERABLE, `a ${kind} event of ${over} bytes is over the ${this.maxMessageBytes}-byte limit`);
+    return frame;
   }
 
   appendImage(header: Omit<ImageFrameHeader, 'seq' | 'at'>, part10: Uint8Array): BufferedEvent {

@@ -36,7 +36,7 @@ import { GatewayStore } from '../storage/gateway-store.js';
 import { CommandHandler } from './command-handler.js';
 import type { GatewayContext } from './context.js';
 import { ControlDesk } from './control.js';
-import { EventBuffer, IMAGE_FRAME_BYTES } from './event-buffer.js';
+import { EventBuffer, IMAGE_FRAME_BYTES, type BufferedEvent } from './event-buffer.js';
 import { Handshake } from './handshake.js';
 import { MediaRelay } from './media-relay.js';
 import { OnsiteHandler } from './onsite-handler.js';
@@ -148,12 +148,12 @@ const DEFAULT_POLICY: LinkPolicy = {
 export class Gateway {
   readonly scanner: ScannerSimulator;
   readonly store: GatewayStore;
-  readonly events = new EventBuffer(EVENT_BUFFER_EVENTS, EVENT_BUFFER_BYTES);
+  readonly events: EventBuffer;
   readonly policy: LinkPolicy;
   readonly heartbeatIntervalMs: number;
   /** Random per process: event numbers restart with every boot, so a resume names its boot. */
   readonly bootId = randomUUID();
-  private readonly sessions = new SessionRegistry();
+  private readonly sessions: SessionRegistry;
   private readonly http: Server;
   private readonly wss: WebSocketServer;
   private readonly control: ControlDesk;
@@ -205,6 +205,10 @@ export class Gateway {
     this.originPolicy = new OriginPolicy(options.allowedOrigins);
     this.linkLimits = { ...DEFAULT_LINK_LIMITS, ...options.linkLimits };
     this.addresses = new AddressCounter(this.linkLimits.connectionsPerAddress);
+    this.events = new EventBuffer(EVENT_BUFFER_EVENTS, EVENT_BUFFER_BYTES, { messageBytes: this.linkLimits.sendMessageBytes });
+    this.sessions = new SessionRegistry(this.linkLimits.sendMessageBytes, (session, type, bytes) =>
+      this.audit(session, 'send', 'not sent', ErrorCode.MESSAGE_UNDELIVERABLE, { type, bytes, limitBytes: this.linkLimits.sendMessageBytes }),
+    );
     this.refusals = new RefusalAudit(this.linkLimits.refusalAuditWindowMs, (row) => {
       // Connections are refused per address (socket-guard.ts, accept); messages per session.
       const connection = row.code === ErrorCode.TOO_MANY_CONNECTIONS;
@@ -560,7 +564,8 @@ export class Gateway {
     const message = decoded.message;
     switch (message.type) {
       case 'ping':
-        return this.sessions.send(session, { type: 'pong', t: message.t });
+        this.sessions.send(session, { type: 'pong', t: message.t });
+        return;
       case 'hello':
         void this.handshake.greet(session, message).then(() => {
           // After the welcome (and any replay): chat, marks, proposals and plans to catch up on.
@@ -627,7 +632,28 @@ export class Gateway {
   }
 
   private publish(body: Parameters<EventBuffer['append']>[0]): void {
-    this.sessions.broadcast(this.events.append(body));
+    let event: BufferedEvent;
+    try {
+      event = this.events.append(body);
+    } catch (err) {
+      if (!(err instanceof LarmorError) || err.code !== ErrorCode.MESSAGE_UNDELIVERABLE) throw err;
+      // The state changed but no client can be told: say so, in a notice that fits.
+      this.store.audit({
+        sessionId: null,
+        actor: null,
+        role: null,
+        action: 'event',
+        decision: 'not sent',
+        code: err.code,
+        detail: { kind: body.kind, reason: err.message },
+      });
+      this.log(`event not sent: ${err.code} ${err.message}`);
+      if (body.kind !== 'notice') {
+        this.notice('warning', `An update (${body.kind}) was too large to send to the workstations: what they show of it may be out of date`);
+      }
+      return;
+    }
+    this.sessions.broadcast(event);
   }
 
   private publishSnapshot(): void {

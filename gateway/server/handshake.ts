@@ -94,7 +94,7 @@ export class Handshake {
     const presented = resume === 'ok' ? hello.resumeSecret : undefined;
     const arrival = hello.role === 'operator' ? this.deps.control.operatorArrived(session, presented) : [];
     const replay = this.replayFor(hello);
-    sessions.send(session, {
+    const welcomed = sessions.send(session, {
       type: 'welcome',
       version: PROTOCOL_VERSION,
       session: { id: session.id, role: claims.role, name: claims.displayName, userId: claims.userId },
@@ -105,6 +105,9 @@ export class Handshake {
       snapshot: this.deps.snapshot(hello.role),
       lastSeq: replay ? (hello.resumeFrom as number) : this.deps.events.lastSeq,
     });
+    // Too large to send (sessions.ts): a refusal the client shows, not a hello it repeats forever.
+    if (!welcomed)
+      return refuse(ErrorCode.MESSAGE_UNDELIVERABLE, "the scanner's state is larger than one message may carry: the gateway's audit trail has the details");
     for (const event of replay ?? []) sendEvent(session.ws, event, hello.role);
     for (const say of arrival) this.ctx.notice(say.level, say.text);
     this.ctx.publishSnapshot();

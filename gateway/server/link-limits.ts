@@ -5,6 +5,8 @@
  * written down folded, one row with a count per kind and window (audit/refusal-audit.ts).
  */
 
+import { MAX_FRAME_BYTES } from '../../protocol/index.js';
+
 export interface LinkLimits {
   /** Sustained messages per second one connection may send (heartbeats are 4/s). */
   messagesPerSecond: number;
@@ -33,6 +35,12 @@ export interface LinkLimits {
    * sent since alive in the gateway, images included, long after the resume buffer let them go.
    */
   sendBacklogBytes: number;
+  /**
+   * The largest message the gateway sends: what every client accepts (protocol/version.ts
+   * MAX_FRAME_BYTES). A larger one is not sent but audited (ErrorCode.MESSAGE_UNDELIVERABLE):
+   * sent, the client would close with 1009, resume, and be sent the same again.
+   */
+  sendMessageBytes: number;
 }
 
 /**
@@ -52,6 +60,7 @@ export const DEFAULT_LINK_LIMITS: LinkLimits = {
   headersTimeoutMs: 10_000,
   refusalAuditWindowMs: 10_000,
   sendBacklogBytes: SEND_BACKLOG_BYTES,
+  sendMessageBytes: MAX_FRAME_BYTES,
 };
 
 /** Token bucket (tokens refill continuously at `rate` per second up to `burst`). */

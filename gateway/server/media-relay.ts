@@ -50,7 +50,8 @@ export class MediaRelay {
           this.ctx.audit(session, 'signal', 'rejected', refusal.code, { to: message.to, reason: refusal.reason });
           return sessions.sendError(session, refusal.code, refusal.reason);
         }
-        return sessions.send(target!, { type: 'signal', from: session.id, description: message.description, candidate: message.candidate });
+        sessions.send(target!, { type: 'signal', from: session.id, description: message.description, candidate: message.candidate });
+        return;
       }
     }
   }

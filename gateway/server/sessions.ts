@@ -1,6 +1,7 @@
 import type { WebSocket } from 'ws';
-import type { AccountLevel, GatewayMessage, Participant, Role } from '../../protocol/index.js';
+import { ErrorCode, MAX_FRAME_BYTES, type AccountLevel, type GatewayMessage, type Participant, type Role } from '../../protocol/index.js';
 import { sendEvent, type BufferedEvent } from './event-buffer.js';
+import { bytesOver } from './message-size.js';
 
 export interface ClientSession {
   id: string;
@@ -31,6 +32,15 @@ export interface ClientSession {
  */
 export class SessionRegistry {
   private readonly byId = new Map<string, ClientSession>();
+
+  /**
+   * `maxMessageBytes`: the largest message sent (link-limits.ts `sendMessageBytes`);
+   * `undeliverable` is told of each larger one, which is not sent.
+   */
+  constructor(
+    private readonly maxMessageBytes = MAX_FRAME_BYTES,
+    private readonly undeliverable: (session: ClientSession, type: GatewayMessage['type'], bytes: number) => void = () => {},
+  ) {}
 
   get size(): number {
     return this.byId.size;
@@ -64,8 +74,28 @@ export class SessionRegistry {
     }
   }
 
-  send(session: ClientSession, message: GatewayMessage): void {
-    if (session.ws.readyState === session.ws.OPEN) session.ws.send(JSON.stringify(message));
+  /**
+   * One message to one client; false when it was not sent. Each piece of state a message carries
+   * has its own bound below the frame limit; this check is the net under them. A message over
+   * `maxMessageBytes` is not sent (the client would close with 1009, resume, and be sent it
+   * again): the client gets a coded error in its place and `undeliverable` is told.
+   */
+  send(session: ClientSession, message: GatewayMessage): boolean {
+    if (session.ws.readyState !== session.ws.OPEN) return false;
+    const text = JSON.stringify(message);
+    const over = bytesOver(text, this.maxMessageBytes);
+    if (over === null) {
+      session.ws.send(text);
+      return true;
+    }
+    this.undeliverable(session, message.type, over);
+    const error: GatewayMessage = {
+      type: 'error',
+      code: ErrorCode.MESSAGE_UNDELIVERABLE,
+      message: `the gateway's ${message.type} message is ${over} bytes, over the ${this.maxMessageBytes}-byte limit: not sent`,
+    };
+    session.ws.send(JSON.stringify(error));
+    return false;
   }
 
   sendError(session: ClientSession, code: string, message: string): void {

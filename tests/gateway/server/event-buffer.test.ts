@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
-import { ImageChunkAssembler, IMAGE_CHUNK_BYTES, decodeImageFrame, type ImageFrameHeader } from '../../../protocol/index.js';
+import { ErrorCode, ImageChunkAssembler, IMAGE_CHUNK_BYTES, decodeImageFrame, type ImageFrameHeader } from '../../../protocol/index.js';
 import { EventBuffer, frameFor, sendEvent, type BufferedEvent, type EventFrame } from '../../../gateway/server/event-buffer.js';
 import { ExamImageStore } from '../../../gateway/images/exam-image-store.js';
 import { tempDir } from '../../helpers/temp-dir.js';
@@ -127,7 +127,7 @@ describe('the event buffer keeps image frames in memory within a budget, and reb
   const bytesOf = (frame: EventFrame | null | undefined) => (frame && typeof frame !== 'string' && frame.length === 1 ? frame[0]!.body : null);
 
   it('holds at most the budget of image frames, and a resume from before them all still gets every image, in order', () => {
-    const buffer = new EventBuffer(1000, 256 * 1024 * 1024, 350_000);
+    const buffer = new EventBuffer(1000, 256 * 1024 * 1024, { imageBytes: 350_000 });
     const store = spoolFor(buffer);
     buffer.append({ kind: 'notice', level: 'info', text: 'before' });
     for (let n = 1; n <= 10; n++) publish(buffer, store, n);
@@ -139,7 +139,7 @@ describe('the event buffer keeps image frames in memory within a budget, and reb
   });
 
   it("gives observers the spool's de-identified copy of a rebuilt image, and nothing of a withheld one", () => {
-    const buffer = new EventBuffer(1000, 256 * 1024 * 1024, 150_000);
+    const buffer = new EventBuffer(1000, 256 * 1024 * 1024, { imageBytes: 150_000 });
     const redact = (p: Uint8Array) => (p[0] === 2 ? null : p.map(() => 9));
     buffer.redactForObservers({ body: (b) => b, part10: redact });
     const store = spoolFor(buffer, redact);
@@ -149,7 +149,7 @@ describe('the event buffer keeps image frames in memory within a budget, and reb
   });
 
   it('rebuilds an image event from a later copy of the same SOP Instance when the image was sent again', () => {
-    const buffer = new EventBuffer(1000, 256 * 1024 * 1024, 150_000);
+    const buffer = new EventBuffer(1000, 256 * 1024 * 1024, { imageBytes: 150_000 });
     const store = spoolFor(buffer);
     for (const n of [1, 2, 3, 1]) publish(buffer, store, n);
     const replay = buffer.since(0)!;
@@ -158,7 +158,7 @@ describe('the event buffer keeps image frames in memory within a budget, and reb
   });
 
   it('resumes at the same time share the frames rebuilt for them, not a copy each', () => {
-    const buffer = new EventBuffer(1000, 256 * 1024 * 1024, 150_000);
+    const buffer = new EventBuffer(1000, 256 * 1024 * 1024, { imageBytes: 150_000 });
     const store = spoolFor(buffer);
     for (let n = 1; n <= 3; n++) publish(buffer, store, n);
     const first = buffer.since(0)!;
@@ -168,7 +168,7 @@ describe('the event buffer keeps image frames in memory within a budget, and reb
   });
 
   it('a resume across an image the store no longer holds, or across more than one resume may rebuild, gets a fresh snapshot', () => {
-    const buffer = new EventBuffer(1000, 256 * 1024 * 1024, 150_000, 250_000);
+    const buffer = new EventBuffer(1000, 256 * 1024 * 1024, { imageBytes: 150_000, rebuildBytes: 250_000 });
     const store = spoolFor(buffer);
     for (let n = 1; n <= 4; n++) publish(buffer, store, n);
     expect(buffer.since(1)).toHaveLength(3); // 2 and 3 rebuilt, 4 in memory: within what one resume may rebuild
@@ -176,5 +176,36 @@ describe('the event buffer keeps image frames in memory within a budget, and reb
     store.openExam('2.25.99'); // another exam: the images are no longer held
     expect(buffer.since(1)).toBeUndefined();
     expect(buffer.since(3)).toHaveLength(1); // still in memory
+  });
+});
+
+describe('JSON events larger than a client accepts', () => {
+  it('refuses one with a code and gives it no number, so no resume replays it', () => {
+    const buffer = new EventBuffer(100, 256 * 1024 * 1024, { messageBytes: 1000 });
+    const first = buffer.append({ kind: 'notice', level: 'info', text: 'fits' });
+    expect(() => buffer.append({ kind: 'notice', level: 'info', text: 'x'.repeat(1000) })).toThrow(
+      expect.objectContaining({ code: ErrorCode.MESSAGE_UNDELIVERABLE }),
+    );
+    expect(buffer.lastSeq).toBe(first.seq);
+    expect(buffer.append({ kind: 'notice', level: 'info', text: 'next' }).seq).toBe(first.seq + 1);
+    expect(buffer.since(0)!.map((e) => e.seq)).toEqual([first.seq, first.seq + 1]);
+  });
+
+  it('counts the UTF-8 bytes that go on the wire, not the characters', () => {
+    const buffer = new EventBuffer(100, 256 * 1024 * 1024, { messageBytes: 1000 });
+    // 300 characters of 3 bytes each: 900 bytes of text, over the limit with the envelope, where 300 characters are not.
+    expect(() => buffer.append({ kind: 'notice', level: 'info', text: '€'.repeat(300) })).toThrow(
+      expect.objectContaining({ code: ErrorCode.MESSAGE_UNDELIVERABLE }),
+    );
+    expect(buffer.append({ kind: 'notice', level: 'info', text: 'x'.repeat(300) }).seq).toBe(1);
+  });
+
+  it("refuses an event whose observers' copy alone is too large", () => {
+    const buffer = new EventBuffer(100, 256 * 1024 * 1024, { messageBytes: 1000 });
+    buffer.redactForObservers({ body: (b) => (b.kind === 'notice' ? { ...b, text: b.text.repeat(10) } : b), part10: (p) => p });
+    expect(() => buffer.append({ kind: 'notice', level: 'info', text: 'y'.repeat(200) })).toThrow(
+      expect.objectContaining({ code: ErrorCode.MESSAGE_UNDELIVERABLE }),
+    );
+    expect(buffer.lastSeq).toBe(0);
   });
 });
