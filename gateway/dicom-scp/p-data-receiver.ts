@@ -191,7 +191,9 @@ export class PDataReceiver implements PDataStream {
   private fragmentBytes(fragment: Fragment, bytes: Uint8Array): void {
     const message = this.message!;
     // Command bytes are copied (a few hundred); data goes into the file, or nowhere when refused anyway.
-    if (fragment.isCommand) message.commandFragments.push(bytes.slice());
+    // Copied with the Uint8Array constructor: `bytes` may be a Buffer (the guard's scratch, read
+    // into again next), whose slice() is a view, not a copy.
+    if (fragment.isCommand) message.commandFragments.push(new Uint8Array(bytes));
     else message.file?.append(bytes);
   }
 

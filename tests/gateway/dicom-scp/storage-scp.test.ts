@@ -72,40 +72,45 @@ describe('DICOM Storage SCP', () => {
     expect(images[0]).toMatchObject({ sopClassUid: '1.2.840.10008.5.1.4.1.1.4', callingAeTitle: 'STORESCU', filePath: null });
   });
 
-  it('hands on byte-equal pixel data when the bytes trickle in, pieces ending anywhere (reads straight into the object)', async () => {
-    // A relay between storescu and the SCP that passes the peer's bytes on in pieces of 1 to
-    // 997 bytes, one piece per turn of the event loop: each read into the object's reserved room
-    // is partial, and headers split across reads.
-    const random = seededRandom(10);
-    const relay = createServer((peer) => {
-      const upstream = createConnection(scp.port, '127.0.0.1');
-      upstream.setNoDelay(true);
-      let sending = Promise.resolve();
-      peer.on('data', (chunk) => {
-        sending = sending.then(async () => {
-          for (let offset = 0; offset < chunk.length;) {
-            const size = 1 + Math.floor(random() * 997);
-            upstream.write(chunk.subarray(offset, offset + size));
-            offset += size;
-            await new Promise((resolve) => setImmediate(resolve));
-          }
+  // A relay between storescu and the SCP that passes the peer's bytes on in pieces of 1 to
+  // `largest` bytes, one piece per turn of the event loop: each read into the object's reserved
+  // room is partial, headers split across reads, and a command set arrives over many reads of
+  // the guard's scratch buffer (each must be copied before the next read lands there).
+  it.each([13, 64, 997])(
+    'hands on byte-equal pixel data when the bytes trickle in pieces of at most %i bytes (reads straight into the object)',
+    async (largest) => {
+      const random = seededRandom(largest);
+      const relay = createServer((peer) => {
+        const upstream = createConnection(scp.port, '127.0.0.1');
+        upstream.setNoDelay(true);
+        let sending = Promise.resolve();
+        peer.on('data', (chunk) => {
+          sending = sending.then(async () => {
+            for (let offset = 0; offset < chunk.length;) {
+              const size = 1 + Math.floor(random() * largest);
+              upstream.write(chunk.subarray(offset, offset + size));
+              offset += size;
+              await new Promise((resolve) => setImmediate(resolve));
+            }
+          });
         });
+        peer.on('end', () => void sending.then(() => upstream.end()));
+        upstream.pipe(peer);
+        peer.on('error', () => upstream.destroy());
+        upstream.on('error', () => peer.destroy());
       });
-      peer.on('end', () => void sending.then(() => upstream.end()));
-      upstream.pipe(peer);
-      peer.on('error', () => upstream.destroy());
-      upstream.on('error', () => peer.destroy());
-    });
-    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
-    try {
-      const files = ['MR_small.dcm', 'MR2_UNCR.dcm'];
-      const result = await storescu((relay.address() as AddressInfo).port, files.map(samplePath));
-      expect(result.responses, result.output).toEqual(files.map(() => 'Success'));
-      files.forEach((f, i) => expectSamePixelData(images[i]!.part10, f));
-    } finally {
-      relay.close();
-    }
-  });
+      await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+      try {
+        const files = ['MR_small.dcm', 'MR2_UNCR.dcm'];
+        const result = await storescu((relay.address() as AddressInfo).port, files.map(samplePath));
+        expect(result.responses, result.output).toEqual(files.map(() => 'Success'));
+        expect(rejects).toEqual([]);
+        files.forEach((f, i) => expectSamePixelData(images[i]!.part10, f));
+      } finally {
+        relay.close();
+      }
+    },
+  );
 
   it('writes a series into a few buffers used again, when the consumer recycles each image', async () => {
     const recycling = await startStorageScp({
