@@ -99,7 +99,9 @@ export function toPreviewImages(source: PreviewSource, codecs: ImageCodecs, limi
 /** An ArrayBuffer holding exactly these bytes: the decoder's own output is handed over as is. */
 function ownBuffer(bytes: Uint8Array): ArrayBuffer {
   if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) return bytes.buffer;
-  return bytes.slice().buffer as ArrayBuffer;
+  // The Uint8Array constructor copies: a Buffer's slice() is a view, whose .buffer is all of the
+  // memory it sits in (a whole WebSocket message, a pool slab).
+  return new Uint8Array(bytes).buffer;
 }
 
 function decimal(ds: DataSet, tag: number): number | null {

@@ -26,7 +26,9 @@ const OBSERVER_REMOVED_TAGS: readonly number[] = [
  * it must not reach an observer at all: fail closed).
  */
 export function deidentifyPart10(part10: Uint8Array): Uint8Array | null {
-  const copy = part10.slice();
+  // The Uint8Array constructor copies whatever the input: a Buffer's slice() would be a view,
+  // and the caller's bytes would be blanked with the copy's.
+  const copy = new Uint8Array(part10);
   let dataset: DataSet;
   try {
     dataset = readPart10(copy).dataset;

@@ -56,8 +56,9 @@ export function makeSeriesThumbnail(part10: Uint8Array, sopInstanceUid: string, 
 
 function storedSamples(bytes: Uint8Array, bitsAllocated: 8 | 16 | number, signed: boolean, count: number): ArrayLike<number> {
   if (bitsAllocated === 8) return signed ? new Int8Array(bytes.buffer, bytes.byteOffset, count) : bytes;
-  // A typed view needs an even offset; a copy otherwise (one small image).
-  const aligned = bytes.byteOffset % 2 === 0 ? bytes : bytes.slice();
+  // A typed view needs an even offset; a copy otherwise (one small image), made with the
+  // Uint8Array constructor: a Buffer's slice() is a view at the same odd offset.
+  const aligned = bytes.byteOffset % 2 === 0 ? bytes : new Uint8Array(bytes);
   return signed ? new Int16Array(aligned.buffer, aligned.byteOffset, count) : new Uint16Array(aligned.buffer, aligned.byteOffset, count);
 }
 

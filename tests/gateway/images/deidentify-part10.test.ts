@@ -18,6 +18,13 @@ describe('deidentifyPart10', () => {
       expect(contains(out, original.string(0x00100020)!)).toBe(false);
     });
 
+    it("leaves the caller's bytes as they were, a Buffer's too", () => {
+      const input = Buffer.from(sample(name));
+      const name0 = readPart10(input).dataset.string(0x00100010)!;
+      deidentifyPart10(input);
+      expect(contains(input, name0)).toBe(true);
+    });
+
     it('keeps every other byte: same length, same pixel data, same study', () => {
       const input = sample(name);
       const out = deidentifyPart10(input)!;

@@ -234,4 +234,11 @@ describe('makeSeriesThumbnail', () => {
   it('is null for bytes that are not an image', () => {
     expect(makeSeriesThumbnail(new Uint8Array([1, 2, 3]), 'x')).toBeNull();
   });
+
+  it('reads a Buffer at an odd offset in its memory, as a WebSocket message may hold it', () => {
+    const part10 = mrImage(1, 1, { rows: 128, columns: 256, rowSpacingMm: 1.953125, columnSpacingMm: 0.9765625 });
+    const odd = Buffer.from(new ArrayBuffer(part10.length + 1), 1, part10.length);
+    odd.set(part10);
+    expect(makeSeriesThumbnail(odd, 'x')).toEqual(makeSeriesThumbnail(part10, 'x'));
+  });
 });

@@ -33,6 +33,17 @@ describe('image intake (pure: frame -> seq and images, or a coded refusal)', () 
     expect(result.ok && result.images[0]!.rows).toBe(64);
   });
 
+  it('hands on exactly the pixels of a frame held in a Buffer within larger memory, as a WebSocket message is', () => {
+    const frame = encodeImageFrame({ ...header(9), transferSyntaxUid: TransferSyntax.ExplicitVRLittleEndian }, sample('MR_small.dcm'));
+    const memory = Buffer.alloc(frame.length + 64);
+    memory.set(frame, 64);
+    const held = intakeImageFrame(memory.subarray(64));
+    const own = intakeImageFrame(frame);
+    if (!held.ok || !own.ok) throw new Error('both decode');
+    expect(held.images[0]!.pixels.byteLength).toBe(64 * 64 * 2);
+    expect(new Uint8Array(held.images[0]!.pixels)).toEqual(new Uint8Array(own.images[0]!.pixels));
+  });
+
   it('gives every frame of a multi-frame object as its own image', () => {
     const result = intakeImageFrame(encodeImageFrame(header(6), sample('emri_small_RLE.dcm')));
     expect(result.ok && result.images.length).toBe(10);
