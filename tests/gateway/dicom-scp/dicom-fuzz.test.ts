@@ -1,9 +1,11 @@
 /**
  * The DICOM port of a running gateway under hostile and broken peers: truncated PDUs, oversized
  * lengths, unknown PDU types, associations aborted mid-store, seeded byte mutations of a valid
- * exchange and 500 parallel associations. Afterwards the gateway still answers its WebSocket
+ * association request and of a whole recorded store (delivered a piece at a time), and 500
+ * parallel associations. Afterwards the gateway still answers its WebSocket
  * clients and a well-behaved storescu still stores. Loops are bounded; nothing is timed.
  */
+import { createConnection, createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../../gateway/server/gateway.js';
 import { RawClient, startTestGateway } from '../../helpers/gateway.js';
@@ -48,6 +50,56 @@ function commandFragment(contextId: number, length: number): Buffer {
   pdv.writeUInt8(contextId, 4);
   pdv.writeUInt8(0x01, 5); // command, not last
   return pdu(0x04, pdv);
+}
+
+/** What storescu sends to store one MR image (association, store, release), recorded by a relay on its way to the gateway. */
+async function recordedStore(): Promise<Buffer> {
+  const sent: Buffer[] = [];
+  const relay = createServer((peer) => {
+    const upstream = createConnection(port, '127.0.0.1');
+    peer.on('data', (chunk: Buffer) => {
+      sent.push(Buffer.from(chunk));
+      upstream.write(chunk);
+    });
+    peer.on('end', () => upstream.end());
+    upstream.pipe(peer);
+    peer.on('error', () => upstream.destroy());
+    upstream.on('error', () => peer.destroy());
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  try {
+    const result = await storescu((relay.address() as AddressInfo).port, [samplePath('MR_small.dcm')]);
+    expect(result.responses, result.output).toEqual(['Success']);
+  } finally {
+    relay.close();
+  }
+  return Buffer.concat(sent);
+}
+
+/**
+ * Sends the pieces one per turn of the event loop, so that the gateway reads them apart, and
+ * reads what it answers until it aborts, refuses, releases or closes; an SCP that waited for
+ * bytes that never come would be aborted by its idle timer.
+ */
+async function trickle(pieces: Buffer[]): Promise<number[]> {
+  const peer = await RawPeer.open(port);
+  const answers: number[] = [];
+  const reading = (async () => {
+    for (;;) {
+      const next = await peer.nextPdu();
+      if (next === null) return;
+      answers.push(next.type);
+      if (next.type === 0x03 || next.type === 0x06 || next.type === 0x07) return;
+    }
+  })();
+  for (const piece of pieces) {
+    if (peer.socket.destroyed) break;
+    peer.send(piece);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await reading;
+  peer.close();
+  return answers;
 }
 
 async function stillServing(): Promise<void> {
@@ -114,6 +166,36 @@ describe('DICOM port fuzz (a running gateway)', () => {
       for (let f = 0; f < flips; f++) mutated[Math.floor(random() * mutated.length)] = Math.floor(random() * 256);
       await throwAt([mutated, Buffer.from([0x05, 0, 0, 0, 0, 4, 0, 0, 0, 0])]); // then an A-RELEASE-RQ
     }
+    await stillServing();
+  });
+
+  it('survives 150 seeded mutations of a whole store, delivered in pieces of random size, and codes every refusal', async () => {
+    const stream = await recordedStore();
+    const afterRq = 6 + stream.readUInt32BE(2);
+    const random = seededRandom(20261203);
+    const from = lines.length;
+    const answers = new Map<string, number>();
+    for (let i = 0; i < 150; i++) {
+      const mutated = Buffer.from(stream);
+      // Half the flips land in the first KiB after the A-ASSOCIATE-RQ: PDU and PDV headers, the command set, the data set's start.
+      const flips = 1 + Math.floor(random() * 4);
+      for (let f = 0; f < flips; f++) {
+        const span = random() < 0.5 ? Math.min(1024, mutated.length - afterRq) : mutated.length - afterRq;
+        mutated[afterRq + Math.floor(random() * span)] = Math.floor(random() * 256);
+      }
+      const pieces: Buffer[] = [];
+      for (let at = 0; at < mutated.length;) {
+        const size = 1 + Math.floor(random() * 4000);
+        pieces.push(mutated.subarray(at, at + size));
+        at += size;
+      }
+      const key = (await trickle(pieces)).join(',');
+      answers.set(key, (answers.get(key) ?? 0) + 1);
+    }
+    // Some mutations break the exchange (aborted), others only the image (refused in its response), others nothing.
+    expect([...answers.keys()].length).toBeGreaterThan(1);
+    const refusals = lines.slice(from).filter((l) => /rejected|refused|abort/i.test(l));
+    expect(refusals.filter((l) => !/LARMOR_E_[A-Z_]+/.test(l))).toEqual([]);
     await stillServing();
   });
 
