@@ -101,6 +101,28 @@ function clipped(page: Page) {
   });
 }
 
+/** The selectors whose element is missing, or not wholly inside the window and every scrolling ancestor as it shows now. */
+function outOfView(page: Page, selectors: string[]): Promise<string[]> {
+  return page.evaluate((selectors) => {
+    const found: string[] = [];
+    for (const selector of selectors) {
+      const el = document.querySelector(selector);
+      if (!el) {
+        found.push(`${selector}: missing`);
+        continue;
+      }
+      const r = el.getBoundingClientRect();
+      // Inside the window and inside what every scrolling ancestor shows now (its scroll position as it opens).
+      const boxes = [{ top: 0, bottom: document.documentElement.clientHeight, left: 0, right: document.documentElement.clientWidth }];
+      for (let p = el.parentElement; p; p = p.parentElement)
+        if (['auto', 'scroll'].includes(getComputedStyle(p).overflowY)) boxes.push(p.getBoundingClientRect());
+      if (boxes.some((b) => r.top < b.top - 1 || r.bottom > b.bottom + 1 || r.left < b.left - 1 || r.right > b.right + 1))
+        found.push(`${selector} at ${Math.round(r.top)}-${Math.round(r.bottom)}`);
+    }
+    return found;
+  }, selectors);
+}
+
 describe.skipIf(!chromiumAvailable())('workstation layout', () => {
   it.each(SIZES)('has no clipped panel or control at $width x $height', async (size) => {
     await operator.setViewportSize(size);
@@ -154,29 +176,30 @@ describe.skipIf(!chromiumAvailable())('workstation layout', () => {
   it.each(SIZES)('keeps the call actions and the scan controls in view without scrolling at $width x $height', async (size) => {
     await operator.setViewportSize(size);
     await operator.waitForTimeout(200);
-    const hidden = await operator.evaluate(
-      (ids) => {
-        const found: string[] = [];
-        for (const id of ids) {
-          const el = document.querySelector(`[data-testid="${id}"]`);
-          if (!el) {
-            found.push(`${id}: missing`);
-            continue;
-          }
-          const r = el.getBoundingClientRect();
-          // Inside the window and inside what every scrolling ancestor shows now (its scroll position as it opens).
-          const boxes = [{ top: 0, bottom: document.documentElement.clientHeight, left: 0, right: document.documentElement.clientWidth }];
-          for (let p = el.parentElement; p; p = p.parentElement)
-            if (['auto', 'scroll'].includes(getComputedStyle(p).overflowY)) boxes.push(p.getBoundingClientRect());
-          if (boxes.some((b) => r.top < b.top - 1 || r.bottom > b.bottom + 1 || r.left < b.left - 1 || r.right > b.right + 1))
-            found.push(`${id} at ${Math.round(r.top)}-${Math.round(r.bottom)}`);
-        }
-        return found;
-      },
-      ['media-mute', 'media-camera', 'media-intercom', 'btn-start', 'btn-pause', 'btn-stop'],
-    );
-    expect(hidden).toEqual([]);
+    const ids = ['media-mute', 'media-camera', 'media-intercom', 'btn-start', 'btn-pause', 'btn-stop'];
+    expect(
+      await outOfView(
+        operator,
+        ids.map((id) => `[data-testid="${id}"]`),
+      ),
+    ).toEqual([]);
   });
+
+  it.each(SIZES)(
+    'keeps who holds control and the scanner room in view without scrolling at $width x $height, for the operator and the trainer',
+    async (size) => {
+      const hidden: string[] = [];
+      for (const [who, page] of [
+        ['operator', operator],
+        ['observer', observer],
+      ] as const) {
+        await page.setViewportSize(size);
+        await page.waitForTimeout(200);
+        hidden.push(...(await outOfView(page, ['#people-title', '.people-panel .control-line', '[data-testid="onsite-status"]'])).map((h) => `${who}: ${h}`));
+      }
+      expect(hidden).toEqual([]);
+    },
+  );
 
   it('truncates the exam line and keeps the full text on hover', async () => {
     const exam = operator.locator('.header-exam');

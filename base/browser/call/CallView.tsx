@@ -93,7 +93,7 @@ function RemotePane({ peer, sinkId }: { peer: PeerView; sinkId: string | null })
           {peer.state.audio ? '' : ' · muted'}
           {peer.state.video ? '' : ' · camera off'}
         </span>
-        <span className={`status-tag tone-${tone}`} data-testid="media-health">
+        <span className={`status-tag tone-${tone}`} data-testid="media-health" title={`${word}: ${formatQuality(q)}`}>
           <span aria-hidden="true">{icon}</span> {word}
         </span>
       </div>

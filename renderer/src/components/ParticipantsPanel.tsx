@@ -10,6 +10,7 @@ export function ParticipantsPanel() {
   const participants = useApp((s) => s.snapshot?.participants ?? null);
   const control = useApp((s) => s.snapshot?.control ?? null);
   const me = useApp((s) => s.link.sessionId);
+  const role = useApp((s) => s.link.role);
   const onsite = participants?.filter((p) => p.role === 'onsite') ?? [];
   return (
     <div className="panel people-panel" aria-labelledby="people-title">
@@ -46,7 +47,8 @@ export function ParticipantsPanel() {
           </li>
         ))}
       </ul>
-      <ObserverInvite />
+      {/* Who watches is the operator's to decide: observers do not pass invitations on. */}
+      {role === 'operator' ? <ObserverInvite /> : null}
     </div>
   );
 }
