@@ -130,9 +130,14 @@ export function encodeImageFrameChunks(header: ImageFrameHeader, part10: Uint8Ar
  * frame (its header without `part`) once the last chunk arrived, `null` while parts are missing.
  * A chunk out of order, or one beyond `maxBytes`, throws INVALID_MESSAGE / FRAME_TOO_LARGE and
  * drops the partial image; a new link must call `reset()` (the resume replays the whole image).
+ *
+ * The whole frame is made at the first chunk, its head (the first chunk's header without `part`)
+ * in front, and each chunk is copied once, to its place: the last chunk completes the frame
+ * instead of starting a copy of all of it, which for an 80 MiB object held the event loop (and
+ * the heartbeats behind it) for 60-90 ms.
  */
 export class ImageChunkAssembler {
-  private pending: { header: ImageFrameHeader; bytes: Uint8Array; received: number; next: number } | null = null;
+  private pending: { seq: number; frame: Uint8Array; bodyAt: number; total: number; received: number; next: number } | null = null;
 
   constructor(private readonly maxBytes = 1024 * 1024 * 1024) {}
 
@@ -140,36 +145,40 @@ export class ImageChunkAssembler {
     this.pending = null;
   }
 
-  add(frame: Uint8Array): Uint8Array | null {
-    const { header, part10 } = decodeImageFrame(frame);
+  add(message: Uint8Array): Uint8Array | null {
+    const { header, part10 } = decodeImageFrame(message);
     const part = header.part;
     if (part === undefined) {
       this.pending = null;
-      return frame;
+      return message;
     }
     if (part.index === 0) {
       if (part.total > this.maxBytes) throw new LarmorError(ErrorCode.FRAME_TOO_LARGE, `image of ${part.total} bytes exceeds the ${this.maxBytes}-byte limit`);
-      this.pending = { header, bytes: new Uint8Array(part.total), received: 0, next: 0 };
+      const { part: _part, ...whole } = header;
+      const head = encodeImageFrame(whole, NO_BYTES);
+      const frame = new Uint8Array(head.length + part.total);
+      frame.set(head, 0);
+      this.pending = { seq: header.seq, frame, bodyAt: head.length, total: part.total, received: 0, next: 0 };
     }
     const pending = this.pending;
     if (
       pending === null ||
-      pending.header.seq !== header.seq ||
+      pending.seq !== header.seq ||
       pending.next !== part.index ||
       part.offset !== pending.received ||
-      part.offset + part10.length > pending.bytes.length
+      part.total !== pending.total ||
+      part.offset + part10.length > pending.total
     ) {
       this.pending = null;
       throw new LarmorError(ErrorCode.INVALID_MESSAGE, `image ${header.seq}: part ${part.index + 1} of ${part.count} arrived out of order`);
     }
-    pending.bytes.set(part10, part.offset);
+    pending.frame.set(part10, pending.bodyAt + part.offset);
     pending.received += part10.length;
     pending.next++;
     if (pending.next < part.count) return null;
     this.pending = null;
-    if (pending.received !== pending.bytes.length)
-      throw new LarmorError(ErrorCode.INVALID_MESSAGE, `image ${header.seq}: ${pending.received} of ${pending.bytes.length} bytes arrived`);
-    const { part: _part, ...whole } = pending.header;
-    return encodeImageFrame(whole, pending.bytes);
+    if (pending.received !== pending.total)
+      throw new LarmorError(ErrorCode.INVALID_MESSAGE, `image ${header.seq}: ${pending.received} of ${pending.total} bytes arrived`);
+    return pending.frame;
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, ImageChunkAssembler, decodeImageFrame, encodeImageFrameChunks, type ImageFrameHeader } from '../../protocol/index.js';
+import { ErrorCode, ImageChunkAssembler, decodeImageFrame, encodeImageFrame, encodeImageFrameChunks, type ImageFrameHeader } from '../../protocol/index.js';
 
 const header: ImageFrameHeader = {
   seq: 3,
@@ -36,6 +36,21 @@ describe('chunked image frames', () => {
     assembler.add(chunks[0]!);
     expect(() => assembler.add(chunks[2]!)).toThrow(expect.objectContaining({ code: ErrorCode.INVALID_MESSAGE }));
     expect(chunks.map((chunk) => assembler.add(chunk)).at(-1)).not.toBeNull();
+  });
+
+  it('give the same frame, byte for byte, as the image sent in one message, its chunks copied once into it', () => {
+    const chunks = encodeImageFrameChunks(header, bytes, 300);
+    const assembler = new ImageChunkAssembler();
+    const whole = chunks.map((chunk) => assembler.add(chunk)).at(-1)!;
+    expect(Buffer.from(whole).equals(Buffer.from(encodeImageFrame(header, bytes)))).toBe(true);
+  });
+
+  it('refuse a part whose image size differs from its first part', () => {
+    const chunks = encodeImageFrameChunks(header, bytes, 300);
+    const other = encodeImageFrameChunks(header, bytes.subarray(0, 900), 300);
+    const assembler = new ImageChunkAssembler();
+    assembler.add(chunks[0]!);
+    expect(() => assembler.add(other[1]!)).toThrow(expect.objectContaining({ code: ErrorCode.INVALID_MESSAGE }));
   });
 
   it('refuse an image declaring more bytes than the limit before allocating them', () => {
