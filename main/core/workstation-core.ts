@@ -500,13 +500,14 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     }
     // A fetched image (image.fetch) keeps the number it had live: it is not sequenced at all.
     if (!fetched && !this.acceptSeq(seq)) return; // replayed after a resume: already seen
+    // Counted before the decoder takes the frame: its memory may move to a worker (decode-pool.ts).
+    const bytes = frame.byteLength;
     const result = decoder(frame);
     if (!(result instanceof Promise) && this.imagesPending === 0) {
       this.applyImage(result);
       return;
     }
     this.imagesPending++;
-    const bytes = frame.byteLength;
     this.imageBytesPending += bytes;
     if (this.imageBytesPending >= this.imageBacklogBytes) this.holdIntake(true);
     const settled = Promise.resolve(result).catch((err: unknown): ImageDecodeResult => ({

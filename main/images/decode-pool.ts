@@ -38,5 +38,15 @@ export function createDecodePool(options: { size?: number; limits?: ImageLimits 
     workerData: { limits: options.limits },
     failed: (why) => ({ ok: false, seq: null, code: ErrorCode.INTERNAL, message: `image decoder failed: ${why}` }),
   });
-  return { size, ready: pool.ready, decode: (frame) => pool.run(frame), close: () => pool.close() };
+  return { size, ready: pool.ready, decode: (frame) => pool.run(frame, ownsItsMemory(frame) ? [frame.buffer as ArrayBuffer] : []), close: () => pool.close() };
+}
+
+/**
+ * Whether the frame's memory is all its own, so that it can move to the worker instead of being
+ * copied there on the event loop (a structured clone of an 80 MiB object held it for as long as
+ * the copy took). A WebSocket message and a reassembled image are; a view into a larger buffer
+ * (a pooled Buffer, part of another message) is copied, and what it shares stays untouched.
+ */
+function ownsItsMemory(frame: Uint8Array): boolean {
+  return frame.buffer instanceof ArrayBuffer && frame.byteOffset === 0 && frame.byteLength === frame.buffer.byteLength;
 }

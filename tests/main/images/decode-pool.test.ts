@@ -31,6 +31,20 @@ describe('image decode pool (worker threads)', () => {
     expect(there.images.every((img, n) => Buffer.from(img.pixels).equals(Buffer.from(here.images[n]!.pixels)))).toBe(true);
   });
 
+  it('moves a frame that owns its memory to the worker, and copies a view into a larger buffer, leaving that intact', async () => {
+    pool = createDecodePool({ size: 1 });
+    const own = encodeImageFrame(header(1), sample('MR_small_RLE.dcm'));
+    const moved = pool.decode(own);
+    expect(own.byteLength).toBe(0); // detached here: it went to the worker, not a copy of it
+    expect((await moved).ok).toBe(true);
+    const frame = encodeImageFrame(header(2), sample('MR_small_RLE.dcm'));
+    const larger = new Uint8Array(frame.length + 16);
+    larger.set(frame, 8);
+    const view = larger.subarray(8, 8 + frame.length);
+    expect(await pool.decode(view)).toMatchObject({ ok: true, seq: 2 });
+    expect(Buffer.from(view).equals(Buffer.from(frame))).toBe(true);
+  });
+
   it('answers each frame, in any number at once, with its own result', async () => {
     pool = createDecodePool({ size: 2 });
     const results = await Promise.all([1, 2, 3, 4].map((seq) => pool!.decode(encodeImageFrame(header(seq), sample('MR_small_RLE.dcm')))));
