@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { PROTOCOL_VERSION, SUBPROTOCOL, type GatewayMessage, type Role } from '../../protocol/index.js';
+import { PROTOCOL_VERSION, SUBPROTOCOL, type AckMessage, type CollabAction, type GatewayMessage, type Role } from '../../protocol/index.js';
 import { Gateway, type GatewayOptions } from '../../gateway/server/gateway.js';
 import { TEST_SCRYPT, addCommonTestAccounts, registerTestGateway, testCredential } from './accounts.js';
 
@@ -91,10 +91,20 @@ export class RawClient {
     return this.next((m) => m.type === 'ack' && m.id === id, from);
   }
 
+  /** A collaboration action (chat, marks, proposals) under a fresh id; its ack. */
+  async collab(action: CollabAction): Promise<AckMessage> {
+    const id = `collab-${process.pid}-${++collabIds}`;
+    const from = this.messages.length;
+    this.sendJson({ type: 'collab', id, action });
+    return this.next<AckMessage>((m) => m.type === 'ack' && m.id === id, from);
+  }
+
   close(): void {
     this.ws.close();
   }
 }
+
+let collabIds = 0;
 
 export const PATIENT = { name: 'DOE^JANE', id: 'PID-0001', birthDate: '19800101', sex: 'F' as const, weightKg: 70 };
 export const OPEN_EXAM = { name: 'exam.open' as const, patient: PATIENT, description: 'MRI BRAIN', accessionNumber: 'ACC1' };

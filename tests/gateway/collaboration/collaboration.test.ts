@@ -5,7 +5,6 @@ import {
   MAX_MARKS_PER_IMAGE,
   MAX_PENDING_PROPOSALS_PER_PERSON,
   decodeImageFrame,
-  type AckMessage,
   type CollabAction,
   type CollabStateMessage,
   type EventMessage,
@@ -15,14 +14,6 @@ import type { RawClient } from '../../helpers/gateway.js';
 import { safetyFixture } from '../safety/support.js';
 
 const f = safetyFixture();
-let ids = 0;
-
-function act(client: RawClient, action: CollabAction): Promise<AckMessage> {
-  const id = `collab-${process.pid}-${++ids}`;
-  const from = client.messages.length;
-  client.sendJson({ type: 'collab', id, action });
-  return client.next<AckMessage>((m) => m.type === 'ack' && m.id === id, from);
-}
 
 function collabEvent(kind: string, match: (body: Record<string, unknown>) => boolean = () => true) {
   return (m: GatewayMessage): boolean => m.type === 'event' && m.body.kind === kind && match(m.body as unknown as Record<string, unknown>);
@@ -46,7 +37,7 @@ describe('collaboration: chat', () => {
     await f.start();
     const { operator, onsite } = await f.readyToScan();
     const observer = await f.client('observer', 'Trainee');
-    expect(await act(operator, { name: 'chat.send', text: 'Please check the coil cable' })).toMatchObject({ outcome: 'done' });
+    expect(await operator.collab({ name: 'chat.send', text: 'Please check the coil cable' })).toMatchObject({ outcome: 'done' });
     const atOnsite = await onsite.raw.next<EventMessage>(collabEvent('chat'));
     expect(atOnsite.body).toMatchObject({ entry: { from: { name: 'Remote Tech', role: 'operator' }, text: 'Please check the coil cable' } });
     await observer.next(collabEvent('chat'));
@@ -59,7 +50,7 @@ describe('collaboration: chat', () => {
   it('refuses chat from an observer (receive-only) and audits the refusal', async () => {
     await f.start();
     const observer = await f.client('observer', 'Trainee');
-    expect(await act(observer, { name: 'chat.send', text: 'hello' })).toMatchObject({ outcome: 'rejected', code: ErrorCode.OBSERVER_RECEIVE_ONLY });
+    expect(await observer.collab({ name: 'chat.send', text: 'hello' })).toMatchObject({ outcome: 'rejected', code: ErrorCode.OBSERVER_RECEIVE_ONLY });
     expect(
       f.gateway.store.auditTrail().some((r) => r.action === 'collab chat.send' && r.decision === 'rejected' && r.code === ErrorCode.OBSERVER_RECEIVE_ONLY),
     ).toBe(true);
@@ -68,7 +59,7 @@ describe('collaboration: chat', () => {
   it('keeps chat across a gateway restart on the same data file', async () => {
     const gateway = await f.start();
     const { operator } = await f.readyToScan();
-    await act(operator, { name: 'chat.send', text: 'Patient moved at slice 12' });
+    await operator.collab({ name: 'chat.send', text: 'Patient moved at slice 12' });
     const studyUid = gateway.snapshot().exam!.studyUid;
     expect(gateway.store.collaboration.chatOf(studyUid).map((c) => c.text)).toEqual(['Patient moved at slice 12']);
   });
@@ -80,7 +71,7 @@ describe('collaboration: marks on images', () => {
     const { operator, onsite } = await f.readyToScan();
     const observer = await f.client('observer', 'Trainee');
     const uid = await firstImageUid(operator, observer);
-    const ack = await act(operator, {
+    const ack = await operator.collab({
       name: 'mark.add',
       sopInstanceUid: uid,
       shape: 'arrow',
@@ -105,7 +96,7 @@ describe('collaboration: marks on images', () => {
     });
     await onsite.raw.next(collabEvent('marks', (b) => b.sopInstanceUid === uid));
 
-    expect(await act(onsite.raw, { name: 'mark.clear', sopInstanceUid: uid })).toMatchObject({ outcome: 'done' });
+    expect(await onsite.raw.collab({ name: 'mark.clear', sopInstanceUid: uid })).toMatchObject({ outcome: 'done' });
     await observer.next(collabEvent('marks', (b) => b.sopInstanceUid === uid && (b.marks as unknown[]).length === 0));
   });
 
@@ -129,13 +120,13 @@ describe('collaboration: marks on images', () => {
         [2, 2],
       ],
     });
-    for (let i = 0; i < MAX_MARKS_PER_EXAM; i++) expect((await act(operator, mark(1 + Math.floor(i / MAX_MARKS_PER_IMAGE)))).outcome).toBe('done');
+    for (let i = 0; i < MAX_MARKS_PER_EXAM; i++) expect((await operator.collab(mark(1 + Math.floor(i / MAX_MARKS_PER_IMAGE)))).outcome).toBe('done');
     // Every image but the last holds its 50: the last may take more by its own limit, not by the exam's.
-    const beyond = await act(operator, mark(images));
+    const beyond = await operator.collab(mark(images));
     expect(beyond).toMatchObject({ outcome: 'rejected', code: ErrorCode.MARK_LIMIT });
     expect(beyond.reason).toMatch(/an exam holds at most 1000 marks/);
-    expect(await act(operator, { name: 'mark.clear', sopInstanceUid: uid(1) })).toMatchObject({ outcome: 'done' });
-    expect(await act(operator, mark(images))).toMatchObject({ outcome: 'done' });
+    expect(await operator.collab({ name: 'mark.clear', sopInstanceUid: uid(1) })).toMatchObject({ outcome: 'done' });
+    expect(await operator.collab(mark(images))).toMatchObject({ outcome: 'done' });
   });
 
   it('refuses a mark for an image the gateway never sent, and any mark from an observer', async () => {
@@ -143,7 +134,7 @@ describe('collaboration: marks on images', () => {
     const { operator } = await f.readyToScan();
     const observer = await f.client('observer', 'Trainee');
     expect(
-      await act(operator, {
+      await operator.collab({
         name: 'mark.add',
         sopInstanceUid: '1.2.3.4.5',
         shape: 'circle',
@@ -154,7 +145,7 @@ describe('collaboration: marks on images', () => {
       }),
     ).toMatchObject({ code: ErrorCode.MARK_UNKNOWN_IMAGE });
     expect(
-      await act(observer, {
+      await observer.collab({
         name: 'mark.add',
         sopInstanceUid: '1.2.3.4.5',
         shape: 'circle',
@@ -178,10 +169,10 @@ describe('collaboration: proposals', () => {
   it('applies a queue change proposed onsite once the control holder accepts it', async () => {
     await f.start();
     const { operator, onsite } = await f.readyToScan();
-    expect(await act(onsite.raw, { name: 'proposal.make', command: { name: 'sequence.queue', protocolId: 't2-tse-ax' } })).toMatchObject({ outcome: 'done' });
+    expect(await onsite.raw.collab({ name: 'proposal.make', command: { name: 'sequence.queue', protocolId: 't2-tse-ax' } })).toMatchObject({ outcome: 'done' });
     const proposed = await operator.next<EventMessage>(collabEvent('proposal', (b) => (b.proposal as { status: string }).status === 'pending'));
     const proposalId = (proposed.body as unknown as { proposal: { id: string } }).proposal.id;
-    expect(await act(operator, { name: 'proposal.answer', proposalId, accept: true })).toMatchObject({ outcome: 'done' });
+    expect(await operator.collab({ name: 'proposal.answer', proposalId, accept: true })).toMatchObject({ outcome: 'done' });
     await onsite.raw.next(collabEvent('proposal', (b) => (b.proposal as { status: string }).status === 'accepted'));
     expect(f.gateway.snapshot().queue.map((s) => s.protocolId)).toEqual(['localizer', 't2-tse-ax']);
   });
@@ -189,32 +180,32 @@ describe('collaboration: proposals', () => {
   it('leaves the queue alone when the holder declines', async () => {
     await f.start();
     const { operator, onsite } = await f.readyToScan();
-    await act(onsite.raw, { name: 'proposal.make', command: { name: 'sequence.queue', protocolId: 't2-tse-ax' } });
+    await onsite.raw.collab({ name: 'proposal.make', command: { name: 'sequence.queue', protocolId: 't2-tse-ax' } });
     const proposed = await operator.next<EventMessage>(collabEvent('proposal'));
     const proposalId = (proposed.body as unknown as { proposal: { id: string } }).proposal.id;
-    expect(await act(onsite.raw, { name: 'proposal.answer', proposalId, accept: true })).toMatchObject({ code: ErrorCode.NOT_CONTROL_HOLDER });
-    expect(await act(operator, { name: 'proposal.answer', proposalId, accept: false })).toMatchObject({ outcome: 'done' });
+    expect(await onsite.raw.collab({ name: 'proposal.answer', proposalId, accept: true })).toMatchObject({ code: ErrorCode.NOT_CONTROL_HOLDER });
+    expect(await operator.collab({ name: 'proposal.answer', proposalId, accept: false })).toMatchObject({ outcome: 'done' });
     expect(f.gateway.snapshot().queue.map((s) => s.protocolId)).toEqual(['localizer']);
   });
 
   it('keeps at most five proposals of one person waiting, and takes another once one is answered', async () => {
     await f.start();
     const { operator, onsite } = await f.readyToScan();
-    const propose = () => act(onsite.raw, { name: 'proposal.make', command: { name: 'sequence.queue', protocolId: 't2-tse-ax' } });
+    const propose = () => onsite.raw.collab({ name: 'proposal.make', command: { name: 'sequence.queue', protocolId: 't2-tse-ax' } });
     for (let i = 0; i < MAX_PENDING_PROPOSALS_PER_PERSON; i++) expect(await propose()).toMatchObject({ outcome: 'done' });
     const refused = await propose();
     expect(refused).toMatchObject({ outcome: 'rejected', code: ErrorCode.PROPOSAL_LIMIT });
     expect(refused.reason).toMatch(/5 of your proposals are waiting for Remote Tech's answer/);
     const first = await operator.next<EventMessage>(collabEvent('proposal'));
     const proposalId = (first.body as unknown as { proposal: { id: string } }).proposal.id;
-    expect(await act(operator, { name: 'proposal.answer', proposalId, accept: false })).toMatchObject({ outcome: 'done' });
+    expect(await operator.collab({ name: 'proposal.answer', proposalId, accept: false })).toMatchObject({ outcome: 'done' });
     expect(await propose()).toMatchObject({ outcome: 'done' });
   });
 
   it('refuses a proposal when nobody holds control, with the reason', async () => {
     await f.start();
     const operator = await f.client('operator', 'Second Tech');
-    const ack = await act(operator, { name: 'proposal.make', command: { name: 'sequence.queue', protocolId: 'localizer' } });
+    const ack = await operator.collab({ name: 'proposal.make', command: { name: 'sequence.queue', protocolId: 'localizer' } });
     expect(ack).toMatchObject({ outcome: 'rejected', code: ErrorCode.NO_CONTROL_HOLDER });
     expect(ack.reason).toMatch(/nobody holds scanner control/);
   });
@@ -233,13 +224,13 @@ describe('collaboration: handover of control', () => {
     const { operator, onsite } = await f.readyToScan();
     const second = await f.client('operator', 'Second Tech');
     const secondId = f.gateway.snapshot().participants.find((p) => p.name === 'Second Tech')!.sessionId;
-    expect(await act(operator, { name: 'handover.offer', toSessionId: secondId })).toMatchObject({ outcome: 'done' });
+    expect(await operator.collab({ name: 'handover.offer', toSessionId: secondId })).toMatchObject({ outcome: 'done' });
     const offered = await onsite.raw.next<EventMessage>(collabEvent('handover'));
     const handoverId = (offered.body as unknown as { handover: { id: string } }).handover.id;
     expect(f.gateway.snapshot().control.holderName).toBe('Remote Tech');
 
-    expect(await act(second, { name: 'handover.confirm', handoverId })).toMatchObject({ code: ErrorCode.NOT_CHECKED_IN });
-    expect(await act(onsite.raw, { name: 'handover.confirm', handoverId })).toMatchObject({ outcome: 'done' });
+    expect(await second.collab({ name: 'handover.confirm', handoverId })).toMatchObject({ code: ErrorCode.NOT_CHECKED_IN });
+    expect(await onsite.raw.collab({ name: 'handover.confirm', handoverId })).toMatchObject({ outcome: 'done' });
     expect(f.gateway.snapshot().control.holderName).toBe('Second Tech');
     expect((await second.command(f.id('q'), { name: 'sequence.queue', protocolId: 'localizer' })).outcome).toBe('done');
     expect((await operator.command(f.id('q'), { name: 'sequence.queue', protocolId: 'localizer' })).code).toBe(ErrorCode.NOT_CONTROL_HOLDER);
@@ -251,8 +242,8 @@ describe('collaboration: handover of control', () => {
     const second = await f.client('operator', 'Second Tech');
     const onsiteId = f.gateway.snapshot().participants.find((p) => p.role === 'onsite')!.sessionId;
     const operatorId = f.gateway.snapshot().participants.find((p) => p.name === 'Remote Tech')!.sessionId;
-    expect(await act(second, { name: 'handover.offer', toSessionId: operatorId })).toMatchObject({ code: ErrorCode.NOT_CONTROL_HOLDER });
-    expect(await act(operator, { name: 'handover.offer', toSessionId: onsiteId })).toMatchObject({ code: ErrorCode.NO_SUCH_OPERATOR });
+    expect(await second.collab({ name: 'handover.offer', toSessionId: operatorId })).toMatchObject({ code: ErrorCode.NOT_CONTROL_HOLDER });
+    expect(await operator.collab({ name: 'handover.offer', toSessionId: onsiteId })).toMatchObject({ code: ErrorCode.NO_SUCH_OPERATOR });
     void onsite;
   });
 });
@@ -288,12 +279,12 @@ describe('collaboration: alarms', () => {
     await observer.next(isHelp);
     expect(f.gateway.snapshot().state).not.toBe('aborted');
 
-    expect(await act(operator, { name: 'alarm.acknowledge', seq: alarm.seq })).toMatchObject({ outcome: 'done' });
+    expect(await operator.collab({ name: 'alarm.acknowledge', seq: alarm.seq })).toMatchObject({ outcome: 'done' });
     expect(
       f.gateway.store
         .auditTrail()
         .some((r) => r.action === 'collab alarm.acknowledge' && r.actor === 'Remote Tech' && JSON.stringify(r.detail).includes(`"seq":${alarm.seq}`)),
     ).toBe(true);
-    expect(await act(operator, { name: 'alarm.acknowledge', seq: alarm.seq + 1000 })).toMatchObject({ code: ErrorCode.INVALID_PARAMETER });
+    expect(await operator.collab({ name: 'alarm.acknowledge', seq: alarm.seq + 1000 })).toMatchObject({ code: ErrorCode.INVALID_PARAMETER });
   });
 });

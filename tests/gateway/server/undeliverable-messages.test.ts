@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, PROTOCOL_VERSION, type AckMessage, type CollabAction, type GatewayMessage } from '../../../protocol/index.js';
+import { ErrorCode, PROTOCOL_VERSION, type CollabAction, type GatewayMessage } from '../../../protocol/index.js';
 import { RawClient } from '../../helpers/gateway.js';
 import { testCredential } from '../../helpers/accounts.js';
 import { safetyFixture } from '../safety/support.js';
@@ -7,14 +7,6 @@ import { safetyFixture } from '../safety/support.js';
 // Each piece of state a message carries has its own bound below the frame limit; these tests
 // lower the gateway's message limit (link-limits.ts sendMessageBytes) to reach the net beneath.
 const f = safetyFixture();
-let ids = 0;
-
-function act(client: RawClient, action: CollabAction): Promise<AckMessage> {
-  const id = `undeliverable-${++ids}`;
-  const from = client.messages.length;
-  client.sendJson({ type: 'collab', id, action });
-  return client.next<AckMessage>((m) => m.type === 'ack' && m.id === id, from);
-}
 
 /** A mark of the most points a mark may have: about 7 KB of JSON. */
 function bigMark(sopInstanceUid: string): CollabAction {
@@ -69,7 +61,7 @@ describe('messages larger than a client accepts', () => {
     // Two marks on each of two images: each image's marks event fits, the state of both does not.
     for (const uid of ['2.25.881', '2.25.882']) {
       publishImage(uid);
-      for (let i = 0; i < 2; i++) expect(await act(operator, bigMark(uid))).toMatchObject({ outcome: 'done' });
+      for (let i = 0; i < 2; i++) expect(await operator.collab(bigMark(uid))).toMatchObject({ outcome: 'done' });
     }
     expect(notSent()).toEqual([]);
     const joiner = await f.client('observer', 'Trainer');
@@ -89,7 +81,7 @@ describe('messages larger than a client accepts', () => {
     publishImage('2.25.883');
     const before = f.gateway.events.lastSeq;
     // The third mark makes this image's marks event (all of its marks) over 16 KiB.
-    for (let i = 0; i < 3; i++) await act(operator, bigMark('2.25.883'));
+    for (let i = 0; i < 3; i++) await operator.collab(bigMark('2.25.883'));
     const notice = await observer.next((m) => m.type === 'event' && m.body.kind === 'notice' && /too large/.test(m.body.text));
     expect(notice).toMatchObject({ body: { level: 'warning', text: expect.stringMatching(/An update \(marks\) was too large to send/) } });
     // Two marks events and the notice: the one too large took no number.
