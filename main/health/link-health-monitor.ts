@@ -89,9 +89,9 @@ export class LinkHealthMonitor {
       this.heldSince = now;
       this.pings = this.pings.filter((p) => p.rttMs !== null || now - p.sentAt >= this.thresholds.pongTimeoutMs);
     } else {
-      // As excuseStall: the hold is taken out of the silence and of the gaps between pongs.
+      // The hold is taken out of the silence, as a stall is, and out of the gaps between pongs.
       const heldFor = now - this.heldSince!;
-      this.lastRx += heldFor;
+      this.excuseStall(heldFor);
       this.pongArrivals = this.pongArrivals.map((at) => at + heldFor);
       this.heldSince = null;
     }
