@@ -35,7 +35,7 @@ export function takeOver(accepted: Socket, reads: DirectReads): Socket | null {
   // Node asks for the first buffer while the socket is being made, before the caller can have
   // set up what `reads` reads into; the first read (the peer's first bytes) goes here instead.
   let made = false;
-  const first = Buffer.allocUnsafe(FIRST_READ_BYTES);
+  const first = new Uint8Array(FIRST_READ_BYTES); // its own memory, not a slice of Buffer's pool
   const socket = new Socket({
     handle,
     onread: {

@@ -70,8 +70,12 @@ const SCRATCH_BYTES = 64 * 1024;
 
 export class PduGuard extends EventEmitter {
   private readonly header = Buffer.alloc(PDU_HEADER_LENGTH);
-  /** What readBuffer() hands the socket when the bytes are not read into an object directly. */
-  private readonly scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
+  /**
+   * What readBuffer() hands the socket when the bytes are not read into an object directly. A
+   * plain Uint8Array, not a Buffer: whoever keeps part of a read copies it with slice(), which on
+   * a Buffer would be a view of bytes the next read overwrites.
+   */
+  private readonly scratch = new Uint8Array(SCRATCH_BYTES);
   private headerBytes = 0;
   /** The PDU being received, allocated at its checked length, and how much of it has arrived. */
   private pdu: Buffer | null = null;

@@ -86,7 +86,8 @@ export class Spool {
     } catch {
       return null;
     }
-    return bytes;
+    // A plain Uint8Array, as the type says: a reader's slice() then copies, as it does on one.
+    return new Uint8Array(bytes.buffer, 0, bytes.length);
   }
 
   /** Forget `name`; a segment nothing refers to any more is deleted. Never throws. */
