@@ -16,7 +16,11 @@
  *
  * Timers: ARTIM (PS3.8 9.1.5) runs from the connection until the A-ASSOCIATE-RQ is complete;
  * when it expires the transport is closed without a PDU (Sta2, action AA-2). Afterwards an idle
- * timer aborts an association whose peer sends nothing for `idleMs`.
+ * timer aborts an association whose peer sends nothing for `idleMs`. Either judges only after
+ * the reads waiting when it fired: after a pause of this process (a long collection, a starved
+ * host), Node runs expired timers before it reads its sockets, so a timer that judged at once
+ * would take a punctual peer for a silent one (docs/architecture.md "Link health" excuses the
+ * same stall on the web port).
  *
  * To dcmjs-dimse the guard is the socket: it emits each PDU it let through, whole, as 'data'
  * (so at most one PDU, of a checked length, is held per connection), and passes 'close', 'error'
@@ -87,6 +91,8 @@ export class PduGuard extends EventEmitter {
   private corked = false;
   private artim: NodeJS.Timeout | null;
   private idle: NodeJS.Timeout | null = null;
+  /** Reads so far: the idle timer's judgement sees whether one came after it fired. */
+  private reads = 0;
   /** Where P-DATA-TF PDUs go once the association is accepted, instead of to dcmjs-dimse. */
   private pData: PDataStream | null = null;
   /** Body bytes of the P-DATA-TF streaming to `pData` still to come. */
@@ -113,8 +119,11 @@ export class PduGuard extends EventEmitter {
     });
     socket.on('timeout', () => this.emit('timeout'));
     this.artim = setTimeout(() => {
-      this.artim = null;
-      this.close(null, { code: ErrorCode.DICOM_ARTIM_EXPIRED, message: `no complete A-ASSOCIATE-RQ within ${limits.artimMs} ms of connecting` });
+      afterWaitingReads(() => {
+        if (this.artim === null || this.closing) return; // the request completed meanwhile
+        this.artim = null;
+        this.close(null, { code: ErrorCode.DICOM_ARTIM_EXPIRED, message: `no complete A-ASSOCIATE-RQ within ${limits.artimMs} ms of connecting` });
+      });
     }, limits.artimMs);
   }
 
@@ -192,6 +201,7 @@ export class PduGuard extends EventEmitter {
   /** Bytes off the socket: inspected, and passed on. */
   received(chunk: Uint8Array): void {
     if (this.closing) return;
+    this.reads++;
     if (this.associated) this.armIdle();
     let offset = 0;
     while (offset < chunk.length) {
@@ -306,13 +316,18 @@ export class PduGuard extends EventEmitter {
   }
 
   private armIdle(): void {
-    if (this.idle) this.idle.refresh();
+    if (this.idle)
+      this.idle.refresh(); // also starts it again when it fired and a read came before its judgement
     else {
       this.idle = setTimeout(() => {
-        this.idle = null;
-        this.close(abort(AbortSource.ServiceUser, AbortReason.NotSpecified), {
-          code: ErrorCode.DICOM_ASSOCIATION_IDLE,
-          message: `the peer sent nothing for ${this.limits.idleMs} ms`,
+        const readsWhenFired = this.reads;
+        afterWaitingReads(() => {
+          if (this.idle === null || this.closing || this.reads !== readsWhenFired) return;
+          this.idle = null;
+          this.close(abort(AbortSource.ServiceUser, AbortReason.NotSpecified), {
+            code: ErrorCode.DICOM_ASSOCIATION_IDLE,
+            message: `the peer sent nothing for ${this.limits.idleMs} ms`,
+          });
         });
       }, this.limits.idleMs);
     }
@@ -338,4 +353,13 @@ export class PduGuard extends EventEmitter {
     this.artim = null;
     this.idle = null;
   }
+}
+
+/**
+ * Runs `judge` after the reads that are waiting now: setImmediate callbacks run after the event
+ * loop's poll phase, in which Node reads what its sockets hold, and a timer's callback runs before
+ * it (https://nodejs.org/en/learn/asynchronous-work/event-loop-timers-and-nexttick).
+ */
+function afterWaitingReads(judge: () => void): void {
+  setImmediate(judge);
 }

@@ -109,7 +109,7 @@ async function stillServing(): Promise<void> {
   await client.next((m) => m.type === 'pong', from);
   client.close();
   const result = await storescu(port, [samplePath('MR_small.dcm')]);
-  expect(result.responses).toEqual(['Success']);
+  expect(result.responses, `${result.output}\n${lines.slice(-8).join('\n')}`).toEqual(['Success']);
 }
 
 describe('DICOM port fuzz (a running gateway)', () => {

@@ -36,6 +36,11 @@ async function peer(port: number): Promise<RawPeer> {
 const rejection = (bytes: Buffer) => ({ result: bytes[7], source: bytes[8], reason: bytes[9] });
 const abortOf = (bytes: Buffer) => ({ source: bytes[8], reason: bytes[9] });
 
+/** Keeps this process (the SCP's event loop) from running for `ms`, as a long pause would. */
+function holdUpProcess(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
 describe('DICOM port limits', () => {
   it('advertises its Maximum Length in the A-ASSOCIATE-AC and aborts a P-DATA-TF longer than that', async () => {
     const { port } = await start({ limits: { maxPduLength: 32768 } });
@@ -102,6 +107,31 @@ describe('DICOM port limits', () => {
     const answer = await p.nextPdu();
     expect(answer?.type).toBe(0x07);
     expect(rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_ASSOCIATION_IDLE]);
+  });
+
+  // A process can be held up (a long collection, a busy host) while a peer's bytes wait in the
+  // kernel. When it runs again, Node runs expired timers before it reads: a timer that judged
+  // then would take a punctual peer for a silent one.
+  it('does not expire ARTIM on a request that arrived while the process was held up', async () => {
+    const { port } = await start({ limits: { artimMs: 200 } });
+    const p = await peer(port);
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the SCP has accepted: ARTIM runs
+    await new Promise((resolve) => setImmediate(resolve)); // out of the timers' phase, as a socket's read would be
+    p.send(associateRq());
+    holdUpProcess(300);
+    expect((await p.nextPdu())?.type).toBe(0x02);
+    expect(rejects).toEqual([]);
+  });
+
+  it('does not take an association for idle when its next PDU arrived while the process was held up', async () => {
+    const { port } = await start({ limits: { idleMs: 200 } });
+    const p = await peer(port);
+    p.send(associateRq());
+    expect((await p.nextPdu())?.type).toBe(0x02);
+    p.send(pdu(0x05, Buffer.alloc(4))); // A-RELEASE-RQ
+    holdUpProcess(300);
+    expect((await p.nextPdu())?.type).toBe(0x06); // A-RELEASE-RP, not A-ABORT
+    expect(rejects).toEqual([]);
   });
 
   it('tells the association over the limit to try again later, and serves again once a slot is free', async () => {
