@@ -1,6 +1,7 @@
 /**
- * Open connections per remote address, for the gateway's ports: its WebSocket sessions, its web
- * server's sockets (gateway/server/socket-guard.ts) and its DICOM port's.
+ * Open connections per remote address, for the gateway's web port: its WebSocket sessions and its
+ * web server's sockets (gateway/server/socket-guard.ts). The DICOM port keeps its own roster
+ * (gateway/dicom-scp/connection-roster.ts), which also knows which connections it may close.
  */
 export class AddressCounter {
   private readonly open = new Map<string, number>();

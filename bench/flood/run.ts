@@ -5,11 +5,13 @@
  *   - to the DICOM port, saying nothing (no A-ASSOCIATE-RQ),
  * one flood after the other. For each it prints what the gateway held: open file descriptors
  * and RSS (/proc) idle before the flood (the reference, same run), at the flood's peak and once
- * it let go, how many connections it closed at once, and how long it held any.
+ * it let go, how many connections it closed at once, and how long it held any. While the DICOM
+ * flood is open, DCMTK's storescu sends an image from the flood's own address, as a scanner
+ * behind the same NAT address would; the same store before any flood is its reference.
  *   npx tsx bench/flood/run.ts [--connections 15000]
- * Needs `npm run build`. Linux only (/proc).
+ * Needs `npm run build`, DCMTK and the sample files. Linux only (/proc).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -36,10 +38,25 @@ interface FloodResult {
   closedAtOnce: number;
   heldSeconds: number;
   afterFds: number;
+  /** The scanner's store while the flood was open: seconds, or why it failed. */
+  scanner: string;
+}
+
+const SAMPLES = process.env.LARMOR_DICOM_SAMPLES ?? join(ROOT, '../shared/dicom-samples');
+
+/** storescu sends one image (in its own process, while this one keeps the flood's sockets): its time in seconds, or its failure. */
+async function scannerStore(port: number): Promise<string> {
+  const started = performance.now();
+  const args = ['-aet', 'SCANNER', '-aec', 'LARMOR', '127.0.0.1', String(port), join(SAMPLES, 'MR_small.dcm')];
+  const failure = await new Promise<string | null>((resolve) =>
+    execFile('storescu', args, (err, _stdout, stderr) => resolve(err ? (stderr.split('\n').find((l) => /^[EF]:/.test(l)) ?? err.message) : null)),
+  );
+  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  return failure === null ? `stored in ${seconds} s` : `failed after ${seconds} s: ${failure.slice(0, 60)}`;
 }
 
 /** Opens the flood (every socket sends `say` once connected, then `trickle` every second), samples the gateway until it has closed them all. */
-async function flood(name: string, pid: number, port: number, say: string, trickle: string): Promise<FloodResult> {
+async function flood(name: string, pid: number, port: number, say: string, trickle: string, during?: () => Promise<string>): Promise<FloodResult> {
   await sleep(1000);
   const idleFds = fds(pid);
   const idleRss = rssMb(pid);
@@ -59,6 +76,8 @@ async function flood(name: string, pid: number, port: number, say: string, trick
   const trickling = setInterval(() => {
     for (const s of sockets) if (!s.destroyed && trickle) s.write(trickle);
   }, 1000);
+  await sleep(500); // the last of the flood is accepted
+  const scanner = (await during?.()) ?? '-';
   // Until the gateway holds no more than it did idle, for two seconds on end. Connections the
   // kernel queued and the gateway never accepted stay open on this side only: not waited for.
   let heldUntil = performance.now();
@@ -74,7 +93,7 @@ async function flood(name: string, pid: number, port: number, say: string, trick
   // "At once": closed within two seconds of the flood's start, while it was still being opened.
   const closedAtOnce = closedAt.filter((t) => t < 2000).length;
   await sleep(1000);
-  return { flood: name, idleFds, peakFds, idleRss, peakRss, closedAtOnce, heldSeconds: (heldUntil - started) / 1000, afterFds: fds(pid) };
+  return { flood: name, idleFds, peakFds, idleRss, peakRss, closedAtOnce, heldSeconds: (heldUntil - started) / 1000, afterFds: fds(pid), scanner };
 }
 
 async function main(): Promise<void> {
@@ -96,14 +115,26 @@ async function main(): Promise<void> {
     await waitForPort(webPort);
     await waitForPort(dicomPort);
     const pid = gateway.pid!;
+    const reference = await scannerStore(dicomPort);
     const results = [
       await flood('web port, slowloris', pid, webPort, 'GET /onsite HTTP/1.1\r\nHost: gateway\r\n', 'X-Slow: 1\r\n'),
-      await flood('DICOM port, silent', pid, dicomPort, '', ''),
+      await flood('DICOM port, silent', pid, dicomPort, '', '', () => scannerStore(dicomPort)),
     ];
-    console.log(`${CONNECTIONS} connections from 127.0.0.1 per flood; the gateway idle before each flood is the reference.\n`);
+    console.log(`${CONNECTIONS} connections from 127.0.0.1 per flood; the gateway idle before each flood is the reference.`);
+    console.log(`A scanner's store from 127.0.0.1 before any flood (reference): ${reference}.\n`);
     printTable(
-      ['flood', 'fds idle', 'fds peak', 'fds after', 'RSS idle MB', 'RSS peak MB', 'closed at once', 'held for s'],
-      results.map((r) => [r.flood, String(r.idleFds), String(r.peakFds), String(r.afterFds), r.idleRss, r.peakRss, String(r.closedAtOnce), r.heldSeconds]),
+      ['flood', 'fds idle', 'fds peak', 'fds after', 'RSS idle MB', 'RSS peak MB', 'closed at once', 'held for s', 'scanner during it'],
+      results.map((r) => [
+        r.flood,
+        String(r.idleFds),
+        String(r.peakFds),
+        String(r.afterFds),
+        r.idleRss,
+        r.peakRss,
+        String(r.closedAtOnce),
+        r.heldSeconds,
+        r.scanner,
+      ]),
     );
   } finally {
     const exited = new Promise((resolve) => gateway.once('exit', resolve));

@@ -13,7 +13,7 @@
  *     acceptAnyCalledAeTitle?: false,
  *     limits?: { maxPduLength, hardCapBytes, artimMs, idleMs },  // see pdu-guard.ts
  *     maxAssociations?: 8,
- *     maxConnections?: 512,           // open sockets, busy peers included; beyond: closed unread
+ *     maxConnections?: 512,           // open sockets; beyond: the oldest without an association makes room
  *     maxConnectionsPerAddress?: 64,  // the same from one address
  *     allowList?: parseAllowList('MRI1@10.1.2.0/24'),            // empty: any peer
  *     admit?(image) { return null },  // or { code, message }: refused with 0124H
@@ -36,10 +36,12 @@
  * - The port defends itself before dcmjs-dimse sees a byte (pdu-guard.ts): PDU lengths checked at
  *   the header against what we advertised and a hard cap, ARTIM and idle timers, and at most
  *   `maxAssociations` at once, counted from a complete A-ASSOCIATE-RQ, so a silent connection
- *   holds no slot (the next peer gets a transient A-ASSOCIATE-RJ). Beyond `maxConnections` open
- *   sockets, or `maxConnectionsPerAddress` from one address, a new one is closed unread
- *   (LARMOR_E_TOO_MANY_CONNECTIONS), and a TLS handshake gets ARTIM's time. Every such refusal
- *   goes to onReject with its code (protocol/errors.ts).
+ *   holds no slot (the next peer gets a transient A-ASSOCIATE-RJ). At `maxConnections` open
+ *   sockets, or `maxConnectionsPerAddress` from one address, a new one takes the place of the
+ *   oldest that has no association yet (connection-roster.ts), so a flood cannot keep a scanner
+ *   out; when every one has an association, the new one is closed unread. Either is reported as
+ *   LARMOR_E_TOO_MANY_CONNECTIONS. A TLS handshake gets ARTIM's time. Every such refusal goes to
+ *   onReject with its code (protocol/errors.ts).
  * - Writes nothing to disk unless `storeDirectory` is given; names come from safeFileName()
  *   (a valid UID kept as is, anything else hashed), files are written to a temporary name and
  *   renamed, so a reader never sees half a file.
@@ -48,11 +50,11 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { join } from 'node:path';
-import { AddressCounter } from '../../base/common/address-counter.js';
 import { createScpConnection, type RejectedObject } from './storage-scp.js';
 import type { ReceivedImage } from './received-object.js';
 import { safeFileName } from './safe-file-name.js';
 import { takeOver } from './direct-read-socket.js';
+import { ConnectionRoster, type RosterEntry } from './connection-roster.js';
 import { ObjectBuffers } from './object-buffers.js';
 import { PduGuard, type PduLimits } from './pdu-guard.js';
 import { ErrorCode } from '../../protocol/errors.js';
@@ -87,10 +89,11 @@ export interface StorageScpOptions {
   maxAssociations?: number;
   /**
    * Open connections to the port, associations and peers refused as busy alike, each held until
-   * ARTIM at most (default 64 x maxAssociations); beyond it a new one is closed unread.
+   * ARTIM at most (default 64 x maxAssociations). A connection beyond it takes the place of the
+   * oldest that has no association yet, or is closed unread when every one has.
    */
   maxConnections?: number;
-  /** Open connections from one network address (default maxConnections / 8): a flood from one host leaves room for the scanners. */
+  /** The same from one network address (default maxConnections / 8): a flood from one host pushes out its own connections, not another's. */
   maxConnectionsPerAddress?: number;
   allowList?: readonly AllowRule[];
   admit?(image: ReceivedImage): { code: string; message: string } | null;
@@ -139,6 +142,9 @@ export interface StorageScp {
 
 const DEFAULT_MAX_OBJECT_BYTES = 256 * 1024 * 1024;
 
+/** How a connection in its TLS handshake is closed to make room: its handshake's failure is no news. */
+class ClosedToMakeRoom extends Error {}
+
 export async function startStorageScp(opts: StorageScpOptions): Promise<StorageScp> {
   const sockets = new Set<Socket>();
   const storeDirectory = opts.storeDirectory;
@@ -174,39 +180,61 @@ export async function startStorageScp(opts: StorageScpOptions): Promise<StorageS
 
   const maxConnections = opts.maxConnections ?? maxAssociations * CONNECTIONS_PER_ASSOCIATION;
   const perAddress = opts.maxConnectionsPerAddress ?? Math.ceil(maxConnections / 8);
-  const fromOneAddress = new AddressCounter(perAddress);
+  const roster = new ConnectionRoster(maxConnections, perAddress);
   const allowList = opts.allowList ?? [];
+  const tooMany = (message: string) => reject({ code: ErrorCode.TOO_MANY_CONNECTIONS, message, callingAeTitle: '', sopInstanceUid: null });
   /**
-   * Counts a new socket against its address's share: its address, or null (and the socket closed
-   * unread) when the address is on no network of the allow list or its share is used up.
+   * Counts a new socket (connection-roster.ts), closing an older one without an association to
+   * make room if need be; null, and the socket closed unread, when its address is on no network
+   * of the allow list or no room can be made.
    */
-  const admit = (socket: Socket): string | null => {
+  const admit = (socket: Socket, evict: () => void): RosterEntry | null => {
     const address = socket.remoteAddress ?? 'unknown';
     if (!isPeerAddressAllowed(allowList, socket.remoteAddress)) {
       socket.destroy();
       reject({ code: ErrorCode.DICOM_PEER_NOT_ALLOWED, message: `${address} is on no network of the allow list`, callingAeTitle: '', sopInstanceUid: null });
       return null;
     }
-    if (fromOneAddress.admit(address)) return address;
-    socket.destroy();
-    reject({
-      code: ErrorCode.TOO_MANY_CONNECTIONS,
-      message: `more than ${perAddress} open connections from ${address} to the DICOM port`,
-      callingAeTitle: '',
-      sopInstanceUid: null,
-    });
-    return null;
+    const admission = roster.admit(address, evict);
+    if ('full' in admission) {
+      socket.destroy();
+      tooMany(
+        admission.full === 'address'
+          ? `more than ${perAddress} open connections from ${address} to the DICOM port, each with an association`
+          : `more than ${maxConnections} open connections to the DICOM port, each with an association (peer ${address})`,
+      );
+      return null;
+    }
+    if (admission.evicted)
+      tooMany(
+        `closed a connection from ${admission.evicted.address} that had not asked for an association, to make room for one from ${address} ` +
+          `(at most ${maxConnections} open connections to the DICOM port, ${perAddress} from one address)`,
+      );
+    return admission.entry;
   };
+  /** TLS connections are counted as they connect, before their handshake, by remote address and port. */
+  const tlsEntries = new Map<string, RosterEntry>();
+  const peerKey = (socket: Socket) => `${socket.remoteAddress}|${socket.remotePort}`;
 
   const accept = (accepted: Socket) => {
-    // A TLS socket was counted before its handshake (below).
-    const address = opts.tls ? null : admit(accepted);
-    if (!opts.tls && address === null) return;
+    let socket: Socket = accepted;
+    const entry = opts.tls
+      ? (tlsEntries.get(peerKey(accepted)) ?? null)
+      : admit(accepted, () => {
+          socket.destroy();
+          // The accepted socket, without its handle after a take-over, is what the server
+          // counts: destroyed now, it stops counting at once (see server.maxConnections below).
+          accepted.destroy();
+        });
+    if (entry === null) {
+      accepted.destroy();
+      return;
+    }
     // Plain TCP reads into where the bytes stay (direct-read-socket.ts); TLS and any socket that
     // cannot be taken over are read as a stream.
     let guard: PduGuard | null = null;
     const taken = opts.tls ? null : takeOver(accepted, { next: () => guard!.readBuffer(), received: (bytes) => guard!.received(bytes) });
-    const socket = taken ?? accepted;
+    socket = taken ?? accepted;
     // DIMSE is request/response in small PDUs: Nagle's algorithm would hold a C-STORE-RSP back
     // until the peer's delayed ACK (upstream DCMTK disables it for the same reason).
     socket.setNoDelay(true);
@@ -214,11 +242,12 @@ export async function startStorageScp(opts: StorageScpOptions): Promise<StorageS
     socket.on('close', () => {
       sockets.delete(socket);
       // The socket that is read, which may have taken the descriptor over from `accepted`.
-      if (address !== null) fromOneAddress.release(address);
+      roster.closed(entry);
     });
     const claimSlot = () => {
       if (associations >= maxAssociations) return false;
       associations++;
+      roster.associated(entry);
       socket.once('close', () => associations--);
       return true;
     };
@@ -253,24 +282,33 @@ export async function startStorageScp(opts: StorageScpOptions): Promise<StorageS
         accept,
       )
     : createServer({ pauseOnConnect: true }, accept);
-  // Every open socket holds a file descriptor until ARTIM at most, the busy ones too: a flood of
-  // connections is bounded here, by Node before a byte is read (before a TLS handshake).
-  server.maxConnections = maxConnections;
+  // Every open socket holds a file descriptor, until ARTIM at most. The roster bounds them as
+  // each connects, before a byte is read (before a TLS handshake), and makes room by evicting
+  // synchronously: Node's own count, checked before a connection is taken, allows the one that
+  // takes an evicted one's place. Beyond that, Node closes the connection ('drop' below).
+  server.maxConnections = maxConnections + 1;
   if (opts.tls)
     server.on('connection', (raw: Socket) => {
-      const address = admit(raw);
-      if (address !== null) raw.once('close', () => fromOneAddress.release(address));
+      const entry = admit(raw, () => raw.destroy(new ClosedToMakeRoom()));
+      if (entry === null) return;
+      const key = peerKey(raw);
+      tlsEntries.set(key, entry);
+      raw.once('close', () => {
+        tlsEntries.delete(key);
+        roster.closed(entry);
+      });
     });
   server.on('drop', (dropped?: { remoteAddress?: string }) =>
     reject({
       code: ErrorCode.TOO_MANY_CONNECTIONS,
-      message: `more than ${server.maxConnections} open connections to the DICOM port (peer ${dropped?.remoteAddress ?? 'unknown'})`,
+      message: `more than ${maxConnections} open connections to the DICOM port (peer ${dropped?.remoteAddress ?? 'unknown'})`,
       callingAeTitle: '',
       sopInstanceUid: null,
     }),
   );
   // A failed TLS handshake concerns that peer only.
   server.on('tlsClientError', (err: Error, socket: Socket) => {
+    if (err instanceof ClosedToMakeRoom) return; // reported as it was closed
     reject({
       code: ErrorCode.DICOM_TLS_HANDSHAKE,
       message: `TLS handshake with ${socket.remoteAddress ?? 'a peer'} failed: ${err.message}`,

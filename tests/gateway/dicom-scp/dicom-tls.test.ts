@@ -56,10 +56,17 @@ function pki(dir: string) {
   };
 }
 
-async function tlsScp(files: ReturnType<typeof pki>, requireClientCert: boolean, rejects: RejectedObject[], artimMs?: number): Promise<number> {
+async function tlsScp(
+  files: ReturnType<typeof pki>,
+  requireClientCert: boolean,
+  rejects: RejectedObject[],
+  artimMs?: number,
+  maxConnections?: number,
+): Promise<number> {
   scp = await startStorageScp({
     port: 0,
     aeTitle: 'LARMOR',
+    ...(maxConnections !== undefined ? { maxConnections, maxConnectionsPerAddress: maxConnections } : {}),
     ...(artimMs !== undefined ? { limits: { artimMs } } : {}),
     onImage: () => undefined,
     onReject: (r) => void rejects.push(r),
@@ -102,5 +109,20 @@ describe('DICOM TLS', () => {
     silent.on('error', () => undefined);
     await new Promise<void>((resolve) => silent.once('close', () => resolve())); // by the gateway: this side never closes it
     expect(rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_TLS_HANDSHAKE]);
+  });
+
+  it('makes room for a scanner by closing the oldest connection still in its handshake', async () => {
+    const files = pki(tempDir());
+    const rejects: RejectedObject[] = [];
+    const port = await tlsScp(files, false, rejects, undefined, 2);
+    const silent = [connect(port, '127.0.0.1'), connect(port, '127.0.0.1')];
+    const closed = silent.map((s) => new Promise<void>((resolve) => s.once('close', () => resolve())));
+    for (const s of silent) s.on('error', () => undefined);
+    await Promise.all(silent.map((s) => new Promise((resolve) => s.once('connect', resolve))));
+    const result = await storescu(port, [samplePath('MR_small.dcm')], ['+tla', '+cf', files.ca]);
+    expect(result.responses, result.output).toEqual(['Success']);
+    await closed[0]; // the oldest made room, long before ARTIM
+    expect(rejects.map((r) => r.code)).toEqual([ErrorCode.TOO_MANY_CONNECTIONS]);
+    for (const s of silent) s.destroy();
   });
 });

@@ -161,33 +161,76 @@ describe('DICOM port limits', () => {
     for (const p of silent) p.close();
   });
 
-  it('closes a connection beyond its open connections unread, busy peers included, and stores again once they go', async () => {
-    const { port } = await start({ maxAssociations: 1, maxConnections: 3, maxConnectionsPerAddress: 3 });
+  it('makes room for a new connection by closing the oldest that has not asked for an association, so a flood cannot keep a scanner out', async () => {
+    const { port } = await start({ maxAssociations: 2, maxConnections: 3, maxConnectionsPerAddress: 3 });
     // Connected and silent, as a flood or a port scan leaves them (each held until ARTIM at most).
     const held = [await peer(port), await peer(port), await peer(port)];
-    const beyond = await peer(port);
-    await beyond.closed;
-    expect(await beyond.nextPdu()).toBeNull(); // not a byte answered: closed before it was read
-    await expect.poll(() => rejects.map((r) => r.code)).toEqual([ErrorCode.TOO_MANY_CONNECTIONS]);
-    expect(rejects[0]!.message).toMatch(/more than 3 open connections to the DICOM port \(peer .+\)/);
-    for (const p of held) p.close();
-    await Promise.all(held.map((p) => p.closed));
-    await expect.poll(async () => (await storescu(port, [samplePath('MR_small.dcm')])).ok).toBe(true);
+    const next = await peer(port);
+    await held[0]!.closed;
+    expect(await held[0]!.nextPdu()).toBeNull(); // not a byte answered
+    expect(rejects.map((r) => [r.code, r.message])).toEqual([
+      [
+        ErrorCode.TOO_MANY_CONNECTIONS,
+        'closed a connection from 127.0.0.1 that had not asked for an association, to make room for one from 127.0.0.1 ' +
+          '(at most 3 open connections to the DICOM port, 3 from one address)',
+      ],
+    ]);
+    next.send(associateRq());
+    expect((await next.nextPdu())?.type).toBe(0x02); // A-ASSOCIATE-AC
+    // A scanner's store takes the place of the next silent one, at once: not after ARTIM.
+    expect((await storescu(port, [samplePath('MR_small.dcm')])).responses).toEqual(['Success']);
+    await held[1]!.closed;
+    expect(next.socket.destroyed).toBe(false); // associated: never closed to make room
   });
 
-  it('keeps one address within its share of connections, and lets another host in beside it', async () => {
-    const { port } = await start({ maxConnectionsPerAddress: 2 });
-    const held = [await peer(port), await peer(port)];
+  it('closes a new connection unread when every open one holds an association', async () => {
+    const { port } = await start({ maxAssociations: 2, maxConnections: 2, maxConnectionsPerAddress: 2 });
+    const open = [await peer(port), await peer(port)];
+    for (const p of open) {
+      p.send(associateRq());
+      expect((await p.nextPdu())?.type).toBe(0x02);
+    }
     const beyond = await peer(port);
     await beyond.closed;
+    expect(await beyond.nextPdu()).toBeNull(); // closed before it was read
     expect(rejects.map((r) => [r.code, r.message])).toEqual([
-      [ErrorCode.TOO_MANY_CONNECTIONS, 'more than 2 open connections from 127.0.0.1 to the DICOM port'],
+      [ErrorCode.TOO_MANY_CONNECTIONS, 'more than 2 open connections from 127.0.0.1 to the DICOM port, each with an association'],
     ]);
-    const otherHost = await RawPeer.open(port, '127.0.0.2');
-    peers.push(otherHost);
-    otherHost.send(associateRq());
-    expect((await otherHost.nextPdu())?.type).toBe(0x02); // A-ASSOCIATE-AC
-    for (const p of held) p.close();
+    for (const p of open) expect(p.socket.destroyed).toBe(false);
+  });
+
+  it('makes room within an address: a flood from one host cannot push out the connections of another', async () => {
+    const { port } = await start({ maxConnections: 4, maxConnectionsPerAddress: 2 });
+    const otherHost = [await RawPeer.open(port, '127.0.0.2'), await RawPeer.open(port, '127.0.0.2')];
+    peers.push(...otherHost);
+    // A flood from 127.0.0.1, larger than the whole port.
+    const flood: RawPeer[] = [];
+    for (let i = 0; i < 6; i++) flood.push(await peer(port));
+    await Promise.all(flood.slice(0, 4).map((p) => p.closed));
+    const message =
+      'closed a connection from 127.0.0.1 that had not asked for an association, to make room for one from 127.0.0.1 ' +
+      '(at most 4 open connections to the DICOM port, 2 from one address)';
+    expect(rejects.map((r) => r.message)).toEqual([message, message, message, message]);
+    for (const p of otherHost) {
+      p.send(associateRq());
+      expect((await p.nextPdu())?.type).toBe(0x02); // still open, and answered
+    }
+  });
+
+  it('makes room across addresses when the port is full, oldest first', async () => {
+    const { port } = await start({ maxConnections: 3, maxConnectionsPerAddress: 3 });
+    const oldest = await RawPeer.open(port, '127.0.0.2');
+    peers.push(oldest);
+    await new Promise((resolve) => setTimeout(resolve, 20)); // accepted before the others connect
+    const held = [await peer(port), await peer(port)];
+    const next = await RawPeer.open(port, '127.0.0.3');
+    peers.push(next);
+    await oldest.closed;
+    expect(rejects.map((r) => r.message)).toEqual([
+      'closed a connection from 127.0.0.2 that had not asked for an association, to make room for one from 127.0.0.3 ' +
+        '(at most 3 open connections to the DICOM port, 3 from one address)',
+    ]);
+    for (const p of [...held, next]) expect(p.socket.destroyed).toBe(false);
   });
 
   it('admits only allowed calling AE titles from their own networks', async () => {
