@@ -1,7 +1,6 @@
 /**
- * Open connections per remote address, for the gateway's web port: its WebSocket sessions and its
- * web server's sockets (gateway/server/socket-guard.ts). The DICOM port keeps its own roster
- * (gateway/dicom-scp/connection-roster.ts), which also knows which connections it may close.
+ * Open WebSocket sessions per remote address (gateway/server/gateway.ts). The ports' sockets are
+ * counted by a roster (connection-roster.ts), which also knows which of them it may close.
  */
 export class AddressCounter {
   private readonly open = new Map<string, number>();

@@ -5,9 +5,10 @@
  *   - to the DICOM port, saying nothing (no A-ASSOCIATE-RQ),
  * one flood after the other. For each it prints what the gateway held: open file descriptors
  * and RSS (/proc) idle before the flood (the reference, same run), at the flood's peak and once
- * it let go, how many connections it closed at once, and how long it held any. While the DICOM
- * flood is open, DCMTK's storescu sends an image from the flood's own address, as a scanner
- * behind the same NAT address would; the same store before any flood is its reference.
+ * it let go, how many connections it closed at once, and how long it held any. While each flood
+ * is open, a peer at the flood's own address (as behind the same NAT address) does what it came
+ * for: a browser loads the onsite console's page, DCMTK's storescu sends an image. The same
+ * before any flood is the reference.
  *   npx tsx bench/flood/run.ts [--connections 15000]
  * Needs `npm run build`, DCMTK and the sample files. Linux only (/proc).
  */
@@ -38,8 +39,8 @@ interface FloodResult {
   closedAtOnce: number;
   heldSeconds: number;
   afterFds: number;
-  /** The scanner's store while the flood was open: seconds, or why it failed. */
-  scanner: string;
+  /** What a peer at the flood's address came for, while the flood was open: seconds, or why it failed. */
+  peer: string;
 }
 
 const SAMPLES = process.env.LARMOR_DICOM_SAMPLES ?? join(ROOT, '../shared/dicom-samples');
@@ -53,6 +54,17 @@ async function scannerStore(port: number): Promise<string> {
   );
   const seconds = ((performance.now() - started) / 1000).toFixed(2);
   return failure === null ? `stored in ${seconds} s` : `failed after ${seconds} s: ${failure.slice(0, 60)}`;
+}
+
+/** A browser loads the onsite console's page: its time in seconds, or its failure (none within 10 s included). */
+async function pageLoad(port: number): Promise<string> {
+  const started = performance.now();
+  const failure = await fetch(`http://127.0.0.1:${port}/onsite`, { signal: AbortSignal.timeout(10_000) }).then(
+    async (response) => (await response.arrayBuffer(), response.ok ? null : `HTTP ${response.status}`),
+    (err: Error) => err.message,
+  );
+  const seconds = ((performance.now() - started) / 1000).toFixed(2);
+  return failure === null ? `loaded in ${seconds} s` : `failed after ${seconds} s: ${failure.slice(0, 60)}`;
 }
 
 /** Opens the flood (every socket sends `say` once connected, then `trickle` every second), samples the gateway until it has closed them all. */
@@ -77,7 +89,7 @@ async function flood(name: string, pid: number, port: number, say: string, trick
     for (const s of sockets) if (!s.destroyed && trickle) s.write(trickle);
   }, 1000);
   await sleep(500); // the last of the flood is accepted
-  const scanner = (await during?.()) ?? '-';
+  const peer = (await during?.()) ?? '-';
   // Until the gateway holds no more than it did idle, for two seconds on end. Connections the
   // kernel queued and the gateway never accepted stay open on this side only: not waited for.
   let heldUntil = performance.now();
@@ -93,7 +105,7 @@ async function flood(name: string, pid: number, port: number, say: string, trick
   // "At once": closed within two seconds of the flood's start, while it was still being opened.
   const closedAtOnce = closedAt.filter((t) => t < 2000).length;
   await sleep(1000);
-  return { flood: name, idleFds, peakFds, idleRss, peakRss, closedAtOnce, heldSeconds: (heldUntil - started) / 1000, afterFds: fds(pid), scanner };
+  return { flood: name, idleFds, peakFds, idleRss, peakRss, closedAtOnce, heldSeconds: (heldUntil - started) / 1000, afterFds: fds(pid), peer };
 }
 
 async function main(): Promise<void> {
@@ -115,15 +127,15 @@ async function main(): Promise<void> {
     await waitForPort(webPort);
     await waitForPort(dicomPort);
     const pid = gateway.pid!;
-    const reference = await scannerStore(dicomPort);
+    const references = [await pageLoad(webPort), await scannerStore(dicomPort)];
     const results = [
-      await flood('web port, slowloris', pid, webPort, 'GET /onsite HTTP/1.1\r\nHost: gateway\r\n', 'X-Slow: 1\r\n'),
+      await flood('web port, slowloris', pid, webPort, 'GET /onsite HTTP/1.1\r\nHost: gateway\r\n', 'X-Slow: 1\r\n', () => pageLoad(webPort)),
       await flood('DICOM port, silent', pid, dicomPort, '', '', () => scannerStore(dicomPort)),
     ];
     console.log(`${CONNECTIONS} connections from 127.0.0.1 per flood; the gateway idle before each flood is the reference.`);
-    console.log(`A scanner's store from 127.0.0.1 before any flood (reference): ${reference}.\n`);
+    console.log(`From 127.0.0.1 before any flood (reference): the page ${references[0]}; a scanner's store ${references[1]}.\n`);
     printTable(
-      ['flood', 'fds idle', 'fds peak', 'fds after', 'RSS idle MB', 'RSS peak MB', 'closed at once', 'held for s', 'scanner during it'],
+      ['flood', 'fds idle', 'fds peak', 'fds after', 'RSS idle MB', 'RSS peak MB', 'closed at once', 'held for s', 'peer at its address during it'],
       results.map((r) => [
         r.flood,
         String(r.idleFds),
@@ -133,7 +145,7 @@ async function main(): Promise<void> {
         r.peakRss,
         String(r.closedAtOnce),
         r.heldSeconds,
-        r.scanner,
+        r.peer,
       ]),
     );
   } finally {

@@ -38,10 +38,10 @@
  *   `maxAssociations` at once, counted from a complete A-ASSOCIATE-RQ, so a silent connection
  *   holds no slot (the next peer gets a transient A-ASSOCIATE-RJ). At `maxConnections` open
  *   sockets, or `maxConnectionsPerAddress` from one address, a new one takes the place of the
- *   oldest that has no association yet (connection-roster.ts), so a flood cannot keep a scanner
- *   out; when every one has an association, the new one is closed unread. Either is reported as
- *   LARMOR_E_TOO_MANY_CONNECTIONS. A TLS handshake gets ARTIM's time. Every such refusal goes to
- *   onReject with its code (protocol/errors.ts).
+ *   oldest that has no association yet (base/common/connection-roster.ts), so a flood cannot
+ *   keep a scanner out; when every one has an association, the new one is closed unread. Either
+ *   is reported as LARMOR_E_TOO_MANY_CONNECTIONS. A TLS handshake gets ARTIM's time. Every such
+ *   refusal goes to onReject with its code (protocol/errors.ts).
  * - Writes nothing to disk unless `storeDirectory` is given; names come from safeFileName()
  *   (a valid UID kept as is, anything else hashed), files are written to a temporary name and
  *   renamed, so a reader never sees half a file.
@@ -54,7 +54,7 @@ import { createScpConnection, type RejectedObject } from './storage-scp.js';
 import type { ReceivedImage } from './received-object.js';
 import { safeFileName } from './safe-file-name.js';
 import { takeOver } from './direct-read-socket.js';
-import { ConnectionRoster, type RosterEntry } from './connection-roster.js';
+import { ConnectionRoster, type RosterEntry } from '../../base/common/connection-roster.js';
 import { ObjectBuffers } from './object-buffers.js';
 import { PduGuard, type PduLimits } from './pdu-guard.js';
 import { ErrorCode } from '../../protocol/errors.js';
@@ -184,9 +184,9 @@ export async function startStorageScp(opts: StorageScpOptions): Promise<StorageS
   const allowList = opts.allowList ?? [];
   const tooMany = (message: string) => reject({ code: ErrorCode.TOO_MANY_CONNECTIONS, message, callingAeTitle: '', sopInstanceUid: null });
   /**
-   * Counts a new socket (connection-roster.ts), closing an older one without an association to
-   * make room if need be; null, and the socket closed unread, when its address is on no network
-   * of the allow list or no room can be made.
+   * Counts a new socket (base/common/connection-roster.ts), closing an older one without an
+   * association to make room if need be; null, and the socket closed unread, when its address is
+   * on no network of the allow list or no room can be made.
    */
   const admit = (socket: Socket, evict: () => void): RosterEntry | null => {
     const address = socket.remoteAddress ?? 'unknown';
@@ -247,7 +247,7 @@ export async function startStorageScp(opts: StorageScpOptions): Promise<StorageS
     const claimSlot = () => {
       if (associations >= maxAssociations) return false;
       associations++;
-      roster.associated(entry);
+      roster.established(entry);
       socket.once('close', () => associations--);
       return true;
     };

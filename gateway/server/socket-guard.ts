@@ -1,7 +1,7 @@
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
-import { AddressCounter } from '../../base/common/address-counter.js';
+import { ConnectionRoster, type RosterEntry } from '../../base/common/connection-roster.js';
 import type { LinkLimits } from './link-limits.js';
 
 type SocketLimits = Pick<LinkLimits, 'socketsPerAddress' | 'maxSockets' | 'headersTimeoutMs'>;
@@ -29,27 +29,56 @@ export function serverTimeouts(limits: SocketLimits): {
 /**
  * Bounds the connections the gateway's web server holds: Node counts none by default, so one
  * address could open sockets and say nothing until the process ran out of file descriptors, and
- * with them the database and the spool. Beyond a limit the new socket is closed at once, before a
- * byte is read, and `refused` writes it down (folded, audit/refusal-audit.ts). The DICOM port
- * does the same (gateway/dicom-scp/index.ts): Node's own `maxConnections` for the whole server,
- * an AddressCounter for each address's share.
+ * with them the database and the spool. At a limit (all sockets, or one address's share), a new
+ * socket takes the place of the oldest that has not yet sent a whole request or WebSocket
+ * upgrade (base/common/connection-roster.ts): a slowloris pushes out its own sockets, not a
+ * workstation behind the same address. When every socket has, the new one is closed at once,
+ * before a byte is read. `refused` writes either down (folded, audit/refusal-audit.ts). The DICOM
+ * port does the same (gateway/dicom-scp/index.ts).
  */
 export function guardSockets(server: HttpServer | HttpsServer, limits: SocketLimits, refused: (address: string, reason: string) => void): void {
+  const roster = new ConnectionRoster(limits.maxSockets, limits.socketsPerAddress);
   // Node closes a connection beyond maxConnections in its accept callback, before a Socket is
-  // made (before a TLS handshake), and says so with 'drop'.
-  server.maxConnections = limits.maxSockets;
+  // made (before a TLS handshake), and says so with 'drop'. The roster evicts synchronously, so
+  // Node's count allows just the one that takes an evicted socket's place.
+  server.maxConnections = limits.maxSockets + 1;
   server.on('drop', (dropped?: { remoteAddress?: string }) =>
     refused(dropped?.remoteAddress ?? 'unknown', `more than ${limits.maxSockets} open connections to the gateway`),
   );
-  const perAddress = new AddressCounter(limits.socketsPerAddress);
+  // By remote address and port: a request's socket is the TLS socket over the TCP one counted here.
+  const entries = new Map<string, RosterEntry>();
+  const keyOf = (socket: Socket) => `${socket.remoteAddress}|${socket.remotePort}`;
   // Both servers emit 'connection' for the TCP socket, https before its handshake.
   server.on('connection', (socket: Socket) => {
     const address = socket.remoteAddress ?? 'unknown';
-    if (!perAddress.admit(address)) {
+    const admission = roster.admit(address, () => socket.destroy());
+    if ('full' in admission) {
       socket.destroy();
-      refused(address, `more than ${limits.socketsPerAddress} open connections from ${address}`);
+      refused(
+        address,
+        admission.full === 'address'
+          ? `more than ${limits.socketsPerAddress} open connections from ${address}, each with a request`
+          : `more than ${limits.maxSockets} open connections to the gateway, each with a request`,
+      );
       return;
     }
-    socket.once('close', () => perAddress.release(address));
+    if (admission.evicted)
+      refused(
+        admission.evicted.address,
+        `closed a connection from ${admission.evicted.address} that had sent no whole request, to make room for one from ${address} ` +
+          `(at most ${limits.maxSockets} open connections, ${limits.socketsPerAddress} from one address)`,
+      );
+    const key = keyOf(socket);
+    entries.set(key, admission.entry);
+    socket.once('close', () => {
+      entries.delete(key);
+      roster.closed(admission.entry);
+    });
   });
+  const established = (request: IncomingMessage) => {
+    const entry = entries.get(keyOf(request.socket));
+    if (entry) roster.established(entry);
+  };
+  server.on('request', established);
+  server.on('upgrade', established);
 }

@@ -1,11 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
 import { WebSocket } from 'ws';
 import { ErrorCode, SUBPROTOCOL } from '../../../protocol/index.js';
 import type { Gateway } from '../../../gateway/server/gateway.js';
 import { AddressCounter } from '../../../base/common/address-counter.js';
 import { MessageRate } from '../../../gateway/server/link-limits.js';
 import { RawClient, startTestGateway } from '../../helpers/gateway.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 let gateway: Gateway | undefined;
 const sockets: WebSocket[] = [];
@@ -93,36 +98,117 @@ describe('link limits on a running gateway', () => {
     await reading.next((m) => m.type === 'pong');
   });
 
-  it('closes TCP connections beyond the per-address limit before reading them, and a request whose headers never end', async () => {
+  it('answers 408 and closes a request whose headers never end, and lets the address connect again', async () => {
     gateway = await startTestGateway({ linkLimits: { socketsPerAddress: 4, headersTimeoutMs: 500 } });
     // Slowloris: request lines and headers, never the blank line that ends them.
     const held = await Promise.all(Array.from({ length: 4 }, () => rawSocket(gateway!.port, 'GET /onsite HTTP/1.1\r\nHost: x\r\n')));
-    const beyond = await Promise.all(Array.from({ length: 6 }, () => rawSocket(gateway!.port, '')));
-    for (const { answer } of beyond) expect(await answer).toBe(''); // closed at once, nothing answered
-    const refusals = () => gateway!.store.auditTrail().filter((r) => r.code === ErrorCode.TOO_MANY_CONNECTIONS);
-    expect(refusals()).toHaveLength(1); // the first at once; the other five folded into its count at the window's end
-    // The held ones are answered 408 and closed once their headers are late; then the address may connect again.
     for (const { answer } of held) expect(await answer).toMatch(/^HTTP\/1\.1 408/);
     const client = await open(gateway.url);
     client.ws.send(JSON.stringify({ type: 'ping', t: 1 }));
     await expect.poll(() => client.messages.some((m) => m.type === 'pong')).toBe(true);
   });
 
-  it('closes TCP connections beyond the gateway-wide limit', async () => {
-    gateway = await startTestGateway({ linkLimits: { maxSockets: 3 } });
-    const held = await Promise.all(Array.from({ length: 3 }, () => rawSocket(gateway!.port, 'GET / HTTP/1.1\r\n')));
-    const beyond = await rawSocket(gateway.port, '');
-    expect(await beyond.answer).toBe('');
-    expect(gateway.store.auditTrail().find((r) => r.code === ErrorCode.TOO_MANY_CONNECTIONS)?.detail).toMatchObject({
-      reason: 'more than 3 open connections to the gateway',
+  it('makes room for a workstation by closing the oldest socket that sent no whole request, so a slowloris from its address cannot keep it out', async () => {
+    gateway = await startTestGateway({ linkLimits: { socketsPerAddress: 4, maxSockets: 64 } });
+    const held = [];
+    for (let i = 0; i < 4; i++) held.push(await rawSocket(gateway.port, 'GET /onsite HTTP/1.1\r\nHost: x\r\n'));
+    await new Promise((resolve) => setTimeout(resolve, 20)); // accepted before the workstation connects
+    const client = await open(gateway.url);
+    expect(await held[0]!.answer).toBe(''); // closed unanswered, long before its headers' time ran out
+    client.ws.send(JSON.stringify({ type: 'ping', t: 1 }));
+    await expect.poll(() => client.messages.some((m) => m.type === 'pong')).toBe(true);
+    const refusals = gateway.store.auditTrail().filter((r) => r.code === ErrorCode.TOO_MANY_CONNECTIONS);
+    expect(refusals.map((r) => r.detail)).toEqual([
+      expect.objectContaining({
+        reason:
+          'closed a connection from 127.0.0.1 that had sent no whole request, to make room for one from 127.0.0.1 (at most 64 open connections, 4 from one address)',
+      }),
+    ]);
+    for (const { socket } of held.slice(1)) expect(socket.destroyed).toBe(false);
+  });
+
+  it('closes a socket at once, before reading it, when every socket of its address has sent a request', async () => {
+    gateway = await startTestGateway({ linkLimits: { socketsPerAddress: 2 } });
+    // Whole requests on kept-alive connections: answered, and open for the next.
+    const served = await Promise.all(Array.from({ length: 2 }, () => rawSocket(gateway!.port, 'GET /onsite HTTP/1.1\r\nHost: x\r\n\r\n')));
+    for (const { received } of served) await expect.poll(() => received()).toMatch(/^HTTP\/1\.1 200/);
+    const beyond = await Promise.all(Array.from({ length: 6 }, () => rawSocket(gateway!.port, '')));
+    for (const { answer } of beyond) expect(await answer).toBe(''); // closed at once, nothing answered
+    const refusals = () => gateway!.store.auditTrail().filter((r) => r.code === ErrorCode.TOO_MANY_CONNECTIONS);
+    expect(refusals()).toHaveLength(1); // the first at once; the other five folded into its count at the window's end
+    expect(refusals()[0]!.detail).toMatchObject({ reason: 'more than 2 open connections from 127.0.0.1, each with a request' });
+    for (const { socket } of served) expect(socket.destroyed).toBe(false);
+  });
+
+  it('makes room over TLS the same way: a request counts on the TLS socket over the TCP socket counted', async () => {
+    const dir = tempDir();
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    gateway = await startTestGateway({
+      tls: { cert: readFileSync(join(dir, 'cert.pem')), key: readFileSync(join(dir, 'key.pem')) },
+      linkLimits: { socketsPerAddress: 3, maxSockets: 64 },
     });
-    for (const { socket } of held) socket.destroy();
-    await expect.poll(async () => (await fetch(gateway!.onsiteUrl)).status).toBe(200);
+    const port = gateway.port;
+    const tlsSocket = async (text: string) => {
+      const socket = tlsConnect({ port, host: '127.0.0.1', rejectUnauthorized: false });
+      socket.on('error', () => undefined);
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      await new Promise((resolve) => socket.once('secureConnect', resolve));
+      socket.write(text);
+      return { socket, closed };
+    };
+    // A kept-alive HTTPS request, answered: it made its request and stays.
+    const served = await tlsSocket('GET /onsite HTTP/1.1\r\nHost: x\r\n\r\n');
+    await new Promise((resolve) => served.socket.once('data', resolve));
+    const slow = [await tlsSocket('GET /onsite HTTP/1.1\r\n'), await tlsSocket('GET /onsite HTTP/1.1\r\n')];
+    await new Promise((resolve) => setTimeout(resolve, 20)); // accepted before the workstation connects
+    const ws = new WebSocket(gateway.url, SUBPROTOCOL, { rejectUnauthorized: false });
+    sockets.push(ws);
+    await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
+    await slow[0]!.closed; // the oldest without a whole request made room; the served one stays
+    expect(served.socket.destroyed).toBe(false);
+    expect(slow[1]!.socket.destroyed).toBe(false);
+    for (const s of [served, ...slow]) s.socket.destroy();
+  });
+
+  it('makes room across addresses at the gateway-wide limit, the oldest first', async () => {
+    gateway = await startTestGateway({ linkLimits: { maxSockets: 3 } });
+    const held = [];
+    for (let i = 0; i < 3; i++) held.push(await rawSocket(gateway.port, 'GET / HTTP/1.1\r\n'));
+    await new Promise((resolve) => setTimeout(resolve, 20)); // accepted before the next connects
+    expect((await fetch(gateway.onsiteUrl)).status).toBe(200);
+    expect(await held[0]!.answer).toBe('');
+    expect(gateway.store.auditTrail().find((r) => r.code === ErrorCode.TOO_MANY_CONNECTIONS)?.detail).toMatchObject({
+      reason:
+        'closed a connection from 127.0.0.1 that had sent no whole request, to make room for one from 127.0.0.1 (at most 3 open connections, 256 from one address)',
+    });
   });
 });
 
-/** A TCP connection to the gateway's port that sends `text`; `answer` resolves with what came back once the gateway closes it. */
-async function rawSocket(port: number, text: string): Promise<{ socket: Socket; answer: Promise<string> }> {
+/**
+ * A TCP connection to the gateway's port that sends `text`; `answer` resolves with what came back
+ * once the gateway closes it, `received` tells what came back so far.
+ */
+async function rawSocket(port: number, text: string): Promise<{ socket: Socket; answer: Promise<string>; received: () => string }> {
   const socket = connect(port, '127.0.0.1');
   raw.push(socket);
   let received = '';
@@ -131,5 +217,5 @@ async function rawSocket(port: number, text: string): Promise<{ socket: Socket; 
   const answer = new Promise<string>((resolve) => socket.once('close', () => resolve(received)));
   await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
   if (text) socket.write(text);
-  return { socket, answer };
+  return { socket, answer, received: () => received };
 }

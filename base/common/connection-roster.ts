@@ -1,14 +1,16 @@
 /**
- * The DICOM port's open connections: how many there are in all and from each address, and which
- * of them have not completed an A-ASSOCIATE-RQ yet, oldest first.
+ * A port's open connections: how many there are in all and from each address, and which of them
+ * have not yet established what a peer connects for, oldest first. For the DICOM port that is an
+ * association (a complete A-ASSOCIATE-RQ, gateway/dicom-scp/index.ts); for the web port, a whole
+ * request or a WebSocket upgrade (gateway/server/socket-guard.ts).
  *
  * When the port or an address is at its limit, a new connection takes the place of the oldest
- * connection that still has no association, instead of being turned away. A flood of connections
- * that say nothing then cannot keep out a scanner, which sends its A-ASSOCIATE-RQ a moment after
- * connecting, not even one behind the flood's own address (a site behind one NAT address). The
- * flood can only push out its own connections, or those of peers that do not associate in time.
- * A connection with an association is never closed to make room. When every connection has one,
- * the new one is turned away.
+ * connection that has established nothing, instead of being turned away. A flood of connections
+ * that say nothing, or never finish saying it (slowloris), then cannot keep out a scanner or a
+ * workstation, which speaks a moment after connecting, not even one behind the flood's own
+ * address (a site behind one NAT address). The flood can only push out its own connections, or
+ * those of peers too slow to speak. An established connection is never closed to make room.
+ * When every connection is established, the new one is turned away.
  */
 export interface RosterEntry {
   readonly address: string;
@@ -32,7 +34,7 @@ export type Admission =
 export class ConnectionRoster {
   private total = 0;
   private readonly fromAddress = new Map<string, number>();
-  /** Connections without an association, in order of arrival (a Set iterates in insertion order). */
+  /** Connections that established nothing yet, in order of arrival (a Set iterates in insertion order). */
   private readonly waiting = new Set<Entry>();
   private readonly waitingFrom = new Map<string, Set<Entry>>();
 
@@ -43,8 +45,8 @@ export class ConnectionRoster {
 
   /**
    * Counts a new connection from `address`. When the address's share is full, the oldest of its
-   * connections without an association is evicted; when the port is full, the oldest of all such
-   * connections.
+   * connections that established nothing is evicted; when the port is full, the oldest of all
+   * such connections.
    */
   admit(address: string, evict: () => void): Admission {
     let evicted: Entry | null = null;
@@ -69,8 +71,8 @@ export class ConnectionRoster {
     return { entry, evicted };
   }
 
-  /** The connection has an association: it is no longer closed to make room. */
-  associated(entry: RosterEntry): void {
+  /** The connection established what a peer connects for: it is never closed to make room. */
+  established(entry: RosterEntry): void {
     this.unwait(entry as Entry);
   }
 
