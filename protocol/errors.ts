@@ -27,6 +27,8 @@ export const ErrorCode = {
   /** The client read so much slower than the gateway sent that its unsent backlog passed the limit; the link was cut, to be resumed. */
   SEND_BACKLOG: 'LARMOR_E_SEND_BACKLOG',
   HELLO_REQUIRED: 'LARMOR_E_HELLO_REQUIRED',
+  /** The connection said no hello within the gateway's time for it: it was closed, holding no session of its address's share. */
+  HELLO_TIMEOUT: 'LARMOR_E_HELLO_TIMEOUT',
   ALREADY_GREETED: 'LARMOR_E_ALREADY_GREETED',
   UNAUTHENTICATED: 'LARMOR_E_UNAUTHENTICATED',
   /** The gateway was asked to listen beyond loopback without a certificate and key. */

@@ -512,6 +512,7 @@ export class Gateway {
       connectedAt: new Date().toISOString(),
       lastSeen: Date.now(),
       peer: req.socket.remoteAddress ?? null,
+      helloBy: Date.now() + this.linkLimits.helloTimeoutMs,
     };
     if (!this.addresses.admit(address)) {
       this.refusals.refuse(address, ErrorCode.TOO_MANY_CONNECTIONS, `more than ${this.linkLimits.connectionsPerAddress} connections from ${address}`);
@@ -613,10 +614,21 @@ export class Gateway {
     const now = Date.now();
     // What clients sent while this process did not run waits unread in their sockets.
     const stalled = this.livenessStalls.stalledMs(now);
-    if (stalled > 0) for (const session of this.sessions.values()) session.lastSeen = Math.min(now, session.lastSeen + stalled);
+    if (stalled > 0)
+      for (const session of this.sessions.values()) {
+        session.lastSeen = Math.min(now, session.lastSeen + stalled);
+        if (session.helloBy !== undefined) session.helloBy += stalled;
+      }
     this.onsite.checkAlive();
     const deadline = now - DEAD_AFTER_INTERVALS * this.heartbeatIntervalMs;
     for (const session of this.sessions.values()) {
+      if (session.role === null && !session.greeting && session.helloBy !== undefined && now > session.helloBy) {
+        const reason = `no hello within ${this.linkLimits.helloTimeoutMs} ms of connecting`;
+        session.helloBy = undefined; // refused once: it closes
+        this.refusals.refuse(session.peer ?? 'unknown', ErrorCode.HELLO_TIMEOUT, reason);
+        this.sessions.refuse(session, ErrorCode.HELLO_TIMEOUT, reason);
+        continue;
+      }
       // A live link keeps its credential from idling out.
       if (session.credentialId && session.lastSeen >= deadline) this.credentials.touch(session.credentialId);
       if (session.lastSeen < deadline) {

@@ -27,6 +27,12 @@ export interface LinkLimits {
    * socket only this long.
    */
   headersTimeoutMs: number;
+  /**
+   * Time for a WebSocket session to send its hello. A workstation sends it as soon as the link is
+   * open; a connection that never does (pinging only, which needs no account) would otherwise
+   * hold one of its address's sessions, and a file descriptor, for as long as it liked.
+   */
+  helloTimeoutMs: number;
   /** Repeated refusals of one kind from one session are written as one row per window. */
   refusalAuditWindowMs: number;
   /**
@@ -58,6 +64,7 @@ export const DEFAULT_LINK_LIMITS: LinkLimits = {
   socketsPerAddress: 256,
   maxSockets: 2048,
   headersTimeoutMs: 10_000,
+  helloTimeoutMs: 10_000,
   refusalAuditWindowMs: 10_000,
   sendBacklogBytes: SEND_BACKLOG_BYTES,
   sendMessageBytes: MAX_FRAME_BYTES,

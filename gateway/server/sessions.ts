@@ -24,6 +24,8 @@ export interface ClientSession {
   resumeSecret?: string | null;
   /** A hello is being checked (its credential verification is asynchronous). */
   greeting?: boolean;
+  /** When the session must have said hello (Date.now() ms; link-limits.ts helloTimeoutMs). */
+  helloBy?: number;
 }
 
 /**

@@ -74,6 +74,26 @@ describe('link limits on a running gateway', () => {
     await expect.poll(() => a.messages.some((m) => m.type === 'pong')).toBe(true);
   });
 
+  it('refuses and closes a connection that pings but never says hello, and keeps the greeted ones', async () => {
+    gateway = await startTestGateway({ linkLimits: { helloTimeoutMs: 300 } });
+    const greeted = await RawClient.greeted(gateway.url, 'observer', 'Observer One');
+    const { ws, messages, closed } = await open(gateway.url);
+    // Pings need no account: without a deadline they would hold a session of the address forever.
+    const pinging = setInterval(() => ws.readyState === ws.OPEN && ws.send(JSON.stringify({ type: 'ping', t: Date.now() })), 50);
+    try {
+      expect(await closed).toBe(1008);
+    } finally {
+      clearInterval(pinging);
+    }
+    expect(messages.filter((m) => m.type === 'refused')).toEqual([expect.objectContaining({ code: ErrorCode.HELLO_TIMEOUT })]);
+    expect(gateway.store.auditTrail().filter((r) => r.code === ErrorCode.HELLO_TIMEOUT)).toEqual([
+      expect.objectContaining({ detail: expect.objectContaining({ reason: 'no hello within 300 ms of connecting' }) }),
+    ]);
+    const from = greeted.messages.length;
+    greeted.sendJson({ type: 'ping', t: 1 });
+    await greeted.next((m) => m.type === 'pong', from);
+  });
+
   it('cuts a client that stops reading once its unsent backlog passes the limit, audits it once, and keeps the others', async () => {
     gateway = await startTestGateway({ linkLimits: { sendBacklogBytes: 1024 * 1024 } });
     const stalled = await RawClient.greeted(gateway.url, 'observer', 'Observer One');
