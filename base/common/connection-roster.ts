@@ -1,8 +1,9 @@
 /**
  * A port's open connections: how many there are in all and from each address, and which of them
  * have not yet established what a peer connects for, oldest first. For the DICOM port that is an
- * association (a complete A-ASSOCIATE-RQ, gateway/dicom-scp/index.ts); for the web port, a whole
- * request or a WebSocket upgrade (gateway/server/socket-guard.ts).
+ * association (a complete A-ASSOCIATE-RQ, gateway/dicom-scp/index.ts); for the web port's
+ * sockets, a whole request or a WebSocket upgrade (gateway/server/socket-guard.ts); for its
+ * WebSocket sessions, a hello (gateway/server/gateway.ts).
  *
  * When the port or an address is at its limit, a new connection takes the place of the oldest
  * connection that has established nothing, instead of being turned away. A flood of connections

@@ -51,7 +51,7 @@ import { AuditShipper, parseSyslogUrl, type AuditSyslogOptions } from '../audit/
 import type { ImageLimits } from '../../native-bridge/image-limits.js';
 import { ExamImagesDesk } from './exam-images-desk.js';
 import { DEFAULT_EXAM_IMAGES_MB } from '../images/exam-image-store.js';
-import { AddressCounter } from '../../base/common/address-counter.js';
+import { ConnectionRoster } from '../../base/common/connection-roster.js';
 import { DEFAULT_LINK_LIMITS, MessageRate, type LinkLimits } from './link-limits.js';
 import { guardSockets, serverTimeouts } from './socket-guard.js';
 import { StalledTicks } from '../../base/common/stalled-ticks.js';
@@ -181,7 +181,8 @@ export class Gateway {
   imaging: Imaging | null = null;
   auditShipper: AuditShipper | null = null;
   private readonly linkLimits: LinkLimits;
-  private readonly addresses: AddressCounter;
+  /** WebSocket sessions per address (no limit in all: the web port's sockets are bounded in socket-guard.ts). */
+  private readonly addresses: ConnectionRoster;
   /** Repeated refusals of one kind from one session: one audit row per window, with a count. */
   private readonly refusals: RefusalAudit;
 
@@ -204,7 +205,7 @@ export class Gateway {
     );
     this.originPolicy = new OriginPolicy(options.allowedOrigins);
     this.linkLimits = { ...DEFAULT_LINK_LIMITS, ...options.linkLimits };
-    this.addresses = new AddressCounter(this.linkLimits.connectionsPerAddress);
+    this.addresses = new ConnectionRoster(Number.POSITIVE_INFINITY, this.linkLimits.connectionsPerAddress);
     this.events = new EventBuffer(EVENT_BUFFER_EVENTS, EVENT_BUFFER_BYTES, { messageBytes: this.linkLimits.sendMessageBytes });
     this.sessions = new SessionRegistry(this.linkLimits.sendMessageBytes, (session, type, bytes) =>
       this.audit(session, 'send', 'not sent', ErrorCode.MESSAGE_UNDELIVERABLE, { type, bytes, limitBytes: this.linkLimits.sendMessageBytes }),
@@ -514,13 +515,26 @@ export class Gateway {
       peer: req.socket.remoteAddress ?? null,
       helloBy: Date.now() + this.linkLimits.helloTimeoutMs,
     };
-    if (!this.addresses.admit(address)) {
-      this.refusals.refuse(address, ErrorCode.TOO_MANY_CONNECTIONS, `more than ${this.linkLimits.connectionsPerAddress} connections from ${address}`);
+    // At the address's share, the oldest session that has said no hello makes room
+    // (base/common/connection-roster.ts): sessions that only ping cannot keep a workstation out.
+    const admission = this.addresses.admit(address, () =>
+      this.sessions.refuse(session, ErrorCode.TOO_MANY_CONNECTIONS, `closed to make room: no hello yet, and ${address} is at its share of sessions`),
+    );
+    if ('full' in admission) {
+      const reason = `more than ${this.linkLimits.connectionsPerAddress} connections from ${address}, each with a hello`;
+      this.refusals.refuse(address, ErrorCode.TOO_MANY_CONNECTIONS, reason);
       ws.send(JSON.stringify({ type: 'refused', code: ErrorCode.TOO_MANY_CONNECTIONS, reason: `too many connections from ${address}` }));
       ws.close(1008, ErrorCode.TOO_MANY_CONNECTIONS);
       return;
     }
-    ws.once('close', () => this.addresses.release(address));
+    if (admission.evicted)
+      this.refusals.refuse(
+        address,
+        ErrorCode.TOO_MANY_CONNECTIONS,
+        `closed a session from ${address} that had said no hello, to make room (at most ${this.linkLimits.connectionsPerAddress} from one address)`,
+      );
+    session.rosterEntry = admission.entry;
+    ws.once('close', () => this.addresses.closed(admission.entry));
     const rate = new MessageRate(this.linkLimits.messagesPerSecond, this.linkLimits.messageBurst);
     this.sessions.add(session);
     if (ws.protocol !== SUBPROTOCOL) {
@@ -568,6 +582,8 @@ export class Gateway {
         this.sessions.send(session, { type: 'pong', t: message.t });
         return;
       case 'hello':
+        // A session that has said hello is never closed to make room for another.
+        if (session.rosterEntry) this.addresses.established(session.rosterEntry);
         void this.handshake.greet(session, message).then(() => {
           // After the welcome (and any replay): chat, marks, proposals and plans to catch up on.
           if (session.role !== null) this.sessions.send(session, { type: 'collab.state', state: this.collabStateFor(session.role!) });

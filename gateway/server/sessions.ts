@@ -2,6 +2,7 @@ import type { WebSocket } from 'ws';
 import { ErrorCode, MAX_FRAME_BYTES, type AccountLevel, type GatewayMessage, type Participant, type Role } from '../../protocol/index.js';
 import { sendEvent, type BufferedEvent } from './event-buffer.js';
 import { bytesOver } from './message-size.js';
+import type { RosterEntry } from '../../base/common/connection-roster.js';
 
 export interface ClientSession {
   id: string;
@@ -26,6 +27,8 @@ export interface ClientSession {
   greeting?: boolean;
   /** When the session must have said hello (Date.now() ms; link-limits.ts helloTimeoutMs). */
   helloBy?: number;
+  /** Its place among its address's sessions (gateway.ts). */
+  rosterEntry?: RosterEntry;
 }
 
 /**

@@ -7,7 +7,6 @@ import { connect as tlsConnect } from 'node:tls';
 import { WebSocket } from 'ws';
 import { ErrorCode, SUBPROTOCOL } from '../../../protocol/index.js';
 import type { Gateway } from '../../../gateway/server/gateway.js';
-import { AddressCounter } from '../../../base/common/address-counter.js';
 import { MessageRate } from '../../../gateway/server/link-limits.js';
 import { RawClient, startTestGateway } from '../../helpers/gateway.js';
 import { tempDir } from '../../helpers/temp-dir.js';
@@ -41,13 +40,6 @@ describe('link limits (pure parts)', () => {
     expect(rate.take(100)).toBe(true); // 100 ms at 10/s: one more token
     expect(rate.take(100)).toBe(false);
   });
-
-  it('counts connections per address and frees them', () => {
-    const counter = new AddressCounter(2);
-    expect([counter.admit('a'), counter.admit('a'), counter.admit('a'), counter.admit('b')]).toEqual([true, true, false, true]);
-    counter.release('a');
-    expect(counter.admit('a')).toBe(true);
-  });
 });
 
 describe('link limits on a running gateway', () => {
@@ -63,15 +55,31 @@ describe('link limits on a running gateway', () => {
     expect(rows.length).toBeLessThanOrEqual(2); // the first of each kind; the counts follow at the window's end
   });
 
-  it('refuses a connection beyond the per-address limit with a code and keeps the others', async () => {
+  it('refuses a session beyond the per-address limit with a code when every one has said hello, and keeps the others', async () => {
     gateway = await startTestGateway({ linkLimits: { connectionsPerAddress: 2 } });
-    const a = await open(gateway.url);
-    await open(gateway.url);
+    const a = await RawClient.greeted(gateway.url, 'observer', 'Observer One');
+    await RawClient.greeted(gateway.url, 'observer', 'Observer Two');
     const third = await open(gateway.url);
     expect(await third.closed).toBe(1008);
     expect(third.messages).toEqual([expect.objectContaining({ type: 'refused', code: ErrorCode.TOO_MANY_CONNECTIONS })]);
-    a.ws.send(JSON.stringify({ type: 'ping', t: 1 }));
-    await expect.poll(() => a.messages.some((m) => m.type === 'pong')).toBe(true);
+    const from = a.messages.length;
+    a.sendJson({ type: 'ping', t: 1 });
+    await a.next((m) => m.type === 'pong', from);
+  });
+
+  it('makes room for a workstation by closing the oldest session of its address that has said no hello', async () => {
+    gateway = await startTestGateway({ linkLimits: { connectionsPerAddress: 2 } });
+    const silent = [await open(gateway.url), await open(gateway.url)];
+    const workstation = await RawClient.greeted(gateway.url, 'observer', 'Observer One');
+    expect(await silent[0]!.closed).toBe(1008);
+    expect(silent[0]!.messages).toEqual([expect.objectContaining({ type: 'refused', code: ErrorCode.TOO_MANY_CONNECTIONS })]);
+    expect(silent[1]!.ws.readyState).toBe(WebSocket.OPEN);
+    expect(gateway.store.auditTrail().find((r) => r.code === ErrorCode.TOO_MANY_CONNECTIONS)?.detail).toMatchObject({
+      reason: 'closed a session from 127.0.0.1 that had said no hello, to make room (at most 2 from one address)',
+    });
+    const from = workstation.messages.length;
+    workstation.sendJson({ type: 'ping', t: 1 });
+    await workstation.next((m) => m.type === 'pong', from);
   });
 
   it('refuses and closes a connection that pings but never says hello, and keeps the greeted ones', async () => {
