@@ -289,6 +289,8 @@ export async function startStorageScp(opts: StorageScpOptions): Promise<StorageS
   server.maxConnections = maxConnections + 1;
   if (opts.tls)
     server.on('connection', (raw: Socket) => {
+      // Reset before it was taken: nothing to count, and no address and port to know it by.
+      if (raw.remotePort === undefined) return void raw.destroy();
       const entry = admit(raw, () => raw.destroy(new ClosedToMakeRoom()));
       if (entry === null) return;
       const key = peerKey(raw);

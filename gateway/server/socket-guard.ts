@@ -50,6 +50,8 @@ export function guardSockets(server: HttpServer | HttpsServer, limits: SocketLim
   const keyOf = (socket: Socket) => `${socket.remoteAddress}|${socket.remotePort}`;
   // Both servers emit 'connection' for the TCP socket, https before its handshake.
   server.on('connection', (socket: Socket) => {
+    // Reset before it was taken: nothing to count, and no address and port to know it by.
+    if (socket.remotePort === undefined) return void socket.destroy();
     const address = socket.remoteAddress ?? 'unknown';
     const admission = roster.admit(address, () => socket.destroy());
     if ('full' in admission) {
