@@ -51,14 +51,22 @@ export function presentTileLink(tile: Pick<DeskTile, 'link' | 'health' | 'error'
   }
 }
 
-/** Codes that say the gateway was never reached or stopped answering, rather than that it said no. */
-const UNREACHABLE: readonly string[] = [ErrorCode.LINK_DOWN, ErrorCode.HEARTBEAT_LOST, ErrorCode.RECONNECT_EXHAUSTED];
+/**
+ * Codes that say the gateway was never reached or stopped answering, rather than that it said no.
+ * A hello the gateway did not get in time (HELLO_TIMEOUT) is one: the account was never judged.
+ */
+const UNREACHABLE: readonly string[] = [ErrorCode.LINK_DOWN, ErrorCode.HEARTBEAT_LOST, ErrorCode.RECONNECT_EXHAUSTED, ErrorCode.HELLO_TIMEOUT];
 const INSECURE: readonly string[] = [ErrorCode.INSECURE_LINK, ErrorCode.TLS_REQUIRED];
 
-/** A site that is down is not a site that refused this account: the technologist calls different people. */
+/**
+ * A site that is down is not a site that refused this account, nor one whose share of links for
+ * this network is full (docs/architecture.md "Wire protocol", Connections): the technologist
+ * calls different people, the site's IT for the last.
+ */
 function whyNotConnected(error: DeskTile['error']): StatusPresentation {
   if (error && UNREACHABLE.includes(error.code)) return { word: 'Site not reachable', icon: '✕', tone: 'bad' };
   if (error && INSECURE.includes(error.code)) return { word: 'Not a secure link', icon: '✕', tone: 'bad' };
+  if (error?.code === ErrorCode.TOO_MANY_CONNECTIONS) return { word: 'Too many links from here', icon: '✕', tone: 'bad' };
   return { word: 'Sign-in refused', icon: '✕', tone: 'bad' };
 }
 

@@ -34,6 +34,12 @@ describe('desk tile words', () => {
         'bad',
       ],
       [{ link: 'refused', health: 'offline', error: { code: ErrorCode.INSECURE_LINK, message: 'ws:// to another host' } }, 'Not a secure link', 'bad'],
+      [
+        { link: 'refused', health: 'offline', error: { code: ErrorCode.TOO_MANY_CONNECTIONS, message: 'too many connections from 10.0.0.1' } },
+        'Too many links from here',
+        'bad',
+      ],
+      [{ link: 'refused', health: 'offline', error: { code: ErrorCode.HELLO_TIMEOUT, message: 'no hello within 10000 ms' } }, 'Site not reachable', 'bad'],
     ] as const;
     const icons = new Set<string>();
     for (const [tile, word, tone] of cases) {
