@@ -29,6 +29,9 @@ beforeAll(async () => {
   second = await openWorkstationPage(browser, gateway, 'operator', 'Trainer', cleanups);
   observer = await openWorkstationPage(browser, gateway, 'observer', 'Observer', cleanups);
   onsite = await openOnsiteConsole(browser, gateway, 'Onsite Tech');
+  // No page action of this file has a limit of its own: each test's budget bounds them (a loaded
+  // CI machine took over 30 s for single steps).
+  for (const page of [holder, second, observer, onsite]) page.setDefaultTimeout(0);
   await onsite.locator('[data-testid="control-grant"][data-operator="Remote Tech"]').click();
   await holder.locator('.control-line').getByText('You').waitFor({ timeout: 15_000 });
 }, 120_000);

@@ -77,6 +77,7 @@ export async function openWorkstationPage(
 }
 
 /** Through the workstation's UI: register a patient, then queue one protocol from the library. */
+/** Its waits have no limit of their own (timeout 0): the calling test's budget bounds them, on however loaded a machine. */
 export async function openExamAndQueue(page: Page, protocolId: string): Promise<void> {
   await page.getByTestId('exam-patient-name').fill('DOE^JANE');
   await page.getByTestId('exam-patient-id').fill('PID-42');
@@ -84,10 +85,10 @@ export async function openExamAndQueue(page: Page, protocolId: string): Promise<
   await page
     .getByTestId('scanner-state')
     .filter({ hasText: /exam open/i })
-    .waitFor({ timeout: 15_000 });
+    .waitFor({ timeout: 0 });
   await page.getByTestId('library-select').selectOption(protocolId);
   await page.getByTestId('queue-add').click();
-  await page.getByTestId('queue-item').first().waitFor({ timeout: 15_000 });
+  await page.getByTestId('queue-item').first().waitFor({ timeout: 0 });
 }
 
 /** Numbers a remote pane exposes from getStats() (data attributes), per peer role. */
