@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { ConnectionRoster, type RosterEntry } from '../../base/common/connection-roster.js';
@@ -30,12 +30,11 @@ export function serverTimeouts(limits: SocketLimits): {
  * Bounds the connections the gateway's web server holds: Node counts none by default, so one
  * address could open sockets and say nothing until the process ran out of file descriptors, and
  * with them the database and the spool. At a limit (all sockets, or one address's share), a new
- * socket takes the place of the one idle longest: no request in progress, no WebSocket
- * (base/common/connection-roster.ts). A slowloris, or a peer that keeps sockets alive between
- * requests, pushes out its own sockets, not a workstation behind the same address. When no
- * socket is idle, the new one is closed at once, before a byte is read. `refused` writes either
- * down (folded, audit/refusal-audit.ts). The DICOM port does the same
- * (gateway/dicom-scp/index.ts).
+ * socket takes the place of the oldest that has not yet sent a whole request or WebSocket
+ * upgrade (base/common/connection-roster.ts): a slowloris pushes out its own sockets, not a
+ * workstation behind the same address. When every socket has, the new one is closed at once,
+ * before a byte is read. `refused` writes either down (folded, audit/refusal-audit.ts). The DICOM
+ * port does the same (gateway/dicom-scp/index.ts).
  */
 export function guardSockets(server: HttpServer | HttpsServer, limits: SocketLimits, refused: (address: string, reason: string) => void): void {
   const roster = new ConnectionRoster(limits.maxSockets, limits.socketsPerAddress);
@@ -60,15 +59,15 @@ export function guardSockets(server: HttpServer | HttpsServer, limits: SocketLim
       refused(
         address,
         admission.full === 'address'
-          ? `more than ${limits.socketsPerAddress} open connections from ${address}, each with a request in progress or a WebSocket`
-          : `more than ${limits.maxSockets} open connections to the gateway, each with a request in progress or a WebSocket`,
+          ? `more than ${limits.socketsPerAddress} open connections from ${address}, each with a request`
+          : `more than ${limits.maxSockets} open connections to the gateway, each with a request`,
       );
       return;
     }
     if (admission.evicted)
       refused(
         admission.evicted.address,
-        `closed a connection from ${admission.evicted.address} that had no request in progress, to make room for one from ${address} ` +
+        `closed a connection from ${admission.evicted.address} that had sent no whole request, to make room for one from ${address} ` +
           `(at most ${limits.maxSockets} open connections, ${limits.socketsPerAddress} from one address)`,
       );
     const key = keyOf(socket);
@@ -78,16 +77,10 @@ export function guardSockets(server: HttpServer | HttpsServer, limits: SocketLim
       roster.closed(admission.entry);
     });
   });
-  // A request in progress, or a WebSocket for good, is not closed to make room; a kept-alive
-  // socket between requests is idle and may be (the client opens another when it needs one).
-  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    const entry = entries.get(keyOf(request.socket));
-    if (!entry) return;
-    roster.established(entry);
-    response.once('finish', () => roster.idle(entry));
-  });
-  server.on('upgrade', (request: IncomingMessage) => {
+  const established = (request: IncomingMessage) => {
     const entry = entries.get(keyOf(request.socket));
     if (entry) roster.established(entry);
-  });
+  };
+  server.on('request', established);
+  server.on('upgrade', established);
 }
