@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -6,39 +6,12 @@ import type { Gateway } from '../../gateway/server/gateway.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { TEST_PASSWORD, testUserId } from '../helpers/accounts.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { selfSignedCertificate } from '../helpers/certificates.js';
 
 const LARMOR = join(import.meta.dirname, '..', '..', 'bin', 'larmor.js');
 
 let gateway: Gateway | undefined;
 afterEach(async () => gateway?.close());
-
-/** A site certificate from a private CA, as a hospital would issue one (openssl, for real). */
-function siteCertificate(dir: string): { cert: string; key: string } {
-  const cert = join(dir, 'site.pem');
-  const key = join(dir, 'site.key');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=larmor-test-site',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ],
-    { stdio: 'ignore' },
-  );
-  return { cert, key };
-}
 
 async function record(
   url: string,
@@ -67,7 +40,7 @@ async function record(
 
 describe('wss:// between workstation and gateway', () => {
   it('connects over TLS when the workstation trusts the site CA (NODE_EXTRA_CA_CERTS)', async () => {
-    const { cert, key } = siteCertificate(tempDir());
+    const { cert, key } = selfSignedCertificate(tempDir());
     gateway = await startTestGateway({ tls: { cert: readFileSync(cert), key: readFileSync(key) } });
     expect(gateway.url).toMatch(/^wss:\/\//);
     const events = await record(gateway.url, { NODE_EXTRA_CA_CERTS: cert });
@@ -75,7 +48,7 @@ describe('wss:// between workstation and gateway', () => {
   });
 
   it('refuses a gateway whose certificate it does not trust, and says why', async () => {
-    const { cert, key } = siteCertificate(tempDir());
+    const { cert, key } = selfSignedCertificate(tempDir());
     gateway = await startTestGateway({ tls: { cert: readFileSync(cert), key: readFileSync(key) } });
     const events = await record(gateway.url, {});
     expect(events.some((e) => e.type === 'link' && e.status === 'connected')).toBe(false);

@@ -1,29 +1,15 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
+import { testCa } from './certificates.js';
 
-/** A test CA, a server certificate for localhost / 127.0.0.1 and a client certificate, made with openssl. */
+/** A test CA, a server certificate for localhost / 127.0.0.1 (the collector's) and a client certificate (the gateway's). */
 export function makeTestCa(dir: string): { ca: string; cert: string; key: string; clientCert: string; clientKey: string } {
-  const ca = join(dir, 'ca.pem');
-  const caKey = join(dir, 'ca-key.pem');
-  const key = join(dir, 'server-key.pem');
-  const csr = join(dir, 'server.csr');
-  const cert = join(dir, 'server.pem');
-  const ext = join(dir, 'server.ext');
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', caKey, '-out', ca, '-days', '2', '-subj', '/CN=Larmor test audit CA');
-  openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', csr, '-subj', '/CN=localhost');
-  writeFileSync(ext, 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
-  openssl('x509', '-req', '-in', csr, '-CA', ca, '-CAkey', caKey, '-CAcreateserial', '-out', cert, '-days', '2', '-extfile', ext);
-  const clientKey = join(dir, 'client-key.pem');
-  const clientCsr = join(dir, 'client.csr');
-  const clientCert = join(dir, 'client.pem');
-  const clientExt = join(dir, 'client.ext');
-  openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', clientKey, '-out', clientCsr, '-subj', '/CN=larmor-gateway');
-  writeFileSync(clientExt, 'extendedKeyUsage=clientAuth\n');
-  openssl('x509', '-req', '-in', clientCsr, '-CA', ca, '-CAkey', caKey, '-CAcreateserial', '-out', clientCert, '-days', '2', '-extfile', clientExt);
-  return { ca, cert, key, clientCert, clientKey };
+  const authority = testCa(dir, 'Larmor test audit CA');
+  const server = authority.sign('server', 'localhost', 'serverAuth');
+  const client = authority.sign('client', 'larmor-gateway', 'clientAuth');
+  return { ca: authority.ca, cert: server.cert, key: server.key, clientCert: client.cert, clientKey: client.key };
 }
 
 export async function freePort(): Promise<number> {

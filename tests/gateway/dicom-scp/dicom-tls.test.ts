@@ -1,12 +1,11 @@
 /** DICOM TLS (PS3.15 B.1) on the receiver, with DCMTK's storescu +tls as the scanner. */
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../protocol/index.js';
 import { startStorageScp, type RejectedObject, type StorageScp } from '../../../gateway/dicom-scp/index.js';
 import { tempDir } from '../../helpers/temp-dir.js';
+import { testCa } from '../../helpers/certificates.js';
 import { samplePath, storescu } from './support.js';
 
 let scp: StorageScp | undefined;
@@ -15,45 +14,12 @@ afterEach(async () => {
   scp = undefined;
 });
 
-function openssl(args: string[]): void {
-  execFileSync('openssl', args, { stdio: 'ignore' });
-}
-
-/** A site CA and two certificates it signs: the receiver's and a scanner's (openssl, for real). */
+/** A site CA and two certificates it signs: the receiver's and a scanner's. */
 function pki(dir: string) {
-  const path = (name: string) => join(dir, name);
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=larmor-test-ca', '-keyout', path('ca.key'), '-out', path('ca.pem')]);
-  for (const [name, cn] of [
-    ['receiver', 'larmor-receiver'],
-    ['scanner', 'MRI1'],
-  ] as const) {
-    openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${cn}`, '-keyout', path(`${name}.key`), '-out', path(`${name}.csr`)]);
-    writeFileSync(path(`${name}.ext`), 'subjectAltName=IP:127.0.0.1\n');
-    openssl([
-      'x509',
-      '-req',
-      '-in',
-      path(`${name}.csr`),
-      '-CA',
-      path('ca.pem'),
-      '-CAkey',
-      path('ca.key'),
-      '-CAcreateserial',
-      '-days',
-      '1',
-      '-extfile',
-      path(`${name}.ext`),
-      '-out',
-      path(`${name}.pem`),
-    ]);
-  }
-  return {
-    ca: path('ca.pem'),
-    receiverKey: path('receiver.key'),
-    receiverCert: path('receiver.pem'),
-    scannerKey: path('scanner.key'),
-    scannerCert: path('scanner.pem'),
-  };
+  const authority = testCa(dir, 'larmor-test-ca');
+  const receiver = authority.sign('receiver', 'larmor-receiver');
+  const scanner = authority.sign('scanner', 'MRI1');
+  return { ca: authority.ca, receiverKey: receiver.key, receiverCert: receiver.cert, scannerKey: scanner.key, scannerCert: scanner.cert };
 }
 
 async function tlsScp(

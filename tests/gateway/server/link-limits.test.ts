@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { WebSocket } from 'ws';
 import { ErrorCode, SUBPROTOCOL } from '../../../protocol/index.js';
@@ -10,6 +8,7 @@ import type { Gateway } from '../../../gateway/server/gateway.js';
 import { MessageRate } from '../../../gateway/server/link-limits.js';
 import { RawClient, startTestGateway } from '../../helpers/gateway.js';
 import { tempDir } from '../../helpers/temp-dir.js';
+import { selfSignedCertificate } from '../../helpers/certificates.js';
 
 let gateway: Gateway | undefined;
 const sockets: WebSocket[] = [];
@@ -169,30 +168,9 @@ describe('link limits on a running gateway', () => {
   });
 
   it('makes room over TLS the same way: a request counts on the TLS socket over the TCP socket counted', async () => {
-    const dir = tempDir();
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
+    const site = selfSignedCertificate(tempDir(), '127.0.0.1');
     gateway = await startTestGateway({
-      tls: { cert: readFileSync(join(dir, 'cert.pem')), key: readFileSync(join(dir, 'key.pem')) },
+      tls: { cert: readFileSync(site.cert), key: readFileSync(site.key) },
       linkLimits: { socketsPerAddress: 3, maxSockets: 64 },
     });
     const port = gateway.port;

@@ -1,6 +1,4 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../../gateway/server/gateway.js';
 import { WorkstationCore } from '../../../main/core/workstation-core.js';
@@ -9,27 +7,13 @@ import { policyLinkTls, spkiPin } from '../../../main/policy/policy-enforcement.
 import { TEST_PASSWORD, ensureTestAccount, testUserId } from '../../helpers/accounts.js';
 import { startTestGateway } from '../../helpers/gateway.js';
 import { tempDir } from '../../helpers/temp-dir.js';
+import { testCa } from '../../helpers/certificates.js';
 
-/** A hospital CA and a site certificate it signed for 127.0.0.1 (openssl, for real). */
+/** A hospital CA and a site certificate it signed for 127.0.0.1, as PEM text. */
 function siteCertificates(dir: string): { ca: string; cert: string; key: string } {
-  const file = (name: string) => join(dir, name);
-  execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=Test Hospital CA', '-keyout', file('ca.key'), '-out', file('ca.pem')],
-    { stdio: 'ignore' },
-  );
-  execFileSync('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=larmor-gateway', '-keyout', file('site.key'), '-out', file('site.csr')], {
-    stdio: 'ignore',
-  });
-  execFileSync(
-    'sh',
-    [
-      '-c',
-      `printf 'subjectAltName=IP:127.0.0.1' > '${file('ext')}' && openssl x509 -req -in '${file('site.csr')}' -CA '${file('ca.pem')}' -CAkey '${file('ca.key')}' -CAcreateserial -days 1 -extfile '${file('ext')}' -out '${file('site.pem')}'`,
-    ],
-    { stdio: 'ignore' },
-  );
-  return { ca: readFileSync(file('ca.pem'), 'utf8'), cert: readFileSync(file('site.pem'), 'utf8'), key: readFileSync(file('site.key'), 'utf8') };
+  const authority = testCa(dir, 'Test Hospital CA');
+  const site = authority.sign('site', 'larmor-gateway');
+  return { ca: readFileSync(authority.ca, 'utf8'), cert: readFileSync(site.cert, 'utf8'), key: readFileSync(site.key, 'utf8') };
 }
 
 let gateway: Gateway | undefined;
