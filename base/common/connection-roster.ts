@@ -2,8 +2,9 @@
  * A port's open connections: how many there are in all and from each address, and which of them
  * have not yet established what a peer connects for, oldest first. For the DICOM port that is an
  * association (a complete A-ASSOCIATE-RQ, gateway/dicom-scp/index.ts); for the web port's
- * sockets, a whole request or a WebSocket upgrade (gateway/server/socket-guard.ts); for its
- * WebSocket sessions, a hello (gateway/server/gateway.ts).
+ * sockets, a whole request being answered or a WebSocket upgrade (gateway/server/socket-guard.ts;
+ * a kept-alive socket between requests is idle again); for its WebSocket sessions, a hello
+ * (gateway/server/gateway.ts).
  *
  * When the port or an address is at its limit, a new connection takes the place of the oldest
  * connection that has established nothing, instead of being turned away. A flood of connections
@@ -65,16 +66,26 @@ export class ConnectionRoster {
     const entry: Entry = { address, evict, counted: true };
     this.total++;
     this.fromAddress.set(address, (this.fromAddress.get(address) ?? 0) + 1);
-    this.waiting.add(entry);
-    let from = this.waitingFrom.get(address);
-    if (!from) this.waitingFrom.set(address, (from = new Set()));
-    from.add(entry);
+    this.idle(entry);
     return { entry, evicted };
   }
 
-  /** The connection established what a peer connects for: it is never closed to make room. */
+  /** The connection established what a peer connects for: it is not closed to make room while it stays so. */
   established(entry: RosterEntry): void {
     this.unwait(entry as Entry);
+  }
+
+  /**
+   * The connection is idle again (a kept-alive HTTP socket between requests): it may be closed to
+   * make room, after every connection that has been waiting longer.
+   */
+  idle(entry: RosterEntry): void {
+    const e = entry as Entry;
+    if (!e.counted || this.waiting.has(e)) return;
+    this.waiting.add(e);
+    let from = this.waitingFrom.get(e.address);
+    if (!from) this.waitingFrom.set(e.address, (from = new Set()));
+    from.add(e);
   }
 
   /** The connection closed (or was evicted): it no longer counts. Idempotent. */

@@ -1,4 +1,4 @@
-import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { ConnectionRoster, type RosterEntry } from '../../base/common/connection-roster.js';
@@ -30,11 +30,12 @@ export function serverTimeouts(limits: SocketLimits): {
  * Bounds the connections the gateway's web server holds: Node counts none by default, so one
  * address could open sockets and say nothing until the process ran out of file descriptors, and
  * with them the database and the spool. At a limit (all sockets, or one address's share), a new
- * socket takes the place of the oldest that has not yet sent a whole request or WebSocket
- * upgrade (base/common/connection-roster.ts): a slowloris pushes out its own sockets, not a
- * workstation behind the same address. When every socket has, the new one is closed at once,
- * before a byte is read. `refused` writes either down (folded, audit/refusal-audit.ts). The DICOM
- * port does the same (gateway/dicom-scp/index.ts).
+ * socket takes the place of the one idle longest: no WebSocket, no whole request being answered
+ * (base/common/connection-roster.ts). A slowloris (headers or a body that never end), or a peer
+ * that keeps sockets alive between requests, pushes out its own sockets, not a workstation behind
+ * the same address. When no socket is idle, the new one is closed at once, before a byte is
+ * read. `refused` writes either down (folded, audit/refusal-audit.ts). The DICOM port does the
+ * same (gateway/dicom-scp/index.ts).
  */
 export function guardSockets(server: HttpServer | HttpsServer, limits: SocketLimits, refused: (address: string, reason: string) => void): void {
   const roster = new ConnectionRoster(limits.maxSockets, limits.socketsPerAddress);
@@ -59,15 +60,15 @@ export function guardSockets(server: HttpServer | HttpsServer, limits: SocketLim
       refused(
         address,
         admission.full === 'address'
-          ? `more than ${limits.socketsPerAddress} open connections from ${address}, each with a request`
-          : `more than ${limits.maxSockets} open connections to the gateway, each with a request`,
+          ? `more than ${limits.socketsPerAddress} open connections from ${address}, each with a request being answered or a WebSocket`
+          : `more than ${limits.maxSockets} open connections to the gateway, each with a request being answered or a WebSocket`,
       );
       return;
     }
     if (admission.evicted)
       refused(
         admission.evicted.address,
-        `closed a connection from ${admission.evicted.address} that had sent no whole request, to make room for one from ${address} ` +
+        `closed a connection from ${admission.evicted.address} that had no request being answered, to make room for one from ${address} ` +
           `(at most ${limits.maxSockets} open connections, ${limits.socketsPerAddress} from one address)`,
       );
     const key = keyOf(socket);
@@ -77,10 +78,47 @@ export function guardSockets(server: HttpServer | HttpsServer, limits: SocketLim
       roster.closed(admission.entry);
     });
   });
-  const established = (request: IncomingMessage) => {
+  // Protected from being closed to make room: a socket carrying a WebSocket, for good, and one
+  // the gateway owes an answer, from the end of a whole request (body included) to the end of its
+  // answer. A request whose body is still coming is a slowloris like headers that never end; a
+  // kept-alive socket between requests is idle, and its client opens another when it needs one.
+  // Before the app's own handler, so that the body's end is heard even when the handler reads it.
+  const owed = new Map<RosterEntry, number>();
+  const upgraded = new WeakSet<RosterEntry>();
+  server.prependListener('request', (request: IncomingMessage, response: ServerResponse) => {
     const entry = entries.get(keyOf(request.socket));
-    if (entry) roster.established(entry);
-  };
-  server.on('request', established);
-  server.on('upgrade', established);
+    if (!entry) return;
+    let owing = false;
+    const owe = () => {
+      if (owing || response.writableFinished || response.destroyed) return;
+      owing = true;
+      owed.set(entry, (owed.get(entry) ?? 0) + 1);
+      roster.established(entry);
+    };
+    const answered = () => {
+      if (!owing) return;
+      owing = false;
+      // Pipelined requests: the socket is idle once the last of them is answered.
+      const left = owed.get(entry)! - 1;
+      if (left > 0) return void owed.set(entry, left);
+      owed.delete(entry);
+      if (!upgraded.has(entry)) roster.idle(entry);
+    };
+    if (hasNoBody(request)) owe();
+    else request.once('end', owe);
+    response.once('finish', answered);
+    response.once('close', answered);
+  });
+  server.on('upgrade', (request: IncomingMessage) => {
+    const entry = entries.get(keyOf(request.socket));
+    if (!entry) return;
+    upgraded.add(entry);
+    roster.established(entry);
+  });
+}
+
+/** A request that announces no body (RFC 9112 section 6.3): whole once its headers are in. */
+function hasNoBody(request: IncomingMessage): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] === undefined && (length === undefined || Number(length) === 0);
 }

@@ -47,4 +47,17 @@ describe('ConnectionRoster', () => {
     roster.established(second.entry);
     expect(roster.admit('A', () => undefined)).toEqual({ full: 'address' });
   });
+
+  it('makes an idle connection evictable again, after those that waited longer', () => {
+    const roster = new ConnectionRoster(3, 3);
+    const evicted: string[] = [];
+    const a = admitted(roster.admit('A', () => evicted.push('a'))).entry;
+    roster.established(a); // a request being answered
+    admitted(roster.admit('A', () => evicted.push('b')));
+    roster.idle(a); // its answer sent: idle behind b
+    admitted(roster.admit('A', () => evicted.push('c')));
+    admitted(roster.admit('A', () => evicted.push('d')));
+    admitted(roster.admit('A', () => evicted.push('e')));
+    expect(evicted).toEqual(['b', 'a']);
+  });
 });

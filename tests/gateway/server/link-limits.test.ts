@@ -148,26 +148,49 @@ describe('link limits on a running gateway', () => {
     expect(refusals.map((r) => r.detail)).toEqual([
       expect.objectContaining({
         reason:
-          'closed a connection from 127.0.0.1 that had sent no whole request, to make room for one from 127.0.0.1 (at most 64 open connections, 4 from one address)',
+          'closed a connection from 127.0.0.1 that had no request being answered, to make room for one from 127.0.0.1 (at most 64 open connections, 4 from one address)',
       }),
     ]);
     for (const { socket } of held.slice(1)) expect(socket.destroyed).toBe(false);
   });
 
-  it('closes a socket at once, before reading it, when every socket of its address has sent a request', async () => {
+  it('closes a socket at once, before reading it, when every socket of its address carries a WebSocket', async () => {
     gateway = await startTestGateway({ linkLimits: { socketsPerAddress: 2 } });
-    // Whole requests on kept-alive connections: answered, and open for the next.
-    const served = await Promise.all(Array.from({ length: 2 }, () => rawSocket(gateway!.port, 'GET /onsite HTTP/1.1\r\nHost: x\r\n\r\n')));
-    for (const { received } of served) await expect.poll(() => received()).toMatch(/^HTTP\/1\.1 200/);
+    const held = [await open(gateway.url), await open(gateway.url)];
     const beyond = await Promise.all(Array.from({ length: 6 }, () => rawSocket(gateway!.port, '')));
     for (const { answer } of beyond) expect(await answer).toBe(''); // closed at once, nothing answered
     const refusals = () => gateway!.store.auditTrail().filter((r) => r.code === ErrorCode.TOO_MANY_CONNECTIONS);
     expect(refusals()).toHaveLength(1); // the first at once; the other five folded into its count at the window's end
-    expect(refusals()[0]!.detail).toMatchObject({ reason: 'more than 2 open connections from 127.0.0.1, each with a request' });
-    for (const { socket } of served) expect(socket.destroyed).toBe(false);
+    expect(refusals()[0]!.detail).toMatchObject({ reason: 'more than 2 open connections from 127.0.0.1, each with a request being answered or a WebSocket' });
+    for (const { ws } of held) expect(ws.readyState).toBe(WebSocket.OPEN);
   });
 
-  it('makes room over TLS the same way: a request counts on the TLS socket over the TCP socket counted', async () => {
+  it('closes a kept-alive socket between its requests to make room, the longest idle first', async () => {
+    gateway = await startTestGateway({ linkLimits: { socketsPerAddress: 2, maxSockets: 64 } });
+    // Whole requests on kept-alive connections: answered, then idle, open for the next.
+    const served = [];
+    for (let i = 0; i < 2; i++) {
+      const socket = await rawSocket(gateway.port, 'GET /onsite HTTP/1.1\r\nHost: x\r\n\r\n');
+      await expect.poll(() => socket.received()).toMatch(/^HTTP\/1\.1 200/);
+      served.push(socket);
+    }
+    expect((await fetch(gateway.onsiteUrl)).status).toBe(200);
+    expect(await served[0]!.answer).toMatch(/^HTTP\/1\.1 200/); // its answer whole, then closed
+    expect(served[1]!.socket.destroyed).toBe(false);
+  });
+
+  it('closes a socket whose request body is still coming to make room, as it would one whose headers never end', async () => {
+    gateway = await startTestGateway({ linkLimits: { socketsPerAddress: 2, maxSockets: 64 } });
+    const slow = [];
+    const head = 'POST /auth/sign-in HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n';
+    for (let i = 0; i < 2; i++) slow.push(await rawSocket(gateway.port, `${head}{"user`));
+    await new Promise((resolve) => setTimeout(resolve, 20)); // read before the next connects
+    expect((await fetch(gateway.onsiteUrl)).status).toBe(200);
+    expect(await slow[0]!.answer).toBe(''); // closed unanswered
+    expect(slow[1]!.socket.destroyed).toBe(false);
+  });
+
+  it('makes room over TLS the same way: an upgrade counts on the TLS socket over the TCP socket counted', async () => {
     const site = selfSignedCertificate(tempDir(), '127.0.0.1');
     gateway = await startTestGateway({
       tls: { cert: readFileSync(site.cert), key: readFileSync(site.key) },
@@ -182,18 +205,20 @@ describe('link limits on a running gateway', () => {
       socket.write(text);
       return { socket, closed };
     };
-    // A kept-alive HTTPS request, answered: it made its request and stays.
-    const served = await tlsSocket('GET /onsite HTTP/1.1\r\nHost: x\r\n\r\n');
-    await new Promise((resolve) => served.socket.once('data', resolve));
+    const wss = () => {
+      const ws = new WebSocket(gateway!.url, SUBPROTOCOL, { rejectUnauthorized: false });
+      sockets.push(ws);
+      return new Promise<WebSocket>((resolve, reject) => (ws.once('open', () => resolve(ws)), ws.once('error', reject)));
+    };
+    // A WebSocket over TLS: its upgrade, made on the TLS socket, counts for the TCP socket under it.
+    const first = await wss();
     const slow = [await tlsSocket('GET /onsite HTTP/1.1\r\n'), await tlsSocket('GET /onsite HTTP/1.1\r\n')];
     await new Promise((resolve) => setTimeout(resolve, 20)); // accepted before the workstation connects
-    const ws = new WebSocket(gateway.url, SUBPROTOCOL, { rejectUnauthorized: false });
-    sockets.push(ws);
-    await new Promise((resolve, reject) => (ws.once('open', resolve), ws.once('error', reject)));
-    await slow[0]!.closed; // the oldest without a whole request made room; the served one stays
-    expect(served.socket.destroyed).toBe(false);
+    await wss();
+    await slow[0]!.closed; // the oldest without a request being answered made room; the WebSocket stays
+    expect(first.readyState).toBe(WebSocket.OPEN);
     expect(slow[1]!.socket.destroyed).toBe(false);
-    for (const s of [served, ...slow]) s.socket.destroy();
+    for (const s of slow) s.socket.destroy();
   });
 
   it('makes room across addresses at the gateway-wide limit, the oldest first', async () => {
@@ -205,7 +230,7 @@ describe('link limits on a running gateway', () => {
     expect(await held[0]!.answer).toBe('');
     expect(gateway.store.auditTrail().find((r) => r.code === ErrorCode.TOO_MANY_CONNECTIONS)?.detail).toMatchObject({
       reason:
-        'closed a connection from 127.0.0.1 that had sent no whole request, to make room for one from 127.0.0.1 (at most 3 open connections, 256 from one address)',
+        'closed a connection from 127.0.0.1 that had no request being answered, to make room for one from 127.0.0.1 (at most 3 open connections, 256 from one address)',
     });
   });
 });
