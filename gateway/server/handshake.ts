@@ -1,4 +1,4 @@
-import { ErrorCode, PROTOCOL_VERSION, type HelloMessage, type Role, type ScannerSnapshot } from '../../protocol/index.js';
+import { ErrorCode, PROTOCOL_VERSION, type GatewayMessage, type HelloMessage, type Role, type ScannerSnapshot } from '../../protocol/index.js';
 import type { OnsiteNetworks } from '../auth/onsite-network.js';
 import type { ResumeSecrets } from '../auth/resume-secrets.js';
 import type { SessionCredentials } from '../auth/session-credential.js';
@@ -77,7 +77,8 @@ export class Handshake {
     session.level = claims.level;
     session.credentialId = claims.credentialId;
     session.token = hello.credentials.token ?? null;
-    session.resumeSecret = this.deps.resumeSecrets.issue(claims.userId, session.id);
+    const resumeSecret = this.deps.resumeSecrets.issue(claims.userId, session.id);
+    session.resumeSecret = resumeSecret;
     if (hello.resumeSecret !== undefined && resume === 'ok') this.deps.resumeSecrets.consume(hello.resumeSecret, session.id);
     this.ctx.audit(session, 'hello', 'accepted', null, {
       method: claims.method,
@@ -89,16 +90,12 @@ export class Handshake {
       const note = observerPhiAudit(this.deps.observerPhi);
       this.ctx.audit(session, 'observer phi', note.decision, null, note.detail);
     }
-    // Control changes now, so the welcome's snapshot shows it; what is said about it waits until
-    // after the welcome and the replay, or a client that drops pre-welcome events would miss it.
-    const presented = resume === 'ok' ? hello.resumeSecret : undefined;
-    const arrival = hello.role === 'operator' ? this.deps.control.operatorArrived(session, presented) : [];
     const replay = this.replayFor(hello);
-    const welcomed = sessions.send(session, {
+    const welcome = (): GatewayMessage => ({
       type: 'welcome',
       version: PROTOCOL_VERSION,
       session: { id: session.id, role: claims.role, name: claims.displayName, userId: claims.userId },
-      resumeSecret: session.resumeSecret,
+      resumeSecret,
       bootId: this.deps.bootId,
       heartbeat: { intervalMs: this.ctx.heartbeatIntervalMs },
       policy: this.ctx.policy,
@@ -106,8 +103,17 @@ export class Handshake {
       lastSeq: replay ? (hello.resumeFrom as number) : this.deps.events.lastSeq,
     });
     // Too large to send (sessions.ts): a refusal the client shows, not a hello it repeats forever.
-    if (!welcomed)
-      return refuse(ErrorCode.MESSAGE_UNDELIVERABLE, "the scanner's state is larger than one message may carry: the gateway's audit trail has the details");
+    const undeliverable = () =>
+      refuse(ErrorCode.MESSAGE_UNDELIVERABLE, "the scanner's state is larger than one message may carry: the gateway's audit trail has the details");
+    // An operator's arrival may move control: judged before, so that a welcome too large to send
+    // moves nothing, and onsite staff are not told of a holder lost who never got in. The move
+    // adds only the holder to the snapshot, a name; the check at sending stays the net.
+    if (hello.role === 'operator' && !sessions.fits(session, welcome())) return undeliverable();
+    // Control changes now, so the welcome's snapshot shows it; what is said about it waits until
+    // after the welcome and the replay, or a client that drops pre-welcome events would miss it.
+    const presented = resume === 'ok' ? hello.resumeSecret : undefined;
+    const arrival = hello.role === 'operator' ? this.deps.control.operatorArrived(session, presented) : [];
+    if (!sessions.send(session, welcome())) return undeliverable();
     for (const event of replay ?? []) sendEvent(session.ws, event, hello.role);
     for (const say of arrival) this.ctx.notice(say.level, say.text);
     this.ctx.publishSnapshot();

@@ -88,12 +88,21 @@ export class SessionRegistry {
   send(session: ClientSession, message: GatewayMessage): boolean {
     if (session.ws.readyState !== session.ws.OPEN) return false;
     const text = JSON.stringify(message);
+    if (!this.fits(session, message, text)) return false;
+    session.ws.send(text);
+    return true;
+  }
+
+  /**
+   * Whether `message` is within `maxMessageBytes`, checked before anything it reports is done
+   * (the hello's control change, handshake.ts). When it is not, `undeliverable` is told and the
+   * client gets a coded error in its place.
+   */
+  fits(session: ClientSession, message: GatewayMessage, text = JSON.stringify(message)): boolean {
     const over = bytesOver(text, this.maxMessageBytes);
-    if (over === null) {
-      session.ws.send(text);
-      return true;
-    }
+    if (over === null) return true;
     this.undeliverable(session, message.type, over);
+    if (session.ws.readyState !== session.ws.OPEN) return false;
     const error: GatewayMessage = {
       type: 'error',
       code: ErrorCode.MESSAGE_UNDELIVERABLE,

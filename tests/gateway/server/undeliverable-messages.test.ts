@@ -55,6 +55,27 @@ describe('messages larger than a client accepts', () => {
     other.close();
   });
 
+  it("refuses an operator's welcome too large to send before control moves: nothing changes hands, nobody is told of a lost link", async () => {
+    const gateway = await f.start({ autoGrantControl: true, linkLimits: { sendMessageBytes: 2048 } });
+    const client = await RawClient.connect(gateway.url);
+    client.sendJson({
+      type: 'hello',
+      version: PROTOCOL_VERSION,
+      role: 'operator',
+      credentials: { session: await testCredential(gateway.url, 'Remote Tech', 'operator') },
+    });
+    expect(await client.next((m) => m.type === 'refused')).toMatchObject({ code: ErrorCode.MESSAGE_UNDELIVERABLE });
+    await client.closed;
+    // Past the refused session's close: were control granted, its loss would start the grace period.
+    await expect.poll(() => gateway.snapshot().participants).toEqual([]);
+    expect(gateway.snapshot().control.holderSessionId).toBeNull();
+    expect(gateway.store.auditTrail().filter((r) => r.action === 'control')).toEqual([]);
+    expect(notSent().slice(0, 2)).toEqual([
+      expect.objectContaining({ action: 'send', detail: expect.objectContaining({ type: 'welcome' }) }),
+      expect.objectContaining({ action: 'hello', decision: 'refused' }),
+    ]);
+  });
+
   it('sends a joiner an error in place of catch-up state too large to send, and keeps its link', async () => {
     await f.start({ linkLimits: { sendMessageBytes: 16 * 1024 } });
     const { operator } = await f.readyToScan();
