@@ -460,14 +460,10 @@ export class Gateway {
   private handleHttp(req: IncomingMessage, res: ServerResponse): void {
     if (this.options.httpRoutes?.(req, res)) return;
     const path = (req.url ?? '/').split('?')[0]!;
-    if (path === SIGN_IN_PATH) {
-      void this.signIn(req, res);
-      return;
-    }
+    if (path === SIGN_IN_PATH) return this.settleRoute(req, res, this.signIn(req, res));
     if (path === ONSITE_PATH || path.startsWith(`${ONSITE_PATH}/`)) {
       const wsOrigin = this.url.replace(/\/$/, '');
-      void serveOnsitePage(req, res, this.options.onsiteDir ?? defaultOnsiteDir(), wsOrigin);
-      return;
+      return this.settleRoute(req, res, serveOnsitePage(req, res, this.options.onsiteDir ?? defaultOnsiteDir(), wsOrigin));
     }
     if (req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -476,6 +472,21 @@ export class Gateway {
     }
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end('not found\n');
+  }
+
+  /**
+   * An asynchronous route that fails is answered with a coded 500 and logged, never left
+   * unhandled: Node ends the whole process on an unhandled rejection, and with it every link and
+   * the DICOM port. A peer that went away mid-request (a sign-in body cut off) is no failure:
+   * there is nobody left to answer.
+   */
+  private settleRoute(req: IncomingMessage, res: ServerResponse, work: Promise<unknown>): void {
+    work.catch((err: unknown) => {
+      if (req.destroyed && (err as { code?: string }).code === 'ECONNRESET') return;
+      this.log(`${req.method} ${req.url} from ${req.socket.remoteAddress}: ${ErrorCode.INTERNAL} ${(err as Error).message}`);
+      if (res.headersSent) return void res.destroy();
+      sendJson(res, 500, { code: ErrorCode.INTERNAL, message: 'the gateway could not answer: its log says why' });
+    });
   }
 
   /** `POST /auth/sign-in` (protocol/auth.ts): a JSON SignInRequest in, a credential or a coded refusal out. */
@@ -584,12 +595,19 @@ export class Gateway {
       case 'hello':
         // A session that has said hello is never closed to make room for another.
         if (session.rosterEntry) this.addresses.established(session.rosterEntry);
-        void this.handshake.greet(session, message).then(() => {
-          // After the welcome (and any replay): chat, marks, proposals and plans to catch up on.
-          if (session.role !== null) this.sessions.send(session, { type: 'collab.state', state: this.collabStateFor(session.role!) });
-          // Then the exam's series, so a late joiner or a resumed link sees the whole exam.
-          this.examImages.greeted(session);
-        });
+        this.handshake
+          .greet(session, message)
+          .then(() => {
+            // After the welcome (and any replay): chat, marks, proposals and plans to catch up on.
+            if (session.role !== null) this.sessions.send(session, { type: 'collab.state', state: this.collabStateFor(session.role!) });
+            // Then the exam's series, so a late joiner or a resumed link sees the whole exam.
+            this.examImages.greeted(session);
+          })
+          // A hello the gateway failed to judge (its database, say) ends this session, not the process.
+          .catch((err: unknown) => {
+            this.log(`hello from ${session.peer ?? session.id}: ${ErrorCode.INTERNAL} ${(err as Error).message}`);
+            this.sessions.refuse(session, ErrorCode.INTERNAL, 'the gateway could not check this sign-in: its log says why');
+          });
         return;
       case 'collab':
         if (session.role === null) return this.sessions.sendError(session, ErrorCode.HELLO_REQUIRED, 'send hello before chat, marks or proposals');
