@@ -20,7 +20,7 @@ export function serverTimeouts(limits: SocketLimits): {
   return {
     headersTimeout: limits.headersTimeoutMs,
     // A whole request, body included; the gateway takes only small JSON bodies (http-json.ts).
-    requestTimeout: 3 * limits.headersTimeoutMs,
+    requestTimeout: wholeExchangeMs(limits),
     connectionsCheckingInterval: Math.max(250, Math.floor(limits.headersTimeoutMs / 5)),
     handshakeTimeout: limits.headersTimeoutMs,
   };
@@ -38,6 +38,10 @@ export function serverTimeouts(limits: SocketLimits): {
  * same (gateway/dicom-scp/index.ts).
  */
 export function guardSockets(server: HttpServer | HttpsServer, limits: SocketLimits, refused: (address: string, reason: string) => void): void {
+  // A socket on which nothing moves for this long is closed. Above all an answer its peer does
+  // not read: it is owed, so it is never pushed out below, and Node sets no time for it by
+  // default. A kept-alive socket goes sooner (Node's 5 s), a WebSocket's is unset by ws.
+  server.setTimeout(wholeExchangeMs(limits));
   const roster = new ConnectionRoster(limits.maxSockets, limits.socketsPerAddress);
   // Node closes a connection beyond maxConnections in its accept callback, before a Socket is
   // made (before a TLS handshake), and says so with 'drop'. The roster evicts synchronously, so
@@ -115,6 +119,11 @@ export function guardSockets(server: HttpServer | HttpsServer, limits: SocketLim
     upgraded.add(entry);
     roster.established(entry);
   });
+}
+
+/** How long a request may take to arrive whole, and an answer may stand still. */
+function wholeExchangeMs(limits: SocketLimits): number {
+  return 3 * limits.headersTimeoutMs;
 }
 
 /** A request that announces no body (RFC 9112 section 6.3): whole once its headers are in. */

@@ -190,6 +190,27 @@ describe('link limits on a running gateway', () => {
     expect(slow[1]!.socket.destroyed).toBe(false);
   });
 
+  it('closes a socket whose answer has made no progress for the answer time, so a peer that never reads cannot hold it', async () => {
+    gateway = await startTestGateway({ linkLimits: { socketsPerAddress: 2, maxSockets: 64, headersTimeoutMs: 500 } });
+    const script = /src="([^"]+\.js)"/.exec(await (await fetch(gateway.onsiteUrl)).text())![1];
+    // Requests pipelined on one socket, whose answers (megabytes) it never reads.
+    const unread = `GET ${script} HTTP/1.1\r\nHost: x\r\n\r\n`.repeat(200);
+    const stuck = [];
+    for (let i = 0; i < 2; i++) {
+      const held = await rawSocket(gateway.port, unread);
+      held.socket.pause();
+      stuck.push(held);
+    }
+    // Owed their answers, the two are never pushed out: a new socket is closed unread until the
+    // gateway has cut them (a paused socket here would not see it), and is then served.
+    const served = () =>
+      fetch(gateway!.onsiteUrl).then(
+        async (response) => (await response.arrayBuffer(), response.ok),
+        () => false,
+      );
+    while (!(await served())) await new Promise((resolve) => setTimeout(resolve, 100));
+  });
+
   it('makes room over TLS the same way: an upgrade counts on the TLS socket over the TCP socket counted', async () => {
     const site = selfSignedCertificate(tempDir(), '127.0.0.1');
     gateway = await startTestGateway({
