@@ -2,8 +2,10 @@
  * Connection floods against a running gateway (`larmor gateway --dicom-port`, from dist/ as its
  * own process): N connections from one address that never finish what they start,
  *   - to the web and WebSocket port, sending request headers a line at a time ("slowloris"),
+ *   - to the web port again, each a whole request at once and another every second on the same
+ *     kept-alive socket, every one answered,
  *   - to the DICOM port, saying nothing (no A-ASSOCIATE-RQ),
- * one flood after the other. For each it prints what the gateway held: open file descriptors
+ * one flood after the other, each trickling for at most 20 s. For each it prints what the gateway held: open file descriptors
  * and RSS (/proc) idle before the flood (the reference, same run), at the flood's peak and once
  * it let go, how many connections it closed at once, and how long it held any. While each flood
  * is open, a peer at the flood's own address (as behind the same NAT address) does what it came
@@ -25,6 +27,8 @@ import { freePort, waitForPort } from '../lib/ports.js';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const CONNECTIONS = numberArg('--connections', 15_000);
 const SAMPLE_MS = 250;
+/** How long a flood keeps trickling: past the web port's 10 s for headers, so that a kept-alive flood ends too. */
+const TRICKLE_MS = 20_000;
 
 const fds = (pid: number) => readdirSync(`/proc/${pid}/fd`).length;
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
@@ -80,12 +84,14 @@ async function flood(name: string, pid: number, port: number, say: string, trick
   for (let i = 0; i < CONNECTIONS; i++) {
     const socket = connect(port, '127.0.0.1', () => say && socket.write(say));
     socket.on('error', () => undefined);
+    socket.resume(); // answers, if any, are read and dropped
     socket.once('close', () => closedAt.push(performance.now() - started));
     sockets.push(socket);
     // The kernel's accept queue is finite: a breath every 500 connections, as a real flood has.
     if (i % 500 === 499) await sleep(20);
   }
   const trickling = setInterval(() => {
+    if (performance.now() - started > TRICKLE_MS) return clearInterval(trickling);
     for (const s of sockets) if (!s.destroyed && trickle) s.write(trickle);
   }, 1000);
   await sleep(500); // the last of the flood is accepted
@@ -130,6 +136,9 @@ async function main(): Promise<void> {
     const references = [await pageLoad(webPort), await scannerStore(dicomPort)];
     const results = [
       await flood('web port, slowloris', pid, webPort, 'GET /onsite HTTP/1.1\r\nHost: gateway\r\n', 'X-Slow: 1\r\n', () => pageLoad(webPort)),
+      await flood('web port, kept alive', pid, webPort, 'GET /onsite HTTP/1.1\r\nHost: gateway\r\n\r\n', 'GET /onsite HTTP/1.1\r\nHost: gateway\r\n\r\n', () =>
+        pageLoad(webPort),
+      ),
       await flood('DICOM port, silent', pid, dicomPort, '', '', () => scannerStore(dicomPort)),
     ];
     console.log(`${CONNECTIONS} connections from 127.0.0.1 per flood; the gateway idle before each flood is the reference.`);
