@@ -457,13 +457,31 @@ export class Gateway {
     this.store.close();
   }
 
+  /**
+   * Every HTTP request. A route that fails, at once or later, is answered with a coded 500 and
+   * logged, never left to propagate: Node ends the whole process on an uncaught exception or an
+   * unhandled rejection, and with it every link and the DICOM port. A peer that went away
+   * mid-request (a sign-in body cut off) is no failure: there is nobody left to answer.
+   */
   private handleHttp(req: IncomingMessage, res: ServerResponse): void {
+    // A request target no URL can be made of (`GET //[`), refused before any route parses it.
+    if (!URL.canParse(req.url ?? '/', 'http://gateway.invalid'))
+      return sendJson(res, 400, { code: ErrorCode.INVALID_MESSAGE, message: 'the request target is not a URL path' });
+    try {
+      this.route(req, res)?.catch((err: unknown) => this.routeFailed(req, res, err));
+    } catch (err) {
+      this.routeFailed(req, res, err);
+    }
+  }
+
+  /** Answers the request, or starts to: a promise for a route that answers later. */
+  private route(req: IncomingMessage, res: ServerResponse): Promise<unknown> | void {
     if (this.options.httpRoutes?.(req, res)) return;
     const path = (req.url ?? '/').split('?')[0]!;
-    if (path === SIGN_IN_PATH) return this.settleRoute(req, res, this.signIn(req, res));
+    if (path === SIGN_IN_PATH) return this.signIn(req, res);
     if (path === ONSITE_PATH || path.startsWith(`${ONSITE_PATH}/`)) {
       const wsOrigin = this.url.replace(/\/$/, '');
-      return this.settleRoute(req, res, serveOnsitePage(req, res, this.options.onsiteDir ?? defaultOnsiteDir(), wsOrigin));
+      return serveOnsitePage(req, res, this.options.onsiteDir ?? defaultOnsiteDir(), wsOrigin);
     }
     if (req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -474,19 +492,11 @@ export class Gateway {
     res.end('not found\n');
   }
 
-  /**
-   * An asynchronous route that fails is answered with a coded 500 and logged, never left
-   * unhandled: Node ends the whole process on an unhandled rejection, and with it every link and
-   * the DICOM port. A peer that went away mid-request (a sign-in body cut off) is no failure:
-   * there is nobody left to answer.
-   */
-  private settleRoute(req: IncomingMessage, res: ServerResponse, work: Promise<unknown>): void {
-    work.catch((err: unknown) => {
-      if (req.destroyed && (err as { code?: string }).code === 'ECONNRESET') return;
-      this.log(`${req.method} ${req.url} from ${req.socket.remoteAddress}: ${ErrorCode.INTERNAL} ${(err as Error).message}`);
-      if (res.headersSent) return void res.destroy();
-      sendJson(res, 500, { code: ErrorCode.INTERNAL, message: 'the gateway could not answer: its log says why' });
-    });
+  private routeFailed(req: IncomingMessage, res: ServerResponse, err: unknown): void {
+    if (req.destroyed && (err as { code?: string }).code === 'ECONNRESET') return;
+    this.log(`${req.method} ${req.url} from ${req.socket.remoteAddress}: ${ErrorCode.INTERNAL} ${(err as Error).message}`);
+    if (res.headersSent) return void res.destroy();
+    sendJson(res, 500, { code: ErrorCode.INTERNAL, message: 'the gateway could not answer: its log says why' });
   }
 
   /** `POST /auth/sign-in` (protocol/auth.ts): a JSON SignInRequest in, a credential or a coded refusal out. */

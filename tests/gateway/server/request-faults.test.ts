@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ErrorCode, PROTOCOL_VERSION } from '../../../protocol/index.js';
 import { SessionCredentials } from '../../../gateway/auth/session-credential.js';
+import { OidcRelyingParty, createOidcRoutes, parseOidcConfig } from '../../../gateway/auth/oidc/index.js';
 import type { Gateway } from '../../../gateway/server/gateway.js';
 import { RawClient, startTestGateway } from '../../helpers/gateway.js';
 import { testCredential } from '../../helpers/accounts.js';
@@ -11,9 +12,9 @@ import { freePort } from '../../helpers/rsyslog.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 /**
- * What a peer leaves half done, or what the gateway fails to judge, ends that one request or
- * session, never the gateway: Node ends the whole process on an unhandled rejection, and with it
- * every link and the DICOM port.
+ * What a peer leaves half done or gets wrong, or what the gateway fails to judge, ends that one
+ * request or session, never the gateway: Node ends the whole process on an uncaught exception or
+ * an unhandled rejection, and with it every link and the DICOM port.
  */
 const LARMOR = join(import.meta.dirname, '../../../bin/larmor.js');
 
@@ -31,7 +32,7 @@ afterEach(async () => {
   child = undefined;
 });
 
-describe('a request or hello left half done', () => {
+describe('a request or hello left half done, or malformed', () => {
   it('the gateway process lives through a sign-in whose body is cut off, and answers the next request', async () => {
     const dataDir = tempDir();
     const added = spawnSync(process.execPath, [LARMOR, 'gateway', 'users', 'add', 'site.admin', '--roles', 'admin', '--data-dir', dataDir], {
@@ -78,4 +79,50 @@ describe('a request or hello left half done', () => {
     await next.next((m) => m.type === 'pong');
     next.close();
   });
+
+  it('answers a request target no URL can be made of with a coded 400, before the sign-in routes parse it, and keeps serving', async () => {
+    let routes: ReturnType<typeof createOidcRoutes> | null = null;
+    gateway = await startTestGateway({ httpRoutes: (req, res) => routes?.(req, res) ?? false });
+    const origin = gateway.url.replace(/^ws/, 'http').replace(/\/$/, '');
+    const config = parseOidcConfig(
+      { issuer: 'http://127.0.0.1:9', clientId: 'larmor-gateway', redirectUri: `${origin}/auth/oidc/callback`, roles: { g: ['operator'] } },
+      '/',
+    );
+    routes = createOidcRoutes({ relyingParty: new OidcRelyingParty(config), onIdentity: async () => 'never' });
+    for (const target of ['//[', 'http://[', 'http://host:99999/']) {
+      const answer = await rawExchange(gateway.port, `GET ${target} HTTP/1.1\r\nHost: x\r\n\r\n`);
+      expect(answer).toMatch(/^HTTP\/1\.1 400/);
+      expect(answer).toContain(ErrorCode.INVALID_MESSAGE);
+    }
+    expect((await fetch(`${origin}/healthz`)).status).toBe(200);
+  });
+
+  it('answers with a coded 500 when a route throws, and keeps serving', async () => {
+    gateway = await startTestGateway({
+      httpRoutes: (req) => {
+        if (req.url === '/broken') throw new Error('a route that fails');
+        return false;
+      },
+    });
+    const origin = gateway.url.replace(/^ws/, 'http').replace(/\/$/, '');
+    const broken = await fetch(`${origin}/broken`);
+    expect(broken.status).toBe(500);
+    expect(await broken.json()).toMatchObject({ code: ErrorCode.INTERNAL });
+    expect((await fetch(`${origin}/healthz`)).status).toBe(200);
+  });
 });
+
+/** Sends `text` on a new TCP connection and resolves with what came back, once the gateway has answered and closed. */
+async function rawExchange(port: number, text: string): Promise<string> {
+  const socket = connect(port, '127.0.0.1');
+  let received = '';
+  socket.on('data', (data) => {
+    received += data.toString();
+    // One answer is all that is asked for: the socket is kept alive otherwise.
+    if (/\r\n\r\n/.test(received)) socket.end();
+  });
+  socket.on('error', () => undefined);
+  socket.write(text);
+  await new Promise((resolve) => socket.once('close', resolve));
+  return received;
+}
