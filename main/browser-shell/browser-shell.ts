@@ -91,6 +91,8 @@ export async function startBrowserShell(options: BrowserShellOptions): Promise<B
   }
 
   server.on('upgrade', (req, socket, head) => {
+    // A target no URL can be made of would throw here, and end the workstation with it.
+    if (!URL.canParse(req.url ?? '/', origin)) return void socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
     const url = new URL(req.url ?? '/', origin);
     const offered = Buffer.from(url.searchParams.get('token') ?? '');
     const tokenOk = offered.length === token.length && timingSafeEqual(offered, Buffer.from(token));

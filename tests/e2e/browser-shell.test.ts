@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import WebSocket from 'ws';
 import { startWorkstation } from '../helpers/shell.js';
 import { BRIDGE_SUPERSEDED } from '../../main/browser-shell/browser-shell.js';
@@ -36,6 +37,17 @@ describe('browser shell', () => {
   it('does not serve files outside the renderer folder', async () => {
     const res = await fetch(new URL('/..%2f..%2fpackage.json', ws.shell.url));
     expect(res.status).toBe(404);
+  });
+
+  it('answers an upgrade whose target is no URL with 400, and keeps serving', async () => {
+    const { port } = new URL(ws.shell.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    let answer = '';
+    socket.on('data', (data) => (answer += data.toString()));
+    socket.write(`GET //[ HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n`);
+    await new Promise((resolve) => socket.once('close', resolve));
+    expect(answer).toMatch(/^HTTP\/1\.1 400/);
+    expect((await fetch(ws.shell.url)).status).toBe(200);
   });
 
   it('admits to the bridge only its own page holding the launch token', async () => {
