@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { testCa } from './certificates.js';
 
@@ -10,14 +10,6 @@ export function makeTestCa(dir: string): { ca: string; cert: string; key: string
   const server = authority.sign('server', 'localhost', 'serverAuth');
   const client = authority.sign('client', 'larmor-gateway', 'clientAuth');
   return { ca: authority.ca, cert: server.cert, key: server.key, clientCert: client.cert, clientKey: client.key };
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /**

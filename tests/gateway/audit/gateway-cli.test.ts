@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Rsyslog, freePort, makeTestCa } from '../../helpers/rsyslog.js';
+import { Rsyslog, makeTestCa } from '../../helpers/rsyslog.js';
+import { freePort } from '../../helpers/ports.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const LARMOR = join(import.meta.dirname, '../../../bin/larmor.js');

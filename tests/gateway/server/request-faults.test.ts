@@ -8,7 +8,7 @@ import { OidcRelyingParty, createOidcRoutes, parseOidcConfig } from '../../../ga
 import type { Gateway } from '../../../gateway/server/gateway.js';
 import { RawClient, startTestGateway } from '../../helpers/gateway.js';
 import { testCredential } from '../../helpers/accounts.js';
-import { freePort } from '../../helpers/rsyslog.js';
+import { freePort } from '../../helpers/ports.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 /**

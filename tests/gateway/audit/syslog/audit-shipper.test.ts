@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../../../gateway/server/gateway.js';
 import { RawClient, startTestGateway } from '../../../helpers/gateway.js';
-import { Rsyslog, freePort, makeTestCa } from '../../../helpers/rsyslog.js';
+import { Rsyslog, makeTestCa } from '../../../helpers/rsyslog.js';
+import { freePort } from '../../../helpers/ports.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
 
 let tls: ReturnType<typeof makeTestCa>;

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -11,6 +10,7 @@ import { RawClient } from '../../../helpers/gateway.js';
 import { startTestIdentityProvider, type TestIdentityProvider } from '../../../helpers/identity-provider.js';
 import { SSO_LEVELS, SSO_ROLES, signInThroughProvider } from '../../../helpers/sso.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
+import { freePort } from '../../../helpers/ports.js';
 
 const LARMOR = join(import.meta.dirname, '..', '..', '..', '..', 'bin', 'larmor.js');
 
@@ -25,15 +25,6 @@ afterEach(async () => {
   idp = undefined;
 });
 afterAll(async () => browser?.close());
-
-/** A loopback port free right now (the redirect URI registered at the provider must name the gateway's port). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function run(args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const proc = spawn(process.execPath, [LARMOR, 'gateway', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });

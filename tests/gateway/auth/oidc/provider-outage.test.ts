@@ -1,26 +1,16 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../../protocol/index.js';
 import type { Gateway } from '../../../../gateway/server/gateway.js';
 import { OidcRelyingParty, createOidcRoutes, parseOidcConfig, type SsoAuditEntry } from '../../../../gateway/auth/oidc/index.js';
 import { startTestGateway } from '../../../helpers/gateway.js';
+import { freePort } from '../../../helpers/ports.js';
 
 let gateway: Gateway;
 let httpOrigin: string;
 const audits: SsoAuditEntry[] = [];
 
-/** A loopback port nobody listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 beforeAll(async () => {
-  const issuer = `http://127.0.0.1:${await closedPort()}`;
+  const issuer = `http://127.0.0.1:${await freePort()}`; // a provider nobody answers for
   let routes: ReturnType<typeof createOidcRoutes> | null = null;
   gateway = await startTestGateway({ httpRoutes: (req, res) => routes?.(req, res) ?? false });
   httpOrigin = gateway.url.replace(/^ws/, 'http').replace(/\/$/, '');
