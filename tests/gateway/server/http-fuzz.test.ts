@@ -1,0 +1,156 @@
+/**
+ * HTTP fuzz against the gateway as its own process (the built CLI), with the hospital sign-in
+ * routes on: requests mutated from valid ones (seeded, so a failure replays). Odd methods and
+ * request targets, bodies cut short, too long or not JSON, headers that contradict each other,
+ * WebSocket upgrades, sockets closed at once. The process must stay up, then answer /healthz and
+ * sign a real account in.
+ *
+ *   npx vitest run tests/gateway/server/http-fuzz.test.ts                          (2,000 requests)
+ *   LARMOR_FUZZ_REQUESTS=50000 LARMOR_FUZZ_SEED=7 npx vitest run tests/gateway/server/http-fuzz.test.ts
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SIGN_IN_PATH } from '../../../protocol/index.js';
+import { seededRandom } from '../../../base/common/random.js';
+import { freePort } from '../../helpers/ports.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+
+const REQUESTS = Number(process.env.LARMOR_FUZZ_REQUESTS ?? 2000);
+const SEED = Number(process.env.LARMOR_FUZZ_SEED ?? 1);
+const PARALLEL = 20;
+const LARMOR = join(import.meta.dirname, '../../../bin/larmor.js');
+const PASSWORD = 'a long test password';
+
+const METHODS = ['GET', 'POST', 'HEAD', 'PUT', 'OPTIONS', 'DELETE', 'CONNECT', 'TRACE', 'G\u00e9T', ''];
+const TARGETS = [
+  '/',
+  '/onsite',
+  '/onsite/assets/x.js',
+  '/onsite/%',
+  '/onsite/..%2f..%2fpackage.json',
+  SIGN_IN_PATH,
+  '/auth/oidc/available',
+  '/auth/oidc/start?role=operator&return_to=/onsite',
+  '/auth/oidc/start?role=%zz&return_to=//[',
+  '/auth/oidc/callback?state=a&code=b',
+  `/auth/oidc/callback?${'a'.repeat(9000)}`,
+  '/healthz',
+  '//[',
+  'http://[',
+  'http://host:99999/onsite',
+  '*',
+  '/%00',
+  `/?${'%'.repeat(100)}`,
+];
+const BODIES = [
+  '',
+  '{',
+  JSON.stringify({ user: 'nobody.here', password: 'wrong password', role: 'operator' }),
+  JSON.stringify({ user: 1, password: [], role: null }),
+  '[]',
+  'null',
+  '\u0000\u0001',
+  'x'.repeat(20_000),
+  JSON.stringify({ user: 'a', password: 'p'.repeat(5000), role: 'operator' }),
+];
+const HEADERS = [
+  '',
+  'Content-Type: application/json\r\n',
+  'Content-Type: application/json; charset=\u00ff\r\n',
+  'Transfer-Encoding: chunked\r\n',
+  'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n',
+  'Expect: 100-continue\r\n',
+  'Cookie: larmor_oidc_x=y; =; a\r\n',
+  'Origin: null\r\n',
+  'Content-Length: -1\r\n',
+  'Content-Length: 99999999999\r\n',
+  'Sec-WebSocket-Protocol: \u00ff\r\n',
+];
+
+function mutatedRequest(random: () => number): { text: string; closeAtOnce: boolean } {
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+  const body = pick(BODIES);
+  const headers = pick(HEADERS) + (random() < 0.3 ? pick(HEADERS) : '');
+  const chunked = headers.includes('chunked');
+  const length = !chunked && random() < 0.7 ? `Content-Length: ${Buffer.byteLength(body)}\r\n` : '';
+  const payload = chunked ? `${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n` : body;
+  let text = `${pick(METHODS)} ${pick(TARGETS)} HTTP/1.1\r\nHost: 127.0.0.1\r\n${headers}${length}\r\n${payload}`;
+  if (random() < 0.2) text = text.slice(0, Math.floor(random() * text.length)); // cut anywhere
+  return { text, closeAtOnce: random() < 0.3 };
+}
+
+/** Sends one request; closes at once, or on the first answer, or soon after if none comes (a cut request gets none). */
+function send(port: number, request: { text: string; closeAtOnce: boolean }): Promise<void> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(request.text);
+      if (request.closeAtOnce) socket.destroy();
+      else setTimeout(() => socket.destroy(), 50).unref();
+    });
+    socket.on('error', () => undefined);
+    socket.once('data', () => socket.destroy());
+    socket.once('close', () => resolve());
+  });
+}
+
+let child: ChildProcess | undefined;
+afterEach(async () => {
+  if (child && child.exitCode === null) {
+    const exited = new Promise((resolve) => child!.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+  child = undefined;
+});
+
+describe('HTTP fuzz against the gateway process', () => {
+  it(`stays up through ${REQUESTS} mutated requests (seed ${SEED}), then answers and signs in`, async () => {
+    const dir = tempDir();
+    const dataDir = join(dir, 'data');
+    const added = spawnSync(process.execPath, [LARMOR, 'gateway', 'users', 'add', 'remote.tech', '--roles', 'operator', '--data-dir', dataDir], {
+      input: `${PASSWORD}\n`,
+      encoding: 'utf8',
+    });
+    expect(added.status).toBe(0);
+    const port = await freePort();
+    const origin = `http://127.0.0.1:${port}`;
+    // The sign-in routes on, with a provider nobody answers for: the routes parse what comes in
+    // before they would ever reach it.
+    writeFileSync(join(dir, 'secret'), 'client secret');
+    writeFileSync(
+      join(dir, 'oidc.json'),
+      JSON.stringify({
+        issuer: `http://127.0.0.1:${await freePort()}`,
+        clientId: 'larmor-gateway',
+        clientSecretFile: 'secret',
+        redirectUri: `${origin}/auth/oidc/callback`,
+        roles: { g: ['operator'] },
+      }),
+    );
+    let output = '';
+    child = spawn(process.execPath, [LARMOR, 'gateway', '--port', String(port), '--data-dir', dataDir, '--oidc-config', join(dir, 'oidc.json')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    await expect.poll(() => output).toMatch(/gateway listening/);
+
+    const random = seededRandom(SEED);
+    for (let sent = 0; sent < REQUESTS && child.exitCode === null; sent += PARALLEL) {
+      await Promise.all(Array.from({ length: Math.min(PARALLEL, REQUESTS - sent) }, () => send(port, mutatedRequest(random))));
+    }
+
+    expect(child.exitCode, output.slice(-2000)).toBeNull();
+    expect((await fetch(`${origin}/healthz`)).status).toBe(200);
+    const signIn = await fetch(`${origin}${SIGN_IN_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user: 'remote.tech', password: PASSWORD, role: 'operator' }),
+    });
+    expect(signIn.status, await signIn.clone().text()).toBe(200);
+    expect(output).not.toMatch(/LARMOR_E_INTERNAL/);
+  });
+});
