@@ -1,0 +1,175 @@
+/**
+ * Gateway fuzz against the workstation core: a relay between the core and a real gateway passes
+ * everything on, then sends the core frames mutated from what the gateway sent it (seeded, so a
+ * failure replays): messages with a field replaced, dropped or cut short, image frames with
+ * bytes flipped, cut or lengthened. A broken or hostile peer must cost the core at most its link:
+ * no exception escapes, every refusal it logs has a LARMOR_E_ code, and once the relay stops
+ * mutating, the core is connected and takes what the gateway says.
+ *
+ *   npx vitest run tests/main/core/gateway-fuzz.test.ts                            (2,000 frames)
+ *   LARMOR_FUZZ_FRAMES=50000 LARMOR_FUZZ_SEED=7 npx vitest run tests/main/core/gateway-fuzz.test.ts
+ */
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { SUBPROTOCOL } from '../../../protocol/index.js';
+import { seededRandom } from '../../../base/common/random.js';
+import type { Gateway } from '../../../gateway/server/gateway.js';
+import { WorkstationCore } from '../../../main/core/workstation-core.js';
+import type { Activity } from '../../../main/core/activity.js';
+import { attachImageIntake } from '../../../main/images/image-intake.js';
+import type { DecodePool } from '../../../main/images/decode-pool.js';
+import { startTestGateway } from '../../helpers/gateway.js';
+import { testCredential } from '../../helpers/accounts.js';
+import { mrImage } from '../../helpers/mr-images.js';
+
+const FRAMES = Number(process.env.LARMOR_FUZZ_FRAMES ?? 2000);
+const SEED = Number(process.env.LARMOR_FUZZ_SEED ?? 1);
+const BATCH = 50;
+
+const ODD_VALUES: readonly unknown[] = [null, true, -1, 0, 1.5, 1e308, -1e308, '', 'x'.repeat(5000), [], {}, [[[[]]]], '\u0000\uffff', 'LARMOR_E_' + 'X'];
+
+/** A frame from the gateway, as sent. */
+interface Frame {
+  data: Buffer;
+  binary: boolean;
+}
+
+/** A WebSocket relay to `upstream`: each client gets its own link to it; `inject` sends every client a frame of its own. */
+class Relay {
+  /** Frames the gateway sent, to mutate from. */
+  readonly seen: Frame[] = [];
+  private readonly clients = new Set<WebSocket>();
+
+  private constructor(private readonly server: WebSocketServer) {}
+
+  static async start(upstream: string): Promise<Relay> {
+    const server = new WebSocketServer({ port: 0, host: '127.0.0.1', handleProtocols: () => SUBPROTOCOL });
+    await new Promise((resolve) => server.once('listening', resolve));
+    const relay = new Relay(server);
+    server.on('connection', (client) => relay.accept(client, upstream));
+    return relay;
+  }
+
+  get url(): string {
+    return `ws://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+  }
+
+  inject(frame: Frame): void {
+    for (const client of this.clients) if (client.readyState === WebSocket.OPEN) client.send(frame.data, { binary: frame.binary });
+  }
+
+  async close(): Promise<void> {
+    for (const client of this.clients) client.terminate();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+
+  private accept(client: WebSocket, upstream: string): void {
+    const gateway = new WebSocket(upstream, SUBPROTOCOL);
+    const early: { data: RawData; binary: boolean }[] = [];
+    this.clients.add(client);
+    gateway.on('open', () => {
+      for (const { data, binary } of early.splice(0)) gateway.send(data, { binary });
+    });
+    client.on('message', (data, binary) => (gateway.readyState === WebSocket.OPEN ? gateway.send(data, { binary }) : early.push({ data, binary })));
+    gateway.on('message', (data: Buffer, binary) => {
+      if (this.seen.length < 500) this.seen.push({ data: Buffer.from(data), binary });
+      if (client.readyState === WebSocket.OPEN) client.send(data, { binary });
+    });
+    const end = () => {
+      this.clients.delete(client);
+      client.terminate();
+      gateway.terminate();
+    };
+    for (const ws of [client, gateway]) {
+      ws.on('close', end);
+      ws.on('error', end);
+    }
+  }
+}
+
+function mutate(frame: Frame, random: () => number): Frame {
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+  if (frame.binary) {
+    const bytes = Buffer.from(frame.data);
+    const how = random();
+    if (how < 0.3) return { data: bytes.subarray(0, Math.floor(random() * bytes.length)), binary: true };
+    if (how < 0.4) return { data: Buffer.concat([bytes, Buffer.alloc(Math.floor(random() * 4096), 0xff)]), binary: true };
+    // Flips, mostly in the head, where lengths and offsets are.
+    for (let i = 0, n = 1 + Math.floor(random() * 8); i < n; i++) {
+      const at = Math.floor((random() < 0.7 ? Math.min(bytes.length, 256) : bytes.length) * random());
+      bytes[at] = Math.floor(random() * 256);
+    }
+    return { data: bytes, binary: true };
+  }
+  const text = frame.data.toString('utf8');
+  if (random() < 0.1) return { data: Buffer.from(text.slice(0, Math.floor(random() * text.length))), binary: false };
+  const message = JSON.parse(text) as Record<string, unknown>;
+  // A field somewhere in the message, replaced by an odd value or dropped.
+  let node: Record<string, unknown> = message;
+  for (let depth = 0; depth < 4; depth++) {
+    const keys = Object.keys(node);
+    if (keys.length === 0) break;
+    const key = pick(keys);
+    const child = node[key];
+    if (child !== null && typeof child === 'object' && random() < 0.6) {
+      node = child as Record<string, unknown>;
+      continue;
+    }
+    if (random() < 0.2) delete node[key];
+    else node[key] = pick(ODD_VALUES);
+    break;
+  }
+  return { data: Buffer.from(JSON.stringify(message)), binary: false };
+}
+
+let gateway: Gateway | undefined;
+let relay: Relay | undefined;
+let core: WorkstationCore | undefined;
+let decoders: DecodePool | null = null;
+afterEach(async () => {
+  core?.disconnect();
+  await decoders?.close();
+  decoders = null;
+  await relay?.close();
+  await gateway?.close();
+  core = relay = gateway = undefined;
+});
+
+describe('gateway fuzz against the workstation core', () => {
+  it(`keeps the core up through ${FRAMES} mutated frames (seed ${SEED}), every refusal coded, and connected after`, async () => {
+    gateway = await startTestGateway();
+    relay = await Relay.start(gateway.url);
+    core = new WorkstationCore();
+    // Images are decoded as the app does, in a worker: a mutated one reaches the decoder's checks.
+    decoders = attachImageIntake(core, { workers: 1 });
+    const activity: Activity[] = [];
+    core.on('activity', (a) => activity.push(a));
+    const session = await testCredential(gateway.url, 'Trainer', 'observer');
+    await core.connect({ url: relay.url, role: 'observer', name: 'Trainer', session });
+    // Something of every kind to mutate from: images, notices, the scanner's state.
+    for (let i = 1; i <= 3; i++) expect(gateway.imaging!.pipeline.accept(mrImage(1, i), 'c-store').ok).toBe(true);
+    gateway.notice('info', 'before the fuzz');
+    await expect.poll(() => activity.filter((a) => a.type === 'image').length).toBe(3);
+    await expect.poll(() => activity.some((a) => a.type === 'notice' && a.text === 'before the fuzz')).toBe(true);
+    await expect.poll(() => relay!.seen.filter((f) => f.binary).length).toBeGreaterThanOrEqual(3);
+
+    const random = seededRandom(SEED);
+    const seen = [...relay.seen];
+    for (let sent = 0; sent < FRAMES; sent += BATCH) {
+      for (let i = 0; i < BATCH; i++) relay.inject(mutate(seen[Math.floor(random() * seen.length)]!, random));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+
+    // Whatever the frames did to the link, the core comes back and takes what the gateway says.
+    await expect.poll(() => core!.view().link.status, { timeout: 60_000 }).toBe('connected');
+    gateway.notice('info', 'after the fuzz');
+    await expect.poll(() => activity.some((a) => a.type === 'notice' && a.text === 'after the fuzz'), { timeout: 60_000 }).toBe(true);
+    const codes = activity.flatMap((a) => {
+      const code = (a as { code?: unknown; error?: { code?: unknown } }).code ?? (a as { error?: { code?: unknown } }).error?.code;
+      return code === undefined || code === null ? [] : [code];
+    });
+    expect(codes.length).toBeGreaterThan(0);
+    for (const code of codes) expect(code).toMatch(/^LARMOR_E_[A-Z0-9_]+$/);
+  });
+});
