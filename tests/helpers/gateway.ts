@@ -54,6 +54,14 @@ export class RawClient {
    * an earlier welcome, as a client reconnecting after a link loss presents it.
    */
   static async greeted(url: string, role: Role = 'operator', name = 'Test Tech', options: { resumeSecret?: string; token?: string } = {}): Promise<RawClient> {
+    const client = await RawClient.saidHello(url, role, name, options);
+    const answer = await client.next((m) => m.type === 'welcome' || m.type === 'refused');
+    if (answer.type === 'refused') throw new Error(`hello of ${name} as ${role} refused: ${answer.code} ${answer.reason}`);
+    return client;
+  }
+
+  /** As `greeted`, but without waiting for the gateway's answer: for a test of the refusal. */
+  static async saidHello(url: string, role: Role, name: string, options: { resumeSecret?: string; token?: string } = {}): Promise<RawClient> {
     const session = await testCredential(url, name, role);
     const client = await RawClient.connect(url);
     client.sendJson({
@@ -63,8 +71,6 @@ export class RawClient {
       credentials: { session, ...(options.token ? { token: options.token } : {}) },
       ...(options.resumeSecret ? { resumeSecret: options.resumeSecret } : {}),
     });
-    const answer = await client.next((m) => m.type === 'welcome' || m.type === 'refused');
-    if (answer.type === 'refused') throw new Error(`hello of ${name} as ${role} refused: ${answer.code} ${answer.reason}`);
     return client;
   }
 

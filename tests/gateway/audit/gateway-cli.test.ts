@@ -6,17 +6,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Rsyslog, makeTestCa } from '../../helpers/rsyslog.js';
 import { freePort } from '../../helpers/ports.js';
 import { tempDir } from '../../helpers/temp-dir.js';
+import { stopProcess } from '../../helpers/gateway-process.js';
 
 const LARMOR = join(import.meta.dirname, '../../../bin/larmor.js');
 
 let child: ChildProcess | undefined;
 let rsyslog: Rsyslog | undefined;
 afterEach(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((resolve) => child!.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
+  await stopProcess(child);
   child = undefined;
   await rsyslog?.stop();
   rsyslog = undefined;

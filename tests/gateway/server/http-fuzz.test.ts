@@ -8,7 +8,7 @@
  *   npx vitest run tests/gateway/server/http-fuzz.test.ts                          (2,000 requests)
  *   LARMOR_FUZZ_REQUESTS=50000 LARMOR_FUZZ_SEED=7 npx vitest run tests/gateway/server/http-fuzz.test.ts
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -16,12 +16,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SIGN_IN_PATH } from '../../../protocol/index.js';
 import { seededRandom } from '../../../base/common/random.js';
 import { freePort } from '../../helpers/ports.js';
+import { addAccount, startGatewayProcess, stopProcess } from '../../helpers/gateway-process.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const REQUESTS = Number(process.env.LARMOR_FUZZ_REQUESTS ?? 2000);
 const SEED = Number(process.env.LARMOR_FUZZ_SEED ?? 1);
 const PARALLEL = 20;
-const LARMOR = join(import.meta.dirname, '../../../bin/larmor.js');
 const PASSWORD = 'a long test password';
 
 const METHODS = ['GET', 'POST', 'HEAD', 'PUT', 'OPTIONS', 'DELETE', 'CONNECT', 'TRACE', 'G\u00e9T', ''];
@@ -98,11 +98,7 @@ function send(port: number, request: { text: string; closeAtOnce: boolean }): Pr
 
 let child: ChildProcess | undefined;
 afterEach(async () => {
-  if (child && child.exitCode === null) {
-    const exited = new Promise((resolve) => child!.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
+  await stopProcess(child);
   child = undefined;
 });
 
@@ -110,11 +106,7 @@ describe('HTTP fuzz against the gateway process', () => {
   it(`stays up through ${REQUESTS} mutated requests (seed ${SEED}), then answers and signs in`, async () => {
     const dir = tempDir();
     const dataDir = join(dir, 'data');
-    const added = spawnSync(process.execPath, [LARMOR, 'gateway', 'users', 'add', 'remote.tech', '--roles', 'operator', '--data-dir', dataDir], {
-      input: `${PASSWORD}\n`,
-      encoding: 'utf8',
-    });
-    expect(added.status).toBe(0);
+    addAccount(dataDir, 'remote.tech', 'operator', PASSWORD);
     const port = await freePort();
     const origin = `http://127.0.0.1:${port}`;
     // The sign-in routes on, with a provider nobody answers for: the routes parse what comes in
@@ -130,20 +122,16 @@ describe('HTTP fuzz against the gateway process', () => {
         roles: { g: ['operator'] },
       }),
     );
-    let output = '';
-    child = spawn(process.execPath, [LARMOR, 'gateway', '--port', String(port), '--data-dir', dataDir, '--oidc-config', join(dir, 'oidc.json')], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    await expect.poll(() => output).toMatch(/gateway listening/);
+    const started = startGatewayProcess(['--port', String(port), '--data-dir', dataDir, '--oidc-config', join(dir, 'oidc.json')]);
+    child = started.child;
+    await expect.poll(started.output).toMatch(/gateway listening/);
 
     const random = seededRandom(SEED);
     for (let sent = 0; sent < REQUESTS && child.exitCode === null; sent += PARALLEL) {
       await Promise.all(Array.from({ length: Math.min(PARALLEL, REQUESTS - sent) }, () => send(port, mutatedRequest(random))));
     }
 
-    expect(child.exitCode, output.slice(-2000)).toBeNull();
+    expect(child.exitCode, started.output().slice(-2000)).toBeNull();
     expect((await fetch(`${origin}/healthz`)).status).toBe(200);
     const signIn = await fetch(`${origin}${SIGN_IN_PATH}`, {
       method: 'POST',
@@ -151,6 +139,6 @@ describe('HTTP fuzz against the gateway process', () => {
       body: JSON.stringify({ user: 'remote.tech', password: PASSWORD, role: 'operator' }),
     });
     expect(signIn.status, await signIn.clone().text()).toBe(200);
-    expect(output).not.toMatch(/LARMOR_E_INTERNAL/);
+    expect(started.output()).not.toMatch(/LARMOR_E_INTERNAL/);
   });
 });

@@ -1,14 +1,13 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ErrorCode, PROTOCOL_VERSION } from '../../../protocol/index.js';
+import { ErrorCode } from '../../../protocol/index.js';
 import { SessionCredentials } from '../../../gateway/auth/session-credential.js';
 import { OidcRelyingParty, createOidcRoutes, parseOidcConfig } from '../../../gateway/auth/oidc/index.js';
 import type { Gateway } from '../../../gateway/server/gateway.js';
 import { RawClient, startTestGateway } from '../../helpers/gateway.js';
-import { testCredential } from '../../helpers/accounts.js';
 import { freePort } from '../../helpers/ports.js';
+import { addAccount, startGatewayProcess, stopProcess } from '../../helpers/gateway-process.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 /**
@@ -16,32 +15,22 @@ import { tempDir } from '../../helpers/temp-dir.js';
  * request or session, never the gateway: Node ends the whole process on an uncaught exception or
  * an unhandled rejection, and with it every link and the DICOM port.
  */
-const LARMOR = join(import.meta.dirname, '../../../bin/larmor.js');
-
 let child: ChildProcess | undefined;
 let gateway: Gateway | undefined;
 afterEach(async () => {
   vi.restoreAllMocks();
   await gateway?.close();
   gateway = undefined;
-  if (child && child.exitCode === null) {
-    const exited = new Promise((resolve) => child!.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
+  await stopProcess(child);
   child = undefined;
 });
 
 describe('a request or hello left half done, or malformed', () => {
   it('the gateway process lives through a sign-in whose body is cut off, and answers the next request', async () => {
     const dataDir = tempDir();
-    const added = spawnSync(process.execPath, [LARMOR, 'gateway', 'users', 'add', 'site.admin', '--roles', 'admin', '--data-dir', dataDir], {
-      input: 'a long test password\n',
-      encoding: 'utf8',
-    });
-    expect(added.status).toBe(0);
+    addAccount(dataDir, 'site.admin', 'admin', 'a long test password');
     const port = await freePort();
-    child = spawn(process.execPath, [LARMOR, 'gateway', '--port', String(port), '--data-dir', dataDir], { stdio: 'ignore' });
+    child = startGatewayProcess(['--port', String(port), '--data-dir', dataDir]).child;
     const healthy = () =>
       fetch(`http://127.0.0.1:${port}/healthz`).then(
         async (response) => (await response.arrayBuffer(), response.ok),
@@ -65,13 +54,7 @@ describe('a request or hello left half done, or malformed', () => {
   it('refuses a hello the gateway failed to check with a code, and keeps serving', async () => {
     gateway = await startTestGateway();
     vi.spyOn(SessionCredentials.prototype, 'verify').mockRejectedValueOnce(new Error('disk I/O error'));
-    const client = await RawClient.connect(gateway.url);
-    client.sendJson({
-      type: 'hello',
-      version: PROTOCOL_VERSION,
-      role: 'observer',
-      credentials: { session: await testCredential(gateway.url, 'Trainer', 'observer') },
-    });
+    const client = await RawClient.saidHello(gateway.url, 'observer', 'Trainer');
     expect(await client.next((m) => m.type === 'refused')).toMatchObject({ code: ErrorCode.INTERNAL });
     expect((await client.closed).code).toBe(1008);
     const next = await RawClient.greeted(gateway.url, 'observer', 'Trainer');

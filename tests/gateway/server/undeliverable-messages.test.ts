@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, PROTOCOL_VERSION, type CollabAction, type GatewayMessage } from '../../../protocol/index.js';
+import { ErrorCode, type CollabAction, type GatewayMessage } from '../../../protocol/index.js';
 import { RawClient } from '../../helpers/gateway.js';
-import { testCredential } from '../../helpers/accounts.js';
 import { safetyFixture } from '../safety/support.js';
 
 // Each piece of state a message carries has its own bound below the frame limit; these tests
@@ -27,13 +26,7 @@ describe('messages larger than a client accepts', () => {
   it('refuses a welcome too large to send, with a code the client shows, instead of a hello repeated forever', async () => {
     // A welcome is about 3 KB (the scanner's snapshot); 2 KiB is less.
     const gateway = await f.start({ linkLimits: { sendMessageBytes: 2048 } });
-    const client = await RawClient.connect(gateway.url);
-    client.sendJson({
-      type: 'hello',
-      version: PROTOCOL_VERSION,
-      role: 'observer',
-      credentials: { session: await testCredential(gateway.url, 'Trainer', 'observer') },
-    });
+    const client = await RawClient.saidHello(gateway.url, 'observer', 'Trainer');
     const answer = await client.next((m) => m.type === 'refused');
     expect(answer).toMatchObject({ code: ErrorCode.MESSAGE_UNDELIVERABLE });
     expect(client.messages.some((m) => m.type === 'welcome')).toBe(false);
@@ -57,13 +50,7 @@ describe('messages larger than a client accepts', () => {
 
   it("refuses an operator's welcome too large to send before control moves: nothing changes hands, nobody is told of a lost link", async () => {
     const gateway = await f.start({ autoGrantControl: true, linkLimits: { sendMessageBytes: 2048 } });
-    const client = await RawClient.connect(gateway.url);
-    client.sendJson({
-      type: 'hello',
-      version: PROTOCOL_VERSION,
-      role: 'operator',
-      credentials: { session: await testCredential(gateway.url, 'Remote Tech', 'operator') },
-    });
+    const client = await RawClient.saidHello(gateway.url, 'operator', 'Remote Tech');
     expect(await client.next((m) => m.type === 'refused')).toMatchObject({ code: ErrorCode.MESSAGE_UNDELIVERABLE });
     await client.closed;
     // Past the refused session's close: were control granted, its loss would start the grace period.

@@ -1,0 +1,31 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+/** The built CLI (`npm run build` writes what it runs). */
+const LARMOR = join(import.meta.dirname, '../../bin/larmor.js');
+
+/** `larmor gateway users add`: an account in `dataDir`, its password given on stdin. */
+export function addAccount(dataDir: string, user: string, role: string, password: string): void {
+  const added = spawnSync(process.execPath, [LARMOR, 'gateway', 'users', 'add', user, '--roles', role, '--data-dir', dataDir], {
+    input: `${password}\n`,
+    encoding: 'utf8',
+  });
+  if (added.status !== 0) throw new Error(`larmor gateway users add ${user} failed: ${added.stderr}`);
+}
+
+/** `larmor gateway ARGS` as its own process; `output` is what it has printed so far, both streams. */
+export function startGatewayProcess(args: string[]): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, [LARMOR, 'gateway', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  child.stdout!.on('data', (d: Buffer) => (text += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (text += d.toString()));
+  return { child, output: () => text };
+}
+
+/** SIGTERM, and back once it has exited; nothing to do when it already has. */
+export async function stopProcess(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
