@@ -121,6 +121,24 @@ describe('ImagePipeline: received objects through the transcode pool', () => {
     }
   });
 
+  it('refuses an object no worker could take, and publishes the ones after it', async () => {
+    const pool = createTranscodePool(undefined, 1);
+    try {
+      const { sink, published } = recordingSink();
+      const pipeline = new ImagePipeline(sink, undefined, { transcoders: pool });
+      const input = sample('MR_small.dcm');
+      const uid = readPart10(input).dataset.string(Tag.SOPInstanceUID);
+      expect((await pipeline.acceptReceived(input, 'c-store')).ok).toBe(true);
+      // The same bytes again: they moved to the worker the first time, and cannot move twice.
+      const refused = await pipeline.acceptReceived(input, 'c-store');
+      expect(refused).toMatchObject({ ok: false, code: ErrorCode.DICOM_NOT_PART10 });
+      expect((await pipeline.acceptReceived(sample('MR_small.dcm'), 'c-store')).ok).toBe(true);
+      expect(published.map((p) => p.header.sopInstanceUid)).toEqual([uid, uid]);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('leaves a buffer it was given only part of as it was: that object moves in a copy of its own', async () => {
     const pool = createTranscodePool(undefined, 1);
     try {
