@@ -98,12 +98,18 @@ export function createWorkerPool<Request, Answer>(options: WorkerPoolOptions<Ans
       const slot = slots.reduce((a, b) => (b.busy < a.busy ? b : a));
       if (!slot.alive && !closing) spawn(slot);
       const id = nextId++;
+      // An empty buffer gains nothing by moving, and one that already moved (detached) cannot:
+      // Node drops, without a word, a message that would transfer it, and its answer would never
+      // come. Cloned instead, a detached one fails here, at once.
+      const moving = transfer.filter((buffer) => buffer.byteLength > 0);
+      try {
+        slot.worker.postMessage({ id, request }, moving);
+      } catch (err) {
+        return Promise.resolve(options.failed(`the request could not be sent to a worker: ${(err as Error).message}`));
+      }
       slot.busy++;
       slot.held.add(id);
-      return new Promise((resolve) => {
-        pending.set(id, resolve);
-        slot.worker.postMessage({ id, request }, [...transfer]);
-      });
+      return new Promise((resolve) => pending.set(id, resolve));
     },
     async close() {
       closing = true;

@@ -68,9 +68,8 @@ export class ImagePipeline {
     // A view of part of a buffer (Node's shared pool, say) cannot move without the rest of it:
     // such an object gets a buffer of its own first. The receiver's objects have theirs already.
     const own = part10.byteOffset === 0 && part10.byteLength === part10.buffer.byteLength ? part10 : new Uint8Array(part10);
-    // An empty object is no DICOM, and an empty buffer may be one that already moved to a worker
-    // (detached): Node drops a message that transfers one, and its answer would never come, so
-    // it is refused here.
+    // An empty object is no DICOM: refused here, with the code that says so, without a worker's
+    // round trip (an object whose buffer already moved to a worker looks empty too).
     const copy: Promise<TranscodeAnswer> =
       this.transcoders && own.byteLength > 0
         ? this.transcoders.run(own, [own.buffer as ArrayBuffer])
@@ -94,11 +93,8 @@ export class ImagePipeline {
     bytesIn: number | null,
     recycle: (spare: Uint8Array) => void,
   ): Promise<PipelineResult> {
-    // A copy that could not be made at all (a worker that could not take the object) is that
-    // object's refusal, not the pipeline's: the objects after it are still published in turn.
-    const answered = copy.catch((err: unknown): TranscodeAnswer => ({ ok: false, code: codeOf(err), message: (err as Error).message, spare: null }));
     const published = this.received.then(() =>
-      answered.then((answer) => {
+      copy.then((answer) => {
         if (answer.spare) recycle(answer.spare);
         return this.guard(source, () => (answer.ok ? this.publish(answer, source, imagesInSeries, bytesIn ?? answer.bytes.length) : answer));
       }),

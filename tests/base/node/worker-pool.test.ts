@@ -20,6 +20,16 @@ describe('the worker-thread pool', () => {
     expect(requests.every((bytes) => bytes.byteLength === 0)).toBe(true); // detached: moved, not copied
   });
 
+  it('fails a request whose buffer already moved, at once, instead of never answering it', async () => {
+    const workers = start(1);
+    const bytes = new Uint8Array([1, 2, 3]);
+    await workers.run({ bytes }, [bytes.buffer as ArrayBuffer]);
+    const again = await workers.run({ bytes }, [bytes.buffer as ArrayBuffer]);
+    expect(again.failed).toMatch(/could not be sent to a worker: .*detached/);
+    const after = await workers.run({ bytes: new Uint8Array([1, 2]) });
+    expect([...after.bytes!]).toEqual([2, 1]);
+  });
+
   it('fails only the requests of a worker that dies, and replaces it for the next', async () => {
     const workers = start(1);
     await workers.ready;
