@@ -87,10 +87,9 @@ describe.skipIf(!chromiumAvailable())('scanning with you', () => {
     for (const box of await onsite.locator('[data-testid^="checklist-"][type="checkbox"]').all()) await box.check();
     await onsite.getByTestId('checklist-confirm').click();
     await holder.getByTestId('btn-start').click();
-    // No wait of its own: the first image waits for the slice render worker's start, which a
-    // loaded machine can delay past any fixed wait (a CI run took 30 s and more); the test's
-    // budget bounds it.
-    await holder.getByTestId('viewport-canvas').waitFor({ timeout: 0 });
+    // The first image waits for the slice render worker's start, which a loaded machine can delay
+    // past any fixed wait (a CI run took 30 s and more): no limit but the test's budget (above).
+    await holder.getByTestId('viewport-canvas').waitFor();
     await expect.poll(() => holder.getByTestId('queue-item').first().getAttribute('data-status'), { timeout: 30_000 }).toBe('completed');
     // The last slices may arrive after the acquisition completed: all nine, so every viewer shows the last one.
     for (const page of [holder, observer]) {

@@ -18,6 +18,11 @@ export async function startTestGateway(options: Partial<GatewayOptions> = {}): P
   return gateway;
 }
 
+/** The gateway's HTTP origin (`http://127.0.0.1:PORT`), for its sign-in routes, the onsite page and /healthz. */
+export function httpOriginOf(gateway: Gateway): string {
+  return gateway.url.replace(/^ws/, 'http').replace(/\/$/, '');
+}
+
 /** A raw protocol client: sends frames, collects every message, waits for a matching one. */
 export class RawClient {
   readonly messages: GatewayMessage[] = [];

@@ -76,8 +76,11 @@ export async function openWorkstationPage(
   return page;
 }
 
-/** Through the workstation's UI: register a patient, then queue one protocol from the library. */
-/** Its waits have no limit of their own (timeout 0): the calling test's budget bounds them, on however loaded a machine. */
+/**
+ * Through the workstation's UI: register a patient, then queue one protocol from the library.
+ * Its waits have no limit of their own (timeout 0): the calling test's budget bounds them, on
+ * however loaded a machine.
+ */
 export async function openExamAndQueue(page: Page, protocolId: string): Promise<void> {
   await page.getByTestId('exam-patient-name').fill('DOE^JANE');
   await page.getByTestId('exam-patient-id').fill('PID-42');

@@ -9,11 +9,12 @@ import {
   createOidcRoutes,
   issueSsoSession,
   loadOidcConfig,
+  parseOidcConfig,
   type OidcRoutesOptions,
   type SsoAuditEntry,
   type SsoIdentity,
 } from '../../gateway/auth/oidc/index.js';
-import { startTestGateway } from './gateway.js';
+import { httpOriginOf, startTestGateway } from './gateway.js';
 import { startTestIdentityProvider, type TestIdentityProvider, type TestIdpUser } from './identity-provider.js';
 
 export interface SsoScene {
@@ -33,6 +34,20 @@ export const SSO_ROLES = { 'mr-remote-technologists': ['operator'], 'mr-onsite-l
 export const SSO_LEVELS = { 'mr-onsite-level2': 'mr2' };
 
 /**
+ * A gateway with the hospital sign-in routes on and a provider at `issuer` that never signs
+ * anyone in (none answers there, say): for what the routes do before a provider is involved.
+ */
+export async function startGatewayWithSsoRoutes(issuer: string, audit?: (entry: SsoAuditEntry) => void): Promise<{ gateway: Gateway; httpOrigin: string }> {
+  let routes: ((req: IncomingMessage, res: ServerResponse) => boolean) | null = null;
+  // The routes need the gateway's redirect URI, which exists once the gateway listens on its port 0.
+  const gateway = await startTestGateway({ httpRoutes: (req, res) => routes?.(req, res) ?? false });
+  const httpOrigin = httpOriginOf(gateway);
+  const config = parseOidcConfig({ issuer, clientId: 'larmor-gateway', redirectUri: `${httpOrigin}/auth/oidc/callback`, roles: { g: ['operator'] } }, '/');
+  routes = createOidcRoutes({ relyingParty: new OidcRelyingParty(config), onIdentity: async () => 'never', ...(audit ? { audit } : {}) });
+  return { gateway, httpOrigin };
+}
+
+/**
  * A real OpenID provider and a real gateway wired for sign-in with it: a signed-in person gets
  * the gateway's own session credential (gateway.credentials), as `larmor gateway --oidc-config` does.
  */
@@ -44,7 +59,7 @@ export async function startSsoScene(
   let routes: ((req: IncomingMessage, res: ServerResponse) => boolean) | null = null;
   // The routes need the gateway's redirect URI, which exists once the gateway listens on its port 0.
   const gateway = await startTestGateway({ ...options.gateway, httpRoutes: (req, res) => routes?.(req, res) ?? false });
-  const httpOrigin = gateway.url.replace(/^ws/, 'http').replace(/\/$/, '');
+  const httpOrigin = httpOriginOf(gateway);
   const redirectUri = `${httpOrigin}/auth/oidc/callback`;
   idp.register(redirectUri);
   const dir = mkdtempSync(join(tmpdir(), 'larmor-oidc-'));

@@ -3,9 +3,9 @@ import { connect } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ErrorCode } from '../../../protocol/index.js';
 import { SessionCredentials } from '../../../gateway/auth/session-credential.js';
-import { OidcRelyingParty, createOidcRoutes, parseOidcConfig } from '../../../gateway/auth/oidc/index.js';
 import type { Gateway } from '../../../gateway/server/gateway.js';
-import { RawClient, startTestGateway } from '../../helpers/gateway.js';
+import { RawClient, httpOriginOf, startTestGateway } from '../../helpers/gateway.js';
+import { startGatewayWithSsoRoutes } from '../../helpers/sso.js';
 import { freePort } from '../../helpers/ports.js';
 import { addAccount, startGatewayProcess, stopProcess } from '../../helpers/gateway-process.js';
 import { tempDir } from '../../helpers/temp-dir.js';
@@ -30,16 +30,14 @@ describe('a request or hello left half done, or malformed', () => {
     const dataDir = tempDir();
     addAccount(dataDir, 'site.admin', 'admin', 'a long test password');
     const port = await freePort();
-    child = startGatewayProcess(['--port', String(port), '--data-dir', dataDir]).child;
+    const started = startGatewayProcess(['--port', String(port), '--data-dir', dataDir]);
+    child = started.child;
+    await expect.poll(started.output).toMatch(/gateway listening/);
     const healthy = () =>
       fetch(`http://127.0.0.1:${port}/healthz`).then(
         async (response) => (await response.arrayBuffer(), response.ok),
         () => false,
       );
-    while (!(await healthy())) {
-      expect(child.exitCode).toBeNull();
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
     // Headers and the start of the body, then gone.
     const cut = connect(port, '127.0.0.1');
     cut.on('error', () => undefined);
@@ -64,20 +62,14 @@ describe('a request or hello left half done, or malformed', () => {
   });
 
   it('answers a request target no URL can be made of with a coded 400, before the sign-in routes parse it, and keeps serving', async () => {
-    let routes: ReturnType<typeof createOidcRoutes> | null = null;
-    gateway = await startTestGateway({ httpRoutes: (req, res) => routes?.(req, res) ?? false });
-    const origin = gateway.url.replace(/^ws/, 'http').replace(/\/$/, '');
-    const config = parseOidcConfig(
-      { issuer: 'http://127.0.0.1:9', clientId: 'larmor-gateway', redirectUri: `${origin}/auth/oidc/callback`, roles: { g: ['operator'] } },
-      '/',
-    );
-    routes = createOidcRoutes({ relyingParty: new OidcRelyingParty(config), onIdentity: async () => 'never' });
+    const sso = await startGatewayWithSsoRoutes(`http://127.0.0.1:${await freePort()}`);
+    gateway = sso.gateway;
     for (const target of ['//[', 'http://[', 'http://host:99999/']) {
       const answer = await rawExchange(gateway.port, `GET ${target} HTTP/1.1\r\nHost: x\r\n\r\n`);
       expect(answer).toMatch(/^HTTP\/1\.1 400/);
       expect(answer).toContain(ErrorCode.INVALID_MESSAGE);
     }
-    expect((await fetch(`${origin}/healthz`)).status).toBe(200);
+    expect((await fetch(`${sso.httpOrigin}/healthz`)).status).toBe(200);
   });
 
   it('answers with a coded 500 when a route throws, and keeps serving', async () => {
@@ -87,7 +79,7 @@ describe('a request or hello left half done, or malformed', () => {
         return false;
       },
     });
-    const origin = gateway.url.replace(/^ws/, 'http').replace(/\/$/, '');
+    const origin = httpOriginOf(gateway);
     const broken = await fetch(`${origin}/broken`);
     expect(broken.status).toBe(500);
     expect(await broken.json()).toMatchObject({ code: ErrorCode.INTERNAL });

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../../protocol/index.js';
 import type { Gateway } from '../../../../gateway/server/gateway.js';
-import { OidcRelyingParty, createOidcRoutes, parseOidcConfig, type SsoAuditEntry } from '../../../../gateway/auth/oidc/index.js';
-import { startTestGateway } from '../../../helpers/gateway.js';
+import type { SsoAuditEntry } from '../../../../gateway/auth/oidc/index.js';
+import { startGatewayWithSsoRoutes } from '../../../helpers/sso.js';
 import { freePort } from '../../../helpers/ports.js';
 
 let gateway: Gateway;
@@ -11,11 +11,7 @@ const audits: SsoAuditEntry[] = [];
 
 beforeAll(async () => {
   const issuer = `http://127.0.0.1:${await freePort()}`; // a provider nobody answers for
-  let routes: ReturnType<typeof createOidcRoutes> | null = null;
-  gateway = await startTestGateway({ httpRoutes: (req, res) => routes?.(req, res) ?? false });
-  httpOrigin = gateway.url.replace(/^ws/, 'http').replace(/\/$/, '');
-  const config = parseOidcConfig({ issuer, clientId: 'larmor-gateway', redirectUri: `${httpOrigin}/auth/oidc/callback`, roles: { g: ['operator'] } }, '/');
-  routes = createOidcRoutes({ relyingParty: new OidcRelyingParty(config), onIdentity: async () => 'never', audit: (e) => audits.push(e) });
+  ({ gateway, httpOrigin } = await startGatewayWithSsoRoutes(issuer, (e) => audits.push(e)));
 });
 
 afterAll(async () => {
