@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../protocol/index.js';
 import { Tag, TransferSyntax, pixelDataFrames, readPart10, writePart10 } from '../../native-bridge/dicom/index.js';
 import { rle } from '../../native-bridge/index.js';
@@ -95,66 +95,60 @@ describe('ImagePipeline', () => {
 });
 
 describe('ImagePipeline: received objects through the transcode pool', () => {
+  let pool: ReturnType<typeof createTranscodePool> | undefined;
+  afterEach(async () => {
+    await pool?.close();
+    pool = undefined;
+  });
+  /** A pipeline on a transcode pool of `size` workers (closed after the test), and what it published. */
+  const pooled = (size: number) => {
+    pool = createTranscodePool(undefined, size);
+    const recorded = recordingSink();
+    return { ...recorded, pipeline: new ImagePipeline(recorded.sink, undefined, { transcoders: pool }) };
+  };
+
   it('makes each workstation copy in a worker thread, and publishes in arrival order, refusals coded', async () => {
-    const pool = createTranscodePool(undefined, 2);
-    try {
-      const { sink, published, notices } = recordingSink();
-      const pipeline = new ImagePipeline(sink, undefined, { transcoders: pool });
-      // A large image first, on one worker, and small ones after it on the other: the order holds anyway.
-      const inputs = ['MR2_UNCR.dcm', 'MR_small.dcm', 'MR_small_RLE.dcm'].map((name) => sample(name));
-      const expected = inputs.map((input) => ({ uid: readPart10(input).dataset.string(Tag.SOPInstanceUID), pixels: nativePixels(input.slice()) }));
-      const spares: number[] = [];
-      const accept = (input: Uint8Array) => pipeline.acceptReceived(input, 'c-store', (spare) => spares.push(spare.length));
-      const sizes = inputs.map((input) => input.length);
-      const results = await Promise.all([...inputs.map(accept), accept(new Uint8Array(200))]);
-      expect(results.map((r) => r.ok)).toEqual([true, true, true, false]);
-      expect(results[3]).toMatchObject({ ok: false, code: ErrorCode.DICOM_NOT_PART10 });
-      expect(notices).toHaveLength(1);
-      expect(published.map((p) => p.header.sopInstanceUid)).toEqual(expected.map((e) => e.uid));
-      published.forEach((p, i) => expect(Buffer.from(nativePixels(p.part10)).equals(Buffer.from(expected[i]!.pixels))).toBe(true));
-      // The received bytes moved to the worker rather than being copied, and came back for reuse
-      // where the copy does not use them (compressed, refused), not where it is them (RLE as sent).
-      expect(inputs[0]!.byteLength).toBe(0);
-      expect(spares).toEqual([sizes[0], sizes[1], 200]);
-    } finally {
-      await pool.close();
-    }
+    const { pipeline, published, notices } = pooled(2);
+    // A large image first, on one worker, and small ones after it on the other: the order holds anyway.
+    const inputs = ['MR2_UNCR.dcm', 'MR_small.dcm', 'MR_small_RLE.dcm'].map((name) => sample(name));
+    const expected = inputs.map((input) => ({ uid: readPart10(input).dataset.string(Tag.SOPInstanceUID), pixels: nativePixels(input.slice()) }));
+    const spares: number[] = [];
+    const accept = (input: Uint8Array) => pipeline.acceptReceived(input, 'c-store', (spare) => spares.push(spare.length));
+    const sizes = inputs.map((input) => input.length);
+    const results = await Promise.all([...inputs.map(accept), accept(new Uint8Array(200))]);
+    expect(results.map((r) => r.ok)).toEqual([true, true, true, false]);
+    expect(results[3]).toMatchObject({ ok: false, code: ErrorCode.DICOM_NOT_PART10 });
+    expect(notices).toHaveLength(1);
+    expect(published.map((p) => p.header.sopInstanceUid)).toEqual(expected.map((e) => e.uid));
+    published.forEach((p, i) => expect(Buffer.from(nativePixels(p.part10)).equals(Buffer.from(expected[i]!.pixels))).toBe(true));
+    // The received bytes moved to the worker rather than being copied, and came back for reuse
+    // where the copy does not use them (compressed, refused), not where it is them (RLE as sent).
+    expect(inputs[0]!.byteLength).toBe(0);
+    expect(spares).toEqual([sizes[0], sizes[1], 200]);
   });
 
   it('refuses an object no worker could take, and publishes the ones after it', async () => {
-    const pool = createTranscodePool(undefined, 1);
-    try {
-      const { sink, published } = recordingSink();
-      const pipeline = new ImagePipeline(sink, undefined, { transcoders: pool });
-      const input = sample('MR_small.dcm');
-      const uid = readPart10(input).dataset.string(Tag.SOPInstanceUID);
-      expect((await pipeline.acceptReceived(input, 'c-store')).ok).toBe(true);
-      // The same bytes again: they moved to the worker the first time, and cannot move twice.
-      const refused = await pipeline.acceptReceived(input, 'c-store');
-      expect(refused).toMatchObject({ ok: false, code: ErrorCode.DICOM_NOT_PART10 });
-      expect((await pipeline.acceptReceived(sample('MR_small.dcm'), 'c-store')).ok).toBe(true);
-      expect(published.map((p) => p.header.sopInstanceUid)).toEqual([uid, uid]);
-    } finally {
-      await pool.close();
-    }
+    const { pipeline, published } = pooled(1);
+    const input = sample('MR_small.dcm');
+    const uid = readPart10(input).dataset.string(Tag.SOPInstanceUID);
+    expect((await pipeline.acceptReceived(input, 'c-store')).ok).toBe(true);
+    // The same bytes again: they moved to the worker the first time, and cannot move twice.
+    const refused = await pipeline.acceptReceived(input, 'c-store');
+    expect(refused).toMatchObject({ ok: false, code: ErrorCode.DICOM_NOT_PART10 });
+    expect((await pipeline.acceptReceived(sample('MR_small.dcm'), 'c-store')).ok).toBe(true);
+    expect(published.map((p) => p.header.sopInstanceUid)).toEqual([uid, uid]);
   });
 
   it('leaves a buffer it was given only part of as it was: that object moves in a copy of its own', async () => {
-    const pool = createTranscodePool(undefined, 1);
-    try {
-      const { sink, published } = recordingSink();
-      const pipeline = new ImagePipeline(sink, undefined, { transcoders: pool });
-      const input = sample('MR_small.dcm');
-      const shared = new Uint8Array(input.length + 16);
-      shared.set(input, 8);
-      const result = await pipeline.acceptReceived(shared.subarray(8, 8 + input.length), 'c-store');
-      expect(result.ok).toBe(true);
-      expect(published.map((p) => p.header.sopInstanceUid)).toEqual([readPart10(input).dataset.string(Tag.SOPInstanceUID)]);
-      // Not detached: the rest of the buffer is still the caller's.
-      expect(shared.byteLength).toBe(input.length + 16);
-      expect(Buffer.from(shared.subarray(8, 8 + input.length)).equals(Buffer.from(input))).toBe(true);
-    } finally {
-      await pool.close();
-    }
+    const { pipeline, published } = pooled(1);
+    const input = sample('MR_small.dcm');
+    const shared = new Uint8Array(input.length + 16);
+    shared.set(input, 8);
+    const result = await pipeline.acceptReceived(shared.subarray(8, 8 + input.length), 'c-store');
+    expect(result.ok).toBe(true);
+    expect(published.map((p) => p.header.sopInstanceUid)).toEqual([readPart10(input).dataset.string(Tag.SOPInstanceUID)]);
+    // Not detached: the rest of the buffer is still the caller's.
+    expect(shared.byteLength).toBe(input.length + 16);
+    expect(Buffer.from(shared.subarray(8, 8 + input.length)).equals(Buffer.from(input))).toBe(true);
   });
 });
