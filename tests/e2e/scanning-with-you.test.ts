@@ -37,6 +37,11 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  // A link lost on the way (a page stalled on a loaded machine) fails later steps far from its
+  // cause: the gateway's own record of the links says which page went, and how.
+  const links = gateway?.store.auditTrail().filter((r) => /^(hello|disconnect|heartbeat|link|onsite presence|onsite console)$/.test(r.action)) ?? [];
+  if (links.some((r) => r.decision === 'lost' || r.decision === 'cut' || r.decision === 'silent'))
+    for (const r of links) console.log(`[gateway audit] ${r.at} ${r.role} ${r.actor}: ${r.action} ${r.decision} ${r.code ?? ''} ${JSON.stringify(r.detail)}`);
   for (const c of cleanups) await c();
   await browser?.close();
   await gateway?.close();

@@ -10,6 +10,13 @@ import { TEST_SCRYPT, addCommonTestAccounts, registerTestGateway, testCredential
  * A real gateway on an ephemeral port with its own SQLite file, and accounts for the people tests
  * usually connect as (tests/helpers/accounts.ts; more are added on demand by RawClient.greeted).
  */
+/**
+ * How long a client may take to be connected, welcomed or checked in: a budget against a busy
+ * machine (two cores running two test files, each with a gateway and Chromium pages), never a
+ * speed requirement. Single page steps took over 30 s on a loaded CI machine.
+ */
+export const SETTLE_BUDGET_MS = 60_000;
+
 export async function startTestGateway(options: Partial<GatewayOptions> = {}): Promise<Gateway> {
   const dir = mkdtempSync(join(tmpdir(), 'larmor-gw-'));
   const gateway = await Gateway.start({ port: 0, dataFile: join(dir, 'gateway.sqlite'), timeScale: 1, scrypt: TEST_SCRYPT, ...options });

@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Gateway } from '../../gateway/server/gateway.js';
 import { startWorkstation } from './shell.js';
 import { TEST_PASSWORD, ensureTestAccount, testUserId } from './accounts.js';
+import { SETTLE_BUDGET_MS } from './gateway.js';
 
 /** The workstation's connect form: role, a test person's account and password, then submit. */
 export async function signInOnConnectForm(page: Page, gateway: Gateway, role: 'operator' | 'observer', name: string): Promise<void> {
@@ -31,13 +32,13 @@ export async function openOnsiteConsole(
   await page
     .getByTestId('onsite-link-status')
     .filter({ hasText: /Connected/ })
-    .waitFor({ timeout: 15_000 });
+    .waitFor({ timeout: SETTLE_BUDGET_MS });
   if (options.checkIn !== false) {
     await page.getByTestId('onsite-check-in').click();
     await page
       .getByTestId('presence-status')
       .filter({ hasText: `${name} checked in` })
-      .waitFor({ timeout: 15_000 });
+      .waitFor({ timeout: SETTLE_BUDGET_MS });
   }
   return page;
 }
@@ -49,7 +50,7 @@ export async function connectWorkstationPage(page: Page, gateway: Gateway, role:
   await page
     .getByTestId('link-status')
     .filter({ hasText: /connected/i })
-    .waitFor({ timeout: 15_000 });
+    .waitFor({ timeout: SETTLE_BUDGET_MS });
 }
 
 /** A workstation (core + browser shell) with its page connected to `gateway` in `role`. */

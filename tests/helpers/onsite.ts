@@ -1,6 +1,7 @@
+import { vi } from 'vitest';
 import { CHECKLIST_ITEMS, type AckMessage, type CredentialLevel, type OnsiteAction } from '../../protocol/index.js';
 import type { Gateway } from '../../gateway/server/gateway.js';
-import { RawClient } from './gateway.js';
+import { RawClient, SETTLE_BUDGET_MS } from './gateway.js';
 
 let nextId = 1;
 
@@ -39,10 +40,19 @@ export class OnsiteClient {
     return this.act({ name: 'checklist.confirm', items: [...CHECKLIST_ITEMS] });
   }
 
-  /** Grant control to the connected operator with this name. */
+  /**
+   * Grant control to the operator with this name, once the gateway has welcomed them: a page's
+   * connect form returns on the click, and its hello may still be on the way on a busy machine.
+   */
   async grantTo(gateway: Gateway, operatorName: string): Promise<AckMessage> {
-    const operator = gateway.snapshot().participants.find((p) => p.role === 'operator' && p.name === operatorName);
-    if (!operator) throw new Error(`no operator ${operatorName} connected`);
+    const operator = await vi.waitFor(
+      () => {
+        const found = gateway.snapshot().participants.find((p) => p.role === 'operator' && p.name === operatorName);
+        if (!found) throw new Error(`no operator ${operatorName} connected`);
+        return found;
+      },
+      { timeout: SETTLE_BUDGET_MS, interval: 20 },
+    );
     return this.act({ name: 'control.grant', sessionId: operator.sessionId });
   }
 
