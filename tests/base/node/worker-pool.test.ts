@@ -4,13 +4,13 @@ import { createWorkerPool, type WorkerPool } from '../../../base/node/worker-poo
 type Answer = { bytes?: Uint8Array; thread?: string; failed?: string };
 
 describe('the worker-thread pool', () => {
-  let pool: WorkerPool<{ bytes: Uint8Array; die?: boolean }, Answer> | undefined;
+  let pool: WorkerPool<{ bytes: Uint8Array; die?: boolean; hang?: boolean; workMs?: number }, Answer> | undefined;
   afterEach(async () => {
     await pool?.close();
     pool = undefined;
   });
-  const start = (size: number) =>
-    (pool = createWorkerPool({ module: new URL('./echo-worker-child', import.meta.url), size, failed: (why): Answer => ({ failed: why }) }));
+  const start = (size: number, stuckAfterMs?: number) =>
+    (pool = createWorkerPool({ module: new URL('./echo-worker-child', import.meta.url), size, stuckAfterMs, failed: (why): Answer => ({ failed: why }) }));
 
   it('answers each request on a worker, the bytes moved there and back rather than copied', async () => {
     const workers = start(2);
@@ -37,5 +37,26 @@ describe('the worker-thread pool', () => {
     expect(await dying).toEqual({ failed: 'worker exited with code 3' });
     const after = await workers.run({ bytes: new Uint8Array([1, 2]) });
     expect([...after.bytes!]).toEqual([2, 1]);
+  });
+
+  it('ends a worker that answers nothing, fails what it held, and serves the next request on a new one', async () => {
+    const workers = start(1, 300);
+    await workers.ready;
+    const stuck = workers.run({ bytes: new Uint8Array(1), hang: true });
+    const queued = workers.run({ bytes: new Uint8Array([1, 2]) }); // behind it on the same worker
+    expect(await stuck).toEqual({ failed: expect.stringMatching(/^worker answered nothing for \d+ ms$/) });
+    expect((await queued).failed).toMatch(/answered nothing/);
+    const after = await workers.run({ bytes: new Uint8Array([1, 2]) });
+    expect([...after.bytes!]).toEqual([2, 1]);
+  });
+
+  it('never ends a worker whose queue takes long but moves', async () => {
+    // Eight requests of 100 ms each on one worker: 800 ms of work, well past the 300 ms allowed
+    // for any one answer.
+    const workers = start(1, 300);
+    await workers.ready;
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => workers.run({ bytes: new Uint8Array([i, 9]), workMs: 100 })));
+    expect(answers.map((a) => a.failed)).toEqual(Array(8).fill(undefined));
+    expect(answers.map((a) => a.bytes![1])).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 });
