@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -30,13 +30,58 @@ export function resolveInside(root: string, urlPath: string): string | null {
   return file.startsWith(root.endsWith(sep) ? root : root + sep) ? file : null;
 }
 
+/**
+ * Files kept in memory once read, while unchanged on disk (same size and modification time):
+ * a built page is a few hundred KiB that every page load asks for again. Read anew for each
+ * request, each read held a file descriptor until done, and a flood of page loads from one
+ * address held as many files open as it had requests in flight, besides their sockets
+ * (README "Connection floods"). Bounded: beyond CACHED_BYTES, files are read each time.
+ */
+const CACHED_BYTES = 32 * 1024 * 1024;
+interface Cached {
+  size: number;
+  mtimeMs: number;
+  /** The bytes, or the read under way that every request arriving meanwhile waits for. */
+  body: Promise<Buffer | null>;
+}
+const cache = new Map<string, Cached>();
+let cachedBytes = 0;
+
 /** The file a URL path names inside `root`, with its content type; null when outside or missing. */
 export async function readStatic(root: string, urlPath: string): Promise<{ body: Buffer; type: string } | null> {
   const file = resolveInside(root, urlPath);
   if (!file) return null;
+  let size: number;
+  let mtimeMs: number;
   try {
-    return { body: await readFile(file), type: CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' };
+    const info = await stat(file); // no descriptor held
+    if (!info.isFile()) return null;
+    [size, mtimeMs] = [info.size, info.mtimeMs];
   } catch {
     return null;
   }
+  const body = await bytesOf(file, size, mtimeMs);
+  return body && { body, type: CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' };
+}
+
+function bytesOf(file: string, size: number, mtimeMs: number): Promise<Buffer | null> {
+  const known = cache.get(file);
+  if (known && known.size === size && known.mtimeMs === mtimeMs) return known.body;
+  if (known) forget(file, known);
+  const body = readFile(file).catch(() => null);
+  if (cachedBytes + size <= CACHED_BYTES) {
+    const entry = { size, mtimeMs, body };
+    cache.set(file, entry);
+    cachedBytes += size;
+    // A read that failed (the file went between stat and read) is not kept.
+    void body.then((bytes) => {
+      if (bytes === null && cache.get(file) === entry) forget(file, entry);
+    });
+  }
+  return body;
+}
+
+function forget(file: string, entry: Cached): void {
+  cache.delete(file);
+  cachedBytes -= entry.size;
 }
