@@ -36,7 +36,13 @@ export interface PreviewSource {
  * C.11.2 VOI LUT, C.7.6.16 / C.8.3.1 rescale). Anything the viewer cannot show faithfully is
  * refused with a code instead of being shown wrong.
  */
-export function toPreviewImages(source: PreviewSource, codecs: ImageCodecs, limits: ImageLimits = DEFAULT_IMAGE_LIMITS): PreviewImage[] {
+export function toPreviewImages(
+  source: PreviewSource,
+  codecs: ImageCodecs,
+  limits: ImageLimits = DEFAULT_IMAGE_LIMITS,
+  /** Decode the first frame only (a viewer that shows no other), described as it is among all of them. */
+  firstFrameOnly = false,
+): PreviewImage[] {
   const file = readPart10(source.part10);
   const ds = file.dataset;
   requirePixelData(ds);
@@ -54,7 +60,9 @@ export function toPreviewImages(source: PreviewSource, codecs: ImageCodecs, limi
   if (info.bitsAllocated !== 8 && info.bitsAllocated !== 16) {
     throw new LarmorError(ErrorCode.UNSUPPORTED_IMAGE, `${info.bitsAllocated}-bit pixels are not supported by the viewer`);
   }
-  const decoded = pixelDataFrames(file).frames.map((frame) => frameCodec.decodeFrame(frame, info));
+  const { frames } = pixelDataFrames(file);
+  const decoded = (firstFrameOnly ? frames.slice(0, 1) : frames).map((frame) => frameCodec.decodeFrame(frame, info));
+  const multiFrame = frames.length > 1;
 
   const sopInstanceUid = ds.string(Tag.SOPInstanceUID) ?? '';
   const seriesUid = ds.string(T.SeriesInstanceUID) ?? '';
@@ -89,9 +97,9 @@ export function toPreviewImages(source: PreviewSource, codecs: ImageCodecs, limi
   return decoded.map((pixels, frame) => ({
     ...base,
     // Frames of a multi-frame object are shown as images of their own.
-    sopInstanceUid: decoded.length === 1 ? sopInstanceUid : `${sopInstanceUid}#${frame + 1}`,
-    instanceNumber: decoded.length === 1 ? instanceNumber : frame + 1,
-    imagesInSeries: decoded.length === 1 ? source.imagesInSeries : decoded.length,
+    sopInstanceUid: multiFrame ? `${sopInstanceUid}#${frame + 1}` : sopInstanceUid,
+    instanceNumber: multiFrame ? frame + 1 : instanceNumber,
+    imagesInSeries: multiFrame ? frames.length : source.imagesInSeries,
     pixels: ownBuffer(pixels),
   }));
 }

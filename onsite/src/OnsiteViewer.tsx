@@ -1,11 +1,15 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type PointerEvent } from 'react';
 import { MAX_MARK_POINTS, type ImagePoint, type Mark, type MarkShape } from '../../protocol/index.js';
 import { extendMark, isDrawnEnough, markDrawing, toImagePoint } from '../../base/common/image-marks.js';
-import type { OnsiteImage } from './part10-preview.js';
+import type { PaintedImage } from './image-reader.js';
 import type { OnsiteLink } from './onsite-link.js';
 
-/** Recent images kept so a mark the remote technologist draws on an earlier slice can be shown on it. */
+/**
+ * Recent images kept so a mark the remote technologist draws on an earlier slice can be shown on
+ * it: 48 slices, and no more than 64 MiB of their bitmaps (48 of 512x512 take 48 MiB).
+ */
 const KEEP_IMAGES = 48;
+const KEEP_BYTES = 64 * 1024 * 1024;
 const MIN_MARK_SCREEN_PX = 6;
 const HEAD_SCREEN_PX = 14;
 const TOOLS: { shape: MarkShape; label: string; icon: string }[] = [
@@ -22,7 +26,7 @@ const NO_MARKS: Mark[] = [];
  * with the same tools. Not for diagnosis: a greyscale preview in the image's own window.
  */
 export function OnsiteViewer({ link, marks }: { link: OnsiteLink; marks: Mark[] | null }) {
-  const [images, setImages] = useState<OnsiteImage[]>([]);
+  const [images, setImages] = useState<PaintedImage[]>([]);
   const [shownUid, setShownUid] = useState<string | null>(null);
   const [unshown, setUnshown] = useState<string | null>(null);
   const [tool, setTool] = useState<MarkShape | null>(null);
@@ -39,7 +43,7 @@ export function OnsiteViewer({ link, marks }: { link: OnsiteLink; marks: Mark[] 
           return;
         }
         setUnshown(null);
-        setImages((list) => [...list.filter((i) => i.sopInstanceUid !== arrival.image.sopInstanceUid), arrival.image].slice(-KEEP_IMAGES));
+        setImages((list) => keepRecent([...list.filter((i) => i.sopInstanceUid !== arrival.image.sopInstanceUid), arrival.image]));
       }),
     [link],
   );
@@ -60,9 +64,7 @@ export function OnsiteViewer({ link, marks }: { link: OnsiteLink; marks: Mark[] 
     const el = canvas.current;
     const context = el?.getContext('2d');
     if (!image || !context) return;
-    const data = context.createImageData(image.columns, image.rows);
-    paintGrey(image, data.data);
-    context.putImageData(data, 0, 0);
+    context.drawImage(image.bitmap, 0, 0);
   }, [image]);
 
   const pointAt = (event: PointerEvent<HTMLElement>) =>
@@ -171,8 +173,8 @@ export function OnsiteViewer({ link, marks }: { link: OnsiteLink; marks: Mark[] 
               className="onsite-image"
               data-testid="onsite-image"
               data-sop-instance-uid={image.sopInstanceUid}
-              width={image.columns}
-              height={image.rows}
+              width={image.bitmap.width}
+              height={image.bitmap.height}
               role="img"
               aria-label={`Live image ${image.instanceNumber ?? ''} of ${image.seriesDescription}`}
             />
@@ -211,29 +213,15 @@ function MarkSvg({ shape, points, head, className, id }: { shape: MarkShape; poi
   );
 }
 
-/** Linear window (PS3.3 C.11.2.1.2.1, simplified: a preview, not the diagnostic VOI LUT) into grey RGBA. */
-function paintGrey(image: OnsiteImage, out: Uint8ClampedArray): void {
-  const { pixels, slope, intercept } = image;
-  let center = image.windowCenter;
-  let width = image.windowWidth;
-  if (center === null || width === null || width <= 0) {
-    let min = Infinity;
-    let max = -Infinity;
-    for (let i = 0; i < pixels.length; i++) {
-      const v = pixels[i]! * slope + intercept;
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-    center = (min + max) / 2;
-    width = Math.max(1, max - min);
+/** The newest images within KEEP_IMAGES and KEEP_BYTES; the newest always. */
+function keepRecent(images: PaintedImage[]): PaintedImage[] {
+  let bytes = 0;
+  let from = images.length;
+  while (from > 0 && images.length - from < KEEP_IMAGES && (from === images.length || bytes + bytesOf(images[from - 1]!) <= KEEP_BYTES)) {
+    from--;
+    bytes += bytesOf(images[from]!);
   }
-  const low = center - width / 2;
-  for (let i = 0; i < pixels.length; i++) {
-    let g = ((pixels[i]! * slope + intercept - low) / width) * 255;
-    g = g < 0 ? 0 : g > 255 ? 255 : g;
-    if (image.monochrome1) g = 255 - g;
-    const o = i * 4;
-    out[o] = out[o + 1] = out[o + 2] = g;
-    out[o + 3] = 255;
-  }
+  return images.slice(from);
 }
+
+const bytesOf = (image: PaintedImage) => image.bitmap.width * image.bitmap.height * 4;

@@ -6,8 +6,6 @@ import {
   SignInResponse,
   SUBPROTOCOL,
   decodeGatewayMessage,
-  decodeImageFrame,
-  ImageChunkAssembler,
   type AckMessage,
   type CollabAction,
   type CollabState,
@@ -19,7 +17,7 @@ import {
   type ScannerSnapshot,
 } from '../../protocol/index.js';
 import type { MediaClientMessage, MediaGatewayMessage } from '../../protocol/signaling.js';
-import { UnshownImage, readOnsiteImage, type OnsiteImage } from './part10-preview.js';
+import { OnsiteImageReader, type OnsiteImageArrival } from './image-reader.js';
 
 type OnsiteLinkStatus = 'connecting' | 'connected' | 'lost' | 'refused';
 
@@ -43,9 +41,6 @@ export interface OnsiteLinkView {
   collab: CollabState | null;
 }
 
-/** A live image as the onsite viewer gets it: shown, or why it cannot be shown here. */
-export type OnsiteImageArrival = { ok: true; image: OnsiteImage } | { ok: false; sopInstanceUid: string; reason: string };
-
 const KEEP_NOTICES = 200;
 const RECONNECT_MS = [250, 500, 1000, 2000, 4000];
 
@@ -64,7 +59,9 @@ export class OnsiteLink {
   private readonly viewListeners = new Set<(view: OnsiteLinkView) => void>();
   private readonly mediaListeners = new Set<(message: MediaGatewayMessage) => void>();
   private readonly imageListeners = new Set<(arrival: OnsiteImageArrival) => void>();
-  private readonly imageChunks = new ImageChunkAssembler(64 * 1024 * 1024);
+  private readonly images = new OnsiteImageReader((arrival) => {
+    for (const l of this.imageListeners) l(arrival);
+  });
   view: OnsiteLinkView = { status: 'connecting', error: null, sessionId: null, snapshot: null, policy: null, notices: [], plans: [], collab: null };
 
   /** `credential`: the session credential from sign-in; the gateway takes name and level from its account. */
@@ -99,6 +96,7 @@ export class OnsiteLink {
   close(): void {
     this.stopped = true;
     this.stopHeartbeat();
+    this.images.close();
     this.ws?.close(1000, 'bye');
   }
 
@@ -138,26 +136,8 @@ export class OnsiteLink {
   }
 
   private receiveImage(data: ArrayBuffer): void {
-    if (this.imageListeners.size === 0) return;
-    let arrival: OnsiteImageArrival;
-    try {
-      const frame = this.imageChunks.add(new Uint8Array(data));
-      if (frame === null) return; // more parts to come
-      const { header, part10 } = decodeImageFrame(frame);
-      try {
-        arrival = { ok: true, image: readOnsiteImage(part10) };
-      } catch (err) {
-        arrival = {
-          ok: false,
-          sopInstanceUid: header.sopInstanceUid,
-          reason: err instanceof UnshownImage ? `${err.code}: ${err.message}` : (err as Error).message,
-        };
-      }
-    } catch {
-      this.imageChunks.reset();
-      return;
-    }
-    for (const l of this.imageListeners) l(arrival);
+    // Put together and read in the page's image worker: never here, where the heartbeats are sent.
+    if (this.imageListeners.size > 0) this.images.take(data);
   }
 
   checkIn(credential: CredentialLevel): Promise<AckMessage> {

@@ -4,7 +4,7 @@
  * Lossless through its TypeScript codec here, since a page has no addon). Anything that decoder
  * refuses is reported with its code, not guessed at.
  */
-import { codeOf, ErrorCode, type PreviewImage } from '../../protocol/index.js';
+import { codeOf, decodeImageFrame, ErrorCode, type PreviewImage } from '../../protocol/index.js';
 import { createImageCodecs } from '../../native-bridge/image-codecs.js';
 import { toPreviewImages } from '../../native-bridge/preview-image.js';
 import { typescriptRle } from '../../native-bridge/rle/typescript-codec.js';
@@ -27,6 +27,17 @@ export interface OnsiteImage {
   pixelSpacingMm: [number, number] | null;
 }
 
+/**
+ * An image read for the viewer: how to name and place it, and its pixels windowed into grey RGBA,
+ * ready to be painted.
+ */
+export type ShownImage = Omit<OnsiteImage, 'pixels' | 'slope' | 'intercept' | 'windowCenter' | 'windowWidth' | 'monochrome1'> & {
+  rgba: Uint8ClampedArray<ArrayBuffer>;
+};
+
+/** An image frame read: the image, or why it cannot be shown here. */
+export type ImageArrival = { ok: true; image: ShownImage } | { ok: false; sopInstanceUid: string; reason: string };
+
 /** Why an image is not shown on this page: the decoder's code and message. */
 export class UnshownImage extends Error {
   constructor(
@@ -39,11 +50,14 @@ export class UnshownImage extends Error {
 
 const codecs = createImageCodecs(typescriptRle);
 
-/** Reads the image (the first frame of a multi-frame object); throws UnshownImage with the reason when it cannot be shown. */
+/**
+ * Reads the image: the first frame of a multi-frame object, the only one decoded (the viewer shows
+ * no other). Throws UnshownImage with the reason when it cannot be shown.
+ */
 export function readOnsiteImage(part10: Uint8Array): OnsiteImage {
   let image: PreviewImage | undefined;
   try {
-    image = toPreviewImages({ part10, gatewayAt: '', imagesInSeries: null }, codecs)[0];
+    image = toPreviewImages({ part10, gatewayAt: '', imagesInSeries: null }, codecs, undefined, true)[0];
   } catch (err) {
     throw new UnshownImage(codeOf(err, ErrorCode.UNSUPPORTED_IMAGE), (err as Error).message);
   }
@@ -65,4 +79,57 @@ export function readOnsiteImage(part10: Uint8Array): OnsiteImage {
     monochrome1: image.photometricInterpretation === 'MONOCHROME1',
     pixelSpacingMm: image.pixelSpacingMm,
   };
+}
+
+/**
+ * A whole image frame from the gateway (protocol/image-frame.ts) as the viewer gets it; null when
+ * it is no image frame at all, which the link drops as it drops any message it cannot read.
+ */
+export function readImageArrival(frame: Uint8Array): ImageArrival | null {
+  let decoded: ReturnType<typeof decodeImageFrame>;
+  try {
+    decoded = decodeImageFrame(frame);
+  } catch {
+    return null;
+  }
+  try {
+    return { ok: true, image: toShownImage(readOnsiteImage(decoded.part10)) };
+  } catch (err) {
+    const reason = err instanceof UnshownImage ? `${err.code}: ${err.message}` : (err as Error).message;
+    return { ok: false, sopInstanceUid: decoded.header.sopInstanceUid, reason };
+  }
+}
+
+function toShownImage(image: OnsiteImage): ShownImage {
+  const { pixels: _pixels, slope: _slope, intercept: _intercept, windowCenter: _center, windowWidth: _width, monochrome1: _mono, ...described } = image;
+  const rgba = new Uint8ClampedArray(image.rows * image.columns * 4);
+  paintGrey(image, rgba);
+  return { ...described, rgba };
+}
+
+/** Linear window (PS3.3 C.11.2.1.2.1, simplified: a preview, not the diagnostic VOI LUT) into grey RGBA. */
+function paintGrey(image: OnsiteImage, out: Uint8ClampedArray): void {
+  const { pixels, slope, intercept } = image;
+  let center = image.windowCenter;
+  let width = image.windowWidth;
+  if (center === null || width === null || width <= 0) {
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < pixels.length; i++) {
+      const v = pixels[i]! * slope + intercept;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    center = (min + max) / 2;
+    width = Math.max(1, max - min);
+  }
+  const low = center - width / 2;
+  for (let i = 0; i < pixels.length; i++) {
+    let g = ((pixels[i]! * slope + intercept - low) / width) * 255;
+    g = g < 0 ? 0 : g > 255 ? 255 : g;
+    if (image.monochrome1) g = 255 - g;
+    const o = i * 4;
+    out[o] = out[o + 1] = out[o + 2] = g;
+    out[o + 3] = 255;
+  }
 }

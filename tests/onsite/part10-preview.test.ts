@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../protocol/errors.js';
 import { UnshownImage, readOnsiteImage } from '../../onsite/src/part10-preview.js';
+import { encapsulateFrames, greyImagePixelElements, Tag, TransferSyntax, writePart10 } from '../../native-bridge/dicom/index.js';
+import { typescriptRle } from '../../native-bridge/rle/typescript-codec.js';
 import { sample } from '../helpers/dicom-samples.js';
 
 describe('the onsite console’s live image reader (the shared decoder, in the page)', () => {
@@ -23,5 +25,27 @@ describe('the onsite console’s live image reader (the shared decoder, in the p
       expect((err as UnshownImage).code).toMatch(/^LARMOR_E_DICOM_/);
       expect((err as UnshownImage).code).not.toBe(ErrorCode.INTERNAL);
     }
+  });
+
+  it('decodes only the first frame of a multi-frame object, the one it shows', () => {
+    // Two RLE frames, the second damaged: reading the object must not touch it.
+    const info = { rows: 16, columns: 16, samplesPerPixel: 1, bitsAllocated: 16 };
+    const first = new Uint8Array(16 * 16 * 2).map((_, i) => i & 0xff);
+    const encoded = typescriptRle.encode(first, info);
+    const damaged = encoded.slice();
+    damaged.fill(0xff, 64); // segment data past its header: runs past the end of the frame
+    const part10 = writePart10({
+      transferSyntaxUid: TransferSyntax.RLELossless,
+      elements: [
+        { tag: Tag.SOPClassUID, vr: 'UI', value: '1.2.840.10008.5.1.4.1.1.4.1' },
+        { tag: Tag.SOPInstanceUID, vr: 'UI', value: '2.25.4242' },
+        ...greyImagePixelElements({ rows: 16, columns: 16, frames: 2 }),
+        { tag: Tag.PixelData, vr: 'OB', value: encapsulateFrames([encoded, damaged]) },
+      ],
+    });
+    const image = readOnsiteImage(part10);
+    expect(image.sopInstanceUid).toBe('2.25.4242#1');
+    expect(image.instanceNumber).toBe(1);
+    expect(Array.from(new Uint8Array(image.pixels.buffer))).toEqual(Array.from(first));
   });
 });

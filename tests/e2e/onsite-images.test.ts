@@ -1,0 +1,71 @@
+/**
+ * The onsite console reads live images in a worker of the page's own (onsite/src/image-worker.ts),
+ * never on the thread that sends its heartbeats: a console the gateway does not hear from counts
+ * as absent, and no acquisition can start (safety rule 1).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { Gateway } from '../../gateway/server/gateway.js';
+import { greyImagePixelElements, Tag, TransferSyntax, writePart10 } from '../../native-bridge/dicom/index.js';
+import { makePhantomFrames } from '../../bench/rle/mr-phantom.js';
+import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
+import { startTestGateway } from '../helpers/gateway.js';
+import { openOnsiteConsole } from '../helpers/onsite-page.js';
+
+let gateway: Gateway;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  if (!chromiumAvailable()) return;
+  gateway = await startTestGateway();
+  browser = await launchChromium();
+  page = await openOnsiteConsole(browser, gateway, 'Olivia Onsite');
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await gateway?.close();
+});
+
+/** An enhanced MR of `frames` 256x256 frames, each its own phantom slice. */
+function enhancedMr(sopInstanceUid: string, frames: number): Uint8Array {
+  return writePart10({
+    transferSyntaxUid: TransferSyntax.ExplicitVRLittleEndian,
+    elements: [
+      { tag: Tag.SOPClassUID, vr: 'UI', value: '1.2.840.10008.5.1.4.1.1.4.1' }, // Enhanced MR Image Storage
+      { tag: Tag.SOPInstanceUID, vr: 'UI', value: sopInstanceUid },
+      { tag: 0x0020000e, vr: 'UI', value: `${sopInstanceUid}.1` },
+      ...greyImagePixelElements({ rows: 256, columns: 256, frames }),
+      { tag: Tag.PixelData, vr: 'OW', value: makePhantomFrames({ rows: 256, columns: 256, frames }) },
+    ],
+  });
+}
+
+describe.skipIf(!chromiumAvailable())('live images on the onsite console', () => {
+  it("shows the first frame of a 300-frame enhanced MR, read in the page's image worker, and the console stays checked in", async () => {
+    expect(gateway.imaging!.pipeline.accept(enhancedMr('2.25.300300', 300), 'c-store')).toMatchObject({ ok: true });
+    await page.locator('[data-testid="onsite-image"][data-sop-instance-uid="2.25.300300#1"]').waitFor();
+    expect(await page.getByTestId('onsite-image-caption').textContent()).toMatch(/image 1 · newest/);
+    // Painted at its own size (256 is below the painted bitmap's cap), and not blank.
+    const painted = await page.getByTestId('onsite-image').evaluate((canvas: HTMLCanvasElement) => {
+      const grey = canvas
+        .getContext('2d')!
+        .getImageData(0, 0, canvas.width, canvas.height)
+        .data.filter((_, i) => i % 4 === 0);
+      return { width: canvas.width, height: canvas.height, greys: new Set(grey).size };
+    });
+    expect(painted).toMatchObject({ width: 256, height: 256 });
+    expect(painted.greys).toBeGreaterThan(16);
+    // Read off the page's main thread: its one worker is the image reader.
+    expect(page.workers().map((w) => w.url())).toEqual([expect.stringMatching(/\/onsite\/assets\/image-worker-[\w-]+\.js$/)]);
+    expect(gateway.store.auditTrail().filter((r) => r.action === 'onsite console' && r.decision === 'silent')).toEqual([]);
+    expect(gateway.snapshot().onsite?.presence?.name).toBe('Olivia Onsite');
+  });
+
+  it('reads the next image in the same worker', async () => {
+    expect(gateway.imaging!.pipeline.accept(enhancedMr('2.25.300400', 2), 'c-store')).toMatchObject({ ok: true });
+    await page.locator('[data-testid="onsite-image"][data-sop-instance-uid="2.25.300400#1"]').waitFor();
+    expect(page.workers()).toHaveLength(1);
+  });
+});
