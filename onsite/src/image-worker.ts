@@ -43,8 +43,13 @@ scope.onmessage = ({ data }) => {
   if (!arrival) return;
   inOrder = inOrder.then(async () => {
     if (!arrival.ok) return scope.postMessage(arrival, []);
-    const image = await paint(arrival.image);
-    scope.postMessage({ ok: true, image }, [image.bitmap]);
+    try {
+      const image = await paint(arrival.image);
+      scope.postMessage({ ok: true, image }, [image.bitmap]);
+    } catch (err) {
+      // A browser that cannot paint it here: said, like any image not shown, and the next one goes on.
+      scope.postMessage({ ok: false, sopInstanceUid: arrival.image.sopInstanceUid, reason: `not painted: ${(err as Error).message}` }, []);
+    }
   });
 };
 
