@@ -7,7 +7,7 @@ import { startBrowserShell, type BrowserShell } from '../../main/browser-shell/b
 import { WorkstationCore } from '../../main/core/workstation-core.js';
 import { attachImageIntake } from '../../main/images/image-intake.js';
 import { chromiumAvailable, launchChromium, RENDERER_DIR } from '../helpers/browser.js';
-import { startTestGateway } from '../helpers/gateway.js';
+import { SETTLE_BUDGET_MS, startTestGateway } from '../helpers/gateway.js';
 import { TEST_PASSWORD, ensureTestAccount, testUserId } from '../helpers/accounts.js';
 import { OnsiteClient, onsiteGrants } from '../helpers/onsite.js';
 import { openExamAndQueue, signInOnConnectForm } from '../helpers/onsite-page.js';
@@ -119,7 +119,7 @@ describe.skipIf(!chromiumAvailable())('the desk with three real gateways', () =>
     await expect.poll(() => tile('scanner-a').getByTestId('tile-state').textContent()).toMatch(/Acquiring/);
     await expect.poll(() => tile('scanner-a').getByTestId('tile-sequence').textContent()).toMatch(/^T2 TSE axial · \d+:\d\d left$/);
     const thumbnail = tile('scanner-a').getByTestId('tile-thumbnail');
-    await thumbnail.waitFor({ timeout: 30_000 });
+    await thumbnail.waitFor({ timeout: SETTLE_BUDGET_MS });
     // Drawn at the size the core made it, shown in its own aspect.
     const drawn = await thumbnail.evaluate((canvas: HTMLCanvasElement) => ({
       width: canvas.width,

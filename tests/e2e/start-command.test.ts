@@ -5,6 +5,7 @@ import WebSocket from 'ws';
 import { PROTOCOL_VERSION, SUBPROTOCOL, type SignInResponse } from '../../protocol/index.js';
 import { signInAt } from '../helpers/accounts.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { SETTLE_BUDGET_MS } from '../helpers/gateway.js';
 
 const LARMOR = join(import.meta.dirname, '..', '..', 'bin', 'larmor.js');
 
@@ -17,7 +18,7 @@ describe('larmor start (what npm start runs), as a process', () => {
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
-    await expect.poll(() => /Larmor workstation: (\S+)/.test(out) && /onsite console: (\S+)/.test(out), { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => /Larmor workstation: (\S+)/.test(out) && /onsite console: (\S+)/.test(out), { timeout: SETTLE_BUDGET_MS }).toBe(true);
     const workstation = /Larmor workstation: (\S+)/.exec(out)![1]!;
     const onsite = /onsite console: (\S+)/.exec(out)![1]!;
     const gateway = decodeURIComponent(/[?&]gateway=([^&\s]+)/.exec(workstation)![1]!);
