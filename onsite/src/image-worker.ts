@@ -15,7 +15,7 @@ const MAX_IMAGE_BYTES = 64 * 1024 * 1024;
 /**
  * The longer side of a painted image, in pixels: a preview for positioning, shown in a panel,
  * not for diagnosis. An MR image of 512 or less is painted as it is; a 4096x4096 one is painted
- * at 1024, which the page draws in a sixteenth of the time.
+ * at 1024, a sixteenth of the pixels for the page to draw.
  */
 const PAINTED_SIDE = 1024;
 
