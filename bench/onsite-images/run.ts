@@ -13,8 +13,8 @@
  */
 import { parseArgs } from 'node:util';
 import type { Page } from 'playwright-core';
-import { greyImagePixelElements, Tag, TransferSyntax, writePart10 } from '../../native-bridge/dicom/index.js';
-import { makePhantomFrames } from '../rle/mr-phantom.js';
+import type { Gateway } from '../../gateway/server/gateway.js';
+import { phantomMrPart10 } from '../lib/mr-part10.js';
 import { printTable } from '../lib/stats.js';
 import { launchChromium } from '../../tests/helpers/browser.js';
 import { startTestGateway } from '../../tests/helpers/gateway.js';
@@ -46,18 +46,8 @@ const reset = (page: Page) =>
   page.evaluate(() => Object.assign((window as never as { __bench: object }).__bench, { longest: 0, late: 0, since: performance.now() }));
 const read = (page: Page) => page.evaluate(() => (window as never as { __bench: { longest: number; late: number } }).__bench);
 
-function enhancedMr(uid: string, object: (typeof OBJECTS)[number]): Uint8Array {
-  return writePart10({
-    transferSyntaxUid: TransferSyntax.ExplicitVRLittleEndian,
-    elements: [
-      { tag: Tag.SOPClassUID, vr: 'UI', value: object.frames > 1 ? '1.2.840.10008.5.1.4.1.1.4.1' : '1.2.840.10008.5.1.4.1.1.4' },
-      { tag: Tag.SOPInstanceUID, vr: 'UI', value: uid },
-      { tag: 0x0020000e, vr: 'UI', value: `${uid}.1` },
-      ...greyImagePixelElements(object),
-      { tag: Tag.PixelData, vr: 'OW', value: makePhantomFrames(object) },
-    ],
-  });
-}
+/** Times the gateway audited the onsite console as silent (gateway/server/onsite-handler.ts). */
+const silentCount = (gateway: Gateway) => gateway.store.auditTrail().filter((r) => r.action === 'onsite console' && r.decision === 'silent').length;
 
 const browser = await launchChromium();
 const rows: (string | number)[][] = [];
@@ -73,13 +63,13 @@ for (const [build, onsiteDir] of builds) {
   rows.push([build, 'none (idle 2 s)', idle.longest.toFixed(0), idle.late.toFixed(0), '-', '-']);
   for (const object of OBJECTS) {
     const uid = `2.25.${Date.now()}${next++}`;
-    const part10 = enhancedMr(uid, object);
+    const part10 = phantomMrPart10(uid, object);
     await reset(page);
-    const silentBefore = gateway.store.auditTrail().filter((r) => r.action === 'onsite console' && r.decision === 'silent').length;
+    const silentBefore = silentCount(gateway);
     gateway.imaging!.pipeline.accept(part10, 'c-store');
     await page.locator(`[data-testid="onsite-image"][data-sop-instance-uid^="${uid}"]`).waitFor({ timeout: 120_000 });
     const during = await read(page);
-    const silent = gateway.store.auditTrail().filter((r) => r.action === 'onsite console' && r.decision === 'silent').length - silentBefore;
+    const silent = silentCount(gateway) - silentBefore;
     rows.push([build, object.name, during.longest.toFixed(0), during.late.toFixed(0), String(silent), gateway.snapshot().onsite?.presence ? 'yes' : 'no']);
   }
   await page.context().close();

@@ -213,14 +213,11 @@ function MarkSvg({ shape, points, head, className, id }: { shape: MarkShape; poi
   );
 }
 
-/** The newest images within KEEP_IMAGES and KEEP_BYTES; the newest always. */
+/** The newest images within KEEP_IMAGES and KEEP_BYTES; the newest always (`images` ends with it). */
 function keepRecent(images: PaintedImage[]): PaintedImage[] {
-  let bytes = 0;
-  let from = images.length;
-  while (from > 0 && images.length - from < KEEP_IMAGES && (from === images.length || bytes + bytesOf(images[from - 1]!) <= KEEP_BYTES)) {
-    from--;
-    bytes += bytesOf(images[from]!);
-  }
+  let from = images.length - 1;
+  let bytes = bytesOf(images[from]!);
+  while (from > 0 && images.length - from < KEEP_IMAGES && bytes + bytesOf(images[from - 1]!) <= KEEP_BYTES) bytes += bytesOf(images[--from]!);
   return images.slice(from);
 }
 

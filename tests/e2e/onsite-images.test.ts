@@ -6,8 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Gateway } from '../../gateway/server/gateway.js';
-import { greyImagePixelElements, Tag, TransferSyntax, writePart10 } from '../../native-bridge/dicom/index.js';
-import { makePhantomFrames } from '../../bench/rle/mr-phantom.js';
+import { phantomMrPart10 } from '../../bench/lib/mr-part10.js';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { openOnsiteConsole } from '../helpers/onsite-page.js';
@@ -28,23 +27,9 @@ afterAll(async () => {
   await gateway?.close();
 });
 
-/** An enhanced MR of `frames` 256x256 frames, each its own phantom slice. */
-function enhancedMr(sopInstanceUid: string, frames: number): Uint8Array {
-  return writePart10({
-    transferSyntaxUid: TransferSyntax.ExplicitVRLittleEndian,
-    elements: [
-      { tag: Tag.SOPClassUID, vr: 'UI', value: '1.2.840.10008.5.1.4.1.1.4.1' }, // Enhanced MR Image Storage
-      { tag: Tag.SOPInstanceUID, vr: 'UI', value: sopInstanceUid },
-      { tag: 0x0020000e, vr: 'UI', value: `${sopInstanceUid}.1` },
-      ...greyImagePixelElements({ rows: 256, columns: 256, frames }),
-      { tag: Tag.PixelData, vr: 'OW', value: makePhantomFrames({ rows: 256, columns: 256, frames }) },
-    ],
-  });
-}
-
 describe.skipIf(!chromiumAvailable())('live images on the onsite console', () => {
   it("shows the first frame of a 300-frame enhanced MR, read in the page's image worker, and the console stays checked in", async () => {
-    expect(gateway.imaging!.pipeline.accept(enhancedMr('2.25.300300', 300), 'c-store')).toMatchObject({ ok: true });
+    expect(gateway.imaging!.pipeline.accept(phantomMrPart10('2.25.300300', { rows: 256, columns: 256, frames: 300 }), 'c-store')).toMatchObject({ ok: true });
     await page.locator('[data-testid="onsite-image"][data-sop-instance-uid="2.25.300300#1"]').waitFor();
     expect(await page.getByTestId('onsite-image-caption').textContent()).toMatch(/image 1 · newest/);
     // Painted at its own size (256 is below the painted bitmap's cap), and not blank.
@@ -64,7 +49,7 @@ describe.skipIf(!chromiumAvailable())('live images on the onsite console', () =>
   });
 
   it('reads the next image in the same worker', async () => {
-    expect(gateway.imaging!.pipeline.accept(enhancedMr('2.25.300400', 2), 'c-store')).toMatchObject({ ok: true });
+    expect(gateway.imaging!.pipeline.accept(phantomMrPart10('2.25.300400', { rows: 256, columns: 256, frames: 2 }), 'c-store')).toMatchObject({ ok: true });
     await page.locator('[data-testid="onsite-image"][data-sop-instance-uid="2.25.300400#1"]').waitFor();
     expect(page.workers()).toHaveLength(1);
   });

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PreviewImage } from '../../protocol/index.js';
 import { MAX_FRAME_BYTES } from '../../protocol/index.js';
-import { greyImagePixelElements, Tag, TransferSyntax, writePart10 } from '../../native-bridge/dicom/index.js';
 import type { Gateway } from '../../gateway/server/gateway.js';
 import { WorkstationCore } from '../../main/core/workstation-core.js';
 import { attachImageIntake } from '../../main/images/image-intake.js';
 import { makePhantomFrames } from '../../bench/rle/mr-phantom.js';
+import { phantomMrPart10 } from '../../bench/lib/mr-part10.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { testLogin } from '../helpers/accounts.js';
 
@@ -20,16 +20,7 @@ describe('a 300-frame enhanced MR', () => {
   it('reaches the workstation as 300 images, the object travelling in chunks below the frame limit', async () => {
     const frames = 300;
     const pixels = makePhantomFrames({ rows: 256, columns: 256, frames });
-    const part10 = writePart10({
-      transferSyntaxUid: TransferSyntax.ExplicitVRLittleEndian,
-      elements: [
-        { tag: Tag.SOPClassUID, vr: 'UI', value: '1.2.840.10008.5.1.4.1.1.4.1' }, // Enhanced MR Image Storage
-        { tag: Tag.SOPInstanceUID, vr: 'UI', value: '2.25.300300' },
-        { tag: 0x0020000e, vr: 'UI', value: '2.25.300301' },
-        ...greyImagePixelElements({ rows: 256, columns: 256, frames }),
-        { tag: Tag.PixelData, vr: 'OW', value: pixels },
-      ],
-    });
+    const part10 = phantomMrPart10('2.25.300300', { rows: 256, columns: 256, frames }, pixels);
     expect(part10.length).toBeGreaterThan(MAX_FRAME_BYTES * 2);
     gateway = await startTestGateway();
     core = new WorkstationCore();
