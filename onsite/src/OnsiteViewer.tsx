@@ -153,7 +153,7 @@ export function OnsiteViewer({ link, marks }: { link: OnsiteLink; marks: Mark[] 
         </p>
       ) : null}
       {unshown ? (
-        <p className="tone-warn" role="status">
+        <p className="tone-warn" role="status" data-testid="onsite-image-unshown">
           ▲ {unshown}
         </p>
       ) : null}

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Gateway } from '../../gateway/server/gateway.js';
 import { phantomMrPart10 } from '../../bench/lib/mr-part10.js';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
-import { startTestGateway } from '../helpers/gateway.js';
+import { SETTLE_BUDGET_MS, startTestGateway } from '../helpers/gateway.js';
 import { openOnsiteConsole } from '../helpers/onsite-page.js';
 
 let gateway: Gateway;
@@ -52,6 +52,35 @@ describe.skipIf(!chromiumAvailable())('live images on the onsite console', () =>
   it('reads the next image in the same worker', async () => {
     expect(gateway.imaging!.pipeline.accept(phantomMrPart10('2.25.300400', { rows: 256, columns: 256, frames: 2 }), 'c-store')).toMatchObject({ ok: true });
     await page.locator('[data-testid="onsite-image"][data-sop-instance-uid="2.25.300400#1"]').waitFor();
+    expect(page.workers()).toHaveLength(1);
+  });
+
+  it('says an image the browser could not paint, and shows the next one', async () => {
+    // The worker's one paint fails, as a browser out of memory for the bitmap would.
+    await page.workers()[0]!.evaluate(() => {
+      const paint = self.createImageBitmap.bind(self);
+      self.createImageBitmap = (() => {
+        self.createImageBitmap = paint;
+        return Promise.reject(new Error('no memory for the bitmap'));
+      }) as typeof self.createImageBitmap;
+    });
+    expect(gateway.imaging!.pipeline.accept(phantomMrPart10('2.25.300500', { rows: 256, columns: 256, frames: 1 }), 'c-store')).toMatchObject({ ok: true });
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('onsite-image-unshown')
+            .textContent()
+            .catch(() => null),
+        { timeout: SETTLE_BUDGET_MS },
+      )
+      .toBe('▲ Image not shown here: not painted: no memory for the bitmap');
+    // Still the image before it on the canvas, never a blank one.
+    expect(await page.getByTestId('onsite-image').getAttribute('data-sop-instance-uid')).toBe('2.25.300400#1');
+
+    expect(gateway.imaging!.pipeline.accept(phantomMrPart10('2.25.300600', { rows: 256, columns: 256, frames: 1 }), 'c-store')).toMatchObject({ ok: true });
+    await page.locator('[data-testid="onsite-image"][data-sop-instance-uid="2.25.300600"]').waitFor();
+    expect(await page.getByTestId('onsite-image-unshown').count()).toBe(0);
     expect(page.workers()).toHaveLength(1);
   });
 });
