@@ -7,6 +7,7 @@
 import { codeOf, decodeImageFrame, ErrorCode, type PreviewImage } from '../../protocol/index.js';
 import { createImageCodecs } from '../../native-bridge/image-codecs.js';
 import { toPreviewImages } from '../../native-bridge/preview-image.js';
+import { linearVoi, ownWindow, rescaledMinMax } from '../../base/common/voi-window.js';
 import { typescriptRle } from '../../native-bridge/rle/typescript-codec.js';
 
 export interface OnsiteImage {
@@ -107,29 +108,18 @@ function toShownImage(image: OnsiteImage): ShownImage {
   return { ...described, rgba };
 }
 
-/** Linear window (PS3.3 C.11.2.1.2.1, simplified: a preview, not the diagnostic VOI LUT) into grey RGBA. */
+/**
+ * Stored values through the Modality LUT (rescale) and the linear VOI LUT of PS3.3 C.11.2.1.2.1
+ * in the image's own window (base/common/voi-window.ts, as the workstation's viewer shows it),
+ * MONOCHROME1 inverted (C.7.6.3.1.2), into grey RGBA.
+ */
 function paintGrey(image: OnsiteImage, out: Uint8ClampedArray): void {
   const { pixels, slope, intercept } = image;
-  let center = image.windowCenter;
-  let width = image.windowWidth;
-  if (center === null || width === null || width <= 0) {
-    let min = Infinity;
-    let max = -Infinity;
-    for (let i = 0; i < pixels.length; i++) {
-      const v = pixels[i]! * slope + intercept;
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-    center = (min + max) / 2;
-    width = Math.max(1, max - min);
-  }
-  const low = center - width / 2;
+  const window = ownWindow(image.windowCenter, image.windowWidth, () => rescaledMinMax(pixels, slope, intercept));
   for (let i = 0; i < pixels.length; i++) {
-    let g = ((pixels[i]! * slope + intercept - low) / width) * 255;
-    g = g < 0 ? 0 : g > 255 ? 255 : g;
-    if (image.monochrome1) g = 255 - g;
+    const grey = linearVoi(pixels[i]! * slope + intercept, window);
     const o = i * 4;
-    out[o] = out[o + 1] = out[o + 2] = g;
+    out[o] = out[o + 1] = out[o + 2] = image.monochrome1 ? 255 - grey : grey;
     out[o + 3] = 255;
   }
 }

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../protocol/errors.js';
-import { UnshownImage, readOnsiteImage } from '../../onsite/src/part10-preview.js';
+import { encodeImageFrame } from '../../protocol/index.js';
+import { UnshownImage, readImageArrival, readOnsiteImage } from '../../onsite/src/part10-preview.js';
+import { createImageCodecs } from '../../native-bridge/image-codecs.js';
+import { toPreviewImages } from '../../native-bridge/preview-image.js';
+import { pixelStats, toViewerImage } from '../../renderer/src/viewer/pixels.js';
+import { buildVoiLut } from '../../renderer/src/viewer/voi-lut.js';
+import { imageWindow } from '../../renderer/src/viewer/window-level.js';
 import { encapsulateFrames, greyImagePixelElements, Tag, TransferSyntax, writePart10 } from '../../native-bridge/dicom/index.js';
 import { typescriptRle } from '../../native-bridge/rle/typescript-codec.js';
 import { sample } from '../helpers/dicom-samples.js';
@@ -47,5 +53,24 @@ describe('the onsite console’s live image reader (the shared decoder, in the p
     expect(image.sopInstanceUid).toBe('2.25.4242#1');
     expect(image.instanceNumber).toBe(1);
     expect(Array.from(new Uint8Array(image.pixels.buffer))).toEqual(Array.from(first));
+  });
+
+  it("paints the grey the workstation's viewer shows for the same image in its own window", () => {
+    const part10 = sample('MR_small.dcm');
+    const arrival = readImageArrival(
+      encodeImageFrame({ seq: 1, at: '', source: 'c-store', transferSyntaxUid: '', sopInstanceUid: '', seriesUid: '', imagesInSeries: null }, part10),
+    );
+    if (!arrival?.ok) throw new Error(`not shown: ${JSON.stringify(arrival)}`);
+    const viewed = toViewerImage(toPreviewImages({ part10, gatewayAt: '', imagesInSeries: null }, createImageCodecs(typescriptRle))[0]!, 0);
+    const { minStored, maxStored } = pixelStats(viewed.pixels);
+    const lut = buildVoiLut({
+      minStored,
+      maxStored,
+      rescaleSlope: viewed.meta.rescaleSlope,
+      rescaleIntercept: viewed.meta.rescaleIntercept,
+      window: imageWindow(viewed),
+      inverted: false,
+    });
+    expect(arrival.image.rgba.filter((_, i) => i % 4 === 0)).toEqual(Uint8ClampedArray.from(viewed.pixels, (stored) => lut[stored - minStored]!));
   });
 });

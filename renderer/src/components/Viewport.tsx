@@ -2,7 +2,8 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEve
 import { appStore, useApp } from '../store/store.js';
 import { currentImage, INITIAL_SERIES_VIEW, type SeriesView } from '../store/images-slice.js';
 import { lutRange } from '../viewer/pixels.js';
-import { cachedVoiLut, isInverted, type WindowLevel } from '../viewer/voi-lut.js';
+import type { WindowLevel } from '../../../base/common/voi-window.js';
+import { cachedVoiLut, isInverted } from '../viewer/voi-lut.js';
 import { renderGrey } from '../viewer/render.js';
 import { dragWindow, effectiveWindow, rescaledSpan, WINDOW_PRESETS } from '../viewer/window-level.js';
 import { overlayText } from '../viewer/overlay.js';

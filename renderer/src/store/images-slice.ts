@@ -3,7 +3,7 @@ import { MAX_FETCH_UIDS, type ExamCatalogue } from '../../../protocol/exam-image
 import { ImageRefusedError, toViewerImage } from '../viewer/pixels.js';
 import { addImage, afterArrival, afterUserPick, missingImages, newestSeries, orderSeries, withCatalogue, type SeriesRecord } from '../viewer/series.js';
 import { DEFAULT_IMAGE_BUDGET_BYTES, chooseEvictions, pixelBytes } from '../viewer/memory-budget.js';
-import type { WindowLevel } from '../viewer/voi-lut.js';
+import type { WindowLevel } from '../../../base/common/voi-window.js';
 import type { SliceCreator, StoreDeps } from './types.js';
 
 /** How the user looks at one series; kept per series so switching back finds it as it was left. */

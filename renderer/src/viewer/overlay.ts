@@ -1,5 +1,5 @@
 import type { ImageMeta } from './pixels.js';
-import type { WindowLevel } from './voi-lut.js';
+import type { WindowLevel } from '../../../base/common/voi-window.js';
 import { formatPersonName } from '../../../base/common/person-name.js';
 
 /** Corner texts of the viewport (UI.md "Overlays"), one array of lines per corner. */

@@ -1,10 +1,5 @@
+import { linearVoi, type WindowLevel } from '../../../base/common/voi-window.js';
 import { rescale } from './pixels.js';
-
-/** Window centre and width in rescaled (output of the modality LUT) units, PS3.3 C.11.2.1.2. */
-export interface WindowLevel {
-  center: number;
-  width: number;
-}
 
 export interface LutSpec {
   /** Stored-value range the table covers: entry i is for stored value minStored + i. */
@@ -15,23 +10,6 @@ export interface LutSpec {
   window: WindowLevel;
   /** True for MONOCHROME1 XOR the user's invert: the lowest value is shown white (PS3.3 C.7.6.3.1.2). */
   inverted: boolean;
-}
-
-/**
- * The linear VOI LUT function of PS3.3 C.11.2.1.2.1, for an 8-bit display (ymin 0, ymax 255):
- *   x <= c - 0.5 - (w-1)/2  -> ymin
- *   x >  c - 0.5 + (w-1)/2  -> ymax
- *   else y = ((x - (c - 0.5)) / (w-1) + 0.5) * (ymax - ymin) + ymin
- * Width below 1 is not allowed by the standard; it is treated as 1 (a hard threshold at c - 0.5).
- */
-export function linearVoi(x: number, window: WindowLevel): number {
-  const c = window.center;
-  const w = Math.max(1, window.width);
-  const lower = c - 0.5 - (w - 1) / 2;
-  const upper = c - 0.5 + (w - 1) / 2;
-  if (x <= lower) return 0;
-  if (x > upper) return 255;
-  return Math.round(((x - (c - 0.5)) / (w - 1) + 0.5) * 255);
 }
 
 /**

@@ -1,26 +1,18 @@
 import { pixelStats, rescaledRange, type StoredPixels, type ViewerImage } from './pixels.js';
-import type { WindowLevel } from './voi-lut.js';
-
-/**
- * Window that covers a rescaled range exactly: with the linear function of PS3.3 C.11.2.1.2.1,
- * centre (min + max + 1) / 2 and width max - min + 1 map min to 0 and max to 255.
- */
-export function windowForRange(min: number, max: number): WindowLevel {
-  return { center: (min + max + 1) / 2, width: Math.max(1, max - min + 1) };
-}
+import { ownWindow, windowForRange, type WindowLevel } from '../../../base/common/voi-window.js';
 
 /** The window the image carries (Window Center/Width, PS3.3 C.11.2), else its full value range. */
 export function imageWindow(image: ViewerImage): WindowLevel {
-  const { windowCenter, windowWidth } = image.meta;
-  if (windowCenter !== null && windowWidth !== null && Number.isFinite(windowCenter) && Number.isFinite(windowWidth) && windowWidth >= 1) {
-    return { center: windowCenter, width: windowWidth };
-  }
-  return fullRangeWindow(image);
+  return ownWindow(image.meta.windowCenter, image.meta.windowWidth, () => fullRangeValues(image));
 }
 
 export function fullRangeWindow(image: ViewerImage): WindowLevel {
-  const range = rescaledRange(pixelStats(image.pixels), image.meta.rescaleSlope, image.meta.rescaleIntercept);
+  const range = fullRangeValues(image);
   return windowForRange(range.min, range.max);
+}
+
+function fullRangeValues(image: ViewerImage): { min: number; max: number } {
+  return rescaledRange(pixelStats(image.pixels), image.meta.rescaleSlope, image.meta.rescaleIntercept);
 }
 
 const histogramCache = new WeakMap<StoredPixels, Uint32Array>();
@@ -95,6 +87,6 @@ export function dragWindow(start: WindowLevel, dx: number, dy: number, rescaledS
 }
 
 export function rescaledSpan(image: ViewerImage): number {
-  const range = rescaledRange(pixelStats(image.pixels), image.meta.rescaleSlope, image.meta.rescaleIntercept);
+  const range = fullRangeValues(image);
   return range.max - range.min;
 }
