@@ -115,11 +115,26 @@ function toShownImage(image: OnsiteImage): ShownImage {
  */
 function paintGrey(image: OnsiteImage, out: Uint8ClampedArray): void {
   const { pixels, slope, intercept } = image;
-  const window = ownWindow(image.windowCenter, image.windowWidth, () => rescaledMinMax(pixels, slope, intercept));
+  // One grey per stored value, looked up for every pixel (as the viewer's VOI LUT does): a
+  // 4096x4096 image has 16.8 million pixels, and at most 65,536 stored values.
+  let minStored = Infinity;
+  let maxStored = -Infinity;
   for (let i = 0; i < pixels.length; i++) {
-    const grey = linearVoi(pixels[i]! * slope + intercept, window);
-    const o = i * 4;
-    out[o] = out[o + 1] = out[o + 2] = image.monochrome1 ? 255 - grey : grey;
-    out[o + 3] = 255;
+    const stored = pixels[i]!;
+    if (stored < minStored) minStored = stored;
+    if (stored > maxStored) maxStored = stored;
   }
+  if (minStored > maxStored) return;
+  const window = ownWindow(image.windowCenter, image.windowWidth, () => rescaledMinMax([minStored, maxStored], slope, intercept));
+  // Each entry is a whole RGBA pixel, written byte by byte, so copying it as one 32-bit word
+  // keeps the bytes in order on any machine.
+  const rgbaOf = new Uint32Array(maxStored - minStored + 1);
+  const entryBytes = new Uint8Array(rgbaOf.buffer);
+  for (let i = 0; i < rgbaOf.length; i++) {
+    const grey = linearVoi((minStored + i) * slope + intercept, window);
+    entryBytes.fill(image.monochrome1 ? 255 - grey : grey, i * 4, i * 4 + 3);
+    entryBytes[i * 4 + 3] = 255;
+  }
+  const rgba = new Uint32Array(out.buffer, out.byteOffset, pixels.length);
+  for (let i = 0; i < pixels.length; i++) rgba[i] = rgbaOf[pixels[i]! - minStored]!;
 }
