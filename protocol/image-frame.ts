@@ -76,11 +76,14 @@ export function decodeImageFrame(frame: Uint8Array): DecodedImageFrame {
 }
 
 /**
- * Largest Part 10 slice one binary message carries: well below the 16 MiB WebSocket frame limit
+ * Largest Part 10 slice one binary message carries: far below the 16 MiB WebSocket frame limit
  * (MAX_FRAME_BYTES) of either side, so an image of any size the gateway accepts is delivered,
- * and a heartbeat waits behind at most one chunk.
+ * and a heartbeat waits behind at most one chunk. A browser takes each message in on the page's
+ * main thread, where the onsite console's heartbeats run: at 4 MiB a message held that thread
+ * for 100-150 ms, at 256 KiB for less than the 50 ms of a long task (README "The onsite
+ * console's images"). A 512x512 MR image, RLE-compressed, still travels in one message.
  */
-export const IMAGE_CHUNK_BYTES = 4 * 1024 * 1024;
+export const IMAGE_CHUNK_BYTES = 256 * 1024;
 
 /**
  * One binary message of an image as a sender writes it without copying the image: the frame's

@@ -93,7 +93,7 @@ if (onsite) {
   const ack = await onsite.next((m) => m.type === 'ack' && m.id === 'check-in');
   if (ack.type !== 'ack' || ack.outcome !== 'done') throw new Error(`onsite check-in refused: ${JSON.stringify(ack)}`);
 }
-const forget = onsite && setInterval(() => ((onsite.binary.length = 0), (onsite.messages.length = 0)), 1000);
+const forget = onsite && setInterval(() => ((onsite.images.length = 0), (onsite.messages.length = 0)), 1000);
 const sampler = setInterval(() => {
   for (const c of clients) {
     for (const s of c.core.view().health.samples) {

@@ -2,7 +2,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { PROTOCOL_VERSION, SUBPROTOCOL, type AckMessage, type CollabAction, type GatewayMessage, type Role } from '../../protocol/index.js';
+import {
+  ImageChunkAssembler,
+  PROTOCOL_VERSION,
+  SUBPROTOCOL,
+  type AckMessage,
+  type CollabAction,
+  type GatewayMessage,
+  type Role,
+} from '../../protocol/index.js';
 import { Gateway, type GatewayOptions } from '../../gateway/server/gateway.js';
 import { TEST_SCRYPT, addCommonTestAccounts, registerTestGateway, testCredential } from './accounts.js';
 
@@ -33,14 +41,17 @@ export function httpOriginOf(gateway: Gateway): string {
 /** A raw protocol client: sends frames, collects every message, waits for a matching one. */
 export class RawClient {
   readonly messages: GatewayMessage[] = [];
-  readonly binary: Buffer[] = [];
+  /** Image frames as received, an image sent in parts put back together (protocol/image-frame.ts). */
+  readonly images: Buffer[] = [];
+  private readonly parts = new ImageChunkAssembler();
   private waiters: { match: (m: GatewayMessage) => boolean; resolve: (m: GatewayMessage) => void }[] = [];
   closed: Promise<{ code: number; reason: string }>;
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data: Buffer, isBinary) => {
       if (isBinary) {
-        this.binary.push(data);
+        const frame = this.parts.add(data);
+        if (frame) this.images.push(Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength));
         return;
       }
       const message = JSON.parse(data.toString()) as GatewayMessage;

@@ -28,8 +28,8 @@ async function firstImageUid(operator: RawClient, client: RawClient): Promise<st
     c.ws.on('close', () => clearInterval(heartbeat));
   }
   expect((await operator.command(f.id('start'), { name: 'scan.start' })).outcome).toBe('done');
-  await expect.poll(() => client.binary.length).toBeGreaterThan(0);
-  return decodeImageFrame(client.binary[0]!).header.sopInstanceUid;
+  await expect.poll(() => client.images.length).toBeGreaterThan(0);
+  return decodeImageFrame(client.images[0]!).header.sopInstanceUid;
 }
 
 describe('collaboration: chat', () => {

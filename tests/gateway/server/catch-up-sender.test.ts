@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { decodeImageFrame, encodeImageFrame, type ImageFrameHeader } from '../../../protocol/index.js';
+import { decodeImageFrame, encodeImageFrame, IMAGE_CHUNK_BYTES, type ImageFrameHeader } from '../../../protocol/index.js';
 import { CatchUpSender } from '../../../gateway/server/catch-up-sender.js';
 
 const cleanups: (() => void)[] = [];
@@ -41,7 +41,7 @@ describe('CatchUpSender', () => {
   it('sends fetched images marked fetched, whole, with the seq they had live', async () => {
     const { server, received } = await socketPair();
     const sender = new CatchUpSender(server);
-    const big = new Uint8Array(9 * 1024 * 1024).fill(7); // three chunks
+    const big = new Uint8Array(2 * IMAGE_CHUNK_BYTES + 1024).fill(7); // three chunks
     sender.enqueue([
       { header: header(3), part10: new Uint8Array([1, 2, 3]) },
       { header: header(4), part10: big },

@@ -89,10 +89,10 @@ describe("the gateway's spool of the open exam's images", () => {
     for (const role of ['operator', 'observer'] as const) {
       const { client, welcome } = await resumed(gateway, role, resumeFrom);
       expect(welcome.lastSeq).toBe(resumeFrom); // a replay, not a fresh snapshot
-      await expect.poll(() => client.binary.length).toBe(count);
-      const frames = client.binary.map((b) => decodeImageFrame(new Uint8Array(b)));
+      await expect.poll(() => client.images.length).toBe(count);
+      const frames = client.images.map((b) => decodeImageFrame(new Uint8Array(b)));
       expect(frames.map((f) => f.header.sopInstanceUid)).toEqual(Array.from({ length: count }, (_, i) => `2.25.1.1.${i + 1}`));
-      const named = client.binary.filter((b) => b.includes(Buffer.from('DOE^JANE', 'latin1'))).length;
+      const named = client.images.filter((b) => b.includes(Buffer.from('DOE^JANE', 'latin1'))).length;
       expect(named).toBe(role === 'operator' ? count : 0);
     }
   });
@@ -106,7 +106,7 @@ describe("the gateway's spool of the open exam's images", () => {
     const { client, welcome } = await resumed(gateway, 'operator', resumeFrom);
     expect(welcome.lastSeq).toBeGreaterThanOrEqual(resumeFrom + count); // a fresh snapshot, numbered from now
     await client.next((m) => m.type === 'exam.catalogue');
-    expect(client.binary).toHaveLength(0);
+    expect(client.images).toHaveLength(0);
   });
 
   it('an image that cannot be spooled gets a coded notice and audit, and live images keep coming', async () => {
@@ -123,13 +123,13 @@ describe("the gateway's spool of the open exam's images", () => {
       (m: GatewayMessage) => m.type === 'event' && m.body.kind === 'notice' && m.body.text.includes(ErrorCode.EXAM_IMAGE_NOT_SPOOLED),
     );
     expect(notice.type === 'event' && notice.body.kind === 'notice' && notice.body.level).toBe('warning');
-    await expect.poll(() => operator.binary.length).toBe(2);
+    await expect.poll(() => operator.images.length).toBe(2);
     expect(gateway.examImages.store.heldBytes).toBe(0);
     expect(gateway.store.auditTrail().filter((r) => r.code === ErrorCode.EXAM_IMAGE_NOT_SPOOLED)).toHaveLength(1); // once for the run of failures
     rmSync(dir);
     mkdirSync(dir, { mode: 0o700 });
     publish(gateway, 3, mrImage(1, 3));
-    await expect.poll(() => operator.binary.length).toBe(3);
+    await expect.poll(() => operator.images.length).toBe(3);
     expect(gateway.examImages.store.find({ seriesUid: '2.25.1.1' }, false).images.map((i) => i.header.sopInstanceUid)).toEqual(['2.25.1.1.3']);
     expect(gateway.store.auditTrail().find((r) => r.decision === 'images held again')?.detail).toEqual({ notHeld: 2 });
   });

@@ -50,7 +50,7 @@ describe("the open exam's images for someone who joins", () => {
   it('an observer joining after a completed localizer gets its series, with a thumbnail, and fetches its images de-identified', async () => {
     gateway = await startTestGateway({ timeScale: 200 });
     const operator = await completedLocalizer();
-    const live = operator.binary.map((b) => decodeImageFrame(new Uint8Array(b)).header);
+    const live = operator.images.map((b) => decodeImageFrame(new Uint8Array(b)).header);
     const observer = await join('observer', 'Student');
     const catalogue = (await observer.next<ExamCatalogueMessage>((m) => m.type === 'exam.catalogue')).catalogue;
     expect(catalogue.series).toHaveLength(1);
@@ -62,14 +62,14 @@ describe("the open exam's images for someone who joins", () => {
 
     const result = await fetchFrom(observer, 'fetch-1', { seriesUid: series.seriesUid });
     expect(result).toMatchObject({ queued: live.length, unknown: [], code: null });
-    await expect.poll(() => observer.binary.length).toBe(live.length);
-    const fetched = observer.binary.map((b) => decodeImageFrame(new Uint8Array(b)));
+    await expect.poll(() => observer.images.length).toBe(live.length);
+    const fetched = observer.images.map((b) => decodeImageFrame(new Uint8Array(b)));
     // Marked fetched, numbered as they were live: a client neither sequences nor counts them.
     expect(fetched.every((f) => f.header.fetched === true)).toBe(true);
     expect(fetched.map((f) => f.header.seq).sort((a, b) => a - b)).toEqual(live.map((h) => h.seq).sort((a, b) => a - b));
     // Observer PHI policy "none" (the default): the patient's name is not in what an observer fetches.
-    expect(observer.binary.some((b) => b.includes(Buffer.from(PATIENT.name, 'latin1')))).toBe(false);
-    expect(operator.binary.some((b) => b.includes(Buffer.from(PATIENT.name, 'latin1')))).toBe(true);
+    expect(observer.images.some((b) => b.includes(Buffer.from(PATIENT.name, 'latin1')))).toBe(false);
+    expect(operator.images.some((b) => b.includes(Buffer.from(PATIENT.name, 'latin1')))).toBe(true);
   });
 
   it('refuses a fetch of images it does not hold with a code, and still sends the ones it holds', async () => {

@@ -64,7 +64,7 @@ async function examWatchedBy(observerPhi: ObserverPhi) {
   await onsite.confirmChecklist();
   await operator.command('phi-00003', { name: 'scan.start' });
   await storescu(gateway.imaging!.dicomPort!, [`${SAMPLES_DIR}/MR_small.dcm`, `${SAMPLES_DIR}/MR2_UNCR.dcm`]);
-  await expect.poll(() => observer.binary.length).toBe(11);
+  await expect.poll(() => observer.images.length).toBe(11);
   // A second observer resumes from the start of this boot: the buffer replays every event.
   const late = await RawClient.connect(gateway.url);
   clients.push(late);
@@ -78,7 +78,7 @@ async function examWatchedBy(observerPhi: ObserverPhi) {
     resumeBootId: gateway.bootId,
   });
   const welcome = await late.next<Extract<GatewayMessage, { type: 'welcome' }>>((m) => m.type === 'welcome');
-  await expect.poll(() => late.binary.length).toBe(11);
+  await expect.poll(() => late.images.length).toBe(11);
   return { operatorFrames, observerFrames: [...observerFrames, ...lateFrames], welcome };
 }
 
