@@ -135,6 +135,6 @@ function paintGrey(image: OnsiteImage, out: Uint8ClampedArray): void {
     entryBytes.fill(image.monochrome1 ? 255 - grey : grey, i * 4, i * 4 + 3);
     entryBytes[i * 4 + 3] = 255;
   }
-  const rgba = new Uint32Array(out.buffer, out.byteOffset, pixels.length);
-  for (let i = 0; i < pixels.length; i++) rgba[i] = rgbaOf[pixels[i]! - minStored]!;
+  const rgba = new Uint32Array(out.buffer, out.byteOffset, Math.min(pixels.length, out.length >> 2));
+  for (let i = 0; i < rgba.length; i++) rgba[i] = rgbaOf[pixels[i]! - minStored]!;
 }
