@@ -6,7 +6,7 @@
  * JSON line with what it measured when its time is up: per-workstation preview latency,
  * heartbeat RTTs, images taken, RSS (at start, each minute, at end) and CPU of this process.
  *
- *   tsx bench/load/clients.ts --url ws://... --role operator|observer|onsite --count N [--workers N] [--heartbeat-ms N]
+ *   tsx bench/load/clients.ts --url ws://... --role operator|observer|onsite --count N [--first N] [--workers N] [--heartbeat-ms N]
  * Commands on stdin: "go" (the operator starts acquiring), "hold" (no new series), "stop" (report and exit).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,6 +27,8 @@ const { values } = parseArgs({
     url: { type: 'string' },
     role: { type: 'string' },
     count: { type: 'string', default: '1' },
+    /** Observers are "Observer <first>" on: each process of several signs in its own. */
+    first: { type: 'string', default: '1' },
     workers: { type: 'string' },
     'heartbeat-ms': { type: 'string', default: '500' },
   },
@@ -81,7 +83,7 @@ for (let i = 0; i < count; i++) {
   });
   core.on('image', (image) => client.latencies.push(Date.now() - Date.parse(image.gatewayAt)));
   core.on('image-received', () => client.images++);
-  const name = role === 'operator' ? 'Remote Tech' : `Observer ${i + 1}`;
+  const name = role === 'operator' ? 'Remote Tech' : `Observer ${Number(values.first) + i}`;
   await core.connect({ url: values.url!, role, name, ...testLogin(name) });
   clients.push(client);
 }

@@ -6,7 +6,7 @@
  * observer, heartbeat RTT p99, RSS at start and end and CPU of the gateway and the workstation
  * processes, and images lost (published by the gateway but not taken by a workstation).
  *
- *   npx tsx bench/load/run.ts [--minutes 10] [--observers 20] [--rate 20] [--observer-workers 1] [--others-nice idle|0-19]
+ *   npx tsx bench/load/run.ts [--minutes 10] [--observers 20] [--rate 20] [--observer-workers 1] [--observer-processes 1] [--others-nice idle|0-19]
  *
  * The gateway and storescu's driver run in this process; the onsite console, the operator and
  * the observers each in a child process (as they would be on their own machines). What stands
@@ -59,6 +59,7 @@ const { values } = parseArgs({
     observers: { type: 'string', default: '20' },
     rate: { type: 'string', default: '20' },
     'observer-workers': { type: 'string', default: '1' },
+    'observer-processes': { type: 'string', default: '1' },
     'others-nice': { type: 'string', default: 'idle' },
   },
 });
@@ -115,6 +116,8 @@ function startClients(
   count: number,
   /** Decoding workers per workstation; the shells' own number (decode-pool.ts) when not given. */
   workers?: number,
+  /** The first observer's number: each process of several signs in observers of its own. */
+  first = 1,
 ): { ready: Promise<void>; report: Promise<ClientReport>; tell(word: string): void } {
   // The operator is measured as the gateway is; the others stand in for machines of their own.
   const [command, ...prefix] = role === 'operator' ? ['nice', '-n', '0'] : OTHERS;
@@ -123,7 +126,7 @@ function startClients(
     [
       ...prefix,
       process.execPath,
-      ...['--import', 'tsx', join(import.meta.dirname, 'clients.ts'), '--url', url, '--role', role, '--count', String(count)],
+      ...['--import', 'tsx', join(import.meta.dirname, 'clients.ts'), '--url', url, '--role', role, '--count', String(count), '--first', String(first)],
       ...(workers === undefined ? [] : ['--workers', String(workers)]),
       ...['--heartbeat-ms', String(Math.max(20, gateway.heartbeatIntervalMs / 2))],
     ],
@@ -169,8 +172,20 @@ const onsite = startClients(gateway.url, 'onsite', 0);
 await onsite.ready;
 const operator = startClients(gateway.url, 'operator', 1);
 await operator.ready;
-// All observers share one process here (on site each has its own machine): one worker each by default.
-const observers = startClients(gateway.url, 'observer', OBSERVERS, Number(values['observer-workers']));
+// The observers share one process by default (on site each has its own machine), one worker each;
+// `--observer-processes N` spreads them over N processes, N = OBSERVERS giving each its own, so
+// that a process's memory is one workstation's, as on site.
+const PROCESSES = Math.max(1, Math.min(OBSERVERS, Number(values['observer-processes'])));
+const observerGroups = Array.from({ length: PROCESSES }, (_, p) => {
+  const first = Math.floor((p * OBSERVERS) / PROCESSES) + 1;
+  const count = Math.floor(((p + 1) * OBSERVERS) / PROCESSES) + 1 - first;
+  return startClients(gateway.url, 'observer', count, Number(values['observer-workers']), first);
+});
+const observers = {
+  ready: Promise.all(observerGroups.map((g) => g.ready)),
+  report: Promise.all(observerGroups.map((g) => g.report)),
+  tell: (word: string) => observerGroups.forEach((g) => g.tell(word)),
+};
 await observers.ready;
 // Count from here: every workstation is connected before the first image is published.
 published = 0;
@@ -210,7 +225,16 @@ await new Promise((r) => setTimeout(r, 20_000)); // the last storescu associatio
 operator.tell('stop');
 observers.tell('stop');
 onsite.tell('stop');
-const [op, obs] = await Promise.all([operator.report, observers.report]);
+const [op, observerReports] = await Promise.all([operator.report, observers.report]);
+/** The observers' processes as one: their clients, CPU and memory summed. */
+const obs: ClientReport = {
+  role: 'observer',
+  rssStart: observerReports.reduce((n, r) => n + r.rssStart, 0),
+  rssEnd: observerReports.reduce((n, r) => n + r.rssEnd, 0),
+  rssSamples: observerReports[0]!.rssSamples.map((_, i) => observerReports.reduce((n, r) => n + (r.rssSamples[i] ?? r.rssEnd), 0)),
+  cpuSeconds: observerReports.reduce((n, r) => n + r.cpuSeconds, 0),
+  clients: observerReports.flatMap((r) => r.clients),
+};
 const gatewayCpu = process.cpuUsage(gatewayCpuStart);
 const gatewayRssEnd = process.memoryUsage().rss;
 const gatewayEnd = { heldBytes: gateway.events.heldBytes, imageFrameBytes: gateway.events.heldImageBytes, ...process.memoryUsage() };
@@ -237,6 +261,11 @@ const trend = (samples: number[]) => {
   const rise = (slope * (after.length - 1) * RSS_SAMPLE_MS) / 60_000;
   return `${(slope / 1024 / 1024).toFixed(1)} (${rise >= 0 ? '+' : ''}${((rise / after[0]!) * 100).toFixed(0)}%)`;
 };
+/** "min / median / max" of per-process figures, a percentage unless `digits` is given. */
+const minMedianMax = (values: number[], digits?: number) =>
+  [Math.min(...values), percentile(values, 50), Math.max(...values)]
+    .map((v) => (digits === undefined ? `${v >= 0 ? '+' : ''}${v.toFixed(0)}%` : v.toFixed(digits)))
+    .join(' / ');
 const operatorClient = op.clients[0]!;
 const observerP99 = obs.clients.map((c) => ({ c, p99: percentile(c.latencies, 99) }));
 const slowest = observerP99.reduce((a, b) => (b.p99 > a.p99 ? b : a), { c: { latencies: [] as number[] }, p99: -Infinity }).c;
@@ -259,7 +288,7 @@ printTable(
         .join(' ; '),
     ],
     ['preview latency slowest observer p50 / p99 ms', `${percentile(slowest.latencies, 50)} / ${percentile(slowest.latencies, 99)}`],
-    ['heartbeat RTT p99 ms (all 21 workstations)', percentile(rtts, 99)],
+    [`heartbeat RTT p99 ms (all ${OBSERVERS + 1} workstations)`, percentile(rtts, 99)],
     [
       'gateway event loop delay p50 / p99 / max ms',
       [50, 99].map((p) => (loopDelay.percentile(p) / 1e6).toFixed(0)).join(' / ') + ` / ${(loopDelay.max / 1e6).toFixed(0)}`,
@@ -277,8 +306,26 @@ printTable(
     ...(gatewayAfterGc ? [['gateway after a full GC: RSS / array buffers MB', `${mb(gatewayAfterGc.rss)} / ${mb(gatewayAfterGc.arrayBuffers)}`]] : []),
     ['operator process RSS start -> end MB', rssRow(op.rssStart, op.rssSamples, op.rssEnd)],
     ['operator process RSS each minute MB', byMinute(op.rssSamples).map(mb).join(' ')],
-    [`observers process (${OBSERVERS}) RSS start -> end MB`, rssRow(obs.rssStart, obs.rssSamples, obs.rssEnd)],
-    [`observers process RSS each minute MB`, byMinute(obs.rssSamples).map(mb).join(' ')],
+    [
+      `observers ${PROCESSES === 1 ? 'process' : `${PROCESSES} processes, summed`} (${OBSERVERS}) RSS start -> end MB`,
+      rssRow(obs.rssStart, obs.rssSamples, obs.rssEnd),
+    ],
+    [`observers ${PROCESSES === 1 ? 'process' : 'processes, summed,'} RSS each minute MB`, byMinute(obs.rssSamples).map(mb).join(' ')],
+    ...(PROCESSES === 1
+      ? []
+      : [
+          [
+            'each observer process: RSS from minute 1, growth min / median / max',
+            minMedianMax(observerReports.map((r) => (r.rssEnd / byMinute(r.rssSamples)[0]! - 1) * 100)),
+          ],
+          [
+            'each observer process: RSS trend from minute 1, MB a minute min / median / max',
+            minMedianMax(
+              observerReports.map((r) => slopePerMinute(r.rssSamples.slice(SAMPLES_PER_MINUTE - 1), RSS_SAMPLE_MS) / 1024 / 1024),
+              1,
+            ),
+          ],
+        ]),
     [
       'RSS trend from minute 1, MB a minute (rise over the run): gateway / operator / observers',
       [gatewayRssSamples, op.rssSamples, obs.rssSamples].map(trend).join(' / '),
