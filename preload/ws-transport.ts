@@ -1,7 +1,7 @@
 import type { IpcPushName } from '../protocol/api.js';
 import { BrowserBridgeFrame, type BridgeResult, type BridgeTransport } from '../protocol/bridge.js';
 import { ErrorCode } from '../protocol/errors.js';
-import { decodePreviewFrame } from '../protocol/preview-frame.js';
+import { PreviewFrameAssembler } from '../protocol/preview-frame.js';
 
 /** The part of a WebSocket the bridge uses: the browser's, or the `ws` package's in tests. */
 export interface WebSocketLike {
@@ -19,7 +19,8 @@ function linkDown(message: string): BridgeResult {
 
 /**
  * The browser-shell transport: JSON requests and replies paired by id, JSON pushes, and images
- * as binary frames (protocol/preview-frame.ts) whose buffer the page keeps as the image's pixels.
+ * as binary frames (protocol/preview-frame.ts): one whose buffer the page keeps as the image's
+ * pixels, or a large image's parts, put together.
  */
 export function webSocketTransport(ws: WebSocketLike): BridgeTransport {
   ws.binaryType = 'arraybuffer';
@@ -40,10 +41,11 @@ export function webSocketTransport(ws: WebSocketLike): BridgeTransport {
     ws.addEventListener('close', () => resolve(false));
   });
 
+  const images = new PreviewFrameAssembler();
   ws.addEventListener('message', (event) => {
     if (event.data instanceof ArrayBuffer) {
-      const image = decodePreviewFrame(event.data, { shareBuffer: true });
-      for (const listener of listeners.image) listener(image);
+      const image = images.add(event.data);
+      if (image) for (const listener of listeners.image) listener(image);
       return;
     }
     if (typeof event.data !== 'string') return;

@@ -8,7 +8,7 @@ import {
   BrowserBridgeRequest,
   ErrorCode,
   describeIssues,
-  previewFrameParts,
+  previewFrameMessages,
   type BrowserBridgeFrame,
   type PreviewImage,
   type SiteEntry,
@@ -159,11 +159,13 @@ function bridge(ws: WebSocket, core: Desk, policy: LoadedPolicy): void {
   const onDesk = push('desk');
   const onImage = (image: PreviewImage) => {
     if (ws.readyState !== ws.OPEN) return;
-    // One message in two fragments, sent together so nothing comes between them: the pixels go
-    // out from the image's own buffer instead of being copied into a frame first.
-    const { pixels, trailer } = previewFrameParts(image);
-    ws.send(pixels, { binary: true, fin: false });
-    ws.send(trailer, { binary: true, fin: true });
+    // Each message in two fragments, sent together so nothing comes between them: the pixels go
+    // out from the image's own buffer instead of being copied into a frame first. A large image
+    // goes in parts, so the page's main thread takes it in a slice at a time.
+    for (const [bytes, end] of previewFrameMessages(image)) {
+      ws.send(bytes, { binary: true, fin: false });
+      ws.send(end, { binary: true, fin: true });
+    }
   };
   core.on('state', onState);
   core.on('log', onLog);

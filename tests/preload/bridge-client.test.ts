@@ -187,6 +187,24 @@ describe.each([
     expect(images.values[0]).toMatchObject({ sopInstanceUid: '2.25.1.1.1', fetched: true });
     await expect(api.images.fetch({ seriesUid: 42 } as never)).rejects.toMatchObject({ code: ErrorCode.IPC_INVALID_PAYLOAD });
   });
+
+  it('delivers a large image whole, and the images around it in order', async () => {
+    const { api, core } = await harness();
+    const images = collect<PreviewImage>(api.images.subscribe);
+    // 2048x2048 16-bit: 8 MiB of pixels, in parts over the browser shell's socket.
+    const large = new Uint16Array(2048 * 2048).map((_, i) => (i * 31) & 0xffff);
+    const small = new Uint16Array([1, 2, 3, 4]);
+    for (const [uid, pixels, rows] of [
+      ['2.25.1', small, 2],
+      ['2.25.2', large, 2048],
+      ['2.25.3', small, 2],
+    ] as const)
+      core.emit('image', { sopInstanceUid: uid, rows, columns: rows, pixels: pixels.slice().buffer } as unknown as PreviewImage);
+    await expect.poll(() => images.values.length).toBe(3);
+    expect(images.values.map((i) => i.sopInstanceUid)).toEqual(['2.25.1', '2.25.2', '2.25.3']);
+    expect(Buffer.from(images.values[1]!.pixels, 0, large.byteLength).equals(Buffer.from(large.buffer))).toBe(true);
+    expect([...new Uint16Array(images.values[2]!.pixels, 0, 4)]).toEqual([1, 2, 3, 4]);
+  });
 });
 
 describe('the Electron transport', () => {
