@@ -12,9 +12,9 @@
  * Needs `npm run build` (the page under test is dist/onsite) and Chromium.
  */
 import { parseArgs } from 'node:util';
-import type { Page } from 'playwright-core';
 import type { Gateway } from '../../gateway/server/gateway.js';
 import { phantomMrPart10 } from '../lib/mr-part10.js';
+import { MAIN_THREAD_RECORDER, readMainThread, resetMainThread } from '../lib/main-thread-recorder.js';
 import { printTable } from '../lib/stats.js';
 import { launchChromium } from '../../tests/helpers/browser.js';
 import { startTestGateway } from '../../tests/helpers/gateway.js';
@@ -29,23 +29,6 @@ const OBJECTS = [
   { name: '512x512, 100 frames', rows: 512, columns: 512, frames: 100 },
 ];
 
-/** In the page before its own scripts: long tasks and a 20 ms timer's lateness, kept on window. */
-const RECORDER = `
-  window.__bench = { longest: 0, late: 0, since: performance.now(), last: performance.now() };
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) if (e.startTime >= window.__bench.since) window.__bench.longest = Math.max(window.__bench.longest, e.duration);
-  }).observe({ type: 'longtask' });
-  setInterval(() => {
-    const now = performance.now();
-    window.__bench.late = Math.max(window.__bench.late, now - window.__bench.last - 20);
-    window.__bench.last = now;
-  }, 20);
-`;
-
-const reset = (page: Page) =>
-  page.evaluate(() => Object.assign((window as never as { __bench: object }).__bench, { longest: 0, late: 0, since: performance.now() }));
-const read = (page: Page) => page.evaluate(() => (window as never as { __bench: { longest: number; late: number } }).__bench);
-
 /** Times the gateway audited the onsite console as silent (gateway/server/onsite-handler.ts). */
 const silentCount = (gateway: Gateway) => gateway.store.auditTrail().filter((r) => r.action === 'onsite console' && r.decision === 'silent').length;
 
@@ -56,19 +39,19 @@ if (values['reference-onsite-dir']) builds.push([`${values['reference-onsite-dir
 let next = 1;
 for (const [build, onsiteDir] of builds) {
   const gateway = await startTestGateway(onsiteDir ? { onsiteDir } : {});
-  const page = await openOnsiteConsole(browser, gateway, 'Olivia Onsite', { initScript: RECORDER });
-  await reset(page);
+  const page = await openOnsiteConsole(browser, gateway, 'Olivia Onsite', { initScript: MAIN_THREAD_RECORDER });
+  await resetMainThread(page);
   await new Promise((resolve) => setTimeout(resolve, 2000));
-  const idle = await read(page);
+  const idle = await readMainThread(page);
   rows.push([build, 'none (idle 2 s)', idle.longest.toFixed(0), idle.late.toFixed(0), '-', '-']);
   for (const object of OBJECTS) {
     const uid = `2.25.${Date.now()}${next++}`;
     const part10 = phantomMrPart10(uid, object);
-    await reset(page);
+    await resetMainThread(page);
     const silentBefore = silentCount(gateway);
     gateway.imaging!.pipeline.accept(part10, 'c-store');
     await page.locator(`[data-testid="onsite-image"][data-sop-instance-uid^="${uid}"]`).waitFor({ timeout: 120_000 });
-    const during = await read(page);
+    const during = await readMainThread(page);
     const silent = silentCount(gateway) - silentBefore;
     rows.push([build, object.name, during.longest.toFixed(0), during.late.toFixed(0), String(silent), gateway.snapshot().onsite?.presence ? 'yes' : 'no']);
   }

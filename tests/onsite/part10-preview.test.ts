@@ -4,9 +4,7 @@ import { encodeImageFrame } from '../../protocol/index.js';
 import { UnshownImage, readImageArrival, readOnsiteImage } from '../../onsite/src/part10-preview.js';
 import { createImageCodecs } from '../../native-bridge/image-codecs.js';
 import { toPreviewImages } from '../../native-bridge/preview-image.js';
-import { pixelStats, toViewerImage } from '../../renderer/src/viewer/pixels.js';
-import { buildVoiLut } from '../../renderer/src/viewer/voi-lut.js';
-import { imageWindow } from '../../renderer/src/viewer/window-level.js';
+import { viewerGreys } from '../renderer/viewer/images.js';
 import { encapsulateFrames, greyImagePixelElements, Tag, TransferSyntax, writePart10 } from '../../native-bridge/dicom/index.js';
 import { typescriptRle } from '../../native-bridge/rle/typescript-codec.js';
 import { sample } from '../helpers/dicom-samples.js';
@@ -61,16 +59,7 @@ describe('the onsite console’s live image reader (the shared decoder, in the p
       encodeImageFrame({ seq: 1, at: '', source: 'c-store', transferSyntaxUid: '', sopInstanceUid: '', seriesUid: '', imagesInSeries: null }, part10),
     );
     if (!arrival?.ok) throw new Error(`not shown: ${JSON.stringify(arrival)}`);
-    const viewed = toViewerImage(toPreviewImages({ part10, gatewayAt: '', imagesInSeries: null }, createImageCodecs(typescriptRle))[0]!, 0);
-    const { minStored, maxStored } = pixelStats(viewed.pixels);
-    const lut = buildVoiLut({
-      minStored,
-      maxStored,
-      rescaleSlope: viewed.meta.rescaleSlope,
-      rescaleIntercept: viewed.meta.rescaleIntercept,
-      window: imageWindow(viewed),
-      inverted: false,
-    });
-    expect(arrival.image.rgba.filter((_, i) => i % 4 === 0)).toEqual(Uint8ClampedArray.from(viewed.pixels, (stored) => lut[stored - minStored]!));
+    const [previewed] = toPreviewImages({ part10, gatewayAt: '', imagesInSeries: null }, createImageCodecs(typescriptRle));
+    expect(Array.from(arrival.image.rgba.filter((_, i) => i % 4 === 0))).toEqual(viewerGreys(previewed!));
   });
 });

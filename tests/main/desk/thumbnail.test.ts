@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PreviewImage } from '../../../protocol/index.js';
 import { makeThumbnail } from '../../../main/desk/thumbnail.js';
-import { pixelStats, toViewerImage } from '../../../renderer/src/viewer/pixels.js';
-import { buildVoiLut } from '../../../renderer/src/viewer/voi-lut.js';
-import { imageWindow } from '../../../renderer/src/viewer/window-level.js';
+import { viewerGreys } from '../../renderer/viewer/images.js';
 
 function image(rows: number, columns: number, values: (i: number) => number, extra: Partial<PreviewImage> = {}): PreviewImage {
   const pixels = new Uint16Array(rows * columns).map((_, i) => values(i));
@@ -62,17 +60,7 @@ describe('desk tile thumbnail', () => {
   it("is the grey the workstation's viewer shows for the same image in its own window", () => {
     for (const extra of [{}, { windowCenter: null, windowWidth: null }, { rescaleSlope: 2, rescaleIntercept: -100, windowCenter: 333, windowWidth: 77 }]) {
       const preview = image(8, 8, (i) => (i * 37) % 1200, extra);
-      const viewed = toViewerImage(preview, 0);
-      const { minStored, maxStored } = pixelStats(viewed.pixels);
-      const lut = buildVoiLut({
-        minStored,
-        maxStored,
-        rescaleSlope: viewed.meta.rescaleSlope,
-        rescaleIntercept: viewed.meta.rescaleIntercept,
-        window: imageWindow(viewed),
-        inverted: false,
-      });
-      expect(grey(makeThumbnail(preview))).toEqual([...viewed.pixels].map((stored) => lut[stored - minStored]));
+      expect(grey(makeThumbnail(preview))).toEqual(viewerGreys(preview));
     }
   });
 });

@@ -1,5 +1,7 @@
 import type { PreviewImage } from '../../../protocol/api.js';
-import { toViewerImage, type ViewerImage } from '../../../renderer/src/viewer/pixels.js';
+import { pixelStats, toViewerImage, type ViewerImage } from '../../../renderer/src/viewer/pixels.js';
+import { buildVoiLut } from '../../../renderer/src/viewer/voi-lut.js';
+import { imageWindow } from '../../../renderer/src/viewer/window-level.js';
 
 /** Little-endian sample bytes, as the core sends them, for the given stored values. */
 export function samples(values: number[], bits: 8 | 16, signed: boolean): ArrayBuffer {
@@ -49,4 +51,17 @@ export function preview(extra: Partial<PreviewImage> = {}): PreviewImage {
 
 export function viewerImage(extra: Partial<PreviewImage> = {}, arrival = 1): ViewerImage {
   return toViewerImage(preview(extra), arrival);
+}
+
+/**
+ * The grey the workstation's viewer shows for each pixel of `image` in its own window, through
+ * the viewer's own VOI LUT: what every other picture of the image (the desk's thumbnail, the
+ * onsite console) must match.
+ */
+export function viewerGreys(image: PreviewImage): number[] {
+  const viewed = toViewerImage(image, 0);
+  const { minStored, maxStored } = pixelStats(viewed.pixels);
+  const { rescaleSlope, rescaleIntercept } = viewed.meta;
+  const lut = buildVoiLut({ minStored, maxStored, rescaleSlope, rescaleIntercept, window: imageWindow(viewed), inverted: false });
+  return Array.from(viewed.pixels, (stored) => lut[stored - minStored]!);
 }
