@@ -43,7 +43,11 @@ export const PREVIEW_CHUNK_BYTES = 256 * 1024;
 
 /** The last four bytes of a message that carries only part of an image's pixels. */
 const PART_MARK = 0xffffffff;
-/** The largest image a page puts together from parts, as the workstation's decoder allows. */
+/**
+ * The most pixel bytes a part may announce before the page makes room for them: far above any
+ * frame the workstation's decoder lets through (32 MiB by default, a setting), a bound on what
+ * one message can make the page allocate.
+ */
 const MAX_PREVIEW_BYTES = 1024 * 1024 * 1024;
 
 /**
