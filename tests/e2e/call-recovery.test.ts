@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Gateway } from '../../gateway/server/gateway.js';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
-import { startTestGateway } from '../helpers/gateway.js';
+import { startTestGateway, SETTLE_BUDGET_MS } from '../helpers/gateway.js';
 import { openOnsiteConsole, openWorkstationPage } from '../helpers/onsite-page.js';
 import {
   PEER_CONNECTION_RECORDER,
@@ -37,8 +37,8 @@ afterAll(async () => {
 async function videoFlowsBothWays(more = 20): Promise<void> {
   const atOnsite = await presentedFrames(onsite, 'operator');
   const atOperator = await presentedFrames(operator, 'onsite');
-  await expect.poll(() => presentedFrames(onsite, 'operator'), { timeout: 30_000 }).toBeGreaterThan(atOnsite + more);
-  await expect.poll(() => presentedFrames(operator, 'onsite'), { timeout: 30_000 }).toBeGreaterThan(atOperator + more);
+  await expect.poll(() => presentedFrames(onsite, 'operator'), { timeout: SETTLE_BUDGET_MS }).toBeGreaterThan(atOnsite + more);
+  await expect.poll(() => presentedFrames(operator, 'onsite'), { timeout: SETTLE_BUDGET_MS }).toBeGreaterThan(atOperator + more);
 }
 
 const hearing = (page: Page) => page.getByTestId('who-hears-whom').textContent();

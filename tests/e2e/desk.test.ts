@@ -86,7 +86,7 @@ describe.skipIf(!chromiumAvailable())('the desk with three real gateways', () =>
       await tile(site.id)
         .getByTestId('tile-link')
         .filter({ hasText: /healthy/i })
-        .waitFor({ timeout: 15_000 });
+        .waitFor({ timeout: SETTLE_BUDGET_MS });
     expect(await page.getByTestId('desk-tile').evaluateAll((tiles) => tiles.map((t) => t.getAttribute('data-site-id')))).toEqual(sites.map((s) => s.id));
     expect(await focusedOf('scanner-a')).toBe('true');
     // Each tile is a button whose name says the scanner, its link and its shortcut.
@@ -135,7 +135,7 @@ describe.skipIf(!chromiumAvailable())('the desk with three real gateways', () =>
     const ack = await onsiteC.act({ name: 'emergency.stop', reason: 'patient pressed the call button' });
     expect(ack.outcome).toBe('done');
     const alarm = emergencyOnC();
-    await alarm.waitFor({ timeout: 15_000 });
+    await alarm.waitFor({ timeout: SETTLE_BUDGET_MS });
     expect(await alarm.textContent()).toMatch(/Scanner 3 · Scanner C/);
     // The gateway's detail, after the bar's own "Emergency stop": not its text's "EMERGENCY STOP" again.
     expect(await alarm.getByTestId('desk-alarm-text').textContent()).toMatch(/^by Carl Onsite: nothing was running; remote control revoked/);
@@ -232,7 +232,7 @@ describe.skipIf(!chromiumAvailable())('a desk where one site refuses sign-in and
     await tileOf('scanner-a')
       .getByTestId('tile-link')
       .filter({ hasText: /healthy/i })
-      .waitFor({ timeout: 15_000 });
+      .waitFor({ timeout: SETTLE_BUDGET_MS });
     await expect.poll(() => tileOf('scanner-b').getByTestId('tile-link').textContent()).toMatch(/Sign-in refused/);
     await expect.poll(() => tileOf('scanner-d').getByTestId('tile-problem').count()).toBe(1);
     expect(await tileOf('scanner-d').getByTestId('tile-link').textContent()).toMatch(/Site not reachable/);

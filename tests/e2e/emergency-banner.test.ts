@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Gateway } from '../../gateway/server/gateway.js';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
-import { startTestGateway } from '../helpers/gateway.js';
+import { startTestGateway, SETTLE_BUDGET_MS } from '../helpers/gateway.js';
 import { onsiteGrants, type OnsiteClient } from '../helpers/onsite.js';
 import { openExamAndQueue, openWorkstationPage } from '../helpers/onsite-page.js';
 
@@ -62,7 +62,7 @@ describe.skipIf(!chromiumAvailable())('emergency stop banner', () => {
     expect(ack.outcome).toBe('done');
     for (const page of [operator, observer]) {
       const banner = page.getByTestId('emergency-banner');
-      await banner.waitFor({ timeout: 15_000 });
+      await banner.waitFor({ timeout: SETTLE_BUDGET_MS });
       expect(await banner.getAttribute('role')).toBe('alert');
       expect(await page.getByTestId('emergency-by').textContent()).toBe('Olivia Onsite');
       expect(await page.getByTestId('emergency-reason').textContent()).toBe('patient pressed the call button');

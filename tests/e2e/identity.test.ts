@@ -5,7 +5,7 @@ import type { Browser } from 'playwright-core';
 import { ErrorCode, SUBPROTOCOL } from '../../protocol/index.js';
 import type { Gateway } from '../../gateway/server/gateway.js';
 import { launchChromium } from '../helpers/browser.js';
-import { OPEN_EXAM, RawClient, startTestGateway } from '../helpers/gateway.js';
+import { OPEN_EXAM, RawClient, startTestGateway, SETTLE_BUDGET_MS } from '../helpers/gateway.js';
 import { TEST_PASSWORD, ensureTestAccount, testUserId } from '../helpers/accounts.js';
 import { startWorkstation } from '../helpers/shell.js';
 
@@ -67,15 +67,15 @@ describe('identity in the browser (real Chromium)', () => {
     await page.getByTestId('onsite-user').fill(testUserId('Level Two Tech'));
     await page.getByTestId('onsite-password').fill('not the password');
     await page.getByTestId('onsite-connect').click();
-    await page.getByTestId('onsite-signin-error').filter({ hasText: ErrorCode.SIGN_IN_FAILED }).waitFor({ timeout: 15_000 });
+    await page.getByTestId('onsite-signin-error').filter({ hasText: ErrorCode.SIGN_IN_FAILED }).waitFor({ timeout: SETTLE_BUDGET_MS });
     await page.getByTestId('onsite-password').fill(TEST_PASSWORD);
     await page.getByTestId('onsite-connect').click();
     await page
       .getByTestId('onsite-link-status')
       .filter({ hasText: /Connected/ })
-      .waitFor({ timeout: 15_000 });
+      .waitFor({ timeout: SETTLE_BUDGET_MS });
     await page.getByTestId('onsite-check-in').click();
-    await page.getByTestId('presence-status').filter({ hasText: 'Level Two Tech checked in · Level 2 MR personnel' }).waitFor({ timeout: 15_000 });
+    await page.getByTestId('presence-status').filter({ hasText: 'Level Two Tech checked in · Level 2 MR personnel' }).waitFor({ timeout: SETTLE_BUDGET_MS });
     await page.getByTestId('onsite-check-out').click();
     await page.context().close();
   });
@@ -90,7 +90,7 @@ describe('identity in the browser (real Chromium)', () => {
     await page.getByTestId('connect-user').fill(testUserId('Trainer'));
     await page.getByTestId('connect-password').fill('not the password');
     await page.getByTestId('connect-submit').click();
-    await page.getByTestId('connect-error').filter({ hasText: ErrorCode.SIGN_IN_FAILED }).waitFor({ timeout: 15_000 });
+    await page.getByTestId('connect-error').filter({ hasText: ErrorCode.SIGN_IN_FAILED }).waitFor({ timeout: SETTLE_BUDGET_MS });
     // The form forgot the password it sent.
     expect(await page.getByTestId('connect-password').inputValue()).toBe('');
     await page.getByTestId('connect-password').fill(TEST_PASSWORD);
@@ -98,7 +98,7 @@ describe('identity in the browser (real Chromium)', () => {
     await page
       .getByTestId('link-status')
       .filter({ hasText: /connected/i })
-      .waitFor({ timeout: 15_000 });
+      .waitFor({ timeout: SETTLE_BUDGET_MS });
     expect(gateway.snapshot().participants.some((p) => p.role === 'observer' && p.name === 'Trainer')).toBe(true);
   });
 });

@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import type { Gateway } from '../../gateway/server/gateway.js';
 import { WorkstationCore } from '../../main/core/workstation-core.js';
 import { launchChromium } from '../helpers/browser.js';
-import { OPEN_EXAM, startTestGateway } from '../helpers/gateway.js';
+import { OPEN_EXAM, startTestGateway, SETTLE_BUDGET_MS } from '../helpers/gateway.js';
 import { onsiteGrants, type OnsiteClient } from '../helpers/onsite.js';
 import { openWorkstationPage } from '../helpers/onsite-page.js';
 import { testLogin } from '../helpers/accounts.js';
@@ -32,7 +32,7 @@ async function localizerDone(gw: Gateway): Promise<string> {
   expect((await operator.sendCommand({ name: 'sequence.queue', protocolId: 'localizer' })).state).toBe('done');
   await onsite.confirmChecklist();
   expect((await operator.sendCommand({ name: 'scan.start' })).state).toBe('done');
-  await expect.poll(() => operator!.view().exam?.series[0]?.status, { timeout: 30_000 }).toBe('complete');
+  await expect.poll(() => operator!.view().exam?.series[0]?.status, { timeout: SETTLE_BUDGET_MS }).toBe('complete');
   return operator.view().exam!.series[0]!.seriesUid;
 }
 
@@ -45,7 +45,7 @@ describe('an observer who joins after the localizer', () => {
     const page = await openWorkstationPage(browser, gateway, 'observer', 'Observer', cleanups);
 
     const thumb = page.locator(`[data-testid="series-thumb"][data-series-uid="${seriesUid}"]`);
-    await thumb.waitFor({ timeout: 15_000 });
+    await thumb.waitFor({ timeout: SETTLE_BUDGET_MS });
     // The thumbnail canvas is drawn (the gateway's, or the first fetched image's): not blank.
     await expect
       .poll(
@@ -56,13 +56,13 @@ describe('an observer who joins after the localizer', () => {
               .getImageData(0, 0, c.width, c.height)
               .data.some((v, i) => i % 4 !== 3 && v > 0),
           ),
-        { timeout: 15_000 },
+        { timeout: SETTLE_BUDGET_MS },
       )
       .toBe(true);
     // Its images are fetched and shown, all of them, with the patient's identifiers removed.
-    await expect.poll(() => thumb.getAttribute('data-images'), { timeout: 15_000 }).toBe(String(held));
+    await expect.poll(() => thumb.getAttribute('data-images'), { timeout: SETTLE_BUDGET_MS }).toBe(String(held));
     const canvas = page.getByTestId('viewport-canvas');
-    await expect.poll(() => canvas.getAttribute('data-series-uid'), { timeout: 15_000 }).toBe(seriesUid);
+    await expect.poll(() => canvas.getAttribute('data-series-uid'), { timeout: SETTLE_BUDGET_MS }).toBe(seriesUid);
     expect(await page.getByTestId('overlay-top-left').textContent()).toContain('De-identified');
     expect(await page.getByTestId('overlay-top-left').textContent()).not.toContain('DOE');
   });

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Gateway } from '../../gateway/server/gateway.js';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
-import { startTestGateway } from '../helpers/gateway.js';
+import { startTestGateway, SETTLE_BUDGET_MS } from '../helpers/gateway.js';
 import { openOnsiteConsole, openWorkstationPage } from '../helpers/onsite-page.js';
 
 let gateway: Gateway;
@@ -32,12 +32,12 @@ beforeAll(async () => {
   await operator
     .getByTestId('scanner-state')
     .filter({ hasText: /exam open/i })
-    .waitFor({ timeout: 15_000 });
+    .waitFor({ timeout: SETTLE_BUDGET_MS });
   for (const id of ['localizer', 't1-se-ax', 't2-tse-ax', 'flair-ax', 'dwi-ax', 't1-gre-ax']) {
     await operator.getByTestId('library-select').selectOption(id);
     await operator.getByTestId('queue-add').click();
   }
-  await operator.getByTestId('queue-item').nth(5).waitFor({ timeout: 15_000 });
+  await operator.getByTestId('queue-item').nth(5).waitFor({ timeout: SETTLE_BUDGET_MS });
 });
 
 afterAll(async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Gateway } from '../../gateway/server/gateway.js';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
-import { startTestGateway } from '../helpers/gateway.js';
+import { startTestGateway, SETTLE_BUDGET_MS } from '../helpers/gateway.js';
 import { openOnsiteConsole, openWorkstationPage, paneStats } from '../helpers/onsite-page.js';
 import { FaultProxy } from '../helpers/fault-proxy.js';
 
@@ -66,9 +66,9 @@ describe.skipIf(!chromiumAvailable())('two-way audio and video between the works
     await operator.getByTestId('media-mute').click();
     await expect.poll(() => onsite.getByTestId('who-hears-whom').textContent()).toMatch(/hear Remote Tech \(muted\)/);
     // Silence for three whole one-second samples in a row (the fake microphone beeps every second).
-    await expect.poll(() => peakAudio(onsite, 'operator', 3), { timeout: 30_000, interval: 0 }).toBeLessThan(before / 20);
+    await expect.poll(() => peakAudio(onsite, 'operator', 3), { timeout: SETTLE_BUDGET_MS, interval: 0 }).toBeLessThan(before / 20);
     await operator.getByTestId('media-mute').click();
-    await expect.poll(() => peakAudio(onsite, 'operator', 2), { timeout: 30_000, interval: 0 }).toBeGreaterThan(before / 20);
+    await expect.poll(() => peakAudio(onsite, 'operator', 2), { timeout: SETTLE_BUDGET_MS, interval: 0 }).toBeGreaterThan(before / 20);
   });
 
   it('lets an observer receive both sides while sending nothing', async () => {
@@ -87,7 +87,7 @@ describe.skipIf(!chromiumAvailable())('two-way audio and video between the works
     const oldSession = await pane.getAttribute('data-peer-session');
     // The operator's network drops (connection reset), as on a network change.
     route.reset();
-    await expect.poll(() => pane.getAttribute('data-peer-session'), { timeout: 30_000 }).not.toBe(oldSession);
+    await expect.poll(() => pane.getAttribute('data-peer-session'), { timeout: SETTLE_BUDGET_MS }).not.toBe(oldSession);
     await expect.poll(async () => (await paneStats(onsite, 'operator')).frames, { timeout: 20_000 }).toBeGreaterThan(5);
     await expect.poll(async () => (await paneStats(operator, 'onsite')).frames, { timeout: 20_000 }).toBeGreaterThan(5);
   });

@@ -6,7 +6,7 @@ import type { ObserverPhi } from '../../gateway/server/observer-phi.js';
 import { launchChromium } from '../helpers/browser.js';
 import { storescu } from '../helpers/dcmtk.js';
 import { SAMPLES_DIR } from '../helpers/dicom-samples.js';
-import { startTestGateway } from '../helpers/gateway.js';
+import { startTestGateway, SETTLE_BUDGET_MS } from '../helpers/gateway.js';
 import { openWorkstationPage } from '../helpers/onsite-page.js';
 
 let gateway: Gateway | undefined;
@@ -27,7 +27,7 @@ async function observerOverlay(observerPhi: ObserverPhi): Promise<string> {
   const page = await openWorkstationPage(browser, gateway, 'observer', 'Student', cleanups);
   await storescu(gateway.imaging!.dicomPort!, [join(SAMPLES_DIR, 'MR_small.dcm')]);
   const topLeft = page.getByTestId('overlay-top-left');
-  await topLeft.waitFor({ timeout: 15_000 });
+  await topLeft.waitFor({ timeout: SETTLE_BUDGET_MS });
   return (await topLeft.textContent()) ?? '';
 }
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Gateway } from '../../gateway/server/gateway.js';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
-import { startTestGateway } from '../helpers/gateway.js';
+import { startTestGateway, SETTLE_BUDGET_MS } from '../helpers/gateway.js';
 import { openOnsiteConsole, openWorkstationPage } from '../helpers/onsite-page.js';
 import { presentedFrames } from '../helpers/video-frames.js';
 
@@ -29,7 +29,7 @@ afterAll(async () => {
 /** The onsite console keeps showing new frames from the operator: `more` beyond what it had. */
 async function operatorVideoKeepsFlowing(more = 30): Promise<void> {
   const before = await presentedFrames(onsite, 'operator');
-  await expect.poll(() => presentedFrames(onsite, 'operator'), { timeout: 30_000 }).toBeGreaterThan(before + more);
+  await expect.poll(() => presentedFrames(onsite, 'operator'), { timeout: SETTLE_BUDGET_MS }).toBeGreaterThan(before + more);
 }
 
 describe.skipIf(!chromiumAvailable())('one workstation, one window', () => {
@@ -40,10 +40,10 @@ describe.skipIf(!chromiumAvailable())('one workstation, one window', () => {
   it('lets a second tab of the same workstation take over: the first says so and releases its media, the call goes on', async () => {
     second = await operator.context().newPage();
     await second.goto(operator.url());
-    await operator.getByTestId('window-displaced').waitFor({ timeout: 15_000 });
+    await operator.getByTestId('window-displaced').waitFor({ timeout: SETTLE_BUDGET_MS });
     expect(await operator.getByTestId('window-displaced').textContent()).toMatch(/opened in another window/);
     expect(await operator.getByTestId('video-panes').count()).toBe(0);
-    await second.getByTestId('video-panes').waitFor({ timeout: 15_000 });
+    await second.getByTestId('video-panes').waitFor({ timeout: SETTLE_BUDGET_MS });
     await operatorVideoKeepsFlowing();
     // Never two media peers for one participant: one operator pane at the scanner room.
     expect(await onsite.locator('[data-testid="remote-pane"][data-peer-role="operator"]').count()).toBe(1);
@@ -52,8 +52,8 @@ describe.skipIf(!chromiumAvailable())('one workstation, one window', () => {
 
   it('lets the first window take it back, and the call still goes on', async () => {
     await operator.getByTestId('window-take-back').click();
-    await second.getByTestId('window-displaced').waitFor({ timeout: 15_000 });
-    await operator.getByTestId('video-panes').waitFor({ timeout: 15_000 });
+    await second.getByTestId('window-displaced').waitFor({ timeout: SETTLE_BUDGET_MS });
+    await operator.getByTestId('video-panes').waitFor({ timeout: SETTLE_BUDGET_MS });
     await operatorVideoKeepsFlowing();
     expect(await onsite.locator('[data-testid="remote-pane"][data-peer-role="operator"]').count()).toBe(1);
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { Gateway } from '../../gateway/server/gateway.js';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
-import { RawClient, startTestGateway } from '../helpers/gateway.js';
+import { RawClient, startTestGateway, SETTLE_BUDGET_MS } from '../helpers/gateway.js';
 import { openOnsiteConsole } from '../helpers/onsite-page.js';
 
 let gateway: Gateway;
@@ -25,7 +25,7 @@ describe.skipIf(!chromiumAvailable())('onsite console: contingency plans and cal
     const plans = page.getByTestId('onsite-plans');
     await expect.poll(() => plans.textContent()).toMatch(/Power outage\s*version 1/);
     gateway.store.collaboration.setPlan('communication-failure', 'Call the remote technologist on 555-0100.', 'Site Admin');
-    await expect.poll(() => plans.textContent(), { timeout: 15_000 }).toMatch(/Communication failure\s*version 1/);
+    await expect.poll(() => plans.textContent(), { timeout: SETTLE_BUDGET_MS }).toMatch(/Communication failure\s*version 1/);
     await plans.getByText('Communication failure').click();
     await expect.poll(() => plans.textContent()).toMatch(/Call the remote technologist on 555-0100\./);
     await page.context().close();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Gateway } from '../../gateway/server/gateway.js';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
-import { startTestGateway } from '../helpers/gateway.js';
+import { startTestGateway, SETTLE_BUDGET_MS } from '../helpers/gateway.js';
 import { OnsiteClient } from '../helpers/onsite.js';
 import { openExamAndQueue, openWorkstationPage } from '../helpers/onsite-page.js';
 
@@ -55,7 +55,7 @@ describe.skipIf(!chromiumAvailable())('the scanner room on the workstation', () 
   it('marks a series stopped by the emergency stop as "stopped early", not "receiving"', async () => {
     await operator.getByTestId('btn-start').click();
     const thumb = operator.getByTestId('series-thumb').first();
-    await thumb.waitFor({ timeout: 30_000 });
+    await thumb.waitFor({ timeout: SETTLE_BUDGET_MS });
     expect((await onsite.act({ name: 'emergency.stop', reason: 'patient moving' })).outcome).toBe('done');
     await expect.poll(() => thumb.getAttribute('data-status')).toBe('stopped');
     expect(await thumb.getByTestId('series-status').textContent()).toMatch(/stopped early/);

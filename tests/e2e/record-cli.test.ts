@@ -8,7 +8,7 @@ import { rle } from '../../native-bridge/index.js';
 import type { Gateway } from '../../gateway/server/gateway.js';
 import { storescu } from '../helpers/dcmtk.js';
 import { SAMPLES_DIR, sample } from '../helpers/dicom-samples.js';
-import { startTestGateway } from '../helpers/gateway.js';
+import { startTestGateway, SETTLE_BUDGET_MS } from '../helpers/gateway.js';
 import { FaultProxy } from '../helpers/fault-proxy.js';
 import { TEST_PASSWORD, testUserId } from '../helpers/accounts.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -122,11 +122,11 @@ describe('larmor record (the built CLI, as a process)', () => {
     // recorder has no socket open at all.
     proxy.retarget(dead.port);
     proxy.reset();
-    await expect.poll(() => dead.attempts(), { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => dead.attempts(), { timeout: SETTLE_BUDGET_MS }).toBeGreaterThanOrEqual(3);
     expect(child.exitCode).toBeNull();
 
     proxy.retarget(gateway.port);
-    await expect.poll(healthy, { timeout: 30_000 }).toBe(2);
+    await expect.poll(healthy, { timeout: SETTLE_BUDGET_MS }).toBe(2);
     expect(child.exitCode).toBeNull();
 
     child.kill('SIGTERM');

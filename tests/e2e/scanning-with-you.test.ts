@@ -4,7 +4,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { ErrorCode } from '../../protocol/index.js';
 import type { Gateway } from '../../gateway/server/gateway.js';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
-import { startTestGateway } from '../helpers/gateway.js';
+import { startTestGateway, SETTLE_BUDGET_MS } from '../helpers/gateway.js';
 import { openExamAndQueue, openOnsiteConsole, openWorkstationPage } from '../helpers/onsite-page.js';
 
 /**
@@ -33,7 +33,7 @@ beforeAll(async () => {
   // CI machine took over 30 s for single steps).
   for (const page of [holder, second, observer, onsite]) page.setDefaultTimeout(0);
   await onsite.locator('[data-testid="control-grant"][data-operator="Remote Tech"]').click();
-  await holder.locator('.control-line').getByText('You').waitFor({ timeout: 15_000 });
+  await holder.locator('.control-line').getByText('You').waitFor({ timeout: SETTLE_BUDGET_MS });
 }, 120_000);
 
 afterAll(async () => {
@@ -95,10 +95,10 @@ describe.skipIf(!chromiumAvailable())('scanning with you', () => {
     // The first image waits for the slice render worker's start, which a loaded machine can delay
     // past any fixed wait (a CI run took 30 s and more): no limit but the test's budget (above).
     await holder.getByTestId('viewport-canvas').waitFor();
-    await expect.poll(() => holder.getByTestId('queue-item').first().getAttribute('data-status'), { timeout: 30_000 }).toBe('completed');
+    await expect.poll(() => holder.getByTestId('queue-item').first().getAttribute('data-status'), { timeout: SETTLE_BUDGET_MS }).toBe('completed');
     // The last slices may arrive after the acquisition completed: all nine, so every viewer shows the last one.
     for (const page of [holder, observer]) {
-      await expect.poll(() => page.getByTestId('series-thumb').first().getAttribute('data-images'), { timeout: 30_000 }).toBe('9');
+      await expect.poll(() => page.getByTestId('series-thumb').first().getAttribute('data-images'), { timeout: SETTLE_BUDGET_MS }).toBe('9');
     }
 
     const box = (await holder.getByTestId('viewport-canvas').boundingBox())!;
@@ -112,11 +112,11 @@ describe.skipIf(!chromiumAvailable())('scanning with you', () => {
     await holder.mouse.up();
 
     const mark = holder.getByTestId('mark');
-    await mark.waitFor({ timeout: 15_000 });
+    await mark.waitFor({ timeout: SETTLE_BUDGET_MS });
     const sop = await holder.getByTestId('viewport-canvas').getAttribute('data-sop-instance-uid');
-    await expect.poll(() => observer.getByTestId('mark').count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => observer.getByTestId('mark').count(), { timeout: SETTLE_BUDGET_MS }).toBe(1);
     // The onsite console turns to the marked image and draws the mark on it.
-    await expect.poll(() => onsite.getByTestId('onsite-mark').count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => onsite.getByTestId('onsite-mark').count(), { timeout: SETTLE_BUDGET_MS }).toBe(1);
     expect(await onsite.getByTestId('onsite-image').getAttribute('data-sop-instance-uid')).toBe(sop);
 
     // Measured on screen: the arrow's shaft, before and after a zoom, is on the same image pixels.
@@ -142,7 +142,7 @@ describe.skipIf(!chromiumAvailable())('scanning with you', () => {
     // Observers see marks but get no tools; clearing reaches everyone.
     expect(await observer.getByTestId('mark-tool-arrow').count()).toBe(0);
     await holder.getByTestId('marks-clear').click();
-    await expect.poll(() => onsite.getByTestId('onsite-mark').count(), { timeout: 15_000 }).toBe(0);
+    await expect.poll(() => onsite.getByTestId('onsite-mark').count(), { timeout: SETTLE_BUDGET_MS }).toBe(0);
     await expect.poll(() => observer.getByTestId('mark').count()).toBe(0);
     // Some twenty browser steps on four pages, beside other test files on two cores: a budget, not a speed requirement.
   }, 180_000);
@@ -155,10 +155,10 @@ describe.skipIf(!chromiumAvailable())('scanning with you', () => {
     await onsite.mouse.down();
     await onsite.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5, { steps: 4 });
     await onsite.mouse.up();
-    await expect.poll(() => onsite.getByTestId('onsite-mark').count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => onsite.getByTestId('onsite-mark').count(), { timeout: SETTLE_BUDGET_MS }).toBe(1);
     const sop = await image.getAttribute('data-sop-instance-uid');
     expect(await holder.getByTestId('viewport-canvas').getAttribute('data-sop-instance-uid')).toBe(sop);
-    await expect.poll(() => holder.locator('[data-testid="mark"][data-shape="circle"]').count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => holder.locator('[data-testid="mark"][data-shape="circle"]').count(), { timeout: SETTLE_BUDGET_MS }).toBe(1);
     await expect.poll(() => holder.getByTestId('event-log').textContent()).toMatch(/Onsite Tech \(onsite\) drew a circle on the image/);
   });
 
@@ -166,7 +166,7 @@ describe.skipIf(!chromiumAvailable())('scanning with you', () => {
     await expect.poll(() => second.getByTestId('queue-add').textContent()).toBe('Propose');
     await second.getByTestId('library-select').selectOption('t2-tse-ax');
     await second.getByTestId('queue-add').click();
-    await holder.getByTestId('proposal-accept').waitFor({ timeout: 15_000 });
+    await holder.getByTestId('proposal-accept').waitFor({ timeout: SETTLE_BUDGET_MS });
     expect(await holder.getByTestId('proposal').textContent()).toMatch(/Trainer \(Remote\) proposes to add T2 TSE axial to the queue/);
     const queued = await holder.getByTestId('queue-item').count();
     await holder.getByTestId('proposal-accept').click();
@@ -177,7 +177,7 @@ describe.skipIf(!chromiumAvailable())('scanning with you', () => {
 
   it('passes the axe check with chat, marks and proposals on screen', async () => {
     await second.getByTestId('queue-add').click();
-    await holder.getByTestId('proposal-accept').waitFor({ timeout: 15_000 });
+    await holder.getByTestId('proposal-accept').waitFor({ timeout: SETTLE_BUDGET_MS });
     // The whole pages are checked in layout-and-access.test.ts; here the parts this feature adds.
     const parts = [
       [holder, ['.chat-panel', '.collab-panel', '.viewport-region']],

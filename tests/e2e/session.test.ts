@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { ErrorCode } from '../../protocol/index.js';
 import type { Gateway } from '../../gateway/server/gateway.js';
 import { launchChromium } from '../helpers/browser.js';
-import { startTestGateway } from '../helpers/gateway.js';
+import { startTestGateway, SETTLE_BUDGET_MS } from '../helpers/gateway.js';
 import { onsiteGrants, type OnsiteClient } from '../helpers/onsite.js';
 import { openExamAndQueue, openWorkstationPage } from '../helpers/onsite-page.js';
 
@@ -43,7 +43,7 @@ describe('workstation in the browser shell', () => {
     expect((await onsite.confirmChecklist()).outcome).toBe('done');
 
     await operator.getByTestId('btn-start').click();
-    await expect.poll(() => operator.getByTestId('queue-item').first().getAttribute('data-status'), { timeout: 30_000 }).toBe('completed');
+    await expect.poll(() => operator.getByTestId('queue-item').first().getAttribute('data-status'), { timeout: SETTLE_BUDGET_MS }).toBe('completed');
     await expect.poll(() => operator.getByTestId('scanner-state').textContent()).toMatch(/completed/i);
     await expect.poll(() => operator.getByTestId('event-log').textContent()).toMatch(/scan\.start done/);
   });

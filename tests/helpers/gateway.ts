@@ -19,9 +19,11 @@ import { TEST_SCRYPT, addCommonTestAccounts, registerTestGateway, testCredential
  * usually connect as (tests/helpers/accounts.ts; more are added on demand by RawClient.greeted).
  */
 /**
- * How long a client may take to be connected, welcomed or checked in: a budget against a busy
- * machine (two cores running two test files, each with a gateway and Chromium pages), never a
- * speed requirement. Single page steps took over 30 s on a loaded CI machine.
+ * How long a client may take to be connected, welcomed or checked in, or a page to show what
+ * it was sent: a budget against a busy machine (two cores running two test files, each with a
+ * gateway and Chromium pages), never a speed requirement. Every wait of the end-to-end tests
+ * uses it: single page steps took over 30 s on a loaded CI machine, and a desk tile's sign-in
+ * over 15 s.
  */
 export const SETTLE_BUDGET_MS = 60_000;
 
