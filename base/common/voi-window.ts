@@ -46,6 +46,35 @@ export function ownWindow(center: number | null, width: number | null, range: ()
   return windowForRange(min, max);
 }
 
+export interface LutSpec {
+  /** Stored-value range the table covers: entry i is for stored value minStored + i. */
+  minStored: number;
+  maxStored: number;
+  rescaleSlope: number;
+  rescaleIntercept: number;
+  window: WindowLevel;
+  /** True for MONOCHROME1 XOR the user's invert: the lowest value is shown white (PS3.3 C.7.6.3.1.2). */
+  inverted: boolean;
+}
+
+/**
+ * One grey level per stored value from minStored to maxStored: rescale (the Modality LUT, PS3.3
+ * C.11.1), then VOI, then the presentation inversion. Built again on every W/L change (at most 65536 entries, well under a
+ * millisecond); the pixels themselves are never decoded again.
+ */
+export function buildVoiLut(spec: LutSpec): Uint8Array {
+  const size = spec.maxStored - spec.minStored + 1;
+  if (!Number.isInteger(size) || size < 1 || size > 65536) {
+    throw new RangeError(`stored value range ${spec.minStored}..${spec.maxStored} does not fit a 16-bit LUT`);
+  }
+  const lut = new Uint8Array(size);
+  for (let i = 0; i < size; i++) {
+    const grey = linearVoi((spec.minStored + i) * spec.rescaleSlope + spec.rescaleIntercept, spec.window);
+    lut[i] = spec.inverted ? 255 - grey : grey;
+  }
+  return lut;
+}
+
 /** Lowest and highest rescaled value (stored x slope + intercept) of the pixels; 0 and 0 for none. */
 export function rescaledMinMax(stored: ArrayLike<number>, slope: number, intercept: number): { min: number; max: number } {
   let min = Infinity;

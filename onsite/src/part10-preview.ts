@@ -7,7 +7,7 @@
 import { codeOf, decodeImageFrame, ErrorCode, type PreviewImage } from '../../protocol/index.js';
 import { createImageCodecs } from '../../native-bridge/image-codecs.js';
 import { toPreviewImages } from '../../native-bridge/preview-image.js';
-import { linearVoi, ownWindow, rescaledMinMax } from '../../base/common/voi-window.js';
+import { buildVoiLut, ownWindow, rescaledMinMax } from '../../base/common/voi-window.js';
 import { typescriptRle } from '../../native-bridge/rle/typescript-codec.js';
 
 export interface OnsiteImage {
@@ -101,6 +101,17 @@ export function readImageArrival(frame: Uint8Array): ImageArrival | null {
   }
 }
 
+/**
+ * The opaque RGBA pixel of each grey level, as one 32-bit word. Its bytes are written one by one
+ * (R, G, B the grey, A 255), so copying the word keeps them in order on any machine.
+ */
+const RGBA_OF_GREY = (() => {
+  const words = new Uint32Array(256);
+  const bytes = new Uint8Array(words.buffer);
+  for (let grey = 0; grey < 256; grey++) bytes.set([grey, grey, grey, 255], grey * 4);
+  return words;
+})();
+
 function toShownImage(image: OnsiteImage): ShownImage {
   const { pixels: _pixels, slope: _slope, intercept: _intercept, windowCenter: _center, windowWidth: _width, monochrome1: _mono, ...described } = image;
   const rgba = new Uint8ClampedArray(image.rows * image.columns * 4);
@@ -115,8 +126,8 @@ function toShownImage(image: OnsiteImage): ShownImage {
  */
 function paintGrey(image: OnsiteImage, out: Uint8ClampedArray): void {
   const { pixels, slope, intercept } = image;
-  // One grey per stored value, looked up for every pixel (as the viewer's VOI LUT does): a
-  // 4096x4096 image has 16.8 million pixels, and at most 65,536 stored values.
+  // One grey per stored value, looked up for every pixel (the viewer's VOI LUT): a 4096x4096
+  // image has 16.8 million pixels, and at most 65,536 stored values.
   let minStored = Infinity;
   let maxStored = -Infinity;
   for (let i = 0; i < pixels.length; i++) {
@@ -126,15 +137,7 @@ function paintGrey(image: OnsiteImage, out: Uint8ClampedArray): void {
   }
   if (minStored > maxStored) return;
   const window = ownWindow(image.windowCenter, image.windowWidth, () => rescaledMinMax([minStored, maxStored], slope, intercept));
-  // Each entry is a whole RGBA pixel, written byte by byte, so copying it as one 32-bit word
-  // keeps the bytes in order on any machine.
-  const rgbaOf = new Uint32Array(maxStored - minStored + 1);
-  const entryBytes = new Uint8Array(rgbaOf.buffer);
-  for (let i = 0; i < rgbaOf.length; i++) {
-    const grey = linearVoi((minStored + i) * slope + intercept, window);
-    entryBytes.fill(image.monochrome1 ? 255 - grey : grey, i * 4, i * 4 + 3);
-    entryBytes[i * 4 + 3] = 255;
-  }
+  const greyOf = buildVoiLut({ minStored, maxStored, rescaleSlope: slope, rescaleIntercept: intercept, window, inverted: image.monochrome1 });
   const rgba = new Uint32Array(out.buffer, out.byteOffset, Math.min(pixels.length, out.length >> 2));
-  for (let i = 0; i < rgba.length; i++) rgba[i] = rgbaOf[pixels[i]! - minStored]!;
+  for (let i = 0; i < rgba.length; i++) rgba[i] = RGBA_OF_GREY[greyOf[pixels[i]! - minStored]!]!;
 }

@@ -105,7 +105,7 @@ export function lutRange(pixels: StoredPixels): { minStored: number; maxStored: 
 }
 
 /** Modality LUT (PS3.3 C.11.1): the linear rescale from stored value to output units. */
-export function rescale(stored: number, slope: number, intercept: number): number {
+function rescale(stored: number, slope: number, intercept: number): number {
   return stored * slope + intercept;
 }
 

@@ -1,6 +1,6 @@
 import type { PreviewImage } from '../../../protocol/api.js';
 import { pixelStats, toViewerImage, type ViewerImage } from '../../../renderer/src/viewer/pixels.js';
-import { buildVoiLut } from '../../../renderer/src/viewer/voi-lut.js';
+import { buildVoiLut } from '../../../base/common/voi-window.js';
 import { imageWindow } from '../../../renderer/src/viewer/window-level.js';
 
 /** Little-endian sample bytes, as the core sends them, for the given stored values. */

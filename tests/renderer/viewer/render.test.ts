@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderGrey, renderThumbnail } from '../../../renderer/src/viewer/render.js';
-import { buildVoiLut } from '../../../renderer/src/viewer/voi-lut.js';
+import { buildVoiLut } from '../../../base/common/voi-window.js';
 
 /** Grey and alpha bytes of every pixel, so a failure names the pixel that differs. */
 function pixelsOf(rgba: Uint8ClampedArray): [number, number][] {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildVoiLut, isInverted } from '../../../renderer/src/viewer/voi-lut.js';
+import { buildVoiLut } from '../../../base/common/voi-window.js';
+import { isInverted } from '../../../renderer/src/viewer/voi-lut.js';
 
 const BRAIN = { center: 40, width: 400 };
 
