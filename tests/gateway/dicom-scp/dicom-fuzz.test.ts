@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../../gateway/server/gateway.js';
 import { RawClient, startTestGateway } from '../../helpers/gateway.js';
 import { seededRandom } from '../../../base/common/random.js';
+import { ErrorCode } from '../../../protocol/index.js';
 import { associateRq, pdu, RawPeer } from './raw-pdus.js';
 import { samplePath, storescu } from './support.js';
 
@@ -108,7 +109,14 @@ async function stillServing(): Promise<void> {
   client.sendJson({ type: 'ping', t: 1 });
   await client.next((m) => m.type === 'pong', from);
   client.close();
-  const result = await storescu(port, [samplePath('MR_small.dcm')]);
+  const logged = lines.length;
+  let result = await storescu(port, [samplePath('MR_small.dcm')]);
+  // This gateway's idle timer is short (500 ms) so that the fuzz's hung peers end quickly; a
+  // storescu the loaded machine held silent that long was aborted for it, as it should be. One
+  // more try then, the idle abort being the gateway's limit at work, not a peer it failed.
+  if (result.responses.length === 0 && lines.slice(logged).some((line) => line.includes(ErrorCode.DICOM_ASSOCIATION_IDLE))) {
+    result = await storescu(port, [samplePath('MR_small.dcm')]);
+  }
   expect(result.responses, `${result.output}\n${lines.slice(-8).join('\n')}`).toEqual(['Success']);
 }
 
