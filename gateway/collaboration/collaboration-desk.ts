@@ -44,6 +44,8 @@ type Refusal = { code: string; reason: string };
 export class CollaborationDesk {
   readonly sentImages = new SentImages();
   private readonly marks = new Map<string, Mark[]>();
+  /** Marks on every image of the exam, kept with `marks`: the exam's limit is checked without counting them again. */
+  private markCount = 0;
   private readonly proposals = new Map<string, Proposal>();
   private handover: Handover | null = null;
   private studyUid: string | null = null;
@@ -82,6 +84,7 @@ export class CollaborationDesk {
     if (studyUid === this.studyUid) return;
     this.studyUid = studyUid;
     this.marks.clear();
+    this.markCount = 0;
     for (const proposal of [...this.proposals.values()]) this.settle(proposal, 'withdrawn', 'gateway', 'the exam changed');
   }
 
@@ -167,7 +170,7 @@ export class CollaborationDesk {
     const marks = this.marks.get(action.sopInstanceUid) ?? [];
     if (marks.length >= MAX_MARKS_PER_IMAGE)
       return { code: ErrorCode.MARK_LIMIT, reason: `an image holds at most ${MAX_MARKS_PER_IMAGE} marks: clear some first` };
-    if ([...this.marks.values()].reduce((n, onImage) => n + onImage.length, 0) >= MAX_MARKS_PER_EXAM)
+    if (this.markCount >= MAX_MARKS_PER_EXAM)
       return { code: ErrorCode.MARK_LIMIT, reason: `an exam holds at most ${MAX_MARKS_PER_EXAM} marks: clear some first` };
     const mark: Mark = {
       id: randomUUID(),
@@ -178,12 +181,14 @@ export class CollaborationDesk {
       by: { name: session.name!, role: session.role! },
     };
     this.marks.set(action.sopInstanceUid, [...marks, mark]);
+    this.markCount++;
     this.deps.publish({ kind: 'marks', sopInstanceUid: action.sopInstanceUid, marks: this.marks.get(action.sopInstanceUid)! });
     return null;
   }
 
   private clearMarks(sopInstanceUid: string): Refusal | null {
     if (!this.sentImages.has(sopInstanceUid)) return { code: ErrorCode.MARK_UNKNOWN_IMAGE, reason: `image ${sopInstanceUid} was never sent by this gateway` };
+    this.markCount -= this.marks.get(sopInstanceUid)?.length ?? 0;
     this.marks.delete(sopInstanceUid);
     this.deps.publish({ kind: 'marks', sopInstanceUid, marks: [] });
     return null;

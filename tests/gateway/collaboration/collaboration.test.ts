@@ -10,7 +10,7 @@ import {
   type EventMessage,
   type GatewayMessage,
 } from '../../../protocol/index.js';
-import type { RawClient } from '../../helpers/gateway.js';
+import { OPEN_EXAM, type RawClient } from '../../helpers/gateway.js';
 import { safetyFixture } from '../safety/support.js';
 
 const f = safetyFixture();
@@ -127,6 +127,10 @@ describe('collaboration: marks on images', () => {
     expect(beyond.reason).toMatch(/an exam holds at most 1000 marks/);
     expect(await operator.collab({ name: 'mark.clear', sopInstanceUid: uid(1) })).toMatchObject({ outcome: 'done' });
     expect(await operator.collab(mark(images))).toMatchObject({ outcome: 'done' });
+    // The next exam starts with none of this one's 951 marks counted: it takes its own 1,000.
+    expect(await operator.command(f.id('close'), { name: 'exam.close' })).toMatchObject({ outcome: 'done' });
+    expect(await operator.command(f.id('open'), OPEN_EXAM)).toMatchObject({ outcome: 'done' });
+    for (let i = 0; i < MAX_MARKS_PER_EXAM; i++) expect((await operator.collab(mark(1 + Math.floor(i / MAX_MARKS_PER_IMAGE)))).outcome).toBe('done');
   });
 
   it('refuses a mark for an image the gateway never sent, and any mark from an observer', async () => {
