@@ -138,7 +138,7 @@ describe.skipIf(!chromiumAvailable())('workstation layout', () => {
     expect(await clipped(observer)).toEqual([]);
   });
 
-  it.each(SIZES)('shows every name in the people lists in full at $width x $height', async (size) => {
+  it.each(SIZES)('shows every name in the people lists, and who is checked in with what credential, in full at $width x $height', async (size) => {
     const cut: string[] = [];
     for (const [who, page] of [
       ['onsite console', onsite],
@@ -150,7 +150,8 @@ describe.skipIf(!chromiumAvailable())('workstation layout', () => {
       if (process.env.LARMOR_SHOT_DIR && who === 'onsite console')
         await page.screenshot({ path: `${process.env.LARMOR_SHOT_DIR}/layout-onsite-${size.width}x${size.height}.png` });
       const names = await page.evaluate(() =>
-        [...document.querySelectorAll('.people-list .person-name')]
+        // Names, and who is with the patient with their MR safety credential.
+        [...document.querySelectorAll('.people-list .person-name, [data-testid="onsite-status"] dd')]
           .filter((el) => el.scrollWidth > el.clientWidth + 1)
           .map((el) => `${el.textContent ?? ''} (${el.clientWidth} of ${el.scrollWidth} px)`),
       );
