@@ -14,12 +14,20 @@ export interface RefusalRow {
   reason: string;
 }
 
+interface OpenWindow {
+  row: RefusalRow;
+  timer: NodeJS.Timeout;
+}
+
 /**
  * The first refusal of a kind (key + code) is written at once; the ones that follow within the
- * window are counted and written as one row when the window ends (or on flush()).
+ * window are counted and written as one row when the window ends, when the key ends (a session
+ * that closed: end()), or on flush(). What is held is one window per kind still open: ending a
+ * key with its connection bounds that by the peers connected, not by how fast peers reconnect.
  */
 export class RefusalAudit {
-  private readonly open = new Map<string, { row: RefusalRow; timer: NodeJS.Timeout | null }>();
+  /** Open windows by key, then by code. */
+  private readonly open = new Map<string, Map<string, OpenWindow>>();
 
   constructor(
     private readonly windowMs: number,
@@ -27,15 +35,15 @@ export class RefusalAudit {
   ) {}
 
   refuse(key: string, code: string, reason: string, now = new Date()): void {
-    const id = `${key}\u0000${code}`;
     const at = now.toISOString();
-    const entry = this.open.get(id);
+    let codes = this.open.get(key);
+    const entry = codes?.get(code);
     if (entry === undefined) {
       this.write({ key, code, count: 1, firstAt: at, lastAt: at, reason });
-      const fresh = { row: { key, code, count: 0, firstAt: at, lastAt: at, reason }, timer: null as NodeJS.Timeout | null };
-      fresh.timer = setTimeout(() => this.close(id), this.windowMs);
-      fresh.timer.unref();
-      this.open.set(id, fresh);
+      const timer = setTimeout(() => this.close(key, code), this.windowMs);
+      timer.unref();
+      if (codes === undefined) this.open.set(key, (codes = new Map()));
+      codes.set(code, { row: { key, code, count: 0, firstAt: at, lastAt: at, reason }, timer });
       return;
     }
     if (entry.row.count === 0) entry.row.firstAt = at;
@@ -44,16 +52,23 @@ export class RefusalAudit {
     entry.row.reason = reason;
   }
 
-  /** Write every pending count now (at shutdown). */
-  flush(): void {
-    for (const id of [...this.open.keys()]) this.close(id);
+  /** Write what is pending for `key` now and forget it: nothing more comes under it (its session closed). */
+  end(key: string): void {
+    for (const code of [...(this.open.get(key)?.keys() ?? [])]) this.close(key, code);
   }
 
-  private close(id: string): void {
-    const entry = this.open.get(id);
-    if (entry === undefined) return;
-    if (entry.timer) clearTimeout(entry.timer);
-    this.open.delete(id);
+  /** Write every pending count now (at shutdown). */
+  flush(): void {
+    for (const key of [...this.open.keys()]) this.end(key);
+  }
+
+  private close(key: string, code: string): void {
+    const codes = this.open.get(key);
+    const entry = codes?.get(code);
+    if (codes === undefined || entry === undefined) return;
+    clearTimeout(entry.timer);
+    codes.delete(code);
+    if (codes.size === 0) this.open.delete(key);
     if (entry.row.count > 0) this.write(entry.row);
   }
 }

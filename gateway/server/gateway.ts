@@ -644,6 +644,8 @@ export class Gateway {
   }
 
   private leave(session: ClientSession): void {
+    // Its refusals' counts are written now, while its name is still known, and not held for the window.
+    this.refusals.end(session.id);
     this.sessions.remove(session.id);
     this.examImages.sessionLeft(session);
     if (session.role === null || this.closing) return;

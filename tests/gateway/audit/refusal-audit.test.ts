@@ -28,4 +28,24 @@ describe('refusal audit', () => {
     expect(rows.at(-1)).toMatchObject({ key: 'STORESCU', code: ErrorCode.DICOM_PATIENT_MISMATCH, count: 1 });
     expect(rows).toHaveLength(4);
   });
+
+  it("writes a key's counts when the key ends (its session closed) and holds nothing for it after", () => {
+    const rows: RefusalRow[] = [];
+    const audit = new RefusalAudit(60_000, (row) => rows.push(row));
+    for (let i = 0; i < 3; i++) audit.refuse('s1', ErrorCode.MALFORMED_JSON, 'frame is not valid JSON');
+    audit.refuse('s1', ErrorCode.HELLO_REQUIRED, 'send hello first');
+    audit.refuse('s2', ErrorCode.MALFORMED_JSON, 'frame is not valid JSON');
+    audit.refuse('s2', ErrorCode.MALFORMED_JSON, 'frame is not valid JSON');
+    audit.end('s1');
+    expect(rows.map((r) => [r.key, r.code, r.count])).toEqual([
+      ['s1', ErrorCode.MALFORMED_JSON, 1],
+      ['s1', ErrorCode.HELLO_REQUIRED, 1],
+      ['s2', ErrorCode.MALFORMED_JSON, 1],
+      ['s1', ErrorCode.MALFORMED_JSON, 2],
+    ]);
+    // Nothing of s1 is left to write; s2's window is still open.
+    audit.end('s1');
+    audit.flush();
+    expect(rows.slice(4).map((r) => [r.key, r.code, r.count])).toEqual([['s2', ErrorCode.MALFORMED_JSON, 1]]);
+  });
 });

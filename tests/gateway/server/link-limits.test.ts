@@ -54,6 +54,24 @@ describe('link limits on a running gateway', () => {
     expect(rows.length).toBeLessThanOrEqual(2); // the first of each kind; the counts follow at the window's end
   });
 
+  it("writes a closed session's refusal counts when it closes, not when the window ends, so reconnecting peers are not held for it", async () => {
+    gateway = await startTestGateway({ linkLimits: { refusalAuditWindowMs: 600_000 } });
+    for (let session = 0; session < 3; session++) {
+      const { ws, messages, closed } = await open(gateway.url);
+      for (let i = 0; i < 5; i++) ws.send('not json');
+      await expect.poll(() => messages.length).toBe(5);
+      ws.close();
+      await closed;
+    }
+    const counts = () =>
+      gateway!.store
+        .auditTrail()
+        .filter((r) => r.code === ErrorCode.MALFORMED_JSON)
+        .map((r) => (r.detail as { count: number }).count);
+    // Each session: its first refusal at once, its other four as one row when it closed.
+    await expect.poll(() => counts().sort()).toEqual([1, 1, 1, 4, 4, 4]);
+  });
+
   it('refuses a session beyond the per-address limit with a code when every one has said hello, and keeps the others', async () => {
     gateway = await startTestGateway({ linkLimits: { connectionsPerAddress: 2 } });
     const a = await RawClient.greeted(gateway.url, 'observer', 'Observer One');
