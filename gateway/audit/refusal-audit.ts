@@ -23,7 +23,9 @@ interface OpenWindow {
  * The first refusal of a kind (key + code) is written at once; the ones that follow within the
  * window are counted and written as one row when the window ends, when the key ends (a session
  * that closed: end()), or on flush(). What is held is one window per kind still open: ending a
- * key with its connection bounds that by the peers connected, not by how fast peers reconnect.
+ * key with its connection bounds that by the peers connected, not by how fast peers reconnect;
+ * and keys that end with nothing (calling AE titles, addresses: a peer may make up new ones as
+ * fast as it connects) are bounded by `maxKeys`, the longest-open key written first to make room.
  */
 export class RefusalAudit {
   /** Open windows by key, then by code. */
@@ -32,6 +34,7 @@ export class RefusalAudit {
   constructor(
     private readonly windowMs: number,
     private readonly write: (row: RefusalRow) => void,
+    private readonly maxKeys = 1024,
   ) {}
 
   refuse(key: string, code: string, reason: string, now = new Date()): void {
@@ -39,10 +42,14 @@ export class RefusalAudit {
     let codes = this.open.get(key);
     const entry = codes?.get(code);
     if (entry === undefined) {
+      if (codes === undefined) {
+        // Maps keep insertion order: the first key is the one open longest.
+        if (this.open.size >= this.maxKeys) this.end(this.open.keys().next().value!);
+        this.open.set(key, (codes = new Map()));
+      }
       this.write({ key, code, count: 1, firstAt: at, lastAt: at, reason });
       const timer = setTimeout(() => this.close(key, code), this.windowMs);
       timer.unref();
-      if (codes === undefined) this.open.set(key, (codes = new Map()));
       codes.set(code, { row: { key, code, count: 0, firstAt: at, lastAt: at, reason }, timer });
       return;
     }

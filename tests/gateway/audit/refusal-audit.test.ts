@@ -48,4 +48,18 @@ describe('refusal audit', () => {
     audit.flush();
     expect(rows.slice(4).map((r) => [r.key, r.code, r.count])).toEqual([['s2', ErrorCode.MALFORMED_JSON, 1]]);
   });
+
+  it('holds at most maxKeys keys: a new one writes the longest-open first, so made-up keys cannot pile up', () => {
+    const rows: RefusalRow[] = [];
+    const audit = new RefusalAudit(60_000, (row) => rows.push(row), 2);
+    for (const key of ['AE1', 'AE1', 'AE2', 'AE2', 'AE3']) audit.refuse(key, ErrorCode.DICOM_CALLING_AE_NOT_ALLOWED, 'not on the allow list');
+    expect(rows.map((r) => [r.key, r.count])).toEqual([
+      ['AE1', 1],
+      ['AE2', 1],
+      ['AE1', 1],
+      ['AE3', 1],
+    ]);
+    audit.flush();
+    expect(rows.slice(4).map((r) => [r.key, r.count])).toEqual([['AE2', 1]]);
+  });
 });
