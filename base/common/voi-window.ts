@@ -75,14 +75,26 @@ export function buildVoiLut(spec: LutSpec): Uint8Array {
   return lut;
 }
 
-/** Lowest and highest rescaled value (stored x slope + intercept) of the pixels; 0 and 0 for none. */
-export function rescaledMinMax(stored: ArrayLike<number>, slope: number, intercept: number): { min: number; max: number } {
+/** Smallest and largest stored value present in the pixels; 0 and 0 for none. */
+export function storedRange(stored: ArrayLike<number>): { minStored: number; maxStored: number } {
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < stored.length; i++) {
-    const value = stored[i]! * slope + intercept;
+    const value = stored[i]!;
     if (value < min) min = value;
     if (value > max) max = value;
   }
-  return min <= max ? { min, max } : { min: 0, max: 0 };
+  return min <= max ? { minStored: min, maxStored: max } : { minStored: 0, maxStored: 0 };
+}
+
+/**
+ * Lowest and highest rescaled value (stored x slope + intercept) of the pixels; 0 and 0 for none.
+ * The rescale is linear, so the ends of the stored range are the ends of the rescaled one (swapped
+ * by a negative slope).
+ */
+export function rescaledMinMax(stored: ArrayLike<number>, slope: number, intercept: number): { min: number; max: number } {
+  if (stored.length === 0) return { min: 0, max: 0 };
+  const { minStored, maxStored } = storedRange(stored);
+  const [a, b] = [minStored * slope + intercept, maxStored * slope + intercept];
+  return { min: Math.min(a, b), max: Math.max(a, b) };
 }

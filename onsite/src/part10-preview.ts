@@ -7,7 +7,7 @@
 import { codeOf, decodeImageFrame, ErrorCode, type PreviewImage } from '../../protocol/index.js';
 import { createImageCodecs } from '../../native-bridge/image-codecs.js';
 import { toPreviewImages } from '../../native-bridge/preview-image.js';
-import { buildVoiLut, ownWindow, rescaledMinMax } from '../../base/common/voi-window.js';
+import { buildVoiLut, ownWindow, rescaledMinMax, storedRange } from '../../base/common/voi-window.js';
 import { typescriptRle } from '../../native-bridge/rle/typescript-codec.js';
 
 export interface OnsiteImage {
@@ -128,14 +128,8 @@ function paintGrey(image: OnsiteImage, out: Uint8ClampedArray): void {
   const { pixels, slope, intercept } = image;
   // One grey per stored value, looked up for every pixel (the viewer's VOI LUT): a 4096x4096
   // image has 16.8 million pixels, and at most 65,536 stored values.
-  let minStored = Infinity;
-  let maxStored = -Infinity;
-  for (let i = 0; i < pixels.length; i++) {
-    const stored = pixels[i]!;
-    if (stored < minStored) minStored = stored;
-    if (stored > maxStored) maxStored = stored;
-  }
-  if (minStored > maxStored) return;
+  if (pixels.length === 0) return;
+  const { minStored, maxStored } = storedRange(pixels);
   const window = ownWindow(image.windowCenter, image.windowWidth, () => rescaledMinMax([minStored, maxStored], slope, intercept));
   const greyOf = buildVoiLut({ minStored, maxStored, rescaleSlope: slope, rescaleIntercept: intercept, window, inverted: image.monochrome1 });
   const rgba = new Uint32Array(out.buffer, out.byteOffset, Math.min(pixels.length, out.length >> 2));

@@ -1,5 +1,6 @@
 import type { PreviewImage } from '../../../protocol/api.js';
 import { ErrorCode } from '../../../protocol/errors.js';
+import { storedRange } from '../../../base/common/voi-window.js';
 
 /** Stored pixel values (PS3.3 C.7.6.3.1): one sample per pixel, row by row, no copy of the received buffer. */
 export type StoredPixels = Uint8Array | Int8Array | Uint16Array | Int16Array;
@@ -82,14 +83,7 @@ const statsCache = new WeakMap<StoredPixels, PixelStats>();
 export function pixelStats(pixels: StoredPixels): PixelStats {
   const cached = statsCache.get(pixels);
   if (cached) return cached;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < pixels.length; i++) {
-    const v = pixels[i];
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  const stats = pixels.length === 0 ? { minStored: 0, maxStored: 0 } : { minStored: min, maxStored: max };
+  const stats = storedRange(pixels);
   statsCache.set(pixels, stats);
   return stats;
 }

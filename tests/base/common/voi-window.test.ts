@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linearVoi, ownWindow, rescaledMinMax, windowForRange } from '../../../base/common/voi-window.js';
+import { linearVoi, ownWindow, rescaledMinMax, storedRange, windowForRange } from '../../../base/common/voi-window.js';
 
 const BRAIN = { center: 40, width: 400 };
 
@@ -49,6 +49,16 @@ describe('ownWindow', () => {
     expect(ownWindow(10, 0, range)).toEqual(windowForRange(-1000, -700));
     expect(ownWindow(10, 0.5, range)).toEqual(windowForRange(-1000, -700));
     expect(ownWindow(Number.NaN, 400, range)).toEqual(windowForRange(-1000, -700));
+  });
+});
+
+describe('storedRange', () => {
+  it('is the smallest and largest stored value present, signed or not', () => {
+    expect(storedRange(new Uint16Array([300, 7, 4095]))).toEqual({ minStored: 7, maxStored: 4095 });
+    expect(storedRange(new Int16Array([-1024, 3071, 0]))).toEqual({ minStored: -1024, maxStored: 3071 });
+  });
+  it('is 0 to 0 for no pixels', () => {
+    expect(storedRange(new Uint8Array(0))).toEqual({ minStored: 0, maxStored: 0 });
   });
 });
 
