@@ -86,7 +86,11 @@ describe.skipIf(!chromiumAvailable())('the desk with three real gateways', () =>
       await tile(site.id)
         .getByTestId('tile-link')
         .filter({ hasText: /healthy/i })
-        .waitFor({ timeout: SETTLE_BUDGET_MS });
+        .waitFor({ timeout: SETTLE_BUDGET_MS })
+        .catch(async (err: unknown) => {
+          // What the tile says instead is the diagnosis (refused, unreachable, still connecting).
+          throw new Error(`${site.name}'s tile shows no healthy link: "${await tile(site.id).textContent()}"`, { cause: err });
+        });
     expect(await page.getByTestId('desk-tile').evaluateAll((tiles) => tiles.map((t) => t.getAttribute('data-site-id')))).toEqual(sites.map((s) => s.id));
     expect(await focusedOf('scanner-a')).toBe('true');
     // Each tile is a button whose name says the scanner, its link and its shortcut.
