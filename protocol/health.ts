@@ -70,8 +70,16 @@ export interface ReconnectPolicy {
   /** First backoff ceiling; attempt n waits uniform(0, min(cap, base * 2^(n-2))); attempt 1 is immediate. */
   baseDelayMs: number;
   capDelayMs: number;
-  /** Time to wait for the gateway's welcome on one attempt before trying the next. */
+  /** Time to wait for the gateway's welcome on the first attempt before trying the next. */
   attemptTimeoutMs: number;
+  /**
+   * Each later attempt waits twice as long as the one before, up to this. Opening a link takes
+   * two round trips after the TCP connection (the WebSocket upgrade, then hello and welcome):
+   * 1.6 s on a VPN with 800 ms of round trip, which a fixed 1.5 s would never let in, while a
+   * dead route is still left quickly the first time. A first connection tries each route once
+   * per wait, up to and including this one, before it says the site is not reachable.
+   */
+  attemptTimeoutCapMs: number;
   /** Total time the core keeps trying after a loss before giving up (state `failed`). */
   budgetMs: number;
 }
@@ -80,6 +88,7 @@ export const RECONNECT_POLICY: ReconnectPolicy = {
   baseDelayMs: 250,
   capDelayMs: 5_000,
   attemptTimeoutMs: 1_500,
+  attemptTimeoutCapMs: 6_000,
   budgetMs: 120_000,
 };
 

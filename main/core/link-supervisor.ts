@@ -13,7 +13,7 @@ import {
   type ReconnectPolicy,
 } from '../../protocol/health.js';
 import type { Random } from '../../base/common/random.js';
-import { backoffDelayMs } from '../health/backoff.js';
+import { attemptTimeoutMs, backoffDelayMs } from '../health/backoff.js';
 import { LinkHealthMonitor } from '../health/link-health-monitor.js';
 import { GatewayLink, type LinkTarget, type ResumePoint } from './gateway-link.js';
 import type { LinkTls } from './link-tls.js';
@@ -136,9 +136,11 @@ export class LinkSupervisor extends EventEmitter<SupervisorEvents> {
   }
 
   /**
-   * First connection of a session: the primary, then the secondary once. Resolves at the first
-   * welcome; rejects (LarmorError) on a refusal or when no route answers. Only a session that
-   * was once live is reconnected automatically.
+   * First connection of a session: the primary, then the secondary, in rounds whose wait for the
+   * welcome doubles up to the policy's cap (a slow route gets in, a dead one is left quickly the
+   * first time), with a backoff between rounds. Resolves at the first welcome; rejects
+   * (LarmorError) at once on a refusal, or when no route answered in the longest wait. Only a
+   * session that was once live is reconnected automatically.
    */
   async start(primary: LinkTarget, secondaryUrl: string | undefined): Promise<WelcomeMessage> {
     this.stop(null);
@@ -149,12 +151,19 @@ export class LinkSupervisor extends EventEmitter<SupervisorEvents> {
     this.transition('connecting', null, `connecting to ${primary.url}`);
     const routes: LinkRoute[] = this.secondaryUrl ? ['primary', 'secondary'] : ['primary'];
     let last: { code: string; reason: string } = { code: ErrorCode.LINK_DOWN, reason: 'no route tried' };
-    for (const route of routes) {
-      if (generation !== this.generation || this.phase !== 'connecting') break;
-      const result = await this.attemptRoute(route, undefined, false);
-      if (result.ok) return result.welcome;
-      last = result;
-      if (result.refused) break;
+    let refused = false;
+    for (let round = 1; !refused; round++) {
+      const timeoutMs = attemptTimeoutMs(round, this.policy);
+      if (round > 1) await new Promise((resolve) => setTimeout(resolve, backoffDelayMs(round, this.policy, this.random)).unref());
+      for (const route of routes) {
+        if (generation !== this.generation || this.phase !== 'connecting') break;
+        const result = await this.attemptRoute(route, undefined, false, timeoutMs);
+        if (result.ok) return result.welcome;
+        last = result;
+        refused = result.refused;
+        if (refused) break;
+      }
+      if (generation !== this.generation || this.phase !== 'connecting' || timeoutMs >= this.policy.attemptTimeoutCapMs) break;
     }
     if (generation !== this.generation) throw new LarmorError(ErrorCode.LINK_DOWN, 'superseded by a newer connect or a disconnect');
     if (this.phase === 'connecting') {
@@ -244,13 +253,14 @@ export class LinkSupervisor extends EventEmitter<SupervisorEvents> {
     route: LinkRoute,
     resume: ResumePoint | undefined,
     reconnect: boolean,
+    welcomeTimeoutMs: number,
   ): Promise<{ ok: true; welcome: WelcomeMessage } | { ok: false; code: string; reason: string; refused: boolean }> {
     const primary = this.primary!;
     const target: LinkTarget = { ...primary, url: route === 'secondary' ? this.secondaryUrl! : primary.url };
     const link = new GatewayLink(target, {
       resume,
       heartbeatMs: this.thresholds.heartbeatMs,
-      welcomeTimeoutMs: this.policy.attemptTimeoutMs,
+      welcomeTimeoutMs,
       linkTls: this.options.linkTls,
     });
     this.link = link;
@@ -373,7 +383,7 @@ export class LinkSupervisor extends EventEmitter<SupervisorEvents> {
   private async runAttempt(route: LinkRoute): Promise<void> {
     if (this.phase !== 'reconnecting') return;
     this.nextAttempt = null;
-    const result = await this.attemptRoute(route, this.options.resumeFrom(), true);
+    const result = await this.attemptRoute(route, this.options.resumeFrom(), true, attemptTimeoutMs(this.attempt, this.policy));
     if (result.ok || this.phase !== 'reconnecting') return;
     if (result.refused) {
       this.fail(result.code, `the gateway refused the reconnect: ${result.reason}`);

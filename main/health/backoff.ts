@@ -12,3 +12,11 @@ export function backoffDelayMs(attempt: number, policy: ReconnectPolicy, random:
   const ceiling = Math.min(policy.capDelayMs, policy.baseDelayMs * 2 ** Math.min(attempt - 2, 30));
   return random() * ceiling;
 }
+
+/**
+ * How long attempt `attempt` (1-based) waits for the gateway's welcome: the policy's first wait,
+ * doubled with each attempt up to its cap (protocol/health.ts ReconnectPolicy attemptTimeoutCapMs).
+ */
+export function attemptTimeoutMs(attempt: number, policy: ReconnectPolicy): number {
+  return Math.min(Math.max(policy.attemptTimeoutCapMs, policy.attemptTimeoutMs), policy.attemptTimeoutMs * 2 ** Math.min(Math.max(attempt - 1, 0), 30));
+}

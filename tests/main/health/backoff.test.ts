@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RECONNECT_POLICY } from '../../../protocol/health.js';
 import { seededRandom } from '../../../base/common/random.js';
-import { backoffDelayMs } from '../../../main/health/backoff.js';
+import { attemptTimeoutMs, backoffDelayMs } from '../../../main/health/backoff.js';
 
 describe('backoffDelayMs', () => {
   it('tries the first reconnect at once', () => {
@@ -22,5 +22,16 @@ describe('backoffDelayMs', () => {
     const ceiling = RECONNECT_POLICY.baseDelayMs * 2;
     expect(Math.min(...delays)).toBeLessThan(ceiling * 0.05);
     expect(Math.max(...delays)).toBeGreaterThan(ceiling * 0.95);
+  });
+});
+
+describe('attemptTimeoutMs', () => {
+  it("waits the policy's first wait, then twice as long each attempt, up to the cap", () => {
+    const p = { ...RECONNECT_POLICY, attemptTimeoutMs: 1500, attemptTimeoutCapMs: 6000 };
+    expect([1, 2, 3, 4, 50].map((n) => attemptTimeoutMs(n, p))).toEqual([1500, 3000, 6000, 6000, 6000]);
+  });
+
+  it('never waits less than the first wait, whatever the cap says', () => {
+    expect(attemptTimeoutMs(3, { ...RECONNECT_POLICY, attemptTimeoutMs: 2000, attemptTimeoutCapMs: 500 })).toBe(2000);
   });
 });
