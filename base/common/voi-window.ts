@@ -88,13 +88,17 @@ export function storedRange(stored: ArrayLike<number>): { minStored: number; max
 }
 
 /**
- * Lowest and highest rescaled value (stored x slope + intercept) of the pixels; 0 and 0 for none.
- * The rescale is linear, so the ends of the stored range are the ends of the rescaled one (swapped
- * by a negative slope).
+ * Lowest and highest rescaled value (stored x slope + intercept, the Modality LUT of PS3.3
+ * C.11.1) of a stored range: the rescale is linear, so the range's ends are the rescaled ends
+ * (swapped by a negative slope).
  */
-export function rescaledMinMax(stored: ArrayLike<number>, slope: number, intercept: number): { min: number; max: number } {
-  if (stored.length === 0) return { min: 0, max: 0 };
-  const { minStored, maxStored } = storedRange(stored);
-  const [a, b] = [minStored * slope + intercept, maxStored * slope + intercept];
+export function rescaledRange(range: { minStored: number; maxStored: number }, slope: number, intercept: number): { min: number; max: number } {
+  const a = range.minStored * slope + intercept;
+  const b = range.maxStored * slope + intercept;
   return { min: Math.min(a, b), max: Math.max(a, b) };
+}
+
+/** Lowest and highest rescaled value of the pixels; 0 and 0 for none. */
+export function rescaledMinMax(stored: ArrayLike<number>, slope: number, intercept: number): { min: number; max: number } {
+  return stored.length === 0 ? { min: 0, max: 0 } : rescaledRange(storedRange(stored), slope, intercept);
 }

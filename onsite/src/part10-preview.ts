@@ -7,7 +7,7 @@
 import { codeOf, decodeImageFrame, ErrorCode, type PreviewImage } from '../../protocol/index.js';
 import { createImageCodecs } from '../../native-bridge/image-codecs.js';
 import { toPreviewImages } from '../../native-bridge/preview-image.js';
-import { buildVoiLut, ownWindow, rescaledMinMax, storedRange } from '../../base/common/voi-window.js';
+import { buildVoiLut, ownWindow, rescaledRange, storedRange } from '../../base/common/voi-window.js';
 import { typescriptRle } from '../../native-bridge/rle/typescript-codec.js';
 
 export interface OnsiteImage {
@@ -129,8 +129,9 @@ function paintGrey(image: OnsiteImage, out: Uint8ClampedArray): void {
   // One grey per stored value, looked up for every pixel (the viewer's VOI LUT): a 4096x4096
   // image has 16.8 million pixels, and at most 65,536 stored values.
   if (pixels.length === 0) return;
-  const { minStored, maxStored } = storedRange(pixels);
-  const window = ownWindow(image.windowCenter, image.windowWidth, () => rescaledMinMax([minStored, maxStored], slope, intercept));
+  const range = storedRange(pixels);
+  const { minStored, maxStored } = range;
+  const window = ownWindow(image.windowCenter, image.windowWidth, () => rescaledRange(range, slope, intercept));
   const greyOf = buildVoiLut({ minStored, maxStored, rescaleSlope: slope, rescaleIntercept: intercept, window, inverted: image.monochrome1 });
   const rgba = new Uint32Array(out.buffer, out.byteOffset, Math.min(pixels.length, out.length >> 2));
   for (let i = 0; i < rgba.length; i++) rgba[i] = RGBA_OF_GREY[greyOf[pixels[i]! - minStored]!]!;

@@ -97,15 +97,3 @@ export function pixelStats(pixels: StoredPixels): PixelStats {
 export function lutRange(pixels: StoredPixels): { minStored: number; maxStored: number } {
   return statsCache.get(pixels) ?? storedDomain(pixels);
 }
-
-/** Modality LUT (PS3.3 C.11.1): the linear rescale from stored value to output units. */
-function rescale(stored: number, slope: number, intercept: number): number {
-  return stored * slope + intercept;
-}
-
-/** Range of rescaled values of an image (a negative slope swaps the ends). */
-export function rescaledRange(stats: PixelStats, slope: number, intercept: number): { min: number; max: number } {
-  const a = rescale(stats.minStored, slope, intercept);
-  const b = rescale(stats.maxStored, slope, intercept);
-  return { min: Math.min(a, b), max: Math.max(a, b) };
-}

@@ -1,5 +1,5 @@
-import { pixelStats, rescaledRange, type StoredPixels, type ViewerImage } from './pixels.js';
-import { ownWindow, windowForRange, type WindowLevel } from '../../../base/common/voi-window.js';
+import { pixelStats, type StoredPixels, type ViewerImage } from './pixels.js';
+import { ownWindow, rescaledRange, windowForRange, type WindowLevel } from '../../../base/common/voi-window.js';
 
 /** The window the image carries (Window Center/Width, PS3.3 C.11.2), else its full value range. */
 export function imageWindow(image: ViewerImage): WindowLevel {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ImageRefusedError, pixelStats, rescaledRange, toViewerImage, viewStoredPixels } from '../../../renderer/src/viewer/pixels.js';
+import { ImageRefusedError, pixelStats, toViewerImage, viewStoredPixels } from '../../../renderer/src/viewer/pixels.js';
+import { rescaledRange } from '../../../base/common/voi-window.js';
 import { preview, samples } from './images.js';
 
 describe('viewStoredPixels', () => {
