@@ -19,6 +19,7 @@ beforeAll(async () => {
   operator = await openWorkstationPage(browser, gateway, 'operator', 'Rita Remote', cleanups);
   observer = await openWorkstationPage(browser, gateway, 'observer', 'Tom Trainer', cleanups);
   onsite = await onsiteGrants(gateway, 'Rita Remote', 'Olivia Onsite');
+  await openExamAndQueue(operator, 'localizer');
 });
 
 afterAll(async () => {
@@ -30,7 +31,6 @@ afterAll(async () => {
 
 describe.skipIf(!chromiumAvailable())('event log', () => {
   it('keeps following new entries, and after the user scrolls up offers a "new entries" button that brings them back', async () => {
-    await openExamAndQueue(operator, 'localizer');
     const log = operator.getByTestId('event-log');
     const queueMore = async (n: number) => {
       for (let i = 0; i < n; i++) await operator.evaluate(() => window.larmor!.commands.send({ name: 'sequence.queue', protocolId: 't2-tse-ax' }));
@@ -58,6 +58,14 @@ describe.skipIf(!chromiumAvailable())('event log', () => {
 
 describe.skipIf(!chromiumAvailable())('emergency stop banner', () => {
   it('shows a red banner with who, when and why on the operator and the observer workstations, with the alarm on', async () => {
+    expect((await onsite.confirmChecklist()).outcome).toBe('done');
+    await operator.getByTestId('btn-start').click();
+    const startOutcome = operator.locator('[data-testid="command-outcome"][data-origin="scan"]');
+    await expect.poll(() => startOutcome.getAttribute('data-state')).toBe('done');
+    await operator
+      .getByTestId('scanner-state')
+      .filter({ hasText: /acquiring/i })
+      .waitFor({ timeout: SETTLE_BUDGET_MS });
     const ack = await onsite.act({ name: 'emergency.stop', reason: 'patient pressed the call button' });
     expect(ack.outcome).toBe('done');
     for (const page of [operator, observer]) {
@@ -76,6 +84,8 @@ describe.skipIf(!chromiumAvailable())('emergency stop banner', () => {
       await expect
         .poll(() => page.getByTestId('event-log').textContent())
         .toMatch(/(Scan stopped by onsite emergency stop|Onsite emergency stop) \(Olivia Onsite\)/);
+      // The scan the stop ended no longer reads "Start: Done" under the buttons.
+      if (page === operator) await expect.poll(() => startOutcome.count()).toBe(0);
       if (process.env.LARMOR_SHOT_DIR)
         await page.screenshot({ path: `${process.env.LARMOR_SHOT_DIR}/emergency-${page === operator ? 'operator' : 'observer'}.png` });
     }

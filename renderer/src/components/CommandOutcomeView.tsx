@@ -1,13 +1,15 @@
 import { useApp } from '../store/store.js';
-import { describeCommand, presentOutcome } from '../logic/outcome.js';
+import { describeCommand, outcomeStillShown, presentOutcome } from '../logic/outcome.js';
 
 /**
  * The outcome of the last command given from `origin`, shown next to the control that gave it.
- * Announced politely to screen readers; refused outcomes keep their code and reason.
+ * Announced politely to screen readers; refused outcomes keep their code and reason. A command
+ * done goes once the scanner has moved past what it did (`outcomeStillShown`).
  */
 export function CommandOutcomeView({ origin, compact = false }: { origin: string; compact?: boolean }) {
   const outcome = useApp((s) => s.outcomes[origin]);
-  if (!outcome) return <span className="command-outcome empty" aria-live="polite" />;
+  const scannerState = useApp((s) => s.snapshot?.state ?? null);
+  if (!outcome || !outcomeStillShown(outcome, scannerState)) return <span className="command-outcome empty" aria-live="polite" />;
   const p = presentOutcome(outcome);
   const refused = outcome.state === 'rejected';
   return (

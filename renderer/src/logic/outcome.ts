@@ -1,6 +1,7 @@
 import type { CommandView } from '../../../protocol/api.js';
 import { codeOf } from '../../../protocol/errors.js';
 import type { ScannerCommand } from '../../../protocol/commands.js';
+import type { ScannerState } from '../../../protocol/scanner.js';
 import type { StatusPresentation } from '../../../base/browser/status-words.js';
 
 /**
@@ -52,5 +53,32 @@ export function presentOutcome(outcome: CommandOutcome): StatusPresentation {
       return { word: 'Done', icon: '✓', tone: 'ok' };
     case 'rejected':
       return { word: 'Refused', icon: '✕', tone: 'bad' };
+  }
+}
+
+/** Scanner states in which an acquisition is running or paused: what Start, Pause and Resume act on. */
+const ACQUISITION_STATES: ReadonlySet<ScannerState> = new Set(['acquiring', 'paused']);
+
+/**
+ * Whether a control still shows its last outcome, given the scanner's state now. A command on its
+ * way and a refusal are shown until the next command from that control: the technologist has to
+ * read them. A command done is shown while it still says something the window does not:
+ * - Start, Pause and Resume act on one acquisition, and say nothing once it has ended, whether it
+ *   completed, was stopped or ended with an emergency stop from the scanner room (a lasting
+ *   "Start: Done" under the buttons would contradict the aborted series beside it);
+ * - opening an exam is shown by the exam panel that replaces the form (a bare "Done" beside
+ *   "Close exam" would read as the exam being finished).
+ */
+export function outcomeStillShown(outcome: CommandOutcome, state: ScannerState | null): boolean {
+  if (outcome.state !== 'done') return true;
+  switch (outcome.command.name) {
+    case 'scan.start':
+    case 'scan.pause':
+    case 'scan.resume':
+      return state !== null && ACQUISITION_STATES.has(state);
+    case 'exam.open':
+      return false;
+    default:
+      return true;
   }
 }
