@@ -116,6 +116,25 @@ describe.skipIf(!chromiumAvailable())('the desk with three real gateways', () =>
     await page.getByTestId('scanner-state').waitFor();
   });
 
+  it('shows a scanner with no exam open whole on a laptop window: the open-exam form, and the queue saying it waits for an exam', async () => {
+    await page.setViewportSize(SIZES[0]);
+    await page.keyboard.press('Control+3');
+    await expect.poll(() => focusedOf('scanner-c')).toBe('true');
+    await expect.poll(() => page.locator('.queue-panel').textContent()).toMatch(/No exam open/);
+    // Wholly inside the left column as it opens, under the three tiles: nothing there to scroll to.
+    const outside = await page.evaluate(() => {
+      const column = document.querySelector('.left-scroll')!.getBoundingClientRect();
+      return ['[data-testid="exam-submit"]', '.queue-panel']
+        .map((selector) => ({ selector, r: document.querySelector(selector)!.getBoundingClientRect() }))
+        .filter(({ r }) => r.top < column.top - 1 || r.bottom > column.bottom + 1)
+        .map(({ selector, r }) => `${selector} at ${Math.round(r.top)}-${Math.round(r.bottom)}, column ${Math.round(column.top)}-${Math.round(column.bottom)}`);
+    });
+    expect(outside).toEqual([]);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await tile('scanner-a').getByTestId('desk-tile-button').click();
+    await expect.poll(() => focusedOf('scanner-a')).toBe('true');
+  });
+
   it("shows A's acquisition on its tile: the sequence, its time left and the newest image", async () => {
     await openExamAndQueue(page, 't2-tse-ax');
     expect((await onsiteA.confirmChecklist()).outcome).toBe('done');

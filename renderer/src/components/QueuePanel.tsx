@@ -14,17 +14,24 @@ export function QueuePanel() {
   const queue = ctx.snapshot?.queue ?? [];
   const observer = isObserver(ctx.link);
   const remaining = queueRemainingS(ctx.snapshot);
+  // Sequences belong to an exam: before one is open the panel is its title line, so that on a
+  // laptop window the open-exam form above and this line both show without scrolling.
+  const waitsForExam = !ctx.snapshot?.exam && queue.length === 0;
   return (
     <div className="panel queue-panel" aria-labelledby="queue-title">
       <div className="panel-head">
         <h2 className="panel-title" id="queue-title">
           Protocol queue
         </h2>
-        <span className="muted" title="Acquisition time still ahead">
-          {queue.length} {queue.length === 1 ? 'sequence' : 'sequences'} · {formatRemaining(remaining)} left
-        </span>
+        {waitsForExam ? (
+          <span className="muted">No exam open</span>
+        ) : (
+          <span className="muted" title="Acquisition time still ahead">
+            {queue.length} {queue.length === 1 ? 'sequence' : 'sequences'} · {formatRemaining(remaining)} left
+          </span>
+        )}
       </div>
-      {queue.length === 0 ? (
+      {waitsForExam ? null : queue.length === 0 ? (
         <p className="empty-note">Nothing queued. Add a protocol from the library below.</p>
       ) : (
         <ol className="queue-list" data-testid="queue">
@@ -33,7 +40,7 @@ export function QueuePanel() {
           ))}
         </ol>
       )}
-      {observer ? null : <AddFromLibrary />}
+      {observer || waitsForExam ? null : <AddFromLibrary />}
     </div>
   );
 }
