@@ -17,6 +17,7 @@ import { listDevices } from '../../base/browser/call/local-media.js';
 import type { SignalingPort } from '../../base/browser/call/signaling-port.js';
 import { useCall } from '../../base/browser/call/use-call.js';
 import { presentLinkStatus, presentScannerState, presentSequenceStatus } from '../../base/browser/status-words.js';
+import { formatRemaining } from '../../base/common/acquisition-time.js';
 import { StatusTag } from '../../base/browser/StatusTag.js';
 import { formatPersonName } from '../../base/common/person-name.js';
 import { OnsiteLink, gatewayUrlOfPage, signInOnsite, type OnsiteLinkView } from './onsite-link.js';
@@ -379,7 +380,7 @@ function ScannerPanel({ snapshot }: { snapshot: ScannerSnapshot | null }) {
         <strong data-testid="onsite-scanner-state" data-state={snapshot?.state}>
           {state ? `${state.icon} ${state.word}` : '—'}
         </strong>
-        {active ? ` · ${active.name} ${Math.round(active.progress * 100)} % · ${Math.ceil(active.remainingS)} s left` : ''}
+        {active ? ` · ${active.name} ${Math.round(active.progress * 100)} % · ${formatRemaining(active.remainingS)} left` : ''}
       </p>
       {active ? <progress className="onsite-progress" max={1} value={active.progress} aria-label="Acquisition progress" /> : null}
       {loss ? (

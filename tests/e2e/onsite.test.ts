@@ -71,6 +71,8 @@ describe.skipIf(!chromiumAvailable())('onsite console and workstation through a 
     await expect.poll(() => operator.getByTestId('queue-item').first().getAttribute('data-status')).toBe('acquiring');
     await expect.poll(() => onsite.getByTestId('onsite-scanner-state').getAttribute('data-state')).toBe('acquiring');
     expect(await onsite.getByTestId('onsite-scanner-state').textContent()).toBe('▶ Acquiring');
+    // Time left as the workstation shows it, m:ss.
+    expect(await onsite.getByTestId('onsite-scanner-state').locator('..').textContent()).toMatch(/T1 SE axial \d+ % · \d+:\d\d left$/);
   });
 
   it('stops the acquisition and revokes control on an emergency stop from the onsite console, and the operator sees why', async () => {

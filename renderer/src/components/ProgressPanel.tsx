@@ -1,6 +1,7 @@
 import { useApp } from '../store/store.js';
 import { activeSequence, queueRemainingS } from '../logic/controls.js';
-import { formatMinSec, formatPercent, formatRemaining } from '../logic/format.js';
+import { formatPercent } from '../logic/format.js';
+import { formatMinSec, formatRemaining, UNKNOWN_DURATION } from '../../../base/common/acquisition-time.js';
 
 /** The running acquisition: which, how far, how long still; and the whole queue's remainder. */
 export function ProgressPanel() {
@@ -45,7 +46,7 @@ export function ProgressPanel() {
         <span>
           Remaining{' '}
           <strong className="mono" data-testid="progress-remaining">
-            {active ? formatRemaining(active.remainingS) : '-:--'}
+            {active ? formatRemaining(active.remainingS) : UNKNOWN_DURATION}
           </strong>
           {active ? <span className="muted"> of {formatMinSec(active.acquisitionTimeS)}</span> : null}
         </span>

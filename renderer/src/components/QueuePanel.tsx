@@ -2,7 +2,7 @@ import { useId, useState } from 'react';
 import type { QueuedSequence } from '../../../protocol/scanner.js';
 import { useApp } from '../store/store.js';
 import { isObserver, moveTarget, queueAddAvailability, queueItemAvailability, queueRemainingS } from '../logic/controls.js';
-import { formatMinSec, formatRemaining } from '../logic/format.js';
+import { formatMinSec, formatRemaining } from '../../../base/common/acquisition-time.js';
 import { presentSequenceStatus } from '../../../base/browser/status-words.js';
 import { CommandOutcomeView } from './CommandOutcomeView.js';
 import { useControlContext } from './use-control-context.js';

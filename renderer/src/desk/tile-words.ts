@@ -1,7 +1,7 @@
 import type { DeskTile } from '../../../protocol/desk.js';
 import { ErrorCode } from '../../../protocol/errors.js';
 import { CREDENTIAL_WORDS } from '../../../protocol/onsite.js';
-import { formatRemaining } from '../logic/format.js';
+import { formatRemaining } from '../../../base/common/acquisition-time.js';
 import { presentScannerState, type StatusPresentation } from '../../../base/browser/status-words.js';
 import { shortcutHint } from './desk-keys.js';
 import { presentAlarmKind } from './alarms.js';
