@@ -27,6 +27,21 @@ import { HandoverConfirm, OnsiteChat } from './OnsiteCollab.js';
 
 type Outcome = { action: string; state: 'pending' | 'done' | 'rejected'; text: string } | null;
 
+/**
+ * Actions whose result the console shows where it belongs: who is checked in, the checklist,
+ * who holds remote control, the emergency banner. Once done, their line under the checklist
+ * goes instead of repeating it (a green "Emergency stop: done" beside the red banner); a
+ * refusal stays until the next action.
+ */
+const SHOWN_IN_PLACE: ReadonlySet<OnsiteAction['name']> = new Set([
+  'presence.check-in',
+  'presence.check-out',
+  'checklist.confirm',
+  'control.grant',
+  'control.revoke',
+  'emergency.stop',
+]);
+
 function useLink(link: OnsiteLink | null): OnsiteLinkView | null {
   const [view, setView] = useState<OnsiteLinkView | null>(null);
   useEffect(() => (link ? link.subscribe(setView) : undefined), [link]);
@@ -141,6 +156,10 @@ function Console({ link, view, level }: { link: OnsiteLink; view: OnsiteLinkView
   const act = async (action: OnsiteAction, label: string) => {
     setOutcome({ action: action.name, state: 'pending', text: `${label}…` });
     const ack: AckMessage = await link.act(action);
+    if (ack.outcome === 'done' && SHOWN_IN_PLACE.has(action.name)) {
+      setOutcome(null);
+      return;
+    }
     setOutcome({
       action: action.name,
       state: ack.outcome,

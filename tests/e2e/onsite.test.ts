@@ -56,6 +56,8 @@ describe.skipIf(!chromiumAvailable())('onsite console and workstation through a 
     for (const box of await onsite.locator('[data-testid^="checklist-"][type="checkbox"]').all()) await box.check();
     await onsite.getByTestId('checklist-confirm').click();
     await expect.poll(() => onsite.getByTestId('checklist-status').textContent()).toMatch(/Confirmed by Onsite Tech/);
+    // Said once, where the checklist is: no "Checklist: done" line under it.
+    await expect.poll(() => onsite.getByTestId('onsite-outcome').count()).toBe(0);
   });
 
   it('refuses an acquisition while nobody is checked in onsite, and allows it after check-in', async () => {
@@ -86,6 +88,8 @@ describe.skipIf(!chromiumAvailable())('onsite console and workstation through a 
     expect(gateway.snapshot().control.holderSessionId).toBeNull();
     await expect.poll(() => onsite.getByTestId('control-holder').textContent()).toMatch(/Control is onsite/);
     await expect.poll(() => onsite.getByTestId('onsite-alarm').textContent()).toMatch(/EMERGENCY STOP/);
+    // The red banner says it; no green "Emergency stop: done" beside it.
+    expect(await onsite.getByTestId('onsite-outcome').count()).toBe(0);
     const again = await operator.evaluate(() => window.larmor!.commands.send({ name: 'scan.start' }));
     expect(again).toMatchObject({ state: 'rejected', code: 'LARMOR_E_NOT_CONTROL_HOLDER' });
   });
