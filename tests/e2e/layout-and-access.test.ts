@@ -131,6 +131,24 @@ describe.skipIf(!chromiumAvailable())('workstation layout', () => {
     expect(await clipped(operator)).toEqual([]);
   });
 
+  it.each(SIZES)('shows each protocol of the library whole, beside what became of the last addition, at $width x $height', async (size) => {
+    await operator.setViewportSize(size);
+    await operator.waitForTimeout(200);
+    // The setup's last addition left its outcome ("Add sequence: Done") in the row.
+    expect(await operator.locator('[data-testid="command-outcome"][data-origin="queue-add"]').count()).toBe(1);
+    const cut = await operator.getByTestId('library-select').evaluate((select: HTMLSelectElement) => {
+      const style = getComputedStyle(select);
+      const context = document.createElement('canvas').getContext('2d')!;
+      context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      // The text, the padding, and the closed list's arrow (about 20 px in Chromium).
+      const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;
+      return [...select.options]
+        .filter((option) => context.measureText(option.text).width > room)
+        .map((option) => `${option.text}: ${Math.round(context.measureText(option.text).width)} px in ${Math.round(room)}`);
+    });
+    expect(cut).toEqual([]);
+  });
+
   it.each(SIZES)('has no clipped panel or control in the trainer’s (observer’s) window at $width x $height', async (size) => {
     await observer.setViewportSize(size);
     await observer.waitForTimeout(200);
