@@ -41,19 +41,19 @@ export function ExamPanel() {
           )}
         </div>
         <p className="exam-line">
-          <strong data-testid="exam-patient">{formatPersonName(p.name)}</strong>
-          <span className="sep">·</span>
-          <span className="mono">{p.id}</span>
-          <span className="sep">·</span>
-          {p.sex ? SEX_WORDS[p.sex] : 'sex not given'}
-          <span className="sep">·</span>
-          born {dicomDateToIso(p.birthDate) || 'not given'}
-          {p.weightKg !== null ? (
-            <>
-              <span className="sep">·</span>
-              {p.weightKg} kg
-            </>
-          ) : null}
+          {[
+            <strong data-testid="exam-patient">{formatPersonName(p.name)}</strong>,
+            <span className="mono">{p.id}</span>,
+            p.sex ? SEX_WORDS[p.sex] : 'sex not given',
+            `born ${dicomDateToIso(p.birthDate) || 'not given'}`,
+            ...(p.weightKg !== null ? [`${p.weightKg} kg`] : []),
+          ].map((fact, i, facts) => (
+            // Each fact with the separator after it: a line never starts with one.
+            <span className="exam-fact" key={i}>
+              {fact}
+              {i < facts.length - 1 ? <span className="sep">·</span> : null}
+            </span>
+          ))}
         </p>
         <p className="exam-line muted">
           {exam.description || 'No description'}
