@@ -340,6 +340,16 @@ function Checklist({ snapshot, checkedIn, act }: { snapshot: ScannerSnapshot | n
       <h2 className="panel-title" id="checklist-title">
         Screening and positioning
       </h2>
+      {/* Which patient the checklist is for, name and ID whole: the header's line may be cut. */}
+      {exam ? (
+        <p className="exam-line" data-testid="checklist-patient">
+          <span className="exam-fact">
+            For <strong>{formatPersonName(exam.patient.name)}</strong>
+            <span className="sep">·</span>
+          </span>
+          <span className="exam-fact mono">{exam.patient.id}</span>
+        </p>
+      ) : null}
       <p data-testid="checklist-status" className={confirmed ? 'tone-ok' : 'tone-warn'}>
         {confirmed ? `● Confirmed by ${snapshot?.onsite?.checklist.confirmedBy}` : exam ? '▲ Not confirmed for this exam' : 'No exam open'}
       </p>

@@ -149,28 +149,32 @@ describe.skipIf(!chromiumAvailable())('workstation layout', () => {
     expect(cut).toEqual([]);
   });
 
-  it.each(SIZES)('shows the patient’s name and ID whole in the exam panel at $width x $height, for the operator and the trainer', async (size) => {
-    // The trainer sees the patient de-identified (observer PHI policy "none"), in the same place.
-    for (const [page, id] of [
-      [operator, 'PID-2026-0000012345'],
-      [observer, 'De-identified'],
-    ] as const) {
-      await page.setViewportSize(size);
-      await page.waitForTimeout(200);
-      const line = page.locator('.exam-panel .exam-line').first();
-      expect(await line.textContent()).toContain(id);
-      // Nothing of the line is cut: as wide inside as out, and every part of it within the panel.
-      expect(await line.evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true);
-      const outside = await line.evaluate((el) => {
-        const box = el.getBoundingClientRect();
-        return [...el.querySelectorAll('strong, .mono')]
-          .map((part) => ({ text: part.textContent ?? '', r: part.getBoundingClientRect() }))
-          .filter(({ r }) => r.right > box.right + 1 || r.bottom > box.bottom + 1)
-          .map(({ text }) => text);
-      });
-      expect(outside).toEqual([]);
-    }
-  });
+  it.each(SIZES)(
+    'shows the patient’s name and ID whole at $width x $height: the exam panel for the operator and the trainer, the checklist onsite',
+    async (size) => {
+      // The trainer sees the patient de-identified (observer PHI policy "none"), in the same place.
+      for (const [page, selector, id] of [
+        [operator, '.exam-panel .exam-line', 'PID-2026-0000012345'],
+        [observer, '.exam-panel .exam-line', 'De-identified'],
+        [onsite, '[data-testid="checklist-patient"]', 'PID-2026-0000012345'],
+      ] as const) {
+        await page.setViewportSize(size);
+        await page.waitForTimeout(200);
+        const line = page.locator(selector).first();
+        expect(await line.textContent()).toContain(id);
+        // Nothing of the line is cut: as wide inside as out, and every part of it within its box.
+        expect(await line.evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true);
+        const outside = await line.evaluate((el) => {
+          const box = el.getBoundingClientRect();
+          return [...el.querySelectorAll('strong, .mono')]
+            .map((part) => ({ text: part.textContent ?? '', r: part.getBoundingClientRect() }))
+            .filter(({ r }) => r.right > box.right + 1 || r.bottom > box.bottom + 1)
+            .map(({ text }) => text);
+        });
+        expect(outside).toEqual([]);
+      }
+    },
+  );
 
   it.each(SIZES)('has no clipped panel or control in the trainer’s (observer’s) window at $width x $height', async (size) => {
     await observer.setViewportSize(size);
