@@ -91,7 +91,7 @@ describe.skipIf(!chromiumAvailable())('onsite console and workstation through a 
     // The red banner says it; no green "Emergency stop: done" beside it.
     expect(await onsite.getByTestId('onsite-outcome').count()).toBe(0);
     const again = await operator.evaluate(() => window.larmor!.commands.send({ name: 'scan.start' }));
-    expect(again).toMatchObject({ state: 'rejected', code: 'LARMOR_E_NOT_CONTROL_HOLDER' });
+    expect(again).toMatchObject({ state: 'rejected', code: ErrorCode.NOT_CONTROL_HOLDER });
   });
 });
 
