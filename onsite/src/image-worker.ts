@@ -3,8 +3,9 @@
  * own, never on its main thread: RLE decoding in TypeScript takes long for a large image, and
  * meanwhile the page would send no heartbeat. A console the gateway does not hear from within
  * four heartbeats (a second by default) counts as absent, and no acquisition can start (safety
- * rule 1, gateway/server/onsite-handler.ts). The heartbeat itself stays on the main thread: it
- * says that the page, and its emergency stop, still respond.
+ * rule 1, gateway/server/onsite-handler.ts). The heartbeat itself leaves from the main thread
+ * (only its clock is a worker's, heartbeat-clock.ts): it says that the page, and its emergency
+ * stop, still respond.
  */
 import { ImageChunkAssembler } from '../../protocol/index.js';
 import { readImageArrival, type ShownImage } from './part10-preview.js';

@@ -17,6 +17,7 @@ import {
   type ScannerSnapshot,
 } from '../../protocol/index.js';
 import type { MediaClientMessage, MediaGatewayMessage } from '../../protocol/signaling.js';
+import { startHeartbeatClock, type HeartbeatClock } from './heartbeat-clock.js';
 import { OnsiteImageReader, type OnsiteImageArrival } from './image-reader.js';
 
 type OnsiteLinkStatus = 'connecting' | 'connected' | 'lost' | 'refused';
@@ -51,7 +52,7 @@ const RECONNECT_MS = [250, 500, 1000, 2000, 4000];
  */
 export class OnsiteLink {
   private ws: WebSocket | null = null;
-  private heartbeat: ReturnType<typeof setInterval> | null = null;
+  private heartbeat: HeartbeatClock | null = null;
   private attempts = 0;
   private stopped = false;
   private nextId = 1;
@@ -207,11 +208,11 @@ export class OnsiteLink {
 
   private startHeartbeat(intervalMs: number): void {
     this.stopHeartbeat();
-    this.heartbeat = setInterval(() => this.sendJson({ type: 'ping', t: performance.now() }), intervalMs);
+    this.heartbeat = startHeartbeatClock(intervalMs, () => this.sendJson({ type: 'ping', t: performance.now() }));
   }
 
   private stopHeartbeat(): void {
-    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat?.stop();
     this.heartbeat = null;
   }
 

@@ -23,6 +23,12 @@ export async function openOnsiteConsole(
   const context = await browser.newContext();
   if (options.initScript) await context.addInitScript(options.initScript);
   const page = await context.newPage();
+  await signInOnsiteConsole(page, gateway, name, options);
+  return page;
+}
+
+/** `page` goes to the gateway's onsite console and signs in there (and checks in unless told not to). */
+export async function signInOnsiteConsole(page: Page, gateway: Gateway, name: string, options: { checkIn?: boolean } = {}): Promise<void> {
   page.on('pageerror', (err) => console.error('[onsite page error]', err));
   await page.goto(gateway.onsiteUrl);
   await ensureTestAccount(gateway, name);
@@ -40,7 +46,6 @@ export async function openOnsiteConsole(
       .filter({ hasText: `${name} checked in` })
       .waitFor({ timeout: SETTLE_BUDGET_MS });
   }
-  return page;
 }
 
 /** A workstation page already open at its shell: connect it to `gateway` as a test person and wait for the link. */
