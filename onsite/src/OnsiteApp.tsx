@@ -10,6 +10,7 @@ import {
   type ContingencyPlan,
   type SignInResponse,
   type OnsiteAction,
+  type OnsiteStatus,
   type ScannerSnapshot,
 } from '../../protocol/index.js';
 import { CallView } from '../../base/browser/call/CallView.js';
@@ -19,6 +20,7 @@ import { useCall } from '../../base/browser/call/use-call.js';
 import { presentLinkStatus, presentScannerState, presentSequenceStatus } from '../../base/browser/status-words.js';
 import { formatRemaining } from '../../base/common/acquisition-time.js';
 import { StatusTag } from '../../base/browser/StatusTag.js';
+import { useAlarmTone } from '../../base/browser/use-alarm-tone.js';
 import { formatPersonName } from '../../base/common/person-name.js';
 import { OnsiteLink, gatewayUrlOfPage, signInOnsite, type OnsiteLinkView } from './onsite-link.js';
 import { HospitalSignInButton, takeSsoReturn } from './hospital-sign-in.js';
@@ -412,11 +414,7 @@ function ScannerPanel({ snapshot }: { snapshot: ScannerSnapshot | null }) {
         {active ? ` · ${active.name} ${Math.round(active.progress * 100)} % · ${formatRemaining(active.remainingS)} left` : ''}
       </p>
       {active ? <progress className="onsite-progress" max={1} value={active.progress} aria-label="Acquisition progress" /> : null}
-      {loss ? (
-        <p className="tone-bad" data-testid="operator-loss">
-          ✕ {loss.name}: link lost since {loss.since.slice(11, 19)}; control returns to onsite at {loss.controlReturnsAt.slice(11, 19)}
-        </p>
-      ) : null}
+      {loss ? <OperatorLossAlarm loss={loss} /> : null}
       {emergency ? (
         <p className="tone-bad" data-testid="last-emergency">
           ■ Last emergency stop {emergency.at.slice(11, 19)}: {emergency.reason}
@@ -436,6 +434,38 @@ function ScannerPanel({ snapshot }: { snapshot: ScannerSnapshot | null }) {
           );
         })}
       </ol>
+    </div>
+  );
+}
+
+/**
+ * A remote operator's link lost while they held control (safety rule 5, "alerts onsite at once"):
+ * staff may be in the scanner room with the patient, or have the console behind another tab, so
+ * the alarm tone sounds and the tab's title says it, until the link is back or control has
+ * returned to onsite. Silencing stops the tone of this loss only; the line stays.
+ */
+function OperatorLossAlarm({ loss }: { loss: NonNullable<OnsiteStatus['operatorLoss']> }) {
+  const [silenced, setSilenced] = useState<string | null>(null);
+  const sounding = silenced !== loss.since;
+  const sound = useAlarmTone(sounding, loss.since);
+  useEffect(() => {
+    const before = document.title;
+    document.title = `▲ ${loss.name}: link lost · ${before}`;
+    return () => {
+      document.title = before;
+    };
+  }, [loss.name]);
+  return (
+    <div className="operator-loss tone-bad" role="alert" data-testid="operator-loss" data-alarm={sound}>
+      <p>
+        ✕ {loss.name}: link lost since {loss.since.slice(11, 19)}; control returns to onsite at {loss.controlReturnsAt.slice(11, 19)}
+      </p>
+      {sounding ? (
+        <button type="button" className="small" data-testid="operator-loss-silence" onClick={() => setSilenced(loss.since)}>
+          Silence alarm
+        </button>
+      ) : null}
+      {sound === 'suspended' ? <p className="muted">The browser blocks the alarm sound until you click this page.</p> : null}
     </div>
   );
 }
@@ -461,6 +491,7 @@ function NoticeLog({ notices }: { notices: OnsiteLinkView['notices'] }) {
 
 function ControlPanel({ snapshot, me, checkedIn, act }: { snapshot: ScannerSnapshot | null; me: string | null; checkedIn: boolean; act: Act }) {
   const holder = snapshot?.control ?? null;
+  const loss = snapshot?.onsite?.operatorLoss ?? null;
   const operators = snapshot?.participants.filter((p) => p.role === 'operator') ?? [];
   const others = snapshot?.participants.filter((p) => p.role !== 'operator' && p.sessionId !== me) ?? [];
   return (
@@ -469,7 +500,16 @@ function ControlPanel({ snapshot, me, checkedIn, act }: { snapshot: ScannerSnaps
         Remote control
       </h2>
       <p data-testid="control-holder">
-        {holder?.holderSessionId ? <span className="tone-info">● {holder.holderName} has control</span> : <span>Control is onsite (nobody remote)</span>}
+        {holder?.holderSessionId ? (
+          <span className="tone-info">● {holder.holderName} has control</span>
+        ) : loss ? (
+          // Safety rule 5: kept for the operator whose link was lost until the grace period ends.
+          <span className="tone-warn">
+            ▲ Reserved for {loss.name} until {loss.controlReturnsAt.slice(11, 19)}: link lost
+          </span>
+        ) : (
+          <span>Control is onsite (nobody remote)</span>
+        )}
       </p>
       <ul className="people-list">
         {operators.map((op) => (

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { Gateway } from '../../gateway/server/gateway.js';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
-import { startTestGateway } from '../helpers/gateway.js';
+import { RawClient, SETTLE_BUDGET_MS, startTestGateway } from '../helpers/gateway.js';
 import { openExamAndQueue, openOnsiteConsole, openWorkstationPage } from '../helpers/onsite-page.js';
 
 let gateway: Gateway;
@@ -92,6 +92,40 @@ describe.skipIf(!chromiumAvailable())('onsite console and workstation through a 
     expect(await onsite.getByTestId('onsite-outcome').count()).toBe(0);
     const again = await operator.evaluate(() => window.larmor!.commands.send({ name: 'scan.start' }));
     expect(again).toMatchObject({ state: 'rejected', code: ErrorCode.NOT_CONTROL_HOLDER });
+  });
+
+  it('sounds the alarm while the operator holding control has lost the link, until the link is back; silencing stops only the tone', async () => {
+    const lost = await RawClient.greeted(gateway.url, 'operator', 'Lost Tech');
+    // It heartbeats, as a workstation would, until its link is cut below.
+    const heartbeat = setInterval(() => {
+      if (lost.ws.readyState === lost.ws.OPEN) lost.sendJson({ type: 'ping', t: Date.now() });
+    }, gateway.heartbeatIntervalMs / 2);
+    try {
+      await onsite.locator('[data-testid="control-grant"][data-operator="Lost Tech"]').click();
+      await expect.poll(() => gateway.snapshot().control.holderName, { timeout: SETTLE_BUDGET_MS }).toBe('Lost Tech');
+    } finally {
+      clearInterval(heartbeat);
+    }
+    lost.ws.terminate();
+
+    const alarm = onsite.getByTestId('operator-loss');
+    await expect.poll(() => alarm.textContent(), { timeout: SETTLE_BUDGET_MS }).toMatch(/Lost Tech: link lost since/);
+    await expect.poll(() => alarm.getAttribute('data-alarm')).toMatch(/^(running|suspended)$/);
+    // Said in the tab's title as well, for a console behind another tab.
+    expect(await onsite.title()).toBe('▲ Lost Tech: link lost · Larmor onsite console');
+    expect(await onsite.getByTestId('control-holder').textContent()).toMatch(/^▲ Reserved for Lost Tech until \d\d:\d\d:\d\d: link lost$/);
+
+    await onsite.getByTestId('operator-loss-silence').click();
+    await expect.poll(() => alarm.getAttribute('data-alarm')).toBe('silent');
+    expect(await alarm.textContent()).toMatch(/Lost Tech: link lost since/);
+
+    // Back within the grace period: control is theirs again, and the alarm and the title's words go.
+    const back = await RawClient.greeted(gateway.url, 'operator', 'Lost Tech', { resumeSecret: lost.resumeSecret });
+    await expect.poll(() => alarm.count(), { timeout: SETTLE_BUDGET_MS }).toBe(0);
+    expect(gateway.snapshot().control.holderName).toBe('Lost Tech');
+    expect(await onsite.title()).toBe('Larmor onsite console');
+    await expect.poll(() => onsite.getByTestId('control-holder').textContent()).toMatch(/Lost Tech has control/);
+    back.close();
   });
 });
 
