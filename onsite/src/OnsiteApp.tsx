@@ -171,7 +171,10 @@ function Console({ link, view, level }: { link: OnsiteLink; view: OnsiteLinkView
   const port = useMemo<SignalingPort>(() => ({ send: (m) => link.sendMedia(m), subscribe: (l) => link.subscribeMedia(l) }), [link]);
   const call = useCall(port, view.status === 'connected' ? view.sessionId : null, true);
   const [intercomSink, setIntercomSink] = useState<string | null>(null);
-  const lastAlarm = [...view.notices].reverse().find((n) => n.level === 'alarm');
+  // The newest alarm stays on top, but a lost operator link only while it is lost: once the
+  // operator is back, or control has returned to onsite, it is history (the log keeps it).
+  const newestAlarm = [...view.notices].reverse().find((n) => n.level === 'alarm');
+  const lastAlarm = newestAlarm?.alarmKind === 'operator-loss' && !snapshot?.onsite?.operatorLoss ? undefined : newestAlarm;
   const siteLine = snapshot ? `${snapshot.site.name} · ${snapshot.site.scanner}` : '';
   const exam = snapshot?.exam ?? null;
   const examLine = exam ? [formatPersonName(exam.patient.name), exam.patient.id, exam.description].filter(Boolean).join(' · ') : 'no exam open';

@@ -13,6 +13,7 @@ import {
   type CredentialLevel,
   type GatewayMessage,
   type LinkPolicy,
+  type NoticeAlarm,
   type OnsiteAction,
   type ScannerSnapshot,
 } from '../../protocol/index.js';
@@ -27,6 +28,8 @@ interface Notice {
   at: string;
   level: 'info' | 'warning' | 'alarm';
   text: string;
+  /** Which safety-rule alarm it is, when it is one. */
+  alarmKind?: NoticeAlarm['kind'];
 }
 
 export interface OnsiteLinkView {
@@ -182,7 +185,10 @@ export class OnsiteLink {
           return this.update({ collab: applyCollab(this.view.collab, message.body) });
         if (message.body.kind !== 'notice') return;
         return this.update({
-          notices: [...this.view.notices, { seq: message.seq, at: message.at, level: message.body.level, text: message.body.text }].slice(-KEEP_NOTICES),
+          notices: [
+            ...this.view.notices,
+            { seq: message.seq, at: message.at, level: message.body.level, text: message.body.text, alarmKind: message.body.alarm?.kind },
+          ].slice(-KEEP_NOTICES),
         });
       case 'collab.state':
         return this.update({ plans: message.state.plans, collab: message.state });

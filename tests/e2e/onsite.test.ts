@@ -113,6 +113,7 @@ describe.skipIf(!chromiumAvailable())('onsite console and workstation through a 
     await expect.poll(() => alarm.getAttribute('data-alarm')).toMatch(/^(running|suspended)$/);
     // Said in the tab's title as well, for a console behind another tab.
     expect(await onsite.title()).toBe('▲ Lost Tech: link lost · Larmor onsite console');
+    expect(await onsite.getByTestId('onsite-alarm').textContent()).toMatch(/Operator Lost Tech: link lost/);
     expect(await onsite.getByTestId('control-holder').textContent()).toMatch(/^▲ Reserved for Lost Tech until \d\d:\d\d:\d\d: link lost$/);
 
     await onsite.getByTestId('operator-loss-silence').click();
@@ -125,6 +126,9 @@ describe.skipIf(!chromiumAvailable())('onsite console and workstation through a 
     expect(gateway.snapshot().control.holderName).toBe('Lost Tech');
     expect(await onsite.title()).toBe('Larmor onsite console');
     await expect.poll(() => onsite.getByTestId('control-holder').textContent()).toMatch(/Lost Tech has control/);
+    // The banner said the link was lost: it goes too (the event log keeps it).
+    await expect.poll(() => onsite.getByTestId('onsite-alarm').count()).toBe(0);
+    expect(await onsite.getByTestId('onsite-log').textContent()).toMatch(/Operator Lost Tech: link lost/);
     back.close();
   });
 });
