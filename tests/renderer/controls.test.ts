@@ -14,6 +14,7 @@ import {
   stopAvailability,
   type ControlContext,
 } from '../../renderer/src/logic/controls.js';
+import { formatClock } from '../../renderer/src/logic/format.js';
 import { ME, link, sequence, snapshot } from './fixtures.js';
 
 const ready: ControlContext = { link: link(), snapshot: snapshot() };
@@ -47,6 +48,23 @@ describe('commandAvailability', () => {
   it('says nobody holds control when control is free', () => {
     const ctx = { ...ready, snapshot: snapshot({ control: { holderSessionId: null, holderName: null } }) };
     expect(commandAvailability(ctx).reason).toMatch(/^No control: nobody holds control/);
+  });
+  it('says for whom control is reserved, and until when, while an operator’s link is lost', () => {
+    const controlReturnsAt = '2026-01-01T10:01:00.000Z';
+    const ctx = {
+      ...ready,
+      snapshot: snapshot({
+        control: { holderSessionId: null, holderName: null },
+        onsite: {
+          presence: null,
+          consoleAlive: true,
+          checklist: { studyUid: null, confirmedBy: null, confirmedAt: null },
+          lastEmergency: null,
+          operatorLoss: { name: 'Ana', since: '2026-01-01T10:00:00.000Z', controlReturnsAt },
+        },
+      }),
+    };
+    expect(commandAvailability(ctx).reason).toBe(`No control: reserved for Ana until ${formatClock(controlReturnsAt)} (link lost)`);
   });
   it('waits for a snapshot before allowing anything', () => {
     expect(commandAvailability({ link: link(), snapshot: null }).reason).toBe('Waiting for scanner state');

@@ -9,6 +9,7 @@ const ROLE_WORDS = { operator: 'Operator', observer: 'Observer', onsite: 'Onsite
 export function ParticipantsPanel() {
   const participants = useApp((s) => s.snapshot?.participants ?? null);
   const control = useApp((s) => s.snapshot?.control ?? null);
+  const loss = useApp((s) => s.snapshot?.onsite?.operatorLoss ?? null);
   const me = useApp((s) => s.link.sessionId);
   const role = useApp((s) => s.link.role);
   const onsite = participants?.filter((p) => p.role === 'onsite') ?? [];
@@ -25,6 +26,10 @@ export function ParticipantsPanel() {
           <strong className={control.holderSessionId === me ? 'tone-ok' : undefined}>
             {control.holderSessionId === me ? '● You' : (control.holderName ?? control.holderSessionId)}
           </strong>
+        ) : loss ? (
+          <span className="tone-warn">
+            ▲ reserved for {loss.name} until {formatClock(loss.controlReturnsAt)} (link lost)
+          </span>
         ) : (
           <span className="tone-warn">▲ nobody holds control</span>
         )}

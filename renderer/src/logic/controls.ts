@@ -1,5 +1,6 @@
 import type { LinkView } from '../../../protocol/api.js';
 import type { QueuedSequence, ScannerSnapshot } from '../../../protocol/scanner.js';
+import { formatClock } from './format.js';
 
 /**
  * Whether a control can act now, and if not, the reason shown in its tooltip. The gateway is
@@ -25,7 +26,12 @@ export function commandAvailability({ link, snapshot }: ControlContext): Availab
   if (link.role === 'observer') return no('Observers cannot command the scanner');
   if (!snapshot) return no('Waiting for scanner state');
   const holder = snapshot.control.holderSessionId;
-  if (holder === null) return no('No control: nobody holds control; onsite staff must grant it');
+  if (holder === null) {
+    // Safety rule 5: kept for the operator whose link was lost until the grace period ends.
+    const loss = snapshot.onsite?.operatorLoss;
+    if (loss) return no(`No control: reserved for ${loss.name} until ${formatClock(loss.controlReturnsAt)} (link lost)`);
+    return no('No control: nobody holds control; onsite staff must grant it');
+  }
   if (holder !== link.sessionId) {
     return no(`No control: held by ${snapshot.control.holderName ?? 'another session'}`);
   }
