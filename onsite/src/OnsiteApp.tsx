@@ -26,6 +26,7 @@ import { OnsiteLink, gatewayUrlOfPage, signInOnsite, type OnsiteLinkView } from 
 import { HospitalSignInButton, takeSsoReturn } from './hospital-sign-in.js';
 import { OnsiteViewer } from './OnsiteViewer.js';
 import { HandoverConfirm, OnsiteChat } from './OnsiteCollab.js';
+import { formatClock } from '../../base/common/clock.js';
 
 type Outcome = { action: string; state: 'pending' | 'done' | 'rejected'; text: string } | null;
 
@@ -420,7 +421,7 @@ function ScannerPanel({ snapshot }: { snapshot: ScannerSnapshot | null }) {
       {loss ? <OperatorLossAlarm loss={loss} /> : null}
       {emergency ? (
         <p className="tone-bad" data-testid="last-emergency">
-          ■ Last emergency stop {emergency.at.slice(11, 19)}: {emergency.reason}
+          ■ Last emergency stop {formatClock(emergency.at)}: {emergency.reason}
         </p>
       ) : null}
       <ol className="onsite-queue">
@@ -461,7 +462,7 @@ function OperatorLossAlarm({ loss }: { loss: NonNullable<OnsiteStatus['operatorL
   return (
     <div className="operator-loss tone-bad" role="alert" data-testid="operator-loss" data-alarm={sound}>
       <p>
-        ✕ {loss.name}: link lost since {loss.since.slice(11, 19)}; control returns to onsite at {loss.controlReturnsAt.slice(11, 19)}
+        ✕ {loss.name}: link lost since {formatClock(loss.since)}; control returns to onsite at {formatClock(loss.controlReturnsAt)}
       </p>
       {sounding ? (
         <button type="button" className="small" data-testid="operator-loss-silence" onClick={() => setSilenced(loss.since)}>
@@ -483,7 +484,7 @@ function NoticeLog({ notices }: { notices: OnsiteLinkView['notices'] }) {
       <ol data-testid="onsite-log">
         {[...notices].reverse().map((n) => (
           <li key={n.seq} className={n.level === 'alarm' ? 'tone-bad' : n.level === 'warning' ? 'tone-warn' : undefined}>
-            <span className="mono muted">{n.at.slice(11, 19)}</span> {n.level === 'alarm' ? '▲ ' : ''}
+            <span className="mono muted">{formatClock(n.at)}</span> {n.level === 'alarm' ? '▲ ' : ''}
             {n.text}
           </li>
         ))}
@@ -508,7 +509,7 @@ function ControlPanel({ snapshot, me, checkedIn, act }: { snapshot: ScannerSnaps
         ) : loss ? (
           // Safety rule 5: kept for the operator whose link was lost until the grace period ends.
           <span className="tone-warn">
-            ▲ Reserved for {loss.name} until {loss.controlReturnsAt.slice(11, 19)}: link lost
+            ▲ Reserved for {loss.name} until {formatClock(loss.controlReturnsAt)}: link lost
           </span>
         ) : (
           <span>Control is onsite (nobody remote)</span>

@@ -1,6 +1,7 @@
 import { useLayoutEffect, useRef, useState, type FormEvent } from 'react';
 import { MAX_CHAT_CHARS, type ChatEntry, type Handover } from '../../protocol/index.js';
 import type { OnsiteLink } from './onsite-link.js';
+import { formatClock } from '../../base/common/clock.js';
 
 const ROLE_WORDS = { operator: 'Remote', onsite: 'Onsite', observer: 'Observer' } as const;
 const NO_CHAT: ChatEntry[] = [];
@@ -49,7 +50,7 @@ export function OnsiteChat({ link, chat }: { link: OnsiteLink; chat: ChatEntry[]
         <ol>
           {lines.map((c) => (
             <li key={c.id} data-testid="onsite-chat-line">
-              <span className="mono muted">{c.at.slice(11, 19)}</span> <strong>{c.from.name}</strong> <span className="muted">({ROLE_WORDS[c.from.role]})</span>{' '}
+              <span className="mono muted">{formatClock(c.at)}</span> <strong>{c.from.name}</strong> <span className="muted">({ROLE_WORDS[c.from.role]})</span>{' '}
               <span data-testid="onsite-chat-text">{c.text}</span>
             </li>
           ))}

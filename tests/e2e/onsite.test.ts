@@ -6,6 +6,14 @@ import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
 import { RawClient, SETTLE_BUDGET_MS, startTestGateway } from '../helpers/gateway.js';
 import { openExamAndQueue, openOnsiteConsole, openWorkstationPage } from '../helpers/onsite-page.js';
 
+/** UTC+14 all year: its time of day is never the UTC one. */
+const CONSOLE_ZONE = 'Pacific/Kiritimati';
+
+/** hh:mm:ss of an ISO time in `zone`. */
+function clockIn(zone: string, iso: string): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
+}
+
 let gateway: Gateway;
 let browser: Browser;
 const cleanups: (() => Promise<void>)[] = [];
@@ -43,7 +51,8 @@ describe.skipIf(!chromiumAvailable())('onsite console and workstation through a 
   let operator: Page;
 
   it('lets the checked-in onsite technologist grant control to the remote operator', async () => {
-    onsite = await openOnsiteConsole(browser, gateway);
+    // In a time zone far from the gateway's UTC stamps: the console shows the control room's clock.
+    onsite = await openOnsiteConsole(browser, gateway, 'Onsite Tech', { timezoneId: CONSOLE_ZONE });
     operator = await openWorkstationPage(browser, gateway, 'operator', 'Remote Tech', cleanups);
     await onsite.locator('[data-testid="control-grant"][data-operator="Remote Tech"]').click();
     await expect.poll(() => onsite.getByTestId('control-holder').textContent()).toMatch(/Remote Tech has control/);
@@ -110,6 +119,8 @@ describe.skipIf(!chromiumAvailable())('onsite console and workstation through a 
 
     const alarm = onsite.getByTestId('operator-loss');
     await expect.poll(() => alarm.textContent(), { timeout: SETTLE_BUDGET_MS }).toMatch(/Lost Tech: link lost since/);
+    const since = gateway.snapshot().onsite!.operatorLoss!.since;
+    expect(await alarm.textContent()).toContain(`link lost since ${clockIn(CONSOLE_ZONE, since)};`);
     await expect.poll(() => alarm.getAttribute('data-alarm')).toMatch(/^(running|suspended)$/);
     // Said in the tab's title as well, for a console behind another tab.
     expect(await onsite.title()).toBe('▲ Lost Tech: link lost · Larmor onsite console');

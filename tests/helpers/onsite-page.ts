@@ -18,9 +18,9 @@ export async function openOnsiteConsole(
   browser: Browser,
   gateway: Gateway,
   name = 'Onsite Tech',
-  options: { checkIn?: boolean; initScript?: string } = {},
+  options: { checkIn?: boolean; initScript?: string; timezoneId?: string } = {},
 ): Promise<Page> {
-  const context = await browser.newContext();
+  const context = await browser.newContext(options.timezoneId ? { timezoneId: options.timezoneId } : {});
   if (options.initScript) await context.addInitScript(options.initScript);
   const page = await context.newPage();
   await signInOnsiteConsole(page, gateway, name, options);

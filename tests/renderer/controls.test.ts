@@ -14,7 +14,7 @@ import {
   stopAvailability,
   type ControlContext,
 } from '../../renderer/src/logic/controls.js';
-import { formatClock } from '../../renderer/src/logic/format.js';
+import { formatClock } from '../../base/common/clock.js';
 import { ME, link, sequence, snapshot } from './fixtures.js';
 
 const ready: ControlContext = { link: link(), snapshot: snapshot() };

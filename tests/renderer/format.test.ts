@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dicomDateToIso, formatClock, formatParamValue, formatPercent, isoDateToDicom } from '../../renderer/src/logic/format.js';
+import { dicomDateToIso, formatParamValue, formatPercent, isoDateToDicom } from '../../renderer/src/logic/format.js';
 
 describe('formatPercent', () => {
   it('rounds and clamps a 0..1 fraction', () => {
@@ -20,13 +20,6 @@ describe('DICOM dates', () => {
     expect(dicomDateToIso('1979-04')).toBe('');
     expect(isoDateToDicom('')).toBeNull();
     expect(isoDateToDicom('12/04/1979')).toBeNull();
-  });
-});
-
-describe('formatClock', () => {
-  it('formats a valid ISO time as hh:mm:ss and an invalid one as a placeholder', () => {
-    expect(formatClock('2026-01-01T10:00:00.000Z')).toMatch(/^\d{2}:\d{2}:\d{2}$/);
-    expect(formatClock('not a time')).toBe('--:--:--');
   });
 });
 

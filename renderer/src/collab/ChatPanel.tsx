@@ -2,7 +2,7 @@ import { useLayoutEffect, useRef, useState, type FormEvent } from 'react';
 import { MAX_CHAT_CHARS, type ChatEntry } from '../../../protocol/collaboration.js';
 import { appStore, useApp } from '../store/store.js';
 import { unreadChat } from '../store/collab-slice.js';
-import { formatClock } from '../logic/format.js';
+import { formatClock } from '../../../base/common/clock.js';
 import { ROLE_WORDS } from './collab-words.js';
 import { CollabOutcomeLine } from './CollabOutcomeLine.js';
 import './collab.css';

@@ -1,5 +1,5 @@
 import { appStore, useApp } from '../store/store.js';
-import { formatClock } from '../logic/format.js';
+import { formatClock } from '../../../base/common/clock.js';
 import { useAlarmTone } from '../../../base/browser/use-alarm-tone.js';
 import { deskShowsFocusedEmergency } from '../desk/desk-session.js';
 

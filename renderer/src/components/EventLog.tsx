@@ -1,7 +1,7 @@
 import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { LogEntry } from '../../../protocol/api.js';
 import { useApp } from '../store/store.js';
-import { formatClock } from '../logic/format.js';
+import { formatClock } from '../../../base/common/clock.js';
 import { entryCode } from '../logic/log-words.js';
 import type { ShownLogEntry } from '../store/log-slice.js';
 

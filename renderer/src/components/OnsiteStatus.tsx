@@ -1,6 +1,6 @@
 import { CREDENTIAL_WORDS } from '../../../protocol/onsite.js';
 import { useApp } from '../store/store.js';
-import { formatClock } from '../logic/format.js';
+import { formatClock } from '../../../base/common/clock.js';
 
 /**
  * The scanner room as the gateway reports it: who is checked in and with what credential, whether

@@ -1,5 +1,5 @@
 import { useApp } from '../store/store.js';
-import { formatClock } from '../logic/format.js';
+import { formatClock } from '../../../base/common/clock.js';
 import { OnsiteStatus } from './OnsiteStatus.js';
 import { ObserverInvite } from './ObserverInvite.js';
 

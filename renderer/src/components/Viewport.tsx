@@ -8,7 +8,7 @@ import { renderGrey } from '../viewer/render.js';
 import { dragWindow, effectiveWindow, rescaledSpan, WINDOW_PRESETS } from '../viewer/window-level.js';
 import { overlayText } from '../viewer/overlay.js';
 import { seriesTotal } from '../viewer/series.js';
-import { formatClock } from '../logic/format.js';
+import { formatClock } from '../../../base/common/clock.js';
 import { orientationMarkers, pixelShape } from '../viewer/geometry.js';
 import { ReferenceLines } from './ReferenceLines.js';
 import { MarksOverlay } from '../collab/MarksOverlay.js';

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { appStore, useApp } from '../store/store.js';
-import { formatClock } from '../logic/format.js';
+import { formatClock } from '../../../base/common/clock.js';
 import { useAlarmTone } from '../../../base/browser/use-alarm-tone.js';
 import { pendingAlarms, presentAlarmKind } from './alarms.js';
 import { deskShown } from './desk-session.js';

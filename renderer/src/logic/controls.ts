@@ -1,6 +1,6 @@
 import type { LinkView } from '../../../protocol/api.js';
 import type { QueuedSequence, ScannerSnapshot } from '../../../protocol/scanner.js';
-import { formatClock } from './format.js';
+import { formatClock } from '../../../base/common/clock.js';
 
 /**
  * Whether a control can act now, and if not, the reason shown in its tooltip. The gateway is

@@ -1,11 +1,3 @@
-/** Local wall-clock time hh:mm:ss of an ISO timestamp (for the event log). */
-export function formatClock(iso: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return '--:--:--';
-  const pad = (n: number) => n.toString().padStart(2, '0');
-  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
-}
-
 /** 0..1 as a whole percentage, clamped. */
 export function formatPercent(fraction: number): string {
   if (!Number.isFinite(fraction)) return '0%';
