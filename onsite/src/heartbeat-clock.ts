@@ -14,30 +14,35 @@ export interface HeartbeatClock {
 }
 
 export function startHeartbeatClock(intervalMs: number, tick: () => void): HeartbeatClock {
-  let pageTimer: ReturnType<typeof setInterval> | null = null;
-  // Without a worker (it failed to load or to start), the page's own timer: throttled while
-  // hidden, but a heartbeat all the same.
-  const onPageTimer = () => {
-    pageTimer ??= setInterval(tick, intervalMs);
+  // The page's own timer beats until the worker's first tick: a worker takes a moment to load
+  // and start (seconds on a loaded machine), and a console silent for eight heartbeats is gone.
+  // It takes over again if the worker fails.
+  let pageTimer: ReturnType<typeof setInterval> | null = setInterval(tick, intervalMs);
+  const stopPageTimer = () => {
+    if (pageTimer) clearInterval(pageTimer);
+    pageTimer = null;
   };
   let worker: Worker | null = null;
   try {
     worker = new Worker(new URL('./heartbeat-worker.ts', import.meta.url), { type: 'module', name: 'onsite heartbeat' });
-    worker.onmessage = () => tick();
+    worker.onmessage = () => {
+      stopPageTimer();
+      tick();
+    };
     worker.onerror = (event) => {
       event.preventDefault();
       worker?.terminate();
       worker = null;
-      onPageTimer();
+      pageTimer ??= setInterval(tick, intervalMs);
     };
     worker.postMessage(intervalMs);
   } catch {
-    onPageTimer();
+    // No worker to be had (a browser without module workers): the page's timer, throttled while hidden.
   }
   return {
     stop: () => {
       worker?.terminate();
-      if (pageTimer) clearInterval(pageTimer);
+      stopPageTimer();
     },
   };
 }
