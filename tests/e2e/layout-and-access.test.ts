@@ -20,7 +20,9 @@ const SIZES = [
 ] as const;
 
 beforeAll(async () => {
-  gateway = await startTestGateway();
+  // Three pages on a shared, loaded machine: a page stalled for some seconds must not count as
+  // gone (two CI runs lost the onsite console's check-in while the other two pages opened).
+  gateway = await startTestGateway({ heartbeatIntervalMs: 2500 });
   browser = await launchChromium();
   onsite = await openOnsiteConsole(browser, gateway, 'Olivia Onsite-Longname');
   operator = await openWorkstationPage(browser, gateway, 'operator', 'Rita Remote-Technologist', cleanups);
@@ -41,6 +43,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // A link lost on the way (a page stalled on a loaded machine) fails later steps far from its
+  // cause: the gateway's own record of the links says which page went, and how.
+  const links = gateway?.store.auditTrail().filter((r) => /^(hello|disconnect|heartbeat|link|onsite presence|onsite console)$/.test(r.action)) ?? [];
+  if (links.some((r) => r.decision === 'lost' || r.decision === 'cut' || r.decision === 'silent'))
+    for (const r of links) console.log(`[gateway audit] ${r.at} ${r.role} ${r.actor}: ${r.action} ${r.decision} ${r.code ?? ''} ${JSON.stringify(r.detail)}`);
   for (const c of cleanups) await c();
   await browser?.close();
   await gateway?.close();
