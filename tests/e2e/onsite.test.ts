@@ -126,6 +126,10 @@ describe.skipIf(!chromiumAvailable())('onsite console and workstation through a 
     expect(await onsite.title()).toBe('▲ Lost Tech: link lost · Larmor onsite console');
     expect(await onsite.getByTestId('onsite-alarm').textContent()).toMatch(/Operator Lost Tech: link lost/);
     expect(await onsite.getByTestId('control-holder').textContent()).toMatch(/^▲ Reserved for Lost Tech until \d\d:\d\d:\d\d: link lost$/);
+    // The workstation beside it says the same: control is kept, not free.
+    await expect
+      .poll(() => operator.getByTestId('control-line').textContent())
+      .toMatch(/^Control: ▲ reserved for Lost Tech until \d\d:\d\d:\d\d \(link lost\)$/);
 
     await onsite.getByTestId('operator-loss-silence').click();
     await expect.poll(() => alarm.getAttribute('data-alarm')).toBe('silent');
@@ -137,6 +141,7 @@ describe.skipIf(!chromiumAvailable())('onsite console and workstation through a 
     expect(gateway.snapshot().control.holderName).toBe('Lost Tech');
     expect(await onsite.title()).toBe('Larmor onsite console');
     await expect.poll(() => onsite.getByTestId('control-holder').textContent()).toMatch(/Lost Tech has control/);
+    await expect.poll(() => operator.getByTestId('control-line').textContent()).toBe('Control: Lost Tech');
     // The banner said the link was lost: it goes too (the event log keeps it).
     await expect.poll(() => onsite.getByTestId('onsite-alarm').count()).toBe(0);
     expect(await onsite.getByTestId('onsite-log').textContent()).toMatch(/Operator Lost Tech: link lost/);

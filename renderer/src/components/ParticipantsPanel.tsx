@@ -1,5 +1,6 @@
 import { useApp } from '../store/store.js';
 import { formatClock } from '../../../base/common/clock.js';
+import { reservedForLostOperator } from '../logic/controls.js';
 import { OnsiteStatus } from './OnsiteStatus.js';
 import { ObserverInvite } from './ObserverInvite.js';
 
@@ -20,16 +21,14 @@ export function ParticipantsPanel() {
           People
         </h2>
       </div>
-      <p className="control-line">
+      <p className="control-line" data-testid="control-line">
         Control:{' '}
         {control?.holderSessionId ? (
           <strong className={control.holderSessionId === me ? 'tone-ok' : undefined}>
             {control.holderSessionId === me ? '● You' : (control.holderName ?? control.holderSessionId)}
           </strong>
         ) : loss ? (
-          <span className="tone-warn">
-            ▲ reserved for {loss.name} until {formatClock(loss.controlReturnsAt)} (link lost)
-          </span>
+          <span className="tone-warn">▲ {reservedForLostOperator(loss)}</span>
         ) : (
           <span className="tone-warn">▲ nobody holds control</span>
         )}

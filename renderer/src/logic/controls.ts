@@ -1,5 +1,6 @@
 import type { LinkView } from '../../../protocol/api.js';
 import type { QueuedSequence, ScannerSnapshot } from '../../../protocol/scanner.js';
+import type { OnsiteStatus } from '../../../protocol/onsite.js';
 import { formatClock } from '../../../base/common/clock.js';
 
 /**
@@ -29,13 +30,21 @@ export function commandAvailability({ link, snapshot }: ControlContext): Availab
   if (holder === null) {
     // Safety rule 5: kept for the operator whose link was lost until the grace period ends.
     const loss = snapshot.onsite?.operatorLoss;
-    if (loss) return no(`No control: reserved for ${loss.name} until ${formatClock(loss.controlReturnsAt)} (link lost)`);
+    if (loss) return no(`No control: ${reservedForLostOperator(loss)}`);
     return no('No control: nobody holds control; onsite staff must grant it');
   }
   if (holder !== link.sessionId) {
     return no(`No control: held by ${snapshot.control.holderName ?? 'another session'}`);
   }
   return ok;
+}
+
+/**
+ * Control kept for an operator whose link was lost (safety rule 5, docs/architecture.md), in the words
+ * the scan controls' reason and the People panel share.
+ */
+export function reservedForLostOperator(loss: NonNullable<OnsiteStatus['operatorLoss']>): string {
+  return `reserved for ${loss.name} until ${formatClock(loss.controlReturnsAt)} (link lost)`;
 }
 
 /** Whether this session is an observer (command controls are replaced by a badge). */
