@@ -22,7 +22,8 @@ import { formatRemaining } from '../../base/common/acquisition-time.js';
 import { StatusTag } from '../../base/browser/StatusTag.js';
 import { useAlarmTone } from '../../base/browser/use-alarm-tone.js';
 import { formatPersonName } from '../../base/common/person-name.js';
-import { OnsiteLink, gatewayUrlOfPage, signInOnsite, type OnsiteLinkView } from './onsite-link.js';
+import { OnsiteLink, gatewayUrlOfPage, signInOnsite, type OnsiteLinkView, type OnsiteNotice } from './onsite-link.js';
+import { needsAcknowledging, standingAlarm } from './banner-alarm.js';
 import { HospitalSignInButton, takeSsoReturn } from './hospital-sign-in.js';
 import { OnsiteViewer } from './OnsiteViewer.js';
 import { HandoverConfirm, OnsiteChat } from './OnsiteCollab.js';
@@ -172,10 +173,8 @@ function Console({ link, view, level }: { link: OnsiteLink; view: OnsiteLinkView
   const port = useMemo<SignalingPort>(() => ({ send: (m) => link.sendMedia(m), subscribe: (l) => link.subscribeMedia(l) }), [link]);
   const call = useCall(port, view.status === 'connected' ? view.sessionId : null, true);
   const [intercomSink, setIntercomSink] = useState<string | null>(null);
-  // The newest alarm stays on top, but a lost operator link only while it is lost: once the
-  // operator is back, or control has returned to onsite, it is history (the log keeps it).
-  const newestAlarm = [...view.notices].reverse().find((n) => n.level === 'alarm');
-  const lastAlarm = newestAlarm?.alarmKind === 'operator-loss' && !snapshot?.onsite?.operatorLoss ? undefined : newestAlarm;
+  const [acknowledged, setAcknowledged] = useState<OnsiteNotice | null>(null);
+  const alarm = standingAlarm(view.notices, Boolean(snapshot?.onsite?.operatorLoss), acknowledged);
   const siteLine = snapshot ? `${snapshot.site.name} · ${snapshot.site.scanner}` : '';
   const exam = snapshot?.exam ?? null;
   const examLine = exam ? [formatPersonName(exam.patient.name), exam.patient.id, exam.description].filter(Boolean).join(' · ') : 'no exam open';
@@ -200,10 +199,15 @@ function Console({ link, view, level }: { link: OnsiteLink; view: OnsiteLinkView
           {view.error}
         </p>
       ) : null}
-      {lastAlarm ? (
-        <p className="failover-banner tone-bad" role="alert" data-testid="onsite-alarm">
-          ▲ {lastAlarm.text}
-        </p>
+      {alarm ? (
+        <div className="failover-banner alarm-banner tone-bad" role="alert" data-testid="onsite-alarm">
+          <span>▲ {alarm.text}</span>
+          {needsAcknowledging(alarm) ? (
+            <button type="button" data-testid="onsite-alarm-acknowledge" onClick={() => setAcknowledged(alarm)}>
+              Acknowledge
+            </button>
+          ) : null}
+        </div>
       ) : null}
       <div className="session-body">
         <section className="column column-left" aria-label="Presence and checklist">

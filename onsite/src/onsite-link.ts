@@ -23,7 +23,7 @@ import { OnsiteImageReader, type OnsiteImageArrival } from './image-reader.js';
 
 type OnsiteLinkStatus = 'connecting' | 'connected' | 'lost' | 'refused';
 
-interface Notice {
+export interface OnsiteNotice {
   seq: number;
   at: string;
   level: 'info' | 'warning' | 'alarm';
@@ -38,7 +38,7 @@ export interface OnsiteLinkView {
   sessionId: string | null;
   snapshot: ScannerSnapshot | null;
   policy: LinkPolicy | null;
-  notices: Notice[];
+  notices: OnsiteNotice[];
   /** The site's written contingency plans for this scanner. */
   plans: ContingencyPlan[];
   /** Chat, marks, proposals and handover of the open exam (docs/architecture.md "Collaboration"). */

@@ -97,6 +97,10 @@ describe.skipIf(!chromiumAvailable())('onsite console and workstation through a 
     expect(gateway.snapshot().control.holderSessionId).toBeNull();
     await expect.poll(() => onsite.getByTestId('control-holder').textContent()).toMatch(/Control is onsite/);
     await expect.poll(() => onsite.getByTestId('onsite-alarm').textContent()).toMatch(/EMERGENCY STOP/);
+    // It stands until acknowledged here, then the log keeps it.
+    await onsite.getByTestId('onsite-alarm-acknowledge').click();
+    await expect.poll(() => onsite.getByTestId('onsite-alarm').count()).toBe(0);
+    expect(await onsite.getByTestId('onsite-log').textContent()).toMatch(/EMERGENCY STOP by Onsite Tech/);
     // The red banner says it; no green "Emergency stop: done" beside it.
     expect(await onsite.getByTestId('onsite-outcome').count()).toBe(0);
     const again = await operator.evaluate(() => window.larmor!.commands.send({ name: 'scan.start' }));
@@ -125,6 +129,8 @@ describe.skipIf(!chromiumAvailable())('onsite console and workstation through a 
     // Said in the tab's title as well, for a console behind another tab.
     expect(await onsite.title()).toBe('▲ Lost Tech: link lost · Larmor onsite console');
     expect(await onsite.getByTestId('onsite-alarm').textContent()).toMatch(/Operator Lost Tech: link lost/);
+    // It ends with the loss, not with a click.
+    expect(await onsite.getByTestId('onsite-alarm-acknowledge').count()).toBe(0);
     expect(await onsite.getByTestId('control-holder').textContent()).toMatch(/^▲ Reserved for Lost Tech until \d\d:\d\d:\d\d: link lost$/);
     // The workstation beside it says the same: control is kept, not free.
     await expect

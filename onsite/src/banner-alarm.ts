@@ -1,0 +1,31 @@
+import type { OnsiteNotice } from './onsite-link.js';
+
+/**
+ * The alarm the console's red banner shows: the newest one still standing.
+ *
+ * A lost operator link stands while the snapshot says it is lost: its condition is known, so it
+ * ends with it, on its own (a non-latching alarm, in the words of IEC 60601-1-8). Every other
+ * alarm (an emergency stop, a call for help, a console not responding) stands until someone at
+ * this console acknowledges it, which ends it and every alarm received before it. Notices are
+ * told apart by identity, not by the gateway's sequence numbers, which restart with the gateway.
+ * The event log keeps them all.
+ */
+export function standingAlarm(notices: readonly OnsiteNotice[], operatorLinkLost: boolean, acknowledged: OnsiteNotice | null): OnsiteNotice | null {
+  let olderThanAcknowledged = false;
+  for (let i = notices.length - 1; i >= 0; i--) {
+    const notice = notices[i]!;
+    if (notice === acknowledged) olderThanAcknowledged = true;
+    if (notice.level !== 'alarm') continue;
+    if (!needsAcknowledging(notice)) {
+      if (operatorLinkLost) return notice;
+    } else if (!olderThanAcknowledged) {
+      return notice;
+    }
+  }
+  return null;
+}
+
+/** Whether an alarm is one the technologist acknowledges, or one that ends on its own. */
+export function needsAcknowledging(alarm: OnsiteNotice): boolean {
+  return alarm.alarmKind !== 'operator-loss';
+}
