@@ -192,7 +192,7 @@ export function OnsiteViewer({ link, marks }: { link: OnsiteLink; marks: Mark[] 
             </svg>
           </>
         ) : (
-          <p className="muted">Live images appear here as the scanner sends them.</p>
+          <p className="muted onsite-image-empty">Live images appear here as the scanner sends them.</p>
         )}
       </div>
       <p className="onsite-watermark">Not for diagnostic use</p>
