@@ -175,10 +175,17 @@ export const NoticeAlarm = z.object({
 });
 export type NoticeAlarm = z.infer<typeof NoticeAlarm>;
 
+/**
+ * On the notice that says someone has seen an alarm: which alarm (its notice's `seq`, in this
+ * gateway's boot) and who saw it. Onsite staff who called for help learn that the call was seen.
+ */
+export const NoticeSeen = z.object({ seq: z.number().int().positive(), by: z.string() });
+export type NoticeSeen = z.infer<typeof NoticeSeen>;
+
 export const GatewayEventBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('scanner'), snapshot: ScannerSnapshot }),
   /** `alarm` only on an alarm of the safety rules: other alarm-level notices (an onsite console not responding) have none. */
-  z.object({ kind: z.literal('notice'), level: NoticeLevel, text: z.string(), alarm: NoticeAlarm.optional() }),
+  z.object({ kind: z.literal('notice'), level: NoticeLevel, text: z.string(), alarm: NoticeAlarm.optional(), seen: NoticeSeen.optional() }),
   ...CollabEventBodies,
 ]);
 export type GatewayEventBody = z.infer<typeof GatewayEventBody>;

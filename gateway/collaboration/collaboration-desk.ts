@@ -29,6 +29,8 @@ export interface CollaborationDeps {
   applyAs(holder: ClientSession, id: string, command: Proposal['command']): AckMessage | undefined;
   /** The newest event sequence number. */
   lastSeq(): number;
+  /** `session` has acknowledged the alarm of event `seq`: tell whoever raised it. */
+  alarmSeen(session: ClientSession, seq: number): void;
   /** Publish one sequenced event to every greeted client. */
   publish(body: GatewayEventBody): void;
 }
@@ -146,7 +148,9 @@ export class CollaborationDesk {
         return this.cancelHandover(session, action.handoverId);
       case 'alarm.acknowledge':
         // The ack and its audit row (written by handle) are the record: who saw which alarm, when.
-        return action.seq <= this.deps.lastSeq() ? null : { code: ErrorCode.INVALID_PARAMETER, reason: `event ${action.seq} has not happened yet` };
+        if (action.seq > this.deps.lastSeq()) return { code: ErrorCode.INVALID_PARAMETER, reason: `event ${action.seq} has not happened yet` };
+        this.deps.alarmSeen(session, action.seq);
+        return null;
     }
   }
 

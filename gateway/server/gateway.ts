@@ -45,6 +45,7 @@ import { newUid } from '../../base/node/uids.js';
 import { isLoopbackHost } from '../../base/common/loopback.js';
 import { attachImaging, type DicomReceiverOptions, type Imaging } from '../images/index.js';
 import { CollaborationDesk } from '../collaboration/collaboration-desk.js';
+import { RaisedAlarms, seenWords } from '../safety/raised-alarms.js';
 import { deidentifyPart10 } from '../images/deidentify-part10.js';
 import { deidentifyChatEntry, deidentifyEventBody, deidentifySnapshot, type ObserverPhi } from './observer-phi.js';
 import { AuditShipper, parseSyslogUrl, type AuditSyslogOptions } from '../audit/syslog/audit-shipper.js';
@@ -162,6 +163,8 @@ export class Gateway {
   private readonly media: MediaRelay;
   private readonly handshake: Handshake;
   private readonly collaboration: CollaborationDesk;
+  /** Alarms raised here, so that whoever raised one learns who saw it. */
+  private readonly raisedAlarms = new RaisedAlarms();
   /** The open exam's images, the series catalogue and image.fetch (docs/architecture.md "The image's path"). */
   readonly examImages: ExamImagesDesk;
   private liveness: NodeJS.Timeout | null = null;
@@ -270,6 +273,10 @@ export class Gateway {
       },
       publish: (body) => this.publish(body),
       lastSeq: () => this.events.lastSeq,
+      alarmSeen: (session, seq) => {
+        const alarm = this.raisedAlarms.see(seq, session.name!);
+        if (alarm) this.publish({ kind: 'notice', level: 'info', text: seenWords(alarm, session.name!), seen: { seq, by: session.name! } });
+      },
     });
     this.scanner.on('change', () => this.publishSnapshot());
     this.examImages = new ExamImagesDesk(ctx, {
@@ -433,7 +440,8 @@ export class Gateway {
   }
 
   notice(level: 'info' | 'warning' | 'alarm', text: string, alarm?: NoticeAlarm): void {
-    this.publish({ kind: 'notice', level, text, ...(alarm ? { alarm } : {}) });
+    const seq = this.publish({ kind: 'notice', level, text, ...(alarm ? { alarm } : {}) });
+    if (alarm && seq !== null) this.raisedAlarms.record(seq, alarm);
   }
 
   async close(): Promise<void> {
@@ -689,7 +697,8 @@ export class Gateway {
     }
   }
 
-  private publish(body: Parameters<EventBuffer['append']>[0]): void {
+  /** Publishes one sequenced event to every greeted client; its sequence number, or null when it could not be sent. */
+  private publish(body: Parameters<EventBuffer['append']>[0]): number | null {
     let event: BufferedEvent;
     try {
       event = this.events.append(body);
@@ -709,9 +718,10 @@ export class Gateway {
       if (body.kind !== 'notice') {
         this.notice('warning', `An update (${body.kind}) was too large to send to the workstations: what they show of it may be out of date`);
       }
-      return;
+      return null;
     }
     this.sessions.broadcast(event);
+    return event.seq;
   }
 
   private publishSnapshot(): void {

@@ -23,7 +23,7 @@ import { StatusTag } from '../../base/browser/StatusTag.js';
 import { useAlarmTone } from '../../base/browser/use-alarm-tone.js';
 import { formatPersonName } from '../../base/common/person-name.js';
 import { OnsiteLink, gatewayUrlOfPage, signInOnsite, type OnsiteLinkView, type OnsiteNotice } from './onsite-link.js';
-import { needsAcknowledging, standingAlarm } from './banner-alarm.js';
+import { needsAcknowledging, seenBy, standingAlarm } from './banner-alarm.js';
 import { HospitalSignInButton, takeSsoReturn } from './hospital-sign-in.js';
 import { OnsiteViewer } from './OnsiteViewer.js';
 import { HandoverConfirm, OnsiteChat } from './OnsiteCollab.js';
@@ -201,7 +201,10 @@ function Console({ link, view, level }: { link: OnsiteLink; view: OnsiteLinkView
       ) : null}
       {alarm ? (
         <div className="failover-banner alarm-banner tone-bad" role="alert" data-testid="onsite-alarm">
-          <span>▲ {alarm.text}</span>
+          <span>
+            ▲ {alarm.text}
+            <AlarmSeen notices={view.notices} alarm={alarm} />
+          </span>
           {needsAcknowledging(alarm) ? (
             <button type="button" data-testid="onsite-alarm-acknowledge" onClick={() => setAcknowledged(alarm)}>
               Acknowledge
@@ -444,6 +447,17 @@ function ScannerPanel({ snapshot }: { snapshot: ScannerSnapshot | null }) {
       </ol>
     </div>
   );
+}
+
+/**
+ * Whether anyone remote has seen the alarm: staff who called for help need to know that the call
+ * got through, or that it has not yet and they should phone.
+ */
+function AlarmSeen({ notices, alarm }: { notices: readonly OnsiteNotice[]; alarm: OnsiteNotice }) {
+  const seen = seenBy(notices, alarm);
+  if (seen.length > 0) return <span data-testid="onsite-alarm-seen"> · seen by {seen.map((s) => `${s.by} at ${formatClock(s.at)}`).join(', ')}</span>;
+  if (alarm.alarmKind === 'help-call') return <span data-testid="onsite-alarm-seen"> · not yet seen by a remote technologist</span>;
+  return null;
 }
 
 /**

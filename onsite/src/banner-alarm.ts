@@ -29,3 +29,13 @@ export function standingAlarm(notices: readonly OnsiteNotice[], operatorLinkLost
 export function needsAcknowledging(alarm: OnsiteNotice): boolean {
   return alarm.alarmKind !== 'operator-loss';
 }
+
+/**
+ * Who has seen `alarm`, from the gateway's notices that say so, with when: those received after
+ * the alarm and naming its sequence number.
+ */
+export function seenBy(notices: readonly OnsiteNotice[], alarm: OnsiteNotice): { by: string; at: string }[] {
+  const from = notices.indexOf(alarm);
+  if (from < 0) return [];
+  return notices.slice(from + 1).flatMap((n) => (n.seen?.seq === alarm.seq ? [{ by: n.seen.by, at: n.at }] : []));
+}

@@ -14,6 +14,7 @@ import {
   type GatewayMessage,
   type LinkPolicy,
   type NoticeAlarm,
+  type NoticeSeen,
   type OnsiteAction,
   type ScannerSnapshot,
 } from '../../protocol/index.js';
@@ -30,6 +31,8 @@ export interface OnsiteNotice {
   text: string;
   /** Which safety-rule alarm it is, when it is one. */
   alarmKind?: NoticeAlarm['kind'];
+  /** On a notice that someone saw an alarm: which, and who. */
+  seen?: NoticeSeen;
 }
 
 export interface OnsiteLinkView {
@@ -187,7 +190,14 @@ export class OnsiteLink {
         return this.update({
           notices: [
             ...this.view.notices,
-            { seq: message.seq, at: message.at, level: message.body.level, text: message.body.text, alarmKind: message.body.alarm?.kind },
+            {
+              seq: message.seq,
+              at: message.at,
+              level: message.body.level,
+              text: message.body.text,
+              alarmKind: message.body.alarm?.kind,
+              seen: message.body.seen,
+            },
           ].slice(-KEEP_NOTICES),
         });
       case 'collab.state':

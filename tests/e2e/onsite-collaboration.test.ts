@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import type { EventMessage } from '../../protocol/index.js';
 import type { Gateway } from '../../gateway/server/gateway.js';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
 import { RawClient, startTestGateway, SETTLE_BUDGET_MS } from '../helpers/gateway.js';
@@ -31,14 +32,23 @@ describe.skipIf(!chromiumAvailable())('onsite console: contingency plans and cal
     await page.context().close();
   });
 
-  it('raises an alarm for the remote technologist when onsite staff call for help', async () => {
+  it('raises an alarm for the remote technologist when onsite staff call for help, and says when it was seen', async () => {
     const operator = await RawClient.greeted(gateway.url, 'operator', 'Remote Tech');
     // A live workstation heartbeats; without it the gateway drops the operator while the page loads.
     const heartbeat = setInterval(() => operator.sendJson({ type: 'ping', t: Date.now() }), gateway.heartbeatIntervalMs / 2);
     const page = await openOnsiteConsole(browser, gateway, 'Olivia Onsite', { checkIn: false });
     await page.getByTestId('call-help').click();
-    await operator.next((m) => m.type === 'event' && m.body.kind === 'notice' && m.body.level === 'alarm' && /HELP CALLED by Olivia Onsite/.test(m.body.text));
-    await expect.poll(() => page.getByTestId('onsite-alarm').textContent()).toMatch(/HELP CALLED by Olivia Onsite/);
+    const alarm = await operator.next<EventMessage>(
+      (m) => m.type === 'event' && m.body.kind === 'notice' && m.body.level === 'alarm' && /HELP CALLED by Olivia Onsite/.test(m.body.text),
+    );
+    const banner = page.getByTestId('onsite-alarm');
+    await expect.poll(() => banner.textContent()).toMatch(/HELP CALLED by Olivia Onsite/);
+    expect(await page.getByTestId('onsite-alarm-seen').textContent()).toBe(' · not yet seen by a remote technologist');
+
+    // The workstation acknowledges it (its alarm bar's Acknowledge sends this).
+    expect(await operator.collab({ name: 'alarm.acknowledge', seq: alarm.seq })).toMatchObject({ outcome: 'done' });
+    await expect.poll(() => page.getByTestId('onsite-alarm-seen').textContent()).toMatch(/^ · seen by Remote Tech at \d\d:\d\d:\d\d$/);
+    expect(await page.getByTestId('onsite-log').textContent()).toMatch(/Remote Tech saw the call for help by Olivia Onsite/);
     clearInterval(heartbeat);
     operator.close();
     await page.context().close();

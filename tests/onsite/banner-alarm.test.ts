@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { standingAlarm } from '../../onsite/src/banner-alarm.js';
+import { seenBy, standingAlarm } from '../../onsite/src/banner-alarm.js';
 import type { OnsiteNotice } from '../../onsite/src/onsite-link.js';
 
 let seq = 0;
@@ -45,5 +45,16 @@ describe('the onsite banner’s standing alarm', () => {
     const acknowledged = notice('alarm', 'EMERGENCY STOP by Olivia', 'emergency-stop');
     const afterRestart: OnsiteNotice = { ...notice('alarm', 'HELP CALLED by Olivia', 'help-call'), seq: 1 };
     expect(standingAlarm([acknowledged, afterRestart], false, acknowledged)).toBe(afterRestart);
+  });
+
+  it('says who saw an alarm, from the notices after it that name it', () => {
+    const call = notice('alarm', 'HELP CALLED by Olivia', 'help-call');
+    const seenNotice = (by: string, seq: number): OnsiteNotice => ({ ...notice('info', `${by} saw the call for help`), seen: { seq, by } });
+    // One naming the same number before the alarm is from an earlier boot of the gateway.
+    const stale = seenNotice('Earlier', call.seq);
+    const rita = seenNotice('Rita', call.seq);
+    const other = seenNotice('Tom', call.seq + 100);
+    expect(seenBy([stale, call, info, rita, other], call)).toEqual([{ by: 'Rita', at: rita.at }]);
+    expect(seenBy([call], call)).toEqual([]);
   });
 });

@@ -291,4 +291,30 @@ describe('collaboration: alarms', () => {
     ).toBe(true);
     expect(await operator.collab({ name: 'alarm.acknowledge', seq: alarm.seq + 1000 })).toMatchObject({ code: ErrorCode.INVALID_PARAMETER });
   });
+
+  it('tells onsite staff who saw their call for help, once per person who saw it', async () => {
+    await f.start();
+    const { operator, onsite } = await f.readyToScan();
+    expect(await onsite.act({ name: 'help.call', reason: 'patient anxious' })).toMatchObject({ outcome: 'done' });
+    const alarm = await operator.next<EventMessage>((m) => m.type === 'event' && m.body.kind === 'notice' && m.body.alarm?.kind === 'help-call');
+    const isSeen = (m: GatewayMessage) => m.type === 'event' && m.body.kind === 'notice' && m.body.seen !== undefined;
+
+    expect(await operator.collab({ name: 'alarm.acknowledge', seq: alarm.seq })).toMatchObject({ outcome: 'done' });
+    const seen = await onsite.raw.next<EventMessage>(isSeen);
+    expect(seen.body).toEqual({
+      kind: 'notice',
+      level: 'info',
+      text: 'Remote Tech saw the call for help by Onsite Tech (onsite): patient anxious',
+      seen: { seq: alarm.seq, by: 'Remote Tech' },
+    });
+
+    // Acknowledged again (another window of the same person), and an event that was no alarm:
+    // both audited, neither announced. A chat line sent after them marks the end.
+    expect(await operator.collab({ name: 'alarm.acknowledge', seq: alarm.seq })).toMatchObject({ outcome: 'done' });
+    expect(await operator.collab({ name: 'alarm.acknowledge', seq: seen.seq })).toMatchObject({ outcome: 'done' });
+    const from = onsite.raw.messages.length;
+    expect(await operator.collab({ name: 'chat.send', text: 'on my way' })).toMatchObject({ outcome: 'done' });
+    await onsite.raw.next(collabEvent('chat'), from);
+    expect(onsite.raw.messages.filter(isSeen)).toHaveLength(1);
+  });
 });

@@ -1,0 +1,44 @@
+import type { NoticeAlarm } from '../../protocol/messages.js';
+
+/** Alarms remembered for acknowledgement; older ones are acknowledged in the audit trail only. */
+const KEEP = 64;
+
+interface Raised {
+  alarm: NoticeAlarm;
+  seenBy: Set<string>;
+}
+
+/**
+ * The alarms of the safety rules this gateway raised, by their notice's sequence number, and who
+ * has acknowledged each (docs/architecture.md "Safety rules"): so that the staff who raised one
+ * learn that it was seen, once per person who saw it.
+ */
+export class RaisedAlarms {
+  private readonly raised = new Map<number, Raised>();
+
+  record(seq: number, alarm: NoticeAlarm): void {
+    this.raised.set(seq, { alarm, seenBy: new Set() });
+    // A Map iterates in insertion order and sequence numbers only grow: the first key is the oldest.
+    if (this.raised.size > KEEP) this.raised.delete(this.raised.keys().next().value!);
+  }
+
+  /** The alarm `by` has just seen for the first time, or null (not an alarm kept here, or seen before). */
+  see(seq: number, by: string): NoticeAlarm | null {
+    const raised = this.raised.get(seq);
+    if (!raised || raised.seenBy.has(by)) return null;
+    raised.seenBy.add(by);
+    return raised.alarm;
+  }
+}
+
+/** "Rita saw the call for help by Olivia (onsite): patient anxious". */
+export function seenWords(alarm: NoticeAlarm, by: string): string {
+  switch (alarm.kind) {
+    case 'emergency-stop':
+      return `${by} saw the emergency stop ${alarm.detail}`;
+    case 'help-call':
+      return `${by} saw the call for help ${alarm.detail}`;
+    case 'operator-loss':
+      return `${by} saw that ${alarm.by ? `operator ${alarm.by}` : 'an operator'} lost the link`;
+  }
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { RaisedAlarms, seenWords } from '../../../gateway/safety/raised-alarms.js';
+import type { NoticeAlarm } from '../../../protocol/messages.js';
+
+const help: NoticeAlarm = { kind: 'help-call', detail: 'by Olivia (onsite)', by: 'Olivia' };
+
+describe('raised alarms', () => {
+  it('gives an alarm once to each person who sees it', () => {
+    const alarms = new RaisedAlarms();
+    alarms.record(7, help);
+    expect(alarms.see(7, 'Rita')).toBe(help);
+    expect(alarms.see(7, 'Rita')).toBeNull();
+    expect(alarms.see(7, 'Tom')).toBe(help);
+    expect(alarms.see(8, 'Rita')).toBeNull();
+  });
+
+  it('keeps the newest 64 alarms, dropping the oldest first', () => {
+    const alarms = new RaisedAlarms();
+    for (let seq = 1; seq <= 65; seq++) alarms.record(seq, help);
+    expect(alarms.see(1, 'Rita')).toBeNull();
+    expect(alarms.see(2, 'Rita')).toBe(help);
+    expect(alarms.see(65, 'Rita')).toBe(help);
+  });
+
+  it('words what was seen with the alarm’s own detail', () => {
+    expect(seenWords(help, 'Rita')).toBe('Rita saw the call for help by Olivia (onsite)');
+    expect(seenWords({ kind: 'emergency-stop', detail: 'by Olivia: acquisition stopped' }, 'Rita')).toBe(
+      'Rita saw the emergency stop by Olivia: acquisition stopped',
+    );
+  });
+});
