@@ -28,7 +28,18 @@ export type Activity =
   | { type: 'image-backlog'; at: string; held: boolean; waitingBytes: number }
   | { type: 'protocol-error'; at: string; code: string; message: string }
   /** An alarm on the desk (docs/architecture.md "The desk"): raised, or acknowledged by this workstation's user. */
-  | { type: 'desk-alarm'; at: string; siteId: string; alarmId: string; kind: string; text: string; seq: number | null; event: 'raised' | 'acknowledged' }
+  | {
+      type: 'desk-alarm';
+      at: string;
+      siteId: string;
+      alarmId: string;
+      kind: string;
+      text: string;
+      seq: number | null;
+      event: 'raised' | 'acknowledged';
+      /** Acknowledged at the gateway, which tells everyone who saw it (gateway/safety/raised-alarms.ts). */
+      atGateway?: boolean;
+    }
   /** Chat, marks, proposals, handover, plans (main/core/collab-activity.ts writes the text). */
   | { type: 'collab'; at: string; seq: number; kind: string; level: 'info' | 'warning'; text: string };
 
@@ -106,8 +117,9 @@ export function toLogEntry(a: Activity): LogEntry | null {
     case 'protocol-error':
       return { at: a.at, kind: 'error', level: 'warning', text: `gateway sent a bad frame: ${a.code} ${a.message}` };
     case 'desk-alarm':
-      // A raised alarm is in the log already (the notice or the health line that raised it).
-      return a.event === 'acknowledged' ? { at: a.at, kind: 'notice', level: 'info', text: `alarm acknowledged: ${a.text}` } : null;
+      // A raised alarm is in the log already (the notice or the health line that raised it), and so
+      // is one acknowledged at the gateway (its notice naming who saw it).
+      return a.event === 'acknowledged' && !a.atGateway ? { at: a.at, kind: 'notice', level: 'info', text: `alarm acknowledged: ${a.text}` } : null;
     case 'collab':
       return { at: a.at, kind: 'collab', level: a.level, text: a.text };
   }

@@ -276,8 +276,9 @@ export class Desk extends EventEmitter<DeskEvents> {
     if (!alarm) throw new LarmorError(ErrorCode.DESK_UNKNOWN_ALARM, `no alarm ${alarmId} at ${site.entry.name}`);
     if (alarm.acknowledged) return;
     // Observers are receive-only at the gateway: theirs is recorded in this workstation's journal only.
-    if (alarm.seq !== null && site.core.view().link.role !== 'observer') {
-      const outcome = await site.core.sendCollab({ name: 'alarm.acknowledge', seq: alarm.seq });
+    const gatewaySeq = site.core.view().link.role === 'observer' ? null : alarm.seq;
+    if (gatewaySeq !== null) {
+      const outcome = await site.core.sendCollab({ name: 'alarm.acknowledge', seq: gatewaySeq });
       if (outcome.error)
         throw new LarmorError(codeOf(outcome.error, ErrorCode.INTERNAL), `${site.entry.name} did not record the acknowledgement: ${outcome.error.message}`);
     }
@@ -291,6 +292,7 @@ export class Desk extends EventEmitter<DeskEvents> {
       text: alarm.text,
       seq: alarm.seq,
       event: 'acknowledged',
+      atGateway: gatewaySeq !== null,
     });
     this.pushDeskNow();
   }

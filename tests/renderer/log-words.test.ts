@@ -58,6 +58,22 @@ describe("event log in the technologist's words", () => {
     expect(plainWords(toLogEntry({ type: 'image-backlog', at, held: false, waitingBytes: 0 })!, labels)).toBe('Caught up: every image held back has arrived');
   });
 
+  it('logs an alarm acknowledged here once: by the gateway’s notice naming who saw it, or here when only this workstation knows', () => {
+    const ack = {
+      type: 'desk-alarm',
+      at,
+      siteId: 'mr-1',
+      alarmId: 'a1',
+      kind: 'help-call',
+      text: 'HELP CALLED by Olivia (onsite)',
+      event: 'acknowledged',
+    } as const;
+    expect(toLogEntry({ ...ack, seq: 12, atGateway: true })).toBeNull();
+    expect(toLogEntry({ ...ack, seq: null, atGateway: false })).toMatchObject({ text: 'alarm acknowledged: HELP CALLED by Olivia (onsite)' });
+    // Journalled before the gateway announced acknowledgements.
+    expect(toLogEntry({ ...ack, seq: 12 })).toMatchObject({ text: 'alarm acknowledged: HELP CALLED by Olivia (onsite)' });
+  });
+
   it('leaves a line it does not know as it is', () => {
     expect(plainWords(e('notice', 'something new happened'), new CommandLabels())).toBe('something new happened');
   });
