@@ -33,9 +33,9 @@ type Outcome = { action: string; state: 'pending' | 'done' | 'rejected'; text: s
 
 /**
  * Actions whose result the console shows where it belongs: who is checked in, the checklist,
- * who holds remote control, the emergency banner. Once done, their line under the checklist
- * goes instead of repeating it (a green "Emergency stop: done" beside the red banner); a
- * refusal stays until the next action.
+ * who holds remote control, the red banner (an emergency stop, a call for help and whether it
+ * was seen). Once done, their line under the checklist goes instead of repeating it (a green
+ * "Emergency stop: done" beside the red banner); a refusal stays until the next action.
  */
 const SHOWN_IN_PLACE: ReadonlySet<OnsiteAction['name']> = new Set([
   'presence.check-in',
@@ -44,6 +44,7 @@ const SHOWN_IN_PLACE: ReadonlySet<OnsiteAction['name']> = new Set([
   'control.grant',
   'control.revoke',
   'emergency.stop',
+  'help.call',
 ]);
 
 function useLink(link: OnsiteLink | null): OnsiteLinkView | null {

@@ -44,6 +44,8 @@ describe.skipIf(!chromiumAvailable())('onsite console: contingency plans and cal
     const banner = page.getByTestId('onsite-alarm');
     await expect.poll(() => banner.textContent()).toMatch(/HELP CALLED by Olivia Onsite/);
     expect(await page.getByTestId('onsite-alarm-seen').textContent()).toBe(' · not yet seen by a remote technologist');
+    // The banner is the call's outcome: no green "Call for help: done" besides.
+    await expect.poll(() => page.getByTestId('onsite-outcome').count()).toBe(0);
 
     // The workstation acknowledges it (its alarm bar's Acknowledge sends this).
     expect(await operator.collab({ name: 'alarm.acknowledge', seq: alarm.seq })).toMatchObject({ outcome: 'done' });
