@@ -4,10 +4,11 @@ import type { EventMessage } from '../../protocol/index.js';
 import type { Gateway } from '../../gateway/server/gateway.js';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
 import { RawClient, startTestGateway, SETTLE_BUDGET_MS } from '../helpers/gateway.js';
-import { openOnsiteConsole } from '../helpers/onsite-page.js';
+import { openOnsiteConsole, openWorkstationPage } from '../helpers/onsite-page.js';
 
 let gateway: Gateway;
 let browser: Browser;
+const cleanups: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
   gateway = await startTestGateway();
@@ -15,6 +16,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const c of cleanups) await c();
   await browser?.close();
   await gateway?.close();
 });
@@ -53,6 +55,27 @@ describe.skipIf(!chromiumAvailable())('onsite console: contingency plans and cal
     expect(await page.getByTestId('onsite-log').textContent()).toMatch(/Remote Tech saw the call for help by Olivia Onsite/);
     clearInterval(heartbeat);
     operator.close();
+    await page.context().close();
+  });
+
+  it('sounds a call for help on a workstation connected to this one scanner, and its Acknowledge tells the onsite console', async () => {
+    const workstation = await openWorkstationPage(browser, gateway, 'operator', 'Rita Remote', cleanups);
+    const page = await openOnsiteConsole(browser, gateway, 'Otto Onsite', { checkIn: false });
+    await page.getByTestId('call-help').click();
+
+    // No emergency banner or failover banner carries it: the alarm bar does, with the tone.
+    const row = workstation.locator('[data-testid="desk-alarm"][data-kind="help-call"]').last();
+    await expect.poll(() => row.count(), { timeout: SETTLE_BUDGET_MS }).toBe(1);
+    expect(await row.getByTestId('desk-alarm-text').textContent()).toMatch(/by Otto Onsite \(onsite\)/);
+    expect(await workstation.getByTestId('desk-alarm-bar').getAttribute('data-alarm')).toMatch(/^(running|suspended)$/);
+    expect(await row.getByTestId('desk-alarm-show').count()).toBe(0);
+
+    await row.getByTestId('desk-alarm-acknowledge').click();
+    await expect.poll(() => page.getByTestId('onsite-alarm-seen').textContent(), { timeout: SETTLE_BUDGET_MS }).toMatch(/^ · seen by Rita Remote at /);
+    await expect.poll(() => workstation.getByTestId('desk-alarm-bar').count()).toBe(0);
+    // Logged once on the workstation: the gateway's line naming who saw it.
+    await expect.poll(() => workstation.getByTestId('event-log').textContent()).toMatch(/Rita Remote saw the call for help by Otto Onsite/);
+    expect(await workstation.getByTestId('event-log').textContent()).not.toMatch(/alarm acknowledged/);
     await page.context().close();
   });
 });

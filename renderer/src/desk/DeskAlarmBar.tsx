@@ -2,19 +2,21 @@ import { useMemo } from 'react';
 import { appStore, useApp } from '../store/store.js';
 import { formatClock } from '../../../base/common/clock.js';
 import { useAlarmTone } from '../../../base/browser/use-alarm-tone.js';
-import { pendingAlarms, presentAlarmKind } from './alarms.js';
+import { alarmBarAlarms, presentAlarmKind } from './alarms.js';
 import { deskShown } from './desk-session.js';
 
 /**
  * Unacknowledged alarms from every scanner on the desk, whichever one is focused: full width,
  * in the layout (never floating over the scan controls), with the alarm tone until every one is
- * acknowledged. Acknowledging is recorded at that scanner's gateway.
+ * acknowledged. Acknowledging is recorded at that scanner's gateway. A console of one scanner
+ * shows here the alarms it has no banner for (alarms.ts `alarmBarAlarms`).
  */
 export function DeskAlarmBar() {
   const desk = useApp((s) => s.desk);
   const acknowledging = useApp((s) => s.acknowledging);
   const seen = useApp((s) => s.seenByObserver);
-  const pending = useMemo(() => (deskShown(desk) ? pendingAlarms(desk, seen) : []), [desk, seen]);
+  const pending = useMemo(() => alarmBarAlarms(desk, seen), [desk, seen]);
+  const onDesk = deskShown(desk);
   const active = pending.length > 0;
   const sound = useAlarmTone(active);
 
@@ -44,21 +46,22 @@ export function DeskAlarmBar() {
                 {kind.icon}
               </span>
               <strong className="alarm-kind">{kind.word}</strong>
-              <span className="alarm-scanner">
-                Scanner {tileIndex + 1} · {siteName}
-              </span>
+              <span className="alarm-scanner">{onDesk ? `Scanner ${tileIndex + 1} · ${siteName}` : siteName}</span>
               <span className="alarm-text" data-testid="desk-alarm-text" title={alarm.text}>
                 {alarm.detail}
               </span>
               <span className="alarm-time mono">at {formatClock(alarm.at)}</span>
               <span className="alarm-actions">
-                <button type="button" className="small" onClick={() => void appStore.getState().focusScanner(alarm.siteId)} data-testid="desk-alarm-show">
-                  Show
-                  <span className="sr-only">
-                    {' '}
-                    scanner {tileIndex + 1}, {siteName}
-                  </span>
-                </button>
+                {/* One scanner: it is the one on screen already. */}
+                {onDesk ? (
+                  <button type="button" className="small" onClick={() => void appStore.getState().focusScanner(alarm.siteId)} data-testid="desk-alarm-show">
+                    Show
+                    <span className="sr-only">
+                      {' '}
+                      scanner {tileIndex + 1}, {siteName}
+                    </span>
+                  </button>
+                ) : null}
                 <button
                   type="button"
                   className="small alarm-ack"

@@ -1,4 +1,5 @@
 import type { DeskAlarm, DeskAlarmKind, DeskView } from '../../../protocol/desk.js';
+import { deskShown } from './desk-session.js';
 
 type AlarmBarTone = 'emergency' | 'bad' | 'warn';
 
@@ -49,6 +50,19 @@ export function pendingAlarms(view: DeskView | null, seenHere: Readonly<Record<s
   return pending.sort(
     (a, b) => KINDS[a.alarm.kind].rank - KINDS[b.alarm.kind].rank || instant(b.alarm.at) - instant(a.alarm.at) || a.alarm.id.localeCompare(b.alarm.id),
   );
+}
+
+/**
+ * Alarms that a console of one scanner has no banner of its own for: onsite staff calling for
+ * help. Its emergency stop has the emergency banner, its lost link the failover banner, its lost
+ * call the video pane, and who holds control shows in the People panel.
+ */
+const ONLY_ON_THE_BAR: ReadonlySet<DeskAlarmKind> = new Set(['help-call']);
+
+/** What the alarm bar shows: on a desk, every pending alarm; on a console of one scanner, those with no banner of their own. */
+export function alarmBarAlarms(view: DeskView | null, seenHere: Readonly<Record<string, true>> = {}): PendingAlarm[] {
+  const pending = pendingAlarms(view, seenHere);
+  return deskShown(view) ? pending : pending.filter((p) => ONLY_ON_THE_BAR.has(p.alarm.kind));
 }
 
 /** ISO times from different gateways may carry different offsets: compare instants, not strings. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pendingAlarms, presentAlarmKind } from '../../../renderer/src/desk/alarms.js';
+import { alarmBarAlarms, pendingAlarms, presentAlarmKind } from '../../../renderer/src/desk/alarms.js';
 import { deskAlarm, deskTile, deskView } from './desk-fixtures.js';
 
 describe('desk alarm bar order', () => {
@@ -35,6 +35,16 @@ describe('desk alarm bar order', () => {
 
   it('is empty without a desk', () => {
     expect(pendingAlarms(null)).toEqual([]);
+  });
+
+  it('shows on a console of one scanner only what has no banner there: a call for help', () => {
+    const at = '2026-01-01T10:00:00.000Z';
+    const kinds = ['emergency-stop', 'help-call', 'operator-loss', 'link-lost', 'media-lost'] as const;
+    const one = deskView([deskTile('a', { alarms: kinds.map((kind) => deskAlarm('a', kind, at)) })]);
+    expect(alarmBarAlarms(one).map((p) => p.alarm.kind)).toEqual(['help-call']);
+    const two = deskView([deskTile('a', { alarms: kinds.map((kind) => deskAlarm('a', kind, at)) }), deskTile('b')]);
+    expect(alarmBarAlarms(two)).toHaveLength(5);
+    expect(alarmBarAlarms(null)).toEqual([]);
   });
 
   it('makes emergency stops and calls for help the red bar, with a word for each kind', () => {
