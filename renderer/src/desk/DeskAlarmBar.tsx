@@ -46,13 +46,17 @@ export function DeskAlarmBar() {
                 {kind.icon}
               </span>
               <strong className="alarm-kind">{kind.word}</strong>
-              <span className="alarm-scanner">{onDesk ? `Scanner ${tileIndex + 1} · ${siteName}` : siteName}</span>
+              {/* One scanner: the header names it, and it is the one on screen. */}
+              {onDesk ? (
+                <span className="alarm-scanner">
+                  Scanner {tileIndex + 1} · {siteName}
+                </span>
+              ) : null}
               <span className="alarm-text" data-testid="desk-alarm-text" title={alarm.text}>
                 {alarm.detail}
               </span>
               <span className="alarm-time mono">at {formatClock(alarm.at)}</span>
               <span className="alarm-actions">
-                {/* One scanner: it is the one on screen already. */}
                 {onDesk ? (
                   <button type="button" className="small" onClick={() => void appStore.getState().focusScanner(alarm.siteId)} data-testid="desk-alarm-show">
                     Show
