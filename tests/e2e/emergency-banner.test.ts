@@ -91,11 +91,16 @@ describe.skipIf(!chromiumAvailable())('emergency stop banner', () => {
     }
   });
 
-  it('goes away where it is acknowledged, and only there', async () => {
+  it('goes away where it is acknowledged, and only there; the operator’s acknowledgement is told to onsite staff', async () => {
+    const seenBy = () => onsite.raw.messages.flatMap((m) => (m.type === 'event' && m.body.kind === 'notice' && m.body.seen ? [m.body.seen.by] : []));
     await operator.getByTestId('emergency-acknowledge').click();
     await expect.poll(() => operator.getByTestId('emergency-banner').count()).toBe(0);
     expect(await observer.getByTestId('emergency-banner').count()).toBe(1);
+    await expect.poll(seenBy, { timeout: SETTLE_BUDGET_MS }).toEqual(['Rita Remote']);
+    expect(gateway.store.auditTrail().some((r) => r.action === 'collab alarm.acknowledge' && r.actor === 'Rita Remote')).toBe(true);
     await observer.getByTestId('emergency-acknowledge').click();
     await expect.poll(() => observer.getByTestId('emergency-banner').count()).toBe(0);
+    // Observers are receive-only: theirs stays in their own window and journal.
+    expect(seenBy()).toEqual(['Rita Remote']);
   });
 });

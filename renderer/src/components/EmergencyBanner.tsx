@@ -1,12 +1,13 @@
 import { appStore, useApp } from '../store/store.js';
 import { formatClock } from '../../../base/common/clock.js';
 import { useAlarmTone } from '../../../base/browser/use-alarm-tone.js';
-import { deskShowsFocusedEmergency } from '../desk/desk-session.js';
+import { deskShowsFocusedEmergency, focusedEmergencyAlarms } from '../desk/desk-session.js';
 
 /**
  * An onsite emergency stop, impossible to miss: a full-width red banner with the reason, who
  * pressed it and when, and an audible alarm, both until this window's user acknowledges it.
- * Operators and observers alike see it (shared/UI.md: red is lost or emergency).
+ * Operators and observers alike see it (shared/UI.md: red is lost or emergency). An operator's
+ * acknowledgement is recorded at the gateway, which tells the onsite console who saw it.
  */
 export function EmergencyBanner() {
   const emergency = useApp((s) => s.snapshot?.onsite?.lastEmergency ?? null);
@@ -41,7 +42,11 @@ export function EmergencyBanner() {
         type="button"
         className="emergency-ack"
         data-testid="emergency-acknowledge"
-        onClick={() => appStore.getState().acknowledgeEmergency(emergency.at)}
+        onClick={() => {
+          const state = appStore.getState();
+          state.acknowledgeEmergency(emergency.at);
+          for (const alarm of focusedEmergencyAlarms(state.desk)) void state.acknowledgeAlarm(alarm.siteId, alarm.id);
+        }}
       >
         Acknowledge and silence alarm
       </button>

@@ -1,4 +1,4 @@
-import type { DeskView } from '../../../protocol/desk.js';
+import type { DeskAlarm, DeskView } from '../../../protocol/desk.js';
 
 /**
  * The desk shows (tiles, alarm bar) with two scanners or more. A desk of one, which is what the
@@ -23,4 +23,13 @@ export function deskShowsFocusedEmergency(desk: DeskView | null): boolean {
   if (!deskShown(desk)) return false;
   const focused = desk.tiles.find((tile) => tile.site.id === desk.focusedSiteId);
   return focused !== undefined && focused.alarms.some((alarm) => alarm.kind === 'emergency-stop');
+}
+
+/**
+ * The focused scanner's emergency stops not yet acknowledged: what the console's own emergency
+ * banner acknowledges at the gateway too, as the alarm bar does, so that onsite staff learn it was seen.
+ */
+export function focusedEmergencyAlarms(desk: DeskView | null): DeskAlarm[] {
+  const focused = desk?.tiles.find((tile) => tile.site.id === desk.focusedSiteId);
+  return focused?.alarms.filter((alarm) => alarm.kind === 'emergency-stop' && !alarm.acknowledged) ?? [];
 }
