@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareVersions, decideUpdate, parseUpdateYaml, updateFeedFromPolicy, verifyDownloadedUpdate } from '../../../main/electron/update-decision.js';
@@ -66,7 +66,13 @@ describe('update decision', () => {
 
   it('refuses a downloaded file changed by one byte after publication', () => {
     const { file, sha512 } = installer();
-    execFileSync('sh', ['-c', `printf 'X' | dd of='${file}' bs=1 seek=1000 conv=notrunc 2>/dev/null`]);
+    // Every bit of one byte flipped: a fixed byte written there would, one time in 256, be the one already there.
+    const fd = openSync(file, 'r+');
+    const byte = Buffer.alloc(1);
+    readSync(fd, byte, 0, 1, 1000);
+    byte[0] = byte[0]! ^ 0xff;
+    writeSync(fd, byte, 0, 1, 1000);
+    closeSync(fd);
     const decision = decideUpdate('0.1.0', parseUpdateYaml(latestYml('0.2.0', sha512)), 'latest');
     if (!decision.take) throw new Error('refused');
     expect(verifyDownloadedUpdate(file, decision.offer).ok).toBe(false);
