@@ -204,7 +204,7 @@ function Console({ link, view, level }: { link: OnsiteLink; view: OnsiteLinkView
         <div className="failover-banner alarm-banner tone-bad" role="alert" data-testid="onsite-alarm">
           <span>
             ▲ {alarm.text}
-            <AlarmSeen notices={view.notices} alarm={alarm} />
+            <AlarmSeen notices={view.notices} alarm={alarm} operatorConnected={snapshot?.participants.some((p) => p.role === 'operator') ?? false} />
           </span>
           {needsAcknowledging(alarm) ? (
             <button type="button" data-testid="onsite-alarm-acknowledge" onClick={() => setAcknowledged(alarm)}>
@@ -454,11 +454,13 @@ function ScannerPanel({ snapshot }: { snapshot: ScannerSnapshot | null }) {
  * Whether anyone remote has seen the alarm: staff who called for help need to know that the call
  * got through, or that it has not yet and they should phone.
  */
-function AlarmSeen({ notices, alarm }: { notices: readonly OnsiteNotice[]; alarm: OnsiteNotice }) {
+function AlarmSeen({ notices, alarm, operatorConnected }: { notices: readonly OnsiteNotice[]; alarm: OnsiteNotice; operatorConnected: boolean }) {
   const seen = seenBy(notices, alarm);
   if (seen.length > 0) return <span data-testid="onsite-alarm-seen"> · seen by {seen.map((s) => `${s.by} at ${formatClock(s.at)}`).join(', ')}</span>;
-  if (alarm.alarmKind === 'help-call') return <span data-testid="onsite-alarm-seen"> · not yet seen by a remote technologist</span>;
-  return null;
+  if (alarm.alarmKind !== 'help-call') return null;
+  return (
+    <span data-testid="onsite-alarm-seen">{operatorConnected ? ' · not yet seen by a remote technologist' : ' · no remote technologist is connected'}</span>
+  );
 }
 
 /**

@@ -34,6 +34,14 @@ describe.skipIf(!chromiumAvailable())('onsite console: contingency plans and cal
     await page.context().close();
   });
 
+  it('says on a call for help that no remote technologist is connected, when none is', async () => {
+    const page = await openOnsiteConsole(browser, gateway, 'Nina Nightshift', { checkIn: false });
+    await page.getByTestId('call-help').click();
+    await expect.poll(() => page.getByTestId('onsite-alarm').textContent()).toMatch(/HELP CALLED by Nina Nightshift/);
+    expect(await page.getByTestId('onsite-alarm-seen').textContent()).toBe(' · no remote technologist is connected');
+    await page.context().close();
+  });
+
   it('raises an alarm for the remote technologist when onsite staff call for help, and says when it was seen', async () => {
     const operator = await RawClient.greeted(gateway.url, 'operator', 'Remote Tech');
     // A live workstation heartbeats; without it the gateway drops the operator while the page loads.
