@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Gateway } from '../../gateway/server/gateway.js';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
-import { startTestGateway, SETTLE_BUDGET_MS } from '../helpers/gateway.js';
+import { printLinkAuditIfLost, startTestGateway, SETTLE_BUDGET_MS } from '../helpers/gateway.js';
 import { openOnsiteConsole, openWorkstationPage } from '../helpers/onsite-page.js';
 
 let gateway: Gateway;
@@ -43,11 +43,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  // A link lost on the way (a page stalled on a loaded machine) fails later steps far from its
-  // cause: the gateway's own record of the links says which page went, and how.
-  const links = gateway?.store.auditTrail().filter((r) => /^(hello|disconnect|heartbeat|link|onsite presence|onsite console)$/.test(r.action)) ?? [];
-  if (links.some((r) => r.decision === 'lost' || r.decision === 'cut' || r.decision === 'silent'))
-    for (const r of links) console.log(`[gateway audit] ${r.at} ${r.role} ${r.actor}: ${r.action} ${r.decision} ${r.code ?? ''} ${JSON.stringify(r.detail)}`);
+  printLinkAuditIfLost(gateway);
   for (const c of cleanups) await c();
   await browser?.close();
   await gateway?.close();

@@ -4,7 +4,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { ErrorCode } from '../../protocol/index.js';
 import type { Gateway } from '../../gateway/server/gateway.js';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
-import { startTestGateway, SETTLE_BUDGET_MS } from '../helpers/gateway.js';
+import { printLinkAuditIfLost, startTestGateway, SETTLE_BUDGET_MS } from '../helpers/gateway.js';
 import { openExamAndQueue, openOnsiteConsole, openWorkstationPage } from '../helpers/onsite-page.js';
 
 /**
@@ -37,11 +37,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  // A link lost on the way (a page stalled on a loaded machine) fails later steps far from its
-  // cause: the gateway's own record of the links says which page went, and how.
-  const links = gateway?.store.auditTrail().filter((r) => /^(hello|disconnect|heartbeat|link|onsite presence|onsite console)$/.test(r.action)) ?? [];
-  if (links.some((r) => r.decision === 'lost' || r.decision === 'cut' || r.decision === 'silent'))
-    for (const r of links) console.log(`[gateway audit] ${r.at} ${r.role} ${r.actor}: ${r.action} ${r.decision} ${r.code ?? ''} ${JSON.stringify(r.detail)}`);
+  printLinkAuditIfLost(gateway);
   for (const c of cleanups) await c();
   await browser?.close();
   await gateway?.close();

@@ -36,6 +36,17 @@ export async function startTestGateway(options: Partial<GatewayOptions> = {}): P
 }
 
 /** The gateway's HTTP origin (`http://127.0.0.1:PORT`), for its sign-in routes, the onsite page and /healthz. */
+/**
+ * Prints the gateway's record of the links when one was lost, cut or silent. A link lost on the
+ * way (a page stalled on a loaded machine) fails later steps far from its cause: this says which
+ * page went, and how. For an e2e file's afterAll.
+ */
+export function printLinkAuditIfLost(gateway: Gateway | undefined): void {
+  const links = gateway?.store.auditTrail().filter((r) => /^(hello|disconnect|heartbeat|link|onsite presence|onsite console)$/.test(r.action)) ?? [];
+  if (links.some((r) => r.decision === 'lost' || r.decision === 'cut' || r.decision === 'silent'))
+    for (const r of links) console.log(`[gateway audit] ${r.at} ${r.role} ${r.actor}: ${r.action} ${r.decision} ${r.code ?? ''} ${JSON.stringify(r.detail)}`);
+}
+
 export function httpOriginOf(gateway: Gateway): string {
   return gateway.url.replace(/^ws/, 'http').replace(/\/$/, '');
 }
