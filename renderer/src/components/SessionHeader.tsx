@@ -4,7 +4,7 @@ import { formatPersonName } from '../../../base/common/person-name.js';
 import { StatusTag } from '../../../base/browser/StatusTag.js';
 import { useLinkHealth } from './FailoverBanner.js';
 import { LinkHealthGraph } from './LinkHealthGraph.js';
-import { deskShown } from '../desk/desk-session.js';
+import { deskShown, focusedTile } from '../desk/desk-session.js';
 
 export function SessionHeader() {
   const link = useApp((s) => s.link);
@@ -17,7 +17,7 @@ export function SessionHeader() {
   // On a desk, disconnecting leaves every scanner (the core closes all its links).
   const onDesk = useApp((s) => deskShown(s.desk));
   // On a desk the scanner goes by its name on the site list (the gateway's own name is in the tooltip).
-  const deskSiteName = useApp((s) => (deskShown(s.desk) ? (s.desk.tiles.find((t) => t.site.id === s.desk?.focusedSiteId)?.site.name ?? null) : null));
+  const deskSiteName = useApp((s) => (deskShown(s.desk) ? (focusedTile(s.desk)?.site.name ?? null) : null));
   const linkPresentation = presentLinkStatus(link.status);
   const health = useLinkHealth(); // live RTT/loss graph next to the link indicator (docs/architecture.md "Link health")
 

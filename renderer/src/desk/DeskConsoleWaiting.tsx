@@ -1,9 +1,10 @@
 import { useApp } from '../store/store.js';
 import { presentTileLink } from './tile-words.js';
+import { focusedTile } from './desk-session.js';
 
 /** The console before its scanner's snapshot arrives: which scanner, and why nothing is shown yet. */
 export function DeskConsoleWaiting() {
-  const tile = useApp((s) => s.desk?.tiles.find((t) => t.site.id === s.desk?.focusedSiteId) ?? null);
+  const tile = useApp((s) => focusedTile(s.desk) ?? null);
   if (!tile) {
     return (
       <p className="waiting panel" role="status">

@@ -1,4 +1,4 @@
-import type { DeskAlarm, DeskView } from '../../../protocol/desk.js';
+import type { DeskAlarm, DeskTile, DeskView } from '../../../protocol/desk.js';
 
 /**
  * The desk shows (tiles, alarm bar) with two scanners or more. A desk of one, which is what the
@@ -20,9 +20,7 @@ export function deskHoldsSession(desk: DeskView | null): boolean {
 
 /** The focused scanner's emergency stop is on the desk's alarm bar, so the console's own banner stands down. */
 export function deskShowsFocusedEmergency(desk: DeskView | null): boolean {
-  if (!deskShown(desk)) return false;
-  const focused = desk.tiles.find((tile) => tile.site.id === desk.focusedSiteId);
-  return focused !== undefined && focused.alarms.some((alarm) => alarm.kind === 'emergency-stop');
+  return deskShown(desk) && (focusedTile(desk)?.alarms.some((alarm) => alarm.kind === 'emergency-stop') ?? false);
 }
 
 /**
@@ -30,6 +28,10 @@ export function deskShowsFocusedEmergency(desk: DeskView | null): boolean {
  * banner acknowledges at the gateway too, as the alarm bar does, so that onsite staff learn it was seen.
  */
 export function focusedEmergencyAlarms(desk: DeskView | null): DeskAlarm[] {
-  const focused = desk?.tiles.find((tile) => tile.site.id === desk.focusedSiteId);
-  return focused?.alarms.filter((alarm) => alarm.kind === 'emergency-stop' && !alarm.acknowledged) ?? [];
+  return focusedTile(desk)?.alarms.filter((alarm) => alarm.kind === 'emergency-stop' && !alarm.acknowledged) ?? [];
+}
+
+/** The tile of the scanner on the console. */
+export function focusedTile(desk: DeskView | null): DeskTile | undefined {
+  return desk?.tiles.find((tile) => tile.site.id === desk.focusedSiteId);
 }
