@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { appStore, useApp } from '../store/store.js';
 import { formatClock } from '../../../base/common/clock.js';
 import { useAlarmTone } from '../../../base/browser/use-alarm-tone.js';
-import { alarmBarAlarms, presentAlarmKind } from './alarms.js';
+import { alarmBarAlarms, alarmSourceWords, mostUrgentWords, presentAlarmKind } from './alarms.js';
 import { deskShown } from './desk-session.js';
 
 /**
@@ -25,7 +25,7 @@ export function DeskAlarmBar() {
   return (
     <section
       className={`desk-alarm-bar${emergency ? ' emergency' : ''}`}
-      aria-label="Alarms from your scanners"
+      aria-label={onDesk ? 'Alarms from your scanners' : 'Alarms from your scanner'}
       data-testid="desk-alarm-bar"
       data-alarm={sound}
     >
@@ -33,13 +33,13 @@ export function DeskAlarmBar() {
         <strong>{pending.length === 1 ? '1 alarm' : `${pending.length} alarms`} to acknowledge</strong>
         {sound === 'suspended' ? <span className="alarm-muted">Alarm sound is blocked by the browser until you click the page.</span> : null}
         {/* Read out by screen readers whenever the most urgent alarm changes, even if the count does not. */}
-        <span className="sr-only">
-          Most urgent: {presentAlarmKind(pending[0]!.alarm.kind).word} on scanner {pending[0]!.tileIndex + 1}, {pending[0]!.siteName}.
-        </span>
+        <span className="sr-only">{mostUrgentWords(pending, onDesk)}</span>
       </div>
       <ul className="alarm-list">
-        {pending.map(({ alarm, siteName, tileIndex }) => {
+        {pending.map((p) => {
+          const { alarm, siteName, tileIndex } = p;
           const kind = presentAlarmKind(alarm.kind);
+          const where = alarmSourceWords(p, onDesk);
           return (
             <li key={alarm.id} className={`alarm-row alarm-${kind.tone}`} data-testid="desk-alarm" data-kind={alarm.kind} data-site-id={alarm.siteId}>
               <span className="alarm-icon" aria-hidden="true">
@@ -76,7 +76,8 @@ export function DeskAlarmBar() {
                 >
                   Acknowledge
                   <span className="sr-only">
-                    : {kind.word}, {siteName}
+                    : {kind.word}
+                    {where ? `, ${where}` : ''}
                   </span>
                 </button>
               </span>

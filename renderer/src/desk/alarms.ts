@@ -65,6 +65,22 @@ export function alarmBarAlarms(view: DeskView | null, seenHere: Readonly<Record<
   return deskShown(view) ? pending : pending.filter((p) => ONLY_ON_THE_BAR.has(p.alarm.kind));
 }
 
+/**
+ * Where an alarm came from, in words for a screen reader: on a desk, "scanner N, SITE"; on a
+ * console of one scanner, nothing, since the header names it and it is the one on screen.
+ */
+export function alarmSourceWords(pending: PendingAlarm, onDesk: boolean): string {
+  return onDesk ? `scanner ${pending.tileIndex + 1}, ${pending.siteName}` : '';
+}
+
+/** The alarm bar's spoken line, read out whenever the most urgent alarm changes. */
+export function mostUrgentWords(pending: readonly PendingAlarm[], onDesk: boolean): string {
+  const first = pending[0];
+  if (!first) return '';
+  const where = alarmSourceWords(first, onDesk);
+  return `Most urgent: ${KINDS[first.alarm.kind].word}${where ? ` on ${where}` : ''}.`;
+}
+
 /** ISO times from different gateways may carry different offsets: compare instants, not strings. */
 function instant(iso: string): number {
   const ms = Date.parse(iso);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alarmBarAlarms, pendingAlarms, presentAlarmKind } from '../../../renderer/src/desk/alarms.js';
+import { alarmBarAlarms, mostUrgentWords, pendingAlarms, presentAlarmKind } from '../../../renderer/src/desk/alarms.js';
 import { deskAlarm, deskTile, deskView } from './desk-fixtures.js';
 
 describe('desk alarm bar order', () => {
@@ -45,6 +45,15 @@ describe('desk alarm bar order', () => {
     const two = deskView([deskTile('a', { alarms: kinds.map((kind) => deskAlarm('a', kind, at)) }), deskTile('b')]);
     expect(alarmBarAlarms(two)).toHaveLength(5);
     expect(alarmBarAlarms(null)).toEqual([]);
+  });
+
+  it('names the scanner to a screen reader on a desk, and not on a console of one scanner', () => {
+    const at = '2026-01-01T10:00:00.000Z';
+    const two = deskView([deskTile('a'), deskTile('b', { alarms: [deskAlarm('b', 'help-call', at)] })]);
+    expect(mostUrgentWords(alarmBarAlarms(two), true)).toBe('Most urgent: Call for help on scanner 2, Site B.');
+    const one = deskView([deskTile('a', { alarms: [deskAlarm('a', 'help-call', at)] })]);
+    expect(mostUrgentWords(alarmBarAlarms(one), false)).toBe('Most urgent: Call for help.');
+    expect(mostUrgentWords([], false)).toBe('');
   });
 
   it('makes emergency stops and calls for help the red bar, with a word for each kind', () => {
