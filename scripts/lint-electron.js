@@ -50,8 +50,8 @@ export function parseCsv(text) {
   return rows;
 }
 
-const work = mkdtempSync(join(tmpdir(), 'larmor-electronegativity-'));
-try {
+/** Scans a copy of the shell's sources in `work`; the exit status. */
+function scan(work) {
   const source = join(work, 'src');
   cpSync(args.main ?? join(root, 'main'), join(source, 'main'), { recursive: true, filter: (p) => !p.endsWith('.json') });
   cpSync(args.preload ?? join(root, 'preload'), join(source, 'preload'), { recursive: true, filter: (p) => !p.endsWith('.json') });
@@ -74,7 +74,7 @@ try {
     if (result.status !== 0 || !existsSync(csv)) {
       console.error(result.stdout + result.stderr);
       console.error('lint:electron: electronegativity did not run');
-      process.exit(2);
+      return 2;
     }
     last = result.stdout + result.stderr;
     rows = parseCsv(readFileSync(csv, 'utf8'))
@@ -84,7 +84,7 @@ try {
   if (rows.length === 0) {
     console.error(last);
     console.error(`lint:electron: electronegativity reported nothing in ${ATTEMPTS} tries, not even the justified checks: it did not scan the sources`);
-    process.exit(2);
+    return 2;
   }
   let open = 0;
   for (const [issue, severity, confidence, file, location] of rows) {
@@ -98,7 +98,13 @@ try {
     }
   }
   console.log(`lint:electron: ${rows.length} finding(s) from electronegativity over main/ and preload/, ${open} HIGH/MEDIUM not justified`);
-  process.exit(open > 0 ? 1 : 0);
+  return open > 0 ? 1 : 0;
+}
+
+// The status is set, not exited with, so that `finally` removes the copy.
+const work = mkdtempSync(join(tmpdir(), 'larmor-electronegativity-'));
+try {
+  process.exitCode = scan(work);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -41,10 +41,15 @@ try {
     ['--config', 'electron-builder.yml', '--linux', 'dir', '--publish', 'never', '-c.npmRebuild=false', `-c.electronDist=${standIn}`],
     { cwd: root, stdio: 'inherit' },
   );
-  if (builder.status !== 0) process.exit(builder.status ?? 1);
-  const verify = spawnSync(process.execPath, [join(root, 'scripts', 'verify-package.js'), join(root, 'out', 'linux-unpacked', 'larmor')], { stdio: 'inherit' });
-  console.log('package-dry-run: the binary above is a STAND-IN; this checks packaging, not Electron itself');
-  process.exit(verify.status ?? 1);
+  // The status is set, not exited with, so that `finally` removes the stand-in.
+  if (builder.status !== 0) process.exitCode = builder.status ?? 1;
+  else {
+    const verify = spawnSync(process.execPath, [join(root, 'scripts', 'verify-package.js'), join(root, 'out', 'linux-unpacked', 'larmor')], {
+      stdio: 'inherit',
+    });
+    console.log('package-dry-run: the binary above is a STAND-IN; this checks packaging, not Electron itself');
+    process.exitCode = verify.status ?? 1;
+  }
 } finally {
   rmSync(standIn, { recursive: true, force: true });
 }

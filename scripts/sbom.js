@@ -45,11 +45,11 @@ try {
     ],
     { cwd: tree, stdio: ['ignore', 'inherit', 'inherit'] },
   );
+  // The status is set, not exited with, so that `finally` removes the tree.
   if (result.status !== 0) {
     console.error(`sbom: cyclonedx-npm failed (${result.status ?? result.signal})`);
-    process.exit(1);
-  }
-  console.log(`sbom: ${outFile}`);
+    process.exitCode = 1;
+  } else console.log(`sbom: ${outFile}`);
 } finally {
   rmSync(tree, { recursive: true, force: true });
 }
