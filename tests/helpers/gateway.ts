@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import {
@@ -12,6 +10,7 @@ import {
   type Role,
 } from '../../protocol/index.js';
 import { Gateway, type GatewayOptions } from '../../gateway/server/gateway.js';
+import { tempDirForFile } from './temp-dir.js';
 import { TEST_SCRYPT, addCommonTestAccounts, registerTestGateway, testCredential } from './accounts.js';
 
 /**
@@ -28,7 +27,7 @@ import { TEST_SCRYPT, addCommonTestAccounts, registerTestGateway, testCredential
 export const SETTLE_BUDGET_MS = 60_000;
 
 export async function startTestGateway(options: Partial<GatewayOptions> = {}): Promise<Gateway> {
-  const dir = mkdtempSync(join(tmpdir(), 'larmor-gw-'));
+  const dir = tempDirForFile('larmor-gw-');
   const gateway = await Gateway.start({ port: 0, dataFile: join(dir, 'gateway.sqlite'), timeScale: 1, scrypt: TEST_SCRYPT, ...options });
   registerTestGateway(gateway);
   await addCommonTestAccounts(gateway);

@@ -1,6 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Gateway, GatewayOptions } from '../../gateway/server/gateway.js';
@@ -15,6 +14,7 @@ import {
   type SsoIdentity,
 } from '../../gateway/auth/oidc/index.js';
 import { httpOriginOf, startTestGateway } from './gateway.js';
+import { tempDirForFile } from './temp-dir.js';
 import { startTestIdentityProvider, type TestIdentityProvider, type TestIdpUser } from './identity-provider.js';
 
 export interface SsoScene {
@@ -62,7 +62,7 @@ export async function startSsoScene(
   const httpOrigin = httpOriginOf(gateway);
   const redirectUri = `${httpOrigin}/auth/oidc/callback`;
   idp.register(redirectUri);
-  const dir = mkdtempSync(join(tmpdir(), 'larmor-oidc-'));
+  const dir = tempDirForFile('larmor-oidc-');
   writeFileSync(join(dir, 'client-secret'), `${idp.clientSecret}\n`);
   const configFile = join(dir, 'oidc.json');
   writeFileSync(

@@ -1,11 +1,37 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
+import { afterAll, onTestFinished } from 'vitest';
 
-/** A fresh directory removed after the current test. */
+const remove = (dir: string) => rmSync(dir, { recursive: true, force: true });
+
+/**
+ * Directories that outlive one test (made in a hook, or holding a gateway's files): removed once
+ * the test file is done. Registered when this module is imported, so it runs after the file's own
+ * `afterAll` hooks (vitest runs them in reverse order of registration), once its gateways are closed.
+ */
+const untilFileEnds: string[] = [];
+afterAll(() => {
+  for (const dir of untilFileEnds.splice(0)) remove(dir);
+});
+
+/**
+ * A fresh directory, removed when the test that made it finishes; made in a hook, when the test
+ * file is done. (`afterEach`, registered while a test runs, never ran: thousands were left behind.)
+ */
 export function tempDir(prefix = 'larmor-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  try {
+    onTestFinished(() => remove(dir));
+  } catch {
+    untilFileEnds.push(dir); // Not inside a test.
+  }
+  return dir;
+}
+
+/** A fresh directory removed when the test file is done, for what may live on after the test that made it. */
+export function tempDirForFile(prefix = 'larmor-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  untilFileEnds.push(dir);
   return dir;
 }
