@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ShellElectron, ShellUtilityProcess } from '../../../main/electron/electron-api.js';
 import { startGatewayInUtilityProcess, type UtilityGateway } from '../../../main/start/utility-gateway.js';
-import { tempDir } from '../../helpers/temp-dir.js';
+import { tempDir, tempDirForFile } from '../../helpers/temp-dir.js';
 
 /** The built entry (npm run build / tsc -b): a utility process runs compiled JavaScript. */
 const ENTRY = join(import.meta.dirname, '..', '..', '..', 'dist', 'main', 'start', 'gateway-utility-entry.js');
@@ -40,7 +40,7 @@ describe.skipIf(!existsSync(ENTRY))('embedded gateway in a utility process', () 
   afterEach(() => gateway?.stop());
 
   it('starts the real gateway through the utility entry and reports an address that answers', async () => {
-    gateway = await startGatewayInUtilityProcess(nodeUtilityProcess(tempDir()), [], ENTRY);
+    gateway = await startGatewayInUtilityProcess(nodeUtilityProcess(tempDirForFile()), [], ENTRY);
     expect(gateway.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+/);
     const ws = new WebSocket(gateway.url);
     await new Promise<void>((resolve, reject) => {
