@@ -14,6 +14,7 @@ import { openExamAndQueue, signInOnConnectForm } from '../helpers/onsite-page.js
 
 const OPERATOR = 'Rita Remote';
 const SIZES = [
+  { width: 1280, height: 720 },
   { width: 1366, height: 768 },
   { width: 1440, height: 900 },
   { width: 1920, height: 1080 },

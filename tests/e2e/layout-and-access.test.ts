@@ -14,6 +14,7 @@ let onsite: Page;
 const cleanups: (() => Promise<void>)[] = [];
 
 const SIZES = [
+  { width: 1280, height: 720 },
   { width: 1366, height: 768 },
   { width: 1440, height: 900 },
   { width: 1920, height: 1080 },
@@ -132,6 +133,14 @@ describe.skipIf(!chromiumAvailable())('workstation layout', () => {
     await operator.waitForTimeout(200); // a frame or two for the layout to settle after the resize
     if (process.env.LARMOR_SHOT_DIR) await operator.screenshot({ path: `${process.env.LARMOR_SHOT_DIR}/layout-${size.width}x${size.height}.png` });
     expect(await clipped(operator)).toEqual([]);
+  });
+
+  it.each(SIZES)('names who is signed in, in the header, whole at $width x $height: the site and the exam give way first', async (size) => {
+    await operator.setViewportSize(size);
+    await operator.waitForTimeout(200);
+    const name = operator.locator('.session-header .user-name');
+    expect(await name.textContent()).toMatch(/\S/);
+    expect(await name.evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true);
   });
 
   it.each(SIZES)('shows each protocol of the library whole, beside what became of the last addition, at $width x $height', async (size) => {

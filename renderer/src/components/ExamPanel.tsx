@@ -111,24 +111,27 @@ function OpenExamForm() {
         <label htmlFor={f.id}>Patient ID</label>
         <input id={f.id} data-testid="exam-patient-id" maxLength={64} value={id} onChange={(e) => setId(e.target.value)} />
         <label htmlFor={f.birth}>Birth date</label>
-        {/* ISO 8601 whatever the browser's locale: a date picker would show 03/04/1980, read two ways. */}
-        <input
-          id={f.birth}
-          data-testid="exam-birth-date"
-          placeholder="YYYY-MM-DD"
-          inputMode="numeric"
-          maxLength={10}
-          title="Birth date as year-month-day, e.g. 1980-04-03"
-          value={birth}
-          onChange={(e) => setBirth(e.target.value)}
-        />
-        <label htmlFor={f.sex}>Sex</label>
-        <select id={f.sex} data-testid="exam-sex" value={sex} onChange={(e) => setSex(e.target.value as typeof sex)}>
-          <option value="">not given</option>
-          <option value="F">female</option>
-          <option value="M">male</option>
-          <option value="O">other</option>
-        </select>
+        {/* Birth date and sex share a row: the form stays whole above the queue on a 720 px high window. */}
+        <div className="field-pair">
+          {/* ISO 8601 whatever the browser's locale: a date picker would show 03/04/1980, read two ways. */}
+          <input
+            id={f.birth}
+            data-testid="exam-birth-date"
+            placeholder="YYYY-MM-DD"
+            inputMode="numeric"
+            maxLength={10}
+            title="Birth date as year-month-day, e.g. 1980-04-03"
+            value={birth}
+            onChange={(e) => setBirth(e.target.value)}
+          />
+          <label htmlFor={f.sex}>Sex</label>
+          <select id={f.sex} data-testid="exam-sex" value={sex} onChange={(e) => setSex(e.target.value as typeof sex)}>
+            <option value="">not given</option>
+            <option value="F">female</option>
+            <option value="M">male</option>
+            <option value="O">other</option>
+          </select>
+        </div>
         <label htmlFor={f.weight}>Weight (kg)</label>
         <input id={f.weight} data-testid="exam-weight" inputMode="decimal" value={weight} onChange={(e) => setWeight(e.target.value)} />
         <label htmlFor={f.description}>Description</label>
