@@ -2,8 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode, decodeImageFrame, type ExamCatalogueMessage, type GatewayMessage, type ImageFetchResultMessage } from '../../../protocol/index.js';
 import type { Gateway } from '../../../gateway/server/gateway.js';
 import { frameFor } from '../../../gateway/server/event-buffer.js';
-import { OPEN_EXAM, PATIENT, RawClient, startTestGateway } from '../../helpers/gateway.js';
-import { onsiteGrants, type OnsiteClient } from '../../helpers/onsite.js';
+import { PATIENT, RawClient, startTestGateway } from '../../helpers/gateway.js';
+import { type OnsiteClient } from '../../helpers/onsite.js';
+import { joinWithHeartbeat, runLocalizer } from '../../helpers/exam-images.js';
 import { mrImage } from '../../helpers/mr-images.js';
 
 let gateway: Gateway | undefined;
@@ -17,24 +18,16 @@ afterEach(async () => {
   gateway = undefined;
 });
 
-/** Greeted, and pinging like a workstation so the gateway keeps the link. */
 async function join(role: 'operator' | 'observer' | 'onsite', name: string): Promise<RawClient> {
-  const client = await RawClient.greeted(gateway!.url, role, name);
-  const heartbeat = setInterval(() => client.ws.readyState === client.ws.OPEN && client.sendJson({ type: 'ping', t: Date.now() }), 100);
-  client.ws.on('close', () => clearInterval(heartbeat));
+  const client = await joinWithHeartbeat(gateway!, role, name);
   clients.push(client);
   return client;
 }
 
-/** An operator runs the localizer to completion; returns the live image frames it received. */
+/** An operator runs the localizer to completion. */
 async function completedLocalizer(): Promise<RawClient> {
   const operator = await join('operator', 'Tech');
-  onsite = await onsiteGrants(gateway!, 'Tech');
-  expect((await operator.command('cmd-open-000001', OPEN_EXAM)).outcome).toBe('done');
-  expect((await operator.command('cmd-queue-00001', { name: 'sequence.queue', protocolId: 'localizer' })).outcome).toBe('done');
-  await onsite.confirmChecklist();
-  expect((await operator.command('cmd-start-00001', { name: 'scan.start' })).outcome).toBe('done');
-  await operator.next((m) => m.type === 'exam.catalogue' && m.catalogue.series[0]?.status === 'complete');
+  onsite = await runLocalizer(gateway!, operator, 'Tech');
   return operator;
 }
 
