@@ -3,6 +3,7 @@ import { MAX_MARK_POINTS, type ImagePoint, type Mark, type MarkShape } from '../
 import { extendMark, isDrawnEnough, markDrawing, toImagePoint } from '../../base/common/image-marks.js';
 import type { PaintedImage } from './image-reader.js';
 import type { OnsiteLink } from './onsite-link.js';
+import { newestMark as lastMark, placed } from './join-images.js';
 
 /**
  * Recent images kept so a mark the remote technologist draws on an earlier slice can be shown on
@@ -33,6 +34,10 @@ export function OnsiteViewer({ link, marks }: { link: OnsiteLink; marks: Mark[] 
   const [draft, setDraft] = useState<{ shape: MarkShape; points: ImagePoint[] } | null>(null);
   const [outcome, setOutcome] = useState<string | null>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
+  /** Images asked for on joining: older than every live one, whatever order they come in. */
+  const fetchedUids = useRef(new Set<string>());
+  /** The image the last mark is on, for the image callback (set on every render). */
+  const newestMarkUid = useRef<string | undefined>(undefined);
   const drawing = useRef<{ shape: MarkShape; points: ImagePoint[]; sop: string; scale: number } | null>(null);
 
   useEffect(
@@ -43,14 +48,17 @@ export function OnsiteViewer({ link, marks }: { link: OnsiteLink; marks: Mark[] 
           return;
         }
         setUnshown(null);
-        setImages((list) => keepRecent([...list.filter((i) => i.sopInstanceUid !== arrival.image.sopInstanceUid), arrival.image]));
+        setImages((list) => keepRecent(placed(list, arrival.image, arrival.fetched ? fetchedUids.current : null)));
+        // Asked for on joining because the last mark is on it: shown, as if the console had been open when it was drawn.
+        if (arrival.fetched && arrival.image.sopInstanceUid === newestMarkUid.current) setShownUid(arrival.image.sopInstanceUid);
       }),
     [link],
   );
 
   // Someone marked an image this console holds: show that image (it stops following the newest).
   const allMarks = marks ?? NO_MARKS;
-  const newestMark = allMarks.reduce<Mark | null>((newest, m) => (!newest || m.at > newest.at ? m : newest), null);
+  const newestMark = lastMark(allMarks);
+  newestMarkUid.current = newestMark?.sopInstanceUid;
   useEffect(() => {
     if (newestMark && images.some((i) => i.sopInstanceUid === newestMark.sopInstanceUid)) setShownUid(newestMark.sopInstanceUid);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only a new mark moves the view, not a new image

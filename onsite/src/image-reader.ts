@@ -7,7 +7,8 @@ import type { ShownImage } from './part10-preview.js';
 export type PaintedImage = Omit<ShownImage, 'rgba'> & { bitmap: ImageBitmap };
 
 /** A live image as the onsite viewer gets it: painted, or why it cannot be shown here. */
-export type OnsiteImageArrival = { ok: true; image: PaintedImage } | { ok: false; sopInstanceUid: string; reason: string };
+/** `fetched`: asked for on joining (join-images.ts), older than any live image. */
+export type OnsiteImageArrival = { ok: true; image: PaintedImage; fetched: boolean } | { ok: false; sopInstanceUid: string; reason: string };
 
 /**
  * The page's side of its image worker (image-worker.ts): every binary message from the gateway,

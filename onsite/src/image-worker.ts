@@ -46,7 +46,7 @@ scope.onmessage = ({ data }) => {
     if (!arrival.ok) return scope.postMessage(arrival, []);
     try {
       const image = await paint(arrival.image);
-      scope.postMessage({ ok: true, image }, [image.bitmap]);
+      scope.postMessage({ ok: true, image, fetched: arrival.fetched }, [image.bitmap]);
     } catch (err) {
       // A browser that cannot paint it here: said, like any image not shown, and the next one goes on.
       scope.postMessage({ ok: false, sopInstanceUid: arrival.image.sopInstanceUid, reason: `not painted: ${(err as Error).message}` }, []);

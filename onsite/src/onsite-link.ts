@@ -11,6 +11,7 @@ import {
   type CollabState,
   type ContingencyPlan,
   type CredentialLevel,
+  type ExamCatalogue,
   type GatewayMessage,
   type LinkPolicy,
   type NoticeAlarm,
@@ -21,6 +22,7 @@ import {
 import type { MediaClientMessage, MediaGatewayMessage } from '../../protocol/signaling.js';
 import { startHeartbeatClock, type HeartbeatClock } from './heartbeat-clock.js';
 import { OnsiteImageReader, type OnsiteImageArrival } from './image-reader.js';
+import { imagesToShowOnJoin } from './join-images.js';
 
 type OnsiteLinkStatus = 'connecting' | 'connected' | 'lost' | 'refused';
 
@@ -69,6 +71,11 @@ export class OnsiteLink {
   private readonly images = new OnsiteImageReader((arrival) => {
     for (const l of this.imageListeners) l(arrival);
   });
+  /** The first catalogue after a welcome, until its images are asked for (once the viewer listens). */
+  private joinCatalogue: ExamCatalogue | null = null;
+  private joinCatalogueDue = false;
+  /** An image has reached the viewer since the page opened: it has something to show. */
+  private imagesSeen = false;
   view: OnsiteLinkView = { status: 'connecting', error: null, sessionId: null, snapshot: null, policy: null, notices: [], plans: [], collab: null };
 
   /** `credential`: the session credential from sign-in; the gateway takes name and level from its account. */
@@ -139,12 +146,28 @@ export class OnsiteLink {
   /** Live images, each once, as they arrive (the newest is the live one). */
   subscribeImages(listener: (arrival: OnsiteImageArrival) => void): () => void {
     this.imageListeners.add(listener);
+    this.fetchJoinImages();
     return () => this.imageListeners.delete(listener);
   }
 
   private receiveImage(data: ArrayBuffer): void {
     // Put together and read in the page's image worker: never here, where the heartbeats are sent.
-    if (this.imageListeners.size > 0) this.images.take(data);
+    if (this.imageListeners.size === 0) return;
+    this.imagesSeen = true;
+    this.images.take(data);
+  }
+
+  /**
+   * Joined an exam under way with nothing to show: ask for the newest held image and the marked
+   * ones (join-images.ts). A page that already got images, live or replayed on resume, asks for none.
+   */
+  private fetchJoinImages(): void {
+    const catalogue = this.joinCatalogue;
+    if (catalogue === null || this.imageListeners.size === 0) return;
+    this.joinCatalogue = null;
+    if (this.imagesSeen) return;
+    const uids = imagesToShowOnJoin(catalogue, this.view.collab?.marks ?? []);
+    if (uids.length > 0) this.sendJson({ type: 'image.fetch', id: `onsite_join_${this.nextId++}`, request: { sopInstanceUids: uids } });
   }
 
   checkIn(credential: CredentialLevel): Promise<AckMessage> {
@@ -164,6 +187,7 @@ export class OnsiteLink {
     switch (message.type) {
       case 'welcome':
         this.startHeartbeat(message.heartbeat.intervalMs);
+        this.joinCatalogueDue = true;
         return this.update({ status: 'connected', error: null, sessionId: message.session.id, snapshot: message.snapshot, policy: message.policy });
       case 'refused':
         this.stopped = true;
@@ -202,6 +226,12 @@ export class OnsiteLink {
         });
       case 'collab.state':
         return this.update({ plans: message.state.plans, collab: message.state });
+      case 'exam.catalogue':
+        // The first one after a welcome (the gateway sends it after the collaboration state, marks included).
+        if (!this.joinCatalogueDue) return;
+        this.joinCatalogueDue = false;
+        this.joinCatalogue = message.catalogue;
+        return this.fetchJoinImages();
       case 'media.room':
       case 'signal':
         for (const l of this.mediaListeners) l(message);

@@ -37,7 +37,8 @@ export type ShownImage = Omit<OnsiteImage, 'pixels' | 'slope' | 'intercept' | 'w
 };
 
 /** An image frame read: the image, or why it cannot be shown here. */
-export type ImageArrival = { ok: true; image: ShownImage } | { ok: false; sopInstanceUid: string; reason: string };
+/** `fetched`: a held image sent again because the console asked for it (protocol/exam-images.ts), not a live one. */
+export type ImageArrival = { ok: true; image: ShownImage; fetched: boolean } | { ok: false; sopInstanceUid: string; reason: string };
 
 /** Why an image is not shown on this page: the decoder's code and message. */
 export class UnshownImage extends Error {
@@ -94,7 +95,7 @@ export function readImageArrival(frame: Uint8Array): ImageArrival | null {
     return null;
   }
   try {
-    return { ok: true, image: toShownImage(readOnsiteImage(decoded.part10)) };
+    return { ok: true, image: toShownImage(readOnsiteImage(decoded.part10)), fetched: decoded.header.fetched === true };
   } catch (err) {
     const reason = err instanceof UnshownImage ? `${err.code}: ${err.message}` : (err as Error).message;
     return { ok: false, sopInstanceUid: decoded.header.sopInstanceUid, reason };
