@@ -6,8 +6,10 @@ import type { ShownImage } from './part10-preview.js';
  */
 export type PaintedImage = Omit<ShownImage, 'rgba'> & { bitmap: ImageBitmap };
 
-/** A live image as the onsite viewer gets it: painted, or why it cannot be shown here. */
-/** `fetched`: asked for on joining (join-images.ts), older than any live image. */
+/**
+ * An image as the onsite viewer gets it: painted, or why it cannot be shown here. `fetched`: asked
+ * for on joining (join-images.ts), older than any live image.
+ */
 export type OnsiteImageArrival = { ok: true; image: PaintedImage; fetched: boolean } | { ok: false; sopInstanceUid: string; reason: string };
 
 /**

@@ -158,8 +158,9 @@ export class OnsiteLink {
   }
 
   /**
-   * Joined an exam under way with nothing to show: ask for the newest held image and the marked
-   * ones (join-images.ts). A page that already got images, live or replayed on resume, asks for none.
+   * Joined an exam under way with nothing to show: ask for the newest held image and the one the
+   * last mark is on (join-images.ts). A page that already got images, live or replayed on resume,
+   * asks for none.
    */
   private fetchJoinImages(): void {
     const catalogue = this.joinCatalogue;

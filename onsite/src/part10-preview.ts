@@ -36,8 +36,10 @@ export type ShownImage = Omit<OnsiteImage, 'pixels' | 'slope' | 'intercept' | 'w
   rgba: Uint8ClampedArray<ArrayBuffer>;
 };
 
-/** An image frame read: the image, or why it cannot be shown here. */
-/** `fetched`: a held image sent again because the console asked for it (protocol/exam-images.ts), not a live one. */
+/**
+ * An image frame read: the image, or why it cannot be shown here. `fetched`: a held image sent
+ * again because the console asked for it (protocol/exam-images.ts), not a live one.
+ */
 export type ImageArrival = { ok: true; image: ShownImage; fetched: boolean } | { ok: false; sopInstanceUid: string; reason: string };
 
 /** Why an image is not shown on this page: the decoder's code and message. */
