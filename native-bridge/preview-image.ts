@@ -1,4 +1,4 @@
-import { ErrorCode, LarmorError, type PreviewImage } from '../protocol/index.js';
+import { ErrorCode, LarmorError, previewImageUid, type PreviewImage } from '../protocol/index.js';
 import { Tag, imageInfo, pixelDataFrames, readPart10, type DataSet } from './dicom/index.js';
 import { requirePixelData, type ImageCodecs } from './image-codecs.js';
 import { checkImageLimits, DEFAULT_IMAGE_LIMITS, type ImageLimits } from './image-limits.js';
@@ -97,7 +97,7 @@ export function toPreviewImages(
   return decoded.map((pixels, frame) => ({
     ...base,
     // Frames of a multi-frame object are shown as images of their own.
-    sopInstanceUid: multiFrame ? `${sopInstanceUid}#${frame + 1}` : sopInstanceUid,
+    sopInstanceUid: previewImageUid(sopInstanceUid, multiFrame ? frame + 1 : null),
     instanceNumber: multiFrame ? frame + 1 : instanceNumber,
     imagesInSeries: multiFrame ? frames.length : source.imagesInSeries,
     pixels: ownBuffer(pixels),

@@ -173,6 +173,19 @@ export const IpcPushes = ['state', 'log', 'image', 'media', 'desk'] as const;
 export type IpcPushName = (typeof IpcPushes)[number];
 
 /**
+ * The UID a preview image goes by: its SOP Instance UID, or for a frame of a multi-frame object
+ * (an enhanced MR), `UID#n` with n from 1, since each frame is shown as an image of its own.
+ */
+export function previewImageUid(sopInstanceUid: string, frame: number | null): string {
+  return frame === null ? sopInstanceUid : `${sopInstanceUid}#${frame}`;
+}
+
+/** The object a preview image comes from (`previewImageUid` undone): what the gateway holds and `image.fetch` names. */
+export function objectUidOf(previewUid: string): string {
+  return previewUid.replace(/#\d+$/, '');
+}
+
+/**
  * One decoded preview image as the renderer receives it. `pixels` holds the stored values,
  * little-endian, one sample per pixel, Rows x Columns; it arrives as a transferable buffer.
  */

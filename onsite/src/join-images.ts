@@ -1,7 +1,4 @@
-import type { ExamCatalogue, Mark } from '../../protocol/index.js';
-
-/** A frame of a multi-frame object is shown as `UID#n` (native-bridge/preview-image.ts); the gateway holds the object. */
-const objectUid = (shownUid: string) => shownUid.replace(/#\d+$/, '');
+import { objectUidOf, type ExamCatalogue, type Mark } from '../../protocol/index.js';
 
 /** The mark drawn last, if any. */
 export function newestMark(marks: readonly Mark[]): Mark | null {
@@ -22,7 +19,7 @@ export function imagesToShowOnJoin(catalogue: ExamCatalogue, marks: readonly Mar
   const newest = newestSeries?.sopInstanceUids.at(-1);
   if (newest === undefined) return [];
   const mark = newestMark(marks);
-  const marked = mark ? objectUid(mark.sopInstanceUid) : null;
+  const marked = mark ? objectUidOf(mark.sopInstanceUid) : null;
   const held = marked !== null && marked !== newest && withImages.some((s) => s.sopInstanceUids.includes(marked));
   return held ? [marked, newest] : [newest];
 }
