@@ -182,10 +182,18 @@ export type NoticeAlarm = z.infer<typeof NoticeAlarm>;
 export const NoticeSeen = z.object({ seq: z.number().int().positive(), by: z.string() });
 export type NoticeSeen = z.infer<typeof NoticeSeen>;
 
+/** `alarm` only on an alarm of the safety rules: other alarm-level notices (an onsite console not responding) have none. */
+const NoticeEventBody = z.object({
+  kind: z.literal('notice'),
+  level: NoticeLevel,
+  text: z.string(),
+  alarm: NoticeAlarm.optional(),
+  seen: NoticeSeen.optional(),
+});
+
 export const GatewayEventBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('scanner'), snapshot: ScannerSnapshot }),
-  /** `alarm` only on an alarm of the safety rules: other alarm-level notices (an onsite console not responding) have none. */
-  z.object({ kind: z.literal('notice'), level: NoticeLevel, text: z.string(), alarm: NoticeAlarm.optional(), seen: NoticeSeen.optional() }),
+  NoticeEventBody,
   ...CollabEventBodies,
 ]);
 export type GatewayEventBody = z.infer<typeof GatewayEventBody>;
@@ -198,6 +206,26 @@ export const EventMessage = z.object({
   body: GatewayEventBody,
 });
 export type EventMessage = z.infer<typeof EventMessage>;
+
+/** An event that is a notice. */
+const NoticeEventMessage = EventMessage.extend({ body: NoticeEventBody });
+export type NoticeEventMessage = z.infer<typeof NoticeEventMessage>;
+
+/** The notices a `notice.history` carries at most (the gateway keeps this many, newest). */
+export const MAX_NOTICE_HISTORY = 100;
+
+/**
+ * The notices of this gateway boot before a welcome with a fresh snapshot, oldest first, sent
+ * right after that welcome (never after a replay, which brings them as events): an onsite
+ * console opened or reloaded mid-exam shows what happened, and who saw which alarm; a call for
+ * help that no one has seen reaches the technologist who connects next
+ * (docs/architecture.md "Wire protocol"). Their `seq` are at most the welcome's `lastSeq`.
+ */
+export const NoticeHistoryMessage = z.object({
+  type: z.literal('notice.history'),
+  events: z.array(NoticeEventMessage).max(MAX_NOTICE_HISTORY),
+});
+export type NoticeHistoryMessage = z.infer<typeof NoticeHistoryMessage>;
 
 const PongMessage = z.object({ type: z.literal('pong'), t: z.number() });
 
@@ -214,6 +242,7 @@ export const GatewayMessage = z.discriminatedUnion('type', [
   AckMessage,
   CommandStatusResultMessage,
   EventMessage,
+  NoticeHistoryMessage,
   PongMessage,
   ErrorMessage,
   MediaRoomMessage,

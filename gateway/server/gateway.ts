@@ -37,6 +37,7 @@ import { CommandHandler } from './command-handler.js';
 import type { GatewayContext } from './context.js';
 import { ControlDesk } from './control.js';
 import { EventBuffer, IMAGE_FRAME_BYTES, type BufferedEvent } from './event-buffer.js';
+import { NoticeHistory } from './notice-history.js';
 import { Handshake } from './handshake.js';
 import { MediaRelay } from './media-relay.js';
 import { OnsiteHandler } from './onsite-handler.js';
@@ -165,6 +166,8 @@ export class Gateway {
   private readonly collaboration: CollaborationDesk;
   /** Alarms raised here, so that whoever raised one learns who saw it. */
   private readonly raisedAlarms = new RaisedAlarms();
+  /** This boot's last notices, for clients welcomed with a fresh snapshot. */
+  private readonly noticeHistory: NoticeHistory;
   /** The open exam's images, the series catalogue and image.fetch (docs/architecture.md "The image's path"). */
   readonly examImages: ExamImagesDesk;
   private liveness: NodeJS.Timeout | null = null;
@@ -210,6 +213,7 @@ export class Gateway {
     this.linkLimits = { ...DEFAULT_LINK_LIMITS, ...options.linkLimits };
     this.addresses = new ConnectionRoster(Number.POSITIVE_INFINITY, this.linkLimits.connectionsPerAddress);
     this.events = new EventBuffer(EVENT_BUFFER_EVENTS, EVENT_BUFFER_BYTES, { messageBytes: this.linkLimits.sendMessageBytes });
+    this.noticeHistory = new NoticeHistory(this.linkLimits.sendMessageBytes);
     this.sessions = new SessionRegistry(this.linkLimits.sendMessageBytes, (session, type, bytes) =>
       this.audit(session, 'send', 'not sent', ErrorCode.MESSAGE_UNDELIVERABLE, { type, bytes, limitBytes: this.linkLimits.sendMessageBytes }),
     );
@@ -248,6 +252,7 @@ export class Gateway {
     this.handshake = new Handshake(ctx, {
       control: this.control,
       events: this.events,
+      noticeHistory: this.noticeHistory,
       bootId: this.bootId,
       token: options.token,
       credentials: this.credentials,
@@ -721,6 +726,7 @@ export class Gateway {
       return null;
     }
     this.sessions.broadcast(event);
+    if (body.kind === 'notice') this.noticeHistory.add(event);
     return event.seq;
   }
 

@@ -6,12 +6,15 @@ import { siteTokenMatches } from '../auth/site-token.js';
 import type { GatewayContext } from './context.js';
 import type { ControlDesk } from './control.js';
 import { sendEvent, type BufferedEvent, type EventBuffer } from './event-buffer.js';
+import type { NoticeHistory } from './notice-history.js';
 import { observerPhiAudit, type ObserverPhi } from './observer-phi.js';
 import type { ClientSession } from './sessions.js';
 
 export interface HandshakeDeps {
   readonly control: ControlDesk;
   readonly events: EventBuffer;
+  /** This boot's last notices: after a fresh welcome, what the replay would have brought. */
+  readonly noticeHistory: NoticeHistory;
   /** Random per process: a resume point of another boot means nothing here. */
   readonly bootId: string;
   /** Shared site token; when set, every hello must carry it. */
@@ -29,8 +32,8 @@ export interface HandshakeDeps {
 
 /**
  * A client's hello: check its session credential (and the site token, where one is used), give
- * the session the role, name and level of the signed-in account, and welcome it with a snapshot,
- * or with the events it missed when it resumes a link of this boot.
+ * the session the role, name and level of the signed-in account, and welcome it with a snapshot
+ * and this boot's last notices, or with the events it missed when it resumes a link of this boot.
  */
 export class Handshake {
   constructor(
@@ -114,7 +117,8 @@ export class Handshake {
     const presented = resume === 'ok' ? hello.resumeSecret : undefined;
     const arrival = hello.role === 'operator' ? this.deps.control.operatorArrived(session, presented) : [];
     if (!sessions.send(session, welcome())) return undeliverable();
-    for (const event of replay ?? []) sendEvent(session.ws, event, hello.role);
+    if (replay) for (const event of replay) sendEvent(session.ws, event, hello.role);
+    else this.deps.noticeHistory.sendTo(session.ws, hello.role);
     for (const say of arrival) this.ctx.notice(say.level, say.text);
     this.ctx.publishSnapshot();
   }

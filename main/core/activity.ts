@@ -21,7 +21,16 @@ export type Activity =
   /** How the event stream continued after a reconnect. */
   | { type: 'resume'; at: string; mode: 'replay' | 'snapshot' | 'restarted'; fromSeq: number; gatewaySeq: number }
   /** `alarm`: the gateway's safety-rule alarm this notice is (protocol/messages.ts NoticeAlarm). */
-  | { type: 'notice'; at: string; level: 'info' | 'warning' | 'alarm'; text: string; seq: number; alarm?: NoticeAlarm }
+  | {
+      type: 'notice';
+      at: string;
+      level: 'info' | 'warning' | 'alarm';
+      text: string;
+      seq: number;
+      alarm?: NoticeAlarm;
+      /** Sent before this workstation joined (main/core/earlier-notices.ts); `open`: an alarm no one has seen, which the desk raises. */
+      earlier?: { open: boolean };
+    }
   | { type: 'image'; at: string; seq: number; sopInstanceUid: string; seriesUid: string; transferSyntaxUid: string; bytes: number; source: string }
   | { type: 'image-error'; at: string; seq: number | null; code: string; message: string }
   /** The core stopped reading the link while images waited for the decoder (`held`), or has taken every one since. */

@@ -35,6 +35,7 @@ import { isMediaGatewayMessage, relayMediaMessage } from './media-signaling.js';
 import type { LinkTls } from './link-tls.js';
 import { CollabMirror } from './collab-mirror.js';
 import { collabActivity } from './collab-activity.js';
+import { earlierNotices } from './earlier-notices.js';
 import type { CollabAction, CollabOutcome } from '../../protocol/index.js';
 
 export interface WorkstationCoreEvents {
@@ -108,6 +109,8 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   private lastSeq = 0;
   /** The gateway boot `lastSeq` counts in (from its welcome): numbering restarts with each boot. */
   private bootId: string | null = null;
+  /** After a fresh welcome: the last `seq` of its boot this workstation saw before, for the notice history that follows. */
+  private seenBeforeWelcome = 0;
   /** From the last welcome: presented at the next reconnect to take back this session's control. */
   private resumeSecret: string | null = null;
   private imageDecoder: ImageDecoder | null = null;
@@ -292,6 +295,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   private welcomed(welcome: WelcomeMessage, route: string, resume: ResumePoint | undefined): void {
     // A chunked image cut by the link is replayed whole after the resume (its number was not taken).
     this.imageChunks.reset();
+    this.seenBeforeWelcome = resume !== undefined && welcome.bootId === resume.bootId ? resume.seq : 0;
     if (resume === undefined) {
       this.takeSnapshot(welcome);
       this.record({ type: 'scanner', at: now(), state: welcome.snapshot.state, seq: welcome.lastSeq, activeSequence: activeName(welcome.snapshot) });
@@ -456,6 +460,9 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
         }
         return;
       }
+      case 'notice.history':
+        for (const activity of earlierNotices(message, this.seenBeforeWelcome)) this.record(activity);
+        return;
       case 'collab.state':
         this.emit('collab-state', message.state);
         this.collab.reset(message.state);

@@ -455,12 +455,18 @@ function ScannerPanel({ snapshot }: { snapshot: ScannerSnapshot | null }) {
  * got through, or that it has not yet and they should phone.
  */
 function AlarmSeen({ notices, alarm, operatorConnected }: { notices: readonly OnsiteNotice[]; alarm: OnsiteNotice; operatorConnected: boolean }) {
-  const seen = seenBy(notices, alarm);
-  if (seen.length > 0) return <span data-testid="onsite-alarm-seen"> · seen by {seen.map((s) => `${s.by} at ${formatClock(s.at)}`).join(', ')}</span>;
+  const seen = seenByWords(notices, alarm);
+  if (seen) return <span data-testid="onsite-alarm-seen">{seen}</span>;
   if (alarm.alarmKind !== 'help-call') return null;
   return (
     <span data-testid="onsite-alarm-seen">{operatorConnected ? ' · not yet seen by a remote technologist' : ' · no remote technologist is connected'}</span>
   );
+}
+
+/** " · seen by Rita at 10:02:11", or null while no one has seen the alarm. */
+function seenByWords(notices: readonly OnsiteNotice[], alarm: OnsiteNotice): string | null {
+  const seen = seenBy(notices, alarm);
+  return seen.length > 0 ? ` · seen by ${seen.map((s) => `${s.by} at ${formatClock(s.at)}`).join(', ')}` : null;
 }
 
 /**
@@ -504,9 +510,10 @@ function NoticeLog({ notices }: { notices: OnsiteLinkView['notices'] }) {
       </h2>
       <ol data-testid="onsite-log">
         {[...notices].reverse().map((n) => (
-          <li key={n.seq} className={n.level === 'alarm' ? 'tone-bad' : n.level === 'warning' ? 'tone-warn' : undefined}>
+          <li key={`${n.boot}:${n.seq}`} className={n.level === 'alarm' ? 'tone-bad' : n.level === 'warning' ? 'tone-warn' : undefined}>
             <span className="mono muted">{formatClock(n.at)}</span> {n.level === 'alarm' ? '▲ ' : ''}
             {n.text}
+            {n.alarmKind ? <span className="muted">{seenByWords(notices, n)}</span> : null}
           </li>
         ))}
       </ol>

@@ -8,7 +8,10 @@ import type { OnsiteNotice } from './onsite-link.js';
  * alarm (an emergency stop, a call for help, a console not responding) stands until someone at
  * this console acknowledges it, which ends it and every alarm received before it. Notices are
  * told apart by identity, not by the gateway's sequence numbers, which restart with the gateway.
- * The event log keeps them all.
+ * An alarm this page did not receive live (the gateway's notice history, when the page opened or
+ * reconnected) stands only if it was unanswered then: a call for help no one had seen, so that
+ * staff who reload the console still learn that they should phone; like a live one, it then
+ * stands until acknowledged here, showing who has seen it since. The event log keeps them all.
  */
 export function standingAlarm(notices: readonly OnsiteNotice[], operatorLinkLost: boolean, acknowledged: OnsiteNotice | null): OnsiteNotice | null {
   let olderThanAcknowledged = false;
@@ -16,7 +19,9 @@ export function standingAlarm(notices: readonly OnsiteNotice[], operatorLinkLost
     const notice = notices[i]!;
     if (notice === acknowledged) olderThanAcknowledged = true;
     if (notice.level !== 'alarm') continue;
-    if (!needsAcknowledging(notice)) {
+    if (notice.earlier) {
+      if (notice.alarmKind === 'help-call' && !olderThanAcknowledged && !seenWhenReceived(notices, notice)) return notice;
+    } else if (!needsAcknowledging(notice)) {
       if (operatorLinkLost) return notice;
     } else if (!olderThanAcknowledged) {
       return notice;
@@ -32,10 +37,16 @@ export function needsAcknowledging(alarm: OnsiteNotice): boolean {
 
 /**
  * Who has seen `alarm`, from the gateway's notices that say so, with when: those received after
- * the alarm and naming its sequence number.
+ * the alarm and naming its sequence number in its boot.
  */
 export function seenBy(notices: readonly OnsiteNotice[], alarm: OnsiteNotice): { by: string; at: string }[] {
   const from = notices.indexOf(alarm);
   if (from < 0) return [];
-  return notices.slice(from + 1).flatMap((n) => (n.seen?.seq === alarm.seq ? [{ by: n.seen.by, at: n.at }] : []));
+  return notices.slice(from + 1).flatMap((n) => (n.boot === alarm.boot && n.seen?.seq === alarm.seq ? [{ by: n.seen.by, at: n.at }] : []));
+}
+
+/** Whether the notice history that brought `alarm` said someone had seen it. */
+function seenWhenReceived(notices: readonly OnsiteNotice[], alarm: OnsiteNotice): boolean {
+  const history = notices.filter((n) => n.earlier);
+  return seenBy(history, alarm).length > 0;
 }

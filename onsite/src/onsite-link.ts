@@ -15,6 +15,7 @@ import {
   type GatewayMessage,
   type LinkPolicy,
   type NoticeAlarm,
+  type NoticeEventMessage,
   type NoticeSeen,
   type OnsiteAction,
   type ScannerSnapshot,
@@ -27,6 +28,8 @@ import { imagesToShowOnJoin } from './join-images.js';
 type OnsiteLinkStatus = 'connecting' | 'connected' | 'lost' | 'refused';
 
 export interface OnsiteNotice {
+  /** The gateway boot `seq` counts in: numbering restarts with each boot. */
+  boot: string;
   seq: number;
   at: string;
   level: 'info' | 'warning' | 'alarm';
@@ -35,6 +38,12 @@ export interface OnsiteNotice {
   alarmKind?: NoticeAlarm['kind'];
   /** On a notice that someone saw an alarm: which, and who. */
   seen?: NoticeSeen;
+  /** Sent before this page's welcome, in the gateway's notice history: not received live. */
+  earlier?: true;
+}
+
+function onsiteNotice(boot: string, { seq, at, body }: NoticeEventMessage): OnsiteNotice {
+  return { boot, seq, at, level: body.level, text: body.text, alarmKind: body.alarm?.kind, seen: body.seen };
 }
 
 export interface OnsiteLinkView {
@@ -74,6 +83,8 @@ export class OnsiteLink {
   /** The first catalogue after a welcome, until its images are asked for (once the viewer listens). */
   private joinCatalogue: ExamCatalogue | null = null;
   private joinCatalogueDue = false;
+  /** The gateway boot of the last welcome. */
+  private bootId = '';
   /** An image has reached the viewer since the page opened: it has something to show. */
   private imagesSeen = false;
   view: OnsiteLinkView = { status: 'connecting', error: null, sessionId: null, snapshot: null, policy: null, notices: [], plans: [], collab: null };
@@ -189,6 +200,7 @@ export class OnsiteLink {
       case 'welcome':
         this.startHeartbeat(message.heartbeat.intervalMs);
         this.joinCatalogueDue = true;
+        this.bootId = message.bootId;
         return this.update({ status: 'connected', error: null, sessionId: message.session.id, snapshot: message.snapshot, policy: message.policy });
       case 'refused':
         this.stopped = true;
@@ -212,19 +224,14 @@ export class OnsiteLink {
         if (message.body.kind === 'chat' || message.body.kind === 'marks' || message.body.kind === 'proposal' || message.body.kind === 'handover')
           return this.update({ collab: applyCollab(this.view.collab, message.body) });
         if (message.body.kind !== 'notice') return;
-        return this.update({
-          notices: [
-            ...this.view.notices,
-            {
-              seq: message.seq,
-              at: message.at,
-              level: message.body.level,
-              text: message.body.text,
-              alarmKind: message.body.alarm?.kind,
-              seen: message.body.seen,
-            },
-          ].slice(-KEEP_NOTICES),
-        });
+        return this.update({ notices: [...this.view.notices, onsiteNotice(this.bootId, { ...message, body: message.body })].slice(-KEEP_NOTICES) });
+      case 'notice.history': {
+        // Right after the welcome: the notices of this boot this page has not had (all of them
+        // on a page just opened; those sent while the link was down on a page that reconnects).
+        const had = new Set(this.view.notices.filter((n) => n.boot === this.bootId).map((n) => n.seq));
+        const missed = message.events.filter((e) => !had.has(e.seq)).map((e): OnsiteNotice => ({ ...onsiteNotice(this.bootId, e), earlier: true }));
+        return this.update({ notices: [...this.view.notices, ...missed].slice(-KEEP_NOTICES) });
+      }
       case 'collab.state':
         return this.update({ plans: message.state.plans, collab: message.state });
       case 'exam.catalogue':

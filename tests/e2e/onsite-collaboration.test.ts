@@ -72,7 +72,8 @@ describe.skipIf(!chromiumAvailable())('onsite console: contingency plans and cal
     await page.getByTestId('call-help').click();
 
     // No emergency banner or failover banner carries it: the alarm bar does, with the tone.
-    const row = workstation.locator('[data-testid="desk-alarm"][data-kind="help-call"]').last();
+    // Nina's call above, which no one has seen, is on the bar too: it was made before this workstation connected.
+    const row = workstation.locator('[data-testid="desk-alarm"][data-kind="help-call"]').filter({ hasText: 'Otto Onsite' });
     await expect.poll(() => row.count(), { timeout: SETTLE_BUDGET_MS }).toBe(1);
     expect(await row.getByTestId('desk-alarm-text').textContent()).toMatch(/by Otto Onsite \(onsite\)/);
     expect(await workstation.getByTestId('desk-alarm-bar').getAttribute('data-alarm')).toMatch(/^(running|suspended)$/);
@@ -82,10 +83,48 @@ describe.skipIf(!chromiumAvailable())('onsite console: contingency plans and cal
 
     await row.getByTestId('desk-alarm-acknowledge').click();
     await expect.poll(() => page.getByTestId('onsite-alarm-seen').textContent(), { timeout: SETTLE_BUDGET_MS }).toMatch(/^ · seen by Rita Remote at /);
-    await expect.poll(() => workstation.getByTestId('desk-alarm-bar').count()).toBe(0);
+    await expect.poll(() => row.count()).toBe(0);
     // Logged once on the workstation: the gateway's line naming who saw it.
     await expect.poll(() => workstation.getByTestId('event-log').textContent()).toMatch(/Rita Remote saw the call for help by Otto Onsite/);
     expect(await workstation.getByTestId('event-log').textContent()).not.toMatch(/alarm acknowledged/);
     await page.context().close();
+  });
+});
+
+describe.skipIf(!chromiumAvailable())('a call for help made before the console was opened, or anyone connected', () => {
+  let own: Gateway;
+  beforeAll(async () => {
+    own = await startTestGateway();
+  });
+  afterAll(async () => {
+    await own?.close();
+  });
+
+  it('is in a reloaded console’s events and banner until seen, reaches the workstation that connects next, and shows who saw it', async () => {
+    const first = await openOnsiteConsole(browser, own, 'Nina Nightshift', { checkIn: false });
+    await first.getByTestId('call-help').click();
+    await expect.poll(() => first.getByTestId('onsite-alarm').textContent()).toMatch(/HELP CALLED by Nina Nightshift/);
+    await first.context().close();
+
+    // The console opened again (a reload, a tablet that slept): the call is there, still unanswered.
+    const reloaded = await openOnsiteConsole(browser, own, 'Nina Nightshift', { checkIn: false });
+    await expect.poll(() => reloaded.getByTestId('onsite-log').textContent()).toMatch(/HELP CALLED by Nina Nightshift/);
+    expect(await reloaded.getByTestId('onsite-alarm').textContent()).toMatch(/HELP CALLED by Nina Nightshift/);
+    expect(await reloaded.getByTestId('onsite-alarm-seen').textContent()).toBe(' · no remote technologist is connected');
+
+    // The first technologist to connect gets it on the alarm bar, and acknowledges it.
+    const workstation = await openWorkstationPage(browser, own, 'operator', 'Rita Remote', cleanups);
+    const row = workstation.locator('[data-testid="desk-alarm"][data-kind="help-call"]');
+    await expect.poll(() => row.count(), { timeout: SETTLE_BUDGET_MS }).toBe(1);
+    expect(await row.getByTestId('desk-alarm-text').textContent()).toMatch(/by Nina Nightshift \(onsite\)/);
+    await row.getByTestId('desk-alarm-acknowledge').click();
+    await expect.poll(() => reloaded.getByTestId('onsite-alarm-seen').textContent(), { timeout: SETTLE_BUDGET_MS }).toMatch(/^ · seen by Rita Remote at /);
+
+    // Opened once more: answered, so no banner; its line in the events says who saw it.
+    const later = await openOnsiteConsole(browser, own, 'Nina Nightshift', { checkIn: false });
+    await expect.poll(() => later.getByTestId('onsite-log').textContent()).toMatch(/HELP CALLED by Nina Nightshift.* · seen by Rita Remote at \d\d:\d\d:\d\d/);
+    expect(await later.getByTestId('onsite-alarm').count()).toBe(0);
+    await reloaded.context().close();
+    await later.context().close();
   });
 });

@@ -88,7 +88,7 @@ export class RawClient {
    * missing), then greeted in `role` with that session credential. `resumeSecret`: the secret of
    * an earlier welcome, as a client reconnecting after a link loss presents it.
    */
-  static async greeted(url: string, role: Role = 'operator', name = 'Test Tech', options: { resumeSecret?: string; token?: string } = {}): Promise<RawClient> {
+  static async greeted(url: string, role: Role = 'operator', name = 'Test Tech', options: HelloOptions = {}): Promise<RawClient> {
     const client = await RawClient.saidHello(url, role, name, options);
     const answer = await client.next((m) => m.type === 'welcome' || m.type === 'refused');
     if (answer.type === 'refused') throw new Error(`hello of ${name} as ${role} refused: ${answer.code} ${answer.reason}`);
@@ -96,7 +96,7 @@ export class RawClient {
   }
 
   /** As `greeted`, but without waiting for the gateway's answer: for a test of the refusal. */
-  static async saidHello(url: string, role: Role, name: string, options: { resumeSecret?: string; token?: string } = {}): Promise<RawClient> {
+  static async saidHello(url: string, role: Role, name: string, options: HelloOptions = {}): Promise<RawClient> {
     const session = await testCredential(url, name, role);
     const client = await RawClient.connect(url);
     client.sendJson({
@@ -105,6 +105,7 @@ export class RawClient {
       role,
       credentials: { session, ...(options.token ? { token: options.token } : {}) },
       ...(options.resumeSecret ? { resumeSecret: options.resumeSecret } : {}),
+      ...(options.resumeFrom !== undefined ? { resumeFrom: options.resumeFrom, resumeBootId: options.resumeBootId } : {}),
     });
     return client;
   }
@@ -146,6 +147,15 @@ export class RawClient {
 }
 
 let collabIds = 0;
+
+/** What a hello may carry beyond the credential: a resume of an earlier link, the site token. */
+interface HelloOptions {
+  resumeSecret?: string;
+  /** The last `seq` seen, in boot `resumeBootId`: the gateway replays what came after. */
+  resumeFrom?: number;
+  resumeBootId?: string;
+  token?: string;
+}
 
 export const PATIENT = { name: 'DOE^JANE', id: 'PID-0001', birthDate: '19800101', sex: 'F' as const, weightKg: 70 };
 export const OPEN_EXAM = { name: 'exam.open' as const, patient: PATIENT, description: 'MRI BRAIN', accessionNumber: 'ACC1' };

@@ -4,6 +4,7 @@ import type { OnsiteNotice } from '../../onsite/src/onsite-link.js';
 
 let seq = 0;
 const notice = (level: OnsiteNotice['level'], text: string, alarmKind?: OnsiteNotice['alarmKind']): OnsiteNotice => ({
+  boot: 'boot-1',
   seq: ++seq,
   at: '2026-01-01T10:00:00.000Z',
   level,
@@ -47,6 +48,21 @@ describe('the onsite banner’s standing alarm', () => {
     expect(standingAlarm([acknowledged, afterRestart], false, acknowledged)).toBe(afterRestart);
   });
 
+  it('stands for an alarm from before the page opened only if it is a call for help no one had seen', () => {
+    const earlier = (n: OnsiteNotice): OnsiteNotice => ({ ...n, earlier: true });
+    const oldStop = earlier(notice('alarm', 'EMERGENCY STOP by Olivia', 'emergency-stop'));
+    const oldCall = earlier(notice('alarm', 'HELP CALLED by Olivia', 'help-call'));
+    expect(standingAlarm([oldStop], false, null)).toBeNull();
+    expect(standingAlarm([oldStop, oldCall], false, null)).toBe(oldCall);
+    const seen = { ...notice('info', 'Rita saw the call for help'), seen: { seq: oldCall.seq, by: 'Rita' } };
+    expect(standingAlarm([oldStop, oldCall, earlier(seen)], false, null)).toBeNull();
+    // Seen once the page had it: it stands, like a live call, until acknowledged here.
+    expect(standingAlarm([oldStop, oldCall, seen], false, null)).toBe(oldCall);
+    expect(standingAlarm([oldCall], false, oldCall)).toBeNull();
+    // An operator loss from before stands through the snapshot (its own line), not through its notice.
+    expect(standingAlarm([earlier(notice('alarm', 'Operator Ana: link lost', 'operator-loss'))], true, null)).toBeNull();
+  });
+
   it('says who saw an alarm, from the notices after it that name it', () => {
     const call = notice('alarm', 'HELP CALLED by Olivia', 'help-call');
     const seenNotice = (by: string, seq: number): OnsiteNotice => ({ ...notice('info', `${by} saw the call for help`), seen: { seq, by } });
@@ -54,7 +70,9 @@ describe('the onsite banner’s standing alarm', () => {
     const stale = seenNotice('Earlier', call.seq);
     const rita = seenNotice('Rita', call.seq);
     const other = seenNotice('Tom', call.seq + 100);
-    expect(seenBy([stale, call, info, rita, other], call)).toEqual([{ by: 'Rita', at: rita.at }]);
+    // One naming the same number after it, from a later boot, is not about it either.
+    const laterBoot: OnsiteNotice = { ...seenNotice('Later', call.seq), boot: 'boot-2' };
+    expect(seenBy([stale, call, info, rita, other, laterBoot], call)).toEqual([{ by: 'Rita', at: rita.at }]);
     expect(seenBy([call], call)).toEqual([]);
   });
 });

@@ -21,7 +21,7 @@ export function safetyFixture() {
       state.gateway = await startTestGateway(options);
       return state.gateway;
     },
-    async client(role: 'operator' | 'observer' | 'onsite', name: string, options: { resumeSecret?: string; token?: string } = {}): Promise<RawClient> {
+    async client(role: 'operator' | 'observer' | 'onsite', name: string, options: Parameters<typeof RawClient.greeted>[3] = {}): Promise<RawClient> {
       const c = await RawClient.greeted(state.gateway!.url, role, name, options);
       state.closers.push(() => c.close());
       return c;

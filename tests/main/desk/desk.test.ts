@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ErrorCode, type DeskView, type LogEntry, type SiteEntry, type WorkstationView } from '../../../protocol/index.js';
+import { ErrorCode, type DeskView, type LogEntry, type NoticeHistoryMessage, type SiteEntry, type WorkstationView } from '../../../protocol/index.js';
 import type { Gateway } from '../../../gateway/server/gateway.js';
 import { Desk } from '../../../main/desk/desk.js';
 import { WorkstationCore } from '../../../main/core/workstation-core.js';
@@ -182,6 +182,35 @@ describe('Desk: several gateways on one workstation', () => {
     await onsiteB.act({ name: 'help.call', reason: 'contrast question' });
     const view = await untilDesk(d, (v) => tileOf(v, 'b').alarms.some((x) => x.kind === 'help-call'));
     expect(tileOf(view, 'b').alarms[0]!.text).toContain('contrast question');
+  });
+
+  it('raises a call for help made before the workstation connected, unless someone has seen it; the log has both', async () => {
+    const b = await gateway('MR-B');
+    const onsiteB = await OnsiteClient.connect(b, 'Onsite Tech');
+    onsites.push(onsiteB);
+    await onsiteB.act({ name: 'help.call', reason: 'first call' });
+    const other = await RawClient.greeted(b.url, 'operator', 'Other Tech');
+    const history = await other.next<NoticeHistoryMessage>((m) => m.type === 'notice.history');
+    const first = history.events.find((e) => e.body.alarm?.kind === 'help-call')!;
+    await other.collab({ name: 'alarm.acknowledge', seq: first.seq });
+    other.close();
+    await onsiteB.act({ name: 'help.call', reason: 'second call' });
+
+    const d = desk();
+    const logs: LogEntry[] = [];
+    d.on('log', (e) => logs.push(e));
+    await d.connectSites({ sites: [site('b', b.url)], role: 'operator', ...testLogin('Remote Tech') });
+    const view = await untilDesk(d, (v) => tileOf(v, 'b').alarms.length > 0);
+    const [alarm] = tileOf(view, 'b').alarms;
+    expect(alarm).toMatchObject({ kind: 'help-call', acknowledged: false });
+    expect(alarm!.text).toContain('second call');
+    expect(tileOf(view, 'b').alarms).toHaveLength(1);
+    expect(logs.map((e) => e.text)).toEqual(expect.arrayContaining([expect.stringContaining('first call'), expect.stringContaining('second call')]));
+
+    // Acknowledged here, it is seen at the gateway: the onsite console learns who saw it.
+    const from = onsiteB.raw.messages.length;
+    await d.acknowledge('b', alarm!.id);
+    await onsiteB.raw.next((m) => m.type === 'event' && m.body.kind === 'notice' && m.body.seen?.by === 'Remote Tech', from);
   });
 
   it('turns a black-holed gateway’s tile lost, with a link-lost alarm acknowledged and journalled here, while the others stay connected', async () => {
