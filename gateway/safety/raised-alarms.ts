@@ -1,7 +1,11 @@
-import type { NoticeAlarm } from '../../protocol/messages.js';
+import { MAX_NOTICE_HISTORY, type NoticeAlarm } from '../../protocol/messages.js';
 
-/** Alarms remembered for acknowledgement; older ones are acknowledged in the audit trail only. */
-const KEEP = 64;
+/**
+ * Alarms remembered for acknowledgement; older ones are acknowledged in the audit trail only.
+ * As many as the notice history a client joins with can hold: every alarm a workstation may be
+ * shown can still be answered to the staff who raised it.
+ */
+const KEEP = MAX_NOTICE_HISTORY;
 
 interface Raised {
   alarm: NoticeAlarm;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RaisedAlarms, seenWords } from '../../../gateway/safety/raised-alarms.js';
-import type { NoticeAlarm } from '../../../protocol/messages.js';
+import { MAX_NOTICE_HISTORY, type NoticeAlarm } from '../../../protocol/messages.js';
 
 const help: NoticeAlarm = { kind: 'help-call', detail: 'by Olivia (onsite)', by: 'Olivia' };
 
@@ -14,12 +14,12 @@ describe('raised alarms', () => {
     expect(alarms.see(8, 'Rita')).toBeNull();
   });
 
-  it('keeps the newest 64 alarms, dropping the oldest first', () => {
+  it('keeps as many alarms as a notice history holds, the newest, dropping the oldest first', () => {
     const alarms = new RaisedAlarms();
-    for (let seq = 1; seq <= 65; seq++) alarms.record(seq, help);
+    for (let seq = 1; seq <= MAX_NOTICE_HISTORY + 1; seq++) alarms.record(seq, help);
     expect(alarms.see(1, 'Rita')).toBeNull();
     expect(alarms.see(2, 'Rita')).toBe(help);
-    expect(alarms.see(65, 'Rita')).toBe(help);
+    expect(alarms.see(MAX_NOTICE_HISTORY + 1, 'Rita')).toBe(help);
   });
 
   it('words what was seen with the alarm’s own detail', () => {
