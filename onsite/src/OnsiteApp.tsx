@@ -28,6 +28,7 @@ import { HospitalSignInButton, takeSsoReturn } from './hospital-sign-in.js';
 import { OnsiteViewer } from './OnsiteViewer.js';
 import { HandoverConfirm, OnsiteChat } from './OnsiteCollab.js';
 import { formatClock } from '../../base/common/clock.js';
+import { reservedForLostOperator } from '../../base/common/control-words.js';
 
 type Outcome = { action: string; state: 'pending' | 'done' | 'rejected'; text: string } | null;
 
@@ -536,9 +537,7 @@ function ControlPanel({ snapshot, me, checkedIn, act }: { snapshot: ScannerSnaps
           <span className="tone-info">● {holder.holderName} has control</span>
         ) : loss ? (
           // Safety rule 5: kept for the operator whose link was lost until the grace period ends.
-          <span className="tone-warn">
-            ▲ Reserved for {loss.name} until {formatClock(loss.controlReturnsAt)}: link lost
-          </span>
+          <span className="tone-warn">▲ Control {reservedForLostOperator(loss)}</span>
         ) : (
           <span>Control is onsite (nobody remote)</span>
         )}

@@ -131,7 +131,7 @@ describe.skipIf(!chromiumAvailable())('onsite console and workstation through a 
     expect(await onsite.getByTestId('onsite-alarm').textContent()).toMatch(/Operator Lost Tech: link lost/);
     // It ends with the loss, not with a click.
     expect(await onsite.getByTestId('onsite-alarm-acknowledge').count()).toBe(0);
-    expect(await onsite.getByTestId('control-holder').textContent()).toMatch(/^▲ Reserved for Lost Tech until \d\d:\d\d:\d\d: link lost$/);
+    expect(await onsite.getByTestId('control-holder').textContent()).toMatch(/^▲ Control reserved for Lost Tech until \d\d:\d\d:\d\d \(link lost\)$/);
     // The workstation beside it says the same: control is kept, not free.
     await expect
       .poll(() => operator.getByTestId('control-line').textContent())

@@ -1,6 +1,6 @@
 import { useApp } from '../store/store.js';
 import { formatClock } from '../../../base/common/clock.js';
-import { reservedForLostOperator } from '../logic/controls.js';
+import { reservedForLostOperator } from '../../../base/common/control-words.js';
 import { OnsiteStatus } from './OnsiteStatus.js';
 import { ObserverInvite } from './ObserverInvite.js';
 

@@ -1,7 +1,6 @@
 import type { LinkView } from '../../../protocol/api.js';
 import type { QueuedSequence, ScannerSnapshot } from '../../../protocol/scanner.js';
-import type { OnsiteStatus } from '../../../protocol/onsite.js';
-import { formatClock } from '../../../base/common/clock.js';
+import { reservedForLostOperator } from '../../../base/common/control-words.js';
 
 /**
  * Whether a control can act now, and if not, the reason shown in its tooltip. The gateway is
@@ -37,14 +36,6 @@ export function commandAvailability({ link, snapshot }: ControlContext): Availab
     return no(`No control: held by ${snapshot.control.holderName ?? 'another session'}`);
   }
   return ok;
-}
-
-/**
- * Control kept for an operator whose link was lost (safety rule 5, docs/architecture.md), in the words
- * the scan controls' reason and the People panel share.
- */
-export function reservedForLostOperator(loss: NonNullable<OnsiteStatus['operatorLoss']>): string {
-  return `reserved for ${loss.name} until ${formatClock(loss.controlReturnsAt)} (link lost)`;
 }
 
 /** Whether this session is an observer (command controls are replaced by a badge). */
