@@ -70,6 +70,7 @@ function decodedPixels(part10: Uint8Array): Uint8Array {
 describe('larmor record (the built CLI, as a process)', () => {
   it('records link, scanner and image events and the received images, then exits 0 on SIGINT with the file complete', async () => {
     gateway = await startTestGateway({ dicom: { port: 0 } });
+    gateway.notice('info', 'said before the recorder connected');
     const out = tempDir();
     const child = spawn(
       process.execPath,
@@ -93,6 +94,7 @@ describe('larmor record (the built CLI, as a process)', () => {
       expect(new Date(e.at).toISOString()).toBe(e.at);
     }
     expect(recorded.map((e) => e.type)).toEqual(expect.arrayContaining(['link', 'scanner', 'image']));
+    expect(recorded.find((e) => e.type === 'notice' && e.text === 'said before the recorder connected')).toMatchObject({ earlier: { open: false } });
     const files = readdirSync(join(out, 'images'));
     expect(files).toHaveLength(1);
     const saved = new Uint8Array(readFileSync(join(out, 'images', files[0]!)));
