@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   ErrorCode,
+  MAX_NOTICE_HISTORY,
   PROTOCOL_VERSION,
   ScannerCommand,
   decodeClientMessage,
+  decodeGatewayMessage,
   decodeImageFrame,
   encodeImageFrame,
   decodePreviewFrame,
@@ -45,6 +47,22 @@ describe('decodeClientMessage', () => {
     const result = decodeClientMessage(text);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.code).toBe(code);
+  });
+});
+
+describe('notice.history', () => {
+  const notice = (seq: number) => ({ type: 'event', seq, at: '2026-12-05T09:00:00.000Z', body: { kind: 'notice', level: 'info', text: `n${seq}` } });
+
+  it('carries notice events, up to MAX_NOTICE_HISTORY', () => {
+    const history = { type: 'notice.history', events: Array.from({ length: MAX_NOTICE_HISTORY }, (_, i) => notice(i + 1)) };
+    expect(decodeGatewayMessage(JSON.stringify(history))).toEqual({ ok: true, message: history });
+  });
+
+  it.each([
+    ['more than MAX_NOTICE_HISTORY', { type: 'notice.history', events: Array.from({ length: MAX_NOTICE_HISTORY + 1 }, (_, i) => notice(i + 1)) }],
+    ['an event that is no notice', { type: 'notice.history', events: [{ ...notice(1), body: { kind: 'plans', plans: [] } }] }],
+  ])('refuses %s', (_name, history) => {
+    expect(decodeGatewayMessage(JSON.stringify(history))).toMatchObject({ ok: false, code: ErrorCode.INVALID_MESSAGE });
   });
 });
 
