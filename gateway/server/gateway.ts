@@ -9,6 +9,7 @@ import {
   ErrorCode,
   LarmorError,
   MAX_CONTROL_FRAME_BYTES,
+  MAX_NOTICE_HISTORY,
   PROTOCOL_VERSION,
   SUBPROTOCOL,
   type IceServer,
@@ -44,6 +45,7 @@ import { OnsiteHandler } from './onsite-handler.js';
 import { SessionRegistry, type ClientSession } from './sessions.js';
 import { newUid } from '../../base/node/uids.js';
 import { isLoopbackHost } from '../../base/common/loopback.js';
+import { formatClock } from '../../base/common/clock.js';
 import { attachImaging, type DicomReceiverOptions, type Imaging } from '../images/index.js';
 import { CollaborationDesk } from '../collaboration/collaboration-desk.js';
 import { RaisedAlarms, seenWords } from '../safety/raised-alarms.js';
@@ -168,6 +170,8 @@ export class Gateway {
   private readonly raisedAlarms = new RaisedAlarms();
   /** This boot's last notices, for clients welcomed with a fresh snapshot. */
   private readonly noticeHistory: NoticeHistory;
+  /** Alarms no one has seen yet (their notice's seq), and their rows in the open-alarm store. */
+  private readonly openAlarmRows = new Map<number, number>();
   /** The open exam's images, the series catalogue and image.fetch (docs/architecture.md "The image's path"). */
   readonly examImages: ExamImagesDesk;
   private liveness: NodeJS.Timeout | null = null;
@@ -280,7 +284,12 @@ export class Gateway {
       lastSeq: () => this.events.lastSeq,
       alarmSeen: (session, seq) => {
         const alarm = this.raisedAlarms.see(seq, session.name!);
-        if (alarm) this.publish({ kind: 'notice', level: 'info', text: seenWords(alarm, session.name!), seen: { seq, by: session.name! } });
+        if (!alarm) return;
+        this.publish({ kind: 'notice', level: 'info', text: seenWords(alarm, session.name!), seen: { seq, by: session.name! } });
+        const row = this.openAlarmRows.get(seq);
+        if (row === undefined) return;
+        this.store.openAlarms.seen(row);
+        this.openAlarmRows.delete(seq);
       },
     });
     this.scanner.on('change', () => this.publishSnapshot());
@@ -359,6 +368,7 @@ export class Gateway {
       code: null,
       detail: { url: gateway.url, observerPhi: gateway.observerPhi },
     });
+    gateway.raiseAlarmsLeftOpen();
     gateway.scanner.startClock();
     gateway.livenessStalls = new StalledTicks(gateway.heartbeatIntervalMs, STALLED_CHECK_MS, Date.now());
     gateway.liveness = setInterval(() => gateway.dropUnresponsiveClients(), gateway.heartbeatIntervalMs);
@@ -446,7 +456,26 @@ export class Gateway {
 
   notice(level: 'info' | 'warning' | 'alarm', text: string, alarm?: NoticeAlarm): void {
     const seq = this.publish({ kind: 'notice', level, text, ...(alarm ? { alarm } : {}) });
-    if (alarm && seq !== null) this.raisedAlarms.record(seq, alarm);
+    if (!alarm || seq === null) return;
+    this.raisedAlarms.record(seq, alarm);
+    // On disk until someone sees it, so that a restart raises it again. An operator loss ends
+    // with the link it was about, which a restart ends too.
+    if (alarm.kind === 'operator-loss') return;
+    this.openAlarmRows.set(seq, this.store.openAlarms.add({ at: new Date().toISOString(), text, alarm }));
+    if (this.openAlarmRows.size > MAX_NOTICE_HISTORY) this.openAlarmRows.delete(this.openAlarmRows.keys().next().value!);
+  }
+
+  /**
+   * The emergency stops and calls for help no one had seen when this gateway's data directory
+   * was last in use (a crash, a restart): raised again, in this boot's numbering, so that the
+   * technologist who connects next gets them, and the staff who raised them learn who saw them.
+   */
+  private raiseAlarmsLeftOpen(): void {
+    for (const open of this.store.openAlarms.takeAll()) {
+      const when = ` (raised ${formatClock(open.at)}, before the gateway restarted)`;
+      this.store.audit({ sessionId: null, actor: 'gateway', role: null, action: 'alarm', decision: 'raised again', code: null, detail: open });
+      this.notice('alarm', open.text + when, { ...open.alarm, detail: open.alarm.detail + when });
+    }
   }
 
   async close(): Promise<void> {

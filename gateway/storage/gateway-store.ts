@@ -6,6 +6,7 @@ import { migrate } from '../../base/node/sqlite-migrate.js';
 import { GENESIS_HASH, rowHash, type ChainedRow } from '../audit/chain.js';
 import { GATEWAY_MIGRATIONS } from './migrations/index.js';
 import { CollaborationStore } from './collaboration-store.js';
+import { OpenAlarmStore } from './open-alarm-store.js';
 
 export interface AuditRecord {
   sessionId: string | null;
@@ -39,6 +40,7 @@ export class GatewayStore {
   private readonly selectOutcome: Database.Statement;
   /** Chat and contingency plans, in the same file. */
   readonly collaboration: CollaborationStore;
+  readonly openAlarms: OpenAlarmStore;
   private readonly dataVersion: Database.Statement;
   private readonly selectTail: Database.Statement;
   private readonly appendAudit: (record: AuditRecord) => void;
@@ -64,6 +66,7 @@ export class GatewayStore {
     this.insertOutcome = this.db.prepare('INSERT OR IGNORE INTO command_outcome (id, at, actor, name, outcome, code, reason) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.selectOutcome = this.db.prepare('SELECT outcome, code, reason FROM command_outcome WHERE id = ?');
     this.collaboration = new CollaborationStore(this.db);
+    this.openAlarms = new OpenAlarmStore(this.db);
   }
 
   audit(record: AuditRecord): void {

@@ -3,6 +3,7 @@ import * as m0001 from './0001-init.js';
 import * as m0002 from './0002-audit-chain.js';
 import * as m0003 from './0003-accounts.js';
 import * as m0004 from './0004-collaboration.js';
+import * as m0005 from './0005-open-alarms.js';
 
 /** Numbered migrations, applied in order; `user_version` records the last one applied. */
 export const GATEWAY_MIGRATIONS: readonly Migration[] = [
@@ -10,4 +11,5 @@ export const GATEWAY_MIGRATIONS: readonly Migration[] = [
   { version: 2, up: m0002.up },
   { version: 3, up: m0003.up },
   { version: 4, up: m0004.up },
+  { version: 5, up: m0005.up },
 ];

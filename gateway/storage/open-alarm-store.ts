@@ -1,0 +1,68 @@
+import type Database from 'better-sqlite3';
+import { MAX_NOTICE_HISTORY, NoticeAlarm } from '../../protocol/index.js';
+
+/** An alarm no one had seen when it was written down. */
+export interface OpenAlarm {
+  /** When it was raised (ISO 8601). */
+  at: string;
+  /** The notice's text. */
+  text: string;
+  alarm: NoticeAlarm;
+}
+
+/**
+ * The emergency stops and calls for help no one has seen yet (migration 0005), on disk as they
+ * are raised: the notice history that brings them to whoever connects lives in memory and counts
+ * within one boot, so without this a gateway killed and started again would forget a call for
+ * help that no remote technologist had seen. At most as many as a notice history holds.
+ */
+export class OpenAlarmStore {
+  private readonly insert: Database.Statement;
+  private readonly prune: Database.Statement;
+  private readonly remove: Database.Statement;
+  private readonly selectAll: Database.Statement;
+  private readonly removeAll: Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    this.insert = db.prepare('INSERT INTO open_alarm (at, text, alarm) VALUES (?, ?, ?)');
+    this.prune = db.prepare('DELETE FROM open_alarm WHERE id <= (SELECT MAX(id) FROM open_alarm) - ?');
+    this.remove = db.prepare('DELETE FROM open_alarm WHERE id = ?');
+    this.selectAll = db.prepare('SELECT at, text, alarm FROM open_alarm ORDER BY id');
+    this.removeAll = db.prepare('DELETE FROM open_alarm');
+  }
+
+  /** Writes one down; its id, to call `seen` with. */
+  add(open: OpenAlarm): number {
+    const id = Number(this.insert.run(open.at, open.text, JSON.stringify(open.alarm)).lastInsertRowid);
+    this.prune.run(MAX_NOTICE_HISTORY);
+    return id;
+  }
+
+  /** Someone has seen it: it is no longer open. */
+  seen(id: number): void {
+    this.remove.run(id);
+  }
+
+  /**
+   * Every alarm still open, oldest first, and none left on disk: a starting gateway raises them
+   * again, which writes them down anew. A row that does not read as an alarm is dropped.
+   */
+  takeAll(): OpenAlarm[] {
+    return this.db.transaction(() => {
+      const rows = this.selectAll.all() as { at: string; text: string; alarm: string }[];
+      this.removeAll.run();
+      return rows.flatMap((r) => {
+        const alarm = NoticeAlarm.safeParse(safeJson(r.alarm));
+        return alarm.success ? [{ at: r.at, text: r.text, alarm: alarm.data }] : [];
+      });
+    })();
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,87 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MAX_NOTICE_HISTORY, type EventMessage, type GatewayMessage, type NoticeAlarm, type NoticeHistoryMessage } from '../../../protocol/index.js';
+import type { Gateway } from '../../../gateway/server/gateway.js';
+import { GatewayStore } from '../../../gateway/storage/gateway-store.js';
+import { RawClient, startTestGateway } from '../../helpers/gateway.js';
+import { OnsiteClient } from '../../helpers/onsite.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+
+const help: NoticeAlarm = { kind: 'help-call', detail: 'by Olivia (onsite)', by: 'Olivia' };
+
+describe('OpenAlarmStore', () => {
+  it('keeps as many alarms as a notice history holds, the newest, and gives them back once', () => {
+    const store = new GatewayStore(join(tempDir(), 'gateway.sqlite'));
+    try {
+      const ids = Array.from({ length: MAX_NOTICE_HISTORY + 2 }, (_, i) =>
+        store.openAlarms.add({ at: `2026-12-05T09:00:${i}`, text: `call ${i}`, alarm: help }),
+      );
+      store.openAlarms.seen(ids.at(-1)!);
+      const open = store.openAlarms.takeAll();
+      expect(open).toHaveLength(MAX_NOTICE_HISTORY - 1);
+      expect(open[0]!.text).toBe('call 2');
+      expect(open.at(-1)).toEqual({ at: `2026-12-05T09:00:${MAX_NOTICE_HISTORY}`, text: `call ${MAX_NOTICE_HISTORY}`, alarm: help });
+      expect(store.openAlarms.takeAll()).toEqual([]);
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe('alarms no one had seen when the gateway stopped', () => {
+  const open: { gateway: Gateway | null; clients: { close(): void }[] } = { gateway: null, clients: [] };
+  afterEach(async () => {
+    for (const c of open.clients.splice(0)) c.close();
+    await open.gateway?.close();
+  });
+
+  async function restart(dataFile: string): Promise<Gateway> {
+    for (const c of open.clients.splice(0)) c.close();
+    await open.gateway?.close();
+    open.gateway = await startTestGateway({ dataFile });
+    return open.gateway;
+  }
+
+  async function historyOf(gateway: Gateway, name: string): Promise<{ client: RawClient; history: NoticeHistoryMessage }> {
+    const client = await RawClient.greeted(gateway.url, 'operator', name);
+    open.clients.push(client);
+    return { client, history: await client.next<NoticeHistoryMessage>((m) => m.type === 'notice.history') };
+  }
+
+  const alarmsIn = (history: NoticeHistoryMessage) => history.events.filter((e) => e.body.alarm !== undefined);
+
+  it('are raised again after a restart on the same data directory, until someone sees them', async () => {
+    const dataFile = join(tempDir(), 'gateway.sqlite');
+    let gateway = await restart(dataFile);
+    const onsite = await OnsiteClient.connect(gateway, 'Onsite Tech');
+    open.clients.push(onsite);
+    await onsite.checkIn();
+    expect(await onsite.act({ name: 'help.call', reason: 'patient anxious' })).toMatchObject({ outcome: 'done' });
+    expect(await onsite.act({ name: 'emergency.stop', reason: 'patient moved' })).toMatchObject({ outcome: 'done' });
+    const first = await historyOf(gateway, 'Remote Tech');
+    const stop = alarmsIn(first.history).find((e) => e.body.alarm?.kind === 'emergency-stop')!;
+    expect(await first.client.collab({ name: 'alarm.acknowledge', seq: stop.seq })).toMatchObject({ outcome: 'done' });
+
+    // Stopped with the call for help unseen: the next boot raises it again, and only it.
+    gateway = await restart(dataFile);
+    const second = await historyOf(gateway, 'Remote Tech');
+    const carried = alarmsIn(second.history);
+    expect(carried.map((e) => e.body.alarm?.kind)).toEqual(['help-call']);
+    expect(carried[0]!.body.text).toMatch(/^HELP CALLED by Onsite Tech \(onsite\): patient anxious \(raised \d\d:\d\d:\d\d, before the gateway restarted\)$/);
+    expect(carried[0]!.body.alarm).toMatchObject({
+      by: 'Onsite Tech',
+      reason: 'patient anxious',
+      detail: expect.stringMatching(/before the gateway restarted\)$/),
+    });
+    expect(gateway.store.auditTrail().some((r) => r.action === 'alarm' && r.decision === 'raised again')).toBe(true);
+
+    // Seen now: the staff who called learn who saw it, and the next boot raises nothing.
+    const onsiteAgain = await OnsiteClient.connect(gateway, 'Onsite Tech');
+    open.clients.push(onsiteAgain);
+    expect(await second.client.collab({ name: 'alarm.acknowledge', seq: carried[0]!.seq })).toMatchObject({ outcome: 'done' });
+    const isSeen = (m: GatewayMessage) => m.type === 'event' && m.body.kind === 'notice' && m.body.seen?.seq === carried[0]!.seq;
+    expect((await onsiteAgain.raw.next<EventMessage>(isSeen)).body).toMatchObject({ seen: { by: 'Remote Tech' } });
+    gateway = await restart(dataFile);
+    expect(alarmsIn((await historyOf(gateway, 'Remote Tech')).history)).toEqual([]);
+  });
+});
