@@ -172,6 +172,11 @@ export const NoticeAlarm = z.object({
   reason: z.string().optional(),
   /** An emergency stop's: whether an acquisition was running, and was stopped. */
   scanStopped: z.boolean().optional(),
+  /**
+   * When it was first raised (ISO 8601), on an alarm that no one had seen when the gateway
+   * stopped, raised again by the gateway that started next on its data directory.
+   */
+  raisedAt: z.string().optional(),
 });
 export type NoticeAlarm = z.infer<typeof NoticeAlarm>;
 

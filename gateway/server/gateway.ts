@@ -472,9 +472,11 @@ export class Gateway {
    */
   private raiseAlarmsLeftOpen(): void {
     for (const open of this.store.openAlarms.takeAll()) {
-      const when = ` (raised ${formatClock(open.at)}, before the gateway restarted)`;
       this.store.audit({ sessionId: null, actor: 'gateway', role: null, action: 'alarm', decision: 'raised again', code: null, detail: open });
-      this.notice('alarm', open.text + when, { ...open.alarm, detail: open.alarm.detail + when });
+      // The text is what the onsite console shows, at the site, in the gateway's time zone;
+      // workstations word the time from `raisedAt`, in their own.
+      const text = `${open.text} (raised ${formatClock(open.at)}, before the gateway restarted)`;
+      this.notice('alarm', text, { ...open.alarm, detail: `${open.alarm.detail} (raised before the gateway restarted)`, raisedAt: open.at });
     }
   }
 

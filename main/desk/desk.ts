@@ -416,7 +416,9 @@ export class Desk extends EventEmitter<DeskEvents> {
       // Other alarm-level notices (an onsite console not responding) stay in the event log only;
       // of those sent before this workstation joined, so do alarms someone has seen.
       if (activity.earlier && !activity.earlier.open) return;
-      this.raise(site, activity.alarm.kind, { text: activity.text, detail: activity.alarm.detail }, activity.seq, activity.earlier ? activity.at : undefined);
+      // Shown at the time it was raised: one raised again after a gateway restart says when first.
+      const at = activity.alarm.raisedAt ?? (activity.earlier ? activity.at : undefined);
+      this.raise(site, activity.alarm.kind, { text: activity.text, detail: activity.alarm.detail }, activity.seq, at);
     } else if (activity.type === 'health' && (activity.state === 'lost' || activity.state === 'failed')) {
       // Raised by the workstation: one open alarm per outage, not one per transition; a site
       // never welcomed (a refused or unreachable first connect) shows that on its tile instead.

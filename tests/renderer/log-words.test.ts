@@ -3,6 +3,7 @@ import type { LogEntry } from '../../protocol/api.js';
 import { toLogEntry } from '../../main/core/activity.js';
 import { CommandLabels, commandLabel, entryCode, plainWords } from '../../renderer/src/logic/log-words.js';
 import { snapshot } from './fixtures.js';
+import { formatClock } from '../../base/common/clock.js';
 
 const at = '2026-12-01T10:00:00.000Z';
 const e = (kind: LogEntry['kind'], text: string, level: LogEntry['level'] = 'info'): LogEntry => ({ at, kind, level, text });
@@ -32,6 +33,11 @@ describe("event log in the technologist's words", () => {
     const help = 'by Olivia Onsite (onsite): patient anxious';
     expect(plainWords(alarm(`HELP CALLED ${help}`, { kind: 'help-call', detail: help, by: 'Olivia Onsite', reason: 'patient anxious' }), labels)).toBe(
       'Onsite staff call for help (Olivia Onsite): patient anxious',
+    );
+    // Raised again by a gateway that restarted before anyone saw it: when it was first raised, in this window's time.
+    const raisedAt = '2026-12-05T09:14:03.000Z';
+    expect(plainWords(alarm(`HELP CALLED ${help}`, { kind: 'help-call', detail: help, by: 'Olivia Onsite', raisedAt }), labels)).toBe(
+      `Onsite staff call for help (Olivia Onsite) (raised ${formatClock(raisedAt)}, before the gateway restarted)`,
     );
     // The words come from the alarm, never from the text: a notice that only reads like one stays as it is.
     expect(plainWords(e('notice', `EMERGENCY STOP ${stopped}`, 'alarm'), labels)).toBe(`EMERGENCY STOP ${stopped}`);

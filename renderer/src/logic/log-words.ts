@@ -1,5 +1,6 @@
 import type { LogEntry } from '../../../protocol/api.js';
 import { commandSubject } from '../../../protocol/commands.js';
+import { formatClock } from '../../../base/common/clock.js';
 
 /**
  * The event log in an MR technologist's words ("Queued T2 TSE axial", "Scan started"), the
@@ -190,14 +191,16 @@ export function plainWords(entry: LogEntry, labels: CommandLabels): string {
 /** A safety-rule alarm from what the notice carries (protocol/messages.ts NoticeAlarm), never from its text. */
 function alarmWords({ alarm }: LogEntry): string | null {
   if (alarm?.by === undefined) return null;
+  // Raised again by a gateway that restarted before anyone saw it: when it was first raised.
+  const again = alarm.raisedAt ? ` (raised ${formatClock(alarm.raisedAt)}, before the gateway restarted)` : '';
   switch (alarm.kind) {
     case 'emergency-stop':
       // Nothing to stop: what it did is take remote control away.
       return alarm.scanStopped
-        ? `Scan stopped by onsite emergency stop (${alarm.by})`
-        : `Onsite emergency stop (${alarm.by}): remote control revoked, no scan was running`;
+        ? `Scan stopped by onsite emergency stop (${alarm.by})${again}`
+        : `Onsite emergency stop (${alarm.by}): remote control revoked, no scan was running${again}`;
     case 'help-call':
-      return `Onsite staff call for help (${alarm.by})${alarm.reason ? `: ${alarm.reason}` : ''}`;
+      return `Onsite staff call for help (${alarm.by})${alarm.reason ? `: ${alarm.reason}` : ''}${again}`;
     case 'operator-loss':
       return null; // the gateway's own words already
   }

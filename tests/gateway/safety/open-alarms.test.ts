@@ -68,11 +68,11 @@ describe('alarms no one had seen when the gateway stopped', () => {
     const carried = alarmsIn(second.history);
     expect(carried.map((e) => e.body.alarm?.kind)).toEqual(['help-call']);
     expect(carried[0]!.body.text).toMatch(/^HELP CALLED by Onsite Tech \(onsite\): patient anxious \(raised \d\d:\d\d:\d\d, before the gateway restarted\)$/);
-    expect(carried[0]!.body.alarm).toMatchObject({
-      by: 'Onsite Tech',
-      reason: 'patient anxious',
-      detail: expect.stringMatching(/before the gateway restarted\)$/),
-    });
+    const call = alarmsIn(first.history).find((e) => e.body.alarm?.kind === 'help-call')!;
+    const { raisedAt, ...again } = carried[0]!.body.alarm!;
+    expect(again).toEqual({ ...call.body.alarm, detail: `${call.body.alarm!.detail} (raised before the gateway restarted)` });
+    // When it was first raised: written down as the call was announced, before this boot began.
+    expect([call.at <= raisedAt!, raisedAt! < carried[0]!.at]).toEqual([true, true]);
     expect(gateway.store.auditTrail().some((r) => r.action === 'alarm' && r.decision === 'raised again')).toBe(true);
 
     // Seen now: the staff who called learn who saw it, and the next boot raises nothing.

@@ -4,6 +4,7 @@ import type { Gateway } from '../../../gateway/server/gateway.js';
 import { Desk } from '../../../main/desk/desk.js';
 import { WorkstationCore } from '../../../main/core/workstation-core.js';
 import { Journal } from '../../../main/journal/journal.js';
+import { GatewayStore } from '../../../gateway/storage/gateway-store.js';
 import { join } from 'node:path';
 import { OPEN_EXAM, RawClient, startTestGateway } from '../../helpers/gateway.js';
 import { FaultProxy } from '../../helpers/fault-proxy.js';
@@ -211,6 +212,19 @@ describe('Desk: several gateways on one workstation', () => {
     const from = onsiteB.raw.messages.length;
     await d.acknowledge('b', alarm!.id);
     await onsiteB.raw.next((m) => m.type === 'event' && m.body.kind === 'notice' && m.body.seen?.by === 'Remote Tech', from);
+  });
+
+  it('shows a call for help raised again after a gateway restart at the time it was first raised', async () => {
+    const dataFile = join(tempDir(), 'gateway.sqlite');
+    const store = new GatewayStore(dataFile);
+    const raisedAt = '2026-12-05T08:00:00.000Z';
+    store.openAlarms.add({ at: raisedAt, text: 'HELP CALLED by Olivia (onsite)', alarm: { kind: 'help-call', detail: 'by Olivia (onsite)', by: 'Olivia' } });
+    store.close();
+    const b = await gateway('MR-B', { dataFile });
+    const d = desk();
+    await d.connectSites({ sites: [site('b', b.url)], role: 'operator', ...testLogin('Remote Tech') });
+    const view = await untilDesk(d, (v) => tileOf(v, 'b').alarms.length > 0);
+    expect(tileOf(view, 'b').alarms[0]).toMatchObject({ kind: 'help-call', at: raisedAt, detail: 'by Olivia (onsite) (raised before the gateway restarted)' });
   });
 
   it('turns a black-holed gateway’s tile lost, with a link-lost alarm acknowledged and journalled here, while the others stay connected', async () => {
