@@ -1,4 +1,4 @@
-import { ErrorCode, type ChatEntry, type Exam, type GatewayEventBody, type ScannerSnapshot } from '../../protocol/index.js';
+import { ErrorCode, type ChatEntry, type Exam, type GatewayEventBody, type NoticeAlarm, type ScannerSnapshot } from '../../protocol/index.js';
 import { formatPersonName } from '../../base/common/person-name.js';
 
 /**
@@ -48,10 +48,11 @@ export function deidentifyEventBody(body: GatewayEventBody, exam: Exam | null): 
       text: `A DICOM image of another patient than the open exam arrived (${ErrorCode.DICOM_PATIENT_MISMATCH}); its identifiers are withheld from observers`,
     };
   }
-  // Unchanged text keeps the same body: the event buffer then sends observers the frame it already made.
+  // Unchanged words keep the same body: the event buffer then sends observers the frame it already made.
   if (body.kind === 'notice' && exam) {
     const text = redactIdentifiers(body.text, exam);
-    return text === body.text ? body : { ...body, text };
+    const alarm = body.alarm && deidentifyAlarm(body.alarm, exam);
+    return text === body.text && alarm === body.alarm ? body : { ...body, text, ...(alarm ? { alarm } : {}) };
   }
   // Chat is free text: staff may type the patient's name.
   if (body.kind === 'chat' && exam) {
@@ -59,6 +60,13 @@ export function deidentifyEventBody(body: GatewayEventBody, exam: Exam | null): 
     return entry === body.entry ? body : { ...body, entry };
   }
   return body;
+}
+
+/** An alarm's own words (who, what, why: a call for help's reason is typed by staff) as observers see them. */
+function deidentifyAlarm(alarm: NoticeAlarm, exam: Exam): NoticeAlarm {
+  const detail = redactIdentifiers(alarm.detail, exam);
+  const reason = alarm.reason === undefined ? undefined : redactIdentifiers(alarm.reason, exam);
+  return detail === alarm.detail && reason === alarm.reason ? alarm : { ...alarm, detail, ...(reason === undefined ? {} : { reason }) };
 }
 
 /** One chat entry as observers see it: the patient's identifiers removed from its free text. */

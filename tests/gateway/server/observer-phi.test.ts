@@ -73,8 +73,8 @@ function recordFrames(client: RawClient): Buffer[] {
 const leaked = (frames: Buffer[]) => IDENTIFIERS.filter((id) => frames.some((f) => f.includes(Buffer.from(id, 'latin1'))));
 
 /**
- * An exam with everything an observer could see: the welcome snapshot, snapshot events, a
- * notice naming the patient (checklist confirmed), simulator images, two real images pushed by
+ * An exam with everything an observer could see: the welcome snapshot, snapshot events, notices
+ * naming the patient (checklist confirmed, a call for help), simulator images, two real images pushed by
  * DCMTK storescu, and a resumed link that replays all of it.
  */
 async function examWatchedBy(observerPhi: ObserverPhi) {
@@ -91,6 +91,8 @@ async function examWatchedBy(observerPhi: ObserverPhi) {
   await operator.command('phi-00001', OPEN_EXAM);
   await operator.command('phi-00002', { name: 'sequence.queue', protocolId: 'localizer' });
   await onsite.confirmChecklist();
+  // Staff may name the patient in a call for help: the alarm's words carry it besides the notice's text.
+  await onsite.act({ name: 'help.call', reason: `${PATIENT.name} (${PATIENT.id}) is anxious` });
   await operator.command('phi-00003', { name: 'scan.start' });
   await storescu(gateway.imaging!.dicomPort!, [`${SAMPLES_DIR}/MR_small.dcm`, `${SAMPLES_DIR}/MR2_UNCR.dcm`]);
   await expect.poll(() => observer.images.length).toBe(11);
