@@ -455,13 +455,22 @@ export class Gateway {
   }
 
   notice(level: 'info' | 'warning' | 'alarm', text: string, alarm?: NoticeAlarm): void {
-    const seq = this.publish({ kind: 'notice', level, text, ...(alarm ? { alarm } : {}) });
-    if (!alarm || seq === null) return;
-    this.raisedAlarms.record(seq, alarm);
+    const seq = this.publishNotice(level, text, alarm);
     // On disk until someone sees it, so that a restart raises it again. An operator loss ends
     // with the link it was about, which a restart ends too.
-    if (alarm.kind === 'operator-loss') return;
-    this.openAlarmRows.set(seq, this.store.openAlarms.add({ at: new Date().toISOString(), text, alarm }));
+    if (seq !== null && alarm && alarm.kind !== 'operator-loss') this.keepOpen(seq, this.store.openAlarms.add({ at: new Date().toISOString(), text, alarm }));
+  }
+
+  /** A notice to every client; an alarm among them is remembered for acknowledgement. Its seq, or null when it could not be sent. */
+  private publishNotice(level: 'info' | 'warning' | 'alarm', text: string, alarm?: NoticeAlarm): number | null {
+    const seq = this.publish({ kind: 'notice', level, text, ...(alarm ? { alarm } : {}) });
+    if (alarm && seq !== null) this.raisedAlarms.record(seq, alarm);
+    return seq;
+  }
+
+  /** Until someone sees the alarm numbered `seq`, its row in the open-alarm store stays. */
+  private keepOpen(seq: number, row: number): void {
+    this.openAlarmRows.set(seq, row);
     if (this.openAlarmRows.size > MAX_NOTICE_HISTORY) this.openAlarmRows.delete(this.openAlarmRows.keys().next().value!);
   }
 
@@ -469,14 +478,17 @@ export class Gateway {
    * The emergency stops and calls for help no one had seen when this gateway's data directory
    * was last in use (a crash, a restart): raised again, in this boot's numbering, so that the
    * technologist who connects next gets them, and the staff who raised them learn who saw them.
+   * Each keeps its row, with when it was first raised, however many restarts it takes.
    */
   private raiseAlarmsLeftOpen(): void {
-    for (const open of this.store.openAlarms.takeAll()) {
+    for (const { id, ...open } of this.store.openAlarms.all()) {
       this.store.audit({ sessionId: null, actor: 'gateway', role: null, action: 'alarm', decision: 'raised again', code: null, detail: open });
       // The text is what the onsite console shows, at the site, in the gateway's time zone;
       // workstations word the time from `raisedAt`, in their own.
       const text = `${open.text} (raised ${formatClock(open.at)}, before the gateway restarted)`;
-      this.notice('alarm', text, { ...open.alarm, detail: `${open.alarm.detail} (raised before the gateway restarted)`, raisedAt: open.at });
+      const alarm = { ...open.alarm, detail: `${open.alarm.detail} (raised before the gateway restarted)`, raisedAt: open.at };
+      const seq = this.publishNotice('alarm', text, alarm);
+      if (seq !== null) this.keepOpen(seq, id);
     }
   }
 

@@ -21,14 +21,12 @@ export class OpenAlarmStore {
   private readonly prune: Database.Statement;
   private readonly remove: Database.Statement;
   private readonly selectAll: Database.Statement;
-  private readonly removeAll: Database.Statement;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(db: Database.Database) {
     this.insert = db.prepare('INSERT INTO open_alarm (at, text, alarm) VALUES (?, ?, ?)');
     this.prune = db.prepare('DELETE FROM open_alarm WHERE id <= (SELECT MAX(id) FROM open_alarm) - ?');
     this.remove = db.prepare('DELETE FROM open_alarm WHERE id = ?');
-    this.selectAll = db.prepare('SELECT at, text, alarm FROM open_alarm ORDER BY id');
-    this.removeAll = db.prepare('DELETE FROM open_alarm');
+    this.selectAll = db.prepare('SELECT id, at, text, alarm FROM open_alarm ORDER BY id');
   }
 
   /** Writes one down; its id, to call `seen` with. */
@@ -44,18 +42,18 @@ export class OpenAlarmStore {
   }
 
   /**
-   * Every alarm still open, oldest first, and none left on disk: a starting gateway raises them
-   * again, which writes them down anew. A row that does not read as an alarm is dropped.
+   * Every alarm still open, oldest first, with its id: a starting gateway raises them again and
+   * keeps these rows (their first time and words) until someone sees them. A row that does not
+   * read as an alarm is dropped.
    */
-  takeAll(): OpenAlarm[] {
-    return this.db.transaction(() => {
-      const rows = this.selectAll.all() as { at: string; text: string; alarm: string }[];
-      this.removeAll.run();
-      return rows.flatMap((r) => {
-        const alarm = NoticeAlarm.safeParse(safeJson(r.alarm));
-        return alarm.success ? [{ at: r.at, text: r.text, alarm: alarm.data }] : [];
-      });
-    })();
+  all(): (OpenAlarm & { id: number })[] {
+    const rows = this.selectAll.all() as { id: number; at: string; text: string; alarm: string }[];
+    return rows.flatMap((r) => {
+      const alarm = NoticeAlarm.safeParse(safeJson(r.alarm));
+      if (alarm.success) return [{ id: r.id, at: r.at, text: r.text, alarm: alarm.data }];
+      this.remove.run(r.id);
+      return [];
+    });
   }
 }
 

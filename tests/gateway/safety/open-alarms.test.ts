@@ -10,18 +10,19 @@ import { tempDir } from '../../helpers/temp-dir.js';
 const help: NoticeAlarm = { kind: 'help-call', detail: 'by Olivia (onsite)', by: 'Olivia' };
 
 describe('OpenAlarmStore', () => {
-  it('keeps as many alarms as a notice history holds, the newest, and gives them back once', () => {
+  it('keeps as many alarms as a notice history holds, the newest, until each is seen', () => {
     const store = new GatewayStore(join(tempDir(), 'gateway.sqlite'));
     try {
       const ids = Array.from({ length: MAX_NOTICE_HISTORY + 2 }, (_, i) =>
         store.openAlarms.add({ at: `2026-12-05T09:00:${i}`, text: `call ${i}`, alarm: help }),
       );
       store.openAlarms.seen(ids.at(-1)!);
-      const open = store.openAlarms.takeAll();
+      const open = store.openAlarms.all();
       expect(open).toHaveLength(MAX_NOTICE_HISTORY - 1);
       expect(open[0]!.text).toBe('call 2');
-      expect(open.at(-1)).toEqual({ at: `2026-12-05T09:00:${MAX_NOTICE_HISTORY}`, text: `call ${MAX_NOTICE_HISTORY}`, alarm: help });
-      expect(store.openAlarms.takeAll()).toEqual([]);
+      expect(open.at(-1)).toEqual({ id: ids.at(-2), at: `2026-12-05T09:00:${MAX_NOTICE_HISTORY}`, text: `call ${MAX_NOTICE_HISTORY}`, alarm: help });
+      for (const { id } of open) store.openAlarms.seen(id);
+      expect(store.openAlarms.all()).toEqual([]);
     } finally {
       store.close();
     }
@@ -75,11 +76,17 @@ describe('alarms no one had seen when the gateway stopped', () => {
     expect([call.at <= raisedAt!, raisedAt! < carried[0]!.at]).toEqual([true, true]);
     expect(gateway.store.auditTrail().some((r) => r.action === 'alarm' && r.decision === 'raised again')).toBe(true);
 
+    // Not seen through another restart: the same words, with the first time, not a second "before".
+    gateway = await restart(dataFile);
+    const third = await historyOf(gateway, 'Remote Tech');
+    const raisedAgain = alarmsIn(third.history);
+    expect(raisedAgain.map((e) => [e.body.text, e.body.alarm])).toEqual(carried.map((e) => [e.body.text, e.body.alarm]));
+
     // Seen now: the staff who called learn who saw it, and the next boot raises nothing.
     const onsiteAgain = await OnsiteClient.connect(gateway, 'Onsite Tech');
     open.clients.push(onsiteAgain);
-    expect(await second.client.collab({ name: 'alarm.acknowledge', seq: carried[0]!.seq })).toMatchObject({ outcome: 'done' });
-    const isSeen = (m: GatewayMessage) => m.type === 'event' && m.body.kind === 'notice' && m.body.seen?.seq === carried[0]!.seq;
+    expect(await third.client.collab({ name: 'alarm.acknowledge', seq: raisedAgain[0]!.seq })).toMatchObject({ outcome: 'done' });
+    const isSeen = (m: GatewayMessage) => m.type === 'event' && m.body.kind === 'notice' && m.body.seen?.seq === raisedAgain[0]!.seq;
     expect((await onsiteAgain.raw.next<EventMessage>(isSeen)).body).toMatchObject({ seen: { by: 'Remote Tech' } });
     gateway = await restart(dataFile);
     expect(alarmsIn((await historyOf(gateway, 'Remote Tech')).history)).toEqual([]);
