@@ -34,7 +34,6 @@ export async function startTestGateway(options: Partial<GatewayOptions> = {}): P
   return gateway;
 }
 
-/** The gateway's HTTP origin (`http://127.0.0.1:PORT`), for its sign-in routes, the onsite page and /healthz. */
 /**
  * Prints the gateway's record of the links when one was lost, cut or silent. A link lost on the
  * way (a page stalled on a loaded machine) fails later steps far from its cause: this says which
@@ -46,6 +45,7 @@ export function printLinkAuditIfLost(gateway: Gateway | undefined): void {
     for (const r of links) console.log(`[gateway audit] ${r.at} ${r.role} ${r.actor}: ${r.action} ${r.decision} ${r.code ?? ''} ${JSON.stringify(r.detail)}`);
 }
 
+/** The gateway's HTTP origin (`http://127.0.0.1:PORT`), for its sign-in routes, the onsite page and /healthz. */
 export function httpOriginOf(gateway: Gateway): string {
   return gateway.url.replace(/^ws/, 'http').replace(/\/$/, '');
 }

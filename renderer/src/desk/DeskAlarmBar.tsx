@@ -60,10 +60,7 @@ export function DeskAlarmBar() {
                 {onDesk ? (
                   <button type="button" className="small" onClick={() => void appStore.getState().focusScanner(alarm.siteId)} data-testid="desk-alarm-show">
                     Show
-                    <span className="sr-only">
-                      {' '}
-                      scanner {tileIndex + 1}, {siteName}
-                    </span>
+                    <span className="sr-only"> {where}</span>
                   </button>
                 ) : null}
                 <button
