@@ -74,7 +74,7 @@ export function applyOnsiteAction(ctx: OnsiteActionContext, action: OnsiteAction
       return null;
     }
     case 'emergency.stop': {
-      const reason = `emergency stop by ${actor.name} (onsite)${action.reason ? `: ${action.reason}` : ''}`;
+      const reason = emergencyStopReason(actor.name, action.reason);
       const running = ctx.scanner.core().activeSequenceId !== null;
       if (running) ctx.scanner.stop(reason);
       ctx.lossWatch.clear();
@@ -102,4 +102,9 @@ export function applyOnsiteAction(ctx: OnsiteActionContext, action: OnsiteAction
 
 function notCheckedIn(verb: string): Refusal {
   return { code: ErrorCode.NOT_CHECKED_IN, reason: `only the checked-in onsite person may ${verb}: check in first` };
+}
+
+/** Why the scan stopped, as the snapshot's `lastEmergency` and the scanner's stop give it. */
+export function emergencyStopReason(by: string, reason: string | undefined): string {
+  return `emergency stop by ${by} (onsite)${reason ? `: ${reason}` : ''}`;
 }

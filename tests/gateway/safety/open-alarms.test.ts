@@ -34,6 +34,7 @@ describe('alarms no one had seen when the gateway stopped', () => {
   afterEach(async () => {
     for (const c of open.clients.splice(0)) c.close();
     await open.gateway?.close();
+    open.gateway = null;
   });
 
   async function restart(dataFile: string): Promise<Gateway> {
@@ -66,6 +67,8 @@ describe('alarms no one had seen when the gateway stopped', () => {
     // Stopped with the call for help unseen: the next boot raises it again, and only it.
     gateway = await restart(dataFile);
     const second = await historyOf(gateway, 'Remote Tech');
+    // The emergency stop was seen: the console's emergency banner, which reads the snapshot, has none.
+    expect(gateway.snapshot().onsite?.lastEmergency).toBeNull();
     const carried = alarmsIn(second.history);
     expect(carried.map((e) => e.body.alarm?.kind)).toEqual(['help-call']);
     expect(carried[0]!.body.text).toMatch(/^HELP CALLED by Onsite Tech \(onsite\): patient anxious \(raised \d\d:\d\d:\d\d, before the gateway restarted\)$/);
@@ -90,5 +93,18 @@ describe('alarms no one had seen when the gateway stopped', () => {
     expect((await onsiteAgain.raw.next<EventMessage>(isSeen)).body).toMatchObject({ seen: { by: 'Remote Tech' } });
     gateway = await restart(dataFile);
     expect(alarmsIn((await historyOf(gateway, 'Remote Tech')).history)).toEqual([]);
+  });
+
+  it('bring back an emergency stop no one saw as the snapshot’s last emergency, for the emergency banner of a workstation on this one scanner', async () => {
+    const dataFile = join(tempDir(), 'gateway.sqlite');
+    let gateway = await restart(dataFile);
+    const onsite = await OnsiteClient.connect(gateway, 'Onsite Tech');
+    open.clients.push(onsite);
+    expect(await onsite.act({ name: 'emergency.stop', reason: 'patient moved' })).toMatchObject({ outcome: 'done' });
+    const before = gateway.snapshot().onsite!.lastEmergency;
+    gateway = await restart(dataFile);
+    const after = gateway.snapshot().onsite!.lastEmergency;
+    expect(after).toEqual({ ...before, at: expect.any(String) });
+    expect(Date.parse(after!.at)).toBeGreaterThanOrEqual(Date.parse(before!.at));
   });
 });
