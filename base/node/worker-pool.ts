@@ -11,7 +11,7 @@
  * worker that holds requests and answers none of them for `stuckAfterMs`: a decoder caught in a
  * loop is ended rather than left to hold every image after it.
  */
-import { parentPort, Worker } from 'node:worker_threads';
+import { parentPort, Worker, type ResourceLimits } from 'node:worker_threads';
 import { StalledTicks } from '../common/stalled-ticks.js';
 
 export interface WorkerPool<Request, Answer> {
@@ -29,6 +29,8 @@ export interface WorkerPoolOptions<Answer> {
   module: URL;
   size: number;
   workerData?: unknown;
+  /** Each worker's V8 heap sizes (node:worker_threads `resourceLimits`); unset: V8's defaults. */
+  resourceLimits?: ResourceLimits;
   /** The answer for a request whose worker died before answering. */
   failed(why: string): Answer;
   /**
@@ -66,13 +68,14 @@ interface Slot {
  */
 const TSX_LOADER = 'tsx/esm/api';
 
-function startWorker(module: URL, workerData: unknown): Worker {
+function startWorker(module: URL, workerData: unknown, resourceLimits: ResourceLimits | undefined): Worker {
+  const options = { workerData, ...(resourceLimits ? { resourceLimits } : {}) };
   const fromSources = import.meta.url.endsWith('.ts');
-  if (!fromSources) return new Worker(new URL(`${module.href}.js`), { workerData });
+  if (!fromSources) return new Worker(new URL(`${module.href}.js`), options);
   const source = `${module.href}.ts`;
   // Only ever reached from sources, so the packaged app never loads (or ships) tsx.
   const bootstrap = `import(${JSON.stringify(TSX_LOADER)}).then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`;
-  return new Worker(bootstrap, { eval: true, workerData });
+  return new Worker(bootstrap, { eval: true, ...options });
 }
 
 export function createWorkerPool<Request, Answer>(options: WorkerPoolOptions<Answer>): WorkerPool<Request, Answer> {
@@ -90,7 +93,7 @@ export function createWorkerPool<Request, Answer>(options: WorkerPoolOptions<Ans
     slot.busy = 0;
   };
   const spawn = (existing?: Slot): Slot => {
-    const worker = startWorker(options.module, options.workerData);
+    const worker = startWorker(options.module, options.workerData, options.resourceLimits);
     // The pool never keeps a process alive on its own: its owner closes it.
     worker.unref();
     const slot: Slot = existing ?? { worker, busy: 0, held: new Set(), alive: true, loaded: false, movedAt: Date.now() };

@@ -1,8 +1,9 @@
 /**
  * A worker started by path by tests/base/node/worker-pool.test.ts: answers with the request's
- * bytes reversed (moved back); on request it dies, never answers (a decoder caught in a loop),
- * or works for a while before answering.
+ * bytes reversed (moved back), and the heap sizes it was started with; on request it dies, never
+ * answers (a decoder caught in a loop), or works for a while before answering.
  */
+import { resourceLimits } from 'node:worker_threads';
 import { serveRequests } from '../../../base/node/worker-pool.js';
 
 serveRequests((request: { bytes: Uint8Array; die?: boolean; hang?: boolean; workMs?: number }) => {
@@ -10,5 +11,5 @@ serveRequests((request: { bytes: Uint8Array; die?: boolean; hang?: boolean; work
   if (request.hang) for (;;);
   if (request.workMs) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, request.workMs);
   request.bytes.reverse();
-  return { answer: { bytes: request.bytes, thread: 'worker' }, transfer: [request.bytes.buffer as ArrayBuffer] };
+  return { answer: { bytes: request.bytes, thread: 'worker', resourceLimits }, transfer: [request.bytes.buffer as ArrayBuffer] };
 });

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ResourceLimits } from 'node:worker_threads';
 import { createWorkerPool, type WorkerPool } from '../../../base/node/worker-pool.js';
 
-type Answer = { bytes?: Uint8Array; thread?: string; failed?: string };
+type Answer = { bytes?: Uint8Array; thread?: string; failed?: string; resourceLimits?: ResourceLimits };
 
 describe('the worker-thread pool', () => {
   let pool: WorkerPool<{ bytes: Uint8Array; die?: boolean; hang?: boolean; workMs?: number }, Answer> | undefined;
@@ -9,8 +10,14 @@ describe('the worker-thread pool', () => {
     await pool?.close();
     pool = undefined;
   });
-  const start = (size: number, stuckAfterMs?: number) =>
-    (pool = createWorkerPool({ module: new URL('./echo-worker-child', import.meta.url), size, stuckAfterMs, failed: (why): Answer => ({ failed: why }) }));
+  const start = (size: number, stuckAfterMs?: number, resourceLimits?: ResourceLimits) =>
+    (pool = createWorkerPool({
+      module: new URL('./echo-worker-child', import.meta.url),
+      size,
+      stuckAfterMs,
+      ...(resourceLimits ? { resourceLimits } : {}),
+      failed: (why): Answer => ({ failed: why }),
+    }));
 
   it('answers each request on a worker, the bytes moved there and back rather than copied', async () => {
     const workers = start(2);
@@ -28,6 +35,16 @@ describe('the worker-thread pool', () => {
     expect(again.failed).toMatch(/could not be sent to a worker: .*detached/);
     const after = await workers.run({ bytes: new Uint8Array([1, 2]) });
     expect([...after.bytes!]).toEqual([2, 1]);
+  });
+
+  it("starts every worker with the heap sizes asked for, a replaced one too, and otherwise with V8's", async () => {
+    const workers = start(1, undefined, { maxYoungGenerationSizeMb: 6 });
+    expect((await workers.run({ bytes: new Uint8Array(1) })).resourceLimits?.maxYoungGenerationSizeMb).toBe(6);
+    await workers.run({ bytes: new Uint8Array(1), die: true });
+    expect((await workers.run({ bytes: new Uint8Array(1) })).resourceLimits?.maxYoungGenerationSizeMb).toBe(6);
+    await workers.close();
+    const defaults = start(1);
+    expect((await defaults.run({ bytes: new Uint8Array(1) })).resourceLimits?.maxYoungGenerationSizeMb).toBeGreaterThan(6);
   });
 
   it('fails only the requests of a worker that dies, and replaces it for the next', async () => {
