@@ -6,13 +6,15 @@
  *   - that receiver alone, images dropped once accepted (bench/ingest/scp-only.ts), and
  *   - DCMTK's `storescp --ignore` (receives every object, stores nothing), with its default
  *     16 KiB PDUs and its largest, 128 KiB,
- * alternately, in one run; the table gives the median of the rounds.
- *   npx tsx bench/ingest/run.ts [--images N] [--rounds N]
+ * alternately, in one run; the table gives the median of the rounds. `--reference-root DIR` adds
+ * the gateway of another checkout (built: `git worktree add DIR REV`, `npm run build` there),
+ * for a change's before and after in the same run.
+ *   npx tsx bench/ingest/run.ts [--images N] [--rounds N] [--reference-root DIR]
  * Needs `npm run build` (the gateway runs from dist/ as its own process, as storescp does).
  * Images are generated once into bench/.data/ingest-N/ (gitignored).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +28,7 @@ import { freePort, waitForPort } from '../lib/ports.js';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const IMAGES = numberArg('--images', 2000);
 const ROUNDS = numberArg('--rounds', 3);
+const REFERENCE_ROOT = process.argv.includes('--reference-root') ? process.argv[process.argv.indexOf('--reference-root') + 1] : undefined;
 const ROWS = 512;
 const COLUMNS = 512;
 /**
@@ -70,22 +73,28 @@ interface Receiver {
   start(port: number, scratch: string): ChildProcess;
 }
 
-const receivers: Receiver[] = [
-  {
-    name: 'larmor gateway',
+/** `larmor gateway --dicom-port` of the checkout at `root`, as a service runs it. */
+function gatewayReceiver(name: string, root: string): Receiver {
+  return {
+    name,
     start: (port, scratch) => {
       // The gateway starts only with an account someone could sign in with.
       const added = spawnSync(
         process.execPath,
-        [join(ROOT, 'bin/larmor.js'), 'gateway', 'users', 'add', 'bench.operator', '--roles', 'operator', '--data-dir', scratch],
+        [join(root, 'bin/larmor.js'), 'gateway', 'users', 'add', 'bench.operator', '--roles', 'operator', '--data-dir', scratch],
         { input: 'bench password of some length\n', encoding: 'utf8' },
       );
       if (added.status !== 0) throw new Error(`larmor gateway users add failed: ${added.stderr}`);
-      return spawn(process.execPath, [join(ROOT, 'bin/larmor.js'), 'gateway', '--port', '0', '--dicom-port', String(port), '--data-dir', scratch], {
+      return spawn(process.execPath, [join(root, 'bin/larmor.js'), 'gateway', '--port', '0', '--dicom-port', String(port), '--data-dir', scratch], {
         stdio: 'ignore',
       });
     },
-  },
+  };
+}
+
+const receivers: Receiver[] = [
+  gatewayReceiver('larmor gateway', ROOT),
+  ...(REFERENCE_ROOT ? [gatewayReceiver(`larmor gateway of ${REFERENCE_ROOT} (reference)`, REFERENCE_ROOT)] : []),
   {
     name: 'larmor receiver alone',
     start: (port) => spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/ingest/scp-only.ts'), String(port)], { stdio: 'ignore' }),
@@ -110,6 +119,12 @@ function push(port: number, dir: string): number {
   return seconds;
 }
 
+/** CPU seconds a process has used so far, its threads included (Linux: /proc/PID/stat, in clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime and stime, fields 14 and 15 of proc(5)
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
@@ -120,6 +135,7 @@ async function main(): Promise<void> {
   const dir = ensureImages();
   const bytes = IMAGES * (ROWS * COLUMNS * 2);
   const times = new Map<string, number[]>(receivers.map((r) => [r.name, []]));
+  const cpu = new Map<string, number[]>(receivers.map((r) => [r.name, []]));
   for (let round = 0; round < ROUNDS; round++) {
     // Alternate who goes first, so neither always gets the warmer page cache.
     const order = round % 2 === 0 ? receivers : [...receivers].reverse();
@@ -129,7 +145,9 @@ async function main(): Promise<void> {
       const child = receiver.start(port, scratch);
       try {
         await waitForPort(port, child);
+        const cpuBefore = cpuSeconds(child.pid!);
         times.get(receiver.name)!.push(push(port, dir));
+        cpu.get(receiver.name)!.push(cpuSeconds(child.pid!) - cpuBefore);
       } finally {
         await stop(child);
         rmSync(scratch, { recursive: true, force: true });
@@ -140,19 +158,11 @@ async function main(): Promise<void> {
     `DICOM ingest: ${IMAGES} MR images ${ROWS}x${COLUMNS} 16-bit (${(bytes / 1e6).toFixed(0)} MB of pixels), storescu, one association, median of ${ROUNDS} rounds`,
   );
   printTable(
-    ['receiver', 'seconds', 'images/s', 'MB/s', 'all rounds (s)'],
+    ['receiver', 'seconds', 'images/s', 'MB/s', 'all rounds (s)', 'receiver CPU s', 'all rounds (CPU s)'],
     receivers.map((r) => {
       const t = median(times.get(r.name)!);
-      return [
-        r.name,
-        t,
-        IMAGES / t,
-        bytes / 1e6 / t,
-        times
-          .get(r.name)!
-          .map((s) => s.toFixed(2))
-          .join(' '),
-      ];
+      const rounds = (values: number[]) => values.map((s) => s.toFixed(2)).join(' ');
+      return [r.name, t, IMAGES / t, bytes / 1e6 / t, rounds(times.get(r.name)!), median(cpu.get(r.name)!), rounds(cpu.get(r.name)!)];
     }),
   );
 }
