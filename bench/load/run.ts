@@ -225,6 +225,19 @@ pushing.kill(); // storescu runs still under way finish on their own
 clearInterval(rssSampler);
 operator.tell('hold'); // no new series; the running one finishes
 await new Promise((r) => setTimeout(r, 20_000)); // the last storescu association and series drain
+// The gateway's figures now, before the clients report: their reports (every image's latency,
+// 20 observers' worth) are parsed in this process, the gateway's, and counted as its memory and CPU.
+const gatewayCpu = process.cpuUsage(gatewayCpuStart);
+const gatewayRssEnd = process.memoryUsage().rss;
+const gatewayEnd = { heldBytes: gateway.events.heldBytes, imageFrameBytes: gateway.events.heldImageBytes, ...process.memoryUsage() };
+// The exam image store's spool (exam-images/ beside the data file): what it holds on disk, observer copies included.
+const spoolDir = join(work, 'exam-images');
+const spoolFiles = readdirSync(spoolDir);
+const spoolBytes = spoolFiles.reduce((n, file) => n + statSync(join(spoolDir, file)).size, 0);
+// With node --expose-gc: what is still referenced, as opposed to garbage not yet collected.
+const gc = (globalThis as { gc?: () => void }).gc;
+gc?.();
+const gatewayAfterGc = gc ? process.memoryUsage() : null;
 operator.tell('stop');
 observers.tell('stop');
 onsite.tell('stop');
@@ -238,17 +251,6 @@ const obs: ClientReport = {
   cpuSeconds: observerReports.reduce((n, r) => n + r.cpuSeconds, 0),
   clients: observerReports.flatMap((r) => r.clients),
 };
-const gatewayCpu = process.cpuUsage(gatewayCpuStart);
-const gatewayRssEnd = process.memoryUsage().rss;
-const gatewayEnd = { heldBytes: gateway.events.heldBytes, imageFrameBytes: gateway.events.heldImageBytes, ...process.memoryUsage() };
-// The exam image store's spool (exam-images/ beside the data file): what it holds on disk, observer copies included.
-const spoolDir = join(work, 'exam-images');
-const spoolFiles = readdirSync(spoolDir);
-const spoolBytes = spoolFiles.reduce((n, file) => n + statSync(join(spoolDir, file)).size, 0);
-// With node --expose-gc: what is still referenced, as opposed to garbage not yet collected.
-const gc = (globalThis as { gc?: () => void }).gc;
-gc?.();
-const gatewayAfterGc = gc ? process.memoryUsage() : null;
 
 const mb = (n: number) => (n / 1024 / 1024).toFixed(0);
 const growth = (from: number | undefined, to: number) => (from === undefined ? '-' : `${to >= from ? '+' : ''}${((to / from - 1) * 100).toFixed(0)}%`);
