@@ -11,7 +11,6 @@ import { runPlans } from './collaboration/plans-command.js';
 import { DICOM_CLI_OPTIONS, DICOM_CLI_USAGE, dicomOptionsFromFlags } from './dicom-scp/cli-options.js';
 import { gatewaySsoRoutes, loadOidcConfig, type OidcConfig } from './auth/oidc/index.js';
 import { defaultDataDir, gatewayDataFile } from './storage/data-dir.js';
-import { growHeapForImages } from '../base/node/heap-growth.js';
 
 const USAGE = `usage: larmor gateway [--port N] [--host ADDR] [--time-scale X] [--data-dir DIR]
                       [--tls-cert FILE --tls-key FILE] [--token-file FILE]
@@ -133,8 +132,6 @@ export async function run(argv: string[]): Promise<number> {
   } catch (err) {
     return usageError(`--token-file: ${(err as Error).message}`);
   }
-  // Images pass through this process's heap as external memory: V8 is to size the heap for that.
-  growHeapForImages();
   const dataFile = gatewayDataFile(values['data-dir']);
   let demo: DemoAccount[] = [];
   {

@@ -45,7 +45,6 @@ import { mrPart10 } from '../lib/mr-part10.js';
 import { percentile, printTable, slopePerMinute } from '../lib/stats.js';
 import { RSS_SAMPLE_MS, SAMPLES_PER_MINUTE } from './rss-samples.js';
 import { gatewayProcessEnv } from '../../main/start/gateway-process-env.js';
-import { growHeapForImages } from '../../base/node/heap-growth.js';
 
 // The gateway runs in this process: run it as the launchers run a gateway, glibc's malloc held
 // to two arenas (main/start/gateway-process-env.ts), unless MALLOC_ARENA_MAX is set already.
@@ -53,8 +52,6 @@ if (process.env.MALLOC_ARENA_MAX === undefined) {
   const rerun = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env: gatewayProcessEnv() });
   process.exit(rerun.status ?? 1);
 }
-// ... and with V8's heap sized for images, as `larmor gateway` sizes it (base/node/heap-growth.ts).
-growHeapForImages();
 
 const { values } = parseArgs({
   options: {
