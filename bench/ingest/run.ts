@@ -22,13 +22,13 @@ import { Tag } from '../../native-bridge/dicom/index.js';
 import { makePhantomFrames } from '../rle/mr-phantom.js';
 import { mrPart10 } from '../lib/mr-part10.js';
 import { printTable } from '../lib/stats.js';
-import { numberArg } from '../lib/args.js';
+import { numberArg, stringArg } from '../lib/args.js';
 import { freePort, waitForPort } from '../lib/ports.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const IMAGES = numberArg('--images', 2000);
 const ROUNDS = numberArg('--rounds', 3);
-const REFERENCE_ROOT = process.argv.includes('--reference-root') ? process.argv[process.argv.indexOf('--reference-root') + 1] : undefined;
+const REFERENCE_ROOT = stringArg('--reference-root');
 const ROWS = 512;
 const COLUMNS = 512;
 /**
