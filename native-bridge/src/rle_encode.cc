@@ -138,23 +138,27 @@ size_t EncodeFrame(const uint8_t* pixels, const RleFrameInfo& info, const FrameL
   const size_t rows = layout.segment_length / row_length;
   std::memset(out, 0, kHeaderLength);
   WriteUint32LE(out, static_cast<uint32_t>(layout.segment_count));
-  std::vector<uint8_t> row(row_length);
   // Two segments are the two bytes of 16-bit samples (as in DecodeFrame): split once, up front.
   std::vector<uint8_t> planes;
   if (layout.segment_count == 2) {
     planes.resize(2 * layout.segment_length);
     Deinterleave16(pixels, planes.data(), planes.data() + layout.segment_length, layout.segment_length);
   }
+  // Otherwise a segment strided through the pixels (colour by pixel) is gathered a row at a time.
+  std::vector<uint8_t> row;
   uint8_t* pos = out + kHeaderLength;
   for (size_t s = 0; s < layout.segment_count; s++) {
     WriteUint32LE(out + 4 + 4 * s, static_cast<uint32_t>(pos - out));
     const auto [start, stride] = PlaceSegment(layout, s);
     for (size_t r = 0; r < rows; r++) {
-      const uint8_t* source = pixels + start + r * row_length * stride;
-      const uint8_t* row_data = source;
+      const uint8_t* row_data;
       if (!planes.empty()) {
         row_data = planes.data() + s * layout.segment_length + r * row_length;
-      } else if (stride != 1) {
+      } else if (stride == 1) {
+        row_data = pixels + start + r * row_length;
+      } else {
+        const uint8_t* source = pixels + start + r * row_length * stride;
+        row.resize(row_length);
         for (size_t c = 0; c < row_length; c++) row[c] = source[c * stride];
         row_data = row.data();
       }
