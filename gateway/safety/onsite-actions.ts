@@ -1,7 +1,7 @@
 import { CREDENTIAL_WORDS, ErrorCode, type NoticeAlarm, type NoticeLevel, type OnsiteAction } from '../../protocol/index.js';
 import type { ScannerSimulator } from '../simulator/scanner-simulator.js';
 import type { OnsitePresenceBook } from './onsite-presence.js';
-import { OnsitePresenceBook as Book } from './onsite-presence.js';
+import { OnsitePresenceBook as Book, emergencyStopReason } from './onsite-presence.js';
 import type { OperatorLossWatch } from './operator-loss.js';
 import type { Refusal } from './start-gate.js';
 import { formatPersonName } from '../../base/common/person-name.js';
@@ -80,7 +80,7 @@ export function applyOnsiteAction(ctx: OnsiteActionContext, action: OnsiteAction
       ctx.lossWatch.clear();
       const holder = ctx.control();
       ctx.setControl(null);
-      presence.recordEmergency(actor.name, reason);
+      presence.recordEmergency(actor.name, action.reason);
       const detail = `by ${actor.name}: ${running ? 'acquisition stopped' : 'nothing was running'}; remote control revoked${holder ? ` from ${holder.name}` : ''}${action.reason ? ` (${action.reason})` : ''}`;
       ctx.notice('alarm', `EMERGENCY STOP ${detail}`, {
         kind: 'emergency-stop',
@@ -102,9 +102,4 @@ export function applyOnsiteAction(ctx: OnsiteActionContext, action: OnsiteAction
 
 function notCheckedIn(verb: string): Refusal {
   return { code: ErrorCode.NOT_CHECKED_IN, reason: `only the checked-in onsite person may ${verb}: check in first` };
-}
-
-/** Why the scan stopped, as the snapshot's `lastEmergency` and the scanner's stop give it. */
-export function emergencyStopReason(by: string, reason: string | undefined): string {
-  return `emergency stop by ${by} (onsite)${reason ? `: ${reason}` : ''}`;
 }

@@ -44,11 +44,17 @@ export class OnsitePresenceBook {
     return studyUid !== null && this.checklist.studyUid === studyUid;
   }
 
-  recordEmergency(by: string, reason: string, at = new Date()): void {
-    this.lastEmergency = { at: at.toISOString(), by, reason };
+  /** An emergency stop pressed by `by`, with the reason they gave if any; `at` when it was pressed. */
+  recordEmergency(by: string, reason: string | undefined, at = new Date()): void {
+    this.lastEmergency = { at: at.toISOString(), by, reason: emergencyStopReason(by, reason) };
   }
 
   status(consoleAlive: boolean, operatorLoss: OnsiteStatus['operatorLoss']): OnsiteStatus {
     return { presence: this.presence, consoleAlive, checklist: { ...this.checklist }, lastEmergency: this.lastEmergency, operatorLoss };
   }
+}
+
+/** Why the scan stopped, as the snapshot's `lastEmergency` and the scanner's stop give it. */
+export function emergencyStopReason(by: string, reason: string | undefined): string {
+  return `emergency stop by ${by} (onsite)${reason ? `: ${reason}` : ''}`;
 }

@@ -49,7 +49,6 @@ import { formatClock } from '../../base/common/clock.js';
 import { attachImaging, type DicomReceiverOptions, type Imaging } from '../images/index.js';
 import { CollaborationDesk } from '../collaboration/collaboration-desk.js';
 import { RaisedAlarms, seenWords } from '../safety/raised-alarms.js';
-import { emergencyStopReason } from '../safety/onsite-actions.js';
 import { deidentifyPart10 } from '../images/deidentify-part10.js';
 import { deidentifyChatEntry, deidentifyEventBody, deidentifySnapshot, type ObserverPhi } from './observer-phi.js';
 import { AuditShipper, parseSyslogUrl, type AuditSyslogOptions } from '../audit/syslog/audit-shipper.js';
@@ -491,8 +490,7 @@ export class Gateway {
       const seq = this.publishNotice('alarm', text, alarm);
       if (seq !== null) this.keepOpen(seq, id);
       // A workstation on this one scanner shows an emergency stop on its emergency banner, from the snapshot.
-      if (alarm.kind === 'emergency-stop' && alarm.by)
-        this.onsite.presence.recordEmergency(alarm.by, emergencyStopReason(alarm.by, alarm.reason), new Date(open.at));
+      if (alarm.kind === 'emergency-stop' && alarm.by) this.onsite.presence.recordEmergency(alarm.by, alarm.reason, new Date(open.at));
     }
   }
 
