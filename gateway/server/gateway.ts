@@ -50,7 +50,7 @@ import { attachImaging, type DicomReceiverOptions, type Imaging } from '../image
 import { CollaborationDesk } from '../collaboration/collaboration-desk.js';
 import { RaisedAlarms, seenWords } from '../safety/raised-alarms.js';
 import { deidentifyPart10 } from '../images/deidentify-part10.js';
-import { deidentifyChatEntry, deidentifyEventBody, deidentifySnapshot, type ObserverPhi } from './observer-phi.js';
+import { deidentifyChatEntry, deidentifyEventBody, deidentifySnapshot, identifiersIn, patientIdentifiers, type ObserverPhi } from './observer-phi.js';
 import { AuditShipper, parseSyslogUrl, type AuditSyslogOptions } from '../audit/syslog/audit-shipper.js';
 import type { ImageLimits } from '../../native-bridge/image-limits.js';
 import { ExamImagesDesk } from './exam-images-desk.js';
@@ -172,6 +172,12 @@ export class Gateway {
   private readonly noticeHistory: NoticeHistory;
   /** Alarms no one has seen yet (their notice's seq), and their rows in the open-alarm store. */
   private readonly openAlarmRows = new Map<number, number>();
+  /**
+   * Patient identifiers in the words of alarms raised again this boot: withheld from observers
+   * (with those of the open exam) in those alarms and in the notices that say who saw them,
+   * although the exam they belong to is no longer open.
+   */
+  private readonly carriedIdentifiers = new Set<string>();
   /** The open exam's images, the series catalogue and image.fetch (docs/architecture.md "The image's path"). */
   readonly examImages: ExamImagesDesk;
   private liveness: NodeJS.Timeout | null = null;
@@ -267,7 +273,7 @@ export class Gateway {
     });
     if (this.observerPhi === 'none') {
       this.events.redactForObservers({
-        body: (body) => deidentifyEventBody(body, this.scanner.core().exam),
+        body: (body) => deidentifyEventBody(body, [...patientIdentifiers(this.scanner.core().exam), ...this.carriedIdentifiers]),
         // Through the exam image store: an image is de-identified once, for its live frame and its spooled copy alike.
         part10: (part10, header) => this.examImages.observerCopyOf(header, part10),
       });
@@ -424,9 +430,9 @@ export class Gateway {
   /** What a joining client catches up on; observers' chat has the patient's identifiers removed, as their events do. */
   private collabStateFor(role: Role): CollabState {
     const state = this.collaboration.state();
-    const exam = this.scanner.core().exam;
-    if (role !== 'observer' || this.observerPhi !== 'none' || !exam) return state;
-    return { ...state, chat: state.chat.map((entry) => deidentifyChatEntry(entry, exam)) };
+    const withheld = patientIdentifiers(this.scanner.core().exam);
+    if (role !== 'observer' || this.observerPhi !== 'none' || withheld.length === 0) return state;
+    return { ...state, chat: state.chat.map((entry) => deidentifyChatEntry(entry, withheld)) };
   }
 
   /** Send one image (DICOM Part 10 bytes) to every greeted client, numbered with the events. */
@@ -458,7 +464,9 @@ export class Gateway {
     const seq = this.publishNotice(level, text, alarm);
     // On disk until someone sees it, so that a restart raises it again. An operator loss ends
     // with the link it was about, which a restart ends too.
-    if (seq !== null && alarm && alarm.kind !== 'operator-loss') this.keepOpen(seq, this.store.openAlarms.add({ at: new Date().toISOString(), text, alarm }));
+    if (seq === null || !alarm || alarm.kind === 'operator-loss') return;
+    const identifiers = identifiersIn([text, alarm.detail, alarm.reason ?? ''].join('\n'), this.scanner.core().exam);
+    this.keepOpen(seq, this.store.openAlarms.add({ at: new Date().toISOString(), text, alarm, identifiers }));
   }
 
   /** A notice to every client; an alarm among them is remembered for acknowledgement. Its seq, or null when it could not be sent. */
@@ -481,7 +489,8 @@ export class Gateway {
    * Each keeps its row, with when it was first raised, however many restarts it takes.
    */
   private raiseAlarmsLeftOpen(): void {
-    for (const { id, ...open } of this.store.openAlarms.all()) {
+    for (const { id, identifiers, ...open } of this.store.openAlarms.all()) {
+      for (const value of identifiers) this.carriedIdentifiers.add(value);
       this.store.audit({ sessionId: null, actor: 'gateway', role: null, action: 'alarm', decision: 'raised again', code: null, detail: open });
       // The text is what the onsite console shows, at the site, in the gateway's time zone;
       // workstations word the time from `raisedAt`, in their own.

@@ -1,5 +1,8 @@
 import type Database from 'better-sqlite3';
+import { z } from 'zod';
 import { MAX_NOTICE_HISTORY, NoticeAlarm } from '../../protocol/index.js';
+
+const Identifiers = z.array(z.string());
 
 /** An alarm no one had seen when it was written down. */
 export interface OpenAlarm {
@@ -8,6 +11,11 @@ export interface OpenAlarm {
   /** The notice's text. */
   text: string;
   alarm: NoticeAlarm;
+  /**
+   * The patient identifiers its words contain (gateway/server/observer-phi.ts `identifiersIn`):
+   * withheld from observers when it is raised again, whichever exam is open then.
+   */
+  identifiers: string[];
 }
 
 /**
@@ -23,15 +31,15 @@ export class OpenAlarmStore {
   private readonly selectAll: Database.Statement;
 
   constructor(db: Database.Database) {
-    this.insert = db.prepare('INSERT INTO open_alarm (at, text, alarm) VALUES (?, ?, ?)');
+    this.insert = db.prepare('INSERT INTO open_alarm (at, text, alarm, identifiers) VALUES (?, ?, ?, ?)');
     this.prune = db.prepare('DELETE FROM open_alarm WHERE id <= (SELECT MAX(id) FROM open_alarm) - ?');
     this.remove = db.prepare('DELETE FROM open_alarm WHERE id = ?');
-    this.selectAll = db.prepare('SELECT id, at, text, alarm FROM open_alarm ORDER BY id');
+    this.selectAll = db.prepare('SELECT id, at, text, alarm, identifiers FROM open_alarm ORDER BY id');
   }
 
   /** Writes one down; its id, to call `seen` with. */
   add(open: OpenAlarm): number {
-    const id = Number(this.insert.run(open.at, open.text, JSON.stringify(open.alarm)).lastInsertRowid);
+    const id = Number(this.insert.run(open.at, open.text, JSON.stringify(open.alarm), JSON.stringify(open.identifiers)).lastInsertRowid);
     this.prune.run(MAX_NOTICE_HISTORY);
     return id;
   }
@@ -47,10 +55,12 @@ export class OpenAlarmStore {
    * read as an alarm is dropped.
    */
   all(): (OpenAlarm & { id: number })[] {
-    const rows = this.selectAll.all() as { id: number; at: string; text: string; alarm: string }[];
+    const rows = this.selectAll.all() as { id: number; at: string; text: string; alarm: string; identifiers: string }[];
     return rows.flatMap((r) => {
       const alarm = NoticeAlarm.safeParse(safeJson(r.alarm));
-      if (alarm.success) return [{ id: r.id, at: r.at, text: r.text, alarm: alarm.data }];
+      // Identifiers that do not read as a list cannot keep the alarm from the staff: it goes without them.
+      const identifiers = Identifiers.safeParse(safeJson(r.identifiers));
+      if (alarm.success) return [{ id: r.id, at: r.at, text: r.text, alarm: alarm.data, identifiers: identifiers.success ? identifiers.data : [] }];
       this.remove.run(r.id);
       return [];
     });

@@ -3,8 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_NOTICE_HISTORY, type EventMessage, type GatewayMessage, type NoticeAlarm, type NoticeHistoryMessage } from '../../../protocol/index.js';
 import type { Gateway } from '../../../gateway/server/gateway.js';
 import { GatewayStore } from '../../../gateway/storage/gateway-store.js';
-import { RawClient, startTestGateway } from '../../helpers/gateway.js';
-import { OnsiteClient } from '../../helpers/onsite.js';
+import { OPEN_EXAM, PATIENT, RawClient, startTestGateway } from '../../helpers/gateway.js';
+import { OnsiteClient, onsiteGrants } from '../../helpers/onsite.js';
+import { formatPersonName } from '../../../base/common/person-name.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const help: NoticeAlarm = { kind: 'help-call', detail: 'by Olivia (onsite)', by: 'Olivia' };
@@ -14,13 +15,21 @@ describe('OpenAlarmStore', () => {
     const store = new GatewayStore(join(tempDir(), 'gateway.sqlite'));
     try {
       const ids = Array.from({ length: MAX_NOTICE_HISTORY + 2 }, (_, i) =>
-        store.openAlarms.add({ at: `2026-12-05T09:00:${i}`, text: `call ${i}`, alarm: help }),
+        store.openAlarms.add({ at: `2026-12-05T09:00:${i}`, text: `call ${i}`, alarm: help, identifiers: i % 2 ? [`PID-${i}`] : [] }),
       );
       store.openAlarms.seen(ids.at(-1)!);
       const open = store.openAlarms.all();
       expect(open).toHaveLength(MAX_NOTICE_HISTORY - 1);
       expect(open[0]!.text).toBe('call 2');
-      expect(open.at(-1)).toEqual({ id: ids.at(-2), at: `2026-12-05T09:00:${MAX_NOTICE_HISTORY}`, text: `call ${MAX_NOTICE_HISTORY}`, alarm: help });
+      const last = MAX_NOTICE_HISTORY;
+      expect(open.at(-1)).toEqual({
+        id: ids.at(-2),
+        at: `2026-12-05T09:00:${last}`,
+        text: `call ${last}`,
+        alarm: help,
+        identifiers: last % 2 ? [`PID-${last}`] : [],
+      });
+      expect(open.at(-2)!.identifiers).toEqual(last % 2 ? [] : [`PID-${last - 1}`]);
       for (const { id } of open) store.openAlarms.seen(id);
       expect(store.openAlarms.all()).toEqual([]);
     } finally {
@@ -44,8 +53,12 @@ describe('alarms no one had seen when the gateway stopped', () => {
     return open.gateway;
   }
 
-  async function historyOf(gateway: Gateway, name: string): Promise<{ client: RawClient; history: NoticeHistoryMessage }> {
-    const client = await RawClient.greeted(gateway.url, 'operator', name);
+  async function historyOf(
+    gateway: Gateway,
+    name: string,
+    role: 'operator' | 'observer' = 'operator',
+  ): Promise<{ client: RawClient; history: NoticeHistoryMessage }> {
+    const client = await RawClient.greeted(gateway.url, role, name);
     open.clients.push(client);
     return { client, history: await client.next<NoticeHistoryMessage>((m) => m.type === 'notice.history') };
   }
@@ -93,6 +106,36 @@ describe('alarms no one had seen when the gateway stopped', () => {
     expect((await onsiteAgain.raw.next<EventMessage>(isSeen)).body).toMatchObject({ seen: { by: 'Remote Tech' } });
     gateway = await restart(dataFile);
     expect(alarmsIn((await historyOf(gateway, 'Remote Tech')).history)).toEqual([]);
+  });
+
+  it('name no patient to observers once raised again, when the exam they were raised in is no longer open', async () => {
+    const dataFile = join(tempDir(), 'gateway.sqlite');
+    let gateway = await restart(dataFile);
+    const operator = await RawClient.greeted(gateway.url, 'operator', 'Remote Tech');
+    open.clients.push(operator);
+    const onsite = await onsiteGrants(gateway, 'Remote Tech');
+    open.clients.push(onsite);
+    expect(await operator.command('oa-00001', OPEN_EXAM)).toMatchObject({ outcome: 'done' });
+    // Staff name the patient in a call for help as every page shows the name, or by ID.
+    const named = [formatPersonName(PATIENT.name), PATIENT.id];
+    expect(await onsite.act({ name: 'help.call', reason: `${named[0]} (${named[1]}) is anxious` })).toMatchObject({ outcome: 'done' });
+
+    gateway = await restart(dataFile);
+    expect(gateway.snapshot().exam).toBeNull();
+    const observer = await historyOf(gateway, 'Student', 'observer');
+    const staff = await historyOf(gateway, 'Remote Tech');
+    const [call] = alarmsIn(staff.history);
+    // The staff read the call as it was made; observers read that a call was made, not whose.
+    expect(named.every((id) => call!.body.text.includes(id))).toBe(true);
+    const [observed] = alarmsIn(observer.history);
+    expect(observed!.body.text).toMatch(/^HELP CALLED by Onsite Tech \(onsite\): De-identified \(De-identified\) is anxious \(raised/);
+    expect(named.filter((id) => JSON.stringify(observer.history).includes(id))).toEqual([]);
+
+    // Nor when someone sees it: the notice that says so repeats the call's words.
+    expect(await staff.client.collab({ name: 'alarm.acknowledge', seq: call!.seq })).toMatchObject({ outcome: 'done' });
+    const seen = await observer.client.next<EventMessage>((m) => m.type === 'event' && m.body.kind === 'notice' && m.body.seen?.seq === call!.seq);
+    expect(seen.body).toMatchObject({ seen: { by: 'Remote Tech' } });
+    expect(named.filter((id) => JSON.stringify(seen).includes(id))).toEqual([]);
   });
 
   it('bring back an emergency stop no one saw as the snapshot’s last emergency, for the emergency banner of a workstation on this one scanner', async () => {

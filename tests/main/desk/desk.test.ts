@@ -218,7 +218,12 @@ describe('Desk: several gateways on one workstation', () => {
     const dataFile = join(tempDir(), 'gateway.sqlite');
     const store = new GatewayStore(dataFile);
     const raisedAt = '2026-12-05T08:00:00.000Z';
-    store.openAlarms.add({ at: raisedAt, text: 'HELP CALLED by Olivia (onsite)', alarm: { kind: 'help-call', detail: 'by Olivia (onsite)', by: 'Olivia' } });
+    store.openAlarms.add({
+      at: raisedAt,
+      text: 'HELP CALLED by Olivia (onsite)',
+      alarm: { kind: 'help-call', detail: 'by Olivia (onsite)', by: 'Olivia' },
+      identifiers: [],
+    });
     store.close();
     const b = await gateway('MR-B', { dataFile });
     const d = desk();
