@@ -125,6 +125,11 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime and stime, fields 14 and 15 of proc(5)
 }
 
+/** Each round's figure, as the table's last columns list them. */
+function rounds(values: number[]): string {
+  return values.map((s) => s.toFixed(2)).join(' ');
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
@@ -161,7 +166,6 @@ async function main(): Promise<void> {
     ['receiver', 'seconds', 'images/s', 'MB/s', 'all rounds (s)', 'receiver CPU s', 'all rounds (CPU s)'],
     receivers.map((r) => {
       const t = median(times.get(r.name)!);
-      const rounds = (values: number[]) => values.map((s) => s.toFixed(2)).join(' ');
       return [r.name, t, IMAGES / t, bytes / 1e6 / t, rounds(times.get(r.name)!), median(cpu.get(r.name)!), rounds(cpu.get(r.name)!)];
     }),
   );
