@@ -11,6 +11,7 @@ import {
   type SignInResponse,
   type OnsiteAction,
   type OnsiteStatus,
+  type Participant,
   type ScannerSnapshot,
 } from '../../protocol/index.js';
 import { CallView } from '../../base/browser/call/CallView.js';
@@ -20,6 +21,7 @@ import { useCall } from '../../base/browser/call/use-call.js';
 import { presentLinkStatus, presentScannerState, presentSequenceStatus } from '../../base/browser/status-words.js';
 import { formatRemaining } from '../../base/common/acquisition-time.js';
 import { StatusTag } from '../../base/browser/StatusTag.js';
+import { ObserverRows } from '../../base/browser/ObserverRows.js';
 import { useAlarmTone } from '../../base/browser/use-alarm-tone.js';
 import { formatPersonName } from '../../base/common/person-name.js';
 import { OnsiteLink, gatewayUrlOfPage, signInOnsite, type OnsiteLinkView, type OnsiteNotice } from './onsite-link.js';
@@ -526,7 +528,16 @@ function ControlPanel({ snapshot, me, checkedIn, act }: { snapshot: ScannerSnaps
   const holder = snapshot?.control ?? null;
   const loss = snapshot?.onsite?.operatorLoss ?? null;
   const operators = snapshot?.participants.filter((p) => p.role === 'operator') ?? [];
-  const others = snapshot?.participants.filter((p) => p.role !== 'operator' && p.sessionId !== me) ?? [];
+  const others = snapshot?.participants.filter((p) => p.role === 'onsite' && p.sessionId !== me) ?? [];
+  const observers = snapshot?.participants.filter((p) => p.role === 'observer') ?? [];
+  const row = (p: Participant) => (
+    <li key={p.sessionId}>
+      <span className={`role-badge role-${p.role}`}>{p.role === 'observer' ? 'Observer' : 'Onsite'}</span>
+      <span className="person-name" title={p.name}>
+        {p.name}
+      </span>
+    </li>
+  );
   return (
     <div className="panel" aria-labelledby="control-title">
       <h2 className="panel-title" id="control-title">
@@ -573,14 +584,8 @@ function ControlPanel({ snapshot, me, checkedIn, act }: { snapshot: ScannerSnaps
             )}
           </li>
         ))}
-        {others.map((p) => (
-          <li key={p.sessionId}>
-            <span className={`role-badge role-${p.role}`}>{p.role === 'observer' ? 'Observer' : 'Onsite'}</span>
-            <span className="person-name" title={p.name}>
-              {p.name}
-            </span>
-          </li>
-        ))}
+        {others.map(row)}
+        <ObserverRows observers={observers} row={row} />
       </ul>
       {operators.length === 0 ? <p className="muted">No remote technologist connected.</p> : null}
     </div>

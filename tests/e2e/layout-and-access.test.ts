@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Gateway } from '../../gateway/server/gateway.js';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
-import { printLinkAuditIfLost, startTestGateway, SETTLE_BUDGET_MS } from '../helpers/gateway.js';
+import { printLinkAuditIfLost, RawClient, startTestGateway, SETTLE_BUDGET_MS } from '../helpers/gateway.js';
 import { openOnsiteConsole, openWorkstationPage } from '../helpers/onsite-page.js';
 
 let gateway: Gateway;
@@ -286,5 +286,60 @@ describe.skipIf(!chromiumAvailable())('accessibility (axe-core)', () => {
 
   it('finds no serious or critical violation on the onsite console', async () => {
     expect(await seriousViolations(onsite)).toEqual([]);
+  });
+});
+
+describe.skipIf(!chromiumAvailable())('a training class', () => {
+  const trainees: RawClient[] = [];
+  beforeAll(async () => {
+    // With the trainer's window, twenty observers.
+    for (let i = 1; i <= 19; i++) trainees.push(await RawClient.greeted(gateway.url, 'observer', `Trainee ${String(i).padStart(2, '0')}`));
+  });
+  afterAll(() => {
+    for (const trainee of trainees) trainee.ws.close();
+  });
+
+  it('is one row in the people lists that opens to every name, on the workstation and the onsite console', async () => {
+    for (const [page, list] of [
+      [operator, '.people-panel'],
+      [onsite, '[aria-labelledby="control-title"]'],
+    ] as const) {
+      await page.setViewportSize({ width: 1366, height: 768 });
+      const panel = page.locator(list);
+      await panel.getByTestId('observer-count').filter({ hasText: '20 watching' }).waitFor({ timeout: SETTLE_BUDGET_MS });
+      expect(await panel.locator('.role-badge.role-observer').count()).toBe(1);
+      await panel.getByTestId('observer-names').click();
+      expect(
+        await panel
+          .locator('.people-list li')
+          .filter({ hasText: /Trainee \d\d/ })
+          .count(),
+      ).toBe(19);
+      expect(await panel.getByTestId('observer-names').getAttribute('aria-expanded')).toBe('true');
+      await panel.getByTestId('observer-names').click();
+      expect(
+        await panel
+          .locator('.people-list li')
+          .filter({ hasText: /Trainee \d\d/ })
+          .count(),
+      ).toBe(0);
+    }
+  });
+
+  it.each(SIZES.filter((s) => s.height >= 768))('keeps the operator and the scanner room in the people list in view at $width x $height', async (size) => {
+    await operator.setViewportSize(size);
+    await operator.waitForTimeout(200);
+    const rows = await operator.evaluate(() =>
+      [...document.querySelectorAll('.people-panel .people-list > li')].slice(0, 3).map((li, i) => {
+        li.setAttribute('data-row', String(i));
+        return `[data-row="${i}"]`;
+      }),
+    );
+    expect(await outOfView(operator, rows)).toEqual([]);
+    expect(await operator.locator('.people-panel .people-list > li').allTextContents()).toEqual([
+      expect.stringMatching(/^Operator\s*Rita Remote-Technologist/),
+      expect.stringMatching(/^Onsite\s*Olivia Onsite-Longname/),
+      expect.stringMatching(/^Observers\s*20 watching/),
+    ]);
   });
 });
