@@ -12,6 +12,8 @@ export interface RefusalRow {
   firstAt: string;
   lastAt: string;
   reason: string;
+  /** What the refusal is about beyond its reason (the Origin of an upgrade, say), from the last one. */
+  detail?: Record<string, unknown>;
 }
 
 interface OpenWindow {
@@ -37,7 +39,7 @@ export class RefusalAudit {
     private readonly maxKeys = 1024,
   ) {}
 
-  refuse(key: string, code: string, reason: string, now = new Date()): void {
+  refuse(key: string, code: string, reason: string, now = new Date(), detail?: Record<string, unknown>): void {
     const at = now.toISOString();
     let codes = this.open.get(key);
     const entry = codes?.get(code);
@@ -47,7 +49,7 @@ export class RefusalAudit {
         if (this.open.size >= this.maxKeys) this.end(this.open.keys().next().value!);
         this.open.set(key, (codes = new Map()));
       }
-      this.write({ key, code, count: 1, firstAt: at, lastAt: at, reason });
+      this.write({ key, code, count: 1, firstAt: at, lastAt: at, reason, ...(detail ? { detail } : {}) });
       const timer = setTimeout(() => this.close(key, code), this.windowMs);
       timer.unref();
       codes.set(code, { row: { key, code, count: 0, firstAt: at, lastAt: at, reason }, timer });
@@ -57,6 +59,7 @@ export class RefusalAudit {
     entry.row.count++;
     entry.row.lastAt = at;
     entry.row.reason = reason;
+    if (detail) entry.row.detail = detail;
   }
 
   /** Write what is pending for `key` now and forget it: nothing more comes under it (its session closed). */

@@ -42,7 +42,7 @@ import { NoticeHistory } from './notice-history.js';
 import { Handshake } from './handshake.js';
 import { MediaRelay } from './media-relay.js';
 import { OnsiteHandler } from './onsite-handler.js';
-import { SessionRegistry, type ClientSession } from './sessions.js';
+import { closeRefused, SessionRegistry, type ClientSession } from './sessions.js';
 import { newUid } from '../../base/node/uids.js';
 import { isLoopbackHost } from '../../base/common/loopback.js';
 import { formatClock } from '../../base/common/clock.js';
@@ -136,6 +136,21 @@ const EVENT_BUFFER_BYTES = IMAGE_FRAME_BYTES + 16 * 1024 * 1024;
 /** The error code ws gives a frame over `maxPayload` (ws lib/receiver.js). */
 const WS_FRAME_TOO_LARGE = 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
 
+/** The audit trail's action for a peer's refusal, by its code: what the peer was doing. */
+function peerRefusalAction(code: string): string {
+  switch (code) {
+    case ErrorCode.TOO_MANY_CONNECTIONS:
+      return 'connection';
+    case ErrorCode.ORIGIN_FORBIDDEN:
+      return 'websocket upgrade';
+    case ErrorCode.FRAME_TOO_LARGE:
+      return 'message';
+    default:
+      // HELLO_TIMEOUT, and hellos refused before they showed an account (handshake.ts).
+      return 'hello';
+  }
+}
+
 const DEFAULT_POLICY: LinkPolicy = {
   onOperatorLoss: 'The running sequence completes; nothing new starts; onsite staff have been alerted.',
   fallbackInstructions: 'Call the MR control room. Onsite staff take over the exam.',
@@ -201,6 +216,11 @@ export class Gateway {
   private readonly addresses: ConnectionRoster;
   /** Repeated refusals of one kind from one session: one audit row per window, with a count. */
   private readonly refusals: RefusalAudit;
+  /**
+   * The same for refusals of peers that are no account's session yet, by network address:
+   * connections, upgrades, hellos. Anyone can send those, as fast as they can connect.
+   */
+  private readonly peerRefusals: RefusalAudit;
 
   private constructor(private readonly options: GatewayOptions) {
     const host = options.host ?? '127.0.0.1';
@@ -224,25 +244,41 @@ export class Gateway {
     this.addresses = new ConnectionRoster(Number.POSITIVE_INFINITY, this.linkLimits.connectionsPerAddress);
     this.events = new EventBuffer(EVENT_BUFFER_EVENTS, EVENT_BUFFER_BYTES, { messageBytes: this.linkLimits.sendMessageBytes });
     this.noticeHistory = new NoticeHistory(this.linkLimits.sendMessageBytes);
-    this.sessions = new SessionRegistry(this.linkLimits.sendMessageBytes, (session, type, bytes) =>
-      this.audit(session, 'send', 'not sent', ErrorCode.MESSAGE_UNDELIVERABLE, { type, bytes, limitBytes: this.linkLimits.sendMessageBytes }),
+    this.sessions = new SessionRegistry(
+      this.linkLimits.sendMessageBytes,
+      (session, type, bytes) =>
+        this.audit(session, 'send', 'not sent', ErrorCode.MESSAGE_UNDELIVERABLE, { type, bytes, limitBytes: this.linkLimits.sendMessageBytes }),
+      // A refused session's place among its address's sessions is free at once, not when its peer
+      // gets round to closing: refused hellos cannot keep a workstation at that address out.
+      (session) => session.rosterEntry && this.addresses.closed(session.rosterEntry),
     );
     this.refusals = new RefusalAudit(this.linkLimits.refusalAuditWindowMs, (row) => {
-      // Connections are refused per address (socket-guard.ts, accept); messages per session.
-      const connection = row.code === ErrorCode.TOO_MANY_CONNECTIONS;
-      const s = connection ? undefined : this.sessions.get(row.key);
+      const s = this.sessions.get(row.key);
       this.store.audit({
-        sessionId: connection ? null : row.key,
+        sessionId: row.key,
         actor: s?.name ?? null,
         role: s?.role ?? null,
-        action: connection ? 'connection' : 'message',
+        action: 'message',
         decision: 'rejected',
         code: row.code,
         detail: { count: row.count, firstAt: row.firstAt, lastAt: row.lastAt, reason: row.reason },
-        ...(connection ? { peer: row.key } : {}),
       });
-      const who = connection ? row.key : `${s?.name ?? row.key} (${s?.role ?? 'unknown'})`;
-      this.log(`${who} ${connection ? 'connection' : 'message'}: rejected ${row.code}${row.count > 1 ? ` x${row.count}` : ''}: ${row.reason}`);
+      this.log(`${s?.name ?? row.key} (${s?.role ?? 'unknown'}) message: rejected ${row.code}${row.count > 1 ? ` x${row.count}` : ''}: ${row.reason}`);
+    });
+    this.peerRefusals = new RefusalAudit(this.linkLimits.refusalAuditWindowMs, (row) => {
+      const action = peerRefusalAction(row.code);
+      this.store.audit({
+        sessionId: null,
+        actor: null,
+        role: null,
+        action,
+        // As a hello or an upgrade refused one by one is written (handshake.ts): the same rows, with a count.
+        decision: action === 'hello' || action === 'websocket upgrade' ? 'refused' : 'rejected',
+        code: row.code,
+        detail: { ...row.detail, count: row.count, firstAt: row.firstAt, lastAt: row.lastAt, reason: row.reason },
+        peer: row.key,
+      });
+      this.log(`${row.key} ${action}: rejected ${row.code}${row.count > 1 ? ` x${row.count}` : ''}: ${row.reason}`);
     });
     this.scanner = new ScannerSimulator({ timeScale: options.timeScale ?? 1, newUid });
     const ctx: GatewayContext = {
@@ -270,6 +306,7 @@ export class Gateway {
       resumeSecrets: new ResumeSecrets((id) => this.sessions.get(id) !== undefined),
       snapshot: (role) => this.snapshotFor(role),
       observerPhi: this.observerPhi,
+      refuseAnonymous: (session, code, reason, detail) => this.peerRefusals.refuse(session.peer ?? 'unknown', code, reason, new Date(), { role: detail.role }),
     });
     if (this.observerPhi === 'none') {
       this.events.redactForObservers({
@@ -314,7 +351,7 @@ export class Gateway {
     this.http = options.tls
       ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key, handshakeTimeout, ...timeouts }, handler)
       : createHttpServer(timeouts, handler);
-    guardSockets(this.http, this.linkLimits, (address, reason) => this.refusals.refuse(address, ErrorCode.TOO_MANY_CONNECTIONS, reason));
+    guardSockets(this.http, this.linkLimits, (address, reason) => this.peerRefusals.refuse(address, ErrorCode.TOO_MANY_CONNECTIONS, reason));
     this.wss = new WebSocketServer({
       server: this.http,
       // Clients send only control frames: ws reads a frame's length from its header and closes
@@ -326,18 +363,10 @@ export class Gateway {
       // A page of a foreign origin is refused here, before its first message (RFC 6455 10.2).
       verifyClient: (info, done) => {
         if (this.originPolicy.allows(info.req.headers.origin, info.req.headers.host, info.secure)) return done(true);
-        const peer = info.req.socket.remoteAddress ?? null;
-        this.store.audit({
-          sessionId: null,
-          actor: null,
-          role: null,
-          action: 'websocket upgrade',
-          decision: 'refused',
-          code: ErrorCode.ORIGIN_FORBIDDEN,
-          detail: { origin: info.req.headers.origin },
-          peer,
+        const peer = info.req.socket.remoteAddress ?? 'unknown';
+        this.peerRefusals.refuse(peer, ErrorCode.ORIGIN_FORBIDDEN, `a page of ${info.req.headers.origin} may not connect`, new Date(), {
+          origin: info.req.headers.origin,
         });
-        this.log(`websocket upgrade from ${peer} refused: ${ErrorCode.ORIGIN_FORBIDDEN} origin ${info.req.headers.origin}`);
         done(false, 403, `${ErrorCode.ORIGIN_FORBIDDEN}: pages of ${info.req.headers.origin} may not connect to this gateway`, {
           'x-larmor-error': ErrorCode.ORIGIN_FORBIDDEN,
         });
@@ -508,6 +537,7 @@ export class Gateway {
     this.scanner.stopClock();
     this.control.clear();
     this.refusals.flush();
+    this.peerRefusals.flush();
     await this.imaging?.close();
     this.examImages.close();
     if (this.liveness) clearInterval(this.liveness);
@@ -610,13 +640,13 @@ export class Gateway {
     );
     if ('full' in admission) {
       const reason = `more than ${this.linkLimits.connectionsPerAddress} connections from ${address}, each with a hello`;
-      this.refusals.refuse(address, ErrorCode.TOO_MANY_CONNECTIONS, reason);
+      this.peerRefusals.refuse(address, ErrorCode.TOO_MANY_CONNECTIONS, reason);
       ws.send(JSON.stringify({ type: 'refused', code: ErrorCode.TOO_MANY_CONNECTIONS, reason: `too many connections from ${address}` }));
-      ws.close(1008, ErrorCode.TOO_MANY_CONNECTIONS);
+      closeRefused(ws, ErrorCode.TOO_MANY_CONNECTIONS);
       return;
     }
     if (admission.evicted)
-      this.refusals.refuse(
+      this.peerRefusals.refuse(
         address,
         ErrorCode.TOO_MANY_CONNECTIONS,
         `closed a session from ${address} that had said no hello, to make room (at most ${this.linkLimits.connectionsPerAddress} from one address)`,
@@ -624,16 +654,36 @@ export class Gateway {
     session.rosterEntry = admission.entry;
     ws.once('close', () => this.addresses.closed(admission.entry));
     const rate = new MessageRate(this.linkLimits.messagesPerSecond, this.linkLimits.messageBurst);
+    /** Messages dropped over the rate since it last let one through: the client is told at the first. */
+    let dropped = 0;
     this.sessions.add(session);
     if (ws.protocol !== SUBPROTOCOL) {
       this.sessions.refuse(session, ErrorCode.VERSION_MISMATCH, `subprotocol ${JSON.stringify(ws.protocol)} not supported; this gateway speaks ${SUBPROTOCOL}`);
     }
     ws.on('message', (data, isBinary) => {
+      // A refused session is over (sessions.ts refuse): what it sends until its socket closes is
+      // neither handled, answered nor audited, and does not keep it alive.
+      if (session.refused) return;
       session.lastSeen = Date.now();
       if (!rate.take(session.lastSeen)) {
         this.refusals.refuse(session.id, ErrorCode.RATE_LIMITED, `more than ${this.linkLimits.messagesPerSecond} messages per second`);
-        return this.sessions.sendError(session, ErrorCode.RATE_LIMITED, `more than ${this.linkLimits.messagesPerSecond} messages per second: message dropped`);
+        // Told once, not once a message: answering each would let a peer that never reads make
+        // the gateway queue a reply for every message it floods. One that keeps on is cut off.
+        if (++dropped === 1)
+          return this.sessions.sendError(
+            session,
+            ErrorCode.RATE_LIMITED,
+            `more than ${this.linkLimits.messagesPerSecond} messages per second: messages dropped`,
+          );
+        if (dropped > this.linkLimits.messageBurst)
+          this.sessions.refuse(
+            session,
+            ErrorCode.RATE_LIMITED,
+            `more than ${this.linkLimits.messagesPerSecond} messages per second, and ${this.linkLimits.messageBurst} more after being told`,
+          );
+        return;
       }
+      dropped = 0;
       if (isBinary) {
         this.refusals.refuse(session.id, ErrorCode.INVALID_MESSAGE, 'clients send text frames only');
         return this.sessions.sendError(session, ErrorCode.INVALID_MESSAGE, 'clients send text frames only');
@@ -644,7 +694,7 @@ export class Gateway {
       if ((err as { code?: string }).code === WS_FRAME_TOO_LARGE) {
         // ws has already closed this socket with 1009; keyed by address so a client that
         // reconnects and repeats is one row with a count.
-        this.refusals.refuse(
+        this.peerRefusals.refuse(
           address,
           ErrorCode.FRAME_TOO_LARGE,
           `${session.name ?? 'a client'} (${session.role ?? 'not greeted'}) sent a frame over ${MAX_CONTROL_FRAME_BYTES} bytes: closed with 1009 before it was buffered`,
@@ -735,10 +785,11 @@ export class Gateway {
     this.onsite.checkAlive();
     const deadline = now - DEAD_AFTER_INTERVALS * this.heartbeatIntervalMs;
     for (const session of this.sessions.values()) {
+      if (session.refused) continue; // closing already, and cut if its peer does not close it (sessions.ts)
       if (session.role === null && !session.greeting && session.helloBy !== undefined && now > session.helloBy) {
         const reason = `no hello within ${this.linkLimits.helloTimeoutMs} ms of connecting`;
         session.helloBy = undefined; // refused once: it closes
-        this.refusals.refuse(session.peer ?? 'unknown', ErrorCode.HELLO_TIMEOUT, reason);
+        this.peerRefusals.refuse(session.peer ?? 'unknown', ErrorCode.HELLO_TIMEOUT, reason);
         this.sessions.refuse(session, ErrorCode.HELLO_TIMEOUT, reason);
         continue;
       }

@@ -28,6 +28,11 @@ export interface HandshakeDeps {
   /** Where the onsite role may come from (--onsite-from). */
   readonly onsiteNetworks: OnsiteNetworks;
   readonly resumeSecrets: ResumeSecrets;
+  /**
+   * Audits a hello refused before it showed an account (no or a wrong site token, no or an invalid
+   * credential), folded by the peer's address: anyone can send those, as fast as it can connect.
+   */
+  refuseAnonymous(session: ClientSession, code: string, reason: string, detail: { role: Role }): void;
 }
 
 /**
@@ -48,17 +53,21 @@ export class Handshake {
       this.ctx.audit(session, 'hello', 'refused', code, { role: hello.role, ...detail });
       sessions.refuse(session, code, reason);
     };
+    const refuseAnonymous = (code: string, reason: string) => {
+      this.deps.refuseAnonymous(session, code, reason, { role: hello.role });
+      sessions.refuse(session, code, reason);
+    };
     if (this.deps.token !== undefined && !siteTokenMatches(this.deps.token, hello.credentials.token)) {
-      return refuse(ErrorCode.UNAUTHENTICATED, 'the site token is missing or wrong');
+      return refuseAnonymous(ErrorCode.UNAUTHENTICATED, 'the site token is missing or wrong');
     }
     if (hello.credentials.session === undefined) {
-      return refuse(ErrorCode.CREDENTIAL_MISSING, 'sign in first: the gateway takes who you are and your role from your account, not from the hello');
+      return refuseAnonymous(ErrorCode.CREDENTIAL_MISSING, 'sign in first: the gateway takes who you are and your role from your account, not from the hello');
     }
     session.greeting = true;
     const verified = await this.deps.credentials.verify(hello.credentials.session);
     session.greeting = false;
     if (session.ws.readyState !== session.ws.OPEN) return;
-    if (!verified.ok) return refuse(verified.code, verified.message);
+    if (!verified.ok) return refuseAnonymous(verified.code, verified.message);
     const claims = verified.claims;
     // The credential is verified: a refusal below is audited with the account that asked (the user_id column).
     session.userId = claims.userId;

@@ -29,6 +29,23 @@ export interface ClientSession {
   helloBy?: number;
   /** Its place among its address's sessions (gateway.ts). */
   rosterEntry?: RosterEntry;
+  /** Refused and closing: nothing it sends is handled any more (SessionRegistry.refuse). */
+  refused?: boolean;
+}
+
+/**
+ * How long a refused peer has to answer the close (RFC 6455 7.1.1) before its socket is cut.
+ * ws would wait 30 s, and a peer that ignores the close would meanwhile keep its socket and its
+ * messages coming.
+ */
+export const REFUSED_CLOSE_GRACE_MS = 1000;
+
+/** Close with 1008 (policy violation), `code` as the reason; cut the socket if the peer does not close it in time. */
+export function closeRefused(ws: WebSocket, code: string): void {
+  ws.close(1008, code);
+  const cut = setTimeout(() => ws.terminate(), REFUSED_CLOSE_GRACE_MS);
+  cut.unref();
+  ws.once('close', () => clearTimeout(cut));
 }
 
 /**
@@ -45,6 +62,8 @@ export class SessionRegistry {
   constructor(
     private readonly maxMessageBytes = MAX_FRAME_BYTES,
     private readonly undeliverable: (session: ClientSession, type: GatewayMessage['type'], bytes: number) => void = () => {},
+    /** Told when a session is refused, before its socket has closed. */
+    private readonly refused: (session: ClientSession) => void = () => {},
   ) {}
 
   get size(): number {
@@ -116,9 +135,15 @@ export class SessionRegistry {
     this.send(session, { type: 'error', code, message });
   }
 
-  /** Tell the client why, then close with 1008 (policy violation). */
+  /**
+   * Tell the client why, then close with 1008 (policy violation). The session is over from now:
+   * once refused, it is not refused again, and what it sends until its socket closes is not read.
+   */
   refuse(session: ClientSession, code: string, reason: string): void {
+    if (session.refused) return;
+    session.refused = true;
     this.send(session, { type: 'refused', code, reason });
-    session.ws.close(1008, code);
+    closeRefused(session.ws, code);
+    this.refused(session);
   }
 }

@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { WebSocket } from 'ws';
-import { ErrorCode, SUBPROTOCOL } from '../../../protocol/index.js';
+import { ErrorCode, PROTOCOL_VERSION, SUBPROTOCOL } from '../../../protocol/index.js';
 import type { Gateway } from '../../../gateway/server/gateway.js';
 import { MessageRate } from '../../../gateway/server/link-limits.js';
 import { RawClient, startTestGateway } from '../../helpers/gateway.js';
@@ -19,6 +21,42 @@ afterEach(async () => {
   await gateway?.close();
   gateway = undefined;
 });
+
+/**
+ * A WebSocket client that never answers a close (RFC 6455 5.5.1) and goes on sending: the peer a
+ * refusal must not wait for. Its frames are masked text frames of under 64 KiB.
+ */
+async function deafClient(url: string): Promise<{ send(text: string): void }> {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  raw.push(socket);
+  await once(socket, 'connect');
+  socket.write(
+    `GET / HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: ${SUBPROTOCOL}\r\n\r\n`,
+  );
+  await new Promise<void>((resolve) => {
+    let head = '';
+    const onData = (data: Buffer) => {
+      head += data.toString('latin1');
+      if (!head.includes('\r\n\r\n')) return;
+      socket.off('data', onData);
+      resolve();
+    };
+    socket.on('data', onData);
+  });
+  socket.on('data', () => undefined); // read, the close frame too, and never answered
+  socket.on('error', () => undefined);
+  return {
+    send(text) {
+      const payload = Buffer.from(text);
+      const mask = randomBytes(4);
+      const head =
+        payload.length < 126 ? Buffer.from([0x81, 0x80 | payload.length]) : Buffer.from([0x81, 0x80 | 126, payload.length >> 8, payload.length & 0xff]);
+      if (!socket.destroyed) socket.write(Buffer.concat([head, mask, payload.map((byte, i) => byte ^ mask[i % 4]!)]));
+    },
+  };
+}
 
 function open(url: string): Promise<{ ws: WebSocket; messages: { type: string; code?: string }[]; closed: Promise<number> }> {
   const ws = new WebSocket(url, SUBPROTOCOL);
@@ -42,16 +80,38 @@ describe('link limits (pure parts)', () => {
 });
 
 describe('link limits on a running gateway', () => {
-  it('refuses messages over the per-connection rate with a code, and audits the flood as a few rows', async () => {
-    gateway = await startTestGateway({ linkLimits: { messagesPerSecond: 50, messageBurst: 50 } });
-    const { ws, messages } = await open(gateway.url);
+  it('drops messages over the per-connection rate, says so once, cuts a client that keeps on, and audits the flood as a few rows', async () => {
+    // One message a second: the bucket does not refill while the flood is read.
+    gateway = await startTestGateway({ linkLimits: { messagesPerSecond: 1, messageBurst: 50 } });
+    const { ws, messages, closed } = await open(gateway.url);
     for (let i = 0; i < 500; i++) ws.send('not json');
-    await expect.poll(() => messages.length).toBe(500);
-    const codes = new Set(messages.map((m) => m.code));
-    expect(codes).toEqual(new Set([ErrorCode.MALFORMED_JSON, ErrorCode.RATE_LIMITED]));
-    expect(messages.filter((m) => m.code === ErrorCode.RATE_LIMITED).length).toBeGreaterThan(400);
+    expect(await closed).toBe(1008);
+    // The burst answered, one word on the rate, then the refusal: not a reply for every message a
+    // peer that never reads would have the gateway queue.
+    expect(messages.filter((m) => m.code === ErrorCode.MALFORMED_JSON)).toHaveLength(50);
+    expect(messages.filter((m) => m.type === 'error' && m.code === ErrorCode.RATE_LIMITED)).toHaveLength(1);
+    expect(messages.at(-1)).toMatchObject({ type: 'refused', code: ErrorCode.RATE_LIMITED });
+    expect(messages.length).toBe(52);
     const rows = gateway.store.auditTrail().filter((r) => r.action === 'message');
-    expect(rows.length).toBeLessThanOrEqual(2); // the first of each kind; the counts follow at the window's end
+    expect(rows.length).toBeLessThanOrEqual(4); // the first of each kind, and each count when the session closed
+  });
+
+  it("frees a refused session's place at once and reads nothing more from it, though its peer never answers the close", async () => {
+    gateway = await startTestGateway({ linkLimits: { connectionsPerAddress: 2 } });
+    const hello = JSON.stringify({ type: 'hello', version: PROTOCOL_VERSION, role: 'operator', credentials: {} });
+    const deaf = [await deafClient(gateway.url), await deafClient(gateway.url)];
+    for (const client of deaf) for (let i = 0; i < 50; i++) client.send(hello);
+    // Both refused, neither closed by its peer: a workstation of the same address still gets in.
+    const workstation = await RawClient.greeted(gateway.url, 'observer', 'Observer One');
+    const from = workstation.messages.length;
+    workstation.sendJson({ type: 'ping', t: 1 });
+    await workstation.next((m) => m.type === 'pong', from);
+    // The first refusal written at once, the other address's next folded into a count; the hellos
+    // sent after each refusal neither handled nor audited.
+    const refusedHellos = gateway.store.auditTrail().filter((r) => r.code === ErrorCode.CREDENTIAL_MISSING);
+    expect(refusedHellos).toEqual([
+      expect.objectContaining({ action: 'hello', decision: 'refused', peer: '127.0.0.1', detail: expect.objectContaining({ count: 1 }) }),
+    ]);
   });
 
   it("writes a closed session's refusal counts when it closes, not when the window ends, so reconnecting peers are not held for it", async () => {
