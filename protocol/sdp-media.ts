@@ -1,7 +1,8 @@
 /**
  * The media sections of an SDP and the direction each one declares (RFC 4566 section 5.14 and 6,
  * RFC 3264 section 5.1). Just enough of SDP for the gateway to decide what an observer may send:
- * it reads m= lines and the four direction attributes, nothing else. Environment-free.
+ * it reads m= lines and the four direction attributes (whatever value follows their name),
+ * nothing else. Environment-free.
  */
 
 type MediaDirection = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
@@ -33,8 +34,12 @@ export function parseSdpMedia(sdp: string): ParsedSdp {
       const [media = '', port = ''] = line.slice(2).split(/\s+/);
       current = { media, port: /^\d+(\/\d+)?$/.test(port) ? Number.parseInt(port, 10) : Number.NaN, directions: [] };
       parsed.sections.push(current);
-    } else if (line.startsWith('a=') && DIRECTIONS.has(line.slice(2))) {
-      (current ? current.directions : parsed.sessionDirections).push(line.slice(2) as MediaDirection);
+    } else {
+      // An attribute's name ends at a colon or a blank, as a browser reads it: libwebrtc takes
+      // "a=sendrecv:x" and "a=sendonly 1" for sendrecv and sendonly (pc/webrtc_sdp.cc
+      // HasAttribute), and so must this check, or such a line would pass unseen.
+      const name = /^a=([^:\s]*)/.exec(line)?.[1];
+      if (name !== undefined && DIRECTIONS.has(name)) (current ? current.directions : parsed.sessionDirections).push(name as MediaDirection);
     }
   }
   return parsed;

@@ -20,7 +20,11 @@ describe('parseSdpMedia', () => {
   });
 
   it('does not take an attribute that merely starts like a direction for one', () => {
-    expect(parseSdpMedia(`${HEAD}${audio('a=recvonlyx', 'a=sendonly:1')}`).sections[0]!.directions).toEqual([]);
+    expect(parseSdpMedia(`${HEAD}${audio('a=recvonlyx', 'a=sendonlyy:1')}`).sections[0]!.directions).toEqual([]);
+  });
+
+  it('takes a direction with a value after a colon or a blank for that direction, as a browser does', () => {
+    expect(parseSdpMedia(`${HEAD}${audio('a=sendonly:1', 'a=recvonly x')}`).sections[0]!.directions).toEqual(['sendonly', 'recvonly']);
   });
 });
 
@@ -37,6 +41,10 @@ describe('observerSdpProblem (what an observer may send)', () => {
   it.each([
     ['recvonly followed by sendonly in one section', `${HEAD}${audio('a=recvonly', 'a=sendonly')}`, /2 directions \(recvonly, sendonly\)/],
     ['the same direction twice', `${HEAD}${audio('a=recvonly', 'a=recvonly')}`, /exactly one/],
+    // A browser reads a direction by the attribute's name, whatever follows a colon or a blank.
+    ['recvonly followed by sendrecv with a value', `${HEAD}${audio('a=recvonly', 'a=sendrecv:x')}`, /2 directions \(recvonly, sendrecv\)/],
+    ['recvonly followed by sendonly with a blank and more', `${HEAD}${audio('a=recvonly', 'a=sendonly 1')}`, /2 directions \(recvonly, sendonly\)/],
+    ['a session-level recvonly under a section sendrecv with an empty value', `${HEAD}a=recvonly\r\n${audio('a=sendrecv:')}`, /is sendrecv/],
     ['a sendonly video beside a recvonly audio', `${HEAD}${audio('a=recvonly')}${video('a=sendonly')}`, /m=video\) is sendonly/],
     ['a section without a direction (sendrecv)', `${HEAD}${audio()}`, /is sendrecv/],
     ['a session-level sendonly that a section inherits', `${HEAD}a=sendonly\r\n${audio()}`, /is sendonly/],
