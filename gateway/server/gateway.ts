@@ -214,6 +214,12 @@ export class Gateway {
   private readonly linkLimits: LinkLimits;
   /** WebSocket sessions per address (no limit in all: the web port's sockets are bounded in socket-guard.ts). */
   private readonly addresses: ConnectionRoster;
+  /**
+   * The largest image this boot has sent. A client is allowed that much send backlog beyond
+   * `sendBacklogBytes`: one image may be larger than the limit on its own (a multi-frame object of
+   * a few hundred frames that RLE does not shrink), and a client taking it is not stalled.
+   */
+  private largestImageBytes = 0;
   /** Repeated refusals of one kind from one session: one audit row per window, with a count. */
   private readonly refusals: RefusalAudit;
   /**
@@ -466,6 +472,7 @@ export class Gateway {
 
   /** Send one image (DICOM Part 10 bytes) to every greeted client, numbered with the events. */
   publishImage(header: Parameters<EventBuffer['appendImage']>[0], part10: Uint8Array): void {
+    this.largestImageBytes = Math.max(this.largestImageBytes, part10.byteLength);
     this.collaboration.sentImages.add(header.sopInstanceUid);
     const event = this.events.appendImage(header, part10);
     this.sessions.broadcast(event);
@@ -798,10 +805,13 @@ export class Gateway {
       if (session.lastSeen < deadline) {
         this.audit(session, 'heartbeat', 'lost', null, { silentMs: Date.now() - session.lastSeen });
         session.ws.terminate();
-      } else if (session.ws.bufferedAmount > this.linkLimits.sendBacklogBytes) {
+      } else if (session.ws.bufferedAmount > this.linkLimits.sendBacklogBytes + this.largestImageBytes) {
         // Terminated, not closed: a close frame would wait behind the very backlog it is to free.
         // The workstation reconnects and resumes as after any lost link (docs/architecture.md "Link health").
-        this.audit(session, 'link', 'cut', ErrorCode.SEND_BACKLOG, { backlogBytes: session.ws.bufferedAmount, limitBytes: this.linkLimits.sendBacklogBytes });
+        this.audit(session, 'link', 'cut', ErrorCode.SEND_BACKLOG, {
+          backlogBytes: session.ws.bufferedAmount,
+          limitBytes: this.linkLimits.sendBacklogBytes + this.largestImageBytes,
+        });
         session.ws.terminate();
       }
     }

@@ -11,6 +11,7 @@ import { MessageRate } from '../../../gateway/server/link-limits.js';
 import { RawClient, startTestGateway } from '../../helpers/gateway.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { selfSignedCertificate } from '../../helpers/certificates.js';
+import { mrImage } from '../../helpers/mr-images.js';
 
 let gateway: Gateway | undefined;
 const sockets: WebSocket[] = [];
@@ -201,6 +202,29 @@ describe('link limits on a running gateway', () => {
     }
     reading.sendJson({ type: 'ping', t: 1 });
     await reading.next((m) => m.type === 'pong');
+  });
+
+  it('does not cut a client for one image larger than the backlog limit while it takes it', async () => {
+    gateway = await startTestGateway({ heartbeatIntervalMs: 50, linkLimits: { sendBacklogBytes: 1024 * 1024 } });
+    const slow = await RawClient.greeted(gateway.url, 'observer', 'Observer One');
+    // It reads nothing for a while (a slow network), pinging so that it is not dropped as silent.
+    const socket = (slow.ws as unknown as { _socket: Socket })._socket;
+    socket.pause();
+    const pinging = setInterval(() => slow.sendJson({ type: 'ping', t: Date.now() }), 20);
+    try {
+      // 8 MB of noise (a 2048 x 2048 MR image): past the kernel's socket buffers, 8 times the limit.
+      gateway.publishImage(
+        { source: 'c-store', transferSyntaxUid: '1.2.840.10008.1.2.1', sopInstanceUid: '2.25.1.1.1', seriesUid: '2.25.1.1', imagesInSeries: null },
+        mrImage(1, 1, { rows: 2048, columns: 2048, noise: true }),
+      );
+      // Several liveness checks with the whole image queued.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      socket.resume();
+      await expect.poll(() => slow.images.length).toBe(1);
+    } finally {
+      clearInterval(pinging);
+    }
+    expect(gateway.store.auditTrail().filter((r) => r.code === ErrorCode.SEND_BACKLOG)).toEqual([]);
   });
 
   it('answers 408 and closes a request whose headers never end, and lets the address connect again', async () => {
