@@ -6,7 +6,7 @@ import { Journal } from '../journal/journal.js';
 import { EventRecorder } from './recorder.js';
 import { attachImageIntake } from '../images/image-intake.js';
 import { decodeWorkers } from '../images/decode-pool.js';
-import { isOutage } from './link-failure.js';
+import { isOutage, reconnectCuredBySignIn } from './link-failure.js';
 
 const USAGE =
   'usage: larmor record --gateway URL --out DIR --user NAME --password-stdin [--secondary URL] [--journal FILE] [--role operator|observer] [--token-file FILE]\n' +
@@ -19,7 +19,8 @@ const RETRY_MS = 1000;
  * DIR/events.jsonl. The core reconnects by itself (primary, then --secondary) after a loss;
  * this loop only retries a first connection that failed or a reconnect budget that ran out.
  * Runs through any outage until SIGINT/SIGTERM, then exits 0 with everything written; a refusal
- * (bad token, version, role, URL) ends it at once with status 1 and the code on stderr.
+ * (bad token, version, role, URL) ends it at once with status 1 and the code on stderr. A session
+ * credential that ran out (its lifetime, or idle through an outage) is no refusal: it signs in again.
  */
 export async function runRecord(argv: string[]): Promise<number> {
   let values;
@@ -103,7 +104,8 @@ export async function runRecord(argv: string[]): Promise<number> {
   };
   core.on('activity', (a) => {
     if (a.type !== 'health' || a.state !== 'failed' || stopping) return;
-    if (!isOutage(a.code)) return refuse({ code: a.code ?? ErrorCode.INTERNAL, message: a.reason });
+    // connect() signs in afresh: a credential that ran out during the run or the outage is no refusal.
+    if (!reconnectCuredBySignIn(a.code)) return refuse({ code: a.code ?? ErrorCode.INTERNAL, message: a.reason });
     retry = setTimeout(connect, RETRY_MS);
   });
   // The core's own timers are unref'd (in the app, the window keeps the process alive). Headless,

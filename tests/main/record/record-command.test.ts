@@ -7,6 +7,7 @@ import { Journal } from '../../../main/journal/journal.js';
 import { startTestGateway } from '../../helpers/gateway.js';
 import { FaultProxy } from '../../helpers/fault-proxy.js';
 import { tempDir } from '../../helpers/temp-dir.js';
+import { ErrorCode } from '../../../protocol/index.js';
 import { TEST_PASSWORD, testUserId } from '../../helpers/accounts.js';
 
 let gateway: Gateway | undefined;
@@ -60,6 +61,26 @@ describe('larmor record', () => {
     const journal = Journal.open(journalFile);
     expect(journal.activities('health').map((h) => h.state)).toEqual(health().map((h) => h.state));
     journal.close();
+  });
+
+  it('signs in again when its credential ran out during the run, instead of stopping at the next reconnect', async () => {
+    gateway = await startTestGateway({ sessionPolicy: { ttlS: 2 } });
+    const proxy = await FaultProxy.start(gateway.port);
+    proxies.push(proxy);
+    const out = tempDir();
+    const events = join(out, 'events.jsonl');
+    process.env.LARMOR_PASSWORD = TEST_PASSWORD;
+    const done = runRecord(['--gateway', proxy.url, '--out', out, '--user', testUserId('Observer')]);
+    const health = () => lines(events).filter((l) => l.type === 'health');
+    await until(() => health().some((h) => h.state === 'healthy'));
+    // Past the credential's 2 s, the link drops: the core's reconnect presents the expired credential.
+    await new Promise((r) => setTimeout(r, 2500));
+    proxy.reset();
+    await until(() => health().filter((h) => h.state === 'healthy').length >= 2);
+    process.emit('SIGINT');
+    expect(await done).toBe(0);
+    delete process.env.LARMOR_PASSWORD;
+    expect(health().map((h) => h.code)).toContain(ErrorCode.CREDENTIAL_EXPIRED);
   });
 
   it('refuses an unknown flag with usage', async () => {
