@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -70,6 +70,8 @@ describe('larmor decode', () => {
       stderr.restore();
     }
     expect(stderr.text()).toContain('LARMOR_E_RLE_SEGMENT_COUNT_MISMATCH');
+    // Nothing a script could take for the image: neither OUT.raw nor what was being written.
+    expect(readdirSync(work).filter((name) => name.startsWith('broken.raw'))).toEqual([]);
   });
 
   it('reports a truncated file and a missing argument with codes', async () => {
