@@ -45,12 +45,16 @@ export interface WorkstationCoreEvents {
   image: [PreviewImage];
   /** An image frame taken (new number, decoded), for the recorder: its header and Part 10 bytes. */
   'image-received': [ImageFrameHeader, Uint8Array];
+  /** An image frame asked for (image.fetch), decoded: its header (marked fetched) and Part 10 bytes. */
+  'image-fetched': [ImageFrameHeader, Uint8Array];
   /** WebRTC room and signals from the gateway, for the renderer's peer connections. */
   media: [MediaGatewayMessage];
   /** Chat, marks, proposals, handover and contingency plans as they change. */
   collab: [CollabEventBody];
   /** What to catch up on after a welcome. */
   'collab-state': [CollabState];
+  /** The exam's series the gateway holds, as it sent them (after each welcome and on series changes). */
+  'exam-catalogue': [ExamCatalogue];
   /** The renderer's judgement of the call (no frames, ICE failed), for the link-health model. */
   'media-health': [{ health: 'ok' | 'degraded' | 'failed'; reason: string | null }];
 }
@@ -469,6 +473,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
         return;
       case 'exam.catalogue':
         this.catalogue = message.catalogue;
+        this.emit('exam-catalogue', message.catalogue);
         this.publishState();
         return;
       case 'image.fetch.result': {
@@ -561,6 +566,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     const { header, part10 } = result;
     if (header.fetched) {
       // Asked for, not new: shown, but neither recorded nor counted as received.
+      this.emit('image-fetched', header, part10);
       for (const image of result.images) this.emit('image', image);
       return;
     }

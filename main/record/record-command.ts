@@ -7,6 +7,7 @@ import { EventRecorder } from './recorder.js';
 import { attachImageIntake } from '../images/image-intake.js';
 import { decodeWorkers } from '../images/decode-pool.js';
 import { isOutage, reconnectCuredBySignIn } from './link-failure.js';
+import { fetchMissedImages } from './missed-images.js';
 
 const USAGE =
   'usage: larmor record --gateway URL --out DIR --user NAME --password-stdin [--secondary URL] [--journal FILE] [--role operator|observer] [--token-file FILE]\n' +
@@ -80,7 +81,27 @@ export async function runRecord(argv: string[]): Promise<number> {
   const recorder = new EventRecorder(core, values.out);
   // Decoding on workers, as in the shells: a large image never holds the heartbeat (decode-pool.ts).
   const decoders = attachImageIntake(core, { workers: decodeWorkers() });
-  core.on('image-received', (header, part10) => recorder.saveImage(header, part10));
+  const written = new Set<string>();
+  core.on('image-received', (header, part10) => {
+    recorder.saveImage(header, part10);
+    written.add(header.sopInstanceUid);
+  });
+  // Missed during an outage and fetched after it (missed-images.ts): written, and said so.
+  core.on('image-fetched', (header, part10) => {
+    if (written.has(header.sopInstanceUid)) return;
+    recorder.saveImage(header, part10);
+    written.add(header.sopInstanceUid);
+    const line = {
+      type: 'image',
+      at: new Date().toISOString(),
+      seq: header.seq,
+      sopInstanceUid: header.sopInstanceUid,
+      seriesUid: header.seriesUid,
+      fetched: true,
+    };
+    recorder.write(line);
+  });
+  fetchMissedImages(core, written);
   const request = {
     url: values.gateway,
     role: values.role,

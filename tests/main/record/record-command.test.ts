@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Gateway } from '../../../gateway/server/gateway.js';
@@ -8,6 +8,7 @@ import { startTestGateway } from '../../helpers/gateway.js';
 import { FaultProxy } from '../../helpers/fault-proxy.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { ErrorCode } from '../../../protocol/index.js';
+import { mrImage } from '../../helpers/mr-images.js';
 import { TEST_PASSWORD, testUserId } from '../../helpers/accounts.js';
 
 let gateway: Gateway | undefined;
@@ -81,6 +82,35 @@ describe('larmor record', () => {
     expect(await done).toBe(0);
     delete process.env.LARMOR_PASSWORD;
     expect(health().map((h) => h.code)).toContain(ErrorCode.CREDENTIAL_EXPIRED);
+  });
+
+  it('fetches the images sent during an outage that its resume could not replay, and writes them', async () => {
+    gateway = await startTestGateway();
+    const proxy = await FaultProxy.start(gateway.port);
+    proxies.push(proxy);
+    const out = tempDir();
+    const events = join(out, 'events.jsonl');
+    const images = () => readdirSync(join(out, 'images')).filter((name) => name.endsWith('.dcm'));
+    process.env.LARMOR_PASSWORD = TEST_PASSWORD;
+    const done = runRecord(['--gateway', proxy.url, '--out', out, '--user', testUserId('Observer')]);
+    const health = () => lines(events).filter((l) => l.type === 'health');
+    await until(() => health().some((h) => h.state === 'healthy'));
+    const push = (instance: number) =>
+      expect(gateway!.imaging!.pipeline.accept(mrImage(1, instance, { rows: 512, columns: 512, noise: true }), 'c-store').ok).toBe(true);
+    push(1);
+    await until(() => images().length === 1);
+    proxy.blackhole();
+    await until(() => health().some((h) => h.state === 'lost'));
+    // More than a resume rebuilds from the spool (64 MB) beyond the 16 MB of frames in memory:
+    // the resume is a fresh snapshot, and these are not replayed.
+    const missed = Math.ceil((96 * 1024 * 1024) / mrImage(1, 2, { rows: 512, columns: 512, noise: true }).length);
+    for (let i = 2; i <= 1 + missed; i++) push(i);
+    proxy.heal();
+    await until(() => images().length === 1 + missed);
+    process.emit('SIGINT');
+    expect(await done).toBe(0);
+    delete process.env.LARMOR_PASSWORD;
+    expect(lines(events).filter((l) => l.type === 'image' && l.fetched === true)).toHaveLength(missed);
   });
 
   it('refuses an unknown flag with usage', async () => {
