@@ -2,7 +2,7 @@ import { useState, type ReactElement } from 'react';
 import type { Participant } from '../../protocol/index.js';
 
 /** Up to this many observers are listed by name; more (a training class) are one row. */
-export const OBSERVERS_LISTED = 3;
+const OBSERVERS_LISTED = 3;
 
 /**
  * The observers in a people list (`<li>` rows, for a `.people-list`). A few are listed by name;

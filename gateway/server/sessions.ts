@@ -38,7 +38,7 @@ export interface ClientSession {
  * ws would wait 30 s, and a peer that ignores the close would meanwhile keep its socket and its
  * messages coming.
  */
-export const REFUSED_CLOSE_GRACE_MS = 1000;
+const REFUSED_CLOSE_GRACE_MS = 1000;
 
 /** Close with 1008 (policy violation), `code` as the reason; cut the socket if the peer does not close it in time. */
 export function closeRefused(ws: WebSocket, code: string): void {
