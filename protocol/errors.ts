@@ -156,6 +156,14 @@ export const ErrorCode = {
   DICOM_ASSOCIATION_IDLE: 'LARMOR_E_DICOM_ASSOCIATION_IDLE',
   /** The calling AE title, from this source address, is not on the allow list. */
   DICOM_CALLING_AE_NOT_ALLOWED: 'LARMOR_E_DICOM_CALLING_AE_NOT_ALLOWED',
+  /** The called AE title of an A-ASSOCIATE-RQ is not the receiver's: A-ASSOCIATE-RJ, called AE title not recognized (PS3.8 9.3.4). */
+  DICOM_CALLED_AE_UNKNOWN: 'LARMOR_E_DICOM_CALLED_AE_UNKNOWN',
+  /** dcmjs-dimse gave up on a connection: a PDU it could not read, or a transport error (reset, broken pipe). */
+  DICOM_CONNECTION_DROPPED: 'LARMOR_E_DICOM_CONNECTION_DROPPED',
+  /** The peer left the receiver's responses unread past a bound and did not read them within the idle timeout: aborted. */
+  DICOM_RESPONSES_UNREAD: 'LARMOR_E_DICOM_RESPONSES_UNREAD',
+  /** A C-STORE whose Affected SOP Class is not the abstract syntax of the presentation context it came on (PS3.7 9.1.1): 0122H. */
+  DICOM_SOP_CLASS_NOT_NEGOTIATED: 'LARMOR_E_DICOM_SOP_CLASS_NOT_NEGOTIATED',
   /** A connection to the DICOM port from an address on no network of the allow list: closed before a byte is read. */
   DICOM_PEER_NOT_ALLOWED: 'LARMOR_E_DICOM_PEER_NOT_ALLOWED',
   /** A TLS handshake on the DICOM port failed (no or untrusted client certificate, not TLS at all). */

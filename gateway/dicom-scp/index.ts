@@ -16,6 +16,7 @@
  *     maxConnections?: 512,           // open sockets; beyond: the oldest without an association makes room
  *     maxConnectionsPerAddress?: 64,  // the same from one address
  *     allowList?: parseAllowList('MRI1@10.1.2.0/24'),            // empty: any peer
+ *     imageLimits?: DEFAULT_IMAGE_LIMITS,  // decoded-size caps (native-bridge/image-limits.ts)
  *     admit?(image) { return null },  // or { code, message }: refused with 0124H
  *     tls?: { cert, key, ca? },       // DICOM TLS (PS3.15 B.1); with ca, clients need a certificate
  *   });
@@ -28,9 +29,16 @@
  *   Endian. `part10` is a complete Part 10 file whose data set is byte-for-byte what the peer
  *   sent, in the peer's transfer syntax (RLE stays encapsulated). Big endian is not negotiated
  *   (retired, PS3.5 A.3); peers such as storescu then convert to little endian themselves.
- * - Bad objects (truncated, malformed, UID mismatch, too large, non-image) go to onReject with a
- *   stable code from protocol/errors.ts (the receiver's or the Part 10 reader's LARMOR_E_DICOM_...) and
- *   the peer gets a C-STORE failure status; the association and the SCP carry on.
+ * - Bad objects (truncated, malformed, UID mismatch, too large, non-image, over `imageLimits`,
+ *   native Pixel Data shorter than its geometry, a SOP Class other than its presentation
+ *   context's) go to onReject with a stable code from protocol/errors.ts (the receiver's or the
+ *   Part 10 reader's LARMOR_E_DICOM_..., LARMOR_E_IMAGE_TOO_LARGE) and the peer gets a C-STORE
+ *   failure status, before any Success; the association and the SCP carry on. Each rejection
+ *   carries the peer's address (`peerAddress`) beside the calling AE title it chose.
+ * - A called AE title other than `aeTitle` (LARMOR_E_DICOM_CALLED_AE_UNKNOWN) or a calling AE
+ *   title off the allow list is rejected (A-ASSOCIATE-RJ) and reported to onReject. After an
+ *   A-ASSOCIATE-RJ or A-RELEASE-RP nothing more is read and the connection is closed
+ *   (PS3.8 9.2, Sta13); its association slot is free at once.
  * - onImage may return a promise; the peer's C-STORE response waits for it, and a throw or
  *   rejection answers A701H (refused: out of resources) and reports LARMOR_E_DICOM_HANDLER_FAILED.
  * - The port defends itself before dcmjs-dimse sees a byte (pdu-guard.ts): PDU lengths checked at
@@ -41,7 +49,11 @@
  *   oldest that has no association yet (base/common/connection-roster.ts), so a flood cannot
  *   keep a scanner out; when every one has an association, the new one is closed unread. Either
  *   is reported as LARMOR_E_TOO_MANY_CONNECTIONS. A TLS handshake gets ARTIM's time. Every such
- *   refusal goes to onReject with its code (protocol/errors.ts).
+ *   refusal goes to onReject with its code (protocol/errors.ts), and so does a connection
+ *   dcmjs-dimse gives up on (LARMOR_E_DICOM_CONNECTION_DROPPED). A peer that leaves its
+ *   responses unread is not read either, and is aborted after the idle timeout
+ *   (LARMOR_E_DICOM_RESPONSES_UNREAD). Only the guard's timers end an association: one that
+ *   keeps sending is never timed out.
  * - Writes nothing to disk unless `storeDirectory` is given; names come from safeFileName()
  *   (a valid UID kept as is, anything else hashed), files are written to a temporary name and
  *   renamed, so a reader never sees half a file.
@@ -57,6 +69,8 @@ import { takeOver } from './direct-read-socket.js';
 import { ConnectionRoster, type RosterEntry } from '../../base/common/connection-roster.js';
 import { ObjectBuffers } from './object-buffers.js';
 import { PduGuard, type PduLimits } from './pdu-guard.js';
+import { AbortReason } from './upper-layer-pdus.js';
+import type { ImageLimits } from '../../native-bridge/image-limits.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { isPeerAddressAllowed, type AllowRule } from './calling-ae-allow-list.js';
 
@@ -96,6 +110,11 @@ export interface StorageScpOptions {
   /** The same from one network address (default maxConnections / 8): a flood from one host pushes out its own connections, not another's. */
   maxConnectionsPerAddress?: number;
   allowList?: readonly AllowRule[];
+  /**
+   * Caps on an image's decoded size (default DEFAULT_IMAGE_LIMITS): an image whose declared
+   * geometry exceeds them is refused with A700H before its C-STORE is answered.
+   */
+  imageLimits?: ImageLimits;
   admit?(image: ReceivedImage): { code: string; message: string } | null;
   /** PEM certificate and key; `ca` (PEM) makes a client certificate signed by it mandatory. */
   tls?: { cert: string | Buffer; key: string | Buffer; ca?: string | Buffer };
@@ -124,6 +143,8 @@ const CONNECTION_LEVEL: ReadonlySet<string> = new Set([
   ErrorCode.DICOM_ARTIM_EXPIRED,
   ErrorCode.DICOM_ASSOCIATION_IDLE,
   ErrorCode.DICOM_TLS_HANDSHAKE,
+  ErrorCode.DICOM_CONNECTION_DROPPED,
+  ErrorCode.DICOM_RESPONSES_UNREAD,
 ]);
 
 /**
@@ -244,12 +265,12 @@ export async function startStorageScp(opts: StorageScpOptions): Promise<StorageS
       // The socket that is read, which may have taken the descriptor over from `accepted`.
       roster.closed(entry);
     });
+    /** A slot, given back by the guard as soon as the association ends (pdu-guard.ts close), before the socket is gone. */
     const claimSlot = () => {
-      if (associations >= maxAssociations) return false;
+      if (associations >= maxAssociations) return null;
       associations++;
       roster.established(entry);
-      socket.once('close', () => associations--);
-      return true;
+      return () => void associations--;
     };
     guard = new PduGuard(socket, limits, portRefusal(socket.remoteAddress), claimSlot);
     if (taken === null) socket.resume(); // the server pauses what it accepts (pauseOnConnect)
@@ -259,15 +280,20 @@ export async function startStorageScp(opts: StorageScpOptions): Promise<StorageS
       maxObjectBytes: opts.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES,
       maxPduLength: limits.maxPduLength,
       allowList,
+      ...(opts.imageLimits ? { imageLimits: opts.imageLimits } : {}),
       ...(opts.admit ? { admit: opts.admit } : {}),
       buffers,
       deliver,
       reject,
     });
-    // As dcmjs-dimse's own Server does: the socket is already connected.
-    (scp as unknown as { connected: boolean }).connected = true;
-    // Protocol errors end this association only.
-    scp.on('networkError', () => socket.destroy());
+    // A PDU dcmjs-dimse cannot read, or an error of the transport, ends this association only,
+    // with a code (an A-ABORT, invalid PDU parameter, when the socket can still take it).
+    scp.on('networkError', (err: Error) =>
+      guard!.abortAssociation(
+        { code: ErrorCode.DICOM_CONNECTION_DROPPED, message: `dcmjs-dimse dropped the connection: ${err.message}` },
+        AbortReason.InvalidPduParameterValue,
+      ),
+    );
   };
   const server: Server = opts.tls
     ? createTlsServer(

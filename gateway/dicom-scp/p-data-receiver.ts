@@ -29,6 +29,8 @@ export interface AcceptedContext {
 
 export interface StoreRequest {
   command: DimseCommand;
+  /** Abstract syntax (SOP Class) of the presentation context the request came on. */
+  abstractSyntaxUid: string;
   transferSyntaxUid: string;
   /** The Part 10 file: the peer's part10Header, then the data set as it arrived; null over the size limit. */
   part10: Uint8Array | null;
@@ -153,6 +155,11 @@ export class PDataReceiver implements PDataStream {
     return file ? file.reserve(Math.min(fragment.remaining, limit)) : Math.min(fragment.remaining, limit);
   }
 
+  /** Resolves once every request received so far is answered (or will never be: the association failed). */
+  settled(): Promise<void> {
+    return this.answering.catch(() => undefined);
+  }
+
   /** The PDU's body is complete (the guard passed on exactly the length of its header). */
   end(): void {
     if (this.failed) return;
@@ -227,6 +234,7 @@ export class PDataReceiver implements PDataStream {
     if (message.file !== null) this.lastDataSetBytes = message.datasetBytes;
     const request: StoreRequest = {
       command,
+      abstractSyntaxUid: context.abstractSyntaxUid,
       transferSyntaxUid: context.transferSyntaxUid,
       part10: message.file?.finish() ?? null,
       bytes: message.datasetBytes,

@@ -12,11 +12,21 @@
  * - a complete A-ASSOCIATE-RQ when no association slot is free: A-ASSOCIATE-RJ, transient,
  *   temporary congestion, so the scanner retries later (PS3.8 9.3.4). The slot is claimed then,
  *   not on connecting: a peer that connects and says nothing holds no slot, only its socket
- *   until ARTIM.
+ *   until ARTIM;
+ * - on an established association, an A-ASSOCIATE-RQ, -AC, -RJ or A-RELEASE-RP, and after the
+ *   peer's A-RELEASE-RQ anything but an A-ABORT: A-ABORT, unexpected PDU (PS3.8 9.2, Sta6 and
+ *   Sta8, action AA-8).
+ *
+ * An A-ABORT from the peer closes the transport (PS3.8 9.2, AA-3). Once the guard has sent an
+ * A-ASSOCIATE-RJ, an A-RELEASE-RP or an A-ABORT, nothing the peer sends is looked at any more:
+ * the guard half-closes the transport behind that PDU and destroys it after a short grace, as
+ * ARTIM does in Sta13 (PS3.8 9.2), and the association slot is free at once.
  *
  * Timers: ARTIM (PS3.8 9.1.5) runs from the connection until the A-ASSOCIATE-RQ is complete;
  * when it expires the transport is closed without a PDU (Sta2, action AA-2). Afterwards an idle
- * timer aborts an association whose peer sends nothing for `idleMs`. Either judges only after
+ * timer aborts an association whose peer sends nothing for `idleMs`. These are the only timers:
+ * dcmjs-dimse's own (storage-scp.ts) would count only the PDUs it is handed, not the P-DATA-TF
+ * that streams past it, and cut a busy association. Either judges only after
  * the reads waiting when it fired: after a pause of this process (a long collection, a starved
  * host), Node runs expired timers before it reads its sockets, so a timer that judged at once
  * would take a punctual peer for a silent one (docs/architecture.md "Link health" excuses the
@@ -27,11 +37,27 @@
  * and 'timeout' on; write() goes to the real socket. Once the association is accepted, P-DATA-TF
  * PDUs are not collected at all: their bytes stream, as views of the socket's chunks, to the
  * PDataStream (p-data-receiver.ts), which copies what it keeps.
+ *
+ * Back-pressure: a peer that sends requests without reading the responses would make the
+ * responses pile up in this process. Past MAX_UNREAD_BYTES of unwritten responses the guard
+ * stops reading the socket until they drain, so the peer's requests wait in the network
+ * instead; a peer that still reads nothing for `idleMs` is aborted (LARMOR_E_DICOM_RESPONSES_UNREAD).
  */
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { ErrorCode } from '../../protocol/errors.js';
-import { AbortReason, AbortSource, PDU_HEADER_LENGTH, PduType, RejectReason, RejectResult, RejectSource, abort, associateReject } from './upper-layer-pdus.js';
+import {
+  AbortReason,
+  AbortSource,
+  PDU_HEADER_LENGTH,
+  PduType,
+  RejectReason,
+  RejectResult,
+  RejectSource,
+  abort,
+  associateReject,
+  releaseResponse,
+} from './upper-layer-pdus.js';
 
 export interface PduLimits {
   /** Maximum Length we advertise for P-DATA-TF PDUs (PS3.8 D.1), in bytes after the header. */
@@ -53,6 +79,17 @@ export interface GuardRefusal {
 const CLOSE_GRACE_MS = 1000;
 
 const KNOWN_TYPES: ReadonlySet<number> = new Set(Object.values(PduType));
+
+/** PDUs an acceptor never expects on an established association (PS3.8 9.2, Sta6: AA-8). */
+const UNEXPECTED_WHEN_ASSOCIATED: ReadonlySet<number> = new Set([PduType.AssociateRq, PduType.AssociateAc, PduType.AssociateRj, PduType.ReleaseRp]);
+
+/**
+ * Responses written but not yet taken by the peer, beyond which the guard stops reading it. A
+ * C-STORE or C-ECHO response is about a hundred bytes, and a peer waits for each one before its
+ * next request unless it negotiated asynchronous operations (PS3.7 D.3.3.3): this is thousands
+ * of unread responses, never a slow link.
+ */
+const MAX_UNREAD_BYTES = 256 * 1024;
 
 /** Where P-DATA-TF PDUs go once the association is accepted, as their bytes arrive. */
 export interface PDataStream {
@@ -87,7 +124,13 @@ export class PduGuard extends EventEmitter {
   private currentType = 0;
   private pdus = 0;
   private associated = false;
+  /** The peer asked to release (A-RELEASE-RQ): only an A-ABORT may follow (PS3.8 9.2, Sta8). */
+  private releasing = false;
   private closing = false;
+  /** Reading stopped until the peer takes the responses waiting for it. */
+  private paused = false;
+  /** Gives the association slot back; null when none is held. */
+  private releaseSlot: (() => void) | null = null;
   private corked = false;
   private artim: NodeJS.Timeout | null;
   private idle: NodeJS.Timeout | null = null;
@@ -102,15 +145,21 @@ export class PduGuard extends EventEmitter {
     readonly socket: Socket,
     private readonly limits: PduLimits,
     private readonly report: (refusal: GuardRefusal) => void,
-    /** Takes an association slot for this connection once its A-ASSOCIATE-RQ is complete; false: none is free. */
-    private readonly claimSlot: () => boolean = () => true,
+    /** Takes an association slot for this connection once its A-ASSOCIATE-RQ is complete: what gives it back, or null when none is free. */
+    private readonly claimSlot: () => (() => void) | null = () => () => undefined,
   ) {
     super();
     // A socket that reads into readBuffer() (direct-read-socket.ts) calls received() itself and emits no 'data'.
     socket.on('data', (chunk: Buffer) => this.received(chunk));
     socket.on('close', () => {
       this.clearTimers();
+      this.freeSlot();
       this.emit('close');
+    });
+    socket.on('drain', () => {
+      if (!this.paused) return;
+      this.paused = false;
+      if (!this.closing) socket.resume();
     });
     socket.on('error', (err) => {
       this.clearTimers();
@@ -145,16 +194,24 @@ export class PduGuard extends EventEmitter {
         this.socket.uncork();
       });
     }
-    return this.socket.write(data, callback);
+    const written = this.socket.write(data, callback);
+    this.holdBackIfUnread();
+    return written;
   }
 
-  /** One whole PDU, written at once: nothing to gather, so no cork (and no tick's wait). */
+  /** One whole PDU, written at once: nothing to gather, so no cork (and no tick's wait). Nothing once the association is over. */
   writePdu(pdu: Uint8Array): void {
-    if (!this.socket.destroyed) this.socket.write(pdu);
+    if (this.socket.destroyed || this.closing) return;
+    this.socket.write(pdu);
+    this.holdBackIfUnread();
   }
 
-  setTimeout(ms: number, callback?: () => void): this {
-    this.socket.setTimeout(ms, callback);
+  /**
+   * dcmjs-dimse sets its connection timeout here. Ignored: the guard's ARTIM and idle timers are
+   * the only ones (see the top of this file), and a socket timeout would count our own writes
+   * as the peer's activity.
+   */
+  setTimeout(_ms: number, _callback?: () => void): this {
     return this;
   }
 
@@ -175,6 +232,19 @@ export class PduGuard extends EventEmitter {
   /** Abort the association with a coded reason (A-ABORT from the service provider, PS3.8 9.3.8). */
   abortAssociation(refusal: GuardRefusal, reason: number = AbortReason.UnexpectedPdu): void {
     this.close(abort(AbortSource.ServiceProvider, reason), refusal);
+  }
+
+  /**
+   * Send the A-ASSOCIATE-RJ `rj` and close: nothing the peer sends afterwards is processed
+   * (PS3.8 9.2, AE-8 then Sta13). Whoever rejects reports why.
+   */
+  rejectAssociation(rj: Buffer): void {
+    this.close(rj, null);
+  }
+
+  /** Answer the peer's A-RELEASE-RQ with an A-RELEASE-RP and close (PS3.8 9.2, AR-4 then Sta13). */
+  releaseAssociation(): void {
+    this.close(releaseResponse(), null);
   }
 
   // --- reading
@@ -274,6 +344,13 @@ export class PduGuard extends EventEmitter {
         message: `PDU type 0x${type.toString(16).padStart(2, '0')} before any A-ASSOCIATE-RQ`,
       };
     }
+    if (this.releasing ? type !== PduType.Abort : !first && UNEXPECTED_WHEN_ASSOCIATED.has(type)) {
+      return {
+        pdu: abort(AbortSource.ServiceProvider, AbortReason.UnexpectedPdu),
+        code: ErrorCode.DICOM_UNEXPECTED_PDU,
+        message: `PDU type 0x${type.toString(16).padStart(2, '0')} ${this.releasing ? 'after an A-RELEASE-RQ' : 'on an established association'}`,
+      };
+    }
     if (length > this.limits.hardCapBytes) {
       const message = `PDU type 0x${type.toString(16).padStart(2, '0')} declares ${length} bytes, over the ${this.limits.hardCapBytes}-byte cap`;
       return first
@@ -299,20 +376,37 @@ export class PduGuard extends EventEmitter {
   private pduComplete(): void {
     const pdu = this.pdu!;
     this.pdu = null;
-    if (this.currentType === PduType.AssociateRq && !this.associated && !this.claimSlot()) {
-      this.close(associateReject(RejectResult.Transient, RejectSource.ServiceProviderPresentation, RejectReason.TemporaryCongestion), {
-        code: ErrorCode.DICOM_TOO_MANY_ASSOCIATIONS,
-        message: 'every association slot is taken; the peer was asked to try again later',
-      });
+    if (this.currentType === PduType.Abort) {
+      // The peer aborted: the transport is closed, nothing more is sent (PS3.8 9.2, AA-3).
+      this.close(null, null);
       return;
     }
+    if (this.currentType === PduType.AssociateRq) {
+      this.releaseSlot = this.claimSlot();
+      if (this.releaseSlot === null) {
+        this.close(associateReject(RejectResult.Transient, RejectSource.ServiceProviderPresentation, RejectReason.TemporaryCongestion), {
+          code: ErrorCode.DICOM_TOO_MANY_ASSOCIATIONS,
+          message: 'every association slot is taken; the peer was asked to try again later',
+        });
+        return;
+      }
+    }
+    if (this.currentType === PduType.ReleaseRq) this.releasing = true;
     this.emit('data', pdu);
-    if (this.currentType === PduType.AssociateRq && !this.associated) {
+    // dcmjs-dimse answers within the emit: a rejected request has closed the connection.
+    if (this.currentType === PduType.AssociateRq && !this.closing) {
       this.associated = true;
       if (this.artim) clearTimeout(this.artim);
       this.artim = null;
       this.armIdle();
     }
+  }
+
+  /** Stops reading while more than MAX_UNREAD_BYTES of responses wait for the peer; the socket's 'drain' starts it again. */
+  private holdBackIfUnread(): void {
+    if (this.paused || this.closing || this.socket.writableLength <= MAX_UNREAD_BYTES) return;
+    this.paused = true;
+    this.socket.pause();
   }
 
   private armIdle(): void {
@@ -324,27 +418,44 @@ export class PduGuard extends EventEmitter {
         afterWaitingReads(() => {
           if (this.idle === null || this.closing || this.reads !== readsWhenFired) return;
           this.idle = null;
-          this.close(abort(AbortSource.ServiceUser, AbortReason.NotSpecified), {
-            code: ErrorCode.DICOM_ASSOCIATION_IDLE,
-            message: `the peer sent nothing for ${this.limits.idleMs} ms`,
-          });
+          // Not reading because the peer does not read either: its fault, said as such.
+          this.close(
+            abort(AbortSource.ServiceUser, AbortReason.NotSpecified),
+            this.paused
+              ? {
+                  code: ErrorCode.DICOM_RESPONSES_UNREAD,
+                  message: `the peer left ${this.socket.writableLength} bytes of responses unread for ${this.limits.idleMs} ms`,
+                }
+              : { code: ErrorCode.DICOM_ASSOCIATION_IDLE, message: `the peer sent nothing for ${this.limits.idleMs} ms` },
+          );
         });
       }, this.limits.idleMs);
     }
   }
 
-  /** Refuse: stop passing bytes on, send the refusal PDU if any, and close. */
-  private close(pdu: Buffer | null, refusal: GuardRefusal): void {
+  /**
+   * End the association: stop passing bytes on, give the slot back, report the refusal if any,
+   * send the last PDU if any, and close (PS3.8 9.2, Sta13: the peer is to close the transport,
+   * ARTIM bounds the wait).
+   */
+  private close(pdu: Buffer | null, refusal: GuardRefusal | null): void {
     if (this.closing) return;
     this.closing = true;
     this.clearTimers();
-    this.report({ code: refusal.code, message: refusal.message });
+    this.freeSlot();
+    if (refusal) this.report({ code: refusal.code, message: refusal.message });
     if (pdu === null || this.socket.destroyed) {
       this.socket.destroy();
       return;
     }
     this.socket.end(pdu);
     setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
+  }
+
+  private freeSlot(): void {
+    const release = this.releaseSlot;
+    this.releaseSlot = null;
+    release?.();
   }
 
   private clearTimers(): void {

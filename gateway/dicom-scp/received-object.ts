@@ -2,12 +2,18 @@
  * Decides what to do with one object received by C-STORE, independent of the network code:
  * wrap it as Part 10 (bytes untouched), parse it fully with native-bridge's reader (which
  * checks every length, so truncation is caught here), check it against the C-STORE command,
- * and keep only images. Each refusal carries a stable code and the DIMSE status the peer gets.
+ * and keep only images the gateway can show: within the image size limits
+ * (native-bridge/image-limits.ts), and, in a native transfer syntax, with as many bytes of
+ * Pixel Data as its geometry declares. All of it before the C-STORE is answered, so a peer is
+ * never told Success (0000H) for an image the pipeline then drops. Each refusal carries a
+ * stable code and the DIMSE status the peer gets (PS3.4 B.2.3).
  *
  * Stable codes: the reader's own (LARMOR_E_DICOM_TRUNCATED, _MALFORMED, ... from
  * protocol/errors.ts) for unreadable data, else the receiver's LARMOR_E_DICOM_... codes there.
  */
-import { readPart10, imageInfo, Tag, type DicomFile } from '../../native-bridge/dicom/index.js';
+import { readPart10, imageInfo, nativeFrameLength, Tag, type DicomFile } from '../../native-bridge/dicom/index.js';
+import { isNativeTransferSyntax } from '../../native-bridge/dicom/uids.js';
+import { checkImageLimits, DEFAULT_IMAGE_LIMITS, type ImageLimits } from '../../native-bridge/image-limits.js';
 import { codeOf, ErrorCode } from '../../protocol/errors.js';
 import { isValidUid } from '../../base/node/uids.js';
 import { requirePixelData } from '../../native-bridge/image-codecs.js';
@@ -42,6 +48,8 @@ interface ReceivedFields {
   sopClassUid: string;
   sopInstanceUid: string;
   callingAeTitle: string;
+  /** The peer's network address, when known. */
+  peerAddress?: string;
 }
 
 /**
@@ -60,6 +68,8 @@ export interface ReceivedImage {
   sopClassUid: string;
   sopInstanceUid: string;
   callingAeTitle: string;
+  /** The peer's network address, when known: unlike the calling AE title, not the peer's to choose. */
+  peerAddress?: string;
   /** Patient ID (0010,0020) and Patient Name (0010,0010), for the check against the open exam. */
   patient: { id: string | null; name: string | null };
 }
@@ -88,7 +98,7 @@ export function receivedPart10Header(obj: ReceivedFields): Uint8Array {
   });
 }
 
-export function examineReceivedObject(obj: ReceivedObject): Verdict {
+export function examineReceivedObject(obj: ReceivedObject & { limits?: ImageLimits }): Verdict {
   for (const [name, uid] of [
     ['SOP Class UID', obj.sopClassUid],
     ['SOP Instance UID', obj.sopInstanceUid],
@@ -140,6 +150,31 @@ export function examineReceivedObject(obj: ReceivedObject): Verdict {
         StoreStatus.SopClassNotSupported,
       );
     }
+    // Declared geometry first: a frame count of 65535 is refused for what it would cost, whatever
+    // the Pixel Data holds.
+    try {
+      checkImageLimits(info, obj.limits ?? DEFAULT_IMAGE_LIMITS);
+    } catch (err) {
+      return refuse(
+        codeOf(err, ErrorCode.IMAGE_TOO_LARGE),
+        `${obj.sopClassUid} object ${obj.sopInstanceUid}: ${(err as Error).message}`,
+        StoreStatus.OutOfResources,
+      );
+    }
+    if (isNativeTransferSyntax(obj.transferSyntaxUid)) {
+      // Native Pixel Data holds every frame, uncompressed (PS3.5 8.1.1, A.1): fewer bytes than
+      // the geometry needs is an object that cannot be shown.
+      const pixelData = file.dataset.get(Tag.PixelData)!;
+      const needed = nativeFrameLength(info) * info.numberOfFrames;
+      if (pixelData.encapsulated !== undefined || pixelData.bytes.length < needed) {
+        return refuse(
+          ErrorCode.DICOM_PIXEL_DATA,
+          `${obj.sopClassUid} object ${obj.sopInstanceUid}: Pixel Data ${pixelData.encapsulated !== undefined ? 'is encapsulated in a native transfer syntax' : `has ${pixelData.bytes.length} bytes`}, ` +
+            `${info.columns} x ${info.rows} x ${info.samplesPerPixel} sample(s) x ${info.bitsAllocated} bits x ${info.numberOfFrames} frame(s) need ${needed}`,
+          StoreStatus.CannotUnderstand,
+        );
+      }
+    }
   } catch (err) {
     return refuse(codeOf(err, ErrorCode.DICOM_NOT_AN_IMAGE), (err as Error).message, StoreStatus.CannotUnderstand);
   }
@@ -152,6 +187,7 @@ export function examineReceivedObject(obj: ReceivedObject): Verdict {
       sopClassUid: obj.sopClassUid,
       sopInstanceUid: obj.sopInstanceUid,
       callingAeTitle: obj.callingAeTitle,
+      ...(obj.peerAddress !== undefined ? { peerAddress: obj.peerAddress } : {}),
       patient: { id: file.dataset.string(PATIENT_ID) ?? null, name: file.dataset.string(PATIENT_NAME) ?? null },
     },
   };

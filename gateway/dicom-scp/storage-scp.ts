@@ -16,6 +16,13 @@
  *
  * Received bytes are collected raw, never parsed by dcmjs: the Part 10 file is byte-for-byte
  * what arrived, and parsing is done once, by native-bridge's reader.
+ *
+ * A C-STORE is checked against the presentation context it came on: an Affected SOP Class other
+ * than the context's abstract syntax is refused with 0122H (PS3.7 9.1.1, PS3.4 B.2.3).
+ *
+ * The end of an association is the guard's (pdu-guard.ts): an A-ASSOCIATE-RJ or A-RELEASE-RP is
+ * written there, and the connection closed behind it (PS3.8 9.2, Sta13). The A-RELEASE-RP goes
+ * out after the responses to every request that came before the A-RELEASE-RQ.
  */
 import type { Socket } from 'node:net';
 import dcmjsDimse from 'dcmjs-dimse';
@@ -26,9 +33,11 @@ import { ErrorCode } from '../../protocol/errors.js';
 import { isCallingAeAllowed, type AllowRule } from './calling-ae-allow-list.js';
 import type { PduGuard } from './pdu-guard.js';
 import type { ObjectBuffers } from './object-buffers.js';
+import { RejectReason, RejectResult, RejectSource, associateReject } from './upper-layer-pdus.js';
+import type { ImageLimits } from '../../native-bridge/image-limits.js';
 
 const { Scp, Implementation, constants, log } = dcmjsDimse;
-const { PresentationContextResult, RejectResult, RejectSource, RejectReason, SopClass, TransferSyntax } = constants;
+const { PresentationContextResult, SopClass, TransferSyntax } = constants;
 
 type DimseAssociation = Parameters<InstanceType<typeof Scp>['associationRequested']>[0];
 
@@ -49,6 +58,8 @@ export interface RejectedObject {
   callingAeTitle: string;
   /** Affected SOP Instance UID of the command, when there was one. */
   sopInstanceUid: string | null;
+  /** The peer's network address, when known: unlike the calling AE title, not the peer's to choose. */
+  peerAddress?: string;
 }
 
 export interface ScpContext {
@@ -59,6 +70,8 @@ export interface ScpContext {
   maxPduLength: number;
   /** Calling AE titles with their source networks; empty admits every peer. */
   allowList: readonly AllowRule[];
+  /** Decoded-size caps an image's declared geometry must keep to (native-bridge/image-limits.ts). */
+  imageLimits?: ImageLimits;
   /** A reason to refuse an image that passed every check of its own (e.g. another patient's), or null. */
   admit?(image: ReceivedImage): { code: string; message: string } | null;
   /** Buffers for the objects' Part 10 files: a refused object's goes back at once, a delivered one's when its consumer recycles it. */
@@ -76,16 +89,24 @@ function chooseTransferSyntax(proposed: readonly string[]): string | undefined {
  * A C-STORE's data set, checked and handed on: the C-STORE status the peer gets (PS3.4 B.2.3),
  * with the code of a refusal as Error Comment.
  */
-async function store(ctx: ScpContext, callingAeTitle: string, request: StoreRequest): Promise<StoreOutcome> {
+async function store(ctx: ScpContext, callingAeTitle: string, peerAddress: string | undefined, request: StoreRequest): Promise<StoreOutcome> {
   const sopInstanceUid = request.command.affectedSopInstanceUid;
   const refuse = (code: string, message: string, status: number): StoreOutcome => {
-    ctx.reject({ code, message, callingAeTitle, sopInstanceUid: sopInstanceUid || null });
+    ctx.reject({ code, message, callingAeTitle, sopInstanceUid: sopInstanceUid || null, ...(peerAddress !== undefined ? { peerAddress } : {}) });
     return { status, errorComment: code };
   };
   const refuseAndRecycle = (code: string, message: string, status: number): StoreOutcome => {
     if (request.part10 !== null) ctx.buffers.release(request.part10.buffer);
     return refuse(code, message, status);
   };
+  const sopClassUid = request.command.affectedSopClassUid;
+  if (sopClassUid !== request.abstractSyntaxUid) {
+    return refuseAndRecycle(
+      ErrorCode.DICOM_SOP_CLASS_NOT_NEGOTIATED,
+      `a C-STORE of SOP Class ${sopClassUid.slice(0, 80)} on a presentation context negotiated for ${request.abstractSyntaxUid}`,
+      StoreStatus.SopClassNotSupported,
+    );
+  }
   if (request.overflow) {
     return refuse(ErrorCode.DICOM_TOO_LARGE, `object of ${request.bytes} bytes exceeds the ${ctx.maxObjectBytes}-byte limit`, StoreStatus.OutOfResources);
   }
@@ -98,6 +119,8 @@ async function store(ctx: ScpContext, callingAeTitle: string, request: StoreRequ
       sopClassUid: request.command.affectedSopClassUid,
       sopInstanceUid,
       callingAeTitle,
+      ...(peerAddress !== undefined ? { peerAddress } : {}),
+      ...(ctx.imageLimits ? { limits: ctx.imageLimits } : {}),
     });
   } catch (err) {
     return refuseAndRecycle(ErrorCode.DICOM_UNREADABLE, (err as Error).message, StoreStatus.CannotUnderstand);
@@ -119,22 +142,30 @@ async function store(ctx: ScpContext, callingAeTitle: string, request: StoreRequ
  * PDataReceiver (p-data-receiver.ts), which answers C-STORE and C-ECHO.
  */
 export function createScpConnection(guard: PduGuard, ctx: ScpContext): InstanceType<typeof Scp> {
+  const peerAddress = guard.remoteAddress;
+  let receiver: PDataReceiver | null = null;
   class LarmorStorageScp extends Scp {
     override associationRequested(association: DimseAssociation): void {
       const called = association.getCalledAeTitle().trim();
+      const calling = association.getCallingAeTitle().trim();
+      const refuseAssociation = (code: ErrorCode, message: string, reason: number) => {
+        ctx.reject({ code, message, callingAeTitle: calling, sopInstanceUid: null, ...(peerAddress !== undefined ? { peerAddress } : {}) });
+        guard.rejectAssociation(associateReject(RejectResult.Permanent, RejectSource.ServiceUser, reason));
+      };
       if (!ctx.acceptAnyCalledAeTitle && called !== ctx.aeTitle) {
-        this.sendAssociationReject(RejectResult.Permanent, RejectSource.ServiceUser, RejectReason.CalledAeNotRecognized);
+        refuseAssociation(
+          ErrorCode.DICOM_CALLED_AE_UNKNOWN,
+          `calling AE title ${calling} from ${peerAddress ?? 'an unknown address'} called AE title ${called}, not ${ctx.aeTitle}`,
+          RejectReason.CalledAeNotRecognized,
+        );
         return;
       }
-      const calling = association.getCallingAeTitle().trim();
-      if (!isCallingAeAllowed(ctx.allowList, calling, guard.remoteAddress)) {
-        ctx.reject({
-          code: ErrorCode.DICOM_CALLING_AE_NOT_ALLOWED,
-          message: `calling AE title ${calling} from ${guard.remoteAddress ?? 'an unknown address'} is not on the allow list`,
-          callingAeTitle: calling,
-          sopInstanceUid: null,
-        });
-        this.sendAssociationReject(RejectResult.Permanent, RejectSource.ServiceUser, RejectReason.CallingAeNotRecognized);
+      if (!isCallingAeAllowed(ctx.allowList, calling, peerAddress)) {
+        refuseAssociation(
+          ErrorCode.DICOM_CALLING_AE_NOT_ALLOWED,
+          `calling AE title ${calling} from ${peerAddress ?? 'an unknown address'} is not on the allow list`,
+          RejectReason.CallingAeNotRecognized,
+        );
         return;
       }
       const accepted = new Map<number, AcceptedContext>();
@@ -159,7 +190,7 @@ export function createScpConnection(guard: PduGuard, ctx: ScpContext): InstanceT
       association.setMaxPduLength(ctx.maxPduLength);
       Implementation.setMaxPduLength(ctx.maxPduLength);
       this.sendAssociationAccept();
-      const receiver = new PDataReceiver({
+      receiver = new PDataReceiver({
         contexts: accepted,
         maxObjectBytes: ctx.maxObjectBytes,
         buffers: ctx.buffers,
@@ -170,7 +201,7 @@ export function createScpConnection(guard: PduGuard, ctx: ScpContext): InstanceT
             sopInstanceUid: command.affectedSopInstanceUid,
             callingAeTitle: calling,
           }),
-        store: (request) => store(ctx, calling, request),
+        store: (request) => store(ctx, calling, peerAddress, request),
         send: (pdu) => guard.writePdu(pdu),
         abort: (code, message) => guard.abortAssociation({ code, message: `${message} (calling AE ${calling})` }),
       });
@@ -178,11 +209,17 @@ export function createScpConnection(guard: PduGuard, ctx: ScpContext): InstanceT
     }
 
     override associationReleaseRequested(): void {
-      this.sendAssociationReleaseResponse();
+      // The responses to what came before go out first (PS3.7 9.1: a release does not cut short
+      // the operations under way); the guard reads nothing after the A-RELEASE-RQ meanwhile.
+      void (receiver?.settled() ?? Promise.resolve()).then(() => guard.releaseAssociation());
     }
   }
 
-  // The guard stands in for the socket (it has the socket's on/write/setTimeout); dcmjs-dimse's
-  // own association and PDU timeouts stay as a backstop to the guard's ARTIM and idle timers.
-  return new LarmorStorageScp(guard as unknown as Socket, {});
+  // The guard stands in for the socket (it has the socket's on/write). dcmjs-dimse's timers are
+  // off: its PDU timeout counts only the PDUs handed to it, and P-DATA-TF goes to the
+  // PDataReceiver instead, so it would abort an association that sends images without a pause
+  // (its check runs only on a connection marked `connected`, which this one never is; the
+  // timeouts are infinite besides, and the guard ignores its setTimeout). The guard's ARTIM and
+  // idle timers bound a silent peer.
+  return new LarmorStorageScp(guard as unknown as Socket, { associationTimeout: Infinity, pduTimeout: Infinity, connectTimeout: Infinity });
 }

@@ -1,6 +1,6 @@
 /**
- * The two refusal PDUs the gateway writes itself, at the socket, before dcmjs-dimse sees a byte
- * (PS3.8 9.3.4 and 9.3.8), and the PDU header every guard check starts from (PS3.8 9.3.1).
+ * The PDUs that end an association, which the gateway writes itself at the socket (PS3.8 9.3.4,
+ * 9.3.7 and 9.3.8), and the PDU header every guard check starts from (PS3.8 9.3.1).
  */
 
 /** PDU types of PS3.8 9.3.1; anything else is unrecognized. */
@@ -31,6 +31,7 @@ export const RejectSource = {
 export const RejectReason = {
   NoReasonGiven: 1,
   CallingAeNotRecognized: 3,
+  CalledAeNotRecognized: 7,
   TemporaryCongestion: 1,
   LocalLimitExceeded: 2,
 } as const;
@@ -54,4 +55,9 @@ export function associateReject(result: number, source: number, reason: number):
 /** A-ABORT: type 07H, reserved, length 4, two reserved bytes, Source, Reason/Diag. */
 export function abort(source: number, reason: number): Buffer {
   return Buffer.from([PduType.Abort, 0, 0, 0, 0, 4, 0, 0, source, reason]);
+}
+
+/** A-RELEASE-RP: type 06H, reserved, length 4, four reserved bytes (PS3.8 9.3.7). */
+export function releaseResponse(): Buffer {
+  return Buffer.from([PduType.ReleaseRp, 0, 0, 0, 0, 4, 0, 0, 0, 0]);
 }

@@ -12,11 +12,13 @@ import { DEFAULT_LINK_LIMITS } from '../server/link-limits.js';
 import { RefusalAudit, type RefusalRow } from '../audit/refusal-audit.js';
 
 /**
- * What a DICOM peer is warned or refused, written down: the first of a kind (calling AE title
- * and code) at once, as an audit row and a notice to every workstation; the ones that follow
- * within the window as one row and one notice with their count (audit/refusal-audit.ts). A
- * scanner pushing a series of another patient then costs an fsync and a notice per window, not
- * one per image (and a line in the log).
+ * What a DICOM peer is warned or refused, written down: the first of a kind (peer address and
+ * code) at once, as an audit row and a notice to every workstation; the ones that follow within
+ * the window as one row and one notice with their count (audit/refusal-audit.ts). A scanner
+ * pushing a series of another patient then costs an fsync and a notice per window, not one per
+ * image (and a line in the log). The key is the peer's network address, not its calling AE
+ * title: a peer chooses its title, and a new one per association would make every refusal a
+ * kind of its own. The title goes in the row's message.
  */
 function dicomPeerAudit(
   gateway: Gateway,
@@ -106,11 +108,19 @@ export async function attachImaging(
         ...(dicom.maxAssociations !== undefined ? { maxAssociations: dicom.maxAssociations } : {}),
         ...(dicom.maxConnectionsPerAddress !== undefined ? { maxConnectionsPerAddress: dicom.maxConnectionsPerAddress } : {}),
         ...(dicom.limits ? { limits: dicom.limits } : {}),
+        // The pipeline's own limits, checked before the C-STORE is answered: a peer is refused
+        // what the pipeline would drop, instead of being told Success.
+        ...(limits ? { imageLimits: limits } : {}),
         admit: patientAdmission(
           () => gateway.scanner.core().exam?.patient ?? null,
           dicom.patientMismatch ?? 'warn',
           (mismatch) => {
-            warned.refuse(mismatch.image.callingAeTitle, mismatch.code, `${mismatch.message} (SOP Instance ${mismatch.image.sopInstanceUid})`);
+            const { image } = mismatch;
+            warned.refuse(
+              image.peerAddress ?? image.callingAeTitle,
+              mismatch.code,
+              `${mismatch.message} (calling AE ${image.callingAeTitle}, SOP Instance ${image.sopInstanceUid})`,
+            );
           },
         ),
         // Answered once checked and admitted; the pipeline takes it from the queue (ingest-queue.ts).
@@ -120,7 +130,10 @@ export async function attachImaging(
             portLog.refuse('', error.code, error.message);
             return;
           }
-          refused.refuse(error.callingAeTitle, error.code, error.sopInstanceUid ? `${error.message} (SOP Instance ${error.sopInstanceUid})` : error.message);
+          const about = [`calling AE ${error.callingAeTitle || '(none)'}`, ...(error.sopInstanceUid ? [`SOP Instance ${error.sopInstanceUid}`] : [])].join(
+            ', ',
+          );
+          refused.refuse(error.peerAddress ?? error.callingAeTitle, error.code, `${error.message} (${about})`);
         },
       })
     : null;

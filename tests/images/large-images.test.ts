@@ -81,7 +81,7 @@ describe('images larger than one WebSocket message', () => {
     expect(chunks.every(({ head, body }) => head.length + body.length < MAX_FRAME_BYTES)).toBe(true);
   });
 
-  it('an image above the configured limit is refused once at the gateway, with a code and a notice', async () => {
+  it('an image above the configured limit is refused once at the gateway, with a code, a notice and a failure status for the scanner', async () => {
     const file = join(tempDir(), 'big.dcm');
     noiseImage(file);
     gateway = await startTestGateway({ dicom: { port: 0 }, imageLimits: { maxFrameBytes: 8 * 1024 * 1024, maxObjectBytes: 8 * 1024 * 1024 } });
@@ -90,7 +90,9 @@ describe('images larger than one WebSocket message', () => {
     const activity: Activity[] = [];
     core.on('activity', (a) => activity.push(a));
     await core.connect({ url: gateway.url, role: 'observer', ...testLogin('Trainer') });
-    await storescu(gateway.imaging!.dicomPort!, [file]);
+    // Refused before it is answered: the scanner is told A700H (out of resources), not Success;
+    // storescu then exits with the status's high byte, 0xA7.
+    await expect(storescu(gateway.imaging!.dicomPort!, [file])).rejects.toMatchObject({ code: 0xa7 });
     await expect.poll(() => activity.filter((a) => a.type === 'notice' && a.text.includes('LARMOR_E_IMAGE_TOO_LARGE')).length).toBe(1);
     expect(activity.filter((a) => a.type === 'image' || a.type === 'image-error')).toEqual([]);
     expect(gateway.events.since(0)!.every((e) => typeof e.frame === 'string')).toBe(true);

@@ -102,3 +102,51 @@ export class RawPeer {
     this.socket.destroy();
   }
 }
+
+/** One Implicit VR Little Endian command element (PS3.7 E.1). */
+function commandElement(tag: number, value: Buffer): Buffer {
+  const header = Buffer.alloc(8);
+  header.writeUInt16LE(tag, 2);
+  header.writeUInt32LE(value.length, 4);
+  return Buffer.concat([header, value]);
+}
+const us = (n: number) => Buffer.from([n & 0xff, n >>> 8]);
+const uidValue = (text: string) => Buffer.from(text.length % 2 ? `${text}\0` : text, 'latin1');
+
+/** A command set (PS3.7 9.3): C-ECHO-RQ (0030H) or C-STORE-RQ (0001H), with its group length. */
+export function commandSet(field: number, messageId: number, sopClassUid: string, sopInstanceUid?: string): Buffer {
+  const body = Buffer.concat([
+    commandElement(0x0002, uidValue(sopClassUid)),
+    commandElement(0x0100, us(field)),
+    commandElement(0x0110, us(messageId)),
+    ...(field === 0x0001 ? [commandElement(0x0700, us(0))] : []),
+    commandElement(0x0800, us(field === 0x0001 ? 0x0000 : 0x0101)),
+    ...(sopInstanceUid !== undefined ? [commandElement(0x1000, uidValue(sopInstanceUid))] : []),
+  ]);
+  const groupLength = Buffer.alloc(4);
+  groupLength.writeUInt32LE(body.length, 0);
+  return Buffer.concat([commandElement(0x0000, groupLength), body]);
+}
+
+export const echoRq = (messageId: number, contextId = 1): Buffer => pDataTf(contextId, 0x03, commandSet(0x0030, messageId, VERIFICATION));
+
+/** A P-DATA-TF carrying one PDV (PS3.8 9.3.5); control 03H: last command fragment, 02H: last data fragment. */
+export function pDataTf(contextId: number, control: number, value: Uint8Array): Buffer {
+  const item = Buffer.alloc(6);
+  item.writeUInt32BE(value.length + 2, 0);
+  item.writeUInt8(contextId, 4);
+  item.writeUInt8(control, 5);
+  return pdu(0x04, Buffer.concat([item, value]));
+}
+
+/** Status (0000,0900) of the response command a P-DATA-TF from the SCP carries (one PDV, as the SCP writes them). */
+export function statusOf(pData: Buffer): number | null {
+  const command = pData.subarray(12);
+  for (let offset = 0; offset + 8 <= command.length;) {
+    const element = command.readUInt16LE(offset + 2);
+    const length = command.readUInt32LE(offset + 4);
+    if (element === 0x0900) return command.readUInt16LE(offset + 8);
+    offset += 8 + length;
+  }
+  return null;
+}

@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { SAMPLES_DIR } from '../../helpers/dicom-samples.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const run = promisify(execFile);
 
@@ -39,4 +40,12 @@ export function datasetBytesOf(part10: Uint8Array): Uint8Array {
 
 export function readSample(name: string): Uint8Array {
   return new Uint8Array(readFileSync(samplePath(name)));
+}
+
+/** MR_small.dcm (64 x 64, 16 bits, one frame of Pixel Data) with attributes set by DCMTK's dcmodify, e.g. "(0028,0008)=2". */
+export async function modifiedMrSmall(name: string, changes: string[]): Promise<string> {
+  const file = join(tempDir(), name);
+  copyFileSync(samplePath('MR_small.dcm'), file);
+  await run('dcmodify', ['-nb', ...changes.flatMap((change) => ['-i', change]), file]);
+  return file;
 }
