@@ -144,6 +144,7 @@ function peerRefusalAction(code: string): string {
     case ErrorCode.ORIGIN_FORBIDDEN:
       return 'websocket upgrade';
     case ErrorCode.FRAME_TOO_LARGE:
+    case ErrorCode.INVALID_MESSAGE:
       return 'message';
     default:
       // HELLO_TIMEOUT, and hellos refused before they showed an account (handshake.ts).
@@ -708,7 +709,19 @@ export class Gateway {
         );
         return;
       }
-      this.log(`session ${session.id}: socket error ${(err as { code?: string }).code ?? err.message}`);
+      const wsCode = (err as { code?: string }).code;
+      if (wsCode?.startsWith('WS_ERR_')) {
+        // A frame that breaks RFC 6455 (invalid UTF-8, reserved bits, an unmasked frame, a bad
+        // close code): ws has closed the socket with 1002 or 1007, which carry no code of ours;
+        // the audit trail has it, folded by address.
+        this.peerRefusals.refuse(
+          address,
+          ErrorCode.INVALID_MESSAGE,
+          `${session.name ?? 'a client'} (${session.role ?? 'not greeted'}) broke the WebSocket protocol: ${wsCode} ${err.message}`,
+        );
+        return;
+      }
+      this.log(`session ${session.id}: socket error ${wsCode ?? err.message}`);
     });
     ws.on('close', () => this.leave(session));
   }

@@ -27,7 +27,7 @@ afterEach(async () => {
  * A WebSocket client that never answers a close (RFC 6455 5.5.1) and goes on sending: the peer a
  * refusal must not wait for. Its frames are masked text frames of under 64 KiB.
  */
-async function deafClient(url: string): Promise<{ send(text: string): void }> {
+async function deafClient(url: string): Promise<{ send(text: string): void; sendRaw(bytes: Buffer): void }> {
   const { hostname, port } = new URL(url);
   const socket = connect(Number(port), hostname);
   raw.push(socket);
@@ -55,6 +55,9 @@ async function deafClient(url: string): Promise<{ send(text: string): void }> {
       const head =
         payload.length < 126 ? Buffer.from([0x81, 0x80 | payload.length]) : Buffer.from([0x81, 0x80 | 126, payload.length >> 8, payload.length & 0xff]);
       if (!socket.destroyed) socket.write(Buffer.concat([head, mask, payload.map((byte, i) => byte ^ mask[i % 4]!)]));
+    },
+    sendRaw(bytes) {
+      if (!socket.destroyed) socket.write(bytes);
     },
   };
 }
@@ -225,6 +228,22 @@ describe('link limits on a running gateway', () => {
       clearInterval(pinging);
     }
     expect(gateway.store.auditTrail().filter((r) => r.code === ErrorCode.SEND_BACKLOG)).toEqual([]);
+  });
+
+  it('audits a frame that breaks the WebSocket protocol with a code of its own, folded by address', async () => {
+    gateway = await startTestGateway();
+    for (let i = 0; i < 3; i++) {
+      const deaf = await deafClient(gateway.url);
+      // A masked text frame (mask 0) that is not UTF-8 (RFC 6455 8.1): ws closes with 1007.
+      deaf.sendRaw(Buffer.from([0x81, 0x82, 0, 0, 0, 0, 0xc3, 0x28]));
+    }
+    await expect.poll(() => gateway!.store.auditTrail().filter((r) => r.code === ErrorCode.INVALID_MESSAGE).length).toBe(1);
+    expect(gateway.store.auditTrail().find((r) => r.code === ErrorCode.INVALID_MESSAGE)).toMatchObject({
+      action: 'message',
+      decision: 'rejected',
+      peer: '127.0.0.1',
+      detail: expect.objectContaining({ reason: expect.stringContaining('WS_ERR_INVALID_UTF8') }),
+    });
   });
 
   it('answers 408 and closes a request whose headers never end, and lets the address connect again', async () => {
