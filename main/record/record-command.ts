@@ -12,7 +12,12 @@ import { fetchMissedImages } from './missed-images.js';
 const USAGE =
   'usage: larmor record --gateway URL --out DIR --user NAME --password-stdin [--secondary URL] [--journal FILE] [--role operator|observer] [--token-file FILE]\n' +
   '       (instead of --password-stdin, the password may be in LARMOR_PASSWORD; the site token in LARMOR_GATEWAY_TOKEN)';
+/**
+ * The wait before starting again, doubled after each failed start up to RETRY_MAX_MS: an outage
+ * of hours is not a line in events.jsonl every second, and one of seconds is over in a second.
+ */
 const RETRY_MS = 1000;
+const RETRY_MAX_MS = 30_000;
 
 /**
  * `larmor record`: the workstation core without a UI. Every activity, health transitions
@@ -112,6 +117,11 @@ export async function runRecord(argv: string[]): Promise<number> {
   };
   let stopping = false;
   let retry: NodeJS.Timeout | null = null;
+  let retryMs = RETRY_MS;
+  const retryLater = (): void => {
+    retry = setTimeout(connect, retryMs);
+    retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+  };
   let refuse: (failure: { code: string; message: string }) => void = () => undefined;
   const refused = new Promise<{ code: string; message: string }>((resolve) => (refuse = resolve));
 
@@ -119,15 +129,16 @@ export async function runRecord(argv: string[]): Promise<number> {
     core.connect(request).catch((err: LarmorError) => {
       if (stopping) return;
       if (!isOutage(err.code)) return refuse({ code: err.code, message: err.message });
-      console.error(`larmor record: ${err.code}: ${err.message}; retrying in ${RETRY_MS} ms`);
-      retry = setTimeout(connect, RETRY_MS);
+      console.error(`larmor record: ${err.code}: ${err.message}; retrying in ${retryMs} ms`);
+      retryLater();
     });
   };
   core.on('activity', (a) => {
+    if (a.type === 'health' && a.state === 'healthy') retryMs = RETRY_MS;
     if (a.type !== 'health' || a.state !== 'failed' || stopping) return;
     // connect() signs in afresh: a credential that ran out during the run or the outage is no refusal.
     if (!reconnectCuredBySignIn(a.code)) return refuse({ code: a.code ?? ErrorCode.INTERNAL, message: a.reason });
-    retry = setTimeout(connect, RETRY_MS);
+    retryLater();
   });
   // The core's own timers are unref'd (in the app, the window keeps the process alive). Headless,
   // nothing else would during an outage with no socket open, and Node would exit mid-wait; this
