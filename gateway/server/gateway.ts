@@ -662,8 +662,12 @@ export class Gateway {
     session.rosterEntry = admission.entry;
     ws.once('close', () => this.addresses.closed(admission.entry));
     const rate = new MessageRate(this.linkLimits.messagesPerSecond, this.linkLimits.messageBurst);
-    /** Messages dropped over the rate since it last let one through: the client is told at the first. */
+    /**
+     * Messages dropped over the rate in this overrun: drops less than a second apart, whatever
+     * the rate lets through between them. The client is told at the first.
+     */
     let dropped = 0;
+    let lastDrop = -Infinity;
     this.sessions.add(session);
     if (ws.protocol !== SUBPROTOCOL) {
       this.sessions.refuse(session, ErrorCode.VERSION_MISMATCH, `subprotocol ${JSON.stringify(ws.protocol)} not supported; this gateway speaks ${SUBPROTOCOL}`);
@@ -674,6 +678,8 @@ export class Gateway {
       if (session.refused) return;
       session.lastSeen = Date.now();
       if (!rate.take(session.lastSeen)) {
+        if (session.lastSeen - lastDrop > 1000) dropped = 0;
+        lastDrop = session.lastSeen;
         this.refusals.refuse(session.id, ErrorCode.RATE_LIMITED, `more than ${this.linkLimits.messagesPerSecond} messages per second`);
         // Told once, not once a message: answering each would let a peer that never reads make
         // the gateway queue a reply for every message it floods. One that keeps on is cut off.
@@ -691,7 +697,6 @@ export class Gateway {
           );
         return;
       }
-      dropped = 0;
       if (isBinary) {
         this.refusals.refuse(session.id, ErrorCode.INVALID_MESSAGE, 'clients send text frames only');
         return this.sessions.sendError(session, ErrorCode.INVALID_MESSAGE, 'clients send text frames only');

@@ -100,6 +100,20 @@ describe('link limits on a running gateway', () => {
     expect(rows.length).toBeLessThanOrEqual(4); // the first of each kind, and each count when the session closed
   });
 
+  it('cuts a flood over the rate even while the rate lets some of its messages through', async () => {
+    gateway = await startTestGateway({ linkLimits: { messagesPerSecond: 50, messageBurst: 50 } });
+    const { ws, messages, closed } = await open(gateway.url);
+    let open_ = true;
+    void closed.then(() => (open_ = false));
+    // 1,000 a second against 50: one message in twenty taken, the rest dropped, for as long as it lasts.
+    for (let i = 0; i < 500 && open_; i++) {
+      for (let j = 0; j < 20; j++) if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'ping', t: i }));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await closed).toBe(1008);
+    expect(messages.at(-1)).toMatchObject({ type: 'refused', code: ErrorCode.RATE_LIMITED });
+  });
+
   it("frees a refused session's place at once and reads nothing more from it, though its peer never answers the close", async () => {
     gateway = await startTestGateway({ linkLimits: { connectionsPerAddress: 2 } });
     const hello = JSON.stringify({ type: 'hello', version: PROTOCOL_VERSION, role: 'operator', credentials: {} });
