@@ -306,23 +306,18 @@ describe.skipIf(!chromiumAvailable())('a training class', () => {
     ] as const) {
       await page.setViewportSize({ width: 1366, height: 768 });
       const panel = page.locator(list);
+      const traineeRows = () =>
+        panel
+          .locator('.people-list li')
+          .filter({ hasText: /Trainee \d\d/ })
+          .count();
       await panel.getByTestId('observer-count').filter({ hasText: '20 watching' }).waitFor({ timeout: SETTLE_BUDGET_MS });
       expect(await panel.locator('.role-badge.role-observer').count()).toBe(1);
       await panel.getByTestId('observer-names').click();
-      expect(
-        await panel
-          .locator('.people-list li')
-          .filter({ hasText: /Trainee \d\d/ })
-          .count(),
-      ).toBe(19);
+      expect(await traineeRows()).toBe(19);
       expect(await panel.getByTestId('observer-names').getAttribute('aria-expanded')).toBe('true');
       await panel.getByTestId('observer-names').click();
-      expect(
-        await panel
-          .locator('.people-list li')
-          .filter({ hasText: /Trainee \d\d/ })
-          .count(),
-      ).toBe(0);
+      expect(await traineeRows()).toBe(0);
     }
   });
 

@@ -6,36 +6,18 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ErrorCode } from '../../../protocol/index.js';
 import { readPart10, Tag } from '../../../native-bridge/dicom/index.js';
-import { parseAllowList, startStorageScp, type RejectedObject, type StorageScp, type StorageScpOptions } from '../../../gateway/dicom-scp/index.js';
-import { associateRq, commandSet, echoRq, pdu, pDataTf, RawPeer, statusOf } from './raw-pdus.js';
+import { parseAllowList } from '../../../gateway/dicom-scp/index.js';
+import { abortOf, associateRq, commandSet, echoRq, pdu, pDataTf, rejection, statusOf, type RawPeer } from './raw-pdus.js';
+import { scpUnderTest } from './scp-under-test.js';
 import { datasetBytesOf, readSample, samplePath, storescu } from './support.js';
 
 const MR_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.4';
 
-let scp: StorageScp | undefined;
-const peers: RawPeer[] = [];
-let rejects: RejectedObject[] = [];
-let images = 0;
+const { seen, start, peer } = scpUnderTest();
 
-afterEach(async () => {
+afterEach(() => {
   vi.useRealTimers();
-  for (const peer of peers.splice(0)) peer.close();
-  await scp?.close();
-  scp = undefined;
 });
-
-async function start(options: Partial<StorageScpOptions> = {}): Promise<StorageScp> {
-  rejects = [];
-  images = 0;
-  scp = await startStorageScp({ port: 0, aeTitle: 'LARMOR', onImage: () => void images++, onReject: (r) => void rejects.push(r), ...options });
-  return scp;
-}
-
-async function peer(port: number): Promise<RawPeer> {
-  const p = await RawPeer.open(port);
-  peers.push(p);
-  return p;
-}
 
 async function associated(port: number): Promise<RawPeer> {
   const p = await peer(port);
@@ -46,8 +28,6 @@ async function associated(port: number): Promise<RawPeer> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** PS3.8 9.3.4 (A-ASSOCIATE-RJ) and 9.3.8 (A-ABORT): bytes 8, 9 and 10 carry result/source/reason. */
-const rejection = (bytes: Buffer) => ({ result: bytes[7], source: bytes[8], reason: bytes[9] });
-const abortOf = (bytes: Buffer) => ({ source: bytes[8], reason: bytes[9] });
 
 /** MR_small.dcm's data set and SOP Instance UID, to store by hand. */
 function mrSmall(): { dataset: Uint8Array; instance: string } {
@@ -73,7 +53,7 @@ describe('an association that keeps sending', () => {
       await sleep(300); // over a second in all: dcmjs-dimse's check has run
     }
     expect(p.socket.destroyed).toBe(false);
-    expect(rejects).toEqual([]);
+    expect(seen.rejects).toEqual([]);
   });
 
   it('reports a connection dropped for a PDU dcmjs-dimse cannot read, with a code', async () => {
@@ -86,7 +66,7 @@ describe('an association that keeps sending', () => {
     const answer = await p.nextPdu();
     expect(answer?.type).toBe(0x07);
     await p.closed;
-    expect(rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_CONNECTION_DROPPED]);
+    expect(seen.rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_CONNECTION_DROPPED]);
   });
 });
 
@@ -107,7 +87,7 @@ describe('a refused or released association', () => {
     const answer = await refused.nextPdu();
     expect(answer?.type).toBe(0x03);
     expect(rejection(answer!.bytes)).toEqual(reason);
-    expect(rejects.map((r) => [r.code, r.callingAeTitle])).toEqual([[code, rq.subarray(26, 42).toString('latin1').trim()]]);
+    expect(seen.rejects.map((r) => [r.code, r.callingAeTitle])).toEqual([[code, rq.subarray(26, 42).toString('latin1').trim()]]);
     // The refused peer stays connected; a scanner still gets the only slot.
     expect((await storescu(port, [samplePath('MR_small.dcm')])).responses).toEqual(['Success']);
     // Nothing more is answered on the refused connection (PS3.8 9.2, Sta13), and the SCP closes it.
@@ -121,7 +101,7 @@ describe('a refused or released association', () => {
     const result = await storescu(port, [samplePath('MR_small.dcm')], [], 'NOTLARMOR');
     expect(result.ok).toBe(false);
     expect(result.output).toMatch(/Called AE Title Not Recognized/i);
-    expect(rejects.map((r) => [r.code, r.callingAeTitle])).toEqual([[ErrorCode.DICOM_CALLED_AE_UNKNOWN, 'STORESCU']]);
+    expect(seen.rejects.map((r) => [r.code, r.callingAeTitle])).toEqual([[ErrorCode.DICOM_CALLED_AE_UNKNOWN, 'STORESCU']]);
   });
 
   it('processes nothing after its A-RELEASE-RP, closes the connection and frees the slot', async () => {
@@ -134,7 +114,7 @@ describe('a refused or released association', () => {
     p.send(pDataTf(3, 0x02, dataset));
     expect(await p.nextPdu()).toBeNull();
     await p.closed;
-    expect(images).toBe(0);
+    expect(seen.images).toBe(0);
     expect((await storescu(port, [samplePath('MR_small.dcm')])).responses).toEqual(['Success']);
   });
 
@@ -154,7 +134,7 @@ describe('a refused or released association', () => {
     p.send(pdu(0x07, Buffer.alloc(4)));
     await p.closed;
     expect((await storescu(port, [samplePath('MR_small.dcm')])).responses).toEqual(['Success']);
-    expect(rejects).toEqual([]);
+    expect(seen.rejects).toEqual([]);
   });
 
   it.each([
@@ -169,7 +149,7 @@ describe('a refused or released association', () => {
     expect(answer?.type).toBe(0x07);
     expect(abortOf(answer!.bytes)).toEqual({ source: 2, reason: 2 });
     await p.closed;
-    expect(rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_UNEXPECTED_PDU]);
+    expect(seen.rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_UNEXPECTED_PDU]);
   });
 });
 
@@ -187,7 +167,7 @@ describe('a peer that does not read its responses', () => {
     }
     await p.closed;
     expect(sent).toBeLessThan(cap); // the SCP stopped reading: the peer's sending stalled
-    expect(rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_RESPONSES_UNREAD]);
+    expect(seen.rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_RESPONSES_UNREAD]);
   });
 });
 
@@ -202,7 +182,7 @@ describe('a C-STORE on a presentation context negotiated for another SOP Class',
     const answer = await p.nextPdu();
     expect(answer?.type).toBe(0x04);
     expect(statusOf(answer!.bytes)).toBe(0x0122);
-    expect(rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_SOP_CLASS_NOT_NEGOTIATED]);
-    expect(images).toBe(0);
+    expect(seen.rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_SOP_CLASS_NOT_NEGOTIATED]);
+    expect(seen.images).toBe(0);
   });
 });

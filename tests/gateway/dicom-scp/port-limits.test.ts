@@ -2,39 +2,16 @@
  * The DICOM port's own defences, against a running SCP: raw PDUs where no toolkit would send
  * them, DCMTK's storescu where a well-behaved scanner is meant.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../protocol/index.js';
-import { parseAllowList, startStorageScp, type RejectedObject, type StorageScp, type StorageScpOptions } from '../../../gateway/dicom-scp/index.js';
-import { associateRq, maxLengthOf, pdu, RawPeer } from './raw-pdus.js';
+import { parseAllowList } from '../../../gateway/dicom-scp/index.js';
+import { abortOf, associateRq, maxLengthOf, pdu, rejection, type RawPeer } from './raw-pdus.js';
+import { scpUnderTest } from './scp-under-test.js';
 import { samplePath, storescu } from './support.js';
 
-let scp: StorageScp | undefined;
-const peers: RawPeer[] = [];
-let rejects: RejectedObject[] = [];
-let images = 0;
-
-afterEach(async () => {
-  for (const peer of peers.splice(0)) peer.close();
-  await scp?.close();
-  scp = undefined;
-});
-
-async function start(options: Partial<StorageScpOptions> = {}): Promise<StorageScp> {
-  rejects = [];
-  images = 0;
-  scp = await startStorageScp({ port: 0, aeTitle: 'LARMOR', onImage: () => void images++, onReject: (r) => void rejects.push(r), ...options });
-  return scp;
-}
-
-async function peer(port: number): Promise<RawPeer> {
-  const p = await RawPeer.open(port);
-  peers.push(p);
-  return p;
-}
+const { seen, start, peer } = scpUnderTest();
 
 /** PS3.8 9.3.4 (A-ASSOCIATE-RJ) and 9.3.8 (A-ABORT): bytes 8, 9 and 10 carry result/source/reason. */
-const rejection = (bytes: Buffer) => ({ result: bytes[7], source: bytes[8], reason: bytes[9] });
-const abortOf = (bytes: Buffer) => ({ source: bytes[8], reason: bytes[9] });
 
 /** Keeps this process (the SCP's event loop) from running for `ms`, as a long pause would. */
 function holdUpProcess(ms: number): void {
@@ -54,7 +31,7 @@ describe('DICOM port limits', () => {
     expect(answer?.type).toBe(0x07);
     expect(abortOf(answer!.bytes)).toEqual({ source: 2, reason: 6 });
     await p.closed;
-    expect(rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_PDU_TOO_LARGE]);
+    expect(seen.rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_PDU_TOO_LARGE]);
   });
 
   it('rejects an unfinished 48 MiB A-ASSOCIATE-RQ at its header, before the body arrives', async () => {
@@ -66,7 +43,7 @@ describe('DICOM port limits', () => {
     expect(answer?.type).toBe(0x03);
     expect(rejection(answer!.bytes)).toEqual({ result: 1, source: 3, reason: 2 }); // permanent, local limit exceeded
     await p.closed;
-    expect(rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_PDU_TOO_LARGE]);
+    expect(seen.rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_PDU_TOO_LARGE]);
     // Nothing of the declared size was ever set aside for it.
     expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(8 * 1024 * 1024);
   });
@@ -78,7 +55,7 @@ describe('DICOM port limits', () => {
     const answer = await p.nextPdu();
     expect(answer?.type).toBe(0x07);
     expect(abortOf(answer!.bytes)).toEqual({ source: 2, reason: 1 });
-    expect(rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_UNKNOWN_PDU]);
+    expect(seen.rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_UNKNOWN_PDU]);
   });
 
   it('aborts data sent before any A-ASSOCIATE-RQ as unexpected', async () => {
@@ -88,7 +65,7 @@ describe('DICOM port limits', () => {
     const answer = await p.nextPdu();
     expect(answer?.type).toBe(0x07);
     expect(abortOf(answer!.bytes)).toEqual({ source: 2, reason: 2 });
-    expect(rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_UNEXPECTED_PDU]);
+    expect(seen.rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_UNEXPECTED_PDU]);
   });
 
   it('closes a connection whose A-ASSOCIATE-RQ is not complete when ARTIM expires', async () => {
@@ -96,7 +73,7 @@ describe('DICOM port limits', () => {
     const p = await peer(port);
     p.send(associateRq().subarray(0, 40));
     expect(await p.nextPdu()).toBeNull();
-    expect(rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_ARTIM_EXPIRED]);
+    expect(seen.rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_ARTIM_EXPIRED]);
   });
 
   it('aborts an association that goes silent for the idle timeout', async () => {
@@ -106,7 +83,7 @@ describe('DICOM port limits', () => {
     expect((await p.nextPdu())?.type).toBe(0x02);
     const answer = await p.nextPdu();
     expect(answer?.type).toBe(0x07);
-    expect(rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_ASSOCIATION_IDLE]);
+    expect(seen.rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_ASSOCIATION_IDLE]);
   });
 
   // A process can be held up (a long collection, a busy host) while a peer's bytes wait in the
@@ -120,7 +97,7 @@ describe('DICOM port limits', () => {
     p.send(associateRq());
     holdUpProcess(300);
     expect((await p.nextPdu())?.type).toBe(0x02);
-    expect(rejects).toEqual([]);
+    expect(seen.rejects).toEqual([]);
   });
 
   it('does not take an association for idle when its next PDU arrived while the process was held up', async () => {
@@ -131,7 +108,7 @@ describe('DICOM port limits', () => {
     p.send(pdu(0x05, Buffer.alloc(4))); // A-RELEASE-RQ
     holdUpProcess(300);
     expect((await p.nextPdu())?.type).toBe(0x06); // A-RELEASE-RP, not A-ABORT
-    expect(rejects).toEqual([]);
+    expect(seen.rejects).toEqual([]);
   });
 
   it('tells the association over the limit to try again later, and serves again once a slot is free', async () => {
@@ -146,12 +123,12 @@ describe('DICOM port limits', () => {
     const answer = await third.nextPdu();
     expect(answer?.type).toBe(0x03);
     expect(rejection(answer!.bytes)).toEqual({ result: 2, source: 3, reason: 1 }); // transient, temporary congestion
-    expect(rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_TOO_MANY_ASSOCIATIONS]);
+    expect(seen.rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_TOO_MANY_ASSOCIATIONS]);
 
     open[0]!.close();
     await open[0]!.closed;
     await expect.poll(async () => (await storescu(port, [samplePath('MR_small.dcm')])).ok).toBe(true);
-    expect(images).toBeGreaterThanOrEqual(1);
+    expect(seen.images).toBeGreaterThanOrEqual(1);
   });
 
   it('gives an association slot on a complete A-ASSOCIATE-RQ, not on connecting: silent connections do not keep a scanner out', async () => {
@@ -168,7 +145,7 @@ describe('DICOM port limits', () => {
     const next = await peer(port);
     await held[0]!.closed;
     expect(await held[0]!.nextPdu()).toBeNull(); // not a byte answered
-    expect(rejects.map((r) => [r.code, r.message])).toEqual([
+    expect(seen.rejects.map((r) => [r.code, r.message])).toEqual([
       [
         ErrorCode.TOO_MANY_CONNECTIONS,
         'closed a connection from 127.0.0.1 that had not asked for an association, to make room for one from 127.0.0.1 ' +
@@ -193,7 +170,7 @@ describe('DICOM port limits', () => {
     const beyond = await peer(port);
     await beyond.closed;
     expect(await beyond.nextPdu()).toBeNull(); // closed before it was read
-    expect(rejects.map((r) => [r.code, r.message])).toEqual([
+    expect(seen.rejects.map((r) => [r.code, r.message])).toEqual([
       [ErrorCode.TOO_MANY_CONNECTIONS, 'more than 2 open connections from 127.0.0.1 to the DICOM port, each with an association'],
     ]);
     for (const p of open) expect(p.socket.destroyed).toBe(false);
@@ -201,8 +178,7 @@ describe('DICOM port limits', () => {
 
   it('makes room within an address: a flood from one host cannot push out the connections of another', async () => {
     const { port } = await start({ maxConnections: 4, maxConnectionsPerAddress: 2 });
-    const otherHost = [await RawPeer.open(port, '127.0.0.2'), await RawPeer.open(port, '127.0.0.2')];
-    peers.push(...otherHost);
+    const otherHost = [await peer(port, '127.0.0.2'), await peer(port, '127.0.0.2')];
     // A flood from 127.0.0.1, larger than the whole port.
     const flood: RawPeer[] = [];
     for (let i = 0; i < 6; i++) flood.push(await peer(port));
@@ -210,7 +186,7 @@ describe('DICOM port limits', () => {
     const message =
       'closed a connection from 127.0.0.1 that had not asked for an association, to make room for one from 127.0.0.1 ' +
       '(at most 4 open connections to the DICOM port, 2 from one address)';
-    expect(rejects.map((r) => r.message)).toEqual([message, message, message, message]);
+    expect(seen.rejects.map((r) => r.message)).toEqual([message, message, message, message]);
     for (const p of otherHost) {
       p.send(associateRq());
       expect((await p.nextPdu())?.type).toBe(0x02); // still open, and answered
@@ -219,14 +195,12 @@ describe('DICOM port limits', () => {
 
   it('makes room across addresses when the port is full, oldest first', async () => {
     const { port } = await start({ maxConnections: 3, maxConnectionsPerAddress: 3 });
-    const oldest = await RawPeer.open(port, '127.0.0.2');
-    peers.push(oldest);
+    const oldest = await peer(port, '127.0.0.2');
     await new Promise((resolve) => setTimeout(resolve, 20)); // accepted before the others connect
     const held = [await peer(port), await peer(port)];
-    const next = await RawPeer.open(port, '127.0.0.3');
-    peers.push(next);
+    const next = await peer(port, '127.0.0.3');
     await oldest.closed;
-    expect(rejects.map((r) => r.message)).toEqual([
+    expect(seen.rejects.map((r) => r.message)).toEqual([
       'closed a connection from 127.0.0.2 that had not asked for an association, to make room for one from 127.0.0.3 ' +
         '(at most 3 open connections to the DICOM port, 3 from one address)',
     ]);
@@ -237,18 +211,18 @@ describe('DICOM port limits', () => {
     const { port } = await start({ allowList: parseAllowList('STORESCU@127.0.0.0/8,PACS@10.0.0.0/8') });
     const allowed = await storescu(port, [samplePath('MR_small.dcm')]);
     expect(allowed.responses).toEqual(['Success']);
-    rejects = [];
+    seen.rejects = [];
 
     const unknownTitle = await storescu(port, [samplePath('MR_small.dcm')], ['-aet', 'INTRUDER']);
     expect(unknownTitle.ok).toBe(false);
     expect(unknownTitle.output).toMatch(/Calling AE Title Not Recognized/i);
     const wrongNetwork = await storescu(port, [samplePath('MR_small.dcm')], ['-aet', 'PACS']);
     expect(wrongNetwork.ok).toBe(false);
-    expect(rejects.map((r) => [r.code, r.callingAeTitle])).toEqual([
+    expect(seen.rejects.map((r) => [r.code, r.callingAeTitle])).toEqual([
       [ErrorCode.DICOM_CALLING_AE_NOT_ALLOWED, 'INTRUDER'],
       [ErrorCode.DICOM_CALLING_AE_NOT_ALLOWED, 'PACS'],
     ]);
-    expect(images).toBe(1);
+    expect(seen.images).toBe(1);
   });
 
   it('closes a connection from an address on no network of the allow list before reading a byte', async () => {
@@ -257,9 +231,8 @@ describe('DICOM port limits', () => {
     outsider.send(associateRq());
     expect(await outsider.nextPdu()).toBeNull(); // closed: no A-ASSOCIATE-AC, not even an A-ASSOCIATE-RJ
     await outsider.closed;
-    expect(rejects.map((r) => [r.code, r.message])).toEqual([[ErrorCode.DICOM_PEER_NOT_ALLOWED, '127.0.0.1 is on no network of the allow list']]);
-    const scanner = await RawPeer.open(port, '127.0.0.2');
-    peers.push(scanner);
+    expect(seen.rejects.map((r) => [r.code, r.message])).toEqual([[ErrorCode.DICOM_PEER_NOT_ALLOWED, '127.0.0.1 is on no network of the allow list']]);
+    const scanner = await peer(port, '127.0.0.2');
     scanner.send(associateRq());
     expect((await scanner.nextPdu())?.type).toBe(0x02); // A-ASSOCIATE-AC
   });
@@ -269,7 +242,7 @@ describe('DICOM port limits', () => {
     const result = await storescu(port, [samplePath('MR_small.dcm')]);
     // DCMTK names no C-STORE status 0124H, but it is the general DIMSE failure "Refused: Not authorized" (PS3.7 Annex C).
     expect(result.responses).toEqual(['Unknown Status: 0x124']);
-    expect(rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_PATIENT_MISMATCH]);
-    expect(images).toBe(0);
+    expect(seen.rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_PATIENT_MISMATCH]);
+    expect(seen.images).toBe(0);
   });
 });

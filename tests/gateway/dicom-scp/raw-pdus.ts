@@ -150,3 +150,9 @@ export function statusOf(pData: Buffer): number | null {
   }
   return null;
 }
+
+/** An A-ASSOCIATE-RJ's result, source and reason (PS3.8 9.3.4). */
+export const rejection = (bytes: Buffer) => ({ result: bytes[7], source: bytes[8], reason: bytes[9] });
+
+/** An A-ABORT's source and reason (PS3.8 9.3.8). */
+export const abortOf = (bytes: Buffer) => ({ source: bytes[8], reason: bytes[9] });
