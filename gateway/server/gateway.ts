@@ -274,18 +274,19 @@ export class Gateway {
     });
     this.peerRefusals = new RefusalAudit(this.linkLimits.refusalAuditWindowMs, (row) => {
       const action = peerRefusalAction(row.code);
+      // As a hello or an upgrade refused one by one is written (handshake.ts): the same rows, with a count.
+      const decision = action === 'hello' || action === 'websocket upgrade' ? 'refused' : 'rejected';
       this.store.audit({
         sessionId: null,
         actor: null,
         role: null,
         action,
-        // As a hello or an upgrade refused one by one is written (handshake.ts): the same rows, with a count.
-        decision: action === 'hello' || action === 'websocket upgrade' ? 'refused' : 'rejected',
+        decision,
         code: row.code,
         detail: { ...row.detail, count: row.count, firstAt: row.firstAt, lastAt: row.lastAt, reason: row.reason },
         peer: row.key,
       });
-      this.log(`${row.key} ${action}: rejected ${row.code}${row.count > 1 ? ` x${row.count}` : ''}: ${row.reason}`);
+      this.log(`${row.key} ${action}: ${decision} ${row.code}${row.count > 1 ? ` x${row.count}` : ''}: ${row.reason}`);
     });
     this.scanner = new ScannerSimulator({ timeScale: options.timeScale ?? 1, newUid });
     const ctx: GatewayContext = {
@@ -313,7 +314,7 @@ export class Gateway {
       resumeSecrets: new ResumeSecrets((id) => this.sessions.get(id) !== undefined),
       snapshot: (role) => this.snapshotFor(role),
       observerPhi: this.observerPhi,
-      refuseAnonymous: (session, code, reason, detail) => this.peerRefusals.refuse(session.peer ?? 'unknown', code, reason, new Date(), { role: detail.role }),
+      refuseAnonymous: (session, code, reason, detail) => this.peerRefusals.refuse(session.peer ?? 'unknown', code, reason, new Date(), detail),
     });
     if (this.observerPhi === 'none') {
       this.events.redactForObservers({

@@ -23,17 +23,17 @@ export async function run(argv: string[]): Promise<number> {
     // Written beside OUT.raw and renamed once whole (rename(2) within a directory is atomic).
     const partial = `${output}.partial`;
     const fd = openSync(partial, 'w');
+    let whole = false;
     try {
       // Frame by frame through one reused buffer: no 100 MB of fresh pages for a 100 MB series.
       streamDecodedPixelData(file, rle, (chunk) => {
         let written = 0;
         while (written < chunk.length) written += writeSync(fd, chunk, written, chunk.length - written);
       });
+      whole = true;
+    } finally {
       closeSync(fd);
-    } catch (error) {
-      closeSync(fd);
-      rmSync(partial, { force: true });
-      throw error;
+      if (!whole) rmSync(partial, { force: true });
     }
     renameSync(partial, output);
     return 0;

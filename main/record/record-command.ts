@@ -86,27 +86,10 @@ export async function runRecord(argv: string[]): Promise<number> {
   const recorder = new EventRecorder(core, values.out);
   // Decoding on workers, as in the shells: a large image never holds the heartbeat (decode-pool.ts).
   const decoders = attachImageIntake(core, { workers: decodeWorkers() });
-  const written = new Set<string>();
-  core.on('image-received', (header, part10) => {
-    recorder.saveImage(header, part10);
-    written.add(header.sopInstanceUid);
-  });
-  // Missed during an outage and fetched after it (missed-images.ts): written, and said so.
-  core.on('image-fetched', (header, part10) => {
-    if (written.has(header.sopInstanceUid)) return;
-    recorder.saveImage(header, part10);
-    written.add(header.sopInstanceUid);
-    const line = {
-      type: 'image',
-      at: new Date().toISOString(),
-      seq: header.seq,
-      sopInstanceUid: header.sopInstanceUid,
-      seriesUid: header.seriesUid,
-      fetched: true,
-    };
-    recorder.write(line);
-  });
-  fetchMissedImages(core, written);
+  core.on('image-received', (header, part10) => recorder.saveImage(header, part10));
+  // Missed during an outage and fetched after it (missed-images.ts).
+  core.on('image-fetched', (header, part10) => recorder.saveFetchedImage(header, part10));
+  fetchMissedImages(core, recorder.written);
   const request = {
     url: values.gateway,
     role: values.role,

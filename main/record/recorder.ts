@@ -15,6 +15,8 @@ export class EventRecorder {
   private readonly fd: number;
   private readonly onActivity = (a: Activity) => this.write(a);
   readonly imagesDir: string;
+  /** SOP Instance UIDs of the images written, live or fetched: what a recorder still lacks is the rest. */
+  readonly written = new Set<string>();
   count = 0;
 
   constructor(
@@ -46,7 +48,26 @@ export class EventRecorder {
     const file = join(this.imagesDir, `${String(header.seq).padStart(8, '0')}-${uid}.dcm`);
     writeFileSync(`${file}.partial`, part10);
     renameSync(`${file}.partial`, file);
+    this.written.add(header.sopInstanceUid);
     return file;
+  }
+
+  /**
+   * An image asked for after an outage (main/record/missed-images.ts): written as a live one is,
+   * unless it already was, and said so in DIR/events.jsonl (the core records no activity for it).
+   */
+  saveFetchedImage(header: ImageFrameHeader, part10: Uint8Array): void {
+    if (this.written.has(header.sopInstanceUid)) return;
+    this.saveImage(header, part10);
+    const line = {
+      type: 'image',
+      at: new Date().toISOString(),
+      seq: header.seq,
+      sopInstanceUid: header.sopInstanceUid,
+      seriesUid: header.seriesUid,
+      fetched: true,
+    };
+    this.write(line);
   }
 
   close(): void {
