@@ -146,6 +146,8 @@ export const ErrorCode = {
   DICOM_PDU_TOO_LARGE: 'LARMOR_E_DICOM_PDU_TOO_LARGE',
   /** A PDU type outside PS3.8 9.3.1 (0x01..0x07). */
   DICOM_UNKNOWN_PDU: 'LARMOR_E_DICOM_UNKNOWN_PDU',
+  /** A PDU whose fields or items break PS3.8 9.3, e.g. an item running past its PDU or an AE title of spaces. */
+  DICOM_INVALID_PDU: 'LARMOR_E_DICOM_INVALID_PDU',
   /** A PDU the state machine does not expect, e.g. data before the A-ASSOCIATE-RQ (PS3.8 9.2). */
   DICOM_UNEXPECTED_PDU: 'LARMOR_E_DICOM_UNEXPECTED_PDU',
   /** All association slots are taken; the peer is told to try again (A-ASSOCIATE-RJ transient). */

@@ -37,7 +37,7 @@ export function parseAllowList(spec: string): AllowRule[] {
       const type = family === 4 ? 'ipv4' : 'ipv6';
       const maxPrefix = family === 4 ? 32 : 128;
       const prefix = prefixText === undefined ? maxPrefix : Number(prefixText);
-      if (!Number.isInteger(prefix) || prefix < 0 || prefix > maxPrefix || (prefixText !== undefined && !/^\d+$/.test(prefixText))) {
+      if (!Number.isInteger(prefix) || prefix < 0 || prefix > maxPrefix || (prefixText !== undefined && !/^(0|[1-9]\d*)$/.test(prefixText))) {
         throw ruleError(entry, `/${prefixText} is not a prefix length for ${type}`);
       }
       const blocks = new BlockList();

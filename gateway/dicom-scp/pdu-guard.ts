@@ -9,6 +9,8 @@
  * - an A-ASSOCIATE-RQ over the hard cap: A-ASSOCIATE-RJ, permanent, local limit exceeded
  *   (PS3.8 9.3.4); any later PDU over the hard cap, or a P-DATA-TF longer than the Maximum
  *   Length we advertised in the A-ASSOCIATE-AC (PS3.8 D.1): A-ABORT, invalid PDU parameter;
+ * - a complete A-ASSOCIATE-RQ whose items do not fit together, or that names no AE title
+ *   (associate-rq-check.ts): A-ABORT, invalid PDU parameter value, or A-ASSOCIATE-RJ;
  * - a complete A-ASSOCIATE-RQ when no association slot is free: A-ASSOCIATE-RJ, transient,
  *   temporary congestion, so the scanner retries later (PS3.8 9.3.4). The slot is claimed then,
  *   not on connecting: a peer that connects and says nothing holds no slot, only its socket
@@ -58,6 +60,7 @@ import {
   associateReject,
   releaseResponse,
 } from './upper-layer-pdus.js';
+import { checkAssociateRq } from './associate-rq-check.js';
 
 export interface PduLimits {
   /** Maximum Length we advertise for P-DATA-TF PDUs (PS3.8 D.1), in bytes after the header. */
@@ -382,6 +385,11 @@ export class PduGuard extends EventEmitter {
       return;
     }
     if (this.currentType === PduType.AssociateRq) {
+      const problem = checkAssociateRq(pdu);
+      if (problem) {
+        this.close(problem.pdu, problem);
+        return;
+      }
       this.releaseSlot = this.claimSlot();
       if (this.releaseSlot === null) {
         this.close(associateReject(RejectResult.Transient, RejectSource.ServiceProviderPresentation, RejectReason.TemporaryCongestion), {

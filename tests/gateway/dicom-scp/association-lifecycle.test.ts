@@ -7,11 +7,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ErrorCode } from '../../../protocol/index.js';
 import { readPart10, Tag } from '../../../native-bridge/dicom/index.js';
 import { parseAllowList } from '../../../gateway/dicom-scp/index.js';
-import { abortOf, associateRq, commandSet, echoRq, pdu, pDataTf, rejection, statusOf, type RawPeer } from './raw-pdus.js';
+import { abortOf, associateRq, associateRqOf, commandSet, echoRq, item, pdu, pDataTf, rejection, rqItems, statusOf, type RawPeer } from './raw-pdus.js';
 import { scpUnderTest } from './scp-under-test.js';
 import { datasetBytesOf, readSample, samplePath, storescu } from './support.js';
 
 const MR_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.4';
+const VERIFICATION = '1.2.840.10008.1.1';
 
 const { seen, start, peer } = scpUnderTest();
 
@@ -59,14 +60,70 @@ describe('an association that keeps sending', () => {
   it('reports a connection dropped for a PDU dcmjs-dimse cannot read, with a code', async () => {
     const { port } = await start();
     const p = await peer(port);
-    // An A-ASSOCIATE-RQ whose first item declares more bytes than the PDU holds.
-    const rq = associateRq();
-    rq.writeUInt16BE(0xfff0, 6 + 68 + 2);
-    p.send(rq);
+    // Well formed to the guard (associate-rq-check.ts), but its Maximum Length sub-item is empty
+    // and last: dcmjs-dimse reads its four bytes past the end of the PDU.
+    p.send(
+      associateRqOf([
+        rqItems.applicationContext(),
+        rqItems.presentationContext(1, VERIFICATION),
+        item(0x50, Buffer.concat([item(0x52, Buffer.from('1.2.3.4')), item(0x51, Buffer.alloc(0))])),
+      ]),
+    );
     const answer = await p.nextPdu();
     expect(answer?.type).toBe(0x07);
     await p.closed;
     expect(seen.rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_CONNECTION_DROPPED]);
+  });
+});
+
+describe('a malformed A-ASSOCIATE-RQ (PS3.8 9.3.2)', () => {
+  const { applicationContext, presentationContext, userInformation } = rqItems;
+  const verification = presentationContext(1, VERIFICATION);
+  /** The context's own Item-length says 64 bytes more than it holds: it runs past the PDU. */
+  const overlong = (context: Buffer) => {
+    const copy = Buffer.from(context);
+    copy.writeUInt16BE(copy.readUInt16BE(2) + 64, 2);
+    return copy;
+  };
+  it.each([
+    ['an item that runs past the PDU', [applicationContext(), verification, userInformation(), overlong(presentationContext(3, MR_IMAGE_STORAGE))]],
+    [
+      'a sub-item that runs past its presentation context',
+      [applicationContext(), presentationContext(1, VERIFICATION, [item(0x30, Buffer.from(VERIFICATION)).subarray(0, 10)]), userInformation()],
+    ],
+    ['no presentation context', [applicationContext(), userInformation()]],
+    ['an even presentation context ID', [applicationContext(), presentationContext(2, VERIFICATION), userInformation()]],
+    ['a presentation context ID used twice', [applicationContext(), verification, presentationContext(1, MR_IMAGE_STORAGE), userInformation()]],
+    [
+      'a presentation context with no transfer syntax',
+      [applicationContext(), presentationContext(1, VERIFICATION, [item(0x30, Buffer.from(VERIFICATION))]), userInformation()],
+    ],
+    ['no application context', [verification, userInformation()]],
+    ['no user information', [applicationContext(), verification]],
+  ])('is aborted for %s, and holds no slot', async (_, items) => {
+    const { port } = await start({ maxAssociations: 1 });
+    const p = await peer(port);
+    p.send(associateRqOf(items));
+    const answer = await p.nextPdu();
+    // dcmjs-dimse would have accepted some of these with no presentation context at all.
+    expect(answer?.type).toBe(0x07);
+    expect(abortOf(answer!.bytes)).toEqual({ source: 2, reason: 6 });
+    await p.closed;
+    expect(seen.rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_INVALID_PDU]);
+    expect((await storescu(port, [samplePath('MR_small.dcm')])).responses).toEqual(['Success']);
+  });
+
+  it.each([
+    ['calling', associateRq('LARMOR', ''), { result: 1, source: 1, reason: 3 }],
+    ['called', associateRq('', 'RAWSCU'), { result: 1, source: 1, reason: 7 }],
+  ])('is rejected for a %s AE title of spaces, even where any title is allowed', async (_, rq, reason) => {
+    const { port } = await start({ allowList: parseAllowList('*@127.0.0.0/8'), acceptAnyCalledAeTitle: true });
+    const p = await peer(port);
+    p.send(rq);
+    const answer = await p.nextPdu();
+    expect(answer?.type).toBe(0x03);
+    expect(rejection(answer!.bytes)).toEqual(reason);
+    expect(seen.rejects.map((r) => r.code)).toEqual([ErrorCode.DICOM_INVALID_PDU]);
   });
 });
 

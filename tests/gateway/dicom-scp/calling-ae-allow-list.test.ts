@@ -24,10 +24,19 @@ describe('calling AE allow list', () => {
     expect(isCallingAeAllowed(rules, 'MRI1', undefined)).toBe(false);
   });
 
-  it.each([['MRI1'], ['@10.0.0.0/8'], ['MRI1@10.0.0.0/33'], ['MRI1@not-an-address'], ['A\\B@10.0.0.1'], ['SEVENTEEN_CHARS_X@10.0.0.1'], ['MRI1@10.0.0.0/x']])(
-    'refuses the entry %s with a parameter error',
-    (spec) => {
-      expect(() => parseAllowList(spec)).toThrow(expect.objectContaining({ code: ErrorCode.INVALID_PARAMETER }));
-    },
-  );
+  it.each([
+    ['MRI1'],
+    ['@10.0.0.0/8'],
+    ['MRI1@10.0.0.0/33'],
+    ['MRI1@not-an-address'],
+    ['A\\B@10.0.0.1'],
+    ['SEVENTEEN_CHARS_X@10.0.0.1'],
+    ['MRI1@10.0.0.0/x'],
+    ['MRI1@10.0.0.0/08'],
+    ['MRI1@10.0.0.0/'],
+    ['MRI1@10.0.0.0/+8'],
+    ['MRI1@010.0.0.1'],
+  ])('refuses the entry %s with a parameter error', (spec) => {
+    expect(() => parseAllowList(spec)).toThrow(expect.objectContaining({ code: ErrorCode.INVALID_PARAMETER }));
+  });
 });

@@ -9,7 +9,8 @@ const MR_IMAGE_STORAGE = '1.2.840.10008.5.1.4.1.1.4';
 const EXPLICIT_LE = '1.2.840.10008.1.2.1';
 const APPLICATION_CONTEXT = '1.2.840.10008.3.1.1.1';
 
-function item(type: number, body: Buffer): Buffer {
+/** An item or sub-item (PS3.8 9.3.2): type, reserved, two-byte length, value. */
+export function item(type: number, body: Buffer): Buffer {
   const header = Buffer.alloc(4);
   header.writeUInt8(type, 0);
   header.writeUInt16BE(body.length, 2);
@@ -27,18 +28,40 @@ export function pdu(type: number, body: Buffer, declaredLength = body.length): B
   return Buffer.concat([header, body]);
 }
 
-/** A-ASSOCIATE-RQ proposing Verification and MR Image Storage in Explicit VR Little Endian (PS3.8 9.3.2). */
-export function associateRq(calledAe = 'LARMOR', callingAe = 'RAWSCU', maxPduLength = 16384): Buffer {
+/** The items of associateRq(), to build a request that differs in one of them. */
+export const rqItems = {
+  applicationContext: () => item(0x10, Buffer.from(APPLICATION_CONTEXT)),
+  /** A Presentation Context Item (PS3.8 9.3.2.2): ID, three reserved bytes, then its sub-items. */
+  presentationContext: (id: number, abstract: string, subItems = [item(0x30, Buffer.from(abstract)), item(0x40, Buffer.from(EXPLICIT_LE))]) =>
+    item(0x20, Buffer.concat([Buffer.from([id, 0, 0, 0]), ...subItems])),
+  userInformation: (maxPduLength = 16384) => {
+    const maxLength = Buffer.alloc(4);
+    maxLength.writeUInt32BE(maxPduLength, 0);
+    return item(0x50, Buffer.concat([item(0x51, maxLength), item(0x52, Buffer.from('1.2.3.4'))]));
+  },
+};
+
+/** An A-ASSOCIATE-RQ of these variable items (PS3.8 9.3.2). */
+export function associateRqOf(items: Buffer[], calledAe = 'LARMOR', callingAe = 'RAWSCU'): Buffer {
   const fixed = Buffer.alloc(68);
   fixed.writeUInt16BE(1, 0); // protocol version
   padAe(calledAe).copy(fixed, 4);
   padAe(callingAe).copy(fixed, 20);
-  const context = (id: number, abstract: string) =>
-    item(0x20, Buffer.concat([Buffer.from([id, 0, 0, 0]), item(0x30, Buffer.from(abstract)), item(0x40, Buffer.from(EXPLICIT_LE))]));
-  const maxLength = Buffer.alloc(4);
-  maxLength.writeUInt32BE(maxPduLength, 0);
-  const userInfo = item(0x50, Buffer.concat([item(0x51, maxLength), item(0x52, Buffer.from('1.2.3.4'))]));
-  return pdu(0x01, Buffer.concat([fixed, item(0x10, Buffer.from(APPLICATION_CONTEXT)), context(1, VERIFICATION), context(3, MR_IMAGE_STORAGE), userInfo]));
+  return pdu(0x01, Buffer.concat([fixed, ...items]));
+}
+
+/** A-ASSOCIATE-RQ proposing Verification and MR Image Storage in Explicit VR Little Endian (PS3.8 9.3.2). */
+export function associateRq(calledAe = 'LARMOR', callingAe = 'RAWSCU', maxPduLength = 16384): Buffer {
+  return associateRqOf(
+    [
+      rqItems.applicationContext(),
+      rqItems.presentationContext(1, VERIFICATION),
+      rqItems.presentationContext(3, MR_IMAGE_STORAGE),
+      rqItems.userInformation(maxPduLength),
+    ],
+    calledAe,
+    callingAe,
+  );
 }
 
 /** Maximum Length Received (item 51H) of an A-ASSOCIATE-AC (PS3.8 D.1). */
