@@ -61,6 +61,7 @@ import {
   releaseResponse,
 } from './upper-layer-pdus.js';
 import { checkAssociateRq } from './associate-rq-check.js';
+import { afterWaitingReads } from '../../base/common/after-waiting-reads.js';
 
 export interface PduLimits {
   /** Maximum Length we advertise for P-DATA-TF PDUs (PS3.8 D.1), in bytes after the header. */
@@ -472,13 +473,4 @@ export class PduGuard extends EventEmitter {
     this.artim = null;
     this.idle = null;
   }
-}
-
-/**
- * Runs `judge` after the reads that are waiting now: setImmediate callbacks run after the event
- * loop's poll phase, in which Node reads what its sockets hold, and a timer's callback runs before
- * it (https://nodejs.org/en/learn/asynchronous-work/event-loop-timers-and-nexttick).
- */
-function afterWaitingReads(judge: () => void): void {
-  setImmediate(judge);
 }

@@ -59,6 +59,7 @@ import { ConnectionRoster } from '../../base/common/connection-roster.js';
 import { DEFAULT_LINK_LIMITS, MessageRate, type LinkLimits } from './link-limits.js';
 import { guardSockets, serverTimeouts } from './socket-guard.js';
 import { StalledTicks } from '../../base/common/stalled-ticks.js';
+import { afterWaitingReads } from '../../base/common/after-waiting-reads.js';
 import { RefusalAudit } from '../audit/refusal-audit.js';
 
 export interface GatewayOptions {
@@ -414,7 +415,7 @@ export class Gateway {
     gateway.raiseAlarmsLeftOpen();
     gateway.scanner.startClock();
     gateway.livenessStalls = new StalledTicks(gateway.heartbeatIntervalMs, STALLED_CHECK_MS, Date.now());
-    gateway.liveness = setInterval(() => gateway.dropUnresponsiveClients(), gateway.heartbeatIntervalMs);
+    gateway.liveness = setInterval(() => gateway.checkLiveness(), gateway.heartbeatIntervalMs);
     // Plans are edited by `larmor gateway plans` in another process: notice a new version.
     gateway.plansWatch = setInterval(() => gateway.collaboration.publishPlansIfChanged(), PLANS_POLL_MS);
     gateway.plansWatch.unref();
@@ -799,15 +800,21 @@ export class Gateway {
     this.publishSnapshot();
   }
 
-  private dropUnresponsiveClients(): void {
+  /**
+   * The heartbeat-interval tick. A client's silence counts only from the gateway's last ping:
+   * when this process did not run, it sent none, so that time is excused. A hello deadline is
+   * not moved on: the hello, sent in time, is read before it is judged.
+   */
+  private checkLiveness(): void {
     const now = Date.now();
-    // What clients sent while this process did not run waits unread in their sockets.
     const stalled = this.livenessStalls.stalledMs(now);
-    if (stalled > 0)
-      for (const session of this.sessions.values()) {
-        session.lastSeen = Math.min(now, session.lastSeen + stalled);
-        if (session.helloBy !== undefined) session.helloBy += stalled;
-      }
+    if (stalled > 0) for (const session of this.sessions.values()) session.lastSeen = Math.min(now, session.lastSeen + stalled);
+    afterWaitingReads(() => {
+      if (!this.closing) this.dropUnresponsiveClients(now);
+    });
+  }
+
+  private dropUnresponsiveClients(now: number): void {
     this.onsite.checkAlive();
     const deadline = now - DEAD_AFTER_INTERVALS * this.heartbeatIntervalMs;
     for (const session of this.sessions.values()) {

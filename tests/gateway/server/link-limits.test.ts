@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
@@ -195,6 +195,25 @@ describe('link limits on a running gateway', () => {
     const from = greeted.messages.length;
     greeted.sendJson({ type: 'ping', t: 1 });
     await greeted.next((m) => m.type === 'pong', from);
+  });
+
+  it("judges hello deadlines after a pause of the gateway's process once it has read what waited, without moving them on", async () => {
+    gateway = await startTestGateway({ heartbeatIntervalMs: 100, linkLimits: { helloTimeoutMs: 500 } });
+    const checks = vi.spyOn(gateway as unknown as { checkLiveness(): void }, 'checkLiveness');
+    const silent = await open(gateway.url);
+    let checksAtRefusal = 0;
+    silent.ws.once('message', () => (checksAtRefusal = checks.mock.calls.length));
+    // Sent in time, and waiting unread in the gateway's socket through the pause.
+    const punctual = await RawClient.saidHello(gateway.url, 'observer', 'Observer One');
+    // This process does not run for longer than the hello timeout (a long task, a starved host).
+    const pausedAt = Date.now();
+    while (Date.now() - pausedAt < 1500);
+    const checksAfterPause = checks.mock.calls.length;
+    expect(await silent.closed).toBe(1008);
+    expect(silent.messages).toEqual([expect.objectContaining({ type: 'refused', code: ErrorCode.HELLO_TIMEOUT })]);
+    // At the first check after the pause, not some 10 checks later (the pause added to its deadline).
+    expect(checksAtRefusal - checksAfterPause).toBeLessThanOrEqual(2);
+    expect((await punctual.next((m) => m.type === 'welcome' || m.type === 'refused')).type).toBe('welcome');
   });
 
   it('cuts a client that stops reading once its unsent backlog passes the limit, audits it once, and keeps the others', async () => {
