@@ -61,7 +61,7 @@ import {
   releaseResponse,
 } from './upper-layer-pdus.js';
 import { checkAssociateRq } from './associate-rq-check.js';
-import { afterWaitingReads } from '../../base/common/after-waiting-reads.js';
+import { afterWaitingReads } from '../../base/node/after-waiting-reads.js';
 
 export interface PduLimits {
   /** Maximum Length we advertise for P-DATA-TF PDUs (PS3.8 D.1), in bytes after the header. */

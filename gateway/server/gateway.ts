@@ -59,7 +59,7 @@ import { ConnectionRoster } from '../../base/common/connection-roster.js';
 import { DEFAULT_LINK_LIMITS, MessageRate, type LinkLimits } from './link-limits.js';
 import { guardSockets, serverTimeouts } from './socket-guard.js';
 import { StalledTicks } from '../../base/common/stalled-ticks.js';
-import { afterWaitingReads } from '../../base/common/after-waiting-reads.js';
+import { afterWaitingReads } from '../../base/node/after-waiting-reads.js';
 import { RefusalAudit } from '../audit/refusal-audit.js';
 
 export interface GatewayOptions {
