@@ -46,15 +46,42 @@ export class PasswordSignIn {
       return refuse(400, ErrorCode.INVALID_MESSAGE, `sign-in request: ${describeIssues(parsed.error.issues)}`);
     }
     const request = parsed.data;
-    const refused = (status: number, code: string, message: string, told = code, extra: Partial<SignInRefusal> = {}): SignInResult => {
+    const refused: Refuse = (status, code, message, told = code, extra = {}) => {
       this.audit({ userId: request.user, role: request.role, peer, decision: 'refused', code });
       return refuse(status, told, message, extra);
     };
-    const wait = Math.max(this.byAccount.waitMs(request.user), this.byAddress.waitMs(peer));
-    if (wait > 0) {
-      const retryAfterS = Math.ceil(wait / 1000);
-      return refused(429, ErrorCode.SIGN_IN_THROTTLED, `too many failed sign-ins: try again in ${retryAfterS} s`, ErrorCode.SIGN_IN_THROTTLED, { retryAfterS });
+    const backingOff = this.backingOff(request.user, peer, refused);
+    if (backingOff) return backingOff;
+    // Tries checked at once count against the free ones (sign-in-throttle.ts). The account's
+    // place is always taken first, so no two tries each hold a place the other waits for.
+    const endAccountTry = await this.byAccount.begin(request.user);
+    const endAddressTry = endAccountTry && (await this.byAddress.begin(peer));
+    if (!endAccountTry || !endAddressTry) {
+      endAccountTry?.();
+      const which = endAccountTry ? 'from this address' : 'for this account';
+      return refused(429, ErrorCode.SIGN_IN_THROTTLED, `too many sign-ins ${which} at once: try again in 1 s`, ErrorCode.SIGN_IN_THROTTLED, {
+        retryAfterS: 1,
+      });
     }
+    try {
+      // Tries that failed while this one waited for its turn may have started a wait.
+      return this.backingOff(request.user, peer, refused) ?? (await this.checkTry(request, peer, refused));
+    } finally {
+      endAccountTry();
+      endAddressTry();
+    }
+  }
+
+  /** The refusal of a try while the account or the address is backing off, or null. */
+  private backingOff(user: string, peer: string, refused: Refuse): SignInResult | null {
+    const wait = Math.max(this.byAccount.waitMs(user), this.byAddress.waitMs(peer));
+    if (wait === 0) return null;
+    const retryAfterS = Math.ceil(wait / 1000);
+    return refused(429, ErrorCode.SIGN_IN_THROTTLED, `too many failed sign-ins: try again in ${retryAfterS} s`, ErrorCode.SIGN_IN_THROTTLED, { retryAfterS });
+  }
+
+  /** One try, admitted by both throttles: the password, the account, the code, the role. */
+  private async checkTry(request: SignInRequest, peer: string, refused: Refuse): Promise<SignInResult> {
     const account = this.accounts.get(request.user);
     // Unknown users cost a hash as well, so the answer's timing does not tell which names exist.
     const check = await verifyPassword(request.password, account?.passwordHash ?? DUMMY_HASH, this.policy.scrypt ?? CURRENT_SCRYPT);
@@ -125,6 +152,9 @@ export class PasswordSignIn {
     this.byAddress.failed(peer);
   }
 }
+
+/** Audits a refused try (with its precise `code`) and answers it (with `told`). */
+type Refuse = (status: number, code: string, message: string, told?: string, extra?: Partial<SignInRefusal>) => SignInResult;
 
 function refuse(status: number, code: string, message: string, extra: Partial<SignInRefusal> = {}): SignInResult {
   return { ok: false, status, body: { code, message, ...extra } };

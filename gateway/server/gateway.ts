@@ -147,6 +147,8 @@ function peerRefusalAction(code: string): string {
     case ErrorCode.FRAME_TOO_LARGE:
     case ErrorCode.INVALID_MESSAGE:
       return 'message';
+    case ErrorCode.SIGN_IN_THROTTLED:
+      return 'sign-in';
     default:
       // HELLO_TIMEOUT, and hellos refused before they showed an account (handshake.ts).
       return 'hello';
@@ -226,7 +228,8 @@ export class Gateway {
   private readonly refusals: RefusalAudit;
   /**
    * The same for refusals of peers that are no account's session yet, by network address:
-   * connections, upgrades, hellos. Anyone can send those, as fast as they can connect.
+   * connections, upgrades, hellos, sign-ins held back by the throttle. Anyone can send those, as
+   * fast as they can connect.
    */
   private readonly peerRefusals: RefusalAudit;
 
@@ -275,8 +278,8 @@ export class Gateway {
     });
     this.peerRefusals = new RefusalAudit(this.linkLimits.refusalAuditWindowMs, (row) => {
       const action = peerRefusalAction(row.code);
-      // As a hello or an upgrade refused one by one is written (handshake.ts): the same rows, with a count.
-      const decision = action === 'hello' || action === 'websocket upgrade' ? 'refused' : 'rejected';
+      // As a hello, an upgrade or a sign-in refused one by one is written (handshake.ts, auditSignIn): the same rows, with a count.
+      const decision = action === 'hello' || action === 'websocket upgrade' || action === 'sign-in' ? 'refused' : 'rejected';
       this.store.audit({
         sessionId: null,
         actor: null,
@@ -616,6 +619,12 @@ export class Gateway {
   }
 
   private auditSignIn(entry: SignInAudit): void {
+    if (entry.code === ErrorCode.SIGN_IN_THROTTLED) {
+      // A try held back is no guess (no password was checked), and a peer that keeps trying
+      // makes hundreds: one row per address and window, with a count (refusal-audit.ts).
+      this.peerRefusals.refuse(entry.peer, entry.code, 'sign-in tried while held back', new Date(), { user: entry.userId, role: entry.role });
+      return;
+    }
     this.store.audit({
       sessionId: null,
       actor: entry.userId,

@@ -5,7 +5,7 @@ import type { Gateway } from '../../../gateway/server/gateway.js';
 import { hashPassword } from '../../../gateway/accounts/password-hash.js';
 import { newTotpSecret } from '../../../gateway/accounts/totp.js';
 import { startTestGateway } from '../../helpers/gateway.js';
-import { TEST_PASSWORD, TEST_SCRYPT, signInAt } from '../../helpers/accounts.js';
+import { TEST_PASSWORD, TEST_SCRYPT, signInAt, testCredential } from '../../helpers/accounts.js';
 
 let gateway: Gateway | undefined;
 afterEach(async () => {
@@ -77,6 +77,26 @@ describe('POST /auth/sign-in', () => {
     expect(status).toBe(429);
     expect(body).toMatchObject({ code: ErrorCode.SIGN_IN_THROTTLED });
     expect((body as SignInRefusal).retryAfterS).toBeGreaterThan(0);
+  });
+
+  it('checks no more tries at once than the free ones, so a burst of guesses is held back, and audits what it held back as one row', async () => {
+    const g = await withAccount({ linkLimits: { refusalAuditWindowMs: 200 } });
+    const answers = await Promise.all(Array.from({ length: 40 }, () => signInAt(g.url, 'jane.doe', 'guess', 'operator')));
+    const checked = g.store.auditTrail().filter((r) => r.action === 'sign-in' && r.code === ErrorCode.WRONG_PASSWORD);
+    // ACCOUNT_THROTTLE: 5 free failures, and the try after them, whose failure starts the wait;
+    // every other try was answered 429 without a password check.
+    expect(checked.length).toBeLessThanOrEqual(6);
+    expect(answers.filter((a) => a.status === 429)).toHaveLength(40 - checked.length);
+    const heldBack = () => g.store.auditTrail().filter((r) => r.action === 'sign-in' && r.code === ErrorCode.SIGN_IN_THROTTLED);
+    await expect.poll(() => heldBack().reduce((n, r) => n + (r.detail as { count: number }).count, 0)).toBe(40 - checked.length);
+    expect(heldBack().length).toBeLessThanOrEqual(3); // the first at once, the rest folded by window
+  });
+
+  it('signs in a class of twenty at once from one address (a site behind one NAT address): the tries beyond those checked at once wait their turn', async () => {
+    gateway = await startTestGateway();
+    const names = Array.from({ length: 20 }, (_, i) => `Trainee ${i + 1}`);
+    const credentials = await Promise.all(names.map((name) => testCredential(gateway!.url, name, 'observer')));
+    expect(credentials.every((c) => typeof c === 'string' && c.length > 0)).toBe(true);
   });
 
   it('asks for an authenticator code where site policy wants one, and checks it', async () => {
