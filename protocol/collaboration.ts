@@ -36,11 +36,18 @@ export const ImagePoint = z.tuple([z.number().finite().min(-65536).max(65536), z
 export type ImagePoint = z.infer<typeof ImagePoint>;
 
 export const MAX_MARK_POINTS = 512;
+/**
+ * Decimals a mark's points keep: a tenth of a pixel, finer than any pointer draws on a zoomed
+ * image. A pointer's coordinates come with some fifteen digits; kept, they made a 512-point mark
+ * about 20 KB of JSON instead of 10.
+ */
+export const MARK_POINT_DECIMALS = 1;
 export const MAX_MARKS_PER_IMAGE = 50;
 /**
  * Marks in one exam, every image together. Each joiner gets them all in one collaboration
- * state; at most MAX_MARK_POINTS points each (about 8 KB of JSON), this keeps that message near
- * 8 MB, under the frame limit (protocol/version.ts MAX_FRAME_BYTES) whatever is drawn.
+ * state; at most MAX_MARK_POINTS points each, held to MARK_POINT_DECIMALS (about 10 KB of JSON
+ * at the most), this keeps that message under 11 MB, below the frame limit (protocol/version.ts
+ * MAX_FRAME_BYTES) whatever is drawn.
  */
 export const MAX_MARKS_PER_EXAM = 1000;
 /**
@@ -166,6 +173,11 @@ export type CollabStateMessage = z.infer<typeof CollabStateMessage>;
 /** Sequenced gateway event bodies (GatewayEventBody) of the collaboration features. */
 export const CollabEventBodies = [
   z.object({ kind: z.literal('chat'), entry: ChatEntry }),
+  /**
+   * One mark added. Only the new mark: sending the image's whole set at each addition made every
+   * client receive the square of what was drawn.
+   */
+  z.object({ kind: z.literal('mark'), mark: Mark }),
   /** The whole set of marks on one image after a change (an empty list: cleared). */
   z.object({ kind: z.literal('marks'), sopInstanceUid: z.string(), marks: z.array(Mark) }),
   z.object({ kind: z.literal('proposal'), proposal: Proposal }),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   ErrorCode,
+  MARK_POINT_DECIMALS,
   MAX_MARKS_PER_EXAM,
   MAX_MARKS_PER_IMAGE,
   MAX_PENDING_PROPOSALS_PER_PERSON,
@@ -16,6 +17,7 @@ import {
   type Proposal,
 } from '../../protocol/index.js';
 import { rejected } from '../server/acks.js';
+import { MessageRate } from '../server/link-limits.js';
 import type { GatewayContext } from '../server/context.js';
 import type { ControlDesk } from '../server/control.js';
 import type { ClientSession } from '../server/sessions.js';
@@ -33,9 +35,28 @@ export interface CollaborationDeps {
   alarmSeen(session: ClientSession, seq: number): void;
   /** Publish one sequenced event to every greeted client. */
   publish(body: GatewayEventBody): void;
+  /**
+   * What one person may add to what everyone shares (chat lines, marks, proposals), per second
+   * and at once: each is sent to every client and written to the audit trail, so a session at
+   * the message rate would have every workstation take, and the disk write, a thousand a second.
+   * People type and draw a few a second.
+   */
+  sharedActionRate: { perSecond: number; burst: number };
 }
 
 type Refusal = { code: string; reason: string };
+
+/**
+ * Acknowledging an alarm and handing over control are never held back by the rate of shared
+ * actions (CollaborationDeps.sharedActionRate).
+ */
+const UNLIMITED_ACTIONS: ReadonlySet<CollabAction['name']> = new Set(['alarm.acknowledge', 'handover.offer', 'handover.confirm', 'handover.cancel']);
+
+/** A point held to MARK_POINT_DECIMALS: what a pointer gives carries some fifteen digits, which every client would receive. */
+function roundedPoint([x, y]: readonly [number, number]): [number, number] {
+  const scale = 10 ** MARK_POINT_DECIMALS;
+  return [Math.round(x * scale) / scale, Math.round(y * scale) / scale];
+}
 
 /**
  * "Scanning with you" at the gateway (docs/architecture.md "Collaboration"): chat, marks on
@@ -53,6 +74,8 @@ export class CollaborationDesk {
   private studyUid: string | null = null;
   private plansVersion = -1;
   private plansCache: ContingencyPlan[] = [];
+  /** Each session's bucket for shared actions; gone with the session. */
+  private readonly sharedActionRates = new WeakMap<ClientSession, MessageRate>();
 
   constructor(
     private readonly ctx: GatewayContext,
@@ -120,10 +143,19 @@ export class CollaborationDesk {
     const refusal =
       session.role === 'observer'
         ? { code: ErrorCode.OBSERVER_RECEIVE_ONLY, reason: 'observers are receive-only: chat, marks and proposals are for the operator and onsite staff' }
-        : this.apply(session, action);
+        : (this.overRate(session, action) ?? this.apply(session, action));
     const ack: AckMessage = refusal ? rejected(id, refusal.code, refusal.reason) : { type: 'ack', id, outcome: 'done', code: null, reason: null };
     this.ctx.audit(session, `collab ${action.name}`, ack.outcome, ack.code, { id, action: auditable(action), reason: ack.reason });
     this.ctx.sessions.send(session, ack);
+  }
+
+  private overRate(session: ClientSession, action: CollabAction): Refusal | null {
+    if (UNLIMITED_ACTIONS.has(action.name)) return null;
+    let rate = this.sharedActionRates.get(session);
+    const { perSecond, burst } = this.deps.sharedActionRate;
+    if (!rate) this.sharedActionRates.set(session, (rate = new MessageRate(perSecond, burst)));
+    if (rate.take(Date.now())) return null;
+    return { code: ErrorCode.RATE_LIMITED, reason: `more than ${perSecond} chat lines, marks and proposals a second: try again in a moment` };
   }
 
   private apply(session: ClientSession, action: CollabAction): Refusal | null {
@@ -181,12 +213,12 @@ export class CollaborationDesk {
       at: new Date().toISOString(),
       sopInstanceUid: action.sopInstanceUid,
       shape: action.shape,
-      points: action.points,
+      points: action.points.map(roundedPoint),
       by: { name: session.name!, role: session.role! },
     };
     this.marks.set(action.sopInstanceUid, [...marks, mark]);
     this.markCount++;
-    this.deps.publish({ kind: 'marks', sopInstanceUid: action.sopInstanceUid, marks: this.marks.get(action.sopInstanceUid)! });
+    this.deps.publish({ kind: 'mark', mark });
     return null;
   }
 

@@ -118,6 +118,20 @@ export interface GatewayOptions {
   catchUpHighWaterBytes?: number;
 }
 
+/**
+ * Refusals of a signed-in session audited folded (Gateway.audit): what its role may never do, and
+ * what is over a rate. Any other refusal of a command (control, a safety rule, a command already
+ * settled) keeps a row of its own with the command's id: the audit trail answers for every
+ * command a person could have run.
+ */
+const FOLDED_REFUSALS: ReadonlySet<string> = new Set([
+  ErrorCode.OBSERVER_RECEIVE_ONLY,
+  ErrorCode.ROLE_FORBIDDEN,
+  ErrorCode.RATE_LIMITED,
+  ErrorCode.SIGNAL_REFUSED,
+  ErrorCode.IMAGE_NOT_HELD,
+]);
+
 /** A client silent for this many heartbeat intervals is considered gone. */
 const DEAD_AFTER_INTERVALS = 8;
 /** A liveness check this much behind its time means the gateway's own process was not running (base/common/stalled-ticks.ts). */
@@ -265,16 +279,20 @@ export class Gateway {
     );
     this.refusals = new RefusalAudit(this.linkLimits.refusalAuditWindowMs, (row) => {
       const s = this.sessions.get(row.key);
+      // A refused action (audit()) says what it was; a message refused at the link does not.
+      const { action = 'message', decision = 'rejected', detail } = (row.detail ?? {}) as { action?: string; decision?: string; detail?: object };
       this.store.audit({
         sessionId: row.key,
         actor: s?.name ?? null,
         role: s?.role ?? null,
-        action: 'message',
-        decision: 'rejected',
+        action,
+        decision,
         code: row.code,
-        detail: { count: row.count, firstAt: row.firstAt, lastAt: row.lastAt, reason: row.reason },
+        detail: { ...detail, count: row.count, firstAt: row.firstAt, lastAt: row.lastAt, reason: row.reason },
+        userId: s?.userId ?? null,
+        peer: s?.peer ?? null,
       });
-      this.log(`${s?.name ?? row.key} (${s?.role ?? 'unknown'}) message: rejected ${row.code}${row.count > 1 ? ` x${row.count}` : ''}: ${row.reason}`);
+      this.log(`${s?.name ?? row.key} (${s?.role ?? 'unknown'}) ${action}: ${decision} ${row.code}${row.count > 1 ? ` x${row.count}` : ''}: ${row.reason}`);
     });
     this.peerRefusals = new RefusalAudit(this.linkLimits.refusalAuditWindowMs, (row) => {
       const action = peerRefusalAction(row.code);
@@ -336,6 +354,7 @@ export class Gateway {
         return outcome ? { type: 'ack', id, ...outcome } : undefined;
       },
       publish: (body) => this.publish(body),
+      sharedActionRate: { perSecond: this.linkLimits.sharedActionsPerSecond, burst: this.linkLimits.sharedActionBurst },
       lastSeq: () => this.events.lastSeq,
       alarmSeen: (session, seq) => {
         const alarm = this.raisedAlarms.see(seq, session.name!);
@@ -549,6 +568,7 @@ export class Gateway {
     this.closing = true;
     this.scanner.stopClock();
     this.control.clear();
+    this.media.close();
     this.refusals.flush();
     this.peerRefusals.flush();
     await this.imaging?.close();
@@ -887,6 +907,15 @@ export class Gateway {
   }
 
   private audit(session: ClientSession, action: string, decision: string, code: string | null, detail?: unknown): void {
+    if (code !== null && session.role !== null && FOLDED_REFUSALS.has(code)) {
+      // A signed-in peer repeating what it may never do (an observer's commands, chat over the
+      // rate, a signal to nobody) would otherwise write, and fsync, a row per message: the first
+      // of each kind is written at once and in full, the rest counted in one row per window
+      // (audit/refusal-audit.ts), written when the window or the session ends.
+      const reason = (detail as { reason?: unknown } | undefined)?.reason;
+      this.refusals.refuse(session.id, code, typeof reason === 'string' ? reason : `${action} ${decision}`, new Date(), { action, decision, detail });
+      return;
+    }
     // Who and from where have their own columns (user_id, peer), hash-chained like the rest (docs/audit-hash-chain.md).
     this.store.audit({
       sessionId: session.id,

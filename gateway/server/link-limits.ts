@@ -33,6 +33,12 @@ export interface LinkLimits {
    * hold one of its address's sessions, and a file descriptor, for as long as it liked.
    */
   helloTimeoutMs: number;
+  /**
+   * Chat lines, marks and proposals one session may add per second, and at once above that:
+   * each goes to every client and into the audit trail (gateway/collaboration/collaboration-desk.ts).
+   */
+  sharedActionsPerSecond: number;
+  sharedActionBurst: number;
   /** Repeated refusals of one kind from one session are written as one row per window. */
   refusalAuditWindowMs: number;
   /**
@@ -66,6 +72,8 @@ export const DEFAULT_LINK_LIMITS: LinkLimits = {
   headersTimeoutMs: 10_000,
   helloTimeoutMs: 10_000,
   refusalAuditWindowMs: 10_000,
+  sharedActionsPerSecond: 10,
+  sharedActionBurst: 30,
   sendBacklogBytes: SEND_BACKLOG_BYTES,
   sendMessageBytes: MAX_FRAME_BYTES,
 };

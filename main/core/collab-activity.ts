@@ -11,6 +11,10 @@ export function collabActivity(at: string, seq: number, body: CollabEventBody, s
   switch (body.kind) {
     case 'chat':
       return { ...base, level: 'info', text: `chat ${body.entry.from.name} (${body.entry.from.role}): ${body.entry.text}` };
+    case 'mark': {
+      const { shape, by, sopInstanceUid } = body.mark;
+      return { ...base, level: 'info', text: `mark ${shape} by ${by.name} (${by.role}) on ${sopInstanceUid}` };
+    }
     case 'marks': {
       const newest = body.marks.at(-1);
       if (!newest) return { ...base, level: 'info', text: `marks cleared on ${body.sopInstanceUid}` };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   ErrorCode,
+  MAX_MARKS_PER_EXAM,
   type AckMessage,
   type CollabAction,
   type CollabEventBody,
@@ -11,6 +12,12 @@ import {
 
 /** Chat lines kept for the renderer: a long exam's talk, not the site's whole history. */
 const KEEP_CHAT = 500;
+/**
+ * Pending proposals kept: the gateway holds MAX_PENDING_PROPOSALS_PER_PERSON per person, so this
+ * is a full room's worth. Like the marks, bounded here too, so a gateway that sends more than its
+ * own limits cannot make the workstation's view, sent whole to the window, grow without end.
+ */
+const KEEP_PROPOSALS = 200;
 
 export interface CollabMirrorDeps {
   /** Sends on the live link; false when there is none. */
@@ -69,14 +76,19 @@ export class CollabMirror {
         if (s.chat.some((c) => c.id === body.entry.id)) return;
         this.state = { ...s, chat: [...s.chat, body.entry].slice(-KEEP_CHAT) };
         break;
+      case 'mark':
+        // A replay after a resume may repeat a mark the catch-up already held.
+        if (s.marks.some((m) => m.id === body.mark.id)) return;
+        this.state = { ...s, marks: [...s.marks, body.mark].slice(-MAX_MARKS_PER_EXAM) };
+        break;
       case 'marks':
         // The event carries the whole set on that image after the change.
-        this.state = { ...s, marks: [...s.marks.filter((m) => m.sopInstanceUid !== body.sopInstanceUid), ...body.marks] };
+        this.state = { ...s, marks: [...s.marks.filter((m) => m.sopInstanceUid !== body.sopInstanceUid), ...body.marks].slice(-MAX_MARKS_PER_EXAM) };
         break;
       case 'proposal': {
         const others = s.proposals.filter((p) => p.id !== body.proposal.id);
         // Only pending proposals wait for an answer; a settled one is told once (in the log).
-        this.state = { ...s, proposals: body.proposal.status === 'pending' ? [...others, body.proposal] : others };
+        this.state = { ...s, proposals: body.proposal.status === 'pending' ? [...others, body.proposal].slice(-KEEP_PROPOSALS) : others };
         break;
       }
       case 'handover':

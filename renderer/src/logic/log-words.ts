@@ -110,7 +110,7 @@ const MARK_WORDS: Record<string, string> = { arrow: 'an arrow', circle: 'a circl
 function collabWords(t: string): string {
   let m: RegExpExecArray | null;
   if ((m = /^chat (.+?) \((\w+)\): ([\s\S]*)$/.exec(t))) return `Message from ${m[1]} (${WHO[m[2]] ?? m[2]}): ${m[3]}`;
-  if ((m = /^mark (\w+) by (.+?) \((\w+)\) on \S+: (\d+) on the image$/.exec(t)))
+  if ((m = /^mark (\w+) by (.+?) \((\w+)\) on \S+(?:: \d+ on the image)?$/.exec(t)))
     return `${m[2]} (${WHO[m[3]] ?? m[3]}) drew ${MARK_WORDS[m[1]] ?? 'a mark'} on the image`;
   if (/^marks cleared on /.test(t)) return 'Marks cleared on an image';
   if ((m = /^proposal (\w+) by (.+?) \((\w+)\): (\S+)(?: "(.*?)")?(?:: (.*))?$/.exec(t))) {

@@ -9,6 +9,7 @@ import {
   type CollabStateMessage,
   type EventMessage,
   type GatewayMessage,
+  type Mark,
 } from '../../../protocol/index.js';
 import { OPEN_EXAM, type RawClient } from '../../helpers/gateway.js';
 import { safetyFixture } from '../safety/support.js';
@@ -56,6 +57,21 @@ describe('collaboration: chat', () => {
     ).toBe(true);
   });
 
+  it('audits an observer that keeps sending refused actions as the first refusal in full and one row with a count, not a row each', async () => {
+    await f.start({ linkLimits: { refusalAuditWindowMs: 200 } });
+    const observer = await f.client('observer', 'Trainee');
+    for (let i = 0; i < 50; i++) await observer.collab({ name: 'chat.send', text: `line ${i}` });
+    const rows = () => f.gateway.store.auditTrail().filter((r) => r.action === 'collab chat.send');
+    await expect.poll(() => rows().reduce((n, r) => n + (r.detail as { count: number }).count, 0)).toBe(50);
+    expect(rows().length).toBeLessThanOrEqual(3);
+    expect(rows()[0]).toMatchObject({
+      decision: 'rejected',
+      code: ErrorCode.OBSERVER_RECEIVE_ONLY,
+      actor: 'Trainee',
+      detail: expect.objectContaining({ action: { name: 'chat.send', chars: 6 }, count: 1 }), // what was said is not audited, its length is
+    });
+  });
+
   it('keeps chat across a gateway restart on the same data file', async () => {
     const gateway = await f.start();
     const { operator } = await f.readyToScan();
@@ -66,7 +82,7 @@ describe('collaboration: chat', () => {
 });
 
 describe('collaboration: marks on images', () => {
-  it('shows a mark drawn on a live image to onsite and observers, anchored to image coordinates', async () => {
+  it('shows a mark drawn on a live image to onsite and observers, anchored to image coordinates to a tenth of a pixel', async () => {
     await f.start({ timeScale: 50 });
     const { operator, onsite } = await f.readyToScan();
     const observer = await f.client('observer', 'Trainee');
@@ -77,31 +93,62 @@ describe('collaboration: marks on images', () => {
       shape: 'arrow',
       points: [
         [10, 20],
-        [64.5, 80.25],
+        [64.53125000000001, 80.25],
       ],
     });
     expect(ack).toMatchObject({ outcome: 'done' });
-    const seen = await observer.next<EventMessage>(collabEvent('marks', (b) => b.sopInstanceUid === uid));
+    // Only the new mark goes out, not the image's whole set again.
+    const seen = await observer.next<EventMessage>(collabEvent('mark', (b) => (b.mark as Mark).sopInstanceUid === uid));
     expect(seen.body).toMatchObject({
-      marks: [
-        {
-          shape: 'arrow',
-          points: [
-            [10, 20],
-            [64.5, 80.25],
-          ],
-          by: { name: 'Remote Tech' },
-        },
-      ],
+      mark: {
+        shape: 'arrow',
+        points: [
+          [10, 20],
+          [64.5, 80.3],
+        ],
+        by: { name: 'Remote Tech' },
+      },
     });
-    await onsite.raw.next(collabEvent('marks', (b) => b.sopInstanceUid === uid));
+    await onsite.raw.next(collabEvent('mark', (b) => (b.mark as Mark).sopInstanceUid === uid));
 
     expect(await onsite.raw.collab({ name: 'mark.clear', sopInstanceUid: uid })).toMatchObject({ outcome: 'done' });
     await observer.next(collabEvent('marks', (b) => b.sopInstanceUid === uid && (b.marks as unknown[]).length === 0));
   });
 
+  it('sends each client only the mark added, so what an image holds is sent once, not again at every addition', async () => {
+    await f.start({ linkLimits: { sharedActionsPerSecond: 1e6, sharedActionBurst: 1e6 } });
+    const { operator } = await f.readyToScan();
+    const observer = await f.client('observer', 'Trainee');
+    const uid = '2.25.7799';
+    f.gateway.publishImage(
+      { source: 'c-store', transferSyntaxUid: '1.2.840.10008.1.2.1', sopInstanceUid: uid, seriesUid: '2.25.77', imagesInSeries: null },
+      new Uint8Array(16),
+    );
+    // The longest mark a pointer makes: 512 points of fifteen digits.
+    const points = Array.from({ length: 512 }, (_, i): [number, number] => [i + 0.123456789012345, -65000.98765432101]);
+    for (let i = 0; i < MAX_MARKS_PER_IMAGE; i++) {
+      expect((await operator.collab({ name: 'mark.add', sopInstanceUid: uid, shape: 'freehand', points })).outcome).toBe('done');
+    }
+    const markEvents = () => observer.messages.filter((m) => m.type === 'event' && (m.body.kind === 'mark' || m.body.kind === 'marks'));
+    await observer.next((m) => m.type === 'event' && m.body.kind === 'mark' && markEvents().length >= MAX_MARKS_PER_IMAGE);
+    expect(markEvents()).toHaveLength(MAX_MARKS_PER_IMAGE);
+    const bytes = markEvents().reduce((n, m) => n + JSON.stringify(m).length, 0);
+    // Each mark once, at about 10 KB with its points to a tenth of a pixel (before: the whole
+    // set at each addition, 1,275 marks' worth of some 20 KB each, 25 MB).
+    expect(bytes).toBeLessThan(MAX_MARKS_PER_IMAGE * 11_000);
+  });
+
+  it('holds a person to a few shared actions a second, and never an alarm acknowledgement', async () => {
+    await f.start({ linkLimits: { sharedActionsPerSecond: 0.001, sharedActionBurst: 3 } });
+    const { operator } = await f.readyToScan();
+    const outcomes = [];
+    for (let i = 0; i < 5; i++) outcomes.push(await operator.collab({ name: 'chat.send', text: `line ${i}` }));
+    expect(outcomes.map((o) => o.code)).toEqual([null, null, null, ErrorCode.RATE_LIMITED, ErrorCode.RATE_LIMITED]);
+    expect(await operator.collab({ name: 'alarm.acknowledge', seq: 1 })).toMatchObject({ outcome: 'done' });
+  });
+
   it('holds at most MAX_MARKS_PER_EXAM marks in an exam, every image together, so a joiner can always be sent them', async () => {
-    await f.start();
+    await f.start({ linkLimits: { sharedActionsPerSecond: 1e6, sharedActionBurst: 1e6 } });
     const { operator } = await f.readyToScan();
     const images = MAX_MARKS_PER_EXAM / MAX_MARKS_PER_IMAGE + 1;
     const uid = (n: number) => `2.25.7700${n}`;

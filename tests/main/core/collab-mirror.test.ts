@@ -57,6 +57,39 @@ describe('WorkstationCore collaboration view', () => {
     expect(line).toMatchObject({ type: 'collab', kind: 'chat', text: 'chat Remote Tech (operator): Starting the T2' });
   });
 
+  it('adds each mark drawn to the view once, a replayed one too, and empties the image on a clear', async () => {
+    gateway = await startTestGateway({ requireChecklist: false });
+    const operator = await connected('operator', 'Remote Tech');
+    const trainer = await connected('observer', 'Trainer');
+    const uid = '2.25.8801';
+    gateway.publishImage(
+      { source: 'c-store', transferSyntaxUid: '1.2.840.10008.1.2.1', sopInstanceUid: uid, seriesUid: '2.25.88', imagesInSeries: null },
+      new Uint8Array(16),
+    );
+    const arrow = {
+      name: 'mark.add' as const,
+      sopInstanceUid: uid,
+      shape: 'arrow' as const,
+      points: [
+        [1, 2],
+        [3.04, 4],
+      ] as [number, number][],
+    };
+    expect((await operator.sendCollab(arrow)).state).toBe('done');
+    expect((await operator.sendCollab({ ...arrow, shape: 'circle' })).state).toBe('done');
+    await until(trainer, () => trainer.view().collab?.marks.length === 2);
+    expect(trainer.view().collab?.marks.map((m) => [m.shape, m.points[1]])).toEqual([
+      ['arrow', [3, 4]],
+      ['circle', [3, 4]],
+    ]);
+    // A mark event seen again (a replay after a resume) is not a second mark.
+    const mirror = (trainer as unknown as { collab: { apply(body: unknown): void } }).collab;
+    mirror.apply({ kind: 'mark', mark: trainer.view().collab!.marks[0] });
+    expect(trainer.view().collab?.marks).toHaveLength(2);
+    expect((await operator.sendCollab({ name: 'mark.clear', sopInstanceUid: uid })).state).toBe('done');
+    await until(trainer, () => trainer.view().collab?.marks.length === 0);
+  });
+
   it('refuses an observer’s chat with the gateway’s code, through the bridge request too', async () => {
     gateway = await startTestGateway();
     const observer = await connected('observer', 'Trainer');

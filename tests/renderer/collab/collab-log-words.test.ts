@@ -44,6 +44,7 @@ describe('collaboration in the event log', () => {
       ] as [number, number][],
       by: { name: 'Rita Remote', role: 'operator' as const },
     };
+    expect(words({ kind: 'mark', mark })).toBe('Rita Remote (remote) drew a circle on the image');
     expect(words({ kind: 'marks', sopInstanceUid: '1.2.3', marks: [mark] })).toBe('Rita Remote (remote) drew a circle on the image');
     expect(words({ kind: 'marks', sopInstanceUid: '1.2.3', marks: [] })).toBe('Marks cleared on an image');
   });
