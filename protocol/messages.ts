@@ -5,7 +5,15 @@ import { OnsiteMessage } from './onsite.js';
 import { Role } from './roles.js';
 import { CollabEventBodies, CollabMessage, CollabStateMessage } from './collaboration.js';
 import { ExamCatalogueMessage, ImageFetchMessage, ImageFetchResultMessage } from './exam-images.js';
-import { MediaJoinMessage, MediaLeaveMessage, MediaStateMessage, MediaRoomMessage, SignalMessage, SignalRelayMessage } from './signaling.js';
+import {
+  MediaJoinMessage,
+  MediaLeaveMessage,
+  MediaStateMessage,
+  MediaRoomMessage,
+  MediaMemberMessage,
+  SignalMessage,
+  SignalRelayMessage,
+} from './signaling.js';
 
 export { Role } from './roles.js';
 
@@ -251,6 +259,7 @@ export const GatewayMessage = z.discriminatedUnion('type', [
   PongMessage,
   ErrorMessage,
   MediaRoomMessage,
+  MediaMemberMessage,
   SignalRelayMessage,
   CollabStateMessage,
   ExamCatalogueMessage,

@@ -19,6 +19,41 @@ export const IceServer = z.object({
 });
 export type IceServer = z.infer<typeof IceServer>;
 
+// Bounds on what a member publishes about its own media. The gateway hands every member's state
+// to every other member, so each field has a byte bound, not only a character count: the largest
+// state is some 700 bytes of JSON (RFC 8259), whatever its characters
+// (tests/protocol/signaling.test.ts measures it).
+/** Members a state may name as heard: the senders of a room (operator and onsite sessions). */
+export const MEDIA_HEARS_MAX = 8;
+/** Characters of `healthReason` ("<peer name>: <problem>"); a longer reason is cut by its sender. */
+export const MEDIA_HEALTH_REASON_MAX = 100;
+
+/**
+ * A session id as the gateway hands it out: a UUID (RFC 9562, 36 characters), or any shorter
+ * run of the same characters. ASCII letters, digits and hyphens, so that it is as many bytes in
+ * JSON as it is characters.
+ */
+const HeardSessionId = z.string().regex(/^[0-9A-Za-z-]{1,36}$/, 'a session id (a UUID: at most 36 letters, digits and hyphens)');
+
+/**
+ * Text without control characters (which JSON escapes to six bytes each, RFC 8259 section 7) and
+ * without lone surrogates (escaped the same way by JSON.stringify, ECMA-262 QuoteJSONString):
+ * each UTF-16 unit is then at most three bytes of UTF-8.
+ */
+const PlainText = z.string().regex(/^[^\p{Cc}\p{Cs}]*$/u, 'no control characters or lone surrogates');
+
+/**
+ * `text` as a `healthReason` the schema takes: control characters and lone surrogates made
+ * U+FFFD, and cut to MEDIA_HEALTH_REASON_MAX with an ellipsis, never inside a surrogate pair.
+ */
+export function mediaHealthReason(text: string): string {
+  const plain = text.replace(/[\p{Cc}\p{Cs}]/gu, '\ufffd');
+  if (plain.length <= MEDIA_HEALTH_REASON_MAX) return plain;
+  let cut = MEDIA_HEALTH_REASON_MAX - 1;
+  if (/[\ud800-\udbff]/.test(plain[cut - 1]!)) cut--;
+  return `${plain.slice(0, cut)}\u2026`;
+}
+
 /** What a member publishes about its own media, for the "who hears whom" indicator. */
 export const MediaState = z.object({
   /** Microphone sending (not muted). */
@@ -28,12 +63,12 @@ export const MediaState = z.object({
   intercom: z.boolean(),
   /** The member's own judgement of its incoming media (no frames, ICE failed). */
   health: z.enum(['ok', 'degraded', 'failed']),
-  healthReason: z.string().max(200).nullable(),
+  healthReason: PlainText.max(MEDIA_HEALTH_REASON_MAX).nullable(),
   /**
    * Session ids whose audio this member measured arriving in the last 2 s (inbound bytes and a
    * non-zero audio level, from getStats): "who hears whom" is shown from this, not from intent.
    */
-  hears: z.array(z.string().max(128)).max(32).optional(),
+  hears: z.array(HeardSessionId).max(MEDIA_HEARS_MAX).optional(),
 });
 export type MediaState = z.infer<typeof MediaState>;
 
@@ -78,8 +113,9 @@ export const MediaMember = z.object({
 export type MediaMember = z.infer<typeof MediaMember>;
 
 /**
- * The room as it is now, sent to every member on each change. Members are in join order; for a
- * pair, the one that joined later makes the offer, so both sides agree without glare.
+ * The room as it is now, sent to every member when its membership changes (a join or a leave).
+ * Members are in join order; for a pair, the one that joined later makes the offer, so both sides
+ * agree without glare.
  */
 export const MediaRoomMessage = z.object({
   type: z.literal('media.room'),
@@ -89,6 +125,17 @@ export const MediaRoomMessage = z.object({
 });
 export type MediaRoomMessage = z.infer<typeof MediaRoomMessage>;
 
+/**
+ * One member's new state, sent to every member after that member's `media.state`: the rest of
+ * the room is as last sent. Sending the one member keeps a state change's cost in proportion to
+ * the room, where the whole room to every member would grow with its square.
+ */
+export const MediaMemberMessage = z.object({
+  type: z.literal('media.member'),
+  member: MediaMember,
+});
+export type MediaMemberMessage = z.infer<typeof MediaMemberMessage>;
+
 export const SignalRelayMessage = z.object({
   type: z.literal('signal'),
   from: SessionId,
@@ -97,7 +144,7 @@ export const SignalRelayMessage = z.object({
 });
 export type SignalRelayMessage = z.infer<typeof SignalRelayMessage>;
 
-export const MediaGatewayMessage = z.discriminatedUnion('type', [MediaRoomMessage, SignalRelayMessage]);
+export const MediaGatewayMessage = z.discriminatedUnion('type', [MediaRoomMessage, MediaMemberMessage, SignalRelayMessage]);
 export type MediaGatewayMessage = z.infer<typeof MediaGatewayMessage>;
 
 /** Roles that send media; observers only receive. */

@@ -1,16 +1,35 @@
-import { ErrorCode, type IceServer, type MediaClientMessage } from '../../protocol/index.js';
+import { ErrorCode, type GatewayMessage, type IceServer, type MediaClientMessage, type MediaMember } from '../../protocol/index.js';
 import { refuseSignal } from '../safety/signal-rules.js';
 import type { GatewayContext } from './context.js';
-import { MediaRoom } from './media-room.js';
+import { MediaRoom, sameMediaState } from './media-room.js';
 import type { ClientSession } from './sessions.js';
 
 /**
- * WebRTC signaling relay: the media room's membership and health, sent to every member after
- * each change, and offers/answers/candidates passed between members the signal rules allow.
- * The media itself flows peer to peer, never through the gateway.
+ * Shortest time between two sends of the room's news. Changes within it go out together, each
+ * member's latest state only: a member that sends `media.state` in a loop costs every other
+ * member at most one update of it per interval. Short beside the 2 s window of the "who hears
+ * whom" measure (protocol/signaling.ts MediaState.hears), so the indicator does not lag.
+ */
+const MEDIA_SEND_INTERVAL_MS = 200;
+
+/**
+ * WebRTC signaling relay: the media room's membership and health, and offers/answers/candidates
+ * passed between members the signal rules allow. The media itself flows peer to peer, never
+ * through the gateway.
+ *
+ * What each member is sent grows with the room, not with its square: the whole room
+ * (`media.room`) only when its membership changes, and after a `media.state` that changes
+ * something only that member (`media.member`); a state equal to the last one sends nothing.
+ * Sends are coalesced, at most one batch per MEDIA_SEND_INTERVAL_MS.
  */
 export class MediaRelay {
   private readonly room = new MediaRoom();
+  /** Membership changed since the last send: the next one is the whole room. */
+  private membershipChanged = false;
+  /** Members whose state changed since the last send. */
+  private readonly changed = new Set<string>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private lastSendAt = -Infinity;
 
   /** @param iceServers STUN/TURN servers handed to WebRTC peers; none needed on a LAN (host candidates). */
   constructor(
@@ -24,11 +43,11 @@ export class MediaRelay {
       case 'media.join':
         this.room.join(session.id, session.role!, session.name!, message.state);
         this.ctx.audit(session, 'media', 'joined', null, { state: message.state });
-        return this.sendRoom();
+        return this.roomChanged();
       case 'media.leave':
         if (this.room.leave(session.id)) {
           this.ctx.audit(session, 'media', 'left', null);
-          this.sendRoom();
+          this.roomChanged();
         }
         return;
       case 'media.state': {
@@ -37,7 +56,9 @@ export class MediaRelay {
         if (before.health !== message.state.health) {
           this.ctx.audit(session, 'media health', message.state.health, null, { reason: message.state.healthReason });
         }
-        return this.sendRoom();
+        if (sameMediaState(before, message.state)) return;
+        this.changed.add(session.id);
+        return this.schedule();
       }
       case 'signal': {
         const target = sessions.get(message.to);
@@ -58,14 +79,47 @@ export class MediaRelay {
 
   /** A session left: the others learn it is out of the call. */
   sessionLeft(session: ClientSession): void {
-    if (this.room.leave(session.id)) this.sendRoom();
+    if (this.room.leave(session.id)) this.roomChanged();
   }
 
-  private sendRoom(): void {
+  /** Drops a send still waiting (the gateway is closing). */
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private roomChanged(): void {
+    this.membershipChanged = true;
+    this.schedule();
+  }
+
+  /** The next send, at once after a quiet interval, else when the interval since the last ends. */
+  private schedule(): void {
+    if (this.timer) return; // the send already due carries this change too
+    const wait = Math.max(0, this.lastSendAt + MEDIA_SEND_INTERVAL_MS - performance.now());
+    this.timer = setTimeout(() => this.send(), wait);
+    // A send still due must not hold a closing gateway's process open.
+    this.timer.unref?.();
+  }
+
+  private send(): void {
+    this.timer = null;
+    this.lastSendAt = performance.now();
     const members = this.room.list();
-    for (const member of members) {
-      const session = this.ctx.sessions.get(member.sessionId);
-      if (session) this.ctx.sessions.send(session, { type: 'media.room', self: member.sessionId, iceServers: this.iceServers, members });
+    if (this.membershipChanged) {
+      // The whole room carries every member's latest state: the pending updates are in it.
+      this.membershipChanged = false;
+      this.changed.clear();
+      for (const member of members) this.sendTo(member, { type: 'media.room', self: member.sessionId, iceServers: this.iceServers, members });
+      return;
     }
+    const updates = [...this.changed].map((id) => this.room.member(id)).filter((m): m is MediaMember => m !== undefined);
+    this.changed.clear();
+    for (const member of members) for (const update of updates) this.sendTo(member, { type: 'media.member', member: update });
+  }
+
+  private sendTo(member: MediaMember, message: GatewayMessage): void {
+    const session = this.ctx.sessions.get(member.sessionId);
+    if (session) this.ctx.sessions.send(session, message);
   }
 }

@@ -2,8 +2,8 @@ import type { MediaMember, MediaState, Role } from '../../protocol/index.js';
 
 /**
  * The site's one media room: who takes part in the call, in join order (the later of a pair
- * makes the offer), and what each publishes about its own media. Pure bookkeeping; the gateway
- * sends the room to every member after each change.
+ * makes the offer), and what each publishes about its own media. Pure bookkeeping; the relay
+ * (media-relay.ts) decides what to send and when.
  */
 export class MediaRoom {
   private readonly members = new Map<string, MediaMember>();
@@ -31,7 +31,27 @@ export class MediaRoom {
     return before;
   }
 
+  /** One member as it is now (a copy), or undefined when not a member. */
+  member(sessionId: string): MediaMember | undefined {
+    const member = this.members.get(sessionId);
+    return member && { ...member, state: { ...member.state } };
+  }
+
   list(): MediaMember[] {
     return [...this.members.values()].map((m) => ({ ...m, state: { ...m.state } }));
   }
+}
+
+/** Whether two states say the same to the other members (the fields the schema defines). */
+export function sameMediaState(a: MediaState, b: MediaState): boolean {
+  return (
+    a.audio === b.audio &&
+    a.video === b.video &&
+    a.intercom === b.intercom &&
+    a.health === b.health &&
+    a.healthReason === b.healthReason &&
+    (a.hears === undefined) === (b.hears === undefined) &&
+    (a.hears ?? []).length === (b.hears ?? []).length &&
+    (a.hears ?? []).every((id, i) => id === b.hears![i])
+  );
 }

@@ -221,7 +221,13 @@ export class OnsiteLink {
           return this.update({ snapshot: message.body.snapshot, collab });
         }
         if (message.body.kind === 'plans') return this.update({ plans: message.body.plans });
-        if (message.body.kind === 'chat' || message.body.kind === 'marks' || message.body.kind === 'proposal' || message.body.kind === 'handover')
+        if (
+          message.body.kind === 'chat' ||
+          message.body.kind === 'mark' ||
+          message.body.kind === 'marks' ||
+          message.body.kind === 'proposal' ||
+          message.body.kind === 'handover'
+        )
           return this.update({ collab: applyCollab(this.view.collab, message.body) });
         if (message.body.kind !== 'notice') return;
         return this.update({ notices: [...this.view.notices, onsiteNotice(this.bootId, { ...message, body: message.body })].slice(-KEEP_NOTICES) });
@@ -241,6 +247,7 @@ export class OnsiteLink {
         this.joinCatalogue = message.catalogue;
         return this.fetchJoinImages();
       case 'media.room':
+      case 'media.member':
       case 'signal':
         for (const l of this.mediaListeners) l(message);
         return;
@@ -288,6 +295,8 @@ function applyCollab(state: CollabState | null, body: Extract<GatewayMessage, { 
   switch (body.kind) {
     case 'chat':
       return s.chat.some((c) => c.id === body.entry.id) ? s : { ...s, chat: [...s.chat, body.entry].slice(-KEEP_NOTICES) };
+    case 'mark':
+      return s.marks.some((m) => m.id === body.mark.id) ? s : { ...s, marks: [...s.marks, body.mark] };
     case 'marks':
       return { ...s, marks: [...s.marks.filter((m) => m.sopInstanceUid !== body.sopInstanceUid), ...body.marks] };
     case 'proposal': {

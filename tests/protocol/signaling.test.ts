@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, decodeClientMessage, exchangesMedia, offersTo, sdpIsReceiveOnly, type MediaMember } from '../../protocol/index.js';
+import {
+  ErrorCode,
+  MEDIA_HEALTH_REASON_MAX,
+  MEDIA_HEARS_MAX,
+  MediaMember as MediaMemberSchema,
+  MediaState,
+  decodeClientMessage,
+  exchangesMedia,
+  mediaHealthReason,
+  offersTo,
+  sdpIsReceiveOnly,
+  type MediaMember,
+} from '../../protocol/index.js';
 
 const state = { audio: true, video: true, intercom: false, health: 'ok' as const, healthReason: null };
 const member = (sessionId: string, role: MediaMember['role']): MediaMember => ({ sessionId, role, name: sessionId, state });
@@ -37,5 +49,34 @@ describe('signaling contract', () => {
   it('answers a malformed onsite action with the parameter code', () => {
     const decoded = decodeClientMessage(JSON.stringify({ type: 'onsite', id: 'abcdefgh', action: { name: 'presence.check-in', credential: 'janitor' } }));
     expect(decoded).toMatchObject({ ok: false, code: ErrorCode.INVALID_PARAMETER });
+  });
+
+  it('bounds a member of the room, its largest state included, well under a kilobyte of JSON', () => {
+    const largest = MediaState.parse({
+      audio: false,
+      video: false,
+      intercom: false,
+      health: 'degraded',
+      // Three bytes of UTF-8 each: the most a character the schema takes costs.
+      healthReason: '\u2014'.repeat(MEDIA_HEALTH_REASON_MAX),
+      hears: Array.from({ length: MEDIA_HEARS_MAX }, () => 'ffffffff-ffff-4fff-bfff-ffffffffffff'),
+    });
+    const entry = MediaMemberSchema.parse({ sessionId: 'ffffffff-ffff-4fff-bfff-ffffffffffff', role: 'observer', name: 'n'.repeat(64), state: largest });
+    expect(new TextEncoder().encode(JSON.stringify(entry)).length).toBeLessThan(900);
+  });
+
+  it.each([
+    ['a long reason', `Remote Tech: signaling error: ${'x'.repeat(500)}`],
+    ['control characters', 'Remote\u0000Tech:\u0007 no frames'],
+    ['a surrogate pair across the cut', `${'x'.repeat(MEDIA_HEALTH_REASON_MAX - 2)}\u{1f600}\u{1f600}`],
+    ['a lone surrogate', 'Remote Tech \ud800: ICE failed'],
+  ])('makes a health reason with %s one the schema takes', (_name, text) => {
+    const reason = mediaHealthReason(text);
+    expect(reason.length).toBeLessThanOrEqual(MEDIA_HEALTH_REASON_MAX);
+    expect(MediaState.safeParse({ ...state, health: 'failed', healthReason: reason }).success).toBe(true);
+  });
+
+  it('keeps a short plain reason as it is', () => {
+    expect(mediaHealthReason('Onsite Tech: ICE failed')).toBe('Onsite Tech: ICE failed');
   });
 });

@@ -1,5 +1,6 @@
 import {
   exchangesMedia,
+  mediaHealthReason,
   offersTo,
   type IceCandidate,
   type MediaGatewayMessage,
@@ -137,6 +138,7 @@ export class PeerMesh {
   private async receive(message: MediaGatewayMessage): Promise<void> {
     if (this.closed) return;
     if (message.type === 'media.room') return this.applyRoom(message);
+    if (message.type === 'media.member') return this.applyMember(message.member);
     const peer = this.peers.get(message.from);
     if (!peer) return; // a signal from someone no longer (or not yet) in our room view
     try {
@@ -191,6 +193,27 @@ export class PeerMesh {
       // never answered; kept, both sides would be impolite and ignore each other's offers for ever.
       if (existing.initiator !== initiator) this.rebuild(existing, initiator);
       else existing.view = { ...existing.view, state: member.state, name: member.name };
+    }
+    this.onChange();
+  }
+
+  /**
+   * One member's new state (the gateway sends the whole room only when its membership changes):
+   * the room keeps its order and everyone else, so no connection is added, dropped or rebuilt.
+   * A member not in this side's room (its join not yet seen) waits for the room that brings it.
+   */
+  private applyMember(member: MediaMember): void {
+    const room = this.room;
+    if (!room) return;
+    const at = room.members.findIndex((m) => m.sessionId === member.sessionId);
+    if (at < 0) return;
+    const members = room.members.slice();
+    members[at] = member;
+    this.room = { ...room, members };
+    const peer = this.peers.get(member.sessionId);
+    if (peer) {
+      peer.member = member;
+      peer.view = { ...peer.view, state: member.state, name: member.name };
     }
     this.onChange();
   }
@@ -474,8 +497,8 @@ function isFromAnotherConnection(peer: Peer, offer: SessionDescription): boolean
 /** The worst health across the call, and why: what this side reports to the gateway. */
 export function callHealth(views: readonly PeerView[]): { health: MediaState['health']; reason: string | null } {
   const failed = views.find((v) => v.health === 'failed');
-  if (failed) return { health: 'failed', reason: `${failed.name}: ${failed.problem}` };
+  if (failed) return { health: 'failed', reason: mediaHealthReason(`${failed.name}: ${failed.problem}`) };
   const degraded = views.find((v) => v.health === 'degraded');
-  if (degraded) return { health: 'degraded', reason: `${degraded.name}: ${degraded.problem}` };
+  if (degraded) return { health: 'degraded', reason: mediaHealthReason(`${degraded.name}: ${degraded.problem}`) };
   return { health: 'ok', reason: null };
 }

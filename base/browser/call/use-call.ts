@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { MediaMember, MediaState } from '../../../protocol/signaling.js';
+import { MEDIA_HEARS_MAX, type MediaMember, type MediaState } from '../../../protocol/signaling.js';
 import { LocalMedia, listDevices, type DeviceLists } from './local-media.js';
 import { PeerMesh, callHealth, type PeerView } from './peer-mesh.js';
 import type { SignalingPort } from './signaling-port.js';
@@ -77,7 +77,8 @@ export function useCall(port: SignalingPort | null, sessionId: string | null, se
   const peers = mesh.current?.views() ?? [];
   const health = callHealth(peers);
   const heard = mesh.current?.heard() ?? [];
-  const state = { ...stateOf(local, flags, health.health, health.reason), hears: heard };
+  // The gateway takes at most MEDIA_HEARS_MAX ids in a state (protocol/signaling.ts).
+  const state = { ...stateOf(local, flags, health.health, health.reason), hears: heard.slice(0, MEDIA_HEARS_MAX) };
   const key = JSON.stringify(state);
   useEffect(() => {
     if (!port || !mesh.current || published.current === key) return;

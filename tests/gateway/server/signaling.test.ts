@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ErrorCode, type MediaRoomMessage, type MediaState } from '../../../protocol/index.js';
+import {
+  ErrorCode,
+  MEDIA_HEALTH_REASON_MAX,
+  MEDIA_HEARS_MAX,
+  type GatewayMessage,
+  type MediaMemberMessage,
+  type MediaRoomMessage,
+  type MediaState,
+} from '../../../protocol/index.js';
 import type { Gateway } from '../../../gateway/server/gateway.js';
 import { RawClient, startTestGateway } from '../../helpers/gateway.js';
 
@@ -28,7 +36,7 @@ async function member(role: 'operator' | 'onsite' | 'observer', name: string): P
 }
 
 describe('WebRTC signaling over the gateway link', () => {
-  it('sends the room, in join order and with the ICE servers, to every member on each change', async () => {
+  it('sends the room, in join order and with the ICE servers, to every member on each join and leave', async () => {
     gateway = await startTestGateway({ iceServers: [{ urls: 'stun:stun.example.org:3478' }] });
     const op = await member('operator', 'Remote Tech');
     const from = op.c.messages.length;
@@ -92,7 +100,93 @@ describe('WebRTC signaling over the gateway link', () => {
     const op = await member('operator', 'Remote Tech');
     const from = op.c.messages.length;
     op.c.sendJson({ type: 'media.state', state: { ...STATE, health: 'failed', healthReason: 'ICE failed' } });
-    await op.c.next((m) => m.type === 'media.room', from);
+    await op.c.next((m) => m.type === 'media.member', from);
     expect(gateway.store.auditTrail().some((r) => r.action === 'media health' && r.decision === 'failed')).toBe(true);
+  });
+
+  describe('what a media state costs the room', () => {
+    /** The largest state the schema takes: every `hears` id a full UUID, the longest reason. */
+    const FULL: MediaState = {
+      ...STATE,
+      healthReason: '—'.repeat(MEDIA_HEALTH_REASON_MAX),
+      hears: Array.from({ length: MEDIA_HEARS_MAX }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`),
+    };
+    const isMedia = (m: GatewayMessage) => m.type === 'media.room' || m.type === 'media.member';
+    const bytes = (messages: GatewayMessage[]) => messages.reduce((n, m) => n + Buffer.byteLength(JSON.stringify(m)), 0);
+    const senderIn = (id: string, audio: boolean) => (m: GatewayMessage) =>
+      (m.type === 'media.member' && m.member.sessionId === id && m.member.state.audio === audio) ||
+      (m.type === 'media.room' && m.members.some((x) => x.sessionId === id && x.state.audio === audio));
+
+    /** `count` members (one operator, then observers) in the room, each having seen all of them. */
+    async function room(count: number): Promise<{ c: RawClient; id: string }[]> {
+      const members: { c: RawClient; id: string }[] = [];
+      for (let i = 0; i < count; i++) {
+        const c = await RawClient.greeted(gateway.url, i === 0 ? 'operator' : 'observer', i === 0 ? 'Remote Tech' : `Trainer ${i}`);
+        clients.push(c);
+        const from = c.messages.length;
+        c.sendJson({ type: 'media.join', state: FULL });
+        members.push({ c, id: (await c.next<MediaRoomMessage>((m) => m.type === 'media.room', from)).self });
+      }
+      await Promise.all(members.map((m) => m.c.next((x) => x.type === 'media.room' && x.members.length === count)));
+      return members;
+    }
+
+    it('sends nothing for a state that changes nothing, and the one member, not the room, for a change', async () => {
+      gateway = await startTestGateway();
+      const members = await room(10);
+      const marks = members.map((m) => m.c.messages.length);
+      const [sender] = members;
+      for (let i = 0; i < 40; i++) sender!.c.sendJson({ type: 'media.state', state: FULL });
+      sender!.c.sendJson({ type: 'media.state', state: { ...FULL, audio: false } });
+      await Promise.all(members.map((m, i) => m.c.next(senderIn(sender!.id, false), marks[i])));
+      const entry = Buffer.byteLength(
+        JSON.stringify({ type: 'media.member', member: { sessionId: sender!.id, role: 'operator', name: 'Remote Tech', state: { ...FULL, audio: false } } }),
+      );
+      for (const [i, m] of members.entries()) {
+        const got = m.c.messages.slice(marks[i]).filter(isMedia);
+        expect(got.map((x) => x.type)).toEqual(['media.member']);
+        expect(bytes(got)).toBeLessThanOrEqual(entry);
+      }
+    });
+
+    it('sends each member at most one entry per state change, however large the room', async () => {
+      gateway = await startTestGateway();
+      const members = await room(10);
+      const marks = members.map((m) => m.c.messages.length);
+      const [sender] = members;
+      const changes = 30;
+      for (let i = 0; i < changes; i++) sender!.c.sendJson({ type: 'media.state', state: { ...FULL, video: i % 2 === 0 } });
+      sender!.c.sendJson({ type: 'media.state', state: { ...FULL, audio: false } });
+      await Promise.all(members.map((m, i) => m.c.next(senderIn(sender!.id, false), marks[i])));
+      const room10 = Buffer.byteLength(JSON.stringify([...members[0]!.c.messages].reverse().find((x) => x.type === 'media.room')));
+      for (const [i, m] of members.entries()) {
+        const got = m.c.messages.slice(marks[i]).filter(isMedia);
+        // The room to every member on each change would be changes + 1 rooms of 10 entries each.
+        expect(bytes(got)).toBeLessThanOrEqual(((changes + 1) * room10) / 5);
+        expect(got.every((x) => x.type === 'media.member')).toBe(true);
+        expect((got.at(-1) as MediaMemberMessage).member.state).toEqual({ ...FULL, audio: false });
+      }
+    });
+
+    it.each([
+      ['hears ids longer than a session id', { ...STATE, hears: Array.from({ length: 32 }, () => '\u0001'.repeat(128)) }],
+      ['more hears ids than senders in a room', { ...STATE, hears: Array.from({ length: MEDIA_HEARS_MAX + 1 }, (_, i) => `id-${i}`) }],
+      ['a control character in the health reason', { ...STATE, healthReason: 'ICE\u0001failed' }],
+      ['a health reason over its length', { ...STATE, healthReason: 'x'.repeat(MEDIA_HEALTH_REASON_MAX + 1) }],
+    ])('refuses a state with %s, with a code, and keeps the room as it was', async (_name, state) => {
+      gateway = await startTestGateway();
+      const op = await member('operator', 'Remote Tech');
+      const observer = await RawClient.greeted(gateway.url, 'observer', 'Trainer');
+      clients.push(observer);
+      observer.sendJson({ type: 'media.join', state });
+      expect(await observer.next((m) => m.type === 'error')).toMatchObject({ code: ErrorCode.INVALID_MESSAGE });
+      const from = op.c.messages.length;
+      op.c.sendJson({ type: 'media.state', state });
+      expect(await op.c.next((m) => m.type === 'error', from)).toMatchObject({ code: ErrorCode.INVALID_MESSAGE });
+      op.c.sendJson({ type: 'media.state', state: { ...STATE, audio: false } });
+      const update = await op.c.next<MediaMemberMessage>((m) => m.type === 'media.member', from);
+      expect(update.member.state).toEqual({ ...STATE, audio: false });
+      expect(observer.messages.some(isMedia)).toBe(false);
+    });
   });
 });
