@@ -38,12 +38,21 @@ export class CommandHandler {
       sessions.send(session, { type: 'ack', id, ...known });
       return;
     }
+    if (!mayCommand(session)) {
+      // Not stored: the outcome is kept so that a resend of the id gets the same answer and runs
+      // at most once, but nothing from a session of this role ever runs, and every resend from it
+      // is refused again just the same. Storing it would let such a session, which may not
+      // command, write a durable row per message. Audited as every refusal (docs/architecture.md,
+      // "Safety rules", rule 6).
+      const ack = rejected(id, ErrorCode.ROLE_FORBIDDEN, `the ${session.role} role cannot command the scanner`);
+      this.ctx.audit(session, `command ${command.name}`, ack.outcome, ack.code, { id, command, reason: ack.reason });
+      sessions.send(session, ack);
+      return;
+    }
     let ack: AckMessage;
     let refusal: Refusal | null;
     const holder = this.control.holder;
-    if (session.role !== 'operator') {
-      ack = rejected(id, ErrorCode.ROLE_FORBIDDEN, `the ${session.role} role cannot command the scanner`);
-    } else if (holder?.sessionId !== session.id) {
+    if (holder?.sessionId !== session.id) {
       const holderName = holder?.name ?? null;
       ack = rejected(
         id,
@@ -69,29 +78,44 @@ export class CommandHandler {
   }
 
   /**
-   * Lookup only (never applies anything): the stored outcome of each id. An id never received
-   * is sealed as not applied, so a copy of the command still on its way (a half-dead route)
-   * cannot run after the workstation was told it did not.
+   * Lookup only (never applies anything): the stored outcome of each id. For a session that may
+   * command, an id never received is sealed as not applied, so a copy of the command still on its
+   * way (a half-dead route) cannot run after the workstation was told it did not
+   * (docs/architecture.md, "Wire protocol", `command.status`). All of one message's ids are sealed
+   * in one transaction, with the audit row that records it: one commit a message.
+   *
+   * A session that may not command gets only the outcomes already stored: an id the gateway never
+   * received is left out of its answer, neither sealed nor said to be unknown. Nothing such a
+   * session sent can run, so it has nothing to seal; and `known: false` promises the command
+   * will never run, which only a seal keeps (its workstation, signed in with another role
+   * before, may still have a copy of an operator's command on its way). Left out, the id stays
+   * pending on the workstation, asked again at its next connection (main/core/command-relay.ts).
+   *
+   * A lookup that seals nothing changes nothing and is not audited: it is an inquiry, not a
+   * command, a refusal or a control change (rule 6), and a row each would be a commit each.
    */
   commandStatus(session: ClientSession, message: CommandStatusMessage): void {
     const { store } = this.ctx;
+    const seals = mayCommand(session);
     const results: CommandStatus[] = [];
-    let unknown = 0;
+    const unknown: string[] = [];
     for (const id of new Set(message.ids)) {
       const known = store.outcomeOf(id);
       if (known) {
         results.push({ id, known: true, outcome: known.outcome, code: known.code, reason: known.reason });
-        continue;
+      } else if (seals) {
+        unknown.push(id);
+        results.push({ id, known: false });
       }
-      unknown++;
-      store.rememberOutcome(
-        rejected(id, ErrorCode.NOT_APPLIED, 'looked up before it arrived: the gateway never received it; it was not applied'),
+    }
+    if (unknown.length > 0) {
+      store.rememberOutcomes(
+        unknown.map((id) => rejected(id, ErrorCode.NOT_APPLIED, 'looked up before it arrived: the gateway never received it; it was not applied')),
         session.name ?? 'unknown',
         'command.status',
+        () => this.ctx.audit(session, 'command.status', 'sealed', null, { ids: unknown }),
       );
-      results.push({ id, known: false });
     }
-    this.ctx.audit(session, 'command.status', 'answered', null, { ids: results.map((r) => r.id), unknown });
     this.ctx.sessions.send(session, { type: 'command.status.result', results });
   }
 
@@ -116,4 +140,9 @@ export class CommandHandler {
       resuming,
     });
   }
+}
+
+/** Only the operator role sends scanner commands (README.md, "Roles and safety"; docs/architecture.md, "Safety rules", rule 2). */
+function mayCommand(session: ClientSession): boolean {
+  return session.role === 'operator';
 }

@@ -29,6 +29,43 @@ export interface StoredOutcome {
 }
 
 /**
+ * How long command outcomes are kept (docs/architecture.md, "Commands"). A stored outcome does two
+ * jobs: it answers a resent id, so the command runs once, and it answers a workstation's later
+ * `command.status` with what happened. A workstation resends only a command younger than
+ * COMMAND_RESEND_MAX_AGE_MS (30 s, protocol/health.ts) and a copy on a half-dead route arrives
+ * while its session lives (seconds, the liveness timeout); lookups come at the workstation's next
+ * connection after a crash (its outbox is never pruned, main/core/outbox.ts), so they may come
+ * days later. Hence a month by age; and, so that a flood of ids cannot fill the disk, the newest
+ * `maxRows` only, though never at the cost of an outcome younger than `keepYoungerThanMs`, far
+ * past the resend horizon: a resend must still find its command's outcome. A lookup of an id
+ * older than that is answered unknown (the workstation settles it as not applied); nothing runs.
+ */
+export interface OutcomeRetention {
+  maxAgeMs: number;
+  maxRows: number;
+  keepYoungerThanMs: number;
+}
+
+export const OUTCOME_RETENTION: OutcomeRetention = {
+  maxAgeMs: 30 * 24 * 60 * 60_000,
+  maxRows: 100_000,
+  keepYoungerThanMs: 60 * 60_000,
+};
+
+/**
+ * Outcomes are pruned every this many rows written (and at the first row of a process), not once
+ * a message: a prune is one indexed DELETE of at most PRUNE_OUTCOMES_AT_MOST rows.
+ */
+const PRUNE_OUTCOMES_EVERY = 1_000;
+const PRUNE_OUTCOMES_AT_MOST = 10_000;
+
+export interface GatewayStoreOptions {
+  /** Clock for outcome times and their pruning (tests); default Date.now. */
+  now?: () => number;
+  outcomeRetention?: Partial<OutcomeRetention>;
+}
+
+/**
  * The gateway's durable memory: the audit trail and the outcome of every command id, so that a
  * command resent after a reconnect (or a gateway restart) is answered, not applied again.
  * WAL with synchronous=FULL: a record is on disk before the ack that reports it leaves.
@@ -38,6 +75,13 @@ export class GatewayStore {
   private readonly insertAudit: Database.Statement;
   private readonly insertOutcome: Database.Statement;
   private readonly selectOutcome: Database.Statement;
+  private readonly nthNewestOutcomeAt: Database.Statement;
+  private readonly deleteOutcomesBefore: Database.Statement;
+  private readonly insertOutcomes: (rows: readonly AckMessage[], actor: string, name: string, alongside?: () => void) => void;
+  private readonly now: () => number;
+  private readonly retention: OutcomeRetention;
+  /** Rows written since the last prune; starts full so that the first row of a process prunes. */
+  private outcomesSincePrune = PRUNE_OUTCOMES_EVERY;
   /** Chat and contingency plans, in the same file. */
   readonly collaboration: CollaborationStore;
   readonly openAlarms: OpenAlarmStore;
@@ -48,7 +92,9 @@ export class GatewayStore {
   private tail = { id: 0, hash: GENESIS_HASH, dataVersion: -1 };
   private readonly auditListeners: (() => void)[] = [];
 
-  constructor(file: string) {
+  constructor(file: string, options: GatewayStoreOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.retention = { ...OUTCOME_RETENTION, ...options.outcomeRetention };
     if (file !== ':memory:') createPrivateFile(file);
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
@@ -65,6 +111,17 @@ export class GatewayStore {
     this.loadTail();
     this.insertOutcome = this.db.prepare('INSERT OR IGNORE INTO command_outcome (id, at, actor, name, outcome, code, reason) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.selectOutcome = this.db.prepare('SELECT outcome, code, reason FROM command_outcome WHERE id = ?');
+    this.nthNewestOutcomeAt = this.db.prepare('SELECT at FROM command_outcome ORDER BY at DESC LIMIT 1 OFFSET ?').pluck();
+    this.deleteOutcomesBefore = this.db.prepare('DELETE FROM command_outcome WHERE id IN (SELECT id FROM command_outcome WHERE at < ? ORDER BY at LIMIT ?)');
+    // One transaction for a message's rows, and for the audit row that goes with them: one
+    // commit (one fsync at synchronous=FULL) a message, not one a row. IMMEDIATE for the same
+    // reason as the audit's: a nested audit append must not find another process's row between
+    // its read of the tail and its insert.
+    this.insertOutcomes = this.db.transaction((rows: readonly AckMessage[], actor: string, name: string, alongside?: () => void) => {
+      const at = new Date(this.now()).toISOString();
+      for (const ack of rows) this.insertOutcome.run(ack.id, at, actor, name, ack.outcome, ack.code, ack.reason);
+      alongside?.();
+    }).immediate;
     this.collaboration = new CollaborationStore(this.db);
     this.openAlarms = new OpenAlarmStore(this.db);
   }
@@ -111,7 +168,52 @@ export class GatewayStore {
   }
 
   rememberOutcome(ack: AckMessage, actor: string, name: string): void {
-    this.insertOutcome.run(ack.id, new Date().toISOString(), actor, name, ack.outcome, ack.code, ack.reason);
+    this.insertOutcome.run(ack.id, new Date(this.now()).toISOString(), actor, name, ack.outcome, ack.code, ack.reason);
+    this.outcomesWritten(1);
+  }
+
+  /**
+   * Several outcomes in one transaction, with `alongside` (an audit row) inside it: all of them
+   * are on disk before any is reported, or none is.
+   */
+  rememberOutcomes(acks: readonly AckMessage[], actor: string, name: string, alongside?: () => void): void {
+    if (acks.length === 0 && !alongside) return;
+    try {
+      this.insertOutcomes(acks, actor, name, alongside);
+    } catch (err) {
+      // Rolled back: an audit row appended inside is gone, so the kept tail is read again (the
+      // next row chains to the last one on disk, not to the one rolled back).
+      this.loadTail();
+      throw err;
+    }
+    if (alongside) for (const listener of this.auditListeners) listener();
+    this.outcomesWritten(acks.length);
+  }
+
+  /**
+   * Deletes (at most PRUNE_OUTCOMES_AT_MOST of) the outcomes past OUTCOME_RETENTION: older than
+   * `maxAgeMs`, or beyond the newest `maxRows` and older than `keepYoungerThanMs`. Returns how
+   * many went.
+   */
+  pruneOutcomes(): number {
+    const now = this.now();
+    const { maxAgeMs, maxRows, keepYoungerThanMs } = this.retention;
+    let before = new Date(now - maxAgeMs).toISOString();
+    // ISO 8601 times in UTC, all written by this class, order as strings.
+    const newestKeptAt = this.nthNewestOutcomeAt.get(Math.max(0, maxRows - 1)) as string | undefined;
+    if (newestKeptAt !== undefined) {
+      const floor = new Date(now - keepYoungerThanMs).toISOString();
+      const byCount = newestKeptAt < floor ? newestKeptAt : floor;
+      if (byCount > before) before = byCount;
+    }
+    return this.deleteOutcomesBefore.run(before, PRUNE_OUTCOMES_AT_MOST).changes;
+  }
+
+  private outcomesWritten(rows: number): void {
+    this.outcomesSincePrune += rows;
+    if (this.outcomesSincePrune < PRUNE_OUTCOMES_EVERY) return;
+    this.outcomesSincePrune = 0;
+    this.pruneOutcomes();
   }
 
   auditTrail(limit = 1000): (AuditRecord & { at: string })[] {

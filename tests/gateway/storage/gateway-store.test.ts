@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GatewayStore } from '../../../gateway/storage/gateway-store.js';
+import { GatewayStore, OUTCOME_RETENTION } from '../../../gateway/storage/gateway-store.js';
 import { verifyAuditChain } from '../../../gateway/audit/verify.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
@@ -60,6 +60,82 @@ describe('GatewayStore audit chain', () => {
     store.audit(record('x'));
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     for (const name of ['gateway.sqlite', 'gateway.sqlite-wal', 'gateway.sqlite-shm']) expect(statSync(join(dir, name)).mode & 0o777, name).toBe(0o600);
+    store.close();
+  });
+});
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+const ack = (id: string) => ({ type: 'ack' as const, id, outcome: 'rejected' as const, code: 'LARMOR_E_NOT_APPLIED', reason: 'test' });
+const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
+const outcomeCount = (file: string) => {
+  const db = new Database(file, { readonly: true });
+  const n = db.prepare('SELECT count(*) FROM command_outcome').pluck().get() as number;
+  db.close();
+  return n;
+};
+
+describe('GatewayStore command outcomes', () => {
+  it('keeps them longer than any resend or lookup needs them, and no longer: pruned past the age', () => {
+    let now = Date.parse('2026-12-01T08:00:00.000Z');
+    const store = new GatewayStore(join(tempDir(), 'gateway.sqlite'), { now: () => now });
+    expect(OUTCOME_RETENTION.maxAgeMs).toBeGreaterThan(OUTCOME_RETENTION.keepYoungerThanMs);
+    store.rememberOutcome(ack('old-1'), 'Tech', 'exam.open');
+    now += OUTCOME_RETENTION.maxAgeMs - MINUTE;
+    store.rememberOutcome(ack('young-1'), 'Tech', 'exam.open');
+    expect(store.pruneOutcomes()).toBe(0);
+    now += 2 * MINUTE;
+    expect(store.pruneOutcomes()).toBe(1);
+    expect(store.outcomeOf('old-1')).toBeUndefined();
+    expect(store.outcomeOf('young-1')).toMatchObject({ outcome: 'rejected' });
+    store.close();
+  });
+
+  it('prunes as it writes, every so many rows, without being asked', () => {
+    let now = Date.parse('2026-12-01T08:00:00.000Z');
+    const file = join(tempDir(), 'gateway.sqlite');
+    const store = new GatewayStore(file, { now: () => now });
+    store.rememberOutcomes(ids('old', 50).map(ack), 'Tech', 'command.status');
+    now += OUTCOME_RETENTION.maxAgeMs + DAY;
+    for (let i = 0; i < 10; i++) store.rememberOutcomes(ids(`new-${i}`, 100).map(ack), 'Tech', 'command.status');
+    expect(store.outcomeOf('old-0')).toBeUndefined();
+    expect(outcomeCount(file)).toBe(1_000);
+    store.close();
+  });
+
+  it('beyond the newest maxRows, prunes only outcomes older than a resend could need', () => {
+    let now = Date.parse('2026-12-01T08:00:00.000Z');
+    const file = join(tempDir(), 'gateway.sqlite');
+    const store = new GatewayStore(file, { now: () => now, outcomeRetention: { maxRows: 100, keepYoungerThanMs: 60 * MINUTE } });
+    store.rememberOutcomes(ids('a', 100).map(ack), 'Tech', 'command.status');
+    now += 30 * MINUTE;
+    store.rememberOutcomes(ids('b', 100).map(ack), 'Tech', 'command.status');
+    // 200 rows, all younger than an hour: a resend of any of them must still find its outcome.
+    expect(store.pruneOutcomes()).toBe(0);
+    now += 31 * MINUTE;
+    // The older hundred are past the hour and beyond the newest hundred.
+    expect(store.pruneOutcomes()).toBe(100);
+    expect(store.outcomeOf('a-0')).toBeUndefined();
+    expect(store.outcomeOf('b-99')).toBeDefined();
+    expect(outcomeCount(file)).toBe(100);
+    store.close();
+  });
+
+  it('writes a message worth of outcomes and its audit row in one transaction: all or none', () => {
+    const file = join(tempDir(), 'gateway.sqlite');
+    const store = new GatewayStore(file);
+    expect(() =>
+      store.rememberOutcomes(ids('torn', 100).map(ack), 'Tech', 'command.status', () => {
+        store.audit(record('command.status'));
+        throw new Error('disk full');
+      }),
+    ).toThrow('disk full');
+    expect(outcomeCount(file)).toBe(0);
+    expect(store.auditTrail()).toEqual([]);
+    store.rememberOutcomes(ids('whole', 100).map(ack), 'Tech', 'command.status', () => store.audit(record('command.status')));
+    expect(outcomeCount(file)).toBe(100);
+    expect(store.auditTrail()).toHaveLength(1);
+    expect(verifyAuditChain(new Database(file, { readonly: true }))).toMatchObject({ ok: true, rows: 1 });
     store.close();
   });
 });

@@ -15,7 +15,7 @@ describe('gateway migration 0006: the identifiers in an open alarm', () => {
       JSON.stringify(alarm),
     );
     migrate(db, GATEWAY_MIGRATIONS);
-    expect(db.pragma('user_version', { simple: true })).toBe(6);
+    expect(db.pragma('user_version', { simple: true })).toBe(GATEWAY_MIGRATIONS.at(-1)!.version);
     expect(new OpenAlarmStore(db).all()).toEqual([{ id: 1, at: '2026-12-05T08:00:00.000Z', text: 'HELP CALLED by Olivia (onsite)', alarm, identifiers: [] }]);
     db.close();
   });
