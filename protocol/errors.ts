@@ -235,6 +235,11 @@ export const ErrorCode = {
   COMMAND_TIMEOUT: 'LARMOR_E_COMMAND_TIMEOUT',
   /** The heartbeat went unanswered past the loss threshold (silent cut). */
   HEARTBEAT_LOST: 'LARMOR_E_HEARTBEAT_LOST',
+  /**
+   * An event or image numbered out of step on a live link (far ahead of the last taken, or back
+   * outside a replay): not taken; the link is dropped and resumed from the last number taken.
+   */
+  EVENT_NUMBER_OUT_OF_STEP: 'LARMOR_E_EVENT_NUMBER_OUT_OF_STEP',
   /** The reconnect budget ran out before the gateway confirmed an in-flight command. */
   RECONNECT_EXHAUSTED: 'LARMOR_E_RECONNECT_EXHAUSTED',
   /** The user disconnected before the gateway confirmed an in-flight command. */

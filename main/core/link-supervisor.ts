@@ -193,6 +193,15 @@ export class LinkSupervisor extends EventEmitter<SupervisorEvents> {
     if (held) this.samples = this.samples.filter((s) => s.settled); // as the monitor's pings
   }
 
+  /**
+   * Drop the live link and reconnect as after any lost link (resuming from the core's last event
+   * number): for a link whose stream can no longer be trusted, e.g. events numbered out of step.
+   */
+  resync(code: string, reason: string): void {
+    if (this.phase !== 'live' || this.link === null) return;
+    this.link.abandon(code, reason);
+  }
+
   /** User disconnect (code null) or teardown: no reconnecting. */
   stop(code: string | null, reason = 'disconnected by user'): void {
     this.generation++;

@@ -53,6 +53,48 @@ describe('chunked image frames', () => {
     expect(() => assembler.add(other[1]!)).toThrow(expect.objectContaining({ code: ErrorCode.INVALID_MESSAGE }));
   });
 
+  it('hold no more than twice the bytes received for a first chunk declaring 1 GiB, whatever its header says', () => {
+    const assembler = new ImageChunkAssembler();
+    const head = encodeImageFrame(header, new Uint8Array(0)).length;
+    const claim = encodeImageFrame({ ...header, part: { index: 0, count: 2, offset: 0, total: 1024 * 1024 * 1024 } }, new Uint8Array(16));
+    expect(assembler.add(claim)).toBeNull();
+    expect(assembler.heldBytes).toBeGreaterThan(0);
+    expect(assembler.heldBytes).toBeLessThanOrEqual(head + 2 * 16);
+  });
+
+  it('hold one unfinished image at a time: each new first part drops the last with a code, and what is held stays small', () => {
+    const drops: { code: string }[] = [];
+    const assembler = new ImageChunkAssembler(1024 * 1024 * 1024, (err) => drops.push(err));
+    for (let seq = 1; seq <= 500; seq++) {
+      const claim = encodeImageFrame({ ...header, seq, part: { index: 0, count: 2, offset: 0, total: 1024 * 1024 * 1024 } }, new Uint8Array(16));
+      expect(assembler.add(claim)).toBeNull();
+      expect(assembler.heldBytes).toBeLessThan(1024);
+    }
+    expect(drops).toHaveLength(499);
+    for (const drop of drops) expect(drop.code).toBe(ErrorCode.INVALID_MESSAGE);
+    // A whole image drops the unfinished one too, and is taken as it is.
+    const whole = encodeImageFrame({ ...header, seq: 501 }, bytes);
+    expect(assembler.add(whole)).toBe(whole);
+    expect(drops).toHaveLength(500);
+    expect(assembler.heldBytes).toBe(0);
+  });
+
+  it('grow an image as its bytes arrive, at most 16 times what came, and still give the same frame', () => {
+    const big = Uint8Array.from({ length: 1024 * 1024 }, (_, i) => (i * 7) % 253);
+    const chunks = encodeImageFrameChunks(header, big, 4096);
+    const assembler = new ImageChunkAssembler();
+    const head = encodeImageFrame(header, new Uint8Array(0)).length;
+    let received = 0;
+    let whole: Uint8Array | null = null;
+    for (const chunk of chunks) {
+      whole = assembler.add(chunk);
+      received += decodeImageFrame(chunk).part10.length;
+      if (whole === null) expect(assembler.heldBytes - head).toBeLessThanOrEqual(16 * received);
+    }
+    expect(assembler.heldBytes).toBe(0);
+    expect(Buffer.from(whole!).equals(Buffer.from(encodeImageFrame(header, big)))).toBe(true);
+  });
+
   it('refuse an image declaring more bytes than the limit before allocating them', () => {
     const assembler = new ImageChunkAssembler(500);
     expect(() => assembler.add(encodeImageFrameChunks(header, bytes, 300)[0]!)).toThrow(expect.objectContaining({ code: ErrorCode.FRAME_TOO_LARGE }));

@@ -9,10 +9,7 @@
  *   npx vitest run tests/main/core/gateway-fuzz.test.ts                            (2,000 frames)
  *   LARMOR_FUZZ_FRAMES=50000 LARMOR_FUZZ_SEED=7 npx vitest run tests/main/core/gateway-fuzz.test.ts
  */
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { SUBPROTOCOL } from '../../../protocol/index.js';
 import { seededRandom } from '../../../base/common/random.js';
 import type { Gateway } from '../../../gateway/server/gateway.js';
 import { WorkstationCore } from '../../../main/core/workstation-core.js';
@@ -21,6 +18,7 @@ import { attachImageIntake } from '../../../main/images/image-intake.js';
 import type { DecodePool } from '../../../main/images/decode-pool.js';
 import { startTestGateway } from '../../helpers/gateway.js';
 import { testCredential } from '../../helpers/accounts.js';
+import { InjectingRelay } from '../../helpers/injecting-relay.js';
 import { mrImage } from '../../helpers/mr-images.js';
 
 const FRAMES = Number(process.env.LARMOR_FUZZ_FRAMES ?? 2000);
@@ -33,59 +31,6 @@ const ODD_VALUES: readonly unknown[] = [null, true, -1, 0, 1.5, 1e308, -1e308, '
 interface Frame {
   data: Buffer;
   binary: boolean;
-}
-
-/** A WebSocket relay to `upstream`: each client gets its own link to it; `inject` sends every client a frame of its own. */
-class Relay {
-  /** Frames the gateway sent, to mutate from. */
-  readonly seen: Frame[] = [];
-  private readonly clients = new Set<WebSocket>();
-
-  private constructor(private readonly server: WebSocketServer) {}
-
-  static async start(upstream: string): Promise<Relay> {
-    const server = new WebSocketServer({ port: 0, host: '127.0.0.1', handleProtocols: () => SUBPROTOCOL });
-    await new Promise((resolve) => server.once('listening', resolve));
-    const relay = new Relay(server);
-    server.on('connection', (client) => relay.accept(client, upstream));
-    return relay;
-  }
-
-  get url(): string {
-    return `ws://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
-  }
-
-  inject(frame: Frame): void {
-    for (const client of this.clients) if (client.readyState === WebSocket.OPEN) client.send(frame.data, { binary: frame.binary });
-  }
-
-  async close(): Promise<void> {
-    for (const client of this.clients) client.terminate();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-
-  private accept(client: WebSocket, upstream: string): void {
-    const gateway = new WebSocket(upstream, SUBPROTOCOL);
-    const early: { data: RawData; binary: boolean }[] = [];
-    this.clients.add(client);
-    gateway.on('open', () => {
-      for (const { data, binary } of early.splice(0)) gateway.send(data, { binary });
-    });
-    client.on('message', (data, binary) => (gateway.readyState === WebSocket.OPEN ? gateway.send(data, { binary }) : early.push({ data, binary })));
-    gateway.on('message', (data: Buffer, binary) => {
-      if (this.seen.length < 500) this.seen.push({ data: Buffer.from(data), binary });
-      if (client.readyState === WebSocket.OPEN) client.send(data, { binary });
-    });
-    const end = () => {
-      this.clients.delete(client);
-      client.terminate();
-      gateway.terminate();
-    };
-    for (const ws of [client, gateway]) {
-      ws.on('close', end);
-      ws.on('error', end);
-    }
-  }
 }
 
 function mutate(frame: Frame, random: () => number): Frame {
@@ -124,7 +69,7 @@ function mutate(frame: Frame, random: () => number): Frame {
 }
 
 let gateway: Gateway | undefined;
-let relay: Relay | undefined;
+let relay: InjectingRelay | undefined;
 let core: WorkstationCore | undefined;
 let decoders: DecodePool | null = null;
 afterEach(async () => {
@@ -139,7 +84,7 @@ afterEach(async () => {
 describe('gateway fuzz against the workstation core', () => {
   it(`keeps the core up through ${FRAMES} mutated frames (seed ${SEED}), every refusal coded, and connected after`, async () => {
     gateway = await startTestGateway();
-    relay = await Relay.start(gateway.url);
+    relay = await InjectingRelay.start(gateway.url);
     core = new WorkstationCore();
     // Images are decoded as the app does, in a worker: a mutated one reaches the decoder's checks.
     decoders = attachImageIntake(core, { workers: 1 });

@@ -1,0 +1,132 @@
+/**
+ * A gateway (or what stands between it and the workstation) that says things the protocol does
+ * not allow: a chunk header declaring a gigabyte, chunked images that never finish, an event
+ * numbered far ahead or going back. A relay passes a real gateway's frames to the core and lets
+ * a test slip frames of its own among them. The core must log each with its code, hold no memory
+ * for what did not arrive, and keep taking what the gateway really says (docs/architecture.md
+ * "Wire protocol", "The image's path").
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { ErrorCode, decodeImageFrame, encodeImageFrame, type ImageFrameHeader } from '../../../protocol/index.js';
+import { seededRandom } from '../../../base/common/random.js';
+import type { Gateway } from '../../../gateway/server/gateway.js';
+import { WorkstationCore } from '../../../main/core/workstation-core.js';
+import { OPEN_EXAM, startTestGateway } from '../../helpers/gateway.js';
+import { testCredential } from '../../helpers/accounts.js';
+import { InjectingRelay } from '../../helpers/injecting-relay.js';
+import type { Activity } from '../../../main/core/activity.js';
+import { ActivityLog } from './core-harness.js';
+
+let gateway: Gateway | undefined;
+let relay: InjectingRelay | undefined;
+let core: WorkstationCore | undefined;
+
+afterEach(async () => {
+  core?.disconnect();
+  await relay?.close();
+  await gateway?.close();
+  core = relay = gateway = undefined;
+});
+
+async function setup() {
+  gateway = await startTestGateway({ autoGrantControl: true, requireChecklist: false });
+  relay = await InjectingRelay.start(gateway.url);
+  core = new WorkstationCore({ random: seededRandom(7), reconnect: { baseDelayMs: 50 } });
+  const log = new ActivityLog(core);
+  // Signed in at the gateway itself: the relay carries the WebSocket only.
+  const session = await testCredential(gateway.url, 'Remote Tech', 'operator');
+  await core.connect({ url: relay.url, role: 'operator', name: 'Remote Tech', session });
+  return { gateway, relay, core, log };
+}
+
+/** How long a test waits for what the core should log or take (a bound on waiting, not on speed): one reconnect fits many times. */
+const WAIT = { timeout: 15_000 };
+
+/** The first activity from `from` on that matches, waited for (WAIT). */
+async function logged(log: ActivityLog, match: (a: Activity) => boolean, from = 0): Promise<Activity> {
+  await expect.poll(() => log.all.slice(from).some(match), WAIT).toBe(true);
+  return log.all.slice(from).find(match)!;
+}
+
+const EMERGENCY_STOP = { kind: 'emergency-stop' as const, detail: 'by Onsite', by: 'Onsite', scanStopped: true };
+
+function event(seq: number, text: string): string {
+  return JSON.stringify({ type: 'event', seq, at: new Date().toISOString(), body: { kind: 'notice', level: 'info', text } });
+}
+
+describe('event numbers out of step', () => {
+  it('does not take an event numbered far ahead: logs it with its code, resumes, and gets the emergency stop that follows', async () => {
+    const { gateway, relay, core, log } = await setup();
+    expect(await core.sendCommand(OPEN_EXAM)).toMatchObject({ state: 'done' });
+    const before = core.lastEventSeq;
+    const from = log.length;
+    relay.inject({ data: event(9_000_000_000, 'numbered far ahead'), binary: false });
+    gateway.notice('alarm', 'EMERGENCY STOP by Onsite', EMERGENCY_STOP);
+    gateway.notice('info', 'after the stop');
+
+    await expect.poll(() => log.all.slice(from).some((a) => a.type === 'notice' && a.alarm?.kind === 'emergency-stop'), WAIT).toBe(true);
+    await expect.poll(() => log.all.slice(from).some((a) => a.type === 'notice' && a.text === 'after the stop'), WAIT).toBe(true);
+    const anomaly = await logged(log, (a) => a.type === 'protocol-error' && a.code === ErrorCode.EVENT_NUMBER_OUT_OF_STEP, from);
+    expect(anomaly).toMatchObject({ message: expect.stringContaining('9000000000') });
+    expect(log.all.slice(from).some((a) => a.type === 'notice' && a.text === 'numbered far ahead')).toBe(false);
+    expect(core.lastEventSeq).toBeGreaterThan(before);
+    expect(core.lastEventSeq).toBeLessThan(9_000_000_000);
+    // The scanner view follows the gateway again.
+    expect(await core.sendCommand({ name: 'exam.close' })).toMatchObject({ state: 'done' });
+    await expect.poll(() => core.view().snapshot?.exam, WAIT).toBeNull();
+  });
+
+  it('logs a number going back on a live link, with no replay under way, and keeps taking events after it', async () => {
+    const { gateway, relay, core, log } = await setup();
+    gateway.notice('info', 'first');
+    await logged(log, (a) => a.type === 'notice' && a.text === 'first');
+    const from = log.length;
+    relay.inject({ data: event(core.lastEventSeq, 'an old number again'), binary: false });
+    gateway.notice('info', 'second');
+    const anomaly = await logged(log, (a) => a.type === 'protocol-error' && a.code === ErrorCode.EVENT_NUMBER_OUT_OF_STEP, from);
+    expect(anomaly).toMatchObject({ message: expect.stringContaining('no replay') });
+    await expect.poll(() => log.all.slice(from).some((a) => a.type === 'notice' && a.text === 'second'), WAIT).toBe(true);
+    expect(log.all.some((a) => a.type === 'notice' && a.text === 'an old number again')).toBe(false);
+    expect(log.all.slice(from).filter((a) => a.type === 'notice' && a.text === 'second')).toHaveLength(1);
+  });
+});
+
+const IMAGE: Omit<ImageFrameHeader, 'seq' | 'at'> = {
+  source: 'simulator',
+  transferSyntaxUid: '1.2.840.10008.1.2.1',
+  sopInstanceUid: '2.25.9',
+  seriesUid: '2.25.8',
+  imagesInSeries: null,
+};
+
+/** A first chunk of 16 bytes declaring `total`, the rest never sent. */
+function claim(seq: number, total: number): Uint8Array {
+  return encodeImageFrame({ ...IMAGE, seq, at: new Date().toISOString(), part: { index: 0, count: 2, offset: 0, total } }, new Uint8Array(16));
+}
+
+describe('chunked images that do not arrive', () => {
+  it("refuses a chunk declaring more than the decoder's object limit, drops unfinished ones with a code, and keeps taking images", async () => {
+    const { gateway, relay, core, log } = await setup();
+    const taken: string[] = [];
+    core.setImageDecoder(
+      (frame) => {
+        const { header, part10 } = decodeImageFrame(frame);
+        taken.push(header.sopInstanceUid);
+        return { ok: true, seq: header.seq, header, part10, images: [] };
+      },
+      { maxObjectBytes: 8 * 1024 * 1024 },
+    );
+    const next = core.lastEventSeq + 1;
+    relay.inject({ data: claim(next, 1024 * 1024 * 1024), binary: true });
+    const tooLarge = await logged(log, (a) => a.type === 'image-error' && a.code === ErrorCode.FRAME_TOO_LARGE);
+    expect(tooLarge).toMatchObject({ message: expect.stringContaining('1073741824') });
+
+    const from = log.length;
+    for (let i = 0; i < 50; i++) relay.inject({ data: claim(next + i, 4 * 1024 * 1024), binary: true });
+    await expect.poll(() => log.all.slice(from).filter((a) => a.type === 'image-error' && a.code === ErrorCode.INVALID_MESSAGE).length, WAIT).toBe(49);
+
+    gateway.publishImage({ ...IMAGE, sopInstanceUid: '2.25.10' }, new Uint8Array(64));
+    await expect.poll(() => taken, WAIT).toEqual(['2.25.10']);
+    expect(core.view().link.status).toBe('connected');
+  });
+});
