@@ -2,6 +2,7 @@ import { ErrorCode, IpcRequests, LarmorError, describeIssues, toCodedError, type
 import { WorkstationCore } from './core/workstation-core.js';
 import { Desk } from './desk/desk.js';
 import { NO_POLICY, type LoadedPolicy } from './policy/machine-policy.js';
+import { sendWaitingLog } from './page-pushes.js';
 import { assertConnectAllowed, assertDeskConnectAllowed, policyView } from './policy/policy-enforcement.js';
 
 export interface ApiError {
@@ -36,6 +37,10 @@ export async function handleApiRequest(host: Desk | WorkstationCore, channel: un
     case 'state.current':
       return desk.view();
     case 'log.recent':
+      // Entries waiting in a pacer are in this answer too: they go first, so the client holds them
+      // while it asks and drops the ones the answer repeats (protocol/bridge.ts subscribeLog).
+      sendWaitingLog(host);
+      sendWaitingLog(desk);
       return desk.recentLog();
     case 'commands.send':
       return desk.sendCommand(parsed.data as Parameters<Desk['sendCommand']>[0]);

@@ -31,6 +31,7 @@ export function webSocketTransport(ws: WebSocketLike): BridgeTransport {
     image: new Set(),
     media: new Set(),
     desk: new Set(),
+    health: new Set(),
   };
   let nextId = 1;
   let closed = false;

@@ -23,10 +23,18 @@ export interface LarmorApi {
     /** Resolves with the final outcome; never rejects for a refused command. */
     send(command: ScannerCommand): Promise<CommandView>;
   };
-  /** Full workstation view, pushed on every change (and once on subscribe). */
+  /**
+   * Full workstation view, on subscribe and then as it changes: at most one per push interval,
+   * the newest (docs/architecture.md "Pushes to the window"); a link-health change comes as this
+   * view with its `health` replaced.
+   */
   state: { subscribe(listener: (view: WorkstationView) => void): Unsubscribe };
-  /** The recent event log first (a window opened on a link the shell kept), then every new entry. */
-  log: { subscribe(listener: (entry: LogEntry) => void): Unsubscribe };
+  /**
+   * The event log in batches, oldest first: the recent log first (a window opened on a link the
+   * shell kept), then every new entry once, several to a batch when they come fast, so that a
+   * flood is one store update per batch, not one per entry.
+   */
+  log: { subscribe(listener: (entries: readonly LogEntry[]) => void): Unsubscribe };
   /**
    * Decoded images, each once, in arrival order: live ones, and the ones `fetch` asked for
    * (marked `fetched`). `fetch` asks the gateway for images of the open exam it holds (the
@@ -168,8 +176,11 @@ export const IpcRequests = {
 } as const;
 export type IpcRequestName = keyof typeof IpcRequests;
 
-/** Push channels from core to renderer. */
-export const IpcPushes = ['state', 'log', 'image', 'media', 'desk'] as const;
+/**
+ * Push channels from core to renderer. `log` carries a batch (LogEntry[]); `health` carries the
+ * view's HealthView alone, which the client folds into the last view (protocol/bridge.ts).
+ */
+export const IpcPushes = ['state', 'log', 'image', 'media', 'desk', 'health'] as const;
 export type IpcPushName = (typeof IpcPushes)[number];
 
 /**

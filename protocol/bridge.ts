@@ -59,7 +59,7 @@ export type BrowserBridgeRequest = z.infer<typeof BrowserBridgeRequest>;
  */
 export const BrowserBridgeFrame = z.union([
   z.object({ id: z.number().int().nullable() }).and(BridgeResult),
-  z.object({ push: z.enum(['state', 'log', 'media', 'desk']), value: z.unknown() }),
+  z.object({ push: z.enum(['state', 'log', 'media', 'desk', 'health']), value: z.unknown() }),
 ]);
 export type BrowserBridgeFrame = z.infer<typeof BrowserBridgeFrame>;
 
@@ -78,7 +78,7 @@ export interface BridgeTransport {
  * subscriber first receives the current view (the last one pushed, else `state.current`), then
  * every change, and never an older view after a newer one (the desk view likewise, from
  * `desk.current`); a log subscriber first receives the recent log (`log.recent`), then every new
- * entry; image and media subscribers receive only what arrives after they subscribe.
+ * entry, in batches; image and media subscribers receive only what arrives after they subscribe.
  */
 export function createLarmorClient(transport: BridgeTransport): LarmorApi {
   async function call<T>(channel: IpcRequestName, payload?: unknown): Promise<T> {
@@ -92,17 +92,29 @@ export function createLarmorClient(transport: BridgeTransport): LarmorApi {
    * A pushed view with replay: a subscriber first receives the current view (the last pushed,
    * else the answer to `current`), then every change, never an older view after a newer one.
    */
-  function replaying<T>(push: 'state' | 'desk', current: 'state.current' | 'desk.current'): (listener: (view: T) => void) => Unsubscribe {
+  function replaying<T>(
+    push: 'state' | 'desk',
+    current: 'state.current' | 'desk.current',
+    fold?: { push: 'health'; into: (last: T, value: unknown) => T },
+  ): (listener: (view: T) => void) => Unsubscribe {
     let last: T | null = null;
     /** Each listener, and whether it has been given a view yet. */
     const listeners = new Map<(view: T) => void, { given: boolean }>();
-    transport.listen(push, (value) => {
-      last = value as T;
+    const give = (view: T) => {
+      last = view;
       for (const [listener, mark] of listeners) {
         mark.given = true;
-        listener(last);
+        listener(view);
       }
-    });
+    };
+    transport.listen(push, (value) => give(value as T));
+    // A part of the view pushed on its own (link health, twice a second): the last view with it
+    // replaced, so subscribers still see whole views while the whole view is not sent again.
+    // Before any view there is nothing to fold into; the `current` answer carries it.
+    if (fold)
+      transport.listen(fold.push, (value) => {
+        if (last) give(fold.into(last, value));
+      });
     return (listener) => {
       const mark = { given: false };
       listeners.set(listener, mark);
@@ -126,20 +138,25 @@ export function createLarmorClient(transport: BridgeTransport): LarmorApi {
       };
     };
   }
-  const subscribeState = replaying<WorkstationView>('state', 'state.current');
+  const subscribeState = replaying<WorkstationView>('state', 'state.current', {
+    push: 'health',
+    into: (view, health) => ({ ...view, health: health as WorkstationView['health'] }),
+  });
   const subscribeDesk = replaying<DeskView>('desk', 'desk.current');
 
   /**
-   * The log with replay: the recent entries, then each new one, none twice. Entries pushed while
-   * `log.recent` is asked are held; those the answer already holds are dropped (matched as equal
-   * entries, counted, so a repeated line is not lost), and the rest follow the answer in order.
+   * The log with replay, in batches: the recent entries, then each new one, none twice. Batches
+   * pushed while `log.recent` is asked are held; entries the answer already holds are dropped
+   * (matched as equal entries, counted, so a repeated line is not lost), and the rest follow the
+   * answer in order, in the same batch.
    */
-  function subscribeLog(listener: (entry: LogEntry) => void): Unsubscribe {
+  function subscribeLog(listener: (entries: readonly LogEntry[]) => void): Unsubscribe {
     let held: LogEntry[] | null = [];
     let stopped = false;
     const stopListening = transport.listen('log', (value) => {
-      if (held) held.push(value as LogEntry);
-      else listener(value as LogEntry);
+      const batch = value as LogEntry[];
+      if (held) held.push(...batch);
+      else if (batch.length > 0) listener(batch);
     });
     const release = (recent: readonly LogEntry[]) => {
       const pushed = held ?? [];
@@ -149,14 +166,15 @@ export function createLarmorClient(transport: BridgeTransport): LarmorApi {
       for (const entry of recent) {
         const key = JSON.stringify(entry);
         answered.set(key, (answered.get(key) ?? 0) + 1);
-        listener(entry);
       }
-      for (const entry of pushed) {
+      const fresh = pushed.filter((entry) => {
         const key = JSON.stringify(entry);
         const count = answered.get(key) ?? 0;
         if (count > 0) answered.set(key, count - 1);
-        else listener(entry);
-      }
+        return count === 0;
+      });
+      const first = [...recent, ...fresh];
+      if (first.length > 0) listener(first);
     };
     void call<LogEntry[]>('log.recent').then(release, () => release([]));
     return () => {
@@ -165,7 +183,7 @@ export function createLarmorClient(transport: BridgeTransport): LarmorApi {
     };
   }
 
-  function subscribe<T>(push: Exclude<IpcPushName, 'state' | 'desk' | 'log'>, listener: (value: T) => void): Unsubscribe {
+  function subscribe<T>(push: Exclude<IpcPushName, 'state' | 'desk' | 'log' | 'health'>, listener: (value: T) => void): Unsubscribe {
     return transport.listen(push, (value) => listener(value as T));
   }
 

@@ -14,6 +14,7 @@ import {
   type SiteEntry,
 } from '../../protocol/index.js';
 import { deskOf, handleApiRequest, toApiError } from '../api-host.js';
+import { pacePagePushes } from '../page-pushes.js';
 import type { WorkstationCore } from '../core/workstation-core.js';
 import type { Desk } from '../desk/desk.js';
 import { siteListQuery } from '../desk/site-list-query.js';
@@ -147,16 +148,18 @@ function injectShim(html: string, token: string): string {
   return html.replace(/<head>/i, `<head>${meta}`);
 }
 
+/**
+ * Bytes the page's socket may hold unsent before views and log batches wait in the pacer
+ * instead (main/page-pushes.ts): a page that reads slowly holds about one view here, never a
+ * queue of them (docs/architecture.md "Pushes to the window").
+ */
+const PAGE_SOCKET_HIGH_WATER = 256 * 1024;
+
 /** One page's bridge: requests in, responses and pushes out. */
 function bridge(ws: WebSocket, core: Desk, policy: LoadedPolicy): void {
   const send = (frame: BrowserBridgeFrame) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
   };
-  const push = (channel: 'state' | 'log' | 'media' | 'desk') => (value: unknown) => send({ push: channel, value });
-  const onState = push('state');
-  const onLog = push('log');
-  const onMedia = push('media');
-  const onDesk = push('desk');
   const onImage = (image: PreviewImage) => {
     if (ws.readyState !== ws.OPEN) return;
     // Each message in two fragments, sent together so nothing comes between them: the pixels go
@@ -167,13 +170,17 @@ function bridge(ws: WebSocket, core: Desk, policy: LoadedPolicy): void {
       ws.send(end, { binary: true, fin: true });
     }
   };
-  core.on('state', onState);
-  core.on('log', onLog);
-  core.on('media', onMedia);
   core.on('image', onImage);
-  core.on('desk', onDesk);
-  onState(core.view());
-  onDesk(core.deskView());
+  const pushes = pacePagePushes(core, { send: (push, value) => send({ push, value }), ready: () => ws.bufferedAmount < PAGE_SOCKET_HIGH_WATER }, [
+    'state',
+    'health',
+    'log',
+    'media',
+    'desk',
+  ]);
+  // The page's first views (a log subscriber asks log.recent itself).
+  pushes.offer('state', core.view());
+  pushes.offer('desk', core.deskView());
   ws.on('message', async (data, isBinary) => {
     let request: BrowserBridgeRequest;
     try {
@@ -192,10 +199,7 @@ function bridge(ws: WebSocket, core: Desk, policy: LoadedPolicy): void {
     }
   });
   ws.on('close', () => {
-    core.off('state', onState);
-    core.off('log', onLog);
-    core.off('media', onMedia);
+    pushes.stop();
     core.off('image', onImage);
-    core.off('desk', onDesk);
   });
 }

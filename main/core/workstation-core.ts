@@ -24,6 +24,7 @@ import {
 } from '../../protocol/index.js';
 import { type HealthThresholds, type HealthView, type MediaHealthView, type ReconnectPolicy } from '../../protocol/health.js';
 import type { Random } from '../../base/common/random.js';
+import { DEFAULT_IMAGE_LIMITS, type ImageLimits } from '../../native-bridge/image-limits.js';
 import type { Journal } from '../journal/journal.js';
 import type { ResumePoint } from './gateway-link.js';
 import { signInAtGateway } from './sign-in-client.js';
@@ -40,6 +41,11 @@ import type { CollabAction, CollabOutcome } from '../../protocol/index.js';
 
 export interface WorkstationCoreEvents {
   state: [WorkstationView];
+  /**
+   * The view's `health` alone, when only it changed (heartbeat figures twice a second, each pong
+   * verdict): a window is sent this, not the whole view (docs/architecture.md "Pushes to the window").
+   */
+  health: [WorkstationView['health']];
   log: [LogEntry];
   activity: [Activity];
   image: [PreviewImage];
@@ -91,6 +97,17 @@ export interface WorkstationCoreOptions {
  * cuts a link that stays behind (gateway/server/link-limits.ts).
  */
 const IMAGE_BACKLOG_BYTES = 128 * 1024 * 1024;
+/** Room for a Part 10 file's attributes beside its pixel data, when its size is checked against a decoded-size limit. */
+const PART10_ATTRIBUTE_BYTES = 1024 * 1024;
+/**
+ * Largest step ahead of the last number taken that an event or image may make on a live link.
+ * The gateway numbers every event by one (docs/architecture.md "Wire protocol"); a session
+ * skips numbers only for events it does not take (an image withheld from observers, a frame it
+ * refused). Twice the events the gateway keeps for a resume (gateway/server/gateway.ts
+ * EVENT_BUFFER_EVENTS, 5,000): a gap beyond was never to be replayed anyway, so the resync it
+ * causes gets a fresh snapshot, not the same gap again.
+ */
+const MAX_SEQ_STEP = 10_000;
 /** How long nothing must wait for the decoder before the log says the workstation caught up. */
 const CAUGHT_UP_QUIET_MS = 1000;
 
@@ -128,7 +145,12 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   private behind = false;
   private caughtUp: NodeJS.Timeout | null = null;
   /** Images larger than one WebSocket message arrive in chunks; whole ones are sequenced. */
-  private readonly imageChunks = new ImageChunkAssembler();
+  private imageChunks = this.chunkAssembler(DEFAULT_IMAGE_LIMITS);
+  /**
+   * After a welcome that replays (mode 'replay'), until the first new number: numbers already
+   * seen are dropped quietly. Anywhere else a number at or below lastSeq is out of step.
+   */
+  private replaying = false;
   private connectAttempt = 0;
   /** The open exam's series the gateway holds (its last `exam.catalogue`, plus live images since). */
   private catalogue: ExamCatalogue | null = null;
@@ -174,9 +196,25 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     this.wireSupervisor();
   }
 
-  /** Installed by the image intake (docs/architecture.md "The image's path"): turns binary frames into preview images. */
-  setImageDecoder(decoder: ImageDecoder): void {
+  /**
+   * Installed by the image intake (docs/architecture.md "The image's path"): turns binary frames
+   * into preview images. `limits` are the decoder's: a chunked image larger than any object it
+   * would decode is refused from its first chunk's header.
+   */
+  setImageDecoder(decoder: ImageDecoder, limits: Pick<ImageLimits, 'maxObjectBytes'> = DEFAULT_IMAGE_LIMITS): void {
     this.imageDecoder = decoder;
+    this.imageChunks = this.chunkAssembler(limits);
+  }
+
+  /**
+   * The assembler of chunked images, refusing a Part 10 file that cannot be an object within
+   * `maxObjectBytes` decoded: its attributes and any encapsulation (RLE adds at most one byte
+   * in 128, PS3.5 G.3.1) are allowed for beside the pixels. An unfinished image dropped because
+   * another began is logged with its code, as any image refused.
+   */
+  private chunkAssembler(limits: Pick<ImageLimits, 'maxObjectBytes'>): ImageChunkAssembler {
+    const part10Bytes = limits.maxObjectBytes + Math.ceil(limits.maxObjectBytes / 64) + PART10_ATTRIBUTE_BYTES;
+    return new ImageChunkAssembler(part10Bytes, (err) => this.applyImage({ ok: false, seq: null, code: err.code, message: err.message }));
   }
 
   view(): WorkstationView {
@@ -279,7 +317,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     s.on('transition', (t) => this.record(t));
     s.on('health', (view) => {
       this.health = view;
-      this.publishState();
+      this.emit('health', { ...this.health, media: this.mediaHealth });
     });
     s.on('down', ({ code, reason }) => {
       this.failFetches(code, reason);
@@ -299,6 +337,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   private welcomed(welcome: WelcomeMessage, route: string, resume: ResumePoint | undefined): void {
     // A chunked image cut by the link is replayed whole after the resume (its number was not taken).
     this.imageChunks.reset();
+    this.replaying = resume !== undefined && welcome.bootId === resume.bootId && welcome.lastSeq === resume.seq;
     this.seenBeforeWelcome = resume !== undefined && welcome.bootId === resume.bootId ? resume.seq : 0;
     if (resume === undefined) {
       this.takeSnapshot(welcome);
@@ -398,14 +437,33 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   // ------------------------------------------------------------------ events and images
 
   /**
-   * Decide whether a sequenced item (event or image) is new: numbers at or below lastSeq were
-   * seen already (a replay overlapping what arrived before the cut). A restarted gateway is told
-   * apart by its welcome's bootId, never by its numbers.
+   * Decide whether a sequenced item (event or image) is new. The gateway numbers events one by
+   * one for the life of its process and replays from the number asked for (docs/architecture.md
+   * "Wire protocol", "Resume"), so on a live link a number either follows the last one taken or
+   * skips a few this session does not take. Numbers at or below lastSeq right after a replaying
+   * welcome were seen already (a replay overlapping what arrived before the cut): dropped
+   * quietly. A number far ahead (MAX_SEQ_STEP), or one going back anywhere else, is not the
+   * gateway's numbering: taking it would make every later event look seen and be dropped
+   * without a word. It is logged with its code, not taken, and the link is dropped and resumed
+   * from the last number taken, as after any lost link, so a gateway that numbered sanely
+   * replays what followed (or sends a fresh snapshot). A restarted gateway is told apart by its
+   * welcome's bootId, never by its numbers.
    */
   private acceptSeq(seq: number): boolean {
-    if (seq <= this.lastSeq) return false;
-    this.lastSeq = seq;
-    return true;
+    if (seq > this.lastSeq && seq - this.lastSeq <= MAX_SEQ_STEP) {
+      this.lastSeq = seq;
+      this.replaying = false;
+      return true;
+    }
+    if (seq <= this.lastSeq && this.replaying) return false;
+    const why =
+      seq > this.lastSeq
+        ? `event number ${seq} is ${seq - this.lastSeq} ahead of the last taken (${this.lastSeq}), more than the gateway can have skipped`
+        : `event number ${seq} is not after the last taken (${this.lastSeq}) and no replay is under way`;
+    const reason = `${why}: not taken; the link is dropped and resumed from ${this.lastSeq}`;
+    this.record({ type: 'protocol-error', at: now(), code: ErrorCode.EVENT_NUMBER_OUT_OF_STEP, message: reason });
+    this.supervisor.resync(ErrorCode.EVENT_NUMBER_OUT_OF_STEP, reason);
+    return false;
   }
 
   /** Sends the renderer's WebRTC signaling on the current link. */
@@ -441,7 +499,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
       case 'event': {
         const body = message.body;
         const before = this.snapshot;
-        if (!this.acceptSeq(message.seq)) return; // replayed after a resume: already seen
+        if (!this.acceptSeq(message.seq)) return; // replayed after a resume (already seen), or out of step
         const detail = body.kind === 'scanner' ? { state: body.snapshot.state } : body.kind === 'notice' ? { level: body.level, text: body.text } : {};
         const eventRecord = { type: 'event', at: message.at, seq: message.seq, kind: body.kind, ...detail };
         this.journal?.record(eventRecord);
@@ -502,7 +560,12 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     let fetched: boolean;
     try {
       frame = this.imageChunks.add(chunk);
-      if (frame === null) return; // more parts to come
+      if (frame === null) {
+        // More parts to come. Only while frames wait for the decoder can reading be held: a
+        // decoded one is what reads it again, and the parts are what complete this image.
+        if (this.imagesPending > 0 && this.backlogBytes() >= this.imageBacklogBytes) this.holdIntake(true);
+        return;
+      }
       const header = decodeImageFrame(frame).header;
       seq = header.seq;
       fetched = header.fetched === true;
@@ -511,7 +574,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
       return;
     }
     // A fetched image (image.fetch) keeps the number it had live: it is not sequenced at all.
-    if (!fetched && !this.acceptSeq(seq)) return; // replayed after a resume: already seen
+    if (!fetched && !this.acceptSeq(seq)) return; // replayed after a resume (already seen), or out of step
     // Counted before the decoder takes the frame: its memory may move to a worker (decode-pool.ts).
     const bytes = frame.byteLength;
     const result = decoder(frame);
@@ -521,7 +584,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     }
     this.imagesPending++;
     this.imageBytesPending += bytes;
-    if (this.imageBytesPending >= this.imageBacklogBytes) this.holdIntake(true);
+    if (this.backlogBytes() >= this.imageBacklogBytes) this.holdIntake(true);
     const settled = Promise.resolve(result).catch((err: unknown): ImageDecodeResult => ({
       ok: false,
       seq,
@@ -532,7 +595,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
       this.applyImage(await settled);
       this.imagesPending--;
       this.imageBytesPending -= bytes;
-      if (this.imageBytesPending <= this.imageBacklogBytes / 2) this.holdIntake(false);
+      if (this.imagesPending === 0 || this.backlogBytes() <= this.imageBacklogBytes / 2) this.holdIntake(false);
       if (this.behind && this.imagesPending === 0 && this.caughtUp === null) {
         this.caughtUp = setTimeout(() => {
           this.caughtUp = null;
@@ -555,7 +618,12 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     this.supervisor.holdReading(held);
     if (!held || this.behind) return;
     this.behind = true;
-    this.record({ type: 'image-backlog', at: now(), held: true, waitingBytes: this.imageBytesPending });
+    this.record({ type: 'image-backlog', at: now(), held: true, waitingBytes: this.backlogBytes() });
+  }
+
+  /** What the link is held on: frames waiting for the decoder, and the chunked image still arriving. */
+  private backlogBytes(): number {
+    return this.imageBytesPending + this.imageChunks.heldBytes;
   }
 
   private applyImage(result: ImageDecodeResult): void {

@@ -44,12 +44,27 @@ const SINGLE_SITE_ID = 'gateway';
 const LOG_RING_SIZE = 300;
 /** Alarms a tile keeps (unacknowledged ones first to stay). */
 const MAX_ALARMS_PER_TILE = 50;
+
+/**
+ * Which alarm a full tile lets go: the oldest acknowledged one; with none acknowledged, the
+ * oldest that a newer unacknowledged alarm of its kind repeats. So a burst of one kind (fifty
+ * calls for help) cannot push an earlier emergency stop off the alarm bar: every kind still
+ * waiting keeps at least its newest alarm.
+ */
+function alarmToDrop(alarms: readonly DeskAlarm[]): number {
+  const acknowledged = alarms.findIndex((a) => a.acknowledged);
+  if (acknowledged >= 0) return acknowledged;
+  const repeated = alarms.findIndex((a, i) => alarms.some((b, j) => j > i && b.kind === a.kind));
+  return repeated >= 0 ? repeated : 0;
+}
 /** Tile pushes are coalesced to at most one per this interval: ten acquiring scanners must not flood the page. */
 const TILE_INTERVAL_MS = 100;
 
 /** The console's events (as a core's) plus the desk view; only the focused core's reach the console. */
 export interface DeskEvents {
   state: [WorkstationView];
+  /** The focused core's link health alone, when only it changed (WorkstationCoreEvents `health`). */
+  health: [WorkstationView['health']];
   log: [LogEntry];
   image: [PreviewImage];
   media: [MediaGatewayMessage];
@@ -353,6 +368,11 @@ export class Desk extends EventEmitter<DeskEvents> {
         this.scheduleDesk();
       }
     };
+    const onHealth = (health: WorkstationView['health']) => {
+      if (focused()) this.emit('health', health);
+      // The tile shows the link's health state.
+      if (siteOf()) this.scheduleDesk();
+    };
     const onLog = (entry: LogEntry) => {
       log.push(entry);
       if (log.length > this.logRingSize) log.splice(0, log.length - this.logRingSize);
@@ -393,6 +413,7 @@ export class Desk extends EventEmitter<DeskEvents> {
     };
     const offs = [
       listen(core, 'state', onState),
+      listen(core, 'health', onHealth),
       listen(core, 'log', onLog),
       listen(core, 'image', onImage),
       listen(core, 'media', onMedia),
@@ -452,10 +473,7 @@ export class Desk extends EventEmitter<DeskEvents> {
     const alarm: DeskAlarm = { id: `alarm-${++this.alarmCounter}`, siteId: site.entry.id, kind, text, detail, at, seq, acknowledged: false };
     site.alarms.push(alarm);
     // A long day's acknowledged alarms are in the journal and the gateway's audit; the tile keeps the recent ones.
-    while (site.alarms.length > MAX_ALARMS_PER_TILE) {
-      const old = site.alarms.findIndex((a) => a.acknowledged);
-      site.alarms.splice(old >= 0 ? old : 0, 1);
-    }
+    while (site.alarms.length > MAX_ALARMS_PER_TILE) site.alarms.splice(alarmToDrop(site.alarms), 1);
     site.core.record({ type: 'desk-alarm', at: new Date().toISOString(), siteId: site.entry.id, alarmId: alarm.id, kind, text, seq, event: 'raised' });
     // An alarm is never held back by the tile throttle.
     this.pushDeskNow();

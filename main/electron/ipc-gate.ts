@@ -5,6 +5,7 @@ import type { Desk } from '../desk/desk.js';
 import { NO_POLICY, type LoadedPolicy } from '../policy/machine-policy.js';
 import type { IpcMainInvokeEvent, ShellElectron, WebContents } from './electron-api.js';
 import { pageOf } from './security-policy.js';
+import { pacePagePushes, type PagePushName, type PagePushes, type PushSource } from '../page-pushes.js';
 
 /**
  * The only place ipcMain is used (house style: VS Code's validated ipcMain wrapper). A request
@@ -34,18 +35,30 @@ export function registerIpcGate(ipcMain: ShellElectron['ipcMain'], core: Desk | 
 
 /**
  * Core (or desk) events the renderer subscribes to, sent to the window on their push channels: every push
- * unless told which (the shell sends images over a MessagePort instead, image-port.ts).
+ * unless told which (the shell sends images over a MessagePort instead, image-port.ts). Views,
+ * health and the log are paced as in the browser shell (main/page-pushes.ts): webContents.send
+ * structured-clones each value into a queue the page drains at its own speed, so an unpaced flood
+ * of whole views would grow without bound here too.
  */
 export function forwardPushes(
   source: Desk | WorkstationCore,
   webContents: Pick<WebContents, 'send' | 'isDestroyed'>,
   pushes: readonly IpcPushName[] = IpcPushes,
-): void {
-  // A core has no desk push; a desk has every push (the console's from its focused core).
-  const emitter = source as unknown as { on(event: IpcPushName, listener: (value: unknown) => void): void };
-  for (const push of pushes) {
-    emitter.on(push, (value: unknown) => {
-      if (!webContents.isDestroyed()) webContents.send(bridgeChannel.push(push), value);
+): PagePushes {
+  const paced = pacePagePushes(
+    source as unknown as PushSource,
+    {
+      send: (push, value) => {
+        if (webContents.isDestroyed()) paced.stop();
+        else webContents.send(bridgeChannel.push(push), value);
+      },
+    },
+    pushes.filter((push): push is PagePushName => push !== 'image'),
+  );
+  if (pushes.includes('image')) {
+    (source as unknown as PushSource).on('image' as PagePushName, (value: unknown) => {
+      if (!webContents.isDestroyed()) webContents.send(bridgeChannel.push('image'), value);
     });
   }
+  return paced;
 }

@@ -103,8 +103,8 @@ export async function startElectronShell(electron: ShellElectron, options: Shell
     },
   });
   const contents = window.webContents;
-  // State, log, media and the desk over IPC pushes; images over their own port (image-port.ts).
-  forwardPushes(desk, contents, ['state', 'log', 'media', 'desk']);
+  // State, health, log, media and the desk over IPC pushes, paced (main/page-pushes.ts); images over their own port (image-port.ts).
+  forwardPushes(desk, contents, ['state', 'health', 'log', 'media', 'desk']);
   let imagePort: ImagePort | null = null;
   contents.on('did-finish-load', () => {
     imagePort?.close();

@@ -648,7 +648,7 @@ export function installFakeLarmor(scenario: FakeScenario): void {
     },
     log: {
       subscribe(listener) {
-        log.forEach(listener);
+        listener(log); // one batch, as the shells send what waited
         return () => undefined;
       },
     },

@@ -1,9 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { startBrowserShell } from '../../main/browser-shell/browser-shell.js';
 import { WorkstationCore } from '../../main/core/workstation-core.js';
 import type { IpcMainInvokeEvent, WebContents } from '../../main/electron/electron-api.js';
 import { forwardPushes, registerIpcGate } from '../../main/electron/ipc-gate.js';
@@ -19,14 +15,14 @@ import {
   type PreviewImage,
   type WorkstationView,
 } from '../../protocol/api.js';
-import { BRIDGE_TOKEN_META, BROWSER_BRIDGE_PATH, bridgeChannel, createLarmorClient } from '../../protocol/bridge.js';
+import { bridgeChannel, createLarmorClient } from '../../protocol/bridge.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { UNRESTRICTED_POLICY_VIEW } from '../../protocol/policy.js';
-import { tempDir } from '../helpers/temp-dir.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { testLogin } from '../helpers/accounts.js';
 import { mrImage } from '../helpers/mr-images.js';
 import { attachImageIntake } from '../../main/images/image-intake.js';
+import { bridgeSocket } from '../helpers/shell.js';
 
 /**
  * One suite, both shells: the renderer must not be able to tell the Electron preload from the
@@ -92,14 +88,8 @@ async function electronHarness(): Promise<Harness> {
 async function browserHarness(): Promise<Harness> {
   const core = new WorkstationCore();
   cleanups.push(() => core.disconnect());
-  const rendererDir = tempDir();
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><html><head></head><body></body></html>');
-  const shell = await startBrowserShell({ core, rendererDir });
+  const { shell, ws } = await bridgeSocket(core);
   cleanups.push(() => shell.close());
-  const origin = `http://127.0.0.1:${shell.port}`;
-  const page = await (await fetch(`${origin}/`)).text();
-  const token = new RegExp(`<meta name="${BRIDGE_TOKEN_META}" content="([^"]+)">`).exec(page)![1]!;
-  const ws = new WebSocket(`ws://127.0.0.1:${shell.port}${BROWSER_BRIDGE_PATH}?token=${token}`, { origin });
   cleanups.push(() => ws.close());
   const api = createLarmorClient(webSocketTransport(ws as unknown as WebSocketLike));
   // The core pushes to a page once its socket is up; before that there is nobody to push to.
@@ -111,6 +101,17 @@ function collect<T>(subscribe: (listener: (value: T) => void) => () => void): { 
   const values: T[] = [];
   const stop = subscribe((value) => values.push(value));
   return { values, stop };
+}
+
+/** The log's entries as they arrived, batches laid end to end, and the batches themselves. */
+function collectLog(api: LarmorApi): { values: LogEntry[]; batches: (readonly LogEntry[])[]; stop: () => void } {
+  const values: LogEntry[] = [];
+  const batches: (readonly LogEntry[])[] = [];
+  const stop = api.log.subscribe((batch) => {
+    batches.push(batch);
+    values.push(...batch);
+  });
+  return { values, batches, stop };
 }
 
 describe.each([
@@ -140,13 +141,13 @@ describe.each([
   it('gives a log subscriber the recent log first, then each new entry once, and nothing after unsubscribing', async () => {
     const { api, core } = await harness();
     const entry = (second: number, text: string): LogEntry => ({ at: `2026-12-02T00:00:0${second}.000Z`, kind: 'notice', level: 'info', text });
-    const log = collect(api.log.subscribe);
+    const log = collectLog(api);
     core.emit('log', entry(0, 'first'));
     await expect.poll(() => log.values).toEqual([entry(0, 'first')]);
     // A window opened later (on a link the shell kept): what happened before it, then what follows.
     // The two entries emitted while its log.recent is asked are in the answer and pushed as well:
     // each is shown once, and the repeated line twice, as it happened.
-    const later = collect(api.log.subscribe);
+    const later = collectLog(api);
     log.stop();
     core.emit('log', entry(1, 'repeated'));
     core.emit('log', entry(1, 'repeated'));
@@ -211,7 +212,7 @@ describe('the Electron transport', () => {
   it('uses only the channels protocol/bridge.ts names', async () => {
     const { api, core, channels } = await electronHarness();
     collect(api.state.subscribe);
-    collect(api.log.subscribe);
+    collectLog(api);
     core.emit('log', { at: '2026-12-02T00:00:00.000Z', kind: 'notice', level: 'info', text: 'x' });
     await api.link.disconnect();
     const named = new Set([

@@ -91,7 +91,7 @@ export function commandView(command: ScannerCommand, state: CommandView['state']
 /** A controllable window.larmor: tests push views and log entries and settle commands by hand. */
 export function fakeApi() {
   const stateListeners = new Set<(v: WorkstationView) => void>();
-  const logListeners = new Set<(e: LogEntry) => void>();
+  const logListeners = new Set<(entries: readonly LogEntry[]) => void>();
   const sent: { command: ScannerCommand; resolve(view: CommandView): void; reject(error: unknown): void }[] = [];
   const connects: unknown[] = [];
   /** What the page asked images.fetch for, in order. */
@@ -146,7 +146,9 @@ export function fakeApi() {
     stateListeners,
     logListeners,
     pushView: (v: WorkstationView) => stateListeners.forEach((l) => l(v)),
-    pushLog: (e: LogEntry) => logListeners.forEach((l) => l(e)),
+    pushLog: (e: LogEntry) => logListeners.forEach((l) => l([e])),
+    /** One batch, as the core pushes a flood of entries. */
+    pushLogs: (entries: readonly LogEntry[]) => logListeners.forEach((l) => l(entries)),
     failConnectWith: (error: unknown) => {
       connectBehaviour = () => Promise.reject(error);
     },

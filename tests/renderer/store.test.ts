@@ -153,6 +153,19 @@ describe('link slice', () => {
 });
 
 describe('log slice', () => {
+  it('takes a pushed batch of entries in one store update, in order', () => {
+    wireLarmor(fake.api, store);
+    let updates = 0;
+    store.subscribe((state, previous) => void (state.log !== previous.log && updates++));
+    fake.pushLogs(Array.from({ length: 1000 }, (_, i) => entry(`b${i}`)));
+    expect(updates).toBe(1);
+    expect(store.getState().log.map((e) => e.text)).toEqual(Array.from({ length: 1000 }, (_, i) => `b${i}`));
+    fake.pushLogs([entry('one more')]);
+    expect(store.getState().log).toHaveLength(LOG_CAPACITY);
+    expect(store.getState().log[0]!.text).toBe('b1');
+    expect(store.getState().log.at(-1)!.text).toBe('one more');
+  });
+
   it('keeps the newest entries when it reaches capacity', () => {
     for (let i = 0; i < LOG_CAPACITY + 5; i++) store.getState().appendLog(entry(`e${i}`));
     const log = store.getState().log;

@@ -16,15 +16,25 @@ export interface LogSlice {
   /** What each command in flight acts on ("T2 TSE axial"), for its log lines. */
   commandLabels: CommandLabels;
   appendLog(entry: LogEntry): void;
+  /**
+   * Several entries, oldest first, in one store update: a batch pushed by the core (protocol/api.ts
+   * `log`) renders once, however many entries it holds.
+   */
+  appendLogs(entries: readonly LogEntry[]): void;
 }
 
 export const createLogSlice: SliceCreator<LogSlice> = (set, get) => ({
   log: [],
   commandLabels: new CommandLabels(),
-  appendLog: (entry) => {
+  appendLog: (entry) => get().appendLogs([entry]),
+  appendLogs: (entries) => {
+    if (entries.length === 0) return;
+    const labels = get().commandLabels;
+    // Worded in order: a command's label is learnt from its own entry, before its outcome's.
+    const shown = entries.map((entry) => ({ ...entry, words: plainWords(entry, labels) }));
     const current = get().log;
-    const next = current.length >= LOG_CAPACITY ? current.slice(current.length - LOG_CAPACITY + 1) : current.slice();
-    next.push({ ...entry, words: plainWords(entry, get().commandLabels) });
+    const keep = Math.max(0, LOG_CAPACITY - shown.length);
+    const next = current.slice(Math.max(0, current.length - keep)).concat(shown.slice(Math.max(0, shown.length - LOG_CAPACITY)));
     set({ log: next });
   },
 });

@@ -25,10 +25,11 @@ export function wireLarmor(api: LarmorApi, store: AppStore): Unsubscribe {
       // The exam's series the gateway holds: the strip shows them before their images are here.
       store.getState().receiveCatalogue(view.exam);
     }),
-    api.log.subscribe((entry) => {
-      store.getState().appendLog(entry);
+    api.log.subscribe((entries) => {
+      // One store update per batch: a flood of notices renders once per push, not once per entry.
+      store.getState().appendLogs(entries);
       // The core logs images it refused; the viewport shows the latest one too.
-      store.getState().noteImageLog(entry);
+      for (const entry of entries) store.getState().noteImageLog(entry);
     }),
     api.images.subscribe((image) => store.getState().receiveImage(image)),
   ];

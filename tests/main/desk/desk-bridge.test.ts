@@ -1,16 +1,12 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { startBrowserShell } from '../../../main/browser-shell/browser-shell.js';
 import { Desk } from '../../../main/desk/desk.js';
 import { webSocketTransport, type WebSocketLike } from '../../../preload/ws-transport.js';
-import { BRIDGE_TOKEN_META, BROWSER_BRIDGE_PATH, createLarmorClient } from '../../../protocol/bridge.js';
+import { createLarmorClient } from '../../../protocol/bridge.js';
 import type { DeskView, SiteEntry } from '../../../protocol/index.js';
 import type { Gateway } from '../../../gateway/server/gateway.js';
 import { startTestGateway } from '../../helpers/gateway.js';
 import { testLogin } from '../../helpers/accounts.js';
-import { tempDir } from '../../helpers/temp-dir.js';
+import { bridgeSocket } from '../../helpers/shell.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -21,14 +17,8 @@ afterEach(async () => {
 async function page(defaultSites?: SiteEntry[]) {
   const desk = new Desk({ tileIntervalMs: 20 });
   cleanups.push(() => desk.disconnect());
-  const rendererDir = tempDir();
-  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><html><head></head><body></body></html>');
-  const shell = await startBrowserShell({ core: desk, rendererDir, defaultSites });
+  const { shell, ws } = await bridgeSocket(desk, { defaultSites });
   cleanups.push(() => shell.close());
-  const origin = `http://127.0.0.1:${shell.port}`;
-  const html = await (await fetch(`${origin}/`)).text();
-  const token = new RegExp(`<meta name="${BRIDGE_TOKEN_META}" content="([^"]+)">`).exec(html)![1]!;
-  const ws = new WebSocket(`ws://127.0.0.1:${shell.port}${BROWSER_BRIDGE_PATH}?token=${token}`, { origin });
   cleanups.push(() => ws.close());
   await new Promise((resolve) => ws.once('open', resolve));
 

@@ -185,6 +185,20 @@ describe('Desk: several gateways on one workstation', () => {
     expect(tileOf(view, 'b').alarms[0]!.text).toContain('contrast question');
   });
 
+  it('keeps an emergency stop on a full tile through a burst of calls for help: a full tile lets go of repeats first', async () => {
+    const b = await gateway('MR-B');
+    const d = desk();
+    await d.connectSites({ sites: [site('b', b.url)], role: 'operator', ...testLogin('Remote Tech') });
+    await untilDesk(d, (v) => tileOf(v, 'b').link === 'connected');
+    b.notice('alarm', 'EMERGENCY STOP by Olivia (onsite)', { kind: 'emergency-stop', detail: 'by Olivia (onsite)', by: 'Olivia' });
+    for (let i = 1; i <= 60; i++) b.notice('alarm', `HELP CALLED by Olivia (onsite): call ${i}`, { kind: 'help-call', detail: `call ${i}`, by: 'Olivia' });
+    const view = await untilDesk(d, (v) => tileOf(v, 'b').alarms.some((a) => a.text.endsWith('call 60')));
+    const alarms = tileOf(view, 'b').alarms;
+    expect(alarms).toHaveLength(50);
+    expect(alarms.filter((a) => a.kind === 'emergency-stop')).toHaveLength(1);
+    expect(alarms.at(-1)!.text).toMatch(/call 60$/);
+  });
+
   it('raises a call for help made before the workstation connected, unless someone has seen it; the log has both', async () => {
     const b = await gateway('MR-B');
     const onsiteB = await OnsiteClient.connect(b, 'Onsite Tech');

@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { ErrorCode, IpcRequests } from '../../../protocol/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import { ErrorCode, IpcRequests, type DeskView, type LogEntry, type WorkstationView } from '../../../protocol/index.js';
 import { WorkstationCore } from '../../../main/core/workstation-core.js';
+import { Desk } from '../../../main/desk/desk.js';
 import type { IpcMainInvokeEvent, ShellElectron, WebContents, WebFrameMain } from '../../../main/electron/electron-api.js';
-import { registerIpcGate } from '../../../main/electron/ipc-gate.js';
+import { forwardPushes, registerIpcGate } from '../../../main/electron/ipc-gate.js';
 
 const APP = 'app://larmor/index.html';
 
@@ -56,5 +57,67 @@ describe('IPC gate', () => {
     expect(result).toMatchObject({ ok: false, error: { code: ErrorCode.IPC_INVALID_PAYLOAD } });
     const connect = await handlers.get('larmor:link.connect')!(event(APP), { url: 'http://x', role: 'operator', name: 'X' });
     expect(connect).toMatchObject({ ok: false, error: { code: ErrorCode.IPC_INVALID_PAYLOAD } });
+  });
+});
+
+describe('pushes to the window (main/page-pushes.ts)', () => {
+  /** webContents.send as the shell calls it, recorded in order. */
+  function recordingContents() {
+    const sent: [string, unknown][] = [];
+    const contents = { isDestroyed: () => false, send: (channel: string, value: unknown) => void sent.push([channel, value]) };
+    return { sent, contents: contents as unknown as Pick<WebContents, 'send' | 'isDestroyed'> };
+  }
+
+  it('sends an alarm raised after a log flood before the log entries waiting for the window', async () => {
+    const core = new WorkstationCore();
+    const desk = new Desk({ pinnedCore: core });
+    // A site the alarm belongs to; nothing answers there (the link's own log entries are not what is counted).
+    desk.connect({ url: 'ws://127.0.0.1:9/larmor', role: 'operator', name: 'Tech' }).catch(() => undefined);
+    const { sent, contents } = recordingContents();
+    forwardPushes(desk, contents, ['state', 'health', 'log', 'desk']);
+    const at = new Date().toISOString();
+    for (let i = 0; i < 900; i++) core.emit('log', { at, kind: 'notice', level: 'info', text: `flood ${i}` });
+    core.record({
+      type: 'notice',
+      at,
+      level: 'alarm',
+      text: 'HELP CALLED',
+      seq: 1,
+      alarm: { kind: 'help-call', detail: 'the patient pressed the call button' },
+    });
+    const isAlarmDesk = ([channel, value]: [string, unknown]) =>
+      channel === 'larmor:push:desk' && (value as DeskView).tiles.some((t) => t.alarms.some((a) => a.text === 'HELP CALLED'));
+    const isFloodLog = ([channel, value]: [string, unknown]) => channel === 'larmor:push:log' && (value as LogEntry[]).some((e) => e.text.startsWith('flood '));
+    await vi.waitFor(() => expect(sent.some(isAlarmDesk)).toBe(true));
+    await vi.waitFor(() => expect(sent.some(isFloodLog)).toBe(true));
+    expect(sent.findIndex(isAlarmDesk)).toBeLessThan(sent.findIndex(isFloodLog));
+    // Every entry of the flood still arrives, in order, in a few batches.
+    await vi.waitFor(() =>
+      expect(
+        sent
+          .filter(isFloodLog)
+          .flatMap(([, v]) => v as LogEntry[])
+          .filter((e) => e.text.startsWith('flood ')),
+      ).toHaveLength(900),
+    );
+    const flood = sent.filter(isFloodLog);
+    expect(flood.length).toBeLessThanOrEqual(3);
+    expect(
+      flood
+        .flatMap(([, v]) => v as LogEntry[])
+        .filter((e) => e.text.startsWith('flood '))
+        .map((e) => e.text),
+    ).toEqual(Array.from({ length: 900 }, (_, i) => `flood ${i}`));
+    desk.disconnect();
+  });
+
+  it('sends a bounded number of views for a burst of state changes, the newest last', async () => {
+    const core = new WorkstationCore();
+    const { sent, contents } = recordingContents();
+    forwardPushes(core, contents, ['state', 'log']);
+    const base = core.view();
+    for (let i = 0; i < 1000; i++) core.emit('state', { ...base, commands: [], link: { ...base.link, name: `n${i}` } });
+    await vi.waitFor(() => expect((sent.at(-1)?.[1] as WorkstationView | undefined)?.link.name).toBe('n999'));
+    expect(sent.filter(([channel]) => channel === 'larmor:push:state').length).toBeLessThanOrEqual(3);
   });
 });
