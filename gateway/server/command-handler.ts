@@ -39,11 +39,11 @@ export class CommandHandler {
       return;
     }
     if (!mayCommand(session)) {
-      // Not stored: the outcome is kept so that a resend of the id gets the same answer and runs
-      // at most once, but nothing from a session of this role ever runs, and every resend from it
-      // is refused again just the same. Storing it would let such a session, which may not
-      // command, write a durable row per message. Audited as every refusal (docs/architecture.md,
-      // "Safety rules", rule 6).
+      // Its outcome is not stored. Outcomes are kept so that a resend of an id gets the same
+      // answer and runs at most once; but nothing from a session of this role ever runs, and
+      // every resend from it is refused again just the same. Storing it would let such a session,
+      // which may not command, write a durable row per message. Audited as every refusal
+      // (docs/architecture.md, "Safety rules", rule 6).
       const ack = rejected(id, ErrorCode.ROLE_FORBIDDEN, `the ${session.role} role cannot command the scanner`);
       this.ctx.audit(session, `command ${command.name}`, ack.outcome, ack.code, { id, command, reason: ack.reason });
       sessions.send(session, ack);

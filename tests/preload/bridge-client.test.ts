@@ -121,19 +121,21 @@ describe.each([
   it('gives a state subscriber the current view first', async () => {
     const { api } = await harness();
     const state = collect<WorkstationView>(api.state.subscribe);
-    await expect.poll(() => state.values.length).toBe(1);
+    await expect.poll(() => state.values.length).toBeGreaterThanOrEqual(1);
     expect(state.values[0]!.link.status).toBe('disconnected');
   });
 
   it('then every change, and a later subscriber the latest view at once', async () => {
     const { api } = await harness();
     const first = collect<WorkstationView>(api.state.subscribe);
-    await expect.poll(() => first.values.length).toBe(1);
+    // The current view at once; a link-health figure folded into it may follow on a loaded machine.
+    await expect.poll(() => first.values.length).toBeGreaterThanOrEqual(1);
+    const before = first.values.length;
     await expect(api.link.connect({ url: 'ws://127.0.0.1:9', role: 'operator', name: 'A' })).rejects.toMatchObject({
       code: expect.stringMatching(/^LARMOR_E_/),
     });
     await expect.poll(() => first.values.at(-1)!.link.status).not.toBe('connecting');
-    expect(first.values.length).toBeGreaterThan(1);
+    expect(first.values.length).toBeGreaterThan(before);
     const later = collect<WorkstationView>(api.state.subscribe);
     expect(later.values).toEqual([first.values.at(-1)]);
   });
