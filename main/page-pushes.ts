@@ -152,7 +152,8 @@ export function pacePagePushes(source: PushSource, sink: PageSink, pushes: reado
     },
     log: (entry: LogEntry) => {
       log.push(entry);
-      if (log.length > logQueueLimit) log = log.slice(log.length - logQueueLimit);
+      // One in, so at most one out: no new array of a thousand entries per entry of a flood.
+      if (log.length > logQueueLimit) log.shift();
       schedule();
     },
     media: (message: unknown) => {
