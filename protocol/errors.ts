@@ -19,6 +19,8 @@ export const ErrorCode = {
   RATE_LIMITED: 'LARMOR_E_RATE_LIMITED',
   /** Too many open connections from this network address. */
   TOO_MANY_CONNECTIONS: 'LARMOR_E_TOO_MANY_CONNECTIONS',
+  /** The signed-in account already has the most sessions one account may hold on this gateway. */
+  TOO_MANY_SESSIONS: 'LARMOR_E_TOO_MANY_SESSIONS',
   /**
    * A message the gateway made is larger than any client accepts (MAX_FRAME_BYTES): it was not
    * sent, and the gateway audited it. A welcome that large is refused with it.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ScannerCommand, CommandOutcome } from './commands.js';
-import { ScannerSnapshot } from './scanner.js';
+import { Participant, ScannerSnapshot } from './scanner.js';
 import { OnsiteMessage } from './onsite.js';
 import { Role } from './roles.js';
 import { CollabEventBodies, CollabMessage, CollabStateMessage } from './collaboration.js';
@@ -204,8 +204,25 @@ const NoticeEventBody = z.object({
   seen: NoticeSeen.optional(),
 });
 
+/**
+ * Someone was welcomed, or left, and nothing else changed: the snapshot's participants change by
+ * one. A whole snapshot per arrival would send every session the whole list each time, so a
+ * class joining would cost the square of its size (docs/architecture.md "Wire protocol").
+ */
+const ParticipantJoinedBody = z.object({ kind: z.literal('participant.joined'), participant: Participant });
+const ParticipantLeftBody = z.object({ kind: z.literal('participant.left'), sessionId: z.string() });
+type ParticipantChange = z.infer<typeof ParticipantJoinedBody> | z.infer<typeof ParticipantLeftBody>;
+
+/** The snapshot after a participant change (one welcomed twice, by a replay, is listed once). */
+export function withParticipantChange(snapshot: ScannerSnapshot, change: ParticipantChange): ScannerSnapshot {
+  const others = snapshot.participants.filter((p) => p.sessionId !== (change.kind === 'participant.joined' ? change.participant.sessionId : change.sessionId));
+  return { ...snapshot, participants: change.kind === 'participant.joined' ? [...others, change.participant] : others };
+}
+
 export const GatewayEventBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('scanner'), snapshot: ScannerSnapshot }),
+  ParticipantJoinedBody,
+  ParticipantLeftBody,
   NoticeEventBody,
   ...CollabEventBodies,
 ]);

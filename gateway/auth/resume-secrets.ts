@@ -9,7 +9,13 @@ interface Issued {
 
 export type ResumeCheck = 'unknown' | 'ok' | 'replayed';
 
-/** Most secrets remembered; older ones count as unknown (no control is reserved that long). */
+/**
+ * Most secrets remembered. Those of sessions still connected are always kept (there are at most
+ * link-limits.ts `maxSockets` of them); past this many, those of sessions that ended longest ago
+ * are forgotten and count as unknown. A peer that says hello in a loop then pushes out only the
+ * secrets of other ended sessions, never that of a session still open, and only after thousands
+ * of its own: a control holder whose link was lost is back, or has lost control, long before.
+ */
 const MAX_REMEMBERED = 10_000;
 
 /**
@@ -20,14 +26,33 @@ const MAX_REMEMBERED = 10_000;
  */
 export class ResumeSecrets {
   private readonly issued = new Map<string, Issued>();
+  /** Secrets of sessions that have ended, in the order they ended: the first to be forgotten. */
+  private readonly ended = new Set<string>();
 
-  constructor(private readonly isConnected: (sessionId: string) => boolean) {}
+  constructor(
+    private readonly isConnected: (sessionId: string) => boolean,
+    private readonly maxRemembered = MAX_REMEMBERED,
+  ) {}
 
   issue(userId: string, sessionId: string): string {
     const secret = randomBytes(24).toString('base64url');
     this.issued.set(secret, { userId, sessionId, consumedBy: null });
-    if (this.issued.size > MAX_REMEMBERED) this.issued.delete(this.issued.keys().next().value!);
+    this.forgetOldest();
     return secret;
+  }
+
+  /** The session this secret was issued to has ended: its secret may now be forgotten, oldest first. */
+  sessionEnded(secret: string): void {
+    if (this.issued.has(secret)) this.ended.add(secret);
+    this.forgetOldest();
+  }
+
+  private forgetOldest(): void {
+    for (const secret of this.ended) {
+      if (this.issued.size <= this.maxRemembered) return;
+      this.ended.delete(secret);
+      this.issued.delete(secret);
+    }
   }
 
   check(secret: string, userId: string): ResumeCheck {

@@ -19,4 +19,10 @@ export interface GatewayContext {
   notice(level: 'info' | 'warning' | 'alarm', text: string, alarm?: NoticeAlarm): void;
   /** Send every greeted client a fresh scanner snapshot event. */
   publishSnapshot(): void;
+  /**
+   * Tell every greeted client that this session was welcomed or has left, when nothing else in
+   * the snapshot changed with it: one participant, not the whole list (docs/architecture.md
+   * "Wire protocol").
+   */
+  publishParticipant(change: 'joined' | 'left', session: ClientSession): void;
 }

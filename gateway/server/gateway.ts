@@ -42,7 +42,7 @@ import { NoticeHistory } from './notice-history.js';
 import { Handshake } from './handshake.js';
 import { MediaRelay } from './media-relay.js';
 import { OnsiteHandler } from './onsite-handler.js';
-import { closeRefused, SessionRegistry, type ClientSession } from './sessions.js';
+import { closeRefused, participantOf, SessionRegistry, type ClientSession } from './sessions.js';
 import { newUid } from '../../base/node/uids.js';
 import { isLoopbackHost } from '../../base/common/loopback.js';
 import { formatClock } from '../../base/common/clock.js';
@@ -198,6 +198,7 @@ export class Gateway {
   private readonly commands: CommandHandler;
   private readonly media: MediaRelay;
   private readonly handshake: Handshake;
+  private readonly resumeSecrets = new ResumeSecrets((id) => this.sessions.get(id) !== undefined);
   private readonly collaboration: CollaborationDesk;
   /** Alarms raised here, so that whoever raised one learns who saw it. */
   private readonly raisedAlarms = new RaisedAlarms();
@@ -320,6 +321,7 @@ export class Gateway {
       audit: (session, action, decision, code, detail) => this.audit(session, action, decision, code, detail),
       notice: (level, text, alarm) => this.notice(level, text, alarm),
       publishSnapshot: () => this.publishSnapshot(),
+      publishParticipant: (change, session) => this.publishParticipant(change, session),
     };
     this.control = new ControlDesk(ctx, options);
     this.onsite = new OnsiteHandler(ctx, this.control);
@@ -333,10 +335,11 @@ export class Gateway {
       token: options.token,
       credentials: this.credentials,
       onsiteNetworks: new OnsiteNetworks(options.onsiteFrom),
-      resumeSecrets: new ResumeSecrets((id) => this.sessions.get(id) !== undefined),
+      resumeSecrets: this.resumeSecrets,
       snapshot: (role) => this.snapshotFor(role),
       observerPhi: this.observerPhi,
-      refuseAnonymous: (session, code, reason, detail) => this.peerRefusals.refuse(session.peer ?? 'unknown', code, reason, new Date(), detail),
+      sessionsPerAccount: this.linkLimits.sessionsPerAccount,
+      refuseByAddress: (session, code, reason, detail) => this.peerRefusals.refuse(session.peer ?? 'unknown', code, reason, new Date(), detail),
     });
     if (this.observerPhi === 'none') {
       this.events.redactForObservers({
@@ -820,13 +823,17 @@ export class Gateway {
     // Its refusals' counts are written now, while its name is still known, and not held for the window.
     this.refusals.end(session.id);
     this.sessions.remove(session.id);
+    if (session.resumeSecret) this.resumeSecrets.sessionEnded(session.resumeSecret);
     this.examImages.sessionLeft(session);
     if (session.role === null || this.closing) return;
     this.audit(session, 'disconnect', 'observed', null);
+    // The control holder's or an onsite console's leaving changes more than the participants.
+    const more = this.control.holder?.sessionId === session.id || session.role === 'onsite';
     this.media.sessionLeft(session);
     this.control.sessionLeft(session);
     this.onsite.sessionLeft(session);
-    this.publishSnapshot();
+    if (more) this.publishSnapshot();
+    else this.publishParticipant('left', session);
   }
 
   /**
@@ -904,6 +911,12 @@ export class Gateway {
     this.collaboration.scannerChanged();
     this.collaboration.controlMayHaveChanged();
     this.publish({ kind: 'scanner', snapshot: this.snapshot() });
+  }
+
+  private publishParticipant(change: 'joined' | 'left', session: ClientSession): void {
+    this.publish(
+      change === 'joined' ? { kind: 'participant.joined', participant: participantOf(session) } : { kind: 'participant.left', sessionId: session.id },
+    );
   }
 
   private audit(session: ClientSession, action: string, decision: string, code: string | null, detail?: unknown): void {

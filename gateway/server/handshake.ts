@@ -28,11 +28,14 @@ export interface HandshakeDeps {
   /** Where the onsite role may come from (--onsite-from). */
   readonly onsiteNetworks: OnsiteNetworks;
   readonly resumeSecrets: ResumeSecrets;
+  /** Greeted sessions one account may hold (link-limits.ts `sessionsPerAccount`). */
+  readonly sessionsPerAccount: number;
   /**
-   * Audits a hello refused before it showed an account (no or a wrong site token, no or an invalid
-   * credential), folded by the peer's address: anyone can send those, as fast as it can connect.
+   * Audits a hello refused folded by the peer's address: one refused before it showed an account
+   * (no or a wrong site token, no or an invalid credential), which anyone can send as fast as it
+   * can connect, and one of an account at its share of sessions, which its holder can.
    */
-  refuseAnonymous(session: ClientSession, code: string, reason: string, detail: { role: Role }): void;
+  refuseByAddress(session: ClientSession, code: string, reason: string, detail: { role: Role; user?: string }): void;
 }
 
 /**
@@ -53,21 +56,21 @@ export class Handshake {
       this.ctx.audit(session, 'hello', 'refused', code, { role: hello.role, ...detail });
       sessions.refuse(session, code, reason);
     };
-    const refuseAnonymous = (code: string, reason: string) => {
-      this.deps.refuseAnonymous(session, code, reason, { role: hello.role });
+    const refuseByAddress = (code: string, reason: string, user?: string) => {
+      this.deps.refuseByAddress(session, code, reason, { role: hello.role, ...(user ? { user } : {}) });
       sessions.refuse(session, code, reason);
     };
     if (this.deps.token !== undefined && !siteTokenMatches(this.deps.token, hello.credentials.token)) {
-      return refuseAnonymous(ErrorCode.UNAUTHENTICATED, 'the site token is missing or wrong');
+      return refuseByAddress(ErrorCode.UNAUTHENTICATED, 'the site token is missing or wrong');
     }
     if (hello.credentials.session === undefined) {
-      return refuseAnonymous(ErrorCode.CREDENTIAL_MISSING, 'sign in first: the gateway takes who you are and your role from your account, not from the hello');
+      return refuseByAddress(ErrorCode.CREDENTIAL_MISSING, 'sign in first: the gateway takes who you are and your role from your account, not from the hello');
     }
     session.greeting = true;
     const verified = await this.deps.credentials.verify(hello.credentials.session);
     session.greeting = false;
     if (session.ws.readyState !== session.ws.OPEN) return;
-    if (!verified.ok) return refuseAnonymous(verified.code, verified.message);
+    if (!verified.ok) return refuseByAddress(verified.code, verified.message);
     const claims = verified.claims;
     // The credential is verified: a refusal below is audited with the account that asked (the user_id column).
     session.userId = claims.userId;
@@ -78,6 +81,13 @@ export class Handshake {
       return refuse(
         ErrorCode.ONSITE_NETWORK_FORBIDDEN,
         `the onsite role is accepted only from the scanner site's network (${this.deps.onsiteNetworks.cidrs.join(', ')})`,
+      );
+    }
+    if (this.sessionsOf(claims.userId) >= this.deps.sessionsPerAccount) {
+      return refuseByAddress(
+        ErrorCode.TOO_MANY_SESSIONS,
+        `${claims.displayName} already has ${this.deps.sessionsPerAccount} sessions on this gateway: close one first`,
+        claims.userId,
       );
     }
     const resume = hello.resumeSecret === undefined ? 'unknown' : this.deps.resumeSecrets.check(hello.resumeSecret, claims.userId);
@@ -123,13 +133,24 @@ export class Handshake {
     if (hello.role === 'operator' && !sessions.fits(session, welcome())) return undeliverable();
     // Control changes now, so the welcome's snapshot shows it; what is said about it waits until
     // after the welcome and the replay, or a client that drops pre-welcome events would miss it.
-    const presented = resume === 'ok' ? hello.resumeSecret : undefined;
+    // A secret forgotten since (resume-secrets.ts) still takes back control reserved for it: the
+    // reservation keeps its own copy, and is spent when taken (control.ts).
+    const presented = hello.resumeSecret;
+    const holderBefore = this.deps.control.holder?.sessionId ?? null;
     const arrival = hello.role === 'operator' ? this.deps.control.operatorArrived(session, presented) : [];
     if (!sessions.send(session, welcome())) return undeliverable();
     if (replay) for (const event of replay) sendEvent(session.ws, event, hello.role);
     else this.deps.noticeHistory.sendTo(session.ws, hello.role);
     for (const say of arrival) this.ctx.notice(say.level, say.text);
-    this.ctx.publishSnapshot();
+    if ((this.deps.control.holder?.sessionId ?? null) !== holderBefore) this.ctx.publishSnapshot();
+    else this.ctx.publishParticipant('joined', session);
+  }
+
+  /** Greeted sessions of this account that are not over. */
+  private sessionsOf(userId: string): number {
+    let count = 0;
+    for (const other of this.ctx.sessions.values()) if (other.role !== null && !other.refused && other.userId === userId) count++;
+    return count;
   }
 
   /**

@@ -15,6 +15,12 @@ export interface LinkLimits {
   /** Open WebSocket sessions from one network address (a training class of 22 on one host fits). */
   connectionsPerAddress: number;
   /**
+   * Greeted sessions of one signed-in account. A technologist has one workstation session per
+   * gateway, and a second while a lost link is still being noticed; without a bound, one
+   * credential from many addresses could take every session the gateway has.
+   */
+  sessionsPerAccount: number;
+  /**
    * Open TCP connections from one network address, whatever they carry: its WebSocket sessions
    * and a browser's page requests beside them.
    */
@@ -67,6 +73,7 @@ export const DEFAULT_LINK_LIMITS: LinkLimits = {
   messagesPerSecond: 1000,
   messageBurst: 2000,
   connectionsPerAddress: 64,
+  sessionsPerAccount: 8,
   socketsPerAddress: 256,
   maxSockets: 2048,
   headersTimeoutMs: 10_000,

@@ -48,6 +48,11 @@ export function closeRefused(ws: WebSocket, code: string): void {
   ws.once('close', () => clearTimeout(cut));
 }
 
+/** A greeted session as the snapshot lists it. */
+export function participantOf(session: ClientSession): Participant {
+  return { sessionId: session.id, name: session.name!, role: session.role!, connectedAt: session.connectedAt };
+}
+
 /**
  * Every open link to the gateway, greeted or not, and the ways of talking to them: one client,
  * or every greeted client at once.
@@ -88,7 +93,7 @@ export class SessionRegistry {
 
   /** The greeted sessions, as the snapshot lists them. */
   participants(): Participant[] {
-    return [...this.byId.values()].filter((s) => s.role !== null).map((s) => ({ sessionId: s.id, name: s.name!, role: s.role!, connectedAt: s.connectedAt }));
+    return [...this.byId.values()].filter((s) => s.role !== null).map(participantOf);
   }
 
   /** One numbered event to every greeted client; the frame was serialised once by the buffer. */

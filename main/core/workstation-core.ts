@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { ImageFetchRequest, type ExamCatalogue, type ImageFetchOutcome } from '../../protocol/index.js';
+import { ImageFetchRequest, withParticipantChange, type ExamCatalogue, type ImageFetchOutcome } from '../../protocol/index.js';
 import {
   ConnectRequest,
   ErrorCode,
@@ -509,6 +509,9 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
           if (before?.state !== body.snapshot.state || before?.activeSequenceId !== body.snapshot.activeSequenceId) {
             this.record({ type: 'scanner', at: message.at, state: body.snapshot.state, seq: message.seq, activeSequence: activeName(body.snapshot) });
           }
+          this.publishState();
+        } else if (body.kind === 'participant.joined' || body.kind === 'participant.left') {
+          if (this.snapshot) this.snapshot = withParticipantChange(this.snapshot, body);
           this.publishState();
         } else if (body.kind === 'notice') {
           this.record({ type: 'notice', at: message.at, level: body.level, text: body.text, seq: message.seq, ...(body.alarm ? { alarm: body.alarm } : {}) });

@@ -6,6 +6,7 @@ import {
   SignInResponse,
   SUBPROTOCOL,
   decodeGatewayMessage,
+  withParticipantChange,
   type AckMessage,
   type CollabAction,
   type CollabState,
@@ -219,6 +220,10 @@ export class OnsiteLink {
           const collab =
             c && (this.view.snapshot?.exam?.studyUid ?? null) !== studyUid ? { ...c, chat: c.chat.filter((e) => e.studyUid === studyUid), marks: [] } : c;
           return this.update({ snapshot: message.body.snapshot, collab });
+        }
+        if (message.body.kind === 'participant.joined' || message.body.kind === 'participant.left') {
+          const snapshot = this.view.snapshot;
+          return snapshot ? this.update({ snapshot: withParticipantChange(snapshot, message.body) }) : undefined;
         }
         if (message.body.kind === 'plans') return this.update({ plans: message.body.plans });
         if (
