@@ -4,8 +4,18 @@ import { rejected } from './acks.js';
 import { applyCommand } from './command-dispatch.js';
 import type { GatewayContext } from './context.js';
 import type { ControlDesk } from './control.js';
+import { MessageRate } from './link-limits.js';
 import type { OnsiteHandler } from './onsite-handler.js';
 import type { ClientSession } from './sessions.js';
+
+/**
+ * Unknown command ids one session may seal (`command.status`), at once and then per second. A
+ * workstation asks about the few commands a crash or a lost link left pending, once per
+ * connection; each sealed id is a stored row, so an operator's session asking about new ids in a
+ * loop would otherwise write as fast as it could send.
+ */
+const SEAL_BURST = 500;
+const SEALS_PER_SECOND = 10;
 
 export interface CommandSettings {
   /** Refuse scan.start until the onsite checklist is confirmed for the exam (default true). */
@@ -20,6 +30,8 @@ export interface CommandSettings {
 export class CommandHandler {
   /** Operator who started the running acquisition (safety rule 3). */
   private activeStartedBy: string | null = null;
+
+  private readonly sealRates = new WeakMap<ClientSession, MessageRate>();
 
   constructor(
     private readonly ctx: GatewayContext,
@@ -91,6 +103,9 @@ export class CommandHandler {
    * before, may still have a copy of an operator's command on its way). Left out, the id stays
    * pending on the workstation, asked again at its next connection (main/core/command-relay.ts).
    *
+   * Seals are rate limited per session (SEAL_BURST, SEALS_PER_SECOND): past the limit, the
+   * lookup's unknown ids are left out of its answer as for a session that may not command.
+   *
    * A lookup that seals nothing changes nothing and is not audited: it is an inquiry, not a
    * command, a refusal or a control change (rule 6), and a row each would be a commit each.
    */
@@ -108,6 +123,17 @@ export class CommandHandler {
         results.push({ id, known: false });
       }
     }
+    if (unknown.length > 0 && !this.maySeal(session, unknown.length)) {
+      // Left out, as for a session that may not command: they stay pending on the workstation,
+      // asked again at its next connection. The refusal is folded per session (gateway.ts audit).
+      this.ctx.audit(session, 'command.status', 'rejected', ErrorCode.RATE_LIMITED, {
+        ids: unknown.length,
+        reason: `more than ${SEAL_BURST} command ids sealed at once, or ${SEALS_PER_SECOND} a second after that`,
+      });
+      const sealed = new Set(unknown);
+      this.ctx.sessions.send(session, { type: 'command.status.result', results: results.filter((r) => !sealed.has(r.id)) });
+      return;
+    }
     if (unknown.length > 0) {
       store.rememberOutcomes(
         unknown.map((id) => rejected(id, ErrorCode.NOT_APPLIED, 'looked up before it arrived: the gateway never received it; it was not applied')),
@@ -117,6 +143,13 @@ export class CommandHandler {
       );
     }
     this.ctx.sessions.send(session, { type: 'command.status.result', results });
+  }
+
+  /** Whether this session may seal `count` more ids now (SEALS_PER_SECOND, SEAL_BURST). */
+  private maySeal(session: ClientSession, count: number): boolean {
+    let rate = this.sealRates.get(session);
+    if (!rate) this.sealRates.set(session, (rate = new MessageRate(SEALS_PER_SECOND, SEAL_BURST)));
+    return rate.take(Date.now(), count);
   }
 
   /** Safety rules a control holder's command must still pass: starting (or resuming) an acquisition. */

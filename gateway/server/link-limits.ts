@@ -99,12 +99,12 @@ export class MessageRate {
     this.last = now;
   }
 
-  /** True when the message may be handled; false when it is over the rate and must be refused. */
-  take(now = Date.now()): boolean {
+  /** True when `count` more may be handled; false when they are over the rate and must be refused (none is taken then). */
+  take(now = Date.now(), count = 1): boolean {
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
     this.last = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
+    if (this.tokens < count) return false;
+    this.tokens -= count;
     return true;
   }
 }

@@ -137,6 +137,22 @@ describe('command.status', () => {
     expect(gateway.snapshot().exam).toBeNull();
   });
 
+  it('seals at most 500 ids at once for one session: past that, ids never received are left out and stay unsealed', async () => {
+    const dataFile = await gatewayOnFile();
+    const c = await operator();
+    for (let round = 0; round < 5; round++) expect((await status(c, fresh(`status-burst-${round}`))).results).toHaveLength(MAX_STATUS_IDS);
+    const over = fresh('status-over');
+    const commitsBefore = walCommits(dataFile);
+    expect(await status(c, [...over.slice(0, -1), 'status-burst-0-000'])).toMatchObject({
+      results: [{ id: 'status-burst-0-000', known: true, outcome: 'rejected', code: ErrorCode.NOT_APPLIED }],
+    });
+    expect(walCommits(dataFile)).toBe(commitsBefore + 1); // the refusal's audit row, nothing sealed
+    expect(outcomeRows(dataFile, over)).toBe(0);
+    expect(gateway.store.auditTrail().filter((r) => r.action === 'command.status' && r.code === ErrorCode.RATE_LIMITED)).toHaveLength(1);
+    // Not sealed: the command under one of those ids still runs.
+    expect(await c.command(over[0]!, OPEN_EXAM)).toMatchObject({ outcome: 'done' });
+  });
+
   it("writes nothing for an observer's lookup: stored outcomes are answered, ids never received are left out and not sealed", async () => {
     const dataFile = await gatewayOnFile();
     const op = await operator();
