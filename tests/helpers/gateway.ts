@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import WebSocket from 'ws';
 import {
   ImageChunkAssembler,
@@ -48,6 +49,80 @@ export function printLinkAuditIfLost(gateway: Gateway | undefined): void {
 /** The gateway's HTTP origin (`http://127.0.0.1:PORT`), for its sign-in routes, the onsite page and /healthz. */
 export function httpOriginOf(gateway: Gateway): string {
   return gateway.url.replace(/^ws/, 'http').replace(/\/$/, '');
+}
+
+/** Anything a test opens on its gateway: a client, an onsite console. */
+interface Closable {
+  close(): unknown;
+}
+
+/**
+ * The gateways a test starts and what it opens on them, closed after each test of the file or
+ * `describe` that made the fixture: everything else first, in the order opened, then the
+ * gateways; a `tempDir` goes after that, when the test is finished. Made at the top of a file or
+ * `describe`, where a hook can be registered.
+ */
+export interface GatewayFixture {
+  /** The gateway the test started last and has not stopped; a test that started none fails here. */
+  readonly gateway: Gateway;
+  /** A test gateway (`startTestGateway`), closed after the test. */
+  start(options?: Partial<GatewayOptions>): Promise<Gateway>;
+  /** A gateway started another way (`Gateway.start`, an SSO scene), closed after the test as those `start` made. */
+  adopt(gateway: Gateway): Gateway;
+  /** A client signed in and greeted by the current gateway (`RawClient.greeted`), closed after the test. */
+  client(role?: Role, name?: string, options?: HelloOptions): Promise<RawClient>;
+  /** A client connected to the current gateway that has said nothing yet, closed after the test. */
+  connect(protocol?: string): Promise<RawClient>;
+  /** Anything else the test opened, closed after the test before the gateways: by its `close()`, or by `close` where given. */
+  closes<T extends Closable>(thing: T): T;
+  closes<T>(thing: T, close: (thing: T) => unknown): T;
+  /** Closes now what the test opened so far, as after the test: for a restart on the same data file. */
+  stop(): Promise<void>;
+}
+
+/** Registers its `afterEach`: called at the top of a test file or `describe`, not inside a test or hook. */
+export function useGatewayFixture(): GatewayFixture {
+  const gateways: Gateway[] = [];
+  const closers: (() => unknown)[] = [];
+  const stop = async () => {
+    // Every one is closed even when one fails, and none is left for the next test to close.
+    const failures: unknown[] = [];
+    for (const close of [...closers.splice(0), ...gateways.splice(0).map((g) => () => g.close())]) {
+      try {
+        await close();
+      } catch (e) {
+        failures.push(e);
+      }
+    }
+    if (failures.length > 0) throw failures[0];
+  };
+  afterEach(stop);
+  const fixture: GatewayFixture = {
+    get gateway(): Gateway {
+      const gateway = gateways.at(-1);
+      if (!gateway) throw new Error('no gateway started in this test');
+      return gateway;
+    },
+    async start(options = {}) {
+      return fixture.adopt(await startTestGateway(options));
+    },
+    adopt(gateway) {
+      gateways.push(gateway);
+      return gateway;
+    },
+    async client(role = 'operator', name = 'Test Tech', options = {}) {
+      return fixture.closes(await RawClient.greeted(fixture.gateway.url, role, name, options));
+    },
+    async connect(protocol) {
+      return fixture.closes(await RawClient.connect(fixture.gateway.url, protocol));
+    },
+    closes<T>(thing: T, close = (t: T) => (t as Closable).close()) {
+      closers.push(() => close(thing));
+      return thing;
+    },
+    stop,
+  };
+  return fixture;
 }
 
 /** A raw protocol client: sends frames, collects every message, waits for a matching one. */

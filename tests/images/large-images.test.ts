@@ -1,24 +1,18 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ImageFrameParts, PreviewImage } from '../../protocol/index.js';
 import { MAX_FRAME_BYTES } from '../../protocol/index.js';
 import { greyImagePixelElements, Tag, TransferSyntax, writePart10 } from '../../native-bridge/dicom/index.js';
-import type { Gateway } from '../../gateway/server/gateway.js';
 import { WorkstationCore } from '../../main/core/workstation-core.js';
 import { attachImageIntake } from '../../main/images/image-intake.js';
 import type { Activity } from '../../main/core/activity.js';
-import { startTestGateway } from '../helpers/gateway.js';
+import { useGatewayFixture } from '../helpers/gateway.js';
 import { testLogin } from '../helpers/accounts.js';
 import { storescu } from '../helpers/dcmtk.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
-let gateway: Gateway | undefined;
-let core: WorkstationCore | undefined;
-afterEach(async () => {
-  core?.disconnect();
-  await gateway?.close();
-});
+const f = useGatewayFixture();
 
 /** A 3072 x 3072 16-bit MR of noise: 18 MB that RLE cannot shrink, so it travels uncompressed. */
 function noiseImage(path: string): number {
@@ -47,8 +41,8 @@ describe('images larger than one WebSocket message', () => {
   it('an 18 MB image pushed by storescu reaches the workstation whole, once, without a reconnect', async () => {
     const file = join(tempDir(), 'big.dcm');
     expect(noiseImage(file)).toBeGreaterThan(MAX_FRAME_BYTES);
-    gateway = await startTestGateway({ dicom: { port: 0 } });
-    core = new WorkstationCore();
+    const gateway = await f.start({ dicom: { port: 0 } });
+    const core = f.closes(new WorkstationCore(), (c) => c.disconnect());
     attachImageIntake(core);
     const images: PreviewImage[] = [];
     const activity: Activity[] = [];
@@ -70,10 +64,10 @@ describe('images larger than one WebSocket message', () => {
   it('is kept for replay in chunks below the frame limit', async () => {
     const file = join(tempDir(), 'big.dcm');
     noiseImage(file);
-    gateway = await startTestGateway({ dicom: { port: 0 } });
+    const gateway = await f.start({ dicom: { port: 0 } });
     await storescu(gateway.imaging!.dicomPort!, [file]);
     // Answered once received; published once the transcode pool has made its workstation copy.
-    const images = () => gateway!.events.since(0)!.filter((e) => typeof e.frame !== 'string');
+    const images = () => gateway.events.since(0)!.filter((e) => typeof e.frame !== 'string');
     await expect.poll(() => images().length).toBe(1);
     const kept = images();
     const chunks = kept[0]!.frame as readonly ImageFrameParts[];
@@ -84,8 +78,8 @@ describe('images larger than one WebSocket message', () => {
   it('an image above the configured limit is refused once at the gateway, with a code, a notice and a failure status for the scanner', async () => {
     const file = join(tempDir(), 'big.dcm');
     noiseImage(file);
-    gateway = await startTestGateway({ dicom: { port: 0 }, imageLimits: { maxFrameBytes: 8 * 1024 * 1024, maxObjectBytes: 8 * 1024 * 1024 } });
-    core = new WorkstationCore();
+    const gateway = await f.start({ dicom: { port: 0 }, imageLimits: { maxFrameBytes: 8 * 1024 * 1024, maxObjectBytes: 8 * 1024 * 1024 } });
+    const core = f.closes(new WorkstationCore(), (c) => c.disconnect());
     attachImageIntake(core);
     const activity: Activity[] = [];
     core.on('activity', (a) => activity.push(a));

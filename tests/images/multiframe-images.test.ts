@@ -1,20 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PreviewImage } from '../../protocol/index.js';
 import { MAX_FRAME_BYTES } from '../../protocol/index.js';
-import type { Gateway } from '../../gateway/server/gateway.js';
 import { WorkstationCore } from '../../main/core/workstation-core.js';
 import { attachImageIntake } from '../../main/images/image-intake.js';
 import { makePhantomFrames } from '../../bench/rle/mr-phantom.js';
 import { phantomMrPart10 } from '../../bench/lib/mr-part10.js';
-import { startTestGateway } from '../helpers/gateway.js';
+import { useGatewayFixture } from '../helpers/gateway.js';
 import { testLogin } from '../helpers/accounts.js';
 
-let gateway: Gateway | undefined;
-let core: WorkstationCore | undefined;
-afterEach(async () => {
-  core?.disconnect();
-  await gateway?.close();
-});
+const f = useGatewayFixture();
 
 describe('a 300-frame enhanced MR', () => {
   it('reaches the workstation as 300 images, the object travelling in chunks below the frame limit', async () => {
@@ -22,8 +16,8 @@ describe('a 300-frame enhanced MR', () => {
     const pixels = makePhantomFrames({ rows: 256, columns: 256, frames });
     const part10 = phantomMrPart10('2.25.300300', { rows: 256, columns: 256, frames }, pixels);
     expect(part10.length).toBeGreaterThan(MAX_FRAME_BYTES * 2);
-    gateway = await startTestGateway();
-    core = new WorkstationCore();
+    const gateway = await f.start();
+    const core = f.closes(new WorkstationCore(), (c) => c.disconnect());
     attachImageIntake(core);
     const images: PreviewImage[] = [];
     core.on('image', (image) => images.push(image));

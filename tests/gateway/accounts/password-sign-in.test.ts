@@ -1,17 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateSync } from 'otplib';
 import { ErrorCode, type SignInRefusal, type SignInResponse } from '../../../protocol/index.js';
 import type { Gateway } from '../../../gateway/server/gateway.js';
 import { hashPassword } from '../../../gateway/accounts/password-hash.js';
 import { newTotpSecret } from '../../../gateway/accounts/totp.js';
-import { startTestGateway } from '../../helpers/gateway.js';
+import { useGatewayFixture, type startTestGateway } from '../../helpers/gateway.js';
 import { TEST_PASSWORD, TEST_SCRYPT, signInAt, testCredential } from '../../helpers/accounts.js';
 
-let gateway: Gateway | undefined;
-afterEach(async () => {
-  await gateway?.close();
-  gateway = undefined;
-});
+const f = useGatewayFixture();
 
 async function withAccount(
   options: Parameters<typeof startTestGateway>[0] = {},
@@ -22,7 +18,7 @@ async function withAccount(
     totpSecret?: string | null;
   } = {},
 ) {
-  gateway = await startTestGateway(options);
+  const gateway = await f.start(options);
   gateway.accounts.add({
     userId: 'jane.doe',
     displayName: 'Jane Doe',
@@ -93,9 +89,9 @@ describe('POST /auth/sign-in', () => {
   });
 
   it('signs in a class of twenty at once from one address (a site behind one NAT address): the tries beyond those checked at once wait their turn', async () => {
-    gateway = await startTestGateway();
+    const gateway = await f.start();
     const names = Array.from({ length: 20 }, (_, i) => `Trainee ${i + 1}`);
-    const credentials = await Promise.all(names.map((name) => testCredential(gateway!.url, name, 'observer')));
+    const credentials = await Promise.all(names.map((name) => testCredential(gateway.url, name, 'observer')));
     expect(credentials.every((c) => typeof c === 'string' && c.length > 0)).toBe(true);
   });
 

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../protocol/index.js';
 import { Gateway } from '../../../gateway/server/gateway.js';
 import { gatewayDataFile } from '../../../gateway/storage/data-dir.js';
 import { signInAt } from '../../helpers/accounts.js';
+import { useGatewayFixture } from '../../helpers/gateway.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const LARMOR = join(import.meta.dirname, '..', '..', '..', 'bin', 'larmor.js');
@@ -19,11 +20,7 @@ function larmor(args: string[], stdin = ''): Promise<{ code: number | null; out:
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out })));
 }
 
-let gateway: Gateway | undefined;
-afterEach(async () => {
-  await gateway?.close();
-  gateway = undefined;
-});
+const f = useGatewayFixture();
 
 describe('larmor gateway users', () => {
   it('adds, lists, disables and enables accounts in the data dir of a running gateway', async () => {
@@ -34,7 +31,7 @@ describe('larmor gateway users', () => {
     expect(
       await larmor(['gateway', 'users', 'add', 'onsite.tech', '--roles', 'onsite', '--level', 'mrst', '--data-dir', dir], 'another password\n'),
     ).toMatchObject({ code: 0 });
-    gateway = await Gateway.start({ port: 0, dataFile: gatewayDataFile(dir) });
+    const gateway = f.adopt(await Gateway.start({ port: 0, dataFile: gatewayDataFile(dir) }));
     expect((await signInAt(gateway.url, 'jane.doe', 'a long password', 'operator')).status).toBe(200);
     expect((await signInAt(gateway.url, 'onsite.tech', 'another password', 'onsite')).body).toMatchObject({ user: { level: 'mrst' } });
 
@@ -59,7 +56,7 @@ describe('larmor gateway users', () => {
     await larmor(['gateway', 'users', 'add', 'jane.doe', '--roles', 'observer', '--data-dir', dir], 'first password\n');
     expect((await larmor(['gateway', 'users', 'set-password', 'jane.doe', '--data-dir', dir], 'second password\n')).code).toBe(0);
     expect((await larmor(['gateway', 'users', 'set-roles', 'jane.doe', '--roles', 'operator', '--data-dir', dir])).code).toBe(0);
-    gateway = await Gateway.start({ port: 0, dataFile: gatewayDataFile(dir) });
+    const gateway = f.adopt(await Gateway.start({ port: 0, dataFile: gatewayDataFile(dir) }));
     expect((await signInAt(gateway.url, 'jane.doe', 'first password', 'operator')).status).toBe(401);
     expect((await signInAt(gateway.url, 'jane.doe', 'second password', 'operator')).status).toBe(200);
     expect((await signInAt(gateway.url, 'jane.doe', 'second password', 'observer')).status).toBe(403);

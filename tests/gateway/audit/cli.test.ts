@@ -3,36 +3,27 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../protocol/index.js';
-import type { Gateway } from '../../../gateway/server/gateway.js';
-import { OPEN_EXAM, RawClient, startTestGateway } from '../../helpers/gateway.js';
+import { OPEN_EXAM, useGatewayFixture } from '../../helpers/gateway.js';
 import { onsiteGrants } from '../../helpers/onsite.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const LARMOR = join(import.meta.dirname, '../../../bin/larmor.js');
 const larmor = (...args: string[]) => spawnSync(process.execPath, [LARMOR, ...args], { encoding: 'utf8' });
 
-let gateway: Gateway | null = null;
-afterEach(async () => {
-  await gateway?.close();
-  gateway = null;
-});
+const f = useGatewayFixture();
 
 /** A data dir as `larmor gateway --data-dir DIR` leaves it, after an operator and an observer worked. */
 async function dataDirWithTrail(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'larmor-audit-'));
-  gateway = await startTestGateway({ dataFile: join(dir, 'gateway', 'gateway.sqlite') });
-  const operator = await RawClient.greeted(gateway.url, 'operator', 'Remote Tech');
-  const onsite = await onsiteGrants(gateway, 'Remote Tech');
-  const observer = await RawClient.greeted(gateway.url, 'observer', 'Student');
+  const gateway = await f.start({ dataFile: join(dir, 'gateway', 'gateway.sqlite') });
+  const operator = await f.client('operator', 'Remote Tech');
+  f.closes(await onsiteGrants(gateway, 'Remote Tech'));
+  const observer = await f.client('observer', 'Student');
   expect(await observer.command('obs-00001', OPEN_EXAM)).toMatchObject({ code: ErrorCode.ROLE_FORBIDDEN });
   expect(await operator.command('op-00001', OPEN_EXAM)).toMatchObject({ outcome: 'done' });
-  operator.close();
-  observer.close();
-  onsite.close();
-  await gateway.close();
-  gateway = null;
+  await f.stop();
   return dir;
 }
 

@@ -1,18 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CollabStateMessage } from '../../../protocol/index.js';
-import type { Gateway } from '../../../gateway/server/gateway.js';
-import { RawClient, startTestGateway } from '../../helpers/gateway.js';
+import { useGatewayFixture } from '../../helpers/gateway.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const LARMOR = join(import.meta.dirname, '..', '..', '..', 'bin', 'larmor.js');
 
-let gateway: Gateway | undefined;
-afterEach(async () => {
-  await gateway?.close();
-  gateway = undefined;
-});
+const f = useGatewayFixture();
 
 function plans(args: string[], input = '') {
   return spawnSync(process.execPath, [LARMOR, 'gateway', 'plans', ...args], { input, encoding: 'utf8' });
@@ -34,8 +29,8 @@ describe('larmor gateway plans (the built CLI, as a process)', () => {
       /Internet instability \(internet-instability; version 2, .* by Site Admin\)\nCall IT on 5000, then switch to 4G\./,
     );
 
-    gateway = await startTestGateway({ dataFile: join(dataDir, 'gateway', 'gateway.sqlite') });
-    const client = await RawClient.greeted(gateway.url, 'observer', 'Trainee');
+    const gateway = await f.start({ dataFile: join(dataDir, 'gateway', 'gateway.sqlite') });
+    const client = await f.client('observer', 'Trainee');
     const state = await client.next<CollabStateMessage>((m) => m.type === 'collab.state');
     expect(state.state.plans.find((p) => p.kind === 'internet-instability')).toMatchObject({ version: 2, text: 'Call IT on 5000, then switch to 4G.' });
     expect(
@@ -44,7 +39,6 @@ describe('larmor gateway plans (the built CLI, as a process)', () => {
         .filter((r) => r.action === 'contingency plan')
         .map((r) => r.decision),
     ).toEqual(['version 1', 'version 2']);
-    client.close();
   });
 
   it('refuses an unknown kind and a plan without an author, with the usage', () => {

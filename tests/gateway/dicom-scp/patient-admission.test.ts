@@ -3,23 +3,15 @@ import { execFile } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Gateway } from '../../../gateway/server/gateway.js';
-import { OPEN_EXAM, PATIENT, RawClient, startTestGateway } from '../../helpers/gateway.js';
+import { OPEN_EXAM, PATIENT, useGatewayFixture, type RawClient } from '../../helpers/gateway.js';
 import { tempDir } from '../../helpers/temp-dir.js';
-import { onsiteGrants, type OnsiteClient } from '../../helpers/onsite.js';
+import { onsiteGrants } from '../../helpers/onsite.js';
 import { samplePath, storescu } from './support.js';
 
 const run = promisify(execFile);
-let gateway: Gateway | undefined;
-const clients: RawClient[] = [];
-const onsites: OnsiteClient[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  for (const o of onsites.splice(0)) o.close();
-  await gateway?.close();
-  gateway = undefined;
-});
+const f = useGatewayFixture();
 
 /** MR_small.dcm with the exam's patient written in by DCMTK's dcmodify. */
 async function imageOfExamPatient(): Promise<string> {
@@ -30,10 +22,9 @@ async function imageOfExamPatient(): Promise<string> {
 }
 
 async function gatewayWithExam(policy: 'warn' | 'refuse'): Promise<{ gateway: Gateway; operator: RawClient }> {
-  gateway = await startTestGateway({ dicom: { port: 0, patientMismatch: policy } });
-  const operator = await RawClient.greeted(gateway.url, 'operator', 'Remote Tech');
-  clients.push(operator);
-  onsites.push(await onsiteGrants(gateway, 'Remote Tech')); // the onsite technologist hands over control
+  const gateway = await f.start({ dicom: { port: 0, patientMismatch: policy } });
+  const operator = await f.client('operator', 'Remote Tech');
+  f.closes(await onsiteGrants(gateway, 'Remote Tech')); // the onsite technologist hands over control
   expect((await operator.command('open-exam-1', OPEN_EXAM)).outcome).toBe('done');
   return { gateway, operator };
 }
@@ -66,14 +57,13 @@ describe('DICOM images against the open exam’s patient', () => {
 describe('a series of another patient', () => {
   it('is written down at once for its first image, the rest counted for one row and one notice when the window ends, not one per image', async () => {
     // A window longer than the test: what the window's end writes is RefusalAudit's (tests/gateway/server/link-limits.test.ts).
-    gateway = await startTestGateway({ dicom: { port: 0, patientMismatch: 'warn' }, linkLimits: { refusalAuditWindowMs: 600_000 } });
-    const operator = await RawClient.greeted(gateway.url, 'operator', 'Remote Tech');
-    clients.push(operator);
-    onsites.push(await onsiteGrants(gateway, 'Remote Tech'));
+    const gateway = await f.start({ dicom: { port: 0, patientMismatch: 'warn' }, linkLimits: { refusalAuditWindowMs: 600_000 } });
+    const operator = await f.client('operator', 'Remote Tech');
+    f.closes(await onsiteGrants(gateway, 'Remote Tech'));
     expect((await operator.command('open-exam-1', OPEN_EXAM)).outcome).toBe('done');
     const series = Array.from({ length: 6 }, () => samplePath('MR_small.dcm')); // Patient ID 4MR1, not the exam's
     expect((await storescu(gateway.imaging!.dicomPort!, series)).responses).toEqual(series.map(() => 'Success'));
-    const warned = () => gateway!.store.auditTrail().filter((r) => r.decision === 'warned' && r.code === 'LARMOR_E_DICOM_PATIENT_MISMATCH');
+    const warned = () => gateway.store.auditTrail().filter((r) => r.decision === 'warned' && r.code === 'LARMOR_E_DICOM_PATIENT_MISMATCH');
     await expect.poll(() => notices(operator).filter((t) => t.includes('LARMOR_E_DICOM_PATIENT_MISMATCH'))).toHaveLength(1);
     expect(warned().map((r) => (r.detail as { count: number }).count)).toEqual([1]);
   });

@@ -3,38 +3,29 @@
  * to the workstations, folded per peer address and code (audit/refusal-audit.ts). The calling
  * AE title is the peer's to choose, so it names the refusal but does not key the folding.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Gateway } from '../../../gateway/server/gateway.js';
+import { describe, expect, it } from 'vitest';
 import { parseAllowList } from '../../../gateway/dicom-scp/index.js';
 import type { DicomReceiverOptions } from '../../../gateway/images/index.js';
 import { ErrorCode } from '../../../protocol/index.js';
-import { RawClient, startTestGateway } from '../../helpers/gateway.js';
+import { useGatewayFixture, type RawClient } from '../../helpers/gateway.js';
 import { modifiedMrSmall, samplePath, storescu } from '../dicom-scp/support.js';
 
-let gateway: Gateway | undefined;
-const clients: RawClient[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await gateway?.close();
-  gateway = undefined;
-});
+const f = useGatewayFixture();
 
 async function gatewayWithOperator(dicom: DicomReceiverOptions): Promise<RawClient> {
   // A window longer than the test: what the window's end writes is RefusalAudit's (tests/gateway/server/link-limits.test.ts).
-  gateway = await startTestGateway({ dicom, linkLimits: { refusalAuditWindowMs: 600_000 } });
-  const operator = await RawClient.greeted(gateway.url, 'operator', 'Remote Tech');
-  clients.push(operator);
-  return operator;
+  await f.start({ dicom, linkLimits: { refusalAuditWindowMs: 600_000 } });
+  return f.client('operator', 'Remote Tech');
 }
 
 const notices = (c: RawClient, code: string) =>
   c.messages.flatMap((m) => (m.type === 'event' && m.body.kind === 'notice' && m.body.text.includes(code) ? [m.body.text] : []));
-const rejected = (code: string) => gateway!.store.auditTrail().filter((r) => r.action === 'c-store' && r.decision === 'rejected' && r.code === code);
+const rejected = (code: string) => f.gateway.store.auditTrail().filter((r) => r.action === 'c-store' && r.decision === 'rejected' && r.code === code);
 
 describe('DICOM refusals in the audit trail', () => {
   it('folds the refusals of one peer address into one row and one notice, whatever calling AE titles it makes up', async () => {
     const operator = await gatewayWithOperator({ port: 0, allowList: parseAllowList('SCANNER@127.0.0.0/8') });
-    const port = gateway!.imaging!.dicomPort!;
+    const port = f.gateway.imaging!.dicomPort!;
     for (let i = 0; i < 5; i++) {
       const result = await storescu(port, [samplePath('MR_small.dcm')], ['-aet', `ROGUE${i}`]);
       expect(result.ok).toBe(false);
@@ -47,14 +38,14 @@ describe('DICOM refusals in the audit trail', () => {
   it('writes down an image refused before its response, with its code', async () => {
     const operator = await gatewayWithOperator({ port: 0 });
     const twoFrames = await modifiedMrSmall('two-frames.dcm', ['(0028,0008)=2']);
-    expect((await storescu(gateway!.imaging!.dicomPort!, [twoFrames])).responses).toEqual(['Error: CannotUnderstand']);
+    expect((await storescu(f.gateway.imaging!.dicomPort!, [twoFrames])).responses).toEqual(['Error: CannotUnderstand']);
     expect(rejected(ErrorCode.DICOM_PIXEL_DATA)).toHaveLength(1);
     await expect.poll(() => notices(operator, ErrorCode.DICOM_PIXEL_DATA)).toHaveLength(1);
   });
 
   it('writes down a called AE title that is not the receiver’s', async () => {
     const operator = await gatewayWithOperator({ port: 0 });
-    expect((await storescu(gateway!.imaging!.dicomPort!, [samplePath('MR_small.dcm')], [], 'NOTLARMOR')).ok).toBe(false);
+    expect((await storescu(f.gateway.imaging!.dicomPort!, [samplePath('MR_small.dcm')], [], 'NOTLARMOR')).ok).toBe(false);
     expect(rejected(ErrorCode.DICOM_CALLED_AE_UNKNOWN)).toHaveLength(1);
     await expect.poll(() => notices(operator, ErrorCode.DICOM_CALLED_AE_UNKNOWN)).toHaveLength(1);
   });

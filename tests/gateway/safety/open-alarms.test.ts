@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_NOTICE_HISTORY, type EventMessage, type GatewayMessage, type NoticeAlarm, type NoticeHistoryMessage } from '../../../protocol/index.js';
 import type { Gateway } from '../../../gateway/server/gateway.js';
 import { GatewayStore } from '../../../gateway/storage/gateway-store.js';
-import { OPEN_EXAM, PATIENT, RawClient, startTestGateway } from '../../helpers/gateway.js';
+import { OPEN_EXAM, PATIENT, RawClient, useGatewayFixture } from '../../helpers/gateway.js';
 import { OnsiteClient, onsiteGrants } from '../../helpers/onsite.js';
 import { formatPersonName } from '../../../base/common/person-name.js';
 import { tempDir } from '../../helpers/temp-dir.js';
@@ -39,18 +39,11 @@ describe('OpenAlarmStore', () => {
 });
 
 describe('alarms no one had seen when the gateway stopped', () => {
-  const open: { gateway: Gateway | null; clients: { close(): void }[] } = { gateway: null, clients: [] };
-  afterEach(async () => {
-    for (const c of open.clients.splice(0)) c.close();
-    await open.gateway?.close();
-    open.gateway = null;
-  });
+  const f = useGatewayFixture();
 
   async function restart(dataFile: string): Promise<Gateway> {
-    for (const c of open.clients.splice(0)) c.close();
-    await open.gateway?.close();
-    open.gateway = await startTestGateway({ dataFile });
-    return open.gateway;
+    await f.stop();
+    return f.start({ dataFile });
   }
 
   async function historyOf(
@@ -58,8 +51,7 @@ describe('alarms no one had seen when the gateway stopped', () => {
     name: string,
     role: 'operator' | 'observer' = 'operator',
   ): Promise<{ client: RawClient; history: NoticeHistoryMessage }> {
-    const client = await RawClient.greeted(gateway.url, role, name);
-    open.clients.push(client);
+    const client = f.closes(await RawClient.greeted(gateway.url, role, name));
     return { client, history: await client.next<NoticeHistoryMessage>((m) => m.type === 'notice.history') };
   }
 
@@ -68,8 +60,7 @@ describe('alarms no one had seen when the gateway stopped', () => {
   it('are raised again after a restart on the same data directory, until someone sees them', async () => {
     const dataFile = join(tempDir(), 'gateway.sqlite');
     let gateway = await restart(dataFile);
-    const onsite = await OnsiteClient.connect(gateway, 'Onsite Tech');
-    open.clients.push(onsite);
+    const onsite = f.closes(await OnsiteClient.connect(gateway, 'Onsite Tech'));
     await onsite.checkIn();
     expect(await onsite.act({ name: 'help.call', reason: 'patient anxious' })).toMatchObject({ outcome: 'done' });
     expect(await onsite.act({ name: 'emergency.stop', reason: 'patient moved' })).toMatchObject({ outcome: 'done' });
@@ -99,8 +90,7 @@ describe('alarms no one had seen when the gateway stopped', () => {
     expect(raisedAgain.map((e) => [e.body.text, e.body.alarm])).toEqual(carried.map((e) => [e.body.text, e.body.alarm]));
 
     // Seen now: the staff who called learn who saw it, and the next boot raises nothing.
-    const onsiteAgain = await OnsiteClient.connect(gateway, 'Onsite Tech');
-    open.clients.push(onsiteAgain);
+    const onsiteAgain = f.closes(await OnsiteClient.connect(gateway, 'Onsite Tech'));
     expect(await third.client.collab({ name: 'alarm.acknowledge', seq: raisedAgain[0]!.seq })).toMatchObject({ outcome: 'done' });
     const isSeen = (m: GatewayMessage) => m.type === 'event' && m.body.kind === 'notice' && m.body.seen?.seq === raisedAgain[0]!.seq;
     expect((await onsiteAgain.raw.next<EventMessage>(isSeen)).body).toMatchObject({ seen: { by: 'Remote Tech' } });
@@ -111,10 +101,8 @@ describe('alarms no one had seen when the gateway stopped', () => {
   it('name no patient to observers once raised again, when the exam they were raised in is no longer open', async () => {
     const dataFile = join(tempDir(), 'gateway.sqlite');
     let gateway = await restart(dataFile);
-    const operator = await RawClient.greeted(gateway.url, 'operator', 'Remote Tech');
-    open.clients.push(operator);
-    const onsite = await onsiteGrants(gateway, 'Remote Tech');
-    open.clients.push(onsite);
+    const operator = f.closes(await RawClient.greeted(gateway.url, 'operator', 'Remote Tech'));
+    const onsite = f.closes(await onsiteGrants(gateway, 'Remote Tech'));
     expect(await operator.command('oa-00001', OPEN_EXAM)).toMatchObject({ outcome: 'done' });
     // Staff name the patient in a call for help as every page shows the name, or by ID.
     const named = [formatPersonName(PATIENT.name), PATIENT.id];
@@ -141,8 +129,7 @@ describe('alarms no one had seen when the gateway stopped', () => {
   it('bring back an emergency stop no one saw as the snapshot’s last emergency, for the emergency banner of a workstation on this one scanner', async () => {
     const dataFile = join(tempDir(), 'gateway.sqlite');
     let gateway = await restart(dataFile);
-    const onsite = await OnsiteClient.connect(gateway, 'Onsite Tech');
-    open.clients.push(onsite);
+    const onsite = f.closes(await OnsiteClient.connect(gateway, 'Onsite Tech'));
     expect(await onsite.act({ name: 'emergency.stop', reason: 'patient moved' })).toMatchObject({ outcome: 'done' });
     const before = gateway.snapshot().onsite!.lastEmergency;
     gateway = await restart(dataFile);

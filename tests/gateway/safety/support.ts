@@ -1,35 +1,13 @@
-import { afterEach } from 'vitest';
 import type { EventMessage, GatewayMessage } from '../../../protocol/index.js';
-import type { Gateway, GatewayOptions } from '../../../gateway/server/gateway.js';
-import { OPEN_EXAM, RawClient, startTestGateway } from '../../helpers/gateway.js';
+import { OPEN_EXAM, type RawClient, useGatewayFixture } from '../../helpers/gateway.js';
 import { OnsiteClient } from '../../helpers/onsite.js';
 
-/** One gateway per test plus every client it opened, all closed after the test. */
+/** One gateway per test plus every client it opened, all closed after the test (tests/helpers/gateway.ts), and a scene to scan in. */
 export function safetyFixture() {
-  const state = { gateway: null as Gateway | null, closers: [] as (() => void)[] };
-  afterEach(async () => {
-    for (const close of state.closers.splice(0)) close();
-    await state.gateway?.close();
-    state.gateway = null;
-  });
   let ids = 0;
-  const fixture = {
-    get gateway(): Gateway {
-      return state.gateway!;
-    },
-    async start(options: Partial<GatewayOptions> = {}): Promise<Gateway> {
-      state.gateway = await startTestGateway(options);
-      return state.gateway;
-    },
-    async client(role: 'operator' | 'observer' | 'onsite', name: string, options: Parameters<typeof RawClient.greeted>[3] = {}): Promise<RawClient> {
-      const c = await RawClient.greeted(state.gateway!.url, role, name, options);
-      state.closers.push(() => c.close());
-      return c;
-    },
+  const fixture = Object.assign(useGatewayFixture(), {
     async onsite(name = 'Onsite Tech'): Promise<OnsiteClient> {
-      const c = await OnsiteClient.connect(state.gateway!, name);
-      state.closers.push(() => c.close());
-      return c;
+      return fixture.closes(await OnsiteClient.connect(fixture.gateway, name));
     },
     /** A fresh, unique command id. */
     id(prefix: string): string {
@@ -41,7 +19,7 @@ export function safetyFixture() {
       const operator = await fixture.client('operator', name);
       // The operator heartbeats while the scene is set up, as a live workstation would, and goes
       // silent once it is ready: a test with a short heartbeat must not lose it half-way.
-      const interval = Math.max(20, state.gateway!.heartbeatIntervalMs / 2);
+      const interval = Math.max(20, fixture.gateway.heartbeatIntervalMs / 2);
       const heartbeat = setInterval(() => {
         if (operator.ws.readyState === operator.ws.OPEN) operator.sendJson({ type: 'ping', t: Date.now() });
       }, interval);
@@ -54,13 +32,13 @@ export function safetyFixture() {
     async setUpExam(operator: RawClient, name: string, checklist: boolean) {
       const onsite = await fixture.onsite();
       await onsite.checkIn();
-      await onsite.grantTo(state.gateway!, name);
+      await onsite.grantTo(fixture.gateway, name);
       await operator.command(fixture.id('open'), OPEN_EXAM);
       await operator.command(fixture.id('queue'), { name: 'sequence.queue', protocolId: 'localizer' });
       if (checklist) await onsite.confirmChecklist();
       return { operator, onsite };
     },
-  };
+  });
   return fixture;
 }
 

@@ -1,29 +1,21 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type EventMessage, type WelcomeMessage } from '../../../protocol/index.js';
 import { Gateway } from '../../../gateway/server/gateway.js';
-import { RawClient } from '../../helpers/gateway.js';
+import { RawClient, useGatewayFixture } from '../../helpers/gateway.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { registerTestGateway, signedIn } from '../../helpers/accounts.js';
 
-const gateways: Gateway[] = [];
-const clients: RawClient[] = [];
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  for (const g of gateways.splice(0)) await g.close();
-});
+const f = useGatewayFixture();
 
 async function start(dataFile: string): Promise<Gateway> {
-  const g = await Gateway.start({ port: 0, dataFile });
-  gateways.push(g);
+  const g = f.adopt(await Gateway.start({ port: 0, dataFile }));
   registerTestGateway(g);
   return g;
 }
 
 async function hello(g: Gateway, resume?: { resumeFrom: number; resumeBootId?: string }): Promise<{ c: RawClient; welcome: WelcomeMessage }> {
-  const c = await RawClient.connect(g.url);
-  clients.push(c);
+  const c = f.closes(await RawClient.connect(g.url));
   c.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'observer', credentials: await signedIn(g.url, 'Watcher', 'observer'), ...resume });
   return { c, welcome: await c.next<WelcomeMessage>((m) => m.type === 'welcome') };
 }
@@ -34,7 +26,7 @@ describe('gateway boot id', () => {
     const first = await start(dataFile);
     const a = (await hello(first)).welcome.bootId;
     expect((await hello(first)).welcome.bootId).toBe(a);
-    await gateways.pop()!.close();
+    await f.stop();
     const second = await start(dataFile);
     expect((await hello(second)).welcome.bootId).not.toBe(a);
   });

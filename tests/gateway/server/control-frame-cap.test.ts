@@ -1,20 +1,11 @@
 import { connect, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ErrorCode, MAX_CHAT_CHARS, MAX_CONTROL_FRAME_BYTES, MAX_MARK_POINTS, SUBPROTOCOL } from '../../../protocol/index.js';
 import type { Gateway } from '../../../gateway/server/gateway.js';
-import { RawClient, startTestGateway } from '../../helpers/gateway.js';
+import { useGatewayFixture } from '../../helpers/gateway.js';
 
-let gateway: Gateway | undefined;
-const clients: RawClient[] = [];
-const sockets: Socket[] = [];
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  for (const s of sockets.splice(0)) s.destroy();
-  await gateway?.close();
-  gateway = undefined;
-});
+const f = useGatewayFixture();
 
 function frameTooLargeRows(g: Gateway) {
   return g.store.auditTrail().filter((r) => r.code === ErrorCode.FRAME_TOO_LARGE);
@@ -23,8 +14,7 @@ function frameTooLargeRows(g: Gateway) {
 /** A WebSocket upgrade by hand, so the test controls exactly which bytes of a frame are sent. */
 async function upgradedSocket(url: string): Promise<{ socket: Socket; received: () => Buffer; ended: Promise<void> }> {
   const { hostname, port } = new URL(url);
-  const socket = connect(Number(port), hostname);
-  sockets.push(socket);
+  const socket = f.closes(connect(Number(port), hostname), (s) => s.destroy());
   let data = Buffer.alloc(0);
   socket.on('data', (chunk: Buffer) => (data = Buffer.concat([data, chunk])));
   const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
@@ -60,32 +50,29 @@ function textFrameHeader(length: number): Buffer {
 
 describe('the inbound control-frame cap', () => {
   it('closes a client that sends a 70 KiB frame with 1009 and audits the refusal with its code', async () => {
-    gateway = await startTestGateway();
-    const c = await RawClient.greeted(gateway.url, 'operator', 'Test Tech');
-    clients.push(c);
+    const gateway = await f.start();
+    const c = await f.client('operator', 'Test Tech');
     c.sendJson({ type: 'ping', t: 1, padding: 'x'.repeat(70 * 1024) });
     expect((await c.closed).code).toBe(1009);
-    await expect.poll(() => frameTooLargeRows(gateway!).length).toBe(1);
-    expect(frameTooLargeRows(gateway!)[0]).toMatchObject({ action: 'message', decision: 'rejected', detail: { count: 1 } });
+    await expect.poll(() => frameTooLargeRows(gateway).length).toBe(1);
+    expect(frameTooLargeRows(gateway)[0]).toMatchObject({ action: 'message', decision: 'rejected', detail: { count: 1 } });
   });
 
   it('audits a client that reconnects and repeats the oversized frame as one row with a count', async () => {
-    gateway = await startTestGateway({ linkLimits: { refusalAuditWindowMs: 1000 } });
+    const gateway = await f.start({ linkLimits: { refusalAuditWindowMs: 1000 } });
     for (let i = 0; i < 5; i++) {
-      const c = await RawClient.connect(gateway.url);
-      clients.push(c);
+      const c = await f.connect();
       c.ws.send('x'.repeat(MAX_CONTROL_FRAME_BYTES + 1));
       expect((await c.closed).code).toBe(1009);
     }
     expect(frameTooLargeRows(gateway).map((r) => (r.detail as { count: number }).count)).toEqual([1]);
     // The window ends (or the gateway stops): the repeats are written as one row.
-    await expect.poll(() => frameTooLargeRows(gateway!).map((r) => (r.detail as { count: number }).count), { timeout: 5000 }).toEqual([1, 4]);
+    await expect.poll(() => frameTooLargeRows(gateway).map((r) => (r.detail as { count: number }).count), { timeout: 5000 }).toEqual([1, 4]);
   });
 
   it('does not close a link for a 60 KiB frame', async () => {
-    gateway = await startTestGateway();
-    const c = await RawClient.greeted(gateway.url, 'operator', 'Test Tech');
-    clients.push(c);
+    const gateway = await f.start();
+    const c = await f.client('operator', 'Test Tech');
     const from = c.messages.length;
     c.sendJson({ type: 'ping', t: 2, padding: 'x'.repeat(60 * 1024) });
     await c.next((m) => m.type === 'pong' || m.type === 'error', from);
@@ -95,7 +82,7 @@ describe('the inbound control-frame cap', () => {
   });
 
   it('refuses a frame announcing 15 MiB from its header alone, before any payload is sent', async () => {
-    gateway = await startTestGateway();
+    const gateway = await f.start();
     const { socket, received, ended } = await upgradedSocket(gateway.url);
     socket.write(textFrameHeader(15 * 1024 * 1024));
     // Not one payload byte was written: the server answered the header with a close frame
@@ -104,7 +91,7 @@ describe('the inbound control-frame cap', () => {
     const close = received();
     expect(close[0]).toBe(0x88);
     expect(close.readUInt16BE(2)).toBe(1009);
-    await expect.poll(() => frameTooLargeRows(gateway!).length).toBe(1);
+    await expect.poll(() => frameTooLargeRows(gateway).length).toBe(1);
   });
 
   it('fits the largest legitimate client messages under the cap', () => {

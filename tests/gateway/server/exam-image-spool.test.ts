@@ -1,21 +1,15 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ErrorCode, PROTOCOL_VERSION, decodeImageFrame, type GatewayMessage, type WelcomeMessage } from '../../../protocol/index.js';
 import type { Gateway } from '../../../gateway/server/gateway.js';
 import { IMAGE_FRAME_BYTES } from '../../../gateway/server/event-buffer.js';
-import { RawClient, startTestGateway } from '../../helpers/gateway.js';
+import { RawClient, useGatewayFixture } from '../../helpers/gateway.js';
 import { signedIn } from '../../helpers/accounts.js';
 import { mrImage } from '../../helpers/mr-images.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
-let gateway: Gateway | undefined;
-const clients: RawClient[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await gateway?.close();
-  gateway = undefined;
-});
+const f = useGatewayFixture();
 
 const spoolDir = (g: Gateway) => join(dirname(g.dataFile), 'exam-images');
 const mode = (path: string) => statSync(path).mode & 0o777;
@@ -31,8 +25,7 @@ function publish(g: Gateway, instance: number, part10 = large(instance)): void {
 
 /** A client that was greeted earlier and comes back asking for the events after `resumeFrom`. */
 async function resumed(g: Gateway, role: 'operator' | 'observer', resumeFrom: number): Promise<{ client: RawClient; welcome: WelcomeMessage }> {
-  const client = await RawClient.connect(g.url);
-  clients.push(client);
+  const client = f.closes(await RawClient.connect(g.url));
   client.sendJson({
     type: 'hello',
     version: PROTOCOL_VERSION,
@@ -50,7 +43,7 @@ describe("the gateway's spool of the open exam's images", () => {
     const dataFile = join(tempDir(), 'gateway.sqlite');
     mkdirSync(join(dirname(dataFile), 'exam-images'));
     writeFileSync(join(dirname(dataFile), 'exam-images', '12.dcm'), 'left by a killed gateway');
-    gateway = await startTestGateway({ dataFile });
+    const gateway = await f.start({ dataFile });
     const dir = spoolDir(gateway);
     expect(readdirSync(dir)).toEqual([]);
     expect(mode(dir)).toBe(0o700);
@@ -58,13 +51,12 @@ describe("the gateway's spool of the open exam's images", () => {
     const files = readdirSync(dir);
     expect(files).toHaveLength(1);
     expect(mode(join(dir, files[0]!))).toBe(0o600);
-    await gateway.close();
-    gateway = undefined;
+    await f.stop();
     expect(existsSync(dir)).toBe(false);
   });
 
   it('keeps in memory no more image frames than its budget after many images, and the store none', async () => {
-    gateway = await startTestGateway();
+    const gateway = await f.start();
     const count = Math.ceil((2 * IMAGE_FRAME_BYTES) / large(1).length);
     let bytes = 0;
     for (let i = 1; i <= count; i++) {
@@ -77,12 +69,12 @@ describe("the gateway's spool of the open exam's images", () => {
     const entries = [...gateway.examImages.store.images()];
     expect(entries).toHaveLength(count);
     expect(entries.some((e) => Object.values(e).some((v) => v instanceof Uint8Array))).toBe(false);
-    const onDisk = readdirSync(spoolDir(gateway)).reduce((n, file) => n + statSync(join(spoolDir(gateway!), file)).size, 0);
+    const onDisk = readdirSync(spoolDir(gateway)).reduce((n, file) => n + statSync(join(spoolDir(gateway), file)).size, 0);
     expect(onDisk).toBe(bytes); // in segment files, one after another
   });
 
   it('a resume across more images than the memory budget still gets every one, in order, de-identified for an observer', async () => {
-    gateway = await startTestGateway();
+    const gateway = await f.start();
     const resumeFrom = gateway.events.lastSeq;
     const count = Math.ceil((1.5 * IMAGE_FRAME_BYTES) / large(1).length);
     for (let i = 1; i <= count; i++) publish(gateway, i);
@@ -98,7 +90,7 @@ describe("the gateway's spool of the open exam's images", () => {
   });
 
   it('a resume across an image no longer held falls back to a fresh snapshot, replaying nothing', async () => {
-    gateway = await startTestGateway();
+    const gateway = await f.start();
     const resumeFrom = gateway.events.lastSeq;
     const count = Math.ceil((1.5 * IMAGE_FRAME_BYTES) / large(1).length);
     for (let i = 1; i <= count; i++) publish(gateway, i);
@@ -110,9 +102,8 @@ describe("the gateway's spool of the open exam's images", () => {
   });
 
   it('an image that cannot be spooled gets a coded notice and audit, and live images keep coming', async () => {
-    gateway = await startTestGateway();
-    const operator = await RawClient.greeted(gateway.url, 'operator', 'Tech');
-    clients.push(operator);
+    const gateway = await f.start();
+    const operator = await f.client('operator', 'Tech');
     const dir = spoolDir(gateway);
     // A file where the folder was: every write fails, as on a full disk.
     rmSync(dir, { recursive: true });

@@ -1,33 +1,20 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ErrorCode, decodeImageFrame, type ExamCatalogueMessage, type GatewayMessage, type ImageFetchResultMessage } from '../../../protocol/index.js';
-import type { Gateway } from '../../../gateway/server/gateway.js';
 import { frameFor } from '../../../gateway/server/event-buffer.js';
-import { PATIENT, RawClient, startTestGateway } from '../../helpers/gateway.js';
-import { type OnsiteClient } from '../../helpers/onsite.js';
+import { PATIENT, useGatewayFixture, type RawClient } from '../../helpers/gateway.js';
 import { joinWithHeartbeat, runLocalizer } from '../../helpers/exam-images.js';
 import { mrImage } from '../../helpers/mr-images.js';
 
-let gateway: Gateway | undefined;
-const clients: RawClient[] = [];
-let onsite: OnsiteClient | undefined;
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  onsite?.close();
-  onsite = undefined;
-  await gateway?.close();
-  gateway = undefined;
-});
+const f = useGatewayFixture();
 
 async function join(role: 'operator' | 'observer' | 'onsite', name: string): Promise<RawClient> {
-  const client = await joinWithHeartbeat(gateway!, role, name);
-  clients.push(client);
-  return client;
+  return f.closes(await joinWithHeartbeat(f.gateway, role, name));
 }
 
 /** An operator runs the localizer to completion. */
 async function completedLocalizer(): Promise<RawClient> {
   const operator = await join('operator', 'Tech');
-  onsite = await runLocalizer(gateway!, operator, 'Tech');
+  f.closes(await runLocalizer(f.gateway, operator, 'Tech'));
   return operator;
 }
 
@@ -41,7 +28,7 @@ function fetchFrom(client: RawClient, id: string, request: unknown): Promise<Ima
 
 describe("the open exam's images for someone who joins", () => {
   it('an observer joining after a completed localizer gets its series, with a thumbnail, and fetches its images de-identified', async () => {
-    gateway = await startTestGateway({ timeScale: 200 });
+    await f.start({ timeScale: 200 });
     const operator = await completedLocalizer();
     const live = operator.images.map((b) => decodeImageFrame(new Uint8Array(b)).header);
     const observer = await join('observer', 'Student');
@@ -66,7 +53,7 @@ describe("the open exam's images for someone who joins", () => {
   });
 
   it('refuses a fetch of images it does not hold with a code, and still sends the ones it holds', async () => {
-    gateway = await startTestGateway({ timeScale: 200 });
+    await f.start({ timeScale: 200 });
     const operator = await completedLocalizer();
     const held = latestCatalogue(operator)!.series[0]!.sopInstanceUids[0]!;
     const result = await fetchFrom(operator, 'fetch-2', { sopInstanceUids: [held, '2.25.404'] });
@@ -76,9 +63,8 @@ describe("the open exam's images for someone who joins", () => {
   });
 
   it('a fetch before hello is refused, and a malformed fetch is refused by the codec', async () => {
-    gateway = await startTestGateway();
-    const raw = await RawClient.connect(gateway.url);
-    clients.push(raw);
+    await f.start();
+    const raw = await f.connect();
     raw.sendJson({ type: 'image.fetch', id: 'f1', request: { seriesUid: '2.25.1' } });
     expect(await raw.next((m) => m.type === 'error')).toMatchObject({ code: ErrorCode.HELLO_REQUIRED });
     const operator = await join('operator', 'Tech');
@@ -88,12 +74,12 @@ describe("the open exam's images for someone who joins", () => {
 
   it('drops the oldest series when the exam outgrows the bound, with a coded notice and a new catalogue', async () => {
     // What one image holds at the gateway (the pipeline's Part 10 bytes), measured on a first gateway.
-    const probe = await startTestGateway();
+    const probe = await f.start();
     expect(probe.imaging!.pipeline.accept(mrImage(1, 1), 'c-store').ok).toBe(true);
     await expect.poll(() => probe.examImages.store.heldBytes).toBeGreaterThan(0);
     const one = probe.examImages.store.heldBytes;
-    await probe.close();
-    gateway = await startTestGateway({ examImagesMb: (one * 2.5) / (1024 * 1024) });
+    await f.stop();
+    const gateway = await f.start({ examImagesMb: (one * 2.5) / (1024 * 1024) });
     const operator = await join('operator', 'Tech');
     for (const [series, instance] of [
       [1, 1],
@@ -109,9 +95,9 @@ describe("the open exam's images for someone who joins", () => {
   });
 
   it('holds each image on disk, the bytes that went out live, and de-identifies it once for the live frame and the spool alike', async () => {
-    gateway = await startTestGateway();
+    const gateway = await f.start();
     expect(gateway.imaging!.pipeline.accept(mrImage(1, 1), 'c-store').ok).toBe(true);
-    await expect.poll(() => gateway!.examImages.store.heldBytes).toBeGreaterThan(0);
+    await expect.poll(() => gateway.examImages.store.heldBytes).toBeGreaterThan(0);
     const [event] = gateway.events.since(gateway.events.lastSeq - 1)!;
     const store = gateway.examImages.store;
     const held = store.find({ sopInstanceUids: ['2.25.1.1.1'] }, false).images[0]!;
@@ -127,7 +113,7 @@ describe("the open exam's images for someone who joins", () => {
   });
 
   it('closing the exam empties the catalogue', async () => {
-    gateway = await startTestGateway({ timeScale: 200 });
+    await f.start({ timeScale: 200 });
     const operator = await completedLocalizer();
     const from = operator.messages.length;
     expect((await operator.command('cmd-close-00001', { name: 'exam.close' })).outcome).toBe('done');

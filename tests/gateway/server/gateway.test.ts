@@ -1,37 +1,24 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ErrorCode, PROTOCOL_VERSION, type AckMessage, type EventMessage, type WelcomeMessage } from '../../../protocol/index.js';
-import type { Gateway } from '../../../gateway/server/gateway.js';
-import { OPEN_EXAM, RawClient, startTestGateway } from '../../helpers/gateway.js';
+import { OPEN_EXAM, startTestGateway, useGatewayFixture, type RawClient } from '../../helpers/gateway.js';
 import { signedIn } from '../../helpers/accounts.js';
 import { onsiteGrants, type OnsiteClient } from '../../helpers/onsite.js';
 
-let gateway: Gateway;
-const clients: RawClient[] = [];
-const onsites: OnsiteClient[] = [];
-
-async function client(role: 'operator' | 'observer' = 'operator', name = 'Test Tech'): Promise<RawClient> {
-  const c = await RawClient.greeted(gateway.url, role, name);
-  clients.push(c);
-  return c;
-}
+const f = useGatewayFixture();
+/** The onsite technologist of the last `operator()`. */
+let onsite: OnsiteClient;
 
 /** An operator who holds control: the onsite technologist checked in and granted it (safety rule 2). */
 async function operator(name = 'Test Tech'): Promise<RawClient> {
-  const c = await client('operator', name);
-  onsites.push(await onsiteGrants(gateway, name));
+  const c = await f.client('operator', name);
+  onsite = f.closes(await onsiteGrants(f.gateway, name));
   return c;
 }
 
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  for (const o of onsites.splice(0)) o.close();
-  await gateway?.close();
-});
-
 describe('gateway handshake', () => {
   it('welcomes an operator with a snapshot, heartbeat interval and the site policy', async () => {
-    gateway = await startTestGateway();
-    const c = await client();
+    await f.start();
+    const c = await f.client();
     const welcome = c.messages.find((m) => m.type === 'welcome') as WelcomeMessage;
     expect(welcome.session.role).toBe('operator');
     expect(welcome.snapshot.state).toBe('idle');
@@ -43,9 +30,8 @@ describe('gateway handshake', () => {
   });
 
   it('refuses a wrong protocol version with a code and closes', async () => {
-    gateway = await startTestGateway();
-    const c = await RawClient.connect(gateway.url);
-    clients.push(c);
+    await f.start();
+    const c = await f.connect();
     c.sendJson({ type: 'hello', version: PROTOCOL_VERSION + 1, role: 'operator', credentials: { name: 'X' } });
     const refused = await c.next((m) => m.type === 'refused');
     expect(refused).toMatchObject({ code: ErrorCode.VERSION_MISMATCH });
@@ -53,24 +39,21 @@ describe('gateway handshake', () => {
   });
 
   it('refuses a client that speaks another subprotocol version', async () => {
-    gateway = await startTestGateway();
-    const c = await RawClient.connect(gateway.url, 'larmor.v0');
-    clients.push(c);
+    await f.start();
+    const c = await f.connect('larmor.v0');
     expect(await c.next((m) => m.type === 'refused')).toMatchObject({ code: ErrorCode.VERSION_MISMATCH });
   });
 
   it('refuses a hello without the site token when one is set', async () => {
-    gateway = await startTestGateway({ token: 's3cret' });
-    const c = await RawClient.connect(gateway.url);
-    clients.push(c);
+    const gateway = await f.start({ token: 's3cret' });
+    const c = await f.connect();
     c.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'operator', credentials: await signedIn(gateway.url, 'X', 'operator', { token: 'guess' }) });
     expect(await c.next((m) => m.type === 'refused')).toMatchObject({ code: ErrorCode.UNAUTHENTICATED });
   });
 
   it('answers commands before hello with an error and keeps the link', async () => {
-    gateway = await startTestGateway();
-    const c = await RawClient.connect(gateway.url);
-    clients.push(c);
+    await f.start();
+    const c = await f.connect();
     c.sendJson({ type: 'command', id: 'abcdefgh1', command: { name: 'scan.stop' } });
     expect(await c.next((m) => m.type === 'error')).toMatchObject({ code: ErrorCode.HELLO_REQUIRED });
     c.sendJson({ type: 'ping', t: 1 });
@@ -89,7 +72,7 @@ describe('gateway bad input', () => {
       ErrorCode.INVALID_PARAMETER,
     ],
   ])('answers %s with a stable code, and the link and gateway stay up', async (_name, frame, code) => {
-    gateway = await startTestGateway();
+    await f.start();
     const c = await operator();
     const from = c.messages.length;
     c.ws.send(frame);
@@ -99,8 +82,8 @@ describe('gateway bad input', () => {
   });
 
   it('closes only the offending socket (1009) for a frame over the transport limit', async () => {
-    gateway = await startTestGateway();
-    const bystander = await client('observer', 'Trainer');
+    await f.start();
+    const bystander = await f.client('observer', 'Trainer');
     const c = await operator();
     c.ws.send(Buffer.alloc(17 * 1024 * 1024));
     expect((await c.closed).code).toBe(1009);
@@ -109,7 +92,7 @@ describe('gateway bad input', () => {
   });
 
   it('leaves the scanner unchanged when a command is refused', async () => {
-    gateway = await startTestGateway();
+    const gateway = await f.start();
     const c = await operator();
     await c.command('exam-0001', OPEN_EXAM);
     await c.command('queue-0001', { name: 'sequence.queue', protocolId: 't1-se-ax' });
@@ -123,11 +106,11 @@ describe('gateway bad input', () => {
 
 describe('gateway commands and roles', () => {
   it('runs an exam: open, queue, start, and the sequence completes with events to every client', async () => {
-    gateway = await startTestGateway({ timeScale: 500 });
+    await f.start({ timeScale: 500 });
     const op = await operator();
-    const observer = await client('observer', 'Trainer');
+    const observer = await f.client('observer', 'Trainer');
     expect((await op.command('c-open-01', OPEN_EXAM)).outcome).toBe('done');
-    expect((await onsites[0]!.confirmChecklist()).outcome).toBe('done');
+    expect((await onsite.confirmChecklist()).outcome).toBe('done');
     expect((await op.command('c-queue-01', { name: 'sequence.queue', protocolId: 'localizer' })).outcome).toBe('done');
     expect((await op.command('c-start-01', { name: 'scan.start' })).outcome).toBe('done');
     const completed = (m: { type: string }) =>
@@ -141,8 +124,8 @@ describe('gateway commands and roles', () => {
   });
 
   it('refuses every scanner command from an observer, and audits it', async () => {
-    gateway = await startTestGateway();
-    const observer = await client('observer', 'Trainer');
+    const gateway = await f.start();
+    const observer = await f.client('observer', 'Trainer');
     const ack = await observer.command('obs-00001', OPEN_EXAM);
     expect(ack).toMatchObject({ outcome: 'rejected', code: ErrorCode.ROLE_FORBIDDEN });
     expect(gateway.snapshot().exam).toBeNull();
@@ -150,16 +133,16 @@ describe('gateway commands and roles', () => {
   });
 
   it('lets only the control holder command the scanner', async () => {
-    gateway = await startTestGateway();
+    await f.start();
     await operator('First');
-    const second = await client('operator', 'Second');
+    const second = await f.client('operator', 'Second');
     const ack = await second.command('second-01', OPEN_EXAM);
     expect(ack).toMatchObject({ outcome: 'rejected', code: ErrorCode.NOT_CONTROL_HOLDER });
     expect(ack.reason).toMatch(/First/);
   });
 
   it('applies a command resent with the same id once, and answers with the first outcome', async () => {
-    gateway = await startTestGateway();
+    const gateway = await f.start();
     const c = await operator();
     await c.command('open-once-1', OPEN_EXAM);
     const first = await c.command('queue-once-1', { name: 'sequence.queue', protocolId: 'localizer' });
@@ -169,25 +152,22 @@ describe('gateway commands and roles', () => {
   });
 
   it('remembers command outcomes across a gateway restart', async () => {
-    gateway = await startTestGateway();
+    let gateway = await f.start();
     const dataFile = gateway.dataFile;
     const c = await operator();
     const first: AckMessage = await c.command('persist-01', OPEN_EXAM);
-    c.close();
-    clients.length = 0;
-    for (const o of onsites.splice(0)) o.close();
-    await gateway.close();
-    gateway = await startTestGateway({ dataFile });
-    const again = await (await client()).command('persist-01', OPEN_EXAM);
+    await f.stop();
+    gateway = await f.start({ dataFile });
+    const again = await (await f.client()).command('persist-01', OPEN_EXAM);
     expect(again).toEqual(first);
     expect(gateway.snapshot().exam).toBeNull();
   });
 
   it('logs every command and decision in the audit trail', async () => {
-    gateway = await startTestGateway();
+    const gateway = await f.start();
     const c = await operator();
     await c.command('audit-0001', OPEN_EXAM);
-    await onsites[0]!.confirmChecklist();
+    await onsite.confirmChecklist();
     await c.command('audit-0002', { name: 'scan.start' });
     const trail = gateway.store.auditTrail();
     expect(trail.map((r) => `${r.action}:${r.decision}:${r.code ?? ''}`)).toEqual(
@@ -198,13 +178,12 @@ describe('gateway commands and roles', () => {
 
 describe('gateway resume', () => {
   it('replays the events after resumeFrom, and sends fresh state when asked for none', async () => {
-    gateway = await startTestGateway();
+    const gateway = await f.start();
     const c = await operator();
     await c.command('resume-01', OPEN_EXAM);
     const lastSeen = gateway.events.lastSeq;
     await c.command('resume-02', { name: 'sequence.queue', protocolId: 'localizer' });
-    const late = await RawClient.connect(gateway.url);
-    clients.push(late);
+    const late = await f.connect();
     late.sendJson({
       type: 'hello',
       version: PROTOCOL_VERSION,
@@ -222,6 +201,6 @@ describe('gateway resume', () => {
 describe('gateway security', () => {
   it('will not listen beyond loopback without TLS', async () => {
     await expect(startTestGateway({ host: '0.0.0.0' })).rejects.toMatchObject({ code: 'LARMOR_E_TLS_REQUIRED' });
-    gateway = await startTestGateway();
+    await f.start();
   });
 });

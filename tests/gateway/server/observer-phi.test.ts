@@ -1,13 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ImageChunkAssembler, PROTOCOL_VERSION, decodeImageFrame, type GatewayMessage } from '../../../protocol/index.js';
-import type { Gateway } from '../../../gateway/server/gateway.js';
 import type { ObserverPhi } from '../../../gateway/server/observer-phi.js';
 import { formatPersonName } from '../../../base/common/person-name.js';
 import { storescu } from '../../helpers/dcmtk.js';
 import { SAMPLES_DIR } from '../../helpers/dicom-samples.js';
 import { signedIn } from '../../helpers/accounts.js';
-import { OPEN_EXAM, PATIENT, RawClient, startTestGateway } from '../../helpers/gateway.js';
-import { onsiteGrants, type OnsiteClient } from '../../helpers/onsite.js';
+import { OPEN_EXAM, PATIENT, useGatewayFixture, type RawClient } from '../../helpers/gateway.js';
+import { onsiteGrants } from '../../helpers/onsite.js';
 
 /** Identifiers of the exam's patient and of the two real DICOM files pushed in. */
 const IDENTIFIERS = [
@@ -22,15 +21,7 @@ const IDENTIFIERS = [
   '19500112',
 ];
 
-let gateway: Gateway | undefined;
-const clients: RawClient[] = [];
-let onsite: OnsiteClient | undefined;
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  onsite?.close();
-  await gateway?.close();
-  gateway = undefined;
-});
+const f = useGatewayFixture();
 
 /** The tag of Pixel Data (7FE0,0010) as it is written in Little Endian (PS3.5 7.1). */
 const PIXEL_DATA_TAG = Buffer.from([0xe0, 0x7f, 0x10, 0x00]);
@@ -78,13 +69,11 @@ const leaked = (frames: Buffer[]) => IDENTIFIERS.filter((id) => frames.some((f) 
  * DCMTK storescu, and a resumed link that replays all of it.
  */
 async function examWatchedBy(observerPhi: ObserverPhi) {
-  gateway = await startTestGateway({ timeScale: 200, observerPhi, dicom: { port: 0, host: '127.0.0.1', aeTitle: 'LARMOR' } });
-  const operator = await RawClient.greeted(gateway.url, 'operator', 'Remote Tech');
-  clients.push(operator);
-  onsite = await onsiteGrants(gateway, 'Remote Tech');
+  const gateway = await f.start({ timeScale: 200, observerPhi, dicom: { port: 0, host: '127.0.0.1', aeTitle: 'LARMOR' } });
+  const operator = await f.client('operator', 'Remote Tech');
+  const onsite = f.closes(await onsiteGrants(gateway, 'Remote Tech'));
   const operatorFrames = recordFrames(operator);
-  const observer = await RawClient.connect(gateway.url);
-  clients.push(observer);
+  const observer = await f.connect();
   const observerFrames = recordFrames(observer);
   observer.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'observer', credentials: await signedIn(gateway.url, 'Student', 'observer') });
   await observer.next((m) => m.type === 'welcome');
@@ -97,8 +86,7 @@ async function examWatchedBy(observerPhi: ObserverPhi) {
   await storescu(gateway.imaging!.dicomPort!, [`${SAMPLES_DIR}/MR_small.dcm`, `${SAMPLES_DIR}/MR2_UNCR.dcm`]);
   await expect.poll(() => observer.images.length).toBe(11);
   // A second observer resumes from the start of this boot: the buffer replays every event.
-  const late = await RawClient.connect(gateway.url);
-  clients.push(late);
+  const late = await f.connect();
   const lateFrames = recordFrames(late);
   late.sendJson({
     type: 'hello',
@@ -124,7 +112,7 @@ describe('observer PHI policy', () => {
     const { welcome } = await examWatchedBy('none');
     expect(welcome.snapshot).toMatchObject({ deidentified: true, exam: { deidentified: true, accessionNumber: null, patient: { birthDate: null } } });
     expect(
-      gateway!.store
+      f.gateway.store
         .auditTrail()
         .filter((r) => r.action === 'observer phi')
         .map((r) => `${r.actor}:${r.decision}`),

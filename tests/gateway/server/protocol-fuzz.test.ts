@@ -8,12 +8,11 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { PROTOCOL_VERSION, SUBPROTOCOL } from '../../../protocol/index.js';
-import type { Gateway } from '../../../gateway/server/gateway.js';
 import { seededRandom } from '../../../base/common/random.js';
-import { PATIENT, startTestGateway } from '../../helpers/gateway.js';
+import { PATIENT, useGatewayFixture } from '../../helpers/gateway.js';
 import { signedIn } from '../../helpers/accounts.js';
 
 type SessionCredentials = Awaited<ReturnType<typeof signedIn>>;
@@ -136,15 +135,12 @@ function drained(conn: Conn, t: number): Promise<void> {
   });
 }
 
-let gateway: Gateway | undefined;
-afterEach(async () => {
-  await gateway?.close();
-});
+const f = useGatewayFixture();
 
 describe('protocol fuzz', () => {
   // 100,000 frames take about 10 s alone on two cores; the test's budget is for a CI machine busy with another file.
   it(`survives ${FRAMES} mutated frames (seed ${SEED}): alive, heap within 10%, every refusal coded`, async () => {
-    gateway = await startTestGateway({ linkLimits: { messagesPerSecond: 1e9, messageBurst: 1e9 } });
+    const gateway = await f.start({ linkLimits: { messagesPerSecond: 1e9, messageBurst: 1e9 } });
     const valid = validFrames(await signedIn(gateway.url, 'Fuzz Observer', 'observer'), await signedIn(gateway.url, 'Fuzz Tech', 'operator'));
     const random = seededRandom(SEED);
     const conns: Conn[] = [];

@@ -3,8 +3,7 @@ import { connect } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ErrorCode } from '../../../protocol/index.js';
 import { SessionCredentials } from '../../../gateway/auth/session-credential.js';
-import type { Gateway } from '../../../gateway/server/gateway.js';
-import { RawClient, httpOriginOf, startTestGateway } from '../../helpers/gateway.js';
+import { RawClient, httpOriginOf, useGatewayFixture } from '../../helpers/gateway.js';
 import { startGatewayWithSsoRoutes } from '../../helpers/sso.js';
 import { freePort } from '../../helpers/ports.js';
 import { addAccount, startGatewayProcess, stopProcess } from '../../helpers/gateway-process.js';
@@ -15,12 +14,11 @@ import { tempDir } from '../../helpers/temp-dir.js';
  * request or session, never the gateway: Node ends the whole process on an uncaught exception or
  * an unhandled rejection, and with it every link and the DICOM port.
  */
+const f = useGatewayFixture();
 let child: ChildProcess | undefined;
-let gateway: Gateway | undefined;
+// Registered after the fixture, so it runs first (after-hooks run last registered first): the mocks are undone before the gateway closes.
 afterEach(async () => {
   vi.restoreAllMocks();
-  await gateway?.close();
-  gateway = undefined;
   await stopProcess(child);
   child = undefined;
 });
@@ -50,20 +48,19 @@ describe('a request or hello left half done, or malformed', () => {
   });
 
   it('refuses a hello the gateway failed to check with a code, and keeps serving', async () => {
-    gateway = await startTestGateway();
+    const gateway = await f.start();
     vi.spyOn(SessionCredentials.prototype, 'verify').mockRejectedValueOnce(new Error('disk I/O error'));
-    const client = await RawClient.saidHello(gateway.url, 'observer', 'Trainer');
+    const client = f.closes(await RawClient.saidHello(gateway.url, 'observer', 'Trainer'));
     expect(await client.next((m) => m.type === 'refused')).toMatchObject({ code: ErrorCode.INTERNAL });
     expect((await client.closed).code).toBe(1008);
-    const next = await RawClient.greeted(gateway.url, 'observer', 'Trainer');
+    const next = await f.client('observer', 'Trainer');
     next.sendJson({ type: 'ping', t: 1 });
     await next.next((m) => m.type === 'pong');
-    next.close();
   });
 
   it('answers a request target no URL can be made of with a coded 400, before the sign-in routes parse it, and keeps serving', async () => {
     const sso = await startGatewayWithSsoRoutes(`http://127.0.0.1:${await freePort()}`);
-    gateway = sso.gateway;
+    const gateway = f.adopt(sso.gateway);
     for (const target of ['//[', 'http://[', 'http://host:99999/']) {
       const answer = await rawExchange(gateway.port, `GET ${target} HTTP/1.1\r\nHost: x\r\n\r\n`);
       expect(answer).toMatch(/^HTTP\/1\.1 400/);
@@ -73,7 +70,7 @@ describe('a request or hello left half done, or malformed', () => {
   });
 
   it('answers with a coded 500 when a route throws, and keeps serving', async () => {
-    gateway = await startTestGateway({
+    const gateway = await f.start({
       httpRoutes: (req) => {
         if (req.url === '/broken') throw new Error('a route that fails');
         return false;

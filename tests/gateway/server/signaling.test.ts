@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ErrorCode,
   MEDIA_HEALTH_REASON_MAX,
@@ -8,15 +8,9 @@ import {
   type MediaRoomMessage,
   type MediaState,
 } from '../../../protocol/index.js';
-import type { Gateway } from '../../../gateway/server/gateway.js';
-import { RawClient, startTestGateway } from '../../helpers/gateway.js';
+import { useGatewayFixture, type RawClient } from '../../helpers/gateway.js';
 
-let gateway: Gateway;
-const clients: RawClient[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await gateway?.close();
-});
+const f = useGatewayFixture();
 
 const STATE: MediaState = { audio: true, video: true, intercom: false, health: 'ok', healthReason: null };
 const SENDRECV_OFFER =
@@ -27,8 +21,7 @@ const RECVONLY_THEN_SENDONLY = SENDRECV_OFFER.replaceAll('a=sendrecv', 'a=recvon
 const WITH_DATA_CHANNEL = `${RECVONLY_OFFER}m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\na=mid:2\r\na=sctp-port:5000\r\n`;
 
 async function member(role: 'operator' | 'onsite' | 'observer', name: string): Promise<{ c: RawClient; id: string }> {
-  const c = await RawClient.greeted(gateway.url, role, name);
-  clients.push(c);
+  const c = await f.client(role, name);
   const from = c.messages.length;
   c.sendJson({ type: 'media.join', state: STATE });
   const room = await c.next<MediaRoomMessage>((m) => m.type === 'media.room', from);
@@ -37,7 +30,7 @@ async function member(role: 'operator' | 'onsite' | 'observer', name: string): P
 
 describe('WebRTC signaling over the gateway link', () => {
   it('sends the room, in join order and with the ICE servers, to every member on each join and leave', async () => {
-    gateway = await startTestGateway({ iceServers: [{ urls: 'stun:stun.example.org:3478' }] });
+    await f.start({ iceServers: [{ urls: 'stun:stun.example.org:3478' }] });
     const op = await member('operator', 'Remote Tech');
     const from = op.c.messages.length;
     const onsite = await member('onsite', 'Onsite Tech');
@@ -51,7 +44,7 @@ describe('WebRTC signaling over the gateway link', () => {
   });
 
   it('relays a description and a candidate between operator and onsite, naming the sender', async () => {
-    gateway = await startTestGateway();
+    await f.start();
     const op = await member('operator', 'Remote Tech');
     const onsite = await member('onsite', 'Onsite Tech');
     onsite.c.sendJson({ type: 'signal', to: op.id, description: { type: 'offer', sdp: SENDRECV_OFFER } });
@@ -61,7 +54,7 @@ describe('WebRTC signaling over the gateway link', () => {
   });
 
   it('relays an observer’s receive-only offer', async () => {
-    gateway = await startTestGateway();
+    await f.start();
     const op = await member('operator', 'Remote Tech');
     const observer = await member('observer', 'Trainer');
     observer.c.sendJson({ type: 'signal', to: op.id, description: { type: 'offer', sdp: RECVONLY_OFFER } });
@@ -74,34 +67,33 @@ describe('WebRTC signaling over the gateway link', () => {
     ['recvonly followed by sendonly', RECVONLY_THEN_SENDONLY],
     ['a data channel beside receive-only media', WITH_DATA_CHANNEL],
   ])('refuses an observer description that would send media (%s), and audits it', async (_name, sdp) => {
-    gateway = await startTestGateway();
+    await f.start();
     const op = await member('operator', 'Remote Tech');
     const observer = await member('observer', 'Trainer');
     observer.c.sendJson({ type: 'signal', to: op.id, description: { type: 'answer', sdp } });
     expect(await observer.c.next((m) => m.type === 'error')).toMatchObject({ code: ErrorCode.SIGNAL_REFUSED });
     expect(op.c.messages.some((m) => m.type === 'signal')).toBe(false);
-    expect(gateway.store.auditTrail().some((r) => r.action === 'signal' && r.decision === 'rejected' && r.role === 'observer')).toBe(true);
+    expect(f.gateway.store.auditTrail().some((r) => r.action === 'signal' && r.decision === 'rejected' && r.role === 'observer')).toBe(true);
   });
 
   it('refuses signals to a session outside the room and between two observers', async () => {
-    gateway = await startTestGateway();
+    await f.start();
     const a = await member('observer', 'Trainer A');
     const b = await member('observer', 'Trainer B');
     a.c.sendJson({ type: 'signal', to: b.id, description: { type: 'offer', sdp: RECVONLY_OFFER } });
     expect(await a.c.next((m) => m.type === 'error')).toMatchObject({ code: ErrorCode.SIGNAL_REFUSED });
-    const outsider = await RawClient.greeted(gateway.url, 'operator', 'Not Joined');
-    clients.push(outsider);
+    const outsider = await f.client('operator', 'Not Joined');
     outsider.sendJson({ type: 'signal', to: a.id, description: { type: 'offer', sdp: SENDRECV_OFFER } });
     expect(await outsider.next((m) => m.type === 'error')).toMatchObject({ code: ErrorCode.SIGNAL_REFUSED });
   });
 
   it('audits media health transitions a member reports', async () => {
-    gateway = await startTestGateway();
+    await f.start();
     const op = await member('operator', 'Remote Tech');
     const from = op.c.messages.length;
     op.c.sendJson({ type: 'media.state', state: { ...STATE, health: 'failed', healthReason: 'ICE failed' } });
     await op.c.next((m) => m.type === 'media.member', from);
-    expect(gateway.store.auditTrail().some((r) => r.action === 'media health' && r.decision === 'failed')).toBe(true);
+    expect(f.gateway.store.auditTrail().some((r) => r.action === 'media health' && r.decision === 'failed')).toBe(true);
   });
 
   describe('what a media state costs the room', () => {
@@ -121,8 +113,7 @@ describe('WebRTC signaling over the gateway link', () => {
     async function room(count: number): Promise<{ c: RawClient; id: string }[]> {
       const members: { c: RawClient; id: string }[] = [];
       for (let i = 0; i < count; i++) {
-        const c = await RawClient.greeted(gateway.url, i === 0 ? 'operator' : 'observer', i === 0 ? 'Remote Tech' : `Trainer ${i}`);
-        clients.push(c);
+        const c = await f.client(i === 0 ? 'operator' : 'observer', i === 0 ? 'Remote Tech' : `Trainer ${i}`);
         const from = c.messages.length;
         c.sendJson({ type: 'media.join', state: FULL });
         members.push({ c, id: (await c.next<MediaRoomMessage>((m) => m.type === 'media.room', from)).self });
@@ -132,7 +123,7 @@ describe('WebRTC signaling over the gateway link', () => {
     }
 
     it('sends nothing for a state that changes nothing, and the one member, not the room, for a change', async () => {
-      gateway = await startTestGateway();
+      await f.start();
       const members = await room(10);
       const marks = members.map((m) => m.c.messages.length);
       const [sender] = members;
@@ -150,7 +141,7 @@ describe('WebRTC signaling over the gateway link', () => {
     });
 
     it('sends each member at most one entry per state change, however large the room', async () => {
-      gateway = await startTestGateway();
+      await f.start();
       const members = await room(10);
       const marks = members.map((m) => m.c.messages.length);
       const [sender] = members;
@@ -174,10 +165,9 @@ describe('WebRTC signaling over the gateway link', () => {
       ['a control character in the health reason', { ...STATE, healthReason: 'ICE\u0001failed' }],
       ['a health reason over its length', { ...STATE, healthReason: 'x'.repeat(MEDIA_HEALTH_REASON_MAX + 1) }],
     ])('refuses a state with %s, with a code, and keeps the room as it was', async (_name, state) => {
-      gateway = await startTestGateway();
+      await f.start();
       const op = await member('operator', 'Remote Tech');
-      const observer = await RawClient.greeted(gateway.url, 'observer', 'Trainer');
-      clients.push(observer);
+      const observer = await f.client('observer', 'Trainer');
       observer.sendJson({ type: 'media.join', state });
       expect(await observer.next((m) => m.type === 'error')).toMatchObject({ code: ErrorCode.INVALID_MESSAGE });
       const from = op.c.messages.length;

@@ -3,8 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Gateway } from '../../../../gateway/server/gateway.js';
-import { RawClient, startTestGateway } from '../../../helpers/gateway.js';
+import { useGatewayFixture } from '../../../helpers/gateway.js';
 import { Rsyslog, makeTestCa } from '../../../helpers/rsyslog.js';
 import { freePort } from '../../../helpers/ports.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
@@ -17,13 +16,12 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(caDir, { recursive: true, force: true }));
 
-let gateway: Gateway | undefined;
 const collectors: Rsyslog[] = [];
 afterEach(async () => {
-  await gateway?.close();
-  gateway = undefined;
   for (const c of collectors.splice(0)) await c.stop();
 });
+// Registered after the collectors' hook, so it runs first (after-hooks run last registered first): the gateway stops shipping before its collector goes.
+const f = useGatewayFixture();
 
 async function collector(dir: string, port: number, authMode?: 'x509/certvalid'): Promise<Rsyslog> {
   const rsyslog = await Rsyslog.start(dir, port, tls, authMode);
@@ -50,8 +48,8 @@ describe('audit shipping to a real rsyslog over RFC 5425 TLS syslog', () => {
     const dir = tempDir();
     const port = await freePort();
     const rsyslog = await collector(dir, port);
-    gateway = await startTestGateway({ dataFile: join(dir, 'gateway.sqlite'), auditSyslog: { url: `tls://127.0.0.1:${port}`, ca: readFileSync(tls.ca) } });
-    const client = await RawClient.greeted(gateway.url, 'operator', 'Remote Tech');
+    await f.start({ dataFile: join(dir, 'gateway.sqlite'), auditSyslog: { url: `tls://127.0.0.1:${port}`, ca: readFileSync(tls.ca) } });
+    const client = await f.client('operator', 'Remote Tech');
     client.close();
     const hello = () => rsyslog.lines().find((l) => l.includes('UserName="Remote Tech"') && l.includes('csd-code="110114"'));
     await expect.poll(hello).toBeTruthy();
@@ -67,7 +65,7 @@ describe('audit shipping to a real rsyslog over RFC 5425 TLS syslog', () => {
     const port = await freePort();
     const rsyslog = await collector(dir, port);
     const dataFile = join(dir, 'gateway.sqlite');
-    gateway = await startTestGateway({ dataFile, auditSyslog: { url: `tls://127.0.0.1:${port}`, ca: readFileSync(tls.ca) } });
+    const gateway = await f.start({ dataFile, auditSyslog: { url: `tls://127.0.0.1:${port}`, ca: readFileSync(tls.ca) } });
     for (let n = 0; n < 30; n++) gateway.store.audit(row(n));
     await expect.poll(() => new Set(receivedIds(rsyslog)).size).toBe(auditIds(dataFile).length);
 
@@ -93,13 +91,13 @@ describe('audit shipping to a real rsyslog over RFC 5425 TLS syslog', () => {
     const dataFile = join(dir, 'gateway.sqlite');
     const rsyslog = await collector(dir, port);
     const options = { dataFile, auditSyslog: { url: `tls://127.0.0.1:${port}`, ca: readFileSync(tls.ca) } };
-    gateway = await startTestGateway(options);
+    const gateway = await f.start(options);
     gateway.store.audit(row(1));
     await expect.poll(() => new Set(receivedIds(rsyslog)).size).toBe(auditIds(dataFile).length);
     await rsyslog.stop();
     for (let n = 2; n < 20; n++) gateway.store.audit(row(n));
-    await gateway.close();
-    gateway = await startTestGateway(options);
+    await f.stop();
+    await f.start(options);
     const again = await collector(dir, port);
     await expect.poll(() => new Set(receivedIds(again)).size, { timeout: 30_000 }).toBe(auditIds(dataFile).length);
   });
@@ -109,7 +107,7 @@ describe('audit shipping to a real rsyslog over RFC 5425 TLS syslog', () => {
     const port = await freePort();
     const other = makeTestCa(tempDir());
     const rsyslog = await collector(dir, port);
-    gateway = await startTestGateway({ dataFile: join(dir, 'gateway.sqlite'), auditSyslog: { url: `tls://127.0.0.1:${port}`, ca: readFileSync(other.ca) } });
+    const gateway = await f.start({ dataFile: join(dir, 'gateway.sqlite'), auditSyslog: { url: `tls://127.0.0.1:${port}`, ca: readFileSync(other.ca) } });
     gateway.store.audit(row(1));
     await new Promise((r) => setTimeout(r, 1000));
     expect(rsyslog.lines()).toEqual([]);
@@ -120,7 +118,7 @@ describe('audit shipping to a real rsyslog over RFC 5425 TLS syslog', () => {
     const dir = tempDir();
     const port = await freePort();
     const rsyslog = await collector(dir, port, 'x509/certvalid');
-    gateway = await startTestGateway({
+    await f.start({
       dataFile: join(dir, 'gateway.sqlite'),
       auditSyslog: { url: `tls://127.0.0.1:${port}`, ca: readFileSync(tls.ca), cert: readFileSync(tls.clientCert), key: readFileSync(tls.clientKey) },
     });
@@ -131,7 +129,7 @@ describe('audit shipping to a real rsyslog over RFC 5425 TLS syslog', () => {
     const dir = tempDir();
     const port = await freePort();
     const rsyslog = await collector(dir, port, 'x509/certvalid');
-    gateway = await startTestGateway({ dataFile: join(dir, 'gateway.sqlite'), auditSyslog: { url: `tls://127.0.0.1:${port}`, ca: readFileSync(tls.ca) } });
+    await f.start({ dataFile: join(dir, 'gateway.sqlite'), auditSyslog: { url: `tls://127.0.0.1:${port}`, ca: readFileSync(tls.ca) } });
     await new Promise((r) => setTimeout(r, 1500));
     expect(rsyslog.lines()).toEqual([]);
   });
