@@ -326,7 +326,7 @@ export class Gateway {
     this.control = new ControlDesk(ctx, options);
     this.onsite = new OnsiteHandler(ctx, this.control);
     this.commands = new CommandHandler(ctx, this.control, this.onsite, options);
-    this.media = new MediaRelay(ctx, options.iceServers ?? []);
+    this.media = new MediaRelay(ctx, options.iceServers ?? [], this.linkLimits.refusalAuditWindowMs);
     this.handshake = new Handshake(ctx, {
       control: this.control,
       events: this.events,

@@ -1,6 +1,7 @@
 import { ErrorCode, type GatewayMessage, type IceServer, type MediaClientMessage, type MediaMember } from '../../protocol/index.js';
 import { refuseSignal } from '../safety/signal-rules.js';
 import type { GatewayContext } from './context.js';
+import { MediaHealthAudit } from './media-health-audit.js';
 import { MediaRoom, sameMediaState } from './media-room.js';
 import type { ClientSession } from './sessions.js';
 
@@ -30,12 +31,19 @@ export class MediaRelay {
   private readonly changed = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private lastSendAt = -Infinity;
+  private readonly healthAudit: MediaHealthAudit;
 
-  /** @param iceServers STUN/TURN servers handed to WebRTC peers; none needed on a LAN (host candidates). */
+  /**
+   * @param iceServers STUN/TURN servers handed to WebRTC peers; none needed on a LAN (host candidates).
+   * @param auditWindowMs a member's health changes are written at most one row per this window (media-health-audit.ts).
+   */
   constructor(
     private readonly ctx: GatewayContext,
     private readonly iceServers: IceServer[],
-  ) {}
+    auditWindowMs: number,
+  ) {
+    this.healthAudit = new MediaHealthAudit(ctx, auditWindowMs);
+  }
 
   handle(session: ClientSession, message: MediaClientMessage): void {
     const { sessions } = this.ctx;
@@ -46,6 +54,7 @@ export class MediaRelay {
         return this.roomChanged();
       case 'media.leave':
         if (this.room.leave(session.id)) {
+          this.healthAudit.end(session.id);
           this.ctx.audit(session, 'media', 'left', null);
           this.roomChanged();
         }
@@ -53,9 +62,7 @@ export class MediaRelay {
       case 'media.state': {
         const before = this.room.update(session.id, message.state);
         if (!before) return sessions.sendError(session, ErrorCode.SIGNAL_REFUSED, 'join the media room first');
-        if (before.health !== message.state.health) {
-          this.ctx.audit(session, 'media health', message.state.health, null, { reason: message.state.healthReason });
-        }
+        if (before.health !== message.state.health) this.healthAudit.changed(session, message.state);
         if (sameMediaState(before, message.state)) return;
         this.changed.add(session.id);
         return this.schedule();
@@ -79,13 +86,15 @@ export class MediaRelay {
 
   /** A session left: the others learn it is out of the call. */
   sessionLeft(session: ClientSession): void {
+    this.healthAudit.end(session.id);
     if (this.room.leave(session.id)) this.roomChanged();
   }
 
-  /** Drops a send still waiting (the gateway is closing). */
+  /** Drops a send still waiting and writes the health changes counted so far (the gateway is closing). */
   close(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.healthAudit.endAll();
   }
 
   private roomChanged(): void {
