@@ -10,7 +10,7 @@ const healthRows = () => f.gateway.store.auditTrail().filter((r) => r.action ===
 
 describe("a media room member's health in the audit trail", () => {
   it('writes a flapping health as the first change and one row with the count, not a row per change', async () => {
-    await f.start({ linkLimits: { refusalAuditWindowMs: 600_000 } });
+    await f.start({ heartbeatIntervalMs: 60_000, linkLimits: { refusalAuditWindowMs: 600_000 } });
     const c = await f.client('operator', 'Remote Tech');
     c.sendJson({ type: 'media.join', state: STATE });
     await c.next<MediaRoomMessage>((m) => m.type === 'media.room');
@@ -31,7 +31,7 @@ describe("a media room member's health in the audit trail", () => {
   });
 
   it('writes the changes counted in a window when it ends, while the member stays', async () => {
-    await f.start({ linkLimits: { refusalAuditWindowMs: 100 } });
+    await f.start({ heartbeatIntervalMs: 60_000, linkLimits: { refusalAuditWindowMs: 100 } });
     const c = await f.client('onsite', 'Onsite Tech');
     c.sendJson({ type: 'media.join', state: STATE });
     await c.next<MediaRoomMessage>((m) => m.type === 'media.room');

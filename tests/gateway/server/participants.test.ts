@@ -7,6 +7,9 @@ import { ensureTestAccount, testCredential, testLogin } from '../../helpers/acco
 
 const f = useGatewayFixture();
 
+/** Raw clients send no heartbeat: a long interval keeps them from being dropped as silent while a loaded machine opens twenty. */
+const QUIET = { heartbeatIntervalMs: 60_000 };
+
 function events(client: RawClient, from = 0): EventMessage['body'][] {
   return client.messages
     .slice(from)
@@ -16,7 +19,7 @@ function events(client: RawClient, from = 0): EventMessage['body'][] {
 
 describe('who is connected', () => {
   it('tells everyone of an arrival or a departure as that one participant, not a whole snapshot', async () => {
-    await f.start();
+    await f.start(QUIET);
     const first = await f.client('observer', 'Observer One');
     const from = first.messages.length;
     const arrivals: RawClient[] = [];
@@ -33,7 +36,7 @@ describe('who is connected', () => {
   });
 
   it('sends a whole snapshot when control moves with the arrival, or leaves with the holder', async () => {
-    await f.start({ autoGrantControl: true });
+    await f.start({ ...QUIET, autoGrantControl: true });
     const observer = await f.client('observer', 'Observer One');
     const from = observer.messages.length;
     const operator = await f.client('operator', 'Remote Tech');
@@ -67,7 +70,7 @@ describe('sessions of one account', () => {
   }
 
   it('holds at most sessionsPerAccount; a session that ends makes room, and other accounts are not held back', async () => {
-    await f.start({ linkLimits: { sessionsPerAccount: 2 } });
+    await f.start({ ...QUIET, linkLimits: { sessionsPerAccount: 2 } });
     const credential = await testCredential(f.gateway.url, 'Observer One', 'observer');
     expect(await hello(credential)).toMatchObject({ type: 'welcome' });
     const second = f.closes(await RawClient.connect(f.gateway.url));
@@ -81,7 +84,7 @@ describe('sessions of one account', () => {
   });
 
   it('writes the refusals of a hello loop at the cap as one row with a count, not a row each', async () => {
-    await f.start({ linkLimits: { sessionsPerAccount: 1, refusalAuditWindowMs: 600_000 } });
+    await f.start({ ...QUIET, linkLimits: { sessionsPerAccount: 1, refusalAuditWindowMs: 600_000 } });
     const credential = await testCredential(f.gateway.url, 'Observer One', 'observer');
     expect(await hello(credential)).toMatchObject({ type: 'welcome' });
     for (let i = 0; i < 25; i++) expect(await hello(credential)).toMatchObject({ type: 'refused', code: ErrorCode.TOO_MANY_SESSIONS });
