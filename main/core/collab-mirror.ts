@@ -3,6 +3,7 @@ import {
   ErrorCode,
   MAX_MARKS_PER_EXAM,
   type AckMessage,
+  type ChatEntry,
   type CollabAction,
   type CollabEventBody,
   type CollabMessage,
@@ -35,24 +36,41 @@ export interface CollabMirrorDeps {
  * renderer gets the gateway's outcome (a refusal with its code) where it acted.
  */
 export class CollabMirror {
+  /** The state last handed out by view(), or to be: its chat is stale while `chatChanged`. */
   private state: CollabState | null = null;
+  /**
+   * The chat kept (KEEP_CHAT lines at most), added to in place and copied only when a view is
+   * built: a burst of chat lines costs one copy of it per view the core emits, not one per line
+   * (docs/architecture.md "Pushes to the window"). Never handed out itself.
+   */
+  private chat: ChatEntry[] = [];
+  /** How many kept lines carry each id: a replayed line is known without a scan of the chat. */
+  private readonly chatIds = new Map<string, number>();
+  private chatChanged = false;
   private readonly pending = new Map<string, { action: CollabAction['name']; resolve: (outcome: CollabOutcome) => void }>();
 
   constructor(private readonly deps: CollabMirrorDeps) {}
 
   view(): CollabState | null {
+    if (this.state !== null && this.chatChanged) {
+      // A new object: views already handed out are never changed under their holders.
+      this.state = { ...this.state, chat: this.chat.slice() };
+      this.chatChanged = false;
+    }
     return this.state;
   }
 
   /** The gateway's catch-up after a welcome replaces everything (it is the whole state). */
   reset(state: CollabState): void {
-    this.state = { ...state, chat: state.chat.slice(-KEEP_CHAT) };
+    this.state = { ...state, chat: [] };
+    this.keepChat(state.chat.slice(-KEEP_CHAT));
     this.deps.changed();
   }
 
   /** Disconnected by the user: nothing of the last site's exam stays on screen. */
   clear(): void {
     this.state = null;
+    this.keepChat([]);
     this.settleAll(ErrorCode.LINK_DOWN, 'disconnected before the gateway answered');
     this.deps.changed();
   }
@@ -64,7 +82,8 @@ export class CollabMirror {
   examChanged(studyUid: string | null): void {
     const s = this.state;
     if (!s) return;
-    this.state = { ...s, chat: s.chat.filter((c) => c.studyUid === studyUid), marks: [] };
+    this.state = { ...s, marks: [] };
+    this.keepChat(this.chat.filter((c) => c.studyUid === studyUid));
     this.deps.changed();
   }
 
@@ -73,8 +92,12 @@ export class CollabMirror {
     switch (body.kind) {
       case 'chat':
         // A replay after a resume may repeat an entry the catch-up already held.
-        if (s.chat.some((c) => c.id === body.entry.id)) return;
-        this.state = { ...s, chat: [...s.chat, body.entry].slice(-KEEP_CHAT) };
+        if (this.chatIds.has(body.entry.id)) return;
+        this.state = s;
+        this.chat.push(body.entry);
+        this.countChatId(body.entry.id, 1);
+        if (this.chat.length > KEEP_CHAT) this.countChatId(this.chat.shift()!.id, -1);
+        this.chatChanged = true;
         break;
       case 'mark':
         // A replay after a resume may repeat a mark the catch-up already held.
@@ -135,6 +158,19 @@ export class CollabMirror {
    */
   linkLost(reason: string): void {
     this.settleAll(ErrorCode.OUTCOME_UNKNOWN, `link lost before the gateway answered (${reason}): check the chat and marks after the reconnect`);
+  }
+
+  private keepChat(chat: ChatEntry[]): void {
+    this.chat = chat;
+    this.chatIds.clear();
+    for (const c of chat) this.countChatId(c.id, 1);
+    this.chatChanged = true;
+  }
+
+  private countChatId(id: string, by: 1 | -1): void {
+    const n = (this.chatIds.get(id) ?? 0) + by;
+    if (n > 0) this.chatIds.set(id, n);
+    else this.chatIds.delete(id);
   }
 
   private settleAll(code: string, reason: string): void {

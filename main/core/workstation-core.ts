@@ -40,6 +40,11 @@ import { earlierNotices } from './earlier-notices.js';
 import type { CollabAction, CollabOutcome } from '../../protocol/index.js';
 
 export interface WorkstationCoreEvents {
+  /**
+   * The whole view after a change: once for the changes made in one turn of the event loop (a
+   * burst of events read together), at the end of it; a link change (connect, loss, welcome,
+   * disconnect) at once. See publishState.
+   */
   state: [WorkstationView];
   /**
    * The view's `health` alone, when only it changed (heartbeat figures twice a second, each pong
@@ -157,6 +162,8 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   /** image.fetch requests waiting for their answer, by id. */
   private readonly fetches = new Map<string, { resolve: (outcome: ImageFetchOutcome) => void; reject: (err: Error) => void }>();
   private fetchCount = 0;
+  /** The `state` emit waiting for the end of this turn of the event loop (publishState), or null. */
+  private statePending: NodeJS.Immediate | null = null;
   readonly relay: CommandRelay;
   /** The collaboration desk as this workstation sees it (docs/architecture.md "Collaboration"). */
   private readonly collab = new CollabMirror({
@@ -228,6 +235,11 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     };
   }
 
+  /** The link as the view shows it, without building a whole view (a desk reads it per chat line). */
+  get link(): Readonly<WorkstationView['link']> {
+    return this.linkView;
+  }
+
   get lastEventSeq(): number {
     return this.lastSeq;
   }
@@ -273,8 +285,9 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     this.supervisor.stop(null);
     this.failFetches(ErrorCode.LINK_DOWN, 'disconnected');
     this.relay.giveUp(ErrorCode.OUTCOME_UNKNOWN, 'disconnected by the user before the gateway answered: the outcome is asked for again at the next connection');
-    this.setLink({ ...DISCONNECTED });
     this.collab.clear();
+    // Emits the disconnected view at once, collaboration cleared: nothing is left to emit after it.
+    this.setLink({ ...DISCONNECTED });
   }
 
   /**
@@ -710,10 +723,26 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     this.linkView = view;
     if (changed)
       this.record({ type: 'link', at: now(), status: view.status, url: view.url, code: view.error?.code ?? null, reason: view.error?.message ?? null });
-    this.publishState();
+    // A link change is rare (each is a connect, a loss or a welcome) and is shown at once, after its log entry.
+    this.emitState();
   }
 
+  /**
+   * The view changed. Its `state` is emitted once the events read with this one have all been
+   * applied (setImmediate runs after this turn's I/O callbacks), built then: a burst of events
+   * in one read costs one view and one emit, not one each, and listeners get the newest view,
+   * which holds every change (docs/architecture.md "Pushes to the window": a view is
+   * latest-wins). Health figures and log entries are not delayed: they have events of their own,
+   * and the view emitted after them carries the same health. `view()` is current at any time.
+   */
   private publishState(): void {
+    this.statePending ??= setImmediate(() => this.emitState());
+  }
+
+  /** Emits the newest view now, in place of one waiting. */
+  private emitState(): void {
+    if (this.statePending !== null) clearImmediate(this.statePending);
+    this.statePending = null;
     this.emit('state', this.view());
   }
 }

@@ -397,7 +397,7 @@ export class Desk extends EventEmitter<DeskEvents> {
     const onCollab = (b: CollabEventBody) => {
       const site = siteOf();
       if (!site) return;
-      if (b.kind === 'chat' && !focused() && b.entry.from.name !== core.view().link.name) site.unreadChat++;
+      if (b.kind === 'chat' && !focused() && b.entry.from.name !== core.link.name) site.unreadChat++;
       if (b.kind === 'plans') site.plans = b.plans;
       this.scheduleDesk();
     };
