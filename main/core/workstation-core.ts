@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { ImageFetchRequest, withParticipantChange, type ExamCatalogue, type ImageFetchOutcome } from '../../protocol/index.js';
+import { ImageFetchRequest, MAX_NOTICE_HISTORY, withParticipantChange, type ExamCatalogue, type ImageFetchOutcome } from '../../protocol/index.js';
 import {
   ConnectRequest,
   ErrorCode,
@@ -113,6 +113,8 @@ const PART10_ATTRIBUTE_BYTES = 1024 * 1024;
  * causes gets a fresh snapshot, not the same gap again.
  */
 const MAX_SEQ_STEP = 10_000;
+/** Notice numbers remembered (noticesTaken): twice what a notice history holds. */
+const KEEP_NOTICES_TAKEN = 2 * MAX_NOTICE_HISTORY;
 /** How long nothing must wait for the decoder before the log says the workstation caught up. */
 const CAUGHT_UP_QUIET_MS = 1000;
 
@@ -137,6 +139,13 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   private bootId: string | null = null;
   /** After a fresh welcome: the last `seq` of its boot this workstation saw before, for the notice history that follows. */
   private seenBeforeWelcome = 0;
+  /**
+   * The `seq` of the notices of this boot already logged, the newest KEEP_NOTICES_TAKEN: a
+   * notice history holds at most MAX_NOTICE_HISTORY of the boot's last, so none of them is older
+   * than these. It tells what was logged where a number does not: after a resume point that a
+   * bogus number had pushed ahead of the gateway's own (acceptSeq).
+   */
+  private readonly noticesTaken = new Set<number>();
   /** From the last welcome: presented at the next reconnect to take back this session's control. */
   private resumeSecret: string | null = null;
   private imageDecoder: ImageDecoder | null = null;
@@ -351,7 +360,10 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     // A chunked image cut by the link is replayed whole after the resume (its number was not taken).
     this.imageChunks.reset();
     this.replaying = resume !== undefined && welcome.bootId === resume.bootId && welcome.lastSeq === resume.seq;
-    this.seenBeforeWelcome = resume !== undefined && welcome.bootId === resume.bootId ? resume.seq : 0;
+    // A resume point past the gateway's last number came from a number it never sent (a step
+    // acceptSeq let through): which of its notices were logged is then told by their numbers.
+    this.seenBeforeWelcome = resume !== undefined && welcome.bootId === resume.bootId && resume.seq <= welcome.lastSeq ? resume.seq : 0;
+    if (resume === undefined || welcome.bootId !== resume.bootId) this.noticesTaken.clear();
     if (resume === undefined) {
       this.takeSnapshot(welcome);
       this.record({ type: 'scanner', at: now(), state: welcome.snapshot.state, seq: welcome.lastSeq, activeSequence: activeName(welcome.snapshot) });
@@ -479,6 +491,11 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     return false;
   }
 
+  private noticeTaken(seq: number): void {
+    this.noticesTaken.add(seq);
+    if (this.noticesTaken.size > KEEP_NOTICES_TAKEN) this.noticesTaken.delete(this.noticesTaken.values().next().value!);
+  }
+
   /** Sends the renderer's WebRTC signaling on the current link. */
   sendMedia(message: MediaClientMessage): void {
     if (message.type === 'media.state' || message.type === 'media.join') this.noteMediaHealth(message.state.health, message.state.healthReason);
@@ -527,6 +544,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
           if (this.snapshot) this.snapshot = withParticipantChange(this.snapshot, body);
           this.publishState();
         } else if (body.kind === 'notice') {
+          this.noticeTaken(message.seq);
           this.record({ type: 'notice', at: message.at, level: body.level, text: body.text, seq: message.seq, ...(body.alarm ? { alarm: body.alarm } : {}) });
         } else {
           // Chat, marks, proposals, handover and plans: the collaboration view keeps them.
@@ -539,7 +557,11 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
         return;
       }
       case 'notice.history':
-        for (const activity of earlierNotices(message, this.seenBeforeWelcome)) this.record(activity);
+        for (const activity of earlierNotices(message, this.seenBeforeWelcome)) {
+          if (this.noticesTaken.has(activity.seq)) continue;
+          this.noticeTaken(activity.seq);
+          this.record(activity);
+        }
         return;
       case 'collab.state':
         this.emit('collab-state', message.state);

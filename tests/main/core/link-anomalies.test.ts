@@ -76,6 +76,22 @@ describe('event numbers out of step', () => {
     await expect.poll(() => core.view().snapshot?.exam, WAIT).toBeNull();
   });
 
+  it('after a number a little ahead, taken, logs every notice the gateway really numbered, and only once', async () => {
+    const { gateway, relay, core, log } = await setup();
+    gateway.notice('info', 'before the jump');
+    await logged(log, (a) => a.type === 'notice' && a.text === 'before the jump');
+    const from = log.length;
+    // Within the step a gateway may have skipped, so taken; the gateway's own numbers then go back.
+    relay.inject({ data: event(core.lastEventSeq + 5_000, 'a little ahead'), binary: false });
+    await logged(log, (a) => a.type === 'notice' && a.text === 'a little ahead', from);
+    gateway.notice('alarm', 'EMERGENCY STOP by Onsite', EMERGENCY_STOP);
+    gateway.notice('info', 'after the stop');
+    await logged(log, (a) => a.type === 'protocol-error' && a.code === ErrorCode.EVENT_NUMBER_OUT_OF_STEP, from);
+    await expect.poll(() => log.all.slice(from).some((a) => a.type === 'notice' && a.alarm?.kind === 'emergency-stop'), WAIT).toBe(true);
+    await expect.poll(() => log.all.slice(from).some((a) => a.type === 'notice' && a.text === 'after the stop'), WAIT).toBe(true);
+    expect(log.all.filter((a) => a.type === 'notice' && a.text === 'before the jump')).toHaveLength(1);
+  });
+
   it('logs a number going back on a live link, with no replay under way, and keeps taking events after it', async () => {
     const { gateway, relay, core, log } = await setup();
     gateway.notice('info', 'first');
