@@ -176,7 +176,7 @@ export class Desk extends EventEmitter<DeskEvents> {
 
   /** The focused site's recent log (the ring a focus change replays), oldest first. */
   recentLog(): LogEntry[] {
-    return [...(this.wired.get(this.focused)?.log ?? [])];
+    return this.focusLog(this.focused);
   }
 
   /**
@@ -350,7 +350,7 @@ export class Desk extends EventEmitter<DeskEvents> {
     site.unreadChat = 0;
     if (changed) {
       this.emit('state', site.core.view());
-      for (const entry of this.wired.get(site.core)?.log ?? []) this.emit('log', entry);
+      for (const entry of this.focusLog(site.core)) this.emit('log', entry);
     }
     this.pushDeskNow();
   }
@@ -375,7 +375,9 @@ export class Desk extends EventEmitter<DeskEvents> {
     };
     const onLog = (entry: LogEntry) => {
       log.push(entry);
-      if (log.length > this.logRingSize) log.splice(0, log.length - this.logRingSize);
+      // Trimmed to the ring once it holds twice as many: one copy per logRingSize entries, not a
+      // shift of the whole ring per entry of a flood. Readers take the newest logRingSize (focusLog).
+      if (log.length >= 2 * this.logRingSize) log.splice(0, log.length - this.logRingSize);
       if (focused()) this.emit('log', entry);
     };
     const onImage = (image: PreviewImage) => {
@@ -423,6 +425,11 @@ export class Desk extends EventEmitter<DeskEvents> {
       listen(core, 'media-health', onMediaHealth),
     ];
     this.wired.set(core, { log, off: () => offs.forEach((off) => off()) });
+  }
+
+  /** The newest logRingSize entries of this core's log, oldest first (a copy). */
+  private focusLog(core: WorkstationCore): LogEntry[] {
+    return (this.wired.get(core)?.log ?? []).slice(-this.logRingSize);
   }
 
   private unwire(core: WorkstationCore): void {

@@ -116,6 +116,19 @@ describe('Desk: several gateways on one workstation', () => {
     expect(() => d.focus('nowhere')).toThrow(expect.objectContaining({ code: ErrorCode.DESK_UNKNOWN_SITE }));
   });
 
+  it("replays on focus the newest logRingSize entries of a site's log, however many came while it was not focused", async () => {
+    const [a, b] = await Promise.all([gateway('MR-A'), gateway('MR-B')]);
+    const d = desk({ logRingSize: 10 });
+    await d.connectSites({ sites: [site('a', a.url), site('b', b.url)], role: 'operator', ...testLogin('Remote Tech') });
+    await untilDesk(d, (v) => v.tiles.every((t) => t.link === 'connected'));
+    for (let i = 0; i < 35; i++) d.coreOf('b')!.record({ type: 'notice', at: new Date().toISOString(), level: 'info', text: `at B ${i}`, seq: 0 });
+    const logs: LogEntry[] = [];
+    d.on('log', (e) => logs.push(e));
+    d.focus('b');
+    expect(logs.map((e) => e.text)).toEqual(Array.from({ length: 10 }, (_, i) => `at B ${25 + i}`));
+    expect(d.recentLog().map((e) => e.text)).toEqual(logs.map((e) => e.text));
+  });
+
   it('refuses a second concurrent start by the machine policy, naming the scanner already acquiring', async () => {
     const [a, b] = await Promise.all([gateway('MR-A', { timeScale: 1 }), gateway('MR-B', { timeScale: 1 })]);
     const d = desk({ maxConcurrentAcquisitions: 1 });
