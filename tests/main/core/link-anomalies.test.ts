@@ -6,37 +6,16 @@
  * for what did not arrive, and keep taking what the gateway really says (docs/architecture.md
  * "Wire protocol", "The image's path").
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ErrorCode, decodeImageFrame, encodeImageFrame, type ImageFrameHeader } from '../../../protocol/index.js';
-import { seededRandom } from '../../../base/common/random.js';
-import type { Gateway } from '../../../gateway/server/gateway.js';
-import { WorkstationCore } from '../../../main/core/workstation-core.js';
-import { OPEN_EXAM, startTestGateway } from '../../helpers/gateway.js';
-import { testCredential } from '../../helpers/accounts.js';
-import { InjectingRelay } from '../../helpers/injecting-relay.js';
+import { OPEN_EXAM } from '../../helpers/gateway.js';
 import type { Activity } from '../../../main/core/activity.js';
-import { ActivityLog } from './core-harness.js';
+import { useRelayedCore, type ActivityLog } from './core-harness.js';
 
-let gateway: Gateway | undefined;
-let relay: InjectingRelay | undefined;
-let core: WorkstationCore | undefined;
+const relayedCore = useRelayedCore();
 
-afterEach(async () => {
-  core?.disconnect();
-  await relay?.close();
-  await gateway?.close();
-  core = relay = gateway = undefined;
-});
-
-async function setup() {
-  gateway = await startTestGateway({ autoGrantControl: true, requireChecklist: false });
-  relay = await InjectingRelay.start(gateway.url);
-  core = new WorkstationCore({ random: seededRandom(7), reconnect: { baseDelayMs: 50 } });
-  const log = new ActivityLog(core);
-  // Signed in at the gateway itself: the relay carries the WebSocket only.
-  const session = await testCredential(gateway.url, 'Remote Tech', 'operator');
-  await core.connect({ url: relay.url, role: 'operator', name: 'Remote Tech', session });
-  return { gateway, relay, core, log };
+function setup() {
+  return relayedCore({ autoGrantControl: true, requireChecklist: false }, { baseDelayMs: 50 });
 }
 
 /** How long a test waits for what the core should log or take (a bound on waiting, not on speed): one reconnect fits many times. */

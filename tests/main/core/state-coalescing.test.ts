@@ -5,38 +5,17 @@
  * changed afterwards, and a disconnect leaves no view to come after the disconnected one. Counts
  * only, no timing.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WorkstationView } from '../../../protocol/index.js';
-import { seededRandom } from '../../../base/common/random.js';
-import type { Gateway } from '../../../gateway/server/gateway.js';
-import { WorkstationCore } from '../../../main/core/workstation-core.js';
-import { startTestGateway } from '../../helpers/gateway.js';
-import { testCredential } from '../../helpers/accounts.js';
-import { InjectingRelay } from '../../helpers/injecting-relay.js';
-import { ActivityLog } from './core-harness.js';
+import { useRelayedCore } from './core-harness.js';
 
-let gateway: Gateway | undefined;
-let relay: InjectingRelay | undefined;
-let core: WorkstationCore | undefined;
+const relayedCore = useRelayedCore();
 
-afterEach(async () => {
-  core?.disconnect();
-  await relay?.close();
-  await gateway?.close();
-  core = relay = gateway = undefined;
-});
-
-/** A core linked to a real gateway through a relay that can slip in frames of the test's. */
+/** The core, its catch-up after the welcome in: the link is quiet until the test speaks. */
 async function setup() {
-  gateway = await startTestGateway({ requireChecklist: false });
-  relay = await InjectingRelay.start(gateway.url);
-  core = new WorkstationCore({ random: seededRandom(7) });
-  const log = new ActivityLog(core);
-  const session = await testCredential(gateway.url, 'Remote Tech', 'operator');
-  await core.connect({ url: relay.url, role: 'operator', name: 'Remote Tech', session });
-  // The catch-up after the welcome is in: the link is quiet until the test speaks.
-  await expect.poll(() => core!.view().collab).not.toBeNull();
-  return { relay, core, log };
+  const linked = await relayedCore({ requireChecklist: false });
+  await expect.poll(() => linked.core.view().collab).not.toBeNull();
+  return linked;
 }
 
 /** Chat events numbered after the last the core took, sent back to back: one burst to read. */
