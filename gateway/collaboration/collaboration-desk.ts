@@ -47,10 +47,12 @@ export interface CollaborationDeps {
 type Refusal = { code: string; reason: string };
 
 /**
- * Acknowledging an alarm and handing over control are never held back by the rate of shared
- * actions (CollaborationDeps.sharedActionRate).
+ * Acknowledging an alarm, and confirming or cancelling a handover of control, are never held back
+ * by the rate of shared actions (CollaborationDeps.sharedActionRate). An offer is: each new one
+ * is a notice to every client, and a holder offering in a loop pushed the onsite console's
+ * standing alarms out of its list of notices.
  */
-const UNLIMITED_ACTIONS: ReadonlySet<CollabAction['name']> = new Set(['alarm.acknowledge', 'handover.offer', 'handover.confirm', 'handover.cancel']);
+const UNLIMITED_ACTIONS: ReadonlySet<CollabAction['name']> = new Set(['alarm.acknowledge', 'handover.confirm', 'handover.cancel']);
 
 /** A point held to MARK_POINT_DECIMALS: what a pointer gives carries some fifteen digits, which every client would receive. */
 function roundedPoint([x, y]: readonly [number, number]): [number, number] {
@@ -292,7 +294,10 @@ export class CollaborationDesk {
     const target = this.ctx.sessions.get(toSessionId);
     if (target?.role !== 'operator' || target.id === session.id)
       return { code: ErrorCode.NO_SUCH_OPERATOR, reason: 'control goes only to another connected remote operator' };
-    if (this.handover?.status === 'awaiting-onsite') this.endHandover('cancelled', 'replaced by a new handover');
+    const pending = this.handover?.status === 'awaiting-onsite' ? this.handover : null;
+    // The same offer again (a second click) stands as it is: no new offer, no new notice.
+    if (pending && pending.from.sessionId === session.id && pending.to.sessionId === target.id) return null;
+    if (pending) this.endHandover('cancelled', 'replaced by a new handover');
     this.handover = {
       id: randomUUID(),
       at: new Date().toISOString(),

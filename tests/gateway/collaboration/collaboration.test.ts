@@ -287,6 +287,25 @@ describe('collaboration: handover of control', () => {
     expect((await operator.command(f.id('q'), { name: 'sequence.queue', protocolId: 'localizer' })).code).toBe(ErrorCode.NOT_CONTROL_HOLDER);
   });
 
+  it('stands as it is when offered again, and offers are held to the rate of shared actions: a loop of offers is no flood of notices', async () => {
+    await f.start({ linkLimits: { sharedActionsPerSecond: 0.001, sharedActionBurst: 3 } });
+    const { operator } = await f.readyToScan();
+    await f.client('operator', 'Second Tech');
+    await f.client('operator', 'Third Tech');
+    const idOf = (name: string) => f.gateway.snapshot().participants.find((p) => p.name === name)!.sessionId;
+    const notices = () => operator.messages.filter((m) => m.type === 'event' && m.body.kind === 'notice').length;
+    const before = notices();
+    const outcomes = [];
+    for (const to of ['Second Tech', 'Second Tech', 'Third Tech', 'Second Tech', 'Third Tech'])
+      outcomes.push((await operator.collab({ name: 'handover.offer', toSessionId: idOf(to) })).code);
+    expect(outcomes).toEqual([null, null, null, ErrorCode.RATE_LIMITED, ErrorCode.RATE_LIMITED]);
+    const from = operator.messages.length;
+    operator.sendJson({ type: 'ping', t: 1 });
+    await operator.next((m) => m.type === 'pong', from);
+    // A notice for the first offer and for the one that changed whom it goes to; none for the repeat.
+    expect(notices() - before).toBe(2);
+  });
+
   it('is offered only by the control holder, and only to another connected operator', async () => {
     await f.start();
     const { operator, onsite } = await f.readyToScan();
