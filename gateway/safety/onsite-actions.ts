@@ -22,6 +22,8 @@ export interface OnsiteActionContext {
   control(): ControlHolder | null;
   setControl(holder: ControlHolder | null): void;
   notice(level: NoticeLevel, text: string, alarm?: NoticeAlarm): void;
+  /** Whether a call for help by this person is raised and no one has seen it yet. */
+  helpCallWaiting(by: string): boolean;
 }
 
 /**
@@ -93,6 +95,10 @@ export function applyOnsiteAction(ctx: OnsiteActionContext, action: OnsiteAction
     }
     case 'help.call': {
       // Like the emergency stop, open to any onsite console: asking for help needs no check-in.
+      // Called again before anyone saw the first: that alarm is still on every workstation's
+      // alarm bar. A console calling in a loop raised an alarm a call, and pushed older ones
+      // (an emergency stop no one had seen) out of what a technologist who connects is shown.
+      if (ctx.helpCallWaiting(actor.name)) return null;
       const detail = `by ${actor.name} (onsite)${action.reason ? `: ${action.reason}` : ''}`;
       ctx.notice('alarm', `HELP CALLED ${detail}`, { kind: 'help-call', detail, by: actor.name, ...(action.reason ? { reason: action.reason } : {}) });
       return null;

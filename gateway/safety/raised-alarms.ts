@@ -26,6 +26,12 @@ export class RaisedAlarms {
     if (this.raised.size > KEEP) this.raised.delete(this.raised.keys().next().value!);
   }
 
+  /** Whether an alarm of this kind raised by `by` is kept here and no one has seen it. */
+  waiting(kind: NoticeAlarm['kind'], by: string): boolean {
+    for (const { alarm, seenBy } of this.raised.values()) if (alarm.kind === kind && alarm.by === by && seenBy.size === 0) return true;
+    return false;
+  }
+
   /** The alarm `by` has just seen for the first time, or null (not an alarm kept here, or seen before). */
   see(seq: number, by: string): NoticeAlarm | null {
     const raised = this.raised.get(seq);

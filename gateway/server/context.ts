@@ -17,6 +17,8 @@ export interface GatewayContext {
   audit(session: ClientSession, action: string, decision: string, code: string | null, detail?: unknown): void;
   /** A notice to every greeted client; `alarm` names a safety rule's alarm for clients that sort them. */
   notice(level: 'info' | 'warning' | 'alarm', text: string, alarm?: NoticeAlarm): void;
+  /** Whether an alarm of this kind raised by this person is still waiting for someone to see it. */
+  alarmWaiting(kind: NoticeAlarm['kind'], by: string): boolean;
   /** Send every greeted client a fresh scanner snapshot event. */
   publishSnapshot(): void;
   /**

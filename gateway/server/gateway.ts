@@ -320,6 +320,7 @@ export class Gateway {
       heartbeatIntervalMs: this.heartbeatIntervalMs,
       audit: (session, action, decision, code, detail) => this.audit(session, action, decision, code, detail),
       notice: (level, text, alarm) => this.notice(level, text, alarm),
+      alarmWaiting: (kind, by) => this.raisedAlarms.waiting(kind, by),
       publishSnapshot: () => this.publishSnapshot(),
       publishParticipant: (change, session) => this.publishParticipant(change, session),
     };

@@ -22,7 +22,8 @@ export interface OpenAlarm {
  * The emergency stops and calls for help no one has seen yet (migration 0005), on disk as they
  * are raised: the notice history that brings them to whoever connects lives in memory and counts
  * within one boot, so without this a gateway killed and started again would forget a call for
- * help that no remote technologist had seen. At most as many as a notice history holds.
+ * help that no remote technologist had seen. At most as many as a notice history holds, emergency
+ * stops kept longest.
  */
 export class OpenAlarmStore {
   private readonly insert: Database.Statement;
@@ -32,7 +33,13 @@ export class OpenAlarmStore {
 
   constructor(db: Database.Database) {
     this.insert = db.prepare('INSERT INTO open_alarm (at, text, alarm, identifiers) VALUES (?, ?, ?, ?)');
-    this.prune = db.prepare('DELETE FROM open_alarm WHERE id <= (SELECT MAX(id) FROM open_alarm) - ?');
+    // Past the bound, calls for help go first, oldest first; emergency stops only once every
+    // row left is one: a burst of calls must not push out a stop no one has seen.
+    this.prune = db.prepare(
+      `DELETE FROM open_alarm WHERE id IN (
+         SELECT id FROM open_alarm ORDER BY json_extract(alarm, '$.kind') = 'emergency-stop', id
+         LIMIT max(0, (SELECT COUNT(*) FROM open_alarm) - ?))`,
+    );
     this.remove = db.prepare('DELETE FROM open_alarm WHERE id = ?');
     this.selectAll = db.prepare('SELECT id, at, text, alarm, identifiers FROM open_alarm ORDER BY id');
   }

@@ -38,6 +38,41 @@ describe('OpenAlarmStore', () => {
   });
 });
 
+describe('a burst of calls for help', () => {
+  const f = useGatewayFixture();
+
+  it('keeps an emergency stop no one has seen, however many calls for help come after it', () => {
+    const store = new GatewayStore(join(tempDir(), 'gateway.sqlite'));
+    try {
+      const stop: NoticeAlarm = { kind: 'emergency-stop', detail: 'by Olivia (onsite)', by: 'Olivia', scanStopped: true };
+      store.openAlarms.add({ at: '2026-12-05T09:00:00', text: 'EMERGENCY STOP by Olivia (onsite)', alarm: stop, identifiers: [] });
+      for (let i = 0; i < 3 * MAX_NOTICE_HISTORY; i++) store.openAlarms.add({ at: '2026-12-05T09:00:01', text: `call ${i}`, alarm: help, identifiers: [] });
+      const open = store.openAlarms.all();
+      expect(open).toHaveLength(MAX_NOTICE_HISTORY);
+      expect(open[0]!.alarm.kind).toBe('emergency-stop');
+      expect(open.at(-1)!.text).toBe(`call ${3 * MAX_NOTICE_HISTORY - 1}`);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('raises one alarm while the caller’s first is unseen, and a new one once someone has seen it', async () => {
+    await f.start();
+    const onsite = f.closes(await OnsiteClient.connect(f.gateway, 'Onsite Tech'));
+    const operator = await f.client('operator', 'Remote Tech');
+    for (let i = 0; i < 30; i++) expect(await onsite.act({ name: 'help.call', reason: `call ${i}` })).toMatchObject({ outcome: 'done' });
+    const calls = () =>
+      operator.messages.filter((m): m is EventMessage => m.type === 'event' && m.body.kind === 'notice' && m.body.alarm?.kind === 'help-call');
+    await expect.poll(() => calls().length).toBe(1);
+    expect(f.gateway.store.openAlarms.all()).toHaveLength(1);
+    expect(await operator.collab({ name: 'alarm.acknowledge', seq: calls()[0]!.seq })).toMatchObject({ outcome: 'done' });
+    expect(await onsite.act({ name: 'help.call', reason: 'again' })).toMatchObject({ outcome: 'done' });
+    await expect
+      .poll(() => calls().map((e) => e.body.text))
+      .toEqual(['HELP CALLED by Onsite Tech (onsite): call 0', 'HELP CALLED by Onsite Tech (onsite): again']);
+  });
+});
+
 describe('alarms no one had seen when the gateway stopped', () => {
   const f = useGatewayFixture();
 
