@@ -68,7 +68,7 @@ describe('a burst of calls for help', () => {
     expect(await operator.collab({ name: 'alarm.acknowledge', seq: calls()[0]!.seq })).toMatchObject({ outcome: 'done' });
     expect(await onsite.act({ name: 'help.call', reason: 'again' })).toMatchObject({ outcome: 'done' });
     await expect
-      .poll(() => calls().map((e) => e.body.text))
+      .poll(() => calls().map((e) => e.body.kind === 'notice' && e.body.text))
       .toEqual(['HELP CALLED by Onsite Tech (onsite): call 0', 'HELP CALLED by Onsite Tech (onsite): again']);
   });
 });
