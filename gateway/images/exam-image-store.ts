@@ -206,7 +206,11 @@ export class ExamImageStore {
     return { images, unknown };
   }
 
-  /** The catalogue a client gets: per series its labels, status, held images and a thumbnail. */
+  /**
+   * The catalogue a client gets: per series its labels, status, held images and a thumbnail. An
+   * observer's leaves out the images found withheld from observers; those whose copy is not made
+   * yet are in it (the copy is made before a fetch of them is answered).
+   */
   catalogue(sequenceStatus: (seriesUid: string) => SequenceStatus | null, observer: boolean): ExamCatalogue {
     const series = [...this.series.values()].map((s) => this.entry(s, sequenceStatus(s.uid), observer));
     series.sort((a, b) => (a.seriesNumber ?? Infinity) - (b.seriesNumber ?? Infinity));
@@ -251,10 +255,25 @@ export class ExamImageStore {
     return this.spool.read(image.observerFile);
   }
 
-  /** Make the observer copies not made yet (an observer's catalogue must leave out the images withheld from observers). */
-  makeObserverCopies(images: Iterable<HeldImage> = this.images()): void {
-    if (!this.observerCopy) return;
-    for (const image of images) if (image.observerFile === undefined) this.makeObserverCopy(image);
+  /**
+   * Whether a held image's observer copy is still to be made: then an observer's catalogue lists
+   * it (it is fetchable unless the copy turns out withheld) and a fetch of it waits for the copy.
+   */
+  needsObserverCopy(image: HeldImage): boolean {
+    return this.observerCopy !== undefined && image.observerFile === undefined && this.holds(image);
+  }
+
+  /**
+   * Make one held image's observer copy (read from the spool, de-identified, spooled), when it is
+   * due. One image's work: callers that have many to make (exam-images-desk.ts) make one per
+   * turn of the event loop, never all at once, which with hundreds of large images held would
+   * hold up every link for seconds.
+   */
+  makeObserverCopy(image: HeldImage): void {
+    if (!this.needsObserverCopy(image)) return;
+    const part10 = this.part10(image);
+    if (part10 === null || !this.observerCopy) return;
+    this.keepObserverCopy(image, this.observerCopy(part10, image.header));
   }
 
   /**
@@ -279,12 +298,6 @@ export class ExamImageStore {
 
   private holds(image: HeldImage): boolean {
     return this.series.get(image.header.seriesUid)?.images.get(image.header.sopInstanceUid) === image;
-  }
-
-  private makeObserverCopy(image: HeldImage): void {
-    const part10 = this.part10(image);
-    if (part10 === null || !this.observerCopy) return;
-    this.keepObserverCopy(image, this.observerCopy(part10, image.header));
   }
 
   /**

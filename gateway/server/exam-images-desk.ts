@@ -16,6 +16,15 @@ export interface ExamImagesOptions {
   highWaterBytes?: number;
 }
 
+/** An observer's fetch waiting for the observer copies of the images it names. */
+interface WaitingFetch {
+  session: ClientSession;
+  message: ImageFetchMessage;
+  /** The held images it names, found when its turn comes; `next` is the first whose copy may still be due. */
+  images?: HeldImage[];
+  next: number;
+}
+
 /**
  * The open exam's images for everyone who joins (docs/architecture.md "The image's path"): keeps
  * them in an ExamImageStore (a spool on disk) as they are published, tells each client the
@@ -31,6 +40,14 @@ export class ExamImagesDesk {
   private due: NodeJS.Immediate | null = null;
   /** Images not spooled since the last one that was: one notice for a run of failures (a full disk fails every image). */
   private notSpooled = 0;
+  /** Observer fetches waiting for their images' observer copies, in the order they came. */
+  private readonly waitingFetches: WaitingFetch[] = [];
+  /** Held images whose observer copy is to be made when no fetch waits: so that observers' catalogues soon leave out the withheld. */
+  private readonly copiesDue = new Set<HeldImage>();
+  /** The next turn that makes an observer copy. */
+  private copying: NodeJS.Immediate | null = null;
+  /** A copy made since observers last got a catalogue came out withheld: their catalogue lists it still. */
+  private withheldSinceCatalogue = false;
 
   constructor(
     private readonly ctx: GatewayContext,
@@ -77,16 +94,37 @@ export class ExamImagesDesk {
     this.publishSoon();
   }
 
-  /** After a welcome (join or resume): the whole catalogue at once. */
+  /**
+   * After a welcome (join or resume): the whole catalogue at once. An observer's lists the images
+   * whose observer copies are not made yet; they are made from now on, one per turn of the event
+   * loop, and observers get a new catalogue when some turn out withheld.
+   */
   greeted(session: ClientSession): void {
     if (session.role === null) return;
     this.ctx.sessions.send(session, { type: 'exam.catalogue', catalogue: this.catalogueFor(session.role) });
+    if (session.role === 'observer') this.copyForObservers();
   }
 
+  /**
+   * Observers see de-identified images only (observer PHI policy): a fetch of images whose copies
+   * are not made yet is answered once they are, which tells the withheld ones (refused as not
+   * held). Meanwhile the same observer's later fetches wait behind it, to be answered in order.
+   */
   fetch(session: ClientSession, message: ImageFetchMessage): void {
+    if (
+      session.role === 'observer' &&
+      (this.waitingFetches.some((w) => w.session.id === session.id) ||
+        this.store.find(message.request, false).images.some((i) => this.store.needsObserverCopy(i)))
+    ) {
+      this.waitingFetches.push({ session, message, next: 0 });
+      this.copySoon();
+      return;
+    }
+    this.answerFetch(session, message);
+  }
+
+  private answerFetch(session: ClientSession, message: ImageFetchMessage): void {
     const observer = session.role === 'observer';
-    // Observers see de-identified images only (observer PHI policy): those not made yet are made now, which tells the withheld ones.
-    if (observer) this.store.makeObserverCopies(this.store.find(message.request, false).images);
     const { images, unknown } = this.store.find(message.request, observer);
     const refused = unknown.length > 0;
     this.ctx.sessions.send(session, {
@@ -110,6 +148,7 @@ export class ExamImagesDesk {
   }
 
   sessionLeft(session: ClientSession): void {
+    for (let i = this.waitingFetches.length - 1; i >= 0; i--) if (this.waitingFetches[i]!.session.id === session.id) this.waitingFetches.splice(i, 1);
     this.senders.get(session.id)?.close();
     this.senders.delete(session.id);
   }
@@ -118,6 +157,10 @@ export class ExamImagesDesk {
   close(): void {
     if (this.due) clearImmediate(this.due);
     this.due = null;
+    if (this.copying) clearImmediate(this.copying);
+    this.copying = null;
+    this.waitingFetches.length = 0;
+    this.copiesDue.clear();
     for (const sender of this.senders.values()) sender.close();
     this.senders.clear();
     this.store.close();
@@ -129,8 +172,59 @@ export class ExamImagesDesk {
   }
 
   private catalogueFor(role: Role) {
-    if (role === 'observer') this.store.makeObserverCopies();
     return this.store.catalogue((uid) => this.sequenceStatus(uid), role === 'observer');
+  }
+
+  /** Every held image's observer copy not made yet is to be made, behind the waiting fetches. */
+  private copyForObservers(): void {
+    for (const image of this.store.images()) if (this.store.needsObserverCopy(image)) this.copiesDue.add(image);
+    if (this.copiesDue.size > 0) this.copySoon();
+  }
+
+  private copySoon(): void {
+    this.copying ??= setImmediate(() => {
+      this.copying = null;
+      this.copyTurn();
+    });
+  }
+
+  /**
+   * One turn of observer copies: at most one image de-identified (a read from the spool, the copy,
+   * a write), then the event loop serves every link before the next. Made all at once, the copies
+   * of hundreds of large images held the loop for seconds, and workstations, silent that long,
+   * took their links for lost. Waiting fetches come first, answered as soon as their copies are made.
+   */
+  private copyTurn(): void {
+    while (this.waitingFetches.length > 0) {
+      const waiting = this.waitingFetches[0]!;
+      waiting.images ??= this.store.find(waiting.message.request, false).images;
+      while (waiting.next < waiting.images.length && !this.store.needsObserverCopy(waiting.images[waiting.next]!)) waiting.next++;
+      // Tried once (a spool read that fails leaves it due, as it did): the fetch goes on to the next.
+      const image = waiting.images[waiting.next++];
+      if (image) return this.copyOne(image);
+      this.waitingFetches.shift();
+      this.answerFetch(waiting.session, waiting.message);
+    }
+    for (const image of this.copiesDue) {
+      this.copiesDue.delete(image);
+      if (this.store.needsObserverCopy(image)) return this.copyOne(image);
+    }
+    if (this.withheldSinceCatalogue) this.sendObserverCatalogues();
+  }
+
+  private copyOne(image: HeldImage): void {
+    this.store.makeObserverCopy(image);
+    if (image.observerFile === null) this.withheldSinceCatalogue = true;
+    this.copySoon();
+  }
+
+  /** Observers get a catalogue without the images found withheld from them. */
+  private sendObserverCatalogues(): void {
+    this.withheldSinceCatalogue = false;
+    let catalogue: ReturnType<ExamImagesDesk['catalogueFor']> | null = null;
+    for (const session of this.ctx.sessions.values()) {
+      if (session.role === 'observer') this.ctx.sessions.send(session, { type: 'exam.catalogue', catalogue: (catalogue ??= this.catalogueFor('observer')) });
+    }
   }
 
   private sequenceStatus(seriesUid: string): SequenceStatus | null {
@@ -156,6 +250,10 @@ export class ExamImagesDesk {
       if (session.role === null) continue;
       const catalogue = session.role === 'observer' ? (observers ??= this.catalogueFor('observer')) : full;
       this.ctx.sessions.send(session, { type: 'exam.catalogue', catalogue });
+    }
+    if (observers) {
+      this.withheldSinceCatalogue = false;
+      this.copyForObservers();
     }
   }
 
