@@ -296,9 +296,10 @@ export class Gateway {
       this.log(`${s?.name ?? row.key} (${s?.role ?? 'unknown'}) ${action}: ${decision} ${row.code}${row.count > 1 ? ` x${row.count}` : ''}: ${row.reason}`);
     });
     this.peerRefusals = new RefusalAudit(this.linkLimits.refusalAuditWindowMs, (row) => {
-      const action = peerRefusalAction(row.code);
-      // As a hello, an upgrade or a sign-in refused one by one is written (handshake.ts, auditSignIn): the same rows, with a count.
-      const decision = action === 'hello' || action === 'websocket upgrade' || action === 'sign-in' ? 'refused' : 'rejected';
+      // Hospital sign-in (refuseByAddress) names its step: its codes come from either.
+      const { action = peerRefusalAction(row.code), ...refused } = (row.detail ?? {}) as { action?: string };
+      // As a hello, an upgrade or a sign-in refused one by one is written (handshake.ts, auditSignIn, auth/oidc): the same rows, with a count.
+      const decision = action === 'hello' || action === 'websocket upgrade' || action === 'sign-in' || action.startsWith('sso.') ? 'refused' : 'rejected';
       this.store.audit({
         sessionId: null,
         actor: null,
@@ -306,7 +307,7 @@ export class Gateway {
         action,
         decision,
         code: row.code,
-        detail: { ...row.detail, count: row.count, firstAt: row.firstAt, lastAt: row.lastAt, reason: row.reason },
+        detail: { ...refused, count: row.count, firstAt: row.firstAt, lastAt: row.lastAt, reason: row.reason },
         peer: row.key,
       });
       this.log(`${row.key} ${action}: ${decision} ${row.code}${row.count > 1 ? ` x${row.count}` : ''}: ${row.reason}`);
@@ -566,6 +567,15 @@ export class Gateway {
       // A workstation on this one scanner shows an emergency stop on its emergency banner, from the snapshot.
       if (alarm.kind === 'emergency-stop' && alarm.by) this.onsite.presence.recordEmergency(alarm.by, alarm.reason, new Date(open.at));
     }
+  }
+
+  /**
+   * A refusal of a peer that is no one yet, made by one of GatewayOptions.httpRoutes (hospital
+   * sign-in): folded by address with the gateway's own, one row per kind and window with a
+   * count. `detail.action` is what was refused when the code does not say.
+   */
+  refuseByAddress(address: string, code: string, reason: string, detail?: { action?: string } & Record<string, unknown>): void {
+    this.peerRefusals.refuse(address, code, reason, new Date(), detail);
   }
 
   async close(): Promise<void> {

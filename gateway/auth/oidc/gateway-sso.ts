@@ -2,14 +2,18 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuditRecord } from '../../storage/gateway-store.js';
 import type { OidcConfig } from './oidc-config.js';
 import { OidcRelyingParty } from './oidc-relying-party.js';
-import { createOidcRoutes } from './oidc-routes.js';
+import { createOidcRoutes, type SsoRefusalDetail } from './oidc-routes.js';
 import { ssoAuditRecord } from './sso-audit.js';
 import { issueSsoSession, type SessionIssuer } from './sso-session.js';
 
-/** What hospital sign-in needs of the running gateway: its session issuance and its audit trail. */
+/**
+ * What hospital sign-in needs of the running gateway: its session issuance, its audit trail, and
+ * its folding of refusals by address (Gateway.refuseByAddress).
+ */
 export interface SsoGatewayParts {
   credentials: SessionIssuer;
   store: { audit(record: AuditRecord): void };
+  refuseByAddress(address: string, code: string, reason: string, detail: SsoRefusalDetail): void;
 }
 
 /**
@@ -29,5 +33,7 @@ export function gatewaySsoRoutes(
       gateway().store.audit(ssoAuditRecord(entry));
       log(`${entry.action} ${entry.actor ?? '?'} (${entry.role ?? '?'}) from ${entry.peer ?? '?'}: ${entry.decision}${entry.code ? ` ${entry.code}` : ''}`);
     },
+    // The gateway logs these itself, when it writes their row.
+    refuseByAddress: (address, code, reason, detail) => gateway().refuseByAddress(address, code, reason, detail),
   });
 }

@@ -42,7 +42,28 @@ export interface OidcRoutesOptions {
    */
   onIdentity: (identity: SsoIdentity, role: SsoRole | null) => Promise<string>;
   audit?: (entry: SsoAuditEntry) => void;
+  /**
+   * Refusals made before the provider vouched for anyone: an unknown, used or expired sign-in, a
+   * return_to this gateway does not trust, an unknown role, a callback that does not complete.
+   * Anyone may send those, as fast as they can connect, so the gateway folds them by address
+   * with its other refusals of peers that are no one yet: one row per kind and window, with a
+   * count (audit/refusal-audit.ts). `detail.action` is the step refused. Without this, each
+   * refusal is an `audit` entry of its own.
+   */
+  refuseByAddress?: (address: string, code: string, reason: string, detail: SsoRefusalDetail) => void;
 }
+
+/** What a refusal folded by address says beyond its code and reason. */
+export type SsoRefusalDetail = { action: SsoAuditEntry['action'] } & Record<string, unknown>;
+
+/**
+ * Longest client-supplied text (a return_to, a role, a provider's error description in a forged
+ * callback) kept in an audit row: the row says what was sent, not all of it, so a refused
+ * request of 14 KB does not write 14 KB.
+ */
+export const AUDITED_TEXT_CHARS = 256;
+/** A return_to longer than this is no Larmor screen: refused without being remembered or parsed. */
+const MAX_RETURN_TO_CHARS = 2048;
 
 /**
  * GET /auth/oidc/start?role=ROLE&return_to=URL and GET /auth/oidc/callback on the gateway's
@@ -62,20 +83,35 @@ export function createOidcRoutes(options: OidcRoutesOptions): (req: IncomingMess
   const secureCookie = new URL(rp.config.redirectUri).protocol === 'https:';
   const audit = options.audit ?? (() => {});
 
+  /** A refusal before anyone is known: folded by address when the gateway does that (refuseByAddress). */
+  function refuseAnonymous(peer: string | null, detail: SsoRefusalDetail, refusal: LarmorError, role: string | null): void {
+    const reason = clip(refusal.message);
+    if (options.refuseByAddress)
+      return options.refuseByAddress(peer ?? 'unknown', refusal.code, reason, { ...detail, ...(role === null ? {} : { role: clip(role) }) });
+    const { action, ...rest } = detail;
+    audit({
+      action,
+      decision: 'refused',
+      code: refusal.code,
+      actor: null,
+      userId: null,
+      role: role === null ? null : clip(role),
+      peer,
+      detail: { reason, ...rest },
+    });
+  }
+
   async function start(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void> {
     const peer = req.socket.remoteAddress ?? null;
-    const returnTo = allowedReturnTo(query.get('return_to') ?? '', gatewayOrigin, rp.config.returnOrigins);
+    const returnToParam = query.get('return_to') ?? '';
+    const returnTo = returnToParam.length <= MAX_RETURN_TO_CHARS ? allowedReturnTo(returnToParam, gatewayOrigin, rp.config.returnOrigins) : null;
     if (!returnTo) {
-      audit({
-        action: 'sso.start',
-        decision: 'refused',
-        code: ErrorCode.OIDC_RETURN_TO_FORBIDDEN,
-        actor: null,
-        userId: null,
-        role: null,
+      refuseAnonymous(
         peer,
-        detail: { returnTo: query.get('return_to') },
-      });
+        { action: 'sso.start', returnTo: clip(returnToParam) },
+        new LarmorError(ErrorCode.OIDC_RETURN_TO_FORBIDDEN, 'return_to is no Larmor screen this gateway trusts'),
+        null,
+      );
       return errorPage(
         res,
         400,
@@ -86,27 +122,19 @@ export function createOidcRoutes(options: OidcRoutesOptions): (req: IncomingMess
     const roleParam = query.get('role');
     const role = roleParam === null || roleParam === '' ? null : SsoRole.safeParse(roleParam);
     if (role && !role.success) {
-      audit({ action: 'sso.start', decision: 'refused', code: ErrorCode.INVALID_PARAMETER, actor: null, userId: null, role: roleParam, peer });
-      return backWithError(res, returnTo, new LarmorError(ErrorCode.INVALID_PARAMETER, `unknown role ${JSON.stringify(roleParam)}`));
+      const refusal = new LarmorError(ErrorCode.INVALID_PARAMETER, `unknown role ${JSON.stringify(clip(roleParam!, 64))}`);
+      refuseAnonymous(peer, { action: 'sso.start' }, refusal, roleParam);
+      return backWithError(res, returnTo, refusal);
     }
     let begun: Awaited<ReturnType<OidcRelyingParty['begin']>>;
     try {
       begun = await rp.begin();
     } catch (err) {
       const refusal = asLarmorError(err);
-      audit({
-        action: 'sso.start',
-        decision: 'refused',
-        code: refusal.code,
-        actor: null,
-        userId: null,
-        role: roleParam,
-        peer,
-        detail: { reason: refusal.message },
-      });
+      refuseAnonymous(peer, { action: 'sso.start' }, refusal, roleParam);
       return backWithError(res, returnTo, refusal);
     }
-    const entry = pending.add({ ...begun.secrets, role: role ? role.data : null, returnTo: returnTo.href });
+    const entry = pending.add({ ...begun.secrets, role: role ? role.data : null, returnTo: returnTo.href }, peer ?? 'unknown');
     res.writeHead(302, {
       location: begun.url.href,
       'set-cookie': bindingCookie(entry, secureCookie),
@@ -121,16 +149,12 @@ export function createOidcRoutes(options: OidcRoutesOptions): (req: IncomingMess
     const state = query.get('state') ?? '';
     const entry = state ? pending.take(state) : null;
     if (!entry || !cookieMatches(req, entry)) {
-      audit({
-        action: 'sso.sign-in',
-        decision: 'refused',
-        code: ErrorCode.OIDC_UNKNOWN_SIGN_IN,
-        actor: null,
-        userId: null,
-        role: entry?.role ?? null,
+      refuseAnonymous(
         peer,
-        detail: { reason: entry ? 'started in another browser' : 'unknown, used or expired state' },
-      });
+        { action: 'sso.sign-in' },
+        new LarmorError(ErrorCode.OIDC_UNKNOWN_SIGN_IN, entry ? 'started in another browser' : 'unknown, used or expired state'),
+        entry?.role ?? null,
+      );
       return errorPage(
         res,
         400,
@@ -175,16 +199,20 @@ export function createOidcRoutes(options: OidcRoutesOptions): (req: IncomingMess
       res.end();
     } catch (err) {
       const refusal = asLarmorError(err);
-      audit({
-        action: 'sso.sign-in',
-        decision: 'refused',
-        code: refusal.code,
-        actor: identity ? describe(identity) : null,
-        userId: identity ? ssoUserId(identity) : null,
-        role: entry.role,
-        peer,
-        detail: { reason: refusal.message, ...(identity ? { roles: identity.roles } : {}) },
-      });
+      // Until the provider vouches for someone, the callback is anyone's to send (a made-up code,
+      // an error of our own choosing): folded like the other refusals of no one yet.
+      if (!identity) refuseAnonymous(peer, { action: 'sso.sign-in' }, refusal, entry.role);
+      else
+        audit({
+          action: 'sso.sign-in',
+          decision: 'refused',
+          code: refusal.code,
+          actor: describe(identity),
+          userId: ssoUserId(identity),
+          role: entry.role,
+          peer,
+          detail: { reason: refusal.message, roles: identity.roles },
+        });
       return backWithError(res, returnTo, refusal, clearCookie(entry, secureCookie));
     }
   }
@@ -211,6 +239,11 @@ export function createOidcRoutes(options: OidcRoutesOptions): (req: IncomingMess
 
 function describe(identity: SsoIdentity): string {
   return `${identity.displayName} <${identity.subject}@${identity.issuer}>`;
+}
+
+/** Client-supplied text as an audit row keeps it: its start, and how long it was. */
+function clip(text: string, max = AUDITED_TEXT_CHARS): string {
+  return text.length <= max ? text : `${text.slice(0, max)}... (${text.length} characters)`;
 }
 
 function asLarmorError(err: unknown): LarmorError {
