@@ -198,6 +198,8 @@ export class Gateway {
   private readonly commands: CommandHandler;
   private readonly media: MediaRelay;
   private readonly handshake: Handshake;
+  /** Each session's rate of image.fetch requests (link-limits.ts imageFetchesPerSecond). */
+  private readonly fetchRates = new WeakMap<ClientSession, MessageRate>();
   private readonly resumeSecrets = new ResumeSecrets((id) => this.sessions.get(id) !== undefined);
   private readonly collaboration: CollaborationDesk;
   /** Alarms raised here, so that whoever raised one learns who saw it. */
@@ -824,9 +826,16 @@ export class Gateway {
       case 'signal':
         if (session.role === null) return this.sessions.sendError(session, ErrorCode.HELLO_REQUIRED, 'send hello before joining media');
         return this.media.handle(session, message);
-      case 'image.fetch':
+      case 'image.fetch': {
         if (session.role === null) return this.sessions.sendError(session, ErrorCode.HELLO_REQUIRED, 'send hello before fetching images');
-        return this.examImages.fetch(session, message);
+        let rate = this.fetchRates.get(session);
+        if (!rate) this.fetchRates.set(session, (rate = new MessageRate(this.linkLimits.imageFetchesPerSecond, this.linkLimits.imageFetchBurst)));
+        if (rate.take()) return this.examImages.fetch(session, message);
+        const reason = `more than ${this.linkLimits.imageFetchesPerSecond} image fetches a second: try again in a moment`;
+        this.audit(session, 'image.fetch', 'refused', ErrorCode.RATE_LIMITED, { reason });
+        this.sessions.send(session, { type: 'image.fetch.result', id: message.id, queued: 0, unknown: [], code: ErrorCode.RATE_LIMITED, reason });
+        return;
+      }
     }
   }
 

@@ -45,6 +45,14 @@ export interface LinkLimits {
    */
   sharedActionsPerSecond: number;
   sharedActionBurst: number;
+  /**
+   * `image.fetch` requests one session may make per second, and at once above that. Each is
+   * answered at once with every asked-for image the gateway does not hold (up to 480 ids), so a
+   * client asking in a loop and reading nothing had the gateway queue replies by the megabyte.
+   * A workstation asks after a resume, a few requests of up to 480 images each.
+   */
+  imageFetchesPerSecond: number;
+  imageFetchBurst: number;
   /** Repeated refusals of one kind from one session are written as one row per window. */
   refusalAuditWindowMs: number;
   /**
@@ -81,6 +89,8 @@ export const DEFAULT_LINK_LIMITS: LinkLimits = {
   refusalAuditWindowMs: 10_000,
   sharedActionsPerSecond: 10,
   sharedActionBurst: 30,
+  imageFetchesPerSecond: 10,
+  imageFetchBurst: 30,
   sendBacklogBytes: SEND_BACKLOG_BYTES,
   sendMessageBytes: MAX_FRAME_BYTES,
 };
