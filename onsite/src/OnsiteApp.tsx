@@ -11,7 +11,6 @@ import {
   type SignInResponse,
   type OnsiteAction,
   type OnsiteStatus,
-  type Participant,
   type ScannerSnapshot,
 } from '../../protocol/index.js';
 import { CallView } from '../../base/browser/call/CallView.js';
@@ -21,16 +20,15 @@ import { useCall } from '../../base/browser/call/use-call.js';
 import { presentLinkStatus, presentScannerState, presentSequenceStatus } from '../../base/browser/status-words.js';
 import { formatRemaining } from '../../base/common/acquisition-time.js';
 import { StatusTag } from '../../base/browser/StatusTag.js';
-import { ObserverRows } from '../../base/browser/ObserverRows.js';
 import { useAlarmTone } from '../../base/browser/use-alarm-tone.js';
 import { formatPersonName } from '../../base/common/person-name.js';
-import { OnsiteLink, gatewayUrlOfPage, signInOnsite, type OnsiteLinkView, type OnsiteNotice } from './onsite-link.js';
-import { needsAcknowledging, seenBy, standingAlarm } from './banner-alarm.js';
+import { OnsiteLink, gatewayUrlOfPage, signInOnsite, type OnsiteLinkView, type OnsiteNotice, type UnreadMessages } from './onsite-link.js';
+import { needsAcknowledging, seenBy, seenByEach, standingAlarm } from './banner-alarm.js';
 import { HospitalSignInButton, takeSsoReturn } from './hospital-sign-in.js';
 import { OnsiteViewer } from './OnsiteViewer.js';
+import { ControlPanel, type Act } from './ControlPanel.js';
 import { HandoverConfirm, OnsiteChat } from './OnsiteCollab.js';
 import { formatClock } from '../../base/common/clock.js';
-import { reservedForLostOperator } from '../../base/common/control-words.js';
 
 type Outcome = { action: string; state: 'pending' | 'done' | 'rejected'; text: string } | null;
 
@@ -234,7 +232,7 @@ function Console({ link, view, level }: { link: OnsiteLink; view: OnsiteLinkView
         <section className="column column-center" aria-label="Scanner">
           <OnsiteViewer link={link} marks={view.collab?.marks ?? null} />
           <ScannerPanel snapshot={snapshot} />
-          <NoticeLog notices={view.notices} />
+          <NoticeLog notices={view.notices} unread={view.unread} />
           <ContingencyPlans plans={view.plans} />
         </section>
         <section className="column column-right" aria-label="Call and control">
@@ -305,8 +303,6 @@ function EmergencyStop({ onStop }: { onStop: (reason: string) => void }) {
     </div>
   );
 }
-
-type Act = (action: OnsiteAction, label: string) => Promise<void>;
 
 /** Check-in states the MR level of the signed-in account; the gateway records that, not a choice made here. */
 function Presence({ snapshot, checkedIn, act, level }: { snapshot: ScannerSnapshot | null; checkedIn: boolean; act: Act; level: AccountLevel | null }) {
@@ -458,7 +454,7 @@ function ScannerPanel({ snapshot }: { snapshot: ScannerSnapshot | null }) {
  * got through, or that it has not yet and they should phone.
  */
 function AlarmSeen({ notices, alarm, operatorConnected }: { notices: readonly OnsiteNotice[]; alarm: OnsiteNotice; operatorConnected: boolean }) {
-  const seen = seenByWords(notices, alarm);
+  const seen = seenByWords(seenBy(notices, alarm));
   if (seen) return <span data-testid="onsite-alarm-seen">{seen}</span>;
   if (alarm.alarmKind !== 'help-call') return null;
   return (
@@ -467,8 +463,7 @@ function AlarmSeen({ notices, alarm, operatorConnected }: { notices: readonly On
 }
 
 /** " · seen by Rita at 10:02:11", or null while no one has seen the alarm. */
-function seenByWords(notices: readonly OnsiteNotice[], alarm: OnsiteNotice): string | null {
-  const seen = seenBy(notices, alarm);
+function seenByWords(seen: readonly { by: string; at: string }[]): string | null {
   return seen.length > 0 ? ` · seen by ${seen.map((s) => `${s.by} at ${formatClock(s.at)}`).join(', ')}` : null;
 }
 
@@ -504,90 +499,30 @@ function OperatorLossAlarm({ loss }: { loss: NonNullable<OnsiteStatus['operatorL
   );
 }
 
-function NoticeLog({ notices }: { notices: OnsiteLinkView['notices'] }) {
+function NoticeLog({ notices, unread }: { notices: OnsiteLinkView['notices']; unread: UnreadMessages | null }) {
+  // Who saw each alarm, from one pass over the notices, not one per alarm listed.
+  const seen = useMemo(() => seenByEach(notices), [notices]);
   return (
     // Focusable: it scrolls, and keyboard users must reach what is below (WCAG 2.1.1).
     <div className="panel onsite-log" aria-labelledby="log-title" tabIndex={0}>
       <h2 className="panel-title" id="log-title">
         Events
       </h2>
+      {unread ? (
+        <p className="tone-warn" data-testid="onsite-unread" title={`${unread.code}: ${unread.message}`}>
+          ▲ {unread.count === 1 ? 'A message' : `${unread.count} messages`} from the gateway could not be read: this console may be missing what{' '}
+          {unread.count === 1 ? 'it' : 'they'} said. Check with the remote technologist. <span className="mono muted">{unread.code}</span>
+        </p>
+      ) : null}
       <ol data-testid="onsite-log">
         {[...notices].reverse().map((n) => (
           <li key={`${n.boot}:${n.seq}`} className={n.level === 'alarm' ? 'tone-bad' : n.level === 'warning' ? 'tone-warn' : undefined}>
             <span className="mono muted">{formatClock(n.at)}</span> {n.level === 'alarm' ? '▲ ' : ''}
             {n.text}
-            {n.alarmKind ? <span className="muted">{seenByWords(notices, n)}</span> : null}
+            {n.alarmKind ? <span className="muted">{seenByWords(seen.get(n) ?? [])}</span> : null}
           </li>
         ))}
       </ol>
-    </div>
-  );
-}
-
-function ControlPanel({ snapshot, me, checkedIn, act }: { snapshot: ScannerSnapshot | null; me: string | null; checkedIn: boolean; act: Act }) {
-  const holder = snapshot?.control ?? null;
-  const loss = snapshot?.onsite?.operatorLoss ?? null;
-  const operators = snapshot?.participants.filter((p) => p.role === 'operator') ?? [];
-  const others = snapshot?.participants.filter((p) => p.role === 'onsite' && p.sessionId !== me) ?? [];
-  const observers = snapshot?.participants.filter((p) => p.role === 'observer') ?? [];
-  const row = (p: Participant) => (
-    <li key={p.sessionId}>
-      <span className={`role-badge role-${p.role}`}>{p.role === 'observer' ? 'Observer' : 'Onsite'}</span>
-      <span className="person-name" title={p.name}>
-        {p.name}
-      </span>
-    </li>
-  );
-  return (
-    <div className="panel" aria-labelledby="control-title">
-      <h2 className="panel-title" id="control-title">
-        Remote control
-      </h2>
-      <p data-testid="control-holder">
-        {holder?.holderSessionId ? (
-          <span className="tone-info">● {holder.holderName} has control</span>
-        ) : loss ? (
-          // Safety rule 5: kept for the operator whose link was lost until the grace period ends.
-          <span className="tone-warn">▲ Control {reservedForLostOperator(loss)}</span>
-        ) : (
-          <span>Control is onsite (nobody remote)</span>
-        )}
-      </p>
-      <ul className="people-list">
-        {operators.map((op) => (
-          <li key={op.sessionId}>
-            <span className="role-badge role-operator">Operator</span>
-            <span className="person-name" title={op.name}>
-              {op.name}
-            </span>
-            {holder?.holderSessionId === op.sessionId ? (
-              <button
-                type="button"
-                className="small danger"
-                data-testid="control-revoke"
-                onClick={() => void act({ name: 'control.revoke' }, 'Revoke control')}
-              >
-                Revoke
-              </button>
-            ) : (
-              <button
-                type="button"
-                className="small primary"
-                data-testid="control-grant"
-                data-operator={op.name}
-                disabled={!checkedIn}
-                title={checkedIn ? undefined : 'check in first'}
-                onClick={() => void act({ name: 'control.grant', sessionId: op.sessionId }, `Grant control to ${op.name}`)}
-              >
-                Grant control
-              </button>
-            )}
-          </li>
-        ))}
-        {others.map(row)}
-        <ObserverRows observers={observers} row={row} />
-      </ul>
-      {operators.length === 0 ? <p className="muted">No remote technologist connected.</p> : null}
     </div>
   );
 }

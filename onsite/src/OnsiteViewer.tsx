@@ -57,7 +57,9 @@ export function OnsiteViewer({ link, marks }: { link: OnsiteLink; marks: Mark[] 
 
   // Someone marked an image this console holds: show that image (it stops following the newest).
   const allMarks = marks ?? NO_MARKS;
-  const newestMark = lastMark(allMarks);
+  // Read once per change of the marks, not on every render (the link holds at most MAX_MARKS_PER_EXAM, exam-marks.ts).
+  const newestMark = useMemo(() => lastMark(allMarks), [allMarks]);
+  const marksByImage = useMemo(() => byImage(allMarks), [allMarks]);
   newestMarkUid.current = newestMark?.sopInstanceUid;
   useEffect(() => {
     if (newestMark && images.some((i) => i.sopInstanceUid === newestMark.sopInstanceUid)) setShownUid(newestMark.sopInstanceUid);
@@ -66,7 +68,7 @@ export function OnsiteViewer({ link, marks }: { link: OnsiteLink; marks: Mark[] 
 
   const image = (shownUid ? images.find((i) => i.sopInstanceUid === shownUid) : undefined) ?? images.at(-1) ?? null;
   const following = shownUid === null || image?.sopInstanceUid !== shownUid;
-  const onImage = useMemo(() => (image ? allMarks.filter((m) => m.sopInstanceUid === image.sopInstanceUid) : []), [allMarks, image]);
+  const onImage = (image ? marksByImage.get(image.sopInstanceUid) : undefined) ?? NO_MARKS;
 
   useLayoutEffect(() => {
     const el = canvas.current;
@@ -219,6 +221,17 @@ function MarkSvg({ shape, points, head, className, id }: { shape: MarkShape; poi
       <polygon className="mark-head" points={d.head} />
     </g>
   );
+}
+
+/** The marks on each image, each image's in the order they came. */
+function byImage(marks: readonly Mark[]): Map<string, Mark[]> {
+  const map = new Map<string, Mark[]>();
+  for (const mark of marks) {
+    const list = map.get(mark.sopInstanceUid);
+    if (list) list.push(mark);
+    else map.set(mark.sopInstanceUid, [mark]);
+  }
+  return map;
 }
 
 /** The newest images within KEEP_IMAGES and KEEP_BYTES; the newest always (`images` ends with it). */

@@ -50,3 +50,23 @@ function seenWhenReceived(notices: readonly OnsiteNotice[], alarm: OnsiteNotice)
   const history = notices.filter((n) => n.earlier);
   return seenBy(history, alarm).length > 0;
 }
+
+/**
+ * Who has seen each notice of `notices` that someone saw, as seenBy says of one, in one pass over
+ * them: the event log says it of every alarm it lists, and asking seenBy of each would read the
+ * whole log once per alarm.
+ */
+export function seenByEach(notices: readonly OnsiteNotice[]): Map<OnsiteNotice, { by: string; at: string }[]> {
+  const byNumber = new Map<string, OnsiteNotice>();
+  const seen = new Map<OnsiteNotice, { by: string; at: string }[]>();
+  for (const n of notices) {
+    const alarm = n.seen ? byNumber.get(`${n.boot}\u0000${n.seen.seq}`) : undefined;
+    if (alarm && n.seen) {
+      const list = seen.get(alarm);
+      if (list) list.push({ by: n.seen.by, at: n.at });
+      else seen.set(alarm, [{ by: n.seen.by, at: n.at }]);
+    }
+    byNumber.set(`${n.boot}\u0000${n.seq}`, n);
+  }
+  return seen;
+}

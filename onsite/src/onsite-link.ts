@@ -1,5 +1,6 @@
 import {
   ErrorCode,
+  MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
   SIGN_IN_PATH,
   SignInRefusal,
@@ -19,12 +20,17 @@ import {
   type NoticeEventMessage,
   type NoticeSeen,
   type OnsiteAction,
+  type Participant,
   type ScannerSnapshot,
 } from '../../protocol/index.js';
 import type { MediaClientMessage, MediaGatewayMessage } from '../../protocol/signaling.js';
 import { startHeartbeatClock, type HeartbeatClock } from './heartbeat-clock.js';
 import { OnsiteImageReader, type OnsiteImageArrival } from './image-reader.js';
 import { imagesToShowOnJoin } from './join-images.js';
+import { ExamMarks } from './exam-marks.js';
+import { exceedsFrameLimit } from './frame-limit.js';
+import { OnsiteNotices, keptText } from './onsite-notices.js';
+import { ViewPacer } from './view-pacer.js';
 
 type OnsiteLinkStatus = 'connecting' | 'connected' | 'lost' | 'refused';
 
@@ -44,7 +50,14 @@ export interface OnsiteNotice {
 }
 
 function onsiteNotice(boot: string, { seq, at, body }: NoticeEventMessage): OnsiteNotice {
-  return { boot, seq, at, level: body.level, text: body.text, alarmKind: body.alarm?.kind, seen: body.seen };
+  return { boot, seq, at, level: body.level, text: keptText(body.text), alarmKind: body.alarm?.kind, seen: body.seen };
+}
+
+/** Messages from the gateway this page could not read and dropped: how many, and why the last was dropped. */
+export interface UnreadMessages {
+  count: number;
+  code: string;
+  message: string;
 }
 
 export interface OnsiteLinkView {
@@ -53,14 +66,29 @@ export interface OnsiteLinkView {
   sessionId: string | null;
   snapshot: ScannerSnapshot | null;
   policy: LinkPolicy | null;
-  notices: OnsiteNotice[];
+  /** The event log's notices, oldest first, with the standing alarms however old (onsite-notices.ts). */
+  notices: readonly OnsiteNotice[];
   /** The site's written contingency plans for this scanner. */
   plans: ContingencyPlan[];
   /** Chat, marks, proposals and handover of the open exam (docs/architecture.md "Collaboration"). */
   collab: CollabState | null;
+  /** Messages from the gateway not read (too large, not valid), or null while every one was. */
+  unread: UnreadMessages | null;
 }
 
-const KEEP_NOTICES = 200;
+/** Chat lines kept: the exam's talk, not the site's whole history. */
+const KEEP_CHAT = 200;
+/**
+ * Pending proposals kept: the gateway holds 5 per person (MAX_PENDING_PROPOSALS_PER_PERSON), so
+ * this is a full room's worth, bounded here too as on the workstation (main/core/collab-mirror.ts).
+ */
+const KEEP_PROPOSALS = 200;
+/**
+ * Participants kept in the snapshot: every session the gateway can hold, everyone together
+ * (docs/architecture.md "Wire protocol", "Connections": 2,048), so only a gateway that lists
+ * more than it can hold loses any; then the oldest go, never this console or the control holder.
+ */
+const KEEP_PARTICIPANTS = 2048;
 const RECONNECT_MS = [250, 500, 1000, 2000, 4000];
 
 /**
@@ -88,7 +116,23 @@ export class OnsiteLink {
   private bootId = '';
   /** An image has reached the viewer since the page opened: it has something to show. */
   private imagesSeen = false;
-  view: OnsiteLinkView = { status: 'connecting', error: null, sessionId: null, snapshot: null, policy: null, notices: [], plans: [], collab: null };
+  /** Kept here and copied into the view when it is published: a burst costs one copy per view. */
+  private readonly notices = new OnsiteNotices();
+  private readonly marks = new ExamMarks();
+  /** One view per interval, however many messages (view-pacer.ts). */
+  private readonly pacer = new ViewPacer(() => this.publish());
+  /** The view last published; its notices and marks are brought up to date as it is. */
+  private view: OnsiteLinkView = {
+    status: 'connecting',
+    error: null,
+    sessionId: null,
+    snapshot: null,
+    policy: null,
+    notices: [],
+    plans: [],
+    collab: null,
+    unread: null,
+  };
 
   /** `credential`: the session credential from sign-in; the gateway takes name and level from its account. */
   constructor(
@@ -112,15 +156,16 @@ export class OnsiteLink {
     });
     ws.binaryType = 'arraybuffer';
     ws.addEventListener('message', (event: MessageEvent) => {
+      this.pacer.poke();
       if (typeof event.data !== 'string') return this.receiveImage(event.data as ArrayBuffer);
-      const decoded = decodeGatewayMessage(event.data);
-      if (decoded.ok) this.receive(decoded.message);
+      this.receiveText(event.data);
     });
     ws.addEventListener('close', () => this.closed());
   }
 
   close(): void {
     this.stopped = true;
+    this.pacer.stop();
     this.stopHeartbeat();
     this.images.close();
     this.ws?.close(1000, 'bye');
@@ -128,7 +173,7 @@ export class OnsiteLink {
 
   subscribe(listener: (view: OnsiteLinkView) => void): () => void {
     this.viewListeners.add(listener);
-    listener(this.view);
+    listener(this.currentView());
     return () => this.viewListeners.delete(listener);
   }
 
@@ -179,7 +224,7 @@ export class OnsiteLink {
     if (catalogue === null || this.imageListeners.size === 0) return;
     this.joinCatalogue = null;
     if (this.imagesSeen) return;
-    const uids = imagesToShowOnJoin(catalogue, this.view.collab?.marks ?? []);
+    const uids = imagesToShowOnJoin(catalogue, this.marks.list());
     if (uids.length > 0) this.sendJson({ type: 'image.fetch', id: `onsite_join_${this.nextId++}`, request: { sopInstanceUids: uids } });
   }
 
@@ -196,13 +241,42 @@ export class OnsiteLink {
     return () => this.mediaListeners.delete(listener);
   }
 
+  /**
+   * A text frame: one larger than any client accepts is dropped unread (frame-limit.ts), and one
+   * that is not a valid message is dropped; both are counted and shown, as the workstation logs
+   * a protocol error (docs/architecture.md "Wire protocol", "Errors"), and the link goes on.
+   */
+  private receiveText(text: string): void {
+    if (exceedsFrameLimit(text))
+      return this.unreadable(
+        ErrorCode.FRAME_TOO_LARGE,
+        `a message of about ${Math.ceil(text.length / 2 ** 20)} MiB, over the ${MAX_FRAME_BYTES / 2 ** 20} MiB any client accepts`,
+      );
+    const decoded = decodeGatewayMessage(text);
+    if (!decoded.ok) return this.unreadable(decoded.code, decoded.message);
+    this.receive(decoded.message);
+  }
+
+  private unreadable(code: string, message: string): void {
+    const count = (this.view.unread?.count ?? 0) + 1;
+    // Logged for whoever looks into it; the first few and then one in a thousand, so a flood of them does not flood the console too.
+    if (count <= 10 || count % 1000 === 0) console.warn(`onsite link: message ${count} from the gateway not read: ${code}: ${message}`);
+    this.update({ unread: { count, code, message } });
+  }
+
   private receive(message: GatewayMessage): void {
     switch (message.type) {
       case 'welcome':
         this.startHeartbeat(message.heartbeat.intervalMs);
         this.joinCatalogueDue = true;
         this.bootId = message.bootId;
-        return this.update({ status: 'connected', error: null, sessionId: message.session.id, snapshot: message.snapshot, policy: message.policy });
+        return this.update({
+          status: 'connected',
+          error: null,
+          sessionId: message.session.id,
+          snapshot: boundedParticipants(message.snapshot, message.session.id),
+          policy: message.policy,
+        });
       case 'refused':
         this.stopped = true;
         return this.update({ status: 'refused', error: `${message.code}: ${message.reason}` });
@@ -217,13 +291,14 @@ export class OnsiteLink {
           const studyUid = message.body.snapshot.exam?.studyUid ?? null;
           const c = this.view.collab;
           // A new exam starts with its own chat and no marks (the gateway clears them too).
-          const collab =
-            c && (this.view.snapshot?.exam?.studyUid ?? null) !== studyUid ? { ...c, chat: c.chat.filter((e) => e.studyUid === studyUid), marks: [] } : c;
-          return this.update({ snapshot: message.body.snapshot, collab });
+          const newExam = c !== null && (this.view.snapshot?.exam?.studyUid ?? null) !== studyUid;
+          if (newExam) this.marks.reset([]);
+          const collab = c && newExam ? { ...c, chat: c.chat.filter((e) => e.studyUid === studyUid) } : c;
+          return this.update({ snapshot: boundedParticipants(message.body.snapshot, this.view.sessionId), collab });
         }
         if (message.body.kind === 'participant.joined' || message.body.kind === 'participant.left') {
           const snapshot = this.view.snapshot;
-          return snapshot ? this.update({ snapshot: withParticipantChange(snapshot, message.body) }) : undefined;
+          return snapshot ? this.update({ snapshot: boundedParticipants(withParticipantChange(snapshot, message.body), this.view.sessionId) }) : undefined;
         }
         if (message.body.kind === 'plans') return this.update({ plans: message.body.plans });
         if (
@@ -233,18 +308,23 @@ export class OnsiteLink {
           message.body.kind === 'proposal' ||
           message.body.kind === 'handover'
         )
-          return this.update({ collab: applyCollab(this.view.collab, message.body) });
+          return this.update({ collab: this.applyCollab(message.body) });
         if (message.body.kind !== 'notice') return;
-        return this.update({ notices: [...this.view.notices, onsiteNotice(this.bootId, { ...message, body: message.body })].slice(-KEEP_NOTICES) });
+        this.notices.add(onsiteNotice(this.bootId, { ...message, body: message.body }));
+        return this.pacer.changed();
       case 'notice.history': {
         // Right after the welcome: the notices of this boot this page has not had (all of them
         // on a page just opened; those sent while the link was down on a page that reconnects).
-        const had = new Set(this.view.notices.filter((n) => n.boot === this.bootId).map((n) => n.seq));
-        const missed = message.events.filter((e) => !had.has(e.seq)).map((e): OnsiteNotice => ({ ...onsiteNotice(this.bootId, e), earlier: true }));
-        return this.update({ notices: [...this.view.notices, ...missed].slice(-KEEP_NOTICES) });
+        const had = this.notices.seqsOf(this.bootId);
+        for (const e of message.events) if (!had.has(e.seq)) this.notices.add({ ...onsiteNotice(this.bootId, e), earlier: true });
+        return this.pacer.changed();
       }
-      case 'collab.state':
-        return this.update({ plans: message.state.plans, collab: message.state });
+      case 'collab.state': {
+        const { state } = message;
+        this.marks.reset(state.marks);
+        const collab = { ...state, chat: state.chat.slice(-KEEP_CHAT), proposals: state.proposals.slice(-KEEP_PROPOSALS) };
+        return this.update({ plans: state.plans, collab });
+      }
       case 'exam.catalogue':
         // The first one after a welcome (the gateway sends it after the collaboration state, marks included).
         if (!this.joinCatalogueDue) return;
@@ -274,7 +354,11 @@ export class OnsiteLink {
 
   private startHeartbeat(intervalMs: number): void {
     this.stopHeartbeat();
-    this.heartbeat = startHeartbeatClock(intervalMs, () => this.sendJson({ type: 'ping', t: performance.now() }));
+    this.heartbeat = startHeartbeatClock(intervalMs, () => {
+      this.sendJson({ type: 'ping', t: performance.now() });
+      // The clock's worker is not throttled in a hidden page; the pacer's timer is.
+      this.pacer.poke();
+    });
   }
 
   private stopHeartbeat(): void {
@@ -288,31 +372,67 @@ export class OnsiteLink {
     return true;
   }
 
+  /** A change to the view, published with the others of its interval (view-pacer.ts). */
   private update(change: Partial<OnsiteLinkView>): void {
     this.view = { ...this.view, ...change };
-    for (const l of this.viewListeners) l(this.view);
+    this.pacer.changed();
+  }
+
+  private publish(): void {
+    const view = this.currentView();
+    for (const l of this.viewListeners) l(view);
+  }
+
+  /** The view with the notices and marks kept now (the same arrays while they have not changed). */
+  private currentView(): OnsiteLinkView {
+    const notices = this.notices.list();
+    if (notices !== this.view.notices) this.view = { ...this.view, notices };
+    const collab = this.view.collab;
+    const marks = this.marks.list();
+    if (collab && collab.marks !== marks) this.view = { ...this.view, collab: { ...collab, marks } };
+    return this.view;
+  }
+
+  /** One collaboration event on top of the catch-up (the same rules as the workstation core's mirror). */
+  private applyCollab(body: Extract<GatewayMessage, { type: 'event' }>['body']): CollabState {
+    const s = this.view.collab ?? { chat: [], marks: [], proposals: [], handover: null, plans: [] };
+    switch (body.kind) {
+      case 'chat':
+        return s.chat.some((c) => c.id === body.entry.id) ? s : { ...s, chat: [...s.chat, body.entry].slice(-KEEP_CHAT) };
+      case 'mark':
+        this.marks.add(body.mark);
+        return s;
+      case 'marks':
+        this.marks.replaceImage(body.sopInstanceUid, body.marks);
+        return s;
+      case 'proposal': {
+        const others = s.proposals.filter((p) => p.id !== body.proposal.id);
+        return { ...s, proposals: body.proposal.status === 'pending' ? [...others, body.proposal].slice(-KEEP_PROPOSALS) : others };
+      }
+      case 'handover':
+        return { ...s, handover: body.handover };
+      default:
+        return s;
+    }
   }
 }
 
-/** One collaboration event on top of the catch-up (the same rules as the workstation core's mirror). */
-function applyCollab(state: CollabState | null, body: Extract<GatewayMessage, { type: 'event' }>['body']): CollabState {
-  const s = state ?? { chat: [], marks: [], proposals: [], handover: null, plans: [] };
-  switch (body.kind) {
-    case 'chat':
-      return s.chat.some((c) => c.id === body.entry.id) ? s : { ...s, chat: [...s.chat, body.entry].slice(-KEEP_NOTICES) };
-    case 'mark':
-      return s.marks.some((m) => m.id === body.mark.id) ? s : { ...s, marks: [...s.marks, body.mark] };
-    case 'marks':
-      return { ...s, marks: [...s.marks.filter((m) => m.sopInstanceUid !== body.sopInstanceUid), ...body.marks] };
-    case 'proposal': {
-      const others = s.proposals.filter((p) => p.id !== body.proposal.id);
-      return { ...s, proposals: body.proposal.status === 'pending' ? [...others, body.proposal] : others };
-    }
-    case 'handover':
-      return { ...s, handover: body.handover };
-    default:
-      return s;
+/**
+ * `snapshot` with at most KEEP_PARTICIPANTS participants: the newest, and always this console
+ * (`me`) and the control holder, whose row holds the Revoke button.
+ */
+function boundedParticipants(snapshot: ScannerSnapshot, me: string | null): ScannerSnapshot {
+  const all = snapshot.participants;
+  if (all.length <= KEEP_PARTICIPANTS) return snapshot;
+  const always = (p: Participant) => p.sessionId === me || p.sessionId === snapshot.control.holderSessionId;
+  const room = KEEP_PARTICIPANTS - all.filter(always).length;
+  let others = 0;
+  const kept: Participant[] = [];
+  for (let i = all.length - 1; i >= 0; i--) {
+    const p = all[i]!;
+    if (always(p) || others++ < room) kept.push(p);
   }
+  return { ...snapshot, participants: kept.reverse() };
 }
 
 /** The gateway that served this page. */

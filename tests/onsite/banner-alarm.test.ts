@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seenBy, standingAlarm } from '../../onsite/src/banner-alarm.js';
+import { seenBy, seenByEach, standingAlarm } from '../../onsite/src/banner-alarm.js';
 import type { OnsiteNotice } from '../../onsite/src/onsite-link.js';
 
 let seq = 0;
@@ -74,5 +74,17 @@ describe('the onsite banner’s standing alarm', () => {
     const laterBoot: OnsiteNotice = { ...seenNotice('Later', call.seq), boot: 'boot-2' };
     expect(seenBy([stale, call, info, rita, other, laterBoot], call)).toEqual([{ by: 'Rita', at: rita.at }]);
     expect(seenBy([call], call)).toEqual([]);
+  });
+
+  it('says who saw each alarm of the log in one pass, as seenBy says of each', () => {
+    const stop = notice('alarm', 'EMERGENCY STOP by Olivia', 'emergency-stop');
+    const call = notice('alarm', 'HELP CALLED by Olivia', 'help-call');
+    const seenNotice = (by: string, seq: number): OnsiteNotice => ({ ...notice('info', `${by} saw it`), seen: { seq, by } });
+    const stale = seenNotice('Earlier', call.seq);
+    const log = [stale, stop, info, seenNotice('Rita', call.seq), call, seenNotice('Rita', stop.seq), seenNotice('Tom', call.seq), seenNotice('Ann', call.seq)];
+    const each = seenByEach(log);
+    for (const alarm of [stop, call]) expect(each.get(alarm) ?? []).toEqual(seenBy(log, alarm));
+    expect(each.get(call)?.map((s) => s.by)).toEqual(['Tom', 'Ann']);
+    expect(each.has(info)).toBe(false);
   });
 });
