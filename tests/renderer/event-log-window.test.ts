@@ -2,6 +2,7 @@ import { createElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import type { LogEntry } from '../../protocol/api.js';
+import { ErrorCode } from '../../protocol/index.js';
 import { EventLogView } from '../../renderer/src/components/EventLog.js';
 import { placeAt, rowAt, rowOffsets, rowTop, rowWindow, typicalHeight, viewTop, type RowWindow } from '../../renderer/src/logic/row-window.js';
 import type { ShownLogEntry } from '../../renderer/src/store/log-slice.js';
@@ -133,7 +134,7 @@ const AT = '2026-12-01T10:00:00.000Z';
 function entries(n: number): ShownLogEntry[] {
   return Array.from({ length: n }, (_, i) => {
     const level: LogEntry['level'] = i % 97 === 0 ? 'alarm' : i % 7 === 0 ? 'warning' : 'info';
-    return { at: AT, kind: 'notice', level, text: `gateway notice ${i} LARMOR_E_TEST_${i}`, words: `Notice number ${i}` };
+    return { at: AT, kind: 'notice', level, text: `gateway notice ${i} ${ErrorCode.RATE_LIMITED}`, words: `Notice number ${i}` };
   });
 }
 const rowsIn = (html: string) => [...html.matchAll(/<details[^>]*class="log-row[^"]*"/g)].length;
@@ -156,8 +157,8 @@ describe('EventLogView', () => {
     expect(wordsIn(html)).toEqual(['Notice number 0', 'Notice number 1', 'Notice number 2']);
     expect(html).toContain('class="log-row level-alarm" data-kind="notice"');
     expect(html).toMatch(/class="log-level tone-bad" role="img" aria-label="Alarm">✕</);
-    expect(html).toContain('<span class="mono log-code">LARMOR_E_TEST_0</span>');
-    expect(html).toContain('<span class="muted">notice</span> <span class="mono">gateway notice 0 LARMOR_E_TEST_0</span>');
+    expect(html).toContain(`<span class="mono log-code">${ErrorCode.RATE_LIMITED}</span>`);
+    expect(html).toContain(`<span class="muted">notice</span> <span class="mono">gateway notice 0 ${ErrorCode.RATE_LIMITED}</span>`);
   });
 
   it('is still a log to assistive technology, and tells it the newest entries in words', () => {
@@ -165,11 +166,11 @@ describe('EventLogView', () => {
     expect(html).toMatch(/<div class="log-scroll"[^>]*tabindex="0"[^>]*role="log"[^>]*aria-label="Event log"/);
     const spoken = /<div class="sr-only" aria-live="polite" aria-relevant="additions">(.*?)<\/div>/.exec(html)?.[1] ?? '';
     expect([...spoken.matchAll(/<p>([^<]*)<\/p>/g)].map((m) => m[1]!.replace(/^\d\d:\d\d:\d\d /, ''))).toEqual([
-      'Information: Notice number 9995 LARMOR_E_TEST_9995',
-      'Warning: Notice number 9996 LARMOR_E_TEST_9996',
-      'Information: Notice number 9997 LARMOR_E_TEST_9997',
-      'Information: Notice number 9998 LARMOR_E_TEST_9998',
-      'Information: Notice number 9999 LARMOR_E_TEST_9999',
+      `Information: Notice number 9995 ${ErrorCode.RATE_LIMITED}`,
+      `Warning: Notice number 9996 ${ErrorCode.RATE_LIMITED}`,
+      `Information: Notice number 9997 ${ErrorCode.RATE_LIMITED}`,
+      `Information: Notice number 9998 ${ErrorCode.RATE_LIMITED}`,
+      `Information: Notice number 9999 ${ErrorCode.RATE_LIMITED}`,
     ]);
   });
 
