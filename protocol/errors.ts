@@ -251,6 +251,8 @@ export const ErrorCode = {
   JOURNAL_CORRUPT: 'LARMOR_E_JOURNAL_CORRUPT',
   JOURNAL_READONLY: 'LARMOR_E_JOURNAL_READONLY',
   JOURNAL_FAILED: 'LARMOR_E_JOURNAL_FAILED',
+  /** `larmor record` could not write its output (events.jsonl or an image: disk full, no permission): it stopped, its files closed. */
+  RECORD_WRITE_FAILED: 'LARMOR_E_RECORD_WRITE_FAILED',
   // the renderer bridge (IPC gate, browser shell)
   IPC_SENDER_REJECTED: 'LARMOR_E_IPC_SENDER_REJECTED',
   IPC_INVALID_PAYLOAD: 'LARMOR_E_IPC_INVALID_PAYLOAD',

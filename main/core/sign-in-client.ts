@@ -1,6 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { ErrorCode, LarmorError, codeOf, SignInRefusal, SignInResponse, signInUrlFor, type Role } from '../../protocol/index.js';
+import { ErrorCode, LarmorError, isErrorCode, SignInRefusal, SignInResponse, signInUrlFor, type Role } from '../../protocol/index.js';
 import { tlsFor, type LinkTls } from './link-tls.js';
 
 export interface SignInFields {
@@ -21,10 +21,23 @@ export interface SignInLimits {
 }
 const SIGN_IN_LIMITS: SignInLimits = { timeoutMs: 10_000, maxAnswerBytes: 64 * 1024 };
 
+/** The gateway's refusal of a sign-in, with the wait it asked for when it held the try back (SIGN_IN_THROTTLED). */
+export class SignInRefused extends LarmorError {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    readonly retryAfterS?: number,
+  ) {
+    super(code, message);
+  }
+}
+
 /**
  * Sign in at the gateway behind `linkUrl` (`POST /auth/sign-in`, protocol/auth.ts) over the same
  * transport as the link: https for a wss:// gateway, with the same trusted certificates. The
- * password goes out once and is not kept; a refusal becomes a LarmorError with the gateway's code.
+ * password goes out once and is not kept; a refusal becomes a SignInRefused with the gateway's code.
+ * An answer that is no refusal of ours is LINK_DOWN when it is a server error or 429 (nobody answers
+ * sign-ins now), UNAUTHENTICATED otherwise.
  */
 export function signInAtGateway(linkUrl: string, fields: SignInFields, linkTls?: LinkTls, limits: SignInLimits = SIGN_IN_LIMITS): Promise<SignInResponse> {
   const url = new URL(signInUrlFor(linkUrl));
@@ -67,11 +80,15 @@ export function signInAtGateway(linkUrl: string, fields: SignInFields, linkTls?:
             : reject(new LarmorError(ErrorCode.INVALID_MESSAGE, 'the gateway answered sign-in with something else than a session credential'));
         }
         const refusal = SignInRefusal.safeParse(json);
-        reject(
-          refusal.success
-            ? new LarmorError(codeOf(refusal.data, ErrorCode.UNAUTHENTICATED), refusal.data.message)
-            : new LarmorError(ErrorCode.UNAUTHENTICATED, `sign-in refused (HTTP ${res.statusCode})`),
-        );
+        if (refusal.success && isErrorCode(refusal.data.code))
+          return reject(new SignInRefused(refusal.data.code, refusal.data.message, refusal.data.retryAfterS));
+        // No refusal of ours: a reverse proxy's error page in front of a gateway that is down or
+        // overloaded (502, 503, 504, 429) says nothing about the account. Nobody is answering
+        // sign-ins now, which is an outage, not a refusal.
+        const status = res.statusCode ?? 0;
+        if (status >= 500 || status === 429)
+          return reject(new LarmorError(ErrorCode.LINK_DOWN, `sign-in at ${url.host} answered HTTP ${status}: the gateway is not answering sign-ins now`));
+        reject(new LarmorError(ErrorCode.UNAUTHENTICATED, refusal.success ? refusal.data.message : `sign-in refused (HTTP ${status})`));
       });
     });
     deadline = setTimeout(() => {

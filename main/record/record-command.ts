@@ -6,7 +6,7 @@ import { Journal } from '../journal/journal.js';
 import { EventRecorder } from './recorder.js';
 import { attachImageIntake } from '../images/image-intake.js';
 import { decodeWorkers } from '../images/decode-pool.js';
-import { isOutage, reconnectCuredBySignIn } from './link-failure.js';
+import { reconnectCuredBySignIn, waitBeforeRetry } from './link-failure.js';
 import { fetchMissedImages } from './missed-images.js';
 
 const USAGE =
@@ -18,6 +18,9 @@ const USAGE =
  */
 const RETRY_MS = 1000;
 const RETRY_MAX_MS = 30_000;
+/** Exit statuses: 1 for a refusal by the gateway, 3 for output it could not write (2 is a bad argument). */
+const REFUSED = 1;
+const WRITE_FAILED = 3;
 
 /**
  * `larmor record`: the workstation core without a UI. Every activity, health transitions
@@ -26,7 +29,10 @@ const RETRY_MAX_MS = 30_000;
  * this loop only retries a first connection that failed or a reconnect budget that ran out.
  * Runs through any outage until SIGINT/SIGTERM, then exits 0 with everything written; a refusal
  * (bad token, version, role, URL) ends it at once with status 1 and the code on stderr. A session
- * credential that ran out (its lifetime, or idle through an outage) is no refusal: it signs in again.
+ * credential that ran out (its lifetime, or idle through an outage) is no refusal: it signs in again;
+ * nor is a sign-in held back after failed guesses (anyone's): it waits as long as the gateway asks.
+ * Output it cannot write (disk full, no permission) ends it with status 3 and RECORD_WRITE_FAILED,
+ * its files closed: recording on without them would only look like recording.
  */
 export async function runRecord(argv: string[]): Promise<number> {
   let values;
@@ -83,7 +89,14 @@ export async function runRecord(argv: string[]): Promise<number> {
     }
   }
   const core = new WorkstationCore({ journal });
-  const recorder = new EventRecorder(core, values.out);
+  let recorder: EventRecorder;
+  try {
+    recorder = new EventRecorder(core, values.out);
+  } catch (err) {
+    journal?.close();
+    console.error(`larmor record: ${(err as LarmorError).code}: ${(err as Error).message}`);
+    return WRITE_FAILED;
+  }
   // Decoding on workers, as in the shells: a large image never holds the heartbeat (decode-pool.ts).
   const decoders = attachImageIntake(core, { workers: decodeWorkers() });
   core.on('image-received', (header, part10) => recorder.saveImage(header, part10));
@@ -101,19 +114,21 @@ export async function runRecord(argv: string[]): Promise<number> {
   let stopping = false;
   let retry: NodeJS.Timeout | null = null;
   let retryMs = RETRY_MS;
-  const retryLater = (): void => {
-    retry = setTimeout(connect, retryMs);
+  const retryLater = (waitMs = retryMs): void => {
+    retry = setTimeout(connect, waitMs);
     retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
   };
   let refuse: (failure: { code: string; message: string }) => void = () => undefined;
-  const refused = new Promise<{ code: string; message: string }>((resolve) => (refuse = resolve));
+  const refused = new Promise<Failure>((resolve) => (refuse = (f) => resolve({ ...f, status: REFUSED, what: 'refused, stopping' })));
 
   const connect = (): void => {
     core.connect(request).catch((err: LarmorError) => {
       if (stopping) return;
-      if (!isOutage(err.code)) return refuse({ code: err.code, message: err.message });
-      console.error(`larmor record: ${err.code}: ${err.message}; retrying in ${retryMs} ms`);
-      retryLater();
+      // A throttled sign-in's refusal carries the gateway's wait (sign-in-client.ts SignInRefused).
+      const waitMs = waitBeforeRetry(err, retryMs);
+      if (waitMs === null) return refuse({ code: err.code, message: err.message });
+      console.error(`larmor record: ${err.code}: ${err.message}; retrying in ${waitMs} ms`);
+      retryLater(waitMs);
     });
   };
   core.on('activity', (a) => {
@@ -132,7 +147,8 @@ export async function runRecord(argv: string[]): Promise<number> {
   const interrupted = new Promise<null>((resolve) => (onSignal = () => resolve(null)));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const failure = await Promise.race([interrupted, refused]);
+  const unwritable = recorder.failed.then((err): Failure => ({ code: err.code, message: err.message, status: WRITE_FAILED, what: 'stopping' }));
+  let failure = await Promise.race([interrupted, refused, unwritable]);
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   clearInterval(keepAlive);
@@ -144,13 +160,24 @@ export async function runRecord(argv: string[]): Promise<number> {
   await decoders?.close();
   recorder.close();
   journal?.close();
+  // Interrupted, but an image still being decoded, or the close, could not be written.
+  const late = recorder.writeFailure;
+  if (!failure && late) failure = { code: late.code, message: late.message, status: WRITE_FAILED, what: 'stopped' };
   if (failure) {
     console.error(`larmor record: ${failure.code}: ${failure.message}`);
-    console.error(`larmor record: refused, stopping; ${recorder.count} events written to ${recorder.dir}`);
-    return 1;
+    console.error(`larmor record: ${failure.what}; ${recorder.count} events written to ${recorder.dir}`);
+    return failure.status;
   }
   console.error(`larmor record: ${recorder.count} events written to ${recorder.dir}`);
   return 0;
+}
+
+/** What ended a run early, and the exit status it ends with. */
+interface Failure {
+  code: string;
+  message: string;
+  status: number;
+  what: string;
 }
 
 /** The first line of a stream (the password piped in), without its line end. */

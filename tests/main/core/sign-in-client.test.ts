@@ -1,12 +1,16 @@
 /**
  * The workstation's sign-in against gateways that misbehave: real HTTP servers on port 0 that
- * trickle their answer a byte at a time, or answer with far more than a session credential.
+ * trickle their answer a byte at a time, answer with far more than a session credential, or stand
+ * in front of a gateway that is down (a reverse proxy's error page); and against a real gateway
+ * that holds sign-ins back after wrong guesses.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../protocol/index.js';
-import { signInAtGateway } from '../../../main/core/sign-in-client.js';
+import { SignInRefused, signInAtGateway } from '../../../main/core/sign-in-client.js';
+import { startTestGateway } from '../../helpers/gateway.js';
+import { signInAt, TEST_PASSWORD, testUserId } from '../../helpers/accounts.js';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -56,5 +60,42 @@ describe('sign-in at a gateway that misbehaves', () => {
       code: ErrorCode.FRAME_TOO_LARGE,
     });
     expect(written).toBeLessThan(512 * 1024 * 1024); // the client went long before the server was done
+  });
+
+  it("takes a reverse proxy's 5xx or 429 page, no refusal of the gateway's, for a gateway not answering sign-ins: LINK_DOWN, not a refused account", async () => {
+    const proxyPage = async (status: number) =>
+      gatewayThat((_req, res) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ message: 'failure to get a peer from the ring-balancer' }));
+      });
+    for (const status of [502, 503, 504, 429])
+      await expect(signInAtGateway(await proxyPage(status), FIELDS)).rejects.toMatchObject({
+        code: ErrorCode.LINK_DOWN,
+        message: expect.stringContaining(`HTTP ${status}`),
+      });
+    // A 4xx page still says no to this sign-in, and the gateway's own refusal keeps its code.
+    await expect(signInAtGateway(await proxyPage(403), FIELDS)).rejects.toMatchObject({ code: ErrorCode.UNAUTHENTICATED });
+    const failing = await gatewayThat((_req, res) => {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ code: ErrorCode.INTERNAL, message: 'the gateway could not answer: its log says why' }));
+    });
+    await expect(signInAtGateway(failing, FIELDS)).rejects.toMatchObject({ code: ErrorCode.INTERNAL });
+  });
+});
+
+describe('sign-in held back by the gateway', () => {
+  it('carries the wait the gateway asks for', async () => {
+    const gateway = await startTestGateway();
+    try {
+      const user = testUserId('Observer');
+      // Wrong guesses past the free ones: the account is held back.
+      while ((await signInAt(gateway.url, user, 'not the password', 'observer')).status !== 429);
+      const refusal = await signInAtGateway(gateway.url, { user, password: TEST_PASSWORD, role: 'observer' }).catch((err: unknown) => err);
+      expect(refusal).toBeInstanceOf(SignInRefused);
+      expect(refusal).toMatchObject({ code: ErrorCode.SIGN_IN_THROTTLED, retryAfterS: expect.any(Number) });
+      expect((refusal as SignInRefused).retryAfterS).toBeGreaterThan(0);
+    } finally {
+      await gateway.close();
+    }
   });
 });
