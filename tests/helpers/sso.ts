@@ -47,21 +47,8 @@ export async function startGatewayWithSsoRoutes(issuer: string, audit?: (entry: 
   return { gateway, httpOrigin };
 }
 
-/**
- * A real OpenID provider and a real gateway wired for sign-in with it: a signed-in person gets
- * the gateway's own session credential (gateway.credentials), as `larmor gateway --oidc-config` does.
- */
-export async function startSsoScene(
-  users: Record<string, TestIdpUser>,
-  options: { groupsInIdToken?: boolean; onIdentity?: OidcRoutesOptions['onIdentity']; gateway?: Partial<GatewayOptions> } = {},
-): Promise<SsoScene> {
-  const idp = await startTestIdentityProvider(users, { groupsInIdToken: options.groupsInIdToken });
-  let routes: ((req: IncomingMessage, res: ServerResponse) => boolean) | null = null;
-  // The routes need the gateway's redirect URI, which exists once the gateway listens on its port 0.
-  const gateway = await startTestGateway({ ...options.gateway, httpRoutes: (req, res) => routes?.(req, res) ?? false });
-  const httpOrigin = httpOriginOf(gateway);
-  const redirectUri = `${httpOrigin}/auth/oidc/callback`;
-  idp.register(redirectUri);
+/** The gateway's OIDC config for this provider (and its client secret beside it), in a temp folder; its path. */
+export function writeOidcConfig(idp: { issuer: string; clientId: string; clientSecret: string }, redirectUri: string): string {
   const dir = tempDirForFile('larmor-oidc-');
   writeFileSync(join(dir, 'client-secret'), `${idp.clientSecret}\n`);
   const configFile = join(dir, 'oidc.json');
@@ -77,6 +64,25 @@ export async function startSsoScene(
       levels: SSO_LEVELS,
     }),
   );
+  return configFile;
+}
+
+/**
+ * A real OpenID provider and a real gateway wired for sign-in with it: a signed-in person gets
+ * the gateway's own session credential (gateway.credentials), as `larmor gateway --oidc-config` does.
+ */
+export async function startSsoScene(
+  users: Record<string, TestIdpUser>,
+  options: { groupsInIdToken?: boolean; onIdentity?: OidcRoutesOptions['onIdentity']; gateway?: Partial<GatewayOptions> } = {},
+): Promise<SsoScene> {
+  const idp = await startTestIdentityProvider(users, { groupsInIdToken: options.groupsInIdToken });
+  let routes: ((req: IncomingMessage, res: ServerResponse) => boolean) | null = null;
+  // The routes need the gateway's redirect URI, which exists once the gateway listens on its port 0.
+  const gateway = await startTestGateway({ ...options.gateway, httpRoutes: (req, res) => routes?.(req, res) ?? false });
+  const httpOrigin = httpOriginOf(gateway);
+  const redirectUri = `${httpOrigin}/auth/oidc/callback`;
+  idp.register(redirectUri);
+  const configFile = writeOidcConfig(idp, redirectUri);
   const issued: SsoScene['issued'] = [];
   const audits: SsoAuditEntry[] = [];
   const issue = options.onIdentity ?? issueSsoSession(gateway.credentials);

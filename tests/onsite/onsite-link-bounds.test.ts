@@ -209,18 +209,24 @@ describe('the onsite view under a burst of messages', () => {
 });
 
 describe('the pacer of the onsite view', () => {
-  it('publishes a change at once after a quiet interval, and the changes within one interval together when it ends', () => {
-    let now = 1000;
+  /** A pacer on a clock the test moves, recording the time of each publish. */
+  function pacedAt(start: number) {
+    const clock = { now: start };
     const published: number[] = [];
     const pacer = new ViewPacer(
-      () => published.push(now),
-      () => now,
+      () => published.push(clock.now),
+      () => clock.now,
     );
+    return { pacer, published, clock };
+  }
+
+  it('publishes a change at once after a quiet interval, and the changes within one interval together when it ends', () => {
+    const { pacer, published, clock } = pacedAt(1000);
     pacer.changed();
     pacer.changed();
     pacer.changed();
     expect(published).toEqual([1000]);
-    now += VIEW_INTERVAL_MS;
+    clock.now += VIEW_INTERVAL_MS;
     vi.advanceTimersByTime(VIEW_INTERVAL_MS);
     expect(published).toEqual([1000, 1016]);
     vi.advanceTimersByTime(1000);
@@ -229,22 +235,17 @@ describe('the pacer of the onsite view', () => {
   });
 
   it('publishes what is due when poked once the interval is over, without waiting for its own timer (throttled in a hidden page)', () => {
-    let now = 1000;
-    const published: number[] = [];
-    const pacer = new ViewPacer(
-      () => published.push(now),
-      () => now,
-    );
+    const { pacer, published, clock } = pacedAt(1000);
     pacer.changed();
     pacer.changed();
     // The timer has not fired (a hidden page's wake once a second); a heartbeat tick or a message does it.
-    now += VIEW_INTERVAL_MS + 5;
+    clock.now += VIEW_INTERVAL_MS + 5;
     pacer.poke();
     expect(published).toEqual([1000, 1021]);
     vi.advanceTimersByTime(1000);
     expect(published).toHaveLength(2);
     // Nothing due: a poke publishes nothing.
-    now += 100;
+    clock.now += 100;
     pacer.poke();
     expect(published).toHaveLength(2);
   });

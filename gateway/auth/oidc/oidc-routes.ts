@@ -61,7 +61,7 @@ export type SsoRefusalDetail = { action: SsoAuditEntry['action'] } & Record<stri
  * callback) kept in an audit row: the row says what was sent, not all of it, so a refused
  * request of 14 KB does not write 14 KB.
  */
-export const AUDITED_TEXT_CHARS = 256;
+const AUDITED_TEXT_CHARS = 256;
 /** A return_to longer than this is no Larmor screen: refused without being remembered or parsed. */
 const MAX_RETURN_TO_CHARS = 2048;
 

@@ -1,6 +1,4 @@
 import { request, Agent } from 'node:http';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { ErrorCode, PROTOCOL_VERSION } from '../../../../protocol/index.js';
@@ -9,8 +7,7 @@ import { gatewaySsoRoutes, loadOidcConfig } from '../../../../gateway/auth/oidc/
 import { chromiumAvailable, launchChromium } from '../../../helpers/browser.js';
 import { RawClient, httpOriginOf, startTestGateway } from '../../../helpers/gateway.js';
 import { startTestIdentityProvider, type TestIdentityProvider } from '../../../helpers/identity-provider.js';
-import { SSO_LEVELS, SSO_ROLES, callbackFragment } from '../../../helpers/sso.js';
-import { tempDirForFile } from '../../../helpers/temp-dir.js';
+import { callbackFragment, writeOidcConfig } from '../../../helpers/sso.js';
 
 // The gateway wired as `larmor gateway --oidc-config` wires it (gatewaySsoRoutes): refusals go to
 // its audit trail and its folding by address. A refusal window longer than any test, so what is
@@ -27,21 +24,7 @@ beforeAll(async () => {
   httpOrigin = httpOriginOf(gateway);
   const redirectUri = `${httpOrigin}/auth/oidc/callback`;
   idp.register(redirectUri);
-  const dir = tempDirForFile('larmor-oidc-');
-  writeFileSync(join(dir, 'client-secret'), idp.clientSecret);
-  writeFileSync(
-    join(dir, 'oidc.json'),
-    JSON.stringify({
-      issuer: idp.issuer,
-      clientId: idp.clientId,
-      clientSecretFile: 'client-secret',
-      redirectUri,
-      scopes: ['openid', 'profile', 'groups'],
-      roles: SSO_ROLES,
-      levels: SSO_LEVELS,
-    }),
-  );
-  routes = gatewaySsoRoutes(loadOidcConfig(join(dir, 'oidc.json')), () => gateway);
+  routes = gatewaySsoRoutes(loadOidcConfig(writeOidcConfig(idp, redirectUri)), () => gateway);
 });
 
 afterAll(async () => {
