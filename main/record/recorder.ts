@@ -79,7 +79,7 @@ export class EventRecorder {
       writeFileSync(partial, part10);
       renameSync(partial, file);
     } catch (err) {
-      // What was written of it is no image: a reader of DIR/images must never find a torso.
+      // What was written of it is no image: a reader of DIR/images must never find half of one.
       try {
         rmSync(partial, { force: true });
       } catch {
