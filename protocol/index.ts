@@ -18,3 +18,4 @@ export * from './sso-return.js';
 export * from './policy.js';
 export * from './desk.js';
 export * from './exam-images.js';
+export * from './exam-marks.js';

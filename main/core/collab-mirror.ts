@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   ErrorCode,
-  MAX_MARKS_PER_EXAM,
+  ExamMarks,
   type AckMessage,
   type ChatEntry,
   type CollabAction,
@@ -36,7 +36,7 @@ export interface CollabMirrorDeps {
  * renderer gets the gateway's outcome (a refusal with its code) where it acted.
  */
 export class CollabMirror {
-  /** The state last handed out by view(), or to be: its chat is stale while `chatChanged`. */
+  /** The state last handed out by view(), or to be: its chat is stale while `chatChanged`, its marks when not this.marks.list(). */
   private state: CollabState | null = null;
   /**
    * The chat kept (KEEP_CHAT lines at most), added to in place and copied only when a view is
@@ -47,14 +47,17 @@ export class CollabMirror {
   /** How many kept lines carry each id: a replayed line is known without a scan of the chat. */
   private readonly chatIds = new Map<string, number>();
   private chatChanged = false;
+  /** The exam's marks, within the gateway's own bounds, each once (protocol/exam-marks.ts). */
+  private readonly marks = new ExamMarks();
   private readonly pending = new Map<string, { action: CollabAction['name']; resolve: (outcome: CollabOutcome) => void }>();
 
   constructor(private readonly deps: CollabMirrorDeps) {}
 
   view(): CollabState | null {
-    if (this.state !== null && this.chatChanged) {
+    const marks = this.marks.list();
+    if (this.state !== null && (this.chatChanged || this.state.marks !== marks)) {
       // A new object: views already handed out are never changed under their holders.
-      this.state = { ...this.state, chat: this.chat.slice() };
+      this.state = { ...this.state, chat: this.chatChanged ? this.chat.slice() : this.state.chat, marks };
       this.chatChanged = false;
     }
     return this.state;
@@ -62,8 +65,9 @@ export class CollabMirror {
 
   /** The gateway's catch-up after a welcome replaces everything (it is the whole state). */
   reset(state: CollabState): void {
-    this.state = { ...state, chat: [] };
+    this.state = { ...state, chat: [], marks: [] };
     this.keepChat(state.chat.slice(-KEEP_CHAT));
+    this.marks.reset(state.marks);
     this.deps.changed();
   }
 
@@ -71,6 +75,7 @@ export class CollabMirror {
   clear(): void {
     this.state = null;
     this.keepChat([]);
+    this.marks.reset([]);
     this.settleAll(ErrorCode.LINK_DOWN, 'disconnected before the gateway answered');
     this.deps.changed();
   }
@@ -80,9 +85,8 @@ export class CollabMirror {
    * when the exam changes); the new exam's own chat arrives as events.
    */
   examChanged(studyUid: string | null): void {
-    const s = this.state;
-    if (!s) return;
-    this.state = { ...s, marks: [] };
+    if (!this.state) return;
+    this.marks.reset([]);
     this.keepChat(this.chat.filter((c) => c.studyUid === studyUid));
     this.deps.changed();
   }
@@ -101,12 +105,13 @@ export class CollabMirror {
         break;
       case 'mark':
         // A replay after a resume may repeat a mark the catch-up already held.
-        if (s.marks.some((m) => m.id === body.mark.id)) return;
-        this.state = { ...s, marks: [...s.marks, body.mark].slice(-MAX_MARKS_PER_EXAM) };
+        if (!this.marks.add(body.mark)) return;
+        this.state = s;
         break;
       case 'marks':
         // The event carries the whole set on that image after the change.
-        this.state = { ...s, marks: [...s.marks.filter((m) => m.sopInstanceUid !== body.sopInstanceUid), ...body.marks].slice(-MAX_MARKS_PER_EXAM) };
+        this.marks.replaceImage(body.sopInstanceUid, body.marks);
+        this.state = s;
         break;
       case 'proposal': {
         const others = s.proposals.filter((p) => p.id !== body.proposal.id);

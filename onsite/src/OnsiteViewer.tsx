@@ -57,7 +57,7 @@ export function OnsiteViewer({ link, marks }: { link: OnsiteLink; marks: Mark[] 
 
   // Someone marked an image this console holds: show that image (it stops following the newest).
   const allMarks = marks ?? NO_MARKS;
-  // Read once per change of the marks, not on every render (the link holds at most MAX_MARKS_PER_EXAM, exam-marks.ts).
+  // Read once per change of the marks, not on every render (the link holds at most MAX_MARKS_PER_EXAM, protocol/exam-marks.ts).
   const newestMark = useMemo(() => lastMark(allMarks), [allMarks]);
   const marksByImage = useMemo(() => byImage(allMarks), [allMarks]);
   newestMarkUid.current = newestMark?.sopInstanceUid;

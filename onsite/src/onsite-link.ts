@@ -7,6 +7,7 @@ import {
   SignInResponse,
   SUBPROTOCOL,
   decodeGatewayMessage,
+  ExamMarks,
   withParticipantChange,
   type AckMessage,
   type CollabAction,
@@ -27,7 +28,6 @@ import type { MediaClientMessage, MediaGatewayMessage } from '../../protocol/sig
 import { startHeartbeatClock, type HeartbeatClock } from './heartbeat-clock.js';
 import { OnsiteImageReader, type OnsiteImageArrival } from './image-reader.js';
 import { imagesToShowOnJoin } from './join-images.js';
-import { ExamMarks } from './exam-marks.js';
 import { exceedsFrameLimit } from './frame-limit.js';
 import { OnsiteNotices, keptText } from './onsite-notices.js';
 import { ViewPacer } from './view-pacer.js';

@@ -1,7 +1,8 @@
-import { MAX_MARKS_PER_EXAM, MAX_MARKS_PER_IMAGE, type Mark } from '../../protocol/index.js';
+import { MAX_MARKS_PER_EXAM, MAX_MARKS_PER_IMAGE, type Mark } from './collaboration.js';
 
 /**
- * The open exam's marks as the onsite console holds them, in the order they came: each once (a
+ * The open exam's marks as a client holds them (the workstation's collaboration mirror and the
+ * onsite console), in the order they came: each once (a
  * replay may repeat one), and no more than the gateway itself keeps, MAX_MARKS_PER_IMAGE on one
  * image and MAX_MARKS_PER_EXAM in all (protocol/collaboration.ts, docs/architecture.md
  * "Collaboration"), the oldest going first. A gateway that sent more would otherwise have the
