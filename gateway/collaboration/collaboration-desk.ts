@@ -17,7 +17,7 @@ import {
   type Proposal,
 } from '../../protocol/index.js';
 import { rejected } from '../server/acks.js';
-import { MessageRate } from '../server/link-limits.js';
+import { SessionRates } from '../server/link-limits.js';
 import type { GatewayContext } from '../server/context.js';
 import type { ControlDesk } from '../server/control.js';
 import type { ClientSession } from '../server/sessions.js';
@@ -76,13 +76,14 @@ export class CollaborationDesk {
   private studyUid: string | null = null;
   private plansVersion = -1;
   private plansCache: ContingencyPlan[] = [];
-  /** Each session's bucket for shared actions; gone with the session. */
-  private readonly sharedActionRates = new WeakMap<ClientSession, MessageRate>();
+  /** Each session's bucket for shared actions. */
+  private readonly sharedActions: SessionRates;
 
   constructor(
     private readonly ctx: GatewayContext,
     private readonly deps: CollaborationDeps,
   ) {
+    this.sharedActions = new SessionRates(deps.sharedActionRate.perSecond, deps.sharedActionRate.burst);
     this.studyUid = ctx.scanner.core().exam?.studyUid ?? null;
     this.refreshPlans();
   }
@@ -153,11 +154,11 @@ export class CollaborationDesk {
 
   private overRate(session: ClientSession, action: CollabAction): Refusal | null {
     if (UNLIMITED_ACTIONS.has(action.name)) return null;
-    let rate = this.sharedActionRates.get(session);
-    const { perSecond, burst } = this.deps.sharedActionRate;
-    if (!rate) this.sharedActionRates.set(session, (rate = new MessageRate(perSecond, burst)));
-    if (rate.take(Date.now())) return null;
-    return { code: ErrorCode.RATE_LIMITED, reason: `more than ${perSecond} chat lines, marks and proposals a second: try again in a moment` };
+    if (this.sharedActions.take(session)) return null;
+    return {
+      code: ErrorCode.RATE_LIMITED,
+      reason: `more than ${this.sharedActions.perSecond} chat lines, marks and proposals a second: try again in a moment`,
+    };
   }
 
   private apply(session: ClientSession, action: CollabAction): Refusal | null {

@@ -4,7 +4,7 @@ import { rejected } from './acks.js';
 import { applyCommand } from './command-dispatch.js';
 import type { GatewayContext } from './context.js';
 import type { ControlDesk } from './control.js';
-import { MessageRate } from './link-limits.js';
+import { SessionRates } from './link-limits.js';
 import type { OnsiteHandler } from './onsite-handler.js';
 import type { ClientSession } from './sessions.js';
 
@@ -31,7 +31,8 @@ export class CommandHandler {
   /** Operator who started the running acquisition (safety rule 3). */
   private activeStartedBy: string | null = null;
 
-  private readonly sealRates = new WeakMap<ClientSession, MessageRate>();
+  /** Each session's seals of unknown ids (SEALS_PER_SECOND, SEAL_BURST). */
+  private readonly seals = new SessionRates(SEALS_PER_SECOND, SEAL_BURST);
 
   constructor(
     private readonly ctx: GatewayContext,
@@ -123,7 +124,7 @@ export class CommandHandler {
         results.push({ id, known: false });
       }
     }
-    if (unknown.length > 0 && !this.maySeal(session, unknown.length)) {
+    if (unknown.length > 0 && !this.seals.take(session, unknown.length)) {
       // Left out, as for a session that may not command: they stay pending on the workstation,
       // asked again at its next connection. The refusal is folded per session (gateway.ts audit).
       this.ctx.audit(session, 'command.status', 'rejected', ErrorCode.RATE_LIMITED, {
@@ -143,13 +144,6 @@ export class CommandHandler {
       );
     }
     this.ctx.sessions.send(session, { type: 'command.status.result', results });
-  }
-
-  /** Whether this session may seal `count` more ids now (SEALS_PER_SECOND, SEAL_BURST). */
-  private maySeal(session: ClientSession, count: number): boolean {
-    let rate = this.sealRates.get(session);
-    if (!rate) this.sealRates.set(session, (rate = new MessageRate(SEALS_PER_SECOND, SEAL_BURST)));
-    return rate.take(Date.now(), count);
   }
 
   /** Safety rules a control holder's command must still pass: starting (or resuming) an acquisition. */

@@ -56,7 +56,7 @@ import type { ImageLimits } from '../../native-bridge/image-limits.js';
 import { ExamImagesDesk } from './exam-images-desk.js';
 import { DEFAULT_EXAM_IMAGES_MB } from '../images/exam-image-store.js';
 import { ConnectionRoster } from '../../base/common/connection-roster.js';
-import { DEFAULT_LINK_LIMITS, MessageRate, type LinkLimits } from './link-limits.js';
+import { DEFAULT_LINK_LIMITS, MessageRate, SessionRates, type LinkLimits } from './link-limits.js';
 import { guardSockets, serverTimeouts } from './socket-guard.js';
 import { StalledTicks } from '../../base/common/stalled-ticks.js';
 import { afterWaitingReads } from '../../base/node/after-waiting-reads.js';
@@ -199,7 +199,7 @@ export class Gateway {
   private readonly media: MediaRelay;
   private readonly handshake: Handshake;
   /** Each session's rate of image.fetch requests (link-limits.ts imageFetchesPerSecond). */
-  private readonly fetchRates = new WeakMap<ClientSession, MessageRate>();
+  private readonly fetchRates: SessionRates;
   private readonly resumeSecrets = new ResumeSecrets((id) => this.sessions.get(id) !== undefined);
   private readonly collaboration: CollaborationDesk;
   /** Alarms raised here, so that whoever raised one learns who saw it. */
@@ -269,6 +269,7 @@ export class Gateway {
     );
     this.originPolicy = new OriginPolicy(options.allowedOrigins);
     this.linkLimits = { ...DEFAULT_LINK_LIMITS, ...options.linkLimits };
+    this.fetchRates = new SessionRates(this.linkLimits.imageFetchesPerSecond, this.linkLimits.imageFetchBurst);
     this.addresses = new ConnectionRoster(Number.POSITIVE_INFINITY, this.linkLimits.connectionsPerAddress);
     this.events = new EventBuffer(EVENT_BUFFER_EVENTS, EVENT_BUFFER_BYTES, { messageBytes: this.linkLimits.sendMessageBytes });
     this.noticeHistory = new NoticeHistory(this.linkLimits.sendMessageBytes);
@@ -828,9 +829,7 @@ export class Gateway {
         return this.media.handle(session, message);
       case 'image.fetch': {
         if (session.role === null) return this.sessions.sendError(session, ErrorCode.HELLO_REQUIRED, 'send hello before fetching images');
-        let rate = this.fetchRates.get(session);
-        if (!rate) this.fetchRates.set(session, (rate = new MessageRate(this.linkLimits.imageFetchesPerSecond, this.linkLimits.imageFetchBurst)));
-        if (rate.take()) return this.examImages.fetch(session, message);
+        if (this.fetchRates.take(session)) return this.examImages.fetch(session, message);
         const reason = `more than ${this.linkLimits.imageFetchesPerSecond} image fetches a second: try again in a moment`;
         this.audit(session, 'image.fetch', 'refused', ErrorCode.RATE_LIMITED, { reason });
         this.sessions.send(session, { type: 'image.fetch.result', id: message.id, queued: 0, unknown: [], code: ErrorCode.RATE_LIMITED, reason });

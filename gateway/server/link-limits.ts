@@ -118,3 +118,20 @@ export class MessageRate {
     return true;
   }
 }
+
+/** A MessageRate per session, made at its first use; gone with the session (a WeakMap). */
+export class SessionRates {
+  private readonly rates = new WeakMap<object, MessageRate>();
+
+  constructor(
+    readonly perSecond: number,
+    readonly burst: number,
+  ) {}
+
+  /** True when `count` more may be handled for this session now (see MessageRate.take). */
+  take(session: object, count = 1, now = Date.now()): boolean {
+    let rate = this.rates.get(session);
+    if (!rate) this.rates.set(session, (rate = new MessageRate(this.perSecond, this.burst, now)));
+    return rate.take(now, count);
+  }
+}
