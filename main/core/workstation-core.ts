@@ -137,13 +137,11 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   private lastSeq = 0;
   /** The gateway boot `lastSeq` counts in (from its welcome): numbering restarts with each boot. */
   private bootId: string | null = null;
-  /** After a fresh welcome: the last `seq` of its boot this workstation saw before, for the notice history that follows. */
-  private seenBeforeWelcome = 0;
   /**
-   * The `seq` of the notices of this boot already logged, the newest KEEP_NOTICES_TAKEN: a
-   * notice history holds at most MAX_NOTICE_HISTORY of the boot's last, so none of them is older
-   * than these. It tells what was logged where a number does not: after a resume point that a
-   * bogus number had pushed ahead of the gateway's own (acceptSeq).
+   * The `seq` of the notices of this boot already logged, the newest KEEP_NOTICES_TAKEN, for the
+   * notice history after a fresh welcome: it holds at most MAX_NOTICE_HISTORY of the boot's last,
+   * so none of them is older than these. Told by number, not by the resume point, which a bogus
+   * number a step ahead (acceptSeq lets one through) may have pushed past the gateway's own.
    */
   private readonly noticesTaken = new Set<number>();
   /** From the last welcome: presented at the next reconnect to take back this session's control. */
@@ -360,9 +358,6 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     // A chunked image cut by the link is replayed whole after the resume (its number was not taken).
     this.imageChunks.reset();
     this.replaying = resume !== undefined && welcome.bootId === resume.bootId && welcome.lastSeq === resume.seq;
-    // A resume point past the gateway's last number came from a number it never sent (a step
-    // acceptSeq let through): which of its notices were logged is then told by their numbers.
-    this.seenBeforeWelcome = resume !== undefined && welcome.bootId === resume.bootId && resume.seq <= welcome.lastSeq ? resume.seq : 0;
     if (resume === undefined || welcome.bootId !== resume.bootId) this.noticesTaken.clear();
     if (resume === undefined) {
       this.takeSnapshot(welcome);
@@ -557,8 +552,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
         return;
       }
       case 'notice.history':
-        for (const activity of earlierNotices(message, this.seenBeforeWelcome)) {
-          if (this.noticesTaken.has(activity.seq)) continue;
+        for (const activity of earlierNotices(message, (seq) => this.noticesTaken.has(seq))) {
           this.noticeTaken(activity.seq);
           this.record(activity);
         }
