@@ -36,6 +36,8 @@ export type Activity =
   /** The core stopped reading the link while images waited for the decoder (`held`), or has taken every one since. */
   | { type: 'image-backlog'; at: string; held: boolean; waitingBytes: number }
   | { type: 'protocol-error'; at: string; code: string; message: string }
+  /** The journal stopped writing (a full disk), or writes again; `lostRows`: activity rows it dropped meanwhile (Journal.onWriteState). */
+  | { type: 'journal'; at: string; state: 'failing' | 'writing'; code: string | null; reason: string | null; lostRows: number }
   /** An alarm on the desk (docs/architecture.md "The desk"): raised, or acknowledged by this workstation's user. */
   | {
       type: 'desk-alarm';
@@ -125,6 +127,16 @@ export function toLogEntry(a: Activity): LogEntry | null {
     }
     case 'protocol-error':
       return { at: a.at, kind: 'error', level: 'warning', text: `gateway sent a bad frame: ${a.code} ${a.message}` };
+    case 'journal':
+      return a.state === 'failing'
+        ? {
+            at: a.at,
+            kind: 'error',
+            level: 'alarm',
+            text: `journal not written (${a.code}: ${a.reason}): commands are still sent, but not kept across a restart, and this log is not kept`,
+            error: { code: a.code ?? '', message: a.reason ?? '' },
+          }
+        : { at: a.at, kind: 'error', level: 'info', text: `journal written again (${a.lostRows} log entries were not kept)` };
     case 'desk-alarm':
       // A raised alarm is in the log already (the notice or the health line that raised it), and so
       // is one acknowledged at the gateway (its notice naming who saw it).

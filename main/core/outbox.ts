@@ -16,19 +16,46 @@ export interface Outbox {
   unsettled(target?: string): OutboxEntry[];
 }
 
+/**
+ * The journal's outbox, with memory behind it for commands it could not write (a full disk).
+ * Such a command is still sent: a scan stop refused because the disk is full would be worse than
+ * one whose outcome is not asked for after a crash. It is kept and resent for this run as without
+ * a journal; the journal's listeners have been told it is not writing (Journal.onWriteState).
+ */
 export class JournalOutbox implements Outbox {
+  private readonly unwritten = new MemoryOutbox();
+
   constructor(private readonly journal: Journal) {}
+
   enqueue(id: string, command: ScannerCommand, queuedAt: string, target: string): void {
-    this.journal.enqueue(id, command, queuedAt, target);
+    try {
+      this.journal.enqueue(id, command, queuedAt, target);
+    } catch {
+      this.unwritten.enqueue(id, command, queuedAt, target);
+    }
   }
+
   noteResend(id: string): void {
-    this.journal.noteResend(id);
+    this.unwritten.noteResend(id);
+    try {
+      this.journal.noteResend(id);
+    } catch {
+      // The count of sends is for the log; the resend goes either way.
+    }
   }
+
   settle(id: string, outcome: CommandOutcome, code: string | null, reason: string | null, settledAt: string, settledBy: 'gateway' | 'local'): boolean {
-    return this.journal.settle(id, outcome, code, reason, settledAt, settledBy);
+    if (this.unwritten.settle(id)) return true;
+    try {
+      return this.journal.settle(id, outcome, code, reason, settledAt, settledBy);
+    } catch {
+      // Not recorded: after a restart its outcome is asked of the gateway again (command.status).
+      return true;
+    }
   }
+
   unsettled(target?: string): OutboxEntry[] {
-    return this.journal.unsettled(target);
+    return [...this.journal.unsettled(target), ...this.unwritten.unsettled(target)];
   }
 }
 

@@ -129,6 +129,8 @@ const DISCONNECTED: LinkView = { status: 'disconnected', url: null, role: null, 
 export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   private readonly supervisor: LinkSupervisor;
   private readonly journal: Journal | null;
+  /** Stops hearing of the journal's writes (dispose): a desk's journal outlives the cores it drops. */
+  private readonly unwatchJournal: () => void;
   private readonly linkTls: LinkTls | undefined;
   private linkView: LinkView = DISCONNECTED;
   private health: HealthView;
@@ -207,6 +209,17 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
       this.journal ? new JournalOutbox(this.journal) : undefined,
       { resendMaxAgeMs: options.resendMaxAgeMs },
     );
+    this.unwatchJournal =
+      this.journal?.onWriteState((change) =>
+        this.record({
+          type: 'journal',
+          at: now(),
+          state: change.state,
+          code: change.state === 'failing' ? change.code : null,
+          reason: change.state === 'failing' ? change.message : null,
+          lostRows: change.lostRows,
+        }),
+      ) ?? (() => undefined);
     this.wireSupervisor();
   }
 
@@ -285,6 +298,12 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
           this.setLink({ ...this.linkView, status: 'refused', error: { code: err.code, message: err.message } });
         throw err;
       });
+  }
+
+  /** Disconnects and lets go of the journal (a site dropped from the desk); the core is not used again. */
+  dispose(): void {
+    if (this.linkView.status !== 'disconnected') this.disconnect();
+    this.unwatchJournal();
   }
 
   disconnect(): void {

@@ -329,11 +329,13 @@ export class Desk extends EventEmitter<DeskEvents> {
     const used = new Set(next.map((s) => s.core));
     for (const [id, core] of [...this.cores]) {
       if (used.has(core)) continue;
-      if (core.view().link.status !== 'disconnected') core.disconnect();
-      if (core !== this.pinned) {
-        this.cores.delete(id);
-        this.unwire(core);
+      if (core === this.pinned) {
+        if (core.view().link.status !== 'disconnected') core.disconnect();
+        continue;
       }
+      core.dispose();
+      this.cores.delete(id);
+      this.unwire(core);
     }
     for (const site of next) {
       this.cores.set(site.entry.id, site.core);

@@ -16,6 +16,13 @@ export interface OutboxEntry {
   sends: number;
 }
 
+/**
+ * The journal's writes stopped (`failing`: the first write that failed, with its code), or work
+ * again after stopping (`writing`). `lostRows`: activity rows dropped since the writes stopped.
+ * Told once per change, not once per write.
+ */
+export type JournalWriteState = { state: 'failing'; code: string; message: string; lostRows: number } | { state: 'writing'; lostRows: number };
+
 export interface SettledEntry extends OutboxEntry {
   outcome: CommandOutcome;
   code: string | null;
@@ -58,6 +65,9 @@ class Connection {
   private readonly prune: () => void;
   /** Rows committed since the last prune: the oldest go every PRUNE_EVERY_ROWS (a tenth of a small bound), in one rowid range. */
   private sincePrune = 0;
+  /** Activity rows dropped since writes began to fail; null while they succeed. */
+  private lostSinceFailure: number | null = null;
+  private readonly writeListeners = new Set<(change: JournalWriteState) => void>();
 
   constructor(
     readonly db: Database.Database,
@@ -82,17 +92,56 @@ class Connection {
     else if (this.pending.length >= MAX_PENDING_ROWS) this.commit();
   }
 
-  /** Commits the open batch, in one transaction, with synchronous=NORMAL. */
+  /**
+   * Commits the open batch, in one transaction, with synchronous=NORMAL. Never throws: it runs
+   * in a microtask, where nothing could catch it and Node would end the process. Rows that
+   * cannot be written (a full disk, sqlite.org/rescode.html#full) are dropped and counted, and
+   * the listeners told (onWriteState); the next batch tries again.
+   */
   commit(): void {
     if (this.pending.length === 0 || !this.db.open) return;
     const rows = this.pending;
     this.pending = [];
-    this.durable('NORMAL');
-    guard(() => this.insertMany(rows), this.file);
+    try {
+      this.durable('NORMAL');
+      guard(() => this.insertMany(rows), this.file);
+    } catch (err) {
+      this.failed(err as LarmorError, rows.length);
+      return;
+    }
+    this.succeeded();
     this.sincePrune += rows.length;
     if (this.sincePrune < Math.max(1, Math.min(PRUNE_EVERY_ROWS, this.maxActivityRows / 10))) return;
     this.sincePrune = 0;
-    guard(this.prune, this.file);
+    try {
+      guard(this.prune, this.file);
+    } catch (err) {
+      this.failed(err as LarmorError, 0);
+    }
+  }
+
+  /** A write failed (`lostRows` activity rows with it): told when it is the first since writes last worked. */
+  failed(err: LarmorError, lostRows: number): void {
+    const first = this.lostSinceFailure === null;
+    this.lostSinceFailure = (this.lostSinceFailure ?? 0) + lostRows;
+    if (first) this.tell({ state: 'failing', code: err.code, message: err.message, lostRows });
+  }
+
+  /** A write worked: told when writes had been failing. */
+  succeeded(): void {
+    if (this.lostSinceFailure === null) return;
+    const lostRows = this.lostSinceFailure;
+    this.lostSinceFailure = null;
+    this.tell({ state: 'writing', lostRows });
+  }
+
+  onWriteState(listener: (change: JournalWriteState) => void): () => void {
+    this.writeListeners.add(listener);
+    return () => this.writeListeners.delete(listener);
+  }
+
+  private tell(change: JournalWriteState): void {
+    for (const listener of this.writeListeners) listener(change);
   }
 
   /** Sets PRAGMA synchronous for the next write, when it differs from the last (no I/O). */
@@ -184,21 +233,29 @@ export class Journal {
     return rows.map((r) => JSON.parse(r.record));
   }
 
-  /** Durable before the command is sent. */
+  /**
+   * The journal's writes stopped working, or work again: told once per change, to every
+   * journal of this file (forSite). Returns the unsubscribe.
+   */
+  onWriteState(listener: (change: JournalWriteState) => void): () => void {
+    return this.connection.onWriteState(listener);
+  }
+
+  /** Durable before the command is sent. Throws (classified) when it could not be written. */
   enqueue(id: string, command: ScannerCommand, queuedAt: string, target: string): void {
     this.beforeFullWrite();
-    this.guard(() => this.insertOutbox.run(id, command.name, JSON.stringify(command), target, queuedAt, this.site));
+    this.outboxWrite(() => this.insertOutbox.run(id, command.name, JSON.stringify(command), target, queuedAt, this.site));
   }
 
   noteResend(id: string): void {
     this.beforeFullWrite();
-    this.guard(() => this.countSend.run(id));
+    this.outboxWrite(() => this.countSend.run(id));
   }
 
   /** Record the outcome; false when it was already recorded (a duplicate ack). */
   settle(id: string, outcome: CommandOutcome, code: string | null, reason: string | null, settledAt: string, settledBy: 'gateway' | 'local'): boolean {
     this.beforeFullWrite();
-    return this.guard(() => this.settleOutbox.run(outcome, code, reason, settledAt, settledBy, id).changes === 1);
+    return this.outboxWrite(() => this.settleOutbox.run(outcome, code, reason, settledAt, settledBy, id).changes === 1);
   }
 
   /** Commands sent (or about to be) whose outcome is not known yet, oldest first; of one site when `target` is given. */
@@ -282,6 +339,19 @@ export class Journal {
 
   private guard<T>(work: () => T): T {
     return guard(work, this.file);
+  }
+
+  /** An outbox write: its failure is thrown to the caller, and the journal's listeners told as for any write. */
+  private outboxWrite<T>(work: () => T): T {
+    let result: T;
+    try {
+      result = guard(work, this.file);
+    } catch (err) {
+      this.connection.failed(err as LarmorError, 0);
+      throw err;
+    }
+    this.connection.succeeded();
+    return result;
   }
 }
 

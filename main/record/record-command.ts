@@ -132,6 +132,9 @@ export async function runRecord(argv: string[]): Promise<number> {
     });
   };
   core.on('activity', (a) => {
+    // Recording goes on (DIR/events.jsonl has it too): the journal is the outbox's durability, not the record.
+    if (a.type === 'journal')
+      console.error(`larmor record: ${a.state === 'failing' ? `${a.code}: ${a.reason}; the journal is not being written` : 'the journal is written again'}`);
     if (a.type === 'health' && a.state === 'healthy') retryMs = RETRY_MS;
     if (a.type !== 'health' || a.state !== 'failed' || stopping) return;
     // connect() signs in afresh: a credential that ran out during the run or the outage is no refusal.

@@ -5,6 +5,8 @@ import type { Gateway } from '../../../gateway/server/gateway.js';
 import { WorkstationCore } from '../../../main/core/workstation-core.js';
 import { checkLinkUrl } from '../../../main/core/gateway-link.js';
 import type { Activity } from '../../../main/core/activity.js';
+import type { LogEntry } from '../../../protocol/api.js';
+import type Database from 'better-sqlite3';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Journal } from '../../../main/journal/journal.js';
@@ -124,6 +126,33 @@ describe('WorkstationCore', () => {
     await c.connect({ url: gateway.url, role: 'operator', ...testLogin('Remote Tech') });
     expect(activity.filter((a) => a.type === 'resend')).toEqual([]);
     expect(journal.unsettled().map((e) => e.id)).toEqual(['cmd-elsewhere-1']);
+    c.disconnect();
+    journal.close();
+  });
+
+  it('goes on relaying commands when its journal cannot be written, and says so in the log once', async () => {
+    gateway = await startTestGateway({ requireChecklist: false });
+    const journal = Journal.open(join(tempDir(), 'journal.sqlite'));
+    const c = new WorkstationCore({ journal });
+    cores.push(c);
+    const log: LogEntry[] = [];
+    c.on('log', (entry) => log.push(entry));
+    await c.connect({ url: gateway.url, role: 'operator', ...testLogin('Remote Tech') });
+    onsites.push(await onsiteGrants(gateway, 'Remote Tech'));
+    // The file can no longer be written (a full disk, a volume remounted read-only): SQLite refuses every write.
+    const db = (journal as unknown as { db: Database.Database }).db;
+    db.pragma('query_only = 1');
+    // A scan stop refused because the disk is full would be worse than one not kept across a crash.
+    expect(await c.sendCommand(OPEN_EXAM)).toMatchObject({ state: 'done' });
+    expect(await c.sendCommand({ name: 'sequence.queue', protocolId: 'localizer' })).toMatchObject({ state: 'done' });
+    const failing = log.filter((e) => e.text.startsWith('journal not written'));
+    expect(failing).toEqual([expect.objectContaining({ level: 'alarm', error: expect.objectContaining({ code: ErrorCode.JOURNAL_READONLY }) })]);
+    db.pragma('query_only = 0');
+    expect(await c.sendCommand({ name: 'sequence.queue', protocolId: 'localizer' })).toMatchObject({ state: 'done' });
+    expect(log.filter((e) => e.text.startsWith('journal written again'))).toHaveLength(1);
+    // Written again from then on: the outbox holds the last command, settled.
+    expect(journal.unsettled()).toEqual([]);
+    expect(journal.activities('journal').map((a) => a.state)).toEqual(['writing']);
     c.disconnect();
     journal.close();
   });

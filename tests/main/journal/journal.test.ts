@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../protocol/errors.js';
-import { Journal, defaultJournalFile } from '../../../main/journal/journal.js';
+import { Journal, defaultJournalFile, type JournalWriteState } from '../../../main/journal/journal.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const STOP = { name: 'scan.stop' } as const;
@@ -114,6 +114,38 @@ describe('Journal', () => {
     expect(smaller.activities('health').map((a) => a.at)).toEqual(Array.from({ length: 20 }, (_, i) => `t${230 + i}`));
     expect(smaller.unsettled().map((e) => e.id)).toEqual(['cmd-aaaaaaaa']);
     smaller.close();
+  });
+
+  it('drops a batch it cannot write (a full disk), tells its listeners once, and again when writes work', async () => {
+    const journal = Journal.open(join(tempDir(), 'j.sqlite'));
+    // The file may grow to 256 KiB: a write past it fails as on a full disk (sqlite.org/pragma.html#pragma_max_page_count).
+    const db = (journal as unknown as { db: Database.Database }).db;
+    db.pragma(`max_page_count = ${(256 * 1024) / (db.pragma('page_size', { simple: true }) as number)}`);
+    const told: JournalWriteState[] = [];
+    journal.onWriteState((change) => told.push(change));
+    const big = (n: number) => ({ type: 'notice', at: `big${n}`, text: 'x'.repeat(512 * 1024) });
+    try {
+      journal.record({ type: 'health', at: 't0' });
+      await Promise.resolve();
+      // The commit runs in a microtask: had it thrown there, nothing could catch it and the process would end.
+      journal.record(big(1));
+      await Promise.resolve();
+      journal.record(big(2));
+      journal.record(big(3));
+      await Promise.resolve();
+      expect(told).toEqual([{ state: 'failing', code: ErrorCode.JOURNAL_FAILED, message: expect.stringContaining('full'), lostRows: 1 }]);
+      // An outbox write that fails is thrown to its caller as well.
+      expect(() => journal.enqueue('cmd-big', { name: 'scan.stop', reason: 'x'.repeat(512 * 1024) } as never, 't1', SITE)).toThrow(
+        expect.objectContaining({ code: ErrorCode.JOURNAL_FAILED }),
+      );
+      journal.record({ type: 'health', at: 't2' });
+      await Promise.resolve();
+      expect(told).toEqual([expect.objectContaining({ state: 'failing' }), { state: 'writing', lostRows: 3 }]);
+      expect(journal.activities().map((a) => a.at)).toEqual(['t0', 't2']);
+      expect(journal.integrityCheck()).toBe('ok');
+    } finally {
+      journal.close();
+    }
   });
 
   it('refuses a file that is not a database with a stable code', () => {
