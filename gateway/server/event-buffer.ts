@@ -86,6 +86,16 @@ export function sendImageMessages(ws: WebSocket, messages: readonly ImageFramePa
   }
 }
 
+/**
+ * The bytes of the images among `events` whose observer copies are not made yet: what sending
+ * them to an observer would de-identify at once (frameFor).
+ */
+export function observerCopiesDueBytes(events: readonly BufferedEvent[]): number {
+  let bytes = 0;
+  for (const event of events) if (event.observerCopy) bytes += frameBytes(event.frame);
+  return bytes;
+}
+
 function frameBytes(frame: EventFrame | null | undefined): number {
   if (frame === null || frame === undefined) return 0;
   if (typeof frame === 'string') return frame.length;

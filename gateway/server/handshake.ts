@@ -5,10 +5,17 @@ import type { SessionCredentials } from '../auth/session-credential.js';
 import { siteTokenMatches } from '../auth/site-token.js';
 import type { GatewayContext } from './context.js';
 import type { ControlDesk } from './control.js';
-import { sendEvent, type BufferedEvent, type EventBuffer } from './event-buffer.js';
+import { observerCopiesDueBytes, sendEvent, type BufferedEvent, type EventBuffer } from './event-buffer.js';
 import type { NoticeHistory } from './notice-history.js';
 import { observerPhiAudit, type ObserverPhi } from './observer-phi.js';
 import type { ClientSession } from './sessions.js';
+
+/**
+ * Images an observer's replay may de-identify in the turn it is sent: 4 MiB, about eight 512x512
+ * MR images, some 10 ms of the event loop. More, and it resumes from a fresh snapshot
+ * (docs/architecture.md "The image's path", 6).
+ */
+const MAX_OBSERVER_COPY_BYTES_IN_REPLAY = 4 * 1024 * 1024;
 
 export interface HandshakeDeps {
   readonly control: ControlDesk;
@@ -162,6 +169,12 @@ export class Handshake {
     if (hello.resumeFrom === undefined) return undefined;
     if (hello.resumeBootId !== undefined && hello.resumeBootId !== this.deps.bootId) return undefined;
     if (hello.resumeFrom > this.deps.events.lastSeq) return undefined;
-    return this.deps.events.since(hello.resumeFrom);
+    const events = this.deps.events.since(hello.resumeFrom);
+    // The replay is sent in this turn: an observer's would de-identify every image in it not yet
+    // copied (no observer was there to need them) at once, as the first observer's join once did
+    // (exam-images-desk.ts). Past a few images' worth it gets a fresh snapshot instead, and the
+    // images come as for a join: the catalogue at once, the copies one per turn.
+    if (events && hello.role === 'observer' && observerCopiesDueBytes(events) > MAX_OBSERVER_COPY_BYTES_IN_REPLAY) return undefined;
+    return events;
   }
 }

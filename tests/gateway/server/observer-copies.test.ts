@@ -130,3 +130,60 @@ describe("the first observer's copies of the images already held", () => {
     expect(observer.images.some((b) => b.includes(Buffer.from(PATIENT.name, 'latin1')))).toBe(false);
   });
 });
+
+/** The last event number a client has seen: where it would resume from. */
+function lastSeqSeen(client: RawClient): number {
+  let seq = 0;
+  for (const m of client.messages) {
+    if (m.type === 'welcome') seq = Math.max(seq, m.lastSeq);
+    if (m.type === 'event') seq = Math.max(seq, m.seq);
+  }
+  return seq;
+}
+
+/** The observer's link lost; resolves once the gateway has let its session go (others are told). */
+async function lose(observer: RawClient, other: RawClient): Promise<void> {
+  const from = other.messages.length;
+  observer.ws.terminate();
+  await other.next((m) => m.type === 'event' && m.body.kind === 'participant.left', from);
+}
+
+describe("an observer's resume", () => {
+  it('after images no observer needed copies of is a fresh snapshot, and the copies are made one per turn', async () => {
+    const gateway = await f.start();
+    const operator = await f.client('operator', 'Tech');
+    const before = await f.client('observer', 'Student');
+    const resumeFrom = lastSeqSeen(before);
+    await lose(before, operator);
+    const turns = f.closes(turnCounter(), (t) => t.stop());
+    const made: number[] = [];
+    copies.made = () => made.push(turns.turn);
+    for (let i = 1; i <= IMAGES; i++) publish(gateway, i);
+    expect(made).toEqual([]); // no observer: no copies
+
+    // Replayed, the 32 images (8 MB) would all be de-identified in the turn of the welcome.
+    const back = await f.client('observer', 'Student', { resumeFrom, resumeBootId: gateway.bootId });
+    const welcome = back.messages.find((m) => m.type === 'welcome')!;
+    expect(welcome.type === 'welcome' && welcome.lastSeq).toBeGreaterThanOrEqual(resumeFrom + IMAGES);
+    await expect.poll(() => made.length).toBe(IMAGES);
+    expect(new Set(made).size).toBe(IMAGES);
+    expect(await fetchFrom(back, 'fetch-all', { seriesUid: SERIES_UID })).toMatchObject({ queued: IMAGES, code: null });
+    await expect.poll(() => back.images.length).toBe(IMAGES);
+    expect(back.images.some((b) => b.includes(Buffer.from(PATIENT.name, 'latin1')))).toBe(false);
+  });
+
+  it('after a few such images is a replay of them, de-identified', async () => {
+    const gateway = await f.start();
+    const operator = await f.client('operator', 'Tech');
+    const before = await f.client('observer', 'Student');
+    const resumeFrom = lastSeqSeen(before);
+    await lose(before, operator);
+    copies.made = () => {};
+    for (let i = 1; i <= 3; i++) publish(gateway, i);
+    const back = await f.client('observer', 'Student', { resumeFrom, resumeBootId: gateway.bootId });
+    const welcome = back.messages.find((m) => m.type === 'welcome')!;
+    expect(welcome.type === 'welcome' && welcome.lastSeq).toBe(resumeFrom);
+    await expect.poll(() => back.images.length).toBe(3);
+    expect(back.images.some((b) => b.includes(Buffer.from(PATIENT.name, 'latin1')))).toBe(false);
+  });
+});
