@@ -86,16 +86,6 @@ export function sendImageMessages(ws: WebSocket, messages: readonly ImageFramePa
   }
 }
 
-/**
- * The bytes of the images among `events` whose observer copies are not made yet: what sending
- * them to an observer would de-identify at once (frameFor).
- */
-export function observerCopiesDueBytes(events: readonly BufferedEvent[]): number {
-  let bytes = 0;
-  for (const event of events) if (event.observerCopy) bytes += frameBytes(event.frame);
-  return bytes;
-}
-
 function frameBytes(frame: EventFrame | null | undefined): number {
   if (frame === null || frame === undefined) return 0;
   if (typeof frame === 'string') return frame.length;
@@ -130,6 +120,8 @@ export interface ImageSource {
   part10(header: ImageFrameHeader): Uint8Array | null;
   /** What observers may get of it: its de-identified copy, null when withheld from observers or no longer held. */
   observerPart10(header: ImageFrameHeader): Uint8Array | null;
+  /** Whether its observer copy is still to be made: observerPart10 then de-identifies it first. */
+  observerCopyDue(header: ImageFrameHeader): boolean;
 }
 
 /** One numbered event as the buffer keeps it: an image event's frames leave memory (`event` null) long before its number does. */
@@ -161,6 +153,8 @@ export class EventBuffer {
   private imageBytes = 0;
   private seq = 0;
   private redaction: ObserverRedaction | null = null;
+  /** Events rebuilt for a replay whose images' observer copies were not made when rebuilt (observerCopiesDueBytes). */
+  private readonly rebuiltCopiesDue = new WeakSet<BufferedEvent>();
   private source: ImageSource | null = null;
   private readonly rebuiltFrames = new RebuiltFrames();
 
@@ -259,6 +253,19 @@ export class EventBuffer {
    * kept, an image the exam image store no longer holds, or more image bytes to rebuild than
    * one resume may take. Image frames not in memory are rebuilt now, all or none.
    */
+  /**
+   * The bytes of the images among `events` (from since()) whose observer copies are still to be
+   * made: what sending them to an observer would de-identify at once (frameFor). A rebuilt
+   * image whose copy the spool holds costs a read only.
+   */
+  observerCopiesDueBytes(events: readonly BufferedEvent[]): number {
+    let bytes = 0;
+    for (const event of events) {
+      if (event.observerCopy && (event.image !== undefined || this.rebuiltCopiesDue.has(event))) bytes += frameBytes(event.frame);
+    }
+    return bytes;
+  }
+
   since(seq: number): BufferedEvent[] | undefined {
     if (seq >= this.seq) return [];
     const oldest = this.slots[0]?.seq ?? this.seq + 1;
@@ -286,6 +293,7 @@ export class EventBuffer {
     if (frame === null) return undefined;
     const event: BufferedEvent = { seq: header.seq, frame };
     if (this.redaction) {
+      if (source.observerCopyDue(header)) this.rebuiltCopiesDue.add(event);
       event.observerCopy = () => {
         event.observerFrame = this.rebuiltFrames.frame(`${header.seq} observer`, () => source.observerPart10(header), header);
       };

@@ -62,6 +62,10 @@ export class ExamImagesDesk {
     holds: (header) => this.store.heldAs(header.sopInstanceUid, header.seq) !== undefined,
     part10: (header) => this.heldAs(header, (image) => this.store.part10(image)),
     observerPart10: (header) => this.heldAs(header, (image) => this.store.observerPart10(image)),
+    observerCopyDue: (header) => {
+      const image = this.store.heldAs(header.sopInstanceUid, header.seq);
+      return image !== undefined && this.store.needsObserverCopy(image);
+    },
   };
 
   /**

@@ -5,7 +5,7 @@ import type { SessionCredentials } from '../auth/session-credential.js';
 import { siteTokenMatches } from '../auth/site-token.js';
 import type { GatewayContext } from './context.js';
 import type { ControlDesk } from './control.js';
-import { observerCopiesDueBytes, sendEvent, type BufferedEvent, type EventBuffer } from './event-buffer.js';
+import { sendEvent, type BufferedEvent, type EventBuffer } from './event-buffer.js';
 import type { NoticeHistory } from './notice-history.js';
 import { observerPhiAudit, type ObserverPhi } from './observer-phi.js';
 import type { ClientSession } from './sessions.js';
@@ -174,7 +174,7 @@ export class Handshake {
     // copied (no observer was there to need them) at once, as the first observer's join once did
     // (exam-images-desk.ts). Past a few images' worth it gets a fresh snapshot instead, and the
     // images come as for a join: the catalogue at once, the copies one per turn.
-    if (events && hello.role === 'observer' && observerCopiesDueBytes(events) > MAX_OBSERVER_COPY_BYTES_IN_REPLAY) return undefined;
+    if (events && hello.role === 'observer' && this.deps.events.observerCopiesDueBytes(events) > MAX_OBSERVER_COPY_BYTES_IN_REPLAY) return undefined;
     return events;
   }
 }

@@ -116,6 +116,7 @@ describe('the event buffer keeps image frames in memory within a budget, and reb
       holds: (h) => held(h) !== undefined,
       part10: (h) => (held(h) ? store.part10(held(h)!) : null),
       observerPart10: (h) => (held(h) ? store.observerPart10(held(h)!) : null),
+      observerCopyDue: (h) => held(h) !== undefined && store.needsObserverCopy(held(h)!),
     });
     return store;
   }
@@ -146,6 +147,21 @@ describe('the event buffer keeps image frames in memory within a budget, and reb
     for (let n = 1; n <= 4; n++) publish(buffer, store, n);
     const observer = buffer.since(0)!.map((e) => bytesOf(frameFor('observer', e)));
     expect(observer.map((p) => (p === null ? null : p[0]))).toEqual([9, null, 9, 9]);
+  });
+
+  it('counts the bytes a replay to an observer would de-identify at once: images in memory or rebuilt whose copies were never made', () => {
+    const buffer = new EventBuffer(1000, 256 * 1024 * 1024, { imageBytes: 150_000 });
+    const store = spoolFor(buffer, (p) => p.map(() => 9));
+    // As the gateway does: a live frame's copy is the store's, made once (ExamImageStore.observerCopyOf).
+    buffer.redactForObservers({ body: (b) => b, part10: (p, h) => store.observerCopyOf(h, p) });
+    for (let n = 1; n <= 4; n++) publish(buffer, store, n);
+    // Counted in whole images of 100,000 bytes (each frame has its head besides).
+    const images = () => Math.floor(buffer.observerCopiesDueBytes(buffer.since(0)!) / 100_000);
+    expect(images()).toBe(4); // 1-3 rebuilt, 4 in memory
+    // An observer got image 2 and 4: their copies are made (2's in the spool), a replay reads them.
+    frameFor('observer', buffer.since(1)![0]!);
+    frameFor('observer', buffer.since(3)![0]!);
+    expect(images()).toBe(2);
   });
 
   it('rebuilds an image event from a later copy of the same SOP Instance when the image was sent again', () => {

@@ -76,6 +76,9 @@ describe("the gateway's spool of the open exam's images", () => {
   it('a resume across more images than the memory budget still gets every one, in order, de-identified for an observer', async () => {
     const gateway = await f.start();
     const resumeFrom = gateway.events.lastSeq;
+    // Another observer watching: the copies are made as the images go out, and spooled (else
+    // the observer's replay would make them all at once, and it gets a fresh snapshot instead).
+    await f.client('observer', 'Watching');
     const count = Math.ceil((1.5 * IMAGE_FRAME_BYTES) / large(1).length);
     for (let i = 1; i <= count; i++) publish(gateway, i);
     for (const role of ['operator', 'observer'] as const) {
