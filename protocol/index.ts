@@ -19,3 +19,4 @@ export * from './policy.js';
 export * from './desk.js';
 export * from './exam-images.js';
 export * from './exam-marks.js';
+export * from './exam-talk.js';

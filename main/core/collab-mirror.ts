@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import {
   ErrorCode,
   ExamMarks,
+  ExamTalk,
   type AckMessage,
-  type ChatEntry,
   type CollabAction,
   type CollabEventBody,
   type CollabMessage,
@@ -36,17 +36,14 @@ export interface CollabMirrorDeps {
  * renderer gets the gateway's outcome (a refusal with its code) where it acted.
  */
 export class CollabMirror {
-  /** The state last handed out by view(), or to be: its chat is stale while `chatChanged`, its marks when not this.marks.list(). */
+  /** The state last handed out by view(), or to be: its chat, proposals, handover and marks are brought up to date as it is. */
   private state: CollabState | null = null;
   /**
-   * The chat kept (KEEP_CHAT lines at most), added to in place and copied only when a view is
-   * built: a burst of chat lines costs one copy of it per view the core emits, not one per line
-   * (docs/architecture.md "Pushes to the window"). Never handed out itself.
+   * The exam's chat, pending proposals and handover (protocol/exam-talk.ts), added to in place and
+   * copied only when a view is built: a burst of chat lines costs one copy of the chat per view
+   * the core emits, not one per line (docs/architecture.md "Pushes to the window").
    */
-  private chat: ChatEntry[] = [];
-  /** How many kept lines carry each id: a replayed line is known without a scan of the chat. */
-  private readonly chatIds = new Map<string, number>();
-  private chatChanged = false;
+  private readonly talk = new ExamTalk({ chat: KEEP_CHAT, proposals: KEEP_PROPOSALS });
   /** The exam's marks, within the gateway's own bounds, each once (protocol/exam-marks.ts). */
   private readonly marks = new ExamMarks();
   private readonly pending = new Map<string, { action: CollabAction['name']; resolve: (outcome: CollabOutcome) => void }>();
@@ -54,19 +51,19 @@ export class CollabMirror {
   constructor(private readonly deps: CollabMirrorDeps) {}
 
   view(): CollabState | null {
+    if (this.state === null) return null;
+    const talked = this.talk.view(this.state);
     const marks = this.marks.list();
-    if (this.state !== null && (this.chatChanged || this.state.marks !== marks)) {
-      // A new object: views already handed out are never changed under their holders.
-      this.state = { ...this.state, chat: this.chatChanged ? this.chat.slice() : this.state.chat, marks };
-      this.chatChanged = false;
-    }
+    // A new object when anything changed: views already handed out are never changed under their holders.
+    this.state = talked.marks === marks ? talked : { ...talked, marks };
     return this.state;
   }
 
   /** The gateway's catch-up after a welcome replaces everything (it is the whole state). */
   reset(state: CollabState): void {
-    this.state = { ...state, chat: [], marks: [] };
-    this.keepChat(state.chat.slice(-KEEP_CHAT));
+    // Its lists are held by the talk and the marks, within their bounds, not here.
+    this.state = { ...state, chat: [], marks: [], proposals: [] };
+    this.talk.reset(state);
     this.marks.reset(state.marks);
     this.deps.changed();
   }
@@ -74,7 +71,7 @@ export class CollabMirror {
   /** Disconnected by the user: nothing of the last site's exam stays on screen. */
   clear(): void {
     this.state = null;
-    this.keepChat([]);
+    this.talk.reset({ chat: [], proposals: [], handover: null });
     this.marks.reset([]);
     this.settleAll(ErrorCode.LINK_DOWN, 'disconnected before the gateway answered');
     this.deps.changed();
@@ -87,7 +84,7 @@ export class CollabMirror {
   examChanged(studyUid: string | null): void {
     if (!this.state) return;
     this.marks.reset([]);
-    this.keepChat(this.chat.filter((c) => c.studyUid === studyUid));
+    this.talk.examChanged(studyUid);
     this.deps.changed();
   }
 
@@ -95,13 +92,11 @@ export class CollabMirror {
     const s = this.state ?? { chat: [], marks: [], proposals: [], handover: null, plans: [] };
     switch (body.kind) {
       case 'chat':
-        // A replay after a resume may repeat an entry the catch-up already held.
-        if (this.chatIds.has(body.entry.id)) return;
+      case 'proposal':
+      case 'handover':
+        // A replay after a resume may repeat a chat line the catch-up already held.
+        if (!this.talk.apply(body)) return;
         this.state = s;
-        this.chat.push(body.entry);
-        this.countChatId(body.entry.id, 1);
-        if (this.chat.length > KEEP_CHAT) this.countChatId(this.chat.shift()!.id, -1);
-        this.chatChanged = true;
         break;
       case 'mark':
         // A replay after a resume may repeat a mark the catch-up already held.
@@ -112,15 +107,6 @@ export class CollabMirror {
         // The event carries the whole set on that image after the change.
         this.marks.replaceImage(body.sopInstanceUid, body.marks);
         this.state = s;
-        break;
-      case 'proposal': {
-        const others = s.proposals.filter((p) => p.id !== body.proposal.id);
-        // Only pending proposals wait for an answer; a settled one is told once (in the log).
-        this.state = { ...s, proposals: body.proposal.status === 'pending' ? [...others, body.proposal].slice(-KEEP_PROPOSALS) : others };
-        break;
-      }
-      case 'handover':
-        this.state = { ...s, handover: body.handover };
         break;
       case 'plans':
         this.state = { ...s, plans: body.plans };
@@ -163,19 +149,6 @@ export class CollabMirror {
    */
   linkLost(reason: string): void {
     this.settleAll(ErrorCode.OUTCOME_UNKNOWN, `link lost before the gateway answered (${reason}): check the chat and marks after the reconnect`);
-  }
-
-  private keepChat(chat: ChatEntry[]): void {
-    this.chat = chat;
-    this.chatIds.clear();
-    for (const c of chat) this.countChatId(c.id, 1);
-    this.chatChanged = true;
-  }
-
-  private countChatId(id: string, by: 1 | -1): void {
-    const n = (this.chatIds.get(id) ?? 0) + by;
-    if (n > 0) this.chatIds.set(id, n);
-    else this.chatIds.delete(id);
   }
 
   private settleAll(code: string, reason: string): void {

@@ -8,9 +8,11 @@ import {
   SUBPROTOCOL,
   decodeGatewayMessage,
   ExamMarks,
+  ExamTalk,
   withParticipantChange,
   type AckMessage,
   type CollabAction,
+  type CollabEventBody,
   type CollabState,
   type ContingencyPlan,
   type CredentialLevel,
@@ -50,7 +52,8 @@ export interface OnsiteNotice {
 }
 
 function onsiteNotice(boot: string, { seq, at, body }: NoticeEventMessage): OnsiteNotice {
-  return { boot, seq, at, level: body.level, text: keptText(body.text), alarmKind: body.alarm?.kind, seen: body.seen };
+  const seen = body.seen && { seq: body.seen.seq, by: keptText(body.seen.by, MAX_NAME_CHARS) };
+  return { boot, seq, at, level: body.level, text: keptText(body.text), alarmKind: body.alarm?.kind, seen };
 }
 
 /** Messages from the gateway this page could not read and dropped: how many, and why the last was dropped. */
@@ -89,7 +92,17 @@ const KEEP_PROPOSALS = 200;
  * more than it can hold loses any; then the oldest go, never this console or the control holder.
  */
 const KEEP_PARTICIPANTS = 2048;
+/**
+ * The longest name of a person kept and shown (a participant's, or who saw an alarm): the
+ * protocol's names are at most 64 characters where a client gives one (a hello's name, an
+ * account's user name), and a display name from the site's accounts or its identity provider is a
+ * person's name. Longer, it is cut with an ellipsis: otherwise only the frame limit bounds it, and
+ * the page keeps thousands of participants and hundreds of notices of who saw an alarm.
+ */
+const MAX_NAME_CHARS = 64;
 const RECONNECT_MS = [250, 500, 1000, 2000, 4000];
+/** The collaboration view before any catch-up: its lists are filled in from the talk and the marks. */
+const NO_COLLAB: CollabState = { chat: [], marks: [], proposals: [], handover: null, plans: [] };
 
 /**
  * The onsite console's own gateway link: it is a web page at the site, so it speaks the wire
@@ -119,9 +132,10 @@ export class OnsiteLink {
   /** Kept here and copied into the view when it is published: a burst costs one copy per view. */
   private readonly notices = new OnsiteNotices();
   private readonly marks = new ExamMarks();
+  private readonly talk = new ExamTalk({ chat: KEEP_CHAT, proposals: KEEP_PROPOSALS });
   /** One view per interval, however many messages (view-pacer.ts). */
   private readonly pacer = new ViewPacer(() => this.publish());
-  /** The view last published; its notices and marks are brought up to date as it is. */
+  /** The view last published; its notices, marks, chat, proposals and handover are brought up to date as it is. */
   private view: OnsiteLinkView = {
     status: 'connecting',
     error: null,
@@ -207,7 +221,13 @@ export class OnsiteLink {
     return () => this.imageListeners.delete(listener);
   }
 
+  /**
+   * A binary frame (an image frame, or a part of one): one larger than any client accepts is
+   * dropped before the image worker puts it together or reads it (frame-limit.ts), counted and
+   * shown like a text frame over the limit.
+   */
   private receiveImage(data: ArrayBuffer): void {
+    if (exceedsFrameLimit(data)) return this.tooLarge(data.byteLength);
     // Put together and read in the page's image worker: never here, where the heartbeats are sent.
     if (this.imageListeners.size === 0) return;
     this.imagesSeen = true;
@@ -247,14 +267,18 @@ export class OnsiteLink {
    * a protocol error (docs/architecture.md "Wire protocol", "Errors"), and the link goes on.
    */
   private receiveText(text: string): void {
-    if (exceedsFrameLimit(text))
-      return this.unreadable(
-        ErrorCode.FRAME_TOO_LARGE,
-        `a message of about ${Math.ceil(text.length / 2 ** 20)} MiB, over the ${MAX_FRAME_BYTES / 2 ** 20} MiB any client accepts`,
-      );
+    if (exceedsFrameLimit(text)) return this.tooLarge(text.length);
     const decoded = decodeGatewayMessage(text);
     if (!decoded.ok) return this.unreadable(decoded.code, decoded.message);
     this.receive(decoded.message);
+  }
+
+  /** A frame over the limit, of about `size` bytes, dropped unread. */
+  private tooLarge(size: number): void {
+    this.unreadable(
+      ErrorCode.FRAME_TOO_LARGE,
+      `a message of about ${Math.ceil(size / 2 ** 20)} MiB, over the ${MAX_FRAME_BYTES / 2 ** 20} MiB any client accepts`,
+    );
   }
 
   private unreadable(code: string, message: string): void {
@@ -274,7 +298,7 @@ export class OnsiteLink {
           status: 'connected',
           error: null,
           sessionId: message.session.id,
-          snapshot: boundedParticipants(message.snapshot, message.session.id),
+          snapshot: keptParticipants(message.snapshot, message.session.id),
           policy: message.policy,
         });
       case 'refused':
@@ -291,14 +315,15 @@ export class OnsiteLink {
           const studyUid = message.body.snapshot.exam?.studyUid ?? null;
           const c = this.view.collab;
           // A new exam starts with its own chat and no marks (the gateway clears them too).
-          const newExam = c !== null && (this.view.snapshot?.exam?.studyUid ?? null) !== studyUid;
-          if (newExam) this.marks.reset([]);
-          const collab = c && newExam ? { ...c, chat: c.chat.filter((e) => e.studyUid === studyUid) } : c;
-          return this.update({ snapshot: boundedParticipants(message.body.snapshot, this.view.sessionId), collab });
+          if (c !== null && (this.view.snapshot?.exam?.studyUid ?? null) !== studyUid) {
+            this.marks.reset([]);
+            this.talk.examChanged(studyUid);
+          }
+          return this.update({ snapshot: keptParticipants(message.body.snapshot, this.view.sessionId) });
         }
         if (message.body.kind === 'participant.joined' || message.body.kind === 'participant.left') {
           const snapshot = this.view.snapshot;
-          return snapshot ? this.update({ snapshot: boundedParticipants(withParticipantChange(snapshot, message.body), this.view.sessionId) }) : undefined;
+          return snapshot ? this.update({ snapshot: keptParticipants(withParticipantChange(snapshot, message.body), this.view.sessionId) }) : undefined;
         }
         if (message.body.kind === 'plans') return this.update({ plans: message.body.plans });
         if (
@@ -307,8 +332,10 @@ export class OnsiteLink {
           message.body.kind === 'marks' ||
           message.body.kind === 'proposal' ||
           message.body.kind === 'handover'
-        )
-          return this.update({ collab: this.applyCollab(message.body) });
+        ) {
+          this.applyCollab(message.body);
+          return this.update({ collab: this.view.collab ?? NO_COLLAB });
+        }
         if (message.body.kind !== 'notice') return;
         this.notices.add(onsiteNotice(this.bootId, { ...message, body: message.body }));
         return this.pacer.changed();
@@ -322,8 +349,9 @@ export class OnsiteLink {
       case 'collab.state': {
         const { state } = message;
         this.marks.reset(state.marks);
-        const collab = { ...state, chat: state.chat.slice(-KEEP_CHAT), proposals: state.proposals.slice(-KEEP_PROPOSALS) };
-        return this.update({ plans: state.plans, collab });
+        this.talk.reset(state);
+        // Its lists are held by the talk and the marks, within their bounds, not in the view.
+        return this.update({ plans: state.plans, collab: { ...state, chat: [], marks: [], proposals: [] } });
       }
       case 'exam.catalogue':
         // The first one after a welcome (the gateway sends it after the collaboration state, marks included).
@@ -383,38 +411,40 @@ export class OnsiteLink {
     for (const l of this.viewListeners) l(view);
   }
 
-  /** The view with the notices and marks kept now (the same arrays while they have not changed). */
+  /** The view with the notices, marks and talk kept now (the same arrays while they have not changed). */
   private currentView(): OnsiteLinkView {
     const notices = this.notices.list();
     if (notices !== this.view.notices) this.view = { ...this.view, notices };
     const collab = this.view.collab;
+    if (collab === null) return this.view;
+    const talked = this.talk.view(collab);
     const marks = this.marks.list();
-    if (collab && collab.marks !== marks) this.view = { ...this.view, collab: { ...collab, marks } };
+    const now = talked.marks === marks ? talked : { ...talked, marks };
+    if (now !== collab) this.view = { ...this.view, collab: now };
     return this.view;
   }
 
   /** One collaboration event on top of the catch-up (the same rules as the workstation core's mirror). */
-  private applyCollab(body: Extract<GatewayMessage, { type: 'event' }>['body']): CollabState {
-    const s = this.view.collab ?? { chat: [], marks: [], proposals: [], handover: null, plans: [] };
+  private applyCollab(body: Extract<CollabEventBody, { kind: 'chat' | 'mark' | 'marks' | 'proposal' | 'handover' }>): void {
     switch (body.kind) {
-      case 'chat':
-        return s.chat.some((c) => c.id === body.entry.id) ? s : { ...s, chat: [...s.chat, body.entry].slice(-KEEP_CHAT) };
       case 'mark':
         this.marks.add(body.mark);
-        return s;
+        return;
       case 'marks':
         this.marks.replaceImage(body.sopInstanceUid, body.marks);
-        return s;
-      case 'proposal': {
-        const others = s.proposals.filter((p) => p.id !== body.proposal.id);
-        return { ...s, proposals: body.proposal.status === 'pending' ? [...others, body.proposal].slice(-KEEP_PROPOSALS) : others };
-      }
-      case 'handover':
-        return { ...s, handover: body.handover };
+        return;
       default:
-        return s;
+        this.talk.apply(body);
     }
   }
+}
+
+/** `snapshot` as the page keeps it: its participants bounded (boundedParticipants), each name cut to MAX_NAME_CHARS. */
+function keptParticipants(snapshot: ScannerSnapshot, me: string | null): ScannerSnapshot {
+  const bounded = boundedParticipants(snapshot, me);
+  const long = (p: Participant) => p.name.length > MAX_NAME_CHARS;
+  if (!bounded.participants.some(long)) return bounded;
+  return { ...bounded, participants: bounded.participants.map((p) => (long(p) ? { ...p, name: keptText(p.name, MAX_NAME_CHARS) } : p)) };
 }
 
 /**

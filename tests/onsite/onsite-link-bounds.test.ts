@@ -9,7 +9,7 @@ import { snapshot } from '../renderer/fixtures.js';
 /**
  * The onsite console's link to a gateway that sends more than a sound one would: a flood of
  * notices after a call for help, marks past the gateway's limits, frames past the frame limit,
- * thousands of participants. Over a stand-in for the page's WebSocket, with fake timers: what is
+ * thousands of participants, names of megabytes. Over a stand-in for the page's WebSocket, with fake timers: what is
  * counted is what the page keeps and how many views it publishes, never how long it takes.
  */
 
@@ -49,6 +49,11 @@ class FakeSocket {
 
   receive(message: unknown): void {
     this.emit('message', { data: typeof message === 'string' ? message : JSON.stringify(message) });
+  }
+
+  /** A binary frame: an image frame, or a part of one. */
+  receiveBinary(data: ArrayBuffer): void {
+    this.emit('message', { data });
   }
 
   private emit(type: string, event: unknown): void {
@@ -178,6 +183,18 @@ describe('the onsite banner after a flood of notices', () => {
     expect(standingAlarm(view().notices, false, alarm)).toBeNull();
   });
 
+  it('names the first four who saw an alarm, each name cut to 64 characters, and keeps the others in the event log', () => {
+    const call = helpCall();
+    socket.receive(call);
+    socket.receive(seenNotice(call.seq, 'R'.repeat(100_000)));
+    for (let i = 0; i < 9; i++) socket.receive(seenNotice(call.seq, `Observer ${i}`));
+    settle();
+    const alarm = standingAlarm(view().notices, false, null)!;
+    expect(seenBy(view().notices, alarm).map((s) => s.by)).toEqual([`${'R'.repeat(64)}…`, 'Observer 0', 'Observer 1', 'Observer 2']);
+    expect(view().notices.filter((n) => n.seq > call.seq)).toHaveLength(10);
+    expect(view().notices.at(-1)?.text).toBe('Observer 8 saw the call for help');
+  });
+
   it('cuts a notice’s text to 2,000 characters, with an ellipsis', () => {
     socket.receive(notice('info', 'x'.repeat(100_000)));
     settle();
@@ -303,6 +320,33 @@ describe('a frame larger than any client accepts', () => {
     expect(socket.sent.length).toBeGreaterThan(pings);
   });
 
+  it('drops a binary frame over the limit before the image worker gets it, counted the same way; one within it goes on', () => {
+    const posted: unknown[] = [];
+    vi.stubGlobal(
+      'Worker',
+      class {
+        onmessage = null;
+        onerror = null;
+        postMessage(message: unknown) {
+          posted.push(message);
+        }
+        terminate() {}
+      },
+    );
+    link.subscribeImages(() => undefined);
+    expect(exceedsFrameLimit(new ArrayBuffer(11), 10)).toBe(true);
+    socket.receiveBinary(new ArrayBuffer(MAX_FRAME_BYTES + 1));
+    settle();
+    expect(view().unread).toMatchObject({ count: 1, code: ErrorCode.FRAME_TOO_LARGE });
+    expect(posted).toEqual([]);
+
+    const frame = new ArrayBuffer(1024);
+    socket.receiveBinary(frame);
+    settle();
+    expect(posted).toEqual([frame]);
+    expect(view().unread?.count).toBe(1);
+  });
+
   it('counts a frame that is not a valid message the same way', () => {
     socket.receive('{"type":"event"');
     socket.receive({ type: 'event', seq: 1, at: AT, body: { kind: 'notice' } });
@@ -341,5 +385,27 @@ describe('participants the gateway lists', () => {
     expect(ids).toContain('me');
     expect(ids).toContain('rita');
     expect(ids.at(-1)).toBe('ghost-2999');
+  });
+
+  it('have their names cut to 64 characters, from a snapshot and from one who joins', () => {
+    socket.receive(
+      event({
+        kind: 'scanner',
+        snapshot: snapshot({
+          participants: [participant('me', 'onsite', 'Olivia'), participant('rita', 'operator', 'R'.repeat(100_000))],
+          control: { holderSessionId: 'rita', holderName: 'Rita' },
+        }),
+      }),
+    );
+    socket.receive(event({ kind: 'participant.joined', participant: participant('trainer', 'observer', 'T'.repeat(100_000)) }));
+    settle();
+    const names = new Map(view().snapshot!.participants.map((p) => [p.sessionId, p.name]));
+    expect(names).toEqual(
+      new Map([
+        ['me', 'Olivia'],
+        ['rita', `${'R'.repeat(64)}…`],
+        ['trainer', `${'T'.repeat(64)}…`],
+      ]),
+    );
   });
 });
