@@ -58,6 +58,7 @@ import { DEFAULT_EXAM_IMAGES_MB } from '../images/exam-image-store.js';
 import { ConnectionRoster } from '../../base/common/connection-roster.js';
 import { DEFAULT_LINK_LIMITS, MessageRate, SessionRates, type LinkLimits } from './link-limits.js';
 import { guardSockets, serverTimeouts } from './socket-guard.js';
+import { SendProgress } from './send-progress.js';
 import { StalledTicks } from '../../base/common/stalled-ticks.js';
 import { afterWaitingReads } from '../../base/node/after-waiting-reads.js';
 import { RefusalAudit } from '../audit/refusal-audit.js';
@@ -688,6 +689,7 @@ export class Gateway {
       lastSeen: Date.now(),
       peer: req.socket.remoteAddress ?? null,
       helloBy: Date.now() + this.linkLimits.helloTimeoutMs,
+      sendProgress: new SendProgress(req.socket, Date.now()),
     };
     // At the address's share, the oldest session that has said no hello makes room
     // (base/common/connection-roster.ts): sessions that only ping cannot keep a workstation out.
@@ -863,7 +865,11 @@ export class Gateway {
   private checkLiveness(): void {
     const now = Date.now();
     const stalled = this.livenessStalls.stalledMs(now);
-    if (stalled > 0) for (const session of this.sessions.values()) session.lastSeen = Math.min(now, session.lastSeen + stalled);
+    if (stalled > 0)
+      for (const session of this.sessions.values()) {
+        session.lastSeen = Math.min(now, session.lastSeen + stalled);
+        session.sendProgress?.excuse(stalled);
+      }
     afterWaitingReads(() => {
       if (!this.closing) this.dropUnresponsiveClients(now);
     });
@@ -881,6 +887,7 @@ export class Gateway {
         this.sessions.refuse(session, ErrorCode.HELLO_TIMEOUT, reason);
         continue;
       }
+      const notTakingMs = session.sendProgress?.stalledMs(now, session.ws.bufferedAmount) ?? 0;
       // A live link keeps its credential from idling out.
       if (session.credentialId && session.lastSeen >= deadline) this.credentials.touch(session.credentialId);
       if (session.lastSeen < deadline) {
@@ -893,6 +900,10 @@ export class Gateway {
           backlogBytes: session.ws.bufferedAmount,
           limitBytes: this.linkLimits.sendBacklogBytes + this.largestImageBytes,
         });
+        session.ws.terminate();
+      } else if (notTakingMs > this.linkLimits.sendStallMs) {
+        // Pinging but taking nothing: cut in time however small what waits (send-progress.ts), and resumes as above.
+        this.audit(session, 'link', 'cut', ErrorCode.SEND_BACKLOG, { backlogBytes: session.ws.bufferedAmount, notTakingMs });
         session.ws.terminate();
       }
     }

@@ -62,6 +62,12 @@ export interface LinkLimits {
    */
   sendBacklogBytes: number;
   /**
+   * How long a client may take nothing of what waits for it (over 1 MiB) before its link is cut
+   * (send-progress.ts): a client that reads nothing but keeps pinging is cut in this time
+   * however small the messages are.
+   */
+  sendStallMs: number;
+  /**
    * The largest message the gateway sends: what every client accepts (protocol/version.ts
    * MAX_FRAME_BYTES). A larger one is not sent but audited (ErrorCode.MESSAGE_UNDELIVERABLE):
    * sent, the client would close with 1009, resume, and be sent the same again.
@@ -92,6 +98,9 @@ export const DEFAULT_LINK_LIMITS: LinkLimits = {
   imageFetchesPerSecond: 10,
   imageFetchBurst: 30,
   sendBacklogBytes: SEND_BACKLOG_BYTES,
+  // A workstation stops reading while its decoder catches up (main/core/workstation-core.ts
+  // IMAGE_BACKLOG_BYTES, a few seconds of decoding at most); 30 s is far beyond that.
+  sendStallMs: 30_000,
   sendMessageBytes: MAX_FRAME_BYTES,
 };
 

@@ -3,6 +3,7 @@ import { ErrorCode, MAX_FRAME_BYTES, type AccountLevel, type GatewayMessage, typ
 import { sendEvent, type BufferedEvent } from './event-buffer.js';
 import { bytesOver } from './message-size.js';
 import type { RosterEntry } from '../../base/common/connection-roster.js';
+import type { SendProgress } from './send-progress.js';
 
 export interface ClientSession {
   id: string;
@@ -31,6 +32,8 @@ export interface ClientSession {
   rosterEntry?: RosterEntry;
   /** Refused and closing: nothing it sends is handled any more (SessionRegistry.refuse). */
   refused?: boolean;
+  /** Whether it takes what is sent to it (send-progress.ts). */
+  sendProgress?: SendProgress;
 }
 
 /**

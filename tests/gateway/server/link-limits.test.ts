@@ -240,6 +240,36 @@ describe('link limits on a running gateway', () => {
     await reading.next((m) => m.type === 'pong');
   });
 
+  it('cuts a client that takes nothing for the stall time, however small what waits for it, and keeps one that reads', async () => {
+    gateway = await startTestGateway({ heartbeatIntervalMs: 50, linkLimits: { sendStallMs: 300 } });
+    const stalled = await RawClient.greeted(gateway.url, 'observer', 'Observer One');
+    const reading = await RawClient.greeted(gateway.url, 'observer', 'Observer Two');
+    (stalled.ws as unknown as { _socket: Socket })._socket.pause();
+    // Both ping, so neither is dropped as silent; one takes nothing the gateway sends.
+    const pinging = setInterval(() => {
+      stalled.sendJson({ type: 'ping', t: Date.now() });
+      reading.sendJson({ type: 'ping', t: Date.now() });
+    }, 20);
+    try {
+      // Small notices, 16 MB in all: past the kernel's socket buffers and 1 MiB, far below the 128 MB backlog limit.
+      for (let i = 0; i < 4000 && !gateway.store.auditTrail().some((r) => r.code === ErrorCode.SEND_BACKLOG); i++) {
+        gateway.notice('info', `${i} ${'x'.repeat(4 * 1024)}`);
+        if (i % 100 === 0) await new Promise((r) => setImmediate(r));
+      }
+      await expect.poll(() => gateway!.store.auditTrail().filter((r) => r.code === ErrorCode.SEND_BACKLOG).length).toBe(1);
+      const row = gateway.store.auditTrail().find((r) => r.code === ErrorCode.SEND_BACKLOG)!;
+      expect(row).toMatchObject({ action: 'link', decision: 'cut', actor: 'Observer One', detail: { notTakingMs: expect.any(Number) } });
+      expect((row.detail as { backlogBytes: number }).backlogBytes).toBeLessThan(32 * 1024 * 1024);
+      await expect.poll(() => gateway!.snapshot().participants.map((p) => p.name)).toEqual(['Observer Two']);
+      // The reader goes on: more notices, and still there.
+      for (let i = 0; i < 200; i++) gateway.notice('info', `after ${i}`);
+      await reading.next((m) => m.type === 'event' && m.body.kind === 'notice' && m.body.text === 'after 199');
+    } finally {
+      clearInterval(pinging);
+    }
+    expect(gateway.store.auditTrail().filter((r) => r.code === ErrorCode.SEND_BACKLOG)).toHaveLength(1);
+  });
+
   it('does not cut a client for one image larger than the backlog limit while it takes it', async () => {
     gateway = await startTestGateway({ heartbeatIntervalMs: 50, linkLimits: { sendBacklogBytes: 1024 * 1024 } });
     const slow = await RawClient.greeted(gateway.url, 'observer', 'Observer One');
