@@ -99,6 +99,8 @@ export const ErrorCode = {
   NO_SUCH_OPERATOR: 'LARMOR_E_NO_SUCH_OPERATOR',
   /** A signal the gateway will not relay (not in the room, pair may not exchange media, observer sending). */
   SIGNAL_REFUSED: 'LARMOR_E_SIGNAL_REFUSED',
+  /** A `media.join` past the call's bounds (protocol/signaling.ts MAX_MEDIA_OBSERVERS, MAX_MEDIA_MEMBERS). */
+  MEDIA_ROOM_FULL: 'LARMOR_E_MEDIA_ROOM_FULL',
   // images: the simulator's image builder
   /** The sequence cannot be imaged (e.g. inversion recovery without TI, matrix out of range). */
   IMAGE_INVALID_SEQUENCE: 'LARMOR_E_IMAGE_INVALID_SEQUENCE',

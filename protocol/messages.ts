@@ -11,6 +11,7 @@ import {
   MediaStateMessage,
   MediaRoomMessage,
   MediaMemberMessage,
+  MediaRefusedMessage,
   SignalMessage,
   SignalRelayMessage,
 } from './signaling.js';
@@ -278,6 +279,7 @@ export const GatewayMessage = z.discriminatedUnion('type', [
   MediaRoomMessage,
   MediaMemberMessage,
   SignalRelayMessage,
+  MediaRefusedMessage,
   CollabStateMessage,
   ExamCatalogueMessage,
   ImageFetchResultMessage,

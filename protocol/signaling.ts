@@ -25,6 +25,18 @@ export type IceServer = z.infer<typeof IceServer>;
 // (tests/protocol/signaling.test.ts measures it).
 /** Members a state may name as heard: the senders of a room (operator and onsite sessions). */
 export const MEDIA_HEARS_MAX = 8;
+
+/**
+ * The call's bounds. Media flows peer to peer (a mesh, no media server): every sending member
+ * (operator, onsite console) encodes and sends its camera and microphone to each observer on its
+ * own, so each observer costs the senders' uplink and encoder, and every membership change sends
+ * the whole room to every member. A training class is 20 observers; the other members are the
+ * exam's operators and onsite consoles, a handful. A join past either bound is refused with
+ * `media.refused` (LARMOR_E_MEDIA_ROOM_FULL); a client takes no room larger than the gateway may
+ * send.
+ */
+export const MAX_MEDIA_OBSERVERS = 20;
+export const MAX_MEDIA_MEMBERS = 32;
 /** Characters of `healthReason` ("<peer name>: <problem>"); a longer reason is cut by its sender. */
 export const MEDIA_HEALTH_REASON_MAX = 100;
 
@@ -121,7 +133,7 @@ export const MediaRoomMessage = z.object({
   type: z.literal('media.room'),
   self: SessionId,
   iceServers: z.array(IceServer),
-  members: z.array(MediaMember),
+  members: z.array(MediaMember).max(MAX_MEDIA_MEMBERS),
 });
 export type MediaRoomMessage = z.infer<typeof MediaRoomMessage>;
 
@@ -144,7 +156,15 @@ export const SignalRelayMessage = z.object({
 });
 export type SignalRelayMessage = z.infer<typeof SignalRelayMessage>;
 
-export const MediaGatewayMessage = z.discriminatedUnion('type', [MediaRoomMessage, MediaMemberMessage, SignalRelayMessage]);
+/** A `media.join` not taken (the call is full, joins too fast): the sender is not in the call, and may ask again. */
+export const MediaRefusedMessage = z.object({
+  type: z.literal('media.refused'),
+  code: z.string().max(64),
+  reason: PlainText.max(500),
+});
+export type MediaRefusedMessage = z.infer<typeof MediaRefusedMessage>;
+
+export const MediaGatewayMessage = z.discriminatedUnion('type', [MediaRoomMessage, MediaMemberMessage, SignalRelayMessage, MediaRefusedMessage]);
 export type MediaGatewayMessage = z.infer<typeof MediaGatewayMessage>;
 
 /** Roles that send media; observers only receive. */

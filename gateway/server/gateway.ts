@@ -131,6 +131,7 @@ const FOLDED_REFUSALS: ReadonlySet<string> = new Set([
   ErrorCode.RATE_LIMITED,
   ErrorCode.SIGNAL_REFUSED,
   ErrorCode.IMAGE_NOT_HELD,
+  ErrorCode.MEDIA_ROOM_FULL,
 ]);
 
 /** A client silent for this many heartbeat intervals is considered gone. */
@@ -332,7 +333,10 @@ export class Gateway {
     this.control = new ControlDesk(ctx, options);
     this.onsite = new OnsiteHandler(ctx, this.control);
     this.commands = new CommandHandler(ctx, this.control, this.onsite, options);
-    this.media = new MediaRelay(ctx, options.iceServers ?? [], this.linkLimits.refusalAuditWindowMs);
+    this.media = new MediaRelay(ctx, options.iceServers ?? [], this.linkLimits.refusalAuditWindowMs, {
+      perSecond: this.linkLimits.sharedActionsPerSecond,
+      burst: this.linkLimits.sharedActionBurst,
+    });
     this.handshake = new Handshake(ctx, {
       control: this.control,
       events: this.events,

@@ -1,6 +1,15 @@
-import { ErrorCode, type GatewayMessage, type IceServer, type MediaClientMessage, type MediaMember } from '../../protocol/index.js';
+import {
+  ErrorCode,
+  MAX_MEDIA_MEMBERS,
+  MAX_MEDIA_OBSERVERS,
+  type GatewayMessage,
+  type IceServer,
+  type MediaClientMessage,
+  type MediaMember,
+} from '../../protocol/index.js';
 import { refuseSignal } from '../safety/signal-rules.js';
 import type { GatewayContext } from './context.js';
+import { SessionRates } from './link-limits.js';
 import { MediaHealthAudit } from './media-health-audit.js';
 import { MediaRoom, sameMediaState } from './media-room.js';
 import type { ClientSession } from './sessions.js';
@@ -32,26 +41,42 @@ export class MediaRelay {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private lastSendAt = -Infinity;
   private readonly healthAudit: MediaHealthAudit;
+  /**
+   * Joins one session may make, at the rate of shared actions: each is an audit row, and each
+   * that changes the membership sends the whole room to every member. Leaving is never held back,
+   * and to come back is a join.
+   */
+  private readonly joins: SessionRates;
 
   /**
    * @param iceServers STUN/TURN servers handed to WebRTC peers; none needed on a LAN (host candidates).
    * @param auditWindowMs a member's health changes are written at most one row per this window (media-health-audit.ts).
+   * @param joinRate joins one session may make a second, and at once above that.
    */
   constructor(
     private readonly ctx: GatewayContext,
     private readonly iceServers: IceServer[],
     auditWindowMs: number,
+    joinRate: { perSecond: number; burst: number },
   ) {
     this.healthAudit = new MediaHealthAudit(ctx, auditWindowMs);
+    this.joins = new SessionRates(joinRate.perSecond, joinRate.burst);
   }
 
   handle(session: ClientSession, message: MediaClientMessage): void {
     const { sessions } = this.ctx;
     switch (message.type) {
-      case 'media.join':
+      case 'media.join': {
+        const refusal = this.joinRefusal(session);
+        if (refusal) {
+          this.ctx.audit(session, 'media', 'refused', refusal.code, { reason: refusal.reason });
+          sessions.send(session, { type: 'media.refused', ...refusal });
+          return;
+        }
         this.room.join(session.id, session.role!, session.name!, message.state);
         this.ctx.audit(session, 'media', 'joined', null, { state: message.state });
         return this.roomChanged();
+      }
       case 'media.leave':
         if (this.room.leave(session.id)) {
           this.healthAudit.end(session.id);
@@ -82,6 +107,24 @@ export class MediaRelay {
         return;
       }
     }
+  }
+
+  /** Why a join is not taken, or null (protocol/signaling.ts MAX_MEDIA_OBSERVERS, MAX_MEDIA_MEMBERS). */
+  private joinRefusal(session: ClientSession): { code: string; reason: string } | null {
+    if (!this.joins.take(session)) {
+      return { code: ErrorCode.RATE_LIMITED, reason: `more than ${this.joins.perSecond} joins of the call a second: try again in a moment` };
+    }
+    if (this.room.has(session.id)) return null; // joining again: its place is kept
+    if (session.role === 'observer' && this.room.count('observer') >= MAX_MEDIA_OBSERVERS) {
+      return {
+        code: ErrorCode.MEDIA_ROOM_FULL,
+        reason: `the call already has its ${MAX_MEDIA_OBSERVERS} observers; the images, the chat and the event log are still yours`,
+      };
+    }
+    if (this.room.size >= MAX_MEDIA_MEMBERS) {
+      return { code: ErrorCode.MEDIA_ROOM_FULL, reason: `the call already has its ${MAX_MEDIA_MEMBERS} members` };
+    }
+    return null;
   }
 
   /** A session left: the others learn it is out of the call. */

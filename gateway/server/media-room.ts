@@ -12,6 +12,17 @@ export class MediaRoom {
     return this.members.has(sessionId);
   }
 
+  get size(): number {
+    return this.members.size;
+  }
+
+  /** Members in `role`. */
+  count(role: Role): number {
+    let n = 0;
+    for (const member of this.members.values()) if (member.role === role) n++;
+    return n;
+  }
+
   /** Joining again moves the member to the end: it makes fresh offers to everyone. */
   join(sessionId: string, role: Role, name: string, state: MediaState): void {
     this.members.delete(sessionId);

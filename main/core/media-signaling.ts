@@ -7,7 +7,7 @@ import { ErrorCode, LarmorError, type ClientMessage, type GatewayMessage, type M
  * themselves live in the renderer, which has Chromium's WebRTC.
  */
 export function isMediaGatewayMessage(message: GatewayMessage): message is MediaGatewayMessage {
-  return message.type === 'media.room' || message.type === 'media.member' || message.type === 'signal';
+  return message.type === 'media.room' || message.type === 'media.member' || message.type === 'signal' || message.type === 'media.refused';
 }
 
 /** Sends one media message on the link, or says why it cannot (the renderer retries on rejoin). */

@@ -362,6 +362,7 @@ export class OnsiteLink {
       case 'media.room':
       case 'media.member':
       case 'signal':
+      case 'media.refused':
         for (const l of this.mediaListeners) l(message);
         return;
       default:

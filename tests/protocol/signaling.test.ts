@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   ErrorCode,
+  MAX_MEDIA_MEMBERS,
   MEDIA_HEALTH_REASON_MAX,
   MEDIA_HEARS_MAX,
   MediaMember as MediaMemberSchema,
   MediaState,
   decodeClientMessage,
+  decodeGatewayMessage,
   exchangesMedia,
   mediaHealthReason,
   offersTo,
@@ -44,6 +46,18 @@ describe('signaling contract', () => {
   it('refuses a signal carrying both a description and a candidate', () => {
     const decoded = decodeClientMessage(JSON.stringify({ type: 'signal', to: 'x', description: { type: 'offer', sdp: 'v=0' }, candidate: { candidate: 'c' } }));
     expect(decoded).toMatchObject({ ok: false, code: ErrorCode.INVALID_MESSAGE });
+  });
+
+  it('takes no room larger than the gateway may send, so a client never builds more connections than a full call has', () => {
+    const room = (n: number) =>
+      JSON.stringify({
+        type: 'media.room',
+        self: 'm0',
+        iceServers: [],
+        members: Array.from({ length: n }, (_, i) => member(`m${i}`, i === 0 ? 'operator' : 'observer')),
+      });
+    expect(decodeGatewayMessage(room(MAX_MEDIA_MEMBERS))).toMatchObject({ ok: true });
+    expect(decodeGatewayMessage(room(MAX_MEDIA_MEMBERS + 1))).toMatchObject({ ok: false, code: ErrorCode.INVALID_MESSAGE });
   });
 
   it('answers a malformed onsite action with the parameter code', () => {

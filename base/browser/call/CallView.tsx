@@ -157,7 +157,16 @@ export function CallView({
           ) : null}
         </div>
         <div className={`media-remotes count-${Math.max(1, remote.length)}`}>
-          {remote.length === 0 ? <p className="reserved-note">Waiting for the other side to join the call…</p> : null}
+          {call.refused ? (
+            <p className="media-problem tone-warn" role="status" data-testid="call-refused">
+              Not in the call: {call.refused.reason} ({call.refused.code}).{' '}
+              <button type="button" className="small" data-testid="call-join-again" onClick={call.join}>
+                Try again
+              </button>
+            </p>
+          ) : remote.length === 0 ? (
+            <p className="reserved-note">Waiting for the other side to join the call…</p>
+          ) : null}
           {remote.map((peer) => (
             <RemotePane
               key={peer.sessionId}
@@ -212,7 +221,7 @@ export function CallView({
       <section className="panel media-panel video-self" aria-label={selfTitle}>
         {role === 'observer' ? (
           <p className="media-observing" data-testid="media-receive-only">
-            <strong>Observing</strong>: you see and hear both sides; your camera and microphone are not used.
+            <strong>Observing</strong>: {call.refused ? 'not in the call (above)' : 'you see and hear both sides'}; your camera and microphone are not used.
           </p>
         ) : (
           <div className="media-self-row">

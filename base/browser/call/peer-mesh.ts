@@ -90,6 +90,8 @@ interface Peer {
 export class PeerMesh {
   private readonly peers = new Map<string, Peer>();
   private room: MediaRoomMessage | null = null;
+  /** The gateway did not take this side's join (the call is full, joins too fast), until a room lists it. */
+  private refusal: { code: string; reason: string } | null = null;
   private readonly unsubscribe: () => void;
   private readonly timer: ReturnType<typeof setInterval>;
   private readonly untrack: (() => void) | null;
@@ -112,6 +114,11 @@ export class PeerMesh {
 
   get members(): MediaMember[] {
     return this.room?.members ?? [];
+  }
+
+  /** Why this side is not in the call, when the gateway refused its join. */
+  get refused(): { code: string; reason: string } | null {
+    return this.refusal;
   }
 
   views(): PeerView[] {
@@ -137,6 +144,11 @@ export class PeerMesh {
 
   private async receive(message: MediaGatewayMessage): Promise<void> {
     if (this.closed) return;
+    if (message.type === 'media.refused') {
+      this.refusal = { code: message.code, reason: message.reason };
+      this.onChange();
+      return;
+    }
     if (message.type === 'media.room') return this.applyRoom(message);
     if (message.type === 'media.member') return this.applyMember(message.member);
     const peer = this.peers.get(message.from);
@@ -172,6 +184,7 @@ export class PeerMesh {
     this.room = room;
     const me = room.members.find((m) => m.sessionId === room.self);
     if (!me) return;
+    this.refusal = null;
     const wanted = new Map(room.members.filter((m) => m.sessionId !== room.self && exchangesMedia(me.role, m.role)).map((m) => [m.sessionId, m]));
     for (const [id, peer] of this.peers) {
       if (!wanted.has(id) || selfChanged) {

@@ -13,6 +13,9 @@ export interface CallModel {
   selfId: string | null;
   /** Session ids whose audio this side measured arriving in the last 2 s. */
   heard: string[];
+  /** Not in the call: the gateway refused the join (LARMOR_E_MEDIA_ROOM_FULL, ...); `join` asks again. */
+  refused: { code: string; reason: string } | null;
+  join(): void;
   devices: DeviceLists;
   audio: boolean;
   video: boolean;
@@ -107,6 +110,10 @@ export function useCall(port: SignalingPort | null, sessionId: string | null, se
     },
     [local],
   );
+  const join = useCallback(() => {
+    if (!port || !mesh.current) return;
+    port.send({ type: 'media.join', state: JSON.parse(published.current) as MediaState });
+  }, [port]);
   const chooseDevice = useCallback(
     (kind: 'audio' | 'video', deviceId: string) => {
       void local?.switchDevice(kind, deviceId).catch((err: Error) => setLocalError(`${err.name}: ${err.message}`));
@@ -121,6 +128,8 @@ export function useCall(port: SignalingPort | null, sessionId: string | null, se
     members: mesh.current?.members ?? [],
     selfId: mesh.current?.selfId ?? null,
     heard,
+    refused: mesh.current?.refused ?? null,
+    join,
     devices,
     ...flags,
     setAudio,

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   ErrorCode,
+  MAX_MEDIA_OBSERVERS,
   MEDIA_HEALTH_REASON_MAX,
   MEDIA_HEARS_MAX,
   type GatewayMessage,
   type MediaMemberMessage,
+  type MediaRefusedMessage,
   type MediaRoomMessage,
   type MediaState,
 } from '../../../protocol/index.js';
@@ -94,6 +96,53 @@ describe('WebRTC signaling over the gateway link', () => {
     op.c.sendJson({ type: 'media.state', state: { ...STATE, health: 'failed', healthReason: 'ICE failed' } });
     await op.c.next((m) => m.type === 'media.member', from);
     expect(f.gateway.store.auditTrail().some((r) => r.action === 'media health' && r.decision === 'failed')).toBe(true);
+  });
+
+  it('takes at most its observers in the call, refusing the next with a code it folds in the audit, and the onsite console still', async () => {
+    await f.start({ heartbeatIntervalMs: 60_000 });
+    const op = await member('operator', 'Remote Tech');
+    const trainees: { c: RawClient; id: string }[] = [];
+    for (let i = 0; i < MAX_MEDIA_OBSERVERS; i++) trainees.push(await member('observer', `Trainee ${i}`));
+    const late: RawClient[] = [];
+    for (let i = 0; i < 3; i++) {
+      const c = await f.client('observer', `Late ${i}`);
+      c.sendJson({ type: 'media.join', state: STATE });
+      expect(await c.next<MediaRefusedMessage>((m) => m.type === 'media.refused')).toMatchObject({ code: ErrorCode.MEDIA_ROOM_FULL });
+      late.push(c);
+    }
+    // Asked again, refused again: one audit row for each late observer, the rest folded.
+    late[0]!.sendJson({ type: 'media.join', state: STATE });
+    await late[0]!.next(() => late[0]!.messages.filter((m) => m.type === 'media.refused').length === 2);
+    expect(f.gateway.store.auditTrail().filter((r) => r.code === ErrorCode.MEDIA_ROOM_FULL)).toHaveLength(3);
+
+    const onsite = await member('onsite', 'Onsite Tech');
+    const room = await op.c.next<MediaRoomMessage>((m) => m.type === 'media.room' && m.members.some((x) => x.sessionId === onsite.id));
+    expect(room.members.filter((m) => m.role === 'observer')).toHaveLength(MAX_MEDIA_OBSERVERS);
+    expect(late.every((c) => !c.messages.some((m) => m.type === 'media.room'))).toBe(true);
+
+    // A place freed: the next try is taken.
+    trainees[0]!.c.sendJson({ type: 'media.leave' });
+    await op.c.next<MediaRoomMessage>((m) => m.type === 'media.room' && !m.members.some((x) => x.sessionId === trainees[0]!.id));
+    late[1]!.sendJson({ type: 'media.join', state: STATE });
+    const joined = await late[1]!.next<MediaRoomMessage>((m) => m.type === 'media.room');
+    expect(joined.members.filter((m) => m.role === 'observer')).toHaveLength(MAX_MEDIA_OBSERVERS);
+  });
+
+  it('holds one session to the rate of shared actions when it joins the call over and over', async () => {
+    await f.start({ heartbeatIntervalMs: 60_000 });
+    await member('operator', 'Remote Tech');
+    const churner = await f.client('observer', 'Trainer');
+    for (let i = 0; i < 100; i++) {
+      churner.sendJson({ type: 'media.join', state: STATE });
+      churner.sendJson({ type: 'media.leave' });
+    }
+    await churner.next((m) => m.type === 'media.refused' && m.code === ErrorCode.RATE_LIMITED);
+    churner.sendJson({ type: 'ping', t: 1 });
+    await churner.next((m) => m.type === 'pong');
+    // 30 at once (the burst), a few more as the bucket refills: never the 100 asked.
+    const joined = f.gateway.store.auditTrail().filter((r) => r.action === 'media' && r.decision === 'joined' && r.actor === 'Trainer');
+    expect(joined.length).toBeGreaterThanOrEqual(30);
+    expect(joined.length).toBeLessThan(40);
   });
 
   describe('what a media state costs the room', () => {
