@@ -23,6 +23,17 @@ import type { ClientSession } from './sessions.js';
 const MEDIA_SEND_INTERVAL_MS = 200;
 
 /**
+ * Signal bytes one member may have relayed: 256 KB a second, 2 MB at once. A member joining a
+ * full call sends each peer an offer or answer (a few kilobytes of SDP) and some ten ICE candidates
+ * of about 200 bytes: some 200 KB for 31 peers at once. Each signal goes to one member, who
+ * cannot refuse it: at the per-connection message rate, 1,000 signals of 48 KB a second, a member
+ * could have the gateway queue 48 MB a second toward another (an observer toward the operator),
+ * and the operator's link cut for the backlog.
+ */
+const SIGNAL_BYTES_PER_SECOND = 256 * 1024;
+const SIGNAL_BYTES_BURST = 2 * 1024 * 1024;
+
+/**
  * WebRTC signaling relay: the media room's membership and health, and offers/answers/candidates
  * passed between members the signal rules allow. The media itself flows peer to peer, never
  * through the gateway.
@@ -47,6 +58,7 @@ export class MediaRelay {
    * and to come back is a join.
    */
   private readonly joins: SessionRates;
+  private readonly signalBytes = new SessionRates(SIGNAL_BYTES_PER_SECOND, SIGNAL_BYTES_BURST);
 
   /**
    * @param iceServers STUN/TURN servers handed to WebRTC peers; none needed on a LAN (host candidates).
@@ -103,7 +115,14 @@ export class MediaRelay {
           this.ctx.audit(session, 'signal', 'rejected', refusal.code, { to: message.to, reason: refusal.reason });
           return sessions.sendError(session, refusal.code, refusal.reason);
         }
-        sessions.send(target!, { type: 'signal', from: session.id, description: message.description, candidate: message.candidate });
+        const relayed: GatewayMessage = { type: 'signal', from: session.id, description: message.description, candidate: message.candidate };
+        const text = JSON.stringify(relayed);
+        if (!this.signalBytes.take(session, Buffer.byteLength(text))) {
+          const reason = `more than ${SIGNAL_BYTES_PER_SECOND / 1024} KB of signals a second`;
+          this.ctx.audit(session, 'signal', 'rejected', ErrorCode.RATE_LIMITED, { to: message.to, reason });
+          return sessions.sendError(session, ErrorCode.RATE_LIMITED, reason);
+        }
+        sessions.send(target!, relayed);
         return;
       }
     }

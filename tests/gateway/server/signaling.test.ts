@@ -89,6 +89,25 @@ describe('WebRTC signaling over the gateway link', () => {
     expect(await outsider.next((m) => m.type === 'error')).toMatchObject({ code: ErrorCode.SIGNAL_REFUSED });
   });
 
+  it('relays at most its byte rate of signals from one member, refusing the rest with a code folded in the audit', async () => {
+    await f.start({ heartbeatIntervalMs: 60_000 });
+    const op = await member('operator', 'Remote Tech');
+    const observer = await member('observer', 'Trainer');
+    // A receive-only offer padded to 40 KB with attribute lines, 200 times: 8 MB at the operator.
+    const padded = RECVONLY_OFFER + `a=x-pad:${'p'.repeat(1000)}\r\n`.repeat(40);
+    for (let i = 0; i < 200; i++) observer.c.sendJson({ type: 'signal', to: op.id, description: { type: 'offer', sdp: padded } });
+    observer.c.sendJson({ type: 'ping', t: 1 });
+    await observer.c.next((m) => m.type === 'pong');
+    op.c.sendJson({ type: 'ping', t: 2 });
+    await op.c.next((m) => m.type === 'pong');
+    const relayed = op.c.messages.filter((m) => m.type === 'signal');
+    // 2 MB at once, and 256 KB a second after: some 50 of the 200.
+    expect(relayed.length).toBeGreaterThan(40);
+    expect(relayed.length).toBeLessThan(80);
+    expect(observer.c.messages.filter((m) => m.type === 'error' && m.code === ErrorCode.RATE_LIMITED).length).toBe(200 - relayed.length);
+    expect(f.gateway.store.auditTrail().filter((r) => r.action === 'signal' && r.code === ErrorCode.RATE_LIMITED)).toHaveLength(1);
+  });
+
   it('audits media health transitions a member reports', async () => {
     await f.start();
     const op = await member('operator', 'Remote Tech');
