@@ -33,21 +33,28 @@ export class CommandHandler {
 
   /** Each session's seals of unknown ids (SEALS_PER_SECOND, SEAL_BURST). */
   private readonly seals = new SessionRates(SEALS_PER_SECOND, SEAL_BURST);
+  /** Each session's commands (link-limits.ts `commandsPerSecond`, `commandBurst`). */
+  private readonly commands: SessionRates;
 
   constructor(
     private readonly ctx: GatewayContext,
     private readonly control: ControlDesk,
     private readonly onsite: OnsiteHandler,
     private readonly settings: CommandSettings,
-  ) {}
+    commandRate: { perSecond: number; burst: number },
+  ) {
+    this.commands = new SessionRates(commandRate.perSecond, commandRate.burst);
+  }
 
   command(session: ClientSession, message: CommandMessage): void {
     const { store, scanner, sessions } = this.ctx;
     const { id, command } = message;
     const actor = session.name ?? 'unknown';
+    const paced = this.commands.take(session);
     const known = store.outcomeOf(id);
     if (known) {
-      this.ctx.audit(session, `command ${command.name}`, 'duplicate', known.code, { id });
+      // Always answered as first decided; over the rate, with no row of its own.
+      if (paced) this.ctx.audit(session, `command ${command.name}`, 'duplicate', known.code, { id });
       sessions.send(session, { type: 'ack', id, ...known });
       return;
     }
@@ -59,6 +66,14 @@ export class CommandHandler {
       // (docs/architecture.md, "Safety rules", rule 6).
       const ack = rejected(id, ErrorCode.ROLE_FORBIDDEN, `the ${session.role} role cannot command the scanner`);
       this.ctx.audit(session, `command ${command.name}`, ack.outcome, ack.code, { id, command, reason: ack.reason });
+      sessions.send(session, ack);
+      return;
+    }
+    if (!paced) {
+      // Not stored, like a command of a role that may not command: it never ran, and a later send
+      // of the same id is judged afresh. Audited folded (gateway.ts FOLDED_REFUSALS).
+      const ack = rejected(id, ErrorCode.RATE_LIMITED, `more than ${this.commands.perSecond} commands a second: try again in a moment`);
+      this.ctx.audit(session, `command ${command.name}`, ack.outcome, ack.code, { id, reason: ack.reason });
       sessions.send(session, ack);
       return;
     }

@@ -331,8 +331,11 @@ export class Gateway {
       publishParticipant: (change, session) => this.publishParticipant(change, session),
     };
     this.control = new ControlDesk(ctx, options);
-    this.onsite = new OnsiteHandler(ctx, this.control);
-    this.commands = new CommandHandler(ctx, this.control, this.onsite, options);
+    this.onsite = new OnsiteHandler(ctx, this.control, { perSecond: this.linkLimits.commandsPerSecond, burst: this.linkLimits.commandBurst });
+    this.commands = new CommandHandler(ctx, this.control, this.onsite, options, {
+      perSecond: this.linkLimits.commandsPerSecond,
+      burst: this.linkLimits.commandBurst,
+    });
     this.media = new MediaRelay(ctx, options.iceServers ?? [], this.linkLimits.refusalAuditWindowMs, {
       perSecond: this.linkLimits.sharedActionsPerSecond,
       burst: this.linkLimits.sharedActionBurst,

@@ -53,6 +53,16 @@ export interface LinkLimits {
    */
   imageFetchesPerSecond: number;
   imageFetchBurst: number;
+  /**
+   * Commands one session may send per second, and at once above that: each is a click of the
+   * technologist's (a queue edit, a start, a stop), and a workstation resends after a lost link
+   * only the few still unanswered. Each answered writes its outcome and an audit row, each made
+   * durable before the ack: 3,000 sent at once held the gateway's event loop 1.5 s, every other
+   * link's heartbeat with it. One over the rate is refused `LARMOR_E_RATE_LIMITED`, not stored
+   * (it never ran; the same id sent later is judged afresh), audited folded.
+   */
+  commandsPerSecond: number;
+  commandBurst: number;
   /** Repeated refusals of one kind from one session are written as one row per window. */
   refusalAuditWindowMs: number;
   /**
@@ -97,6 +107,8 @@ export const DEFAULT_LINK_LIMITS: LinkLimits = {
   sharedActionBurst: 30,
   imageFetchesPerSecond: 10,
   imageFetchBurst: 30,
+  commandsPerSecond: 20,
+  commandBurst: 60,
   sendBacklogBytes: SEND_BACKLOG_BYTES,
   // A workstation stops reading while its decoder catches up (main/core/workstation-core.ts
   // IMAGE_BACKLOG_BYTES, a few seconds of decoding at most); 30 s is far beyond that.

@@ -180,3 +180,27 @@ describe('command.status', () => {
     expect(gateway.snapshot().exam).toBeNull();
   });
 });
+
+describe('commands over the rate', () => {
+  it('are refused LARMOR_E_RATE_LIMITED, neither run nor stored, audited as one row; a stored one is still answered, and a refused id runs when sent again in time', async () => {
+    const dataFile = await gatewayOnFile();
+    const op = await operator();
+    expect(await op.command('rate-open', OPEN_EXAM)).toMatchObject({ outcome: 'done' });
+    const ids = Array.from({ length: 100 }, (_, i) => `rate-queue-${String(i).padStart(3, '0')}`);
+    const from = op.messages.length;
+    for (const id of ids) op.sendJson({ type: 'command', id, command: { name: 'sequence.queue', protocolId: 'localizer' } });
+    await op.next(() => op.messages.slice(from).filter((m) => m.type === 'ack').length === ids.length);
+    const acks = op.messages.slice(from).filter((m) => m.type === 'ack');
+    const limited = acks.filter((a) => a.code === ErrorCode.RATE_LIMITED).map((a) => a.id);
+    // 60 at once (the first command took one), and perhaps one more as the bucket refills.
+    expect(acks.length - limited.length).toBeGreaterThanOrEqual(59);
+    expect(acks.length - limited.length).toBeLessThanOrEqual(62);
+    expect(gateway.snapshot().queue).toHaveLength(acks.length - limited.length);
+    expect(outcomeRows(dataFile, limited)).toBe(0);
+    expect(gateway.store.auditTrail(10_000).filter((r) => r.code === ErrorCode.RATE_LIMITED)).toHaveLength(1);
+    // A stored outcome is answered over the rate too: a resend never hears a different answer.
+    expect(await op.command(ids[0]!, { name: 'sequence.queue', protocolId: 'localizer' })).toMatchObject({ outcome: 'done' });
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the bucket refills: 20 a second
+    expect(await op.command(limited[0]!, { name: 'sequence.queue', protocolId: 'localizer' })).toMatchObject({ outcome: 'done' });
+  });
+});

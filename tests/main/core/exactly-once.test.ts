@@ -40,7 +40,9 @@ describe('exactly-once command effect', () => {
     const random = seededRandom(SEED);
     const dir = tempDir();
     const dataFile = join(dir, 'gateway.sqlite');
-    const options = { port: 0, dataFile, autoGrantControl: true, requireChecklist: false, timeScale: 1 };
+    // Commands as fast as the relay takes them, far faster than a technologist clicks.
+    const linkLimits = { commandsPerSecond: 100_000, commandBurst: 100_000 };
+    const options = { port: 0, dataFile, autoGrantControl: true, requireChecklist: false, timeScale: 1, linkLimits };
     gateway = await Gateway.start(options);
     await addCommonTestAccounts(gateway);
     const port = gateway.port;
