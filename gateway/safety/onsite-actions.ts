@@ -24,14 +24,20 @@ export interface OnsiteActionContext {
   notice(level: NoticeLevel, text: string, alarm?: NoticeAlarm): void;
   /** Whether a call for help by this person is raised and no one has seen it yet. */
   helpCallWaiting(by: string): boolean;
+  /**
+   * The console sends actions faster than a person presses buttons (gateway/server/onsite-handler.ts):
+   * an emergency stop that finds nothing left to stop then raises no new alarm.
+   */
+  overRate?: boolean;
 }
 
 /**
  * The onsite console's powers (README "Roles and safety"; docs/architecture.md "Safety rules" 2 and 4). Presence, checklist
  * and granting control belong to the checked-in person; revoking control and the emergency stop
- * are open to any onsite console, because stopping must never wait on paperwork.
+ * are open to any onsite console, because stopping must never wait on paperwork. Null when
+ * applied; 'unchanged' when taken with nothing to change (nothing to tell anyone); else why not.
  */
-export function applyOnsiteAction(ctx: OnsiteActionContext, action: OnsiteAction): Refusal | null {
+export function applyOnsiteAction(ctx: OnsiteActionContext, action: OnsiteAction): Refusal | 'unchanged' | null {
   const { actor, presence } = ctx;
   switch (action.name) {
     case 'presence.check-in': {
@@ -78,6 +84,9 @@ export function applyOnsiteAction(ctx: OnsiteActionContext, action: OnsiteAction
     case 'emergency.stop': {
       const reason = emergencyStopReason(actor.name, action.reason);
       const running = ctx.scanner.core().activeSequenceId !== null;
+      // Never refused, and always applied while there is something to stop. A console pressing in
+      // a loop had every workstation raise thousands of alarms a second, the gateway writing each.
+      if (ctx.overRate && !running && ctx.control() === null && ctx.lossWatch.status() === null) return 'unchanged';
       if (running) ctx.scanner.stop(reason);
       ctx.lossWatch.clear();
       const holder = ctx.control();
@@ -98,7 +107,7 @@ export function applyOnsiteAction(ctx: OnsiteActionContext, action: OnsiteAction
       // Called again before anyone saw the first: that alarm is still on every workstation's
       // alarm bar. A console calling in a loop raised an alarm a call, and pushed older ones
       // (an emergency stop no one had seen) out of what a technologist who connects is shown.
-      if (ctx.helpCallWaiting(actor.name)) return null;
+      if (ctx.helpCallWaiting(actor.name)) return 'unchanged';
       const detail = `by ${actor.name} (onsite)${action.reason ? `: ${action.reason}` : ''}`;
       ctx.notice('alarm', `HELP CALLED ${detail}`, { kind: 'help-call', detail, by: actor.name, ...(action.reason ? { reason: action.reason } : {}) });
       return null;

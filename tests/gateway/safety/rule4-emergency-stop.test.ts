@@ -51,4 +51,32 @@ describe('safety rule 4: the onsite emergency stop is always honoured', () => {
     await onsite.act({ name: 'emergency.stop' });
     expect(f.gateway.store.auditTrail().some((r) => r.action === 'onsite emergency.stop' && r.decision === 'done' && r.actor === 'Onsite Tech')).toBe(true);
   });
+
+  it('is honoured over the rate of onsite actions, and pressed in a loop with nothing left to stop raises no alarm each time', async () => {
+    await f.start({ heartbeatIntervalMs: 60_000 });
+    const { operator, onsite } = await f.readyToScan();
+    await operator.command(f.id('start'), { name: 'scan.start' });
+    // The console's share of actions spent (each counts, refused or not).
+    for (let i = 0; i < 80; i++)
+      onsite.raw.sendJson({
+        type: 'onsite',
+        id: `spend-${String(i).padStart(3, '0')}`,
+        action: { name: 'presence.check-in', credential: 'level-2-mr-personnel' },
+      });
+    await onsite.raw.next((m) => m.type === 'ack' && m.code === ErrorCode.RATE_LIMITED);
+    expect((await onsite.act({ name: 'emergency.stop' })).outcome).toBe('done');
+    expect(f.gateway.snapshot()).toMatchObject({ state: 'aborted', activeSequenceId: null, control: { holderSessionId: null } });
+    await operator.next(isNotice('alarm', /EMERGENCY STOP by Onsite Tech: acquisition stopped/));
+
+    const alarmsBefore = operator.messages.filter(isNotice('alarm', /EMERGENCY STOP/)).length;
+    const from = onsite.raw.messages.length;
+    for (let i = 0; i < 200; i++) onsite.raw.sendJson({ type: 'onsite', id: `again-${String(i).padStart(3, '0')}`, action: { name: 'emergency.stop' } });
+    await onsite.raw.next(() => onsite.raw.messages.slice(from).filter((m) => m.type === 'ack').length === 200);
+    expect(onsite.raw.messages.slice(from).every((m) => m.type !== 'ack' || m.outcome === 'done')).toBe(true);
+    operator.sendJson({ type: 'ping', t: 1 });
+    await operator.next((m) => m.type === 'pong');
+    // Refilling at 20 a second, a press or two may be within the rate again: never the 200.
+    expect(operator.messages.filter(isNotice('alarm', /EMERGENCY STOP/)).length - alarmsBefore).toBeLessThanOrEqual(3);
+    expect(f.gateway.store.auditTrail(10_000).filter((r) => r.action === 'onsite emergency.stop').length).toBeLessThanOrEqual(6);
+  });
 });
