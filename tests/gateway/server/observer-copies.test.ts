@@ -131,30 +131,35 @@ describe("the first observer's copies of the images already held", () => {
   });
 });
 
-/** The last event number a client has seen: where it would resume from. */
-function lastSeqSeen(client: RawClient): number {
-  let seq = 0;
-  for (const m of client.messages) {
-    if (m.type === 'welcome') seq = Math.max(seq, m.lastSeq);
-    if (m.type === 'event') seq = Math.max(seq, m.seq);
+/**
+ * A gateway with an operator, and an observer that was there and lost its link: where it would
+ * resume from, once the gateway has let its session go. No observer is left to need copies.
+ */
+async function observerGone(): Promise<{ gateway: Gateway; resumeFrom: number }> {
+  const gateway = await f.start();
+  const operator = await f.client('operator', 'Tech');
+  const before = await f.client('observer', 'Student');
+  let resumeFrom = 0;
+  for (const m of before.messages) {
+    if (m.type === 'welcome') resumeFrom = Math.max(resumeFrom, m.lastSeq);
+    if (m.type === 'event') resumeFrom = Math.max(resumeFrom, m.seq);
   }
-  return seq;
+  const from = operator.messages.length;
+  before.ws.terminate();
+  await operator.next((m) => m.type === 'event' && m.body.kind === 'participant.left', from);
+  return { gateway, resumeFrom };
 }
 
-/** The observer's link lost; resolves once the gateway has let its session go (others are told). */
-async function lose(observer: RawClient, other: RawClient): Promise<void> {
-  const from = other.messages.length;
-  observer.ws.terminate();
-  await other.next((m) => m.type === 'event' && m.body.kind === 'participant.left', from);
+/** The observer back, asking for the events after `resumeFrom`: the `lastSeq` of its welcome. */
+async function resumed(gateway: Gateway, resumeFrom: number): Promise<{ back: RawClient; lastSeq: number }> {
+  const back = await f.client('observer', 'Student', { resumeFrom, resumeBootId: gateway.bootId });
+  const welcome = back.messages.find((m) => m.type === 'welcome');
+  return { back, lastSeq: welcome?.type === 'welcome' ? welcome.lastSeq : -1 };
 }
 
 describe("an observer's resume", () => {
   it('after images no observer needed copies of is a fresh snapshot, and the copies are made one per turn', async () => {
-    const gateway = await f.start();
-    const operator = await f.client('operator', 'Tech');
-    const before = await f.client('observer', 'Student');
-    const resumeFrom = lastSeqSeen(before);
-    await lose(before, operator);
+    const { gateway, resumeFrom } = await observerGone();
     const turns = f.closes(turnCounter(), (t) => t.stop());
     const made: number[] = [];
     copies.made = () => made.push(turns.turn);
@@ -162,9 +167,8 @@ describe("an observer's resume", () => {
     expect(made).toEqual([]); // no observer: no copies
 
     // Replayed, the 32 images (8 MB) would all be de-identified in the turn of the welcome.
-    const back = await f.client('observer', 'Student', { resumeFrom, resumeBootId: gateway.bootId });
-    const welcome = back.messages.find((m) => m.type === 'welcome')!;
-    expect(welcome.type === 'welcome' && welcome.lastSeq).toBeGreaterThanOrEqual(resumeFrom + IMAGES);
+    const { back, lastSeq } = await resumed(gateway, resumeFrom);
+    expect(lastSeq).toBeGreaterThanOrEqual(resumeFrom + IMAGES); // a fresh snapshot
     await expect.poll(() => made.length).toBe(IMAGES);
     expect(new Set(made).size).toBe(IMAGES);
     expect(await fetchFrom(back, 'fetch-all', { seriesUid: SERIES_UID })).toMatchObject({ queued: IMAGES, code: null });
@@ -173,16 +177,11 @@ describe("an observer's resume", () => {
   });
 
   it('after a few such images is a replay of them, de-identified', async () => {
-    const gateway = await f.start();
-    const operator = await f.client('operator', 'Tech');
-    const before = await f.client('observer', 'Student');
-    const resumeFrom = lastSeqSeen(before);
-    await lose(before, operator);
+    const { gateway, resumeFrom } = await observerGone();
     copies.made = () => {};
     for (let i = 1; i <= 3; i++) publish(gateway, i);
-    const back = await f.client('observer', 'Student', { resumeFrom, resumeBootId: gateway.bootId });
-    const welcome = back.messages.find((m) => m.type === 'welcome')!;
-    expect(welcome.type === 'welcome' && welcome.lastSeq).toBe(resumeFrom);
+    const { back, lastSeq } = await resumed(gateway, resumeFrom);
+    expect(lastSeq).toBe(resumeFrom); // a replay
     await expect.poll(() => back.images.length).toBe(3);
     expect(back.images.some((b) => b.includes(Buffer.from(PATIENT.name, 'latin1')))).toBe(false);
   });
