@@ -249,11 +249,6 @@ export class EventBuffer {
   }
 
   /**
-   * Events after `seq`, or undefined when some of them can no longer be delivered: no longer
-   * kept, an image the exam image store no longer holds, or more image bytes to rebuild than
-   * one resume may take. Image frames not in memory are rebuilt now, all or none.
-   */
-  /**
    * The bytes of the images among `events` (from since()) whose observer copies are still to be
    * made: what sending them to an observer would de-identify at once (frameFor). A rebuilt
    * image whose copy the spool holds costs a read only.
@@ -266,6 +261,11 @@ export class EventBuffer {
     return bytes;
   }
 
+  /**
+   * Events after `seq`, or undefined when some of them can no longer be delivered: no longer
+   * kept, an image the exam image store no longer holds, or more image bytes to rebuild than
+   * one resume may take. Image frames not in memory are rebuilt now, all or none.
+   */
   since(seq: number): BufferedEvent[] | undefined {
     if (seq >= this.seq) return [];
     const oldest = this.slots[0]?.seq ?? this.seq + 1;

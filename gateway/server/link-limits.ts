@@ -54,8 +54,9 @@ export interface LinkLimits {
   imageFetchesPerSecond: number;
   imageFetchBurst: number;
   /**
-   * Commands one session may send per second, and at once above that: each is a click of the
-   * technologist's (a queue edit, a start, a stop), and a workstation resends after a lost link
+   * Commands one session may send per second, and at once above that, and onsite actions one
+   * console may take (gateway/server/onsite-handler.ts): each is a click of the technologist's (a
+   * queue edit, a start, a stop), and a workstation resends after a lost link
    * only the few still unanswered. Each answered writes its outcome and an audit row, each made
    * durable before the ack: 3,000 sent at once held the gateway's event loop 1.5 s, every other
    * link's heartbeat with it. One over the rate is refused `LARMOR_E_RATE_LIMITED`, not stored
