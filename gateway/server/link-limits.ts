@@ -59,7 +59,7 @@ export interface LinkLimits {
    * queue edit, a start, a stop), and a workstation resends after a lost link
    * only the few still unanswered. Each answered writes its outcome and an audit row, each made
    * durable before the ack: 3,000 sent at once held the gateway's event loop 1.5 s, every other
-   * link's heartbeat with it. One over the rate is refused `LARMOR_E_RATE_LIMITED`, not stored
+   * link's heartbeat with it. One over the rate is refused (ErrorCode.RATE_LIMITED), not stored
    * (it never ran; the same id sent later is judged afresh), audited folded.
    */
   commandsPerSecond: number;

@@ -13,7 +13,7 @@ export interface CallModel {
   selfId: string | null;
   /** Session ids whose audio this side measured arriving in the last 2 s. */
   heard: string[];
-  /** Not in the call: the gateway refused the join (LARMOR_E_MEDIA_ROOM_FULL, ...); `join` asks again. */
+  /** Not in the call: the gateway refused the join (ErrorCode.MEDIA_ROOM_FULL, ...); `join` asks again. */
   refused: { code: string; reason: string } | null;
   join(): void;
   devices: DeviceLists;
