@@ -168,8 +168,7 @@ export class GatewayStore {
   }
 
   rememberOutcome(ack: AckMessage, actor: string, name: string): void {
-    this.insertOutcome.run(ack.id, new Date(this.now()).toISOString(), actor, name, ack.outcome, ack.code, ack.reason);
-    this.outcomesWritten(1);
+    this.rememberOutcomes([ack], actor, name);
   }
 
   /**
