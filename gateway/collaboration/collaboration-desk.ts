@@ -157,7 +157,7 @@ export class CollaborationDesk {
     if (this.sharedActions.take(session)) return null;
     return {
       code: ErrorCode.RATE_LIMITED,
-      reason: `more than ${this.sharedActions.perSecond} chat lines, marks and proposals a second: try again in a moment`,
+      reason: this.sharedActions.overRate('chat lines, marks and proposals'),
     };
   }
 

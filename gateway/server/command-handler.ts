@@ -72,7 +72,7 @@ export class CommandHandler {
     if (!paced) {
       // Not stored, like a command of a role that may not command: it never ran, and a later send
       // of the same id is judged afresh. Audited folded (gateway.ts FOLDED_REFUSALS).
-      const ack = rejected(id, ErrorCode.RATE_LIMITED, `more than ${this.commands.perSecond} commands a second: try again in a moment`);
+      const ack = rejected(id, ErrorCode.RATE_LIMITED, this.commands.overRate('commands'));
       this.ctx.audit(session, `command ${command.name}`, ack.outcome, ack.code, { id, reason: ack.reason });
       sessions.send(session, ack);
       return;

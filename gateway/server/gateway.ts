@@ -839,7 +839,7 @@ export class Gateway {
       case 'image.fetch': {
         if (session.role === null) return this.sessions.sendError(session, ErrorCode.HELLO_REQUIRED, 'send hello before fetching images');
         if (this.fetchRates.take(session)) return this.examImages.fetch(session, message);
-        const reason = `more than ${this.linkLimits.imageFetchesPerSecond} image fetches a second: try again in a moment`;
+        const reason = this.fetchRates.overRate('image fetches');
         this.audit(session, 'image.fetch', 'refused', ErrorCode.RATE_LIMITED, { reason });
         this.sessions.send(session, { type: 'image.fetch.result', id: message.id, queued: 0, unknown: [], code: ErrorCode.RATE_LIMITED, reason });
         return;

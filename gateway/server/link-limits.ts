@@ -150,6 +150,11 @@ export class SessionRates {
     readonly burst: number,
   ) {}
 
+  /** Why one over the rate is refused: `what` is what is counted ("commands"). */
+  overRate(what: string): string {
+    return `more than ${this.perSecond} ${what} a second: try again in a moment`;
+  }
+
   /** True when `count` more may be handled for this session now (see MessageRate.take). */
   take(session: object, count = 1, now = Date.now()): boolean {
     let rate = this.rates.get(session);

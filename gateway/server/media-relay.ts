@@ -122,7 +122,7 @@ export class MediaRelay {
           this.ctx.audit(session, 'signal', 'rejected', ErrorCode.RATE_LIMITED, { to: message.to, reason });
           return sessions.sendError(session, ErrorCode.RATE_LIMITED, reason);
         }
-        sessions.send(target!, relayed);
+        sessions.send(target!, relayed, text);
         return;
       }
     }
@@ -131,7 +131,7 @@ export class MediaRelay {
   /** Why a join is not taken, or null (protocol/signaling.ts MAX_MEDIA_OBSERVERS, MAX_MEDIA_MEMBERS). */
   private joinRefusal(session: ClientSession): { code: string; reason: string } | null {
     if (!this.joins.take(session)) {
-      return { code: ErrorCode.RATE_LIMITED, reason: `more than ${this.joins.perSecond} joins of the call a second: try again in a moment` };
+      return { code: ErrorCode.RATE_LIMITED, reason: this.joins.overRate('joins of the call') };
     }
     if (this.room.has(session.id)) return null; // joining again: its place is kept
     if (session.role === 'observer' && this.room.count('observer') >= MAX_MEDIA_OBSERVERS) {

@@ -93,7 +93,7 @@ export class OnsiteHandler {
     if (session.role !== 'onsite') {
       ack = rejected(id, ErrorCode.ROLE_FORBIDDEN, `the ${session.role} role has no onsite console powers`);
     } else if (!paced && !TAKEN_OVER_RATE.has(action.name)) {
-      ack = rejected(id, ErrorCode.RATE_LIMITED, `more than ${this.actions.perSecond} onsite actions a second: try again in a moment`);
+      ack = rejected(id, ErrorCode.RATE_LIMITED, this.actions.overRate('onsite actions'));
     } else {
       const result = applyOnsiteAction(
         {

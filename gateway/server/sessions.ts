@@ -110,11 +110,11 @@ export class SessionRegistry {
    * One message to one client; false when it was not sent. Each piece of state a message carries
    * has its own bound below the frame limit; this check is the net under them. A message over
    * `maxMessageBytes` is not sent (the client would close with 1009, resume, and be sent it
-   * again): the client gets a coded error in its place and `undeliverable` is told.
+   * again): the client gets a coded error in its place and `undeliverable` is told. `text`: the
+   * message already serialised, when the caller had to (to count its bytes).
    */
-  send(session: ClientSession, message: GatewayMessage): boolean {
+  send(session: ClientSession, message: GatewayMessage, text = JSON.stringify(message)): boolean {
     if (session.ws.readyState !== session.ws.OPEN) return false;
-    const text = JSON.stringify(message);
     if (!this.fits(session, message, text)) return false;
     session.ws.send(text);
     return true;
