@@ -8,6 +8,7 @@ import {
   type AckMessage,
   type CollabAction,
   type GatewayMessage,
+  type ImageFetchResultMessage,
   type Role,
 } from '../../protocol/index.js';
 import { Gateway, type GatewayOptions } from '../../gateway/server/gateway.js';
@@ -206,6 +207,13 @@ export class RawClient {
     const from = this.messages.length;
     this.sendJson({ type: 'command', id, command });
     return this.next((m) => m.type === 'ack' && m.id === id, from);
+  }
+
+  /** An image.fetch under `id`; its answer (the images follow as binary frames). */
+  async imageFetch(id: string, request: unknown): Promise<ImageFetchResultMessage> {
+    const from = this.messages.length;
+    this.sendJson({ type: 'image.fetch', id, request });
+    return this.next<ImageFetchResultMessage>((m) => m.type === 'image.fetch.result' && m.id === id, from);
   }
 
   /** A collaboration action (chat, marks, proposals) under a fresh id; its ack. */

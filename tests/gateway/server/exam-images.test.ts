@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, decodeImageFrame, type ExamCatalogueMessage, type GatewayMessage, type ImageFetchResultMessage } from '../../../protocol/index.js';
+import { ErrorCode, decodeImageFrame, type ExamCatalogueMessage, type GatewayMessage } from '../../../protocol/index.js';
 import { frameFor } from '../../../gateway/server/event-buffer.js';
 import { PATIENT, useGatewayFixture, type RawClient } from '../../helpers/gateway.js';
 import { joinWithHeartbeat, runLocalizer } from '../../helpers/exam-images.js';
@@ -20,12 +20,6 @@ async function completedLocalizer(): Promise<RawClient> {
 
 const latestCatalogue = (client: RawClient) => (client.messages.filter((m) => m.type === 'exam.catalogue') as ExamCatalogueMessage[]).at(-1)?.catalogue;
 
-function fetchFrom(client: RawClient, id: string, request: unknown): Promise<ImageFetchResultMessage> {
-  const from = client.messages.length;
-  client.sendJson({ type: 'image.fetch', id, request });
-  return client.next<ImageFetchResultMessage>((m) => m.type === 'image.fetch.result' && m.id === id, from);
-}
-
 describe("the open exam's images for someone who joins", () => {
   it('an observer joining after a completed localizer gets its series, with a thumbnail, and fetches its images de-identified', async () => {
     await f.start({ timeScale: 200 });
@@ -40,7 +34,7 @@ describe("the open exam's images for someone who joins", () => {
     expect(series.thumbnail!.rows).toBeLessThanOrEqual(64);
     expect(Buffer.from(series.thumbnail!.pixels, 'base64').length).toBe(series.thumbnail!.rows * series.thumbnail!.columns);
 
-    const result = await fetchFrom(observer, 'fetch-1', { seriesUid: series.seriesUid });
+    const result = await observer.imageFetch('fetch-1', { seriesUid: series.seriesUid });
     expect(result).toMatchObject({ queued: live.length, unknown: [], code: null });
     await expect.poll(() => observer.images.length).toBe(live.length);
     const fetched = observer.images.map((b) => decodeImageFrame(new Uint8Array(b)));
@@ -56,9 +50,9 @@ describe("the open exam's images for someone who joins", () => {
     await f.start({ timeScale: 200 });
     const operator = await completedLocalizer();
     const held = latestCatalogue(operator)!.series[0]!.sopInstanceUids[0]!;
-    const result = await fetchFrom(operator, 'fetch-2', { sopInstanceUids: [held, '2.25.404'] });
+    const result = await operator.imageFetch('fetch-2', { sopInstanceUids: [held, '2.25.404'] });
     expect(result).toMatchObject({ queued: 1, unknown: ['2.25.404'], code: ErrorCode.IMAGE_NOT_HELD });
-    const unknownSeries = await fetchFrom(operator, 'fetch-3', { seriesUid: '2.25.405' });
+    const unknownSeries = await operator.imageFetch('fetch-3', { seriesUid: '2.25.405' });
     expect(unknownSeries).toMatchObject({ queued: 0, code: ErrorCode.IMAGE_NOT_HELD });
   });
 
@@ -91,7 +85,7 @@ describe("the open exam's images for someone who joins", () => {
     const notice = await operator.next((m) => m.type === 'event' && m.body.kind === 'notice' && m.body.text.includes(ErrorCode.EXAM_IMAGES_DROPPED));
     expect(notice.type === 'event' && notice.body.kind === 'notice' && notice.body.text).toContain('Series 1');
     await expect.poll(() => latestCatalogue(operator)?.series.map((s) => s.seriesNumber)).toEqual([2]);
-    expect((await fetchFrom(operator, 'fetch-4', { sopInstanceUids: ['2.25.1.1.1'] })).code).toBe(ErrorCode.IMAGE_NOT_HELD);
+    expect((await operator.imageFetch('fetch-4', { sopInstanceUids: ['2.25.1.1.1'] })).code).toBe(ErrorCode.IMAGE_NOT_HELD);
   });
 
   it('holds each image on disk, the bytes that went out live, and de-identifies it once for the live frame and the spool alike', async () => {

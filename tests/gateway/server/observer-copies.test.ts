@@ -54,12 +54,6 @@ function turnCounter(): { readonly turn: number; stop(): void } {
 const catalogues = (client: RawClient) => client.messages.filter((m) => m.type === 'exam.catalogue') as ExamCatalogueMessage[];
 const pongs = (client: RawClient) => client.messages.filter((m) => m.type === 'pong').length;
 
-function fetchFrom(client: RawClient, id: string, request: unknown): Promise<ImageFetchResultMessage> {
-  const from = client.messages.length;
-  client.sendJson({ type: 'image.fetch', id, request });
-  return client.next<ImageFetchResultMessage>((m) => m.type === 'image.fetch.result' && m.id === id, from);
-}
-
 describe("the first observer's copies of the images already held", () => {
   it('are made one image per turn of the event loop, an operator answered between them, and the observer gets every image de-identified', async () => {
     const gateway = await f.start();
@@ -77,7 +71,7 @@ describe("the first observer's copies of the images already held", () => {
     const observer = await f.client('observer', 'Student');
     const catalogue = (await observer.next<ExamCatalogueMessage>((m) => m.type === 'exam.catalogue')).catalogue;
     expect(catalogue.series.map((s) => s.sopInstanceUids.length)).toEqual([IMAGES]);
-    const result = await fetchFrom(observer, 'fetch-all', { seriesUid: SERIES_UID });
+    const result = await observer.imageFetch('fetch-all', { seriesUid: SERIES_UID });
     expect(result).toMatchObject({ queued: IMAGES, unknown: [], code: null });
     await expect.poll(() => observer.images.length).toBe(IMAGES);
 
@@ -103,7 +97,7 @@ describe("the first observer's copies of the images already held", () => {
     const observer = await f.client('observer', 'Student');
     await expect.poll(() => catalogues(observer).at(-1)?.catalogue.series[0]?.sopInstanceUids.length).toBe(3);
     expect(catalogues(observer).at(-1)!.catalogue.series[0]!.sopInstanceUids).not.toContain(uidOf(4));
-    const result = await fetchFrom(observer, 'fetch-withheld', { sopInstanceUids: [uidOf(1), uidOf(4)] });
+    const result = await observer.imageFetch('fetch-withheld', { sopInstanceUids: [uidOf(1), uidOf(4)] });
     expect(result).toMatchObject({ queued: 1, unknown: [uidOf(4)], code: ErrorCode.IMAGE_NOT_HELD });
     await expect.poll(() => observer.images.length).toBe(1);
     const withheld = gateway.store.auditTrail().filter((r) => r.action === 'observer phi' && r.decision === 'image withheld');
@@ -171,7 +165,7 @@ describe("an observer's resume", () => {
     expect(lastSeq).toBeGreaterThanOrEqual(resumeFrom + IMAGES); // a fresh snapshot
     await expect.poll(() => made.length).toBe(IMAGES);
     expect(new Set(made).size).toBe(IMAGES);
-    expect(await fetchFrom(back, 'fetch-all', { seriesUid: SERIES_UID })).toMatchObject({ queued: IMAGES, code: null });
+    expect(await back.imageFetch('fetch-all', { seriesUid: SERIES_UID })).toMatchObject({ queued: IMAGES, code: null });
     await expect.poll(() => back.images.length).toBe(IMAGES);
     expect(back.images.some((b) => b.includes(Buffer.from(PATIENT.name, 'latin1')))).toBe(false);
   });
