@@ -167,10 +167,6 @@ export class GatewayStore {
     return this.selectOutcome.get(commandId) as StoredOutcome | undefined;
   }
 
-  rememberOutcome(ack: AckMessage, actor: string, name: string): void {
-    this.rememberOutcomes([ack], actor, name);
-  }
-
   /**
    * Several outcomes in one transaction, with `alongside` (an audit row) inside it: all of them
    * are on disk before any is reported, or none is.

@@ -80,9 +80,9 @@ describe('GatewayStore command outcomes', () => {
     let now = Date.parse('2026-12-01T08:00:00.000Z');
     const store = new GatewayStore(join(tempDir(), 'gateway.sqlite'), { now: () => now });
     expect(OUTCOME_RETENTION.maxAgeMs).toBeGreaterThan(OUTCOME_RETENTION.keepYoungerThanMs);
-    store.rememberOutcome(ack('old-1'), 'Tech', 'exam.open');
+    store.rememberOutcomes([ack('old-1')], 'Tech', 'exam.open');
     now += OUTCOME_RETENTION.maxAgeMs - MINUTE;
-    store.rememberOutcome(ack('young-1'), 'Tech', 'exam.open');
+    store.rememberOutcomes([ack('young-1')], 'Tech', 'exam.open');
     expect(store.pruneOutcomes()).toBe(0);
     now += 2 * MINUTE;
     expect(store.pruneOutcomes()).toBe(1);
