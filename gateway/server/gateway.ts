@@ -404,6 +404,11 @@ export class Gateway {
       // Clients send only control frames: ws reads a frame's length from its header and closes
       // the socket (1009) for one beyond the cap before buffering a byte of its payload.
       maxPayload: MAX_CONTROL_FRAME_BYTES,
+      // One message of a client per turn of the event loop: ws otherwise hands over every
+      // message of a read (some 600 small ones in 64 KiB) in one go, and a burst from one client
+      // holds every other's heartbeat behind it. While its next message waits, ws stops reading
+      // its socket, so a flood stays in the kernel's buffers and then the peer's.
+      allowSynchronousEvents: false,
       // Accept the client's subprotocol so a version mismatch can be explained in a refusal
       // rather than surfacing as an opaque handshake failure.
       handleProtocols: (protocols) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : (protocols.values().next().value ?? false)),

@@ -100,6 +100,30 @@ describe('link limits on a running gateway', () => {
     expect(rows.length).toBeLessThanOrEqual(4); // the first of each kind, and each count when the session closed
   });
 
+  it("reads one message of a client per turn of the event loop, so a burst from one cannot hold the others' behind it", async () => {
+    gateway = await startTestGateway({ linkLimits: { messagesPerSecond: 100_000, messageBurst: 100_000 } });
+    // How many messages of one session the gateway handles before its event loop turns again.
+    const internals = gateway as unknown as { receive(session: { id: string }, text: string): void };
+    const receive = internals.receive.bind(gateway);
+    const inTurn = new Map<string, number>();
+    let most = 0;
+    vi.spyOn(internals, 'receive').mockImplementation((session, text) => {
+      if (inTurn.size === 0) setImmediate(() => inTurn.clear());
+      const count = (inTurn.get(session.id) ?? 0) + 1;
+      inTurn.set(session.id, count);
+      most = Math.max(most, count);
+      receive(session, text);
+    });
+    const flooder = await open(gateway.url);
+    const bystander = await open(gateway.url);
+    // 2,000 pings of some 30 bytes each reach the gateway in a few reads of its socket.
+    for (let i = 0; i < 2_000; i++) flooder.ws.send(JSON.stringify({ type: 'ping', t: i }));
+    bystander.ws.send(JSON.stringify({ type: 'ping', t: 0 }));
+    await vi.waitFor(() => expect(flooder.messages.filter((m) => m.type === 'pong')).toHaveLength(2_000), { timeout: 30_000 });
+    expect(bystander.messages.filter((m) => m.type === 'pong')).toHaveLength(1);
+    expect(most).toBe(1);
+  });
+
   it('cuts a flood over the rate even while the rate lets some of its messages through', async () => {
     gateway = await startTestGateway({ linkLimits: { messagesPerSecond: 50, messageBurst: 50 } });
     const { ws, messages, closed } = await open(gateway.url);
