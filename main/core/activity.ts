@@ -18,6 +18,8 @@ export type Activity =
   | HealthTransition
   /** The call's health changed, as the renderer's media panes judge it. */
   | { type: 'media-health'; at: string; health: 'ok' | 'degraded' | 'failed'; reason: string | null }
+  /** The gateway refused this window a place in the call (the call already full): it is not in it. */
+  | { type: 'media-refused'; at: string; code: string; reason: string }
   /** How the event stream continued after a reconnect. */
   | { type: 'resume'; at: string; mode: 'replay' | 'snapshot' | 'restarted'; fromSeq: number; gatewaySeq: number }
   /** `alarm`: the gateway's safety-rule alarm this notice is (protocol/messages.ts NoticeAlarm). */
@@ -117,6 +119,8 @@ export function toLogEntry(a: Activity): LogEntry | null {
       return null;
     case 'media-health':
       return { at: a.at, kind: 'health', level: a.health === 'ok' ? 'info' : 'warning', text: `audio/video ${a.health}${a.reason ? `: ${a.reason}` : ''}` };
+    case 'media-refused':
+      return { at: a.at, kind: 'health', level: 'warning', text: `audio/video refused: ${a.code} ${a.reason}`, error: { code: a.code, message: a.reason } };
     case 'image-error':
       return { at: a.at, kind: 'image', level: 'warning', text: `image refused: ${a.code} ${a.message}`, error: { code: a.code, message: a.message } };
     case 'image-backlog': {

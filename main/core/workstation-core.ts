@@ -135,6 +135,13 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   private linkView: LinkView = DISCONNECTED;
   private health: HealthView;
   private mediaHealth: MediaHealthView | null = null;
+  /**
+   * The call's health as the panes report it while their join waits for the gateway's answer.
+   * It becomes the call's health when the room that brings this session arrives; a refused join
+   * (the call already full: docs/architecture.md "Wire protocol") leaves this window out of
+   * the call, which is then neither working nor lost.
+   */
+  private joiningMedia: { health: MediaHealthView['health']; reason: string | null } | null = null;
   private snapshot: ScannerSnapshot | null = null;
   private lastSeq = 0;
   /** The gateway boot `lastSeq` counts in (from its welcome): numbering restarts with each boot. */
@@ -512,9 +519,28 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
 
   /** Sends the renderer's WebRTC signaling on the current link. */
   sendMedia(message: MediaClientMessage): void {
-    if (message.type === 'media.state' || message.type === 'media.join') this.noteMediaHealth(message.state.health, message.state.healthReason);
-    if (message.type === 'media.leave') this.noteMediaHealth(null, null);
+    if (message.type === 'media.join') this.joiningMedia = { health: message.state.health, reason: message.state.healthReason };
+    else if (message.type === 'media.state') {
+      if (this.joiningMedia) this.joiningMedia = { health: message.state.health, reason: message.state.healthReason };
+      else this.noteMediaHealth(message.state.health, message.state.healthReason);
+    } else if (message.type === 'media.leave') {
+      this.joiningMedia = null;
+      this.noteMediaHealth(null, null);
+    }
     relayMediaMessage((m) => this.supervisor.send(m), message);
+  }
+
+  /** The gateway's answer to a join: the room with this session in it, or a refusal. */
+  private noteMediaAnswer(message: MediaGatewayMessage): void {
+    if (message.type === 'media.room' && this.joiningMedia && message.members.some((m) => m.sessionId === message.self)) {
+      const { health, reason } = this.joiningMedia;
+      this.joiningMedia = null;
+      this.noteMediaHealth(health, reason);
+    } else if (message.type === 'media.refused') {
+      this.joiningMedia = null;
+      this.record({ type: 'media-refused', at: now(), code: message.code, reason: message.reason });
+      this.noteMediaHealth(null, null);
+    }
   }
 
   /** Fold the call's health (as the panes judge it) into the link-health view and the log. */
@@ -529,6 +555,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
 
   private receive(message: GatewayMessage): void {
     if (isMediaGatewayMessage(message)) {
+      this.noteMediaAnswer(message);
       this.emit('media', message);
       return;
     }

@@ -50,6 +50,10 @@ describe.skipIf(!chromiumAvailable())('a call that is full', () => {
     const refused = trainer.getByTestId('call-refused');
     await expect.poll(() => refused.textContent(), { timeout: 20_000 }).toContain(`its ${MAX_MEDIA_OBSERVERS} observers`);
     expect(await refused.textContent()).toContain(ErrorCode.MEDIA_ROOM_FULL);
+    // The event log says so too, and never that a call this window is not in works.
+    const log = trainer.getByTestId('event-log');
+    await expect.poll(() => log.textContent(), { timeout: 20_000 }).toContain(`Not in the call: the call already has its ${MAX_MEDIA_OBSERVERS} observers`);
+    expect(await log.textContent()).not.toContain('Call with the scanner room is working');
 
     const from = trainees[1]!.messages.length;
     trainees[0]!.sendJson({ type: 'media.leave' });
@@ -58,5 +62,6 @@ describe.skipIf(!chromiumAvailable())('a call that is full', () => {
     const room = await trainees[1]!.next<MediaRoomMessage>((m) => m.type === 'media.room' && m.members.some((x) => x.name === 'Tom Trainer'), from);
     expect(room.members).toHaveLength(MAX_MEDIA_OBSERVERS);
     await expect.poll(() => refused.count(), { timeout: 20_000 }).toBe(0);
+    await expect.poll(() => log.textContent(), { timeout: 20_000 }).toContain('Call with the scanner room is working');
   });
 });

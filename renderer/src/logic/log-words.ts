@@ -160,6 +160,7 @@ export function plainWords(entry: LogEntry, labels: CommandLabels): string {
       return alarmWords(entry) ?? t;
     case 'health':
       if ((m = /^link (\w+)/.exec(t)) && LINK_HEALTH[m[1]]) return LINK_HEALTH[m[1]];
+      if ((m = /^audio\/video refused: \S+ (.*)$/.exec(t))) return `Not in the call: ${m[1]}`;
       if ((m = /^audio\/video (\S+?)(?::|$)/.exec(t)))
         return m[1] === 'ok'
           ? 'Call with the scanner room is working'
