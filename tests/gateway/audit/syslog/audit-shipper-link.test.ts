@@ -12,15 +12,20 @@ import { tempDir } from '../../../helpers/temp-dir.js';
  * How a collector treats each connection, in order (the last one repeats):
  * - good: completes TLS and reads every RFC 5425 octet-counted message;
  * - stall: completes TLS, then reads nothing (a hung or overloaded repository) until `reset()`;
- * - nohs: accepts TCP and never answers the TLS ClientHello.
+ * - nohs: accepts TCP and never answers the TLS ClientHello;
+ * - tire: reads like `good` until it has read TIRES_AFTER_BYTES, then like `stall`: a repository
+ *   that kept up, so the kernel grew its receive buffer (tcp_rmem autotuning), and then fell behind.
  */
-type Step = 'good' | 'stall' | 'nohs';
+type Step = 'good' | 'stall' | 'nohs' | 'tire';
+const TIRES_AFTER_BYTES = 24 * 1024 * 1024;
 
 /** A real TLS server on a free port acting as the site's audit repository. */
 class Collector {
   /** Row ids in the order read, resends included (RFC 5424 SD-ID larmor@32473). */
   readonly ids: number[] = [];
   connections = 0;
+  /** Bytes of syslog read, over every connection. */
+  readBytes = 0;
   private readonly sockets = new Set<Socket>();
   private readonly stalled: Socket[] = [];
 
@@ -49,16 +54,19 @@ class Collector {
     }
     const socket = new TLSSocket(raw, { isServer: true, cert, key });
     socket.on('error', () => {});
+    const stall = () => {
+      raw.pause();
+      socket.pause();
+      this.stalled.push(raw);
+    };
     if (step === 'stall') {
-      socket.once('secure', () => {
-        raw.pause();
-        socket.pause();
-        this.stalled.push(raw);
-      });
+      socket.once('secure', stall);
       return;
     }
     let pending = Buffer.alloc(0);
     socket.on('data', (chunk: Buffer) => {
+      this.readBytes += chunk.length;
+      if (step === 'tire' && this.readBytes >= TIRES_AFTER_BYTES && !this.stalled.includes(raw)) stall();
       pending = Buffer.concat([pending, chunk]);
       // RFC 5425 4.3: MSG-LEN SP SYSLOG-MSG.
       for (;;) {
@@ -121,9 +129,9 @@ async function setup(plan: Step[], options: Partial<AuditShipperOptions> = {}) {
   store.onAudit(() => shipper.notify());
   const startId = shipper.deliveredId;
   const ids: number[] = [];
-  const addRows = (n: number) => {
+  const addRows = (n: number, padding = 200) => {
     for (let i = 0; i < n; i++) {
-      store.audit({ sessionId: null, actor: 'bench', role: null, action: 'test', decision: `row ${ids.length + 1} ${'x'.repeat(200)}`, code: null });
+      store.audit({ sessionId: null, actor: 'bench', role: null, action: 'test', decision: `row ${ids.length + 1} ${'x'.repeat(padding)}`, code: null });
       ids.push(startId + ids.length + 1);
     }
   };
@@ -165,6 +173,20 @@ describe('audit shipper links to a misbehaving audit repository (RFC 5425 TLS sy
     await expect.poll(missing, { timeout: 60_000 }).toEqual([]);
     expect(logs.some((line) => line.includes('link lost (write-stalled)'))).toBe(true);
   }, 90_000);
+
+  it('counts no row delivered that a repository which kept up, then stopped reading, never read', async () => {
+    const { collector, shipper, logs, startId, addRows } = await setup(['tire'], { stallTimeoutMs: 1000 });
+    // Rows of some 4 KB each, for as long as the kernel takes them: the bytes it then holds
+    // unread (this host's send buffer, the repository's receive buffer grown while it kept up)
+    // must be fewer than the shipper's default bound, or rows it never read count as delivered.
+    while (!logs.some((line) => line.includes('link lost (write-stalled)'))) {
+      addRows(200, 4000);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(collector.readBytes).toBeGreaterThanOrEqual(TIRES_AFTER_BYTES);
+    expect(shipper.deliveredId).toBeGreaterThan(startId);
+    expect(shipper.deliveredId).toBeLessThanOrEqual(Math.max(...collector.ids));
+  }, 120_000);
 
   it('counts a row delivered once the bound of unread bytes was accepted after it, and all of them after a clean close', async () => {
     const { collector, shipper, startId, ids, addRows, missing } = await setup(['good'], { unreadBytesBound: 20_000 });
