@@ -22,8 +22,8 @@ export interface OnsiteActionContext {
   control(): ControlHolder | null;
   setControl(holder: ControlHolder | null): void;
   notice(level: NoticeLevel, text: string, alarm?: NoticeAlarm): void;
-  /** Whether a call for help by this person is raised and no one has seen it yet. */
-  helpCallWaiting(by: string): boolean;
+  /** Whether an alarm of this kind by this person (with this reason, when given) is raised and no one has seen it yet. */
+  alarmWaiting(kind: 'emergency-stop' | 'help-call', by: string, reason?: string | null): boolean;
   /**
    * The console sends actions faster than a person presses buttons (gateway/server/onsite-handler.ts):
    * an emergency stop that finds nothing left to stop then raises no new alarm.
@@ -84,9 +84,12 @@ export function applyOnsiteAction(ctx: OnsiteActionContext, action: OnsiteAction
     case 'emergency.stop': {
       const reason = emergencyStopReason(actor.name, action.reason);
       const running = ctx.scanner.core().activeSequenceId !== null;
-      // Never refused, and always applied while there is something to stop. A console pressing in
-      // a loop had every workstation raise thousands of alarms a second, the gateway writing each.
-      if (ctx.overRate && !running && ctx.control() === null && ctx.lossWatch.status() === null) return 'unchanged';
+      // Never refused, and always applied while there is something to stop. With nothing left to
+      // stop, a press raises no new alarm over the rate (a console pressing in a loop had every
+      // workstation raise thousands a second, the gateway writing each), nor while this person's
+      // alarm with the same reason is still on every workstation's alarm bar, seen by no one.
+      const nothingToStop = !running && ctx.control() === null && ctx.lossWatch.status() === null;
+      if (nothingToStop && (ctx.overRate || ctx.alarmWaiting('emergency-stop', actor.name, action.reason ?? null))) return 'unchanged';
       if (running) ctx.scanner.stop(reason);
       ctx.lossWatch.clear();
       const holder = ctx.control();
@@ -107,7 +110,7 @@ export function applyOnsiteAction(ctx: OnsiteActionContext, action: OnsiteAction
       // Called again before anyone saw the first: that alarm is still on every workstation's
       // alarm bar. A console calling in a loop raised an alarm a call, and pushed older ones
       // (an emergency stop no one had seen) out of what a technologist who connects is shown.
-      if (ctx.helpCallWaiting(actor.name)) return 'unchanged';
+      if (ctx.alarmWaiting('help-call', actor.name)) return 'unchanged';
       const detail = `by ${actor.name} (onsite)${action.reason ? `: ${action.reason}` : ''}`;
       ctx.notice('alarm', `HELP CALLED ${detail}`, { kind: 'help-call', detail, by: actor.name, ...(action.reason ? { reason: action.reason } : {}) });
       return null;

@@ -26,9 +26,13 @@ export class RaisedAlarms {
     if (this.raised.size > KEEP) this.raised.delete(this.raised.keys().next().value!);
   }
 
-  /** Whether an alarm of this kind raised by `by` is kept here and no one has seen it. */
-  waiting(kind: NoticeAlarm['kind'], by: string): boolean {
-    for (const { alarm, seenBy } of this.raised.values()) if (alarm.kind === kind && alarm.by === by && seenBy.size === 0) return true;
+  /**
+   * Whether an alarm of this kind raised by `by` is kept here and no one has seen it; with
+   * `reason`, one given that reason (null: none).
+   */
+  waiting(kind: NoticeAlarm['kind'], by: string, reason?: string | null): boolean {
+    for (const { alarm, seenBy } of this.raised.values())
+      if (alarm.kind === kind && alarm.by === by && seenBy.size === 0 && (reason === undefined || (alarm.reason ?? null) === reason)) return true;
     return false;
   }
 

@@ -18,7 +18,7 @@ export interface GatewayContext {
   /** A notice to every greeted client; `alarm` names a safety rule's alarm for clients that sort them. */
   notice(level: 'info' | 'warning' | 'alarm', text: string, alarm?: NoticeAlarm): void;
   /** Whether an alarm of this kind raised by this person is still waiting for someone to see it. */
-  alarmWaiting(kind: NoticeAlarm['kind'], by: string): boolean;
+  alarmWaiting(kind: NoticeAlarm['kind'], by: string, reason?: string | null): boolean;
   /** Send every greeted client a fresh scanner snapshot event. */
   publishSnapshot(): void;
   /**

@@ -108,7 +108,7 @@ export class OnsiteHandler {
           control: () => this.control.holder,
           setControl: (holder) => this.control.setControl(holder, session, action.name),
           notice: (level, text, alarm) => this.ctx.notice(level, text, alarm),
-          helpCallWaiting: (by) => this.ctx.alarmWaiting('help-call', by),
+          alarmWaiting: (kind, by, reason) => this.ctx.alarmWaiting(kind, by, reason),
           overRate: !paced,
         },
         action,

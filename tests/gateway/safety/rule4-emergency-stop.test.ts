@@ -52,6 +52,26 @@ describe('safety rule 4: the onsite emergency stop is always honoured', () => {
     expect(f.gateway.store.auditTrail().some((r) => r.action === 'onsite emergency.stop' && r.decision === 'done' && r.actor === 'Onsite Tech')).toBe(true);
   });
 
+  it('pressed again with nothing left to stop while its alarm is unseen, raises none; with a new reason, or once seen, it does', async () => {
+    await f.start();
+    const { operator, onsite } = await f.readyToScan();
+    await operator.command(f.id('start'), { name: 'scan.start' });
+    const stops = () => operator.messages.filter(isNotice('alarm', /EMERGENCY STOP/)) as EventMessage[];
+    for (let i = 0; i < 5; i++) expect(await onsite.act({ name: 'emergency.stop', reason: 'patient moving' })).toMatchObject({ outcome: 'done' });
+    await expect.poll(() => stops().length).toBe(1);
+    expect(stops()[0]!.body).toMatchObject({ alarm: { scanStopped: true } });
+    // Something new to say is a new alarm.
+    expect(await onsite.act({ name: 'emergency.stop', reason: 'patient unwell' })).toMatchObject({ outcome: 'done' });
+    await expect.poll(() => stops().length).toBe(2);
+    // Seen: the next press is raised again, though nothing is left to stop.
+    for (const stop of stops()) expect(await operator.collab({ name: 'alarm.acknowledge', seq: stop.seq })).toMatchObject({ outcome: 'done' });
+    expect(await onsite.act({ name: 'emergency.stop', reason: 'patient moving' })).toMatchObject({ outcome: 'done' });
+    await expect.poll(() => stops().length).toBe(3);
+    expect(stops()[2]!.body).toMatchObject({ alarm: { scanStopped: false, reason: 'patient moving' } });
+    // Every press is in the audit trail.
+    expect(f.gateway.store.auditTrail().filter((r) => r.action === 'onsite emergency.stop' && r.decision === 'done')).toHaveLength(7);
+  });
+
   it('is honoured over the rate of onsite actions, and pressed in a loop with nothing left to stop raises no alarm each time', async () => {
     await f.start({ heartbeatIntervalMs: 60_000 });
     const { operator, onsite } = await f.readyToScan();
