@@ -900,6 +900,7 @@ export class Gateway {
         continue;
       }
       const notTakingMs = session.sendProgress?.stalledMs(now, session.ws.bufferedAmount) ?? 0;
+      const behindMs = session.sendProgress?.behindMs(now, session.ws.bufferedAmount) ?? 0;
       // A live link keeps its credential from idling out.
       if (session.credentialId && session.lastSeen >= deadline) this.credentials.touch(session.credentialId);
       if (session.lastSeen < deadline) {
@@ -916,6 +917,10 @@ export class Gateway {
       } else if (notTakingMs > this.linkLimits.sendStallMs) {
         // Pinging but taking nothing: cut in time however small what waits (send-progress.ts), and resumes as above.
         this.audit(session, 'link', 'cut', ErrorCode.SEND_BACKLOG, { backlogBytes: session.ws.bufferedAmount, notTakingMs });
+        session.ws.terminate();
+      } else if (behindMs > this.linkLimits.sendLagMs) {
+        // Taking a little now and then, and ever further behind: cut in time too, and resumes as above.
+        this.audit(session, 'link', 'cut', ErrorCode.SEND_BACKLOG, { backlogBytes: session.ws.bufferedAmount, behindMs });
         session.ws.terminate();
       }
     }

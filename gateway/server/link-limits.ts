@@ -79,6 +79,13 @@ export interface LinkLimits {
    */
   sendStallMs: number;
   /**
+   * How far behind a client may fall, the oldest byte waiting for it (over 1 MiB) this old,
+   * before its link is cut (send-progress.ts `behindMs`): a client that takes a little now and
+   * then is bounded in time too, not only by `sendBacklogBytes`. Cut, it resumes, with a fresh
+   * snapshot where the replay would be too large: a scanner state a minute old helps no one.
+   */
+  sendLagMs: number;
+  /**
    * The largest message the gateway sends: what every client accepts (protocol/version.ts
    * MAX_FRAME_BYTES). A larger one is not sent but audited (ErrorCode.MESSAGE_UNDELIVERABLE):
    * sent, the client would close with 1009, resume, and be sent the same again.
@@ -114,6 +121,8 @@ export const DEFAULT_LINK_LIMITS: LinkLimits = {
   // A workstation stops reading while its decoder catches up (main/core/workstation-core.ts
   // IMAGE_BACKLOG_BYTES, a few seconds of decoding at most); 30 s is far beyond that.
   sendStallMs: 30_000,
+  // A training class's observer falls a second or so behind at most (README "Images under load").
+  sendLagMs: 60_000,
   sendMessageBytes: MAX_FRAME_BYTES,
 };
 

@@ -7,6 +7,9 @@ import type { Socket } from 'node:net';
  */
 const SEND_STALL_FLOOR_BYTES = 1024 * 1024;
 
+/** Marks of what was queued by when (SendProgress.behindMs) kept for one client at most. */
+const MAX_MARKS = 64;
+
 /**
  * Whether a client takes what the gateway sends it, from its socket: the bytes handed to the
  * kernel (`bytesWritten` less what still waits in the socket's own queue, `writableLength`) grow
@@ -25,6 +28,12 @@ const SEND_STALL_FLOOR_BYTES = 1024 * 1024;
 export class SendProgress {
   private handedOver: number;
   private takenAt: number;
+  /**
+   * What had been queued for the client by when (the socket's `bytesWritten`, which counts what
+   * still waits in its queue too), a mark a liveness tick while something new waits: the oldest
+   * mark not yet wholly taken says how long the oldest byte waiting has waited, at least.
+   */
+  private readonly marks: { queued: number; at: number }[] = [];
 
   constructor(
     private readonly socket: Pick<Socket, 'bytesWritten' | 'writableLength'>,
@@ -48,9 +57,33 @@ export class SendProgress {
     return now - this.takenAt;
   }
 
+  /**
+   * How far behind the client is: how long the oldest byte still waiting for it has waited, at
+   * least, while more than SEND_STALL_FLOOR_BYTES wait (`waitingBytes`); else 0. Called once a
+   * liveness tick, which marks what has been queued by `now`.
+   *
+   * A client that takes a little at least once every `sendStallMs` is never cut by `stalledMs`,
+   * and what waits for it grew until the backlog limit: at a small notice every millisecond, some
+   * 430,000 messages of heap of their own before 128 MB. Judged behind in time, it is cut after
+   * `sendLagMs` however small the messages are. (On loopback, readers of 40-160 KB/s were still
+   * cut by `stalledMs`: Linux wakes a writer only once a large part of its send buffer is free,
+   * so the gateway sees their takes tens of seconds apart. Over a real network they need not be.)
+   */
+  behindMs(now: number, waitingBytes: number): number {
+    const taken = this.kernelBytes();
+    while (this.marks.length > 0 && this.marks[0]!.queued <= taken) this.marks.shift();
+    const behind = waitingBytes > SEND_STALL_FLOOR_BYTES && this.marks.length > 0 ? now - this.marks[0]!.at : 0;
+    const queued = this.socket.bytesWritten;
+    // Kept few: the first mark alone makes the judgement; a client that takes nothing and is
+    // sent a little every tick, under the floor, must not grow them a tick at a time.
+    if (queued > taken && queued > (this.marks.at(-1)?.queued ?? 0) && this.marks.length < MAX_MARKS) this.marks.push({ queued, at: now });
+    return behind;
+  }
+
   /** The gateway's own event loop stood still for `ms`: no client could take anything meanwhile. */
   excuse(ms: number): void {
     this.takenAt += ms;
+    for (const mark of this.marks) mark.at += ms;
   }
 
   private kernelBytes(): number {

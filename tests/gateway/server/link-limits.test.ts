@@ -294,6 +294,40 @@ describe('link limits on a running gateway', () => {
     expect(gateway.store.auditTrail().filter((r) => r.code === ErrorCode.SEND_BACKLOG)).toHaveLength(1);
   });
 
+  it('cuts a client that takes a little now and then but falls ever further behind, and keeps one that reads', async () => {
+    gateway = await startTestGateway({ heartbeatIntervalMs: 50, linkLimits: { sendStallMs: 600_000, sendLagMs: 1500 } });
+    const slow = await RawClient.greeted(gateway.url, 'observer', 'Observer One');
+    const reading = await RawClient.greeted(gateway.url, 'observer', 'Observer Two');
+    const socket = (slow.ws as unknown as { _socket: Socket })._socket;
+    socket.pause();
+    // It reads what one turn of its event loop brings, twice a second: never nothing for long.
+    const sipping = setInterval(() => {
+      socket.resume();
+      setImmediate(() => socket.pause());
+    }, 500);
+    const pinging = setInterval(() => {
+      slow.sendJson({ type: 'ping', t: Date.now() });
+      reading.sendJson({ type: 'ping', t: Date.now() });
+    }, 20);
+    try {
+      // Notices of 4 KB, 1 MB every 50 ms, at most 96 MB: under the 128 MB backlog limit.
+      for (let i = 0; i < 96 && !gateway.store.auditTrail().some((r) => r.code === ErrorCode.SEND_BACKLOG); i++) {
+        for (let j = 0; j < 256; j++) gateway.notice('info', `${i}.${j} ${'x'.repeat(4 * 1024)}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await expect.poll(() => gateway!.store.auditTrail().filter((r) => r.code === ErrorCode.SEND_BACKLOG).length).toBe(1);
+      const row = gateway.store.auditTrail().find((r) => r.code === ErrorCode.SEND_BACKLOG)!;
+      expect(row).toMatchObject({ action: 'link', decision: 'cut', actor: 'Observer One', detail: { behindMs: expect.any(Number) } });
+      expect(slow.messages.length).toBeGreaterThan(0);
+      await expect.poll(() => gateway!.snapshot().participants.map((p) => p.name)).toEqual(['Observer Two']);
+      gateway.notice('info', 'after');
+      await reading.next((m) => m.type === 'event' && m.body.kind === 'notice' && m.body.text === 'after');
+    } finally {
+      clearInterval(sipping);
+      clearInterval(pinging);
+    }
+  });
+
   it('does not cut a client for one image larger than the backlog limit while it takes it', async () => {
     gateway = await startTestGateway({ heartbeatIntervalMs: 50, linkLimits: { sendBacklogBytes: 1024 * 1024 } });
     const slow = await RawClient.greeted(gateway.url, 'observer', 'Observer One');

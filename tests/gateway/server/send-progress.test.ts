@@ -37,4 +37,38 @@ describe('SendProgress', () => {
     progress.excuse(8000);
     expect(progress.stalledMs(20_000, 5 * MiB)).toBe(2000);
   });
+
+  it('says how long the oldest byte waiting has waited, at least, from marks made a tick apart', () => {
+    const socket = counters();
+    const progress = new SendProgress(socket, 0);
+    socket.bytesWritten = 8 * MiB;
+    socket.writableLength = 2 * MiB;
+    expect(progress.behindMs(1000, 2 * MiB)).toBe(0); // marks 8 MiB queued by 1 s
+    socket.bytesWritten = 12 * MiB;
+    socket.writableLength = 5 * MiB; // taken up to 7 MiB: what was queued by 1 s still waits
+    expect(progress.behindMs(2000, 5 * MiB)).toBe(1000);
+    socket.writableLength = 4.5 * MiB; // a little taken: still behind, and further
+    expect(progress.behindMs(3000, 4.5 * MiB)).toBe(2000);
+    socket.writableLength = 3 * MiB; // taken up to 9 MiB: past the first mark, not the second (12 MiB by 2 s)
+    expect(progress.behindMs(4000, 3 * MiB)).toBe(2000);
+    progress.excuse(1500);
+    expect(progress.behindMs(4000, 3 * MiB)).toBe(500);
+    socket.writableLength = 0;
+    expect(progress.behindMs(5000, 0)).toBe(0);
+  });
+
+  it('never says a client with little waiting is behind, and keeps few marks for one sent a little every tick', () => {
+    const socket = counters();
+    const progress = new SendProgress(socket, 0);
+    for (let tick = 1; tick <= 10_000; tick++) {
+      socket.bytesWritten += 10;
+      socket.writableLength += 10;
+      expect(progress.behindMs(tick * 250, socket.writableLength)).toBe(0);
+    }
+    expect((progress as unknown as { marks: unknown[] }).marks.length).toBeLessThanOrEqual(64);
+    // Once over 1 MiB, judged from the first mark it kept.
+    socket.bytesWritten += 2 * MiB;
+    socket.writableLength += 2 * MiB;
+    expect(progress.behindMs(10_001 * 250, socket.writableLength)).toBe(10_000 * 250);
+  });
 });
