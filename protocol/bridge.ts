@@ -33,6 +33,12 @@ export const bridgeChannel = {
   push: (name: IpcPushName) => `larmor:push:${name}`,
   /** Electron: the main process sends the page's image MessagePort on this channel (one per page load). */
   imagePort: 'larmor:image-port',
+  /**
+   * Electron: the preload tells the main process how many pushes it has taken since it last said
+   * (a count), so the main process holds views back from a page that takes none
+   * (main/electron/ipc-gate.ts); webContents.send has no backpressure of its own.
+   */
+  pushesTaken: 'larmor:pushes-taken',
 } as const;
 
 /** The browser shell: WebSocket path of the bridge, and the meta tag that carries its launch token. */

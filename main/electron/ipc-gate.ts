@@ -34,24 +34,44 @@ export function registerIpcGate(ipcMain: ShellElectron['ipcMain'], core: Desk | 
 }
 
 /**
+ * Pushes sent to the page and not yet counted taken by its preload (preload/ipc-transport.ts)
+ * beyond which views and log batches wait in the pacer, the newest view of each kind only.
+ * Some 15 pushes go in a busy second; a page that takes none (a long task, a debugger) would
+ * otherwise have every push queue up for it.
+ */
+const PUSHES_IN_FLIGHT = 64;
+
+/**
  * Core (or desk) events the renderer subscribes to, sent to the window on their push channels: every push
  * unless told which (the shell sends images over a MessagePort instead, image-port.ts). Views,
  * health and the log are paced as in the browser shell (main/page-pushes.ts): webContents.send
  * structured-clones each value into a queue the page drains at its own speed, so an unpaced flood
- * of whole views would grow without bound here too.
+ * of whole views would grow without bound here too. The page's preload counts what it takes
+ * (`bridgeChannel.pushesTaken`), as the browser shell's page socket shows its backlog: while
+ * PUSHES_IN_FLIGHT are not taken, views and log batches wait.
  */
 export function forwardPushes(
   source: Desk | WorkstationCore,
-  webContents: Pick<WebContents, 'send' | 'isDestroyed'>,
+  webContents: Pick<WebContents, 'send' | 'isDestroyed' | 'ipc' | 'on' | 'mainFrame'>,
   pushes: readonly IpcPushName[] = IpcPushes,
 ): PagePushes {
+  let sent = 0;
+  let taken = 0;
+  webContents.ipc.on(bridgeChannel.pushesTaken, (event, count: unknown) => {
+    if (event.senderFrame !== webContents.mainFrame || !Number.isSafeInteger(count) || (count as number) <= 0) return;
+    taken = Math.min(sent, taken + (count as number));
+  });
+  // A new page has taken nothing and been sent nothing: what the last one was sent went with it.
+  webContents.on('did-finish-load', () => (sent = taken = 0));
   const paced = pacePagePushes(
     source as unknown as PushSource,
     {
       send: (push, value) => {
-        if (webContents.isDestroyed()) paced.stop();
-        else webContents.send(bridgeChannel.push(push), value);
+        if (webContents.isDestroyed()) return paced.stop();
+        sent++;
+        webContents.send(bridgeChannel.push(push), value);
       },
+      ready: () => sent - taken < PUSHES_IN_FLIGHT,
     },
     pushes.filter((push): push is PagePushName => push !== 'image'),
   );

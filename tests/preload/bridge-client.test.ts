@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { MessageChannel } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WorkstationCore } from '../../main/core/workstation-core.js';
@@ -50,8 +51,12 @@ async function electronHarness(): Promise<Harness> {
   const handlers = new Map<string, (event: IpcMainInvokeEvent, payload: unknown) => Promise<unknown>>();
   const listeners = new Map<string, Set<(event: unknown, ...args: unknown[]) => void>>();
   const mainFrame = { url: APP };
+  // webContents.ipc: what the preload sends with ipcRenderer.send (the count of pushes taken).
+  const ipc = new EventEmitter();
   const webContents = {
     mainFrame,
+    ipc,
+    on: () => undefined,
     isDestroyed: () => false,
     send(channel: string, value: unknown) {
       channels.push(channel);
@@ -74,6 +79,7 @@ async function electronHarness(): Promise<Harness> {
       if (!handler) throw new Error(`No handler registered for '${channel}'`);
       return structuredClone(await handler({ sender: webContents, senderFrame: mainFrame } as unknown as IpcMainInvokeEvent, structuredClone(payload)));
     },
+    send: (channel, ...args) => void ipc.emit(channel, { sender: webContents, senderFrame: mainFrame }, ...args.map((arg) => structuredClone(arg))),
     on: (channel, listener) => void listeners.set(channel, (listeners.get(channel) ?? new Set()).add(listener)),
     removeListener: (channel, listener) => void listeners.get(channel)?.delete(listener),
   };

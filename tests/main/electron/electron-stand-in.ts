@@ -21,6 +21,9 @@ export function electronEvent<T extends object>(fields: T): T & { preventDefault
 class StandInWebContents extends EventEmitter {
   readonly id = 1;
   readonly sent: [string, unknown][] = [];
+  /** webContents.ipc: messages the page sends with ipcRenderer.send, emitted by a test as (event, ...args). */
+  readonly ipc = new EventEmitter();
+  readonly mainFrame = { url: 'app://larmor/index.html' };
   readonly posted: { channel: string; message: unknown; ports: MessagePort[] }[] = [];
   windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null;
   constructor(private readonly record: (call: Call) => void) {

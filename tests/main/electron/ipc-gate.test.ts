@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ErrorCode, IpcRequests, type DeskView, type LogEntry, type WorkstationView } from '../../../protocol/index.js';
+import { EventEmitter } from 'node:events';
+import { ErrorCode, IpcRequests, bridgeChannel, type DeskView, type LogEntry, type WorkstationView } from '../../../protocol/index.js';
 import { WorkstationCore } from '../../../main/core/workstation-core.js';
 import { Desk } from '../../../main/desk/desk.js';
 import type { IpcMainInvokeEvent, ShellElectron, WebContents, WebFrameMain } from '../../../main/electron/electron-api.js';
@@ -64,8 +65,16 @@ describe('pushes to the window (main/page-pushes.ts)', () => {
   /** webContents.send as the shell calls it, recorded in order. */
   function recordingContents() {
     const sent: [string, unknown][] = [];
-    const contents = { isDestroyed: () => false, send: (channel: string, value: unknown) => void sent.push([channel, value]) };
-    return { sent, contents: contents as unknown as Pick<WebContents, 'send' | 'isDestroyed'> };
+    const mainFrame = { url: 'app://larmor/index.html' };
+    const contents = Object.assign(new EventEmitter(), {
+      isDestroyed: () => false,
+      send: (channel: string, value: unknown) => void sent.push([channel, value]),
+      ipc: new EventEmitter(),
+      mainFrame,
+    });
+    /** The page's preload says it took `count` pushes; `frame`: another frame than the main one. */
+    const took = (count: number, frame: object = mainFrame) => contents.ipc.emit(bridgeChannel.pushesTaken, { senderFrame: frame }, count);
+    return { sent, took, emitter: contents, contents: contents as unknown as Pick<WebContents, 'send' | 'isDestroyed' | 'ipc' | 'on' | 'mainFrame'> };
   }
 
   it('sends an alarm raised after a log flood before the log entries waiting for the window', async () => {
@@ -109,6 +118,33 @@ describe('pushes to the window (main/page-pushes.ts)', () => {
         .map((e) => e.text),
     ).toEqual(Array.from({ length: 900 }, (_, i) => `flood ${i}`));
     desk.disconnect();
+  });
+
+  it('holds views and log batches back while the page has not taken 64 pushes, then sends the newest; a new page starts afresh', async () => {
+    const core = new WorkstationCore();
+    const { sent, took, emitter, contents } = recordingContents();
+    forwardPushes(core, contents, ['state', 'log', 'media']);
+    const base = core.view();
+    const views = () => sent.filter(([channel]) => channel === 'larmor:push:state').map(([, v]) => (v as WorkstationView).link.name);
+    // Media signaling is never held: 64 of it, none taken.
+    for (let i = 0; i < 64; i++) core.emit('media', { type: 'media.member', member: { sessionId: `s${i}` } } as never);
+    for (let i = 0; i < 100; i++) core.emit('state', { ...base, commands: [], link: { ...base.link, name: `n${i}` } });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(views()).toEqual([]);
+    // Said by another frame, or not a count: not the page's word.
+    took(64, { url: 'https://elsewhere.example/' });
+    took(Number.NaN);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(views()).toEqual([]);
+    took(1);
+    await vi.waitFor(() => expect(views()).toEqual(['n99']));
+    // A page that took nothing, reloaded: the new one is sent to at once.
+    for (let i = 0; i < 62; i++) core.emit('media', { type: 'media.member', member: { sessionId: `t${i}` } } as never);
+    core.emit('state', { ...base, commands: [], link: { ...base.link, name: 'held' } });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(views()).toEqual(['n99']);
+    emitter.emit('did-finish-load');
+    await vi.waitFor(() => expect(views()).toEqual(['n99', 'held']));
   });
 
   it('sends a bounded number of views for a burst of state changes, the newest last', async () => {

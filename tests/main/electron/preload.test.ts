@@ -16,16 +16,29 @@ import { chromiumAvailable, launchChromium } from '../../helpers/browser.js';
 const PRELOAD = join(import.meta.dirname, '..', '..', '..', 'dist', 'preload', 'preload.cjs');
 
 const STAND_IN = `
-window.__ipc = { invoked: [], listeners: new Map() };
+window.__ipc = {
+  invoked: [],
+  sent: [],
+  listeners: new Map(),
+  // What main's webContents.send or postMessage does: every listener of the channel, in order.
+  emit: (channel, event, ...args) => { for (const listener of window.__ipc.listeners.get(channel) ?? []) listener(event, ...args); },
+};
 window.__electron = {
   // As Electron documents exposeInMainWorld: a read-only property holding a frozen copy.
   contextBridge: { exposeInMainWorld: (key, api) => Object.defineProperty(window, key, { value: Object.freeze(api), writable: false, configurable: false, enumerable: true }) },
   ipcRenderer: {
     invoke: async (channel, payload) => { window.__ipc.invoked.push(channel); return { ok: true, value: { channel } }; },
-    on: (channel, listener) => { window.__ipc.listeners.set(channel, listener); },
-    removeListener: () => {},
+    send: (channel, ...args) => { window.__ipc.sent.push([channel, ...args]); },
+    on: (channel, listener) => { window.__ipc.listeners.set(channel, [...(window.__ipc.listeners.get(channel) ?? []), listener]); },
+    removeListener: (channel, listener) => { window.__ipc.listeners.set(channel, (window.__ipc.listeners.get(channel) ?? []).filter((l) => l !== listener)); },
   },
 };`;
+
+/** The stand-in's record, as the page holds it. */
+interface StandInIpc {
+  sent: unknown[][];
+  emit(channel: string, event: unknown, ...args: unknown[]): void;
+}
 
 describe.skipIf(!chromiumAvailable() || !existsSync(PRELOAD))('Electron preload', () => {
   let browser: Browser;
@@ -82,9 +95,7 @@ describe.skipIf(!chromiumAvailable() || !existsSync(PRELOAD))('Electron preload'
     const result = await page.evaluate(async () => {
       const { port1, port2 } = new MessageChannel();
       // What main does: hand the port to the preload on larmor:image-port.
-      (window as unknown as { __ipc: { listeners: Map<string, (e: { ports: MessagePort[] }) => void> } }).__ipc.listeners.get('larmor:image-port')!({
-        ports: [port2],
-      });
+      (window as unknown as { __ipc: StandInIpc }).__ipc.emit('larmor:image-port', { ports: [port2] });
       const got = new Promise<{ uid: string; bytes: number; first: number }>((resolve) =>
         window.larmor!.images.subscribe((image) =>
           resolve({ uid: image.sopInstanceUid, bytes: image.pixels.byteLength, first: new Uint16Array(image.pixels)[0]! }),
@@ -97,6 +108,22 @@ describe.skipIf(!chromiumAvailable() || !existsSync(PRELOAD))('Electron preload'
       return { ...image, senderBytesAfter: pixels.byteLength };
     });
     expect(result).toEqual({ uid: '1.2.3', bytes: 512 * 512 * 2, first: 7, senderBytesAfter: 0 });
+    await page.close();
+  });
+
+  it('tells main how many pushes the page took, whether or not anything listens to them, in few messages', async () => {
+    const page = await pageWithPreload();
+    const told = await page.evaluate(async () => {
+      const ipc = (window as unknown as { __ipc: StandInIpc }).__ipc;
+      // Nothing on the page subscribes: the preload counts them all the same.
+      for (let i = 0; i < 40; i++) ipc.emit('larmor:push:log', {}, []);
+      for (let i = 0; i < 3; i++) ipc.emit('larmor:push:state', {}, { n: i });
+      await new Promise((r) => setTimeout(r, 100));
+      return { sent: ipc.sent };
+    });
+    expect(told.sent.every(([channel]) => channel === 'larmor:pushes-taken')).toBe(true);
+    expect(told.sent.reduce((sum, [, count]) => sum + (count as number), 0)).toBe(43);
+    expect(told.sent.length).toBeLessThanOrEqual(4);
     await page.close();
   });
 
