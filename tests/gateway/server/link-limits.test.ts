@@ -74,6 +74,13 @@ function open(url: string): Promise<{ ws: WebSocket; messages: { type: string; c
   });
 }
 
+/** Raw clients send no heartbeat of their own: these ping every `everyMs`, so none is dropped as silent. */
+function keepPinging(clients: RawClient[], everyMs: number): ReturnType<typeof setInterval> {
+  return setInterval(() => {
+    for (const client of clients) client.sendJson({ type: 'ping', t: Date.now() });
+  }, everyMs);
+}
+
 describe('link limits (pure parts)', () => {
   it('a token bucket allows the burst, then the sustained rate', () => {
     const rate = new MessageRate(10, 3, 0);
@@ -246,7 +253,7 @@ describe('link limits on a running gateway', () => {
     const reading = await RawClient.greeted(gateway.url, 'observer', 'Observer Two');
     // It keeps pinging (so it is not dropped as silent), but takes nothing the gateway sends.
     (stalled.ws as unknown as { _socket: { pause(): void } })._socket.pause();
-    const pinging = setInterval(() => stalled.sendJson({ type: 'ping', t: Date.now() }), 50);
+    const pinging = keepPinging([stalled], 50);
     try {
       // 40 MB of events: past what the kernel's socket buffers hold, and past the 1 MB limit.
       for (let i = 0; i < 640 && !gateway.store.auditTrail().some((r) => r.code === ErrorCode.SEND_BACKLOG); i++) {
@@ -270,10 +277,7 @@ describe('link limits on a running gateway', () => {
     const reading = await RawClient.greeted(gateway.url, 'observer', 'Observer Two');
     (stalled.ws as unknown as { _socket: Socket })._socket.pause();
     // Both ping, so neither is dropped as silent; one takes nothing the gateway sends.
-    const pinging = setInterval(() => {
-      stalled.sendJson({ type: 'ping', t: Date.now() });
-      reading.sendJson({ type: 'ping', t: Date.now() });
-    }, 20);
+    const pinging = keepPinging([stalled, reading], 20);
     try {
       // Small notices, 16 MB in all: past the kernel's socket buffers and 1 MiB, far below the 128 MB backlog limit.
       for (let i = 0; i < 4000 && !gateway.store.auditTrail().some((r) => r.code === ErrorCode.SEND_BACKLOG); i++) {
@@ -305,10 +309,7 @@ describe('link limits on a running gateway', () => {
       socket.resume();
       setImmediate(() => socket.pause());
     }, 500);
-    const pinging = setInterval(() => {
-      slow.sendJson({ type: 'ping', t: Date.now() });
-      reading.sendJson({ type: 'ping', t: Date.now() });
-    }, 20);
+    const pinging = keepPinging([slow, reading], 20);
     try {
       // Notices of 4 KB, 1 MB every 50 ms, at most 96 MB: under the 128 MB backlog limit.
       for (let i = 0; i < 96 && !gateway.store.auditTrail().some((r) => r.code === ErrorCode.SEND_BACKLOG); i++) {
@@ -334,7 +335,7 @@ describe('link limits on a running gateway', () => {
     // It reads nothing for a while (a slow network), pinging so that it is not dropped as silent.
     const socket = (slow.ws as unknown as { _socket: Socket })._socket;
     socket.pause();
-    const pinging = setInterval(() => slow.sendJson({ type: 'ping', t: Date.now() }), 20);
+    const pinging = keepPinging([slow], 20);
     try {
       // 8 MB of noise (a 2048 x 2048 MR image): past the kernel's socket buffers, 8 times the limit.
       gateway.publishImage(
