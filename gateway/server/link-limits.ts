@@ -121,7 +121,8 @@ export const DEFAULT_LINK_LIMITS: LinkLimits = {
   // A workstation stops reading while its decoder catches up (main/core/workstation-core.ts
   // IMAGE_BACKLOG_BYTES, a few seconds of decoding at most); 30 s is far beyond that.
   sendStallMs: 30_000,
-  // A training class's observer falls a second or so behind at most (README "Images under load").
+  // A training class's slowest observer fell 15 s behind at p99 in the worst run measured, its
+  // process starved (README "Images under load"); a minute is four times that.
   sendLagMs: 60_000,
   sendMessageBytes: MAX_FRAME_BYTES,
 };
