@@ -33,7 +33,7 @@ export class SendProgress {
    * still waits in its queue too), a mark a liveness tick while something new waits: the oldest
    * mark not yet wholly taken says how long the oldest byte waiting has waited, at least.
    */
-  private readonly marks: { queued: number; at: number }[] = [];
+  private readonly marks: { queued: number; at: number; waiting: number }[] = [];
 
   constructor(
     private readonly socket: Pick<Socket, 'bytesWritten' | 'writableLength'>,
@@ -59,8 +59,11 @@ export class SendProgress {
 
   /**
    * How far behind the client is: how long the oldest byte still waiting for it has waited, at
-   * least, while more than SEND_STALL_FLOOR_BYTES wait (`waitingBytes`); else 0. Called once a
-   * liveness tick, which marks what has been queued by `now`.
+   * least, while more than SEND_STALL_FLOOR_BYTES wait (`waitingBytes`) and no less than when
+   * that byte's mark was made; else 0. Called once a liveness tick, which marks what has been
+   * queued by `now`. A client catching up is not behind however old what it is taking: a
+   * multi-frame object of 150 MB takes a minute over a 20 Mbit/s link, and a cut would only send
+   * it again.
    *
    * A client that takes a little at least once every `sendStallMs` is never cut by `stalledMs`,
    * and what waits for it grew until the backlog limit: at a small notice every millisecond, some
@@ -72,11 +75,13 @@ export class SendProgress {
   behindMs(now: number, waitingBytes: number): number {
     const taken = this.kernelBytes();
     while (this.marks.length > 0 && this.marks[0]!.queued <= taken) this.marks.shift();
-    const behind = waitingBytes > SEND_STALL_FLOOR_BYTES && this.marks.length > 0 ? now - this.marks[0]!.at : 0;
+    const first = this.marks[0];
+    const behind = first && waitingBytes > SEND_STALL_FLOOR_BYTES && waitingBytes >= first.waiting ? now - first.at : 0;
     const queued = this.socket.bytesWritten;
     // Kept few: the first mark alone makes the judgement; a client that takes nothing and is
     // sent a little every tick, under the floor, must not grow them a tick at a time.
-    if (queued > taken && queued > (this.marks.at(-1)?.queued ?? 0) && this.marks.length < MAX_MARKS) this.marks.push({ queued, at: now });
+    if (queued > taken && queued > (this.marks.at(-1)?.queued ?? 0) && this.marks.length < MAX_MARKS)
+      this.marks.push({ queued, at: now, waiting: waitingBytes });
     return behind;
   }
 

@@ -352,6 +352,34 @@ describe('link limits on a running gateway', () => {
     expect(gateway.store.auditTrail().filter((r) => r.code === ErrorCode.SEND_BACKLOG)).toEqual([]);
   });
 
+  it('does not cut a client taking one large image a little at a time for longer than the lag allows', async () => {
+    gateway = await startTestGateway({ heartbeatIntervalMs: 50, linkLimits: { sendStallMs: 600_000, sendLagMs: 200 } });
+    const slow = await RawClient.greeted(gateway.url, 'observer', 'Observer One');
+    const socket = (slow.ws as unknown as { _socket: Socket })._socket;
+    socket.pause();
+    // A slow link: what one turn of its event loop brings, every 150 ms.
+    const sipping = setInterval(() => {
+      socket.resume();
+      setImmediate(() => socket.pause());
+    }, 150);
+    const pinging = keepPinging([slow], 20);
+    try {
+      gateway.publishImage(
+        { source: 'c-store', transferSyntaxUid: '1.2.840.10008.1.2.1', sopInstanceUid: '2.25.1.1.2', seriesUid: '2.25.1.1', imagesInSeries: null },
+        mrImage(1, 1, { rows: 2048, columns: 2048, noise: true }),
+      );
+      // Taken a little at a time for far longer than the lag, then all at once.
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      clearInterval(sipping);
+      socket.resume();
+      await expect.poll(() => slow.images.length).toBe(1);
+    } finally {
+      clearInterval(sipping);
+      clearInterval(pinging);
+    }
+    expect(gateway.store.auditTrail().filter((r) => r.code === ErrorCode.SEND_BACKLOG)).toEqual([]);
+  });
+
   it('audits a frame that breaks the WebSocket protocol with a code of its own, folded by address', async () => {
     gateway = await startTestGateway();
     for (let i = 0; i < 3; i++) {

@@ -38,23 +38,38 @@ describe('SendProgress', () => {
     expect(progress.stalledMs(20_000, 5 * MiB)).toBe(2000);
   });
 
-  it('says how long the oldest byte waiting has waited, at least, from marks made a tick apart', () => {
+  it('says how long the oldest byte waiting has waited, at least, from marks made a tick apart, while the client is not catching up', () => {
     const socket = counters();
     const progress = new SendProgress(socket, 0);
     socket.bytesWritten = 8 * MiB;
     socket.writableLength = 2 * MiB;
-    expect(progress.behindMs(1000, 2 * MiB)).toBe(0); // marks 8 MiB queued by 1 s
+    expect(progress.behindMs(1000, 2 * MiB)).toBe(0); // marks 8 MiB queued by 1 s, 2 MiB waiting
     socket.bytesWritten = 12 * MiB;
     socket.writableLength = 5 * MiB; // taken up to 7 MiB: what was queued by 1 s still waits
     expect(progress.behindMs(2000, 5 * MiB)).toBe(1000);
     socket.writableLength = 4.5 * MiB; // a little taken: still behind, and further
     expect(progress.behindMs(3000, 4.5 * MiB)).toBe(2000);
-    socket.writableLength = 3 * MiB; // taken up to 9 MiB: past the first mark, not the second (12 MiB by 2 s)
-    expect(progress.behindMs(4000, 3 * MiB)).toBe(2000);
+    socket.bytesWritten = 16 * MiB;
+    socket.writableLength = 7 * MiB; // taken up to 9 MiB: past the first mark, not the second (12 MiB by 2 s)
+    expect(progress.behindMs(4000, 7 * MiB)).toBe(2000);
     progress.excuse(1500);
-    expect(progress.behindMs(4000, 3 * MiB)).toBe(500);
+    expect(progress.behindMs(4000, 7 * MiB)).toBe(500);
+    // Catching up: less waits than when the oldest mark was made.
+    socket.writableLength = 4 * MiB;
+    expect(progress.behindMs(5000, 4 * MiB)).toBe(0);
     socket.writableLength = 0;
-    expect(progress.behindMs(5000, 0)).toBe(0);
+    expect(progress.behindMs(6000, 0)).toBe(0);
+  });
+
+  it('never says a client taking one large object at a steady pace is behind, however long it takes', () => {
+    const socket = counters();
+    const progress = new SendProgress(socket, 0);
+    // 150 MB queued at once, taken 2.5 MB a second.
+    socket.bytesWritten = 150 * MiB;
+    for (let second = 0; second <= 59; second++) {
+      socket.writableLength = (150 - 2.5 * second) * MiB;
+      expect(progress.behindMs(second * 1000, socket.writableLength)).toBe(0);
+    }
   });
 
   it('never says a client with little waiting is behind, and keeps few marks for one sent a little every tick', () => {
