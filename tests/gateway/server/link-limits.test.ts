@@ -81,6 +81,24 @@ function keepPinging(clients: RawClient[], everyMs: number): ReturnType<typeof s
   }, everyMs);
 }
 
+/** A client on a slow link: its socket is read for one turn of the event loop every `everyMs`, and is otherwise paused. */
+function readSlowly(client: RawClient, everyMs: number): ReturnType<typeof setInterval> {
+  const socket = (client.ws as unknown as { _socket: Socket })._socket;
+  socket.pause();
+  return setInterval(() => {
+    socket.resume();
+    setImmediate(() => socket.pause());
+  }, everyMs);
+}
+
+/** 8 MB of noise (a 2048 x 2048 MR image), published as a scanner's C-STORE would be. */
+function publishLargeImage(gateway: Gateway, sopInstanceUid: string): void {
+  gateway.publishImage(
+    { source: 'c-store', transferSyntaxUid: '1.2.840.10008.1.2.1', sopInstanceUid, seriesUid: '2.25.1.1', imagesInSeries: null },
+    mrImage(1, 1, { rows: 2048, columns: 2048, noise: true }),
+  );
+}
+
 describe('link limits (pure parts)', () => {
   it('a token bucket allows the burst, then the sustained rate', () => {
     const rate = new MessageRate(10, 3, 0);
@@ -302,13 +320,8 @@ describe('link limits on a running gateway', () => {
     gateway = await startTestGateway({ heartbeatIntervalMs: 50, linkLimits: { sendStallMs: 600_000, sendLagMs: 1500 } });
     const slow = await RawClient.greeted(gateway.url, 'observer', 'Observer One');
     const reading = await RawClient.greeted(gateway.url, 'observer', 'Observer Two');
-    const socket = (slow.ws as unknown as { _socket: Socket })._socket;
-    socket.pause();
     // It reads what one turn of its event loop brings, twice a second: never nothing for long.
-    const sipping = setInterval(() => {
-      socket.resume();
-      setImmediate(() => socket.pause());
-    }, 500);
+    const sipping = readSlowly(slow, 500);
     const pinging = keepPinging([slow, reading], 20);
     try {
       // Notices of 4 KB, 1 MB every 50 ms, at most 96 MB: under the 128 MB backlog limit.
@@ -337,11 +350,8 @@ describe('link limits on a running gateway', () => {
     socket.pause();
     const pinging = keepPinging([slow], 20);
     try {
-      // 8 MB of noise (a 2048 x 2048 MR image): past the kernel's socket buffers, 8 times the limit.
-      gateway.publishImage(
-        { source: 'c-store', transferSyntaxUid: '1.2.840.10008.1.2.1', sopInstanceUid: '2.25.1.1.1', seriesUid: '2.25.1.1', imagesInSeries: null },
-        mrImage(1, 1, { rows: 2048, columns: 2048, noise: true }),
-      );
+      // Past the kernel's socket buffers, 8 times the limit.
+      publishLargeImage(gateway, '2.25.1.1.1');
       // Several liveness checks with the whole image queued.
       await new Promise((resolve) => setTimeout(resolve, 500));
       socket.resume();
@@ -356,18 +366,11 @@ describe('link limits on a running gateway', () => {
     gateway = await startTestGateway({ heartbeatIntervalMs: 50, linkLimits: { sendStallMs: 600_000, sendLagMs: 200 } });
     const slow = await RawClient.greeted(gateway.url, 'observer', 'Observer One');
     const socket = (slow.ws as unknown as { _socket: Socket })._socket;
-    socket.pause();
     // A slow link: what one turn of its event loop brings, every 150 ms.
-    const sipping = setInterval(() => {
-      socket.resume();
-      setImmediate(() => socket.pause());
-    }, 150);
+    const sipping = readSlowly(slow, 150);
     const pinging = keepPinging([slow], 20);
     try {
-      gateway.publishImage(
-        { source: 'c-store', transferSyntaxUid: '1.2.840.10008.1.2.1', sopInstanceUid: '2.25.1.1.2', seriesUid: '2.25.1.1', imagesInSeries: null },
-        mrImage(1, 1, { rows: 2048, columns: 2048, noise: true }),
-      );
+      publishLargeImage(gateway, '2.25.1.1.2');
       // Taken a little at a time for far longer than the lag, then all at once.
       await new Promise((resolve) => setTimeout(resolve, 2000));
       clearInterval(sipping);
