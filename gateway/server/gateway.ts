@@ -899,31 +899,36 @@ export class Gateway {
         this.sessions.refuse(session, ErrorCode.HELLO_TIMEOUT, reason);
         continue;
       }
-      const notTakingMs = session.sendProgress?.stalledMs(now, session.ws.bufferedAmount) ?? 0;
-      const behindMs = session.sendProgress?.behindMs(now, session.ws.bufferedAmount) ?? 0;
+      const cut = this.sendCut(session, now);
       // A live link keeps its credential from idling out.
       if (session.credentialId && session.lastSeen >= deadline) this.credentials.touch(session.credentialId);
       if (session.lastSeen < deadline) {
         this.audit(session, 'heartbeat', 'lost', null, { silentMs: Date.now() - session.lastSeen });
         session.ws.terminate();
-      } else if (session.ws.bufferedAmount > this.linkLimits.sendBacklogBytes + this.largestImageBytes) {
+      } else if (cut) {
         // Terminated, not closed: a close frame would wait behind the very backlog it is to free.
         // The workstation reconnects and resumes as after any lost link (docs/architecture.md "Link health").
-        this.audit(session, 'link', 'cut', ErrorCode.SEND_BACKLOG, {
-          backlogBytes: session.ws.bufferedAmount,
-          limitBytes: this.linkLimits.sendBacklogBytes + this.largestImageBytes,
-        });
-        session.ws.terminate();
-      } else if (notTakingMs > this.linkLimits.sendStallMs) {
-        // Pinging but taking nothing: cut in time however small what waits (send-progress.ts), and resumes as above.
-        this.audit(session, 'link', 'cut', ErrorCode.SEND_BACKLOG, { backlogBytes: session.ws.bufferedAmount, notTakingMs });
-        session.ws.terminate();
-      } else if (behindMs > this.linkLimits.sendLagMs) {
-        // Taking a little now and then, and ever further behind: cut in time too, and resumes as above.
-        this.audit(session, 'link', 'cut', ErrorCode.SEND_BACKLOG, { backlogBytes: session.ws.bufferedAmount, behindMs });
+        this.audit(session, 'link', 'cut', ErrorCode.SEND_BACKLOG, { backlogBytes: session.ws.bufferedAmount, ...cut });
         session.ws.terminate();
       }
     }
+  }
+
+  /**
+   * Why a client's link is cut for what waits for it, as the audit row's detail, or null. Asked
+   * once a liveness tick, which SendProgress.behindMs counts on.
+   */
+  private sendCut(session: ClientSession, now: number): Record<string, number> | null {
+    const waiting = session.ws.bufferedAmount;
+    const notTakingMs = session.sendProgress?.stalledMs(now, waiting) ?? 0;
+    const behindMs = session.sendProgress?.behindMs(now, waiting) ?? 0;
+    const limitBytes = this.linkLimits.sendBacklogBytes + this.largestImageBytes;
+    if (waiting > limitBytes) return { limitBytes };
+    // Pinging but taking nothing: cut in time however small what waits (send-progress.ts).
+    if (notTakingMs > this.linkLimits.sendStallMs) return { notTakingMs };
+    // Taking a little now and then, and ever further behind: cut in time too.
+    if (behindMs > this.linkLimits.sendLagMs) return { behindMs };
+    return null;
   }
 
   /** Publishes one sequenced event to every greeted client; its sequence number, or null when it could not be sent. */
