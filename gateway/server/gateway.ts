@@ -331,11 +331,10 @@ export class Gateway {
       publishParticipant: (change, session) => this.publishParticipant(change, session),
     };
     this.control = new ControlDesk(ctx, options);
-    this.onsite = new OnsiteHandler(ctx, this.control, { perSecond: this.linkLimits.commandsPerSecond, burst: this.linkLimits.commandBurst });
-    this.commands = new CommandHandler(ctx, this.control, this.onsite, options, {
-      perSecond: this.linkLimits.commandsPerSecond,
-      burst: this.linkLimits.commandBurst,
-    });
+    // A console's onsite actions are held to the rate of an operator's commands: both are clicks.
+    const commandRate = { perSecond: this.linkLimits.commandsPerSecond, burst: this.linkLimits.commandBurst };
+    this.onsite = new OnsiteHandler(ctx, this.control, commandRate);
+    this.commands = new CommandHandler(ctx, this.control, this.onsite, options, commandRate);
     this.media = new MediaRelay(ctx, options.iceServers ?? [], this.linkLimits.refusalAuditWindowMs, {
       perSecond: this.linkLimits.sharedActionsPerSecond,
       burst: this.linkLimits.sharedActionBurst,
