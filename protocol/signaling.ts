@@ -167,6 +167,13 @@ export type MediaRefusedMessage = z.infer<typeof MediaRefusedMessage>;
 export const MediaGatewayMessage = z.discriminatedUnion('type', [MediaRoomMessage, MediaMemberMessage, SignalRelayMessage, MediaRefusedMessage]);
 export type MediaGatewayMessage = z.infer<typeof MediaGatewayMessage>;
 
+const MEDIA_GATEWAY_TYPES: ReadonlySet<string> = new Set(MediaGatewayMessage.options.map((option) => option.shape.type.value));
+
+/** Whether a gateway message is one of the call's (MediaGatewayMessage): a client hands those to its peer connections as they are. */
+export function isMediaGatewayMessage<T extends { type: string }>(message: T): message is T & MediaGatewayMessage {
+  return MEDIA_GATEWAY_TYPES.has(message.type);
+}
+
 /** Roles that send media; observers only receive. */
 export function sendsMedia(role: z.infer<typeof MediaRole>): boolean {
   return role !== 'observer';

@@ -7,6 +7,7 @@ import {
   LarmorError,
   decodeImageFrame,
   describeIssues,
+  isMediaGatewayMessage,
   type ImageFrameHeader,
   type CollabEventBody,
   type CollabState,
@@ -32,7 +33,7 @@ import { toLogEntry, type Activity } from './activity.js';
 import { CommandRelay, type RelayChange } from './command-relay.js';
 import { LinkSupervisor } from './link-supervisor.js';
 import { JournalOutbox } from './outbox.js';
-import { isMediaGatewayMessage, relayMediaMessage } from './media-signaling.js';
+import { relayMediaMessage } from './media-signaling.js';
 import type { LinkTls } from './link-tls.js';
 import { CollabMirror } from './collab-mirror.js';
 import { collabActivity } from './collab-activity.js';

@@ -9,6 +9,7 @@ import {
   decodeGatewayMessage,
   ExamMarks,
   ExamTalk,
+  isMediaGatewayMessage,
   withParticipantChange,
   type AckMessage,
   type CollabAction,
@@ -289,6 +290,10 @@ export class OnsiteLink {
   }
 
   private receive(message: GatewayMessage): void {
+    if (isMediaGatewayMessage(message)) {
+      for (const l of this.mediaListeners) l(message);
+      return;
+    }
     switch (message.type) {
       case 'welcome':
         this.startHeartbeat(message.heartbeat.intervalMs);
@@ -359,12 +364,6 @@ export class OnsiteLink {
         this.joinCatalogueDue = false;
         this.joinCatalogue = message.catalogue;
         return this.fetchJoinImages();
-      case 'media.room':
-      case 'media.member':
-      case 'signal':
-      case 'media.refused':
-        for (const l of this.mediaListeners) l(message);
-        return;
       default:
         return;
     }
