@@ -27,6 +27,12 @@ const CommandId = z
 
 // ---------------------------------------------------------------- client -> gateway
 
+/**
+ * A resume secret, as the welcome gives it and the next hello returns it: one schema for both, so
+ * a welcome the workstation takes never hands it a secret that its next hello could not carry.
+ */
+const ResumeSecret = z.string().min(16).max(128);
+
 export const HelloMessage = z.object({
   type: z.literal('hello'),
   version: z.number().int(),
@@ -43,7 +49,7 @@ export const HelloMessage = z.object({
    * The resume secret of this client's previous welcome: with the same signed-in user it takes
    * back scanner control held before a link loss. Each secret works once.
    */
-  resumeSecret: z.string().min(16).max(128).optional(),
+  resumeSecret: ResumeSecret.optional(),
   /** Last event sequence number this client saw; the gateway replays what follows. */
   resumeFrom: z.number().int().min(0).optional(),
   /**
@@ -125,7 +131,7 @@ export const WelcomeMessage = z.object({
   version: z.number().int(),
   session: z.object({ id: z.string(), role: Role, name: z.string(), userId: z.string().optional() }),
   /** Per-session secret for the next hello after a link loss (hello.resumeSecret); keep it in memory only. */
-  resumeSecret: z.string().optional(),
+  resumeSecret: ResumeSecret.optional(),
   /** Random per gateway process: sequence numbers count within one boot (see hello.resumeBootId). */
   bootId: z.string().min(1).max(64),
   heartbeat: z.object({ intervalMs: z.number().int().positive() }),

@@ -189,6 +189,12 @@ export class GatewayLink extends EventEmitter<GatewayLinkEvents> {
 
   private handle(message: GatewayMessage): void {
     if (message.type === 'welcome') {
+      // The gateway welcomes a link once (docs/architecture.md "Wire protocol"): another welcome
+      // would replace the session, the resume secret and the event numbering under a live link.
+      if (this.welcome) {
+        this.emit('protocol-error', { code: ErrorCode.ALREADY_GREETED, message: 'a second welcome on a link already welcomed: not taken' });
+        return;
+      }
       if (this.welcomeTimer) clearTimeout(this.welcomeTimer);
       this.welcome = message;
       this.startHeartbeat(Math.min(this.options.heartbeatMs ?? Infinity, message.heartbeat.intervalMs));

@@ -296,6 +296,8 @@ export class OnsiteLink {
     }
     switch (message.type) {
       case 'welcome':
+        // Welcomed once per socket (docs/architecture.md "Wire protocol"), as the workstation takes it.
+        if (this.view.status === 'connected') return this.unreadable(ErrorCode.ALREADY_GREETED, 'a second welcome on a link already welcomed: not taken');
         this.startHeartbeat(message.heartbeat.intervalMs);
         this.joinCatalogueDue = true;
         this.bootId = message.bootId;

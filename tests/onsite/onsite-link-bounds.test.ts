@@ -125,6 +125,27 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+describe('a welcome on a link already welcomed', () => {
+  it('is not taken: the session and the participants stay, and it is counted as unread', () => {
+    socket.receive({ ...welcome([participant('someone-else', 'onsite', 'Mallory')]), session: { id: 'someone-else', role: 'onsite', name: 'Mallory' } });
+    settle();
+    expect(view().sessionId).toBe('me');
+    expect(view().snapshot?.participants.map((p) => p.name)).toEqual(['Olivia']);
+    expect(view().unread).toMatchObject({ count: 1, code: ErrorCode.ALREADY_GREETED });
+  });
+
+  it('is taken again on the next socket, after the link was lost', () => {
+    socket.close();
+    vi.advanceTimersByTime(60_000);
+    const next = FakeSocket.last!;
+    expect(next).not.toBe(socket);
+    next.open();
+    next.receive({ ...welcome(), session: { id: 'me-again', role: 'onsite', name: 'Olivia' } });
+    settle();
+    expect(view()).toMatchObject({ status: 'connected', sessionId: 'me-again', unread: null });
+  });
+});
+
 describe('the onsite banner after a flood of notices', () => {
   it('still shows a call for help that 250 routine notices came after, until it is acknowledged here', () => {
     const call = helpCall();

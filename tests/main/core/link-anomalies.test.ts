@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCode, decodeImageFrame, encodeImageFrame, type ImageFrameHeader } from '../../../protocol/index.js';
 import { OPEN_EXAM } from '../../helpers/gateway.js';
 import type { Activity } from '../../../main/core/activity.js';
-import { useRelayedCore, type ActivityLog } from './core-harness.js';
+import { useRelayedCore, type ActivityLog, type RelayedCore } from './core-harness.js';
 
 const relayedCore = useRelayedCore();
 
@@ -83,6 +83,46 @@ describe('event numbers out of step', () => {
     await expect.poll(() => log.all.slice(from).some((a) => a.type === 'notice' && a.text === 'second'), WAIT).toBe(true);
     expect(log.all.some((a) => a.type === 'notice' && a.text === 'an old number again')).toBe(false);
     expect(log.all.slice(from).filter((a) => a.type === 'notice' && a.text === 'second')).toHaveLength(1);
+  });
+});
+
+/** The welcome the gateway gave this core, as the relay passed it on. */
+function welcomeSent(relay: RelayedCore['relay']): Record<string, unknown> {
+  const texts = relay.seen.filter((f) => !f.binary).map((f) => JSON.parse(f.data.toString('utf8')) as Record<string, unknown>);
+  return texts.find((m) => m.type === 'welcome')!;
+}
+
+describe('welcomes the gateway did not send', () => {
+  it('takes no second welcome on a live link: logs it, keeps its session, and resumes with the secret the gateway gave', async () => {
+    const { relay, core, log } = await setup();
+    const welcome = welcomeSent(relay);
+    const sessionId = core.view().link.sessionId;
+    expect(core.view().snapshot?.control.holderSessionId).toBe(sessionId);
+    const session = { ...(welcome.session as object), id: 'not-this-session' };
+    relay.inject({ data: JSON.stringify({ ...welcome, session, resumeSecret: 'n'.repeat(32), lastSeq: 0 }), binary: false });
+    await logged(log, (a) => a.type === 'protocol-error' && a.code === ErrorCode.ALREADY_GREETED);
+    expect(core.view().link.sessionId).toBe(sessionId);
+
+    // Dropped and resumed: the gateway's own secret takes scanner control back for the new session.
+    const from = log.length;
+    relay.inject({ data: event(9_000_000_000, 'numbered far ahead'), binary: false });
+    await logged(log, (a) => a.type === 'resume', from);
+    await expect.poll(() => core.view().link.status, WAIT).toBe('connected');
+    expect(core.view().link.sessionId).not.toBe(sessionId);
+    await expect.poll(() => core.view().snapshot?.control.holderSessionId, WAIT).toBe(core.view().link.sessionId);
+  });
+
+  it('refuses a welcome whose resume secret the next hello could not carry, and so keeps reconnecting', async () => {
+    const { relay, core, log } = await setup();
+    relay.inject({ data: JSON.stringify({ ...welcomeSent(relay), resumeSecret: 'x' }), binary: false });
+    const refused = await logged(log, (a) => a.type === 'protocol-error' && a.code === ErrorCode.INVALID_MESSAGE);
+    expect(refused).toMatchObject({ message: expect.stringContaining('resumeSecret') });
+
+    const from = log.length;
+    relay.inject({ data: event(9_000_000_000, 'numbered far ahead'), binary: false });
+    await logged(log, (a) => a.type === 'resume', from);
+    await expect.poll(() => core.view().link.status, WAIT).toBe('connected');
+    expect(log.all.slice(from).filter((a) => a.type === 'protocol-error' && a.code === ErrorCode.INVALID_MESSAGE)).toEqual([]);
   });
 });
 
