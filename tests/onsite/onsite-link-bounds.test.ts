@@ -5,6 +5,7 @@ import { exceedsFrameLimit } from '../../onsite/src/frame-limit.js';
 import { OnsiteLink, type OnsiteLinkView } from '../../onsite/src/onsite-link.js';
 import { VIEW_INTERVAL_MS, ViewPacer } from '../../onsite/src/view-pacer.js';
 import { snapshot } from '../renderer/fixtures.js';
+import { FakeSocket } from './fake-socket.js';
 
 /**
  * The onsite console's link to a gateway that sends more than a sound one would: a flood of
@@ -12,54 +13,6 @@ import { snapshot } from '../renderer/fixtures.js';
  * thousands of participants, names of megabytes. Over a stand-in for the page's WebSocket, with fake timers: what is
  * counted is what the page keeps and how many views it publishes, never how long it takes.
  */
-
-class FakeSocket {
-  static readonly OPEN = 1;
-  static last: FakeSocket | null = null;
-  readyState = 0;
-  binaryType = 'blob';
-  readonly sent: string[] = [];
-  private readonly listeners = new Map<string, ((event: unknown) => void)[]>();
-
-  constructor(
-    readonly url: string,
-    readonly protocol: string,
-  ) {
-    FakeSocket.last = this;
-  }
-
-  addEventListener(type: string, listener: (event: unknown) => void): void {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
-  }
-
-  send(data: string): void {
-    this.sent.push(data);
-  }
-
-  close(): void {
-    this.readyState = 3;
-    this.emit('close', {});
-  }
-
-  /** The gateway side. */
-  open(): void {
-    this.readyState = FakeSocket.OPEN;
-    this.emit('open', {});
-  }
-
-  receive(message: unknown): void {
-    this.emit('message', { data: typeof message === 'string' ? message : JSON.stringify(message) });
-  }
-
-  /** A binary frame: an image frame, or a part of one. */
-  receiveBinary(data: ArrayBuffer): void {
-    this.emit('message', { data });
-  }
-
-  private emit(type: string, event: unknown): void {
-    for (const l of this.listeners.get(type) ?? []) l(event);
-  }
-}
 
 const BOOT = 'boot-1';
 const AT = '2026-01-01T10:00:00.000Z';

@@ -20,53 +20,11 @@ import { startTestGateway } from '../../helpers/gateway.js';
 import { testCredential } from '../../helpers/accounts.js';
 import { InjectingRelay } from '../../helpers/injecting-relay.js';
 import { mrImage } from '../../helpers/mr-images.js';
+import { mutateFrame } from '../../helpers/mutate-frames.js';
 
 const FRAMES = Number(process.env.LARMOR_FUZZ_FRAMES ?? 2000);
 const SEED = Number(process.env.LARMOR_FUZZ_SEED ?? 1);
 const BATCH = 50;
-
-const ODD_VALUES: readonly unknown[] = [null, true, -1, 0, 1.5, 1e308, -1e308, '', 'x'.repeat(5000), [], {}, [[[[]]]], '\u0000\uffff', 'LARMOR_E_' + 'X'];
-
-/** A frame from the gateway, as sent. */
-interface Frame {
-  data: Buffer;
-  binary: boolean;
-}
-
-function mutate(frame: Frame, random: () => number): Frame {
-  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
-  if (frame.binary) {
-    const bytes = Buffer.from(frame.data);
-    const how = random();
-    if (how < 0.3) return { data: bytes.subarray(0, Math.floor(random() * bytes.length)), binary: true };
-    if (how < 0.4) return { data: Buffer.concat([bytes, Buffer.alloc(Math.floor(random() * 4096), 0xff)]), binary: true };
-    // Flips, mostly in the head, where lengths and offsets are.
-    for (let i = 0, n = 1 + Math.floor(random() * 8); i < n; i++) {
-      const at = Math.floor((random() < 0.7 ? Math.min(bytes.length, 256) : bytes.length) * random());
-      bytes[at] = Math.floor(random() * 256);
-    }
-    return { data: bytes, binary: true };
-  }
-  const text = frame.data.toString('utf8');
-  if (random() < 0.1) return { data: Buffer.from(text.slice(0, Math.floor(random() * text.length))), binary: false };
-  const message = JSON.parse(text) as Record<string, unknown>;
-  // A field somewhere in the message, replaced by an odd value or dropped.
-  let node: Record<string, unknown> = message;
-  for (let depth = 0; depth < 4; depth++) {
-    const keys = Object.keys(node);
-    if (keys.length === 0) break;
-    const key = pick(keys);
-    const child = node[key];
-    if (child !== null && typeof child === 'object' && random() < 0.6) {
-      node = child as Record<string, unknown>;
-      continue;
-    }
-    if (random() < 0.2) delete node[key];
-    else node[key] = pick(ODD_VALUES);
-    break;
-  }
-  return { data: Buffer.from(JSON.stringify(message)), binary: false };
-}
 
 let gateway: Gateway | undefined;
 let relay: InjectingRelay | undefined;
@@ -102,7 +60,7 @@ describe('gateway fuzz against the workstation core', () => {
     const random = seededRandom(SEED);
     const seen = [...relay.seen];
     for (let sent = 0; sent < FRAMES; sent += BATCH) {
-      for (let i = 0; i < BATCH; i++) relay.inject(mutate(seen[Math.floor(random() * seen.length)]!, random));
+      for (let i = 0; i < BATCH; i++) relay.inject(mutateFrame(seen[Math.floor(random() * seen.length)]!, random));
       await new Promise((resolve) => setImmediate(resolve));
     }
 
