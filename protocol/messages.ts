@@ -38,7 +38,7 @@ export const HelloMessage = z.object({
   version: z.number().int(),
   role: Role,
   credentials: z.object({
-    /** Ignored by the gateway: the name shown comes from the signed-in account. */
+    /** Ignored by the gateway, and the workstation sends none: the name shown comes from the signed-in account. */
     name: z.string().min(1).max(64).optional(),
     /** Site access token, when the gateway requires one. */
     token: z.string().max(512).optional(),

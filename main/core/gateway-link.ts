@@ -7,6 +7,7 @@ import {
   PROTOCOL_VERSION,
   SUBPROTOCOL,
   decodeGatewayMessage,
+  type HelloMessage,
   type ClientMessage,
   type GatewayMessage,
   type Role,
@@ -113,20 +114,7 @@ export class GatewayLink extends EventEmitter<GatewayLinkEvents> {
     this.welcomeTimer.unref();
     ws.binaryType = 'nodebuffer';
     this.ws = ws;
-    ws.on('open', () => {
-      this.send({
-        type: 'hello',
-        version: PROTOCOL_VERSION,
-        role: this.target.role,
-        credentials: {
-          name: this.target.name,
-          ...(this.target.token ? { token: this.target.token } : {}),
-          ...(this.target.session ? { session: this.target.session } : {}),
-        },
-        ...(this.options.resume ? { resumeFrom: this.options.resume.seq, resumeBootId: this.options.resume.bootId } : {}),
-        ...(this.options.resume?.secret ? { resumeSecret: this.options.resume.secret } : {}),
-      });
-    });
+    ws.on('open', () => this.send(this.hello()));
     ws.on('message', (data: Buffer, isBinary) => {
       if (this.closedReported) return;
       this.emit('rx', performance.now());
@@ -153,6 +141,24 @@ export class GatewayLink extends EventEmitter<GatewayLinkEvents> {
       if (code === 1000 && this.closedReported) return;
       this.reportClosed(ErrorCode.LINK_DOWN, `link closed (${code}${text ? ` ${text}` : ''})`);
     });
+  }
+
+  /**
+   * The hello of this attempt. It carries no name: the gateway names a session after its signed-in
+   * account, and an account's display name may be longer than the hello's field allows.
+   */
+  private hello(): HelloMessage {
+    return {
+      type: 'hello',
+      version: PROTOCOL_VERSION,
+      role: this.target.role,
+      credentials: {
+        ...(this.target.token ? { token: this.target.token } : {}),
+        ...(this.target.session ? { session: this.target.session } : {}),
+      },
+      ...(this.options.resume ? { resumeFrom: this.options.resume.seq, resumeBootId: this.options.resume.bootId } : {}),
+      ...(this.options.resume?.secret ? { resumeSecret: this.options.resume.secret } : {}),
+    };
   }
 
   get isOpen(): boolean {
@@ -204,6 +210,13 @@ export class GatewayLink extends EventEmitter<GatewayLinkEvents> {
     if (message.type === 'refused') {
       this.reportClosed(message.code, message.reason, true);
       this.ws?.close(1000, 'refused');
+      return;
+    }
+    if (message.type === 'error' && !this.welcome) {
+      // Before the welcome the hello is all this link has sent: the gateway did not take it, and
+      // will not welcome this attempt. It ends now, with the gateway's words, not at the timeout.
+      this.reportClosed(message.code, `the gateway did not take the hello: ${message.message}`);
+      this.ws?.close(1000, 'hello not taken');
       return;
     }
     if (message.type === 'event' && !this.welcome) return; // see the binary case above

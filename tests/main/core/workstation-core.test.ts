@@ -13,7 +13,7 @@ import { Journal } from '../../../main/journal/journal.js';
 import { OPEN_EXAM, startTestGateway } from '../../helpers/gateway.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { onsiteGrants, type OnsiteClient } from '../../helpers/onsite.js';
-import { testLogin } from '../../helpers/accounts.js';
+import { ensureTestAccount, testLogin } from '../../helpers/accounts.js';
 
 let gateway: Gateway | undefined;
 const cores: WorkstationCore[] = [];
@@ -83,6 +83,31 @@ describe('WorkstationCore', () => {
       code: ErrorCode.UNAUTHENTICATED,
     });
     expect(c.view().link).toMatchObject({ status: 'refused', error: { code: ErrorCode.UNAUTHENTICATED } });
+  });
+
+  it("connects a person whose account's display name is longer than a hello's name may be", async () => {
+    gateway = await startTestGateway();
+    const name = 'Dr. Maximilian Alexander von Hohenzollern-Sigmaringen, MD PhD FRCR';
+    expect(name.length).toBeGreaterThan(64);
+    await ensureTestAccount(gateway, name);
+    const c = core();
+    const welcome = await c.connect({ url: gateway.url, role: 'operator', ...testLogin(name) });
+    expect(welcome.session.name).toBe(name);
+    expect(c.view().link.status).toBe('connected');
+  });
+
+  it("ends an attempt whose hello the gateway answers with an error, with the gateway's code and words", async () => {
+    const wss = new WebSocketServer({ port: 0, handleProtocols: () => SUBPROTOCOL });
+    wss.on('connection', (ws) => ws.on('message', () => ws.send(JSON.stringify({ type: 'error', code: ErrorCode.RATE_LIMITED, message: 'slow down' }))));
+    try {
+      const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`;
+      await expect(core().connect({ url, role: 'operator', name: 'X' })).rejects.toMatchObject({
+        code: ErrorCode.RATE_LIMITED,
+        message: 'the gateway did not take the hello: slow down',
+      });
+    } finally {
+      await new Promise<void>((r) => wss.close(() => r()));
+    }
   });
 
   it('reports an unreachable gateway as a link error', async () => {
