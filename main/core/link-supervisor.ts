@@ -104,6 +104,8 @@ export class LinkSupervisor extends EventEmitter<SupervisorEvents> {
   /** Bumped by every start and stop, so a superseded first-connect loop ends quietly. */
   private generation = 0;
   private lostRoute: LinkRoute = 'primary';
+  /** A resume secret the gateway refused as already used (RESUME_REPLAYED): no attempt presents it again. */
+  private spentSecret: string | null = null;
   private nextAttempt: { at: number; route: LinkRoute } | null = null;
   /** Whether the core has asked that the live link not be read for now (holdReading). */
   private readingHeld = false;
@@ -392,13 +394,33 @@ export class LinkSupervisor extends EventEmitter<SupervisorEvents> {
   private async runAttempt(route: LinkRoute): Promise<void> {
     if (this.phase !== 'reconnecting') return;
     this.nextAttempt = null;
-    const result = await this.attemptRoute(route, this.options.resumeFrom(), true, attemptTimeoutMs(this.attempt, this.policy));
+    const resume = this.resumePoint();
+    const result = await this.attemptRoute(route, resume, true, attemptTimeoutMs(this.attempt, this.policy));
     if (result.ok || this.phase !== 'reconnecting') return;
+    if (result.refused && result.code === ErrorCode.RESUME_REPLAYED && resume?.secret !== undefined) {
+      // Taken by a session of ours that the gateway still sees alive: an attempt whose welcome was
+      // lost on the way. The secret is spent, not the link; the next attempt goes without it.
+      this.spentSecret = resume.secret;
+      this.emit('protocol-error', {
+        code: result.code,
+        message: `the gateway refused this workstation's resume secret (${result.reason}); reconnecting without it, so scanner control held before the link loss is not taken back`,
+      });
+      this.scheduleAttempt();
+      return;
+    }
     if (result.refused) {
       this.fail(result.code, `the gateway refused the reconnect: ${result.reason}`);
       return;
     }
     this.scheduleAttempt();
+  }
+
+  /** Where the next attempt resumes: the core's point, without a secret the gateway refused as spent. */
+  private resumePoint(): ResumePoint | undefined {
+    const resume = this.options.resumeFrom();
+    if (resume?.secret === undefined || resume.secret !== this.spentSecret) return resume;
+    const { secret: _spent, ...rest } = resume;
+    return rest;
   }
 
   /** Odd attempts go to the other route (the one just lost is the likely culprit), even ones back. */

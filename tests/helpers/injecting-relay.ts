@@ -17,6 +17,10 @@ export interface RelayFrame {
 export class InjectingRelay {
   readonly seen: { data: Buffer; binary: boolean }[] = [];
   private readonly clients = new Set<WebSocket>();
+  /** Welcomes still to be lost on the way (`loseNextWelcome`). */
+  private welcomesToLose = 0;
+  /** The gateway ends of links whose welcome was lost, kept alive until `close`. */
+  private readonly halfOpen = new Set<{ socket: WebSocket; pings: NodeJS.Timeout }>();
 
   private constructor(private readonly server: WebSocketServer) {}
 
@@ -36,7 +40,20 @@ export class InjectingRelay {
     for (const client of this.clients) if (client.readyState === WebSocket.OPEN) client.send(frame.data, { binary: frame.binary });
   }
 
+  /**
+   * The next welcome the gateway sends is lost on the way: the client's end of that link is cut
+   * before it arrives, while the gateway's end stays open and pings, as a link whose far half
+   * died in the handshake and that the gateway still sees alive.
+   */
+  loseNextWelcome(): void {
+    this.welcomesToLose++;
+  }
+
   async close(): Promise<void> {
+    for (const { socket, pings } of this.halfOpen) {
+      clearInterval(pings);
+      socket.terminate();
+    }
     for (const client of this.clients) client.terminate();
     await new Promise((resolve) => this.server.close(resolve));
   }
@@ -49,14 +66,23 @@ export class InjectingRelay {
       for (const { data, binary } of early.splice(0)) gateway.send(data, { binary });
     });
     client.on('message', (data, binary) => (gateway.readyState === WebSocket.OPEN ? gateway.send(data, { binary }) : early.push({ data, binary })));
+    let lostWelcome = false;
     gateway.on('message', (data: Buffer, binary) => {
+      if (lostWelcome) return;
+      if (!binary && this.welcomesToLose > 0 && data.subarray(0, 32).toString().startsWith('{"type":"welcome"')) {
+        this.welcomesToLose--;
+        lostWelcome = true;
+        this.halfOpen.add({ socket: gateway, pings: setInterval(() => gateway.send(JSON.stringify({ type: 'ping', t: 0 })), 100) });
+        client.terminate();
+        return;
+      }
       if (this.seen.length < 500) this.seen.push({ data: Buffer.from(data), binary });
       if (client.readyState === WebSocket.OPEN) client.send(data, { binary });
     });
     const end = () => {
       this.clients.delete(client);
       client.terminate();
-      gateway.terminate();
+      if (!lostWelcome) gateway.terminate();
     };
     for (const ws of [client, gateway]) {
       ws.on('close', end);

@@ -112,6 +112,23 @@ describe('welcomes the gateway did not send', () => {
     await expect.poll(() => core.view().snapshot?.control.holderSessionId, WAIT).toBe(core.view().link.sessionId);
   });
 
+  it('reconnects without its resume secret when the gateway refuses it as used, its welcome having been lost on the way', async () => {
+    const { gateway, relay, core, log } = await setup();
+    expect(core.view().snapshot?.control.holderSessionId).toBe(core.view().link.sessionId);
+    relay.loseNextWelcome();
+    const from = log.length;
+    // Dropped and resumed: the gateway takes the secret for a session whose welcome never arrives
+    // and that it still sees alive; the next hello with that secret is a replay to it.
+    relay.inject({ data: event(9_000_000_000, 'numbered far ahead'), binary: false });
+    const refused = await logged(log, (a) => a.type === 'protocol-error' && a.code === ErrorCode.RESUME_REPLAYED, from);
+    expect(refused).toMatchObject({ message: expect.stringContaining('scanner control') });
+    await logged(log, (a) => a.type === 'resume', from);
+    await expect.poll(() => core.view().link.status, WAIT).toBe('connected');
+    // Control stays with the session that took the secret, until the gateway sees it gone.
+    expect(core.view().snapshot?.control.holderSessionId).not.toBe(core.view().link.sessionId);
+    expect(gateway.snapshot().participants.filter((p) => p.name === 'Remote Tech')).toHaveLength(2);
+  });
+
   it('refuses a welcome whose resume secret the next hello could not carry, and so keeps reconnecting', async () => {
     const { relay, core, log } = await setup();
     relay.inject({ data: JSON.stringify({ ...welcomeSent(relay), resumeSecret: 'x' }), binary: false });
