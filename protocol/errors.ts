@@ -278,6 +278,13 @@ export const ErrorCode = {
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/**
+ * Refusals of a hello for want of room (the connections one address may hold, the sessions one
+ * account may hold), which end as other sessions do: a client reconnecting after a link loss
+ * tries again later, where any other refusal would be the same on every attempt.
+ */
+export const ROOM_REFUSALS: ReadonlySet<string> = new Set([ErrorCode.TOO_MANY_CONNECTIONS, ErrorCode.TOO_MANY_SESSIONS]);
+
 const KNOWN: ReadonlySet<string> = new Set(Object.values(ErrorCode));
 
 /** True for a string that is one of the registry's codes. */

@@ -18,6 +18,8 @@ export type Activity =
   | HealthTransition
   /** The call's health changed, as the renderer's media panes judge it. */
   | { type: 'media-health'; at: string; health: 'ok' | 'degraded' | 'failed'; reason: string | null }
+  /** A reconnect attempt the gateway refused, and what the next attempt does (main/core/link-supervisor.ts ReconnectRefusal). */
+  | { type: 'reconnect-refused'; at: string; code: string; reason: string; next: 'without-secret' | 'later' }
   /** The gateway refused this window a place in the call (the call already full): it is not in it. */
   | { type: 'media-refused'; at: string; code: string; reason: string }
   /** How the event stream continued after a reconnect. */
@@ -119,6 +121,17 @@ export function toLogEntry(a: Activity): LogEntry | null {
       return null;
     case 'media-health':
       return { at: a.at, kind: 'health', level: a.health === 'ok' ? 'info' : 'warning', text: `audio/video ${a.health}${a.reason ? `: ${a.reason}` : ''}` };
+    case 'reconnect-refused':
+      return {
+        at: a.at,
+        kind: 'link',
+        level: 'warning',
+        text:
+          a.next === 'without-secret'
+            ? `reconnect refused: ${a.code} ${a.reason}: trying again without the resume secret, so control held before the link loss is not taken back`
+            : `reconnect refused: ${a.code} ${a.reason}: trying again`,
+        error: { code: a.code, message: a.reason },
+      };
     case 'media-refused':
       return { at: a.at, kind: 'health', level: 'warning', text: `audio/video refused: ${a.code} ${a.reason}`, error: { code: a.code, message: a.reason } };
     case 'image-error':

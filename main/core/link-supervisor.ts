@@ -1,6 +1,6 @@
 import { StalledTicks } from '../../base/common/stalled-ticks.js';
 import { EventEmitter } from 'node:events';
-import { codeOf, ErrorCode, LarmorError, type GatewayMessage, type WelcomeMessage } from '../../protocol/index.js';
+import { codeOf, ErrorCode, LarmorError, ROOM_REFUSALS, type GatewayMessage, type WelcomeMessage } from '../../protocol/index.js';
 import {
   HEALTH_THRESHOLDS,
   RECONNECT_POLICY,
@@ -51,6 +51,15 @@ export interface SupervisorEvents {
   down: [{ code: string; reason: string }];
   /** Reconnecting ended without success (budget spent or refused). */
   failed: [{ code: string; reason: string }];
+  /** An attempt was refused in a way that does not end reconnecting (once per outage and code). */
+  'reconnect-refused': [ReconnectRefusal];
+}
+
+/** A refused reconnect attempt, and what the next does: go without the resume secret, or try again later. */
+export interface ReconnectRefusal {
+  code: string;
+  reason: string;
+  next: 'without-secret' | 'later';
 }
 
 export interface SupervisorOptions {
@@ -104,6 +113,8 @@ export class LinkSupervisor extends EventEmitter<SupervisorEvents> {
   /** Bumped by every start and stop, so a superseded first-connect loop ends quietly. */
   private generation = 0;
   private lostRoute: LinkRoute = 'primary';
+  /** The refusals of this outage's attempts already told (`reconnect-refused`). */
+  private readonly refusalsSaid = new Set<string>();
   /** A resume secret the gateway refused as already used (RESUME_REPLAYED): no attempt presents it again. */
   private spentSecret: string | null = null;
   private nextAttempt: { at: number; route: LinkRoute } | null = null;
@@ -364,6 +375,7 @@ export class LinkSupervisor extends EventEmitter<SupervisorEvents> {
     this.outageStart = performance.now();
     this.outageSince = new Date().toISOString();
     this.cause = { code, message: reason };
+    this.refusalsSaid.clear();
     this.lostRoute = this.route ?? 'primary';
     this.transition('lost', code, reason, figures);
     this.emit('down', { code, reason });
@@ -397,22 +409,32 @@ export class LinkSupervisor extends EventEmitter<SupervisorEvents> {
     const resume = this.resumePoint();
     const result = await this.attemptRoute(route, resume, true, attemptTimeoutMs(this.attempt, this.policy));
     if (result.ok || this.phase !== 'reconnecting') return;
-    if (result.refused && result.code === ErrorCode.RESUME_REPLAYED && resume?.secret !== undefined) {
-      // Taken by a session of ours that the gateway still sees alive: an attempt whose welcome was
-      // lost on the way. The secret is spent, not the link; the next attempt goes without it.
-      this.spentSecret = resume.secret;
-      this.emit('protocol-error', {
-        code: result.code,
-        message: `the gateway refused this workstation's resume secret (${result.reason}); reconnecting without it, so scanner control held before the link loss is not taken back`,
-      });
-      this.scheduleAttempt();
-      return;
-    }
     if (result.refused) {
-      this.fail(result.code, `the gateway refused the reconnect: ${result.reason}`);
-      return;
+      const next = this.afterRefusal(result.code, resume);
+      if (next === null) {
+        this.fail(result.code, `the gateway refused the reconnect: ${result.reason}`);
+        return;
+      }
+      if (next === 'without-secret') this.spentSecret = resume!.secret!;
+      // Said once per outage and refusal: a full gateway refuses every attempt alike.
+      if (!this.refusalsSaid.has(result.code)) {
+        this.refusalsSaid.add(result.code);
+        this.emit('reconnect-refused', { code: result.code, reason: result.reason, next });
+      }
     }
     this.scheduleAttempt();
+  }
+
+  /**
+   * What a refused reconnect does next, or null to give up. A resume secret refused as already
+   * used was taken by an attempt of ours whose welcome was lost on the way, for a session the
+   * gateway still sees alive: the secret is spent, not the link. A refusal for want of room
+   * (protocol/errors.ts ROOM_REFUSALS) ends as other sessions end, such a lost attempt's among them.
+   */
+  private afterRefusal(code: string, resume: ResumePoint | undefined): ReconnectRefusal['next'] | null {
+    if (code === ErrorCode.RESUME_REPLAYED && resume?.secret !== undefined) return 'without-secret';
+    if (ROOM_REFUSALS.has(code)) return 'later';
+    return null;
   }
 
   /** Where the next attempt resumes: the core's point, without a secret the gateway refused as spent. */

@@ -362,6 +362,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     s.on('binary', (frame) => this.receiveImage(frame));
     s.on('protocol-error', (e) => this.record({ type: 'protocol-error', at: now(), ...e }));
     s.on('transition', (t) => this.record(t));
+    s.on('reconnect-refused', (r) => this.record({ type: 'reconnect-refused', at: now(), ...r }));
     s.on('health', (view) => {
       this.health = view;
       this.emit('health', { ...this.health, media: this.mediaHealth });

@@ -49,11 +49,17 @@ export class InjectingRelay {
     this.welcomesToLose++;
   }
 
-  async close(): Promise<void> {
+  /** The gateway ends of links whose welcome was lost are closed at last, as the gateway would find them dead. */
+  endHalfOpen(): void {
     for (const { socket, pings } of this.halfOpen) {
       clearInterval(pings);
       socket.terminate();
     }
+    this.halfOpen.clear();
+  }
+
+  async close(): Promise<void> {
+    this.endHalfOpen();
     for (const client of this.clients) client.terminate();
     await new Promise((resolve) => this.server.close(resolve));
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LogEntry } from '../../protocol/api.js';
+import { ErrorCode } from '../../protocol/errors.js';
 import { toLogEntry } from '../../main/core/activity.js';
 import { CommandLabels, commandLabel, entryCode, plainWords } from '../../renderer/src/logic/log-words.js';
 import { snapshot } from './fixtures.js';
@@ -54,6 +55,19 @@ describe("event log in the technologist's words", () => {
     expect(plainWords(e('health', 'link connecting: connecting to ws://127.0.0.1:47123/'), labels)).toBe('Connecting to the scanner site');
     expect(plainWords(e('health', 'link lost: no heartbeat for 3 s', 'alarm'), labels)).toBe('Connection to the scanner site lost');
     expect(plainWords(e('health', 'link healthy (backup route): rtt 12 ms'), labels)).toBe('Connection to the scanner site is healthy');
+  });
+
+  it("says why a reconnect was refused and that it goes on, from the core's own line, the code kept for the detail row", () => {
+    const labels = new CommandLabels();
+    const spent = toLogEntry({ type: 'reconnect-refused', at, code: ErrorCode.RESUME_REPLAYED, reason: 'already used', next: 'without-secret' })!;
+    expect(spent.level).toBe('warning');
+    expect(plainWords(spent, labels)).toBe(
+      'Reconnecting without taking back scanner control: the scanner site says it was already taken back for a connection that did not get through',
+    );
+    expect(entryCode(spent)).toBe(ErrorCode.RESUME_REPLAYED);
+    const full = toLogEntry({ type: 'reconnect-refused', at, code: ErrorCode.TOO_MANY_SESSIONS, reason: 'Rita already has 8 sessions', next: 'later' })!;
+    expect(plainWords(full, labels)).toBe('Reconnect refused for now, trying again: Rita already has 8 sessions');
+    expect(entryCode(full)).toBe(ErrorCode.TOO_MANY_SESSIONS);
   });
 
   it("says when images arrive faster than the workstation shows them, from the core's own line", () => {

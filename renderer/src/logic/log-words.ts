@@ -173,6 +173,9 @@ export function plainWords(entry: LogEntry, labels: CommandLabels): string {
       if (/^link connecting/.test(t)) return 'Connecting to the scanner site';
       if (/^link (disconnected|closed)/.test(t)) return 'Disconnected from the scanner site';
       if (/^link lost/.test(t)) return 'Connection to the scanner site lost';
+      if (/^reconnect refused: \S+ .*without the resume secret/.test(t))
+        return 'Reconnecting without taking back scanner control: the scanner site says it was already taken back for a connection that did not get through';
+      if ((m = /^reconnect refused: \S+ (.*): trying again$/.exec(t))) return `Reconnect refused for now, trying again: ${m[1]}`;
       if (/^resumed after event/.test(t)) return 'Reconnected; missed events caught up';
       if (/fresh scanner snapshot$/.test(t)) return 'Reconnected; scanner state reloaded';
       return t;

@@ -14,8 +14,8 @@ import { useRelayedCore, type ActivityLog, type RelayedCore } from './core-harne
 
 const relayedCore = useRelayedCore();
 
-function setup() {
-  return relayedCore({ autoGrantControl: true, requireChecklist: false }, { baseDelayMs: 50 });
+function setup(gatewayOptions: Parameters<typeof relayedCore>[0] = {}) {
+  return relayedCore({ autoGrantControl: true, requireChecklist: false, ...gatewayOptions }, { baseDelayMs: 50 });
 }
 
 /** How long a test waits for what the core should log or take (a bound on waiting, not on speed): one reconnect fits many times. */
@@ -120,13 +120,27 @@ describe('welcomes the gateway did not send', () => {
     // Dropped and resumed: the gateway takes the secret for a session whose welcome never arrives
     // and that it still sees alive; the next hello with that secret is a replay to it.
     relay.inject({ data: event(9_000_000_000, 'numbered far ahead'), binary: false });
-    const refused = await logged(log, (a) => a.type === 'protocol-error' && a.code === ErrorCode.RESUME_REPLAYED, from);
-    expect(refused).toMatchObject({ message: expect.stringContaining('scanner control') });
+    await logged(log, (a) => a.type === 'reconnect-refused' && a.code === ErrorCode.RESUME_REPLAYED && a.next === 'without-secret', from);
     await logged(log, (a) => a.type === 'resume', from);
     await expect.poll(() => core.view().link.status, WAIT).toBe('connected');
     // Control stays with the session that took the secret, until the gateway sees it gone.
     expect(core.view().snapshot?.control.holderSessionId).not.toBe(core.view().link.sessionId);
     expect(gateway.snapshot().participants.filter((p) => p.name === 'Remote Tech')).toHaveLength(2);
+  });
+
+  it('tries again later when the gateway refuses a reconnect for want of room, until a session of the account ends', async () => {
+    const { relay, core, log } = await setup({ linkLimits: { sessionsPerAccount: 1 } });
+    relay.loseNextWelcome();
+    const from = log.length;
+    // The lost attempt's session holds the account's one place: every attempt after it is refused.
+    relay.inject({ data: event(9_000_000_000, 'numbered far ahead'), binary: false });
+    await logged(log, (a) => a.type === 'reconnect-refused' && a.code === ErrorCode.TOO_MANY_SESSIONS && a.next === 'later', from);
+    expect(core.view().link.status).toBe('lost');
+    expect(log.all.slice(from).some((a) => a.type === 'health' && a.state === 'failed')).toBe(false);
+
+    relay.endHalfOpen();
+    await expect.poll(() => core.view().link.status, WAIT).toBe('connected');
+    expect(log.all.slice(from).filter((a) => a.type === 'reconnect-refused')).toHaveLength(1);
   });
 
   it('refuses a welcome whose resume secret the next hello could not carry, and so keeps reconnecting', async () => {
