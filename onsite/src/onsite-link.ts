@@ -1,5 +1,6 @@
 import {
   ErrorCode,
+  ROOM_REFUSALS,
   MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
   SIGN_IN_PATH,
@@ -114,6 +115,8 @@ export class OnsiteLink {
   private ws: WebSocket | null = null;
   private heartbeat: HeartbeatClock | null = null;
   private attempts = 0;
+  /** The gateway's refusal of this socket's hello for want of room (protocol/errors.ts ROOM_REFUSALS), said when it closes. */
+  private roomRefusal: string | null = null;
   private stopped = false;
   private nextId = 1;
   private readonly pending = new Map<string, (ack: AckMessage) => void>();
@@ -309,6 +312,11 @@ export class OnsiteLink {
           policy: message.policy,
         });
       case 'refused':
+        // For want of room, the gateway's to give again once other sessions end: tried again when the socket closes.
+        if (ROOM_REFUSALS.has(message.code)) {
+          this.roomRefusal = `${message.code}: ${message.reason}`;
+          return;
+        }
         this.stopped = true;
         return this.update({ status: 'refused', error: `${message.code}: ${message.reason}` });
       case 'ack': {
@@ -377,7 +385,11 @@ export class OnsiteLink {
       resolve({ type: 'ack', id, outcome: 'rejected', code: ErrorCode.LINK_DOWN, reason: 'link lost before the gateway answered' });
     this.pending.clear();
     if (this.stopped) return;
-    this.update({ status: 'lost', sessionId: null, error: 'link to the gateway lost: reconnecting' });
+    const error = this.roomRefusal
+      ? `the gateway has no room for this console now (${this.roomRefusal}): trying again`
+      : 'link to the gateway lost: reconnecting';
+    this.roomRefusal = null;
+    this.update({ status: 'lost', sessionId: null, error });
     const delay = RECONNECT_MS[Math.min(this.attempts++, RECONNECT_MS.length - 1)]!;
     setTimeout(() => !this.stopped && this.open(), delay);
   }

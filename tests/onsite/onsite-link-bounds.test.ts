@@ -10,8 +10,9 @@ import { FakeSocket } from './fake-socket.js';
 /**
  * The onsite console's link to a gateway that sends more than a sound one would: a flood of
  * notices after a call for help, marks past the gateway's limits, frames past the frame limit,
- * thousands of participants, names of megabytes. Over a stand-in for the page's WebSocket, with fake timers: what is
- * counted is what the page keeps and how many views it publishes, never how long it takes.
+ * thousands of participants, names of megabytes, a second welcome; and to one that refuses its
+ * hello. Over a stand-in for the page's WebSocket, with fake timers: what is counted is what the
+ * page keeps, how many views it publishes and when it connects again, never how long it takes.
  */
 
 const BOOT = 'boot-1';
@@ -96,6 +97,39 @@ describe('a welcome on a link already welcomed', () => {
     next.receive({ ...welcome(), session: { id: 'me-again', role: 'onsite', name: 'Olivia' } });
     settle();
     expect(view()).toMatchObject({ status: 'connected', sessionId: 'me-again', unread: null });
+  });
+});
+
+describe('a hello the gateway refuses', () => {
+  /** The link lost, and the next socket's hello answered with `refused`, then closed as the gateway does. */
+  function refusedOnReconnect(code: string): FakeSocket {
+    socket.close();
+    vi.advanceTimersByTime(60_000);
+    const next = FakeSocket.last!;
+    next.open();
+    next.receive({ type: 'refused', code, reason: 'Olivia already has 8 sessions on this gateway: close one first' });
+    next.close();
+    settle();
+    return next;
+  }
+
+  it('for want of room, is tried again until the gateway has room, saying why meanwhile', () => {
+    const refused = refusedOnReconnect(ErrorCode.TOO_MANY_SESSIONS);
+    expect(view()).toMatchObject({ status: 'lost', error: expect.stringContaining(`no room for this console now (${ErrorCode.TOO_MANY_SESSIONS}: Olivia`) });
+    vi.advanceTimersByTime(60_000);
+    const next = FakeSocket.last!;
+    expect(next).not.toBe(refused);
+    next.open();
+    next.receive(welcome());
+    settle();
+    expect(view()).toMatchObject({ status: 'connected', error: null });
+  });
+
+  it('for any other reason, ends the link: the same hello would be refused again', () => {
+    const refused = refusedOnReconnect(ErrorCode.CREDENTIAL_EXPIRED);
+    expect(view()).toMatchObject({ status: 'refused', error: expect.stringContaining(ErrorCode.CREDENTIAL_EXPIRED) });
+    vi.advanceTimersByTime(60_000);
+    expect(FakeSocket.last).toBe(refused);
   });
 });
 
