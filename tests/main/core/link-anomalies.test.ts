@@ -1,10 +1,11 @@
 /**
  * A gateway (or what stands between it and the workstation) that says things the protocol does
  * not allow: a chunk header declaring a gigabyte, chunked images that never finish, an event
- * numbered far ahead or going back. A relay passes a real gateway's frames to the core and lets
- * a test slip frames of its own among them. The core must log each with its code, hold no memory
- * for what did not arrive, and keep taking what the gateway really says (docs/architecture.md
- * "Wire protocol", "The image's path").
+ * numbered far ahead or going back, a second welcome; or a link that loses a welcome on the way,
+ * so that the gateway refuses the reconnects after it. A relay passes a real gateway's frames to
+ * the core and lets a test slip frames of its own among them. The core must log each with its
+ * code, hold no memory for what did not arrive, and keep taking what the gateway really says
+ * (docs/architecture.md "Wire protocol", "The image's path", "Link health").
  */
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, decodeImageFrame, encodeImageFrame, type ImageFrameHeader } from '../../../protocol/index.js';
@@ -112,6 +113,21 @@ describe('welcomes the gateway did not send', () => {
     await expect.poll(() => core.view().snapshot?.control.holderSessionId, WAIT).toBe(core.view().link.sessionId);
   });
 
+  it('refuses a welcome whose resume secret the next hello could not carry, and so keeps reconnecting', async () => {
+    const { relay, core, log } = await setup();
+    relay.inject({ data: JSON.stringify({ ...welcomeSent(relay), resumeSecret: 'x' }), binary: false });
+    const refused = await logged(log, (a) => a.type === 'protocol-error' && a.code === ErrorCode.INVALID_MESSAGE);
+    expect(refused).toMatchObject({ message: expect.stringContaining('resumeSecret') });
+
+    const from = log.length;
+    relay.inject({ data: event(9_000_000_000, 'numbered far ahead'), binary: false });
+    await logged(log, (a) => a.type === 'resume', from);
+    await expect.poll(() => core.view().link.status, WAIT).toBe('connected');
+    expect(log.all.slice(from).filter((a) => a.type === 'protocol-error' && a.code === ErrorCode.INVALID_MESSAGE)).toEqual([]);
+  });
+});
+
+describe('reconnects the gateway refuses', () => {
   it('reconnects without its resume secret when the gateway refuses it as used, its welcome having been lost on the way', async () => {
     const { gateway, relay, core, log } = await setup();
     expect(core.view().snapshot?.control.holderSessionId).toBe(core.view().link.sessionId);
@@ -141,19 +157,6 @@ describe('welcomes the gateway did not send', () => {
     relay.endHalfOpen();
     await expect.poll(() => core.view().link.status, WAIT).toBe('connected');
     expect(log.all.slice(from).filter((a) => a.type === 'reconnect-refused')).toHaveLength(1);
-  });
-
-  it('refuses a welcome whose resume secret the next hello could not carry, and so keeps reconnecting', async () => {
-    const { relay, core, log } = await setup();
-    relay.inject({ data: JSON.stringify({ ...welcomeSent(relay), resumeSecret: 'x' }), binary: false });
-    const refused = await logged(log, (a) => a.type === 'protocol-error' && a.code === ErrorCode.INVALID_MESSAGE);
-    expect(refused).toMatchObject({ message: expect.stringContaining('resumeSecret') });
-
-    const from = log.length;
-    relay.inject({ data: event(9_000_000_000, 'numbered far ahead'), binary: false });
-    await logged(log, (a) => a.type === 'resume', from);
-    await expect.poll(() => core.view().link.status, WAIT).toBe('connected');
-    expect(log.all.slice(from).filter((a) => a.type === 'protocol-error' && a.code === ErrorCode.INVALID_MESSAGE)).toEqual([]);
   });
 });
 
