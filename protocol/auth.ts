@@ -42,6 +42,14 @@ export const LEVEL_CREDENTIAL: Record<AccountLevel, CredentialLevel> = {
   mrst: 'mr-safety-technologist',
 };
 
+/**
+ * The longest display name of a person the gateway hands out (in the welcome, the participants,
+ * the alarms' "by"): a person's name, shown whole in a line of the console and the workstation.
+ * `larmor gateway users add --display-name` refuses a longer one; a hospital sign-in's name claim
+ * is cut to it, with an ellipsis.
+ */
+export const MAX_DISPLAY_NAME_CHARS = 64;
+
 /** Account names: what people type at sign-in and what the users CLI takes. */
 export const UserName = z
   .string()

@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { AccountLevel, AccountRole, UserName, type AccountLevel as Level, type AccountRole as RoleName } from '../../protocol/index.js';
+import { AccountLevel, AccountRole, MAX_DISPLAY_NAME_CHARS, UserName, type AccountLevel as Level, type AccountRole as RoleName } from '../../protocol/index.js';
 import { GatewayStore } from '../storage/gateway-store.js';
 import { AccountStore } from './account-store.js';
 import { hashPassword } from './password-hash.js';
@@ -53,6 +53,10 @@ export async function runUsers(argv: string[]): Promise<number> {
     if (!name) return usageError(`${action} needs a user NAME`);
     const ok = UserName.safeParse(name);
     if (!ok.success) return usageError(`${name}: ${ok.error.issues[0]!.message}`);
+  }
+  const displayName = values['display-name'];
+  if (displayName !== undefined && (displayName.trim() === '' || displayName.length > MAX_DISPLAY_NAME_CHARS)) {
+    return usageError(`--display-name is a person's name of 1 to ${MAX_DISPLAY_NAME_CHARS} characters`);
   }
   const file = gatewayDataFile(values['data-dir']);
   const accounts = new AccountStore(file);

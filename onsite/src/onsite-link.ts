@@ -1,5 +1,6 @@
 import {
   ErrorCode,
+  MAX_DISPLAY_NAME_CHARS,
   ROOM_REFUSALS,
   MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
@@ -95,13 +96,12 @@ const KEEP_PROPOSALS = 200;
  */
 const KEEP_PARTICIPANTS = 2048;
 /**
- * The longest name of a person kept and shown (a participant's, or who saw an alarm): the
- * protocol's names are at most 64 characters where a client gives one (a hello's name, an
- * account's user name), and a display name from the site's accounts or its identity provider is a
- * person's name. Longer, it is cut with an ellipsis: otherwise only the frame limit bounds it, and
- * the page keeps thousands of participants and hundreds of notices of who saw an alarm.
+ * The longest name of a person kept and shown (a participant's, or who saw an alarm): a sound
+ * gateway hands out none longer (protocol/auth.ts MAX_DISPLAY_NAME_CHARS). Longer, it is cut with
+ * an ellipsis: otherwise only the frame limit bounds it, and the page keeps thousands of
+ * participants and hundreds of notices of who saw an alarm.
  */
-const MAX_NAME_CHARS = 64;
+const MAX_NAME_CHARS = MAX_DISPLAY_NAME_CHARS;
 const RECONNECT_MS = [250, 500, 1000, 2000, 4000];
 /** The collaboration view before any catch-up: its lists are filled in from the talk and the marks. */
 const NO_COLLAB: CollabState = { chat: [], marks: [], proposals: [], handover: null, plans: [] };

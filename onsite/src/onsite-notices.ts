@@ -1,3 +1,4 @@
+import { cutText } from '../../base/common/cut-text.js';
 import type { OnsiteNotice } from './onsite-link.js';
 
 /** Ordinary notices kept for the event log: the newest. */
@@ -120,16 +121,7 @@ function ordinary(notice: OnsiteNotice): OnsiteNotice {
   return rest;
 }
 
-/**
- * `text` cut to `max` characters (MAX_NOTICE_CHARS unless told), with an ellipsis. Copied, not
- * sliced: a slice of a string can keep the whole original in memory (V8 does), and a notice of
- * megabytes would stay.
- */
+/** `text` cut to `max` characters (MAX_NOTICE_CHARS unless told), with an ellipsis (base/common/cut-text.ts). */
 export function keptText(text: string, max = MAX_NOTICE_CHARS): string {
-  if (text.length <= max) return text;
-  let end = max;
-  // Not half a surrogate pair (a character outside the Basic Multilingual Plane).
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end--;
-  return Array.from(text.slice(0, end)).join('') + '…';
+  return cutText(text, max);
 }

@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
 import * as client from 'openid-client';
-import { ErrorCode, LarmorError } from '../../../protocol/index.js';
+import { cutText } from '../../../base/common/cut-text.js';
+import { ErrorCode, LarmorError, MAX_DISPLAY_NAME_CHARS } from '../../../protocol/index.js';
 import { verifyIdToken } from './id-token-verifier.js';
 import { isLoopbackUrl, type OidcConfig, type SsoLevel, type SsoRole } from './oidc-config.js';
 import type { PendingSignIn } from './pending-sign-ins.js';
@@ -89,9 +90,9 @@ export class OidcRelyingParty {
       }
     }
     const mapped = mapClaimsToRoles(claims, this.config);
-    const displayName = [claims[this.config.nameClaim], claims.preferred_username, idClaims.sub].find(
-      (v): v is string => typeof v === 'string' && v.trim() !== '',
-    )!;
+    const named = [claims[this.config.nameClaim], claims.preferred_username, idClaims.sub].find((v): v is string => typeof v === 'string' && v.trim() !== '')!;
+    // The provider's claim has no length limit; every snapshot and alarm names the person.
+    const displayName = cutText(named.trim(), MAX_DISPLAY_NAME_CHARS);
     return { issuer: idClaims.iss!, subject: idClaims.sub, displayName, ...mapped };
   }
 

@@ -62,7 +62,7 @@ describe('larmor gateway users', () => {
     expect((await signInAt(gateway.url, 'jane.doe', 'second password', 'observer')).status).toBe(403);
   });
 
-  it('refuses bad input with a reason: onsite without a level, an unknown role, a short password, a duplicate', async () => {
+  it('refuses bad input with a reason: onsite without a level, an unknown role, a display name past its limit, a short password, a duplicate', async () => {
     const dir = tempDir();
     expect(await larmor(['gateway', 'users', 'add', 'x.y', '--roles', 'onsite', '--data-dir', dir], 'a long password\n')).toMatchObject({
       code: 2,
@@ -76,6 +76,10 @@ describe('larmor gateway users', () => {
       code: 1,
       out: expect.stringMatching(/at least 8 characters/),
     });
+    // A display name is shown whole in every list of people; the name of a person is not a page long.
+    expect(
+      await larmor(['gateway', 'users', 'add', 'x.y', '--roles', 'operator', '--display-name', 'N'.repeat(65), '--data-dir', dir], 'a long password\n'),
+    ).toMatchObject({ code: 2, out: expect.stringMatching(/--display-name is a person's name of 1 to 64 characters/) });
     await larmor(['gateway', 'users', 'add', 'x.y', '--roles', 'operator', '--data-dir', dir], 'a long password\n');
     expect(await larmor(['gateway', 'users', 'add', 'x.y', '--roles', 'operator', '--data-dir', dir], 'a long password\n')).toMatchObject({
       code: 1,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { ErrorCode, PROTOCOL_VERSION, type GatewayMessage } from '../../../../protocol/index.js';
+import { ErrorCode, MAX_DISPLAY_NAME_CHARS, PROTOCOL_VERSION, type GatewayMessage } from '../../../../protocol/index.js';
 import { RawClient } from '../../../helpers/gateway.js';
 import { chromiumAvailable, launchChromium } from '../../../helpers/browser.js';
 import { callbackFragment, signInThroughProvider, startSsoScene, type SsoScene } from '../../../helpers/sso.js';
@@ -9,6 +9,7 @@ const USERS = {
   alice: { name: 'Alice Remote', groups: ['mr-remote-technologists', 'hospital-staff'] },
   olga: { name: 'Olga Onsite', groups: ['mr-onsite-level2'] },
   bob: { name: 'Bob Clerk', groups: ['hospital-staff'] },
+  max: { name: 'Dr. Maximilian Alexander von Hohenzollern-Sigmaringen, MD PhD FRCR (Neuroradiology)', groups: ['mr-remote-technologists'] },
 };
 
 let scene: SsoScene;
@@ -54,6 +55,15 @@ describe.skipIf(!chromiumAvailable())('hospital single sign-on in a real browser
     // This provider keeps groups out of the ID token (OpenID Connect Core 5.4), so they came from userinfo.
     expect(userinfoCalls.length).toBe(1);
     scene.idp.onRequest = null;
+    await page.context().close();
+  });
+
+  it('cuts a name claim longer than a display name may be, so every list of people shows it in one line', async () => {
+    const { page, fragment } = await signInThroughProvider(browser, scene.httpOrigin, 'max', 'operator');
+    const shown = `${USERS.max.name.slice(0, MAX_DISPLAY_NAME_CHARS)}…`;
+    expect(scene.issued.at(-1)!.identity).toMatchObject({ displayName: shown });
+    const welcome = await hello(fragment.get('larmor_session')!, 'operator');
+    expect(welcome).toMatchObject({ type: 'welcome', session: { name: shown } });
     await page.context().close();
   });
 
