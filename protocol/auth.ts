@@ -45,8 +45,8 @@ export const LEVEL_CREDENTIAL: Record<AccountLevel, CredentialLevel> = {
 /**
  * The longest display name of a person the gateway hands out (in the welcome, the participants,
  * the alarms' "by"): a person's name, shown whole in a line of the console and the workstation.
- * `larmor gateway users add --display-name` refuses a longer one; a hospital sign-in's name claim
- * is cut to it, with an ellipsis.
+ * `larmor gateway users add --display-name` refuses a longer one; of a hospital sign-in's longer
+ * name claim the first 64 characters are kept, and an ellipsis after them.
  */
 export const MAX_DISPLAY_NAME_CHARS = 64;
 
