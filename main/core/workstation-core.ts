@@ -521,11 +521,11 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
 
   /** Sends the renderer's WebRTC signaling on the current link. */
   sendMedia(message: MediaClientMessage): void {
-    if (message.type === 'media.join') this.joiningMedia = { health: message.state.health, reason: message.state.healthReason };
-    else if (message.type === 'media.state') {
-      if (this.joiningMedia) this.joiningMedia = { health: message.state.health, reason: message.state.healthReason };
-      else this.noteMediaHealth(message.state.health, message.state.healthReason);
-    } else if (message.type === 'media.leave') {
+    // Until the gateway answers a join, the panes' judgement waits with it (noteMediaAnswer).
+    if (message.type === 'media.join' || (message.type === 'media.state' && this.joiningMedia))
+      this.joiningMedia = { health: message.state.health, reason: message.state.healthReason };
+    else if (message.type === 'media.state') this.noteMediaHealth(message.state.health, message.state.healthReason);
+    else if (message.type === 'media.leave') {
       this.joiningMedia = null;
       this.noteMediaHealth(null, null);
     }
