@@ -22,14 +22,25 @@ export interface OnsiteActionContext {
   control(): ControlHolder | null;
   setControl(holder: ControlHolder | null): void;
   notice(level: NoticeLevel, text: string, alarm?: NoticeAlarm): void;
-  /** Whether an alarm of this kind by this person (with this reason, when given) is raised and no one has seen it yet. */
-  alarmWaiting(kind: 'emergency-stop' | 'help-call', by: string, reason?: string | null): boolean;
+  /** The reasons (null: none given) of this person's alarms of this kind that are raised and no one has seen yet. */
+  unseenAlarms(kind: 'emergency-stop' | 'help-call', by: string): (string | null)[];
   /**
    * The console sends actions faster than a person presses buttons (gateway/server/onsite-handler.ts):
    * an emergency stop that finds nothing left to stop then raises no new alarm.
    */
   overRate?: boolean;
 }
+
+/**
+ * Emergency stops of one person with nothing left to stop that may wait unseen on every alarm
+ * bar, each with a reason of its own. A new reason is news the technologist at home should read;
+ * but a console pressing in a loop with a new reason each time, within the rate of onsite
+ * actions, raised 20 alarms a second: in five seconds every other notice, another person's unseen
+ * alarm among them, was out of the last 100 a workstation is shown when it connects
+ * (docs/architecture.md "Safety rules"). Three unseen say what a fourth would: someone must
+ * look. A stop that stops something is always raised.
+ */
+const UNSEEN_STOPS_PER_PERSON = 3;
 
 /**
  * The onsite console's powers (README "Roles and safety"; docs/architecture.md "Safety rules" 2 and 4). Presence, checklist
@@ -87,9 +98,10 @@ export function applyOnsiteAction(ctx: OnsiteActionContext, action: OnsiteAction
       // Never refused, and always applied while there is something to stop. With nothing left to
       // stop, a press raises no new alarm over the rate (a console pressing in a loop had every
       // workstation raise thousands a second, the gateway writing each), nor while this person's
-      // alarm with the same reason is still on every workstation's alarm bar, seen by no one.
+      // alarm with the same reason, or UNSEEN_STOPS_PER_PERSON of theirs, are still on every
+      // workstation's alarm bar, seen by no one. Each press is audited all the same.
       const nothingToStop = !running && ctx.control() === null && ctx.lossWatch.status() === null;
-      if (nothingToStop && (ctx.overRate || ctx.alarmWaiting('emergency-stop', actor.name, action.reason ?? null))) return 'unchanged';
+      if (nothingToStop && (ctx.overRate || unseenStopSaysIt(ctx.unseenAlarms('emergency-stop', actor.name), action.reason ?? null))) return 'unchanged';
       if (running) ctx.scanner.stop(reason);
       ctx.lossWatch.clear();
       const holder = ctx.control();
@@ -110,12 +122,17 @@ export function applyOnsiteAction(ctx: OnsiteActionContext, action: OnsiteAction
       // Called again before anyone saw the first: that alarm is still on every workstation's
       // alarm bar. A console calling in a loop raised an alarm a call, and pushed older ones
       // (an emergency stop no one had seen) out of what a technologist who connects is shown.
-      if (ctx.alarmWaiting('help-call', actor.name)) return 'unchanged';
+      if (ctx.unseenAlarms('help-call', actor.name).length > 0) return 'unchanged';
       const detail = `by ${actor.name} (onsite)${action.reason ? `: ${action.reason}` : ''}`;
       ctx.notice('alarm', `HELP CALLED ${detail}`, { kind: 'help-call', detail, by: actor.name, ...(action.reason ? { reason: action.reason } : {}) });
       return null;
     }
   }
+}
+
+/** Whether this person's unseen emergency stops already say what a new one with `reason` would. */
+function unseenStopSaysIt(unseen: (string | null)[], reason: string | null): boolean {
+  return unseen.length >= UNSEEN_STOPS_PER_PERSON || unseen.includes(reason);
 }
 
 function notCheckedIn(verb: string): Refusal {

@@ -26,14 +26,11 @@ export class RaisedAlarms {
     if (this.raised.size > KEEP) this.raised.delete(this.raised.keys().next().value!);
   }
 
-  /**
-   * Whether an alarm of this kind raised by `by` is kept here and no one has seen it; with
-   * `reason`, one given that reason (null: none).
-   */
-  waiting(kind: NoticeAlarm['kind'], by: string, reason?: string | null): boolean {
-    for (const { alarm, seenBy } of this.raised.values())
-      if (alarm.kind === kind && alarm.by === by && seenBy.size === 0 && (reason === undefined || (alarm.reason ?? null) === reason)) return true;
-    return false;
+  /** The reasons (null: none given) of the alarms of this kind raised by `by` that are kept here and no one has seen. */
+  unseen(kind: NoticeAlarm['kind'], by: string): (string | null)[] {
+    const reasons: (string | null)[] = [];
+    for (const { alarm, seenBy } of this.raised.values()) if (alarm.kind === kind && alarm.by === by && seenBy.size === 0) reasons.push(alarm.reason ?? null);
+    return reasons;
   }
 
   /** The alarm `by` has just seen for the first time, or null (not an alarm kept here, or seen before). */

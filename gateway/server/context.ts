@@ -17,8 +17,8 @@ export interface GatewayContext {
   audit(session: ClientSession, action: string, decision: string, code: string | null, detail?: unknown): void;
   /** A notice to every greeted client; `alarm` names a safety rule's alarm for clients that sort them. */
   notice(level: 'info' | 'warning' | 'alarm', text: string, alarm?: NoticeAlarm): void;
-  /** Whether an alarm of this kind raised by this person is still waiting for someone to see it. */
-  alarmWaiting(kind: NoticeAlarm['kind'], by: string, reason?: string | null): boolean;
+  /** The reasons of this person's alarms of this kind that are still waiting for someone to see them (raised-alarms.ts). */
+  unseenAlarms(kind: NoticeAlarm['kind'], by: string): (string | null)[];
   /** Send every greeted client a fresh scanner snapshot event. */
   publishSnapshot(): void;
   /**

@@ -326,7 +326,7 @@ export class Gateway {
       heartbeatIntervalMs: this.heartbeatIntervalMs,
       audit: (session, action, decision, code, detail) => this.audit(session, action, decision, code, detail),
       notice: (level, text, alarm) => this.notice(level, text, alarm),
-      alarmWaiting: (kind, by, reason) => this.raisedAlarms.waiting(kind, by, reason),
+      unseenAlarms: (kind, by) => this.raisedAlarms.unseen(kind, by),
       publishSnapshot: () => this.publishSnapshot(),
       publishParticipant: (change, session) => this.publishParticipant(change, session),
     };

@@ -108,7 +108,7 @@ export class OnsiteHandler {
           control: () => this.control.holder,
           setControl: (holder) => this.control.setControl(holder, session, action.name),
           notice: (level, text, alarm) => this.ctx.notice(level, text, alarm),
-          alarmWaiting: (kind, by, reason) => this.ctx.alarmWaiting(kind, by, reason),
+          unseenAlarms: (kind, by) => this.ctx.unseenAlarms(kind, by),
           overRate: !paced,
         },
         action,

@@ -72,6 +72,27 @@ describe('safety rule 4: the onsite emergency stop is always honoured', () => {
     expect(f.gateway.store.auditTrail().filter((r) => r.action === 'onsite emergency.stop' && r.decision === 'done')).toHaveLength(7);
   });
 
+  it('pressed with a new reason each time and nothing left to stop, raises at most three unseen alarms of one person', async () => {
+    await f.start();
+    const { operator, onsite } = await f.readyToScan();
+    await operator.command(f.id('start'), { name: 'scan.start' });
+    const stops = () => operator.messages.filter(isNotice('alarm', /EMERGENCY STOP/)) as EventMessage[];
+    // The stop that stops the scan, then ten more with reasons of their own: within the rate of onsite actions.
+    for (let i = 0; i <= 10; i++) expect(await onsite.act({ name: 'emergency.stop', reason: `reason ${i}` })).toMatchObject({ outcome: 'done' });
+    operator.sendJson({ type: 'ping', t: 1 });
+    await operator.next((m) => m.type === 'pong');
+    expect(stops().map((stop) => (stop.body as { alarm: { reason: string } }).alarm.reason)).toEqual(['reason 0', 'reason 1', 'reason 2']);
+    // Every press is in the audit trail, with its reason.
+    const pressed = f.gateway.store.auditTrail().filter((r) => r.action === 'onsite emergency.stop' && r.decision === 'done');
+    expect(pressed).toHaveLength(11);
+    expect(pressed.some((r) => JSON.stringify(r.detail).includes('reason 10'))).toBe(true);
+    // Once one is seen, a new reason is raised again.
+    expect(await operator.collab({ name: 'alarm.acknowledge', seq: stops()[0]!.seq })).toMatchObject({ outcome: 'done' });
+    expect(await onsite.act({ name: 'emergency.stop', reason: 'reason 11' })).toMatchObject({ outcome: 'done' });
+    await expect.poll(() => stops().length).toBe(4);
+    expect(stops()[3]!.body).toMatchObject({ alarm: { scanStopped: false, reason: 'reason 11' } });
+  });
+
   it('is honoured over the rate of onsite actions, and pressed in a loop with nothing left to stop raises no alarm each time', async () => {
     await f.start({ heartbeatIntervalMs: 60_000 });
     const { operator, onsite } = await f.readyToScan();
