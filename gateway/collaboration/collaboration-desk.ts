@@ -17,7 +17,7 @@ import {
   type Proposal,
 } from '../../protocol/index.js';
 import { rejected } from '../server/acks.js';
-import { SessionRates } from '../server/link-limits.js';
+import type { SessionRates } from '../server/link-limits.js';
 import type { GatewayContext } from '../server/context.js';
 import type { ControlDesk } from '../server/control.js';
 import type { ClientSession } from '../server/sessions.js';
@@ -39,16 +39,16 @@ export interface CollaborationDeps {
    * What one person may add to what everyone shares (chat lines, marks, proposals), per second
    * and at once: each is sent to every client and written to the audit trail, so a session at
    * the message rate would have every workstation take, and the disk write, a thousand a second.
-   * People type and draw a few a second.
+   * People type and draw a few a second (link-limits.ts `sharedActionsPerSecond`).
    */
-  sharedActionRate: { perSecond: number; burst: number };
+  sharedActions: SessionRates;
 }
 
 type Refusal = { code: string; reason: string };
 
 /**
  * Acknowledging an alarm, and confirming or cancelling a handover of control, are never held back
- * by the rate of shared actions (CollaborationDeps.sharedActionRate). An offer is: each new one
+ * by the rate of shared actions (CollaborationDeps.sharedActions). An offer is: each new one
  * is a notice to every client, and a holder offering in a loop pushed the onsite console's
  * standing alarms out of its list of notices.
  */
@@ -76,14 +76,10 @@ export class CollaborationDesk {
   private studyUid: string | null = null;
   private plansVersion = -1;
   private plansCache: ContingencyPlan[] = [];
-  /** Each session's bucket for shared actions. */
-  private readonly sharedActions: SessionRates;
-
   constructor(
     private readonly ctx: GatewayContext,
     private readonly deps: CollaborationDeps,
   ) {
-    this.sharedActions = new SessionRates(deps.sharedActionRate.perSecond, deps.sharedActionRate.burst);
     this.studyUid = ctx.scanner.core().exam?.studyUid ?? null;
     this.refreshPlans();
   }
@@ -154,10 +150,10 @@ export class CollaborationDesk {
 
   private overRate(session: ClientSession, action: CollabAction): Refusal | null {
     if (UNLIMITED_ACTIONS.has(action.name)) return null;
-    if (this.sharedActions.take(session)) return null;
+    if (this.deps.sharedActions.take(session)) return null;
     return {
       code: ErrorCode.RATE_LIMITED,
-      reason: this.sharedActions.overRate('chat lines, marks and proposals'),
+      reason: this.deps.sharedActions.overRate('chat lines, marks and proposals'),
     };
   }
 

@@ -4,18 +4,9 @@ import { rejected } from './acks.js';
 import { applyCommand } from './command-dispatch.js';
 import type { GatewayContext } from './context.js';
 import type { ControlDesk } from './control.js';
-import { SessionRates } from './link-limits.js';
+import type { SessionRates } from './link-limits.js';
 import type { OnsiteHandler } from './onsite-handler.js';
 import type { ClientSession } from './sessions.js';
-
-/**
- * Unknown command ids one session may seal (`command.status`), at once and then per second. A
- * workstation asks about the few commands a crash or a lost link left pending, once per
- * connection; each sealed id is a stored row, so an operator's session asking about new ids in a
- * loop would otherwise write as fast as it could send.
- */
-const SEAL_BURST = 500;
-const SEALS_PER_SECOND = 10;
 
 export interface CommandSettings {
   /** Refuse scan.start until the onsite checklist is confirmed for the exam (default true). */
@@ -31,26 +22,23 @@ export class CommandHandler {
   /** Operator who started the running acquisition (safety rule 3). */
   private activeStartedBy: string | null = null;
 
-  /** Each session's seals of unknown ids (SEALS_PER_SECOND, SEAL_BURST). */
-  private readonly seals = new SessionRates(SEALS_PER_SECOND, SEAL_BURST);
-  /** Each session's commands (link-limits.ts `commandsPerSecond`, `commandBurst`). */
-  private readonly commands: SessionRates;
-
+  /**
+   * @param rates each session's commands (link-limits.ts `commandsPerSecond`) and its seals of
+   *   unknown ids (`commandSealsPerSecond`).
+   */
   constructor(
     private readonly ctx: GatewayContext,
     private readonly control: ControlDesk,
     private readonly onsite: OnsiteHandler,
     private readonly settings: CommandSettings,
-    commandRate: { perSecond: number; burst: number },
-  ) {
-    this.commands = new SessionRates(commandRate.perSecond, commandRate.burst);
-  }
+    private readonly rates: { commands: SessionRates; seals: SessionRates },
+  ) {}
 
   command(session: ClientSession, message: CommandMessage): void {
     const { store, scanner, sessions } = this.ctx;
     const { id, command } = message;
     const actor = session.name ?? 'unknown';
-    const paced = this.commands.take(session);
+    const paced = this.rates.commands.take(session);
     const known = store.outcomeOf(id);
     if (known) {
       // Always answered as first decided; over the rate, with no row of its own.
@@ -72,7 +60,7 @@ export class CommandHandler {
     if (!paced) {
       // Not stored, like a command of a role that may not command: it never ran, and a later send
       // of the same id is judged afresh. Audited folded (gateway.ts FOLDED_REFUSALS).
-      const ack = rejected(id, ErrorCode.RATE_LIMITED, this.commands.overRate('commands'));
+      const ack = rejected(id, ErrorCode.RATE_LIMITED, this.rates.commands.overRate('commands'));
       this.ctx.audit(session, `command ${command.name}`, ack.outcome, ack.code, { id, reason: ack.reason });
       sessions.send(session, ack);
       return;
@@ -121,7 +109,7 @@ export class CommandHandler {
    * before, may still have a copy of an operator's command on its way). Left out, the id stays
    * pending on the workstation, asked again at its next connection (main/core/command-relay.ts).
    *
-   * Seals are rate limited per session (SEAL_BURST, SEALS_PER_SECOND): past the limit, the
+   * Seals are rate limited per session (link-limits.ts `commandSealsPerSecond`): past the limit, the
    * lookup's unknown ids are left out of its answer as for a session that may not command.
    *
    * A lookup that seals nothing changes nothing and is not audited: it is an inquiry, not a
@@ -141,12 +129,12 @@ export class CommandHandler {
         results.push({ id, known: false });
       }
     }
-    if (unknown.length > 0 && !this.seals.take(session, unknown.length)) {
+    if (unknown.length > 0 && !this.rates.seals.take(session, unknown.length)) {
       // Left out, as for a session that may not command: they stay pending on the workstation,
       // asked again at its next connection. The refusal is folded per session (gateway.ts audit).
       this.ctx.audit(session, 'command.status', 'rejected', ErrorCode.RATE_LIMITED, {
         ids: unknown.length,
-        reason: `more than ${SEAL_BURST} command ids sealed at once, or ${SEALS_PER_SECOND} a second after that`,
+        reason: `more than ${this.rates.seals.burst} command ids sealed at once, or ${this.rates.seals.perSecond} a second after that`,
       });
       const sealed = new Set(unknown);
       this.ctx.sessions.send(session, { type: 'command.status.result', results: results.filter((r) => !sealed.has(r.id)) });

@@ -331,13 +331,17 @@ export class Gateway {
       publishParticipant: (change, session) => this.publishParticipant(change, session),
     };
     this.control = new ControlDesk(ctx, options);
+    const limits = this.linkLimits;
     // A console's onsite actions are held to the rate of an operator's commands: both are clicks.
-    const commandRate = { perSecond: this.linkLimits.commandsPerSecond, burst: this.linkLimits.commandBurst };
-    this.onsite = new OnsiteHandler(ctx, this.control, commandRate);
-    this.commands = new CommandHandler(ctx, this.control, this.onsite, options, commandRate);
-    this.media = new MediaRelay(ctx, options.iceServers ?? [], this.linkLimits.refusalAuditWindowMs, {
-      perSecond: this.linkLimits.sharedActionsPerSecond,
-      burst: this.linkLimits.sharedActionBurst,
+    this.onsite = new OnsiteHandler(ctx, this.control, new SessionRates(limits.commandsPerSecond, limits.commandBurst));
+    this.commands = new CommandHandler(ctx, this.control, this.onsite, options, {
+      commands: new SessionRates(limits.commandsPerSecond, limits.commandBurst),
+      seals: new SessionRates(limits.commandSealsPerSecond, limits.commandSealBurst),
+    });
+    // Joining the call is held to the rate of shared actions, in a bucket of its own.
+    this.media = new MediaRelay(ctx, options.iceServers ?? [], limits.refusalAuditWindowMs, {
+      joins: new SessionRates(limits.sharedActionsPerSecond, limits.sharedActionBurst),
+      signalBytes: new SessionRates(limits.signalBytesPerSecond, limits.signalByteBurst),
     });
     this.handshake = new Handshake(ctx, {
       control: this.control,
@@ -369,7 +373,7 @@ export class Gateway {
         return outcome ? { type: 'ack', id, ...outcome } : undefined;
       },
       publish: (body) => this.publish(body),
-      sharedActionRate: { perSecond: this.linkLimits.sharedActionsPerSecond, burst: this.linkLimits.sharedActionBurst },
+      sharedActions: new SessionRates(limits.sharedActionsPerSecond, limits.sharedActionBurst),
       lastSeq: () => this.events.lastSeq,
       alarmSeen: (session, seq) => {
         const alarm = this.raisedAlarms.see(seq, session.name!);

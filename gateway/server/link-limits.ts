@@ -1,8 +1,11 @@
 /**
- * What one peer may cost the gateway on its HTTP(S) and WebSocket port: open connections per
- * address and in all, the time to send request headers (socket-guard.ts), a per-connection
- * message rate (token bucket) and a per-address WebSocket session count. Repeated refusals are
- * written down folded, one row with a count per kind and window (audit/refusal-audit.ts).
+ * What one peer may cost the gateway on its HTTP(S) and WebSocket port, in one table: open
+ * connections per address and in all, the time to send request headers (socket-guard.ts), a
+ * per-connection message rate (token bucket), a per-address WebSocket session count, and every
+ * per-session rate a handler holds its messages to (commands, onsite actions, shared actions,
+ * image fetches, seals, signal bytes). Handlers are handed their buckets (SessionRates), built
+ * from this table in gateway.ts. Repeated refusals are written down folded, one row with a count
+ * per kind and window (audit/refusal-audit.ts).
  */
 
 import { MAX_FRAME_BYTES } from '../../protocol/index.js';
@@ -64,6 +67,26 @@ export interface LinkLimits {
    */
   commandsPerSecond: number;
   commandBurst: number;
+  /**
+   * Unknown command ids one session may seal (`command.status`) per second, and at once above
+   * that (gateway/server/command-handler.ts). A workstation asks about the few commands a crash
+   * or a lost link left pending, once per connection; each sealed id is a stored row, so an
+   * operator's session asking about new ids in a loop would otherwise write as fast as it could
+   * send.
+   */
+  commandSealsPerSecond: number;
+  commandSealBurst: number;
+  /**
+   * Signal bytes one member of the call may have relayed per second, and at once above that
+   * (gateway/server/media-relay.ts). A member joining a full call sends each peer an offer or
+   * answer (a few kilobytes of SDP) and some ten ICE candidates of about 200 bytes: some 200 KB
+   * for 31 peers at once. Each signal goes to one member, who cannot refuse it: at the
+   * per-connection message rate, 1,000 signals of 48 KB a second, a member could have the
+   * gateway queue 48 MB a second toward another (an observer toward the operator), and the
+   * operator's link cut for the backlog.
+   */
+  signalBytesPerSecond: number;
+  signalByteBurst: number;
   /** Repeated refusals of one kind from one session are written as one row per window. */
   refusalAuditWindowMs: number;
   /**
@@ -117,6 +140,10 @@ export const DEFAULT_LINK_LIMITS: LinkLimits = {
   imageFetchBurst: 30,
   commandsPerSecond: 20,
   commandBurst: 60,
+  commandSealsPerSecond: 10,
+  commandSealBurst: 500,
+  signalBytesPerSecond: 256 * 1024,
+  signalByteBurst: 2 * 1024 * 1024,
   sendBacklogBytes: SEND_BACKLOG_BYTES,
   // A workstation stops reading while its decoder catches up (main/core/workstation-core.ts
   // IMAGE_BACKLOG_BYTES, a few seconds of decoding at most); 30 s is far beyond that.

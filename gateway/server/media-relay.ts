@@ -9,7 +9,7 @@ import {
 } from '../../protocol/index.js';
 import { refuseSignal } from '../safety/signal-rules.js';
 import type { GatewayContext } from './context.js';
-import { SessionRates } from './link-limits.js';
+import type { SessionRates } from './link-limits.js';
 import { MediaHealthAudit } from './media-health-audit.js';
 import { MediaRoom, sameMediaState } from './media-room.js';
 import type { ClientSession } from './sessions.js';
@@ -21,17 +21,6 @@ import type { ClientSession } from './sessions.js';
  * whom" measure (protocol/signaling.ts MediaState.hears), so the indicator does not lag.
  */
 const MEDIA_SEND_INTERVAL_MS = 200;
-
-/**
- * Signal bytes one member may have relayed: 256 KB a second, 2 MB at once. A member joining a
- * full call sends each peer an offer or answer (a few kilobytes of SDP) and some ten ICE candidates
- * of about 200 bytes: some 200 KB for 31 peers at once. Each signal goes to one member, who
- * cannot refuse it: at the per-connection message rate, 1,000 signals of 48 KB a second, a member
- * could have the gateway queue 48 MB a second toward another (an observer toward the operator),
- * and the operator's link cut for the backlog.
- */
-const SIGNAL_BYTES_PER_SECOND = 256 * 1024;
-const SIGNAL_BYTES_BURST = 2 * 1024 * 1024;
 
 /**
  * WebRTC signaling relay: the media room's membership and health, and offers/answers/candidates
@@ -52,27 +41,22 @@ export class MediaRelay {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private lastSendAt = -Infinity;
   private readonly healthAudit: MediaHealthAudit;
-  /**
-   * Joins one session may make, at the rate of shared actions: each is an audit row, and each
-   * that changes the membership sends the whole room to every member. Leaving is never held back,
-   * and to come back is a join.
-   */
-  private readonly joins: SessionRates;
-  private readonly signalBytes = new SessionRates(SIGNAL_BYTES_PER_SECOND, SIGNAL_BYTES_BURST);
 
   /**
    * @param iceServers STUN/TURN servers handed to WebRTC peers; none needed on a LAN (host candidates).
    * @param auditWindowMs a member's health changes are written at most one row per this window (media-health-audit.ts).
-   * @param joinRate joins one session may make a second, and at once above that.
+   * @param rates each session's joins, at the rate of shared actions (each is an audit row, and
+   *   each that changes the membership sends the whole room to every member; leaving is never
+   *   held back, and to come back is a join), and the bytes of its signals relayed
+   *   (link-limits.ts `signalBytesPerSecond`).
    */
   constructor(
     private readonly ctx: GatewayContext,
     private readonly iceServers: IceServer[],
     auditWindowMs: number,
-    joinRate: { perSecond: number; burst: number },
+    private readonly rates: { joins: SessionRates; signalBytes: SessionRates },
   ) {
     this.healthAudit = new MediaHealthAudit(ctx, auditWindowMs);
-    this.joins = new SessionRates(joinRate.perSecond, joinRate.burst);
   }
 
   handle(session: ClientSession, message: MediaClientMessage): void {
@@ -117,8 +101,8 @@ export class MediaRelay {
         }
         const relayed: GatewayMessage = { type: 'signal', from: session.id, description: message.description, candidate: message.candidate };
         const text = JSON.stringify(relayed);
-        if (!this.signalBytes.take(session, Buffer.byteLength(text))) {
-          const reason = `more than ${SIGNAL_BYTES_PER_SECOND / 1024} KB of signals a second`;
+        if (!this.rates.signalBytes.take(session, Buffer.byteLength(text))) {
+          const reason = `more than ${this.rates.signalBytes.perSecond / 1024} KB of signals a second`;
           this.ctx.audit(session, 'signal', 'rejected', ErrorCode.RATE_LIMITED, { to: message.to, reason });
           return sessions.sendError(session, ErrorCode.RATE_LIMITED, reason);
         }
@@ -130,8 +114,8 @@ export class MediaRelay {
 
   /** Why a join is not taken, or null (protocol/signaling.ts MAX_MEDIA_OBSERVERS, MAX_MEDIA_MEMBERS). */
   private joinRefusal(session: ClientSession): { code: string; reason: string } | null {
-    if (!this.joins.take(session)) {
-      return { code: ErrorCode.RATE_LIMITED, reason: this.joins.overRate('joins of the call') };
+    if (!this.rates.joins.take(session)) {
+      return { code: ErrorCode.RATE_LIMITED, reason: this.rates.joins.overRate('joins of the call') };
     }
     if (this.room.has(session.id)) return null; // joining again: its place is kept
     if (session.role === 'observer' && this.room.count('observer') >= MAX_MEDIA_OBSERVERS) {

@@ -5,7 +5,7 @@ import { OnsitePresenceBook } from '../safety/onsite-presence.js';
 import { rejected } from './acks.js';
 import type { GatewayContext } from './context.js';
 import type { ControlDesk } from './control.js';
-import { SessionRates } from './link-limits.js';
+import type { SessionRates } from './link-limits.js';
 import type { ClientSession } from './sessions.js';
 
 /**
@@ -30,19 +30,15 @@ export class OnsiteHandler {
   readonly presence = new OnsitePresenceBook();
   private onsiteAlive = false;
   /**
-   * Actions one console may take (link-limits.ts `commandsPerSecond`, `commandBurst`, as the
-   * operator's commands): each is a button pressed, an audit row and often a notice to everyone.
-   * 3,000 emergency stops sent at once held the event loop 4.4 s and raised 3,000 alarms.
+   * @param actions actions each console may take (link-limits.ts `commandsPerSecond`, as the
+   *   operator's commands): each is a button pressed, an audit row and often a notice to
+   *   everyone. 3,000 emergency stops sent at once held the event loop 4.4 s and raised 3,000 alarms.
    */
-  private readonly actions: SessionRates;
-
   constructor(
     private readonly ctx: GatewayContext,
     private readonly control: ControlDesk,
-    actionRate: { perSecond: number; burst: number },
-  ) {
-    this.actions = new SessionRates(actionRate.perSecond, actionRate.burst);
-  }
+    private readonly actions: SessionRates,
+  ) {}
 
   /** The onsite part of the snapshot. */
   status(): OnsiteStatus {
