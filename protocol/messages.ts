@@ -220,6 +220,33 @@ const ParticipantJoinedBody = z.object({ kind: z.literal('participant.joined'), 
 const ParticipantLeftBody = z.object({ kind: z.literal('participant.left'), sessionId: z.string() });
 type ParticipantChange = z.infer<typeof ParticipantJoinedBody> | z.infer<typeof ParticipantLeftBody>;
 
+/**
+ * Participants a client keeps of a snapshot: every session a gateway holds by default, everyone
+ * together (docs/architecture.md "Wire protocol", "Connections": 2,048), so only a gateway that
+ * lists more than it can hold loses any. Unbounded, a gateway announcing arrivals in a loop had
+ * the workstation copy an ever longer list per arrival: 40,000 took it 48 s to take, 3.6 s with
+ * this bound (gateway, relay and workstation core in one process).
+ */
+export const MAX_PARTICIPANTS_KEPT = 2048;
+
+/**
+ * `snapshot` with at most `keep` participants: the newest, and always the client's own session
+ * (`me`) and the control holder, whose rows a technologist acts on.
+ */
+export function boundedParticipants(snapshot: ScannerSnapshot, me: string | null, keep = MAX_PARTICIPANTS_KEPT): ScannerSnapshot {
+  const all = snapshot.participants;
+  if (all.length <= keep) return snapshot;
+  const always = (p: Participant) => p.sessionId === me || p.sessionId === snapshot.control.holderSessionId;
+  const room = keep - all.filter(always).length;
+  let others = 0;
+  const kept: Participant[] = [];
+  for (let i = all.length - 1; i >= 0; i--) {
+    const p = all[i]!;
+    if (always(p) || others++ < room) kept.push(p);
+  }
+  return { ...snapshot, participants: kept.reverse() };
+}
+
 /** The snapshot after a participant change (one welcomed twice, by a replay, is listed once). */
 export function withParticipantChange(snapshot: ScannerSnapshot, change: ParticipantChange): ScannerSnapshot {
   const others = snapshot.participants.filter((p) => p.sessionId !== (change.kind === 'participant.joined' ? change.participant.sessionId : change.sessionId));

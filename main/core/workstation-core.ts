@@ -1,5 +1,12 @@
 import { EventEmitter } from 'node:events';
-import { ImageFetchRequest, MAX_NOTICE_HISTORY, withParticipantChange, type ExamCatalogue, type ImageFetchOutcome } from '../../protocol/index.js';
+import {
+  ImageFetchRequest,
+  MAX_NOTICE_HISTORY,
+  boundedParticipants,
+  withParticipantChange,
+  type ExamCatalogue,
+  type ImageFetchOutcome,
+} from '../../protocol/index.js';
 import {
   ConnectRequest,
   ErrorCode,
@@ -416,7 +423,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
   }
 
   private takeSnapshot(welcome: WelcomeMessage): void {
-    this.snapshot = welcome.snapshot;
+    this.snapshot = boundedParticipants(welcome.snapshot, welcome.session.id);
     this.lastSeq = welcome.lastSeq;
     this.bootId = welcome.bootId;
     this.resumeSecret = welcome.resumeSecret ?? null;
@@ -577,14 +584,14 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
         const eventRecord = { type: 'event', at: message.at, seq: message.seq, kind: body.kind, ...detail };
         this.journal?.record(eventRecord);
         if (body.kind === 'scanner') {
-          this.snapshot = body.snapshot;
+          this.snapshot = boundedParticipants(body.snapshot, this.linkView.sessionId);
           if ((before?.exam?.studyUid ?? null) !== (body.snapshot.exam?.studyUid ?? null)) this.collab.examChanged(body.snapshot.exam?.studyUid ?? null);
           if (before?.state !== body.snapshot.state || before?.activeSequenceId !== body.snapshot.activeSequenceId) {
             this.record({ type: 'scanner', at: message.at, state: body.snapshot.state, seq: message.seq, activeSequence: activeName(body.snapshot) });
           }
           this.publishState();
         } else if (body.kind === 'participant.joined' || body.kind === 'participant.left') {
-          if (this.snapshot) this.snapshot = withParticipantChange(this.snapshot, body);
+          if (this.snapshot) this.snapshot = boundedParticipants(withParticipantChange(this.snapshot, body), this.linkView.sessionId);
           this.publishState();
         } else if (body.kind === 'notice') {
           this.noticeTaken(message.seq);

@@ -12,6 +12,7 @@ import {
   ExamMarks,
   ExamTalk,
   isMediaGatewayMessage,
+  boundedParticipants,
   withParticipantChange,
   type AckMessage,
   type CollabAction,
@@ -89,12 +90,6 @@ const KEEP_CHAT = 200;
  * this is a full room's worth, bounded here too as on the workstation (main/core/collab-mirror.ts).
  */
 const KEEP_PROPOSALS = 200;
-/**
- * Participants kept in the snapshot: every session the gateway can hold, everyone together
- * (docs/architecture.md "Wire protocol", "Connections": 2,048), so only a gateway that lists
- * more than it can hold loses any; then the oldest go, never this console or the control holder.
- */
-const KEEP_PARTICIPANTS = 2048;
 /**
  * The longest name of a person kept and shown (a participant's, or who saw an alarm): a sound
  * gateway hands out none longer (protocol/auth.ts MAX_DISPLAY_NAME_CHARS). Longer, it is cut with
@@ -453,30 +448,12 @@ export class OnsiteLink {
   }
 }
 
-/** `snapshot` as the page keeps it: its participants bounded (boundedParticipants), each name cut to MAX_NAME_CHARS. */
+/** `snapshot` as the page keeps it: its participants bounded (protocol/messages.ts boundedParticipants), each name cut to MAX_NAME_CHARS. */
 function keptParticipants(snapshot: ScannerSnapshot, me: string | null): ScannerSnapshot {
   const bounded = boundedParticipants(snapshot, me);
   const long = (p: Participant) => p.name.length > MAX_NAME_CHARS;
   if (!bounded.participants.some(long)) return bounded;
   return { ...bounded, participants: bounded.participants.map((p) => (long(p) ? { ...p, name: keptText(p.name, MAX_NAME_CHARS) } : p)) };
-}
-
-/**
- * `snapshot` with at most KEEP_PARTICIPANTS participants: the newest, and always this console
- * (`me`) and the control holder, whose row holds the Revoke button.
- */
-function boundedParticipants(snapshot: ScannerSnapshot, me: string | null): ScannerSnapshot {
-  const all = snapshot.participants;
-  if (all.length <= KEEP_PARTICIPANTS) return snapshot;
-  const always = (p: Participant) => p.sessionId === me || p.sessionId === snapshot.control.holderSessionId;
-  const room = KEEP_PARTICIPANTS - all.filter(always).length;
-  let others = 0;
-  const kept: Participant[] = [];
-  for (let i = all.length - 1; i >= 0; i--) {
-    const p = all[i]!;
-    if (always(p) || others++ < room) kept.push(p);
-  }
-  return { ...snapshot, participants: kept.reverse() };
 }
 
 /** The gateway that served this page. */

@@ -1,14 +1,15 @@
 /**
  * A gateway (or what stands between it and the workstation) that says things the protocol does
- * not allow: a chunk header declaring a gigabyte, chunked images that never finish, an event
- * numbered far ahead or going back, a second welcome; or a link that loses a welcome on the way,
- * so that the gateway refuses the reconnects after it. A relay passes a real gateway's frames to
- * the core and lets a test slip frames of its own among them. The core must log each with its
- * code, hold no memory for what did not arrive, and keep taking what the gateway really says
+ * not allow, or more than a gateway holds: a chunk header declaring a gigabyte, chunked images
+ * that never finish, an event numbered far ahead or going back, a second welcome, more
+ * participants than any gateway has sessions; or a link that loses a welcome on the way, so that
+ * the gateway refuses the reconnects after it. A relay passes a real gateway's frames to the core
+ * and lets a test slip frames of its own among them. The core must log each with its code, hold
+ * no memory for what did not arrive, and keep taking what the gateway really says
  * (docs/architecture.md "Wire protocol", "The image's path", "Link health").
  */
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, decodeImageFrame, encodeImageFrame, type ImageFrameHeader } from '../../../protocol/index.js';
+import { ErrorCode, MAX_PARTICIPANTS_KEPT, decodeImageFrame, encodeImageFrame, type ImageFrameHeader } from '../../../protocol/index.js';
 import { OPEN_EXAM } from '../../helpers/gateway.js';
 import type { Activity } from '../../../main/core/activity.js';
 import { useRelayedCore, type ActivityLog, type RelayedCore } from './core-harness.js';
@@ -124,6 +125,34 @@ describe('welcomes the gateway did not send', () => {
     await logged(log, (a) => a.type === 'resume', from);
     await expect.poll(() => core.view().link.status, WAIT).toBe('connected');
     expect(log.all.slice(from).filter((a) => a.type === 'protocol-error' && a.code === ErrorCode.INVALID_MESSAGE)).toEqual([]);
+  });
+});
+
+describe('more participants than a gateway holds', () => {
+  it('keeps the newest 2,048 of a gateway announcing more, its own session always among them, and keeps following the gateway', async () => {
+    const { gateway, relay, core, log } = await setup();
+    const me = core.view().link.sessionId;
+    const start = core.lastEventSeq;
+    const arrivals = MAX_PARTICIPANTS_KEPT + 100;
+    for (let i = 1; i <= arrivals; i++) {
+      const participant = { sessionId: `arrival-${String(i).padStart(5, '0')}`, name: `Arrival ${i}`, role: 'observer', connectedAt: new Date().toISOString() };
+      relay.inject({
+        data: JSON.stringify({ type: 'event', seq: start + i, at: new Date().toISOString(), body: { kind: 'participant.joined', participant } }),
+        binary: false,
+      });
+    }
+    await expect.poll(() => core.lastEventSeq, WAIT).toBe(start + arrivals);
+    const kept = core.view().snapshot!.participants.map((p) => p.sessionId);
+    expect(kept).toHaveLength(MAX_PARTICIPANTS_KEPT);
+    expect(kept).toContain(me);
+    expect(kept.at(-1)).toBe(`arrival-${String(arrivals).padStart(5, '0')}`);
+    expect(kept).not.toContain('arrival-00001');
+
+    // The gateway's own numbers go back after the injected ones: the core resumes and shows what the gateway holds.
+    const from = log.length;
+    gateway.notice('info', 'after the arrivals');
+    await logged(log, (a) => a.type === 'notice' && a.text === 'after the arrivals', from);
+    await expect.poll(() => core.view().snapshot?.participants.length, WAIT).toBe(1);
   });
 });
 
