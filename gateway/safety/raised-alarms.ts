@@ -33,6 +33,11 @@ export class RaisedAlarms {
     return reasons;
   }
 
+  /** Whether the notice numbered `seq` raised an alarm that is kept here and no one has seen. */
+  isUnseen(seq: number): boolean {
+    return this.raised.get(seq)?.seenBy.size === 0;
+  }
+
   /** The alarm `by` has just seen for the first time, or null (not an alarm kept here, or seen before). */
   see(seq: number, by: string): NoticeAlarm | null {
     const raised = this.raised.get(seq);

@@ -274,7 +274,7 @@ export class Gateway {
     this.fetchRates = new SessionRates(this.linkLimits.imageFetchesPerSecond, this.linkLimits.imageFetchBurst);
     this.addresses = new ConnectionRoster(Number.POSITIVE_INFINITY, this.linkLimits.connectionsPerAddress);
     this.events = new EventBuffer(EVENT_BUFFER_EVENTS, EVENT_BUFFER_BYTES, { messageBytes: this.linkLimits.sendMessageBytes });
-    this.noticeHistory = new NoticeHistory(this.linkLimits.sendMessageBytes);
+    this.noticeHistory = new NoticeHistory(this.linkLimits.sendMessageBytes, MAX_NOTICE_HISTORY, (seq) => this.raisedAlarms.isUnseen(seq));
     this.sessions = new SessionRegistry(
       this.linkLimits.sendMessageBytes,
       (session, type, bytes) =>
@@ -958,7 +958,8 @@ export class Gateway {
       return null;
     }
     this.sessions.broadcast(event);
-    if (body.kind === 'notice') this.noticeHistory.add(event);
+    // Held in the history while unseen; an operator loss is in the snapshot while it lasts (onsite.operatorLoss).
+    if (body.kind === 'notice') this.noticeHistory.add(event, body.alarm !== undefined && body.alarm.kind !== 'operator-loss');
     return event.seq;
   }
 

@@ -10,37 +10,59 @@ const TAIL = ']}';
  * `notice.history` a client gets after a welcome with a fresh snapshot
  * (protocol/messages.ts NoticeHistoryMessage). The event buffer cannot serve: images push
  * notices out of it within seconds.
+ *
+ * An alarm no one has seen stays in the history however many notices come after it: the history
+ * is how a call for help made while no technologist was connected reaches the one who connects
+ * next. Kept only among the newest, it was pushed out by any hundred notices after it, which a
+ * peer can send: an onsite console checking in and out, a DICOM peer sending images that are
+ * refused (a notice each).
  */
 export class NoticeHistory {
-  private readonly kept: BufferedEvent[] = [];
+  private readonly kept: { event: BufferedEvent; alarm: boolean }[] = [];
+  /** Alarms gone from `kept` while no one had seen them, oldest first, at most `max`. */
+  private held: BufferedEvent[] = [];
 
   constructor(
     /** The largest message a client accepts (link-limits.ts `sendMessageBytes`). */
     private readonly maxMessageBytes: number,
     private readonly max = MAX_NOTICE_HISTORY,
+    /** Whether the alarm of this notice is one no one has seen (gateway/safety/raised-alarms.ts). */
+    private readonly unseen: (seq: number) => boolean = () => false,
   ) {}
 
-  /** A notice event, once published. */
-  add(event: BufferedEvent): void {
-    this.kept.push(event);
-    if (this.kept.length > this.max) this.kept.shift();
+  /** A notice event, once published; `alarm`: it raised an alarm to hold while no one has seen it. */
+  add(event: BufferedEvent, alarm = false): void {
+    this.kept.push({ event, alarm });
+    if (this.kept.length <= this.max) return;
+    const out = this.kept.shift()!;
+    if (!out.alarm || !this.unseen(out.event.seq)) return;
+    this.held.push(out.event);
+    if (this.held.length > this.max) this.held.shift();
   }
 
   /**
-   * The history as the session with `role` may see it, oldest first: the newest notices that fit
-   * one message. Made of the events' own frames, which are serialised already.
+   * The history as the session with `role` may see it, oldest first, in one message of at most
+   * `max` notices: the alarms no one has seen that the newest notices no longer include, then
+   * as many of the newest as fit. Made of the events' own frames, which are serialised already.
    */
   messageFor(role: string | null): string {
-    const frames: string[] = [];
+    this.held = this.held.filter((event) => this.unseen(event.seq));
+    const taken: { seq: number; frame: string }[] = [];
     let bytes = HEAD.length + TAIL.length;
-    for (let i = this.kept.length - 1; i >= 0; i--) {
-      const frame = frameFor(role, this.kept[i]!);
-      if (typeof frame !== 'string') continue;
-      bytes += Buffer.byteLength(frame) + 1;
-      if (bytes > this.maxMessageBytes) break;
-      frames.push(frame);
-    }
-    return HEAD + frames.reverse().join(',') + TAIL;
+    /** False once the message is full. */
+    const take = (event: BufferedEvent): boolean => {
+      const frame = frameFor(role, event);
+      if (typeof frame !== 'string') return true;
+      const size = Buffer.byteLength(frame) + 1;
+      if (taken.length === this.max || bytes + size > this.maxMessageBytes) return false;
+      bytes += size;
+      taken.push({ seq: event.seq, frame });
+      return true;
+    };
+    for (let i = this.held.length - 1; i >= 0 && take(this.held[i]!); i--);
+    for (let i = this.kept.length - 1; i >= 0 && take(this.kept[i]!.event); i--);
+    taken.sort((a, b) => a.seq - b.seq);
+    return HEAD + taken.map((t) => t.frame).join(',') + TAIL;
   }
 
   sendTo(ws: WebSocket, role: string | null): void {

@@ -54,6 +54,31 @@ describe('NoticeHistory', () => {
     expect(decoded.message.events.map((e) => e.body.text[0])).toEqual(['2', '3', '4']);
   });
 
+  it('holds an alarm no one has seen beyond the newest notices, within the count and size of one message, until it is seen', () => {
+    const unseen = new Set<number>();
+    const history = new NoticeHistory(1 << 20, 3, (seq) => unseen.has(seq));
+    const alarm = notice('HELP CALLED by Olivia');
+    unseen.add(alarm.seq);
+    history.add(alarm, true);
+    const seenAlarm = notice('EMERGENCY STOP by Olivia');
+    history.add(seenAlarm, true);
+    for (const text of ['one', 'two', 'three', 'four']) history.add(notice(text));
+    const texts = () => (decodeGatewayMessage(history.messageFor('operator')) as { message: NoticeHistoryMessage }).message.events.map((e) => e.body.text);
+    // Three at most: the unseen alarm, oldest, then the newest that fit.
+    expect(texts()).toEqual(['HELP CALLED by Olivia', 'three', 'four']);
+    unseen.delete(alarm.seq);
+    expect(texts()).toEqual(['two', 'three', 'four']);
+  });
+
+  it('gives the unseen alarms first place when the message is full by size', () => {
+    const long = 'x'.repeat(1000);
+    const history = new NoticeHistory(2500, 3, () => true);
+    history.add(notice(`alarm ${long}`), true);
+    for (let i = 0; i < 5; i++) history.add(notice(`${i} ${long}`));
+    const decoded = decodeGatewayMessage(history.messageFor('operator')) as { ok: true; message: NoticeHistoryMessage };
+    expect(decoded.message.events.map((e) => e.body.text.split(' ')[0])).toEqual(['alarm', '4']);
+  });
+
   it('is an empty list before any notice', () => {
     expect(decodeGatewayMessage(new NoticeHistory(1 << 20).messageFor('onsite'))).toMatchObject({ ok: true, message: { events: [] } });
   });
@@ -112,6 +137,27 @@ describe('the notice history after a welcome', () => {
     // Anything sent after the welcome and its replay has arrived once this chat line has.
     expect(await resumed.collab({ name: 'chat.send', text: 'back' })).toMatchObject({ outcome: 'done' });
     expect(resumed.messages.some(isHistory)).toBe(false);
+  });
+
+  it('brings a call for help no one has seen to who connects next however many notices came after it, and not once it is seen', async () => {
+    const gateway = await f.start();
+    const onsite = await f.onsite();
+    await onsite.checkIn();
+    expect(await onsite.act({ name: 'help.call', reason: 'patient anxious' })).toMatchObject({ outcome: 'done' });
+    // Any hundred notices: a console checking in and out, a DICOM peer's refused images.
+    for (let i = 0; i < 2 * MAX_NOTICE_HISTORY; i++) gateway.notice('info', `notice ${i}`);
+
+    const operator = await f.client('operator', 'Remote Tech');
+    const history = historyAfterWelcome(operator.messages);
+    expect(history.events).toHaveLength(MAX_NOTICE_HISTORY);
+    const call = history.events[0]!;
+    expect(call.body).toMatchObject({ level: 'alarm', alarm: { kind: 'help-call', reason: 'patient anxious' } });
+    expect(history.events.at(-1)?.body.text).toBe(`notice ${2 * MAX_NOTICE_HISTORY - 1}`);
+
+    expect(await operator.collab({ name: 'alarm.acknowledge', seq: call.seq })).toMatchObject({ outcome: 'done' });
+    const later = historyAfterWelcome((await f.client('operator', 'Second Tech')).messages);
+    expect(later.events.some((e) => e.seq === call.seq)).toBe(false);
+    expect(later.events.some((e) => e.body.seen?.seq === call.seq)).toBe(true);
   });
 
   it('holds at most MAX_NOTICE_HISTORY notices', async () => {
