@@ -161,6 +161,12 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
    * number a step ahead (acceptSeq lets one through) may have pushed past the gateway's own.
    */
   private readonly noticesTaken = new Set<number>();
+  /**
+   * The `seq` of the alarms of this boot already logged, the newest MAX_NOTICE_HISTORY: the
+   * history also holds the alarms no one has seen, however old (gateway/server/notice-history.ts),
+   * and one logged before would otherwise be raised on the desk a second time.
+   */
+  private readonly alarmsTaken = new Set<number>();
   /** From the last welcome: presented at the next reconnect to take back this session's control. */
   private resumeSecret: string | null = null;
   private imageDecoder: ImageDecoder | null = null;
@@ -393,7 +399,10 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     // A chunked image cut by the link is replayed whole after the resume (its number was not taken).
     this.imageChunks.reset();
     this.replaying = resume !== undefined && welcome.bootId === resume.bootId && welcome.lastSeq === resume.seq;
-    if (resume === undefined || welcome.bootId !== resume.bootId) this.noticesTaken.clear();
+    if (resume === undefined || welcome.bootId !== resume.bootId) {
+      this.noticesTaken.clear();
+      this.alarmsTaken.clear();
+    }
     if (resume === undefined) {
       this.takeSnapshot(welcome);
       this.record({ type: 'scanner', at: now(), state: welcome.snapshot.state, seq: welcome.lastSeq, activeSequence: activeName(welcome.snapshot) });
@@ -521,9 +530,12 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     return false;
   }
 
-  private noticeTaken(seq: number): void {
+  private noticeTaken(seq: number, alarm: boolean): void {
     this.noticesTaken.add(seq);
     if (this.noticesTaken.size > KEEP_NOTICES_TAKEN) this.noticesTaken.delete(this.noticesTaken.values().next().value!);
+    if (!alarm) return;
+    this.alarmsTaken.add(seq);
+    if (this.alarmsTaken.size > MAX_NOTICE_HISTORY) this.alarmsTaken.delete(this.alarmsTaken.values().next().value!);
   }
 
   /** Sends the renderer's WebRTC signaling on the current link. */
@@ -594,7 +606,7 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
           if (this.snapshot) this.snapshot = boundedParticipants(withParticipantChange(this.snapshot, body), this.linkView.sessionId);
           this.publishState();
         } else if (body.kind === 'notice') {
-          this.noticeTaken(message.seq);
+          this.noticeTaken(message.seq, body.alarm !== undefined);
           this.record({ type: 'notice', at: message.at, level: body.level, text: body.text, seq: message.seq, ...(body.alarm ? { alarm: body.alarm } : {}) });
         } else {
           // Chat, marks, proposals, handover and plans: the collaboration view keeps them.
@@ -607,8 +619,8 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
         return;
       }
       case 'notice.history':
-        for (const activity of earlierNotices(message, (seq) => this.noticesTaken.has(seq))) {
-          this.noticeTaken(activity.seq);
+        for (const activity of earlierNotices(message, (seq) => this.noticesTaken.has(seq) || this.alarmsTaken.has(seq))) {
+          this.noticeTaken(activity.seq, activity.alarm !== undefined);
           this.record(activity);
         }
         return;
