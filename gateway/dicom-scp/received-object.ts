@@ -21,6 +21,7 @@ import { part10Header, wrapAsPart10 } from './file-meta.js';
 
 const PATIENT_NAME = 0x00100010;
 const PATIENT_ID = 0x00100020;
+const SERIES_INSTANCE_UID = 0x0020000e;
 
 /** C-STORE response statuses (PS3.4 B.2.3 and PS3.7 Annex C). */
 export const StoreStatus = {
@@ -140,6 +141,16 @@ export function examineReceivedObject(obj: ReceivedObject & { limits?: ImageLimi
   } catch (err) {
     return refuse(codeOf(err, ErrorCode.DICOM_NOT_AN_IMAGE), (err as Error).message, StoreStatus.SopClassNotSupported);
   }
+  // The workstations file every image under its series (Type 1 in every image IOD, PS3.3
+  // C.7.3.1): without one the pipeline drops it, so the peer is told now, not Success.
+  const seriesUid = file.dataset.string(SERIES_INSTANCE_UID);
+  if (seriesUid === undefined || !isValidUid(seriesUid)) {
+    return refuse(
+      seriesUid === undefined ? ErrorCode.DICOM_MISSING_ATTRIBUTE : ErrorCode.DICOM_INVALID_UID,
+      `${obj.sopClassUid} object ${obj.sopInstanceUid}: ${seriesUid === undefined ? 'no Series Instance UID (0020,000E)' : `Series Instance UID "${seriesUid.slice(0, 80)}" is not a valid UID`}`,
+      StoreStatus.DataSetDoesNotMatchSopClass,
+    );
+  }
   try {
     const info = imageInfo(file.dataset);
     // 1-bit pixel data (segmentations, bitonal captures) is a label map, not a grey-level preview.
@@ -161,10 +172,18 @@ export function examineReceivedObject(obj: ReceivedObject & { limits?: ImageLimi
         StoreStatus.OutOfResources,
       );
     }
+    const pixelData = file.dataset.get(Tag.PixelData)!;
+    if (!isNativeTransferSyntax(obj.transferSyntaxUid) && pixelData.encapsulated === undefined) {
+      // A compressed transfer syntax encapsulates its Pixel Data (PS3.5 A.4).
+      return refuse(
+        ErrorCode.DICOM_PIXEL_DATA,
+        `${obj.sopClassUid} object ${obj.sopInstanceUid}: Pixel Data is not encapsulated in ${obj.transferSyntaxUid}, a compressed transfer syntax`,
+        StoreStatus.CannotUnderstand,
+      );
+    }
     if (isNativeTransferSyntax(obj.transferSyntaxUid)) {
       // Native Pixel Data holds every frame, uncompressed (PS3.5 8.1.1, A.1): fewer bytes than
       // the geometry needs is an object that cannot be shown.
-      const pixelData = file.dataset.get(Tag.PixelData)!;
       const needed = nativeFrameLength(info) * info.numberOfFrames;
       if (pixelData.encapsulated !== undefined || pixelData.bytes.length < needed) {
         return refuse(

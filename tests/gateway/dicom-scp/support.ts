@@ -42,10 +42,10 @@ export function readSample(name: string): Uint8Array {
   return new Uint8Array(readFileSync(samplePath(name)));
 }
 
-/** MR_small.dcm (64 x 64, 16 bits, one frame of Pixel Data) with attributes set by DCMTK's dcmodify, e.g. "(0028,0008)=2". */
-export async function modifiedMrSmall(name: string, changes: string[]): Promise<string> {
+/** MR_small.dcm (64 x 64, 16 bits, one frame of Pixel Data) with attributes set by DCMTK's dcmodify, e.g. "(0028,0008)=2", after its `options` (e.g. `-ea (0020,000E)`, to erase one). */
+export async function modifiedMrSmall(name: string, changes: string[], options: string[] = []): Promise<string> {
   const file = join(tempDir(), name);
   copyFileSync(samplePath('MR_small.dcm'), file);
-  await run('dcmodify', ['-nb', ...changes.flatMap((change) => ['-i', change]), file]);
+  await run('dcmodify', ['-nb', ...options, ...changes.flatMap((change) => ['-i', change]), file]);
   return file;
 }

@@ -43,6 +43,20 @@ describe('DICOM refusals in the audit trail', () => {
     await expect.poll(() => notices(operator, ErrorCode.DICOM_PIXEL_DATA)).toHaveLength(1);
   });
 
+  it('refuses images without a Series Instance UID before answering, one row and one notice for them all', async () => {
+    const operator = await gatewayWithOperator({ port: 0 });
+    const files = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => modifiedMrSmall(`no-series-${i}.dcm`, [`(0008,0018)=1.2.826.0.1.3680043.9.7433.${i + 1}`], ['-ea', '(0020,000E)'])),
+    );
+    // Each answered with its refusal: the scanner knows; before, each was told Success and dropped.
+    expect((await storescu(f.gateway.imaging!.dicomPort!, files)).responses).toEqual(files.map(() => 'Error: DataSetDoesNotMatchSOPClass'));
+    expect(rejected(ErrorCode.DICOM_MISSING_ATTRIBUTE)).toHaveLength(1);
+    await expect.poll(() => notices(operator, ErrorCode.DICOM_MISSING_ATTRIBUTE)).toHaveLength(1);
+    // A well-formed image still goes through.
+    expect((await storescu(f.gateway.imaging!.dicomPort!, [samplePath('MR_small.dcm')])).responses).toEqual(['Success']);
+    expect(operator.messages.filter((m) => m.type === 'event' && m.body.kind === 'notice' && /refused/.test(m.body.text))).toHaveLength(1);
+  });
+
   it('writes down a called AE title that is not the receiver’s', async () => {
     const operator = await gatewayWithOperator({ port: 0 });
     expect((await storescu(f.gateway.imaging!.dicomPort!, [samplePath('MR_small.dcm')], [], 'NOTLARMOR')).ok).toBe(false);
