@@ -15,6 +15,8 @@ export interface ImageSink {
 }
 
 export type PipelineResult = { ok: true; transferSyntaxUid: string; bytesIn: number; bytesOut: number } | { ok: false; code: string; message: string };
+/** Where an image refused is told; by default, a warning notice to every workstation. */
+export type RefusalReport = (refusal: { code: string; message: string }) => void;
 
 export interface ImagePipelineOptions {
   /** Decoded-size caps checked from the attributes before anything is decoded or encoded. */
@@ -62,9 +64,15 @@ export class ImagePipeline {
    * A received object, made into its workstation copy by the transcode pool when there is one:
    * its buffer moves to a worker (the caller must not use it afterwards) and, when the copy
    * does not need it, comes back through `recycle`. Resolves once published, or refused;
-   * objects are published in the order they were accepted.
+   * objects are published in the order they were accepted. `report`: where a refusal is told,
+   * instead of a notice of its own (the receiver folds a peer's refusals, images/index.ts).
    */
-  acceptReceived(part10: Uint8Array, source: ImageSource, recycle: (spare: Uint8Array) => void = () => undefined): Promise<PipelineResult> {
+  acceptReceived(
+    part10: Uint8Array,
+    source: ImageSource,
+    recycle: (spare: Uint8Array) => void = () => undefined,
+    report?: RefusalReport,
+  ): Promise<PipelineResult> {
     // A view of part of a buffer (Node's shared pool, say) cannot move without the rest of it:
     // such an object gets a buffer of its own first. The receiver's objects have theirs already.
     const own = part10.byteOffset === 0 && part10.byteLength === part10.buffer.byteLength ? part10 : new Uint8Array(part10);
@@ -74,7 +82,7 @@ export class ImagePipeline {
       this.transcoders && own.byteLength > 0
         ? this.transcoders.run(own, [own.buffer as ArrayBuffer])
         : Promise.resolve().then(() => transcodeAnswer(own, this.codecs, this.limits));
-    return this.inTurn(copy, source, null, part10.length, recycle);
+    return this.inTurn(copy, source, null, part10.length, recycle, report);
   }
 
   /**
@@ -92,25 +100,28 @@ export class ImagePipeline {
     imagesInSeries: number | null,
     bytesIn: number | null,
     recycle: (spare: Uint8Array) => void,
+    report?: RefusalReport,
   ): Promise<PipelineResult> {
     const published = this.received.then(() =>
       copy.then((answer) => {
         if (answer.spare) recycle(answer.spare);
-        return this.guard(source, () => (answer.ok ? this.publish(answer, source, imagesInSeries, bytesIn ?? answer.bytes.length) : answer));
+        return this.guard(source, () => (answer.ok ? this.publish(answer, source, imagesInSeries, bytesIn ?? answer.bytes.length) : answer), report);
       }),
     );
     this.received = published;
     return published;
   }
 
-  private guard(source: ImageSource, work: () => PipelineResult): PipelineResult {
+  private guard(source: ImageSource, work: () => PipelineResult, report?: RefusalReport): PipelineResult {
     let result: PipelineResult;
     try {
       result = work();
     } catch (err) {
       result = { ok: false, code: codeOf(err), message: (err as Error).message };
     }
-    if (!result.ok) this.sink.notice('warning', `image from ${source === 'c-store' ? 'DICOM peer' : 'scanner'} refused: ${result.code}: ${result.message}`);
+    if (result.ok) return result;
+    if (report) report(result);
+    else this.sink.notice('warning', `image from ${source === 'c-store' ? 'DICOM peer' : 'scanner'} refused: ${result.code}: ${result.message}`);
     return result;
   }
 

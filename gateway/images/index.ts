@@ -78,11 +78,6 @@ export async function attachImaging(
   const transcoders = dicom ? createTranscodePool(limits) : undefined;
   const pipeline = new ImagePipeline(gateway, undefined, { ...(limits ? { limits } : {}), ...(transcoders ? { transcoders } : {}) });
   const ingestLog = new IngestLog(log);
-  const ingest = new IngestQueue<StoredImage>(async (image) => {
-    const result = await pipeline.acceptReceived(image.part10, 'c-store', (spare) => image.recycle(spare));
-    if (result.ok) ingestLog.forwarded(image.callingAeTitle, `${image.sopInstanceUid} forwarded (${result.transferSyntaxUid})`);
-    else log(`C-STORE from ${image.callingAeTitle}: ${image.sopInstanceUid} refused ${result.code}`);
-  });
   const stopSimulator = streamSimulatorImages(gateway.scanner, pipeline, gateway.site, limits);
   const warned = dicomPeerAudit(gateway, auditWindowMs, log, 'warned', (row) =>
     row.count === 1
@@ -98,6 +93,15 @@ export async function attachImaging(
   const portLog = new RefusalAudit(auditWindowMs, (row) =>
     log(`DICOM port: ${row.code}${row.count > 1 ? ` x${row.count} in ${auditWindowMs / 1000} s, the last:` : ''} ${row.reason}`),
   );
+  const ingest = new IngestQueue<StoredImage>(async (image) => {
+    // The receiver refuses before answering what the pipeline would (startStorageScp's checks);
+    // what the pipeline still refuses after Success (a transcode worker that failed, say) is
+    // written down and told folded with the peer's other refusals, not a notice an image.
+    const report = ({ code, message }: { code: string; message: string }) =>
+      refused.refuse(image.peerAddress ?? image.callingAeTitle, code, `${message} (calling AE ${image.callingAeTitle}, SOP Instance ${image.sopInstanceUid})`);
+    const result = await pipeline.acceptReceived(image.part10, 'c-store', (spare) => image.recycle(spare), report);
+    if (result.ok) ingestLog.forwarded(image.callingAeTitle, `${image.sopInstanceUid} forwarded (${result.transferSyntaxUid})`);
+  });
   const scp = dicom
     ? await startStorageScp({
         port: dicom.port,

@@ -139,6 +139,15 @@ describe('ImagePipeline: received objects through the transcode pool', () => {
     expect(published.map((p) => p.header.sopInstanceUid)).toEqual([uid, uid]);
   });
 
+  it('tells a refusal where it is asked to, instead of a notice of its own', async () => {
+    const { pipeline, notices } = pooled(1);
+    const reported: string[] = [];
+    const refused = await pipeline.acceptReceived(new Uint8Array(200), 'c-store', undefined, (r) => reported.push(r.code));
+    expect(refused).toMatchObject({ ok: false, code: ErrorCode.DICOM_NOT_PART10 });
+    expect(reported).toEqual([ErrorCode.DICOM_NOT_PART10]);
+    expect(notices).toEqual([]);
+  });
+
   it('leaves a buffer it was given only part of as it was: that object moves in a copy of its own', async () => {
     const { pipeline, published } = pooled(1);
     const input = sample('MR_small.dcm');
