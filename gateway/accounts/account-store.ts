@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { AccountLevel, AccountRole, type AccountLevel as Level, type AccountRole as RoleName } from '../../protocol/index.js';
+import { AccountLevel, AccountRole, MAX_DISPLAY_NAME_CHARS, type AccountLevel as Level, type AccountRole as RoleName } from '../../protocol/index.js';
+import { cutText } from '../../base/common/cut-text.js';
 import { migrate } from '../../base/node/sqlite-migrate.js';
 import { GATEWAY_MIGRATIONS } from '../storage/migrations/index.js';
 
@@ -108,7 +109,9 @@ export class AccountStore {
 function fromRow(row: AccountRow): Account {
   return {
     userId: row.user_id,
-    displayName: row.display_name,
+    // Accounts stored before names had a limit keep theirs on disk: every place a name goes
+    // (snapshots, participant rows, alarms) gets its first MAX_DISPLAY_NAME_CHARS characters.
+    displayName: cutText(row.display_name, MAX_DISPLAY_NAME_CHARS),
     roles: row.roles.split(',').filter((r) => AccountRole.safeParse(r).success) as RoleName[],
     level: row.level === null ? null : AccountLevel.parse(row.level),
     enabled: row.enabled === 1,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateSync } from 'otplib';
-import { ErrorCode, type SignInRefusal, type SignInResponse } from '../../../protocol/index.js';
+import { ErrorCode, MAX_DISPLAY_NAME_CHARS, type SignInRefusal, type SignInResponse } from '../../../protocol/index.js';
 import type { Gateway } from '../../../gateway/server/gateway.js';
 import { hashPassword } from '../../../gateway/accounts/password-hash.js';
 import { newTotpSecret } from '../../../gateway/accounts/totp.js';
@@ -116,6 +116,22 @@ describe('POST /auth/sign-in', () => {
     expect((await signInAt(g.url, 'jane.doe', TEST_PASSWORD, 'operator')).status).toBe(200);
     expect(g.accounts.get('jane.doe')!.passwordHash).toMatch(/^scrypt\$2048\$/);
     expect((await signInAt(g.url, 'jane.doe', TEST_PASSWORD, 'operator')).status).toBe(200);
+  });
+
+  it('gives an account stored before display names had a limit its first 64 characters and an ellipsis', async () => {
+    const g = await f.start();
+    const name = `Jane ${'Doe-'.repeat(30)}`;
+    g.accounts.add({
+      userId: 'jane.long',
+      displayName: name,
+      roles: ['operator'],
+      level: null,
+      totpSecret: null,
+      passwordHash: await hashPassword(TEST_PASSWORD, TEST_SCRYPT),
+    });
+    const { status, body } = await signInAt(g.url, 'jane.long', TEST_PASSWORD, 'operator');
+    expect(status).toBe(200);
+    expect((body as SignInResponse).user.displayName).toBe(`${name.slice(0, MAX_DISPLAY_NAME_CHARS)}…`);
   });
 
   it('refuses a body that is not a sign-in request with a code', async () => {
