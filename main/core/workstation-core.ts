@@ -285,6 +285,11 @@ export class WorkstationCore extends EventEmitter<WorkstationCoreEvents> {
     return this.lastSeq;
   }
 
+  /** The gateway boot its event numbers count in (from the last welcome); null before one. */
+  get gatewayBootId(): string | null {
+    return this.bootId;
+  }
+
   /** Resolves once the gateway welcomed us; rejects with a LarmorError when refused or unreachable. */
   connect(request: unknown): Promise<WelcomeMessage> {
     const parsed = ConnectRequest.safeParse(request);

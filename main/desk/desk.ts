@@ -6,6 +6,7 @@ import {
   DeskConnectRequest,
   ErrorCode,
   LarmorError,
+  MAX_NOTICE_HISTORY,
   describeIssues,
   codeOf,
   type CollabAction,
@@ -44,6 +45,11 @@ const SINGLE_SITE_ID = 'gateway';
 const LOG_RING_SIZE = 300;
 /** Alarms a tile keeps (unacknowledged ones first to stay). */
 const MAX_ALARMS_PER_TILE = 50;
+/**
+ * Gateway alarms a tile remembers having raised, by boot and number: as many as a gateway keeps
+ * for acknowledgement and its notice history brings (gateway/safety/raised-alarms.ts), twice over.
+ */
+const GATEWAY_ALARMS_REMEMBERED = 2 * MAX_NOTICE_HISTORY;
 
 /**
  * Which alarm a full tile lets go: the oldest acknowledged one; with none acknowledged, the
@@ -88,6 +94,12 @@ interface Site {
   core: WorkstationCore;
   unreadChat: number;
   alarms: DeskAlarm[];
+  /**
+   * The gateway alarms raised on this tile, as `bootId:seq`: signed in again, the workstation is
+   * brought every alarm no one has seen in the notice history, the one still on this tile among
+   * them, and it was raised a second time beside it.
+   */
+  gatewayAlarms: Set<string>;
   plans: ContingencyPlan[];
   newestImage: PreviewImage | null;
   thumbnail: DeskThumbnail | null;
@@ -110,6 +122,8 @@ export class Desk extends EventEmitter<DeskEvents> {
   private readonly makeCore: (siteId: string) => WorkstationCore;
   private readonly pinned: WorkstationCore | null;
   private readonly cores = new Map<string, WorkstationCore>();
+  /** The gateway boot a gateway alarm's `seq` counts in: acknowledged at the gateway only while it is the boot linked to. */
+  private readonly alarmBoots = new WeakMap<DeskAlarm, string | null>();
   private readonly wired = new Map<WorkstationCore, Wiring>();
   private sites: Site[] = [];
   private focused: WorkstationCore;
@@ -290,8 +304,12 @@ export class Desk extends EventEmitter<DeskEvents> {
     const alarm = site.alarms.find((a) => a.id === alarmId);
     if (!alarm) throw new LarmorError(ErrorCode.DESK_UNKNOWN_ALARM, `no alarm ${alarmId} at ${site.entry.name}`);
     if (alarm.acknowledged) return;
-    // Observers are receive-only at the gateway: theirs is recorded in this workstation's journal only.
-    const gatewaySeq = site.core.view().link.role === 'observer' ? null : alarm.seq;
+    // Observers are receive-only at the gateway: theirs is recorded in this workstation's journal
+    // only. So is an alarm of an earlier boot of the gateway: its number counted in that boot, and
+    // names another notice, or none yet, in this one (which raised the alarm again, if no one had
+    // seen it, under a number of its own: docs/architecture.md "Safety rules").
+    const earlierBoot = this.alarmBoots.get(alarm) !== site.core.gatewayBootId;
+    const gatewaySeq = site.core.view().link.role === 'observer' || earlierBoot ? null : alarm.seq;
     if (gatewaySeq !== null) {
       const outcome = await site.core.sendCollab({ name: 'alarm.acknowledge', seq: gatewaySeq });
       if (outcome.error)
@@ -324,7 +342,9 @@ export class Desk extends EventEmitter<DeskEvents> {
     const next: Site[] = entries.map((entry, index) => {
       const core = index === 0 && this.pinned ? this.pinned : (this.cores.get(entry.id) ?? this.makeCore(entry.id));
       const kept = previous.get(entry.id);
-      return kept && kept.core === core ? { ...kept, entry } : { entry, core, unreadChat: 0, alarms: [], plans: [], newestImage: null, thumbnail: null };
+      return kept && kept.core === core
+        ? { ...kept, entry }
+        : { entry, core, unreadChat: 0, alarms: [], gatewayAlarms: new Set(), plans: [], newestImage: null, thumbnail: null };
     });
     const used = new Set(next.map((s) => s.core));
     for (const [id, core] of [...this.cores]) {
@@ -446,6 +466,7 @@ export class Desk extends EventEmitter<DeskEvents> {
       // Other alarm-level notices (an onsite console not responding) stay in the event log only;
       // of those sent before this workstation joined, so do alarms someone has seen.
       if (activity.earlier && !activity.earlier.open) return;
+      if (!this.firstRaise(site, activity.seq)) return;
       // Shown at the time it was raised: one raised again after a gateway restart says when first.
       const at = activity.alarm.raisedAt ?? (activity.earlier ? activity.at : undefined);
       this.raise(site, activity.alarm.kind, { text: activity.text, detail: activity.alarm.detail }, activity.seq, at);
@@ -467,12 +488,22 @@ export class Desk extends EventEmitter<DeskEvents> {
     this.raise(site, 'operator-loss', WORKSTATION_ALARM_WORDS['operator-loss'](loss.name, loss.controlReturnsAt), null, loss.since);
   }
 
+  /** False when this tile has raised the gateway's alarm numbered `seq` in this boot already. */
+  private firstRaise(site: Site, seq: number): boolean {
+    const key = `${site.core.gatewayBootId}:${seq}`;
+    if (site.gatewayAlarms.has(key)) return false;
+    site.gatewayAlarms.add(key);
+    if (site.gatewayAlarms.size > GATEWAY_ALARMS_REMEMBERED) site.gatewayAlarms.delete(site.gatewayAlarms.values().next().value!);
+    return true;
+  }
+
   private raise(site: Site, kind: DeskAlarmKind, { text, detail }: AlarmWords, seq: number | null, at = new Date().toISOString()): void {
     // The notice of an operator loss arrives around the snapshot that shows it: one alarm, with the notice's seq.
     const twin = kind === 'operator-loss' ? site.alarms.find((a) => a.kind === kind && !a.acknowledged && (a.seq === null) !== (seq === null)) : undefined;
     if (twin) {
       if (seq !== null) {
         twin.seq = seq;
+        this.alarmBoots.set(twin, site.core.gatewayBootId);
         twin.text = text;
         twin.detail = detail;
       }
@@ -481,6 +512,7 @@ export class Desk extends EventEmitter<DeskEvents> {
     }
     const alarm: DeskAlarm = { id: `alarm-${++this.alarmCounter}`, siteId: site.entry.id, kind, text, detail, at, seq, acknowledged: false };
     site.alarms.push(alarm);
+    if (seq !== null) this.alarmBoots.set(alarm, site.core.gatewayBootId);
     // A long day's acknowledged alarms are in the journal and the gateway's audit; the tile keeps the recent ones.
     while (site.alarms.length > MAX_ALARMS_PER_TILE) site.alarms.splice(alarmToDrop(site.alarms), 1);
     site.core.record({ type: 'desk-alarm', at: new Date().toISOString(), siteId: site.entry.id, alarmId: alarm.id, kind, text, seq, event: 'raised' });

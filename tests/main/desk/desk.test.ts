@@ -241,6 +241,58 @@ describe('Desk: several gateways on one workstation', () => {
     await onsiteB.raw.next((m) => m.type === 'event' && m.body.kind === 'notice' && m.body.seen?.by === 'Remote Tech', from);
   });
 
+  it('keeps one alarm for a call for help no one has seen when the desk signs in again and the notice history brings it back', async () => {
+    const b = await gateway('MR-B');
+    const d = desk();
+    const logs: LogEntry[] = [];
+    d.on('log', (e) => logs.push(e));
+    const signIn = () => d.connectSites({ sites: [site('b', b.url)], role: 'operator', ...testLogin('Remote Tech') });
+    await signIn();
+    await untilDesk(d, (v) => tileOf(v, 'b').link === 'connected');
+    const onsiteB = await OnsiteClient.connect(b, 'Onsite Tech');
+    onsites.push(onsiteB);
+    await onsiteB.act({ name: 'help.call', reason: 'patient anxious' });
+    await untilDesk(d, (v) => tileOf(v, 'b').alarms.length === 1);
+
+    d.disconnect();
+    await untilDesk(d, (v) => tileOf(v, 'b').link === 'disconnected');
+    const from = logs.length;
+    await signIn();
+    // Signed in afresh, the log shows what happened before, the call among it.
+    await expect.poll(() => logs.slice(from).some((e) => e.text.includes('patient anxious'))).toBe(true);
+    const view = await untilDesk(d, (v) => tileOf(v, 'b').link === 'connected');
+    expect(tileOf(view, 'b').alarms.map((a) => a.kind)).toEqual(['help-call']);
+  });
+
+  it('acknowledges here an alarm of an earlier gateway boot, whose number means nothing to the gateway now', async () => {
+    const dataFile = join(tempDir(), 'gateway.sqlite');
+    let b = await gateway('MR-B', { dataFile });
+    const port = b.port;
+    const d = desk();
+    await d.connectSites({ sites: [site('b', b.url)], role: 'operator', ...testLogin('Remote Tech') });
+    await untilDesk(d, (v) => tileOf(v, 'b').link === 'connected');
+    // Numbered well beyond what the next boot will have said when it is acknowledged.
+    for (let i = 0; i < 50; i++) b.notice('info', `before the restart ${i}`);
+    b.notice('alarm', 'HELP CALLED by Olivia (onsite)', { kind: 'help-call', detail: 'by Olivia (onsite)', by: 'Olivia' });
+    const [first] = tileOf(await untilDesk(d, (v) => tileOf(v, 'b').alarms.length === 1), 'b').alarms;
+
+    gateways.splice(gateways.indexOf(b), 1);
+    await b.close();
+    b = await gateway('MR-B', { dataFile, port });
+    // The new boot raises the unseen call again, under a number of its own.
+    const calls = (v: DeskView) => tileOf(v, 'b').alarms.filter((a) => a.kind === 'help-call');
+    const view = await untilDesk(d, (v) => tileOf(v, 'b').link === 'connected' && calls(v).length === 2);
+    const again = calls(view)[1]!;
+    expect(again.seq).not.toBe(first!.seq);
+
+    await d.acknowledge('b', first!.id);
+    expect(tileOf(d.deskView(), 'b').alarms.find((a) => a.id === first!.id)?.acknowledged).toBe(true);
+    expect(b.store.auditTrail().some((r) => r.action === 'collab alarm.acknowledge')).toBe(false);
+    // The one of this boot is acknowledged at the gateway.
+    await d.acknowledge('b', again.id);
+    expect(b.store.auditTrail().filter((r) => r.action === 'collab alarm.acknowledge' && r.decision === 'done')).toHaveLength(1);
+  });
+
   it('shows a call for help raised again after a gateway restart at the time it was first raised', async () => {
     const dataFile = join(tempDir(), 'gateway.sqlite');
     const store = new GatewayStore(dataFile);
