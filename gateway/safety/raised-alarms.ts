@@ -38,6 +38,12 @@ export class RaisedAlarms {
     return this.raised.get(seq)?.seenBy.size === 0;
   }
 
+  /** Whether the notice numbered `seq` raised an alarm kept here that `by` has not seen yet. */
+  isNewTo(seq: number, by: string): boolean {
+    const raised = this.raised.get(seq);
+    return raised !== undefined && !raised.seenBy.has(by);
+  }
+
   /** The alarm `by` has just seen for the first time, or null (not an alarm kept here, or seen before). */
   see(seq: number, by: string): NoticeAlarm | null {
     const raised = this.raised.get(seq);

@@ -375,6 +375,7 @@ export class Gateway {
       publish: (body) => this.publish(body),
       sharedActions: new SessionRates(limits.sharedActionsPerSecond, limits.sharedActionBurst),
       lastSeq: () => this.events.lastSeq,
+      alarmNewTo: (session, seq) => this.raisedAlarms.isNewTo(seq, session.name!),
       alarmSeen: (session, seq) => {
         const alarm = this.raisedAlarms.see(seq, session.name!);
         if (!alarm) return;

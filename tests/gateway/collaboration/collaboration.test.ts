@@ -138,13 +138,18 @@ describe('collaboration: marks on images', () => {
     expect(bytes).toBeLessThan(MAX_MARKS_PER_IMAGE * 11_000);
   });
 
-  it('holds a person to a few shared actions a second, and never an alarm acknowledgement', async () => {
+  it('holds a person to a few shared actions a second, and never the acknowledgement of an alarm they have not acknowledged', async () => {
     await f.start({ linkLimits: { sharedActionsPerSecond: 0.001, sharedActionBurst: 3 } });
     const { operator } = await f.readyToScan();
+    f.gateway.notice('alarm', 'HELP CALLED by Onsite Tech (onsite)', { kind: 'help-call', detail: 'by Onsite Tech (onsite)', by: 'Onsite Tech' });
+    const call = await operator.next<EventMessage>((m) => m.type === 'event' && m.body.kind === 'notice' && m.body.alarm?.kind === 'help-call');
     const outcomes = [];
     for (let i = 0; i < 5; i++) outcomes.push(await operator.collab({ name: 'chat.send', text: `line ${i}` }));
     expect(outcomes.map((o) => o.code)).toEqual([null, null, null, ErrorCode.RATE_LIMITED, ErrorCode.RATE_LIMITED]);
-    expect(await operator.collab({ name: 'alarm.acknowledge', seq: 1 })).toMatchObject({ outcome: 'done' });
+    expect(await operator.collab({ name: 'alarm.acknowledge', seq: call.seq })).toMatchObject({ outcome: 'done' });
+    // Acknowledged again, or an event that raised no alarm: each an audit row, held to the rate.
+    expect(await operator.collab({ name: 'alarm.acknowledge', seq: call.seq })).toMatchObject({ code: ErrorCode.RATE_LIMITED });
+    expect(await operator.collab({ name: 'alarm.acknowledge', seq: 1 })).toMatchObject({ code: ErrorCode.RATE_LIMITED });
   });
 
   it('holds at most MAX_MARKS_PER_EXAM marks in an exam, every image together, so a joiner can always be sent them', async () => {
