@@ -308,7 +308,8 @@ export class Desk extends EventEmitter<DeskEvents> {
     // only. So is an alarm of an earlier boot of the gateway: its number counted in that boot, and
     // names another notice, or none yet, in this one (which raised the alarm again, if no one had
     // seen it, under a number of its own: docs/architecture.md "Safety rules").
-    const earlierBoot = this.alarmBoots.get(alarm) !== site.core.gatewayBootId;
+    const boot = site.core.gatewayBootId;
+    const earlierBoot = boot !== null && this.alarmBoots.get(alarm) !== boot;
     const gatewaySeq = site.core.view().link.role === 'observer' || earlierBoot ? null : alarm.seq;
     if (gatewaySeq !== null) {
       const outcome = await site.core.sendCollab({ name: 'alarm.acknowledge', seq: gatewaySeq });
