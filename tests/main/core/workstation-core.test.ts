@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { ErrorCode, SUBPROTOCOL } from '../../../protocol/index.js';
+import { ErrorCode, MAX_DISPLAY_NAME_CHARS, SUBPROTOCOL } from '../../../protocol/index.js';
+import { cutText } from '../../../base/common/cut-text.js';
 import type { Gateway } from '../../../gateway/server/gateway.js';
 import { WorkstationCore } from '../../../main/core/workstation-core.js';
 import { checkLinkUrl } from '../../../main/core/gateway-link.js';
@@ -92,7 +93,8 @@ describe('WorkstationCore', () => {
     await ensureTestAccount(gateway, name);
     const c = core();
     const welcome = await c.connect({ url: gateway.url, role: 'operator', ...testLogin(name) });
-    expect(welcome.session.name).toBe(name);
+    // Stored before names had a limit: named by its first 64 characters (gateway/accounts/account-store.ts).
+    expect(welcome.session.name).toBe(cutText(name, MAX_DISPLAY_NAME_CHARS));
     expect(c.view().link.status).toBe('connected');
   });
 
