@@ -31,14 +31,15 @@ describe("a media room member's health in the audit trail", () => {
   });
 
   it('writes the changes counted in a window when it ends, while the member stays', async () => {
-    await f.start({ heartbeatIntervalMs: 60_000, linkLimits: { refusalAuditWindowMs: 100 } });
+    // Longer than two messages sent back to back take to arrive, even on a loaded machine.
+    await f.start({ heartbeatIntervalMs: 60_000, linkLimits: { refusalAuditWindowMs: 1000 } });
     const c = await f.client('onsite', 'Onsite Tech');
     c.sendJson({ type: 'media.join', state: STATE });
     await c.next<MediaRoomMessage>((m) => m.type === 'media.room');
     c.sendJson({ type: 'media.state', state: { ...STATE, health: 'degraded', healthReason: 'Remote Tech: no frames' } });
     c.sendJson({ type: 'media.state', state: { ...STATE, health: 'ok', healthReason: null } });
     await expect
-      .poll(() => healthRows().map((r) => [r.decision, (r.detail as { changes?: number }).changes ?? 0]))
+      .poll(() => healthRows().map((r) => [r.decision, (r.detail as { changes?: number }).changes ?? 0]), { timeout: 30_000 })
       .toEqual([
         ['degraded', 0],
         ['ok', 1],
