@@ -6,7 +6,6 @@ import {
   DeskConnectRequest,
   ErrorCode,
   LarmorError,
-  MAX_NOTICE_HISTORY,
   describeIssues,
   codeOf,
   type CollabAction,
@@ -45,11 +44,6 @@ const SINGLE_SITE_ID = 'gateway';
 const LOG_RING_SIZE = 300;
 /** Alarms a tile keeps (unacknowledged ones first to stay). */
 const MAX_ALARMS_PER_TILE = 50;
-/**
- * Gateway alarms a tile remembers having raised, by boot and number: as many as a gateway keeps
- * for acknowledgement and its notice history brings (gateway/safety/raised-alarms.ts), twice over.
- */
-const GATEWAY_ALARMS_REMEMBERED = 2 * MAX_NOTICE_HISTORY;
 
 /**
  * Which alarm a full tile lets go: the oldest acknowledged one; with none acknowledged, the
@@ -94,12 +88,6 @@ interface Site {
   core: WorkstationCore;
   unreadChat: number;
   alarms: DeskAlarm[];
-  /**
-   * The gateway alarms raised on this tile, as `bootId:seq`: signed in again, the workstation is
-   * brought every alarm no one has seen in the notice history, the one still on this tile among
-   * them, and it was raised a second time beside it.
-   */
-  gatewayAlarms: Set<string>;
   plans: ContingencyPlan[];
   newestImage: PreviewImage | null;
   thumbnail: DeskThumbnail | null;
@@ -343,9 +331,7 @@ export class Desk extends EventEmitter<DeskEvents> {
     const next: Site[] = entries.map((entry, index) => {
       const core = index === 0 && this.pinned ? this.pinned : (this.cores.get(entry.id) ?? this.makeCore(entry.id));
       const kept = previous.get(entry.id);
-      return kept && kept.core === core
-        ? { ...kept, entry }
-        : { entry, core, unreadChat: 0, alarms: [], gatewayAlarms: new Set(), plans: [], newestImage: null, thumbnail: null };
+      return kept && kept.core === core ? { ...kept, entry } : { entry, core, unreadChat: 0, alarms: [], plans: [], newestImage: null, thumbnail: null };
     });
     const used = new Set(next.map((s) => s.core));
     for (const [id, core] of [...this.cores]) {
@@ -467,7 +453,9 @@ export class Desk extends EventEmitter<DeskEvents> {
       // Other alarm-level notices (an onsite console not responding) stay in the event log only;
       // of those sent before this workstation joined, so do alarms someone has seen.
       if (activity.earlier && !activity.earlier.open) return;
-      if (!this.firstRaise(site, activity.seq)) return;
+      // Signed in again, the workstation is brought every alarm no one has seen in the notice
+      // history, the one still on this tile among them: raised once.
+      if (this.onTile(site, activity.seq)) return;
       // Shown at the time it was raised: one raised again after a gateway restart says when first.
       const at = activity.alarm.raisedAt ?? (activity.earlier ? activity.at : undefined);
       this.raise(site, activity.alarm.kind, { text: activity.text, detail: activity.alarm.detail }, activity.seq, at);
@@ -489,13 +477,10 @@ export class Desk extends EventEmitter<DeskEvents> {
     this.raise(site, 'operator-loss', WORKSTATION_ALARM_WORDS['operator-loss'](loss.name, loss.controlReturnsAt), null, loss.since);
   }
 
-  /** False when this tile has raised the gateway's alarm numbered `seq` in this boot already. */
-  private firstRaise(site: Site, seq: number): boolean {
-    const key = `${site.core.gatewayBootId}:${seq}`;
-    if (site.gatewayAlarms.has(key)) return false;
-    site.gatewayAlarms.add(key);
-    if (site.gatewayAlarms.size > GATEWAY_ALARMS_REMEMBERED) site.gatewayAlarms.delete(site.gatewayAlarms.values().next().value!);
-    return true;
+  /** Whether the gateway's alarm numbered `seq` in the boot linked to is on this tile already. */
+  private onTile(site: Site, seq: number): boolean {
+    const boot = site.core.gatewayBootId;
+    return site.alarms.some((a) => a.seq === seq && this.alarmBoots.get(a) === boot);
   }
 
   private raise(site: Site, kind: DeskAlarmKind, { text, detail }: AlarmWords, seq: number | null, at = new Date().toISOString()): void {
