@@ -173,15 +173,16 @@ export function examineReceivedObject(obj: ReceivedObject & { limits?: ImageLimi
       );
     }
     const pixelData = file.dataset.get(Tag.PixelData)!;
-    if (!isNativeTransferSyntax(obj.transferSyntaxUid) && pixelData.encapsulated === undefined) {
+    if (!isNativeTransferSyntax(obj.transferSyntaxUid)) {
       // A compressed transfer syntax encapsulates its Pixel Data (PS3.5 A.4).
-      return refuse(
-        ErrorCode.DICOM_PIXEL_DATA,
-        `${obj.sopClassUid} object ${obj.sopInstanceUid}: Pixel Data is not encapsulated in ${obj.transferSyntaxUid}, a compressed transfer syntax`,
-        StoreStatus.CannotUnderstand,
-      );
-    }
-    if (isNativeTransferSyntax(obj.transferSyntaxUid)) {
+      if (pixelData.encapsulated === undefined) {
+        return refuse(
+          ErrorCode.DICOM_PIXEL_DATA,
+          `${obj.sopClassUid} object ${obj.sopInstanceUid}: Pixel Data is not encapsulated in ${obj.transferSyntaxUid}, a compressed transfer syntax`,
+          StoreStatus.CannotUnderstand,
+        );
+      }
+    } else {
       // Native Pixel Data holds every frame, uncompressed (PS3.5 8.1.1, A.1): fewer bytes than
       // the geometry needs is an object that cannot be shown.
       const needed = nativeFrameLength(info) * info.numberOfFrames;
