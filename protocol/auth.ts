@@ -46,7 +46,8 @@ export const LEVEL_CREDENTIAL: Record<AccountLevel, CredentialLevel> = {
  * The longest display name of a person the gateway hands out (in the welcome, the participants,
  * the alarms' "by"): a person's name, shown whole in a line of the console and the workstation.
  * `larmor gateway users add --display-name` refuses a longer one; of a hospital sign-in's longer
- * name claim the first 64 characters are kept, and an ellipsis after them.
+ * name claim, or a longer name stored before this limit, the first 64 characters are kept, and an
+ * ellipsis after them (base/common/cut-text.ts).
  */
 export const MAX_DISPLAY_NAME_CHARS = 64;
 
