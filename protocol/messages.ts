@@ -192,6 +192,12 @@ export const NoticeAlarm = z.object({
    * stopped, raised again by the gateway that started next on its data directory.
    */
   raisedAt: z.string().optional(),
+  /**
+   * On an alarm raised again after a restart: the gateway boot (the welcome's `bootId`) and `seq`
+   * of the notice that first raised it, however many restarts ago. A client that showed that
+   * notice knows it for the same alarm, now under this boot's number.
+   */
+  firstRaised: z.object({ bootId: z.string().min(1).max(64), seq: z.number().int().positive() }).optional(),
 });
 export type NoticeAlarm = z.infer<typeof NoticeAlarm>;
 

@@ -552,7 +552,9 @@ export class Gateway {
     // with the link it was about, which a restart ends too.
     if (seq === null || !alarm || alarm.kind === 'operator-loss') return;
     const identifiers = identifiersIn([text, alarm.detail, alarm.reason ?? ''].join('\n'), this.scanner.core().exam);
-    this.keepOpen(seq, this.store.openAlarms.add({ at: new Date().toISOString(), text, alarm, identifiers }));
+    // Written down with the notice it is, for a workstation that showed it to know it again.
+    const kept = { ...alarm, firstRaised: { bootId: this.bootId, seq } };
+    this.keepOpen(seq, this.store.openAlarms.add({ at: new Date().toISOString(), text, alarm: kept, identifiers }));
   }
 
   /** A notice to every client; an alarm among them is remembered for acknowledgement. Its seq, or null when it could not be sent. */

@@ -23,6 +23,7 @@ import {
   type LogEntry,
   type MediaClientMessage,
   type MediaGatewayMessage,
+  type NoticeAlarm,
   type PreviewImage,
   type ScannerCommand,
   type SiteEntry,
@@ -93,6 +94,19 @@ interface Site {
   thumbnail: DeskThumbnail | null;
 }
 
+/** A gateway's notice: its boot (the welcome's `bootId`) and its number in it. */
+type GatewayNotice = NonNullable<NoticeAlarm['firstRaised']>;
+
+/**
+ * A gateway alarm on a tile: the boot its `seq` counts in, acknowledged at the gateway only while
+ * that is the boot linked to; and the notice that first raised it, which a restarted gateway names
+ * when it raises the alarm again.
+ */
+interface GatewayAlarmOrigin {
+  boot: string | null;
+  first: GatewayNotice | null;
+}
+
 interface Wiring {
   log: LogEntry[];
   off: () => void;
@@ -110,8 +124,8 @@ export class Desk extends EventEmitter<DeskEvents> {
   private readonly makeCore: (siteId: string) => WorkstationCore;
   private readonly pinned: WorkstationCore | null;
   private readonly cores = new Map<string, WorkstationCore>();
-  /** The gateway boot a gateway alarm's `seq` counts in: acknowledged at the gateway only while it is the boot linked to. */
-  private readonly alarmBoots = new WeakMap<DeskAlarm, string | null>();
+  /** Where each gateway alarm on a tile counts, and which alarm it is across the gateway's restarts. */
+  private readonly alarmOrigins = new WeakMap<DeskAlarm, GatewayAlarmOrigin>();
   private readonly wired = new Map<WorkstationCore, Wiring>();
   private sites: Site[] = [];
   private focused: WorkstationCore;
@@ -297,7 +311,7 @@ export class Desk extends EventEmitter<DeskEvents> {
     // names another notice, or none yet, in this one (which raised the alarm again, if no one had
     // seen it, under a number of its own: docs/architecture.md "Safety rules").
     const boot = site.core.gatewayBootId;
-    const earlierBoot = boot !== null && this.alarmBoots.get(alarm) !== boot;
+    const earlierBoot = boot !== null && this.alarmOrigins.get(alarm)?.boot !== boot;
     const gatewaySeq = site.core.view().link.role === 'observer' || earlierBoot ? null : alarm.seq;
     if (gatewaySeq !== null) {
       const outcome = await site.core.sendCollab({ name: 'alarm.acknowledge', seq: gatewaySeq });
@@ -456,9 +470,16 @@ export class Desk extends EventEmitter<DeskEvents> {
       // Signed in again, the workstation is brought every alarm no one has seen in the notice
       // history, the one still on this tile among them: raised once.
       if (this.onTile(site, activity.seq)) return;
+      // Raised again by a gateway that restarted: the tile shows it already, if it showed the first.
+      const { firstRaised } = activity.alarm;
+      const shown = firstRaised && this.shownFirst(site, firstRaised);
+      if (shown) {
+        this.raisedAgain(site, shown, activity.seq, firstRaised);
+        return;
+      }
       // Shown at the time it was raised: one raised again after a gateway restart says when first.
       const at = activity.alarm.raisedAt ?? (activity.earlier ? activity.at : undefined);
-      this.raise(site, activity.alarm.kind, { text: activity.text, detail: activity.alarm.detail }, activity.seq, at);
+      this.raise(site, activity.alarm.kind, { text: activity.text, detail: activity.alarm.detail }, activity.seq, at, firstRaised);
     } else if (activity.type === 'health' && (activity.state === 'lost' || activity.state === 'failed')) {
       // Raised by the workstation: one open alarm per outage, not one per transition; a site
       // never welcomed (a refused or unreachable first connect) shows that on its tile instead.
@@ -480,16 +501,42 @@ export class Desk extends EventEmitter<DeskEvents> {
   /** Whether the gateway's alarm numbered `seq` in the boot linked to is on this tile already. */
   private onTile(site: Site, seq: number): boolean {
     const boot = site.core.gatewayBootId;
-    return site.alarms.some((a) => a.seq === seq && this.alarmBoots.get(a) === boot);
+    return site.alarms.some((a) => a.seq === seq && this.alarmOrigins.get(a)?.boot === boot);
   }
 
-  private raise(site: Site, kind: DeskAlarmKind, { text, detail }: AlarmWords, seq: number | null, at = new Date().toISOString()): void {
+  /**
+   * The alarm on this tile, not yet acknowledged, that the gateway's notice `first` raised
+   * (NoticeAlarm.firstRaised), in whichever boot. One acknowledged here only (an observer's, or one
+   * of an earlier boot) is still unseen at the gateway: raised again, it is shown again.
+   */
+  private shownFirst(site: Site, first: GatewayNotice): DeskAlarm | undefined {
+    return site.alarms.find((a) => {
+      const origin = this.alarmOrigins.get(a);
+      return !a.acknowledged && origin?.first?.bootId === first.bootId && origin.first.seq === first.seq;
+    });
+  }
+
+  /** A tile's alarm that the gateway, restarted, raised again as its notice `seq`: the tile keeps the one alarm, acknowledged in the boot linked to. */
+  private raisedAgain(site: Site, alarm: DeskAlarm, seq: number, first: GatewayNotice): void {
+    alarm.seq = seq;
+    this.alarmOrigins.set(alarm, { boot: site.core.gatewayBootId, first });
+    this.scheduleDesk();
+  }
+
+  private raise(
+    site: Site,
+    kind: DeskAlarmKind,
+    { text, detail }: AlarmWords,
+    seq: number | null,
+    at = new Date().toISOString(),
+    firstRaised?: GatewayNotice,
+  ): void {
     // The notice of an operator loss arrives around the snapshot that shows it: one alarm, with the notice's seq.
     const twin = kind === 'operator-loss' ? site.alarms.find((a) => a.kind === kind && !a.acknowledged && (a.seq === null) !== (seq === null)) : undefined;
     if (twin) {
       if (seq !== null) {
         twin.seq = seq;
-        this.alarmBoots.set(twin, site.core.gatewayBootId);
+        this.alarmOrigins.set(twin, this.originOf(site, seq, undefined));
         twin.text = text;
         twin.detail = detail;
       }
@@ -498,12 +545,18 @@ export class Desk extends EventEmitter<DeskEvents> {
     }
     const alarm: DeskAlarm = { id: `alarm-${++this.alarmCounter}`, siteId: site.entry.id, kind, text, detail, at, seq, acknowledged: false };
     site.alarms.push(alarm);
-    if (seq !== null) this.alarmBoots.set(alarm, site.core.gatewayBootId);
+    if (seq !== null) this.alarmOrigins.set(alarm, this.originOf(site, seq, firstRaised));
     // A long day's acknowledged alarms are in the journal and the gateway's audit; the tile keeps the recent ones.
     while (site.alarms.length > MAX_ALARMS_PER_TILE) site.alarms.splice(alarmToDrop(site.alarms), 1);
     site.core.record({ type: 'desk-alarm', at: new Date().toISOString(), siteId: site.entry.id, alarmId: alarm.id, kind, text, seq, event: 'raised' });
     // An alarm is never held back by the tile throttle.
     this.pushDeskNow();
+  }
+
+  /** Where the gateway's alarm notice `seq`, in the boot linked to, counts; `firstRaised` when it was raised before a restart. */
+  private originOf(site: Site, seq: number, firstRaised: GatewayNotice | undefined): GatewayAlarmOrigin {
+    const boot = site.core.gatewayBootId;
+    return { boot, first: firstRaised ?? (boot === null ? null : { bootId: boot, seq }) };
   }
 
   // ------------------------------------------------------------------ tiles

@@ -104,6 +104,7 @@ describe('alarms no one had seen when the gateway stopped', () => {
     expect(await first.client.collab({ name: 'alarm.acknowledge', seq: stop.seq })).toMatchObject({ outcome: 'done' });
 
     // Stopped with the call for help unseen: the next boot raises it again, and only it.
+    const firstBoot = gateway.bootId;
     gateway = await restart(dataFile);
     const second = await historyOf(gateway, 'Remote Tech');
     // The emergency stop was seen: the console's emergency banner, which reads the snapshot, has none.
@@ -113,7 +114,12 @@ describe('alarms no one had seen when the gateway stopped', () => {
     expect(carried[0]!.body.text).toMatch(/^HELP CALLED by Onsite Tech \(onsite\): patient anxious \(raised \d\d:\d\d:\d\d, before the gateway restarted\)$/);
     const call = alarmsIn(first.history).find((e) => e.body.alarm?.kind === 'help-call')!;
     const { raisedAt, ...again } = carried[0]!.body.alarm!;
-    expect(again).toEqual({ ...call.body.alarm, detail: `${call.body.alarm!.detail} (raised before the gateway restarted)` });
+    expect(again).toEqual({
+      ...call.body.alarm,
+      detail: `${call.body.alarm!.detail} (raised before the gateway restarted)`,
+      // The notice that first raised it, for a workstation that showed it to know it again.
+      firstRaised: { bootId: firstBoot, seq: call.seq },
+    });
     // When it was first raised: written down as the call was announced, before this boot began.
     expect([call.at <= raisedAt!, raisedAt! < carried[0]!.at]).toEqual([true, true]);
     expect(gateway.store.auditTrail().some((r) => r.action === 'alarm' && r.decision === 'raised again')).toBe(true);
