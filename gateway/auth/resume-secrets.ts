@@ -22,7 +22,9 @@ const MAX_REMEMBERED = 10_000;
  * Per-session resume secrets (handed out in the welcome, presented in the next hello after a
  * link loss). A display name is public (every snapshot lists it); the secret is not, so taking
  * back control needs the same signed-in user and this secret. A secret presented by another user,
- * or a second time while the session that first presented it is still connected, is a replay.
+ * or a second time while the session that first presented it is still connected and has been
+ * heard from since its welcome, is a replay. Until it is heard from, its welcome may have been
+ * lost on the way, and the hello presenting the secret again is its client trying again.
  */
 export class ResumeSecrets {
   private readonly issued = new Map<string, Issued>();
@@ -30,7 +32,8 @@ export class ResumeSecrets {
   private readonly ended = new Set<string>();
 
   constructor(
-    private readonly isConnected: (sessionId: string) => boolean,
+    /** Whether the session is connected and has sent something since its welcome (sessions.ts `answered`). */
+    private readonly isAnswering: (sessionId: string) => boolean,
     private readonly maxRemembered = MAX_REMEMBERED,
   ) {}
 
@@ -59,7 +62,7 @@ export class ResumeSecrets {
     const entry = this.issued.get(secret);
     if (!entry) return 'unknown';
     if (entry.userId !== userId) return 'replayed';
-    if (entry.consumedBy !== null && this.isConnected(entry.consumedBy)) return 'replayed';
+    if (entry.consumedBy !== null && this.isAnswering(entry.consumedBy)) return 'replayed';
     return 'ok';
   }
 
@@ -69,8 +72,17 @@ export class ResumeSecrets {
   }
 }
 
+/**
+ * Whether `secret` resumes `session`: it is the session's own; or, while the session has not been
+ * heard from since its welcome, the one its hello used, which is all its client has if that
+ * welcome was lost on the way.
+ */
+export function resumes(session: { resumeSecret?: string | null; resumedWith?: string | null; answered?: boolean }, secret: string | undefined): boolean {
+  return sameSecret(session.resumeSecret, secret) || (!session.answered && sameSecret(session.resumedWith, secret));
+}
+
 /** Constant-time equality of two secrets (either may be missing). */
-export function sameSecret(a: string | null | undefined, b: string | null | undefined): boolean {
+function sameSecret(a: string | null | undefined, b: string | null | undefined): boolean {
   if (!a || !b) return false;
   const x = Buffer.from(a);
   const y = Buffer.from(b);

@@ -1,4 +1,4 @@
-import { sameSecret } from '../auth/resume-secrets.js';
+import { resumes } from '../auth/resume-secrets.js';
 import type { ControlHolder } from '../safety/onsite-actions.js';
 import { OperatorLossWatch, type LostOperator } from '../safety/operator-loss.js';
 import type { GatewayContext } from './context.js';
@@ -21,8 +21,8 @@ export interface ControlSettings {
 export class ControlDesk {
   /** Granted by onsite, revoked by onsite or by an emergency stop. */
   private control: ControlHolder | null = null;
-  /** Who may take back control reserved after a link loss: that signed-in user with that session's resume secret. */
-  private reservedFor: { userId: string; resumeSecret: string } | null = null;
+  /** Who may take back control reserved after a link loss: that signed-in user with a secret that resumes the lost session. */
+  private reservedFor: { userId: string; lost: ClientSession } | null = null;
   readonly lossWatch = new OperatorLossWatch((lost) => this.controlReturnedToOnsite(lost));
 
   constructor(
@@ -58,16 +58,17 @@ export class ControlDesk {
     const reserved = this.reservedFor;
     // The name is public (every snapshot shows it): only the same account holding the lost
     // session's resume secret takes control back.
-    if (reserved && reserved.userId === session.userId && sameSecret(reserved.resumeSecret, presentedSecret) && this.lossWatch.reclaim(name)) {
+    if (reserved && reserved.userId === session.userId && resumes(reserved.lost, presentedSecret) && this.lossWatch.reclaim(name)) {
       this.reservedFor = null;
       this.setControl({ sessionId: session.id, name }, session, 'reconnected within the grace period');
       return [{ level: 'info', text: `${name} is back: scanner control restored` }];
     }
     const stale = this.staleHolderOf(session, presentedSecret);
     if (stale) {
-      // A cut the gateway cannot see yet (no FIN, heartbeat deadline not reached): the holder's
-      // old session still looks alive. The same operator (same name, same token) reconnecting is
-      // proof enough that it is dead; without this the operator would never get control back.
+      // A cut the gateway cannot see yet (no FIN, heartbeat deadline not reached), or a welcome
+      // lost on the way: the holder's old session still looks alive. The same operator (same
+      // account, a secret that resumes that session) reconnecting is proof enough that it is
+      // dead; without this the operator would never get control back.
       this.ctx.audit(stale, 'session', 'terminated', null, { reason: 'superseded by reconnect', by: session.id });
       this.setControl({ sessionId: session.id, name }, session, 'superseded by reconnect');
       stale.ws.terminate();
@@ -92,7 +93,8 @@ export class ControlDesk {
 
   /**
    * The control holder's earlier session when `session` is that operator again: role operator on
-   * both, the same signed-in user, and the new hello presents the old session's resume secret.
+   * both, the same signed-in user, and the new hello presents a secret that resumes the old
+   * session (resume-secrets.ts `resumes`).
    * An observer, another user, or the same name alone never inherits control.
    */
   private staleHolderOf(session: ClientSession, presentedSecret: string | undefined): ClientSession | undefined {
@@ -101,7 +103,7 @@ export class ControlDesk {
     const previous = this.ctx.sessions.get(holder.sessionId);
     if (!previous || previous.role !== 'operator' || session.role !== 'operator') return undefined;
     if (!previous.userId || previous.userId !== session.userId) return undefined;
-    return sameSecret(previous.resumeSecret, presentedSecret) ? previous : undefined;
+    return resumes(previous, presentedSecret) ? previous : undefined;
   }
 
   /** Rule 5: the control holder's link is gone. */
@@ -111,7 +113,7 @@ export class ControlDesk {
     const action = this.settings.operatorLossAction ?? 'finish';
     this.setControl(null, session, 'operator link lost');
     const lost = this.lossWatch.begin(name, policy.controlGraceS);
-    this.reservedFor = session.userId && session.resumeSecret ? { userId: session.userId, resumeSecret: session.resumeSecret } : null;
+    this.reservedFor = session.userId && session.resumeSecret ? { userId: session.userId, lost: session } : null;
     const core = scanner.core();
     const running = core.queue.find((s) => s.id === core.activeSequenceId);
     let fate = 'nothing was running';

@@ -202,7 +202,7 @@ export class Gateway {
   private readonly handshake: Handshake;
   /** Each session's rate of image.fetch requests (link-limits.ts imageFetchesPerSecond). */
   private readonly fetchRates: SessionRates;
-  private readonly resumeSecrets = new ResumeSecrets((id) => this.sessions.get(id) !== undefined);
+  private readonly resumeSecrets = new ResumeSecrets((id) => this.sessions.get(id)?.answered === true);
   private readonly collaboration: CollaborationDesk;
   /** Alarms raised here, so that whoever raised one learns who saw it. */
   private readonly raisedAlarms = new RaisedAlarms();
@@ -745,6 +745,10 @@ export class Gateway {
       // neither handled, answered nor audited, and does not keep it alive.
       if (session.refused) return;
       session.lastSeen = Date.now();
+      // A client sends nothing on a link but its hello until it has its welcome: what it sends
+      // once greeted proves the welcome arrived (resume-secrets.ts). One that sends without
+      // waiting for the welcome proves nothing, and is held to the stricter rule.
+      if (session.role !== null) session.answered = true;
       if (!rate.take(session.lastSeen)) {
         if (session.lastSeen - lastDrop > 1000) dropped = 0;
         lastDrop = session.lastSeen;

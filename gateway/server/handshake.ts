@@ -108,7 +108,10 @@ export class Handshake {
     session.token = hello.credentials.token ?? null;
     const resumeSecret = this.deps.resumeSecrets.issue(claims.userId, session.id);
     session.resumeSecret = resumeSecret;
-    if (hello.resumeSecret !== undefined && resume === 'ok') this.deps.resumeSecrets.consume(hello.resumeSecret, session.id);
+    if (hello.resumeSecret !== undefined && resume === 'ok') {
+      this.deps.resumeSecrets.consume(hello.resumeSecret, session.id);
+      session.resumedWith = hello.resumeSecret;
+    }
     this.ctx.audit(session, 'hello', 'accepted', null, {
       method: claims.method,
       resumeFrom: hello.resumeFrom ?? null,

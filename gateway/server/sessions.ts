@@ -24,6 +24,14 @@ export interface ClientSession {
   peer?: string | null;
   /** Handed out in the welcome: with the same user, the next hello may take back this session's control. */
   resumeSecret?: string | null;
+  /** The resume secret its hello presented and used, once greeted. */
+  resumedWith?: string | null;
+  /**
+   * It has sent something since its welcome: proof that the welcome reached its client, whose
+   * next hello then presents `resumeSecret`. Until then, a welcome lost on the way leaves the
+   * client with `resumedWith` only (gateway/auth/resume-secrets.ts `resumes`).
+   */
+  answered?: boolean;
   /** A hello is being checked (its credential verification is asynchronous). */
   greeting?: boolean;
   /** When the session must have said hello (Date.now() ms; link-limits.ts helloTimeoutMs). */

@@ -17,10 +17,10 @@ export interface RelayFrame {
 export class InjectingRelay {
   readonly seen: { data: Buffer; binary: boolean }[] = [];
   private readonly clients = new Set<WebSocket>();
-  /** Welcomes still to be lost on the way (`loseNextWelcome`). */
-  private welcomesToLose = 0;
-  /** The gateway ends of links whose welcome was lost, kept alive until `close`. */
-  private readonly halfOpen = new Set<{ socket: WebSocket; pings: NodeJS.Timeout }>();
+  /** Welcomes still to be lost on the way (`loseNextWelcome`), each with whether its link answers. */
+  private readonly welcomesToLose: { answered: boolean }[] = [];
+  /** The gateway ends of links whose welcome was lost, kept open until `endHalfOpen` or `close`. */
+  private readonly halfOpen = new Set<{ socket: WebSocket; pings: NodeJS.Timeout | undefined }>();
 
   private constructor(private readonly server: WebSocketServer) {}
 
@@ -42,11 +42,13 @@ export class InjectingRelay {
 
   /**
    * The next welcome the gateway sends is lost on the way: the client's end of that link is cut
-   * before it arrives, while the gateway's end stays open and pings, as a link whose far half
-   * died in the handshake and that the gateway still sees alive.
+   * before it arrives, while the gateway's end stays open, as a link whose far half died in the
+   * handshake. Silent, the gateway finds it dead at its heartbeat deadline. `answered`: it pings,
+   * as if the client had the welcome and only the link back were lost; the gateway sees it alive
+   * and answering (gateway/auth/resume-secrets.ts).
    */
-  loseNextWelcome(): void {
-    this.welcomesToLose++;
+  loseNextWelcome({ answered = false }: { answered?: boolean } = {}): void {
+    this.welcomesToLose.push({ answered });
   }
 
   /** The gateway ends of links whose welcome was lost are closed at last, as the gateway would find them dead. */
@@ -75,10 +77,14 @@ export class InjectingRelay {
     let lostWelcome = false;
     gateway.on('message', (data: Buffer, binary) => {
       if (lostWelcome) return;
-      if (!binary && this.welcomesToLose > 0 && data.subarray(0, 32).toString().startsWith('{"type":"welcome"')) {
-        this.welcomesToLose--;
+      if (!binary && this.welcomesToLose.length > 0 && data.subarray(0, 32).toString().startsWith('{"type":"welcome"')) {
+        const { answered } = this.welcomesToLose.shift()!;
         lostWelcome = true;
-        this.halfOpen.add({ socket: gateway, pings: setInterval(() => gateway.send(JSON.stringify({ type: 'ping', t: 0 })), 100) });
+        const ping = () => gateway.send(JSON.stringify({ type: 'ping', t: 0 }));
+        // Answered at once, before the client's next hello can be: then every 100 ms.
+        if (answered) ping();
+        const pings = answered ? setInterval(ping, 100) : undefined;
+        this.halfOpen.add({ socket: gateway, pings });
         client.terminate();
         return;
       }

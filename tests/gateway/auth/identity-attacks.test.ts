@@ -233,15 +233,50 @@ describe('control reclaim after a silent cut', () => {
     expect(refusals(g, ErrorCode.RESUME_REPLAYED)[0]).toMatchObject({ peer: '127.0.0.1', userId: 'someone.else' });
   });
 
-  it('refuses a replayed resume secret while the session that used it is connected', async () => {
+  it('refuses a replayed resume secret while the session that used it is connected and has answered its welcome', async () => {
     const g = await start();
     const { secret } = await holderCutSilently(g);
     const back = await RawClient.greeted(g.url, 'operator', 'Remote Tech', { resumeSecret: secret });
     clients.push(back);
+    // Anything sent once greeted proves the welcome arrived: its client holds the session's own secret now.
+    back.sendJson({ type: 'ping', t: 1 });
+    await back.next((m) => m.type === 'pong');
     const holderNow = g.snapshot().control.holderSessionId;
     const replay = await hello(g, 'operator', await signedIn(g.url, 'Remote Tech', 'operator'), { resumeSecret: secret });
     expect(replay.answer).toMatchObject({ type: 'refused', code: ErrorCode.RESUME_REPLAYED });
     expect(g.snapshot().control.holderSessionId).toBe(holderNow);
+  });
+
+  it('takes the secret again, with control, from a session that used it and never answered its welcome (lost on the way), for the same user only', async () => {
+    const g = await start();
+    const { secret } = await holderCutSilently(g);
+    const lostWelcome = await RawClient.greeted(g.url, 'operator', 'Remote Tech', { resumeSecret: secret });
+    clients.push(lostWelcome);
+    const lostSession = g.snapshot().control.holderSessionId;
+    const thief = await hello(g, 'operator', await signedIn(g.url, 'Someone Else', 'operator'), { resumeSecret: secret });
+    expect(thief.answer).toMatchObject({ type: 'refused', code: ErrorCode.RESUME_REPLAYED });
+    expect(g.snapshot().control.holderSessionId).toBe(lostSession);
+
+    const again = await RawClient.greeted(g.url, 'operator', 'Remote Tech', { resumeSecret: secret });
+    clients.push(again);
+    expect(g.snapshot().control.holderSessionId).not.toBe(lostSession);
+    expect((await again.command('retry-open', OPEN_EXAM)).outcome).toBe('done');
+    // The session whose welcome was lost is ended, audited as superseded.
+    await expect.poll(() => lostWelcome.ws.readyState).toBe(lostWelcome.ws.CLOSED);
+    expect(g.store.auditTrail().some((r) => r.sessionId === lostSession && r.decision === 'terminated')).toBe(true);
+  });
+
+  it('gives control back, within the grace period, to the secret the lost session used when it never answered its welcome', async () => {
+    const g = await start({ heartbeatIntervalMs: 250, policy: { controlGraceS: 30 } });
+    const { secret } = await holderCutSilently(g);
+    const lostWelcome = await RawClient.greeted(g.url, 'operator', 'Remote Tech', { resumeSecret: secret });
+    // Its client gave up waiting for the welcome and closed the socket: control is reserved for that session.
+    lostWelcome.ws.terminate();
+    await expect.poll(() => g.snapshot().onsite?.operatorLoss?.name).toBe('Remote Tech');
+    const again = await RawClient.greeted(g.url, 'operator', 'Remote Tech', { resumeSecret: secret });
+    clients.push(again);
+    expect(g.snapshot().control.holderName).toBe('Remote Tech');
+    expect((await again.command('grace-retry-open', OPEN_EXAM)).outcome).toBe('done');
   });
 
   it('within the grace period after a lost link, gives control back only to the same user with the secret', async () => {

@@ -157,13 +157,28 @@ describe('more participants than a gateway holds', () => {
 });
 
 describe('reconnects the gateway refuses', () => {
-  it('reconnects without its resume secret when the gateway refuses it as used, its welcome having been lost on the way', async () => {
+  it('takes scanner control back when its welcome was lost on the way and it says hello again with the same secret', async () => {
     const { gateway, relay, core, log } = await setup();
     expect(core.view().snapshot?.control.holderSessionId).toBe(core.view().link.sessionId);
     relay.loseNextWelcome();
     const from = log.length;
     // Dropped and resumed: the gateway takes the secret for a session whose welcome never arrives
-    // and that it still sees alive; the next hello with that secret is a replay to it.
+    // and that it still sees alive. That session never answers: the next hello with the secret is
+    // its client trying again, not a replay.
+    relay.inject({ data: event(9_000_000_000, 'numbered far ahead'), binary: false });
+    await logged(log, (a) => a.type === 'resume', from);
+    await expect.poll(() => core.view().link.status, WAIT).toBe('connected');
+    expect(log.all.slice(from).some((a) => a.type === 'reconnect-refused')).toBe(false);
+    await expect.poll(() => core.view().snapshot?.control.holderSessionId, WAIT).toBe(core.view().link.sessionId);
+    await expect.poll(() => gateway.snapshot().participants.filter((p) => p.name === 'Remote Tech').length, WAIT).toBe(1);
+  });
+
+  it('reconnects without its resume secret when the gateway refuses it as used by a session that answered its welcome', async () => {
+    const { gateway, relay, core, log } = await setup();
+    relay.loseNextWelcome({ answered: true });
+    const from = log.length;
+    // The session that took the secret answers, as if its client had the welcome: the next hello
+    // with that secret is a replay to the gateway.
     relay.inject({ data: event(9_000_000_000, 'numbered far ahead'), binary: false });
     await logged(log, (a) => a.type === 'reconnect-refused' && a.code === ErrorCode.RESUME_REPLAYED && a.next === 'without-secret', from);
     await logged(log, (a) => a.type === 'resume', from);
@@ -175,7 +190,7 @@ describe('reconnects the gateway refuses', () => {
 
   it('tries again later when the gateway refuses a reconnect for want of room, until a session of the account ends', async () => {
     const { relay, core, log } = await setup({ linkLimits: { sessionsPerAccount: 1 } });
-    relay.loseNextWelcome();
+    relay.loseNextWelcome({ answered: true });
     const from = log.length;
     // The lost attempt's session holds the account's one place: every attempt after it is refused.
     relay.inject({ data: event(9_000_000_000, 'numbered far ahead'), binary: false });
