@@ -19,7 +19,7 @@ const USAGE = `usage: larmor gateway [--port N] [--host ADDR] [--time-scale X] [
                       ${DICOM_CLI_USAGE}
                       [--observer-phi none|full] [--exam-images-mb MB]
                       [--audit-syslog tls://HOST:PORT [--audit-syslog-ca FILE]
-                       [--audit-syslog-cert FILE --audit-syslog-key FILE]]
+                       [--audit-syslog-cert FILE --audit-syslog-key FILE] [--audit-syslog-unread-mb MB]]
                       [--onsite-from CIDR[,CIDR]] [--allow-origin ORIGIN[,ORIGIN]]
                       [--session-hours H] [--idle-minutes M] [--totp-for ROLE[,ROLE]]
                       [--oidc-config FILE]
@@ -70,6 +70,8 @@ export async function run(argv: string[]): Promise<number> {
       'audit-syslog-ca': { type: 'string', default: process.env.LARMOR_AUDIT_SYSLOG_CA },
       'audit-syslog-cert': { type: 'string', default: process.env.LARMOR_AUDIT_SYSLOG_CERT },
       'audit-syslog-key': { type: 'string', default: process.env.LARMOR_AUDIT_SYSLOG_KEY },
+      // More than this host's TCP send buffer and the repository's receive buffer (audit-shipper.ts `unreadBytesBound`).
+      'audit-syslog-unread-mb': { type: 'string', default: process.env.LARMOR_AUDIT_SYSLOG_UNREAD_MB },
       // Hospital single sign-on (OpenID Connect): README "Hospital single sign-on".
       'oidc-config': { type: 'string', default: process.env.LARMOR_OIDC_CONFIG },
       help: { type: 'boolean', default: false },
@@ -108,6 +110,10 @@ export async function run(argv: string[]): Promise<number> {
   if (values['audit-syslog'] !== undefined && !/^tls:\/\/.+:\d+\/?$/.test(values['audit-syslog']))
     return usageError(`--audit-syslog ${values['audit-syslog']} must be tls://HOST:PORT`);
   if (Boolean(values['audit-syslog-cert']) !== Boolean(values['audit-syslog-key'])) return usageError('--audit-syslog-cert and --audit-syslog-key go together');
+  const unreadMb = values['audit-syslog-unread-mb'] === undefined ? undefined : Number(values['audit-syslog-unread-mb']);
+  if (unreadMb !== undefined && !(Number.isInteger(unreadMb) && unreadMb >= 1 && unreadMb <= 4096))
+    return usageError(`--audit-syslog-unread-mb ${values['audit-syslog-unread-mb']} must be a whole number of MiB, 1..4096`);
+  if (unreadMb !== undefined && values['audit-syslog'] === undefined) return usageError('--audit-syslog-unread-mb goes with --audit-syslog');
   let sso: OidcConfig | undefined;
   try {
     sso = values['oidc-config'] ? loadOidcConfig(values['oidc-config']) : undefined;
@@ -189,6 +195,7 @@ export async function run(argv: string[]): Promise<number> {
             ca: values['audit-syslog-ca'] ? readFileSync(values['audit-syslog-ca']) : undefined,
             cert: values['audit-syslog-cert'] ? readFileSync(values['audit-syslog-cert']) : undefined,
             key: values['audit-syslog-key'] ? readFileSync(values['audit-syslog-key']) : undefined,
+            ...(unreadMb !== undefined ? { unreadBytesBound: unreadMb * 1024 * 1024 } : {}),
           }
         : undefined,
       dicom: dicomPort === undefined ? undefined : { port: dicomPort, host: values.host, aeTitle: values['ae-title'], ...dicomHardening },

@@ -14,13 +14,6 @@ export interface AuditSyslogOptions {
   /** PEM client certificate and key, for repositories that authenticate nodes (IHE ATNA ITI-19). */
   cert?: string | Buffer;
   key?: string | Buffer;
-}
-
-export interface AuditShipperOptions extends AuditSyslogOptions {
-  databaseFile: string;
-  cursorFile: string;
-  origin: SyslogOrigin;
-  log?: (line: string) => void;
   /**
    * TLS syslog has no acknowledgements (RFC 5425), and bytes the kernel accepted may still sit
    * unread in this host's send buffer and the repository's receive buffer, to be lost if the
@@ -34,9 +27,16 @@ export interface AuditShipperOptions extends AuditSyslogOptions {
    * 25-100 MB as fast as they came and then stopped, and over 21 MiB for the same on a busy
    * machine (a 16 MiB bound counted 1,281 unread rows delivered). Rows not yet covered are sent
    * again after a link loss or a crash; resends carry the same row id (RFC 5424 structured
-   * data), so the repository can drop them.
+   * data), so the repository can drop them. `larmor gateway --audit-syslog-unread-mb`.
    */
   unreadBytesBound?: number;
+}
+
+export interface AuditShipperOptions extends AuditSyslogOptions {
+  databaseFile: string;
+  cursorFile: string;
+  origin: SyslogOrigin;
+  log?: (line: string) => void;
   /** A TCP connect plus TLS handshake not done in this time is given up (and retried). */
   handshakeTimeoutMs?: number;
   /** Messages waiting to go out with nothing accepted by the kernel for this long: the repository stopped reading; reconnect. */
@@ -49,6 +49,10 @@ export interface AuditShipperOptions extends AuditSyslogOptions {
 
 const BATCH_ROWS = 200;
 const RECONNECT_MAX_MS = 10_000;
+
+function formatMiB(bytes: number): string {
+  return `${Number((bytes / 1024 / 1024).toFixed(2))} MiB`;
+}
 
 /** Parses `tls://HOST:PORT` (IPv6 in brackets); throws a coded error for anything else. */
 export function parseSyslogUrl(url: string): { host: string; port: number } {
@@ -187,7 +191,10 @@ export class AuditShipper {
       this.writtenBytes = 0;
       this.flushedBytes = 0;
       this.progressAt = Date.now();
-      this.log(`audit repository ${this.options.url}: connected, sending after row ${this.confirmedId}`);
+      this.log(
+        `audit repository ${this.options.url}: connected, sending after row ${this.confirmedId}` +
+          ` (a row counts as delivered once ${formatMiB(this.unreadBytesBound)} more were sent after it)`,
+      );
       this.pump();
     });
     socket.on('drain', () => {

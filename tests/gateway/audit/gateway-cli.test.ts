@@ -20,7 +20,7 @@ afterEach(async () => {
 });
 
 describe('larmor gateway with the audit options (the built CLI, as a process)', () => {
-  it('ships to rsyslog with --audit-syslog and --audit-syslog-ca, keeps its files private, and its trail verifies', async () => {
+  it('ships to rsyslog with --audit-syslog, --audit-syslog-ca and --audit-syslog-unread-mb, keeps its files private, and its trail verifies', async () => {
     const dir = tempDir();
     const caDir = mkdtempSync(join(tmpdir(), 'larmor-audit-ca-'));
     const tls = makeTestCa(caDir);
@@ -36,10 +36,26 @@ describe('larmor gateway with the audit options (the built CLI, as a process)', 
     ).toBe(0);
     child = spawn(
       process.execPath,
-      [LARMOR, 'gateway', '--data-dir', dataDir, '--audit-syslog', `tls://127.0.0.1:${port}`, '--audit-syslog-ca', tls.ca, '--observer-phi', 'none'],
+      [
+        LARMOR,
+        'gateway',
+        '--data-dir',
+        dataDir,
+        '--audit-syslog',
+        `tls://127.0.0.1:${port}`,
+        '--audit-syslog-ca',
+        tls.ca,
+        '--audit-syslog-unread-mb',
+        '8',
+        '--observer-phi',
+        'none',
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
+    let stdout = '';
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     await expect.poll(() => rsyslog!.lines().some((l) => l.includes('originalText="Application Start"'))).toBe(true);
+    await expect.poll(() => stdout).toContain('a row counts as delivered once 8 MiB more were sent after it');
     const exited = new Promise((resolve) => child!.once('exit', resolve));
     child.kill('SIGTERM');
     await exited;
@@ -59,5 +75,18 @@ describe('larmor gateway with the audit options (the built CLI, as a process)', 
     const badPolicy = spawnSync(process.execPath, [LARMOR, 'gateway', '--data-dir', tempDir(), '--observer-phi', 'some'], { encoding: 'utf8' });
     expect(badPolicy.status).toBe(2);
     expect(badPolicy.stderr).toContain('--observer-phi some must be none or full');
+  });
+
+  it('refuses an --audit-syslog-unread-mb that is not a whole number of MiB in range, or without --audit-syslog', () => {
+    const url = ['--audit-syslog', 'tls://127.0.0.1:6514'];
+    for (const [args, words] of [
+      [[...url, '--audit-syslog-unread-mb', '0'], '--audit-syslog-unread-mb 0 must be a whole number of MiB, 1..4096'],
+      [[...url, '--audit-syslog-unread-mb', '2.5'], '--audit-syslog-unread-mb 2.5 must be a whole number of MiB, 1..4096'],
+      [[...url, '--audit-syslog-unread-mb', 'lots'], '--audit-syslog-unread-mb lots must be a whole number of MiB, 1..4096'],
+      [['--audit-syslog-unread-mb', '8'], '--audit-syslog-unread-mb goes with --audit-syslog'],
+    ] as const) {
+      const run = spawnSync(process.execPath, [LARMOR, 'gateway', '--data-dir', tempDir(), ...args], { encoding: 'utf8' });
+      expect([run.status, run.stderr.includes(words)], words).toEqual([2, true]);
+    }
   });
 });
