@@ -1,9 +1,10 @@
 import { MAX_NOTICE_HISTORY, type NoticeAlarm } from '../../protocol/messages.js';
 
 /**
- * Alarms remembered for acknowledgement; older ones are acknowledged in the audit trail only.
- * As many as the notice history a client joins with can hold: every alarm a workstation may be
- * shown can still be answered to the staff who raised it.
+ * Alarms remembered for acknowledgement; others are acknowledged in the audit trail only. As
+ * many as the notice history a client joins with can hold: every alarm a workstation may be shown
+ * (the history holds unseen ones however old: gateway/server/notice-history.ts) can still be
+ * answered to the staff who raised it.
  */
 const KEEP = MAX_NOTICE_HISTORY;
 
@@ -22,8 +23,17 @@ export class RaisedAlarms {
 
   record(seq: number, alarm: NoticeAlarm): void {
     this.raised.set(seq, { alarm, seenBy: new Set() });
-    // A Map iterates in insertion order and sequence numbers only grow: the first key is the oldest.
-    if (this.raised.size > KEEP) this.raised.delete(this.raised.keys().next().value!);
+    if (this.raised.size > KEEP) this.raised.delete(this.leastNeeded());
+  }
+
+  /**
+   * The one to let go: the oldest that someone has seen, or that the notice history does not hold
+   * (an operator loss); only when every one kept is an unseen stop or call, the oldest. A Map
+   * iterates in insertion order and sequence numbers only grow: the first key is the oldest.
+   */
+  private leastNeeded(): number {
+    for (const [seq, { alarm, seenBy }] of this.raised) if (seenBy.size > 0 || alarm.kind === 'operator-loss') return seq;
+    return this.raised.keys().next().value!;
   }
 
   /** The reasons (null: none given) of the alarms of this kind raised by `by` that are kept here and no one has seen. */

@@ -22,6 +22,20 @@ describe('raised alarms', () => {
     expect(alarms.see(MAX_NOTICE_HISTORY + 1, 'Rita')).toBe(help);
   });
 
+  it('lets go an alarm someone has seen, or an operator loss, before an unseen stop or call however old', () => {
+    const alarms = new RaisedAlarms();
+    alarms.record(1, help);
+    alarms.record(2, { kind: 'operator-loss', detail: 'Pat', by: 'Pat' });
+    for (let seq = 3; seq <= MAX_NOTICE_HISTORY + 2; seq++) {
+      alarms.record(seq, help);
+      alarms.see(seq, 'Rita');
+    }
+    expect(alarms.isUnseen(1)).toBe(true);
+    expect(alarms.isNewTo(2, 'Rita')).toBe(false);
+    alarms.record(MAX_NOTICE_HISTORY + 3, help);
+    expect([alarms.isUnseen(1), alarms.isNewTo(3, 'Tom')]).toEqual([true, false]);
+  });
+
   it('words what was seen with the alarm’s own detail', () => {
     expect(seenWords(help, 'Rita')).toBe('Rita saw the call for help by Olivia (onsite)');
     expect(seenWords({ kind: 'emergency-stop', detail: 'by Olivia: acquisition stopped' }, 'Rita')).toBe(

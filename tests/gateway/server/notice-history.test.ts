@@ -160,6 +160,24 @@ describe('the notice history after a welcome', () => {
     expect(later.events.some((e) => e.body.seen?.seq === call.seq)).toBe(true);
   });
 
+  it('brings a call for help no one has seen however many other alarms came after it, and tells its caller who saw it', async () => {
+    const gateway = await f.start();
+    const onsite = await f.onsite();
+    await onsite.checkIn();
+    expect(await onsite.act({ name: 'help.call', reason: 'patient anxious' })).toMatchObject({ outcome: 'done' });
+    // More alarms than a notice history holds: operator losses on a bad network, which the
+    // history does not hold (the snapshot shows a loss while it lasts).
+    for (let i = 0; i < 2 * MAX_NOTICE_HISTORY; i++)
+      gateway.notice('alarm', `Operator Pat: link lost ${i}`, { kind: 'operator-loss', detail: `Pat ${i}`, by: 'Pat' });
+
+    const operator = await f.client('operator', 'Remote Tech');
+    const call = historyAfterWelcome(operator.messages).events.find((e) => e.body.alarm?.kind === 'help-call');
+    expect(call?.body.alarm).toMatchObject({ reason: 'patient anxious' });
+    const from = onsite.raw.messages.length;
+    expect(await operator.collab({ name: 'alarm.acknowledge', seq: call!.seq })).toMatchObject({ outcome: 'done' });
+    await onsite.raw.next((m) => m.type === 'event' && m.body.kind === 'notice' && m.body.seen?.seq === call!.seq, from);
+  });
+
   it('holds at most MAX_NOTICE_HISTORY notices', async () => {
     const gateway = await f.start();
     for (let i = 0; i < MAX_NOTICE_HISTORY + 5; i++) gateway.notice('info', `notice ${i}`);
