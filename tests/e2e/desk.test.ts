@@ -61,7 +61,11 @@ const tile = (siteId: string) => page.locator(`[data-testid="desk-tile"][data-si
 const emergencyOnC = () => page.locator('[data-testid="desk-alarm"][data-kind="emergency-stop"][data-site-id="scanner-c"]');
 const focusedOf = (siteId: string) => tile(siteId).getByTestId('desk-tile-button').getAttribute('data-focused');
 
-/** Panels wider inside than out, or the page scrolling sideways (as in layout-and-access.test.ts). */
+/**
+ * Panels wider inside than out, or the page scrolling sideways (as in layout-and-access.test.ts);
+ * a column of the console that does not scroll taller inside than out, its lowest panel under the
+ * footer.
+ */
 function overflow(p: Page) {
   return p.evaluate(() => {
     const found: string[] = [];
@@ -73,6 +77,12 @@ function overflow(p: Page) {
       if (html.scrollWidth > html.clientWidth + 1) found.push(`${el.className} scrollWidth ${html.scrollWidth} > clientWidth ${html.clientWidth}`);
       const r = html.getBoundingClientRect();
       if (r.right > width + 1) found.push(`${el.className} reaches ${Math.round(r.right)} > ${width}`);
+    }
+    for (const el of document.querySelectorAll('.session-body, .column')) {
+      const html = el as HTMLElement;
+      const scrolls = ['auto', 'scroll'].includes(getComputedStyle(html).overflowY);
+      if (!scrolls && html.scrollHeight > html.clientHeight + 1)
+        found.push(`${el.className} scrollHeight ${html.scrollHeight} > clientHeight ${html.clientHeight}`);
     }
     if (document.documentElement.scrollWidth > width + 1) found.push(`page scrolls sideways: ${document.documentElement.scrollWidth} > ${width}`);
     if (document.documentElement.scrollHeight > document.documentElement.clientHeight + 1) found.push('page scrolls down');
@@ -177,6 +187,18 @@ describe.skipIf(!chromiumAvailable())('the desk with three real gateways', () =>
     await page.setViewportSize(size);
     await page.waitForTimeout(200); // a frame or two for the layout to settle after the resize
     if (process.env.LARMOR_SHOT_DIR) await page.screenshot({ path: `${process.env.LARMOR_SHOT_DIR}/desk-${size.width}x${size.height}.png` });
+    expect(await overflow(page)).toEqual([]);
+  });
+
+  it('raises a second alarm, a call for help on A', async () => {
+    expect((await onsiteA.act({ name: 'help.call', reason: 'patient anxious' })).outcome).toBe('done');
+    await page.locator('[data-testid="desk-alarm"][data-kind="help-call"]').waitFor({ timeout: SETTLE_BUDGET_MS });
+  });
+
+  it.each(SIZES)('has no overflow at $width x $height with two alarms showing', async (size) => {
+    await page.setViewportSize(size);
+    await page.waitForTimeout(200); // a frame or two for the layout to settle after the resize
+    if (process.env.LARMOR_SHOT_DIR) await page.screenshot({ path: `${process.env.LARMOR_SHOT_DIR}/desk-2-${size.width}x${size.height}.png` });
     expect(await overflow(page)).toEqual([]);
   });
 
