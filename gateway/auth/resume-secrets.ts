@@ -7,7 +7,8 @@ interface Issued {
   consumedBy: string | null;
 }
 
-export type ResumeCheck = 'unknown' | 'ok' | 'replayed';
+/** `retried`: used by a session still connected that has not answered its welcome; taken again, as `ok` is (`ResumeSecrets`). */
+export type ResumeCheck = 'unknown' | 'ok' | 'retried' | 'replayed';
 
 /**
  * Most secrets remembered. Those of sessions still connected are always kept (there are at most
@@ -32,8 +33,8 @@ export class ResumeSecrets {
   private readonly ended = new Set<string>();
 
   constructor(
-    /** Whether the session is connected and has sent something since its welcome (sessions.ts `answered`). */
-    private readonly isAnswering: (sessionId: string) => boolean,
+    /** The session, while it is connected: whether it has sent something since its welcome (sessions.ts `answered`). */
+    private readonly connected: (sessionId: string) => { answered?: boolean } | undefined,
     private readonly maxRemembered = MAX_REMEMBERED,
   ) {}
 
@@ -62,8 +63,9 @@ export class ResumeSecrets {
     const entry = this.issued.get(secret);
     if (!entry) return 'unknown';
     if (entry.userId !== userId) return 'replayed';
-    if (entry.consumedBy !== null && this.isAnswering(entry.consumedBy)) return 'replayed';
-    return 'ok';
+    const consumer = entry.consumedBy === null ? undefined : this.connected(entry.consumedBy);
+    if (!consumer) return 'ok';
+    return consumer.answered ? 'replayed' : 'retried';
   }
 
   consume(secret: string, bySessionId: string): void {

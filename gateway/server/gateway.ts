@@ -202,7 +202,7 @@ export class Gateway {
   private readonly handshake: Handshake;
   /** Each session's rate of image.fetch requests (link-limits.ts imageFetchesPerSecond). */
   private readonly fetchRates: SessionRates;
-  private readonly resumeSecrets = new ResumeSecrets((id) => this.sessions.get(id)?.answered === true);
+  private readonly resumeSecrets = new ResumeSecrets((id) => this.sessions.get(id));
   private readonly collaboration: CollaborationDesk;
   /** Alarms raised here, so that whoever raised one learns who saw it. */
   private readonly raisedAlarms = new RaisedAlarms();

@@ -108,7 +108,7 @@ export class Handshake {
     session.token = hello.credentials.token ?? null;
     const resumeSecret = this.deps.resumeSecrets.issue(claims.userId, session.id);
     session.resumeSecret = resumeSecret;
-    if (hello.resumeSecret !== undefined && resume === 'ok') {
+    if (hello.resumeSecret !== undefined && (resume === 'ok' || resume === 'retried')) {
       this.deps.resumeSecrets.consume(hello.resumeSecret, session.id);
       session.resumedWith = hello.resumeSecret;
     }

@@ -261,9 +261,11 @@ describe('control reclaim after a silent cut', () => {
     clients.push(again);
     expect(g.snapshot().control.holderSessionId).not.toBe(lostSession);
     expect((await again.command('retry-open', OPEN_EXAM)).outcome).toBe('done');
-    // The session whose welcome was lost is ended, audited as superseded.
+    // The session whose welcome was lost is ended, audited as superseded; the hello, as a secret taken again.
     await expect.poll(() => lostWelcome.ws.readyState).toBe(lostWelcome.ws.CLOSED);
-    expect(g.store.auditTrail().some((r) => r.sessionId === lostSession && r.decision === 'terminated')).toBe(true);
+    const trail = g.store.auditTrail();
+    expect(trail.some((r) => r.sessionId === lostSession && r.decision === 'terminated')).toBe(true);
+    expect(trail.filter((r) => r.action === 'hello' && r.decision === 'accepted').at(-1)?.detail).toMatchObject({ resumeSecret: 'retried' });
   });
 
   it('gives control back, within the grace period, to the secret the lost session used when it never answered its welcome', async () => {
