@@ -279,11 +279,13 @@ export const ErrorCode = {
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /**
- * Refusals of a hello for want of room (the connections one address may hold, the sessions one
- * account may hold), which end as other sessions do: a client reconnecting after a link loss
- * tries again later, where any other refusal would be the same on every attempt.
+ * Refusals of a hello that pass with time: for want of room (the connections one address may
+ * hold, the sessions one account may hold), which ends as other sessions do, and an account
+ * starting sessions faster than the gateway takes them (RATE_LIMITED). A client reconnecting
+ * after a link loss tries again later, where any other refusal would be the same on every
+ * attempt.
  */
-export const ROOM_REFUSALS: ReadonlySet<string> = new Set([ErrorCode.TOO_MANY_CONNECTIONS, ErrorCode.TOO_MANY_SESSIONS]);
+export const LATER_REFUSALS: ReadonlySet<string> = new Set([ErrorCode.TOO_MANY_CONNECTIONS, ErrorCode.TOO_MANY_SESSIONS, ErrorCode.RATE_LIMITED]);
 
 const KNOWN: ReadonlySet<string> = new Set(Object.values(ErrorCode));
 

@@ -56,7 +56,7 @@ import type { ImageLimits } from '../../native-bridge/image-limits.js';
 import { ExamImagesDesk } from './exam-images-desk.js';
 import { DEFAULT_EXAM_IMAGES_MB } from '../images/exam-image-store.js';
 import { ConnectionRoster } from '../../base/common/connection-roster.js';
-import { DEFAULT_LINK_LIMITS, MessageRate, SessionRates, type LinkLimits } from './link-limits.js';
+import { DEFAULT_LINK_LIMITS, KeyedRates, MessageRate, SessionRates, type LinkLimits } from './link-limits.js';
 import { guardSockets, serverTimeouts } from './socket-guard.js';
 import { SendProgress } from './send-progress.js';
 import { StalledTicks } from '../../base/common/stalled-ticks.js';
@@ -355,6 +355,7 @@ export class Gateway {
       snapshot: (role) => this.snapshotFor(role),
       observerPhi: this.observerPhi,
       sessionsPerAccount: this.linkLimits.sessionsPerAccount,
+      sessionStarts: new KeyedRates(this.linkLimits.sessionStartsPerSecond, this.linkLimits.sessionStartBurst),
       refuseByAddress: (session, code, reason, detail) => this.peerRefusals.refuse(session.peer ?? 'unknown', code, reason, new Date(), detail),
     });
     if (this.observerPhi === 'none') {

@@ -5,6 +5,7 @@ import type { SessionCredentials } from '../auth/session-credential.js';
 import { siteTokenMatches } from '../auth/site-token.js';
 import type { GatewayContext } from './context.js';
 import type { ControlDesk } from './control.js';
+import type { KeyedRates } from './link-limits.js';
 import { sendEvent, type BufferedEvent, type EventBuffer } from './event-buffer.js';
 import type { NoticeHistory } from './notice-history.js';
 import { observerPhiAudit, type ObserverPhi } from './observer-phi.js';
@@ -37,10 +38,13 @@ export interface HandshakeDeps {
   readonly resumeSecrets: ResumeSecrets;
   /** Greeted sessions one account may hold (link-limits.ts `sessionsPerAccount`). */
   readonly sessionsPerAccount: number;
+  /** Sessions each account may start, by its user id (link-limits.ts `sessionStartsPerSecond`). */
+  readonly sessionStarts: KeyedRates;
   /**
    * Audits a hello refused folded by the peer's address: one refused before it showed an account
    * (no or a wrong site token, no or an invalid credential), which anyone can send as fast as it
-   * can connect, and one of an account at its share of sessions, which its holder can.
+   * can connect, and one of an account at its share of sessions or starting them too fast, which
+   * its holder can.
    */
   refuseByAddress(session: ClientSession, code: string, reason: string, detail: { role: Role; user?: string }): void;
 }
@@ -81,6 +85,14 @@ export class Handshake {
     const claims = verified.claims;
     // The credential is verified: a refusal below is audited with the account that asked (the user_id column).
     session.userId = claims.userId;
+    // Counted before any other check of the account: a hello refused below costs an audit row too.
+    if (!this.deps.sessionStarts.take(claims.userId)) {
+      return refuseByAddress(
+        ErrorCode.RATE_LIMITED,
+        `${claims.displayName} is starting sessions on this gateway faster than ${this.deps.sessionStarts.perSecond} a second`,
+        claims.userId,
+      );
+    }
     if (claims.role !== hello.role) {
       return refuse(ErrorCode.ROLE_FORBIDDEN, `you signed in as ${claims.role}; sign in again to work as ${hello.role}`);
     }

@@ -24,6 +24,18 @@ export interface LinkLimits {
    */
   sessionsPerAccount: number;
   /**
+   * Sessions one signed-in account may start (hellos after its credential is verified) per
+   * second, and at once above that. Each welcome is announced to every client (a participant
+   * joined, and left when it ends) and audited; a workstation waits 1.5 s or more between
+   * attempts to reconnect (protocol/health.ts RECONNECT_POLICY). An observer's account saying
+   * hello in a loop started 600 sessions a second: 1,200 participant events a second to every
+   * workstation, each written to its journal, and 1,800 audit rows a second here. One over the
+   * rate is refused (ErrorCode.RATE_LIMITED), folded by address; a client tries again later
+   * (protocol/errors.ts LATER_REFUSALS).
+   */
+  sessionStartsPerSecond: number;
+  sessionStartBurst: number;
+  /**
    * Open TCP connections from one network address, whatever they carry: its WebSocket sessions
    * and a browser's page requests beside them.
    */
@@ -129,6 +141,8 @@ export const DEFAULT_LINK_LIMITS: LinkLimits = {
   messageBurst: 2000,
   connectionsPerAddress: 64,
   sessionsPerAccount: 8,
+  sessionStartsPerSecond: 1,
+  sessionStartBurst: 30,
   socketsPerAddress: 256,
   maxSockets: 2048,
   headersTimeoutMs: 10_000,
@@ -175,6 +189,32 @@ export class MessageRate {
     if (this.tokens < count) return false;
     this.tokens -= count;
     return true;
+  }
+}
+
+/**
+ * A MessageRate per key (a signed-in account), made at its first use. Past `maxKeys` the least
+ * recently used goes: one unused for `burst / perSecond` seconds is full again anyway, as a new
+ * one would be.
+ */
+export class KeyedRates {
+  private readonly rates = new Map<string, MessageRate>();
+
+  constructor(
+    readonly perSecond: number,
+    readonly burst: number,
+    private readonly maxKeys = 4096,
+  ) {}
+
+  /** True when one more may be handled for `key` now (see MessageRate.take). */
+  take(key: string, now = Date.now()): boolean {
+    let rate = this.rates.get(key);
+    // Taken out and put back: a Map iterates in insertion order, least recently used first.
+    if (rate) this.rates.delete(key);
+    else rate = new MessageRate(this.perSecond, this.burst, now);
+    this.rates.set(key, rate);
+    if (this.rates.size > this.maxKeys) this.rates.delete(this.rates.keys().next().value!);
+    return rate.take(now);
   }
 }
 

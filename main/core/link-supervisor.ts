@@ -1,6 +1,6 @@
 import { StalledTicks } from '../../base/common/stalled-ticks.js';
 import { EventEmitter } from 'node:events';
-import { codeOf, ErrorCode, LarmorError, ROOM_REFUSALS, type GatewayMessage, type WelcomeMessage } from '../../protocol/index.js';
+import { codeOf, ErrorCode, LarmorError, LATER_REFUSALS, type GatewayMessage, type WelcomeMessage } from '../../protocol/index.js';
 import {
   HEALTH_THRESHOLDS,
   RECONNECT_POLICY,
@@ -428,12 +428,13 @@ export class LinkSupervisor extends EventEmitter<SupervisorEvents> {
   /**
    * What a refused reconnect does next, or null to give up. A resume secret refused as already
    * used was taken by an attempt of ours whose welcome was lost on the way, for a session the
-   * gateway still sees alive: the secret is spent, not the link. A refusal for want of room
-   * (protocol/errors.ts ROOM_REFUSALS) ends as other sessions end, such a lost attempt's among them.
+   * gateway still sees alive: the secret is spent, not the link. A refusal for want of room, or
+   * for sessions started too fast (protocol/errors.ts LATER_REFUSALS), passes with time: for want
+   * of room, as other sessions end, such a lost attempt's among them.
    */
   private afterRefusal(code: string, resume: ResumePoint | undefined): ReconnectRefusal['next'] | null {
     if (code === ErrorCode.RESUME_REPLAYED && resume?.secret !== undefined) return 'without-secret';
-    if (ROOM_REFUSALS.has(code)) return 'later';
+    if (LATER_REFUSALS.has(code)) return 'later';
     return null;
   }
 

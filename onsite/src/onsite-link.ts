@@ -1,7 +1,7 @@
 import {
   ErrorCode,
   MAX_DISPLAY_NAME_CHARS,
-  ROOM_REFUSALS,
+  LATER_REFUSALS,
   MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
   SIGN_IN_PATH,
@@ -110,8 +110,8 @@ export class OnsiteLink {
   private ws: WebSocket | null = null;
   private heartbeat: HeartbeatClock | null = null;
   private attempts = 0;
-  /** The gateway's refusal of this socket's hello for want of room (protocol/errors.ts ROOM_REFUSALS), said when it closes. */
-  private roomRefusal: string | null = null;
+  /** The gateway's refusal of this socket's hello, one that passes with time (protocol/errors.ts LATER_REFUSALS), said when it closes. */
+  private laterRefusal: string | null = null;
   private stopped = false;
   private nextId = 1;
   private readonly pending = new Map<string, (ack: AckMessage) => void>();
@@ -307,9 +307,9 @@ export class OnsiteLink {
           policy: message.policy,
         });
       case 'refused':
-        // For want of room, the gateway's to give again once other sessions end: tried again when the socket closes.
-        if (ROOM_REFUSALS.has(message.code)) {
-          this.roomRefusal = `${message.code}: ${message.reason}`;
+        // For want of room, or too many sessions started at once: the gateway's to give again in time; tried again when the socket closes.
+        if (LATER_REFUSALS.has(message.code)) {
+          this.laterRefusal = `${message.code}: ${message.reason}`;
           return;
         }
         this.stopped = true;
@@ -380,10 +380,10 @@ export class OnsiteLink {
       resolve({ type: 'ack', id, outcome: 'rejected', code: ErrorCode.LINK_DOWN, reason: 'link lost before the gateway answered' });
     this.pending.clear();
     if (this.stopped) return;
-    const error = this.roomRefusal
-      ? `the gateway has no room for this console now (${this.roomRefusal}): trying again`
+    const error = this.laterRefusal
+      ? `the gateway refused this console for now (${this.laterRefusal}): trying again`
       : 'link to the gateway lost: reconnecting';
-    this.roomRefusal = null;
+    this.laterRefusal = null;
     this.update({ status: 'lost', sessionId: null, error });
     const delay = RECONNECT_MS[Math.min(this.attempts++, RECONNECT_MS.length - 1)]!;
     setTimeout(() => !this.stopped && this.open(), delay);

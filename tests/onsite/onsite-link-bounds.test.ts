@@ -115,7 +115,7 @@ describe('a hello the gateway refuses', () => {
 
   it('for want of room, is tried again until the gateway has room, saying why meanwhile', () => {
     const refused = refusedOnReconnect(ErrorCode.TOO_MANY_SESSIONS);
-    expect(view()).toMatchObject({ status: 'lost', error: expect.stringContaining(`no room for this console now (${ErrorCode.TOO_MANY_SESSIONS}: Olivia`) });
+    expect(view()).toMatchObject({ status: 'lost', error: expect.stringContaining(`refused this console for now (${ErrorCode.TOO_MANY_SESSIONS}: Olivia`) });
     vi.advanceTimersByTime(60_000);
     const next = FakeSocket.last!;
     expect(next).not.toBe(refused);

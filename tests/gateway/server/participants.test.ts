@@ -83,6 +83,29 @@ describe('sessions of one account', () => {
     expect(await hello(credential)).toMatchObject({ type: 'welcome' });
   });
 
+  it('holds an account saying hello in a loop to its session starts: refused past its burst, folded, announced to no one', async () => {
+    // A rate that refills nothing within the test: the burst is all the account has.
+    await f.start({ ...QUIET, linkLimits: { sessionStartsPerSecond: 0.0001, sessionStartBurst: 3, refusalAuditWindowMs: 600_000 } });
+    const bystander = await f.client('operator', 'Bystander');
+    const from = bystander.messages.length;
+    const credential = await testCredential(f.gateway.url, 'Observer One', 'observer');
+    const answers: GatewayMessage[] = [];
+    for (let i = 0; i < 20; i++) {
+      const client = f.closes(await RawClient.connect(f.gateway.url));
+      client.sendJson({ type: 'hello', version: PROTOCOL_VERSION, role: 'observer', credentials: { session: credential } });
+      answers.push(await client.next((m) => m.type === 'welcome' || m.type === 'refused'));
+      client.close();
+    }
+    expect(answers.map((a) => (a.type === 'refused' ? a.code : a.type))).toEqual([...Array(3).fill('welcome'), ...Array(17).fill(ErrorCode.RATE_LIMITED)]);
+    await expect.poll(() => events(bystander, from).filter((b) => b.kind === 'participant.left').length).toBe(3);
+    expect(events(bystander, from).filter((b) => b.kind === 'participant.joined')).toHaveLength(3);
+    expect(f.gateway.store.auditTrail().filter((r) => r.code === ErrorCode.RATE_LIMITED)).toEqual([
+      expect.objectContaining({ action: 'hello', decision: 'refused', detail: expect.objectContaining({ user: 'observer.one', count: 1 }) }),
+    ]);
+    // Another account is not held back.
+    expect((await f.client('observer', 'Observer Two')).messages.some((m) => m.type === 'welcome')).toBe(true);
+  });
+
   it('writes the refusals of a hello loop at the cap as one row with a count, not a row each', async () => {
     await f.start({ ...QUIET, linkLimits: { sessionsPerAccount: 1, refusalAuditWindowMs: 600_000 } });
     const credential = await testCredential(f.gateway.url, 'Observer One', 'observer');

@@ -188,6 +188,16 @@ describe('reconnects the gateway refuses', () => {
     expect(gateway.snapshot().participants.filter((p) => p.name === 'Remote Tech')).toHaveLength(2);
   });
 
+  it('tries again later when the gateway refuses a reconnect of an account starting sessions too fast', async () => {
+    // One session start at once, then one every 5 s: the connect takes it, the reconnect waits.
+    const { relay, core, log } = await setup({ linkLimits: { sessionStartsPerSecond: 0.2, sessionStartBurst: 1 } });
+    const from = log.length;
+    relay.inject({ data: event(9_000_000_000, 'numbered far ahead'), binary: false });
+    await logged(log, (a) => a.type === 'reconnect-refused' && a.code === ErrorCode.RATE_LIMITED && a.next === 'later', from);
+    await expect.poll(() => core.view().link.status, { timeout: 30_000 }).toBe('connected');
+    expect(log.all.slice(from).some((a) => a.type === 'health' && a.state === 'failed')).toBe(false);
+  });
+
   it('tries again later when the gateway refuses a reconnect for want of room, until a session of the account ends', async () => {
     const { relay, core, log } = await setup({ linkLimits: { sessionsPerAccount: 1 } });
     relay.loseNextWelcome({ answered: true });
