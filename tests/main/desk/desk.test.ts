@@ -36,6 +36,28 @@ function desk(options: ConstructorParameters<typeof Desk>[0] = {}): Desk {
   return d;
 }
 
+/**
+ * A desk signed in to one gateway, MR-B (`first`), whose data directory a restart keeps: the core
+ * the desk made for it, and `restart`, which stops the gateway running and starts the next on the
+ * same directory and port, where the desk's link finds it.
+ */
+async function deskOnRestartableGateway(): Promise<{ d: Desk; first: Gateway; core: () => WorkstationCore; restart: () => Promise<Gateway> }> {
+  const dataFile = join(tempDir(), 'gateway.sqlite');
+  let current = await gateway('MR-B', { dataFile });
+  const port = current.port;
+  let core: WorkstationCore | undefined;
+  const d = desk({ makeCore: () => (core = new WorkstationCore()) });
+  await d.connectSites({ sites: [site('b', current.url)], role: 'operator', ...testLogin('Remote Tech') });
+  await untilDesk(d, (v) => tileOf(v, 'b').link === 'connected');
+  const restart = async () => {
+    gateways.splice(gateways.indexOf(current), 1);
+    await current.close();
+    current = await gateway('MR-B', { dataFile, port });
+    return current;
+  };
+  return { d, first: current, core: () => core!, restart };
+}
+
 const site = (id: string, url: string): SiteEntry => ({ id, name: `MR ${id.toUpperCase()}`, url });
 
 /** Resolves once the desk view satisfies `predicate` (checked now and at every desk push). */
@@ -265,27 +287,19 @@ describe('Desk: several gateways on one workstation', () => {
   });
 
   it('keeps one alarm for a call for help that a restarted gateway raises again, however many restarts, and acknowledges it at the boot linked to', async () => {
-    const dataFile = join(tempDir(), 'gateway.sqlite');
-    let b = await gateway('MR-B', { dataFile });
-    const port = b.port;
-    let core: WorkstationCore | undefined;
-    const d = desk({ makeCore: () => (core = new WorkstationCore()) });
+    const { d, first: firstBoot, core, restart } = await deskOnRestartableGateway();
+    let b = firstBoot;
     const raisedAgain: LogEntry[] = [];
     d.on('log', (e) => e.text.includes('before the gateway restarted') && raisedAgain.push(e));
-    await d.connectSites({ sites: [site('b', b.url)], role: 'operator', ...testLogin('Remote Tech') });
-    await untilDesk(d, (v) => tileOf(v, 'b').link === 'connected');
     // Numbered well beyond what the next boots will have said when they raise the call again.
     for (let i = 0; i < 50; i++) b.notice('info', `before the restart ${i}`);
     b.notice('alarm', 'HELP CALLED by Olivia (onsite)', { kind: 'help-call', detail: 'by Olivia (onsite)', by: 'Olivia' });
     const [first] = tileOf(await untilDesk(d, (v) => tileOf(v, 'b').alarms.length === 1), 'b').alarms;
 
-    for (const restart of [1, 2]) {
-      gateways.splice(gateways.indexOf(b), 1);
-      await b.close();
-      b = await gateway('MR-B', { dataFile, port });
-      const restarted = b;
+    for (const restarts of [1, 2]) {
+      const restarted = (b = await restart());
       // Each new boot raises the unseen call again, under a number of its own: the same alarm.
-      await expect.poll(() => core!.gatewayBootId === restarted.bootId && raisedAgain.length === restart).toBe(true);
+      await expect.poll(() => core().gatewayBootId === restarted.bootId && raisedAgain.length === restarts).toBe(true);
       const calls = tileOf(d.deskView(), 'b').alarms.filter((a) => a.kind === 'help-call');
       expect(calls).toEqual([{ ...first, seq: expect.any(Number) }]);
       expect(calls[0]!.seq).toBeLessThan(first!.seq!);
@@ -297,23 +311,14 @@ describe('Desk: several gateways on one workstation', () => {
   });
 
   it('acknowledges here an alarm of an earlier gateway boot, whose number means nothing to the gateway now', async () => {
-    const dataFile = join(tempDir(), 'gateway.sqlite');
-    let b = await gateway('MR-B', { dataFile });
-    const port = b.port;
-    let core: WorkstationCore | undefined;
-    const d = desk({ makeCore: () => (core = new WorkstationCore()) });
-    await d.connectSites({ sites: [site('b', b.url)], role: 'operator', ...testLogin('Remote Tech') });
-    await untilDesk(d, (v) => tileOf(v, 'b').link === 'connected');
-    for (let i = 0; i < 50; i++) b.notice('info', `before the restart ${i}`);
+    const { d, first: before, core, restart } = await deskOnRestartableGateway();
+    for (let i = 0; i < 50; i++) before.notice('info', `before the restart ${i}`);
     // An operator loss ends with the link it was about: a restart does not raise it again.
-    b.notice('alarm', 'REMOTE OPERATOR LOST: Pat', { kind: 'operator-loss', detail: 'Pat', by: 'Pat' });
+    before.notice('alarm', 'REMOTE OPERATOR LOST: Pat', { kind: 'operator-loss', detail: 'Pat', by: 'Pat' });
     const [first] = tileOf(await untilDesk(d, (v) => tileOf(v, 'b').alarms.length === 1), 'b').alarms;
 
-    gateways.splice(gateways.indexOf(b), 1);
-    await b.close();
-    b = await gateway('MR-B', { dataFile, port });
-    const restarted = b;
-    await untilDesk(d, (v) => tileOf(v, 'b').link === 'connected' && core!.gatewayBootId === restarted.bootId);
+    const b = await restart();
+    await untilDesk(d, (v) => tileOf(v, 'b').link === 'connected' && core().gatewayBootId === b.bootId);
     for (let i = 0; i < 60; i++) b.notice('info', `after the restart ${i}`);
 
     await d.acknowledge('b', first!.id);
