@@ -27,12 +27,12 @@ export class RaisedAlarms {
   }
 
   /**
-   * The one to let go: the oldest that someone has seen, or that the notice history does not hold
-   * (an operator loss); only when every one kept is an unseen stop or call, the oldest. A Map
-   * iterates in insertion order and sequence numbers only grow: the first key is the oldest.
+   * The one to let go: the oldest that the notice history does not hold (heldUnseen); only when
+   * every one kept is held there, the oldest. A Map iterates in insertion order and sequence
+   * numbers only grow: the first key is the oldest.
    */
   private leastNeeded(): number {
-    for (const [seq, { alarm, seenBy }] of this.raised) if (seenBy.size > 0 || alarm.kind === 'operator-loss') return seq;
+    for (const [seq, raised] of this.raised) if (!heldUnseen(raised)) return seq;
     return this.raised.keys().next().value!;
   }
 
@@ -43,9 +43,10 @@ export class RaisedAlarms {
     return reasons;
   }
 
-  /** Whether the notice numbered `seq` raised an alarm that is kept here and no one has seen. */
+  /** Whether the notice numbered `seq` raised an alarm kept here that the notice history holds while no one has seen it (heldUnseen). */
   isUnseen(seq: number): boolean {
-    return this.raised.get(seq)?.seenBy.size === 0;
+    const raised = this.raised.get(seq);
+    return raised !== undefined && heldUnseen(raised);
   }
 
   /** Whether the notice numbered `seq` raised an alarm kept here that `by` has not seen yet. */
@@ -61,6 +62,15 @@ export class RaisedAlarms {
     raised.seenBy.add(by);
     return raised.alarm;
   }
+}
+
+/**
+ * An emergency stop or call for help no one has seen: what the notice history holds however old
+ * (gateway/server/notice-history.ts). An operator loss is not held: the snapshot shows one while
+ * it lasts (onsite.operatorLoss).
+ */
+function heldUnseen({ alarm, seenBy }: Raised): boolean {
+  return seenBy.size === 0 && alarm.kind !== 'operator-loss';
 }
 
 /** "Rita saw the call for help by Olivia (onsite): patient anxious". */

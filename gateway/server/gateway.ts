@@ -966,8 +966,7 @@ export class Gateway {
       return null;
     }
     this.sessions.broadcast(event);
-    // Held in the history while unseen; an operator loss is in the snapshot while it lasts (onsite.operatorLoss).
-    if (body.kind === 'notice') this.noticeHistory.add(event, body.alarm !== undefined && body.alarm.kind !== 'operator-loss');
+    if (body.kind === 'notice') this.noticeHistory.add(event);
     return event.seq;
   }
 

@@ -18,7 +18,7 @@ const TAIL = ']}';
  * refused (a notice each).
  */
 export class NoticeHistory {
-  private readonly kept: { event: BufferedEvent; alarm: boolean }[] = [];
+  private readonly kept: BufferedEvent[] = [];
   /** Alarms gone from `kept` while no one had seen them, oldest first, at most `max`. */
   private held: BufferedEvent[] = [];
 
@@ -26,17 +26,17 @@ export class NoticeHistory {
     /** The largest message a client accepts (link-limits.ts `sendMessageBytes`). */
     private readonly maxMessageBytes: number,
     private readonly max = MAX_NOTICE_HISTORY,
-    /** Whether the alarm of this notice is one no one has seen (gateway/safety/raised-alarms.ts). */
+    /** Whether this notice raised an alarm to hold while no one has seen it (gateway/safety/raised-alarms.ts `isUnseen`). */
     private readonly unseen: (seq: number) => boolean = () => false,
   ) {}
 
-  /** A notice event, once published; `alarm`: it raised an alarm to hold while no one has seen it. */
-  add(event: BufferedEvent, alarm = false): void {
-    this.kept.push({ event, alarm });
+  /** A notice event, once published. */
+  add(event: BufferedEvent): void {
+    this.kept.push(event);
     if (this.kept.length <= this.max) return;
     const out = this.kept.shift()!;
-    if (!out.alarm || !this.unseen(out.event.seq)) return;
-    this.held.push(out.event);
+    if (!this.unseen(out.seq)) return;
+    this.held.push(out);
     if (this.held.length > this.max) this.held.shift();
   }
 
@@ -60,7 +60,7 @@ export class NoticeHistory {
       return true;
     };
     for (let i = this.held.length - 1; i >= 0 && take(this.held[i]!); i--);
-    for (let i = this.kept.length - 1; i >= 0 && take(this.kept[i]!.event); i--);
+    for (let i = this.kept.length - 1; i >= 0 && take(this.kept[i]!); i--);
     taken.sort((a, b) => a.seq - b.seq);
     return HEAD + taken.map((t) => t.frame).join(',') + TAIL;
   }

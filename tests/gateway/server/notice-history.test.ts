@@ -59,9 +59,9 @@ describe('NoticeHistory', () => {
     const history = new NoticeHistory(1 << 20, 3, (seq) => unseen.has(seq));
     const alarm = notice('HELP CALLED by Olivia');
     unseen.add(alarm.seq);
-    history.add(alarm, true);
+    history.add(alarm);
     const seenAlarm = notice('EMERGENCY STOP by Olivia');
-    history.add(seenAlarm, true);
+    history.add(seenAlarm);
     for (const text of ['one', 'two', 'three', 'four']) history.add(notice(text));
     const texts = () => (decodeGatewayMessage(history.messageFor('operator')) as { message: NoticeHistoryMessage }).message.events.map((e) => e.body.text);
     // Three at most: the unseen alarm, oldest, then the newest that fit.
@@ -72,8 +72,9 @@ describe('NoticeHistory', () => {
 
   it('gives the unseen alarms first place when the message is full by size', () => {
     const long = 'x'.repeat(1000);
-    const history = new NoticeHistory(2500, 3, () => true);
-    history.add(notice(`alarm ${long}`), true);
+    const alarm = notice(`alarm ${long}`);
+    const history = new NoticeHistory(2500, 3, (seq) => seq === alarm.seq);
+    history.add(alarm);
     for (let i = 0; i < 5; i++) history.add(notice(`${i} ${long}`));
     const decoded = decodeGatewayMessage(history.messageFor('operator')) as { ok: true; message: NoticeHistoryMessage };
     expect(decoded.message.events.map((e) => e.body.text.split(' ')[0])).toEqual(['alarm', '4']);
