@@ -64,10 +64,19 @@ export type VerifiedSession = { ok: true; claims: SessionClaims } | { ok: false;
  * Session credentials: HS256 JWTs (RFC 7515, RFC 7519) signed with a key of this gateway kept
  * next to its database with mode 0600, so a credential survives a gateway restart but is
  * worthless at any other gateway. The idle timeout is tracked in memory per credential id.
+ *
+ * Only credentials used within the idle timeout are remembered: every sign-in adds one, and a
+ * peer signing in again and again would otherwise grow the gateway by one entry a sign-in for as
+ * long as it ran. So a credential not remembered is one issued before this process started and
+ * not used since (a workstation resuming after a gateway restart), or one idle for too long.
+ * Only the first can be new here, and only within the idle timeout of the start: after that, any
+ * credential not remembered has been idle at least that long.
  */
 export class SessionCredentials {
   private readonly key: Uint8Array;
+  /** Last use by credential id, least recently used first (each use moves it to the end). */
   private readonly lastUsed = new Map<string, number>();
+  private readonly startedAt: number;
 
   constructor(
     keyFile: string,
@@ -75,6 +84,7 @@ export class SessionCredentials {
     private readonly now: () => number = Date.now,
   ) {
     this.key = loadOrCreateKey(keyFile);
+    this.startedAt = now();
   }
 
   /** A credential for `identity` in `role` (the caller checked the role is one of the identity's). */
@@ -91,7 +101,7 @@ export class SessionCredentials {
       .setIssuedAt(issuedAt)
       .setExpirationTime(expiresAt)
       .sign(this.key);
-    this.lastUsed.set(credentialId, this.now());
+    this.used(credentialId);
     return { credential, expiresAt, credentialId };
   }
 
@@ -115,16 +125,15 @@ export class SessionCredentials {
       return { ok: false, code: ErrorCode.CREDENTIAL_FORGED, message: 'the session credential does not name a role of its account' };
     }
     const credentialId = payload.jti as string;
-    const last = this.lastUsed.get(credentialId);
-    // A credential issued before a gateway restart has no entry: its expiry still bounds it.
-    if (last !== undefined && this.now() - last > this.policy.idleS * 1000) {
+    this.forgetIdle();
+    if (!this.lastUsed.has(credentialId) && this.now() - this.startedAt > this.policy.idleS * 1000) {
       return {
         ok: false,
         code: ErrorCode.CREDENTIAL_IDLE,
         message: `the session was idle for more than ${Math.round(this.policy.idleS / 60)} min: sign in again`,
       };
     }
-    this.lastUsed.set(credentialId, this.now());
+    this.used(credentialId);
     return {
       ok: true,
       claims: {
@@ -139,9 +148,29 @@ export class SessionCredentials {
     };
   }
 
-  /** A link using the credential is alive: the idle clock restarts. */
+  /** A link using the credential is alive: the idle clock restarts (a forgotten one stays forgotten). */
   touch(credentialId: string): void {
+    if (this.lastUsed.has(credentialId)) this.used(credentialId);
+  }
+
+  /** Credentials remembered: those used within the idle timeout (and any idle since the last use of one). */
+  get remembered(): number {
+    return this.lastUsed.size;
+  }
+
+  private used(credentialId: string): void {
+    this.lastUsed.delete(credentialId);
     this.lastUsed.set(credentialId, this.now());
+    this.forgetIdle();
+  }
+
+  /** Lets go of the credentials idle longer than the policy allows, oldest first. */
+  private forgetIdle(): void {
+    const before = this.now() - this.policy.idleS * 1000;
+    for (const [id, last] of this.lastUsed) {
+      if (last >= before) return;
+      this.lastUsed.delete(id);
+    }
   }
 }
 

@@ -42,4 +42,41 @@ describe('session credentials', () => {
     now += 61_000;
     expect(await credentials.verify(credential)).toMatchObject({ ok: false, code: ErrorCode.CREDENTIAL_EXPIRED });
   });
+
+  it('remembers only the credentials used within the idle timeout: a peer signing in again and again does not grow the gateway', async () => {
+    let now = Date.now();
+    const credentials = new SessionCredentials(join(tempDir(), 'session-key'), { ttlS: 12 * 3600, idleS: 60 }, () => now);
+    const kept = await credentials.issueSession(JANE, 'operator');
+    for (let minute = 0; minute < 10; minute++) {
+      for (let i = 0; i < 200; i++) await credentials.issueSession(JANE, 'observer');
+      now += 30_000;
+      credentials.touch(kept.credentialId);
+      now += 30_000;
+      credentials.touch(kept.credentialId);
+    }
+    // The last minute's 200 and the one a live link keeps using.
+    expect(credentials.remembered).toBe(201);
+    expect(await credentials.verify(kept.credential)).toMatchObject({ ok: true });
+  });
+
+  it('refuses a forgotten credential as idle, and one from before a restart once the restart is longer ago than the idle timeout', async () => {
+    let now = Date.now();
+    const keyFile = join(tempDir(), 'session-key');
+    const policy = { ttlS: 12 * 3600, idleS: 60 };
+    const first = new SessionCredentials(keyFile, policy, () => now);
+    const resumed = await first.issueSession(JANE, 'operator');
+    const late = await first.issueSession(JANE, 'observer');
+    const restarted = new SessionCredentials(keyFile, policy, () => now);
+    now += 10_000;
+    // A workstation resuming after the restart: its credential is new here, and accepted.
+    expect(await restarted.verify(resumed.credential)).toMatchObject({ ok: true });
+    now += 61_000;
+    // Used here and then idle, forgotten; and one not used since the restart, 71 s ago.
+    expect(await restarted.verify(resumed.credential)).toMatchObject({ ok: false, code: ErrorCode.CREDENTIAL_IDLE });
+    expect(await restarted.verify(late.credential)).toMatchObject({ ok: false, code: ErrorCode.CREDENTIAL_IDLE });
+    const fresh = await restarted.issueSession(JANE, 'operator');
+    now += 61_000;
+    expect(await restarted.verify(fresh.credential)).toMatchObject({ ok: false, code: ErrorCode.CREDENTIAL_IDLE });
+    expect(restarted.remembered).toBe(0);
+  });
 });
