@@ -266,11 +266,18 @@ export class Gateway {
     this.accounts = new AccountStore(options.dataFile);
     // Next to the database, so a restart on the same data dir keeps credentials valid.
     this.credentials = new SessionCredentials(join(dirname(options.dataFile), 'session-key'), { ...DEFAULT_SESSION_POLICY, ...options.sessionPolicy });
-    this.passwordSignIn = new PasswordSignIn(this.accounts, this.credentials, { totpRoles: options.totpRoles ?? [], scrypt: options.scrypt }, (entry) =>
-      this.auditSignIn(entry),
+    this.linkLimits = { ...DEFAULT_LINK_LIMITS, ...options.linkLimits };
+    this.passwordSignIn = new PasswordSignIn(
+      this.accounts,
+      this.credentials,
+      {
+        totpRoles: options.totpRoles ?? [],
+        scrypt: options.scrypt,
+        triesPerAccount: new KeyedRates(this.linkLimits.signInsPerSecond, this.linkLimits.signInBurst),
+      },
+      (entry) => this.auditSignIn(entry),
     );
     this.originPolicy = new OriginPolicy(options.allowedOrigins);
-    this.linkLimits = { ...DEFAULT_LINK_LIMITS, ...options.linkLimits };
     this.fetchRates = new SessionRates(this.linkLimits.imageFetchesPerSecond, this.linkLimits.imageFetchBurst);
     this.addresses = new ConnectionRoster(Number.POSITIVE_INFINITY, this.linkLimits.connectionsPerAddress);
     this.events = new EventBuffer(EVENT_BUFFER_EVENTS, EVENT_BUFFER_BYTES, { messageBytes: this.linkLimits.sendMessageBytes });

@@ -36,6 +36,17 @@ export interface LinkLimits {
   sessionStartsPerSecond: number;
   sessionStartBurst: number;
   /**
+   * Sign-ins one account may try (`POST /auth/sign-in`) per second, and at once above that,
+   * whatever their outcome (gateway/accounts/password-sign-in.ts). Each costs a password hash on
+   * a worker thread and an audit row, and each accepted one a session credential remembered
+   * while it is used; a technologist signs in once per gateway and shift, and a workstation
+   * keeps its credential for reconnects. Failures are held back on their own, and harder
+   * (sign-in-throttle.ts); this bounds a correct password sent in a loop. One over the rate is
+   * refused (ErrorCode.SIGN_IN_THROTTLED, with the seconds to wait), folded by address.
+   */
+  signInsPerSecond: number;
+  signInBurst: number;
+  /**
    * Open TCP connections from one network address, whatever they carry: its WebSocket sessions
    * and a browser's page requests beside them.
    */
@@ -143,6 +154,8 @@ export const DEFAULT_LINK_LIMITS: LinkLimits = {
   sessionsPerAccount: 8,
   sessionStartsPerSecond: 1,
   sessionStartBurst: 30,
+  signInsPerSecond: 0.2,
+  signInBurst: 30,
   socketsPerAddress: 256,
   maxSockets: 2048,
   headersTimeoutMs: 10_000,

@@ -5,7 +5,7 @@ import type { Gateway } from '../../../gateway/server/gateway.js';
 import { hashPassword } from '../../../gateway/accounts/password-hash.js';
 import { newTotpSecret } from '../../../gateway/accounts/totp.js';
 import { useGatewayFixture, type startTestGateway } from '../../helpers/gateway.js';
-import { TEST_PASSWORD, TEST_SCRYPT, signInAt, testCredential } from '../../helpers/accounts.js';
+import { TEST_PASSWORD, TEST_SCRYPT, ensureTestAccount, signInAt, testCredential } from '../../helpers/accounts.js';
 
 const f = useGatewayFixture();
 
@@ -89,6 +89,20 @@ describe('POST /auth/sign-in', () => {
     // Written when the window ends (a bound on waiting, not on speed).
     await expect.poll(() => heldBack().reduce((n, r) => n + (r.detail as { count: number }).count, 0), { timeout: 30_000 }).toBe(40 - checked.length);
     expect(heldBack().length).toBeLessThanOrEqual(3); // the first at once, the rest folded by window
+  });
+
+  it('holds a correct password sent in a loop to the rate of sign-ins per account, says how long to wait, and leaves other accounts be', async () => {
+    const g = await withAccount({ linkLimits: { signInsPerSecond: 0.01, signInBurst: 3, refusalAuditWindowMs: 600_000 } });
+    await ensureTestAccount(g, 'Remote Tech');
+    const answers = [];
+    for (let i = 0; i < 10; i++) answers.push(await signInAt(g.url, 'jane.doe', TEST_PASSWORD, 'operator'));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 429, 429, 429, 429, 429, 429, 429]);
+    expect(answers[3]!.body).toMatchObject({ code: ErrorCode.SIGN_IN_THROTTLED, retryAfterS: 100 });
+    const signIns = g.store.auditTrail().filter((r) => r.action === 'sign-in');
+    // Three accepted, and the first refusal at once; the other six are folded into its window.
+    expect(signIns.map((r) => r.decision)).toEqual(['accepted', 'accepted', 'accepted', 'refused']);
+    expect(signIns[3]).toMatchObject({ code: ErrorCode.SIGN_IN_THROTTLED });
+    expect(await signInAt(g.url, 'remote.tech', TEST_PASSWORD, 'operator')).toMatchObject({ status: 200 });
   });
 
   it('signs in a class of twenty at once from one address (a site behind one NAT address): the tries beyond those checked at once wait their turn', async () => {
