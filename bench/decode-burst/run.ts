@@ -40,9 +40,11 @@ function burstFrames(): Uint8Array[] {
 
 /** One burst: every frame handed at once; ms until the last is decoded, and each image's wait. */
 async function burst(pool: DecodePool, frames: Uint8Array[]): Promise<{ lastMs: number; waits: number[] }> {
+  // Copies, made before the clock starts: the pool moves a frame's bytes to its worker (transferred).
+  const handed = frames.map((frame) => frame.slice());
   const start = performance.now();
   const waits = await Promise.all(
-    frames.map(async (frame) => {
+    handed.map(async (frame) => {
       const result = await pool.decode(frame);
       if (!result.ok) throw new Error(`${result.code}: ${result.message}`);
       return performance.now() - start;

@@ -2,7 +2,7 @@
  * The gateway for bench/decode-rtt, in its own process so that only the workstation's event loop
  * is measured: prints its URL, then publishes one 4096 x 4096 16-bit RLE image per "publish" line.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -10,6 +10,7 @@ import { Gateway } from '../../gateway/server/gateway.js';
 import { greyImagePixelElements, Tag, TransferSyntax, encapsulateFrames, writePart10 } from '../../native-bridge/dicom/index.js';
 import { rle } from '../../native-bridge/index.js';
 import { makePhantomFrames } from '../rle/mr-phantom.js';
+import { ensureTestAccount } from '../../tests/helpers/accounts.js';
 
 const SIZE = 4096;
 const pixels = makePhantomFrames({ rows: SIZE, columns: SIZE, frames: 1 });
@@ -32,7 +33,10 @@ const part10 = (n: number) =>
     ],
   });
 
-const gateway = await Gateway.start({ port: 0, dataFile: join(mkdtempSync(join(tmpdir(), 'larmor-rtt-')), 'gw.sqlite') });
+const dir = mkdtempSync(join(tmpdir(), 'larmor-rtt-'));
+const gateway = await Gateway.start({ port: 0, dataFile: join(dir, 'gw.sqlite') });
+// The workstation signs in as a test account (run.ts OBSERVER).
+await ensureTestAccount(gateway, 'Rtt Observer', ['observer']);
 console.log(`url ${gateway.url} rle-bytes ${encoded.length}`);
 let n = 0;
 createInterface({ input: process.stdin }).on('line', (line) => {
@@ -43,5 +47,9 @@ createInterface({ input: process.stdin }).on('line', (line) => {
       part10(n),
     );
   }
-  if (line === 'exit') void gateway.close().then(() => process.exit(0));
+  if (line === 'exit')
+    void gateway.close().then(() => {
+      rmSync(dir, { recursive: true, force: true });
+      process.exit(0);
+    });
 });

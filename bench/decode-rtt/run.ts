@@ -15,6 +15,7 @@ import { SUBPROTOCOL } from '../../protocol/index.js';
 import { WorkstationCore } from '../../main/core/workstation-core.js';
 import { attachImageIntake } from '../../main/images/image-intake.js';
 import { percentile, printTable } from '../lib/stats.js';
+import { testLogin } from '../../tests/helpers/accounts.js';
 
 const { values } = parseArgs({ options: { images: { type: 'string', default: '5' } } });
 const IMAGES = Number(values.images);
@@ -30,7 +31,7 @@ async function measure(mode: 'main thread' | 'worker pool'): Promise<(string | n
   await pool?.ready;
   let decoded = 0;
   core.on('image', () => decoded++);
-  await core.connect({ url, role: 'observer', name: `rtt ${mode}` });
+  await core.connect({ url, role: 'observer', ...testLogin('Rtt Observer') });
   const pinger = new WebSocket(url, SUBPROTOCOL);
   await new Promise((resolve) => pinger.once('open', resolve));
   const rtts: number[] = [];

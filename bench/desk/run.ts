@@ -131,8 +131,7 @@ async function main(): Promise<void> {
   });
   const markWaiters = new Map<string, (at: number) => void>();
   watcher.on('collab', (body: CollabEventBody) => {
-    if (body.kind !== 'marks') return;
-    markWaiters.get(body.sopInstanceUid)?.(nowMs());
+    if (body.kind === 'mark') markWaiters.get(body.mark.sopInstanceUid)?.(nowMs());
   });
 
   // Every scanner acquires: an exam and a 20-slice T1 SE (211 s, 21 s at time scale 10).

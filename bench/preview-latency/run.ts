@@ -7,7 +7,7 @@
  *
  *   npx tsx bench/preview-latency/run.ts [--images 200]
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -88,7 +88,8 @@ async function rawRoundTrips(bytes: Uint8Array, count: number): Promise<number[]
 }
 
 async function main(): Promise<void> {
-  const gateway = await Gateway.start({ port: 0, dataFile: join(mkdtempSync(join(tmpdir(), 'larmor-bench-')), 'g.sqlite') });
+  const dir = mkdtempSync(join(tmpdir(), 'larmor-bench-preview-'));
+  const gateway = await Gateway.start({ port: 0, dataFile: join(dir, 'g.sqlite') });
   const core = new WorkstationCore();
   attachImageIntake(core);
   const shell = await startBrowserShell({ core, rendererDir: RENDERER_DIR, defaultGatewayUrl: gateway.url });
@@ -138,6 +139,7 @@ async function main(): Promise<void> {
   core.disconnect();
   await shell.close();
   await gateway.close();
+  rmSync(dir, { recursive: true, force: true });
 }
 
 await main();

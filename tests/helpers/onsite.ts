@@ -1,4 +1,4 @@
-import { vi } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CHECKLIST_ITEMS, type AckMessage, type CredentialLevel, type OnsiteAction } from '../../protocol/index.js';
 import type { Gateway } from '../../gateway/server/gateway.js';
 import { RawClient, SETTLE_BUDGET_MS } from './gateway.js';
@@ -45,15 +45,12 @@ export class OnsiteClient {
    * connect form returns on the click, and its hello may still be on the way on a busy machine.
    */
   async grantTo(gateway: Gateway, operatorName: string): Promise<AckMessage> {
-    const operator = await vi.waitFor(
-      () => {
-        const found = gateway.snapshot().participants.find((p) => p.role === 'operator' && p.name === operatorName);
-        if (!found) throw new Error(`no operator ${operatorName} connected`);
-        return found;
-      },
-      { timeout: SETTLE_BUDGET_MS, interval: 20 },
-    );
-    return this.act({ name: 'control.grant', sessionId: operator.sessionId });
+    const operator = () => gateway.snapshot().participants.find((p) => p.role === 'operator' && p.name === operatorName);
+    // Polled without vitest's waitFor: benchmarks start their sessions with this helper too.
+    for (const by = Date.now() + SETTLE_BUDGET_MS; !operator(); await sleep(20)) {
+      if (Date.now() > by) throw new Error(`no operator ${operatorName} connected within ${SETTLE_BUDGET_MS} ms`);
+    }
+    return this.act({ name: 'control.grant', sessionId: operator()!.sessionId });
   }
 
   /** Stop heartbeating but keep the socket open: a console that hangs. */
