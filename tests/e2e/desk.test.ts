@@ -90,6 +90,17 @@ function overflow(p: Page) {
   });
 }
 
+/** Alarm rows of the bar not wholly between its head and its bottom edge (or whether the last one is). */
+function alarmsOutOfSight(which: 'all' | 'last' = 'all'): Promise<number> {
+  return page.getByTestId('desk-alarm-bar').evaluate((bar, which) => {
+    // The head, with what stays in view beside it (the first in the document: the outer one).
+    const top = bar.querySelector('.alarm-bar-top, .alarm-bar-head')!.getBoundingClientRect().bottom;
+    const bottom = bar.getBoundingClientRect().top + bar.clientTop + bar.clientHeight;
+    const rows = [...bar.querySelectorAll('.alarm-row')].map((row) => row.getBoundingClientRect());
+    return (which === 'last' ? rows.slice(-1) : rows).filter((r) => r.top < top - 1 || r.bottom > bottom + 1).length;
+  }, which);
+}
+
 describe.skipIf(!chromiumAvailable())('the desk with three real gateways', () => {
   it('signs in to all three with one account and shows a tile for each, the first on the console', async () => {
     await expect.poll(() => page.getByTestId('desk-tile').count()).toBe(3);
@@ -200,6 +211,29 @@ describe.skipIf(!chromiumAvailable())('the desk with three real gateways', () =>
     await page.waitForTimeout(200); // a frame or two for the layout to settle after the resize
     if (process.env.LARMOR_SHOT_DIR) await page.screenshot({ path: `${process.env.LARMOR_SHOT_DIR}/desk-2-${size.width}x${size.height}.png` });
     expect(await overflow(page)).toEqual([]);
+  });
+
+  it.each(SIZES)("at $width x $height, counts in the alarm bar's head each alarm not wholly in sight, and brings it into view", async (size) => {
+    await page.setViewportSize(size);
+    const bar = page.getByTestId('desk-alarm-bar');
+    await bar.evaluate((el) => el.scrollTo({ top: 0, behavior: 'instant' }));
+    await page.waitForTimeout(200);
+    const cut = await alarmsOutOfSight();
+    const more = page.getByTestId('desk-alarm-more');
+    if (cut === 0) return expect(await more.count()).toBe(0);
+    await expect.poll(() => more.textContent()).toBe(`${cut} more below ↓`);
+    // One click for each alarm below, at most.
+    for (let i = 0; i < cut && /below/.test((await more.textContent({ timeout: 1000 }).catch(() => '')) ?? ''); i++) {
+      await more.click();
+      await page.waitForTimeout(100);
+    }
+    if (process.env.LARMOR_SHOT_DIR) await page.screenshot({ path: `${process.env.LARMOR_SHOT_DIR}/desk-2-more-${size.width}x${size.height}.png` });
+    expect(await alarmsOutOfSight('last')).toBe(0);
+    // What went out of sight at the top is counted in turn, by the head, still in view.
+    const above = await alarmsOutOfSight();
+    if (above > 0) expect(await more.textContent()).toBe(`${above} more above ↑`);
+    else expect(await more.count()).toBe(0);
+    expect((await bar.locator('.alarm-bar-head').boundingBox())!.y).toBeGreaterThanOrEqual((await bar.boundingBox())!.y);
   });
 
   it('finds no serious or critical accessibility violation on the desk', async () => {

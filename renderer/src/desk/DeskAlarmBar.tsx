@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { appStore, useApp } from '../store/store.js';
 import { formatClock } from '../../../base/common/clock.js';
 import { useAlarmTone } from '../../../base/browser/use-alarm-tone.js';
@@ -10,6 +10,11 @@ import { deskShown } from './desk-session.js';
  * in the layout (never floating over the scan controls), with the alarm tone until every one is
  * acknowledged. Acknowledging is recorded at that scanner's gateway. A console of one scanner
  * shows here the alarms it has no banner for (alarms.ts `alarmBarAlarms`).
+ *
+ * On a short window the bar gives way to the console and scrolls its alarms
+ * (base/browser/styles.css `.session-body`). Its head stays in view, and says how many alarms
+ * are out of sight or only partly in it, with a button that brings the next one into view: an
+ * alarm cut off at the bar's edge is not to be taken for the last one.
  */
 export function DeskAlarmBar() {
   const desk = useApp((s) => s.desk);
@@ -19,6 +24,8 @@ export function DeskAlarmBar() {
   const onDesk = deskShown(desk);
   const active = pending.length > 0;
   const sound = useAlarmTone(active);
+  const bar = useRef<HTMLElement>(null);
+  const outOfSight = useOutOfSight(bar, pending);
 
   if (!active) return null;
   const emergency = pending.some((p) => presentAlarmKind(p.alarm.kind).tone === 'emergency');
@@ -28,12 +35,21 @@ export function DeskAlarmBar() {
       aria-label={onDesk ? 'Alarms from your scanners' : 'Alarms from your scanner'}
       data-testid="desk-alarm-bar"
       data-alarm={sound}
+      ref={bar}
     >
-      <div className="alarm-bar-head" role="alert">
-        <strong>{pending.length === 1 ? '1 alarm' : `${pending.length} alarms`} to acknowledge</strong>
-        {sound === 'suspended' ? <span className="alarm-muted">Alarm sound is blocked by the browser until you click the page.</span> : null}
-        {/* Read out by screen readers whenever the most urgent alarm changes, even if the count does not. */}
-        <span className="sr-only">{mostUrgentWords(pending, onDesk)}</span>
+      <div className="alarm-bar-top">
+        <div className="alarm-bar-head" role="alert">
+          <strong>{pending.length === 1 ? '1 alarm' : `${pending.length} alarms`} to acknowledge</strong>
+          {sound === 'suspended' ? <span className="alarm-muted">Alarm sound is blocked by the browser until you click the page.</span> : null}
+          {/* Read out by screen readers whenever the most urgent alarm changes, even if the count does not. */}
+          <span className="sr-only">{mostUrgentWords(pending, onDesk)}</span>
+        </div>
+        {outOfSight.count > 0 ? (
+          <button type="button" className="small alarm-more" onClick={outOfSight.showNext} data-testid="desk-alarm-more">
+            {outOfSight.count} more {outOfSight.below ? 'below' : 'above'}
+            <span aria-hidden="true"> {outOfSight.below ? '↓' : '↑'}</span>
+          </button>
+        ) : null}
       </div>
       <ul className="alarm-list">
         {pending.map((p) => {
@@ -84,4 +100,55 @@ export function DeskAlarmBar() {
       </ul>
     </section>
   );
+}
+
+/**
+ * The alarm rows of `bar` not wholly in its view (under its sticky head, or past its bottom
+ * edge), counted again whenever the bar is resized or scrolled or its alarms change; `showNext`
+ * scrolls the first of them below (else the last above) into view.
+ */
+function useOutOfSight(bar: RefObject<HTMLElement | null>, alarms: readonly unknown[]): { count: number; below: boolean; showNext: () => void } {
+  const [state, setState] = useState({ count: 0, below: true });
+  const hidden = (el: HTMLElement) => {
+    const view = el.getBoundingClientRect();
+    const head = el.querySelector('.alarm-bar-top')?.getBoundingClientRect();
+    const top = head ? head.bottom : view.top + el.clientTop;
+    const bottom = view.top + el.clientTop + el.clientHeight;
+    const rows = [...el.querySelectorAll<HTMLElement>('.alarm-row')];
+    return {
+      above: rows.filter((row) => row.getBoundingClientRect().top < top - 1),
+      below: rows.filter((row) => row.getBoundingClientRect().bottom > bottom + 1),
+    };
+  };
+  useLayoutEffect(() => {
+    const el = bar.current;
+    if (!el) return;
+    const count = () => {
+      const { above, below } = hidden(el);
+      const next = { count: above.length + below.length, below: below.length > 0 };
+      setState((was) => (was.count === next.count && was.below === next.below ? was : next));
+    };
+    count();
+    const resized = new ResizeObserver(count);
+    resized.observe(el);
+    el.addEventListener('scroll', count, { passive: true });
+    return () => {
+      resized.disconnect();
+      el.removeEventListener('scroll', count);
+    };
+  }, [bar, alarms]);
+  const showNext = () => {
+    const el = bar.current;
+    if (!el) return;
+    const { above, below } = hidden(el);
+    const row = below[0] ?? above.at(-1);
+    if (!row) return;
+    const head = el.querySelector('.alarm-bar-top')?.getBoundingClientRect().height ?? 0;
+    const view = el.getBoundingClientRect();
+    const r = row.getBoundingClientRect();
+    // Scrolled by hand rather than scrollIntoView: that would also scroll the page, and does not know the head covers the top.
+    const by = below[0] ? r.bottom - (view.top + el.clientTop + el.clientHeight) : r.top - (view.top + el.clientTop + head);
+    el.scrollBy({ top: by, behavior: 'instant' });
+  };
+  return { ...state, showNext };
 }
