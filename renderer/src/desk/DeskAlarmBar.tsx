@@ -109,28 +109,18 @@ export function DeskAlarmBar() {
  */
 function useOutOfSight(bar: RefObject<HTMLElement | null>, alarms: readonly unknown[]): { count: number; below: boolean; showNext: () => void } {
   const [state, setState] = useState({ count: 0, below: true });
-  const hidden = (el: HTMLElement) => {
-    const view = el.getBoundingClientRect();
-    const head = el.querySelector('.alarm-bar-top')?.getBoundingClientRect();
-    const top = head ? head.bottom : view.top + el.clientTop;
-    const bottom = view.top + el.clientTop + el.clientHeight;
-    const rows = [...el.querySelectorAll<HTMLElement>('.alarm-row')];
-    return {
-      above: rows.filter((row) => row.getBoundingClientRect().top < top - 1),
-      below: rows.filter((row) => row.getBoundingClientRect().bottom > bottom + 1),
-    };
-  };
   useLayoutEffect(() => {
     const el = bar.current;
     if (!el) return;
     const count = () => {
-      const { above, below } = hidden(el);
+      const { above, below } = outOfSight(el);
       const next = { count: above.length + below.length, below: below.length > 0 };
       setState((was) => (was.count === next.count && was.below === next.below ? was : next));
     };
     count();
+    // The bar, and what moves its rows within it: the head (the button coming and going), the list.
     const resized = new ResizeObserver(count);
-    resized.observe(el);
+    for (const part of [el, ...el.querySelectorAll('.alarm-bar-top, .alarm-list')]) resized.observe(part);
     el.addEventListener('scroll', count, { passive: true });
     return () => {
       resized.disconnect();
@@ -140,15 +130,24 @@ function useOutOfSight(bar: RefObject<HTMLElement | null>, alarms: readonly unkn
   const showNext = () => {
     const el = bar.current;
     if (!el) return;
-    const { above, below } = hidden(el);
-    const row = below[0] ?? above.at(-1);
-    if (!row) return;
-    const head = el.querySelector('.alarm-bar-top')?.getBoundingClientRect().height ?? 0;
-    const view = el.getBoundingClientRect();
-    const r = row.getBoundingClientRect();
-    // Scrolled by hand rather than scrollIntoView: that would also scroll the page, and does not know the head covers the top.
-    const by = below[0] ? r.bottom - (view.top + el.clientTop + el.clientHeight) : r.top - (view.top + el.clientTop + head);
-    el.scrollBy({ top: by, behavior: 'instant' });
+    const { above, below, top, bottom } = outOfSight(el);
+    // Scrolled by hand rather than scrollIntoView: that would scroll the page too, and does not know the head covers the top.
+    if (below[0]) el.scrollBy({ top: below[0].getBoundingClientRect().bottom - bottom, behavior: 'instant' });
+    else if (above.length > 0) el.scrollBy({ top: above.at(-1)!.getBoundingClientRect().top - top, behavior: 'instant' });
   };
   return { ...state, showNext };
+}
+
+/** The bar's rows above the bottom of its head, and below its bottom edge; and those two lines. */
+function outOfSight(el: HTMLElement): { above: HTMLElement[]; below: HTMLElement[]; top: number; bottom: number } {
+  const view = el.getBoundingClientRect();
+  const top = el.querySelector('.alarm-bar-top')?.getBoundingClientRect().bottom ?? view.top + el.clientTop;
+  const bottom = view.top + el.clientTop + el.clientHeight;
+  const rows = [...el.querySelectorAll<HTMLElement>('.alarm-row')];
+  return {
+    above: rows.filter((row) => row.getBoundingClientRect().top < top - 1),
+    below: rows.filter((row) => row.getBoundingClientRect().bottom > bottom + 1),
+    top,
+    bottom,
+  };
 }
