@@ -11,7 +11,7 @@ import {
 } from '../../protocol/index.js';
 import { readPart10 } from '../../native-bridge/dicom/index.js';
 import { makeSeriesThumbnail } from './series-thumbnail.js';
-import { Spool } from './spool.js';
+import { Spool, type WriteAt } from './spool.js';
 
 /** Default bound of the open exam's images in the gateway's spool, on disk (`--exam-images-mb`). */
 export const DEFAULT_EXAM_IMAGES_MB = 512;
@@ -81,6 +81,14 @@ export interface ExamImageStoreOptions {
   thumbnail?: ThumbnailMaker;
   /** Size of the spool's segment files (spool.ts); tests make it small to see one file per image. */
   spoolSegmentBytes?: number;
+  /** The spool's writer (spool.ts); a test's stand-in fails it. */
+  spoolWriteAt?: WriteAt;
+  /**
+   * Spool writes finish after `add` returns (spool.ts): `written` when an image's bytes are on
+   * disk, `lost` when they, or its observer copy's, could not be written (a full disk). The image
+   * is then no longer held; its live delivery was not affected.
+   */
+  spooled?: { written(): void; lost(header: HeldImage['header'], why: string): void };
   /** Images and series held at most (default MAX_HELD_IMAGES, MAX_HELD_SERIES). */
   maxImages?: number;
   maxSeries?: number;
@@ -110,13 +118,20 @@ export class ExamImageStore {
   private readonly spool: Spool;
   private readonly thumbnail: ThumbnailMaker;
   private readonly observerCopy: ObserverCopyMaker | undefined;
+  private readonly spooled: ExamImageStoreOptions['spooled'];
 
   constructor(
     readonly maxBytes: number,
     spoolDir: string,
     options: ExamImageStoreOptions = {},
   ) {
-    this.spool = new Spool(spoolDir, options.spoolSegmentBytes);
+    this.spool = new Spool(spoolDir, {
+      segmentBytes: options.spoolSegmentBytes,
+      writeAt: options.spoolWriteAt,
+      written: () => options.spooled?.written(),
+      lost: (name, err) => this.spoolLost(name, err),
+    });
+    this.spooled = options.spooled;
     this.maxImages = options.maxImages ?? MAX_HELD_IMAGES;
     this.maxSeries = options.maxSeries ?? MAX_HELD_SERIES;
     this.thumbnail = options.thumbnail ?? makeSeriesThumbnail;
@@ -157,8 +172,9 @@ export class ExamImageStore {
 
   /**
    * Hold one image: its bytes (and its observer copy, when made) go to the spool. Returns the
-   * series dropped to make room (oldest first). Throws LarmorError EXAM_IMAGE_NOT_SPOOLED when a
-   * file cannot be written: the image is then not held, and nothing else changed.
+   * series dropped to make room (oldest first). Throws LarmorError EXAM_IMAGE_NOT_SPOOLED when
+   * there is no file to write to: the image is then not held, and nothing else changed. Its bytes
+   * are written after this returns; a write that fails releases it then (`spooled.lost`).
    */
   add(published: PublishedImage): DroppedSeries[] {
     const image = this.spoolImage(published);
@@ -378,6 +394,21 @@ export class ExamImageStore {
       series.thumbnail = part10 === null ? null : this.thumbnail(part10, middle.header.sopInstanceUid);
     }
     return series.thumbnail;
+  }
+
+  /** A spool entry whose bytes could not be written: its image is held no more (its copy, if any, goes too). */
+  private spoolLost(name: string, err: Error): void {
+    for (const series of this.series.values()) {
+      for (const image of series.images.values()) {
+        if (image.file !== name && image.observerFile !== name) continue;
+        this.release(series, image);
+        this.spooled?.lost(
+          image.header,
+          `image ${image.header.sopInstanceUid} could not be written to ${this.spool.dir}: ${(err as { code?: string }).code ?? String(err)}`,
+        );
+        return;
+      }
+    }
   }
 
   /** One image leaves the index, and its files the spool. */

@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readSync, rmSync, write, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Where one entry's bytes are. */
@@ -6,7 +6,19 @@ interface Entry {
   segment: Segment;
   offset: number;
   length: number;
+  /** Its bytes, held until they are written: what a read gets meanwhile. */
+  writing: Uint8Array | null;
 }
+
+/** `fs.write` at a position, as the spool calls it (a test's stand-in fails it). */
+export type WriteAt = (
+  fd: number,
+  bytes: Uint8Array,
+  offset: number,
+  length: number,
+  position: number,
+  done: (err: Error | null, written: number) => void,
+) => void;
 
 interface Segment {
   file: string;
@@ -16,7 +28,31 @@ interface Segment {
   /** The entries still in it, and their bytes: at none (and not the one written to) the file goes. */
   names: Set<string>;
   liveBytes: number;
+  /** Writes to it not finished: its file is closed only once none is left (its descriptor could be another file's by then). */
+  writes: number;
+  /** To be closed when its last write finishes. */
+  closing: boolean;
 }
+
+export interface SpoolOptions {
+  /** Size of the segment files (default SPOOL_SEGMENT_BYTES); tests make it small to see one file per entry. */
+  segmentBytes?: number;
+  /** An entry's bytes are on disk. */
+  written?: (name: string) => void;
+  /** An entry whose bytes could not be written (a full disk): it is forgotten, and reads of it get null. */
+  lost?: (name: string, err: Error) => void;
+  writeAt?: WriteAt;
+  /** Bytes held for writes not finished, at most (default MAX_WRITING_BYTES). */
+  maxWritingBytes?: number;
+}
+
+/**
+ * Bytes held in memory for writes not finished, at most. Beyond it (a disk slower than the
+ * images coming), a write is made on the event loop, as all were before: memory stays bounded,
+ * and the images' arrival is slowed to the disk's pace. Four 4096 x 4096 images and their
+ * observer copies; some 60 of 512 x 512.
+ */
+const MAX_WRITING_BYTES = 96 * 1024 * 1024;
 
 /** Segments are this large by default: a few seconds of images at 20 per second, about a series. */
 const SPOOL_SEGMENT_BYTES = 64 * 1024 * 1024;
@@ -26,11 +62,17 @@ const SPOOL_SEGMENT_BYTES = 64 * 1024 * 1024;
  * append-only segment files, each named after the first entry written into it. A file per image
  * cost a file creation and a deletion per image, about half a millisecond each on ext4, on the
  * event loop; a write at the end of an open segment is a pwrite to the page cache, ten times
- * less. Writes and reads are synchronous: a write lands in the page cache (for 256 KiB, about
- * 0.04 ms alone and 0.2 ms under bench/ingest's load on the 2-core reference machine), and a
- * resume rebuilds the frames it replays from here at once, all or none, between two events
- * (gateway/server/event-buffer.ts `since`), where an asynchronous read would let newer events
- * overtake them.
+ * less.
+ *
+ * Writes go to libuv's thread pool: an entry is recorded (its place in its segment taken) at
+ * once, and its bytes are held in memory, and read from there, until they are on disk. Written
+ * on the event loop, the two copies of a 4096 x 4096 image (11 MB each, the image and its
+ * observer copy) held it 10 to 50 ms, every link's heartbeat with it (README "Images under
+ * load"). Reads stay synchronous: a resume rebuilds the frames it replays from here at once, all
+ * or none, between two events (gateway/server/event-buffer.ts `since`), where an asynchronous
+ * read would let newer events overtake them; a read is a copy from the page cache. A write that
+ * fails after it was recorded (a full disk) forgets its entry, and says so (`lost`). Past
+ * MAX_WRITING_BYTES held, writes are made on the event loop again, as they all were before.
  *
  * A segment is deleted once no entry refers to it. Entries do not all leave in the order they
  * came (a scanner sends an image again, the simulator's series outlive the images pushed
@@ -46,11 +88,23 @@ export class Spool {
   private readonly entries = new Map<string, Entry>();
   private readonly segments = new Set<Segment>();
   private current: Segment | null = null;
+  /** Bytes of the entries being written (held in memory). */
+  private writingBytes = 0;
+  private readonly segmentBytes: number;
+  private readonly written: (name: string) => void;
+  private readonly lost: (name: string, err: Error) => void;
+  private readonly writeAt: WriteAt;
+  private readonly maxWritingBytes: number;
 
   constructor(
     readonly dir: string,
-    private readonly segmentBytes = SPOOL_SEGMENT_BYTES,
+    options: SpoolOptions = {},
   ) {
+    this.segmentBytes = options.segmentBytes ?? SPOOL_SEGMENT_BYTES;
+    this.written = options.written ?? (() => undefined);
+    this.lost = options.lost ?? (() => undefined);
+    this.writeAt = options.writeAt ?? write;
+    this.maxWritingBytes = options.maxWritingBytes ?? MAX_WRITING_BYTES;
     this.empty();
   }
 
@@ -62,9 +116,11 @@ export class Spool {
   }
 
   /**
-   * Store `bytes` as `name` (replacing an entry of that name). Throws the file system's error
-   * (a full disk, a folder gone) with nothing recorded; what was partly written stays unused
-   * in its segment until the segment goes.
+   * Store `bytes` as `name` (replacing an entry of that name). They are held, not copied, until
+   * written: the caller changes them no more. Throws the file system's error when there is no
+   * segment to write to (a folder gone), or when a write made at once fails, with nothing
+   * recorded; a write that fails later forgets the entry (`lost`). What was partly written stays
+   * unused in its segment until it goes.
    */
   write(name: string, bytes: Uint8Array): void {
     this.remove(name);
@@ -76,6 +132,8 @@ export class Spool {
   read(name: string): Uint8Array | null {
     const entry = this.entries.get(name);
     if (!entry) return null;
+    // A copy, as from the disk: the reader may change it, or hand it to a worker.
+    if (entry.writing) return entry.writing.slice();
     const bytes = Buffer.allocUnsafeSlow(entry.length);
     try {
       for (let done = 0; done < entry.length;) {
@@ -119,18 +177,46 @@ export class Spool {
   private append(name: string, bytes: Uint8Array): void {
     const segment = this.segmentFor(name, bytes.length);
     const offset = segment.end;
-    // The end moves on whatever happens: a partial write's bytes are never offered again.
+    // The end moves on whatever happens: a failed write's bytes are never offered again.
     segment.end += bytes.length;
-    for (let done = 0; done < bytes.length;) done += writeSync(segment.fd, bytes, done, bytes.length - done, offset + done);
+    if (this.writingBytes + bytes.length > this.maxWritingBytes) {
+      for (let done = 0; done < bytes.length;) done += writeSync(segment.fd, bytes, done, bytes.length - done, offset + done);
+      segment.names.add(name);
+      segment.liveBytes += bytes.length;
+      this.entries.set(name, { segment, offset, length: bytes.length, writing: null });
+      return;
+    }
     segment.names.add(name);
     segment.liveBytes += bytes.length;
-    this.entries.set(name, { segment, offset, length: bytes.length });
+    const entry: Entry = { segment, offset, length: bytes.length, writing: bytes };
+    this.entries.set(name, entry);
+    segment.writes++;
+    this.writingBytes += bytes.length;
+    const finished = (err: Error | null) => {
+      entry.writing = null;
+      this.writingBytes -= bytes.length;
+      if (--segment.writes === 0 && segment.closing) this.close(segment);
+      // Removed, or written again, meanwhile: nobody is waiting for these bytes any more.
+      if (this.entries.get(name) !== entry) return;
+      if (err === null) return this.written(name);
+      this.entries.delete(name);
+      this.leave(segment, name, entry.length);
+      this.lost(name, err);
+    };
+    const from = (done: number) =>
+      this.writeAt(segment.fd, bytes, done, bytes.length - done, offset + done, (err, written) => {
+        if (err) return finished(err);
+        if (done + written < bytes.length) return from(done + written);
+        finished(null);
+      });
+    from(0);
   }
 
   /**
    * Move up to `budget` bytes of live entries out of the sealed segment with the least live in
-   * it, when that is under half of it; a segment left empty goes. A move that fails (the disk is
-   * full) leaves the entry where it was.
+   * it, when that is under half of it; a segment left empty goes. A move that cannot start (no
+   * segment to write to) leaves the entry where it was; one whose write fails later loses it, as
+   * any write that fails does (`lost`).
    */
   private compact(budget: number): void {
     let sparsest: Segment | null = null;
@@ -170,7 +256,7 @@ export class Spool {
     for (let n = 1; [...this.segments].some((s) => s.file === file); n++) file = `${name}~${n}`;
     // 'wx+': a new file (never through one, or a link, already there), read back as well.
     const fd = openSync(join(this.dir, file), 'wx+', 0o600);
-    const segment: Segment = { file, fd, end: 0, names: new Set(), liveBytes: 0 };
+    const segment: Segment = { file, fd, end: 0, names: new Set(), liveBytes: 0, writes: 0, closing: false };
     this.segments.add(segment);
     this.current = segment;
     if (current && current.names.size === 0) this.drop(current);
@@ -188,6 +274,10 @@ export class Spool {
   }
 
   private close(segment: Segment): void {
+    if (segment.writes > 0) {
+      segment.closing = true;
+      return;
+    }
     try {
       closeSync(segment.fd);
     } catch {

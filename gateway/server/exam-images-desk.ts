@@ -53,7 +53,16 @@ export class ExamImagesDesk {
     private readonly ctx: GatewayContext,
     private readonly options: ExamImagesOptions,
   ) {
-    this.store = new ExamImageStore(options.maxBytes, options.spoolDir, { observerCopy: options.observerCopy });
+    this.store = new ExamImageStore(options.maxBytes, options.spoolDir, {
+      observerCopy: options.observerCopy,
+      spooled: {
+        written: () => this.spooledAgain(),
+        lost: (header, why) => {
+          this.noticeNotSpooled(header, why);
+          this.publishSoon();
+        },
+      },
+    });
     this.store.openExam(ctx.scanner.core().exam?.studyUid ?? null);
   }
 
@@ -71,7 +80,8 @@ export class ExamImagesDesk {
   /**
    * An image went out live: hold it (its bytes, and the observer copy made for its live frame,
    * go to the spool), then tell clients when the catalogue changed. An image that cannot be
-   * spooled is not held; live delivery is not affected.
+   * spooled is not held, from now or from when its write fails (`spooled.lost`); live delivery
+   * is not affected.
    */
   imagePublished(event: BufferedEvent): void {
     if (!event.image) return;
@@ -82,7 +92,6 @@ export class ExamImagesDesk {
       if (!(err instanceof LarmorError) || err.code !== ErrorCode.EXAM_IMAGE_NOT_SPOOLED) throw err;
       return this.noticeNotSpooled(event.image.header, err.message);
     }
-    this.spooledAgain();
     if (dropped.length > 0) this.noticeDropped(dropped);
     this.publishSoon();
   }

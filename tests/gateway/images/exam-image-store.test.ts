@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ExamImageStore, type ExamImageStoreOptions, type PublishedImage } from '../../../gateway/images/exam-image-store.js';
+import type { WriteAt } from '../../../gateway/images/spool.js';
 import { makeSeriesThumbnail } from '../../../gateway/images/series-thumbnail.js';
 import { ErrorCode, THUMBNAIL_MAX_EDGE } from '../../../protocol/index.js';
 import { mrImage } from '../../helpers/mr-images.js';
@@ -161,7 +162,7 @@ describe("ExamImageStore's spool: the bytes on disk, the index in memory", () =>
     expect(existsSync(store.spoolDir)).toBe(false);
   });
 
-  it('writes the images one after another into shared segment files, deleting a segment once none of its images is held', () => {
+  it('writes the images one after another into shared segment files, deleting a segment once none of its images is held', async () => {
     const one = held(1, 1, 1).part10.length;
     // Two images to a segment; the bound holds three.
     const store = new ExamImageStore(one * 3 + 10, join(tempDir(), 'exam-images'), { spoolSegmentBytes: one * 2 });
@@ -174,7 +175,8 @@ describe("ExamImageStore's spool: the bytes on disk, the index in memory", () =>
     }
     store.add(held(2, 2, 4)); // series 1 goes: its segment holds nothing any more
     expect(spooled(store)).toEqual(['3.dcm']);
-    expect(statSync(join(store.spoolDir, '3.dcm')).size).toBe(2 * one);
+    // Once the writes have finished (off the event loop: spool.ts).
+    await expect.poll(() => statSync(join(store.spoolDir, '3.dcm')).size).toBe(2 * one);
   });
 
   it('a second copy of an image replaces the first, file and all, and stands for the first event too', () => {
@@ -204,6 +206,25 @@ describe("ExamImageStore's spool: the bytes on disk, the index in memory", () =>
     expect(spooled(store)).toEqual(['1.dcm', '1.observer.dcm', '2.dcm', '3.dcm', '3.observer.dcm']);
     expect(mode(join(store.spoolDir, '1.observer.dcm'))).toBe(0o600);
     expect(store.catalogue(() => null, true).series[0]!.sopInstanceUids).toEqual(['2.25.1.1.1', '2.25.1.1.3']);
+  });
+
+  it('an image whose bytes cannot be written after it was added is held no more, and its owner is told why', async () => {
+    // The disk is full: segment files can still be made, but no bytes go into them.
+    const full: WriteAt = (_fd, _bytes, _offset, _length, _position, done) =>
+      setImmediate(() => done(Object.assign(new Error('no space left'), { code: 'ENOSPC' }), 0));
+    const lost: string[] = [];
+    let written = 0;
+    const store = storeOf(10 * 1024 * 1024, {
+      spoolWriteAt: full,
+      spooled: { written: () => written++, lost: (header, why) => lost.push(`${header.seq}: ${why}`) },
+    });
+    store.add(held(1, 1, 1));
+    expect(store.seriesCount).toBe(1);
+    await expect.poll(() => lost).toHaveLength(1);
+    expect(lost[0]).toMatch(/^1: image 2\.25\.1\.1\.1 could not be written to .*: ENOSPC$/);
+    expect(store.heldBytes).toBe(0);
+    expect(store.find({ seriesUid: '2.25.1.1' }, false).images).toEqual([]);
+    expect(written).toBe(0);
   });
 
   it('an image that cannot be written is not held, with a coded error, and the next one is', () => {

@@ -125,6 +125,7 @@ describe("the gateway's spool of the open exam's images", () => {
     publish(gateway, 3, mrImage(1, 3));
     await expect.poll(() => operator.images.length).toBe(3);
     expect(gateway.examImages.store.find({ seriesUid: '2.25.1.1' }, false).images.map((i) => i.header.sopInstanceUid)).toEqual(['2.25.1.1.3']);
-    expect(gateway.store.auditTrail().find((r) => r.decision === 'images held again')?.detail).toEqual({ notHeld: 2 });
+    // Said once the image is on disk (its write finishes off the event loop: spool.ts).
+    await expect.poll(() => gateway.store.auditTrail().find((r) => r.decision === 'images held again')?.detail).toEqual({ notHeld: 2 });
   });
 });
