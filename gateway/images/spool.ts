@@ -179,17 +179,19 @@ export class Spool {
     const offset = segment.end;
     // The end moves on whatever happens: a failed write's bytes are never offered again.
     segment.end += bytes.length;
-    if (this.writingBytes + bytes.length > this.maxWritingBytes) {
-      for (let done = 0; done < bytes.length;) done += writeSync(segment.fd, bytes, done, bytes.length - done, offset + done);
-      segment.names.add(name);
-      segment.liveBytes += bytes.length;
-      this.entries.set(name, { segment, offset, length: bytes.length, writing: null });
-      return;
-    }
+    // Past the bytes it may hold for writes not finished, the spool writes on the event loop (MAX_WRITING_BYTES).
+    const atOnce = this.writingBytes + bytes.length > this.maxWritingBytes;
+    if (atOnce) for (let done = 0; done < bytes.length;) done += writeSync(segment.fd, bytes, done, bytes.length - done, offset + done);
     segment.names.add(name);
     segment.liveBytes += bytes.length;
-    const entry: Entry = { segment, offset, length: bytes.length, writing: bytes };
+    const entry: Entry = { segment, offset, length: bytes.length, writing: atOnce ? null : bytes };
     this.entries.set(name, entry);
+    if (!atOnce) this.writeLater(name, entry, bytes);
+  }
+
+  /** Writes `entry`'s bytes on the thread pool; once done, a read finds them on disk, or the entry is lost. */
+  private writeLater(name: string, entry: Entry, bytes: Uint8Array): void {
+    const { segment, offset } = entry;
     segment.writes++;
     this.writingBytes += bytes.length;
     const finished = (err: Error | null) => {
