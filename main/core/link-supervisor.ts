@@ -429,9 +429,10 @@ export class LinkSupervisor extends EventEmitter<SupervisorEvents> {
    * What a refused reconnect does next, or null to give up. A resume secret refused as already
    * used was taken by an attempt of ours whose welcome was lost on the way, for a session the
    * gateway still sees alive and answering (gateway/auth/resume-secrets.ts; a gateway of an
-   * earlier version refuses it for any session still alive): the secret is spent, not the link. A refusal for want of room, or
-   * for sessions started too fast (protocol/errors.ts LATER_REFUSALS), passes with time: for want
-   * of room, as other sessions end, such a lost attempt's among them.
+   * earlier version refuses it for any session still alive): the secret is spent, not the link.
+   * A refusal for want of room, or for sessions started too fast (protocol/errors.ts
+   * LATER_REFUSALS), passes with time: for want of room, as other sessions end, such a lost
+   * attempt's among them.
    */
   private afterRefusal(code: string, resume: ResumePoint | undefined): ReconnectRefusal['next'] | null {
     if (code === ErrorCode.RESUME_REPLAYED && resume?.secret !== undefined) return 'without-secret';
