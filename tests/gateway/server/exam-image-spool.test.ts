@@ -69,8 +69,9 @@ describe("the gateway's spool of the open exam's images", () => {
     const entries = [...gateway.examImages.store.images()];
     expect(entries).toHaveLength(count);
     expect(entries.some((e) => Object.values(e).some((v) => v instanceof Uint8Array))).toBe(false);
-    const onDisk = readdirSync(spoolDir(gateway)).reduce((n, file) => n + statSync(join(spoolDir(gateway), file)).size, 0);
-    expect(onDisk).toBe(bytes); // in segment files, one after another
+    const onDisk = () => readdirSync(spoolDir(gateway)).reduce((n, file) => n + statSync(join(spoolDir(gateway), file)).size, 0);
+    // In segment files, one after another, once the writes finished (off the event loop: spool.ts).
+    await expect.poll(onDisk).toBe(bytes);
   });
 
   it('a resume across more images than the memory budget still gets every one, in order, de-identified for an observer', async () => {
