@@ -68,10 +68,17 @@ interface HeldSeries {
   /** By SOP Instance UID, in arrival order. */
   images: Map<string, HeldImage>;
   bytes: number;
+  /** The last thumbnail made, of the middle image when it was made (null: none yet). */
   thumbnail: SeriesThumbnail | null;
+  /** A thumbnail is being made off the event loop: none other is begun for the series meanwhile. */
+  thumbnailDue: boolean;
 }
 
-export type ThumbnailMaker = (part10: Uint8Array, sopInstanceUid: string) => SeriesThumbnail | null;
+/**
+ * One image's thumbnail: at once, or later from a worker thread (thumbnail-pool.ts). Null for
+ * what it cannot read or show.
+ */
+export type ThumbnailMaker = (part10: Uint8Array, sopInstanceUid: string) => SeriesThumbnail | null | Promise<SeriesThumbnail | null>;
 /** An image's observer copy (observer PHI policy "none"), or null when it must be withheld from observers. */
 export type ObserverCopyMaker = (part10: Uint8Array, header: HeldImage['header']) => Uint8Array | null;
 
@@ -79,6 +86,8 @@ export interface ExamImageStoreOptions {
   /** Makes observer copies; unset: observers get the full bytes (observer PHI policy "full"). */
   observerCopy?: ObserverCopyMaker;
   thumbnail?: ThumbnailMaker;
+  /** A thumbnail made later (`thumbnail` gave a promise) is in the catalogue from now on. */
+  thumbnailMade?: () => void;
   /** Size of the spool's segment files (spool.ts); tests make it small to see one file per image. */
   spoolSegmentBytes?: number;
   /** The spool's writer (spool.ts); a test's stand-in fails it. */
@@ -117,6 +126,7 @@ export class ExamImageStore {
   private study: string | null = null;
   private readonly spool: Spool;
   private readonly thumbnail: ThumbnailMaker;
+  private readonly thumbnailMade: () => void;
   private readonly observerCopy: ObserverCopyMaker | undefined;
   private readonly spooled: ExamImageStoreOptions['spooled'];
 
@@ -135,6 +145,7 @@ export class ExamImageStore {
     this.maxImages = options.maxImages ?? MAX_HELD_IMAGES;
     this.maxSeries = options.maxSeries ?? MAX_HELD_SERIES;
     this.thumbnail = options.thumbnail ?? makeSeriesThumbnail;
+    this.thumbnailMade = options.thumbnailMade ?? (() => undefined);
     this.observerCopy = options.observerCopy;
   }
 
@@ -189,6 +200,7 @@ export class ExamImageStore {
         images: new Map(),
         bytes: 0,
         thumbnail: null,
+        thumbnailDue: false,
       };
       this.series.set(seriesUid, series);
     }
@@ -223,9 +235,10 @@ export class ExamImageStore {
   }
 
   /**
-   * The catalogue a client gets: per series its labels, status, held images and a thumbnail. An
-   * observer's leaves out the images found withheld from observers; those whose copy is not made
-   * yet are in it (the copy is made before a fetch of them is answered).
+   * The catalogue a client gets: per series its labels, status, held images and its thumbnail as
+   * last made (`refreshThumbnails`). An observer's leaves out the images found withheld from
+   * observers; those whose copy is not made yet are in it (the copy is made before a fetch of
+   * them is answered).
    */
   catalogue(sequenceStatus: (seriesUid: string) => SequenceStatus | null, observer: boolean): ExamCatalogue {
     const series = [...this.series.values()].map((s) => this.entry(s, sequenceStatus(s.uid), observer));
@@ -380,20 +393,39 @@ export class ExamImageStore {
       imageCount: uids.length,
       imagesExpected: series.expected,
       sopInstanceUids: uids,
-      thumbnail: this.thumbnailOf(series),
+      thumbnail: series.thumbnail,
     };
   }
 
-  /** The middle held image's thumbnail, made once per change of middle image (one read and one decode). */
-  private thumbnailOf(series: HeldSeries): SeriesThumbnail | null {
-    const images = [...series.images.values()];
-    const middle = images[Math.floor((images.length - 1) / 2)];
-    if (!middle) return null;
-    if (series.thumbnail?.sopInstanceUid !== middle.header.sopInstanceUid) {
+  /**
+   * Each series' thumbnail is to be of its middle held image: made where it is of another (one
+   * read and one decode a change of middle image). A maker that answers later (a worker thread)
+   * calls `thumbnailMade` when it did, and the series keeps its last thumbnail meanwhile. Only
+   * callers make thumbnails, never the catalogue itself: a catalogue sent because a thumbnail
+   * was made would otherwise ask for the next one while images arrive, and so on.
+   */
+  refreshThumbnails(): void {
+    for (const series of this.series.values()) {
+      const images = [...series.images.values()];
+      const middle = images[Math.floor((images.length - 1) / 2)];
+      if (!middle || series.thumbnailDue || series.thumbnail?.sopInstanceUid === middle.header.sopInstanceUid) continue;
       const part10 = this.part10(middle);
-      series.thumbnail = part10 === null ? null : this.thumbnail(part10, middle.header.sopInstanceUid);
+      if (part10 === null) continue;
+      const made = this.thumbnail(part10, middle.header.sopInstanceUid);
+      if (!(made instanceof Promise)) {
+        series.thumbnail = made;
+        continue;
+      }
+      series.thumbnailDue = true;
+      void made.then((thumbnail) => {
+        series.thumbnailDue = false;
+        // Of a series still held (not dropped, not of an exam since closed); one that could not
+        // be made leaves the last.
+        if (thumbnail === null || this.series.get(series.uid) !== series) return;
+        series.thumbnail = thumbnail;
+        this.thumbnailMade();
+      });
     }
-    return series.thumbnail;
   }
 
   /** A spool entry whose bytes could not be written: its image is held no more (its copy, if any, goes too). */

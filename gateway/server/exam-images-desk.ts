@@ -1,5 +1,6 @@
 import { ErrorCode, LarmorError, type ImageFetchMessage, type ImageFrameHeader, type Role, type SequenceStatus } from '../../protocol/index.js';
 import { ExamImageStore, type DroppedSeries, type HeldImage, type ObserverCopyMaker } from '../images/exam-image-store.js';
+import { createThumbnailPool, type ThumbnailPool } from '../images/thumbnail-pool.js';
 import type { BufferedEvent, ImageSource } from './event-buffer.js';
 import { CatchUpSender, CATCH_UP_HIGH_WATER_BYTES } from './catch-up-sender.js';
 import type { GatewayContext } from './context.js';
@@ -38,6 +39,10 @@ export class ExamImagesDesk {
   private lastOutline = '';
   /** A catalogue check is due: made after the live frame went out, once for a burst of changes. */
   private due: NodeJS.Immediate | null = null;
+  /** Series thumbnails, large images' made on a worker thread. */
+  private readonly thumbnails: ThumbnailPool = createThumbnailPool();
+  /** A thumbnail made on the worker is to go out in everyone's catalogue: once for those made together. */
+  private thumbnailsDue: NodeJS.Immediate | null = null;
   /** Images not spooled since the last one that was: one notice for a run of failures (a full disk fails every image). */
   private notSpooled = 0;
   /** Observer fetches waiting for their images' observer copies, in the order they came. */
@@ -55,6 +60,8 @@ export class ExamImagesDesk {
   ) {
     this.store = new ExamImageStore(options.maxBytes, options.spoolDir, {
       observerCopy: options.observerCopy,
+      thumbnail: this.thumbnails.make,
+      thumbnailMade: () => this.thumbnailMade(),
       spooled: {
         written: () => this.spooledAgain(),
         lost: (header, why) => {
@@ -114,6 +121,7 @@ export class ExamImagesDesk {
    */
   greeted(session: ClientSession): void {
     if (session.role === null) return;
+    this.store.refreshThumbnails();
     this.ctx.sessions.send(session, { type: 'exam.catalogue', catalogue: this.catalogueFor(session.role) });
     if (session.role === 'observer') this.copyForObservers();
   }
@@ -170,6 +178,9 @@ export class ExamImagesDesk {
   close(): void {
     if (this.due) clearImmediate(this.due);
     this.due = null;
+    if (this.thumbnailsDue) clearImmediate(this.thumbnailsDue);
+    this.thumbnailsDue = null;
+    void this.thumbnails.close();
     if (this.copying) clearImmediate(this.copying);
     this.copying = null;
     this.waitingFetches.length = 0;
@@ -256,6 +267,22 @@ export class ExamImagesDesk {
     const outline = this.store.outline((uid) => this.sequenceStatus(uid));
     if (outline === this.lastOutline) return;
     this.lastOutline = outline;
+    this.store.refreshThumbnails();
+    this.sendCatalogues();
+  }
+
+  /**
+   * A large image's thumbnail, made on the worker after its series' catalogue went out (which
+   * carried the series' last thumbnail, or none): everyone gets the catalogue again.
+   */
+  private thumbnailMade(): void {
+    this.thumbnailsDue ??= setImmediate(() => {
+      this.thumbnailsDue = null;
+      this.sendCatalogues();
+    });
+  }
+
+  private sendCatalogues(): void {
     // Made once per audience: the observer's hides images withheld from observers.
     const full = this.catalogueFor('operator');
     let observers: ReturnType<ExamImagesDesk['catalogueFor']> | null = null;

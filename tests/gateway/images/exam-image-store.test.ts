@@ -36,6 +36,7 @@ describe('ExamImageStore', () => {
     store.openExam('2.25.1');
     for (let i = 1; i <= 3; i++) store.add(held(1, i, i));
     store.add(held(2, 1, 4));
+    store.refreshThumbnails();
     const catalogue = store.catalogue(() => null, false);
     expect(catalogue.studyUid).toBe('2.25.1');
     expect(catalogue.series.map((s) => [s.seriesNumber, s.description, s.status, s.imageCount])).toEqual([
@@ -225,6 +226,48 @@ describe("ExamImageStore's spool: the bytes on disk, the index in memory", () =>
     expect(store.heldBytes).toBe(0);
     expect(store.find({ seriesUid: '2.25.1.1' }, false).images).toEqual([]);
     expect(written).toBe(0);
+  });
+
+  it("keeps a series' last thumbnail while the next is made later, and says when it is made", async () => {
+    const asked: { uid: string; done: (made: ReturnType<typeof makeSeriesThumbnail>) => void; part10: Uint8Array }[] = [];
+    let made = 0;
+    const store = storeOf(10 * 1024 * 1024, {
+      thumbnail: (part10, uid) => new Promise((done) => asked.push({ uid, done, part10 })),
+      thumbnailMade: () => made++,
+    });
+    store.openExam('2.25.1');
+    store.add(held(1, 1, 1));
+    store.refreshThumbnails();
+    expect(store.catalogue(() => null, false).series[0]!.thumbnail).toBeNull();
+    for (let i = 2; i <= 3; i++) store.add(held(1, i, i));
+    // One at a time per series: the middle image moved, but the first is still being made.
+    store.refreshThumbnails();
+    expect(asked.map((a) => a.uid)).toEqual(['2.25.1.1.1']);
+    asked[0]!.done(makeSeriesThumbnail(asked[0]!.part10, asked[0]!.uid));
+    await Promise.resolve();
+    expect(made).toBe(1);
+    expect(store.catalogue(() => null, false).series[0]!.thumbnail?.sopInstanceUid).toBe('2.25.1.1.1');
+    // The catalogue alone asks for nothing; a refresh asks for the new middle, and until it is
+    // made the catalogue carries the last.
+    store.catalogue(() => null, false);
+    expect(asked).toHaveLength(1);
+    store.refreshThumbnails();
+    expect(asked.map((a) => a.uid)).toEqual(['2.25.1.1.1', '2.25.1.1.2']);
+    expect(store.catalogue(() => null, false).series[0]!.thumbnail?.sopInstanceUid).toBe('2.25.1.1.1');
+    // One that could not be made leaves the last, and a refresh asks again.
+    asked[1]!.done(null);
+    await Promise.resolve();
+    expect(made).toBe(1);
+    expect(store.catalogue(() => null, false).series[0]!.thumbnail?.sopInstanceUid).toBe('2.25.1.1.1');
+    store.refreshThumbnails();
+    expect(asked).toHaveLength(3);
+    // Made after its exam closed: not kept, not told.
+    store.openExam('2.25.2');
+    store.add(held(1, 1, 4));
+    asked[2]!.done(makeSeriesThumbnail(asked[2]!.part10, asked[2]!.uid));
+    await Promise.resolve();
+    expect(made).toBe(1);
+    expect(store.catalogue(() => null, false).series[0]!.thumbnail).toBeNull();
   });
 
   it('an image that cannot be written is not held, with a coded error, and the next one is', () => {

@@ -106,6 +106,19 @@ describe("the open exam's images for someone who joins", () => {
     expect(store.heldBytes).toBe(held.size);
   });
 
+  it("a large image's thumbnail is made off the event loop and comes in a second catalogue", async () => {
+    const gateway = await f.start();
+    const operator = await join('operator', 'Tech');
+    const from = operator.messages.length;
+    // 1100 x 1100 16-bit: its decoded frame is past what is made at once (INLINE_THUMBNAIL_BYTES).
+    expect(gateway.imaging!.pipeline.accept(mrImage(5, 1, { rows: 1100, columns: 1100 }), 'c-store').ok).toBe(true);
+    const seriesOf = (m: GatewayMessage) => (m.type === 'exam.catalogue' ? m.catalogue.series.find((s) => s.seriesNumber === 5) : undefined);
+    const first = await operator.next<ExamCatalogueMessage>((m) => seriesOf(m) !== undefined, from);
+    expect(seriesOf(first)).toMatchObject({ imageCount: 1, thumbnail: null });
+    const made = await operator.next<ExamCatalogueMessage>((m) => seriesOf(m)?.thumbnail != null, from);
+    expect(seriesOf(made)!.thumbnail).toMatchObject({ rows: 64, columns: 64, sopInstanceUid: '2.25.1.5.1' });
+  });
+
   it('closing the exam empties the catalogue', async () => {
     await f.start({ timeScale: 200 });
     const operator = await completedLocalizer();
