@@ -227,6 +227,8 @@ export class Gateway {
   /** Issues and verifies session credentials; SSO sign-in issues through it as well. */
   readonly credentials: SessionCredentials;
   private readonly passwordSignIn: PasswordSignIn;
+  /** Sign-ins each person may make, with a local account (by user name) or at the hospital's provider (issuer#subject). */
+  readonly signInsPerPerson: KeyedRates;
   private readonly originPolicy: OriginPolicy;
   /** Shutting down: links closing now are not operator losses (no grace timers outliving the store). */
   private closing = false;
@@ -267,13 +269,14 @@ export class Gateway {
     // Next to the database, so a restart on the same data dir keeps credentials valid.
     this.credentials = new SessionCredentials(join(dirname(options.dataFile), 'session-key'), { ...DEFAULT_SESSION_POLICY, ...options.sessionPolicy });
     this.linkLimits = { ...DEFAULT_LINK_LIMITS, ...options.linkLimits };
+    this.signInsPerPerson = new KeyedRates(this.linkLimits.signInsPerSecond, this.linkLimits.signInBurst);
     this.passwordSignIn = new PasswordSignIn(
       this.accounts,
       this.credentials,
       {
         totpRoles: options.totpRoles ?? [],
         scrypt: options.scrypt,
-        triesPerAccount: new KeyedRates(this.linkLimits.signInsPerSecond, this.linkLimits.signInBurst),
+        triesPerAccount: this.signInsPerPerson,
       },
       (entry) => this.auditSignIn(entry),
     );

@@ -41,8 +41,10 @@ export interface LinkLimits {
    * a worker thread and an audit row, and each accepted one a session credential remembered
    * while it is used; a technologist signs in once per gateway and shift, and a workstation
    * keeps its credential for reconnects. Failures are held back on their own, and harder
-   * (sign-in-throttle.ts); this bounds a correct password sent in a loop. One over the rate is
-   * refused (ErrorCode.SIGN_IN_THROTTLED, with the seconds to wait), folded by address.
+   * (sign-in-throttle.ts); this bounds a correct password sent in a loop. The same rate holds
+   * for each person signing in at the hospital's provider (gateway/auth/oidc/oidc-routes.ts
+   * `holdSignIn`), which sends someone signed in there straight back with a new code. One over
+   * the rate is refused (ErrorCode.SIGN_IN_THROTTLED, with the seconds to wait), folded by address.
    */
   signInsPerSecond: number;
   signInBurst: number;

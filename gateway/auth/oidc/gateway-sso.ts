@@ -7,11 +7,12 @@ import { ssoAuditRecord } from './sso-audit.js';
 import { issueSsoSession, type SessionIssuer } from './sso-session.js';
 
 /**
- * What hospital sign-in needs of the running gateway: its session issuance, its audit trail, and
- * its folding of refusals by address (Gateway.refuseByAddress).
+ * What hospital sign-in needs of the running gateway: its session issuance, its audit trail, its
+ * folding of refusals by address (Gateway.refuseByAddress) and its rate of sign-ins per person.
  */
 export interface SsoGatewayParts {
   credentials: SessionIssuer;
+  signInsPerPerson: { take(userId: string): boolean; readonly perSecond: number };
   store: { audit(record: AuditRecord): void };
   refuseByAddress(address: string, code: string, reason: string, detail: SsoRefusalDetail): void;
 }
@@ -35,5 +36,9 @@ export function gatewaySsoRoutes(
     },
     // The gateway logs these itself, when it writes their row.
     refuseByAddress: (address, code, reason, detail) => gateway().refuseByAddress(address, code, reason, detail),
+    holdSignIn: (userId) => {
+      const rates = gateway().signInsPerPerson;
+      return rates.take(userId) ? null : Math.ceil(1 / rates.perSecond);
+    },
   });
 }

@@ -51,6 +51,16 @@ export interface OidcRoutesOptions {
    * refusal is an `audit` entry of its own.
    */
   refuseByAddress?: (address: string, code: string, reason: string, detail: SsoRefusalDetail) => void;
+  /**
+   * Sign-ins one person may make, by Larmor user id (the gateway's `signInsPerSecond` and
+   * `signInBurst`, gateway/server/link-limits.ts, shared with local accounts). At the provider,
+   * someone signed in already is sent straight back with a new code, so a browser script can
+   * repeat sign-ins as fast as the provider answers, each an audit row and a session credential.
+   * Returns the seconds to wait when this sign-in is one over the rate: it is then refused
+   * (ErrorCode.SIGN_IN_THROTTLED), folded by address like the refusals of no one yet; null to go
+   * on. Unset: no bound.
+   */
+  holdSignIn?: (userId: string) => number | null;
 }
 
 /** What a refusal folded by address says beyond its code and reason. */
@@ -176,6 +186,10 @@ export function createOidcRoutes(options: OidcRoutesOptions): (req: IncomingMess
       if (entry.role && !identity.roles.includes(entry.role)) {
         throw new LarmorError(ErrorCode.OIDC_ROLE_NOT_GRANTED, `${identity.displayName} may sign in as ${identity.roles.join(' or ')}, not as ${entry.role}.`);
       }
+      const retryAfterS = options.holdSignIn?.(ssoUserId(identity)) ?? null;
+      if (retryAfterS !== null) {
+        throw new LarmorError(ErrorCode.SIGN_IN_THROTTLED, `too many sign-ins for ${identity.displayName}: try again in ${retryAfterS} s`);
+      }
       const credential = await options.onIdentity(identity, entry.role);
       audit({
         action: 'sso.sign-in',
@@ -200,8 +214,10 @@ export function createOidcRoutes(options: OidcRoutesOptions): (req: IncomingMess
     } catch (err) {
       const refusal = asLarmorError(err);
       // Until the provider vouches for someone, the callback is anyone's to send (a made-up code,
-      // an error of our own choosing): folded like the other refusals of no one yet.
+      // an error of our own choosing): folded like the other refusals of no one yet. So are the
+      // sign-ins held back, which a loop makes by the hundred.
       if (!identity) refuseAnonymous(peer, { action: 'sso.sign-in' }, refusal, entry.role);
+      else if (refusal.code === ErrorCode.SIGN_IN_THROTTLED) refuseAnonymous(peer, { action: 'sso.sign-in', userId: ssoUserId(identity) }, refusal, entry.role);
       else
         audit({
           action: 'sso.sign-in',
