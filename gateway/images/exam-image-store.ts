@@ -70,7 +70,7 @@ interface HeldSeries {
   bytes: number;
   /** The last thumbnail made, of the middle image when it was made (null: none yet). */
   thumbnail: SeriesThumbnail | null;
-  /** A thumbnail is being made off the event loop: none other is begun for the series meanwhile. */
+  /** Its thumbnail is to be made again, of the middle image when its turn comes. */
   thumbnailDue: boolean;
 }
 
@@ -127,6 +127,8 @@ export class ExamImageStore {
   private readonly spool: Spool;
   private readonly thumbnail: ThumbnailMaker;
   private readonly thumbnailMade: () => void;
+  /** A thumbnail is being made later (a worker thread): the next waits for it. */
+  private thumbnailMaking = false;
   private readonly observerCopy: ObserverCopyMaker | undefined;
   private readonly spooled: ExamImageStoreOptions['spooled'];
 
@@ -405,25 +407,38 @@ export class ExamImageStore {
    * was made would otherwise ask for the next one while images arrive, and so on.
    */
   refreshThumbnails(): void {
+    for (const series of this.series.values()) series.thumbnailDue ||= series.thumbnail?.sopInstanceUid !== middleOf(series)?.header.sopInstanceUid;
+    this.makeThumbnails();
+  }
+
+  /**
+   * The thumbnails due, one at a time when made later: each holds a copy of its image until it
+   * is made, and a peer starting a series an image, of large images, would otherwise queue one
+   * such copy a series for the worker (up to MAX_HELD_SERIES of them).
+   */
+  private makeThumbnails(): void {
     for (const series of this.series.values()) {
-      const images = [...series.images.values()];
-      const middle = images[Math.floor((images.length - 1) / 2)];
-      if (!middle || series.thumbnailDue || series.thumbnail?.sopInstanceUid === middle.header.sopInstanceUid) continue;
-      const part10 = this.part10(middle);
-      if (part10 === null) continue;
+      if (this.thumbnailMaking) return;
+      if (!series.thumbnailDue) continue;
+      series.thumbnailDue = false;
+      const middle = middleOf(series);
+      const part10 = middle && this.part10(middle);
+      if (!middle || !part10) continue;
       const made = this.thumbnail(part10, middle.header.sopInstanceUid);
       if (!(made instanceof Promise)) {
         series.thumbnail = made;
         continue;
       }
-      series.thumbnailDue = true;
+      this.thumbnailMaking = true;
       void made.then((thumbnail) => {
-        series.thumbnailDue = false;
+        this.thumbnailMaking = false;
         // Of a series still held (not dropped, not of an exam since closed); one that could not
         // be made leaves the last.
-        if (thumbnail === null || this.series.get(series.uid) !== series) return;
-        series.thumbnail = thumbnail;
-        this.thumbnailMade();
+        if (thumbnail !== null && this.series.get(series.uid) === series) {
+          series.thumbnail = thumbnail;
+          this.thumbnailMade();
+        }
+        this.makeThumbnails();
       });
     }
   }
@@ -488,6 +503,12 @@ export class ExamImageStore {
     if (cut) dropped.push(cut);
     return dropped;
   }
+}
+
+/** The series' middle held image (the earlier of two), whose thumbnail stands for the series. */
+function middleOf(series: HeldSeries): HeldImage | undefined {
+  const images = [...series.images.values()];
+  return images[Math.floor((images.length - 1) / 2)];
 }
 
 /** The series' number and description from its first image (PS3.3 C.7.3.1). */

@@ -228,46 +228,57 @@ describe("ExamImageStore's spool: the bytes on disk, the index in memory", () =>
     expect(written).toBe(0);
   });
 
-  it("keeps a series' last thumbnail while the next is made later, and says when it is made", async () => {
+  it("keeps a series' last thumbnail while the next is made later, one image at a time, and says when each is made", async () => {
     const asked: { uid: string; done: (made: ReturnType<typeof makeSeriesThumbnail>) => void; part10: Uint8Array }[] = [];
+    const finish = async (i: number, made = makeSeriesThumbnail(asked[i]!.part10, asked[i]!.uid)) => {
+      asked[i]!.done(made);
+      await new Promise((resolve) => setImmediate(resolve));
+    };
     let made = 0;
     const store = storeOf(10 * 1024 * 1024, {
       thumbnail: (part10, uid) => new Promise((done) => asked.push({ uid, done, part10 })),
       thumbnailMade: () => made++,
     });
+    const thumbnailOf = (series: number) => store.catalogue(() => null, false).series.find((s) => s.seriesNumber === series)!.thumbnail;
     store.openExam('2.25.1');
     store.add(held(1, 1, 1));
     store.refreshThumbnails();
-    expect(store.catalogue(() => null, false).series[0]!.thumbnail).toBeNull();
+    expect(thumbnailOf(1)).toBeNull();
     for (let i = 2; i <= 3; i++) store.add(held(1, i, i));
-    // One at a time per series: the middle image moved, but the first is still being made.
+    store.add(held(2, 1, 4));
+    // One image at a time (each is a copy held until made): series 1's new middle and series 2
+    // wait for the first to be made.
     store.refreshThumbnails();
     expect(asked.map((a) => a.uid)).toEqual(['2.25.1.1.1']);
-    asked[0]!.done(makeSeriesThumbnail(asked[0]!.part10, asked[0]!.uid));
-    await Promise.resolve();
+    await finish(0);
     expect(made).toBe(1);
-    expect(store.catalogue(() => null, false).series[0]!.thumbnail?.sopInstanceUid).toBe('2.25.1.1.1');
-    // The catalogue alone asks for nothing; a refresh asks for the new middle, and until it is
-    // made the catalogue carries the last.
-    store.catalogue(() => null, false);
-    expect(asked).toHaveLength(1);
-    store.refreshThumbnails();
+    expect(thumbnailOf(1)?.sopInstanceUid).toBe('2.25.1.1.1');
     expect(asked.map((a) => a.uid)).toEqual(['2.25.1.1.1', '2.25.1.1.2']);
-    expect(store.catalogue(() => null, false).series[0]!.thumbnail?.sopInstanceUid).toBe('2.25.1.1.1');
-    // One that could not be made leaves the last, and a refresh asks again.
-    asked[1]!.done(null);
-    await Promise.resolve();
-    expect(made).toBe(1);
-    expect(store.catalogue(() => null, false).series[0]!.thumbnail?.sopInstanceUid).toBe('2.25.1.1.1');
-    store.refreshThumbnails();
+    await finish(1);
+    expect(asked.map((a) => a.uid)).toEqual(['2.25.1.1.1', '2.25.1.1.2', '2.25.1.2.1']);
+    await finish(2);
+    expect(made).toBe(3);
+    expect([thumbnailOf(1)?.sopInstanceUid, thumbnailOf(2)?.sopInstanceUid]).toEqual(['2.25.1.1.2', '2.25.1.2.1']);
+    // The catalogue alone asks for nothing; a refresh asks for a new middle, and until it is made
+    // the catalogue carries the last.
+    for (let i = 4; i <= 5; i++) store.add(held(1, i, 4 + i));
+    store.catalogue(() => null, false);
     expect(asked).toHaveLength(3);
+    store.refreshThumbnails();
+    expect(asked.map((a) => a.uid).at(-1)).toBe('2.25.1.1.3');
+    expect(thumbnailOf(1)?.sopInstanceUid).toBe('2.25.1.1.2');
+    // One that could not be made leaves the last, and a refresh asks again.
+    await finish(3, null);
+    expect(made).toBe(3);
+    expect(thumbnailOf(1)?.sopInstanceUid).toBe('2.25.1.1.2');
+    store.refreshThumbnails();
+    expect(asked).toHaveLength(5);
     // Made after its exam closed: not kept, not told.
     store.openExam('2.25.2');
-    store.add(held(1, 1, 4));
-    asked[2]!.done(makeSeriesThumbnail(asked[2]!.part10, asked[2]!.uid));
-    await Promise.resolve();
-    expect(made).toBe(1);
-    expect(store.catalogue(() => null, false).series[0]!.thumbnail).toBeNull();
+    store.add(held(1, 1, 10));
+    await finish(4);
+    expect(made).toBe(3);
+    expect(thumbnailOf(1)).toBeNull();
   });
 
   it('an image that cannot be written is not held, with a coded error, and the next one is', () => {
