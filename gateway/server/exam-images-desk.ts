@@ -1,6 +1,15 @@
-import { ErrorCode, LarmorError, type ImageFetchMessage, type ImageFrameHeader, type Role, type SequenceStatus } from '../../protocol/index.js';
+import {
+  ErrorCode,
+  LarmorError,
+  type GatewayMessage,
+  type ImageFetchMessage,
+  type ImageFrameHeader,
+  type Role,
+  type SequenceStatus,
+} from '../../protocol/index.js';
 import { ExamImageStore, type DroppedSeries, type HeldImage, type ObserverCopyMaker } from '../images/exam-image-store.js';
 import { createThumbnailPool, type ThumbnailPool } from '../images/thumbnail-pool.js';
+import { PacedBroadcast } from './paced-broadcast.js';
 import type { BufferedEvent, ImageSource } from './event-buffer.js';
 import { CatchUpSender, CATCH_UP_HIGH_WATER_BYTES } from './catch-up-sender.js';
 import type { GatewayContext } from './context.js';
@@ -16,6 +25,15 @@ export interface ExamImagesOptions {
   /** Catch-up waits while a socket has more than this queued (tests make it small). */
   highWaterBytes?: number;
 }
+
+/**
+ * How often everyone's catalogue may go out again (paced-broadcast.ts): at most every 250 ms,
+ * and no faster than 256 KiB a second to each client. A catalogue of a few series is a few
+ * kilobytes, so the pace is unseen in an exam; 200 series of one image each make one of 1.1 MB,
+ * which then goes out every 4.4 s at most while series keep starting. Live images are not paced:
+ * the catalogue tells what can be fetched, and who is connected has the live images already.
+ */
+const CATALOGUE_PACE = { minIntervalMs: 250, bytesPerSecond: 256 * 1024 };
 
 /** An observer's fetch waiting for the observer copies of the images it names. */
 interface WaitingFetch {
@@ -41,8 +59,8 @@ export class ExamImagesDesk {
   private due: NodeJS.Immediate | null = null;
   /** Series thumbnails, large images' made on a worker thread. */
   private readonly thumbnails: ThumbnailPool = createThumbnailPool();
-  /** A thumbnail made on the worker is to go out in everyone's catalogue: once for those made together. */
-  private thumbnailsDue: NodeJS.Immediate | null = null;
+  /** Everyone's catalogue, sent again when it changed, paced (CATALOGUE_PACE). */
+  private readonly catalogues = new PacedBroadcast(() => this.sendCatalogues(), CATALOGUE_PACE);
   /** Images not spooled since the last one that was: one notice for a run of failures (a full disk fails every image). */
   private notSpooled = 0;
   /** Observer fetches waiting for their images' observer copies, in the order they came. */
@@ -61,7 +79,9 @@ export class ExamImagesDesk {
     this.store = new ExamImageStore(options.maxBytes, options.spoolDir, {
       observerCopy: options.observerCopy,
       thumbnail: this.thumbnails.make,
-      thumbnailMade: () => this.thumbnailMade(),
+      // Made on the worker after its series' catalogue went out (with the series' last
+      // thumbnail, or none): everyone gets the catalogue again.
+      thumbnailMade: () => this.catalogues.request(),
       spooled: {
         written: () => this.spooledAgain(),
         lost: (header, why) => {
@@ -178,8 +198,7 @@ export class ExamImagesDesk {
   close(): void {
     if (this.due) clearImmediate(this.due);
     this.due = null;
-    if (this.thumbnailsDue) clearImmediate(this.thumbnailsDue);
-    this.thumbnailsDue = null;
+    this.catalogues.close();
     void this.thumbnails.close();
     if (this.copying) clearImmediate(this.copying);
     this.copying = null;
@@ -233,22 +252,14 @@ export class ExamImagesDesk {
       this.copiesDue.delete(image);
       if (this.store.needsObserverCopy(image)) return this.copyOne(image);
     }
-    if (this.withheldSinceCatalogue) this.sendObserverCatalogues();
+    // Observers' catalogues then leave out the images found withheld from them.
+    if (this.withheldSinceCatalogue) this.catalogues.request();
   }
 
   private copyOne(image: HeldImage): void {
     this.store.makeObserverCopy(image);
     if (image.observerFile === null) this.withheldSinceCatalogue = true;
     this.copySoon();
-  }
-
-  /** Observers get a catalogue without the images found withheld from them. */
-  private sendObserverCatalogues(): void {
-    this.withheldSinceCatalogue = false;
-    let catalogue: ReturnType<ExamImagesDesk['catalogueFor']> | null = null;
-    for (const session of this.ctx.sessions.values()) {
-      if (session.role === 'observer') this.ctx.sessions.send(session, { type: 'exam.catalogue', catalogue: (catalogue ??= this.catalogueFor('observer')) });
-    }
   }
 
   private sequenceStatus(seriesUid: string): SequenceStatus | null {
@@ -268,33 +279,30 @@ export class ExamImagesDesk {
     if (outline === this.lastOutline) return;
     this.lastOutline = outline;
     this.store.refreshThumbnails();
-    this.sendCatalogues();
+    this.catalogues.request();
   }
 
-  /**
-   * A large image's thumbnail, made on the worker after its series' catalogue went out (which
-   * carried the series' last thumbnail, or none): everyone gets the catalogue again.
-   */
-  private thumbnailMade(): void {
-    this.thumbnailsDue ??= setImmediate(() => {
-      this.thumbnailsDue = null;
-      this.sendCatalogues();
-    });
-  }
-
-  private sendCatalogues(): void {
-    // Made once per audience: the observer's hides images withheld from observers.
-    const full = this.catalogueFor('operator');
-    let observers: ReturnType<ExamImagesDesk['catalogueFor']> | null = null;
+  /** Everyone's catalogue as things are now, made and written once per audience; its largest size in bytes. */
+  private sendCatalogues(): number {
+    const messages = new Map<'full' | 'observer', { message: GatewayMessage; text: string }>();
+    const made = (audience: 'full' | 'observer') => {
+      let made = messages.get(audience);
+      if (!made) {
+        const message: GatewayMessage = { type: 'exam.catalogue', catalogue: this.catalogueFor(audience === 'observer' ? 'observer' : 'operator') };
+        messages.set(audience, (made = { message, text: JSON.stringify(message) }));
+      }
+      return made;
+    };
     for (const session of this.ctx.sessions.values()) {
       if (session.role === null) continue;
-      const catalogue = session.role === 'observer' ? (observers ??= this.catalogueFor('observer')) : full;
-      this.ctx.sessions.send(session, { type: 'exam.catalogue', catalogue });
+      const { message, text } = made(session.role === 'observer' ? 'observer' : 'full');
+      this.ctx.sessions.send(session, message, text);
     }
-    if (observers) {
+    if (messages.has('observer')) {
       this.withheldSinceCatalogue = false;
       this.copyForObservers();
     }
+    return Math.max(0, ...[...messages.values()].map((m) => m.text.length));
   }
 
   private noticeNotSpooled(header: HeldImage['header'], why: string): void {

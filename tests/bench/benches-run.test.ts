@@ -15,6 +15,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 
 const BENCHES: [string, string[]][] = [
   ['audit', ['--rows', '2000', '--appends', '50']],
+  ['catalogue-storm', ['--images', '10', '--clients', '2']],
   ['collab', ['--runs', '5']],
   ['decode-burst', ['--images', '3', '--bursts', '2']],
   ['decode-rtt', ['--images', '1']],

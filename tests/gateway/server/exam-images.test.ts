@@ -119,6 +119,23 @@ describe("the open exam's images for someone who joins", () => {
     expect(seriesOf(made)!.thumbnail).toMatchObject({ rows: 64, columns: 64, sopInstanceUid: '2.25.1.5.1' });
   });
 
+  it('paces the catalogue while a peer starts a series with each image: fewer catalogues than images, the last of them all', async () => {
+    const gateway = await f.start();
+    const operator = await join('operator', 'Tech');
+    const from = operator.messages.length;
+    const images = 40;
+    for (let series = 1; series <= images; series++) {
+      const live = operator.images.length;
+      expect(gateway.imaging!.pipeline.accept(mrImage(series, 1), 'c-store').ok).toBe(true);
+      // Each image its own turn: out live before the next is taken.
+      await expect.poll(() => operator.images.length).toBe(live + 1);
+    }
+    const catalogues = () => operator.messages.slice(from).filter((m): m is ExamCatalogueMessage => m.type === 'exam.catalogue');
+    await expect.poll(() => catalogues().at(-1)?.catalogue.series.length).toBe(images);
+    // Sent on each change, it was one a series: at most one every 250 ms now.
+    expect(catalogues().length).toBeLessThan(images / 2);
+  });
+
   it('closing the exam empties the catalogue', async () => {
     await f.start({ timeScale: 200 });
     const operator = await completedLocalizer();
