@@ -1,7 +1,18 @@
 import type { LogEntry, PreviewImage } from '../../../protocol/api.js';
 import { MAX_FETCH_UIDS, type ExamCatalogue } from '../../../protocol/exam-images.js';
 import { ImageRefusedError, toViewerImage } from '../viewer/pixels.js';
-import { addImage, afterArrival, afterUserPick, missingImages, newestSeries, orderSeries, withCatalogue, type SeriesRecord } from '../viewer/series.js';
+import {
+  MAX_STRIP_SERIES,
+  addImage,
+  afterArrival,
+  afterUserPick,
+  missingImages,
+  newestSeries,
+  orderSeries,
+  seriesToForget,
+  withCatalogue,
+  type SeriesRecord,
+} from '../viewer/series.js';
 import { DEFAULT_IMAGE_BUDGET_BYTES, chooseEvictions, pixelBytes } from '../viewer/memory-budget.js';
 import type { WindowLevel } from '../../../base/common/voi-window.js';
 import type { SliceCreator, StoreDeps } from './types.js';
@@ -99,6 +110,33 @@ export const createImagesSlice =
       return bytes;
     }
 
+    /**
+     * Past MAX_STRIP_SERIES, the oldest series the gateway no longer holds leave the strip with
+     * their pixels and views (series.ts seriesToForget). Changes `series` in place (a fresh copy
+     * owned by the caller); returns the views and the decoded bytes left.
+     */
+    function forgetOldSeries(
+      series: Record<string, SeriesRecord>,
+      views: Record<string, SeriesView>,
+      held: number,
+      keep: ReadonlySet<string>,
+    ): { views: Record<string, SeriesView>; held: number } {
+      const forget = seriesToForget(Object.values(series), MAX_STRIP_SERIES, keep);
+      if (forget.length === 0) return { views, held };
+      const left = { ...views };
+      for (const uid of forget) {
+        const record = series[uid]!;
+        for (const image of record.images) {
+          held -= pixelBytes(image);
+          viewedAt.delete(image.meta.sopInstanceUid);
+        }
+        for (const meta of record.evicted ?? []) viewedAt.delete(meta.sopInstanceUid);
+        delete series[uid];
+        delete left[uid];
+      }
+      return { views: left, held };
+    }
+
     function moveTo(index: number): void {
       const { selectedSeriesUid: uid, series } = get();
       if (!uid) return;
@@ -156,14 +194,16 @@ export const createImagesSlice =
         if (!updated) return; // the same SOP instance again: shown once
         touch(sop);
         const series = { ...state.series, [uid]: updated };
+        let { seriesViews: views, decodedBytes: held } = state;
+        if (!prior) ({ views, held } = forgetOldSeries(series, views, held, new Set([uid, ...(state.selectedSeriesUid ? [state.selectedSeriesUid] : [])])));
         const newestSeriesUid = newestSeries(Object.values(series));
         const selection = fetched
           ? { selectedUid: state.selectedSeriesUid ?? uid, followLatest: state.followLatest }
           : afterArrival({ selectedUid: state.selectedSeriesUid, followLatest: state.followLatest }, newestSeriesUid);
         // A series nobody has paged through shows its newest image, so a live acquisition is seen as it happens.
-        const view = state.seriesViews[uid] ?? INITIAL_SERIES_VIEW;
-        const seriesViews = view.pinned || fetched ? state.seriesViews : { ...state.seriesViews, [uid]: { ...view, currentSop: sop } };
-        const decodedBytes = releaseOverBudget(series, state.decodedBytes + pixelBytes(viewerImage), selection.selectedUid, seriesViews);
+        const view = views[uid] ?? INITIAL_SERIES_VIEW;
+        const seriesViews = view.pinned || fetched ? views : { ...views, [uid]: { ...view, currentSop: sop } };
+        const decodedBytes = releaseOverBudget(series, held + pixelBytes(viewerImage), selection.selectedUid, seriesViews);
         set({
           ...stripAfter(state.seriesOrder, series, newestSeriesUid, selection),
           seriesViews,

@@ -90,6 +90,29 @@ export function newestSeries(all: Iterable<SeriesRecord>): string | null {
 }
 
 /**
+ * Series the strip keeps at most. An exam has tens; the gateway holds at most 200 for anyone to
+ * fetch. A DICOM peer that starts a series with each image would otherwise add one to the strip
+ * an image for as long as it sends (each a record, a thumbnail canvas and its rows in the page),
+ * long after the gateway dropped them.
+ */
+export const MAX_STRIP_SERIES = 300;
+
+/**
+ * The series to forget so that at most `max` stay: the oldest to begin first, among those the
+ * gateway no longer holds (it cannot send them again) and not in `keep` (the one on screen, the
+ * one that just began).
+ */
+export function seriesToForget(all: Iterable<SeriesRecord>, max: number, keep: ReadonlySet<string>): string[] {
+  const records = [...all];
+  if (records.length <= max) return [];
+  return records
+    .filter((s) => !keep.has(s.uid) && !(s.held && s.held.length > 0))
+    .sort((a, b) => a.firstArrival - b.firstArrival)
+    .slice(0, records.length - max)
+    .map((s) => s.uid);
+}
+
+/**
  * A series of the gateway's catalogue (protocol/exam-images.ts) as the strip keeps it: a record
  * without pixels until its images are fetched (`firstArrival` 0: never newer than a live one),
  * or an existing record with what the gateway holds of it.

@@ -3,6 +3,7 @@ import type { LarmorApi, LogEntry, PreviewImage } from '../../../protocol/api.js
 import { createAppStore, type AppStore } from '../../../renderer/src/store/store.js';
 import { wireLarmor } from '../../../renderer/src/store/wire-larmor.js';
 import { currentImage } from '../../../renderer/src/store/images-slice.js';
+import { MAX_STRIP_SERIES } from '../../../renderer/src/viewer/series.js';
 import { fakeApi } from '../fixtures.js';
 import { preview, samples } from './images.js';
 
@@ -169,5 +170,40 @@ describe('refused images', () => {
     expect(store.getState().log).toHaveLength(2);
     store.getState().dismissImageRefusal();
     expect(store.getState().imageRefusal).toBeNull();
+  });
+});
+
+describe('a series an image, without end (a DICOM peer that starts one with each image)', () => {
+  const catalogueOf = (uids: string[]) => ({
+    studyUid: '2.25.1',
+    series: uids.map((uid) => ({
+      seriesUid: uid,
+      seriesNumber: Number(uid),
+      description: '',
+      status: 'complete' as const,
+      imageCount: 1,
+      imagesExpected: null,
+      sopInstanceUids: [`${uid}.1`],
+      thumbnail: null,
+    })),
+  });
+
+  it('keeps the strip to MAX_STRIP_SERIES, forgetting the oldest series the gateway no longer holds with their pixels, never the one on screen', () => {
+    push(image('1', 1));
+    push(image('2', 1));
+    store.getState().selectSeries('1');
+    push(image('3', 1));
+    // The gateway still holds series 3: it stays, as the one on screen does.
+    store.getState().receiveCatalogue(catalogueOf(['3']));
+    for (let n = 4; n <= MAX_STRIP_SERIES + 5; n++) push(image(String(n), 1));
+    const state = store.getState();
+    expect(Object.keys(state.series)).toHaveLength(MAX_STRIP_SERIES);
+    expect(state.seriesOrder).toHaveLength(MAX_STRIP_SERIES);
+    expect(Object.keys(state.series).filter((uid) => Number(uid) <= 8)).toEqual(['1', '3', '8']);
+    expect(state.selectedSeriesUid).toBe('1');
+    expect(Object.keys(state.seriesViews).every((uid) => state.series[uid] !== undefined)).toBe(true);
+    // The pixels of the forgotten series are no longer counted.
+    const bytes = Object.values(state.series).reduce((sum, s) => sum + s.images.reduce((n, i) => n + i.pixels.byteLength, 0), 0);
+    expect(state.decodedBytes).toBe(bytes);
   });
 });
