@@ -10,6 +10,8 @@ import {
 import { ExamImageStore, type DroppedSeries, type HeldImage, type ObserverCopyMaker } from '../images/exam-image-store.js';
 import { createThumbnailPool, type ThumbnailPool } from '../images/thumbnail-pool.js';
 import { PacedBroadcast } from './paced-broadcast.js';
+import { RefusalAudit, type RefusalRow } from '../audit/refusal-audit.js';
+import { DEFAULT_LINK_LIMITS } from './link-limits.js';
 import type { BufferedEvent, ImageSource } from './event-buffer.js';
 import { CatchUpSender, CATCH_UP_HIGH_WATER_BYTES } from './catch-up-sender.js';
 import type { GatewayContext } from './context.js';
@@ -24,6 +26,11 @@ export interface ExamImagesOptions {
   observerCopy?: ObserverCopyMaker;
   /** Catch-up waits while a socket has more than this queued (tests make it small). */
   highWaterBytes?: number;
+  /**
+   * Series dropped to make room within this long of the last notice of it are told together,
+   * when it ends (the gateway's `refusalAuditWindowMs`, gateway/server/link-limits.ts).
+   */
+  noticeWindowMs?: number;
 }
 
 /**
@@ -59,6 +66,12 @@ export class ExamImagesDesk {
   private due: NodeJS.Immediate | null = null;
   /** Series thumbnails, large images' made on a worker thread. */
   private readonly thumbnails: ThumbnailPool = createThumbnailPool();
+  /**
+   * Notices of series dropped to make room: the first at once, those of the rest of a window as
+   * one. A peer that starts a series with each image, past the series held, drops one an image:
+   * told each time, that was a warning an image in every workstation's event log.
+   */
+  private readonly dropNotices: RefusalAudit;
   /** Everyone's catalogue, sent again when it changed, paced (CATALOGUE_PACE). */
   private readonly catalogues = new PacedBroadcast(() => this.sendCatalogues(), CATALOGUE_PACE);
   /** Images not spooled since the last one that was: one notice for a run of failures (a full disk fails every image). */
@@ -91,6 +104,8 @@ export class ExamImagesDesk {
       },
     });
     this.store.openExam(ctx.scanner.core().exam?.studyUid ?? null);
+    const windowMs = options.noticeWindowMs ?? DEFAULT_LINK_LIMITS.refusalAuditWindowMs;
+    this.dropNotices = new RefusalAudit(windowMs, (row) => this.ctx.notice('warning', this.droppedText(row, windowMs)));
   }
 
   /** The held images' bytes by the event that published them, for the resume buffer's replay. */
@@ -199,6 +214,7 @@ export class ExamImagesDesk {
     if (this.due) clearImmediate(this.due);
     this.due = null;
     this.catalogues.close();
+    this.dropNotices.flush();
     void this.thumbnails.close();
     if (this.copying) clearImmediate(this.copying);
     this.copying = null;
@@ -340,10 +356,16 @@ export class ExamImagesDesk {
 
   private noticeDropped(dropped: DroppedSeries[]): void {
     const names = dropped.map((d) => `series ${d.seriesNumber ?? '?'} ${d.description}`.trim() + ` (${d.images} images)`).join(', ');
+    this.dropNotices.refuse('exam images', ErrorCode.EXAM_IMAGES_DROPPED, names);
+  }
+
+  private droppedText(row: RefusalRow, windowMs: number): string {
     const mb = Math.round(this.store.maxBytes / (1024 * 1024));
-    this.ctx.notice(
-      'warning',
-      `${ErrorCode.EXAM_IMAGES_DROPPED}: the exam's images outgrew what the gateway keeps (${mb} MB, ${this.store.maxImages} images in ${this.store.maxSeries} series); oldest dropped: ${names}. Those images can no longer be fetched by someone who joins.`,
-    );
+    const bound = `${mb} MB, ${this.store.maxImages} images in ${this.store.maxSeries} series`;
+    const what =
+      row.count === 1
+        ? `the exam's images outgrew what the gateway keeps (${bound}); oldest dropped: ${row.reason}`
+        : `the exam's images outgrew what the gateway keeps (${bound}) ${row.count} more times in ${windowMs / 1000} s; the last dropped: ${row.reason}`;
+    return `${ErrorCode.EXAM_IMAGES_DROPPED}: ${what}. Those images can no longer be fetched by someone who joins.`;
   }
 }

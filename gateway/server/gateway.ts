@@ -404,6 +404,7 @@ export class Gateway {
       spoolDir: join(dirname(options.dataFile), 'exam-images'),
       observerCopy: this.observerPhi === 'none' ? (part10, header) => this.observerPart10(part10, header.sopInstanceUid) : undefined,
       highWaterBytes: options.catchUpHighWaterBytes,
+      noticeWindowMs: this.linkLimits.refusalAuditWindowMs,
     });
     // Image frames older than the resume buffer keeps in memory are rebuilt from the spool on a resume.
     this.events.rebuildImagesFrom(this.examImages.imageSource);

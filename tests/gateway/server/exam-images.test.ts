@@ -88,6 +88,31 @@ describe("the open exam's images for someone who joins", () => {
     expect((await operator.imageFetch('fetch-4', { sopInstanceUids: ['2.25.1.1.1'] })).code).toBe(ErrorCode.IMAGE_NOT_HELD);
   });
 
+  it('tells of series dropped one an image in one notice for the window, not one an image', async () => {
+    const probe = await f.start();
+    expect(probe.imaging!.pipeline.accept(mrImage(1, 1), 'c-store').ok).toBe(true);
+    await expect.poll(() => probe.examImages.store.heldBytes).toBeGreaterThan(0);
+    const one = probe.examImages.store.heldBytes;
+    await f.stop();
+    // Room for one image: each series a peer starts drops the one before.
+    const gateway = await f.start({ examImagesMb: (one * 1.5) / (1024 * 1024), linkLimits: { refusalAuditWindowMs: 1000 } });
+    const operator = await join('operator', 'Tech');
+    const images = 12;
+    for (let series = 1; series <= images; series++) {
+      const live = operator.images.length;
+      expect(gateway.imaging!.pipeline.accept(mrImage(series, 1), 'c-store').ok).toBe(true);
+      await expect.poll(() => operator.images.length).toBe(live + 1);
+    }
+    const dropped = () =>
+      operator.messages.flatMap((m) =>
+        m.type === 'event' && m.body.kind === 'notice' && m.body.text.includes(ErrorCode.EXAM_IMAGES_DROPPED) ? [m.body.text] : [],
+      );
+    // The first at once, the rest of its window together when it ends.
+    await expect.poll(() => dropped().some((text) => / more times in 1 s; the last dropped: series 11 Series 11 \(1 images\)/.test(text))).toBe(true);
+    expect(dropped()[0]).toContain('oldest dropped: series 1 Series 1 (1 images)');
+    expect(dropped().length).toBeLessThan(images - 1);
+  });
+
   it('holds each image on disk, the bytes that went out live, and de-identifies it once for the live frame and the spool alike', async () => {
     const gateway = await f.start();
     expect(gateway.imaging!.pipeline.accept(mrImage(1, 1), 'c-store').ok).toBe(true);
