@@ -27,8 +27,8 @@ export interface ExamImagesOptions {
   /** Catch-up waits while a socket has more than this queued (tests make it small). */
   highWaterBytes?: number;
   /**
-   * Series dropped to make room within this long of the last notice of it are told together,
-   * when it ends (the gateway's `refusalAuditWindowMs`, gateway/server/link-limits.ts).
+   * Series dropped to make room within this long of a notice of it are told together when that
+   * time ends (the gateway's `refusalAuditWindowMs`, gateway/server/link-limits.ts).
    */
   noticeWindowMs?: number;
 }
@@ -318,7 +318,7 @@ export class ExamImagesDesk {
       this.withheldSinceCatalogue = false;
       this.copyForObservers();
     }
-    return Math.max(0, ...[...messages.values()].map((m) => m.text.length));
+    return Math.max(0, ...[...messages.values()].map((m) => Buffer.byteLength(m.text)));
   }
 
   private noticeNotSpooled(header: HeldImage['header'], why: string): void {
