@@ -10,6 +10,7 @@ import {
   type SequenceStatus,
 } from '../../protocol/index.js';
 import { readPart10 } from '../../native-bridge/dicom/index.js';
+import { cutText } from '../../base/common/cut-text.js';
 import { makeSeriesThumbnail } from './series-thumbnail.js';
 import { Spool, type WriteAt } from './spool.js';
 
@@ -511,6 +512,15 @@ function middleOf(series: HeldSeries): HeldImage | undefined {
   return images[Math.floor((images.length - 1) / 2)];
 }
 
+/**
+ * Series Description is LO, 64 characters at most (PS3.5 Table 6.2-1). Longer, from a peer that
+ * ignores that (an LO may be 64 KB on the wire), it is cut: it goes into every catalogue and every
+ * notice of dropped series. 200 series described by 65,000 control characters each (six bytes
+ * each in JSON) made a catalogue of 79 MB, past what any client takes (protocol/version.ts
+ * MAX_FRAME_BYTES): no one got a catalogue again until those series were dropped.
+ */
+const MAX_DESCRIPTION_CHARS = 64;
+
 /** The series' number and description from its first image (PS3.3 C.7.3.1). */
 function describeSeries(part10: Uint8Array): { number: number | null; description: string } {
   try {
@@ -518,7 +528,7 @@ function describeSeries(part10: Uint8Array): { number: number | null; descriptio
     const number = Number(ds.string(0x00200011));
     return {
       number: Number.isInteger(number) && ds.string(0x00200011) !== undefined && ds.string(0x00200011) !== '' ? number : null,
-      description: ds.string(0x0008103e) ?? '',
+      description: cutText(ds.string(0x0008103e) ?? '', MAX_DESCRIPTION_CHARS),
     };
   } catch {
     return { number: null, description: '' };

@@ -4,7 +4,15 @@ import { buildMrImage } from '../../gateway/imaging/mr-dataset.js';
 export function mrImage(
   series: number,
   instance: number,
-  options: { rows?: number; columns?: number; rowSpacingMm?: number; columnSpacingMm?: number; patientName?: string; noise?: boolean } = {},
+  options: {
+    rows?: number;
+    columns?: number;
+    rowSpacingMm?: number;
+    columnSpacingMm?: number;
+    patientName?: string;
+    seriesDescription?: string;
+    noise?: boolean;
+  } = {},
 ): Uint8Array {
   const rows = options.rows ?? 32;
   const columns = options.columns ?? 32;
@@ -24,7 +32,7 @@ export function mrImage(
     accessionNumber: '',
     seriesUid: `2.25.1.${series}`,
     seriesNumber: series,
-    seriesDescription: `Series ${series}`,
+    seriesDescription: options.seriesDescription ?? `Series ${series}`,
     seriesDate: now,
     frameOfReferenceUid: '2.25.9',
     sopInstanceUid: `2.25.1.${series}.${instance}`,

@@ -48,6 +48,14 @@ describe('ExamImageStore', () => {
     expect(catalogue.series[0]!.thumbnail).toMatchObject({ rows: 32, columns: 32, sopInstanceUid: '2.25.1.1.2' });
   });
 
+  it("cuts a series description longer than an LO's 64 characters, as every catalogue carries it", () => {
+    const store = storeOf(10 * 1024 * 1024);
+    const image = held(1, 1, 1);
+    store.add({ ...image, part10: mrImage(1, 1, { seriesDescription: 'x'.repeat(60_000) }) });
+    const description = store.catalogue(() => null, false).series[0]!.description;
+    expect(description).toBe(`${'x'.repeat(64)}…`);
+  });
+
   it('takes the status of the acquisition that made the series: an aborted one says so', () => {
     const store = storeOf(10 * 1024 * 1024);
     store.add(held(1, 1, 1));
