@@ -6,6 +6,7 @@ import type { Gateway, GatewayOptions } from '../../gateway/server/gateway.js';
 import {
   OidcRelyingParty,
   createOidcRoutes,
+  gatewaySsoRoutes,
   issueSsoSession,
   loadOidcConfig,
   parseOidcConfig,
@@ -47,8 +48,26 @@ export async function startGatewayWithSsoRoutes(issuer: string, audit?: (entry: 
   return { gateway, httpOrigin };
 }
 
+/**
+ * A gateway wired for sign-in with this provider as `larmor gateway --oidc-config` wires it
+ * (gatewaySsoRoutes): refusals go to its audit trail and its folding by address, sign-ins to its
+ * rate per person.
+ */
+export async function startGatewayWiredForSso(
+  idp: TestIdentityProvider,
+  options: Partial<GatewayOptions> = {},
+): Promise<{ gateway: Gateway; httpOrigin: string }> {
+  let routes: ReturnType<typeof gatewaySsoRoutes> | null = null;
+  const gateway = await startTestGateway({ ...options, httpRoutes: (req, res) => routes?.(req, res) ?? false });
+  const httpOrigin = httpOriginOf(gateway);
+  const redirectUri = `${httpOrigin}/auth/oidc/callback`;
+  idp.register(redirectUri);
+  routes = gatewaySsoRoutes(loadOidcConfig(writeOidcConfig(idp, redirectUri)), () => gateway);
+  return { gateway, httpOrigin };
+}
+
 /** The gateway's OIDC config for this provider (and its client secret beside it), in a temp folder; its path. */
-export function writeOidcConfig(idp: { issuer: string; clientId: string; clientSecret: string }, redirectUri: string): string {
+function writeOidcConfig(idp: { issuer: string; clientId: string; clientSecret: string }, redirectUri: string): string {
   const dir = tempDirForFile('larmor-oidc-');
   writeFileSync(join(dir, 'client-secret'), `${idp.clientSecret}\n`);
   const configFile = join(dir, 'oidc.json');

@@ -18,6 +18,16 @@ async function completedLocalizer(): Promise<RawClient> {
   return operator;
 }
 
+/** What one image holds at the gateway (the pipeline's Part 10 bytes), measured on a gateway of its own. */
+async function heldBytesOfOneImage(): Promise<number> {
+  const probe = await f.start();
+  expect(probe.imaging!.pipeline.accept(mrImage(1, 1), 'c-store').ok).toBe(true);
+  await expect.poll(() => probe.examImages.store.heldBytes).toBeGreaterThan(0);
+  const one = probe.examImages.store.heldBytes;
+  await f.stop();
+  return one;
+}
+
 const latestCatalogue = (client: RawClient) => (client.messages.filter((m) => m.type === 'exam.catalogue') as ExamCatalogueMessage[]).at(-1)?.catalogue;
 
 describe("the open exam's images for someone who joins", () => {
@@ -67,12 +77,7 @@ describe("the open exam's images for someone who joins", () => {
   });
 
   it('drops the oldest series when the exam outgrows the bound, with a coded notice and a new catalogue', async () => {
-    // What one image holds at the gateway (the pipeline's Part 10 bytes), measured on a first gateway.
-    const probe = await f.start();
-    expect(probe.imaging!.pipeline.accept(mrImage(1, 1), 'c-store').ok).toBe(true);
-    await expect.poll(() => probe.examImages.store.heldBytes).toBeGreaterThan(0);
-    const one = probe.examImages.store.heldBytes;
-    await f.stop();
+    const one = await heldBytesOfOneImage();
     const gateway = await f.start({ examImagesMb: (one * 2.5) / (1024 * 1024) });
     const operator = await join('operator', 'Tech');
     for (const [series, instance] of [
@@ -89,11 +94,7 @@ describe("the open exam's images for someone who joins", () => {
   });
 
   it('tells of series dropped one an image in one notice for the window, not one an image', async () => {
-    const probe = await f.start();
-    expect(probe.imaging!.pipeline.accept(mrImage(1, 1), 'c-store').ok).toBe(true);
-    await expect.poll(() => probe.examImages.store.heldBytes).toBeGreaterThan(0);
-    const one = probe.examImages.store.heldBytes;
-    await f.stop();
+    const one = await heldBytesOfOneImage();
     // Room for one image: each series a peer starts drops the one before.
     const gateway = await f.start({ examImagesMb: (one * 1.5) / (1024 * 1024), linkLimits: { refusalAuditWindowMs: 1000 } });
     const operator = await join('operator', 'Tech');

@@ -3,15 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { ErrorCode, PROTOCOL_VERSION } from '../../../../protocol/index.js';
 import type { Gateway } from '../../../../gateway/server/gateway.js';
-import { gatewaySsoRoutes, loadOidcConfig } from '../../../../gateway/auth/oidc/index.js';
 import { chromiumAvailable, launchChromium } from '../../../helpers/browser.js';
-import { RawClient, httpOriginOf, startTestGateway } from '../../../helpers/gateway.js';
+import { RawClient } from '../../../helpers/gateway.js';
 import { startTestIdentityProvider, type TestIdentityProvider } from '../../../helpers/identity-provider.js';
-import { callbackFragment, writeOidcConfig } from '../../../helpers/sso.js';
+import { callbackFragment, startGatewayWiredForSso } from '../../../helpers/sso.js';
 
-// The gateway wired as `larmor gateway --oidc-config` wires it (gatewaySsoRoutes): refusals go to
-// its audit trail and its folding by address. A refusal window longer than any test, so what is
-// folded is decided by the count, not by the clock.
+// The gateway wired as `larmor gateway --oidc-config` wires it, with a refusal window longer than
+// any test, so what is folded is decided by the count, not by the clock.
 let idp: TestIdentityProvider;
 let gateway: Gateway;
 let httpOrigin: string;
@@ -19,12 +17,7 @@ let browser: Browser | undefined;
 
 beforeAll(async () => {
   idp = await startTestIdentityProvider({ alice: { name: 'Alice Remote', groups: ['mr-remote-technologists'] } });
-  let routes: ReturnType<typeof gatewaySsoRoutes> | null = null;
-  gateway = await startTestGateway({ linkLimits: { refusalAuditWindowMs: 600_000 }, httpRoutes: (req, res) => routes?.(req, res) ?? false });
-  httpOrigin = httpOriginOf(gateway);
-  const redirectUri = `${httpOrigin}/auth/oidc/callback`;
-  idp.register(redirectUri);
-  routes = gatewaySsoRoutes(loadOidcConfig(writeOidcConfig(idp, redirectUri)), () => gateway);
+  ({ gateway, httpOrigin } = await startGatewayWiredForSso(idp, { linkLimits: { refusalAuditWindowMs: 600_000 } }));
 });
 
 afterAll(async () => {

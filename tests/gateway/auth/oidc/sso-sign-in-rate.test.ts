@@ -2,13 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { ErrorCode } from '../../../../protocol/index.js';
 import type { Gateway } from '../../../../gateway/server/gateway.js';
-import { gatewaySsoRoutes, loadOidcConfig } from '../../../../gateway/auth/oidc/index.js';
 import { chromiumAvailable, launchChromium } from '../../../helpers/browser.js';
-import { httpOriginOf, startTestGateway } from '../../../helpers/gateway.js';
 import { startTestIdentityProvider, type TestIdentityProvider } from '../../../helpers/identity-provider.js';
-import { callbackFragment, signInThroughProvider, writeOidcConfig } from '../../../helpers/sso.js';
+import { callbackFragment, signInThroughProvider, startGatewayWiredForSso } from '../../../helpers/sso.js';
 
-// The gateway wired as `larmor gateway --oidc-config` wires it (gatewaySsoRoutes), with a burst
+// The gateway wired as `larmor gateway --oidc-config` wires it, with a burst
 // of 3 sign-ins per person and a rate that gives no more within the test, and a refusal window
 // longer than any test, so what is folded is decided by the count, not by the clock.
 let idp: TestIdentityProvider;
@@ -21,15 +19,7 @@ beforeAll(async () => {
     alice: { name: 'Alice Remote', groups: ['mr-remote-technologists'] },
     bob: { name: 'Bob Remote', groups: ['mr-remote-technologists'] },
   });
-  let routes: ReturnType<typeof gatewaySsoRoutes> | null = null;
-  gateway = await startTestGateway({
-    linkLimits: { refusalAuditWindowMs: 600_000, signInBurst: 3, signInsPerSecond: 0.001 },
-    httpRoutes: (req, res) => routes?.(req, res) ?? false,
-  });
-  httpOrigin = httpOriginOf(gateway);
-  const redirectUri = `${httpOrigin}/auth/oidc/callback`;
-  idp.register(redirectUri);
-  routes = gatewaySsoRoutes(loadOidcConfig(writeOidcConfig(idp, redirectUri)), () => gateway);
+  ({ gateway, httpOrigin } = await startGatewayWiredForSso(idp, { linkLimits: { refusalAuditWindowMs: 600_000, signInBurst: 3, signInsPerSecond: 0.001 } }));
 });
 
 afterAll(async () => {
