@@ -4,14 +4,14 @@ import type { AccountStore } from './account-store.js';
 import { CURRENT_SCRYPT, DUMMY_HASH, hashPassword, verifyPassword, type ScryptParams } from './password-hash.js';
 import { ACCOUNT_THROTTLE, ADDRESS_THROTTLE, SignInThrottle } from './sign-in-throttle.js';
 import { totpMatches } from './totp.js';
-import { DEFAULT_LINK_LIMITS, KeyedRates } from '../server/link-limits.js';
+import type { KeyedRates } from '../server/link-limits.js';
 
 export interface SignInPolicy {
   /** Roles whose sign-in needs an authenticator code as well (NIST SP 800-63B AAL2). */
   totpRoles: readonly Role[];
   scrypt?: ScryptParams;
   /** Sign-ins each account may try, by user name (link-limits.ts `signInsPerSecond`). */
-  triesPerAccount?: KeyedRates;
+  triesPerAccount: KeyedRates;
 }
 
 export interface SignInAudit {
@@ -34,16 +34,13 @@ export type SignInResult = { ok: true; status: 200; body: SignInResponse } | { o
 export class PasswordSignIn {
   private readonly byAccount = new SignInThrottle(ACCOUNT_THROTTLE);
   private readonly byAddress = new SignInThrottle(ADDRESS_THROTTLE);
-  private readonly tries: KeyedRates;
 
   constructor(
     private readonly accounts: AccountStore,
     private readonly sessions: SessionCredentials,
     private readonly policy: SignInPolicy,
     private readonly audit: (entry: SignInAudit) => void,
-  ) {
-    this.tries = policy.triesPerAccount ?? new KeyedRates(DEFAULT_LINK_LIMITS.signInsPerSecond, DEFAULT_LINK_LIMITS.signInBurst);
-  }
+  ) {}
 
   async signIn(body: unknown, peer: string): Promise<SignInResult> {
     const parsed = SignInRequest.safeParse(body);
@@ -58,8 +55,9 @@ export class PasswordSignIn {
     };
     const backingOff = this.backingOff(request.user, peer, refused);
     if (backingOff) return backingOff;
-    if (!this.tries.take(request.user)) {
-      const retryAfterS = Math.ceil(1 / this.tries.perSecond);
+    const tries = this.policy.triesPerAccount;
+    if (!tries.take(request.user)) {
+      const { retryAfterS } = tries;
       return refused(429, ErrorCode.SIGN_IN_THROTTLED, `too many sign-ins for this account: try again in ${retryAfterS} s`, ErrorCode.SIGN_IN_THROTTLED, {
         retryAfterS,
       });

@@ -221,6 +221,11 @@ export class KeyedRates {
     private readonly maxKeys = 4096,
   ) {}
 
+  /** What a refusal tells to wait, in whole seconds: the time the rate takes to allow one more. */
+  get retryAfterS(): number {
+    return Math.ceil(1 / this.perSecond);
+  }
+
   /** True when one more may be handled for `key` now (see MessageRate.take). */
   take(key: string, now = Date.now()): boolean {
     let rate = this.rates.get(key);

@@ -25,7 +25,6 @@ export class PacedBroadcast {
     /** Sends the message as things are now; returns the bytes it sent each client (its largest). */
     private readonly send: () => number,
     private readonly options: PacedBroadcastOptions,
-    private readonly now: () => number = Date.now,
   ) {}
 
   /** Something changed: the message goes out at once when it may, else when it next may. */
@@ -34,9 +33,9 @@ export class PacedBroadcast {
     const fire = () => {
       this.due = null;
       const bytes = this.send();
-      this.nextAt = this.now() + Math.max(this.options.minIntervalMs, (bytes * 1000) / this.options.bytesPerSecond);
+      this.nextAt = Date.now() + Math.max(this.options.minIntervalMs, (bytes * 1000) / this.options.bytesPerSecond);
     };
-    const wait = this.nextAt - this.now();
+    const wait = this.nextAt - Date.now();
     this.due = wait > 0 ? { timer: setTimeout(fire, wait) } : { immediate: setImmediate(fire) };
   }
 

@@ -12,7 +12,7 @@ import { issueSsoSession, type SessionIssuer } from './sso-session.js';
  */
 export interface SsoGatewayParts {
   credentials: SessionIssuer;
-  signInsPerPerson: { take(userId: string): boolean; readonly perSecond: number };
+  signInsPerPerson: { take(userId: string): boolean; readonly retryAfterS: number };
   store: { audit(record: AuditRecord): void };
   refuseByAddress(address: string, code: string, reason: string, detail: SsoRefusalDetail): void;
 }
@@ -38,7 +38,7 @@ export function gatewaySsoRoutes(
     refuseByAddress: (address, code, reason, detail) => gateway().refuseByAddress(address, code, reason, detail),
     holdSignIn: (userId) => {
       const rates = gateway().signInsPerPerson;
-      return rates.take(userId) ? null : Math.ceil(1 / rates.perSecond);
+      return rates.take(userId) ? null : rates.retryAfterS;
     },
   });
 }
