@@ -300,25 +300,23 @@ export class ExamImagesDesk {
 
   /** Everyone's catalogue as things are now, made and written once per audience; its largest size in bytes. */
   private sendCatalogues(): number {
-    const messages = new Map<'full' | 'observer', { message: GatewayMessage; text: string }>();
-    const made = (audience: 'full' | 'observer') => {
-      let made = messages.get(audience);
-      if (!made) {
-        const message: GatewayMessage = { type: 'exam.catalogue', catalogue: this.catalogueFor(audience === 'observer' ? 'observer' : 'operator') };
-        messages.set(audience, (made = { message, text: JSON.stringify(message) }));
-      }
-      return made;
-    };
+    // By audience: observers' leave out the images withheld from them.
+    const byAudience = new Map<boolean, { message: GatewayMessage; text: string }>();
     for (const session of this.ctx.sessions.values()) {
       if (session.role === null) continue;
-      const { message, text } = made(session.role === 'observer' ? 'observer' : 'full');
-      this.ctx.sessions.send(session, message, text);
+      const observer = session.role === 'observer';
+      let made = byAudience.get(observer);
+      if (!made) {
+        const message: GatewayMessage = { type: 'exam.catalogue', catalogue: this.catalogueFor(session.role) };
+        byAudience.set(observer, (made = { message, text: JSON.stringify(message) }));
+      }
+      this.ctx.sessions.send(session, made.message, made.text);
     }
-    if (messages.has('observer')) {
+    if (byAudience.has(true)) {
       this.withheldSinceCatalogue = false;
       this.copyForObservers();
     }
-    return Math.max(0, ...[...messages.values()].map((m) => Buffer.byteLength(m.text)));
+    return Math.max(0, ...[...byAudience.values()].map((m) => Buffer.byteLength(m.text)));
   }
 
   private noticeNotSpooled(header: HeldImage['header'], why: string): void {
