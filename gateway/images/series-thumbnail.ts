@@ -1,5 +1,5 @@
 import { THUMBNAIL_MAX_EDGE, type SeriesThumbnail } from '../../protocol/index.js';
-import { Tag, imageInfo, pixelDataFrames, readPart10, type DataSet } from '../../native-bridge/dicom/index.js';
+import { Tag, imageInfo, pixelDataFrames, readPart10, type DataSet, type DicomFile } from '../../native-bridge/dicom/index.js';
 import { imageCodecs as defaultCodecs, requirePixelData, type ImageCodecs } from '../../native-bridge/index.js';
 
 const PixelSpacing = 0x00280030;
@@ -16,8 +16,18 @@ const RescaleSlope = 0x00281053;
  * the catalogue then carries no thumbnail for that image, never a wrong one.
  */
 export function makeSeriesThumbnail(part10: Uint8Array, sopInstanceUid: string, codecs: ImageCodecs = defaultCodecs): SeriesThumbnail | null {
+  let file: DicomFile;
   try {
-    const file = readPart10(part10);
+    file = readPart10(part10);
+  } catch {
+    return null;
+  }
+  return seriesThumbnailOf(file, sopInstanceUid, codecs);
+}
+
+/** makeSeriesThumbnail of an object already read (thumbnail-pool.ts reads it to choose where to decode). */
+export function seriesThumbnailOf(file: DicomFile, sopInstanceUid: string, codecs: ImageCodecs = defaultCodecs): SeriesThumbnail | null {
+  try {
     const ds = file.dataset;
     requirePixelData(ds);
     const info = imageInfo(ds);

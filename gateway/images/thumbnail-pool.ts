@@ -1,7 +1,7 @@
 import type { SeriesThumbnail } from '../../protocol/index.js';
 import { createWorkerPool, type WorkerPool } from '../../base/node/worker-pool.js';
-import { imageInfo, nativeFrameLength, readPart10 } from '../../native-bridge/dicom/index.js';
-import { makeSeriesThumbnail } from './series-thumbnail.js';
+import { imageInfo, nativeFrameLength, readPart10, type DicomFile } from '../../native-bridge/dicom/index.js';
+import { seriesThumbnailOf } from './series-thumbnail.js';
 import type { ThumbnailMaker } from './exam-image-store.js';
 
 /**
@@ -31,7 +31,9 @@ export function createThumbnailPool(inlineBytes = INLINE_THUMBNAIL_BYTES): Thumb
   let pool: WorkerPool<ThumbnailRequest, SeriesThumbnail | null> | null = null;
   return {
     make(part10, sopInstanceUid) {
-      if (firstFrameBytes(part10) <= inlineBytes) return makeSeriesThumbnail(part10, sopInstanceUid);
+      const image = readImage(part10);
+      if (image === null) return null;
+      if (image.firstFrameBytes <= inlineBytes) return seriesThumbnailOf(image.file, sopInstanceUid);
       pool ??= createWorkerPool({ module: new URL('./thumbnail-worker', import.meta.url), size: 1, failed: () => null });
       // Moved, not copied, when the bytes have a buffer of their own (a spool read's do).
       const own = part10.byteOffset === 0 && part10.byteLength === part10.buffer.byteLength;
@@ -44,11 +46,12 @@ export function createThumbnailPool(inlineBytes = INLINE_THUMBNAIL_BYTES): Thumb
   };
 }
 
-/** Bytes of the image's first frame decoded; 0 for what cannot be read (its thumbnail is null at once). */
-function firstFrameBytes(part10: Uint8Array): number {
+/** The object read, and its first frame's bytes decoded; null for what cannot be read (its thumbnail is null at once). */
+function readImage(part10: Uint8Array): { file: DicomFile; firstFrameBytes: number } | null {
   try {
-    return nativeFrameLength(imageInfo(readPart10(part10).dataset));
+    const file = readPart10(part10);
+    return { file, firstFrameBytes: nativeFrameLength(imageInfo(file.dataset)) };
   } catch {
-    return 0;
+    return null;
   }
 }
