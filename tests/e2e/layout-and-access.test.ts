@@ -314,10 +314,10 @@ describe.skipIf(!chromiumAvailable())('a training class', () => {
       await panel.getByTestId('observer-count').filter({ hasText: '20 watching' }).waitFor({ timeout: SETTLE_BUDGET_MS });
       expect(await panel.locator('.role-badge.role-observer').count()).toBe(1);
       await panel.getByTestId('observer-names').click();
-      expect(await traineeRows()).toBe(19);
+      await expect.poll(traineeRows).toBe(19);
       expect(await panel.getByTestId('observer-names').getAttribute('aria-expanded')).toBe('true');
       await panel.getByTestId('observer-names').click();
-      expect(await traineeRows()).toBe(0);
+      await expect.poll(traineeRows).toBe(0);
     }
   });
 
