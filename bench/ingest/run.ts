@@ -24,6 +24,7 @@ import { mrPart10 } from '../lib/mr-part10.js';
 import { printTable } from '../lib/stats.js';
 import { numberArg, stringArg } from '../lib/args.js';
 import { freePort, waitForPort } from '../lib/ports.js';
+import { gatewayNodeOptions, gatewayProcessEnv } from '../../main/start/gateway-process-env.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const IMAGES = numberArg('--images', 2000);
@@ -73,7 +74,7 @@ interface Receiver {
   start(port: number, scratch: string): ChildProcess;
 }
 
-/** `larmor gateway --dicom-port` of the checkout at `root`, as a service runs it. */
+/** `larmor gateway --dicom-port` of the checkout at `root`, as a service runs it (its environment and Node options: main/start/gateway-process-env.ts). */
 function gatewayReceiver(name: string, root: string): Receiver {
   return {
     name,
@@ -85,9 +86,11 @@ function gatewayReceiver(name: string, root: string): Receiver {
         { input: 'bench password of some length\n', encoding: 'utf8' },
       );
       if (added.status !== 0) throw new Error(`larmor gateway users add failed: ${added.stderr}`);
-      return spawn(process.execPath, [join(root, 'bin/larmor.js'), 'gateway', '--port', '0', '--dicom-port', String(port), '--data-dir', scratch], {
-        stdio: 'ignore',
-      });
+      return spawn(
+        process.execPath,
+        [...gatewayNodeOptions(), join(root, 'bin/larmor.js'), 'gateway', '--port', '0', '--dicom-port', String(port), '--data-dir', scratch],
+        { stdio: 'ignore', env: gatewayProcessEnv() },
+      );
     },
   };
 }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SiteEntry } from '../../../protocol/index.js';
@@ -6,8 +7,26 @@ import { signInAt } from '../../helpers/accounts.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { takeScannerCount } from '../../../main/start/demo-scanners.js';
 import { WorkstationCore } from '../../../main/core/workstation-core.js';
+import { gatewayNodeOptions } from '../../../main/start/gateway-process-env.js';
 
 const LARMOR = join(import.meta.dirname, '..', '..', '..', 'bin', 'larmor.js');
+
+/** The processes whose parent is `parent` (Linux: proc(5)). */
+function childProcesses(parent: number): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        // Field 4 of /proc/PID/stat, after the command's name in parentheses.
+        return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]) === parent;
+      } catch {
+        return false; // it ended meanwhile
+      }
+    })
+    .map(Number);
+}
+const commandLine = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+const environment = (pid: number) => readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
 
 describe('larmor start with two simulated scanners (the desk demo)', () => {
   it('starts two gateways with the same demo accounts, printed once, both onsite consoles, and offers both sites to the page', async () => {
@@ -26,6 +45,14 @@ describe('larmor start with two simulated scanners (the desk demo)', () => {
       const sites = JSON.parse(workstation.searchParams.get('sites')!) as SiteEntry[];
       expect(sites.map((s) => `${s.id}:${s.name}`)).toEqual(['mr-1:MR-1 1.5 T', 'mr-2:MR-2 3 T']);
       expect(workstation.searchParams.get('gateway')).toBe(sites[0]!.url);
+      // Each gateway is a process of its own, started with the launchers' environment and Node
+      // options (main/start/gateway-process-env.ts), as a gateway service should be.
+      const gateways = childProcesses(child.pid!).filter((pid) => commandLine(pid).some((arg) => arg.endsWith(join('gateway', 'main.js'))));
+      expect(gateways).toHaveLength(2);
+      for (const pid of gateways) {
+        expect(commandLine(pid)).toEqual(expect.arrayContaining(gatewayNodeOptions()));
+        expect(environment(pid)).toContain('MALLOC_ARENA_MAX=2');
+      }
       // Printed once; the one password signs in at both scanners.
       expect(out.match(/demo\.operator\s+\S+\s+password:/g)).toHaveLength(1);
       const password = /demo\.operator\s+\S+\s+password: (\S+)/.exec(out)![1]!;
