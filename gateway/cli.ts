@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ErrorCode, IceServer, Role, codeOf, describeIssues } from '../protocol/index.js';
 import { AccountStore } from './accounts/account-store.js';
@@ -11,6 +12,7 @@ import { runPlans } from './collaboration/plans-command.js';
 import { DICOM_CLI_OPTIONS, DICOM_CLI_USAGE, dicomOptionsFromFlags } from './dicom-scp/cli-options.js';
 import { gatewaySsoRoutes, loadOidcConfig, type OidcConfig } from './auth/oidc/index.js';
 import { defaultDataDir, gatewayDataFile } from './storage/data-dir.js';
+import { missingGcNodeOptions } from '../base/node/gc-node-options.js';
 
 const USAGE = `usage: larmor gateway [--port N] [--host ADDR] [--time-scale X] [--data-dir DIR]
                       [--tls-cert FILE --tls-key FILE] [--token-file FILE]
@@ -216,6 +218,14 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
   if (gateway.imaging?.dicomPort != null) console.log(`DICOM receiver: ${values['ae-title']}@${values.host}:${gateway.imaging.dicomPort}`);
+  // The launchers (process.send) start their gateways with them; a service started by hand is
+  // told which this machine wants (base/node/gc-node-options.ts).
+  const missingOptions = missingGcNodeOptions();
+  if (!process.send && missingOptions.length > 0)
+    console.log(
+      `[gateway] on a machine of ${availableParallelism()} cores, start the gateway as \`node ${missingOptions.join(' ')} bin/larmor.js gateway ...\`: ` +
+        `it uses less CPU and pauses less (README "Standalone gateway")`,
+    );
   // Under `npm start` the parent prints it (from the ready message) next to the workstation's address.
   if (!process.send) console.log(`onsite console: ${gateway.onsiteUrl}`);
   process.send?.({

@@ -17,13 +17,14 @@ import { WorkstationCore } from '../../main/core/workstation-core.js';
 import { attachImageIntake } from '../../main/images/image-intake.js';
 import { percentile, printTable } from '../lib/stats.js';
 import { testLogin } from '../../tests/helpers/accounts.js';
-import { gatewayNodeOptions, gatewayProcessEnv } from '../../main/start/gateway-process-env.js';
+import { gatewayProcessEnv } from '../../main/start/gateway-process-env.js';
+import { gcNodeOptions } from '../../base/node/gc-node-options.js';
 
 const { values } = parseArgs({ options: { images: { type: 'string', default: '5' } } });
 const IMAGES = Number(values.images);
 
 // Started as the launchers start a gateway: their environment and Node options (main/start/gateway-process-env.ts).
-const child = spawn(process.execPath, [...gatewayNodeOptions(), '--import', 'tsx', join(import.meta.dirname, 'gateway-child.ts')], {
+const child = spawn(process.execPath, [...gcNodeOptions(), '--import', 'tsx', join(import.meta.dirname, 'gateway-child.ts')], {
   stdio: ['pipe', 'pipe', 'inherit'],
   env: gatewayProcessEnv(),
 });

@@ -24,7 +24,8 @@ import { mrPart10 } from '../lib/mr-part10.js';
 import { printTable } from '../lib/stats.js';
 import { numberArg, stringArg } from '../lib/args.js';
 import { freePort, waitForPort } from '../lib/ports.js';
-import { gatewayNodeOptions, gatewayProcessEnv } from '../../main/start/gateway-process-env.js';
+import { gatewayProcessEnv } from '../../main/start/gateway-process-env.js';
+import { gcNodeOptions } from '../../base/node/gc-node-options.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const IMAGES = numberArg('--images', 2000);
@@ -88,7 +89,7 @@ function gatewayReceiver(name: string, root: string): Receiver {
       if (added.status !== 0) throw new Error(`larmor gateway users add failed: ${added.stderr}`);
       return spawn(
         process.execPath,
-        [...gatewayNodeOptions(), join(root, 'bin/larmor.js'), 'gateway', '--port', '0', '--dicom-port', String(port), '--data-dir', scratch],
+        [...gcNodeOptions(), join(root, 'bin/larmor.js'), 'gateway', '--port', '0', '--dicom-port', String(port), '--data-dir', scratch],
         { stdio: 'ignore', env: gatewayProcessEnv() },
       );
     },

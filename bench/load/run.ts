@@ -44,13 +44,14 @@ import { makePhantomFrames } from '../rle/mr-phantom.js';
 import { mrPart10 } from '../lib/mr-part10.js';
 import { percentile, printTable, slopePerMinute } from '../lib/stats.js';
 import { RSS_SAMPLE_MS, SAMPLES_PER_MINUTE } from './rss-samples.js';
-import { gatewayNodeOptions, gatewayProcessEnv } from '../../main/start/gateway-process-env.js';
+import { gatewayProcessEnv } from '../../main/start/gateway-process-env.js';
+import { gcNodeOptions } from '../../base/node/gc-node-options.js';
 
 // The gateway runs in this process: run it as the launchers run a gateway, glibc's malloc held
 // to two arenas and with their Node options (main/start/gateway-process-env.ts), unless
 // MALLOC_ARENA_MAX is set already.
 if (process.env.MALLOC_ARENA_MAX === undefined) {
-  const rerun = spawnSync(process.execPath, [...process.execArgv, ...gatewayNodeOptions(), ...process.argv.slice(1)], {
+  const rerun = spawnSync(process.execPath, [...process.execArgv, ...gcNodeOptions(), ...process.argv.slice(1)], {
     stdio: 'inherit',
     env: gatewayProcessEnv(),
   });

@@ -1,7 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gatewayNodeOptions, gatewayProcessEnv } from './gateway-process-env.js';
+import { gcNodeOptions } from '../../base/node/gc-node-options.js';
+import { gatewayProcessEnv } from './gateway-process-env.js';
 
 const gatewayEntry = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'gateway', 'main.js');
 
@@ -48,7 +49,7 @@ export function startEmbeddedGateway(args: string[], options: EmbeddedGatewayOpt
   const child = fork(gatewayEntry, ['--port', options.port ?? process.env.LARMOR_GATEWAY_PORT ?? '0', '--demo-accounts', ...args], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env,
-    execArgv: [...process.execArgv, ...gatewayNodeOptions()],
+    execArgv: [...process.execArgv, ...gcNodeOptions()],
   });
   return new Promise((resolve, reject) => {
     child.on('message', (message: { type?: string; url?: string; onsiteUrl?: string; demoUser?: string | null; demoAccounts?: ReportedDemoAccount[] }) => {

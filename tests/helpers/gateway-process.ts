@@ -13,9 +13,9 @@ export function addAccount(dataDir: string, user: string, role: string, password
   if (added.status !== 0) throw new Error(`larmor gateway users add ${user} failed: ${added.stderr}`);
 }
 
-/** `larmor gateway ARGS` as its own process; `output` is what it has printed so far, both streams. */
-export function startGatewayProcess(args: string[]): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, [LARMOR, 'gateway', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** `node NODE_OPTIONS larmor gateway ARGS` as its own process; `output` is what it has printed so far, both streams. */
+export function startGatewayProcess(args: string[], nodeOptions: string[] = []): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, [...nodeOptions, LARMOR, 'gateway', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   child.stdout!.on('data', (d: Buffer) => (text += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (text += d.toString()));

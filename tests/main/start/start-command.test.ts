@@ -7,7 +7,7 @@ import { signInAt } from '../../helpers/accounts.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { takeScannerCount } from '../../../main/start/demo-scanners.js';
 import { WorkstationCore } from '../../../main/core/workstation-core.js';
-import { gatewayNodeOptions } from '../../../main/start/gateway-process-env.js';
+import { gcNodeOptions } from '../../../base/node/gc-node-options.js';
 
 const LARMOR = join(import.meta.dirname, '..', '..', '..', 'bin', 'larmor.js');
 
@@ -50,7 +50,7 @@ describe('larmor start with two simulated scanners (the desk demo)', () => {
       const gateways = childProcesses(child.pid!).filter((pid) => commandLine(pid).some((arg) => arg.endsWith(join('gateway', 'main.js'))));
       expect(gateways).toHaveLength(2);
       for (const pid of gateways) {
-        expect(commandLine(pid)).toEqual(expect.arrayContaining(gatewayNodeOptions()));
+        expect(commandLine(pid)).toEqual(expect.arrayContaining(gcNodeOptions()));
         expect(environment(pid)).toContain('MALLOC_ARENA_MAX=2');
       }
       // Printed once; the one password signs in at both scanners.
