@@ -218,8 +218,9 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
   if (gateway.imaging?.dicomPort != null) console.log(`DICOM receiver: ${values['ae-title']}@${values.host}:${gateway.imaging.dicomPort}`);
-  // The launchers (process.send) start their gateways with them; a service started by hand is
-  // told which this machine wants (base/node/gc-node-options.ts).
+  // Started by the workstation (process.send), the options are its launcher's to give
+  // (main/start/embedded-gateway.ts); a service started by hand is told which this machine wants
+  // (base/node/gc-node-options.ts).
   const missingOptions = missingGcNodeOptions();
   if (!process.send && missingOptions.length > 0)
     console.log(
