@@ -23,7 +23,8 @@ import { gcNodeOptions } from '../../base/node/gc-node-options.js';
 const { values } = parseArgs({ options: { images: { type: 'string', default: '5' } } });
 const IMAGES = Number(values.images);
 
-// Started as the launchers start a gateway: their environment and Node options (main/start/gateway-process-env.ts).
+// Started as the launchers start a gateway: their environment and Node options (main/start/gateway-process-env.ts,
+// base/node/gc-node-options.ts).
 const child = spawn(process.execPath, [...gcNodeOptions(), '--import', 'tsx', join(import.meta.dirname, 'gateway-child.ts')], {
   stdio: ['pipe', 'pipe', 'inherit'],
   env: gatewayProcessEnv(),

@@ -75,7 +75,7 @@ interface Receiver {
   start(port: number, scratch: string): ChildProcess;
 }
 
-/** `larmor gateway --dicom-port` of the checkout at `root`, as a service runs it (its environment and Node options: main/start/gateway-process-env.ts). */
+/** `larmor gateway --dicom-port` of the checkout at `root`, as a service runs it (the launchers' environment and Node options: main/start/gateway-process-env.ts, base/node/gc-node-options.ts). */
 function gatewayReceiver(name: string, root: string): Receiver {
   return {
     name,

@@ -48,8 +48,8 @@ import { gatewayProcessEnv } from '../../main/start/gateway-process-env.js';
 import { gcNodeOptions } from '../../base/node/gc-node-options.js';
 
 // The gateway runs in this process: run it as the launchers run a gateway, glibc's malloc held
-// to two arenas and with their Node options (main/start/gateway-process-env.ts), unless
-// MALLOC_ARENA_MAX is set already.
+// to two arenas (main/start/gateway-process-env.ts) and with their Node options
+// (base/node/gc-node-options.ts), unless MALLOC_ARENA_MAX is set already.
 if (process.env.MALLOC_ARENA_MAX === undefined) {
   const rerun = spawnSync(process.execPath, [...process.execArgv, ...gcNodeOptions(), ...process.argv.slice(1)], {
     stdio: 'inherit',

@@ -46,7 +46,8 @@ describe('larmor start with two simulated scanners (the desk demo)', () => {
       expect(sites.map((s) => `${s.id}:${s.name}`)).toEqual(['mr-1:MR-1 1.5 T', 'mr-2:MR-2 3 T']);
       expect(workstation.searchParams.get('gateway')).toBe(sites[0]!.url);
       // Each gateway is a process of its own, started with the launchers' environment and Node
-      // options (main/start/gateway-process-env.ts), as a gateway service should be.
+      // options (main/start/gateway-process-env.ts, base/node/gc-node-options.ts), as a gateway
+      // service should be.
       const gateways = childProcesses(child.pid!).filter((pid) => commandLine(pid).some((arg) => arg.endsWith(join('gateway', 'main.js'))));
       expect(gateways).toHaveLength(2);
       for (const pid of gateways) {
