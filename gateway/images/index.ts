@@ -9,12 +9,12 @@ import { IngestLog } from './ingest-log.js';
 import type { StoredImage } from '../dicom-scp/index.js';
 import { createTranscodePool } from './transcode-pool.js';
 import { DEFAULT_LINK_LIMITS } from '../server/link-limits.js';
-import { RefusalAudit, type RefusalRow } from '../audit/refusal-audit.js';
+import { FoldedRepeats, type FoldedRow } from '../audit/folded-repeats.js';
 
 /**
  * What a DICOM peer is warned or refused, written down: the first of a kind (peer address and
  * code) at once, as an audit row and a notice to every workstation; the ones that follow within
- * the window as one row and one notice with their count (audit/refusal-audit.ts). A scanner
+ * the window as one row and one notice with their count (audit/folded-repeats.ts). A scanner
  * pushing a series of another patient then costs an fsync and a notice per window, not one per
  * image (and a line in the log). The key is the peer's network address, not its calling AE
  * title: a peer chooses its title, and a new one per association would make every refusal a
@@ -25,9 +25,9 @@ function dicomPeerAudit(
   windowMs: number,
   log: (line: string) => void,
   decision: 'warned' | 'rejected',
-  notice: (row: RefusalRow) => string,
-): RefusalAudit {
-  return new RefusalAudit(windowMs, (row) => {
+  notice: (row: FoldedRow) => string,
+): FoldedRepeats {
+  return new FoldedRepeats(windowMs, (row) => {
     gateway.store.audit({
       sessionId: null,
       actor: row.key || null,
@@ -71,7 +71,7 @@ export async function attachImaging(
   dicom: DicomReceiverOptions | undefined,
   log: (line: string) => void,
   limits?: ImageLimits,
-  /** Warnings and refusals of one kind from one peer within this window are one audit row (audit/refusal-audit.ts). */
+  /** Warnings and refusals of one kind from one peer within this window are one audit row (audit/folded-repeats.ts). */
   auditWindowMs = DEFAULT_LINK_LIMITS.refusalAuditWindowMs,
 ): Promise<Imaging> {
   // Received objects are compressed, and simulated slices rendered, off the event loop.
@@ -90,7 +90,7 @@ export async function attachImaging(
       : `${row.count} more DICOM objects from ${row.key} refused, the last: ${row.code}: ${row.reason}`,
   );
   // Refusals of connections (a port scan, a flood) go to the log, one line per kind and window with a count.
-  const portLog = new RefusalAudit(auditWindowMs, (row) =>
+  const portLog = new FoldedRepeats(auditWindowMs, (row) =>
     log(`DICOM port: ${row.code}${row.count > 1 ? ` x${row.count} in ${auditWindowMs / 1000} s, the last:` : ''} ${row.reason}`),
   );
   const ingest = new IngestQueue<StoredImage>(async (image) => {
@@ -98,7 +98,7 @@ export async function attachImaging(
     // what the pipeline still refuses after Success (a transcode worker that failed, say) is
     // written down and told folded with the peer's other refusals, not a notice an image.
     const report = ({ code, message }: { code: string; message: string }) =>
-      refused.refuse(image.peerAddress ?? image.callingAeTitle, code, `${message} (calling AE ${image.callingAeTitle}, SOP Instance ${image.sopInstanceUid})`);
+      refused.report(image.peerAddress ?? image.callingAeTitle, code, `${message} (calling AE ${image.callingAeTitle}, SOP Instance ${image.sopInstanceUid})`);
     const result = await pipeline.acceptReceived(image.part10, 'c-store', (spare) => image.recycle(spare), report);
     if (result.ok) ingestLog.forwarded(image.callingAeTitle, `${image.sopInstanceUid} forwarded (${result.transferSyntaxUid})`);
   });
@@ -120,7 +120,7 @@ export async function attachImaging(
           dicom.patientMismatch ?? 'warn',
           (mismatch) => {
             const { image } = mismatch;
-            warned.refuse(
+            warned.report(
               image.peerAddress ?? image.callingAeTitle,
               mismatch.code,
               `${mismatch.message} (calling AE ${image.callingAeTitle}, SOP Instance ${image.sopInstanceUid})`,
@@ -131,13 +131,13 @@ export async function attachImaging(
         onImage: (image) => ingest.add(image),
         onReject: (error) => {
           if (isConnectionLevelRefusal(error.code)) {
-            portLog.refuse('', error.code, error.message);
+            portLog.report('', error.code, error.message);
             return;
           }
           const about = [`calling AE ${error.callingAeTitle || '(none)'}`, ...(error.sopInstanceUid ? [`SOP Instance ${error.sopInstanceUid}`] : [])].join(
             ', ',
           );
-          refused.refuse(error.peerAddress ?? error.callingAeTitle, error.code, `${error.message} (${about})`);
+          refused.report(error.peerAddress ?? error.callingAeTitle, error.code, `${error.message} (${about})`);
         },
       })
     : null;

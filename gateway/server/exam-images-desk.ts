@@ -10,7 +10,7 @@ import {
 import { ExamImageStore, type DroppedSeries, type HeldImage, type ObserverCopyMaker } from '../images/exam-image-store.js';
 import { createThumbnailPool, type ThumbnailPool } from '../images/thumbnail-pool.js';
 import { PacedBroadcast } from './paced-broadcast.js';
-import { RefusalAudit, type RefusalRow } from '../audit/refusal-audit.js';
+import { FoldedRepeats, type FoldedRow } from '../audit/folded-repeats.js';
 import { DEFAULT_LINK_LIMITS } from './link-limits.js';
 import type { BufferedEvent, ImageSource } from './event-buffer.js';
 import { CatchUpSender, CATCH_UP_HIGH_WATER_BYTES } from './catch-up-sender.js';
@@ -71,7 +71,7 @@ export class ExamImagesDesk {
    * one. A peer that starts a series with each image, past the series held, drops one an image:
    * told each time, that was a warning an image in every workstation's event log.
    */
-  private readonly dropNotices: RefusalAudit;
+  private readonly dropNotices: FoldedRepeats;
   /** Everyone's catalogue, sent again when it changed, paced (CATALOGUE_PACE). */
   private readonly catalogues = new PacedBroadcast(() => this.sendCatalogues(), CATALOGUE_PACE);
   /** Images not spooled since the last one that was: one notice for a run of failures (a full disk fails every image). */
@@ -105,7 +105,7 @@ export class ExamImagesDesk {
     });
     this.store.openExam(ctx.scanner.core().exam?.studyUid ?? null);
     const windowMs = options.noticeWindowMs ?? DEFAULT_LINK_LIMITS.refusalAuditWindowMs;
-    this.dropNotices = new RefusalAudit(windowMs, (row) => this.ctx.notice('warning', this.droppedText(row, windowMs)));
+    this.dropNotices = new FoldedRepeats(windowMs, (row) => this.ctx.notice('warning', this.droppedText(row, windowMs)));
   }
 
   /** The held images' bytes by the event that published them, for the resume buffer's replay. */
@@ -354,10 +354,10 @@ export class ExamImagesDesk {
 
   private noticeDropped(dropped: DroppedSeries[]): void {
     const names = dropped.map((d) => `series ${d.seriesNumber ?? '?'} ${d.description}`.trim() + ` (${d.images} images)`).join(', ');
-    this.dropNotices.refuse('exam images', ErrorCode.EXAM_IMAGES_DROPPED, names);
+    this.dropNotices.report('exam images', ErrorCode.EXAM_IMAGES_DROPPED, names);
   }
 
-  private droppedText(row: RefusalRow, windowMs: number): string {
+  private droppedText(row: FoldedRow, windowMs: number): string {
     const mb = Math.round(this.store.maxBytes / (1024 * 1024));
     const bound = `${mb} MB, ${this.store.maxImages} images in ${this.store.maxSeries} series`;
     const what =

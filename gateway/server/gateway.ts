@@ -61,7 +61,7 @@ import { guardSockets, serverTimeouts } from './socket-guard.js';
 import { SendProgress } from './send-progress.js';
 import { StalledTicks } from '../../base/common/stalled-ticks.js';
 import { afterWaitingReads } from '../../base/node/after-waiting-reads.js';
-import { RefusalAudit } from '../audit/refusal-audit.js';
+import { FoldedRepeats } from '../audit/folded-repeats.js';
 
 export interface GatewayOptions {
   port?: number;
@@ -246,13 +246,13 @@ export class Gateway {
    */
   private largestImageBytes = 0;
   /** Repeated refusals of one kind from one session: one audit row per window, with a count. */
-  private readonly refusals: RefusalAudit;
+  private readonly refusals: FoldedRepeats;
   /**
    * The same for refusals of peers that are no account's session yet, by network address:
    * connections, upgrades, hellos, sign-ins held back by the throttle. Anyone can send those, as
    * fast as they can connect.
    */
-  private readonly peerRefusals: RefusalAudit;
+  private readonly peerRefusals: FoldedRepeats;
 
   private constructor(private readonly options: GatewayOptions) {
     const host = options.host ?? '127.0.0.1';
@@ -293,7 +293,7 @@ export class Gateway {
       // gets round to closing: refused hellos cannot keep a workstation at that address out.
       (session) => session.rosterEntry && this.addresses.closed(session.rosterEntry),
     );
-    this.refusals = new RefusalAudit(this.linkLimits.refusalAuditWindowMs, (row) => {
+    this.refusals = new FoldedRepeats(this.linkLimits.refusalAuditWindowMs, (row) => {
       const s = this.sessions.get(row.key);
       // A refused action (audit()) says what it was; a message refused at the link does not.
       const { action = 'message', decision = 'rejected', detail } = (row.detail ?? {}) as { action?: string; decision?: string; detail?: object };
@@ -310,7 +310,7 @@ export class Gateway {
       });
       this.log(`${s?.name ?? row.key} (${s?.role ?? 'unknown'}) ${action}: ${decision} ${row.code}${row.count > 1 ? ` x${row.count}` : ''}: ${row.reason}`);
     });
-    this.peerRefusals = new RefusalAudit(this.linkLimits.refusalAuditWindowMs, (row) => {
+    this.peerRefusals = new FoldedRepeats(this.linkLimits.refusalAuditWindowMs, (row) => {
       // Hospital sign-in (refuseByAddress) names its step: its codes come from either.
       const { action = peerRefusalAction(row.code), ...refused } = (row.detail ?? {}) as { action?: string };
       // As a hello, an upgrade or a sign-in refused one by one is written (handshake.ts, auditSignIn, auth/oidc): the same rows, with a count.
@@ -366,7 +366,7 @@ export class Gateway {
       observerPhi: this.observerPhi,
       sessionsPerAccount: this.linkLimits.sessionsPerAccount,
       sessionStarts: new KeyedRates(this.linkLimits.sessionStartsPerSecond, this.linkLimits.sessionStartBurst),
-      refuseByAddress: (session, code, reason, detail) => this.peerRefusals.refuse(session.peer ?? 'unknown', code, reason, new Date(), detail),
+      refuseByAddress: (session, code, reason, detail) => this.peerRefusals.report(session.peer ?? 'unknown', code, reason, new Date(), detail),
     });
     if (this.observerPhi === 'none') {
       this.events.redactForObservers({
@@ -414,7 +414,7 @@ export class Gateway {
     this.http = options.tls
       ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key, handshakeTimeout, ...timeouts }, handler)
       : createHttpServer(timeouts, handler);
-    guardSockets(this.http, this.linkLimits, (address, reason) => this.peerRefusals.refuse(address, ErrorCode.TOO_MANY_CONNECTIONS, reason));
+    guardSockets(this.http, this.linkLimits, (address, reason) => this.peerRefusals.report(address, ErrorCode.TOO_MANY_CONNECTIONS, reason));
     this.wss = new WebSocketServer({
       server: this.http,
       // Clients send only control frames: ws reads a frame's length from its header and closes
@@ -432,7 +432,7 @@ export class Gateway {
       verifyClient: (info, done) => {
         if (this.originPolicy.allows(info.req.headers.origin, info.req.headers.host, info.secure)) return done(true);
         const peer = info.req.socket.remoteAddress ?? 'unknown';
-        this.peerRefusals.refuse(peer, ErrorCode.ORIGIN_FORBIDDEN, `a page of ${info.req.headers.origin} may not connect`, new Date(), {
+        this.peerRefusals.report(peer, ErrorCode.ORIGIN_FORBIDDEN, `a page of ${info.req.headers.origin} may not connect`, new Date(), {
           origin: info.req.headers.origin,
         });
         done(false, 403, `${ErrorCode.ORIGIN_FORBIDDEN}: pages of ${info.req.headers.origin} may not connect to this gateway`, {
@@ -609,7 +609,7 @@ export class Gateway {
    * count. `detail.action` is what was refused when the code does not say.
    */
   refuseByAddress(address: string, code: string, reason: string, detail?: { action?: string } & Record<string, unknown>): void {
-    this.peerRefusals.refuse(address, code, reason, new Date(), detail);
+    this.peerRefusals.report(address, code, reason, new Date(), detail);
   }
 
   async close(): Promise<void> {
@@ -689,8 +689,8 @@ export class Gateway {
   private auditSignIn(entry: SignInAudit): void {
     if (entry.code === ErrorCode.SIGN_IN_THROTTLED) {
       // A try held back is no guess (no password was checked), and a peer that keeps trying
-      // makes hundreds: one row per address and window, with a count (refusal-audit.ts).
-      this.peerRefusals.refuse(entry.peer, entry.code, 'sign-in tried while held back', new Date(), { user: entry.userId, role: entry.role });
+      // makes hundreds: one row per address and window, with a count (folded-repeats.ts).
+      this.peerRefusals.report(entry.peer, entry.code, 'sign-in tried while held back', new Date(), { user: entry.userId, role: entry.role });
       return;
     }
     this.store.audit({
@@ -728,13 +728,13 @@ export class Gateway {
     );
     if ('full' in admission) {
       const reason = `more than ${this.linkLimits.connectionsPerAddress} connections from ${address}, each with a hello`;
-      this.peerRefusals.refuse(address, ErrorCode.TOO_MANY_CONNECTIONS, reason);
+      this.peerRefusals.report(address, ErrorCode.TOO_MANY_CONNECTIONS, reason);
       ws.send(JSON.stringify({ type: 'refused', code: ErrorCode.TOO_MANY_CONNECTIONS, reason: `too many connections from ${address}` }));
       closeRefused(ws, ErrorCode.TOO_MANY_CONNECTIONS);
       return;
     }
     if (admission.evicted)
-      this.peerRefusals.refuse(
+      this.peerRefusals.report(
         address,
         ErrorCode.TOO_MANY_CONNECTIONS,
         `closed a session from ${address} that had said no hello, to make room (at most ${this.linkLimits.connectionsPerAddress} from one address)`,
@@ -764,7 +764,7 @@ export class Gateway {
       if (!rate.take(session.lastSeen)) {
         if (session.lastSeen - lastDrop > 1000) dropped = 0;
         lastDrop = session.lastSeen;
-        this.refusals.refuse(session.id, ErrorCode.RATE_LIMITED, `more than ${this.linkLimits.messagesPerSecond} messages per second`);
+        this.refusals.report(session.id, ErrorCode.RATE_LIMITED, `more than ${this.linkLimits.messagesPerSecond} messages per second`);
         // Told once, not once a message: answering each would let a peer that never reads make
         // the gateway queue a reply for every message it floods. One that keeps on is cut off.
         if (++dropped === 1)
@@ -782,7 +782,7 @@ export class Gateway {
         return;
       }
       if (isBinary) {
-        this.refusals.refuse(session.id, ErrorCode.INVALID_MESSAGE, 'clients send text frames only');
+        this.refusals.report(session.id, ErrorCode.INVALID_MESSAGE, 'clients send text frames only');
         return this.sessions.sendError(session, ErrorCode.INVALID_MESSAGE, 'clients send text frames only');
       }
       this.receive(session, data.toString());
@@ -791,7 +791,7 @@ export class Gateway {
       if ((err as { code?: string }).code === WS_FRAME_TOO_LARGE) {
         // ws has already closed this socket with 1009; keyed by address so a client that
         // reconnects and repeats is one row with a count.
-        this.peerRefusals.refuse(
+        this.peerRefusals.report(
           address,
           ErrorCode.FRAME_TOO_LARGE,
           `${session.name ?? 'a client'} (${session.role ?? 'not greeted'}) sent a frame over ${MAX_CONTROL_FRAME_BYTES} bytes: closed with 1009 before it was buffered`,
@@ -803,7 +803,7 @@ export class Gateway {
         // A frame that breaks RFC 6455 (invalid UTF-8, reserved bits, an unmasked frame, a bad
         // close code): ws has closed the socket with 1002 or 1007, which carry no code of ours;
         // the audit trail has it, folded by address.
-        this.peerRefusals.refuse(
+        this.peerRefusals.report(
           address,
           ErrorCode.INVALID_MESSAGE,
           `${session.name ?? 'a client'} (${session.role ?? 'not greeted'}) broke the WebSocket protocol: ${wsCode} ${err.message}`,
@@ -820,7 +820,7 @@ export class Gateway {
     const decoded = decodeClientMessage(text);
     if (!decoded.ok) {
       if (session.role === null && decoded.code === ErrorCode.VERSION_MISMATCH) return this.sessions.refuse(session, decoded.code, decoded.message);
-      this.refusals.refuse(session.id, decoded.code, decoded.message);
+      this.refusals.report(session.id, decoded.code, decoded.message);
       return this.sessions.sendError(session, decoded.code, decoded.message);
     }
     const message = decoded.message;
@@ -917,7 +917,7 @@ export class Gateway {
       if (session.role === null && !session.greeting && session.helloBy !== undefined && now > session.helloBy) {
         const reason = `no hello within ${this.linkLimits.helloTimeoutMs} ms of connecting`;
         session.helloBy = undefined; // refused once: it closes
-        this.peerRefusals.refuse(session.peer ?? 'unknown', ErrorCode.HELLO_TIMEOUT, reason);
+        this.peerRefusals.report(session.peer ?? 'unknown', ErrorCode.HELLO_TIMEOUT, reason);
         this.sessions.refuse(session, ErrorCode.HELLO_TIMEOUT, reason);
         continue;
       }
@@ -998,9 +998,9 @@ export class Gateway {
       // A signed-in peer repeating what it may never do (an observer's commands, chat over the
       // rate, a signal to nobody) would otherwise write, and fsync, a row per message: the first
       // of each kind is written at once and in full, the rest counted in one row per window
-      // (audit/refusal-audit.ts), written when the window or the session ends.
+      // (audit/folded-repeats.ts), written when the window or the session ends.
       const reason = (detail as { reason?: unknown } | undefined)?.reason;
-      this.refusals.refuse(session.id, code, typeof reason === 'string' ? reason : `${action} ${decision}`, new Date(), { action, decision, detail });
+      this.refusals.report(session.id, code, typeof reason === 'string' ? reason : `${action} ${decision}`, new Date(), { action, decision, detail });
       return;
     }
     // Who and from where have their own columns (user_id, peer), hash-chained like the rest (docs/audit-hash-chain.md).

@@ -5,7 +5,7 @@
  * per-session rate a handler holds its messages to (commands, onsite actions, shared actions,
  * image fetches, seals, signal bytes). Handlers are handed their buckets (SessionRates), built
  * from this table in gateway.ts. Repeated refusals are written down folded, one row with a count
- * per kind and window (audit/refusal-audit.ts).
+ * per kind and window (audit/folded-repeats.ts).
  */
 
 import { MAX_FRAME_BYTES } from '../../protocol/index.js';

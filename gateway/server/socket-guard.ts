@@ -34,7 +34,7 @@ export function serverTimeouts(limits: SocketLimits): {
  * (base/common/connection-roster.ts). A slowloris (headers or a body that never end), or a peer
  * that keeps sockets alive between requests, pushes out its own sockets, not a workstation behind
  * the same address. When no socket is idle, the new one is closed at once, before a byte is
- * read. `refused` writes either down (folded, audit/refusal-audit.ts). The DICOM port does the
+ * read. `refused` writes either down (folded, audit/folded-repeats.ts). The DICOM port does the
  * same (gateway/dicom-scp/index.ts).
  */
 export function guardSockets(server: HttpServer | HttpsServer, limits: SocketLimits, refused: (address: string, reason: string) => void): void {

@@ -47,7 +47,7 @@ export interface OidcRoutesOptions {
    * return_to this gateway does not trust, an unknown role, a callback that does not complete.
    * Anyone may send those, as fast as they can connect, so the gateway folds them by address
    * with its other refusals of peers that are no one yet: one row per kind and window, with a
-   * count (audit/refusal-audit.ts). `detail.action` is the step refused. Without this, each
+   * count (audit/folded-repeats.ts). `detail.action` is the step refused. Without this, each
    * refusal is an `audit` entry of its own.
    */
   refuseByAddress?: (address: string, code: string, reason: string, detail: SsoRefusalDetail) => void;

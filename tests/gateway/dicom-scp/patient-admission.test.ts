@@ -56,7 +56,7 @@ describe('DICOM images against the open exam’s patient', () => {
 
 describe('a series of another patient', () => {
   it('is written down at once for its first image, the rest counted for one row and one notice when the window ends, not one per image', async () => {
-    // A window longer than the test: what the window's end writes is RefusalAudit's (tests/gateway/server/link-limits.test.ts).
+    // A window longer than the test: what the window's end writes is FoldedRepeats's (tests/gateway/server/link-limits.test.ts).
     const gateway = await f.start({ dicom: { port: 0, patientMismatch: 'warn' }, linkLimits: { refusalAuditWindowMs: 600_000 } });
     const operator = await f.client('operator', 'Remote Tech');
     f.closes(await onsiteGrants(gateway, 'Remote Tech'));

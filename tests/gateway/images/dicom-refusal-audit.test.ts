@@ -1,6 +1,6 @@
 /**
  * What a running gateway writes down when its DICOM receiver refuses: an audit row and a notice
- * to the workstations, folded per peer address and code (audit/refusal-audit.ts). The calling
+ * to the workstations, folded per peer address and code (audit/folded-repeats.ts). The calling
  * AE title is the peer's to choose, so it names the refusal but does not key the folding.
  */
 import { describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import { modifiedMrSmall, samplePath, storescu } from '../dicom-scp/support.js';
 const f = useGatewayFixture();
 
 async function gatewayWithOperator(dicom: DicomReceiverOptions): Promise<RawClient> {
-  // A window longer than the test: what the window's end writes is RefusalAudit's (tests/gateway/server/link-limits.test.ts).
+  // A window longer than the test: what the window's end writes is FoldedRepeats's (tests/gateway/server/link-limits.test.ts).
   await f.start({ dicom, linkLimits: { refusalAuditWindowMs: 600_000 } });
   return f.client('operator', 'Remote Tech');
 }

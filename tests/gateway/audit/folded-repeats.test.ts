@@ -1,24 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../protocol/index.js';
-import { RefusalAudit, type RefusalRow } from '../../../gateway/audit/refusal-audit.js';
+import { FoldedRepeats, type FoldedRow } from '../../../gateway/audit/folded-repeats.js';
 
-describe('refusal audit', () => {
+describe('folded repeats', () => {
   it('writes the first refusal at once and the rest of the window as one row with a count', () => {
-    const rows: RefusalRow[] = [];
-    const audit = new RefusalAudit(60_000, (row) => rows.push(row));
-    for (let i = 0; i < 1000; i++) audit.refuse('s1', ErrorCode.MALFORMED_JSON, 'frame is not valid JSON');
+    const rows: FoldedRow[] = [];
+    const audit = new FoldedRepeats(60_000, (row) => rows.push(row));
+    for (let i = 0; i < 1000; i++) audit.report('s1', ErrorCode.MALFORMED_JSON, 'frame is not valid JSON');
     expect(rows.map((r) => r.count)).toEqual([1]);
     audit.flush();
     expect(rows.map((r) => r.count)).toEqual([1, 999]);
   });
 
   it('keeps kinds apart: another key or another code is a row of its own', () => {
-    const rows: RefusalRow[] = [];
-    const audit = new RefusalAudit(60_000, (row) => rows.push(row));
-    audit.refuse('STORESCU', ErrorCode.DICOM_PATIENT_MISMATCH, 'another patient');
-    audit.refuse('STORESCU', ErrorCode.DICOM_PATIENT_MISMATCH, 'another patient');
-    audit.refuse('MODALITY', ErrorCode.DICOM_PATIENT_MISMATCH, 'another patient');
-    audit.refuse('STORESCU', ErrorCode.IMAGE_TOO_LARGE, 'too large');
+    const rows: FoldedRow[] = [];
+    const audit = new FoldedRepeats(60_000, (row) => rows.push(row));
+    audit.report('STORESCU', ErrorCode.DICOM_PATIENT_MISMATCH, 'another patient');
+    audit.report('STORESCU', ErrorCode.DICOM_PATIENT_MISMATCH, 'another patient');
+    audit.report('MODALITY', ErrorCode.DICOM_PATIENT_MISMATCH, 'another patient');
+    audit.report('STORESCU', ErrorCode.IMAGE_TOO_LARGE, 'too large');
     expect(rows.map((r) => [r.key, r.code, r.count])).toEqual([
       ['STORESCU', ErrorCode.DICOM_PATIENT_MISMATCH, 1],
       ['MODALITY', ErrorCode.DICOM_PATIENT_MISMATCH, 1],
@@ -30,12 +30,12 @@ describe('refusal audit', () => {
   });
 
   it("writes a key's counts when the key ends (its session closed) and holds nothing for it after", () => {
-    const rows: RefusalRow[] = [];
-    const audit = new RefusalAudit(60_000, (row) => rows.push(row));
-    for (let i = 0; i < 3; i++) audit.refuse('s1', ErrorCode.MALFORMED_JSON, 'frame is not valid JSON');
-    audit.refuse('s1', ErrorCode.HELLO_REQUIRED, 'send hello first');
-    audit.refuse('s2', ErrorCode.MALFORMED_JSON, 'frame is not valid JSON');
-    audit.refuse('s2', ErrorCode.MALFORMED_JSON, 'frame is not valid JSON');
+    const rows: FoldedRow[] = [];
+    const audit = new FoldedRepeats(60_000, (row) => rows.push(row));
+    for (let i = 0; i < 3; i++) audit.report('s1', ErrorCode.MALFORMED_JSON, 'frame is not valid JSON');
+    audit.report('s1', ErrorCode.HELLO_REQUIRED, 'send hello first');
+    audit.report('s2', ErrorCode.MALFORMED_JSON, 'frame is not valid JSON');
+    audit.report('s2', ErrorCode.MALFORMED_JSON, 'frame is not valid JSON');
     audit.end('s1');
     expect(rows.map((r) => [r.key, r.code, r.count])).toEqual([
       ['s1', ErrorCode.MALFORMED_JSON, 1],
@@ -50,9 +50,9 @@ describe('refusal audit', () => {
   });
 
   it('holds at most maxKeys keys: a new one writes the longest-open first, so made-up keys cannot pile up', () => {
-    const rows: RefusalRow[] = [];
-    const audit = new RefusalAudit(60_000, (row) => rows.push(row), 2);
-    for (const key of ['AE1', 'AE1', 'AE2', 'AE2', 'AE3']) audit.refuse(key, ErrorCode.DICOM_CALLING_AE_NOT_ALLOWED, 'not on the allow list');
+    const rows: FoldedRow[] = [];
+    const audit = new FoldedRepeats(60_000, (row) => rows.push(row), 2);
+    for (const key of ['AE1', 'AE1', 'AE2', 'AE2', 'AE3']) audit.report(key, ErrorCode.DICOM_CALLING_AE_NOT_ALLOWED, 'not on the allow list');
     expect(rows.map((r) => [r.key, r.count])).toEqual([
       ['AE1', 1],
       ['AE2', 1],

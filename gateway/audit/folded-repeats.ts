@@ -1,45 +1,48 @@
 /**
- * Audit rows for refusals that come in floods: a peer repeating what was refused (a WebSocket
- * client over its message rate, a DICOM peer sending a series of another patient) costs one
- * written row per kind and window, not one fsync per refusal. The WebSocket links
- * (server/link-limits.ts) and the DICOM receiver (images/index.ts) both fold their refusals here.
+ * Reports that come in floods, folded: one written per kind and window, with a count. Above all
+ * audit rows for refusals: a peer repeating what was refused (a WebSocket client over its
+ * message rate, a DICOM peer sending a series of another patient) costs one row per kind and
+ * window, not one fsync per refusal. The WebSocket links (server/link-limits.ts) and the DICOM
+ * receiver (images/index.ts) fold their refusals here; the DICOM port's log lines and the exam
+ * image store's notices of images dropped (server/exam-images-desk.ts) fold the same way.
  */
-export interface RefusalRow {
+export interface FoldedRow {
   key: string;
   code: string;
-  /** Refusals folded into this row (1 for the first of a window). */
+  /** Reports folded into this row (1 for the first of a window). */
   count: number;
   firstAt: string;
   lastAt: string;
   reason: string;
-  /** What the refusal is about beyond its reason (the Origin of an upgrade, say), from the last one. */
+  /** What the report is about beyond its reason (the Origin of an upgrade, say), from the last one. */
   detail?: Record<string, unknown>;
 }
 
 interface OpenWindow {
-  row: RefusalRow;
+  row: FoldedRow;
   timer: NodeJS.Timeout;
 }
 
 /**
- * The first refusal of a kind (key + code) is written at once; the ones that follow within the
+ * The first report of a kind (key + code) is written at once; the ones that follow within the
  * window are counted and written as one row when the window ends, when the key ends (a session
  * that closed: end()), or on flush(). What is held is one window per kind still open: ending a
  * key with its connection bounds that by the peers connected, not by how fast peers reconnect;
  * and keys that end with nothing (calling AE titles, addresses: a peer may make up new ones as
  * fast as it connects) are bounded by `maxKeys`, the longest-open key written first to make room.
  */
-export class RefusalAudit {
+export class FoldedRepeats {
   /** Open windows by key, then by code. */
   private readonly open = new Map<string, Map<string, OpenWindow>>();
 
   constructor(
     private readonly windowMs: number,
-    private readonly write: (row: RefusalRow) => void,
+    private readonly write: (row: FoldedRow) => void,
     private readonly maxKeys = 1024,
   ) {}
 
-  refuse(key: string, code: string, reason: string, now = new Date(), detail?: Record<string, unknown>): void {
+  /** One more of kind `key` + `code`: written now when it is the first of its window, else counted. */
+  report(key: string, code: string, reason: string, now = new Date(), detail?: Record<string, unknown>): void {
     const at = now.toISOString();
     let codes = this.open.get(key);
     const entry = codes?.get(code);
