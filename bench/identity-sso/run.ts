@@ -15,18 +15,27 @@ import type { Request } from 'playwright-core';
 import { PROTOCOL_VERSION } from '../../protocol/index.js';
 import { launchChromium } from '../../tests/helpers/browser.js';
 import { RawClient } from '../../tests/helpers/gateway.js';
-import { startSsoScene } from '../../tests/helpers/sso.js';
+import { startTestIdentityProvider } from '../../tests/helpers/identity-provider.js';
+import { startGatewayWiredForSso } from '../../tests/helpers/sso.js';
 import { percentile, printTable } from '../lib/stats.js';
 
 const { values } = parseArgs({ options: { 'sign-ins': { type: 'string', default: '50' } } });
 const COUNT = Number(values['sign-ins']);
 
-// One person says hello --sign-ins times: the bench times each, not the gateway's rate of
+// The gateway wired as `larmor gateway --oidc-config` wires it (gatewaySsoRoutes): each sign-in
+// is audited and counted against the person's rate. One person signs in and says hello
+// --sign-ins times: the bench times each, not the gateway's rates of sign-ins per person and of
 // session starts per account (gateway/server/link-limits.ts), which it would otherwise reach.
-const scene = await startSsoScene(
-  { alice: { name: 'Alice Remote', groups: ['mr-remote-technologists'] } },
-  { gateway: { linkLimits: { sessionStartsPerSecond: 10_000, sessionStartBurst: 10_000 } } },
-);
+const idp = await startTestIdentityProvider({ alice: { name: 'Alice Remote', groups: ['mr-remote-technologists'] } });
+const scene = {
+  ...(await startGatewayWiredForSso(idp, {
+    linkLimits: { signInsPerSecond: 10_000, signInBurst: 10_000, sessionStartsPerSecond: 10_000, sessionStartBurst: 10_000 },
+  })),
+  close: async () => {
+    await scene.gateway.close();
+    await idp.close();
+  },
+};
 const browser = await launchChromium();
 const start: number[] = [];
 const callback: number[] = [];
