@@ -14,7 +14,7 @@ export function useCanMark(): boolean {
 }
 
 /**
- * The pointer tools over the viewport: pick a shape, then a left drag on the image draws it for
+ * The pointer tools, in a row above the image: pick a shape, then a left drag on the image draws it for
  * everyone in the exam; pick it again (or Escape) to get the usual window/level drag back.
  */
 export function MarkTools({ sopInstanceUid }: { sopInstanceUid: string }) {
@@ -22,11 +22,12 @@ export function MarkTools({ sopInstanceUid }: { sopInstanceUid: string }) {
   const count = useApp((s) => s.collab?.marks.filter((m) => m.sopInstanceUid === sopInstanceUid).length ?? 0);
   const canMark = useCanMark();
   if (!canMark) {
-    return count > 0 ? (
+    // The row stays when there is none, so the image does not move when the first mark comes.
+    return (
       <div className="mark-tools" data-testid="mark-tools" role="status">
-        <span className="muted">{count === 1 ? '1 mark' : `${count} marks`} on this image</span>
+        <span className="muted">{count === 0 ? 'No marks on this image' : count === 1 ? '1 mark on this image' : `${count} marks on this image`}</span>
       </div>
-    ) : null;
+    );
   }
   return (
     <div className="mark-tools" role="toolbar" aria-label="Mark the image for the others" data-testid="mark-tools">

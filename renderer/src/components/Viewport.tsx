@@ -225,93 +225,102 @@ export function Viewport() {
 
   return (
     <div className="panel viewport-region viewer" role="region" aria-label="Viewport" data-region="viewport">
-      <div
-        className={`viewer-stage${marking.drawingActive ? ' drawing' : ''}`}
-        ref={stage}
-        tabIndex={0}
-        title={HELP}
-        aria-label={image ? `Image viewer. ${HELP}` : 'Image viewer, no image yet'}
-        aria-keyshortcuts="ArrowUp ArrowDown PageUp PageDown Home End R I 1 2 3 4 5"
-        onPointerDown={onPointerDown}
-        onPointerMove={onPointerMove}
-        onPointerUp={endDrag}
-        onPointerCancel={endDrag}
-        onLostPointerCapture={endDrag}
-        onDoubleClick={() => uid && appStore.getState().updateSeriesView(uid, { zoom: 1, panX: 0, panY: 0 })}
-        onContextMenu={(event) => event.preventDefault()}
-        onMouseDown={(event) => event.button === 1 && event.preventDefault()}
-        onKeyDown={onKeyDown}
-      >
-        {image && voi && uid && shown ? (
-          <canvas
-            ref={canvas}
-            className="viewer-canvas"
-            data-testid="viewport-canvas"
-            width={image.meta.columns}
-            height={image.meta.rows}
-            style={{ transform }}
-            role="img"
-            aria-label={`Series ${record?.number ?? ''} ${record?.description ?? ''}, image ${shown.index + 1} of ${record ? seriesTotal(record) : 0}`}
-            data-series-uid={uid}
-            data-sop-instance-uid={image.meta.sopInstanceUid}
-            data-instance={shown.index + 1}
-            data-window-center={voi.center}
-            data-window-width={voi.width}
-            data-inverted={inverted}
-            data-scale-x={scaleX}
-            data-scale-y={scaleY}
-          />
-        ) : (
-          <p className="viewer-empty">No images yet: live images appear here as the scanner sends them.</p>
-        )}
-      </div>
-      {image && uid ? <ReferenceLines uid={uid} image={image.meta} transform={transform} /> : null}
-      {image && uid ? (
-        <MarksOverlay
-          sopInstanceUid={image.meta.sopInstanceUid}
-          columns={image.meta.columns}
-          rows={image.meta.rows}
-          transform={transform}
-          scale={Math.min(scaleX, scaleY)}
-          draft={marking.draft}
-        />
-      ) : null}
+      {/* Above the image, not over it: the corners' text and the orientation markers stay clear. */}
       {image && uid ? <MarkTools sopInstanceUid={image.meta.sopInstanceUid} /> : null}
-      {markers ? (
-        <>
-          <OrientationMarker edge="left" label={markers.left} />
-          <OrientationMarker edge="right" label={markers.right} />
-          <OrientationMarker edge="top" label={markers.top} />
-          <OrientationMarker edge="bottom" label={markers.bottom} />
-        </>
-      ) : null}
-      {text ? (
-        <>
-          <OverlayCorner corner="top-left" lines={text.topLeft} />
-          <OverlayCorner corner="top-right" lines={text.topRight} />
-          <OverlayCorner corner="bottom-left" lines={text.bottomLeft} />
-          <OverlayCorner corner="bottom-right" lines={text.bottomRight} />
-        </>
-      ) : null}
-      {refusal ? (
-        <div className="viewer-refusal" role="status" data-testid="image-refusal" title={`${refusal.code} ${refusal.message}`}>
-          <span className="tone-warn status-icon" aria-hidden="true">
-            ▲
-          </span>
-          <span className="tone-warn refusal-word">Image refused</span>
-          <span className="mono muted">{formatClock(refusal.at)}</span>
-          {/* The label already says it; the rest is the code and the reason. */}
-          <span className="refusal-text">
-            <span className="code">{refusal.code}</span> {refusal.message}
-          </span>
-          <button type="button" className="ghost small" aria-label="Dismiss the image refusal notice" onClick={() => appStore.getState().dismissImageRefusal()}>
-            ✕
-          </button>
+      {/* The stage and everything drawn over it share one box: marks and lines sit on the pixels. */}
+      <div className="viewer-frame">
+        <div
+          className={`viewer-stage${marking.drawingActive ? ' drawing' : ''}`}
+          ref={stage}
+          tabIndex={0}
+          title={HELP}
+          aria-label={image ? `Image viewer. ${HELP}` : 'Image viewer, no image yet'}
+          aria-keyshortcuts="ArrowUp ArrowDown PageUp PageDown Home End R I 1 2 3 4 5"
+          onPointerDown={onPointerDown}
+          onPointerMove={onPointerMove}
+          onPointerUp={endDrag}
+          onPointerCancel={endDrag}
+          onLostPointerCapture={endDrag}
+          onDoubleClick={() => uid && appStore.getState().updateSeriesView(uid, { zoom: 1, panX: 0, panY: 0 })}
+          onContextMenu={(event) => event.preventDefault()}
+          onMouseDown={(event) => event.button === 1 && event.preventDefault()}
+          onKeyDown={onKeyDown}
+        >
+          {image && voi && uid && shown ? (
+            <canvas
+              ref={canvas}
+              className="viewer-canvas"
+              data-testid="viewport-canvas"
+              width={image.meta.columns}
+              height={image.meta.rows}
+              style={{ transform }}
+              role="img"
+              aria-label={`Series ${record?.number ?? ''} ${record?.description ?? ''}, image ${shown.index + 1} of ${record ? seriesTotal(record) : 0}`}
+              data-series-uid={uid}
+              data-sop-instance-uid={image.meta.sopInstanceUid}
+              data-instance={shown.index + 1}
+              data-window-center={voi.center}
+              data-window-width={voi.width}
+              data-inverted={inverted}
+              data-scale-x={scaleX}
+              data-scale-y={scaleY}
+            />
+          ) : (
+            <p className="viewer-empty">No images yet: live images appear here as the scanner sends them.</p>
+          )}
         </div>
-      ) : null}
-      <p className="viewer-watermark" data-testid="watermark">
-        Not for diagnostic use
-      </p>
+        {image && uid ? <ReferenceLines uid={uid} image={image.meta} transform={transform} /> : null}
+        {image && uid ? (
+          <MarksOverlay
+            sopInstanceUid={image.meta.sopInstanceUid}
+            columns={image.meta.columns}
+            rows={image.meta.rows}
+            transform={transform}
+            scale={Math.min(scaleX, scaleY)}
+            draft={marking.draft}
+          />
+        ) : null}
+        {markers ? (
+          <>
+            <OrientationMarker edge="left" label={markers.left} />
+            <OrientationMarker edge="right" label={markers.right} />
+            <OrientationMarker edge="top" label={markers.top} />
+            <OrientationMarker edge="bottom" label={markers.bottom} />
+          </>
+        ) : null}
+        {text ? (
+          <>
+            <OverlayCorner corner="top-left" lines={text.topLeft} />
+            <OverlayCorner corner="top-right" lines={text.topRight} />
+            <OverlayCorner corner="bottom-left" lines={text.bottomLeft} />
+            <OverlayCorner corner="bottom-right" lines={text.bottomRight} />
+          </>
+        ) : null}
+        {refusal ? (
+          <div className="viewer-refusal" role="status" data-testid="image-refusal" title={`${refusal.code} ${refusal.message}`}>
+            <span className="tone-warn status-icon" aria-hidden="true">
+              ▲
+            </span>
+            <span className="tone-warn refusal-word">Image refused</span>
+            <span className="mono muted">{formatClock(refusal.at)}</span>
+            {/* The label already says it; the rest is the code and the reason. */}
+            <span className="refusal-text">
+              <span className="code">{refusal.code}</span> {refusal.message}
+            </span>
+            <button
+              type="button"
+              className="ghost small"
+              aria-label="Dismiss the image refusal notice"
+              onClick={() => appStore.getState().dismissImageRefusal()}
+            >
+              ✕
+            </button>
+          </div>
+        ) : null}
+        <p className="viewer-watermark" data-testid="watermark">
+          Not for diagnostic use
+        </p>
+      </div>
     </div>
   );
 }
