@@ -4,7 +4,7 @@
  */
 
 /** Placeholder shown when a duration is unknown, so a blank never reads as "zero". */
-export const UNKNOWN_DURATION = '-:--';
+const UNKNOWN_DURATION = '-:--';
 
 /**
  * Seconds as m:ss, the way MR consoles show acquisition time (minutes are not wrapped into

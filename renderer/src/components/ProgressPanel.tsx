@@ -1,7 +1,7 @@
 import { useApp } from '../store/store.js';
 import { activeSequence, queueRemainingS } from '../logic/controls.js';
 import { formatPercent } from '../logic/format.js';
-import { formatMinSec, formatRemaining, UNKNOWN_DURATION } from '../../../base/common/acquisition-time.js';
+import { formatMinSec, formatRemaining } from '../../../base/common/acquisition-time.js';
 
 /** The running acquisition: which, how far, how long still; and the whole queue's remainder. */
 export function ProgressPanel() {
@@ -42,14 +42,19 @@ export function ProgressPanel() {
         </p>
       ) : null}
       <div className="progress-numbers">
-        <span className="mono">{active ? formatPercent(fraction) : '—'}</span>
-        <span>
-          Remaining{' '}
-          <strong className="mono" data-testid="progress-remaining">
-            {active ? formatRemaining(active.remainingS) : UNKNOWN_DURATION}
-          </strong>
-          {active ? <span className="muted"> of {formatMinSec(active.acquisitionTimeS)}</span> : null}
-        </span>
+        {/* Between acquisitions, only what the queue still holds: no placeholders for a scan that is not running. */}
+        {active ? (
+          <>
+            <span className="mono">{formatPercent(fraction)}</span>
+            <span>
+              Remaining{' '}
+              <strong className="mono" data-testid="progress-remaining">
+                {formatRemaining(active.remainingS)}
+              </strong>
+              <span className="muted"> of {formatMinSec(active.acquisitionTimeS)}</span>
+            </span>
+          </>
+        ) : null}
         <span className="muted">
           Queue remaining <span className="mono">{formatRemaining(queueRemainingS(snapshot))}</span>
         </span>
