@@ -14,8 +14,8 @@ export function useCanMark(): boolean {
 }
 
 /**
- * The pointer tools, in a row above the image: pick a shape, then a left drag on the image draws it for
- * everyone in the exam; pick it again (or Escape) to get the usual window/level drag back.
+ * The pointer tools, in a row above the image: pick a shape, then a left drag on the image draws
+ * it for everyone in the exam; pick it again (or Escape) to get the usual window/level drag back.
  */
 export function MarkTools({ sopInstanceUid }: { sopInstanceUid: string }) {
   const tool = useApp((s) => s.markTool);
