@@ -8,8 +8,9 @@ import { connectWorkstationPage } from '../helpers/onsite-page.js';
 import { buildMrImage } from '../../gateway/imaging/mr-dataset.js';
 import { createSeriesImager } from '../../gateway/imaging/index.js';
 import { PROTOCOL_LIBRARY } from '../../gateway/simulator/protocol-library.js';
-import type { ProtocolTemplate, QueuedSequence } from '../../protocol/index.js';
+import type { ProtocolTemplate } from '../../protocol/index.js';
 import { launchChromium } from '../helpers/browser.js';
+import { librarySequence } from '../helpers/library-sequence.js';
 import { storescu } from '../helpers/dcmtk.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { startWorkstation } from '../helpers/shell.js';
@@ -22,23 +23,6 @@ let browser: Browser;
 let page: Page;
 let workstation: Awaited<ReturnType<typeof startWorkstation>>;
 let dir: string;
-
-function queued(t: ProtocolTemplate): QueuedSequence {
-  return {
-    id: `seq-${t.id}`,
-    protocolId: t.id,
-    name: t.name,
-    kind: t.kind,
-    params: t.params,
-    acquisitionTimeS: t.acquisitionTimeS,
-    status: 'acquiring',
-    progress: 0,
-    remainingS: 0,
-    endReason: null,
-    seriesUid: null,
-    seriesNumber: null,
-  };
-}
 
 /** A round water phantom of radius 90 mm, sampled on the protocol's own matrix and FOV (non-square pixels when the matrix is). */
 function discImage(t: ProtocolTemplate, seriesNumber: number): Uint8Array {
@@ -162,14 +146,14 @@ describe('image geometry in the viewer', () => {
   it('shows the localizer as sagittal, coronal and axial images with their orientation markers, and the axial slice as a line on the others', async () => {
     const localizer = createSeriesImager({
       study: STUDY,
-      sequence: queued(PROTOCOL_LIBRARY.find((t) => t.id === 'localizer')!),
+      sequence: librarySequence('localizer'),
       seriesNumber: 20,
       seriesUid: '2.25.77720',
       seed: 1,
     });
     const axial = createSeriesImager({
       study: STUDY,
-      sequence: queued(PROTOCOL_LIBRARY.find((t) => t.id === 't2-tse-ax')!),
+      sequence: librarySequence('t2-tse-ax'),
       seriesNumber: 21,
       seriesUid: '2.25.77721',
       seed: 1,

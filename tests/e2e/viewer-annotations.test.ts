@@ -10,11 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Gateway } from '../../gateway/server/gateway.js';
 import { createSeriesImager } from '../../gateway/imaging/index.js';
-import { PROTOCOL_LIBRARY } from '../../gateway/simulator/protocol-library.js';
-import type { QueuedSequence } from '../../protocol/index.js';
 import { chromiumAvailable, launchChromium } from '../helpers/browser.js';
 import { storescu } from '../helpers/dcmtk.js';
 import { SETTLE_BUDGET_MS, startTestGateway } from '../helpers/gateway.js';
+import { librarySequence } from '../helpers/library-sequence.js';
 import { openWorkstationPage } from '../helpers/onsite-page.js';
 
 const SIZES = [
@@ -55,28 +54,13 @@ beforeAll(async () => {
   operator = await openWorkstationPage(browser, gateway, 'operator', 'Rita Remote-Technologist', cleanups);
   observer = await openWorkstationPage(browser, gateway, 'observer', 'Tom Trainer', cleanups);
   // An axial slice (markers on all four edges) of a patient whose name fills its corner.
-  const template = PROTOCOL_LIBRARY.find((t) => t.id === 't2-tse-ax')!;
-  const sequence: QueuedSequence = {
-    id: 'seq-annotations',
-    protocolId: template.id,
-    name: template.name,
-    kind: template.kind,
-    params: template.params,
-    acquisitionTimeS: template.acquisitionTimeS,
-    status: 'acquiring',
-    progress: 0,
-    remainingS: 0,
-    endReason: null,
-    seriesUid: null,
-    seriesNumber: null,
-  };
   const study = {
     studyUid: '2.25.8880',
     patientName: 'MUSTERMANN-LONGFAMILYNAME^MAXIMILIANA ALEXANDRA',
     patientId: 'PID-2026-0000012345',
     studyDescription: 'Brain',
   };
-  const imager = createSeriesImager({ study, sequence, seriesNumber: 7, seriesUid: SERIES_UID, seed: 1 });
+  const imager = createSeriesImager({ study, sequence: librarySequence('t2-tse-ax'), seriesNumber: 7, seriesUid: SERIES_UID, seed: 1 });
   const file = join(dir, 'axial.dcm');
   await writeFile(file, imager.renderSlice(9));
   await storescu(gateway.imaging!.dicomPort!, [file]);

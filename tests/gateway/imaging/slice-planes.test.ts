@@ -2,26 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readPart10 } from '../../../native-bridge/dicom/index.js';
 import { createSeriesImager } from '../../../gateway/imaging/index.js';
 import { PROTOCOL_LIBRARY } from '../../../gateway/simulator/protocol-library.js';
-import type { QueuedSequence } from '../../../protocol/scanner.js';
 import { STUDY } from './fixtures.js';
-
-function librarySequence(protocolId: string): QueuedSequence {
-  const t = PROTOCOL_LIBRARY.find((p) => p.id === protocolId)!;
-  return {
-    id: `seq-${t.id}`,
-    protocolId: t.id,
-    name: t.name,
-    kind: t.kind,
-    params: t.params,
-    acquisitionTimeS: t.acquisitionTimeS,
-    status: 'acquiring',
-    progress: 0,
-    remainingS: t.acquisitionTimeS,
-    endReason: null,
-    seriesUid: null,
-    seriesNumber: null,
-  };
-}
+import { librarySequence } from '../../helpers/library-sequence.js';
 
 function normal(o: number[]): number[] {
   return [o[1] * o[5] - o[2] * o[4], o[2] * o[3] - o[0] * o[5], o[0] * o[4] - o[1] * o[3]];
