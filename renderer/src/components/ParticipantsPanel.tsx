@@ -28,7 +28,7 @@ export function ParticipantsPanel() {
         {p.sessionId === me ? <span className="muted"> (you)</span> : null}
       </span>
       {control?.holderSessionId === p.sessionId ? (
-        <span className="tone-ok" title="Holds control">
+        <span className="tone-ok holds-control" title="Holds control">
           ● control
         </span>
       ) : null}
