@@ -25,7 +25,7 @@ export function MarkTools({ sopInstanceUid }: { sopInstanceUid: string }) {
     // The row stays when there is none, so the image does not move when the first mark comes.
     return (
       <div className="mark-tools" data-testid="mark-tools" role="status">
-        <span className="muted">{count === 0 ? 'No marks on this image' : count === 1 ? '1 mark on this image' : `${count} marks on this image`}</span>
+        <span className="muted">{count === 0 ? 'No marks' : count === 1 ? '1 mark' : `${count} marks`} on this image</span>
       </div>
     );
   }
