@@ -45,19 +45,22 @@ describe('native addon', () => {
   });
 });
 
-describe('native addon, eight bytes at a time', () => {
-  // The native encoder tests eight byte positions at once; runs that begin, end or reach the
-  // 128-byte limit at every offset within a word, and rows of every short length, must give
-  // what the byte-by-byte TypeScript encoder gives.
+describe('native addon, sixteen or eight bytes at a time', () => {
+  // The native encoder tests sixteen or eight byte positions at once; runs that begin, end or
+  // reach the 128-byte limit at every offset within a block, and rows of every short length
+  // (around a block and its two bytes read beyond it), must give what the byte-by-byte
+  // TypeScript encoder gives.
   it.runIf(nativeCodec !== undefined)('encodes runs of every length at every offset like the TypeScript encoder', () => {
     const random = seededRandom(128);
-    const lengths = [1, 2, 3, 4, 7, 8, 9, 10, 15, 16, 17, 126, 127, 128, 129, 130, 255, 256, 257, 300];
-    for (const columns of [1, 2, 3, 5, 8, 9, 10, 11, 17, 64, 129, 512, 1000]) {
+    const lengths = [1, 2, 3, 4, 7, 8, 9, 10, 15, 16, 17, 18, 31, 32, 33, 126, 127, 128, 129, 130, 255, 256, 257, 300];
+    for (const columns of [1, 2, 3, 5, 8, 9, 10, 11, 16, 17, 18, 19, 33, 34, 35, 64, 129, 512, 1000]) {
       const rows = 24;
       const pixels = new Uint8Array(rows * columns);
       let value = 0;
       for (let at = 0; at < pixels.length;) {
-        const run = lengths[Math.floor(random() * lengths.length)]!;
+        // Half of them single or paired bytes, so that literal stretches long enough to cross a
+        // block come before a run.
+        const run = random() < 0.5 ? 1 + Math.floor(random() * 2) : lengths[Math.floor(random() * lengths.length)]!;
         // Mostly a new value; sometimes the same again, so runs touch.
         if (random() < 0.8) value = Math.floor(random() * 4) === 0 ? Math.floor(random() * 256) : (value + 1) & 0xff;
         pixels.fill(value, at, Math.min(at + run, pixels.length));
