@@ -24,8 +24,8 @@ import { mrPart10 } from '../lib/mr-part10.js';
 import { printTable } from '../lib/stats.js';
 import { numberArg, stringArg } from '../lib/args.js';
 import { freePort, waitForPort } from '../lib/ports.js';
-import { gatewayProcessEnv } from '../../main/start/gateway-process-env.js';
-import { gcNodeOptions } from '../../base/node/gc-node-options.js';
+import type { gatewayProcessEnv } from '../../main/start/gateway-process-env.js';
+import type { gcNodeOptions } from '../../base/node/gc-node-options.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const IMAGES = numberArg('--images', 2000);
@@ -75,8 +75,21 @@ interface Receiver {
   start(port: number, scratch: string): ChildProcess;
 }
 
-/** `larmor gateway --dicom-port` of the checkout at `root`, as a service runs it (the launchers' environment and Node options: main/start/gateway-process-env.ts, base/node/gc-node-options.ts). */
-function gatewayReceiver(name: string, root: string): Receiver {
+/**
+ * The Node options and environment a checkout's launchers give its gateway
+ * (base/node/gc-node-options.ts, main/start/gateway-process-env.ts), read from its build: a
+ * reference checkout's gateway runs as that checkout runs it.
+ */
+async function launchOptions(root: string): Promise<{ nodeOptions: string[]; env: NodeJS.ProcessEnv }> {
+  if (!existsSync(join(root, 'dist/gateway/cli.js'))) throw new Error(`run \`npm run build\` in ${root} first`);
+  const gc = (await import(join(root, 'dist/base/node/gc-node-options.js'))) as { gcNodeOptions: typeof gcNodeOptions };
+  const env = (await import(join(root, 'dist/main/start/gateway-process-env.js'))) as { gatewayProcessEnv: typeof gatewayProcessEnv };
+  return { nodeOptions: gc.gcNodeOptions(), env: env.gatewayProcessEnv() };
+}
+
+/** `larmor gateway --dicom-port` of the checkout at `root`, as a service runs it (its launchers' environment and Node options). */
+async function gatewayReceiver(name: string, root: string): Promise<Receiver> {
+  const { nodeOptions, env } = await launchOptions(root);
   return {
     name,
     start: (port, scratch) => {
@@ -89,16 +102,19 @@ function gatewayReceiver(name: string, root: string): Receiver {
       if (added.status !== 0) throw new Error(`larmor gateway users add failed: ${added.stderr}`);
       return spawn(
         process.execPath,
-        [...gcNodeOptions(), join(root, 'bin/larmor.js'), 'gateway', '--port', '0', '--dicom-port', String(port), '--data-dir', scratch],
-        { stdio: 'ignore', env: gatewayProcessEnv() },
+        [...nodeOptions, join(root, 'bin/larmor.js'), 'gateway', '--port', '0', '--dicom-port', String(port), '--data-dir', scratch],
+        {
+          stdio: 'ignore',
+          env,
+        },
       );
     },
   };
 }
 
 const receivers: Receiver[] = [
-  gatewayReceiver('larmor gateway', ROOT),
-  ...(REFERENCE_ROOT ? [gatewayReceiver(`larmor gateway of ${REFERENCE_ROOT} (reference)`, REFERENCE_ROOT)] : []),
+  await gatewayReceiver('larmor gateway', ROOT),
+  ...(REFERENCE_ROOT ? [await gatewayReceiver(`larmor gateway of ${REFERENCE_ROOT} (reference)`, REFERENCE_ROOT)] : []),
   {
     name: 'larmor receiver alone',
     start: (port) => spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/ingest/scp-only.ts'), String(port)], { stdio: 'ignore' }),
@@ -140,7 +156,6 @@ function median(values: number[]): number {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(join(ROOT, 'dist/gateway/cli.js'))) throw new Error('run `npm run build` first');
   const dir = ensureImages();
   const bytes = IMAGES * (ROWS * COLUMNS * 2);
   const times = new Map<string, number[]>(receivers.map((r) => [r.name, []]));
