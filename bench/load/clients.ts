@@ -7,7 +7,7 @@
  * heartbeat RTTs, images taken, RSS (at start, each minute, at end) and CPU of this process.
  *
  *   tsx bench/load/clients.ts --url ws://... --role operator|observer|onsite --count N [--first N] [--workers N] [--heartbeat-ms N]
- * Commands on stdin: "go" (the operator starts acquiring), "hold" (no new series), "stop" (report and exit).
+ * Commands on stdin: "go" (the operator starts acquiring), "hold" (no new series, the running one stopped), "stop" (report and exit).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -135,6 +135,10 @@ if (role === 'operator') {
     }
     await new Promise((r) => setTimeout(r, 250));
   }
+  // Held: the running series is stopped too, so that nothing is published after the drain and
+  // the images each workstation took are counted against a total that no longer moves.
+  const state = core.view().snapshot?.state;
+  if (state === 'acquiring' || state === 'paused') await core.sendCommand({ name: 'scan.stop' });
 }
 await stopped;
 clearInterval(sampler);

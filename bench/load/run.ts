@@ -225,7 +225,7 @@ createInterface({ input: pushing.stdout! }).on('line', () => (pushed += files.le
 await new Promise((r) => setTimeout(r, SECONDS * 1000));
 pushing.kill(); // storescu runs still under way finish on their own
 clearInterval(rssSampler);
-operator.tell('hold'); // no new series; the running one finishes
+operator.tell('hold'); // no new series, and the running one stopped (bench/load/clients.ts)
 await new Promise((r) => setTimeout(r, 20_000)); // the last storescu association and series drain
 // The gateway's figures now, before the clients report: their reports (every image's latency,
 // 20 observers' worth) are parsed in this process, the gateway's, and counted as its memory and CPU.
