@@ -36,8 +36,8 @@ const OLD_GENERATION_FLOOR_MB = 128;
  *
  * V8 takes them on the command line only: `--single-threaded-gc` set later
  * (v8.setFlagsFromString) made V8 abort at its next collection, and the floor is read when the
- * heap is made. The launchers give them to the gateways they
- * start (main/start/embedded-gateway.ts); a standalone `larmor gateway` says when it was started
+ * heap is made. The launchers give them to the gateways they start
+ * (main/start/embedded-gateway.ts); a standalone `larmor gateway` says when it was started
  * without them (gateway/cli.ts). Electron's utility process (main/start/utility-gateway.ts) is not
  * given them: whether Electron applies a V8 option of `execArgv` before its utility process's heap
  * exists can be shown only with a real binary.

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { gcNodeOptions, missingGcNodeOptions } from '../../../base/node/gc-node-options.js';
 
 describe('the collection options of a process doing the gateway’s work', () => {
-  it('collects garbage on its own threads on two cores or fewer, and as V8 chooses on more', () => {
+  it('floors the old generation on any machine, and collects on its own threads on two cores or fewer', () => {
     expect(gcNodeOptions(1)).toEqual(['--single-threaded-gc', '--initial-old-space-size=128']);
     expect(gcNodeOptions(2)).toEqual(['--single-threaded-gc', '--initial-old-space-size=128']);
     expect(gcNodeOptions(4)).toEqual(['--initial-old-space-size=128']);
