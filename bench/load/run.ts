@@ -40,6 +40,7 @@ import { parseArgs } from 'node:util';
 import { Gateway } from '../../gateway/server/gateway.js';
 import { Tag } from '../../native-bridge/dicom/index.js';
 import { TEST_SCRYPT, ensureTestAccount, registerTestGateway } from '../../tests/helpers/accounts.js';
+import { watchPublishedImages } from '../../tests/helpers/published-images.js';
 import { makePhantomFrames } from '../rle/mr-phantom.js';
 import { mrPart10 } from '../lib/mr-part10.js';
 import { percentile, printTable, slopePerMinute } from '../lib/stats.js';
@@ -160,11 +161,7 @@ const gateway = await Gateway.start({
 registerTestGateway(gateway);
 for (const name of ['Onsite Tech', 'Remote Tech', ...Array.from({ length: OBSERVERS }, (_, i) => `Observer ${i + 1}`)]) await ensureTestAccount(gateway, name);
 let published = 0;
-const publish = gateway.publishImage.bind(gateway);
-gateway.publishImage = (header, part10) => {
-  published++;
-  publish(header, part10);
-};
+watchPublishedImages(gateway, () => published++);
 const gatewayRssStart = process.memoryUsage().rss;
 // How long the gateway's event loop was held at a time: what delays every image and heartbeat it handles.
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });

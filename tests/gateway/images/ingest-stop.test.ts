@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { useGatewayFixture } from '../../helpers/gateway.js';
+import { SETTLE_BUDGET_MS, useGatewayFixture } from '../../helpers/gateway.js';
+import { watchPublishedImages } from '../../helpers/published-images.js';
 import { mrImage } from '../../helpers/mr-images.js';
 
 const f = useGatewayFixture();
@@ -25,11 +26,7 @@ describe('a gateway stopped during a push', () => {
     const gateway = await f.start({ dicom: { port: 0 } });
     // What goes to every workstation, as the pipeline hands it over.
     const published = new Set<string>();
-    const publish = gateway.publishImage.bind(gateway);
-    gateway.publishImage = (header, part10) => {
-      published.add(header.sopInstanceUid);
-      publish(header, part10);
-    };
+    watchPublishedImages(gateway, (header) => published.add(header.sopInstanceUid));
     dir = mkdtempSync(join(tmpdir(), 'larmor-ingest-stop-'));
     const files: string[] = [];
     for (let i = 1; i <= IMAGES; i++) {
@@ -44,7 +41,7 @@ describe('a gateway stopped during a push', () => {
     scu.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     scu.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     // Stopped as soon as a few were answered, while the next are on their way.
-    await expect.poll(answered, { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
+    await expect.poll(answered, { timeout: SETTLE_BUDGET_MS }).toBeGreaterThanOrEqual(3);
     await f.stop();
     await exited;
 
