@@ -131,10 +131,11 @@ export async function startElectronShell(electron: ShellElectron, options: Shell
   if (feed && app.isPackaged) wireUpdater(options.updater(), feed, app.getVersion(), options.log);
   else options.log(feed ? 'updates: not checked in a development run' : 'updates: off (no update server in the machine policy)');
 
+  // The app quits once the embedded gateway has closed its stores: quitting first would end its
+  // utility process with the app, part way through.
   app.on('window-all-closed', () => {
     desk.disconnect();
-    gateway?.stop();
-    app.quit();
+    void (gateway?.stop() ?? Promise.resolve()).then(() => app.quit());
   });
   return { window, core, desk, policy, gateway };
 }

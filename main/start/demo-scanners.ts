@@ -81,7 +81,7 @@ export async function startDemoScanners(
       }
     }
   } catch (err) {
-    for (const s of scanners) s.gateway.stop();
+    await Promise.all(scanners.map((s) => s.gateway.stop()));
     throw err;
   }
   return { scanners, created };

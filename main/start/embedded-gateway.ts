@@ -22,7 +22,8 @@ export interface EmbeddedGateway {
   /** With `reportDemoAccounts`: the accounts created on this first run (empty on later runs). */
   demoAccounts: ReportedDemoAccount[];
   child: ChildProcess;
-  stop(): void;
+  /** Asks the gateway to stop (SIGTERM: it closes its stores and sockets) and resolves once it has exited. */
+  stop(): Promise<void>;
 }
 
 export interface EmbeddedGatewayOptions {
@@ -51,6 +52,8 @@ export function startEmbeddedGateway(args: string[], options: EmbeddedGatewayOpt
     env,
     execArgv: [...process.execArgv, ...gcNodeOptions()],
   });
+  // Made now, so an exit before stop() is called still resolves it.
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
     child.on('message', (message: { type?: string; url?: string; onsiteUrl?: string; demoUser?: string | null; demoAccounts?: ReportedDemoAccount[] }) => {
       if (message.type === 'gateway-ready' && message.url) {
@@ -60,7 +63,10 @@ export function startEmbeddedGateway(args: string[], options: EmbeddedGatewayOpt
           demoUser: message.demoUser ?? null,
           demoAccounts: message.demoAccounts ?? [],
           child,
-          stop: () => child.kill('SIGTERM'),
+          stop: () => {
+            child.kill('SIGTERM');
+            return exited;
+          },
         });
       }
     });

@@ -49,9 +49,9 @@ export async function runStart(argv: string[]): Promise<number> {
     if (gateway.onsiteUrl) console.log(`onsite console: ${gateway.onsiteUrl}${which}`);
   }
   const demoUser = scanners.map((s) => s.gateway.demoUser).find((u) => u !== null) ?? null;
-  const stopGateways = () => {
-    for (const s of scanners) s.gateway.stop();
-  };
+  // A clean stop waits for every gateway to close its stores: a `larmor start` that has exited
+  // leaves no gateway still writing to its data dir or holding its ports.
+  const stopGateways = () => Promise.all(scanners.map((s) => s.gateway.stop()));
 
   const electronBinary = findElectron();
   if (electronBinary) {
@@ -65,7 +65,7 @@ export async function runStart(argv: string[]): Promise<number> {
       },
     });
     const code = await new Promise<number>((resolve) => child.once('exit', (c) => resolve(c ?? 0)));
-    stopGateways();
+    await stopGateways();
     return code;
   }
 
@@ -96,7 +96,7 @@ export async function runStart(argv: string[]): Promise<number> {
   desk.disconnect();
   await shell.close();
   await pool.close();
-  stopGateways();
+  await stopGateways();
   return 0;
 }
 

@@ -12,7 +12,8 @@ export interface UtilityGateway {
   onsiteUrl: string | null;
   /** The demo account the gateway created, offered on the connect screen (?user=); null when none. */
   demoUser: string | null;
-  stop(): void;
+  /** Asks the gateway to stop (SIGTERM on POSIX) and resolves once its process has exited. */
+  stop(): Promise<void>;
 }
 
 /**
@@ -31,10 +32,16 @@ export function startGatewayInUtilityProcess(
     stdio: 'inherit',
     env: gatewayProcessEnv() as Record<string, string>,
   });
+  // Made now, so an exit before stop() is called still resolves it.
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = () => {
+    child.kill();
+    return exited;
+  };
   return new Promise((resolve, reject) => {
     child.on('message', (message: { type?: string; url?: string; onsiteUrl?: string; demoUser?: string | null }) => {
       if (message?.type === 'gateway-ready' && message.url)
-        resolve({ url: message.url, onsiteUrl: message.onsiteUrl ?? null, demoUser: message.demoUser ?? null, stop: () => void child.kill() });
+        resolve({ url: message.url, onsiteUrl: message.onsiteUrl ?? null, demoUser: message.demoUser ?? null, stop });
     });
     child.once('exit', (code: number) => reject(new Error(`gateway exited with code ${code} before it was ready`)));
   });

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -8,6 +9,18 @@ import { tempDir } from '../helpers/temp-dir.js';
 import { SETTLE_BUDGET_MS } from '../helpers/gateway.js';
 
 const LARMOR = join(import.meta.dirname, '..', '..', 'bin', 'larmor.js');
+
+/** A process's children, from Linux's /proc (the gateways `larmor start` forked). */
+const childrenOf = (pid: number): number[] => readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+
+/** Still running: present in /proc and not a zombie waiting to be reaped. */
+function isRunning(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
 
 describe('larmor start (what npm start runs), as a process', () => {
   it('starts the embedded gateway and the browser shell, prints both addresses, serves both pages, and stops cleanly on SIGINT', async () => {
@@ -47,7 +60,12 @@ describe('larmor start (what npm start runs), as a process', () => {
     ws.close();
     expect(welcome).toMatchObject({ type: 'welcome', snapshot: { state: 'idle' } });
 
+    // Stopping waits for the gateways: none is left running (writing to its data dir, holding
+    // its ports) once `larmor start` has exited.
+    const gateways = childrenOf(child.pid!);
+    expect(gateways).toHaveLength(2);
     child.kill('SIGINT');
     expect(await new Promise((resolve) => child.once('exit', (code) => resolve(code)))).toBe(0);
+    expect(gateways.filter(isRunning)).toEqual([]);
   });
 });

@@ -75,6 +75,7 @@ export class StandInUtilityProcess extends EventEmitter {
   ) {
     super();
   }
+  /** Like Electron's, kill() only asks: the test says when the process has exited (emit 'exit'). */
   kill(): boolean {
     this.killed = true;
     return true;

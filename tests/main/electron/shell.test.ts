@@ -264,7 +264,11 @@ describe('Electron shell: the embedded gateway', () => {
     expect(standIn.windows[0]!.loadedUrl).toBe(`${APP_PAGE_URL}?gateway=${encodeURIComponent('ws://127.0.0.1:5111/larmor')}&user=demo.operator`);
     standIn.emitApp('window-all-closed');
     expect(standIn.children[0]!.killed).toBe(true);
-    expect(standIn.quitCalls).toBe(1);
+    // The app waits for the gateway to close its stores before it quits.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(standIn.quitCalls).toBe(0);
+    standIn.children[0]!.emit('exit', 0);
+    await expect.poll(() => standIn.quitCalls).toBe(1);
   });
 
   it('does not start one when npm start passed its own, and offers the account npm start named', async () => {
