@@ -30,17 +30,27 @@ let observer: Page;
 let dir: string;
 const cleanups: (() => Promise<void>)[] = [];
 
-/** The annotations that the mark tools' box overlaps, and those reaching above or below the image's stage. */
+/**
+ * The annotations that the mark tools' box overlaps (where there are tools), those reaching above
+ * or below the image's stage, and corner texts or the watermark that overlap each other.
+ */
 function coveredAnnotations(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const found: string[] = [];
     const tools = document.querySelector('[data-testid="mark-tools"]')?.getBoundingClientRect();
     const frame = document.querySelector('.viewer-stage')?.getBoundingClientRect();
-    if (!tools || !frame) return ['mark tools or image box missing'];
+    if (!frame) return ['image box missing'];
+    const texts = [...document.querySelectorAll('[data-testid^="overlay-"], [data-testid="watermark"]')];
+    for (const [i, a] of texts.entries())
+      for (const b of texts.slice(i + 1)) {
+        const [ra, rb] = [a.getBoundingClientRect(), b.getBoundingClientRect()];
+        if (ra.left < rb.right && ra.right > rb.left && ra.top < rb.bottom && ra.bottom > rb.top)
+          found.push(`${a.getAttribute('data-testid')} overlaps ${b.getAttribute('data-testid')}`);
+      }
     for (const el of document.querySelectorAll('[data-testid^="orientation-"], [data-testid^="overlay-"], [data-testid="watermark"]')) {
       const r = el.getBoundingClientRect();
       const name = `${el.getAttribute('data-testid')} "${(el.textContent ?? '').slice(0, 30)}"`;
-      if (r.left < tools.right && r.right > tools.left && r.top < tools.bottom && r.bottom > tools.top) found.push(`${name} under the mark tools`);
+      if (tools && r.left < tools.right && r.right > tools.left && r.top < tools.bottom && r.bottom > tools.top) found.push(`${name} under the mark tools`);
       if (r.top < frame.top - 1 || r.bottom > frame.bottom + 1) found.push(`${name} outside the image's stage`);
     }
     return found;
@@ -83,14 +93,22 @@ describe.skipIf(!chromiumAvailable())('the image’s annotations and the mark to
     expect(await coveredAnnotations(operator)).toEqual([]);
   });
 
-  it('shows the trainer the marks’ count in the same row, and the image does not move when the first mark comes', async () => {
+  it('gives the trainer no tools row but the image’s height, the marks’ count in a corner, and the image does not move when the first mark comes', async () => {
     await observer.setViewportSize({ width: 1280, height: 720 });
+    await operator.setViewportSize({ width: 1280, height: 720 });
     await observer.waitForTimeout(200);
-    expect(await observer.getByTestId('mark-tools').textContent()).toBe('No marks on this image');
+    expect(await observer.getByTestId('mark-tools').count()).toBe(0);
+    const lastLine = (page: Page) => page.locator('[data-testid="overlay-bottom-left"] > div').last().textContent();
+    expect(await lastLine(observer)).toBe('No marks');
+    expect(await lastLine(operator)).toMatch(/^Zoom /);
+    // The stage reaches up to where the operator's tools row is.
+    const observerStage = (await observer.locator('.viewer-stage').boundingBox())!;
+    const operatorStage = (await operator.locator('.viewer-stage').boundingBox())!;
+    const operatorTools = (await operator.getByTestId('mark-tools').boundingBox())!;
+    expect(observerStage.height).toBeGreaterThanOrEqual(operatorStage.height + operatorTools.height);
     const before = await observer.getByTestId('viewport-canvas').boundingBox();
 
     // The operator draws an arrow across the image.
-    await operator.setViewportSize({ width: 1280, height: 720 });
     await operator.getByTestId('mark-tool-arrow').click();
     const stage = (await operator.locator('.viewer-stage').boundingBox())!;
     await operator.mouse.move(stage.x + stage.width * 0.4, stage.y + stage.height * 0.4);
@@ -98,7 +116,7 @@ describe.skipIf(!chromiumAvailable())('the image’s annotations and the mark to
     await operator.mouse.move(stage.x + stage.width * 0.6, stage.y + stage.height * 0.6, { steps: 5 });
     await operator.mouse.up();
 
-    await expect.poll(() => observer.getByTestId('mark-tools').textContent()).toBe('1 mark on this image');
+    await expect.poll(() => lastLine(observer)).toBe('1 mark');
     expect(await observer.getByTestId('viewport-canvas').boundingBox()).toEqual(before);
     for (const size of SIZES) {
       await observer.setViewportSize(size);

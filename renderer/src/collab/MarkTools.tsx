@@ -13,22 +13,20 @@ export function useCanMark(): boolean {
   return useApp((s) => s.link.status === 'connected' && s.link.role !== null && s.link.role !== 'observer');
 }
 
+/** How many marks the exam has on one image. */
+export function useMarkCount(sopInstanceUid: string | null): number {
+  return useApp((s) => (sopInstanceUid ? (s.collab?.marks.filter((m) => m.sopInstanceUid === sopInstanceUid).length ?? 0) : 0));
+}
+
 /**
  * The pointer tools, in a row above the image: pick a shape, then a left drag on the image draws
  * it for everyone in the exam; pick it again (or Escape) to get the usual window/level drag back.
+ * Only for those who may draw; an observer reads the marks' count in the image's corner
+ * (viewer/overlay.ts).
  */
 export function MarkTools({ sopInstanceUid }: { sopInstanceUid: string }) {
   const tool = useApp((s) => s.markTool);
-  const count = useApp((s) => s.collab?.marks.filter((m) => m.sopInstanceUid === sopInstanceUid).length ?? 0);
-  const canMark = useCanMark();
-  if (!canMark) {
-    // The row stays when there is none, so the image does not move when the first mark comes.
-    return (
-      <div className="mark-tools" data-testid="mark-tools" role="status">
-        <span className="muted">{count === 0 ? 'No marks' : count === 1 ? '1 mark' : `${count} marks`} on this image</span>
-      </div>
-    );
-  }
+  const count = useMarkCount(sopInstanceUid);
   return (
     <div className="mark-tools" role="toolbar" aria-label="Mark the image for the others" data-testid="mark-tools">
       <span className="muted">Mark:</span>

@@ -12,7 +12,7 @@ import { formatClock } from '../../../base/common/clock.js';
 import { orientationMarkers, pixelShape } from '../viewer/geometry.js';
 import { ReferenceLines } from './ReferenceLines.js';
 import { MarksOverlay } from '../collab/MarksOverlay.js';
-import { MarkTools } from '../collab/MarkTools.js';
+import { MarkTools, useCanMark, useMarkCount } from '../collab/MarkTools.js';
 import { useMarkDrawing } from '../collab/use-mark-drawing.js';
 import './viewer.css';
 
@@ -203,6 +203,8 @@ export function Viewport() {
     ? `translate(${(size.width - image.meta.columns * scaleX) / 2 + view.panX}px, ${(size.height - image.meta.rows * scaleY) / 2 + view.panY}px) scale(${scaleX}, ${scaleY})`
     : undefined;
   const markers = image ? orientationMarkers(image.meta) : null;
+  const canMark = useCanMark();
+  const marks = useMarkCount(image?.meta.sopInstanceUid ?? null);
 
   const text = useMemo(
     () =>
@@ -217,16 +219,17 @@ export function Viewport() {
             inverted: view.invert,
             zoom: Math.min(scaleX, scaleY),
             deidentified,
+            ...(canMark ? {} : { marks }),
           })
         : null,
     // eslint-disable-next-line react-hooks/exhaustive-deps -- voi and shown are rebuilt every render; their values are what matter
-    [image, voi?.center, voi?.width, record, shown?.index, view.window, view.invert, scaleX, scaleY, deidentified],
+    [image, voi?.center, voi?.width, record, shown?.index, view.window, view.invert, scaleX, scaleY, deidentified, canMark, marks],
   );
 
   return (
     <div className="panel viewport-region viewer" role="region" aria-label="Viewport" data-region="viewport">
       {/* Above the image, not over it: the corners' text and the orientation markers stay clear. */}
-      {image && uid ? <MarkTools sopInstanceUid={image.meta.sopInstanceUid} /> : null}
+      {image && uid && canMark ? <MarkTools sopInstanceUid={image.meta.sopInstanceUid} /> : null}
       {/* The stage and everything drawn over it share one box: marks and lines sit on the pixels. */}
       <div className="viewer-frame">
         <div

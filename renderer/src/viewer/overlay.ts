@@ -30,6 +30,12 @@ export function overlayText(input: {
   zoom: number;
   /** The gateway removed the patient's identifiers for this viewer (observer PHI policy). */
   deidentified?: boolean;
+  /**
+   * The marks on this image, for a viewer who has no mark tools (an observer): said in a corner
+   * rather than in a row of its own, which would take the image's height. Omitted where the
+   * tools are shown.
+   */
+  marks?: number;
 }): OverlayText {
   const { meta } = input;
   const series = [meta.seriesNumber !== null ? `Se ${meta.seriesNumber}` : 'Se —', meta.seriesDescription].filter(Boolean).join('  ');
@@ -40,7 +46,15 @@ export function overlayText(input: {
       ? ['De-identified', meta.studyDescription].filter(Boolean)
       : [formatPersonName(meta.patientName) || 'No patient name', meta.patientId ? `ID ${meta.patientId}` : '', meta.studyDescription].filter(Boolean),
     topRight: [series, instance, meta.instanceNumber !== null ? `Instance ${meta.instanceNumber}` : ''].filter(Boolean),
-    bottomLeft: [windowLine, `Zoom ${Math.round(input.zoom * 100)} %` + (input.inverted ? '  Inverted' : '')],
+    bottomLeft: [
+      windowLine,
+      `Zoom ${Math.round(input.zoom * 100)} %` + (input.inverted ? '  Inverted' : ''),
+      ...(input.marks === undefined ? [] : [marksLine(input.marks)]),
+    ],
     bottomRight: [`Loc ${formatMm(meta.sliceLocationMm)}`, `Thk ${formatMm(meta.sliceThicknessMm)}`, `${meta.columns} x ${meta.rows}`],
   };
+}
+
+function marksLine(count: number): string {
+  return count === 0 ? 'No marks' : count === 1 ? '1 mark' : `${count} marks`;
 }

@@ -53,6 +53,13 @@ describe('overlayText', () => {
     });
     expect(observer.topLeft).toEqual(['De-identified', 'Brain']);
   });
+  it('says the marks’ count bottom left for a viewer without the mark tools, and nothing of them for one with', () => {
+    const base = { meta, position: 1, total: 1, received: 1, window: { center: 650, width: 1400 }, windowIsImages: true, inverted: false, zoom: 1 };
+    expect(overlayText({ ...base, marks: 0 }).bottomLeft).toEqual(['W 1400  L 650', 'Zoom 100 %', 'No marks']);
+    expect(overlayText({ ...base, marks: 1 }).bottomLeft[2]).toBe('1 mark');
+    expect(overlayText({ ...base, marks: 3 }).bottomLeft[2]).toBe('3 marks');
+    expect(overlayText(base).bottomLeft).toEqual(['W 1400  L 650', 'Zoom 100 %']);
+  });
   it('rounds large window values', () => {
     expect(formatWindowValue(1234.56)).toBe('1235');
     expect(formatWindowValue(-3.25)).toBe('-3.3');
