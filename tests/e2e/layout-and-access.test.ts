@@ -259,6 +259,41 @@ describe.skipIf(!chromiumAvailable())('workstation layout', () => {
     },
   );
 
+  it.each(SIZES)(
+    'says "More below" at the foot of a column cut by the window, and only then, and brings the rest into view at $width x $height',
+    async (size) => {
+      /** Whether the column has more below what it shows, and whether its cue is visible. */
+      const state = (page: Page, column: string) =>
+        page.evaluate((selector) => {
+          const el = document.querySelector(selector)!;
+          const cue = el.querySelector(':scope > [data-testid="more-below"]')!;
+          return { more: el.scrollHeight - el.clientHeight - el.scrollTop > 1, cue: getComputedStyle(cue).visibility === 'visible' };
+        }, column);
+      const cut: string[] = [];
+      for (const [who, page] of [
+        ['operator', operator],
+        ['observer', observer],
+      ] as const) {
+        await page.setViewportSize(size);
+        await page.waitForTimeout(200);
+        for (const column of ['.column-right', '.left-scroll']) {
+          await page.locator(column).evaluate((el) => el.scrollTo({ top: 0 }));
+          await page.waitForTimeout(100);
+          const before = await state(page, column);
+          expect(before.cue, `${who} ${column}`).toBe(before.more);
+          if (!before.more) continue;
+          cut.push(`${who} ${column}`);
+          await page.locator(`${column} > [data-testid="more-below"] button`).click();
+          await expect.poll(() => state(page, column)).toEqual({ more: false, cue: false });
+          await page.locator(column).evaluate((el) => el.scrollTo({ top: 0 }));
+          await expect.poll(() => state(page, column)).toEqual({ more: true, cue: true });
+        }
+      }
+      // At a laptop's 1280 x 720 the people list is longer than the right column shows.
+      if (size.height === 720) expect(cut).toContain('operator .column-right');
+    },
+  );
+
   it('truncates the exam line and keeps the full text on hover', async () => {
     const exam = operator.locator('.header-exam');
     expect(await exam.getAttribute('title')).toMatch(/MUSTERMANN-LONGFAMILYNAME, MAXIMILIANA ALEXANDRA, PID-2026-0000012345/);

@@ -18,6 +18,7 @@ import { CollabPanel } from '../collab/CollabPanel.js';
 import { DeskAlarmBar } from '../desk/DeskAlarmBar.js';
 import { DeskStrip } from '../desk/DeskStrip.js';
 import { DeskConsoleWaiting } from '../desk/DeskConsoleWaiting.js';
+import { MoreBelow } from './MoreBelow.js';
 
 /** One window for the whole session, laid out as in shared/UI.md. */
 export function SessionScreen() {
@@ -41,6 +42,7 @@ export function SessionScreen() {
               {/* Proposals sit by the queue they would change. */}
               <CollabPanel />
               <ParameterCard />
+              <MoreBelow what="the exam and the queue" />
             </div>
             {/* Outside the scrolling part: Start/Pause/Stop never scroll out of reach. */}
             <ScanControls />
@@ -53,6 +55,7 @@ export function SessionScreen() {
             {/* Scanner-room video, my camera, call controls (components/VideoPanes.tsx) */}
             <VideoPanes />
             <ParticipantsPanel />
+            <MoreBelow what="the people and your camera" />
           </section>
         </div>
       ) : (
