@@ -3,9 +3,10 @@
  * about 512 KiB each) pushed by DCMTK's storescu in one association into
  *   - the Larmor gateway's receiver (`larmor gateway --dicom-port`, its whole path: PDU guard,
  *     dcmjs-dimse, Part 10 check, image pipeline to every workstation),
- *   - that receiver alone, images dropped once accepted (bench/ingest/scp-only.ts), and
+ *   - that receiver alone, images dropped once accepted (bench/ingest/scp-only.ts),
  *   - DCMTK's `storescp --ignore` (receives every object, stores nothing), with its default
- *     16 KiB PDUs and its largest, 128 KiB,
+ *     16 KiB PDUs and its largest, 128 KiB, and
+ *   - `storescp` keeping every object, a file each in the round's scratch directory,
  * alternately, in one run; the table gives the median of the rounds. `--reference-root DIR` adds
  * the gateway of another checkout (built: `git worktree add DIR REV`, `npm run build` there),
  * for a change's before and after in the same run.
@@ -127,6 +128,11 @@ const receivers: Receiver[] = [
     // DCMTK advertises 16 KiB by default; 128 KiB is the most its --max-pdu allows.
     name: 'storescp --ignore --max-pdu 131072',
     start: (port) => spawn('storescp', ['--ignore', '--max-pdu', '131072', '-aet', 'LARMOR', String(port)], { stdio: 'ignore', env: DCMTK_ENV }),
+  },
+  {
+    // DCMTK keeping what it receives, as the gateway does: a file each, written before the response.
+    name: 'storescp -od DIR --max-pdu 131072 (stores)',
+    start: (port, scratch) => spawn('storescp', ['-od', scratch, '--max-pdu', '131072', '-aet', 'LARMOR', String(port)], { stdio: 'ignore', env: DCMTK_ENV }),
   },
 ];
 
