@@ -27,6 +27,10 @@ export function startGatewayInUtilityProcess(
   args: string[],
   entry: string = GATEWAY_UTILITY_ENTRY,
 ): Promise<UtilityGateway> {
+  // No V8 options (base/node/gc-node-options.ts), unlike `npm start`'s fork: Electron's utility
+  // process makes its V8 isolate before it hands `execArgv` to Node (Electron's
+  // shell/services/node/node_service.cc), so they would come after the heap exists; in Node,
+  // `--single-threaded-gc` set that late aborted V8 (README "V8's helper threads on two cores").
   const child = utilityProcess.fork(entry, [GATEWAY_ARGS_MARKER, '--port', process.env.LARMOR_GATEWAY_PORT ?? '0', '--demo-accounts', ...args], {
     serviceName: 'Larmor gateway',
     stdio: 'inherit',
