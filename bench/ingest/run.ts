@@ -130,7 +130,8 @@ const receivers: Receiver[] = [
     start: (port) => spawn('storescp', ['--ignore', '--max-pdu', '131072', '-aet', 'LARMOR', String(port)], { stdio: 'ignore', env: DCMTK_ENV }),
   },
   {
-    // DCMTK keeping what it receives, as the gateway does: a file each, written before the response.
+    // DCMTK keeping what it receives, the nearest it comes to the gateway's whole path: a file
+    // each, written before the response.
     name: 'storescp -od DIR --max-pdu 131072 (stores)',
     start: (port, scratch) => spawn('storescp', ['-od', scratch, '--max-pdu', '131072', '-aet', 'LARMOR', String(port)], { stdio: 'ignore', env: DCMTK_ENV }),
   },

@@ -278,10 +278,14 @@ describe.skipIf(!chromiumAvailable())('workstation layout', () => {
         await page.waitForTimeout(200);
         for (const column of ['.column-right', '.left-scroll']) {
           await page.locator(column).evaluate((el) => el.scrollTo({ top: 0 }));
-          await page.waitForTimeout(100);
-          const before = await state(page, column);
-          expect(before.cue, `${who} ${column}`).toBe(before.more);
-          if (!before.more) continue;
+          // The cue follows the column's scroll and sizes as they are reported, a frame or so later.
+          await expect
+            .poll(async () => {
+              const { more, cue } = await state(page, column);
+              return cue === more;
+            }, `${who} ${column}`)
+            .toBe(true);
+          if (!(await state(page, column)).more) continue;
           cut.push(`${who} ${column}`);
           await page.locator(`${column} > [data-testid="more-below"] button`).click();
           await expect.poll(() => state(page, column)).toEqual({ more: false, cue: false });

@@ -3,8 +3,9 @@ import { useLayoutEffect, useRef, useState } from 'react';
 /**
  * The foot of a scrolling column while part of it is out of sight below: the last line shown,
  * cut at the column's edge, fades under "More below", which scrolls the rest into view. Without
- * it a cut line reads as the end of the list (shared/UI.md: nothing clipped at laptop sizes).
- * Placed as the column's last child; it takes no room of its own.
+ * it a cut line reads as the end of the list (README "A trainer joins; one window per
+ * workstation": the people list at 1280x720). Placed as the column's last child; it takes no
+ * room of its own.
  */
 export function MoreBelow({ what }: { what: string }) {
   const cue = useRef<HTMLDivElement>(null);
@@ -39,7 +40,10 @@ export function MoreBelow({ what }: { what: string }) {
         className="small ghost"
         tabIndex={more ? 0 : -1}
         title={`Scroll to see the rest of ${what}`}
-        onClick={() => cue.current?.parentElement?.scrollTo({ top: cue.current.parentElement.scrollHeight, behavior: 'smooth' })}
+        onClick={() => {
+          const column = cue.current?.parentElement;
+          column?.scrollTo({ top: column.scrollHeight, behavior: 'smooth' });
+        }}
       >
         ▾ More below
       </button>
