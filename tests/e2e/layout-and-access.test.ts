@@ -105,6 +105,19 @@ function clipped(page: Page) {
   });
 }
 
+/** The operator's and the trainer's windows, each resized to `size`, with a frame or two for the layout to settle. */
+async function workstationsAt(size: { width: number; height: number }) {
+  const pages = [
+    ['operator', operator],
+    ['observer', observer],
+  ] as const;
+  for (const [, page] of pages) {
+    await page.setViewportSize(size);
+    await page.waitForTimeout(200);
+  }
+  return pages;
+}
+
 /** The selectors whose element is missing, or not wholly inside the window and every scrolling ancestor as it shows now. */
 function outOfView(page: Page, selectors: string[]): Promise<string[]> {
   return page.evaluate((selectors) => {
@@ -247,12 +260,7 @@ describe.skipIf(!chromiumAvailable())('workstation layout', () => {
     'keeps who holds control and the scanner room in view without scrolling at $width x $height, for the operator and the trainer',
     async (size) => {
       const hidden: string[] = [];
-      for (const [who, page] of [
-        ['operator', operator],
-        ['observer', observer],
-      ] as const) {
-        await page.setViewportSize(size);
-        await page.waitForTimeout(200);
+      for (const [who, page] of await workstationsAt(size)) {
         hidden.push(...(await outOfView(page, ['#people-title', '.people-panel .control-line', '[data-testid="onsite-status"]'])).map((h) => `${who}: ${h}`));
       }
       expect(hidden).toEqual([]);
@@ -270,20 +278,18 @@ describe.skipIf(!chromiumAvailable())('workstation layout', () => {
           return { more: el.scrollHeight - el.clientHeight - el.scrollTop > 1, cue: getComputedStyle(cue).visibility === 'visible' };
         }, column);
       const cut: string[] = [];
-      for (const [who, page] of [
-        ['operator', operator],
-        ['observer', observer],
-      ] as const) {
-        await page.setViewportSize(size);
-        await page.waitForTimeout(200);
+      for (const [who, page] of await workstationsAt(size)) {
         for (const column of ['.column-right', '.left-scroll']) {
           await page.locator(column).evaluate((el) => el.scrollTo({ top: 0 }));
           // The cue follows the column's scroll and sizes as they are reported, a frame or so later.
           await expect
-            .poll(async () => {
-              const { more, cue } = await state(page, column);
-              return cue === more;
-            }, `${who} ${column}`)
+            .poll(
+              async () => {
+                const { more, cue } = await state(page, column);
+                return cue === more;
+              },
+              { message: `${who} ${column}` },
+            )
             .toBe(true);
           if (!(await state(page, column)).more) continue;
           cut.push(`${who} ${column}`);
