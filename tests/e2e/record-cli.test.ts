@@ -28,6 +28,14 @@ function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
+/** Killed, and back once it has exited: a test that failed half way leaves no recorder writing to a directory being removed. */
+async function killed(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = exited(child);
+  child.kill('SIGKILL');
+  await gone;
+}
+
 function stderrOf(child: ChildProcess): () => string {
   let text = '';
   child.stderr!.on('data', (chunk: Buffer) => (text += chunk.toString()));
@@ -115,7 +123,7 @@ describe('larmor record (the built CLI, as a process)', () => {
       { stdio: ['pipe', 'ignore', 'pipe'] },
     );
     child.stdin!.end(`${TEST_PASSWORD}\n`);
-    cleanups.push(() => void child.kill('SIGKILL'));
+    cleanups.push(() => killed(child));
     stderrOf(child);
     const healthy = () => lines(events).filter((e) => e.type === 'health' && e.state === 'healthy').length;
     await expect.poll(healthy, { timeout: 20_000 }).toBe(1);
@@ -147,7 +155,7 @@ describe('larmor record (the built CLI, as a process)', () => {
       },
     );
     child.stdin!.end(`${TEST_PASSWORD}\n`);
-    cleanups.push(() => void child.kill('SIGKILL'));
+    cleanups.push(() => killed(child));
     const stderr = stderrOf(child);
     expect(await exited(child)).toBe(1);
     expect(stderr()).toContain('LARMOR_E_UNAUTHENTICATED');
