@@ -39,8 +39,7 @@ const OLD_GENERATION_FLOOR_MB = 128;
  * heap is made. The launchers give them to the gateways they start
  * (main/start/embedded-gateway.ts); a standalone `larmor gateway` says when it was started
  * without them (gateway/cli.ts). Electron's utility process (main/start/utility-gateway.ts) is not
- * given them: whether Electron applies a V8 option of `execArgv` before its utility process's heap
- * exists can be shown only with a real binary.
+ * given them: it makes its heap before it reads `execArgv`.
  */
 export function gcNodeOptions(cores: number = availableParallelism()): string[] {
   return [...(cores <= 2 ? ['--single-threaded-gc'] : []), `--initial-old-space-size=${OLD_GENERATION_FLOOR_MB}`];
