@@ -12,6 +12,7 @@ import { startTestGateway, SETTLE_BUDGET_MS } from '../helpers/gateway.js';
 import { FaultProxy } from '../helpers/fault-proxy.js';
 import { TEST_PASSWORD, testUserId } from '../helpers/accounts.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { stopProcess } from '../helpers/gateway-process.js';
 
 const LARMOR = join(import.meta.dirname, '..', '..', 'bin', 'larmor.js');
 
@@ -26,14 +27,6 @@ afterEach(async () => {
 function exited(child: ChildProcess): Promise<number | null> {
   if (child.exitCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-}
-
-/** Killed, and back once it has exited: a test that failed half way leaves no recorder writing to a directory being removed. */
-async function killed(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = exited(child);
-  child.kill('SIGKILL');
-  await gone;
 }
 
 function stderrOf(child: ChildProcess): () => string {
@@ -123,7 +116,8 @@ describe('larmor record (the built CLI, as a process)', () => {
       { stdio: ['pipe', 'ignore', 'pipe'] },
     );
     child.stdin!.end(`${TEST_PASSWORD}\n`);
-    cleanups.push(() => killed(child));
+    // Waited for: a test that failed half way leaves no recorder writing to a directory being removed.
+    cleanups.push(() => stopProcess(child, 'SIGKILL'));
     stderrOf(child);
     const healthy = () => lines(events).filter((e) => e.type === 'health' && e.state === 'healthy').length;
     await expect.poll(healthy, { timeout: 20_000 }).toBe(1);
@@ -155,7 +149,7 @@ describe('larmor record (the built CLI, as a process)', () => {
       },
     );
     child.stdin!.end(`${TEST_PASSWORD}\n`);
-    cleanups.push(() => killed(child));
+    cleanups.push(() => stopProcess(child, 'SIGKILL'));
     const stderr = stderrOf(child);
     expect(await exited(child)).toBe(1);
     expect(stderr()).toContain('LARMOR_E_UNAUTHENTICATED');

@@ -22,10 +22,10 @@ export function startGatewayProcess(args: string[], nodeOptions: string[] = []):
   return { child, output: () => text };
 }
 
-/** SIGTERM, and back once it has exited; nothing to do when it already has. */
-export async function stopProcess(child: ChildProcess | undefined): Promise<void> {
+/** SIGTERM (or `signal`), and back once it has exited; nothing to do when it already has. */
+export async function stopProcess(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
+  child.kill(signal);
   await exited;
 }
