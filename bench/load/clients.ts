@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { acquisitionUnderway } from '../../protocol/index.js';
 import { WorkstationCore } from '../../main/core/workstation-core.js';
 import { Journal } from '../../main/journal/journal.js';
 import { attachImageIntake } from '../../main/images/image-intake.js';
@@ -129,7 +130,7 @@ if (role === 'operator') {
   const protocols = ['t1-se-ax', 't2-tse-ax', 'flair-ax', 't1-gre-ax'];
   for (let n = 0; !stopping; n++) {
     const state = core.view().snapshot?.state;
-    if (state !== 'acquiring' && state !== 'paused') {
+    if (!acquisitionUnderway(state)) {
       await core.sendCommand({ name: 'sequence.queue', protocolId: protocols[n % protocols.length]! });
       await core.sendCommand({ name: 'scan.start' });
     }
@@ -138,7 +139,7 @@ if (role === 'operator') {
   // Held: the running series is stopped too, so that nothing is published after the drain and
   // the images each workstation took are counted against a total that no longer moves.
   const state = core.view().snapshot?.state;
-  if (state === 'acquiring' || state === 'paused') await core.sendCommand({ name: 'scan.stop' });
+  if (acquisitionUnderway(state)) await core.sendCommand({ name: 'scan.stop' });
 }
 await stopped;
 clearInterval(sampler);

@@ -1,6 +1,7 @@
 import {
   ErrorCode,
   LarmorError,
+  acquisitionUnderway,
   type ExamCatalogue,
   type ExamSeriesStatus,
   type ImageFetchRequest,
@@ -542,6 +543,6 @@ function describeSeries(part10: Uint8Array): { number: number | null; descriptio
  */
 function statusOf(series: HeldSeries, sequence: SequenceStatus | null): ExamSeriesStatus {
   if (sequence === 'aborted') return 'aborted';
-  if (sequence === 'acquiring' || sequence === 'paused' || sequence === 'queued') return 'receiving';
+  if (acquisitionUnderway(sequence) || sequence === 'queued') return 'receiving';
   return series.expected !== null && series.arrived.size < series.expected ? 'receiving' : 'complete';
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import {
+  acquisitionUnderway,
   ConnectRequest,
   DEFAULT_MAX_CONCURRENT_ACQUISITIONS,
   DeskConnectRequest,
@@ -568,7 +569,7 @@ export class Desk extends EventEmitter<DeskEvents> {
       siteId: site.entry.id,
       name: site.entry.name,
       youHoldControl: youHoldControl(view),
-      acquiring: snapshot?.state === 'acquiring' || snapshot?.state === 'paused',
+      acquiring: acquisitionUnderway(snapshot?.state),
     };
   }
 

@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import type { QueuedSequence } from '../../../protocol/scanner.js';
+import { acquisitionUnderway, type QueuedSequence } from '../../../protocol/scanner.js';
 import { useApp } from '../store/store.js';
 import { isObserver, moveTarget, queueAddAvailability, queueItemAvailability, queueRemainingS } from '../logic/controls.js';
 import { formatMinSec, formatRemaining } from '../../../base/common/acquisition-time.js';
@@ -55,7 +55,7 @@ function QueueRow({ sequence, index, observer }: { sequence: QueuedSequence; ind
   const item = queueItemAvailability(ctx, sequence);
   const up = moveTarget(queue, sequence.id, -1);
   const down = moveTarget(queue, sequence.id, 1);
-  const running = sequence.status === 'acquiring' || sequence.status === 'paused';
+  const running = acquisitionUnderway(sequence.status);
   const origin = `queue:${sequence.id}`;
   const whyNotMove = (target: number | null, direction: string) =>
     item.reason ?? (target === null ? `Cannot move ${direction}: neighbour is not queued` : `${propose ? 'Propose to move' : 'Move'} ${direction}`);

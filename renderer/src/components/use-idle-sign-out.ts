@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { ErrorCode } from '../../../protocol/errors.js';
+import { acquisitionUnderway } from '../../../protocol/scanner.js';
 import { idleDecision, idleSignOutWords } from '../logic/idle-sign-out.js';
 import { appStore } from '../store/store.js';
 import { useMachinePolicy } from './use-machine-policy.js';
@@ -20,7 +21,7 @@ export function useIdleSignOut(): void {
     for (const type of ACTIVITY) window.addEventListener(type, touched, { passive: true });
     const timer = setInterval(() => {
       const state = appStore.getState();
-      const acquiring = state.snapshot?.state === 'acquiring' || state.snapshot?.state === 'paused';
+      const acquiring = acquisitionUnderway(state.snapshot?.state);
       if (idleDecision({ idleMinutes: minutes, lastActivityMs: lastActivity.current, nowMs: Date.now(), acquiring }) !== 'sign-out') return;
       void state.disconnect().then(() => appStore.setState({ linkCallError: { code: ErrorCode.IDLE_SIGNED_OUT, message: idleSignOutWords(minutes) } }));
     }, CHECK_EVERY_MS);

@@ -1,4 +1,5 @@
 import type { DeskView } from '../../../protocol/desk.js';
+import { acquisitionUnderway } from '../../../protocol/scanner.js';
 import type { Availability } from '../logic/controls.js';
 
 /**
@@ -10,9 +11,7 @@ import type { Availability } from '../logic/controls.js';
  */
 export function deskStartLimit(desk: DeskView | null): Availability | null {
   if (!desk || desk.tiles.length < 2) return null;
-  const busy = desk.tiles.filter(
-    (tile) => tile.site.id !== desk.focusedSiteId && tile.youHoldControl && (tile.state === 'acquiring' || tile.state === 'paused'),
-  );
+  const busy = desk.tiles.filter((tile) => tile.site.id !== desk.focusedSiteId && tile.youHoldControl && acquisitionUnderway(tile.state));
   const max = desk.maxConcurrentAcquisitions;
   if (busy.length + 1 <= max) return null;
   const names = busy.map((tile) => tile.site.name).join(', ');

@@ -1,5 +1,5 @@
 import type { LinkView } from '../../../protocol/api.js';
-import type { QueuedSequence, ScannerSnapshot } from '../../../protocol/scanner.js';
+import { acquisitionUnderway, type QueuedSequence, type ScannerSnapshot } from '../../../protocol/scanner.js';
 import { reservedForLostOperator } from '../../../base/common/control-words.js';
 
 /**
@@ -56,7 +56,7 @@ export function startAvailability(ctx: ControlContext): Availability {
   const base = commandAvailability(ctx);
   if (!base.enabled) return base;
   const snapshot = ctx.snapshot!;
-  if (snapshot.state === 'acquiring' || snapshot.state === 'paused') return no('An acquisition is already running');
+  if (acquisitionUnderway(snapshot.state)) return no('An acquisition is already running');
   if (!snapshot.exam) return no('No exam open');
   if (!nextQueued(snapshot)) return no('Nothing queued');
   return onsiteReadiness(snapshot);
@@ -94,7 +94,7 @@ export function stopAvailability(ctx: ControlContext): Availability {
   const base = commandAvailability(ctx);
   if (!base.enabled) return base;
   const state = ctx.snapshot!.state;
-  return state === 'acquiring' || state === 'paused' ? ok : no('Nothing is acquiring');
+  return acquisitionUnderway(state) ? ok : no('Nothing is acquiring');
 }
 
 export function openExamAvailability(ctx: ControlContext): Availability {
@@ -108,7 +108,7 @@ export function closeExamAvailability(ctx: ControlContext): Availability {
   if (!base.enabled) return base;
   const snapshot = ctx.snapshot!;
   if (!snapshot.exam) return no('No exam open');
-  if (snapshot.state === 'acquiring' || snapshot.state === 'paused') return no('Stop the acquisition first');
+  if (acquisitionUnderway(snapshot.state)) return no('Stop the acquisition first');
   return ok;
 }
 
@@ -146,7 +146,7 @@ export function queueRemainingS(snapshot: ScannerSnapshot | null): number {
   if (!snapshot) return 0;
   return snapshot.queue.reduce((total, s) => {
     if (s.status === 'queued') return total + s.acquisitionTimeS;
-    if (s.status === 'acquiring' || s.status === 'paused') return total + s.remainingS;
+    if (acquisitionUnderway(s.status)) return total + s.remainingS;
     return total;
   }, 0);
 }

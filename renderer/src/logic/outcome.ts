@@ -1,7 +1,7 @@
 import type { CommandView } from '../../../protocol/api.js';
 import { codeOf } from '../../../protocol/errors.js';
 import type { ScannerCommand } from '../../../protocol/commands.js';
-import type { ScannerState } from '../../../protocol/scanner.js';
+import { acquisitionUnderway, type ScannerState } from '../../../protocol/scanner.js';
 import type { StatusPresentation } from '../../../base/browser/status-words.js';
 
 /**
@@ -56,9 +56,6 @@ export function presentOutcome(outcome: CommandOutcome): StatusPresentation {
   }
 }
 
-/** Scanner states in which an acquisition is running or paused: what Start, Pause and Resume act on. */
-const ACQUISITION_STATES: ReadonlySet<ScannerState> = new Set(['acquiring', 'paused']);
-
 /**
  * Whether a control still shows its last outcome, given the scanner's state now. A command on its
  * way and a refusal are shown until the next command from that control: the technologist has to
@@ -75,7 +72,7 @@ export function outcomeStillShown(outcome: CommandOutcome, state: ScannerState |
     case 'scan.start':
     case 'scan.pause':
     case 'scan.resume':
-      return state !== null && ACQUISITION_STATES.has(state);
+      return acquisitionUnderway(state);
     case 'exam.open':
       return false;
     default:
