@@ -25,6 +25,7 @@ import { mrPart10 } from '../lib/mr-part10.js';
 import { printTable } from '../lib/stats.js';
 import { numberArg, stringArg } from '../lib/args.js';
 import { freePort, waitForPort } from '../lib/ports.js';
+import { stopProcess } from '../../tests/helpers/gateway-process.js';
 import type { gatewayProcessEnv } from '../../main/start/gateway-process-env.js';
 import type { gcNodeOptions } from '../../base/node/gc-node-options.js';
 
@@ -62,13 +63,6 @@ function ensureImages(): string {
     writeFileSync(join(dir, `mr-${String(i).padStart(5, '0')}.dcm`), part10);
   }
   return dir;
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
 }
 
 interface Receiver {
@@ -180,7 +174,7 @@ async function main(): Promise<void> {
         times.get(receiver.name)!.push(push(port, dir));
         cpu.get(receiver.name)!.push(cpuSeconds(child.pid!) - cpuBefore);
       } finally {
-        await stop(child);
+        await stopProcess(child);
         rmSync(scratch, { recursive: true, force: true });
       }
     }
