@@ -9,14 +9,18 @@ import { availableParallelism } from 'node:os';
  * each received image (185 KB an MR image, moved back from the transcode worker), released at the
  * next full collection. With a live heap of about 21 MB, V8 set the limit at 44-92 MB, so a few
  * dozen MB of images started a full collection of the whole heap (20-25 ms of marking): 16-19 in a
- * push of 2,000 MR images. With the limit at 128 MB they are started only by V8's own rule for
- * memory outside the heap (every 64 MB of it): 6 a push, and the push took 1.84-1.86 s and
- * 1.98-2.01 s of the gateway's CPU against 1.93-2.29 s and 2.24-2.47 s (three pushes each,
- * alternating). Under a training class's load the gateway used 52.5-55.1 s of CPU in ten minutes
- * instead of 68.5 (README "The old generation's floor"). The price: the heap may hold up to this
- * much before it is collected; under that load the gateway held 5-40 MB more.
+ * push of 2,000 MR images. With a floor, fewer of them: a push took 1.95-2.04 s and 2.19-2.28 s
+ * of the gateway's CPU at 64 MB against 2.04-2.92 s and 2.34-2.98 s without (four pushes each,
+ * alternating).
+ *
+ * Why 64 and not more: the price of a floor is the garbage the heap may hold until it nears it,
+ * and the training class bounds the gateway's memory growth at 10% (README "The old generation's
+ * floor"). At 128 MB a push took a little less (1.77-1.99 s, 2.00-2.21 s of CPU) and the class
+ * less CPU (52.5-56.2 s in ten minutes against 66.2-78.6 at 64), but under the class the gateway
+ * held 40-50 MB more, and its RSS rose 9-10% over the run (a line fitted from minute 1) against
+ * 5-6% at 64.
  */
-const OLD_GENERATION_FLOOR_MB = 128;
+const OLD_GENERATION_FLOOR_MB = 64;
 
 /**
  * V8 options for a Node process that does the gateway's work (its event loop, worker threads and
