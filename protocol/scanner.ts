@@ -92,10 +92,9 @@ export const ScannerState = z.enum(['idle', 'exam-open', 'sequence-queued', 'acq
 export type ScannerState = z.infer<typeof ScannerState>;
 
 /**
- * Whether an acquisition is under way: running, or paused and waiting to resume. Either way the
- * scanner has a sequence that only Stop (or its end) finishes, so another cannot start and
- * nothing may be taken from under it. Scanner states and sequence statuses share the two words,
- * so this answers for either.
+ * Whether an acquisition is under way: running, or paused and waiting to resume. Either way only
+ * Stop or the sequence's end finishes it: another cannot start, and the exam cannot close.
+ * Scanner states and sequence statuses share the two words, so this answers for either.
  */
 export function acquisitionUnderway(state: ScannerState | SequenceStatus | null | undefined): boolean {
   return state === 'acquiring' || state === 'paused';
