@@ -2,7 +2,7 @@ import { useApp } from '../store/store.js';
 
 /**
  * The outcome of the last collaboration action given from one place: pending, done, or refused
- * with the gateway's code and reason (shared/UI.md: every command shows its outcome where it was given).
+ * with the gateway's code and reason: every command shows its outcome where it was given.
  */
 export function CollabOutcomeLine({ origin, quietWhenDone = false, doneText = 'Done' }: { origin: string; quietWhenDone?: boolean; doneText?: string }) {
   const shown = useApp((s) => s.collabOutcomes[origin]);

@@ -6,7 +6,7 @@ import { deskShowsFocusedEmergency, focusedEmergencyAlarms } from '../desk/desk-
 /**
  * An onsite emergency stop, impossible to miss: a full-width red banner with the reason, who
  * pressed it and when, and an audible alarm, both until this window's user acknowledges it.
- * Operators and observers alike see it (shared/UI.md: red is lost or emergency). An operator's
+ * Operators and observers alike see it (red, which the window keeps for a lost link or an emergency). An operator's
  * acknowledgement is recorded at the gateway, which tells the onsite console who saw it.
  */
 export function EmergencyBanner() {

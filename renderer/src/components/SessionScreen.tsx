@@ -20,7 +20,11 @@ import { DeskStrip } from '../desk/DeskStrip.js';
 import { DeskConsoleWaiting } from '../desk/DeskConsoleWaiting.js';
 import { MoreBelow } from './MoreBelow.js';
 
-/** One window for the whole session, laid out as in shared/UI.md. */
+/**
+ * One window for the whole session: the scanners' strip and alarms on top; the exam and queue
+ * left, the image in the centre, the scanner room and people right; acquisition, events and chat
+ * at the foot.
+ */
 export function SessionScreen() {
   const hasSnapshot = useApp((s) => s.snapshot !== null);
   const chatOpen = useApp((s) => s.chatOpen);

@@ -5,7 +5,7 @@ import { larmorSignalingPort } from '../media/larmor-port.js';
 import { useCall } from '../../../base/browser/call/use-call.js';
 
 /**
- * Scanner-room video and my camera (shared/UI.md right column), over WebRTC with the onsite
+ * Scanner-room video and my camera (the window's right column), over WebRTC with the onsite
  * console; signaling rides the gateway link through window.larmor.media. Observers receive
  * both sides and send nothing.
  */

@@ -2,7 +2,7 @@ import type { ImageMeta } from './pixels.js';
 import type { WindowLevel } from '../../../base/common/voi-window.js';
 import { formatPersonName } from '../../../base/common/person-name.js';
 
-/** Corner texts of the viewport (UI.md "Overlays"), one array of lines per corner. */
+/** Corner texts of the viewport, one array of lines per corner. */
 export interface OverlayText {
   topLeft: string[];
   topRight: string[];

@@ -77,7 +77,7 @@ export function effectiveWindow(image: ViewerImage, userWindow: WindowLevel | nu
 }
 
 /**
- * Left drag (UI.md, the Cornerstone default): right widens, down raises the level, both measured
+ * Left drag (Cornerstone's default): right widens, down raises the level, both measured
  * from where the drag began. One screen pixel moves the window by 1/1024 of the image's range
  * (at least one unit), so a drag across the viewport spans the whole range whatever the scale.
  */
