@@ -204,7 +204,9 @@ export function Viewport() {
     : undefined;
   const markers = image ? orientationMarkers(image.meta) : null;
   const canMark = useCanMark();
-  const marks = useMarkCount(image?.meta.sopInstanceUid ?? null);
+  // Counted only where the corner says it: an operator's count is the tools' own, and would
+  // otherwise re-render the whole viewport with every mark drawn.
+  const marks = useMarkCount(canMark ? null : (image?.meta.sopInstanceUid ?? null));
 
   const text = useMemo(
     () =>
