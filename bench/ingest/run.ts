@@ -25,7 +25,7 @@ import { mrPart10 } from '../lib/mr-part10.js';
 import { printTable } from '../lib/stats.js';
 import { numberArg, stringArg } from '../lib/args.js';
 import { freePort, waitForPort } from '../lib/ports.js';
-import { stopProcess } from '../../tests/helpers/gateway-process.js';
+import { addAccount, stopProcess } from '../../tests/helpers/gateway-process.js';
 import type { gatewayProcessEnv } from '../../main/start/gateway-process-env.js';
 import type { gcNodeOptions } from '../../base/node/gc-node-options.js';
 
@@ -89,12 +89,7 @@ async function gatewayReceiver(name: string, root: string): Promise<Receiver> {
     name,
     start: (port, scratch) => {
       // The gateway starts only with an account someone could sign in with.
-      const added = spawnSync(
-        process.execPath,
-        [join(root, 'bin/larmor.js'), 'gateway', 'users', 'add', 'bench.operator', '--roles', 'operator', '--data-dir', scratch],
-        { input: 'bench password of some length\n', encoding: 'utf8' },
-      );
-      if (added.status !== 0) throw new Error(`larmor gateway users add failed: ${added.stderr}`);
+      addAccount(scratch, 'bench.operator', 'operator', 'bench password of some length', join(root, 'bin/larmor.js'));
       return spawn(
         process.execPath,
         [...nodeOptions, join(root, 'bin/larmor.js'), 'gateway', '--port', '0', '--dicom-port', String(port), '--data-dir', scratch],

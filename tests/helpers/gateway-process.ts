@@ -4,9 +4,9 @@ import { join } from 'node:path';
 /** The built CLI (`npm run build` writes what it runs). */
 const LARMOR = join(import.meta.dirname, '../../bin/larmor.js');
 
-/** `larmor gateway users add`: an account in `dataDir`, its password given on stdin. */
-export function addAccount(dataDir: string, user: string, role: string, password: string): void {
-  const added = spawnSync(process.execPath, [LARMOR, 'gateway', 'users', 'add', user, '--roles', role, '--data-dir', dataDir], {
+/** `larmor gateway users add`: an account in `dataDir`, its password given on stdin; `larmor` is another checkout's CLI. */
+export function addAccount(dataDir: string, user: string, role: string, password: string, larmor: string = LARMOR): void {
+  const added = spawnSync(process.execPath, [larmor, 'gateway', 'users', 'add', user, '--roles', role, '--data-dir', dataDir], {
     input: `${password}\n`,
     encoding: 'utf8',
   });
